@@ -18,6 +18,9 @@ public final class RegistryProtocol {
   /** The protocol a node speaks; a master refuses a worker that speaks another. */
   public static final int VERSION = 1;
 
+  /** The swamp release a node runs, shown in a worker's offer. */
+  public static final String SOFTWARE_VERSION = "0.1.0";
+
   public sealed interface Command extends CborSerializable {}
 
   /**

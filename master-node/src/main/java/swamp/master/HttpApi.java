@@ -1,0 +1,320 @@
+package swamp.master;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import swamp.master.Views.JobView;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+
+/**
+ * The master's HTTP API: JSON in, JSON out, {@code {"error": "..."}} with a 4xx status for the
+ * caller's mistakes. Built on the JDK's own HTTP server: the API is a handful of routes on
+ * loopback, and every answer comes from an ask whose future completes the exchange, so no server
+ * thread waits for the actors.
+ */
+public final class HttpApi {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  static final int MAX_BODY = 64 * 1024 * 1024;
+  static final int MAX_BATCH = 100_000;
+
+  private final ActorRef<MasterActor.Command> master;
+  private final Scheduler scheduler;
+  private final Duration askTimeout;
+  private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private HttpServer server;
+  private ExecutorService executor;
+
+  public HttpApi(ActorRef<MasterActor.Command> master, Scheduler scheduler, Duration askTimeout) {
+    this.master = master;
+    this.scheduler = scheduler;
+    this.askTimeout = askTimeout;
+  }
+
+  public void start(String host, int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(host, port), 256);
+    executor = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "swamp-http");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    log.info("HTTP API on http://{}:{}/api", host, server.getAddress().getPort());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public void stop() {
+    if (server != null) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+
+  private void handle(HttpExchange ex) {
+    try {
+      route(ex);
+    } catch (BadRequest e) {
+      send(ex, e.status, Map.of("error", e.getMessage()));
+    } catch (RuntimeException | IOException e) {
+      log.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+      send(ex, 500, Map.of("error", "internal error: " + e));
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException, BadRequest {
+    String method = ex.getRequestMethod();
+    String[] path = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+    Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+    // path[0] is "" and path[1] must be "api"
+    if (path.length < 3 || !path[1].equals("api")) {
+      throw notFound(ex);
+    }
+    switch (path[2]) {
+      case "health" -> {
+        allow(ex, path.length == 3, "GET");
+        reply(ex, this.<Views.Health>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.GetHealth(replyTo))),
+            h -> ok(h));
+      }
+      case "jobs" -> jobs(ex, method, path, query);
+      case "workers" -> workers(ex, method, path);
+      default -> throw notFound(ex);
+    }
+  }
+
+  private void jobs(HttpExchange ex, String method, String[] path, Map<String, String> query)
+      throws IOException, BadRequest {
+    if (path.length == 3 && method.equals("POST")) {
+      JsonNode body = readJson(ex);
+      List<JobSpec> specs;
+      try {
+        specs = JobRequests.parse(body, MAX_BATCH);
+      } catch (JobRequests.BadRequest e) {
+        throw new BadRequest(400, e.getMessage());
+      }
+      boolean batch = body.isArray();
+      reply(ex, this.<List<String>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, replyTo))),
+          ids -> new Answer(201, batch
+              ? ids.stream().map(id -> Map.of("id", id)).toList()
+              : Map.of("id", ids.get(0))));
+    } else if (path.length == 3 && method.equals("GET")) {
+      JobState state = null;
+      if (query.containsKey("state")) {
+        try {
+          state = JobState.valueOf(query.get("state").toUpperCase());
+        } catch (IllegalArgumentException e) {
+          throw new BadRequest(400, "state must be one of QUEUED, RUNNING, SUCCEEDED, FAILED,"
+              + " CANCELLED, not '" + query.get("state") + "'");
+        }
+      }
+      int limit = intParam(query, "limit", 1000);
+      JobState s = state;
+      reply(ex, this.<List<JobView>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.ListJobs(s, limit, replyTo))),
+          HttpApi::ok);
+    } else if (path.length == 4 && method.equals("GET")) {
+      String id = path[3];
+      if (query.containsKey("wait")) {
+        Duration wait = durationParam(query.get("wait"));
+        CompletionStage<Optional<JobView>> awaited = AskPattern.<MasterActor.Command, Optional<JobView>>ask(
+            master, r -> new MasterActor.Dispatch(new JobDispatcher.AwaitJob(id, r)),
+            wait, scheduler);
+        // at the end of the wait the job is answered as it stands
+        reply(ex, awaited.exceptionallyCompose(e -> isTimeout(e)
+                ? this.<Optional<JobView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.GetJob(id, r)))
+                : java.util.concurrent.CompletableFuture.<Optional<JobView>>failedStage(e)),
+            v -> jobAnswer(id, v));
+      } else {
+        reply(ex, this.<Optional<JobView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.GetJob(id, r))),
+            v -> jobAnswer(id, v));
+      }
+    } else if (path.length == 4 && method.equals("DELETE")) {
+      String id = path[3];
+      reply(ex, this.<JobDispatcher.CancelReply>ask(r -> new MasterActor.Dispatch(new JobDispatcher.CancelJob(id, r))),
+          c -> c.view() == null ? new Answer(404, Map.of("error", c.error()))
+              : c.error() != null ? new Answer(409, Map.of("error", c.error()))
+              : ok(c.view()));
+    } else {
+      allow(ex, false, path.length == 3 ? "GET, POST" : "GET, DELETE");
+    }
+  }
+
+  private void workers(HttpExchange ex, String method, String[] path) throws IOException, BadRequest {
+    if (path.length == 3) {
+      allow(ex, method.equals("GET"), "GET");
+      reply(ex, this.<List<Views.WorkerView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.ListWorkers(r))), HttpApi::ok);
+    } else if ((path.length == 4 && path[3].equals("dismiss"))
+        || (path.length == 5 && path[4].equals("dismiss"))) {
+      allow(ex, method.equals("POST"), "POST");
+      String id = path.length == 5 ? path[3] : null;
+      reply(ex, this.<WorkerRegistry.Dismissed>ask(r -> new MasterActor.Membership(
+              new WorkerRegistry.DismissWorkers(id, "dismissed by request", r))),
+          d -> d.error() != null ? new Answer(404, Map.of("error", d.error()))
+              : ok(Map.of("dismissed", d.workerIds())));
+    } else {
+      throw notFound(ex);
+    }
+  }
+
+  // ---- plumbing ----
+
+  record Answer(int status, Object body) {}
+
+  static final class BadRequest extends Exception {
+    final int status;
+
+    BadRequest(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private static Answer ok(Object body) {
+    return new Answer(200, body);
+  }
+
+  private static Answer jobAnswer(String id, Optional<JobView> v) {
+    return v.<Answer>map(HttpApi::ok).orElseGet(() -> new Answer(404, Map.of("error", "no job " + id)));
+  }
+
+  private <T> CompletionStage<T> ask(Function<ActorRef<T>, MasterActor.Command> message) {
+    return AskPattern.ask(master, message::apply, askTimeout, scheduler);
+  }
+
+  private <T> void reply(HttpExchange ex, CompletionStage<T> answer, Function<T, Answer> render) {
+    answer.whenComplete((value, failure) -> {
+      if (failure != null) {
+        send(ex, 503, Map.of("error", isTimeout(failure)
+            ? "the master did not answer within " + askTimeout.toSeconds() + "s"
+            : "the master failed to answer: " + failure.getMessage()));
+      } else {
+        Answer a = render.apply(value);
+        send(ex, a.status(), a.body());
+      }
+    });
+  }
+
+  private static boolean isTimeout(Throwable t) {
+    while (t != null) {
+      if (t instanceof TimeoutException) {
+        return true;
+      }
+      t = t.getCause();
+    }
+    return false;
+  }
+
+  private void send(HttpExchange ex, int status, Object body) {
+    try (ex) {
+      byte[] bytes = json.writeValueAsBytes(body);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    } catch (IOException e) {
+      log.debug("could not answer {} {}: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+    }
+  }
+
+  private JsonNode readJson(HttpExchange ex) throws IOException, BadRequest {
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    }
+    if (body.length > MAX_BODY) {
+      throw new BadRequest(413, "the request body is larger than " + MAX_BODY / (1024 * 1024) + " MiB");
+    }
+    if (body.length == 0) {
+      throw new BadRequest(400, "the request has no body; send a job object or an array of them");
+    }
+    try {
+      return json.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+    }
+  }
+
+  private static void allow(HttpExchange ex, boolean allowed, String methods) throws BadRequest {
+    if (!allowed) {
+      ex.getResponseHeaders().set("Allow", methods);
+      throw new BadRequest(405, ex.getRequestMethod() + " is not allowed on "
+          + ex.getRequestURI().getPath() + "; use " + methods);
+    }
+  }
+
+  private static BadRequest notFound(HttpExchange ex) {
+    return new BadRequest(404, "no such endpoint: " + ex.getRequestMethod() + " "
+        + ex.getRequestURI().getPath());
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> q = new HashMap<>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        String k = eq < 0 ? pair : pair.substring(0, eq);
+        String v = eq < 0 ? "" : pair.substring(eq + 1);
+        q.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+      }
+    }
+    return q;
+  }
+
+  private static int intParam(Map<String, String> q, String name, int dflt) throws BadRequest {
+    String v = q.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      int i = Integer.parseInt(v);
+      if (i < 1) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new BadRequest(400, name + " must be a positive whole number, not '" + v + "'");
+    }
+  }
+
+  private static Duration durationParam(String v) throws BadRequest {
+    try {
+      Duration d = JobRequests.parseDuration(v);
+      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new BadRequest(400, "wait must be between 1ms and 10m, not '" + v + "'");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(400, "wait: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package swamp.master;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import swamp.master.JobBook.Job;
+import swamp.master.Views.JobView;
+import swamp.master.Views.WorkerView;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.DispatchProtocol.JobRejected;
+import swamp.protocol.DispatchProtocol.ToDispatcher;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.RegistryProtocol.RegOk;
+import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.WorkerOffer;
+import swamp.protocol.WorkerProtocol;
+import swamp.protocol.WorkerProtocol.ToWorker;
+
+/**
+ * The queue and the assignment of jobs to slots. It takes the workers the {@link WorkerRegistry}
+ * admits (and answers them {@link RegOk}, so that the RegOk and the jobs that follow come from one
+ * sender, in order), sends each {@code Job} straight to its worker with an attempt number, and
+ * takes {@code JobFinished} straight back; a finish for an older attempt is ignored. All state is
+ * in the {@link JobBook}.
+ */
+public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command> {
+
+  public interface Command extends NoSerializationVerificationNeeded {}
+
+  // ---- from the registry ----
+
+  /** A worker passed the registry's checks: add its slots and answer it RegOk. */
+  record Admit(String workerId, WorkerOffer offer, List<RunningJob> running,
+      ActorRef<ToWorker> worker) implements Command {}
+
+  /** Dismissed: no new jobs for it; the ones it runs finish as usual. */
+  record Drain(String workerId) implements Command {}
+
+  /** Gone (unregistered, stopped or downed): its running jobs run again elsewhere. */
+  record Remove(String workerId, String reason) implements Command {}
+
+  // ---- from clients, through the MasterActor ----
+
+  public record Submit(List<JobSpec> specs, ActorRef<List<String>> replyTo) implements Command {}
+
+  public record GetJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
+
+  /** Answers when the job is final (at once if it is); the caller bounds the wait. */
+  public record AwaitJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
+
+  public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
+
+  public record CancelJob(String jobId, ActorRef<CancelReply> replyTo) implements Command {}
+
+  /** {@code view} is null when there is no such job; {@code error} says why it was not cancelled. */
+  public record CancelReply(JobView view, String error) {}
+
+  public record ListWorkers(ActorRef<List<WorkerView>> replyTo) implements Command {}
+
+  public record GetHealth(ActorRef<Views.Health> replyTo) implements Command {}
+
+  private record FromWorker(ToDispatcher message) implements Command {}
+
+  private final long masterEpoch;
+  private final JobBook book;
+  private final ActorRef<ToDispatcher> inbox;
+  private final Map<String, List<ActorRef<java.util.Optional<JobView>>>> waiters = new HashMap<>();
+
+  public static Behavior<Command> create(long masterEpoch, JobBook.LocalExec localExec,
+      int retainFinished) {
+    return Behaviors.setup(ctx -> new JobDispatcher(ctx, masterEpoch,
+        new JobBook(localExec, retainFinished)));
+  }
+
+  private JobDispatcher(ActorContext<Command> context, long masterEpoch, JobBook book) {
+    super(context);
+    this.masterEpoch = masterEpoch;
+    this.book = book;
+    this.inbox = context.messageAdapter(ToDispatcher.class, FromWorker::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(FromWorker.class, m -> m.message() instanceof JobFinished, m -> onJobFinished((JobFinished) m.message()))
+        .onMessage(FromWorker.class, m -> m.message() instanceof JobRejected, m -> onJobRejected((JobRejected) m.message()))
+        .onMessage(Admit.class, this::onAdmit)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(Remove.class, this::onRemove)
+        .onMessage(GetJob.class, g -> { g.replyTo().tell(view(g.jobId())); return this; })
+        .onMessage(AwaitJob.class, this::onAwaitJob)
+        .onMessage(ListJobs.class, l -> {
+          l.replyTo().tell(book.recent(l.state(), l.limit()).stream().map(JobView::of).toList());
+          return this;
+        })
+        .onMessage(CancelJob.class, this::onCancel)
+        .onMessage(ListWorkers.class, l -> {
+          l.replyTo().tell(book.workers().stream().filter(w -> !w.offer.embedded())
+              .map(WorkerView::of).toList());
+          return this;
+        })
+        .onMessage(GetHealth.class, h -> {
+          h.replyTo().tell(new Views.Health("ok", masterEpoch, book.localExec().toString(),
+              book.externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
+              book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
+              book.count(JobState.CANCELLED)));
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onSubmit(Submit submit) {
+    long now = System.currentTimeMillis();
+    List<String> ids = new ArrayList<>(submit.specs().size());
+    for (JobSpec spec : submit.specs()) {
+      ids.add(book.submitted(spec, now).id);
+    }
+    submit.replyTo().tell(ids);
+    return dispatch();
+  }
+
+  private Behavior<Command> onAdmit(Admit admit) {
+    JobBook.Worker known = book.worker(admit.workerId());
+    if (known == null || !known.ref.equals(admit.worker())) {
+      if (known != null) { // the same id from a new incarnation: the old one is gone
+        onRemove(new Remove(admit.workerId(), "replaced by a new registration"));
+      }
+      book.workerJoined(new JobBook.Worker(admit.workerId(), admit.worker(), admit.offer(),
+          System.currentTimeMillis()));
+    }
+    admit.worker().tell(new RegOk(masterEpoch, inbox));
+    return dispatch();
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    JobBook.Worker w = book.worker(drain.workerId());
+    if (w != null) {
+      book.workerDraining(w);
+    }
+    return dispatch(); // the embedded worker may be usable again
+  }
+
+  private Behavior<Command> onRemove(Remove remove) {
+    long now = System.currentTimeMillis();
+    for (Job job : book.workerLeft(remove.workerId())) {
+      job.workerLosses++;
+      if (job.cancelRequested) {
+        book.ended(job, JobState.CANCELLED, "cancelled; its worker " + remove.workerId()
+            + " is gone", now);
+        notifyWaiters(job);
+      } else if (job.workerLosses >= job.spec.maxAttempts()) {
+        book.ended(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
+            + remove.workerId() + ", " + remove.reason() + ")", now);
+        notifyWaiters(job);
+      } else {
+        getContext().getLog().info("job {} goes back to the queue: worker {} {}", job.id,
+            remove.workerId(), remove.reason());
+        book.requeued(job);
+      }
+    }
+    return dispatch();
+  }
+
+  private Behavior<Command> onJobFinished(JobFinished f) {
+    Job job = book.job(f.jobId());
+    if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
+        || !f.workerId().equals(job.workerId)) {
+      getContext().getLog().debug("ignoring a finish of job {} attempt {} from {}: stale",
+          f.jobId(), f.attempt(), f.workerId());
+      return this;
+    }
+    book.finished(job, f.result());
+    getContext().getLog().debug("job {} {} on {}", job.id, job.state, f.workerId());
+    notifyWaiters(job);
+    return dispatch();
+  }
+
+  private Behavior<Command> onJobRejected(JobRejected r) {
+    Job job = book.job(r.jobId());
+    if (job != null && job.state == JobState.RUNNING && job.attempt == r.attempt()
+        && r.workerId().equals(job.workerId)) {
+      getContext().getLog().debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
+          r.reason());
+      JobBook.Worker w = book.worker(r.workerId());
+      if (w != null && !w.draining && r.reason().contains("draining")) {
+        book.workerDraining(w);
+      }
+      book.requeued(job);
+    }
+    return dispatch();
+  }
+
+  private Behavior<Command> onAwaitJob(AwaitJob await) {
+    Job job = book.job(await.jobId());
+    if (job == null || job.state.isFinal()) {
+      await.replyTo().tell(view(await.jobId()));
+    } else {
+      waiters.computeIfAbsent(job.id, k -> new ArrayList<>()).add(await.replyTo());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCancel(CancelJob cancel) {
+    Job job = book.job(cancel.jobId());
+    if (job == null) {
+      cancel.replyTo().tell(new CancelReply(null, "no job " + cancel.jobId()));
+      return this;
+    }
+    switch (job.state) {
+      case QUEUED -> {
+        book.ended(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
+        notifyWaiters(job);
+      }
+      case RUNNING -> {
+        job.cancelRequested = true;
+        JobBook.Worker w = book.worker(job.workerId);
+        if (w != null) {
+          w.ref.tell(new WorkerProtocol.CancelJob(job.id, job.attempt, "cancelled by request"));
+        }
+      }
+      default -> {
+        cancel.replyTo().tell(new CancelReply(JobView.of(job),
+            "job " + job.id + " has already finished (" + job.state + ")"));
+        return this;
+      }
+    }
+    getContext().getLog().info("job {} cancel requested", job.id);
+    cancel.replyTo().tell(new CancelReply(JobView.of(job), null));
+    return this;
+  }
+
+  /** Starts every job that can start now. */
+  private Behavior<Command> dispatch() {
+    for (JobBook.Assignment a : book.assign(System.currentTimeMillis())) {
+      Job job = a.job();
+      a.worker().ref.tell(new WorkerProtocol.Job(job.id, job.attempt, job.spec));
+      if (getContext().getLog().isDebugEnabled()) {
+        getContext().getLog().debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
+            a.worker().id, job.spec.argv());
+      }
+    }
+    return this;
+  }
+
+  private void notifyWaiters(Job job) {
+    List<ActorRef<java.util.Optional<JobView>>> list = waiters.remove(job.id);
+    if (list != null) {
+      java.util.Optional<JobView> v = java.util.Optional.of(JobView.of(job));
+      list.forEach(r -> r.tell(v));
+    }
+  }
+
+  private java.util.Optional<JobView> view(String jobId) {
+    Job job = book.job(jobId);
+    return job == null ? java.util.Optional.empty() : java.util.Optional.of(JobView.of(job));
+  }
+}

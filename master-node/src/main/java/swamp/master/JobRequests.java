@@ -1,0 +1,188 @@
+package swamp.master;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import swamp.protocol.JobSpec;
+
+/**
+ * Reads the jobs of a {@code POST /api/jobs} body: one job object or an array of them. Every
+ * problem is named with the job it is in; a batch with any bad job is refused whole, so nothing
+ * is half-accepted.
+ */
+final class JobRequests {
+  private JobRequests() {}
+
+  static final Set<String> FIELDS =
+      Set.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts");
+
+  /** Thrown with every problem found, in words. */
+  static final class BadRequest extends Exception {
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+
+  static List<JobSpec> parse(JsonNode body, int maxBatch) throws BadRequest {
+    if (body == null || body.isMissingNode() || body.isNull()) {
+      throw new BadRequest("the request has no body; send a job object or an array of them");
+    }
+    List<JsonNode> nodes = new ArrayList<>();
+    if (body.isArray()) {
+      if (body.isEmpty()) {
+        throw new BadRequest("the array of jobs is empty");
+      }
+      if (body.size() > maxBatch) {
+        throw new BadRequest("a batch holds at most " + maxBatch + " jobs, not " + body.size());
+      }
+      body.forEach(nodes::add);
+    } else {
+      nodes.add(body);
+    }
+    List<JobSpec> specs = new ArrayList<>(nodes.size());
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      String where = nodes.size() == 1 && !body.isArray() ? "" : "job " + i + ": ";
+      List<String> p = new ArrayList<>();
+      JobSpec spec = parseOne(nodes.get(i), p);
+      if (spec != null) {
+        p.addAll(spec.problems());
+      }
+      p.forEach(s -> problems.add(where + s));
+      specs.add(spec);
+      if (problems.size() > 20) {
+        break;
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new BadRequest(String.join("; ", problems));
+    }
+    return specs;
+  }
+
+  private static JobSpec parseOne(JsonNode n, List<String> problems) {
+    if (!n.isObject()) {
+      problems.add("a job must be a JSON object with at least \"argv\"");
+      return null;
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        problems.add("unknown field '" + f + "' (known: " + String.join(", ",
+            List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts")) + ")");
+      }
+    }
+    List<String> argv = strings(n, "argv", problems);
+    if (!n.has("argv")) {
+      problems.add("argv is missing: a job needs a program to run");
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    JsonNode e = n.get("env");
+    if (e != null && !e.isNull()) {
+      if (!e.isObject()) {
+        problems.add("env must be an object of strings");
+      } else {
+        e.fields().forEachRemaining(f -> {
+          if (f.getValue().isTextual()) {
+            env.put(f.getKey(), f.getValue().asText());
+          } else {
+            problems.add("env value of '" + f.getKey() + "' must be a string");
+          }
+        });
+      }
+    }
+    String workDir = null;
+    JsonNode w = n.get("workDir");
+    if (w != null && !w.isNull()) {
+      if (w.isTextual()) {
+        workDir = w.asText();
+      } else {
+        problems.add("workDir must be a string");
+      }
+    }
+    List<String> requires = strings(n, "requires", problems);
+    int slots = integer(n, "slots", 1, problems);
+    int maxAttempts = integer(n, "maxAttempts", JobSpec.DEFAULT_MAX_ATTEMPTS, problems);
+    long timeoutMs = timeout(n.get("timeout"), problems);
+    return problems.isEmpty()
+        ? new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts)
+        : null;
+  }
+
+  private static List<String> strings(JsonNode n, String field, List<String> problems) {
+    JsonNode a = n.get(field);
+    List<String> out = new ArrayList<>();
+    if (a == null || a.isNull()) {
+      return out;
+    }
+    if (!a.isArray()) {
+      problems.add(field + " must be an array of strings");
+      return out;
+    }
+    for (JsonNode s : a) {
+      if (!s.isTextual()) {
+        problems.add(field + " must be an array of strings, but holds " + s);
+        return out;
+      }
+      out.add(s.asText());
+    }
+    return out;
+  }
+
+  private static int integer(JsonNode n, String field, int dflt, List<String> problems) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+      problems.add(field + " must be a whole number, not " + v);
+      return dflt;
+    }
+    return v.asInt();
+  }
+
+  /** A timeout is a duration string ("90s", "2h") or a number of seconds. */
+  private static long timeout(JsonNode v, List<String> problems) {
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    if (v.isNumber()) {
+      if (v.asDouble() < 0) {
+        problems.add("timeout must not be negative");
+        return 0;
+      }
+      return (long) (v.asDouble() * 1000);
+    }
+    if (v.isTextual()) {
+      try {
+        Duration d = parseDuration(v.asText());
+        if (d.isNegative()) {
+          problems.add("timeout must not be negative");
+          return 0;
+        }
+        return d.toMillis();
+      } catch (IllegalArgumentException ex) {
+        problems.add(ex.getMessage());
+        return 0;
+      }
+    }
+    problems.add("timeout must be a duration such as \"90s\" or a number of seconds");
+    return 0;
+  }
+
+  /** Parses a Typesafe Config duration ({@code 500ms}, {@code 5s}, {@code 30m}). */
+  static Duration parseDuration(String text) {
+    try {
+      return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 90s or 2h");
+    }
+  }
+}

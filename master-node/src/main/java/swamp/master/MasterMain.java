@@ -1,0 +1,206 @@
+package swamp.master;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import swamp.worker.Executables;
+import swamp.worker.NodeAddress;
+import swamp.worker.WorkerActor;
+import swamp.worker.WorkerMain;
+import swamp.worker.WorkerSettings;
+
+/**
+ * {@code bin/swamp master}: starts the master node, its HTTP API and, unless local-exec is
+ * {@code never}, its embedded worker. SIGTERM (or SIGINT) refuses new work, dismisses every
+ * worker, waits for them to leave and exits 0.
+ */
+@Command(name = "swamp master", mixinStandardHelpOptions = true,
+    description = "Start a swamp master: it accepts jobs at once and runs them on its pool.")
+public final class MasterMain implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(MasterMain.class);
+
+  @Option(names = "--host", description = "The address the master advertises to workers (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "The cluster port workers join through (default 17355).")
+  Integer port;
+
+  @Option(names = "--http-host", description = "The address the HTTP API listens on (default 127.0.0.1).")
+  String httpHost;
+
+  @Option(names = "--http-port", description = "The HTTP API's port (default 8070).")
+  Integer httpPort;
+
+  @Option(names = "--local-exec", paramLabel = "MODE",
+      description = "when-no-workers (default), always or never: whether the master runs jobs itself.")
+  String localExec;
+
+  @Option(names = "--local-slots", paramLabel = "N", description = "Slots of the master's own worker (default: one per processor).")
+  Integer localSlots;
+
+  @Option(names = "--insecure", description = "Run without a registration secret: any node that reaches the port may register.")
+  boolean insecure;
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new MasterMain());
+    cli.setParameterExceptionHandler((e, a) -> {
+      System.err.println("swamp master: " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    Config config;
+    MasterSettings settings;
+    try {
+      config = config();
+      settings = MasterSettings.fromConfig(config);
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("swamp master: bad configuration: " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    }
+    if (settings.secret().isEmpty() && !settings.insecure()) {
+      System.err.println("swamp master: no registration secret; set SWAMP_SECRET (every worker"
+          + " needs the same), or pass --insecure to let any node that reaches the port register");
+      return WorkerActor.EXIT_BAD_CONFIG;
+    }
+    if (settings.insecure()) {
+      log.warn("running INSECURE: registration takes no secret");
+    }
+    ActorSystem<Void> system = ActorSystem.create(guardian(config, settings),
+        WorkerMain.SYSTEM_NAME, config);
+    ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
+        SingletonActor.of(MasterActor.create(settings), "master")
+            .withSettings(ClusterSingletonSettings.create(system).withRole("master")));
+    HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout());
+    try {
+      api.start(settings.httpHost(), settings.httpPort());
+    } catch (IOException e) {
+      System.err.println("swamp master: cannot serve HTTP on " + settings.httpHost() + ":"
+          + settings.httpPort() + ": " + e.getMessage());
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      return WorkerActor.EXIT_BAD_CONFIG;
+    }
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers",
+        () -> dismissAll(system, master, settings.dismissTimeout()));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-http",
+        () -> { api.stop(); return CompletableFuture.completedFuture(Done.getInstance()); });
+    for (String signal : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
+    }
+    log.info("master on {} ({}), API http://{}:{}/api", system.address(), settings,
+        settings.httpHost(), api.port());
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  private static final class SignalReason implements CoordinatedShutdown.Reason {}
+
+  /** Dismisses every worker and waits until they have left, within {@code timeout}. */
+  private static CompletionStage<Done> dismissAll(ActorSystem<?> system,
+      ActorRef<MasterActor.Command> master, Duration timeout) {
+    log.info("shutting down: dismissing every worker");
+    return AskPattern.<MasterActor.Command, WorkerRegistry.Dismissed>ask(master,
+            r -> new MasterActor.Membership(new WorkerRegistry.DismissWorkers(null, "the master is shutting down", r)),
+            timeout, system.scheduler())
+        .thenCompose(d -> AskPattern.<MasterActor.Command, WorkerRegistry.Done>ask(master,
+            r -> new MasterActor.Membership(new WorkerRegistry.AwaitNoWorkers(r)),
+            timeout, system.scheduler()))
+        .handle((done, failure) -> {
+          if (failure != null) {
+            log.warn("not every worker left before the master stopped: {}", failure.toString());
+          } else {
+            log.info("every worker has left");
+          }
+          return Done.getInstance();
+        });
+  }
+
+  /** The node's guardian keeps the embedded local-exec worker alive while local-exec is on. */
+  private static Behavior<Void> guardian(Config config, MasterSettings settings) {
+    return Behaviors.<Object>setup(ctx -> {
+      if (settings.localExec() == JobBook.LocalExec.NEVER) {
+        return Behaviors.empty();
+      }
+      WorkerSettings ws = WorkerSettings.fromConfig(config.withValue("swamp.worker.work-dir",
+              ConfigValueFactory.fromAnyRef(Path.of(System.getProperty("java.io.tmpdir"),
+                  "swamp-master-" + ProcessHandle.current().pid()).toString())))
+          .withWorkerId("master")
+          .withSlots(settings.localSlots());
+      Files.createDirectories(ws.workDir());
+      Executables executables = Executables.of(ws.allowedExecutables());
+      ActorRef<WorkerActor.Exit> exits = ctx.messageAdapter(WorkerActor.Exit.class, e -> e);
+      ctx.spawn(WorkerActor.create(ws, executables, true, exits), "local-worker-1");
+      int[] generation = {1};
+      return Behaviors.receive(Object.class)
+          .onMessage(WorkerActor.Exit.class, e -> {
+            // the embedded worker lost its registry (the singleton moved or restarted): renew it
+            if (e.code() != WorkerActor.EXIT_OK) {
+              generation[0]++;
+              ctx.spawn(WorkerActor.create(ws, executables, true, exits),
+                  "local-worker-" + generation[0]);
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }).narrow();
+  }
+
+  private Config config() {
+    Map<String, Object> o = new HashMap<>();
+    Config base = ConfigFactory.load();
+    String h = host != null ? host : base.getString("pekko.remote.artery.canonical.hostname");
+    int p = port != null ? port : base.getInt("pekko.remote.artery.canonical.port");
+    o.put("pekko.remote.artery.canonical.hostname", h);
+    o.put("pekko.remote.artery.canonical.port", p);
+    o.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(
+        List.of(new NodeAddress(h, p).pekkoAddress(WorkerMain.SYSTEM_NAME))));
+    if (httpHost != null) {
+      o.put("swamp.master.http-host", httpHost);
+    }
+    if (httpPort != null) {
+      o.put("swamp.master.http-port", httpPort);
+    }
+    if (localExec != null) {
+      o.put("swamp.master.local-exec", localExec);
+    }
+    if (localSlots != null) {
+      o.put("swamp.master.local-slots", localSlots);
+    }
+    if (insecure) {
+      o.put("swamp.master.insecure", true);
+    }
+    return ConfigFactory.parseMap(o).withFallback(base).resolve();
+  }
+}

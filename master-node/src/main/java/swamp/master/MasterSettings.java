@@ -1,0 +1,41 @@
+package swamp.master;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The master's settings, read once from {@code swamp.master} and {@code swamp.security}. */
+public record MasterSettings(
+    String httpHost,
+    int httpPort,
+    JobBook.LocalExec localExec,
+    int localSlots,
+    int retainFinished,
+    Duration askTimeout,
+    Duration dismissTimeout,
+    boolean insecure,
+    String secret) {
+
+  public static MasterSettings fromConfig(Config config) {
+    Config m = config.getConfig("swamp.master");
+    int localSlots = m.getInt("local-slots");
+    if (localSlots < 0) {
+      throw new IllegalArgumentException("swamp.master.local-slots must not be negative");
+    }
+    return new MasterSettings(
+        m.getString("http-host"),
+        m.getInt("http-port"),
+        JobBook.LocalExec.parse(m.getString("local-exec")),
+        localSlots == 0 ? Runtime.getRuntime().availableProcessors() : localSlots,
+        m.getInt("retain-finished"),
+        m.getDuration("ask-timeout"),
+        m.getDuration("dismiss-timeout"),
+        m.getBoolean("insecure"),
+        config.getString("swamp.security.secret"));
+  }
+
+  @Override
+  public String toString() { // the secret stays out of every log line
+    return "MasterSettings[http=" + httpHost + ":" + httpPort + ", localExec=" + localExec
+        + ", localSlots=" + localSlots + ", insecure=" + insecure + "]";
+  }
+}

@@ -1,0 +1,410 @@
+package swamp.master.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The client commands of {@code bin/swamp}: submit, run, status, workers, cancel, dismiss. Each
+ * is one or a few HTTP requests to the master; {@code --json} prints the API's own JSON.
+ */
+@Command(name = "swamp", mixinStandardHelpOptions = true,
+    description = "Talk to a swamp master.",
+    subcommands = {SwampCli.Submit.class, SwampCli.Run.class, SwampCli.Status.class,
+        SwampCli.Workers.class, SwampCli.Cancel.class, SwampCli.Dismiss.class})
+public final class SwampCli {
+
+  /** Exit code for a usage error or a master that cannot be reached or refused the request. */
+  static final int EXIT_USAGE = 2;
+  static final Duration LONG_POLL = Duration.ofSeconds(60);
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new SwampCli());
+    cli.setParameterExceptionHandler((e, a) -> {
+      System.err.println("swamp: " + e.getMessage());
+      e.getCommandLine().usage(System.err);
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof MasterClient.ApiException || e instanceof Script.ParseException
+          || e instanceof IOException) {
+        System.err.println("swamp: " + e.getMessage());
+        return EXIT_USAGE;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+
+  /** Options every client command takes. */
+  static class Common {
+    @Option(names = "--url", description = "The master's HTTP API (default: $SWAMP_URL, else http://127.0.0.1:8070).")
+    String url;
+
+    MasterClient client() {
+      String u = url != null ? url : System.getenv().getOrDefault("SWAMP_URL", "http://127.0.0.1:8070");
+      return new MasterClient(u);
+    }
+  }
+
+  // ---- submit ----
+
+  @Command(name = "submit", description = "Submit one job: a program and its arguments, run without a shell.")
+  static final class Submit extends Common implements Callable<Integer> {
+    @Option(names = "--requires", paramLabel = "LABEL", description = "A capability the worker must have; repeatable.")
+    List<String> requires = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Kill the job after this long, e.g. 90s.")
+    String timeout;
+
+    @Option(names = "--slots", description = "Slots the job takes (default 1).")
+    Integer slots;
+
+    @Option(names = "--max-attempts", description = "Times the job may start when its worker is lost (default 3).")
+    Integer maxAttempts;
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "An environment variable for the job; repeatable.")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the job runs (default: this directory).")
+    Path workDir;
+
+    @Option(names = "--wait", description = "Wait for the job; print its output and exit with its exit code.")
+    boolean await;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "PROGRAM ARG", description = "The command, after --.")
+    List<String> argv;
+
+    @Override
+    public Integer call() throws Exception {
+      MasterClient client = client();
+      Map<String, Object> job = jobRequest(argv, workDir, requires, timeout, slots, maxAttempts, env);
+      String id = client.post("/api/jobs", job).path("id").asText();
+      if (!await) {
+        System.out.println(json ? MasterClient.JSON.writeValueAsString(Map.of("id", id)) : id);
+        return 0;
+      }
+      JsonNode done = awaitJob(client, id);
+      if (json) {
+        System.out.println(MasterClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(done));
+      } else {
+        System.out.print(done.path("stdout").asText());
+        System.err.print(done.path("stderr").asText());
+        if (!done.path("state").asText().equals("SUCCEEDED") && !done.path("reason").isNull()) {
+          System.err.println("swamp: job " + id + " " + done.path("state").asText() + ": "
+              + done.path("reason").asText());
+        }
+      }
+      return exitCodeOf(done);
+    }
+  }
+
+  static Map<String, Object> jobRequest(List<String> argv, Path workDir, List<String> requires,
+      String timeout, Integer slots, Integer maxAttempts, Map<String, String> env) {
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("argv", argv);
+    job.put("workDir", (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize().toString());
+    if (!requires.isEmpty()) {
+      job.put("requires", requires);
+    }
+    if (timeout != null) {
+      job.put("timeout", timeout);
+    }
+    if (slots != null) {
+      job.put("slots", slots);
+    }
+    if (maxAttempts != null) {
+      job.put("maxAttempts", maxAttempts);
+    }
+    if (!env.isEmpty()) {
+      job.put("env", env);
+    }
+    return job;
+  }
+
+  /** Long-polls the master until the job is final. */
+  static JsonNode awaitJob(MasterClient client, String id) throws MasterClient.ApiException {
+    while (true) {
+      JsonNode job = client.get("/api/jobs/" + id + "?wait=" + LONG_POLL.toSeconds() + "s", LONG_POLL);
+      String state = job.path("state").asText();
+      if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
+        return job;
+      }
+    }
+  }
+
+  /** The job's own exit code; 1 when it failed or was cancelled without one. */
+  static int exitCodeOf(JsonNode job) {
+    if (job.path("exitCode").isInt()) {
+      int code = job.path("exitCode").asInt();
+      return code != 0 || job.path("state").asText().equals("SUCCEEDED") ? code : 1;
+    }
+    return job.path("state").asText().equals("SUCCEEDED") ? 0 : 1;
+  }
+
+  // ---- run ----
+
+  @Command(name = "run", description = "Run every command of a script as a job; a line that reads what an"
+      + " earlier line writes waits for it, the others run in parallel. Exits 1 if any failed.")
+  static final class Run extends Common implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SCRIPT")
+    Path script;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the jobs run (default: this directory).")
+    Path workDir;
+
+    @Option(names = "--requires", paramLabel = "LABEL", description = "A capability every job requires; repeatable.")
+    List<String> requires = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Kill any job after this long.")
+    String timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Script.Command> commands = Script.parse(script);
+      if (commands.isEmpty()) {
+        System.err.println("swamp: " + script + " holds no command");
+        return 0;
+      }
+      return new ScriptRun(client(), commands, c -> jobRequest(c.argv(), workDir, requires,
+          timeout, null, null, Map.of()), System.out).call();
+    }
+  }
+
+  /** Submits a script's commands as their dependencies allow and reports each as it ends. */
+  static final class ScriptRun {
+    private final MasterClient client;
+    private final List<Script.Command> commands;
+    private final java.util.function.Function<Script.Command, Map<String, Object>> toJob;
+    private final PrintStream out;
+
+    ScriptRun(MasterClient client, List<Script.Command> commands,
+        java.util.function.Function<Script.Command, Map<String, Object>> toJob, PrintStream out) {
+      this.client = client;
+      this.commands = commands;
+      this.toJob = toJob;
+      this.out = out;
+    }
+
+    int call() throws MasterClient.ApiException {
+      Map<Integer, String> state = new HashMap<>(); // line -> final state
+      Map<Integer, String> running = new LinkedHashMap<>(); // line -> job id, in submission order
+      Set<Integer> pending = new LinkedHashSet<>();
+      commands.forEach(c -> pending.add(c.line()));
+      int failed = 0;
+      int skipped = 0;
+      while (!pending.isEmpty() || !running.isEmpty()) {
+        // submit, in one request, every pending command whose dependencies all succeeded
+        List<Script.Command> ready = new ArrayList<>();
+        for (Script.Command c : commands) {
+          if (!pending.contains(c.line())) {
+            continue;
+          }
+          Integer broken = c.dependsOn().stream()
+              .filter(d -> state.containsKey(d) && !state.get(d).equals("SUCCEEDED"))
+              .findFirst().orElse(null);
+          if (broken != null) {
+            pending.remove(c.line());
+            state.put(c.line(), "SKIPPED");
+            skipped++;
+            out.printf("[line %d] %s%n    SKIPPED: it needs line %d, which did not succeed%n",
+                c.line(), String.join(" ", c.argv()), broken);
+          } else if (state.keySet().containsAll(c.dependsOn())) {
+            ready.add(c);
+          }
+        }
+        if (!ready.isEmpty()) {
+          JsonNode ids = client.post("/api/jobs", ready.stream().map(toJob).toList());
+          for (int i = 0; i < ready.size(); i++) {
+            running.put(ready.get(i).line(), ids.get(i).path("id").asText());
+            pending.remove(ready.get(i).line());
+          }
+          continue;
+        }
+        if (running.isEmpty()) {
+          break; // what is left waits on lines that were skipped; handled above
+        }
+        int line = running.keySet().iterator().next();
+        JsonNode job = awaitJob(client, running.remove(line));
+        String s = job.path("state").asText();
+        state.put(line, s);
+        if (!s.equals("SUCCEEDED")) {
+          failed++;
+        }
+        report(commandAt(line), job);
+      }
+      out.printf("%d command(s): %d succeeded, %d failed, %d skipped%n", commands.size(),
+          commands.size() - failed - skipped, failed, skipped);
+      return failed + skipped == 0 ? 0 : 1;
+    }
+
+    private Script.Command commandAt(int line) {
+      return commands.stream().filter(c -> c.line() == line).findFirst().orElseThrow();
+    }
+
+    private void report(Script.Command c, JsonNode job) {
+      StringBuilder head = new StringBuilder();
+      head.append(String.format("[line %d] %s%n    %s", c.line(), String.join(" ", c.argv()),
+          job.path("state").asText()));
+      if (job.path("exitCode").isInt()) {
+        head.append(" (exit ").append(job.path("exitCode").asInt()).append(")");
+      }
+      head.append(" on ").append(job.path("worker").asText("?")).append(", job ")
+          .append(job.path("id").asText());
+      if (!job.path("reason").isNull() && !job.path("state").asText().equals("SUCCEEDED")) {
+        head.append(": ").append(job.path("reason").asText());
+      }
+      out.println(head);
+      indent(job.path("stdout").asText());
+      indent(job.path("stderr").asText());
+    }
+
+    private void indent(String text) {
+      if (!text.isEmpty()) {
+        for (String l : text.split("\n", -1)) {
+          if (!l.isEmpty()) {
+            out.println("    | " + l);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- status ----
+
+  @Command(name = "status", description = "Show one job, or the most recent jobs.")
+  static final class Status extends Common implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JOB_ID")
+    String id;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      MasterClient client = client();
+      JsonNode answer = id == null ? client.get("/api/jobs?limit=50") : client.get("/api/jobs/" + id);
+      if (json) {
+        System.out.println(MasterClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+      } else if (id != null) {
+        for (String f : List.of("id", "state", "exitCode", "worker", "attempts", "reason",
+            "submittedAt", "startedAt", "finishedAt")) {
+          if (!answer.path(f).isNull() && !answer.path(f).isMissingNode()) {
+            System.out.printf("%-12s %s%n", f + ":", answer.path(f).asText());
+          }
+        }
+        System.out.printf("%-12s %s%n", "argv:", answer.path("argv"));
+        printBlock("stdout", answer.path("stdout").asText());
+        printBlock("stderr", answer.path("stderr").asText());
+      } else {
+        System.out.printf("%-10s %-10s %-5s %-16s %s%n", "ID", "STATE", "EXIT", "WORKER", "COMMAND");
+        for (JsonNode j : answer) {
+          List<String> argv = new ArrayList<>();
+          j.path("argv").forEach(a -> argv.add(a.asText()));
+          System.out.printf("%-10s %-10s %-5s %-16s %s%n", j.path("id").asText(),
+              j.path("state").asText(), j.path("exitCode").isInt() ? j.path("exitCode").asText() : "-",
+              j.path("worker").asText("-"), String.join(" ", argv));
+        }
+      }
+      return 0;
+    }
+
+    private static void printBlock(String name, String text) {
+      if (!text.isEmpty()) {
+        System.out.println(name + ":");
+        System.out.print(text.endsWith("\n") ? text : text + "\n");
+      }
+    }
+  }
+
+  // ---- workers ----
+
+  @Command(name = "workers", description = "Show the registered workers.")
+  static final class Workers extends Common implements Callable<Integer> {
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode workers = client().get("/api/workers");
+      if (json) {
+        System.out.println(MasterClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(workers));
+        return 0;
+      }
+      if (workers.isEmpty()) {
+        System.out.println("no worker is registered");
+        return 0;
+      }
+      System.out.printf("%-24s %-16s %5s %5s  %-8s %s%n", "ID", "HOST", "SLOTS", "BUSY", "STATE", "CAPABILITIES");
+      for (JsonNode w : workers) {
+        List<String> caps = new ArrayList<>();
+        w.path("capabilities").forEach(c -> caps.add(c.asText()));
+        System.out.printf("%-24s %-16s %5d %5d  %-8s %s%n", w.path("id").asText(),
+            w.path("host").asText(), w.path("slots").asInt(), w.path("busy").asInt(),
+            w.path("draining").asBoolean() ? "draining" : "ready", String.join(",", caps));
+      }
+      return 0;
+    }
+  }
+
+  // ---- cancel ----
+
+  @Command(name = "cancel", description = "Cancel a job: a queued one never runs, a running one is killed.")
+  static final class Cancel extends Common implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "JOB_ID")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode job = client().delete("/api/jobs/" + id);
+      System.out.println(id + ": " + (job.path("state").asText().equals("CANCELLED")
+          ? "cancelled" : "cancel requested; it is being killed"));
+      return 0;
+    }
+  }
+
+  // ---- dismiss ----
+
+  @Command(name = "dismiss", description = "Dismiss a worker, or all: it drains, leaves and its process exits 0.")
+  static final class Dismiss extends Common implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKER_ID")
+    String id;
+
+    @Option(names = "--all", description = "Dismiss every worker.")
+    boolean all;
+
+    @Override
+    public Integer call() throws Exception {
+      if ((id == null) == !all) {
+        System.err.println("swamp dismiss: name one WORKER_ID or --all");
+        return EXIT_USAGE;
+      }
+      JsonNode answer = client().post(all ? "/api/workers/dismiss" : "/api/workers/" + id + "/dismiss", Map.of());
+      List<String> ids = new ArrayList<>();
+      answer.path("dismissed").forEach(d -> ids.add(d.asText()));
+      System.out.println(ids.isEmpty() ? "no worker to dismiss" : "dismissed: " + String.join(" ", ids));
+      return 0;
+    }
+  }
+}

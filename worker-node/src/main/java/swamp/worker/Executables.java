@@ -1,0 +1,127 @@
+package swamp.worker;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The programs a worker allows. Names are looked up on the PATH once, at start, and kept as
+ * canonical paths: a job's program is allowed only when its own canonical path is one of them, so
+ * {@code /tmp/evil/ncks} is not {@code ncks}. The job runs the program at the path it was found
+ * at, not the canonical one, because NCO's operators are links to one binary that reads its name.
+ */
+public final class Executables {
+
+  /** Either the path to start or the reason the program may not run. */
+  public sealed interface Resolution {}
+
+  public record Allowed(Path executable) implements Resolution {}
+
+  public record Refused(String reason) implements Resolution {}
+
+  private final boolean allowAny;
+  private final Set<Path> allowed;
+  private final List<String> offered;
+  private final List<Path> searchPath;
+
+  private Executables(boolean allowAny, Set<Path> allowed, List<String> offered, List<Path> path) {
+    this.allowAny = allowAny;
+    this.allowed = Set.copyOf(allowed);
+    this.offered = List.copyOf(offered);
+    this.searchPath = List.copyOf(path);
+  }
+
+  /** Resolves the allow-list against the process's PATH. */
+  public static Executables of(List<String> names) {
+    return of(names, System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+  }
+
+  public static Executables of(List<String> names, String pathVariable) {
+    List<Path> path = new ArrayList<>();
+    for (String dir : pathVariable.split(File.pathSeparator)) {
+      if (!dir.isEmpty()) {
+        path.add(Path.of(dir));
+      }
+    }
+    boolean any = names.contains("*");
+    Set<Path> allowed = new HashSet<>();
+    List<String> offered = new ArrayList<>();
+    for (String name : names) {
+      if (name.equals("*")) {
+        continue;
+      }
+      Optional<Path> found = name.contains("/") ? executable(Path.of(name)) : lookUp(name, path);
+      found.flatMap(Executables::canonical).ifPresent(p -> {
+        allowed.add(p);
+        offered.add(name);
+      });
+    }
+    if (any) {
+      offered.add(0, "*");
+    }
+    return new Executables(any, allowed, offered, path);
+  }
+
+  /** The allowed programs that exist here, by the names they were configured with. */
+  public List<String> offered() {
+    return offered;
+  }
+
+  public boolean has(String name) {
+    return offered.contains(name);
+  }
+
+  /**
+   * Finds {@code program} (a name looked up on the PATH, or a path, relative ones taken from
+   * {@code workDir}) and says whether it may run.
+   */
+  public Resolution resolve(String program, Path workDir) {
+    Optional<Path> found =
+        program.contains("/")
+            ? executable(workDir.resolve(program).normalize())
+            : lookUp(program, searchPath);
+    if (found.isEmpty()) {
+      return new Refused(
+          program.contains("/")
+              ? "program '" + program + "' does not exist or is not executable"
+              : "program '" + program + "' was not found on the PATH");
+    }
+    Optional<Path> canonical = canonical(found.get());
+    if (canonical.isEmpty()) {
+      return new Refused("program '" + program + "' cannot be resolved to a file");
+    }
+    if (!allowAny && !allowed.contains(canonical.get())) {
+      return new Refused("program '" + program + "' (" + canonical.get() + ") is not allowed;"
+          + " allowed: " + String.join(" ", offered));
+    }
+    return new Allowed(found.get().toAbsolutePath());
+  }
+
+  private static Optional<Path> lookUp(String name, List<Path> path) {
+    for (Path dir : path) {
+      Optional<Path> p = executable(dir.resolve(name));
+      if (p.isPresent()) {
+        return p;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Path> executable(Path p) {
+    return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  private static Optional<Path> canonical(Path p) {
+    try {
+      return Optional.of(p.toRealPath());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package swamp.worker;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+
+/**
+ * One attempt of one job: one process, started from its argv (never through a shell), watched to
+ * its end. Starting it, waiting for it and reading its output happen on the process dispatcher;
+ * the actor only hears about them as messages. A timeout, a {@link Cancel} or the runner's own
+ * stop kills the process and then its children: SIGTERM first, SIGKILL after the kill grace.
+ */
+public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
+
+  /** Local only: a runner is always its worker's child. */
+  public interface Command extends NoSerializationVerificationNeeded {}
+
+  /** Kill the job; it ends CANCELLED with this reason. */
+  public record Cancel(String reason) implements Command {}
+
+  /** Told to the parent when the attempt is over, whatever the reason. */
+  public record Ended(String jobId, int attempt, int slots, JobResult result)
+      implements NoSerializationVerificationNeeded {}
+
+  private interface Internal extends Command {}
+
+  private record Started(Process process, long startedAt) implements Internal {}
+
+  private record NotStarted(String reason) implements Internal {}
+
+  private record Exited(JobResult result) implements Internal {}
+
+  private enum TimedOut implements Internal { INSTANCE }
+
+  private enum KillHard implements Internal { INSTANCE }
+
+  public static final String PROCESS_DISPATCHER = "swamp-process-dispatcher";
+
+  private final String jobId;
+  private final int attempt;
+  private final JobSpec spec;
+  private final WorkerSettings settings;
+  private final Executables executables;
+  private final ActorRef<Ended> replyTo;
+  private final TimerScheduler<Command> timers;
+  private final Executor blocking;
+
+  private Process process;
+  private List<ProcessHandle> doomed = List.of();
+  /** Set once the job is to be killed: the state and reason it ends with. */
+  private JobState killedAs;
+  private String killReason;
+
+  public static Behavior<Command> create(
+      String jobId,
+      int attempt,
+      JobSpec spec,
+      WorkerSettings settings,
+      Executables executables,
+      ActorRef<Ended> replyTo) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new JobRunner(ctx, timers, jobId, attempt, spec, settings, executables, replyTo)));
+  }
+
+  private JobRunner(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String jobId,
+      int attempt,
+      JobSpec spec,
+      WorkerSettings settings,
+      Executables executables,
+      ActorRef<Ended> replyTo) {
+    super(context);
+    this.timers = timers;
+    this.jobId = jobId;
+    this.attempt = attempt;
+    this.spec = spec;
+    this.settings = settings;
+    this.executables = executables;
+    this.replyTo = replyTo;
+    this.blocking =
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(PROCESS_DISPATCHER));
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(this::launch, blocking),
+        (started, failure) ->
+            failure != null ? new NotStarted("could not start: " + failure.getMessage()) : started);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Started.class, this::onStarted)
+        .onMessage(NotStarted.class, n -> end(JobResult.notStarted(
+            killedAs != null ? killedAs : JobState.FAILED, settings.workerId(),
+            killReason != null ? killReason : n.reason())))
+        .onMessage(Exited.class, e -> end(e.result()))
+        .onMessage(TimedOut.class, t -> kill(JobState.FAILED,
+            "timed out after " + WorkerActor.human(Duration.ofMillis(spec.timeoutMs()))))
+        .onMessage(Cancel.class, c -> kill(JobState.CANCELLED, c.reason()))
+        .onMessage(KillHard.class, k -> killHard())
+        .onSignal(PostStop.class, s -> { killHard(); return this; })
+        .build();
+  }
+
+  /** Runs on the process dispatcher: checks the directory and the program, starts the process. */
+  private Internal launch() {
+    Path dir = spec.workDir() != null ? Path.of(spec.workDir()) : settings.workDir();
+    if (!Files.isDirectory(dir)) {
+      return new NotStarted("working directory '" + dir + "' does not exist on worker "
+          + settings.workerId());
+    }
+    Executables.Resolution resolution = executables.resolve(spec.program(), dir);
+    if (resolution instanceof Executables.Refused refused) {
+      return new NotStarted(refused.reason() + " on worker " + settings.workerId());
+    }
+    List<String> command = new ArrayList<>(spec.argv());
+    command.set(0, ((Executables.Allowed) resolution).executable().toString());
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(outputFile("out").toFile())
+        .redirectError(outputFile("err").toFile());
+    builder.environment().putAll(spec.env());
+    try {
+      return new Started(builder.start(), System.currentTimeMillis());
+    } catch (IOException e) {
+      return new NotStarted("could not start '" + spec.program() + "': " + e.getMessage());
+    }
+  }
+
+  private Behavior<Command> onStarted(Started started) {
+    process = started.process();
+    getContext().getLog().debug("job {} attempt {} started as pid {}", jobId, attempt, process.pid());
+    if (killedAs != null) { // cancelled while it was starting
+      kill(killedAs, killReason);
+    } else if (spec.timeoutMs() > 0) {
+      timers.startSingleTimer(TimedOut.INSTANCE, Duration.ofMillis(spec.timeoutMs()));
+    }
+    getContext().pipeToSelf(
+        process.onExit().thenApplyAsync(p -> new Exited(collect(p, started.startedAt())), blocking),
+        (exited, failure) -> failure != null
+            ? new NotStarted("lost track of the process: " + failure.getMessage())
+            : exited);
+    return this;
+  }
+
+  private Behavior<Command> kill(JobState state, String reason) {
+    if (killedAs == null) {
+      killedAs = state;
+      killReason = reason;
+    }
+    if (process != null && process.isAlive()) {
+      // children first noted, then the parent signalled, so none is re-parented before we see it
+      doomed = process.descendants().toList();
+      process.destroy();
+      doomed.forEach(ProcessHandle::destroy);
+      timers.startSingleTimer(KillHard.INSTANCE, settings.killGrace());
+    }
+    return this;
+  }
+
+  private Behavior<Command> killHard() {
+    if (process != null) {
+      List<ProcessHandle> all = new ArrayList<>(doomed);
+      if (process.isAlive()) {
+        all.addAll(process.descendants().toList());
+        process.destroyForcibly();
+      }
+      all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+    return this;
+  }
+
+  private Behavior<Command> end(JobResult result) {
+    if (killedAs != null) {
+      result = new JobResult(killedAs, result.exitCode(), result.stdout(), result.stderr(),
+          result.truncated(), result.workerId(), result.pid(), result.startedAt(),
+          result.finishedAt(), killReason);
+    }
+    // the process may have left children behind when it was killed: they go too
+    killHard();
+    replyTo.tell(new Ended(jobId, attempt, spec.slots(), result));
+    return Behaviors.stopped();
+  }
+
+  /** Runs on the process dispatcher once the process ended: reads and removes its output. */
+  private JobResult collect(Process p, long startedAt) {
+    int exit = p.exitValue();
+    long finishedAt = System.currentTimeMillis();
+    Output out = read(outputFile("out"));
+    Output err = read(outputFile("err"));
+    JobState state = exit == 0 ? JobState.SUCCEEDED : JobState.FAILED;
+    return new JobResult(state, exit, out.text(), err.text(), out.truncated() || err.truncated(),
+        settings.workerId(), p.pid(), startedAt, finishedAt,
+        exit == 0 ? null : "exited with code " + exit);
+  }
+
+  private record Output(String text, boolean truncated) {}
+
+  private Output read(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(settings.maxOutputBytes());
+      boolean more = in.read() >= 0;
+      return new Output(new String(head, StandardCharsets.UTF_8), more);
+    } catch (IOException e) {
+      return new Output("", false);
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a leftover output file is harmless; the next attempt of the job truncates it
+      }
+    }
+  }
+
+  private Path outputFile(String stream) {
+    return settings.workDir().resolve(jobId + "." + attempt + "." + stream);
+  }
+}

@@ -1,0 +1,351 @@
+package swamp.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.DispatchProtocol.JobRejected;
+import swamp.protocol.DispatchProtocol.ToDispatcher;
+import swamp.protocol.JobResult;
+import swamp.protocol.RegistryProtocol;
+import swamp.protocol.RegistryProtocol.RegFailure;
+import swamp.protocol.RegistryProtocol.RegOk;
+import swamp.protocol.RegistryProtocol.Register;
+import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.WorkerOffer;
+import swamp.protocol.WorkerProtocol.CancelJob;
+import swamp.protocol.WorkerProtocol.Dismiss;
+import swamp.protocol.WorkerProtocol.Job;
+import swamp.protocol.WorkerProtocol.ToWorker;
+
+/**
+ * A worker's life: {@code registering -> registered -> draining -> stopped}.
+ *
+ * <p>While registering it finds the master's registry through the Receptionist and sends {@link
+ * Register} at once and then every retry interval, jittered per worker so that a restarted master
+ * is not hit by the whole pool at the same moment. A permanent {@link RegFailure} ends the worker
+ * (exit 3), and so does the give-up deadline (exit 4). Once registered it watches the master and
+ * runs up to {@code slots} jobs, each in a watched {@link JobRunner} child. Losing the master ends
+ * this incarnation with {@link #REJOIN}: the node must join the cluster again before it can
+ * register anew, with a fresh deadline. {@link Dismiss} drains: no new jobs, running ones get the
+ * drain grace, then the worker unregisters and exits 0.
+ *
+ * <p>The worker never exits the JVM itself: it tells {@code exitTo} how it ended and stops.
+ */
+public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
+
+  /** Exit codes of the worker process (the design's command-line contract). */
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_BAD_CONFIG = 2;
+  public static final int EXIT_REFUSED = 3;
+  public static final int EXIT_GAVE_UP = 4;
+  /** Not a process exit code: the master was lost, join the cluster again and re-register. */
+  public static final int REJOIN = -1;
+
+  public interface Command {}
+
+  /** How the worker ended, told to its {@code exitTo}. */
+  public record Exit(int code, String reason) implements NoSerializationVerificationNeeded {}
+
+  private interface Internal extends Command, NoSerializationVerificationNeeded {}
+
+  private record FromMaster(ToWorker message) implements Internal {}
+
+  private record RegistryListing(Receptionist.Listing listing) implements Internal {}
+
+  private record JobEnded(JobRunner.Ended ended) implements Internal {}
+
+  private record RunnerStopped(String jobId, int attempt) implements Internal {}
+
+  private record MasterLost(ActorRef<ToDispatcher> master) implements Internal {}
+
+  private enum Retry implements Internal { INSTANCE }
+
+  private enum GiveUp implements Internal { INSTANCE }
+
+  private enum DrainOver implements Internal { INSTANCE }
+
+  private record Running(int attempt, int slots, ActorRef<JobRunner.Command> runner) {}
+
+  private final WorkerSettings settings;
+  private final Executables executables;
+  private final WorkerOffer offer;
+  private final ActorRef<Exit> exitTo;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ToWorker> self;
+  private final ActorRef<JobRunner.Ended> jobEnded;
+  private final Random jitter;
+
+  private ActorRef<RegistryProtocol.Command> registry;
+  private ActorRef<ToDispatcher> master;
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  /** Finishes that happened while no master was known, sent once one is. */
+  private final List<JobFinished> unreported = new ArrayList<>();
+  private int usedSlots;
+
+  public static Behavior<Command> create(
+      WorkerSettings settings, Executables executables, boolean embedded, ActorRef<Exit> exitTo) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new WorkerActor(ctx, timers, settings, executables, embedded, exitTo).registering()));
+  }
+
+  private WorkerActor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      WorkerSettings settings,
+      Executables executables,
+      boolean embedded,
+      ActorRef<Exit> exitTo) {
+    super(context);
+    this.settings = settings;
+    this.executables = executables;
+    this.exitTo = exitTo;
+    this.timers = timers;
+    this.self = context.messageAdapter(ToWorker.class, FromMaster::new);
+    this.jobEnded = context.messageAdapter(JobRunner.Ended.class, JobEnded::new);
+    this.jitter = new Random(settings.workerId().hashCode() ^ System.nanoTime());
+    this.offer = offer(settings, executables, embedded, context);
+    context.getSystem().receptionist().tell(Receptionist.subscribe(RegistryProtocol.KEY,
+        context.messageAdapter(Receptionist.Listing.class, RegistryListing::new)));
+  }
+
+  private static WorkerOffer offer(WorkerSettings settings, Executables executables,
+      boolean embedded, ActorContext<?> context) {
+    Set<String> labels = new LinkedHashSet<>(settings.labels());
+    if (executables.has("ncks")) {
+      labels.add("nco");
+    }
+    String url = settings.url().isBlank() ? context.getSystem().address().toString() : settings.url();
+    return new WorkerOffer(settings.host(), url, settings.slots(), List.copyOf(labels),
+        executables.offered(), settings.memoryMb(), RegistryProtocol.SOFTWARE_VERSION, embedded);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return registering();
+  }
+
+  // ---- registering ----
+
+  private Receive<Command> registering() {
+    timers.startSingleTimer(GiveUp.INSTANCE, settings.giveUpAfter());
+    scheduleRetry();
+    attemptRegistration();
+    // the state's own handlers come first: jobs() ends with catch-alls
+    return jobs(newReceiveBuilder()
+        .onMessage(Retry.class, r -> { attemptRegistration(); scheduleRetry(); return Behaviors.same(); })
+        .onMessage(FromMaster.class, m -> m.message() instanceof RegOk, m -> onRegOk((RegOk) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof RegFailure, m -> onRegFailure((RegFailure) m.message()))
+        .onMessage(GiveUp.class, g -> exit(EXIT_GAVE_UP,
+            "no master registered this worker within " + human(settings.giveUpAfter())
+                + "; giving up")))
+        .build();
+  }
+
+  private void attemptRegistration() {
+    if (registry == null) {
+      getContext().getLog().debug("no master found yet; waiting for the cluster");
+      return;
+    }
+    List<RunningJob> jobs = running.entrySet().stream()
+        .map(e -> new RunningJob(e.getKey(), e.getValue().attempt())).toList();
+    registry.tell(new Register(settings.workerId(), offer, settings.secret(),
+        RegistryProtocol.VERSION, jobs, self));
+  }
+
+  private void scheduleRetry() {
+    double factor = 1 + settings.retryJitter() * (2 * jitter.nextDouble() - 1);
+    long millis = Math.max(1, (long) (settings.retryInterval().toMillis() * factor));
+    timers.startSingleTimer(Retry.INSTANCE, Duration.ofMillis(millis));
+  }
+
+  private Behavior<Command> onRegOk(RegOk ok) {
+    timers.cancel(Retry.INSTANCE);
+    timers.cancel(GiveUp.INSTANCE);
+    master = ok.master();
+    getContext().watchWith(master, new MasterLost(master));
+    getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
+        settings.workerId(), ok.masterEpoch(), offer.slots(), offer.labels());
+    unreported.forEach(master::tell);
+    unreported.clear();
+    return registered();
+  }
+
+  private Behavior<Command> onRegFailure(RegFailure failure) {
+    if (!failure.retryable()) {
+      return exit(EXIT_REFUSED, "registration refused: " + failure.reason());
+    }
+    getContext().getLog().info("registration refused for now ({}); trying again", failure.reason());
+    return Behaviors.same();
+  }
+
+  // ---- registered ----
+
+  private Receive<Command> registered() {
+    return jobs(newReceiveBuilder()
+        .onMessage(MasterLost.class, l -> l.master().equals(master), l -> {
+          master = null;
+          return exit(REJOIN, "lost the master; joining the cluster again to re-register");
+        }))
+        .build();
+  }
+
+  // ---- draining ----
+
+  private Behavior<Command> drain(String reason) {
+    getContext().getLog().info("dismissed ({}); draining {} running job(s)", reason, running.size());
+    if (running.isEmpty()) {
+      return leave(reason);
+    }
+    timers.cancel(Retry.INSTANCE);
+    timers.cancel(GiveUp.INSTANCE);
+    timers.startSingleTimer(DrainOver.INSTANCE, settings.drainGrace());
+    return newReceiveBuilder()
+        .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> reject((Job) m.message(), "worker is draining"))
+        .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
+        .onMessage(JobEnded.class, e -> {
+          onJobEnded(e);
+          return running.isEmpty() ? leave(reason) : Behaviors.same();
+        })
+        .onMessage(RunnerStopped.class, s -> {
+          onRunnerStopped(s);
+          return running.isEmpty() ? leave(reason) : Behaviors.same();
+        })
+        .onMessage(DrainOver.class, d -> {
+          running.values().forEach(r -> r.runner().tell(
+              new JobRunner.Cancel("worker dismissed; killed after the drain grace")));
+          return Behaviors.same();
+        })
+        .onMessage(MasterLost.class, l -> { master = null; return Behaviors.same(); })
+        .onMessage(RegistryListing.class, this::onListing)
+        .build();
+  }
+
+  private Behavior<Command> leave(String reason) {
+    if (registry != null) {
+      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), "dismissed: " + reason));
+    }
+    return exit(EXIT_OK, "dismissed: " + reason);
+  }
+
+  // ---- in every state but draining; after a state's own handlers ----
+
+  private ReceiveBuilder<Command> jobs(ReceiveBuilder<Command> builder) {
+    return builder
+        .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> onJob((Job) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof Dismiss, m -> drain(((Dismiss) m.message()).reason()))
+        .onMessage(FromMaster.class, m -> Behaviors.same()) // a late RegOk/RegFailure of a retry
+        .onMessage(JobEnded.class, e -> { onJobEnded(e); return Behaviors.same(); })
+        .onMessage(RunnerStopped.class, s -> { onRunnerStopped(s); return Behaviors.same(); })
+        .onMessage(RegistryListing.class, this::onListing)
+        .onMessage(MasterLost.class, l -> Behaviors.same()) // a master we no longer follow
+        .onMessage(Retry.class, r -> Behaviors.same())
+        .onMessage(GiveUp.class, g -> Behaviors.same());
+  }
+
+  private Behavior<Command> onListing(RegistryListing l) {
+    Set<ActorRef<RegistryProtocol.Command>> refs = l.listing().getServiceInstances(RegistryProtocol.KEY);
+    ActorRef<RegistryProtocol.Command> found = refs.isEmpty() ? null : refs.iterator().next();
+    boolean isNew = found != null && !found.equals(registry);
+    registry = found;
+    if (isNew && master == null) {
+      attemptRegistration();
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onJob(Job job) {
+    Running current = running.get(job.jobId());
+    if (current != null) {
+      return reject(job, "attempt " + current.attempt() + " of the job is still running here");
+    }
+    if (usedSlots + job.spec().slots() > settings.slots()) {
+      return reject(job, "no free slot");
+    }
+    ActorRef<JobRunner.Command> runner = getContext().spawnAnonymous(JobRunner.create(
+        job.jobId(), job.attempt(), job.spec(), settings, executables, jobEnded));
+    getContext().watchWith(runner, new RunnerStopped(job.jobId(), job.attempt()));
+    running.put(job.jobId(), new Running(job.attempt(), job.spec().slots(), runner));
+    usedSlots += job.spec().slots();
+    getContext().getLog().debug("job {} attempt {}: {}", job.jobId(), job.attempt(), job.spec().argv());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> reject(Job job, String reason) {
+    ToDispatcher rejected = new JobRejected(job.jobId(), job.attempt(), settings.workerId(), reason);
+    if (master != null) {
+      master.tell(rejected);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCancel(CancelJob cancel) {
+    Running r = running.get(cancel.jobId());
+    if (r != null && r.attempt() == cancel.attempt()) {
+      r.runner().tell(new JobRunner.Cancel(cancel.reason()));
+    }
+    return Behaviors.same();
+  }
+
+  private void onJobEnded(JobEnded e) {
+    JobRunner.Ended ended = e.ended();
+    Running r = running.get(ended.jobId());
+    if (r == null || r.attempt() != ended.attempt()) {
+      return;
+    }
+    running.remove(ended.jobId());
+    usedSlots -= r.slots();
+    report(new JobFinished(ended.jobId(), ended.attempt(), settings.workerId(), ended.result()));
+  }
+
+  /** A runner that stopped without telling how its job ended crashed: the job failed. */
+  private void onRunnerStopped(RunnerStopped s) {
+    Running r = running.get(s.jobId());
+    if (r == null || r.attempt() != s.attempt()) {
+      return;
+    }
+    running.remove(s.jobId());
+    usedSlots -= r.slots();
+    report(new JobFinished(s.jobId(), s.attempt(), settings.workerId(),
+        JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
+            "the job's runner on worker " + settings.workerId() + " crashed")));
+  }
+
+  private void report(JobFinished finished) {
+    if (master != null) {
+      master.tell(finished);
+    } else {
+      unreported.add(finished);
+    }
+  }
+
+  private Behavior<Command> exit(int code, String reason) {
+    if (code == EXIT_OK) {
+      getContext().getLog().info("worker {} stops: {}", settings.workerId(), reason);
+    } else {
+      getContext().getLog().warn("worker {} stops: {}", settings.workerId(), reason);
+    }
+    exitTo.tell(new Exit(code, reason));
+    return Behaviors.stopped();
+  }
+
+  static String human(Duration d) {
+    return d.toString().substring(2).toLowerCase();
+  }
+}

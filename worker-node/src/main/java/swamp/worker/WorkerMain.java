@@ -1,0 +1,173 @@
+package swamp.worker;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/swamp worker}: joins the cluster through the master's address, phones home and runs
+ * jobs until dismissed (exit 0), refused (3) or given up (4). A worker that loses its master joins
+ * the cluster again with a fresh actor system and a fresh give-up deadline.
+ */
+@Command(name = "swamp worker", mixinStandardHelpOptions = true,
+    description = "Join a swamp pool and run its jobs.")
+public final class WorkerMain implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+  public static final String SYSTEM_NAME = "swamp";
+
+  @Option(names = "--master", required = true, paramLabel = "HOST:PORT",
+      description = "A master's cluster address (a seed node); may be given more than once.")
+  List<String> masters = new ArrayList<>();
+
+  @Option(names = "--host", description = "The address this worker advertises (default: the one that routes to the master).")
+  String host;
+
+  @Option(names = "--port", description = "The cluster port of this worker (default: any free one).")
+  int port;
+
+  @Option(names = "--slots", description = "Jobs run at once (default: one per processor).")
+  Integer slots;
+
+  @Option(names = "--capability", paramLabel = "LABEL", description = "A capability label jobs may require; repeatable.")
+  List<String> capabilities = new ArrayList<>();
+
+  @Option(names = "--allow", paramLabel = "PROGRAM", description = "Also allow this program; '*' allows any; repeatable.")
+  List<String> allow = new ArrayList<>();
+
+  @Option(names = "--id", description = "The worker's name in the pool (default: HOST-PID).")
+  String id;
+
+  @Option(names = "--retry-interval", paramLabel = "DURATION", description = "Registration retry interval, e.g. 5s.")
+  String retryInterval;
+
+  @Option(names = "--give-up-after", paramLabel = "DURATION", description = "Exit 4 when not registered within this long, e.g. 30m.")
+  String giveUpAfter;
+
+  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where jobs run that name no directory.")
+  String workDir;
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new WorkerMain());
+    cli.setParameterExceptionHandler((e, a) -> {
+      System.err.println("swamp worker: " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    Config config;
+    WorkerSettings settings;
+    try {
+      config = config();
+      settings = WorkerSettings.fromConfig(config);
+      Files.createDirectories(settings.workDir());
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("swamp worker: bad configuration: " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    } catch (java.io.IOException e) {
+      System.err.println("swamp worker: cannot create the work directory: " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    }
+    if (settings.secret().isEmpty()) {
+      log.warn("no registration secret is set (SWAMP_SECRET); only an --insecure master will take this worker");
+    }
+    Executables executables = Executables.of(settings.allowedExecutables());
+    while (true) {
+      WorkerActor.Exit exit = runOnce(config, settings, executables);
+      if (exit.code() != WorkerActor.REJOIN) {
+        System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason());
+        return exit.code();
+      }
+      log.info("joining the cluster again: {}", exit.reason());
+    }
+  }
+
+  /** One actor system's life: join, register, work; returns how it ended. */
+  static WorkerActor.Exit runOnce(Config config, WorkerSettings settings, Executables executables) {
+    CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
+    Behavior<WorkerActor.Exit> guardian = Behaviors.setup(ctx -> {
+      ctx.spawn(WorkerActor.create(settings, executables, false, ctx.getSelf()), "worker");
+      return Behaviors.receive(WorkerActor.Exit.class)
+          .onMessage(WorkerActor.Exit.class, e -> {
+            exit.complete(e);
+            CoordinatedShutdown.get(ctx.getSystem()).runAll(new WorkerExitReason());
+            return Behaviors.same();
+          })
+          .build();
+    });
+    ActorSystem<WorkerActor.Exit> system = ActorSystem.create(guardian, SYSTEM_NAME, config);
+    system.getWhenTerminated().toCompletableFuture().join();
+    // a system that ended without the worker saying why was downed: the master side lost us
+    return exit.getNow(new WorkerActor.Exit(WorkerActor.REJOIN, "this node was removed from the cluster"));
+  }
+
+  private static final class WorkerExitReason implements CoordinatedShutdown.Reason {}
+
+  private Config config() {
+    Map<String, Object> o = new HashMap<>();
+    List<String> seeds = new ArrayList<>();
+    NodeAddress first = null;
+    for (String m : masters) {
+      NodeAddress a = NodeAddress.parse(m);
+      first = first == null ? a : first;
+      seeds.add(a.pekkoAddress(SYSTEM_NAME));
+    }
+    o.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    o.put("pekko.remote.artery.canonical.hostname", host != null ? host : first.localAddressTowards());
+    o.put("pekko.remote.artery.canonical.port", port);
+    if (slots != null) {
+      if (slots < 1) {
+        throw new IllegalArgumentException("--slots must be at least 1, not " + slots);
+      }
+      o.put("swamp.worker.slots", slots);
+    }
+    if (id != null) {
+      o.put("swamp.worker.id", id);
+    }
+    if (retryInterval != null) {
+      o.put("swamp.worker.retry-interval", retryInterval);
+    }
+    if (giveUpAfter != null) {
+      o.put("swamp.worker.give-up-after", giveUpAfter);
+    }
+    if (workDir != null) {
+      o.put("swamp.worker.work-dir", workDir);
+    }
+    Config base = ConfigFactory.load();
+    if (!capabilities.isEmpty()) {
+      List<String> labels = new ArrayList<>(base.getStringList("swamp.worker.labels"));
+      labels.addAll(capabilities);
+      o.put("swamp.worker.labels", ConfigValueFactory.fromIterable(labels));
+    }
+    if (!allow.isEmpty()) {
+      List<String> allowed = new ArrayList<>(base.getStringList("swamp.worker.allowed-executables"));
+      allowed.addAll(allow);
+      o.put("swamp.worker.allowed-executables", ConfigValueFactory.fromIterable(allowed));
+    }
+    Config config = ConfigFactory.parseMap(o).withFallback(base).resolve();
+    // durations are checked here, so a typo is a clear exit 2 rather than a failure later
+    config.getDuration("swamp.worker.retry-interval");
+    config.getDuration("swamp.worker.give-up-after");
+    return config;
+  }
+}

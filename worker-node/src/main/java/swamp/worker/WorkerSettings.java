@@ -1,0 +1,102 @@
+package swamp.worker;
+
+import com.typesafe.config.Config;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A worker's settings, read once from {@code swamp.worker} and {@code swamp.security}. */
+public record WorkerSettings(
+    String workerId,
+    String host,
+    String url,
+    int slots,
+    List<String> labels,
+    List<String> allowedExecutables,
+    long memoryMb,
+    Duration retryInterval,
+    double retryJitter,
+    Duration giveUpAfter,
+    Path workDir,
+    Duration drainGrace,
+    Duration killGrace,
+    int maxOutputBytes,
+    String secret) {
+
+  public WorkerSettings {
+    labels = List.copyOf(labels);
+    allowedExecutables = List.copyOf(allowedExecutables);
+  }
+
+  /** Reads the settings; {@code host} is the address this node advertises to the cluster. */
+  public static WorkerSettings fromConfig(Config config) {
+    Config w = config.getConfig("swamp.worker");
+    String host = config.getString("pekko.remote.artery.canonical.hostname");
+    String id = w.getString("id");
+    if (id.isBlank()) {
+      id = host + "-" + ProcessHandle.current().pid();
+    }
+    int slots = w.getInt("slots");
+    if (slots == 0) {
+      slots = Runtime.getRuntime().availableProcessors();
+    }
+    long memoryMb = w.getLong("memory-mb");
+    if (memoryMb == 0) {
+      memoryMb = physicalMemoryMb();
+    }
+    String workDir = w.getString("work-dir");
+    Path dir =
+        workDir.isBlank()
+            ? Path.of(System.getProperty("java.io.tmpdir"), "swamp-worker-" + id)
+            : Path.of(workDir);
+    return new WorkerSettings(
+        id,
+        host,
+        w.getString("url"),
+        slots,
+        new ArrayList<>(w.getStringList("labels")),
+        w.getStringList("allowed-executables"),
+        memoryMb,
+        w.getDuration("retry-interval"),
+        w.getDouble("retry-jitter"),
+        w.getDuration("give-up-after"),
+        dir.toAbsolutePath(),
+        w.getDuration("drain-grace"),
+        w.getDuration("kill-grace"),
+        (int) Math.min(Integer.MAX_VALUE, w.getBytes("max-output")),
+        config.getString("swamp.security.secret"));
+  }
+
+  public WorkerSettings withSlots(int newSlots) {
+    return new WorkerSettings(workerId, host, url, newSlots, labels, allowedExecutables, memoryMb,
+        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, maxOutputBytes,
+        secret);
+  }
+
+  public WorkerSettings withMaxOutput(int bytes) {
+    return new WorkerSettings(workerId, host, url, slots, labels, allowedExecutables, memoryMb,
+        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, bytes, secret);
+  }
+
+  public WorkerSettings withWorkerId(String newId) {
+    return new WorkerSettings(newId, host, url, slots, labels, allowedExecutables, memoryMb,
+        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, maxOutputBytes,
+        secret);
+  }
+
+  @Override
+  public String toString() { // the secret stays out of every log line
+    return "WorkerSettings[id=" + workerId + ", host=" + host + ", slots=" + slots + ", labels="
+        + labels + ", retryInterval=" + retryInterval + ", giveUpAfter=" + giveUpAfter + "]";
+  }
+
+  private static long physicalMemoryMb() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize() / (1024 * 1024);
+    }
+    return 0;
+  }
+}
