@@ -1,0 +1,75 @@
+package swamp.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Every record that crosses the wire goes through the real serializer and comes back equal. */
+class SerializationTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void cleanup() {
+    testKit.shutdownTestKit();
+  }
+
+  static final WorkerOffer OFFER = new WorkerOffer("10.0.0.7", "pekko://swamp@10.0.0.7:2552", 4,
+      List.of("nco", "gpu"), List.of("ncks", "ncra"), 16_384, "0.1.0", false);
+  static final JobSpec SPEC = new JobSpec(List.of("ncra", "-O", "in1.nc", "in2.nc", "out.nc"),
+      Map.of("OMP_NUM_THREADS", "2"), "/data/run1", List.of("nco"), 2, 90_000, 3);
+  static final JobResult RESULT = new JobResult(JobState.FAILED, 2, "out\n", "ncra: ERROR\n", true,
+      "w1", 4242L, 1_700_000_000_000L, 1_700_000_001_000L, "exited with code 2");
+
+  Object roundTrip(Object message) {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var serializer = serialization.findSerializerFor(message);
+    assertEquals("jackson-cbor", serialization.serializerIdentifierFor(serializer), message.getClass().getName());
+    byte[] bytes = serialization.serialize(message).get();
+    String manifest = Serializers.manifestFor(serializer, message);
+    return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  void check(Object message) {
+    assertEquals(message, roundTrip(message));
+  }
+
+  @Test
+  void registrationMessagesRoundTrip() {
+    ActorRef<WorkerProtocol.ToWorker> worker = testKit.<WorkerProtocol.ToWorker>createTestProbe().ref();
+    ActorRef<DispatchProtocol.ToDispatcher> master = testKit.<DispatchProtocol.ToDispatcher>createTestProbe().ref();
+    check(new RegistryProtocol.Register("w1", OFFER, "s3cret", RegistryProtocol.VERSION,
+        List.of(new RegistryProtocol.RunningJob("j7", 2)), worker));
+    check(new RegistryProtocol.Unregister("w1", "dismissed"));
+    check(new RegistryProtocol.RunningJob("j7", 2));
+    check(new RegistryProtocol.RegOk(1_795_000_000_000L, master));
+    check(new RegistryProtocol.RegFailure("wrong registration secret", false));
+  }
+
+  @Test
+  void workMessagesRoundTrip() {
+    check(new WorkerProtocol.Job("j1", 3, SPEC));
+    check(new WorkerProtocol.Job("j2", 1, JobSpec.of(List.of("true"))));
+    check(new WorkerProtocol.CancelJob("j1", 3, "cancelled by request"));
+    check(new WorkerProtocol.Dismiss("the master is shutting down"));
+    check(new DispatchProtocol.JobFinished("j1", 3, "w1", RESULT));
+    check(new DispatchProtocol.JobFinished("j2", 1, "w1",
+        JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed")));
+    check(new DispatchProtocol.JobRejected("j1", 3, "w1", "worker is draining"));
+  }
+
+  @Test
+  void aMessageTypedAsItsSealedInterfaceKeepsItsConcreteType() {
+    WorkerProtocol.ToWorker reply = new RegistryProtocol.RegFailure("busy", true);
+    Object back = roundTrip(reply);
+    assertTrue(back instanceof RegistryProtocol.RegFailure);
+  }
+}

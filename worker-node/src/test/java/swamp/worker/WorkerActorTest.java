@@ -1,0 +1,197 @@
+package swamp.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import swamp.protocol.DispatchProtocol;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.DispatchProtocol.JobRejected;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.RegistryProtocol;
+import swamp.protocol.RegistryProtocol.RegFailure;
+import swamp.protocol.RegistryProtocol.RegOk;
+import swamp.protocol.RegistryProtocol.Register;
+import swamp.protocol.RegistryProtocol.Unregister;
+import swamp.protocol.WorkerProtocol.Dismiss;
+import swamp.protocol.WorkerProtocol.Job;
+
+/**
+ * The worker's registration state machine, its peers played by probes and its timers (retry,
+ * give-up) driven by manual time: no test here waits for a timer in real time.
+ */
+class WorkerActorTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create(
+      ManualTime.config().withFallback(ConfigFactory.load("application-test")));
+  static final ManualTime time = ManualTime.get(testKit.system());
+
+  @TempDir Path workDir;
+
+  TestProbe<RegistryProtocol.Command> registry = testKit.createTestProbe();
+  TestProbe<DispatchProtocol.ToDispatcher> dispatcher = testKit.createTestProbe();
+  TestProbe<WorkerActor.Exit> exits = testKit.createTestProbe();
+
+  @AfterAll
+  static void cleanup() {
+    testKit.shutdownTestKit();
+  }
+
+  final List<ActorRef<WorkerActor.Command>> workers = new java.util.ArrayList<>();
+
+  @AfterEach
+  void stopWorkersAndUnlist() {
+    for (ActorRef<WorkerActor.Command> w : workers) {
+      testKit.stop(w, Duration.ofSeconds(10)); // the next test's registry must not hear from it
+    }
+    testKit.system().receptionist().tell(Receptionist.deregister(RegistryProtocol.KEY, registry.ref()));
+  }
+
+  ActorRef<WorkerActor.Command> worker(WorkerSettings settings, boolean listRegistry) {
+    if (listRegistry) {
+      testKit.system().receptionist().tell(Receptionist.register(RegistryProtocol.KEY, registry.ref()));
+    }
+    ActorRef<WorkerActor.Command> w =
+        testKit.spawn(WorkerActor.create(settings, Executables.of(List.of("*")), false, exits.ref()));
+    workers.add(w);
+    return w;
+  }
+
+  Register registered(WorkerSettings settings) {
+    worker(settings, true);
+    Register register = registry.expectMessageClass(Register.class);
+    register.replyTo().tell(new RegOk(7, dispatcher.ref()));
+    return register;
+  }
+
+  @Test
+  void aWorkerPhonesHomeWithItsOfferAndTheSecret() {
+    WorkerSettings settings = TestSettings.worker("w1", workDir);
+    worker(settings, true);
+    Register register = registry.expectMessageClass(Register.class);
+    assertEquals("w1", register.workerId());
+    assertEquals("s3cret", register.secret());
+    assertEquals(RegistryProtocol.VERSION, register.protocolVersion());
+    assertEquals(2, register.offer().slots());
+    assertTrue(register.offer().executables().contains("*"));
+    assertFalse(register.toString().contains("s3cret"), "the secret must never be printed");
+  }
+
+  @Test
+  void anUnansweredRegistrationIsRetriedWithinTheJitteredInterval() {
+    worker(TestSettings.worker("w2", workDir), true);
+    registry.expectMessageClass(Register.class);
+    time.timePasses(Duration.ofMillis(3_900)); // 5 s - 20 % jitter is the earliest retry
+    registry.expectNoMessage(Duration.ofMillis(50));
+    time.timePasses(Duration.ofMillis(2_200)); // 5 s + 20 % is the latest
+    registry.expectMessageClass(Register.class);
+  }
+
+  @Test
+  void aRetryableRefusalKeepsTheWorkerTrying() {
+    worker(TestSettings.worker("w3", workDir), true);
+    registry.expectMessageClass(Register.class).replyTo()
+        .tell(new RegFailure("worker id w3 is registered by another live worker", true));
+    time.timePasses(Duration.ofSeconds(7));
+    registry.expectMessageClass(Register.class);
+    exits.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aWorkerThatIsRefusedForGoodStopsWithExitCode3AndTheReason() {
+    ActorRef<WorkerActor.Command> w = worker(TestSettings.worker("w4", workDir), true);
+    registry.expectMessageClass(Register.class).replyTo()
+        .tell(new RegFailure("wrong registration secret", false));
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(WorkerActor.EXIT_REFUSED, exit.code());
+    assertTrue(exit.reason().contains("wrong registration secret"));
+    exits.expectTerminated(w);
+  }
+
+  @Test
+  void aWorkerWithNoMasterGivesUpWithExitCode4() {
+    ActorRef<WorkerActor.Command> w = worker(TestSettings.worker("w5", workDir), false);
+    time.timePasses(Duration.ofMinutes(29));
+    exits.expectNoMessage(Duration.ofMillis(50));
+    time.timePasses(Duration.ofMinutes(1));
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(WorkerActor.EXIT_GAVE_UP, exit.code());
+    assertTrue(exit.reason().contains("giving up"), exit.reason());
+    exits.expectTerminated(w);
+  }
+
+  @Test
+  void aRegisteredWorkerRunsJobsAndReportsThemToTheMaster() {
+    Register register = registered(TestSettings.worker("w6", workDir));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("echo", "hi"))));
+    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    assertEquals("j1", finished.jobId());
+    assertEquals(1, finished.attempt());
+    assertEquals("w6", finished.workerId());
+    assertEquals(JobState.SUCCEEDED, finished.result().state());
+    assertEquals("hi\n", finished.result().stdout());
+    // registered: the give-up deadline no longer applies
+    time.timePasses(Duration.ofHours(1));
+    exits.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aWorkerTakesNoMoreJobsThanItHasSlots() {
+    Register register = registered(TestSettings.worker("w7", workDir).withSlots(1));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "30"))));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("echo", "x"))));
+    JobRejected rejected = dispatcher.expectMessageClass(JobRejected.class);
+    assertEquals("j2", rejected.jobId());
+    assertEquals("no free slot", rejected.reason());
+  }
+
+  @Test
+  void dismissDrainsRunningJobsThenUnregistersAndExitsZero() {
+    Register register = registered(TestSettings.worker("w8", workDir));
+    ActorRef<WorkerActor.Command> w = null;
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "0.5"))));
+    register.replyTo().tell(new Dismiss("pool shrinks"));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("echo", "late"))));
+    assertEquals("j2", dispatcher.expectMessageClass(JobRejected.class).jobId());
+    exits.expectNoMessage(Duration.ofMillis(50));
+    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    assertEquals(JobState.SUCCEEDED, finished.result().state());
+    assertEquals("w8", registry.expectMessageClass(Unregister.class).workerId());
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(WorkerActor.EXIT_OK, exit.code());
+    assertTrue(exit.reason().contains("pool shrinks"));
+  }
+
+  @Test
+  void jobsStillRunningAfterTheDrainGraceAreKilled() {
+    Register register = registered(TestSettings.worker("w9", workDir));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
+    register.replyTo().tell(new Dismiss("master shutting down"));
+    time.timePasses(Duration.ofSeconds(31));
+    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    assertEquals(JobState.CANCELLED, finished.result().state());
+    assertEquals(WorkerActor.EXIT_OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+  }
+
+  @Test
+  void losingTheMasterAfterRegistrationAsksToRejoin() {
+    registered(TestSettings.worker("w10", workDir));
+    dispatcher.stop();
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(WorkerActor.REJOIN, exit.code());
+  }
+}
