@@ -32,7 +32,7 @@ class SerializationTest {
   Object roundTrip(Object message) {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
     var serializer = serialization.findSerializerFor(message);
-    assertEquals("jackson-cbor", serialization.serializerIdentifierFor(serializer), message.getClass().getName());
+    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName(), message.getClass().getName());
     byte[] bytes = serialization.serialize(message).get();
     String manifest = Serializers.manifestFor(serializer, message);
     return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
