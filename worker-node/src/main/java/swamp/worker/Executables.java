@@ -29,6 +29,7 @@ public final class Executables {
   private final Set<Path> allowed;
   private final List<String> offered;
   private final List<Path> searchPath;
+  private final java.util.Map<String, Resolution> byName = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Executables(boolean allowAny, Set<Path> allowed, List<String> offered, List<Path> path) {
     this.allowAny = allowAny;
@@ -82,6 +83,14 @@ public final class Executables {
    * {@code workDir}) and says whether it may run.
    */
   public Resolution resolve(String program, Path workDir) {
+    if (!program.contains("/")) {
+      // a name resolves the same way for every job: look it up once
+      return byName.computeIfAbsent(program, p -> lookUpAndCheck(p, workDir));
+    }
+    return lookUpAndCheck(program, workDir);
+  }
+
+  private Resolution lookUpAndCheck(String program, Path workDir) {
     Optional<Path> found =
         program.contains("/")
             ? executable(workDir.resolve(program).normalize())

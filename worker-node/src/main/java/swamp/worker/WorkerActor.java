@@ -278,6 +278,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (usedSlots + job.spec().slots() > settings.slots()) {
       return reject(job, "no free slot");
     }
+    if (settings.dryRun()) {
+      report(new JobFinished(job.jobId(), job.attempt(), settings.workerId(), dryRun(job)));
+      return Behaviors.same();
+    }
     ActorRef<JobRunner.Command> runner = getContext().spawnAnonymous(JobRunner.create(
         job.jobId(), job.attempt(), job.spec(), settings, executables, jobEnded));
     getContext().watchWith(runner, new RunnerStopped(job.jobId(), job.attempt()));
@@ -285,6 +289,22 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     usedSlots += job.spec().slots();
     getContext().getLog().debug("job {} attempt {}: {}", job.jobId(), job.attempt(), job.spec().argv());
     return Behaviors.same();
+  }
+
+  /** What would have run: the allow-list is checked, nothing is started. */
+  private JobResult dryRun(Job job) {
+    long now = System.currentTimeMillis();
+    java.nio.file.Path dir = job.spec().workDir() != null
+        ? java.nio.file.Path.of(job.spec().workDir()) : settings.workDir();
+    Executables.Resolution r = executables.resolve(job.spec().program(), dir);
+    if (r instanceof Executables.Refused refused) {
+      return JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
+          refused.reason() + " on worker " + settings.workerId());
+    }
+    String would = "dry-run: would run " + ((Executables.Allowed) r).executable() + " "
+        + String.join(" ", job.spec().argv().subList(1, job.spec().argv().size())) + " in " + dir;
+    return new JobResult(swamp.protocol.JobState.SUCCEEDED, 0, would + "\n", "", false,
+        settings.workerId(), null, now, now, null);
   }
 
   private Behavior<Command> reject(Job job, String reason) {

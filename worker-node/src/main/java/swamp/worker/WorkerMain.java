@@ -64,6 +64,9 @@ public final class WorkerMain implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where jobs run that name no directory.")
   String workDir;
 
+  @Option(names = "--dry-run", description = "Check each job's program but start nothing: the job succeeds at once.")
+  boolean dryRun;
+
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new WorkerMain());
     cli.setParameterExceptionHandler((e, a) -> {
@@ -152,6 +155,9 @@ public final class WorkerMain implements Callable<Integer> {
     }
     if (workDir != null) {
       o.put("swamp.worker.work-dir", workDir);
+    }
+    if (dryRun) {
+      o.put("swamp.worker.executor", "dry-run");
     }
     Config base = ConfigFactory.load();
     if (!capabilities.isEmpty()) {

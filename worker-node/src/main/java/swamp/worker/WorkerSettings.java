@@ -23,7 +23,8 @@ public record WorkerSettings(
     Duration drainGrace,
     Duration killGrace,
     int maxOutputBytes,
-    String secret) {
+    String secret,
+    boolean dryRun) {
 
   public WorkerSettings {
     labels = List.copyOf(labels);
@@ -66,30 +67,41 @@ public record WorkerSettings(
         w.getDuration("drain-grace"),
         w.getDuration("kill-grace"),
         (int) Math.min(Integer.MAX_VALUE, w.getBytes("max-output")),
-        config.getString("swamp.security.secret"));
+        config.getString("swamp.security.secret"),
+        executor(w.getString("executor")));
+  }
+
+  private static boolean executor(String name) {
+    return switch (name) {
+      case "process" -> false;
+      case "dry-run" -> true;
+      default -> throw new IllegalArgumentException(
+          "swamp.worker.executor must be process or dry-run, not '" + name + "'");
+    };
   }
 
   public WorkerSettings withSlots(int newSlots) {
     return new WorkerSettings(workerId, host, url, newSlots, labels, allowedExecutables, memoryMb,
         retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, maxOutputBytes,
-        secret);
+        secret, dryRun);
   }
 
   public WorkerSettings withMaxOutput(int bytes) {
     return new WorkerSettings(workerId, host, url, slots, labels, allowedExecutables, memoryMb,
-        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, bytes, secret);
+        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, bytes, secret, dryRun);
   }
 
   public WorkerSettings withWorkerId(String newId) {
     return new WorkerSettings(newId, host, url, slots, labels, allowedExecutables, memoryMb,
         retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, maxOutputBytes,
-        secret);
+        secret, dryRun);
   }
 
   @Override
   public String toString() { // the secret stays out of every log line
     return "WorkerSettings[id=" + workerId + ", host=" + host + ", slots=" + slots + ", labels="
-        + labels + ", retryInterval=" + retryInterval + ", giveUpAfter=" + giveUpAfter + "]";
+        + labels + ", retryInterval=" + retryInterval + ", giveUpAfter=" + giveUpAfter
+        + (dryRun ? ", dry-run" : "") + "]";
   }
 
   private static long physicalMemoryMb() {

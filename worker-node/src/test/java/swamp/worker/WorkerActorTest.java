@@ -194,4 +194,20 @@ class WorkerActorTest {
     WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
     assertEquals(WorkerActor.REJOIN, exit.code());
   }
+
+  @Test
+  void aDryRunWorkerChecksTheProgramButStartsNothing() {
+    WorkerSettings s = TestSettings.worker("w11", workDir);
+    WorkerSettings dry = new WorkerSettings(s.workerId(), s.host(), s.url(), s.slots(), s.labels(),
+        s.allowedExecutables(), s.memoryMb(), s.retryInterval(), s.retryJitter(), s.giveUpAfter(),
+        s.workDir(), s.drainGrace(), s.killGrace(), s.maxOutputBytes(), s.secret(), true);
+    Register register = registered(dry);
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "600"))));
+    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class);
+    assertEquals(JobState.SUCCEEDED, finished.result().state());
+    assertTrue(finished.result().stdout().startsWith("dry-run: would run /"), finished.result().stdout());
+    assertEquals(null, finished.result().pid());
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("no-such-program-xyz"))));
+    assertTrue(dispatcher.expectMessageClass(JobFinished.class).result().reason().contains("not found"));
+  }
 }
