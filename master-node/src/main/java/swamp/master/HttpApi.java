@@ -47,13 +47,23 @@ public final class HttpApi {
   private final Scheduler scheduler;
   private final Duration askTimeout;
   private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private final byte[] apiToken;
+  private volatile String refusal;
   private HttpServer server;
   private ExecutorService executor;
 
-  public HttpApi(ActorRef<MasterActor.Command> master, Scheduler scheduler, Duration askTimeout) {
+  /** An API that answers only requests bearing {@code apiToken}, unless it is empty. */
+  public HttpApi(ActorRef<MasterActor.Command> master, Scheduler scheduler, Duration askTimeout,
+      String apiToken) {
     this.master = master;
     this.scheduler = scheduler;
     this.askTimeout = askTimeout;
+    this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** From now on new jobs are refused with this reason; everything else still answers. */
+  public void refuseNewJobs(String reason) {
+    refusal = reason;
   }
 
   public void start(String host, int port) throws IOException {
@@ -82,6 +92,7 @@ public final class HttpApi {
 
   private void handle(HttpExchange ex) {
     try {
+      authorize(ex);
       route(ex);
     } catch (BadRequest e) {
       send(ex, e.status, Map.of("error", e.getMessage()));
@@ -111,8 +122,26 @@ public final class HttpApi {
     }
   }
 
+  private void authorize(HttpExchange ex) throws BadRequest {
+    if (apiToken.length == 0) {
+      return;
+    }
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    byte[] given = header != null && header.startsWith("Bearer ")
+        ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (!java.security.MessageDigest.isEqual(apiToken, given)) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+      throw new BadRequest(401, header == null
+          ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp sends SWAMP_API_TOKEN)"
+          : "the API token is wrong");
+    }
+  }
+
   private void jobs(HttpExchange ex, String method, String[] path, Map<String, String> query)
       throws IOException, BadRequest {
+    if (path.length == 3 && method.equals("POST") && refusal != null) {
+      throw new BadRequest(503, refusal);
+    }
     if (path.length == 3 && method.equals("POST")) {
       JsonNode body = readJson(ex);
       List<JobSpec> specs;

@@ -56,6 +56,7 @@ final class JobBook {
     JobState state = JobState.QUEUED;
     int attempt;
     int workerLosses;
+    int failures;
     String workerId;
     long dispatchedAt;
     JobResult result;
@@ -80,6 +81,8 @@ final class JobBook {
     final Map<String, Job> running = new LinkedHashMap<>();
     int usedSlots;
     boolean draining;
+    /** Its node is unreachable: no new jobs until it is reachable again or removed. */
+    boolean suspended;
 
     Worker(String id, ActorRef<ToWorker> ref, WorkerOffer offer, long registeredAt) {
       this.id = id;
@@ -128,9 +131,14 @@ final class JobBook {
 
   void dispatched(Job job, Worker worker, long now) {
     job.attempt++;
-    job.workerId = worker.id;
     job.dispatchedAt = now;
     job.result = null;
+    adopted(job, worker);
+  }
+
+  /** A worker that registers again still runs this attempt: it is its own again. */
+  void adopted(Job job, Worker worker) {
+    job.workerId = worker.id;
     setState(job, JobState.RUNNING);
     worker.running.put(job.id, job);
     worker.usedSlots += job.spec.slots();
@@ -260,7 +268,7 @@ final class JobBook {
 
   /** The embedded worker takes jobs only when local-exec says so. */
   boolean usable(Worker w) {
-    if (w.draining) {
+    if (w.draining || w.suspended) {
       return false;
     }
     if (!w.offer.embedded()) {

@@ -45,6 +45,12 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   /** Dismissed: no new jobs for it; the ones it runs finish as usual. */
   record Drain(String workerId) implements Command {}
 
+  /** The node at {@code address} is unreachable ({@code suspended}) or reachable again. */
+  record Suspend(org.apache.pekko.actor.Address address, boolean suspended) implements Command {}
+
+  /** The process of the node at {@code address} is known to be dead: remove its workers now. */
+  record NodeGone(org.apache.pekko.actor.Address address, String reason) implements Command {}
+
   /** Gone (unregistered, stopped or downed): its running jobs run again elsewhere. */
   record Remove(String workerId, String reason) implements Command {}
 
@@ -66,6 +72,9 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
 
   public record ListWorkers(ActorRef<List<WorkerView>> replyTo) implements Command {}
 
+  /** The master is shutting down: start nothing more; what runs finishes or is drained. */
+  public record Close() implements Command {}
+
   public record GetHealth(ActorRef<Views.Health> replyTo) implements Command {}
 
   private record FromWorker(ToDispatcher message) implements Command {}
@@ -74,6 +83,7 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   private final JobBook book;
   private final ActorRef<ToDispatcher> inbox;
   private final Map<String, List<ActorRef<java.util.Optional<JobView>>>> waiters = new HashMap<>();
+  private boolean closed;
 
   public static Behavior<Command> create(long masterEpoch, JobBook.LocalExec localExec,
       int retainFinished) {
@@ -97,6 +107,17 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
         .onMessage(Admit.class, this::onAdmit)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(Remove.class, this::onRemove)
+        .onMessage(Suspend.class, this::onSuspend)
+        .onMessage(Close.class, c -> {
+          closed = true;
+          return this;
+        })
+        .onMessage(NodeGone.class, g -> {
+          List<String> gone = book.workers().stream()
+              .filter(w -> w.ref.path().address().equals(g.address())).map(w -> w.id).toList();
+          gone.forEach(id -> onRemove(new Remove(id, g.reason())));
+          return this;
+        })
         .onMessage(GetJob.class, g -> { g.replyTo().tell(view(g.jobId())); return this; })
         .onMessage(AwaitJob.class, this::onAwaitJob)
         .onMessage(ListJobs.class, l -> {
@@ -129,16 +150,47 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
     return dispatch();
   }
 
+  /**
+   * Admits a worker and reconciles what it says it runs with the book: an attempt the master
+   * still expects (running there, or back in the queue since the worker was lost) is adopted;
+   * any other is killed, so a healed partition leaves no zombie and no job counted twice.
+   */
   private Behavior<Command> onAdmit(Admit admit) {
     JobBook.Worker known = book.worker(admit.workerId());
+    Map<String, Integer> claims = new HashMap<>();
+    admit.running().forEach(r -> claims.put(r.jobId(), r.attempt()));
+    JobBook.Worker worker = known;
     if (known == null || !known.ref.equals(admit.worker())) {
-      if (known != null) { // the same id from a new incarnation: the old one is gone
-        onRemove(new Remove(admit.workerId(), "replaced by a new registration"));
+      if (known != null) { // the same id from a new incarnation: what it does not claim is lost
+        for (Job job : book.workerLeft(admit.workerId())) {
+          if (claims.getOrDefault(job.id, -1) == job.attempt) {
+            book.requeued(job); // adopted again just below
+          } else {
+            lose(job, admit.workerId(), "registered again without it");
+          }
+        }
       }
-      book.workerJoined(new JobBook.Worker(admit.workerId(), admit.worker(), admit.offer(),
-          System.currentTimeMillis()));
+      worker = new JobBook.Worker(admit.workerId(), admit.worker(), admit.offer(),
+          System.currentTimeMillis());
+      book.workerJoined(worker);
     }
     admit.worker().tell(new RegOk(masterEpoch, inbox));
+    for (Map.Entry<String, Integer> claim : claims.entrySet()) {
+      Job job = book.job(claim.getKey());
+      boolean expected = job != null && job.attempt == claim.getValue()
+          && (job.state == JobState.QUEUED
+              || (job.state == JobState.RUNNING && admit.workerId().equals(job.workerId)));
+      if (expected && job.state == JobState.QUEUED) {
+        getContext().getLog().info("job {} attempt {} adopted from worker {}", job.id,
+            job.attempt, admit.workerId());
+        book.adopted(job, worker);
+      } else if (!expected) {
+        getContext().getLog().info("worker {} runs job {} attempt {}, which the master does not"
+            + " expect: killing it", admit.workerId(), claim.getKey(), claim.getValue());
+        admit.worker().tell(new WorkerProtocol.CancelJob(claim.getKey(), claim.getValue(),
+            "the master does not expect this attempt (it ran elsewhere or was cancelled)"));
+      }
+    }
     return dispatch();
   }
 
@@ -150,34 +202,56 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
     return dispatch(); // the embedded worker may be usable again
   }
 
-  private Behavior<Command> onRemove(Remove remove) {
-    long now = System.currentTimeMillis();
-    for (Job job : book.workerLeft(remove.workerId())) {
-      job.workerLosses++;
-      if (job.cancelRequested) {
-        book.ended(job, JobState.CANCELLED, "cancelled; its worker " + remove.workerId()
-            + " is gone", now);
-        notifyWaiters(job);
-      } else if (job.workerLosses >= job.spec.maxAttempts()) {
-        book.ended(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
-            + remove.workerId() + ", " + remove.reason() + ")", now);
-        notifyWaiters(job);
-      } else {
-        getContext().getLog().info("job {} goes back to the queue: worker {} {}", job.id,
-            remove.workerId(), remove.reason());
-        book.requeued(job);
+  private Behavior<Command> onSuspend(Suspend s) {
+    for (JobBook.Worker w : book.workers()) {
+      if (w.ref.path().address().equals(s.address())) {
+        w.suspended = s.suspended();
       }
     }
     return dispatch();
   }
 
+  private Behavior<Command> onRemove(Remove remove) {
+    for (Job job : book.workerLeft(remove.workerId())) {
+      lose(job, remove.workerId(), remove.reason());
+    }
+    return dispatch();
+  }
+
+  /** The worker running {@code job} is gone: the job runs again, or fails once it has too often. */
+  private void lose(Job job, String workerId, String why) {
+    job.workerLosses++;
+    long now = System.currentTimeMillis();
+    if (job.cancelRequested) {
+      book.ended(job, JobState.CANCELLED, "cancelled; its worker " + workerId + " is gone", now);
+      notifyWaiters(job);
+    } else if (job.workerLosses >= job.spec.maxAttempts()) {
+      book.ended(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
+          + workerId + ", " + why + ")", now);
+      notifyWaiters(job);
+    } else {
+      getContext().getLog().info("job {} goes back to the queue: worker {} {}", job.id, workerId,
+          why);
+      book.requeued(job);
+    }
+  }
+
   private Behavior<Command> onJobFinished(JobFinished f) {
     Job job = book.job(f.jobId());
     if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
-        || !f.workerId().equals(job.workerId)) {
+        || !job.workerId.equals(f.workerId()) || f.result() == null) {
       getContext().getLog().debug("ignoring a finish of job {} attempt {} from {}: stale",
           f.jobId(), f.attempt(), f.workerId());
       return this;
+    }
+    if (f.result().state() == JobState.FAILED && !job.cancelRequested
+        && job.failures < job.spec.retries()) {
+      job.failures++;
+      getContext().getLog().info("job {} attempt {} failed on {} ({}); retry {} of {}", job.id,
+          job.attempt, f.workerId(), f.result().reason(), job.failures, job.spec.retries());
+      job.result = f.result();
+      book.requeued(job);
+      return dispatch();
     }
     book.finished(job, f.result());
     getContext().getLog().debug("job {} {} on {}", job.id, job.state, f.workerId());
@@ -188,12 +262,17 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   private Behavior<Command> onJobRejected(JobRejected r) {
     Job job = book.job(r.jobId());
     if (job != null && job.state == JobState.RUNNING && job.attempt == r.attempt()
-        && r.workerId().equals(job.workerId)) {
+        && job.workerId.equals(r.workerId())) {
       getContext().getLog().debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
           r.reason());
       JobBook.Worker w = book.worker(r.workerId());
-      if (w != null && !w.draining && r.reason().contains("draining")) {
+      if (w != null && !w.draining && r.reason() != null && r.reason().contains("draining")) {
         book.workerDraining(w);
+      }
+      if (job.cancelRequested) { // the rejection crossed the cancel: it must not start again
+        book.ended(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
+        notifyWaiters(job);
+        return dispatch();
       }
       book.requeued(job);
     }
@@ -241,6 +320,9 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
 
   /** Starts every job that can start now. */
   private Behavior<Command> dispatch() {
+    if (closed) {
+      return this;
+    }
     for (JobBook.Assignment a : book.assign(System.currentTimeMillis())) {
       Job job = a.job();
       a.worker().ref.tell(new WorkerProtocol.Job(job.id, job.attempt, job.spec));

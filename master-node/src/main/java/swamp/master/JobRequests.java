@@ -21,7 +21,7 @@ final class JobRequests {
   private JobRequests() {}
 
   static final Set<String> FIELDS =
-      Set.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts");
+      Set.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries");
 
   /** Thrown with every problem found, in words. */
   static final class BadRequest extends Exception {
@@ -76,7 +76,8 @@ final class JobRequests {
       String f = it.next();
       if (!FIELDS.contains(f)) {
         problems.add("unknown field '" + f + "' (known: " + String.join(", ",
-            List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts")) + ")");
+            List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts",
+                "retries")) + ")");
       }
     }
     List<String> argv = strings(n, "argv", problems);
@@ -110,9 +111,10 @@ final class JobRequests {
     List<String> requires = strings(n, "requires", problems);
     int slots = integer(n, "slots", 1, problems);
     int maxAttempts = integer(n, "maxAttempts", JobSpec.DEFAULT_MAX_ATTEMPTS, problems);
+    int retries = integer(n, "retries", 0, problems);
     long timeoutMs = timeout(n.get("timeout"), problems);
     return problems.isEmpty()
-        ? new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts)
+        ? new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries)
         : null;
   }
 

@@ -27,6 +27,9 @@ public final class MasterActor {
           JobDispatcher.create(epoch, settings.localExec(), settings.retainFinished()), "dispatcher");
       ActorRef<WorkerRegistry.Command> registry = ctx.spawn(
           WorkerRegistry.create(settings.secret(), settings.insecure(), dispatcher), "registry");
+      if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
+        ctx.spawn(NodeWatcher.create(dispatcher), "node-watcher");
+      }
       ctx.getLog().info("master epoch {} is up; local-exec {}", epoch, settings.localExec());
       return Behaviors.receive(Command.class)
           .onMessage(Dispatch.class, d -> { dispatcher.tell(d.command()); return Behaviors.same(); })

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import swamp.worker.ConfigCheck;
 import swamp.worker.Executables;
 import swamp.worker.NodeAddress;
 import swamp.worker.WorkerActor;
@@ -83,6 +84,10 @@ public final class MasterMain implements Callable<Integer> {
     MasterSettings settings;
     try {
       config = config();
+      List<String> unknown = ConfigCheck.unknownSettings(config);
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException(String.join("; ", unknown));
+      }
       settings = MasterSettings.fromConfig(config);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
@@ -101,7 +106,7 @@ public final class MasterMain implements Callable<Integer> {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
         SingletonActor.of(MasterActor.create(settings), "master")
             .withSettings(ClusterSingletonSettings.create(system).withRole("master")));
-    HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout());
+    HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), settings.apiToken());
     try {
       api.start(settings.httpHost(), settings.httpPort());
     } catch (IOException e) {
@@ -112,8 +117,11 @@ public final class MasterMain implements Callable<Integer> {
       return WorkerActor.EXIT_BAD_CONFIG;
     }
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers",
-        () -> dismissAll(system, master, settings.dismissTimeout()));
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers", () -> {
+      api.refuseNewJobs("the master is shutting down; the job was not accepted");
+      master.tell(new MasterActor.Dispatch(new JobDispatcher.Close()));
+      return dismissAll(system, master, settings.dismissTimeout());
+    });
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-http",
         () -> { api.stop(); return CompletableFuture.completedFuture(Done.getInstance()); });
     for (String signal : List.of("TERM", "INT")) {

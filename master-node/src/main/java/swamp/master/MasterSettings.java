@@ -13,7 +13,8 @@ public record MasterSettings(
     Duration askTimeout,
     Duration dismissTimeout,
     boolean insecure,
-    String secret) {
+    String secret,
+    String apiToken) {
 
   public static MasterSettings fromConfig(Config config) {
     Config m = config.getConfig("swamp.master");
@@ -30,12 +31,14 @@ public record MasterSettings(
         m.getDuration("ask-timeout"),
         m.getDuration("dismiss-timeout"),
         m.getBoolean("insecure"),
-        config.getString("swamp.security.secret"));
+        config.getString("swamp.security.secret"),
+        config.getString("swamp.security.api-token"));
   }
 
   @Override
   public String toString() { // the secret stays out of every log line
     return "MasterSettings[http=" + httpHost + ":" + httpPort + ", localExec=" + localExec
-        + ", localSlots=" + localSlots + ", insecure=" + insecure + "]";
+        + ", localSlots=" + localSlots + ", insecure=" + insecure
+        + ", apiToken=" + (apiToken.isEmpty() ? "none" : "required") + "]";
   }
 }

@@ -108,6 +108,13 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
       return this;
     }
     if (known == null) {
+      Optional<String> other = members.entrySet().stream()
+          .filter(e -> e.getValue().ref().equals(r.replyTo())).map(Map.Entry::getKey).findFirst();
+      if (other.isPresent()) { // one worker, one id; watching its ref twice would crash us
+        r.replyTo().tell(new RegFailure("this worker is already registered as " + other.get()
+            + "; it cannot register as " + r.workerId() + " too", false));
+        return this;
+      }
       members.put(r.workerId(), new Member(r.replyTo(), r.offer()));
       getContext().watchWith(r.replyTo(), new WorkerStopped(r.workerId(), r.replyTo()));
       getContext().getLog().info("worker {} registered from {} ({} slots, capabilities {}, {} programs{})",

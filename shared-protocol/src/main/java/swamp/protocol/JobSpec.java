@@ -15,6 +15,7 @@ import java.util.Map;
  * @param slots how many of a worker's slots the job takes
  * @param timeoutMs the job is killed after this long; 0 for no limit
  * @param maxAttempts how many times the job may be started when the worker running it is lost
+ * @param retries how many times a job that fails (non-zero exit, timeout) is run again
  */
 public record JobSpec(
     List<String> argv,
@@ -23,7 +24,8 @@ public record JobSpec(
     List<String> requires,
     int slots,
     long timeoutMs,
-    int maxAttempts)
+    int maxAttempts,
+    int retries)
     implements CborSerializable {
 
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -36,9 +38,15 @@ public record JobSpec(
     requires = requires == null ? List.of() : List.copyOf(requires);
   }
 
-  /** A job with the defaults: any worker, one slot, no timeout. */
+  /** A job that is not retried when it fails. */
+  public JobSpec(List<String> argv, Map<String, String> env, String workDir, List<String> requires,
+      int slots, long timeoutMs, int maxAttempts) {
+    this(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, 0);
+  }
+
+  /** A job with the defaults: any worker, one slot, no timeout, no retry. */
   public static JobSpec of(List<String> argv) {
-    return new JobSpec(argv, Map.of(), null, List.of(), 1, 0, DEFAULT_MAX_ATTEMPTS);
+    return new JobSpec(argv, Map.of(), null, List.of(), 1, 0, DEFAULT_MAX_ATTEMPTS, 0);
   }
 
   public String program() {
@@ -87,6 +95,9 @@ public record JobSpec(
     }
     if (maxAttempts < 1 || maxAttempts > 100) {
       problems.add("maxAttempts must be between 1 and 100, not " + maxAttempts);
+    }
+    if (retries < 0 || retries > 100) {
+      problems.add("retries must be between 0 and 100, not " + retries);
     }
     return problems;
   }

@@ -82,6 +82,10 @@ public final class WorkerMain implements Callable<Integer> {
     WorkerSettings settings;
     try {
       config = config();
+      List<String> unknown = ConfigCheck.unknownSettings(config);
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException(String.join("; ", unknown));
+      }
       settings = WorkerSettings.fromConfig(config);
       Files.createDirectories(settings.workDir());
     } catch (ConfigException | IllegalArgumentException e) {

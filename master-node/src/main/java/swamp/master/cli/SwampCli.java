@@ -81,6 +81,9 @@ public final class SwampCli {
     @Option(names = "--max-attempts", description = "Times the job may start when its worker is lost (default 3).")
     Integer maxAttempts;
 
+    @Option(names = "--retries", description = "Times the job runs again when it fails (default 0).")
+    Integer retries;
+
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "An environment variable for the job; repeatable.")
     Map<String, String> env = new LinkedHashMap<>();
 
@@ -100,6 +103,9 @@ public final class SwampCli {
     public Integer call() throws Exception {
       MasterClient client = client();
       Map<String, Object> job = jobRequest(argv, workDir, requires, timeout, slots, maxAttempts, env);
+      if (retries != null) {
+        job.put("retries", retries);
+      }
       String id = client.post("/api/jobs", job).path("id").asText();
       if (!await) {
         System.out.println(json ? MasterClient.JSON.writeValueAsString(Map.of("id", id)) : id);

@@ -1,0 +1,67 @@
+package swamp.worker;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds settings under {@code swamp} that no module defines: a typo in a setting's name would
+ * otherwise be ignored without a word, and the default used instead.
+ */
+public final class ConfigCheck {
+  private ConfigCheck() {}
+
+  /** One line per unknown setting, naming where it was set and the likely intended name. */
+  public static List<String> unknownSettings(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (!config.hasPath("swamp")) {
+      return problems;
+    }
+    Config reference = ConfigFactory.defaultReference();
+    for (Map.Entry<String, ?> e : config.getConfig("swamp").entrySet()) {
+      String path = "swamp." + e.getKey();
+      if (!reference.hasPathOrNull(path)) {
+        String where = config.getValue(path).origin().description();
+        String hint = closest(reference, path);
+        problems.add("unknown setting '" + path + "' (" + where + ")"
+            + (hint == null ? "" : "; did you mean '" + hint + "'?"));
+      }
+    }
+    return problems;
+  }
+
+  private static String closest(Config reference, String path) {
+    String best = null;
+    int bestDistance = 4;
+    for (Map.Entry<String, ?> e : reference.getConfig("swamp").entrySet()) {
+      String candidate = "swamp." + e.getKey();
+      int d = distance(candidate, path);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}
