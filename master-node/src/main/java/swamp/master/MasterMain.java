@@ -26,7 +26,6 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import swamp.worker.ConfigCheck;
@@ -70,12 +69,7 @@ public final class MasterMain implements Callable<Integer> {
   boolean insecure;
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new MasterMain());
-    cli.setParameterExceptionHandler((e, a) -> {
-      System.err.println("swamp master: " + e.getMessage());
-      return WorkerActor.EXIT_BAD_CONFIG;
-    });
-    System.exit(cli.execute(args));
+    ConfigCheck.main("swamp master", new MasterMain(), args);
   }
 
   @Override
@@ -84,10 +78,6 @@ public final class MasterMain implements Callable<Integer> {
     MasterSettings settings;
     try {
       config = config();
-      List<String> unknown = ConfigCheck.unknownSettings(config);
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException(String.join("; ", unknown));
-      }
       settings = MasterSettings.fromConfig(config);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
@@ -209,6 +199,6 @@ public final class MasterMain implements Callable<Integer> {
     if (insecure) {
       o.put("swamp.master.insecure", true);
     }
-    return ConfigFactory.parseMap(o).withFallback(base).resolve();
+    return ConfigCheck.load(o, base);
   }
 }

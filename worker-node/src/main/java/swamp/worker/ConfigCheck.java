@@ -7,11 +7,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds settings under {@code swamp} that no module defines: a typo in a setting's name would
- * otherwise be ignored without a word, and the default used instead.
+ * How a node reads its configuration: the command line's overrides over the config files, and
+ * no setting under {@code swamp} that no module defines (a typo in a setting's name would
+ * otherwise be ignored without a word, and the default used instead). Also the command-line
+ * plumbing both node mains share.
  */
 public final class ConfigCheck {
   private ConfigCheck() {}
+
+  /**
+   * The node's configuration: {@code overrides} (from flags) over {@code base}, resolved.
+   *
+   * @throws IllegalArgumentException naming every unknown setting
+   */
+  public static Config load(Map<String, Object> overrides, Config base) {
+    Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    List<String> unknown = unknownSettings(config);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", unknown));
+    }
+    return config;
+  }
+
+  /** Runs a node's picocli command and exits with its code; bad flags exit 2 with the reason. */
+  public static void main(String name, Object command, String[] args) {
+    picocli.CommandLine cli = new picocli.CommandLine(command);
+    cli.setParameterExceptionHandler((e, a) -> {
+      System.err.println(name + ": " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    });
+    System.exit(cli.execute(args));
+  }
 
   /** One line per unknown setting, naming where it was set and the likely intended name. */
   public static List<String> unknownSettings(Config config) {

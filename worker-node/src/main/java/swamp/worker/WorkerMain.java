@@ -17,7 +17,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,12 +67,7 @@ public final class WorkerMain implements Callable<Integer> {
   boolean dryRun;
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new WorkerMain());
-    cli.setParameterExceptionHandler((e, a) -> {
-      System.err.println("swamp worker: " + e.getMessage());
-      return WorkerActor.EXIT_BAD_CONFIG;
-    });
-    System.exit(cli.execute(args));
+    ConfigCheck.main("swamp worker", new WorkerMain(), args);
   }
 
   @Override
@@ -82,10 +76,6 @@ public final class WorkerMain implements Callable<Integer> {
     WorkerSettings settings;
     try {
       config = config();
-      List<String> unknown = ConfigCheck.unknownSettings(config);
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException(String.join("; ", unknown));
-      }
       settings = WorkerSettings.fromConfig(config);
       Files.createDirectories(settings.workDir());
     } catch (ConfigException | IllegalArgumentException e) {
@@ -174,7 +164,7 @@ public final class WorkerMain implements Callable<Integer> {
       allowed.addAll(allow);
       o.put("swamp.worker.allowed-executables", ConfigValueFactory.fromIterable(allowed));
     }
-    Config config = ConfigFactory.parseMap(o).withFallback(base).resolve();
+    Config config = ConfigCheck.load(o, base);
     // durations are checked here, so a typo is a clear exit 2 rather than a failure later
     config.getDuration("swamp.worker.retry-interval");
     config.getDuration("swamp.worker.give-up-after");
