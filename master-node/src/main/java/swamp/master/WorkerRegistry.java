@@ -93,6 +93,11 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   }
 
   private Behavior<Command> onRegister(Register r) {
+    if (r.replyTo() == null) { // malformed on the wire: nobody to answer, nothing to watch
+      getContext().getLog().warn("ignoring a registration of {} that carries no reply address",
+          r.workerId());
+      return this;
+    }
     Optional<String> refusal = refusal(r);
     if (refusal.isPresent()) {
       getContext().getLog().warn("refused worker {} at {}: {}", r.workerId(),

@@ -1,0 +1,257 @@
+package swamp.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import swamp.master.JobBook.Assignment;
+import swamp.master.JobBook.Job;
+import swamp.master.JobBook.LocalExec;
+import swamp.master.JobBook.Worker;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.WorkerOffer;
+
+/** The dispatcher's state and its assignment rules, without actors. */
+class JobBookTest {
+
+  private final JobBook book = new JobBook(LocalExec.NEVER, 100);
+  private long now = 1_000;
+
+  @Test
+  void theOldestQueuedJobGoesFirst() {
+    Worker nco = join("nco", 3, false, "nco");
+    Job first = submit(List.of("nco"), 1);
+    Job second = submit(List.of(), 1);
+    Job third = submit(List.of("nco"), 1);
+
+    assertEquals(List.of(first, second, third), jobs(book.assign(now)));
+    assertEquals(3, nco.usedSlots);
+  }
+
+  @Test
+  void aJobNobodyCanRunYetHoldsUpNoJobWithOtherRequirements() {
+    join("plain", 2, false);
+    Job nco = submit(List.of("nco"), 1);
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+
+    assertEquals(List.of(a, b), jobs(book.assign(now)));
+    assertEquals(JobState.QUEUED, nco.state);
+
+    join("nco-worker", 1, false, "nco", "gpu");
+    assertEquals(List.of(nco), jobs(book.assign(now)));
+  }
+
+  @Test
+  void theWorkerWithTheMostFreeSlotsWinsAndTheFirstRegisteredBreaksATie() {
+    Worker a = join("a", 2, false);
+    Worker b = join("b", 3, false);
+    submit(List.of(), 1);
+    submit(List.of(), 1);
+    submit(List.of(), 1);
+
+    List<Assignment> out = book.assign(now);
+
+    assertEquals(List.of(b, a, b), out.stream().map(Assignment::worker).toList());
+  }
+
+  @Test
+  void aJobTakesAsManySlotsAsItAsksFor() {
+    Worker small = join("small", 2, false);
+    Worker big = join("big", 4, false);
+    Job wide = submit(List.of(), 3);
+
+    assertEquals(List.of(new Assignment(wide, big)), book.assign(now));
+    assertEquals(1, big.freeSlots());
+    assertEquals(2, small.freeSlots());
+
+    book.finished(wide, result(JobState.SUCCEEDED));
+    assertEquals(4, big.freeSlots());
+  }
+
+  @Test
+  void aDispatchCountsAnAttemptAndRecordsTheWorker() {
+    Worker w = join("w", 1, false);
+    Job job = submit(List.of(), 1);
+
+    book.assign(now);
+
+    assertEquals(JobState.RUNNING, job.state);
+    assertEquals(1, job.attempt);
+    assertEquals("w", job.workerId);
+    assertEquals(job, w.running.get(job.id));
+    assertEquals(1, book.count(JobState.RUNNING));
+    assertEquals(0, book.count(JobState.QUEUED));
+  }
+
+  @Test
+  void aRequeuedJobWaitsInFrontOfItsQueue() {
+    join("w", 1, false);
+    Job first = submit(List.of(), 1);
+    Job later = submit(List.of(), 1);
+    book.assign(now);
+
+    book.requeued(first);
+
+    assertEquals(JobState.QUEUED, first.state);
+    assertNull(first.workerId);
+    assertEquals(List.of(first), jobs(book.assign(now)));
+    assertEquals(2, first.attempt);
+    assertEquals(JobState.QUEUED, later.state);
+  }
+
+  @Test
+  void aJobEndedWhileQueuedIsSkipped() {
+    Job cancelled = submit(List.of(), 1);
+    Job next = submit(List.of(), 1);
+    assertEquals(List.of(), book.assign(now)); // no worker yet
+
+    book.ended(cancelled, JobState.CANCELLED, "cancelled before it ran", now);
+    join("w", 1, false);
+
+    assertEquals(List.of(next), jobs(book.assign(now)));
+    assertEquals(JobState.CANCELLED, cancelled.state);
+    assertEquals(0, cancelled.attempt);
+    assertEquals(1, book.count(JobState.CANCELLED));
+  }
+
+  @Test
+  void aWorkerThatLeavesHandsBackWhatItRan() {
+    Worker w = join("w", 2, false);
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+    book.assign(now);
+
+    List<Job> lost = book.workerLeft("w");
+
+    assertEquals(List.of(a, b), lost);
+    assertNull(book.worker("w"));
+    assertTrue(w.running.isEmpty());
+    assertEquals(List.of(), book.workerLeft("w"));
+  }
+
+  @Test
+  void theEmbeddedWorkerIsUsedAsLocalExecSays() {
+    JobBook never = new JobBook(LocalExec.NEVER, 10);
+    JobBook always = new JobBook(LocalExec.ALWAYS, 10);
+    JobBook whenNoWorkers = new JobBook(LocalExec.WHEN_NO_WORKERS, 10);
+    for (JobBook b : List.of(never, always, whenNoWorkers)) {
+      b.workerJoined(worker("local", 2, true));
+    }
+
+    assertFalse(never.usable(never.worker("local")));
+    assertTrue(always.usable(always.worker("local")));
+    assertTrue(whenNoWorkers.usable(whenNoWorkers.worker("local")));
+
+    Worker external = worker("external", 1, false);
+    whenNoWorkers.workerJoined(external);
+    always.workerJoined(worker("external", 1, false));
+    assertFalse(whenNoWorkers.usable(whenNoWorkers.worker("local")));
+    assertTrue(always.usable(always.worker("local")));
+
+    whenNoWorkers.workerDraining(external); // a leaving worker no longer counts
+    assertTrue(whenNoWorkers.usable(whenNoWorkers.worker("local")));
+    whenNoWorkers.workerLeft("external"); // nor does it count twice when it is gone
+    assertEquals(0, whenNoWorkers.externalWorkers());
+  }
+
+  @Test
+  void aDrainingWorkerGetsNothing() {
+    Worker leaving = join("leaving", 4, false);
+    Worker staying = join("staying", 1, false);
+    book.workerDraining(leaving);
+    submit(List.of(), 1);
+    submit(List.of(), 1);
+
+    List<Assignment> out = book.assign(now);
+
+    assertEquals(List.of(staying), out.stream().map(Assignment::worker).toList());
+    assertEquals(1, book.externalWorkers()); // only the staying one counts
+  }
+
+  @Test
+  void aCancelRequestedWhileRunningWinsOverTheResult() {
+    join("w", 1, false);
+    Job job = submit(List.of(), 1);
+    book.assign(now);
+    job.cancelRequested = true;
+
+    book.finished(job, result(JobState.SUCCEEDED));
+
+    assertEquals(JobState.CANCELLED, job.state);
+    assertEquals(0, book.count(JobState.RUNNING));
+    assertEquals(1, book.count(JobState.CANCELLED));
+  }
+
+  @Test
+  void finishedJobsAreForgottenOldestFirstBeyondTheRetainedNumber() {
+    JobBook small = new JobBook(LocalExec.NEVER, 2);
+    small.workerJoined(worker("w", 10, false));
+    List<Job> jobs = List.of(small.submitted(JobSpec.of(List.of("true")), now),
+        small.submitted(JobSpec.of(List.of("true")), now),
+        small.submitted(JobSpec.of(List.of("true")), now),
+        small.submitted(JobSpec.of(List.of("true")), now));
+    small.assign(now);
+
+    for (Job j : jobs.subList(0, 3)) {
+      small.finished(j, result(JobState.SUCCEEDED));
+    }
+
+    assertNull(small.job(jobs.get(0).id));
+    assertEquals(jobs.get(1), small.job(jobs.get(1).id));
+    assertEquals(jobs.get(3), small.job(jobs.get(3).id)); // running jobs are never forgotten
+    assertEquals(2, small.count(JobState.SUCCEEDED));
+    assertEquals(1, small.count(JobState.RUNNING));
+  }
+
+  @Test
+  void recentListsTheLastJobsOldestFirst() {
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+    Job c = submit(List.of(), 1);
+    book.ended(b, JobState.CANCELLED, "cancelled before it ran", now);
+
+    assertEquals(List.of(b, c), book.recent(null, 2));
+    assertEquals(List.of(a, c), book.recent(JobState.QUEUED, 10));
+  }
+
+  @Test
+  void localExecIsReadFromItsSettingName() {
+    assertEquals(LocalExec.WHEN_NO_WORKERS, LocalExec.parse("when-no-workers"));
+    assertEquals("always", LocalExec.parse("always").toString());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> LocalExec.parse("sometimes"));
+    assertTrue(e.getMessage().contains("'sometimes'"));
+  }
+
+  // ---- helpers ----
+
+  private Worker join(String id, int slots, boolean embedded, String... labels) {
+    Worker w = worker(id, slots, embedded, labels);
+    book.workerJoined(w);
+    return w;
+  }
+
+  private Worker worker(String id, int slots, boolean embedded, String... labels) {
+    return new Worker(id, null, new WorkerOffer("host", "url", slots, List.of(labels),
+        List.of("*"), 0, "0.1.0", embedded), now);
+  }
+
+  private Job submit(List<String> requires, int slots) {
+    return book.submitted(new JobSpec(List.of("ncks"), Map.of(), null, requires, slots, 0, 3), now++);
+  }
+
+  private static List<Job> jobs(List<Assignment> assignments) {
+    return assignments.stream().map(Assignment::job).toList();
+  }
+
+  private static JobResult result(JobState state) {
+    return JobResult.notStarted(state, "w", null);
+  }
+}
