@@ -21,9 +21,10 @@ import swamp.protocol.WorkerProtocol.ToWorker;
  * methods apply one event each, so that it can be event-sourced without a rewrite; the
  * {@link JobDispatcher} actor decides, applies, and talks to workers.
  *
- * <p>Queued jobs wait in one FIFO per set of required labels, so that a job nobody can run yet
- * never holds up the jobs behind it, and finding work for a free slot costs a look at the head
- * of each group rather than a walk of the whole queue.
+ * <p>Queued jobs wait in one FIFO per set of required labels and slot count, so that a job
+ * nobody can run yet (no worker with the label, or with that many free slots) never holds up
+ * the jobs behind it, and finding work for a free slot costs a look at the head of each group
+ * rather than a walk of the whole queue.
  */
 final class JobBook {
 
@@ -53,6 +54,8 @@ final class JobBook {
     final JobSpec spec;
     final long submittedAt;
     final Set<String> requires;
+    /** The queue it waits in: jobs that need the same of a worker wait in line together. */
+    final QueueKey queue;
     JobState state = JobState.QUEUED;
     int attempt;
     int workerLosses;
@@ -69,6 +72,7 @@ final class JobBook {
       this.spec = spec;
       this.submittedAt = submittedAt;
       this.requires = new TreeSet<>(spec.requires());
+      this.queue = new QueueKey(requires, spec.slots());
     }
   }
 
@@ -97,13 +101,16 @@ final class JobBook {
     }
   }
 
+  /** What a job needs of a worker: its labels and free slots. */
+  record QueueKey(Set<String> requires, int slots) {}
+
   /** A decision to start {@code job} on {@code worker}. */
   record Assignment(Job job, Worker worker) {}
 
   private final LocalExec localExec;
   private final int retainFinished;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
-  private final Map<Set<String>, ArrayDeque<Job>> queues = new LinkedHashMap<>();
+  private final Map<QueueKey, ArrayDeque<Job>> queues = new LinkedHashMap<>();
   private final Map<String, Worker> workers = new LinkedHashMap<>();
   private final ArrayDeque<Job> finished = new ArrayDeque<>();
   private final EnumMap<JobState, Integer> counts = new EnumMap<>(JobState.class);
@@ -124,7 +131,7 @@ final class JobBook {
     long seq = nextSeq++;
     Job job = new Job("j" + seq, seq, spec, now);
     jobs.put(job.id, job);
-    queues.computeIfAbsent(job.requires, k -> new ArrayDeque<>()).addLast(job);
+    queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addLast(job);
     count(null, JobState.QUEUED);
     return job;
   }
@@ -158,7 +165,7 @@ final class JobBook {
     release(job);
     job.workerId = null;
     setState(job, JobState.QUEUED);
-    queues.computeIfAbsent(job.requires, k -> new ArrayDeque<>()).addFirst(job);
+    queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addFirst(job);
   }
 
   /** Ends a job that is not running (queued, or whose worker is gone) with a reason. */
@@ -215,10 +222,10 @@ final class JobBook {
     if (freeSlots() == 0) {
       return out;
     }
-    Set<Set<String>> blocked = new java.util.HashSet<>();
+    Set<QueueKey> blocked = new java.util.HashSet<>();
     while (true) {
       ArrayDeque<Job> best = null;
-      for (Map.Entry<Set<String>, ArrayDeque<Job>> e : queues.entrySet()) {
+      for (Map.Entry<QueueKey, ArrayDeque<Job>> e : queues.entrySet()) {
         ArrayDeque<Job> q = e.getValue();
         while (!q.isEmpty() && q.peekFirst().state != JobState.QUEUED) {
           q.pollFirst();
@@ -236,7 +243,7 @@ final class JobBook {
       Job job = best.peekFirst();
       Worker w = bestWorker(job);
       if (w == null) {
-        blocked.add(job.requires);
+        blocked.add(job.queue);
         continue;
       }
       best.pollFirst();

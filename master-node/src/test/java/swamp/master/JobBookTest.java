@@ -49,6 +49,16 @@ class JobBookTest {
   }
 
   @Test
+  void aJobWiderThanAnyFreeWorkerHoldsUpNoNarrowerJob() {
+    join("two-slots", 2, false);
+    Job wide = submit(List.of(), 4);
+    Job narrow = submit(List.of(), 1);
+
+    assertEquals(List.of(narrow), jobs(book.assign(now)));
+    assertEquals(JobState.QUEUED, wide.state);
+  }
+
+  @Test
   void theWorkerWithTheMostFreeSlotsWinsAndTheFirstRegisteredBreaksATie() {
     Worker a = join("a", 2, false);
     Worker b = join("b", 3, false);
