@@ -1,0 +1,190 @@
+package swamp.it;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A master process and the client side of its HTTP API. */
+public final class Master extends Node {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+  private final int clusterPort;
+  private final int httpPort;
+  private final HttpClient http;
+
+  Master(String name, Process process, Path log, int clusterPort, int httpPort, HttpClient http) {
+    super(name, process, log, log);
+    this.clusterPort = clusterPort;
+    this.httpPort = httpPort;
+    this.http = http;
+  }
+
+  /** What a worker's {@code --master} takes. */
+  public String address() {
+    return "127.0.0.1:" + clusterPort;
+  }
+
+  /** The API's base URL, what {@code SWAMP_URL} takes. */
+  public String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** An HTTP answer: its status, its body as text and as JSON (missing when not JSON). */
+  public record Response(int status, String text, JsonNode json) {
+    public String error() {
+      return json.path("error").asText(null);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + text;
+    }
+  }
+
+  public Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(url() + path)).GET());
+  }
+
+  /** POSTs {@code body} as it is when it is a String, else as JSON. */
+  public Response post(String path, Object body) {
+    String text;
+    try {
+      text = body instanceof String s ? s : JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+    return send(HttpRequest.newBuilder(URI.create(url() + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(text)));
+  }
+
+  private Response send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode json;
+      try {
+        json = r.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(r.body());
+      } catch (JsonProcessingException e) {
+        json = MissingNode.getInstance();
+      }
+      return new Response(r.statusCode(), r.body(), json);
+    } catch (IOException e) {
+      throw new ApiUnreachable(name() + " at " + url() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiUnreachable("interrupted", e);
+    }
+  }
+
+  /** The API could not be reached (as opposed to answering with an error). */
+  public static final class ApiUnreachable extends RuntimeException {
+    ApiUnreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  // ---- the calls the tests make ----
+
+  /** Submits one job (a map or a JSON string) and returns its id; anything but 201 fails. */
+  public String submit(Object job) {
+    Response r = post("/api/jobs", job);
+    if (r.status() != 201) {
+      throw new AssertionError("submitting " + job + " answered " + r);
+    }
+    return r.json().path("id").asText();
+  }
+
+  /** Submits jobs as one batch and returns their ids in order. */
+  public List<String> submitBatch(List<?> jobs) {
+    Response r = post("/api/jobs", jobs);
+    if (r.status() != 201 || !r.json().isArray() || r.json().size() != jobs.size()) {
+      throw new AssertionError("submitting a batch of " + jobs.size() + " answered " + r);
+    }
+    List<String> ids = new ArrayList<>();
+    r.json().forEach(j -> ids.add(j.path("id").asText()));
+    return ids;
+  }
+
+  public JsonNode job(String id) {
+    Response r = get("/api/jobs/" + id);
+    if (r.status() != 200) {
+      throw new AssertionError("GET /api/jobs/" + id + " answered " + r);
+    }
+    return r.json();
+  }
+
+  /** Waits until the job is SUCCEEDED, FAILED or CANCELLED and returns it. */
+  public JsonNode awaitFinished(String id, Duration timeout) {
+    return Await.value("job " + id + " to finish", timeout, () -> {
+      JsonNode j = job(id);
+      return FINAL.contains(j.path("state").asText()) ? j : null;
+    });
+  }
+
+  /** Waits until the API answers /api/health with 200 (the process must stay alive). */
+  public JsonNode awaitHealthy(Duration timeout) {
+    return Await.value(name() + "'s API at " + url() + " to answer", timeout, () -> {
+      if (!isAlive()) {
+        throw new AssertionError(name() + " exited " + awaitExit(Duration.ZERO)
+            + " before its API answered\n" + tail(40));
+      }
+      try {
+        Response r = get("/api/health");
+        return r.status() == 200 ? r.json() : null;
+      } catch (ApiUnreachable e) {
+        return null;
+      }
+    });
+  }
+
+  public JsonNode health() {
+    Response r = get("/api/health");
+    if (r.status() != 200) {
+      throw new AssertionError("GET /api/health answered " + r);
+    }
+    return r.json();
+  }
+
+  /** The ids of the registered workers. */
+  public Set<String> workerIds() {
+    Response r = get("/api/workers");
+    if (r.status() != 200) {
+      throw new AssertionError("GET /api/workers answered " + r);
+    }
+    Set<String> ids = new TreeSet<>();
+    r.json().forEach(w -> ids.add(w.path("id").asText()));
+    return ids;
+  }
+
+  /** Waits until exactly these workers are registered; every worker node must stay alive. */
+  public void awaitWorkers(Duration timeout, Collection<? extends Node> workers, String... ids) {
+    Set<String> want = new TreeSet<>(List.of(ids));
+    List<Node> watched = new ArrayList<>(workers);
+    watched.add(this);
+    Await.until("workers " + want + " to register with " + name(), timeout, () -> {
+      for (Node n : watched) {
+        if (!n.isAlive()) {
+          throw new AssertionError(n.name() + " exited " + n.awaitExit(Duration.ZERO)
+              + " while waiting for workers " + want + " to register\n" + n.tail(40));
+        }
+      }
+      return workerIds().equals(want);
+    });
+  }
+}

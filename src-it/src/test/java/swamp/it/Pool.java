@@ -1,0 +1,266 @@
+package swamp.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The processes of one test: masters, workers and {@code bin/swamp} commands started from the built
+ * artifacts, with the registration secret in their environment (never on a command line) and their
+ * output in {@code target/it-logs/<Class>.<method>/}. {@link #close()} kills whatever still runs,
+ * jobs included. Tests get one through {@link PoolExtension}.
+ */
+public final class Pool implements AutoCloseable {
+
+  /** Keeps several JVMs responsive on a small machine. */
+  public static final List<String> JVM_OPTS =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  static final String VERSION = "0.1.0-SNAPSHOT";
+  /** How long a JVM may take to start and answer or register, on a busy 2-core machine. */
+  public static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private static final Set<Integer> portsHandedOut = Collections.synchronizedSet(new HashSet<>());
+  private static final Set<Node> everyLiveNode = Collections.synchronizedSet(new HashSet<>());
+
+  static {
+    // a test JVM that is stopped half-way leaves no master or worker behind
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      synchronized (everyLiveNode) {
+        everyLiveNode.forEach(Node::kill);
+      }
+    }, "swamp-it-cleanup"));
+  }
+
+  private final Path home;
+  private final Path logDir;
+  private final String secret = "it-secret-" + UUID.randomUUID();
+  private final List<Node> nodes = Collections.synchronizedList(new ArrayList<>());
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2))
+      .build();
+
+  Pool(String testName) {
+    home = home();
+    Path logs = Path.of(System.getProperty("swamp.it.logs",
+        home.resolve("src-it/target/it-logs").toString()));
+    logDir = logs.resolve(testName).toAbsolutePath();
+    try {
+      if (Files.exists(logDir)) {
+        try (Stream<Path> old = Files.walk(logDir)) {
+          old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String jar : List.of(masterJar(), workerJar())) {
+      if (!Files.isRegularFile(home.resolve(jar))) {
+        throw new IllegalStateException(home.resolve(jar) + " is missing: build the modules first"
+            + " (mvn -DskipTests package from " + home + ", or mvn verify which runs these tests)");
+      }
+    }
+  }
+
+  /** The repository root: system property {@code swamp.home}, set by src-it's pom. */
+  public static Path home() {
+    String h = System.getProperty("swamp.home");
+    Path p = h != null ? Path.of(h) : Path.of("..");
+    return p.toAbsolutePath().normalize();
+  }
+
+  /** The registration secret the pool's master and workers share. */
+  public String secret() {
+    return secret;
+  }
+
+  /** This test's directory of logs; also a good place for the test's own files. */
+  public Path logDir() {
+    return logDir;
+  }
+
+  public List<Node> nodes() {
+    synchronized (nodes) {
+      return List.copyOf(nodes);
+    }
+  }
+
+  /** A port nothing listens on now, and not handed out before in this JVM. */
+  public static int freePort() {
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = s.getLocalPort();
+        if (portsHandedOut.add(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  // ---- masters ----
+
+  /** Starts a master on free ports with the pool's secret and waits until its API answers. */
+  public Master master(String... args) {
+    Master m = startMaster(args);
+    m.awaitHealthy(STARTUP);
+    return m;
+  }
+
+  /** Starts a master on free ports with the pool's secret; does not wait for it. */
+  public Master startMaster(String... args) {
+    int clusterPort = freePort();
+    int httpPort = freePort();
+    List<String> argv = new ArrayList<>(List.of("--port", String.valueOf(clusterPort),
+        "--http-port", String.valueOf(httpPort)));
+    argv.addAll(List.of(args));
+    String name = uniqueName("master");
+    Path log = logDir.resolve(name + ".log");
+    Process p = start(javaCommand("master.conf", masterJar(), "master-node", "swamp.master.MasterMain", argv),
+        Map.of("SWAMP_SECRET", secret), home, log, log);
+    return track(new Master(name, p, log, clusterPort, httpPort, http));
+  }
+
+  // ---- workers ----
+
+  /**
+   * Starts a worker of {@code master} with the pool's secret, named {@code id}, retrying every
+   * 500ms; more flags in {@code args}. Does not wait for it to register.
+   */
+  public Node worker(Master master, String id, String... args) {
+    return worker(secret, master.address(), id, args);
+  }
+
+  /** Starts a worker with any secret (null: none) and any master address. */
+  public Node worker(String workerSecret, String masterAddress, String id, String... args) {
+    List<String> argv = new ArrayList<>(List.of("--master", masterAddress, "--id", id,
+        "--retry-interval", "500ms"));
+    argv.addAll(List.of(args));
+    String name = uniqueName("worker-" + id);
+    Path log = logDir.resolve(name + ".log");
+    Map<String, String> env = new LinkedHashMap<>();
+    if (workerSecret != null) {
+      env.put("SWAMP_SECRET", workerSecret);
+    }
+    Process p = start(javaCommand("worker.conf", workerJar(), "worker-node", "swamp.worker.WorkerMain", argv),
+        env, home, log, log);
+    return track(new Node(name, p, log, log));
+  }
+
+  // ---- bin/swamp ----
+
+  /**
+   * Runs {@code bin/swamp ARGS} in {@code workDir} with {@code SWAMP_URL} pointing at
+   * {@code master}; its stdout and stderr go to separate files. Does not wait for it.
+   */
+  public Node swamp(Master master, Path workDir, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(home.resolve("bin/swamp").toString());
+    argv.addAll(List.of(args));
+    String name = uniqueName("swamp-" + (args.length > 0 ? args[0] : "help"));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("SWAMP_URL", master.url());
+    env.put("JAVA_OPTS", "-Xmx128m");
+    Process p = start(argv, env, workDir, logDir.resolve(name + ".out"), logDir.resolve(name + ".err"));
+    return track(new Node(name, p, logDir.resolve(name + ".out"), logDir.resolve(name + ".err")));
+  }
+
+  // ---- plumbing ----
+
+  static String masterJar() {
+    return "master-node/target/master-node-" + VERSION + ".jar";
+  }
+
+  static String workerJar() {
+    return "worker-node/target/worker-node-" + VERSION + ".jar";
+  }
+
+  private List<String> javaCommand(String configResource, String jar, String module, String main,
+      List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(JVM_OPTS);
+    cmd.add("-Dconfig.resource=" + configResource);
+    cmd.add("-cp");
+    // the launcher expands lib/*
+    cmd.add(home.resolve(jar) + java.io.File.pathSeparator + home.resolve(module + "/target/lib/*"));
+    cmd.add(main);
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  private Process start(List<String> command, Map<String, String> env, Path dir, Path out, Path err) {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    // nothing of the caller's swamp settings leaks in: each test says what it means
+    pb.environment().keySet().removeIf(k -> k.startsWith("SWAMP_") || k.equals("JAVA_OPTS")
+        || k.equals("JAVA_TOOL_OPTIONS"));
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    if (out.equals(err)) {
+      pb.redirectErrorStream(true).redirectOutput(out.toFile());
+    } else {
+      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    }
+    try {
+      Files.writeString(logDir.resolve("commands.txt"), String.join(" ", command) + "\n",
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  private <N extends Node> N track(N node) {
+    nodes.add(node);
+    everyLiveNode.add(node);
+    return node;
+  }
+
+  private String uniqueName(String base) {
+    synchronized (nodes) {
+      String name = base;
+      for (int i = 2; names().contains(name); i++) {
+        name = base + "-" + i;
+      }
+      return name;
+    }
+  }
+
+  private Set<String> names() {
+    Set<String> s = new HashSet<>();
+    nodes.forEach(n -> s.add(n.name()));
+    return s;
+  }
+
+  /** The tails of every process's output, for a failed test. */
+  public String tails(int lines) {
+    StringBuilder b = new StringBuilder();
+    nodes().forEach(n -> b.append(n.tail(lines)));
+    return b.toString();
+  }
+
+  /** Kills every process still running, with its descendants (the jobs it started). */
+  @Override
+  public void close() {
+    List<Node> all = nodes();
+    all.parallelStream().forEach(Node::kill);
+    everyLiveNode.removeAll(all);
+  }
+}
