@@ -93,6 +93,18 @@ public final class MasterMain implements Callable<Integer> {
     }
     ActorSystem<Void> system = ActorSystem.create(guardian(config, settings),
         WorkerMain.SYSTEM_NAME, config);
+    try {
+      return serve(system, settings);
+    } catch (RuntimeException | Error e) { // a master that cannot come up must not linger
+      System.err.println("swamp master: failed to start: " + e);
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      return 1;
+    }
+  }
+
+  /** Runs the master on {@code system} until it terminates; returns the exit code. */
+  private static int serve(ActorSystem<Void> system, MasterSettings settings) {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
         SingletonActor.of(MasterActor.create(settings), "master")
             .withSettings(ClusterSingletonSettings.create(system).withRole("master")));
