@@ -26,6 +26,8 @@ public final class Master extends Node {
   private final int clusterPort;
   private final int httpPort;
   private final HttpClient http;
+  /** Sent as {@code Authorization: Bearer ...} with every request when not null. */
+  private volatile String apiToken;
 
   Master(String name, Process process, Path log, int clusterPort, int httpPort, HttpClient http) {
     super(name, process, log, log);
@@ -60,6 +62,31 @@ public final class Master extends Node {
     return send(HttpRequest.newBuilder(URI.create(url() + path)).GET());
   }
 
+  public Response delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(url() + path)).DELETE());
+  }
+
+  /**
+   * From now on every request of this object bears {@code Authorization: Bearer token}, for a
+   * master started with {@code SWAMP_API_TOKEN}; null sends none again. Returns this master.
+   */
+  public Master apiToken(String token) {
+    apiToken = token;
+    return this;
+  }
+
+  /**
+   * One request with exactly these headers (the {@link #apiToken} is not added): for tests of
+   * what the API makes of the headers themselves. {@code body} null sends none.
+   */
+  public Response request(String method, String path, java.util.Map<String, String> headers,
+      String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return exchange(b);
+  }
+
   /** POSTs {@code body} as it is when it is a String, else as JSON. */
   public Response post(String path, Object body) {
     String text;
@@ -74,6 +101,14 @@ public final class Master extends Node {
   }
 
   private Response send(HttpRequest.Builder request) {
+    String token = apiToken;
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return exchange(request);
+  }
+
+  private Response exchange(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
           HttpResponse.BodyHandlers.ofString());

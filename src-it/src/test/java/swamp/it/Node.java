@@ -51,6 +51,26 @@ public class Node {
     process.destroyForcibly();
   }
 
+  /**
+   * Sends the signal {@code name} ({@code "STOP"}, {@code "CONT"}, ...) with kill(1). SIGSTOP
+   * freezes the JVM (not the jobs it started): to its peers it is a machine cut off the network.
+   */
+  public void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid()))
+          .redirectErrorStream(true).start();
+      String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " " + pid() + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted sending SIG" + name + " to " + name(), e);
+    }
+  }
+
   /** Sends SIGTERM: a polite request to stop. */
   public void terminate() {
     process.destroy();

@@ -126,6 +126,17 @@ public final class Pool implements AutoCloseable {
 
   /** Starts a master on free ports with the pool's secret; does not wait for it. */
   public Master startMaster(String... args) {
+    return startMaster(Map.of(), List.of(), args);
+  }
+
+  /**
+   * Starts a master like {@link #startMaster(String...)}, with more environment variables over the
+   * pool's secret (a null value removes a variable: {@code SWAMP_SECRET} -> null starts it with no
+   * secret) and more JVM options. A {@code -Dconfig.file=}, {@code -Dconfig.url=} or
+   * {@code -Dconfig.resource=} among them takes the place of {@code -Dconfig.resource=master.conf},
+   * as in bin/swamp. Does not wait for it.
+   */
+  public Master startMaster(Map<String, String> env, List<String> jvmOptions, String... args) {
     int clusterPort = freePort();
     int httpPort = freePort();
     List<String> argv = new ArrayList<>(List.of("--port", String.valueOf(clusterPort),
@@ -133,8 +144,11 @@ public final class Pool implements AutoCloseable {
     argv.addAll(List.of(args));
     String name = uniqueName("master");
     Path log = logDir.resolve(name + ".log");
-    Process p = start(javaCommand("master.conf", masterJar(), "master-node", "swamp.master.MasterMain", argv),
-        Map.of("SWAMP_SECRET", secret), home, log, log);
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("SWAMP_SECRET", secret);
+    all.putAll(env);
+    Process p = start(javaCommand("master.conf", jvmOptions, masterJar(), "master-node",
+        "swamp.master.MasterMain", argv), all, home, log, log);
     return track(new Master(name, p, log, clusterPort, httpPort, http));
   }
 
@@ -142,7 +156,8 @@ public final class Pool implements AutoCloseable {
 
   /**
    * Starts a worker of {@code master} with the pool's secret, named {@code id}, retrying every
-   * 500ms; more flags in {@code args}. Does not wait for it to register.
+   * 500ms (unless {@code args} has a --retry-interval); more flags in {@code args}. Does not
+   * wait for it to register.
    */
   public Node worker(Master master, String id, String... args) {
     return worker(secret, master.address(), id, args);
@@ -150,17 +165,29 @@ public final class Pool implements AutoCloseable {
 
   /** Starts a worker with any secret (null: none) and any master address. */
   public Node worker(String workerSecret, String masterAddress, String id, String... args) {
-    List<String> argv = new ArrayList<>(List.of("--master", masterAddress, "--id", id,
-        "--retry-interval", "500ms"));
+    return worker(workerSecret, masterAddress, id, Map.of(), args);
+  }
+
+  /**
+   * Starts a worker with any secret (null: none), any master address and more environment
+   * variables (a null value removes one), e.g. the TLS settings.
+   */
+  public Node worker(String workerSecret, String masterAddress, String id, Map<String, String> env,
+      String... args) {
+    List<String> argv = new ArrayList<>(List.of("--master", masterAddress, "--id", id));
+    if (!List.of(args).contains("--retry-interval")) {
+      argv.addAll(List.of("--retry-interval", "500ms"));
+    }
     argv.addAll(List.of(args));
     String name = uniqueName("worker-" + id);
     Path log = logDir.resolve(name + ".log");
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> all = new LinkedHashMap<>();
     if (workerSecret != null) {
-      env.put("SWAMP_SECRET", workerSecret);
+      all.put("SWAMP_SECRET", workerSecret);
     }
-    Process p = start(javaCommand("worker.conf", workerJar(), "worker-node", "swamp.worker.WorkerMain", argv),
-        env, home, log, log);
+    all.putAll(env);
+    Process p = start(javaCommand("worker.conf", List.of(), workerJar(), "worker-node",
+        "swamp.worker.WorkerMain", argv), all, home, log, log);
     return track(new Node(name, p, log, log));
   }
 
@@ -171,13 +198,25 @@ public final class Pool implements AutoCloseable {
    * {@code master}; its stdout and stderr go to separate files. Does not wait for it.
    */
   public Node swamp(Master master, Path workDir, String... args) {
+    return swamp(master, workDir, Map.of(), args);
+  }
+
+  /**
+   * Runs {@code bin/swamp ARGS} like {@link #swamp(Master, Path, String...)}, with more
+   * environment variables (a null value removes one), e.g. {@code SWAMP_API_TOKEN}, or a
+   * {@code JAVA_OPTS} of its own. {@code master} may be null: then no {@code SWAMP_URL} is set.
+   */
+  public Node swamp(Master master, Path workDir, Map<String, String> extraEnv, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(home.resolve("bin/swamp").toString());
     argv.addAll(List.of(args));
     String name = uniqueName("swamp-" + (args.length > 0 ? args[0] : "help"));
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("SWAMP_URL", master.url());
+    if (master != null) {
+      env.put("SWAMP_URL", master.url());
+    }
     env.put("JAVA_OPTS", "-Xmx128m");
+    env.putAll(extraEnv);
     Process p = start(argv, env, workDir, logDir.resolve(name + ".out"), logDir.resolve(name + ".err"));
     return track(new Node(name, p, logDir.resolve(name + ".out"), logDir.resolve(name + ".err")));
   }
@@ -192,12 +231,16 @@ public final class Pool implements AutoCloseable {
     return "worker-node/target/worker-node-" + VERSION + ".jar";
   }
 
-  private List<String> javaCommand(String configResource, String jar, String module, String main,
-      List<String> args) {
+  private List<String> javaCommand(String configResource, List<String> jvmOptions, String jar,
+      String module, String main, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTS);
-    cmd.add("-Dconfig.resource=" + configResource);
+    cmd.addAll(jvmOptions);
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dconfig.file=")
+        || o.startsWith("-Dconfig.url=") || o.startsWith("-Dconfig.resource="))) {
+      cmd.add("-Dconfig.resource=" + configResource);
+    }
     cmd.add("-cp");
     // the launcher expands lib/*
     cmd.add(home.resolve(jar) + java.io.File.pathSeparator + home.resolve(module + "/target/lib/*"));
@@ -211,7 +254,14 @@ public final class Pool implements AutoCloseable {
     // nothing of the caller's swamp settings leaks in: each test says what it means
     pb.environment().keySet().removeIf(k -> k.startsWith("SWAMP_") || k.equals("JAVA_OPTS")
         || k.equals("JAVA_TOOL_OPTIONS"));
-    pb.environment().putAll(env);
+    // a null value removes a variable
+    env.forEach((k, v) -> {
+      if (v == null) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     if (out.equals(err)) {
       pb.redirectErrorStream(true).redirectOutput(out.toFile());

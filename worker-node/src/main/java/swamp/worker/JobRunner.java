@@ -57,6 +57,10 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   public static final String PROCESS_DISPATCHER = "swamp-process-dispatcher";
 
+  /** The environment variables that hold the pool's secrets; no job process inherits them. */
+  static final java.util.Set<String> SECRET_VARIABLES =
+      java.util.Set.of("SWAMP_SECRET", "SWAMP_API_TOKEN", "SWAMP_TLS_PASSWORD");
+
   private final String jobId;
   private final int attempt;
   private final JobSpec spec;
@@ -142,6 +146,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(outputFile("out").toFile())
         .redirectError(outputFile("err").toFile());
+    // a job inherits the node's environment but not the pool's secrets: any job could print them
+    builder.environment().keySet().removeAll(SECRET_VARIABLES);
     builder.environment().putAll(spec.env());
     try {
       return new Started(builder.start(), System.currentTimeMillis());
