@@ -28,6 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import swamp.master.Views.JobView;
+import swamp.master.pool.PoolScaler;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 
@@ -118,6 +119,11 @@ public final class HttpApi {
       }
       case "jobs" -> jobs(ex, method, path, query);
       case "workers" -> workers(ex, method, path);
+      case "sources" -> {
+        allow(ex, path.length == 3 && method.equals("GET"), "GET");
+        reply(ex, this.<List<PoolScaler.SourceView>>ask(r -> new MasterActor.Scaling(new PoolScaler.ListSources(r))),
+            HttpApi::ok);
+      }
       default -> throw notFound(ex);
     }
   }
@@ -199,7 +205,10 @@ public final class HttpApi {
   private void workers(HttpExchange ex, String method, String[] path) throws IOException, BadRequest {
     if (path.length == 3) {
       allow(ex, method.equals("GET"), "GET");
-      reply(ex, this.<List<Views.WorkerView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.ListWorkers(r))), HttpApi::ok);
+      reply(ex, this.<List<Views.WorkerView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.ListWorkers(r)))
+              .thenCombine(this.<List<PoolScaler.SpawnView>>ask(r -> new MasterActor.Scaling(new PoolScaler.ListSpawns(r))),
+                  Views::withSpawns),
+          HttpApi::ok);
     } else if ((path.length == 4 && path[3].equals("dismiss"))
         || (path.length == 5 && path[4].equals("dismiss"))) {
       allow(ex, method.equals("POST"), "POST");

@@ -87,6 +87,8 @@ final class JobBook {
     boolean draining;
     /** Its node is unreachable: no new jobs until it is reachable again or removed. */
     boolean suspended;
+    /** When a job last started or ended on it (its registration until then): idle since. */
+    long lastBusy;
 
     Worker(String id, ActorRef<ToWorker> ref, WorkerOffer offer, long registeredAt) {
       this.id = id;
@@ -94,6 +96,7 @@ final class JobBook {
       this.offer = offer;
       this.labels = Set.copyOf(offer.labels());
       this.registeredAt = registeredAt;
+      this.lastBusy = registeredAt;
     }
 
     int freeSlots() {
@@ -140,6 +143,7 @@ final class JobBook {
     job.attempt++;
     job.dispatchedAt = now;
     job.result = null;
+    worker.lastBusy = now;
     adopted(job, worker);
   }
 
@@ -309,6 +313,23 @@ final class JobBook {
 
   LocalExec localExec() {
     return localExec;
+  }
+
+  /** How many jobs wait in each queue (the ones with a job waiting). */
+  Map<QueueKey, Integer> queuedCounts() {
+    Map<QueueKey, Integer> out = new LinkedHashMap<>();
+    queues.forEach((key, q) -> {
+      int n = 0;
+      for (Job j : q) {
+        if (j.state == JobState.QUEUED) {
+          n++;
+        }
+      }
+      if (n > 0) {
+        out.put(key, n);
+      }
+    });
+    return out;
   }
 
   /** The most recent jobs, oldest first, at most {@code limit}, optionally of one state. */

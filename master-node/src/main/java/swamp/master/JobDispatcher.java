@@ -42,8 +42,8 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   record Admit(String workerId, WorkerOffer offer, List<RunningJob> running,
       ActorRef<ToWorker> worker) implements Command {}
 
-  /** Dismissed: no new jobs for it; the ones it runs finish as usual. */
-  record Drain(String workerId) implements Command {}
+  /** Dismissed (or near its walltime): no new jobs for it; the ones it runs finish as usual. */
+  public record Drain(String workerId) implements Command {}
 
   /** The node at {@code address} is unreachable ({@code suspended}) or reachable again. */
   record Suspend(org.apache.pekko.actor.Address address, boolean suspended) implements Command {}
@@ -76,6 +76,22 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   public record Close() implements Command {}
 
   public record GetHealth(ActorRef<Views.Health> replyTo) implements Command {}
+
+  // ---- from the pool scaler ----
+
+  /** What waits for a worker and what the workers have free, now. */
+  public record GetDemand(ActorRef<Demand> replyTo) implements Command {}
+
+  /** The queued jobs by what they need of a worker, and every worker's load, at {@code at}. */
+  public record Demand(long at, List<Queued> queued, List<Load> workers)
+      implements NoSerializationVerificationNeeded {}
+
+  /** {@code count} jobs wait that need a worker with these labels and this many free slots. */
+  public record Queued(java.util.Set<String> requires, int slots, int count) {}
+
+  /** A registered worker: {@code usable} when it may be given a job now. */
+  public record Load(String id, int slots, int busy, java.util.Set<String> labels,
+      boolean usable, boolean draining, boolean embedded, long registeredAt, long lastBusy) {}
 
   private record FromWorker(ToDispatcher message) implements Command {}
 
@@ -130,6 +146,7 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
               .map(WorkerView::of).toList());
           return this;
         })
+        .onMessage(GetDemand.class, g -> { g.replyTo().tell(demand()); return this; })
         .onMessage(GetHealth.class, h -> {
           h.replyTo().tell(new Views.Health("ok", masterEpoch, book.localExec().toString(),
               book.externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
@@ -244,6 +261,10 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
           f.jobId(), f.attempt(), f.workerId());
       return this;
     }
+    JobBook.Worker ranIt = book.worker(f.workerId());
+    if (ranIt != null) {
+      ranIt.lastBusy = System.currentTimeMillis();
+    }
     if (f.result().state() == JobState.FAILED && !job.cancelRequested
         && job.failures < job.spec.retries()) {
       job.failures++;
@@ -332,6 +353,17 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
       }
     }
     return this;
+  }
+
+  private Demand demand() {
+    List<Queued> queued = new ArrayList<>();
+    book.queuedCounts().forEach((k, n) -> queued.add(new Queued(k.requires(), k.slots(), n)));
+    List<Load> loads = new ArrayList<>();
+    for (JobBook.Worker w : book.workers()) {
+      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.usable(w), w.draining,
+          w.offer.embedded(), w.registeredAt, w.lastBusy));
+    }
+    return new Demand(System.currentTimeMillis(), queued, loads);
   }
 
   private void notifyWaiters(Job job) {

@@ -3,7 +3,10 @@ package swamp.master;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import swamp.master.pool.PoolScaler;
+import swamp.master.pool.PoolSettings;
 
 /**
  * The guardian of the master side, run as a cluster singleton on role {@code master}: it owns the
@@ -20,7 +23,15 @@ public final class MasterActor {
   /** A command for the pool's membership. */
   public record Membership(WorkerRegistry.Command command) implements Command {}
 
+  /** A command for the pool scaler; answered as "no directory" when there is none. */
+  public record Scaling(PoolScaler.Command command) implements Command {}
+
   public static Behavior<Command> create(MasterSettings settings) {
+    return create(settings, PoolSettings.none());
+  }
+
+  /** A master that also spawns workers from {@code pool}'s directory, unless it is empty. */
+  public static Behavior<Command> create(MasterSettings settings, PoolSettings pool) {
     return Behaviors.setup(ctx -> {
       long epoch = System.currentTimeMillis();
       ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(
@@ -30,10 +41,22 @@ public final class MasterActor {
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
         ctx.spawn(NodeWatcher.create(dispatcher), "node-watcher");
       }
+      // a scaler that fails starts again and takes its registered workers back
+      ActorRef<PoolScaler.Command> scaler = pool.sources().isEmpty() ? null : ctx.spawn(
+          Behaviors.supervise(PoolScaler.create(pool, settings.secret(), dispatcher, registry))
+              .onFailure(SupervisorStrategy.restart()), "pool-scaler");
       ctx.getLog().info("master epoch {} is up; local-exec {}", epoch, settings.localExec());
       return Behaviors.receive(Command.class)
           .onMessage(Dispatch.class, d -> { dispatcher.tell(d.command()); return Behaviors.same(); })
           .onMessage(Membership.class, m -> { registry.tell(m.command()); return Behaviors.same(); })
+          .onMessage(Scaling.class, s -> {
+            if (scaler != null) {
+              scaler.tell(s.command());
+            } else {
+              PoolScaler.answerWithoutDirectory(s.command());
+            }
+            return Behaviors.same();
+          })
           .build();
     });
   }

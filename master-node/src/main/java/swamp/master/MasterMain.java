@@ -28,9 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import swamp.master.pool.PoolScaler;
+import swamp.master.pool.PoolSettings;
 import swamp.worker.ConfigCheck;
 import swamp.worker.Executables;
 import swamp.worker.NodeAddress;
+import swamp.worker.ProcessLaunch;
 import swamp.worker.WorkerActor;
 import swamp.worker.WorkerMain;
 import swamp.worker.WorkerSettings;
@@ -69,6 +72,7 @@ public final class MasterMain implements Callable<Integer> {
   boolean insecure;
 
   public static void main(String[] args) {
+    ProcessLaunch.configure(); // before anything starts a thread or a process
     ConfigCheck.main("swamp master", new MasterMain(), args);
   }
 
@@ -76,9 +80,11 @@ public final class MasterMain implements Callable<Integer> {
   public Integer call() {
     Config config;
     MasterSettings settings;
+    PoolSettings pool;
     try {
       config = config();
       settings = MasterSettings.fromConfig(config);
+      pool = PoolSettings.fromConfig(config);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
@@ -94,7 +100,7 @@ public final class MasterMain implements Callable<Integer> {
     ActorSystem<Void> system = ActorSystem.create(guardian(config, settings),
         WorkerMain.SYSTEM_NAME, config);
     try {
-      return serve(system, settings);
+      return serve(system, settings, pool);
     } catch (RuntimeException | Error e) { // a master that cannot come up must not linger
       System.err.println("swamp master: failed to start: " + e);
       system.terminate();
@@ -104,9 +110,9 @@ public final class MasterMain implements Callable<Integer> {
   }
 
   /** Runs the master on {@code system} until it terminates; returns the exit code. */
-  private static int serve(ActorSystem<Void> system, MasterSettings settings) {
+  private static int serve(ActorSystem<Void> system, MasterSettings settings, PoolSettings pool) {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
-        SingletonActor.of(MasterActor.create(settings), "master")
+        SingletonActor.of(MasterActor.create(settings, pool), "master")
             .withSettings(ClusterSingletonSettings.create(system).withRole("master")));
     HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), settings.apiToken());
     try {
@@ -122,7 +128,8 @@ public final class MasterMain implements Callable<Integer> {
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers", () -> {
       api.refuseNewJobs("the master is shutting down; the job was not accepted");
       master.tell(new MasterActor.Dispatch(new JobDispatcher.Close()));
-      return dismissAll(system, master, settings.dismissTimeout());
+      return cancelSpawns(system, master, pool.commandTimeout())
+          .thenCompose(d -> dismissAll(system, master, settings.dismissTimeout()));
     });
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-http",
         () -> { api.stop(); return CompletableFuture.completedFuture(Done.getInstance()); });
@@ -136,6 +143,20 @@ public final class MasterMain implements Callable<Integer> {
   }
 
   private static final class SignalReason implements CoordinatedShutdown.Reason {}
+
+  /** Stops the pool scaler and cancels the spawns whose workers have not registered. */
+  private static CompletionStage<Done> cancelSpawns(ActorSystem<?> system,
+      ActorRef<MasterActor.Command> master, Duration timeout) {
+    return AskPattern.<MasterActor.Command, PoolScaler.Done>ask(master,
+            r -> new MasterActor.Scaling(new PoolScaler.Shutdown(r)), timeout, system.scheduler())
+        .handle((done, failure) -> {
+          if (failure != null) {
+            log.warn("not every pending spawn was cancelled before the master stopped: {}",
+                failure.toString());
+          }
+          return Done.getInstance();
+        });
+  }
 
   /** Dismisses every worker and waits until they have left, within {@code timeout}. */
   private static CompletionStage<Done> dismissAll(ActorSystem<?> system,

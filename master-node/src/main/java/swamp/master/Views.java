@@ -1,7 +1,12 @@
 package swamp.master;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import swamp.master.pool.PoolScaler.SpawnView;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
 
@@ -59,13 +64,51 @@ final class Views {
       String version,
       String registeredAt,
       boolean draining,
-      List<String> jobs) {
+      List<String> jobs,
+      String state,
+      String source,
+      String gridJob,
+      String spawnedAt) {
 
     static WorkerView of(JobBook.Worker w) {
       return new WorkerView(w.id, w.offer.host(), w.offer.slots(), w.usedSlots,
           w.offer.labels(), w.offer.executables(), w.offer.url(), w.offer.memoryMb(),
-          w.offer.version(), time(w.registeredAt), w.draining, List.copyOf(w.running.keySet()));
+          w.offer.version(), time(w.registeredAt), w.draining, List.copyOf(w.running.keySet()),
+          w.draining ? "draining" : "registered", null, null, null);
     }
+
+    /** A spawned worker that has not registered (yet): what its source says it will offer. */
+    static WorkerView of(SpawnView s) {
+      return new WorkerView(s.id(), "", s.slots(), 0, s.capabilities(), List.of(), "", 0, "",
+          null, false, List.of(), s.state(), s.source(), s.gridJob(), s.requestedAt());
+    }
+
+    WorkerView spawnedAs(SpawnView s) {
+      return new WorkerView(id, host, slots, busy, capabilities, executables, url, memoryMb,
+          version, registeredAt, draining, jobs,
+          s.state().equals("retiring") ? "retiring" : state, s.source(), s.gridJob(),
+          s.requestedAt());
+    }
+  }
+
+  /**
+   * The registered workers, those spawned from the directory with their source and grid job,
+   * then the spawns whose workers have not registered.
+   */
+  static List<WorkerView> withSpawns(List<WorkerView> registered, List<SpawnView> spawns) {
+    Map<String, SpawnView> byId = spawns.stream()
+        .collect(Collectors.toMap(SpawnView::id, s -> s, (a, b) -> a, LinkedHashMap::new));
+    List<WorkerView> out = new ArrayList<>();
+    for (WorkerView w : registered) {
+      SpawnView s = byId.remove(w.id());
+      out.add(s == null ? w : w.spawnedAs(s));
+    }
+    for (SpawnView s : byId.values()) {
+      if (!s.state().equals("registered") && !s.state().equals("retiring")) {
+        out.add(WorkerView.of(s));
+      }
+    }
+    return out;
   }
 
   record Health(

@@ -346,7 +346,7 @@ public final class SwampCli {
 
   // ---- workers ----
 
-  @Command(name = "workers", description = "Show the registered workers.")
+  @Command(name = "workers", description = "Show the registered workers, and those spawned from the worker directory.")
   static final class Workers extends Common implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -360,17 +360,36 @@ public final class SwampCli {
       }
       if (workers.isEmpty()) {
         System.out.println("no worker is registered");
-        return 0;
+      } else {
+        System.out.printf("%-24s %-16s %5s %5s  %-10s %-10s %-10s %s%n", "ID", "HOST", "SLOTS",
+            "BUSY", "STATE", "SOURCE", "JOB", "CAPABILITIES");
       }
-      System.out.printf("%-24s %-16s %5s %5s  %-8s %s%n", "ID", "HOST", "SLOTS", "BUSY", "STATE", "CAPABILITIES");
       for (JsonNode w : workers) {
         List<String> caps = new ArrayList<>();
         w.path("capabilities").forEach(c -> caps.add(c.asText()));
-        System.out.printf("%-24s %-16s %5d %5d  %-8s %s%n", w.path("id").asText(),
-            w.path("host").asText(), w.path("slots").asInt(), w.path("busy").asInt(),
-            w.path("draining").asBoolean() ? "draining" : "ready", String.join(",", caps));
+        String state = w.path("state").asText(w.path("draining").asBoolean() ? "draining" : "registered");
+        System.out.printf("%-24s %-16s %5d %5d  %-10s %-10s %-10s %s%n", w.path("id").asText(),
+            orDash(w.path("host").asText()), w.path("slots").asInt(), w.path("busy").asInt(),
+            state, orDash(w.path("source").asText("")), orDash(w.path("gridJob").asText("")),
+            String.join(",", caps));
+      }
+      // the directory's sources, when the master has one
+      for (JsonNode s : client().get("/api/sources")) {
+        System.out.printf("source %s (%s): %d registered, %d pending, %d-%d workers, %d spawned,"
+                + " %d failed%s%n", s.path("name").asText(), s.path("launcher").asText(),
+            s.path("registered").asInt(), s.path("pending").asInt(), s.path("minWorkers").asInt(),
+            s.path("maxWorkers").asInt(), s.path("spawned").asInt(), s.path("failed").asInt(),
+            s.path("backingOffUntil").isTextual()
+                ? "; backing off until " + s.path("backingOffUntil").asText() + " after "
+                    + s.path("failuresInARow").asInt() + " failure(s) in a row, last: "
+                    + s.path("lastFailure").asText()
+                : "");
       }
       return 0;
+    }
+
+    private static String orDash(String s) {
+      return s == null || s.isEmpty() || s.equals("null") ? "-" : s;
     }
   }
 

@@ -1,0 +1,69 @@
+package swamp.master.pool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a source starts, cancels and checks on its workers. Every method but {@link #abandon} may
+ * block (it runs a command and waits for it): the {@link PoolScaler} calls them on the process
+ * dispatcher, never on its own thread, and hears back as a message.
+ */
+interface Launcher {
+
+  /** What the scheduler says of a job it still holds. */
+  enum GridState {
+    /** Waiting in the queue (or its state is not known). */
+    QUEUED,
+    /** Running. */
+    STARTED,
+    /** Held in an error state; it will not run. */
+    FAILED
+  }
+
+  /** One worker to start: its argv, environment (the secret travels here) and files. */
+  record Request(String spawnId, List<String> argv, Map<String, String> env, Path dir,
+      Path script, Path log) {
+    @Override
+    public String toString() { // the environment holds the secret: never print it
+      return "Request[" + spawnId + ", " + argv + "]";
+    }
+  }
+
+  /** A command failed; the message says which and why, with what it printed. */
+  final class LaunchException extends Exception {
+    LaunchException(String message) {
+      super(message);
+    }
+  }
+
+  /** Starts the worker; returns its job id (a grid job id, or a process id). */
+  String submit(Request request) throws LaunchException;
+
+  /** Cancels the job (scancel, qdel, kill); returns once it is done. */
+  void cancel(String jobId) throws LaunchException;
+
+  /**
+   * The jobs among {@code jobIds} that still exist, with their state; a job not in the answer is
+   * gone. Null when this launcher cannot tell (a command source without a status command).
+   */
+  Map<String, GridState> status(Collection<String> jobIds) throws LaunchException;
+
+  /** Whether {@link #status} can tell. */
+  boolean canTell();
+
+  /** Sets these jobs going away without waiting (the master is stopping abnormally). */
+  void abandon(Collection<String> jobIds);
+
+  /** The launcher for a source. */
+  static Launcher of(SourceSettings source, Duration commandTimeout) {
+    return switch (source.launcher()) {
+      case LOCAL -> new LocalLauncher();
+      case SLURM -> GridLauncher.slurm(source, commandTimeout);
+      case SGE -> GridLauncher.sge(source, commandTimeout);
+      case COMMAND -> GridLauncher.command(source, commandTimeout);
+    };
+  }
+}

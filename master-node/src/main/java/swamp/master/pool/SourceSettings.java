@@ -1,0 +1,83 @@
+package swamp.master.pool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One entry of the worker directory ({@code swamp.master.directory}): where workers come from and
+ * the limits the scaler keeps to there. Read by {@link PoolSettings}.
+ */
+public record SourceSettings(
+    String name,
+    Kind launcher,
+    int minWorkers,
+    int maxWorkers,
+    int slots,
+    List<String> capabilities,
+    int maxPending,
+    Duration spawnCooldown,
+    Duration idleTimeout,
+    Duration registrationTimeout,
+    Duration failureBackoff,
+    Duration maxFailureBackoff,
+    Duration walltime,
+    Duration walltimeMargin,
+    List<String> options,
+    String masterAddress,
+    List<String> workerCommand,
+    List<String> workerJavaOptions,
+    List<String> workerArgs,
+    List<String> submit,
+    List<String> cancel,
+    List<String> status) {
+
+  /** How a source starts its workers. */
+  public enum Kind {
+    LOCAL, SLURM, SGE, COMMAND;
+
+    static Kind parse(String s) {
+      return switch (s) {
+        case "local" -> LOCAL;
+        case "slurm" -> SLURM;
+        case "sge" -> SGE;
+        case "command" -> COMMAND;
+        default -> throw new IllegalArgumentException(
+            "launcher must be local, slurm, sge or command, not '" + s + "'");
+      };
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase();
+    }
+  }
+
+  public SourceSettings {
+    capabilities = List.copyOf(capabilities);
+    options = List.copyOf(options);
+    workerCommand = List.copyOf(workerCommand);
+    workerJavaOptions = List.copyOf(workerJavaOptions);
+    workerArgs = List.copyOf(workerArgs);
+    submit = List.copyOf(submit);
+    cancel = List.copyOf(cancel);
+    status = List.copyOf(status);
+  }
+
+  /** Whether a worker of this source could run a job that needs these labels and slots. */
+  public boolean serves(Set<String> requires, int jobSlots) {
+    return slots >= jobSlots && capabilities.containsAll(requires);
+  }
+
+  /** The backoff after {@code failures} failed spawns in a row: doubled each time, capped. */
+  public Duration backoffAfter(int failures) {
+    if (failures <= 0) {
+      return Duration.ZERO;
+    }
+    Duration d = failureBackoff;
+    for (int i = 1; i < failures && d.compareTo(maxFailureBackoff) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return d.compareTo(maxFailureBackoff) > 0 ? maxFailureBackoff : d;
+  }
+}

@@ -1,0 +1,90 @@
+package swamp.master.pool;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a spawned worker runs: {@code bin/swamp worker}'s flags after the source's worker command
+ * (by default the master's own java and class path running {@code swamp.worker.WorkerMain}),
+ * the environment that carries the secret, and the job script a scheduler runs.
+ */
+final class WorkerCommand {
+  private WorkerCommand() {}
+
+  /** The worker's argv: never the secret. */
+  static List<String> argv(SourceSettings source, String spawnId, String masterAddress) {
+    List<String> argv = new ArrayList<>(source.workerCommand().isEmpty()
+        ? javaCommand(source.workerJavaOptions()) : source.workerCommand());
+    argv.addAll(List.of("--master", masterAddress, "--id", spawnId,
+        "--slots", String.valueOf(source.slots()),
+        // an orphan (no master to register with) ends itself, and with it its grid job
+        "--give-up-after", source.registrationTimeout().toMillis() + "ms"));
+    for (String label : source.capabilities()) {
+      argv.addAll(List.of("--capability", label));
+    }
+    argv.addAll(source.workerArgs());
+    return argv;
+  }
+
+  /** The master's own java and class path: a worker of the very same build. */
+  static List<String> javaCommand(List<String> javaOptions) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(javaOptions);
+    cmd.add("-Dconfig.resource=worker.conf");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("swamp.worker.WorkerMain");
+    return cmd;
+  }
+
+  /**
+   * The environment of the worker (or of the command that submits it, which hands it on): the
+   * master's (with SWAMP_TLS_* and SWAMP_TRANSPORT, which a worker of a TLS pool needs too), with
+   * the registration secret, and without the master's JAVA_OPTS (which may name the master's own
+   * configuration file) and API token.
+   */
+  static Map<String, String> environment(SourceSettings source, String secret) {
+    Map<String, String> env = withoutSecrets();
+    env.remove("JAVA_OPTS");
+    if (!source.workerCommand().isEmpty() && !source.workerJavaOptions().isEmpty()) {
+      env.put("JAVA_OPTS", String.join(" ", source.workerJavaOptions()));
+    }
+    if (secret.isEmpty()) {
+      env.remove("SWAMP_SECRET");
+    } else {
+      env.put("SWAMP_SECRET", secret);
+    }
+    return env;
+  }
+
+  /** The master's environment without its secrets: for the commands that start no worker. */
+  static Map<String, String> withoutSecrets() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("SWAMP_SECRET");
+    env.remove("SWAMP_API_TOKEN");
+    return env;
+  }
+
+  /** A job script that runs the worker; the secret comes from the environment, not from here. */
+  static String script(List<String> argv, SourceSettings source, String spawnId) {
+    StringBuilder b = new StringBuilder("#!/bin/sh\n");
+    b.append("# swamp worker ").append(spawnId).append(" of source ").append(source.name())
+        .append(", written by the master at ").append(Instant.now()).append(".\n");
+    b.append("# The registration secret comes from the environment (SWAMP_SECRET).\n");
+    b.append("exec");
+    for (String a : argv) {
+      b.append(' ').append(quote(a));
+    }
+    return b.append('\n').toString();
+  }
+
+  /** Quotes a word for sh: inside single quotes nothing but the quote itself is special. */
+  static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+}

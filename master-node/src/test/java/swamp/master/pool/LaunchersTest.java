@@ -1,0 +1,133 @@
+package swamp.master.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import swamp.master.pool.Launcher.GridState;
+
+/** What the launchers run and how they read the schedulers' answers. */
+class LaunchersTest {
+
+  static SourceSettings source(String hocon) {
+    return ScalingPolicyTest.settings(hocon).sources().get(0);
+  }
+
+  @Test
+  void theWorkerIsToldItsMasterIdSlotsAndGiveUpButNeverTheSecret() {
+    SourceSettings s = source("{ name = gpu, launcher = slurm, slots = 4, capabilities = [gpu],"
+        + " registration-timeout = 20s, worker-args = [--allow, python3],"
+        + " worker-command = [/opt/swamp/bin/swamp, worker], worker-java-options = [-Xmx1g] }");
+    List<String> argv = WorkerCommand.argv(s, "gpu-x-1", "10.0.0.1:17355");
+    assertEquals(List.of("/opt/swamp/bin/swamp", "worker", "--master", "10.0.0.1:17355", "--id",
+        "gpu-x-1", "--slots", "4", "--give-up-after", "20000ms", "--capability", "gpu", "--allow",
+        "python3"), argv);
+    Map<String, String> env = WorkerCommand.environment(s, "s3cret");
+    assertEquals("s3cret", env.get("SWAMP_SECRET"));
+    assertEquals("-Xmx1g", env.get("JAVA_OPTS"));
+    String script = WorkerCommand.script(argv, s, "gpu-x-1");
+    assertTrue(script.startsWith("#!/bin/sh\n"));
+    assertTrue(script.contains("exec '/opt/swamp/bin/swamp' 'worker' '--master' '10.0.0.1:17355'"));
+    assertFalse(script.contains("s3cret"));
+  }
+
+  @Test
+  void byDefaultAWorkerRunsOnTheMastersOwnJavaAndClassPath() {
+    List<String> argv = WorkerCommand.argv(source("{ name = l, launcher = local,"
+        + " worker-java-options = [-Xmx256m] }"), "l-1", "127.0.0.1:1");
+    assertEquals(Path.of(System.getProperty("java.home"), "bin", "java").toString(), argv.get(0));
+    assertEquals(List.of("-Xmx256m", "-Dconfig.resource=worker.conf", "-cp",
+        System.getProperty("java.class.path"), "swamp.worker.WorkerMain"), argv.subList(1, 6));
+  }
+
+  @Test
+  void aWordIsQuotedForTheShell() {
+    assertEquals("'it'\\''s a $HOME'", WorkerCommand.quote("it's a $HOME"));
+  }
+
+  @Test
+  void templatesAreFilledIn() {
+    assertEquals(List.of("qdel", "42", "--name=swamp-a-1"), GridLauncher.fill(
+        List.of("qdel", "{job}", "--name=swamp-{id}"), Map.of("{job}", "42", "{id}", "a-1")));
+    assertEquals("01:30:00", GridLauncher.hms(Duration.ofMinutes(90)));
+    assertEquals("00:00:01", GridLauncher.hms(Duration.ofMillis(1)));
+  }
+
+  @Test
+  void slurmsAnswersAreRead() {
+    assertEquals("1234", GridLauncher.slurmJobId("1234\n"));
+    assertEquals("1234", GridLauncher.slurmJobId("1234;cluster\n"));
+    assertNull(GridLauncher.slurmJobId("\n"));
+    assertEquals(Map.of("12", GridState.QUEUED, "13", GridState.STARTED, "14", GridState.STARTED,
+            "15", GridState.FAILED),
+        GridLauncher.readSqueue("12 PD\n13 R\n14 CG\n15 BF\n\n"));
+  }
+
+  @Test
+  void gridEnginesAnswersAreRead() {
+    String qstat = """
+        job-ID  prior   name       user         state submit/start at     queue                          slots ja-task-ID
+        -----------------------------------------------------------------------------------------------------------------
+              3 0.55500 swamp-sge- root         r     11/28/2026 16:50:01 all.q@vm                           1
+              4 0.00000 swamp-sge- root         qw    11/28/2026 16:50:02                                    1
+              5 0.00000 swamp-sge- root         Eqw   11/28/2026 16:50:02                                    1
+        """;
+    assertEquals(Map.of("3", GridState.STARTED, "4", GridState.QUEUED, "5", GridState.FAILED),
+        GridLauncher.readQstat(qstat));
+    assertEquals("7", GridLauncher.firstLine("\n7\n"));
+  }
+
+  @Test
+  void aCommandSourcesStatusIsAJobIdPerLine() {
+    assertEquals(Map.of("a", GridState.QUEUED, "b", GridState.STARTED),
+        GridLauncher.readStatusLines("a\nb R\n"));
+  }
+
+  @Test
+  void aCommandSourceRunsItsTemplatesWithTheSecretOnlyInTheSubmitEnvironment(@TempDir Path dir)
+      throws Exception {
+    Path seen = dir.resolve("seen");
+    SourceSettings s = source("{ name = c, launcher = command, submit = [sh, -c, "
+        + "\"echo $SWAMP_SECRET > " + seen + "; echo job-{id}\"],"
+        + " cancel = [sh, -c, \"echo cancelled {job} >> " + seen + "\"],"
+        + " status = [echo, \"job-c-1 R\"] }");
+    Launcher l = Launcher.of(s, Duration.ofSeconds(10));
+    Launcher.Request r = new Launcher.Request("c-1", List.of("true"),
+        WorkerCommand.environment(s, "s3cret"), dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
+    assertEquals("job-c-1", l.submit(r));
+    assertEquals("s3cret", Files.readString(seen).strip());
+    assertTrue(Files.readString(dir.resolve("c-1.sh")).contains("exec 'true'"));
+    assertEquals(Map.of("job-c-1", GridState.STARTED), l.status(List.of("job-c-1", "job-c-2")));
+    l.cancel("job-c-1");
+    assertTrue(Files.readString(seen).contains("cancelled job-c-1"));
+  }
+
+  @Test
+  void aFailingCommandSaysWhatItPrinted(@TempDir Path dir) {
+    SourceSettings s = source("{ name = c, launcher = command, submit = [sh, -c, \"echo no queue >&2; exit 3\"] }");
+    Launcher l = Launcher.of(s, Duration.ofSeconds(10));
+    Launcher.Request r = new Launcher.Request("c-1", List.of("true"), Map.of("PATH", "/usr/bin:/bin"),
+        dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(Launcher.LaunchException.class, () -> l.submit(r));
+    assertEquals("sh exited 3: no queue", e.getMessage());
+  }
+
+  @Test
+  void aLocalWorkerIsAProcessThatACancelKills(@TempDir Path dir) throws Exception {
+    LocalLauncher l = new LocalLauncher();
+    String pid = l.submit(new Launcher.Request("l-1", List.of("sleep", "60"),
+        Map.of("PATH", "/usr/bin:/bin"), dir, dir.resolve("l-1.sh"), dir.resolve("l-1.log")));
+    assertEquals(Map.of(pid, GridState.STARTED), l.status(List.of(pid)));
+    l.cancel(pid);
+    assertEquals(Map.of(), l.status(List.of(pid)));
+    assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false));
+  }
+}

@@ -1,0 +1,103 @@
+package swamp.master.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import swamp.worker.ConfigCheck;
+
+/** Reading the worker directory: defaults from scaling, and every mistake named. */
+class PoolSettingsTest {
+
+  static PoolSettings read(String hocon) {
+    return PoolSettings.fromConfig(ConfigFactory.parseString(hocon)
+        .withFallback(ConfigFactory.defaultReference()).resolve());
+  }
+
+  static String problem(String hocon) {
+    return assertThrows(IllegalArgumentException.class, () -> read(hocon)).getMessage();
+  }
+
+  @Test
+  void noDirectoryByDefault() {
+    assertTrue(read("").sources().isEmpty());
+  }
+
+  @Test
+  void aSourceTakesWhatItDoesNotSayFromScaling() {
+    PoolSettings p = read("swamp.master.scaling { idle-timeout = 3s, max-pending = 5 }\n"
+        + "swamp.master.directory = [{ name = cluster, launcher = slurm, max-workers = 16,"
+        + " slots = 4, options = [\"--partition=debug\"], walltime = 1h }]");
+    SourceSettings s = p.sources().get(0);
+    assertEquals(SourceSettings.Kind.SLURM, s.launcher());
+    assertEquals(16, s.maxWorkers());
+    assertEquals(4, s.slots());
+    assertEquals(5, s.maxPending());
+    assertEquals(Duration.ofSeconds(3), s.idleTimeout());
+    assertEquals(Duration.ofHours(1), s.walltime());
+    assertEquals(List.of("--partition=debug"), s.options());
+    assertEquals(Duration.ofMinutes(10), s.registrationTimeout());
+  }
+
+  @Test
+  void theDirectoryPassesTheUnknownSettingsCheck() {
+    var config = ConfigFactory.parseString("swamp.master.directory = [{ name = a, launcher = local }]\n"
+        + "swamp.master.scaling.idle-timeout = 1s").withFallback(ConfigFactory.defaultReference());
+    assertEquals(List.of(), ConfigCheck.unknownSettings(config.resolve()));
+    assertTrue(ConfigCheck.load(Map.of(), config).hasPath("swamp.master.directory"));
+  }
+
+  @Test
+  void everyMistakeIsNamedWithItsSource() {
+    String p = problem("swamp.master.directory = [{ name = a, launcher = pbs },"
+        + " { name = b, launcher = slurm, max-worker = 3 },"
+        + " { name = c, launcher = command },"
+        + " { name = d, launcher = local, min-workers = 3, max-workers = 2, slots = 0 }]");
+    assertTrue(p.contains("directory[0] (a): launcher must be local, slurm, sge or command, not 'pbs'"), p);
+    assertTrue(p.contains("directory[1] (b): unknown setting 'max-worker'"), p);
+    assertTrue(p.contains("directory[2] (c): the command launcher needs a submit command"), p);
+    assertTrue(p.contains("directory[3] (d): max-workers must be at least 1 and at least min-workers"), p);
+    assertTrue(p.contains("directory[3] (d): slots must be between 1"), p);
+  }
+
+  @Test
+  void namesAreUniqueAndUsableInWorkerIds() {
+    assertTrue(problem("swamp.master.directory = [{ name = a, launcher = local }, { name = a, launcher = sge }]")
+        .contains("another source is also named 'a'"));
+    assertTrue(problem("swamp.master.directory = [{ name = \"a b\", launcher = local }]")
+        .contains("name 'a b' is not"));
+    assertTrue(problem("swamp.master.directory = [{ launcher = local }]")
+        .contains("needs a name and a launcher"));
+  }
+
+  @Test
+  void aWrongMasterAddressOrLabelIsRefused() {
+    assertTrue(problem("swamp.master.directory = [{ name = a, launcher = local, master-address = nowhere }]")
+        .contains("master-address: 'nowhere' is not HOST:PORT"));
+    assertTrue(problem("swamp.master.directory = [{ name = a, launcher = local, capabilities = [\"no way\"] }]")
+        .contains("capability label 'no way'"));
+  }
+
+  @Test
+  void schedulerOptionsAreForSchedulerSources() {
+    assertTrue(problem("swamp.master.directory = [{ name = a, launcher = local, options = [-q] }]")
+        .contains("options are sbatch's or qsub's; a local source takes worker-args"));
+    // a default under scaling does not make a local source wrong
+    assertEquals(1, read("swamp.master.scaling.options = [\"--partition=debug\"]\n"
+        + "swamp.master.directory = [{ name = a, launcher = local }]").sources().size());
+  }
+
+  @Test
+  void templatesAreForTheCommandLauncher() {
+    PoolSettings p = read("swamp.master.directory = [{ name = pbs, launcher = command,"
+        + " submit = [qsub, -V, \"{script}\"], cancel = [qdel, \"{job}\"] }]");
+    assertEquals(List.of("qsub", "-V", "{script}"), p.sources().get(0).submit());
+    assertTrue(problem("swamp.master.directory = [{ name = a, launcher = slurm, submit = [x] }]")
+        .contains("for the command launcher only"));
+  }
+}

@@ -1,0 +1,55 @@
+package swamp.it;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The worker directory's {@code local} launcher: workers are child processes of the master, and
+ * the queue the limits are checked on is the master's own children. No scheduler needed.
+ */
+class GridLocalIT extends GridScalingTests {
+
+  @Override
+  String launcher() {
+    return "local";
+  }
+
+  @Override
+  int slots() {
+    return 2;
+  }
+
+  @Override
+  void requireScheduler() {}
+
+  /** Once the master is gone its children are no longer its descendants: ask the process. */
+  @Override
+  boolean stillThere(Master master, QueuedJob job) {
+    return ProcessHandle.of(Long.parseLong(job.jobId())).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Override
+  List<QueuedJob> queue(Master master) {
+    List<QueuedJob> out = new ArrayList<>();
+    // the master's own children: a worker's fork for a job shows the worker's command line for a
+    // moment, before it runs the job's program
+    ProcessHandle.of(master.pid()).stream().flatMap(ProcessHandle::children).forEach(p -> {
+      String[] args = p.info().arguments().orElse(new String[0]);
+      if (!List.of(args).contains("swamp.worker.WorkerMain")) {
+        return;
+      }
+      for (int i = 0; i < args.length; i++) {
+        if (args[i].contains("it-secret-")) {
+          throw new AssertionError("a spawned worker has the secret on its command line");
+        }
+      }
+      for (int i = 0; i + 1 < args.length; i++) {
+        String spawn = args[i].equals("--id") ? spawnOf("swamp-" + args[i + 1]) : null;
+        if (spawn != null) {
+          out.add(new QueuedJob(String.valueOf(p.pid()), spawn, false));
+        }
+      }
+    });
+    return out;
+  }
+}
