@@ -67,6 +67,7 @@ public final class WorkerMain implements Callable<Integer> {
   boolean dryRun;
 
   public static void main(String[] args) {
+    ProcessLaunch.configure(); // before anything starts a thread or a process
     ConfigCheck.main("swamp worker", new WorkerMain(), args);
   }
 
