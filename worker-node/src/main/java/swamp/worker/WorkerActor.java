@@ -59,6 +59,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   public interface Command {}
 
+  /**
+   * Stop now (the process got SIGTERM): unregister so the master runs this worker's jobs
+   * elsewhere at once, kill them here, and exit 0.
+   */
+  public record Stop(String reason) implements Command, NoSerializationVerificationNeeded {}
+
   /** How the worker ended, told to its {@code exitTo}. */
   public record Exit(int code, String reason) implements NoSerializationVerificationNeeded {}
 
@@ -233,7 +239,16 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         })
         .onMessage(MasterLost.class, l -> { master = null; return Behaviors.same(); })
         .onMessage(RegistryListing.class, this::onListing)
+        .onMessage(Stop.class, this::onStop)
         .build();
+  }
+
+  private Behavior<Command> onStop(Stop stop) {
+    if (registry != null) {
+      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), stop.reason()));
+    }
+    // the runners are children: stopping kills their processes
+    return exit(EXIT_OK, stop.reason());
   }
 
   private Behavior<Command> leave(String reason) {
@@ -255,6 +270,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(RunnerStopped.class, s -> { onRunnerStopped(s); return Behaviors.same(); })
         .onMessage(RegistryListing.class, this::onListing)
         .onMessage(MasterLost.class, l -> Behaviors.same()) // a master we no longer follow
+        .onMessage(Stop.class, this::onStop)
         .onMessage(Retry.class, r -> Behaviors.same())
         .onMessage(GiveUp.class, g -> Behaviors.same());
   }

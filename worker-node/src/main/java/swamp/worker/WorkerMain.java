@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -103,17 +104,28 @@ public final class WorkerMain implements Callable<Integer> {
   /** One actor system's life: join, register, work; returns how it ended. */
   static WorkerActor.Exit runOnce(Config config, WorkerSettings settings, Executables executables) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
-    Behavior<WorkerActor.Exit> guardian = Behaviors.setup(ctx -> {
-      ctx.spawn(WorkerActor.create(settings, executables, false, ctx.getSelf()), "worker");
-      return Behaviors.receive(WorkerActor.Exit.class)
+    Behavior<Object> guardian = Behaviors.setup(ctx -> {
+      ActorRef<WorkerActor.Command> worker = ctx.spawn(
+          WorkerActor.create(settings, executables, false, ctx.getSelf().narrow()), "worker");
+      return Behaviors.receive(Object.class)
           .onMessage(WorkerActor.Exit.class, e -> {
             exit.complete(e);
             CoordinatedShutdown.get(ctx.getSystem()).runAll(new WorkerExitReason());
             return Behaviors.same();
           })
+          .onMessage(WorkerActor.Stop.class, s -> {
+            worker.tell(s);
+            return Behaviors.same();
+          })
           .build();
     });
-    ActorSystem<WorkerActor.Exit> system = ActorSystem.create(guardian, SYSTEM_NAME, config);
+    ActorSystem<Object> system = ActorSystem.create(guardian, SYSTEM_NAME, config);
+    // SIGTERM (scancel, qdel, kill) stops the worker: it says goodbye so that the master runs
+    // its jobs elsewhere at once, and the process exits 0 instead of joining again
+    for (String signal : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal),
+          sig -> system.tell(new WorkerActor.Stop("stopped by SIG" + sig.getName())));
+    }
     system.getWhenTerminated().toCompletableFuture().join();
     // a system that ended without the worker saying why was downed: the master side lost us
     return exit.getNow(new WorkerActor.Exit(WorkerActor.REJOIN, "this node was removed from the cluster"));

@@ -210,4 +210,17 @@ class WorkerActorTest {
     register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("no-such-program-xyz"))));
     assertTrue(dispatcher.expectMessageClass(JobFinished.class).result().reason().contains("not found"));
   }
+
+  @Test
+  void aStoppedWorkerSaysGoodbyeSoItsJobsRunElsewhereAndExitsZero() {
+    Register register = registered(TestSettings.worker("w12", workDir));
+    ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
+    w.tell(new WorkerActor.Stop("stopped by SIGTERM"));
+    Unregister bye = registry.expectMessageClass(Unregister.class);
+    assertEquals("w12", bye.workerId());
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(WorkerActor.EXIT_OK, exit.code());
+    exits.expectTerminated(w);
+  }
 }

@@ -33,6 +33,9 @@ public final class SwampCli {
   static final Duration LONG_POLL = Duration.ofSeconds(60);
 
   public static void main(String[] args) {
+    // the master's HTTP server closes a connection idle for 30 s; a long `run` must not reuse
+    // one it may have closed, since a POST is not retried
+    System.setProperty("jdk.httpclient.keepalive.timeout", "20");
     System.exit(execute(args));
   }
 
