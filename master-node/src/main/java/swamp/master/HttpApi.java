@@ -175,6 +175,23 @@ public final class HttpApi {
       JobState s = state;
       reply(ex, this.<List<JobView>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.ListJobs(s, limit, replyTo))),
           HttpApi::ok);
+    } else if (path.length == 4 && path[3].equals("await") && method.equals("POST")) {
+      // {"ids": [...], "wait": "60s"}: the final ones among them, once there is one
+      JsonNode body = readJson(ex);
+      List<String> ids = new java.util.ArrayList<>();
+      body.path("ids").forEach(id -> ids.add(id.asText()));
+      if (!body.path("ids").isArray() || ids.isEmpty() || ids.size() > MAX_BATCH) {
+        throw new BadRequest(400, "send {\"ids\": [...]} with 1 to " + MAX_BATCH + " job ids");
+      }
+      Duration wait = durationParam(body.path("wait").asText("60s"));
+      CompletionStage<List<JobView>> awaited = AskPattern.<MasterActor.Command, List<JobView>>ask(
+          master, r -> new MasterActor.Dispatch(new JobDispatcher.AwaitAny(ids, r)), wait, scheduler);
+      reply(ex, awaited.exceptionally(e -> {
+        if (isTimeout(e)) {
+          return List.of(); // none ended within the wait
+        }
+        throw new java.util.concurrent.CompletionException(e);
+      }), HttpApi::ok);
     } else if (path.length == 4 && method.equals("GET")) {
       String id = path[3];
       if (query.containsKey("wait")) {

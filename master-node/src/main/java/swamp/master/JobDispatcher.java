@@ -63,6 +63,12 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   /** Answers when the job is final (at once if it is); the caller bounds the wait. */
   public record AwaitJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
 
+  /**
+   * Answers with those of {@code jobIds} that are final, as soon as at least one is (at once if
+   * one already is); unknown ids are left out. The caller bounds the wait.
+   */
+  public record AwaitAny(List<String> jobIds, ActorRef<List<JobView>> replyTo) implements Command {}
+
   public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
 
   public record CancelJob(String jobId, ActorRef<CancelReply> replyTo) implements Command {}
@@ -98,7 +104,7 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   private final long masterEpoch;
   private final JobBook book;
   private final ActorRef<ToDispatcher> inbox;
-  private final Map<String, List<ActorRef<java.util.Optional<JobView>>>> waiters = new HashMap<>();
+  private final Map<String, List<Waiter>> waiters = new HashMap<>();
   private boolean closed;
 
   public static Behavior<Command> create(long masterEpoch, JobBook.LocalExec localExec,
@@ -136,6 +142,7 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
         })
         .onMessage(GetJob.class, g -> { g.replyTo().tell(view(g.jobId())); return this; })
         .onMessage(AwaitJob.class, this::onAwaitJob)
+        .onMessage(AwaitAny.class, this::onAwaitAny)
         .onMessage(ListJobs.class, l -> {
           l.replyTo().tell(book.recent(l.state(), l.limit()).stream().map(JobView::of).toList());
           return this;
@@ -305,9 +312,52 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
     if (job == null || job.state.isFinal()) {
       await.replyTo().tell(view(await.jobId()));
     } else {
-      waiters.computeIfAbsent(job.id, k -> new ArrayList<>()).add(await.replyTo());
+      waitFor(job, new Waiter(v -> await.replyTo().tell(java.util.Optional.of(v))));
     }
     return this;
+  }
+
+  private Behavior<Command> onAwaitAny(AwaitAny await) {
+    List<JobView> done = new ArrayList<>();
+    List<Job> open = new ArrayList<>();
+    for (String id : await.jobIds()) {
+      Job job = book.job(id);
+      if (job != null) {
+        if (job.state.isFinal()) {
+          done.add(JobView.of(job));
+        } else {
+          open.add(job);
+        }
+      }
+    }
+    if (!done.isEmpty() || open.isEmpty()) {
+      await.replyTo().tell(done);
+    } else {
+      Waiter first = new Waiter(v -> await.replyTo().tell(List.of(v)));
+      open.forEach(job -> waitFor(job, first));
+    }
+    return this;
+  }
+
+  private void waitFor(Job job, Waiter waiter) {
+    waiters.computeIfAbsent(job.id, k -> new ArrayList<>()).add(waiter);
+  }
+
+  /** Someone waiting for a job to end; one waiting on several jobs hears of the first only. */
+  private static final class Waiter {
+    private final java.util.function.Consumer<JobView> answer;
+    private boolean answered;
+
+    Waiter(java.util.function.Consumer<JobView> answer) {
+      this.answer = answer;
+    }
+
+    void answer(JobView v) {
+      if (!answered) {
+        answered = true;
+        answer.accept(v);
+      }
+    }
   }
 
   private Behavior<Command> onCancel(CancelJob cancel) {
@@ -367,10 +417,10 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   }
 
   private void notifyWaiters(Job job) {
-    List<ActorRef<java.util.Optional<JobView>>> list = waiters.remove(job.id);
+    List<Waiter> list = waiters.remove(job.id);
     if (list != null) {
-      java.util.Optional<JobView> v = java.util.Optional.of(JobView.of(job));
-      list.forEach(r -> r.tell(v));
+      JobView v = JobView.of(job);
+      list.forEach(w -> w.answer(v));
     }
   }
 

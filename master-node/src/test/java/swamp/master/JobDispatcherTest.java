@@ -504,6 +504,29 @@ class JobDispatcherTest {
     assertEquals(Optional.empty(), awaiting(dispatcher, "j999").join());
   }
 
+  @Test
+  void awaitAnyAnswersWithTheFirstOfSeveralJobsToEnd() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(JobBook.LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(2));
+    List<String> ids = submit(dispatcher, echo(), echo());
+    Job first = w.expectJob();
+    Job second = w.expectJob();
+
+    CompletableFuture<List<JobView>> any =
+        asking(dispatcher, r -> new JobDispatcher.AwaitAny(ids, r));
+    assertFalse(any.isDone());
+    w.finished(second, result(JobState.FAILED, 3, "w1", "exited with code 3"));
+    List<JobView> ended = any.join();
+    assertEquals(List.of(second.jobId()), ended.stream().map(JobView::id).toList());
+    assertEquals(JobState.FAILED, ended.get(0).state());
+
+    // the one that ended is answered at once; the waiter above is not answered twice
+    w.finished(first, result(JobState.SUCCEEDED, 0, "w1", null));
+    List<JobView> both = JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(ids, r)).join();
+    assertEquals(2, both.size());
+    assertEquals(List.of(), JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(List.of("j999"), r)).join());
+  }
+
   // ---- local exec ----
 
   @Test

@@ -254,14 +254,21 @@ public final class SwampCli {
         if (running.isEmpty()) {
           break; // what is left waits on lines that were skipped; handled above
         }
-        int line = running.keySet().iterator().next();
-        JsonNode job = awaitJob(client, running.remove(line));
-        String s = job.path("state").asText();
-        state.put(line, s);
-        if (!s.equals("SUCCEEDED")) {
-          failed++;
+        // report each job as it ends, whichever ends first, and release what waited on it
+        Map<String, Integer> lineOf = new HashMap<>();
+        running.forEach((l, id) -> lineOf.put(id, l));
+        JsonNode ended = client.post("/api/jobs/await",
+            Map.of("ids", List.copyOf(running.values()), "wait", LONG_POLL.toSeconds() + "s"));
+        for (JsonNode job : ended) {
+          int line = lineOf.get(job.path("id").asText());
+          running.remove(line);
+          String s = job.path("state").asText();
+          state.put(line, s);
+          if (!s.equals("SUCCEEDED")) {
+            failed++;
+          }
+          report(commandAt(line), job);
         }
-        report(commandAt(line), job);
       }
       out.printf("%d command(s): %d succeeded, %d failed, %d skipped%n", commands.size(),
           commands.size() - failed - skipped, failed, skipped);
