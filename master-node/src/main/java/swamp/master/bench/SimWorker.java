@@ -1,0 +1,151 @@
+package swamp.master.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.DispatchProtocol.ToDispatcher;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobState;
+import swamp.protocol.RegistryProtocol;
+import swamp.protocol.RegistryProtocol.RegFailure;
+import swamp.protocol.RegistryProtocol.RegOk;
+import swamp.protocol.RegistryProtocol.Register;
+import swamp.protocol.WorkerOffer;
+import swamp.protocol.WorkerProtocol.Job;
+
+/**
+ * A simulated worker: registers through the real registry like a WorkerActor and answers every
+ * {@link Job} with {@link JobFinished} at once, without a process. While held it keeps the jobs it
+ * gets and answers them when let go, so a bench can fill a queue first and time it draining.
+ */
+final class SimWorker extends AbstractBehavior<Object> {
+
+  /** Stop answering jobs until {@link Go}. */
+  enum Hold { INSTANCE }
+
+  /** Answer the held jobs, and every job from now on at once. */
+  enum Go { INSTANCE }
+
+  /** A count that the bench can wait on: when it reaches a target, the moment is recorded. */
+  static final class Counter {
+    private final AtomicLong count = new AtomicLong();
+    private volatile long target = Long.MAX_VALUE;
+    private volatile CompletableFuture<Long> reached = new CompletableFuture<>();
+
+    long get() {
+      return count.get();
+    }
+
+    /** Completes with System.nanoTime() when the count reaches {@code target}. */
+    CompletableFuture<Long> when(long target) {
+      CompletableFuture<Long> f = new CompletableFuture<>();
+      reached = f;
+      this.target = target;
+      if (count.get() >= target) {
+        f.complete(System.nanoTime());
+      }
+      return f;
+    }
+
+    void increment() {
+      if (count.incrementAndGet() == target) {
+        reached.complete(System.nanoTime());
+      }
+    }
+  }
+
+  /** What every simulated worker of one bench counts: jobs received, and RegOks. */
+  static final class Tally {
+    final Counter jobs = new Counter();
+    final Counter regOks = new Counter();
+
+    CompletableFuture<Long> whenJobs(long target) {
+      return jobs.when(target);
+    }
+
+    CompletableFuture<Long> whenRegistered(long target) {
+      return regOks.when(target);
+    }
+  }
+
+  static WorkerOffer offer(int slots) {
+    return new WorkerOffer("127.0.0.1", "sim://", slots, List.of(), List.of("*"), 1024,
+        RegistryProtocol.SOFTWARE_VERSION, false);
+  }
+
+  /** The Register this worker sends; its replies go to {@code self}. */
+  static Register register(String id, int slots, String secret, ActorRef<Object> self) {
+    return new Register(id, offer(slots), secret, RegistryProtocol.VERSION, List.of(),
+        self.narrow());
+  }
+
+  static Behavior<Object> create(String id, Tally tally, boolean held) {
+    return Behaviors.setup(ctx -> new SimWorker(ctx, id, tally, held));
+  }
+
+  private final String id;
+  private final Tally tally;
+  private final JobResult done;
+  private final List<Job> held = new ArrayList<>();
+  private boolean holding;
+  private ActorRef<ToDispatcher> master;
+
+  private SimWorker(ActorContext<Object> context, String id, Tally tally, boolean holding) {
+    super(context);
+    this.id = id;
+    this.tally = tally;
+    this.holding = holding;
+    this.done = new JobResult(JobState.SUCCEEDED, 0, "", "", false, id, null, 0, 0, null);
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Job.class, this::onJob)
+        .onMessage(RegOk.class, this::onRegOk)
+        .onMessage(RegFailure.class, f -> {
+          throw new IllegalStateException("simulated worker " + id + " refused: " + f.reason());
+        })
+        .onMessage(Hold.class, h -> {
+          holding = true;
+          return this;
+        })
+        .onMessage(Go.class, g -> {
+          holding = false;
+          held.forEach(this::finish);
+          held.clear();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Object> onJob(Job job) {
+    if (holding) {
+      held.add(job);
+    } else {
+      finish(job);
+    }
+    tally.jobs.increment(); // after the finish is sent: a barrier behind the count sees it
+    return this;
+  }
+
+  private Behavior<Object> onRegOk(RegOk ok) {
+    if (master == null) {
+      master = ok.master();
+      tally.regOks.increment();
+    }
+    return this;
+  }
+
+  private void finish(Job job) {
+    master.tell(new JobFinished(job.jobId(), job.attempt(), id, done));
+  }
+}

@@ -1,0 +1,95 @@
+package swamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/swamp bench --quick} must not rot: it runs to the end and prints every row of its
+ * table with figures. No figure is held to its goal here; the bench is a measurement, not a test.
+ */
+class BenchIT {
+
+  /** Every measure of the table, as its first column names it. */
+  static final List<String> MEASURES = List.of(
+      "in-JVM dispatch",
+      "registration, in-JVM",
+      "memory, queued jobs",
+      "dispatch cost, 1k queued",
+      "dispatch cost, long queue",
+      "cross-process dispatch",
+      "process jobs",
+      "process jobs / xargs -P2",
+      "sleep 0.05 efficiency",
+      "registration, worker JVMs",
+      "kill -9 recovery");
+
+  @Test
+  void quickBenchPrintsEveryRowWithFigures() throws Exception {
+    Path home = Path.of(System.getProperty("swamp.home", "..")).toAbsolutePath().normalize();
+    Path logs = Path.of(System.getProperty("swamp.it.logs", home.resolve("src-it/target/it-logs")
+        .toString())).resolve("BenchIT.quickBenchPrintsEveryRowWithFigures");
+    Files.createDirectories(logs);
+    Path out = logs.resolve("bench.out");
+    Path err = logs.resolve("bench.err");
+    Process p = new ProcessBuilder(home.resolve("bin/swamp").toString(), "bench", "--quick")
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .start();
+    try {
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        fail("bench --quick did not finish in 10 minutes; see " + out + " and " + err);
+      }
+    } finally {
+      // the bench ends what it starts, but not if it was killed itself
+      List<ProcessHandle> left = p.descendants().toList();
+      p.destroyForcibly();
+      left.forEach(ProcessHandle::destroyForcibly);
+    }
+    String table = Files.readString(out);
+    assertEquals(0, p.exitValue(), "bench --quick exit code; stdout:\n" + table + "\nstderr:\n"
+        + tail(err));
+    for (String measure : MEASURES) {
+      List<String> cells = row(table, measure);
+      // measure | size | n | median | min | max | unit | goal | peers
+      assertTrue(cells.size() >= 9, "the row of '" + measure + "' has every column: " + cells);
+      assertTrue(Integer.parseInt(cells.get(2)) >= 1, "'" + measure + "' was repeated: " + cells);
+      for (int i = 3; i <= 5; i++) {
+        assertTrue(cells.get(i).matches("[0-9][0-9,]*(\\.[0-9]+)?"),
+            "'" + measure + "' has a number in column " + i + ": " + cells);
+      }
+    }
+    assertTrue(table.contains("machine: ") && table.contains("java: "),
+        "the machine and the JVM are named above the table:\n" + table);
+  }
+
+  /** The cells of the table row whose first cell is {@code measure}. */
+  private static List<String> row(String table, String measure) {
+    for (String line : table.split("\n")) {
+      if (line.startsWith("|")) {
+        List<String> cells = new ArrayList<>();
+        for (String c : line.substring(1).split("\\|")) {
+          cells.add(c.trim());
+        }
+        if (!cells.isEmpty() && cells.get(0).equals(measure)) {
+          return cells;
+        }
+      }
+    }
+    return fail("no row for '" + measure + "' in:\n" + table);
+  }
+
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+}
