@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,17 +16,23 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
 import swamp.worker.JobRunner;
 
 /**
- * Watches the workers' nodes for the dispatcher. An unreachable worker gets no new job at once;
- * its jobs run again elsewhere only once its node is downed, never while it may still be running
- * them. A node whose port refuses connections has lost its process (kill -9, crash): it is downed
- * right away instead of after the split-brain resolver's stable-after, which stays in charge of
- * real partitions (a port that does not answer at all).
+ * Watches the workers' nodes for the dispatcher, two ways.
+ *
+ * <p>A worker's process that is gone (kill -9, a crash, its machine rebooted) leaves a port that
+ * refuses connections: every {@code probe-interval} each worker node's port is tried, and a
+ * refusing one is downed at once and its jobs re-queued; no process, no duplicate. This is much
+ * faster than the failure detector, which can then be tolerant enough for busy machines.
+ *
+ * <p>A worker that is merely silent (a partition, a frozen JVM) becomes unreachable: it gets no
+ * new job at once, and its jobs run again elsewhere only once the split-brain resolver downs it,
+ * never while it may still be running them.
  */
 final class NodeWatcher {
   private NodeWatcher() {}
@@ -36,13 +43,27 @@ final class NodeWatcher {
 
   private record Probed(Address address, boolean refused) implements Command {}
 
-  static Behavior<Command> create(ActorRef<JobDispatcher.Command> dispatcher) {
-    return Behaviors.setup(ctx -> {
-      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+  private enum Tick implements Command { INSTANCE }
+
+  static Behavior<Command> create(ActorRef<JobDispatcher.Command> dispatcher, Duration probeInterval) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      Cluster cluster = Cluster.get(ctx.getSystem());
+      cluster.subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
           ClusterEvent.ReachabilityEvent.class));
-      Set<Address> unreachable = new HashSet<>();
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, probeInterval);
+      Set<Address> downed = new HashSet<>();
       return Behaviors.receive(Command.class)
+          .onMessage(Tick.class, t -> {
+            for (var member : cluster.state().getMembers()) {
+              if (!member.hasRole("master") && !downed.contains(member.address())
+                  && (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp())) {
+                probe(ctx, member.address());
+              }
+            }
+            downed.retainAll(addresses(cluster));
+            return Behaviors.same();
+          })
           .onMessage(Reachability.class, r -> {
             var member = r.event().member();
             if (member.hasRole("master")) {
@@ -50,29 +71,33 @@ final class NodeWatcher {
             }
             Address address = member.address();
             if (r.event() instanceof ClusterEvent.UnreachableMember) {
-              unreachable.add(address);
               ctx.getLog().warn("worker node {} is unreachable: no new jobs for it", address);
               dispatcher.tell(new JobDispatcher.Suspend(address, true));
               probe(ctx, address);
             } else {
-              unreachable.remove(address);
               ctx.getLog().info("worker node {} is reachable again", address);
               dispatcher.tell(new JobDispatcher.Suspend(address, false));
             }
             return Behaviors.same();
           })
           .onMessage(Probed.class, p -> {
-            if (p.refused() && unreachable.contains(p.address())) {
+            if (p.refused() && downed.add(p.address())) {
               ctx.getLog().warn("worker node {} refuses connections: its process is gone; downing it",
                   p.address());
-              Cluster.get(ctx.getSystem()).manager().tell(new Down(p.address()));
+              cluster.manager().tell(new Down(p.address()));
               // no process, no duplicate: its jobs need not wait for the removal to gossip round
               dispatcher.tell(new JobDispatcher.NodeGone(p.address(), "lost its process"));
             }
             return Behaviors.same();
           })
           .build();
-    });
+    }));
+  }
+
+  private static Set<Address> addresses(Cluster cluster) {
+    Set<Address> all = new HashSet<>();
+    cluster.state().getMembers().forEach(m -> all.add(m.address()));
+    return all;
   }
 
   /** Connects to the node's port off the actor's thread; refused means nobody listens there. */
