@@ -111,7 +111,7 @@ public final class Bench {
     System.out.println();
     bench.notes.forEach(n -> System.out.println("- " + n));
     if (!bench.peers.daskInstalled()) {
-      System.out.println("- Dask was not measured (python3 cannot import distributed); issue 5"
+      System.out.println("- Dask was not measured (neither python3 nor /usr/bin/python3 imports distributed); issue 5"
           + " quotes Dask 2022.12 on a 2-core machine at 510-850 /bin/true jobs/s, 650-3,200"
           + " no-op tasks/s, and about 36 s for 50 workers to register");
     }

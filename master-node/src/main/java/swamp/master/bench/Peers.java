@@ -64,17 +64,30 @@ final class Peers {
     return script;
   }
 
+  /** The first of these that imports distributed runs the Dask peer (Debian's is the last). */
+  static final List<String> PYTHONS = List.of("python3", "/usr/bin/python3");
+
+  private String python;
+
   boolean daskInstalled() {
     if (daskInstalled == null) {
-      try {
-        Process p = new ProcessBuilder("python3", "-c", "import distributed")
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        daskInstalled = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        if (p.isAlive()) {
-          p.destroyForcibly();
+      daskInstalled = false;
+      for (String candidate : PYTHONS) {
+        try {
+          Process p = new ProcessBuilder(candidate, "-c", "import distributed")
+              .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+          if (p.isAlive()) {
+            p.destroyForcibly();
+          }
+          if (ok) {
+            python = candidate;
+            daskInstalled = true;
+            break;
+          }
+        } catch (IOException | InterruptedException e) {
+          // not this one
         }
-      } catch (IOException | InterruptedException e) {
-        daskInstalled = false;
       }
     }
     return daskInstalled;
@@ -94,7 +107,7 @@ final class Peers {
         Files.write(script, script());
       }
       Path out = lab.dir.resolve("dask-" + what + ".out");
-      Process p = new ProcessBuilder("python3", script.toString(), what, "" + n, "" + reps)
+      Process p = new ProcessBuilder(python, script.toString(), what, "" + n, "" + reps)
           .directory(lab.dir.toFile())
           .redirectOutput(out.toFile())
           .redirectError(lab.log("dask-" + what).toFile())
