@@ -5,24 +5,8 @@
 set -uo pipefail
 STATE=${GRID_STATE:-/run/localgrid}/sge
 export SGE_ROOT=/var/lib/gridengine SGE_CELL=default
-log() { echo "[sge-down] $*"; }
-starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
-ourpid() {
-  local f="$STATE/$1.pid" pid st
-  [ -s "$f" ] || return 1
-  read -r pid st <"$f"
-  [ -n "$pid" ] && [ "$(starttime "$pid")" = "$st" ] && echo "$pid"
-}
-stop() { # NAME TIMEOUT_S
-  local pid i t0=$SECONDS
-  if pid=$(ourpid "$1"); then
-    kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < $2 * 10; i++)); do [ "$(starttime "$pid")" ] || break; sleep 0.1; done
-    if [ "$(starttime "$pid")" ]; then log "$1 ($pid) ignored TERM, sending KILL"; kill -KILL "$pid"; sleep 0.5; fi
-    log "$1 (pid $pid) stopped after $((SECONDS - t0))s"
-  fi
-  rm -f "$STATE/$1.pid"
-}
+TAG=sge-down
+. "$(dirname "$0")/lib.sh"
 if ourpid qmaster >/dev/null && ourpid execd >/dev/null; then
   if [ -n "$(qstat -u '*' 2>/dev/null)" ]; then
     log "deleting all jobs"; qdel -u '*' >/dev/null 2>&1

@@ -17,23 +17,8 @@ QM_EXE=/usr/lib/gridengine/sge_qmaster
 EX_EXE=/usr/lib/gridengine/sge_execd
 H=$(hostname -s)
 NCPU=$(nproc)
-log() { echo "[sge-up +$(elapsed)s] $*"; }
-elapsed() { echo "$(date +%s.%N) $T0" | awk '{printf "%.1f", $1-$2}'; }
-die() { log "ERROR: $*"; exit 1; }
-starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
-ours() {
-  local f="$STATE/$1.pid" pid st
-  [ -s "$f" ] || return 1
-  read -r pid st <"$f"
-  [ -n "$pid" ] && [ "$(starttime "$pid")" = "$st" ]
-}
-record() { echo "$2 $(starttime "$2")" >"$STATE/$1.pid"; }
-live_pidfile() { # FILE EXE -> pid if FILE names a live process running EXE
-  local pid
-  [ -s "$1" ] || return 1
-  pid=$(tr -dc 0-9 <"$1")
-  [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$2" ] && echo "$pid"
-}
+TAG=sge-up
+. "$(dirname "$0")/lib.sh"
 live_execd() { local f; for f in "$SPOOL"/execd/*/execd.pid; do live_pidfile "$f" "$EX_EXE" && return 0; done; return 1; }
 
 # ---------------------------------------------------------------- 1. install

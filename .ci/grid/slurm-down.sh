@@ -4,24 +4,8 @@
 # Not called by .ci/run (a CI machine is thrown away); for a developer's machine.
 set -uo pipefail
 STATE=${GRID_STATE:-/run/localgrid}/slurm
-log() { echo "[slurm-down] $*"; }
-starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
-ourpid() { # NAME -> pid if recorded and still the same process
-  local f="$STATE/$1.pid" pid st
-  [ -s "$f" ] || return 1
-  read -r pid st <"$f"
-  [ -n "$pid" ] && [ "$(starttime "$pid")" = "$st" ] && echo "$pid"
-}
-stop() { # NAME TIMEOUT_S
-  local pid i
-  if pid=$(ourpid "$1"); then
-    kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < $2 * 10; i++)); do [ "$(starttime "$pid")" ] || break; sleep 0.1; done
-    if [ "$(starttime "$pid")" ]; then log "$1 ($pid) ignored TERM, sending KILL"; kill -KILL "$pid"; sleep 0.5; fi
-    log "$1 (pid $pid) stopped"
-  fi
-  rm -f "$STATE/$1.pid"
-}
+TAG=slurm-down
+. "$(dirname "$0")/lib.sh"
 if ourpid slurmctld >/dev/null; then
   jobs=$(squeue -h -o %A 2>/dev/null | tr '\n' ' ')
   if [ -n "${jobs// /}" ]; then

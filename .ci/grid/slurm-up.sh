@@ -11,25 +11,8 @@ STATE=${GRID_STATE:-/run/localgrid}/slurm
 mkdir -p "$STATE"
 H=$(hostname -s)
 PART=debug
-log() { echo "[slurm-up +$(elapsed)s] $*"; }
-elapsed() { echo "$(date +%s.%N) $T0" | awk '{printf "%.1f", $1-$2}'; }
-die() { log "ERROR: $*"; exit 1; }
-starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
-# ours NAME -> true if the pid recorded for NAME is alive and is the same process
-ours() {
-  local f="$STATE/$1.pid" pid st
-  [ -s "$f" ] || return 1
-  read -r pid st <"$f"
-  [ -n "$pid" ] && [ "$(starttime "$pid")" = "$st" ]
-}
-record() { echo "$2 $(starttime "$2")" >"$STATE/$1.pid"; }
-# live_pidfile FILE EXE -> prints pid if FILE names a live process running EXE
-live_pidfile() {
-  local pid
-  [ -s "$1" ] || return 1
-  pid=$(tr -dc 0-9 <"$1")
-  [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$2")" ] && echo "$pid"
-}
+TAG=slurm-up
+. "$(dirname "$0")/lib.sh"
 wait_pidfile() { # FILE EXE TIMEOUT -> pid
   local i
   for ((i = 0; i < $3 * 10; i++)); do live_pidfile "$1" "$2" && return 0; sleep 0.1; done
