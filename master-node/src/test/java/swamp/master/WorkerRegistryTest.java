@@ -379,12 +379,10 @@ class WorkerRegistryTest {
   }
 
   static WorkerOffer offer(int slots, String... labels) {
-    return new WorkerOffer("host", "pekko://swamp@host:1", slots, List.of(labels), List.of("*"), 0,
-        "0.1.0", false);
+    return JobDispatcherTest.offer(slots, labels);
   }
 
   static WorkerOffer embedded(int slots) {
-    return new WorkerOffer("master", "pekko://swamp@master:1", slots, List.of(), List.of("*"), 0,
-        "0.1.0", true);
+    return JobDispatcherTest.embedded(slots);
   }
 }

@@ -32,16 +32,11 @@ class ResilienceIT {
    */
   @Test
   void aJobWhoseWorkerIsKilledFinishesOnTheOtherWithAttempt2Once(Pool pool) {
-    Master master = pool.startMaster("--local-exec", "never");
-    Node w1 = pool.worker(master, "w1", "--slots", "1");
-    Node w2 = pool.worker(master, "w2", "--slots", "1");
-    master.awaitHealthy(Pool.STARTUP);
-    master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
-
-    String id = master.submit(Map.of("argv", List.of("sleep", "4")));
-    String first = awaitRunning(master, id, 1, Duration.ofSeconds(30)).path("worker").asText();
-    Node victim = first.equals("w1") ? w1 : w2;
-    String other = first.equals("w1") ? "w2" : "w1";
+    TwoWorkers run = twoWorkersAndAJob(pool, "4");
+    Master master = run.master();
+    String id = run.id();
+    Node victim = run.busy();
+    String other = run.other();
     // the kill hits a job whose process runs, not one still being started
     ProcessHandle firstRun = awaitJobProcess(victim, "sleep", "4");
 
@@ -172,17 +167,13 @@ class ResilienceIT {
    */
   @Test
   void aPartitionedWorkerLeavesNoDuplicateResultAndNoLeftoverProcess(Pool pool) {
-    Master master = pool.startMaster("--local-exec", "never");
-    Node w1 = pool.worker(master, "w1", "--slots", "1");
-    Node w2 = pool.worker(master, "w2", "--slots", "1");
-    master.awaitHealthy(Pool.STARTUP);
-    master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
-
     // long enough to outlive the failure detector and stable-after on the frozen worker
-    String id = master.submit(Map.of("argv", List.of("sleep", "25")));
-    String first = awaitRunning(master, id, 1, Duration.ofSeconds(30)).path("worker").asText();
-    Node frozen = first.equals("w1") ? w1 : w2;
-    String other = first.equals("w1") ? "w2" : "w1";
+    TwoWorkers run = twoWorkersAndAJob(pool, "25");
+    Master master = run.master();
+    String id = run.id();
+    Node frozen = run.busy();
+    String first = run.busyId();
+    String other = run.other();
     ProcessHandle stale = awaitJobProcess(frozen, "sleep", "25");
     Instant staleStarted = stale.info().startInstant().orElse(Instant.now());
 
@@ -273,6 +264,22 @@ class ResilienceIT {
   // ---- helpers ----
 
   /** Waits until the job is RUNNING as attempt {@code attempt}; a later attempt or an end fails. */
+  /** A master, two 1-slot workers, and a {@code sleep SECONDS} job running on one of them. */
+  record TwoWorkers(Master master, String id, Node busy, String busyId, String other) {}
+
+  static TwoWorkers twoWorkersAndAJob(Pool pool, String seconds) {
+    Master master = pool.startMaster("--local-exec", "never");
+    Node w1 = pool.worker(master, "w1", "--slots", "1");
+    Node w2 = pool.worker(master, "w2", "--slots", "1");
+    master.awaitHealthy(Pool.STARTUP);
+    master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
+    String id = master.submit(Map.of("argv", List.of("sleep", seconds)));
+    String first = awaitRunning(master, id, 1, Duration.ofSeconds(30)).path("worker").asText();
+    return first.equals("w1")
+        ? new TwoWorkers(master, id, w1, "w1", "w2")
+        : new TwoWorkers(master, id, w2, "w2", "w1");
+  }
+
   static JsonNode awaitRunning(Master master, String id, int attempt, Duration timeout) {
     return Await.value("job " + id + " to run as attempt " + attempt, timeout, () -> {
       JsonNode j = master.job(id);
