@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
@@ -30,6 +31,10 @@ import swamp.protocol.JobState;
  * its end. Starting it, waiting for it and reading its output happen on the process dispatcher;
  * the actor only hears about them as messages. A timeout, a {@link Cancel} or the runner's own
  * stop kills the process and then its children: SIGTERM first, SIGKILL after the kill grace.
+ *
+ * <p>The process and then the attempt's finish are written to the worker's {@link JobTable} as
+ * they happen. When the table is handing over (the worker joins the cluster again) a stopping
+ * runner leaves its process running, and the next incarnation {@linkplain #adopt adopts} it.
  */
 public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
@@ -68,9 +73,13 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private final Executables executables;
   private final ActorRef<Ended> replyTo;
   private final TimerScheduler<Command> timers;
+  private final JobTable table;
   private final Executor blocking;
 
   private Process process;
+  /** The process as launch() started it, for a PostStop that comes before Started. */
+  private volatile Process launched;
+  private volatile boolean stopped;
   private List<ProcessHandle> doomed = List.of();
   /** Set once the job is to be killed: the state and reason it ends with. */
   private JobState killedAs;
@@ -82,9 +91,36 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       JobSpec spec,
       WorkerSettings settings,
       Executables executables,
+      JobTable table,
       ActorRef<Ended> replyTo) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new JobRunner(ctx, timers, jobId, attempt, spec, settings, executables, replyTo)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      JobRunner runner =
+          new JobRunner(ctx, timers, jobId, attempt, spec, settings, executables, table, replyTo);
+      ctx.pipeToSelf(
+          CompletableFuture.supplyAsync(runner::launch, runner.blocking),
+          (started, failure) ->
+              failure != null ? new NotStarted("could not start: " + failure.getMessage()) : started);
+      return runner;
+    }));
+  }
+
+  /**
+   * Watches a process that an earlier incarnation's runner started: no launch, its output is
+   * collected as usual and its timeout counts from when it started.
+   */
+  public static Behavior<Command> adopt(
+      JobTable.Live job, WorkerSettings settings, JobTable table, ActorRef<Ended> replyTo) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      JobRunner runner = new JobRunner(ctx, timers, job.jobId(), job.attempt(), job.spec(),
+          settings, null, table, replyTo);
+      runner.process = job.process();
+      runner.killedAs = job.killedAs();
+      runner.killReason = job.killReason();
+      ctx.getLog().debug("job {} attempt {} adopted as pid {}", job.jobId(), job.attempt(),
+          job.process().pid());
+      runner.watch(job.startedAt(), job.deadline());
+      return runner;
+    }));
   }
 
   private JobRunner(
@@ -95,6 +131,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       JobSpec spec,
       WorkerSettings settings,
       Executables executables,
+      JobTable table,
       ActorRef<Ended> replyTo) {
     super(context);
     this.timers = timers;
@@ -103,13 +140,10 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     this.spec = spec;
     this.settings = settings;
     this.executables = executables;
+    this.table = table;
     this.replyTo = replyTo;
     this.blocking =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(PROCESS_DISPATCHER));
-    context.pipeToSelf(
-        CompletableFuture.supplyAsync(this::launch, blocking),
-        (started, failure) ->
-            failure != null ? new NotStarted("could not start: " + failure.getMessage()) : started);
   }
 
   @Override
@@ -124,7 +158,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
             "timed out after " + WorkerActor.human(Duration.ofMillis(spec.timeoutMs()))))
         .onMessage(Cancel.class, c -> kill(JobState.CANCELLED, c.reason()))
         .onMessage(KillHard.class, k -> killHard())
-        .onSignal(PostStop.class, s -> { killHard(); return this; })
+        .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
 
@@ -149,33 +183,57 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     // a job inherits the node's environment but not the pool's secrets: any job could print them
     builder.environment().keySet().removeAll(SECRET_VARIABLES);
     builder.environment().putAll(spec.env());
+    Process started;
     try {
-      return new Started(builder.start(), System.currentTimeMillis());
+      started = builder.start();
     } catch (IOException e) {
       return new NotStarted("could not start '" + spec.program() + "': " + e.getMessage());
     }
+    // in the table at once: a runner stopped by a hand-over before it hears of its process must
+    // not leave it to nobody
+    long startedAt = System.currentTimeMillis();
+    launched = started;
+    if (!table.started(JobTable.Live.started(jobId, attempt, spec, started, startedAt), () -> stopped)) {
+      started.descendants().forEach(ProcessHandle::destroyForcibly);
+      started.destroyForcibly();
+      return new NotStarted("the worker stopped while the job was starting");
+    }
+    return new Started(started, startedAt);
   }
 
   private Behavior<Command> onStarted(Started started) {
     process = started.process();
     getContext().getLog().debug("job {} attempt {} started as pid {}", jobId, attempt, process.pid());
-    if (killedAs != null) { // cancelled while it was starting
+    long deadline = spec.timeoutMs() > 0 ? started.startedAt() + spec.timeoutMs() : 0;
+    watch(started.startedAt(), deadline);
+    return this;
+  }
+
+  /** Waits for the process to end, killing it at its deadline (epoch ms; 0 for none). */
+  private void watch(long startedAt, long deadline) {
+    if (killedAs != null) { // cancelled while it was starting, or handed over while being killed
       kill(killedAs, killReason);
-    } else if (spec.timeoutMs() > 0) {
-      timers.startSingleTimer(TimedOut.INSTANCE, Duration.ofMillis(spec.timeoutMs()));
+    } else if (deadline > 0) {
+      long left = deadline - System.currentTimeMillis();
+      if (left > 0) {
+        timers.startSingleTimer(TimedOut.INSTANCE, Duration.ofMillis(left));
+      } else {
+        getContext().getSelf().tell(TimedOut.INSTANCE);
+      }
     }
     getContext().pipeToSelf(
-        process.onExit().thenApplyAsync(p -> new Exited(collect(p, started.startedAt())), blocking),
+        process.onExit().thenApplyAsync(
+            p -> new Exited(table.collect(jobId, attempt, () -> collect(p, startedAt))), blocking),
         (exited, failure) -> failure != null
             ? new NotStarted("lost track of the process: " + failure.getMessage())
             : exited);
-    return this;
   }
 
   private Behavior<Command> kill(JobState state, String reason) {
     if (killedAs == null) {
       killedAs = state;
       killReason = reason;
+      table.killing(jobId, attempt, state, reason);
     }
     if (process != null && process.isAlive()) {
       // children first noted, then the parent signalled, so none is re-parented before we see it
@@ -207,8 +265,21 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     }
     // the process may have left children behind when it was killed: they go too
     killHard();
+    // in the table before the parent hears of it: a finish the worker cannot send survives it
+    table.finished(new JobFinished(jobId, attempt, settings.workerId(), result));
     replyTo.tell(new Ended(jobId, attempt, spec.slots(), result));
     return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    stopped = true;
+    if (table.release(jobId, attempt)) {
+      if (process == null) {
+        process = launched; // started, but this runner stopped before it heard
+      }
+      killHard();
+    }
+    return this;
   }
 
   /** Runs on the process dispatcher once the process ended: reads and removes its output. */

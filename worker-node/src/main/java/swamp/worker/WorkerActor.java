@@ -1,7 +1,6 @@
 package swamp.worker;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,6 +43,11 @@ import swamp.protocol.WorkerProtocol.ToWorker;
  * this incarnation with {@link #REJOIN}: the node must join the cluster again before it can
  * register anew, with a fresh deadline. {@link Dismiss} drains: no new jobs, running ones get the
  * drain grace, then the worker unregisters and exits 0.
+ *
+ * <p>Its jobs and the finishes it could not send yet live in a {@link JobTable} that may outlive
+ * it. A worker made with a table of its own hands its running jobs over when it ends with {@link
+ * #REJOIN}; the next worker made with that table adopts them on start, claims them and the unsent
+ * finishes in its {@link Register}, and sends the finishes once registered.
  *
  * <p>The worker never exits the JVM itself: it tells {@code exitTo} how it ended and stops.
  */
@@ -96,18 +100,34 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final ActorRef<ToWorker> self;
   private final ActorRef<JobRunner.Ended> jobEnded;
   private final Random jitter;
+  private final JobTable table;
+  /** Whether a REJOIN leaves the jobs running for the next worker with the same table. */
+  private final boolean handsOver;
 
   private ActorRef<RegistryProtocol.Command> registry;
   private ActorRef<ToDispatcher> master;
   private final Map<String, Running> running = new LinkedHashMap<>();
-  /** Finishes that happened while no master was known, sent once one is. */
-  private final List<JobFinished> unreported = new ArrayList<>();
   private int usedSlots;
 
+  /** A worker whose jobs end with it, whatever the reason (the master's embedded worker). */
   public static Behavior<Command> create(
       WorkerSettings settings, Executables executables, boolean embedded, ActorRef<Exit> exitTo) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new WorkerActor(ctx, timers, settings, executables, embedded, exitTo).registering()));
+    return create(settings, executables, embedded, exitTo, new JobTable(), false);
+  }
+
+  /**
+   * A worker that keeps its jobs in {@code table}: on {@link #REJOIN} it leaves them running, and
+   * on start it adopts those a previous worker left there.
+   */
+  public static Behavior<Command> create(WorkerSettings settings, Executables executables,
+      boolean embedded, ActorRef<Exit> exitTo, JobTable table) {
+    return create(settings, executables, embedded, exitTo, table, true);
+  }
+
+  private static Behavior<Command> create(WorkerSettings settings, Executables executables,
+      boolean embedded, ActorRef<Exit> exitTo, JobTable table, boolean handsOver) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerActor(
+        ctx, timers, settings, executables, embedded, exitTo, table, handsOver).registering()));
   }
 
   private WorkerActor(
@@ -116,7 +136,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       WorkerSettings settings,
       Executables executables,
       boolean embedded,
-      ActorRef<Exit> exitTo) {
+      ActorRef<Exit> exitTo,
+      JobTable table,
+      boolean handsOver) {
     super(context);
     this.settings = settings;
     this.executables = executables;
@@ -126,6 +148,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.jobEnded = context.messageAdapter(JobRunner.Ended.class, JobEnded::new);
     this.jitter = new Random(settings.workerId().hashCode() ^ System.nanoTime());
     this.offer = offer(settings, executables, embedded, context);
+    this.table = table;
+    this.handsOver = handsOver;
+    table.adopt().forEach(this::adopt);
     context.getSystem().receptionist().tell(Receptionist.subscribe(RegistryProtocol.KEY,
         context.messageAdapter(Receptionist.Listing.class, RegistryListing::new)));
   }
@@ -168,10 +193,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       getContext().getLog().debug("no master found yet; waiting for the cluster");
       return;
     }
-    List<RunningJob> jobs = running.entrySet().stream()
-        .map(e -> new RunningJob(e.getKey(), e.getValue().attempt())).toList();
+    // a finish not yet sent is still running as far as the master knows: it must keep the attempt
+    Set<RunningJob> jobs = new LinkedHashSet<>();
+    running.forEach((jobId, r) -> jobs.add(new RunningJob(jobId, r.attempt())));
+    table.undelivered().forEach(f -> jobs.add(new RunningJob(f.jobId(), f.attempt())));
     registry.tell(new Register(settings.workerId(), offer, settings.secret(),
-        RegistryProtocol.VERSION, jobs, self));
+        RegistryProtocol.VERSION, List.copyOf(jobs), self));
   }
 
   private void scheduleRetry() {
@@ -187,8 +214,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     getContext().watchWith(master, new MasterLost(master));
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), offer.slots(), offer.labels());
-    unreported.forEach(master::tell);
-    unreported.clear();
+    deliver();
     return registered();
   }
 
@@ -295,16 +321,29 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return reject(job, "no free slot");
     }
     if (settings.dryRun()) {
-      report(new JobFinished(job.jobId(), job.attempt(), settings.workerId(), dryRun(job)));
+      table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(), dryRun(job)));
+      deliver();
       return Behaviors.same();
     }
-    ActorRef<JobRunner.Command> runner = getContext().spawnAnonymous(JobRunner.create(
-        job.jobId(), job.attempt(), job.spec(), settings, executables, jobEnded));
-    getContext().watchWith(runner, new RunnerStopped(job.jobId(), job.attempt()));
-    running.put(job.jobId(), new Running(job.attempt(), job.spec().slots(), runner));
-    usedSlots += job.spec().slots();
+    track(job.jobId(), job.attempt(), job.spec().slots(), JobRunner.create(
+        job.jobId(), job.attempt(), job.spec(), settings, executables, table, jobEnded));
     getContext().getLog().debug("job {} attempt {}: {}", job.jobId(), job.attempt(), job.spec().argv());
     return Behaviors.same();
+  }
+
+  /** A job a previous incarnation left running: watched here as if it had started here. */
+  private void adopt(JobTable.Live job) {
+    track(job.jobId(), job.attempt(), job.spec().slots(),
+        JobRunner.adopt(job, settings, table, jobEnded));
+    getContext().getLog().info("job {} attempt {} (pid {}) kept running across the rejoin",
+        job.jobId(), job.attempt(), job.process().pid());
+  }
+
+  private void track(String jobId, int attempt, int slots, Behavior<JobRunner.Command> runner) {
+    ActorRef<JobRunner.Command> ref = getContext().spawnAnonymous(runner);
+    getContext().watchWith(ref, new RunnerStopped(jobId, attempt));
+    running.put(jobId, new Running(attempt, slots, ref));
+    usedSlots += slots;
   }
 
   /** What would have run: the allow-list is checked, nothing is started. */
@@ -347,10 +386,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     running.remove(ended.jobId());
     usedSlots -= r.slots();
-    report(new JobFinished(ended.jobId(), ended.attempt(), settings.workerId(), ended.result()));
+    deliver(); // the runner put the finish in the table
   }
 
-  /** A runner that stopped without telling how its job ended crashed: the job failed. */
+  /** A runner that stopped without recording how its job ended crashed: the job failed. */
   private void onRunnerStopped(RunnerStopped s) {
     Running r = running.get(s.jobId());
     if (r == null || r.attempt() != s.attempt()) {
@@ -358,16 +397,22 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     running.remove(s.jobId());
     usedSlots -= r.slots();
-    report(new JobFinished(s.jobId(), s.attempt(), settings.workerId(),
-        JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
-            "the job's runner on worker " + settings.workerId() + " crashed")));
+    if (!table.hasFinish(s.jobId(), s.attempt())) {
+      table.finished(new JobFinished(s.jobId(), s.attempt(), settings.workerId(),
+          JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
+              "the job's runner on worker " + settings.workerId() + " crashed")));
+    }
+    deliver();
   }
 
-  private void report(JobFinished finished) {
-    if (master != null) {
+  /** Sends the master the finishes it has not had; with no master they wait in the table. */
+  private void deliver() {
+    if (master == null) {
+      return;
+    }
+    for (JobFinished finished : table.undelivered()) {
       master.tell(finished);
-    } else {
-      unreported.add(finished);
+      table.delivered(finished);
     }
   }
 
@@ -376,6 +421,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       getContext().getLog().info("worker {} stops: {}", settings.workerId(), reason);
     } else {
       getContext().getLog().warn("worker {} stops: {}", settings.workerId(), reason);
+    }
+    if (code == REJOIN && handsOver) {
+      table.handOver(); // before the runners stop: they leave their processes running
     }
     exitTo.tell(new Exit(code, reason));
     return Behaviors.stopped();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/swamp worker}: joins the cluster through the master's address, phones home and runs
  * jobs until dismissed (exit 0), refused (3) or given up (4). A worker that loses its master joins
- * the cluster again with a fresh actor system and a fresh give-up deadline.
+ * the cluster again with a fresh actor system and a fresh give-up deadline; its running jobs keep
+ * running across that, in a {@link JobTable} the JVM keeps.
  */
 @Command(name = "swamp worker", mixinStandardHelpOptions = true,
     description = "Join a swamp pool and run its jobs.")
@@ -91,8 +93,9 @@ public final class WorkerMain implements Callable<Integer> {
       log.warn("no registration secret is set (SWAMP_SECRET); only an --insecure master will take this worker");
     }
     Executables executables = Executables.of(settings.allowedExecutables());
+    JobTable table = new JobTable();
     while (true) {
-      WorkerActor.Exit exit = runOnce(config, settings, executables);
+      WorkerActor.Exit exit = runOnce(config, settings, executables, table);
       if (exit.code() != WorkerActor.REJOIN) {
         System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason());
         return exit.code();
@@ -102,11 +105,13 @@ public final class WorkerMain implements Callable<Integer> {
   }
 
   /** One actor system's life: join, register, work; returns how it ended. */
-  static WorkerActor.Exit runOnce(Config config, WorkerSettings settings, Executables executables) {
+  static WorkerActor.Exit runOnce(
+      Config config, WorkerSettings settings, Executables executables, JobTable table) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
     Behavior<Object> guardian = Behaviors.setup(ctx -> {
+      handOverWhenRemoved(ctx.getSystem(), table);
       ActorRef<WorkerActor.Command> worker = ctx.spawn(
-          WorkerActor.create(settings, executables, false, ctx.getSelf().narrow()), "worker");
+          WorkerActor.create(settings, executables, false, ctx.getSelf().narrow(), table), "worker");
       return Behaviors.receive(Object.class)
           .onMessage(WorkerActor.Exit.class, e -> {
             exit.complete(e);
@@ -132,6 +137,24 @@ public final class WorkerMain implements Callable<Integer> {
   }
 
   private static final class WorkerExitReason implements CoordinatedShutdown.Reason {}
+
+  /**
+   * A system that shuts down without the worker having said how it ended was removed from the
+   * cluster (downed): {@link #runOnce} will join again, so the jobs are handed over, in the first
+   * phase, before the runners stop. A worker that ended itself has decided already, and a JVM
+   * that exits takes its jobs with it.
+   */
+  static void handOverWhenRemoved(ActorSystem<?> system, JobTable table) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "swamp-hand-over-jobs", () -> {
+      shutdown.getShutdownReason().ifPresent(reason -> {
+        if (!(reason instanceof WorkerExitReason) && !reason.equals(CoordinatedShutdown.jvmExitReason())) {
+          table.handOver();
+        }
+      });
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
 
   private Config config() {
     Map<String, Object> o = new HashMap<>();

@@ -39,7 +39,7 @@ class JobRunnerTest {
 
   JobRunner.Ended run(JobSpec spec, int maxOutput, List<String> allowed) {
     TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
-    testKit.spawn(JobRunner.create("j1", 1, spec, settings(maxOutput), Executables.of(allowed), probe.ref()));
+    testKit.spawn(JobRunner.create("j1", 1, spec, settings(maxOutput), Executables.of(allowed), new JobTable(), probe.ref()));
     return probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
   }
 
@@ -126,10 +126,27 @@ class JobRunnerTest {
   }
 
   @Test
+  void anAdoptedJobPastItsDeadlineIsKilledAtOnce() throws IOException {
+    JobSpec spec = new JobSpec(List.of("sleep", "30"), Map.of(), null, List.of(), 1, 1_000, 3);
+    Process process = new ProcessBuilder("sleep", "30").start();
+    long startedAt = System.currentTimeMillis() - 5_000; // an earlier incarnation started it
+    JobTable table = new JobTable();
+    JobTable.Live job = JobTable.Live.started("j3", 1, spec, process, startedAt);
+    assertTrue(table.started(job, () -> false));
+    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    testKit.spawn(JobRunner.adopt(job, settings(1024), table, probe.ref()));
+    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    assertEquals(JobState.FAILED, ended.result().state());
+    assertEquals("timed out after 1s", ended.result().reason());
+    assertFalse(process.isAlive());
+    assertEquals(List.of("j3"), table.undelivered().stream().map(f -> f.jobId()).toList());
+  }
+
+  @Test
   void cancelKillsTheProcess() {
     TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
     ActorRef<JobRunner.Command> runner = testKit.spawn(JobRunner.create("j2", 1,
-        JobSpec.of(List.of("sleep", "30")), settings(1024), Executables.of(List.of("sleep")), probe.ref()));
+        JobSpec.of(List.of("sleep", "30")), settings(1024), Executables.of(List.of("sleep")), new JobTable(), probe.ref()));
     runner.tell(new JobRunner.Cancel("cancelled by request"));
     JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
     assertEquals(JobState.CANCELLED, ended.result().state());

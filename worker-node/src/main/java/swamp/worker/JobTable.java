@@ -1,0 +1,154 @@
+package swamp.worker;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+
+/**
+ * What a worker process owes its master, kept outside any actor system: the job processes it runs
+ * and the finishes no master has heard of yet. {@code WorkerMain} makes one for the JVM and hands
+ * it to every incarnation of the worker, so that a worker that lost its master and joins the
+ * cluster again keeps its jobs running, claims them when it registers anew and reports the
+ * finishes it could not send.
+ *
+ * <p>Runners write their process here from the process dispatcher and their finish from their
+ * actor; the worker reads it: every method holds the table's lock.
+ */
+public final class JobTable {
+
+  /**
+   * A started job process.
+   *
+   * @param deadline when the job times out, in epoch milliseconds; 0 for never
+   * @param killedAs the state the job ends with once it is being killed, else null
+   * @param collected its result once its process ended and its output was read, else null
+   */
+  public record Live(String jobId, int attempt, JobSpec spec, Process process, long startedAt,
+      long deadline, JobState killedAs, String killReason, JobResult collected) {
+
+    public static Live started(String jobId, int attempt, JobSpec spec, Process process, long startedAt) {
+      long deadline = spec.timeoutMs() > 0 ? startedAt + spec.timeoutMs() : 0;
+      return new Live(jobId, attempt, spec, process, startedAt, deadline, null, null, null);
+    }
+  }
+
+  private record Key(String jobId, int attempt) {}
+
+  private final Map<Key, Live> live = new LinkedHashMap<>();
+  private final Map<Key, JobFinished> undelivered = new LinkedHashMap<>();
+  /** One lock per job whose output is being read. */
+  private final Map<Key, Object> collecting = new ConcurrentHashMap<>();
+  private boolean handingOver;
+
+  /**
+   * Records a process that has just started. False when its runner has stopped already and the
+   * table is not handing over: nobody will watch the process, so the caller must kill it.
+   */
+  public synchronized boolean started(Live job, BooleanSupplier runnerStopped) {
+    if (runnerStopped.getAsBoolean() && !handingOver) {
+      return false;
+    }
+    live.put(key(job.jobId(), job.attempt()), job);
+    return true;
+  }
+
+  /** The job is being killed: an incarnation that adopts it finishes the kill and reports it so. */
+  public synchronized void killing(String jobId, int attempt, JobState as, String reason) {
+    live.computeIfPresent(key(jobId, attempt), (k, j) -> j.killedAs() != null ? j
+        : new Live(j.jobId(), j.attempt(), j.spec(), j.process(), j.startedAt(), j.deadline(),
+            as, reason, j.collected()));
+  }
+
+  /**
+   * The result of a job whose process ended, read by {@code read} (which deletes the output) once
+   * however many runners ask: after a hand-over the old incarnation's runner may still be reading
+   * when the new one starts. Call off the actors' threads; it may wait for the other reader.
+   */
+  public JobResult collect(String jobId, int attempt, Supplier<JobResult> read) {
+    Key key = key(jobId, attempt);
+    synchronized (collecting.computeIfAbsent(key, k -> new Object())) {
+      synchronized (this) {
+        Live job = live.get(key);
+        if (job != null && job.collected() != null) {
+          return job.collected();
+        }
+      }
+      JobResult result = read.get();
+      synchronized (this) {
+        if (live.computeIfPresent(key, (k, j) -> new Live(j.jobId(), j.attempt(), j.spec(),
+            j.process(), j.startedAt(), j.deadline(), j.killedAs(), j.killReason(), result)) == null) {
+          collecting.remove(key); // a late reader of a job that ended already
+        }
+      }
+      return result;
+    }
+  }
+
+  /**
+   * Its runner stopped. False while handing over: the process keeps running and its entry stays
+   * for the next incarnation. Otherwise the entry goes and the runner kills the process.
+   */
+  public synchronized boolean release(String jobId, int attempt) {
+    if (handingOver) {
+      return false;
+    }
+    live.remove(key(jobId, attempt));
+    collecting.remove(key(jobId, attempt));
+    return true;
+  }
+
+  /** The attempt ended: it is no longer running, and its finish waits for a master. */
+  public synchronized void finished(JobFinished finished) {
+    Key key = key(finished.jobId(), finished.attempt());
+    live.remove(key);
+    collecting.remove(key);
+    undelivered.put(key, finished);
+  }
+
+  /** Whether the attempt's finish waits for a master. */
+  public synchronized boolean hasFinish(String jobId, int attempt) {
+    return undelivered.containsKey(key(jobId, attempt));
+  }
+
+  /** A master was told. */
+  public synchronized void delivered(JobFinished finished) {
+    undelivered.remove(key(finished.jobId(), finished.attempt()));
+  }
+
+  public synchronized List<Live> live() {
+    return List.copyOf(live.values());
+  }
+
+  public synchronized List<JobFinished> undelivered() {
+    return List.copyOf(undelivered.values());
+  }
+
+  /**
+   * The incarnation ends to join the cluster again: its runners leave their processes running.
+   * Call before its actor system stops them.
+   */
+  public synchronized void handOver() {
+    handingOver = true;
+  }
+
+  public synchronized boolean handingOver() {
+    return handingOver;
+  }
+
+  /** A new incarnation takes over every live process; from now on a stopped runner kills again. */
+  public synchronized List<Live> adopt() {
+    handingOver = false;
+    return List.copyOf(live.values());
+  }
+
+  private static Key key(String jobId, int attempt) {
+    return new Key(jobId, attempt);
+  }
+}

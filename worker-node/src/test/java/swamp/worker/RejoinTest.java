@@ -1,0 +1,191 @@
+package swamp.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import swamp.protocol.DispatchProtocol;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.RegistryProtocol;
+import swamp.protocol.RegistryProtocol.RegOk;
+import swamp.protocol.RegistryProtocol.Register;
+import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.WorkerProtocol.Job;
+
+/**
+ * A worker that loses its master joins again as a new incarnation (a new actor system) with the
+ * same {@link JobTable}: its jobs keep running and are claimed, and finishes it could not send
+ * are sent. Each incarnation here is an ActorTestKit of its own, its master played by probes.
+ */
+class RejoinTest {
+
+  static final Duration LONG = Duration.ofSeconds(20);
+
+  @TempDir Path workDir;
+
+  final JobTable table = new JobTable();
+  final List<Incarnation> incarnations = new ArrayList<>();
+
+  @AfterEach
+  void shutDown() {
+    incarnations.forEach(i -> i.kit.shutdownTestKit());
+    table.live().forEach(j -> j.process().destroyForcibly()); // a test that failed half-way
+  }
+
+  /** One life of the worker: its own actor system, the master's registry and dispatcher probes. */
+  final class Incarnation {
+    final ActorTestKit kit = ActorTestKit.create(ConfigFactory.load("application-test"));
+    final TestProbe<RegistryProtocol.Command> registry = kit.createTestProbe();
+    final TestProbe<DispatchProtocol.ToDispatcher> master = kit.createTestProbe();
+    final TestProbe<WorkerActor.Exit> exits = kit.createTestProbe();
+    final ActorRef<WorkerActor.Command> worker;
+
+    Incarnation(boolean listRegistry) {
+      incarnations.add(this);
+      if (listRegistry) {
+        listRegistry();
+      }
+      worker = kit.spawn(WorkerActor.create(TestSettings.worker("w1", workDir),
+          Executables.of(List.of("*")), false, exits.ref(), table));
+    }
+
+    void listRegistry() {
+      kit.system().receptionist().tell(Receptionist.register(RegistryProtocol.KEY, registry.ref()));
+    }
+
+    Register register() {
+      return registry.expectMessageClass(Register.class, LONG);
+    }
+
+    Register registered() {
+      Register register = register();
+      register.replyTo().tell(new RegOk(1, master.ref()));
+      return register;
+    }
+
+    /** The master goes away: the worker ends with REJOIN and its system terminates. */
+    void loseTheMaster() {
+      master.stop();
+      assertEquals(WorkerActor.REJOIN, exits.expectMessageClass(WorkerActor.Exit.class, LONG).code());
+      kit.shutdownTestKit();
+    }
+
+    JobTable.Live awaitLive(String jobId) {
+      return master.awaitAssert(LONG, () -> table.live().stream()
+          .filter(j -> j.jobId().equals(jobId)).findFirst()
+          .orElseThrow(() -> new AssertionError(jobId + " has not started yet")));
+    }
+  }
+
+  /**
+   * A first incarnation starts attempt {@code attempt} of job j1, which waits for the file {@code
+   * gate}, then appends a line to the file {@code ran} and prints "done"; then it loses its master.
+   */
+  Process startedThenRejoined(int attempt) {
+    Path gate = workDir.resolve("gate");
+    Path ran = workDir.resolve("ran");
+    JobSpec job = JobSpec.of(List.of("sh", "-c",
+        "while [ ! -e '" + gate + "' ]; do sleep 0.02; done; echo once >> '" + ran + "'; echo done"));
+    Incarnation first = new Incarnation(true);
+    first.registered().replyTo().tell(new Job("j1", attempt, job));
+    Process process = first.awaitLive("j1").process();
+    first.loseTheMaster();
+    return process;
+  }
+
+  @Test
+  void aRunningJobSurvivesTheRejoinIsClaimedAndReportedOnce() throws IOException {
+    Process process = startedThenRejoined(3);
+    assertTrue(process.isAlive(), "the job outlives the incarnation that started it");
+
+    Incarnation second = new Incarnation(true);
+    Register register = second.register();
+    assertEquals(List.of(new RunningJob("j1", 3)), register.running());
+    register.replyTo().tell(new RegOk(2, second.master.ref()));
+    Files.createFile(workDir.resolve("gate"));
+
+    JobFinished finished = second.master.expectMessageClass(JobFinished.class, LONG);
+    assertEquals("j1", finished.jobId());
+    assertEquals(3, finished.attempt());
+    assertEquals(JobState.SUCCEEDED, finished.result().state());
+    assertEquals(0, finished.result().exitCode());
+    assertEquals("done\n", finished.result().stdout());
+    assertEquals(process.pid(), finished.result().pid());
+    assertEquals(List.of("once"), Files.readAllLines(workDir.resolve("ran")), "it ran once and was never killed");
+    second.master.expectNoMessage(Duration.ofMillis(200));
+    assertTrue(table.live().isEmpty());
+    assertTrue(table.undelivered().isEmpty());
+  }
+
+  @Test
+  void aJobThatFinishedWithNoMasterIsClaimedAndDeliveredOnceAfterRegOk() throws IOException {
+    Process process = startedThenRejoined(1);
+    Files.createFile(workDir.resolve("gate"));
+    process.onExit().orTimeout(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+
+    Incarnation second = new Incarnation(false); // no master to be found yet
+    second.master.awaitAssert(LONG, () -> {
+      assertEquals(List.of("j1"), table.undelivered().stream().map(JobFinished::jobId).toList());
+      return null;
+    });
+    assertTrue(table.live().isEmpty());
+    second.listRegistry();
+    Register register = second.register();
+    assertEquals(List.of(new RunningJob("j1", 1)), register.running(),
+        "a finish the master has not heard of is still a running attempt to it");
+    register.replyTo().tell(new RegOk(2, second.master.ref()));
+
+    JobFinished finished = second.master.expectMessageClass(JobFinished.class, LONG);
+    assertEquals(1, finished.attempt());
+    assertEquals(0, finished.result().exitCode());
+    assertEquals("done\n", finished.result().stdout());
+    second.master.expectNoMessage(Duration.ofMillis(200));
+    assertTrue(table.undelivered().isEmpty());
+    assertEquals(List.of("once"), Files.readAllLines(workDir.resolve("ran")));
+  }
+
+  @Test
+  void aStopStillKillsTheRunningJob() {
+    Incarnation only = new Incarnation(true);
+    only.registered().replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
+    Process process = only.awaitLive("j1").process();
+    only.worker.tell(new WorkerActor.Stop("stopped by SIGTERM"));
+    assertEquals(WorkerActor.EXIT_OK, only.exits.expectMessageClass(WorkerActor.Exit.class).code());
+    only.master.awaitAssert(LONG, () -> {
+      assertFalse(process.isAlive());
+      return null;
+    });
+    assertFalse(table.handingOver());
+    assertTrue(table.live().isEmpty());
+  }
+
+  @Test
+  void aNodeRemovedFromTheClusterHandsItsJobsOver() {
+    Incarnation only = new Incarnation(true);
+    WorkerMain.handOverWhenRemoved(only.kit.system(), table);
+    only.registered().replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
+    Process process = only.awaitLive("j1").process();
+    CoordinatedShutdown.get(only.kit.system()).runAll(CoordinatedShutdown.clusterDowningReason());
+    only.kit.system().getWhenTerminated().toCompletableFuture().join();
+    assertTrue(table.handingOver());
+    assertTrue(process.isAlive(), "a downed node's jobs wait for its next incarnation");
+    assertEquals(List.of("j1"), table.adopt().stream().map(JobTable.Live::jobId).toList());
+  }
+}
