@@ -43,6 +43,8 @@ public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final int MAX_BODY = 64 * 1024 * 1024;
   static final int MAX_BATCH = 100_000;
+  /** A master node's cluster role that names its API's address: {@code http=HOST:PORT}. */
+  static final String ROLE_PREFIX = "http=";
 
   private final ActorRef<MasterActor.Command> master;
   private final Scheduler scheduler;
@@ -50,6 +52,7 @@ public final class HttpApi {
   private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private final byte[] apiToken;
   private volatile String refusal;
+  private volatile java.util.function.Supplier<Standby> standby = () -> null;
   private HttpServer server;
   private ExecutorService executor;
 
@@ -60,6 +63,40 @@ public final class HttpApi {
     this.scheduler = scheduler;
     this.askTimeout = askTimeout;
     this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * On a standby, where clients should go: the active master's API, or null while there is no
+   * reachable active master (a takeover under way).
+   */
+  record Standby(String activeUrl) {}
+
+  /** Asks {@code whenStandby} before each request: non-null sends the client on. */
+  public void redirectWhenStandby(java.util.function.Supplier<Standby> whenStandby) {
+    standby = whenStandby;
+  }
+
+  /**
+   * The active master's API as this node sees the cluster: null when this node is the active one
+   * (the oldest master node is where the singleton runs), otherwise a {@link Standby}.
+   */
+  static Standby standbyOf(org.apache.pekko.cluster.typed.Cluster cluster) {
+    org.apache.pekko.cluster.Member oldest = null;
+    for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+      if (m.hasRole("master") && m.status() == org.apache.pekko.cluster.MemberStatus.up()
+          && (oldest == null || m.isOlderThan(oldest))) {
+        oldest = m;
+      }
+    }
+    if (oldest == null || oldest.address().equals(cluster.selfMember().address())) {
+      return null;
+    }
+    if (cluster.state().getUnreachable().contains(oldest)) {
+      return new Standby(null);
+    }
+    return oldest.getRoles().stream().filter(r -> r.startsWith(ROLE_PREFIX))
+        .map(r -> new Standby("http://" + r.substring(ROLE_PREFIX.length())))
+        .findFirst().orElse(new Standby(null));
   }
 
   /** From now on new jobs are refused with this reason; everything else still answers. */
@@ -94,6 +131,18 @@ public final class HttpApi {
   private void handle(HttpExchange ex) {
     try {
       authorize(ex);
+      Standby elsewhere = standby.get();
+      if (elsewhere != null) {
+        if (elsewhere.activeUrl() == null) {
+          throw new BadRequest(503, "this master is a standby and the active master is"
+              + " unreachable; it takes over once that one is down: try again shortly");
+        }
+        // 307 keeps the method and the body: a POST of jobs is sent on as it is
+        ex.getResponseHeaders().set("Location", elsewhere.activeUrl() + ex.getRequestURI());
+        send(ex, 307, Map.of("error", "this master is a standby; the active master is at "
+            + elsewhere.activeUrl(), "active", elsewhere.activeUrl()));
+        return;
+      }
       route(ex);
     } catch (BadRequest e) {
       send(ex, e.status, Map.of("error", e.getMessage()));
@@ -157,7 +206,8 @@ public final class HttpApi {
         throw new BadRequest(400, e.getMessage());
       }
       boolean batch = body.isArray();
-      reply(ex, this.<List<String>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, replyTo))),
+      List<String> keys = JobRequests.keys(body);
+      reply(ex, this.<List<String>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, keys, replyTo))),
           ids -> new Answer(201, batch
               ? ids.stream().map(id -> Map.of("id", id)).toList()
               : Map.of("id", ids.get(0))));

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,11 @@ import swamp.protocol.WorkerOffer;
 import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
- * The dispatcher's state: every job, the queue, and the workers' slots. A plain class whose
- * methods apply one event each, so that it can be event-sourced without a rewrite; the
- * {@link JobDispatcher} actor decides, applies, and talks to workers.
+ * The dispatcher's state: every job, the queue, and the workers' slots. The {@link
+ * JobDispatcher} decides; the book changes its jobs only by applying a {@link JobEvent}, which
+ * it keeps for the journal ({@link #takeEvents}), so that replaying the journal through {@link
+ * #apply} rebuilds the same jobs. The workers are not journaled: they register again after a
+ * restart, and a job that was running on one that has not yet is an orphan until it does.
  *
  * <p>Queued jobs wait in one FIFO per set of required labels and slot count, so that a job
  * nobody can run yet (no worker with the label, or with that many free slots) never holds up
@@ -53,6 +56,8 @@ final class JobBook {
     final long seq;
     final JobSpec spec;
     final long submittedAt;
+    /** The client's idempotency key, or null. */
+    final String key;
     final Set<String> requires;
     /** The queue it waits in: jobs that need the same of a worker wait in line together. */
     final QueueKey queue;
@@ -65,12 +70,14 @@ final class JobBook {
     JobResult result;
     String reason;
     boolean cancelRequested;
+    long finishedAt;
 
-    Job(String id, long seq, JobSpec spec, long submittedAt) {
+    Job(String id, long seq, JobSpec spec, long submittedAt, String key) {
       this.id = id;
       this.seq = seq;
       this.spec = spec;
       this.submittedAt = submittedAt;
+      this.key = key;
       this.requires = new TreeSet<>(spec.requires());
       this.queue = new QueueKey(requires, spec.slots());
     }
@@ -116,7 +123,11 @@ final class JobBook {
   private final Map<QueueKey, ArrayDeque<Job>> queues = new LinkedHashMap<>();
   private final Map<String, Worker> workers = new LinkedHashMap<>();
   private final ArrayDeque<Job> finished = new ArrayDeque<>();
+  private final Map<String, Job> byKey = new HashMap<>();
+  /** Running jobs whose worker has not registered (since a restart), by worker id. */
+  private final Map<String, Map<String, Job>> orphans = new HashMap<>();
   private final EnumMap<JobState, Integer> counts = new EnumMap<>(JobState.class);
+  private final List<JobEvent> unjournaled = new ArrayList<>();
   private long nextSeq = 1;
   private int externalWorkers;
 
@@ -128,44 +139,238 @@ final class JobBook {
     }
   }
 
-  // ---- events ----
+  // ---- decisions that change jobs: each applies and keeps one event ----
 
-  Job submitted(JobSpec spec, long now) {
-    long seq = nextSeq++;
-    Job job = new Job("j" + seq, seq, spec, now);
-    jobs.put(job.id, job);
-    queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addLast(job);
-    count(null, JobState.QUEUED);
-    return job;
+  /**
+   * Accepts jobs; returns one job per entry, in order. A key the book already holds (or one
+   * given twice in the batch) yields that job again instead of a new one.
+   */
+  List<Job> submit(List<JobEvent.NewJob> requested, long now) {
+    List<JobEvent.NewJob> fresh = new ArrayList<>();
+    Set<String> keys = new java.util.HashSet<>();
+    for (JobEvent.NewJob n : requested) {
+      if (n.key() == null || (!byKey.containsKey(n.key()) && keys.add(n.key()))) {
+        fresh.add(n);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      emit(new JobEvent.Submitted(nextSeq, now, fresh));
+    }
+    List<Job> out = new ArrayList<>(requested.size());
+    long seq = nextSeq - fresh.size();
+    for (JobEvent.NewJob n : requested) {
+      Job byItsKey = n.key() == null ? null : byKey.get(n.key());
+      out.add(byItsKey != null ? byItsKey : jobs.get("j" + seq++));
+    }
+    return out;
   }
 
-  void dispatched(Job job, Worker worker, long now) {
+  void adopt(Job job, Worker worker) {
+    emit(new JobEvent.Adopted(job.id, worker.id));
+  }
+
+  void finish(Job job, JobResult result, long now) {
+    emit(new JobEvent.Finished(job.id, result, now));
+  }
+
+  void retry(Job job, JobResult result) {
+    emit(new JobEvent.Retrying(job.id, result));
+  }
+
+  void lostWorker(Job job) {
+    emit(new JobEvent.WorkerLost(job.id));
+  }
+
+  void requeue(Job job) {
+    emit(new JobEvent.Requeued(job.id));
+  }
+
+  void end(Job job, JobState state, String reason, long now) {
+    emit(new JobEvent.Ended(job.id, state, reason, now));
+  }
+
+  void requestCancel(Job job) {
+    emit(new JobEvent.CancelRequested(job.id));
+  }
+
+  /** Drops the finished jobs that finished before {@code before}; returns how many. */
+  int forget(long before) {
+    int n = finished.size();
+    if (!finished.isEmpty() && finished.peekFirst().finishedAt < before) {
+      emit(new JobEvent.Forgotten(before));
+    }
+    return n - finished.size();
+  }
+
+  /** The events applied since the last call, for the journal. */
+  List<JobEvent> takeEvents() {
+    if (unjournaled.isEmpty()) {
+      return List.of();
+    }
+    List<JobEvent> out = List.copyOf(unjournaled);
+    unjournaled.clear();
+    return out;
+  }
+
+  private void emit(JobEvent e) {
+    apply(e);
+    unjournaled.add(e);
+  }
+
+  // ---- events ----
+
+  /** Applies one event: live, as it is decided, and in recovery, from the journal. */
+  void apply(JobEvent event) {
+    if (event instanceof JobEvent.Submitted s) {
+      if (s.firstSeq() != nextSeq) {
+        throw new IllegalStateException("journal out of order: jobs from j" + s.firstSeq()
+            + " submitted when the next is j" + nextSeq);
+      }
+      s.jobs().forEach(n -> submitted(n, s.at()));
+    } else if (event instanceof JobEvent.Started s) {
+      s.starts().forEach(st -> dispatched(jobs.get(st.jobId()), st.workerId(), s.at()));
+    } else if (event instanceof JobEvent.Adopted a) {
+      Job job = jobs.get(a.jobId());
+      queues.get(job.queue).remove(job);
+      adopted(job, a.workerId());
+    } else if (event instanceof JobEvent.Finished f) {
+      finished(jobs.get(f.jobId()), f.result(), f.at());
+    } else if (event instanceof JobEvent.Retrying r) {
+      Job job = jobs.get(r.jobId());
+      job.failures++;
+      requeued(job);
+      job.result = r.result();
+    } else if (event instanceof JobEvent.WorkerLost l) {
+      jobs.get(l.jobId()).workerLosses++;
+    } else if (event instanceof JobEvent.Requeued r) {
+      requeued(jobs.get(r.jobId()));
+    } else if (event instanceof JobEvent.Ended e) {
+      ended(jobs.get(e.jobId()), e.state(), e.reason(), e.at());
+    } else if (event instanceof JobEvent.CancelRequested c) {
+      jobs.get(c.jobId()).cancelRequested = true;
+    } else if (event instanceof JobEvent.Forgotten f) {
+      while (!finished.isEmpty() && finished.peekFirst().finishedAt < f.before()) {
+        drop(finished.pollFirst());
+      }
+    }
+  }
+
+  // ---- snapshots ----
+
+  /** Every job as the journal's snapshot keeps it (workers are not kept). */
+  record JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
+      JobState state, int attempt, int workerLosses, int failures, String workerId,
+      long dispatchedAt, JobResult result, String reason, boolean cancelRequested,
+      long finishedAt) implements swamp.protocol.CborSerializable {}
+
+  /** The book at one point of the journal: jobs by number, the queue and the finished order. */
+  record Snapshot(long nextSeq, List<JobRecord> jobs, List<String> queued,
+      List<String> finished) implements swamp.protocol.CborSerializable {}
+
+  Snapshot snapshot() {
+    List<JobRecord> all = new ArrayList<>(jobs.size());
+    for (Job j : jobs.values()) {
+      all.add(new JobRecord(j.id, j.seq, j.spec, j.submittedAt, j.key, j.state, j.attempt,
+          j.workerLosses, j.failures, j.workerId, j.dispatchedAt, j.result, j.reason,
+          j.cancelRequested, j.finishedAt));
+    }
+    List<String> queued = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (ArrayDeque<Job> q : queues.values()) {
+      for (Job j : q) {
+        if (j.state == JobState.QUEUED && seen.add(j.id)) {
+          queued.add(j.id);
+        }
+      }
+    }
+    return new Snapshot(nextSeq, all, queued, finished.stream().map(j -> j.id).toList());
+  }
+
+  /** A book as {@code snapshot} left it; running jobs are orphans until their workers return. */
+  static JobBook restore(Snapshot snapshot, LocalExec localExec, int retainFinished) {
+    JobBook book = new JobBook(localExec, retainFinished);
+    book.nextSeq = snapshot.nextSeq();
+    for (JobRecord r : snapshot.jobs()) {
+      Job j = new Job(r.id(), r.seq(), r.spec(), r.submittedAt(), r.key());
+      j.state = r.state();
+      j.attempt = r.attempt();
+      j.workerLosses = r.workerLosses();
+      j.failures = r.failures();
+      j.workerId = r.workerId();
+      j.dispatchedAt = r.dispatchedAt();
+      j.result = r.result();
+      j.reason = r.reason();
+      j.cancelRequested = r.cancelRequested();
+      j.finishedAt = r.finishedAt();
+      book.jobs.put(j.id, j);
+      if (j.key != null) {
+        book.byKey.put(j.key, j);
+      }
+      book.count(null, j.state);
+      if (j.state == JobState.RUNNING) {
+        book.orphans.computeIfAbsent(j.workerId, k -> new LinkedHashMap<>()).put(j.id, j);
+      }
+    }
+    for (String id : snapshot.queued()) {
+      Job j = book.jobs.get(id);
+      book.queues.computeIfAbsent(j.queue, k -> new ArrayDeque<>()).addLast(j);
+    }
+    for (String id : snapshot.finished()) {
+      book.finished.addLast(book.jobs.get(id));
+    }
+    return book;
+  }
+
+  private void submitted(JobEvent.NewJob n, long now) {
+    long seq = nextSeq++;
+    Job job = new Job("j" + seq, seq, n.spec(), now, n.key());
+    jobs.put(job.id, job);
+    if (job.key != null) {
+      byKey.put(job.key, job);
+    }
+    queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addLast(job);
+    count(null, JobState.QUEUED);
+  }
+
+  private void dispatched(Job job, String workerId, long now) {
+    ArrayDeque<Job> q = queues.get(job.queue);
+    if (q != null && q.peekFirst() == job) {
+      q.pollFirst();
+    }
     job.attempt++;
     job.dispatchedAt = now;
     job.result = null;
-    worker.lastBusy = now;
-    adopted(job, worker);
+    Worker worker = workers.get(workerId);
+    if (worker != null) {
+      worker.lastBusy = now;
+    }
+    adopted(job, workerId);
   }
 
-  /** A worker that registers again still runs this attempt: it is its own again. */
-  void adopted(Job job, Worker worker) {
-    job.workerId = worker.id;
+  /** The job's attempt runs on {@code workerId}: on its slots if it is registered. */
+  private void adopted(Job job, String workerId) {
+    job.workerId = workerId;
     setState(job, JobState.RUNNING);
-    worker.running.put(job.id, job);
-    worker.usedSlots += job.spec.slots();
+    Worker worker = workers.get(workerId);
+    if (worker != null) {
+      worker.running.put(job.id, job);
+      worker.usedSlots += job.spec.slots();
+    } else {
+      orphans.computeIfAbsent(workerId, k -> new LinkedHashMap<>()).put(job.id, job);
+    }
   }
 
   /** The attempt that ran ended; the job is final unless it goes back to the queue. */
-  void finished(Job job, JobResult result) {
+  private void finished(Job job, JobResult result, long now) {
     release(job);
     job.result = result;
     job.reason = result.reason();
     setState(job, job.cancelRequested ? JobState.CANCELLED : result.state());
-    retire(job);
+    retire(job, now);
   }
 
   /** The running attempt did not start or its worker is gone: the job waits again, in front. */
-  void requeued(Job job) {
+  private void requeued(Job job) {
     release(job);
     job.workerId = null;
     setState(job, JobState.QUEUED);
@@ -173,14 +378,44 @@ final class JobBook {
   }
 
   /** Ends a job that is not running (queued, or whose worker is gone) with a reason. */
-  void ended(Job job, JobState state, String reason, long now) {
+  private void ended(Job job, JobState state, String reason, long now) {
     if (job.state == JobState.RUNNING) {
       release(job);
     }
     job.reason = reason;
     job.result = JobResult.notStarted(state, job.workerId, reason);
     setState(job, state); // a queued job is skipped when it reaches the head of its queue
-    retire(job);
+    retire(job, now);
+  }
+
+  // ---- workers: not journaled ----
+
+  /**
+   * A registered worker that still runs an orphaned attempt (one it ran when the master
+   * restarted) takes it back onto its slots. Nothing about the job changes.
+   */
+  void reclaim(Job job, Worker worker) {
+    Map<String, Job> mine = orphans.get(worker.id);
+    if (mine != null && mine.remove(job.id) != null) {
+      if (mine.isEmpty()) {
+        orphans.remove(worker.id);
+      }
+      worker.running.put(job.id, job);
+      worker.usedSlots += job.spec.slots();
+    }
+  }
+
+  /** The orphaned attempts last given to {@code workerId}. */
+  List<Job> orphansOf(String workerId) {
+    Map<String, Job> mine = orphans.get(workerId);
+    return mine == null ? List.of() : List.copyOf(mine.values());
+  }
+
+  /** Every orphaned attempt, by the worker it was given to. */
+  Map<String, List<Job>> orphans() {
+    Map<String, List<Job>> out = new LinkedHashMap<>();
+    orphans.forEach((w, m) -> out.put(w, List.copyOf(m.values())));
+    return out;
   }
 
   void workerJoined(Worker worker) {
@@ -226,6 +461,18 @@ final class JobBook {
     if (freeSlots() == 0) {
       return out;
     }
+    List<JobEvent.Start> starts = new ArrayList<>();
+    try {
+      pick(now, out, starts);
+    } finally {
+      if (!starts.isEmpty()) {
+        unjournaled.add(new JobEvent.Started(now, starts)); // applied one by one in pick
+      }
+    }
+    return out;
+  }
+
+  private void pick(long now, List<Assignment> out, List<JobEvent.Start> starts) {
     Set<QueueKey> blocked = new java.util.HashSet<>();
     while (true) {
       ArrayDeque<Job> best = null;
@@ -242,7 +489,7 @@ final class JobBook {
         }
       }
       if (best == null) {
-        return out;
+        return;
       }
       Job job = best.peekFirst();
       Worker w = bestWorker(job);
@@ -250,8 +497,8 @@ final class JobBook {
         blocked.add(job.queue);
         continue;
       }
-      best.pollFirst();
-      dispatched(job, w, now);
+      dispatched(job, w.id, now);
+      starts.add(new JobEvent.Start(job.id, w.id));
       out.add(new Assignment(job, w));
     }
   }
@@ -349,9 +596,16 @@ final class JobBook {
   // ---- bookkeeping ----
 
   private void release(Job job) {
-    Worker w = job.workerId == null ? null : workers.get(job.workerId);
+    if (job.workerId == null) {
+      return;
+    }
+    Worker w = workers.get(job.workerId);
     if (w != null && w.running.remove(job.id) != null) {
       w.usedSlots -= job.spec.slots();
+    }
+    Map<String, Job> orphaned = orphans.get(job.workerId);
+    if (orphaned != null && orphaned.remove(job.id) != null && orphaned.isEmpty()) {
+      orphans.remove(job.workerId);
     }
   }
 
@@ -368,12 +622,19 @@ final class JobBook {
   }
 
   /** Finished jobs stay answerable until {@code retainFinished} newer ones push them out. */
-  private void retire(Job job) {
+  private void retire(Job job, long now) {
+    job.finishedAt = now;
     finished.addLast(job);
     while (finished.size() > retainFinished) {
-      Job old = finished.pollFirst();
-      jobs.remove(old.id);
-      counts.merge(old.state, -1, Integer::sum);
+      drop(finished.pollFirst());
     }
+  }
+
+  private void drop(Job old) {
+    jobs.remove(old.id);
+    if (old.key != null) {
+      byKey.remove(old.key);
+    }
+    counts.merge(old.state, -1, Integer::sum);
   }
 }

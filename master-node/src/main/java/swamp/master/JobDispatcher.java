@@ -1,5 +1,6 @@
 package swamp.master;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,10 +8,21 @@ import java.util.Map;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import swamp.master.JobBook.Job;
 import swamp.master.Views.JobView;
 import swamp.master.Views.WorkerView;
@@ -31,8 +43,21 @@ import swamp.protocol.WorkerProtocol.ToWorker;
  * sender, in order), sends each {@code Job} straight to its worker with an attempt number, and
  * takes {@code JobFinished} straight back; a finish for an older attempt is ignored. All state is
  * in the {@link JobBook}.
+ *
+ * <p>The book is event-sourced: every command's decisions are applied to the book as they are
+ * made (so a later decision of the same command sees an earlier one) and become {@link JobEvent}s
+ * that are journaled before anyone hears of them: a client's job ids, a worker's job, a waiter's
+ * answer all go out once the events are written. The journal's event handler therefore applies
+ * events only while recovering. A write that fails stops the dispatcher, which starts again from
+ * the journal, so the book never holds what the journal lost. Snapshots every {@code
+ * snapshot-every} events keep recovery short; older events and snapshots are deleted.
+ *
+ * <p>After a restart the jobs that were running are orphans of the workers that ran them: a
+ * worker that registers again and still runs (or has finished) an attempt takes it back; the
+ * others run again once their worker registers without them or the recovery grace is over.
  */
-public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command> {
+public final class JobDispatcher
+    extends EventSourcedBehavior<JobDispatcher.Command, JobEvent, JobBook> {
 
   public interface Command extends NoSerializationVerificationNeeded {}
 
@@ -56,7 +81,16 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
 
   // ---- from clients, through the MasterActor ----
 
-  public record Submit(List<JobSpec> specs, ActorRef<List<String>> replyTo) implements Command {}
+  /**
+   * Accepts jobs; answers their ids once they are journaled. {@code keys} (null, or one per job,
+   * each may be null) are idempotency keys: a key already known answers that job's id.
+   */
+  public record Submit(List<JobSpec> specs, List<String> keys, ActorRef<List<String>> replyTo)
+      implements Command {
+    public Submit(List<JobSpec> specs, ActorRef<List<String>> replyTo) {
+      this(specs, null, replyTo);
+    }
+  }
 
   public record GetJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
 
@@ -101,77 +135,218 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
 
   private record FromWorker(ToDispatcher message) implements Command {}
 
-  private final long masterEpoch;
-  private final JobBook book;
-  private final ActorRef<ToDispatcher> inbox;
-  private final Map<String, List<Waiter>> waiters = new HashMap<>();
-  private boolean closed;
+  /** The recovery grace is over: orphans whose worker has not registered run again. */
+  private enum GraceOver implements Command { INSTANCE }
 
-  public static Behavior<Command> create(long masterEpoch, JobBook.LocalExec localExec,
-      int retainFinished) {
-    return Behaviors.setup(ctx -> new JobDispatcher(ctx, masterEpoch,
-        new JobBook(localExec, retainFinished)));
+  /** Time to drop the finished jobs older than the retention period. */
+  private enum Expire implements Command { INSTANCE }
+
+  /** How the dispatcher journals: snapshot interval, orphan grace, retention. */
+  public record Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
+    public static Durability of(MasterSettings s) {
+      return new Durability(s.snapshotEvery(), s.recoveryGrace(), s.retainFor());
+    }
   }
 
-  private JobDispatcher(ActorContext<Command> context, long masterEpoch, JobBook book) {
-    super(context);
+  /** The one journal the master's singleton writes. */
+  public static final String PERSISTENCE_ID = "swamp-dispatcher";
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final long masterEpoch;
+  private final JobBook.LocalExec localExec;
+  private final int retainFinished;
+  private final Durability durability;
+  private final ActorRef<ToDispatcher> inbox;
+  private final Map<String, List<Waiter>> waiters = new HashMap<>();
+  /** What the current command tells others, once its events are journaled. */
+  private final List<Runnable> effects = new ArrayList<>();
+  private JobBook book;
+  private boolean recovered;
+  private boolean closed;
+
+  public static Behavior<Command> create(String persistenceId, long masterEpoch,
+      JobBook.LocalExec localExec, int retainFinished, Durability durability) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobDispatcher(
+        PersistenceId.ofUniqueId(persistenceId), ctx, timers, masterEpoch, localExec,
+        retainFinished, durability)));
+  }
+
+  private JobDispatcher(PersistenceId persistenceId, ActorContext<Command> context,
+      TimerScheduler<Command> timers, long masterEpoch, JobBook.LocalExec localExec,
+      int retainFinished, Durability durability) {
+    // a journal that cannot be read or written stops the dispatcher: it starts again from it
+    super(persistenceId, SupervisorStrategy.restartWithBackoff(
+        Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.context = context;
+    this.timers = timers;
     this.masterEpoch = masterEpoch;
-    this.book = book;
+    this.localExec = localExec;
+    this.retainFinished = retainFinished;
+    this.durability = durability;
     this.inbox = context.messageAdapter(ToDispatcher.class, FromWorker::new);
   }
 
+  // ---- the journal ----
+
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Submit.class, this::onSubmit)
-        .onMessage(FromWorker.class, m -> m.message() instanceof JobFinished, m -> onJobFinished((JobFinished) m.message()))
-        .onMessage(FromWorker.class, m -> m.message() instanceof JobRejected, m -> onJobRejected((JobRejected) m.message()))
-        .onMessage(Admit.class, this::onAdmit)
-        .onMessage(Drain.class, this::onDrain)
-        .onMessage(Remove.class, this::onRemove)
-        .onMessage(Suspend.class, this::onSuspend)
-        .onMessage(Close.class, c -> {
-          closed = true;
-          return this;
-        })
-        .onMessage(NodeGone.class, g -> {
-          List<String> gone = book.workers().stream()
-              .filter(w -> w.ref.path().address().equals(g.address())).map(w -> w.id).toList();
-          gone.forEach(id -> onRemove(new Remove(id, g.reason())));
-          return this;
-        })
-        .onMessage(GetJob.class, g -> { g.replyTo().tell(view(g.jobId())); return this; })
-        .onMessage(AwaitJob.class, this::onAwaitJob)
-        .onMessage(AwaitAny.class, this::onAwaitAny)
-        .onMessage(ListJobs.class, l -> {
-          l.replyTo().tell(book.recent(l.state(), l.limit()).stream().map(JobView::of).toList());
-          return this;
-        })
-        .onMessage(CancelJob.class, this::onCancel)
-        .onMessage(ListWorkers.class, l -> {
-          l.replyTo().tell(book.workers().stream().filter(w -> !w.offer.embedded())
-              .map(WorkerView::of).toList());
-          return this;
-        })
-        .onMessage(GetDemand.class, g -> { g.replyTo().tell(demand()); return this; })
-        .onMessage(GetHealth.class, h -> {
-          h.replyTo().tell(new Views.Health("ok", masterEpoch, book.localExec().toString(),
-              book.externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
-              book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
-              book.count(JobState.CANCELLED)));
-          return this;
-        })
+  public JobBook emptyState() {
+    return new JobBook(localExec, retainFinished);
+  }
+
+  @Override
+  public EventHandler<JobBook, JobEvent> eventHandler() {
+    // live, the book applied each event as it was decided; the journal replays them in recovery
+    return (book, event) -> {
+      if (!recovered) {
+        book.apply(event);
+      }
+      return book;
+    };
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(durability.snapshotEvery(), 2)
+        .withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SnapshotAdapter<JobBook> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(JobBook book) {
+        return book.snapshot();
+      }
+
+      @Override
+      public JobBook fromJournal(Object snapshot) {
+        return JobBook.restore((JobBook.Snapshot) snapshot, localExec, retainFinished);
+      }
+    };
+  }
+
+  @Override
+  public SignalHandler<JobBook> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(RecoveryFailed.class, (book, failed) -> context.getLog().error(
+            "cannot read the job journal; trying again: {}", failed.getFailure().toString()))
         .build();
   }
 
-  private Behavior<Command> onSubmit(Submit submit) {
-    long now = System.currentTimeMillis();
-    List<String> ids = new ArrayList<>(submit.specs().size());
-    for (JobSpec spec : submit.specs()) {
-      ids.add(book.submitted(spec, now).id);
+  private void onRecovered(JobBook recoveredBook) {
+    book = recoveredBook;
+    recovered = true;
+    int orphans = book.orphans().values().stream().mapToInt(List::size).sum();
+    context.getLog().info("job book recovered: {} queued, {} running on workers not yet"
+        + " registered, {} finished", book.count(JobState.QUEUED), orphans,
+        book.count(JobState.SUCCEEDED) + book.count(JobState.FAILED)
+            + book.count(JobState.CANCELLED));
+    if (orphans > 0) {
+      timers.startSingleTimer(GraceOver.INSTANCE, durability.recoveryGrace());
     }
-    submit.replyTo().tell(ids);
-    return dispatch();
+    if (!durability.retainFor().isZero()) {
+      Duration every = durability.retainFor().dividedBy(10);
+      timers.startTimerWithFixedDelay(Expire.INSTANCE, every.compareTo(Duration.ofMinutes(1)) > 0
+          ? Duration.ofMinutes(1) : every);
+    }
+  }
+
+  /**
+   * Runs a command's decision, then journals the events it applied to the book; what it tells
+   * others goes out once they are written.
+   */
+  private Effect<JobEvent, JobBook> decide(Runnable decision) {
+    decision.run();
+    List<JobEvent> events = book.takeEvents();
+    List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
+    effects.clear();
+    EffectBuilder<JobEvent, JobBook> effect =
+        events.isEmpty() ? Effect().none() : Effect().persist(events);
+    return then.isEmpty() ? effect : effect.thenRun(b -> then.forEach(Runnable::run));
+  }
+
+  /** Tells {@code to} once the current command's events are journaled. */
+  private <T> void later(ActorRef<T> to, T message) {
+    effects.add(() -> to.tell(message));
+  }
+
+  /** Answers at once: a question changes nothing, and what it saw is journaled already. */
+  private Effect<JobEvent, JobBook> answer(Runnable reply) {
+    reply.run();
+    return Effect().none();
+  }
+
+  // ---- commands ----
+
+  @Override
+  public CommandHandler<Command, JobEvent, JobBook> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(Submit.class, s -> decide(() -> onSubmit(s)))
+        .onCommand(FromWorker.class, m -> decide(() -> {
+          if (m.message() instanceof JobFinished f) {
+            onJobFinished(f);
+          } else if (m.message() instanceof JobRejected r) {
+            onJobRejected(r);
+          }
+        }))
+        .onCommand(Admit.class, a -> decide(() -> onAdmit(a)))
+        .onCommand(Drain.class, d -> decide(() -> onDrain(d)))
+        .onCommand(Remove.class, r -> decide(() -> onRemove(r)))
+        .onCommand(Suspend.class, s -> decide(() -> onSuspend(s)))
+        .onCommand(Close.class, c -> {
+          closed = true;
+          return Effect().none();
+        })
+        .onCommand(NodeGone.class, g -> decide(() -> {
+          List<String> gone = book.workers().stream()
+              .filter(w -> w.ref.path().address().equals(g.address())).map(w -> w.id).toList();
+          gone.forEach(id -> onRemove(new Remove(id, g.reason())));
+        }))
+        .onCommand(GraceOver.class, g -> decide(this::onGraceOver))
+        .onCommand(Expire.class, e -> decide(() -> {
+          int dropped = book.forget(System.currentTimeMillis() - durability.retainFor().toMillis());
+          if (dropped > 0) {
+            context.getLog().info("dropped {} finished job(s) older than {}", dropped,
+                durability.retainFor());
+          }
+        }))
+        .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(view(g.jobId()))))
+        .onCommand(AwaitJob.class, a -> answer(() -> onAwaitJob(a)))
+        .onCommand(AwaitAny.class, a -> answer(() -> onAwaitAny(a)))
+        .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
+            book.recent(l.state(), l.limit()).stream().map(JobView::of).toList())))
+        .onCommand(CancelJob.class, c -> decide(() -> onCancel(c)))
+        .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(book.workers().stream()
+            .filter(w -> !w.offer.embedded()).map(WorkerView::of).toList())))
+        .onCommand(GetDemand.class, g -> answer(() -> g.replyTo().tell(demand())))
+        .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(new Views.Health("ok",
+            masterEpoch, book.localExec().toString(), book.externalWorkers(),
+            book.count(JobState.QUEUED), book.count(JobState.RUNNING),
+            book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
+            book.count(JobState.CANCELLED)))))
+        .build();
+  }
+
+  private void onSubmit(Submit submit) {
+    List<JobEvent.NewJob> requested = new ArrayList<>(submit.specs().size());
+    for (int i = 0; i < submit.specs().size(); i++) {
+      String key = submit.keys() == null ? null : submit.keys().get(i);
+      requested.add(new JobEvent.NewJob(key, submit.specs().get(i)));
+    }
+    List<String> ids = book.submit(requested, System.currentTimeMillis()).stream()
+        .map(j -> j.id).toList();
+    later(submit.replyTo(), ids);
+    dispatch();
+  }
+
+  /** The workers that ran the orphans did not come back in time: the jobs run elsewhere. */
+  private void onGraceOver() {
+    book.orphans().forEach((workerId, jobs) -> jobs.forEach(job -> lose(job, workerId,
+        "did not register again within " + durability.recoveryGrace()
+            + " of the master's restart")));
+    dispatch();
   }
 
   /**
@@ -179,7 +354,7 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
    * still expects (running there, or back in the queue since the worker was lost) is adopted;
    * any other is killed, so a healed partition leaves no zombie and no job counted twice.
    */
-  private Behavior<Command> onAdmit(Admit admit) {
+  private void onAdmit(Admit admit) {
     JobBook.Worker known = book.worker(admit.workerId());
     Map<String, Integer> claims = new HashMap<>();
     admit.running().forEach(r -> claims.put(r.jobId(), r.attempt()));
@@ -188,7 +363,7 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
       if (known != null) { // the same id from a new incarnation: what it does not claim is lost
         for (Job job : book.workerLeft(admit.workerId())) {
           if (claims.getOrDefault(job.id, -1) == job.attempt) {
-            book.requeued(job); // adopted again just below
+            book.requeue(job); // adopted again just below
           } else {
             lose(job, admit.workerId(), "registered again without it");
           }
@@ -198,75 +373,81 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
           System.currentTimeMillis());
       book.workerJoined(worker);
     }
-    admit.worker().tell(new RegOk(masterEpoch, inbox));
+    later(admit.worker(), new RegOk(masterEpoch, inbox));
     for (Map.Entry<String, Integer> claim : claims.entrySet()) {
       Job job = book.job(claim.getKey());
       boolean expected = job != null && job.attempt == claim.getValue()
           && (job.state == JobState.QUEUED
               || (job.state == JobState.RUNNING && admit.workerId().equals(job.workerId)));
       if (expected && job.state == JobState.QUEUED) {
-        getContext().getLog().info("job {} attempt {} adopted from worker {}", job.id,
+        context.getLog().info("job {} attempt {} adopted from worker {}", job.id,
             job.attempt, admit.workerId());
-        book.adopted(job, worker);
-      } else if (!expected) {
-        getContext().getLog().info("worker {} runs job {} attempt {}, which the master does not"
+        book.adopt(job, worker);
+      } else if (expected) {
+        book.reclaim(job, worker); // an orphan since the master restarted, or already its own
+      } else {
+        context.getLog().info("worker {} runs job {} attempt {}, which the master does not"
             + " expect: killing it", admit.workerId(), claim.getKey(), claim.getValue());
-        admit.worker().tell(new WorkerProtocol.CancelJob(claim.getKey(), claim.getValue(),
+        later(admit.worker(), new WorkerProtocol.CancelJob(claim.getKey(), claim.getValue(),
             "the master does not expect this attempt (it ran elsewhere or was cancelled)"));
       }
     }
-    return dispatch();
+    // what the master gave it before a restart and it no longer runs will not finish there
+    for (Job orphan : book.orphansOf(admit.workerId())) {
+      lose(orphan, admit.workerId(), "registered again after the master's restart without it");
+    }
+    dispatch();
   }
 
-  private Behavior<Command> onDrain(Drain drain) {
+  private void onDrain(Drain drain) {
     JobBook.Worker w = book.worker(drain.workerId());
     if (w != null) {
       book.workerDraining(w);
     }
-    return dispatch(); // the embedded worker may be usable again
+    dispatch(); // the embedded worker may be usable again
   }
 
-  private Behavior<Command> onSuspend(Suspend s) {
+  private void onSuspend(Suspend s) {
     for (JobBook.Worker w : book.workers()) {
       if (w.ref.path().address().equals(s.address())) {
         w.suspended = s.suspended();
       }
     }
-    return dispatch();
+    dispatch();
   }
 
-  private Behavior<Command> onRemove(Remove remove) {
+  private void onRemove(Remove remove) {
     for (Job job : book.workerLeft(remove.workerId())) {
       lose(job, remove.workerId(), remove.reason());
     }
-    return dispatch();
+    dispatch();
   }
 
   /** The worker running {@code job} is gone: the job runs again, or fails once it has too often. */
   private void lose(Job job, String workerId, String why) {
-    job.workerLosses++;
+    book.lostWorker(job);
     long now = System.currentTimeMillis();
     if (job.cancelRequested) {
-      book.ended(job, JobState.CANCELLED, "cancelled; its worker " + workerId + " is gone", now);
+      book.end(job, JobState.CANCELLED, "cancelled; its worker " + workerId + " is gone", now);
       notifyWaiters(job);
     } else if (job.workerLosses >= job.spec.maxAttempts()) {
-      book.ended(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
+      book.end(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
           + workerId + ", " + why + ")", now);
       notifyWaiters(job);
     } else {
-      getContext().getLog().info("job {} goes back to the queue: worker {} {}", job.id, workerId,
+      context.getLog().info("job {} goes back to the queue: worker {} {}", job.id, workerId,
           why);
-      book.requeued(job);
+      book.requeue(job);
     }
   }
 
-  private Behavior<Command> onJobFinished(JobFinished f) {
+  private void onJobFinished(JobFinished f) {
     Job job = book.job(f.jobId());
     if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
         || !job.workerId.equals(f.workerId()) || f.result() == null) {
-      getContext().getLog().debug("ignoring a finish of job {} attempt {} from {}: stale",
+      context.getLog().debug("ignoring a finish of job {} attempt {} from {}: stale",
           f.jobId(), f.attempt(), f.workerId());
-      return this;
+      return;
     }
     JobBook.Worker ranIt = book.worker(f.workerId());
     if (ranIt != null) {
@@ -274,50 +455,49 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
     }
     if (f.result().state() == JobState.FAILED && !job.cancelRequested
         && job.failures < job.spec.retries()) {
-      job.failures++;
-      getContext().getLog().info("job {} attempt {} failed on {} ({}); retry {} of {}", job.id,
+      book.retry(job, f.result());
+      context.getLog().info("job {} attempt {} failed on {} ({}); retry {} of {}", job.id,
           job.attempt, f.workerId(), f.result().reason(), job.failures, job.spec.retries());
-      job.result = f.result();
-      book.requeued(job);
-      return dispatch();
+      dispatch();
+      return;
     }
-    book.finished(job, f.result());
-    getContext().getLog().debug("job {} {} on {}", job.id, job.state, f.workerId());
+    book.finish(job, f.result(), System.currentTimeMillis());
+    context.getLog().debug("job {} {} on {}", job.id, job.state, f.workerId());
     notifyWaiters(job);
-    return dispatch();
+    dispatch();
   }
 
-  private Behavior<Command> onJobRejected(JobRejected r) {
+  private void onJobRejected(JobRejected r) {
     Job job = book.job(r.jobId());
     if (job != null && job.state == JobState.RUNNING && job.attempt == r.attempt()
         && job.workerId.equals(r.workerId())) {
-      getContext().getLog().debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
+      context.getLog().debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
           r.reason());
       JobBook.Worker w = book.worker(r.workerId());
       if (w != null && !w.draining && r.reason() != null && r.reason().contains("draining")) {
         book.workerDraining(w);
       }
       if (job.cancelRequested) { // the rejection crossed the cancel: it must not start again
-        book.ended(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
+        book.end(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
         notifyWaiters(job);
-        return dispatch();
+        dispatch();
+        return;
       }
-      book.requeued(job);
+      book.requeue(job);
     }
-    return dispatch();
+    dispatch();
   }
 
-  private Behavior<Command> onAwaitJob(AwaitJob await) {
+  private void onAwaitJob(AwaitJob await) {
     Job job = book.job(await.jobId());
     if (job == null || job.state.isFinal()) {
       await.replyTo().tell(view(await.jobId()));
     } else {
       waitFor(job, new Waiter(v -> await.replyTo().tell(java.util.Optional.of(v))));
     }
-    return this;
   }
 
-  private Behavior<Command> onAwaitAny(AwaitAny await) {
+  private void onAwaitAny(AwaitAny await) {
     List<JobView> done = new ArrayList<>();
     List<Job> open = new ArrayList<>();
     for (String id : await.jobIds()) {
@@ -336,7 +516,6 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
       Waiter first = new Waiter(v -> await.replyTo().tell(List.of(v)));
       open.forEach(job -> waitFor(job, first));
     }
-    return this;
   }
 
   private void waitFor(Job job, Waiter waiter) {
@@ -360,49 +539,47 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
     }
   }
 
-  private Behavior<Command> onCancel(CancelJob cancel) {
+  private void onCancel(CancelJob cancel) {
     Job job = book.job(cancel.jobId());
     if (job == null) {
       cancel.replyTo().tell(new CancelReply(null, "no job " + cancel.jobId()));
-      return this;
+      return;
     }
     switch (job.state) {
       case QUEUED -> {
-        book.ended(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
+        book.end(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
         notifyWaiters(job);
       }
       case RUNNING -> {
-        job.cancelRequested = true;
+        book.requestCancel(job);
         JobBook.Worker w = book.worker(job.workerId);
         if (w != null) {
-          w.ref.tell(new WorkerProtocol.CancelJob(job.id, job.attempt, "cancelled by request"));
+          later(w.ref, new WorkerProtocol.CancelJob(job.id, job.attempt, "cancelled by request"));
         }
       }
       default -> {
         cancel.replyTo().tell(new CancelReply(JobView.of(job),
             "job " + job.id + " has already finished (" + job.state + ")"));
-        return this;
+        return;
       }
     }
-    getContext().getLog().info("job {} cancel requested", job.id);
-    cancel.replyTo().tell(new CancelReply(JobView.of(job), null));
-    return this;
+    context.getLog().info("job {} cancel requested", job.id);
+    later(cancel.replyTo(), new CancelReply(JobView.of(job), null));
   }
 
   /** Starts every job that can start now. */
-  private Behavior<Command> dispatch() {
+  private void dispatch() {
     if (closed) {
-      return this;
+      return;
     }
     for (JobBook.Assignment a : book.assign(System.currentTimeMillis())) {
       Job job = a.job();
-      a.worker().ref.tell(new WorkerProtocol.Job(job.id, job.attempt, job.spec));
-      if (getContext().getLog().isDebugEnabled()) {
-        getContext().getLog().debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
+      later(a.worker().ref, new WorkerProtocol.Job(job.id, job.attempt, job.spec));
+      if (context.getLog().isDebugEnabled()) {
+        context.getLog().debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
             a.worker().id, job.spec.argv());
       }
     }
-    return this;
   }
 
   private Demand demand() {
@@ -420,7 +597,7 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
     List<Waiter> list = waiters.remove(job.id);
     if (list != null) {
       JobView v = JobView.of(job);
-      list.forEach(w -> w.answer(v));
+      effects.add(() -> list.forEach(w -> w.answer(v)));
     }
   }
 

@@ -21,7 +21,10 @@ final class JobRequests {
   private JobRequests() {}
 
   static final Set<String> FIELDS =
-      Set.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries");
+      Set.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries",
+          "key");
+
+  static final int MAX_KEY = 256;
 
   /** Thrown with every problem found, in words. */
   static final class BadRequest extends Exception {
@@ -67,6 +70,22 @@ final class JobRequests {
     return specs;
   }
 
+  /**
+   * The idempotency keys of a body that {@link #parse} accepted, one per job (null where a job
+   * has none), or null when no job has one.
+   */
+  static List<String> keys(JsonNode body) {
+    List<String> keys = new ArrayList<>();
+    boolean any = false;
+    for (JsonNode n : body.isArray() ? body : List.of(body)) {
+      JsonNode k = n.get("key");
+      String key = k == null || k.isNull() ? null : k.asText();
+      any |= key != null;
+      keys.add(key);
+    }
+    return any ? keys : null;
+  }
+
   private static JobSpec parseOne(JsonNode n, List<String> problems) {
     if (!n.isObject()) {
       problems.add("a job must be a JSON object with at least \"argv\"");
@@ -77,8 +96,13 @@ final class JobRequests {
       if (!FIELDS.contains(f)) {
         problems.add("unknown field '" + f + "' (known: " + String.join(", ",
             List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts",
-                "retries")) + ")");
+                "retries", "key")) + ")");
       }
+    }
+    JsonNode key = n.get("key");
+    if (key != null && !key.isNull() && (!key.isTextual() || key.asText().isEmpty()
+        || key.asText().length() > MAX_KEY)) {
+      problems.add("key must be a non-empty string of at most " + MAX_KEY + " characters");
     }
     List<String> argv = strings(n, "argv", problems);
     if (!n.has("argv")) {

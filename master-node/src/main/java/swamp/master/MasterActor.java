@@ -34,8 +34,9 @@ public final class MasterActor {
   public static Behavior<Command> create(MasterSettings settings, PoolSettings pool) {
     return Behaviors.setup(ctx -> {
       long epoch = System.currentTimeMillis();
-      ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(
-          JobDispatcher.create(epoch, settings.localExec(), settings.retainFinished()), "dispatcher");
+      ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(JobDispatcher.create(
+          JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(), settings.retainFinished(),
+          JobDispatcher.Durability.of(settings)), "dispatcher");
       ActorRef<WorkerRegistry.Command> registry = ctx.spawn(
           WorkerRegistry.create(settings.secret(), settings.insecure(), dispatcher), "registry");
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {

@@ -71,6 +71,18 @@ public final class MasterMain implements Callable<Integer> {
   @Option(names = "--insecure", description = "Run without a registration secret: any node that reaches the port may register.")
   boolean insecure;
 
+  @Option(names = "--journal", paramLabel = "URL|FILE",
+      description = "The job journal: an H2 file (default ~/.swamp/journal/master-PORT) or a jdbc:postgresql:// URL shared with standbys.")
+  String journal;
+
+  @Option(names = "--peer", paramLabel = "HOST:PORT",
+      description = "Another master node of the pool (a standby, or the active master of a standby); repeatable.")
+  List<String> peers = new java.util.ArrayList<>();
+
+  @Option(names = "--standby",
+      description = "Join the active master (--peer) as its standby: take over when it dies. Needs a shared --journal.")
+  boolean standby;
+
   public static void main(String[] args) {
     ProcessLaunch.configure(); // before anything starts a thread or a process
     ConfigCheck.main("swamp master", new MasterMain(), args);
@@ -97,6 +109,13 @@ public final class MasterMain implements Callable<Integer> {
     if (settings.insecure()) {
       log.warn("running INSECURE: registration takes no secret");
     }
+    try {
+      Journal.prepare(config);
+    } catch (java.sql.SQLException e) {
+      System.err.println("swamp master: cannot open the job journal "
+          + Journal.describe(config.getString("swamp.master.journal.url")) + ": " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    }
     ActorSystem<Void> system = ActorSystem.create(guardian(config, settings),
         WorkerMain.SYSTEM_NAME, config);
     try {
@@ -115,6 +134,8 @@ public final class MasterMain implements Callable<Integer> {
         SingletonActor.of(MasterActor.create(settings, pool), "master")
             .withSettings(ClusterSingletonSettings.create(system).withRole("master")));
     HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), settings.apiToken());
+    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+    api.redirectWhenStandby(() -> HttpApi.standbyOf(cluster));
     try {
       api.start(settings.httpHost(), settings.httpPort());
     } catch (IOException e) {
@@ -136,8 +157,9 @@ public final class MasterMain implements Callable<Integer> {
     for (String signal : List.of("TERM", "INT")) {
       sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
     }
-    log.info("master on {} ({}), API http://{}:{}/api", system.address(), settings,
-        settings.httpHost(), api.port());
+    log.info("master on {} ({}), API http://{}:{}/api, journal {}", system.address(), settings,
+        settings.httpHost(), api.port(),
+        Journal.describe(system.settings().config().getString("swamp.master.journal.url")));
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }
@@ -178,9 +200,13 @@ public final class MasterMain implements Callable<Integer> {
         });
   }
 
-  /** The node's guardian keeps the embedded local-exec worker alive while local-exec is on. */
+  /**
+   * The node's guardian watches the other master nodes and keeps the embedded local-exec worker
+   * alive while local-exec is on.
+   */
   private static Behavior<Void> guardian(Config config, MasterSettings settings) {
     return Behaviors.<Object>setup(ctx -> {
+      ctx.spawn(NodeWatcher.peers(config.getDuration("swamp.master.probe-interval")), "peers");
       if (settings.localExec() == JobBook.LocalExec.NEVER) {
         return Behaviors.empty();
       }
@@ -215,8 +241,27 @@ public final class MasterMain implements Callable<Integer> {
     int p = port != null ? port : base.getInt("pekko.remote.artery.canonical.port");
     o.put("pekko.remote.artery.canonical.hostname", h);
     o.put("pekko.remote.artery.canonical.port", p);
-    o.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(
-        List.of(new NodeAddress(h, p).pekkoAddress(WorkerMain.SYSTEM_NAME))));
+    // an active master joins its peers if one is up (after a failover), else starts the cluster;
+    // a standby is never first, so it only ever joins
+    List<String> seeds = new java.util.ArrayList<>();
+    for (String peer : peers) {
+      seeds.add(NodeAddress.parse(peer).pekkoAddress(WorkerMain.SYSTEM_NAME));
+    }
+    String self = new NodeAddress(h, p).pekkoAddress(WorkerMain.SYSTEM_NAME);
+    if (standby) {
+      if (peers.isEmpty()) {
+        throw new IllegalArgumentException("--standby needs the active master's address: --peer HOST:PORT");
+      }
+      seeds.add(self);
+    } else {
+      seeds.add(0, self);
+    }
+    o.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    int hp = httpPort != null ? httpPort : base.getInt("swamp.master.http-port");
+    String hh = httpHost != null ? httpHost : base.getString("swamp.master.http-host");
+    // the API's address travels with the node's membership, so a standby can send clients on
+    o.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(
+        List.of("master", HttpApi.ROLE_PREFIX + advertised(hh, h) + ":" + hp)));
     if (httpHost != null) {
       o.put("swamp.master.http-host", httpHost);
     }
@@ -232,6 +277,20 @@ public final class MasterMain implements Callable<Integer> {
     if (insecure) {
       o.put("swamp.master.insecure", true);
     }
-    return ConfigCheck.load(o, base);
+    Config loaded = ConfigCheck.load(o, base);
+    String url = journal == null ? Journal.url(loaded,
+            Path.of(System.getProperty("user.home"), ".swamp", "journal", "master-" + p))
+        : journal.startsWith("jdbc:") ? journal : "jdbc:h2:file:" + Path.of(journal).toAbsolutePath();
+    if (standby && !url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("a standby needs the journal it shares with the active"
+          + " master: --journal jdbc:postgresql://HOST:PORT/DB");
+    }
+    return Journal.configure(loaded.withValue("swamp.master.journal.url",
+        ConfigValueFactory.fromAnyRef(url)), url);
+  }
+
+  /** The host clients reach the API on: the cluster host when the API listens everywhere. */
+  private static String advertised(String httpHost, String clusterHost) {
+    return httpHost.equals("0.0.0.0") || httpHost.equals("::") ? clusterHost : httpHost;
   }
 }

@@ -10,6 +10,9 @@ public record MasterSettings(
     JobBook.LocalExec localExec,
     int localSlots,
     int retainFinished,
+    Duration retainFor,
+    int snapshotEvery,
+    Duration recoveryGrace,
     Duration askTimeout,
     Duration dismissTimeout,
     boolean insecure,
@@ -27,12 +30,23 @@ public record MasterSettings(
         m.getInt("http-port"),
         JobBook.LocalExec.parse(m.getString("local-exec")),
         localSlots == 0 ? Runtime.getRuntime().availableProcessors() : localSlots,
-        m.getInt("retain-finished"),
+        positive(m, "retain-finished"),
+        m.getDuration("retain-for"),
+        positive(m, "journal.snapshot-every"),
+        m.getDuration("journal.recovery-grace"),
         m.getDuration("ask-timeout"),
         m.getDuration("dismiss-timeout"),
         m.getBoolean("insecure"),
         config.getString("swamp.security.secret"),
         config.getString("swamp.security.api-token"));
+  }
+
+  private static int positive(Config m, String key) {
+    int n = m.getInt(key);
+    if (n < 1) {
+      throw new IllegalArgumentException("swamp.master." + key + " must be at least 1, not " + n);
+    }
+    return n;
   }
 
   @Override

@@ -23,7 +23,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
 import swamp.worker.JobRunner;
 
 /**
- * Watches the workers' nodes for the dispatcher, two ways.
+ * Watches the workers' nodes for the dispatcher, two ways (and, as {@link #peers}, the other
+ * master nodes, so that a standby takes over from a dead master at once).
  *
  * <p>A worker's process that is gone (kill -9, a crash, its machine rebooted) leaves a port that
  * refuses connections: every {@code probe-interval} each worker node's port is tried, and a
@@ -46,8 +47,27 @@ final class NodeWatcher {
   private enum Tick implements Command { INSTANCE }
 
   static Behavior<Command> create(ActorRef<JobDispatcher.Command> dispatcher, Duration probeInterval) {
+    return watch(dispatcher, probeInterval);
+  }
+
+  /**
+   * Watches the other master nodes: one whose port refuses connections is downed at once, so
+   * the cluster singleton moves to the oldest master left without waiting for the split-brain
+   * resolver (which, keeping the oldest, would down everyone else instead).
+   */
+  static Behavior<Command> peers(Duration probeInterval) {
+    return watch(null, probeInterval);
+  }
+
+  private static Behavior<Command> watch(ActorRef<JobDispatcher.Command> dispatcher,
+      Duration probeInterval) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
+      Address self = cluster.selfMember().address();
+      // the dispatcher's watcher looks after workers; a peer watcher after the other masters
+      java.util.function.Predicate<org.apache.pekko.cluster.Member> watched = dispatcher != null
+          ? m -> !m.hasRole("master")
+          : m -> m.hasRole("master") && !m.address().equals(self);
       cluster.subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
           ClusterEvent.ReachabilityEvent.class));
@@ -56,7 +76,7 @@ final class NodeWatcher {
       return Behaviors.receive(Command.class)
           .onMessage(Tick.class, t -> {
             for (var member : cluster.state().getMembers()) {
-              if (!member.hasRole("master") && !downed.contains(member.address())
+              if (watched.test(member) && !downed.contains(member.address())
                   && (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp())) {
                 probe(ctx, member.address());
               }
@@ -66,15 +86,19 @@ final class NodeWatcher {
           })
           .onMessage(Reachability.class, r -> {
             var member = r.event().member();
-            if (member.hasRole("master")) {
+            if (!watched.test(member)) {
               return Behaviors.same();
             }
             Address address = member.address();
             if (r.event() instanceof ClusterEvent.UnreachableMember) {
-              ctx.getLog().warn("worker node {} is unreachable: no new jobs for it", address);
-              dispatcher.tell(new JobDispatcher.Suspend(address, true));
               probe(ctx, address);
-            } else {
+              if (dispatcher != null) {
+                ctx.getLog().warn("worker node {} is unreachable: no new jobs for it", address);
+                dispatcher.tell(new JobDispatcher.Suspend(address, true));
+              } else {
+                ctx.getLog().warn("master node {} is unreachable", address);
+              }
+            } else if (dispatcher != null) {
               ctx.getLog().info("worker node {} is reachable again", address);
               dispatcher.tell(new JobDispatcher.Suspend(address, false));
             }
@@ -82,11 +106,13 @@ final class NodeWatcher {
           })
           .onMessage(Probed.class, p -> {
             if (p.refused() && downed.add(p.address())) {
-              ctx.getLog().warn("worker node {} refuses connections: its process is gone; downing it",
-                  p.address());
+              ctx.getLog().warn("{} node {} refuses connections: its process is gone; downing it",
+                  dispatcher != null ? "worker" : "master", p.address());
               cluster.manager().tell(new Down(p.address()));
-              // no process, no duplicate: its jobs need not wait for the removal to gossip round
-              dispatcher.tell(new JobDispatcher.NodeGone(p.address(), "lost its process"));
+              if (dispatcher != null) {
+                // no process, no duplicate: its jobs need not wait for the removal to gossip round
+                dispatcher.tell(new JobDispatcher.NodeGone(p.address(), "lost its process"));
+              }
             }
             return Behaviors.same();
           })

@@ -29,7 +29,8 @@ final class Views {
       String submittedAt,
       String startedAt,
       String finishedAt,
-      Long pid) {
+      Long pid,
+      String key) {
 
     static JobView of(JobBook.Job j) {
       JobResult r = j.result;
@@ -48,7 +49,8 @@ final class Views {
           time(j.submittedAt),
           r != null && r.startedAt() > 0 ? time(r.startedAt()) : time(j.dispatchedAt),
           r == null ? null : time(r.finishedAt()),
-          r == null ? null : r.pid());
+          r == null ? null : r.pid(),
+          j.key);
     }
   }
 

@@ -81,7 +81,7 @@ class JobBookTest {
     assertEquals(1, big.freeSlots());
     assertEquals(2, small.freeSlots());
 
-    book.finished(wide, result(JobState.SUCCEEDED));
+    book.finish(wide, result(JobState.SUCCEEDED), now);
     assertEquals(4, big.freeSlots());
   }
 
@@ -107,7 +107,7 @@ class JobBookTest {
     Job later = submit(List.of(), 1);
     book.assign(now);
 
-    book.requeued(first);
+    book.requeue(first);
 
     assertEquals(JobState.QUEUED, first.state);
     assertNull(first.workerId);
@@ -122,7 +122,7 @@ class JobBookTest {
     Job next = submit(List.of(), 1);
     assertEquals(List.of(), book.assign(now)); // no worker yet
 
-    book.ended(cancelled, JobState.CANCELLED, "cancelled before it ran", now);
+    book.end(cancelled, JobState.CANCELLED, "cancelled before it ran", now);
     join("w", 1, false);
 
     assertEquals(List.of(next), jobs(book.assign(now)));
@@ -192,7 +192,7 @@ class JobBookTest {
     book.assign(now);
     job.cancelRequested = true;
 
-    book.finished(job, result(JobState.SUCCEEDED));
+    book.finish(job, result(JobState.SUCCEEDED), now);
 
     assertEquals(JobState.CANCELLED, job.state);
     assertEquals(0, book.count(JobState.RUNNING));
@@ -203,14 +203,12 @@ class JobBookTest {
   void finishedJobsAreForgottenOldestFirstBeyondTheRetainedNumber() {
     JobBook small = new JobBook(LocalExec.NEVER, 2);
     small.workerJoined(worker("w", 10, false));
-    List<Job> jobs = List.of(small.submitted(JobSpec.of(List.of("true")), now),
-        small.submitted(JobSpec.of(List.of("true")), now),
-        small.submitted(JobSpec.of(List.of("true")), now),
-        small.submitted(JobSpec.of(List.of("true")), now));
+    JobEvent.NewJob t = new JobEvent.NewJob(null, JobSpec.of(List.of("true")));
+    List<Job> jobs = small.submit(List.of(t, t, t, t), now);
     small.assign(now);
 
     for (Job j : jobs.subList(0, 3)) {
-      small.finished(j, result(JobState.SUCCEEDED));
+      small.finish(j, result(JobState.SUCCEEDED), now);
     }
 
     assertNull(small.job(jobs.get(0).id));
@@ -221,11 +219,90 @@ class JobBookTest {
   }
 
   @Test
+  void replayingTheEventsRebuildsTheSameJobsWithRunningOnesOrphaned() {
+    book.workerJoined(worker("w1", 3, false));
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+    Job c = submit(List.of(), 1);
+    book.assign(now);
+    book.finish(a, result(JobState.SUCCEEDED), now);
+    book.lostWorker(b);
+    book.requeue(b);
+    book.requestCancel(c);
+    List<JobEvent> events = book.takeEvents();
+
+    JobBook replayed = new JobBook(LocalExec.NEVER, 100);
+    events.forEach(replayed::apply);
+
+    assertEquals(JobState.SUCCEEDED, replayed.job(a.id).state);
+    assertEquals(JobState.QUEUED, replayed.job(b.id).state);
+    assertEquals(1, replayed.job(b.id).workerLosses);
+    assertEquals(JobState.RUNNING, replayed.job(c.id).state);
+    assertTrue(replayed.job(c.id).cancelRequested);
+    // w1 has not registered with the replayed book: its job is an orphan, not on any slot
+    assertEquals(List.of(replayed.job(c.id)), replayed.orphansOf("w1"));
+    assertEquals(0, replayed.workers().size());
+  }
+
+  @Test
+  void aSnapshotRestoresJobsQueueOrderAndKeys() {
+    book.workerJoined(worker("w1", 1, false));
+    Job first = book.submit(List.of(new JobEvent.NewJob("k-1", JobSpec.of(List.of("true")))),
+        now).get(0);
+    Job second = submit(List.of(), 1);
+    Job third = submit(List.of(), 1);
+    book.assign(now); // first runs on w1
+    book.finish(first, result(JobState.SUCCEEDED), now);
+    book.assign(now); // second runs
+    book.requeue(second); // back in front of third
+
+    JobBook restored = JobBook.restore(book.snapshot(), LocalExec.NEVER, 100);
+
+    assertEquals(JobState.SUCCEEDED, restored.job(first.id).state);
+    assertEquals(List.of(first.id), restored.submit(List.of(new JobEvent.NewJob("k-1",
+        JobSpec.of(List.of("true")))), now).stream().map(j -> j.id).toList());
+    restored.workerJoined(worker("w2", 1, false));
+    assertEquals(List.of(second.id), restored.assign(now).stream().map(a -> a.job().id).toList());
+    assertEquals(JobState.QUEUED, restored.job(third.id).state);
+    assertEquals("j" + (third.seq + 1), restored.submit(List.of(new JobEvent.NewJob(null,
+        JobSpec.of(List.of("true")))), now).get(0).id); // numbering goes on
+  }
+
+  @Test
+  void aKeyGivenAgainYieldsTheSameJobAndNoEvent() {
+    JobEvent.NewJob keyed = new JobEvent.NewJob("run-42", JobSpec.of(List.of("true")));
+    Job once = book.submit(List.of(keyed), now).get(0);
+    book.takeEvents();
+
+    List<Job> again = book.submit(List.of(keyed, keyed), now);
+
+    assertEquals(List.of(once, once), again);
+    assertEquals(List.of(), book.takeEvents());
+    assertEquals(1, book.count(JobState.QUEUED));
+  }
+
+  @Test
+  void finishedJobsOlderThanTheRetentionPeriodAreForgotten() {
+    book.workerJoined(worker("w", 2, false));
+    Job old = submit(List.of(), 1);
+    Job recent = submit(List.of(), 1);
+    book.assign(now);
+    book.finish(old, result(JobState.SUCCEEDED), 1_000);
+    book.finish(recent, result(JobState.SUCCEEDED), 5_000);
+
+    assertEquals(1, book.forget(2_000));
+
+    assertNull(book.job(old.id));
+    assertEquals(recent, book.job(recent.id));
+    assertEquals(1, book.count(JobState.SUCCEEDED));
+  }
+
+  @Test
   void recentListsTheLastJobsOldestFirst() {
     Job a = submit(List.of(), 1);
     Job b = submit(List.of(), 1);
     Job c = submit(List.of(), 1);
-    book.ended(b, JobState.CANCELLED, "cancelled before it ran", now);
+    book.end(b, JobState.CANCELLED, "cancelled before it ran", now);
 
     assertEquals(List.of(b, c), book.recent(null, 2));
     assertEquals(List.of(a, c), book.recent(JobState.QUEUED, 10));
@@ -254,7 +331,8 @@ class JobBookTest {
   }
 
   private Job submit(List<String> requires, int slots) {
-    return book.submitted(new JobSpec(List.of("ncks"), Map.of(), null, requires, slots, 0, 3), now++);
+    return book.submit(List.of(new JobEvent.NewJob(null,
+        new JobSpec(List.of("ncks"), Map.of(), null, requires, slots, 0, 3))), now++).get(0);
   }
 
   private static List<Job> jobs(List<Assignment> assignments) {

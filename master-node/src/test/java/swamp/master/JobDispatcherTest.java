@@ -660,8 +660,14 @@ class JobDispatcherTest {
     }
   }
 
+  static final java.util.concurrent.atomic.AtomicInteger DISPATCHERS =
+      new java.util.concurrent.atomic.AtomicInteger();
+  static final JobDispatcher.Durability DURABILITY =
+      new JobDispatcher.Durability(1000, Duration.ofSeconds(60), Duration.ZERO);
+
   static ActorRef<JobDispatcher.Command> dispatcher(JobBook.LocalExec localExec) {
-    return testKit.spawn(JobDispatcher.create(EPOCH, localExec, 100_000));
+    return testKit.spawn(JobDispatcher.create("dispatcher-" + DISPATCHERS.incrementAndGet(), EPOCH,
+        localExec, 100_000, DURABILITY));
   }
 
   static Worker admit(ActorRef<JobDispatcher.Command> dispatcher, String id, WorkerOffer offer) {

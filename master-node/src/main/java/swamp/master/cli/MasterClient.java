@@ -30,7 +30,8 @@ final class MasterClient {
 
   MasterClient(String url) {
     this.base = url.replaceAll("/+$", "");
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NORMAL).build(); // a standby sends us on
   }
 
   JsonNode get(String path) throws ApiException {
