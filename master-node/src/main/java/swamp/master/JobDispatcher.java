@@ -442,6 +442,10 @@ public final class JobDispatcher
   }
 
   private void onJobFinished(JobFinished f) {
+    JobBook.Worker from = book.worker(f.workerId());
+    if (from != null) { // once recorded (or known to be stale) the worker may forget it
+      later(from.ref, new WorkerProtocol.FinishAck(f.jobId(), f.attempt()));
+    }
     Job job = book.job(f.jobId());
     if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
         || !job.workerId.equals(f.workerId()) || f.result() == null) {

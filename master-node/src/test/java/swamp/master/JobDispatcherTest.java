@@ -201,7 +201,8 @@ class JobDispatcherTest {
     Job attempt2 = second.expectJob();
     assertEquals(2, attempt2.attempt());
 
-    first.succeeded(attempt1); // the lost worker's late report
+    // the removed worker's late report: ignored, and not acknowledged to a worker it does not know
+    first.master().tell(new JobFinished(id, 1, "first", result(JobState.SUCCEEDED, 0, "first", null)));
     second.finished(new Job(id, 1, attempt1.spec()), result(JobState.SUCCEEDED, 0, "second", null));
 
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
@@ -651,8 +652,10 @@ class JobDispatcherTest {
       finished(job, result(JobState.SUCCEEDED, 0, id, null));
     }
 
+    /** Reports the finish; the master acknowledges it once it is recorded. */
     void finished(Job job, JobResult result) {
       master.tell(new JobFinished(job.jobId(), job.attempt(), id, result));
+      probe.expectMessage(new WorkerProtocol.FinishAck(job.jobId(), job.attempt()));
     }
 
     void rejected(Job job, String reason) {

@@ -6,13 +6,20 @@ public final class WorkerProtocol {
 
   /** Every message a worker takes from the master, registration replies included. */
   public sealed interface ToWorker extends CborSerializable
-      permits RegistryProtocol.RegistrationReply, Job, CancelJob, Dismiss {}
+      permits RegistryProtocol.RegistrationReply, Job, CancelJob, FinishAck, Dismiss {}
 
   /** Run attempt {@code attempt} of job {@code jobId}. */
   public record Job(String jobId, int attempt, JobSpec spec) implements ToWorker {}
 
   /** Kill attempt {@code attempt} of {@code jobId} if it still runs; it finishes CANCELLED. */
   public record CancelJob(String jobId, int attempt, String reason) implements ToWorker {}
+
+  /**
+   * The master has recorded the finish of attempt {@code attempt} of {@code jobId}: the worker
+   * may forget it. Until then it keeps the finish, claims the attempt when it registers again
+   * (with this master after a partition, or with a restarted one) and sends it again.
+   */
+  public record FinishAck(String jobId, int attempt) implements ToWorker {}
 
   /** The master is done with this worker: take no more jobs, drain, leave, exit 0. */
   public record Dismiss(String reason) implements ToWorker {}

@@ -60,6 +60,7 @@ class SerializationTest {
     check(new WorkerProtocol.Job("j2", 1, JobSpec.of(List.of("true"))));
     check(new WorkerProtocol.CancelJob("j1", 3, "cancelled by request"));
     check(new WorkerProtocol.Dismiss("the master is shutting down"));
+    check(new WorkerProtocol.FinishAck("j1", 2));
     check(new DispatchProtocol.JobFinished("j1", 3, "w1", RESULT));
     check(new DispatchProtocol.JobFinished("j2", 1, "w1",
         JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed")));

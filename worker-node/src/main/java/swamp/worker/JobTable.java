@@ -118,8 +118,9 @@ public final class JobTable {
   }
 
   /** A master was told. */
-  public synchronized void delivered(JobFinished finished) {
-    undelivered.remove(key(finished.jobId(), finished.attempt()));
+  /** The master has recorded this finish: it need not be sent again. */
+  public synchronized void delivered(String jobId, int attempt) {
+    undelivered.remove(key(jobId, attempt));
   }
 
   public synchronized List<Live> live() {

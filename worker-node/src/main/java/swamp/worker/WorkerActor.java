@@ -29,6 +29,7 @@ import swamp.protocol.RegistryProtocol.RunningJob;
 import swamp.protocol.WorkerOffer;
 import swamp.protocol.WorkerProtocol.CancelJob;
 import swamp.protocol.WorkerProtocol.Dismiss;
+import swamp.protocol.WorkerProtocol.FinishAck;
 import swamp.protocol.WorkerProtocol.Job;
 import swamp.protocol.WorkerProtocol.ToWorker;
 
@@ -101,6 +102,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final ActorRef<JobRunner.Ended> jobEnded;
   private final Random jitter;
   private final JobTable table;
+  /** The finishes sent to the current master and not yet acknowledged, as jobId#attempt. */
+  private final Set<String> sent = new java.util.HashSet<>();
   /** Whether a REJOIN leaves the jobs running for the next worker with the same table. */
   private final boolean handsOver;
 
@@ -211,6 +214,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.cancel(Retry.INSTANCE);
     timers.cancel(GiveUp.INSTANCE);
     master = ok.master();
+    sent.clear(); // a new master (or the same after a partition): whatever it lacks goes again
     getContext().watchWith(master, new MasterLost(master));
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), offer.slots(), offer.labels());
@@ -250,6 +254,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return newReceiveBuilder()
         .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> reject((Job) m.message(), "worker is draining"))
         .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
         .onMessage(JobEnded.class, e -> {
           onJobEnded(e);
           return running.isEmpty() ? leave(reason) : Behaviors.same();
@@ -290,6 +295,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return builder
         .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> onJob((Job) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof Dismiss, m -> drain(((Dismiss) m.message()).reason()))
         .onMessage(FromMaster.class, m -> Behaviors.same()) // a late RegOk/RegFailure of a retry
         .onMessage(JobEnded.class, e -> { onJobEnded(e); return Behaviors.same(); })
@@ -405,15 +411,26 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     deliver();
   }
 
-  /** Sends the master the finishes it has not had; with no master they wait in the table. */
+  /**
+   * Sends the master the finishes it has not had yet; they stay in the table until it
+   * acknowledges them ({@link FinishAck}), so a finish sent to a master that died on the way is
+   * sent again to the next one. With no master they wait.
+   */
   private void deliver() {
     if (master == null) {
       return;
     }
     for (JobFinished finished : table.undelivered()) {
-      master.tell(finished);
-      table.delivered(finished);
+      if (sent.add(finished.jobId() + "#" + finished.attempt())) {
+        master.tell(finished);
+      }
     }
+  }
+
+  private Behavior<Command> onFinishAck(FinishAck ack) {
+    table.delivered(ack.jobId(), ack.attempt());
+    sent.remove(ack.jobId() + "#" + ack.attempt());
+    return Behaviors.same();
   }
 
   private Behavior<Command> exit(int code, String reason) {

@@ -27,6 +27,7 @@ import swamp.protocol.RegistryProtocol;
 import swamp.protocol.RegistryProtocol.RegOk;
 import swamp.protocol.RegistryProtocol.Register;
 import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.WorkerProtocol.FinishAck;
 import swamp.protocol.WorkerProtocol.Job;
 
 /**
@@ -131,7 +132,12 @@ class RejoinTest {
     assertEquals(List.of("once"), Files.readAllLines(workDir.resolve("ran")), "it ran once and was never killed");
     second.master.expectNoMessage(Duration.ofMillis(200));
     assertTrue(table.live().isEmpty());
-    assertTrue(table.undelivered().isEmpty());
+    assertEquals(1, table.undelivered().size(), "kept until the master acknowledges it");
+    register.replyTo().tell(new FinishAck("j1", 3));
+    second.master.awaitAssert(LONG, () -> {
+      assertTrue(table.undelivered().isEmpty());
+      return null;
+    });
   }
 
   @Test
@@ -157,8 +163,29 @@ class RejoinTest {
     assertEquals(0, finished.result().exitCode());
     assertEquals("done\n", finished.result().stdout());
     second.master.expectNoMessage(Duration.ofMillis(200));
-    assertTrue(table.undelivered().isEmpty());
+    register.replyTo().tell(new FinishAck("j1", 1));
+    second.master.awaitAssert(LONG, () -> {
+      assertTrue(table.undelivered().isEmpty());
+      return null;
+    });
     assertEquals(List.of("once"), Files.readAllLines(workDir.resolve("ran")));
+  }
+
+  @Test
+  void aFinishSentToAMasterThatDiedIsSentAgainToTheNext() throws IOException {
+    Path ran = workDir.resolve("ran");
+    Incarnation first = new Incarnation(true);
+    first.registered().replyTo().tell(new Job("j1", 1,
+        JobSpec.of(List.of("sh", "-c", "echo once >> '" + ran + "'"))));
+    first.master.expectMessageClass(JobFinished.class, LONG); // sent, never acknowledged
+    first.loseTheMaster();
+
+    Incarnation second = new Incarnation(true);
+    Register register = second.register();
+    assertEquals(List.of(new RunningJob("j1", 1)), register.running());
+    register.replyTo().tell(new RegOk(2, second.master.ref()));
+    assertEquals("j1", second.master.expectMessageClass(JobFinished.class, LONG).jobId());
+    assertEquals(List.of("once"), Files.readAllLines(ran));
   }
 
   @Test
