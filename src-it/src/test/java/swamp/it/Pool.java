@@ -53,6 +53,7 @@ public final class Pool implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2))
+      .followRedirects(HttpClient.Redirect.NORMAL) // a standby sends clients to the active master
       .build();
 
   Pool(String testName) {
@@ -141,8 +142,11 @@ public final class Pool implements AutoCloseable {
     int httpPort = freePort();
     List<String> argv = new ArrayList<>(List.of("--port", String.valueOf(clusterPort),
         "--http-port", String.valueOf(httpPort)));
-    argv.addAll(List.of(args));
     String name = uniqueName("master");
+    if (!List.of(args).contains("--journal")) { // a journal of its own, never one of an earlier run
+      argv.addAll(List.of("--journal", logDir.resolve(name + "-journal").toString()));
+    }
+    argv.addAll(List.of(args));
     Path log = logDir.resolve(name + ".log");
     Map<String, String> all = new LinkedHashMap<>();
     all.put("SWAMP_SECRET", secret);
