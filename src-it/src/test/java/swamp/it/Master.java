@@ -41,6 +41,16 @@ public final class Master extends Node {
     return "127.0.0.1:" + clusterPort;
   }
 
+  /** The port of {@link #address()}. */
+  int clusterPort() {
+    return clusterPort;
+  }
+
+  /** The port of {@link #url()}. */
+  int httpPort() {
+    return httpPort;
+  }
+
   /** The API's base URL, what {@code SWAMP_URL} takes. */
   public String url() {
     return "http://127.0.0.1:" + httpPort;

@@ -156,6 +156,30 @@ public final class Pool implements AutoCloseable {
     return track(new Master(name, p, log, clusterPort, httpPort, http));
   }
 
+  /**
+   * Starts a master in place of {@code dead}, which must have exited: on its cluster port, so its
+   * workers find it again through their --master, on its HTTP port, so clients do too, and with
+   * its journal (the one {@code args} names with --journal, else the one {@link #startMaster}
+   * gave it). Pass the arguments {@code dead} was started with. Does not wait for it.
+   */
+  public Master restartMaster(Master dead, String... args) {
+    if (dead.isAlive()) {
+      throw new IllegalStateException(dead + " still runs: a master takes its place only once it"
+          + " has exited");
+    }
+    List<String> argv = new ArrayList<>(List.of("--port", String.valueOf(dead.clusterPort()),
+        "--http-port", String.valueOf(dead.httpPort())));
+    if (!List.of(args).contains("--journal")) {
+      argv.addAll(List.of("--journal", logDir.resolve(dead.name() + "-journal").toString()));
+    }
+    argv.addAll(List.of(args));
+    String name = uniqueName(dead.name() + "-restarted");
+    Path log = logDir.resolve(name + ".log");
+    Process p = start(javaCommand("master.conf", List.of(), masterJar(), "master-node",
+        "swamp.master.MasterMain", argv), Map.of("SWAMP_SECRET", secret), home, log, log);
+    return track(new Master(name, p, log, dead.clusterPort(), dead.httpPort(), http));
+  }
+
   // ---- workers ----
 
   /**
