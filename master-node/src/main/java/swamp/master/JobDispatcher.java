@@ -133,7 +133,55 @@ public final class JobDispatcher
   public record Load(String id, int slots, int busy, java.util.Set<String> labels,
       boolean usable, boolean draining, boolean embedded, long registeredAt, long lastBusy) {}
 
-  private record FromWorker(ToDispatcher message) implements Command {}
+  /**
+   * Workers' reports ({@link ToDispatcher}) and removals ({@link InOrder}), gathered by the inbox
+   * while the previous batch was being written, in the order they came.
+   */
+  private record FromWorkers(List<Object> messages) implements Command {}
+
+  /**
+   * A worker's removal, queued behind the reports that reached the inbox before it: a worker
+   * that reports a finish and then dies must not have that job run again.
+   */
+  private record InOrder(Command removal) implements NoSerializationVerificationNeeded {}
+
+  /**
+   * Told to the inbox once a batch of reports is journaled: the next batch may come. Local: the
+   * inbox is the dispatcher's child.
+   */
+  private enum Written implements NoSerializationVerificationNeeded { INSTANCE }
+
+  /**
+   * Where workers send their reports (the ref in {@link RegOk}): a group commit. While one batch
+   * of reports is being written, the next ones gather here and go to the dispatcher together,
+   * one journal write for them all, so the journal's latency bounds the batch size rather than
+   * the throughput.
+   */
+  private static Behavior<Object> inbox(ActorRef<Command> dispatcher) {
+    return Behaviors.setup(ctx -> {
+      List<Object> waiting = new ArrayList<>();
+      boolean[] writing = {false};
+      return Behaviors.receive(Object.class)
+          .onMessage(Written.class, w -> {
+            writing[0] = !waiting.isEmpty();
+            if (writing[0]) {
+              dispatcher.tell(new FromWorkers(List.copyOf(waiting)));
+              waiting.clear();
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Object.class, m -> {
+            if (writing[0]) {
+              waiting.add(m);
+            } else {
+              writing[0] = true;
+              dispatcher.tell(new FromWorkers(List.of(m)));
+            }
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
 
   /** The recovery grace is over: orphans whose worker has not registered run again. */
   private enum GraceOver implements Command { INSTANCE }
@@ -157,7 +205,8 @@ public final class JobDispatcher
   private final JobBook.LocalExec localExec;
   private final int retainFinished;
   private final Durability durability;
-  private final ActorRef<ToDispatcher> inbox;
+  /** The group commit of workers' reports; workers know it as their master. */
+  private final ActorRef<Object> inbox;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   /** What the current command tells others, once its events are journaled. */
   private final List<Runnable> effects = new ArrayList<>();
@@ -184,7 +233,7 @@ public final class JobDispatcher
     this.localExec = localExec;
     this.retainFinished = retainFinished;
     this.durability = durability;
-    this.inbox = context.messageAdapter(ToDispatcher.class, FromWorker::new);
+    this.inbox = context.spawn(inbox(context.getSelf()), "inbox");
   }
 
   // ---- the journal ----
@@ -284,26 +333,29 @@ public final class JobDispatcher
   public CommandHandler<Command, JobEvent, JobBook> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Submit.class, s -> decide(() -> onSubmit(s)))
-        .onCommand(FromWorker.class, m -> decide(() -> {
-          if (m.message() instanceof JobFinished f) {
-            onJobFinished(f);
-          } else if (m.message() instanceof JobRejected r) {
-            onJobRejected(r);
+        .onCommand(FromWorkers.class, m -> decide(() -> {
+          for (Object message : m.messages()) {
+            if (message instanceof JobFinished f) {
+              onJobFinished(f);
+            } else if (message instanceof JobRejected r) {
+              onJobRejected(r);
+            } else if (message instanceof InOrder o && o.removal() instanceof Remove r) {
+              onRemove(r);
+            } else if (message instanceof InOrder o && o.removal() instanceof NodeGone g) {
+              onNodeGone(g);
+            }
           }
+          later(inbox, Written.INSTANCE);
         }))
         .onCommand(Admit.class, a -> decide(() -> onAdmit(a)))
         .onCommand(Drain.class, d -> decide(() -> onDrain(d)))
-        .onCommand(Remove.class, r -> decide(() -> onRemove(r)))
+        .onCommand(Remove.class, r -> sequence(r))
         .onCommand(Suspend.class, s -> decide(() -> onSuspend(s)))
         .onCommand(Close.class, c -> {
           closed = true;
           return Effect().none();
         })
-        .onCommand(NodeGone.class, g -> decide(() -> {
-          List<String> gone = book.workers().stream()
-              .filter(w -> w.ref.path().address().equals(g.address())).map(w -> w.id).toList();
-          gone.forEach(id -> onRemove(new Remove(id, g.reason())));
-        }))
+        .onCommand(NodeGone.class, g -> sequence(g))
         .onCommand(GraceOver.class, g -> decide(this::onGraceOver))
         .onCommand(Expire.class, e -> decide(() -> {
           int dropped = book.forget(System.currentTimeMillis() - durability.retainFor().toMillis());
@@ -327,6 +379,18 @@ public final class JobDispatcher
             book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
             book.count(JobState.CANCELLED)))))
         .build();
+  }
+
+  /** Sends a removal round the inbox, so that it comes after the reports already there. */
+  private Effect<JobEvent, JobBook> sequence(Command removal) {
+    inbox.tell(new InOrder(removal));
+    return Effect().none();
+  }
+
+  private void onNodeGone(NodeGone g) {
+    List<String> gone = book.workers().stream()
+        .filter(w -> w.ref.path().address().equals(g.address())).map(w -> w.id).toList();
+    gone.forEach(id -> onRemove(new Remove(id, g.reason())));
   }
 
   private void onSubmit(Submit submit) {
@@ -373,7 +437,7 @@ public final class JobDispatcher
           System.currentTimeMillis());
       book.workerJoined(worker);
     }
-    later(admit.worker(), new RegOk(masterEpoch, inbox));
+    later(admit.worker(), new RegOk(masterEpoch, inbox.narrow()));
     for (Map.Entry<String, Integer> claim : claims.entrySet()) {
       Job job = book.job(claim.getKey());
       boolean expected = job != null && job.attempt == claim.getValue()

@@ -339,7 +339,10 @@ class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     Job job = w.expectJob();
     dispatcher.tell(new JobDispatcher.Remove("w1", "is gone")); // a partition, say
-    assertEquals(JobState.QUEUED, job(dispatcher, id).state());
+    w.probe.awaitAssert(() -> {
+      assertEquals(JobState.QUEUED, job(dispatcher, id).state());
+      return null;
+    });
 
     dispatcher.tell(new JobDispatcher.Admit("w1", offer(1), List.of(new RunningJob(id, 1)),
         w.probe.ref()));

@@ -112,7 +112,7 @@ class RecoveryTest {
     assertEquals(lost.jobId(), rerun.jobId());
     assertEquals(2, rerun.attempt());
     inbox.tell(new JobFinished(kept.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null)));
-    JobView view = view(second, kept.jobId());
+    JobView view = await(second, kept.jobId());
     assertEquals(JobState.SUCCEEDED, view.state());
     assertEquals(1, view.attempts(), "the claimed attempt was adopted, not run again");
     assertTrue(ids.contains(rerun.jobId()));
