@@ -93,6 +93,10 @@ public final class SwampCli {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the job runs (default: this directory).")
     Path workDir;
 
+    @Option(names = "--key", paramLabel = "KEY",
+        description = "An idempotency key: submitting the same key again (a retry) gives the same job, not a new one.")
+    String key;
+
     @Option(names = "--wait", description = "Wait for the job; print its output and exit with its exit code.")
     boolean await;
 
@@ -108,6 +112,9 @@ public final class SwampCli {
       Map<String, Object> job = jobRequest(argv, workDir, requires, timeout, slots, maxAttempts, env);
       if (retries != null) {
         job.put("retries", retries);
+      }
+      if (key != null) {
+        job.put("key", key);
       }
       String id = client.post("/api/jobs", job).path("id").asText();
       if (!await) {
