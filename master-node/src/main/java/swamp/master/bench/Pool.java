@@ -49,7 +49,8 @@ final class Pool implements AutoCloseable {
     this.name = name;
     this.master = lab.start(name + "-master", lab.jvm(Lab.MASTER_JVM, "master.conf", lab.masterCp,
         "swamp.master.MasterMain", List.of("--host", "127.0.0.1", "--port", "" + clusterPort,
-            "--http-port", "" + httpPort, "--local-exec", "never")), Map.of());
+            "--http-port", "" + httpPort, "--local-exec", "never",
+            "--journal", lab.dir.resolve(name + "-journal").toString())), Map.of());
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
       if (!master.isAlive()) {
