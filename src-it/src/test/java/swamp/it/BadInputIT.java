@@ -96,6 +96,20 @@ class BadInputIT {
   }
 
   @Test
+  void aSecondMasterOnTheSameJournalIsRefusedAndTheFirstKeepsItsJobs(Pool pool) {
+    String journal = pool.logDir().resolve("shared-journal").toString();
+    Master first = pool.master("--local-exec", "never", "--journal", journal);
+    String kept = first.submit(Map.of("argv", List.of("true")));
+
+    Master second = pool.startMaster("--local-exec", "never", "--journal", journal);
+
+    assertEquals(2, second.awaitExit(Pool.STARTUP), "a master on a journal in use\n" + second.tail(20));
+    assertTrue(second.log().contains("cannot open the job journal") && second.log().contains("in use"),
+        "it says the journal is in use:\n" + second.tail(20));
+    assertEquals("QUEUED", first.job(kept).path("state").asText());
+  }
+
+  @Test
   void aWorkerWithABadDurationExits2NamingIt(Pool pool) {
     Node worker = pool.worker(pool.secret(), "127.0.0.1:" + Pool.freePort(), "w1",
         "--retry-interval", "fast");
