@@ -232,4 +232,45 @@ public final class Master extends Node {
       return workerIds().equals(want);
     });
   }
+
+  // ---- a standby's own answers ----
+
+  private static final HttpClient NO_REDIRECTS = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2))
+      .followRedirects(HttpClient.Redirect.NEVER)
+      .build();
+
+  /**
+   * GETs {@code path} from this master itself: a standby's 307 (its body names the active
+   * master's API as {@code active}) or 503 comes back as it is instead of being followed.
+   */
+  public Response getHere(String path) {
+    return getHere(path, Duration.ofSeconds(20));
+  }
+
+  /** {@link #getHere(String)} that gives up after {@code timeout} (ApiUnreachable). */
+  public Response getHere(String path, Duration timeout) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).GET()
+        .timeout(timeout);
+    String token = apiToken;
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> r = NO_REDIRECTS.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json;
+      try {
+        json = r.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(r.body());
+      } catch (JsonProcessingException e) {
+        json = MissingNode.getInstance();
+      }
+      return new Response(r.statusCode(), r.body(), json);
+    } catch (IOException e) {
+      throw new ApiUnreachable(name() + " at " + url() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiUnreachable("interrupted", e);
+    }
+  }
 }
