@@ -205,8 +205,12 @@ public final class JobDispatcher
   private final JobBook.LocalExec localExec;
   private final int retainFinished;
   private final Durability durability;
-  /** The group commit of workers' reports; workers know it as their master. */
-  private final ActorRef<Object> inbox;
+  /**
+   * The group commit of workers' reports; workers know it as their master. A new one with each
+   * recovery: a journal failure restarts the dispatcher, which stops its children.
+   */
+  private ActorRef<Object> inbox;
+  private int inboxes;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   /** What the current command tells others, once its events are journaled. */
   private final List<Runnable> effects = new ArrayList<>();
@@ -233,13 +237,13 @@ public final class JobDispatcher
     this.localExec = localExec;
     this.retainFinished = retainFinished;
     this.durability = durability;
-    this.inbox = context.spawn(inbox(context.getSelf()), "inbox");
   }
 
   // ---- the journal ----
 
   @Override
   public JobBook emptyState() {
+    recovered = false; // (re)starting: what follows is the journal's replay
     return new JobBook(localExec, retainFinished);
   }
 
@@ -287,6 +291,7 @@ public final class JobDispatcher
   private void onRecovered(JobBook recoveredBook) {
     book = recoveredBook;
     recovered = true;
+    inbox = context.spawn(inbox(context.getSelf()), "inbox-" + ++inboxes);
     int orphans = book.orphans().values().stream().mapToInt(List::size).sum();
     context.getLog().info("job book recovered: {} queued, {} running on workers not yet"
         + " registered, {} finished", book.count(JobState.QUEUED), orphans,
