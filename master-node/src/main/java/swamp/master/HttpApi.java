@@ -81,9 +81,12 @@ public final class HttpApi {
    * (the oldest master node is where the singleton runs), otherwise a {@link Standby}.
    */
   static Standby standbyOf(org.apache.pekko.cluster.typed.Cluster cluster) {
+    // the oldest master node still a member, whatever its status: while it is being downed or
+    // removed, the singleton has not moved yet, and a request here would reach nobody
     org.apache.pekko.cluster.Member oldest = null;
     for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
-      if (m.hasRole("master") && m.status() == org.apache.pekko.cluster.MemberStatus.up()
+      if (m.hasRole("master") && m.status() != org.apache.pekko.cluster.MemberStatus.joining()
+          && m.status() != org.apache.pekko.cluster.MemberStatus.weaklyUp()
           && (oldest == null || m.isOlderThan(oldest))) {
         oldest = m;
       }
@@ -91,7 +94,8 @@ public final class HttpApi {
     if (oldest == null || oldest.address().equals(cluster.selfMember().address())) {
       return null;
     }
-    if (cluster.state().getUnreachable().contains(oldest)) {
+    if (oldest.status() != org.apache.pekko.cluster.MemberStatus.up()
+        || cluster.state().getUnreachable().contains(oldest)) {
       return new Standby(null);
     }
     return oldest.getRoles().stream().filter(r -> r.startsWith(ROLE_PREFIX))

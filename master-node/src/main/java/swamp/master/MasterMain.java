@@ -132,7 +132,11 @@ public final class MasterMain implements Callable<Integer> {
   private static int serve(ActorSystem<Void> system, MasterSettings settings, PoolSettings pool) {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
         SingletonActor.of(MasterActor.create(settings, pool), "master")
-            .withSettings(ClusterSingletonSettings.create(system).withRole("master")));
+            .withSettings(ClusterSingletonSettings.create(system).withRole("master")
+                // a master node is downed by a peer only once its port refuses connections (its
+                // process is gone) or by the split-brain resolver, which keeps the oldest (the
+                // active master) and downs the others: no old singleton can still be running
+                .withRemovalMargin(Duration.ofSeconds(1))));
     HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), settings.apiToken());
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     api.redirectWhenStandby(() -> HttpApi.standbyOf(cluster));
