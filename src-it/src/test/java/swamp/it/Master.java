@@ -111,17 +111,24 @@ public final class Master extends Node {
   }
 
   private Response send(HttpRequest.Builder request) {
+    return send(http, request.timeout(Duration.ofSeconds(20)));
+  }
+
+  private Response send(HttpClient client, HttpRequest.Builder request) {
     String token = apiToken;
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    return exchange(request);
+    return exchange(client, request);
   }
 
   private Response exchange(HttpRequest.Builder request) {
+    return exchange(http, request.timeout(Duration.ofSeconds(20)));
+  }
+
+  private Response exchange(HttpClient client, HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json;
       try {
         json = r.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(r.body());
@@ -251,26 +258,6 @@ public final class Master extends Node {
 
   /** {@link #getHere(String)} that gives up after {@code timeout} (ApiUnreachable). */
   public Response getHere(String path, Duration timeout) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).GET()
-        .timeout(timeout);
-    String token = apiToken;
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    try {
-      HttpResponse<String> r = NO_REDIRECTS.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json;
-      try {
-        json = r.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(r.body());
-      } catch (JsonProcessingException e) {
-        json = MissingNode.getInstance();
-      }
-      return new Response(r.statusCode(), r.body(), json);
-    } catch (IOException e) {
-      throw new ApiUnreachable(name() + " at " + url() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiUnreachable("interrupted", e);
-    }
+    return send(NO_REDIRECTS, HttpRequest.newBuilder(URI.create(url() + path)).GET().timeout(timeout));
   }
 }

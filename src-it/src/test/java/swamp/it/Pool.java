@@ -138,22 +138,9 @@ public final class Pool implements AutoCloseable {
    * as in bin/swamp. Does not wait for it.
    */
   public Master startMaster(Map<String, String> env, List<String> jvmOptions, String... args) {
-    int clusterPort = freePort();
-    int httpPort = freePort();
-    List<String> argv = new ArrayList<>(List.of("--port", String.valueOf(clusterPort),
-        "--http-port", String.valueOf(httpPort)));
     String name = uniqueName("master");
-    if (!List.of(args).contains("--journal")) { // a journal of its own, never one of an earlier run
-      argv.addAll(List.of("--journal", logDir.resolve(name + "-journal").toString()));
-    }
-    argv.addAll(List.of(args));
-    Path log = logDir.resolve(name + ".log");
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("SWAMP_SECRET", secret);
-    all.putAll(env);
-    Process p = start(javaCommand("master.conf", jvmOptions, masterJar(), "master-node",
-        "swamp.master.MasterMain", argv), all, home, log, log);
-    return track(new Master(name, p, log, clusterPort, httpPort, http));
+    // a journal of its own, never one of an earlier run
+    return startMaster(name, freePort(), freePort(), name + "-journal", env, jvmOptions, args);
   }
 
   /**
@@ -167,17 +154,26 @@ public final class Pool implements AutoCloseable {
       throw new IllegalStateException(dead + " still runs: a master takes its place only once it"
           + " has exited");
     }
-    List<String> argv = new ArrayList<>(List.of("--port", String.valueOf(dead.clusterPort()),
-        "--http-port", String.valueOf(dead.httpPort())));
+    return startMaster(uniqueName(dead.name() + "-restarted"), dead.clusterPort(),
+        dead.httpPort(), dead.name() + "-journal", Map.of(), List.of(), args);
+  }
+
+  /** Starts master {@code name}, with the journal in {@code journal} unless args name one. */
+  private Master startMaster(String name, int clusterPort, int httpPort, String journal,
+      Map<String, String> env, List<String> jvmOptions, String... args) {
+    List<String> argv = new ArrayList<>(List.of("--port", String.valueOf(clusterPort),
+        "--http-port", String.valueOf(httpPort)));
     if (!List.of(args).contains("--journal")) {
-      argv.addAll(List.of("--journal", logDir.resolve(dead.name() + "-journal").toString()));
+      argv.addAll(List.of("--journal", logDir.resolve(journal).toString()));
     }
     argv.addAll(List.of(args));
-    String name = uniqueName(dead.name() + "-restarted");
     Path log = logDir.resolve(name + ".log");
-    Process p = start(javaCommand("master.conf", List.of(), masterJar(), "master-node",
-        "swamp.master.MasterMain", argv), Map.of("SWAMP_SECRET", secret), home, log, log);
-    return track(new Master(name, p, log, dead.clusterPort(), dead.httpPort(), http));
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("SWAMP_SECRET", secret);
+    all.putAll(env);
+    Process p = start(javaCommand("master.conf", jvmOptions, masterJar(), "master-node",
+        "swamp.master.MasterMain", argv), all, home, log, log);
+    return track(new Master(name, p, log, clusterPort, httpPort, http));
   }
 
   // ---- workers ----
