@@ -45,12 +45,13 @@ class RecoveryTest {
   static final Duration LONG = Duration.ofSeconds(60);
 
   @TempDir Path dir;
+  com.typesafe.config.Config config;
   ActorTestKit testKit;
   int incarnation;
 
   @BeforeEach
   void journal() throws Exception {
-    var config = Journal.configure(ConfigFactory.load(), "jdbc:h2:file:" + dir.resolve("journal"));
+    config = Journal.configure(ConfigFactory.load(), "jdbc:h2:file:" + dir.resolve("journal"));
     Journal.prepare(config);
     testKit = ActorTestKit.create("recovery", config);
   }
@@ -167,6 +168,25 @@ class RecoveryTest {
     JobView first1 = view(second, ids.get(0));
     assertEquals(JobState.SUCCEEDED, first1.state());
     assertEquals("out", first1.stdout());
+    // two snapshots are kept and the events before the older one deleted: at most three
+    // snapshot intervals of events stay, however long the history
+    TestProbe<Void> probe = testKit.createTestProbe();
+    long rows = probe.awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(200), () -> {
+      long n = journalRows();
+      assertTrue(n <= 3 * 20_000, n + " events still in the journal");
+      return n;
+    });
+    System.out.printf("recovery: the journal holds %,d events after %,d jobs%n", rows, jobs);
+  }
+
+  long journalRows() throws java.sql.SQLException {
+    String db = "pekko-persistence-jdbc.shared-databases.swamp.db.";
+    try (var c = java.sql.DriverManager.getConnection(config.getString(db + "url"),
+            config.getString(db + "user"), config.getString(db + "password"));
+        var r = c.createStatement().executeQuery("SELECT COUNT(*) FROM \"event_journal\"")) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 
   /** A worker of {@code slots} slots that finishes every job at once. */
