@@ -221,7 +221,9 @@ final class JobBook {
 
   /** Applies one event: live, as it is decided, and in recovery, from the journal. */
   void apply(JobEvent event) {
-    if (event instanceof JobEvent.Submitted s) {
+    if (event instanceof JobEvent.Batch b) {
+      b.events().forEach(this::apply);
+    } else if (event instanceof JobEvent.Submitted s) {
       if (s.firstSeq() != nextSeq) {
         throw new IllegalStateException("journal out of order: jobs from j" + s.firstSeq()
             + " submitted when the next is j" + nextSeq);

@@ -49,8 +49,10 @@ import swamp.protocol.WorkerProtocol.ToWorker;
  * that are journaled before anyone hears of them: a client's job ids, a worker's job, a waiter's
  * answer all go out once the events are written. The journal's event handler therefore applies
  * events only while recovering. A write that fails stops the dispatcher, which starts again from
- * the journal, so the book never holds what the journal lost. Snapshots every {@code
- * snapshot-every} events keep recovery short; older events and snapshots are deleted.
+ * the journal, so the book never holds what the journal lost. A command's events are written as
+ * one record (a {@link JobEvent.Batch} when there are several): a row per event cost more than
+ * all the rest. Snapshots every {@code snapshot-every} writes keep recovery short; older writes
+ * and snapshots are deleted.
  *
  * <p>After a restart the jobs that were running are orphans of the workers that ran them: a
  * worker that registers again and still runs (or has finished) an attempt takes it back; the
@@ -316,8 +318,8 @@ public final class JobDispatcher
     List<JobEvent> events = book.takeEvents();
     List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
     effects.clear();
-    EffectBuilder<JobEvent, JobBook> effect =
-        events.isEmpty() ? Effect().none() : Effect().persist(events);
+    EffectBuilder<JobEvent, JobBook> effect = events.isEmpty() ? Effect().none()
+        : Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events));
     return then.isEmpty() ? effect : effect.thenRun(b -> then.forEach(Runnable::run));
   }
 

@@ -1,5 +1,7 @@
 package swamp.master;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import swamp.protocol.CborSerializable;
 import swamp.protocol.JobResult;
@@ -11,6 +13,19 @@ import swamp.protocol.JobState;
  * order through {@link JobBook#apply} rebuilds every job with its state, attempts and result;
  * the workers are not in it (they register again with a restarted master).
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = JobEvent.Submitted.class, name = "submitted"),
+    @JsonSubTypes.Type(value = JobEvent.Started.class, name = "started"),
+    @JsonSubTypes.Type(value = JobEvent.Adopted.class, name = "adopted"),
+    @JsonSubTypes.Type(value = JobEvent.Finished.class, name = "finished"),
+    @JsonSubTypes.Type(value = JobEvent.Retrying.class, name = "retrying"),
+    @JsonSubTypes.Type(value = JobEvent.WorkerLost.class, name = "worker-lost"),
+    @JsonSubTypes.Type(value = JobEvent.Requeued.class, name = "requeued"),
+    @JsonSubTypes.Type(value = JobEvent.Ended.class, name = "ended"),
+    @JsonSubTypes.Type(value = JobEvent.CancelRequested.class, name = "cancel-requested"),
+    @JsonSubTypes.Type(value = JobEvent.Forgotten.class, name = "forgotten"),
+    @JsonSubTypes.Type(value = JobEvent.Batch.class, name = "batch")})
 public sealed interface JobEvent extends CborSerializable {
 
   /** Jobs accepted, numbered from {@code firstSeq} in order. */
@@ -46,4 +61,7 @@ public sealed interface JobEvent extends CborSerializable {
 
   /** Finished jobs that finished before {@code before} are dropped: the retention period. */
   record Forgotten(long before) implements JobEvent {}
+
+  /** The events of one command, journaled as one record. */
+  record Batch(List<JobEvent> events) implements JobEvent {}
 }

@@ -43,6 +43,7 @@ import swamp.protocol.WorkerProtocol.ToWorker;
 class RecoveryTest {
 
   static final Duration LONG = Duration.ofSeconds(60);
+  static final int SNAPSHOT_EVERY = 2_000;
 
   @TempDir Path dir;
   com.typesafe.config.Config config;
@@ -63,7 +64,7 @@ class RecoveryTest {
 
   ActorRef<JobDispatcher.Command> start(Duration recoveryGrace) {
     return testKit.spawn(JobDispatcher.create("dispatcher", ++incarnation, JobBook.LocalExec.NEVER,
-        200_000, new JobDispatcher.Durability(20_000, recoveryGrace, Duration.ZERO)),
+        200_000, new JobDispatcher.Durability(SNAPSHOT_EVERY, recoveryGrace, Duration.ZERO)),
         "dispatcher-" + incarnation);
   }
 
@@ -136,9 +137,9 @@ class RecoveryTest {
   }
 
   /**
-   * 100,000 jobs run and finish (300,000 events); the dispatcher then starts again from the
-   * journal. Snapshots every 20,000 events mean it reads one snapshot and fewer than 20,000
-   * events, whatever the history. Prints the time.
+   * 100,000 jobs run and finish; the dispatcher then starts again from the journal. A snapshot
+   * every 2,000 journal writes means it reads one snapshot and fewer than 2,000 writes, whatever
+   * the history. Prints the time, and how many writes the journal keeps.
    */
   @Test
   void recoveryAfterAHundredThousandFinishedJobsReadsASnapshot() {
@@ -173,10 +174,10 @@ class RecoveryTest {
     TestProbe<Void> probe = testKit.createTestProbe();
     long rows = probe.awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(200), () -> {
       long n = journalRows();
-      assertTrue(n <= 3 * 20_000, n + " events still in the journal");
+      assertTrue(n <= 3 * SNAPSHOT_EVERY, n + " writes still in the journal");
       return n;
     });
-    System.out.printf("recovery: the journal holds %,d events after %,d jobs%n", rows, jobs);
+    System.out.printf("recovery: the journal holds %,d writes after %,d jobs%n", rows, jobs);
   }
 
   long journalRows() throws java.sql.SQLException {
