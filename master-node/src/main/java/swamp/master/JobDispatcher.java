@@ -463,6 +463,13 @@ public final class JobDispatcher
             "the master does not expect this attempt (it ran elsewhere or was cancelled)"));
       }
     }
+    // a cancel the worker may not have heard of before the master lost it goes again
+    for (Job mine : worker.running.values()) {
+      if (mine.cancelRequested) {
+        later(admit.worker(), new WorkerProtocol.CancelJob(mine.id, mine.attempt,
+            "cancelled by request"));
+      }
+    }
     // what the master gave it before a restart and it no longer runs will not finish there
     for (Job orphan : book.orphansOf(admit.workerId())) {
       lose(orphan, admit.workerId(), "registered again after the master's restart without it");

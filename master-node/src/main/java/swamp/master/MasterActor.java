@@ -34,9 +34,13 @@ public final class MasterActor {
   public static Behavior<Command> create(MasterSettings settings, PoolSettings pool) {
     return Behaviors.setup(ctx -> {
       long epoch = System.currentTimeMillis();
-      ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(JobDispatcher.create(
-          JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(), settings.retainFinished(),
-          JobDispatcher.Durability.of(settings)), "dispatcher");
+      // a dispatcher that fails (a journal that refuses a record) starts again from the journal
+      ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(Behaviors.supervise(
+          JobDispatcher.create(JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(),
+              settings.retainFinished(), JobDispatcher.Durability.of(settings)))
+          .onFailure(SupervisorStrategy.restartWithBackoff(
+              java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10), 0.2)),
+          "dispatcher");
       ActorRef<WorkerRegistry.Command> registry = ctx.spawn(
           WorkerRegistry.create(settings.secret(), settings.insecure(), dispatcher), "registry");
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {

@@ -121,6 +121,26 @@ class RecoveryTest {
   }
 
   @Test
+  void aCancelOfARunningJobIsSentAgainWhenItsWorkerComesBack() {
+    ActorRef<JobDispatcher.Command> first = start(Duration.ofMinutes(1));
+    TestProbe<ToWorker> w1 = testKit.createTestProbe();
+    admit(first, "w1", 1, List.of(), w1);
+    String id = submit(first, List.of(echo()), null).get(0);
+    Job running = w1.expectMessageClass(Job.class);
+    JobDispatcher.CancelReply reply = ask(first, r -> new JobDispatcher.CancelJob(id, r));
+    assertEquals(null, reply.error());
+    crash(first); // before the worker could act on the cancel, say
+
+    ActorRef<JobDispatcher.Command> second = start(Duration.ofMinutes(1));
+    TestProbe<ToWorker> again = testKit.createTestProbe();
+    admit(second, "w1", 1, List.of(new RunningJob(id, running.attempt())), again);
+
+    WorkerProtocol.CancelJob cancel = again.expectMessageClass(WorkerProtocol.CancelJob.class);
+    assertEquals(id, cancel.jobId());
+    assertEquals(running.attempt(), cancel.attempt());
+  }
+
+  @Test
   void jobsOfAWorkerThatNeverComesBackRunElsewhereAfterTheGrace() {
     ActorRef<JobDispatcher.Command> first = start(Duration.ofMinutes(1));
     admit(first, "gone", 1, List.of(), testKit.createTestProbe());
