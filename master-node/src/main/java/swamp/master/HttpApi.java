@@ -44,7 +44,7 @@ public final class HttpApi {
   static final int MAX_BODY = 64 * 1024 * 1024;
   static final int MAX_BATCH = 100_000;
   /** A master node's cluster role that names its API's address: {@code http=HOST:PORT}. */
-  static final String ROLE_PREFIX = "http=";
+  static final String ROLE_PREFIX = swamp.protocol.RegistryProtocol.HTTP_ROLE_PREFIX;
 
   private final ActorRef<MasterActor.Command> master;
   private final Scheduler scheduler;

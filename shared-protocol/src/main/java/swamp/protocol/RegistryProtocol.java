@@ -18,6 +18,12 @@ public final class RegistryProtocol {
   /** The protocol a node speaks; a master refuses a worker that speaks another. */
   public static final int VERSION = 1;
 
+  /**
+   * A master node's cluster role that names its HTTP API: {@code http=HOST:PORT}. A standby
+   * sends clients there; a worker asks it whether the master it lost is still the one there.
+   */
+  public static final String HTTP_ROLE_PREFIX = "http=";
+
   /** The swamp release a node runs, shown in a worker's offer. */
   public static final String SOFTWARE_VERSION = "0.1.0";
 

@@ -102,6 +102,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final ActorRef<JobRunner.Ended> jobEnded;
   private final Random jitter;
   private final JobTable table;
+  /** Downs this node when the master it registered with is known to be gone. */
+  private ActorRef<Object> masterWatch;
   /** The finishes sent to the current master and not yet acknowledged, as jobId#attempt. */
   private final Set<String> sent = new java.util.HashSet<>();
   /** Whether a REJOIN leaves the jobs running for the next worker with the same table. */
@@ -216,6 +218,13 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     master = ok.master();
     sent.clear(); // a new master (or the same after a partition): whatever it lacks goes again
     getContext().watchWith(master, new MasterLost(master));
+    if (handsOver) { // a worker process of its own, not the master's embedded one
+      if (masterWatch != null) {
+        getContext().stop(masterWatch);
+      }
+      masterWatch = getContext().spawnAnonymous(
+          MasterWatch.create(master.path().address(), ok.masterEpoch()));
+    }
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), offer.slots(), offer.labels());
     deliver();
