@@ -1,9 +1,5 @@
 package swamp.master;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -21,6 +17,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
 import swamp.worker.JobRunner;
+import swamp.worker.NodeProbe;
 
 /**
  * Watches the workers' nodes for the dispatcher, two ways (and, as {@link #peers}, the other
@@ -128,22 +125,9 @@ final class NodeWatcher {
 
   /** Connects to the node's port off the actor's thread; refused means nobody listens there. */
   private static void probe(ActorContext<Command> ctx, Address address) {
-    if (address.host().isEmpty() || address.port().isEmpty()) {
-      return;
-    }
-    String host = address.host().get();
-    int port = (Integer) address.port().get();
     var blocking = ctx.getSystem().dispatchers().lookup(
         DispatcherSelector.fromConfig(JobRunner.PROCESS_DISPATCHER));
-    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(host, port), 2000);
-        return false;
-      } catch (ConnectException e) {
-        return true;
-      } catch (IOException e) {
-        return false; // no answer: maybe a partition, which the split-brain resolver decides
-      }
-    }, blocking), (refused, failure) -> new Probed(address, failure == null && refused));
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> NodeProbe.refuses(address), blocking),
+        (refused, failure) -> new Probed(address, failure == null && refused));
   }
 }

@@ -2,9 +2,6 @@ package swamp.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,16 +63,8 @@ final class MasterWatch {
 
   /** Why the master's process is known to be gone, or empty when it may be alive. */
   static Optional<String> gone(Member master, long epoch) {
-    Address a = master.address();
-    if (a.host().isEmpty() || a.port().isEmpty()) {
-      return Optional.empty();
-    }
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(a.host().get(), (Integer) a.port().get()), 2000);
-    } catch (ConnectException e) {
+    if (NodeProbe.refuses(master.address())) {
       return Optional.of("its port refuses connections");
-    } catch (IOException e) {
-      return Optional.empty(); // no answer: maybe a partition
     }
     // the port answers: the same process (frozen, or cut off) or a new one there
     for (String role : master.getRoles()) {
