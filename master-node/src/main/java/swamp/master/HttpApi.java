@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import swamp.master.Views.JobView;
 import swamp.master.pool.PoolScaler;
 import swamp.protocol.JobSpec;
+import swamp.protocol.RegistryProtocol;
 import swamp.protocol.JobState;
 
 /**
@@ -43,8 +44,6 @@ public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final int MAX_BODY = 64 * 1024 * 1024;
   static final int MAX_BATCH = 100_000;
-  /** A master node's cluster role that names its API's address: {@code http=HOST:PORT}. */
-  static final String ROLE_PREFIX = swamp.protocol.RegistryProtocol.HTTP_ROLE_PREFIX;
 
   private final ActorRef<MasterActor.Command> master;
   private final Scheduler scheduler;
@@ -98,9 +97,7 @@ public final class HttpApi {
         || cluster.state().getUnreachable().contains(oldest)) {
       return new Standby(null);
     }
-    return oldest.getRoles().stream().filter(r -> r.startsWith(ROLE_PREFIX))
-        .map(r -> new Standby("http://" + r.substring(ROLE_PREFIX.length())))
-        .findFirst().orElse(new Standby(null));
+    return new Standby(RegistryProtocol.httpUrl(oldest.getRoles()).orElse(null));
   }
 
   /** From now on new jobs are refused with this reason; everything else still answers. */

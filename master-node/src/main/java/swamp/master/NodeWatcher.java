@@ -8,7 +8,6 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -125,9 +124,8 @@ final class NodeWatcher {
 
   /** Connects to the node's port off the actor's thread; refused means nobody listens there. */
   private static void probe(ActorContext<Command> ctx, Address address) {
-    var blocking = ctx.getSystem().dispatchers().lookup(
-        DispatcherSelector.fromConfig(JobRunner.PROCESS_DISPATCHER));
-    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> NodeProbe.refuses(address), blocking),
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> NodeProbe.refuses(address),
+            JobRunner.blocking(ctx.getSystem())),
         (refused, failure) -> new Probed(address, failure == null && refused));
   }
 }

@@ -24,6 +24,12 @@ public final class RegistryProtocol {
    */
   public static final String HTTP_ROLE_PREFIX = "http=";
 
+  /** The API's base URL that a master node's roles name, if they name one. */
+  public static java.util.Optional<String> httpUrl(java.util.Set<String> roles) {
+    return roles.stream().filter(r -> r.startsWith(HTTP_ROLE_PREFIX))
+        .map(r -> "http://" + r.substring(HTTP_ROLE_PREFIX.length())).findFirst();
+  }
+
   /** The swamp release a node runs, shown in a worker's offer. */
   public static final String SOFTWARE_VERSION = "0.1.0";
 

@@ -45,12 +45,12 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   public record Cancel(String reason) implements Command {}
 
   /** Told to the parent when the attempt is over, whatever the reason. */
-  public record Ended(String jobId, int attempt, int slots, JobResult result)
+  public record Ended(String jobId, int attempt, JobResult result)
       implements NoSerializationVerificationNeeded {}
 
   private interface Internal extends Command {}
 
-  private record Started(Process process, long startedAt) implements Internal {}
+  private record Started(JobTable.Live job) implements Internal {}
 
   private record NotStarted(String reason) implements Internal {}
 
@@ -61,6 +61,11 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private enum KillHard implements Internal { INSTANCE }
 
   public static final String PROCESS_DISPATCHER = "swamp-process-dispatcher";
+
+  /** The dispatcher for blocking work (processes, files, sockets), off the actors' threads. */
+  public static Executor blocking(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    return system.dispatchers().lookup(DispatcherSelector.fromConfig(PROCESS_DISPATCHER));
+  }
 
   /** The environment variables that hold the pool's secrets; no job process inherits them. */
   static final java.util.Set<String> SECRET_VARIABLES =
@@ -142,8 +147,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     this.executables = executables;
     this.table = table;
     this.replyTo = replyTo;
-    this.blocking =
-        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(PROCESS_DISPATCHER));
+    this.blocking = blocking(context.getSystem());
   }
 
   @Override
@@ -191,21 +195,21 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     }
     // in the table at once: a runner stopped by a hand-over before it hears of its process must
     // not leave it to nobody
-    long startedAt = System.currentTimeMillis();
+    JobTable.Live job =
+        JobTable.Live.started(jobId, attempt, spec, started, System.currentTimeMillis());
     launched = started;
-    if (!table.started(JobTable.Live.started(jobId, attempt, spec, started, startedAt), () -> stopped)) {
+    if (!table.started(job, () -> stopped)) {
       started.descendants().forEach(ProcessHandle::destroyForcibly);
       started.destroyForcibly();
       return new NotStarted("the worker stopped while the job was starting");
     }
-    return new Started(started, startedAt);
+    return new Started(job);
   }
 
   private Behavior<Command> onStarted(Started started) {
-    process = started.process();
+    process = started.job().process();
     getContext().getLog().debug("job {} attempt {} started as pid {}", jobId, attempt, process.pid());
-    long deadline = spec.timeoutMs() > 0 ? started.startedAt() + spec.timeoutMs() : 0;
-    watch(started.startedAt(), deadline);
+    watch(started.job().startedAt(), started.job().deadline());
     return this;
   }
 
@@ -267,7 +271,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     killHard();
     // in the table before the parent hears of it: a finish the worker cannot send survives it
     table.finished(new JobFinished(jobId, attempt, settings.workerId(), result));
-    replyTo.tell(new Ended(jobId, attempt, spec.slots(), result));
+    replyTo.tell(new Ended(jobId, attempt, result));
     return Behaviors.stopped();
   }
 

@@ -26,16 +26,27 @@ public final class JobTable {
   /**
    * A started job process.
    *
-   * @param deadline when the job times out, in epoch milliseconds; 0 for never
    * @param killedAs the state the job ends with once it is being killed, else null
    * @param collected its result once its process ended and its output was read, else null
    */
   public record Live(String jobId, int attempt, JobSpec spec, Process process, long startedAt,
-      long deadline, JobState killedAs, String killReason, JobResult collected) {
+      JobState killedAs, String killReason, JobResult collected) {
 
     public static Live started(String jobId, int attempt, JobSpec spec, Process process, long startedAt) {
-      long deadline = spec.timeoutMs() > 0 ? startedAt + spec.timeoutMs() : 0;
-      return new Live(jobId, attempt, spec, process, startedAt, deadline, null, null, null);
+      return new Live(jobId, attempt, spec, process, startedAt, null, null, null);
+    }
+
+    /** When the job times out, in epoch milliseconds; 0 for never. */
+    public long deadline() {
+      return spec.timeoutMs() > 0 ? startedAt + spec.timeoutMs() : 0;
+    }
+
+    Live killed(JobState as, String reason) {
+      return new Live(jobId, attempt, spec, process, startedAt, as, reason, collected);
+    }
+
+    Live collected(JobResult result) {
+      return new Live(jobId, attempt, spec, process, startedAt, killedAs, killReason, result);
     }
   }
 
@@ -61,9 +72,7 @@ public final class JobTable {
 
   /** The job is being killed: an incarnation that adopts it finishes the kill and reports it so. */
   public synchronized void killing(String jobId, int attempt, JobState as, String reason) {
-    live.computeIfPresent(key(jobId, attempt), (k, j) -> j.killedAs() != null ? j
-        : new Live(j.jobId(), j.attempt(), j.spec(), j.process(), j.startedAt(), j.deadline(),
-            as, reason, j.collected()));
+    live.computeIfPresent(key(jobId, attempt), (k, j) -> j.killedAs() != null ? j : j.killed(as, reason));
   }
 
   /**
@@ -82,8 +91,7 @@ public final class JobTable {
       }
       JobResult result = read.get();
       synchronized (this) {
-        if (live.computeIfPresent(key, (k, j) -> new Live(j.jobId(), j.attempt(), j.spec(),
-            j.process(), j.startedAt(), j.deadline(), j.killedAs(), j.killReason(), result)) == null) {
+        if (live.computeIfPresent(key, (k, j) -> j.collected(result)) == null) {
           collecting.remove(key); // a late reader of a job that ended already
         }
       }
@@ -117,7 +125,6 @@ public final class JobTable {
     return undelivered.containsKey(key(jobId, attempt));
   }
 
-  /** A master was told. */
   /** The master has recorded this finish: it need not be sent again. */
   public synchronized void delivered(String jobId, int attempt) {
     undelivered.remove(key(jobId, attempt));

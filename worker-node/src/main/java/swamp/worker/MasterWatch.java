@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
@@ -40,8 +39,7 @@ final class MasterWatch {
       Cluster cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(),
           ClusterEvent.UnreachableMember.class));
-      var blocking = ctx.getSystem().dispatchers().lookup(
-          DispatcherSelector.fromConfig(JobRunner.PROCESS_DISPATCHER));
+      var blocking = JobRunner.blocking(ctx.getSystem());
       return Behaviors.receive(Object.class)
           .onMessage(ClusterEvent.UnreachableMember.class, u -> {
             if (u.member().address().equals(master)) {
@@ -67,27 +65,22 @@ final class MasterWatch {
       return Optional.of("its port refuses connections");
     }
     // the port answers: the same process (frozen, or cut off) or a new one there
-    for (String role : master.getRoles()) {
-      if (role.startsWith(RegistryProtocol.HTTP_ROLE_PREFIX)) {
-        try {
-          HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-              .build().send(HttpRequest.newBuilder(URI.create("http://"
-                      + role.substring(RegistryProtocol.HTTP_ROLE_PREFIX.length()) + "/api/health"))
-                  .timeout(Duration.ofSeconds(2)).GET().build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            long now = new ObjectMapper().readTree(r.body()).path("masterEpoch").asLong(epoch);
-            if (now != epoch) {
-              return Optional.of("a new master answers at its address");
-            }
-          }
-        } catch (IOException e) {
-          return Optional.empty();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return Optional.empty();
-        }
+    Optional<String> api = RegistryProtocol.httpUrl(master.getRoles());
+    if (api.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+          .build().send(HttpRequest.newBuilder(URI.create(api.get() + "/api/health"))
+              .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200
+          && new ObjectMapper().readTree(r.body()).path("masterEpoch").asLong(epoch) != epoch) {
+        return Optional.of("a new master answers at its address");
       }
+    } catch (IOException e) {
+      // no answer: nothing known
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return Optional.empty();
   }

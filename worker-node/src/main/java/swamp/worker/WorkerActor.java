@@ -104,15 +104,14 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final JobTable table;
   /** Downs this node when the master it registered with is known to be gone. */
   private ActorRef<Object> masterWatch;
-  /** The finishes sent to the current master and not yet acknowledged, as jobId#attempt. */
-  private final Set<String> sent = new java.util.HashSet<>();
+  /** The finishes sent to the current master and not yet acknowledged. */
+  private final Set<RunningJob> sent = new java.util.HashSet<>();
   /** Whether a REJOIN leaves the jobs running for the next worker with the same table. */
   private final boolean handsOver;
 
   private ActorRef<RegistryProtocol.Command> registry;
   private ActorRef<ToDispatcher> master;
   private final Map<String, Running> running = new LinkedHashMap<>();
-  private int usedSlots;
 
   /** A worker whose jobs end with it, whatever the reason (the master's embedded worker). */
   public static Behavior<Command> create(
@@ -332,7 +331,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (current != null) {
       return reject(job, "attempt " + current.attempt() + " of the job is still running here");
     }
-    if (usedSlots + job.spec().slots() > settings.slots()) {
+    if (usedSlots() + job.spec().slots() > settings.slots()) {
       return reject(job, "no free slot");
     }
     if (settings.dryRun()) {
@@ -358,7 +357,20 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     ActorRef<JobRunner.Command> ref = getContext().spawnAnonymous(runner);
     getContext().watchWith(ref, new RunnerStopped(jobId, attempt));
     running.put(jobId, new Running(attempt, slots, ref));
-    usedSlots += slots;
+  }
+
+  private int usedSlots() {
+    return running.values().stream().mapToInt(Running::slots).sum();
+  }
+
+  /** Stops tracking {@code attempt} of {@code jobId}; false when that is not what runs here. */
+  private boolean untrack(String jobId, int attempt) {
+    Running r = running.get(jobId);
+    if (r == null || r.attempt() != attempt) {
+      return false;
+    }
+    running.remove(jobId);
+    return true;
   }
 
   /** What would have run: the allow-list is checked, nothing is started. */
@@ -394,24 +406,16 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private void onJobEnded(JobEnded e) {
-    JobRunner.Ended ended = e.ended();
-    Running r = running.get(ended.jobId());
-    if (r == null || r.attempt() != ended.attempt()) {
-      return;
+    if (untrack(e.ended().jobId(), e.ended().attempt())) {
+      deliver(); // the runner put the finish in the table
     }
-    running.remove(ended.jobId());
-    usedSlots -= r.slots();
-    deliver(); // the runner put the finish in the table
   }
 
   /** A runner that stopped without recording how its job ended crashed: the job failed. */
   private void onRunnerStopped(RunnerStopped s) {
-    Running r = running.get(s.jobId());
-    if (r == null || r.attempt() != s.attempt()) {
+    if (!untrack(s.jobId(), s.attempt())) {
       return;
     }
-    running.remove(s.jobId());
-    usedSlots -= r.slots();
     if (!table.hasFinish(s.jobId(), s.attempt())) {
       table.finished(new JobFinished(s.jobId(), s.attempt(), settings.workerId(),
           JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
@@ -430,7 +434,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return;
     }
     for (JobFinished finished : table.undelivered()) {
-      if (sent.add(finished.jobId() + "#" + finished.attempt())) {
+      if (sent.add(new RunningJob(finished.jobId(), finished.attempt()))) {
         master.tell(finished);
       }
     }
@@ -438,7 +442,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Behavior<Command> onFinishAck(FinishAck ack) {
     table.delivered(ack.jobId(), ack.attempt());
-    sent.remove(ack.jobId() + "#" + ack.attempt());
+    sent.remove(new RunningJob(ack.jobId(), ack.attempt()));
     return Behaviors.same();
   }
 

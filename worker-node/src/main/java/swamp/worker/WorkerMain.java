@@ -200,10 +200,6 @@ public final class WorkerMain implements Callable<Integer> {
       allowed.addAll(allow);
       o.put("swamp.worker.allowed-executables", ConfigValueFactory.fromIterable(allowed));
     }
-    Config config = ConfigCheck.load(o, base);
-    // durations are checked here, so a typo is a clear exit 2 rather than a failure later
-    config.getDuration("swamp.worker.retry-interval");
-    config.getDuration("swamp.worker.give-up-after");
-    return config;
+    return ConfigCheck.load(o, base); // WorkerSettings.fromConfig checks the values
   }
 }

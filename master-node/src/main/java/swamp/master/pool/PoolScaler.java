@@ -14,7 +14,6 @@ import java.util.function.Function;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -178,8 +177,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     this.dispatcher = dispatcher;
     this.registry = registry;
     this.policy = new ScalingPolicy(settings.sources());
-    this.blocking = context.getSystem().dispatchers().lookup(
-        DispatcherSelector.fromConfig(JobRunner.PROCESS_DISPATCHER));
+    this.blocking = JobRunner.blocking(context.getSystem());
     this.demandTo = context.messageAdapter(Demand.class, DemandSeen::new);
     this.dismissedTo = context.messageAdapter(WorkerRegistry.Dismissed.class, DismissAnswered::new);
     // spawn ids of this run differ from a previous run's, whose orphans may still be about
