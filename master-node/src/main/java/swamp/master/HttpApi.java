@@ -218,8 +218,9 @@ public final class HttpApi {
         try {
           state = JobState.valueOf(query.get("state").toUpperCase());
         } catch (IllegalArgumentException e) {
-          throw new BadRequest(400, "state must be one of QUEUED, RUNNING, SUCCEEDED, FAILED,"
-              + " CANCELLED, not '" + query.get("state") + "'");
+          throw new BadRequest(400, "state must be one of " + java.util.Arrays.stream(
+              JobState.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", "))
+              + ", not '" + query.get("state") + "'");
         }
       }
       int limit = intParam(query, "limit", 1000);

@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import swamp.protocol.JobSpec;
 
 /**
@@ -20,8 +19,8 @@ import swamp.protocol.JobSpec;
 final class JobRequests {
   private JobRequests() {}
 
-  static final Set<String> FIELDS =
-      Set.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries",
+  static final List<String> FIELDS =
+      List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries",
           "key");
 
   static final int MAX_KEY = 256;
@@ -94,9 +93,7 @@ final class JobRequests {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!FIELDS.contains(f)) {
-        problems.add("unknown field '" + f + "' (known: " + String.join(", ",
-            List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts",
-                "retries", "key")) + ")");
+        problems.add("unknown field '" + f + "' (known: " + String.join(", ", FIELDS) + ")");
       }
     }
     JsonNode key = n.get("key");

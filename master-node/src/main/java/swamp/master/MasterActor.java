@@ -44,8 +44,7 @@ public final class MasterActor {
       ActorRef<WorkerRegistry.Command> registry = ctx.spawn(
           WorkerRegistry.create(settings.secret(), settings.insecure(), dispatcher), "registry");
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
-        ctx.spawn(NodeWatcher.create(dispatcher, ctx.getSystem().settings().config()
-            .getDuration("swamp.master.probe-interval")), "node-watcher");
+        ctx.spawn(NodeWatcher.create(dispatcher, settings.probeInterval()), "node-watcher");
       }
       // a scaler that fails starts again and takes its registered workers back
       ActorRef<PoolScaler.Command> scaler = pool.sources().isEmpty() ? null : ctx.spawn(

@@ -93,12 +93,17 @@ public final class MasterMain implements Callable<Integer> {
     Config config;
     MasterSettings settings;
     PoolSettings pool;
+    WorkerSettings local;
     try {
       config = config();
       settings = MasterSettings.fromConfig(config);
       pool = PoolSettings.fromConfig(config);
+      local = localWorker(config, settings);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    } catch (IOException e) {
+      System.err.println("swamp master: cannot create its worker's directory: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     }
     if (settings.secret().isEmpty() && !settings.insecure()) {
@@ -116,7 +121,7 @@ public final class MasterMain implements Callable<Integer> {
           + Journal.describe(config.getString("swamp.master.journal.url")) + ": " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     }
-    ActorSystem<Void> system = ActorSystem.create(guardian(config, settings),
+    ActorSystem<Void> system = ActorSystem.create(guardian(settings, local),
         WorkerMain.SYSTEM_NAME, config);
     try {
       return serve(system, settings, pool);
@@ -204,22 +209,31 @@ public final class MasterMain implements Callable<Integer> {
         });
   }
 
+  /** The master's embedded worker, its directory made; null when local-exec is never. */
+  private static WorkerSettings localWorker(Config config, MasterSettings settings)
+      throws IOException {
+    if (settings.localExec() == JobBook.LocalExec.NEVER) {
+      return null;
+    }
+    WorkerSettings ws = WorkerSettings.fromConfig(config.withValue("swamp.worker.work-dir",
+            ConfigValueFactory.fromAnyRef(Path.of(System.getProperty("java.io.tmpdir"),
+                "swamp-master-" + ProcessHandle.current().pid()).toString())))
+        .withWorkerId("master")
+        .withSlots(settings.localSlots());
+    Files.createDirectories(ws.workDir());
+    return ws;
+  }
+
   /**
    * The node's guardian watches the other master nodes and keeps the embedded local-exec worker
-   * alive while local-exec is on.
+   * {@code ws} alive, if there is one.
    */
-  private static Behavior<Void> guardian(Config config, MasterSettings settings) {
+  private static Behavior<Void> guardian(MasterSettings settings, WorkerSettings ws) {
     return Behaviors.<Object>setup(ctx -> {
-      ctx.spawn(NodeWatcher.peers(config.getDuration("swamp.master.probe-interval")), "peers");
-      if (settings.localExec() == JobBook.LocalExec.NEVER) {
+      ctx.spawn(NodeWatcher.peers(settings.probeInterval()), "peers");
+      if (ws == null) {
         return Behaviors.empty();
       }
-      WorkerSettings ws = WorkerSettings.fromConfig(config.withValue("swamp.worker.work-dir",
-              ConfigValueFactory.fromAnyRef(Path.of(System.getProperty("java.io.tmpdir"),
-                  "swamp-master-" + ProcessHandle.current().pid()).toString())))
-          .withWorkerId("master")
-          .withSlots(settings.localSlots());
-      Files.createDirectories(ws.workDir());
       Executables executables = Executables.of(ws.allowedExecutables());
       ActorRef<WorkerActor.Exit> exits = ctx.messageAdapter(WorkerActor.Exit.class, e -> e);
       ctx.spawn(WorkerActor.create(ws, executables, true, exits), "local-worker-1");

@@ -15,6 +15,7 @@ public record MasterSettings(
     Duration recoveryGrace,
     Duration askTimeout,
     Duration dismissTimeout,
+    Duration probeInterval,
     boolean insecure,
     String secret,
     String apiToken) {
@@ -36,6 +37,7 @@ public record MasterSettings(
         m.getDuration("journal.recovery-grace"),
         m.getDuration("ask-timeout"),
         m.getDuration("dismiss-timeout"),
+        m.getDuration("probe-interval"),
         m.getBoolean("insecure"),
         config.getString("swamp.security.secret"),
         config.getString("swamp.security.api-token"));

@@ -42,20 +42,17 @@ final class NodeWatcher {
 
   private enum Tick implements Command { INSTANCE }
 
-  static Behavior<Command> create(ActorRef<JobDispatcher.Command> dispatcher, Duration probeInterval) {
-    return watch(dispatcher, probeInterval);
-  }
-
   /**
    * Watches the other master nodes: one whose port refuses connections is downed at once, so
    * the cluster singleton moves to the oldest master left without waiting for the split-brain
    * resolver (which, keeping the oldest, would down everyone else instead).
    */
   static Behavior<Command> peers(Duration probeInterval) {
-    return watch(null, probeInterval);
+    return create(null, probeInterval);
   }
 
-  private static Behavior<Command> watch(ActorRef<JobDispatcher.Command> dispatcher,
+  /** Watches the worker nodes for {@code dispatcher}; with none, the other master nodes. */
+  static Behavior<Command> create(ActorRef<JobDispatcher.Command> dispatcher,
       Duration probeInterval) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
@@ -69,12 +66,21 @@ final class NodeWatcher {
           ClusterEvent.ReachabilityEvent.class));
       timers.startTimerWithFixedDelay(Tick.INSTANCE, probeInterval);
       Set<Address> downed = new HashSet<>();
+      // one probe of a node at a time: a silent one takes its whole connect timeout
+      Set<Address> probing = new HashSet<>();
+      var blocking = JobRunner.blocking(ctx.getSystem());
+      java.util.function.Consumer<Address> probe = address -> {
+        if (probing.add(address)) {
+          ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> NodeProbe.refuses(address), blocking),
+              (refused, failure) -> new Probed(address, failure == null && refused));
+        }
+      };
       return Behaviors.receive(Command.class)
           .onMessage(Tick.class, t -> {
             for (var member : cluster.state().getMembers()) {
               if (watched.test(member) && !downed.contains(member.address())
                   && (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp())) {
-                probe(ctx, member.address());
+                probe.accept(member.address());
               }
             }
             downed.retainAll(addresses(cluster));
@@ -87,7 +93,7 @@ final class NodeWatcher {
             }
             Address address = member.address();
             if (r.event() instanceof ClusterEvent.UnreachableMember) {
-              probe(ctx, address);
+              probe.accept(address);
               if (dispatcher != null) {
                 ctx.getLog().warn("worker node {} is unreachable: no new jobs for it", address);
                 dispatcher.tell(new JobDispatcher.Suspend(address, true));
@@ -101,6 +107,7 @@ final class NodeWatcher {
             return Behaviors.same();
           })
           .onMessage(Probed.class, p -> {
+            probing.remove(p.address());
             if (p.refused() && downed.add(p.address())) {
               ctx.getLog().warn("{} node {} refuses connections: its process is gone; downing it",
                   dispatcher != null ? "worker" : "master", p.address());
@@ -120,12 +127,5 @@ final class NodeWatcher {
     Set<Address> all = new HashSet<>();
     cluster.state().getMembers().forEach(m -> all.add(m.address()));
     return all;
-  }
-
-  /** Connects to the node's port off the actor's thread; refused means nobody listens there. */
-  private static void probe(ActorContext<Command> ctx, Address address) {
-    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> NodeProbe.refuses(address),
-            JobRunner.blocking(ctx.getSystem())),
-        (refused, failure) -> new Probed(address, failure == null && refused));
   }
 }

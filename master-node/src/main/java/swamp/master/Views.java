@@ -11,7 +11,7 @@ import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
 
 /** What the API shows of jobs and workers: the JSON shapes of the command-line contract. */
-final class Views {
+public final class Views {
   private Views() {}
 
   record JobView(
@@ -124,7 +124,8 @@ final class Views {
       int failed,
       int cancelled) {}
 
-  static String time(long epochMillis) {
+  /** An instant as the API shows it (ISO 8601, UTC), or null for none (0). */
+  public static String time(long epochMillis) {
     return epochMillis <= 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
   }
 }

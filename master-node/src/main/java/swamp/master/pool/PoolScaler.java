@@ -1,6 +1,5 @@
 package swamp.master.pool;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import swamp.master.JobDispatcher;
 import swamp.master.JobDispatcher.Demand;
+import swamp.master.Views;
 import swamp.master.WorkerRegistry;
 import swamp.master.pool.Launcher.GridState;
 import swamp.master.pool.ScalingPolicy.Phase;
@@ -587,7 +587,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     };
     SourceSettings s = sp.source.settings;
     return new SpawnView(sp.id, s.name(), s.launcher().toString(), state, sp.jobId, s.slots(),
-        s.capabilities(), time(sp.requestedAt), time(sp.registeredAt),
+        s.capabilities(), Views.time(sp.requestedAt), Views.time(sp.registeredAt),
         sp.request == null ? null : sp.request.log().toString());
   }
 
@@ -604,13 +604,10 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     }
     return new SourceView(s.name(), s.launcher().toString(), s.minWorkers(), s.maxWorkers(),
         s.maxPending(), s.slots(), s.capabilities(), registered, pending, src.spawned, src.failed,
-        src.failuresInARow, src.backoffUntil > System.currentTimeMillis() ? time(src.backoffUntil)
+        src.failuresInARow, src.backoffUntil > System.currentTimeMillis() ? Views.time(src.backoffUntil)
             : null, src.lastFailure);
   }
 
-  private static String time(long epochMillis) {
-    return epochMillis <= 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
-  }
 
   private static String reason(Throwable t) {
     while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
