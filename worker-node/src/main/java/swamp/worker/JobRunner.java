@@ -68,7 +68,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   }
 
   /** The environment variables that hold the pool's secrets; no job process inherits them. */
-  static final java.util.Set<String> SECRET_VARIABLES =
+  public static final java.util.Set<String> SECRET_VARIABLES =
       java.util.Set.of("SWAMP_SECRET", "SWAMP_API_TOKEN", "SWAMP_TLS_PASSWORD");
 
   private final String jobId;

@@ -141,8 +141,8 @@ final class GridLauncher implements Launcher {
     }
     for (String jobId : jobIds) { // started, not waited for
       try {
-        new ProcessBuilder(fill(cancel, values(null, jobId))).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        command(fill(cancel, values(null, jobId)), WorkerCommand.withoutSecrets())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       } catch (IOException e) {
         // the master is going down; its workers give up on their own
       }
@@ -175,6 +175,14 @@ final class GridLauncher implements Launcher {
     return out;
   }
 
+  /** {@code argv} with exactly {@code env} and nothing on its stdin. */
+  private static ProcessBuilder command(List<String> argv, Map<String, String> env) {
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    return pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+  }
+
   static String hms(Duration d) {
     long s = (d.toMillis() + 999) / 1000;
     return String.format("%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
@@ -185,10 +193,7 @@ final class GridLauncher implements Launcher {
    * fails with what it printed.
    */
   private String run(List<String> argv, Map<String, String> env) throws LaunchException {
-    ProcessBuilder pb = new ProcessBuilder(argv);
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb = command(argv, env);
     Process p;
     try {
       p = pb.start();

@@ -49,7 +49,8 @@ final class WorkerCommand {
    * configuration file) and API token.
    */
   static Map<String, String> environment(SourceSettings source, String secret) {
-    Map<String, String> env = withoutSecrets();
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("SWAMP_API_TOKEN");
     env.remove("JAVA_OPTS");
     if (!source.workerCommand().isEmpty() && !source.workerJavaOptions().isEmpty()) {
       env.put("JAVA_OPTS", String.join(" ", source.workerJavaOptions()));
@@ -62,11 +63,13 @@ final class WorkerCommand {
     return env;
   }
 
-  /** The master's environment without its secrets: for the commands that start no worker. */
+  /**
+   * The master's environment without the pool's secrets (those no job inherits either): for the
+   * commands that start no worker.
+   */
   static Map<String, String> withoutSecrets() {
     Map<String, String> env = new HashMap<>(System.getenv());
-    env.remove("SWAMP_SECRET");
-    env.remove("SWAMP_API_TOKEN");
+    env.keySet().removeAll(swamp.worker.JobRunner.SECRET_VARIABLES);
     return env;
   }
 
