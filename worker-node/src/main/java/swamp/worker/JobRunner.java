@@ -166,19 +166,31 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         .build();
   }
 
+  /** Where a job would run on this worker and what: its directory and executable, or why not. */
+  record Program(Path dir, Path executable, String refusal) {}
+
+  /** Resolves the job's program in its directory (its own, or the worker's); may stat files. */
+  static Program program(JobSpec spec, WorkerSettings settings, Executables executables) {
+    Path dir = spec.workDir() != null ? Path.of(spec.workDir()) : settings.workDir();
+    Executables.Resolution r = executables.resolve(spec.program(), dir);
+    return r instanceof Executables.Refused refused
+        ? new Program(dir, null, refused.reason() + " on worker " + settings.workerId())
+        : new Program(dir, ((Executables.Allowed) r).executable(), null);
+  }
+
   /** Runs on the process dispatcher: checks the directory and the program, starts the process. */
   private Internal launch() {
-    Path dir = spec.workDir() != null ? Path.of(spec.workDir()) : settings.workDir();
+    Program program = program(spec, settings, executables);
+    Path dir = program.dir();
     if (!Files.isDirectory(dir)) {
       return new NotStarted("working directory '" + dir + "' does not exist on worker "
           + settings.workerId());
     }
-    Executables.Resolution resolution = executables.resolve(spec.program(), dir);
-    if (resolution instanceof Executables.Refused refused) {
-      return new NotStarted(refused.reason() + " on worker " + settings.workerId());
+    if (program.refusal() != null) {
+      return new NotStarted(program.refusal());
     }
     List<String> command = new ArrayList<>(spec.argv());
-    command.set(0, ((Executables.Allowed) resolution).executable().toString());
+    command.set(0, program.executable().toString());
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

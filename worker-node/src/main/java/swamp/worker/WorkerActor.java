@@ -376,15 +376,14 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** What would have run: the allow-list is checked, nothing is started. */
   private JobResult dryRun(Job job) {
     long now = System.currentTimeMillis();
-    java.nio.file.Path dir = job.spec().workDir() != null
-        ? java.nio.file.Path.of(job.spec().workDir()) : settings.workDir();
-    Executables.Resolution r = executables.resolve(job.spec().program(), dir);
-    if (r instanceof Executables.Refused refused) {
+    JobRunner.Program program = JobRunner.program(job.spec(), settings, executables);
+    if (program.refusal() != null) {
       return JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
-          refused.reason() + " on worker " + settings.workerId());
+          program.refusal());
     }
-    String would = "dry-run: would run " + ((Executables.Allowed) r).executable() + " "
-        + String.join(" ", job.spec().argv().subList(1, job.spec().argv().size())) + " in " + dir;
+    String would = "dry-run: would run " + program.executable() + " "
+        + String.join(" ", job.spec().argv().subList(1, job.spec().argv().size())) + " in "
+        + program.dir();
     return new JobResult(swamp.protocol.JobState.SUCCEEDED, 0, would + "\n", "", false,
         settings.workerId(), null, now, now, null);
   }
