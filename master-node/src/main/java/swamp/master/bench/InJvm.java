@@ -71,14 +71,7 @@ public final class InJvm {
   static void dispatch(int jobs, int workers, int slots, int batch, int reps) throws Exception {
     for (int rep = 0; rep <= reps; rep++) {
       int n = rep == 0 ? Math.max(batch, jobs / 4) : jobs; // rep 0 warms the JIT up, uncounted
-      List<List<JobSpec>> batches = new ArrayList<>();
-      for (int i = 0; i < n; i += batch) {
-        List<JobSpec> b = new ArrayList<>(batch);
-        for (int j = i; j < Math.min(n, i + batch); j++) {
-          b.add(spec(j));
-        }
-        batches.add(b);
-      }
+      List<List<JobSpec>> batches = batches(0, n, batch);
       try (Master m = new Master()) {
         SimWorker.Tally tally = new SimWorker.Tally();
         m.registerWorkers(workers, slots, tally, false);
@@ -174,13 +167,22 @@ public final class InJvm {
 
   /** Submits jobs {@code from}..{@code from+n} in batches, each answered before the next. */
   private static void submitInBatches(Master m, long from, int n) throws Exception {
-    for (int i = 0; i < n; i += SUBMIT_BATCH) {
-      List<JobSpec> b = new ArrayList<>(SUBMIT_BATCH);
-      for (int j = i; j < Math.min(n, i + SUBMIT_BATCH); j++) {
-        b.add(spec(from + j));
-      }
+    for (List<JobSpec> b : batches(from, n, SUBMIT_BATCH)) {
       m.submit(b).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
+  }
+
+  /** Jobs {@code from}..{@code from+n} in lists of {@code size}. */
+  private static List<List<JobSpec>> batches(long from, int n, int size) {
+    List<List<JobSpec>> batches = new ArrayList<>();
+    for (int i = 0; i < n; i += size) {
+      List<JobSpec> b = new ArrayList<>(size);
+      for (int j = i; j < Math.min(n, i + size); j++) {
+        b.add(spec(from + j));
+      }
+      batches.add(b);
+    }
+    return batches;
   }
 
   private static long heapAfterGc() {

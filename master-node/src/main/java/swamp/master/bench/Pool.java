@@ -231,14 +231,6 @@ final class Pool implements AutoCloseable {
     return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
-  /** Ends one worker and forgets it. */
-  void endWorker(String id) {
-    Process p = workers.remove(id);
-    if (p != null) {
-      Lab.end(p, 10_000);
-    }
-  }
-
   @Override
   public void close() {
     List<Process> all = new ArrayList<>(workers.values());

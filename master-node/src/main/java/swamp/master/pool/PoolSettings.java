@@ -39,7 +39,12 @@ public record PoolSettings(
   /** No directory: the pool is whoever registers. */
   public static PoolSettings none() {
     return new PoolSettings(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofSeconds(60), Path.of(System.getProperty("user.home"), ".swamp", "spawn"));
+        Duration.ofSeconds(60), defaultSpawnDir());
+  }
+
+  /** Where job scripts and worker logs go unless spawn-dir says: ~/.swamp/spawn. */
+  private static Path defaultSpawnDir() {
+    return Path.of(System.getProperty("user.home"), ".swamp", "spawn");
   }
 
   /**
@@ -83,7 +88,7 @@ public record PoolSettings(
     }
     String dir = scaling.getString("spawn-dir");
     Path spawnDir = dir.isBlank()
-        ? Path.of(System.getProperty("user.home"), ".swamp", "spawn")
+        ? defaultSpawnDir()
         : Path.of(dir).toAbsolutePath();
     return new PoolSettings(sources, interval, status, commandTimeout, spawnDir);
   }
