@@ -194,7 +194,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
           s.capabilities().isEmpty() ? "" : " offering " + s.capabilities(), s.maxPending(),
           ScalingPolicy.human(s.spawnCooldown()), ScalingPolicy.human(s.idleTimeout()),
           ScalingPolicy.human(s.registrationTimeout()), address);
-      if (s.launcher() != SourceSettings.Kind.LOCAL && (address.startsWith("127.")
+      if (s.launcher().queues && (address.startsWith("127.")
           || address.startsWith("localhost:"))) {
         context.getLog().info("worker source {} tells its workers to join {}, a loopback address:"
             + " only workers on this machine can reach it (start the master with --host, or set"
@@ -242,8 +242,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
       dispatcher.tell(new JobDispatcher.GetDemand(demandTo));
     }
     for (Source src : sources.values()) {
-      long every = src.settings.launcher() == SourceSettings.Kind.LOCAL
-          ? 0 : settings.statusInterval().toMillis();
+      long every = src.settings.launcher().queues ? settings.statusInterval().toMillis() : 0;
       if (!src.statusRunning && src.launcher.canTell() && now - src.lastStatusAt >= every) {
         askStatus(src);
       }
@@ -409,11 +408,10 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     if (sp.phase == Phase.CANCELLING) { // cancelled while it was being submitted
       runCancel(sp);
     } else if (sp.phase == Phase.SUBMITTING) {
-      sp.phase = sp.source.settings.launcher() == SourceSettings.Kind.LOCAL
-          ? Phase.STARTED : Phase.QUEUED;
+      sp.phase = sp.source.settings.launcher().queues ? Phase.QUEUED : Phase.STARTED;
       getContext().getLog().info("spawned worker {} of source {}: {} {}, log {}", sp.id,
-          sp.source.settings.name(), sp.source.settings.launcher() == SourceSettings.Kind.LOCAL
-              ? "process" : "job", sp.jobId, sp.request.log());
+          sp.source.settings.name(), sp.source.settings.launcher().noun, sp.jobId,
+          sp.request.log());
     }
     return this;
   }
@@ -494,8 +492,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
         switch (sp.phase) {
           case QUEUED, STARTED -> {
             spawns.remove(sp.id);
-            failed(src, sp, "its " + (src.settings.launcher() == SourceSettings.Kind.LOCAL
-                ? "process" : "job") + " ended before the worker registered (see "
+            failed(src, sp, "its " + src.settings.launcher().noun
+                + " ended before the worker registered (see "
                 + sp.request.log() + ")", now);
           }
           case REGISTERED -> sp.jobGone = true; // the registry sees its worker go

@@ -34,7 +34,20 @@ public record SourceSettings(
 
   /** How a source starts its workers. */
   public enum Kind {
-    LOCAL, SLURM, SGE, COMMAND;
+    LOCAL(false, "process"), SLURM(true, "job"), SGE(true, "job"), COMMAND(true, "job");
+
+    /**
+     * Whether its spawns wait in a scheduler's queue, maybe for another machine, and its status
+     * is asked only every status-interval; a local spawn is a child process that starts at once.
+     */
+    final boolean queues;
+    /** What one spawn is, in log lines and reasons. */
+    final String noun;
+
+    Kind(boolean queues, String noun) {
+      this.queues = queues;
+      this.noun = noun;
+    }
 
     static Kind parse(String s) {
       return switch (s) {
