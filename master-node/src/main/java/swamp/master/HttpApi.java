@@ -195,10 +195,10 @@ public final class HttpApi {
 
   private void jobs(HttpExchange ex, String method, String[] path, Map<String, String> query)
       throws IOException, BadRequest {
-    if (path.length == 3 && method.equals("POST") && refusal != null) {
-      throw new BadRequest(503, refusal);
-    }
     if (path.length == 3 && method.equals("POST")) {
+      if (refusal != null) {
+        throw new BadRequest(503, refusal);
+      }
       JsonNode body = readJson(ex);
       List<JobSpec> specs;
       try {
@@ -236,8 +236,8 @@ public final class HttpApi {
         throw new BadRequest(400, "send {\"ids\": [...]} with 1 to " + MAX_BATCH + " job ids");
       }
       Duration wait = durationParam(body.path("wait").asText("60s"));
-      CompletionStage<List<JobView>> awaited = AskPattern.<MasterActor.Command, List<JobView>>ask(
-          master, r -> new MasterActor.Dispatch(new JobDispatcher.AwaitAny(ids, r)), wait, scheduler);
+      CompletionStage<List<JobView>> awaited = this.<List<JobView>>ask(
+          r -> new MasterActor.Dispatch(new JobDispatcher.AwaitAny(ids, r)), wait);
       reply(ex, awaited.exceptionally(e -> {
         if (isTimeout(e)) {
           return List.of(); // none ended within the wait
@@ -246,19 +246,18 @@ public final class HttpApi {
       }), HttpApi::ok);
     } else if (path.length == 4 && method.equals("GET")) {
       String id = path[3];
+      java.util.function.Supplier<CompletionStage<Optional<JobView>>> current = () ->
+          this.<Optional<JobView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.GetJob(id, r)));
       if (query.containsKey("wait")) {
         Duration wait = durationParam(query.get("wait"));
-        CompletionStage<Optional<JobView>> awaited = AskPattern.<MasterActor.Command, Optional<JobView>>ask(
-            master, r -> new MasterActor.Dispatch(new JobDispatcher.AwaitJob(id, r)),
-            wait, scheduler);
+        CompletionStage<Optional<JobView>> awaited = this.<Optional<JobView>>ask(
+            r -> new MasterActor.Dispatch(new JobDispatcher.AwaitJob(id, r)), wait);
         // at the end of the wait the job is answered as it stands
-        reply(ex, awaited.exceptionallyCompose(e -> isTimeout(e)
-                ? this.<Optional<JobView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.GetJob(id, r)))
+        reply(ex, awaited.exceptionallyCompose(e -> isTimeout(e) ? current.get()
                 : java.util.concurrent.CompletableFuture.<Optional<JobView>>failedStage(e)),
             v -> jobAnswer(id, v));
       } else {
-        reply(ex, this.<Optional<JobView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.GetJob(id, r))),
-            v -> jobAnswer(id, v));
+        reply(ex, current.get(), v -> jobAnswer(id, v));
       }
     } else if (path.length == 4 && method.equals("DELETE")) {
       String id = path[3];
@@ -313,7 +312,12 @@ public final class HttpApi {
   }
 
   private <T> CompletionStage<T> ask(Function<ActorRef<T>, MasterActor.Command> message) {
-    return AskPattern.ask(master, message::apply, askTimeout, scheduler);
+    return ask(message, askTimeout);
+  }
+
+  private <T> CompletionStage<T> ask(Function<ActorRef<T>, MasterActor.Command> message,
+      Duration timeout) {
+    return AskPattern.ask(master, message::apply, timeout, scheduler);
   }
 
   private <T> void reply(HttpExchange ex, CompletionStage<T> answer, Function<T, Answer> render) {
