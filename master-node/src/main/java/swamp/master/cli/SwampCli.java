@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +64,10 @@ public final class SwampCli {
       String u = url != null ? url : System.getenv().getOrDefault("SWAMP_URL", "http://127.0.0.1:8070");
       return new MasterClient(u);
     }
+  }
+
+  static void printJson(JsonNode node) throws com.fasterxml.jackson.core.JsonProcessingException {
+    System.out.println(MasterClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
   }
 
   // ---- submit ----
@@ -123,7 +125,7 @@ public final class SwampCli {
       }
       JsonNode done = awaitJob(client, id);
       if (json) {
-        System.out.println(MasterClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(done));
+        printJson(done);
       } else {
         System.out.print(done.path("stdout").asText());
         System.err.print(done.path("stderr").asText());
@@ -225,18 +227,16 @@ public final class SwampCli {
 
     int call() throws MasterClient.ApiException {
       Map<Integer, String> state = new HashMap<>(); // line -> final state
-      Map<Integer, String> running = new LinkedHashMap<>(); // line -> job id, in submission order
-      Set<Integer> pending = new LinkedHashSet<>();
-      commands.forEach(c -> pending.add(c.line()));
+      Map<String, Integer> running = new LinkedHashMap<>(); // job id -> line, in submission order
+      Map<Integer, Script.Command> pending = new LinkedHashMap<>(); // by line, in line order
+      commands.forEach(c -> pending.put(c.line(), c));
+      Map<Integer, Script.Command> byLine = new HashMap<>(pending);
       int failed = 0;
       int skipped = 0;
       while (!pending.isEmpty() || !running.isEmpty()) {
         // submit, in one request, every pending command whose dependencies all succeeded
         List<Script.Command> ready = new ArrayList<>();
-        for (Script.Command c : commands) {
-          if (!pending.contains(c.line())) {
-            continue;
-          }
+        for (Script.Command c : List.copyOf(pending.values())) {
           Integer broken = c.dependsOn().stream()
               .filter(d -> state.containsKey(d) && !state.get(d).equals("SUCCEEDED"))
               .findFirst().orElse(null);
@@ -253,7 +253,7 @@ public final class SwampCli {
         if (!ready.isEmpty()) {
           JsonNode ids = client.post("/api/jobs", ready.stream().map(toJob).toList());
           for (int i = 0; i < ready.size(); i++) {
-            running.put(ready.get(i).line(), ids.get(i).path("id").asText());
+            running.put(ids.get(i).path("id").asText(), ready.get(i).line());
             pending.remove(ready.get(i).line());
           }
           continue;
@@ -262,28 +262,21 @@ public final class SwampCli {
           break; // what is left waits on lines that were skipped; handled above
         }
         // report each job as it ends, whichever ends first, and release what waited on it
-        Map<String, Integer> lineOf = new HashMap<>();
-        running.forEach((l, id) -> lineOf.put(id, l));
         JsonNode ended = client.post("/api/jobs/await",
-            Map.of("ids", List.copyOf(running.values()), "wait", LONG_POLL.toSeconds() + "s"));
+            Map.of("ids", List.copyOf(running.keySet()), "wait", LONG_POLL.toSeconds() + "s"));
         for (JsonNode job : ended) {
-          int line = lineOf.get(job.path("id").asText());
-          running.remove(line);
+          int line = running.remove(job.path("id").asText());
           String s = job.path("state").asText();
           state.put(line, s);
           if (!s.equals("SUCCEEDED")) {
             failed++;
           }
-          report(commandAt(line), job);
+          report(byLine.get(line), job);
         }
       }
       out.printf("%d command(s): %d succeeded, %d failed, %d skipped%n", commands.size(),
           commands.size() - failed - skipped, failed, skipped);
       return failed + skipped == 0 ? 0 : 1;
-    }
-
-    private Script.Command commandAt(int line) {
-      return commands.stream().filter(c -> c.line() == line).findFirst().orElseThrow();
     }
 
     private void report(Script.Command c, JsonNode job) {
@@ -329,7 +322,7 @@ public final class SwampCli {
       MasterClient client = client();
       JsonNode answer = id == null ? client.get("/api/jobs?limit=50") : client.get("/api/jobs/" + id);
       if (json) {
-        System.out.println(MasterClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        printJson(answer);
       } else if (id != null) {
         for (String f : List.of("id", "state", "exitCode", "worker", "attempts", "reason",
             "submittedAt", "startedAt", "finishedAt")) {
@@ -370,9 +363,10 @@ public final class SwampCli {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode workers = client().get("/api/workers");
+      MasterClient client = client();
+      JsonNode workers = client.get("/api/workers");
       if (json) {
-        System.out.println(MasterClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(workers));
+        printJson(workers);
         return 0;
       }
       if (workers.isEmpty()) {
@@ -391,7 +385,7 @@ public final class SwampCli {
             String.join(",", caps));
       }
       // the directory's sources, when the master has one
-      for (JsonNode s : client().get("/api/sources")) {
+      for (JsonNode s : client.get("/api/sources")) {
         System.out.printf("source %s (%s): %d registered, %d pending, %d-%d workers, %d spawned,"
                 + " %d failed%s%n", s.path("name").asText(), s.path("launcher").asText(),
             s.path("registered").asInt(), s.path("pending").asInt(), s.path("minWorkers").asInt(),
