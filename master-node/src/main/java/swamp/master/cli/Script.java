@@ -274,15 +274,10 @@ public final class Script {
     for (String anc : ancestors(p)) {
       addAll(index.get(anc), into);
     }
-    if (p.equals(".")) {
+    if (p.equals(".") || p.equals("/")) { // every relative, or every absolute, path
+      boolean absolute = p.equals("/");
       for (Map.Entry<String, List<Integer>> e : index.entrySet()) {
-        if (!e.getKey().startsWith("/")) {
-          addAll(e.getValue(), into);
-        }
-      }
-    } else if (p.equals("/")) {
-      for (Map.Entry<String, List<Integer>> e : index.entrySet()) {
-        if (e.getKey().startsWith("/")) {
+        if (e.getKey().startsWith("/") == absolute) {
           addAll(e.getValue(), into);
         }
       }
