@@ -1,5 +1,8 @@
 package swamp.it;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +37,7 @@ class GridLocalIT extends GridScalingTests {
     // the master's own children: a worker's fork for a job shows the worker's command line for a
     // moment, before it runs the job's program
     ProcessHandle.of(master.pid()).stream().flatMap(ProcessHandle::children).forEach(p -> {
-      String[] args = p.info().arguments().orElse(new String[0]);
+      String[] args = arguments(p);
       if (!List.of(args).contains("swamp.worker.WorkerMain")) {
         return;
       }
@@ -51,5 +54,18 @@ class GridLocalIT extends GridScalingTests {
       }
     });
     return out;
+  }
+
+  /**
+   * A process's whole argv, from {@code /proc}: {@code ProcessHandle.Info.arguments()} is empty
+   * once a command line is longer than a page, as a worker's class path of 60 jars can be.
+   */
+  private static String[] arguments(ProcessHandle p) {
+    try {
+      String cmdline = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline"));
+      return cmdline.isEmpty() ? new String[0] : cmdline.split("\0");
+    } catch (IOException e) {
+      return new String[0]; // gone meanwhile
+    }
   }
 }
