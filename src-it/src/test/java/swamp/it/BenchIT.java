@@ -70,6 +70,8 @@ class BenchIT {
     }
     assertTrue(table.contains("machine: ") && table.contains("java: "),
         "the machine and the JVM are named above the table:\n" + table);
+    assertTrue(table.contains("uncounted warm-up rounds, with the master's CPU per job: "),
+        "the cross-process warm-up rounds are reported:\n" + table);
   }
 
   /** The cells of the table row whose first cell is {@code measure}. */

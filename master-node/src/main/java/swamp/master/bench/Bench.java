@@ -115,7 +115,8 @@ public final class Bench {
           + " quotes Dask 2022.12 on a 2-core machine at 510-850 /bin/true jobs/s, 650-3,200"
           + " no-op tasks/s, and about 36 s for 50 workers to register");
     }
-    System.out.println("- throughput and dispatch-cost figures follow one uncounted warm-up round;"
+    System.out.println("- throughput and dispatch-cost figures follow uncounted warm-up rounds"
+        + " (cross-process: " + CROSS_WARM_UP_ROUNDS + ", the others: one);"
         + " registration and kill -9 figures include cold JVMs");
     System.out.println("- JVM flags: master and in-JVM benches " + String.join(" ", Lab.MASTER_JVM)
         + "; worker JVMs " + String.join(" ", Lab.WORKER_JVM) + ", dry-run ones "
@@ -357,6 +358,9 @@ public final class Bench {
 
   // ---- processes: a master and worker JVMs on loopback ----
 
+  /** Rounds before the cross-process ones that count: until the master's CPU per job settled. */
+  static final int CROSS_WARM_UP_ROUNDS = 5;
+
   private Row crossProcess() {
     Row row = new Row("cross-process dispatch", Row.fmt(sizes.crossJobs(), 0)
         + " jobs in POSTs of " + Row.fmt(sizes.crossBatch(), 0) + ", 2 dry-run worker JVMs x "
@@ -370,7 +374,18 @@ public final class Bench {
         pool.awaitWorkers(ids, Duration.ofMinutes(2));
         Map<String, Object> job = Map.of("argv", List.of("true"));
         List<byte[]> bodies = Pool.bodies(job, sizes.crossJobs(), sizes.crossBatch());
-        pool.runJobs(bodies, sizes.crossJobs(), Duration.ofMinutes(5)); // warm-up, uncounted
+        // uncounted: the master's code (Pekko, Jackson, the journal's Slick and H2) takes several
+        // rounds to be compiled; the first rounds measured the JIT compiler more than swamp
+        List<String> warmUp = new ArrayList<>();
+        for (int round = 0; round < CROSS_WARM_UP_ROUNDS; round++) {
+          long[] cpu0 = pool.cpuNanos();
+          long ns = pool.runJobs(bodies, sizes.crossJobs(), Duration.ofMinutes(5));
+          long[] cpu1 = pool.cpuNanos();
+          warmUp.add(Row.fmt(sizes.crossJobs() / (ns / 1e9), 0) + " jobs/s at "
+              + Row.fmt((cpu1[0] - cpu0[0]) / 1e3 / sizes.crossJobs(), 1) + " µs");
+        }
+        notes.add("cross-process: " + CROSS_WARM_UP_ROUNDS + " uncounted warm-up rounds, with the"
+            + " master's CPU per job: " + String.join(", ", warmUp));
         List<Double> masterCpu = new ArrayList<>();
         List<Double> workerCpu = new ArrayList<>();
         for (int rep = 0; rep < sizes.reps(); rep++) {

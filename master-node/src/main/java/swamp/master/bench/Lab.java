@@ -170,7 +170,9 @@ final class Lab implements AutoCloseable {
     }
     List<String> c = new ArrayList<>(command);
     // -Dswamp.bench.jfr-settings=FILE.jfc samples more often than the profile settings' 10-20 ms
-    c.add(1, "-XX:StartFlightRecording=settings="
+    // Pekko's and the journal's stacks are deeper than the default 64 frames
+    c.add(1, "-XX:FlightRecorderOptions:stackdepth=512");
+    c.add(2, "-XX:StartFlightRecording=settings="
         + System.getProperty("swamp.bench.jfr-settings", "profile") + ",dumponexit=true,filename="
         + dir.resolve(name + ".jfr"));
     return c;
