@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,6 +25,54 @@ class LocalExecIT {
     assertEquals("master", job.path("worker").asText(), job.toString());
     assertEquals(0, job.path("exitCode").asInt(-1), job.toString());
     assertEquals("hello from the master\n", job.path("stdout").asText(), job.toString());
+  }
+
+  /**
+   * A job the master runs itself dies with the master (kill -9) instead of running on unseen, and
+   * runs again once the master is back on its journal: there are never two copies of it at once.
+   */
+  @Test
+  void aJobTheMasterRunsDiesWithItAndRunsAgainAfterARestart(Pool pool) {
+    Master master = pool.master();
+    String seconds = String.valueOf(600 + new Random().nextInt(300)); // this test's own sleep
+    try {
+      diesWithTheMaster(pool, master, seconds);
+    } finally {
+      copies(seconds).forEach(ProcessHandle::destroyForcibly); // none, unless it failed
+    }
+  }
+
+  private void diesWithTheMaster(Pool pool, Master master, String seconds) {
+    String id = master.submit(Map.of("argv", List.of("sleep", seconds)));
+    ProcessHandle first = Await.value("the job's process", Duration.ofSeconds(30),
+        () -> copies(seconds).size() == 1 ? copies(seconds).get(0) : null);
+
+    master.killHard();
+    Await.until("the job's process " + first.pid() + " to die with the master",
+        Duration.ofSeconds(10), () -> !first.isAlive());
+
+    Master again = pool.restartMaster(master);
+    JsonNode job = Await.value("the job to run again", Pool.STARTUP, () -> {
+      JsonNode j = again.job(id);
+      return j.path("state").asText().equals("RUNNING") && j.path("attempts").asInt() == 2
+          ? j : null;
+    });
+    assertEquals("master", job.path("worker").asText(), job.toString());
+    List<ProcessHandle> second = Await.value("the job's second process", Duration.ofSeconds(30),
+        () -> copies(seconds).isEmpty() ? null : copies(seconds));
+    assertEquals(1, second.size(), "one copy of the job runs: " + second);
+
+    again.killHard();
+    Await.until("the second process to die with the restarted master", Duration.ofSeconds(10),
+        () -> copies(seconds).isEmpty());
+  }
+
+  /** Every process of this machine that runs {@code sleep seconds}. */
+  private static List<ProcessHandle> copies(String seconds) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").endsWith("/sleep")
+            && List.of(seconds).equals(List.of(p.info().arguments().orElse(new String[0]))))
+        .toList();
   }
 
   @Test

@@ -201,7 +201,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     builder.environment().putAll(spec.env());
     Process started;
     try {
-      started = builder.start();
+      started = Spawner.start(builder);
     } catch (IOException e) {
       return new NotStarted("could not start '" + spec.program() + "': " + e.getMessage());
     }

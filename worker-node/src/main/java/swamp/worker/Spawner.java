@@ -1,0 +1,112 @@
+package swamp.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts job processes that die with the JVM that started them. A worker, or a master running
+ * jobs itself, killed with -9 would otherwise leave its jobs running unseen while the master runs
+ * them again: two copies of one job writing the same files. Linux's parent-death signal does it
+ * ({@code setpriv --pdeathsig KILL}, util-linux 2.33 and later, execs the program in place, so the
+ * job keeps its pid and argv). That "parent" is the thread that started the process, so every job
+ * is started from one thread that lives as long as the JVM. Where setpriv cannot do it, jobs start
+ * without it, and this is logged once.
+ *
+ * <p>Only the job's own process gets the signal: processes it started itself outlive it.
+ */
+final class Spawner {
+
+  private static final Logger log = LoggerFactory.getLogger(Spawner.class);
+
+  /** The one thread jobs are started from; a task's failure stays in its future, not the thread. */
+  private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "swamp-spawner");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** What goes before a job's argv: setpriv and its options, or nothing. */
+  private static volatile List<String> prefix;
+
+  private Spawner() {}
+
+  /** Starts {@code builder}'s command so that it is killed when this JVM dies. */
+  static Process start(ProcessBuilder builder) throws IOException {
+    List<String> command = new ArrayList<>(prefix());
+    command.addAll(builder.command());
+    builder.command(command);
+    try {
+      return THREAD.submit(builder::start).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the process");
+    }
+  }
+
+  /** Whether jobs die with this JVM. */
+  static boolean diesWithJvm() {
+    return !prefix().isEmpty();
+  }
+
+  private static List<String> prefix() {
+    List<String> p = prefix;
+    if (p == null) {
+      synchronized (Spawner.class) {
+        if (prefix == null) {
+          prefix = detect();
+        }
+        p = prefix;
+      }
+    }
+    return p;
+  }
+
+  /** setpriv's argv prefix when a trial run with --pdeathsig succeeds. */
+  private static List<String> detect() {
+    for (String candidate : List.of("/usr/bin/setpriv", "/bin/setpriv")) {
+      Path setpriv = Path.of(candidate);
+      if (!Files.isExecutable(setpriv)) {
+        continue;
+      }
+      List<String> p = List.of(candidate, "--pdeathsig", "KILL", "--");
+      List<String> trial = new ArrayList<>(p);
+      trial.add("true");
+      for (String dir : List.of("/usr/bin", "/bin")) {
+        if (Files.isExecutable(Path.of(dir, "true"))) {
+          trial.set(trial.size() - 1, dir + "/true");
+          break;
+        }
+      }
+      try {
+        Process t = new ProcessBuilder(trial).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (t.waitFor(10, TimeUnit.SECONDS) && t.exitValue() == 0) {
+          return p;
+        }
+        t.destroyForcibly();
+      } catch (IOException e) {
+        // not usable: try the next
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    log.warn("setpriv --pdeathsig is not available (util-linux 2.33 or later): a job keeps running"
+        + " if its worker is killed with -9");
+    return List.of();
+  }
+}
