@@ -374,28 +374,27 @@ public final class Bench {
         pool.awaitWorkers(ids, Duration.ofMinutes(2));
         Map<String, Object> job = Map.of("argv", List.of("true"));
         List<byte[]> bodies = Pool.bodies(job, sizes.crossJobs(), sizes.crossBatch());
-        // uncounted: the master's code (Pekko, Jackson, the journal's Slick and H2) takes several
-        // rounds to be compiled; the first rounds measured the JIT compiler more than swamp
+        // the first rounds are uncounted: the master's code (Pekko, Jackson, the journal's Slick
+        // and H2) takes several to be compiled, and they measured the JIT more than swamp
         List<String> warmUp = new ArrayList<>();
-        for (int round = 0; round < CROSS_WARM_UP_ROUNDS; round++) {
+        List<Double> masterCpu = new ArrayList<>();
+        List<Double> workerCpu = new ArrayList<>();
+        for (int round = 0; round < CROSS_WARM_UP_ROUNDS + sizes.reps(); round++) {
           long[] cpu0 = pool.cpuNanos();
           long ns = pool.runJobs(bodies, sizes.crossJobs(), Duration.ofMinutes(5));
           long[] cpu1 = pool.cpuNanos();
-          warmUp.add(Row.fmt(sizes.crossJobs() / (ns / 1e9), 0) + " jobs/s at "
-              + Row.fmt((cpu1[0] - cpu0[0]) / 1e3 / sizes.crossJobs(), 1) + " µs");
+          double rate = sizes.crossJobs() / (ns / 1e9);
+          double master = (cpu1[0] - cpu0[0]) / 1e3 / sizes.crossJobs();
+          if (round < CROSS_WARM_UP_ROUNDS) {
+            warmUp.add(Row.fmt(rate, 0) + " jobs/s at " + Row.fmt(master, 1) + " µs");
+          } else {
+            row.samples.add(rate);
+            masterCpu.add(master);
+            workerCpu.add((cpu1[1] - cpu0[1]) / 1e3 / sizes.crossJobs());
+          }
         }
         notes.add("cross-process: " + CROSS_WARM_UP_ROUNDS + " uncounted warm-up rounds, with the"
             + " master's CPU per job: " + String.join(", ", warmUp));
-        List<Double> masterCpu = new ArrayList<>();
-        List<Double> workerCpu = new ArrayList<>();
-        for (int rep = 0; rep < sizes.reps(); rep++) {
-          long[] cpu0 = pool.cpuNanos();
-          long ns = pool.runJobs(bodies, sizes.crossJobs(), Duration.ofMinutes(5));
-          long[] cpu1 = pool.cpuNanos();
-          row.samples.add(sizes.crossJobs() / (ns / 1e9));
-          masterCpu.add((cpu1[0] - cpu0[0]) / 1e3 / sizes.crossJobs());
-          workerCpu.add((cpu1[1] - cpu0[1]) / 1e3 / sizes.crossJobs());
-        }
         notes.add("cross-process: CPU per job, median: master " + Row.fmt(Row.median(masterCpu), 1)
             + " µs, the 2 workers " + Row.fmt(Row.median(workerCpu), 1) + " µs (with 2 cores, "
             + "50,000 jobs/s leaves 40 µs for everything, the client included)");
