@@ -35,6 +35,8 @@ class RestartIT {
   static final String APPEND = "echo \"$1\" >> \"$2\"";
   /** The same after sleeping $3 seconds. */
   static final String SLEEP_THEN_APPEND = "sleep \"$3\"; echo \"$1\" >> \"$2\"";
+  /** Masters run no job themselves; a restarted one takes its predecessor's journal (Pool). */
+  static final String[] MASTER_ARGS = {"--local-exec", "never"};
 
   /**
    * Three jobs finish, four run on the two workers' four slots and 1,000 wait behind them when the
@@ -46,9 +48,7 @@ class RestartIT {
   @Test
   void aKilledMasterRestartsWithEveryJobAndRunsEachExactlyOnce(Pool pool) {
     Path ran = pool.logDir().resolve("ran.txt");
-    String[] masterArgs = {"--local-exec", "never",
-        "--journal", pool.logDir().resolve("journal").toString()};
-    Master master = pool.startMaster(masterArgs);
+    Master master = pool.startMaster(MASTER_ARGS);
     Map<String, Node> workers = new LinkedHashMap<>();
     for (String w : List.of("w1", "w2")) {
       workers.put(w, pool.worker(master, w, "--slots", "2", "--allow", "sh"));
@@ -100,7 +100,7 @@ class RestartIT {
     assertNotEquals(0, master.awaitExit(Duration.ofSeconds(10)));
     assertEquals(Set.of("early-0", "early-1", "early-2"), Set.copyOf(lines(ran)),
         "nothing but the early jobs had ended when the master was killed");
-    Master again = pool.restartMaster(master, masterArgs);
+    Master again = pool.restartMaster(master, MASTER_ARGS);
     long restartedAtMillis = System.currentTimeMillis() - again.age().toMillis();
 
     // How the figures are measured: from the start of the restarted master's process (its
@@ -207,9 +207,7 @@ class RestartIT {
   @Test
   void aDuplicateSubmissionKeyYieldsOneJob(Pool pool) {
     Path ran = pool.logDir().resolve("ran.txt");
-    String[] masterArgs = {"--local-exec", "never",
-        "--journal", pool.logDir().resolve("journal").toString()};
-    Master master = pool.startMaster(masterArgs);
+    Master master = pool.startMaster(MASTER_ARGS);
     master.awaitHealthy(Pool.STARTUP);
 
     // no worker yet: the duplicates arrive while the job waits
@@ -240,7 +238,7 @@ class RestartIT {
 
     master.killHard();
     assertNotEquals(0, master.awaitExit(Duration.ofSeconds(10)));
-    Master again = pool.restartMaster(master, masterArgs);
+    Master again = pool.restartMaster(master, MASTER_ARGS);
     again.awaitHealthy(Pool.STARTUP);
     assertEquals(id, again.submit(job), "after the restart the key names the same job");
     assertEquals(waitingId, again.submit(waiting), "and the waiting one's key its job");
