@@ -105,9 +105,31 @@ public final class HttpApi {
     refusal = reason;
   }
 
+  /**
+   * Handler threads: a request's body is read on one, so a client that sends its headers and
+   * stalls holds one until the read timeout; this many such clients cannot silence the API.
+   */
+  static final int HANDLERS = 64;
+
+  /**
+   * The JDK server's read limit, in seconds, unless the JVM was given its own
+   * ({@code -Dsun.net.httpserver.maxReqTime=...}): a request must arrive whole within it, and an
+   * idle kept-alive connection is closed after {@code idleInterval}. Without them a stalled
+   * upload holds its handler thread for ever. (No answer limit: a long poll may wait 10 minutes.)
+   */
+  private static final Map<String, String> TIMEOUTS = Map.of(
+      "sun.net.httpserver.maxReqTime", "30",
+      "sun.net.httpserver.idleInterval", "30");
+
   public void start(String host, int port) throws IOException {
+    // read once, when the JDK server's class is loaded: before the first server is made
+    TIMEOUTS.forEach((k, v) -> {
+      if (System.getProperty(k) == null) {
+        System.setProperty(k, v);
+      }
+    });
     server = HttpServer.create(new InetSocketAddress(host, port), 256);
-    executor = Executors.newFixedThreadPool(4, r -> {
+    executor = Executors.newFixedThreadPool(HANDLERS, r -> {
       Thread t = new Thread(r, "swamp-http");
       t.setDaemon(true);
       return t;
