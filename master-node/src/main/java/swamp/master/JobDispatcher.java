@@ -41,8 +41,10 @@ import swamp.protocol.WorkerProtocol.ToWorker;
  * The queue and the assignment of jobs to slots. It takes the workers the {@link WorkerRegistry}
  * admits (and answers them {@link RegOk}, so that the RegOk and the jobs that follow come from one
  * sender, in order), sends each {@code Job} straight to its worker with an attempt number, and
- * takes {@code JobFinished} straight back; a finish for an older attempt is ignored. All state is
- * in the {@link JobBook}.
+ * takes {@code JobFinished} straight back; a finish for an older attempt is ignored. A report
+ * counts only when it comes from the ref registered under the worker id it names, and a finish
+ * only from the worker that holds the attempt; anything else is dropped with a warning that names
+ * the sender. All state is in the {@link JobBook}.
  *
  * <p>The book is event-sourced: every command's decisions are applied to the book as they are
  * made (so a later decision of the same command sees an earlier one) and become {@link JobEvent}s
@@ -519,12 +521,37 @@ public final class JobDispatcher
     }
   }
 
-  private void onJobFinished(JobFinished f) {
-    JobBook.Worker from = book.worker(f.workerId());
-    if (from != null) { // once recorded (or known to be stale) the worker may forget it
-      later(from.ref, new WorkerProtocol.FinishAck(f.jobId(), f.attempt()));
+  /**
+   * The registered worker that sent a report naming {@code workerId} and {@code sender}; null,
+   * with a warning naming the sender, when no worker is registered under that id with that ref.
+   */
+  private JobBook.Worker reporter(String what, String workerId, ActorRef<ToWorker> sender) {
+    JobBook.Worker w = workerId == null ? null : book.worker(workerId);
+    if (w != null && w.ref.equals(sender)) {
+      return w;
     }
+    context.getLog().warn("ignoring {} that names worker {}: sent by {}, {}", what, workerId,
+        sender, w == null ? "and no worker is registered under that id"
+            : "not by the worker registered under that id (" + w.ref + ")");
+    return null;
+  }
+
+  private void onJobFinished(JobFinished f) {
+    JobBook.Worker from = reporter("the finish of job " + f.jobId() + " attempt " + f.attempt(),
+        f.workerId(), f.worker());
+    if (from == null) {
+      return;
+    }
+    // once recorded (or known to be stale) the worker may forget it
+    later(from.ref, new WorkerProtocol.FinishAck(f.jobId(), f.attempt()));
     Job job = book.job(f.jobId());
+    if (job != null && job.state == JobState.RUNNING && job.attempt == f.attempt()
+        && !job.workerId.equals(f.workerId())) {
+      context.getLog().warn("ignoring the finish of job {} attempt {} sent by worker {} ({}):"
+          + " worker {} holds that attempt", f.jobId(), f.attempt(), f.workerId(), f.worker(),
+          job.workerId);
+      return;
+    }
     if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
         || !job.workerId.equals(f.workerId()) || f.result() == null) {
       context.getLog().debug("ignoring a finish of job {} attempt {} from {}: stale",
@@ -550,6 +577,10 @@ public final class JobDispatcher
   }
 
   private void onJobRejected(JobRejected r) {
+    if (reporter("the rejection of job " + r.jobId() + " attempt " + r.attempt(), r.workerId(),
+        r.worker()) == null) {
+      return;
+    }
     Job job = book.job(r.jobId());
     if (job != null && job.state == JobState.RUNNING && job.attempt == r.attempt()
         && job.workerId.equals(r.workerId())) {

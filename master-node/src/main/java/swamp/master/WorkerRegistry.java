@@ -27,7 +27,8 @@ import swamp.protocol.WorkerProtocol.ToWorker;
  * Membership only. Authenticates and validates {@link Register}, refuses with a reason that says
  * whether trying again can help, hands admitted workers to the {@link JobDispatcher} (which
  * answers RegOk), watches them, and sends {@link Dismiss}. A repeated Register from the same
- * worker is an idempotent re-registration.
+ * worker is an idempotent re-registration. A goodbye ({@link Unregister}) counts only when it
+ * comes from the ref registered under its worker id.
  */
 public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Command> {
 
@@ -163,8 +164,14 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   }
 
   private Behavior<Command> onUnregister(Unregister u) {
-    Member m = members.remove(u.workerId());
+    Member m = members.get(u.workerId());
+    if (m != null && !m.ref().equals(u.worker())) {
+      getContext().getLog().warn("ignoring a goodbye of worker {} sent by {}, not by the worker"
+          + " registered under that id ({})", u.workerId(), u.worker(), m.ref());
+      return this;
+    }
     if (m != null) {
+      members.remove(u.workerId());
       getContext().unwatch(m.ref());
       getContext().getLog().info("worker {} left: {}", u.workerId(), u.reason());
       dispatcher.tell(new JobDispatcher.Remove(u.workerId(), "left: " + u.reason()));

@@ -202,7 +202,8 @@ class JobDispatcherTest {
     assertEquals(2, attempt2.attempt());
 
     // the removed worker's late report: ignored, and not acknowledged to a worker it does not know
-    first.master().tell(new JobFinished(id, 1, "first", result(JobState.SUCCEEDED, 0, "first", null)));
+    first.master().tell(new JobFinished(id, 1, "first", result(JobState.SUCCEEDED, 0, "first", null),
+        first.probe().ref()));
     second.finished(new Job(id, 1, attempt1.spec()), result(JobState.SUCCEEDED, 0, "second", null));
 
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
@@ -223,7 +224,29 @@ class JobDispatcherTest {
 
     other.succeeded(job);
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
-    other.master.tell(new JobFinished("no-such-job", 1, "w2", result(JobState.SUCCEEDED, 0, "w2", null)));
+    other.master.tell(new JobFinished("no-such-job", 1, "w2", result(JobState.SUCCEEDED, 0, "w2", null),
+        other.probe.ref()));
+
+    w.succeeded(job);
+    assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+  }
+
+  @Test
+  void aReportCountsOnlyFromTheRefThatRegisteredAsItsWorker() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(JobBook.LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+    TestProbe<ToWorker> rogue = testKit.createTestProbe();
+
+    // a forged finish and rejection naming w1, from another ref: dropped, nothing acknowledged
+    w.master.tell(new JobFinished(id, job.attempt(), "w1",
+        result(JobState.SUCCEEDED, 0, "w1", null), rogue.ref()));
+    w.master.tell(new JobRejected(id, job.attempt(), "w1", "forged", rogue.ref()));
+    rogue.expectNoMessage(Duration.ofMillis(300));
+    JobView view = job(dispatcher, id);
+    assertEquals(JobState.RUNNING, view.state());
+    assertEquals(1, view.attempts());
 
     w.succeeded(job);
     assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
@@ -236,9 +259,10 @@ class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     Job job = w.expectJob();
 
-    w.master.tell(new JobFinished(id, job.attempt(), null, result(JobState.SUCCEEDED, 0, null, null)));
-    w.master.tell(new JobRejected(id, job.attempt(), null, null));
-    w.master.tell(new JobRejected(id, job.attempt(), "w1", null));
+    w.master.tell(new JobFinished(id, job.attempt(), null, result(JobState.SUCCEEDED, 0, null, null),
+        null));
+    w.master.tell(new JobRejected(id, job.attempt(), null, null, w.probe.ref()));
+    w.master.tell(new JobRejected(id, job.attempt(), "w1", null, w.probe.ref()));
 
     // still answering; the rejection without a reason put the job back and it came again
     assertEquals(id, w.expectJob().jobId());
@@ -657,12 +681,12 @@ class JobDispatcherTest {
 
     /** Reports the finish; the master acknowledges it once it is recorded. */
     void finished(Job job, JobResult result) {
-      master.tell(new JobFinished(job.jobId(), job.attempt(), id, result));
+      master.tell(new JobFinished(job.jobId(), job.attempt(), id, result, probe.ref()));
       probe.expectMessage(new WorkerProtocol.FinishAck(job.jobId(), job.attempt()));
     }
 
     void rejected(Job job, String reason) {
-      master.tell(new JobRejected(job.jobId(), job.attempt(), id, reason));
+      master.tell(new JobRejected(job.jobId(), job.attempt(), id, reason, probe.ref()));
     }
   }
 

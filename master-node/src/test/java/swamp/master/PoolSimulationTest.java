@@ -319,12 +319,13 @@ class PoolSimulationTest {
 
     private Behavior<Msg> onJob(Job job) {
       if (dismissedFor != null) {
-        master.tell(new JobRejected(job.jobId(), job.attempt(), plan.id(), "worker is draining"));
+        master.tell(new JobRejected(job.jobId(), job.attempt(), plan.id(), "worker is draining",
+            self));
         return this;
       }
       if (running.size() + job.spec().slots() > plan.slots()) {
         ledger.overbooked.add(plan.id() + " got " + job.jobId() + " with " + running.keySet());
-        master.tell(new JobRejected(job.jobId(), job.attempt(), plan.id(), "no free slot"));
+        master.tell(new JobRejected(job.jobId(), job.attempt(), plan.id(), "no free slot", self));
         return this;
       }
       running.put(job.jobId(), job.attempt());
@@ -352,13 +353,13 @@ class PoolSimulationTest {
       long now = System.currentTimeMillis();
       ledger.reported(done.jobId(), plan.id(), done.attempt());
       master.tell(new JobFinished(done.jobId(), done.attempt(), plan.id(), new JobResult(
-          JobState.SUCCEEDED, 0, done.jobId(), "", false, plan.id(), 1L, now, now, null)));
+          JobState.SUCCEEDED, 0, done.jobId(), "", false, plan.id(), 1L, now, now, null), self));
       return dismissedFor != null && running.isEmpty() ? leave() : this;
     }
 
     private Behavior<Msg> leave() {
       ledger.left.add(plan.id());
-      registry.tell(new Unregister(plan.id(), "dismissed: " + dismissedFor));
+      registry.tell(new Unregister(plan.id(), "dismissed: " + dismissedFor, self));
       return Behaviors.stopped();
     }
   }

@@ -79,7 +79,8 @@ class RecoveryTest {
     ActorRef<ToDispatcher> inbox = admit(first, "w1", 1, List.of(), worker);
     List<String> ids = submit(first, List.of(echo(), echo()), List.of("k-1", "k-2"));
     Job running = worker.expectMessageClass(Job.class);
-    inbox.tell(new JobFinished(running.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null)));
+    inbox.tell(new JobFinished(running.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null),
+        worker.ref()));
     worker.expectMessage(new WorkerProtocol.FinishAck(running.jobId(), 1));
     worker.expectMessageClass(Job.class); // the second job now runs on w1
     crash(first);
@@ -113,7 +114,8 @@ class RecoveryTest {
     Job rerun = again.expectMessageClass(Job.class); // it no longer runs the other: it runs again
     assertEquals(lost.jobId(), rerun.jobId());
     assertEquals(2, rerun.attempt());
-    inbox.tell(new JobFinished(kept.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null)));
+    inbox.tell(new JobFinished(kept.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null),
+        again.ref()));
     JobView view = await(second, kept.jobId());
     assertEquals(JobState.SUCCEEDED, view.state());
     assertEquals(1, view.attempts(), "the claimed attempt was adopted, not run again");
@@ -223,7 +225,7 @@ class RecoveryTest {
           })
           .onMessage(Job.class, job -> {
             master[0].tell(new JobFinished(job.jobId(), job.attempt(), "auto",
-                result(JobState.SUCCEEDED, 0, "auto", null)));
+                result(JobState.SUCCEEDED, 0, "auto", null), self));
             return Behaviors.same();
           })
           .onMessage(Object.class, other -> Behaviors.same())

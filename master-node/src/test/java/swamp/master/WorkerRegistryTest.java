@@ -254,7 +254,12 @@ class WorkerRegistryTest {
     Registry registry = registry(false);
     TestProbe<ToWorker> worker = registry.admitted("w1", offer(1));
 
-    registry.inbox().tell(new Unregister("w1", "dismissed: done"));
+    // a goodbye naming w1 from any other ref is ignored
+    TestProbe<ToWorker> rogue = testKit.createTestProbe();
+    registry.inbox().tell(new Unregister("w1", "forged", rogue.ref()));
+    registry.dispatcher().expectNoMessage(java.time.Duration.ofMillis(300));
+
+    registry.inbox().tell(new Unregister("w1", "dismissed: done", worker.ref()));
 
     JobDispatcher.Remove remove = registry.dispatcher().expectMessageClass(JobDispatcher.Remove.class);
     assertEquals("w1", remove.workerId());
@@ -316,10 +321,10 @@ class WorkerRegistryTest {
     Registry registry = registry(false);
     registry.admitted("local", embedded(1));
     TestProbe<ToWorker> a = registry.admitted("a", offer(1));
-    registry.admitted("b", offer(1));
+    TestProbe<ToWorker> b = registry.admitted("b", offer(1));
 
     CompletableFuture<WorkerRegistry.Done> none = asking(registry, AwaitNoWorkers::new);
-    registry.inbox().tell(new Unregister("b", "dismissed: bye"));
+    registry.inbox().tell(new Unregister("b", "dismissed: bye", b.ref()));
     registry.dispatcher().expectMessageClass(JobDispatcher.Remove.class);
     assertFalse(none.isDone());
 

@@ -16,7 +16,7 @@ public final class RegistryProtocol {
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "swamp-registry");
 
   /** The protocol a node speaks; a master refuses a worker that speaks another. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /**
    * A master node's cluster role that names its HTTP API: {@code http=HOST:PORT}. A standby
@@ -60,8 +60,12 @@ public final class RegistryProtocol {
     }
   }
 
-  /** A draining worker says goodbye before it leaves the cluster. */
-  public record Unregister(String workerId, String reason) implements Command {}
+  /**
+   * A draining worker says goodbye before it leaves the cluster. {@code worker} is the ref it
+   * registered with: a goodbye from any other is ignored.
+   */
+  public record Unregister(String workerId, String reason, ActorRef<WorkerProtocol.ToWorker> worker)
+      implements Command {}
 
   /** One job a worker runs, identified by id and attempt. */
   public record RunningJob(String jobId, int attempt) implements CborSerializable {}

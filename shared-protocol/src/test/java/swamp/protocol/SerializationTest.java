@@ -48,7 +48,7 @@ class SerializationTest {
     ActorRef<DispatchProtocol.ToDispatcher> master = testKit.<DispatchProtocol.ToDispatcher>createTestProbe().ref();
     check(new RegistryProtocol.Register("w1", OFFER, "s3cret", RegistryProtocol.VERSION,
         List.of(new RegistryProtocol.RunningJob("j7", 2)), worker));
-    check(new RegistryProtocol.Unregister("w1", "dismissed"));
+    check(new RegistryProtocol.Unregister("w1", "dismissed", worker));
     check(new RegistryProtocol.RunningJob("j7", 2));
     check(new RegistryProtocol.RegOk(1_795_000_000_000L, master));
     check(new RegistryProtocol.RegFailure("wrong registration secret", false));
@@ -56,15 +56,16 @@ class SerializationTest {
 
   @Test
   void workMessagesRoundTrip() {
+    ActorRef<WorkerProtocol.ToWorker> worker = testKit.<WorkerProtocol.ToWorker>createTestProbe().ref();
     check(new WorkerProtocol.Job("j1", 3, SPEC));
     check(new WorkerProtocol.Job("j2", 1, JobSpec.of(List.of("true"))));
     check(new WorkerProtocol.CancelJob("j1", 3, "cancelled by request"));
     check(new WorkerProtocol.Dismiss("the master is shutting down"));
     check(new WorkerProtocol.FinishAck("j1", 2));
-    check(new DispatchProtocol.JobFinished("j1", 3, "w1", RESULT));
+    check(new DispatchProtocol.JobFinished("j1", 3, "w1", RESULT, worker));
     check(new DispatchProtocol.JobFinished("j2", 1, "w1",
-        JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed")));
-    check(new DispatchProtocol.JobRejected("j1", 3, "w1", "worker is draining"));
+        JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed"), null).from(worker));
+    check(new DispatchProtocol.JobRejected("j1", 3, "w1", "worker is draining", worker));
   }
 
   @Test

@@ -284,7 +284,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Behavior<Command> onStop(Stop stop) {
     if (registry != null) {
-      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), stop.reason()));
+      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), stop.reason(), self));
     }
     // the runners are children: stopping kills their processes
     return exit(EXIT_OK, stop.reason());
@@ -292,7 +292,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Behavior<Command> leave(String reason) {
     if (registry != null) {
-      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), "dismissed: " + reason));
+      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), "dismissed: " + reason,
+          self));
     }
     return exit(EXIT_OK, "dismissed: " + reason);
   }
@@ -335,7 +336,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return reject(job, "no free slot");
     }
     if (settings.dryRun()) {
-      table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(), dryRun(job)));
+      table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(), dryRun(job),
+          null));
       deliver();
       return Behaviors.same();
     }
@@ -389,7 +391,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> reject(Job job, String reason) {
-    ToDispatcher rejected = new JobRejected(job.jobId(), job.attempt(), settings.workerId(), reason);
+    ToDispatcher rejected = new JobRejected(job.jobId(), job.attempt(), settings.workerId(), reason,
+        self);
     if (master != null) {
       master.tell(rejected);
     }
@@ -418,7 +421,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (!table.hasFinish(s.jobId(), s.attempt())) {
       table.finished(new JobFinished(s.jobId(), s.attempt(), settings.workerId(),
           JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
-              "the job's runner on worker " + settings.workerId() + " crashed")));
+              "the job's runner on worker " + settings.workerId() + " crashed"), null));
     }
     deliver();
   }
@@ -434,7 +437,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     for (JobFinished finished : table.undelivered()) {
       if (sent.add(new RunningJob(finished.jobId(), finished.attempt()))) {
-        master.tell(finished);
+        master.tell(finished.from(self));
       }
     }
   }

@@ -142,6 +142,7 @@ class WorkerActorTest {
     assertEquals("j1", finished.jobId());
     assertEquals(1, finished.attempt());
     assertEquals("w6", finished.workerId());
+    assertEquals(register.replyTo(), finished.worker(), "a finish names the ref that registered");
     assertEquals(JobState.SUCCEEDED, finished.result().state());
     assertEquals("hi\n", finished.result().stdout());
     // registered: the give-up deadline no longer applies
@@ -170,7 +171,9 @@ class WorkerActorTest {
     exits.expectNoMessage(Duration.ofMillis(50));
     JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
     assertEquals(JobState.SUCCEEDED, finished.result().state());
-    assertEquals("w8", registry.expectMessageClass(Unregister.class).workerId());
+    Unregister bye = registry.expectMessageClass(Unregister.class);
+    assertEquals("w8", bye.workerId());
+    assertEquals(register.replyTo(), bye.worker(), "a goodbye names the ref that registered");
     WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
     assertEquals(WorkerActor.EXIT_OK, exit.code());
     assertTrue(exit.reason().contains("pool shrinks"));

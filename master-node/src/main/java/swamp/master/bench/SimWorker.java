@@ -146,6 +146,7 @@ final class SimWorker extends AbstractBehavior<Object> {
   }
 
   private void finish(Job job) {
-    master.tell(new JobFinished(job.jobId(), job.attempt(), id, done));
+    master.tell(new JobFinished(job.jobId(), job.attempt(), id, done,
+        getContext().getSelf().narrow()));
   }
 }
