@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import swamp.protocol.JobSpec;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
 /**
  * Reads the jobs of a {@code POST /api/jobs} body: one job object or an array of them. Every
@@ -21,7 +23,10 @@ final class JobRequests {
 
   static final List<String> FIELDS =
       List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries",
-          "key");
+          "key", "redirects", "pipeline", "run", "step");
+
+  static final List<String> REDIRECT_FIELDS = List.of("stdin", "stdout", "stdoutAppend", "stderr",
+      "stderrAppend", "stderrToStdout");
 
   static final int MAX_KEY = 256;
 
@@ -134,13 +139,116 @@ final class JobRequests {
     int maxAttempts = integer(n, "maxAttempts", JobSpec.DEFAULT_MAX_ATTEMPTS, problems);
     int retries = integer(n, "retries", 0, problems);
     long timeoutMs = timeout(n.get("timeout"), problems);
+    Redirects redirects = redirects(n.get("redirects"), "redirects", problems);
+    List<Stage> pipeline = pipeline(n.get("pipeline"), problems);
+    String run = null;
+    JsonNode r = n.get("run");
+    if (r != null && !r.isNull()) {
+      if (r.isTextual()) {
+        run = r.asText();
+      } else {
+        problems.add("run must be a run's id, a string such as \"r1\"");
+      }
+    }
+    int step = integer(n, "step", -1, problems);
+    if (run == null && n.hasNonNull("step")) {
+      problems.add("step is given without run: a step is a command of a run");
+    }
+    if (run != null && !n.hasNonNull("step")) {
+      problems.add("run is given without step: say which of the run's commands this job is");
+    }
     return problems.isEmpty()
-        ? new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries)
+        ? new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries,
+            redirects, pipeline, run, step)
         : null;
   }
 
+  /** {@code {"stdin": ..., "stdout": ..., "stdoutAppend": bool, ...}}; null when absent. */
+  static Redirects redirects(JsonNode r, String field, List<String> problems) {
+    if (r == null || r.isNull()) {
+      return null;
+    }
+    if (!r.isObject()) {
+      problems.add(field + " must be an object with some of " + String.join(", ", REDIRECT_FIELDS));
+      return null;
+    }
+    int before = problems.size();
+    for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!REDIRECT_FIELDS.contains(f)) {
+        problems.add(field + ": unknown field '" + f + "' (known: "
+            + String.join(", ", REDIRECT_FIELDS) + ")");
+      }
+    }
+    Redirects redirects = new Redirects(path(r, field, "stdin", problems),
+        path(r, field, "stdout", problems), flag(r, field, "stdoutAppend", problems),
+        path(r, field, "stderr", problems), flag(r, field, "stderrAppend", problems),
+        flag(r, field, "stderrToStdout", problems));
+    return problems.size() > before || redirects.redirectsNothing() ? null : redirects;
+  }
+
+  private static String path(JsonNode r, String field, String name, List<String> problems) {
+    JsonNode v = r.get(name);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      problems.add(field + "." + name + " must be a file's path, a string");
+      return null;
+    }
+    return v.asText();
+  }
+
+  private static boolean flag(JsonNode r, String field, String name, List<String> problems) {
+    JsonNode v = r.get(name);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      problems.add(field + "." + name + " must be true or false, not " + v);
+      return false;
+    }
+    return v.asBoolean();
+  }
+
+  /** {@code [{"argv": [...], "redirects": {...}}, ...]}: the stages after the job's argv. */
+  private static List<Stage> pipeline(JsonNode p, List<String> problems) {
+    List<Stage> stages = new ArrayList<>();
+    if (p == null || p.isNull()) {
+      return stages;
+    }
+    if (!p.isArray()) {
+      problems.add("pipeline must be an array of stages, each {\"argv\": [...], \"redirects\": {...}}");
+      return stages;
+    }
+    for (int i = 0; i < p.size(); i++) {
+      JsonNode stage = p.get(i);
+      String where = "pipeline[" + i + "]";
+      if (!stage.isObject()) {
+        problems.add(where + " must be an object with \"argv\"");
+        continue;
+      }
+      for (Iterator<String> it = stage.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!f.equals("argv") && !f.equals("redirects")) {
+          problems.add(where + ": unknown field '" + f + "' (known: argv, redirects)");
+        }
+      }
+      if (!stage.has("argv")) {
+        problems.add(where + ".argv is missing: each stage needs a program to run");
+      }
+      List<String> argv = strings(stage, "argv", where + ".argv", problems);
+      stages.add(new Stage(argv, redirects(stage.get("redirects"), where + ".redirects", problems)));
+    }
+    return stages;
+  }
+
   private static List<String> strings(JsonNode n, String field, List<String> problems) {
-    JsonNode a = n.get(field);
+    return strings(n, field, field, problems);
+  }
+
+  private static List<String> strings(JsonNode n, String name, String field, List<String> problems) {
+    JsonNode a = n.get(name);
     List<String> out = new ArrayList<>();
     if (a == null || a.isNull()) {
       return out;

@@ -15,6 +15,8 @@ import swamp.master.JobBook.Snapshot;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
 /**
  * The job book's snapshot, field by field in a fixed order. A snapshot holds every job the book
@@ -25,13 +27,17 @@ import swamp.protocol.JobState;
  *
  * <p>Snapshots that Jackson wrote are still read by Jackson: a stored snapshot names the serializer
  * that wrote it. A change of this format gets a new manifest, and this class keeps reading the
- * old ones.
+ * old ones ({@link #MANIFEST_V1} and on), what they lack read as its default.
  */
 public final class SnapshotSerializer extends SerializerWithStringManifest {
 
   /** This serializer's id in a stored snapshot; Pekko keeps 0-40 for its own. */
   static final int IDENTIFIER = 7_301;
+  /** Jobs without redirections, pipelines or runs. */
   static final String MANIFEST_V1 = "S1";
+  /** A job's spec ends with its redirections, its pipeline's stages and its run and step. */
+  static final String MANIFEST_V2 = "S2";
+  static final String MANIFEST = MANIFEST_V2;
 
   public SnapshotSerializer(ExtendedActorSystem system) {}
 
@@ -42,7 +48,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object o) {
-    return MANIFEST_V1;
+    return MANIFEST;
   }
 
   @Override
@@ -64,12 +70,14 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) {
-    if (!MANIFEST_V1.equals(manifest)) {
-      throw new IllegalArgumentException("a job-book snapshot of unknown format '" + manifest
-          + "' (this master reads " + MANIFEST_V1 + ")");
-    }
+    int version = switch (manifest) {
+      case MANIFEST_V1 -> 1;
+      case MANIFEST_V2 -> 2;
+      default -> throw new IllegalArgumentException("a job-book snapshot of unknown format '"
+          + manifest + "' (this master reads " + MANIFEST_V1 + " to " + MANIFEST + ")");
+    };
     try {
-      In in = new In(bytes);
+      In in = new In(bytes, version);
       long nextSeq = in.i64();
       int n = in.count();
       List<JobRecord> jobs = new ArrayList<>(n);
@@ -129,6 +137,32 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     out.i64(s.timeoutMs());
     out.i32(s.maxAttempts());
     out.i32(s.retries());
+    redirects(out, s.redirects());
+    out.i32(s.pipeline().size());
+    for (Stage stage : s.pipeline()) {
+      out.strings(stage.argv());
+      redirects(out, stage.redirects());
+    }
+    out.str(s.run());
+    out.i32(s.step());
+  }
+
+  private static void redirects(Out out, Redirects r) {
+    out.bool(r != null);
+    if (r != null) {
+      out.str(r.stdin());
+      out.str(r.stdout());
+      out.bool(r.stdoutAppend());
+      out.str(r.stderr());
+      out.bool(r.stderrAppend());
+      out.bool(r.stderrToStdout());
+    }
+  }
+
+  private static Redirects redirects(In in) {
+    return in.bool()
+        ? new Redirects(in.str(), in.str(), in.bool(), in.str(), in.bool(), in.bool())
+        : null;
   }
 
   private static JobSpec spec(In in) {
@@ -138,7 +172,18 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     for (int i = 0; i < n; i++) {
       env.put(in.str(), in.str());
     }
-    return new JobSpec(argv, env, in.str(), in.strings(), in.i32(), in.i64(), in.i32(), in.i32());
+    JobSpec spec =
+        new JobSpec(argv, env, in.str(), in.strings(), in.i32(), in.i64(), in.i32(), in.i32());
+    if (in.version < 2) {
+      return spec;
+    }
+    Redirects redirects = redirects(in);
+    int stages = in.count();
+    List<Stage> pipeline = new ArrayList<>(stages);
+    for (int i = 0; i < stages; i++) {
+      pipeline.add(new Stage(in.strings(), redirects(in)));
+    }
+    return spec.withIo(redirects, pipeline).inRun(in.str(), in.i32());
   }
 
   private static void result(Out out, JobResult r) {
@@ -225,9 +270,12 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
 
   private static final class In {
     final ByteBuffer buffer;
+    /** The format's version: what an older one lacks is read as its default. */
+    final int version;
 
-    In(byte[] bytes) {
-      buffer = ByteBuffer.wrap(bytes);
+    In(byte[] bytes, int version) {
+      this.buffer = ByteBuffer.wrap(bytes);
+      this.version = version;
     }
 
     int i32() {

@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 import swamp.master.pool.PoolScaler.SpawnView;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
 /** What the API shows of jobs and workers: the JSON shapes of the command-line contract. */
 public final class Views {
@@ -30,7 +32,11 @@ public final class Views {
       String startedAt,
       String finishedAt,
       Long pid,
-      String key) {
+      String key,
+      Redirects redirects,
+      List<Stage> pipeline,
+      String run,
+      int step) {
 
     static JobView of(JobBook.Job j) {
       JobResult r = j.result;
@@ -50,7 +56,11 @@ public final class Views {
           r != null && r.startedAt() > 0 ? time(r.startedAt()) : time(j.dispatchedAt),
           r == null ? null : time(r.finishedAt()),
           r == null ? null : r.pid(),
-          j.key);
+          j.key,
+          j.spec.redirects(),
+          j.spec.pipeline(),
+          j.spec.run(),
+          j.spec.step());
     }
   }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
 /**
  * Every journal record goes through the serializer the journal uses and comes back equal: one
@@ -24,6 +26,13 @@ class JobEventSerializationTest {
 
   static final JobSpec SPEC = new JobSpec(List.of("ncra", "-O", "in.nc", "out.nc"),
       Map.of("OMP_NUM_THREADS", "2"), "/data", List.of("nco"), 2, 90_000, 3, 1);
+  /** A pipeline with every kind of redirection, as step 4 of run r1. */
+  static final JobSpec PIPELINE = new JobSpec(List.of("cat", "f.txt"), Map.of(), "/data",
+      List.of(), 1, 0, 3, 0, new Redirects("in.txt", null, false, "err.txt", true, false),
+      List.of(new Stage(List.of("grep", "x"), new Redirects(null, null, false, null, false, true)),
+          new Stage(List.of("wc", "-l"), new Redirects(null, "n.txt", true, null, false, true)),
+          Stage.of("tee")),
+      "r1", 4);
   static final JobResult RESULT = new JobResult(JobState.FAILED, 2, "out\n", "err\n", false,
       "w1", 4242L, 1_700_000_000_000L, 1_700_000_001_000L, "exited with code 2");
 
@@ -45,7 +54,8 @@ class JobEventSerializationTest {
   void everyEventAndABatchOfThemRoundTrip() {
     List<JobEvent> events = List.of(
         new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", SPEC),
-            new JobEvent.NewJob(null, JobSpec.of(List.of("true"))))),
+            new JobEvent.NewJob(null, JobSpec.of(List.of("true"))),
+            new JobEvent.NewJob(null, PIPELINE))),
         new JobEvent.Started(1_001, List.of(new JobEvent.Start("j7", "w1"))),
         new JobEvent.Adopted("j7", "w1"),
         new JobEvent.Finished("j7", RESULT, 1_002),
@@ -63,7 +73,7 @@ class JobEventSerializationTest {
   static JobBook.Snapshot snapshot() {
     JobBook.JobRecord queued = new JobBook.JobRecord("j1", 1, SPEC, 5, "k-1", JobState.QUEUED,
         0, 0, 0, null, 0, null, null, false, 0);
-    JobBook.JobRecord running = new JobBook.JobRecord("j2", 2, JobSpec.of(List.of("true")), 5,
+    JobBook.JobRecord running = new JobBook.JobRecord("j2", 2, PIPELINE, 5,
         null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0);
     JobBook.JobRecord failed = new JobBook.JobRecord("j3", 3, SPEC, 5, "ключ-3", JobState.FAILED,
         1, 0, 1, "w1", 7, RESULT, "exited with code 2", false, 9);
@@ -83,14 +93,34 @@ class JobEventSerializationTest {
     assertEquals(SnapshotSerializer.class, serializer.getClass());
     byte[] bytes = serialization.serialize(snapshot).get();
     assertEquals(snapshot, serialization.deserialize(bytes, SnapshotSerializer.IDENTIFIER,
-        SnapshotSerializer.MANIFEST_V1).get());
+        SnapshotSerializer.MANIFEST).get());
 
     JobBook book = new JobBook(JobBook.LocalExec.NEVER, 100);
     book.submit(List.of(new JobEvent.NewJob("k-1", SPEC), new JobEvent.NewJob(null, SPEC)), 5);
     book.end(book.job("j2"), JobState.CANCELLED, "cancelled before it ran", 6);
     JobBook.Snapshot fromBook = book.snapshot();
     assertEquals(fromBook, serialization.deserialize(serialization.serialize(fromBook).get(),
-        SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST_V1).get());
+        SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST).get());
+  }
+
+  /** {@link #snapshot()} as the first compact format (S1) wrote it, before redirections and runs. */
+  static final String S1 = "CggEajECCAhuY3JhBC1PCmluLm5jDG91dC5uYwIeT01QX05VTV9USFJFQURTAjIKL2RhdGECBm5jbwSg/goGAgoGay0xDFFVRVVFRAAAAAEAAAEAAARqMgQCCHRydWUAAQACAAYACgEOUlVOTklORwQCAAR3MQ4AAQEABGozBggIbmNyYQQtTwppbi5uYwxvdXQubmMCHk9NUF9OVU1fVEhSRUFEUwIyCi9kYXRhAgZuY28EoP4KBgIKFNC60LvRjtGHLTMMRkFJTEVEAgACBHcxDgEMRkFJTEVEAQQIb3V0CghlcnIKAAR3MQGkQoCgq/75YtCvq/75YiRleGl0ZWQgd2l0aCBjb2RlIDIkZXhpdGVkIHdpdGggY29kZSAyABIEajQICAhuY3JhBC1PCmluLm5jDG91dC5uYwIeT01QX05VTV9USFJFQURTAjIKL2RhdGECBm5jbwSg/goGAgoBEkNBTkNFTExFRAAAAAEAARJDQU5DRUxMRUQAAAAAAQAA8qiBvsZoLmNhbmNlbGxlZCBiZWZvcmUgaXQgcmFuLmNhbmNlbGxlZCBiZWZvcmUgaXQgcmFuARICBGoxBARqMwRqNA==";
+
+  @Test
+  void aSnapshotOfTheFirstCompactFormatIsStillRead() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    JobBook.Snapshot old = (JobBook.Snapshot) serialization.deserialize(
+        java.util.Base64.getDecoder().decode(S1), SnapshotSerializer.IDENTIFIER,
+        SnapshotSerializer.MANIFEST_V1).get();
+    assertEquals(5, old.nextSeq());
+    assertEquals(List.of("j1", "j2", "j3", "j4"), old.jobs().stream().map(JobBook.JobRecord::id).toList());
+    assertEquals(SPEC, old.jobs().get(0).spec());
+    assertEquals(JobSpec.of(List.of("true")), old.jobs().get(1).spec());
+    assertEquals(-1, old.jobs().get(1).spec().step());
+    assertEquals(List.of(), old.jobs().get(1).spec().pipeline());
+    assertEquals(RESULT, old.jobs().get(2).result());
+    assertEquals(List.of("j1"), old.queued());
+    assertEquals(List.of("j3", "j4"), old.finished());
   }
 
   @Test
@@ -112,7 +142,7 @@ class JobEventSerializationTest {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
     byte[] bytes = serialization.serialize(snapshot()).get();
     var cut = serialization.deserialize(java.util.Arrays.copyOf(bytes, bytes.length / 2),
-        SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST_V1);
+        SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST);
     assertTrue(cut.isFailure());
     assertTrue(cut.failed().get().getMessage().contains("cannot be read"),
         cut.failed().get().getMessage());

@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * One command to run: an argv (never a shell line), its environment additions and working
- * directory, what it requires of a worker, and its limits.
+ * directory, what it requires of a worker, and its limits. It may redirect its standard streams
+ * to files and be the first stage of a pipeline whose further stages run on the same worker, each
+ * reading the previous one's output; and it may be one step of a run (the commands of a script).
  *
  * @param argv the program and its arguments; the program is looked up on the worker's PATH
  * @param env variables added to the worker's environment for this job
@@ -16,6 +18,11 @@ import java.util.Map;
  * @param timeoutMs the job is killed after this long; 0 for no limit
  * @param maxAttempts how many times the job may be started when the worker running it is lost
  * @param retries how many times a job that fails (non-zero exit, timeout) is run again
+ * @param redirects where argv's standard streams go; null when none is redirected
+ * @param pipeline the stages after argv ({@code argv | stage1 | stage2}); empty for one command.
+ *     The job's exit code is the last stage's
+ * @param run the run (see the master's {@code /api/runs}) this job is a step of, or null
+ * @param step the index of the run's command this job runs; -1 when there is no run
  */
 public record JobSpec(
     List<String> argv,
@@ -25,17 +32,35 @@ public record JobSpec(
     int slots,
     long timeoutMs,
     int maxAttempts,
-    int retries)
+    int retries,
+    Redirects redirects,
+    List<Stage> pipeline,
+    String run,
+    int step)
     implements CborSerializable {
 
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   /** The most argv and env may hold together, in characters: a job is a command, not a payload. */
   public static final int MAX_COMMAND_CHARS = 256 * 1024;
+  /** The most stages a pipeline may have after its first. */
+  public static final int MAX_STAGES = 64;
+  public static final int MAX_RUN_ID = 64;
 
   public JobSpec {
     argv = argv == null ? List.of() : List.copyOf(argv);
     env = env == null ? Map.of() : Map.copyOf(env);
     requires = requires == null ? List.of() : List.copyOf(requires);
+    pipeline = pipeline == null ? List.of() : List.copyOf(pipeline);
+    if (run == null) {
+      step = -1; // journals written before runs existed hold 0
+    }
+  }
+
+  /** A job that is not part of a run, without redirections or pipeline. */
+  public JobSpec(List<String> argv, Map<String, String> env, String workDir, List<String> requires,
+      int slots, long timeoutMs, int maxAttempts, int retries) {
+    this(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries, null, List.of(),
+        null, -1);
   }
 
   /** A job that is not retried when it fails. */
@@ -51,6 +76,42 @@ public record JobSpec(
 
   public String program() {
     return argv.isEmpty() ? "" : argv.get(0);
+  }
+
+  /** This spec with its standard streams redirected and the further stages of its pipeline. */
+  public JobSpec withIo(Redirects redirects, List<Stage> pipeline) {
+    return new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries,
+        redirects, pipeline, run, step);
+  }
+
+  /** This spec as step {@code step} of run {@code run}. */
+  public JobSpec inRun(String run, int step) {
+    return new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries,
+        redirects, pipeline, run, step);
+  }
+
+  /** Every command of the job: argv with its redirections, then the pipeline's stages. */
+  public List<Stage> stages() {
+    List<Stage> all = new ArrayList<>(1 + pipeline.size());
+    all.add(new Stage(argv, redirects));
+    all.addAll(pipeline);
+    return all;
+  }
+
+  /** The job as a shell would read it (for people; swamp never runs it through a shell). */
+  public String commandText() {
+    StringBuilder s = new StringBuilder();
+    for (Stage stage : stages()) {
+      if (s.length() > 0) {
+        s.append(" | ");
+      }
+      s.append(String.join(" ", stage.argv()));
+      String r = stage.redirected().shellText();
+      if (!r.isEmpty()) {
+        s.append(' ').append(r);
+      }
+    }
+    return s.toString();
   }
 
   /** Every problem of this spec, empty when it is valid. */
@@ -71,6 +132,7 @@ public record JobSpec(
       }
       chars += a.length();
     }
+    chars += stagesProblems(problems);
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0) {
         problems.add("env name '" + e.getKey() + "' is not a valid variable name");
@@ -81,7 +143,8 @@ public record JobSpec(
       chars += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
     }
     if (chars > MAX_COMMAND_CHARS) {
-      problems.add("argv and env hold " + chars + " characters, more than " + MAX_COMMAND_CHARS);
+      problems.add("argv, pipeline, redirects and env hold " + chars + " characters, more than "
+          + MAX_COMMAND_CHARS);
     }
     if (workDir != null && workDir.isBlank()) {
       problems.add("workDir is blank");
@@ -99,6 +162,55 @@ public record JobSpec(
     if (retries < 0 || retries > 100) {
       problems.add("retries must be between 0 and 100, not " + retries);
     }
+    if (run != null && (run.isBlank() || run.length() > MAX_RUN_ID || run.indexOf('\0') >= 0)) {
+      problems.add("run must be a run's id (non-blank, at most " + MAX_RUN_ID + " characters)");
+    }
+    if (run != null && step < 0) {
+      problems.add("step must be 0 or more (the index of the run's command), not " + step);
+    }
     return problems;
+  }
+
+  /**
+   * The problems of the redirections and of the pipeline's stages; returns the characters they
+   * hold. A stage before the last may not send its output to a file (the next stage would read
+   * nothing), and one after the first may not read a file (it reads the pipe): swamp refuses
+   * both rather than run what is almost always a mistake.
+   */
+  private long stagesProblems(List<String> problems) {
+    long chars = 0;
+    if (pipeline.size() > MAX_STAGES) {
+      problems.add("pipeline has " + pipeline.size() + " stages, more than " + MAX_STAGES);
+    }
+    List<Stage> stages = stages();
+    for (int i = 0; i < stages.size(); i++) {
+      Stage stage = stages.get(i);
+      String where = i == 0 ? "redirects." : "pipeline[" + (i - 1) + "].";
+      Redirects r = stage.redirected();
+      problems.addAll(r.problems(where));
+      chars += r.chars();
+      if (i > 0) {
+        if (stage.argv().isEmpty() || stage.argv().get(0) == null || stage.argv().get(0).isBlank()) {
+          problems.add(where + "argv is empty: each stage of a pipeline needs a program to run");
+        }
+        for (String a : stage.argv()) {
+          if (a == null || a.indexOf('\0') >= 0) {
+            problems.add(where + "argv holds a null or a NUL character");
+            break;
+          }
+          chars += a.length();
+        }
+        if (r.stdin() != null) {
+          problems.add(where + "redirects.stdin: stage " + i + " (" + stage.program()
+              + ") reads the previous stage's output; it cannot also read '" + r.stdin() + "'");
+        }
+      }
+      if (i < stages.size() - 1 && r.stdout() != null) {
+        problems.add(where + "stdout: stage " + i + " (" + stage.program() + ") writes to '"
+            + r.stdout() + "', so the next stage would read nothing; redirect the last stage's"
+            + " output instead");
+      }
+    }
+    return chars;
   }
 }

@@ -189,6 +189,10 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     if (program.refusal() != null) {
       return new NotStarted(program.refusal());
     }
+    if (!spec.pipeline().isEmpty() || spec.redirects() != null) {
+      return new NotStarted("worker " + settings.workerId() + " does not run pipelines or"
+          + " redirections yet");
+    }
     List<String> command = new ArrayList<>(spec.argv());
     command.set(0, program.executable().toString());
     ProcessBuilder builder = new ProcessBuilder(command)

@@ -1,0 +1,73 @@
+package swamp.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What a job's redirections, pipeline and run may hold, and how it reads as a shell line. */
+class JobSpecTest {
+
+  static JobSpec pipeline(Redirects first, Stage... rest) {
+    return JobSpec.of(List.of("cat", "f.txt")).withIo(first, List.of(rest));
+  }
+
+  static String problems(JobSpec spec) {
+    return String.join("; ", spec.problems());
+  }
+
+  @Test
+  void aPipelineWithRedirectionsAtItsEndsIsValidAndReadsAsAShellLine() {
+    JobSpec spec = pipeline(new Redirects("in.txt", null, false, "err.txt", true, false),
+        new Stage(List.of("grep", "x"), new Redirects(null, null, false, null, false, true)),
+        new Stage(List.of("wc", "-l"), new Redirects(null, "n.txt", true, null, false, false)));
+    assertEquals(List.of(), spec.problems());
+    assertEquals("cat f.txt < in.txt 2>> err.txt | grep x 2>&1 | wc -l >> n.txt",
+        spec.commandText());
+    assertEquals(3, spec.stages().size());
+  }
+
+  @Test
+  void aStageBeforeTheLastMayNotWriteAFileNorOneAfterTheFirstReadOne() {
+    String p = problems(pipeline(Redirects.stdoutTo("lost.txt"), Stage.of("wc", "-l")));
+    assertTrue(p.contains("redirects.stdout: stage 0 (cat) writes to 'lost.txt', so the next"
+        + " stage would read nothing"), p);
+    p = problems(pipeline(null, new Stage(List.of("wc"), new Redirects("in.txt", null, false,
+        null, false, false))));
+    assertTrue(p.contains("pipeline[0].redirects.stdin: stage 1 (wc) reads the previous stage's"
+        + " output; it cannot also read 'in.txt'"), p);
+  }
+
+  @Test
+  void badStagesAndRedirectionsAreNamed() {
+    String p = problems(pipeline(new Redirects(" ", null, true, "e", false, true),
+        new Stage(List.of(), null), new Stage(List.of("a\0b"), null)));
+    assertTrue(p.contains("redirects.stdin is blank"), p);
+    assertTrue(p.contains("redirects.stdoutAppend is set but stdout is not redirected"), p);
+    assertTrue(p.contains("redirects.stderr goes both to 'e' and to stdout"), p);
+    assertTrue(p.contains("pipeline[0].argv is empty"), p);
+    assertTrue(p.contains("pipeline[1].argv holds a null or a NUL character"), p);
+  }
+
+  @Test
+  void stagesAndPathsCountTowardTheCommandLimit() {
+    String big = "x".repeat(JobSpec.MAX_COMMAND_CHARS / 2);
+    assertEquals(List.of(), JobSpec.of(List.of("echo", big)).problems());
+    String p = problems(pipeline(null,
+        new Stage(List.of("tee", big), Redirects.stdoutTo(big))));
+    assertTrue(p.contains("more than " + JobSpec.MAX_COMMAND_CHARS), p);
+  }
+
+  @Test
+  void aStepBelongsToARun() {
+    JobSpec spec = new JobSpec(List.of("true"), Map.of(), null, List.of(), 1, 0, 3, 0, null,
+        null, null, 7);
+    assertEquals(-1, spec.step(), "no run, no step");
+    assertEquals(List.of(), spec.pipeline());
+    assertTrue(problems(spec.inRun("r1", -2)).contains("step must be 0 or more"));
+    assertTrue(problems(spec.inRun(" ", 0)).contains("run must be a run's id"));
+    assertEquals(List.of(), spec.inRun("r1", 0).problems());
+  }
+}
