@@ -51,6 +51,7 @@ public final class HttpApi {
   private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private final byte[] apiToken;
   private volatile String refusal;
+  private volatile List<String> allowedJobVariables = List.of();
   private volatile java.util.function.Supplier<Standby> standby = () -> null;
   private HttpServer server;
   private ExecutorService executor;
@@ -98,6 +99,11 @@ public final class HttpApi {
       return new Standby(null);
     }
     return new Standby(RegistryProtocol.httpUrl(oldest.getRoles()).orElse(null));
+  }
+
+  /** The protected variables ({@link swamp.protocol.JobVariables}) a job's env may set. */
+  public void allowJobVariables(List<String> names) {
+    allowedJobVariables = List.copyOf(names);
   }
 
   /** From now on new jobs are refused with this reason; everything else still answers. */
@@ -224,7 +230,7 @@ public final class HttpApi {
       JsonNode body = readJson(ex);
       List<JobSpec> specs;
       try {
-        specs = JobRequests.parse(body, MAX_BATCH);
+        specs = JobRequests.parse(body, MAX_BATCH, allowedJobVariables);
       } catch (JobRequests.BadRequest e) {
         throw new BadRequest(400, e.getMessage());
       }

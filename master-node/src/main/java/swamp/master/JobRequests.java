@@ -12,6 +12,7 @@ import java.util.Map;
 import swamp.protocol.JobSpec;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
+import swamp.protocol.JobVariables;
 
 /**
  * Reads the jobs of a {@code POST /api/jobs} body: one job object or an array of them. Every
@@ -38,6 +39,15 @@ final class JobRequests {
   }
 
   static List<JobSpec> parse(JsonNode body, int maxBatch) throws BadRequest {
+    return parse(body, maxBatch, List.of());
+  }
+
+  /**
+   * The jobs of {@code body}; a job's env may set the protected variables ({@link JobVariables})
+   * that {@code allowedVariables} names, and no other.
+   */
+  static List<JobSpec> parse(JsonNode body, int maxBatch, List<String> allowedVariables)
+      throws BadRequest {
     if (body == null || body.isMissingNode() || body.isNull()) {
       throw new BadRequest("the request has no body; send a job object or an array of them");
     }
@@ -61,6 +71,7 @@ final class JobRequests {
       JobSpec spec = parseOne(nodes.get(i), p);
       if (spec != null) {
         p.addAll(spec.problems());
+        p.addAll(JobVariables.refusals(spec.env().keySet(), allowedVariables));
       }
       p.forEach(s -> problems.add(where + s));
       specs.add(spec);

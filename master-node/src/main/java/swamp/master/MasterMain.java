@@ -145,6 +145,7 @@ public final class MasterMain implements Callable<Integer> {
     HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), settings.apiToken());
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     api.redirectWhenStandby(() -> HttpApi.standbyOf(cluster));
+    api.allowJobVariables(system.settings().config().getStringList("swamp.worker.allowed-job-variables"));
     try {
       api.start(settings.httpHost(), settings.httpPort());
     } catch (IOException e) {
@@ -234,7 +235,8 @@ public final class MasterMain implements Callable<Integer> {
       if (ws == null) {
         return Behaviors.empty();
       }
-      Executables executables = Executables.of(ws.allowedExecutables());
+      Executables executables = Executables.of(ws.allowedExecutables(), ws.allowedJobVariables());
+      WorkerMain.warnIfAnythingRuns(executables);
       ActorRef<WorkerActor.Exit> exits = ctx.messageAdapter(WorkerActor.Exit.class, e -> e);
       ctx.spawn(WorkerActor.create(ws, executables, true, exits), "local-worker-1");
       int[] generation = {1};

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import swamp.protocol.JobVariables;
 
 /**
  * The programs a worker allows. Names are looked up on the PATH once, at start, and kept as
@@ -30,20 +31,31 @@ public final class Executables {
   private final List<String> offered;
   private final List<Path> searchPath;
   private final java.util.Map<String, Resolution> byName = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The protected variables ({@link JobVariables}) a job may set here anyway. */
+  private final List<String> allowedVariables;
 
-  private Executables(boolean allowAny, Set<Path> allowed, List<String> offered, List<Path> path) {
+  private Executables(boolean allowAny, Set<Path> allowed, List<String> offered, List<Path> path,
+      List<String> allowedVariables) {
     this.allowAny = allowAny;
     this.allowed = Set.copyOf(allowed);
     this.offered = List.copyOf(offered);
     this.searchPath = List.copyOf(path);
+    this.allowedVariables = List.copyOf(allowedVariables);
+  }
+
+  /** Resolves the allow-list against the process's PATH; jobs may set no protected variable. */
+  public static Executables of(List<String> names) {
+    return of(names, List.of());
   }
 
   /** Resolves the allow-list against the process's PATH. */
-  public static Executables of(List<String> names) {
-    return of(names, System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+  public static Executables of(List<String> names, List<String> allowedVariables) {
+    return of(names, System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        allowedVariables);
   }
 
-  public static Executables of(List<String> names, String pathVariable) {
+  public static Executables of(List<String> names, String pathVariable,
+      List<String> allowedVariables) {
     List<Path> path = new ArrayList<>();
     for (String dir : pathVariable.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
@@ -66,7 +78,72 @@ public final class Executables {
     if (any) {
       offered.add(0, "*");
     }
-    return new Executables(any, allowed, offered, path);
+    return new Executables(any, allowed, offered, path, allowedVariables);
+  }
+
+  /**
+   * The allowed programs that can be made to run any program (shells, interpreters): allowing
+   * one of them allows everything, which the worker says when it starts.
+   */
+  public List<String> runningAnything() {
+    List<String> found = new ArrayList<>();
+    for (String name : offered) {
+      Path p = Path.of(name).getFileName();
+      if (!name.equals("*") && Launchers.runsAnything(p.toString())) {
+        found.add(name);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Whether a job may run {@code argv} with {@code env} in {@code workDir}: its program must be
+   * allowed, its environment may set no protected variable ({@link JobVariables}), and when its
+   * program is a launcher ({@link Launchers}: {@code env}, {@code nice}, {@code xargs}, {@code
+   * find -exec}...) what that would run is checked the same way. Allowed: the job's program.
+   */
+  public Resolution check(List<String> argv, java.util.Map<String, String> env, Path workDir) {
+    List<String> variables = JobVariables.refusals(env.keySet(), allowedVariables);
+    if (!variables.isEmpty()) {
+      return new Refused(String.join("; ", variables));
+    }
+    return check(argv, workDir, 0);
+  }
+
+  private Resolution check(List<String> argv, Path workDir, int depth) {
+    Resolution r = resolve(argv.get(0), workDir);
+    if (!(r instanceof Allowed allowedProgram) || allowAny || depth > 8) {
+      return depth > 8 ? new Refused("launchers nested more than 8 deep") : r;
+    }
+    Launchers.Launch launch = launch(argv, allowedProgram.executable());
+    if (launch == null) {
+      return r;
+    }
+    String program = argv.get(0);
+    if (launch.refusal() != null) {
+      return new Refused("'" + program + "' is refused: " + launch.refusal());
+    }
+    List<String> variables = JobVariables.refusals(launch.assignments(), allowedVariables);
+    if (!variables.isEmpty()) {
+      return new Refused("'" + program + "': " + String.join("; ", variables));
+    }
+    for (List<String> command : launch.commands()) {
+      Resolution inner = check(command, workDir, depth + 1);
+      if (inner instanceof Refused refused) {
+        return new Refused("'" + program + "' would run '" + command.get(0) + "', which is"
+            + " refused: " + refused.reason());
+      }
+    }
+    return r;
+  }
+
+  /** What the launcher at {@code executable} would run, or null when it is no launcher. */
+  private static Launchers.Launch launch(List<String> argv, Path executable) {
+    String invoked = Path.of(argv.get(0)).getFileName().toString();
+    String real = canonical(executable).map(p -> p.getFileName().toString()).orElse(invoked);
+    // one binary with many names (coreutils, busybox) is known by the name it was run with
+    Launchers.Launch launch = Launchers.of(real, argv);
+    return launch != null ? launch : Launchers.of(invoked, argv);
   }
 
   /** The allowed programs that exist here, by the names they were configured with. */

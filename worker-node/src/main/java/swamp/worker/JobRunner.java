@@ -172,7 +172,14 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   /** Resolves the job's program in its directory (its own, or the worker's); may stat files. */
   static Program program(JobSpec spec, WorkerSettings settings, Executables executables) {
     Path dir = spec.workDir() != null ? Path.of(spec.workDir()) : settings.workDir();
-    Executables.Resolution r = executables.resolve(spec.program(), dir);
+    Executables.Resolution r = executables.check(spec.argv(), spec.env(), dir);
+    // every stage of a pipeline is held to the same list
+    for (int i = 1; i < spec.stages().size() && r instanceof Executables.Allowed; i++) {
+      if (executables.check(spec.stages().get(i).argv(), spec.env(), dir)
+          instanceof Executables.Refused refused) {
+        r = refused;
+      }
+    }
     return r instanceof Executables.Refused refused
         ? new Program(dir, null, refused.reason() + " on worker " + settings.workerId())
         : new Program(dir, ((Executables.Allowed) r).executable(), null);

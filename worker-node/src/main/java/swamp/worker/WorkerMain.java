@@ -92,7 +92,8 @@ public final class WorkerMain implements Callable<Integer> {
     if (settings.secret().isEmpty()) {
       log.warn("no registration secret is set (SWAMP_SECRET); only an --insecure master will take this worker");
     }
-    Executables executables = Executables.of(settings.allowedExecutables());
+    Executables executables = Executables.of(settings.allowedExecutables(), settings.allowedJobVariables());
+    warnIfAnythingRuns(executables);
     JobTable table = new JobTable();
     while (true) {
       WorkerActor.Exit exit = runOnce(config, settings, executables, table);
@@ -101,6 +102,15 @@ public final class WorkerMain implements Callable<Integer> {
         return exit.code();
       }
       log.info("joining the cluster again: {}", exit.reason());
+    }
+  }
+
+  /** Says so when the allow-list holds a program that runs any other (a shell, an interpreter). */
+  public static void warnIfAnythingRuns(Executables executables) {
+    List<String> any = executables.runningAnything();
+    if (!any.isEmpty()) {
+      log.warn("the allow-list holds {}, which can run any program: jobs here may run anything",
+          String.join(", ", any));
     }
   }
 

@@ -15,12 +15,14 @@ public record WorkerSettings(
     int slots,
     List<String> labels,
     List<String> allowedExecutables,
+    List<String> allowedJobVariables,
     long memoryMb,
     Duration retryInterval,
     double retryJitter,
     Duration giveUpAfter,
     Path workDir,
     Duration drainGrace,
+    Duration termGrace,
     Duration killGrace,
     int maxOutputBytes,
     String secret,
@@ -29,6 +31,7 @@ public record WorkerSettings(
   public WorkerSettings {
     labels = List.copyOf(labels);
     allowedExecutables = List.copyOf(allowedExecutables);
+    allowedJobVariables = List.copyOf(allowedJobVariables);
   }
 
   /** Reads the settings; {@code host} is the address this node advertises to the cluster. */
@@ -59,12 +62,14 @@ public record WorkerSettings(
         slots,
         new ArrayList<>(w.getStringList("labels")),
         w.getStringList("allowed-executables"),
+        w.getStringList("allowed-job-variables"),
         memoryMb,
         w.getDuration("retry-interval"),
         w.getDouble("retry-jitter"),
         w.getDuration("give-up-after"),
         dir.toAbsolutePath(),
         w.getDuration("drain-grace"),
+        w.getDuration("term-grace"),
         w.getDuration("kill-grace"),
         (int) Math.min(Integer.MAX_VALUE, w.getBytes("max-output")),
         config.getString("swamp.security.secret"),
@@ -81,19 +86,22 @@ public record WorkerSettings(
   }
 
   public WorkerSettings withSlots(int newSlots) {
-    return new WorkerSettings(workerId, host, url, newSlots, labels, allowedExecutables, memoryMb,
-        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, maxOutputBytes,
+    return new WorkerSettings(workerId, host, url, newSlots, labels, allowedExecutables,
+        allowedJobVariables, memoryMb, retryInterval, retryJitter, giveUpAfter, workDir,
+        drainGrace, termGrace, killGrace, maxOutputBytes,
         secret, dryRun);
   }
 
   public WorkerSettings withMaxOutput(int bytes) {
-    return new WorkerSettings(workerId, host, url, slots, labels, allowedExecutables, memoryMb,
-        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, bytes, secret, dryRun);
+    return new WorkerSettings(workerId, host, url, slots, labels, allowedExecutables,
+        allowedJobVariables, memoryMb, retryInterval, retryJitter, giveUpAfter, workDir,
+        drainGrace, termGrace, killGrace, bytes, secret, dryRun);
   }
 
   public WorkerSettings withWorkerId(String newId) {
-    return new WorkerSettings(newId, host, url, slots, labels, allowedExecutables, memoryMb,
-        retryInterval, retryJitter, giveUpAfter, workDir, drainGrace, killGrace, maxOutputBytes,
+    return new WorkerSettings(newId, host, url, slots, labels, allowedExecutables,
+        allowedJobVariables, memoryMb, retryInterval, retryJitter, giveUpAfter, workDir,
+        drainGrace, termGrace, killGrace, maxOutputBytes,
         secret, dryRun);
   }
 

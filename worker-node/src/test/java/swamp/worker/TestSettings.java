@@ -9,8 +9,8 @@ public final class TestSettings {
   private TestSettings() {}
 
   public static WorkerSettings worker(String id, Path workDir) {
-    return new WorkerSettings(id, "127.0.0.1", "", 2, List.of(), List.of("*"), 1024,
+    return new WorkerSettings(id, "127.0.0.1", "", 2, List.of(), List.of("*"), List.of(), 1024,
         Duration.ofSeconds(5), 0.2, Duration.ofMinutes(30), workDir, Duration.ofSeconds(30),
-        Duration.ofSeconds(1), 64 * 1024, "s3cret", false);
+        Duration.ofSeconds(30), Duration.ofSeconds(1), 64 * 1024, "s3cret", false);
   }
 }

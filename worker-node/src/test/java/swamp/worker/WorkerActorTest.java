@@ -202,8 +202,9 @@ class WorkerActorTest {
   void aDryRunWorkerChecksTheProgramButStartsNothing() {
     WorkerSettings s = TestSettings.worker("w11", workDir);
     WorkerSettings dry = new WorkerSettings(s.workerId(), s.host(), s.url(), s.slots(), s.labels(),
-        s.allowedExecutables(), s.memoryMb(), s.retryInterval(), s.retryJitter(), s.giveUpAfter(),
-        s.workDir(), s.drainGrace(), s.killGrace(), s.maxOutputBytes(), s.secret(), true);
+        s.allowedExecutables(), s.allowedJobVariables(), s.memoryMb(), s.retryInterval(),
+        s.retryJitter(), s.giveUpAfter(), s.workDir(), s.drainGrace(), s.termGrace(),
+        s.killGrace(), s.maxOutputBytes(), s.secret(), true);
     Register register = registered(dry);
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "600"))));
     JobFinished finished = dispatcher.expectMessageClass(JobFinished.class);

@@ -1,0 +1,110 @@
+package swamp.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The allow-list means what it says: a launcher runs only what the list allows. */
+class AllowListTest {
+
+  @TempDir Path dir;
+
+  final Executables launchers = Executables.of(List.of("env", "nice", "timeout", "nohup",
+      "setsid", "stdbuf", "xargs", "find", "sort", "touch", "echo"));
+
+  String refused(Executables e, List<String> argv, Map<String, String> env) {
+    Executables.Resolution r = e.check(argv, env, dir);
+    return assertInstanceOf(Executables.Refused.class, r, argv + " should be refused").reason();
+  }
+
+  void allowed(List<String> argv) {
+    assertInstanceOf(Executables.Allowed.class, launchers.check(argv, Map.of(), dir),
+        argv + " should be allowed");
+  }
+
+  @Test
+  void theDefaultListHasNoLauncherThatRunsAnything() {
+    List<String> defaults = com.typesafe.config.ConfigFactory.defaultReference()
+        .getStringList("swamp.worker.allowed-executables");
+    for (String p : List.of("env", "nice", "timeout", "xargs", "find", "nohup", "setsid",
+        "stdbuf", "sh", "bash", "python3", "perl")) {
+      assertTrue(!defaults.contains(p), p + " is on the default list");
+    }
+    String why = refused(Executables.of(defaults), List.of("env", "bash", "-c", "id > f"), Map.of());
+    assertTrue(why.contains("'env'") && why.contains("not allowed"), why);
+  }
+
+  @Test
+  void aLaunchersTargetIsCheckedAgainstTheList() {
+    for (List<String> argv : List.of(
+        List.of("env", "bash", "-c", "id > f"),
+        List.of("env", "-i", "--", "A=1", "bash"),
+        List.of("env", "--ignore-e", "-u", "HOME", "bash"),
+        List.of("nice", "-n", "5", "bash"),
+        List.of("nice", "-5", "bash"),
+        List.of("timeout", "-s", "KILL", "10", "bash"),
+        List.of("timeout", "--kill-after=1", "10", "nice", "bash"),
+        List.of("nohup", "bash"),
+        List.of("setsid", "-f", "bash"),
+        List.of("stdbuf", "-oL", "bash"),
+        List.of("xargs", "-n1", "bash"),
+        List.of("xargs", "-I", "{}", "bash", "{}"),
+        List.of("find", ".", "-name", "x", "-exec", "bash", "-c", "id", ";"),
+        List.of("find", ".", "-execdir", "echo", "{}", "+", "-ok", "bash", ";"),
+        List.of("sort", "--compress-program=bash", "f"),
+        List.of("sort", "--compress", "bash", "f"))) {
+      String why = refused(launchers, argv, Map.of());
+      assertTrue(why.contains("'bash'"), argv + ": " + why);
+    }
+    allowed(List.of("env", "-i", "A=1", "touch", "f"));
+    allowed(List.of("env"));
+    allowed(List.of("nice", "-n", "5", "timeout", "10", "touch", "f"));
+    allowed(List.of("xargs", "-0"));
+    allowed(List.of("find", ".", "-exec", "echo", "{}", ";"));
+    allowed(List.of("sort", "-n", "f"));
+  }
+
+  @Test
+  void whatCannotBeReadIsRefusedNotGuessed() {
+    for (List<String> argv : List.of(
+        List.of("env", "-S", "bash -c id"),
+        List.of("env", "--split-string=bash"),
+        List.of("env", "-C", "/tmp", "./x"),
+        List.of("env", "--frobnicate", "touch"),
+        List.of("find", ".", "-exec", "echo"),
+        List.of("find", ".", "-execdir", "./x", ";"))) {
+      String why = refused(launchers, argv, Map.of());
+      assertTrue(why.contains("refused"), argv + ": " + why);
+    }
+  }
+
+  @Test
+  void aJobMayNotSetLoaderOrInterpreterVariables() {
+    for (String name : List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "BASH_ENV", "ENV",
+        "BASH_FUNC_echo%%", "PYTHONSTARTUP", "PERL5OPT", "GCONV_PATH")) {
+      String why = refused(launchers, List.of("touch", "f"), Map.of(name, "x"));
+      assertTrue(why.contains(name), why);
+      String viaEnv = refused(launchers, List.of("env", name + "=x", "touch", "f"), Map.of());
+      assertTrue(viaEnv.contains(name), viaEnv);
+    }
+    assertInstanceOf(Executables.Allowed.class,
+        launchers.check(List.of("touch", "f"), Map.of("OMP_NUM_THREADS", "2"), dir));
+    Executables permissive = Executables.of(List.of("touch"), List.of("LD_LIBRARY_PATH"));
+    assertInstanceOf(Executables.Allowed.class,
+        permissive.check(List.of("touch", "f"), Map.of("LD_LIBRARY_PATH", "/opt/lib"), dir));
+    assertInstanceOf(Executables.Refused.class,
+        permissive.check(List.of("touch", "f"), Map.of("LD_PRELOAD", "/x.so"), dir));
+  }
+
+  @Test
+  void aShellOnTheListIsNamedAsRunningAnything() {
+    assertEquals(List.of("bash"), Executables.of(List.of("echo", "bash")).runningAnything());
+    assertEquals(List.of(), launchers.runningAnything());
+  }
+}
