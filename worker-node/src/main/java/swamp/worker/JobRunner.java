@@ -25,12 +25,22 @@ import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
 /**
- * One attempt of one job: one process, started from its argv (never through a shell), watched to
- * its end. Starting it, waiting for it and reading its output happen on the process dispatcher;
- * the actor only hears about them as messages. A timeout, a {@link Cancel} or the runner's own
- * stop kills the process and then its children: SIGTERM first, SIGKILL after the kill grace.
+ * One attempt of one job: one process, started from its argv (never through a shell), or one per
+ * stage of its pipeline, each reading the previous one's output through a pipe; watched to their
+ * end. Starting them, waiting for them and reading their output happen on the process
+ * dispatcher; the actor only hears about them as messages. A timeout, a {@link Cancel} or the
+ * runner's own stop kills every stage's process and then their children: SIGTERM first, SIGKILL
+ * after the kill grace.
+ *
+ * <p>A stream a stage redirects goes to its file, opened by the worker as a shell would (created
+ * with the umask's mode, truncated or appended); what is not redirected is captured: the last
+ * stage's standard output and every stage's standard error, into the result. Each process sees
+ * its argv[0] as the job wrote it ({@code ncks}, not {@code /usr/bin/ncks}): NCO writes its
+ * command line into every file it makes.
  *
  * <p>The process and then the attempt's finish are written to the worker's {@link JobTable} as
  * they happen. When the table is handing over (the worker joins the cluster again) a stopping
@@ -81,9 +91,10 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private final JobTable table;
   private final Executor blocking;
 
-  private Process process;
-  /** The process as launch() started it, for a PostStop that comes before Started. */
-  private volatile Process launched;
+  /** The job's processes, one per stage; empty until they started. */
+  private List<Process> processes = List.of();
+  /** The processes as launch() started them, for a PostStop that comes before Started. */
+  private volatile List<Process> launched = List.of();
   private volatile boolean stopped;
   private List<ProcessHandle> doomed = List.of();
   /** Set once the job is to be killed: the state and reason it ends with. */
@@ -118,7 +129,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       JobRunner runner = new JobRunner(ctx, timers, job.jobId(), job.attempt(), job.spec(),
           settings, null, table, replyTo);
-      runner.process = job.process();
+      runner.processes = job.processes();
       runner.killedAs = job.killedAs();
       runner.killReason = job.killReason();
       ctx.getLog().debug("job {} attempt {} adopted as pid {}", job.jobId(), job.attempt(),
@@ -166,23 +177,31 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         .build();
   }
 
-  /** Where a job would run on this worker and what: its directory and executable, or why not. */
-  record Program(Path dir, Path executable, String refusal) {}
+  /**
+   * Where a job would run on this worker and what: its directory and the executable of each of
+   * its stages, or why not.
+   */
+  record Program(Path dir, List<Path> executables, String refusal) {}
 
-  /** Resolves the job's program in its directory (its own, or the worker's); may stat files. */
+  /**
+   * Resolves the programs of the job's stages in its directory (its own, or the worker's); may
+   * stat files. The first one refused refuses the job, naming its stage when it has several.
+   */
   static Program program(JobSpec spec, WorkerSettings settings, Executables executables) {
     Path dir = spec.workDir() != null ? Path.of(spec.workDir()) : settings.workDir();
-    Executables.Resolution r = executables.check(spec.argv(), spec.env(), dir);
-    // every stage of a pipeline is held to the same list
-    for (int i = 1; i < spec.stages().size() && r instanceof Executables.Allowed; i++) {
-      if (executables.check(spec.stages().get(i).argv(), spec.env(), dir)
-          instanceof Executables.Refused refused) {
-        r = refused;
+    List<Stage> stages = spec.stages();
+    List<Path> found = new ArrayList<>(stages.size());
+    for (int i = 0; i < stages.size(); i++) {
+      // every stage is held to the same list, launchers and variables included
+      Executables.Resolution r = executables.check(stages.get(i).argv(), spec.env(), dir);
+      if (r instanceof Executables.Refused refused) {
+        String stage = stages.size() == 1 ? "" : "pipeline stage " + i + " of " + stages.size()
+            + ": ";
+        return new Program(dir, null, stage + refused.reason() + " on worker " + settings.workerId());
       }
+      found.add(((Executables.Allowed) r).executable());
     }
-    return r instanceof Executables.Refused refused
-        ? new Program(dir, null, refused.reason() + " on worker " + settings.workerId())
-        : new Program(dir, ((Executables.Allowed) r).executable(), null);
+    return new Program(dir, found, null);
   }
 
   /** Runs on the process dispatcher: checks the directory and the program, starts the process. */
@@ -196,42 +215,131 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     if (program.refusal() != null) {
       return new NotStarted(program.refusal());
     }
-    if (!spec.pipeline().isEmpty() || spec.redirects() != null) {
-      return new NotStarted("worker " + settings.workerId() + " does not run pipelines or"
-          + " redirections yet");
+    List<Stage> stages = spec.stages();
+    String missing = missingFile(stages, dir);
+    if (missing != null) {
+      return new NotStarted(missing);
     }
-    List<String> command = new ArrayList<>(spec.argv());
-    command.set(0, program.executable().toString());
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(outputFile("out").toFile())
-        .redirectError(outputFile("err").toFile());
-    // a job inherits the node's environment but not the pool's secrets: any job could print them
-    builder.environment().keySet().removeAll(SECRET_VARIABLES);
-    builder.environment().putAll(spec.env());
-    Process started;
+    List<ProcessBuilder> builders = new ArrayList<>(stages.size());
     try {
-      started = Spawner.start(builder);
+      Files.deleteIfExists(outputFile("err")); // every stage appends to it
     } catch (IOException e) {
-      return new NotStarted("could not start '" + spec.program() + "': " + e.getMessage());
+      return new NotStarted("cannot clear the output file of the job: " + e.getMessage());
     }
-    // in the table at once: a runner stopped by a hand-over before it hears of its process must
-    // not leave it to nobody
+    for (int i = 0; i < stages.size(); i++) {
+      builders.add(builder(stages.get(i), program.executables().get(i), dir, i == 0,
+          i == stages.size() - 1));
+    }
+    List<Process> started;
+    try {
+      started = Spawner.start(builders);
+    } catch (IOException e) {
+      return new NotStarted("could not start '" + spec.commandText() + "': " + e.getMessage());
+    }
+    // in the table at once: a runner stopped by a hand-over before it hears of its processes
+    // must not leave them to nobody
     JobTable.Live job =
         JobTable.Live.started(jobId, attempt, spec, started, System.currentTimeMillis());
     launched = started;
     if (!table.started(job, () -> stopped)) {
-      started.descendants().forEach(ProcessHandle::destroyForcibly);
-      started.destroyForcibly();
+      started.forEach(p -> {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      });
       return new NotStarted("the worker stopped while the job was starting");
     }
     return new Started(job);
   }
 
+  /** The process of one stage, its streams set as its redirections and place say. */
+  private ProcessBuilder builder(Stage stage, Path executable, Path dir, boolean first,
+      boolean last) {
+    List<String> command = new ArrayList<>(stage.argv());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    // a job inherits the node's environment but not the pool's secrets: any job could print them
+    builder.environment().keySet().removeAll(SECRET_VARIABLES);
+    builder.environment().putAll(spec.env());
+    command.set(0, argv0(stage.program(), executable, builder.environment().get("PATH")));
+    Redirects r = stage.redirected();
+    if (first) {
+      builder.redirectInput(r.stdin() != null
+          ? ProcessBuilder.Redirect.from(dir.resolve(r.stdin()).toFile())
+          : ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+    if (r.stdout() != null) {
+      File file = dir.resolve(r.stdout()).toFile();
+      builder.redirectOutput(r.stdoutAppend()
+          ? ProcessBuilder.Redirect.appendTo(file) : ProcessBuilder.Redirect.to(file));
+    } else if (last) {
+      builder.redirectOutput(outputFile("out").toFile());
+    } // else the pipe to the next stage
+    if (r.stderrToStdout()) {
+      builder.redirectErrorStream(true);
+    } else if (r.stderr() != null) {
+      File file = dir.resolve(r.stderr()).toFile();
+      builder.redirectError(r.stderrAppend()
+          ? ProcessBuilder.Redirect.appendTo(file) : ProcessBuilder.Redirect.to(file));
+    } else {
+      builder.redirectError(ProcessBuilder.Redirect.appendTo(outputFile("err").toFile()));
+    }
+    return builder;
+  }
+
+  /**
+   * What the process is started as: the program's name as the job wrote it when a lookup of
+   * that name on the process's PATH finds {@code executable}, the file the allow-list checked
+   * (the JVM, or setpriv, looks the name up again: on the JVM's PATH, or setpriv on the job's,
+   * so both must be the worker's); otherwise the path of {@code executable}. A program given
+   * as a path is started as written: it is found from the job's directory, as it was checked.
+   */
+  static String argv0(String program, Path executable, String processPath) {
+    if (program.contains("/")) {
+      return program;
+    }
+    String jvmPath = System.getenv("PATH");
+    if (processPath == null || !processPath.equals(jvmPath)) {
+      return executable.toString();
+    }
+    for (String dir : processPath.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toAbsolutePath().equals(executable) ? program : executable.toString();
+      }
+    }
+    return executable.toString();
+  }
+
+  /**
+   * Why the job cannot start for a file its redirections name (a missing input, an output in a
+   * directory that does not exist), as the shell would refuse the command; null when none.
+   */
+  private static String missingFile(List<Stage> stages, Path dir) {
+    for (Stage stage : stages) {
+      Redirects r = stage.redirected();
+      if (r.stdin() != null && !Files.exists(dir.resolve(r.stdin()))) {
+        return "stdin file " + r.stdin() + " does not exist";
+      }
+      for (String out : java.util.Arrays.asList(r.stdout(), r.stderr())) {
+        if (out != null) {
+          Path parent = dir.resolve(out).toAbsolutePath().getParent();
+          if (parent != null && !Files.isDirectory(parent)) {
+            return "cannot write " + out + ": directory " + parent + " does not exist";
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   private Behavior<Command> onStarted(Started started) {
-    process = started.job().process();
-    getContext().getLog().debug("job {} attempt {} started as pid {}", jobId, attempt, process.pid());
+    processes = started.job().processes();
+    if (getContext().getLog().isDebugEnabled()) {
+      getContext().getLog().debug("job {} attempt {} started as pid(s) {}", jobId, attempt,
+          processes.stream().map(Process::pid).toList());
+    }
     watch(started.job().startedAt(), started.job().deadline());
     return this;
   }
@@ -248,9 +356,12 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         getContext().getSelf().tell(TimedOut.INSTANCE);
       }
     }
+    List<Process> all = processes;
+    CompletableFuture<?> ended = all.size() == 1 ? all.get(0).onExit()
+        : CompletableFuture.allOf(all.stream().map(Process::onExit).toArray(CompletableFuture[]::new));
     getContext().pipeToSelf(
-        process.onExit().thenApplyAsync(
-            p -> new Exited(table.collect(jobId, attempt, () -> collect(p, startedAt))), blocking),
+        ended.thenApplyAsync(
+            v -> new Exited(table.collect(jobId, attempt, () -> collect(all, startedAt))), blocking),
         (exited, failure) -> failure != null
             ? new NotStarted("lost track of the process: " + failure.getMessage())
             : exited);
@@ -262,10 +373,13 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       killReason = reason;
       table.killing(jobId, attempt, state, reason);
     }
-    if (process != null && process.isAlive()) {
-      // children first noted, then the parent signalled, so none is re-parented before we see it
-      doomed = process.descendants().toList();
-      process.destroy();
+    List<Process> alive = processes.stream().filter(Process::isAlive).toList();
+    if (!alive.isEmpty()) {
+      // children first noted, then the parents signalled, so none is re-parented before we see it
+      List<ProcessHandle> children = new ArrayList<>();
+      alive.forEach(p -> children.addAll(p.descendants().toList()));
+      doomed = children;
+      alive.forEach(Process::destroy);
       doomed.forEach(ProcessHandle::destroy);
       timers.startSingleTimer(KillHard.INSTANCE, settings.killGrace());
     }
@@ -273,14 +387,14 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   }
 
   private Behavior<Command> killHard() {
-    if (process != null) {
-      List<ProcessHandle> all = new ArrayList<>(doomed);
-      if (process.isAlive()) {
-        all.addAll(process.descendants().toList());
-        process.destroyForcibly();
+    List<ProcessHandle> all = new ArrayList<>(doomed);
+    for (Process p : processes) {
+      if (p.isAlive()) {
+        all.addAll(p.descendants().toList());
+        p.destroyForcibly();
       }
-      all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
+    all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     return this;
   }
 
@@ -301,16 +415,20 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private Behavior<Command> onPostStop() {
     stopped = true;
     if (table.release(jobId, attempt)) {
-      if (process == null) {
-        process = launched; // started, but this runner stopped before it heard
+      if (processes.isEmpty()) {
+        processes = launched; // started, but this runner stopped before it heard
       }
       killHard();
     }
     return this;
   }
 
-  /** Runs on the process dispatcher once the process ended: reads and removes its output. */
-  private JobResult collect(Process p, long startedAt) {
+  /**
+   * Runs on the process dispatcher once the processes ended: reads and removes their output.
+   * The job's exit code is its last stage's, as a shell's without pipefail.
+   */
+  private JobResult collect(List<Process> all, long startedAt) {
+    Process p = all.get(all.size() - 1);
     int exit = p.exitValue();
     long finishedAt = System.currentTimeMillis();
     Output out = read(outputFile("out"));

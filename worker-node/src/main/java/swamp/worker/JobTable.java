@@ -24,16 +24,27 @@ import swamp.protocol.JobState;
 public final class JobTable {
 
   /**
-   * A started job process.
+   * A started job: its process, or one per stage of its pipeline.
    *
+   * @param processes the stages' processes in pipeline order; one for a job without pipeline
    * @param killedAs the state the job ends with once it is being killed, else null
-   * @param collected its result once its process ended and its output was read, else null
+   * @param collected its result once its processes ended and its output was read, else null
    */
-  public record Live(String jobId, int attempt, JobSpec spec, Process process, long startedAt,
-      JobState killedAs, String killReason, JobResult collected) {
+  public record Live(String jobId, int attempt, JobSpec spec, List<Process> processes,
+      long startedAt, JobState killedAs, String killReason, JobResult collected) {
 
-    public static Live started(String jobId, int attempt, JobSpec spec, Process process, long startedAt) {
-      return new Live(jobId, attempt, spec, process, startedAt, null, null, null);
+    public Live {
+      processes = List.copyOf(processes);
+    }
+
+    public static Live started(String jobId, int attempt, JobSpec spec, List<Process> processes,
+        long startedAt) {
+      return new Live(jobId, attempt, spec, processes, startedAt, null, null, null);
+    }
+
+    /** The job's last (or only) process: the one whose exit code is the job's. */
+    public Process process() {
+      return processes.get(processes.size() - 1);
     }
 
     /** When the job times out, in epoch milliseconds; 0 for never. */
@@ -42,11 +53,11 @@ public final class JobTable {
     }
 
     Live killed(JobState as, String reason) {
-      return new Live(jobId, attempt, spec, process, startedAt, as, reason, collected);
+      return new Live(jobId, attempt, spec, processes, startedAt, as, reason, collected);
     }
 
     Live collected(JobResult result) {
-      return new Live(jobId, attempt, spec, process, startedAt, killedAs, killReason, result);
+      return new Live(jobId, attempt, spec, processes, startedAt, killedAs, killReason, result);
     }
   }
 

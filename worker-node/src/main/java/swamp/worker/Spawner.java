@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * is started from one thread that lives as long as the JVM. Where setpriv cannot do it, jobs start
  * without it, and this is logged once.
  *
- * <p>Only the job's own process gets the signal: processes it started itself outlive it.
+ * <p>Only the job's own processes get the signal (each stage of a pipeline, as each is started
+ * here): processes they started themselves outlive them.
  */
 final class Spawner {
 
@@ -42,10 +43,22 @@ final class Spawner {
 
   /** Starts {@code builder}'s command so that it is killed when this JVM dies. */
   static Process start(ProcessBuilder builder) throws IOException {
-    List<String> command = new ArrayList<>(prefix());
-    command.addAll(builder.command());
-    builder.command(command);
-    Future<Process> started = THREAD.submit(builder::start);
+    return start(List.of(builder)).get(0);
+  }
+
+  /**
+   * Starts the builders' commands as a pipeline, each one's output the next one's input (see
+   * {@link ProcessBuilder#startPipeline}), so that each is killed when this JVM dies. When one
+   * cannot start, those started already are killed and the error is thrown.
+   */
+  static List<Process> start(List<ProcessBuilder> builders) throws IOException {
+    for (ProcessBuilder builder : builders) {
+      List<String> command = new ArrayList<>(prefix());
+      command.addAll(builder.command());
+      builder.command(command);
+    }
+    Future<List<Process>> started = THREAD.submit(() -> builders.size() == 1
+        ? List.of(builders.get(0).start()) : ProcessBuilder.startPipeline(builders));
     // an interrupt does not stop the start: its process must reach the caller, who tracks it
     boolean interrupted = false;
     try {

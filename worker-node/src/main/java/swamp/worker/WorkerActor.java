@@ -383,9 +383,16 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
           program.refusal());
     }
-    String would = "dry-run: would run " + program.executable() + " "
-        + String.join(" ", job.spec().argv().subList(1, job.spec().argv().size())) + " in "
-        + program.dir();
+    StringBuilder stages = new StringBuilder();
+    List<swamp.protocol.Stage> all = job.spec().stages();
+    for (int i = 0; i < all.size(); i++) {
+      List<String> argv = all.get(i).argv();
+      stages.append(i == 0 ? "" : " | ").append(program.executables().get(i))
+          .append(argv.size() > 1 ? " " + String.join(" ", argv.subList(1, argv.size())) : "");
+      String r = all.get(i).redirected().shellText();
+      stages.append(r.isEmpty() ? "" : " " + r);
+    }
+    String would = "dry-run: would run " + stages + " in " + program.dir();
     return new JobResult(swamp.protocol.JobState.SUCCEEDED, 0, would + "\n", "", false,
         settings.workerId(), null, now, now, null);
   }

@@ -20,8 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
-/** JobRunner with real processes: output, exit codes, the allow-list, timeouts and cancel. */
+/**
+ * JobRunner with real processes: output, exit codes, the allow-list, timeouts and cancel;
+ * redirections and pipelines; the argv[0] a process sees.
+ */
 class JobRunnerTest {
 
   static final ActorTestKit testKit = ActorTestKit.create();
@@ -131,7 +136,7 @@ class JobRunnerTest {
     Process process = new ProcessBuilder("sleep", "30").start();
     long startedAt = System.currentTimeMillis() - 5_000; // an earlier incarnation started it
     JobTable table = new JobTable();
-    JobTable.Live job = JobTable.Live.started("j3", 1, spec, process, startedAt);
+    JobTable.Live job = JobTable.Live.started("j3", 1, spec, List.of(process), startedAt);
     assertTrue(table.started(job, () -> false));
     TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
     testKit.spawn(JobRunner.adopt(job, settings(1024), table, probe.ref()));
@@ -151,5 +156,189 @@ class JobRunnerTest {
     JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
     assertEquals(JobState.CANCELLED, ended.result().state());
     assertEquals("cancelled by request", ended.result().reason());
+  }
+
+  // ---- redirections ----
+
+  JobSpec inWorkDir(List<String> argv, Redirects redirects, Stage... pipeline) {
+    return new JobSpec(argv, Map.of(), workDir.toString(), List.of(), 1, 0, 3)
+        .withIo(redirects, List.of(pipeline));
+  }
+
+  static Redirects redirects(String stdin, String stdout, boolean append, String stderr,
+      boolean stderrAppend, boolean stderrToStdout) {
+    return new Redirects(stdin, stdout, append, stderr, stderrAppend, stderrToStdout);
+  }
+
+  @Test
+  void standardOutputGoesToAFileTruncatedOrAppended() throws IOException {
+    Files.writeString(workDir.resolve("out.txt"), "old contents that are longer\n");
+    JobRunner.Ended ended = run(inWorkDir(List.of("echo", "one"), Redirects.stdoutTo("out.txt")),
+        1024, List.of("echo"));
+    assertEquals(JobState.SUCCEEDED, ended.result().state());
+    assertEquals("", ended.result().stdout(), "what goes to the file is not captured");
+    assertEquals("one\n", Files.readString(workDir.resolve("out.txt")));
+    run(inWorkDir(List.of("echo", "two"), redirects(null, "out.txt", true, null, false, false)),
+        1024, List.of("echo"));
+    assertEquals("one\ntwo\n", Files.readString(workDir.resolve("out.txt")));
+    // a new file gets the mode a shell gives it: 0666 less the umask, never executable
+    run(inWorkDir(List.of("echo", "x"), Redirects.stdoutTo("new.txt")), 1024, List.of("echo"));
+    assertFalse(Files.isExecutable(workDir.resolve("new.txt")));
+    assertTrue(Files.isReadable(workDir.resolve("new.txt")));
+  }
+
+  @Test
+  void standardErrorGoesToItsFileOrWithStandardOutput() throws IOException {
+    JobRunner.Ended ended = run(inWorkDir(List.of("ls", "/no/such/path", "/"),
+        redirects(null, null, false, "err.txt", false, false)), 1 << 16, List.of("ls"));
+    assertEquals(2, ended.result().exitCode());
+    assertEquals("", ended.result().stderr());
+    assertTrue(ended.result().stdout().contains("tmp"), "stdout is still captured");
+    assertTrue(Files.readString(workDir.resolve("err.txt")).contains("/no/such/path"));
+    run(inWorkDir(List.of("ls", "/no/such/other"),
+        redirects(null, null, false, "err.txt", true, false)), 1024, List.of("ls"));
+    String both = Files.readString(workDir.resolve("err.txt"));
+    assertTrue(both.contains("/no/such/path") && both.contains("/no/such/other"), both);
+
+    run(inWorkDir(List.of("ls", "/no/such/path", "/"),
+        redirects(null, "all.txt", false, null, false, true)), 1024, List.of("ls"));
+    String all = Files.readString(workDir.resolve("all.txt"));
+    assertTrue(all.contains("/no/such/path") && all.contains("tmp"), all);
+
+    // 2>&1 without a file: both streams are captured as the job's standard output
+    JobRunner.Ended captured = run(inWorkDir(List.of("ls", "/no/such/path"),
+        redirects(null, null, false, null, false, true)), 1024, List.of("ls"));
+    assertTrue(captured.result().stdout().contains("/no/such/path"), captured.result().stdout());
+    assertEquals("", captured.result().stderr());
+  }
+
+  @Test
+  void standardInputReadsAFileThatMustExist() throws IOException {
+    Files.writeString(workDir.resolve("in.txt"), "a\nb\nc\n");
+    JobRunner.Ended ended = run(inWorkDir(List.of("wc", "-l"),
+        redirects("in.txt", null, false, null, false, false)), 1024, List.of("wc"));
+    assertEquals("3\n", ended.result().stdout());
+
+    JobRunner.Ended missing = run(inWorkDir(List.of("wc", "-l"),
+        redirects("x.txt", "out.txt", false, null, false, false)), 1024, List.of("wc"));
+    assertEquals(JobState.FAILED, missing.result().state());
+    assertNull(missing.result().exitCode());
+    assertEquals("stdin file x.txt does not exist", missing.result().reason());
+    assertFalse(Files.exists(workDir.resolve("out.txt")), "nothing ran, nothing was written");
+  }
+
+  // ---- pipelines ----
+
+  @Test
+  void aThreeStagePipelineCountsIntoAFile() throws IOException {
+    Files.writeString(workDir.resolve("f.txt"), "x1\ny\nx2\nz\nx3\n");
+    JobRunner.Ended ended = run(inWorkDir(List.of("cat", "f.txt"), null,
+        Stage.of("grep", "x"), new Stage(List.of("wc", "-l"), Redirects.stdoutTo("count.txt"))),
+        1024, List.of("cat", "grep", "wc"));
+    assertEquals(JobState.SUCCEEDED, ended.result().state(), ended.result().reason());
+    assertEquals("3\n", Files.readString(workDir.resolve("count.txt")));
+    assertEquals("", ended.result().stdout());
+  }
+
+  @Test
+  void aPipelineExitsWithItsLastStagesCodeAndCapturesEveryStagesErrors() throws IOException {
+    JobRunner.Ended last = run(inWorkDir(List.of("ls", "/no/such/first"), null,
+        Stage.of("cat"), Stage.of("ls", "/no/such/last")), 1024, List.of("ls", "cat"));
+    assertEquals(JobState.FAILED, last.result().state());
+    assertEquals(2, last.result().exitCode());
+    assertTrue(last.result().stderr().contains("/no/such/first")
+        && last.result().stderr().contains("/no/such/last"), last.result().stderr());
+
+    JobRunner.Ended notFirst = run(inWorkDir(List.of("ls", "/no/such/first"),
+        redirects(null, null, false, null, false, true), Stage.of("wc", "-l")), 1024,
+        List.of("ls", "wc"));
+    assertEquals(JobState.SUCCEEDED, notFirst.result().state(), "the first stage's 2 is not it");
+    assertEquals("1\n", notFirst.result().stdout(), "2>&1 sends the error into the pipe");
+  }
+
+  @Test
+  void aDisallowedStageFailsThePipelineNamingIt() {
+    JobRunner.Ended ended = run(inWorkDir(List.of("echo", "x"), null, Stage.of("uname"),
+        Stage.of("wc")), 1024, List.of("echo", "wc"));
+    assertEquals(JobState.FAILED, ended.result().state());
+    assertNull(ended.result().pid(), "no stage started");
+    assertTrue(ended.result().reason().startsWith("pipeline stage 1 of 3: program 'uname'"),
+        ended.result().reason());
+    assertTrue(ended.result().reason().contains("not allowed"), ended.result().reason());
+  }
+
+  /** Starts {@code spec} and waits until its processes are in the table; returns their pids. */
+  List<Long> startAndAwaitPids(String jobId, JobSpec spec, JobTable table,
+      TestProbe<JobRunner.Ended> probe, List<ActorRef<JobRunner.Command>> runner) {
+    runner.add(testKit.spawn(JobRunner.create(jobId, 1, spec, settings(1024),
+        Executables.of(List.of("sleep", "cat")), table, probe.ref())));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (JobTable.Live live : table.live()) {
+        if (live.jobId().equals(jobId)) {
+          return live.processes().stream().map(Process::pid).toList();
+        }
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("job " + jobId + " did not start within 20s");
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  void aCancelledPipelineLeavesNoStageRunning() {
+    JobTable table = new JobTable();
+    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    List<ActorRef<JobRunner.Command>> runner = new java.util.ArrayList<>();
+    List<Long> pids = startAndAwaitPids("p1", inWorkDir(List.of("sleep", "60"), null,
+        Stage.of("cat"), Stage.of("sleep", "60")), table, probe, runner);
+    assertEquals(3, pids.size());
+    assertTrue(pids.stream().allMatch(JobRunnerTest::alive), "every stage runs");
+    runner.get(0).tell(new JobRunner.Cancel("cancelled by request"));
+    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    assertEquals(JobState.CANCELLED, ended.result().state());
+    assertEquals(List.of(), pids.stream().filter(JobRunnerTest::alive).toList(), "stages alive");
+  }
+
+  @Test
+  void aPipelineOverItsTimeoutLeavesNoStageRunning() {
+    JobTable table = new JobTable();
+    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    JobSpec spec = new JobSpec(List.of("sleep", "60"), Map.of(), null, List.of(), 1, 1_500, 3)
+        .withIo(null, List.of(Stage.of("cat"), Stage.of("sleep", "60")));
+    List<Long> pids = startAndAwaitPids("p2", spec, table, probe, new java.util.ArrayList<>());
+    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    assertEquals(JobState.FAILED, ended.result().state());
+    assertEquals("timed out after 1.5s", ended.result().reason());
+    assertEquals(List.of(), pids.stream().filter(JobRunnerTest::alive).toList(), "stages alive");
+  }
+
+  // ---- argv[0] ----
+
+  @Test
+  void aProcessSeesItsProgramNamedAsTheJobWroteIt() {
+    // /proc/self/cmdline is the argv the process was given, NUL-separated
+    JobRunner.Ended ended = run(JobSpec.of(List.of("cat", "/proc/self/cmdline")), 1024,
+        List.of("cat"));
+    assertEquals("cat\0/proc/self/cmdline\0", ended.result().stdout());
+    JobRunner.Ended piped = run(JobSpec.of(List.of("echo")).withIo(null,
+        List.of(Stage.of("cat", "/proc/self/cmdline"))), 1024, List.of("cat", "echo"));
+    assertEquals("cat\0/proc/self/cmdline\0", piped.result().stdout());
+  }
+
+  @Test
+  void aJobThatChangesThePathStillRunsTheCheckedProgramByItsPath() throws IOException {
+    Path elsewhere = Files.createDirectory(workDir.resolve("bin"));
+    Path fake = elsewhere.resolve("cat");
+    Files.writeString(fake, "#!/bin/sh\necho fake\n");
+    fake.toFile().setExecutable(true);
+    JobSpec spec = new JobSpec(List.of("cat", "/proc/self/cmdline"),
+        Map.of("PATH", elsewhere + ":" + System.getenv("PATH")), null, List.of(), 1, 0, 3);
+    JobRunner.Ended ended = run(spec, 1024, List.of("cat"));
+    assertTrue(ended.result().stdout().matches("/.*/cat\0/proc/self/cmdline\0"),
+        ended.result().stdout());
   }
 }
