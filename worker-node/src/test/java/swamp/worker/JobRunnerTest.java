@@ -331,13 +331,17 @@ class JobRunnerTest {
 
   @Test
   void aJobThatChangesThePathStillRunsTheCheckedProgramByItsPath() throws IOException {
+    // a worker that lets jobs set PATH (swamp.worker.allowed-job-variables)
     Path elsewhere = Files.createDirectory(workDir.resolve("bin"));
     Path fake = elsewhere.resolve("cat");
     Files.writeString(fake, "#!/bin/sh\necho fake\n");
     fake.toFile().setExecutable(true);
     JobSpec spec = new JobSpec(List.of("cat", "/proc/self/cmdline"),
         Map.of("PATH", elsewhere + ":" + System.getenv("PATH")), null, List.of(), 1, 0, 3);
-    JobRunner.Ended ended = run(spec, 1024, List.of("cat"));
+    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    testKit.spawn(JobRunner.create("j1", 1, spec, settings(1024),
+        Executables.of(List.of("cat"), List.of("PATH")), new JobTable(), probe.ref()));
+    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
     assertTrue(ended.result().stdout().matches("/.*/cat\0/proc/self/cmdline\0"),
         ended.result().stdout());
   }
