@@ -36,6 +36,7 @@ import swamp.worker.NodeAddress;
 import swamp.worker.ProcessLaunch;
 import swamp.worker.WorkerActor;
 import swamp.worker.WorkerMain;
+import swamp.worker.WorkDirs;
 import swamp.worker.WorkerSettings;
 
 /**
@@ -103,7 +104,7 @@ public final class MasterMain implements Callable<Integer> {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     } catch (IOException e) {
-      System.err.println("swamp master: cannot create its worker's directory: " + e.getMessage());
+      System.err.println("swamp master: cannot use its worker's directory: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     }
     if (settings.secret().isEmpty() && !settings.insecure()) {
@@ -130,6 +131,10 @@ public final class MasterMain implements Callable<Integer> {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
       return 1;
+    } finally {
+      if (local != null) {
+        WorkDirs.remove(local.workDir());
+      }
     }
   }
 
@@ -221,7 +226,7 @@ public final class MasterMain implements Callable<Integer> {
                 "swamp-master-" + ProcessHandle.current().pid()).toString())))
         .withWorkerId("master")
         .withSlots(settings.localSlots());
-    Files.createDirectories(ws.workDir());
+    WorkDirs.makePrivate(ws.workDir());
     return ws;
   }
 

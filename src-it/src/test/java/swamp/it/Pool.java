@@ -91,6 +91,19 @@ public final class Pool implements AutoCloseable {
     return secret;
   }
 
+  /**
+   * The java.io.tmpdir of this test's masters and workers, under its log directory: where their
+   * own work directories are, so that a test leaves nothing in /tmp.
+   */
+  public Path tmpDir() {
+    Path tmp = logDir.resolve("tmp");
+    try {
+      return Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** This test's directory of logs; also a good place for the test's own files. */
   public Path logDir() {
     return logDir;
@@ -260,6 +273,9 @@ public final class Pool implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTS);
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Djava.io.tmpdir="))) {
+      cmd.add("-Djava.io.tmpdir=" + tmpDir()); // its work directory too: nothing left in /tmp
+    }
     cmd.addAll(jvmOptions);
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dconfig.file=")
         || o.startsWith("-Dconfig.url=") || o.startsWith("-Dconfig.resource="))) {

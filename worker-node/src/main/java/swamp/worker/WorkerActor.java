@@ -65,8 +65,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   public interface Command {}
 
   /**
-   * Stop now (the process got SIGTERM): unregister so the master runs this worker's jobs
-   * elsewhere at once, kill them here, and exit 0.
+   * The process got SIGTERM: take no new job, let the running ones finish within the term grace
+   * (those still running then are killed and run again elsewhere), unregister and exit 0. A
+   * second Stop while draining leaves at once.
    */
   public record Stop(String reason) implements Command, NoSerializationVerificationNeeded {}
 
@@ -251,37 +252,59 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   // ---- draining ----
 
+  /** Dismissed by the master: running jobs get the drain grace, then are cancelled. */
   private Behavior<Command> drain(String reason) {
-    getContext().getLog().info("dismissed ({}); draining {} running job(s)", reason, running.size());
+    return drain("dismissed: " + reason, settings.drainGrace(), false);
+  }
+
+  /**
+   * No new job; the running ones get {@code grace} to finish, and then the worker unregisters
+   * and exits 0 ({@code leaving} says why). At the end of the grace the jobs still running are
+   * cancelled, or, when {@code requeue}, killed as the worker leaves, so that the master runs
+   * them again elsewhere. A job sent meanwhile is rejected as "draining": the master sends no more.
+   */
+  private Behavior<Command> drain(String leaving, Duration grace, boolean requeue) {
+    getContext().getLog().info("{}; draining {} running job(s) for up to {}", leaving,
+        running.size(), human(grace));
     if (running.isEmpty()) {
-      return leave(reason);
+      return leave(leaving);
     }
     timers.cancel(Retry.INSTANCE);
     timers.cancel(GiveUp.INSTANCE);
-    timers.startSingleTimer(DrainOver.INSTANCE, settings.drainGrace());
+    timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
         .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> reject((Job) m.message(), "worker is draining"))
         .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
         .onMessage(JobEnded.class, e -> {
           onJobEnded(e);
-          return running.isEmpty() ? leave(reason) : Behaviors.same();
+          return running.isEmpty() ? leave(leaving) : Behaviors.same();
         })
         .onMessage(RunnerStopped.class, s -> {
           onRunnerStopped(s);
-          return running.isEmpty() ? leave(reason) : Behaviors.same();
+          return running.isEmpty() ? leave(leaving) : Behaviors.same();
         })
         .onMessage(DrainOver.class, d -> {
+          if (requeue) {
+            return onStop(new Stop(leaving + "; " + running.size() + " job(s) still running after "
+                + human(grace) + " were killed, to run again elsewhere"));
+          }
           running.values().forEach(r -> r.runner().tell(
               new JobRunner.Cancel("worker dismissed; killed after the drain grace")));
           return Behaviors.same();
         })
         .onMessage(MasterLost.class, l -> { master = null; return Behaviors.same(); })
         .onMessage(RegistryListing.class, this::onListing)
-        .onMessage(Stop.class, this::onStop)
+        .onMessage(Stop.class, this::onStop) // a second SIGTERM: now
         .build();
   }
 
+  /** SIGTERM: drain within the term grace, then leave. */
+  private Behavior<Command> onTerm(Stop stop) {
+    return drain(stop.reason(), settings.termGrace(), true);
+  }
+
+  /** Leave now: unregister so the master runs this worker's jobs elsewhere at once, and exit 0. */
   private Behavior<Command> onStop(Stop stop) {
     if (registry != null) {
       registry.tell(new RegistryProtocol.Unregister(settings.workerId(), stop.reason(), self));
@@ -292,10 +315,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Behavior<Command> leave(String reason) {
     if (registry != null) {
-      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), "dismissed: " + reason,
-          self));
+      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), reason, self));
     }
-    return exit(EXIT_OK, "dismissed: " + reason);
+    return exit(EXIT_OK, reason);
   }
 
   // ---- in every state but draining; after a state's own handlers ----
@@ -311,7 +333,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(RunnerStopped.class, s -> { onRunnerStopped(s); return Behaviors.same(); })
         .onMessage(RegistryListing.class, this::onListing)
         .onMessage(MasterLost.class, l -> Behaviors.same()) // a master we no longer follow
-        .onMessage(Stop.class, this::onStop)
+        .onMessage(Stop.class, this::onTerm)
         .onMessage(Retry.class, r -> Behaviors.same())
         .onMessage(GiveUp.class, g -> Behaviors.same());
   }

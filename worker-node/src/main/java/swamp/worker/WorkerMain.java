@@ -63,7 +63,7 @@ public final class WorkerMain implements Callable<Integer> {
   @Option(names = "--give-up-after", paramLabel = "DURATION", description = "Exit 4 when not registered within this long, e.g. 30m.")
   String giveUpAfter;
 
-  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where jobs run that name no directory.")
+  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where jobs run that name no directory (default: a private one under java.io.tmpdir, removed when the worker ends).")
   String workDir;
 
   @Option(names = "--dry-run", description = "Check each job's program but start nothing: the job succeeds at once.")
@@ -78,17 +78,33 @@ public final class WorkerMain implements Callable<Integer> {
   public Integer call() {
     Config config;
     WorkerSettings settings;
+    boolean ownWorkDir;
     try {
       config = config();
       settings = WorkerSettings.fromConfig(config);
-      Files.createDirectories(settings.workDir());
+      ownWorkDir = config.getString("swamp.worker.work-dir").isBlank();
+      if (ownWorkDir) {
+        WorkDirs.makePrivate(settings.workDir());
+      } else {
+        Files.createDirectories(settings.workDir());
+      }
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp worker: bad configuration: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     } catch (java.io.IOException e) {
-      System.err.println("swamp worker: cannot create the work directory: " + e.getMessage());
+      System.err.println("swamp worker: cannot use the work directory: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     }
+    try {
+      return work(config, settings);
+    } finally {
+      if (ownWorkDir) { // its own scratch directory goes with it; a --work-dir stays
+        WorkDirs.remove(settings.workDir());
+      }
+    }
+  }
+
+  private Integer work(Config config, WorkerSettings settings) {
     if (settings.secret().isEmpty()) {
       log.warn("no registration secret is set (SWAMP_SECRET); only an --insecure master will take this worker");
     }

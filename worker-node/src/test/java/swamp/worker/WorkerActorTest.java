@@ -216,15 +216,38 @@ class WorkerActorTest {
   }
 
   @Test
-  void aStoppedWorkerSaysGoodbyeSoItsJobsRunElsewhereAndExitsZero() {
+  void aTerminatedWorkerFinishesItsJobTakesNoNewOneAndExitsZero() {
     Register register = registered(TestSettings.worker("w12", workDir));
     ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
-    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "1"))));
     w.tell(new WorkerActor.Stop("stopped by SIGTERM"));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("true"))));
+    JobRejected rejected = dispatcher.expectMessageClass(JobRejected.class);
+    assertEquals("j2", rejected.jobId());
+    assertTrue(rejected.reason().contains("draining"), rejected.reason());
+    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    assertEquals("j1", finished.jobId());
+    assertEquals(JobState.SUCCEEDED, finished.result().state(), finished.result().toString());
     Unregister bye = registry.expectMessageClass(Unregister.class);
     assertEquals("w12", bye.workerId());
-    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
-    assertEquals(WorkerActor.EXIT_OK, exit.code());
+    assertEquals(WorkerActor.EXIT_OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
     exits.expectTerminated(w);
+  }
+
+  @Test
+  void aJobStillRunningAtTheEndOfTheTermGraceIsKilledForTheMasterToRunAgain() {
+    Register register = registered(TestSettings.worker("w13", workDir)); // term grace 30 s
+    ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "600"))));
+    w.tell(new WorkerActor.Stop("stopped by SIGTERM"));
+    time.timePasses(Duration.ofSeconds(29));
+    registry.expectNoMessage(Duration.ofMillis(200));
+    time.timePasses(Duration.ofSeconds(2));
+    Unregister bye = registry.expectMessageClass(Unregister.class);
+    assertTrue(bye.reason().contains("run again elsewhere"), bye.reason());
+    assertEquals(WorkerActor.EXIT_OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    exits.expectTerminated(w);
+    // no finish: the master requeues the job when the worker leaves
+    dispatcher.expectNoMessage(Duration.ofMillis(200));
   }
 }

@@ -1,0 +1,83 @@
+package swamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Private work directories: a worker's default work directory is its own (0700, made by it),
+ * one that somebody else prepared at its name (a symbolic link, another user's directory) stops
+ * the worker with exit 2 before it takes a job, and it is removed when the worker leaves.
+ */
+@ExtendWith(PoolExtension.class)
+class WorkDirIT {
+
+  @Test
+  void aWorkDirThatSomebodyElsePreparedIsRefused(Pool pool) throws Exception {
+    Path tmp = pool.tmpDir(); // the workers' java.io.tmpdir
+    Path victim = Files.createDirectories(pool.logDir().resolve("victims-files"));
+    Files.createSymbolicLink(tmp.resolve("swamp-worker-linked"), victim);
+    Path foreign = Files.createDirectory(tmp.resolve("swamp-worker-foreign"));
+    UserPrincipal nobody = foreign.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName("nobody");
+    boolean chowned = setOwner(foreign, nobody); // only root may give a file away
+
+    Master master = pool.master("--local-exec", "never");
+    Node linked = pool.worker(master, "linked");
+    Node other = chowned ? pool.worker(master, "foreign") : null;
+
+    assertEquals(2, linked.awaitExit(Pool.STARTUP), linked.tail(20));
+    assertTrue(linked.log().contains("symbolic link") && linked.log().contains("--work-dir"),
+        "it says what is wrong and what to do:\n" + linked.tail(20));
+    if (other != null) {
+      assertEquals(2, other.awaitExit(Pool.STARTUP), other.tail(20));
+      assertTrue(other.log().contains("another user"), other.tail(20));
+    }
+    try (var left = Files.list(victim)) {
+      assertEquals(0, left.count(), "nothing was written through the link");
+    }
+    assertTrue(Files.isSymbolicLink(tmp.resolve("swamp-worker-linked")), "the link is left alone");
+    assertTrue(master.workerIds().isEmpty(), "neither joined the pool: " + master.workerIds());
+  }
+
+  @Test
+  void aWorkersOwnWorkDirIsPrivateAndGoesWithIt(Pool pool) throws Exception {
+    Master master = pool.master("--local-exec", "never");
+    Node worker = pool.worker(master, "own", "--slots", "1");
+    master.awaitWorkers(Pool.STARTUP, List.of(worker), "own");
+    Path dir = pool.tmpDir().resolve("swamp-worker-own");
+
+    // a job that names no directory runs in the worker's own
+    String id = master.submit(Map.of("argv", List.of("ls", "-ld", ".")));
+    JsonNode job = master.awaitFinished(id, Duration.ofSeconds(30));
+    assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
+    assertTrue(job.path("stdout").asText().startsWith("drwx------"), job.toString());
+    assertEquals("rwx------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)));
+
+    worker.terminate();
+    assertEquals(0, worker.awaitExit(Pool.STARTUP), worker.tail(20));
+    assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS), dir + " is removed when the worker leaves");
+  }
+
+  private static boolean setOwner(Path p, UserPrincipal owner) {
+    try {
+      Files.setOwner(p, owner);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+}
