@@ -34,6 +34,19 @@ final class MasterClient {
         .followRedirects(HttpClient.Redirect.NORMAL).build(); // a standby sends us on
   }
 
+  /** True if something accepts connections at the URL's host and port within a second. */
+  static boolean answers(String url) {
+    try {
+      URI u = URI.create(url);
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort()), 1000);
+        return true;
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   JsonNode get(String path) throws ApiException {
     return send(HttpRequest.newBuilder(uri(path)).GET(), Duration.ofSeconds(30));
   }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import swamp.master.script.Script;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ public final class SwampCli {
     String url;
 
     MasterClient client() {
-      String u = url != null ? url : System.getenv().getOrDefault("SWAMP_URL", "http://127.0.0.1:8070");
+      String u = url != null ? url : System.getenv().getOrDefault("SWAMP_URL", DEFAULT_URL);
       return new MasterClient(u);
     }
   }
@@ -183,13 +184,17 @@ public final class SwampCli {
 
   // ---- run ----
 
-  @Command(name = "run", description = "Run every command of a script as a job; a line that reads what an"
-      + " earlier line writes waits for it, the others run in parallel. Exits 1 if any failed.")
+  @Command(name = "run", description = "Run a shell script of commands on the pool: swamp plans it as bash would"
+      + " run it, then runs each command as a job; a command that reads what an earlier one writes waits for it,"
+      + " the others run in parallel. Exits 1 if any failed.")
   static final class Run extends Common implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SCRIPT")
     Path script;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the jobs run (default: this directory).")
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "The script's arguments ($1, $2, ...).")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the script starts (default: this directory).")
     Path workDir;
 
     @Option(names = "--requires", paramLabel = "LABEL", description = "A capability every job requires; repeatable.")
@@ -198,114 +203,64 @@ public final class SwampCli {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Kill any job after this long.")
     String timeout;
 
+    @Option(names = "--plan", description = "Print the planned commands, each with its line, directory and the"
+        + " commands it waits for; run nothing.")
+    boolean planOnly;
+
+    @Option(names = "--dot", description = "Print the plan as a Graphviz graph; run nothing.")
+    boolean dot;
+
+    @Option(names = "--slots", paramLabel = "N", description = "Without a master: slots of the master run in this"
+        + " process (default: one per processor).")
+    Integer slots;
+
     @Override
     public Integer call() throws Exception {
-      List<Script.Command> commands = Script.parse(script);
-      if (commands.isEmpty()) {
-        System.err.println("swamp: " + script + " holds no command");
+      Path dir = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("PWD", dir.toString());
+      Script.Plan plan = Script.plan(script, dir, env, args);
+      if (planOnly || dot) {
+        PlanPrinter.print(plan, dot, System.out);
         return 0;
       }
-      return new ScriptRun(client(), commands, c -> jobRequest(c.argv(), workDir, requires,
-          timeout, null, null, Map.of()), System.out).call();
+      if (plan.commands().isEmpty()) {
+        System.err.println("swamp: " + script + " runs no command");
+        return plan.exitStatus();
+      }
+      if (url == null && System.getenv("SWAMP_URL") == null && !MasterClient.answers(DEFAULT_URL)) {
+        try (LocalMaster local = LocalMaster.start(slots)) {
+          System.err.println("swamp: no master at " + DEFAULT_URL + "; running " + script + " on a master in this"
+              + " process with " + local.slots() + " slot(s) (set SWAMP_URL to use a pool)");
+          return new ScriptRun(new MasterClient(local.url()), script.toString(), plan, this::toJob,
+              System.out, System.err).call();
+        }
+      }
+      return new ScriptRun(client(), script.toString(), plan, this::toJob, System.out, System.err).call();
+    }
+
+    private Map<String, Object> toJob(Script.Command c) {
+      Map<String, Object> job = jobRequest(c.argv(), Path.of(c.dir()), requires, timeout, null, null, c.env());
+      if (c.stages().get(0).redirects() != null) {
+        job.put("redirects", c.stages().get(0).redirects());
+      }
+      if (c.stages().size() > 1) {
+        List<Map<String, Object>> pipeline = new ArrayList<>();
+        for (Script.Stage s : c.stages().subList(1, c.stages().size())) {
+          Map<String, Object> stage = new LinkedHashMap<>();
+          stage.put("argv", s.argv());
+          if (s.redirects() != null) {
+            stage.put("redirects", s.redirects());
+          }
+          pipeline.add(stage);
+        }
+        job.put("pipeline", pipeline);
+      }
+      return job;
     }
   }
 
-  /** Submits a script's commands as their dependencies allow and reports each as it ends. */
-  static final class ScriptRun {
-    private final MasterClient client;
-    private final List<Script.Command> commands;
-    private final java.util.function.Function<Script.Command, Map<String, Object>> toJob;
-    private final PrintStream out;
-
-    ScriptRun(MasterClient client, List<Script.Command> commands,
-        java.util.function.Function<Script.Command, Map<String, Object>> toJob, PrintStream out) {
-      this.client = client;
-      this.commands = commands;
-      this.toJob = toJob;
-      this.out = out;
-    }
-
-    int call() throws MasterClient.ApiException {
-      Map<Integer, String> state = new HashMap<>(); // line -> final state
-      Map<String, Integer> running = new LinkedHashMap<>(); // job id -> line, in submission order
-      Map<Integer, Script.Command> pending = new LinkedHashMap<>(); // by line, in line order
-      commands.forEach(c -> pending.put(c.line(), c));
-      Map<Integer, Script.Command> byLine = new HashMap<>(pending);
-      int failed = 0;
-      int skipped = 0;
-      while (!pending.isEmpty() || !running.isEmpty()) {
-        // submit, in one request, every pending command whose dependencies all succeeded
-        List<Script.Command> ready = new ArrayList<>();
-        for (Script.Command c : List.copyOf(pending.values())) {
-          Integer broken = c.dependsOn().stream()
-              .filter(d -> state.containsKey(d) && !state.get(d).equals("SUCCEEDED"))
-              .findFirst().orElse(null);
-          if (broken != null) {
-            pending.remove(c.line());
-            state.put(c.line(), "SKIPPED");
-            skipped++;
-            out.printf("[line %d] %s%n    SKIPPED: it needs line %d, which did not succeed%n",
-                c.line(), String.join(" ", c.argv()), broken);
-          } else if (state.keySet().containsAll(c.dependsOn())) {
-            ready.add(c);
-          }
-        }
-        if (!ready.isEmpty()) {
-          JsonNode ids = client.post("/api/jobs", ready.stream().map(toJob).toList());
-          for (int i = 0; i < ready.size(); i++) {
-            running.put(ids.get(i).path("id").asText(), ready.get(i).line());
-            pending.remove(ready.get(i).line());
-          }
-          continue;
-        }
-        if (running.isEmpty()) {
-          break; // what is left waits on lines that were skipped; handled above
-        }
-        // report each job as it ends, whichever ends first, and release what waited on it
-        JsonNode ended = client.post("/api/jobs/await",
-            Map.of("ids", List.copyOf(running.keySet()), "wait", LONG_POLL.toSeconds() + "s"));
-        for (JsonNode job : ended) {
-          int line = running.remove(job.path("id").asText());
-          String s = job.path("state").asText();
-          state.put(line, s);
-          if (!s.equals("SUCCEEDED")) {
-            failed++;
-          }
-          report(byLine.get(line), job);
-        }
-      }
-      out.printf("%d command(s): %d succeeded, %d failed, %d skipped%n", commands.size(),
-          commands.size() - failed - skipped, failed, skipped);
-      return failed + skipped == 0 ? 0 : 1;
-    }
-
-    private void report(Script.Command c, JsonNode job) {
-      StringBuilder head = new StringBuilder();
-      head.append(String.format("[line %d] %s%n    %s", c.line(), String.join(" ", c.argv()),
-          job.path("state").asText()));
-      if (job.path("exitCode").isInt()) {
-        head.append(" (exit ").append(job.path("exitCode").asInt()).append(")");
-      }
-      head.append(" on ").append(job.path("worker").asText("?")).append(", job ")
-          .append(job.path("id").asText());
-      if (!job.path("reason").isNull() && !job.path("state").asText().equals("SUCCEEDED")) {
-        head.append(": ").append(job.path("reason").asText());
-      }
-      out.println(head);
-      indent(job.path("stdout").asText());
-      indent(job.path("stderr").asText());
-    }
-
-    private void indent(String text) {
-      if (!text.isEmpty()) {
-        for (String l : text.split("\n", -1)) {
-          if (!l.isEmpty()) {
-            out.println("    | " + l);
-          }
-        }
-      }
-    }
-  }
+  static final String DEFAULT_URL = "http://127.0.0.1:8070";
 
   // ---- status ----
 

@@ -1,4 +1,4 @@
-package swamp.master.cli;
+package swamp.master.script;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,50 +16,113 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The parsing and planning half of {@code bin/swamp run SCRIPT}: turns a script file into commands
- * and the order they must keep. No HTTP, no actors, no filesystem access beyond reading the file.
- *
- * <h2>Words</h2>
- * A script line is one command, split into words as a POSIX shell splits them, without any
- * expansion: single quotes keep everything literally; inside double quotes a backslash escapes
- * only {@code \ " $ `} (and a newline); outside quotes a backslash escapes the next character;
- * unquoted blanks (space, tab) separate words; {@code #} starts a comment only at the start of a
- * word; {@code ''} is an empty word. {@code $VAR}, {@code *.nc} and {@code ~} stay literal. A
- * backslash at the very end of a line continues the command on the next line, as in a shell (the
- * command keeps the number of its first line). Blank lines and comment lines are skipped.
- * Unquoted shell operators ({@code | & ; < > ( )}, alone or inside a word, e.g. {@code 2>&1})
- * are refused: each line runs as one process, never through a shell.
+ * {@code bin/swamp run SCRIPT}'s plan: the commands {@code bash SCRIPT} would run, and the order
+ * they must keep. {@link ShellParser} reads the script, {@link Planner} runs it as bash would
+ * while turning each command that starts a program into a {@link Command}, and this class works
+ * out which command waits for which, from the files each reads and writes. No HTTP, no actors.
  *
  * <h2>Order</h2>
- * Independent lines may run in parallel; a line waits for every earlier line it conflicts with, as
- * SWAMP did for NCO scripts. Each command reads and writes a set of paths, inferred from its argv
- * only (see {@link #access(List)}): NCO operators write their {@code -o}/{@code --output}/
- * {@code --fl_out} file or else their last positional argument (when there are at least two);
- * {@code ncatted}/{@code ncrename} with a single file change it in place; {@code cp} and
- * {@code mv} write their destination ({@code mv} also its sources, which it removes);
- * {@code mkdir}, {@code touch}, {@code rm}, {@code rmdir} write all their operands. Every other
- * non-option word (and option value) counts as read. Line B depends on an earlier line A when B
- * reads or writes what A writes, or B writes what A reads. Paths are compared textually after
- * light normalization ({@code ./x.nc} is {@code x.nc}, {@code a//b/} is {@code a/b}), and a
- * directory conflicts with every path beneath it ({@code mkdir out} comes before
- * {@code ncks in.nc out/t.nc}). {@link Command#dependsOn()} is transitively reduced: waiting for
- * the lines it lists implies every conflicting earlier line has finished.
+ * Independent commands may run in parallel; a command waits for every earlier command it
+ * conflicts with, as SWAMP did for NCO scripts. Each command reads and writes a set of paths,
+ * inferred from its argv (see {@link #access(List)}) and its redirections: NCO operators write
+ * their {@code -o}/{@code --output}/{@code --fl_out} file or else their last positional argument
+ * (when there are at least two); {@code ncatted}/{@code ncrename} with a single file change it in
+ * place; {@code cp} and {@code mv} write their destination ({@code mv} also its sources, which it
+ * removes); {@code mkdir}, {@code touch}, {@code rm}, {@code rmdir} write all their operands;
+ * {@code > f} and {@code >> f} write {@code f}, {@code < f} reads it. Every other non-option word
+ * (and option value) counts as read. Command B depends on an earlier command A when B reads or
+ * writes what A writes, or B writes what A reads. Paths are resolved against the command's
+ * directory ({@code cd}), and a directory conflicts with every path beneath it ({@code mkdir out}
+ * comes before {@code ncks in.nc out/t.nc}). {@link Command#dependsOn()} is transitively reduced.
  */
 public final class Script {
 
-  /**
-   * One command of a script.
-   *
-   * @param line      1-based line of the file where the command starts
-   * @param argv      the program and its arguments, never empty; argv.get(0) is not empty
-   * @param dependsOn file line numbers of earlier commands that must finish first (sorted)
-   */
-  public record Command(int line, List<String> argv, Set<Integer> dependsOn) {
-    public Command {
+  /** Redirections of one stage's standard streams; paths relative to the command's directory. */
+  public record Redirects(String stdin, String stdout, boolean stdoutAppend, String stderr,
+      boolean stderrAppend, boolean stderrToStdout) {}
+
+  /** One program of a command: its argv and redirections (null when none). */
+  public record Stage(List<String> argv, Redirects redirects) {
+    public Stage {
       argv = List.copyOf(argv);
-      dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));
     }
   }
+
+  /** The command runs only if command {@code step} succeeded ({@code onSuccess}) or failed. */
+  public record Guard(int step, boolean onSuccess) {}
+
+  /**
+   * One command of the plan.
+   *
+   * @param step       its index in the plan, from 0
+   * @param line       the 1-based line of the script it comes from
+   * @param dir        the absolute directory it runs in
+   * @param stages     its programs, connected by pipes; empty for an exit point
+   * @param env        variables the script exported or set for it
+   * @param dependsOn  steps that must finish first (transitively reduced)
+   * @param guards     steps whose status decides whether it runs ({@code a && b}, {@code a || b})
+   * @param exitStatus for an exit point ({@code cmd || exit N}): the run stops with N when the
+   *                   guards hold; -1 for a command
+   * @param errexit    {@code set -e} was on: its failure stops new commands from starting
+   * @param xtrace     {@code set -x} was on: it is printed as it is dispatched
+   */
+  public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
+      Set<Integer> dependsOn, List<Guard> guards, int exitStatus, boolean errexit, boolean xtrace) {
+    public Command {
+      stages = List.copyOf(stages);
+      env = Map.copyOf(env);
+      dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));
+      guards = List.copyOf(guards);
+    }
+
+    /** The first program's argv; empty for an exit point. */
+    public List<String> argv() {
+      return stages.isEmpty() ? List.of() : stages.get(0).argv();
+    }
+
+    public boolean isExit() {
+      return exitStatus >= 0;
+    }
+
+    /** The command as a shell would show it: quoted words, pipes and redirections. */
+    public String text() {
+      if (isExit()) {
+        return "exit " + exitStatus;
+      }
+      StringBuilder sb = new StringBuilder();
+      for (Stage s : stages) {
+        if (sb.length() > 0) {
+          sb.append(" | ");
+        }
+        List<String> words = new ArrayList<>();
+        s.argv().forEach(a -> words.add(quote(a)));
+        sb.append(String.join(" ", words));
+        Redirects r = s.redirects();
+        if (r != null) {
+          if (r.stdin() != null) {
+            sb.append(" < ").append(quote(r.stdin()));
+          }
+          if (r.stdout() != null) {
+            sb.append(r.stdoutAppend() ? " >> " : " > ").append(quote(r.stdout()));
+          }
+          if (r.stderr() != null) {
+            sb.append(r.stderrAppend() ? " 2>> " : " 2> ").append(quote(r.stderr()));
+          }
+          if (r.stderrToStdout()) {
+            sb.append(" 2>&1");
+          }
+        }
+      }
+      return sb.toString();
+    }
+
+    Command withDependencies(Set<Integer> deps) {
+      return new Command(step, line, dir, stages, env, deps, guards, exitStatus, errexit, xtrace);
+    }
+  }
+
+  /** A whole plan: its commands in script order, and the status of an unconditional exit. */
+  public record Plan(List<Command> commands, int exitStatus) {}
 
   /** A script that cannot be run as written; the message names the line and the problem. */
   public static final class ParseException extends Exception {
@@ -73,7 +136,7 @@ public final class Script {
       this.problem = problem;
     }
 
-    /** The 1-based file line, or 0 when unknown (a lone {@link #split(String)}). */
+    /** The 1-based line, or 0 when unknown. */
     public int line() {
       return line;
     }
@@ -84,161 +147,92 @@ public final class Script {
     }
   }
 
-  /** What inference knows a command reads and writes (normalized paths). */
-  record Access(Set<String> reads, Set<String> writes) {}
+  /**
+   * What a command reads and writes (absolute paths): {@code removes} are writes that delete
+   * ({@code rm}, {@code mv}'s sources), {@code directories} writes that make directories.
+   */
+  record Access(Set<String> reads, Set<String> writes, Set<String> removes, Set<String> directories) {}
 
-  private static final String OPERATOR_CHARS = "|&;<>()";
+  /** A planned command and what it reads and writes, before dependencies are worked out. */
+  record Planned(Command command, Access access) {}
 
   private Script() {}
 
-  // ---------------------------------------------------------------- parsing
-
-  /** Parses a script file (UTF-8). */
-  public static List<Command> parse(Path file) throws IOException, ParseException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8));
+  /** Plans a script file (UTF-8) run in {@code dir} with this environment and these arguments. */
+  public static Plan plan(Path file, Path dir, Map<String, String> environment, List<String> args)
+      throws IOException, ParseException {
+    return plan(Files.readString(file, StandardCharsets.UTF_8), file.toString(), dir, environment, args);
   }
 
-  /** Parses the whole text of a script into commands with their dependencies. */
-  public static List<Command> parse(String text) throws ParseException {
-    String[] lines = text.split("\n", -1);
-    List<Integer> lineNos = new ArrayList<>();
-    List<List<String>> argvs = new ArrayList<>();
-    int i = 0;
-    while (i < lines.length) {
-      int start = i + 1;
-      String logical = stripCr(lines[i]);
-      i++;
-      List<String> words;
-      while ((words = tokenize(logical, start, true)) == null) {
-        if (i >= lines.length) {
-          throw new ParseException(start, "backslash at the end of the file: nothing to continue");
-        }
-        logical = logical.substring(0, logical.length() - 1) + stripCr(lines[i]);
-        i++;
+  /** Plans the text of a script; {@code name} is its {@code $0}. */
+  public static Plan plan(String text, String name, Path dir, Map<String, String> environment,
+      List<String> args) throws ParseException {
+    Planner planner = new Planner(dir.toAbsolutePath().normalize().toString(), environment, name, args);
+    return planner.plan(ShellParser.parse(text, 1));
+  }
+
+  /** What a planned command reads and writes, as absolute paths. */
+  static Access access(Command c) {
+    Set<String> reads = new LinkedHashSet<>();
+    Set<String> writes = new LinkedHashSet<>();
+    Set<String> removes = new LinkedHashSet<>();
+    Set<String> dirs = new LinkedHashSet<>();
+    for (Stage s : c.stages()) {
+      Argv a = access(s.argv());
+      a.reads().forEach(p -> addResolved(reads, c.dir(), p));
+      a.writes().forEach(p -> addResolved(writes, c.dir(), p));
+      String program = s.argv().get(0).substring(s.argv().get(0).lastIndexOf('/') + 1);
+      if (program.equals("rm") || program.equals("rmdir")) {
+        a.writes().forEach(p -> addResolved(removes, c.dir(), p));
+      } else if (program.equals("mv")) {
+        a.writes().stream().filter(a.reads()::contains).forEach(p -> addResolved(removes, c.dir(), p));
+      } else if (program.equals("mkdir")) {
+        a.writes().forEach(p -> addResolved(dirs, c.dir(), p));
       }
-      if (words.isEmpty()) {
-        continue;
-      }
-      if (words.get(0).isEmpty()) {
-        throw new ParseException(start, "empty command name");
-      }
-      lineNos.add(start);
-      argvs.add(words);
-    }
-    return plan(lineNos, argvs);
-  }
-
-  /** Splits one line into words; error messages carry no line number. */
-  public static List<String> split(String line) throws ParseException {
-    return split(line, 0);
-  }
-
-  /** Splits one line into words; error messages name {@code lineNo} when it is positive. */
-  public static List<String> split(String line, int lineNo) throws ParseException {
-    return tokenize(stripCr(line), lineNo, false);
-  }
-
-  private static String stripCr(String s) {
-    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  /**
-   * Splits one logical line. Returns null when {@code continuation} is allowed and the line ends
-   * with a backslash that escapes the newline (outside quotes or inside double quotes).
-   */
-  private static List<String> tokenize(String s, int lineNo, boolean continuation) throws ParseException {
-    List<String> words = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean inWord = false;
-    int n = s.length();
-    int i = 0;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == ' ' || c == '\t') {
-        if (inWord) {
-          words.add(cur.toString());
-          cur.setLength(0);
-          inWord = false;
+      Redirects r = s.redirects();
+      if (r != null) {
+        addResolved(reads, c.dir(), r.stdin());
+        addResolved(writes, c.dir(), r.stdout());
+        addResolved(writes, c.dir(), r.stderr());
+        if (r.stdoutAppend() && r.stdout() != null) {
+          addResolved(reads, c.dir(), r.stdout());
         }
-        i++;
-      } else if (c == '#' && !inWord) {
-        break;
-      } else if (c == '\\') {
-        if (i + 1 >= n) {
-          if (continuation) {
-            return null;
-          }
-          throw new ParseException(lineNo, "trailing backslash: nothing to escape");
-        }
-        cur.append(s.charAt(i + 1));
-        inWord = true;
-        i += 2;
-      } else if (c == '\'') {
-        int end = s.indexOf('\'', i + 1);
-        if (end < 0) {
-          throw new ParseException(lineNo, "unterminated single quote");
-        }
-        cur.append(s, i + 1, end);
-        inWord = true;
-        i = end + 1;
-      } else if (c == '"') {
-        inWord = true;
-        i++;
-        boolean closed = false;
-        while (i < n) {
-          char d = s.charAt(i);
-          if (d == '"') {
-            closed = true;
-            i++;
-            break;
-          }
-          if (d == '\\' && i + 1 < n) {
-            char e = s.charAt(i + 1);
-            if (e == '\\' || e == '"' || e == '$' || e == '`') {
-              cur.append(e);
-              i += 2;
-              continue;
-            }
-          } else if (d == '\\' && continuation) {
-            return null; // backslash-newline inside double quotes is removed
-          }
-          cur.append(d);
-          i++;
-        }
-        if (!closed) {
-          throw new ParseException(lineNo, "unterminated double quote");
-        }
-      } else if (OPERATOR_CHARS.indexOf(c) >= 0) {
-        int j = i;
-        while (j < n && OPERATOR_CHARS.indexOf(s.charAt(j)) >= 0) {
-          j++;
-        }
-        throw new ParseException(lineNo, "'" + s.substring(i, j) + "' is a shell operator;"
-            + " swamp runs each line as one command without a shell"
-            + " (quote it to pass it as an argument)");
-      } else {
-        cur.append(c);
-        inWord = true;
-        i++;
       }
     }
-    if (inWord) {
-      words.add(cur.toString());
-    }
-    return words;
+    return new Access(reads, writes, removes, dirs);
   }
 
-  // ---------------------------------------------------------------- planning
+  private static void addResolved(Set<String> into, String dir, String path) {
+    if (path != null && !path.isEmpty() && !path.equals("-")) {
+      String abs = PlannedFiles.resolve(dir, path);
+      if (!abs.equals("/dev") && !abs.startsWith("/dev/")) {
+        into.add(abs);
+      }
+    }
+  }
 
-  private static List<Command> plan(List<Integer> lineNos, List<List<String>> argvs) {
-    int n = argvs.size();
-    // exact path -> indices of commands that write / read it
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+  /** A word as a shell would need it written to read it back as one word. */
+  public static String quote(String word) {
+    if (PLAIN.matcher(word).matches()) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  // ---------------------------------------------------------------- dependencies
+
+  /** The plan's commands with their dependencies worked out from what each reads and writes. */
+  static List<Command> order(List<Planned> planned) {
+    int n = planned.size();
     NavigableMap<String, List<Integer>> writers = new TreeMap<>();
     NavigableMap<String, List<Integer>> readers = new TreeMap<>();
     BitSet[] reach = new BitSet[n]; // reach[k]: every command k transitively waits for
     List<Command> out = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
-      Access a = access(argvs.get(k));
+      Access a = planned.get(k).access();
+      Command c = planned.get(k).command();
       TreeSet<Integer> conflicts = new TreeSet<>();
       for (String r : a.reads()) {
         collect(writers, r, conflicts);
@@ -247,11 +241,14 @@ public final class Script {
         collect(writers, w, conflicts);
         collect(readers, w, conflicts);
       }
+      for (Guard g : c.guards()) {
+        conflicts.add(g.step());
+      }
       BitSet waits = new BitSet();
       Set<Integer> direct = new TreeSet<>();
       for (int d : conflicts.descendingSet()) {
         if (!waits.get(d)) {
-          direct.add(lineNos.get(d));
+          direct.add(d);
           waits.set(d);
           waits.or(reach[d]);
         }
@@ -263,12 +260,10 @@ public final class Script {
       for (String w : a.writes()) {
         writers.computeIfAbsent(w, x -> new ArrayList<>()).add(k);
       }
-      out.add(new Command(lineNos.get(k), argvs.get(k), direct));
+      out.add(c.withDependencies(direct));
     }
     return List.copyOf(out);
   }
-
-  /** Adds the commands in {@code index} at {@code p}, at its ancestors, and beneath it. */
   private static void collect(NavigableMap<String, List<Integer>> index, String p, Set<Integer> into) {
     addAll(index.get(p), into);
     for (String anc : ancestors(p)) {
@@ -309,6 +304,9 @@ public final class Script {
     result.add(p.startsWith("/") ? "/" : ".");
     return result;
   }
+
+  /** What inference knows an argv reads and writes (normalized paths relative to its directory). */
+  record Argv(Set<String> reads, Set<String> writes) {}
 
   /** Light textual normalization: no "." segments, no repeated or trailing slashes. */
   static String normalize(String path) {
@@ -455,9 +453,9 @@ public final class Script {
    * (a lone {@code ncatted}/{@code ncrename} operand, an NCO output with {@code -A});
    * empty words and "-" are ignored.
    */
-  static Access access(List<String> argv) {
+  static Argv access(List<String> argv) {
     if (argv.isEmpty()) {
-      return new Access(Set.of(), Set.of());
+      return new Argv(Set.of(), Set.of());
     }
     String program = argv.get(0);
     program = program.substring(program.lastIndexOf('/') + 1);
@@ -582,7 +580,7 @@ public final class Script {
         }
       }
     }
-    return new Access(Collections.unmodifiableSet(reads), Collections.unmodifiableSet(writes));
+    return new Argv(Collections.unmodifiableSet(reads), Collections.unmodifiableSet(writes));
   }
 
   /** Option values count as reads unless already written. */

@@ -1,0 +1,87 @@
+package swamp.master.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import picocli.CommandLine;
+import swamp.master.MasterMain;
+
+/**
+ * A master inside the client's own process, for {@code bin/swamp run} on a laptop: local-exec
+ * with one slot per processor (or {@code --slots}), its journal in memory, its API on a free
+ * loopback port. It lives as long as the process; its jobs die with it.
+ */
+final class LocalMaster implements AutoCloseable {
+
+  private final String url;
+  private final int slots;
+
+  private LocalMaster(String url, int slots) {
+    this.url = url;
+    this.slots = slots;
+  }
+
+  static LocalMaster start(Integer slots) throws MasterClient.ApiException {
+    int n = slots != null ? slots : Runtime.getRuntime().availableProcessors();
+    if (n < 1) {
+      throw new MasterClient.ApiException(0, "--slots must be at least 1, not " + n);
+    }
+    if (System.getenv("SWAMP_LOG_LEVEL") == null && System.getProperty("SWAMP_LOG_LEVEL") == null) {
+      System.setProperty("SWAMP_LOG_LEVEL", "WARN"); // the script's report is the output, not the master's log
+    }
+    int clusterPort = freePort();
+    int httpPort = freePort();
+    String[] args = {"--host", "127.0.0.1", "--port", String.valueOf(clusterPort),
+        "--http-port", String.valueOf(httpPort), "--local-exec", "always", "--local-slots", String.valueOf(n),
+        "--insecure", "--journal", "jdbc:h2:mem:swamp-run-" + ProcessHandle.current().pid()};
+    Thread master = new Thread(() -> new CommandLine(new MasterMain()).execute(args), "swamp-local-master");
+    master.setDaemon(true);
+    master.start();
+    String url = "http://127.0.0.1:" + httpPort;
+    MasterClient client = new MasterClient(url);
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (true) {
+      try {
+        if (client.get("/api/health").path("workers").asInt(0) >= 1) {
+          return new LocalMaster(url, n);
+        }
+      } catch (MasterClient.ApiException e) {
+        // not up yet
+      }
+      if (!master.isAlive()) {
+        throw new MasterClient.ApiException(0, "the master in this process did not start (see above)");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new MasterClient.ApiException(0, "the master in this process did not answer within 60 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MasterClient.ApiException(0, "interrupted");
+      }
+    }
+  }
+
+  String url() {
+    return url;
+  }
+
+  int slots() {
+    return slots;
+  }
+
+  /** Nothing to do: the master's actor system stops with the process, its shutdown hook included. */
+  @Override
+  public void close() {}
+
+  private static int freePort() throws MasterClient.ApiException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new MasterClient.ApiException(0, "no free port for a local master: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package swamp.master.cli;
+
+import java.io.PrintStream;
+import java.util.stream.Collectors;
+import swamp.master.script.Script;
+import swamp.master.script.Script.Command;
+
+/** {@code bin/swamp run --plan} and {@code --dot}: a plan as text or as a Graphviz graph. */
+final class PlanPrinter {
+
+  private PlanPrinter() {}
+
+  static void print(Script.Plan plan, boolean dot, PrintStream out) {
+    if (dot) {
+      out.println("digraph plan {");
+      out.println("  rankdir=TB; node [shape=box, fontname=monospace];");
+      for (Command c : plan.commands()) {
+        out.printf("  c%d [label=\"%s\"];%n", c.step(), escape("line " + c.line() + ": " + c.text()));
+        for (int d : c.dependsOn()) {
+          boolean guard = c.guards().stream().anyMatch(g -> g.step() == d);
+          out.printf("  c%d -> c%d%s;%n", d, c.step(), guard ? " [style=dashed]" : "");
+        }
+      }
+      out.println("}");
+      return;
+    }
+    for (Command c : plan.commands()) {
+      String waits = c.dependsOn().isEmpty() ? "-" : c.dependsOn().stream()
+          .map(d -> "#" + d + " (line " + plan.commands().get(d).line() + ")").collect(Collectors.joining(", "));
+      out.printf("#%d line %d in %s%n    %s%n    waits for: %s%n", c.step(), c.line(), c.dir(), c.text(), waits);
+      for (Script.Guard g : c.guards()) {
+        out.printf("    runs only if #%d %s%n", g.step(), g.onSuccess() ? "succeeds" : "fails");
+      }
+      if (!c.env().isEmpty()) {
+        out.printf("    env: %s%n", c.env());
+      }
+    }
+    out.printf("%d command(s)%s%n", plan.commands().size(),
+        plan.exitStatus() != 0 ? "; the script then exits " + plan.exitStatus() : "");
+  }
+
+  private static String escape(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+}

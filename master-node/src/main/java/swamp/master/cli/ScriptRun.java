@@ -1,0 +1,262 @@
+package swamp.master.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import swamp.master.script.Script;
+import swamp.master.script.Script.Command;
+import swamp.master.script.Script.Guard;
+
+/**
+ * Runs a planned script on a master: submits each command once what it waits for has finished,
+ * reports each as it ends, and decides what bash would have decided from the statuses: a command
+ * whose dependency failed is skipped, {@code a && b} / {@code a || b} run or skip {@code b} by
+ * {@code a}'s status, an exit point ({@code cmd || exit N}) and {@code set -e} stop new commands
+ * from starting. On a terminal one live line shows the progress; otherwise one line per command.
+ */
+final class ScriptRun {
+
+  private enum Outcome { SUCCEEDED, FAILED, SKIPPED, NOT_RUN }
+
+  private final MasterClient client;
+  private final String name;
+  private final Script.Plan plan;
+  private final Function<Command, Map<String, Object>> toJob;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean live;
+
+  private final Map<Integer, Outcome> outcome = new HashMap<>();
+  /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
+  private final Set<Integer> handled = new HashSet<>();
+  private final long startNanos = System.nanoTime();
+  private int running;
+  private int failed;
+  private int skipped;
+  private int succeeded;
+  private String runId;
+
+  ScriptRun(MasterClient client, String name, Script.Plan plan, Function<Command, Map<String, Object>> toJob,
+      PrintStream out, PrintStream err) {
+    this.client = client;
+    this.name = name;
+    this.plan = plan;
+    this.toJob = toJob;
+    this.out = out;
+    this.err = err;
+    this.live = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+    for (Command c : plan.commands()) {
+      for (Guard g : c.guards()) {
+        if (!g.onSuccess()) {
+          handled.add(g.step());
+        }
+      }
+    }
+  }
+
+  int call() throws MasterClient.ApiException {
+    List<Command> commands = plan.commands();
+    runId = registerRun();
+    Map<String, Integer> jobs = new LinkedHashMap<>(); // job id -> step, in submission order
+    Map<Integer, Command> pending = new LinkedHashMap<>();
+    commands.forEach(c -> pending.put(c.step(), c));
+    Integer stoppedWith = null;
+    while (!pending.isEmpty() || !jobs.isEmpty()) {
+      List<Command> ready = new ArrayList<>();
+      boolean changed = true;
+      while (changed && stoppedWith == null) {
+        changed = false;
+        for (Command c : List.copyOf(pending.values())) {
+          if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
+            continue;
+          }
+          pending.remove(c.step());
+          changed = true;
+          Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
+          Integer broken = c.dependsOn().stream().filter(this::brokenFor).findFirst().orElse(null);
+          if (unmet != null) {
+            outcome.put(c.step(), Outcome.NOT_RUN); // bash would not run it either
+          } else if (broken != null) {
+            outcome.put(c.step(), Outcome.SKIPPED);
+            skipped++;
+            say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
+                c.text(), describe(commands.get(broken))));
+          } else if (c.isExit()) {
+            outcome.put(c.step(), Outcome.SUCCEEDED);
+            stoppedWith = c.exitStatus();
+            say(String.format("[line %d] exit %d: no new command starts", c.line(), c.exitStatus()));
+            break;
+          } else {
+            ready.add(c);
+          }
+        }
+      }
+      if (stoppedWith != null) {
+        ready.clear();
+        for (Command c : pending.values()) {
+          outcome.put(c.step(), Outcome.NOT_RUN);
+        }
+        pending.clear();
+      }
+      if (!ready.isEmpty()) {
+        List<Map<String, Object>> requests = new ArrayList<>();
+        for (Command c : ready) {
+          Map<String, Object> job = toJob.apply(c);
+          if (runId != null) {
+            job.put("run", runId);
+            job.put("step", c.step());
+          }
+          requests.add(job);
+          if (c.xtrace()) {
+            clearLive();
+            err.println("+ " + c.text());
+          }
+        }
+        JsonNode ids = client.post("/api/jobs", requests);
+        for (int k = 0; k < ready.size(); k++) {
+          jobs.put(ids.get(k).path("id").asText(), ready.get(k).step());
+        }
+        running += ready.size();
+        progress();
+        continue;
+      }
+      if (jobs.isEmpty()) {
+        break;
+      }
+      JsonNode ended = client.post("/api/jobs/await",
+          Map.of("ids", List.copyOf(jobs.keySet()), "wait", SwampCli.LONG_POLL.toSeconds() + "s"));
+      for (JsonNode job : ended) {
+        int step = jobs.remove(job.path("id").asText());
+        running--;
+        Command c = commands.get(step);
+        boolean ok = job.path("state").asText().equals("SUCCEEDED");
+        outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
+        if (ok) {
+          succeeded++;
+        } else if (!handled.contains(step)) {
+          failed++;
+          if (c.errexit() && stoppedWith == null) {
+            stoppedWith = Math.max(1, SwampCli.exitCodeOf(job));
+            say(String.format("[line %d] failed under set -e: no new command starts", c.line()));
+          }
+        }
+        report(c, job, ok);
+      }
+      progress();
+    }
+    clearLive();
+    int total = plan.commands().size();
+    long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
+    out.printf("%d command(s): %d succeeded, %d failed, %d skipped, %d not run; %.1f s%n", total,
+        succeeded, failed, skipped, notRun, (System.nanoTime() - startNanos) / 1e9);
+    if (stoppedWith != null) {
+      return stoppedWith;
+    }
+    return failed + skipped > 0 ? 1 : plan.exitStatus();
+  }
+
+  /** Registers the run with the master so status and the API show it; null when it cannot. */
+  private String registerRun() {
+    List<Map<String, Object>> commands = new ArrayList<>();
+    for (Command c : plan.commands()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", c.step());
+      m.put("line", c.line());
+      m.put("text", c.text());
+      m.put("argv", c.argv());
+      m.put("dependsOn", c.dependsOn());
+      commands.add(m);
+    }
+    try {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("name", name);
+      body.put("workDir", plan.commands().get(0).dir());
+      body.put("commands", commands);
+      return client.post("/api/runs", body).path("id").asText(null);
+    } catch (MasterClient.ApiException e) {
+      if (e.status == 404 || e.status == 405) {
+        return null; // a master without runs still runs the jobs
+      }
+      err.println("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
+      return null;
+    }
+  }
+
+  private boolean holds(Guard g) {
+    Outcome o = outcome.get(g.step());
+    return g.onSuccess() ? o == Outcome.SUCCEEDED : o == Outcome.FAILED;
+  }
+
+  /** A dependency that failed (and nothing handles it) or was skipped breaks what waits on it. */
+  private boolean brokenFor(int step) {
+    Outcome o = outcome.get(step);
+    return (o == Outcome.FAILED && !handled.contains(step)) || o == Outcome.SKIPPED;
+  }
+
+  private static String describe(Command c) {
+    return "line " + c.line() + " (" + c.text() + ")";
+  }
+
+  private void report(Command c, JsonNode job, boolean ok) {
+    if (live && ok) {
+      return; // the live line counts it
+    }
+    StringBuilder head = new StringBuilder();
+    head.append(String.format("[line %d] %s%n    %s", c.line(), c.text(), job.path("state").asText()));
+    if (job.path("exitCode").isInt()) {
+      head.append(" (exit ").append(job.path("exitCode").asInt()).append(")");
+    }
+    head.append(" on ").append(job.path("worker").asText("?")).append(", job ").append(job.path("id").asText());
+    if (!job.path("reason").isNull() && !ok) {
+      head.append(": ").append(job.path("reason").asText());
+    }
+    say(head.toString());
+    indent(job.path("stdout").asText());
+    indent(job.path("stderr").asText());
+  }
+
+  private void say(String text) {
+    clearLive();
+    out.println(text);
+    progress();
+  }
+
+  private void indent(String text) {
+    if (!text.isEmpty()) {
+      clearLive();
+      for (String l : text.split("\n", -1)) {
+        if (!l.isEmpty()) {
+          out.println("    | " + l);
+        }
+      }
+    }
+  }
+
+  private void clearLive() {
+    if (live) {
+      err.print("\r\033[K");
+      err.flush();
+    }
+  }
+
+  /** The live line: done / running / queued / failed / skipped, elapsed and an estimate of what is left. */
+  private void progress() {
+    if (!live) {
+      return;
+    }
+    int total = plan.commands().size();
+    int done = outcome.size();
+    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    String left = done > 0 && done < total ? String.format(", ~%.0f s left", elapsed / done * (total - done)) : "";
+    err.printf("\r\033[K%s: %d/%d done, %d running, %d waiting, %d failed, %d skipped; %.0f s%s", name, done, total,
+        running, total - done - running, failed, skipped, elapsed, left);
+    err.flush();
+  }
+}

@@ -1,0 +1,65 @@
+package swamp.master.script;
+
+import java.util.List;
+
+/**
+ * The syntax tree of a script, as {@link ShellParser} reads it. Words keep their raw text (quotes,
+ * {@code $}-expansions and all): {@link Planner} expands them when it reaches them, as bash does.
+ */
+final class Ast {
+
+  private Ast() {}
+
+  /** A node that runs; {@code line} is the 1-based line where it starts. */
+  sealed interface Node permits Simple, Pipeline, AndOr, Sequence, If, For, ArithFor, Loop,
+      FunctionDef, Group, Subshell, Arith, Conditional {
+    int line();
+  }
+
+  /** A word as written: quotes and expansions still in it. */
+  record Word(String raw, int line) {
+    @Override
+    public String toString() {
+      return raw;
+    }
+  }
+
+  /**
+   * One redirection. {@code op} is one of {@code < > >> &> &>> >&}; for {@code >&} the target
+   * is a file descriptor ({@code 2>&1}).
+   */
+  record Redirect(int fd, String op, Word target, int line) {}
+
+  /** Words (leading assignments included) and redirections. */
+  record Simple(List<Word> words, List<Redirect> redirects, int line) implements Node {}
+
+  record Pipeline(List<Node> stages, boolean negated, int line) implements Node {}
+
+  /** {@code first op1 rest1 op2 rest2 ...}, each op {@code &&} or {@code ||}. */
+  record AndOr(Node first, List<String> ops, List<Node> rest, int line) implements Node {}
+
+  record Sequence(List<Node> items, int line) implements Node {}
+
+  /** {@code if c1; then b1; elif c2; then b2; else e; fi}; {@code otherwise} may be null. */
+  record If(List<Node> conditions, List<Node> bodies, Node otherwise, int line) implements Node {}
+
+  /** {@code for name in words; do body; done}; {@code words} null for {@code "$@"}. */
+  record For(String name, List<Word> words, Node body, int line) implements Node {}
+
+  record ArithFor(String init, String condition, String step, Node body, int line) implements Node {}
+
+  /** {@code while} (or {@code until}) {@code condition; do body; done}. */
+  record Loop(Node condition, Node body, boolean until, int line) implements Node {}
+
+  record FunctionDef(String name, Node body, int line) implements Node {}
+
+  record Group(Node body, int line) implements Node {}
+
+  record Subshell(Node body, int line) implements Node {}
+
+  /** {@code (( expression ))}. */
+  record Arith(String expression, int line) implements Node {}
+
+  /** {@code [[ words ]]}; operators such as {@code &&}, {@code <} and {@code (} are words here. */
+  record Conditional(List<Word> words, int line) implements Node {}
+}

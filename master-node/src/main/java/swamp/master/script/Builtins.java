@@ -1,0 +1,500 @@
+package swamp.master.script;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The commands that scripts use to compute names, evaluated while planning as GNU coreutils and
+ * bash would print them: {@code echo}, {@code printf}, {@code seq}, {@code basename},
+ * {@code dirname}, {@code expr}. Each takes its arguments (without the command name) and returns
+ * what it prints and its exit status.
+ */
+final class Builtins {
+
+  /** What a command printed and its exit status. */
+  record Output(String text, int status) {
+    static Output ok(String text) {
+      return new Output(text, 0);
+    }
+  }
+
+  /** A use the command itself would reject. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private Builtins() {}
+
+  static Output echo(List<String> args) {
+    boolean newline = true;
+    boolean escapes = false;
+    int k = 0;
+    while (k < args.size() && args.get(k).matches("-[neE]+")) {
+      for (char c : args.get(k).substring(1).toCharArray()) {
+        if (c == 'n') {
+          newline = false;
+        } else if (c == 'e') {
+          escapes = true;
+        } else {
+          escapes = false;
+        }
+      }
+      k++;
+    }
+    String text = String.join(" ", args.subList(k, args.size()));
+    if (escapes) {
+      StringBuilder sb = new StringBuilder();
+      if (!unescape(text, sb)) {
+        return Output.ok(sb.toString());
+      }
+      text = sb.toString();
+    }
+    return Output.ok(newline ? text + "\n" : text);
+  }
+
+  /** Appends {@code s} with backslash escapes done; false when {@code \c} stops the output. */
+  private static boolean unescape(String s, StringBuilder out) {
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c != '\\' || k + 1 >= s.length()) {
+        out.append(c);
+        continue;
+      }
+      char d = s.charAt(++k);
+      switch (d) {
+        case 'n' -> out.append('\n');
+        case 't' -> out.append('\t');
+        case 'r' -> out.append('\r');
+        case 'a' -> out.append('\007');
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'v' -> out.append('\013');
+        case 'e', 'E' -> out.append('\033');
+        case '\\' -> out.append('\\');
+        case 'c' -> {
+          return false;
+        }
+        case '0' -> {
+          int v = 0;
+          int j = 0;
+          while (j < 3 && k + 1 < s.length() && s.charAt(k + 1) >= '0' && s.charAt(k + 1) <= '7') {
+            v = v * 8 + (s.charAt(++k) - '0');
+            j++;
+          }
+          out.append((char) v);
+        }
+        default -> out.append('\\').append(d);
+      }
+    }
+    return true;
+  }
+
+  private static final Pattern SPEC = Pattern.compile("%([-+ #0]*)(\\*|[0-9]+)?(?:\\.(\\*|[0-9]*))?([diouxXfFeEgGscb%])");
+
+  static Output printf(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("printf: usage: printf FORMAT [ARGUMENT]...");
+    }
+    String format = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    StringBuilder out = new StringBuilder();
+    int used = 0;
+    int status = 0;
+    do {
+      int consumedBefore = used;
+      Matcher m = SPEC.matcher(format);
+      int last = 0;
+      while (m.find()) {
+        if (!unescape(format.substring(last, m.start()), out)) {
+          return new Output(out.toString(), status);
+        }
+        last = m.end();
+        char conv = m.group(4).charAt(0);
+        if (conv == '%') {
+          out.append('%');
+          continue;
+        }
+        String flags = m.group(1);
+        String width = m.group(2);
+        String precision = m.group(3);
+        if ("*".equals(width)) {
+          width = used < rest.size() ? rest.get(used++) : "0";
+        }
+        if ("*".equals(precision)) {
+          precision = used < rest.size() ? rest.get(used++) : "0";
+        }
+        String arg = used < rest.size() ? rest.get(used++) : null;
+        String spec = "%" + flags.replace("#", conv == 'o' || conv == 'x' || conv == 'X' ? "#" : "")
+            + (width == null ? "" : width) + (precision == null ? "" : "." + precision);
+        try {
+          switch (conv) {
+            case 'd', 'i', 'u' -> out.append(String.format(spec + "d", integer(arg)));
+            case 'o', 'x', 'X' -> out.append(String.format(spec + conv, integer(arg)));
+            case 'f', 'F', 'e', 'E', 'g', 'G' -> out.append(String.format(spec + (conv == 'F' ? 'f' : conv),
+                arg == null || arg.isEmpty() ? 0.0 : Double.parseDouble(arg)));
+            case 'c' -> out.append(String.format(spec.replace("0", "") + "s",
+                arg == null || arg.isEmpty() ? "" : arg.substring(0, 1)));
+            case 'b' -> {
+              StringBuilder b = new StringBuilder();
+              unescape(arg == null ? "" : arg, b);
+              out.append(String.format(spec.replace("0", "") + "s", b));
+            }
+            default -> out.append(String.format(spec.replace("0", "") + "s", arg == null ? "" : arg));
+          }
+        } catch (NumberFormatException e) {
+          out.append(conv == 'f' || conv == 'e' || conv == 'g' ? "0.000000" : "0");
+          status = 1; // bash prints 0 and fails: "invalid number"
+        } catch (java.util.IllegalFormatException e) {
+          throw new UsageException("printf: invalid format '" + m.group() + "'");
+        }
+      }
+      if (!unescape(format.substring(last), out)) {
+        break;
+      }
+      if (used == consumedBefore) {
+        break; // a format without conversions is printed once
+      }
+    } while (used < rest.size());
+    return new Output(out.toString(), status);
+  }
+
+  private static long integer(String arg) {
+    if (arg == null || arg.isEmpty()) {
+      return 0;
+    }
+    String a = arg.trim();
+    if (a.startsWith("'") || a.startsWith("\"")) {
+      return a.length() > 1 ? a.charAt(1) : 0;
+    }
+    boolean negative = a.startsWith("-");
+    String digits = negative || a.startsWith("+") ? a.substring(1) : a;
+    long v;
+    if (digits.startsWith("0x") || digits.startsWith("0X")) {
+      v = Long.parseLong(digits.substring(2), 16);
+    } else if (digits.length() > 1 && digits.startsWith("0")) {
+      v = Long.parseLong(digits.substring(1), 8);
+    } else {
+      v = Long.parseLong(digits);
+    }
+    return negative ? -v : v;
+  }
+
+  static Output seq(List<String> args) throws UsageException {
+    String format = null;
+    String separator = "\n";
+    boolean equalWidth = false;
+    List<String> nums = new ArrayList<>();
+    for (int k = 0; k < args.size(); k++) {
+      String a = args.get(k);
+      if (a.equals("-w") || a.equals("--equal-width")) {
+        equalWidth = true;
+      } else if (a.equals("-f") || a.equals("-s")) {
+        if (k + 1 >= args.size()) {
+          throw new UsageException("seq: option requires an argument -- '" + a.charAt(1) + "'");
+        }
+        if (a.equals("-f")) {
+          format = args.get(++k);
+        } else {
+          separator = args.get(++k);
+        }
+      } else if (a.startsWith("-f") && a.length() > 2) {
+        format = a.substring(2);
+      } else if (a.startsWith("-s") && a.length() > 2) {
+        separator = a.substring(2);
+      } else {
+        nums.add(a);
+      }
+    }
+    if (nums.isEmpty() || nums.size() > 3) {
+      throw new UsageException("seq: " + (nums.isEmpty() ? "missing operand" : "extra operand '" + nums.get(3) + "'"));
+    }
+    BigDecimal first = BigDecimal.ONE;
+    BigDecimal step = BigDecimal.ONE;
+    BigDecimal last;
+    try {
+      last = new BigDecimal(nums.get(nums.size() - 1));
+      if (nums.size() >= 2) {
+        first = new BigDecimal(nums.get(0));
+      }
+      if (nums.size() == 3) {
+        step = new BigDecimal(nums.get(1));
+      }
+    } catch (NumberFormatException e) {
+      throw new UsageException("seq: invalid floating point argument: " + e.getMessage());
+    }
+    if (step.signum() == 0) {
+      throw new UsageException("seq: invalid Zero increment value: '0'");
+    }
+    int scale = Math.max(0, Math.max(first.scale(), step.scale()));
+    List<String> out = new ArrayList<>();
+    for (BigDecimal v = first; step.signum() > 0 ? v.compareTo(last) <= 0 : v.compareTo(last) >= 0; v = v.add(step)) {
+      if (out.size() > 10_000_000) {
+        throw new UsageException("seq: more than 10,000,000 numbers");
+      }
+      if (format != null) {
+        out.add(String.format(format.replace("%g", "%s"), format.contains("%g") ? v.stripTrailingZeros().toPlainString() : v.doubleValue()));
+      } else {
+        out.add(v.setScale(scale, java.math.RoundingMode.HALF_EVEN).toPlainString());
+      }
+    }
+    if (equalWidth && format == null) {
+      int width = out.stream().mapToInt(String::length).max().orElse(0);
+      out.replaceAll(s -> {
+        boolean neg = s.startsWith("-");
+        String body = neg ? s.substring(1) : s;
+        return (neg ? "-" : "") + "0".repeat(Math.max(0, width - s.length())) + body;
+      });
+    }
+    return Output.ok(out.isEmpty() ? "" : String.join(separator, out) + "\n");
+  }
+
+  static Output basename(List<String> args) throws UsageException {
+    List<String> names = new ArrayList<>();
+    String suffix = null;
+    boolean multiple = false;
+    for (int k = 0; k < args.size(); k++) {
+      String a = args.get(k);
+      if (a.equals("-a") || a.equals("--multiple")) {
+        multiple = true;
+      } else if (a.equals("-s") && k + 1 < args.size()) {
+        suffix = args.get(++k);
+        multiple = true;
+      } else if (a.startsWith("--suffix=")) {
+        suffix = a.substring(9);
+        multiple = true;
+      } else {
+        names.add(a);
+      }
+    }
+    if (names.isEmpty()) {
+      throw new UsageException("basename: missing operand");
+    }
+    if (!multiple && names.size() == 2) {
+      suffix = names.remove(1);
+    } else if (!multiple && names.size() > 2) {
+      throw new UsageException("basename: extra operand '" + names.get(2) + "'");
+    }
+    StringBuilder out = new StringBuilder();
+    for (String name : names) {
+      String b = name.replaceAll("/+$", "");
+      if (b.isEmpty()) {
+        b = name.isEmpty() ? "" : "/";
+      } else {
+        b = b.substring(b.lastIndexOf('/') + 1);
+      }
+      if (suffix != null && !suffix.isEmpty() && b.endsWith(suffix) && !b.equals(suffix)) {
+        b = b.substring(0, b.length() - suffix.length());
+      }
+      out.append(b).append('\n');
+    }
+    return Output.ok(out.toString());
+  }
+
+  static Output dirname(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("dirname: missing operand");
+    }
+    StringBuilder out = new StringBuilder();
+    for (String name : args) {
+      String d = name.replaceAll("/+$", "");
+      int slash = d.lastIndexOf('/');
+      if (name.startsWith("/") && d.isEmpty()) {
+        d = "/";
+      } else if (slash < 0) {
+        d = ".";
+      } else {
+        d = d.substring(0, slash).replaceAll("/+$", "");
+        if (d.isEmpty()) {
+          d = "/";
+        }
+      }
+      out.append(d).append('\n');
+    }
+    return Output.ok(out.toString());
+  }
+
+  // ---------------------------------------------------------------- expr
+
+  static Output expr(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("expr: missing operand");
+    }
+    Expr e = new Expr(args);
+    String v = e.or();
+    if (e.k < args.size()) {
+      throw new UsageException("expr: syntax error: unexpected argument '" + args.get(e.k) + "'");
+    }
+    return new Output(v + "\n", v.isEmpty() || v.equals("0") ? 1 : 0);
+  }
+
+  private static final class Expr {
+    final List<String> a;
+    int k;
+
+    Expr(List<String> a) {
+      this.a = a;
+    }
+
+    boolean at(String op) {
+      return k < a.size() && a.get(k).equals(op);
+    }
+
+    String or() throws UsageException {
+      String v = and();
+      while (at("|")) {
+        k++;
+        String r = and();
+        v = isNull(v) ? (isNull(r) ? "0" : r) : v;
+      }
+      return v;
+    }
+
+    String and() throws UsageException {
+      String v = compare();
+      while (at("&")) {
+        k++;
+        String r = compare();
+        v = isNull(v) || isNull(r) ? "0" : v;
+      }
+      return v;
+    }
+
+    String compare() throws UsageException {
+      String v = additive();
+      while (k < a.size() && List.of("<", "<=", "=", "==", "!=", ">=", ">").contains(a.get(k))) {
+        String op = a.get(k++);
+        String r = additive();
+        int c;
+        if (isInt(v) && isInt(r)) {
+          c = Long.compare(Long.parseLong(v), Long.parseLong(r));
+        } else {
+          c = v.compareTo(r);
+        }
+        boolean t = switch (op) {
+          case "<" -> c < 0;
+          case "<=" -> c <= 0;
+          case "=", "==" -> c == 0;
+          case "!=" -> c != 0;
+          case ">=" -> c >= 0;
+          default -> c > 0;
+        };
+        v = t ? "1" : "0";
+      }
+      return v;
+    }
+
+    String additive() throws UsageException {
+      String v = multiplicative();
+      while (at("+") || at("-")) {
+        String op = a.get(k++);
+        long r = num(multiplicative());
+        v = Long.toString(op.equals("+") ? num(v) + r : num(v) - r);
+      }
+      return v;
+    }
+
+    String multiplicative() throws UsageException {
+      String v = match();
+      while (at("*") || at("/") || at("%")) {
+        String op = a.get(k++);
+        long r = num(match());
+        if (!op.equals("*") && r == 0) {
+          throw new UsageException("expr: division by zero");
+        }
+        v = Long.toString(op.equals("*") ? num(v) * r : op.equals("/") ? num(v) / r : num(v) % r);
+      }
+      return v;
+    }
+
+    String match() throws UsageException {
+      String v = primary();
+      while (at(":")) {
+        k++;
+        v = regexMatch(v, primary());
+      }
+      return v;
+    }
+
+    String primary() throws UsageException {
+      if (k >= a.size()) {
+        throw new UsageException("expr: syntax error: missing argument");
+      }
+      String t = a.get(k++);
+      switch (t) {
+        case "(" -> {
+          String v = or();
+          if (!at(")")) {
+            throw new UsageException("expr: syntax error: expecting ')'");
+          }
+          k++;
+          return v;
+        }
+        case "length" -> {
+          return Integer.toString(primary().length());
+        }
+        case "substr" -> {
+          String s = primary();
+          long pos = num(primary());
+          long len = num(primary());
+          if (pos < 1 || len < 1 || pos > s.length()) {
+            return "";
+          }
+          return s.substring((int) pos - 1, (int) Math.min(s.length(), pos - 1 + len));
+        }
+        case "index" -> {
+          String s = primary();
+          String chars = primary();
+          for (int j = 0; j < s.length(); j++) {
+            if (chars.indexOf(s.charAt(j)) >= 0) {
+              return Integer.toString(j + 1);
+            }
+          }
+          return "0";
+        }
+        case "match" -> {
+          String s = primary();
+          return regexMatch(s, primary());
+        }
+        case "+" -> {
+          return a.get(k++);
+        }
+        default -> {
+          return t;
+        }
+      }
+    }
+
+    private static String regexMatch(String s, String basicRegex) {
+      String re = basicRegex.replace("\\(", "\u0001").replace("\\)", "\u0002")
+          .replace("(", "\\(").replace(")", "\\)").replace("\u0001", "(").replace("\u0002", ")")
+          .replace("\\{", "{").replace("\\}", "}");
+      Matcher m = Pattern.compile(re).matcher(s);
+      if (!m.lookingAt()) {
+        return m.groupCount() > 0 ? "" : "0";
+      }
+      return m.groupCount() > 0 ? (m.group(1) == null ? "" : m.group(1)) : Integer.toString(m.end());
+    }
+
+    private static boolean isNull(String v) {
+      return v.isEmpty() || v.equals("0");
+    }
+
+    private static boolean isInt(String v) {
+      return v.matches("[-+]?[0-9]+");
+    }
+
+    private static long num(String v) throws UsageException {
+      if (!isInt(v)) {
+        throw new UsageException("expr: non-integer argument");
+      }
+      return Long.parseLong(v);
+    }
+  }
+}

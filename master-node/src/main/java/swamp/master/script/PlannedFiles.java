@@ -1,0 +1,165 @@
+package swamp.master.script;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The files as the script will see them: what exists now, plus what earlier lines will write,
+ * minus what they will remove. Tests ({@code [ -f x ]}), globs and {@code ls} while planning look
+ * here, so {@code ncea *_xy.nc avg.nc} after a loop that makes the {@code _xy} files sees them all.
+ * Paths are absolute and normalized.
+ */
+final class PlannedFiles {
+
+  /** Planned state of a path: true it will exist, false it will be gone. */
+  private final Map<String, Boolean> planned = new HashMap<>();
+  private final Set<String> plannedDirs = new HashSet<>();
+  /** Planned paths by their directory, for globs and ls. */
+  private final Map<String, Set<String>> byParent = new HashMap<>();
+
+  void write(String path, boolean directory) {
+    planned.put(path, true);
+    if (directory) {
+      plannedDirs.add(path);
+    }
+    byParent.computeIfAbsent(parent(path), p -> new TreeSet<>()).add(name(path));
+  }
+
+  void remove(String path) {
+    planned.put(path, false);
+    plannedDirs.remove(path);
+    String prefix = path + "/";
+    for (Map.Entry<String, Boolean> e : planned.entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        e.setValue(false);
+      }
+    }
+  }
+
+  /** True if an earlier line writes or removes this path or something beneath it. */
+  boolean touched(String path) {
+    if (planned.containsKey(path)) {
+      return true;
+    }
+    String prefix = path.endsWith("/") ? path : path + "/";
+    for (String p : planned.keySet()) {
+      if (p.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean exists(String path) {
+    Boolean p = state(path);
+    return p != null ? p : Files.exists(Path.of(path));
+  }
+
+  boolean isDirectory(String path) {
+    Boolean p = state(path);
+    if (p != null) {
+      return p && (plannedDirs.contains(path) || Files.isDirectory(Path.of(path)));
+    }
+    return Files.isDirectory(Path.of(path));
+  }
+
+  boolean isFile(String path) {
+    return exists(path) && !isDirectory(path);
+  }
+
+  /** True for a planned file (its size is not known yet: it will be written) or a non-empty one. */
+  boolean nonEmpty(String path) {
+    Boolean p = state(path);
+    if (p != null) {
+      return p;
+    }
+    try {
+      Path f = Path.of(path);
+      return Files.exists(f) && (Files.isDirectory(f) || Files.size(f) > 0);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  boolean isSymbolicLink(String path) {
+    return state(path) == null && Files.isSymbolicLink(Path.of(path));
+  }
+
+  /** The names in a directory, existing and planned, sorted; hidden ones only when asked. */
+  List<String> list(String dir, boolean hidden) {
+    TreeSet<String> names = new TreeSet<>();
+    Path d = Path.of(dir);
+    if (Files.isDirectory(d)) {
+      try (Stream<Path> s = Files.list(d)) {
+        s.forEach(p -> names.add(p.getFileName().toString()));
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // an unreadable directory lists nothing, as a glob in bash would
+      }
+    }
+    names.addAll(byParent.getOrDefault(dir, Set.of()));
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      String full = dir.equals("/") ? "/" + n : dir + "/" + n;
+      if ((hidden || !n.startsWith(".")) && exists(full)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** The planned state of the path or of its nearest planned ancestor that was removed. */
+  private Boolean state(String path) {
+    Boolean p = planned.get(path);
+    if (p != null) {
+      return p;
+    }
+    for (String anc = parent(path); !anc.equals("/") && !anc.isEmpty(); anc = parent(anc)) {
+      if (Boolean.FALSE.equals(planned.get(anc))) {
+        return false;
+      }
+    }
+    return null;
+  }
+
+  static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+
+  static String name(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** {@code path} resolved against {@code dir}, with {@code . ..} and repeated slashes removed. */
+  static String resolve(String dir, String path) {
+    String full = path.startsWith("/") ? path : dir + "/" + path;
+    List<String> segs = new ArrayList<>();
+    for (String seg : full.split("/+")) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..")) {
+        if (!segs.isEmpty()) {
+          segs.remove(segs.size() - 1);
+        }
+        continue;
+      }
+      segs.add(seg);
+    }
+    return "/" + String.join("/", segs);
+  }
+
+  static boolean linkExists(Path p) {
+    return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+  }
+}

@@ -1,0 +1,556 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import swamp.master.script.Ast.Node;
+import swamp.master.script.Ast.Word;
+import swamp.master.script.Script.ParseException;
+
+/**
+ * Reads the bash that NCO scripts are written in into an {@link Ast}: simple commands with
+ * redirections, pipelines, {@code && ||}, lists, {@code if}, {@code for} (both forms),
+ * {@code while}/{@code until}, functions, {@code { }}, {@code ( )}, {@code (( ))} and
+ * {@code [[ ]]}. What swamp cannot plan (here-documents, process substitution, {@code case},
+ * {@code select}, {@code |&}, a compound command with redirections) is refused here with the line,
+ * the construct and what to write instead.
+ */
+final class ShellParser {
+
+  private enum Kind { WORD, NEWLINE, SEMI, AMP, AND, OR, PIPE, LPAREN, RPAREN, REDIRECT, ARITH, EOF }
+
+  /** A token; for REDIRECT {@code text} is the operator and {@code fd} its descriptor. */
+  private record Token(Kind kind, String text, int fd, int line) {
+    boolean isWord(String w) {
+      return kind == Kind.WORD && text.equals(w);
+    }
+  }
+
+  private static final Set<String> LIST_ENDS = Set.of("then", "elif", "else", "fi", "do", "done", "}", "esac");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern ARRAY_ASSIGN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[[^\\]]*\\])?\\+?=");
+
+  private final List<Token> tokens;
+  private int pos;
+
+  private ShellParser(List<Token> tokens) {
+    this.tokens = tokens;
+  }
+
+  /** Parses a whole script; {@code firstLine} numbers its first line (1 for a file). */
+  static Node parse(String text, int firstLine) throws ParseException {
+    ShellParser p = new ShellParser(new Lexer(text, firstLine).tokens());
+    Node program = p.list();
+    Token t = p.peek();
+    if (t.kind() != Kind.EOF) {
+      throw new ParseException(t.line(), "unexpected '" + t.text() + "'");
+    }
+    return program;
+  }
+
+  // ---------------------------------------------------------------- grammar
+
+  private Token peek() {
+    return tokens.get(pos);
+  }
+
+  private Token peek(int ahead) {
+    return tokens.get(Math.min(pos + ahead, tokens.size() - 1));
+  }
+
+  private Token next() {
+    return tokens.get(pos++);
+  }
+
+  private void skipNewlines() {
+    while (peek().kind() == Kind.NEWLINE) {
+      pos++;
+    }
+  }
+
+  private boolean atListEnd() {
+    Token t = peek();
+    return t.kind() == Kind.EOF || t.kind() == Kind.RPAREN
+        || (t.kind() == Kind.WORD && LIST_ENDS.contains(t.text()));
+  }
+
+  /** and_or ((';' | '&' | newline) and_or)* */
+  private Node list() throws ParseException {
+    int line = peek().line();
+    List<Node> items = new ArrayList<>();
+    skipNewlines();
+    while (!atListEnd()) {
+      items.add(andOr());
+      Token t = peek();
+      if (t.kind() == Kind.SEMI || t.kind() == Kind.AMP || t.kind() == Kind.NEWLINE) {
+        pos++; // '&' is accepted: swamp runs independent commands in parallel anyway
+        skipNewlines();
+      } else if (!atListEnd()) {
+        throw new ParseException(t.line(), "unexpected '" + t.text() + "'");
+      }
+    }
+    return items.size() == 1 ? items.get(0) : new Ast.Sequence(items, line);
+  }
+
+  private Node andOr() throws ParseException {
+    Node first = pipeline();
+    List<String> ops = new ArrayList<>();
+    List<Node> rest = new ArrayList<>();
+    while (peek().kind() == Kind.AND || peek().kind() == Kind.OR) {
+      ops.add(next().text());
+      skipNewlines();
+      rest.add(pipeline());
+    }
+    return ops.isEmpty() ? first : new Ast.AndOr(first, ops, rest, first.line());
+  }
+
+  private Node pipeline() throws ParseException {
+    int line = peek().line();
+    boolean negated = false;
+    if (peek().isWord("!")) {
+      pos++;
+      negated = true;
+    }
+    List<Node> stages = new ArrayList<>();
+    stages.add(command());
+    while (peek().kind() == Kind.PIPE) {
+      Token bar = next();
+      if (bar.text().equals("|&")) {
+        throw new ParseException(bar.line(), "'|&' is not supported; write '2>&1 |'");
+      }
+      skipNewlines();
+      stages.add(command());
+    }
+    return stages.size() == 1 && !negated ? stages.get(0) : new Ast.Pipeline(stages, negated, line);
+  }
+
+  private Node command() throws ParseException {
+    Token t = peek();
+    Node compound = switch (t.kind()) {
+      case LPAREN -> {
+        pos++;
+        Node body = list();
+        expect(Kind.RPAREN, ")", "to close the '(' of line " + t.line());
+        yield new Ast.Subshell(body, t.line());
+      }
+      case ARITH -> {
+        pos++;
+        yield new Ast.Arith(t.text(), t.line());
+      }
+      case WORD -> compoundWord(t);
+      default -> throw new ParseException(t.line(), t.kind() == Kind.EOF
+          ? "the script ends where a command was expected" : "unexpected '" + t.text() + "'");
+    };
+    if (compound == null) {
+      return simple();
+    }
+    if (peek().kind() == Kind.REDIRECT) {
+      throw new ParseException(peek().line(), "a redirection of a whole compound command ('done > f',"
+          + " '} > f') is not supported; redirect each command inside it (use '>>' to append)");
+    }
+    return compound;
+  }
+
+  /** A compound command or function definition starting at this word, or null for a simple one. */
+  private Node compoundWord(Token t) throws ParseException {
+    switch (t.text()) {
+      case "if":
+        return ifCommand();
+      case "for":
+        return forCommand();
+      case "while", "until":
+        pos++;
+        Node condition = list();
+        expectWord("do", "after the condition of '" + t.text() + "' on line " + t.line());
+        Node body = list();
+        expectWord("done", "to end the '" + t.text() + "' loop of line " + t.line());
+        return new Ast.Loop(condition, body, t.text().equals("until"), t.line());
+      case "{":
+        pos++;
+        Node group = list();
+        expectWord("}", "to close the '{' of line " + t.line());
+        return new Ast.Group(group, t.line());
+      case "[[":
+        return conditional();
+      case "function":
+        pos++;
+        Token name = next();
+        if (name.kind() != Kind.WORD || !NAME.matcher(name.text()).matches()) {
+          throw new ParseException(name.line(), "'function' needs a name");
+        }
+        if (peek().kind() == Kind.LPAREN && peek(1).kind() == Kind.RPAREN) {
+          pos += 2;
+        }
+        return functionBody(name);
+      case "case", "select", "coproc":
+        throw new ParseException(t.line(), "'" + t.text() + "' is not supported by swamp's planner;"
+            + " write it with if/elif and [ ] tests");
+      case "then", "elif", "else", "fi", "do", "done", "}", "esac", "in":
+        throw new ParseException(t.line(), "unexpected '" + t.text() + "'");
+      default:
+        if (NAME.matcher(t.text()).matches() && peek(1).kind() == Kind.LPAREN
+            && peek(2).kind() == Kind.RPAREN) {
+          pos += 3;
+          return functionBody(t);
+        }
+        return null;
+    }
+  }
+
+  private Node functionBody(Token name) throws ParseException {
+    skipNewlines();
+    Node body = command();
+    if (!(body instanceof Ast.Group || body instanceof Ast.Subshell)) {
+      throw new ParseException(name.line(), "the body of function '" + name.text() + "' must be { ...; }");
+    }
+    return new Ast.FunctionDef(name.text(), body, name.line());
+  }
+
+  private Node ifCommand() throws ParseException {
+    int line = next().line();
+    List<Node> conditions = new ArrayList<>();
+    List<Node> bodies = new ArrayList<>();
+    Node otherwise = null;
+    conditions.add(list());
+    expectWord("then", "after the condition of the 'if' of line " + line);
+    bodies.add(list());
+    while (true) {
+      Token t = next();
+      if (t.isWord("elif")) {
+        conditions.add(list());
+        expectWord("then", "after the condition of the 'elif' of line " + t.line());
+        bodies.add(list());
+      } else if (t.isWord("else")) {
+        otherwise = list();
+        expectWord("fi", "to end the 'if' of line " + line);
+        break;
+      } else if (t.isWord("fi")) {
+        break;
+      } else {
+        throw new ParseException(t.line(), "expected 'fi' to end the 'if' of line " + line
+            + ", found '" + t.text() + "'");
+      }
+    }
+    return new Ast.If(conditions, bodies, otherwise, line);
+  }
+
+  private Node forCommand() throws ParseException {
+    int line = next().line();
+    Token t = next();
+    if (t.kind() == Kind.ARITH) {
+      String[] parts = t.text().split(";", -1);
+      if (parts.length != 3) {
+        throw new ParseException(line, "'for ((' needs three expressions: for ((i=0; i<n; i++))");
+      }
+      skipSeparator();
+      expectWord("do", "after 'for ((...))' on line " + line);
+      Node body = list();
+      expectWord("done", "to end the 'for' loop of line " + line);
+      return new Ast.ArithFor(parts[0].trim(), parts[1].trim(), parts[2].trim(), body, line);
+    }
+    if (t.kind() != Kind.WORD || !NAME.matcher(t.text()).matches()) {
+      throw new ParseException(line, "'for' needs a variable name, found '" + t.text() + "'");
+    }
+    skipNewlines();
+    List<Word> words = null;
+    if (peek().isWord("in")) {
+      pos++;
+      words = new ArrayList<>();
+      while (peek().kind() == Kind.WORD) {
+        Token w = next();
+        words.add(new Word(w.text(), w.line()));
+      }
+    }
+    skipSeparator();
+    expectWord("do", "after the words of the 'for' loop of line " + line);
+    Node body = list();
+    expectWord("done", "to end the 'for' loop of line " + line);
+    return new Ast.For(t.text(), words, body, line);
+  }
+
+  private void skipSeparator() {
+    if (peek().kind() == Kind.SEMI) {
+      pos++;
+    }
+    skipNewlines();
+  }
+
+  private Node conditional() throws ParseException {
+    int line = next().line();
+    List<Word> words = new ArrayList<>();
+    while (true) {
+      Token t = next();
+      if (t.isWord("]]")) {
+        break;
+      }
+      switch (t.kind()) {
+        case WORD -> words.add(new Word(t.text(), t.line()));
+        case AND, OR, LPAREN, RPAREN -> words.add(new Word(t.text(), t.line()));
+        case REDIRECT -> { // '<' and '>' compare strings inside [[ ]]
+          if (!t.text().equals("<") && !t.text().equals(">") || t.fd() >= 0) {
+            throw new ParseException(t.line(), "unexpected '" + t.text() + "' inside [[ ]]");
+          }
+          words.add(new Word(t.text(), t.line()));
+        }
+        default -> throw new ParseException(line, "'[[' without its ']]'");
+      }
+    }
+    return new Ast.Conditional(words, line);
+  }
+
+  private Node simple() throws ParseException {
+    int line = peek().line();
+    List<Word> words = new ArrayList<>();
+    List<Ast.Redirect> redirects = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.kind() == Kind.WORD) {
+        pos++;
+        words.add(new Word(t.text(), t.line()));
+      } else if (t.kind() == Kind.REDIRECT) {
+        pos++;
+        Token target = next();
+        if (target.kind() != Kind.WORD) {
+          throw new ParseException(t.line(), "'" + t.text() + "' needs a file name after it");
+        }
+        redirects.add(redirect(t, target));
+      } else {
+        break;
+      }
+    }
+    if (words.isEmpty() && redirects.isEmpty()) {
+      throw new ParseException(line, "unexpected '" + peek().text() + "'");
+    }
+    return new Ast.Simple(words, redirects, line);
+  }
+
+  private static Ast.Redirect redirect(Token op, Token target) throws ParseException {
+    String o = op.text();
+    int fd = op.fd();
+    if (o.equals(">&") || o.equals("<&")) {
+      if (!target.text().matches("[0-9]+")) {
+        throw new ParseException(op.line(), "'" + o + target.text() + "': only descriptor duplication"
+            + " such as 2>&1 is supported; write '&> FILE' to send both streams to a file");
+      }
+      return new Ast.Redirect(fd < 0 ? (o.equals(">&") ? 1 : 0) : fd, o, new Word(target.text(), target.line()), op.line());
+    }
+    if (o.equals("&>") || o.equals("&>>")) {
+      return new Ast.Redirect(1, o, new Word(target.text(), target.line()), op.line());
+    }
+    int defaultFd = o.startsWith("<") ? 0 : 1;
+    return new Ast.Redirect(fd < 0 ? defaultFd : fd, o.equals(">|") ? ">" : o,
+        new Word(target.text(), target.line()), op.line());
+  }
+
+  private void expect(Kind kind, String text, String why) throws ParseException {
+    Token t = next();
+    if (t.kind() != kind) {
+      throw new ParseException(t.line(), "expected '" + text + "' " + why + ", found "
+          + (t.kind() == Kind.EOF ? "the end of the script" : "'" + t.text() + "'"));
+    }
+  }
+
+  private void expectWord(String word, String why) throws ParseException {
+    Token t = next();
+    if (!t.isWord(word)) {
+      throw new ParseException(t.line(), "expected '" + word + "' " + why + ", found "
+          + (t.kind() == Kind.EOF ? "the end of the script" : "'" + t.text().replace("\n", "\\n") + "'"));
+    }
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  /** Splits the text into tokens; words keep their raw text, quotes and expansions included. */
+  private static final class Lexer {
+    private final String s;
+    private int i;
+    private int line;
+    private final List<Token> out = new ArrayList<>();
+
+    Lexer(String text, int firstLine) {
+      this.s = text.replace("\r\n", "\n");
+      this.line = firstLine;
+    }
+
+    List<Token> tokens() throws ParseException {
+      int n = s.length();
+      while (i < n) {
+        char c = s.charAt(i);
+        if (c == ' ' || c == '\t') {
+          i++;
+        } else if (c == '\\' && i + 1 < n && s.charAt(i + 1) == '\n') {
+          i += 2;
+          line++;
+        } else if (c == '\n') {
+          add(Kind.NEWLINE, "\\n");
+          i++;
+          line++;
+        } else if (c == '#') {
+          while (i < n && s.charAt(i) != '\n') {
+            i++;
+          }
+        } else if (c == ';') {
+          if (i + 1 < n && s.charAt(i + 1) == ';') {
+            throw new ParseException(line, "';;' belongs to 'case', which swamp's planner does not support");
+          }
+          add(Kind.SEMI, ";");
+          i++;
+        } else if (c == '&') {
+          if (at("&&")) {
+            add(Kind.AND, "&&");
+            i += 2;
+          } else if (at("&>>")) {
+            addRedirect("&>>", -1);
+            i += 3;
+          } else if (at("&>")) {
+            addRedirect("&>", -1);
+            i += 2;
+          } else {
+            add(Kind.AMP, "&");
+            i++;
+          }
+        } else if (c == '|') {
+          if (at("||")) {
+            add(Kind.OR, "||");
+            i += 2;
+          } else if (at("|&")) {
+            add(Kind.PIPE, "|&");
+            i += 2;
+          } else {
+            add(Kind.PIPE, "|");
+            i++;
+          }
+        } else if (c == '(') {
+          if (at("((") && commandPosition()) {
+            int end = Scan.close(s, i + 2, "((");
+            if (end < 0) {
+              throw new ParseException(line, "'((' without its '))'");
+            }
+            add(Kind.ARITH, s.substring(i + 2, end));
+            countLines(i, end + 2);
+            i = end + 2;
+          } else {
+            add(Kind.LPAREN, "(");
+            i++;
+          }
+        } else if (c == ')') {
+          add(Kind.RPAREN, ")");
+          i++;
+        } else if (c == '<' || c == '>') {
+          operator(-1);
+        } else {
+          word();
+        }
+      }
+      add(Kind.NEWLINE, "\\n");
+      add(Kind.EOF, "end of script");
+      return out;
+    }
+
+    /** True where a '((' opens an arithmetic command: at the start of a command, or after 'for'. */
+    private boolean commandPosition() {
+      if (out.isEmpty()) {
+        return true;
+      }
+      Token last = out.get(out.size() - 1);
+      return switch (last.kind()) {
+        case NEWLINE, SEMI, AMP, AND, OR, PIPE, LPAREN -> true;
+        case WORD -> Set.of("for", "do", "then", "else", "elif", "{", "!", "while", "until").contains(last.text());
+        default -> false;
+      };
+    }
+
+    private boolean at(String op) {
+      return s.startsWith(op, i);
+    }
+
+    private void add(Kind kind, String text) {
+      out.add(new Token(kind, text, -1, line));
+    }
+
+    private void addRedirect(String op, int fd) {
+      out.add(new Token(Kind.REDIRECT, op, fd, line));
+    }
+
+    private void countLines(int from, int to) {
+      for (int k = from; k < to && k < s.length(); k++) {
+        if (s.charAt(k) == '\n') {
+          line++;
+        }
+      }
+    }
+
+    /** A redirection operator at i, with the descriptor written before it (or -1). */
+    private void operator(int fd) throws ParseException {
+      if (at("<<")) {
+        throw new ParseException(line, "here-documents ('<<') are not supported; put the text in a"
+            + " file and redirect it with '< FILE'");
+      }
+      if (at("<(") || at(">(")) {
+        throw new ParseException(line, "process substitution ('" + s.substring(i, i + 2) + "') is not"
+            + " supported; write the command's output to a file first");
+      }
+      for (String op : List.of(">>", ">&", "<&", ">|", "<>", ">", "<")) {
+        if (at(op)) {
+          if (op.equals("<>")) {
+            throw new ParseException(line, "'<>' is not supported");
+          }
+          addRedirect(op, fd);
+          i += op.length();
+          return;
+        }
+      }
+    }
+
+    private void word() throws ParseException {
+      int n = s.length();
+      int start = i;
+      int startLine = line;
+      while (i < n) {
+        char c = s.charAt(i);
+        if (c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == ')') {
+          break;
+        }
+        if (c == '<' || c == '>') {
+          String sofar = s.substring(start, i);
+          if (!sofar.isEmpty() && sofar.chars().allMatch(Character::isDigit)) {
+            operator(Integer.parseInt(sofar)); // a descriptor: 2> 2>> 2>&1
+            return;
+          }
+          break;
+        }
+        if (c == '(') {
+          if (ARRAY_ASSIGN.matcher(s.substring(start, i)).matches()) {
+            int end = Scan.close(s, i + 1, "(");
+            if (end < 0) {
+              throw new ParseException(line, "array assignment without its ')'");
+            }
+            countLines(i, end);
+            i = end + 1;
+            continue;
+          }
+          break;
+        }
+        int next = Scan.skipQuotedOrExpansion(s, i);
+        if (next < 0) {
+          throw new ParseException(line, "unterminated " + Scan.describe(s.charAt(i), s, i));
+        }
+        if (next > i) {
+          countLines(i, next);
+          i = next;
+        } else if (c == '\\') {
+          if (i + 1 < n && s.charAt(i + 1) == '\n') {
+            i += 2; // continuation inside a word
+            line++;
+          } else {
+            i = Math.min(n, i + 2);
+          }
+        } else {
+          i++;
+        }
+      }
+      out.add(new Token(Kind.WORD, s.substring(start, i).replace("\\\n", ""), -1, startLine));
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package swamp.master.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The planner runs bash's language; every planned command is the one bash would start. */
+class PlannerTest {
+
+  @TempDir
+  Path dir;
+
+  private Script.Plan plan(String script, String... args) throws Script.ParseException {
+    return Script.plan(script, "script.sh", dir, Map.of("HOME", "/home/sci", "USER", "sci", "PATH", "/usr/bin:/bin"),
+        List.of(args));
+  }
+
+  /** The planned commands as shell text, one per command. */
+  private List<String> texts(String script, String... args) throws Script.ParseException {
+    return plan(script, args).commands().stream().map(Script.Command::text).toList();
+  }
+
+  private Script.ParseException refused(String script) {
+    return assertThrows(Script.ParseException.class, () -> plan(script));
+  }
+
+  // ------------------------------------------------------------ words and variables
+
+  @Test
+  void quotesAndEscapes() throws Exception {
+    assertEquals(List.of("echo 'a b' c 'd e' '$x' f"), texts("x=1\necho 'a b' c \"d e\" '$x' f\\\n"));
+    assertEquals(List.of("echo 'a\"b' 'x\\y' ''"), texts("echo \"a\\\"b\" 'x\\y' ''"));
+  }
+
+  @Test
+  void variablesExpandAndSplitAsBashDoes() throws Exception {
+    assertEquals(List.of("ncks -v T in.nc out.nc", "ncks '-v T' in.nc"),
+        texts("opts='-v T'\nf=in.nc\nncks $opts ${f%.nc}.nc out.nc\nncks \"$opts\" $f\n"));
+    assertEquals(List.of("echo dflt set 5 in T_avg .nc"),
+        texts("v=set\nf=in.nc\ng=T_avg.nc\necho ${u:-dflt} ${v:-x} ${#g} ${f%.nc} ${g%.*} .${f##*.}\n"));
+    assertEquals(List.of("echo x"), texts("empty=\necho $empty x $empty\n"));
+    assertEquals(List.of("echo '' x"), texts("empty=\necho \"$empty\" x\n"));
+    assertEquals(List.of("echo a_b.nc a-b.nc"), texts("x=a_b.nc\necho $x ${x/_/-}\n"));
+  }
+
+  @Test
+  void environmentAndExport() throws Exception {
+    Script.Plan p = plan("export OMP_NUM_THREADS=2\nncks in.nc $HOME/out.nc\nFOO=bar ncra a.nc b.nc\n");
+    assertEquals("ncks in.nc /home/sci/out.nc", p.commands().get(0).text());
+    assertEquals(Map.of("OMP_NUM_THREADS", "2"), p.commands().get(0).env());
+    assertEquals(Map.of("OMP_NUM_THREADS", "2", "FOO", "bar"), p.commands().get(1).env());
+  }
+
+  @Test
+  void arrays() throws Exception {
+    assertEquals(List.of("echo 3 b a b c", "echo a", "echo b", "echo c"),
+        texts("m=(a b c)\necho ${#m[@]} ${m[1]} ${m[@]}\nfor x in \"${m[@]}\"; do echo $x; done\n"));
+    assertEquals(List.of("echo a z"), texts("m=(a b)\nm[1]=z\necho ${m[*]}\n"));
+  }
+
+  @Test
+  void arithmeticAndLet() throws Exception {
+    assertEquals(List.of("echo 14 2 1 8"),
+        texts("i=3\nlet j=i*4\n((j++))\n((k = j > 10 ? 1 : 0))\necho $((j+1)) $((j % 4)) $k $((2**3))\n"));
+  }
+
+  @Test
+  void braceExpansion() throws Exception {
+    assertEquals(List.of("echo a.nc b.nc 01 02 03 x1 x3"), texts("echo {a,b}.nc {01..03} x{1..4..2}\n"));
+    assertEquals(List.of("echo {x} '{a,b}'"), texts("echo {x} '{a,b}'\n"));
+  }
+
+  @Test
+  void commandSubstitutionOfNameComputingCommands() throws Exception {
+    assertEquals(List.of("ncks 01.nc 02.nc 03.nc"),
+        texts("ncks $(for m in `seq 1 3`; do printf \"%02d.nc \" $m; done)\n"));
+    assertEquals(List.of("echo in /data/x 7 c.nc"),
+        texts("f=/data/x/in.nc\necho $(basename $f .nc) $(dirname $f) `expr 3 + 4` $(echo a.b.c.nc | cut -d. -f3-)\n"));
+  }
+
+  @Test
+  void substitutionReadingAPlannedFileIsRefused() {
+    Script.ParseException e = refused("ncks -H in.nc > v.txt\nv=$(cat v.txt)\n");
+    assertEquals(2, e.line());
+    assertTrue(e.problem().contains("v.txt") && e.problem().contains("earlier line"), e.getMessage());
+  }
+
+  // ------------------------------------------------------------ control flow
+
+  @Test
+  void loopsOfEveryForm() throws Exception {
+    assertEquals(List.of("echo a1", "echo a2", "echo b1", "echo b2"),
+        texts("for x in a b\ndo\n  for y in 1 2; do echo $x$y; done\ndone\n"));
+    assertEquals(List.of("echo 0", "echo 1"), texts("for ((i=0; i<2; i++)); do echo $i; done\n"));
+    assertEquals(List.of("echo 1", "echo 3"),
+        texts("i=0\nwhile [ $i -lt 4 ]; do i=$((i+1)); if [ $i -eq 2 ]; then continue; fi; [ $i -eq 4 ] && break; echo $i; done\n"));
+    assertEquals(List.of("echo 2"), texts("n=0\nuntil (( n >= 2 )); do let n++; done\necho $n\n"));
+  }
+
+  @Test
+  void ifElifElseAndTests() throws Exception {
+    assertEquals(List.of("echo two"),
+        texts("x=2\nif [ $x = 1 ]; then echo one; elif test \"$x\" -eq 2 -a -n \"$x\"; then echo two; else echo other; fi\n"));
+    assertEquals(List.of("echo yes"), texts("f=a.nc\nif [[ $f == *.nc && ! -z $f ]]; then echo yes; fi\n"));
+    assertEquals(List.of("echo match nc"), texts("f=x.nc\n[[ $f =~ \\.(nc)$ ]] && echo match ${BASH_REMATCH[1]}\n"));
+  }
+
+  @Test
+  void aFileAnEarlierLineWritesExists() throws Exception {
+    List<String> t = texts("ncks -v T in.nc t.nc\nif [ -f t.nc ]; then ncra t.nc avg.nc; fi\n[ -e nope.nc ] || echo missing\n");
+    assertEquals(List.of("ncks -v T in.nc t.nc", "ncra t.nc avg.nc", "echo missing"), t);
+    Files.writeString(dir.resolve("real.nc"), "x");
+    assertEquals(List.of("echo real", "rm real.nc"), texts("[ -s real.nc ] && echo real\nrm real.nc\n[ -f real.nc ] && echo still\n"));
+  }
+
+  @Test
+  void functionsWithPositionalParameters() throws Exception {
+    assertEquals(List.of("ncra a_1.nc a_2.nc a.nc", "echo 2 'x y'"),
+        texts("avg() { local out=$1; shift; ncra \"$@\" $out; }\navg a.nc a_1.nc a_2.nc\n"
+            + "n() { echo $# \"$*\"; }\nn x y\n"));
+  }
+
+  @Test
+  void scriptArgumentsAndExit() throws Exception {
+    Script.Plan p = plan("echo $1 $#\nexit 3\necho never\n", "first");
+    assertEquals(List.of("echo first 1"), p.commands().stream().map(Script.Command::text).toList());
+    assertEquals(3, p.exitStatus());
+  }
+
+  @Test
+  void andOrOnJobsBecomeGuards() throws Exception {
+    Script.Plan p = plan("ncks in.nc a.nc && ncks a.nc b.nc\nncks x.nc y.nc || echo failed\nncks q.nc r.nc || exit 4\n");
+    List<Script.Command> c = p.commands();
+    assertEquals(List.of(new Script.Guard(0, true)), c.get(1).guards());
+    assertEquals(List.of(new Script.Guard(2, false)), c.get(3).guards());
+    assertTrue(c.get(5).isExit());
+    assertEquals(4, c.get(5).exitStatus());
+    assertEquals(List.of(new Script.Guard(4, false)), c.get(5).guards());
+  }
+
+  @Test
+  void semicolonsAmpersandsCommentsAndSetOptions() throws Exception {
+    Script.Plan p = plan("#!/bin/bash\nset -ex\necho a; echo b & # both\nwait\nset +x\necho c\n");
+    assertEquals(List.of("echo a", "echo b", "echo c"), p.commands().stream().map(Script.Command::text).toList());
+    assertTrue(p.commands().get(0).errexit());
+    assertTrue(p.commands().get(0).xtrace());
+    assertTrue(!p.commands().get(2).xtrace());
+  }
+
+  // ------------------------------------------------------------ globs, cd, redirections, pipes
+
+  @Test
+  void globsSeeExistingAndPlannedFilesSorted() throws Exception {
+    Files.writeString(dir.resolve("b_xy.nc"), "");
+    Files.writeString(dir.resolve(".hidden_xy.nc"), "");
+    assertEquals(List.of("ncks in.nc a_xy.nc", "ncks in.nc c_xy.nc", "ncea a_xy.nc b_xy.nc c_xy.nc avg.nc",
+            "echo '*.none'"),
+        texts("for m in a c; do ncks in.nc ${m}_xy.nc; done\nncea *_xy.nc avg.nc\necho *.none\n"));
+    assertEquals(List.of("ls b_xy.nc b_xy.nc"), texts("ls [ab]_xy.nc ?_xy.nc\n"));
+  }
+
+  @Test
+  void cdChangesTheDirectoryOfLaterLines() throws Exception {
+    Script.Plan p = plan("mkdir -p sub/dir\ncd sub/dir\nncks ../../in.nc t.nc\ncd -\nncks -H sub/dir/t.nc\n");
+    List<Script.Command> c = p.commands();
+    assertEquals(dir.resolve("sub/dir").toString(), c.get(1).dir());
+    assertEquals(dir.toString(), c.get(2).dir());
+    assertEquals(Set.of(1), c.get(2).dependsOn()); // the reader waits for the writer in the other directory
+    assertEquals(Set.of(0), c.get(1).dependsOn());
+  }
+
+  @Test
+  void redirectionsAreOutputsAndInputs() throws Exception {
+    Script.Plan p = plan("ncks -H -v T in.nc > t.txt 2>&1\nsort < t.txt >> all.txt\nncdump -h in.nc &> h.txt\n"
+        + "ncks -m in.nc 2> err.txt | grep T | wc -l > n.txt\ncat n.txt all.txt\n");
+    List<Script.Command> c = p.commands();
+    assertEquals(new Script.Redirects(null, "t.txt", false, null, false, true), c.get(0).stages().get(0).redirects());
+    assertEquals(new Script.Redirects("t.txt", "all.txt", true, null, false, false), c.get(1).stages().get(0).redirects());
+    assertEquals(new Script.Redirects(null, "h.txt", false, null, false, true), c.get(2).stages().get(0).redirects());
+    assertEquals(3, c.get(3).stages().size());
+    assertEquals("err.txt", c.get(3).stages().get(0).redirects().stderr());
+    assertEquals("n.txt", c.get(3).stages().get(2).redirects().stdout());
+    assertNull(c.get(3).stages().get(1).redirects());
+    assertEquals(Set.of(0), c.get(1).dependsOn());
+    assertEquals(Set.of(1, 3), c.get(4).dependsOn());
+    assertEquals("ncks -m in.nc 2> err.txt | grep T | wc -l > n.txt", c.get(3).text());
+  }
+
+  // ------------------------------------------------------------ refusals name the line and the construct
+
+  @Test
+  void unsupportedConstructsAreRefusedWithTheLine() {
+    assertRefused("echo a\ncat <<EOF\nx\nEOF\n", 2, "here-document");
+    assertRefused("echo a\neval \"ncks $x\"\n", 2, "'eval'");
+    assertRefused("diff <(ncdump a.nc) b.txt\n", 1, "process substitution");
+    assertRefused("x=1\ncase $x in 1) echo;; esac\n", 2, "case");
+    assertRefused("trap 'rm -f tmp' EXIT\n", 1, "'trap'");
+    assertRefused("read x\n", 1, "'read'");
+    assertRefused("source /nonexistent/env.sh\n", 1, "cannot read");
+    assertRefused("ncks in.nc out.nc\nif ncks -H out.nc; then echo ok; fi\n", 2, "condition of 'if'");
+    assertRefused("ncks in.nc out.nc\necho $?\n", 2, "$?");
+    assertRefused("cd nowhere\n", 1, "no such directory");
+    assertRefused("echo 'open\n", 1, "unterminated single quote");
+    assertRefused("for x in a b; do echo $x\n", 1, "'done'");
+    assertRefused("while true; do echo x; done\n", 1, "more than");
+  }
+
+  private void assertRefused(String script, int line, String construct) {
+    Script.ParseException e = refused(script);
+    assertEquals(line, e.line(), e.getMessage());
+    assertTrue(e.problem().contains(construct), "'" + construct + "' not in: " + e.getMessage());
+  }
+
+  // ------------------------------------------------------------ scale
+
+  @Test
+  void tenThousandCommandsPlanQuickly() throws Exception {
+    String script = "for m in $(seq 1 100); do\n  for y in {1..100}; do\n    ncks -O -v T in_${m}_$y.nc out_${m}_$y.nc\n  done\ndone\n";
+    long start = System.nanoTime();
+    Script.Plan p = plan(script);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(10_000, p.commands().size());
+    System.out.printf("planned %d commands in %d ms%n", p.commands().size(), ms);
+  }
+}

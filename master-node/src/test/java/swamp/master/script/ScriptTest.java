@@ -1,0 +1,183 @@
+package swamp.master.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScriptTest {
+
+  // ------------------------------------------------------------ dependencies
+
+  /** Each command's dependencies, as the lines of the commands it waits for. */
+  static List<Set<Integer>> deps(String script) throws Script.ParseException {
+    List<Script.Command> cmds = plan(script);
+    return cmds.stream().map(c -> c.dependsOn().stream().map(d -> cmds.get(d).line())
+        .collect(java.util.stream.Collectors.toSet())).toList();
+  }
+
+  static List<Script.Command> plan(String script) throws Script.ParseException {
+    return Script.plan(script, "test.sh", Path.of("/nonexistent/work"), java.util.Map.of("HOME", "/home/u"),
+        List.of()).commands();
+  }
+
+  @Test
+  void independentEchoLinesRunInParallel() throws Exception {
+    assertEquals(List.of(Set.of(), Set.of(), Set.of()), deps("echo a\necho b\necho a b\n"));
+  }
+
+  @Test
+  void ncoExtractionsOfOneInputAreIndependent() throws Exception {
+    assertEquals(List.of(Set.of(), Set.of()), deps("ncks -v T in.nc t.nc\nncks -v P in.nc p.nc\n"));
+  }
+
+  @Test
+  void ncoChainWaits() throws Exception {
+    String s = """
+        ncks -v T in.nc t1.nc
+        ncks -v T -d time,1 in.nc t2.nc
+        ncra t1.nc t2.nc avg.nc
+        ncks -H avg.nc
+        ncks -H in.nc
+        """;
+    assertEquals(List.of(Set.of(), Set.of(), Set.of(1, 2), Set.of(3), Set.of()), deps(s));
+  }
+
+  @Test
+  void ncoOutputOptionForms() throws Exception {
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncra -O -o avg.nc a.nc b.nc c.nc\nncks -H avg.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncra --output avg.nc a.nc b.nc\nncks -H ./avg.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncra --output=avg.nc a.nc b.nc\nncks -H avg.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncwa -a lat,lon --fl_out avg.nc in.nc\nncks avg.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncwa -a lat,lon -o=avg.nc in.nc\nncks avg.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncwa -a lat,lon -oavg.nc in.nc\nncks avg.nc\n"));
+    // options after the positionals, as getopt allows
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncks in.nc t.nc -v T\nncks -H t.nc\n"));
+  }
+
+  @Test
+  void ncoAccessSets() {
+    Script.Argv a = Script.access(List.of("ncks", "-O", "-v", "T", "-d", "time,0,2", "./data//in.nc", "out/t.nc"));
+    assertEquals(Set.of("out/t.nc"), a.writes());
+    assertEquals(Set.of("data/in.nc", "T", "time,0,2"), a.reads());
+    // a single positional: ncks only reads (prints)
+    a = Script.access(List.of("/usr/bin/ncks", "-H", "-v", "T", "t.nc"));
+    assertEquals(Set.of(), a.writes());
+    assertTrue(a.reads().contains("t.nc"));
+    // ncap2 -v is a flag, -s takes an expression
+    a = Script.access(List.of("ncap2", "-v", "-s", "T2=T*2", "in.nc", "out.nc"));
+    assertEquals(Set.of("out.nc"), a.writes());
+    assertEquals(Set.of("T2=T*2", "in.nc"), a.reads());
+    // -p: inputs live under that path
+    a = Script.access(List.of("ncra", "-p", "/data", "a.nc", "b.nc", "avg.nc"));
+    assertEquals(Set.of("avg.nc"), a.writes());
+    assertTrue(a.reads().containsAll(Set.of("/data/a.nc", "/data/b.nc", "a.nc", "/data")), a.reads().toString());
+  }
+
+  @Test
+  void ncattedAndNcrenameInPlace() throws Exception {
+    Script.Argv a = Script.access(List.of("ncatted", "-a", "units,T,o,c,K", "t.nc"));
+    assertEquals(Set.of("t.nc"), a.writes());
+    assertTrue(a.reads().contains("t.nc"));
+    String s = """
+        ncks -v T in.nc t.nc
+        ncatted -a units,T,o,c,K t.nc
+        ncrename -v T,temp t.nc
+        ncks -H t.nc
+        ncrename -v T,temp in.nc renamed.nc
+        """;
+    // in-place edits serialize; the copy to renamed.nc only reads in.nc, which nobody writes
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(2), Set.of(3), Set.of()), deps(s));
+  }
+
+  @Test
+  void writeAfterReadWaits() throws Exception {
+    // line 2 overwrites what line 1 reads (WAR); line 3 rewrites what line 2 wrote (WAW)
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(2)), deps("ncks -H a.nc\nncks -O b.nc a.nc\nncks -O c.nc a.nc\n"));
+  }
+
+  @Test
+  void dependenciesAreTransitivelyReduced() throws Exception {
+    String s = "ncks in.nc a.nc\nncks a.nc b.nc\nncbo a.nc b.nc c.nc\n";
+    // line 3 conflicts with 1 and 2, but 2 already waits for 1
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(2)), deps(s));
+  }
+
+  @Test
+  void dependenciesUseFileLineNumbers() throws Exception {
+    List<Script.Command> cmds = plan("# make\nncks -v T in.nc t.nc\n\n# use\nncks -H t.nc\n");
+    assertEquals(2, cmds.get(0).line());
+    assertEquals(5, cmds.get(1).line());
+    assertEquals(Set.of(0), cmds.get(1).dependsOn());
+  }
+
+  @Test
+  void cpAndMv() throws Exception {
+    String s = """
+        cp in.nc copy.nc
+        ncks -H copy.nc
+        mv copy.nc moved.nc
+        cat moved.nc
+        cat in.nc
+        """;
+    // 2 reads 1's output; 3 removes copy.nc that 2 reads; 4 reads 3's output; 5 only reads
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(2), Set.of(3), Set.of()), deps(s));
+    Script.Argv a = Script.access(List.of("mv", "-f", "a.nc", "b.nc", "dir/"));
+    assertEquals(Set.of("dir", "dir/a.nc", "dir/b.nc", "a.nc", "b.nc"), a.writes());
+    a = Script.access(List.of("cp", "-t", "dir", "a.nc", "b.nc"));
+    assertEquals(Set.of("dir", "dir/a.nc", "dir/b.nc"), a.writes());
+    assertEquals(Set.of("a.nc", "b.nc"), a.reads());
+    // copying into a directory: a reader of dir/x.nc waits
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("cp x.nc backup/\nncks -H backup/x.nc\n"));
+  }
+
+  @Test
+  void rmMkdirTouch() throws Exception {
+    String s = """
+        mkdir out
+        ncks -v T in.nc out/t.nc
+        ncks -v P in.nc out/p.nc
+        touch stamp
+        rm -f out/t.nc
+        rm -rf out
+        """;
+    // mkdir before writing into out/; t and p independent; touch independent;
+    // rm of out/t.nc after its writer; rm -rf out after everything in it
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(1), Set.of(), Set.of(2), Set.of(3, 5)), deps(s));
+    assertEquals(Set.of("a/b/c", "a/b", "a"), Script.access(List.of("mkdir", "-p", "a/b/c")).writes());
+    assertEquals(Set.of("d"), Script.access(List.of("mkdir", "-m", "755", "d")).writes());
+    Script.Argv t = Script.access(List.of("touch", "-r", "ref", "f"));
+    assertEquals(Set.of("f"), t.writes());
+    assertEquals(Set.of("ref"), t.reads());
+  }
+
+  @Test
+  void unknownProgramsWriteNothing() throws Exception {
+    assertEquals(List.of(Set.of(), Set.of()), deps("python3 make.py out.nc\ncat out.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("touch f\nwc -l ./f\n"));
+  }
+
+  @Test
+  void pathNormalization() {
+    assertEquals("x.nc", Script.normalize("./x.nc"));
+    assertEquals("a/b", Script.normalize("a//b/"));
+    assertEquals("a/b", Script.normalize("./a/./b"));
+    assertEquals(".", Script.normalize("./"));
+    assertEquals("/", Script.normalize("//"));
+    assertEquals("/tmp/x", Script.normalize("/tmp//x"));
+    assertEquals("../x", Script.normalize("../x"));
+  }
+
+  @Test
+  void readingTheWorkingDirectoryWaitsForRelativeWrites() throws Exception {
+    assertEquals(List.of(Set.of(), Set.of(), Set.of(1)), deps("touch a\ntouch /tmp/b\nls .\n"));
+  }
+}
