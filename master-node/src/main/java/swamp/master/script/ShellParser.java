@@ -507,8 +507,13 @@ final class ShellParser {
       int n = s.length();
       int start = i;
       int startLine = line;
+      boolean regex = !out.isEmpty() && out.get(out.size() - 1).isWord("=~"); // [[ x =~ (a|b) ]]
       while (i < n) {
         char c = s.charAt(i);
+        if (regex && (c == '(' || c == ')' || c == '|')) {
+          i++;
+          continue;
+        }
         if (c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == ')') {
           break;
         }
