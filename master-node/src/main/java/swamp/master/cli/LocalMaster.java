@@ -29,7 +29,7 @@ final class LocalMaster implements AutoCloseable {
       throw new MasterClient.ApiException(0, "--slots must be at least 1, not " + n);
     }
     if (System.getenv("SWAMP_LOG_LEVEL") == null && System.getProperty("SWAMP_LOG_LEVEL") == null) {
-      System.setProperty("SWAMP_LOG_LEVEL", "WARN"); // the script's report is the output, not the master's log
+      System.setProperty("SWAMP_LOG_LEVEL", "ERROR"); // the script's report is the output, not the master's log
     }
     int clusterPort = freePort();
     int httpPort = freePort();
@@ -44,9 +44,8 @@ final class LocalMaster implements AutoCloseable {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (true) {
       try {
-        if (client.get("/api/health").path("workers").asInt(0) >= 1) {
-          return new LocalMaster(url, n);
-        }
+        client.get("/api/health"); // jobs wait in its queue until its own worker has registered
+        return new LocalMaster(url, n);
       } catch (MasterClient.ApiException e) {
         // not up yet
       }

@@ -246,7 +246,7 @@ public final class SwampCli {
       }
       if (c.stages().size() > 1) {
         List<Map<String, Object>> pipeline = new ArrayList<>();
-        for (Script.Stage s : c.stages().subList(1, c.stages().size())) {
+        for (swamp.protocol.Stage s : c.stages().subList(1, c.stages().size())) {
           Map<String, Object> stage = new LinkedHashMap<>();
           stage.put("argv", s.argv());
           if (s.redirects() != null) {

@@ -27,8 +27,8 @@ import swamp.master.script.Ast.Word;
 import swamp.master.script.Script.Command;
 import swamp.master.script.Script.Guard;
 import swamp.master.script.Script.ParseException;
-import swamp.master.script.Script.Redirects;
-import swamp.master.script.Script.Stage;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
 /**
  * Runs a script's syntax tree the way bash would, except that every command that would start a

@@ -14,6 +14,8 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
 
 /**
  * {@code bin/swamp run SCRIPT}'s plan: the commands {@code bash SCRIPT} would run, and the order
@@ -36,17 +38,6 @@ import java.util.TreeSet;
  * comes before {@code ncks in.nc out/t.nc}). {@link Command#dependsOn()} is transitively reduced.
  */
 public final class Script {
-
-  /** Redirections of one stage's standard streams; paths relative to the command's directory. */
-  public record Redirects(String stdin, String stdout, boolean stdoutAppend, String stderr,
-      boolean stderrAppend, boolean stderrToStdout) {}
-
-  /** One program of a command: its argv and redirections (null when none). */
-  public record Stage(List<String> argv, Redirects redirects) {
-    public Stage {
-      argv = List.copyOf(argv);
-    }
-  }
 
   /** The command runs only if command {@code step} succeeded ({@code onSuccess}) or failed. */
   public record Guard(int step, boolean onSuccess) {}

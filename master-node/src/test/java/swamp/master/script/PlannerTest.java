@@ -183,9 +183,9 @@ class PlannerTest {
     Script.Plan p = plan("ncks -H -v T in.nc > t.txt 2>&1\nsort < t.txt >> all.txt\nncdump -h in.nc &> h.txt\n"
         + "ncks -m in.nc 2> err.txt | grep T | wc -l > n.txt\ncat n.txt all.txt\n");
     List<Script.Command> c = p.commands();
-    assertEquals(new Script.Redirects(null, "t.txt", false, null, false, true), c.get(0).stages().get(0).redirects());
-    assertEquals(new Script.Redirects("t.txt", "all.txt", true, null, false, false), c.get(1).stages().get(0).redirects());
-    assertEquals(new Script.Redirects(null, "h.txt", false, null, false, true), c.get(2).stages().get(0).redirects());
+    assertEquals(new swamp.protocol.Redirects(null, "t.txt", false, null, false, true), c.get(0).stages().get(0).redirects());
+    assertEquals(new swamp.protocol.Redirects("t.txt", "all.txt", true, null, false, false), c.get(1).stages().get(0).redirects());
+    assertEquals(new swamp.protocol.Redirects(null, "h.txt", false, null, false, true), c.get(2).stages().get(0).redirects());
     assertEquals(3, c.get(3).stages().size());
     assertEquals("err.txt", c.get(3).stages().get(0).redirects().stderr());
     assertEquals("n.txt", c.get(3).stages().get(2).redirects().stdout());
