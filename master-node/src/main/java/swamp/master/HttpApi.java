@@ -196,6 +196,7 @@ public final class HttpApi {
             h -> ok(h));
       }
       case "jobs" -> jobs(ex, method, path, query);
+      case "runs" -> runs(ex, method, path);
       case "workers" -> workers(ex, method, path);
       case "sources" -> {
         allow(ex, path.length == 3 && method.equals("GET"), "GET");
@@ -236,10 +237,21 @@ public final class HttpApi {
       }
       boolean batch = body.isArray();
       List<String> keys = JobRequests.keys(body);
-      reply(ex, this.<List<String>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, keys, replyTo))),
-          ids -> new Answer(201, batch
-              ? ids.stream().map(id -> Map.of("id", id)).toList()
-              : Map.of("id", ids.get(0))));
+      java.util.function.Supplier<CompletionStage<Answer>> submit = () ->
+          this.<List<String>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, keys, replyTo)))
+              .thenApply(ids -> new Answer(201, batch
+                  ? ids.stream().map(id -> Map.of("id", id)).toList()
+                  : Map.of("id", ids.get(0))));
+      if (specs.stream().allMatch(s -> s.run() == null)) {
+        reply(ex, submit.get(), a -> a);
+      } else { // steps of runs: the runs must exist and have them
+        reply(ex, this.<Optional<String>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.CheckRuns(specs, r)))
+            .thenCompose(problem -> problem.isPresent()
+                ? java.util.concurrent.CompletableFuture.completedFuture(
+                    new Answer(400, Map.of("error", problem.get())))
+                : submit.get()),
+            a -> a);
+      }
     } else if (path.length == 3 && method.equals("GET")) {
       JobState state = null;
       if (query.containsKey("state")) {
@@ -295,6 +307,33 @@ public final class HttpApi {
               : ok(c.view()));
     } else {
       allow(ex, false, path.length == 3 ? "GET, POST" : "GET, DELETE");
+    }
+  }
+
+  /** {@code POST /api/runs}, {@code GET /api/runs}, {@code GET /api/runs/ID}. */
+  private void runs(HttpExchange ex, String method, String[] path) throws IOException, BadRequest {
+    if (path.length == 3 && method.equals("POST")) {
+      if (refusal != null) {
+        throw new BadRequest(503, refusal);
+      }
+      JobRequests.NewRun run;
+      try {
+        run = JobRequests.parseRun(readJson(ex), MAX_BATCH);
+      } catch (JobRequests.BadRequest e) {
+        throw new BadRequest(400, e.getMessage());
+      }
+      reply(ex, this.<String>ask(r -> new MasterActor.Dispatch(
+              new JobDispatcher.CreateRun(run.name(), run.workDir(), run.commands(), r))),
+          id -> new Answer(201, Map.of("id", id)));
+    } else if (path.length == 3 && method.equals("GET")) {
+      reply(ex, this.<List<Views.RunSummaryView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.ListRuns(r))),
+          HttpApi::ok);
+    } else if (path.length == 4 && method.equals("GET")) {
+      String id = path[3];
+      reply(ex, this.<Optional<Views.RunView>>ask(r -> new MasterActor.Dispatch(new JobDispatcher.GetRun(id, r))),
+          v -> v.<Answer>map(HttpApi::ok).orElseGet(() -> new Answer(404, Map.of("error", "no run " + id))));
+    } else {
+      allow(ex, false, path.length == 3 ? "GET, POST" : "GET");
     }
   }
 

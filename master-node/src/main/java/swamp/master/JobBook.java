@@ -111,6 +111,38 @@ final class JobBook {
     }
   }
 
+  /**
+   * The commands of a script and, for each, the newest job submitted for it: while the book
+   * keeps that job, the job itself; once it dropped it, how it ended.
+   */
+  static final class Run {
+    final String id;
+    final String name;
+    final String workDir;
+    final long submittedAt;
+    final List<JobEvent.RunCommand> commands;
+    final Job[] latest;
+    final Gone[] gone;
+
+    Run(String id, String name, String workDir, long submittedAt,
+        List<JobEvent.RunCommand> commands) {
+      this.id = id;
+      this.name = name;
+      this.workDir = workDir;
+      this.submittedAt = submittedAt;
+      this.commands = commands;
+      this.latest = new Job[commands.size()];
+      this.gone = new Gone[commands.size()];
+    }
+  }
+
+  /** How the newest job of a run's step ended, once the book no longer keeps the job. */
+  record Gone(String jobId, JobState state, Integer exitCode, String worker)
+      implements swamp.protocol.CborSerializable {}
+
+  /** The most runs the book keeps; a new one beyond it drops the oldest. */
+  static final int MAX_RUNS = 10_000;
+
   /** What a job needs of a worker: its labels and free slots. */
   record QueueKey(Set<String> requires, int slots) {}
 
@@ -128,7 +160,9 @@ final class JobBook {
   private final Map<String, Map<String, Job>> orphans = new HashMap<>();
   private final EnumMap<JobState, Integer> counts = new EnumMap<>(JobState.class);
   private final List<JobEvent> unjournaled = new ArrayList<>();
+  private final Map<String, Run> runs = new LinkedHashMap<>();
   private long nextSeq = 1;
+  private long nextRun = 1;
   private int externalWorkers;
 
   JobBook(LocalExec localExec, int retainFinished) {
@@ -163,6 +197,13 @@ final class JobBook {
       out.add(byItsKey != null ? byItsKey : jobs.get("j" + seq++));
     }
     return out;
+  }
+
+  /** Registers a run; its id is the book's next, so ids never repeat in one journal. */
+  Run createRun(String name, String workDir, List<JobEvent.RunCommand> commands, long now) {
+    String id = "r" + nextRun;
+    emit(new JobEvent.RunCreated(id, name, workDir, now, commands));
+    return runs.get(id);
   }
 
   void adopt(Job job, Worker worker) {
@@ -250,6 +291,8 @@ final class JobBook {
       ended(jobs.get(e.jobId()), e.state(), e.reason(), e.at());
     } else if (event instanceof JobEvent.CancelRequested c) {
       jobs.get(c.jobId()).cancelRequested = true;
+    } else if (event instanceof JobEvent.RunCreated r) {
+      runCreated(new Run(r.id(), r.name(), r.workDir(), r.at(), r.commands()));
     } else if (event instanceof JobEvent.Forgotten f) {
       while (!finished.isEmpty() && finished.peekFirst().finishedAt < f.before()) {
         drop(finished.pollFirst());
@@ -265,9 +308,26 @@ final class JobBook {
       long dispatchedAt, JobResult result, String reason, boolean cancelRequested,
       long finishedAt) implements swamp.protocol.CborSerializable {}
 
-  /** The book at one point of the journal: jobs by number, the queue and the finished order. */
+  /**
+   * A run as the snapshot keeps it: per step, the id of its newest job while the book keeps
+   * that job (else null), and how it ended once the book dropped it (else null).
+   */
+  record RunRecord(String id, String name, String workDir, long submittedAt,
+      List<JobEvent.RunCommand> commands, List<String> latest, List<Gone> gone)
+      implements swamp.protocol.CborSerializable {}
+
+  /**
+   * The book at one point of the journal: jobs by number, the queue and the finished order, and
+   * the runs. Snapshots written before runs existed have none ({@code runs} null).
+   */
   record Snapshot(long nextSeq, List<JobRecord> jobs, List<String> queued,
-      List<String> finished) implements swamp.protocol.CborSerializable {}
+      List<String> finished, long nextRun, List<RunRecord> runs)
+      implements swamp.protocol.CborSerializable {
+
+    Snapshot(long nextSeq, List<JobRecord> jobs, List<String> queued, List<String> finished) {
+      this(nextSeq, jobs, queued, finished, 1, List.of());
+    }
+  }
 
   Snapshot snapshot() {
     List<JobRecord> all = new ArrayList<>(jobs.size());
@@ -285,7 +345,17 @@ final class JobBook {
         }
       }
     }
-    return new Snapshot(nextSeq, all, queued, finished.stream().map(j -> j.id).toList());
+    List<RunRecord> runRecords = new ArrayList<>(runs.size());
+    for (Run r : runs.values()) {
+      List<String> latest = new ArrayList<>(r.latest.length);
+      for (Job j : r.latest) {
+        latest.add(j == null ? null : j.id);
+      }
+      runRecords.add(new RunRecord(r.id, r.name, r.workDir, r.submittedAt, r.commands,
+          latest, java.util.Arrays.asList(r.gone.clone())));
+    }
+    return new Snapshot(nextSeq, all, queued, finished.stream().map(j -> j.id).toList(),
+        nextRun, runRecords);
   }
 
   /** A book as {@code snapshot} left it; running jobs are orphans until their workers return. */
@@ -320,6 +390,16 @@ final class JobBook {
     for (String id : snapshot.finished()) {
       book.finished.addLast(book.jobs.get(id));
     }
+    book.nextRun = Math.max(1, snapshot.nextRun());
+    for (RunRecord r : snapshot.runs() == null ? List.<RunRecord>of() : snapshot.runs()) {
+      Run run = new Run(r.id(), r.name(), r.workDir(), r.submittedAt(), r.commands());
+      for (int step = 0; step < run.latest.length; step++) {
+        String latest = step < r.latest().size() ? r.latest().get(step) : null;
+        run.latest[step] = latest == null ? null : book.jobs.get(latest);
+        run.gone[step] = step < r.gone().size() ? r.gone().get(step) : null;
+      }
+      book.runs.put(run.id, run);
+    }
     return book;
   }
 
@@ -332,6 +412,19 @@ final class JobBook {
     }
     queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addLast(job);
     count(null, JobState.QUEUED);
+    Run run = job.spec.run() == null ? null : runs.get(job.spec.run());
+    if (run != null && job.spec.step() < run.latest.length) {
+      run.latest[job.spec.step()] = job;
+      run.gone[job.spec.step()] = null;
+    }
+  }
+
+  private void runCreated(Run run) {
+    runs.put(run.id, run);
+    nextRun = Math.max(nextRun, Long.parseLong(run.id.substring(1)) + 1);
+    if (runs.size() > MAX_RUNS) {
+      runs.remove(runs.keySet().iterator().next());
+    }
   }
 
   private void dispatched(Job job, String workerId, long now) {
@@ -540,6 +633,37 @@ final class JobBook {
 
   // ---- queries ----
 
+  Run run(String id) {
+    return runs.get(id);
+  }
+
+  Collection<Run> runs() {
+    return runs.values();
+  }
+
+  /**
+   * Why jobs naming these runs and steps cannot be accepted (an unknown run, a step it does not
+   * have), or null when they can.
+   */
+  String runProblem(List<JobSpec> specs) {
+    for (int i = 0; i < specs.size(); i++) {
+      JobSpec spec = specs.get(i);
+      if (spec.run() == null) {
+        continue;
+      }
+      String where = specs.size() == 1 ? "" : "job " + i + ": ";
+      Run run = runs.get(spec.run());
+      if (run == null) {
+        return where + "no run " + spec.run() + ": create it first with POST /api/runs";
+      }
+      if (spec.step() >= run.commands.size()) {
+        return where + "run " + run.id + " has " + run.commands.size() + " commands (steps 0 to "
+            + (run.commands.size() - 1) + "), not step " + spec.step();
+      }
+    }
+    return null;
+  }
+
   Job job(String id) {
     return jobs.get(id);
   }
@@ -633,6 +757,12 @@ final class JobBook {
   }
 
   private void drop(Job old) {
+    Run run = old.spec.run() == null ? null : runs.get(old.spec.run());
+    if (run != null && old.spec.step() < run.latest.length && run.latest[old.spec.step()] == old) {
+      run.latest[old.spec.step()] = null;
+      run.gone[old.spec.step()] = new Gone(old.id, old.state,
+          old.result == null ? null : old.result.exitCode(), old.workerId);
+    }
     jobs.remove(old.id);
     if (old.key != null) {
       byKey.remove(old.key);

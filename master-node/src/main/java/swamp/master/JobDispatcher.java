@@ -96,6 +96,22 @@ public final class JobDispatcher
     }
   }
 
+  /** Registers a run (the commands of a script); answers its id once it is journaled. */
+  public record CreateRun(String name, String workDir, List<JobEvent.RunCommand> commands,
+      ActorRef<String> replyTo) implements Command {}
+
+  /**
+   * Answers why jobs naming these runs and steps cannot be submitted (an unknown run, a step
+   * it does not have), or empty.
+   */
+  public record CheckRuns(List<JobSpec> specs, ActorRef<java.util.Optional<String>> replyTo)
+      implements Command {}
+
+  public record GetRun(String runId, ActorRef<java.util.Optional<Views.RunView>> replyTo)
+      implements Command {}
+
+  public record ListRuns(ActorRef<List<Views.RunSummaryView>> replyTo) implements Command {}
+
   public record GetJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
 
   /** Answers when the job is final (at once if it is); the caller bounds the wait. */
@@ -373,6 +389,18 @@ public final class JobDispatcher
                 durability.retainFor());
           }
         }))
+        .onCommand(CreateRun.class, c -> decide(() -> {
+          JobBook.Run run = book.createRun(c.name(), c.workDir(), c.commands(),
+              System.currentTimeMillis());
+          context.getLog().info("run {} of {}: {} commands", run.id, run.name, run.commands.size());
+          later(c.replyTo(), run.id);
+        }))
+        .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(
+            java.util.Optional.ofNullable(book.runProblem(c.specs())))))
+        .onCommand(GetRun.class, g -> answer(() -> g.replyTo().tell(
+            java.util.Optional.ofNullable(book.run(g.runId())).map(Views.RunView::of))))
+        .onCommand(ListRuns.class, l -> answer(() -> l.replyTo().tell(
+            book.runs().stream().map(Views.RunSummaryView::of).toList())))
         .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(view(g.jobId()))))
         .onCommand(AwaitJob.class, a -> answer(() -> onAwaitJob(a)))
         .onCommand(AwaitAny.class, a -> answer(() -> onAwaitAny(a)))

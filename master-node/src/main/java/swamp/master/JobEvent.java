@@ -25,7 +25,8 @@ import swamp.protocol.JobState;
     @JsonSubTypes.Type(value = JobEvent.Ended.class, name = "ended"),
     @JsonSubTypes.Type(value = JobEvent.CancelRequested.class, name = "cancel-requested"),
     @JsonSubTypes.Type(value = JobEvent.Forgotten.class, name = "forgotten"),
-    @JsonSubTypes.Type(value = JobEvent.Batch.class, name = "batch")})
+    @JsonSubTypes.Type(value = JobEvent.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = JobEvent.RunCreated.class, name = "run-created")})
 public sealed interface JobEvent extends CborSerializable {
 
   /** Jobs accepted, numbered from {@code firstSeq} in order. */
@@ -61,6 +62,25 @@ public sealed interface JobEvent extends CborSerializable {
 
   /** Finished jobs that finished before {@code before} are dropped: the retention period. */
   record Forgotten(long before) implements JobEvent {}
+
+  /**
+   * A run was registered: the commands of a script, as its planner read them. Its jobs come
+   * later, each naming the run and its step.
+   */
+  record RunCreated(String id, String name, String workDir, long at, List<RunCommand> commands)
+      implements JobEvent {}
+
+  /**
+   * One command of a run: its index, its line in the script, its text as written there, its argv
+   * and the steps that must succeed before it runs.
+   */
+  record RunCommand(int step, int line, String text, List<String> argv, List<Integer> dependsOn)
+      implements CborSerializable {
+    public RunCommand {
+      argv = argv == null ? List.of() : List.copyOf(argv);
+      dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    }
+  }
 
   /** The events of one command, journaled as one record. */
   record Batch(List<JobEvent> events) implements JobEvent {}

@@ -37,7 +37,9 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
   static final String MANIFEST_V1 = "S1";
   /** A job's spec ends with its redirections, its pipeline's stages and its run and step. */
   static final String MANIFEST_V2 = "S2";
-  static final String MANIFEST = MANIFEST_V2;
+  /** The snapshot ends with the runs. */
+  static final String MANIFEST_V3 = "S3";
+  static final String MANIFEST = MANIFEST_V3;
 
   public SnapshotSerializer(ExtendedActorSystem system) {}
 
@@ -65,6 +67,11 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     }
     out.strings(s.queued());
     out.strings(s.finished());
+    out.i64(s.nextRun());
+    out.i32(s.runs().size());
+    for (JobBook.RunRecord r : s.runs()) {
+      run(out, r);
+    }
     return out.bytes();
   }
 
@@ -73,6 +80,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     int version = switch (manifest) {
       case MANIFEST_V1 -> 1;
       case MANIFEST_V2 -> 2;
+      case MANIFEST_V3 -> 3;
       default -> throw new IllegalArgumentException("a job-book snapshot of unknown format '"
           + manifest + "' (this master reads " + MANIFEST_V1 + " to " + MANIFEST + ")");
     };
@@ -84,7 +92,18 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       for (int i = 0; i < n; i++) {
         jobs.add(job(in));
       }
-      Snapshot s = new Snapshot(nextSeq, jobs, in.strings(), in.strings());
+      List<String> queued = in.strings();
+      List<String> finished = in.strings();
+      Snapshot s = new Snapshot(nextSeq, jobs, queued, finished);
+      if (version >= 3) {
+        long nextRun = in.i64();
+        int runs = in.count();
+        List<JobBook.RunRecord> records = new ArrayList<>(runs);
+        for (int i = 0; i < runs; i++) {
+          records.add(run(in));
+        }
+        s = new Snapshot(nextSeq, jobs, queued, finished, nextRun, records);
+      }
       if (in.buffer.hasRemaining()) {
         throw new IllegalArgumentException(in.buffer.remaining() + " bytes after the snapshot");
       }
@@ -184,6 +203,65 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       pipeline.add(new Stage(in.strings(), redirects(in)));
     }
     return spec.withIo(redirects, pipeline).inRun(in.str(), in.i32());
+  }
+
+  private static void run(Out out, JobBook.RunRecord r) {
+    out.str(r.id());
+    out.str(r.name());
+    out.str(r.workDir());
+    out.i64(r.submittedAt());
+    out.i32(r.commands().size());
+    for (JobEvent.RunCommand c : r.commands()) {
+      out.i32(c.step());
+      out.i32(c.line());
+      out.str(c.text());
+      out.strings(c.argv());
+      out.i32(c.dependsOn().size());
+      c.dependsOn().forEach(out::i32);
+    }
+    for (int step = 0; step < r.commands().size(); step++) {
+      out.str(r.latest().get(step));
+      JobBook.Gone gone = r.gone().get(step);
+      out.bool(gone != null);
+      if (gone != null) {
+        out.str(gone.jobId());
+        out.str(gone.state().name());
+        out.bool(gone.exitCode() != null);
+        if (gone.exitCode() != null) {
+          out.i32(gone.exitCode());
+        }
+        out.str(gone.worker());
+      }
+    }
+  }
+
+  private static JobBook.RunRecord run(In in) {
+    String id = in.str();
+    String name = in.str();
+    String workDir = in.str();
+    long submittedAt = in.i64();
+    int n = in.count();
+    List<JobEvent.RunCommand> commands = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int step = in.i32();
+      int line = in.i32();
+      String text = in.str();
+      List<String> argv = in.strings();
+      int deps = in.count();
+      List<Integer> dependsOn = new ArrayList<>(deps);
+      for (int d = 0; d < deps; d++) {
+        dependsOn.add(in.i32());
+      }
+      commands.add(new JobEvent.RunCommand(step, line, text, argv, dependsOn));
+    }
+    List<String> latest = new ArrayList<>(n);
+    List<JobBook.Gone> gone = new ArrayList<>(n);
+    for (int step = 0; step < n; step++) {
+      latest.add(in.str());
+      gone.add(in.bool() ? new JobBook.Gone(in.str(), JobState.valueOf(in.str()),
+          in.bool() ? in.i32() : null, in.str()) : null);
+    }
+    return new JobBook.RunRecord(id, name, workDir, submittedAt, commands, latest, gone);
   }
 
   private static void result(Out out, JobResult r) {

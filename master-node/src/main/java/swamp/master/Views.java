@@ -2,6 +2,7 @@ package swamp.master;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,78 @@ public final class Views {
       }
     }
     return out;
+  }
+
+  /** A run in the list of runs: how many of its commands stand where. */
+  record RunSummaryView(
+      String id,
+      String name,
+      String submittedAt,
+      int commands,
+      int succeeded,
+      int failed,
+      int cancelled,
+      int running,
+      int queued,
+      int waiting) {
+
+    static RunSummaryView of(JobBook.Run run) {
+      EnumMap<JobState, Integer> n = new EnumMap<>(JobState.class);
+      int waiting = 0;
+      for (int step = 0; step < run.commands.size(); step++) {
+        JobState state = state(run, step);
+        if (state == null) {
+          waiting++;
+        } else {
+          n.merge(state, 1, Integer::sum);
+        }
+      }
+      return new RunSummaryView(run.id, run.name, time(run.submittedAt), run.commands.size(),
+          n.getOrDefault(JobState.SUCCEEDED, 0), n.getOrDefault(JobState.FAILED, 0),
+          n.getOrDefault(JobState.CANCELLED, 0), n.getOrDefault(JobState.RUNNING, 0),
+          n.getOrDefault(JobState.QUEUED, 0), waiting);
+    }
+  }
+
+  /** A run with each of its commands and how the newest job for it stands. */
+  record RunView(String id, String name, String workDir, String submittedAt,
+      List<StepView> commands) {
+
+    static RunView of(JobBook.Run run) {
+      List<StepView> steps = new ArrayList<>(run.commands.size());
+      for (int step = 0; step < run.commands.size(); step++) {
+        JobEvent.RunCommand c = run.commands.get(step);
+        JobBook.Job job = run.latest[step];
+        JobBook.Gone gone = run.gone[step];
+        JobState state = state(run, step);
+        steps.add(new StepView(c.step(), c.line(), c.text(), c.argv(), c.dependsOn(),
+            state == null ? WAITING : state.name(),
+            job != null ? job.id : gone != null ? gone.jobId() : null,
+            job != null ? (job.result == null ? null : job.result.exitCode())
+                : gone != null ? gone.exitCode() : null,
+            job != null ? job.workerId : gone != null ? gone.worker() : null));
+      }
+      return new RunView(run.id, run.name, run.workDir, time(run.submittedAt), steps);
+    }
+  }
+
+  /**
+   * One command of a run: {@code state} is its newest job's, or {@code WAITING} while no job
+   * was submitted for it.
+   */
+  record StepView(int step, int line, String text, List<String> argv, List<Integer> dependsOn,
+      String state, String job, Integer exitCode, String worker) {}
+
+  static final String WAITING = "WAITING";
+
+  /** The state of the newest job of a run's step; null when none was submitted. */
+  private static JobState state(JobBook.Run run, int step) {
+    JobBook.Job job = run.latest[step];
+    if (job != null) {
+      return job.state;
+    }
+    JobBook.Gone gone = run.gone[step];
+    return gone == null ? null : gone.state();
   }
 
   record Health(

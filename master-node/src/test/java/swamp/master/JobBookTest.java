@@ -317,6 +317,85 @@ class JobBookTest {
     assertTrue(e.getMessage().contains("'sometimes'"));
   }
 
+  // ---- runs ----
+
+  static final List<JobEvent.RunCommand> SCRIPT = List.of(
+      new JobEvent.RunCommand(0, 3, "ncks in.nc > a.txt", List.of("ncks", "in.nc"), List.of()),
+      new JobEvent.RunCommand(1, 4, "ncks a.nc", List.of("ncks", "a.nc"), List.of(0)),
+      new JobEvent.RunCommand(2, 7, "wc -l a.txt", List.of("wc", "-l", "a.txt"), List.of(0)));
+
+  private Job submitStep(String run, int step) {
+    return book.submit(List.of(new JobEvent.NewJob(null,
+        JobSpec.of(List.of("ncks")).inRun(run, step))), now++).get(0);
+  }
+
+  @Test
+  void aRunsStepsFollowTheirNewestJob() {
+    book.workerJoined(worker("w1", 4, false));
+    JobBook.Run run = book.createRun("climatology.sh", "/data", SCRIPT, now);
+    assertEquals("r1", run.id);
+    assertEquals("r2", book.createRun("other.sh", "/data", SCRIPT, now).id);
+    Job first = submitStep("r1", 0);
+    Job second = submitStep("r1", 1);
+    book.assign(now);
+    book.finish(first, result(JobState.FAILED), now);
+    Job again = submitStep("r1", 0); // the script ran the step again
+
+    Views.RunView view = Views.RunView.of(book.run("r1"));
+    assertEquals(List.of("QUEUED", "RUNNING", "WAITING"),
+        view.commands().stream().map(Views.StepView::state).toList());
+    assertEquals(again.id, view.commands().get(0).job());
+    assertEquals("w1", view.commands().get(1).worker());
+    assertEquals(List.of(0), view.commands().get(1).dependsOn());
+    Views.RunSummaryView summary = Views.RunSummaryView.of(book.run("r1"));
+    assertEquals(List.of(3, 1, 1, 1), List.of(summary.commands(), summary.queued(),
+        summary.running(), summary.waiting()));
+
+    assertEquals("no run r9: create it first with POST /api/runs",
+        book.runProblem(List.of(JobSpec.of(List.of("true")).inRun("r9", 0))));
+    assertEquals("run r1 has 3 commands (steps 0 to 2), not step 3",
+        book.runProblem(List.of(JobSpec.of(List.of("true")).inRun("r1", 3))));
+    assertNull(book.runProblem(List.of(JobSpec.of(List.of("true")), second.spec)));
+  }
+
+  @Test
+  void aStepRemembersHowItsJobEndedAfterTheBookDropsIt() {
+    book.workerJoined(worker("w1", 4, false));
+    book.createRun("s.sh", "/data", SCRIPT, now);
+    Job step0 = submitStep("r1", 0);
+    book.assign(now);
+    book.finish(step0, new JobResult(JobState.SUCCEEDED, 0, "", "", false, "w1", 1L, 1, 2, null),
+        1_000);
+    assertEquals(1, book.forget(2_000));
+    assertNull(book.job(step0.id));
+
+    Views.StepView gone = Views.RunView.of(book.run("r1")).commands().get(0);
+    assertEquals(List.of("SUCCEEDED", step0.id, "w1"), List.of(gone.state(), gone.job(), gone.worker()));
+    assertEquals(0, gone.exitCode());
+  }
+
+  @Test
+  void runsSurviveASnapshotAndAReplayAndTheirIdsGoOn() {
+    book.workerJoined(worker("w1", 4, false));
+    book.createRun("s.sh", "/data", SCRIPT, now);
+    Job step0 = submitStep("r1", 0);
+    Job step1 = submitStep("r1", 1);
+    book.assign(now);
+    book.finish(step0, result(JobState.SUCCEEDED), 1_000);
+    book.forget(2_000); // step 0's job is gone, step 1's runs
+    List<JobEvent> events = book.takeEvents();
+
+    JobBook restored = JobBook.restore(book.snapshot(), LocalExec.NEVER, 100);
+    JobBook replayed = new JobBook(LocalExec.NEVER, 100);
+    events.forEach(replayed::apply);
+
+    for (JobBook other : List.of(restored, replayed)) {
+      assertEquals(Views.RunView.of(book.run("r1")), Views.RunView.of(other.run("r1")));
+      assertEquals(step1.id, other.run("r1").latest[1].id);
+      assertEquals("r2", other.createRun("next.sh", "/data", SCRIPT, now).id);
+    }
+  }
+
   // ---- helpers ----
 
   private Worker join(String id, int slots, boolean embedded, String... labels) {

@@ -64,7 +64,8 @@ class JobEventSerializationTest {
         new JobEvent.Requeued("j8"),
         new JobEvent.Ended("j8", JobState.CANCELLED, "cancelled before it ran", 1_003),
         new JobEvent.CancelRequested("j9"),
-        new JobEvent.Forgotten(900));
+        new JobEvent.Forgotten(900),
+        new JobEvent.RunCreated("r1", "climatology.sh", "/data", 1_004, JobBookTest.SCRIPT));
     events.forEach(this::roundTrips);
     roundTrips(new JobEvent.Batch(events));
   }
@@ -81,8 +82,12 @@ class JobEventSerializationTest {
         JobState.CANCELLED, 0, 0, 0, null, 0,
         JobResult.notStarted(JobState.CANCELLED, null, "cancelled before it ran"),
         "cancelled before it ran", true, 9);
+    JobBook.RunRecord run = new JobBook.RunRecord("r1", "climatology.sh", "/data", 3,
+        JobBookTest.SCRIPT, java.util.Arrays.asList(null, "j2", null),
+        java.util.Arrays.asList(new JobBook.Gone("j0", JobState.FAILED, 1, "w1"),
+            null, new JobBook.Gone("j-1", JobState.CANCELLED, null, null)));
     return new JobBook.Snapshot(5, List.of(queued, running, failed, cancelled), List.of("j1"),
-        List.of("j3", "j4"));
+        List.of("j3", "j4"), 2, List.of(run));
   }
 
   @Test
@@ -121,6 +126,7 @@ class JobEventSerializationTest {
     assertEquals(RESULT, old.jobs().get(2).result());
     assertEquals(List.of("j1"), old.queued());
     assertEquals(List.of("j3", "j4"), old.finished());
+    assertEquals(List.of(), old.runs());
   }
 
   @Test
