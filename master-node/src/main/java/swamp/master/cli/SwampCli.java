@@ -18,12 +18,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The client commands of {@code bin/swamp}: submit, run, status, workers, cancel, dismiss. Each
+ * The client commands of {@code bin/swamp}: submit, run, status, runs, workers, cancel, dismiss. Each
  * is one or a few HTTP requests to the master; {@code --json} prints the API's own JSON.
  */
 @Command(name = "swamp", mixinStandardHelpOptions = true,
     description = "Talk to a swamp master.",
     subcommands = {SwampCli.Submit.class, SwampCli.Run.class, SwampCli.Status.class,
+        SwampCli.Runs.class,
         SwampCli.Workers.class, SwampCli.Cancel.class, SwampCli.Dismiss.class})
 public final class SwampCli {
 
@@ -264,10 +265,13 @@ public final class SwampCli {
 
   // ---- status ----
 
-  @Command(name = "status", description = "Show one job, or the most recent jobs.")
+  @Command(name = "status", description = "Show one job, or the most recent jobs, or a run's commands.")
   static final class Status extends Common implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "JOB_ID")
     String id;
+
+    @Option(names = "--run", paramLabel = "RUN_ID", description = "Show the commands of this run (as `runs RUN_ID`).")
+    String run;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -275,6 +279,9 @@ public final class SwampCli {
     @Override
     public Integer call() throws Exception {
       MasterClient client = client();
+      if (run != null) {
+        return Runs.show(client, run, json);
+      }
       JsonNode answer = id == null ? client.get("/api/jobs?limit=50") : client.get("/api/jobs/" + id);
       if (json) {
         printJson(answer);
@@ -306,6 +313,64 @@ public final class SwampCli {
         System.out.println(name + ":");
         System.out.print(text.endsWith("\n") ? text : text + "\n");
       }
+    }
+  }
+
+  // ---- runs ----
+
+  @Command(name = "runs", description = "Show the runs (scripts run by `swamp run`), or one run's commands.")
+  static final class Runs extends Common implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID")
+    String id;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      MasterClient client = client();
+      if (id != null) {
+        return show(client, id, json);
+      }
+      JsonNode runs = client.get("/api/runs");
+      if (json) {
+        printJson(runs);
+        return 0;
+      }
+      if (runs.isEmpty()) {
+        System.out.println("no run yet");
+        return 0;
+      }
+      System.out.printf("%-8s %-24s %-24s %8s %9s %6s %9s %7s %6s %7s%n", "ID", "NAME", "SUBMITTED",
+          "COMMANDS", "SUCCEEDED", "FAILED", "CANCELLED", "RUNNING", "QUEUED", "WAITING");
+      for (JsonNode r : runs) {
+        System.out.printf("%-8s %-24s %-24s %8d %9d %6d %9d %7d %6d %7d%n", r.path("id").asText(),
+            r.path("name").asText(), r.path("submittedAt").asText(), r.path("commands").asInt(),
+            r.path("succeeded").asInt(), r.path("failed").asInt(), r.path("cancelled").asInt(),
+            r.path("running").asInt(), r.path("queued").asInt(), r.path("waiting").asInt());
+      }
+      return 0;
+    }
+
+    /** One run: a line per command, with where its newest job stands. */
+    static int show(MasterClient client, String id, boolean json) throws Exception {
+      JsonNode run = client.get("/api/runs/" + java.net.URLEncoder.encode(id,
+          java.nio.charset.StandardCharsets.UTF_8));
+      if (json) {
+        printJson(run);
+        return 0;
+      }
+      System.out.printf("run %s: %s in %s, submitted %s%n", run.path("id").asText(),
+          run.path("name").asText(), run.path("workDir").asText(), run.path("submittedAt").asText());
+      System.out.printf("%5s %5s %-10s %-8s %-5s %-16s %s%n", "STEP", "LINE", "STATE", "JOB", "EXIT",
+          "WORKER", "COMMAND");
+      for (JsonNode c : run.path("commands")) {
+        System.out.printf("%5d %5d %-10s %-8s %-5s %-16s %s%n", c.path("step").asInt(),
+            c.path("line").asInt(), c.path("state").asText(), orDash(c.path("job").asText("")),
+            c.path("exitCode").isInt() ? c.path("exitCode").asText() : "-",
+            orDash(c.path("worker").asText("")), c.path("text").asText());
+      }
+      return 0;
     }
   }
 
@@ -353,10 +418,10 @@ public final class SwampCli {
       }
       return 0;
     }
+  }
 
-    private static String orDash(String s) {
-      return s == null || s.isEmpty() || s.equals("null") ? "-" : s;
-    }
+  static String orDash(String s) {
+    return s == null || s.isEmpty() || s.equals("null") ? "-" : s;
   }
 
   // ---- cancel ----
