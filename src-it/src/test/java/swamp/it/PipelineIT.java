@@ -93,6 +93,17 @@ class PipelineIT {
     assertTrue(status.output().contains("SUCCEEDED") && status.output().contains("wc -l < top.txt"),
         status.output());
 
+    // every stage of a running pipeline dies with its worker's JVM (kill -9)
+    String piped = master.submit(Map.of("argv", List.of("sleep", "300"), "workDir", dir.toString(),
+        "pipeline", List.of(Map.of("argv", List.of("cat")), Map.of("argv", List.of("sleep", "301")))));
+    List<ProcessHandle> stages = List.of(ResilienceIT.awaitJobProcess(worker, "sleep", "300"),
+        ResilienceIT.awaitJobProcess(worker, "cat"), ResilienceIT.awaitJobProcess(worker, "sleep", "301"));
+    assertEquals("RUNNING", master.job(piped).path("state").asText());
+    worker.killHard();
+    assertNotEquals(0, worker.awaitExit(Duration.ofSeconds(10)));
+    Await.value("every stage of the pipeline to die with its worker", Duration.ofSeconds(20),
+        () -> stages.stream().noneMatch(ProcessHandle::isAlive) ? true : null);
+
     // the run and its numbering survive the master
     master.killHard();
     assertNotEquals(0, master.awaitExit(Duration.ofSeconds(10)));
