@@ -191,7 +191,10 @@ public final class HttpApi {
     }
     switch (path[2]) {
       case "health" -> {
-        allow(ex, path.length == 3, "GET");
+        if (path.length > 3) {
+          throw notFound(ex);
+        }
+        allow(ex, method.equals("GET"), "GET");
         reply(ex, this.<Views.Health>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.GetHealth(replyTo))),
             h -> ok(h));
       }
@@ -212,7 +215,7 @@ public final class HttpApi {
       return;
     }
     String header = ex.getRequestHeaders().getFirst("Authorization");
-    byte[] given = header != null && header.startsWith("Bearer ")
+    byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
     if (!java.security.MessageDigest.isEqual(apiToken, given)) {
       ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
@@ -238,10 +241,11 @@ public final class HttpApi {
       boolean batch = body.isArray();
       List<String> keys = JobRequests.keys(body);
       java.util.function.Supplier<CompletionStage<Answer>> submit = () ->
-          this.<List<String>>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, keys, replyTo)))
-              .thenApply(ids -> new Answer(201, batch
-                  ? ids.stream().map(id -> Map.of("id", id)).toList()
-                  : Map.of("id", ids.get(0))));
+          this.<JobDispatcher.Submitted>ask(replyTo -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, keys, replyTo)))
+              .thenApply(s -> s.conflict() != null ? new Answer(409, Map.of("error", s.conflict()))
+                  : new Answer(201, batch
+                      ? s.ids().stream().map(id -> Map.of("id", id)).toList()
+                      : Map.of("id", s.ids().get(0))));
       if (specs.stream().allMatch(s -> s.run() == null)) {
         reply(ex, submit.get(), a -> a);
       } else { // steps of runs: the runs must exist and have them
@@ -437,8 +441,10 @@ public final class HttpApi {
     try {
       return json.readTree(body);
     } catch (JsonProcessingException e) {
+      // a broken constraint (nesting too deep, a number too long) has no location
       throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+              + ", column " + e.getLocation().getColumnNr()));
     }
   }
 

@@ -176,6 +176,29 @@ final class JobBook {
   // ---- decisions that change jobs: each applies and keeps one event ----
 
   /**
+   * Why these jobs cannot be accepted, or null: a key given again with another command than the
+   * job it names (a retry must repeat its request; a new job needs a new key).
+   */
+  String keyConflict(List<JobEvent.NewJob> requested) {
+    Map<String, JobSpec> inBatch = new HashMap<>();
+    for (JobEvent.NewJob n : requested) {
+      if (n.key() == null) {
+        continue;
+      }
+      Job known = byKey.get(n.key());
+      if (known != null && !known.spec.equals(n.spec())) {
+        return "key '" + n.key() + "' is job " + known.id + ", submitted with another command ("
+            + known.spec.argv() + "); a retry must send the same job, a new job needs a new key";
+      }
+      JobSpec earlier = inBatch.putIfAbsent(n.key(), n.spec());
+      if (earlier != null && !earlier.equals(n.spec())) {
+        return "key '" + n.key() + "' is given twice in the batch with different commands";
+      }
+    }
+    return null;
+  }
+
+  /**
    * Accepts jobs; returns one job per entry, in order. A key the book already holds (or one
    * given twice in the batch) yields that job again instead of a new one.
    */

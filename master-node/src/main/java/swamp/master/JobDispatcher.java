@@ -89,9 +89,9 @@ public final class JobDispatcher
    * Accepts jobs; answers their ids once they are journaled. {@code keys} (null, or one per job,
    * each may be null) are idempotency keys: a key already known answers that job's id.
    */
-  public record Submit(List<JobSpec> specs, List<String> keys, ActorRef<List<String>> replyTo)
+  public record Submit(List<JobSpec> specs, List<String> keys, ActorRef<Submitted> replyTo)
       implements Command {
-    public Submit(List<JobSpec> specs, ActorRef<List<String>> replyTo) {
+    public Submit(List<JobSpec> specs, ActorRef<Submitted> replyTo) {
       this(specs, null, replyTo);
     }
   }
@@ -111,6 +111,12 @@ public final class JobDispatcher
       implements Command {}
 
   public record ListRuns(ActorRef<List<Views.RunSummaryView>> replyTo) implements Command {}
+
+  /**
+   * The ids of the jobs, in order; or, with nothing accepted, why not: a key that names a job
+   * with another command ({@code conflict}).
+   */
+  public record Submitted(List<String> ids, String conflict) {}
 
   public record GetJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
 
@@ -436,9 +442,14 @@ public final class JobDispatcher
       String key = submit.keys() == null ? null : submit.keys().get(i);
       requested.add(new JobEvent.NewJob(key, submit.specs().get(i)));
     }
+    String conflict = book.keyConflict(requested);
+    if (conflict != null) {
+      later(submit.replyTo(), new Submitted(List.of(), conflict));
+      return;
+    }
     List<String> ids = book.submit(requested, System.currentTimeMillis()).stream()
         .map(j -> j.id).toList();
-    later(submit.replyTo(), ids);
+    later(submit.replyTo(), new Submitted(ids, null));
     dispatch();
   }
 

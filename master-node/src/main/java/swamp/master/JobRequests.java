@@ -403,37 +403,55 @@ final class JobRequests {
     return v.asInt();
   }
 
-  /** A timeout is a duration string ("90s", "2h") or a number of seconds. */
+  /** The longest timeout a job may have; the shortest but none is {@link #MIN_TIMEOUT}. */
+  static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+  static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+
+  /**
+   * A timeout is a duration string ("90s", "2h") or a number of seconds (30 or "30"); 0 is none.
+   * One below 1ms is refused rather than rounded to none, and so is one over 30 days.
+   */
   private static long timeout(JsonNode v, List<String> problems) {
     if (v == null || v.isNull()) {
       return 0;
     }
+    Duration d;
     if (v.isNumber()) {
-      if (v.asDouble() < 0) {
-        problems.add("timeout must not be negative");
-        return 0;
-      }
-      return (long) (v.asDouble() * 1000);
-    }
-    if (v.isTextual()) {
+      d = Duration.ofNanos((long) Math.min(Long.MAX_VALUE, v.asDouble() * 1e9));
+    } else if (v.isTextual()) {
       try {
-        Duration d = parseDuration(v.asText());
-        if (d.isNegative()) {
-          problems.add("timeout must not be negative");
-          return 0;
-        }
-        return d.toMillis();
+        d = parseDuration(v.asText());
       } catch (IllegalArgumentException ex) {
-        problems.add(ex.getMessage());
+        problems.add("timeout: " + ex.getMessage());
         return 0;
       }
+    } else {
+      problems.add("timeout must be a duration such as \"90s\" or a number of seconds");
+      return 0;
     }
-    problems.add("timeout must be a duration such as \"90s\" or a number of seconds");
-    return 0;
+    if (d.isNegative() || (v.isNumber() && v.asDouble() < 0)) {
+      problems.add("timeout must not be negative");
+      return 0;
+    }
+    if (!d.isZero() && d.compareTo(MIN_TIMEOUT) < 0) {
+      problems.add("timeout " + v.asText() + " is shorter than 1ms; give 0 for no timeout");
+      return 0;
+    }
+    if (d.compareTo(MAX_TIMEOUT) > 0) {
+      problems.add("timeout " + v.asText() + " is longer than the maximum, 30d");
+      return 0;
+    }
+    return d.toMillis();
   }
 
-  /** Parses a Typesafe Config duration ({@code 500ms}, {@code 5s}, {@code 30m}). */
+  /**
+   * Parses a duration: a Typesafe Config one ({@code 500ms}, {@code 5s}, {@code 30m}), or a bare
+   * number of seconds ({@code 30}), as everywhere in swamp's API and command line.
+   */
   static Duration parseDuration(String text) {
+    if (text.strip().matches("[0-9]+(\\.[0-9]+)?")) { // a bare number is seconds, as in JSON
+      return Duration.ofNanos((long) Math.min(Long.MAX_VALUE, Double.parseDouble(text) * 1e9));
+    }
     try {
       return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
     } catch (ConfigException e) {

@@ -305,13 +305,22 @@ public final class MasterMain implements Callable<Integer> {
     Config loaded = ConfigCheck.load(o, base);
     String url = journal == null ? Journal.url(loaded,
             Path.of(System.getProperty("user.home"), ".swamp", "journal", "master-" + p))
-        : journal.startsWith("jdbc:") ? journal : "jdbc:h2:file:" + Path.of(journal).toAbsolutePath();
+        : journal.startsWith("jdbc:") ? journal : "jdbc:h2:file:" + h2Base(journal);
     if (standby && !url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("a standby needs the journal it shares with the active"
           + " master: --journal jdbc:postgresql://HOST:PORT/DB");
     }
     return Journal.configure(loaded.withValue("swamp.master.journal.url",
         ConfigValueFactory.fromAnyRef(url)), url);
+  }
+
+  /**
+   * The H2 database that {@code --journal FILE} names: H2 adds ".mv.db" to the name it is given,
+   * so a FILE that already ends so (the file a user sees) is taken without it.
+   */
+  static Path h2Base(String file) {
+    String base = file.endsWith(".mv.db") ? file.substring(0, file.length() - ".mv.db".length()) : file;
+    return Path.of(base).toAbsolutePath();
   }
 
   /** The host clients reach the API on: the cluster host when the API listens everywhere. */

@@ -723,7 +723,8 @@ class JobDispatcherTest {
   }
 
   static List<String> submit(ActorRef<JobDispatcher.Command> dispatcher, JobSpec... specs) {
-    return ask(dispatcher, r -> new Submit(List.of(specs), r));
+    return JobDispatcherTest.<JobDispatcher.Submitted>ask(dispatcher,
+        r -> new Submit(List.of(specs), r)).ids();
   }
 
   static JobView job(ActorRef<JobDispatcher.Command> dispatcher, String id) {

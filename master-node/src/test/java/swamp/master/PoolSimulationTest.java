@@ -127,8 +127,8 @@ class PoolSimulationTest {
         batch.add(new JobSpec(List.of(nco ? "ncks" : "echo", "job-" + i), Map.of(), null,
             nco ? List.of("nco") : List.of(), 1, 0, 10));
       }
-      List<String> submitted = ask(master, r -> new MasterActor.Dispatch(
-          new JobDispatcher.Submit(batch, r)));
+      List<String> submitted = PoolSimulationTest.<JobDispatcher.Submitted>ask(master, r -> new MasterActor.Dispatch(
+          new JobDispatcher.Submit(batch, r))).ids();
       for (int i = 0; i < submitted.size(); i++) {
         if (!batch.get(i).requires().isEmpty()) {
           ncoJobs.add(submitted.get(i));

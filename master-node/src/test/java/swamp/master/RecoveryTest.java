@@ -241,7 +241,8 @@ class RecoveryTest {
 
   List<String> submit(ActorRef<JobDispatcher.Command> dispatcher, List<JobSpec> specs,
       List<String> keys) {
-    return ask(dispatcher, r -> new JobDispatcher.Submit(specs, keys, r));
+    return JobDispatcherTest.<JobDispatcher.Submitted>ask(dispatcher,
+        r -> new JobDispatcher.Submit(specs, keys, r)).ids();
   }
 
   JobView view(ActorRef<JobDispatcher.Command> dispatcher, String id) {

@@ -163,13 +163,18 @@ public final class Bench {
     Peers.script(); // and the Dask script, a resource of the same jar
   }
 
-  private static void usage(String error) {
-    String text = "usage: bin/swamp bench [--quick] [--only " + String.join(",", MEASURES)
+  /** What bin/swamp bench takes, for its own --help and bin/swamp --help. */
+  public static String usageText() {
+    return "usage: bin/swamp bench [--quick] [--only " + String.join(",", MEASURES)
         + "] [--keep] [--profile]\n"
         + "  --quick    everything small: the CI smoke run (a minute or two on 2 cores)\n"
         + "  --only     run only these measures\n"
         + "  --keep     keep the scratch directory with every process's log\n"
         + "  --profile  record every JVM the bench starts with JFR (kept with the logs)";
+  }
+
+  private static void usage(String error) {
+    String text = usageText();
     if (error == null) {
       System.out.println(text);
       System.exit(0);

@@ -250,9 +250,10 @@ public final class InJvm {
     }
 
     CompletableFuture<List<String>> submit(List<JobSpec> specs) {
-      return AskPattern.<MasterActor.Command, List<String>>ask(system,
+      return AskPattern.<MasterActor.Command, JobDispatcher.Submitted>ask(system,
               r -> new MasterActor.Dispatch(new JobDispatcher.Submit(specs, r)), TIMEOUT,
               system.scheduler())
+          .thenApply(JobDispatcher.Submitted::ids)
           .toCompletableFuture();
     }
 

@@ -79,7 +79,7 @@ public final class SwampCli {
     @Option(names = "--requires", paramLabel = "LABEL", description = "A capability the worker must have; repeatable.")
     List<String> requires = new ArrayList<>();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Kill the job after this long, e.g. 90s.")
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Kill the job after this long, e.g. 90s or 2h; a bare number is seconds.")
     String timeout;
 
     @Option(names = "--slots", description = "Slots the job takes (default 1).")
@@ -201,7 +201,7 @@ public final class SwampCli {
     @Option(names = "--requires", paramLabel = "LABEL", description = "A capability every job requires; repeatable.")
     List<String> requires = new ArrayList<>();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Kill any job after this long.")
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Kill any job after this long, e.g. 90s; a bare number is seconds.")
     String timeout;
 
     @Option(names = "--plan", description = "Print the planned commands, each with its line, directory and the"
