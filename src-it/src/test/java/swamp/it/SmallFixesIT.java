@@ -78,10 +78,11 @@ class SmallFixesIT {
     Node master = pool.swamp(null, pool.logDir(), env, "master", "--port", String.valueOf(port),
         "--http-port", String.valueOf(http), "--local-exec", "never");
     Path file = home.resolve(".swamp/journal/master-" + port + ".mv.db");
-    Await.until(file + " to be made", Pool.STARTUP, () -> {
+    Await.until("the master to serve", Pool.STARTUP, () -> {
       assertTrue(master.isAlive(), master.tail(30));
-      return Files.exists(file);
+      return (master.output() + master.errors()).contains("API http://");
     });
+    assertTrue(Files.exists(file), "the journal is under $HOME: " + file + "\n" + master.tail(30));
     master.terminate();
     assertEquals(0, master.awaitExit(Pool.STARTUP), master.tail(30));
   }
@@ -91,8 +92,8 @@ class SmallFixesIT {
     Node help = pool.swamp(null, pool.logDir(), "--help");
     assertEquals(0, help.awaitExit(CLI), help.tail(20));
     String all = help.output();
-    List<String> commands = List.of("master", "worker", "submit", "run", "status", "workers",
-        "cancel", "dismiss");
+    List<String> commands = List.of("master", "worker", "submit", "run", "status", "runs",
+        "workers", "cancel", "dismiss");
     List<Node> each = new ArrayList<>();
     commands.forEach(c -> each.add(pool.swamp(null, pool.logDir(), c, "--help")));
     List<String> missing = new ArrayList<>();

@@ -74,7 +74,7 @@ public final class SwampCli {
 
   // ---- submit ----
 
-  @Command(name = "submit", description = "Submit one job: a program and its arguments, run without a shell.")
+  @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit one job: a program and its arguments, run without a shell.")
   static final class Submit extends Common implements Callable<Integer> {
     @Option(names = "--requires", paramLabel = "LABEL", description = "A capability the worker must have; repeatable.")
     List<String> requires = new ArrayList<>();
@@ -185,7 +185,7 @@ public final class SwampCli {
 
   // ---- run ----
 
-  @Command(name = "run", description = "Run a shell script of commands on the pool: swamp plans it as bash would"
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a shell script of commands on the pool: swamp plans it as bash would"
       + " run it, then runs each command as a job; a command that reads what an earlier one writes waits for it,"
       + " the others run in parallel. Exits 1 if any failed.")
   static final class Run extends Common implements Callable<Integer> {
@@ -265,7 +265,7 @@ public final class SwampCli {
 
   // ---- status ----
 
-  @Command(name = "status", description = "Show one job, or the most recent jobs, or a run's commands.")
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show one job, or the most recent jobs, or a run's commands.")
   static final class Status extends Common implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "JOB_ID")
     String id;
@@ -318,7 +318,7 @@ public final class SwampCli {
 
   // ---- runs ----
 
-  @Command(name = "runs", description = "Show the runs (scripts run by `swamp run`), or one run's commands.")
+  @Command(name = "runs", mixinStandardHelpOptions = true, description = "Show the runs (scripts run by `swamp run`), or one run's commands.")
   static final class Runs extends Common implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID")
     String id;
@@ -376,7 +376,7 @@ public final class SwampCli {
 
   // ---- workers ----
 
-  @Command(name = "workers", description = "Show the registered workers, and those spawned from the worker directory.")
+  @Command(name = "workers", mixinStandardHelpOptions = true, description = "Show the registered workers, and those spawned from the worker directory.")
   static final class Workers extends Common implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -426,7 +426,7 @@ public final class SwampCli {
 
   // ---- cancel ----
 
-  @Command(name = "cancel", description = "Cancel a job: a queued one never runs, a running one is killed.")
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job: a queued one never runs, a running one is killed.")
   static final class Cancel extends Common implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB_ID")
     String id;
@@ -442,7 +442,7 @@ public final class SwampCli {
 
   // ---- dismiss ----
 
-  @Command(name = "dismiss", description = "Dismiss a worker, or all: it drains, leaves and its process exits 0.")
+  @Command(name = "dismiss", mixinStandardHelpOptions = true, description = "Dismiss a worker, or all: it drains, leaves and its process exits 0.")
   static final class Dismiss extends Common implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "WORKER_ID")
     String id;
