@@ -330,6 +330,23 @@ class JobRunnerTest {
   }
 
   @Test
+  void ncoWritesTheCommandLineAsTheJobWroteItIntoTheHistory() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Executables.of(List.of("ncks", "ncgen")).offered().size() == 2,
+        "NCO's ncks and netCDF's ncgen are not on the PATH");
+    Files.writeString(workDir.resolve("t.cdl"),
+        "netcdf t {\ndimensions:\n time = 2 ;\nvariables:\n float T(time) ;\ndata:\n T = 1, 2 ;\n}\n");
+    List<String> nco = List.of("ncks", "ncgen");
+    assertEquals(JobState.SUCCEEDED, run(inWorkDir(List.of("ncgen", "-o", "t.nc", "t.cdl"), null),
+        1024, nco).result().state());
+    assertEquals(JobState.SUCCEEDED, run(inWorkDir(List.of("ncks", "-O", "t.nc", "o.nc"), null),
+        1024, nco).result().state());
+    String header = run(inWorkDir(List.of("ncks", "-M", "o.nc"), null), 1 << 16, nco)
+        .result().stdout();
+    assertTrue(header.contains(": ncks -O t.nc o.nc\""), header);
+  }
+
+  @Test
   void aJobThatChangesThePathStillRunsTheCheckedProgramByItsPath() throws IOException {
     // a worker that lets jobs set PATH (swamp.worker.allowed-job-variables)
     Path elsewhere = Files.createDirectory(workDir.resolve("bin"));
