@@ -429,7 +429,7 @@ final class Planner {
       return builtin;
     }
     if (captured != null) {
-      return Status.of(runHere(List.of(argv), c.line(), prefix));
+      return Status.of(runHere(List.of(new StageDraft(argv, c.redirects(), c.line())), c.line(), prefix));
     }
     return job(List.of(new StageDraft(argv, c.redirects(), c.line())), prefix, c.line());
   }
@@ -863,7 +863,7 @@ final class Planner {
     }
     Status s;
     if (captured != null) {
-      s = Status.of(runHere(stages.stream().map(StageDraft::argv).toList(), p.line(), prefix));
+      s = Status.of(runHere(stages, p.line(), prefix));
     } else {
       s = job(stages, prefix, p.line());
     }
@@ -891,7 +891,7 @@ final class Planner {
     vars.forEach((name, v) -> {
       String value = v.values.get(0L);
       if (v.exported && value != null && !value.equals(initialEnv.get(name))
-          && !name.equals("PWD") && !name.equals("OLDPWD")) {
+          && !name.equals("PWD") && !name.equals("OLDPWD") && !name.equals("PATH")) { // workers use their own PATH
         env.put(name, value);
       }
     });
@@ -1031,11 +1031,38 @@ final class Planner {
   }
 
   /** Runs a command (or pipeline) while planning, inside a command substitution. */
-  private int runHere(List<List<String>> stages, int line, Map<String, String> prefix) {
+  private int runHere(List<StageDraft> stages, int line, Map<String, String> prefix) {
     String input = null;
     int status = 0;
-    for (List<String> argv : stages) {
+    for (StageDraft stage : stages) {
+      List<String> argv = stage.argv();
       String name = argv.get(0);
+      boolean errorsToOutput = false;
+      boolean silent = false;
+      for (Ast.Redirect r : stage.redirects()) {
+        String target = r.op().equals(">&") ? r.target().raw() : expandString(r.target().raw(), r.line());
+        if (r.op().equals(">&") && r.fd() == 2 && target.equals("1")) {
+          errorsToOutput = true;
+        } else if (r.op().equals(">&") || target.equals("/dev/null") && r.fd() == 2) {
+          continue; // '>&2', '2>/dev/null': nothing this substitution captures
+        } else if (target.equals("/dev/null")) {
+          silent = true;
+        } else if (r.op().equals("<")) {
+          String file = PlannedFiles.resolve(cwd, target);
+          if (files.touched(file)) {
+            throw refuse(r.line(), "a command substitution reads " + target + ", which an earlier line"
+                + " writes; swamp cannot know its contents while planning");
+          }
+          try {
+            input = Files.readString(Path.of(file));
+          } catch (IOException e) {
+            throw refuse(r.line(), target + ": " + e.getMessage());
+          }
+        } else {
+          throw refuse(r.line(), "a command substitution that writes a file ('" + r.op() + " " + target
+              + "') is not supported: swamp runs it while planning; write the file with a command of its own");
+        }
+      }
       List<String> args = argv.subList(1, argv.size());
       Builtins.Output out;
       try {
@@ -1048,12 +1075,12 @@ final class Planner {
           case "expr" -> Builtins.expr(args);
           case "ls" -> ls(args);
           case "pwd" -> Builtins.Output.ok(cwd + "\n");
-          default -> external(argv, input, line, prefix);
+          default -> external(argv, input, line, prefix, errorsToOutput);
         };
       } catch (Builtins.UsageException e) {
         throw refuse(line, e.getMessage());
       }
-      input = out.text();
+      input = silent ? "" : out.text();
       status = pipefail && out.status() != 0 ? out.status() : (pipefail && status != 0 ? status : out.status());
     }
     captured.append(input);
@@ -1092,7 +1119,8 @@ final class Planner {
     return new Builtins.Output(out.toString(), status);
   }
 
-  private Builtins.Output external(List<String> argv, String input, int line, Map<String, String> prefix) {
+  private Builtins.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
+      boolean errorsToOutput) {
     String name = argv.get(0);
     if (!PURE.contains(name)) {
       for (String a : argv.subList(1, argv.size())) {
@@ -1110,7 +1138,7 @@ final class Planner {
       }
     }
     ProcessBuilder pb = new ProcessBuilder(argv).directory(Path.of(cwd).toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectErrorStream(errorsToOutput);
     Map<String, String> env = pb.environment();
     env.clear();
     vars.forEach((k, v) -> {

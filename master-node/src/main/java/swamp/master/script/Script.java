@@ -538,6 +538,19 @@ public final class Script {
           }
           addValues(p, reads, writes);
         }
+        case "tee" -> {
+          Parsed p = parseOptions(args, "", Set.of());
+          p.positionals().forEach(f -> add(writes, f));
+        }
+        case "sort" -> {
+          Parsed p = parseOptions(args, "kotST", Set.of("key", "output", "field-separator", "buffer-size",
+              "temporary-directory", "parallel", "compress-program", "files0-from"));
+          String o = p.last("o", "output");
+          if (o != null) {
+            add(writes, o);
+          }
+          p.positionals().forEach(f -> add(reads, f));
+        }
         case "touch" -> {
           Parsed p = parseOptions(args, "dtr", Set.of("date", "reference", "time"));
           p.positionals().forEach(f -> add(writes, f));
