@@ -1665,6 +1665,13 @@ final class Planner {
       for (String v : source) {
         result.add(replace(v, p, rep, all, anchorStart, anchorEnd));
       }
+    } else if (op.startsWith(":") && isList) { // ${a[@]:1:2}: a slice of the elements
+      String[] parts = op.substring(1).split(":", 2);
+      long offset = arith(parts[0], line);
+      int from = (int) (offset < 0 ? Math.max(0, source.size() + offset) : Math.min(offset, source.size()));
+      int to = parts.length > 1 ? (int) Math.min(source.size(), from + Math.max(0, arith(parts[1], line)))
+          : source.size();
+      result.addAll(source.subList(from, Math.max(from, to)));
     } else if (op.startsWith(":")) {
       String[] parts = op.substring(1).split(":", 2);
       long offset = arith(parts[0], line);
