@@ -1,0 +1,88 @@
+package swamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code bin/swamp run} decides what bash would decide from the jobs' statuses: {@code &&},
+ * {@code ||}, {@code cmd || exit N}, {@code set -e}; it records the run with the master; and with
+ * no master at all it runs the script on one of its own.
+ */
+@ExtendWith(PoolExtension.class)
+class ScriptRunIT {
+
+  @Test
+  void andOrAndExitFollowTheJobsStatuses(Pool pool) throws IOException {
+    Master master = pool.master("--local-slots", "2");
+    Path dir = Files.createDirectories(pool.logDir().resolve("statuses"));
+    Files.writeString(dir.resolve("script.sh"), String.join("\n",
+        "cat nope.txt > a.txt || echo handled > handled.txt",
+        "echo ok > ok.txt && echo ran > ran.txt",
+        "cat nope.txt > b.txt && echo never > never.txt",
+        ""));
+    Node run = pool.swamp(master, dir, "run", "script.sh");
+    assertEquals(1, run.awaitExit(CliIT.CLI), "a failure nothing handles fails the run\n" + run.tail(40));
+    assertEquals("handled\n", Files.readString(dir.resolve("handled.txt")), run.tail(40));
+    assertEquals("ran\n", Files.readString(dir.resolve("ran.txt")), run.tail(40));
+    assertFalse(Files.exists(dir.resolve("never.txt")), "'&&' after a failed job does not run\n" + run.tail(40));
+    assertTrue(run.output().contains("6 command(s): 4 succeeded, 1 failed, 0 skipped, 1 not run"), run.tail(40));
+
+    // the run is recorded with its commands and their states
+    JsonNode runs = master.get("/api/runs").json();
+    assertEquals(1, runs.size(), runs.toString());
+    JsonNode recorded = master.get("/api/runs/" + runs.get(0).path("id").asText()).json();
+    assertEquals(6, recorded.path("commands").size(), recorded.toString());
+    assertEquals("SUCCEEDED", recorded.path("commands").get(1).path("state").asText(), recorded.toString());
+    assertEquals("FAILED", recorded.path("commands").get(0).path("state").asText(), recorded.toString());
+
+    Files.writeString(dir.resolve("exit.sh"), String.join("\n",
+        "cat nope.txt > status.txt || exit 4",
+        "cat status.txt > after.txt",
+        ""));
+    Node exit = pool.swamp(master, dir, "run", "exit.sh");
+    assertEquals(4, exit.awaitExit(CliIT.CLI), "'cmd || exit 4' exits 4 when cmd fails\n" + exit.tail(40));
+    assertFalse(Files.exists(dir.resolve("after.txt")), "nothing starts after the exit\n" + exit.tail(40));
+
+    Files.writeString(dir.resolve("errexit.sh"), String.join("\n",
+        "set -e",
+        "ls nope.txt > listing.txt",
+        "cat listing.txt > after.txt",
+        ""));
+    Node errexit = pool.swamp(master, dir, "run", "errexit.sh");
+    assertEquals(2, errexit.awaitExit(CliIT.CLI), "set -e: the run exits with the failed command's status\n"
+        + errexit.tail(40));
+    assertFalse(Files.exists(dir.resolve("after.txt")), errexit.tail(40));
+  }
+
+  @Test
+  void withoutAMasterTheScriptRunsOnOneInTheProcess(Pool pool) throws IOException {
+    Path dir = Files.createDirectories(pool.logDir().resolve("alone"));
+    Files.writeString(dir.resolve("script.sh"), String.join("\n",
+        "for x in a b c; do echo \"line $x\" > $x.txt; done",
+        "cat *.txt | sort -r > all.txt",
+        ""));
+    Map<String, String> env = new HashMap<>();
+    env.put("SWAMP_URL", null);
+    Node run = pool.swamp(null, dir, env, "run", "--url", "http://127.0.0.1:" + Pool.freePort(), "--plan",
+        "script.sh");
+    assertEquals(0, run.awaitExit(CliIT.CLI), run.tail(20));
+    assertTrue(run.output().contains("cat a.txt b.txt c.txt | sort -r > all.txt"), "the glob sees the planned files\n"
+        + run.output());
+
+    Node alone = pool.swamp(null, dir, env, "run", "--slots", "2", "script.sh");
+    assertEquals(0, alone.awaitExit(CliIT.CLI), alone.tail(40));
+    assertTrue(alone.errors().contains("running script.sh on a master in this process with 2 slot(s)"),
+        alone.tail(40));
+    assertEquals("line c\nline b\nline a\n", Files.readString(dir.resolve("all.txt")), alone.tail(40));
+  }
+}
