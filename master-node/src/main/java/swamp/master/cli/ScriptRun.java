@@ -39,6 +39,8 @@ final class ScriptRun {
   private final long startNanos = System.nanoTime();
   private int running;
   private int failed;
+  /** Failures some {@code ||} handles: they count as failed but do not fail the run. */
+  private int failedHandled;
   private int skipped;
   private int succeeded;
   private String runId;
@@ -140,7 +142,9 @@ final class ScriptRun {
         outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
         if (ok) {
           succeeded++;
-        } else if (!handled.contains(step)) {
+        } else if (handled.contains(step)) {
+          failedHandled++;
+        } else {
           failed++;
           if (c.errexit() && stoppedWith == null) {
             stoppedWith = Math.max(1, SwampCli.exitCodeOf(job));
@@ -154,8 +158,9 @@ final class ScriptRun {
     clearLive();
     int total = plan.commands().size();
     long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
-    out.printf("%d command(s): %d succeeded, %d failed, %d skipped, %d not run; %.1f s%n", total,
-        succeeded, failed, skipped, notRun, (System.nanoTime() - startNanos) / 1e9);
+    out.printf("%d command(s): %d succeeded, %d failed%s, %d skipped, %d not run; %.1f s%n", total,
+        succeeded, failed + failedHandled, failedHandled > 0 ? " (" + failedHandled + " handled by ||)" : "",
+        skipped, notRun, (System.nanoTime() - startNanos) / 1e9);
     if (stoppedWith != null) {
       return stoppedWith;
     }
@@ -256,7 +261,7 @@ final class ScriptRun {
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
     String left = done > 0 && done < total ? String.format(", ~%.0f s left", elapsed / done * (total - done)) : "";
     err.printf("\r\033[K%s: %d/%d done, %d running, %d waiting, %d failed, %d skipped; %.0f s%s", name, done, total,
-        running, total - done - running, failed, skipped, elapsed, left);
+        running, total - done - running, failed + failedHandled, skipped, elapsed, left);
     err.flush();
   }
 }
