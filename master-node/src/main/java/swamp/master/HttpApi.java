@@ -220,7 +220,8 @@ public final class HttpApi {
     if (!java.security.MessageDigest.isEqual(apiToken, given)) {
       ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
       throw new BadRequest(401, header == null
-          ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp sends SWAMP_API_TOKEN)"
+          ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp"
+              + " sends SWAMP_API_TOKEN, else the master's ~/.swamp/api-token)"
           : "the API token is wrong");
     }
   }

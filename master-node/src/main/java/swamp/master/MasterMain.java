@@ -69,7 +69,8 @@ public final class MasterMain implements Callable<Integer> {
   @Option(names = "--local-slots", paramLabel = "N", description = "Slots of the master's own worker (default: one per processor).")
   Integer localSlots;
 
-  @Option(names = "--insecure", description = "Run without a registration secret: any node that reaches the port may register.")
+  @Option(names = "--insecure", description = "Plain tcp remoting, no registration secret and, on loopback only, no API token:"
+      + " any node that reaches the port may join the cluster and register.")
   boolean insecure;
 
   @Option(names = "--journal", paramLabel = "URL|FILE",
@@ -104,7 +105,15 @@ public final class MasterMain implements Callable<Integer> {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     } catch (IOException e) {
-      System.err.println("swamp master: cannot use its worker's directory: " + e.getMessage());
+      System.err.println("swamp master: cannot make its pool key or use its worker's directory: "
+          + e.getMessage());
+      return WorkerActor.EXIT_BAD_CONFIG;
+    }
+    String apiToken;
+    try {
+      apiToken = apiToken(settings);
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("swamp master: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     }
     if (settings.secret().isEmpty() && !settings.insecure()) {
@@ -113,7 +122,10 @@ public final class MasterMain implements Callable<Integer> {
       return WorkerActor.EXIT_BAD_CONFIG;
     }
     if (settings.insecure()) {
-      log.warn("running INSECURE: registration takes no secret");
+      log.warn("running INSECURE: plain tcp remoting (any node that reaches port {} joins the"
+          + " cluster and may act as a worker or down the master), registration takes no secret{}",
+          config.getInt("pekko.remote.artery.canonical.port"),
+          apiToken.isEmpty() ? ", the API takes requests without a token" : "");
     }
     try {
       Journal.prepare(config);
@@ -125,7 +137,7 @@ public final class MasterMain implements Callable<Integer> {
     ActorSystem<Void> system = ActorSystem.create(guardian(settings, local),
         WorkerMain.SYSTEM_NAME, config);
     try {
-      return serve(system, settings, pool);
+      return serve(system, settings, pool, apiToken);
     } catch (RuntimeException | Error e) { // a master that cannot come up must not linger
       System.err.println("swamp master: failed to start: " + e);
       system.terminate();
@@ -139,7 +151,8 @@ public final class MasterMain implements Callable<Integer> {
   }
 
   /** Runs the master on {@code system} until it terminates; returns the exit code. */
-  private static int serve(ActorSystem<Void> system, MasterSettings settings, PoolSettings pool) {
+  private static int serve(ActorSystem<Void> system, MasterSettings settings, PoolSettings pool,
+      String apiToken) {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
         SingletonActor.of(MasterActor.create(settings, pool), "master")
             .withSettings(ClusterSingletonSettings.create(system).withRole("master")
@@ -147,7 +160,7 @@ public final class MasterMain implements Callable<Integer> {
                 // process is gone) or by the split-brain resolver, which keeps the oldest (the
                 // active master) and downs the others: no old singleton can still be running
                 .withRemovalMargin(Duration.ofSeconds(1))));
-    HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), settings.apiToken());
+    HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), apiToken);
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     api.redirectWhenStandby(() -> HttpApi.standbyOf(cluster));
     api.allowJobVariables(system.settings().config().getStringList("swamp.worker.allowed-job-variables"));
@@ -172,8 +185,10 @@ public final class MasterMain implements Callable<Integer> {
     for (String signal : List.of("TERM", "INT")) {
       sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
     }
-    log.info("master on {} ({}), API http://{}:{}/api, journal {}", system.address(), settings,
-        settings.httpHost(), api.port(),
+    log.info("master on {} ({}), remoting {}, API http://{}:{}/api {}, journal {}",
+        system.address(), settings,
+        system.settings().config().getString("pekko.remote.artery.transport"),
+        settings.httpHost(), api.port(), apiToken.isEmpty() ? "open (no token)" : "with its token",
         Journal.describe(system.settings().config().getString("swamp.master.journal.url")));
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
@@ -213,6 +228,27 @@ public final class MasterMain implements Callable<Integer> {
           }
           return Done.getInstance();
         });
+  }
+
+  /**
+   * The token the API requires: {@code SWAMP_API_TOKEN}, else the one in ~/.swamp/api-token,
+   * made on the first start; none when insecure on loopback.
+   *
+   * @throws IllegalArgumentException for an API beyond loopback without a token
+   */
+  private static String apiToken(MasterSettings settings) throws IOException {
+    if (!settings.apiToken().isEmpty()) {
+      return settings.apiToken();
+    }
+    if (!settings.insecure()) {
+      return swamp.worker.Credentials.ensureApiToken();
+    }
+    if (!java.net.InetAddress.getByName(settings.httpHost()).isLoopbackAddress()) {
+      throw new IllegalArgumentException("--http-host " + settings.httpHost() + " is beyond"
+          + " loopback: the API needs a token there, and --insecure turns it off on loopback"
+          + " only; set SWAMP_API_TOKEN, or drop --insecure to use ~/.swamp/api-token");
+    }
+    return "";
   }
 
   /** The master's embedded worker, its directory made; null when local-exec is never. */
@@ -259,7 +295,7 @@ public final class MasterMain implements Callable<Integer> {
     }).narrow();
   }
 
-  private Config config() {
+  private Config config() throws IOException {
     Map<String, Object> o = new HashMap<>();
     Config base = ConfigFactory.load();
     String h = host != null ? host : base.getString("pekko.remote.artery.canonical.hostname");
@@ -303,6 +339,9 @@ public final class MasterMain implements Callable<Integer> {
       o.put("swamp.master.insecure", true);
     }
     Config loaded = ConfigCheck.load(o, base);
+    // TLS with the pool key (made now on a first start) unless --insecure
+    loaded = ConfigFactory.parseMap(swamp.worker.Credentials.remoting(loaded, insecure, true))
+        .withFallback(loaded);
     String url = journal == null ? Journal.url(loaded,
             Path.of(System.getProperty("user.home"), ".swamp", "journal", "master-" + p))
         : journal.startsWith("jdbc:") ? journal : "jdbc:h2:file:" + h2Base(journal);

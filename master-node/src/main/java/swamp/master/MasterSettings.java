@@ -55,6 +55,6 @@ public record MasterSettings(
   public String toString() { // the secret stays out of every log line
     return "MasterSettings[http=" + httpHost + ":" + httpPort + ", localExec=" + localExec
         + ", localSlots=" + localSlots + ", insecure=" + insecure
-        + ", apiToken=" + (apiToken.isEmpty() ? "none" : "required") + "]";
+        + ", apiToken=" + (apiToken.isEmpty() ? "not set" : "set") + "]";
   }
 }

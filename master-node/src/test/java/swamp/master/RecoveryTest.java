@@ -52,7 +52,9 @@ class RecoveryTest {
 
   @BeforeEach
   void journal() throws Exception {
-    config = Journal.configure(ConfigFactory.load(), "jdbc:h2:file:" + dir.resolve("journal"));
+    // one node on its own: plain tcp, no pool key
+    config = Journal.configure(ConfigFactory.parseString("pekko.remote.artery.transport = tcp")
+        .withFallback(ConfigFactory.load()), "jdbc:h2:file:" + dir.resolve("journal"));
     Journal.prepare(config);
     testKit = ActorTestKit.create("recovery", config);
   }

@@ -28,12 +28,16 @@ public final class Master extends Node {
   private final HttpClient http;
   /** Sent as {@code Authorization: Bearer ...} with every request when not null. */
   private volatile String apiToken;
+  /** The token the master made in the test's ~/.swamp, sent when {@link #apiToken} is null. */
+  private final java.util.function.Supplier<java.util.Optional<String>> tokenFile;
 
-  Master(String name, Process process, Path log, int clusterPort, int httpPort, HttpClient http) {
+  Master(String name, Process process, Path log, int clusterPort, int httpPort, HttpClient http,
+      java.util.function.Supplier<java.util.Optional<String>> tokenFile) {
     super(name, process, log, log);
     this.clusterPort = clusterPort;
     this.httpPort = httpPort;
     this.http = http;
+    this.tokenFile = tokenFile;
   }
 
   /** What a worker's {@code --master} takes. */
@@ -78,7 +82,9 @@ public final class Master extends Node {
 
   /**
    * From now on every request of this object bears {@code Authorization: Bearer token}, for a
-   * master started with {@code SWAMP_API_TOKEN}; null sends none again. Returns this master.
+   * master started with {@code SWAMP_API_TOKEN}; null sends the one in the test's
+   * {@code ~/.swamp/api-token} again (as {@code bin/swamp} does), if there is one. Returns this
+   * master.
    */
   public Master apiToken(String token) {
     apiToken = token;
@@ -115,7 +121,7 @@ public final class Master extends Node {
   }
 
   private Response send(HttpClient client, HttpRequest.Builder request) {
-    String token = apiToken;
+    String token = apiToken != null ? apiToken : tokenFile.get().orElse(null);
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

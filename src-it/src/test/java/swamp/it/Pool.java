@@ -22,8 +22,11 @@ import java.util.stream.Stream;
 /**
  * The processes of one test: masters, workers and {@code bin/swamp} commands started from the built
  * artifacts, with the registration secret in their environment (never on a command line) and their
- * output in {@code target/it-logs/<Class>.<method>/}. {@link #close()} kills whatever still runs,
- * jobs included. Tests get one through {@link PoolExtension}.
+ * output in {@code target/it-logs/<Class>.<method>/}. Every process gets the test's own
+ * {@code HOME} ({@link #userHome()}), so the pool key and API token the first master makes in
+ * {@code ~/.swamp} are the test's, shared by its nodes as a cluster's home is, and a test never
+ * touches the real {@code ~/.swamp}. {@link #close()} kills whatever still runs, jobs included.
+ * Tests get one through {@link PoolExtension}.
  */
 public final class Pool implements AutoCloseable {
 
@@ -48,6 +51,7 @@ public final class Pool implements AutoCloseable {
 
   private final Path home;
   private final Path logDir;
+  private final Path userHome;
   private final String secret = "it-secret-" + UUID.randomUUID();
   private final List<Node> nodes = Collections.synchronizedList(new ArrayList<>());
   private final HttpClient http = HttpClient.newBuilder()
@@ -68,6 +72,7 @@ public final class Pool implements AutoCloseable {
         }
       }
       Files.createDirectories(logDir);
+      userHome = Files.createDirectories(logDir.resolve("home"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -101,6 +106,20 @@ public final class Pool implements AutoCloseable {
       return Files.createDirectories(tmp);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The {@code HOME} of every process of this test: its {@code .swamp} holds the pool's credentials. */
+  public Path userHome() {
+    return userHome;
+  }
+
+  /** The API token the test's masters make on their first start, once one has. */
+  public java.util.Optional<String> apiTokenFile() {
+    try {
+      return java.util.Optional.of(Files.readString(userHome.resolve(".swamp/api-token")).strip());
+    } catch (IOException e) {
+      return java.util.Optional.empty();
     }
   }
 
@@ -186,7 +205,7 @@ public final class Pool implements AutoCloseable {
     all.putAll(env);
     Process p = start(javaCommand("master.conf", jvmOptions, masterJar(), "master-node",
         "swamp.master.MasterMain", argv), all, home, log, log);
-    return track(new Master(name, p, log, clusterPort, httpPort, http));
+    return track(new Master(name, p, log, clusterPort, httpPort, http, this::apiTokenFile));
   }
 
   // ---- workers ----
@@ -294,6 +313,7 @@ public final class Pool implements AutoCloseable {
     // nothing of the caller's swamp settings leaks in: each test says what it means
     pb.environment().keySet().removeIf(k -> k.startsWith("SWAMP_") || k.equals("JAVA_OPTS")
         || k.equals("JAVA_TOOL_OPTIONS"));
+    pb.environment().put("HOME", userHome.toString());
     // a null value removes a variable
     env.forEach((k, v) -> {
       if (v == null) {

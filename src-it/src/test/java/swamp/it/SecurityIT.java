@@ -105,7 +105,8 @@ class SecurityIT {
     noSecret.put("SWAMP_SECRET", null);
     Master refuses = pool.startMaster(noSecret, List.of(), "--local-exec", "never");
     Master insecure = pool.startMaster(noSecret, List.of(), "--insecure", "--local-exec", "never");
-    Node anyone = pool.worker((String) null, insecure.address(), "anyone", "--slots", "1");
+    Node anyone = pool.worker((String) null, insecure.address(), "anyone", "--slots", "1",
+        "--insecure");
 
     assertEquals(2, refuses.awaitExit(Pool.STARTUP), "a master without a secret\n" + refuses.tail(20));
     assertTrue(refuses.log().contains("SWAMP_SECRET") && refuses.log().contains("--insecure"),
@@ -181,8 +182,7 @@ class SecurityIT {
   }
 
   static Map<String, String> tls(Path store, String password) {
-    return Map.of("SWAMP_TRANSPORT", "tls-tcp",
-        "SWAMP_TLS_KEY_STORE", store.toString(),
+    return Map.of("SWAMP_TLS_KEY_STORE", store.toString(),
         "SWAMP_TLS_TRUST_STORE", store.toString(),
         "SWAMP_TLS_PASSWORD", password);
   }

@@ -5,10 +5,12 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -69,6 +71,9 @@ public final class WorkerMain implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Check each job's program but start nothing: the job succeeds at once.")
   boolean dryRun;
 
+  @Option(names = "--insecure", description = "Plain tcp remoting, for a master started with --insecure.")
+  boolean insecure;
+
   public static void main(String[] args) {
     ProcessLaunch.configure(); // before anything starts a thread or a process
     ConfigCheck.main("swamp worker", new WorkerMain(), args);
@@ -82,6 +87,16 @@ public final class WorkerMain implements Callable<Integer> {
     try {
       config = config();
       settings = WorkerSettings.fromConfig(config);
+      Optional<Path> missing = Credentials.missingKeyStore(config);
+      if (missing.isPresent()) {
+        if (!awaitPoolKey(missing.get(), settings.giveUpAfter())) {
+          System.err.println("swamp worker " + settings.workerId() + ": no pool key at "
+              + missing.get() + " within " + WorkerActor.human(settings.giveUpAfter())
+              + "; giving up");
+          return WorkerActor.EXIT_GAVE_UP;
+        }
+        config = config(); // with the key's password, now beside it
+      }
       ownWorkDir = config.getString("swamp.worker.work-dir").isBlank();
       if (ownWorkDir) {
         WorkDirs.makePrivate(settings.workDir());
@@ -92,7 +107,8 @@ public final class WorkerMain implements Callable<Integer> {
       System.err.println("swamp worker: bad configuration: " + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     } catch (java.io.IOException e) {
-      System.err.println("swamp worker: cannot use the work directory: " + e.getMessage());
+      System.err.println("swamp worker: cannot read the pool key or use the work directory: "
+          + e.getMessage());
       return WorkerActor.EXIT_BAD_CONFIG;
     }
     try {
@@ -105,6 +121,9 @@ public final class WorkerMain implements Callable<Integer> {
   }
 
   private Integer work(Config config, WorkerSettings settings) {
+    if (insecure) {
+      log.warn("running INSECURE: plain tcp remoting, for a master started with --insecure");
+    }
     if (settings.secret().isEmpty()) {
       log.warn("no registration secret is set (SWAMP_SECRET); only an --insecure master will take this worker");
     }
@@ -128,6 +147,29 @@ public final class WorkerMain implements Callable<Integer> {
       log.warn("the allow-list holds {}, which can run any program: jobs here may run anything",
           String.join(", ", any));
     }
+  }
+
+  /**
+   * Waits for the pool key a master makes on its first start (a worker on a shared home may start
+   * beside it); false when it has not come within {@code timeout}.
+   */
+  private static boolean awaitPoolKey(Path key, java.time.Duration timeout) {
+    log.info("waiting for the pool key at {}: bin/swamp master makes it on its first start; a"
+        + " worker on another machine needs a copy, named with SWAMP_TLS_KEY_STORE and"
+        + " SWAMP_TLS_PASSWORD (or --insecure against an --insecure master)", key);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.isRegularFile(key)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(200); // not an actor: the worker's actor system is not started yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One actor system's life: join, register, work; returns how it ended. */
@@ -182,7 +224,7 @@ public final class WorkerMain implements Callable<Integer> {
     });
   }
 
-  private Config config() {
+  private Config config() throws java.io.IOException {
     Map<String, Object> o = new HashMap<>();
     List<String> seeds = new ArrayList<>();
     NodeAddress first = null;
@@ -226,6 +268,7 @@ public final class WorkerMain implements Callable<Integer> {
       allowed.addAll(allow);
       o.put("swamp.worker.allowed-executables", ConfigValueFactory.fromIterable(allowed));
     }
-    return ConfigCheck.load(o, base); // WorkerSettings.fromConfig checks the values
+    Config loaded = ConfigCheck.load(o, base); // WorkerSettings.fromConfig checks the values
+    return ConfigFactory.parseMap(Credentials.remoting(loaded, insecure, false)).withFallback(loaded);
   }
 }

@@ -221,8 +221,12 @@ public final class Bench {
 
   // ---- the run ----
 
+  /** The cross-process row over plain tcp: what TLS (the default) costs, beside it. */
+  static final String CROSS_TCP = "cross-process, plain tcp";
+
   /** The table's rows in the order of the table, whatever order they run in. */
   static final List<String> ORDER = List.of("in-JVM dispatch", "cross-process dispatch",
+      CROSS_TCP,
       "process jobs", "process jobs / xargs -P2", "sleep 0.05 efficiency", "registration, in-JVM",
       "registration, worker JVMs", "kill -9 recovery", "memory, queued jobs",
       "dispatch cost, 1k queued", "dispatch cost, long queue");
@@ -243,7 +247,8 @@ public final class Bench {
       rows.addAll(processPool());
     }
     if (only.contains("cross")) {
-      rows.add(crossProcess());
+      rows.add(crossProcess(false));
+      rows.add(crossProcess(true));
     }
     if (only.contains("process")) {
       rows.add(jvmRegistration());
@@ -366,12 +371,18 @@ public final class Bench {
   /** Rounds before the cross-process ones that count: until the master's CPU per job settled. */
   static final int CROSS_WARM_UP_ROUNDS = 5;
 
-  private Row crossProcess() {
-    Row row = new Row("cross-process dispatch", Row.fmt(sizes.crossJobs(), 0)
+  /**
+   * Cross-process dispatch over TLS remoting (the default), or over plain tcp with
+   * {@code insecure}, the master's and workers' --insecure: the two rows show what TLS costs.
+   */
+  private Row crossProcess(boolean insecure) {
+    Row row = new Row(insecure ? CROSS_TCP : "cross-process dispatch", Row.fmt(sizes.crossJobs(), 0)
         + " jobs in POSTs of " + Row.fmt(sizes.crossBatch(), 0) + ", 2 dry-run worker JVMs x "
-        + sizes.crossSlots() + " slots", "jobs/s", ">= 50,000", 0);
+        + sizes.crossSlots() + " slots" + (insecure ? ", --insecure" : ", TLS"), "jobs/s",
+        insecure ? "-" : ">= 50,000", 0);
+    String tag = insecure ? "cross-process, plain tcp" : "cross-process";
     measure(row.measure, () -> {
-      try (Pool pool = new Pool(lab, "dry")) {
+      try (Pool pool = new Pool(lab, insecure ? "dry-tcp" : "dry", insecure)) {
         List<String> ids = List.of("dry-1", "dry-2");
         for (String id : ids) {
           pool.startWorker(id, sizes.crossSlots(), true, false);
@@ -398,13 +409,16 @@ public final class Bench {
             workerCpu.add((cpu1[1] - cpu0[1]) / 1e3 / sizes.crossJobs());
           }
         }
-        notes.add("cross-process: " + CROSS_WARM_UP_ROUNDS + " uncounted warm-up rounds, with the"
+        notes.add(tag + ": " + CROSS_WARM_UP_ROUNDS + " uncounted warm-up rounds, with the"
             + " master's CPU per job: " + String.join(", ", warmUp));
-        notes.add("cross-process: CPU per job, median: master " + Row.fmt(Row.median(masterCpu), 1)
+        notes.add(tag + ": CPU per job, median: master " + Row.fmt(Row.median(masterCpu), 1)
             + " µs, the 2 workers " + Row.fmt(Row.median(workerCpu), 1) + " µs (with 2 cores, "
             + "50,000 jobs/s leaves 40 µs for everything, the client included)");
       }
     }, row);
+    if (insecure) {
+      return row;
+    }
     progress("Dask, " + sizes.daskNoop() + " no-op tasks ...");
     row.peer(withSize(peers.dask("noop", sizes.daskNoop(), sizes.reps(), "tasks/s", 0,
         Duration.ofMinutes(15)), Row.fmt(sizes.daskNoop(), 0) + " no-op tasks, 2 workers"));

@@ -156,10 +156,14 @@ final class Lab implements AutoCloseable {
 
   /**
    * Every process gets the bench's secret and API token and none of the caller's other SWAMP_
-   * settings, so that the defaults are measured whatever the shell exports.
+   * settings, so that the defaults are measured whatever the shell exports; swamp's JVMs get a
+   * HOME of the bench's own, where the first master makes the pool key the others use.
    */
   private void environment(ProcessBuilder b) {
     b.environment().keySet().removeIf(k -> k.startsWith("SWAMP_"));
+    if (b.command().get(0).equals(java)) {
+      b.environment().put("HOME", dir.resolve("home").toString());
+    }
     b.environment().put("SWAMP_SECRET", secret);
     b.environment().put("SWAMP_API_TOKEN", apiToken);
   }

@@ -39,18 +39,30 @@ final class Pool implements AutoCloseable {
   final int clusterPort = Lab.freePort();
   final int httpPort = Lab.freePort();
   private final Process master;
+  /** Plain tcp remoting (--insecure) instead of TLS, the default. */
+  private final boolean insecure;
   final Map<String, Process> workers = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** Starts a master and waits until its API answers. */
+  /** Starts a master (TLS remoting, the default) and waits until its API answers. */
   Pool(Lab lab, String name) throws Exception {
+    this(lab, name, false);
+  }
+
+  /** Starts a master, over plain tcp when {@code insecure}, and waits until its API answers. */
+  Pool(Lab lab, String name, boolean insecure) throws Exception {
     this.lab = lab;
     this.name = name;
+    this.insecure = insecure;
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "" + clusterPort,
+        "--http-port", "" + httpPort, "--local-exec", "never",
+        "--journal", lab.dir.resolve(name + "-journal").toString()));
+    if (insecure) {
+      args.add("--insecure");
+    }
     this.master = lab.start(name + "-master", lab.jvm(Lab.MASTER_JVM, "master.conf", lab.masterCp,
-        "swamp.master.MasterMain", List.of("--host", "127.0.0.1", "--port", "" + clusterPort,
-            "--http-port", "" + httpPort, "--local-exec", "never",
-            "--journal", lab.dir.resolve(name + "-journal").toString())), Map.of());
+        "swamp.master.MasterMain", args), Map.of());
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
       if (!master.isAlive()) {
@@ -85,6 +97,9 @@ final class Pool implements AutoCloseable {
         "--work-dir", lab.dir.resolve("work-" + id).toString(), "--give-up-after", "5m"));
     if (dryRun) {
       args.add("--dry-run");
+    }
+    if (insecure) {
+      args.add("--insecure");
     }
     Files.createDirectories(lab.dir.resolve("work-" + id));
     Process p = lab.start(name + "-" + id, lab.jvm(flags, "worker.conf", lab.workerCp,

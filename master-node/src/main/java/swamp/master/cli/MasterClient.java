@@ -80,10 +80,8 @@ final class MasterClient {
   }
 
   private JsonNode send(HttpRequest.Builder request, Duration timeout) throws ApiException {
-    String token = System.getenv("SWAMP_API_TOKEN");
-    if (token != null && !token.isEmpty()) {
-      request.header("Authorization", "Bearer " + token);
-    }
+    swamp.worker.Credentials.clientApiToken()
+        .ifPresent(token -> request.header("Authorization", "Bearer " + token));
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());

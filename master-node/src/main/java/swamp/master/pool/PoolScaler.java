@@ -138,6 +138,9 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   private final ActorRef<Demand> demandTo;
   private final ActorRef<WorkerRegistry.Dismissed> dismissedTo;
   private final String runTag;
+  /** What a spawned worker needs to join this master: its key store, or --insecure. */
+  private final Map<String, String> remotingEnvironment;
+  private final boolean insecureRemoting;
   private final List<ActorRef<Done>> shutdownWaiters = new ArrayList<>();
   private int counter;
   private long demandAskedAt;
@@ -182,6 +185,9 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     this.dismissedTo = context.messageAdapter(WorkerRegistry.Dismissed.class, DismissAnswered::new);
     // spawn ids of this run differ from a previous run's, whose orphans may still be about
     this.runTag = Long.toString(System.currentTimeMillis() / 1000 % 46_656, 36);
+    com.typesafe.config.Config config = context.getSystem().settings().config();
+    this.remotingEnvironment = swamp.worker.Credentials.workerEnvironment(config);
+    this.insecureRemoting = !config.getString("pekko.remote.artery.transport").equals("tls-tcp");
     var self = context.getSystem().address();
     String ownAddress = self.host().getOrElse(() -> "127.0.0.1") + ":"
         + self.port().getOrElse(() -> 0);
@@ -366,9 +372,13 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
 
   private void spawn(Source src, long now) {
     String id = src.settings.name() + "-" + runTag + "-" + (++counter);
-    List<String> argv = WorkerCommand.argv(src.settings, id, src.masterAddress);
-    Launcher.Request request = new Launcher.Request(id, argv,
-        WorkerCommand.environment(src.settings, secret), settings.spawnDir(),
+    List<String> argv = new ArrayList<>(WorkerCommand.argv(src.settings, id, src.masterAddress));
+    if (insecureRemoting) {
+      argv.add("--insecure");
+    }
+    Map<String, String> env = WorkerCommand.environment(src.settings, secret);
+    env.putAll(remotingEnvironment);
+    Launcher.Request request = new Launcher.Request(id, argv, env, settings.spawnDir(),
         settings.spawnDir().resolve(id + ".sh"), settings.spawnDir().resolve(id + ".log"));
     Spawn sp = new Spawn(id, src, now, request);
     spawns.put(id, sp);

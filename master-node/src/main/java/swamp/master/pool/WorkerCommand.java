@@ -44,7 +44,7 @@ final class WorkerCommand {
 
   /**
    * The environment of the worker (or of the command that submits it, which hands it on): the
-   * master's (with SWAMP_TLS_* and SWAMP_TRANSPORT, which a worker of a TLS pool needs too), with
+   * master's (the pool scaler adds the master's key store as SWAMP_TLS_*), with
    * the registration secret, and without the master's JAVA_OPTS (which may name the master's own
    * configuration file) and API token.
    */
