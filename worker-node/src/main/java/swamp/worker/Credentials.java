@@ -84,6 +84,9 @@ public final class Credentials {
       if (password.isEmpty() && Files.exists(poolKeyPassword())) {
         password = Files.readString(poolKeyPassword(), StandardCharsets.UTF_8).strip();
       }
+    } else if (password.isEmpty()) {
+      throw new IllegalArgumentException("the key store " + keyStore + " (SWAMP_TLS_KEY_STORE)"
+          + " needs its password in SWAMP_TLS_PASSWORD");
     }
     String trustStore = config.getString(SSL + "trust-store");
     String trustPassword = config.getString(SSL + "trust-store-password");
