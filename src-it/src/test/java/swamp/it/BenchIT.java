@@ -26,6 +26,7 @@ class BenchIT {
       "dispatch cost, 1k queued",
       "dispatch cost, long queue",
       "cross-process dispatch",
+      "cross-process, plain tcp",
       "process jobs",
       "process jobs / xargs -P2",
       "sleep 0.05 efficiency",

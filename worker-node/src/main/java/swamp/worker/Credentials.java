@@ -17,13 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pool's credentials in {@code ~/.swamp/} ({@code $HOME} honoured), made by the master on its
  * first start, as Jupyter makes its token: the pool key ({@code pool.p12}, a self-signed key pair
  * that serves every node as key store and trust store of Artery's TLS with mutual
- * authentication), its password ({@code pool.password}) and the API token ({@code api-token}).
+ * authentication; see {@link SelfSigned}), its password ({@code pool.password}) and the API
+ * token ({@code api-token}).
  * Files 0600, the directory 0700 when swamp makes it. Workers on a shared home find the key there;
  * others are pointed at a copy with {@code SWAMP_TLS_KEY_STORE} and {@code SWAMP_TLS_PASSWORD}.
  */
@@ -137,25 +137,14 @@ public final class Credentials {
       }
       Path tmp = dir().resolve("pool.p12.new");
       Files.deleteIfExists(tmp);
-      ProcessBuilder pb = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-          "-genkeypair", "-alias", "swamp", "-keyalg", "RSA", "-keysize", "2048",
-          "-validity", "36500", "-dname", "CN=swamp-pool", "-storetype", "PKCS12",
-          "-keystore", tmp.toString(), "-storepass:env", "SWAMP_KEYTOOL_PASSWORD",
-          "-keypass:env", "SWAMP_KEYTOOL_PASSWORD").redirectErrorStream(true);
-      pb.environment().put("SWAMP_KEYTOOL_PASSWORD", password); // never on a command line
-      Process keytool = pb.start();
-      String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        if (!keytool.waitFor(2, TimeUnit.MINUTES) || keytool.exitValue() != 0) {
-          keytool.destroyForcibly();
-          throw new IOException("keytool could not make the pool key: " + out.strip());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted making the pool key");
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+      try (var out = Files.newOutputStream(tmp)) {
+        SelfSigned.keyStore("swamp", "CN=swamp-pool", password.toCharArray()).store(out,
+            password.toCharArray());
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IOException("cannot make the pool key: " + e, e);
       }
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
       Files.move(tmp, poolKey(), StandardCopyOption.ATOMIC_MOVE);
     });
   }
