@@ -26,6 +26,7 @@ final class JobRequests {
       List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries",
           "key", "redirects", "pipeline", "run", "step");
 
+  static final List<String> STAGE_FIELDS = List.of("argv", "redirects");
   static final List<String> REDIRECT_FIELDS = List.of("stdin", "stdout", "stdoutAppend", "stderr",
       "stderrAppend", "stderrToStdout");
 
@@ -106,12 +107,7 @@ final class JobRequests {
       problems.add("a job must be a JSON object with at least \"argv\"");
       return null;
     }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!FIELDS.contains(f)) {
-        problems.add("unknown field '" + f + "' (known: " + String.join(", ", FIELDS) + ")");
-      }
-    }
+    unknownFields(n, "", FIELDS, problems);
     JsonNode key = n.get("key");
     if (key != null && !key.isNull() && (!key.isTextual() || key.asText().isEmpty()
         || key.asText().length() > MAX_KEY)) {
@@ -184,13 +180,7 @@ final class JobRequests {
       return null;
     }
     int before = problems.size();
-    for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!REDIRECT_FIELDS.contains(f)) {
-        problems.add(field + ": unknown field '" + f + "' (known: "
-            + String.join(", ", REDIRECT_FIELDS) + ")");
-      }
-    }
+    unknownFields(r, field + ": ", REDIRECT_FIELDS, problems);
     Redirects redirects = new Redirects(path(r, field, "stdin", problems),
         path(r, field, "stdout", problems), flag(r, field, "stdoutAppend", problems),
         path(r, field, "stderr", problems), flag(r, field, "stderrAppend", problems),
@@ -239,12 +229,7 @@ final class JobRequests {
         problems.add(where + " must be an object with \"argv\"");
         continue;
       }
-      for (Iterator<String> it = stage.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!f.equals("argv") && !f.equals("redirects")) {
-          problems.add(where + ": unknown field '" + f + "' (known: argv, redirects)");
-        }
-      }
+      unknownFields(stage, where + ": ", STAGE_FIELDS, problems);
       if (!stage.has("argv")) {
         problems.add(where + ".argv is missing: each stage needs a program to run");
       }
@@ -272,12 +257,7 @@ final class JobRequests {
     if (n == null || !n.isObject()) {
       throw new BadRequest("a run must be a JSON object with \"name\", \"workDir\" and \"commands\"");
     }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!RUN_FIELDS.contains(f)) {
-        problems.add("unknown field '" + f + "' (known: " + String.join(", ", RUN_FIELDS) + ")");
-      }
-    }
+    unknownFields(n, "", RUN_FIELDS, problems);
     String name = text(n, "name", problems);
     if (name == null || name.isBlank() || name.length() > MAX_RUN_NAME) {
       problems.add("name must be a non-empty string of at most " + MAX_RUN_NAME + " characters");
@@ -313,13 +293,7 @@ final class JobRequests {
       return null;
     }
     int before = problems.size();
-    for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!COMMAND_FIELDS.contains(f)) {
-        problems.add(where + ": unknown field '" + f + "' (known: "
-            + String.join(", ", COMMAND_FIELDS) + ")");
-      }
-    }
+    unknownFields(c, where + ": ", COMMAND_FIELDS, problems);
     int step = integer(c, "step", -1, problems);
     if (step != index) {
       problems.add(where + ".step must be " + index + ": steps are numbered 0, 1, 2... in order");
@@ -353,6 +327,17 @@ final class JobRequests {
     }
     return problems.size() > before ? null
         : new JobEvent.RunCommand(step, line, text, argv, dependsOn);
+  }
+
+  /** Names each field of {@code n} that is not one of {@code known}. */
+  private static void unknownFields(JsonNode n, String where, List<String> known,
+      List<String> problems) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!known.contains(f)) {
+        problems.add(where + "unknown field '" + f + "' (known: " + String.join(", ", known) + ")");
+      }
+    }
   }
 
   private static String text(JsonNode n, String field, List<String> problems) {
