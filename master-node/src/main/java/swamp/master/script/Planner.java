@@ -80,35 +80,28 @@ final class Planner {
     }
   }
 
-  private static final class Break extends RuntimeException {
+  /** {@code break}, {@code continue}, {@code return} and {@code exit}, unwinding the tree walk. */
+  private static final class Jump extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    final int levels;
-    final boolean isContinue;
 
-    Break(int levels, boolean isContinue) {
+    enum Kind { BREAK, CONTINUE, RETURN, EXIT }
+
+    final Kind kind;
+    /** Loops left for break/continue; the status for return/exit. */
+    final int value;
+
+    Jump(Kind kind, int value) {
       super(null, null, false, false);
-      this.levels = levels;
-      this.isContinue = isContinue;
+      this.kind = kind;
+      this.value = value;
     }
-  }
 
-  private static final class Return extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-
-    Return(int status) {
-      super(null, null, false, false);
-      this.status = status;
+    static Jump exit(int status) {
+      return new Jump(Kind.EXIT, status);
     }
-  }
 
-  private static final class Exit extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-
-    Exit(int status) {
-      super(null, null, false, false);
-      this.status = status;
+    boolean is(Kind k) {
+      return kind == k;
     }
   }
 
@@ -166,12 +159,8 @@ final class Planner {
       try {
         exec(program);
         exitStatus = 0;
-      } catch (Exit e) {
-        exitStatus = e.status;
-      } catch (Return e) {
-        exitStatus = e.status; // 'return' outside a function ends a sourced script, as in bash
-      } catch (Break e) {
-        exitStatus = 0;
+      } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
+        exitStatus = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.value : 0;
       }
     } catch (Refusal r) {
       throw r.cause;
@@ -192,7 +181,7 @@ final class Planner {
     last = s;
     if (errexit && conditionDepth == 0 && s.known() && s.code() != 0 && captured == null
         && !(node instanceof Ast.AndOr) && !(node instanceof Ast.Pipeline p && p.negated())) {
-      throw new Exit(s.code()); // set -e: bash stops at a command that fails while planning too
+      throw Jump.exit(s.code()); // set -e: bash stops at a command that fails while planning too
     }
     return s;
   }
@@ -306,60 +295,55 @@ final class Planner {
 
   private Status forCommand(Ast.For f) {
     List<String> items = f.words() == null ? List.copyOf(positional) : expandWords(f.words());
-    Status s = Status.OK;
+    last = Status.OK;
     for (String item : items) {
       count(f.line());
       assign(f.name(), item, f.line());
-      try {
-        s = exec(f.body());
-      } catch (Break b) {
-        if (b.levels > 1) {
-          throw new Break(b.levels - 1, b.isContinue);
-        }
-        if (!b.isContinue) {
-          break;
-        }
+      if (!iterate(f.body())) {
+        break;
       }
     }
-    return s;
+    return last;
   }
 
   private Status arithFor(Ast.ArithFor f) {
-    Status s = Status.OK;
+    last = Status.OK;
     arith(f.init(), f.line());
     while (f.condition().isBlank() || arith(f.condition(), f.line()) != 0) {
       count(f.line());
-      try {
-        s = exec(f.body());
-      } catch (Break b) {
-        if (b.levels > 1) {
-          throw new Break(b.levels - 1, b.isContinue);
-        }
-        if (!b.isContinue) {
-          break;
-        }
+      if (!iterate(f.body())) {
+        break;
       }
       arith(f.step(), f.line());
     }
-    return s;
+    return last;
   }
 
   private Status loop(Ast.Loop l) {
-    Status s = Status.OK;
+    last = Status.OK;
     while ((condition(l.condition(), l.until() ? "until" : "while").code() == 0) != l.until()) {
       count(l.line());
-      try {
-        s = exec(l.body());
-      } catch (Break b) {
-        if (b.levels > 1) {
-          throw new Break(b.levels - 1, b.isContinue);
-        }
-        if (!b.isContinue) {
-          break;
-        }
+      if (!iterate(l.body())) {
+        break;
       }
     }
-    return s;
+    return last;
+  }
+
+  /** Runs a loop's body once; false when a {@code break} ends this loop. */
+  private boolean iterate(Node body) {
+    try {
+      exec(body);
+      return true;
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.BREAK) && !j.is(Jump.Kind.CONTINUE)) {
+        throw j;
+      }
+      if (j.value > 1) {
+        throw new Jump(j.kind, j.value - 1); // 'break 2' leaves the enclosing loop too
+      }
+      return j.is(Jump.Kind.CONTINUE);
+    }
   }
 
   private void count(int line) {
@@ -376,8 +360,11 @@ final class Planner {
     boolean[] savedOptions = {errexit, xtrace, pipefail};
     try {
       return exec(s.body());
-    } catch (Exit e) {
-      return Status.of(e.status);
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.EXIT)) {
+        throw j;
+      }
+      return Status.of(j.value);
     } finally {
       vars = savedVars;
       positional = savedPositional;
@@ -502,8 +489,11 @@ final class Planner {
     localFrames.push(new HashMap<>());
     try {
       return exec(f.body());
-    } catch (Return r) {
-      return Status.of(r.status);
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.RETURN)) {
+        throw j;
+      }
+      return Status.of(j.value);
     } finally {
       positional = saved;
       Map<String, Var> frame = localFrames.pop();
@@ -586,7 +576,7 @@ final class Planner {
         int status = args.isEmpty() ? (last.known() ? last.code() : 0) : (int) (parseNumber(args.get(0), name, line) & 0xff);
         if (name.equals("return") && (localFrames.isEmpty() || !guards.isEmpty())) {
           if (localFrames.isEmpty()) {
-            throw new Exit(status);
+            throw Jump.exit(status);
           }
           throw refuse(line, "'return' after a command that runs as a job ('cmd || return') cannot be planned");
         }
@@ -594,7 +584,7 @@ final class Planner {
           plannedExit(status, line);
           return Status.OK;
         }
-        throw name.equals("exit") ? new Exit(status) : new Return(status);
+        throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status);
       }
       case "break", "continue" -> {
         if (!guards.isEmpty()) {
@@ -602,7 +592,7 @@ final class Planner {
               + " whether it happens depends on the job's status");
         }
         int n = args.isEmpty() ? 1 : (int) parseNumber(args.get(0), name, line);
-        throw new Break(Math.max(1, n), name.equals("continue"));
+        throw new Jump(name.equals("continue") ? Jump.Kind.CONTINUE : Jump.Kind.BREAK, Math.max(1, n));
       }
       case "test", "[" -> {
         List<String> t = args;
@@ -632,8 +622,11 @@ final class Planner {
           }
           try {
             return exec(sourced);
-          } catch (Return r) {
-            return Status.of(r.status);
+          } catch (Jump j) {
+            if (!j.is(Jump.Kind.RETURN)) {
+              throw j;
+            }
+            return Status.of(j.value);
           } finally {
             positional = saved;
           }
@@ -1010,8 +1003,11 @@ final class Planner {
       Status s;
       try {
         s = exec(program);
-      } catch (Exit e) {
-        s = Status.of(e.status);
+      } catch (Jump j) {
+        if (!j.is(Jump.Kind.EXIT)) {
+          throw j;
+        }
+        s = Status.of(j.value);
       }
       lastSubstitution = s;
       String out = captured.toString();
