@@ -2,15 +2,17 @@ package swamp.master.cli;
 
 import java.io.PrintStream;
 import java.util.stream.Collectors;
+import swamp.master.script.Plan;
 import swamp.master.script.Script;
-import swamp.master.script.Script.Command;
+import swamp.master.script.ScriptException;
+import swamp.master.script.Plan.Command;
 
 /** {@code bin/swamp run --plan} and {@code --dot}: a plan as text or as a Graphviz graph. */
 final class PlanPrinter {
 
   private PlanPrinter() {}
 
-  static void print(Script.Plan plan, boolean dot, PrintStream out) {
+  static void print(Plan plan, boolean dot, PrintStream out) {
     if (dot) {
       out.println("digraph plan {");
       out.println("  rankdir=TB; node [shape=box, fontname=monospace];");
@@ -28,7 +30,7 @@ final class PlanPrinter {
       String waits = c.dependsOn().isEmpty() ? "-" : c.dependsOn().stream()
           .map(d -> "#" + d + " (line " + plan.commands().get(d).line() + ")").collect(Collectors.joining(", "));
       out.printf("#%d line %d in %s%n    %s%n    waits for: %s%n", c.step(), c.line(), c.dir(), c.text(), waits);
-      for (Script.Guard g : c.guards()) {
+      for (Plan.Guard g : c.guards()) {
         out.printf("    runs only if #%d %s%n", g.step(), g.onSuccess() ? "succeeds" : "fails");
       }
       if (!c.env().isEmpty()) {

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import swamp.master.script.Plan;
 import swamp.master.script.Script;
-import swamp.master.script.Script.Command;
-import swamp.master.script.Script.Guard;
+import swamp.master.script.ScriptException;
+import swamp.master.script.Plan.Command;
+import swamp.master.script.Plan.Guard;
 
 /**
  * Runs a planned script on a master: submits each command once what it waits for has finished,
@@ -27,7 +29,7 @@ final class ScriptRun {
 
   private final MasterClient client;
   private final String name;
-  private final Script.Plan plan;
+  private final Plan plan;
   private final Function<Command, Map<String, Object>> toJob;
   private final PrintStream out;
   private final PrintStream err;
@@ -45,7 +47,7 @@ final class ScriptRun {
   private int succeeded;
   private String runId;
 
-  ScriptRun(MasterClient client, String name, Script.Plan plan, Function<Command, Map<String, Object>> toJob,
+  ScriptRun(MasterClient client, String name, Plan plan, Function<Command, Map<String, Object>> toJob,
       PrintStream out, PrintStream err) {
     this.client = client;
     this.name = name;

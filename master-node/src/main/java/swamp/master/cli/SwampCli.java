@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import swamp.master.script.Plan;
 import swamp.master.script.Script;
+import swamp.master.script.ScriptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +49,7 @@ public final class SwampCli {
       return EXIT_USAGE;
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof MasterClient.ApiException || e instanceof Script.ParseException
+      if (e instanceof MasterClient.ApiException || e instanceof ScriptException
           || e instanceof IOException) {
         System.err.println("swamp: " + e.getMessage());
         return EXIT_USAGE;
@@ -220,7 +222,7 @@ public final class SwampCli {
       Path dir = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
       Map<String, String> env = new HashMap<>(System.getenv());
       env.put("PWD", dir.toString());
-      Script.Plan plan = Script.plan(script, dir, env, args);
+      Plan plan = Script.plan(script, dir, env, args);
       if (planOnly || dot) {
         PlanPrinter.print(plan, dot, System.out);
         return 0;
@@ -240,7 +242,7 @@ public final class SwampCli {
       return new ScriptRun(client(), script.toString(), plan, this::toJob, System.out, System.err).call();
     }
 
-    private Map<String, Object> toJob(Script.Command c) {
+    private Map<String, Object> toJob(Plan.Command c) {
       Map<String, Object> job = jobRequest(c.argv(), Path.of(c.dir()), requires, timeout, null, null, c.env());
       if (c.stages().get(0).redirects() != null) {
         job.put("redirects", c.stages().get(0).redirects());

@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import swamp.master.script.Ast.Node;
 import swamp.master.script.Ast.Word;
-import swamp.master.script.Script.Command;
-import swamp.master.script.Script.Guard;
-import swamp.master.script.Script.ParseException;
+import swamp.master.script.Plan.Command;
+import swamp.master.script.Plan.Guard;
+import swamp.master.script.ScriptException;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
 
@@ -108,9 +108,9 @@ final class Planner {
   /** Refusals travel as unchecked exceptions inside the tree walk; {@link #plan} unwraps them. */
   private static final class Refusal extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    final ParseException cause;
+    final ScriptException cause;
 
-    Refusal(ParseException cause) {
+    Refusal(ScriptException cause) {
       super(cause.getMessage(), null, false, false);
       this.cause = cause;
     }
@@ -131,7 +131,7 @@ final class Planner {
   private int iterations;
   private final PlannedFiles files = new PlannedFiles();
   private final Deque<Guard> guards = new ArrayDeque<>();
-  private final List<Script.Planned> planned = new ArrayList<>();
+  private final List<Dependencies.Planned> planned = new ArrayList<>();
   /** Non-null while a command substitution runs: what it prints goes here. */
   private StringBuilder captured;
   private final Deque<String> dirStack = new ArrayDeque<>();
@@ -154,7 +154,7 @@ final class Planner {
   }
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
-  Script.Plan plan(Node program) throws ParseException {
+  Plan plan(Node program) throws ScriptException {
     try {
       try {
         exec(program);
@@ -165,13 +165,13 @@ final class Planner {
     } catch (Refusal r) {
       throw r.cause;
     } catch (StackOverflowError e) {
-      throw new ParseException(0, "the script recurses too deeply to plan");
+      throw new ScriptException(0, "the script recurses too deeply to plan");
     }
-    return new Script.Plan(Script.order(planned), exitStatus);
+    return new Plan(Dependencies.order(planned), exitStatus);
   }
 
   private static Refusal refuse(int line, String problem) {
-    return new Refusal(new ParseException(line, problem));
+    return new Refusal(new ScriptException(line, problem));
   }
 
   // ---------------------------------------------------------------- the tree
@@ -471,7 +471,7 @@ final class Planner {
   private static Node parseInner(String text, int line) {
     try {
       return ShellParser.parse(text, line);
-    } catch (ParseException e) {
+    } catch (ScriptException e) {
       throw new Refusal(e);
     }
   }
@@ -632,7 +632,7 @@ final class Planner {
           }
         } catch (IOException e) {
           throw refuse(line, "'" + name + " " + args.get(0) + "': " + e.getMessage());
-        } catch (ParseException e) {
+        } catch (ScriptException e) {
           throw refuse(line, "in " + args.get(0) + ", " + e.getMessage());
         }
       }
@@ -892,7 +892,7 @@ final class Planner {
     int step = planned.size();
     Command command = new Command(step, line, cwd, stages, env, Set.of(), List.copyOf(guards), -1,
         errexit && conditionDepth == 0, xtrace);
-    Script.Access access = Script.access(command);
+    Dependencies.Access access = Dependencies.access(command);
     for (String r : access.removes()) {
       files.remove(r);
     }
@@ -901,7 +901,7 @@ final class Planner {
         files.write(w, access.directories().contains(w));
       }
     }
-    planned.add(new Script.Planned(command, access));
+    planned.add(new Dependencies.Planned(command, access));
     return new Status(0, step);
   }
 
@@ -910,7 +910,7 @@ final class Planner {
     int step = planned.size();
     Command command = new Command(step, line, cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
         status, false, xtrace);
-    planned.add(new Script.Planned(command, new Script.Access(Set.of(), Set.of(), Set.of(), Set.of())));
+    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of())));
   }
 
   private Redirects redirects(List<Ast.Redirect> list, int line) {
@@ -988,8 +988,8 @@ final class Planner {
     Node program;
     try {
       program = ShellParser.parse(text, line);
-    } catch (ParseException e) {
-      throw new Refusal(new ParseException(e.line(), "in a command substitution: " + e.problem()));
+    } catch (ScriptException e) {
+      throw new Refusal(new ScriptException(e.line(), "in a command substitution: " + e.problem()));
     }
     StringBuilder saved = captured;
     Map<String, Var> savedVars = copyVars();

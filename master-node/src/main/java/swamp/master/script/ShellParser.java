@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import swamp.master.script.Ast.Node;
 import swamp.master.script.Ast.Word;
-import swamp.master.script.Script.ParseException;
+import swamp.master.script.ScriptException;
 
 /**
  * Reads the bash that NCO scripts are written in into an {@link Ast}: simple commands with
@@ -39,12 +39,12 @@ final class ShellParser {
   }
 
   /** Parses a whole script; {@code firstLine} numbers its first line (1 for a file). */
-  static Node parse(String text, int firstLine) throws ParseException {
+  static Node parse(String text, int firstLine) throws ScriptException {
     ShellParser p = new ShellParser(new Lexer(text, firstLine).tokens());
     Node program = p.list();
     Token t = p.peek();
     if (t.kind() != Kind.EOF) {
-      throw new ParseException(t.line(), "unexpected '" + t.text() + "'");
+      throw new ScriptException(t.line(), "unexpected '" + t.text() + "'");
     }
     return program;
   }
@@ -76,7 +76,7 @@ final class ShellParser {
   }
 
   /** and_or ((';' | '&' | newline) and_or)* */
-  private Node list() throws ParseException {
+  private Node list() throws ScriptException {
     int line = peek().line();
     List<Node> items = new ArrayList<>();
     skipNewlines();
@@ -87,13 +87,13 @@ final class ShellParser {
         pos++; // '&' is accepted: swamp runs independent commands in parallel anyway
         skipNewlines();
       } else if (!atListEnd()) {
-        throw new ParseException(t.line(), "unexpected '" + t.text() + "'");
+        throw new ScriptException(t.line(), "unexpected '" + t.text() + "'");
       }
     }
     return items.size() == 1 ? items.get(0) : new Ast.Sequence(items, line);
   }
 
-  private Node andOr() throws ParseException {
+  private Node andOr() throws ScriptException {
     Node first = pipeline();
     List<String> ops = new ArrayList<>();
     List<Node> rest = new ArrayList<>();
@@ -105,7 +105,7 @@ final class ShellParser {
     return ops.isEmpty() ? first : new Ast.AndOr(first, ops, rest, first.line());
   }
 
-  private Node pipeline() throws ParseException {
+  private Node pipeline() throws ScriptException {
     int line = peek().line();
     boolean negated = false;
     if (peek().isWord("!")) {
@@ -117,7 +117,7 @@ final class ShellParser {
     while (peek().kind() == Kind.PIPE) {
       Token bar = next();
       if (bar.text().equals("|&")) {
-        throw new ParseException(bar.line(), "'|&' is not supported; write '2>&1 |'");
+        throw new ScriptException(bar.line(), "'|&' is not supported; write '2>&1 |'");
       }
       skipNewlines();
       stages.add(command());
@@ -125,7 +125,7 @@ final class ShellParser {
     return stages.size() == 1 && !negated ? stages.get(0) : new Ast.Pipeline(stages, negated, line);
   }
 
-  private Node command() throws ParseException {
+  private Node command() throws ScriptException {
     Token t = peek();
     Node compound = switch (t.kind()) {
       case LPAREN -> {
@@ -139,21 +139,21 @@ final class ShellParser {
         yield new Ast.Arith(t.text(), t.line());
       }
       case WORD -> compoundWord(t);
-      default -> throw new ParseException(t.line(), t.kind() == Kind.EOF
+      default -> throw new ScriptException(t.line(), t.kind() == Kind.EOF
           ? "the script ends where a command was expected" : "unexpected '" + t.text() + "'");
     };
     if (compound == null) {
       return simple();
     }
     if (peek().kind() == Kind.REDIRECT) {
-      throw new ParseException(peek().line(), "a redirection of a whole compound command ('done > f',"
+      throw new ScriptException(peek().line(), "a redirection of a whole compound command ('done > f',"
           + " '} > f') is not supported; redirect each command inside it (use '>>' to append)");
     }
     return compound;
   }
 
   /** A compound command or function definition starting at this word, or null for a simple one. */
-  private Node compoundWord(Token t) throws ParseException {
+  private Node compoundWord(Token t) throws ScriptException {
     switch (t.text()) {
       case "if":
         return ifCommand();
@@ -177,17 +177,17 @@ final class ShellParser {
         pos++;
         Token name = next();
         if (name.kind() != Kind.WORD || !NAME.matcher(name.text()).matches()) {
-          throw new ParseException(name.line(), "'function' needs a name");
+          throw new ScriptException(name.line(), "'function' needs a name");
         }
         if (peek().kind() == Kind.LPAREN && peek(1).kind() == Kind.RPAREN) {
           pos += 2;
         }
         return functionBody(name);
       case "case", "select", "coproc":
-        throw new ParseException(t.line(), "'" + t.text() + "' is not supported by swamp's planner;"
+        throw new ScriptException(t.line(), "'" + t.text() + "' is not supported by swamp's planner;"
             + " write it with if/elif and [ ] tests");
       case "then", "elif", "else", "fi", "do", "done", "}", "esac", "in":
-        throw new ParseException(t.line(), "unexpected '" + t.text() + "'");
+        throw new ScriptException(t.line(), "unexpected '" + t.text() + "'");
       default:
         if (NAME.matcher(t.text()).matches() && peek(1).kind() == Kind.LPAREN
             && peek(2).kind() == Kind.RPAREN) {
@@ -198,16 +198,16 @@ final class ShellParser {
     }
   }
 
-  private Node functionBody(Token name) throws ParseException {
+  private Node functionBody(Token name) throws ScriptException {
     skipNewlines();
     Node body = command();
     if (!(body instanceof Ast.Group || body instanceof Ast.Subshell)) {
-      throw new ParseException(name.line(), "the body of function '" + name.text() + "' must be { ...; }");
+      throw new ScriptException(name.line(), "the body of function '" + name.text() + "' must be { ...; }");
     }
     return new Ast.FunctionDef(name.text(), body, name.line());
   }
 
-  private Node ifCommand() throws ParseException {
+  private Node ifCommand() throws ScriptException {
     int line = next().line();
     List<Node> conditions = new ArrayList<>();
     List<Node> bodies = new ArrayList<>();
@@ -228,20 +228,20 @@ final class ShellParser {
       } else if (t.isWord("fi")) {
         break;
       } else {
-        throw new ParseException(t.line(), "expected 'fi' to end the 'if' of line " + line
+        throw new ScriptException(t.line(), "expected 'fi' to end the 'if' of line " + line
             + ", found '" + t.text() + "'");
       }
     }
     return new Ast.If(conditions, bodies, otherwise, line);
   }
 
-  private Node forCommand() throws ParseException {
+  private Node forCommand() throws ScriptException {
     int line = next().line();
     Token t = next();
     if (t.kind() == Kind.ARITH) {
       String[] parts = t.text().split(";", -1);
       if (parts.length != 3) {
-        throw new ParseException(line, "'for ((' needs three expressions: for ((i=0; i<n; i++))");
+        throw new ScriptException(line, "'for ((' needs three expressions: for ((i=0; i<n; i++))");
       }
       skipSeparator();
       expectWord("do", "after 'for ((...))' on line " + line);
@@ -250,7 +250,7 @@ final class ShellParser {
       return new Ast.ArithFor(parts[0].trim(), parts[1].trim(), parts[2].trim(), body, line);
     }
     if (t.kind() != Kind.WORD || !NAME.matcher(t.text()).matches()) {
-      throw new ParseException(line, "'for' needs a variable name, found '" + t.text() + "'");
+      throw new ScriptException(line, "'for' needs a variable name, found '" + t.text() + "'");
     }
     skipNewlines();
     List<Word> words = null;
@@ -276,7 +276,7 @@ final class ShellParser {
     skipNewlines();
   }
 
-  private Node conditional() throws ParseException {
+  private Node conditional() throws ScriptException {
     int line = next().line();
     List<Word> words = new ArrayList<>();
     while (true) {
@@ -289,17 +289,17 @@ final class ShellParser {
         case AND, OR, LPAREN, RPAREN -> words.add(new Word(t.text(), t.line()));
         case REDIRECT -> { // '<' and '>' compare strings inside [[ ]]
           if (!t.text().equals("<") && !t.text().equals(">") || t.fd() >= 0) {
-            throw new ParseException(t.line(), "unexpected '" + t.text() + "' inside [[ ]]");
+            throw new ScriptException(t.line(), "unexpected '" + t.text() + "' inside [[ ]]");
           }
           words.add(new Word(t.text(), t.line()));
         }
-        default -> throw new ParseException(line, "'[[' without its ']]'");
+        default -> throw new ScriptException(line, "'[[' without its ']]'");
       }
     }
     return new Ast.Conditional(words, line);
   }
 
-  private Node simple() throws ParseException {
+  private Node simple() throws ScriptException {
     int line = peek().line();
     List<Word> words = new ArrayList<>();
     List<Ast.Redirect> redirects = new ArrayList<>();
@@ -312,7 +312,7 @@ final class ShellParser {
         pos++;
         Token target = next();
         if (target.kind() != Kind.WORD) {
-          throw new ParseException(t.line(), "'" + t.text() + "' needs a file name after it");
+          throw new ScriptException(t.line(), "'" + t.text() + "' needs a file name after it");
         }
         redirects.add(redirect(t, target));
       } else {
@@ -320,17 +320,17 @@ final class ShellParser {
       }
     }
     if (words.isEmpty() && redirects.isEmpty()) {
-      throw new ParseException(line, "unexpected '" + peek().text() + "'");
+      throw new ScriptException(line, "unexpected '" + peek().text() + "'");
     }
     return new Ast.Simple(words, redirects, line);
   }
 
-  private static Ast.Redirect redirect(Token op, Token target) throws ParseException {
+  private static Ast.Redirect redirect(Token op, Token target) throws ScriptException {
     String o = op.text();
     int fd = op.fd();
     if (o.equals(">&") || o.equals("<&")) {
       if (!target.text().matches("[0-9]+")) {
-        throw new ParseException(op.line(), "'" + o + target.text() + "': only descriptor duplication"
+        throw new ScriptException(op.line(), "'" + o + target.text() + "': only descriptor duplication"
             + " such as 2>&1 is supported; write '&> FILE' to send both streams to a file");
       }
       return new Ast.Redirect(fd < 0 ? (o.equals(">&") ? 1 : 0) : fd, o, new Word(target.text(), target.line()), op.line());
@@ -343,18 +343,18 @@ final class ShellParser {
         new Word(target.text(), target.line()), op.line());
   }
 
-  private void expect(Kind kind, String text, String why) throws ParseException {
+  private void expect(Kind kind, String text, String why) throws ScriptException {
     Token t = next();
     if (t.kind() != kind) {
-      throw new ParseException(t.line(), "expected '" + text + "' " + why + ", found "
+      throw new ScriptException(t.line(), "expected '" + text + "' " + why + ", found "
           + (t.kind() == Kind.EOF ? "the end of the script" : "'" + t.text() + "'"));
     }
   }
 
-  private void expectWord(String word, String why) throws ParseException {
+  private void expectWord(String word, String why) throws ScriptException {
     Token t = next();
     if (!t.isWord(word)) {
-      throw new ParseException(t.line(), "expected '" + word + "' " + why + ", found "
+      throw new ScriptException(t.line(), "expected '" + word + "' " + why + ", found "
           + (t.kind() == Kind.EOF ? "the end of the script" : "'" + t.text().replace("\n", "\\n") + "'"));
     }
   }
@@ -373,7 +373,7 @@ final class ShellParser {
       this.line = firstLine;
     }
 
-    List<Token> tokens() throws ParseException {
+    List<Token> tokens() throws ScriptException {
       int n = s.length();
       while (i < n) {
         char c = s.charAt(i);
@@ -392,7 +392,7 @@ final class ShellParser {
           }
         } else if (c == ';') {
           if (i + 1 < n && s.charAt(i + 1) == ';') {
-            throw new ParseException(line, "';;' belongs to 'case', which swamp's planner does not support");
+            throw new ScriptException(line, "';;' belongs to 'case', which swamp's planner does not support");
           }
           add(Kind.SEMI, ";");
           i++;
@@ -425,7 +425,7 @@ final class ShellParser {
           if (at("((") && commandPosition()) {
             int end = Scan.close(s, i + 2, "((");
             if (end < 0) {
-              throw new ParseException(line, "'((' without its '))'");
+              throw new ScriptException(line, "'((' without its '))'");
             }
             add(Kind.ARITH, s.substring(i + 2, end));
             countLines(i, end + 2);
@@ -482,19 +482,19 @@ final class ShellParser {
     }
 
     /** A redirection operator at i, with the descriptor written before it (or -1). */
-    private void operator(int fd) throws ParseException {
+    private void operator(int fd) throws ScriptException {
       if (at("<<")) {
-        throw new ParseException(line, "here-documents ('<<') are not supported; put the text in a"
+        throw new ScriptException(line, "here-documents ('<<') are not supported; put the text in a"
             + " file and redirect it with '< FILE'");
       }
       if (at("<(") || at(">(")) {
-        throw new ParseException(line, "process substitution ('" + s.substring(i, i + 2) + "') is not"
+        throw new ScriptException(line, "process substitution ('" + s.substring(i, i + 2) + "') is not"
             + " supported; write the command's output to a file first");
       }
       for (String op : List.of(">>", ">&", "<&", ">|", "<>", ">", "<")) {
         if (at(op)) {
           if (op.equals("<>")) {
-            throw new ParseException(line, "'<>' is not supported");
+            throw new ScriptException(line, "'<>' is not supported");
           }
           addRedirect(op, fd);
           i += op.length();
@@ -503,7 +503,7 @@ final class ShellParser {
       }
     }
 
-    private void word() throws ParseException {
+    private void word() throws ScriptException {
       int n = s.length();
       int start = i;
       int startLine = line;
@@ -529,7 +529,7 @@ final class ShellParser {
           if (ARRAY_ASSIGN.matcher(s.substring(start, i)).matches()) {
             int end = Scan.close(s, i + 1, "(");
             if (end < 0) {
-              throw new ParseException(line, "array assignment without its ')'");
+              throw new ScriptException(line, "array assignment without its ')'");
             }
             countLines(i, end);
             i = end + 1;
@@ -539,7 +539,7 @@ final class ShellParser {
         }
         int next = Scan.skipQuotedOrExpansion(s, i);
         if (next < 0) {
-          throw new ParseException(line, "unterminated " + Scan.describe(s.charAt(i), s, i));
+          throw new ScriptException(line, "unterminated " + Scan.describe(s.charAt(i), s, i));
         }
         if (next > i) {
           countLines(i, next);

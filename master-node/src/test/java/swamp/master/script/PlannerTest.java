@@ -19,18 +19,18 @@ class PlannerTest {
   @TempDir
   Path dir;
 
-  private Script.Plan plan(String script, String... args) throws Script.ParseException {
+  private Plan plan(String script, String... args) throws ScriptException {
     return Script.plan(script, "script.sh", dir, Map.of("HOME", "/home/sci", "USER", "sci", "PATH", "/usr/bin:/bin"),
         List.of(args));
   }
 
   /** The planned commands as shell text, one per command. */
-  private List<String> texts(String script, String... args) throws Script.ParseException {
-    return plan(script, args).commands().stream().map(Script.Command::text).toList();
+  private List<String> texts(String script, String... args) throws ScriptException {
+    return plan(script, args).commands().stream().map(Plan.Command::text).toList();
   }
 
-  private Script.ParseException refused(String script) {
-    return assertThrows(Script.ParseException.class, () -> plan(script));
+  private ScriptException refused(String script) {
+    return assertThrows(ScriptException.class, () -> plan(script));
   }
 
   // ------------------------------------------------------------ words and variables
@@ -54,7 +54,7 @@ class PlannerTest {
 
   @Test
   void environmentAndExport() throws Exception {
-    Script.Plan p = plan("export OMP_NUM_THREADS=2\nncks in.nc $HOME/out.nc\nFOO=bar ncra a.nc b.nc\n");
+    Plan p = plan("export OMP_NUM_THREADS=2\nncks in.nc $HOME/out.nc\nFOO=bar ncra a.nc b.nc\n");
     assertEquals("ncks in.nc /home/sci/out.nc", p.commands().get(0).text());
     assertEquals(Map.of("OMP_NUM_THREADS", "2"), p.commands().get(0).env());
     assertEquals(Map.of("OMP_NUM_THREADS", "2", "FOO", "bar"), p.commands().get(1).env());
@@ -89,7 +89,7 @@ class PlannerTest {
 
   @Test
   void substitutionReadingAPlannedFileIsRefused() {
-    Script.ParseException e = refused("ncks -H in.nc > v.txt\nv=$(cat v.txt)\n");
+    ScriptException e = refused("ncks -H in.nc > v.txt\nv=$(cat v.txt)\n");
     assertEquals(2, e.line());
     assertTrue(e.problem().contains("v.txt") && e.problem().contains("earlier line"), e.getMessage());
   }
@@ -131,26 +131,26 @@ class PlannerTest {
 
   @Test
   void scriptArgumentsAndExit() throws Exception {
-    Script.Plan p = plan("echo $1 $#\nexit 3\necho never\n", "first");
-    assertEquals(List.of("echo first 1"), p.commands().stream().map(Script.Command::text).toList());
+    Plan p = plan("echo $1 $#\nexit 3\necho never\n", "first");
+    assertEquals(List.of("echo first 1"), p.commands().stream().map(Plan.Command::text).toList());
     assertEquals(3, p.exitStatus());
   }
 
   @Test
   void andOrOnJobsBecomeGuards() throws Exception {
-    Script.Plan p = plan("ncks in.nc a.nc && ncks a.nc b.nc\nncks x.nc y.nc || echo failed\nncks q.nc r.nc || exit 4\n");
-    List<Script.Command> c = p.commands();
-    assertEquals(List.of(new Script.Guard(0, true)), c.get(1).guards());
-    assertEquals(List.of(new Script.Guard(2, false)), c.get(3).guards());
+    Plan p = plan("ncks in.nc a.nc && ncks a.nc b.nc\nncks x.nc y.nc || echo failed\nncks q.nc r.nc || exit 4\n");
+    List<Plan.Command> c = p.commands();
+    assertEquals(List.of(new Plan.Guard(0, true)), c.get(1).guards());
+    assertEquals(List.of(new Plan.Guard(2, false)), c.get(3).guards());
     assertTrue(c.get(5).isExit());
     assertEquals(4, c.get(5).exitStatus());
-    assertEquals(List.of(new Script.Guard(4, false)), c.get(5).guards());
+    assertEquals(List.of(new Plan.Guard(4, false)), c.get(5).guards());
   }
 
   @Test
   void semicolonsAmpersandsCommentsAndSetOptions() throws Exception {
-    Script.Plan p = plan("#!/bin/bash\nset -ex\necho a; echo b & # both\nwait\nset +x\necho c\n");
-    assertEquals(List.of("echo a", "echo b", "echo c"), p.commands().stream().map(Script.Command::text).toList());
+    Plan p = plan("#!/bin/bash\nset -ex\necho a; echo b & # both\nwait\nset +x\necho c\n");
+    assertEquals(List.of("echo a", "echo b", "echo c"), p.commands().stream().map(Plan.Command::text).toList());
     assertTrue(p.commands().get(0).errexit());
     assertTrue(p.commands().get(0).xtrace());
     assertTrue(!p.commands().get(2).xtrace());
@@ -170,8 +170,8 @@ class PlannerTest {
 
   @Test
   void cdChangesTheDirectoryOfLaterLines() throws Exception {
-    Script.Plan p = plan("mkdir -p sub/dir\ncd sub/dir\nncks ../../in.nc t.nc\ncd -\nncks -H sub/dir/t.nc\n");
-    List<Script.Command> c = p.commands();
+    Plan p = plan("mkdir -p sub/dir\ncd sub/dir\nncks ../../in.nc t.nc\ncd -\nncks -H sub/dir/t.nc\n");
+    List<Plan.Command> c = p.commands();
     assertEquals(dir.resolve("sub/dir").toString(), c.get(1).dir());
     assertEquals(dir.toString(), c.get(2).dir());
     assertEquals(Set.of(1), c.get(2).dependsOn()); // the reader waits for the writer in the other directory
@@ -180,9 +180,9 @@ class PlannerTest {
 
   @Test
   void redirectionsAreOutputsAndInputs() throws Exception {
-    Script.Plan p = plan("ncks -H -v T in.nc > t.txt 2>&1\nsort < t.txt >> all.txt\nncdump -h in.nc &> h.txt\n"
+    Plan p = plan("ncks -H -v T in.nc > t.txt 2>&1\nsort < t.txt >> all.txt\nncdump -h in.nc &> h.txt\n"
         + "ncks -m in.nc 2> err.txt | grep T | wc -l > n.txt\ncat n.txt all.txt\n");
-    List<Script.Command> c = p.commands();
+    List<Plan.Command> c = p.commands();
     assertEquals(new swamp.protocol.Redirects(null, "t.txt", false, null, false, true), c.get(0).stages().get(0).redirects());
     assertEquals(new swamp.protocol.Redirects("t.txt", "all.txt", true, null, false, false), c.get(1).stages().get(0).redirects());
     assertEquals(new swamp.protocol.Redirects(null, "h.txt", false, null, false, true), c.get(2).stages().get(0).redirects());
@@ -215,7 +215,7 @@ class PlannerTest {
   }
 
   private void assertRefused(String script, int line, String construct) {
-    Script.ParseException e = refused(script);
+    ScriptException e = refused(script);
     assertEquals(line, e.line(), e.getMessage());
     assertTrue(e.problem().contains(construct), "'" + construct + "' not in: " + e.getMessage());
   }
@@ -226,7 +226,7 @@ class PlannerTest {
   void tenThousandCommandsPlanQuickly() throws Exception {
     String script = "for m in $(seq 1 100); do\n  for y in {1..100}; do\n    ncks -O -v T in_${m}_$y.nc out_${m}_$y.nc\n  done\ndone\n";
     java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-    Script.Plan p = null;
+    Plan p = null;
     for (int round = 1; round <= 3; round++) { // the first rounds include the JIT's warm-up
       long wall = System.nanoTime();
       long start = cpu.getCurrentThreadCpuTime();

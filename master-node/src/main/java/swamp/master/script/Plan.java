@@ -1,0 +1,104 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
+
+/**
+ * What {@link Script#plan} makes of a script: the commands {@code bash SCRIPT} would run, in script
+ * order, each with the commands it waits for, and the status an unconditional {@code exit} gave.
+ */
+public record Plan(List<Plan.Command> commands, int exitStatus) {
+
+  public Plan {
+    commands = List.copyOf(commands);
+  }
+
+  /** The command runs only if command {@code step} succeeded ({@code onSuccess}) or failed. */
+  public record Guard(int step, boolean onSuccess) {}
+
+  /**
+   * One command of the plan.
+   *
+   * @param step       its index in the plan, from 0
+   * @param line       the 1-based line of the script it comes from
+   * @param dir        the absolute directory it runs in
+   * @param stages     its programs, connected by pipes; empty for an exit point
+   * @param env        variables the script exported or set for it
+   * @param dependsOn  steps that must finish first (transitively reduced)
+   * @param guards     steps whose status decides whether it runs ({@code a && b}, {@code a || b})
+   * @param exitStatus for an exit point ({@code cmd || exit N}): the run stops with N when the
+   *                   guards hold; -1 for a command
+   * @param errexit    {@code set -e} was on: its failure stops new commands from starting
+   * @param xtrace     {@code set -x} was on: it is printed as it is dispatched
+   */
+  public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
+      Set<Integer> dependsOn, List<Guard> guards, int exitStatus, boolean errexit, boolean xtrace) {
+    public Command {
+      stages = List.copyOf(stages);
+      env = Map.copyOf(env);
+      dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));
+      guards = List.copyOf(guards);
+    }
+
+    /** The first program's argv; empty for an exit point. */
+    public List<String> argv() {
+      return stages.isEmpty() ? List.of() : stages.get(0).argv();
+    }
+
+    public boolean isExit() {
+      return exitStatus >= 0;
+    }
+
+    /** The command as a shell would show it: quoted words, pipes and redirections. */
+    public String text() {
+      if (isExit()) {
+        return "exit " + exitStatus;
+      }
+      StringBuilder sb = new StringBuilder();
+      for (Stage s : stages) {
+        if (sb.length() > 0) {
+          sb.append(" | ");
+        }
+        List<String> words = new ArrayList<>();
+        s.argv().forEach(a -> words.add(quote(a)));
+        sb.append(String.join(" ", words));
+        Redirects r = s.redirects();
+        if (r != null) {
+          if (r.stdin() != null) {
+            sb.append(" < ").append(quote(r.stdin()));
+          }
+          if (r.stdout() != null) {
+            sb.append(r.stdoutAppend() ? " >> " : " > ").append(quote(r.stdout()));
+          }
+          if (r.stderr() != null) {
+            sb.append(r.stderrAppend() ? " 2>> " : " 2> ").append(quote(r.stderr()));
+          }
+          if (r.stderrToStdout()) {
+            sb.append(" 2>&1");
+          }
+        }
+      }
+      return sb.toString();
+    }
+
+    Command withDependencies(Set<Integer> deps) {
+      return new Command(step, line, dir, stages, env, deps, guards, exitStatus, errexit, xtrace);
+    }
+  }
+
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+  /** A word as a shell would need it written to read it back as one word. */
+  public static String quote(String word) {
+    if (PLAIN.matcher(word).matches()) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+}
