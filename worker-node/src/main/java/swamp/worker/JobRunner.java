@@ -79,7 +79,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   /** The environment variables that hold the pool's secrets; no job process inherits them. */
   public static final java.util.Set<String> SECRET_VARIABLES =
-      java.util.Set.of("SWAMP_SECRET", "SWAMP_API_TOKEN", "SWAMP_TLS_PASSWORD");
+      java.util.Set.of("SWAMP_SECRET", "SWAMP_API_TOKEN", "SWAMP_TLS_PASSWORD",
+          "SWAMP_JOURNAL_USER", "SWAMP_JOURNAL_PASSWORD");
 
   private final String jobId;
   private final int attempt;
