@@ -51,6 +51,7 @@ public final class HttpApi {
   private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private final byte[] apiToken;
   private volatile String refusal;
+  private volatile java.util.function.Supplier<String> refuseWhen = () -> null;
   private volatile List<String> allowedJobVariables = List.of();
   private volatile java.util.function.Supplier<Standby> standby = () -> null;
   private HttpServer server;
@@ -104,6 +105,11 @@ public final class HttpApi {
   /** The protected variables ({@link swamp.protocol.JobVariables}) a job's env may set. */
   public void allowJobVariables(List<String> names) {
     allowedJobVariables = List.copyOf(names);
+  }
+
+  /** Asked before each new job: a non-null answer refuses it (503) with that reason. */
+  public void refuseNewJobsWhen(java.util.function.Supplier<String> reason) {
+    refuseWhen = reason;
   }
 
   /** From now on new jobs are refused with this reason; everything else still answers. */
@@ -229,8 +235,9 @@ public final class HttpApi {
   private void jobs(HttpExchange ex, String method, String[] path, Map<String, String> query)
       throws IOException, BadRequest {
     if (path.length == 3 && method.equals("POST")) {
-      if (refusal != null) {
-        throw new BadRequest(503, refusal);
+      String refused = refusal != null ? refusal : refuseWhen.get();
+      if (refused != null) {
+        throw new BadRequest(503, refused);
       }
       JsonNode body = readJson(ex);
       List<JobSpec> specs;

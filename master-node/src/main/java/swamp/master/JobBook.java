@@ -71,6 +71,8 @@ final class JobBook {
     String reason;
     boolean cancelRequested;
     long finishedAt;
+    /** Finished, and its output counts against the book's output budget. */
+    boolean outputKept;
 
     Job(String id, long seq, JobSpec spec, long submittedAt, String key) {
       this.id = id;
@@ -164,12 +166,64 @@ final class JobBook {
   private long nextSeq = 1;
   private long nextRun = 1;
   private int externalWorkers;
+  /** Finished jobs' output is kept up to this many bytes; the oldest beyond it is dropped. */
+  private long outputBudget = Long.MAX_VALUE;
+  private long retainedOutput;
+  /** The finished jobs whose output is kept, oldest first (some may have been dropped since). */
+  private final ArrayDeque<Job> withOutput = new ArrayDeque<>();
 
   JobBook(LocalExec localExec, int retainFinished) {
     this.localExec = localExec;
     this.retainFinished = retainFinished;
     for (JobState s : JobState.values()) {
       counts.put(s, 0);
+    }
+  }
+
+  /**
+   * Keeps finished jobs' output (stdout and stderr, 2 bytes a character: what a string may take
+   * on the heap) within {@code budget} bytes: beyond it the oldest outputs are dropped, and their
+   * job says so. Replaying the journal drops the same ones, so a restarted master never holds
+   * more than this. Returns this book.
+   */
+  JobBook limitOutput(long budget) {
+    outputBudget = budget;
+    keepWithinBudget();
+    return this;
+  }
+
+  /** The bytes of finished jobs' output the book holds. */
+  long retainedOutput() {
+    return retainedOutput;
+  }
+
+  private static long outputSize(JobResult r) {
+    return r == null ? 0 : 2L * ((r.stdout() == null ? 0 : r.stdout().length())
+        + (r.stderr() == null ? 0 : r.stderr().length()));
+  }
+
+  private void keepOutput(Job job) {
+    long size = outputSize(job.result);
+    if (size > 0) {
+      job.outputKept = true;
+      retainedOutput += size;
+      withOutput.addLast(job);
+      keepWithinBudget();
+    }
+  }
+
+  private void keepWithinBudget() {
+    while (retainedOutput > outputBudget && !withOutput.isEmpty()) {
+      Job old = withOutput.pollFirst();
+      if (old.outputKept) {
+        old.outputKept = false;
+        retainedOutput -= outputSize(old.result);
+        JobResult r = old.result;
+        old.result = new JobResult(r.state(), r.exitCode(), "[output dropped: budget of "
+            + outputBudget / (1024 * 1024) + " MiB for finished jobs' output"
+            + " (swamp.master.retained-output-budget) exceeded]", "", true, r.workerId(),
+            r.pid(), r.startedAt(), r.finishedAt(), r.reason());
+      }
     }
   }
 
@@ -411,7 +465,9 @@ final class JobBook {
       book.queues.computeIfAbsent(j.queue, k -> new ArrayDeque<>()).addLast(j);
     }
     for (String id : snapshot.finished()) {
-      book.finished.addLast(book.jobs.get(id));
+      Job j = book.jobs.get(id);
+      book.finished.addLast(j);
+      book.keepOutput(j);
     }
     book.nextRun = Math.max(1, snapshot.nextRun());
     for (RunRecord r : snapshot.runs() == null ? List.<RunRecord>of() : snapshot.runs()) {
@@ -777,9 +833,14 @@ final class JobBook {
     while (finished.size() > retainFinished) {
       drop(finished.pollFirst());
     }
+    keepOutput(job);
   }
 
   private void drop(Job old) {
+    if (old.outputKept) {
+      old.outputKept = false;
+      retainedOutput -= outputSize(old.result);
+    }
     Run run = old.spec.run() == null ? null : runs.get(old.spec.run());
     if (run != null && old.spec.step() < run.latest.length && run.latest[old.spec.step()] == old) {
       run.latest[old.spec.step()] = null;

@@ -215,10 +215,23 @@ public final class JobDispatcher
   /** Time to drop the finished jobs older than the retention period. */
   private enum Expire implements Command { INSTANCE }
 
-  /** How the dispatcher journals: snapshot interval, orphan grace, retention. */
-  public record Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
+  /**
+   * How the dispatcher journals: snapshot interval, orphan grace, retention, and the guard that
+   * syncs an H2 file journal and checks what recovery reads.
+   */
+  public record Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
+      JournalGuard guard, long outputBudget) {
+    public Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
+      this(snapshotEvery, recoveryGrace, retainFor, JournalGuard.none(), Long.MAX_VALUE);
+    }
+
     public static Durability of(MasterSettings s) {
-      return new Durability(s.snapshotEvery(), s.recoveryGrace(), s.retainFor());
+      return of(s, JournalGuard.none());
+    }
+
+    static Durability of(MasterSettings s, JournalGuard guard) {
+      return new Durability(s.snapshotEvery(), s.recoveryGrace(), s.retainFor(), guard,
+          s.retainedOutputBudget());
     }
   }
 
@@ -270,7 +283,7 @@ public final class JobDispatcher
   @Override
   public JobBook emptyState() {
     recovered = false; // (re)starting: what follows is the journal's replay
-    return new JobBook(localExec, retainFinished);
+    return new JobBook(localExec, retainFinished).limitOutput(durability.outputBudget());
   }
 
   @Override
@@ -300,7 +313,8 @@ public final class JobDispatcher
 
       @Override
       public JobBook fromJournal(Object snapshot) {
-        return JobBook.restore((JobBook.Snapshot) snapshot, localExec, retainFinished);
+        return JobBook.restore((JobBook.Snapshot) snapshot, localExec, retainFinished)
+            .limitOutput(durability.outputBudget());
       }
     };
   }
@@ -309,12 +323,51 @@ public final class JobDispatcher
   public SignalHandler<JobBook> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
-        .onSignal(RecoveryFailed.class, (book, failed) -> context.getLog().error(
-            "cannot read the job journal; trying again: {}", failed.getFailure().toString()))
+        .onSignal(RecoveryFailed.class, (book, failed) -> onRecoveryFailed(failed.getFailure()))
+        .onSignal(org.apache.pekko.persistence.typed.DeleteEventsCompleted.class,
+            (book, deleted) -> durability.guard().compactSoon())
+        .onSignal(org.apache.pekko.persistence.typed.DeleteSnapshotsCompleted.class,
+            (book, deleted) -> durability.guard().compactSoon())
         .build();
   }
 
+  /**
+   * A journal that is damaged, or that cannot be read for longer than the give-up time, stops the
+   * master (exit 2) with what to do: answering 503 for ever helps no one.
+   */
+  private void onRecoveryFailed(Throwable failure) {
+    JournalGuard guard = durability.guard();
+    String damage = Journal.damage(failure);
+    if (damage != null) {
+      stopMaster(Journal.damagedMessage(guard.file(), damage));
+    } else if (Journal.closed(failure)) {
+      stopMaster("the job journal " + (guard.file() == null ? "" : guard.file() + " ")
+          + "closed itself after a write failed (" + failure.getMessage() + "); nothing"
+          + " acknowledged is lost. Make sure it can be written (disk space, permissions) and"
+          + " start the master again");
+    } else if (guard.failedTooLong()) {
+      stopMaster("the job journal could not be read for " + guard.giveUpAfter() + ": "
+          + failure.getMessage());
+    } else {
+      context.getLog().error("cannot read the job journal; trying again: {}", failure.toString());
+    }
+  }
+
+  private void stopMaster(String message) {
+    context.getLog().error("stopping the master: {}", message);
+    org.apache.pekko.actor.CoordinatedShutdown.get(context.getSystem())
+        .runAll(new Journal.Stop(message));
+  }
+
   private void onRecovered(JobBook recoveredBook) {
+    durability.guard().readOk();
+    long read = lastSequenceNumber(context);
+    if (read < durability.guard().recorded()) {
+      stopMaster(Journal.damagedMessage(durability.guard().file(), "it held "
+          + durability.guard().recorded() + " writes, but only " + read + " could be read (the"
+          + " file was truncated or overwritten, and H2 fell back to an older state)"));
+      return;
+    }
     book = recoveredBook;
     recovered = true;
     inbox = context.spawn(inbox(context.getSelf()), "inbox-" + ++inboxes);
@@ -342,10 +395,19 @@ public final class JobDispatcher
     List<JobEvent> events = book.takeEvents();
     List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
     effects.clear();
-    EffectBuilder<JobEvent, JobBook> effect = events.isEmpty() ? Effect().none()
-        : Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events));
-    return then.isEmpty() ? effect : effect.thenRun(b -> then.forEach(Runnable::run));
+    if (events.isEmpty()) {
+      then.forEach(Runnable::run); // nothing new: what it tells was journaled before
+      return Effect().none();
+    }
+    EffectBuilder<JobEvent, JobBook> effect =
+        Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events));
+    return then.isEmpty() ? effect : effect.thenRun(b -> durability.guard().after(
+        lastSequenceNumber(context), then, failure -> context.getSelf().tell(
+            new SyncFailed(failure))));
   }
+
+  /** A group commit could not be forced to disk: start again from what the journal holds. */
+  private record SyncFailed(Exception failure) implements Command {}
 
   /** Tells {@code to} once the current command's events are journaled. */
   private <T> void later(ActorRef<T> to, T message) {
@@ -364,6 +426,9 @@ public final class JobDispatcher
   public CommandHandler<Command, JobEvent, JobBook> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Submit.class, s -> decide(() -> onSubmit(s)))
+        .onCommand(SyncFailed.class, f -> {
+          throw new IllegalStateException("the job journal cannot be forced to disk", f.failure());
+        })
         .onCommand(FromWorkers.class, m -> decide(() -> {
           for (Object message : m.messages()) {
             if (message instanceof JobFinished f) {

@@ -32,12 +32,17 @@ public final class MasterActor {
 
   /** A master that also spawns workers from {@code pool}'s directory, unless it is empty. */
   public static Behavior<Command> create(MasterSettings settings, PoolSettings pool) {
+    return create(settings, pool, JournalGuard.none());
+  }
+
+  /** The same, with {@code guard} syncing and checking the master's H2 file journal. */
+  static Behavior<Command> create(MasterSettings settings, PoolSettings pool, JournalGuard guard) {
     return Behaviors.setup(ctx -> {
       long epoch = System.currentTimeMillis();
       // a dispatcher that fails (a journal that refuses a record) starts again from the journal
       ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(Behaviors.supervise(
           JobDispatcher.create(JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(),
-              settings.retainFinished(), JobDispatcher.Durability.of(settings)))
+              settings.retainFinished(), JobDispatcher.Durability.of(settings, guard)))
           .onFailure(SupervisorStrategy.restartWithBackoff(
               java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10), 0.2)),
           "dispatcher");

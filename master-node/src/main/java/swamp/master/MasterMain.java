@@ -81,6 +81,10 @@ public final class MasterMain implements Callable<Integer> {
       description = "Another master node of the pool (a standby, or the active master of a standby); repeatable.")
   List<String> peers = new java.util.ArrayList<>();
 
+  @Option(names = Journal.RECOVER_FLAG,
+      description = "Start from the journal's last good snapshot when it is damaged (what came after it is lost; the damaged file is kept).")
+  boolean recoverFromSnapshot;
+
   @Option(names = "--standby",
       description = "Join the active master (--peer) as its standby: take over when it dies. Needs a shared --journal.")
   boolean standby;
@@ -127,17 +131,38 @@ public final class MasterMain implements Callable<Integer> {
           config.getInt("pekko.remote.artery.canonical.port"),
           apiToken.isEmpty() ? ", the API takes requests without a token" : "");
     }
+    JournalGuard guard;
     try {
+      if (recoverFromSnapshot) {
+        String done = Journal.recoverFromSnapshot(config);
+        log.warn("journal recovered from its last good snapshot: {}", done);
+        System.err.println("swamp master: " + done);
+      }
+      boolean fresh = Journal.file(config).map(f -> !Files.exists(f)).orElse(false);
       Journal.prepare(config);
-    } catch (java.sql.SQLException e) {
-      System.err.println("swamp master: cannot open the job journal "
-          + Journal.describe(config.getString("swamp.master.journal.url")) + ": " + e.getMessage());
+      guard = JournalGuard.open(config, fresh);
+    } catch (java.sql.SQLException | IOException | RuntimeException e) {
+      String damage = Journal.damage(e);
+      System.err.println("swamp master: " + (damage != null && !recoverFromSnapshot
+          ? Journal.damagedMessage(Journal.file(config).orElse(null), damage)
+          : "cannot open the job journal " + Journal.describe(
+              config.getString("swamp.master.journal.url")) + ": " + e.getMessage()));
       return WorkerActor.EXIT_BAD_CONFIG;
     }
     ActorSystem<Void> system = ActorSystem.create(guardian(settings, local),
         WorkerMain.SYSTEM_NAME, config);
     try {
-      return serve(system, settings, pool, apiToken);
+      int code = serve(system, settings, pool, apiToken, guard);
+      java.util.Optional<CoordinatedShutdown.Reason> why =
+          CoordinatedShutdown.get(system).getShutdownReason();
+      if (why.isPresent() && why.get() instanceof Journal.Stop stop) {
+        System.err.println("swamp master: " + stop.message());
+        return WorkerActor.EXIT_BAD_CONFIG;
+      }
+      if (code == 0) {
+        Journal.compact(config); // a clean stop leaves a journal the size of what it holds
+      }
+      return code;
     } catch (RuntimeException | Error e) { // a master that cannot come up must not linger
       System.err.println("swamp master: failed to start: " + e);
       system.terminate();
@@ -152,9 +177,9 @@ public final class MasterMain implements Callable<Integer> {
 
   /** Runs the master on {@code system} until it terminates; returns the exit code. */
   private static int serve(ActorSystem<Void> system, MasterSettings settings, PoolSettings pool,
-      String apiToken) {
+      String apiToken, JournalGuard guard) {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
-        SingletonActor.of(MasterActor.create(settings, pool), "master")
+        SingletonActor.of(MasterActor.create(settings, pool, guard), "master")
             .withSettings(ClusterSingletonSettings.create(system).withRole("master")
                 // a master node is downed by a peer only once its port refuses connections (its
                 // process is gone) or by the split-brain resolver, which keeps the oldest (the
@@ -163,6 +188,7 @@ public final class MasterMain implements Callable<Integer> {
     HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), apiToken);
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     api.redirectWhenStandby(() -> HttpApi.standbyOf(cluster));
+    api.refuseNewJobsWhen(Journal.spaceCheck(system.settings().config()));
     api.allowJobVariables(system.settings().config().getStringList("swamp.worker.allowed-job-variables"));
     try {
       api.start(settings.httpHost(), settings.httpPort());
@@ -176,6 +202,10 @@ public final class MasterMain implements Callable<Integer> {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers", () -> {
       api.refuseNewJobs("the master is shutting down; the job was not accepted");
+      if (shutdown.getShutdownReason().orElse(null) instanceof Journal.Stop) {
+        // the journal cannot be trusted: workers keep their jobs for a master that can
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
       master.tell(new MasterActor.Dispatch(new JobDispatcher.Close()));
       return cancelSpawns(system, master, pool.commandTimeout())
           .thenCompose(d -> dismissAll(system, master, settings.dismissTimeout()));

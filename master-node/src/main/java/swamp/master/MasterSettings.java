@@ -11,6 +11,7 @@ public record MasterSettings(
     int localSlots,
     int retainFinished,
     Duration retainFor,
+    long retainedOutputBudget,
     int snapshotEvery,
     Duration recoveryGrace,
     Duration askTimeout,
@@ -33,6 +34,7 @@ public record MasterSettings(
         localSlots == 0 ? Runtime.getRuntime().availableProcessors() : localSlots,
         positive(m, "retain-finished"),
         m.getDuration("retain-for"),
+        outputBudget(m),
         positive(m, "journal.snapshot-every"),
         m.getDuration("journal.recovery-grace"),
         m.getDuration("ask-timeout"),
@@ -41,6 +43,19 @@ public record MasterSettings(
         m.getBoolean("insecure"),
         config.getString("swamp.security.secret"),
         config.getString("swamp.security.api-token"));
+  }
+
+  /** {@code retained-output-budget}: a size, or {@code auto} for an eighth of the heap. */
+  private static long outputBudget(Config m) {
+    if (m.getString("retained-output-budget").equals("auto")) {
+      return Runtime.getRuntime().maxMemory() / 8;
+    }
+    long bytes = m.getBytes("retained-output-budget");
+    if (bytes < 0) {
+      throw new IllegalArgumentException("swamp.master.retained-output-budget must be auto or a"
+          + " size, not negative");
+    }
+    return bytes;
   }
 
   private static int positive(Config m, String key) {
