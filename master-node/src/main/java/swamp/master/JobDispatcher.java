@@ -395,9 +395,9 @@ public final class JobDispatcher
     List<JobEvent> events = book.takeEvents();
     List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
     effects.clear();
-    if (events.isEmpty()) {
-      then.forEach(Runnable::run); // nothing new: what it tells was journaled before
-      return Effect().none();
+    if (events.isEmpty()) { // nothing new: what it tells was journaled before
+      return then.isEmpty() ? Effect().none()
+          : Effect().none().thenRun(b -> then.forEach(Runnable::run));
     }
     EffectBuilder<JobEvent, JobBook> effect =
         Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events));
