@@ -703,7 +703,8 @@ class JobDispatcherTest {
   static Worker admit(ActorRef<JobDispatcher.Command> dispatcher, String id, WorkerOffer offer) {
     TestProbe<ToWorker> probe = testKit.createTestProbe();
     dispatcher.tell(new JobDispatcher.Admit(id, offer, List.of(), probe.ref()));
-    RegOk ok = probe.expectMessageClass(RegOk.class);
+    // the first dispatcher of the JVM also starts the journal (H2, Slick): seconds on a busy machine
+    RegOk ok = probe.expectMessageClass(RegOk.class, Duration.ofSeconds(30));
     return new Worker(id, probe, ok.master());
   }
 
