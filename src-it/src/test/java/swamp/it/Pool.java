@@ -295,6 +295,8 @@ public final class Pool implements AutoCloseable {
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Djava.io.tmpdir="))) {
       cmd.add("-Djava.io.tmpdir=" + tmpDir()); // its work directory too: nothing left in /tmp
     }
+    // the JVM's own idea of home (a default journal, spawn directory) is the test's HOME too
+    cmd.add("-Duser.home=" + userHome);
     cmd.addAll(jvmOptions);
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dconfig.file=")
         || o.startsWith("-Dconfig.url=") || o.startsWith("-Dconfig.resource="))) {
