@@ -37,7 +37,8 @@ public final class Views {
       Redirects redirects,
       List<Stage> pipeline,
       String run,
-      int step) {
+      int step,
+      String command) {
 
     static JobView of(JobBook.Job j) {
       JobResult r = j.result;
@@ -61,7 +62,8 @@ public final class Views {
           j.spec.redirects(),
           j.spec.pipeline(),
           j.spec.run(),
-          j.spec.step());
+          j.spec.step(),
+          j.spec.commandText());
     }
   }
 

@@ -93,6 +93,11 @@ class PipelineIT {
     assertTrue(status.output().contains("SUCCEEDED") && status.output().contains("wc -l < top.txt"),
         status.output());
 
+    Node job = pool.swamp(master, dir, "status", top);
+    assertEquals(0, job.awaitExit(JOB), job.tail(40));
+    assertTrue(job.output().contains("cat f.txt | sort | head -2 > top.txt 2> err.txt")
+        && job.output().contains(run + " step 0"), job.output());
+
     // every stage of a running pipeline dies with its worker's JVM (kill -9)
     String piped = master.submit(Map.of("argv", List.of("sleep", "300"), "workDir", dir.toString(),
         "pipeline", List.of(Map.of("argv", List.of("cat")), Map.of("argv", List.of("sleep", "301")))));

@@ -295,16 +295,21 @@ public final class SwampCli {
           }
         }
         System.out.printf("%-12s %s%n", "argv:", answer.path("argv"));
+        if (!answer.path("pipeline").isEmpty() || !answer.path("redirects").isNull()) {
+          System.out.printf("%-12s %s%n", "command:", answer.path("command").asText());
+        }
+        if (answer.hasNonNull("run")) {
+          System.out.printf("%-12s %s step %d%n", "run:", answer.path("run").asText(),
+              answer.path("step").asInt());
+        }
         printBlock("stdout", answer.path("stdout").asText());
         printBlock("stderr", answer.path("stderr").asText());
       } else {
         System.out.printf("%-10s %-10s %-5s %-16s %s%n", "ID", "STATE", "EXIT", "WORKER", "COMMAND");
         for (JsonNode j : answer) {
-          List<String> argv = new ArrayList<>();
-          j.path("argv").forEach(a -> argv.add(a.asText()));
           System.out.printf("%-10s %-10s %-5s %-16s %s%n", j.path("id").asText(),
               j.path("state").asText(), j.path("exitCode").isInt() ? j.path("exitCode").asText() : "-",
-              j.path("worker").asText("-"), String.join(" ", argv));
+              j.path("worker").asText("-"), j.path("command").asText());
         }
       }
       return 0;
