@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code bin/swamp bench [--quick] [--only MEASURE,...] [--keep] [--profile]}: every measure of
@@ -31,24 +32,27 @@ public final class Bench {
       int regSim,
       int memQueued, int memWindow,
       int crossJobs, int crossBatch, int crossSlots, int daskNoop,
-      int trueJobs, int sleepJobs, int regJvms, int killReps) {}
+      int trueJobs, int sleepJobs, int regJvms, int killReps,
+      int scriptLevels, int scriptLats, int scriptLons) {}
 
   static final Sizes FULL = new Sizes("full", 3,
       200_000, 100, 10_000,
       1_000,
       1_000_000, 20_000,
       100_000, 5_000, 64, 20_000,
-      2_000, 200, 20, 3);
+      2_000, 200, 20, 3,
+      24, 180, 360);
 
   static final Sizes QUICK = new Sizes("quick", 3,
       20_000, 100, 2_000,
       1_000,
       50_000, 5_000,
       10_000, 2_000, 64, 2_000,
-      200, 20, 3, 1);
+      200, 20, 3, 1,
+      2, 12, 24);
 
   static final List<String> MEASURES =
-      List.of("dispatch", "registration", "memory", "cross", "process");
+      List.of("dispatch", "registration", "memory", "cross", "process", "script");
 
   private final Sizes sizes;
   private final Lab lab;
@@ -160,14 +164,17 @@ public final class Bench {
         }
       }
     }
-    Peers.script(); // and the Dask script, a resource of the same jar
+    // and the scripts, resources of the same jar
+    for (String script : List.of("dask_peer.py", SCRIPT_DATA, SCRIPT)) {
+      Lab.resource(script);
+    }
   }
 
   /** What bin/swamp bench takes, for its own --help and bin/swamp --help. */
   public static String usageText() {
     return "usage: bin/swamp bench [--quick] [--only " + String.join(",", MEASURES)
         + "] [--keep] [--profile]\n"
-        + "  --quick    everything small: the CI smoke run (a minute or two on 2 cores)\n"
+        + "  --quick    everything small: the CI smoke run (a few minutes on 2 cores)\n"
         + "  --only     run only these measures\n"
         + "  --keep     keep the scratch directory with every process's log\n"
         + "  --profile  record every JVM the bench starts with JFR (kept with the logs)";
@@ -227,7 +234,8 @@ public final class Bench {
   /** The table's rows in the order of the table, whatever order they run in. */
   static final List<String> ORDER = List.of("in-JVM dispatch", "cross-process dispatch",
       CROSS_TCP,
-      "process jobs", "process jobs / xargs -P2", "sleep 0.05 efficiency", "registration, in-JVM",
+      "process jobs", "process jobs / xargs -P2", "sleep 0.05 efficiency", "script",
+      "registration, in-JVM",
       "registration, worker JVMs", "kill -9 recovery", "memory, queued jobs",
       "dispatch cost, 1k queued", "dispatch cost, long queue");
 
@@ -249,6 +257,9 @@ public final class Bench {
     if (only.contains("cross")) {
       rows.add(crossProcess(false));
       rows.add(crossProcess(true));
+    }
+    if (only.contains("script")) {
+      script().ifPresent(rows::add);
     }
     if (only.contains("process")) {
       rows.add(jvmRegistration());
@@ -465,6 +476,116 @@ public final class Bench {
     sleep.peer("-");
     kill.peer("-");
     return rows;
+  }
+
+  // ---- a scientist's NCO script: bash beside bin/swamp run ----
+
+  static final String SCRIPT = "script-bench.sh";
+  static final String SCRIPT_DATA = "script-data.sh";
+  /** The commands {@link #SCRIPT} runs. */
+  static final int SCRIPT_COMMANDS = 44;
+
+  /**
+   * {@link #SCRIPT}, an NCO ensemble workflow of loops and globs, run by bash and by
+   * {@code bin/swamp run} on a master with two 1-slot worker JVMs, each repetition on fresh links
+   * to the same inputs; the figure is bash's wall time over swamp's, the client JVM's start and
+   * the planning included. Without NCO the row is left out with a note.
+   */
+  private java.util.Optional<Row> script() {
+    List<String> missing = Stream.of("ncgen", "ncap2", "ncra", "ncea", "ncbo", "ncrcat", "ncwa")
+        .filter(p -> !onPath(p)).toList();
+    if (!missing.isEmpty()) {
+      notes.add("script: not measured: " + String.join(", ", missing) + " not on the PATH"
+          + " (NCO and netCDF's ncgen; bin/setup installs them)");
+      return java.util.Optional.empty();
+    }
+    String grid = sizes.scriptLevels() + "x" + sizes.scriptLats() + "x" + sizes.scriptLons();
+    Row row = new Row("script", SCRIPT_COMMANDS + " NCO commands, 4 models x 12 months of T("
+        + grid + "), bash vs run on 2 worker JVMs x 1 slot", "x bash", ">= 1.8", 2);
+    List<Double> bash = new ArrayList<>();
+    List<Double> swamp = new ArrayList<>();
+    measure(row.measure, () -> {
+      Path data = Files.createDirectories(lab.dir.resolve("script-data"));
+      Files.write(data.resolve(SCRIPT_DATA), Lab.resource(SCRIPT_DATA));
+      long t0 = System.nanoTime();
+      lab.run("script-data", List.of("bash", SCRIPT_DATA, "" + sizes.scriptLevels(),
+          "" + sizes.scriptLats(), "" + sizes.scriptLons()), data, Map.of(), Duration.ofMinutes(10));
+      Files.delete(data.resolve(SCRIPT_DATA));
+      notes.add("script: its 48 input files made by ncap2 in " + Row.fmt((System.nanoTime() - t0)
+          / 1e9, 1) + " s (not counted)");
+      try (Pool pool = new Pool(lab, "script", false)) {
+        List<String> ids = List.of("script-1", "script-2");
+        for (String id : ids) {
+          pool.startWorker(id, 1, false, false);
+        }
+        pool.awaitWorkers(ids, Duration.ofMinutes(2));
+        Map<String, String> env = Map.of("SWAMP_URL", "http://127.0.0.1:" + pool.httpPort);
+        for (int rep = 0; rep < sizes.reps(); rep++) {
+          Path bashDir = scriptDir(data, "script-bash-" + rep);
+          long t = System.nanoTime();
+          lab.run("script-bash-" + rep, List.of("bash", SCRIPT), bashDir, Map.of(),
+              Duration.ofMinutes(10));
+          double bashSecs = (System.nanoTime() - t) / 1e9;
+          Path swampDir = scriptDir(data, "script-swamp-" + rep);
+          t = System.nanoTime();
+          lab.run("script-swamp-" + rep, lab.jvm(Lab.CLIENT_JVM, null, lab.masterCp,
+              "swamp.master.cli.SwampCli", List.of("run", SCRIPT)), swampDir, env,
+              Duration.ofMinutes(10));
+          double swampSecs = (System.nanoTime() - t) / 1e9;
+          requireSameFiles(bashDir, swampDir);
+          bash.add(bashSecs);
+          swamp.add(swampSecs);
+          row.samples.add(bashSecs / swampSecs);
+          Lab.delete(bashDir);
+          Lab.delete(swampDir);
+        }
+      }
+    }, row);
+    if (!bash.isEmpty()) {
+      notes.add("script: bash ran a command in " + Row.fmt(Row.median(bash) / SCRIPT_COMMANDS, 2)
+          + " s on average (median run)");
+    }
+    row.peer(bash.isEmpty() ? "-" : "bash: " + Peers.summary(bash, "s", 1)
+        + "; bin/swamp run: " + Peers.summary(swamp, "s", 1));
+    return java.util.Optional.of(row);
+  }
+
+  /** A fresh directory with {@link #SCRIPT} and hard links to the inputs, which no line writes. */
+  private Path scriptDir(Path data, String name) throws IOException {
+    Path dir = Files.createDirectories(lab.dir.resolve(name));
+    try (Stream<Path> inputs = Files.list(data)) {
+      for (Path f : inputs.toList()) {
+        Files.createLink(dir.resolve(f.getFileName()), f);
+      }
+    }
+    Files.write(dir.resolve(SCRIPT), Lab.resource(SCRIPT));
+    return dir;
+  }
+
+  /** Fails unless both runs left files of the same names: a swamp run that skipped lines. */
+  private static void requireSameFiles(Path bash, Path swamp) throws IOException {
+    Set<String> a = names(bash);
+    Set<String> b = names(swamp);
+    if (!a.equals(b)) {
+      Set<String> onlyBash = new java.util.TreeSet<>(a);
+      onlyBash.removeAll(b);
+      Set<String> onlySwamp = new java.util.TreeSet<>(b);
+      onlySwamp.removeAll(a);
+      throw new IllegalStateException("bin/swamp run left other files than bash: only bash made "
+          + onlyBash + ", only swamp " + onlySwamp);
+    }
+  }
+
+  private static Set<String> names(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString())
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+  }
+
+  private static boolean onPath(String program) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .filter(d -> !d.isEmpty()).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
   }
 
   /**

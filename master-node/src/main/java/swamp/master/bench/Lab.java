@@ -43,6 +43,10 @@ final class Lab implements AutoCloseable {
   static final List<String> MASTER_JVM = flags("swamp.bench.master-jvm",
       "-XX:+UseParallelGC -Xms512m -Xmx3g");
 
+  /** A client command (bin/swamp run) starts as bin/swamp starts one. */
+  static final List<String> CLIENT_JVM =
+      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
   private static List<String> flags(String property, String dflt) {
     return List.of(System.getProperty(property, dflt).trim().split("[,\\s]+"));
   }
@@ -100,6 +104,23 @@ final class Lab implements AutoCloseable {
     return String.join(File.pathSeparator, out);
   }
 
+  private static final Map<String, byte[]> resources = new java.util.HashMap<>();
+
+  /** A file of this package in the jar (dask_peer.py, the script row's scripts), read once. */
+  static synchronized byte[] resource(String name) throws IOException {
+    byte[] bytes = resources.get(name);
+    if (bytes == null) {
+      try (java.io.InputStream in = Lab.class.getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IOException(name + " is not in the bench's jar");
+        }
+        bytes = in.readAllBytes();
+      }
+      resources.put(name, bytes);
+    }
+    return bytes;
+  }
+
   static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
@@ -129,12 +150,25 @@ final class Lab implements AutoCloseable {
    */
   List<String> run(String name, List<String> command, Duration timeout)
       throws IOException, InterruptedException {
+    return run(name, command, null, Map.of(), timeout);
+  }
+
+  /**
+   * Runs {@code command} like {@link #run(String, List, Duration)}, in {@code workDir} (null: the
+   * bench's own) with {@code env} over the bench's environment.
+   */
+  List<String> run(String name, List<String> command, Path workDir, Map<String, String> env,
+      Duration timeout) throws IOException, InterruptedException {
     Path out = dir.resolve(name + ".out");
     ProcessBuilder b = new ProcessBuilder(profiled(name, command))
         .redirectOutput(out.toFile())
         .redirectError(log(name).toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    if (workDir != null) {
+      b.directory(workDir.toFile());
+    }
     environment(b);
+    b.environment().putAll(env);
     Process p;
     synchronized (this) {
       p = b.start();
@@ -253,13 +287,23 @@ final class Lab implements AutoCloseable {
     } catch (IllegalStateException e) {
       // the JVM is already shutting down: the hook runs anyway
     }
-    // the logs stay when asked for or when a measure failed; the copied jars and archive never
-    for (Path p : keep ? List.of(dir.resolve("jars"), dir.resolve("worker.jsa")) : List.of(dir)) {
-      try (Stream<Path> files = Files.walk(p)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException e) {
-        // a leftover in the scratch directory is harmless
-      }
+    // the logs stay when asked for or when a measure failed; the copied jars, the archive and
+    // the script row's data never
+    for (Path p : keep ? List.of(dir.resolve("jars"), dir.resolve("worker.jsa"),
+        dir.resolve("script-data")) : List.of(dir)) {
+      delete(p);
+    }
+  }
+
+  /** Deletes {@code p} and everything under it; a leftover in the scratch directory is harmless. */
+  static void delete(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(p)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // harmless, as above
     }
   }
 }

@@ -1,7 +1,6 @@
 package swamp.master.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,18 +51,6 @@ final class Peers {
     return n / ((t1 - t0) / 1e9);
   }
 
-  private static byte[] script;
-
-  /** dask_peer.py, read once. */
-  static synchronized byte[] script() throws IOException {
-    if (script == null) {
-      try (InputStream in = Peers.class.getResourceAsStream("dask_peer.py")) {
-        script = in.readAllBytes();
-      }
-    }
-    return script;
-  }
-
   /** The first of these that imports distributed runs the Dask peer (Debian's is the last). */
   static final List<String> PYTHONS = List.of("python3", "/usr/bin/python3");
 
@@ -104,7 +91,7 @@ final class Peers {
     try {
       Path script = lab.dir.resolve("dask_peer.py");
       if (!Files.exists(script)) {
-        Files.write(script, script());
+        Files.write(script, Lab.resource("dask_peer.py"));
       }
       Path out = lab.dir.resolve("dask-" + what + ".out");
       Process p = new ProcessBuilder(python, script.toString(), what, "" + n, "" + reps)
