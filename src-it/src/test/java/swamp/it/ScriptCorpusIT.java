@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -89,12 +90,18 @@ class ScriptCorpusIT {
     Files.copy(script, bashDir.resolve("script.sh"));
     Files.copy(script, swampDir.resolve("script.sh"));
 
+    long t0 = System.nanoTime();
     Process bash = new ProcessBuilder("bash", "script.sh").directory(bashDir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
         .redirectOutput(dir.resolve("bash.out").toFile())
         .redirectError(dir.resolve("bash.err").toFile())
         .start();
     Node swamp = pool.swamp(master, swampDir, "run", "script.sh");
+    // when each ended, for the log: the two run at once and are waited for one after the other
+    CompletableFuture<Long> bashEnd = bash.onExit().thenApply(p -> System.nanoTime());
+    CompletableFuture<Long> swampEnd = ProcessHandle.of(swamp.pid())
+        .map(h -> h.onExit().thenApply(p -> System.nanoTime()))
+        .orElseGet(() -> CompletableFuture.completedFuture(System.nanoTime()));
     int bashExit;
     try {
       if (!bash.waitFor(SCRIPT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -106,6 +113,8 @@ class ScriptCorpusIT {
       bash.destroyForcibly();
     }
     int swampExit = swamp.awaitExit(SCRIPT);
+    System.out.printf("%s: bash %.1f s, bin/swamp run %.1f s, side by side%n", name,
+        (bashEnd.get() - t0) / 1e9, (swampEnd.get() - t0) / 1e9);
 
     assertEquals(bashExit, swampExit, "bin/swamp run " + name + ".sh exited " + swampExit
         + " where bash exited " + bashExit + " (bash's stderr: " + dir.resolve("bash.err")

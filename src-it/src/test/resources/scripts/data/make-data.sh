@@ -1,6 +1,6 @@
 #!/bin/bash
 # make-data.sh: the netCDF inputs of the script corpus, made in the current directory from
-# grid.cdl (which must be there) with ncgen and ncap2. Deterministic; no history attributes.
+# grid.cdl (which must be there) with ncgen and ncap2 -h. Deterministic; no history attributes.
 #
 #   MODEL_MM.nc   MODEL in ccsm echam gfdl, MM in 01..12: one monthly mean, record dim time,
 #                 T (K), pr (mm/day), gw(lat) Gaussian-like weights
@@ -27,11 +27,10 @@ for src in ccsm echam gfdl obs; do
       pr=float(pr+3.0+2.0*cos(lat*0.0349066)*(1.0+0.3*sin(6.2832*$m/12.0))+0.2*cos(lon*0.0174533)+$off*0.1);
       pr@long_name=\"precipitation\";
       pr@units=\"mm/day\";
+      global@source=\"$src\";
       " grid.nc ${src}_${mm}.nc
-    ncatted -O -h -a history,global,d,, -a source,global,o,c,"$src" ${src}_${mm}.nc
   done
 done
 ncap2 -O -h -v -s 'sftlf[$lat,$lon]=0.0f; *s=(sftlf+sin(lon*0.0349066))*cos(lat*0.0174533);
   sftlf=float(s > 0.2); sftlf@long_name="land fraction"; sftlf@units="1";' grid.nc sftlf.nc
-ncatted -O -h -a history,global,d,, sftlf.nc
 rm -f grid.nc
