@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Needs NCO and netCDF's ncgen/ncdump: skipped without them, failed without them in CI (see
  * {@link NcoIT#requireOnPath}). The trees and the outputs are kept under
- * {@code src-it/target/it-logs/ScriptCorpusIT.everyScriptLeavesWhatBashLeaves/SCRIPT/}.
+ * {@code src-it/target/it-logs/ScriptCorpusIT.everyScriptLeavesWhatBashLeaves/SCRIPT/};
+ * {@code -Dswamp.it.scripts=NAME,NAME} runs only those scripts (names without {@code .sh}).
  */
 @ExtendWith(PoolExtension.class)
 class ScriptCorpusIT {
@@ -69,6 +70,13 @@ class ScriptCorpusIT {
       scripts = s.filter(p -> p.toString().endsWith(".sh")).sorted().toList();
     }
     assertTrue(scripts.size() >= 18, "the corpus holds at least 18 scripts: " + scripts);
+    String only = System.getProperty("swamp.it.scripts", "");
+    if (!only.isEmpty()) {
+      List<String> names = List.of(only.split(","));
+      scripts = scripts.stream().filter(p -> names.contains(p.getFileName().toString()
+          .replaceFirst("\\.sh$", ""))).toList();
+      assertTrue(!scripts.isEmpty(), "-Dswamp.it.scripts=" + only + " names no script of " + CORPUS);
+    }
     Path data = makeData(pool.logDir().resolve("data"));
 
     Master master = pool.startMaster("--local-exec", "never");
