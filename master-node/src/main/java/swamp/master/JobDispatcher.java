@@ -244,6 +244,9 @@ public final class JobDispatcher
   private final JobBook.LocalExec localExec;
   private final int retainFinished;
   private final Durability durability;
+  /** Whether a source of the worker directory could spawn a worker for a job. */
+  private final java.util.function.Predicate<JobSpec> spawnable;
+  private final boolean hasDirectory;
   /**
    * The group commit of workers' reports; workers know it as their master. A new one with each
    * recovery: a journal failure restarts the dispatcher, which stops its children.
@@ -259,14 +262,24 @@ public final class JobDispatcher
 
   public static Behavior<Command> create(String persistenceId, long masterEpoch,
       JobBook.LocalExec localExec, int retainFinished, Durability durability) {
+    return create(persistenceId, masterEpoch, localExec, retainFinished, durability, null);
+  }
+
+  /**
+   * A dispatcher of a master with a worker directory: {@code spawnable} says whether one of its
+   * sources could spawn a worker for a job (null: there is no directory).
+   */
+  public static Behavior<Command> create(String persistenceId, long masterEpoch,
+      JobBook.LocalExec localExec, int retainFinished, Durability durability,
+      java.util.function.Predicate<JobSpec> spawnable) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobDispatcher(
         PersistenceId.ofUniqueId(persistenceId), ctx, timers, masterEpoch, localExec,
-        retainFinished, durability)));
+        retainFinished, durability, spawnable)));
   }
 
   private JobDispatcher(PersistenceId persistenceId, ActorContext<Command> context,
       TimerScheduler<Command> timers, long masterEpoch, JobBook.LocalExec localExec,
-      int retainFinished, Durability durability) {
+      int retainFinished, Durability durability, java.util.function.Predicate<JobSpec> spawnable) {
     // a journal that cannot be read or written stops the dispatcher: it starts again from it
     super(persistenceId, SupervisorStrategy.restartWithBackoff(
         Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -276,6 +289,8 @@ public final class JobDispatcher
     this.localExec = localExec;
     this.retainFinished = retainFinished;
     this.durability = durability;
+    this.hasDirectory = spawnable != null;
+    this.spawnable = spawnable != null ? spawnable : spec -> false;
   }
 
   // ---- the journal ----
@@ -820,6 +835,28 @@ public final class JobDispatcher
 
   private java.util.Optional<JobView> view(String jobId) {
     Job job = book.job(jobId);
-    return job == null ? java.util.Optional.empty() : java.util.Optional.of(JobView.of(job));
+    return job == null ? java.util.Optional.empty()
+        : java.util.Optional.of(JobView.of(job, waitingReason(job)));
+  }
+
+  /**
+   * Why a queued job cannot be placed on any worker there is or could be spawned, or null: the
+   * labels it requires that no registered worker offers, when no source of the worker directory
+   * serves them either.
+   */
+  private String waitingReason(Job job) {
+    if (job.state != JobState.QUEUED || job.spec.requires().isEmpty()) {
+      return null;
+    }
+    List<String> missing = job.spec.requires().stream()
+        .filter(l -> book.workers().stream().noneMatch(w -> w.offer.labels().contains(l)))
+        .toList();
+    if (missing.isEmpty() || spawnable.test(job.spec)) {
+      return null;
+    }
+    return "no registered worker offers label" + (missing.size() > 1 ? "s " : " ")
+        + String.join(", ", missing) + (hasDirectory
+            ? ", and no source of the worker directory offers " + (missing.size() > 1 ? "them" : "it")
+            : " (and the master has no worker directory to spawn one from)");
   }
 }

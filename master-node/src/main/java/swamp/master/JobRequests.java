@@ -19,7 +19,7 @@ import swamp.protocol.JobVariables;
  * problem is named with the job it is in; a batch with any bad job is refused whole, so nothing
  * is half-accepted.
  */
-final class JobRequests {
+public final class JobRequests {
   private JobRequests() {}
 
   static final List<String> FIELDS =
@@ -427,6 +427,11 @@ final class JobRequests {
       return 0;
     }
     return d.toMillis();
+  }
+
+  /** {@link #parseDuration} for the command line: public, for the client in another package. */
+  public static Duration duration(String text) {
+    return parseDuration(text);
   }
 
   /**

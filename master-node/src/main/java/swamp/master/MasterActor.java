@@ -42,7 +42,9 @@ public final class MasterActor {
       // a dispatcher that fails (a journal that refuses a record) starts again from the journal
       ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(Behaviors.supervise(
           JobDispatcher.create(JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(),
-              settings.retainFinished(), JobDispatcher.Durability.of(settings, guard)))
+              settings.retainFinished(), JobDispatcher.Durability.of(settings, guard),
+              pool.sources().isEmpty() ? null : spec -> pool.sources().stream().anyMatch(
+                  s -> s.serves(java.util.Set.copyOf(spec.requires()), spec.slots()))))
           .onFailure(SupervisorStrategy.restartWithBackoff(
               java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10), 0.2)),
           "dispatcher");

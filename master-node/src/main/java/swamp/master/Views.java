@@ -41,6 +41,11 @@ public final class Views {
       String command) {
 
     static JobView of(JobBook.Job j) {
+      return of(j, null);
+    }
+
+    /** The job, with {@code waiting} as its reason when it is given: why it cannot be placed. */
+    static JobView of(JobBook.Job j, String waiting) {
       JobResult r = j.result;
       return new JobView(
           j.id,
@@ -51,7 +56,7 @@ public final class Views {
           r != null && r.truncated(),
           j.workerId,
           j.attempt,
-          j.reason,
+          waiting != null ? waiting : j.reason,
           j.spec.argv(),
           j.spec.requires(),
           time(j.submittedAt),

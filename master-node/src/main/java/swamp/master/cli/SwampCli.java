@@ -103,8 +103,13 @@ public final class SwampCli {
         description = "An idempotency key: submitting the same key again (a retry) gives the same job, not a new one.")
     String key;
 
-    @Option(names = "--wait", description = "Wait for the job; print its output and exit with its exit code.")
+    @Option(names = "--wait", description = "Wait for the job; print its output and exit with its exit code."
+        + " While it cannot be placed (no worker offers a label it requires), say why once on stderr and keep waiting.")
     boolean await;
+
+    @Option(names = "--wait-timeout", paramLabel = "DURATION",
+        description = "With --wait: give up waiting after this long (e.g. 10m; a bare number is seconds) and exit 124; the job stays.")
+    String waitTimeout;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -127,7 +132,13 @@ public final class SwampCli {
         System.out.println(json ? MasterClient.JSON.writeValueAsString(Map.of("id", id)) : id);
         return 0;
       }
-      JsonNode done = awaitJob(client, id);
+      JsonNode done = awaitJob(client, id, waitTimeout == null ? null
+          : swamp.master.JobRequests.duration(waitTimeout), System.err);
+      if (done == null) {
+        System.err.println("swamp: gave up waiting for job " + id + " after " + waitTimeout
+            + "; it stays submitted (bin/swamp status " + id + ", bin/swamp cancel " + id + ")");
+        return EXIT_WAIT_TIMEOUT;
+      }
       if (json) {
         printJson(done);
       } else {
@@ -165,14 +176,36 @@ public final class SwampCli {
     return job;
   }
 
-  /** Long-polls the master until the job is final. */
-  static JsonNode awaitJob(MasterClient client, String id) throws MasterClient.ApiException {
+  /** Exit code of submit --wait when --wait-timeout passes first, as timeout(1) has it. */
+  static final int EXIT_WAIT_TIMEOUT = 124;
+
+  /**
+   * Long-polls the master until the job is final, or null once {@code giveUpAfter} (null: never)
+   * has passed. Why a queued job waits, when the master knows (a label no worker offers), is
+   * told on {@code why} once, and again only when it changes.
+   */
+  static JsonNode awaitJob(MasterClient client, String id, Duration giveUpAfter, PrintStream why)
+      throws MasterClient.ApiException {
+    long deadline = giveUpAfter == null ? Long.MAX_VALUE : System.nanoTime() + giveUpAfter.toNanos();
+    String told = null;
+    JsonNode job = client.get("/api/jobs/" + id);
     while (true) {
-      JsonNode job = client.get("/api/jobs/" + id + "?wait=" + LONG_POLL.toSeconds() + "s", LONG_POLL);
       String state = job.path("state").asText();
       if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
         return job;
       }
+      String reason = state.equals("QUEUED") && job.path("reason").isTextual()
+          ? job.path("reason").asText() : null;
+      if (reason != null && !reason.equals(told)) {
+        why.println("swamp: job " + id + " is waiting: " + reason);
+      }
+      told = reason;
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      Duration poll = Duration.ofNanos(Math.min(left, LONG_POLL.toNanos())).plusMillis(1);
+      job = client.get("/api/jobs/" + id + "?wait=" + poll.toMillis() + "ms", poll);
     }
   }
 

@@ -1,0 +1,47 @@
+package swamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Item 12: a job that requires a label no worker offers (and no worker source could spawn) says
+ * so in its "reason" while it waits, until a worker that offers it comes; submit --wait tells
+ * the user once on stderr and keeps waiting, and --wait-timeout gives up (exit 124).
+ */
+@ExtendWith(PoolExtension.class)
+class WaitingReasonIT {
+
+  @Test
+  void aJobNoWorkerCanTakeSaysWhyUntilOneComes(Pool pool) {
+    Master master = pool.master("--local-exec", "never");
+    Node plain = pool.worker(master, "plain", "--slots", "1");
+    master.awaitWorkers(Pool.STARTUP, List.of(plain), "plain");
+
+    String id = master.submit(Map.of("argv", List.of("echo", "on a gpu"), "requires", List.of("gpu")));
+    JsonNode waiting = master.job(id);
+    assertEquals("QUEUED", waiting.path("state").asText(), waiting.toString());
+    assertTrue(waiting.path("reason").asText().startsWith("no registered worker offers label gpu"),
+        waiting.toString());
+
+    Node cli = pool.swamp(master, pool.logDir(), "submit", "--wait", "--wait-timeout", "4",
+        "--requires", "gpu", "--", "echo", "from the cli");
+    assertEquals(124, cli.awaitExit(Duration.ofSeconds(90)), cli.tail(20));
+    String err = cli.errors();
+    assertEquals(1, err.split("no registered worker offers label gpu", -1).length - 1,
+        "the reason is told once:\n" + err);
+    assertTrue(err.contains("gave up waiting"), err);
+
+    Node gpu = pool.worker(master, "gpu", "--slots", "1", "--capability", "gpu");
+    master.awaitWorkers(Pool.STARTUP, List.of(plain, gpu), "gpu", "plain");
+    JsonNode done = master.awaitFinished(id, Duration.ofSeconds(30));
+    assertEquals("SUCCEEDED", done.path("state").asText(), done.toString());
+    assertEquals("gpu", done.path("worker").asText(), done.toString());
+  }
+}
