@@ -137,7 +137,7 @@ final class Builtins {
           switch (conv) {
             case 'd', 'i', 'u' -> out.append(String.format(spec + "d", integer(arg)));
             case 'o', 'x', 'X' -> out.append(String.format(spec + conv, integer(arg)));
-            case 'f', 'F', 'e', 'E', 'g', 'G' -> out.append(String.format(spec + (conv == 'F' ? 'f' : conv),
+            case 'f', 'F', 'e', 'E', 'g', 'G' -> out.append(floating(flags, width, precision, conv,
                 arg == null || arg.isEmpty() ? 0.0 : Double.parseDouble(arg)));
             case 'c' -> out.append(String.format(spec.replace("0", "") + "s",
                 arg == null || arg.isEmpty() ? "" : arg.substring(0, 1)));
@@ -163,6 +163,50 @@ final class Builtins {
       }
     } while (used < rest.size());
     return new Output(out.toString(), status);
+  }
+
+  /** A floating-point conversion as C's printf does it: %g drops trailing zeros, Java's does not. */
+  static String floating(String flags, String width, String precision, char conv, double v) {
+    int p = precision == null || precision.isEmpty() ? 6 : Integer.parseInt(precision);
+    String body;
+    char lower = Character.toLowerCase(conv);
+    if (lower == 'g') {
+      if (p == 0) {
+        p = 1;
+      }
+      int exponent = v == 0 ? 0 : new java.math.BigDecimal(Math.abs(v))
+          .round(new java.math.MathContext(p)).precision()
+          - new java.math.BigDecimal(Math.abs(v)).round(new java.math.MathContext(p)).scale() - 1;
+      if (exponent >= -4 && exponent < p) {
+        body = String.format("%." + (p - 1 - exponent) + "f", Math.abs(v));
+      } else {
+        body = String.format("%." + (p - 1) + "e", Math.abs(v));
+      }
+      if (!flags.contains("#")) {
+        int e = body.indexOf('e');
+        String mantissa = e < 0 ? body : body.substring(0, e);
+        String exp = e < 0 ? "" : body.substring(e);
+        if (mantissa.contains(".")) {
+          mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        body = mantissa + exp;
+      }
+      if (conv == 'G') {
+        body = body.toUpperCase();
+      }
+    } else {
+      body = String.format("%." + p + (lower == 'e' ? conv : "f"), Math.abs(v));
+    }
+    String sign = v < 0 || (v == 0 && 1 / v < 0) ? "-" : flags.contains("+") ? "+" : flags.contains(" ") ? " " : "";
+    int w = width == null || width.equals("*") ? 0 : Integer.parseInt(width);
+    int pad = Math.max(0, w - sign.length() - body.length());
+    if (flags.contains("-")) {
+      return sign + body + " ".repeat(pad);
+    }
+    if (flags.contains("0")) {
+      return sign + "0".repeat(pad) + body;
+    }
+    return " ".repeat(pad) + sign + body;
   }
 
   private static long integer(String arg) {
@@ -239,7 +283,13 @@ final class Builtins {
         throw new UsageException("seq: more than 10,000,000 numbers");
       }
       if (format != null) {
-        out.add(String.format(format.replace("%g", "%s"), format.contains("%g") ? v.stripTrailingZeros().toPlainString() : v.doubleValue()));
+        Matcher m = SPEC.matcher(format);
+        if (!m.find() || "diouxXcsb".indexOf(m.group(4).charAt(0)) >= 0) {
+          throw new UsageException("seq: format '" + format + "' has no %f, %e or %g directive");
+        }
+        out.add(format.substring(0, m.start()).replace("%%", "%")
+            + floating(m.group(1), m.group(2), m.group(3), m.group(4).charAt(0), v.doubleValue())
+            + format.substring(m.end()).replace("%%", "%"));
       } else {
         out.add(v.setScale(scale, java.math.RoundingMode.HALF_EVEN).toPlainString());
       }

@@ -258,7 +258,8 @@ final class Planner {
         }
         continue;
       }
-      if (guarded) {
+      if (guarded && !a.ops().get(k - 1).equals(a.ops().get(k))) {
+        // 'a && b && c': c runs if b succeeded, which implies a did; a mix needs two statuses
         throw refuse(a.line(), "a chain such as 'a && b || c' whose commands run as jobs cannot be"
             + " planned: the last part depends on the statuses of two jobs; write it as separate lines"
             + " or as if/else on a file test");

@@ -456,7 +456,7 @@ final class ShellParser {
       Token last = out.get(out.size() - 1);
       return switch (last.kind()) {
         case NEWLINE, SEMI, AMP, AND, OR, PIPE, LPAREN -> true;
-        case WORD -> Set.of("for", "do", "then", "else", "elif", "{", "!", "while", "until").contains(last.text());
+        case WORD -> Set.of("for", "if", "do", "then", "else", "elif", "{", "!", "while", "until").contains(last.text());
         default -> false;
       };
     }

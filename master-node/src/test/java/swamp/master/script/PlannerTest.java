@@ -148,6 +148,23 @@ class PlannerTest {
   }
 
   @Test
+  void chainsOfOneOperatorGuardOnTheJobBefore() throws Exception {
+    List<Plan.Command> c = plan("ncra a.nc b.nc && ncwa b.nc c.nc && ncks c.nc d.nc\nls x || ls y || ls z\n").commands();
+    assertEquals(List.of(new Plan.Guard(0, true)), c.get(1).guards());
+    assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards()); // b ran only if a succeeded
+    assertEquals(List.of(new Plan.Guard(4, false)), c.get(5).guards());
+    assertRefused("ncra a.nc b.nc && ncwa b.nc c.nc || echo failed\n", 1, "'a && b || c'");
+  }
+
+  @Test
+  void arithmeticConditionsAndCFormats() throws Exception {
+    assertEquals(List.of("echo even 2", "echo even 4"),
+        texts("for ((n=1; n<=4; n++)); do if (( n % 2 == 0 )); then echo even $n; fi; done\n"));
+    assertEquals(List.of("echo 01 02 03 0.5 1e+06 x0.25"),
+        texts("echo $(seq -f %02g 1 3) $(printf '%g %g' 0.5 1000000) $(seq -f x%.2f 0.25 1 0.25)\n"));
+  }
+
+  @Test
   void semicolonsAmpersandsCommentsAndSetOptions() throws Exception {
     Plan p = plan("#!/bin/bash\nset -ex\necho a; echo b & # both\nwait\nset +x\necho c\n");
     assertEquals(List.of("echo a", "echo b", "echo c"), p.commands().stream().map(Plan.Command::text).toList());
