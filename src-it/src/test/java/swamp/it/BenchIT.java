@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code bin/swamp bench --quick} must not rot: it runs to the end and prints every row of its
@@ -34,6 +35,7 @@ class BenchIT {
       "kill -9 recovery");
 
   @Test
+  @Timeout(value = 12, unit = TimeUnit.MINUTES) // beyond the bench's own 10; the default is 3
   void quickBenchPrintsEveryRowWithFigures() throws Exception {
     Path home = Path.of(System.getProperty("swamp.home", "..")).toAbsolutePath().normalize();
     Path logs = Path.of(System.getProperty("swamp.it.logs", home.resolve("src-it/target/it-logs")
