@@ -26,14 +26,18 @@ import java.util.stream.Stream;
  */
 public final class Bench {
 
-  /** How big each measure is. */
+  /**
+   * How big each measure is. {@code crossWarmUp}: uncounted cross-process rounds before those
+   * that count, until the master's CPU per job settled (5 in a full run; a quick run, which
+   * measures it over TLS and over plain tcp, takes 2).
+   */
   record Sizes(String label, int reps,
       int dispatchJobs, int simWorkers, int dispatchBatch,
       int regSim,
       int memQueued, int memWindow,
       int crossJobs, int crossBatch, int crossSlots, int daskNoop,
       int trueJobs, int sleepJobs, int regJvms, int killReps,
-      int scriptReps, int scriptLevels, int scriptLats, int scriptLons) {}
+      int scriptReps, int scriptLevels, int scriptLats, int scriptLons, int crossWarmUp) {}
 
   static final Sizes FULL = new Sizes("full", 3,
       200_000, 100, 10_000,
@@ -41,7 +45,7 @@ public final class Bench {
       1_000_000, 20_000,
       100_000, 5_000, 64, 20_000,
       2_000, 200, 20, 3,
-      3, 24, 180, 360);
+      3, 24, 180, 360, 5);
 
   static final Sizes QUICK = new Sizes("quick", 3,
       20_000, 100, 2_000,
@@ -49,7 +53,7 @@ public final class Bench {
       50_000, 5_000,
       10_000, 2_000, 64, 2_000,
       200, 20, 3, 1,
-      1, 2, 12, 24);
+      1, 2, 12, 24, 2);
 
   static final List<String> MEASURES =
       List.of("dispatch", "registration", "memory", "cross", "process", "script");
@@ -131,7 +135,7 @@ public final class Bench {
           + " no-op tasks/s, and about 36 s for 50 workers to register");
     }
     System.out.println("- throughput and dispatch-cost figures follow uncounted warm-up rounds"
-        + " (cross-process: " + CROSS_WARM_UP_ROUNDS + ", the others: one);"
+        + " (cross-process: " + sizes.crossWarmUp() + ", the others: one);"
         + " registration and kill -9 figures include cold JVMs");
     System.out.println("- JVM flags: master and in-JVM benches " + String.join(" ", Lab.MASTER_JVM)
         + "; worker JVMs " + String.join(" ", Lab.WORKER_JVM) + ", dry-run ones "
@@ -391,9 +395,6 @@ public final class Bench {
 
   // ---- processes: a master and worker JVMs on loopback ----
 
-  /** Rounds before the cross-process ones that count: until the master's CPU per job settled. */
-  static final int CROSS_WARM_UP_ROUNDS = 5;
-
   /**
    * Cross-process dispatch over TLS remoting (the default), or over plain tcp with
    * {@code insecure}, the master's and workers' --insecure: the two rows show what TLS costs.
@@ -418,13 +419,13 @@ public final class Bench {
         List<String> warmUp = new ArrayList<>();
         List<Double> masterCpu = new ArrayList<>();
         List<Double> workerCpu = new ArrayList<>();
-        for (int round = 0; round < CROSS_WARM_UP_ROUNDS + sizes.reps(); round++) {
+        for (int round = 0; round < sizes.crossWarmUp() + sizes.reps(); round++) {
           long[] cpu0 = pool.cpuNanos();
           long ns = pool.runJobs(bodies, sizes.crossJobs(), Duration.ofMinutes(5));
           long[] cpu1 = pool.cpuNanos();
           double rate = sizes.crossJobs() / (ns / 1e9);
           double master = (cpu1[0] - cpu0[0]) / 1e3 / sizes.crossJobs();
-          if (round < CROSS_WARM_UP_ROUNDS) {
+          if (round < sizes.crossWarmUp()) {
             warmUp.add(Row.fmt(rate, 0) + " jobs/s at " + Row.fmt(master, 1) + " µs");
           } else {
             row.samples.add(rate);
@@ -432,7 +433,7 @@ public final class Bench {
             workerCpu.add((cpu1[1] - cpu0[1]) / 1e3 / sizes.crossJobs());
           }
         }
-        notes.add(tag + ": " + CROSS_WARM_UP_ROUNDS + " uncounted warm-up rounds, with the"
+        notes.add(tag + ": " + sizes.crossWarmUp() + " uncounted warm-up rounds, with the"
             + " master's CPU per job: " + String.join(", ", warmUp));
         notes.add(tag + ": CPU per job, median: master " + Row.fmt(Row.median(masterCpu), 1)
             + " µs, the 2 workers " + Row.fmt(Row.median(workerCpu), 1) + " µs (with 2 cores, "
