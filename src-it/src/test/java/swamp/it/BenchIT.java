@@ -28,6 +28,8 @@ class BenchIT {
       "dispatch cost, long queue",
       "cross-process dispatch",
       "cross-process, plain tcp",
+      "cross-process, no fsync",
+      "journal size",
       "process jobs",
       "process jobs / xargs -P2",
       "sleep 0.05 efficiency",

@@ -246,10 +246,12 @@ public final class Bench {
 
   /** The cross-process row over plain tcp: what TLS (the default) costs, beside it. */
   static final String CROSS_TCP = "cross-process, plain tcp";
+  static final String CROSS_NO_FSYNC = "cross-process, no fsync";
+  static final String JOURNAL_SIZE = "journal size";
 
   /** The table's rows in the order of the table, whatever order they run in. */
   static final List<String> ORDER = List.of("in-JVM dispatch", "cross-process dispatch",
-      CROSS_TCP,
+      CROSS_TCP, CROSS_NO_FSYNC, JOURNAL_SIZE,
       "process jobs", "process jobs / xargs -P2", "sleep 0.05 efficiency", "script",
       "registration, in-JVM",
       "registration, worker JVMs", "kill -9 recovery", "memory, queued jobs",
@@ -271,8 +273,13 @@ public final class Bench {
       rows.addAll(processPool());
     }
     if (only.contains("cross")) {
-      rows.add(crossProcess(false));
-      rows.add(crossProcess(true));
+      Row journal = new Row(JOURNAL_SIZE, "H2 file after " + Row.fmt(3.0 * sizes.crossJobs(), 0)
+          + " jobs of cross-process dispatch (retain-finished 100,000)", "MB",
+          "<= 1.5 x after " + Row.fmt(sizes.crossJobs(), 0), 1);
+      rows.add(crossProcess(false, false, journal));
+      rows.add(journal);
+      rows.add(crossProcess(true, false, null));
+      rows.add(crossProcess(false, true, null));
     }
     if (only.contains("script")) {
       script().ifPresent(rows::add);
@@ -399,14 +406,17 @@ public final class Bench {
    * Cross-process dispatch over TLS remoting (the default), or over plain tcp with
    * {@code insecure}, the master's and workers' --insecure: the two rows show what TLS costs.
    */
-  private Row crossProcess(boolean insecure) {
-    Row row = new Row(insecure ? CROSS_TCP : "cross-process dispatch", Row.fmt(sizes.crossJobs(), 0)
-        + " jobs in POSTs of " + Row.fmt(sizes.crossBatch(), 0) + ", 2 dry-run worker JVMs x "
-        + sizes.crossSlots() + " slots" + (insecure ? ", --insecure" : ", TLS"), "jobs/s",
-        insecure ? "-" : ">= 50,000", 0);
-    String tag = insecure ? "cross-process, plain tcp" : "cross-process";
+  private Row crossProcess(boolean insecure, boolean noFsync, Row journal) {
+    Row row = new Row(insecure ? CROSS_TCP : noFsync ? CROSS_NO_FSYNC : "cross-process dispatch",
+        Row.fmt(sizes.crossJobs(), 0) + " jobs in POSTs of " + Row.fmt(sizes.crossBatch(), 0)
+        + ", 2 dry-run worker JVMs x " + sizes.crossSlots() + " slots"
+        + (insecure ? ", --insecure" : ", TLS") + (noFsync ? ", journal.fsync = off" : ""),
+        "jobs/s", insecure || noFsync ? "-" : ">= 50,000", 0);
+    String tag = insecure ? "cross-process, plain tcp" : noFsync ? CROSS_NO_FSYNC : "cross-process";
+    List<Long> sizesAfter = new ArrayList<>();
     measure(row.measure, () -> {
-      try (Pool pool = new Pool(lab, insecure ? "dry-tcp" : "dry", insecure)) {
+      try (Pool pool = new Pool(lab, insecure ? "dry-tcp" : noFsync ? "dry-nosync" : "dry",
+          insecure, noFsync ? List.of("-Dswamp.master.journal.fsync=off") : List.of())) {
         List<String> ids = List.of("dry-1", "dry-2");
         for (String id : ids) {
           pool.startWorker(id, sizes.crossSlots(), true, false);
@@ -423,6 +433,7 @@ public final class Bench {
           long[] cpu0 = pool.cpuNanos();
           long ns = pool.runJobs(bodies, sizes.crossJobs(), Duration.ofMinutes(5));
           long[] cpu1 = pool.cpuNanos();
+          sizesAfter.add(pool.journalBytes());
           double rate = sizes.crossJobs() / (ns / 1e9);
           double master = (cpu1[0] - cpu0[0]) / 1e3 / sizes.crossJobs();
           if (round < sizes.crossWarmUp()) {
@@ -440,7 +451,21 @@ public final class Bench {
             + "50,000 jobs/s leaves 40 µs for everything, the client included)");
       }
     }, row);
-    if (insecure) {
+    if (journal != null && sizesAfter.size() >= 3) {
+      // the book keeps retain-finished (100,000) finished jobs: the file follows that, not the
+      // number of jobs that went through
+      long jobs = sizes.crossJobs();
+      journal.samples.add(sizesAfter.get(2) / 1e6);
+      StringBuilder after = new StringBuilder();
+      for (int i = 0; i < sizesAfter.size(); i++) {
+        after.append(i == 0 ? "" : ", ").append(Row.fmt((i + 1) * jobs, 0)).append(": ")
+            .append(Row.fmt(sizesAfter.get(i) / 1e6, 1));
+      }
+      journal.peer("MB after " + after);
+    } else if (journal != null) {
+      journal.error = "the cross-process measure did not run 3 rounds";
+    }
+    if (insecure || noFsync) {
       return row;
     }
     progress("Dask, " + sizes.daskNoop() + " no-op tasks ...");

@@ -52,6 +52,11 @@ final class Pool implements AutoCloseable {
 
   /** Starts a master, over plain tcp when {@code insecure}, and waits until its API answers. */
   Pool(Lab lab, String name, boolean insecure) throws Exception {
+    this(lab, name, insecure, List.of());
+  }
+
+  /** The same, with more JVM flags for the master (e.g. {@code -Dswamp.master.journal.fsync=off}). */
+  Pool(Lab lab, String name, boolean insecure, List<String> masterFlags) throws Exception {
     this.lab = lab;
     this.name = name;
     this.insecure = insecure;
@@ -61,7 +66,9 @@ final class Pool implements AutoCloseable {
     if (insecure) {
       args.add("--insecure");
     }
-    this.master = lab.start(name + "-master", lab.jvm(Lab.MASTER_JVM, "master.conf", lab.masterCp,
+    List<String> flags = new ArrayList<>(Lab.MASTER_JVM);
+    flags.addAll(masterFlags);
+    this.master = lab.start(name + "-master", lab.jvm(flags, "master.conf", lab.masterCp,
         "swamp.master.MasterMain", args), Map.of());
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
@@ -231,6 +238,11 @@ final class Pool implements AutoCloseable {
       throw new IllegalStateException("the master exited with " + master.exitValue()
           + " while the workers registered; see " + lab.log(name + "-master"));
     }
+  }
+
+  /** The size of the master's H2 journal file, in bytes. */
+  long journalBytes() throws IOException {
+    return java.nio.file.Files.size(lab.dir.resolve(name + "-journal.mv.db"));
   }
 
   /** CPU time the master and the workers have used so far, in nanoseconds: {master, workers}. */
