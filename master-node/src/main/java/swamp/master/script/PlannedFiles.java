@@ -2,7 +2,6 @@ package swamp.master.script;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -157,9 +156,5 @@ final class PlannedFiles {
       segs.add(seg);
     }
     return "/" + String.join("/", segs);
-  }
-
-  static boolean linkExists(Path p) {
-    return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
   }
 }

@@ -136,6 +136,10 @@ final class Planner {
   private StringBuilder captured;
   private final Deque<String> dirStack = new ArrayDeque<>();
   private int exitStatus;
+  /** The status of the last command substitution: that of an assignment-only command. */
+  private Status lastSubstitution;
+  /** The line being expanded, for messages from arithmetic and parameters. */
+  private int currentLine;
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
     this.initialEnv = Map.copyOf(environment);
@@ -422,8 +426,6 @@ final class Planner {
     return job(List.of(new StageDraft(argv, c.redirects(), c.line())), prefix, c.line());
   }
 
-  private Status lastSubstitution;
-
   private Status assignWord(Word w) {
     Matcher m = ASSIGNMENT.matcher(w.raw());
     m.matches();
@@ -446,7 +448,6 @@ final class Planner {
       }
       List<String> values = expandWords(items);
       Var v = vars.computeIfAbsent(name, x -> new Var());
-      noteLocal(name);
       if (!append) {
         v.values.clear();
       }
@@ -457,7 +458,7 @@ final class Planner {
       v.array = true;
       return Status.OK;
     }
-    String expanded = expandString(value, w.line(), true);
+    String expanded = expandString(value, w.line());
     if (subscript != null) {
       long index = arith(expandString(subscript, w.line()), w.line());
       Var v = vars.computeIfAbsent(name, x -> new Var());
@@ -515,10 +516,6 @@ final class Planner {
       Var old = vars.get(name);
       frame.put(name, old == null ? null : old.copy());
     }
-  }
-
-  private void noteLocal(String name) {
-    // plain assignments inside a function change the global, as in bash: nothing to remember
   }
 
   /** The builtins; null when {@code name} is not one (it is then a program). */
@@ -1219,8 +1216,6 @@ final class Planner {
     }
   };
 
-  private int currentLine;
-
   private long arithUnchecked(String expr) {
     return arith(expr, currentLine);
   }
@@ -1333,12 +1328,8 @@ final class Planner {
     return out;
   }
 
-  private String expandString(String raw, int line) {
-    return expandString(raw, line, false);
-  }
-
   /** Expands without splitting or globbing (assignments, redirection targets, [[ ]] operands). */
-  private String expandString(String raw, int line, boolean assignment) {
+  private String expandString(String raw, int line) {
     currentLine = line;
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, true);
@@ -1862,7 +1853,7 @@ final class Planner {
         k++;
         return v;
       }
-      if (k + 2 < a.size() + 0 && k + 1 < a.size() && isBinary(a.get(k + 1)) && k + 2 < a.size()) {
+      if (k + 2 < a.size() && isBinary(a.get(k + 1))) {
         boolean v = binaryTest(t, a.get(k + 1), a.get(k + 2), false, line);
         k += 3;
         return v;
@@ -2043,7 +2034,7 @@ final class Planner {
         return unaryTest(first, expandString(w.get(k - 1).raw(), line), line);
       }
       String left = expandString(first, line);
-      if (k + 2 < w.size() + 1 && k + 1 < w.size() && isBinary(w.get(k + 1).raw())) {
+      if (k + 1 < w.size() && isBinary(w.get(k + 1).raw())) {
         String op = w.get(k + 1).raw();
         if (k + 2 >= w.size()) {
           throw refuse(line, "'" + op + "' needs a right operand in [[ ]]");
