@@ -196,6 +196,13 @@ public final class Journal {
    * or snapshot that cannot be decoded, or a file H2 finds corrupt. Null for any other failure.
    */
   static String damage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) { // locked by another master: not damage
+      String m = t.getMessage();
+      if ((t instanceof SQLException e && e.getErrorCode() == 90020)
+          || (m != null && (m.contains("file is locked") || m.contains("already in use")))) {
+        return null;
+      }
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String m = t.getMessage();
       if (t instanceof com.fasterxml.jackson.core.JacksonException

@@ -172,6 +172,29 @@ public final class WorkerMain implements Callable<Integer> {
     return true;
   }
 
+  /** How long a worker that has decided to exit waits for its actor system to stop. */
+  static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(20);
+
+  /**
+   * Ends the process with the exit's code if the actor system has not stopped within
+   * {@code grace}: a shutdown that hangs (seen under heavy load, in Pekko's last phase) must not
+   * keep a dismissed or refused worker, and so its grid job, alive.
+   */
+  private static void haltIfStuck(WorkerActor.Exit exit, java.time.Duration grace) {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(grace.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      System.err.println("swamp worker: the actor system did not stop within " + WorkerActor.human(grace)
+          + " of '" + exit.reason() + "'; exiting " + exit.code() + " anyway");
+      Runtime.getRuntime().halt(exit.code());
+    }, "swamp-exit-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
   /** One actor system's life: join, register, work; returns how it ended. */
   static WorkerActor.Exit runOnce(
       Config config, WorkerSettings settings, Executables executables, JobTable table) {
@@ -183,6 +206,9 @@ public final class WorkerMain implements Callable<Integer> {
       return Behaviors.receive(Object.class)
           .onMessage(WorkerActor.Exit.class, e -> {
             exit.complete(e);
+            if (e.code() != WorkerActor.REJOIN) {
+              haltIfStuck(e, STOP_GRACE);
+            }
             CoordinatedShutdown.get(ctx.getSystem()).runAll(new WorkerExitReason());
             return Behaviors.same();
           })
