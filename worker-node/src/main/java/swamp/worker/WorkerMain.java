@@ -195,6 +195,36 @@ public final class WorkerMain implements Callable<Integer> {
     watchdog.start();
   }
 
+  /**
+   * Waits for the actor system to stop; once the worker has decided to go (to exit or to join
+   * again), at most {@link #STOP_GRACE} more: a shutdown hung in its last phase must not keep a
+   * worker that lost its master from joining again.
+   */
+  private static void awaitStopped(ActorSystem<?> system, CompletableFuture<WorkerActor.Exit> exit) {
+    CompletableFuture<?> terminated = system.getWhenTerminated().toCompletableFuture();
+    long decidedAt = 0;
+    while (true) {
+      try {
+        terminated.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        return;
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (exit.isDone()) {
+          decidedAt = decidedAt == 0 ? System.nanoTime() : decidedAt;
+          if (System.nanoTime() - decidedAt > STOP_GRACE.toNanos()) {
+            log.warn("the actor system did not stop within {} of '{}'; going on without it",
+                WorkerActor.human(STOP_GRACE), exit.getNow(null).reason());
+            return;
+          }
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** One actor system's life: join, register, work; returns how it ended. */
   static WorkerActor.Exit runOnce(
       Config config, WorkerSettings settings, Executables executables, JobTable table) {
@@ -225,7 +255,7 @@ public final class WorkerMain implements Callable<Integer> {
       sun.misc.Signal.handle(new sun.misc.Signal(signal),
           sig -> system.tell(new WorkerActor.Stop("stopped by SIG" + sig.getName())));
     }
-    system.getWhenTerminated().toCompletableFuture().join();
+    awaitStopped(system, exit);
     // a system that ended without the worker saying why was downed: the master side lost us
     return exit.getNow(new WorkerActor.Exit(WorkerActor.REJOIN, "this node was removed from the cluster"));
   }
