@@ -1,10 +1,20 @@
 package swamp.master;
 
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import swamp.master.api.MasterAsk;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.master.dispatch.JournalGuard;
+import swamp.master.membership.NodeWatcher;
+import swamp.master.membership.WorkerRegistry;
 import swamp.master.pool.PoolScaler;
 import swamp.master.pool.PoolSettings;
 
@@ -26,6 +36,29 @@ public final class MasterActor {
   /** A command for the pool scaler; answered as "no directory" when there is none. */
   public record Scaling(PoolScaler.Command command) implements Command {}
 
+  /** Asks the actors of {@code master}, the singleton (or its proxy), on behalf of the API. */
+  public static MasterAsk asker(ActorRef<Command> master, Scheduler scheduler) {
+    return new MasterAsk() {
+      @Override
+      public <T> CompletionStage<T> dispatcher(
+          Function<ActorRef<T>, JobDispatcher.Command> question, Duration timeout) {
+        return AskPattern.ask(master, r -> new Dispatch(question.apply(r)), timeout, scheduler);
+      }
+
+      @Override
+      public <T> CompletionStage<T> registry(
+          Function<ActorRef<T>, WorkerRegistry.Command> question, Duration timeout) {
+        return AskPattern.ask(master, r -> new Membership(question.apply(r)), timeout, scheduler);
+      }
+
+      @Override
+      public <T> CompletionStage<T> scaler(Function<ActorRef<T>, PoolScaler.Command> question,
+          Duration timeout) {
+        return AskPattern.ask(master, r -> new Scaling(question.apply(r)), timeout, scheduler);
+      }
+    };
+  }
+
   public static Behavior<Command> create(MasterSettings settings) {
     return create(settings, PoolSettings.none());
   }
@@ -36,17 +69,19 @@ public final class MasterActor {
   }
 
   /** The same, with {@code guard} syncing and checking the master's H2 file journal. */
-  static Behavior<Command> create(MasterSettings settings, PoolSettings pool, JournalGuard guard) {
+  public static Behavior<Command> create(MasterSettings settings, PoolSettings pool, JournalGuard guard) {
     return Behaviors.setup(ctx -> {
       long epoch = System.currentTimeMillis();
       // a dispatcher that fails (a journal that refuses a record) starts again from the journal
       ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(Behaviors.supervise(
           JobDispatcher.create(JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(),
-              settings.retainFinished(), JobDispatcher.Durability.of(settings, guard),
+              settings.retainFinished(), new JobDispatcher.Durability(settings.snapshotEvery(),
+                  settings.recoveryGrace(), settings.retainFor(), guard,
+                  settings.retainedOutputBudget()),
               pool.sources().isEmpty() ? null : spec -> pool.sources().stream().anyMatch(
                   s -> s.serves(java.util.Set.copyOf(spec.requires()), spec.slots()))))
           .onFailure(SupervisorStrategy.restartWithBackoff(
-              java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10), 0.2)),
+              Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
           "dispatcher");
       ActorRef<WorkerRegistry.Command> registry = ctx.spawn(
           WorkerRegistry.create(settings.secret(), settings.insecure(), dispatcher), "registry");

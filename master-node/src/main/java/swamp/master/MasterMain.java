@@ -28,15 +28,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import swamp.master.api.HttpApi;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.master.dispatch.Journal;
+import swamp.master.dispatch.JournalGuard;
+import swamp.master.dispatch.LocalExec;
+import swamp.master.membership.NodeWatcher;
+import swamp.master.membership.WorkerRegistry;
 import swamp.master.pool.PoolScaler;
 import swamp.master.pool.PoolSettings;
-import swamp.worker.ConfigCheck;
+import swamp.node.ConfigCheck;
+import swamp.node.ExitCodes;
+import swamp.node.NodeAddress;
+import swamp.node.ProcessLaunch;
 import swamp.worker.Executables;
-import swamp.worker.NodeAddress;
-import swamp.worker.ProcessLaunch;
+import swamp.worker.WorkDirs;
 import swamp.worker.WorkerActor;
 import swamp.worker.WorkerMain;
-import swamp.worker.WorkDirs;
 import swamp.worker.WorkerSettings;
 
 /**
@@ -107,23 +115,23 @@ public final class MasterMain implements Callable<Integer> {
       local = localWorker(config, settings);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     } catch (IOException e) {
       System.err.println("swamp master: cannot make its pool key or use its worker's directory: "
           + e.getMessage());
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     }
     String apiToken;
     try {
       apiToken = apiToken(settings);
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("swamp master: " + e.getMessage());
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     }
     if (settings.secret().isEmpty() && !settings.insecure()) {
       System.err.println("swamp master: no registration secret; set SWAMP_SECRET (every worker"
           + " needs the same), or pass --insecure to let any node that reaches the port register");
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     }
     if (settings.insecure()) {
       log.warn("running INSECURE: plain tcp remoting (any node that reaches port {} joins the"
@@ -147,7 +155,7 @@ public final class MasterMain implements Callable<Integer> {
           ? Journal.damagedMessage(Journal.file(config).orElse(null), damage)
           : "cannot open the job journal " + Journal.describe(
               config.getString("swamp.master.journal.url")) + ": " + e.getMessage()));
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     }
     ActorSystem<Void> system = ActorSystem.create(guardian(settings, local),
         WorkerMain.SYSTEM_NAME, config);
@@ -157,7 +165,7 @@ public final class MasterMain implements Callable<Integer> {
           CoordinatedShutdown.get(system).getShutdownReason();
       if (why.isPresent() && why.get() instanceof Journal.Stop stop) {
         System.err.println("swamp master: " + stop.message());
-        return WorkerActor.EXIT_BAD_CONFIG;
+        return ExitCodes.BAD_CONFIG;
       }
       if (code == 0) {
         Journal.compact(config); // a clean stop leaves a journal the size of what it holds
@@ -185,7 +193,8 @@ public final class MasterMain implements Callable<Integer> {
                 // process is gone) or by the split-brain resolver, which keeps the oldest (the
                 // active master) and downs the others: no old singleton can still be running
                 .withRemovalMargin(Duration.ofSeconds(1))));
-    HttpApi api = new HttpApi(master, system.scheduler(), settings.askTimeout(), apiToken);
+    HttpApi api = new HttpApi(MasterActor.asker(master, system.scheduler()), settings.askTimeout(),
+        apiToken);
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     api.redirectWhenStandby(() -> HttpApi.standbyOf(cluster));
     api.refuseNewJobsWhen(Journal.spaceCheck(system.settings().config()));
@@ -197,7 +206,7 @@ public final class MasterMain implements Callable<Integer> {
           + settings.httpPort() + ": " + e.getMessage());
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     }
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers", () -> {
@@ -271,7 +280,7 @@ public final class MasterMain implements Callable<Integer> {
       return settings.apiToken();
     }
     if (!settings.insecure()) {
-      return swamp.worker.Credentials.ensureApiToken();
+      return swamp.node.Credentials.ensureApiToken();
     }
     if (!java.net.InetAddress.getByName(settings.httpHost()).isLoopbackAddress()) {
       throw new IllegalArgumentException("--http-host " + settings.httpHost() + " is beyond"
@@ -284,7 +293,7 @@ public final class MasterMain implements Callable<Integer> {
   /** The master's embedded worker, its directory made; null when local-exec is never. */
   private static WorkerSettings localWorker(Config config, MasterSettings settings)
       throws IOException {
-    if (settings.localExec() == JobBook.LocalExec.NEVER) {
+    if (settings.localExec() == LocalExec.NEVER) {
       return null;
     }
     WorkerSettings ws = WorkerSettings.fromConfig(config.withValue("swamp.worker.work-dir",
@@ -314,7 +323,7 @@ public final class MasterMain implements Callable<Integer> {
       return Behaviors.receive(Object.class)
           .onMessage(WorkerActor.Exit.class, e -> {
             // the embedded worker lost its registry (the singleton moved or restarted): renew it
-            if (e.code() != WorkerActor.EXIT_OK) {
+            if (e.code() != ExitCodes.OK) {
               generation[0]++;
               ctx.spawn(WorkerActor.create(ws, executables, true, exits),
                   "local-worker-" + generation[0]);
@@ -370,7 +379,7 @@ public final class MasterMain implements Callable<Integer> {
     }
     Config loaded = ConfigCheck.load(o, base);
     // TLS with the pool key (made now on a first start) unless --insecure
-    loaded = ConfigFactory.parseMap(swamp.worker.Credentials.remoting(loaded, insecure, true))
+    loaded = ConfigFactory.parseMap(swamp.node.Credentials.remoting(loaded, insecure, true))
         .withFallback(loaded);
     String url = journal == null ? Journal.url(loaded,
             Path.of(System.getProperty("user.home"), ".swamp", "journal", "master-" + p))

@@ -2,12 +2,13 @@ package swamp.master;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import swamp.master.dispatch.LocalExec;
 
 /** The master's settings, read once from {@code swamp.master} and {@code swamp.security}. */
 public record MasterSettings(
     String httpHost,
     int httpPort,
-    JobBook.LocalExec localExec,
+    LocalExec localExec,
     int localSlots,
     int retainFinished,
     Duration retainFor,
@@ -30,7 +31,7 @@ public record MasterSettings(
     return new MasterSettings(
         m.getString("http-host"),
         m.getInt("http-port"),
-        JobBook.LocalExec.parse(m.getString("local-exec")),
+        LocalExec.parse(m.getString("local-exec")),
         localSlots == 0 ? Runtime.getRuntime().availableProcessors() : localSlots,
         positive(m, "retain-finished"),
         m.getDuration("retain-for"),

@@ -1,10 +1,15 @@
 /**
- * The master side: {@link swamp.master.MasterActor} (the cluster singleton that owns the pool),
- * {@link swamp.master.WorkerRegistry} (membership), {@link swamp.master.JobDispatcher} with its
- * {@link swamp.master.JobBook} (the queue and the assignment of jobs to slots), the HTTP API and
- * {@link swamp.master.MasterMain}. The CLI client lives in {@code swamp.master.cli}.
+ * The master node. {@link swamp.master.MasterMain} starts it: the actor system, the journal, the
+ * HTTP API, the embedded local-exec worker. {@link swamp.master.MasterActor} is the cluster
+ * singleton that owns the master's actors (the dispatcher, the registry, the node watcher, the
+ * pool scaler) and routes the API's questions to them; {@link swamp.master.MasterSettings} is what
+ * it reads from {@code swamp.master}.
  *
- * <p>Depends on shared-protocol and on worker-node, whose WorkerActor is the master's embedded
- * local-exec worker; nothing depends on this package but the integration tests.
+ * <p>The packages below, from the edge down (an arrow only ever points down):
+ * {@code cli} and {@code bench} (the command lines and the benchmark) over this package, over
+ * {@code api} (HTTP and its JSON), over {@code pool} (the worker directory and the scaler), over
+ * {@code dispatch} (the queue, the book, the journal), over {@code membership} (the registry and
+ * node watching). {@code script} (planning shell scripts) depends on none of them. See
+ * docs/architecture.md.
  */
 package swamp.master;

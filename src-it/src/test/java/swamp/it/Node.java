@@ -49,6 +49,11 @@ public class Node {
   /** Sends SIGKILL: the process dies without a word, as a crashed machine's would. */
   public void killHard() {
     process.destroyForcibly();
+    try { // SIGKILL is sent; the process is gone once the kernel has reaped it
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -14,13 +14,14 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import swamp.node.Blocking;
+import swamp.node.Credentials;
 import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
@@ -69,18 +70,6 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private enum TimedOut implements Internal { INSTANCE }
 
   private enum KillHard implements Internal { INSTANCE }
-
-  public static final String PROCESS_DISPATCHER = "swamp-process-dispatcher";
-
-  /** The dispatcher for blocking work (processes, files, sockets), off the actors' threads. */
-  public static Executor blocking(org.apache.pekko.actor.typed.ActorSystem<?> system) {
-    return system.dispatchers().lookup(DispatcherSelector.fromConfig(PROCESS_DISPATCHER));
-  }
-
-  /** The environment variables that hold the pool's secrets; no job process inherits them. */
-  public static final java.util.Set<String> SECRET_VARIABLES =
-      java.util.Set.of("SWAMP_SECRET", "SWAMP_API_TOKEN", "SWAMP_TLS_PASSWORD",
-          "SWAMP_JOURNAL_USER", "SWAMP_JOURNAL_PASSWORD");
 
   private final String jobId;
   private final int attempt;
@@ -159,7 +148,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     this.executables = executables;
     this.table = table;
     this.replyTo = replyTo;
-    this.blocking = blocking(context.getSystem());
+    this.blocking = Blocking.JOBS.in(context.getSystem());
   }
 
   @Override
@@ -258,7 +247,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     List<String> command = new ArrayList<>(stage.argv());
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     // a job inherits the node's environment but not the pool's secrets: any job could print them
-    builder.environment().keySet().removeAll(SECRET_VARIABLES);
+    builder.environment().keySet().removeAll(Credentials.SECRET_VARIABLES);
     builder.environment().putAll(spec.env());
     command.set(0, argv0(stage.program(), executable, builder.environment().get("PATH")));
     Redirects r = stage.redirected();

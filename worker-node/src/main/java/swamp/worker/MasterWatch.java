@@ -17,6 +17,8 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
+import swamp.node.Blocking;
+import swamp.node.NodeProbe;
 import swamp.protocol.RegistryProtocol;
 
 /**
@@ -39,7 +41,7 @@ final class MasterWatch {
       Cluster cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(),
           ClusterEvent.UnreachableMember.class));
-      var blocking = JobRunner.blocking(ctx.getSystem());
+      var blocking = Blocking.PROBES.in(ctx.getSystem());
       return Behaviors.receive(Object.class)
           .onMessage(ClusterEvent.UnreachableMember.class, u -> {
             if (u.member().address().equals(master)) {

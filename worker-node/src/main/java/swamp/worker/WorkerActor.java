@@ -17,15 +17,16 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import swamp.node.ExitCodes;
 import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.DispatchProtocol.JobRejected;
 import swamp.protocol.DispatchProtocol.ToDispatcher;
 import swamp.protocol.JobResult;
-import swamp.protocol.RegistryProtocol;
 import swamp.protocol.RegistryProtocol.RegFailure;
 import swamp.protocol.RegistryProtocol.RegOk;
 import swamp.protocol.RegistryProtocol.Register;
 import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.RegistryProtocol;
 import swamp.protocol.WorkerOffer;
 import swamp.protocol.WorkerProtocol.CancelJob;
 import swamp.protocol.WorkerProtocol.Dismiss;
@@ -54,11 +55,6 @@ import swamp.protocol.WorkerProtocol.ToWorker;
  */
 public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
-  /** Exit codes of the worker process (the design's command-line contract). */
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_BAD_CONFIG = 2;
-  public static final int EXIT_REFUSED = 3;
-  public static final int EXIT_GAVE_UP = 4;
   /** Not a process exit code: the master was lost, join the cluster again and re-register. */
   public static final int REJOIN = -1;
 
@@ -187,7 +183,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(Retry.class, r -> { attemptRegistration(); scheduleRetry(); return Behaviors.same(); })
         .onMessage(FromMaster.class, m -> m.message() instanceof RegOk, m -> onRegOk((RegOk) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof RegFailure, m -> onRegFailure((RegFailure) m.message()))
-        .onMessage(GiveUp.class, g -> exit(EXIT_GAVE_UP,
+        .onMessage(GiveUp.class, g -> exit(ExitCodes.GAVE_UP,
             "no master registered this worker within " + human(settings.giveUpAfter())
                 + "; giving up")))
         .build();
@@ -233,7 +229,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Behavior<Command> onRegFailure(RegFailure failure) {
     if (!failure.retryable()) {
-      return exit(EXIT_REFUSED, "registration refused: " + failure.reason());
+      return exit(ExitCodes.REFUSED, "registration refused: " + failure.reason());
     }
     getContext().getLog().info("registration refused for now ({}); trying again", failure.reason());
     return Behaviors.same();
@@ -310,14 +306,14 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       registry.tell(new RegistryProtocol.Unregister(settings.workerId(), stop.reason(), self));
     }
     // the runners are children: stopping kills their processes
-    return exit(EXIT_OK, stop.reason());
+    return exit(ExitCodes.OK, stop.reason());
   }
 
   private Behavior<Command> leave(String reason) {
     if (registry != null) {
       registry.tell(new RegistryProtocol.Unregister(settings.workerId(), reason, self));
     }
-    return exit(EXIT_OK, reason);
+    return exit(ExitCodes.OK, reason);
   }
 
   // ---- in every state but draining; after a state's own handlers ----
@@ -478,7 +474,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> exit(int code, String reason) {
-    if (code == EXIT_OK) {
+    if (code == ExitCodes.OK) {
       getContext().getLog().info("worker {} stops: {}", settings.workerId(), reason);
     } else {
       getContext().getLog().warn("worker {} stops: {}", settings.workerId(), reason);

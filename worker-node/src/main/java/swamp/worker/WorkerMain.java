@@ -23,6 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import swamp.node.ConfigCheck;
+import swamp.node.Credentials;
+import swamp.node.ExitCodes;
+import swamp.node.NodeAddress;
+import swamp.node.ProcessLaunch;
 
 /**
  * {@code bin/swamp worker}: joins the cluster through the master's address, phones home and runs
@@ -93,7 +98,7 @@ public final class WorkerMain implements Callable<Integer> {
           System.err.println("swamp worker " + settings.workerId() + ": no pool key at "
               + missing.get() + " within " + WorkerActor.human(settings.giveUpAfter())
               + "; giving up");
-          return WorkerActor.EXIT_GAVE_UP;
+          return ExitCodes.GAVE_UP;
         }
         config = config(); // with the key's password, now beside it
       }
@@ -105,11 +110,11 @@ public final class WorkerMain implements Callable<Integer> {
       }
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp worker: bad configuration: " + e.getMessage());
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     } catch (java.io.IOException e) {
       System.err.println("swamp worker: cannot read the pool key or use the work directory: "
           + e.getMessage());
-      return WorkerActor.EXIT_BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     }
     try {
       return work(config, settings);

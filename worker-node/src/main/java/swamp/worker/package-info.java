@@ -4,7 +4,7 @@
  * {@link swamp.worker.JobTable} (the jobs and unsent finishes that outlive a rejoin),
  * {@link swamp.worker.Executables} (the allow-list) and {@link swamp.worker.WorkerMain}.
  *
- * <p>Depends on shared-protocol only: a worker finds the master through the Receptionist, so it
+ * <p>Depends on shared-protocol only (its wire and {@code swamp.node}): a worker finds the master through the Receptionist, so it
  * needs nothing from master-node. The master depends on this package for its embedded local-exec
  * worker.
  */

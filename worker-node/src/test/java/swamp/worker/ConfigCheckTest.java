@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.util.Map;
+import swamp.node.ConfigCheck;
 import org.junit.jupiter.api.Test;
 
+/** {@link ConfigCheck} against the worker's settings. */
 class ConfigCheckTest {
 
   @Test

@@ -19,14 +19,15 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import swamp.protocol.DispatchProtocol;
+import swamp.node.ExitCodes;
 import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.DispatchProtocol;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol;
 import swamp.protocol.RegistryProtocol.RegOk;
 import swamp.protocol.RegistryProtocol.Register;
 import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.RegistryProtocol;
 import swamp.protocol.WorkerProtocol.FinishAck;
 import swamp.protocol.WorkerProtocol.Job;
 
@@ -195,7 +196,7 @@ class RejoinTest {
     Process process = only.awaitLive("j1").process();
     only.worker.tell(new WorkerActor.Stop("stopped by SIGTERM")); // drains
     only.worker.tell(new WorkerActor.Stop("stopped by SIGTERM")); // a second one: now
-    assertEquals(WorkerActor.EXIT_OK, only.exits.expectMessageClass(WorkerActor.Exit.class).code());
+    assertEquals(ExitCodes.OK, only.exits.expectMessageClass(WorkerActor.Exit.class).code());
     only.master.awaitAssert(LONG, () -> {
       assertFalse(process.isAlive());
       return null;

@@ -17,16 +17,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import swamp.protocol.DispatchProtocol;
+import swamp.node.ExitCodes;
 import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.DispatchProtocol.JobRejected;
+import swamp.protocol.DispatchProtocol;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol;
 import swamp.protocol.RegistryProtocol.RegFailure;
 import swamp.protocol.RegistryProtocol.RegOk;
 import swamp.protocol.RegistryProtocol.Register;
 import swamp.protocol.RegistryProtocol.Unregister;
+import swamp.protocol.RegistryProtocol;
 import swamp.protocol.WorkerProtocol.Dismiss;
 import swamp.protocol.WorkerProtocol.Job;
 
@@ -117,7 +118,7 @@ class WorkerActorTest {
     registry.expectMessageClass(Register.class).replyTo()
         .tell(new RegFailure("wrong registration secret", false));
     WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
-    assertEquals(WorkerActor.EXIT_REFUSED, exit.code());
+    assertEquals(ExitCodes.REFUSED, exit.code());
     assertTrue(exit.reason().contains("wrong registration secret"));
     exits.expectTerminated(w);
   }
@@ -129,7 +130,7 @@ class WorkerActorTest {
     exits.expectNoMessage(Duration.ofMillis(50));
     time.timePasses(Duration.ofMinutes(1));
     WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
-    assertEquals(WorkerActor.EXIT_GAVE_UP, exit.code());
+    assertEquals(ExitCodes.GAVE_UP, exit.code());
     assertTrue(exit.reason().contains("giving up"), exit.reason());
     exits.expectTerminated(w);
   }
@@ -175,7 +176,7 @@ class WorkerActorTest {
     assertEquals("w8", bye.workerId());
     assertEquals(register.replyTo(), bye.worker(), "a goodbye names the ref that registered");
     WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
-    assertEquals(WorkerActor.EXIT_OK, exit.code());
+    assertEquals(ExitCodes.OK, exit.code());
     assertTrue(exit.reason().contains("pool shrinks"));
   }
 
@@ -187,7 +188,7 @@ class WorkerActorTest {
     time.timePasses(Duration.ofSeconds(31));
     JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
     assertEquals(JobState.CANCELLED, finished.result().state());
-    assertEquals(WorkerActor.EXIT_OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
   }
 
   @Test
@@ -230,7 +231,7 @@ class WorkerActorTest {
     assertEquals(JobState.SUCCEEDED, finished.result().state(), finished.result().toString());
     Unregister bye = registry.expectMessageClass(Unregister.class);
     assertEquals("w12", bye.workerId());
-    assertEquals(WorkerActor.EXIT_OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
     exits.expectTerminated(w);
   }
 
@@ -245,7 +246,7 @@ class WorkerActorTest {
     time.timePasses(Duration.ofSeconds(2));
     Unregister bye = registry.expectMessageClass(Unregister.class);
     assertTrue(bye.reason().contains("run again elsewhere"), bye.reason());
-    assertEquals(WorkerActor.EXIT_OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
     exits.expectTerminated(w);
     // no finish: the master requeues the job when the worker leaves
     dispatcher.expectNoMessage(Duration.ofMillis(200));

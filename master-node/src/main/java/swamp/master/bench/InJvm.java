@@ -16,9 +16,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import swamp.master.JobDispatcher;
 import swamp.master.MasterActor;
 import swamp.master.MasterSettings;
+import swamp.master.dispatch.JobDispatcher;
 import swamp.protocol.JobSpec;
 import swamp.protocol.RegistryProtocol;
 

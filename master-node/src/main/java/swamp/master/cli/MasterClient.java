@@ -80,7 +80,7 @@ final class MasterClient {
   }
 
   private JsonNode send(HttpRequest.Builder request, Duration timeout) throws ApiException {
-    swamp.worker.Credentials.clientApiToken()
+    swamp.node.Credentials.clientApiToken()
         .ifPresent(token -> request.header("Authorization", "Bearer " + token));
     HttpResponse<byte[]> response;
     try {

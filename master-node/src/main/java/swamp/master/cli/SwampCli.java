@@ -11,13 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import swamp.master.script.Plan;
-import swamp.master.script.Script;
-import swamp.master.script.ScriptException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+import swamp.master.script.Plan;
+import swamp.master.script.Script;
+import swamp.master.script.ScriptException;
 
 /**
  * The client commands of {@code bin/swamp}: submit, run, status, runs, workers, cancel, dismiss. Each
@@ -133,7 +133,7 @@ public final class SwampCli {
         return 0;
       }
       JsonNode done = awaitJob(client, id, waitTimeout == null ? null
-          : swamp.master.JobRequests.duration(waitTimeout), System.err);
+          : swamp.master.api.JobRequests.duration(waitTimeout), System.err);
       if (done == null) {
         System.err.println("swamp: gave up waiting for job " + id + " after " + waitTimeout
             + "; it stays submitted (bin/swamp status " + id + ", bin/swamp cancel " + id + ")");

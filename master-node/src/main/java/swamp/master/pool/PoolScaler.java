@@ -20,13 +20,13 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import swamp.master.JobDispatcher;
-import swamp.master.JobDispatcher.Demand;
-import swamp.master.Views;
-import swamp.master.WorkerRegistry;
+import swamp.master.dispatch.JobDispatcher.Demand;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.master.dispatch.Views;
+import swamp.master.membership.WorkerRegistry;
 import swamp.master.pool.Launcher.GridState;
 import swamp.master.pool.ScalingPolicy.Phase;
-import swamp.worker.JobRunner;
+import swamp.node.Blocking;
 
 /**
  * Grows and shrinks the pool from the worker directory. Every {@code interval} it asks the
@@ -180,13 +180,13 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     this.dispatcher = dispatcher;
     this.registry = registry;
     this.policy = new ScalingPolicy(settings.sources());
-    this.blocking = JobRunner.blocking(context.getSystem());
+    this.blocking = Blocking.GRID.in(context.getSystem());
     this.demandTo = context.messageAdapter(Demand.class, DemandSeen::new);
     this.dismissedTo = context.messageAdapter(WorkerRegistry.Dismissed.class, DismissAnswered::new);
     // spawn ids of this run differ from a previous run's, whose orphans may still be about
     this.runTag = Long.toString(System.currentTimeMillis() / 1000 % 46_656, 36);
     com.typesafe.config.Config config = context.getSystem().settings().config();
-    this.remotingEnvironment = swamp.worker.Credentials.workerEnvironment(config);
+    this.remotingEnvironment = swamp.node.Credentials.workerEnvironment(config);
     this.insecureRemoting = !config.getString("pekko.remote.artery.transport").equals("tls-tcp");
     var self = context.getSystem().address();
     String ownAddress = self.host().getOrElse(() -> "127.0.0.1") + ":"
@@ -388,12 +388,12 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   }
 
   /** A launcher's blocking call. */
-  private interface Blocking<T> {
+  private interface LauncherCall<T> {
     T run() throws Launcher.LaunchException;
   }
 
   /** Runs {@code work} on the process dispatcher; its outcome comes back as a message. */
-  private <T> void offThread(Blocking<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {
+  private <T> void offThread(LauncherCall<T> work, java.util.function.BiFunction<T, Throwable, Command> then) {
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
       try {
         return work.run();

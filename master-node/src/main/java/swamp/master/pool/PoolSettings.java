@@ -153,7 +153,7 @@ public record PoolSettings(
     String masterAddress = c.getString("master-address");
     if (!masterAddress.isBlank()) {
       try {
-        swamp.worker.NodeAddress.parse(masterAddress);
+        swamp.node.NodeAddress.parse(masterAddress);
       } catch (IllegalArgumentException e) {
         problems.add(where + ": master-address: " + e.getMessage());
       }

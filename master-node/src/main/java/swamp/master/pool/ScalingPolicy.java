@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import swamp.master.JobDispatcher.Demand;
-import swamp.master.JobDispatcher.Load;
-import swamp.master.JobDispatcher.Queued;
+import swamp.master.dispatch.JobDispatcher.Demand;
+import swamp.master.dispatch.JobDispatcher.Load;
+import swamp.master.dispatch.JobDispatcher.Queued;
 
 /**
  * The scaler's decisions, without actors, processes or clocks: from what waits, what the workers

@@ -69,7 +69,7 @@ final class WorkerCommand {
    */
   static Map<String, String> withoutSecrets() {
     Map<String, String> env = new HashMap<>(System.getenv());
-    env.keySet().removeAll(swamp.worker.JobRunner.SECRET_VARIABLES);
+    env.keySet().removeAll(swamp.node.Credentials.SECRET_VARIABLES);
     return env;
   }
 

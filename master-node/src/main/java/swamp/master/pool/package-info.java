@@ -6,8 +6,8 @@
  * cancel and watch workers as local processes, Slurm or Grid Engine jobs, or through command
  * templates.
  *
- * <p>Depends on {@code swamp.master} (the dispatcher's demand query, the registry's dismissals)
- * and on worker-node (the process dispatcher, the worker's address parsing); only
- * {@code swamp.master}'s MasterActor, HttpApi, Views and MasterMain use it.
+ * <p>Depends on {@code dispatch} (the demand query), {@code membership} (dismissals) and
+ * {@code swamp.node} (the grid dispatcher, node addresses); {@code swamp.master} (MasterActor,
+ * MasterMain) and {@code api} use it.
  */
 package swamp.master.pool;

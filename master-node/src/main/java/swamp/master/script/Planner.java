@@ -26,7 +26,6 @@ import swamp.master.script.Ast.Node;
 import swamp.master.script.Ast.Word;
 import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
-import swamp.master.script.ScriptException;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
 

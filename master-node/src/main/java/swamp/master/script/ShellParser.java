@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import swamp.master.script.Ast.Node;
 import swamp.master.script.Ast.Word;
-import swamp.master.script.ScriptException;
 
 /**
  * Reads the bash that NCO scripts are written in into an {@link Ast}: simple commands with

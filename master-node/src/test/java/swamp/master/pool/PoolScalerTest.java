@@ -22,12 +22,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import swamp.master.JobDispatcher;
-import swamp.master.JobDispatcher.Demand;
-import swamp.master.JobDispatcher.GetDemand;
-import swamp.master.JobDispatcher.Load;
-import swamp.master.JobDispatcher.Queued;
-import swamp.master.WorkerRegistry;
+import swamp.master.dispatch.JobDispatcher.Demand;
+import swamp.master.dispatch.JobDispatcher.GetDemand;
+import swamp.master.dispatch.JobDispatcher.Load;
+import swamp.master.dispatch.JobDispatcher.Queued;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.master.membership.WorkerRegistry;
 
 /**
  * The scaler actor with its peers played by probes and its scheduler by a {@link FakeGrid}: it

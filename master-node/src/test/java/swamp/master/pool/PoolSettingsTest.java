@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import swamp.worker.ConfigCheck;
+import swamp.node.ConfigCheck;
 
 /** Reading the worker directory: defaults from scaling, and every mistake named. */
 class PoolSettingsTest {

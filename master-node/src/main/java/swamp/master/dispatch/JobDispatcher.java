@@ -1,0 +1,853 @@
+package swamp.master.dispatch;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import swamp.master.dispatch.JobBook.Job;
+import swamp.master.dispatch.Views.JobView;
+import swamp.master.dispatch.Views.WorkerView;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.DispatchProtocol.JobRejected;
+import swamp.protocol.DispatchProtocol.ToDispatcher;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.RegistryProtocol.RegOk;
+import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.WorkerOffer;
+import swamp.protocol.WorkerProtocol.ToWorker;
+import swamp.protocol.WorkerProtocol;
+
+/**
+ * The queue and the assignment of jobs to slots. It takes the workers the {@link WorkerRegistry}
+ * admits (and answers them {@link RegOk}, so that the RegOk and the jobs that follow come from one
+ * sender, in order), sends each {@code Job} straight to its worker with an attempt number, and
+ * takes {@code JobFinished} straight back; a finish for an older attempt is ignored. A report
+ * counts only when it comes from the ref registered under the worker id it names, and a finish
+ * only from the worker that holds the attempt; anything else is dropped with a warning that names
+ * the sender. All state is in the {@link JobBook}.
+ *
+ * <p>The book is event-sourced: every command's decisions are applied to the book as they are
+ * made (so a later decision of the same command sees an earlier one) and become {@link JobEvent}s
+ * that are journaled before anyone hears of them: a client's job ids, a worker's job, a waiter's
+ * answer all go out once the events are written. The journal's event handler therefore applies
+ * events only while recovering. A write that fails stops the dispatcher, which starts again from
+ * the journal, so the book never holds what the journal lost. A command's events are written as
+ * one record (a {@link JobEvent.Batch} when there are several): a row per event cost more than
+ * all the rest. Snapshots every {@code snapshot-every} writes keep recovery short; older writes
+ * and snapshots are deleted.
+ *
+ * <p>After a restart the jobs that were running are orphans of the workers that ran them: a
+ * worker that registers again and still runs (or has finished) an attempt takes it back; the
+ * others run again once their worker registers without them or the recovery grace is over.
+ */
+public final class JobDispatcher
+    extends EventSourcedBehavior<JobDispatcher.Command, JobEvent, JobBook> {
+
+  public interface Command extends NoSerializationVerificationNeeded {}
+
+  // ---- from the registry ----
+
+  /** A worker passed the registry's checks: add its slots and answer it RegOk. */
+  public record Admit(String workerId, WorkerOffer offer, List<RunningJob> running,
+      ActorRef<ToWorker> worker) implements Command {}
+
+  /** Dismissed (or near its walltime): no new jobs for it; the ones it runs finish as usual. */
+  public record Drain(String workerId) implements Command {}
+
+  /** The node at {@code address} is unreachable ({@code suspended}) or reachable again. */
+  public record Suspend(org.apache.pekko.actor.Address address, boolean suspended) implements Command {}
+
+  /** The process of the node at {@code address} is known to be dead: remove its workers now. */
+  public record NodeGone(org.apache.pekko.actor.Address address, String reason) implements Command {}
+
+  /** Gone (unregistered, stopped or downed): its running jobs run again elsewhere. */
+  public record Remove(String workerId, String reason) implements Command {}
+
+  // ---- from clients, through the MasterActor ----
+
+  /**
+   * Accepts jobs; answers their ids once they are journaled. {@code keys} (null, or one per job,
+   * each may be null) are idempotency keys: a key already known answers that job's id.
+   */
+  public record Submit(List<JobSpec> specs, List<String> keys, ActorRef<Submitted> replyTo)
+      implements Command {
+    public Submit(List<JobSpec> specs, ActorRef<Submitted> replyTo) {
+      this(specs, null, replyTo);
+    }
+  }
+
+  /** Registers a run (the commands of a script); answers its id once it is journaled. */
+  public record CreateRun(String name, String workDir, List<JobEvent.RunCommand> commands,
+      ActorRef<String> replyTo) implements Command {}
+
+  /**
+   * Answers why jobs naming these runs and steps cannot be submitted (an unknown run, a step
+   * it does not have), or empty.
+   */
+  public record CheckRuns(List<JobSpec> specs, ActorRef<java.util.Optional<String>> replyTo)
+      implements Command {}
+
+  public record GetRun(String runId, ActorRef<java.util.Optional<Views.RunView>> replyTo)
+      implements Command {}
+
+  public record ListRuns(ActorRef<List<Views.RunSummaryView>> replyTo) implements Command {}
+
+  /**
+   * The ids of the jobs, in order; or, with nothing accepted, why not: a key that names a job
+   * with another command ({@code conflict}).
+   */
+  public record Submitted(List<String> ids, String conflict) {}
+
+  public record GetJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
+
+  /** Answers when the job is final (at once if it is); the caller bounds the wait. */
+  public record AwaitJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
+
+  /**
+   * Answers with those of {@code jobIds} that are final, as soon as at least one is (at once if
+   * one already is); unknown ids are left out. The caller bounds the wait.
+   */
+  public record AwaitAny(List<String> jobIds, ActorRef<List<JobView>> replyTo) implements Command {}
+
+  public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
+
+  public record CancelJob(String jobId, ActorRef<CancelReply> replyTo) implements Command {}
+
+  /** {@code view} is null when there is no such job; {@code error} says why it was not cancelled. */
+  public record CancelReply(JobView view, String error) {}
+
+  public record ListWorkers(ActorRef<List<WorkerView>> replyTo) implements Command {}
+
+  /** The master is shutting down: start nothing more; what runs finishes or is drained. */
+  public record Close() implements Command {}
+
+  public record GetHealth(ActorRef<Views.Health> replyTo) implements Command {}
+
+  // ---- from the pool scaler ----
+
+  /** What waits for a worker and what the workers have free, now. */
+  public record GetDemand(ActorRef<Demand> replyTo) implements Command {}
+
+  /** The queued jobs by what they need of a worker, and every worker's load, at {@code at}. */
+  public record Demand(long at, List<Queued> queued, List<Load> workers)
+      implements NoSerializationVerificationNeeded {}
+
+  /** {@code count} jobs wait that need a worker with these labels and this many free slots. */
+  public record Queued(java.util.Set<String> requires, int slots, int count) {}
+
+  /** A registered worker: {@code usable} when it may be given a job now. */
+  public record Load(String id, int slots, int busy, java.util.Set<String> labels,
+      boolean usable, boolean draining, boolean embedded, long registeredAt, long lastBusy) {}
+
+  /**
+   * Workers' reports ({@link ToDispatcher}) and removals ({@link InOrder}), gathered by the inbox
+   * while the previous batch was being written, in the order they came.
+   */
+  private record FromWorkers(List<Object> messages) implements Command {}
+
+  /**
+   * A worker's removal, queued behind the reports that reached the inbox before it: a worker
+   * that reports a finish and then dies must not have that job run again.
+   */
+  private record InOrder(Command removal) implements NoSerializationVerificationNeeded {}
+
+  /**
+   * Told to the inbox once a batch of reports is journaled: the next batch may come. Local: the
+   * inbox is the dispatcher's child.
+   */
+  private enum Written implements NoSerializationVerificationNeeded { INSTANCE }
+
+  /**
+   * Where workers send their reports (the ref in {@link RegOk}): a group commit. While one batch
+   * of reports is being written, the next ones gather here and go to the dispatcher together,
+   * one journal write for them all, so the journal's latency bounds the batch size rather than
+   * the throughput.
+   */
+  private static Behavior<Object> inbox(ActorRef<Command> dispatcher) {
+    return Behaviors.setup(ctx -> {
+      List<Object> waiting = new ArrayList<>();
+      boolean[] writing = {false};
+      return Behaviors.receive(Object.class)
+          .onMessage(Written.class, w -> {
+            writing[0] = !waiting.isEmpty();
+            if (writing[0]) {
+              dispatcher.tell(new FromWorkers(List.copyOf(waiting)));
+              waiting.clear();
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Object.class, m -> {
+            if (writing[0]) {
+              waiting.add(m);
+            } else {
+              writing[0] = true;
+              dispatcher.tell(new FromWorkers(List.of(m)));
+            }
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  /** The recovery grace is over: orphans whose worker has not registered run again. */
+  private enum GraceOver implements Command { INSTANCE }
+
+  /** Time to drop the finished jobs older than the retention period. */
+  private enum Expire implements Command { INSTANCE }
+
+  /**
+   * How the dispatcher journals: snapshot interval, orphan grace, retention, and the guard that
+   * syncs an H2 file journal and checks what recovery reads.
+   */
+  public record Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
+      JournalGuard guard, long outputBudget) {
+    public Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
+      this(snapshotEvery, recoveryGrace, retainFor, JournalGuard.none(), Long.MAX_VALUE);
+    }
+  }
+
+  /** The one journal the master's singleton writes. */
+  public static final String PERSISTENCE_ID = "swamp-dispatcher";
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final long masterEpoch;
+  private final LocalExec localExec;
+  private final int retainFinished;
+  private final Durability durability;
+  /** Whether a source of the worker directory could spawn a worker for a job. */
+  private final java.util.function.Predicate<JobSpec> spawnable;
+  private final boolean hasDirectory;
+  /**
+   * The group commit of workers' reports; workers know it as their master. A new one with each
+   * recovery: a journal failure restarts the dispatcher, which stops its children.
+   */
+  private ActorRef<Object> inbox;
+  private int inboxes;
+  private final Map<String, List<Waiter>> waiters = new HashMap<>();
+  /** What the current command tells others, once its events are journaled. */
+  private final List<Runnable> effects = new ArrayList<>();
+  private JobBook book;
+  private boolean recovered;
+  private boolean closed;
+
+  public static Behavior<Command> create(String persistenceId, long masterEpoch,
+      LocalExec localExec, int retainFinished, Durability durability) {
+    return create(persistenceId, masterEpoch, localExec, retainFinished, durability, null);
+  }
+
+  /**
+   * A dispatcher of a master with a worker directory: {@code spawnable} says whether one of its
+   * sources could spawn a worker for a job (null: there is no directory).
+   */
+  public static Behavior<Command> create(String persistenceId, long masterEpoch,
+      LocalExec localExec, int retainFinished, Durability durability,
+      java.util.function.Predicate<JobSpec> spawnable) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobDispatcher(
+        PersistenceId.ofUniqueId(persistenceId), ctx, timers, masterEpoch, localExec,
+        retainFinished, durability, spawnable)));
+  }
+
+  private JobDispatcher(PersistenceId persistenceId, ActorContext<Command> context,
+      TimerScheduler<Command> timers, long masterEpoch, LocalExec localExec,
+      int retainFinished, Durability durability, java.util.function.Predicate<JobSpec> spawnable) {
+    // a journal that cannot be read or written stops the dispatcher: it starts again from it
+    super(persistenceId, SupervisorStrategy.restartWithBackoff(
+        Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.context = context;
+    this.timers = timers;
+    this.masterEpoch = masterEpoch;
+    this.localExec = localExec;
+    this.retainFinished = retainFinished;
+    this.durability = durability;
+    this.hasDirectory = spawnable != null;
+    this.spawnable = spawnable != null ? spawnable : spec -> false;
+  }
+
+  // ---- the journal ----
+
+  @Override
+  public JobBook emptyState() {
+    recovered = false; // (re)starting: what follows is the journal's replay
+    return new JobBook(localExec, retainFinished).limitOutput(durability.outputBudget());
+  }
+
+  @Override
+  public EventHandler<JobBook, JobEvent> eventHandler() {
+    // live, the book applied each event as it was decided; the journal replays them in recovery
+    return (book, event) -> {
+      if (!recovered) {
+        book.apply(event);
+      }
+      return book;
+    };
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(durability.snapshotEvery(), 2)
+        .withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SnapshotAdapter<JobBook> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(JobBook book) {
+        return book.snapshot();
+      }
+
+      @Override
+      public JobBook fromJournal(Object snapshot) {
+        return JobBook.restore((JobBook.Snapshot) snapshot, localExec, retainFinished)
+            .limitOutput(durability.outputBudget());
+      }
+    };
+  }
+
+  @Override
+  public SignalHandler<JobBook> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(RecoveryFailed.class, (book, failed) -> onRecoveryFailed(failed.getFailure()))
+        .onSignal(org.apache.pekko.persistence.typed.DeleteEventsCompleted.class,
+            (book, deleted) -> durability.guard().compactSoon())
+        .onSignal(org.apache.pekko.persistence.typed.DeleteSnapshotsCompleted.class,
+            (book, deleted) -> durability.guard().compactSoon())
+        .build();
+  }
+
+  /**
+   * A journal that is damaged, or that cannot be read for longer than the give-up time, stops the
+   * master (exit 2) with what to do: answering 503 for ever helps no one.
+   */
+  private void onRecoveryFailed(Throwable failure) {
+    JournalGuard guard = durability.guard();
+    String damage = Journal.damage(failure);
+    if (damage != null) {
+      stopMaster(Journal.damagedMessage(guard.file(), damage));
+    } else if (Journal.closed(failure)) {
+      stopMaster("the job journal " + (guard.file() == null ? "" : guard.file() + " ")
+          + "closed itself after a write failed (" + failure.getMessage() + "); nothing"
+          + " acknowledged is lost. Make sure it can be written (disk space, permissions) and"
+          + " start the master again");
+    } else if (guard.failedTooLong()) {
+      stopMaster("the job journal could not be read for " + guard.giveUpAfter() + ": "
+          + failure.getMessage());
+    } else {
+      context.getLog().error("cannot read the job journal; trying again: {}", failure.toString());
+    }
+  }
+
+  private void stopMaster(String message) {
+    context.getLog().error("stopping the master: {}", message);
+    org.apache.pekko.actor.CoordinatedShutdown.get(context.getSystem())
+        .runAll(new Journal.Stop(message));
+  }
+
+  private void onRecovered(JobBook recoveredBook) {
+    durability.guard().readOk();
+    long read = lastSequenceNumber(context);
+    if (read < durability.guard().recorded()) {
+      stopMaster(Journal.damagedMessage(durability.guard().file(), "it held "
+          + durability.guard().recorded() + " writes, but only " + read + " could be read (the"
+          + " file was truncated or overwritten, and H2 fell back to an older state)"));
+      return;
+    }
+    book = recoveredBook;
+    recovered = true;
+    inbox = context.spawn(inbox(context.getSelf()), "inbox-" + ++inboxes);
+    int orphans = book.orphans().values().stream().mapToInt(List::size).sum();
+    context.getLog().info("job book recovered: {} queued, {} running on workers not yet"
+        + " registered, {} finished", book.count(JobState.QUEUED), orphans,
+        book.count(JobState.SUCCEEDED) + book.count(JobState.FAILED)
+            + book.count(JobState.CANCELLED));
+    if (orphans > 0) {
+      timers.startSingleTimer(GraceOver.INSTANCE, durability.recoveryGrace());
+    }
+    if (!durability.retainFor().isZero()) {
+      Duration every = durability.retainFor().dividedBy(10);
+      timers.startTimerWithFixedDelay(Expire.INSTANCE, every.compareTo(Duration.ofMinutes(1)) > 0
+          ? Duration.ofMinutes(1) : every);
+    }
+  }
+
+  /**
+   * Runs a command's decision, then journals the events it applied to the book; what it tells
+   * others goes out once they are written.
+   */
+  private Effect<JobEvent, JobBook> decide(Runnable decision) {
+    decision.run();
+    List<JobEvent> events = book.takeEvents();
+    List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
+    effects.clear();
+    if (events.isEmpty()) { // nothing new: what it tells was journaled before
+      return then.isEmpty() ? Effect().none()
+          : Effect().none().thenRun(b -> then.forEach(Runnable::run));
+    }
+    EffectBuilder<JobEvent, JobBook> effect =
+        Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events));
+    return then.isEmpty() ? effect : effect.thenRun(b -> durability.guard().after(
+        lastSequenceNumber(context), then, failure -> context.getSelf().tell(
+            new SyncFailed(failure))));
+  }
+
+  /** A group commit could not be forced to disk: start again from what the journal holds. */
+  private record SyncFailed(Exception failure) implements Command {}
+
+  /** Tells {@code to} once the current command's events are journaled. */
+  private <T> void later(ActorRef<T> to, T message) {
+    effects.add(() -> to.tell(message));
+  }
+
+  /** Answers at once: a question changes nothing, and what it saw is journaled already. */
+  private Effect<JobEvent, JobBook> answer(Runnable reply) {
+    reply.run();
+    return Effect().none();
+  }
+
+  // ---- commands ----
+
+  @Override
+  public CommandHandler<Command, JobEvent, JobBook> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(Submit.class, s -> decide(() -> onSubmit(s)))
+        .onCommand(SyncFailed.class, f -> {
+          throw new IllegalStateException("the job journal cannot be forced to disk", f.failure());
+        })
+        .onCommand(FromWorkers.class, m -> decide(() -> {
+          for (Object message : m.messages()) {
+            if (message instanceof JobFinished f) {
+              onJobFinished(f);
+            } else if (message instanceof JobRejected r) {
+              onJobRejected(r);
+            } else if (message instanceof InOrder o && o.removal() instanceof Remove r) {
+              onRemove(r);
+            } else if (message instanceof InOrder o && o.removal() instanceof NodeGone g) {
+              onNodeGone(g);
+            }
+          }
+          later(inbox, Written.INSTANCE);
+        }))
+        .onCommand(Admit.class, a -> decide(() -> onAdmit(a)))
+        .onCommand(Drain.class, d -> decide(() -> onDrain(d)))
+        .onCommand(Remove.class, r -> sequence(r))
+        .onCommand(Suspend.class, s -> decide(() -> onSuspend(s)))
+        .onCommand(Close.class, c -> {
+          closed = true;
+          return Effect().none();
+        })
+        .onCommand(NodeGone.class, g -> sequence(g))
+        .onCommand(GraceOver.class, g -> decide(this::onGraceOver))
+        .onCommand(Expire.class, e -> decide(() -> {
+          int dropped = book.forget(System.currentTimeMillis() - durability.retainFor().toMillis());
+          if (dropped > 0) {
+            context.getLog().info("dropped {} finished job(s) older than {}", dropped,
+                durability.retainFor());
+          }
+        }))
+        .onCommand(CreateRun.class, c -> decide(() -> {
+          JobBook.Run run = book.createRun(c.name(), c.workDir(), c.commands(),
+              System.currentTimeMillis());
+          context.getLog().info("run {} of {}: {} commands", run.id, run.name, run.commands.size());
+          later(c.replyTo(), run.id);
+        }))
+        .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(
+            java.util.Optional.ofNullable(book.runProblem(c.specs())))))
+        .onCommand(GetRun.class, g -> answer(() -> g.replyTo().tell(
+            java.util.Optional.ofNullable(book.run(g.runId())).map(Views.RunView::of))))
+        .onCommand(ListRuns.class, l -> answer(() -> l.replyTo().tell(
+            book.runs().stream().map(Views.RunSummaryView::of).toList())))
+        .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(view(g.jobId()))))
+        .onCommand(AwaitJob.class, a -> answer(() -> onAwaitJob(a)))
+        .onCommand(AwaitAny.class, a -> answer(() -> onAwaitAny(a)))
+        .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
+            book.recent(l.state(), l.limit()).stream().map(JobView::of).toList())))
+        .onCommand(CancelJob.class, c -> decide(() -> onCancel(c)))
+        .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(book.workers().stream()
+            .filter(w -> !w.offer.embedded()).map(WorkerView::of).toList())))
+        .onCommand(GetDemand.class, g -> answer(() -> g.replyTo().tell(demand())))
+        .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(new Views.Health("ok",
+            masterEpoch, book.localExec().toString(), book.externalWorkers(),
+            book.count(JobState.QUEUED), book.count(JobState.RUNNING),
+            book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
+            book.count(JobState.CANCELLED)))))
+        .build();
+  }
+
+  /** Sends a removal round the inbox, so that it comes after the reports already there. */
+  private Effect<JobEvent, JobBook> sequence(Command removal) {
+    inbox.tell(new InOrder(removal));
+    return Effect().none();
+  }
+
+  private void onNodeGone(NodeGone g) {
+    List<String> gone = book.workers().stream()
+        .filter(w -> w.ref.path().address().equals(g.address())).map(w -> w.id).toList();
+    gone.forEach(id -> onRemove(new Remove(id, g.reason())));
+  }
+
+  private void onSubmit(Submit submit) {
+    List<JobEvent.NewJob> requested = new ArrayList<>(submit.specs().size());
+    for (int i = 0; i < submit.specs().size(); i++) {
+      String key = submit.keys() == null ? null : submit.keys().get(i);
+      requested.add(new JobEvent.NewJob(key, submit.specs().get(i)));
+    }
+    String conflict = book.keyConflict(requested);
+    if (conflict != null) {
+      later(submit.replyTo(), new Submitted(List.of(), conflict));
+      return;
+    }
+    List<String> ids = book.submit(requested, System.currentTimeMillis()).stream()
+        .map(j -> j.id).toList();
+    later(submit.replyTo(), new Submitted(ids, null));
+    dispatch();
+  }
+
+  /** The workers that ran the orphans did not come back in time: the jobs run elsewhere. */
+  private void onGraceOver() {
+    book.orphans().forEach((workerId, jobs) -> jobs.forEach(job -> lose(job, workerId,
+        "did not register again within " + durability.recoveryGrace()
+            + " of the master's restart")));
+    dispatch();
+  }
+
+  /**
+   * Admits a worker and reconciles what it says it runs with the book: an attempt the master
+   * still expects (running there, or back in the queue since the worker was lost) is adopted;
+   * any other is killed, so a healed partition leaves no zombie and no job counted twice.
+   */
+  private void onAdmit(Admit admit) {
+    JobBook.Worker known = book.worker(admit.workerId());
+    Map<String, Integer> claims = new HashMap<>();
+    admit.running().forEach(r -> claims.put(r.jobId(), r.attempt()));
+    JobBook.Worker worker = known;
+    if (known == null || !known.ref.equals(admit.worker())) {
+      if (known != null) { // the same id from a new incarnation: what it does not claim is lost
+        for (Job job : book.workerLeft(admit.workerId())) {
+          if (claims.getOrDefault(job.id, -1) == job.attempt) {
+            book.requeue(job); // adopted again just below
+          } else {
+            lose(job, admit.workerId(), "registered again without it");
+          }
+        }
+      }
+      worker = new JobBook.Worker(admit.workerId(), admit.worker(), admit.offer(),
+          System.currentTimeMillis());
+      book.workerJoined(worker);
+    }
+    later(admit.worker(), new RegOk(masterEpoch, inbox.narrow()));
+    for (Map.Entry<String, Integer> claim : claims.entrySet()) {
+      Job job = book.job(claim.getKey());
+      boolean expected = job != null && job.attempt == claim.getValue()
+          && (job.state == JobState.QUEUED
+              || (job.state == JobState.RUNNING && admit.workerId().equals(job.workerId)));
+      if (expected && job.state == JobState.QUEUED) {
+        context.getLog().info("job {} attempt {} adopted from worker {}", job.id,
+            job.attempt, admit.workerId());
+        book.adopt(job, worker);
+      } else if (expected) {
+        book.reclaim(job, worker); // an orphan since the master restarted, or already its own
+      } else {
+        context.getLog().info("worker {} runs job {} attempt {}, which the master does not"
+            + " expect: killing it", admit.workerId(), claim.getKey(), claim.getValue());
+        later(admit.worker(), new WorkerProtocol.CancelJob(claim.getKey(), claim.getValue(),
+            "the master does not expect this attempt (it ran elsewhere or was cancelled)"));
+      }
+    }
+    // a cancel the worker may not have heard of before the master lost it goes again
+    for (Job mine : worker.running.values()) {
+      if (mine.cancelRequested) {
+        later(admit.worker(), new WorkerProtocol.CancelJob(mine.id, mine.attempt,
+            "cancelled by request"));
+      }
+    }
+    // what the master gave it before a restart and it no longer runs will not finish there
+    for (Job orphan : book.orphansOf(admit.workerId())) {
+      lose(orphan, admit.workerId(), "registered again after the master's restart without it");
+    }
+    dispatch();
+  }
+
+  private void onDrain(Drain drain) {
+    JobBook.Worker w = book.worker(drain.workerId());
+    if (w != null) {
+      book.workerDraining(w);
+    }
+    dispatch(); // the embedded worker may be usable again
+  }
+
+  private void onSuspend(Suspend s) {
+    for (JobBook.Worker w : book.workers()) {
+      if (w.ref.path().address().equals(s.address())) {
+        w.suspended = s.suspended();
+      }
+    }
+    dispatch();
+  }
+
+  private void onRemove(Remove remove) {
+    for (Job job : book.workerLeft(remove.workerId())) {
+      lose(job, remove.workerId(), remove.reason());
+    }
+    dispatch();
+  }
+
+  /** The worker running {@code job} is gone: the job runs again, or fails once it has too often. */
+  private void lose(Job job, String workerId, String why) {
+    book.lostWorker(job);
+    long now = System.currentTimeMillis();
+    if (job.cancelRequested) {
+      book.end(job, JobState.CANCELLED, "cancelled; its worker " + workerId + " is gone", now);
+      notifyWaiters(job);
+    } else if (job.workerLosses >= job.spec.maxAttempts()) {
+      book.end(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
+          + workerId + ", " + why + ")", now);
+      notifyWaiters(job);
+    } else {
+      context.getLog().info("job {} goes back to the queue: worker {} {}", job.id, workerId,
+          why);
+      book.requeue(job);
+    }
+  }
+
+  /**
+   * The registered worker that sent a report naming {@code workerId} and {@code sender}; null,
+   * with a warning naming the sender, when no worker is registered under that id with that ref.
+   */
+  private JobBook.Worker reporter(String what, String workerId, ActorRef<ToWorker> sender) {
+    JobBook.Worker w = workerId == null ? null : book.worker(workerId);
+    if (w != null && w.ref.equals(sender)) {
+      return w;
+    }
+    context.getLog().warn("ignoring {} that names worker {}: sent by {}, {}", what, workerId,
+        sender, w == null ? "and no worker is registered under that id"
+            : "not by the worker registered under that id (" + w.ref + ")");
+    return null;
+  }
+
+  private void onJobFinished(JobFinished f) {
+    JobBook.Worker from = reporter("the finish of job " + f.jobId() + " attempt " + f.attempt(),
+        f.workerId(), f.worker());
+    if (from == null) {
+      return;
+    }
+    // once recorded (or known to be stale) the worker may forget it
+    later(from.ref, new WorkerProtocol.FinishAck(f.jobId(), f.attempt()));
+    Job job = book.job(f.jobId());
+    if (job != null && job.state == JobState.RUNNING && job.attempt == f.attempt()
+        && !job.workerId.equals(f.workerId())) {
+      context.getLog().warn("ignoring the finish of job {} attempt {} sent by worker {} ({}):"
+          + " worker {} holds that attempt", f.jobId(), f.attempt(), f.workerId(), f.worker(),
+          job.workerId);
+      return;
+    }
+    if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
+        || !job.workerId.equals(f.workerId()) || f.result() == null) {
+      context.getLog().debug("ignoring a finish of job {} attempt {} from {}: stale",
+          f.jobId(), f.attempt(), f.workerId());
+      return;
+    }
+    JobBook.Worker ranIt = book.worker(f.workerId());
+    if (ranIt != null) {
+      ranIt.lastBusy = System.currentTimeMillis();
+    }
+    if (f.result().state() == JobState.FAILED && !job.cancelRequested
+        && job.failures < job.spec.retries()) {
+      book.retry(job, f.result());
+      context.getLog().info("job {} attempt {} failed on {} ({}); retry {} of {}", job.id,
+          job.attempt, f.workerId(), f.result().reason(), job.failures, job.spec.retries());
+      dispatch();
+      return;
+    }
+    book.finish(job, f.result(), System.currentTimeMillis());
+    context.getLog().debug("job {} {} on {}", job.id, job.state, f.workerId());
+    notifyWaiters(job);
+    dispatch();
+  }
+
+  private void onJobRejected(JobRejected r) {
+    if (reporter("the rejection of job " + r.jobId() + " attempt " + r.attempt(), r.workerId(),
+        r.worker()) == null) {
+      return;
+    }
+    Job job = book.job(r.jobId());
+    if (job != null && job.state == JobState.RUNNING && job.attempt == r.attempt()
+        && job.workerId.equals(r.workerId())) {
+      context.getLog().debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
+          r.reason());
+      JobBook.Worker w = book.worker(r.workerId());
+      if (w != null && !w.draining && r.reason() != null && r.reason().contains("draining")) {
+        book.workerDraining(w);
+      }
+      if (job.cancelRequested) { // the rejection crossed the cancel: it must not start again
+        book.end(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
+        notifyWaiters(job);
+        dispatch();
+        return;
+      }
+      book.requeue(job);
+    }
+    dispatch();
+  }
+
+  private void onAwaitJob(AwaitJob await) {
+    Job job = book.job(await.jobId());
+    if (job == null || job.state.isFinal()) {
+      await.replyTo().tell(view(await.jobId()));
+    } else {
+      waitFor(job, new Waiter(v -> await.replyTo().tell(java.util.Optional.of(v))));
+    }
+  }
+
+  private void onAwaitAny(AwaitAny await) {
+    List<JobView> done = new ArrayList<>();
+    List<Job> open = new ArrayList<>();
+    for (String id : await.jobIds()) {
+      Job job = book.job(id);
+      if (job != null) {
+        if (job.state.isFinal()) {
+          done.add(JobView.of(job));
+        } else {
+          open.add(job);
+        }
+      }
+    }
+    if (!done.isEmpty() || open.isEmpty()) {
+      await.replyTo().tell(done);
+    } else {
+      Waiter first = new Waiter(v -> await.replyTo().tell(List.of(v)));
+      open.forEach(job -> waitFor(job, first));
+    }
+  }
+
+  private void waitFor(Job job, Waiter waiter) {
+    waiters.computeIfAbsent(job.id, k -> new ArrayList<>()).add(waiter);
+  }
+
+  /** Someone waiting for a job to end; one waiting on several jobs hears of the first only. */
+  private static final class Waiter {
+    private final java.util.function.Consumer<JobView> answer;
+    private boolean answered;
+
+    Waiter(java.util.function.Consumer<JobView> answer) {
+      this.answer = answer;
+    }
+
+    void answer(JobView v) {
+      if (!answered) {
+        answered = true;
+        answer.accept(v);
+      }
+    }
+  }
+
+  private void onCancel(CancelJob cancel) {
+    Job job = book.job(cancel.jobId());
+    if (job == null) {
+      cancel.replyTo().tell(new CancelReply(null, "no job " + cancel.jobId()));
+      return;
+    }
+    switch (job.state) {
+      case QUEUED -> {
+        book.end(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
+        notifyWaiters(job);
+      }
+      case RUNNING -> {
+        book.requestCancel(job);
+        JobBook.Worker w = book.worker(job.workerId);
+        if (w != null) {
+          later(w.ref, new WorkerProtocol.CancelJob(job.id, job.attempt, "cancelled by request"));
+        }
+      }
+      default -> {
+        cancel.replyTo().tell(new CancelReply(JobView.of(job),
+            "job " + job.id + " has already finished (" + job.state + ")"));
+        return;
+      }
+    }
+    context.getLog().info("job {} cancel requested", job.id);
+    later(cancel.replyTo(), new CancelReply(JobView.of(job), null));
+  }
+
+  /** Starts every job that can start now. */
+  private void dispatch() {
+    if (closed) {
+      return;
+    }
+    for (JobBook.Assignment a : book.assign(System.currentTimeMillis())) {
+      Job job = a.job();
+      later(a.worker().ref, new WorkerProtocol.Job(job.id, job.attempt, job.spec));
+      if (context.getLog().isDebugEnabled()) {
+        context.getLog().debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
+            a.worker().id, job.spec.argv());
+      }
+    }
+  }
+
+  private Demand demand() {
+    List<Queued> queued = new ArrayList<>();
+    book.queuedCounts().forEach((k, n) -> queued.add(new Queued(k.requires(), k.slots(), n)));
+    List<Load> loads = new ArrayList<>();
+    for (JobBook.Worker w : book.workers()) {
+      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.usable(w), w.draining,
+          w.offer.embedded(), w.registeredAt, w.lastBusy));
+    }
+    return new Demand(System.currentTimeMillis(), queued, loads);
+  }
+
+  private void notifyWaiters(Job job) {
+    List<Waiter> list = waiters.remove(job.id);
+    if (list != null) {
+      JobView v = JobView.of(job);
+      effects.add(() -> list.forEach(w -> w.answer(v)));
+    }
+  }
+
+  private java.util.Optional<JobView> view(String jobId) {
+    Job job = book.job(jobId);
+    return job == null ? java.util.Optional.empty()
+        : java.util.Optional.of(JobView.of(job, waitingReason(job)));
+  }
+
+  /**
+   * Why a queued job cannot be placed on any worker there is or could be spawned, or null: the
+   * labels it requires that no registered worker offers, when no source of the worker directory
+   * serves them either.
+   */
+  private String waitingReason(Job job) {
+    if (job.state != JobState.QUEUED || job.spec.requires().isEmpty()) {
+      return null;
+    }
+    List<String> missing = job.spec.requires().stream()
+        .filter(l -> book.workers().stream().noneMatch(w -> w.offer.labels().contains(l)))
+        .toList();
+    if (missing.isEmpty() || spawnable.test(job.spec)) {
+      return null;
+    }
+    return "no registered worker offers label" + (missing.size() > 1 ? "s " : " ")
+        + String.join(", ", missing) + (hasDirectory
+            ? ", and no source of the worker directory offers " + (missing.size() > 1 ? "them" : "it")
+            : " (and the master has no worker directory to spawn one from)");
+  }
+}

@@ -1,0 +1,87 @@
+package swamp.master.dispatch;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import swamp.protocol.CborSerializable;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+
+/**
+ * What happened to the job book, as the master's journal records it. Replaying these events in
+ * order through {@link JobBook#apply} rebuilds every job with its state, attempts and result;
+ * the workers are not in it (they register again with a restarted master).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = JobEvent.Submitted.class, name = "submitted"),
+    @JsonSubTypes.Type(value = JobEvent.Started.class, name = "started"),
+    @JsonSubTypes.Type(value = JobEvent.Adopted.class, name = "adopted"),
+    @JsonSubTypes.Type(value = JobEvent.Finished.class, name = "finished"),
+    @JsonSubTypes.Type(value = JobEvent.Retrying.class, name = "retrying"),
+    @JsonSubTypes.Type(value = JobEvent.WorkerLost.class, name = "worker-lost"),
+    @JsonSubTypes.Type(value = JobEvent.Requeued.class, name = "requeued"),
+    @JsonSubTypes.Type(value = JobEvent.Ended.class, name = "ended"),
+    @JsonSubTypes.Type(value = JobEvent.CancelRequested.class, name = "cancel-requested"),
+    @JsonSubTypes.Type(value = JobEvent.Forgotten.class, name = "forgotten"),
+    @JsonSubTypes.Type(value = JobEvent.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = JobEvent.RunCreated.class, name = "run-created")})
+public sealed interface JobEvent extends CborSerializable {
+
+  /** Jobs accepted, numbered from {@code firstSeq} in order. */
+  record Submitted(long firstSeq, long at, List<NewJob> jobs) implements JobEvent {}
+
+  /** A job as submitted; {@code key} (may be null) makes a resubmission of it a no-op. */
+  record NewJob(String key, JobSpec spec) implements CborSerializable {}
+
+  /** Queued jobs given to workers, each as its next attempt. */
+  record Started(long at, List<Start> starts) implements JobEvent {}
+
+  record Start(String jobId, String workerId) implements CborSerializable {}
+
+  /** A queued job's last attempt turned out to be running still on {@code workerId}. */
+  record Adopted(String jobId, String workerId) implements JobEvent {}
+
+  /** The running attempt ended with {@code result}; the job is final. */
+  record Finished(String jobId, JobResult result, long at) implements JobEvent {}
+
+  /** The running attempt failed and the job has retries left: it waits again. */
+  record Retrying(String jobId, JobResult result) implements JobEvent {}
+
+  /** The job's worker is gone; a {@link Requeued} or an {@link Ended} follows. */
+  record WorkerLost(String jobId) implements JobEvent {}
+
+  /** The job waits again, in front of its queue (its attempt did not start, or was lost). */
+  record Requeued(String jobId) implements JobEvent {}
+
+  /** The job ends without a result of its own: cancelled, or lost too often. */
+  record Ended(String jobId, JobState state, String reason, long at) implements JobEvent {}
+
+  record CancelRequested(String jobId) implements JobEvent {}
+
+  /** Finished jobs that finished before {@code before} are dropped: the retention period. */
+  record Forgotten(long before) implements JobEvent {}
+
+  /**
+   * A run was registered: the commands of a script, as its planner read them. Its jobs come
+   * later, each naming the run and its step.
+   */
+  record RunCreated(String id, String name, String workDir, long at, List<RunCommand> commands)
+      implements JobEvent {}
+
+  /**
+   * One command of a run: its index, its line in the script, its text as written there, its argv
+   * and the steps that must succeed before it runs.
+   */
+  record RunCommand(int step, int line, String text, List<String> argv, List<Integer> dependsOn)
+      implements CborSerializable {
+    public RunCommand {
+      argv = argv == null ? List.of() : List.copyOf(argv);
+      dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    }
+  }
+
+  /** The events of one command, journaled as one record. */
+  record Batch(List<JobEvent> events) implements JobEvent {}
+}

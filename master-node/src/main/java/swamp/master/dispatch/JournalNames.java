@@ -1,0 +1,31 @@
+package swamp.master.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pekko.serialization.jackson.JacksonMigration;
+
+/**
+ * Reads the events a master wrote before its classes moved to this package (swamp 0.1 named
+ * them {@code swamp.master.JobEvent$...}): a journal of an older master keeps its queue. The
+ * records themselves did not change; only the class name in each record's manifest did.
+ */
+public final class JournalNames extends JacksonMigration {
+  static final String OLD_PREFIX = "swamp.master.JobEvent$";
+
+  /** Records without a version in their manifest are version 1: older, so they migrate. */
+  @Override
+  public int currentVersion() {
+    return 2;
+  }
+
+  @Override
+  public String transformClassName(int fromVersion, String className) {
+    return className.startsWith(OLD_PREFIX)
+        ? JobEvent.class.getName() + "$" + className.substring(OLD_PREFIX.length())
+        : className;
+  }
+
+  @Override
+  public JsonNode transform(int fromVersion, JsonNode json) {
+    return json;
+  }
+}

@@ -1,0 +1,185 @@
+package swamp.master.dispatch;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
+
+/** What the API shows of jobs and workers: the JSON shapes of the command-line contract. */
+public final class Views {
+  private Views() {}
+
+  public record JobView(
+      String id,
+      JobState state,
+      Integer exitCode,
+      String stdout,
+      String stderr,
+      boolean truncated,
+      String worker,
+      int attempts,
+      String reason,
+      List<String> argv,
+      List<String> requires,
+      String submittedAt,
+      String startedAt,
+      String finishedAt,
+      Long pid,
+      String key,
+      Redirects redirects,
+      List<Stage> pipeline,
+      String run,
+      int step,
+      String command) {
+
+    static JobView of(JobBook.Job j) {
+      return of(j, null);
+    }
+
+    /** The job, with {@code waiting} as its reason when it is given: why it cannot be placed. */
+    static JobView of(JobBook.Job j, String waiting) {
+      JobResult r = j.result;
+      return new JobView(
+          j.id,
+          j.state,
+          r == null ? null : r.exitCode(),
+          r == null ? "" : r.stdout(),
+          r == null ? "" : r.stderr(),
+          r != null && r.truncated(),
+          j.workerId,
+          j.attempt,
+          waiting != null ? waiting : j.reason,
+          j.spec.argv(),
+          j.spec.requires(),
+          time(j.submittedAt),
+          r != null && r.startedAt() > 0 ? time(r.startedAt()) : time(j.dispatchedAt),
+          r == null ? null : time(r.finishedAt()),
+          r == null ? null : r.pid(),
+          j.key,
+          j.spec.redirects(),
+          j.spec.pipeline(),
+          j.spec.run(),
+          j.spec.step(),
+          j.spec.commandText());
+    }
+  }
+
+  public record WorkerView(
+      String id,
+      String host,
+      int slots,
+      int busy,
+      List<String> capabilities,
+      List<String> executables,
+      String url,
+      long memoryMb,
+      String version,
+      String registeredAt,
+      boolean draining,
+      List<String> jobs,
+      String state,
+      String source,
+      String gridJob,
+      String spawnedAt) {
+
+    static WorkerView of(JobBook.Worker w) {
+      return new WorkerView(w.id, w.offer.host(), w.offer.slots(), w.usedSlots,
+          w.offer.labels(), w.offer.executables(), w.offer.url(), w.offer.memoryMb(),
+          w.offer.version(), time(w.registeredAt), w.draining, List.copyOf(w.running.keySet()),
+          w.draining ? "draining" : "registered", null, null, null);
+    }
+
+  }
+
+  /** A run in the list of runs: how many of its commands stand where. */
+  public record RunSummaryView(
+      String id,
+      String name,
+      String submittedAt,
+      int commands,
+      int succeeded,
+      int failed,
+      int cancelled,
+      int running,
+      int queued,
+      int waiting) {
+
+    static RunSummaryView of(JobBook.Run run) {
+      EnumMap<JobState, Integer> n = new EnumMap<>(JobState.class);
+      int waiting = 0;
+      for (int step = 0; step < run.commands.size(); step++) {
+        JobState state = state(run, step);
+        if (state == null) {
+          waiting++;
+        } else {
+          n.merge(state, 1, Integer::sum);
+        }
+      }
+      return new RunSummaryView(run.id, run.name, time(run.submittedAt), run.commands.size(),
+          n.getOrDefault(JobState.SUCCEEDED, 0), n.getOrDefault(JobState.FAILED, 0),
+          n.getOrDefault(JobState.CANCELLED, 0), n.getOrDefault(JobState.RUNNING, 0),
+          n.getOrDefault(JobState.QUEUED, 0), waiting);
+    }
+  }
+
+  /** A run with each of its commands and how the newest job for it stands. */
+  public record RunView(String id, String name, String workDir, String submittedAt,
+      List<StepView> commands) {
+
+    static RunView of(JobBook.Run run) {
+      List<StepView> steps = new ArrayList<>(run.commands.size());
+      for (int step = 0; step < run.commands.size(); step++) {
+        JobEvent.RunCommand c = run.commands.get(step);
+        JobBook.Job job = run.latest[step];
+        JobBook.Gone gone = run.gone[step];
+        JobState state = state(run, step);
+        steps.add(new StepView(c.step(), c.line(), c.text(), c.argv(), c.dependsOn(),
+            state == null ? WAITING : state.name(),
+            job != null ? job.id : gone != null ? gone.jobId() : null,
+            job != null ? (job.result == null ? null : job.result.exitCode())
+                : gone != null ? gone.exitCode() : null,
+            job != null ? job.workerId : gone != null ? gone.worker() : null));
+      }
+      return new RunView(run.id, run.name, run.workDir, time(run.submittedAt), steps);
+    }
+  }
+
+  /**
+   * One command of a run: {@code state} is its newest job's, or {@code WAITING} while no job
+   * was submitted for it.
+   */
+  public record StepView(int step, int line, String text, List<String> argv, List<Integer> dependsOn,
+      String state, String job, Integer exitCode, String worker) {}
+
+  public static final String WAITING = "WAITING";
+
+  /** The state of the newest job of a run's step; null when none was submitted. */
+  private static JobState state(JobBook.Run run, int step) {
+    JobBook.Job job = run.latest[step];
+    if (job != null) {
+      return job.state;
+    }
+    JobBook.Gone gone = run.gone[step];
+    return gone == null ? null : gone.state();
+  }
+
+  public record Health(
+      String status,
+      long masterEpoch,
+      String localExec,
+      int workers,
+      int queued,
+      int running,
+      int succeeded,
+      int failed,
+      int cancelled) {}
+
+  /** An instant as the API shows it (ISO 8601, UTC), or null for none (0). */
+  public static String time(long epochMillis) {
+    return epochMillis <= 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
+  }
+}

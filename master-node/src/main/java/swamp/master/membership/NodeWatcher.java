@@ -1,0 +1,131 @@
+package swamp.master.membership;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
+import org.apache.pekko.cluster.typed.Subscribe;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.node.Blocking;
+import swamp.node.NodeProbe;
+
+/**
+ * Watches the workers' nodes for the dispatcher, two ways (and, as {@link #peers}, the other
+ * master nodes, so that a standby takes over from a dead master at once).
+ *
+ * <p>A worker's process that is gone (kill -9, a crash, its machine rebooted) leaves a port that
+ * refuses connections: every {@code probe-interval} each worker node's port is tried, and a
+ * refusing one is downed at once and its jobs re-queued; no process, no duplicate. This is much
+ * faster than the failure detector, which can then be tolerant enough for busy machines.
+ *
+ * <p>A worker that is merely silent (a partition, a frozen JVM) becomes unreachable: it gets no
+ * new job at once, and its jobs run again elsewhere only once the split-brain resolver downs it,
+ * never while it may still be running them.
+ */
+public final class NodeWatcher {
+  private NodeWatcher() {}
+
+  public interface Command extends NoSerializationVerificationNeeded {}
+
+  private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
+
+  private record Probed(Address address, boolean refused) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  /**
+   * Watches the other master nodes: one whose port refuses connections is downed at once, so
+   * the cluster singleton moves to the oldest master left without waiting for the split-brain
+   * resolver (which, keeping the oldest, would down everyone else instead).
+   */
+  public static Behavior<Command> peers(Duration probeInterval) {
+    return create(null, probeInterval);
+  }
+
+  /** Watches the worker nodes for {@code dispatcher}; with none, the other master nodes. */
+  public static Behavior<Command> create(ActorRef<JobDispatcher.Command> dispatcher,
+      Duration probeInterval) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      Cluster cluster = Cluster.get(ctx.getSystem());
+      Address self = cluster.selfMember().address();
+      // the dispatcher's watcher looks after workers; a peer watcher after the other masters
+      java.util.function.Predicate<org.apache.pekko.cluster.Member> watched = dispatcher != null
+          ? m -> !m.hasRole("master")
+          : m -> m.hasRole("master") && !m.address().equals(self);
+      cluster.subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
+          ClusterEvent.ReachabilityEvent.class));
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, probeInterval);
+      Set<Address> downed = new HashSet<>();
+      // one probe of a node at a time: a silent one takes its whole connect timeout
+      Set<Address> probing = new HashSet<>();
+      var blocking = Blocking.PROBES.in(ctx.getSystem());
+      java.util.function.Consumer<Address> probe = address -> {
+        if (probing.add(address)) {
+          ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> NodeProbe.refuses(address), blocking),
+              (refused, failure) -> new Probed(address, failure == null && refused));
+        }
+      };
+      return Behaviors.receive(Command.class)
+          .onMessage(Tick.class, t -> {
+            for (var member : cluster.state().getMembers()) {
+              if (watched.test(member) && !downed.contains(member.address())
+                  && (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp())) {
+                probe.accept(member.address());
+              }
+            }
+            downed.retainAll(addresses(cluster));
+            return Behaviors.same();
+          })
+          .onMessage(Reachability.class, r -> {
+            var member = r.event().member();
+            if (!watched.test(member)) {
+              return Behaviors.same();
+            }
+            Address address = member.address();
+            if (r.event() instanceof ClusterEvent.UnreachableMember) {
+              probe.accept(address);
+              if (dispatcher != null) {
+                ctx.getLog().warn("worker node {} is unreachable: no new jobs for it", address);
+                dispatcher.tell(new JobDispatcher.Suspend(address, true));
+              } else {
+                ctx.getLog().warn("master node {} is unreachable", address);
+              }
+            } else if (dispatcher != null) {
+              ctx.getLog().info("worker node {} is reachable again", address);
+              dispatcher.tell(new JobDispatcher.Suspend(address, false));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Probed.class, p -> {
+            probing.remove(p.address());
+            if (p.refused() && downed.add(p.address())) {
+              ctx.getLog().warn("{} node {} refuses connections: its process is gone; downing it",
+                  dispatcher != null ? "worker" : "master", p.address());
+              cluster.manager().tell(new Down(p.address()));
+              if (dispatcher != null) {
+                // no process, no duplicate: its jobs need not wait for the removal to gossip round
+                dispatcher.tell(new JobDispatcher.NodeGone(p.address(), "lost its process"));
+              }
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }));
+  }
+
+  private static Set<Address> addresses(Cluster cluster) {
+    Set<Address> all = new HashSet<>();
+    cluster.state().getMembers().forEach(m -> all.add(m.address()));
+    return all;
+  }
+}

@@ -1,0 +1,226 @@
+package swamp.master.membership;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.protocol.RegistryProtocol.RegFailure;
+import swamp.protocol.RegistryProtocol.Register;
+import swamp.protocol.RegistryProtocol.Unregister;
+import swamp.protocol.RegistryProtocol;
+import swamp.protocol.WorkerOffer;
+import swamp.protocol.WorkerProtocol.Dismiss;
+import swamp.protocol.WorkerProtocol.ToWorker;
+
+/**
+ * Membership only. Authenticates and validates {@link Register}, refuses with a reason that says
+ * whether trying again can help, hands admitted workers to the {@link JobDispatcher} (which
+ * answers RegOk), watches them, and sends {@link Dismiss}. A repeated Register from the same
+ * worker is an idempotent re-registration. A goodbye ({@link Unregister}) counts only when it
+ * comes from the ref registered under its worker id.
+ */
+public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Command> {
+
+  public interface Command {}
+
+  private interface Internal extends Command, NoSerializationVerificationNeeded {}
+
+  private record FromWorker(RegistryProtocol.Command message) implements Internal {}
+
+  private record WorkerStopped(String workerId, ActorRef<ToWorker> ref) implements Internal {}
+
+  /** Dismiss one worker, or every worker but the embedded one when {@code workerId} is null. */
+  public record DismissWorkers(String workerId, String reason, ActorRef<Dismissed> replyTo)
+      implements Internal {}
+
+  /** The workers that were sent Dismiss; {@code error} when the one named is not registered. */
+  public record Dismissed(List<String> workerIds, String error)
+      implements NoSerializationVerificationNeeded {}
+
+  /** Answers once no worker but the embedded one is registered. */
+  public record AwaitNoWorkers(ActorRef<Done> replyTo) implements Internal {}
+
+  public enum Done { INSTANCE }
+
+  private record Member(ActorRef<ToWorker> ref, WorkerOffer offer) {}
+
+  private final byte[] secret;
+  private final boolean insecure;
+  private final ActorRef<JobDispatcher.Command> dispatcher;
+  private final Map<String, Member> members = new HashMap<>();
+  private final List<ActorRef<Done>> awaitingNoWorkers = new ArrayList<>();
+
+  /** The registry; it announces itself to workers through the Receptionist. */
+  public static Behavior<Command> create(String secret, boolean insecure,
+      ActorRef<JobDispatcher.Command> dispatcher) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(RegistryProtocol.KEY,
+          ctx.messageAdapter(RegistryProtocol.Command.class, FromWorker::new)));
+      return new WorkerRegistry(ctx, secret, insecure, dispatcher);
+    });
+  }
+
+  private WorkerRegistry(ActorContext<Command> context, String secret, boolean insecure,
+      ActorRef<JobDispatcher.Command> dispatcher) {
+    super(context);
+    this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    this.insecure = insecure;
+    this.dispatcher = dispatcher;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(FromWorker.class, m -> m.message() instanceof Register, m -> onRegister((Register) m.message()))
+        .onMessage(FromWorker.class, m -> m.message() instanceof Unregister, m -> onUnregister((Unregister) m.message()))
+        .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(DismissWorkers.class, this::onDismiss)
+        .onMessage(AwaitNoWorkers.class, a -> {
+          awaitingNoWorkers.add(a.replyTo());
+          return checkNoWorkers();
+        })
+        .build();
+  }
+
+  private Behavior<Command> onRegister(Register r) {
+    if (r.replyTo() == null) { // malformed on the wire: nobody to answer, nothing to watch
+      getContext().getLog().warn("ignoring a registration of {} that carries no reply address",
+          r.workerId());
+      return this;
+    }
+    Optional<String> refusal = refusal(r);
+    if (refusal.isPresent()) {
+      getContext().getLog().warn("refused worker {} at {}: {}", r.workerId(),
+          r.offer() == null ? "?" : r.offer().host(), refusal.get());
+      r.replyTo().tell(new RegFailure(refusal.get(), false));
+      return this;
+    }
+    Member known = members.get(r.workerId());
+    if (known != null && !known.ref().equals(r.replyTo())) {
+      // another process uses this id: it may be a dead one not yet noticed, so try again later
+      r.replyTo().tell(new RegFailure("worker id " + r.workerId()
+          + " is registered by another live worker; try again later or use another --id", true));
+      return this;
+    }
+    if (known == null) {
+      Optional<String> other = members.entrySet().stream()
+          .filter(e -> e.getValue().ref().equals(r.replyTo())).map(Map.Entry::getKey).findFirst();
+      if (other.isPresent()) { // one worker, one id; watching its ref twice would crash us
+        r.replyTo().tell(new RegFailure("this worker is already registered as " + other.get()
+            + "; it cannot register as " + r.workerId() + " too", false));
+        return this;
+      }
+      members.put(r.workerId(), new Member(r.replyTo(), r.offer()));
+      getContext().watchWith(r.replyTo(), new WorkerStopped(r.workerId(), r.replyTo()));
+      getContext().getLog().info("worker {} registered from {} ({} slots, capabilities {}, {} programs{})",
+          r.workerId(), r.offer().host(), r.offer().slots(), r.offer().labels(),
+          r.offer().allowsAnyProgram() ? "any" : r.offer().executables().size(),
+          r.offer().embedded() ? ", embedded local-exec worker" : "");
+    } else {
+      getContext().getLog().debug("worker {} registered again", r.workerId());
+    }
+    dispatcher.tell(new JobDispatcher.Admit(r.workerId(), r.offer(), r.running(), r.replyTo()));
+    return this;
+  }
+
+  /** Why this registration is refused for good, if it is. */
+  private Optional<String> refusal(Register r) {
+    if (r.protocolVersion() != RegistryProtocol.VERSION) {
+      return Optional.of("protocol version " + r.protocolVersion()
+          + " is not spoken by this master, which speaks " + RegistryProtocol.VERSION);
+    }
+    if (!insecure && !secretMatches(r.secret())) {
+      return Optional.of("wrong registration secret");
+    }
+    Optional<String> badId = WorkerOffer.checkWorkerId(r.workerId());
+    if (badId.isPresent()) {
+      return Optional.of("invalid offer: " + badId.get());
+    }
+    if (r.offer() == null) {
+      return Optional.of("invalid offer: the registration carries no offer");
+    }
+    List<String> problems = r.offer().problems();
+    if (!problems.isEmpty()) {
+      return Optional.of("invalid offer: " + String.join("; ", problems));
+    }
+    return Optional.empty();
+  }
+
+  /** Compares in time that does not depend on where the secrets differ. */
+  private boolean secretMatches(String offered) {
+    byte[] given = (offered == null ? "" : offered).getBytes(StandardCharsets.UTF_8);
+    return secret.length > 0 && MessageDigest.isEqual(secret, given);
+  }
+
+  private Behavior<Command> onUnregister(Unregister u) {
+    Member m = members.get(u.workerId());
+    if (m != null && !m.ref().equals(u.worker())) {
+      getContext().getLog().warn("ignoring a goodbye of worker {} sent by {}, not by the worker"
+          + " registered under that id ({})", u.workerId(), u.worker(), m.ref());
+      return this;
+    }
+    if (m != null) {
+      members.remove(u.workerId());
+      getContext().unwatch(m.ref());
+      getContext().getLog().info("worker {} left: {}", u.workerId(), u.reason());
+      dispatcher.tell(new JobDispatcher.Remove(u.workerId(), "left: " + u.reason()));
+    }
+    return checkNoWorkers();
+  }
+
+  private Behavior<Command> onWorkerStopped(WorkerStopped s) {
+    Member m = members.get(s.workerId());
+    if (m != null && m.ref().equals(s.ref())) {
+      members.remove(s.workerId());
+      getContext().getLog().warn("worker {} is gone (stopped or downed)", s.workerId());
+      dispatcher.tell(new JobDispatcher.Remove(s.workerId(), "is gone"));
+    }
+    return checkNoWorkers();
+  }
+
+  private Behavior<Command> onDismiss(DismissWorkers d) {
+    List<String> ids = new ArrayList<>();
+    if (d.workerId() != null) {
+      Member m = members.get(d.workerId());
+      if (m == null || m.offer().embedded()) {
+        d.replyTo().tell(new Dismissed(List.of(), "no worker " + d.workerId() + " is registered"));
+        return this;
+      }
+      ids.add(d.workerId());
+    } else {
+      members.forEach((id, m) -> {
+        if (!m.offer().embedded()) {
+          ids.add(id);
+        }
+      });
+    }
+    for (String id : ids) {
+      getContext().getLog().info("dismissing worker {}: {}", id, d.reason());
+      dispatcher.tell(new JobDispatcher.Drain(id));
+      members.get(id).ref().tell(new Dismiss(d.reason()));
+    }
+    d.replyTo().tell(new Dismissed(ids, null));
+    return this;
+  }
+
+  private Behavior<Command> checkNoWorkers() {
+    if (!awaitingNoWorkers.isEmpty()
+        && members.values().stream().allMatch(m -> m.offer().embedded())) {
+      awaitingNoWorkers.forEach(r -> r.tell(Done.INSTANCE));
+      awaitingNoWorkers.clear();
+    }
+    return this;
+  }
+}

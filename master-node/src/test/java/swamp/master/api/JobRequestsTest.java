@@ -1,0 +1,102 @@
+package swamp.master.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import swamp.master.dispatch.JobEvent;
+import swamp.protocol.JobSpec;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
+
+/** The JSON of a job with redirections, a pipeline and a run, and its mistakes by name. */
+class JobRequestsTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static List<JobSpec> parse(String json) throws Exception {
+    return JobRequests.parse(JSON.readTree(json.replace('\'', '"')), 10);
+  }
+
+  static String refusal(String json) {
+    return assertThrows(JobRequests.BadRequest.class, () -> parse(json)).getMessage();
+  }
+
+  @Test
+  void aPipelineWithRedirectionsInARunIsRead() throws Exception {
+    JobSpec spec = parse("{'argv': ['cat', 'f.txt'], 'redirects': {'stdin': 'in.txt',"
+        + " 'stderr': 'e.txt', 'stderrAppend': true}, 'pipeline': [{'argv': ['grep', 'x'],"
+        + " 'redirects': {'stderrToStdout': true}}, {'argv': ['wc', '-l'], 'redirects':"
+        + " {'stdout': 'n.txt', 'stdoutAppend': true}}], 'run': 'r1', 'step': 4}").get(0);
+    assertEquals(new Redirects("in.txt", null, false, "e.txt", true, false), spec.redirects());
+    assertEquals(List.of(new Stage(List.of("grep", "x"), new Redirects(null, null, false, null,
+            false, true)), new Stage(List.of("wc", "-l"), new Redirects(null, "n.txt", true, null,
+            false, false))), spec.pipeline());
+    assertEquals("r1", spec.run());
+    assertEquals(4, spec.step());
+  }
+
+  @Test
+  void aJobOfArgvAloneIsAsBefore() throws Exception {
+    JobSpec spec = parse("{'argv': ['true'], 'redirects': {}}").get(0);
+    assertEquals(JobSpec.of(List.of("true")), spec);
+    assertEquals(-1, spec.step());
+  }
+
+  @Test
+  void badShapesAreRefusedNamingTheField() {
+    assertTrue(refusal("{'argv': ['a'], 'redirects': 'out.txt'}")
+        .contains("redirects must be an object"));
+    assertTrue(refusal("{'argv': ['a'], 'redirects': {'stdout': 3}}")
+        .contains("redirects.stdout must be a file's path"));
+    assertTrue(refusal("{'argv': ['a'], 'redirects': {'stdout': 'o', 'stdoutAppend': 'yes'}}")
+        .contains("redirects.stdoutAppend must be true or false"));
+    assertTrue(refusal("{'argv': ['a'], 'redirects': {'stdot': 'o'}}")
+        .contains("redirects: unknown field 'stdot'"));
+    assertTrue(refusal("{'argv': ['a'], 'pipeline': {'argv': ['b']}}")
+        .contains("pipeline must be an array"));
+    assertTrue(refusal("{'argv': ['a'], 'pipeline': [{'argv': 'b'}]}")
+        .contains("pipeline[0].argv must be an array of strings"));
+    assertTrue(refusal("{'argv': ['a'], 'pipeline': [{'args': ['b']}]}")
+        .contains("pipeline[0]: unknown field 'args'"));
+    assertTrue(refusal("{'argv': ['a'], 'pipeline': [{'argv': ['b'], 'redirects':"
+        + " {'stdout': 1}}]}").contains("pipeline[0].redirects.stdout must be a file's path"));
+    assertTrue(refusal("{'argv': ['a'], 'redirects': {'stdout': 'o'}, 'pipeline': [{'argv':"
+        + " ['b']}]}").contains("so the next stage would read nothing"));
+    assertTrue(refusal("{'argv': ['a'], 'step': 2}").contains("step is given without run"));
+    assertTrue(refusal("{'argv': ['a'], 'run': 'r1'}").contains("run is given without step"));
+    assertTrue(refusal("{'argv': ['a'], 'run': 1, 'step': 0}").contains("run must be a run's id"));
+  }
+
+  static String runRefusal(String json) {
+    return assertThrows(JobRequests.BadRequest.class,
+        () -> JobRequests.parseRun(JSON.readTree(json.replace('\'', '"')), 10)).getMessage();
+  }
+
+  @Test
+  void aRunIsReadAndItsMistakesNamed() throws Exception {
+    JobRequests.NewRun run = JobRequests.parseRun(JSON.readTree(("{'name': 'c.sh', 'workDir':"
+        + " '/data', 'commands': [{'step': 0, 'line': 3, 'argv': ['ncks', 'a'], 'text': 'ncks a"
+        + " > o.txt'}, {'step': 1, 'line': 4, 'argv': ['wc'], 'text': 'wc o.txt', 'dependsOn':"
+        + " [0]}]}").replace('\'', '"')), 10);
+    assertEquals("c.sh", run.name());
+    assertEquals(new JobEvent.RunCommand(1, 4, "wc o.txt", List.of("wc"), List.of(0)),
+        run.commands().get(1));
+
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': 'data', 'commands': []}")
+        .contains("workDir must be an absolute path"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': []}")
+        .contains("commands must be a non-empty array"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 1, 'text':"
+        + " 'x'}]}").contains("commands[0].step must be 0"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text':"
+        + " 'x', 'dependsOn': [0]}]}").contains("commands[0].dependsOn holds 0, not an earlier step"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0}]}")
+        .contains("commands[0].text is missing"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text':"
+        + " 'x', 'argv': 'x'}]}").contains("commands[0].argv must be an array of strings"));
+  }
+}

@@ -1,0 +1,423 @@
+package swamp.master.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import swamp.master.dispatch.JobBook.Assignment;
+import swamp.master.dispatch.JobBook.Job;
+import swamp.master.dispatch.JobBook.Worker;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.WorkerOffer;
+
+/** The dispatcher's state and its assignment rules, without actors. */
+class JobBookTest {
+
+  private final JobBook book = new JobBook(LocalExec.NEVER, 100);
+  private long now = 1_000;
+
+  @Test
+  void theOldestQueuedJobGoesFirst() {
+    Worker nco = join("nco", 3, false, "nco");
+    Job first = submit(List.of("nco"), 1);
+    Job second = submit(List.of(), 1);
+    Job third = submit(List.of("nco"), 1);
+
+    assertEquals(List.of(first, second, third), jobs(book.assign(now)));
+    assertEquals(3, nco.usedSlots);
+  }
+
+  @Test
+  void aJobNobodyCanRunYetHoldsUpNoJobWithOtherRequirements() {
+    join("plain", 2, false);
+    Job nco = submit(List.of("nco"), 1);
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+
+    assertEquals(List.of(a, b), jobs(book.assign(now)));
+    assertEquals(JobState.QUEUED, nco.state);
+
+    join("nco-worker", 1, false, "nco", "gpu");
+    assertEquals(List.of(nco), jobs(book.assign(now)));
+  }
+
+  @Test
+  void aJobWiderThanAnyFreeWorkerHoldsUpNoNarrowerJob() {
+    join("two-slots", 2, false);
+    Job wide = submit(List.of(), 4);
+    Job narrow = submit(List.of(), 1);
+
+    assertEquals(List.of(narrow), jobs(book.assign(now)));
+    assertEquals(JobState.QUEUED, wide.state);
+  }
+
+  @Test
+  void theWorkerWithTheMostFreeSlotsWinsAndTheFirstRegisteredBreaksATie() {
+    Worker a = join("a", 2, false);
+    Worker b = join("b", 3, false);
+    submit(List.of(), 1);
+    submit(List.of(), 1);
+    submit(List.of(), 1);
+
+    List<Assignment> out = book.assign(now);
+
+    assertEquals(List.of(b, a, b), out.stream().map(Assignment::worker).toList());
+  }
+
+  @Test
+  void aJobTakesAsManySlotsAsItAsksFor() {
+    Worker small = join("small", 2, false);
+    Worker big = join("big", 4, false);
+    Job wide = submit(List.of(), 3);
+
+    assertEquals(List.of(new Assignment(wide, big)), book.assign(now));
+    assertEquals(1, big.freeSlots());
+    assertEquals(2, small.freeSlots());
+
+    book.finish(wide, result(JobState.SUCCEEDED), now);
+    assertEquals(4, big.freeSlots());
+  }
+
+  @Test
+  void aDispatchCountsAnAttemptAndRecordsTheWorker() {
+    Worker w = join("w", 1, false);
+    Job job = submit(List.of(), 1);
+
+    book.assign(now);
+
+    assertEquals(JobState.RUNNING, job.state);
+    assertEquals(1, job.attempt);
+    assertEquals("w", job.workerId);
+    assertEquals(job, w.running.get(job.id));
+    assertEquals(1, book.count(JobState.RUNNING));
+    assertEquals(0, book.count(JobState.QUEUED));
+  }
+
+  @Test
+  void aRequeuedJobWaitsInFrontOfItsQueue() {
+    join("w", 1, false);
+    Job first = submit(List.of(), 1);
+    Job later = submit(List.of(), 1);
+    book.assign(now);
+
+    book.requeue(first);
+
+    assertEquals(JobState.QUEUED, first.state);
+    assertNull(first.workerId);
+    assertEquals(List.of(first), jobs(book.assign(now)));
+    assertEquals(2, first.attempt);
+    assertEquals(JobState.QUEUED, later.state);
+  }
+
+  @Test
+  void aJobEndedWhileQueuedIsSkipped() {
+    Job cancelled = submit(List.of(), 1);
+    Job next = submit(List.of(), 1);
+    assertEquals(List.of(), book.assign(now)); // no worker yet
+
+    book.end(cancelled, JobState.CANCELLED, "cancelled before it ran", now);
+    join("w", 1, false);
+
+    assertEquals(List.of(next), jobs(book.assign(now)));
+    assertEquals(JobState.CANCELLED, cancelled.state);
+    assertEquals(0, cancelled.attempt);
+    assertEquals(1, book.count(JobState.CANCELLED));
+  }
+
+  @Test
+  void aWorkerThatLeavesHandsBackWhatItRan() {
+    Worker w = join("w", 2, false);
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+    book.assign(now);
+
+    List<Job> lost = book.workerLeft("w");
+
+    assertEquals(List.of(a, b), lost);
+    assertNull(book.worker("w"));
+    assertTrue(w.running.isEmpty());
+    assertEquals(List.of(), book.workerLeft("w"));
+  }
+
+  @Test
+  void theEmbeddedWorkerIsUsedAsLocalExecSays() {
+    JobBook never = new JobBook(LocalExec.NEVER, 10);
+    JobBook always = new JobBook(LocalExec.ALWAYS, 10);
+    JobBook whenNoWorkers = new JobBook(LocalExec.WHEN_NO_WORKERS, 10);
+    for (JobBook b : List.of(never, always, whenNoWorkers)) {
+      b.workerJoined(worker("local", 2, true));
+    }
+
+    assertFalse(never.usable(never.worker("local")));
+    assertTrue(always.usable(always.worker("local")));
+    assertTrue(whenNoWorkers.usable(whenNoWorkers.worker("local")));
+
+    Worker external = worker("external", 1, false);
+    whenNoWorkers.workerJoined(external);
+    always.workerJoined(worker("external", 1, false));
+    assertFalse(whenNoWorkers.usable(whenNoWorkers.worker("local")));
+    assertTrue(always.usable(always.worker("local")));
+
+    whenNoWorkers.workerDraining(external); // a leaving worker no longer counts
+    assertTrue(whenNoWorkers.usable(whenNoWorkers.worker("local")));
+    whenNoWorkers.workerLeft("external"); // nor does it count twice when it is gone
+    assertEquals(0, whenNoWorkers.externalWorkers());
+  }
+
+  @Test
+  void aDrainingWorkerGetsNothing() {
+    Worker leaving = join("leaving", 4, false);
+    Worker staying = join("staying", 1, false);
+    book.workerDraining(leaving);
+    submit(List.of(), 1);
+    submit(List.of(), 1);
+
+    List<Assignment> out = book.assign(now);
+
+    assertEquals(List.of(staying), out.stream().map(Assignment::worker).toList());
+    assertEquals(1, book.externalWorkers()); // only the staying one counts
+  }
+
+  @Test
+  void aCancelRequestedWhileRunningWinsOverTheResult() {
+    join("w", 1, false);
+    Job job = submit(List.of(), 1);
+    book.assign(now);
+    job.cancelRequested = true;
+
+    book.finish(job, result(JobState.SUCCEEDED), now);
+
+    assertEquals(JobState.CANCELLED, job.state);
+    assertEquals(0, book.count(JobState.RUNNING));
+    assertEquals(1, book.count(JobState.CANCELLED));
+  }
+
+  @Test
+  void finishedJobsAreForgottenOldestFirstBeyondTheRetainedNumber() {
+    JobBook small = new JobBook(LocalExec.NEVER, 2);
+    small.workerJoined(worker("w", 10, false));
+    JobEvent.NewJob t = new JobEvent.NewJob(null, JobSpec.of(List.of("true")));
+    List<Job> jobs = small.submit(List.of(t, t, t, t), now);
+    small.assign(now);
+
+    for (Job j : jobs.subList(0, 3)) {
+      small.finish(j, result(JobState.SUCCEEDED), now);
+    }
+
+    assertNull(small.job(jobs.get(0).id));
+    assertEquals(jobs.get(1), small.job(jobs.get(1).id));
+    assertEquals(jobs.get(3), small.job(jobs.get(3).id)); // running jobs are never forgotten
+    assertEquals(2, small.count(JobState.SUCCEEDED));
+    assertEquals(1, small.count(JobState.RUNNING));
+  }
+
+  @Test
+  void replayingTheEventsRebuildsTheSameJobsWithRunningOnesOrphaned() {
+    book.workerJoined(worker("w1", 3, false));
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+    Job c = submit(List.of(), 1);
+    book.assign(now);
+    book.finish(a, result(JobState.SUCCEEDED), now);
+    book.lostWorker(b);
+    book.requeue(b);
+    book.requestCancel(c);
+    List<JobEvent> events = book.takeEvents();
+
+    JobBook replayed = new JobBook(LocalExec.NEVER, 100);
+    events.forEach(replayed::apply);
+
+    assertEquals(JobState.SUCCEEDED, replayed.job(a.id).state);
+    assertEquals(JobState.QUEUED, replayed.job(b.id).state);
+    assertEquals(1, replayed.job(b.id).workerLosses);
+    assertEquals(JobState.RUNNING, replayed.job(c.id).state);
+    assertTrue(replayed.job(c.id).cancelRequested);
+    // w1 has not registered with the replayed book: its job is an orphan, not on any slot
+    assertEquals(List.of(replayed.job(c.id)), replayed.orphansOf("w1"));
+    assertEquals(0, replayed.workers().size());
+  }
+
+  @Test
+  void aSnapshotRestoresJobsQueueOrderAndKeys() {
+    book.workerJoined(worker("w1", 1, false));
+    Job first = book.submit(List.of(new JobEvent.NewJob("k-1", JobSpec.of(List.of("true")))),
+        now).get(0);
+    Job second = submit(List.of(), 1);
+    Job third = submit(List.of(), 1);
+    book.assign(now); // first runs on w1
+    book.finish(first, result(JobState.SUCCEEDED), now);
+    book.assign(now); // second runs
+    book.requeue(second); // back in front of third
+
+    JobBook restored = JobBook.restore(book.snapshot(), LocalExec.NEVER, 100);
+
+    assertEquals(JobState.SUCCEEDED, restored.job(first.id).state);
+    assertEquals(List.of(first.id), restored.submit(List.of(new JobEvent.NewJob("k-1",
+        JobSpec.of(List.of("true")))), now).stream().map(j -> j.id).toList());
+    restored.workerJoined(worker("w2", 1, false));
+    assertEquals(List.of(second.id), restored.assign(now).stream().map(a -> a.job().id).toList());
+    assertEquals(JobState.QUEUED, restored.job(third.id).state);
+    assertEquals("j" + (third.seq + 1), restored.submit(List.of(new JobEvent.NewJob(null,
+        JobSpec.of(List.of("true")))), now).get(0).id); // numbering goes on
+  }
+
+  @Test
+  void aKeyGivenAgainYieldsTheSameJobAndNoEvent() {
+    JobEvent.NewJob keyed = new JobEvent.NewJob("run-42", JobSpec.of(List.of("true")));
+    Job once = book.submit(List.of(keyed), now).get(0);
+    book.takeEvents();
+
+    List<Job> again = book.submit(List.of(keyed, keyed), now);
+
+    assertEquals(List.of(once, once), again);
+    assertEquals(List.of(), book.takeEvents());
+    assertEquals(1, book.count(JobState.QUEUED));
+  }
+
+  @Test
+  void finishedJobsOlderThanTheRetentionPeriodAreForgotten() {
+    book.workerJoined(worker("w", 2, false));
+    Job old = submit(List.of(), 1);
+    Job recent = submit(List.of(), 1);
+    book.assign(now);
+    book.finish(old, result(JobState.SUCCEEDED), 1_000);
+    book.finish(recent, result(JobState.SUCCEEDED), 5_000);
+
+    assertEquals(1, book.forget(2_000));
+
+    assertNull(book.job(old.id));
+    assertEquals(recent, book.job(recent.id));
+    assertEquals(1, book.count(JobState.SUCCEEDED));
+  }
+
+  @Test
+  void recentListsTheLastJobsOldestFirst() {
+    Job a = submit(List.of(), 1);
+    Job b = submit(List.of(), 1);
+    Job c = submit(List.of(), 1);
+    book.end(b, JobState.CANCELLED, "cancelled before it ran", now);
+
+    assertEquals(List.of(b, c), book.recent(null, 2));
+    assertEquals(List.of(a, c), book.recent(JobState.QUEUED, 10));
+  }
+
+  @Test
+  void localExecIsReadFromItsSettingName() {
+    assertEquals(LocalExec.WHEN_NO_WORKERS, LocalExec.parse("when-no-workers"));
+    assertEquals("always", LocalExec.parse("always").toString());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> LocalExec.parse("sometimes"));
+    assertTrue(e.getMessage().contains("'sometimes'"));
+  }
+
+  // ---- runs ----
+
+  static final List<JobEvent.RunCommand> SCRIPT = List.of(
+      new JobEvent.RunCommand(0, 3, "ncks in.nc > a.txt", List.of("ncks", "in.nc"), List.of()),
+      new JobEvent.RunCommand(1, 4, "ncks a.nc", List.of("ncks", "a.nc"), List.of(0)),
+      new JobEvent.RunCommand(2, 7, "wc -l a.txt", List.of("wc", "-l", "a.txt"), List.of(0)));
+
+  private Job submitStep(String run, int step) {
+    return book.submit(List.of(new JobEvent.NewJob(null,
+        JobSpec.of(List.of("ncks")).inRun(run, step))), now++).get(0);
+  }
+
+  @Test
+  void aRunsStepsFollowTheirNewestJob() {
+    book.workerJoined(worker("w1", 4, false));
+    JobBook.Run run = book.createRun("climatology.sh", "/data", SCRIPT, now);
+    assertEquals("r1", run.id);
+    assertEquals("r2", book.createRun("other.sh", "/data", SCRIPT, now).id);
+    Job first = submitStep("r1", 0);
+    Job second = submitStep("r1", 1);
+    book.assign(now);
+    book.finish(first, result(JobState.FAILED), now);
+    Job again = submitStep("r1", 0); // the script ran the step again
+
+    Views.RunView view = Views.RunView.of(book.run("r1"));
+    assertEquals(List.of("QUEUED", "RUNNING", "WAITING"),
+        view.commands().stream().map(Views.StepView::state).toList());
+    assertEquals(again.id, view.commands().get(0).job());
+    assertEquals("w1", view.commands().get(1).worker());
+    assertEquals(List.of(0), view.commands().get(1).dependsOn());
+    Views.RunSummaryView summary = Views.RunSummaryView.of(book.run("r1"));
+    assertEquals(List.of(3, 1, 1, 1), List.of(summary.commands(), summary.queued(),
+        summary.running(), summary.waiting()));
+
+    assertEquals("no run r9: create it first with POST /api/runs",
+        book.runProblem(List.of(JobSpec.of(List.of("true")).inRun("r9", 0))));
+    assertEquals("run r1 has 3 commands (steps 0 to 2), not step 3",
+        book.runProblem(List.of(JobSpec.of(List.of("true")).inRun("r1", 3))));
+    assertNull(book.runProblem(List.of(JobSpec.of(List.of("true")), second.spec)));
+  }
+
+  @Test
+  void aStepRemembersHowItsJobEndedAfterTheBookDropsIt() {
+    book.workerJoined(worker("w1", 4, false));
+    book.createRun("s.sh", "/data", SCRIPT, now);
+    Job step0 = submitStep("r1", 0);
+    book.assign(now);
+    book.finish(step0, new JobResult(JobState.SUCCEEDED, 0, "", "", false, "w1", 1L, 1, 2, null),
+        1_000);
+    assertEquals(1, book.forget(2_000));
+    assertNull(book.job(step0.id));
+
+    Views.StepView gone = Views.RunView.of(book.run("r1")).commands().get(0);
+    assertEquals(List.of("SUCCEEDED", step0.id, "w1"), List.of(gone.state(), gone.job(), gone.worker()));
+    assertEquals(0, gone.exitCode());
+  }
+
+  @Test
+  void runsSurviveASnapshotAndAReplayAndTheirIdsGoOn() {
+    book.workerJoined(worker("w1", 4, false));
+    book.createRun("s.sh", "/data", SCRIPT, now);
+    Job step0 = submitStep("r1", 0);
+    Job step1 = submitStep("r1", 1);
+    book.assign(now);
+    book.finish(step0, result(JobState.SUCCEEDED), 1_000);
+    book.forget(2_000); // step 0's job is gone, step 1's runs
+    List<JobEvent> events = book.takeEvents();
+
+    JobBook restored = JobBook.restore(book.snapshot(), LocalExec.NEVER, 100);
+    JobBook replayed = new JobBook(LocalExec.NEVER, 100);
+    events.forEach(replayed::apply);
+
+    for (JobBook other : List.of(restored, replayed)) {
+      assertEquals(Views.RunView.of(book.run("r1")), Views.RunView.of(other.run("r1")));
+      assertEquals(step1.id, other.run("r1").latest[1].id);
+      assertEquals("r2", other.createRun("next.sh", "/data", SCRIPT, now).id);
+    }
+  }
+
+  // ---- helpers ----
+
+  private Worker join(String id, int slots, boolean embedded, String... labels) {
+    Worker w = worker(id, slots, embedded, labels);
+    book.workerJoined(w);
+    return w;
+  }
+
+  private Worker worker(String id, int slots, boolean embedded, String... labels) {
+    return new Worker(id, null, new WorkerOffer("host", "url", slots, List.of(labels),
+        List.of("*"), 0, "0.1.0", embedded), now);
+  }
+
+  private Job submit(List<String> requires, int slots) {
+    return book.submit(List.of(new JobEvent.NewJob(null,
+        new JobSpec(List.of("ncks"), Map.of(), null, requires, slots, 0, 3))), now++).get(0);
+  }
+
+  private static List<Job> jobs(List<Assignment> assignments) {
+    return assignments.stream().map(Assignment::job).toList();
+  }
+
+  private static JobResult result(JobState state) {
+    return JobResult.notStarted(state, "w", null);
+  }
+}

@@ -1,0 +1,775 @@
+package swamp.master.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import swamp.master.dispatch.JobDispatcher.AwaitJob;
+import swamp.master.dispatch.JobDispatcher.CancelReply;
+import swamp.master.dispatch.JobDispatcher.GetJob;
+import swamp.master.dispatch.JobDispatcher.Submit;
+import swamp.master.dispatch.Views.JobView;
+import swamp.master.dispatch.Views.WorkerView;
+import swamp.protocol.DispatchProtocol.JobFinished;
+import swamp.protocol.DispatchProtocol.JobRejected;
+import swamp.protocol.DispatchProtocol.ToDispatcher;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.RegistryProtocol.RegOk;
+import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.WorkerOffer;
+import swamp.protocol.WorkerProtocol.Job;
+import swamp.protocol.WorkerProtocol.ToWorker;
+import swamp.protocol.WorkerProtocol;
+
+/** The queue and the assignment of jobs to slots, its workers played by probes. */
+public class JobDispatcherTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static final long EPOCH = 42;
+  static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  // ---- registration ----
+
+  @Test
+  void anAdmittedWorkerIsAnsweredRegOkFromTheDispatcher() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    TestProbe<ToWorker> probe = testKit.createTestProbe();
+
+    dispatcher.tell(new JobDispatcher.Admit("w1", offer(2), List.of(), probe.ref()));
+
+    RegOk ok = probe.expectMessageClass(RegOk.class);
+    assertEquals(EPOCH, ok.masterEpoch());
+    assertEquals(List.of("w1"), workers(dispatcher).stream().map(WorkerView::id).toList());
+  }
+
+  @Test
+  void aRepeatedAdmitOfTheSameWorkerIsAnsweredAgainAndKeepsItsJobs() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    w.expectJob();
+
+    dispatcher.tell(new JobDispatcher.Admit("w1", offer(1), List.of(), w.probe.ref()));
+
+    w.probe.expectMessageClass(RegOk.class);
+    assertEquals(JobState.RUNNING, job(dispatcher, id).state());
+    assertEquals(1, workers(dispatcher).get(0).busy());
+  }
+
+  // ---- dispatch ----
+
+  @Test
+  void aSubmittedJobGoesToTheWorkerAsAttemptOne() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+
+    String id = submit(dispatcher, JobSpec.of(List.of("echo", "x"))).get(0);
+
+    Job job = w.expectJob();
+    assertEquals(id, job.jobId());
+    assertEquals(1, job.attempt());
+    assertEquals(List.of("echo", "x"), job.spec().argv());
+    JobView view = job(dispatcher, id);
+    assertEquals(JobState.RUNNING, view.state());
+    assertEquals("w1", view.worker());
+    assertEquals(1, view.attempts());
+  }
+
+  @Test
+  void aJobSubmittedBeforeAnyWorkerWaitsForTheFirstOne() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    String id = submit(dispatcher, echo()).get(0);
+    assertEquals(JobState.QUEUED, job(dispatcher, id).state());
+
+    Worker w = admit(dispatcher, "w1", offer(1));
+
+    assertEquals(id, w.expectJob().jobId());
+  }
+
+  @Test
+  void jobsGoToTheWorkerWithTheMostFreeSlotsFirstAndWaitWhenAllAreBusy() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker small = admit(dispatcher, "small", offer(1));
+    Worker big = admit(dispatcher, "big", offer(3));
+
+    List<String> ids = submit(dispatcher, echo(), echo(), echo(), echo(), echo());
+
+    // big (3 free) takes j1, big (2) j2, then 1 and 1: the first registered wins the tie
+    assertEquals(ids.get(0), big.expectJob().jobId());
+    assertEquals(ids.get(1), big.expectJob().jobId());
+    Job onSmall = small.expectJob();
+    assertEquals(ids.get(2), onSmall.jobId());
+    assertEquals(ids.get(3), big.expectJob().jobId());
+    assertEquals(JobState.QUEUED, job(dispatcher, ids.get(4)).state());
+    small.probe.expectNoMessage();
+    big.probe.expectNoMessage(Duration.ZERO);
+
+    small.succeeded(onSmall);
+
+    assertEquals(ids.get(4), small.expectJob().jobId());
+    assertEquals(JobState.SUCCEEDED, job(dispatcher, ids.get(2)).state());
+  }
+
+  @Test
+  void aJobThatTakesSeveralSlotsGoesWhereTheyAreFree() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker two = admit(dispatcher, "two", offer(2));
+    Worker four = admit(dispatcher, "four", offer(4));
+
+    String wide = submit(dispatcher, spec(List.of(), 3)).get(0);
+
+    assertEquals(wide, four.expectJob().jobId());
+    two.probe.expectNoMessage();
+    assertEquals(3, workers(dispatcher).stream().filter(v -> v.id().equals("four")).findFirst()
+        .orElseThrow().busy());
+  }
+
+  @Test
+  void aJobRequiringALabelGoesOnlyToAWorkerOfferingItAndHoldsNothingUp() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker plain = admit(dispatcher, "plain", offer(4));
+
+    List<String> ids = submit(dispatcher, spec(List.of("nco"), 1), echo());
+
+    // the nco job waits at the head of the queue; the plain job behind it runs at once
+    assertEquals(ids.get(1), plain.expectJob().jobId());
+    plain.probe.expectNoMessage();
+    assertEquals(JobState.QUEUED, job(dispatcher, ids.get(0)).state());
+
+    Worker nco = admit(dispatcher, "nco-worker", offer(1, "nco"));
+
+    assertEquals(ids.get(0), nco.expectJob().jobId());
+  }
+
+  @Test
+  void aJobRequiringSeveralLabelsNeedsAWorkerOfferingAllOfThem() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker ncoOnly = admit(dispatcher, "nco-only", offer(2, "nco"));
+
+    String id = submit(dispatcher, spec(List.of("nco", "gpu"), 1)).get(0);
+    ncoOnly.probe.expectNoMessage();
+
+    Worker both = admit(dispatcher, "both", offer(1, "gpu", "nco"));
+    assertEquals(id, both.expectJob().jobId());
+  }
+
+  // ---- results ----
+
+  @Test
+  void aFinishedJobShowsItsResult() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+
+    w.finished(w.expectJob(), result(JobState.FAILED, 7, "w1", "exit code 7"));
+
+    JobView view = awaitFinal(dispatcher, id);
+    assertEquals(JobState.FAILED, view.state());
+    assertEquals(7, view.exitCode());
+    assertEquals("exit code 7", view.reason());
+    assertEquals("w1", view.worker());
+  }
+
+  @Test
+  void aFinishForAnOlderAttemptIsIgnored() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker first = admit(dispatcher, "first", offer(2));
+    String id = submit(dispatcher, echo()).get(0);
+    Job attempt1 = first.expectJob();
+    Worker second = admit(dispatcher, "second", offer(1));
+    dispatcher.tell(new JobDispatcher.Remove("first", "is gone"));
+    Job attempt2 = second.expectJob();
+    assertEquals(2, attempt2.attempt());
+
+    // the removed worker's late report: ignored, and not acknowledged to a worker it does not know
+    first.master().tell(new JobFinished(id, 1, "first", result(JobState.SUCCEEDED, 0, "first", null),
+        first.probe().ref()));
+    second.finished(new Job(id, 1, attempt1.spec()), result(JobState.SUCCEEDED, 0, "second", null));
+
+    assertEquals(JobState.RUNNING, job(dispatcher, id).state());
+    second.succeeded(attempt2);
+    JobView view = awaitFinal(dispatcher, id);
+    assertEquals(JobState.SUCCEEDED, view.state());
+    assertEquals(2, view.attempts());
+    assertEquals("second", view.worker());
+  }
+
+  @Test
+  void aFinishFromAWorkerThatDoesNotRunTheJobIsIgnored() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    Worker other = admit(dispatcher, "w2", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+
+    other.succeeded(job);
+    assertEquals(JobState.RUNNING, job(dispatcher, id).state());
+    other.master.tell(new JobFinished("no-such-job", 1, "w2", result(JobState.SUCCEEDED, 0, "w2", null),
+        other.probe.ref()));
+
+    w.succeeded(job);
+    assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+  }
+
+  @Test
+  void aReportCountsOnlyFromTheRefThatRegisteredAsItsWorker() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+    TestProbe<ToWorker> rogue = testKit.createTestProbe();
+
+    // a forged finish and rejection naming w1, from another ref: dropped, nothing acknowledged
+    w.master.tell(new JobFinished(id, job.attempt(), "w1",
+        result(JobState.SUCCEEDED, 0, "w1", null), rogue.ref()));
+    w.master.tell(new JobRejected(id, job.attempt(), "w1", "forged", rogue.ref()));
+    rogue.expectNoMessage(Duration.ofMillis(300));
+    JobView view = job(dispatcher, id);
+    assertEquals(JobState.RUNNING, view.state());
+    assertEquals(1, view.attempts());
+
+    w.succeeded(job);
+    assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+  }
+
+  @Test
+  void aMalformedReportIsIgnoredAndTheDispatcherKeepsWorking() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+
+    w.master.tell(new JobFinished(id, job.attempt(), null, result(JobState.SUCCEEDED, 0, null, null),
+        null));
+    w.master.tell(new JobRejected(id, job.attempt(), null, null, w.probe.ref()));
+    w.master.tell(new JobRejected(id, job.attempt(), "w1", null, w.probe.ref()));
+
+    // still answering; the rejection without a reason put the job back and it came again
+    assertEquals(id, w.expectJob().jobId());
+    assertEquals(2, job(dispatcher, id).attempts());
+  }
+
+  @Test
+  void aRejectedJobGoesBackToTheQueue() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job first = w.expectJob();
+
+    w.rejected(first, "no free slot");
+
+    Job again = w.expectJob();
+    assertEquals(id, again.jobId());
+    assertEquals(2, again.attempt());
+    w.succeeded(again);
+    assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+  }
+
+  @Test
+  void aJobRejectedByADrainingWorkerWaitsForAnotherWorker() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker leaving = admit(dispatcher, "leaving", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+
+    leaving.rejected(leaving.expectJob(), "worker is draining");
+
+    leaving.probe.expectNoMessage();
+    assertEquals(JobState.QUEUED, job(dispatcher, id).state());
+    Worker next = admit(dispatcher, "next", offer(1));
+    assertEquals(id, next.expectJob().jobId());
+  }
+
+  // ---- lost workers ----
+
+  @Test
+  void theJobOfARemovedWorkerRunsAgainElsewhereAsAttemptTwo() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker doomed = admit(dispatcher, "doomed", offer(2));
+    Worker survivor = admit(dispatcher, "survivor", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    assertEquals(1, doomed.expectJob().attempt());
+
+    dispatcher.tell(new JobDispatcher.Remove("doomed", "is gone"));
+
+    Job again = survivor.expectJob();
+    assertEquals(id, again.jobId());
+    assertEquals(2, again.attempt());
+    assertEquals(List.of("survivor"), workers(dispatcher).stream().map(WorkerView::id).toList());
+    survivor.succeeded(again);
+    JobView view = awaitFinal(dispatcher, id);
+    assertEquals(JobState.SUCCEEDED, view.state());
+    assertEquals(2, view.attempts());
+  }
+
+  @Test
+  void aJobWhoseWorkerIsLostMaxAttemptsTimesFails() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    String id = submit(dispatcher, echo()).get(0); // maxAttempts 3
+    CompletableFuture<Optional<JobView>> waiter = awaiting(dispatcher, id);
+
+    for (int i = 1; i <= 3; i++) {
+      Worker w = admit(dispatcher, "w" + i, offer(1));
+      assertEquals(i, w.expectJob().attempt());
+      dispatcher.tell(new JobDispatcher.Remove("w" + i, "is gone"));
+    }
+
+    JobView view = waiter.join().orElseThrow();
+    assertEquals(JobState.FAILED, view.state());
+    assertTrue(view.reason().startsWith("worker lost 3 times"), view.reason());
+    assertTrue(view.reason().contains("w3"), view.reason());
+    Worker late = admit(dispatcher, "late", offer(1));
+    late.probe.expectNoMessage();
+  }
+
+  @Test
+  void aRemovedWorkerThatWasNeverAdmittedChangesNothing() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    w.expectJob();
+
+    dispatcher.tell(new JobDispatcher.Remove("ghost", "is gone"));
+
+    assertEquals(JobState.RUNNING, job(dispatcher, id).state());
+    w.probe.expectNoMessage();
+  }
+
+  // ---- re-registration reconciles what a worker still runs ----
+
+  @Test
+  void aWorkerThatComesBackStillRunningItsJobKeepsIt() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+    dispatcher.tell(new JobDispatcher.Remove("w1", "is gone")); // a partition, say
+    w.probe.awaitAssert(() -> {
+      assertEquals(JobState.QUEUED, job(dispatcher, id).state());
+      return null;
+    });
+
+    dispatcher.tell(new JobDispatcher.Admit("w1", offer(1), List.of(new RunningJob(id, 1)),
+        w.probe.ref()));
+
+    w.probe.expectMessageClass(RegOk.class);
+    w.probe.expectNoMessage(); // adopted, not sent again
+    JobView view = job(dispatcher, id);
+    assertEquals(JobState.RUNNING, view.state());
+    assertEquals("w1", view.worker());
+    assertEquals(1, view.attempts());
+    w.succeeded(job);
+    assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+  }
+
+  @Test
+  void aWorkerThatComesBackRunningAnAttemptThatRanElsewhereIsToldToKillIt() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    w.expectJob();
+    dispatcher.tell(new JobDispatcher.Remove("w1", "is gone"));
+    Worker other = admit(dispatcher, "w2", offer(1));
+    assertEquals(2, other.expectJob().attempt());
+
+    dispatcher.tell(new JobDispatcher.Admit("w1", offer(1), List.of(new RunningJob(id, 1)),
+        w.probe.ref()));
+
+    w.probe.expectMessageClass(RegOk.class);
+    WorkerProtocol.CancelJob kill = w.probe.expectMessageClass(WorkerProtocol.CancelJob.class);
+    assertEquals(id, kill.jobId());
+    assertEquals(1, kill.attempt());
+    JobView view = job(dispatcher, id);
+    assertEquals("w2", view.worker());
+    assertEquals(2, view.attempts());
+  }
+
+  @Test
+  void aNewIncarnationOfAWorkerKeepsWhatItClaimsAndLosesTheRest() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker old = admit(dispatcher, "w1", offer(2));
+    List<String> ids = submit(dispatcher, echo(), echo());
+    old.expectJob();
+    old.expectJob();
+    TestProbe<ToWorker> reborn = testKit.createTestProbe();
+
+    dispatcher.tell(new JobDispatcher.Admit("w1", offer(2),
+        List.of(new RunningJob(ids.get(0), 1)), reborn.ref()));
+
+    reborn.expectMessageClass(RegOk.class);
+    Job again = reborn.expectMessageClass(Job.class);
+    assertEquals(ids.get(1), again.jobId());
+    assertEquals(2, again.attempt());
+    assertEquals(1, job(dispatcher, ids.get(0)).attempts());
+    assertEquals(JobState.RUNNING, job(dispatcher, ids.get(0)).state());
+    old.probe.expectNoMessage();
+  }
+
+  // ---- cancel ----
+
+  @Test
+  void cancellingAQueuedJobEndsItAtOnce() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    String id = submit(dispatcher, echo()).get(0);
+
+    CancelReply reply = cancel(dispatcher, id);
+
+    assertNull(reply.error());
+    assertEquals(JobState.CANCELLED, reply.view().state());
+    assertEquals(JobState.CANCELLED, job(dispatcher, id).state());
+    Worker w = admit(dispatcher, "w1", offer(1));
+    w.probe.expectNoMessage();
+  }
+
+  @Test
+  void cancellingARunningJobAsksItsWorkerAndEndsWhenTheWorkerReports() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+    CompletableFuture<Optional<JobView>> waiter = awaiting(dispatcher, id);
+
+    CancelReply reply = cancel(dispatcher, id);
+
+    assertNull(reply.error());
+    WorkerProtocol.CancelJob kill = w.probe.expectMessageClass(WorkerProtocol.CancelJob.class);
+    assertEquals(id, kill.jobId());
+    assertEquals(1, kill.attempt());
+    assertEquals(JobState.RUNNING, job(dispatcher, id).state());
+    assertFalse(waiter.isDone());
+
+    w.finished(job, result(JobState.CANCELLED, null, "w1", "cancelled by request"));
+
+    assertEquals(JobState.CANCELLED, waiter.join().orElseThrow().state());
+  }
+
+  @Test
+  void aRunningJobWhoseCancelIsRequestedEndsCancelledEvenIfItsWorkerIsLost() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    Worker other = admit(dispatcher, "w2", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    w.expectJob();
+    cancel(dispatcher, id);
+
+    dispatcher.tell(new JobDispatcher.Remove("w1", "is gone"));
+
+    assertEquals(JobState.CANCELLED, awaitFinal(dispatcher, id).state());
+    other.probe.expectNoMessage();
+  }
+
+  @Test
+  void aRunningJobWhoseCancelIsRequestedIsNotStartedAgainWhenItsWorkerRejectsIt() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+    cancel(dispatcher, id);
+    w.probe.expectMessageClass(WorkerProtocol.CancelJob.class);
+
+    w.rejected(job, "no free slot"); // the rejection crossed the cancel
+
+    assertEquals(JobState.CANCELLED, awaitFinal(dispatcher, id).state());
+    w.probe.expectNoMessage();
+  }
+
+  @Test
+  void cancellingAFinishedOrUnknownJobSaysWhyNot() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    w.succeeded(w.expectJob());
+    awaitFinal(dispatcher, id);
+
+    CancelReply done = cancel(dispatcher, id);
+    assertEquals(JobState.SUCCEEDED, done.view().state());
+    assertTrue(done.error().contains("already finished"), done.error());
+
+    CancelReply unknown = cancel(dispatcher, "j999");
+    assertNull(unknown.view());
+    assertTrue(unknown.error().contains("no job j999"), unknown.error());
+  }
+
+  // ---- waiting ----
+
+  @Test
+  void awaitJobAnswersWhenTheJobFinishesAndAtOnceWhenItHas() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+
+    CompletableFuture<Optional<JobView>> waiter = awaiting(dispatcher, id);
+    assertEquals(JobState.RUNNING, job(dispatcher, id).state());
+    assertFalse(waiter.isDone());
+    w.finished(job, result(JobState.SUCCEEDED, 0, "w1", null));
+
+    JobView view = waiter.join().orElseThrow();
+    assertEquals(JobState.SUCCEEDED, view.state());
+    assertEquals(0, view.exitCode());
+    assertEquals("out", view.stdout());
+
+    assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+    assertEquals(Optional.empty(), awaiting(dispatcher, "j999").join());
+  }
+
+  @Test
+  void awaitAnyAnswersWithTheFirstOfSeveralJobsToEnd() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(2));
+    List<String> ids = submit(dispatcher, echo(), echo());
+    Job first = w.expectJob();
+    Job second = w.expectJob();
+
+    CompletableFuture<List<JobView>> any =
+        asking(dispatcher, r -> new JobDispatcher.AwaitAny(ids, r));
+    assertFalse(any.isDone());
+    w.finished(second, result(JobState.FAILED, 3, "w1", "exited with code 3"));
+    List<JobView> ended = any.join();
+    assertEquals(List.of(second.jobId()), ended.stream().map(JobView::id).toList());
+    assertEquals(JobState.FAILED, ended.get(0).state());
+
+    // the one that ended is answered at once; the waiter above is not answered twice
+    w.finished(first, result(JobState.SUCCEEDED, 0, "w1", null));
+    List<JobView> both = JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(ids, r)).join();
+    assertEquals(2, both.size());
+    assertEquals(List.of(), JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(List.of("j999"), r)).join());
+  }
+
+  // ---- local exec ----
+
+  @Test
+  void whenNoWorkersTheEmbeddedWorkerRunsJobsOnlyWhileNoExternalWorkerIsRegistered() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.WHEN_NO_WORKERS);
+    Worker local = admit(dispatcher, "local", embedded(4));
+
+    String first = submit(dispatcher, echo()).get(0);
+    assertEquals(first, local.expectJob().jobId());
+
+    Worker external = admit(dispatcher, "external", offer(1));
+    List<String> more = submit(dispatcher, echo(), echo());
+    assertEquals(more.get(0), external.expectJob().jobId());
+    local.probe.expectNoMessage();
+    assertEquals(JobState.QUEUED, job(dispatcher, more.get(1)).state());
+
+    dispatcher.tell(new JobDispatcher.Remove("external", "is gone"));
+
+    // the external worker's job and the queued one come home
+    List<String> home = List.of(local.expectJob().jobId(), local.expectJob().jobId());
+    assertTrue(home.containsAll(more), home.toString());
+  }
+
+  @Test
+  void whenNoWorkersADrainingExternalWorkerNoLongerCounts() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.WHEN_NO_WORKERS);
+    Worker local = admit(dispatcher, "local", embedded(1));
+    admit(dispatcher, "external", offer(1));
+
+    dispatcher.tell(new JobDispatcher.Drain("external"));
+    String id = submit(dispatcher, echo()).get(0);
+
+    assertEquals(id, local.expectJob().jobId());
+  }
+
+  @Test
+  void alwaysKeepsTheEmbeddedWorkerInThePool() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.ALWAYS);
+    Worker local = admit(dispatcher, "local", embedded(1));
+    Worker external = admit(dispatcher, "external", offer(1));
+
+    List<String> ids = submit(dispatcher, echo(), echo(), echo());
+
+    Job onLocal = local.expectJob();
+    Job onExternal = external.expectJob();
+    assertEquals(List.of(ids.get(0), ids.get(1)), List.of(onLocal.jobId(), onExternal.jobId()));
+    local.succeeded(onLocal);
+    assertEquals(ids.get(2), local.expectJob().jobId());
+  }
+
+  @Test
+  void neverGivesTheEmbeddedWorkerAnything() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker local = admit(dispatcher, "local", embedded(4));
+
+    String id = submit(dispatcher, echo()).get(0);
+
+    local.probe.expectNoMessage();
+    assertEquals(JobState.QUEUED, job(dispatcher, id).state());
+    assertEquals(List.of(), workers(dispatcher)); // the embedded worker is not listed
+  }
+
+  // ---- drain ----
+
+  @Test
+  void aDrainingWorkerFinishesWhatItRunsButGetsNoNewJobs() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker leaving = admit(dispatcher, "leaving", offer(4));
+    Worker staying = admit(dispatcher, "staying", offer(2));
+    String running = submit(dispatcher, echo()).get(0);
+    Job job = leaving.expectJob();
+
+    dispatcher.tell(new JobDispatcher.Drain("leaving"));
+    List<String> later = submit(dispatcher, echo(), echo());
+
+    assertEquals(later, List.of(staying.expectJob().jobId(), staying.expectJob().jobId()));
+    leaving.probe.expectNoMessage();
+    assertTrue(workers(dispatcher).stream().filter(v -> v.id().equals("leaving")).findFirst()
+        .orElseThrow().draining());
+    leaving.succeeded(job);
+    assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, running).state());
+    leaving.probe.expectNoMessage();
+  }
+
+  // ---- queries ----
+
+  @Test
+  void healthCountsWorkersAndJobsByState() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.WHEN_NO_WORKERS);
+    admit(dispatcher, "local", embedded(1));
+    Worker w = admit(dispatcher, "w1", offer(1));
+    List<String> ids = submit(dispatcher, echo(), echo(), echo());
+    w.succeeded(w.expectJob());
+    awaitFinal(dispatcher, ids.get(0));
+    cancel(dispatcher, ids.get(2));
+
+    Views.Health health = ask(dispatcher, JobDispatcher.GetHealth::new);
+
+    assertEquals(EPOCH, health.masterEpoch());
+    assertEquals("when-no-workers", health.localExec());
+    assertEquals(1, health.workers());
+    assertEquals(1, health.succeeded());
+    assertEquals(1, health.running());
+    assertEquals(0, health.queued());
+    assertEquals(1, health.cancelled());
+
+    List<JobView> succeeded = ask(dispatcher, r -> new JobDispatcher.ListJobs(JobState.SUCCEEDED, 10, r));
+    assertEquals(List.of(ids.get(0)), succeeded.stream().map(JobView::id).toList());
+    List<JobView> lastTwo = ask(dispatcher, r -> new JobDispatcher.ListJobs(null, 2, r));
+    assertEquals(ids.subList(1, 3), lastTwo.stream().map(JobView::id).toList());
+  }
+
+  // ---- the story's helpers ----
+
+  /** A worker played by a probe; it reports through the dispatcher ref its RegOk carried. */
+  record Worker(String id, TestProbe<ToWorker> probe, ActorRef<ToDispatcher> master) {
+    Job expectJob() {
+      return probe.expectMessageClass(Job.class);
+    }
+
+    void succeeded(Job job) {
+      finished(job, result(JobState.SUCCEEDED, 0, id, null));
+    }
+
+    /** Reports the finish; the master acknowledges it once it is recorded. */
+    void finished(Job job, JobResult result) {
+      master.tell(new JobFinished(job.jobId(), job.attempt(), id, result, probe.ref()));
+      probe.expectMessage(new WorkerProtocol.FinishAck(job.jobId(), job.attempt()));
+    }
+
+    void rejected(Job job, String reason) {
+      master.tell(new JobRejected(job.jobId(), job.attempt(), id, reason, probe.ref()));
+    }
+  }
+
+  static final java.util.concurrent.atomic.AtomicInteger DISPATCHERS =
+      new java.util.concurrent.atomic.AtomicInteger();
+  static final JobDispatcher.Durability DURABILITY =
+      new JobDispatcher.Durability(1000, Duration.ofSeconds(60), Duration.ZERO);
+
+  static ActorRef<JobDispatcher.Command> dispatcher(LocalExec localExec) {
+    return testKit.spawn(JobDispatcher.create("dispatcher-" + DISPATCHERS.incrementAndGet(), EPOCH,
+        localExec, 100_000, DURABILITY));
+  }
+
+  static Worker admit(ActorRef<JobDispatcher.Command> dispatcher, String id, WorkerOffer offer) {
+    TestProbe<ToWorker> probe = testKit.createTestProbe();
+    dispatcher.tell(new JobDispatcher.Admit(id, offer, List.of(), probe.ref()));
+    // the first dispatcher of the JVM also starts the journal (H2, Slick): seconds on a busy machine
+    RegOk ok = probe.expectMessageClass(RegOk.class, Duration.ofSeconds(30));
+    return new Worker(id, probe, ok.master());
+  }
+
+  /**
+   * Clients' questions go by ask, as the HTTP API's do: their answers (lists, optionals, views)
+   * are local-only and would not pass serialize-messages on their way to a probe.
+   */
+  static <T> CompletableFuture<T> asking(ActorRef<JobDispatcher.Command> dispatcher,
+      Function<ActorRef<T>, JobDispatcher.Command> question) {
+    return AskPattern.ask(dispatcher, question, ASK_TIMEOUT, testKit.scheduler())
+        .toCompletableFuture();
+  }
+
+  static <T> T ask(ActorRef<JobDispatcher.Command> dispatcher,
+      Function<ActorRef<T>, JobDispatcher.Command> question) {
+    return asking(dispatcher, question).join();
+  }
+
+  static List<String> submit(ActorRef<JobDispatcher.Command> dispatcher, JobSpec... specs) {
+    return JobDispatcherTest.<JobDispatcher.Submitted>ask(dispatcher,
+        r -> new Submit(List.of(specs), r)).ids();
+  }
+
+  static JobView job(ActorRef<JobDispatcher.Command> dispatcher, String id) {
+    return JobDispatcherTest.<Optional<JobView>>ask(dispatcher, r -> new GetJob(id, r)).orElseThrow();
+  }
+
+  static CompletableFuture<Optional<JobView>> awaiting(ActorRef<JobDispatcher.Command> dispatcher,
+      String id) {
+    return asking(dispatcher, r -> new AwaitJob(id, r));
+  }
+
+  static JobView awaitFinal(ActorRef<JobDispatcher.Command> dispatcher, String id) {
+    return awaiting(dispatcher, id).join().orElseThrow();
+  }
+
+  static List<WorkerView> workers(ActorRef<JobDispatcher.Command> dispatcher) {
+    return ask(dispatcher, JobDispatcher.ListWorkers::new);
+  }
+
+  static CancelReply cancel(ActorRef<JobDispatcher.Command> dispatcher, String id) {
+    return ask(dispatcher, r -> new JobDispatcher.CancelJob(id, r));
+  }
+
+  static JobSpec echo() {
+    return JobSpec.of(List.of("echo", "x"));
+  }
+
+  static JobSpec spec(List<String> requires, int slots) {
+    return new JobSpec(List.of("ncks", "in.nc"), Map.of(), null, requires, slots, 0,
+        JobSpec.DEFAULT_MAX_ATTEMPTS);
+  }
+
+  public static WorkerOffer offer(int slots, String... labels) {
+    return new WorkerOffer("host", "pekko://swamp@host:1", slots, List.of(labels), List.of("*"), 0,
+        "0.1.0", false);
+  }
+
+  public static WorkerOffer embedded(int slots) {
+    return new WorkerOffer("master", "pekko://swamp@master:1", slots, List.of(), List.of("*"), 0,
+        "0.1.0", true);
+  }
+
+  static JobResult result(JobState state, Integer exitCode, String workerId, String reason) {
+    long now = System.currentTimeMillis();
+    return new JobResult(state, exitCode, "out", "", false, workerId, 1234L, now - 5, now, reason);
+  }
+}

@@ -1,0 +1,176 @@
+package swamp.master.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
+
+/**
+ * Every journal record goes through the serializer the journal uses and comes back equal: one
+ * that did not would stop the dispatcher at its first write of it.
+ */
+class JobEventSerializationTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  static final JobSpec SPEC = new JobSpec(List.of("ncra", "-O", "in.nc", "out.nc"),
+      Map.of("OMP_NUM_THREADS", "2"), "/data", List.of("nco"), 2, 90_000, 3, 1);
+  /** A pipeline with every kind of redirection, as step 4 of run r1. */
+  static final JobSpec PIPELINE = new JobSpec(List.of("cat", "f.txt"), Map.of(), "/data",
+      List.of(), 1, 0, 3, 0, new Redirects("in.txt", null, false, "err.txt", true, false),
+      List.of(new Stage(List.of("grep", "x"), new Redirects(null, null, false, null, false, true)),
+          new Stage(List.of("wc", "-l"), new Redirects(null, "n.txt", true, null, false, true)),
+          Stage.of("tee")),
+      "r1", 4);
+  static final JobResult RESULT = new JobResult(JobState.FAILED, 2, "out\n", "err\n", false,
+      "w1", 4242L, 1_700_000_000_000L, 1_700_000_001_000L, "exited with code 2");
+
+  @AfterAll
+  static void cleanup() {
+    testKit.shutdownTestKit();
+  }
+
+  void roundTrips(Object record) {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var serializer = serialization.findSerializerFor(record);
+    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName());
+    byte[] bytes = serialization.serialize(record).get();
+    assertEquals(record, serialization.deserialize(bytes, serializer.identifier(),
+        Serializers.manifestFor(serializer, record)).get());
+  }
+
+  @Test
+  void everyEventAndABatchOfThemRoundTrip() {
+    List<JobEvent> events = List.of(
+        new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", SPEC),
+            new JobEvent.NewJob(null, JobSpec.of(List.of("true"))),
+            new JobEvent.NewJob(null, PIPELINE))),
+        new JobEvent.Started(1_001, List.of(new JobEvent.Start("j7", "w1"))),
+        new JobEvent.Adopted("j7", "w1"),
+        new JobEvent.Finished("j7", RESULT, 1_002),
+        new JobEvent.Retrying("j8", RESULT),
+        new JobEvent.WorkerLost("j8"),
+        new JobEvent.Requeued("j8"),
+        new JobEvent.Ended("j8", JobState.CANCELLED, "cancelled before it ran", 1_003),
+        new JobEvent.CancelRequested("j9"),
+        new JobEvent.Forgotten(900),
+        new JobEvent.RunCreated("r1", "climatology.sh", "/data", 1_004, JobBookTest.SCRIPT));
+    events.forEach(this::roundTrips);
+    roundTrips(new JobEvent.Batch(events));
+  }
+
+  /** A journal written before the classes moved (manifests name swamp.master.JobEvent) reads. */
+  @Test
+  void eventsOfAnOlderMastersJournalRead() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    JobEvent event = new JobEvent.Batch(List.of(new JobEvent.Requeued("j8"),
+        new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", SPEC)))));
+    var serializer = serialization.findSerializerFor(event);
+    byte[] bytes = serialization.serialize(event).get();
+    String oldManifest = Serializers.manifestFor(serializer, event)
+        .replace("swamp.master.dispatch.JobEvent", "swamp.master.JobEvent");
+    assertTrue(oldManifest.startsWith("swamp.master.JobEvent$Batch"), oldManifest);
+    assertEquals(event, serialization.deserialize(bytes, serializer.identifier(), oldManifest)
+        .get());
+  }
+
+  /** A snapshot with a job in each state, and every nullable field both set and not. */
+  static JobBook.Snapshot snapshot() {
+    JobBook.JobRecord queued = new JobBook.JobRecord("j1", 1, SPEC, 5, "k-1", JobState.QUEUED,
+        0, 0, 0, null, 0, null, null, false, 0);
+    JobBook.JobRecord running = new JobBook.JobRecord("j2", 2, PIPELINE, 5,
+        null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0);
+    JobBook.JobRecord failed = new JobBook.JobRecord("j3", 3, SPEC, 5, "ключ-3", JobState.FAILED,
+        1, 0, 1, "w1", 7, RESULT, "exited with code 2", false, 9);
+    JobBook.JobRecord cancelled = new JobBook.JobRecord("j4", 4, SPEC, 5, null,
+        JobState.CANCELLED, 0, 0, 0, null, 0,
+        JobResult.notStarted(JobState.CANCELLED, null, "cancelled before it ran"),
+        "cancelled before it ran", true, 9);
+    JobBook.RunRecord run = new JobBook.RunRecord("r1", "climatology.sh", "/data", 3,
+        JobBookTest.SCRIPT, java.util.Arrays.asList(null, "j2", null),
+        java.util.Arrays.asList(new JobBook.Gone("j0", JobState.FAILED, 1, "w1"),
+            null, new JobBook.Gone("j-1", JobState.CANCELLED, null, null)));
+    return new JobBook.Snapshot(5, List.of(queued, running, failed, cancelled), List.of("j1"),
+        List.of("j3", "j4"), 2, List.of(run));
+  }
+
+  @Test
+  void aSnapshotRoundTripsInItsCompactForm() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    JobBook.Snapshot snapshot = snapshot();
+    var serializer = serialization.findSerializerFor(snapshot);
+    assertEquals(SnapshotSerializer.class, serializer.getClass());
+    byte[] bytes = serialization.serialize(snapshot).get();
+    assertEquals(snapshot, serialization.deserialize(bytes, SnapshotSerializer.IDENTIFIER,
+        SnapshotSerializer.MANIFEST).get());
+
+    JobBook book = new JobBook(LocalExec.NEVER, 100);
+    book.submit(List.of(new JobEvent.NewJob("k-1", SPEC), new JobEvent.NewJob(null, SPEC)), 5);
+    book.end(book.job("j2"), JobState.CANCELLED, "cancelled before it ran", 6);
+    JobBook.Snapshot fromBook = book.snapshot();
+    assertEquals(fromBook, serialization.deserialize(serialization.serialize(fromBook).get(),
+        SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST).get());
+  }
+
+  /** {@link #snapshot()} as the first compact format (S1) wrote it, before redirections and runs. */
+  static final String S1 = "CggEajECCAhuY3JhBC1PCmluLm5jDG91dC5uYwIeT01QX05VTV9USFJFQURTAjIKL2RhdGECBm5jbwSg/goGAgoGay0xDFFVRVVFRAAAAAEAAAEAAARqMgQCCHRydWUAAQACAAYACgEOUlVOTklORwQCAAR3MQ4AAQEABGozBggIbmNyYQQtTwppbi5uYwxvdXQubmMCHk9NUF9OVU1fVEhSRUFEUwIyCi9kYXRhAgZuY28EoP4KBgIKFNC60LvRjtGHLTMMRkFJTEVEAgACBHcxDgEMRkFJTEVEAQQIb3V0CghlcnIKAAR3MQGkQoCgq/75YtCvq/75YiRleGl0ZWQgd2l0aCBjb2RlIDIkZXhpdGVkIHdpdGggY29kZSAyABIEajQICAhuY3JhBC1PCmluLm5jDG91dC5uYwIeT01QX05VTV9USFJFQURTAjIKL2RhdGECBm5jbwSg/goGAgoBEkNBTkNFTExFRAAAAAEAARJDQU5DRUxMRUQAAAAAAQAA8qiBvsZoLmNhbmNlbGxlZCBiZWZvcmUgaXQgcmFuLmNhbmNlbGxlZCBiZWZvcmUgaXQgcmFuARICBGoxBARqMwRqNA==";
+
+  @Test
+  void aSnapshotOfTheFirstCompactFormatIsStillRead() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    JobBook.Snapshot old = (JobBook.Snapshot) serialization.deserialize(
+        java.util.Base64.getDecoder().decode(S1), SnapshotSerializer.IDENTIFIER,
+        SnapshotSerializer.MANIFEST_V1).get();
+    assertEquals(5, old.nextSeq());
+    assertEquals(List.of("j1", "j2", "j3", "j4"), old.jobs().stream().map(JobBook.JobRecord::id).toList());
+    assertEquals(SPEC, old.jobs().get(0).spec());
+    assertEquals(JobSpec.of(List.of("true")), old.jobs().get(1).spec());
+    assertEquals(-1, old.jobs().get(1).spec().step());
+    assertEquals(List.of(), old.jobs().get(1).spec().pipeline());
+    assertEquals(RESULT, old.jobs().get(2).result());
+    assertEquals(List.of("j1"), old.queued());
+    assertEquals(List.of("j3", "j4"), old.finished());
+    assertEquals(List.of(), old.runs());
+  }
+
+  @Test
+  void aSnapshotJacksonWroteIsStillRead() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    JobBook.Snapshot snapshot = snapshot();
+    var jackson = serialization.serializerByIdentity().get(JACKSON_CBOR).get();
+    byte[] bytes = jackson.toBinary(snapshot);
+    assertEquals(snapshot, serialization.deserialize(bytes, JACKSON_CBOR,
+        Serializers.manifestFor(jackson, snapshot)).get());
+
+    int compact = serialization.serialize(snapshot).get().length;
+    assertTrue(compact * 2 < bytes.length,
+        "the compact form is less than half of Jackson's: " + compact + " against " + bytes.length);
+  }
+
+  @Test
+  void aDamagedSnapshotIsAClearError() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    byte[] bytes = serialization.serialize(snapshot()).get();
+    var cut = serialization.deserialize(java.util.Arrays.copyOf(bytes, bytes.length / 2),
+        SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST);
+    assertTrue(cut.isFailure());
+    assertTrue(cut.failed().get().getMessage().contains("cannot be read"),
+        cut.failed().get().getMessage());
+    var unknown = serialization.deserialize(bytes, SnapshotSerializer.IDENTIFIER, "S9");
+    assertTrue(unknown.failed().get().getMessage().contains("unknown format 'S9'"));
+  }
+
+  /** Pekko's id of its Jackson CBOR serializer, which wrote the snapshots before. */
+  static final int JACKSON_CBOR = 33;
+}

@@ -1,0 +1,93 @@
+package swamp.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a node reads its configuration: the command line's overrides over the config files, and
+ * no setting under {@code swamp} that no module defines (a typo in a setting's name would
+ * otherwise be ignored without a word, and the default used instead). Also the command-line
+ * plumbing both node mains share.
+ */
+public final class ConfigCheck {
+  private ConfigCheck() {}
+
+  /**
+   * The node's configuration: {@code overrides} (from flags) over {@code base}, resolved.
+   *
+   * @throws IllegalArgumentException naming every unknown setting
+   */
+  public static Config load(Map<String, Object> overrides, Config base) {
+    Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    List<String> unknown = unknownSettings(config);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", unknown));
+    }
+    return config;
+  }
+
+  /** Runs a node's picocli command and exits with its code; bad flags exit 2 with the reason. */
+  public static void main(String name, Object command, String[] args) {
+    picocli.CommandLine cli = new picocli.CommandLine(command);
+    cli.setParameterExceptionHandler((e, a) -> {
+      System.err.println(name + ": " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  /** One line per unknown setting, naming where it was set and the likely intended name. */
+  public static List<String> unknownSettings(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (!config.hasPath("swamp")) {
+      return problems;
+    }
+    Config reference = ConfigFactory.defaultReference();
+    for (Map.Entry<String, ?> e : config.getConfig("swamp").entrySet()) {
+      String path = "swamp." + e.getKey();
+      if (!reference.hasPathOrNull(path)) {
+        String where = config.getValue(path).origin().description();
+        String hint = closest(reference, path);
+        problems.add("unknown setting '" + path + "' (" + where + ")"
+            + (hint == null ? "" : "; did you mean '" + hint + "'?"));
+      }
+    }
+    return problems;
+  }
+
+  private static String closest(Config reference, String path) {
+    String best = null;
+    int bestDistance = 4;
+    for (Map.Entry<String, ?> e : reference.getConfig("swamp").entrySet()) {
+      String candidate = "swamp." + e.getKey();
+      int d = distance(candidate, path);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,59 @@
+package swamp.node;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/** Parses {@code HOST:PORT} and picks the address a node advertises to reach a given peer. */
+public record NodeAddress(String host, int port) {
+
+  public static NodeAddress parse(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw new IllegalArgumentException("'" + hostPort + "' is not HOST:PORT");
+    }
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + hostPort + "' has no port number after the colon");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " of '" + hostPort + "' is out of range");
+    }
+    return new NodeAddress(host, port);
+  }
+
+  /** The cluster address of the node at this host and port. */
+  public String pekkoAddress(String systemName) {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return "pekko://" + systemName + "@" + h + ":" + port;
+  }
+
+  /**
+   * The local address that routes to this peer: loopback for a peer on loopback, else the
+   * interface the operating system would use (a connected UDP socket sends nothing).
+   */
+  public String localAddressTowards() {
+    try {
+      InetAddress peer = InetAddress.getByName(host);
+      if (peer.isLoopbackAddress()) {
+        return peer.getHostAddress();
+      }
+      try (DatagramSocket probe = new DatagramSocket()) {
+        probe.connect(new InetSocketAddress(peer, port));
+        InetAddress local = probe.getLocalAddress();
+        if (local != null && !local.isAnyLocalAddress()) {
+          return local.getHostAddress();
+        }
+      }
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (Exception e) {
+      return "127.0.0.1";
+    }
+  }
+}
