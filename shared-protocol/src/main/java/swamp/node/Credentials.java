@@ -165,20 +165,6 @@ public final class Credentials {
     return Files.readString(apiTokenFile(), StandardCharsets.UTF_8).strip();
   }
 
-  /** What a client sends: {@code SWAMP_API_TOKEN}, else the token file, else nothing. */
-  public static Optional<String> clientApiToken() {
-    String env = System.getenv("SWAMP_API_TOKEN");
-    if (env != null && !env.isEmpty()) {
-      return Optional.of(env);
-    }
-    try {
-      String t = Files.readString(apiTokenFile(), StandardCharsets.UTF_8).strip();
-      return t.isEmpty() ? Optional.empty() : Optional.of(t);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
   // ---- plumbing ----
 
   private interface IoAction {

@@ -1,8 +1,6 @@
 package swamp.master.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -430,23 +428,9 @@ public final class JobRequests {
     return d.toMillis();
   }
 
-  /** {@link #parseDuration} for the command line: public, for the client in another package. */
-  public static Duration duration(String text) {
-    return parseDuration(text);
+  /** A duration as the API and the command line write it: {@link swamp.client.Durations#parse}. */
+  static Duration parseDuration(String text) {
+    return swamp.client.Durations.parse(text);
   }
 
-  /**
-   * Parses a duration: a Typesafe Config one ({@code 500ms}, {@code 5s}, {@code 30m}), or a bare
-   * number of seconds ({@code 30}), as everywhere in swamp's API and command line.
-   */
-  static Duration parseDuration(String text) {
-    if (text.strip().matches("[0-9]+(\\.[0-9]+)?")) { // a bare number is seconds, as in JSON
-      return Duration.ofNanos((long) Math.min(Long.MAX_VALUE, Double.parseDouble(text) * 1e9));
-    }
-    try {
-      return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 90s or 2h");
-    }
-  }
 }

@@ -2,6 +2,7 @@ package swamp.master.cli;
 
 import java.io.PrintStream;
 import picocli.CommandLine;
+import swamp.client.ClientCli;
 import swamp.master.MasterMain;
 import swamp.master.bench.Bench;
 import swamp.worker.WorkerMain;
@@ -22,9 +23,13 @@ public final class Help {
     out.println("Secrets come from the environment (SWAMP_SECRET, SWAMP_API_TOKEN), never from flags.");
     section(out, new CommandLine(new MasterMain()).setCommandName("bin/swamp master"));
     section(out, new CommandLine(new WorkerMain()).setCommandName("bin/swamp worker"));
-    CommandLine client = new CommandLine(new SwampCli()).setCommandName("bin/swamp");
-    for (CommandLine sub : client.getSubcommands().values()) {
-      section(out, sub);
+    CommandLine run = SwampCli.commandLine().setCommandName("bin/swamp").getSubcommands().get("run");
+    for (String name : ClientCli.commandNames()) {
+      out.println();
+      out.print(ClientCli.usage(name, "bin/swamp"));
+      if (name.equals("submit")) {
+        section(out, run); // run second, after submit
+      }
     }
     out.println();
     out.println("bin/swamp demo");

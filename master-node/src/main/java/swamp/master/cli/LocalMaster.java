@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine;
+import swamp.client.MasterClient;
 import swamp.master.MasterMain;
 
 /**

@@ -1,6 +1,5 @@
 package swamp.master.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import swamp.client.ClientCli;
+import swamp.client.Json;
+import swamp.client.MasterClient;
 import swamp.master.script.Plan;
 import swamp.master.script.Script;
 import swamp.master.script.ScriptException;
@@ -123,7 +125,7 @@ final class ScriptRun {
             err.println("+ " + c.text());
           }
         }
-        JsonNode ids = client.post("/api/jobs", requests);
+        Json ids = client.post("/api/jobs", requests);
         for (int k = 0; k < ready.size(); k++) {
           jobs.put(ids.get(k).path("id").asText(), ready.get(k).step());
         }
@@ -134,9 +136,9 @@ final class ScriptRun {
       if (jobs.isEmpty()) {
         break;
       }
-      JsonNode ended = client.post("/api/jobs/await",
-          Map.of("ids", List.copyOf(jobs.keySet()), "wait", SwampCli.LONG_POLL.toSeconds() + "s"));
-      for (JsonNode job : ended) {
+      Json ended = client.post("/api/jobs/await",
+          Map.of("ids", List.copyOf(jobs.keySet()), "wait", ClientCli.LONG_POLL.toSeconds() + "s"));
+      for (Json job : ended) {
         int step = jobs.remove(job.path("id").asText());
         running--;
         Command c = commands.get(step);
@@ -149,7 +151,7 @@ final class ScriptRun {
         } else {
           failed++;
           if (c.errexit() && stoppedWith == null) {
-            stoppedWith = Math.max(1, SwampCli.exitCodeOf(job));
+            stoppedWith = Math.max(1, ClientCli.exitCodeOf(job));
             say(String.format("[line %d] failed under set -e: no new command starts", c.line()));
           }
         }
@@ -188,7 +190,7 @@ final class ScriptRun {
       body.put("commands", commands);
       return client.post("/api/runs", body).path("id").asText(null);
     } catch (MasterClient.ApiException e) {
-      if (e.status == 404 || e.status == 405) {
+      if (e.status() == 404 || e.status() == 405) {
         return null; // a master without runs still runs the jobs
       }
       err.println("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
@@ -211,7 +213,7 @@ final class ScriptRun {
     return "line " + c.line() + " (" + c.text() + ")";
   }
 
-  private void report(Command c, JsonNode job, boolean ok) {
+  private void report(Command c, Json job, boolean ok) {
     if (live && ok) {
       return; // the live line counts it
     }

@@ -1,8 +1,10 @@
 /**
- * The client side of {@code bin/swamp}: {@link swamp.master.cli.SwampCli} (submit, run, status,
- * workers, cancel, dismiss), {@link swamp.master.script.Script} (a script's commands and the
- * dependencies between them) and the HTTP client they share. It talks to a master only through
- * the HTTP API, never through actors, so a client starts no actor system and depends on nothing
- * of the master's but the JSON shapes.
+ * {@code bin/swamp run} ({@link swamp.master.cli.SwampCli}): {@link swamp.master.script.Script}
+ * plans a script's commands and the dependencies between them, {@link swamp.master.cli.ScriptRun}
+ * runs the plan on a master, {@link swamp.master.cli.LocalMaster} is a master in this process when
+ * there is none; and {@code bin/swamp --help} ({@link swamp.master.cli.Help}). The other client
+ * commands and the HTTP client live in the client module ({@code swamp.client}), which {@code
+ * bin/swamp} starts on a class path of its own. Everything here talks to a master only through the
+ * HTTP API, never through actors.
  */
 package swamp.master.cli;

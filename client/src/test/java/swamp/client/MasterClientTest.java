@@ -1,0 +1,128 @@
+package swamp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The client's HTTP over a socket, against a server that answers as the JDK's HttpServer may. */
+class MasterClientTest {
+
+  /** A server of {@code n} connections; each request line and body is kept, answered by {@code answer}. */
+  static final class FakeServer implements AutoCloseable {
+    final ServerSocket socket;
+    final List<String> requests = new CopyOnWriteArrayList<>();
+
+    FakeServer(int n, Function<String, String> answer) throws IOException {
+      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread t = new Thread(() -> {
+        for (int i = 0; i < n; i++) {
+          try (Socket s = socket.accept()) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                StandardCharsets.ISO_8859_1));
+            String line = in.readLine();
+            int length = 0;
+            StringBuilder headers = new StringBuilder();
+            for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+              headers.append(h).append('\n');
+              if (h.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(h.substring(15).trim());
+              }
+            }
+            char[] body = new char[length];
+            int got = 0;
+            while (got < length) {
+              got += in.read(body, got, length - got);
+            }
+            String request = line + "\n" + headers + new String(body);
+            requests.add(request);
+            OutputStream out = s.getOutputStream();
+            out.write(answer.apply(request).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  @Test
+  void readsAChunkedAnswer() throws Exception {
+    try (FakeServer server = new FakeServer(1, r -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+        + "Content-Type: application/json\r\n\r\n5\r\n[{\"id\r\n7;ext=1\r\n\":\"j1\"}\r\n1\r\n]\r\n0\r\n\r\n")) {
+      Json answer = new MasterClient(server.url()).get("/api/jobs?limit=50");
+      assertEquals("j1", answer.get(0).path("id").asText());
+      assertTrue(server.requests.get(0).startsWith("GET /api/jobs?limit=50 HTTP/1.1\n"),
+          server.requests.get(0));
+    }
+  }
+
+  @Test
+  void aStandbySendsAPostOnWithItsBody() throws Exception {
+    try (FakeServer active = new FakeServer(1, r -> "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"id\":\"j9\"}\n");
+        FakeServer standby = new FakeServer(1, r -> "HTTP/1.1 307 Temporary Redirect\r\nLocation: "
+            + active.url() + "/api/jobs\r\nContent-Length: 2\r\n\r\n{}")) {
+      Json answer = new MasterClient(standby.url() + "/").post("/api/jobs", Map.of("argv", List.of("true")));
+      assertEquals("j9", answer.path("id").asText());
+      String forwarded = active.requests.get(0);
+      assertTrue(forwarded.startsWith("POST /api/jobs HTTP/1.1\n"), forwarded);
+      assertTrue(forwarded.endsWith("{\"argv\":[\"true\"]}"), forwarded);
+    }
+  }
+
+  @Test
+  void anErrorAnswerIsTheMastersMessage() throws Exception {
+    String body = "{\"error\":\"no job j7\"}";
+    try (FakeServer server = new FakeServer(1, r -> "HTTP/1.1 404 Not Found\r\nContent-Length: "
+        + body.length() + "\r\n\r\n" + body)) {
+      MasterClient.ApiException e = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(server.url()).delete("/api/jobs/j7"));
+      assertEquals(404, e.status());
+      assertEquals("no job j7", e.getMessage());
+    }
+  }
+
+  @Test
+  void noMasterAndNotAMasterSayWhatToDo() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    MasterClient.ApiException refused = assertThrows(MasterClient.ApiException.class,
+        () -> new MasterClient("http://127.0.0.1:" + port).get("/api/health"));
+    assertTrue(refused.getMessage().contains("connection refused"), refused.getMessage());
+    try (FakeServer server = new FakeServer(1, r -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")) {
+      MasterClient.ApiException e = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(server.url()).get("/api/health"));
+      assertTrue(e.getMessage().contains("did not answer JSON"), e.getMessage());
+    }
+    MasterClient.ApiException notUrl = assertThrows(MasterClient.ApiException.class,
+        () -> new MasterClient("ftp://x").get("/"));
+    assertTrue(notUrl.getMessage().startsWith("'ftp://x' is not a URL"), notUrl.getMessage());
+  }
+}
