@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,20 +17,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts job processes that die with the JVM that started them. A worker, or a master running
  * jobs itself, killed with -9 would otherwise leave its jobs running unseen while the master runs
- * them again: two copies of one job writing the same files. Linux's parent-death signal does it
- * ({@code setpriv --pdeathsig KILL}, util-linux 2.33 and later, execs the program in place, so the
- * job keeps its pid and argv). That "parent" is the thread that started the process, so every job
- * is started from one thread that lives as long as the JVM. Where setpriv cannot do it, jobs start
- * without it, and this is logged once.
+ * them again: two copies of one job writing the same files.
  *
- * <p>That signal reaches only the job's own processes (each stage of a pipeline, as each is
- * started here), not the processes they start: {@code ncclimo} and {@code ncremap} are scripts
- * that start others. So each job process also starts a session and process group of its own
- * ({@code setsid}, which execs in place too), and a reaper, one small bash process per JVM that
- * outlives it, holds the groups: it kills a job's group when the job's process ends (what it left
- * behind goes with it, as a batch system's job end does) and every group it still holds when
- * this JVM dies, which it sees as the end of the pipe the JVM writes to it. A job that starts a
- * session of its own escapes; so does everything when the reaper cannot start (logged once).
+ * <p>Each job process starts a session and process group of its own ({@code setsid}, which execs
+ * in place, so the job keeps its pid and argv), and a reaper, one small bash process per JVM in a
+ * session of its own, holds the groups: it kills a job's group when the job's process ends (what
+ * it left behind goes with it, as a batch system's job end does) and every group it still holds
+ * when this JVM dies, which it sees as the end of the pipe the JVM writes to it. Then it also
+ * kills every process whose environment carries its mark ({@value #MARK}, which each job
+ * inherits): a job started in the moment before its group was announced, and processes that
+ * left their job's group ({@code setsid} of their own). Signals a terminal or a batch system
+ * sends the worker's group do not reach the reaper.
+ *
+ * <p>Where the reaper cannot run (no bash or no setsid), jobs start through Linux's parent-death
+ * signal instead ({@code setpriv --pdeathsig KILL}, util-linux 2.33 and later, also in place): the
+ * job's own process dies with the JVM, not what it started; this is logged once. That "parent" is
+ * the thread that started the process, so every job is started from one thread that lives as
+ * long as the JVM. The reaper costs a job start one exec ({@code setsid}); setpriv and setsid
+ * both were two.
  */
 final class Spawner {
 
@@ -42,7 +47,10 @@ final class Spawner {
     return t;
   });
 
-  /** What goes before a job's argv: setpriv and its options, or nothing. */
+  /** The variable that marks a job's processes as this JVM's, for the reaper. */
+  static final String MARK = "SWAMP_JOB_REAPER";
+
+  /** What goes before a job's argv: setsid, or setpriv and its options, or nothing. */
   private static volatile List<String> prefix;
 
   private Spawner() {}
@@ -58,10 +66,12 @@ final class Spawner {
    * cannot start, those started already are killed and the error is thrown.
    */
   static List<Process> start(List<ProcessBuilder> builders) throws IOException {
+    List<String> prefix = prefix();
     for (ProcessBuilder builder : builders) {
-      List<String> command = new ArrayList<>(prefix());
+      List<String> command = new ArrayList<>(prefix);
       command.addAll(builder.command());
       builder.command(command);
+      Reaper.mark().ifPresent(mark -> builder.environment().put(MARK, mark));
     }
     Future<List<Process>> started = THREAD.submit(() -> {
       List<Process> ps = builders.size() == 1
@@ -91,9 +101,10 @@ final class Spawner {
     }
   }
 
-  /** Whether jobs die with this JVM. */
+  /** Whether jobs die with this JVM: the reaper holds them, or the parent-death signal. */
   static boolean diesWithJvm() {
-    return prefix().contains("--pdeathsig");
+    List<String> p = prefix();
+    return p.contains(Reaper.SETSID) || p.contains("--pdeathsig");
   }
 
   private static List<String> prefix() {
@@ -109,13 +120,9 @@ final class Spawner {
     return p;
   }
 
-  /** setpriv's argv prefix when a trial run with --pdeathsig succeeds, and setsid's. */
+  /** setsid's argv prefix when the reaper runs, else setpriv's when a trial with --pdeathsig succeeds. */
   private static List<String> detect() {
-    List<String> p = new ArrayList<>(pdeathsig());
-    if (Reaper.start()) {
-      p.addAll(List.of(Reaper.SETSID, "--"));
-    }
-    return List.copyOf(p);
+    return Reaper.start() ? List.of(Reaper.SETSID, "--") : pdeathsig();
   }
 
   private static List<String> pdeathsig() {
@@ -154,10 +161,12 @@ final class Spawner {
 }
 
 /**
- * Kills the process groups of jobs whose process ended, and all of them when this JVM dies. The
- * JVM writes {@code +PGID} when it starts a job process (the group leader: {@code setsid}) and
- * the reaper writes nothing back; the JVM's end closes the pipe, and a job process's own
- * descriptors never hold it (the JDK closes them in every child).
+ * Kills the process groups of jobs whose process ended, and all of them when this JVM dies, then
+ * the processes that carry its mark. The JVM writes {@code +PGID} when it starts a job process
+ * (the group leader: {@code setsid}) and {@code -PGID} when it ends; the reaper writes nothing
+ * back; the JVM's end closes the pipe, and a job process's own descriptors never hold it (the JDK
+ * closes them in every child). It runs in a session of its own, so that a signal to the worker's
+ * group (a terminal's, a batch system's, {@code kill -9 -PGID}) does not end it with the JVM.
  */
 final class Reaper {
   private Reaper() {}
@@ -166,15 +175,21 @@ final class Reaper {
 
   static final String SETSID = "/usr/bin/setsid";
 
-  /** Ignores the signals a terminal or a batch system sends the worker's group. */
+  /**
+   * Ignores the signals a terminal or a batch system sends; at the end, one grep lists the
+   * processes whose environment has the mark ({@code $$}, the reaper's pid).
+   */
   private static final String SCRIPT = "trap '' INT TERM HUP QUIT; declare -A g;"
       + " while read -r op p; do case $op in"
       + " +) g[$p]=1;;"
       + " -) kill -KILL -- -$p 2>/dev/null; unset \"g[$p]\";;"
       + " esac; done;"
-      + " for p in \"${!g[@]}\"; do kill -KILL -- -$p 2>/dev/null; done";
+      + " for p in \"${!g[@]}\"; do kill -KILL -- -$p 2>/dev/null; done;"
+      + " for e in $(grep -lxzF " + Spawner.MARK + "=$$ /proc/[0-9]*/environ 2>/dev/null); do"
+      + " q=${e#/proc/}; q=${q%/environ}; kill -KILL -- -$q $q 2>/dev/null; done";
 
   private static java.io.Writer pipe;
+  private static Optional<String> mark = Optional.empty();
 
   /** Starts the reaper; false when it cannot run here (no bash or no setsid). */
   static synchronized boolean start() {
@@ -187,17 +202,24 @@ final class Reaper {
       return false;
     }
     try {
-      Process reaper = new ProcessBuilder("/bin/bash", "-c", SCRIPT)
+      // setsid execs bash in place (it leads no group here, so it does not fork): the pid is bash's
+      Process reaper = new ProcessBuilder(SETSID, "/bin/bash", "-c", SCRIPT)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD).start();
       pipe = new java.io.OutputStreamWriter(reaper.getOutputStream(),
           java.nio.charset.StandardCharsets.US_ASCII);
+      mark = Optional.of(String.valueOf(reaper.pid()));
       return true;
     } catch (IOException e) {
       log.warn("cannot start the job reaper ({}): a job's child processes keep running if its"
           + " worker is killed with -9", e.getMessage());
       return false;
     }
+  }
+
+  /** The value of {@link Spawner#MARK} in the environment of this JVM's jobs, when the reaper runs. */
+  static synchronized Optional<String> mark() {
+    return mark;
   }
 
   /** A job process started (leading its own group); its group goes when it ends. */

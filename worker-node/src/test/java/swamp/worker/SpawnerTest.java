@@ -4,23 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** setpriv execs the job in place: the process the runner holds is the job's, pid and argv. */
+/**
+ * A job is its own process (setsid execs it in place: the runner holds the job's pid and argv),
+ * and a JVM killed with -9 takes its jobs with it, and what they started, even what left the
+ * job's group.
+ */
 class SpawnerTest {
 
   @Test
   void aJobStartedToDieWithTheJvmIsItsOwnProcess() throws Exception {
-    assertTrue(Spawner.diesWithJvm(), "setpriv --pdeathsig works here (util-linux is essential"
-        + " on Debian); where it does not, jobs outlive a worker killed with -9");
+    assertTrue(Spawner.diesWithJvm(), "the reaper runs here (bash and setsid, util-linux is"
+        + " essential on Debian); where it does not, jobs outlive a worker killed with -9");
     Process p = Spawner.start(new ProcessBuilder(List.of("/bin/sleep", "37")));
     try {
-      // setpriv runs for a moment before it execs the job, and /proc shows the new executable a
+      // setsid runs for a moment before it execs the job, and /proc shows the new executable a
       // moment before the new command line: wait for both
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!isSleep37(p.info()) && System.nanoTime() < deadline) {
+      while (!isSleep(p.info(), "37") && System.nanoTime() < deadline) {
         Thread.onSpinWait();
       }
       ProcessHandle.Info info = p.info();
@@ -32,8 +40,72 @@ class SpawnerTest {
     }
   }
 
-  private static boolean isSleep37(ProcessHandle.Info info) {
+  /** Starts jobs through the Spawner, as a worker does, then waits to be killed. */
+  public static final class JobsJvm {
+    public static void main(String[] args) throws Exception {
+      // a job, and a job whose child leaves its group for a session of its own
+      Spawner.start(new ProcessBuilder("/bin/sleep", args[0]));
+      Spawner.start(new ProcessBuilder("/usr/bin/setsid", "-f", "/bin/sleep", args[1]));
+      System.out.println("started");
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  @Test
+  void aJvmKilledWithMinus9TakesItsJobsAndTheirChildren() throws Exception {
+    String own = String.valueOf(4100 + ProcessHandle.current().pid() % 1000);
+    String escaped = String.valueOf(5100 + ProcessHandle.current().pid() % 1000);
+    Path out = Files.createTempFile("spawner-jvm", ".out");
+    Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), JobsJvm.class.getName(), own, escaped)
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    List<ProcessHandle> jobs = new ArrayList<>();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (sleeping(own).isEmpty() || sleeping(escaped).isEmpty()) {
+        assertTrue(jvm.isAlive() && System.nanoTime() < deadline,
+            "both jobs run within 60 s: " + Files.readString(out));
+        Thread.sleep(20);
+      }
+      jobs.add(sleeping(own).get());
+      jobs.add(sleeping(escaped).get());
+      assertTrue(jobs.get(1).parent().map(ProcessHandle::pid).orElse(0L) != jvm.pid(),
+          "the second sleep is a child of a job, not of the JVM");
+
+      jvm.destroyForcibly(); // SIGKILL: no shutdown hook, nothing of the JVM's own runs
+      assertTrue(jvm.waitFor(30, TimeUnit.SECONDS));
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (jobs.stream().anyMatch(SpawnerTest::alive) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(jobs.stream().noneMatch(SpawnerTest::alive), "the jobs died with their JVM: "
+          + jobs.stream().filter(SpawnerTest::alive).map(h -> h.pid() + " " + h.info()).toList());
+    } finally {
+      jvm.destroyForcibly();
+      jobs.forEach(ProcessHandle::destroyForcibly);
+      sleeping(own).ifPresent(ProcessHandle::destroyForcibly);
+      sleeping(escaped).ifPresent(ProcessHandle::destroyForcibly);
+      Files.deleteIfExists(out);
+    }
+  }
+
+  private static Optional<ProcessHandle> sleeping(String seconds) {
+    return ProcessHandle.allProcesses().filter(h -> isSleep(h.info(), seconds)).findFirst();
+  }
+
+  /** Alive and not a zombie waiting for its parent. */
+  private static boolean alive(ProcessHandle h) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean isSleep(ProcessHandle.Info info, String seconds) {
     return info.command().orElse("").endsWith("/sleep")
-        && List.of("37").equals(info.arguments().map(List::of).orElse(List.of()));
+        && List.of(seconds).equals(info.arguments().map(List::of).orElse(List.of()));
   }
 }
