@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import swamp.master.api.MasterAsk;
+import swamp.master.dispatch.Inbox;
 import swamp.master.dispatch.JobDispatcher;
 import swamp.master.dispatch.JournalGuard;
 import swamp.master.membership.NodeWatcher;
@@ -72,21 +73,20 @@ public final class MasterActor {
   public static Behavior<Command> create(MasterSettings settings, PoolSettings pool, JournalGuard guard) {
     return Behaviors.setup(ctx -> {
       long epoch = System.currentTimeMillis();
-      // a dispatcher that fails (a journal that refuses a record) starts again from the journal
-      ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(Behaviors.supervise(
-          JobDispatcher.create(JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(),
-              settings.retainFinished(), new JobDispatcher.Durability(settings.snapshotEvery(),
-                  settings.recoveryGrace(), settings.retainFor(), guard,
-                  settings.retainedOutputBudget()),
-              pool.sources().isEmpty() ? null : spec -> pool.sources().stream().anyMatch(
-                  s -> s.serves(java.util.Set.copyOf(spec.requires()), spec.slots()))))
-          .onFailure(SupervisorStrategy.restartWithBackoff(
-              Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
-          "dispatcher");
       ActorRef<WorkerRegistry.Command> registry = ctx.spawn(
-          WorkerRegistry.create(settings.secret(), settings.insecure(), dispatcher), "registry");
+          WorkerRegistry.create(settings.secret(), settings.insecure()), "registry");
+      // workers report here; it outlives a dispatcher that fails, so workers keep their master
+      ActorRef<Inbox.Command> inbox = ctx.spawn(Inbox.create(), "inbox");
+      // a dispatcher that fails (a journal that refuses a record) starts again from the journal
+      ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(JobDispatcher.create(
+          JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(), settings.retainFinished(),
+          new JobDispatcher.Durability(settings.snapshotEvery(), settings.recoveryGrace(),
+              settings.retainFor(), guard, settings.retainedOutputBudget()),
+          pool.sources().isEmpty() ? null : spec -> pool.sources().stream().anyMatch(
+              s -> s.serves(java.util.Set.copyOf(spec.requires()), spec.slots())),
+          inbox, registry), "dispatcher");
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
-        ctx.spawn(NodeWatcher.create(dispatcher, settings.probeInterval()), "node-watcher");
+        ctx.spawn(NodeWatcher.create(registry, settings.probeInterval()), "node-watcher");
       }
       // a scaler that fails starts again and takes its registered workers back
       ActorRef<PoolScaler.Command> scaler = pool.sources().isEmpty() ? null : ctx.spawn(

@@ -50,11 +50,13 @@ import swamp.protocol.JobState;
 import swamp.protocol.RegistryProtocol.RegFailure;
 import swamp.protocol.RegistryProtocol.RegOk;
 import swamp.protocol.RegistryProtocol.Register;
+import swamp.protocol.RegistryProtocol.RunningJob;
 import swamp.protocol.RegistryProtocol.Unregister;
 import swamp.protocol.RegistryProtocol;
 import swamp.protocol.WorkerOffer;
 import swamp.protocol.WorkerProtocol.Dismiss;
 import swamp.protocol.WorkerProtocol.Job;
+import swamp.protocol.WorkerProtocol.RegisterAgain;
 import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
@@ -298,11 +300,17 @@ class PoolSimulationTest {
           l.listing().getServiceInstances(RegistryProtocol.KEY);
       if (registry == null && !found.isEmpty()) {
         registry = found.iterator().next();
-        registry.tell(new Register(plan.id(), new WorkerOffer("sim", "sim://" + plan.id(),
-            plan.slots(), plan.labels(), List.of("*"), 0, RegistryProtocol.SOFTWARE_VERSION,
-            false), SECRET, RegistryProtocol.VERSION, List.of(), self));
+        register();
       }
       return this;
+    }
+
+    private void register() {
+      List<RunningJob> claims = new ArrayList<>();
+      running.forEach((jobId, attempt) -> claims.add(new RunningJob(jobId, attempt)));
+      registry.tell(new Register(plan.id(), new WorkerOffer("sim", "sim://" + plan.id(),
+          plan.slots(), plan.labels(), List.of("*"), 0, RegistryProtocol.SOFTWARE_VERSION,
+          false), SECRET, RegistryProtocol.VERSION, claims, self));
     }
 
     private Behavior<Msg> onMaster(ToWorker message) {
@@ -313,6 +321,8 @@ class PoolSimulationTest {
         ledger.refusals.add(plan.id() + ": " + f.reason());
       } else if (message instanceof Job job) {
         return onJob(job);
+      } else if (message instanceof RegisterAgain) {
+        register();
       } else if (message instanceof Dismiss d) {
         dismissedFor = d.reason();
         return running.isEmpty() ? leave() : this;

@@ -62,6 +62,7 @@ class SerializationTest {
     check(new WorkerProtocol.CancelJob("j1", 3, "cancelled by request"));
     check(new WorkerProtocol.Dismiss("the master is shutting down"));
     check(new WorkerProtocol.FinishAck("j1", 2));
+    check(new WorkerProtocol.RegisterAgain("the dispatcher started again"));
     check(new DispatchProtocol.JobFinished("j1", 3, "w1", RESULT, worker));
     check(new DispatchProtocol.JobFinished("j2", 1, "w1",
         JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed"), null).from(worker));

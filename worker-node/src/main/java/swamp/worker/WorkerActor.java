@@ -32,6 +32,7 @@ import swamp.protocol.WorkerProtocol.CancelJob;
 import swamp.protocol.WorkerProtocol.Dismiss;
 import swamp.protocol.WorkerProtocol.FinishAck;
 import swamp.protocol.WorkerProtocol.Job;
+import swamp.protocol.WorkerProtocol.RegisterAgain;
 import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
@@ -242,8 +243,31 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(MasterLost.class, l -> l.master().equals(master), l -> {
           master = null;
           return exit(REJOIN, "lost the master; joining the cluster again to re-register");
-        }))
+        })
+        .onMessage(FromMaster.class, m -> m.message() instanceof RegOk, m -> onRegisteredAgain((RegOk) m.message())))
         .build();
+  }
+
+  /**
+   * The answer to a Register sent again (a retry, or {@link RegisterAgain}): the master knows
+   * what this worker runs now; the finishes it has not acknowledged go again.
+   */
+  private Behavior<Command> onRegisteredAgain(RegOk ok) {
+    if (!ok.master().equals(master)) {
+      getContext().unwatch(master);
+      master = ok.master();
+      getContext().watchWith(master, new MasterLost(master));
+    }
+    sent.clear();
+    deliver();
+    return Behaviors.same();
+  }
+
+  /** The master asks for what this worker holds: it registers again, staying in the cluster. */
+  private Behavior<Command> onRegisterAgain(RegisterAgain again) {
+    getContext().getLog().info("registering again: {}", again.reason());
+    attemptRegistration();
+    return Behaviors.same();
   }
 
   // ---- draining ----
@@ -272,6 +296,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> reject((Job) m.message(), "worker is draining"))
         .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof RegisterAgain, m -> onRegisterAgain((RegisterAgain) m.message()))
         .onMessage(JobEnded.class, e -> {
           onJobEnded(e);
           return running.isEmpty() ? leave(leaving) : Behaviors.same();
@@ -324,6 +349,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof Dismiss, m -> drain(((Dismiss) m.message()).reason()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof RegisterAgain, m -> onRegisterAgain((RegisterAgain) m.message()))
         .onMessage(FromMaster.class, m -> Behaviors.same()) // a late RegOk/RegFailure of a retry
         .onMessage(JobEnded.class, e -> { onJobEnded(e); return Behaviors.same(); })
         .onMessage(RunnerStopped.class, s -> { onRunnerStopped(s); return Behaviors.same(); })

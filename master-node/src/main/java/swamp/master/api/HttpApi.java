@@ -287,7 +287,7 @@ public final class HttpApi {
       }
       Duration wait = durationParam(body.path("wait").asText("60s"));
       CompletionStage<List<JobView>> awaited = this.<List<JobView>>askDispatcher(
-          r -> new JobDispatcher.AwaitAny(ids, r), wait);
+          r -> new JobDispatcher.AwaitAny(ids, wait, r), wait);
       reply(ex, awaited.exceptionally(e -> {
         if (isTimeout(e)) {
           return List.of(); // none ended within the wait
@@ -301,7 +301,7 @@ public final class HttpApi {
       if (query.containsKey("wait")) {
         Duration wait = durationParam(query.get("wait"));
         CompletionStage<Optional<JobView>> awaited = this.<Optional<JobView>>askDispatcher(
-            r -> new JobDispatcher.AwaitJob(id, r), wait);
+            r -> new JobDispatcher.AwaitJob(id, wait, r), wait);
         // at the end of the wait the job is answered as it stands
         reply(ex, awaited.exceptionallyCompose(e -> isTimeout(e) ? current.get()
                 : java.util.concurrent.CompletableFuture.<Optional<JobView>>failedStage(e)),

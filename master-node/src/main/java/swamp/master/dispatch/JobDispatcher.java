@@ -30,18 +30,20 @@ import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.DispatchProtocol.JobRejected;
 import swamp.protocol.DispatchProtocol.ToDispatcher;
 import swamp.protocol.JobSpec;
+import swamp.master.membership.MembershipEvent;
+import swamp.master.membership.WorkerRegistry;
 import swamp.protocol.JobState;
 import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.RunningJob;
 import swamp.protocol.WorkerOffer;
 import swamp.protocol.WorkerProtocol.ToWorker;
 import swamp.protocol.WorkerProtocol;
 
 /**
- * The queue and the assignment of jobs to slots. It takes the workers the {@link WorkerRegistry}
- * admits (and answers them {@link RegOk}, so that the RegOk and the jobs that follow come from one
- * sender, in order), sends each {@code Job} straight to its worker with an attempt number, and
- * takes {@code JobFinished} straight back; a finish for an older attempt is ignored. A report
+ * The queue and the assignment of jobs to slots. It subscribes to the {@link WorkerRegistry}'s
+ * membership: a worker admitted is answered {@link RegOk} from here, so that the RegOk and the
+ * jobs that follow come from one sender, in order. It sends each {@code Job} straight to its
+ * worker with an attempt number, and takes {@code JobFinished} back through the {@link Inbox};
+ * a finish for an older attempt is ignored. A report
  * counts only when it comes from the ref registered under the worker id it names, and a finish
  * only from the worker that holds the attempt; anything else is dropped with a warning that names
  * the sender. All state is in the {@link JobBook}.
@@ -50,8 +52,10 @@ import swamp.protocol.WorkerProtocol;
  * made (so a later decision of the same command sees an earlier one) and become {@link JobEvent}s
  * that are journaled before anyone hears of them: a client's job ids, a worker's job, a waiter's
  * answer all go out once the events are written. The journal's event handler therefore applies
- * events only while recovering. A write that fails stops the dispatcher, which starts again from
- * the journal, so the book never holds what the journal lost. A command's events are written as
+ * events only while recovering. A write that fails stops the dispatcher, and {@link Restarting}
+ * makes a new one from the journal, so the book never holds what the journal lost; the new one
+ * subscribes again, and the registry asks each worker to register again with what it runs, so
+ * no worker leaves the cluster for it. A command's events are written as
  * one record (a {@link JobEvent.Batch} when there are several): a row per event cost more than
  * all the rest. Snapshots every {@code snapshot-every} writes keep recovery short; older writes
  * and snapshots are deleted.
@@ -65,23 +69,22 @@ public final class JobDispatcher
 
   public interface Command extends NoSerializationVerificationNeeded {}
 
-  // ---- from the registry ----
+  // ---- from the registry and the inbox ----
 
-  /** A worker passed the registry's checks: add its slots and answer it RegOk. */
-  public record Admit(String workerId, WorkerOffer offer, List<RunningJob> running,
-      ActorRef<ToWorker> worker) implements Command {}
+  /**
+   * A change of the pool's membership, as the registry publishes it: a worker admitted (answer it
+   * RegOk, reconcile what it runs), draining, unreachable, or gone (its jobs run again elsewhere).
+   */
+  public record FromMembership(MembershipEvent event) implements Command {}
 
-  /** Dismissed (or near its walltime): no new jobs for it; the ones it runs finish as usual. */
-  public record Drain(String workerId) implements Command {}
+  /** The ref workers report to, from the inbox this dispatcher attached to. */
+  record InboxAttached(ActorRef<ToDispatcher> forWorkers) implements Command {}
 
-  /** The node at {@code address} is unreachable ({@code suspended}) or reachable again. */
-  public record Suspend(org.apache.pekko.actor.Address address, boolean suspended) implements Command {}
-
-  /** The process of the node at {@code address} is known to be dead: remove its workers now. */
-  public record NodeGone(org.apache.pekko.actor.Address address, String reason) implements Command {}
-
-  /** Gone (unregistered, stopped or downed): its running jobs run again elsewhere. */
-  public record Remove(String workerId, String reason) implements Command {}
+  /**
+   * Workers' reports and removals, gathered by the inbox while the previous batch was being
+   * written, in the order they came.
+   */
+  record FromWorkers(List<Inbox.Item> items) implements Command {}
 
   // ---- from clients, through the MasterActor ----
 
@@ -121,13 +124,35 @@ public final class JobDispatcher
   public record GetJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
 
   /** Answers when the job is final (at once if it is); the caller bounds the wait. */
-  public record AwaitJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
+  public record AwaitJob(String jobId, Duration within, ActorRef<java.util.Optional<JobView>> replyTo)
+      implements Command {
+    /** Waits as long as the longest wait a client may ask for. */
+    public AwaitJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) {
+      this(jobId, LONGEST_WAIT, replyTo);
+    }
+  }
 
   /**
    * Answers with those of {@code jobIds} that are final, as soon as at least one is (at once if
    * one already is); unknown ids are left out. The caller bounds the wait.
    */
-  public record AwaitAny(List<String> jobIds, ActorRef<List<JobView>> replyTo) implements Command {}
+  public record AwaitAny(List<String> jobIds, Duration within, ActorRef<List<JobView>> replyTo)
+      implements Command {
+    /** Waits as long as the longest wait a client may ask for. */
+    public AwaitAny(List<String> jobIds, ActorRef<List<JobView>> replyTo) {
+      this(jobIds, LONGEST_WAIT, replyTo);
+    }
+  }
+
+  /**
+   * The longest a waiter stays: {@code within} is the caller's bound of the wait (its ask's
+   * timeout); after it the waiter is dropped, answered or not, so a long poll that timed out
+   * leaves nothing behind.
+   */
+  public static final Duration LONGEST_WAIT = Duration.ofMinutes(10);
+
+  /** The wait of {@code waiter} is over: nobody listens for its answer any more. */
+  private record WaitOver(Waiter waiter) implements Command {}
 
   public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
 
@@ -159,56 +184,6 @@ public final class JobDispatcher
   public record Load(String id, int slots, int busy, java.util.Set<String> labels,
       boolean usable, boolean draining, boolean embedded, long registeredAt, long lastBusy) {}
 
-  /**
-   * Workers' reports ({@link ToDispatcher}) and removals ({@link InOrder}), gathered by the inbox
-   * while the previous batch was being written, in the order they came.
-   */
-  private record FromWorkers(List<Object> messages) implements Command {}
-
-  /**
-   * A worker's removal, queued behind the reports that reached the inbox before it: a worker
-   * that reports a finish and then dies must not have that job run again.
-   */
-  private record InOrder(Command removal) implements NoSerializationVerificationNeeded {}
-
-  /**
-   * Told to the inbox once a batch of reports is journaled: the next batch may come. Local: the
-   * inbox is the dispatcher's child.
-   */
-  private enum Written implements NoSerializationVerificationNeeded { INSTANCE }
-
-  /**
-   * Where workers send their reports (the ref in {@link RegOk}): a group commit. While one batch
-   * of reports is being written, the next ones gather here and go to the dispatcher together,
-   * one journal write for them all, so the journal's latency bounds the batch size rather than
-   * the throughput.
-   */
-  private static Behavior<Object> inbox(ActorRef<Command> dispatcher) {
-    return Behaviors.setup(ctx -> {
-      List<Object> waiting = new ArrayList<>();
-      boolean[] writing = {false};
-      return Behaviors.receive(Object.class)
-          .onMessage(Written.class, w -> {
-            writing[0] = !waiting.isEmpty();
-            if (writing[0]) {
-              dispatcher.tell(new FromWorkers(List.copyOf(waiting)));
-              waiting.clear();
-            }
-            return Behaviors.same();
-          })
-          .onMessage(Object.class, m -> {
-            if (writing[0]) {
-              waiting.add(m);
-            } else {
-              writing[0] = true;
-              dispatcher.tell(new FromWorkers(List.of(m)));
-            }
-            return Behaviors.same();
-          })
-          .build();
-    });
-  }
-
   /** The recovery grace is over: orphans whose worker has not registered run again. */
   private enum GraceOver implements Command { INSTANCE }
 
@@ -238,12 +213,12 @@ public final class JobDispatcher
   /** Whether a source of the worker directory could spawn a worker for a job. */
   private final java.util.function.Predicate<JobSpec> spawnable;
   private final boolean hasDirectory;
-  /**
-   * The group commit of workers' reports; workers know it as their master. A new one with each
-   * recovery: a journal failure restarts the dispatcher, which stops its children.
-   */
-  private ActorRef<Object> inbox;
-  private int inboxes;
+  /** The group commit of workers' reports: the MasterActor's, it outlives this dispatcher. */
+  private final ActorRef<Inbox.Command> inbox;
+  /** The ref workers report to; known once the inbox answered {@link Inbox.Attach}. */
+  private ActorRef<ToDispatcher> forWorkers;
+  /** Publishes membership to this dispatcher once it is attached; null in tests without one. */
+  private final ActorRef<WorkerRegistry.Command> registry;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   /** What the current command tells others, once its events are journaled. */
   private final List<Runnable> effects = new ArrayList<>();
@@ -251,9 +226,15 @@ public final class JobDispatcher
   private boolean recovered;
   private boolean closed;
 
+  /**
+   * A dispatcher whose workers report to {@code inbox} and whose membership {@code registry}
+   * publishes (null: it is told {@link FromMembership} directly, as in tests).
+   */
   public static Behavior<Command> create(String persistenceId, long masterEpoch,
-      LocalExec localExec, int retainFinished, Durability durability) {
-    return create(persistenceId, masterEpoch, localExec, retainFinished, durability, null);
+      LocalExec localExec, int retainFinished, Durability durability,
+      ActorRef<Inbox.Command> inbox, ActorRef<WorkerRegistry.Command> registry) {
+    return create(persistenceId, masterEpoch, localExec, retainFinished, durability, null, inbox,
+        registry);
   }
 
   /**
@@ -262,18 +243,19 @@ public final class JobDispatcher
    */
   public static Behavior<Command> create(String persistenceId, long masterEpoch,
       LocalExec localExec, int retainFinished, Durability durability,
-      java.util.function.Predicate<JobSpec> spawnable) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobDispatcher(
-        PersistenceId.ofUniqueId(persistenceId), ctx, timers, masterEpoch, localExec,
-        retainFinished, durability, spawnable)));
+      java.util.function.Predicate<JobSpec> spawnable, ActorRef<Inbox.Command> inbox,
+      ActorRef<WorkerRegistry.Command> registry) {
+    return Restarting.of("journaling", () -> Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new JobDispatcher(PersistenceId.ofUniqueId(persistenceId), ctx, timers,
+            masterEpoch, localExec, retainFinished, durability, spawnable, inbox, registry))));
   }
 
   private JobDispatcher(PersistenceId persistenceId, ActorContext<Command> context,
       TimerScheduler<Command> timers, long masterEpoch, LocalExec localExec,
-      int retainFinished, Durability durability, java.util.function.Predicate<JobSpec> spawnable) {
-    // a journal that cannot be read or written stops the dispatcher: it starts again from it
-    super(persistenceId, SupervisorStrategy.restartWithBackoff(
-        Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+      int retainFinished, Durability durability, java.util.function.Predicate<JobSpec> spawnable,
+      ActorRef<Inbox.Command> inbox, ActorRef<WorkerRegistry.Command> registry) {
+    // a journal that cannot be read or written stops it; Restarting makes a new one
+    super(persistenceId);
     this.context = context;
     this.timers = timers;
     this.masterEpoch = masterEpoch;
@@ -282,6 +264,8 @@ public final class JobDispatcher
     this.durability = durability;
     this.hasDirectory = spawnable != null;
     this.spawnable = spawnable != null ? spawnable : spec -> false;
+    this.inbox = inbox;
+    this.registry = registry;
   }
 
   // ---- the journal ----
@@ -376,7 +360,7 @@ public final class JobDispatcher
     }
     book = recoveredBook;
     recovered = true;
-    inbox = context.spawn(inbox(context.getSelf()), "inbox-" + ++inboxes);
+    inbox.tell(new Inbox.Attach(context.getSelf()));
     int orphans = book.orphans().values().stream().mapToInt(List::size).sum();
     context.getLog().info("job book recovered: {} queued, {} running on workers not yet"
         + " registered, {} finished", book.count(JobState.QUEUED), orphans,
@@ -436,28 +420,32 @@ public final class JobDispatcher
           throw new IllegalStateException("the job journal cannot be forced to disk", f.failure());
         })
         .onCommand(FromWorkers.class, m -> decide(() -> {
-          for (Object message : m.messages()) {
-            if (message instanceof JobFinished f) {
+          for (Inbox.Item item : m.items()) {
+            if (item instanceof Inbox.Report r && r.report() instanceof JobFinished f) {
               onJobFinished(f);
-            } else if (message instanceof JobRejected r) {
-              onJobRejected(r);
-            } else if (message instanceof InOrder o && o.removal() instanceof Remove r) {
-              onRemove(r);
-            } else if (message instanceof InOrder o && o.removal() instanceof NodeGone g) {
-              onNodeGone(g);
+            } else if (item instanceof Inbox.Report r && r.report() instanceof JobRejected j) {
+              onJobRejected(j);
+            } else if (item instanceof Inbox.InOrder o) {
+              onRemove(o.removal());
             }
           }
-          later(inbox, Written.INSTANCE);
+          later(inbox, Inbox.Written.INSTANCE);
         }))
-        .onCommand(Admit.class, a -> decide(() -> onAdmit(a)))
-        .onCommand(Drain.class, d -> decide(() -> onDrain(d)))
-        .onCommand(Remove.class, r -> sequence(r))
-        .onCommand(Suspend.class, s -> decide(() -> onSuspend(s)))
+        .onCommand(InboxAttached.class, a -> {
+          forWorkers = a.forWorkers();
+          if (registry != null) {
+            registry.tell(new WorkerRegistry.Subscribe("the dispatcher", context.messageAdapter(
+                MembershipEvent.class, FromMembership::new)));
+          }
+          return Effect().unstashAll();
+        })
+        // a worker admitted before the inbox answered would be sent no ref to report to
+        .onCommand(FromMembership.class, m -> forWorkers == null ? Effect().stash()
+            : onMembership(m.event()))
         .onCommand(Close.class, c -> {
           closed = true;
           return Effect().none();
         })
-        .onCommand(NodeGone.class, g -> sequence(g))
         .onCommand(GraceOver.class, g -> decide(this::onGraceOver))
         .onCommand(Expire.class, e -> decide(() -> {
           int dropped = book.forget(System.currentTimeMillis() - durability.retainFor().toMillis());
@@ -480,6 +468,7 @@ public final class JobDispatcher
             book.runs().stream().map(Views.RunSummaryView::of).toList())))
         .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(view(g.jobId()))))
         .onCommand(AwaitJob.class, a -> answer(() -> onAwaitJob(a)))
+        .onCommand(WaitOver.class, w -> answer(() -> forget(w.waiter())))
         .onCommand(AwaitAny.class, a -> answer(() -> onAwaitAny(a)))
         .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
             book.recent(l.state(), l.limit()).stream().map(JobView::of).toList())))
@@ -491,20 +480,23 @@ public final class JobDispatcher
             masterEpoch, book.localExec().toString(), book.externalWorkers(),
             book.count(JobState.QUEUED), book.count(JobState.RUNNING),
             book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
-            book.count(JobState.CANCELLED)))))
+            book.count(JobState.CANCELLED), waiting()))))
         .build();
   }
 
-  /** Sends a removal round the inbox, so that it comes after the reports already there. */
-  private Effect<JobEvent, JobBook> sequence(Command removal) {
-    inbox.tell(new InOrder(removal));
-    return Effect().none();
-  }
-
-  private void onNodeGone(NodeGone g) {
-    List<String> gone = book.workers().stream()
-        .filter(w -> w.ref.path().address().equals(g.address())).map(w -> w.id).toList();
-    gone.forEach(id -> onRemove(new Remove(id, g.reason())));
+  private Effect<JobEvent, JobBook> onMembership(MembershipEvent event) {
+    if (event instanceof MembershipEvent.WorkerJoined j) {
+      return decide(() -> onAdmit(j));
+    } else if (event instanceof MembershipEvent.WorkerLeft left) {
+      // round the inbox, so that it comes after the reports already there
+      inbox.tell(new Inbox.InOrder(left));
+      return Effect().none();
+    } else if (event instanceof MembershipEvent.WorkerDraining d) {
+      return decide(() -> onDrain(d));
+    } else {
+      MembershipEvent.WorkerReachability r = (MembershipEvent.WorkerReachability) event;
+      return decide(() -> onReachability(r));
+    }
   }
 
   private void onSubmit(Submit submit) {
@@ -537,7 +529,7 @@ public final class JobDispatcher
    * still expects (running there, or back in the queue since the worker was lost) is adopted;
    * any other is killed, so a healed partition leaves no zombie and no job counted twice.
    */
-  private void onAdmit(Admit admit) {
+  private void onAdmit(MembershipEvent.WorkerJoined admit) {
     JobBook.Worker known = book.worker(admit.workerId());
     Map<String, Integer> claims = new HashMap<>();
     admit.running().forEach(r -> claims.put(r.jobId(), r.attempt()));
@@ -556,7 +548,7 @@ public final class JobDispatcher
           System.currentTimeMillis());
       book.workerJoined(worker);
     }
-    later(admit.worker(), new RegOk(masterEpoch, inbox.narrow()));
+    later(admit.worker(), new RegOk(masterEpoch, forWorkers));
     for (Map.Entry<String, Integer> claim : claims.entrySet()) {
       Job job = book.job(claim.getKey());
       boolean expected = job != null && job.attempt == claim.getValue()
@@ -589,7 +581,7 @@ public final class JobDispatcher
     dispatch();
   }
 
-  private void onDrain(Drain drain) {
+  private void onDrain(MembershipEvent.WorkerDraining drain) {
     JobBook.Worker w = book.worker(drain.workerId());
     if (w != null) {
       book.workerDraining(w);
@@ -597,16 +589,15 @@ public final class JobDispatcher
     dispatch(); // the embedded worker may be usable again
   }
 
-  private void onSuspend(Suspend s) {
-    for (JobBook.Worker w : book.workers()) {
-      if (w.ref.path().address().equals(s.address())) {
-        w.suspended = s.suspended();
-      }
+  private void onReachability(MembershipEvent.WorkerReachability r) {
+    JobBook.Worker w = book.worker(r.workerId());
+    if (w != null) {
+      w.suspended = !r.reachable();
     }
     dispatch();
   }
 
-  private void onRemove(Remove remove) {
+  private void onRemove(MembershipEvent.WorkerLeft remove) {
     for (Job job : book.workerLeft(remove.workerId())) {
       lose(job, remove.workerId(), remove.reason());
     }
@@ -716,7 +707,8 @@ public final class JobDispatcher
     if (job == null || job.state.isFinal()) {
       await.replyTo().tell(view(await.jobId()));
     } else {
-      waitFor(job, new Waiter(v -> await.replyTo().tell(java.util.Optional.of(v))));
+      waitFor(List.of(job), new Waiter(v -> await.replyTo().tell(java.util.Optional.of(v))),
+          await.within());
     }
   }
 
@@ -736,18 +728,41 @@ public final class JobDispatcher
     if (!done.isEmpty() || open.isEmpty()) {
       await.replyTo().tell(done);
     } else {
-      Waiter first = new Waiter(v -> await.replyTo().tell(List.of(v)));
-      open.forEach(job -> waitFor(job, first));
+      waitFor(open, new Waiter(v -> await.replyTo().tell(List.of(v))), await.within());
     }
   }
 
-  private void waitFor(Job job, Waiter waiter) {
-    waiters.computeIfAbsent(job.id, k -> new ArrayList<>()).add(waiter);
+  /** {@code waiter} hears of the first of {@code jobs} to end, if one ends within {@code wait}. */
+  private void waitFor(List<Job> jobs, Waiter waiter, Duration wait) {
+    for (Job job : jobs) {
+      waiters.computeIfAbsent(job.id, k -> new ArrayList<>()).add(waiter);
+      waiter.jobIds.add(job.id);
+    }
+    timers.startSingleTimer(waiter, new WaitOver(waiter), wait);
+  }
+
+  /** Drops {@code waiter} from every job it waits for. */
+  private void forget(Waiter waiter) {
+    timers.cancel(waiter);
+    for (String id : waiter.jobIds) {
+      List<Waiter> list = waiters.get(id);
+      if (list != null && list.remove(waiter) && list.isEmpty()) {
+        waiters.remove(id);
+      }
+    }
+  }
+
+  /** How many long polls wait for a job to end. */
+  private int waiting() {
+    java.util.Set<Waiter> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    waiters.values().forEach(all::addAll);
+    return all.size();
   }
 
   /** Someone waiting for a job to end; one waiting on several jobs hears of the first only. */
   private static final class Waiter {
     private final java.util.function.Consumer<JobView> answer;
+    private final List<String> jobIds = new ArrayList<>(1);
     private boolean answered;
 
     Waiter(java.util.function.Consumer<JobView> answer) {
@@ -819,6 +834,7 @@ public final class JobDispatcher
   private void notifyWaiters(Job job) {
     List<Waiter> list = waiters.remove(job.id);
     if (list != null) {
+      list.forEach(this::forget); // from the other jobs an AwaitAny waits for, and its timer
       JobView v = JobView.of(job);
       effects.add(() -> list.forEach(w -> w.answer(v)));
     }

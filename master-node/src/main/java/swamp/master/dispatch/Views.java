@@ -167,6 +167,7 @@ public final class Views {
     return gone == null ? null : gone.state();
   }
 
+  /** The master as {@code /api/health} shows it; {@code waiting}: long polls open now. */
   public record Health(
       String status,
       long masterEpoch,
@@ -176,7 +177,8 @@ public final class Views {
       int running,
       int succeeded,
       int failed,
-      int cancelled) {}
+      int cancelled,
+      int waiting) {}
 
   /** An instant as the API shows it (ISO 8601, UTC), or null for none (0). */
   public static String time(long epochMillis) {

@@ -14,12 +14,11 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
-import swamp.master.dispatch.JobDispatcher;
 import swamp.node.Blocking;
 import swamp.node.NodeProbe;
 
 /**
- * Watches the workers' nodes for the dispatcher, two ways (and, as {@link #peers}, the other
+ * Watches the workers' nodes for the {@link WorkerRegistry}, two ways (and, as {@link #peers}, the other
  * master nodes, so that a standby takes over from a dead master at once).
  *
  * <p>A worker's process that is gone (kill -9, a crash, its machine rebooted) leaves a port that
@@ -51,14 +50,14 @@ public final class NodeWatcher {
     return create(null, probeInterval);
   }
 
-  /** Watches the worker nodes for {@code dispatcher}; with none, the other master nodes. */
-  public static Behavior<Command> create(ActorRef<JobDispatcher.Command> dispatcher,
+  /** Watches the worker nodes for {@code registry}; with none, the other master nodes. */
+  public static Behavior<Command> create(ActorRef<WorkerRegistry.Command> registry,
       Duration probeInterval) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
       Address self = cluster.selfMember().address();
-      // the dispatcher's watcher looks after workers; a peer watcher after the other masters
-      java.util.function.Predicate<org.apache.pekko.cluster.Member> watched = dispatcher != null
+      // the registry's watcher looks after workers; a peer watcher after the other masters
+      java.util.function.Predicate<org.apache.pekko.cluster.Member> watched = registry != null
           ? m -> !m.hasRole("master")
           : m -> m.hasRole("master") && !m.address().equals(self);
       cluster.subscriptions().tell(Subscribe.create(
@@ -94,15 +93,15 @@ public final class NodeWatcher {
             Address address = member.address();
             if (r.event() instanceof ClusterEvent.UnreachableMember) {
               probe.accept(address);
-              if (dispatcher != null) {
+              if (registry != null) {
                 ctx.getLog().warn("worker node {} is unreachable: no new jobs for it", address);
-                dispatcher.tell(new JobDispatcher.Suspend(address, true));
+                registry.tell(new WorkerRegistry.NodeReachability(address, false));
               } else {
                 ctx.getLog().warn("master node {} is unreachable", address);
               }
-            } else if (dispatcher != null) {
+            } else if (registry != null) {
               ctx.getLog().info("worker node {} is reachable again", address);
-              dispatcher.tell(new JobDispatcher.Suspend(address, false));
+              registry.tell(new WorkerRegistry.NodeReachability(address, true));
             }
             return Behaviors.same();
           })
@@ -110,11 +109,11 @@ public final class NodeWatcher {
             probing.remove(p.address());
             if (p.refused() && downed.add(p.address())) {
               ctx.getLog().warn("{} node {} refuses connections: its process is gone; downing it",
-                  dispatcher != null ? "worker" : "master", p.address());
+                  registry != null ? "worker" : "master", p.address());
               cluster.manager().tell(new Down(p.address()));
-              if (dispatcher != null) {
+              if (registry != null) {
                 // no process, no duplicate: its jobs need not wait for the removal to gossip round
-                dispatcher.tell(new JobDispatcher.NodeGone(p.address(), "lost its process"));
+                registry.tell(new WorkerRegistry.NodeGone(p.address(), "lost its process"));
               }
             }
             return Behaviors.same();

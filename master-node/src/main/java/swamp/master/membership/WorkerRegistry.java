@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,21 +17,23 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import swamp.master.dispatch.JobDispatcher;
 import swamp.protocol.RegistryProtocol.RegFailure;
 import swamp.protocol.RegistryProtocol.Register;
 import swamp.protocol.RegistryProtocol.Unregister;
 import swamp.protocol.RegistryProtocol;
 import swamp.protocol.WorkerOffer;
 import swamp.protocol.WorkerProtocol.Dismiss;
+import swamp.protocol.WorkerProtocol.RegisterAgain;
 import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
- * Membership only. Authenticates and validates {@link Register}, refuses with a reason that says
- * whether trying again can help, hands admitted workers to the {@link JobDispatcher} (which
- * answers RegOk), watches them, and sends {@link Dismiss}. A repeated Register from the same
- * worker is an idempotent re-registration. A goodbye ({@link Unregister}) counts only when it
- * comes from the ref registered under its worker id.
+ * The one owner of the pool's membership. Authenticates and validates {@link Register}, refuses
+ * with a reason that says whether trying again can help, watches admitted workers and their nodes
+ * (through the {@link NodeWatcher}), sends {@link Dismiss}, and publishes every change as a
+ * {@link MembershipEvent} to its subscribers: the dispatcher, which answers an admitted worker
+ * RegOk so that the RegOk and the jobs that follow come from one sender, in order. A repeated
+ * Register from the same worker is an idempotent re-registration. A goodbye ({@link Unregister})
+ * counts only when it comes from the ref registered under its worker id.
  */
 public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Command> {
 
@@ -40,6 +44,23 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private record FromWorker(RegistryProtocol.Command message) implements Internal {}
 
   private record WorkerStopped(String workerId, ActorRef<ToWorker> ref) implements Internal {}
+
+  /**
+   * Publishes membership to {@code subscriber} from now on. The first subscriber is told what
+   * happened before it came; one in place of an earlier subscriber of the same {@code name} (a
+   * dispatcher started again from its journal) learns the workers from the workers themselves:
+   * each is asked to register again, with what it runs now, and none has to leave the cluster.
+   */
+  public record Subscribe(String name, ActorRef<MembershipEvent> subscriber) implements Internal {}
+
+  /** A worker near its walltime: no new jobs for it; it is dismissed once idle. */
+  public record Retire(String workerId) implements Internal {}
+
+  /** The node at {@code address} is unreachable or reachable again (from the NodeWatcher). */
+  record NodeReachability(Address address, boolean reachable) implements Internal {}
+
+  /** The process of the node at {@code address} is known to be dead: its workers are gone. */
+  record NodeGone(Address address, String reason) implements Internal {}
 
   /** Dismiss one worker, or every worker but the embedded one when {@code workerId} is null. */
   public record DismissWorkers(String workerId, String reason, ActorRef<Dismissed> replyTo)
@@ -58,26 +79,25 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
 
   private final byte[] secret;
   private final boolean insecure;
-  private final ActorRef<JobDispatcher.Command> dispatcher;
+  private final Map<String, ActorRef<MembershipEvent>> subscribers = new LinkedHashMap<>();
+  /** What happened while there was no subscriber yet (a master starting). */
+  private final List<MembershipEvent> beforeSubscribers = new ArrayList<>();
   private final Map<String, Member> members = new HashMap<>();
   private final List<ActorRef<Done>> awaitingNoWorkers = new ArrayList<>();
 
   /** The registry; it announces itself to workers through the Receptionist. */
-  public static Behavior<Command> create(String secret, boolean insecure,
-      ActorRef<JobDispatcher.Command> dispatcher) {
+  public static Behavior<Command> create(String secret, boolean insecure) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(RegistryProtocol.KEY,
           ctx.messageAdapter(RegistryProtocol.Command.class, FromWorker::new)));
-      return new WorkerRegistry(ctx, secret, insecure, dispatcher);
+      return new WorkerRegistry(ctx, secret, insecure);
     });
   }
 
-  private WorkerRegistry(ActorContext<Command> context, String secret, boolean insecure,
-      ActorRef<JobDispatcher.Command> dispatcher) {
+  private WorkerRegistry(ActorContext<Command> context, String secret, boolean insecure) {
     super(context);
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.insecure = insecure;
-    this.dispatcher = dispatcher;
   }
 
   @Override
@@ -87,6 +107,15 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
         .onMessage(FromWorker.class, m -> m.message() instanceof Unregister, m -> onUnregister((Unregister) m.message()))
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(DismissWorkers.class, this::onDismiss)
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(Retire.class, r -> {
+          if (members.containsKey(r.workerId())) {
+            publish(new MembershipEvent.WorkerDraining(r.workerId()));
+          }
+          return this;
+        })
+        .onMessage(NodeReachability.class, this::onReachability)
+        .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(AwaitNoWorkers.class, a -> {
           awaitingNoWorkers.add(a.replyTo());
           return checkNoWorkers();
@@ -131,7 +160,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     } else {
       getContext().getLog().debug("worker {} registered again", r.workerId());
     }
-    dispatcher.tell(new JobDispatcher.Admit(r.workerId(), r.offer(), r.running(), r.replyTo()));
+    publish(new MembershipEvent.WorkerJoined(r.workerId(), r.offer(), r.running(), r.replyTo()));
     return this;
   }
 
@@ -175,7 +204,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
       members.remove(u.workerId());
       getContext().unwatch(m.ref());
       getContext().getLog().info("worker {} left: {}", u.workerId(), u.reason());
-      dispatcher.tell(new JobDispatcher.Remove(u.workerId(), "left: " + u.reason()));
+      publish(new MembershipEvent.WorkerLeft(u.workerId(), "left: " + u.reason()));
     }
     return checkNoWorkers();
   }
@@ -185,7 +214,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     if (m != null && m.ref().equals(s.ref())) {
       members.remove(s.workerId());
       getContext().getLog().warn("worker {} is gone (stopped or downed)", s.workerId());
-      dispatcher.tell(new JobDispatcher.Remove(s.workerId(), "is gone"));
+      publish(new MembershipEvent.WorkerLeft(s.workerId(), "is gone"));
     }
     return checkNoWorkers();
   }
@@ -208,11 +237,55 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     }
     for (String id : ids) {
       getContext().getLog().info("dismissing worker {}: {}", id, d.reason());
-      dispatcher.tell(new JobDispatcher.Drain(id));
+      publish(new MembershipEvent.WorkerDraining(id));
       members.get(id).ref().tell(new Dismiss(d.reason()));
     }
     d.replyTo().tell(new Dismissed(ids, null));
     return this;
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe s) {
+    if (subscribers.put(s.name(), s.subscriber()) == null) {
+      beforeSubscribers.forEach(s.subscriber()::tell);
+      beforeSubscribers.clear();
+    } else if (!members.isEmpty()) {
+      getContext().getLog().info("{} subscribed to membership: asking the {} registered worker(s)"
+          + " to register again", s.name(), members.size());
+      members.values().forEach(m -> m.ref().tell(new RegisterAgain(s.name() + " started again")));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReachability(NodeReachability r) {
+    membersAt(r.address()).forEach(id ->
+        publish(new MembershipEvent.WorkerReachability(id, r.reachable())));
+    return this;
+  }
+
+  /** No process, no duplicate: its workers' jobs need not wait for the node's removal. */
+  private Behavior<Command> onNodeGone(NodeGone g) {
+    for (String id : membersAt(g.address())) {
+      getContext().unwatch(members.remove(id).ref());
+      publish(new MembershipEvent.WorkerLeft(id, g.reason()));
+    }
+    return checkNoWorkers();
+  }
+
+  private List<String> membersAt(Address address) {
+    return members.entrySet().stream()
+        .filter(e -> e.getValue().ref().path().address().equals(address))
+        .map(Map.Entry::getKey).toList();
+  }
+
+  private void publish(MembershipEvent event) {
+    if (subscribers.isEmpty()) { // a worker retrying meanwhile is one worker: keep its newest
+      if (event instanceof MembershipEvent.WorkerJoined) {
+        beforeSubscribers.removeIf(e -> e instanceof MembershipEvent.WorkerJoined
+            && e.workerId().equals(event.workerId()));
+      }
+      beforeSubscribers.add(event);
+    }
+    subscribers.values().forEach(s -> s.tell(event));
   }
 
   private Behavior<Command> checkNoWorkers() {

@@ -364,7 +364,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
         getContext().getLog().info("worker {} of source {} is near its walltime: no new jobs for"
             + " it; it leaves once idle", id, sp.source.settings.name());
       }
-      dispatcher.tell(new JobDispatcher.Drain(id));
+      registry.tell(new WorkerRegistry.Retire(id));
     }
   }
 

@@ -28,6 +28,7 @@ import swamp.protocol.DispatchProtocol.JobRejected;
 import swamp.protocol.DispatchProtocol.ToDispatcher;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
+import swamp.master.membership.MembershipEvent;
 import swamp.protocol.JobState;
 import swamp.protocol.RegistryProtocol.RegOk;
 import swamp.protocol.RegistryProtocol.RunningJob;
@@ -55,7 +56,7 @@ public class JobDispatcherTest {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
     TestProbe<ToWorker> probe = testKit.createTestProbe();
 
-    dispatcher.tell(new JobDispatcher.Admit("w1", offer(2), List.of(), probe.ref()));
+    dispatcher.tell(joined("w1", offer(2), List.of(), probe.ref()));
 
     RegOk ok = probe.expectMessageClass(RegOk.class);
     assertEquals(EPOCH, ok.masterEpoch());
@@ -69,7 +70,7 @@ public class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     w.expectJob();
 
-    dispatcher.tell(new JobDispatcher.Admit("w1", offer(1), List.of(), w.probe.ref()));
+    dispatcher.tell(joined("w1", offer(1), List.of(), w.probe.ref()));
 
     w.probe.expectMessageClass(RegOk.class);
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
@@ -197,7 +198,7 @@ public class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     Job attempt1 = first.expectJob();
     Worker second = admit(dispatcher, "second", offer(1));
-    dispatcher.tell(new JobDispatcher.Remove("first", "is gone"));
+    dispatcher.tell(left("first", "is gone"));
     Job attempt2 = second.expectJob();
     assertEquals(2, attempt2.attempt());
 
@@ -309,7 +310,7 @@ public class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     assertEquals(1, doomed.expectJob().attempt());
 
-    dispatcher.tell(new JobDispatcher.Remove("doomed", "is gone"));
+    dispatcher.tell(left("doomed", "is gone"));
 
     Job again = survivor.expectJob();
     assertEquals(id, again.jobId());
@@ -330,7 +331,7 @@ public class JobDispatcherTest {
     for (int i = 1; i <= 3; i++) {
       Worker w = admit(dispatcher, "w" + i, offer(1));
       assertEquals(i, w.expectJob().attempt());
-      dispatcher.tell(new JobDispatcher.Remove("w" + i, "is gone"));
+      dispatcher.tell(left("w" + i, "is gone"));
     }
 
     JobView view = waiter.join().orElseThrow();
@@ -348,7 +349,7 @@ public class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     w.expectJob();
 
-    dispatcher.tell(new JobDispatcher.Remove("ghost", "is gone"));
+    dispatcher.tell(left("ghost", "is gone"));
 
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
     w.probe.expectNoMessage();
@@ -362,13 +363,13 @@ public class JobDispatcherTest {
     Worker w = admit(dispatcher, "w1", offer(1));
     String id = submit(dispatcher, echo()).get(0);
     Job job = w.expectJob();
-    dispatcher.tell(new JobDispatcher.Remove("w1", "is gone")); // a partition, say
+    dispatcher.tell(left("w1", "is gone")); // a partition, say
     w.probe.awaitAssert(() -> {
       assertEquals(JobState.QUEUED, job(dispatcher, id).state());
       return null;
     });
 
-    dispatcher.tell(new JobDispatcher.Admit("w1", offer(1), List.of(new RunningJob(id, 1)),
+    dispatcher.tell(joined("w1", offer(1), List.of(new RunningJob(id, 1)),
         w.probe.ref()));
 
     w.probe.expectMessageClass(RegOk.class);
@@ -387,11 +388,11 @@ public class JobDispatcherTest {
     Worker w = admit(dispatcher, "w1", offer(1));
     String id = submit(dispatcher, echo()).get(0);
     w.expectJob();
-    dispatcher.tell(new JobDispatcher.Remove("w1", "is gone"));
+    dispatcher.tell(left("w1", "is gone"));
     Worker other = admit(dispatcher, "w2", offer(1));
     assertEquals(2, other.expectJob().attempt());
 
-    dispatcher.tell(new JobDispatcher.Admit("w1", offer(1), List.of(new RunningJob(id, 1)),
+    dispatcher.tell(joined("w1", offer(1), List.of(new RunningJob(id, 1)),
         w.probe.ref()));
 
     w.probe.expectMessageClass(RegOk.class);
@@ -412,7 +413,7 @@ public class JobDispatcherTest {
     old.expectJob();
     TestProbe<ToWorker> reborn = testKit.createTestProbe();
 
-    dispatcher.tell(new JobDispatcher.Admit("w1", offer(2),
+    dispatcher.tell(joined("w1", offer(2),
         List.of(new RunningJob(ids.get(0), 1)), reborn.ref()));
 
     reborn.expectMessageClass(RegOk.class);
@@ -471,7 +472,7 @@ public class JobDispatcherTest {
     w.expectJob();
     cancel(dispatcher, id);
 
-    dispatcher.tell(new JobDispatcher.Remove("w1", "is gone"));
+    dispatcher.tell(left("w1", "is gone"));
 
     assertEquals(JobState.CANCELLED, awaitFinal(dispatcher, id).state());
     other.probe.expectNoMessage();
@@ -555,6 +556,31 @@ public class JobDispatcherTest {
     assertEquals(List.of(), JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(List.of("j999"), r)).join());
   }
 
+  /** A long poll whose wait is over leaves nothing in the dispatcher, as many clients make. */
+  @Test
+  void aWaitThatIsOverLeavesNoWaiterBehind() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(2));
+    List<String> ids = submit(dispatcher, echo(), echo());
+    w.expectJob();
+    w.expectJob();
+
+    CompletableFuture<java.util.Optional<JobView>> one = asking(dispatcher,
+        r -> new JobDispatcher.AwaitJob(ids.get(0), Duration.ofMillis(300), r));
+    CompletableFuture<List<JobView>> any = asking(dispatcher,
+        r -> new JobDispatcher.AwaitAny(ids, Duration.ofMillis(300), r));
+    assertEquals(2, waiting(dispatcher), "both long polls wait");
+    w.probe.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertEquals(0, waiting(dispatcher), "their waits are over");
+      return null;
+    });
+    assertFalse(one.isDone() || any.isDone(), "nobody answered them: their callers gave up");
+  }
+
+  static int waiting(ActorRef<JobDispatcher.Command> dispatcher) {
+    return JobDispatcherTest.<Views.Health>ask(dispatcher, JobDispatcher.GetHealth::new).waiting();
+  }
+
   // ---- local exec ----
 
   @Test
@@ -571,7 +597,7 @@ public class JobDispatcherTest {
     local.probe.expectNoMessage();
     assertEquals(JobState.QUEUED, job(dispatcher, more.get(1)).state());
 
-    dispatcher.tell(new JobDispatcher.Remove("external", "is gone"));
+    dispatcher.tell(left("external", "is gone"));
 
     // the external worker's job and the queued one come home
     List<String> home = List.of(local.expectJob().jobId(), local.expectJob().jobId());
@@ -584,7 +610,7 @@ public class JobDispatcherTest {
     Worker local = admit(dispatcher, "local", embedded(1));
     admit(dispatcher, "external", offer(1));
 
-    dispatcher.tell(new JobDispatcher.Drain("external"));
+    dispatcher.tell(draining("external"));
     String id = submit(dispatcher, echo()).get(0);
 
     assertEquals(id, local.expectJob().jobId());
@@ -627,7 +653,7 @@ public class JobDispatcherTest {
     String running = submit(dispatcher, echo()).get(0);
     Job job = leaving.expectJob();
 
-    dispatcher.tell(new JobDispatcher.Drain("leaving"));
+    dispatcher.tell(draining("leaving"));
     List<String> later = submit(dispatcher, echo(), echo());
 
     assertEquals(later, List.of(staying.expectJob().jobId(), staying.expectJob().jobId()));
@@ -697,12 +723,27 @@ public class JobDispatcherTest {
 
   static ActorRef<JobDispatcher.Command> dispatcher(LocalExec localExec) {
     return testKit.spawn(JobDispatcher.create("dispatcher-" + DISPATCHERS.incrementAndGet(), EPOCH,
-        localExec, 100_000, DURABILITY));
+        localExec, 100_000, DURABILITY, testKit.spawn(Inbox.create()), null));
+  }
+
+  /** What the registry publishes when it admits a worker (or admits it again). */
+  static JobDispatcher.FromMembership joined(String id, WorkerOffer offer,
+      List<RunningJob> running, ActorRef<ToWorker> worker) {
+    return new JobDispatcher.FromMembership(
+        new MembershipEvent.WorkerJoined(id, offer, running, worker));
+  }
+
+  static JobDispatcher.FromMembership left(String id, String reason) {
+    return new JobDispatcher.FromMembership(new MembershipEvent.WorkerLeft(id, reason));
+  }
+
+  static JobDispatcher.FromMembership draining(String id) {
+    return new JobDispatcher.FromMembership(new MembershipEvent.WorkerDraining(id));
   }
 
   static Worker admit(ActorRef<JobDispatcher.Command> dispatcher, String id, WorkerOffer offer) {
     TestProbe<ToWorker> probe = testKit.createTestProbe();
-    dispatcher.tell(new JobDispatcher.Admit(id, offer, List.of(), probe.ref()));
+    dispatcher.tell(joined(id, offer, List.of(), probe.ref()));
     // the first dispatcher of the JVM also starts the journal (H2, Slick): seconds on a busy machine
     RegOk ok = probe.expectMessageClass(RegOk.class, Duration.ofSeconds(30));
     return new Worker(id, probe, ok.master());

@@ -3,6 +3,7 @@ package swamp.master.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static swamp.master.dispatch.JobDispatcherTest.echo;
+import static swamp.master.dispatch.JobDispatcherTest.joined;
 import static swamp.master.dispatch.JobDispatcherTest.offer;
 import static swamp.master.dispatch.JobDispatcherTest.result;
 
@@ -66,8 +67,8 @@ class RecoveryTest {
 
   ActorRef<JobDispatcher.Command> start(Duration recoveryGrace) {
     return testKit.spawn(JobDispatcher.create("dispatcher", ++incarnation, LocalExec.NEVER,
-        200_000, new JobDispatcher.Durability(SNAPSHOT_EVERY, recoveryGrace, Duration.ZERO)),
-        "dispatcher-" + incarnation);
+        200_000, new JobDispatcher.Durability(SNAPSHOT_EVERY, recoveryGrace, Duration.ZERO),
+        testKit.spawn(Inbox.create(), "inbox-" + incarnation), null), "dispatcher-" + incarnation);
   }
 
   void crash(ActorRef<JobDispatcher.Command> dispatcher) {
@@ -218,7 +219,7 @@ class RecoveryTest {
   Behavior<Object> autoWorker(ActorRef<JobDispatcher.Command> dispatcher, int slots) {
     return Behaviors.setup(ctx -> {
       ActorRef<ToWorker> self = ctx.messageAdapter(ToWorker.class, m -> m);
-      dispatcher.tell(new JobDispatcher.Admit("auto", offer(slots), List.of(), self));
+      dispatcher.tell(joined("auto", offer(slots), List.of(), self));
       ActorRef<ToDispatcher>[] master = new ActorRef[1];
       return Behaviors.receive(Object.class)
           .onMessage(RegOk.class, ok -> {
@@ -237,7 +238,7 @@ class RecoveryTest {
 
   ActorRef<ToDispatcher> admit(ActorRef<JobDispatcher.Command> dispatcher, String id, int slots,
       List<RunningJob> running, TestProbe<ToWorker> probe) {
-    dispatcher.tell(new JobDispatcher.Admit(id, offer(slots), running, probe.ref()));
+    dispatcher.tell(joined(id, offer(slots), running, probe.ref()));
     return probe.expectMessageClass(RegOk.class, LONG).master();
   }
 

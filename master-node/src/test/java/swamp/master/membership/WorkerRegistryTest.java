@@ -16,7 +16,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import swamp.master.dispatch.JobDispatcher;
 import swamp.master.dispatch.JobDispatcherTest;
 import swamp.master.membership.WorkerRegistry.AwaitNoWorkers;
 import swamp.master.membership.WorkerRegistry.DismissWorkers;
@@ -40,8 +39,8 @@ class WorkerRegistryTest {
     testKit.shutdownTestKit();
   }
 
-  /** A registry under test, the dispatcher it reports to, and the inbox workers find. */
-  record Registry(ActorRef<WorkerRegistry.Command> ref, TestProbe<JobDispatcher.Command> dispatcher,
+  /** A registry under test, its subscriber (as the dispatcher is), and the inbox workers find. */
+  record Registry(ActorRef<WorkerRegistry.Command> ref, TestProbe<MembershipEvent> dispatcher,
       ActorRef<RegistryProtocol.Command> inbox) {
 
     void register(String workerId, WorkerOffer offer, TestProbe<ToWorker> worker) {
@@ -49,8 +48,9 @@ class WorkerRegistryTest {
           worker.ref()));
     }
 
-    JobDispatcher.Admit expectAdmit(String workerId) {
-      JobDispatcher.Admit admit = dispatcher.expectMessageClass(JobDispatcher.Admit.class);
+    MembershipEvent.WorkerJoined expectAdmit(String workerId) {
+      MembershipEvent.WorkerJoined admit =
+          dispatcher.expectMessageClass(MembershipEvent.WorkerJoined.class);
       assertEquals(workerId, admit.workerId());
       return admit;
     }
@@ -73,7 +73,7 @@ class WorkerRegistryTest {
 
     registry.register("w1", offer(4, "nco"), worker);
 
-    JobDispatcher.Admit admit = registry.expectAdmit("w1");
+    MembershipEvent.WorkerJoined admit = registry.expectAdmit("w1");
     assertEquals(offer(4, "nco"), admit.offer());
     assertEquals(worker.ref(), admit.worker());
     worker.expectNoMessage(); // RegOk comes from the dispatcher, in order with the jobs
@@ -108,7 +108,7 @@ class WorkerRegistryTest {
 
     registry.register("w1", offer(2), worker); // its RegOk was lost: it tries again
 
-    JobDispatcher.Admit again = registry.expectAdmit("w1");
+    MembershipEvent.WorkerJoined again = registry.expectAdmit("w1");
     assertEquals(worker.ref(), again.worker());
     worker.expectNoMessage();
   }
@@ -220,8 +220,8 @@ class WorkerRegistryTest {
     // still there: the first registration stands and is watched
     registry.admitted("w3", offer(1));
     worker.stop();
-    assertEquals(new JobDispatcher.Remove("w1", "is gone"),
-        registry.dispatcher().expectMessageClass(JobDispatcher.Remove.class));
+    assertEquals(new MembershipEvent.WorkerLeft("w1", "is gone"),
+        registry.dispatcher().expectMessageClass(MembershipEvent.WorkerLeft.class));
   }
 
   @Test
@@ -245,7 +245,7 @@ class WorkerRegistryTest {
 
     worker.stop();
 
-    JobDispatcher.Remove remove = registry.dispatcher().expectMessageClass(JobDispatcher.Remove.class);
+    MembershipEvent.WorkerLeft remove = registry.dispatcher().expectMessageClass(MembershipEvent.WorkerLeft.class);
     assertEquals("w1", remove.workerId());
     TestProbe<ToWorker> reborn = registry.admitted("w1", offer(1));
     assertFalse(reborn.ref().equals(worker.ref()));
@@ -263,7 +263,7 @@ class WorkerRegistryTest {
 
     registry.inbox().tell(new Unregister("w1", "dismissed: done", worker.ref()));
 
-    JobDispatcher.Remove remove = registry.dispatcher().expectMessageClass(JobDispatcher.Remove.class);
+    MembershipEvent.WorkerLeft remove = registry.dispatcher().expectMessageClass(MembershipEvent.WorkerLeft.class);
     assertEquals("w1", remove.workerId());
     assertTrue(remove.reason().contains("dismissed: done"), remove.reason());
     worker.stop();
@@ -285,8 +285,8 @@ class WorkerRegistryTest {
     assertEquals(new Dismiss("pool shrinks"), b.expectMessageClass(Dismiss.class));
     local.expectNoMessage();
     Set<String> drained = Set.of(
-        registry.dispatcher().expectMessageClass(JobDispatcher.Drain.class).workerId(),
-        registry.dispatcher().expectMessageClass(JobDispatcher.Drain.class).workerId());
+        registry.dispatcher().expectMessageClass(MembershipEvent.WorkerDraining.class).workerId(),
+        registry.dispatcher().expectMessageClass(MembershipEvent.WorkerDraining.class).workerId());
     assertEquals(Set.of("a", "b"), drained);
   }
 
@@ -299,7 +299,7 @@ class WorkerRegistryTest {
     Dismissed dismissed = ask(registry, r -> new DismissWorkers("b", "operator", r));
 
     assertEquals(List.of("b"), dismissed.workerIds());
-    assertEquals(new JobDispatcher.Drain("b"), registry.dispatcher().receiveMessage());
+    assertEquals(new MembershipEvent.WorkerDraining("b"), registry.dispatcher().receiveMessage());
     b.expectMessageClass(Dismiss.class);
     a.expectNoMessage();
   }
@@ -327,7 +327,7 @@ class WorkerRegistryTest {
 
     CompletableFuture<WorkerRegistry.Done> none = asking(registry, AwaitNoWorkers::new);
     registry.inbox().tell(new Unregister("b", "dismissed: bye", b.ref()));
-    registry.dispatcher().expectMessageClass(JobDispatcher.Remove.class);
+    registry.dispatcher().expectMessageClass(MembershipEvent.WorkerLeft.class);
     assertFalse(none.isDone());
 
     a.stop();
@@ -344,9 +344,10 @@ class WorkerRegistryTest {
 
   /** Spawns a registry and finds its inbox as a worker would: through the Receptionist. */
   static Registry registry(String secret, boolean insecure) {
-    TestProbe<JobDispatcher.Command> dispatcher = testKit.createTestProbe();
+    TestProbe<MembershipEvent> dispatcher = testKit.createTestProbe();
     ActorRef<WorkerRegistry.Command> ref =
-        testKit.spawn(WorkerRegistry.create(secret, insecure, dispatcher.ref()));
+        testKit.spawn(WorkerRegistry.create(secret, insecure));
+    ref.tell(new WorkerRegistry.Subscribe("test", dispatcher.ref()));
     TestProbe<Receptionist.Listing> listings = testKit.createTestProbe();
     ActorRef<RegistryProtocol.Command> inbox = listings.awaitAssert(() -> {
       testKit.system().receptionist().tell(Receptionist.find(RegistryProtocol.KEY, listings.ref()));

@@ -1,0 +1,37 @@
+package swamp.master.membership;
+
+import java.util.List;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.WorkerOffer;
+import swamp.protocol.WorkerProtocol.ToWorker;
+
+/**
+ * What the {@link WorkerRegistry}, the one owner of the pool's membership, tells its subscribers
+ * (the dispatcher) about workers, in the order it happened.
+ */
+public sealed interface MembershipEvent extends NoSerializationVerificationNeeded {
+
+  /** The worker id this event is about. */
+  String workerId();
+
+  /**
+   * Admitted, or registered again (a retry, a healed partition, or asked to by a subscriber that
+   * started again): {@code running} are the attempts it says it runs or has finished unacknowledged.
+   */
+  record WorkerJoined(String workerId, WorkerOffer offer, List<RunningJob> running,
+      ActorRef<ToWorker> worker) implements MembershipEvent {}
+
+  /** Gone: it said goodbye, stopped, was downed, or its node's process is dead. */
+  record WorkerLeft(String workerId, String reason) implements MembershipEvent {}
+
+  /** Dismissed or near its walltime: no new jobs for it; the ones it runs finish as usual. */
+  record WorkerDraining(String workerId) implements MembershipEvent {}
+
+  /**
+   * Its node became unreachable ({@code reachable} false: no new jobs for it, and its jobs stay
+   * where they are until it is downed) or reachable again.
+   */
+  record WorkerReachability(String workerId, boolean reachable) implements MembershipEvent {}
+}
