@@ -361,7 +361,7 @@ public final class MasterMain implements Callable<Integer> {
     String hh = httpHost != null ? httpHost : base.getString("swamp.master.http-host");
     // the API's address travels with the node's membership, so a standby can send clients on
     o.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(
-        List.of("master", swamp.protocol.RegistryProtocol.HTTP_ROLE_PREFIX + advertised(hh, h) + ":" + hp)));
+        List.of("master", NodeAddress.HTTP_ROLE_PREFIX + advertised(hh, h) + ":" + hp)));
     if (httpHost != null) {
       o.put("swamp.master.http-host", httpHost);
     }

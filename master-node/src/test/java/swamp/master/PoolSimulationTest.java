@@ -41,23 +41,23 @@ import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
 import swamp.master.dispatch.Views;
 import swamp.master.membership.WorkerRegistry;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol.JobRejected;
-import swamp.protocol.DispatchProtocol.ToDispatcher;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol.RegFailure;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.Register;
-import swamp.protocol.RegistryProtocol.RunningJob;
-import swamp.protocol.RegistryProtocol.Unregister;
-import swamp.protocol.RegistryProtocol;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.RunningJob;
+import swamp.protocol.ToRegistry.Unregister;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.Dismiss;
+import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker.NotRegistered;
+import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker.RegisterAgain;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.Dismiss;
-import swamp.protocol.WorkerProtocol.Job;
-import swamp.protocol.WorkerProtocol.RegisterAgain;
-import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
  * A pool of two hundred simulated workers around the real master: they find the registry through
@@ -264,8 +264,8 @@ class PoolSimulationTest {
     private final ActorRef<ToWorker> self;
     private final Random random;
     private final Map<String, Integer> running = new HashMap<>();
-    private ActorRef<RegistryProtocol.Command> registry;
-    private ActorRef<ToDispatcher> master;
+    private ActorRef<ToRegistry> registry;
+    private ActorRef<ToMaster> master;
     private String dismissedFor;
     private int started;
 
@@ -282,7 +282,7 @@ class PoolSimulationTest {
       this.timers = timers;
       this.random = new Random(plan.seed());
       this.self = ctx.messageAdapter(ToWorker.class, FromMaster::new);
-      ctx.getSystem().receptionist().tell(Receptionist.subscribe(RegistryProtocol.KEY,
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(ToRegistry.KEY,
           ctx.messageAdapter(Receptionist.Listing.class, Listing::new)));
     }
 
@@ -296,8 +296,8 @@ class PoolSimulationTest {
     }
 
     private Behavior<Msg> onListing(Listing l) {
-      Set<ActorRef<RegistryProtocol.Command>> found =
-          l.listing().getServiceInstances(RegistryProtocol.KEY);
+      Set<ActorRef<ToRegistry>> found =
+          l.listing().getServiceInstances(ToRegistry.KEY);
       if (registry == null && !found.isEmpty()) {
         registry = found.iterator().next();
         register();
@@ -309,15 +309,15 @@ class PoolSimulationTest {
       List<RunningJob> claims = new ArrayList<>();
       running.forEach((jobId, attempt) -> claims.add(new RunningJob(jobId, attempt)));
       registry.tell(new Register(plan.id(), new WorkerOffer("sim", "sim://" + plan.id(),
-          plan.slots(), plan.labels(), List.of("*"), 0, RegistryProtocol.SOFTWARE_VERSION,
-          false), SECRET, RegistryProtocol.VERSION, claims, self));
+          plan.slots(), plan.labels(), List.of("*"), 0, ToRegistry.SOFTWARE_VERSION,
+          false), SECRET, ToRegistry.VERSION, claims, self));
     }
 
     private Behavior<Msg> onMaster(ToWorker message) {
       if (message instanceof RegOk ok) {
         master = ok.master();
         ledger.registered.add(plan.id());
-      } else if (message instanceof RegFailure f) {
+      } else if (message instanceof NotRegistered f) {
         ledger.refusals.add(plan.id() + ": " + f.reason());
       } else if (message instanceof Job job) {
         return onJob(job);

@@ -56,4 +56,16 @@ public record NodeAddress(String host, int port) {
       return "127.0.0.1";
     }
   }
+
+  /**
+   * A master node's cluster role that names its HTTP API: {@code http=HOST:PORT}. A standby
+   * sends clients there; a worker asks it whether the master it lost is still the one there.
+   */
+  public static final String HTTP_ROLE_PREFIX = "http=";
+
+  /** The API's base URL that a master node's roles name, if they name one. */
+  public static java.util.Optional<String> httpUrl(java.util.Set<String> roles) {
+    return roles.stream().filter(r -> r.startsWith(HTTP_ROLE_PREFIX))
+        .map(r -> "http://" + r.substring(HTTP_ROLE_PREFIX.length())).findFirst();
+  }
 }

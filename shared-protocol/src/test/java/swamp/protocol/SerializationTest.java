@@ -44,35 +44,36 @@ class SerializationTest {
 
   @Test
   void registrationMessagesRoundTrip() {
-    ActorRef<WorkerProtocol.ToWorker> worker = testKit.<WorkerProtocol.ToWorker>createTestProbe().ref();
-    ActorRef<DispatchProtocol.ToDispatcher> master = testKit.<DispatchProtocol.ToDispatcher>createTestProbe().ref();
-    check(new RegistryProtocol.Register("w1", OFFER, "s3cret", RegistryProtocol.VERSION,
-        List.of(new RegistryProtocol.RunningJob("j7", 2)), worker));
-    check(new RegistryProtocol.Unregister("w1", "dismissed", worker));
-    check(new RegistryProtocol.RunningJob("j7", 2));
-    check(new RegistryProtocol.RegOk(1_795_000_000_000L, master));
-    check(new RegistryProtocol.RegFailure("wrong registration secret", false));
+    ActorRef<ToWorker> worker = testKit.<ToWorker>createTestProbe().ref();
+    ActorRef<ToMaster> master = testKit.<ToMaster>createTestProbe().ref();
+    check(new ToRegistry.Register("w1", OFFER, "s3cret", ToRegistry.VERSION,
+        List.of(new ToRegistry.RunningJob("j7", 2)), worker));
+    check(new ToRegistry.Unregister("w1", "dismissed", worker));
+    check(new ToRegistry.RunningJob("j7", 2));
+    check(new ToWorker.RegOk(1_795_000_000_000L, master));
+    check(new ToWorker.Refused("wrong registration secret"));
+    check(new ToWorker.Declined("worker id w1 is registered by another live worker"));
   }
 
   @Test
   void workMessagesRoundTrip() {
-    ActorRef<WorkerProtocol.ToWorker> worker = testKit.<WorkerProtocol.ToWorker>createTestProbe().ref();
-    check(new WorkerProtocol.Job("j1", 3, SPEC));
-    check(new WorkerProtocol.Job("j2", 1, JobSpec.of(List.of("true"))));
-    check(new WorkerProtocol.CancelJob("j1", 3, "cancelled by request"));
-    check(new WorkerProtocol.Dismiss("the master is shutting down"));
-    check(new WorkerProtocol.FinishAck("j1", 2));
-    check(new WorkerProtocol.RegisterAgain("the dispatcher started again"));
-    check(new DispatchProtocol.JobFinished("j1", 3, "w1", RESULT, worker));
-    check(new DispatchProtocol.JobFinished("j2", 1, "w1",
+    ActorRef<ToWorker> worker = testKit.<ToWorker>createTestProbe().ref();
+    check(new ToWorker.Job("j1", 3, SPEC));
+    check(new ToWorker.Job("j2", 1, JobSpec.of(List.of("true"))));
+    check(new ToWorker.CancelJob("j1", 3, "cancelled by request"));
+    check(new ToWorker.Dismiss("the master is shutting down"));
+    check(new ToWorker.FinishAck("j1", 2));
+    check(new ToWorker.RegisterAgain("the dispatcher started again"));
+    check(new ToMaster.JobFinished("j1", 3, "w1", RESULT, worker));
+    check(new ToMaster.JobFinished("j2", 1, "w1",
         JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed"), null).from(worker));
-    check(new DispatchProtocol.JobRejected("j1", 3, "w1", "worker is draining", worker));
+    check(new ToMaster.JobRejected("j1", 3, "w1", "worker is draining", worker));
   }
 
   @Test
   void aMessageTypedAsItsSealedInterfaceKeepsItsConcreteType() {
-    WorkerProtocol.ToWorker reply = new RegistryProtocol.RegFailure("busy", true);
+    ToWorker reply = new ToWorker.Declined("busy");
     Object back = roundTrip(reply);
-    assertTrue(back instanceof RegistryProtocol.RegFailure);
+    assertTrue(back instanceof ToWorker.Declined);
   }
 }

@@ -27,15 +27,15 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.Register;
-import swamp.protocol.RegistryProtocol.Unregister;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.Unregister;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
  * Issue 14, item 1: cluster membership is authenticated. A rogue node, a plain Pekko program in
@@ -104,13 +104,13 @@ class ClusterMembershipIT {
       Cluster cluster = Cluster.get(rogue.system());
       Await.until("the rogue node to join the insecure cluster", Pool.STARTUP,
           () -> cluster.selfMember().status() == MemberStatus.up());
-      ActorRef<RegistryProtocol.Command> registry = Await.value("the rogue to find the registry",
+      ActorRef<ToRegistry> registry = Await.value("the rogue to find the registry",
           Pool.STARTUP, () -> registries(rogue).stream().findFirst().orElse(null));
       // an insecure master takes any node as a worker: the rogue registers as itself, which
       // gives it the dispatcher's inbox, and then speaks for the real worker
       TestProbe<ToWorker> self = rogue.createTestProbe();
       registry.tell(new Register("rogue", new WorkerOffer("127.0.0.1", "rogue://", 1, List.of(),
-          List.of("sleep"), 0, RegistryProtocol.SOFTWARE_VERSION, false), "", RegistryProtocol.VERSION,
+          List.of("sleep"), 0, ToRegistry.SOFTWARE_VERSION, false), "", ToRegistry.VERSION,
           List.of(), self.ref()));
       RegOk ok = self.expectMessageClass(RegOk.class, Pool.STARTUP);
       long now = System.currentTimeMillis();
@@ -151,13 +151,13 @@ class ClusterMembershipIT {
     return ActorTestKit.create("swamp", config);
   }
 
-  static Set<ActorRef<RegistryProtocol.Command>> registries(ActorTestKit rogue) {
+  static Set<ActorRef<ToRegistry>> registries(ActorTestKit rogue) {
     try {
       Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-              rogue.system().receptionist(), r -> Receptionist.find(RegistryProtocol.KEY, r),
+              rogue.system().receptionist(), r -> Receptionist.find(ToRegistry.KEY, r),
               Duration.ofSeconds(5), rogue.system().scheduler())
           .toCompletableFuture().get();
-      return listing.getServiceInstances(RegistryProtocol.KEY);
+      return listing.getServiceInstances(ToRegistry.KEY);
     } catch (Exception e) {
       throw new IllegalStateException("the rogue's receptionist did not answer", e);
     }

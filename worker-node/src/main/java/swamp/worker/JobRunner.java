@@ -22,12 +22,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import swamp.node.Blocking;
 import swamp.node.Credentials;
-import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
+import swamp.protocol.ToMaster.JobFinished;
 
 /**
  * One attempt of one job: one process, started from its argv (never through a shell), or one per

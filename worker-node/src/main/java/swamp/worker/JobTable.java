@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import swamp.protocol.DispatchProtocol.JobFinished;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
+import swamp.protocol.ToMaster.JobFinished;
 
 /**
  * What a worker process owes its master, kept outside any actor system: the job processes it runs

@@ -18,8 +18,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
 import swamp.node.Blocking;
+import swamp.node.NodeAddress;
 import swamp.node.NodeProbe;
-import swamp.protocol.RegistryProtocol;
 
 /**
  * Watches the node of the master this worker registered with. When it becomes unreachable and
@@ -67,7 +67,7 @@ final class MasterWatch {
       return Optional.of("its port refuses connections");
     }
     // the port answers: the same process (frozen, or cut off) or a new one there
-    Optional<String> api = RegistryProtocol.httpUrl(master.getRoles());
+    Optional<String> api = NodeAddress.httpUrl(master.getRoles());
     if (api.isEmpty()) {
       return Optional.empty();
     }

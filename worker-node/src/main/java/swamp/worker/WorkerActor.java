@@ -18,29 +18,30 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import swamp.node.ExitCodes;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol.JobRejected;
-import swamp.protocol.DispatchProtocol.ToDispatcher;
 import swamp.protocol.JobResult;
-import swamp.protocol.RegistryProtocol.RegFailure;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.Register;
-import swamp.protocol.RegistryProtocol.RunningJob;
-import swamp.protocol.RegistryProtocol;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.RunningJob;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.CancelJob;
+import swamp.protocol.ToWorker.Declined;
+import swamp.protocol.ToWorker.Dismiss;
+import swamp.protocol.ToWorker.FinishAck;
+import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker.Refused;
+import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker.RegisterAgain;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.CancelJob;
-import swamp.protocol.WorkerProtocol.Dismiss;
-import swamp.protocol.WorkerProtocol.FinishAck;
-import swamp.protocol.WorkerProtocol.Job;
-import swamp.protocol.WorkerProtocol.RegisterAgain;
-import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
  * A worker's life: {@code registering -> registered -> draining -> stopped}.
  *
  * <p>While registering it finds the master's registry through the Receptionist and sends {@link
  * Register} at once and then every retry interval, jittered per worker so that a restarted master
- * is not hit by the whole pool at the same moment. A permanent {@link RegFailure} ends the worker
+ * is not hit by the whole pool at the same moment. A {@link Refused} ends the worker
  * (exit 3), and so does the give-up deadline (exit 4). Once registered it watches the master and
  * runs up to {@code slots} jobs, each in a watched {@link JobRunner} child. Losing the master ends
  * this incarnation with {@link #REJOIN}: the node must join the cluster again before it can
@@ -81,7 +82,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private record RunnerStopped(String jobId, int attempt) implements Internal {}
 
-  private record MasterLost(ActorRef<ToDispatcher> master) implements Internal {}
+  private record MasterLost(ActorRef<ToMaster> master) implements Internal {}
 
   private enum Retry implements Internal { INSTANCE }
 
@@ -107,8 +108,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** Whether a REJOIN leaves the jobs running for the next worker with the same table. */
   private final boolean handsOver;
 
-  private ActorRef<RegistryProtocol.Command> registry;
-  private ActorRef<ToDispatcher> master;
+  private ActorRef<ToRegistry> registry;
+  private ActorRef<ToMaster> master;
   private final Map<String, Running> running = new LinkedHashMap<>();
 
   /** A worker whose jobs end with it, whatever the reason (the master's embedded worker). */
@@ -153,7 +154,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.table = table;
     this.handsOver = handsOver;
     table.adopt().forEach(this::adopt);
-    context.getSystem().receptionist().tell(Receptionist.subscribe(RegistryProtocol.KEY,
+    context.getSystem().receptionist().tell(Receptionist.subscribe(ToRegistry.KEY,
         context.messageAdapter(Receptionist.Listing.class, RegistryListing::new)));
   }
 
@@ -165,7 +166,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     String url = settings.url().isBlank() ? context.getSystem().address().toString() : settings.url();
     return new WorkerOffer(settings.host(), url, settings.slots(), List.copyOf(labels),
-        executables.offered(), settings.memoryMb(), RegistryProtocol.SOFTWARE_VERSION, embedded);
+        executables.offered(), settings.memoryMb(), ToRegistry.SOFTWARE_VERSION, embedded);
   }
 
   @Override
@@ -183,7 +184,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return jobs(newReceiveBuilder()
         .onMessage(Retry.class, r -> { attemptRegistration(); scheduleRetry(); return Behaviors.same(); })
         .onMessage(FromMaster.class, m -> m.message() instanceof RegOk, m -> onRegOk((RegOk) m.message()))
-        .onMessage(FromMaster.class, m -> m.message() instanceof RegFailure, m -> onRegFailure((RegFailure) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof Declined, m -> onDeclined((Declined) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof Refused, m -> exit(ExitCodes.REFUSED,
+            "registration refused: " + ((Refused) m.message()).reason()))
         .onMessage(GiveUp.class, g -> exit(ExitCodes.GAVE_UP,
             "no master registered this worker within " + human(settings.giveUpAfter())
                 + "; giving up")))
@@ -200,7 +203,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     running.forEach((jobId, r) -> jobs.add(new RunningJob(jobId, r.attempt())));
     table.undelivered().forEach(f -> jobs.add(new RunningJob(f.jobId(), f.attempt())));
     registry.tell(new Register(settings.workerId(), offer, settings.secret(),
-        RegistryProtocol.VERSION, List.copyOf(jobs), self));
+        ToRegistry.VERSION, List.copyOf(jobs), self));
   }
 
   private void scheduleRetry() {
@@ -228,11 +231,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return registered();
   }
 
-  private Behavior<Command> onRegFailure(RegFailure failure) {
-    if (!failure.retryable()) {
-      return exit(ExitCodes.REFUSED, "registration refused: " + failure.reason());
-    }
-    getContext().getLog().info("registration refused for now ({}); trying again", failure.reason());
+  private Behavior<Command> onDeclined(Declined declined) {
+    getContext().getLog().info("registration declined for now ({}); trying again",
+        declined.reason());
     return Behaviors.same();
   }
 
@@ -328,7 +329,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** Leave now: unregister so the master runs this worker's jobs elsewhere at once, and exit 0. */
   private Behavior<Command> onStop(Stop stop) {
     if (registry != null) {
-      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), stop.reason(), self));
+      registry.tell(new ToRegistry.Unregister(settings.workerId(), stop.reason(), self));
     }
     // the runners are children: stopping kills their processes
     return exit(ExitCodes.OK, stop.reason());
@@ -336,7 +337,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Behavior<Command> leave(String reason) {
     if (registry != null) {
-      registry.tell(new RegistryProtocol.Unregister(settings.workerId(), reason, self));
+      registry.tell(new ToRegistry.Unregister(settings.workerId(), reason, self));
     }
     return exit(ExitCodes.OK, reason);
   }
@@ -350,7 +351,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof Dismiss, m -> drain(((Dismiss) m.message()).reason()))
         .onMessage(FromMaster.class, m -> m.message() instanceof RegisterAgain, m -> onRegisterAgain((RegisterAgain) m.message()))
-        .onMessage(FromMaster.class, m -> Behaviors.same()) // a late RegOk/RegFailure of a retry
+        .onMessage(FromMaster.class, m -> Behaviors.same()) // a late RegOk, Declined or Refused of a retry
         .onMessage(JobEnded.class, e -> { onJobEnded(e); return Behaviors.same(); })
         .onMessage(RunnerStopped.class, s -> { onRunnerStopped(s); return Behaviors.same(); })
         .onMessage(RegistryListing.class, this::onListing)
@@ -361,8 +362,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> onListing(RegistryListing l) {
-    Set<ActorRef<RegistryProtocol.Command>> refs = l.listing().getServiceInstances(RegistryProtocol.KEY);
-    ActorRef<RegistryProtocol.Command> found = refs.isEmpty() ? null : refs.iterator().next();
+    Set<ActorRef<ToRegistry>> refs = l.listing().getServiceInstances(ToRegistry.KEY);
+    ActorRef<ToRegistry> found = refs.isEmpty() ? null : refs.iterator().next();
     boolean isNew = found != null && !found.equals(registry);
     registry = found;
     if (isNew && master == null) {
@@ -442,7 +443,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> reject(Job job, String reason) {
-    ToDispatcher rejected = new JobRejected(job.jobId(), job.attempt(), settings.workerId(), reason,
+    ToMaster rejected = new JobRejected(job.jobId(), job.attempt(), settings.workerId(), reason,
         self);
     if (master != null) {
       master.tell(rejected);

@@ -20,16 +20,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import swamp.node.ExitCodes;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.Register;
-import swamp.protocol.RegistryProtocol.RunningJob;
-import swamp.protocol.RegistryProtocol;
-import swamp.protocol.WorkerProtocol.FinishAck;
-import swamp.protocol.WorkerProtocol.Job;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.RunningJob;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.FinishAck;
+import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker.RegOk;
 
 /**
  * A worker that loses its master joins again as a new incarnation (a new actor system) with the
@@ -54,8 +54,8 @@ class RejoinTest {
   /** One life of the worker: its own actor system, the master's registry and dispatcher probes. */
   final class Incarnation {
     final ActorTestKit kit = ActorTestKit.create(ConfigFactory.load("application-test"));
-    final TestProbe<RegistryProtocol.Command> registry = kit.createTestProbe();
-    final TestProbe<DispatchProtocol.ToDispatcher> master = kit.createTestProbe();
+    final TestProbe<ToRegistry> registry = kit.createTestProbe();
+    final TestProbe<ToMaster> master = kit.createTestProbe();
     final TestProbe<WorkerActor.Exit> exits = kit.createTestProbe();
     final ActorRef<WorkerActor.Command> worker;
 
@@ -69,7 +69,7 @@ class RejoinTest {
     }
 
     void listRegistry() {
-      kit.system().receptionist().tell(Receptionist.register(RegistryProtocol.KEY, registry.ref()));
+      kit.system().receptionist().tell(Receptionist.register(ToRegistry.KEY, registry.ref()));
     }
 
     Register register() {

@@ -18,18 +18,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import swamp.node.ExitCodes;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol.JobRejected;
-import swamp.protocol.DispatchProtocol;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol.RegFailure;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.Register;
-import swamp.protocol.RegistryProtocol.Unregister;
-import swamp.protocol.RegistryProtocol;
-import swamp.protocol.WorkerProtocol.Dismiss;
-import swamp.protocol.WorkerProtocol.Job;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.Unregister;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.Declined;
+import swamp.protocol.ToWorker.Dismiss;
+import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker.Refused;
+import swamp.protocol.ToWorker.RegOk;
 
 /**
  * The worker's registration state machine, its peers played by probes and its timers (retry,
@@ -43,8 +44,8 @@ class WorkerActorTest {
 
   @TempDir Path workDir;
 
-  TestProbe<RegistryProtocol.Command> registry = testKit.createTestProbe();
-  TestProbe<DispatchProtocol.ToDispatcher> dispatcher = testKit.createTestProbe();
+  TestProbe<ToRegistry> registry = testKit.createTestProbe();
+  TestProbe<ToMaster> dispatcher = testKit.createTestProbe();
   TestProbe<WorkerActor.Exit> exits = testKit.createTestProbe();
 
   @AfterAll
@@ -59,12 +60,12 @@ class WorkerActorTest {
     for (ActorRef<WorkerActor.Command> w : workers) {
       testKit.stop(w, Duration.ofSeconds(10)); // the next test's registry must not hear from it
     }
-    testKit.system().receptionist().tell(Receptionist.deregister(RegistryProtocol.KEY, registry.ref()));
+    testKit.system().receptionist().tell(Receptionist.deregister(ToRegistry.KEY, registry.ref()));
   }
 
   ActorRef<WorkerActor.Command> worker(WorkerSettings settings, boolean listRegistry) {
     if (listRegistry) {
-      testKit.system().receptionist().tell(Receptionist.register(RegistryProtocol.KEY, registry.ref()));
+      testKit.system().receptionist().tell(Receptionist.register(ToRegistry.KEY, registry.ref()));
     }
     ActorRef<WorkerActor.Command> w =
         testKit.spawn(WorkerActor.create(settings, Executables.of(List.of("*")), false, exits.ref()));
@@ -86,7 +87,7 @@ class WorkerActorTest {
     Register register = registry.expectMessageClass(Register.class);
     assertEquals("w1", register.workerId());
     assertEquals("s3cret", register.secret());
-    assertEquals(RegistryProtocol.VERSION, register.protocolVersion());
+    assertEquals(ToRegistry.VERSION, register.protocolVersion());
     assertEquals(2, register.offer().slots());
     assertTrue(register.offer().executables().contains("*"));
     assertFalse(register.toString().contains("s3cret"), "the secret must never be printed");
@@ -106,7 +107,7 @@ class WorkerActorTest {
   void aRetryableRefusalKeepsTheWorkerTrying() {
     worker(TestSettings.worker("w3", workDir), true);
     registry.expectMessageClass(Register.class).replyTo()
-        .tell(new RegFailure("worker id w3 is registered by another live worker", true));
+        .tell(new Declined("worker id w3 is registered by another live worker"));
     time.timePasses(Duration.ofSeconds(7));
     registry.expectMessageClass(Register.class);
     exits.expectNoMessage(Duration.ofMillis(50));
@@ -116,7 +117,7 @@ class WorkerActorTest {
   void aWorkerThatIsRefusedForGoodStopsWithExitCode3AndTheReason() {
     ActorRef<WorkerActor.Command> w = worker(TestSettings.worker("w4", workDir), true);
     registry.expectMessageClass(Register.class).replyTo()
-        .tell(new RegFailure("wrong registration secret", false));
+        .tell(new Refused("wrong registration secret"));
     WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
     assertEquals(ExitCodes.REFUSED, exit.code());
     assertTrue(exit.reason().contains("wrong registration secret"));

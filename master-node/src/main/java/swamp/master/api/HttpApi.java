@@ -30,9 +30,9 @@ import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views;
 import swamp.master.membership.WorkerRegistry;
 import swamp.master.pool.PoolScaler;
+import swamp.node.NodeAddress;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol;
 
 /**
  * The master's HTTP API: JSON in, JSON out, {@code {"error": "..."}} with a 4xx status for the
@@ -97,7 +97,7 @@ public final class HttpApi {
         || cluster.state().getUnreachable().contains(oldest)) {
       return new Standby(null);
     }
-    return new Standby(RegistryProtocol.httpUrl(oldest.getRoles()).orElse(null));
+    return new Standby(NodeAddress.httpUrl(oldest.getRoles()).orElse(null));
   }
 
   /** The protected variables ({@link swamp.protocol.JobVariables}) a job's env may set. */

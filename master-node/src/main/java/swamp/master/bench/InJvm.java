@@ -20,7 +20,7 @@ import swamp.master.MasterActor;
 import swamp.master.MasterSettings;
 import swamp.master.dispatch.JobDispatcher;
 import swamp.protocol.JobSpec;
-import swamp.protocol.RegistryProtocol;
+import swamp.protocol.ToRegistry;
 
 /**
  * The in-JVM measures, each run by {@link Bench} in a child JVM of its own: the real MasterActor
@@ -200,7 +200,7 @@ public final class InJvm {
   /** The master's actors on an actor system of their own, local provider, local-exec never. */
   static final class Master implements AutoCloseable {
     final ActorSystem<MasterActor.Command> system;
-    final ActorRef<RegistryProtocol.Command> registry;
+    final ActorRef<ToRegistry> registry;
 
     Master() throws Exception {
       // the classpath's application.conf asks for the cluster provider: override it
@@ -214,14 +214,14 @@ public final class InJvm {
       registry = findRegistry();
     }
 
-    private ActorRef<RegistryProtocol.Command> findRegistry() throws Exception {
+    private ActorRef<ToRegistry> findRegistry() throws Exception {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {
         Receptionist.Listing l = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-                system.receptionist(), r -> Receptionist.find(RegistryProtocol.KEY, r),
+                system.receptionist(), r -> Receptionist.find(ToRegistry.KEY, r),
                 Duration.ofSeconds(10), system.scheduler())
             .toCompletableFuture().get();
-        Set<ActorRef<RegistryProtocol.Command>> found = l.getServiceInstances(RegistryProtocol.KEY);
+        Set<ActorRef<ToRegistry>> found = l.getServiceInstances(ToRegistry.KEY);
         if (!found.isEmpty()) {
           return found.iterator().next();
         }

@@ -10,16 +10,16 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol.ToDispatcher;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol;
-import swamp.protocol.RegistryProtocol.RegFailure;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.Register;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker.NotRegistered;
+import swamp.protocol.ToWorker.RegOk;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.Job;
 
 /**
  * A simulated worker: registers through the real registry like a WorkerActor and answers every
@@ -78,12 +78,12 @@ final class SimWorker extends AbstractBehavior<Object> {
 
   static WorkerOffer offer(int slots) {
     return new WorkerOffer("127.0.0.1", "sim://", slots, List.of(), List.of("*"), 1024,
-        RegistryProtocol.SOFTWARE_VERSION, false);
+        ToRegistry.SOFTWARE_VERSION, false);
   }
 
   /** The Register this worker sends; its replies go to {@code self}. */
   static Register register(String id, int slots, String secret, ActorRef<Object> self) {
-    return new Register(id, offer(slots), secret, RegistryProtocol.VERSION, List.of(),
+    return new Register(id, offer(slots), secret, ToRegistry.VERSION, List.of(),
         self.narrow());
   }
 
@@ -96,7 +96,7 @@ final class SimWorker extends AbstractBehavior<Object> {
   private final JobResult done;
   private final List<Job> held = new ArrayList<>();
   private boolean holding;
-  private ActorRef<ToDispatcher> master;
+  private ActorRef<ToMaster> master;
 
   private SimWorker(ActorContext<Object> context, String id, Tally tally, boolean holding) {
     super(context);
@@ -111,7 +111,7 @@ final class SimWorker extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(Job.class, this::onJob)
         .onMessage(RegOk.class, this::onRegOk)
-        .onMessage(RegFailure.class, f -> {
+        .onMessage(NotRegistered.class, f -> {
           throw new IllegalStateException("simulated worker " + id + " refused: " + f.reason());
         })
         .onMessage(Hold.class, h -> {

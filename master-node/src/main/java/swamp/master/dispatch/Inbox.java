@@ -10,7 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import swamp.master.membership.MembershipEvent;
-import swamp.protocol.DispatchProtocol.ToDispatcher;
+import swamp.protocol.ToMaster;
 
 /**
  * Where workers send their reports: the master reference a worker gets in RegOk and watches. It
@@ -29,7 +29,7 @@ public final class Inbox extends AbstractBehavior<Inbox.Command> {
   sealed interface Item extends Command {}
 
   /** A worker's report. */
-  record Report(ToDispatcher report) implements Item {}
+  record Report(ToMaster report) implements Item {}
 
   /**
    * A worker's removal, queued behind the reports that reached the inbox before it: a worker that
@@ -51,14 +51,14 @@ public final class Inbox extends AbstractBehavior<Inbox.Command> {
   }
 
   /** What workers hold as their master: reports sent to it arrive here as {@link Report}s. */
-  private final ActorRef<ToDispatcher> forWorkers;
+  private final ActorRef<ToMaster> forWorkers;
   private final List<Item> waiting = new ArrayList<>();
   private ActorRef<JobDispatcher.Command> dispatcher;
   private boolean writing;
 
   private Inbox(ActorContext<Command> context) {
     super(context);
-    this.forWorkers = context.messageAdapter(ToDispatcher.class, Report::new);
+    this.forWorkers = context.messageAdapter(ToMaster.class, Report::new);
   }
 
   @Override

@@ -14,8 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
  * The dispatcher's state: every job, the queue, and the workers' slots. The {@link

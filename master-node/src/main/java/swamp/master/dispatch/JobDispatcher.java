@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -26,17 +25,15 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import swamp.master.dispatch.JobBook.Job;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol.JobRejected;
-import swamp.protocol.DispatchProtocol.ToDispatcher;
-import swamp.protocol.JobSpec;
 import swamp.master.membership.MembershipEvent;
 import swamp.master.membership.WorkerRegistry;
+import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.ToWorker;
-import swamp.protocol.WorkerProtocol;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker;
 
 /**
  * The queue and the assignment of jobs to slots. It subscribes to the {@link WorkerRegistry}'s
@@ -78,7 +75,7 @@ public final class JobDispatcher
   public record FromMembership(MembershipEvent event) implements Command {}
 
   /** The ref workers report to, from the inbox this dispatcher attached to. */
-  record InboxAttached(ActorRef<ToDispatcher> forWorkers) implements Command {}
+  record InboxAttached(ActorRef<ToMaster> forWorkers) implements Command {}
 
   /**
    * Workers' reports and removals, gathered by the inbox while the previous batch was being
@@ -216,7 +213,7 @@ public final class JobDispatcher
   /** The group commit of workers' reports: the MasterActor's, it outlives this dispatcher. */
   private final ActorRef<Inbox.Command> inbox;
   /** The ref workers report to; known once the inbox answered {@link Inbox.Attach}. */
-  private ActorRef<ToDispatcher> forWorkers;
+  private ActorRef<ToMaster> forWorkers;
   /** Publishes membership to this dispatcher once it is attached; null in tests without one. */
   private final ActorRef<WorkerRegistry.Command> registry;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
@@ -563,14 +560,14 @@ public final class JobDispatcher
       } else {
         context.getLog().info("worker {} runs job {} attempt {}, which the master does not"
             + " expect: killing it", admit.workerId(), claim.getKey(), claim.getValue());
-        later(admit.worker(), new WorkerProtocol.CancelJob(claim.getKey(), claim.getValue(),
+        later(admit.worker(), new ToWorker.CancelJob(claim.getKey(), claim.getValue(),
             "the master does not expect this attempt (it ran elsewhere or was cancelled)"));
       }
     }
     // a cancel the worker may not have heard of before the master lost it goes again
     for (Job mine : worker.running.values()) {
       if (mine.cancelRequested) {
-        later(admit.worker(), new WorkerProtocol.CancelJob(mine.id, mine.attempt,
+        later(admit.worker(), new ToWorker.CancelJob(mine.id, mine.attempt,
             "cancelled by request"));
       }
     }
@@ -644,7 +641,7 @@ public final class JobDispatcher
       return;
     }
     // once recorded (or known to be stale) the worker may forget it
-    later(from.ref, new WorkerProtocol.FinishAck(f.jobId(), f.attempt()));
+    later(from.ref, new ToWorker.FinishAck(f.jobId(), f.attempt()));
     Job job = book.job(f.jobId());
     if (job != null && job.state == JobState.RUNNING && job.attempt == f.attempt()
         && !job.workerId.equals(f.workerId())) {
@@ -792,7 +789,7 @@ public final class JobDispatcher
         book.requestCancel(job);
         JobBook.Worker w = book.worker(job.workerId);
         if (w != null) {
-          later(w.ref, new WorkerProtocol.CancelJob(job.id, job.attempt, "cancelled by request"));
+          later(w.ref, new ToWorker.CancelJob(job.id, job.attempt, "cancelled by request"));
         }
       }
       default -> {
@@ -812,7 +809,7 @@ public final class JobDispatcher
     }
     for (JobBook.Assignment a : book.assign(System.currentTimeMillis())) {
       Job job = a.job();
-      later(a.worker().ref, new WorkerProtocol.Job(job.id, job.attempt, job.spec));
+      later(a.worker().ref, new ToWorker.Job(job.id, job.attempt, job.spec));
       if (context.getLog().isDebugEnabled()) {
         context.getLog().debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
             a.worker().id, job.spec.argv());

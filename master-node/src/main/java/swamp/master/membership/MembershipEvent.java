@@ -3,9 +3,9 @@ package swamp.master.membership;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
-import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.ToRegistry.RunningJob;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
  * What the {@link WorkerRegistry}, the one owner of the pool's membership, tells its subscribers

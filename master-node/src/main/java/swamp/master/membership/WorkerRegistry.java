@@ -17,14 +17,15 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import swamp.protocol.RegistryProtocol.RegFailure;
-import swamp.protocol.RegistryProtocol.Register;
-import swamp.protocol.RegistryProtocol.Unregister;
-import swamp.protocol.RegistryProtocol;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.Unregister;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.Declined;
+import swamp.protocol.ToWorker.Dismiss;
+import swamp.protocol.ToWorker.Refused;
+import swamp.protocol.ToWorker.RegisterAgain;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.Dismiss;
-import swamp.protocol.WorkerProtocol.RegisterAgain;
-import swamp.protocol.WorkerProtocol.ToWorker;
 
 /**
  * The one owner of the pool's membership. Authenticates and validates {@link Register}, refuses
@@ -41,7 +42,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
 
   private interface Internal extends Command, NoSerializationVerificationNeeded {}
 
-  private record FromWorker(RegistryProtocol.Command message) implements Internal {}
+  private record FromWorker(ToRegistry message) implements Internal {}
 
   private record WorkerStopped(String workerId, ActorRef<ToWorker> ref) implements Internal {}
 
@@ -88,8 +89,8 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   /** The registry; it announces itself to workers through the Receptionist. */
   public static Behavior<Command> create(String secret, boolean insecure) {
     return Behaviors.setup(ctx -> {
-      ctx.getSystem().receptionist().tell(Receptionist.register(RegistryProtocol.KEY,
-          ctx.messageAdapter(RegistryProtocol.Command.class, FromWorker::new)));
+      ctx.getSystem().receptionist().tell(Receptionist.register(ToRegistry.KEY,
+          ctx.messageAdapter(ToRegistry.class, FromWorker::new)));
       return new WorkerRegistry(ctx, secret, insecure);
     });
   }
@@ -133,22 +134,22 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     if (refusal.isPresent()) {
       getContext().getLog().warn("refused worker {} at {}: {}", r.workerId(),
           r.offer() == null ? "?" : r.offer().host(), refusal.get());
-      r.replyTo().tell(new RegFailure(refusal.get(), false));
+      r.replyTo().tell(new Refused(refusal.get()));
       return this;
     }
     Member known = members.get(r.workerId());
     if (known != null && !known.ref().equals(r.replyTo())) {
       // another process uses this id: it may be a dead one not yet noticed, so try again later
-      r.replyTo().tell(new RegFailure("worker id " + r.workerId()
-          + " is registered by another live worker; try again later or use another --id", true));
+      r.replyTo().tell(new Declined("worker id " + r.workerId()
+          + " is registered by another live worker; try again later or use another --id"));
       return this;
     }
     if (known == null) {
       Optional<String> other = members.entrySet().stream()
           .filter(e -> e.getValue().ref().equals(r.replyTo())).map(Map.Entry::getKey).findFirst();
       if (other.isPresent()) { // one worker, one id; watching its ref twice would crash us
-        r.replyTo().tell(new RegFailure("this worker is already registered as " + other.get()
-            + "; it cannot register as " + r.workerId() + " too", false));
+        r.replyTo().tell(new Refused("this worker is already registered as " + other.get()
+            + "; it cannot register as " + r.workerId() + " too"));
         return this;
       }
       members.put(r.workerId(), new Member(r.replyTo(), r.offer()));
@@ -166,9 +167,9 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
 
   /** Why this registration is refused for good, if it is. */
   private Optional<String> refusal(Register r) {
-    if (r.protocolVersion() != RegistryProtocol.VERSION) {
+    if (r.protocolVersion() != ToRegistry.VERSION) {
       return Optional.of("protocol version " + r.protocolVersion()
-          + " is not spoken by this master, which speaks " + RegistryProtocol.VERSION);
+          + " is not spoken by this master, which speaks " + ToRegistry.VERSION);
     }
     if (!insecure && !secretMatches(r.secret())) {
       return Optional.of("wrong registration secret");

@@ -23,19 +23,18 @@ import swamp.master.dispatch.JobDispatcher.GetJob;
 import swamp.master.dispatch.JobDispatcher.Submit;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol.JobRejected;
-import swamp.protocol.DispatchProtocol.ToDispatcher;
+import swamp.master.membership.MembershipEvent;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
-import swamp.master.membership.MembershipEvent;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.RunningJob;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.RunningJob;
+import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.Job;
-import swamp.protocol.WorkerProtocol.ToWorker;
-import swamp.protocol.WorkerProtocol;
 
 /** The queue and the assignment of jobs to slots, its workers played by probes. */
 public class JobDispatcherTest {
@@ -396,7 +395,7 @@ public class JobDispatcherTest {
         w.probe.ref()));
 
     w.probe.expectMessageClass(RegOk.class);
-    WorkerProtocol.CancelJob kill = w.probe.expectMessageClass(WorkerProtocol.CancelJob.class);
+    ToWorker.CancelJob kill = w.probe.expectMessageClass(ToWorker.CancelJob.class);
     assertEquals(id, kill.jobId());
     assertEquals(1, kill.attempt());
     JobView view = job(dispatcher, id);
@@ -452,7 +451,7 @@ public class JobDispatcherTest {
     CancelReply reply = cancel(dispatcher, id);
 
     assertNull(reply.error());
-    WorkerProtocol.CancelJob kill = w.probe.expectMessageClass(WorkerProtocol.CancelJob.class);
+    ToWorker.CancelJob kill = w.probe.expectMessageClass(ToWorker.CancelJob.class);
     assertEquals(id, kill.jobId());
     assertEquals(1, kill.attempt());
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
@@ -485,7 +484,7 @@ public class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     Job job = w.expectJob();
     cancel(dispatcher, id);
-    w.probe.expectMessageClass(WorkerProtocol.CancelJob.class);
+    w.probe.expectMessageClass(ToWorker.CancelJob.class);
 
     w.rejected(job, "no free slot"); // the rejection crossed the cancel
 
@@ -696,7 +695,7 @@ public class JobDispatcherTest {
   // ---- the story's helpers ----
 
   /** A worker played by a probe; it reports through the dispatcher ref its RegOk carried. */
-  record Worker(String id, TestProbe<ToWorker> probe, ActorRef<ToDispatcher> master) {
+  record Worker(String id, TestProbe<ToWorker> probe, ActorRef<ToMaster> master) {
     Job expectJob() {
       return probe.expectMessageClass(Job.class);
     }
@@ -708,7 +707,7 @@ public class JobDispatcherTest {
     /** Reports the finish; the master acknowledges it once it is recorded. */
     void finished(Job job, JobResult result) {
       master.tell(new JobFinished(job.jobId(), job.attempt(), id, result, probe.ref()));
-      probe.expectMessage(new WorkerProtocol.FinishAck(job.jobId(), job.attempt()));
+      probe.expectMessage(new ToWorker.FinishAck(job.jobId(), job.attempt()));
     }
 
     void rejected(Job job, String reason) {

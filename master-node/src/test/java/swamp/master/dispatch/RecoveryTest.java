@@ -27,15 +27,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import swamp.master.dispatch.Views.JobView;
-import swamp.protocol.DispatchProtocol.JobFinished;
-import swamp.protocol.DispatchProtocol.ToDispatcher;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.RegistryProtocol.RegOk;
-import swamp.protocol.RegistryProtocol.RunningJob;
-import swamp.protocol.WorkerProtocol.Job;
-import swamp.protocol.WorkerProtocol.ToWorker;
-import swamp.protocol.WorkerProtocol;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.RunningJob;
+import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker;
 
 /**
  * The dispatcher journaled to an H2 file, stopped and started again from it: what a master that
@@ -79,12 +78,12 @@ class RecoveryTest {
   void queuedAndFinishedJobsAndTheirKeysOutliveTheDispatcher() {
     ActorRef<JobDispatcher.Command> first = start(Duration.ofMinutes(1));
     TestProbe<ToWorker> worker = testKit.createTestProbe();
-    ActorRef<ToDispatcher> inbox = admit(first, "w1", 1, List.of(), worker);
+    ActorRef<ToMaster> inbox = admit(first, "w1", 1, List.of(), worker);
     List<String> ids = submit(first, List.of(echo(), echo()), List.of("k-1", "k-2"));
     Job running = worker.expectMessageClass(Job.class);
     inbox.tell(new JobFinished(running.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null),
         worker.ref()));
-    worker.expectMessage(new WorkerProtocol.FinishAck(running.jobId(), 1));
+    worker.expectMessage(new ToWorker.FinishAck(running.jobId(), 1));
     worker.expectMessageClass(Job.class); // the second job now runs on w1
     crash(first);
 
@@ -111,7 +110,7 @@ class RecoveryTest {
 
     ActorRef<JobDispatcher.Command> second = start(Duration.ofMinutes(1));
     TestProbe<ToWorker> again = testKit.createTestProbe();
-    ActorRef<ToDispatcher> inbox = admit(second, "w1", 2,
+    ActorRef<ToMaster> inbox = admit(second, "w1", 2,
         List.of(new RunningJob(kept.jobId(), kept.attempt())), again);
 
     Job rerun = again.expectMessageClass(Job.class); // it no longer runs the other: it runs again
@@ -140,7 +139,7 @@ class RecoveryTest {
     TestProbe<ToWorker> again = testKit.createTestProbe();
     admit(second, "w1", 1, List.of(new RunningJob(id, running.attempt())), again);
 
-    WorkerProtocol.CancelJob cancel = again.expectMessageClass(WorkerProtocol.CancelJob.class);
+    ToWorker.CancelJob cancel = again.expectMessageClass(ToWorker.CancelJob.class);
     assertEquals(id, cancel.jobId());
     assertEquals(running.attempt(), cancel.attempt());
   }
@@ -220,7 +219,7 @@ class RecoveryTest {
     return Behaviors.setup(ctx -> {
       ActorRef<ToWorker> self = ctx.messageAdapter(ToWorker.class, m -> m);
       dispatcher.tell(joined("auto", offer(slots), List.of(), self));
-      ActorRef<ToDispatcher>[] master = new ActorRef[1];
+      ActorRef<ToMaster>[] master = new ActorRef[1];
       return Behaviors.receive(Object.class)
           .onMessage(RegOk.class, ok -> {
             master[0] = ok.master();
@@ -236,7 +235,7 @@ class RecoveryTest {
     });
   }
 
-  ActorRef<ToDispatcher> admit(ActorRef<JobDispatcher.Command> dispatcher, String id, int slots,
+  ActorRef<ToMaster> admit(ActorRef<JobDispatcher.Command> dispatcher, String id, int slots,
       List<RunningJob> running, TestProbe<ToWorker> probe) {
     dispatcher.tell(joined(id, offer(slots), running, probe.ref()));
     return probe.expectMessageClass(RegOk.class, LONG).master();

@@ -20,13 +20,13 @@ import swamp.master.dispatch.JobDispatcherTest;
 import swamp.master.membership.WorkerRegistry.AwaitNoWorkers;
 import swamp.master.membership.WorkerRegistry.DismissWorkers;
 import swamp.master.membership.WorkerRegistry.Dismissed;
-import swamp.protocol.RegistryProtocol.RegFailure;
-import swamp.protocol.RegistryProtocol.Register;
-import swamp.protocol.RegistryProtocol.Unregister;
-import swamp.protocol.RegistryProtocol;
+import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.Unregister;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.Dismiss;
+import swamp.protocol.ToWorker.NotRegistered;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
-import swamp.protocol.WorkerProtocol.Dismiss;
-import swamp.protocol.WorkerProtocol.ToWorker;
 
 /** Membership: who gets in, who is refused and why, who leaves; peers played by probes. */
 class WorkerRegistryTest {
@@ -41,10 +41,10 @@ class WorkerRegistryTest {
 
   /** A registry under test, its subscriber (as the dispatcher is), and the inbox workers find. */
   record Registry(ActorRef<WorkerRegistry.Command> ref, TestProbe<MembershipEvent> dispatcher,
-      ActorRef<RegistryProtocol.Command> inbox) {
+      ActorRef<ToRegistry> inbox) {
 
     void register(String workerId, WorkerOffer offer, TestProbe<ToWorker> worker) {
-      inbox.tell(new Register(workerId, offer, SECRET, RegistryProtocol.VERSION, List.of(),
+      inbox.tell(new Register(workerId, offer, SECRET, ToRegistry.VERSION, List.of(),
           worker.ref()));
     }
 
@@ -84,9 +84,9 @@ class WorkerRegistryTest {
     Registry registry = registry(false);
     TestProbe<Receptionist.Listing> probe = testKit.createTestProbe();
 
-    testKit.system().receptionist().tell(Receptionist.find(RegistryProtocol.KEY, probe.ref()));
+    testKit.system().receptionist().tell(Receptionist.find(ToRegistry.KEY, probe.ref()));
 
-    assertTrue(probe.receiveMessage().getServiceInstances(RegistryProtocol.KEY)
+    assertTrue(probe.receiveMessage().getServiceInstances(ToRegistry.KEY)
         .contains(registry.inbox()));
   }
 
@@ -95,7 +95,7 @@ class WorkerRegistryTest {
     Registry registry = registry(true);
     TestProbe<ToWorker> worker = testKit.createTestProbe();
 
-    registry.inbox().tell(new Register("w1", offer(1), "anything", RegistryProtocol.VERSION,
+    registry.inbox().tell(new Register("w1", offer(1), "anything", ToRegistry.VERSION,
         List.of(), worker.ref()));
 
     registry.expectAdmit("w1");
@@ -120,10 +120,10 @@ class WorkerRegistryTest {
     Registry registry = registry(false);
     TestProbe<ToWorker> worker = testKit.createTestProbe();
 
-    registry.inbox().tell(new Register("w1", offer(1), "guess", RegistryProtocol.VERSION,
+    registry.inbox().tell(new Register("w1", offer(1), "guess", ToRegistry.VERSION,
         List.of(), worker.ref()));
 
-    RegFailure failure = worker.expectMessageClass(RegFailure.class);
+    NotRegistered failure = worker.expectMessageClass(NotRegistered.class);
     assertTrue(failure.reason().contains("wrong registration secret"), failure.reason());
     assertFalse(failure.reason().contains("guess"), "the reason must not echo the secret");
     assertFalse(failure.retryable());
@@ -135,10 +135,10 @@ class WorkerRegistryTest {
     Registry registry = registry("", false);
     TestProbe<ToWorker> worker = testKit.createTestProbe();
 
-    registry.inbox().tell(new Register("w1", offer(1), "", RegistryProtocol.VERSION, List.of(),
+    registry.inbox().tell(new Register("w1", offer(1), "", ToRegistry.VERSION, List.of(),
         worker.ref()));
 
-    assertTrue(worker.expectMessageClass(RegFailure.class).reason()
+    assertTrue(worker.expectMessageClass(NotRegistered.class).reason()
         .contains("wrong registration secret"));
   }
 
@@ -146,13 +146,13 @@ class WorkerRegistryTest {
   void anotherProtocolVersionIsRefusedForGoodNamingBoth() {
     Registry registry = registry(false);
     TestProbe<ToWorker> worker = testKit.createTestProbe();
-    int other = RegistryProtocol.VERSION + 1;
+    int other = ToRegistry.VERSION + 1;
 
     registry.inbox().tell(new Register("w1", offer(1), SECRET, other, List.of(), worker.ref()));
 
-    RegFailure failure = worker.expectMessageClass(RegFailure.class);
+    NotRegistered failure = worker.expectMessageClass(NotRegistered.class);
     assertTrue(failure.reason().contains("protocol version " + other), failure.reason());
-    assertTrue(failure.reason().contains("speaks " + RegistryProtocol.VERSION), failure.reason());
+    assertTrue(failure.reason().contains("speaks " + ToRegistry.VERSION), failure.reason());
     assertFalse(failure.retryable());
     registry.dispatcher().expectNoMessage();
   }
@@ -185,7 +185,7 @@ class WorkerRegistryTest {
   @Test
   void everyProblemOfAnOfferIsNamed() {
     WorkerOffer bad = new WorkerOffer("", "url", 0, List.of(), List.of(""), -1, "0.1.0", false);
-    RegFailure failure = refused("w1", bad);
+    NotRegistered failure = refused("w1", bad);
     for (String problem : List.of("host is empty", "slots must be", "memory must not be negative",
         "an allowed executable is empty")) {
       assertTrue(failure.reason().contains(problem), failure.reason());
@@ -200,7 +200,7 @@ class WorkerRegistryTest {
 
     registry.register("w1", offer(1), impostor);
 
-    RegFailure failure = impostor.expectMessageClass(RegFailure.class);
+    NotRegistered failure = impostor.expectMessageClass(NotRegistered.class);
     assertTrue(failure.retryable());
     assertTrue(failure.reason().contains("w1"), failure.reason());
     registry.dispatcher().expectNoMessage();
@@ -213,7 +213,7 @@ class WorkerRegistryTest {
 
     registry.register("w2", offer(1), worker);
 
-    RegFailure failure = worker.expectMessageClass(RegFailure.class);
+    NotRegistered failure = worker.expectMessageClass(NotRegistered.class);
     assertFalse(failure.retryable());
     assertTrue(failure.reason().contains("w1"), failure.reason());
     registry.dispatcher().expectNoMessage();
@@ -228,9 +228,9 @@ class WorkerRegistryTest {
   void aRegisterWithNowhereToAnswerIsDroppedAndTheRegistryKeepsWorking() {
     Registry registry = registry(false);
 
-    registry.inbox().tell(new Register("w1", offer(1), SECRET, RegistryProtocol.VERSION, List.of(),
+    registry.inbox().tell(new Register("w1", offer(1), SECRET, ToRegistry.VERSION, List.of(),
         null));
-    registry.inbox().tell(new Register("w2", offer(0), SECRET, RegistryProtocol.VERSION, List.of(),
+    registry.inbox().tell(new Register("w2", offer(0), SECRET, ToRegistry.VERSION, List.of(),
         null));
 
     registry.admitted("w3", offer(1));
@@ -349,26 +349,26 @@ class WorkerRegistryTest {
         testKit.spawn(WorkerRegistry.create(secret, insecure));
     ref.tell(new WorkerRegistry.Subscribe("test", dispatcher.ref()));
     TestProbe<Receptionist.Listing> listings = testKit.createTestProbe();
-    ActorRef<RegistryProtocol.Command> inbox = listings.awaitAssert(() -> {
-      testKit.system().receptionist().tell(Receptionist.find(RegistryProtocol.KEY, listings.ref()));
+    ActorRef<ToRegistry> inbox = listings.awaitAssert(() -> {
+      testKit.system().receptionist().tell(Receptionist.find(ToRegistry.KEY, listings.ref()));
       // every test's registry registers under the one key: take the adapter of this one
-      return listings.receiveMessage().getServiceInstances(RegistryProtocol.KEY).stream()
+      return listings.receiveMessage().getServiceInstances(ToRegistry.KEY).stream()
           .filter(r -> r.path().parent().equals(ref.path())).findFirst().orElseThrow();
     });
     return new Registry(ref, dispatcher, inbox);
   }
 
   static void assertRefusedForGood(String workerId, WorkerOffer offer, String problem) {
-    RegFailure failure = refused(workerId, offer);
+    NotRegistered failure = refused(workerId, offer);
     assertTrue(failure.reason().startsWith("invalid offer: "), failure.reason());
     assertTrue(failure.reason().contains(problem), failure.reason());
   }
 
-  static RegFailure refused(String workerId, WorkerOffer offer) {
+  static NotRegistered refused(String workerId, WorkerOffer offer) {
     Registry registry = registry(false);
     TestProbe<ToWorker> worker = testKit.createTestProbe();
     registry.register(workerId, offer, worker);
-    RegFailure failure = worker.expectMessageClass(RegFailure.class);
+    NotRegistered failure = worker.expectMessageClass(NotRegistered.class);
     assertFalse(failure.retryable());
     registry.dispatcher().expectNoMessage(Duration.ofMillis(50));
     return failure;

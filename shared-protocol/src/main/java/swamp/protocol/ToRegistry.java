@@ -1,0 +1,57 @@
+package swamp.protocol;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * Worker to the master's registry: a worker phones home ({@link Register}, answered by a
+ * {@link ToWorker.RegistrationReply}) and says goodbye ({@link Unregister}).
+ */
+public sealed interface ToRegistry extends CborSerializable {
+
+  /** Workers find the master's registry under this key through the Receptionist. */
+  ServiceKey<ToRegistry> KEY = ServiceKey.create(ToRegistry.class, "swamp-registry");
+
+  /** The protocol a node speaks; a master refuses a worker that speaks another. */
+  int VERSION = 3;
+
+  /** The swamp release a node runs, shown in a worker's offer. */
+  String SOFTWARE_VERSION = "0.1.0";
+
+  /**
+   * Asks to join the pool. Idempotent per {@code workerId}: a repeated Register from the same
+   * worker (a retry after a lost reply, or asked for by {@link ToWorker.RegisterAgain}) is
+   * answered with RegOk again.
+   *
+   * @param running the jobs the worker is still running or has finished unacknowledged (empty on
+   *     a first registration), so a master can adopt them after it lost and found the worker again
+   */
+  record Register(
+      String workerId,
+      WorkerOffer offer,
+      String secret,
+      int protocolVersion,
+      List<RunningJob> running,
+      ActorRef<ToWorker> replyTo)
+      implements ToRegistry {
+    public Register {
+      running = running == null ? List.of() : List.copyOf(running);
+    }
+
+    @Override
+    public String toString() { // never show the secret, not even in a dead-letter log line
+      return "Register[workerId=" + workerId + ", offer=" + offer + ", running=" + running + "]";
+    }
+  }
+
+  /**
+   * A draining worker says goodbye before it leaves the cluster. {@code worker} is the ref it
+   * registered with: a goodbye from any other is ignored.
+   */
+  record Unregister(String workerId, String reason, ActorRef<ToWorker> worker)
+      implements ToRegistry {}
+
+  /** One job a worker runs, identified by id and attempt. */
+  record RunningJob(String jobId, int attempt) implements CborSerializable {}
+}

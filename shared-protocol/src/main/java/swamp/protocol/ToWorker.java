@@ -1,0 +1,72 @@
+package swamp.protocol;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Master to worker: the answer to its registration, then jobs to run, jobs to cancel, finishes
+ * acknowledged, a request to register again, and at last {@link Dismiss}.
+ */
+public sealed interface ToWorker extends CborSerializable {
+
+  /** The registry's answer to {@link ToRegistry.Register}. */
+  sealed interface RegistrationReply extends ToWorker {}
+
+  /**
+   * Registered. {@code masterEpoch} changes with every master incarnation; {@code master} is the
+   * ref the worker watches and sends its {@link ToMaster} reports to.
+   */
+  record RegOk(long masterEpoch, ActorRef<ToMaster> master) implements RegistrationReply {}
+
+  /** Not registered, and why: {@link Declined} for now, or {@link Refused} for good. */
+  sealed interface NotRegistered extends RegistrationReply {
+    String reason();
+
+    /** Whether trying again later may succeed. */
+    boolean retryable();
+  }
+
+  /**
+   * Not now: trying again later may succeed (an id still held by a worker that is leaving, a
+   * master that is not ready).
+   */
+  record Declined(String reason) implements NotRegistered {
+    @Override
+    public boolean retryable() {
+      return true;
+    }
+  }
+
+  /**
+   * Never: a wrong secret, an invalid offer, an incompatible protocol. The worker exits with the
+   * reason.
+   */
+  record Refused(String reason) implements NotRegistered {
+    @Override
+    public boolean retryable() {
+      return false;
+    }
+  }
+
+  /** Run attempt {@code attempt} of job {@code jobId}. */
+  record Job(String jobId, int attempt, JobSpec spec) implements ToWorker {}
+
+  /** Kill attempt {@code attempt} of {@code jobId} if it still runs; it finishes CANCELLED. */
+  record CancelJob(String jobId, int attempt, String reason) implements ToWorker {}
+
+  /**
+   * The master has recorded the finish of attempt {@code attempt} of {@code jobId}: the worker
+   * may forget it. Until then it keeps the finish, claims the attempt when it registers again
+   * (with this master after a partition, or with a restarted one) and sends it again.
+   */
+  record FinishAck(String jobId, int attempt) implements ToWorker {}
+
+  /**
+   * Send {@link ToRegistry.Register} again, with the jobs it runs and the finishes not yet
+   * acknowledged, without leaving the cluster: the master's dispatcher started again from its
+   * journal and must learn what this worker holds. The RegOk that answers it is the same as before.
+   */
+  record RegisterAgain(String reason) implements ToWorker {}
+
+  /** The master is done with this worker: take no more jobs, drain, leave, exit 0. */
+  record Dismiss(String reason) implements ToWorker {}
+}
