@@ -30,17 +30,30 @@ final class WorkerCommand {
     return argv;
   }
 
-  /** The master's own java and class path: a worker of the very same build. */
+  /**
+   * The master's own java and a worker of the very same build: on the worker's own class path and
+   * with the flags {@code bin/swamp worker} starts one with (its class-data archive), which
+   * {@code bin/swamp master} passes in {@value #CLASS_PATH} and {@value #JVM_OPTIONS}; without
+   * them, on the master's class path. The source's own options come after, so they win.
+   */
   static List<String> javaCommand(List<String> javaOptions) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String o : System.getProperty(JVM_OPTIONS, "").trim().split("\\s+")) {
+      if (!o.isEmpty()) {
+        cmd.add(o);
+      }
+    }
     cmd.addAll(javaOptions);
     cmd.add("-Dconfig.resource=worker.conf");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(System.getProperty(CLASS_PATH, System.getProperty("java.class.path")));
     cmd.add("swamp.worker.WorkerMain");
     return cmd;
   }
+
+  static final String CLASS_PATH = "swamp.worker.class-path";
+  static final String JVM_OPTIONS = "swamp.worker.jvm-options";
 
   /**
    * The environment of the worker (or of the command that submits it, which hands it on): the

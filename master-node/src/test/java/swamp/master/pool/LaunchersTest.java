@@ -49,6 +49,23 @@ class LaunchersTest {
   }
 
   @Test
+  void underBinSwampAWorkerRunsOnItsOwnClassPathAndStartFlags() {
+    System.setProperty(WorkerCommand.CLASS_PATH, "/s/worker-node/target/worker-node.jar:/s/lib/a.jar");
+    System.setProperty(WorkerCommand.JVM_OPTIONS, " -XX:+UseSerialGC  -XX:SharedArchiveFile=/s/w.jsa ");
+    try {
+      List<String> argv = WorkerCommand.argv(source("{ name = l, launcher = local,"
+          + " worker-java-options = [-Xmx256m] }"), "l-1", "127.0.0.1:1");
+      // the source's own options come after bin/swamp's, so they win
+      assertEquals(List.of("-XX:+UseSerialGC", "-XX:SharedArchiveFile=/s/w.jsa", "-Xmx256m",
+          "-Dconfig.resource=worker.conf", "-cp", "/s/worker-node/target/worker-node.jar:/s/lib/a.jar",
+          "swamp.worker.WorkerMain"), argv.subList(1, 8));
+    } finally {
+      System.clearProperty(WorkerCommand.CLASS_PATH);
+      System.clearProperty(WorkerCommand.JVM_OPTIONS);
+    }
+  }
+
+  @Test
   void aWordIsQuotedForTheShell() {
     assertEquals("'it'\\''s a $HOME'", WorkerCommand.quote("it's a $HOME"));
   }
