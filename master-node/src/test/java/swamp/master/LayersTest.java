@@ -29,6 +29,7 @@ class LayersTest {
       .layer("worker").definedBy("swamp.worker..")
       .layer("node").definedBy("swamp.node..")
       .layer("protocol").definedBy("swamp.protocol..")
+      .layer("client").definedBy("swamp.client..")
       .whereLayer("edge").mayNotBeAccessedByAnyLayer()
       .whereLayer("master").mayOnlyBeAccessedByLayers("edge")
       .whereLayer("api").mayOnlyBeAccessedByLayers("master", "edge")
@@ -40,7 +41,9 @@ class LayersTest {
       // worker-node on the master side: the embedded local-exec worker, and bin/swamp's help
       .whereLayer("worker").mayOnlyBeAccessedByLayers("master", "edge")
       .whereLayer("node").mayOnlyBeAccessedByLayers(
-          "worker", "master", "api", "pool", "membership", "dispatch", "edge");
+          "worker", "master", "api", "pool", "membership", "dispatch", "edge")
+      // the client's own module: bin/swamp run shares its HTTP client, the API its durations
+      .whereLayer("client").mayOnlyBeAccessedByLayers("api", "edge");
 
   @ArchTest
   static final ArchRule noPackageLoops = slices().matching("swamp.(**)").should().beFreeOfCycles();
@@ -50,6 +53,13 @@ class LayersTest {
       .that().resideInAPackage("swamp.protocol..")
       .should().dependOnClassesThat()
       .resideInAnyPackage("swamp.master..", "swamp.worker..", "swamp.node..");
+
+  /** The client commands start on a class path of their own: nothing of the rest may come in. */
+  @ArchTest
+  static final ArchRule theClientDependsOnNothingOfSwamps = noClasses()
+      .that().resideInAPackage("swamp.client..")
+      .should().dependOnClassesThat()
+      .resideInAnyPackage("swamp.master..", "swamp.worker..", "swamp.node..", "swamp.protocol..");
 
   @ArchTest
   static final ArchRule scriptsArePlannedWithoutThePool = noClasses()
