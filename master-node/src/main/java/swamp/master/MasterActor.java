@@ -41,6 +41,11 @@ public final class MasterActor {
   public static MasterAsk asker(ActorRef<Command> master, Scheduler scheduler) {
     return new MasterAsk() {
       @Override
+      public void tellDispatcher(JobDispatcher.Command command) {
+        master.tell(new Dispatch(command));
+      }
+
+      @Override
       public <T> CompletionStage<T> dispatcher(
           Function<ActorRef<T>, JobDispatcher.Command> question, Duration timeout) {
         return AskPattern.ask(master, r -> new Dispatch(question.apply(r)), timeout, scheduler);

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import swamp.master.api.HttpApi;
+import swamp.master.api.ApiServer;
 import swamp.master.dispatch.JobDispatcher;
 import swamp.master.dispatch.Journal;
 import swamp.master.dispatch.JournalGuard;
@@ -69,6 +69,10 @@ public final class MasterMain implements Callable<Integer> {
 
   @Option(names = "--http-port", description = "The HTTP API's port (default 8070).")
   Integer httpPort;
+
+  @Option(names = "--https", description = "Serve the API and the dashboard over HTTPS with the"
+      + " pool's key store (SWAMP_TLS_*, else ~/.swamp/pool.p12).")
+  boolean https;
 
   @Option(names = "--local-exec", paramLabel = "MODE",
       description = "when-no-workers (default), always or never: whether the master runs jobs itself.")
@@ -193,14 +197,15 @@ public final class MasterMain implements Callable<Integer> {
                 // process is gone) or by the split-brain resolver, which keeps the oldest (the
                 // active master) and downs the others: no old singleton can still be running
                 .withRemovalMargin(Duration.ofSeconds(1))));
-    HttpApi api = new HttpApi(MasterActor.asker(master, system.scheduler()), settings.askTimeout(),
-        apiToken);
+    ApiServer api = new ApiServer(system, MasterActor.asker(master, system.scheduler()),
+        settings.askTimeout(), apiToken);
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
-    api.redirectWhenStandby(() -> HttpApi.standbyOf(cluster));
+    api.redirectWhenStandby(() -> ApiServer.standbyOf(cluster));
     api.refuseNewJobsWhen(Journal.spaceCheck(system.settings().config()));
     api.allowJobVariables(system.settings().config().getStringList("swamp.worker.allowed-job-variables"));
     try {
-      api.start(settings.httpHost(), settings.httpPort());
+      api.start(settings.httpHost(), settings.httpPort(),
+          system.settings().config().getBoolean("swamp.master.https"));
     } catch (IOException e) {
       System.err.println("swamp master: cannot serve HTTP on " + settings.httpHost() + ":"
           + settings.httpPort() + ": " + e.getMessage());
@@ -219,15 +224,14 @@ public final class MasterMain implements Callable<Integer> {
       return cancelSpawns(system, master, pool.commandTimeout())
           .thenCompose(d -> dismissAll(system, master, settings.dismissTimeout()));
     });
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-http",
-        () -> { api.stop(); return CompletableFuture.completedFuture(Done.getInstance()); });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-http", api::stop);
     for (String signal : List.of("TERM", "INT")) {
       sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
     }
-    log.info("master on {} ({}), remoting {}, API http://{}:{}/api {}, journal {}",
+    log.info("master on {} ({}), remoting {}, API {}://{}:{}/api {}, journal {}",
         system.address(), settings,
         system.settings().config().getString("pekko.remote.artery.transport"),
-        settings.httpHost(), api.port(), apiToken.isEmpty() ? "open (no token)" : "with its token",
+        api.https() ? "https" : "http", settings.httpHost(), api.port(), apiToken.isEmpty() ? "open (no token)" : "with its token",
         Journal.describe(system.settings().config().getString("swamp.master.journal.url")));
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
@@ -376,6 +380,9 @@ public final class MasterMain implements Callable<Integer> {
     }
     if (insecure) {
       o.put("swamp.master.insecure", true);
+    }
+    if (https) {
+      o.put("swamp.master.https", true);
     }
     Config loaded = ConfigCheck.load(o, base);
     // TLS with the pool key (made now on a first start) unless --insecure

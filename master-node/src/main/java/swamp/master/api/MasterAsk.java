@@ -14,6 +14,9 @@ import swamp.master.pool.PoolScaler;
  * that owns them runs. An answer that does not come within {@code timeout} fails the stage.
  */
 public interface MasterAsk {
+  /** Tells the dispatcher, expecting no answer (a watcher of its changes). */
+  void tellDispatcher(JobDispatcher.Command command);
+
   <T> CompletionStage<T> dispatcher(Function<ActorRef<T>, JobDispatcher.Command> question,
       Duration timeout);
 

@@ -219,6 +219,8 @@ public final class JobDispatcher
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   /** What the current command tells others, once its events are journaled. */
   private final List<Runnable> effects = new ArrayList<>();
+  /** The live feeds and metrics that follow each change. */
+  private final Watchers watchers = new Watchers();
   private JobBook book;
   private boolean recovered;
   private boolean closed;
@@ -380,6 +382,9 @@ public final class JobDispatcher
   private Effect<JobEvent, JobBook> decide(Runnable decision) {
     decision.run();
     List<JobEvent> events = book.takeEvents();
+    if (!watchers.isEmpty()) {
+      watchers.tell(book, events, workerViews(), health());
+    }
     List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
     effects.clear();
     if (events.isEmpty()) { // nothing new: what it tells was journaled before
@@ -470,15 +475,23 @@ public final class JobDispatcher
         .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
             book.recent(l.state(), l.limit()).stream().map(JobView::of).toList())))
         .onCommand(CancelJob.class, c -> decide(() -> onCancel(c)))
-        .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(book.workers().stream()
-            .filter(w -> !w.offer.embedded()).map(WorkerView::of).toList())))
+        .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(workerViews())))
         .onCommand(GetDemand.class, g -> answer(() -> g.replyTo().tell(demand())))
-        .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(new Views.Health("ok",
-            masterEpoch, book.localExec().toString(), book.externalWorkers(),
-            book.count(JobState.QUEUED), book.count(JobState.RUNNING),
-            book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
-            book.count(JobState.CANCELLED), waiting()))))
+        .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(health())))
+        .onCommand(Watchers.Watch.class, w -> answer(() -> watchers.add(context, w.watcher())))
+        .onCommand(Watchers.Unwatch.class, u -> answer(() -> watchers.remove(u.watcher())))
         .build();
+  }
+
+  private List<WorkerView> workerViews() {
+    return book.workers().stream().filter(w -> !w.offer.embedded()).map(WorkerView::of).toList();
+  }
+
+  private Views.Health health() {
+    return new Views.Health("ok", masterEpoch, book.localExec().toString(),
+        book.externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
+        book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
+        book.count(JobState.CANCELLED), waiting());
   }
 
   private Effect<JobEvent, JobBook> onMembership(MembershipEvent event) {

@@ -40,6 +40,13 @@ public final class Views {
       return of(j, null);
     }
 
+    /** The job without its stdout and stderr: for the live feed, which shows neither. */
+    JobView withoutOutput() {
+      return new JobView(id, state, exitCode, "", "", truncated, worker, attempts, reason, argv,
+          requires, submittedAt, startedAt, finishedAt, pid, key, redirects, pipeline, run, step,
+          command);
+    }
+
     /** The job, with {@code waiting} as its reason when it is given: why it cannot be placed. */
     static JobView of(JobBook.Job j, String waiting) {
       JobResult r = j.result;

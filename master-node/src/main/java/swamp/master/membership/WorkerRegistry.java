@@ -124,6 +124,14 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
         .build();
   }
 
+  /** Published on the system's event stream for the metrics: a registration accepted or refused for good. */
+  public record RegistrationSeen(String workerId, boolean accepted) {}
+
+  private void publish(RegistrationSeen seen) {
+    getContext().getSystem().eventStream().tell(
+        new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(seen));
+  }
+
   private Behavior<Command> onRegister(Register r) {
     if (r.replyTo() == null) { // malformed on the wire: nobody to answer, nothing to watch
       getContext().getLog().warn("ignoring a registration of {} that carries no reply address",
@@ -135,6 +143,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
       getContext().getLog().warn("refused worker {} at {}: {}", r.workerId(),
           r.offer() == null ? "?" : r.offer().host(), refusal.get());
       r.replyTo().tell(new Refused(refusal.get()));
+      publish(new RegistrationSeen(r.workerId(), false));
       return this;
     }
     Member known = members.get(r.workerId());
@@ -153,6 +162,9 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
         return this;
       }
       members.put(r.workerId(), new Member(r.replyTo(), r.offer()));
+      if (!r.offer().embedded()) {
+        publish(new RegistrationSeen(r.workerId(), true));
+      }
       getContext().watchWith(r.replyTo(), new WorkerStopped(r.workerId(), r.replyTo()));
       getContext().getLog().info("worker {} registered from {} ({} slots, capabilities {}, {} programs{})",
           r.workerId(), r.offer().host(), r.offer().slots(), r.offer().labels(),

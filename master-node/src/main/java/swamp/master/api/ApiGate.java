@@ -1,0 +1,191 @@
+package swamp.master.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.headers.SameSite;
+import org.apache.pekko.http.javadsl.server.Route;
+import swamp.node.NodeAddress;
+
+/**
+ * Who may use the master's HTTP server, and where: the API token (a bearer header, or the
+ * HttpOnly cookie a browser got by opening the dashboard with {@code ?token=}), a check against
+ * cross-site requests for whatever changes something, and a standby's redirect to the active
+ * master.
+ */
+final class ApiGate {
+
+  /** The cookie a browser keeps the token in; scripts cannot read it. */
+  static final String COOKIE = "swamp_token";
+  /**
+   * The header the dashboard sends with every request that changes something: another site's
+   * page cannot send it without the master's consent (CORS), which it never gives.
+   */
+  static final String CSRF_HEADER = "X-Swamp-Request";
+
+  private final byte[] apiToken;
+  private volatile Supplier<Standby> standby = () -> null;
+
+  ApiGate(String apiToken) {
+    this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * On a standby, where clients should go: the active master's API, or null while there is no
+   * reachable active master (a takeover under way).
+   */
+  public record Standby(String activeUrl) {}
+
+  /** Asks {@code whenStandby} before each request: non-null sends the client on. */
+  void redirectWhenStandby(Supplier<Standby> whenStandby) {
+    standby = whenStandby;
+  }
+
+  /** Requests that need the token: everything but the dashboard's page and its scripts. */
+  Route guard(Route open, Route protectedRoutes) {
+    return concat(
+        pathEndOrSingleSlash(() -> get(() -> parameterOptional("token", this::tokenInQuery))),
+        open,
+        authorized(() -> crossSiteChecked(() -> elsewhere(protectedRoutes))));
+  }
+
+  /** {@code /?token=...} keeps a right token in a cookie and sends the browser on without it. */
+  private Route tokenInQuery(Optional<String> token) {
+    if (token.isEmpty()) {
+      return reject();
+    }
+    if (!matches(token.get())) {
+      return ApiReplies.error(401, "the API token is wrong");
+    }
+    HttpCookie cookie = HttpCookie.create(COOKIE, token.get()).withHttpOnly(true)
+        .withSameSite(SameSite.Strict).withPath("/");
+    return setCookie(cookie, () -> redirect(Uri.create("/"), StatusCodes.SEE_OTHER));
+  }
+
+  private Route authorized(Supplier<Route> inner) {
+    if (apiToken.length == 0) {
+      return inner.get();
+    }
+    return optionalHeaderValueByName("Authorization", header -> optionalCookie(COOKIE, cookie -> {
+      String given = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+          .map(h -> h.substring(7).trim())
+          .orElse(cookie.map(c -> c.value()).orElse(""));
+      if (matches(given)) {
+        return inner.get();
+      }
+      return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer"), () ->
+          ApiReplies.error(401, header.isEmpty() && cookie.isEmpty()
+              ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp"
+                  + " sends SWAMP_API_TOKEN, else the master's ~/.swamp/api-token), or open the"
+                  + " dashboard with ?token=TOKEN"
+              : "the API token is wrong"));
+    }));
+  }
+
+  private boolean matches(String given) {
+    return MessageDigest.isEqual(apiToken, given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A request that changes something from a browser must come from the dashboard itself: the
+   * same origin, and with the dashboard's own header when its credential is the cookie.
+   */
+  private static Route crossSiteChecked(Supplier<Route> inner) {
+    return extractRequest(request -> {
+      if (safe(request)) {
+        return inner.get();
+      }
+      Optional<String> origin = request.getHeader("Origin").map(h -> h.value());
+      Optional<String> host = request.getHeader("Host").map(h -> h.value());
+      if (origin.isPresent() && !origin.get().equals("null")
+          && !host.map(h -> Uri.create(origin.get()).getHost().address().equals(hostName(h))
+              && Uri.create(origin.get()).getPort() == port(h, origin.get())).orElse(false)) {
+        return ApiReplies.error(403, "a cross-site request was refused: its origin "
+            + origin.get() + " is not this master's");
+      }
+      boolean byCookie = request.getHeader("Cookie").isPresent()
+          && request.getHeader("Authorization").isEmpty();
+      if (byCookie && request.getHeader(CSRF_HEADER).isEmpty()) {
+        return ApiReplies.error(403, "a request that changes something with the dashboard's"
+            + " cookie needs the " + CSRF_HEADER + " header, which only the dashboard sends");
+      }
+      return inner.get();
+    });
+  }
+
+  private static boolean safe(HttpRequest request) {
+    return request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD)
+        || request.method().equals(HttpMethods.OPTIONS);
+  }
+
+  private static String hostName(String hostHeader) {
+    int colon = hostHeader.lastIndexOf(':');
+    return colon > 0 && !hostHeader.endsWith("]") ? hostHeader.substring(0, colon) : hostHeader;
+  }
+
+  private static int port(String hostHeader, String origin) {
+    int colon = hostHeader.lastIndexOf(':');
+    if (colon > 0 && !hostHeader.endsWith("]")) {
+      return Integer.parseInt(hostHeader.substring(colon + 1));
+    }
+    return origin.startsWith("https:") ? 443 : 80;
+  }
+
+  /** A standby sends every request on to the active master, or answers 503 during a takeover. */
+  private Route elsewhere(Route inner) {
+    return extractRequest(request -> {
+      Standby there = standby.get();
+      if (there == null) {
+        return inner;
+      }
+      if (there.activeUrl() == null) {
+        return ApiReplies.error(503, "this master is a standby and the active master is"
+            + " unreachable; it takes over once that one is down: try again shortly");
+      }
+      // 307 keeps the method and the body: a POST of jobs is sent on as it is
+      Uri uri = request.getUri();
+      String target = there.activeUrl() + uri.path() + uri.rawQueryString().map(q -> "?" + q).orElse("");
+      return complete(ApiReplies.json(307, Map.of("error", "this master is a standby; the active"
+              + " master is at " + there.activeUrl(), "active", there.activeUrl()))
+          .addHeader(Location.create(target)));
+    });
+  }
+
+  /**
+   * The active master's API as this node sees the cluster: null when this node is the active one
+   * (the oldest master node is where the singleton runs), otherwise a {@link Standby}.
+   */
+  static Standby standbyOf(Cluster cluster) {
+    // the oldest master node still a member, whatever its status: while it is being downed or
+    // removed, the singleton has not moved yet, and a request here would reach nobody
+    Member oldest = null;
+    for (Member m : cluster.state().getMembers()) {
+      if (m.hasRole("master") && m.status() != MemberStatus.joining()
+          && m.status() != MemberStatus.weaklyUp()
+          && (oldest == null || m.isOlderThan(oldest))) {
+        oldest = m;
+      }
+    }
+    if (oldest == null || oldest.address().equals(cluster.selfMember().address())) {
+      return null;
+    }
+    if (oldest.status() != MemberStatus.up() || cluster.state().getUnreachable().contains(oldest)) {
+      return new Standby(null);
+    }
+    return new Standby(NodeAddress.httpUrl(oldest.getRoles()).orElse(null));
+  }
+}

@@ -1,0 +1,303 @@
+package swamp.master.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.server.Route;
+import swamp.master.api.ApiReplies.Answer;
+import swamp.master.api.ApiReplies.BadRequest;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.master.dispatch.Views;
+import swamp.master.dispatch.Views.JobView;
+import swamp.master.membership.WorkerRegistry;
+import swamp.master.pool.PoolScaler;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+
+/**
+ * The routes of {@code /api}: JSON in, JSON out, each answer from an ask of the master whose
+ * future completes the request. Limits, unknown paths and wrong methods are the server's and its
+ * directives' ({@link ApiReplies}).
+ */
+final class ApiRoutes {
+
+  static final int MAX_BATCH = 100_000;
+  /** The longest a client may ask a job to be waited for. */
+  static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
+  private final MasterAsk master;
+  private final Duration askTimeout;
+  /** How long a request's body may take to arrive whole. */
+  private final Duration readTimeout;
+  private volatile String refusal;
+  private volatile Supplier<String> refuseWhen = () -> null;
+  private volatile List<String> allowedJobVariables = List.of();
+
+  ApiRoutes(MasterAsk master, Duration askTimeout, Duration readTimeout) {
+    this.master = master;
+    this.askTimeout = askTimeout;
+    this.readTimeout = readTimeout;
+  }
+
+  void allowJobVariables(List<String> names) {
+    allowedJobVariables = List.copyOf(names);
+  }
+
+  void refuseNewJobsWhen(Supplier<String> reason) {
+    refuseWhen = reason;
+  }
+
+  void refuseNewJobs(String reason) {
+    refusal = reason;
+  }
+
+  Route route() {
+    return pathPrefix("api", () -> concat(
+        path("health", () -> pathEndOrSingleSlash(() -> get(() -> reply(
+            this.<Views.Health>askDispatcher(r -> new JobDispatcher.GetHealth(r)),
+            Answer::ok)))),
+        pathPrefix("jobs", this::jobs),
+        pathPrefix("runs", this::runs),
+        pathPrefix("workers", this::workers),
+        pathPrefix("sources", () -> pathEndOrSingleSlash(() -> get(() -> reply(
+            this.<List<PoolScaler.SourceView>>askScaler(r -> new PoolScaler.ListSources(r)),
+            Answer::ok))))));
+  }
+
+  // ---- jobs ----
+
+  private Route jobs() {
+    return concat(
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> body(this::submit)),
+            get(() -> parameterMap(this::listJobs)))),
+        path("await", () -> post(() -> body(this::awaitAny))),
+        path(segment(), id -> pathEndOrSingleSlash(() -> concat(
+            get(() -> parameterMap(q -> getJob(id, q))),
+            delete(() -> reply(this.<JobDispatcher.CancelReply>askDispatcher(r -> new JobDispatcher.CancelJob(id, r)),
+                c -> c.view() == null ? Answer.error(404, c.error())
+                    : c.error() != null ? Answer.error(409, c.error())
+                    : Answer.ok(c.view())))))));
+  }
+
+  private Route submit(JsonNode body) throws BadRequest {
+    String refused = refusal != null ? refusal : refuseWhen.get();
+    if (refused != null) {
+      throw new BadRequest(503, refused);
+    }
+    List<JobSpec> specs;
+    try {
+      specs = JobRequests.parse(body, MAX_BATCH, allowedJobVariables);
+    } catch (JobRequests.BadRequest e) {
+      throw new BadRequest(400, e.getMessage());
+    }
+    boolean batch = body.isArray();
+    List<String> keys = JobRequests.keys(body);
+    Supplier<CompletionStage<Answer>> submit = () ->
+        this.<JobDispatcher.Submitted>askDispatcher(r -> new JobDispatcher.Submit(specs, keys, r))
+            .thenApply(s -> s.conflict() != null ? Answer.error(409, s.conflict())
+                : new Answer(201, batch
+                    ? s.ids().stream().map(id -> Map.of("id", id)).toList()
+                    : Map.of("id", s.ids().get(0))));
+    if (specs.stream().allMatch(s -> s.run() == null)) {
+      return reply(submit.get(), a -> a);
+    }
+    // steps of runs: the runs must exist and have them
+    return reply(this.<Optional<String>>askDispatcher(r -> new JobDispatcher.CheckRuns(specs, r))
+        .thenCompose(problem -> problem.isPresent()
+            ? CompletableFuture.completedFuture(Answer.error(400, problem.get()))
+            : submit.get()), a -> a);
+  }
+
+  private Route listJobs(Map<String, String> query) {
+    return checked(() -> {
+      JobState state = null;
+      if (query.containsKey("state")) {
+        try {
+          state = JobState.valueOf(query.get("state").toUpperCase());
+        } catch (IllegalArgumentException e) {
+          throw new BadRequest(400, "state must be one of " + Arrays.stream(JobState.values())
+              .map(Enum::name).collect(Collectors.joining(", ")) + ", not '" + query.get("state") + "'");
+        }
+      }
+      int limit = intParam(query, "limit", 1000);
+      JobState s = state;
+      return reply(this.<List<JobView>>askDispatcher(r -> new JobDispatcher.ListJobs(s, limit, r)),
+          Answer::ok);
+    });
+  }
+
+  /** {@code {"ids": [...], "wait": "60s"}}: the final ones among them, once there is one. */
+  private Route awaitAny(JsonNode body) throws BadRequest {
+    List<String> ids = new ArrayList<>();
+    body.path("ids").forEach(id -> ids.add(id.asText()));
+    if (!body.path("ids").isArray() || ids.isEmpty() || ids.size() > MAX_BATCH) {
+      throw new BadRequest(400, "send {\"ids\": [...]} with 1 to " + MAX_BATCH + " job ids");
+    }
+    Duration wait = durationParam(body.path("wait").asText("60s"));
+    CompletionStage<List<JobView>> awaited = master.<List<JobView>>dispatcher(r -> new JobDispatcher.AwaitAny(ids, wait, r), wait);
+    return longPoll(wait, reply(awaited.exceptionally(e -> {
+      if (ApiReplies.isTimeout(e)) {
+        return List.of(); // none ended within the wait
+      }
+      throw new java.util.concurrent.CompletionException(e);
+    }), Answer::ok));
+  }
+
+  private Route getJob(String id, Map<String, String> query) {
+    return checked(() -> {
+      Supplier<CompletionStage<Optional<JobView>>> current = () ->
+          this.<Optional<JobView>>askDispatcher(r -> new JobDispatcher.GetJob(id, r));
+      if (!query.containsKey("wait")) {
+        return reply(current.get(), v -> jobAnswer(id, v));
+      }
+      Duration wait = durationParam(query.get("wait"));
+      CompletionStage<Optional<JobView>> awaited = master.<Optional<JobView>>dispatcher(r -> new JobDispatcher.AwaitJob(id, wait, r), wait);
+      // at the end of the wait the job is answered as it stands
+      return longPoll(wait, reply(awaited.exceptionallyCompose(e -> ApiReplies.isTimeout(e)
+              ? current.get() : CompletableFuture.<Optional<JobView>>failedStage(e)),
+          v -> jobAnswer(id, v)));
+    });
+  }
+
+  private static Answer jobAnswer(String id, Optional<JobView> v) {
+    return v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no job " + id));
+  }
+
+  // ---- runs and workers ----
+
+  /** {@code POST /api/runs}, {@code GET /api/runs}, {@code GET /api/runs/ID}. */
+  private Route runs() {
+    return concat(
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> body(this::createRun)),
+            get(() -> reply(this.<List<Views.RunSummaryView>>askDispatcher(
+                r -> new JobDispatcher.ListRuns(r)), Answer::ok)))),
+        path(segment(), id -> pathEndOrSingleSlash(() -> get(() -> reply(
+            this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
+            v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id)))))));
+  }
+
+  private Route createRun(JsonNode body) throws BadRequest {
+    if (refusal != null) {
+      throw new BadRequest(503, refusal);
+    }
+    JobRequests.NewRun run;
+    try {
+      run = JobRequests.parseRun(body, MAX_BATCH);
+    } catch (JobRequests.BadRequest e) {
+      throw new BadRequest(400, e.getMessage());
+    }
+    return reply(this.<String>askDispatcher(
+            r -> new JobDispatcher.CreateRun(run.name(), run.workDir(), run.commands(), r)),
+        id -> new Answer(201, Map.of("id", id)));
+  }
+
+  private Route workers() {
+    return concat(
+        pathEndOrSingleSlash(() -> get(() -> reply(workerList(), Answer::ok))),
+        path("dismiss", () -> post(() -> dismiss(null))),
+        path(segment(), id -> path("dismiss", () -> post(() -> dismiss(id)))));
+  }
+
+  /** The registered workers and the spawns of the directory that have not registered. */
+  CompletionStage<List<Views.WorkerView>> workerList() {
+    return this.<List<Views.WorkerView>>askDispatcher(r -> new JobDispatcher.ListWorkers(r))
+        .thenCombine(this.<List<PoolScaler.SpawnView>>askScaler(r -> new PoolScaler.ListSpawns(r)),
+            PoolView::withSpawns);
+  }
+
+  private Route dismiss(String id) {
+    return reply(master.<WorkerRegistry.Dismissed>registry(
+            r -> new WorkerRegistry.DismissWorkers(id, "dismissed by request", r), askTimeout),
+        d -> d.error() != null ? Answer.error(404, d.error())
+            : Answer.ok(Map.of("dismissed", d.workerIds())));
+  }
+
+  // ---- plumbing ----
+
+  /** A route that needs the request's body as JSON, read whole within the read timeout. */
+  private Route body(ThrowingRoute<JsonNode> inner) {
+    return extractStrictEntity(readTimeout, entity -> checked(
+        () -> inner.apply(ApiReplies.readJson(entity.getData().toArray()))));
+  }
+
+  interface ThrowingRoute<T> {
+    Route apply(T t) throws BadRequest;
+  }
+
+  private static Route checked(ThrowingSupplier inner) {
+    try {
+      return inner.get();
+    } catch (BadRequest e) {
+      return complete(e.answer().response());
+    }
+  }
+
+  interface ThrowingSupplier {
+    Route get() throws BadRequest;
+  }
+
+  /** A wait of up to {@link #MAX_WAIT}: the server's request timeout must not end it first. */
+  private static Route longPoll(Duration wait, Route inner) {
+    return withRequestTimeout(wait.plusSeconds(30), () -> inner);
+  }
+
+  <T> CompletionStage<T> askDispatcher(
+      Function<org.apache.pekko.actor.typed.ActorRef<T>, JobDispatcher.Command> question) {
+    return master.dispatcher(question, askTimeout);
+  }
+
+  <T> CompletionStage<T> askScaler(
+      Function<org.apache.pekko.actor.typed.ActorRef<T>, PoolScaler.Command> question) {
+    return master.scaler(question, askTimeout);
+  }
+
+  private <T> Route reply(CompletionStage<T> answer, Function<T, Answer> render) {
+    return completeWithFuture(answer.handle((value, failure) -> failure == null
+        ? render.apply(value).response()
+        : Answer.error(503, ApiReplies.isTimeout(failure)
+            ? "the master did not answer within " + askTimeout.toSeconds() + "s"
+            : "the master failed to answer: " + failure.getMessage()).response()));
+  }
+
+  private static int intParam(Map<String, String> q, String name, int dflt) throws BadRequest {
+    String v = q.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      int i = Integer.parseInt(v);
+      if (i < 1) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new BadRequest(400, name + " must be a positive whole number, not '" + v + "'");
+    }
+  }
+
+  private static Duration durationParam(String v) throws BadRequest {
+    try {
+      Duration d = JobRequests.parseDuration(v);
+      if (d.isNegative() || d.isZero() || d.compareTo(MAX_WAIT) > 0) {
+        throw new BadRequest(400, "wait must be between 1ms and 10m, not '" + v + "'");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(400, "wait: " + e.getMessage());
+    }
+  }
+}
