@@ -1,0 +1,318 @@
+// The dashboard: it reads the pool once from the API, then follows the master's live feed
+// (/api/events, one server-sent-event stream) and redraws what changed. It polls nothing.
+"use strict";
+const $ = sel => document.querySelector(sel);
+const FINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+const MAX_ROWS = 500;
+const state = { jobs: new Map(), workers: [], spawns: [], sources: [], runs: [], health: null,
+  workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null };
+
+// ---- the API ----
+
+async function api(method, path) {
+  const headers = method === "GET" ? {} : { "X-Swamp-Request": "1" };
+  const r = await fetch(path, { method, headers, credentials: "same-origin" });
+  if (r.status === 401) {
+    showTokenForm();
+    throw new Error("the API token is needed");
+  }
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(body.error || `${method} ${path}: ${r.status}`);
+  return body;
+}
+
+function showTokenForm() {
+  $("#token-needed").hidden = false;
+  ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = true; });
+}
+
+function showError(e) {
+  $("#error").hidden = false;
+  $("#error").textContent = String(e.message || e);
+}
+
+async function loadPool() {
+  const [jobs, workers, sources, runs, health] = await Promise.all([api("GET", "/api/jobs?limit=" + MAX_ROWS),
+    api("GET", "/api/workers"), api("GET", "/api/sources"), api("GET", "/api/runs"),
+    api("GET", "/api/health")]);
+  state.jobs = new Map(jobs.map(j => [j.id, j]));
+  state.spawns = workers.filter(w => !w.registeredAt);
+  state.workers = workers.filter(w => w.registeredAt);
+  state.workerIds = ids(state.workers);
+  state.sources = sources;
+  state.runs = runs;
+  state.health = health;
+  drawPool();
+}
+
+const ids = workers => workers.map(w => w.id).sort().join(",");
+
+// ---- the live feed ----
+
+function follow() {
+  const events = new EventSource("/api/events", { withCredentials: true });
+  events.addEventListener("open", () => {
+    $("#live").className = "on";
+    $("#live").textContent = "live";
+    route(); // read everything again: what changed while the feed was down is in it
+  });
+  events.addEventListener("error", () => {
+    $("#live").className = "off";
+    $("#live").textContent = "reconnecting";
+  });
+  events.addEventListener("pool", e => onUpdate(JSON.parse(e.data)));
+}
+
+async function onUpdate(u) {
+  u.jobs.forEach(j => state.jobs.set(j.id, j));
+  trimJobs();
+  if (u.health) state.health = u.health;
+  if (u.workers) {
+    const registered = u.workers.map(w => ({ ...w, source: spawnOf(w.id)?.source || w.source }));
+    const changed = ids(registered) !== state.workerIds;
+    state.workers = registered;
+    state.workerIds = ids(registered);
+    if (changed) { // someone joined or left: the directory's spawns and sources moved too
+      const [workers, sources] = await Promise.all([api("GET", "/api/workers"), api("GET", "/api/sources")]);
+      state.spawns = workers.filter(w => !w.registeredAt);
+      state.workers = workers.filter(w => w.registeredAt);
+      state.sources = sources;
+    }
+  }
+  if (u.resync) {
+    const jobs = await api("GET", "/api/jobs?limit=" + MAX_ROWS);
+    state.jobs = new Map(jobs.map(j => [j.id, j]));
+  }
+  if (u.runsChanged || u.jobs.some(j => j.run)) state.runs = await api("GET", "/api/runs");
+  const page = location.hash.split("/");
+  if (page[0] === "#job" && u.jobs.some(j => j.id === page[1])) showJob(page[1]);
+  else if (page[0] === "#run" && u.jobs.some(j => j.run === page[1])) showRun(page[1]);
+  else if (page[0] !== "#job" && page[0] !== "#run") drawPool();
+}
+
+const spawnOf = id => state.spawns.find(s => s.id === id);
+
+function trimJobs() {
+  if (state.jobs.size <= MAX_ROWS) return;
+  const newest = [...state.jobs.values()].sort((a, b) => seq(b.id) - seq(a.id)).slice(0, MAX_ROWS);
+  state.jobs = new Map(newest.map(j => [j.id, j]));
+}
+
+const seq = id => Number(id.replace(/^j/, "")) || 0;
+
+// ---- the pool page ----
+
+function cell(tr, text, cls) {
+  const td = document.createElement("td");
+  if (text instanceof Node) td.appendChild(text); else td.textContent = text ?? "";
+  if (cls) td.className = cls;
+  tr.appendChild(td);
+  return td;
+}
+
+function badge(text) {
+  const s = document.createElement("span");
+  s.className = "state " + text;
+  s.textContent = text;
+  return s;
+}
+
+function slots(w) {
+  const span = document.createElement("span");
+  span.title = `${w.busy} busy of ${w.slots}`;
+  for (let i = 0; i < w.slots; i++) {
+    const b = document.createElement("span");
+    b.className = "slot " + (i < w.busy ? "busy" : "free");
+    span.appendChild(b);
+  }
+  return span;
+}
+
+function button(text, onClick) {
+  const b = document.createElement("button");
+  b.textContent = text;
+  b.className = "danger";
+  b.addEventListener("click", e => { e.stopPropagation(); onClick(b); });
+  return b;
+}
+
+function drawPool() {
+  const h = state.health;
+  if (h) {
+    $("#summary").textContent = `${state.workers.length} workers \u00b7 ${h.queued} queued \u00b7 `
+      + `${h.running} running \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`;
+  }
+  const wb = $("#workers tbody");
+  wb.replaceChildren();
+  for (const w of [...state.workers, ...state.spawns]) {
+    const tr = document.createElement("tr");
+    tr.dataset.worker = w.id;
+    cell(tr, w.id);
+    cell(tr, w.host);
+    cell(tr, w.source || "joined");
+    cell(tr, slots(w));
+    cell(tr, badge(w.state));
+    cell(tr, (w.capabilities || []).join(", "));
+    cell(tr, walltimeLeft(w));
+    cell(tr, (w.jobs || []).join(" "));
+    cell(tr, w.registeredAt ? button("Dismiss", b => dismiss(w.id, b)) : "");
+    wb.appendChild(tr);
+  }
+  const sb = $("#sources tbody");
+  sb.replaceChildren();
+  for (const s of state.sources) {
+    const tr = document.createElement("tr");
+    [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, s.backingOffUntil || "",
+      s.lastFailure || ""].forEach(v => cell(tr, v));
+    sb.appendChild(tr);
+  }
+  $("#no-sources").hidden = state.sources.length > 0;
+  drawJobs();
+  drawRuns();
+}
+
+function walltimeLeft(w) {
+  const source = state.sources.find(s => s.name === w.source);
+  if (!source || !source.walltime || !w.spawnedAt) return "";
+  const left = Date.parse(w.spawnedAt) + source.walltime * 1000 - Date.now();
+  return left > 0 ? Math.round(left / 60000) + " min" : "over";
+}
+
+function drawJobs() {
+  const f = { state: $("#f-state").value, worker: $("#f-worker").value.trim(),
+    program: $("#f-program").value.trim(), run: $("#f-run").value.trim() };
+  const rows = [...state.jobs.values()].filter(j => (!f.state || j.state === f.state)
+      && (!f.worker || (j.worker || "").includes(f.worker))
+      && (!f.program || (j.argv[0] || "").includes(f.program))
+      && (!f.run || (j.run || "") === f.run))
+    .sort((a, b) => seq(b.id) - seq(a.id));
+  const tb = $("#jobs tbody");
+  tb.replaceChildren();
+  for (const j of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.job = j.id;
+    cell(tr, j.id);
+    cell(tr, badge(j.state), "state-cell");
+    cell(tr, j.command || j.argv.join(" "));
+    cell(tr, j.worker);
+    cell(tr, j.run ? `${j.run} #${j.step}` : "");
+    cell(tr, (j.submittedAt || "").replace("T", " ").replace(/\..*/, ""));
+    cell(tr, j.exitCode);
+    tr.addEventListener("click", () => { location.hash = "#job/" + j.id; });
+    tb.appendChild(tr);
+  }
+}
+
+function drawRuns() {
+  const tb = $("#runs tbody");
+  tb.replaceChildren();
+  for (const r of state.runs) {
+    const tr = document.createElement("tr");
+    tr.dataset.run = r.id;
+    [r.id, r.name, r.commands, r.succeeded, r.failed, r.running, r.queued, r.waiting]
+      .forEach(v => cell(tr, v));
+    tr.addEventListener("click", () => { location.hash = "#run/" + r.id; });
+    tb.appendChild(tr);
+  }
+  $("#no-runs").hidden = state.runs.length > 0;
+}
+
+async function dismiss(id, b) {
+  b.disabled = true;
+  try {
+    await api("POST", id ? `/api/workers/${encodeURIComponent(id)}/dismiss` : "/api/workers/dismiss");
+  } catch (e) {
+    showError(e);
+    b.disabled = false;
+  }
+}
+
+// ---- the plot: queued, running and finished per second, from the pushed counts ----
+
+function tick() {
+  const h = state.health;
+  if (!h) return;
+  const now = Date.now() / 1000;
+  const finished = h.succeeded + h.failed + h.cancelled;
+  const rate = state.lastFinished === null ? 0 : Math.max(0, finished - state.lastFinished);
+  state.lastFinished = finished;
+  const s = state.series;
+  s[0].push(now); s[1].push(h.queued); s[2].push(h.running); s[3].push(rate);
+  while (s[0].length && s[0][0] < now - 600) s.forEach(a => a.shift()); // ten minutes
+  if (!state.plot && typeof uPlot !== "undefined") {
+    state.plot = new uPlot({ width: 520, height: 200, series: [{},
+      { label: "queued", stroke: "#888" }, { label: "running", stroke: "#e80" },
+      { label: "finished/s", stroke: "#2a6" }] }, s, $("#plot"));
+  } else if (state.plot && !$("#pool").hidden) {
+    state.plot.setData(s);
+  }
+}
+
+// ---- a job, a run ----
+
+async function showJob(id) {
+  const j = await api("GET", "/api/jobs/" + encodeURIComponent(id));
+  $("#job-id").textContent = j.id;
+  $("#job-state").replaceWith(Object.assign(badge(j.state), { id: "job-state" }));
+  $("#cancel").hidden = FINAL.has(j.state);
+  const facts = [["command", j.command || j.argv.join(" ")], ["argv", JSON.stringify(j.argv)],
+    ["worker", j.worker], ["attempts", j.attempts], ["submitted", j.submittedAt],
+    ["started", j.startedAt], ["finished", j.finishedAt], ["exit code", j.exitCode],
+    ["pid", j.pid], ["reason", j.reason], ["run", j.run ? `${j.run} step ${j.step}` : null],
+    ["redirects", j.redirects ? JSON.stringify(j.redirects) : null], ["key", j.key]];
+  const dl = $("#job-facts");
+  dl.replaceChildren();
+  for (const [k, v] of facts) {
+    if (v === null || v === undefined || v === "") continue;
+    dl.appendChild(Object.assign(document.createElement("dt"), { textContent: k }));
+    dl.appendChild(Object.assign(document.createElement("dd"), { textContent: v }));
+  }
+  $("#job-stdout").textContent = j.stdout + (j.truncated ? "\n[truncated]" : "");
+  $("#job-stderr").textContent = j.stderr;
+}
+
+async function showRun(id) {
+  const r = await api("GET", "/api/runs/" + encodeURIComponent(id));
+  $("#run-id").textContent = r.id;
+  $("#run-name").textContent = r.name;
+  SwampGraph.draw($("#graph"), r.commands);
+}
+
+async function route() {
+  $("#error").hidden = true;
+  const page = location.hash.split("/");
+  const show = page[0] === "#job" ? "#job" : page[0] === "#run" ? "#run" : "#pool";
+  try {
+    if (show === "#job") await showJob(page[1]);
+    else if (show === "#run") await showRun(page[1]);
+    else await loadPool();
+    ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = s !== show; });
+  } catch (e) {
+    if ($("#token-needed").hidden) showError(e);
+  }
+}
+
+// ---- start ----
+
+$("#token-form").addEventListener("submit", e => {
+  e.preventDefault();
+  location.href = "/?token=" + encodeURIComponent($("#token").value);
+});
+$("#dismiss-all").addEventListener("click", e => {
+  if (confirm("Dismiss every worker?")) dismiss(null, e.target);
+});
+$("#cancel").addEventListener("click", async e => {
+  e.target.disabled = true;
+  try {
+    await api("DELETE", "/api/jobs/" + encodeURIComponent($("#job-id").textContent));
+    await showJob($("#job-id").textContent);
+  } catch (err) {
+    showError(err);
+  } finally {
+    e.target.disabled = false;
+  }
+});
+["#f-state", "#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", drawJobs));
+window.addEventListener("hashchange", route);
+setInterval(tick, 1000);
+api("GET", "/api/health").then(follow).catch(() => {});

@@ -1,0 +1,77 @@
+// A run's commands as a graph: each command a box in the layer after the deepest command it
+// depends on, an edge from each dependency, coloured by the state of its newest job.
+"use strict";
+const SwampGraph = (() => {
+  const W = 200, H = 34, GAP_X = 60, GAP_Y = 14, NS = "http://www.w3.org/2000/svg";
+  const COLOURS = { WAITING: "#fff", QUEUED: "#ddd", RUNNING: "#fc6", SUCCEEDED: "#9d9",
+    FAILED: "#f88", CANCELLED: "#bbb" };
+
+  function layers(commands) {
+    const depth = new Map();
+    const byStep = new Map(commands.map(c => [c.step, c]));
+    const visit = (c, seen) => {
+      if (depth.has(c.step)) return depth.get(c.step);
+      if (seen.has(c.step)) return 0; // a cycle cannot happen; never loop if it did
+      seen.add(c.step);
+      let d = 0;
+      for (const s of c.dependsOn || []) {
+        if (byStep.has(s)) d = Math.max(d, visit(byStep.get(s), seen) + 1);
+      }
+      depth.set(c.step, d);
+      return d;
+    };
+    commands.forEach(c => visit(c, new Set()));
+    return depth;
+  }
+
+  function el(name, attrs, text) {
+    const e = document.createElementNS(NS, name);
+    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function draw(container, commands) {
+    const depth = layers(commands);
+    const rows = new Map();
+    const pos = new Map();
+    for (const c of commands) {
+      const d = depth.get(c.step);
+      const r = rows.get(d) || 0;
+      rows.set(d, r + 1);
+      pos.set(c.step, { x: 10 + d * (W + GAP_X), y: 10 + r * (H + GAP_Y) });
+    }
+    const width = 20 + (Math.max(0, ...depth.values()) + 1) * (W + GAP_X);
+    const height = 20 + Math.max(1, ...rows.values()) * (H + GAP_Y);
+    const svg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}` });
+    for (const c of commands) {
+      const to = pos.get(c.step);
+      for (const s of c.dependsOn || []) {
+        const from = pos.get(s);
+        if (!from) continue;
+        svg.appendChild(el("path", { d: `M${from.x + W},${from.y + H / 2} C${from.x + W + GAP_X / 2},`
+          + `${from.y + H / 2} ${to.x - GAP_X / 2},${to.y + H / 2} ${to.x},${to.y + H / 2}`,
+          fill: "none", stroke: "#999" }));
+      }
+    }
+    for (const c of commands) {
+      const p = pos.get(c.step);
+      const g = el("g", { class: "node", "data-step": c.step, "data-state": c.state });
+      g.appendChild(el("rect", { x: p.x, y: p.y, width: W, height: H, rx: 4,
+        fill: COLOURS[c.state] || "#fff", stroke: "#666" }));
+      const text = c.text.length > 30 ? c.text.slice(0, 29) + "\u2026" : c.text;
+      g.appendChild(el("text", { x: p.x + 6, y: p.y + 14 }, `${c.step}: ${text}`));
+      g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#555" },
+        c.state + (c.job ? " \u00b7 " + c.job : "") + (c.worker ? " @ " + c.worker : "")));
+      g.appendChild(el("title", {}, `line ${c.line}: ${c.text}`));
+      if (c.job) {
+        g.style.cursor = "pointer";
+        g.addEventListener("click", () => { location.hash = "#job/" + c.job; });
+      }
+      svg.appendChild(g);
+    }
+    container.replaceChildren(svg);
+  }
+
+  return { draw };
+})();

@@ -1,0 +1,170 @@
+package swamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 12: the dashboard in a real browser (headless Chromium). One master with a token and two
+ * workers serve every test, in order; each saves a screenshot under target/screenshots/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(DashboardIT.Tails.class)
+class DashboardIT {
+
+  static final Duration PAGE = Duration.ofSeconds(30);
+  static final Duration CLI = Duration.ofSeconds(60);
+  final String token = "dash-" + UUID.randomUUID();
+  Pool pool;
+  Master master;
+  Browser browser;
+
+  @BeforeAll
+  void startPoolAndBrowser() {
+    pool = new Pool("DashboardIT");
+    master = pool.startMaster(Map.of("SWAMP_API_TOKEN", token), List.of(), "--local-exec", "never")
+        .apiToken(token);
+    Node w1 = pool.worker(master, "w1", "--slots", "2");
+    Node w2 = pool.worker(master, "w2", "--slots", "1");
+    browser = new Browser(); // starts while the nodes come up
+    master.awaitHealthy(Pool.STARTUP);
+    master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
+    browser.open(master.url() + "/?token=" + token); // kept in a cookie, then gone from the URL
+  }
+
+  @AfterAll
+  void stop() {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void showsBothWorkersAndAJobFromTheCliTurnsSucceededWithoutAReload() {
+    browser.await("both workers in the table", PAGE,
+        d -> browser.all("#workers tr[data-worker=w1]").size() == 1
+            && browser.all("#workers tr[data-worker=w2]").size() == 1);
+    assertEquals(master.url() + "/", browser.driver().getCurrentUrl(), "the token left the URL");
+    assertEquals(3, browser.all("#workers .slot").size(), "2 + 1 slots as blocks");
+    browser.script("window.notReloaded = 42");
+
+    Node submit = pool.swamp(master, pool.logDir(), Map.of("SWAMP_API_TOKEN", token),
+        "submit", "--", "echo", "hello from the dashboard test");
+    assertEquals(0, submit.awaitExit(CLI), submit.tail(20));
+    String id = submit.output().strip();
+
+    browser.await("job " + id + " to show SUCCEEDED", PAGE,
+        d -> "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + id + "] .state-cell")));
+    assertEquals(42L, browser.script("return window.notReloaded"), "the page was not reloaded");
+    browser.screenshot("dashboard-pool");
+
+    browser.one("#jobs tr[data-job=" + id + "]").click();
+    browser.await("the job's page with its output", PAGE,
+        d -> browser.text("#job-stdout") != null
+            && browser.text("#job-stdout").contains("hello from the dashboard test"));
+    assertTrue(browser.text("#job-facts").contains("echo"), browser.text("#job-facts"));
+    browser.screenshot("dashboard-job");
+  }
+
+  @Test
+  @Order(2)
+  void theCancelButtonCancelsARunningSleep() {
+    String id = master.submit(Map.of("argv", List.of("sleep", "300")));
+    browser.open(master.url() + "/#job/" + id);
+    browser.await("job " + id + " to show RUNNING", PAGE,
+        d -> "RUNNING".equals(browser.text("#job-state")));
+
+    browser.one("#cancel").click();
+    JsonNode job = master.awaitFinished(id, PAGE);
+    assertEquals("CANCELLED", job.path("state").asText(), job.toString());
+    browser.await("the page to show CANCELLED", PAGE,
+        d -> "CANCELLED".equals(browser.text("#job-state")));
+    browser.screenshot("dashboard-cancelled");
+  }
+
+  @Test
+  @Order(3)
+  void aScriptsRunShowsEachCommandAsANodeColouredByState() {
+    browser.open(master.url() + "/");
+    browser.script("window.notReloaded = 43");
+    Node run = pool.swamp(master, pool.logDir(), Map.of("SWAMP_API_TOKEN", token),
+        "run", Pool.home().resolve("examples/hello.swamp").toString());
+    String runId = Await.value("the run to be registered", CLI, () -> {
+      JsonNode runs = master.get("/api/runs").json();
+      return runs.size() == 0 ? null : runs.get(0).path("id").asText();
+    });
+    browser.script("location.hash = '#run/" + runId + "'");
+    int commands = master.get("/api/runs/" + runId).json().path("commands").size();
+    browser.await("the graph's " + commands + " commands, every one SUCCEEDED", CLI,
+        d -> browser.all("#graph g.node").size() == commands
+            && browser.all("#graph g.node[data-state=SUCCEEDED]").size() == commands);
+    assertEquals(0, run.awaitExit(CLI), run.tail(20));
+    assertEquals(43L, browser.script("return window.notReloaded"), "it updated without a reload");
+    browser.screenshot("dashboard-run");
+  }
+
+  @Test
+  @Order(4)
+  void dismissEndsAWorkerWhoseRowGoesAway() {
+    Node w3 = pool.worker(master, "w3", "--slots", "1");
+    master.awaitWorkers(Pool.STARTUP, List.of(w3), "w1", "w2", "w3");
+    browser.open(master.url() + "/");
+    browser.await("w3's row", PAGE, d -> browser.all("#workers tr[data-worker=w3] button").size() == 1);
+
+    browser.one("#workers tr[data-worker=w3] button").click();
+    assertEquals(0, w3.awaitExit(Pool.STARTUP), "a dismissed worker exits 0\n" + w3.tail(20));
+    browser.await("w3's row to go", PAGE, d -> browser.all("#workers tr[data-worker=w3]").isEmpty());
+    assertEquals(java.util.Set.of("w1", "w2"), master.workerIds());
+  }
+
+  @Test
+  @Order(5)
+  void withoutTheTokenThePageShowsNoData() {
+    browser.driver().manage().deleteAllCookies();
+    browser.open(master.url() + "/");
+    browser.await("the page to ask for the token", PAGE,
+        d -> browser.one("#token-needed").isDisplayed());
+    assertTrue(browser.all("#workers tbody tr").isEmpty() && browser.all("#jobs tbody tr").isEmpty(),
+        "no worker or job shows");
+    assertTrue(!browser.one("#pool").isDisplayed(), "the pool's tables are hidden");
+    browser.screenshot("dashboard-token");
+    // and neither the live feed nor the metrics answer without it
+    assertEquals(401, master.request("GET", "/api/events", Map.of(), null).status());
+    assertEquals(401, master.request("GET", "/metrics", Map.of(), null).status());
+    // a wrong token in the URL sets no cookie
+    assertEquals(401, master.request("GET", "/?token=wrong", Map.of(), null).status());
+  }
+
+  /** Prints the tails of the processes when a test failed (the pool outlives each test). */
+  static final class Tails implements org.junit.jupiter.api.extension.TestWatcher {
+    @Override
+    public void testFailed(org.junit.jupiter.api.extension.ExtensionContext c, Throwable cause) {
+      c.getTestInstance().map(DashboardIT.class::cast).filter(t -> t.pool != null).ifPresent(t -> {
+        if (t.browser != null) {
+          t.browser.screenshot("failed-" + c.getRequiredTestMethod().getName());
+        }
+        System.err.println("==== " + c.getDisplayName() + " failed; the processes' output (logs in "
+            + t.pool.logDir() + "):\n" + t.pool.tails(60));
+      });
+    }
+  }
+}
