@@ -103,11 +103,15 @@ class DashboardIT {
 
   @Test
   @Order(3)
-  void aScriptsRunShowsEachCommandAsANodeColouredByState() {
+  void aScriptsRunShowsEachCommandAsANodeColouredByState() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(pool.logDir().resolve("run"));
+    // c.txt needs a.txt and b.txt, the count needs c.txt: a graph of three layers
+    java.nio.file.Files.writeString(dir.resolve("steps.swamp"), String.join("\n",
+        "echo one > a.txt", "sleep 2", "echo two > b.txt", "cat a.txt b.txt > c.txt",
+        "wc -c c.txt", ""));
     browser.open(master.url() + "/");
     browser.script("window.notReloaded = 43");
-    Node run = pool.swamp(master, pool.logDir(), Map.of("SWAMP_API_TOKEN", token),
-        "run", Pool.home().resolve("examples/hello.swamp").toString());
+    Node run = pool.swamp(master, dir, Map.of("SWAMP_API_TOKEN", token), "run", "steps.swamp");
     String runId = Await.value("the run to be registered", CLI, () -> {
       JsonNode runs = master.get("/api/runs").json();
       return runs.size() == 0 ? null : runs.get(0).path("id").asText();
@@ -119,6 +123,8 @@ class DashboardIT {
             && browser.all("#graph g.node[data-state=SUCCEEDED]").size() == commands);
     assertEquals(0, run.awaitExit(CLI), run.tail(20));
     assertEquals(43L, browser.script("return window.notReloaded"), "it updated without a reload");
+    assertEquals("[3]", master.get("/api/runs/" + runId).json().path("commands").get(4)
+        .path("dependsOn").toString(), "the count depends on the cat");
     browser.screenshot("dashboard-run");
   }
 

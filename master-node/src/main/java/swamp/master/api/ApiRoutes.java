@@ -84,7 +84,7 @@ final class ApiRoutes {
             post(() -> body(this::submit)),
             get(() -> parameterMap(this::listJobs)))),
         path("await", () -> post(() -> body(this::awaitAny))),
-        path(segment(), id -> pathEndOrSingleSlash(() -> concat(
+        pathPrefix(segment(), id -> pathEndOrSingleSlash(() -> concat(
             get(() -> parameterMap(q -> getJob(id, q))),
             delete(() -> reply(this.<JobDispatcher.CancelReply>askDispatcher(r -> new JobDispatcher.CancelJob(id, r)),
                 c -> c.view() == null ? Answer.error(404, c.error())
@@ -185,7 +185,7 @@ final class ApiRoutes {
             post(() -> body(this::createRun)),
             get(() -> reply(this.<List<Views.RunSummaryView>>askDispatcher(
                 r -> new JobDispatcher.ListRuns(r)), Answer::ok)))),
-        path(segment(), id -> pathEndOrSingleSlash(() -> get(() -> reply(
+        pathPrefix(segment(), id -> pathEndOrSingleSlash(() -> get(() -> reply(
             this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
             v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id)))))));
   }
@@ -209,7 +209,7 @@ final class ApiRoutes {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> reply(workerList(), Answer::ok))),
         path("dismiss", () -> post(() -> dismiss(null))),
-        path(segment(), id -> path("dismiss", () -> post(() -> dismiss(id)))));
+        pathPrefix(segment(), id -> path("dismiss", () -> post(() -> dismiss(id)))));
   }
 
   /** The registered workers and the spawns of the directory that have not registered. */

@@ -84,6 +84,7 @@ async function onUpdate(u) {
     state.jobs = new Map(jobs.map(j => [j.id, j]));
   }
   if (u.runsChanged || u.jobs.some(j => j.run)) state.runs = await api("GET", "/api/runs");
+  drawSummary();
   const page = location.hash.split("/");
   if (page[0] === "#job" && u.jobs.some(j => j.id === page[1])) showJob(page[1]);
   else if (page[0] === "#run" && u.jobs.some(j => j.run === page[1])) showRun(page[1]);
@@ -136,12 +137,16 @@ function button(text, onClick) {
   return b;
 }
 
-function drawPool() {
+function drawSummary() {
   const h = state.health;
   if (h) {
     $("#summary").textContent = `${state.workers.length} workers \u00b7 ${h.queued} queued \u00b7 `
       + `${h.running} running \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`;
   }
+}
+
+function drawPool() {
+  drawSummary();
   const wb = $("#workers tbody");
   wb.replaceChildren();
   for (const w of [...state.workers, ...state.spawns]) {

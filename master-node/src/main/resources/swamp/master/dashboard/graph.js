@@ -59,7 +59,7 @@ const SwampGraph = (() => {
       const g = el("g", { class: "node", "data-step": c.step, "data-state": c.state });
       g.appendChild(el("rect", { x: p.x, y: p.y, width: W, height: H, rx: 4,
         fill: COLOURS[c.state] || "#fff", stroke: "#666" }));
-      const text = c.text.length > 30 ? c.text.slice(0, 29) + "\u2026" : c.text;
+      const text = c.text.length > 26 ? c.text.slice(0, 25) + "\u2026" : c.text;
       g.appendChild(el("text", { x: p.x + 6, y: p.y + 14 }, `${c.step}: ${text}`));
       g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#555" },
         c.state + (c.job ? " \u00b7 " + c.job : "") + (c.worker ? " @ " + c.worker : "")));
