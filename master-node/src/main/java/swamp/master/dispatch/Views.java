@@ -34,7 +34,8 @@ public final class Views {
       List<Stage> pipeline,
       String run,
       int step,
-      String command) {
+      String command,
+      String workDir) {
 
     static JobView of(JobBook.Job j) {
       return of(j, null);
@@ -44,7 +45,7 @@ public final class Views {
     JobView withoutOutput() {
       return new JobView(id, state, exitCode, "", "", truncated, worker, attempts, reason, argv,
           requires, submittedAt, startedAt, finishedAt, pid, key, redirects, pipeline, run, step,
-          command);
+          command, workDir);
     }
 
     /** The job, with {@code waiting} as its reason when it is given: why it cannot be placed. */
@@ -71,7 +72,8 @@ public final class Views {
           j.spec.pipeline(),
           j.spec.run(),
           j.spec.step(),
-          j.spec.commandText());
+          j.spec.commandText(),
+          j.spec.workDir());
     }
   }
 

@@ -61,7 +61,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   /** A source of the directory, for the API. */
   public record SourceView(String name, String launcher, int minWorkers, int maxWorkers,
       int maxPending, int slots, List<String> capabilities, int registered, int pending,
-      int spawned, int failed, int failuresInARow, String backingOffUntil, String lastFailure) {}
+      int spawned, int failed, int failuresInARow, String backingOffUntil, String lastFailure,
+      long walltimeSeconds) {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -613,7 +614,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     return new SourceView(s.name(), s.launcher().toString(), s.minWorkers(), s.maxWorkers(),
         s.maxPending(), s.slots(), s.capabilities(), registered, pending, src.spawned, src.failed,
         src.failuresInARow, src.backoffUntil > System.currentTimeMillis() ? Views.time(src.backoffUntil)
-            : null, src.lastFailure);
+            : null, src.lastFailure, s.walltime().toSeconds());
   }
 
 

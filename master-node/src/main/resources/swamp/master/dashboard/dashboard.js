@@ -178,8 +178,8 @@ function drawPool() {
 
 function walltimeLeft(w) {
   const source = state.sources.find(s => s.name === w.source);
-  if (!source || !source.walltime || !w.spawnedAt) return "";
-  const left = Date.parse(w.spawnedAt) + source.walltime * 1000 - Date.now();
+  if (!source || !source.walltimeSeconds || !w.spawnedAt) return "";
+  const left = Date.parse(w.spawnedAt) + source.walltimeSeconds * 1000 - Date.now();
   return left > 0 ? Math.round(left / 60000) + " min" : "over";
 }
 
@@ -261,7 +261,7 @@ async function showJob(id) {
   $("#job-state").replaceWith(Object.assign(badge(j.state), { id: "job-state" }));
   $("#cancel").hidden = FINAL.has(j.state);
   const facts = [["command", j.command || j.argv.join(" ")], ["argv", JSON.stringify(j.argv)],
-    ["worker", j.worker], ["attempts", j.attempts], ["submitted", j.submittedAt],
+    ["directory", j.workDir], ["worker", j.worker], ["attempts", j.attempts], ["submitted", j.submittedAt],
     ["started", j.startedAt], ["finished", j.finishedAt], ["exit code", j.exitCode],
     ["pid", j.pid], ["reason", j.reason], ["run", j.run ? `${j.run} step ${j.step}` : null],
     ["redirects", j.redirects ? JSON.stringify(j.redirects) : null], ["key", j.key]];
