@@ -47,7 +47,10 @@ public final class ClientCli {
           .value("--url", "URL", URL_HELP).params("JOB_ID", 1, 1, ""), ClientCli::cancel),
       new Command(new Args("dismiss", "Dismiss a worker, or all: it drains, leaves and its process exits 0.")
           .value("--url", "URL", URL_HELP).flag("--all", "Dismiss every worker.")
-          .params("WORKER_ID", 0, 1, ""), ClientCli::dismiss));
+          .params("WORKER_ID", 0, 1, ""), ClientCli::dismiss),
+      new Command(new Args("dashboard", "Print the dashboard's URL (with the API token) and open it"
+          + " in a browser where there is one.").value("--url", "URL", URL_HELP)
+          .flag("--no-open", "Only print the URL."), Dashboard::open));
 
   public static void main(String[] args) {
     System.exit(execute(args));

@@ -53,6 +53,11 @@ public final class MasterClient {
     this.base = url.replaceAll("/+$", "");
   }
 
+  /** The master's URL, as given. */
+  public String base() {
+    return base;
+  }
+
   /** True if something accepts connections at the URL's host and port within a second. */
   public static boolean answers(String url) {
     try {
@@ -185,11 +190,16 @@ public final class MasterClient {
       socket.setTcpNoDelay(true);
       Socket s = socket;
       if (tls) {
-        SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+        // a master started with --https shows the pool's own certificate, which names the pool,
+        // not a host: trusted as the only certificate trusted, without a host name check
+        java.util.Optional<SSLSocketFactory> pool = PoolTrust.sockets();
+        SSLSocket ssl = (SSLSocket) pool.orElse((SSLSocketFactory) SSLSocketFactory.getDefault())
             .createSocket(socket, target.getHost(), port, true);
-        SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        ssl.setSSLParameters(params);
+        if (pool.isEmpty()) {
+          SSLParameters params = ssl.getSSLParameters();
+          params.setEndpointIdentificationAlgorithm("HTTPS");
+          ssl.setSSLParameters(params);
+        }
         s = ssl;
       }
       StringBuilder head = new StringBuilder();
