@@ -50,7 +50,7 @@ import swamp.protocol.ToMaster.JobFinished;
 public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   /** Local only: a runner is always its worker's child. */
-  public interface Command extends NoSerializationVerificationNeeded {}
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** Kill the job; it ends CANCELLED with this reason. */
   public record Cancel(String reason) implements Command {}
@@ -59,7 +59,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   public record Ended(String jobId, int attempt, JobResult result)
       implements NoSerializationVerificationNeeded {}
 
-  private interface Internal extends Command {}
+  private sealed interface Internal extends Command {}
 
   private record Started(JobTable.Live job) implements Internal {}
 

@@ -34,19 +34,27 @@ import swamp.node.NodeProbe;
 final class MasterWatch {
   private MasterWatch() {}
 
-  private record Gone(String why) {}
+  sealed interface Command {}
 
-  static Behavior<Object> create(Address master, long epoch) {
+  private record Unreachable(Member member) implements Command {}
+
+  private record Gone(String why) implements Command {}
+
+  private enum MayBeAlive implements Command { INSTANCE }
+
+  static Behavior<Command> create(Address master, long epoch) {
     return Behaviors.setup(ctx -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
-      cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(),
+      cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(
+          ClusterEvent.UnreachableMember.class, u -> new Unreachable(u.member())),
           ClusterEvent.UnreachableMember.class));
       var blocking = Blocking.PROBES.in(ctx.getSystem());
-      return Behaviors.receive(Object.class)
-          .onMessage(ClusterEvent.UnreachableMember.class, u -> {
+      return Behaviors.receive(Command.class)
+          .onMessage(Unreachable.class, u -> {
             if (u.member().address().equals(master)) {
               ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> gone(u.member(), epoch), blocking),
-                  (why, failure) -> failure == null && why.isPresent() ? new Gone(why.get()) : "alive");
+                  (why, failure) -> failure == null && why.isPresent() ? new Gone(why.get())
+                      : MayBeAlive.INSTANCE);
             }
             return Behaviors.same();
           })
@@ -56,7 +64,7 @@ final class MasterWatch {
             cluster.manager().tell(new Down(cluster.selfMember().address()));
             return Behaviors.same();
           })
-          .onMessage(Object.class, other -> Behaviors.same())
+          .onMessage(MayBeAlive.class, a -> Behaviors.same())
           .build();
     });
   }

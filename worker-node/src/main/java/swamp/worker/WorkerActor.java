@@ -60,7 +60,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** Not a process exit code: the master was lost, join the cluster again and re-register. */
   public static final int REJOIN = -1;
 
-  public interface Command {}
+  public sealed interface Command {}
 
   /**
    * The process got SIGTERM: take no new job, let the running ones finish within the term grace
@@ -72,7 +72,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** How the worker ended, told to its {@code exitTo}. */
   public record Exit(int code, String reason) implements NoSerializationVerificationNeeded {}
 
-  private interface Internal extends Command, NoSerializationVerificationNeeded {}
+  private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
 
   private record FromMaster(ToWorker message) implements Internal {}
 
@@ -90,6 +90,11 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private enum DrainOver implements Internal { INSTANCE }
 
+  private enum AcksOver implements Internal { INSTANCE }
+
+  /** How long a leaving worker waits for the master to acknowledge its last finishes. */
+  static final Duration ACK_WAIT = Duration.ofSeconds(10);
+
   private record Running(int attempt, int slots, ActorRef<JobRunner.Command> runner) {}
 
   private final WorkerSettings settings;
@@ -102,7 +107,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final Random jitter;
   private final JobTable table;
   /** Downs this node when the master it registered with is known to be gone. */
-  private ActorRef<Object> masterWatch;
+  private ActorRef<MasterWatch.Command> masterWatch;
   /** The finishes sent to the current master and not yet acknowledged. */
   private final Set<RunningJob> sent = new java.util.HashSet<>();
   /** Whether a REJOIN leaves the jobs running for the next worker with the same table. */
@@ -335,7 +340,28 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return exit(ExitCodes.OK, stop.reason());
   }
 
+  /**
+   * Unregister and exit 0, once the master has recorded this worker's finishes: its goodbye goes
+   * to the registry and its finishes to the inbox, two actors, and a goodbye that overtook a
+   * finish would have the job run again elsewhere. Waits {@link #ACK_WAIT} at the most.
+   */
   private Behavior<Command> leave(String reason) {
+    if (master == null || table.undelivered().isEmpty()) {
+      return unregister(reason);
+    }
+    timers.startSingleTimer(AcksOver.INSTANCE, ACK_WAIT);
+    return newReceiveBuilder()
+        .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> {
+          onFinishAck((FinishAck) m.message());
+          return table.undelivered().isEmpty() ? unregister(reason) : Behaviors.same();
+        })
+        .onMessage(AcksOver.class, a -> unregister(reason))
+        .onMessage(MasterLost.class, l -> unregister(reason))
+        .onMessage(Stop.class, this::onStop)
+        .build();
+  }
+
+  private Behavior<Command> unregister(String reason) {
     if (registry != null) {
       registry.tell(new ToRegistry.Unregister(settings.workerId(), reason, self));
     }

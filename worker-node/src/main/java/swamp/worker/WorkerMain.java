@@ -230,16 +230,24 @@ public final class WorkerMain implements Callable<Integer> {
     }
   }
 
+  /** What the guardian of a worker's actor system hears: how its worker ended, or a signal. */
+  private sealed interface Guardian {}
+
+  private record Ended(WorkerActor.Exit exit) implements Guardian {}
+
+  private record Signalled(WorkerActor.Stop stop) implements Guardian {}
+
   /** One actor system's life: join, register, work; returns how it ended. */
   static WorkerActor.Exit runOnce(
       Config config, WorkerSettings settings, Executables executables, JobTable table) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
-    Behavior<Object> guardian = Behaviors.setup(ctx -> {
+    Behavior<Guardian> guardian = Behaviors.setup(ctx -> {
       handOverWhenRemoved(ctx.getSystem(), table);
-      ActorRef<WorkerActor.Command> worker = ctx.spawn(
-          WorkerActor.create(settings, executables, false, ctx.getSelf().narrow(), table), "worker");
-      return Behaviors.receive(Object.class)
-          .onMessage(WorkerActor.Exit.class, e -> {
+      ActorRef<WorkerActor.Command> worker = ctx.spawn(WorkerActor.create(settings, executables,
+          false, ctx.messageAdapter(WorkerActor.Exit.class, Ended::new), table), "worker");
+      return Behaviors.receive(Guardian.class)
+          .onMessage(Ended.class, ended -> {
+            WorkerActor.Exit e = ended.exit();
             exit.complete(e);
             if (e.code() != WorkerActor.REJOIN) {
               haltIfStuck(e, STOP_GRACE);
@@ -247,18 +255,18 @@ public final class WorkerMain implements Callable<Integer> {
             CoordinatedShutdown.get(ctx.getSystem()).runAll(new WorkerExitReason());
             return Behaviors.same();
           })
-          .onMessage(WorkerActor.Stop.class, s -> {
-            worker.tell(s);
+          .onMessage(Signalled.class, s -> {
+            worker.tell(s.stop());
             return Behaviors.same();
           })
           .build();
     });
-    ActorSystem<Object> system = ActorSystem.create(guardian, SYSTEM_NAME, config);
+    ActorSystem<Guardian> system = ActorSystem.create(guardian, SYSTEM_NAME, config);
     // SIGTERM (scancel, qdel, kill) stops the worker: it says goodbye so that the master runs
     // its jobs elsewhere at once, and the process exits 0 instead of joining again
     for (String signal : List.of("TERM", "INT")) {
       sun.misc.Signal.handle(new sun.misc.Signal(signal),
-          sig -> system.tell(new WorkerActor.Stop("stopped by SIG" + sig.getName())));
+          sig -> system.tell(new Signalled(new WorkerActor.Stop("stopped by SIG" + sig.getName()))));
     }
     awaitStopped(system, exit);
     // a system that ended without the worker saying why was downed: the master side lost us

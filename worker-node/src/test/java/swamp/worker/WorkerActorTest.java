@@ -28,6 +28,7 @@ import swamp.protocol.ToRegistry.Unregister;
 import swamp.protocol.ToRegistry;
 import swamp.protocol.ToWorker.Declined;
 import swamp.protocol.ToWorker.Dismiss;
+import swamp.protocol.ToWorker.FinishAck;
 import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker.Refused;
 import swamp.protocol.ToWorker.RegOk;
@@ -173,6 +174,9 @@ class WorkerActorTest {
     exits.expectNoMessage(Duration.ofMillis(50));
     JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
     assertEquals(JobState.SUCCEEDED, finished.result().state());
+    // its goodbye waits for the master to record the finish: it must not overtake it
+    registry.expectNoMessage(Duration.ofMillis(300));
+    register.replyTo().tell(new FinishAck(finished.jobId(), finished.attempt()));
     Unregister bye = registry.expectMessageClass(Unregister.class);
     assertEquals("w8", bye.workerId());
     assertEquals(register.replyTo(), bye.worker(), "a goodbye names the ref that registered");
@@ -189,6 +193,8 @@ class WorkerActorTest {
     time.timePasses(Duration.ofSeconds(31));
     JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
     assertEquals(JobState.CANCELLED, finished.result().state());
+    // a master that never acknowledges does not keep it: it leaves after the ack wait
+    time.timePasses(WorkerActor.ACK_WAIT);
     assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
   }
 
@@ -230,6 +236,7 @@ class WorkerActorTest {
     JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
     assertEquals("j1", finished.jobId());
     assertEquals(JobState.SUCCEEDED, finished.result().state(), finished.result().toString());
+    register.replyTo().tell(new FinishAck(finished.jobId(), finished.attempt()));
     Unregister bye = registry.expectMessageClass(Unregister.class);
     assertEquals("w12", bye.workerId());
     assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());

@@ -64,7 +64,13 @@ import swamp.protocol.ToWorker;
 public final class JobDispatcher
     extends EventSourcedBehavior<JobDispatcher.Command, JobEvent, JobBook> {
 
-  public interface Command extends NoSerializationVerificationNeeded {}
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  /** What {@link Restarting}, the dispatcher's stable parent, tells itself. */
+  sealed interface Lifecycle extends Command permits Restarting.Stopped, Restarting.Start {}
+
+  /** Following the dispatcher's changes: {@link Watchers.Watch}, {@link Watchers.Unwatch}. */
+  public sealed interface Watching extends Command permits Watchers.Watch, Watchers.Unwatch {}
 
   // ---- from the registry and the inbox ----
 

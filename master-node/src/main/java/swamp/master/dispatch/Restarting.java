@@ -28,9 +28,9 @@ final class Restarting {
   private static final int WAITING = 100_000;
 
   /** The child started at {@code startedAt} stopped. */
-  private record Stopped(long startedAt) implements JobDispatcher.Command {}
+  record Stopped(long startedAt) implements JobDispatcher.Lifecycle {}
 
-  private enum Start implements JobDispatcher.Command { INSTANCE }
+  enum Start implements JobDispatcher.Lifecycle { INSTANCE }
 
   static Behavior<JobDispatcher.Command> of(String name,
       Supplier<Behavior<JobDispatcher.Command>> child) {

@@ -19,10 +19,10 @@ import swamp.master.dispatch.Views.WorkerView;
 public final class Watchers {
 
   /** From now on {@code watcher} hears a {@link Changed} after each command that changed something. */
-  public record Watch(ActorRef<Changed> watcher) implements JobDispatcher.Command {}
+  public record Watch(ActorRef<Changed> watcher) implements JobDispatcher.Watching {}
 
   /** {@code watcher} has stopped (its page was closed). */
-  public record Unwatch(ActorRef<Changed> watcher) implements JobDispatcher.Command {}
+  public record Unwatch(ActorRef<Changed> watcher) implements JobDispatcher.Watching {}
 
   /**
    * What one command changed: the jobs it touched as they stand now (their output left out), the

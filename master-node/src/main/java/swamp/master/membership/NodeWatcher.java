@@ -33,7 +33,7 @@ import swamp.node.NodeProbe;
 public final class NodeWatcher {
   private NodeWatcher() {}
 
-  public interface Command extends NoSerializationVerificationNeeded {}
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
 

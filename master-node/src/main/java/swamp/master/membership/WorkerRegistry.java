@@ -38,9 +38,9 @@ import swamp.protocol.WorkerOffer;
  */
 public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Command> {
 
-  public interface Command {}
+  public sealed interface Command {}
 
-  private interface Internal extends Command, NoSerializationVerificationNeeded {}
+  private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
 
   private record FromWorker(ToRegistry message) implements Internal {}
 

@@ -40,7 +40,7 @@ import swamp.node.Blocking;
  */
 public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
 
-  public interface Command extends NoSerializationVerificationNeeded {}
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** The spawns that are not registered yet, and the registered ones with their source. */
   public record ListSpawns(ActorRef<List<SpawnView>> replyTo) implements Command {}
