@@ -141,10 +141,12 @@ if [ "${SELFTEST:-1}" = 1 ]; then
   out=$(cat "$D/$j.out" 2>/dev/null || true); grep -q '^hello from' <<<"$out" || die "self-test job $j produced: '$out'"
   lat=$(echo "$(head -1 <<<"$out") $t" | awk '{printf "%.2f", $1-$2}')
   log "self-test: job $j ran, sbatch->job start ${lat}s"
-  j=$(sbatch --parsable -D "$D" -o /dev/null -J selftest-cancel --wrap 'sleep 600')
-  for ((i = 0; i < 100; i++)); do [ "$(squeue -h -j "$j" -o %t 2>/dev/null)" = R ] && break; sleep 0.1; done
+  # Cancel only once the script runs: a signal that lands while slurmstepd is still starting the
+  # job is lost, and the job then sits in CG until KillWait (30 s) ends in SIGKILL.
+  j=$(sbatch --parsable -D "$D" -o /dev/null -J selftest-cancel --wrap "touch $D/started; sleep 600")
+  for ((i = 0; i < 300; i++)); do [ -e "$D/started" ] && break; sleep 0.1; done
   scancel "$j"
-  for ((i = 0; i < 100; i++)); do [ -z "$(squeue -h -j "$j" -o %t 2>/dev/null)" ] && break; sleep 0.1; done
+  for ((i = 0; i < 600; i++)); do [ -z "$(squeue -h -j "$j" -o %t 2>/dev/null)" ] && break; sleep 0.1; done
   [ -z "$(squeue -h -j "$j" -o %t 2>/dev/null)" ] || die "scancel of job $j did not take effect"
   log "self-test: scancel ok (job $j)"
   rm -rf "$D"
