@@ -3,6 +3,7 @@ package swamp.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -167,6 +168,21 @@ final class Spawner {
  * back; the JVM's end closes the pipe, and a job process's own descriptors never hold it (the JDK
  * closes them in every child). It runs in a session of its own, so that a signal to the worker's
  * group (a terminal's, a batch system's, {@code kill -9 -PGID}) does not end it with the JVM.
+ *
+ * <p>The pipe is also the JVM's lease on its jobs. The JVM writes a heartbeat every {@link
+ * #HEARTBEAT}; when the reaper hears nothing for {@link #LEASE} it stops (SIGSTOP) every job's
+ * group and marked process. A worker frozen with SIGSTOP, or stalled as long, so freezes its jobs
+ * with it: when the master gives them to another worker (12 s at the earliest: the failure
+ * detector's 5 s pause and the split-brain resolver's 7 s), the frozen copies no longer run.
+ *
+ * <p>The heartbeat says whether the jobs may go on: {@code c} continues (SIGCONT) whatever the
+ * reaper stopped, {@code .} keeps it stopped. After a gap in its own heartbeats long enough for
+ * the reaper to have stopped the jobs, the JVM is <em>held</em>: it sends {@code .} and tells
+ * {@link #onLapse}'s listener, until {@link #resume} says the jobs are still this JVM's. A worker
+ * resumes once the master has answered its registration, after the master's cancels of the
+ * attempts it no longer expects (which {@link #killNow} kills while they are stopped); without a
+ * listener (a master running jobs itself) the jobs go on at once. A JVM that is only slow costs
+ * its jobs a pause, never a kill.
  */
 final class Reaper {
   private Reaper() {}
@@ -175,21 +191,40 @@ final class Reaper {
 
   static final String SETSID = "/usr/bin/setsid";
 
+  /** How long the reaper waits for a word from the JVM before it stops the JVM's jobs. */
+  static final Duration LEASE = Duration.ofSeconds(4);
+
+  /** How often the JVM renews the lease. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+  /** A gap between two heartbeats after which the reaper may have stopped the jobs. */
+  private static final Duration LAPSE = LEASE.minus(HEARTBEAT.dividedBy(2));
+
   /**
-   * Ignores the signals a terminal or a batch system sends; at the end, one grep lists the
-   * processes whose environment has the mark ({@code $$}, the reaper's pid).
+   * Ignores the signals a terminal or a batch system sends. {@code f} holds what the lease
+   * stopped ({@code kill}'s arguments). At the end, one grep lists the processes whose
+   * environment has the mark ({@code $$}, the reaper's pid).
    */
-  private static final String SCRIPT = "trap '' INT TERM HUP QUIT; declare -A g;"
-      + " while read -r op p; do case $op in"
+  private static final String SCRIPT = "trap '' INT TERM HUP QUIT; declare -A g; f=;"
+      + " marked() { for e in $(grep -lxzF " + Spawner.MARK + "=$$ /proc/[0-9]*/environ 2>/dev/null);"
+      + " do q=${e#/proc/}; echo ${q%/environ}; done; };"
+      + " while :; do"
+      + " if read -r -t $1 op p; then case $op in"
       + " +) g[$p]=1;;"
       + " -) kill -KILL -- -$p 2>/dev/null; unset \"g[$p]\";;"
-      + " esac; done;"
+      + " c) if [ -n \"$f\" ]; then kill -CONT $f 2>/dev/null; f=; fi;;"
+      + " esac;"
+      + " elif (( $? > 128 )); then"
+      + " if [ -z \"$f\" ]; then f=--; for p in \"${!g[@]}\"; do f+=\" -$p\"; done;"
+      + " f+=\" $(marked)\"; kill -STOP $f 2>/dev/null; fi;"
+      + " else break; fi; done;"
       + " for p in \"${!g[@]}\"; do kill -KILL -- -$p 2>/dev/null; done;"
-      + " for e in $(grep -lxzF " + Spawner.MARK + "=$$ /proc/[0-9]*/environ 2>/dev/null); do"
-      + " q=${e#/proc/}; q=${q%/environ}; kill -KILL -- -$q $q 2>/dev/null; done";
+      + " for q in $(marked); do kill -KILL -- -$q $q 2>/dev/null; done";
 
   private static java.io.Writer pipe;
   private static Optional<String> mark = Optional.empty();
+  private static volatile boolean held;
+  private static volatile Runnable lapseListener = Reaper::resume;
 
   /** Starts the reaper; false when it cannot run here (no bash or no setsid). */
   static synchronized boolean start() {
@@ -203,18 +238,69 @@ final class Reaper {
     }
     try {
       // setsid execs bash in place (it leads no group here, so it does not fork): the pid is bash's
-      Process reaper = new ProcessBuilder(SETSID, "/bin/bash", "-c", SCRIPT)
+      Process reaper = new ProcessBuilder(SETSID, "/bin/bash", "-c", SCRIPT, "swamp-reaper",
+          String.valueOf(LEASE.toSeconds()))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD).start();
       pipe = new java.io.OutputStreamWriter(reaper.getOutputStream(),
           java.nio.charset.StandardCharsets.US_ASCII);
       mark = Optional.of(String.valueOf(reaper.pid()));
+      Thread heartbeat = new Thread(Reaper::beat, "swamp-job-lease");
+      heartbeat.setDaemon(true);
+      heartbeat.start();
       return true;
     } catch (IOException e) {
       log.warn("cannot start the job reaper ({}): a job's child processes keep running if its"
           + " worker is killed with -9", e.getMessage());
       return false;
     }
+  }
+
+  /** The heartbeat: a lapse is seen before the next word, so that word already holds the jobs. */
+  private static void beat() {
+    long last = System.nanoTime();
+    try {
+      while (true) {
+        long now = System.nanoTime();
+        if (now - last >= LAPSE.toNanos() && !held) {
+          held = true;
+          log.warn("this JVM was stopped or stalled for {} ms: its jobs are held (stopped) until"
+              + " the master confirms them", TimeUnit.NANOSECONDS.toMillis(now - last));
+          lapseListener.run();
+        }
+        if (!send(held ? "." : "c")) {
+          return;
+        }
+        last = now;
+        Thread.sleep(HEARTBEAT.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Who decides, after a lapse, that the jobs go on; by default they go on at once. */
+  static void onLapse(Runnable listener) {
+    lapseListener = listener;
+  }
+
+  /** Whether a lapse holds the jobs stopped. */
+  static boolean held() {
+    return held;
+  }
+
+  /** The jobs still running are this JVM's: what the lease stopped goes on. */
+  static void resume() {
+    if (held) {
+      held = false;
+      send("c");
+      log.info("the jobs held since the lapse go on");
+    }
+  }
+
+  /** Kills the job processes' groups at once (SIGKILL), stopped or not. */
+  static void killNow(java.util.List<Process> processes) {
+    processes.forEach(p -> send("- " + p.pid()));
   }
 
   /** The value of {@link Spawner#MARK} in the environment of this JVM's jobs, when the reaper runs. */

@@ -92,6 +92,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private enum AcksOver implements Internal { INSTANCE }
 
+  /** This JVM was stopped or stalled: the lease holds the jobs stopped (see {@link Reaper}). */
+  private enum LeaseLapsed implements Internal { INSTANCE }
+
   /** How long a leaving worker waits for the master to acknowledge its last finishes. */
   static final Duration ACK_WAIT = Duration.ofSeconds(10);
 
@@ -158,6 +161,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.offer = offer(settings, executables, embedded, context);
     this.table = table;
     this.handsOver = handsOver;
+    ActorRef<Command> me = context.getSelf();
+    Reaper.onLapse(() -> me.tell(LeaseLapsed.INSTANCE));
     table.adopt().forEach(this::adopt);
     context.getSystem().receptionist().tell(Receptionist.subscribe(ToRegistry.KEY,
         context.messageAdapter(Receptionist.Listing.class, RegistryListing::new)));
@@ -233,6 +238,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), offer.slots(), offer.labels());
     deliver();
+    Reaper.resume(); // the master's cancels came first: what still runs here is this worker's
     return registered();
   }
 
@@ -266,6 +272,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     sent.clear();
     deliver();
+    Reaper.resume();
     return Behaviors.same();
   }
 
@@ -323,6 +330,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(MasterLost.class, l -> { master = null; return Behaviors.same(); })
         .onMessage(RegistryListing.class, this::onListing)
         .onMessage(Stop.class, this::onStop) // a second SIGTERM: now
+        .onMessage(LeaseLapsed.class, this::goOn)
         .build();
   }
 
@@ -358,6 +366,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(AcksOver.class, a -> unregister(reason))
         .onMessage(MasterLost.class, l -> unregister(reason))
         .onMessage(Stop.class, this::onStop)
+        .onMessage(LeaseLapsed.class, this::goOn)
         .build();
   }
 
@@ -384,7 +393,25 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(MasterLost.class, l -> Behaviors.same()) // a master we no longer follow
         .onMessage(Stop.class, this::onTerm)
         .onMessage(Retry.class, r -> Behaviors.same())
-        .onMessage(GiveUp.class, g -> Behaviors.same());
+        .onMessage(GiveUp.class, g -> Behaviors.same())
+        .onMessage(LeaseLapsed.class, this::onLeaseLapsed);
+  }
+
+  /**
+   * The lease holds this worker's jobs stopped: it registers again, claiming them, and they go on
+   * at the master's answer, after its cancels of those it gave to another worker meanwhile.
+   */
+  private Behavior<Command> onLeaseLapsed(LeaseLapsed lapsed) {
+    getContext().getLog().info("registering again to learn which of its {} job(s) are still"
+        + " this worker's", running.size());
+    attemptRegistration();
+    return Behaviors.same();
+  }
+
+  /** A draining or leaving worker asks nothing more of the master: its jobs go on at once. */
+  private Behavior<Command> goOn(LeaseLapsed lapsed) {
+    Reaper.resume();
+    return Behaviors.same();
   }
 
   private Behavior<Command> onListing(RegistryListing l) {
@@ -480,6 +507,11 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private Behavior<Command> onCancel(CancelJob cancel) {
     Running r = running.get(cancel.jobId());
     if (r != null && r.attempt() == cancel.attempt()) {
+      if (Reaper.held()) { // stopped by the lease: it must not run on for a moment when resumed
+        table.live().stream()
+            .filter(j -> j.jobId().equals(cancel.jobId()) && j.attempt() == cancel.attempt())
+            .forEach(j -> Reaper.killNow(j.processes()));
+      }
       r.runner().tell(new JobRunner.Cancel(cancel.reason()));
     }
     return Behaviors.same();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A job is its own process (setsid execs it in place: the runner holds the job's pid and argv),
  * and a JVM killed with -9 takes its jobs with it, and what they started, even what left the
- * job's group.
+ * job's group; and that the JVM's lease stops its jobs while it is frozen.
  */
 class SpawnerTest {
 
@@ -90,18 +90,79 @@ class SpawnerTest {
     }
   }
 
+  /**
+   * The lease: a JVM frozen with SIGSTOP has its jobs stopped by the reaper within the lease, so
+   * that they do not run on while the master gives them to another worker; when the JVM goes on
+   * (with no worker to ask the master first, as a master running jobs itself) so do they.
+   */
+  @Test
+  void aFrozenJvmsJobsStopWithItAndGoOnWhenItDoes() throws Exception {
+    String own = String.valueOf(6100 + ProcessHandle.current().pid() % 1000);
+    String escaped = String.valueOf(7100 + ProcessHandle.current().pid() % 1000);
+    Path out = Files.createTempFile("spawner-jvm", ".out");
+    Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), JobsJvm.class.getName(), own, escaped)
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (sleeping(own).isEmpty() || sleeping(escaped).isEmpty()) {
+        assertTrue(jvm.isAlive() && System.nanoTime() < deadline,
+            "both jobs run within 60 s: " + Files.readString(out));
+        Thread.sleep(20);
+      }
+      List<ProcessHandle> jobs = List.of(sleeping(own).get(), sleeping(escaped).get());
+      assertTrue(jobs.stream().noneMatch(SpawnerTest::stopped), "running at first");
+
+      signal(jvm, "STOP");
+      awaitState(jobs, true, "stopped by the lease within " + Reaper.LEASE.plusSeconds(26));
+      signal(jvm, "CONT");
+      awaitState(jobs, false, "going on once their JVM does");
+      assertTrue(jobs.stream().allMatch(SpawnerTest::alive), "stopped, never killed");
+    } finally {
+      jvm.destroyForcibly();
+      jvm.waitFor(30, TimeUnit.SECONDS);
+      sleeping(own).ifPresent(ProcessHandle::destroyForcibly);
+      sleeping(escaped).ifPresent(ProcessHandle::destroyForcibly);
+      Files.deleteIfExists(out);
+    }
+  }
+
+  private static void awaitState(List<ProcessHandle> jobs, boolean stopped, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!jobs.stream().allMatch(j -> stopped(j) == stopped)) {
+      assertTrue(System.nanoTime() < deadline, "the jobs " + what + ": "
+          + jobs.stream().map(j -> j.pid() + " " + state(j)).toList());
+      Thread.sleep(20);
+    }
+  }
+
+  private static void signal(Process p, String signal) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor());
+  }
+
+  private static boolean stopped(ProcessHandle h) {
+    return state(h).equals("T");
+  }
+
+  /** The state letter of /proc/PID/stat: R, S, T (stopped), Z, ...; "" when gone. */
+  private static String state(ProcessHandle h) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
   private static Optional<ProcessHandle> sleeping(String seconds) {
     return ProcessHandle.allProcesses().filter(h -> isSleep(h.info(), seconds)).findFirst();
   }
 
   /** Alive and not a zombie waiting for its parent. */
   private static boolean alive(ProcessHandle h) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
-      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-    } catch (java.io.IOException e) {
-      return false;
-    }
+    String state = state(h);
+    return !state.isEmpty() && !state.equals("Z");
   }
 
   private static boolean isSleep(ProcessHandle.Info info, String seconds) {

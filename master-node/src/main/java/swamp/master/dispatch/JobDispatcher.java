@@ -564,7 +564,6 @@ public final class JobDispatcher
           System.currentTimeMillis());
       book.workerJoined(worker);
     }
-    later(admit.worker(), new RegOk(masterEpoch, forWorkers));
     for (Map.Entry<String, Integer> claim : claims.entrySet()) {
       Job job = book.job(claim.getKey());
       boolean expected = job != null && job.attempt == claim.getValue()
@@ -594,6 +593,8 @@ public final class JobDispatcher
     for (Job orphan : book.orphansOf(admit.workerId())) {
       lose(orphan, admit.workerId(), "registered again after the master's restart without it");
     }
+    // after the cancels: a worker whose jobs its lease holds stopped lets them go on at RegOk
+    later(admit.worker(), new RegOk(masterEpoch, forWorkers));
     dispatch();
   }
 

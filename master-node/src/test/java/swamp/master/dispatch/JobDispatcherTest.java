@@ -394,10 +394,11 @@ public class JobDispatcherTest {
     dispatcher.tell(joined("w1", offer(1), List.of(new RunningJob(id, 1)),
         w.probe.ref()));
 
-    w.probe.expectMessageClass(RegOk.class);
+    // the cancel comes before RegOk: the worker lets jobs its lease held go on only at RegOk
     ToWorker.CancelJob kill = w.probe.expectMessageClass(ToWorker.CancelJob.class);
     assertEquals(id, kill.jobId());
     assertEquals(1, kill.attempt());
+    w.probe.expectMessageClass(RegOk.class);
     JobView view = job(dispatcher, id);
     assertEquals("w2", view.worker());
     assertEquals(2, view.attempts());

@@ -137,11 +137,13 @@ class RecoveryTest {
 
     ActorRef<JobDispatcher.Command> second = start(Duration.ofMinutes(1));
     TestProbe<ToWorker> again = testKit.createTestProbe();
-    admit(second, "w1", 1, List.of(new RunningJob(id, running.attempt())), again);
+    second.tell(joined("w1", offer(1), List.of(new RunningJob(id, running.attempt())),
+        again.ref()));
 
-    ToWorker.CancelJob cancel = again.expectMessageClass(ToWorker.CancelJob.class);
+    ToWorker.CancelJob cancel = again.expectMessageClass(ToWorker.CancelJob.class, LONG);
     assertEquals(id, cancel.jobId());
     assertEquals(running.attempt(), cancel.attempt());
+    again.expectMessageClass(RegOk.class); // after the cancel
   }
 
   @Test
