@@ -1,0 +1,282 @@
+package swamp.master.script;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import swamp.master.script.Ast.Word;
+
+/**
+ * {@code test}, {@code [ ]} and {@code [[ ]]}. Both read {@code ! ( )} and an "or" of "ands" in
+ * one descent ({@link Descent}); they differ in their operators ({@code -o -a} against
+ * {@code || &&}) and their primaries: {@code test} gets words already expanded and follows
+ * POSIX's rules by their number first, {@code [[ ]]} expands its words itself, without splitting
+ * or globbing, and matches {@code == !=} against patterns. A test of a file sees what earlier
+ * lines of the script write ({@link PlannedFiles}).
+ */
+final class Conditions {
+
+  private final ShellState state;
+  private final Expander expander;
+
+  Conditions(ShellState state, Expander expander) {
+    this.state = state;
+    this.expander = expander;
+  }
+
+  /** {@code test ARGS} and {@code [ ARGS ]}. */
+  boolean test(List<String> a, int line) {
+    if (a.isEmpty()) {
+      return false;
+    }
+    if (a.size() == 1) {
+      return !a.get(0).isEmpty();
+    }
+    if (a.size() == 2 && a.get(0).equals("!")) {
+      return a.get(1).isEmpty();
+    }
+    if (a.size() == 3 && isBinary(a.get(1))) {
+      return binaryTest(a.get(0), a.get(1), a.get(2), false, line);
+    }
+    return new Descent(a, "-o", "-a", line) {
+      @Override
+      String problem(String p) {
+        return "test: " + p;
+      }
+
+      @Override
+      boolean primary() {
+        if (k >= t.size()) {
+          throw Refusal.at(line, "test: argument expected");
+        }
+        String first = t.get(k);
+        if (k + 2 < t.size() && isBinary(t.get(k + 1))) {
+          k += 3;
+          return binaryTest(first, t.get(k - 2), t.get(k - 1), false, line);
+        }
+        if (isUnary(first) && k + 1 < t.size()) {
+          k += 2;
+          return unaryTest(first, t.get(k - 1), line);
+        }
+        k++;
+        return !first.isEmpty();
+      }
+    }.whole();
+  }
+
+  /** {@code [[ WORDS ]]}. */
+  boolean conditional(List<Word> words, int line) {
+    if (words.isEmpty()) {
+      throw Refusal.at(line, "'[[ ]]' is empty");
+    }
+    return new Descent(words.stream().map(Word::raw).toList(), "||", "&&", line) {
+      @Override
+      String problem(String p) {
+        return p + " in [[ ]]";
+      }
+
+      @Override
+      boolean primary() {
+        if (k >= t.size()) {
+          throw Refusal.at(line, "an operand is missing in [[ ]]");
+        }
+        String first = t.get(k);
+        if (isUnary(first) && k + 1 < t.size() && !(k + 2 < t.size() && isBinary(t.get(k + 1)))) {
+          k += 2;
+          return unaryTest(first, expander.expandString(t.get(k - 1), line), line);
+        }
+        String left = expander.expandString(first, line);
+        if (k + 1 < t.size() && isBinary(t.get(k + 1))) {
+          String op = t.get(k + 1);
+          if (k + 2 >= t.size()) {
+            throw Refusal.at(line, "'" + op + "' needs a right operand in [[ ]]");
+          }
+          String rightWord = t.get(k + 2);
+          k += 3;
+          String right = expander.expandString(rightWord, line);
+          if (op.equals("=~")) {
+            return binaryTest(left, op, right, false, line);
+          }
+          if (Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge").contains(op)) {
+            return binaryTest(Long.toString(expander.arith(left, line)), op,
+                Long.toString(expander.arith(right, line)), false, line);
+          }
+          boolean quotedRight = rightWord.contains("'") || rightWord.contains("\"");
+          return binaryTest(left, op, right, !quotedRight, line);
+        }
+        k++;
+        return !left.isEmpty();
+      }
+    }.whole();
+  }
+
+  /** {@code ! ( )} and an "or" of "ands" over tokens, down to the primaries a subclass reads. */
+  private abstract static class Descent {
+    final List<String> t;
+    private final String or;
+    private final String and;
+    final int line;
+    int k;
+
+    Descent(List<String> tokens, String or, String and, int line) {
+      this.t = tokens;
+      this.or = or;
+      this.and = and;
+      this.line = line;
+    }
+
+    /** A problem in the words of this kind of test, as bash words it. */
+    abstract String problem(String p);
+
+    /** Reads one primary at {@code k}, moving {@code k} past it. */
+    abstract boolean primary();
+
+    boolean whole() {
+      boolean v = or();
+      if (k < t.size()) {
+        throw Refusal.at(line, problem("unexpected '" + t.get(k) + "'"));
+      }
+      return v;
+    }
+
+    private boolean at(String op) {
+      return k < t.size() && t.get(k).equals(op);
+    }
+
+    // both sides are always evaluated, as bash does not: the descent must move past the right one
+    private boolean or() {
+      boolean v = and();
+      while (at(or)) {
+        k++;
+        boolean r = and();
+        v = v || r;
+      }
+      return v;
+    }
+
+    private boolean and() {
+      boolean v = not();
+      while (at(and)) {
+        k++;
+        boolean r = not();
+        v = v && r;
+      }
+      return v;
+    }
+
+    private boolean not() {
+      if (at("!")) {
+        k++;
+        return !not();
+      }
+      if (at("(")) {
+        k++;
+        boolean v = or();
+        if (!at(")")) {
+          throw Refusal.at(line, problem("')' expected"));
+        }
+        k++;
+        return v;
+      }
+      return primary();
+    }
+  }
+
+  private static boolean isUnary(String op) {
+    return op.length() == 2 && op.charAt(0) == '-' && "bcdefghknprsStuwxzLOGN".indexOf(op.charAt(1)) >= 0;
+  }
+
+  private static boolean isBinary(String op) {
+    return Set.of("=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef", "=~").contains(op);
+  }
+
+  private boolean unaryTest(String op, String arg, int line) {
+    if (op.equals("-z")) {
+      return arg.isEmpty();
+    }
+    if (op.equals("-n")) {
+      return !arg.isEmpty();
+    }
+    if (op.equals("-v")) {
+      return state.vars.containsKey(arg);
+    }
+    if (op.equals("-t")) {
+      return false;
+    }
+    String path = PlannedFiles.resolve(state.cwd, arg);
+    if (arg.isEmpty()) {
+      return false;
+    }
+    return switch (op) {
+      case "-e", "-a" -> state.files.exists(path);
+      case "-f" -> state.files.isFile(path);
+      case "-d" -> state.files.isDirectory(path);
+      case "-s" -> state.files.nonEmpty(path);
+      case "-r" -> state.files.exists(path) && (state.files.touched(path) || Files.isReadable(Path.of(path)));
+      case "-w" -> state.files.exists(path) && (state.files.touched(path) || Files.isWritable(Path.of(path)));
+      case "-x" -> state.files.exists(path) && !state.files.touched(path) && Files.isExecutable(Path.of(path));
+      case "-L", "-h" -> state.files.isSymbolicLink(path);
+      default -> throw Refusal.at(line, "test " + op + " is not supported");
+    };
+  }
+
+  private boolean binaryTest(String left, String op, String right, boolean patterns, int line) {
+    switch (op) {
+      case "=", "==" -> {
+        return patterns ? Glob.compile(right, false).matcher(left).matches() : left.equals(right);
+      }
+      case "!=" -> {
+        return patterns ? !Glob.compile(right, false).matcher(left).matches() : !left.equals(right);
+      }
+      case "<" -> {
+        return left.compareTo(right) < 0;
+      }
+      case ">" -> {
+        return left.compareTo(right) > 0;
+      }
+      case "=~" -> {
+        try {
+          Matcher m = Pattern.compile(right).matcher(left);
+          boolean found = m.find();
+          ShellState.Var rematch = new ShellState.Var();
+          rematch.array = true;
+          if (found) {
+            for (int g = 0; g <= m.groupCount(); g++) {
+              rematch.values.put((long) g, Objects.requireNonNullElse(m.group(g), ""));
+            }
+          }
+          state.vars.put("BASH_REMATCH", rematch);
+          return found;
+        } catch (PatternSyntaxException e) {
+          throw Refusal.at(line, "invalid regular expression '" + right + "'");
+        }
+      }
+      case "-nt", "-ot", "-ef" -> throw Refusal.at(line, "test " + op + " compares files' times, which"
+          + " swamp does not know while planning; test -f instead");
+      default -> {
+        long l = integer(left, line);
+        long r = integer(right, line);
+        return switch (op) {
+          case "-eq" -> l == r;
+          case "-ne" -> l != r;
+          case "-lt" -> l < r;
+          case "-le" -> l <= r;
+          case "-gt" -> l > r;
+          default -> l >= r;
+        };
+      }
+    }
+  }
+
+  private long integer(String s, int line) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      throw Refusal.at(line, "'" + s + "': integer expression expected");
+    }
+  }
+}

@@ -1,0 +1,588 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import swamp.master.script.Ast.Word;
+
+/**
+ * Expands words as bash does, in bash's order: braces, then tilde, parameters and arrays,
+ * arithmetic and command substitution, then word splitting of what was not quoted, then globs,
+ * matched sorted against the files that exist and those earlier lines of the script write
+ * ({@link PlannedFiles}); a glob that matches nothing stays as it is. Command substitution is
+ * the {@link Planner}'s: it runs a piece of the script.
+ */
+final class Expander {
+
+  /** Runs the text of {@code $(...)} or a backquote; what it prints, trailing newlines dropped. */
+  interface Substitution {
+    String run(String text, int line);
+  }
+
+  private final ShellState state;
+  private final Substitution substitution;
+
+  Expander(ShellState state, Substitution substitution) {
+    this.state = state;
+    this.substitution = substitution;
+  }
+
+  private final Arith.Variables arithVars = new Arith.Variables() {
+    @Override
+    public String get(String name) {
+      int open = name.indexOf('[');
+      if (open < 0) {
+        return state.special(name);
+      }
+      ShellState.Var v = state.vars.get(name.substring(0, open));
+      if (v == null) {
+        return null;
+      }
+      return v.values.get(arithUnchecked(name.substring(open + 1, name.length() - 1)));
+    }
+
+    @Override
+    public void set(String name, String value) {
+      int open = name.indexOf('[');
+      if (open < 0) {
+        state.setScalar(name, value);
+      } else {
+        ShellState.Var v = state.vars.computeIfAbsent(name.substring(0, open), x -> new ShellState.Var());
+        v.array = true;
+        v.values.put(arithUnchecked(name.substring(open + 1, name.length() - 1)), value);
+      }
+    }
+  };
+
+  private long arithUnchecked(String expr) {
+    return arith(expr, state.currentLine);
+  }
+
+  long arith(String expression, int line) {
+    state.currentLine = line;
+    String expanded = expression.contains("$") || expression.contains("`")
+        ? expandString(expression, line) : expression;
+    try {
+      return Arith.eval(expanded, arithVars);
+    } catch (Arith.ArithException e) {
+      throw Refusal.at(line, e.getMessage());
+    }
+  }
+
+  /** Text being built: each character knows if it was quoted and if it came from an expansion. */
+  private static final class Field {
+    final StringBuilder text = new StringBuilder();
+    final BitSet quoted = new BitSet();
+    final BitSet expanded = new BitSet();
+    boolean hadQuotes;
+    boolean dropIfEmpty;
+  }
+
+  private static final class Fields {
+    final List<Field> list = new ArrayList<>(List.of(new Field()));
+
+    Field current() {
+      return list.get(list.size() - 1);
+    }
+
+    void append(String s, boolean quoted, boolean expanded) {
+      Field f = current();
+      int start = f.text.length();
+      f.text.append(s);
+      if (quoted) {
+        f.quoted.set(start, start + s.length());
+      }
+      if (expanded) {
+        f.expanded.set(start, start + s.length());
+      }
+    }
+
+    void newField() {
+      list.add(new Field());
+    }
+  }
+
+  List<String> expandWords(List<Word> words) {
+    List<String> out = new ArrayList<>();
+    for (Word w : words) {
+      for (String b : BraceExpansion.expand(w.raw())) {
+        out.addAll(expandFields(b, w.line()));
+      }
+    }
+    return out;
+  }
+
+  private List<String> expandFields(String raw, int line) {
+    state.currentLine = line;
+    Fields fs = new Fields();
+    expandInto(raw, fs, false, line, true);
+    List<String> out = new ArrayList<>();
+    for (Field f : fs.list) {
+      for (Field piece : split(f)) {
+        if (Glob.hasMagic(piece.text.toString(), piece.quoted)) {
+          List<String> matches = glob(piece);
+          if (!matches.isEmpty()) {
+            out.addAll(matches);
+            continue;
+          }
+        }
+        out.add(piece.text.toString());
+      }
+    }
+    return out;
+  }
+
+  /** Expands without splitting or globbing (assignments, redirection targets, [[ ]] operands). */
+  String expandString(String raw, int line) {
+    state.currentLine = line;
+    Fields fs = new Fields();
+    expandInto(raw, fs, false, line, true);
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < fs.list.size(); k++) {
+      if (k > 0) {
+        sb.append(' ');
+      }
+      sb.append(fs.list.get(k).text);
+    }
+    return sb.toString();
+  }
+
+  private static List<Field> split(Field f) {
+    List<Field> out = new ArrayList<>();
+    String s = f.text.toString();
+    Field cur = new Field();
+    boolean any = false;
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (f.expanded.get(k) && !f.quoted.get(k) && (c == ' ' || c == '\t' || c == '\n')) {
+        if (any) {
+          out.add(cur);
+          cur = new Field();
+          any = false;
+        }
+        continue;
+      }
+      int at = cur.text.length();
+      cur.text.append(c);
+      if (f.quoted.get(k)) {
+        cur.quoted.set(at);
+      }
+      any = true;
+    }
+    if (any) {
+      out.add(cur);
+    } else if (out.isEmpty() && f.hadQuotes && !f.dropIfEmpty) {
+      out.add(cur);
+    }
+    return out;
+  }
+
+  private List<String> glob(Field f) {
+    String pattern = f.text.toString();
+    boolean absolute = pattern.startsWith("/");
+    List<String> segments = new ArrayList<>();
+    List<BitSet> quotedSegs = new ArrayList<>();
+    int start = absolute ? 1 : 0;
+    for (int k = start; k <= pattern.length(); k++) {
+      if (k == pattern.length() || pattern.charAt(k) == '/') {
+        if (k > start) {
+          segments.add(pattern.substring(start, k));
+          quotedSegs.add(f.quoted.get(start, k));
+        }
+        start = k + 1;
+      }
+    }
+    List<String> results = new ArrayList<>();
+    globFrom(absolute ? "/" : "", absolute ? "/" : state.cwd, segments, quotedSegs, 0, results);
+    results.sort(null);
+    return results;
+  }
+
+  private void globFrom(String prefix, String dir, List<String> segs, List<BitSet> quoted, int k, List<String> out) {
+    if (k == segs.size()) {
+      out.add(prefix.isEmpty() ? "." : prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1) : prefix);
+      return;
+    }
+    String seg = segs.get(k);
+    BitSet q = quoted.get(k);
+    String sep = k == segs.size() - 1 ? "" : "/";
+    if (!Glob.hasMagic(seg, q)) {
+      String path = PlannedFiles.resolve(dir, seg);
+      if (state.files.exists(path)) {
+        globFrom(prefix + seg + sep, path, segs, quoted, k + 1, out);
+      }
+      return;
+    }
+    Pattern p = Glob.compile(seg, q, true);
+    boolean hidden = seg.startsWith(".");
+    for (String name : state.files.list(dir, hidden)) {
+      if (p.matcher(name).matches()) {
+        String path = dir.equals("/") ? "/" + name : dir + "/" + name;
+        if (sep.isEmpty() || state.files.isDirectory(path)) {
+          globFrom(prefix + name + sep, path, segs, quoted, k + 1, out);
+        }
+      }
+    }
+  }
+
+  /** Expands {@code raw} into {@code fs}: quotes, escapes, $-expansions and backquotes. */
+  private void expandInto(String raw, Fields fs, boolean inDq, int line, boolean wordStart) {
+    int n = raw.length();
+    int k = 0;
+    if (!inDq && wordStart && raw.startsWith("~") && (n == 1 || raw.charAt(1) == '/')) {
+      fs.append(Objects.requireNonNullElse(state.scalar("HOME"), "~"), true, false);
+      k = 1;
+    }
+    while (k < n) {
+      char c = raw.charAt(k);
+      if (c == '\'' && !inDq) {
+        int end = raw.indexOf('\'', k + 1);
+        fs.current().hadQuotes = true;
+        fs.append(raw.substring(k + 1, end), true, false);
+        k = end + 1;
+      } else if (c == '$' && !inDq && k + 1 < n && raw.charAt(k + 1) == '\'') {
+        int end = k + 2;
+        while (end < n && raw.charAt(end) != '\'') {
+          end += raw.charAt(end) == '\\' ? 2 : 1;
+        }
+        fs.current().hadQuotes = true; // $'...': backslash escapes, as echo -e does them
+        fs.append(Builtins.echo(List.of("-ne", raw.substring(k + 2, Math.min(end, n)))).text(), true, false);
+        k = end + 1;
+      } else if (c == '"' && !inDq) {
+        int end = Scan.skipQuotedOrExpansion(raw, k);
+        fs.current().hadQuotes = true;
+        expandInto(raw.substring(k + 1, end - 1), fs, true, line, false);
+        k = end;
+      } else if (c == '\\') {
+        if (k + 1 >= n) {
+          fs.append("\\", true, false);
+          k++;
+        } else if (!inDq || "$`\"\\".indexOf(raw.charAt(k + 1)) >= 0) {
+          fs.append(String.valueOf(raw.charAt(k + 1)), true, false);
+          k += 2;
+        } else {
+          fs.append("\\", true, false);
+          k++;
+        }
+      } else if (c == '`') {
+        int end = Scan.skipQuotedOrExpansion(raw, k);
+        String body = raw.substring(k + 1, end - 1).replaceAll("\\\\([$`\\\\])", "$1");
+        fs.append(substitution.run(body, line), inDq, true);
+        k = end;
+      } else if (c == '$' && k + 1 < n) {
+        k = dollar(raw, k, fs, inDq, line);
+      } else {
+        fs.append(String.valueOf(c), inDq, false);
+        k++;
+      }
+    }
+  }
+
+  /** Expands the {@code $} construct at {@code k}; returns the index after it. */
+  private int dollar(String raw, int k, Fields fs, boolean inDq, int line) {
+    char d = raw.charAt(k + 1);
+    if (raw.startsWith("$((", k) && Scan.close(raw, k + 3, "((") >= 0) {
+      int end = Scan.close(raw, k + 3, "((");
+      fs.append(Long.toString(arith(raw.substring(k + 3, end), line)), inDq, true);
+      return end + 2;
+    }
+    if (d == '(') {
+      int end = Scan.close(raw, k + 2, "(");
+      fs.append(substitution.run(raw.substring(k + 2, end), line), inDq, true);
+      return end + 1;
+    }
+    if (d == '{') {
+      int end = Scan.close(raw, k + 2, "{");
+      parameter(raw.substring(k + 2, end), fs, inDq, line);
+      return end + 1;
+    }
+    if (Character.isLetter(d) || d == '_') {
+      int e = k + 1;
+      while (e < raw.length() && (Character.isLetterOrDigit(raw.charAt(e)) || raw.charAt(e) == '_')) {
+        e++;
+      }
+      fs.append(Objects.requireNonNullElse(state.special(raw.substring(k + 1, e)), ""), inDq, true);
+      return e;
+    }
+    if (d == '@' || d == '*') {
+      appendList(state.positional, fs, inDq, d == '*');
+      return k + 2;
+    }
+    if (Character.isDigit(d) || "#?$!-".indexOf(d) >= 0) {
+      fs.append(Objects.requireNonNullElse(state.special(String.valueOf(d)), ""), inDq, true);
+      return k + 2;
+    }
+    fs.append("$", inDq, false);
+    return k + 1;
+  }
+
+  /** {@code "$@"}: one field per element; {@code "$*"}: joined by spaces. */
+  private void appendList(List<String> items, Fields fs, boolean inDq, boolean star) {
+    if (inDq && star) {
+      fs.append(String.join(" ", items), true, true);
+      return;
+    }
+    if (items.isEmpty()) {
+      if (inDq) {
+        fs.current().dropIfEmpty = true;
+      }
+      return;
+    }
+    for (int k = 0; k < items.size(); k++) {
+      if (k > 0) {
+        if (inDq) {
+          fs.current().hadQuotes = true;
+        }
+        fs.newField();
+        if (inDq) {
+          fs.current().hadQuotes = true;
+        }
+      }
+      fs.append(items.get(k), inDq, true);
+    }
+  }
+
+  private static final Pattern PARAM = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!0-])(?:\\[([^\\]]*)\\])?(.*)", Pattern.DOTALL);
+
+  private void parameter(String body, Fields fs, boolean inDq, int line) {
+    if (body.startsWith("#") && body.length() > 1) {
+      String inner = body.substring(1);
+      Matcher m = PARAM.matcher(inner);
+      if (m.matches() && m.group(3).isEmpty()) {
+        String name = m.group(1);
+        String sub = m.group(2);
+        int length;
+        if (name.equals("@") || name.equals("*")) {
+          length = state.positional.size();
+        } else if ("@".equals(sub) || "*".equals(sub)) {
+          ShellState.Var v = state.vars.get(name);
+          length = v == null ? 0 : v.values.size();
+        } else {
+          String v = sub == null ? state.special(name) : element(name, sub, line);
+          length = v == null ? 0 : v.length();
+        }
+        fs.append(Integer.toString(length), inDq, true);
+        return;
+      }
+    }
+    if (body.startsWith("!")) {
+      throw Refusal.at(line, "indirect expansion '${" + body + "}' is not supported; use an array");
+    }
+    Matcher m = PARAM.matcher(body);
+    if (!m.matches()) {
+      throw Refusal.at(line, "bad substitution: '${" + body + "}'");
+    }
+    String name = m.group(1);
+    String sub = m.group(2);
+    String op = m.group(3);
+    List<String> values;
+    boolean isList = false;
+    if (sub != null && (sub.equals("@") || sub.equals("*"))) {
+      ShellState.Var v = state.vars.get(name);
+      values = v == null ? List.of() : new ArrayList<>(v.values.values());
+      isList = true;
+    } else if (sub == null && (name.equals("@") || name.equals("*"))) {
+      values = new ArrayList<>(state.positional);
+      isList = true;
+    } else {
+      String v = sub == null ? state.special(name) : element(name, sub, line);
+      values = v == null ? null : List.of(v);
+    }
+    boolean star = "*".equals(sub) || name.equals("*");
+    if (op.isEmpty()) {
+      emit(values, isList, star, fs, inDq);
+      return;
+    }
+    String single = values == null ? null : String.join(" ", values);
+    boolean unsetOrEmpty = values == null || (isList ? values.isEmpty() : single.isEmpty());
+    for (String test : List.of(":-", ":=", ":+", ":?", "-", "=", "+", "?")) {
+      if (op.startsWith(test) && !(test.length() == 1 && op.startsWith(":"))) {
+        boolean colon = test.startsWith(":");
+        boolean missing = colon ? unsetOrEmpty : values == null;
+        String word = op.substring(test.length());
+        switch (test.charAt(test.length() - 1)) {
+          case '-' -> {
+            if (missing) {
+              expandInto(word, fs, inDq, line, false);
+            } else {
+              emit(values, isList, star, fs, inDq);
+            }
+          }
+          case '=' -> {
+            if (missing) {
+              String v = expandString(word, line);
+              state.assign(name, v, line);
+              fs.append(v, inDq, true);
+            } else {
+              emit(values, isList, star, fs, inDq);
+            }
+          }
+          case '+' -> {
+            if (!missing) {
+              expandInto(word, fs, inDq, line, false);
+            }
+          }
+          default -> {
+            if (missing) {
+              String msg = word.isEmpty() ? "parameter null or not set" : expandString(word, line);
+              throw Refusal.at(line, name + ": " + msg);
+            }
+            emit(values, isList, star, fs, inDq);
+          }
+        }
+        return;
+      }
+    }
+    List<String> source = values == null ? List.of("") : values;
+    List<String> result = new ArrayList<>();
+    if (op.startsWith("%") || op.startsWith("#")) {
+      boolean longest = op.startsWith("%%") || op.startsWith("##");
+      boolean suffix = op.startsWith("%");
+      Pattern p = pattern(op.substring(longest ? 2 : 1), line);
+      for (String v : source) {
+        result.add(trim(v, p, suffix, longest));
+      }
+    } else if (op.startsWith("/")) {
+      boolean all = op.startsWith("//");
+      String rest = op.substring(all ? 2 : 1);
+      boolean anchorStart = rest.startsWith("#");
+      boolean anchorEnd = rest.startsWith("%");
+      if (anchorStart || anchorEnd) {
+        rest = rest.substring(1);
+      }
+      int slash = indexOfUnescaped(rest, '/');
+      String pat = slash < 0 ? rest : rest.substring(0, slash);
+      String rep = slash < 0 ? "" : expandString(rest.substring(slash + 1), line);
+      Pattern p = pattern(pat, line);
+      for (String v : source) {
+        result.add(replace(v, p, rep, all, anchorStart, anchorEnd));
+      }
+    } else if (op.startsWith(":") && isList) { // ${a[@]:1:2}: a slice of the elements
+      String[] parts = op.substring(1).split(":", 2);
+      long offset = arith(parts[0], line);
+      int from = (int) (offset < 0 ? Math.max(0, source.size() + offset) : Math.min(offset, source.size()));
+      int to = parts.length > 1 ? (int) Math.min(source.size(), from + Math.max(0, arith(parts[1], line)))
+          : source.size();
+      result.addAll(source.subList(from, Math.max(from, to)));
+    } else if (op.startsWith(":")) {
+      String[] parts = op.substring(1).split(":", 2);
+      long offset = arith(parts[0], line);
+      for (String v : source) {
+        int from = (int) (offset < 0 ? Math.max(0, v.length() + offset) : Math.min(offset, v.length()));
+        int to = v.length();
+        if (parts.length > 1) {
+          long len = arith(parts[1], line);
+          to = (int) (len < 0 ? Math.max(from, v.length() + len) : Math.min(v.length(), from + len));
+        }
+        result.add(v.substring(from, to));
+      }
+    } else if (op.startsWith("^^") || op.startsWith(",,") || op.startsWith("^") || op.startsWith(",")) {
+      boolean upper = op.startsWith("^");
+      boolean all = op.startsWith("^^") || op.startsWith(",,");
+      for (String v : source) {
+        if (v.isEmpty()) {
+          result.add(v);
+        } else if (all) {
+          result.add(upper ? v.toUpperCase() : v.toLowerCase());
+        } else {
+          String first = v.substring(0, 1);
+          result.add((upper ? first.toUpperCase() : first.toLowerCase()) + v.substring(1));
+        }
+      }
+    } else {
+      throw Refusal.at(line, "bad substitution: '${" + body + "}'");
+    }
+    emit(values == null ? (result.get(0).isEmpty() ? null : result) : result, isList, star, fs, inDq);
+  }
+
+  private static int indexOfUnescaped(String s, char c) {
+    for (int k = 0; k < s.length(); k++) {
+      if (s.charAt(k) == '\\') {
+        k++;
+      } else if (s.charAt(k) == c) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private void emit(List<String> values, boolean isList, boolean star, Fields fs, boolean inDq) {
+    if (values == null) {
+      return;
+    }
+    if (isList) {
+      appendList(values, fs, inDq, star);
+    } else {
+      fs.append(values.get(0), inDq, true);
+    }
+  }
+
+  String element(String name, String subscript, int line) {
+    ShellState.Var v = state.vars.get(name);
+    if (v == null) {
+      return null;
+    }
+    long index = arith(subscript, line);
+    if (index < 0 && !v.values.isEmpty()) {
+      index = v.values.lastKey() + 1 + index;
+    }
+    return v.values.get(index);
+  }
+
+  /** A pattern of ${x%pattern} and friends: expanded, quoted parts literal. */
+  private Pattern pattern(String raw, int line) {
+    Fields fs = new Fields();
+    expandInto(raw, fs, false, line, false);
+    Field f = fs.list.get(0);
+    return Glob.compile(f.text.toString(), f.quoted, false);
+  }
+
+  private static String trim(String v, Pattern p, boolean suffix, boolean longest) {
+    if (suffix) {
+      int from = longest ? 0 : v.length();
+      for (int k = from; longest ? k <= v.length() : k >= 0; k += longest ? 1 : -1) {
+        if (p.matcher(v.substring(k)).matches()) {
+          return v.substring(0, k);
+        }
+      }
+    } else {
+      int from = longest ? v.length() : 0;
+      for (int k = from; longest ? k >= 0 : k <= v.length(); k += longest ? -1 : 1) {
+        if (p.matcher(v.substring(0, k)).matches()) {
+          return v.substring(k);
+        }
+      }
+    }
+    return v;
+  }
+
+  private static String replace(String v, Pattern p, String rep, boolean all, boolean anchorStart, boolean anchorEnd) {
+    StringBuilder out = new StringBuilder();
+    int k = 0;
+    boolean done = false;
+    while (k <= v.length()) {
+      int matchEnd = -1;
+      if (!done && (!anchorStart || k == 0)) {
+        for (int e = v.length(); e >= k; e--) { // longest match at k
+          if ((!anchorEnd || e == v.length()) && e > k && p.matcher(v.substring(k, e)).matches()) {
+            matchEnd = e;
+            break;
+          }
+        }
+      }
+      if (matchEnd >= 0) {
+        out.append(rep);
+        k = matchEnd;
+        done = !all;
+      } else {
+        if (k < v.length()) {
+          out.append(v.charAt(k));
+        }
+        k++;
+      }
+    }
+    return out.toString();
+  }}

@@ -1,0 +1,182 @@
+package swamp.master.script;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The commands of a command substitution, run while planning: the few that scripts compute
+ * names with ({@link Builtins}, {@code ls} of what exists or earlier lines write, {@code pwd})
+ * here, and any other on this machine, only when no earlier line of the script writes a file it
+ * names (else the plan stops, naming the line).
+ */
+final class HereCommands {
+
+  /** Commands run while planning with no check: they read no file a script writes. */
+  private static final Set<String> PURE = Set.of("date", "hostname", "whoami", "id", "uname", "nproc");
+
+  /** A command of a pipeline with its words expanded, its redirections not yet resolved. */
+  record Draft(List<String> argv, List<Ast.Redirect> redirects, int line) {}
+
+  private final ShellState state;
+  private final Expander expander;
+
+  HereCommands(ShellState state, Expander expander) {
+    this.state = state;
+    this.expander = expander;
+  }
+
+  /**
+   * Runs a command or pipeline; what it prints goes to {@code captured}, and its status
+   * (pipefail's, when set) is returned.
+   */
+  int run(List<Draft> stages, int line, Map<String, String> prefix, StringBuilder captured) {
+    String input = null;
+    int status = 0;
+    for (Draft stage : stages) {
+      List<String> argv = stage.argv();
+      String name = argv.get(0);
+      boolean errorsToOutput = false;
+      boolean silent = false;
+      for (Ast.Redirect r : stage.redirects()) {
+        String target = r.op().equals(">&") ? r.target().raw() : expander.expandString(r.target().raw(), r.line());
+        if (r.op().equals(">&") && r.fd() == 2 && target.equals("1")) {
+          errorsToOutput = true;
+        } else if (r.op().equals(">&") || target.equals("/dev/null") && r.fd() == 2) {
+          continue; // '>&2', '2>/dev/null': nothing this substitution captures
+        } else if (target.equals("/dev/null")) {
+          silent = true;
+        } else if (r.op().equals("<")) {
+          String file = PlannedFiles.resolve(state.cwd, target);
+          if (state.files.touched(file)) {
+            throw Refusal.at(r.line(), "a command substitution reads " + target + ", which an earlier line"
+                + " writes; swamp cannot know its contents while planning");
+          }
+          try {
+            input = Files.readString(Path.of(file));
+          } catch (IOException e) {
+            throw Refusal.at(r.line(), target + ": " + e.getMessage());
+          }
+        } else {
+          throw Refusal.at(r.line(), "a command substitution that writes a file ('" + r.op() + " " + target
+              + "') is not supported: swamp runs it while planning; write the file with a command of its own");
+        }
+      }
+      List<String> args = argv.subList(1, argv.size());
+      Builtins.Output out;
+      try {
+        out = switch (name) {
+          case "echo" -> Builtins.echo(args);
+          case "printf" -> Builtins.printf(args);
+          case "seq" -> Builtins.seq(args);
+          case "basename" -> Builtins.basename(args);
+          case "dirname" -> Builtins.dirname(args);
+          case "expr" -> Builtins.expr(args);
+          case "ls" -> ls(args);
+          case "pwd" -> Builtins.Output.ok(state.cwd + "\n");
+          default -> external(argv, input, line, prefix, errorsToOutput);
+        };
+      } catch (Builtins.UsageException e) {
+        throw Refusal.at(line, e.getMessage());
+      }
+      input = silent ? "" : out.text();
+      status = state.pipefail && out.status() != 0 ? out.status() : (state.pipefail && status != 0 ? status : out.status());
+    }
+    captured.append(input);
+    return status;
+  }
+
+  private Builtins.Output ls(List<String> args) {
+    List<String> operands = args.stream().filter(a -> !a.startsWith("-") || a.equals("-")).toList();
+    boolean directoryItself = args.stream().anyMatch(a -> a.startsWith("-") && a.contains("d"));
+    boolean hidden = args.stream().anyMatch(a -> a.startsWith("-") && (a.contains("a") || a.contains("A")));
+    if (args.stream().anyMatch(a -> a.startsWith("-") && a.matches("-.*[lsRtSr].*"))) {
+      throw Refusal.at(0, "ls with -l, -s, -R, -t, -S or -r in a command substitution is not supported;"
+          + " use plain 'ls' or a glob");
+    }
+    StringBuilder out = new StringBuilder();
+    int status = 0;
+    List<String> fileOperands = new ArrayList<>();
+    List<String> dirOperands = new ArrayList<>();
+    for (String o : operands.isEmpty() ? List.of(".") : operands) {
+      String abs = PlannedFiles.resolve(state.cwd, o);
+      if (!state.files.exists(abs)) {
+        status = 2; // "ls: cannot access": bash prints that to stderr
+      } else if (state.files.isDirectory(abs) && !directoryItself) {
+        dirOperands.add(o);
+      } else {
+        fileOperands.add(o);
+      }
+    }
+    fileOperands.sort(null);
+    fileOperands.forEach(f -> out.append(f).append('\n'));
+    for (String d : dirOperands) {
+      for (String name : state.files.list(PlannedFiles.resolve(state.cwd, d), hidden)) {
+        out.append(name).append('\n');
+      }
+    }
+    return new Builtins.Output(out.toString(), status);
+  }
+
+  private Builtins.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
+      boolean errorsToOutput) {
+    String name = argv.get(0);
+    if (!PURE.contains(name)) {
+      for (String a : argv.subList(1, argv.size())) {
+        String candidate = a.contains("=") && a.startsWith("-") ? a.substring(a.indexOf('=') + 1) : a;
+        if (candidate.isEmpty() || candidate.startsWith("-") && !candidate.equals("-")) {
+          continue;
+        }
+        String abs = PlannedFiles.resolve(state.cwd, candidate);
+        if (state.files.touched(abs)) {
+          throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution reads " + a
+              + ", which an earlier line of the script writes; swamp plans the whole script before"
+              + " anything runs, so it cannot know that file's contents yet. Split the script in two"
+              + " at that point, or compute the value without reading the file");
+        }
+      }
+    }
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(Path.of(state.cwd).toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectErrorStream(errorsToOutput);
+    Map<String, String> env = pb.environment();
+    env.clear();
+    env.putAll(state.exported());
+    env.putAll(prefix);
+    if (input == null) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
+    try {
+      Process p = pb.start();
+      if (input != null) {
+        try (OutputStream in = p.getOutputStream()) {
+          in.write(input.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          // the command did not read all of its input, as 'head' does
+        }
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (InputStream o = p.getInputStream()) {
+        o.transferTo(out);
+      }
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution ran more than 120 s while planning");
+      }
+      return new Builtins.Output(out.toString(StandardCharsets.UTF_8), p.exitValue());
+    } catch (IOException e) {
+      return new Builtins.Output("", 127); // "command not found", as bash goes on after it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Refusal.at(line, "interrupted while planning");
+    }
+  }
+}

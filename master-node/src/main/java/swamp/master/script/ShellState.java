@@ -1,0 +1,141 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What the script being planned has set so far: its variables and arrays, positional
+ * parameters, directory, options, the status of what ran last, and the files earlier lines
+ * write ({@link PlannedFiles}). {@link Planner} walks the script over it; {@link Expander} and
+ * {@link Conditions} read it.
+ */
+final class ShellState {
+
+  static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /** A variable: a scalar is element 0 of its values. */
+  static final class Var {
+    final TreeMap<Long, String> values = new TreeMap<>();
+    boolean exported;
+    boolean array;
+
+    Var copy() {
+      Var v = new Var();
+      v.values.putAll(values);
+      v.exported = exported;
+      v.array = array;
+      return v;
+    }
+  }
+
+  /** What a subshell or a command substitution puts back when it ends. */
+  record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
+      boolean errexit, boolean xtrace, boolean pipefail) {}
+
+  Map<String, Var> vars = new HashMap<>();
+  List<String> positional;
+  final String arg0;
+  String cwd;
+  final PlannedFiles files = new PlannedFiles();
+  Status last = Status.OK;
+  boolean errexit;
+  boolean xtrace;
+  boolean pipefail;
+  /** The line being expanded, for messages from arithmetic and parameters. */
+  int currentLine;
+
+  ShellState(String dir, Map<String, String> environment, String arg0, List<String> args) {
+    this.cwd = PlannedFiles.resolve("/", dir);
+    this.arg0 = arg0;
+    this.positional = new ArrayList<>(args);
+    environment.forEach((k, v) -> {
+      if (NAME.matcher(k).matches()) {
+        Var var = new Var();
+        var.values.put(0L, v);
+        var.exported = true;
+        vars.put(k, var);
+      }
+    });
+    setScalar("PWD", cwd);
+  }
+
+  Saved save() {
+    Map<String, Var> copy = new HashMap<>();
+    vars.forEach((k, v) -> copy.put(k, v.copy()));
+    return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail);
+  }
+
+  void restore(Saved s) {
+    vars = s.vars();
+    positional = s.positional();
+    cwd = s.cwd();
+    last = s.last();
+    errexit = s.errexit();
+    xtrace = s.xtrace();
+    pipefail = s.pipefail();
+  }
+
+  String scalar(String name) {
+    Var v = vars.get(name);
+    return v == null ? null : v.values.get(0L);
+  }
+
+  void setScalar(String name, String value) {
+    Var v = vars.computeIfAbsent(name, x -> new Var());
+    v.values.put(0L, value);
+  }
+
+  void assign(String name, String value, int line) {
+    if (!NAME.matcher(name).matches()) {
+      throw Refusal.at(line, "'" + name + "': not a valid identifier");
+    }
+    setScalar(name, value);
+  }
+
+  /** The exported variables with a value: the environment of a command started while planning. */
+  Map<String, String> exported() {
+    Map<String, String> env = new TreeMap<>();
+    vars.forEach((k, v) -> {
+      if (v.exported && v.values.get(0L) != null) {
+        env.put(k, v.values.get(0L));
+      }
+    });
+    return env;
+  }
+
+  /** A scalar or special parameter's value; null when unset. */
+  String special(String name) {
+    switch (name) {
+      case "#":
+        return Integer.toString(positional.size());
+      case "?":
+        if (!last.known()) {
+          throw Refusal.at(currentLine, "$? after a command that runs as a job is not known while planning;"
+              + " write 'cmd || exit 1' (or set -e) to stop when it fails");
+        }
+        return Integer.toString(last.code());
+      case "$":
+        return Long.toString(ProcessHandle.current().pid());
+      case "!":
+        return "";
+      case "-":
+        return (errexit ? "e" : "") + (xtrace ? "x" : "") + "hB";
+      case "0":
+        return arg0;
+      case "@", "*":
+        return String.join(" ", positional);
+      case "LINENO":
+        return Integer.toString(currentLine);
+      default:
+        if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+          int n = Integer.parseInt(name);
+          return n >= 1 && n <= positional.size() ? positional.get(n - 1) : null;
+        }
+        return scalar(name);
+    }
+  }
+}
