@@ -80,7 +80,7 @@ final class HereCommands {
           case "seq" -> Builtins.seq(args);
           case "basename" -> Builtins.basename(args);
           case "dirname" -> Builtins.dirname(args);
-          case "expr" -> Builtins.expr(args);
+          case "expr" -> Expr.evaluate(args);
           case "ls" -> ls(args);
           case "pwd" -> Builtins.Output.ok(state.cwd + "\n");
           default -> external(argv, input, line, prefix, errorsToOutput);

@@ -228,7 +228,7 @@ class PlannerTest {
     assertRefused("cd nowhere\n", 1, "no such directory");
     assertRefused("echo 'open\n", 1, "unterminated single quote");
     assertRefused("for x in a b; do echo $x\n", 2, "'done' to end the 'for' loop of line 1");
-    assertRefused("while true; do echo x; done\n", 1, "more than");
+    assertRefused("while true; do x=$((x + 1)); done\n", 1, "more than");
   }
 
   private void assertRefused(String script, int line, String construct) {

@@ -65,26 +65,26 @@ class ScriptTest {
 
   @Test
   void ncoAccessSets() {
-    Dependencies.Argv a = Dependencies.access(List.of("ncks", "-O", "-v", "T", "-d", "time,0,2", "./data//in.nc", "out/t.nc"));
+    ArgvFiles a = ArgvFiles.of(List.of("ncks", "-O", "-v", "T", "-d", "time,0,2", "./data//in.nc", "out/t.nc"));
     assertEquals(Set.of("out/t.nc"), a.writes());
     assertEquals(Set.of("data/in.nc", "T", "time,0,2"), a.reads());
     // a single positional: ncks only reads (prints)
-    a = Dependencies.access(List.of("/usr/bin/ncks", "-H", "-v", "T", "t.nc"));
+    a = ArgvFiles.of(List.of("/usr/bin/ncks", "-H", "-v", "T", "t.nc"));
     assertEquals(Set.of(), a.writes());
     assertTrue(a.reads().contains("t.nc"));
     // ncap2 -v is a flag, -s takes an expression
-    a = Dependencies.access(List.of("ncap2", "-v", "-s", "T2=T*2", "in.nc", "out.nc"));
+    a = ArgvFiles.of(List.of("ncap2", "-v", "-s", "T2=T*2", "in.nc", "out.nc"));
     assertEquals(Set.of("out.nc"), a.writes());
     assertEquals(Set.of("T2=T*2", "in.nc"), a.reads());
     // -p: inputs live under that path
-    a = Dependencies.access(List.of("ncra", "-p", "/data", "a.nc", "b.nc", "avg.nc"));
+    a = ArgvFiles.of(List.of("ncra", "-p", "/data", "a.nc", "b.nc", "avg.nc"));
     assertEquals(Set.of("avg.nc"), a.writes());
     assertTrue(a.reads().containsAll(Set.of("/data/a.nc", "/data/b.nc", "a.nc", "/data")), a.reads().toString());
   }
 
   @Test
   void ncattedAndNcrenameInPlace() throws Exception {
-    Dependencies.Argv a = Dependencies.access(List.of("ncatted", "-a", "units,T,o,c,K", "t.nc"));
+    ArgvFiles a = ArgvFiles.of(List.of("ncatted", "-a", "units,T,o,c,K", "t.nc"));
     assertEquals(Set.of("t.nc"), a.writes());
     assertTrue(a.reads().contains("t.nc"));
     String s = """
@@ -130,9 +130,9 @@ class ScriptTest {
         """;
     // 2 reads 1's output; 3 removes copy.nc that 2 reads; 4 reads 3's output; 5 only reads
     assertEquals(List.of(Set.of(), Set.of(1), Set.of(2), Set.of(3), Set.of()), deps(s));
-    Dependencies.Argv a = Dependencies.access(List.of("mv", "-f", "a.nc", "b.nc", "dir/"));
+    ArgvFiles a = ArgvFiles.of(List.of("mv", "-f", "a.nc", "b.nc", "dir/"));
     assertEquals(Set.of("dir", "dir/a.nc", "dir/b.nc", "a.nc", "b.nc"), a.writes());
-    a = Dependencies.access(List.of("cp", "-t", "dir", "a.nc", "b.nc"));
+    a = ArgvFiles.of(List.of("cp", "-t", "dir", "a.nc", "b.nc"));
     assertEquals(Set.of("dir", "dir/a.nc", "dir/b.nc"), a.writes());
     assertEquals(Set.of("a.nc", "b.nc"), a.reads());
     // copying into a directory: a reader of dir/x.nc waits
@@ -152,9 +152,9 @@ class ScriptTest {
     // mkdir before writing into out/; t and p independent; touch independent;
     // rm of out/t.nc after its writer; rm -rf out after everything in it
     assertEquals(List.of(Set.of(), Set.of(1), Set.of(1), Set.of(), Set.of(2), Set.of(3, 5)), deps(s));
-    assertEquals(Set.of("a/b/c", "a/b", "a"), Dependencies.access(List.of("mkdir", "-p", "a/b/c")).writes());
-    assertEquals(Set.of("d"), Dependencies.access(List.of("mkdir", "-m", "755", "d")).writes());
-    Dependencies.Argv t = Dependencies.access(List.of("touch", "-r", "ref", "f"));
+    assertEquals(Set.of("a/b/c", "a/b", "a"), ArgvFiles.of(List.of("mkdir", "-p", "a/b/c")).writes());
+    assertEquals(Set.of("d"), ArgvFiles.of(List.of("mkdir", "-m", "755", "d")).writes());
+    ArgvFiles t = ArgvFiles.of(List.of("touch", "-r", "ref", "f"));
     assertEquals(Set.of("f"), t.writes());
     assertEquals(Set.of("ref"), t.reads());
   }
@@ -167,13 +167,13 @@ class ScriptTest {
 
   @Test
   void pathNormalization() {
-    assertEquals("x.nc", Dependencies.normalize("./x.nc"));
-    assertEquals("a/b", Dependencies.normalize("a//b/"));
-    assertEquals("a/b", Dependencies.normalize("./a/./b"));
-    assertEquals(".", Dependencies.normalize("./"));
-    assertEquals("/", Dependencies.normalize("//"));
-    assertEquals("/tmp/x", Dependencies.normalize("/tmp//x"));
-    assertEquals("../x", Dependencies.normalize("../x"));
+    assertEquals("x.nc", ArgvFiles.normalize("./x.nc"));
+    assertEquals("a/b", ArgvFiles.normalize("a//b/"));
+    assertEquals("a/b", ArgvFiles.normalize("./a/./b"));
+    assertEquals(".", ArgvFiles.normalize("./"));
+    assertEquals("/", ArgvFiles.normalize("//"));
+    assertEquals("/tmp/x", ArgvFiles.normalize("/tmp//x"));
+    assertEquals("../x", ArgvFiles.normalize("../x"));
   }
 
   @Test
