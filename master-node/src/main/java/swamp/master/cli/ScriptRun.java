@@ -9,12 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import swamp.client.ClientCli;
+import swamp.client.ClientCommand;
+import swamp.client.JobCommands;
 import swamp.client.Json;
 import swamp.client.MasterClient;
 import swamp.master.script.Plan;
-import swamp.master.script.Script;
-import swamp.master.script.ScriptException;
 import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
 
@@ -137,7 +136,7 @@ final class ScriptRun {
         break;
       }
       Json ended = client.post("/api/jobs/await",
-          Map.of("ids", List.copyOf(jobs.keySet()), "wait", ClientCli.LONG_POLL.toSeconds() + "s"));
+          Map.of("ids", List.copyOf(jobs.keySet()), "wait", ClientCommand.LONG_POLL.toSeconds() + "s"));
       for (Json job : ended) {
         int step = jobs.remove(job.path("id").asText());
         running--;
@@ -151,7 +150,7 @@ final class ScriptRun {
         } else {
           failed++;
           if (c.errexit() && stoppedWith == null) {
-            stoppedWith = Math.max(1, ClientCli.exitCodeOf(job));
+            stoppedWith = Math.max(1, JobCommands.exitCodeOf(job));
             say(String.format("[line %d] failed under set -e: no new command starts", c.line()));
           }
         }

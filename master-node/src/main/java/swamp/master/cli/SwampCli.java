@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import swamp.client.ClientCli;
+import swamp.client.ClientCommand;
+import swamp.client.JobCommands;
 import swamp.client.MasterClient;
 import swamp.master.script.Plan;
 import swamp.master.script.Script;
@@ -38,13 +40,13 @@ public final class SwampCli {
     cli.setParameterExceptionHandler((e, a) -> {
       System.err.println("swamp: " + e.getMessage());
       e.getCommandLine().usage(System.err);
-      return ClientCli.EXIT_USAGE;
+      return ClientCommand.EXIT_USAGE;
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof MasterClient.ApiException || e instanceof ScriptException
           || e instanceof IOException) {
         System.err.println("swamp: " + e.getMessage());
-        return ClientCli.EXIT_USAGE;
+        return ClientCommand.EXIT_USAGE;
       }
       throw e;
     });
@@ -57,7 +59,7 @@ public final class SwampCli {
       + " run it, then runs each command as a job; a command that reads what an earlier one writes waits for it,"
       + " the others run in parallel. Exits 1 if any failed.")
   static final class Run implements Callable<Integer> {
-    @Option(names = "--url", description = ClientCli.URL_HELP)
+    @Option(names = "--url", description = ClientCommand.URL_HELP)
     String url;
 
     @Parameters(index = "0", paramLabel = "SCRIPT")
@@ -100,9 +102,9 @@ public final class SwampCli {
         System.err.println("swamp: " + script + " runs no command");
         return plan.exitStatus();
       }
-      if (url == null && System.getenv("SWAMP_URL") == null && !MasterClient.answers(ClientCli.DEFAULT_URL)) {
+      if (url == null && System.getenv("SWAMP_URL") == null && !MasterClient.answers(ClientCommand.DEFAULT_URL)) {
         try (LocalMaster local = LocalMaster.start(slots)) {
-          System.err.println("swamp: no master at " + ClientCli.DEFAULT_URL + "; running " + script + " on a master in this"
+          System.err.println("swamp: no master at " + ClientCommand.DEFAULT_URL + "; running " + script + " on a master in this"
               + " process with " + local.slots() + " slot(s) (set SWAMP_URL to use a pool)");
           return new ScriptRun(new MasterClient(local.url()), script.toString(), plan, this::toJob,
               System.out, System.err).call();
@@ -112,7 +114,7 @@ public final class SwampCli {
     }
 
     private Map<String, Object> toJob(Plan.Command c) {
-      Map<String, Object> job = ClientCli.jobRequest(c.argv(), Path.of(c.dir()), requires, timeout, null, null, c.env());
+      Map<String, Object> job = JobCommands.jobRequest(c.argv(), Path.of(c.dir()), requires, timeout, null, null, c.env());
       if (c.stages().get(0).redirects() != null) {
         job.put("redirects", c.stages().get(0).redirects());
       }

@@ -1,0 +1,198 @@
+package swamp.client;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client commands about jobs: {@code submit} (and {@code --wait}, a long poll until the job
+ * ends), {@code status} and {@code cancel}; and the job request every command that submits
+ * builds ({@code run} too).
+ */
+public final class JobCommands {
+  private JobCommands() {}
+
+  static Args submitArgs() {
+    return new Args("submit", "Submit one job: a program and its arguments, run without a shell.")
+        .value("--url", "URL", ClientCommand.URL_HELP)
+        .list("--requires", "LABEL", "A capability the worker must have; repeatable.")
+        .value("--timeout", "DURATION", "Kill the job after this long, e.g. 90s or 2h; a bare number is seconds.")
+        .value("--slots", "N", "Slots the job takes (default 1).")
+        .value("--max-attempts", "N", "Times the job may start when its worker is lost (default 3).")
+        .value("--retries", "N", "Times the job runs again when it fails (default 0).")
+        .map("--env", "NAME=VALUE", "An environment variable for the job; repeatable.")
+        .value("--work-dir", "DIR", "Where the job runs (default: this directory).")
+        .value("--key", "KEY", "An idempotency key: submitting the same key again (a retry) gives the same job, not a new one.")
+        .flag("--wait", "Wait for the job; print its output and exit with its exit code."
+            + " While it cannot be placed (no worker offers a label it requires), say why once on stderr and keep waiting.")
+        .value("--wait-timeout", "DURATION",
+            "With --wait: give up waiting after this long (e.g. 10m; a bare number is seconds) and exit 124; the job stays.")
+        .flag("--json", "Print JSON.")
+        .params("PROGRAM ARG", 1, -1, "The command, after --.");
+  }
+
+  static int submit(MasterClient client, Args.Parsed a) throws Exception {
+    String workDir = a.value("--work-dir");
+    Map<String, Object> job = jobRequest(a.params(), workDir == null ? null : Path.of(workDir),
+        a.list("--requires"), a.value("--timeout"), a.intValue("--slots"),
+        a.intValue("--max-attempts"), a.map("--env"));
+    Integer retries = a.intValue("--retries");
+    if (retries != null) {
+      job.put("retries", retries);
+    }
+    if (a.value("--key") != null) {
+      job.put("key", a.value("--key"));
+    }
+    String waitTimeout = a.value("--wait-timeout");
+    Duration giveUpAfter = waitTimeout == null ? null : Durations.parse(waitTimeout);
+    String id = client.post("/api/jobs", job).path("id").asText();
+    boolean json = a.flag("--json");
+    if (!a.flag("--wait")) {
+      System.out.println(json ? Json.write(Map.of("id", id)) : id);
+      return 0;
+    }
+    Json done = awaitJob(client, id, giveUpAfter, System.err);
+    if (done == null) {
+      System.err.println("swamp: gave up waiting for job " + id + " after " + waitTimeout
+          + "; it stays submitted (bin/swamp status " + id + ", bin/swamp cancel " + id + ")");
+      return ClientCommand.EXIT_WAIT_TIMEOUT;
+    }
+    if (json) {
+      ClientCommand.printJson(done);
+    } else {
+      System.out.print(done.path("stdout").asText());
+      System.err.print(done.path("stderr").asText());
+      if (!done.path("state").asText().equals("SUCCEEDED") && !done.path("reason").isNull()) {
+        System.err.println("swamp: job " + id + " " + done.path("state").asText() + ": "
+            + done.path("reason").asText());
+      }
+    }
+    return exitCodeOf(done);
+  }
+
+  /** The API's request for one job: the command and the options every client command shares. */
+  public static Map<String, Object> jobRequest(List<String> argv, Path workDir, List<String> requires,
+      String timeout, Integer slots, Integer maxAttempts, Map<String, String> env) {
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("argv", argv);
+    job.put("workDir", (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize().toString());
+    if (!requires.isEmpty()) {
+      job.put("requires", requires);
+    }
+    if (timeout != null) {
+      job.put("timeout", timeout);
+    }
+    if (slots != null) {
+      job.put("slots", slots);
+    }
+    if (maxAttempts != null) {
+      job.put("maxAttempts", maxAttempts);
+    }
+    if (!env.isEmpty()) {
+      job.put("env", env);
+    }
+    return job;
+  }
+
+  /**
+   * Long-polls the master until the job is final, or null once {@code giveUpAfter} (null: never)
+   * has passed. Why a queued job waits, when the master knows (a label no worker offers), is
+   * told on {@code why} once, and again only when it changes.
+   */
+  static Json awaitJob(MasterClient client, String id, Duration giveUpAfter, PrintStream why)
+      throws MasterClient.ApiException {
+    long deadline = giveUpAfter == null ? Long.MAX_VALUE : System.nanoTime() + giveUpAfter.toNanos();
+    String told = null;
+    Json job = client.get("/api/jobs/" + id);
+    while (true) {
+      String state = job.path("state").asText();
+      if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
+        return job;
+      }
+      String reason = state.equals("QUEUED") && job.path("reason").isTextual()
+          ? job.path("reason").asText() : null;
+      if (reason != null && !reason.equals(told)) {
+        why.println("swamp: job " + id + " is waiting: " + reason);
+      }
+      told = reason;
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      Duration poll = Duration.ofNanos(Math.min(left, ClientCommand.LONG_POLL.toNanos())).plusMillis(1);
+      job = client.get("/api/jobs/" + id + "?wait=" + poll.toMillis() + "ms", poll);
+    }
+  }
+
+  /** The job's own exit code; 1 when it failed or was cancelled without one. */
+  public static int exitCodeOf(Json job) {
+    if (job.path("exitCode").isInt()) {
+      int code = job.path("exitCode").asInt();
+      return code != 0 || job.path("state").asText().equals("SUCCEEDED") ? code : 1;
+    }
+    return job.path("state").asText().equals("SUCCEEDED") ? 0 : 1;
+  }
+
+  static Args statusArgs() {
+    return new Args("status", "Show one job, or the most recent jobs, or a run's commands.")
+        .value("--url", "URL", ClientCommand.URL_HELP)
+        .value("--run", "RUN_ID", "Show the commands of this run (as `runs RUN_ID`).")
+        .flag("--json", "Print JSON.")
+        .params("JOB_ID", 0, 1, "");
+  }
+
+  static int status(MasterClient client, Args.Parsed a) throws Exception {
+    String id = a.param(0);
+    boolean json = a.flag("--json");
+    if (a.value("--run") != null) {
+      return PoolCommands.showRun(client, a.value("--run"), json);
+    }
+    Json answer = id == null ? client.get("/api/jobs?limit=50") : client.get("/api/jobs/" + id);
+    if (json) {
+      ClientCommand.printJson(answer);
+    } else if (id != null) {
+      for (String f : List.of("id", "state", "exitCode", "worker", "attempts", "reason",
+          "submittedAt", "startedAt", "finishedAt")) {
+        if (!answer.path(f).isNull() && !answer.path(f).isMissingNode()) {
+          System.out.printf("%-12s %s%n", f + ":", answer.path(f).asText());
+        }
+      }
+      System.out.printf("%-12s %s%n", "argv:", answer.path("argv"));
+      if (!answer.path("pipeline").isEmpty() || !answer.path("redirects").isNull()) {
+        System.out.printf("%-12s %s%n", "command:", answer.path("command").asText());
+      }
+      if (answer.hasNonNull("run")) {
+        System.out.printf("%-12s %s step %d%n", "run:", answer.path("run").asText(),
+            answer.path("step").asInt());
+      }
+      printBlock("stdout", answer.path("stdout").asText());
+      printBlock("stderr", answer.path("stderr").asText());
+    } else {
+      System.out.printf("%-10s %-10s %-5s %-16s %s%n", "ID", "STATE", "EXIT", "WORKER", "COMMAND");
+      for (Json j : answer) {
+        System.out.printf("%-10s %-10s %-5s %-16s %s%n", j.path("id").asText(),
+            j.path("state").asText(), j.path("exitCode").isInt() ? j.path("exitCode").asText() : "-",
+            j.path("worker").asText("-"), j.path("command").asText());
+      }
+    }
+    return 0;
+  }
+
+  private static void printBlock(String name, String text) {
+    if (!text.isEmpty()) {
+      System.out.println(name + ":");
+      System.out.print(text.endsWith("\n") ? text : text + "\n");
+    }
+  }
+
+  static int cancel(MasterClient client, Args.Parsed a) throws Exception {
+    String id = a.param(0);
+    Json job = client.delete("/api/jobs/" + id);
+    System.out.println(id + ": " + (job.path("state").asText().equals("CANCELLED")
+        ? "cancelled" : "cancel requested; it is being killed"));
+    return 0;
+  }
+}
