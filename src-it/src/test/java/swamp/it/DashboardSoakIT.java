@@ -11,11 +11,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -52,6 +54,7 @@ class DashboardSoakIT {
   }
 
   @Test
+  @Timeout(value = 24, unit = TimeUnit.HOURS) // it runs as many minutes as asked, then ends
   void aPageOpenForAnHourOnABusyPoolStaysResponsiveAndTheMastersHeapDoesNotGrow(Pool pool)
       throws Exception {
     int minutes = Integer.getInteger("swamp.soak.minutes");

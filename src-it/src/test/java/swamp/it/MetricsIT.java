@@ -56,6 +56,28 @@ class MetricsIT {
     assertEquals(5.0, m.get("swamp_dispatch_latency_seconds_count"));
     assertEquals(5.0, m.get("swamp_job_duration_seconds_bucket{le=\"+Inf\"}"));
     assertTrue(m.get("swamp_job_duration_seconds_sum") > 0, r.text());
+
+    // the journal's writes, each timed to the end of its fsync: the six submissions were one write
+    // each (each answered before the next was sent), and at least one write started jobs and one
+    // ended them; and every write the journal holds was timed once: its count is the journal's
+    // high-water mark (the sequence number of its last write, which the master records after
+    // each fsync)
+    double writes = m.get("swamp_journal_write_seconds_count");
+    assertTrue(writes >= 6 + 1 + 1, "at least the writes those jobs needed:\n" + r.text());
+    assertEquals(writes, m.get("swamp_journal_write_seconds_bucket{le=\"+Inf\"}"));
+    assertTrue(m.get("swamp_journal_write_seconds_sum") > 0, r.text());
+    java.nio.file.Path mark = pool.logDir().resolve(master.name() + "-journal.high-water");
+    Await.until("every journal write timed once (the write count as the journal's mark)",
+        Duration.ofSeconds(30), () -> {
+          long written;
+          try {
+            written = Long.parseLong(java.nio.file.Files.readString(mark).strip());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return parse(master.get("/metrics").text())
+              .get("swamp_journal_write_seconds_count") == written;
+        });
     master.delete("/api/jobs/" + running);
   }
 

@@ -39,7 +39,7 @@ import swamp.protocol.JobState;
  * {@code GET /metrics}: the pool in Prometheus' text format, through the Prometheus Java client.
  * What stands now (workers, slots, jobs, the queue, the directory's spawns) is read from the
  * master at each scrape; what happens (dispatch and run times, registrations) is counted as the
- * dispatcher and the registry report it.
+ * dispatcher, its journal and the registry report it.
  */
 final class PoolMetrics {
 
@@ -60,6 +60,11 @@ final class PoolMetrics {
       .classicOnly().register(registry);
   private final Histogram duration = Histogram.builder().name("swamp_job_duration_seconds")
       .help("How long a job's last attempt ran, observed when it ends")
+      .classicOnly().register(registry);
+  private final Histogram journalWrites = Histogram.builder().name("swamp_journal_write_seconds")
+      .help("Writes of the job journal: from the dispatcher's decision to the end of its group"
+          + " commit, fsync included")
+      .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
       .classicOnly().register(registry);
   private final Counter registrations = Counter.builder().name("swamp_registrations_total")
       .help("Worker registrations accepted").register(registry);
@@ -84,6 +89,8 @@ final class PoolMetrics {
     ActorRef<Object> listener = system.systemActorOf(listener(), "metrics", Props.empty());
     system.eventStream().tell(new EventStream.Subscribe<>(WorkerRegistry.RegistrationSeen.class,
         listener.narrow()));
+    system.eventStream().tell(new EventStream.Subscribe<>(JobDispatcher.JournalWritten.class,
+        listener.narrow()));
     master.tellDispatcher(new Watchers.Watch(listener.narrow()));
   }
 
@@ -92,6 +99,10 @@ final class PoolMetrics {
     return Behaviors.receive(Object.class)
         .onMessage(Watchers.Changed.class, c -> {
           c.jobs().forEach(this::observe);
+          return Behaviors.same();
+        })
+        .onMessage(JobDispatcher.JournalWritten.class, w -> {
+          journalWrites.observe(w.nanos() / 1e9);
           return Behaviors.same();
         })
         .onMessage(WorkerRegistry.RegistrationSeen.class, r -> {

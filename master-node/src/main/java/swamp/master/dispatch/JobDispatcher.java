@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -17,7 +18,6 @@ import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
-import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -397,12 +397,25 @@ public final class JobDispatcher
       return then.isEmpty() ? Effect().none()
           : Effect().none().thenRun(b -> then.forEach(Runnable::run));
     }
-    EffectBuilder<JobEvent, JobBook> effect =
-        Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events));
-    return then.isEmpty() ? effect : effect.thenRun(b -> durability.guard().after(
-        lastSequenceNumber(context), then, failure -> context.getSelf().tell(
-            new SyncFailed(failure))));
+    long writeStarted = System.nanoTime();
+    int written = events.size();
+    ActorRef<EventStream.Command> stream = context.getSystem().eventStream();
+    List<Runnable> timedThen = new ArrayList<>(then.size() + 1);
+    timedThen.add(() -> stream.tell(new EventStream.Publish<>(
+        new JournalWritten(System.nanoTime() - writeStarted, written))));
+    timedThen.addAll(then);
+    // every write goes through the guard, so that each one is timed to the end of its fsync
+    return Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events))
+        .thenRun(b -> durability.guard().after(lastSequenceNumber(context), timedThen,
+            failure -> context.getSelf().tell(new SyncFailed(failure))));
   }
+
+  /**
+   * One write of the journal is done: {@code nanos} from the command's decision to the end of
+   * its group commit (the fsync included when the journal is synced), for {@code events} events.
+   * Published on the system's event stream for the metrics.
+   */
+  public record JournalWritten(long nanos, int events) {}
 
   /** A group commit could not be forced to disk: start again from what the journal holds. */
   private record SyncFailed(Exception failure) implements Command {}
