@@ -144,6 +144,47 @@ class DashboardIT {
 
   @Test
   @Order(5)
+  void aJobWhoseWorkerIsKilledShowsBothAttemptsWithTheirWorkersOnItsPageAndInTheApi() {
+    Node first = pool.worker(master, "w4", "--slots", "1", "--capability", "attempts");
+    master.awaitWorkers(Pool.STARTUP, List.of(first), "w1", "w2", "w4");
+    String id = master.submit(Map.of("argv", List.of("sleep", "300"),
+        "requires", List.of("attempts")));
+    Await.until("job " + id + " to run on w4", PAGE, () -> {
+      JsonNode j = master.job(id);
+      return j.path("state").asText().equals("RUNNING") && j.path("worker").asText().equals("w4");
+    });
+    Node second = pool.worker(master, "w5", "--slots", "1", "--capability", "attempts");
+    master.awaitWorkers(Pool.STARTUP, List.of(second), "w1", "w2", "w4", "w5");
+    browser.open(master.url() + "/#job/" + id);
+    browser.await("the job's page with its one attempt, on w4", PAGE,
+        d -> browser.all("#job-attempts tr[data-attempt]").size() == 1
+            && "w4".equals(browser.text("#job-attempts tr[data-attempt='1'] td:nth-child(2)")));
+    browser.script("window.notReloaded = 45");
+
+    first.killHard(); // kill -9 mid-job
+    browser.await("a second attempt, on w5, after w4's was lost", Duration.ofSeconds(90),
+        d -> browser.all("#job-attempts tr[data-attempt]").size() == 2
+            && "w5".equals(browser.text("#job-attempts tr[data-attempt='2'] td:nth-child(2)"))
+            && "RUNNING".equals(browser.text("#job-state")));
+    assertEquals(45L, browser.script("return window.notReloaded"), "the page was not reloaded");
+    String lost = browser.text("#job-attempts tr[data-attempt='1'] td:nth-child(5)");
+    assertTrue(lost.contains("w4") && lost.contains("lost"), lost);
+    browser.screenshot("dashboard-attempts");
+
+    JsonNode history = master.job(id).path("history");
+    assertEquals(2, history.size(), history.toString());
+    assertEquals("w4", history.get(0).path("worker").asText(), history.toString());
+    assertEquals("w5", history.get(1).path("worker").asText(), history.toString());
+    assertTrue(history.get(0).path("outcome").asText().startsWith("requeued: worker w4 lost"),
+        history.toString());
+    assertTrue(!history.get(0).path("endedAt").isNull() && history.get(1).path("endedAt").isNull()
+        && !history.get(1).path("startedAt").isNull(), "w4's ended, w5's runs: " + history);
+    master.delete("/api/jobs/" + id);
+    assertEquals("CANCELLED", master.awaitFinished(id, PAGE).path("state").asText());
+  }
+
+  @Test
+  @Order(6)
   void withoutTheTokenThePageShowsNoData() {
     browser.driver().manage().deleteAllCookies();
     browser.open(master.url() + "/");

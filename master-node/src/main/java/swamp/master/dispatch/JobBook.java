@@ -55,6 +55,11 @@ final class JobBook {
     long finishedAt;
     /** Finished, and its output counts against the book's output budget. */
     boolean outputKept;
+    /**
+     * Its last {@link #MAX_HISTORY} attempts, oldest first; null until one starts, so that a job
+     * that waits costs nothing more (the reference fits in the object's padding).
+     */
+    Attempt[] history;
 
     Job(String id, long seq, JobSpec spec, long submittedAt, String key) {
       this.id = id;
@@ -126,6 +131,17 @@ final class JobBook {
 
   /** The most runs the book keeps; a new one beyond it drops the oldest. */
   static final int MAX_RUNS = 10_000;
+
+  /** The attempts a job keeps in its history: the newest ones. */
+  static final int MAX_HISTORY = 10;
+
+  /**
+   * One attempt of a job: its number, the worker it ran on, when it was given to it and when it
+   * ended (0: it runs, or an older journal did not say), and how it ended or why the job went
+   * back to the queue (null while it runs).
+   */
+  record Attempt(int number, String worker, long started, long ended, String outcome)
+      implements swamp.protocol.CborSerializable {}
 
   /** What a job needs of a worker: its labels and free slots. */
   record QueueKey(Set<String> requires, int slots) {}
@@ -281,8 +297,9 @@ final class JobBook {
     emit(new JobEvent.WorkerLost(job.id));
   }
 
-  void requeue(Job job) {
-    emit(new JobEvent.Requeued(job.id));
+  /** The job waits again: {@code why} its attempt ended (the worker was lost, rejected it). */
+  void requeue(Job job, String why, long now) {
+    emit(new JobEvent.Requeued(job.id, now, why));
   }
 
   void end(Job job, JobState state, String reason, long now) {
@@ -334,18 +351,24 @@ final class JobBook {
     } else if (event instanceof JobEvent.Adopted a) {
       Job job = jobs.get(a.jobId());
       queues.get(job.queue).remove(job);
+      attemptGoesOn(job, a.workerId());
       adopted(job, a.workerId());
     } else if (event instanceof JobEvent.Finished f) {
       finished(jobs.get(f.jobId()), f.result(), f.at());
     } else if (event instanceof JobEvent.Retrying r) {
       Job job = jobs.get(r.jobId());
+      attemptEnded(job, r.result().finishedAt(), outcome(r.result(), r.result().state())
+          + ", retried");
       job.failures++;
       requeued(job);
       job.result = r.result();
     } else if (event instanceof JobEvent.WorkerLost l) {
       jobs.get(l.jobId()).workerLosses++;
     } else if (event instanceof JobEvent.Requeued r) {
-      requeued(jobs.get(r.jobId()));
+      Job job = jobs.get(r.jobId());
+      attemptEnded(job, r.at() == null ? 0 : r.at(),
+          "requeued" + (r.why() == null ? "" : ": " + r.why()));
+      requeued(job);
     } else if (event instanceof JobEvent.Ended e) {
       ended(jobs.get(e.jobId()), e.state(), e.reason(), e.at());
     } else if (event instanceof JobEvent.CancelRequested c) {
@@ -365,7 +388,17 @@ final class JobBook {
   record JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
       JobState state, int attempt, int workerLosses, int failures, String workerId,
       long dispatchedAt, JobResult result, String reason, boolean cancelRequested,
-      long finishedAt) implements swamp.protocol.CborSerializable {}
+      long finishedAt, List<Attempt> history) implements swamp.protocol.CborSerializable {
+
+    /** A job of a snapshot written before jobs kept their attempts. */
+    JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
+        JobState state, int attempt, int workerLosses, int failures, String workerId,
+        long dispatchedAt, JobResult result, String reason, boolean cancelRequested,
+        long finishedAt) {
+      this(id, seq, spec, submittedAt, key, state, attempt, workerLosses, failures, workerId,
+          dispatchedAt, result, reason, cancelRequested, finishedAt, null);
+    }
+  }
 
   /**
    * A run as the snapshot keeps it: per step, the id of its newest job while the book keeps
@@ -393,7 +426,7 @@ final class JobBook {
     for (Job j : jobs.values()) {
       all.add(new JobRecord(j.id, j.seq, j.spec, j.submittedAt, j.key, j.state, j.attempt,
           j.workerLosses, j.failures, j.workerId, j.dispatchedAt, j.result, j.reason,
-          j.cancelRequested, j.finishedAt));
+          j.cancelRequested, j.finishedAt, j.history == null ? null : List.of(j.history)));
     }
     List<String> queued = new ArrayList<>();
     Set<String> seen = new java.util.HashSet<>();
@@ -433,6 +466,14 @@ final class JobBook {
       j.reason = r.reason();
       j.cancelRequested = r.cancelRequested();
       j.finishedAt = r.finishedAt();
+      if (r.history() != null && !r.history().isEmpty()) {
+        j.history = r.history().toArray(new Attempt[0]);
+      } else if (j.attempt > 0) { // a snapshot from before attempts were kept: its last one
+        boolean open = j.state == JobState.RUNNING;
+        j.history = new Attempt[] {new Attempt(j.attempt, j.workerId, j.dispatchedAt,
+            open ? 0 : j.finishedAt, open ? null
+                : j.state == JobState.QUEUED ? "requeued" : j.state.name())};
+      }
       book.jobs.put(j.id, j);
       if (j.key != null) {
         book.byKey.put(j.key, j);
@@ -496,6 +537,7 @@ final class JobBook {
     job.attempt++;
     job.dispatchedAt = now;
     job.result = null;
+    record(job, new Attempt(job.attempt, workerId, now, 0, null));
     Worker worker = workers.get(workerId);
     if (worker != null) {
       worker.lastBusy = now;
@@ -518,6 +560,8 @@ final class JobBook {
 
   /** The attempt that ran ended; the job is final unless it goes back to the queue. */
   private void finished(Job job, JobResult result, long now) {
+    attemptEnded(job, result.finishedAt() > 0 ? result.finishedAt() : now,
+        outcome(result, job.cancelRequested ? JobState.CANCELLED : result.state()));
     release(job);
     job.result = result;
     job.reason = result.reason();
@@ -536,12 +580,71 @@ final class JobBook {
   /** Ends a job that is not running (queued, or whose worker is gone) with a reason. */
   private void ended(Job job, JobState state, String reason, long now) {
     if (job.state == JobState.RUNNING) {
+      attemptEnded(job, now, state + (reason == null ? "" : ": " + reason));
       release(job);
     }
     job.reason = reason;
     job.result = JobResult.notStarted(state, job.workerId, reason);
     setState(job, state); // a queued job is skipped when it reaches the head of its queue
     retire(job, now);
+  }
+
+  // ---- attempts ----
+
+  /** Adds {@code a} as the job's newest attempt, keeping the last {@link #MAX_HISTORY}. */
+  private static void record(Job job, Attempt a) {
+    Attempt[] h = job.history;
+    if (h == null) {
+      job.history = new Attempt[] {a};
+    } else if (h.length < MAX_HISTORY) {
+      Attempt[] more = java.util.Arrays.copyOf(h, h.length + 1);
+      more[h.length] = a;
+      job.history = more;
+    } else {
+      System.arraycopy(h, 1, h, 0, h.length - 1);
+      h[h.length - 1] = a;
+    }
+  }
+
+  /** The job's running attempt ended {@code at} (0: unknown), as {@code outcome} says. */
+  private static void attemptEnded(Job job, long at, String outcome) {
+    Attempt last = job.history == null ? null : job.history[job.history.length - 1];
+    if (last != null && last.outcome() == null) {
+      job.history[job.history.length - 1] =
+          new Attempt(last.number(), last.worker(), last.started(), at, outcome);
+    } else if (job.attempt > 0) { // begun before its history was kept (an older snapshot)
+      record(job, new Attempt(job.attempt, job.workerId, job.dispatchedAt, at, outcome));
+    }
+  }
+
+  /**
+   * An attempt that went back to the queue turned out to run still on {@code workerId}: it is
+   * open again (the same worker) or it moved there.
+   */
+  private static void attemptGoesOn(Job job, String workerId) {
+    Attempt last = job.history == null ? null : job.history[job.history.length - 1];
+    if (last != null && last.number() == job.attempt && last.worker().equals(workerId)) {
+      job.history[job.history.length - 1] =
+          new Attempt(last.number(), workerId, last.started(), 0, null);
+    } else {
+      record(job, new Attempt(job.attempt, workerId, job.dispatchedAt, 0, null));
+    }
+  }
+
+  private static String outcome(JobResult r, JobState state) {
+    StringBuilder b = new StringBuilder(state.name());
+    if (r.exitCode() != null) {
+      b.append(" (exit ").append(r.exitCode()).append(')');
+    }
+    if (r.reason() != null && !r.reason().isBlank()) {
+      b.append(": ").append(r.reason());
+    }
+    return b.toString();
+  }
+
+  /** The job's attempts, oldest first (the last {@link #MAX_HISTORY}). */
+  static List<Attempt> history(Job job) {
+    return job.history == null ? List.of() : List.of(job.history);
   }
 
   // ---- workers: not journaled ----

@@ -567,7 +567,8 @@ public final class JobDispatcher
       if (known != null) { // the same id from a new incarnation: what it does not claim is lost
         for (Job job : book.workerLeft(admit.workerId())) {
           if (claims.getOrDefault(job.id, -1) == job.attempt) {
-            book.requeue(job); // adopted again just below
+            book.requeue(job, "worker " + admit.workerId() + " registered again, running it still",
+                System.currentTimeMillis()); // adopted again just below
           } else {
             lose(job, admit.workerId(), "registered again without it");
           }
@@ -648,7 +649,7 @@ public final class JobDispatcher
     } else {
       context.getLog().info("job {} goes back to the queue: worker {} {}", job.id, workerId,
           why);
-      book.requeue(job);
+      book.requeue(job, "worker " + workerId + " lost (" + why + ")", now);
     }
   }
 
@@ -727,7 +728,8 @@ public final class JobDispatcher
         dispatch();
         return;
       }
-      book.requeue(job);
+      book.requeue(job, "rejected by worker " + r.workerId()
+          + (r.reason() == null ? "" : " (" + r.reason() + ")"), System.currentTimeMillis());
     }
     dispatch();
   }
@@ -873,7 +875,7 @@ public final class JobDispatcher
   private java.util.Optional<JobView> view(String jobId) {
     Job job = book.job(jobId);
     return job == null ? java.util.Optional.empty()
-        : java.util.Optional.of(JobView.of(job, waitingReason(job)));
+        : java.util.Optional.of(JobView.of(job, waitingReason(job)).withHistory(job));
   }
 
   /**

@@ -52,8 +52,15 @@ public sealed interface JobEvent extends CborSerializable {
   /** The job's worker is gone; a {@link Requeued} or an {@link Ended} follows. */
   record WorkerLost(String jobId) implements JobEvent {}
 
-  /** The job waits again, in front of its queue (its attempt did not start, or was lost). */
-  record Requeued(String jobId) implements JobEvent {}
+  /**
+   * The job waits again, in front of its queue (its attempt did not start, or was lost): at
+   * {@code at}, for {@code why}. Both are null in the journals of masters before they were kept.
+   */
+  record Requeued(String jobId, Long at, String why) implements JobEvent {
+    Requeued(String jobId) {
+      this(jobId, null, null);
+    }
+  }
 
   /** The job ends without a result of its own: cancelled, or lost too often. */
   record Ended(String jobId, JobState state, String reason, long at) implements JobEvent {}

@@ -39,7 +39,9 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
   static final String MANIFEST_V2 = "S2";
   /** The snapshot ends with the runs. */
   static final String MANIFEST_V3 = "S3";
-  static final String MANIFEST = MANIFEST_V3;
+  /** A job ends with its attempts (its history): none for a job that never started. */
+  static final String MANIFEST_V4 = "S4";
+  static final String MANIFEST = MANIFEST_V4;
 
   public SnapshotSerializer(ExtendedActorSystem system) {}
 
@@ -81,6 +83,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       case MANIFEST_V1 -> 1;
       case MANIFEST_V2 -> 2;
       case MANIFEST_V3 -> 3;
+      case MANIFEST_V4 -> 4;
       default -> throw new IllegalArgumentException("a job-book snapshot of unknown format '"
           + manifest + "' (this master reads " + MANIFEST_V1 + " to " + MANIFEST + ")");
     };
@@ -135,12 +138,35 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     out.str(r.reason());
     out.bool(r.cancelRequested());
     out.i64(r.finishedAt());
+    List<JobBook.Attempt> history = r.history() == null ? List.of() : r.history();
+    out.i32(history.size());
+    for (JobBook.Attempt a : history) {
+      out.i32(a.number());
+      out.str(a.worker());
+      out.i64(a.started());
+      out.i64(a.ended());
+      out.str(a.outcome());
+    }
   }
 
   private static JobRecord job(In in) {
-    return new JobRecord(in.str(), in.i64(), spec(in), in.i64(), in.str(),
+    JobRecord r = new JobRecord(in.str(), in.i64(), spec(in), in.i64(), in.str(),
         JobState.valueOf(in.str()), in.i32(), in.i32(), in.i32(), in.str(), in.i64(),
         in.bool() ? result(in) : null, in.str(), in.bool(), in.i64());
+    if (in.version < 4) {
+      return r;
+    }
+    int n = in.count();
+    if (n == 0) {
+      return r;
+    }
+    List<JobBook.Attempt> history = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      history.add(new JobBook.Attempt(in.i32(), in.str(), in.i64(), in.i64(), in.str()));
+    }
+    return new JobRecord(r.id(), r.seq(), r.spec(), r.submittedAt(), r.key(), r.state(),
+        r.attempt(), r.workerLosses(), r.failures(), r.workerId(), r.dispatchedAt(), r.result(),
+        r.reason(), r.cancelRequested(), r.finishedAt(), history);
   }
 
   private static void spec(Out out, JobSpec s) {

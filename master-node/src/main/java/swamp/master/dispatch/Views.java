@@ -35,17 +35,32 @@ public final class Views {
       String run,
       int step,
       String command,
-      String workDir) {
+      String workDir,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      List<AttemptView> history) {
 
     static JobView of(JobBook.Job j) {
       return of(j, null);
+    }
+
+    /** The job with its attempts: the view of one job (lists and the live feed leave them out). */
+    JobView withHistory(JobBook.Job j) {
+      List<AttemptView> tried = new ArrayList<>();
+      for (JobBook.Attempt a : JobBook.history(j)) {
+        tried.add(new AttemptView(a.number(), a.worker(), a.started() > 0 ? time(a.started())
+            : null, a.ended() > 0 ? time(a.ended()) : null, a.outcome()));
+      }
+      return new JobView(id, state, exitCode, stdout, stderr, truncated, worker, attempts, reason,
+          argv, requires, submittedAt, startedAt, finishedAt, pid, key, redirects, pipeline, run,
+          step, command, workDir, List.copyOf(tried));
     }
 
     /** The job without its stdout and stderr: for the live feed, which shows neither. */
     JobView withoutOutput() {
       return new JobView(id, state, exitCode, "", "", truncated, worker, attempts, reason, argv,
           requires, submittedAt, startedAt, finishedAt, pid, key, redirects, pipeline, run, step,
-          command, workDir);
+          command, workDir, history);
     }
 
     /** The job, with {@code waiting} as its reason when it is given: why it cannot be placed. */
@@ -73,9 +88,18 @@ public final class Views {
           j.spec.run(),
           j.spec.step(),
           j.spec.commandText(),
-          j.spec.workDir());
+          j.spec.workDir(),
+          null);
     }
   }
+
+  /**
+   * One attempt of a job: its number, its worker, when it was given to it and when it ended
+   * (null: it runs, or it is not known), and how it ended or why the job was queued again
+   * (null while it runs).
+   */
+  public record AttemptView(int attempt, String worker, String startedAt, String endedAt,
+      String outcome) {}
 
   public record WorkerView(
       String id,

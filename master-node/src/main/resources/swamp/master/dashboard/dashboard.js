@@ -272,9 +272,20 @@ async function showJob(id) {
     dl.appendChild(Object.assign(document.createElement("dt"), { textContent: k }));
     dl.appendChild(Object.assign(document.createElement("dd"), { textContent: v }));
   }
+  const ab = $("#job-attempts tbody");
+  ab.replaceChildren();
+  for (const a of j.history || []) {
+    const tr = document.createElement("tr");
+    tr.dataset.attempt = a.attempt;
+    [a.attempt, a.worker, when(a.startedAt), when(a.endedAt), a.outcome ?? "running"]
+      .forEach(v => cell(tr, v));
+    ab.appendChild(tr);
+  }
   $("#job-stdout").textContent = j.stdout + (j.truncated ? "\n[truncated]" : "");
   $("#job-stderr").textContent = j.stderr;
 }
+
+const when = t => (t || "").replace("T", " ").replace(/\..*/, "");
 
 async function showRun(id) {
   const r = await api("GET", "/api/runs/" + encodeURIComponent(id));

@@ -17,7 +17,7 @@ class LiveFeedTest {
 
   static JobView job(int n, JobState state) {
     return new JobView("j" + n, state, null, "", "", false, "w1", 1, null, List.of("echo"),
-        List.of(), null, null, null, null, null, null, List.of(), null, -1, "echo", null);
+        List.of(), null, null, null, null, null, null, List.of(), null, -1, "echo", null, null);
   }
 
   static Watchers.Changed changed(List<JobView> jobs, int queued) {

@@ -106,7 +106,7 @@ class JobBookTest {
     Job later = submit(List.of(), 1);
     book.assign(now);
 
-    book.requeue(first);
+    book.requeue(first, "rejected", 0);
 
     assertEquals(JobState.QUEUED, first.state);
     assertNull(first.workerId);
@@ -226,7 +226,7 @@ class JobBookTest {
     book.assign(now);
     book.finish(a, result(JobState.SUCCEEDED), now);
     book.lostWorker(b);
-    book.requeue(b);
+    book.requeue(b, "rejected", 0);
     book.requestCancel(c);
     List<JobEvent> events = book.takeEvents();
 
@@ -244,6 +244,52 @@ class JobBookTest {
   }
 
   @Test
+  void aJobKeepsItsAttemptsWithTheirWorkersTimesAndEndsThroughAReplayAndASnapshot() {
+    book.workerJoined(worker("w1", 1, false));
+    Job job = submit(List.of(), 1);
+    Job waits = submit(List.of(), 1);
+    book.assign(10);
+    assertNull(waits.history, "a job that never started keeps no history");
+    for (Job lost : book.workerLeft("w1")) {
+      book.lostWorker(lost);
+      book.requeue(lost, "worker w1 lost (killed)", 20);
+    }
+    book.workerJoined(worker("w2", 1, false));
+    book.assign(30);
+    book.finish(job, new JobResult(JobState.SUCCEEDED, 0, "", "", false, "w2", 77L, 31, 40,
+        null), 41);
+    book.assign(41);
+    List<JobBook.Attempt> expected = List.of(
+        new JobBook.Attempt(1, "w1", 10, 20, "requeued: worker w1 lost (killed)"),
+        new JobBook.Attempt(2, "w2", 30, 40, "SUCCEEDED (exit 0)"));
+    assertEquals(expected, JobBook.history(job));
+    assertEquals(List.of(new JobBook.Attempt(1, "w2", 41, 0, null)),
+        JobBook.history(waits), "it started on w2 once the job ended; it runs");
+
+    JobBook replayed = new JobBook(LocalExec.NEVER, 100);
+    book.takeEvents().forEach(replayed::apply);
+    assertEquals(expected, JobBook.history(replayed.job(job.id)));
+    JobBook restored = JobBook.restore(replayed.snapshot(), LocalExec.NEVER, 100);
+    assertEquals(expected, JobBook.history(restored.job(job.id)));
+    assertEquals(JobBook.history(waits), JobBook.history(restored.job(waits.id)));
+  }
+
+  @Test
+  void aJobKeepsOnlyItsLastAttemptsAndARejectionSaysWhoRejectedIt() {
+    book.workerJoined(worker("w1", 1, false));
+    Job job = submit(List.of(), 1);
+    for (int i = 0; i < JobBook.MAX_HISTORY + 3; i++) {
+      book.assign(100 + i);
+      book.requeue(job, "rejected by worker w1 (busy)", 200 + i);
+    }
+    List<JobBook.Attempt> history = JobBook.history(job);
+    assertEquals(JobBook.MAX_HISTORY, history.size());
+    assertEquals(4, history.get(0).number(), "the oldest three went");
+    assertEquals(JobBook.MAX_HISTORY + 3, history.get(history.size() - 1).number());
+    assertEquals("requeued: rejected by worker w1 (busy)", history.get(0).outcome());
+  }
+
+  @Test
   void aSnapshotRestoresJobsQueueOrderAndKeys() {
     book.workerJoined(worker("w1", 1, false));
     Job first = book.submit(List.of(new JobEvent.NewJob("k-1", JobSpec.of(List.of("true")))),
@@ -253,7 +299,7 @@ class JobBookTest {
     book.assign(now); // first runs on w1
     book.finish(first, result(JobState.SUCCEEDED), now);
     book.assign(now); // second runs
-    book.requeue(second); // back in front of third
+    book.requeue(second, "rejected", 0); // back in front of third
 
     JobBook restored = JobBook.restore(book.snapshot(), LocalExec.NEVER, 100);
 

@@ -1,6 +1,7 @@
 package swamp.master.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -62,6 +63,7 @@ class JobEventSerializationTest {
         new JobEvent.Retrying("j8", RESULT),
         new JobEvent.WorkerLost("j8"),
         new JobEvent.Requeued("j8"),
+        new JobEvent.Requeued("j8", 1_002L, "rejected by worker w1 (draining)"),
         new JobEvent.Ended("j8", JobState.CANCELLED, "cancelled before it ran", 1_003),
         new JobEvent.CancelRequested("j9"),
         new JobEvent.Forgotten(900),
@@ -90,7 +92,9 @@ class JobEventSerializationTest {
     JobBook.JobRecord queued = new JobBook.JobRecord("j1", 1, SPEC, 5, "k-1", JobState.QUEUED,
         0, 0, 0, null, 0, null, null, false, 0);
     JobBook.JobRecord running = new JobBook.JobRecord("j2", 2, PIPELINE, 5,
-        null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0);
+        null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0, List.of(
+            new JobBook.Attempt(1, "w0", 6, 0, "requeued: worker w0 lost (ключ)"),
+            new JobBook.Attempt(2, "w1", 7, 0, null)));
     JobBook.JobRecord failed = new JobBook.JobRecord("j3", 3, SPEC, 5, "ключ-3", JobState.FAILED,
         1, 0, 1, "w1", 7, RESULT, "exited with code 2", false, 9);
     JobBook.JobRecord cancelled = new JobBook.JobRecord("j4", 4, SPEC, 5, null,
@@ -123,6 +127,19 @@ class JobEventSerializationTest {
         SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST).get());
   }
 
+  /** A requeue an older master journaled, without when or why, reads with neither. */
+  @Test
+  void aRequeueOfAnOlderMastersJournalReads() throws Exception {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var serializer = serialization.findSerializerFor(new JobEvent.Requeued("j8"));
+    byte[] old = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.cbor.CBORFactory()).writeValueAsBytes(
+        Map.of("event", "requeued", "jobId", "j8"));
+    assertEquals(new JobEvent.Requeued("j8", null, null), serialization.deserialize(old,
+        serializer.identifier(), Serializers.manifestFor(serializer,
+            new JobEvent.Requeued("j8"))).get());
+  }
+
   /** {@link #snapshot()} as the first compact format (S1) wrote it, before redirections and runs. */
   static final String S1 = "CggEajECCAhuY3JhBC1PCmluLm5jDG91dC5uYwIeT01QX05VTV9USFJFQURTAjIKL2RhdGECBm5jbwSg/goGAgoGay0xDFFVRVVFRAAAAAEAAAEAAARqMgQCCHRydWUAAQACAAYACgEOUlVOTklORwQCAAR3MQ4AAQEABGozBggIbmNyYQQtTwppbi5uYwxvdXQubmMCHk9NUF9OVU1fVEhSRUFEUwIyCi9kYXRhAgZuY28EoP4KBgIKFNC60LvRjtGHLTMMRkFJTEVEAgACBHcxDgEMRkFJTEVEAQQIb3V0CghlcnIKAAR3MQGkQoCgq/75YtCvq/75YiRleGl0ZWQgd2l0aCBjb2RlIDIkZXhpdGVkIHdpdGggY29kZSAyABIEajQICAhuY3JhBC1PCmluLm5jDG91dC5uYwIeT01QX05VTV9USFJFQURTAjIKL2RhdGECBm5jbwSg/goGAgoBEkNBTkNFTExFRAAAAAEAARJDQU5DRUxMRUQAAAAAAQAA8qiBvsZoLmNhbmNlbGxlZCBiZWZvcmUgaXQgcmFuLmNhbmNlbGxlZCBiZWZvcmUgaXQgcmFuARICBGoxBARqMwRqNA==";
 
@@ -142,6 +159,12 @@ class JobEventSerializationTest {
     assertEquals(List.of("j1"), old.queued());
     assertEquals(List.of("j3", "j4"), old.finished());
     assertEquals(List.of(), old.runs());
+    assertNull(old.jobs().get(1).history(), "no attempts kept before S4");
+    // restored, a job that ran shows its last attempt as the snapshot knew it
+    JobBook book = JobBook.restore(old, LocalExec.NEVER, 100);
+    assertEquals(List.of(new JobBook.Attempt(1, "w1", 7, 9, "FAILED")),
+        JobBook.history(book.job("j3")));
+    assertEquals(List.of(), JobBook.history(book.job("j1")));
   }
 
   @Test
