@@ -844,6 +844,11 @@ final class JobBook {
     return counts.get(state);
   }
 
+  /** How many jobs the book holds, whatever their state. */
+  int size() {
+    return jobs.size();
+  }
+
   int externalWorkers() {
     return externalWorkers;
   }

@@ -228,6 +228,8 @@ public final class JobDispatcher
   /** The live feeds and metrics that follow each change. */
   private final Watchers watchers = new Watchers();
   private JobBook book;
+  /** Job entries journaled since the last snapshot: a batch of 5,000 jobs counts 5,000. */
+  private long sinceSnapshot;
   private boolean recovered;
   private boolean closed;
 
@@ -298,6 +300,44 @@ public final class JobDispatcher
         .withDeleteEventsOnSnapshot();
   }
 
+  /**
+   * A snapshot also once the writes since the last one hold as many job entries as the book
+   * holds jobs (or {@code snapshot-every}, if more): however many jobs a write holds, the journal
+   * then keeps about the book's worth of events beside its snapshots, and its size follows what
+   * the book retains, not how many jobs went through. Counting writes alone, a master fed
+   * batches of 5,000 jobs wrote 100,000 jobs between snapshots, and its journal kept 200,000.
+   */
+  @Override
+  public boolean shouldSnapshot(JobBook state, JobEvent event, long sequenceNr) {
+    sinceSnapshot += entries(event);
+    if (sinceSnapshot < Math.max(durability.snapshotEvery(), book.size())) {
+      return false;
+    }
+    sinceSnapshot = 0;
+    return true;
+  }
+
+  /** How many jobs (or a run's commands) an event is about. */
+  private static int entries(JobEvent event) {
+    if (event instanceof JobEvent.Batch b) {
+      int n = 0;
+      for (JobEvent e : b.events()) {
+        n += entries(e);
+      }
+      return n;
+    }
+    if (event instanceof JobEvent.Submitted s) {
+      return s.jobs().size();
+    }
+    if (event instanceof JobEvent.Started s) {
+      return s.starts().size();
+    }
+    if (event instanceof JobEvent.RunCreated r) {
+      return r.commands().size();
+    }
+    return 1;
+  }
+
   @Override
   public SnapshotAdapter<JobBook> snapshotAdapter() {
     return new SnapshotAdapter<>() {
@@ -319,6 +359,9 @@ public final class JobDispatcher
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
         .onSignal(RecoveryFailed.class, (book, failed) -> onRecoveryFailed(failed.getFailure()))
+        .onSignal(org.apache.pekko.persistence.typed.SnapshotCompleted.class,
+            (book, saved) -> durability.guard().snapshotSaved(persistenceId().id(),
+                saved.getSnapshotMetadata().sequenceNr()))
         .onSignal(org.apache.pekko.persistence.typed.DeleteEventsCompleted.class,
             (book, deleted) -> durability.guard().compactSoon())
         .onSignal(org.apache.pekko.persistence.typed.DeleteSnapshotsCompleted.class,

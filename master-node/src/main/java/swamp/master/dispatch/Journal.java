@@ -28,6 +28,9 @@ public final class Journal {
 
   private static final String DB = "pekko-persistence-jdbc.shared-databases.swamp.";
 
+  /** How long H2 keeps a chunk it no longer uses before it may write over it (see configure). */
+  static final int RETENTION_MS = 5_000;
+
   /** The journal's URL, or {@code defaultFile}'s H2 file database when none is set. */
   public static String url(Config config, Path defaultFile) {
     String url = config.getString("swamp.master.journal.url");
@@ -46,7 +49,14 @@ public final class Journal {
       driver = "org.h2.Driver";
       // WRITE_DELAY=0: H2 writes each commit to the file at once; by default it keeps the last
       // half second in memory, and a master killed with -9 would lose jobs it had accepted
+      // RETENTION_TIME: H2 reuses the space of a chunk no longer used only this long after the
+      // chunk was written (45 s by default, for a file nobody forces to disk): a master that
+      // writes tens of MB a second kept that much garbage in the file. Each group commit is
+      // forced to disk within milliseconds, so a few seconds are ample (with fsync off, H2's
+      // default stays: the kernel may keep writes back for half a minute)
       jdbcUrl = url + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1"
+          + (config.getBoolean("swamp.master.journal.fsync") ? ";RETENTION_TIME="
+              + RETENTION_MS : "")
           + ";INIT=RUNSCRIPT FROM 'classpath:swamp/journal-h2.sql'";
     } else if (url.startsWith("jdbc:postgresql:")) {
       profile = "slick.jdbc.PostgresProfile$";

@@ -47,6 +47,15 @@ public final class JournalGuard {
   private org.h2.mvstore.MVStore store;
   private final java.util.concurrent.atomic.AtomicBoolean compacting =
       new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean again =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  /** The newest snapshot saved since this start (0: none yet). */
+  private volatile long lastSnapshot;
+  /** Writes up to this one are to be deleted, and the snapshots before it; done up to trimmed. */
+  private final java.util.concurrent.atomic.AtomicLong trimTo =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile String trimId;
+  private long trimmed;
   private volatile long failingSince;
 
   private record Pending(long seq, List<Runnable> effects, Consumer<Exception> onFailure) {}
@@ -229,25 +238,43 @@ public final class JournalGuard {
   }
 
   /**
-   * Rewrites the journal's sparsest chunks, off the dispatcher's path: called after each
-   * snapshot, once the events and snapshots before it are deleted. H2 compacts by itself only
-   * when it writes in the background ({@code WRITE_DELAY} over 0); without this the file grew
-   * without bound while the book kept 100,000 jobs.
+   * A snapshot of {@code persistenceId} was saved at {@code seq}: the events and snapshots before
+   * the previous one are deleted, off the dispatcher's path, and the file compacted. Two
+   * snapshots stay, the older one with the events after it, so that a damaged newest snapshot
+   * still leaves one to start from. Pekko's own retention deletes only by the count of writes,
+   * which says nothing of their size (a write may hold one job or 5,000).
+   */
+  void snapshotSaved(String persistenceId, long seq) {
+    if (configured == null) {
+      return; // not a journal of its own: Pekko's retention alone
+    }
+    long older = lastSnapshot;
+    lastSnapshot = seq;
+    if (older > 0 && older < seq) {
+      trimId = persistenceId;
+      trimTo.accumulateAndGet(older, Math::max);
+    }
+    compactSoon();
+  }
+
+  /**
+   * Deletes what {@link #snapshotSaved} asked for, then rewrites the journal's sparsest chunks,
+   * off the dispatcher's path: called after each snapshot and each of Pekko's deletions. H2
+   * compacts by itself only when it writes in the background ({@code WRITE_DELAY} over 0).
    */
   void compactSoon() {
-    if (file == null || compacting.getAndSet(true)) {
+    if (configured == null) {
       return;
+    }
+    again.set(true);
+    if (compacting.getAndSet(true)) {
+      return; // the running pass goes round once more
     }
     Thread t = new Thread(() -> {
       try {
-        long before = Files.size(file);
-        long t0 = System.nanoTime();
-        store().compact(COMPACT_FILL_RATE, COMPACT_WRITE);
-        log.debug("journal compacted in {} ms: {} -> {} bytes, {}% full",
-            (System.nanoTime() - t0) / 1_000_000, before, Files.size(file),
-            store().getFillRate());
-      } catch (SQLException | IOException | RuntimeException e) {
-        log.warn("journal compaction failed: {}", e.toString());
+        while (again.getAndSet(false)) {
+          housekeeping();
+        }
       } finally {
         compacting.set(false);
       }
@@ -256,9 +283,54 @@ public final class JournalGuard {
     t.start();
   }
 
+  private void housekeeping() {
+    try {
+      long to = trimTo.get();
+      if (to > trimmed) {
+        int[] deleted = delete(trimId, to);
+        trimmed = to;
+        log.debug("journal trimmed: {} writes and {} snapshots before write {} deleted",
+            deleted[0], deleted[1], to);
+      }
+      if (file != null) {
+        long before = Files.size(file);
+        long t0 = System.nanoTime();
+        org.h2.mvstore.MVStore mv = store();
+        mv.compact(COMPACT_FILL_RATE, COMPACT_WRITE);
+        // what H2's background writer does to give space back: moves the chunks at the end of
+        // the file into the holes before them (syncing first), so that the file can be cut
+        if (mv.getFileStore() instanceof org.h2.mvstore.RandomAccessStore r) {
+          r.compactMoveChunks(MOVE_BELOW_FILL_RATE, COMPACT_WRITE, mv);
+        }
+        log.debug("journal compacted in {} ms: {} -> {} bytes, {}% full",
+            (System.nanoTime() - t0) / 1_000_000, before, Files.size(file),
+            store().getFillRate());
+      }
+    } catch (SQLException | IOException | RuntimeException e) {
+      log.warn("journal compaction failed: {}", e.toString());
+    }
+  }
+
+  /** Deletes the writes up to {@code seq} and the snapshots before it; how many of each. */
+  private int[] delete(String persistenceId, long seq) throws SQLException {
+    try (Connection c = Journal.connect(configured);
+         java.sql.PreparedStatement events = c.prepareStatement("DELETE FROM \"event_journal\""
+             + " WHERE \"persistence_id\" = ? AND \"sequence_number\" <= ?");
+         java.sql.PreparedStatement snapshots = c.prepareStatement("DELETE FROM \"snapshot\""
+             + " WHERE \"persistence_id\" = ? AND \"sequence_number\" < ?")) {
+      events.setString(1, persistenceId);
+      events.setLong(2, seq);
+      snapshots.setString(1, persistenceId);
+      snapshots.setLong(2, seq);
+      return new int[] {events.executeUpdate(), snapshots.executeUpdate()};
+    }
+  }
+
   /** Chunks less full than this are rewritten, up to this many bytes a pass. */
   private static final int COMPACT_FILL_RATE = 60;
   private static final int COMPACT_WRITE = 64 * 1024 * 1024;
+  /** Chunks are moved to cut the file while less than this share of it is in use. */
+  private static final int MOVE_BELOW_FILL_RATE = 80;
 
   private void record(long seq) throws IOException {
     byte[] text = String.format("%" + MARK_WIDTH + "d%n", seq).getBytes(StandardCharsets.US_ASCII);
