@@ -206,6 +206,79 @@ class RecoveryTest {
     System.out.printf("recovery: the journal holds %,d writes after %,d jobs%n", rows, jobs);
   }
 
+  /**
+   * 60,000 jobs in batches of 5,000 go through a dispatcher that keeps 1,000 finished ones, with
+   * the guard a master has: the journal keeps two snapshots and the writes after the older one,
+   * and a clean stop leaves a file the size of that, not of the 60,000 jobs' history (their
+   * events alone are about 25 MB; before snapshots came by volume nothing was deleted at all).
+   */
+  @Test
+  void theJournalFollowsWhatTheBookKeepsNotHowManyJobsWentThrough() throws Exception {
+    int jobs = 60_000;
+    int batch = 5_000;
+    JournalGuard guard = JournalGuard.open(config, true);
+    ActorRef<JobDispatcher.Command> dispatcher = testKit.spawn(JobDispatcher.create("dispatcher",
+        ++incarnation, LocalExec.NEVER, 1_000, new JobDispatcher.Durability(SNAPSHOT_EVERY,
+            LONG, Duration.ZERO, guard, Long.MAX_VALUE),
+        testKit.spawn(Inbox.create(), "inbox-" + incarnation), null), "bounded");
+    testKit.spawn(autoWorker(dispatcher, 64), "auto-worker");
+    JobSpec spec = JobSpec.of(List.of("ncks", "-O", "in.nc", "out.nc"));
+    String last = null;
+    for (int i = 0; i < jobs; i += batch) {
+      List<String> ids = submit(dispatcher, Collections.nCopies(batch, spec), null);
+      last = ids.get(ids.size() - 1);
+      assertEquals(JobState.SUCCEEDED, await(dispatcher, last).state());
+    }
+    TestProbe<Void> probe = testKit.createTestProbe();
+    long[] kept = probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
+      long[] k = journalHolds();
+      assertTrue(k[1] <= 2, k[1] + " snapshots kept");
+      // what a snapshot covers is deleted: the writes since the older of the two snapshots,
+      // about two books' worth and the last batch, not the 60,000 jobs
+      assertTrue(k[2] < 4 * (1_000 + batch), k[2] + " jobs submitted in the writes kept");
+      return k;
+    });
+    crash(dispatcher);
+    Journal.compact(config);
+    long size = java.nio.file.Files.size(Journal.file(config).orElseThrow());
+    System.out.printf("bounded journal: %,d writes, %,d snapshots kept after %,d jobs; %,d bytes"
+        + " after a clean stop%n", kept[0], kept[1], jobs, size);
+    assertTrue(size < 8_000_000, "the journal holds " + size + " bytes after a clean stop");
+  }
+
+  /** Writes, snapshots and jobs submitted in those writes that the journal holds. */
+  long[] journalHolds() throws Exception {
+    String db = "pekko-persistence-jdbc.shared-databases.swamp.db.";
+    try (var c = java.sql.DriverManager.getConnection(config.getString(db + "url"),
+            config.getString(db + "user"), config.getString(db + "password"));
+        var s = c.createStatement()) {
+      long[] held = new long[3];
+      try (var r = s.executeQuery("SELECT COUNT(*) FROM \"snapshot\"")) {
+        r.next();
+        held[1] = r.getLong(1);
+      }
+      var serialization = org.apache.pekko.serialization.SerializationExtension.get(
+          org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(testKit.system()));
+      try (var r = s.executeQuery("SELECT \"event_payload\", \"event_ser_id\","
+          + " \"event_ser_manifest\" FROM \"event_journal\"")) {
+        while (r.next()) {
+          held[0]++;
+          Object event = serialization.deserialize(r.getBytes(1), r.getInt(2), r.getString(3))
+              .get();
+          held[2] += submitted(event);
+        }
+      }
+      return held;
+    }
+  }
+
+  private static int submitted(Object event) {
+    if (event instanceof JobEvent.Batch b) {
+      return b.events().stream().mapToInt(RecoveryTest::submitted).sum();
+    }
+    return event instanceof JobEvent.Submitted s ? s.jobs().size() : 0;
+  }
+
   long journalRows() throws java.sql.SQLException {
     String db = "pekko-persistence-jdbc.shared-databases.swamp.db.";
     try (var c = java.sql.DriverManager.getConnection(config.getString(db + "url"),
