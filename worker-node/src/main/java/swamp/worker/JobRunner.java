@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import swamp.node.Blocking;
 import swamp.node.Credentials;
+import swamp.node.HumanDuration;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
@@ -160,7 +161,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
             killReason != null ? killReason : n.reason())))
         .onMessage(Exited.class, e -> end(e.result()))
         .onMessage(TimedOut.class, t -> kill(JobState.FAILED,
-            "timed out after " + WorkerActor.human(Duration.ofMillis(spec.timeoutMs()))))
+            "timed out after " + HumanDuration.of(Duration.ofMillis(spec.timeoutMs()))))
         .onMessage(Cancel.class, c -> kill(JobState.CANCELLED, c.reason()))
         .onMessage(KillHard.class, k -> killHard())
         .onSignal(PostStop.class, s -> onPostStop())

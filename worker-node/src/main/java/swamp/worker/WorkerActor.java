@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import swamp.node.ExitCodes;
+import swamp.node.HumanDuration;
 import swamp.protocol.JobResult;
 import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
@@ -198,7 +199,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.class, m -> m.message() instanceof Refused, m -> exit(ExitCodes.REFUSED,
             "registration refused: " + ((Refused) m.message()).reason()))
         .onMessage(GiveUp.class, g -> exit(ExitCodes.GAVE_UP,
-            "no master registered this worker within " + human(settings.giveUpAfter())
+            "no master registered this worker within " + HumanDuration.of(settings.giveUpAfter())
                 + "; giving up")))
         .build();
   }
@@ -298,7 +299,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
    */
   private Behavior<Command> drain(String leaving, Duration grace, boolean requeue) {
     getContext().getLog().info("{}; draining {} running job(s) for up to {}", leaving,
-        running.size(), human(grace));
+        running.size(), HumanDuration.of(grace));
     if (running.isEmpty()) {
       return leave(leaving);
     }
@@ -321,7 +322,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(DrainOver.class, d -> {
           if (requeue) {
             return onStop(new Stop(leaving + "; " + running.size() + " job(s) still running after "
-                + human(grace) + " were killed, to run again elsewhere"));
+                + HumanDuration.of(grace) + " were killed, to run again elsewhere"));
           }
           running.values().forEach(r -> r.runner().tell(
               new JobRunner.Cancel("worker dismissed; killed after the drain grace")));
@@ -571,7 +572,4 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return Behaviors.stopped();
   }
 
-  static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase();
-  }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 import swamp.node.ConfigCheck;
 import swamp.node.Credentials;
 import swamp.node.ExitCodes;
+import swamp.node.HumanDuration;
 import swamp.node.NodeAddress;
 import swamp.node.ProcessLaunch;
 
@@ -96,7 +97,7 @@ public final class WorkerMain implements Callable<Integer> {
       if (missing.isPresent()) {
         if (!awaitPoolKey(missing.get(), settings.giveUpAfter())) {
           System.err.println("swamp worker " + settings.workerId() + ": no pool key at "
-              + missing.get() + " within " + WorkerActor.human(settings.giveUpAfter())
+              + missing.get() + " within " + HumanDuration.of(settings.giveUpAfter())
               + "; giving up");
           return ExitCodes.GAVE_UP;
         }
@@ -192,7 +193,7 @@ public final class WorkerMain implements Callable<Integer> {
       } catch (InterruptedException e) {
         return;
       }
-      System.err.println("swamp worker: the actor system did not stop within " + WorkerActor.human(grace)
+      System.err.println("swamp worker: the actor system did not stop within " + HumanDuration.of(grace)
           + " of '" + exit.reason() + "'; exiting " + exit.code() + " anyway");
       Runtime.getRuntime().halt(exit.code());
     }, "swamp-exit-watchdog");
@@ -217,7 +218,7 @@ public final class WorkerMain implements Callable<Integer> {
           decidedAt = decidedAt == 0 ? System.nanoTime() : decidedAt;
           if (System.nanoTime() - decidedAt > STOP_GRACE.toNanos()) {
             log.warn("the actor system did not stop within {} of '{}'; going on without it",
-                WorkerActor.human(STOP_GRACE), exit.getNow(null).reason());
+                HumanDuration.of(STOP_GRACE), exit.getNow(null).reason());
             return;
           }
         }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import swamp.node.HumanDuration;
 
 /**
  * Workers as jobs of a batch scheduler: a job script that runs the worker is submitted with a
@@ -206,7 +207,7 @@ final class GridLauncher implements Launcher {
       if (!p.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new LaunchException(argv.get(0) + " did not finish within "
-            + ScalingPolicy.human(commandTimeout));
+            + HumanDuration.of(commandTimeout));
       }
       String stdout = out.get(5, TimeUnit.SECONDS);
       String stderr = err.get(5, TimeUnit.SECONDS);

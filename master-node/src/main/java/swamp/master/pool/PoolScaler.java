@@ -27,6 +27,7 @@ import swamp.master.membership.WorkerRegistry;
 import swamp.master.pool.Launcher.GridState;
 import swamp.master.pool.ScalingPolicy.Phase;
 import swamp.node.Blocking;
+import swamp.node.HumanDuration;
 
 /**
  * Grows and shrinks the pool from the worker directory. Every {@code interval} it asks the
@@ -199,8 +200,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
           + " pending, cooldown {}, idle timeout {}, registration timeout {}; workers join {}",
           s.name(), s.launcher(), s.minWorkers(), s.maxWorkers(), s.slots(),
           s.capabilities().isEmpty() ? "" : " offering " + s.capabilities(), s.maxPending(),
-          ScalingPolicy.human(s.spawnCooldown()), ScalingPolicy.human(s.idleTimeout()),
-          ScalingPolicy.human(s.registrationTimeout()), address);
+          HumanDuration.of(s.spawnCooldown()), HumanDuration.of(s.idleTimeout()),
+          HumanDuration.of(s.registrationTimeout()), address);
       if (s.launcher().queues && (address.startsWith("127.")
           || address.startsWith("localhost:"))) {
         context.getLog().info("worker source {} tells its workers to join {}, a loopback address:"
@@ -536,7 +537,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     src.lastFailure = "spawn " + sp.id + ": " + why;
     getContext().getLog().warn("source {}: spawn {} failed: {}; {} failure(s) in a row, no new"
         + " spawn from it for {}", src.settings.name(), sp.id, why, src.failuresInARow,
-        ScalingPolicy.human(backoff));
+        HumanDuration.of(backoff));
   }
 
   private void forget(Spawn sp) {

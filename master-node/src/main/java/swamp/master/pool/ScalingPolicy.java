@@ -12,6 +12,7 @@ import java.util.Set;
 import swamp.master.dispatch.JobDispatcher.Demand;
 import swamp.master.dispatch.JobDispatcher.Load;
 import swamp.master.dispatch.JobDispatcher.Queued;
+import swamp.node.HumanDuration;
 
 /**
  * The scaler's decisions, without actors, processes or clocks: from what waits, what the workers
@@ -122,7 +123,7 @@ public final class ScalingPolicy {
       if (src != null && sp.phase().pending()
           && now - sp.requestedAt() >= src.registrationTimeout().toMillis()) {
         cancels.add(new Cancel(sp.id(), "its worker did not register within "
-            + human(src.registrationTimeout()), true));
+            + HumanDuration.of(src.registrationTimeout()), true));
         cancelled.add(sp.id());
       }
     }
@@ -251,7 +252,7 @@ public final class ScalingPolicy {
       if (!src.walltime().isZero()
           && now >= sp.registeredAt() + src.walltime().minus(src.walltimeMargin()).toMillis()) {
         if (l.busy() == 0) {
-          dismissals.add(new Dismiss(sp.id(), "near its walltime of " + human(src.walltime())));
+          dismissals.add(new Dismiss(sp.id(), "near its walltime of " + HumanDuration.of(src.walltime())));
           if (!sp.retiring()) {
             live.merge(src.name(), -1, Integer::sum);
           }
@@ -264,18 +265,11 @@ public final class ScalingPolicy {
       if (!sp.retiring() && l.busy() == 0 && !l.draining()
           && now - l.lastBusy() >= src.idleTimeout().toMillis()
           && live.getOrDefault(src.name(), 0) > src.minWorkers()) {
-        dismissals.add(new Dismiss(sp.id(), "idle for " + human(Duration.ofMillis(now - l.lastBusy()))));
+        dismissals.add(new Dismiss(sp.id(), "idle for " + HumanDuration.rounded(Duration.ofMillis(now - l.lastBusy()))));
         live.merge(src.name(), -1, Integer::sum);
       }
     }
     return new Decision(launches, cancels, dismissals, retire);
   }
 
-  /** A duration as a person writes it: 90s, 5m, 1h30m. */
-  static String human(Duration d) {
-    if (d.toMillis() < 1000) {
-      return d.toMillis() + "ms";
-    }
-    return Duration.ofSeconds(Math.round(d.toMillis() / 1000.0)).toString().substring(2).toLowerCase();
-  }
 }
