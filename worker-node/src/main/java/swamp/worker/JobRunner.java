@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import swamp.node.Blocking;
 import swamp.node.Credentials;
 import swamp.node.HumanDuration;
+import swamp.node.ProcessTree;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
@@ -233,10 +234,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         JobTable.Live.started(jobId, attempt, spec, started, System.currentTimeMillis());
     launched = started;
     if (!table.started(job, () -> stopped)) {
-      started.forEach(p -> {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      });
+      started.forEach(p -> ProcessTree.kill(p.toHandle()));
       return new NotStarted("the worker stopped while the job was starting");
     }
     return new Started(job);
@@ -366,26 +364,17 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     }
     List<Process> alive = processes.stream().filter(Process::isAlive).toList();
     if (!alive.isEmpty()) {
-      // children first noted, then the parents signalled, so none is re-parented before we see it
-      List<ProcessHandle> children = new ArrayList<>();
-      alive.forEach(p -> children.addAll(p.descendants().toList()));
-      doomed = children;
-      alive.forEach(Process::destroy);
-      doomed.forEach(ProcessHandle::destroy);
+      List<ProcessHandle> signalled = new ArrayList<>();
+      alive.forEach(p -> signalled.addAll(ProcessTree.terminate(p.toHandle())));
+      doomed = signalled;
       timers.startSingleTimer(KillHard.INSTANCE, settings.killGrace());
     }
     return this;
   }
 
   private Behavior<Command> killHard() {
-    List<ProcessHandle> all = new ArrayList<>(doomed);
-    for (Process p : processes) {
-      if (p.isAlive()) {
-        all.addAll(p.descendants().toList());
-        p.destroyForcibly();
-      }
-    }
-    all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    processes.forEach(p -> ProcessTree.kill(p.toHandle()));
+    ProcessTree.kill(doomed); // those of the SIGTERM that left their parents meanwhile
     return this;
   }
 

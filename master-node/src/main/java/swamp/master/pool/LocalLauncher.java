@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import swamp.node.ProcessTree;
 
 /**
  * Workers as child processes of the master, on its machine. The job id is the process id; a
@@ -45,13 +46,10 @@ final class LocalLauncher implements Launcher {
       return;
     }
     // it stays known (alive to status) until it is really gone: it counts until then
-    List<ProcessHandle> tree = p.descendants().toList();
-    p.destroy();
-    tree.forEach(ProcessHandle::destroy);
+    List<ProcessHandle> tree = ProcessTree.terminate(p.toHandle());
     try {
       if (!p.waitFor(KILL_GRACE_MS, TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        tree.forEach(ProcessHandle::destroyForcibly);
+        ProcessTree.kill(tree);
         if (!p.waitFor(KILL_GRACE_MS, TimeUnit.MILLISECONDS)) {
           throw new LaunchException("process " + jobId + " is still alive after SIGKILL");
         }
@@ -87,8 +85,7 @@ final class LocalLauncher implements Launcher {
     for (String id : jobIds) {
       Process p = processes.remove(id);
       if (p != null) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        ProcessTree.kill(p.toHandle());
       }
     }
   }

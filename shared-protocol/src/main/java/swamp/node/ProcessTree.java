@@ -1,0 +1,33 @@
+package swamp.node;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A process and what it started, signalled together. The descendants are listed before the
+ * process is signalled, so that none is re-parented out of sight as its parent dies.
+ */
+public final class ProcessTree {
+  private ProcessTree() {}
+
+  /** SIGTERM to the process and its descendants; returns them all, for a SIGKILL later. */
+  public static List<ProcessHandle> terminate(ProcessHandle root) {
+    List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+    root.destroy();
+    tree.forEach(ProcessHandle::destroy);
+    tree.add(0, root);
+    return tree;
+  }
+
+  /** SIGKILL to the process and its descendants. */
+  public static void kill(ProcessHandle root) {
+    List<ProcessHandle> tree = root.descendants().toList();
+    root.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** SIGKILL to those of {@code handles} still alive, and to what they started since. */
+  public static void kill(List<ProcessHandle> handles) {
+    handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessTree::kill);
+  }
+}
