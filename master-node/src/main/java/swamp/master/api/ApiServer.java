@@ -52,7 +52,7 @@ public final class ApiServer {
     this.api = new ApiRoutes(master, askTimeout,
         config.getDuration("swamp.master.http.read-timeout"));
     this.gate = new ApiGate(apiToken);
-    this.feed = new LiveFeed(master);
+    this.feed = new LiveFeed(system, master);
     this.metrics = new PoolMetrics(system, master, api);
   }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -19,10 +21,12 @@ import swamp.master.dispatch.Views;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
 import swamp.master.dispatch.Watchers;
+import swamp.master.pool.PoolScaler;
 
 /**
  * {@code GET /api/events}: the dashboard's live feed, one server-sent-event stream per open page,
- * fed by the dispatcher's changes ({@link Watchers}) as they happen. A page that reads slowly
+ * fed by the dispatcher's changes ({@link Watchers}) and the worker directory's ({@link
+ * PoolScaler.DirectoryChanged}) as they happen. A page that reads slowly
  * gets the changes merged: at most {@link #MAX_JOBS} jobs wait per stream (beyond, the page is
  * told to read the job list again), and only the newest workers and counts, so a page left open
  * for hours costs the master a bounded amount of memory.
@@ -36,8 +40,10 @@ final class LiveFeed {
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
   private final MasterAsk master;
+  private final ActorSystem<?> system;
 
-  LiveFeed(MasterAsk master) {
+  LiveFeed(ActorSystem<?> system, MasterAsk master) {
+    this.system = system;
     this.master = master;
   }
 
@@ -46,14 +52,28 @@ final class LiveFeed {
         completeOK(events(), EventStreamMarshalling.toEventStream()))));
   }
 
-  /** One page's stream: it starts watching the dispatcher, and stops when the page goes. */
+  /**
+   * One page's stream: it starts watching the dispatcher and the worker directory, and stops when
+   * the page goes.
+   */
   Source<ServerSentEvent, NotUsed> events() {
-    return ActorSource.<Watchers.Changed>actorRef(c -> false, c -> Optional.empty(), 16,
-            OverflowStrategy.dropHead())
+    Source<Object, NotUsed> pool = ActorSource.<Watchers.Changed>actorRef(c -> false,
+            c -> Optional.empty(), 16, OverflowStrategy.dropHead())
         .mapMaterializedValue(ref -> {
           master.tellDispatcher(new Watchers.Watch(ref));
           return NotUsed.getInstance();
         })
+        .map(c -> (Object) c);
+    Source<Object, NotUsed> directory = ActorSource.<PoolScaler.DirectoryChanged>actorRef(
+            c -> false, c -> Optional.empty(), 4, OverflowStrategy.dropHead())
+        .watchTermination((ref, done) -> {
+          system.eventStream().tell(new EventStream.Subscribe<>(PoolScaler.DirectoryChanged.class,
+              ref));
+          done.whenComplete((d, e) -> system.eventStream().tell(new EventStream.Unsubscribe<>(ref)));
+          return NotUsed.getInstance();
+        })
+        .map(d -> (Object) d);
+    return pool.merge(directory)
         .conflateWithSeed(Update::of, Update::add)
         .throttle(PER_SECOND, Duration.ofSeconds(1))
         .map(Update::event)
@@ -65,10 +85,18 @@ final class LiveFeed {
    * the newest workers and counts.
    */
   record Update(Map<String, JobView> jobs, List<WorkerView> workers, Views.Health health,
-      boolean runsChanged, boolean resync) {
+      boolean runsChanged, boolean resync, PoolScaler.DirectoryChanged directory) {
 
-    static Update of(Watchers.Changed c) {
-      return new Update(new LinkedHashMap<>(), List.of(), null, false, c.jobsDropped()).add(c);
+    static Update of(Object change) {
+      return new Update(new LinkedHashMap<>(), null, null, false, false, null).add(change);
+    }
+
+    /** A change of the dispatcher's or of the worker directory's, over what waits. */
+    Update add(Object change) {
+      if (change instanceof PoolScaler.DirectoryChanged d) {
+        return new Update(jobs, workers, health, runsChanged, resync, d);
+      }
+      return add((Watchers.Changed) change);
     }
 
     Update add(Watchers.Changed c) {
@@ -80,7 +108,8 @@ final class LiveFeed {
           again = true;
         }
       }
-      return new Update(jobs, c.workers(), c.health(), runsChanged || c.runsChanged(), again);
+      return new Update(jobs, c.workers(), c.health(), runsChanged || c.runsChanged(), again,
+          directory);
     }
 
     ServerSentEvent event() {
@@ -90,6 +119,15 @@ final class LiveFeed {
       data.put("health", health);
       data.put("runsChanged", runsChanged);
       data.put("resync", resync);
+      if (directory != null) { // as GET /api/workers and /api/sources show them
+        Map<String, Object> dir = new LinkedHashMap<>();
+        dir.put("pending", PoolView.withSpawns(List.of(), directory.spawns()));
+        Map<String, String> spawnedBy = new LinkedHashMap<>();
+        directory.spawns().forEach(s -> spawnedBy.put(s.id(), s.source()));
+        dir.put("spawnedBy", spawnedBy);
+        dir.put("sources", directory.sources());
+        data.put("directory", dir);
+      }
       try {
         return ServerSentEvent.create(ApiReplies.JSON.writeValueAsString(data), "pool");
       } catch (JsonProcessingException e) {

@@ -65,6 +65,13 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
       int spawned, int failed, int failuresInARow, String backingOffUntil, String lastFailure,
       long walltimeSeconds) {}
 
+  /**
+   * The directory as the API shows it, published on the system's event stream each time it
+   * changed (a spawn asked for, submitted, registered, failed or gone; a source backing off):
+   * the live feed of each open dashboard follows it.
+   */
+  public record DirectoryChanged(List<SpawnView> spawns, List<SourceView> sources) {}
+
   private enum Tick implements Command { INSTANCE }
 
   private record DemandSeen(Demand demand) implements Command {}
@@ -147,6 +154,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   private int counter;
   private long demandAskedAt;
   private boolean closed;
+  /** What the event stream heard last. */
+  private DirectoryChanged published;
 
   public static Behavior<Command> create(PoolSettings settings, String secret,
       ActorRef<JobDispatcher.Command> dispatcher, ActorRef<WorkerRegistry.Command> registry) {
@@ -216,11 +225,11 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Tick.class, t -> onTick())
-        .onMessage(DemandSeen.class, this::onDemand)
-        .onMessage(Submitted.class, this::onSubmitted)
-        .onMessage(Cancelled.class, this::onCancelled)
-        .onMessage(StatusSeen.class, this::onStatus)
+        .onMessage(Tick.class, t -> published(onTick()))
+        .onMessage(DemandSeen.class, d -> published(onDemand(d)))
+        .onMessage(Submitted.class, s -> published(onSubmitted(s)))
+        .onMessage(Cancelled.class, c -> published(onCancelled(c)))
+        .onMessage(StatusSeen.class, s -> published(onStatus(s)))
         .onMessage(DismissAnswered.class, d -> {
           if (d.answer().error() != null) {
             getContext().getLog().debug("dismissal refused: {}", d.answer().error());
@@ -585,6 +594,18 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   }
 
   // ---- views ----
+
+  /** Publishes the directory when it changed since it was last published; returns {@code next}. */
+  private Behavior<Command> published(Behavior<Command> next) {
+    DirectoryChanged now = new DirectoryChanged(spawns.values().stream().map(this::view).toList(),
+        sources.values().stream().map(this::view).toList());
+    if (!now.equals(published)) {
+      published = now;
+      getContext().getSystem().eventStream().tell(
+          new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(now));
+    }
+    return next;
+  }
 
   private SpawnView view(Spawn sp) {
     String state = switch (sp.phase) {

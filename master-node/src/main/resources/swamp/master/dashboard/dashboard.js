@@ -4,7 +4,7 @@
 const $ = sel => document.querySelector(sel);
 const FINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 const MAX_ROWS = 500;
-const state = { jobs: new Map(), workers: [], spawns: [], sources: [], runs: [], health: null,
+const state = { jobs: new Map(), workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
   workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null };
 
 // ---- the API ----
@@ -38,6 +38,7 @@ async function loadPool() {
   state.jobs = new Map(jobs.map(j => [j.id, j]));
   state.spawns = workers.filter(w => !w.registeredAt);
   state.workers = workers.filter(w => w.registeredAt);
+  state.spawnedBy = Object.fromEntries(workers.filter(w => w.source).map(w => [w.id, w.source]));
   state.workerIds = ids(state.workers);
   state.sources = sources;
   state.runs = runs;
@@ -67,8 +68,14 @@ async function onUpdate(u) {
   u.jobs.forEach(j => state.jobs.set(j.id, j));
   trimJobs();
   if (u.health) state.health = u.health;
+  if (u.directory) { // the worker directory changed: its spawns and sources, as pushed
+    state.spawns = u.directory.pending;
+    state.sources = u.directory.sources;
+    state.spawnedBy = { ...state.spawnedBy, ...u.directory.spawnedBy };
+    state.workers = state.workers.map(w => ({ ...w, source: state.spawnedBy[w.id] || w.source }));
+  }
   if (u.workers) {
-    const registered = u.workers.map(w => ({ ...w, source: spawnOf(w.id)?.source || w.source }));
+    const registered = u.workers.map(w => ({ ...w, source: state.spawnedBy[w.id] || w.source }));
     const changed = ids(registered) !== state.workerIds;
     state.workers = registered;
     state.workerIds = ids(registered);
@@ -90,8 +97,6 @@ async function onUpdate(u) {
   else if (page[0] === "#run" && u.jobs.some(j => j.run === page[1])) showRun(page[1]);
   else if (page[0] !== "#job" && page[0] !== "#run") drawPool();
 }
-
-const spawnOf = id => state.spawns.find(s => s.id === id);
 
 function trimJobs() {
   if (state.jobs.size <= MAX_ROWS) return;
@@ -167,6 +172,7 @@ function drawPool() {
   sb.replaceChildren();
   for (const s of state.sources) {
     const tr = document.createElement("tr");
+    tr.dataset.source = s.name;
     [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, s.backingOffUntil || "",
       s.lastFailure || ""].forEach(v => cell(tr, v));
     sb.appendChild(tr);
