@@ -12,14 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -29,28 +25,22 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import swamp.master.api.ApiServer;
-import swamp.master.dispatch.JobDispatcher;
 import swamp.master.dispatch.Journal;
 import swamp.master.dispatch.JournalGuard;
-import swamp.master.dispatch.LocalExec;
 import swamp.master.membership.NodeWatcher;
-import swamp.master.membership.WorkerRegistry;
-import swamp.master.pool.PoolScaler;
 import swamp.master.pool.PoolSettings;
 import swamp.node.ConfigCheck;
 import swamp.node.ExitCodes;
 import swamp.node.NodeAddress;
 import swamp.node.ProcessLaunch;
-import swamp.worker.Executables;
 import swamp.worker.WorkDirs;
-import swamp.worker.WorkerActor;
 import swamp.worker.WorkerMain;
 import swamp.worker.WorkerSettings;
 
 /**
  * {@code bin/swamp master}: starts the master node, its HTTP API and, unless local-exec is
- * {@code never}, its embedded worker. SIGTERM (or SIGINT) refuses new work, dismisses every
- * worker, waits for them to leave and exits 0.
+ * {@code never}, its embedded worker ({@link LocalWorker}). SIGTERM (or SIGINT) refuses new work,
+ * dismisses every worker, waits for them to leave and exits 0 ({@link MasterShutdown}).
  */
 @Command(name = "swamp master", mixinStandardHelpOptions = true,
     description = "Start a swamp master: it accepts jobs at once and runs them on its pool.")
@@ -116,7 +106,7 @@ public final class MasterMain implements Callable<Integer> {
       config = config();
       settings = MasterSettings.fromConfig(config);
       pool = PoolSettings.fromConfig(config);
-      local = localWorker(config, settings);
+      local = LocalWorker.settings(config, settings);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
@@ -213,21 +203,7 @@ public final class MasterMain implements Callable<Integer> {
       system.getWhenTerminated().toCompletableFuture().join();
       return ExitCodes.BAD_CONFIG;
     }
-    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers", () -> {
-      api.refuseNewJobs("the master is shutting down; the job was not accepted");
-      if (shutdown.getShutdownReason().orElse(null) instanceof Journal.Stop) {
-        // the journal cannot be trusted: workers keep their jobs for a master that can
-        return CompletableFuture.completedFuture(Done.getInstance());
-      }
-      master.tell(new MasterActor.Dispatch(new JobDispatcher.Close()));
-      return cancelSpawns(system, master, pool.commandTimeout())
-          .thenCompose(d -> dismissAll(system, master, settings.dismissTimeout()));
-    });
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-http", api::stop);
-    for (String signal : List.of("TERM", "INT")) {
-      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
-    }
+    MasterShutdown.install(system, master, api, pool.commandTimeout(), settings.dismissTimeout());
     log.info("master on {} ({}), remoting {}, API {}://{}:{}/api {}, journal {}",
         system.address(), settings,
         system.settings().config().getString("pekko.remote.artery.transport"),
@@ -235,42 +211,6 @@ public final class MasterMain implements Callable<Integer> {
         Journal.describe(system.settings().config().getString("swamp.master.journal.url")));
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
-  }
-
-  private static final class SignalReason implements CoordinatedShutdown.Reason {}
-
-  /** Stops the pool scaler and cancels the spawns whose workers have not registered. */
-  private static CompletionStage<Done> cancelSpawns(ActorSystem<?> system,
-      ActorRef<MasterActor.Command> master, Duration timeout) {
-    return AskPattern.<MasterActor.Command, PoolScaler.Done>ask(master,
-            r -> new MasterActor.Scaling(new PoolScaler.Shutdown(r)), timeout, system.scheduler())
-        .handle((done, failure) -> {
-          if (failure != null) {
-            log.warn("not every pending spawn was cancelled before the master stopped: {}",
-                failure.toString());
-          }
-          return Done.getInstance();
-        });
-  }
-
-  /** Dismisses every worker and waits until they have left, within {@code timeout}. */
-  private static CompletionStage<Done> dismissAll(ActorSystem<?> system,
-      ActorRef<MasterActor.Command> master, Duration timeout) {
-    log.info("shutting down: dismissing every worker");
-    return AskPattern.<MasterActor.Command, WorkerRegistry.Dismissed>ask(master,
-            r -> new MasterActor.Membership(new WorkerRegistry.DismissWorkers(null, "the master is shutting down", r)),
-            timeout, system.scheduler())
-        .thenCompose(d -> AskPattern.<MasterActor.Command, WorkerRegistry.Done>ask(master,
-            r -> new MasterActor.Membership(new WorkerRegistry.AwaitNoWorkers(r)),
-            timeout, system.scheduler()))
-        .handle((done, failure) -> {
-          if (failure != null) {
-            log.warn("not every worker left before the master stopped: {}", failure.toString());
-          } else {
-            log.info("every worker has left");
-          }
-          return Done.getInstance();
-        });
   }
 
   /**
@@ -294,48 +234,15 @@ public final class MasterMain implements Callable<Integer> {
     return "";
   }
 
-  /** The master's embedded worker, its directory made; null when local-exec is never. */
-  private static WorkerSettings localWorker(Config config, MasterSettings settings)
-      throws IOException {
-    if (settings.localExec() == LocalExec.NEVER) {
-      return null;
-    }
-    WorkerSettings ws = WorkerSettings.fromConfig(config.withValue("swamp.worker.work-dir",
-            ConfigValueFactory.fromAnyRef(Path.of(System.getProperty("java.io.tmpdir"),
-                "swamp-master-" + ProcessHandle.current().pid()).toString())))
-        .withWorkerId("master")
-        .withSlots(settings.localSlots());
-    WorkDirs.makePrivate(ws.workDir());
-    return ws;
-  }
-
-  /**
-   * The node's guardian watches the other master nodes and keeps the embedded local-exec worker
-   * {@code ws} alive, if there is one.
-   */
+  /** The node's guardian: it watches the other master nodes and keeps the embedded worker. */
   private static Behavior<Void> guardian(MasterSettings settings, WorkerSettings ws) {
-    return Behaviors.<Object>setup(ctx -> {
+    return Behaviors.setup(ctx -> {
       ctx.spawn(NodeWatcher.peers(settings.probeInterval()), "peers");
-      if (ws == null) {
-        return Behaviors.empty();
+      if (ws != null) {
+        ctx.spawn(LocalWorker.keeper(ws), "local-worker");
       }
-      Executables executables = Executables.of(ws.allowedExecutables(), ws.allowedJobVariables());
-      WorkerMain.warnIfAnythingRuns(executables);
-      ActorRef<WorkerActor.Exit> exits = ctx.messageAdapter(WorkerActor.Exit.class, e -> e);
-      ctx.spawn(WorkerActor.create(ws, executables, true, exits), "local-worker-1");
-      int[] generation = {1};
-      return Behaviors.receive(Object.class)
-          .onMessage(WorkerActor.Exit.class, e -> {
-            // the embedded worker lost its registry (the singleton moved or restarted): renew it
-            if (e.code() != ExitCodes.OK) {
-              generation[0]++;
-              ctx.spawn(WorkerActor.create(ws, executables, true, exits),
-                  "local-worker-" + generation[0]);
-            }
-            return Behaviors.same();
-          })
-          .build();
-    }).narrow();
+      return Behaviors.empty();
+    });
   }
 
   private Config config() throws IOException {
