@@ -179,13 +179,16 @@ class DashboardSoakIT {
     series.forEach(s -> b.append(s).append('\n'));
     Sample first = series.get(0);
     Sample last = series.get(series.size() - 1);
-    long[] ms = series.stream().mapToLong(Sample::pageMillis).map(t -> t < 0 ? Long.MAX_VALUE : t)
-        .sorted().toArray();
+    long[] ms = series.stream().mapToLong(Sample::pageMillis).filter(t -> t >= 0).sorted()
+        .toArray();
+    long missed = series.stream().filter(t -> t.pageMillis() < 0).count();
     long maxHeap = series.stream().mapToLong(Sample::heapKib).max().orElse(0);
     b.append(String.format("master heap after GC: %d KiB at start, %d KiB at the end, %d KiB at"
-        + " most; page JS heap %d -> %d KiB; job -> SUCCEEDED on the page: median %d ms, max %d ms;"
-        + " %d jobs succeeded%n", first.heapKib(), last.heapKib(), maxHeap, first.pageHeapKib(),
-        last.pageHeapKib(), ms[ms.length / 2], ms[ms.length - 1], last.succeeded()));
+        + " most; page JS heap %d -> %d KiB; job -> SUCCEEDED on the page: median %d ms, max %d ms"
+        + " (%d probes not shown within 120 s); %d jobs succeeded%n", first.heapKib(),
+        last.heapKib(), maxHeap, first.pageHeapKib(), last.pageHeapKib(),
+        ms.length == 0 ? -1 : ms[ms.length / 2], ms.length == 0 ? -1 : ms[ms.length - 1], missed,
+        last.succeeded()));
     return b.toString();
   }
 }

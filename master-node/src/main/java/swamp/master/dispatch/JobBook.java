@@ -48,7 +48,6 @@ final class JobBook {
     int workerLosses;
     int failures;
     String workerId;
-    long dispatchedAt;
     JobResult result;
     String reason;
     boolean cancelRequested;
@@ -56,10 +55,16 @@ final class JobBook {
     /** Finished, and its output counts against the book's output budget. */
     boolean outputKept;
     /**
-     * Its last {@link #MAX_HISTORY} attempts, oldest first; null until one starts, so that a job
-     * that waits costs nothing more (the reference fits in the object's padding).
+     * Its last {@link #MAX_HISTORY} attempts, oldest first; null until one starts. It takes the
+     * place of the time of the last dispatch, which its last attempt holds, so that a job costs
+     * no more memory than before it was kept.
      */
     Attempt[] history;
+
+    /** When its last attempt was given to a worker; 0 before its first. */
+    long dispatchedAt() {
+      return history == null ? 0 : history[history.length - 1].started();
+    }
 
     Job(String id, long seq, JobSpec spec, long submittedAt, String key) {
       this.id = id;
@@ -425,7 +430,7 @@ final class JobBook {
     List<JobRecord> all = new ArrayList<>(jobs.size());
     for (Job j : jobs.values()) {
       all.add(new JobRecord(j.id, j.seq, j.spec, j.submittedAt, j.key, j.state, j.attempt,
-          j.workerLosses, j.failures, j.workerId, j.dispatchedAt, j.result, j.reason,
+          j.workerLosses, j.failures, j.workerId, j.dispatchedAt(), j.result, j.reason,
           j.cancelRequested, j.finishedAt, j.history == null ? null : List.of(j.history)));
     }
     List<String> queued = new ArrayList<>();
@@ -461,7 +466,6 @@ final class JobBook {
       j.workerLosses = r.workerLosses();
       j.failures = r.failures();
       j.workerId = r.workerId();
-      j.dispatchedAt = r.dispatchedAt();
       j.result = r.result();
       j.reason = r.reason();
       j.cancelRequested = r.cancelRequested();
@@ -470,7 +474,7 @@ final class JobBook {
         j.history = r.history().toArray(new Attempt[0]);
       } else if (j.attempt > 0) { // a snapshot from before attempts were kept: its last one
         boolean open = j.state == JobState.RUNNING;
-        j.history = new Attempt[] {new Attempt(j.attempt, j.workerId, j.dispatchedAt,
+        j.history = new Attempt[] {new Attempt(j.attempt, j.workerId, r.dispatchedAt(),
             open ? 0 : j.finishedAt, open ? null
                 : j.state == JobState.QUEUED ? "requeued" : j.state.name())};
       }
@@ -535,7 +539,6 @@ final class JobBook {
       q.pollFirst();
     }
     job.attempt++;
-    job.dispatchedAt = now;
     job.result = null;
     record(job, new Attempt(job.attempt, workerId, now, 0, null));
     Worker worker = workers.get(workerId);
@@ -613,7 +616,7 @@ final class JobBook {
       job.history[job.history.length - 1] =
           new Attempt(last.number(), last.worker(), last.started(), at, outcome);
     } else if (job.attempt > 0) { // begun before its history was kept (an older snapshot)
-      record(job, new Attempt(job.attempt, job.workerId, job.dispatchedAt, at, outcome));
+      record(job, new Attempt(job.attempt, job.workerId, job.dispatchedAt(), at, outcome));
     }
   }
 
@@ -627,7 +630,7 @@ final class JobBook {
       job.history[job.history.length - 1] =
           new Attempt(last.number(), workerId, last.started(), 0, null);
     } else {
-      record(job, new Attempt(job.attempt, workerId, job.dispatchedAt, 0, null));
+      record(job, new Attempt(job.attempt, workerId, job.dispatchedAt(), 0, null));
     }
   }
 
@@ -637,9 +640,9 @@ final class JobBook {
       b.append(" (exit ").append(r.exitCode()).append(')');
     }
     if (r.reason() != null && !r.reason().isBlank()) {
-      b.append(": ").append(r.reason());
+      return b.append(": ").append(r.reason()).toString();
     }
-    return b.toString();
+    return b.toString().intern(); // a state and an exit code: a few strings, shared by all jobs
   }
 
   /** The job's attempts, oldest first (the last {@link #MAX_HISTORY}). */

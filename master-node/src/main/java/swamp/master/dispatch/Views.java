@@ -79,7 +79,7 @@ public final class Views {
           j.spec.argv(),
           j.spec.requires(),
           time(j.submittedAt),
-          r != null && r.startedAt() > 0 ? time(r.startedAt()) : time(j.dispatchedAt),
+          r != null && r.startedAt() > 0 ? time(r.startedAt()) : time(j.dispatchedAt()),
           r == null ? null : time(r.finishedAt()),
           r == null ? null : r.pid(),
           j.key,
