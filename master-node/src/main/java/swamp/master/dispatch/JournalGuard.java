@@ -271,13 +271,16 @@ public final class JournalGuard {
       return; // the running pass goes round once more
     }
     Thread t = new Thread(() -> {
-      try {
-        while (again.getAndSet(false)) {
-          housekeeping();
+      do {
+        try {
+          while (again.getAndSet(false)) {
+            housekeeping();
+          }
+        } finally {
+          compacting.set(false);
         }
-      } finally {
-        compacting.set(false);
-      }
+        // a call that came as this pass ended found it running: go round for it
+      } while (again.get() && !compacting.getAndSet(true));
     }, "swamp-journal-compact");
     t.setDaemon(true);
     t.start();
@@ -300,7 +303,7 @@ public final class JournalGuard {
         // what H2's background writer does to give space back: moves the chunks at the end of
         // the file into the holes before them (syncing first), so that the file can be cut
         if (mv.getFileStore() instanceof org.h2.mvstore.RandomAccessStore r) {
-          r.compactMoveChunks(MOVE_BELOW_FILL_RATE, COMPACT_WRITE, mv);
+          r.compactMoveChunks(MOVE_BELOW_FILL_RATE, MOVE_SIZE, mv);
         }
         log.debug("journal compacted in {} ms: {} -> {} bytes, {}% full",
             (System.nanoTime() - t0) / 1_000_000, before, Files.size(file),
@@ -329,8 +332,12 @@ public final class JournalGuard {
   /** Chunks less full than this are rewritten, up to this many bytes a pass. */
   private static final int COMPACT_FILL_RATE = 60;
   private static final int COMPACT_WRITE = 64 * 1024 * 1024;
-  /** Chunks are moved to cut the file while less than this share of it is in use. */
+  /**
+   * Chunks are moved to cut the file while less than this share of it is in use, up to this
+   * many bytes a pass: the journal's commits wait while they move.
+   */
   private static final int MOVE_BELOW_FILL_RATE = 80;
+  private static final int MOVE_SIZE = 16 * 1024 * 1024;
 
   private void record(long seq) throws IOException {
     byte[] text = String.format("%" + MARK_WIDTH + "d%n", seq).getBytes(StandardCharsets.US_ASCII);
