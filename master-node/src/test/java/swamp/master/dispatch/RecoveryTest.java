@@ -225,7 +225,9 @@ class RecoveryTest {
     JobSpec spec = JobSpec.of(List.of("ncks", "-O", "in.nc", "out.nc"));
     String last = null;
     for (int i = 0; i < jobs; i += batch) {
-      List<String> ids = submit(dispatcher, Collections.nCopies(batch, spec), null);
+      // each answer waits for its fsync: on a loaded machine longer than JobDispatcherTest's ask
+      List<String> ids = this.<JobDispatcher.Submitted>ask(dispatcher,
+          r -> new JobDispatcher.Submit(Collections.nCopies(batch, spec), null, r)).ids();
       last = ids.get(ids.size() - 1);
       assertEquals(JobState.SUCCEEDED, await(dispatcher, last).state());
     }
