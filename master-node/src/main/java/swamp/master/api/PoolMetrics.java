@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
@@ -86,30 +85,41 @@ final class PoolMetrics {
     CounterWithCallback.builder().name("swamp_spawn_failures_total")
         .help("Spawns that failed, per source").labelNames("source")
         .callback(cb -> sources.forEach(s -> cb.call(s.failed(), s.name()))).register(registry);
-    ActorRef<Object> listener = system.systemActorOf(listener(), "metrics", Props.empty());
-    system.eventStream().tell(new EventStream.Subscribe<>(WorkerRegistry.RegistrationSeen.class,
-        listener.narrow()));
-    system.eventStream().tell(new EventStream.Subscribe<>(JobDispatcher.JournalWritten.class,
-        listener.narrow()));
-    master.tellDispatcher(new Watchers.Watch(listener.narrow()));
+    system.systemActorOf(listener(system, master), "metrics", Props.empty());
   }
 
-  /** Hears the dispatcher's changes and the registry's registrations. */
-  private Behavior<Object> listener() {
-    return Behaviors.receive(Object.class)
-        .onMessage(Watchers.Changed.class, c -> {
-          c.jobs().forEach(this::observe);
-          return Behaviors.same();
-        })
-        .onMessage(JobDispatcher.JournalWritten.class, w -> {
-          journalWrites.observe(w.nanos() / 1e9);
-          return Behaviors.same();
-        })
-        .onMessage(WorkerRegistry.RegistrationSeen.class, r -> {
-          (r.accepted() ? registrations : refusals).inc();
-          return Behaviors.same();
-        })
-        .build();
+  /** What the listener hears: the dispatcher's changes, its journal writes, registrations. */
+  private sealed interface Heard {}
+
+  private record JobsChanged(Watchers.Changed changed) implements Heard {}
+
+  private record Written(JobDispatcher.JournalWritten write) implements Heard {}
+
+  private record Registration(WorkerRegistry.RegistrationSeen seen) implements Heard {}
+
+  private Behavior<Heard> listener(ActorSystem<?> system, MasterAsk master) {
+    return Behaviors.setup(ctx -> {
+      system.eventStream().tell(new EventStream.Subscribe<>(WorkerRegistry.RegistrationSeen.class,
+          ctx.messageAdapter(WorkerRegistry.RegistrationSeen.class, Registration::new)));
+      system.eventStream().tell(new EventStream.Subscribe<>(JobDispatcher.JournalWritten.class,
+          ctx.messageAdapter(JobDispatcher.JournalWritten.class, Written::new)));
+      master.tellDispatcher(new Watchers.Watch(
+          ctx.messageAdapter(Watchers.Changed.class, JobsChanged::new)));
+      return Behaviors.receive(Heard.class)
+          .onMessage(JobsChanged.class, c -> {
+            c.changed().jobs().forEach(this::observe);
+            return Behaviors.same();
+          })
+          .onMessage(Written.class, w -> {
+            journalWrites.observe(w.write().nanos() / 1e9);
+            return Behaviors.same();
+          })
+          .onMessage(Registration.class, r -> {
+            (r.seen().accepted() ? registrations : refusals).inc();
+            return Behaviors.same();
+          })
+          .build();
+    });
   }
 
   private void observe(JobView job) {

@@ -95,14 +95,14 @@ public final class InJvm {
     for (int rep = 0; rep < reps; rep++) {
       try (Master m = new Master()) {
         SimWorker.Tally tally = new SimWorker.Tally();
-        List<ActorRef<Object>> refs = new ArrayList<>(workers);
+        List<ActorRef<SimWorker.Command>> refs = new ArrayList<>(workers);
         for (int i = 0; i < workers; i++) {
           refs.add(m.spawn("sim-" + i, tally, false));
         }
         CompletableFuture<Long> allIn = tally.whenRegistered(workers);
         long t0 = System.nanoTime();
         for (int i = 0; i < workers; i++) {
-          m.registry.tell(SimWorker.register("sim-" + i, 1, SECRET, refs.get(i)));
+          refs.get(i).tell(new SimWorker.RegisterWith(m.registry, 1, SECRET));
         }
         long t1 = allIn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         result("ms", (t1 - t0) / 1e6);
@@ -120,7 +120,7 @@ public final class InJvm {
     try (Master m = new Master()) {
       SimWorker.Tally tally = new SimWorker.Tally();
       int slots = MEMORY_WORKER_SLOTS;
-      ActorRef<Object> w = m.registerWorkers(1, slots, tally, false).get(0);
+      ActorRef<SimWorker.Command> w = m.registerWorkers(1, slots, tally, false).get(0);
 
       // warm up the dispatch path
       int warm = Math.min(50_000, Math.max(5_000, window));
@@ -230,19 +230,19 @@ public final class InJvm {
       throw new IllegalStateException("the registry never showed up at the receptionist");
     }
 
-    ActorRef<Object> spawn(String id, SimWorker.Tally tally, boolean held) {
+    ActorRef<SimWorker.Command> spawn(String id, SimWorker.Tally tally, boolean held) {
       return system.systemActorOf(SimWorker.create(id, tally, held), id, Props.empty());
     }
 
     /** Spawns and registers {@code n} workers and waits until all have RegOk. */
-    List<ActorRef<Object>> registerWorkers(int n, int slots, SimWorker.Tally tally, boolean held)
+    List<ActorRef<SimWorker.Command>> registerWorkers(int n, int slots, SimWorker.Tally tally, boolean held)
         throws Exception {
-      List<ActorRef<Object>> refs = new ArrayList<>(n);
+      List<ActorRef<SimWorker.Command>> refs = new ArrayList<>(n);
       CompletableFuture<Long> in = tally.whenRegistered(tally.regOks.get() + n);
       for (int i = 0; i < n; i++) {
         String id = "sim-" + i;
-        ActorRef<Object> ref = spawn(id, tally, held);
-        registry.tell(SimWorker.register(id, slots, SECRET, ref));
+        ActorRef<SimWorker.Command> ref = spawn(id, tally, held);
+        ref.tell(new SimWorker.RegisterWith(registry, slots, SECRET));
         refs.add(ref);
       }
       in.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

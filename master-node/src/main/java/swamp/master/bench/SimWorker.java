@@ -16,6 +16,7 @@ import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker;
 import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker.NotRegistered;
 import swamp.protocol.ToWorker.RegOk;
@@ -26,13 +27,20 @@ import swamp.protocol.WorkerOffer;
  * {@link Job} with {@link JobFinished} at once, without a process. While held it keeps the jobs it
  * gets and answers them when let go, so a bench can fill a queue first and time it draining.
  */
-final class SimWorker extends AbstractBehavior<Object> {
+final class SimWorker extends AbstractBehavior<SimWorker.Command> {
+
+  sealed interface Command {}
+
+  /** Register with {@code registry}, offering {@code slots}. */
+  record RegisterWith(ActorRef<ToRegistry> registry, int slots, String secret) implements Command {}
 
   /** Stop answering jobs until {@link Go}. */
-  enum Hold { INSTANCE }
+  enum Hold implements Command { INSTANCE }
 
   /** Answer the held jobs, and every job from now on at once. */
-  enum Go { INSTANCE }
+  enum Go implements Command { INSTANCE }
+
+  private record FromMaster(ToWorker message) implements Command {}
 
   /** A count that the bench can wait on: when it reaches a target, the moment is recorded. */
   static final class Counter {
@@ -81,13 +89,7 @@ final class SimWorker extends AbstractBehavior<Object> {
         ToRegistry.SOFTWARE_VERSION, false);
   }
 
-  /** The Register this worker sends; its replies go to {@code self}. */
-  static Register register(String id, int slots, String secret, ActorRef<Object> self) {
-    return new Register(id, offer(slots), secret, ToRegistry.VERSION, List.of(),
-        self.narrow());
-  }
-
-  static Behavior<Object> create(String id, Tally tally, boolean held) {
+  static Behavior<Command> create(String id, Tally tally, boolean held) {
     return Behaviors.setup(ctx -> new SimWorker(ctx, id, tally, held));
   }
 
@@ -97,9 +99,11 @@ final class SimWorker extends AbstractBehavior<Object> {
   private final List<Job> held = new ArrayList<>();
   private boolean holding;
   private ActorRef<ToMaster> master;
+  private final ActorRef<ToWorker> self;
 
-  private SimWorker(ActorContext<Object> context, String id, Tally tally, boolean holding) {
+  private SimWorker(ActorContext<Command> context, String id, Tally tally, boolean holding) {
     super(context);
+    this.self = context.messageAdapter(ToWorker.class, FromMaster::new);
     this.id = id;
     this.tally = tally;
     this.holding = holding;
@@ -107,13 +111,20 @@ final class SimWorker extends AbstractBehavior<Object> {
   }
 
   @Override
-  public Receive<Object> createReceive() {
+  public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Job.class, this::onJob)
-        .onMessage(RegOk.class, this::onRegOk)
-        .onMessage(NotRegistered.class, f -> {
-          throw new IllegalStateException("simulated worker " + id + " refused: " + f.reason());
+        .onMessage(RegisterWith.class, r -> {
+          r.registry().tell(new Register(id, offer(r.slots()), r.secret(), ToRegistry.VERSION,
+              List.of(), self));
+          return this;
         })
+        .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> onJob((Job) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof RegOk, m -> onRegOk((RegOk) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof NotRegistered, m -> {
+          throw new IllegalStateException("simulated worker " + id + " refused: "
+              + ((NotRegistered) m.message()).reason());
+        })
+        .onMessage(FromMaster.class, m -> this) // FinishAck and the rest: nothing to do
         .onMessage(Hold.class, h -> {
           holding = true;
           return this;
@@ -127,7 +138,7 @@ final class SimWorker extends AbstractBehavior<Object> {
         .build();
   }
 
-  private Behavior<Object> onJob(Job job) {
+  private Behavior<Command> onJob(Job job) {
     if (holding) {
       held.add(job);
     } else {
@@ -137,7 +148,7 @@ final class SimWorker extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onRegOk(RegOk ok) {
+  private Behavior<Command> onRegOk(RegOk ok) {
     if (master == null) {
       master = ok.master();
       tally.regOks.increment();
@@ -146,7 +157,6 @@ final class SimWorker extends AbstractBehavior<Object> {
   }
 
   private void finish(Job job) {
-    master.tell(new JobFinished(job.jobId(), job.attempt(), id, done,
-        getContext().getSelf().narrow()));
+    master.tell(new JobFinished(job.jobId(), job.attempt(), id, done, self));
   }
 }
