@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,41 +51,58 @@ class SpawnerTest {
     }
   }
 
-  @Test
-  void aJvmKilledWithMinus9TakesItsJobsAndTheirChildren() throws Exception {
-    String own = String.valueOf(4100 + ProcessHandle.current().pid() % 1000);
-    String escaped = String.valueOf(5100 + ProcessHandle.current().pid() % 1000);
-    Path out = Files.createTempFile("spawner-jvm", ".out");
-    Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), JobsJvm.class.getName(), own, escaped)
-        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    List<ProcessHandle> jobs = new ArrayList<>();
-    try {
+  /** A {@link JobsJvm} with its two jobs: sleeps of seconds no other test uses. */
+  private static final class Jobs implements AutoCloseable {
+    final String own;
+    final String escaped;
+    final Path out;
+    final Process jvm;
+
+    Jobs(int base) throws Exception {
+      own = String.valueOf(base + ProcessHandle.current().pid() % 1000);
+      escaped = String.valueOf(base + 1000 + ProcessHandle.current().pid() % 1000);
+      out = Files.createTempFile("spawner-jvm", ".out");
+      jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), JobsJvm.class.getName(), own, escaped)
+          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    /** The job and the child that left its group, once both run. */
+    List<ProcessHandle> await() throws Exception {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (sleeping(own).isEmpty() || sleeping(escaped).isEmpty()) {
         assertTrue(jvm.isAlive() && System.nanoTime() < deadline,
             "both jobs run within 60 s: " + Files.readString(out));
         Thread.sleep(20);
       }
-      jobs.add(sleeping(own).get());
-      jobs.add(sleeping(escaped).get());
-      assertTrue(jobs.get(1).parent().map(ProcessHandle::pid).orElse(0L) != jvm.pid(),
+      return List.of(sleeping(own).get(), sleeping(escaped).get());
+    }
+
+    @Override
+    public void close() throws Exception {
+      jvm.destroyForcibly();
+      jvm.waitFor(30, TimeUnit.SECONDS);
+      sleeping(own).ifPresent(ProcessHandle::destroyForcibly);
+      sleeping(escaped).ifPresent(ProcessHandle::destroyForcibly);
+      Files.deleteIfExists(out);
+    }
+  }
+
+  @Test
+  void aJvmKilledWithMinus9TakesItsJobsAndTheirChildren() throws Exception {
+    try (Jobs run = new Jobs(4100)) {
+      List<ProcessHandle> jobs = run.await();
+      assertTrue(jobs.get(1).parent().map(ProcessHandle::pid).orElse(0L) != run.jvm.pid(),
           "the second sleep is a child of a job, not of the JVM");
 
-      jvm.destroyForcibly(); // SIGKILL: no shutdown hook, nothing of the JVM's own runs
-      assertTrue(jvm.waitFor(30, TimeUnit.SECONDS));
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      run.jvm.destroyForcibly(); // SIGKILL: no shutdown hook, nothing of the JVM's own runs
+      assertTrue(run.jvm.waitFor(30, TimeUnit.SECONDS));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (jobs.stream().anyMatch(SpawnerTest::alive) && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertTrue(jobs.stream().noneMatch(SpawnerTest::alive), "the jobs died with their JVM: "
           + jobs.stream().filter(SpawnerTest::alive).map(h -> h.pid() + " " + h.info()).toList());
-    } finally {
-      jvm.destroyForcibly();
-      jobs.forEach(ProcessHandle::destroyForcibly);
-      sleeping(own).ifPresent(ProcessHandle::destroyForcibly);
-      sleeping(escaped).ifPresent(ProcessHandle::destroyForcibly);
-      Files.deleteIfExists(out);
     }
   }
 
@@ -97,33 +113,15 @@ class SpawnerTest {
    */
   @Test
   void aFrozenJvmsJobsStopWithItAndGoOnWhenItDoes() throws Exception {
-    String own = String.valueOf(6100 + ProcessHandle.current().pid() % 1000);
-    String escaped = String.valueOf(7100 + ProcessHandle.current().pid() % 1000);
-    Path out = Files.createTempFile("spawner-jvm", ".out");
-    Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), JobsJvm.class.getName(), own, escaped)
-        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (sleeping(own).isEmpty() || sleeping(escaped).isEmpty()) {
-        assertTrue(jvm.isAlive() && System.nanoTime() < deadline,
-            "both jobs run within 60 s: " + Files.readString(out));
-        Thread.sleep(20);
-      }
-      List<ProcessHandle> jobs = List.of(sleeping(own).get(), sleeping(escaped).get());
+    try (Jobs run = new Jobs(6100)) {
+      List<ProcessHandle> jobs = run.await();
       assertTrue(jobs.stream().noneMatch(SpawnerTest::stopped), "running at first");
 
-      signal(jvm, "STOP");
+      signal(run.jvm, "STOP");
       awaitState(jobs, true, "stopped by the lease within " + Reaper.LEASE.plusSeconds(26));
-      signal(jvm, "CONT");
+      signal(run.jvm, "CONT");
       awaitState(jobs, false, "going on once their JVM does");
       assertTrue(jobs.stream().allMatch(SpawnerTest::alive), "stopped, never killed");
-    } finally {
-      jvm.destroyForcibly();
-      jvm.waitFor(30, TimeUnit.SECONDS);
-      sleeping(own).ifPresent(ProcessHandle::destroyForcibly);
-      sleeping(escaped).ifPresent(ProcessHandle::destroyForcibly);
-      Files.deleteIfExists(out);
     }
   }
 
