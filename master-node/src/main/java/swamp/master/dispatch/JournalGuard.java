@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * more than is on disk.
  *
  * <p>A journal that is not an H2 file (PostgreSQL, which syncs its own commits; an in-memory
- * database) gets {@link #none()}: effects run at once and nothing is recorded.
+ * database) gets a guard without a file from {@link #open}: effects run at once, no mark is
+ * kept, and only the trimming of old events after a snapshot applies. {@link #none()} is the
+ * guard of tests that have no configured journal.
  */
 public final class JournalGuard {
 
