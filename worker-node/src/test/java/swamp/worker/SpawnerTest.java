@@ -42,9 +42,12 @@ class SpawnerTest {
   /** Starts jobs through the Spawner, as a worker does, then waits to be killed. */
   public static final class JobsJvm {
     public static void main(String[] args) throws Exception {
-      // a job, and a job whose child leaves its group for a session of its own
+      // a job, and a job whose child leaves its group for a session of its own while the job
+      // goes on (a job that ended at once would take its group, and a child not out of it yet,
+      // with it: that is what a job's end does)
       Spawner.start(new ProcessBuilder("/bin/sleep", args[0]));
-      Spawner.start(new ProcessBuilder("/usr/bin/setsid", "-f", "/bin/sleep", args[1]));
+      Spawner.start(new ProcessBuilder("/bin/sh", "-c",
+          "/usr/bin/setsid -f /bin/sleep " + args[1] + "; exec /bin/sleep " + args[2]));
       System.out.println("started");
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);
@@ -55,15 +58,19 @@ class SpawnerTest {
   private static final class Jobs implements AutoCloseable {
     final String own;
     final String escaped;
+    /** What the second job does once its child has left. */
+    final String staying;
     final Path out;
     final Process jvm;
 
     Jobs(int base) throws Exception {
       own = String.valueOf(base + ProcessHandle.current().pid() % 1000);
       escaped = String.valueOf(base + 1000 + ProcessHandle.current().pid() % 1000);
+      staying = String.valueOf(base + 2500 + ProcessHandle.current().pid() % 1000);
       out = Files.createTempFile("spawner-jvm", ".out");
       jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), JobsJvm.class.getName(), own, escaped)
+          "-cp", System.getProperty("java.class.path"), JobsJvm.class.getName(), own, escaped,
+          staying)
           .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 
@@ -84,6 +91,7 @@ class SpawnerTest {
       jvm.waitFor(30, TimeUnit.SECONDS);
       sleeping(own).ifPresent(ProcessHandle::destroyForcibly);
       sleeping(escaped).ifPresent(ProcessHandle::destroyForcibly);
+      sleeping(staying).ifPresent(ProcessHandle::destroyForcibly);
       Files.deleteIfExists(out);
     }
   }
