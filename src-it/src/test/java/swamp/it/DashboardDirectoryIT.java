@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +50,10 @@ class DashboardDirectoryIT {
               && "good".equals(browser.text("#workers tr[data-worker^='good-'] td:nth-child(3)"))
               && "registered".equals(browser.text("#workers tr[data-worker^='good-'] .state"))
               && "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + job + "] .state-cell")));
+      // what only the directory knows stays after the feed pushed the workers again (the job's
+      // start and end): the walltime left, from the spawn's time
+      assertTrue(browser.text("#workers tr[data-worker^='good-'] td:nth-child(7)").matches("1[12][0-9] min"),
+          browser.text("#workers tr[data-worker^='good-'] td:nth-child(7)"));
       assertEquals(46L, browser.script("return window.notReloaded"), "the page was not reloaded");
       browser.screenshot("dashboard-directory");
 
@@ -72,9 +73,7 @@ class DashboardDirectoryIT {
   }
 
   private static Master startMaster(Pool pool) {
-    Path site = pool.logDir().resolve("site.conf");
-    String conf = String.join("\n",
-        "include classpath(\"master.conf\")",
+    return pool.startSiteMaster(
         "swamp.master.scaling {",
         "  interval = 250ms",
         "  status-interval = 1s",
@@ -87,19 +86,10 @@ class DashboardDirectoryIT {
         "}",
         "swamp.master.directory = [",
         "{ name = good, launcher = local, max-workers = 1, max-pending = 1, slots = 1,"
-            + " capabilities = [good] }",
+            + " capabilities = [good], walltime = 2h }",
         "{ name = lost, launcher = local, max-workers = 1, max-pending = 1, capabilities = [lost],"
             + " master-address = \"127.0.0.1:" + Pool.freePort() + "\","
             + " registration-timeout = 3s }",
-        "]", "");
-    try {
-      Files.writeString(site, conf);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Master master = pool.startMaster(Map.of(), List.of("-Dconfig.file=" + site),
-        "--local-exec", "never");
-    master.awaitHealthy(Pool.STARTUP);
-    return master;
+        "]");
   }
 }

@@ -174,14 +174,11 @@ abstract class GridScalingTests {
 
   /** A master with a site file that includes master.conf, as a site would start one. */
   Master startMaster(Pool pool, String directory) {
-    Path spawnDir = pool.logDir().resolve("spawn");
-    Path site = pool.logDir().resolve("site.conf");
-    String conf = String.join("\n",
-        "include classpath(\"master.conf\")",
+    Master master = pool.startSiteMaster(
         "swamp.master.scaling {",
         "  interval = 250ms",
         "  status-interval = 1s",
-        "  spawn-dir = \"" + spawnDir + "\"",
+        "  spawn-dir = \"" + pool.logDir().resolve("spawn") + "\"",
         "  spawn-cooldown = " + COOLDOWN.toMillis() + "ms",
         "  idle-timeout = 3s",
         "  registration-timeout = 20s",
@@ -190,16 +187,8 @@ abstract class GridScalingTests {
         "}",
         "swamp.master.directory = [",
         directory,
-        "]", "");
-    try {
-      Files.writeString(site, conf);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Master master = pool.startMaster(Map.of(), List.of("-Dconfig.file=" + site),
-        "--local-exec", "never");
+        "]");
     started = master;
-    master.awaitHealthy(Pool.STARTUP);
     return master;
   }
 

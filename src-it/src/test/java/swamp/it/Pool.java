@@ -163,6 +163,26 @@ public final class Pool implements AutoCloseable {
   }
 
   /**
+   * A master that never runs jobs itself, started with a site file as a site would start one:
+   * {@code site.conf} in the test's directory includes master.conf and adds {@code settings}
+   * (lines of HOCON). Waits until its API answers.
+   */
+  public Master startSiteMaster(String... settings) {
+    Path site = logDir().resolve("site.conf");
+    List<String> lines = new ArrayList<>(List.of("include classpath(\"master.conf\")"));
+    lines.addAll(List.of(settings));
+    lines.add("");
+    try {
+      Files.writeString(site, String.join("\n", lines));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Master master = startMaster(Map.of(), List.of("-Dconfig.file=" + site), "--local-exec", "never");
+    master.awaitHealthy(STARTUP);
+    return master;
+  }
+
+  /**
    * Starts a master like {@link #startMaster(String...)}, with more environment variables over the
    * pool's secret (a null value removes a variable: {@code SWAMP_SECRET} -> null starts it with no
    * secret) and more JVM options. A {@code -Dconfig.file=}, {@code -Dconfig.url=} or

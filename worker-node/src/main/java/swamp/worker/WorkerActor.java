@@ -571,5 +571,4 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     exitTo.tell(new Exit(code, reason));
     return Behaviors.stopped();
   }
-
 }

@@ -64,6 +64,19 @@ function follow() {
   events.addEventListener("pool", e => onUpdate(JSON.parse(e.data)));
 }
 
+/**
+ * A registered worker as the feed pushes it (the dispatcher's view) keeps what only the worker
+ * directory knows, as the page last read it: its source, grid job, spawn time, and "retiring".
+ */
+function keepDirectoryFields(fresh) {
+  const prev = state.workers.find(w => w.id === fresh.id) || {};
+  return { ...fresh,
+    source: state.spawnedBy[fresh.id] || fresh.source || prev.source,
+    gridJob: fresh.gridJob || prev.gridJob,
+    spawnedAt: fresh.spawnedAt || prev.spawnedAt,
+    state: fresh.state === "registered" && prev.state === "retiring" ? "retiring" : fresh.state };
+}
+
 async function onUpdate(u) {
   u.jobs.forEach(j => state.jobs.set(j.id, j));
   trimJobs();
@@ -75,7 +88,7 @@ async function onUpdate(u) {
     state.workers = state.workers.map(w => ({ ...w, source: state.spawnedBy[w.id] || w.source }));
   }
   if (u.workers) {
-    const registered = u.workers.map(w => ({ ...w, source: state.spawnedBy[w.id] || w.source }));
+    const registered = u.workers.map(keepDirectoryFields);
     const changed = ids(registered) !== state.workerIds;
     state.workers = registered;
     state.workerIds = ids(registered);
