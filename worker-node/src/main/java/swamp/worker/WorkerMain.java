@@ -186,7 +186,8 @@ public final class WorkerMain implements Callable<Integer> {
    * {@code grace}: a shutdown that hangs (seen under heavy load, in Pekko's last phase) must not
    * keep a dismissed or refused worker, and so its grid job, alive.
    */
-  private static void haltIfStuck(WorkerActor.Exit exit, java.time.Duration grace) {
+  private static void haltIfStuck(WorkerActor.Exit exit, java.time.Duration grace,
+      Path ownWorkDir) {
     Thread watchdog = new Thread(() -> {
       try {
         Thread.sleep(grace.toMillis());
@@ -195,6 +196,9 @@ public final class WorkerMain implements Callable<Integer> {
       }
       System.err.println("swamp worker: the actor system did not stop within " + HumanDuration.of(grace)
           + " of '" + exit.reason() + "'; exiting " + exit.code() + " anyway");
+      if (ownWorkDir != null) { // what call() does on a normal end, which halt() skips
+        WorkDirs.remove(ownWorkDir);
+      }
       Runtime.getRuntime().halt(exit.code());
     }, "swamp-exit-watchdog");
     watchdog.setDaemon(true);
@@ -251,7 +255,8 @@ public final class WorkerMain implements Callable<Integer> {
             WorkerActor.Exit e = ended.exit();
             exit.complete(e);
             if (e.code() != WorkerActor.REJOIN) {
-              haltIfStuck(e, STOP_GRACE);
+              haltIfStuck(e, STOP_GRACE, config.getString("swamp.worker.work-dir").isBlank()
+                  ? settings.workDir() : null);
             }
             CoordinatedShutdown.get(ctx.getSystem()).runAll(new WorkerExitReason());
             return Behaviors.same();
