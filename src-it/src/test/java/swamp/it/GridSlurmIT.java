@@ -42,7 +42,9 @@ class GridSlurmIT extends GridScalingTests {
     for (String line : out.split("\n")) {
       String[] f = line.strip().split("\\|");
       String spawn = f.length == 3 ? spawnOf(f[1]) : null;
-      if (spawn != null) {
+      // CG, completing: cancelled or ended and on its way out, which under load can take
+      // Slurm's KillWait (a cancel that lands while the job is being launched waits for it)
+      if (spawn != null && !f[2].equals("CG")) {
         jobs.add(new QueuedJob(f[0], spawn, f[2].equals("PD")));
       }
     }
