@@ -143,7 +143,7 @@ if [ "${SELFTEST:-1}" = 1 ]; then
   lat=$(echo "$(head -1 <<<"$out") $t" | awk '{printf "%.2f", $1-$2}')
   log "self-test: job $j ran, sbatch->job start ${lat}s"
   # Cancel only once the script runs: a signal that lands while slurmstepd is still starting the
-  # job is lost, and the job then sits in CG until KillWait (set to 5 s below) ends in SIGKILL.
+  # job is lost, and the job then sits in CG until KillWait (5 s in the slurm.conf above) ends in SIGKILL.
   j=$(sbatch --parsable -D "$D" -o /dev/null -J selftest-cancel --wrap "touch $D/started; sleep 600")
   for ((i = 0; i < 300; i++)); do [ -e "$D/started" ] && break; sleep 0.1; done
   scancel "$j"
