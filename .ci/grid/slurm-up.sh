@@ -106,7 +106,7 @@ for d in slurmctld slurmd; do
   if ours $d; then
     if [ $conf_changed = 1 ]; then # config changed under our running daemon: restart it
       read -r pid _ <"$STATE/$d.pid"; kill "$pid"
-      for ((i = 0; i < 300 && -d /proc/$pid; i++)); do sleep 0.1; done
+      for ((i = 0; i < 300; i++)); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
       rm -f "$STATE/$d.pid"
     else continue; fi
   fi
