@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -38,6 +39,7 @@ public final class Pool implements AutoCloseable {
   public static final Duration STARTUP = Duration.ofSeconds(60);
 
   private static final Set<Integer> portsHandedOut = Collections.synchronizedSet(new HashSet<>());
+  private static final Random PORTS = new Random();
   private static final Set<Node> everyLiveNode = Collections.synchronizedSet(new HashSet<>());
 
   static {
@@ -136,14 +138,18 @@ public final class Pool implements AutoCloseable {
 
   /** A port nothing listens on now, and not handed out before in this JVM. */
   public static int freePort() {
+    // below Linux's ephemeral range (32768 and up): an outgoing connection of any process may
+    // take an ephemeral port the moment it is free, and a master restarted on its port after a
+    // kill -9 (RestartIT) then finds it in use
     while (true) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = s.getLocalPort();
-        if (portsHandedOut.add(port)) {
-          return port;
-        }
+      int port = 20_000 + PORTS.nextInt(12_000);
+      if (!portsHandedOut.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return port;
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        // in use: another
       }
     }
   }
