@@ -176,6 +176,17 @@ public final class JobDispatcher
   /** What waits for a worker and what the workers have free, now. */
   public record GetDemand(ActorRef<Demand> replyTo) implements Command {}
 
+  /**
+   * From now on {@code watcher} (in place of an earlier one) hears the {@link Demand} at once and
+   * whenever it changed, at most once per {@code atMostEvery}: {@link DemandWatch}.
+   */
+  public record WatchDemand(ActorRef<Demand> watcher, Duration atMostEvery) implements Command {}
+
+  /** The {@link DemandWatch}'s note to itself, or the end of its interval. */
+  enum DemandDue implements Command { INSTANCE }
+
+  private final DemandWatch demandWatch = new DemandWatch();
+
   /** The queued jobs by what they need of a worker, and every worker's load, at {@code at}. */
   public record Demand(long at, List<Queued> queued, List<Load> workers)
       implements NoSerializationVerificationNeeded {}
@@ -434,6 +445,7 @@ public final class JobDispatcher
     if (!watchers.isEmpty()) {
       watchers.tell(book, events, workerViews(), health());
     }
+    demandWatch.changed(context.getSelf());
     List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
     effects.clear();
     if (events.isEmpty()) { // nothing new: what it tells was journaled before
@@ -539,6 +551,8 @@ public final class JobDispatcher
         .onCommand(CancelJob.class, c -> decide(() -> onCancel(c)))
         .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(workerViews())))
         .onCommand(GetDemand.class, g -> answer(() -> g.replyTo().tell(demand())))
+        .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand, timers)))
+        .onCommand(DemandDue.class, d -> answer(() -> demandWatch.due(this::demand, timers)))
         .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(health())))
         .onCommand(Watchers.Watch.class, w -> answer(() -> watchers.add(context, w.watcher())))
         .onCommand(Watchers.Unwatch.class, u -> answer(() -> watchers.remove(u.watcher())))

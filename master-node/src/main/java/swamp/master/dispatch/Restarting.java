@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The one restart policy of the dispatcher: a stable ref in front of an event-sourced child that
  * is made anew, from its journal, whenever it stops (a write the journal refused, a journal that
  * could not be read), after a backoff of 200 ms doubling to 10 s. Commands sent meanwhile wait.
+ * The scaler's {@link JobDispatcher.WatchDemand} stands: each new child hears it again.
  *
  * <p>A new child, not a restart of the old: Pekko's own restart of an event-sourced behavior
  * starts the recovery from the state object {@code emptyState()} returned once, and the
@@ -45,6 +46,7 @@ final class Restarting {
     final String name;
     final Supplier<Behavior<JobDispatcher.Command>> child;
     int incarnation;
+    JobDispatcher.WatchDemand demandWatch;
 
     State(ActorContext<JobDispatcher.Command> ctx, TimerScheduler<JobDispatcher.Command> timers,
         StashBuffer<JobDispatcher.Command> stash, String name,
@@ -61,6 +63,9 @@ final class Restarting {
       ActorRef<JobDispatcher.Command> current =
           ctx.spawn(child.get(), name + "-" + ++incarnation);
       ctx.watchWith(current, new Stopped(System.currentTimeMillis()));
+      if (demandWatch != null) {
+        current.tell(demandWatch);
+      }
       return stash.unstashAll(Behaviors.receive(JobDispatcher.Command.class)
           .onMessage(Stopped.class, s -> {
             Duration wait = System.currentTimeMillis() - s.startedAt() > STABLE.toMillis()
@@ -71,6 +76,9 @@ final class Restarting {
             return waiting(wait);
           })
           .onMessage(JobDispatcher.Command.class, c -> {
+            if (c instanceof JobDispatcher.WatchDemand w) {
+              demandWatch = w;
+            }
             current.tell(c);
             return Behaviors.same();
           })

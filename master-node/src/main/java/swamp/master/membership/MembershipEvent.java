@@ -9,7 +9,7 @@ import swamp.protocol.WorkerOffer;
 
 /**
  * What the {@link WorkerRegistry}, the one owner of the pool's membership, tells its subscribers
- * (the dispatcher) about workers, in the order it happened.
+ * (the dispatcher) and followers (the pool scaler) about workers, in the order it happened.
  */
 public sealed interface MembershipEvent extends NoSerializationVerificationNeeded {
 

@@ -54,6 +54,18 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
    */
   public record Subscribe(String name, ActorRef<MembershipEvent> subscriber) implements Internal {}
 
+  /**
+   * Tells {@code follower} every change of membership from now on, after answering {@code
+   * replyTo} with the workers registered now; one of the same {@code name} replaces it. Unlike a
+   * {@link Subscribe}r, a follower asks nothing of the workers (the pool scaler follows, to know
+   * its spawns' workers as they come and go).
+   */
+  public record Follow(String name, ActorRef<MembershipEvent> follower, ActorRef<Members> replyTo)
+      implements Internal {}
+
+  /** The workers registered when a {@link Follow} came, with their offers. */
+  public record Members(Map<String, WorkerOffer> offers) implements NoSerializationVerificationNeeded {}
+
   /** A worker near its walltime: no new jobs for it; it is dismissed once idle. */
   public record Retire(String workerId) implements Internal {}
 
@@ -81,6 +93,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private final byte[] secret;
   private final boolean insecure;
   private final Map<String, ActorRef<MembershipEvent>> subscribers = new LinkedHashMap<>();
+  private final Map<String, ActorRef<MembershipEvent>> followers = new LinkedHashMap<>();
   /** What happened while there was no subscriber yet (a master starting). */
   private final List<MembershipEvent> beforeSubscribers = new ArrayList<>();
   private final Map<String, Member> members = new HashMap<>();
@@ -109,6 +122,13 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(DismissWorkers.class, this::onDismiss)
         .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(Follow.class, f -> {
+          Map<String, WorkerOffer> offers = new LinkedHashMap<>();
+          members.forEach((id, m) -> offers.put(id, m.offer()));
+          f.replyTo().tell(new Members(offers));
+          followers.put(f.name(), f.follower());
+          return this;
+        })
         .onMessage(Retire.class, r -> {
           if (members.containsKey(r.workerId())) {
             publish(new MembershipEvent.WorkerDraining(r.workerId()));
@@ -299,6 +319,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
       beforeSubscribers.add(event);
     }
     subscribers.values().forEach(s -> s.tell(event));
+    followers.values().forEach(f -> f.tell(event));
   }
 
   private Behavior<Command> checkNoWorkers() {

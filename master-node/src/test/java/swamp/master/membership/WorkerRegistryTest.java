@@ -336,6 +336,27 @@ class WorkerRegistryTest {
     assertEquals(WorkerRegistry.Done.INSTANCE, ask(registry, AwaitNoWorkers::new)); // at once now
   }
 
+  // ---- who follows ----
+
+  @Test
+  void aFollowerHearsWhoIsRegisteredThenEveryChangeWithoutAskingTheWorkersAnything() {
+    Registry registry = registry(false);
+    TestProbe<ToWorker> w1 = registry.admitted("w1", offer(2, "nco"));
+    TestProbe<MembershipEvent> scaler = testKit.createTestProbe();
+
+    WorkerRegistry.Members now = ask(registry,
+        r -> new WorkerRegistry.Follow("the pool scaler", scaler.ref(), r));
+
+    assertEquals(java.util.Map.of("w1", offer(2, "nco")), now.offers());
+    w1.expectNoMessage(Duration.ofMillis(100)); // no RegisterAgain: following asks nothing of them
+    TestProbe<ToWorker> w2 = registry.admitted("w2", offer(1));
+    assertEquals("w2", scaler.expectMessageClass(MembershipEvent.WorkerJoined.class).workerId());
+    registry.inbox().tell(new Unregister("w2", "done", w2.ref()));
+    assertEquals("w2", scaler.expectMessageClass(MembershipEvent.WorkerLeft.class).workerId());
+    assertEquals("w2", registry.dispatcher().expectMessageClass(MembershipEvent.WorkerLeft.class)
+        .workerId()); // the subscriber hears it as before
+  }
+
   // ---- the story's helpers ----
 
   static Registry registry(boolean insecure) {

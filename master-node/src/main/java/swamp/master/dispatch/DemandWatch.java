@@ -1,0 +1,76 @@
+package swamp.master.dispatch;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import swamp.master.dispatch.JobDispatcher.Demand;
+
+/**
+ * The pool scaler's standing {@link JobDispatcher.WatchDemand}: it hears the {@link Demand} at
+ * once, then again whenever what waits or what the workers have free changed, at most once per
+ * interval. The first change after a quiet interval goes out as soon as the command that made it
+ * is journaled (the dispatcher's note to itself waits behind the write; a command whose write
+ * fails tells nothing); the changes within the interval that follows go out together at its end,
+ * so that a burst of submits or finishes costs one demand, not one per command. A demand equal to
+ * the last one sent is not sent again.
+ */
+final class DemandWatch {
+
+  private static final Object KEY = DemandWatch.class;
+
+  private ActorRef<Demand> watcher;
+  private Duration every = Duration.ZERO;
+  private Demand last;
+  /** A note is on its way or an interval runs: changes wait for {@link #due}. */
+  private boolean holding;
+  /** Something changed since the last demand went out. */
+  private boolean changed;
+
+  /** {@code watcher} replaces the previous one and hears the demand now. */
+  void watch(JobDispatcher.WatchDemand w, Supplier<Demand> demand,
+      TimerScheduler<JobDispatcher.Command> timers) {
+    watcher = w.watcher();
+    every = w.atMostEvery();
+    last = null;
+    changed = false;
+    holding = false;
+    timers.cancel(KEY);
+    send(demand, timers);
+  }
+
+  /** The current command may change the book: {@code self} hears {@link #due} once it is journaled. */
+  void changed(ActorRef<JobDispatcher.Command> self) {
+    if (watcher == null) {
+      return;
+    }
+    changed = true;
+    if (!holding) {
+      holding = true;
+      self.tell(JobDispatcher.DemandDue.INSTANCE);
+    }
+  }
+
+  /** The note, or the end of the interval: what changed goes out. */
+  void due(Supplier<Demand> demand, TimerScheduler<JobDispatcher.Command> timers) {
+    holding = false;
+    if (changed) {
+      changed = false;
+      send(demand, timers);
+    }
+  }
+
+  private void send(Supplier<Demand> demand, TimerScheduler<JobDispatcher.Command> timers) {
+    Demand now = demand.get();
+    if (last != null && now.queued().equals(last.queued())
+        && now.workers().equals(last.workers())) {
+      return;
+    }
+    last = now;
+    watcher.tell(now);
+    if (!every.isZero()) {
+      holding = true;
+      timers.startSingleTimer(KEY, JobDispatcher.DemandDue.INSTANCE, every);
+    }
+  }
+}
