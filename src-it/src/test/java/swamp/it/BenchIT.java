@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@code bin/swamp bench --quick} must not rot: it runs to the end and prints every row of its
  * table with figures. No figure is held to its goal here; the bench is a measurement, not a test.
+ * It runs at the smoke sizes ({@code -Dswamp.bench.smoke=true}): every row through the code of a
+ * quick run, on fewer jobs.
  */
 class BenchIT {
 
@@ -45,11 +47,12 @@ class BenchIT {
     Files.createDirectories(logs);
     Path out = logs.resolve("bench.out");
     Path err = logs.resolve("bench.err");
-    Process p = new ProcessBuilder(home.resolve("bin/swamp").toString(), "bench", "--quick")
+    ProcessBuilder b = new ProcessBuilder(home.resolve("bin/swamp").toString(), "bench", "--quick")
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-        .start();
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    b.environment().merge("JAVA_OPTS", "-Dswamp.bench.smoke=true", (a, c) -> a + " " + c);
+    Process p = b.start();
     try {
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         fail("bench --quick did not finish in 10 minutes; see " + out + " and " + err);
@@ -75,6 +78,7 @@ class BenchIT {
     }
     assertTrue(table.contains("machine: ") && table.contains("java: "),
         "the machine and the JVM are named above the table:\n" + table);
+    assertTrue(table.contains("smoke run"), "the smoke sizes were asked for:\n" + table);
     assertTrue(table.contains("uncounted warm-up rounds, with the master's CPU per job: "),
         "the cross-process warm-up rounds are reported:\n" + table);
   }

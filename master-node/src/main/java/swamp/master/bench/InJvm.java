@@ -123,7 +123,7 @@ public final class InJvm {
       ActorRef<SimWorker.Command> w = m.registerWorkers(1, slots, tally, false).get(0);
 
       // warm up the dispatch path
-      int warm = Math.min(50_000, Math.max(5_000, window));
+      int warm = warmUpJobs(window);
       CompletableFuture<Long> warmed = tally.whenJobs(warm);
       submitInBatches(m, 0, warm);
       warmed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -165,6 +165,11 @@ public final class InJvm {
     }
   }
 
+  /** The jobs the memory measure dispatches first, to warm its dispatch path up. */
+  static int warmUpJobs(int window) {
+    return Math.min(50_000, Math.max(5_000, window));
+  }
+
   /** Submits jobs {@code from}..{@code from+n} in batches, each answered before the next. */
   private static void submitInBatches(Master m, long from, int n) throws Exception {
     for (List<JobSpec> b : batches(from, n, SUBMIT_BATCH)) {
@@ -190,6 +195,26 @@ public final class InJvm {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  // ---- the bench's side ----
+
+  /** Runs one measure in a child JVM of its own (logs to {@code <name>.log}); its output lines. */
+  static List<String> run(Lab lab, String name, List<String> args) throws Exception {
+    return lab.run(name, lab.jvm(Lab.MASTER_JVM, null, lab.masterCp, InJvm.class.getName(), args),
+        Duration.ofMinutes(5));
+  }
+
+  /** The values of the {@code result KEY VALUE} lines of {@code lines}. */
+  static List<Double> results(List<String> lines, String key) {
+    List<Double> xs = new ArrayList<>();
+    for (String l : lines) {
+      String[] w = l.split(" ");
+      if (w.length == 3 && w[0].equals("result") && w[1].equals(key)) {
+        xs.add(Double.parseDouble(w[2]));
+      }
+    }
+    return xs;
   }
 
   static void result(String name, double value) {

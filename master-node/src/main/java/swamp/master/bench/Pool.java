@@ -138,6 +138,35 @@ final class Pool implements AutoCloseable {
     }
   }
 
+  /** Waits until {@code GET /api/workers} no longer lists {@code id}. */
+  void awaitGone(String id, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (workerIds().contains(id)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("worker " + id + " is still listed after "
+            + timeout.toSeconds() + " s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Polls {@code GET /api/jobs/ID} until {@code ok} holds of it; the job as it was then. */
+  JsonNode awaitJob(String id, java.util.function.Predicate<JsonNode> ok, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode j = get("/api/jobs/" + id);
+      if (ok.test(j)) {
+        return j;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("job " + id + " did not get there within "
+            + timeout.toSeconds() + " s: " + j);
+      }
+      Thread.sleep(10);
+    }
+  }
+
   Set<String> workerIds() throws IOException, InterruptedException {
     Set<String> ids = new HashSet<>();
     get("/api/workers").forEach(w -> ids.add(w.path("id").asText()));

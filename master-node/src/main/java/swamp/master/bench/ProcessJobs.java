@@ -1,0 +1,110 @@
+package swamp.master.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real jobs on one pool of two 1-slot worker JVMs: {@code /bin/true} beside {@code xargs -P2}
+ * and Dask, {@code sleep 0.05} against the ideal, then {@link KillRecovery} on the same pool.
+ */
+final class ProcessJobs {
+  private final Session session;
+  private final Sizes sizes;
+
+  ProcessJobs(Session session) {
+    this.session = session;
+    this.sizes = session.sizes;
+  }
+
+  /** Process jobs, their ratio to xargs, sleep efficiency and kill -9 recovery. */
+  List<Row> rows() {
+    Row trueRow = new Row("process jobs", Row.fmt(sizes.trueJobs(), 0)
+        + " x /bin/true, 2 worker JVMs x 1 slot", "jobs/s", ">= 0.9 x xargs -P2", 0);
+    Row ratio = new Row("process jobs / xargs -P2", "the same, each beside an xargs run", "ratio",
+        ">= 0.90", 2);
+    double ideal = sizes.sleepJobs() * 0.05 / 2;
+    Row sleep = new Row("sleep 0.05 efficiency", sizes.sleepJobs() + " x sleep 0.05 on 2 slots,"
+        + " ideal " + Row.fmt(ideal, 1) + " s", "% of ideal", ">= 95", 1);
+    KillRecovery kill = new KillRecovery(session);
+    List<Row> rows = List.of(trueRow, ratio, sleep, kill.row);
+    List<Double> xargs = new ArrayList<>();
+    session.measure("process pool", () -> {
+      try (Pool pool = new Pool(session.lab, "proc")) {
+        buildWorkerArchive(pool);
+        List<String> live = new ArrayList<>(List.of("proc-1", "proc-2"));
+        for (String id : live) {
+          pool.startWorker(id, 1, false, false);
+        }
+        pool.awaitWorkers(live, Duration.ofMinutes(2));
+        session.measure("process jobs beside xargs -P2",
+            () -> trueJobs(pool, trueRow, ratio, xargs), trueRow, ratio);
+        session.measure("sleep efficiency", () -> sleepJobs(pool, sleep, ideal), sleep);
+        session.measure("kill -9 recovery", () -> kill.run(pool, live), kill.row);
+      }
+    }, rows.toArray(Row[]::new));
+    Session.progress("Dask, " + sizes.trueJobs() + " x /bin/true ...");
+    String daskTrue = Session.withSize(session.peers.dask("true", sizes.trueJobs(), sizes.reps(),
+        "jobs/s", 0, Duration.ofMinutes(15)), "2 workers x 1 thread");
+    trueRow.peer((xargs.isEmpty() ? "" : "xargs -P2: " + Peers.summary(xargs, "jobs/s", 0) + "; ")
+        + daskTrue);
+    ratio.peer("-");
+    sleep.peer("-");
+    kill.row.peer("-");
+    return rows;
+  }
+
+  /**
+   * Starts one worker that writes a class-data archive (AppCDS) when it exits, runs a few jobs
+   * on it so that the job path's classes are in, and dismisses it; later worker JVMs start from
+   * the archive.
+   */
+  private void buildWorkerArchive(Pool pool) throws Exception {
+    Lab lab = session.lab;
+    long t0 = System.nanoTime();
+    Path archive = lab.dir.resolve("worker.jsa");
+    Process p = pool.startWorker("cds", 1, false, true);
+    pool.awaitWorkers(List.of("cds"), Duration.ofMinutes(2));
+    pool.runJobs(Pool.bodies(Map.of("argv", List.of("true")), 4, 4), 4, Duration.ofMinutes(1));
+    pool.post("/api/workers/cds/dismiss", new byte[0]);
+    if (!p.waitFor(1, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("the archiving worker did not exit after Dismiss");
+    }
+    pool.workers.remove("cds");
+    if (Files.exists(archive)) {
+      lab.workerArchive = archive;
+      session.notes.add("worker JVMs start from an AppCDS archive of the worker, built at the"
+          + " start of the run in " + Row.fmt((System.nanoTime() - t0) / 1e9, 1)
+          + " s (not counted)");
+    } else {
+      session.notes.add("no AppCDS archive could be built; worker JVMs start without one");
+    }
+  }
+
+  private void trueJobs(Pool pool, Row trueRow, Row ratio, List<Double> xargs) throws Exception {
+    int n = sizes.trueJobs();
+    Map<String, Object> job = Map.of("argv", List.of("true"));
+    pool.runJobs(Pool.bodies(job, 100, 100), 100, Duration.ofMinutes(2)); // warm-up
+    List<byte[]> bodies = Pool.bodies(job, n, n);
+    for (int rep = 0; rep < sizes.reps(); rep++) {
+      double x = session.peers.xargsTrue(n);
+      xargs.add(x);
+      double s = n / (pool.runJobs(bodies, n, Duration.ofMinutes(5)) / 1e9);
+      trueRow.samples.add(s);
+      ratio.samples.add(s / x);
+    }
+  }
+
+  private void sleepJobs(Pool pool, Row sleep, double ideal) throws Exception {
+    int n = sizes.sleepJobs();
+    List<byte[]> bodies = Pool.bodies(Map.of("argv", List.of("sleep", "0.05")), n, n);
+    for (int rep = 0; rep < sizes.reps(); rep++) {
+      double secs = pool.runJobs(bodies, n, Duration.ofMinutes(5)) / 1e9;
+      sleep.samples.add(100 * ideal / secs);
+    }
+  }
+}
