@@ -97,12 +97,7 @@ final class ApiRoutes {
     if (refused != null) {
       throw new BadRequest(503, refused);
     }
-    List<JobSpec> specs;
-    try {
-      specs = JobRequests.parse(body, MAX_BATCH, allowedJobVariables);
-    } catch (JobRequests.BadRequest e) {
-      throw new BadRequest(400, e.getMessage());
-    }
+    List<JobSpec> specs = JobRequests.parse(body, MAX_BATCH, allowedJobVariables);
     boolean batch = body.isArray();
     List<String> keys = JobRequests.keys(body);
     Supplier<CompletionStage<Answer>> submit = () ->
@@ -194,12 +189,7 @@ final class ApiRoutes {
     if (refusal != null) {
       throw new BadRequest(503, refusal);
     }
-    JobRequests.NewRun run;
-    try {
-      run = JobRequests.parseRun(body, MAX_BATCH);
-    } catch (JobRequests.BadRequest e) {
-      throw new BadRequest(400, e.getMessage());
-    }
+    RunRequests.NewRun run = RunRequests.parse(body, MAX_BATCH);
     return reply(this.<String>askDispatcher(
             r -> new JobDispatcher.CreateRun(run.name(), run.workDir(), run.commands(), r)),
         id -> new Answer(201, Map.of("id", id)));

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import swamp.master.dispatch.JobEvent;
 import swamp.protocol.JobSpec;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
 
-/** The JSON of a job with redirections, a pipeline and a run, and its mistakes by name. */
+/** The JSON of a job with redirections, a pipeline and a run's step, and its mistakes by name. */
 class JobRequestsTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -22,7 +21,7 @@ class JobRequestsTest {
   }
 
   static String refusal(String json) {
-    return assertThrows(JobRequests.BadRequest.class, () -> parse(json)).getMessage();
+    return assertThrows(ApiReplies.BadRequest.class, () -> parse(json)).getMessage();
   }
 
   @Test
@@ -69,34 +68,5 @@ class JobRequestsTest {
     assertTrue(refusal("{'argv': ['a'], 'step': 2}").contains("step is given without run"));
     assertTrue(refusal("{'argv': ['a'], 'run': 'r1'}").contains("run is given without step"));
     assertTrue(refusal("{'argv': ['a'], 'run': 1, 'step': 0}").contains("run must be a run's id"));
-  }
-
-  static String runRefusal(String json) {
-    return assertThrows(JobRequests.BadRequest.class,
-        () -> JobRequests.parseRun(JSON.readTree(json.replace('\'', '"')), 10)).getMessage();
-  }
-
-  @Test
-  void aRunIsReadAndItsMistakesNamed() throws Exception {
-    JobRequests.NewRun run = JobRequests.parseRun(JSON.readTree(("{'name': 'c.sh', 'workDir':"
-        + " '/data', 'commands': [{'step': 0, 'line': 3, 'argv': ['ncks', 'a'], 'text': 'ncks a"
-        + " > o.txt'}, {'step': 1, 'line': 4, 'argv': ['wc'], 'text': 'wc o.txt', 'dependsOn':"
-        + " [0]}]}").replace('\'', '"')), 10);
-    assertEquals("c.sh", run.name());
-    assertEquals(new JobEvent.RunCommand(1, 4, "wc o.txt", List.of("wc"), List.of(0)),
-        run.commands().get(1));
-
-    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': 'data', 'commands': []}")
-        .contains("workDir must be an absolute path"));
-    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': []}")
-        .contains("commands must be a non-empty array"));
-    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 1, 'text':"
-        + " 'x'}]}").contains("commands[0].step must be 0"));
-    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text':"
-        + " 'x', 'dependsOn': [0]}]}").contains("commands[0].dependsOn holds 0, not an earlier step"));
-    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0}]}")
-        .contains("commands[0].text is missing"));
-    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text':"
-        + " 'x', 'argv': 'x'}]}").contains("commands[0].argv must be an array of strings"));
   }
 }

@@ -16,7 +16,7 @@ class TimeoutsTest {
   }
 
   static String refusal(String json) {
-    return assertThrows(JobRequests.BadRequest.class, () -> timeoutOf(json)).getMessage();
+    return assertThrows(ApiReplies.BadRequest.class, () -> timeoutOf(json)).getMessage();
   }
 
   @Test

@@ -1,0 +1,45 @@
+package swamp.master.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import swamp.master.dispatch.JobEvent;
+
+/** The JSON of a script's run, and its mistakes by name. */
+class RunRequestsTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static String runRefusal(String json) {
+    return assertThrows(ApiReplies.BadRequest.class,
+        () -> RunRequests.parse(JSON.readTree(json.replace('\'', '"')), 10)).getMessage();
+  }
+
+  @Test
+  void aRunIsReadAndItsMistakesNamed() throws Exception {
+    RunRequests.NewRun run = RunRequests.parse(JSON.readTree(("{'name': 'c.sh', 'workDir':"
+        + " '/data', 'commands': [{'step': 0, 'line': 3, 'argv': ['ncks', 'a'], 'text': 'ncks a"
+        + " > o.txt'}, {'step': 1, 'line': 4, 'argv': ['wc'], 'text': 'wc o.txt', 'dependsOn':"
+        + " [0]}]}").replace('\'', '"')), 10);
+    assertEquals("c.sh", run.name());
+    assertEquals(new JobEvent.RunCommand(1, 4, "wc o.txt", List.of("wc"), List.of(0)),
+        run.commands().get(1));
+
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': 'data', 'commands': []}")
+        .contains("workDir must be an absolute path"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': []}")
+        .contains("commands must be a non-empty array"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 1, 'text':"
+        + " 'x'}]}").contains("commands[0].step must be 0"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text':"
+        + " 'x', 'dependsOn': [0]}]}").contains("commands[0].dependsOn holds 0, not an earlier step"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0}]}")
+        .contains("commands[0].text is missing"));
+    assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text':"
+        + " 'x', 'argv': 'x'}]}").contains("commands[0].argv must be an array of strings"));
+  }
+}
