@@ -2,27 +2,23 @@ package swamp.master.dispatch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import org.apache.pekko.actor.typed.ActorRef;
+import swamp.master.dispatch.Job.QueueKey;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.ToWorker;
-import swamp.protocol.WorkerOffer;
 
 /**
- * The dispatcher's state: every job, the queue, and the workers' slots. The {@link
- * JobDispatcher} decides; the book changes its jobs only by applying a {@link JobEvent}, which
- * it keeps for the journal ({@link #takeEvents}), so that replaying the journal through {@link
- * #apply} rebuilds the same jobs. The workers are not journaled: they register again after a
- * restart, and a job that was running on one that has not yet is an orphan until it does.
+ * The dispatcher's jobs: every job, the queues, the finished ones it retains, and the runs. The
+ * {@link JobDispatcher} decides; the book changes its jobs only by applying a {@link JobEvent},
+ * which it keeps for the journal ({@link #takeEvents}), so that replaying the journal through
+ * {@link #apply} rebuilds the same jobs. It moves jobs on and off the workers' slots, which its
+ * {@link SlotTable} keeps (not journaled).
  *
  * <p>Queued jobs wait in one FIFO per set of required labels and slot count, so that a job
  * nobody can run yet (no worker with the label, or with that many free slots) never holds up
@@ -31,152 +27,23 @@ import swamp.protocol.WorkerOffer;
  */
 final class JobBook {
 
-  /** How the master runs jobs on its own embedded worker. */
-
-  static final class Job {
-    final String id;
-    final long seq;
-    final JobSpec spec;
-    final long submittedAt;
-    /** The client's idempotency key, or null. */
-    final String key;
-    final Set<String> requires;
-    /** The queue it waits in: jobs that need the same of a worker wait in line together. */
-    final QueueKey queue;
-    JobState state = JobState.QUEUED;
-    int attempt;
-    int workerLosses;
-    int failures;
-    String workerId;
-    JobResult result;
-    String reason;
-    boolean cancelRequested;
-    long finishedAt;
-    /** Finished, and its output counts against the book's output budget. */
-    boolean outputKept;
-    /**
-     * Its last {@link #MAX_HISTORY} attempts, oldest first; null until one starts. It takes the
-     * place of the time of the last dispatch, which its last attempt holds, so that a job costs
-     * no more memory than before it was kept.
-     */
-    Attempt[] history;
-
-    /** When its last attempt was given to a worker; 0 before its first. */
-    long dispatchedAt() {
-      return history == null ? 0 : history[history.length - 1].started();
-    }
-
-    Job(String id, long seq, JobSpec spec, long submittedAt, String key) {
-      this.id = id;
-      this.seq = seq;
-      this.spec = spec;
-      this.submittedAt = submittedAt;
-      this.key = key;
-      this.requires = new TreeSet<>(spec.requires());
-      this.queue = new QueueKey(requires, spec.slots());
-    }
-  }
-
-  static final class Worker {
-    final String id;
-    final ActorRef<ToWorker> ref;
-    final WorkerOffer offer;
-    final Set<String> labels;
-    final long registeredAt;
-    final Map<String, Job> running = new LinkedHashMap<>();
-    int usedSlots;
-    boolean draining;
-    /** Its node is unreachable: no new jobs until it is reachable again or removed. */
-    boolean suspended;
-    /** When a job last started or ended on it (its registration until then): idle since. */
-    long lastBusy;
-
-    Worker(String id, ActorRef<ToWorker> ref, WorkerOffer offer, long registeredAt) {
-      this.id = id;
-      this.ref = ref;
-      this.offer = offer;
-      this.labels = Set.copyOf(offer.labels());
-      this.registeredAt = registeredAt;
-      this.lastBusy = registeredAt;
-    }
-
-    int freeSlots() {
-      return offer.slots() - usedSlots;
-    }
-  }
-
-  /**
-   * The commands of a script and, for each, the newest job submitted for it: while the book
-   * keeps that job, the job itself; once it dropped it, how it ended.
-   */
-  static final class Run {
-    final String id;
-    final String name;
-    final String workDir;
-    final long submittedAt;
-    final List<JobEvent.RunCommand> commands;
-    final Job[] latest;
-    final Gone[] gone;
-
-    Run(String id, String name, String workDir, long submittedAt,
-        List<JobEvent.RunCommand> commands) {
-      this.id = id;
-      this.name = name;
-      this.workDir = workDir;
-      this.submittedAt = submittedAt;
-      this.commands = commands;
-      this.latest = new Job[commands.size()];
-      this.gone = new Gone[commands.size()];
-    }
-  }
-
-  /** How the newest job of a run's step ended, once the book no longer keeps the job. */
-  record Gone(String jobId, JobState state, Integer exitCode, String worker)
-      implements swamp.protocol.CborSerializable {}
-
-  /** The most runs the book keeps; a new one beyond it drops the oldest. */
-  static final int MAX_RUNS = 10_000;
-
-  /** The attempts a job keeps in its history: the newest ones. */
-  static final int MAX_HISTORY = 10;
-
-  /**
-   * One attempt of a job: its number, the worker it ran on, when it was given to it and when it
-   * ended (0: it runs, or an older journal did not say), and how it ended or why the job went
-   * back to the queue (null while it runs).
-   */
-  record Attempt(int number, String worker, long started, long ended, String outcome)
-      implements swamp.protocol.CborSerializable {}
-
-  /** What a job needs of a worker: its labels and free slots. */
-  record QueueKey(Set<String> requires, int slots) {}
-
   /** A decision to start {@code job} on {@code worker}. */
-  record Assignment(Job job, Worker worker) {}
+  record Assignment(Job job, SlotTable.Worker worker) {}
 
-  private final LocalExec localExec;
+  private final SlotTable slots;
+  private final Runs runs = new Runs();
   private final int retainFinished;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<QueueKey, ArrayDeque<Job>> queues = new LinkedHashMap<>();
-  private final Map<String, Worker> workers = new LinkedHashMap<>();
   private final ArrayDeque<Job> finished = new ArrayDeque<>();
   private final Map<String, Job> byKey = new HashMap<>();
-  /** Running jobs whose worker has not registered (since a restart), by worker id. */
-  private final Map<String, Map<String, Job>> orphans = new HashMap<>();
   private final EnumMap<JobState, Integer> counts = new EnumMap<>(JobState.class);
   private final List<JobEvent> unjournaled = new ArrayList<>();
-  private final Map<String, Run> runs = new LinkedHashMap<>();
   private long nextSeq = 1;
-  private long nextRun = 1;
-  private int externalWorkers;
-  /** Finished jobs' output is kept up to this many bytes; the oldest beyond it is dropped. */
-  private long outputBudget = Long.MAX_VALUE;
-  private long retainedOutput;
-  /** The finished jobs whose output is kept, oldest first (some may have been dropped since). */
-  private final ArrayDeque<Job> withOutput = new ArrayDeque<>();
+  private final OutputBudget output = new OutputBudget();
 
   JobBook(LocalExec localExec, int retainFinished) {
-    this.localExec = localExec;
+    this.slots = new SlotTable(localExec);
     this.retainFinished = retainFinished;
     for (JobState s : JobState.values()) {
       counts.put(s, 0);
@@ -190,44 +57,13 @@ final class JobBook {
    * more than this. Returns this book.
    */
   JobBook limitOutput(long budget) {
-    outputBudget = budget;
-    keepWithinBudget();
+    output.limit(budget);
     return this;
   }
 
   /** The bytes of finished jobs' output the book holds. */
   long retainedOutput() {
-    return retainedOutput;
-  }
-
-  private static long outputSize(JobResult r) {
-    return r == null ? 0 : 2L * ((r.stdout() == null ? 0 : r.stdout().length())
-        + (r.stderr() == null ? 0 : r.stderr().length()));
-  }
-
-  private void keepOutput(Job job) {
-    long size = outputSize(job.result);
-    if (size > 0) {
-      job.outputKept = true;
-      retainedOutput += size;
-      withOutput.addLast(job);
-      keepWithinBudget();
-    }
-  }
-
-  private void keepWithinBudget() {
-    while (retainedOutput > outputBudget && !withOutput.isEmpty()) {
-      Job old = withOutput.pollFirst();
-      if (old.outputKept) {
-        old.outputKept = false;
-        retainedOutput -= outputSize(old.result);
-        JobResult r = old.result;
-        old.result = new JobResult(r.state(), r.exitCode(), "[output dropped: budget of "
-            + outputBudget / (1024 * 1024) + " MiB for finished jobs' output"
-            + " (swamp.master.retained-output-budget) exceeded]", "", true, r.workerId(),
-            r.pid(), r.startedAt(), r.finishedAt(), r.reason());
-      }
-    }
+    return output.retained();
   }
 
   // ---- decisions that change jobs: each applies and keeps one event ----
@@ -280,13 +116,13 @@ final class JobBook {
   }
 
   /** Registers a run; its id is the book's next, so ids never repeat in one journal. */
-  Run createRun(String name, String workDir, List<JobEvent.RunCommand> commands, long now) {
-    String id = "r" + nextRun;
+  Runs.Run createRun(String name, String workDir, List<JobEvent.RunCommand> commands, long now) {
+    String id = runs.nextId();
     emit(new JobEvent.RunCreated(id, name, workDir, now, commands));
     return runs.get(id);
   }
 
-  void adopt(Job job, Worker worker) {
+  void adopt(Job job, SlotTable.Worker worker) {
     emit(new JobEvent.Adopted(job.id, worker.id));
   }
 
@@ -356,13 +192,13 @@ final class JobBook {
     } else if (event instanceof JobEvent.Adopted a) {
       Job job = jobs.get(a.jobId());
       queues.get(job.queue).remove(job);
-      attemptGoesOn(job, a.workerId());
+      job.attemptGoesOn(a.workerId());
       adopted(job, a.workerId());
     } else if (event instanceof JobEvent.Finished f) {
       finished(jobs.get(f.jobId()), f.result(), f.at());
     } else if (event instanceof JobEvent.Retrying r) {
       Job job = jobs.get(r.jobId());
-      attemptEnded(job, r.result().finishedAt(), outcome(r.result(), r.result().state())
+      job.attemptEnded(r.result().finishedAt(), Job.outcome(r.result(), r.result().state())
           + ", retried");
       job.failures++;
       requeued(job);
@@ -371,7 +207,7 @@ final class JobBook {
       jobs.get(l.jobId()).workerLosses++;
     } else if (event instanceof JobEvent.Requeued r) {
       Job job = jobs.get(r.jobId());
-      attemptEnded(job, r.at() == null ? 0 : r.at(),
+      job.attemptEnded(r.at() == null ? 0 : r.at(),
           "requeued" + (r.why() == null ? "" : ": " + r.why()));
       requeued(job);
     } else if (event instanceof JobEvent.Ended e) {
@@ -379,7 +215,7 @@ final class JobBook {
     } else if (event instanceof JobEvent.CancelRequested c) {
       jobs.get(c.jobId()).cancelRequested = true;
     } else if (event instanceof JobEvent.RunCreated r) {
-      runCreated(new Run(r.id(), r.name(), r.workDir(), r.at(), r.commands()));
+      runs.created(r);
     } else if (event instanceof JobEvent.Forgotten f) {
       while (!finished.isEmpty() && finished.peekFirst().finishedAt < f.before()) {
         drop(finished.pollFirst());
@@ -393,7 +229,7 @@ final class JobBook {
   record JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
       JobState state, int attempt, int workerLosses, int failures, String workerId,
       long dispatchedAt, JobResult result, String reason, boolean cancelRequested,
-      long finishedAt, List<Attempt> history) implements swamp.protocol.CborSerializable {
+      long finishedAt, List<Job.Attempt> history) implements swamp.protocol.CborSerializable {
 
     /** A job of a snapshot written before jobs kept their attempts. */
     JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
@@ -410,7 +246,7 @@ final class JobBook {
    * that job (else null), and how it ended once the book dropped it (else null).
    */
   record RunRecord(String id, String name, String workDir, long submittedAt,
-      List<JobEvent.RunCommand> commands, List<String> latest, List<Gone> gone)
+      List<JobEvent.RunCommand> commands, List<String> latest, List<Runs.Gone> gone)
       implements swamp.protocol.CborSerializable {}
 
   /**
@@ -442,17 +278,8 @@ final class JobBook {
         }
       }
     }
-    List<RunRecord> runRecords = new ArrayList<>(runs.size());
-    for (Run r : runs.values()) {
-      List<String> latest = new ArrayList<>(r.latest.length);
-      for (Job j : r.latest) {
-        latest.add(j == null ? null : j.id);
-      }
-      runRecords.add(new RunRecord(r.id, r.name, r.workDir, r.submittedAt, r.commands,
-          latest, java.util.Arrays.asList(r.gone.clone())));
-    }
     return new Snapshot(nextSeq, all, queued, finished.stream().map(j -> j.id).toList(),
-        nextRun, runRecords);
+        runs.next(), runs.records());
   }
 
   /** A book as {@code snapshot} left it; running jobs are orphans until their workers return. */
@@ -471,10 +298,10 @@ final class JobBook {
       j.cancelRequested = r.cancelRequested();
       j.finishedAt = r.finishedAt();
       if (r.history() != null && !r.history().isEmpty()) {
-        j.history = r.history().toArray(new Attempt[0]);
+        j.history = r.history().toArray(new Job.Attempt[0]);
       } else if (j.attempt > 0) { // a snapshot from before attempts were kept: its last one
         boolean open = j.state == JobState.RUNNING;
-        j.history = new Attempt[] {new Attempt(j.attempt, j.workerId, r.dispatchedAt(),
+        j.history = new Job.Attempt[] {new Job.Attempt(j.attempt, j.workerId, r.dispatchedAt(),
             open ? 0 : j.finishedAt, open ? null
                 : j.state == JobState.QUEUED ? "requeued" : j.state.name())};
       }
@@ -484,7 +311,7 @@ final class JobBook {
       }
       book.count(null, j.state);
       if (j.state == JobState.RUNNING) {
-        book.orphans.computeIfAbsent(j.workerId, k -> new LinkedHashMap<>()).put(j.id, j);
+        book.slots.take(j, j.workerId); // an orphan until its worker registers
       }
     }
     for (String id : snapshot.queued()) {
@@ -494,18 +321,9 @@ final class JobBook {
     for (String id : snapshot.finished()) {
       Job j = book.jobs.get(id);
       book.finished.addLast(j);
-      book.keepOutput(j);
+      book.output.keep(j);
     }
-    book.nextRun = Math.max(1, snapshot.nextRun());
-    for (RunRecord r : snapshot.runs() == null ? List.<RunRecord>of() : snapshot.runs()) {
-      Run run = new Run(r.id(), r.name(), r.workDir(), r.submittedAt(), r.commands());
-      for (int step = 0; step < run.latest.length; step++) {
-        String latest = step < r.latest().size() ? r.latest().get(step) : null;
-        run.latest[step] = latest == null ? null : book.jobs.get(latest);
-        run.gone[step] = step < r.gone().size() ? r.gone().get(step) : null;
-      }
-      book.runs.put(run.id, run);
-    }
+    book.runs.restore(snapshot.nextRun(), snapshot.runs(), book.jobs::get);
     return book;
   }
 
@@ -518,19 +336,7 @@ final class JobBook {
     }
     queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addLast(job);
     count(null, JobState.QUEUED);
-    Run run = job.spec.run() == null ? null : runs.get(job.spec.run());
-    if (run != null && job.spec.step() < run.latest.length) {
-      run.latest[job.spec.step()] = job;
-      run.gone[job.spec.step()] = null;
-    }
-  }
-
-  private void runCreated(Run run) {
-    runs.put(run.id, run);
-    nextRun = Math.max(nextRun, Long.parseLong(run.id.substring(1)) + 1);
-    if (runs.size() > MAX_RUNS) {
-      runs.remove(runs.keySet().iterator().next());
-    }
+    runs.submitted(job);
   }
 
   private void dispatched(Job job, String workerId, long now) {
@@ -540,11 +346,8 @@ final class JobBook {
     }
     job.attempt++;
     job.result = null;
-    record(job, new Attempt(job.attempt, workerId, now, 0, null));
-    Worker worker = workers.get(workerId);
-    if (worker != null) {
-      worker.lastBusy = now;
-    }
+    job.record(new Job.Attempt(job.attempt, workerId, now, 0, null));
+    slots.busy(workerId, now);
     adopted(job, workerId);
   }
 
@@ -552,20 +355,14 @@ final class JobBook {
   private void adopted(Job job, String workerId) {
     job.workerId = workerId;
     setState(job, JobState.RUNNING);
-    Worker worker = workers.get(workerId);
-    if (worker != null) {
-      worker.running.put(job.id, job);
-      worker.usedSlots += job.spec.slots();
-    } else {
-      orphans.computeIfAbsent(workerId, k -> new LinkedHashMap<>()).put(job.id, job);
-    }
+    slots.take(job, workerId);
   }
 
   /** The attempt that ran ended; the job is final unless it goes back to the queue. */
   private void finished(Job job, JobResult result, long now) {
-    attemptEnded(job, result.finishedAt() > 0 ? result.finishedAt() : now,
-        outcome(result, job.cancelRequested ? JobState.CANCELLED : result.state()));
-    release(job);
+    job.attemptEnded(result.finishedAt() > 0 ? result.finishedAt() : now,
+        Job.outcome(result, job.cancelRequested ? JobState.CANCELLED : result.state()));
+    slots.release(job);
     job.result = result;
     job.reason = result.reason();
     setState(job, job.cancelRequested ? JobState.CANCELLED : result.state());
@@ -574,7 +371,7 @@ final class JobBook {
 
   /** The running attempt did not start or its worker is gone: the job waits again, in front. */
   private void requeued(Job job) {
-    release(job);
+    slots.release(job);
     job.workerId = null;
     setState(job, JobState.QUEUED);
     queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addFirst(job);
@@ -583,132 +380,13 @@ final class JobBook {
   /** Ends a job that is not running (queued, or whose worker is gone) with a reason. */
   private void ended(Job job, JobState state, String reason, long now) {
     if (job.state == JobState.RUNNING) {
-      attemptEnded(job, now, state + (reason == null ? "" : ": " + reason));
-      release(job);
+      job.attemptEnded(now, state + (reason == null ? "" : ": " + reason));
+      slots.release(job);
     }
     job.reason = reason;
     job.result = JobResult.notStarted(state, job.workerId, reason);
     setState(job, state); // a queued job is skipped when it reaches the head of its queue
     retire(job, now);
-  }
-
-  // ---- attempts ----
-
-  /** Adds {@code a} as the job's newest attempt, keeping the last {@link #MAX_HISTORY}. */
-  private static void record(Job job, Attempt a) {
-    Attempt[] h = job.history;
-    if (h == null) {
-      job.history = new Attempt[] {a};
-    } else if (h.length < MAX_HISTORY) {
-      Attempt[] more = java.util.Arrays.copyOf(h, h.length + 1);
-      more[h.length] = a;
-      job.history = more;
-    } else {
-      System.arraycopy(h, 1, h, 0, h.length - 1);
-      h[h.length - 1] = a;
-    }
-  }
-
-  /** The job's running attempt ended {@code at} (0: unknown), as {@code outcome} says. */
-  private static void attemptEnded(Job job, long at, String outcome) {
-    Attempt last = job.history == null ? null : job.history[job.history.length - 1];
-    if (last != null && last.outcome() == null) {
-      job.history[job.history.length - 1] =
-          new Attempt(last.number(), last.worker(), last.started(), at, outcome);
-    } else if (job.attempt > 0) { // begun before its history was kept (an older snapshot)
-      record(job, new Attempt(job.attempt, job.workerId, job.dispatchedAt(), at, outcome));
-    }
-  }
-
-  /**
-   * An attempt that went back to the queue turned out to run still on {@code workerId}: it is
-   * open again (the same worker) or it moved there.
-   */
-  private static void attemptGoesOn(Job job, String workerId) {
-    Attempt last = job.history == null ? null : job.history[job.history.length - 1];
-    if (last != null && last.number() == job.attempt && last.worker().equals(workerId)) {
-      job.history[job.history.length - 1] =
-          new Attempt(last.number(), workerId, last.started(), 0, null);
-    } else {
-      record(job, new Attempt(job.attempt, workerId, job.dispatchedAt(), 0, null));
-    }
-  }
-
-  private static String outcome(JobResult r, JobState state) {
-    StringBuilder b = new StringBuilder(state.name());
-    if (r.exitCode() != null) {
-      b.append(" (exit ").append(r.exitCode()).append(')');
-    }
-    if (r.reason() != null && !r.reason().isBlank()) {
-      return b.append(": ").append(r.reason()).toString();
-    }
-    return b.toString().intern(); // a state and an exit code: a few strings, shared by all jobs
-  }
-
-  /** The job's attempts, oldest first (the last {@link #MAX_HISTORY}). */
-  static List<Attempt> history(Job job) {
-    return job.history == null ? List.of() : List.of(job.history);
-  }
-
-  // ---- workers: not journaled ----
-
-  /**
-   * A registered worker that still runs an orphaned attempt (one it ran when the master
-   * restarted) takes it back onto its slots. Nothing about the job changes.
-   */
-  void reclaim(Job job, Worker worker) {
-    Map<String, Job> mine = orphans.get(worker.id);
-    if (mine != null && mine.remove(job.id) != null) {
-      if (mine.isEmpty()) {
-        orphans.remove(worker.id);
-      }
-      worker.running.put(job.id, job);
-      worker.usedSlots += job.spec.slots();
-    }
-  }
-
-  /** The orphaned attempts last given to {@code workerId}. */
-  List<Job> orphansOf(String workerId) {
-    Map<String, Job> mine = orphans.get(workerId);
-    return mine == null ? List.of() : List.copyOf(mine.values());
-  }
-
-  /** Every orphaned attempt, by the worker it was given to. */
-  Map<String, List<Job>> orphans() {
-    Map<String, List<Job>> out = new LinkedHashMap<>();
-    orphans.forEach((w, m) -> out.put(w, List.copyOf(m.values())));
-    return out;
-  }
-
-  void workerJoined(Worker worker) {
-    workers.put(worker.id, worker);
-    if (!worker.offer.embedded()) {
-      externalWorkers++;
-    }
-  }
-
-  /** Removes a worker; returns the jobs it was running, which the caller re-queues or fails. */
-  List<Job> workerLeft(String workerId) {
-    Worker w = workers.remove(workerId);
-    if (w == null) {
-      return List.of();
-    }
-    if (!w.offer.embedded() && !w.draining) {
-      externalWorkers--;
-    }
-    List<Job> lost = new ArrayList<>(w.running.values());
-    for (Job j : lost) {
-      w.running.remove(j.id);
-    }
-    w.usedSlots = 0;
-    return lost;
-  }
-
-  void workerDraining(Worker w) {
-    if (!w.draining && !w.offer.embedded()) {
-      externalWorkers--;
-    }
-    w.draining = true;
   }
 
   // ---- decisions ----
@@ -720,7 +398,7 @@ final class JobBook {
    */
   List<Assignment> assign(long now) {
     List<Assignment> out = new ArrayList<>();
-    if (freeSlots() == 0) {
+    if (slots.freeSlots() == 0) {
       return out;
     }
     List<JobEvent.Start> starts = new ArrayList<>();
@@ -754,7 +432,7 @@ final class JobBook {
         return;
       }
       Job job = best.peekFirst();
-      Worker w = bestWorker(job);
+      SlotTable.Worker w = slots.bestFor(job);
       if (w == null) {
         blocked.add(job.queue);
         continue;
@@ -765,82 +443,19 @@ final class JobBook {
     }
   }
 
-  private Worker bestWorker(Job job) {
-    Worker best = null;
-    for (Worker w : workers.values()) {
-      if (usable(w) && w.freeSlots() >= job.spec.slots() && w.labels.containsAll(job.requires)
-          && (best == null || w.freeSlots() > best.freeSlots())) {
-        best = w;
-      }
-    }
-    return best;
-  }
-
-  private int freeSlots() {
-    int free = 0;
-    for (Worker w : workers.values()) {
-      if (usable(w)) {
-        free += Math.max(0, w.freeSlots());
-      }
-    }
-    return free;
-  }
-
-  /** The embedded worker takes jobs only when local-exec says so. */
-  boolean usable(Worker w) {
-    if (w.draining || w.suspended) {
-      return false;
-    }
-    if (!w.offer.embedded()) {
-      return true;
-    }
-    return localExec == LocalExec.ALWAYS
-        || (localExec == LocalExec.WHEN_NO_WORKERS && externalWorkers == 0);
-  }
-
   // ---- queries ----
-
-  Run run(String id) {
-    return runs.get(id);
-  }
-
-  Collection<Run> runs() {
-    return runs.values();
-  }
-
-  /**
-   * Why jobs naming these runs and steps cannot be accepted (an unknown run, a step it does not
-   * have), or null when they can.
-   */
-  String runProblem(List<JobSpec> specs) {
-    for (int i = 0; i < specs.size(); i++) {
-      JobSpec spec = specs.get(i);
-      if (spec.run() == null) {
-        continue;
-      }
-      String where = specs.size() == 1 ? "" : "job " + i + ": ";
-      Run run = runs.get(spec.run());
-      if (run == null) {
-        return where + "no run " + spec.run() + ": create it first with POST /api/runs";
-      }
-      if (spec.step() >= run.commands.size()) {
-        return where + "run " + run.id + " has " + run.commands.size() + " commands (steps 0 to "
-            + (run.commands.size() - 1) + "), not step " + spec.step();
-      }
-    }
-    return null;
-  }
 
   Job job(String id) {
     return jobs.get(id);
   }
 
-  Worker worker(String id) {
-    return workers.get(id);
+  /** The workers' slots, on and off which the book moves jobs. */
+  SlotTable slots() {
+    return slots;
   }
 
-  Collection<Worker> workers() {
-    return workers.values();
+  Runs runs() {
+    return runs;
   }
 
   int count(JobState state) {
@@ -850,14 +465,6 @@ final class JobBook {
   /** How many jobs the book holds, whatever their state. */
   int size() {
     return jobs.size();
-  }
-
-  int externalWorkers() {
-    return externalWorkers;
-  }
-
-  LocalExec localExec() {
-    return localExec;
   }
 
   /** How many jobs wait in each queue (the ones with a job waiting). */
@@ -893,20 +500,6 @@ final class JobBook {
 
   // ---- bookkeeping ----
 
-  private void release(Job job) {
-    if (job.workerId == null) {
-      return;
-    }
-    Worker w = workers.get(job.workerId);
-    if (w != null && w.running.remove(job.id) != null) {
-      w.usedSlots -= job.spec.slots();
-    }
-    Map<String, Job> orphaned = orphans.get(job.workerId);
-    if (orphaned != null && orphaned.remove(job.id) != null && orphaned.isEmpty()) {
-      orphans.remove(job.workerId);
-    }
-  }
-
   private void setState(Job job, JobState state) {
     count(job.state, state);
     job.state = state;
@@ -926,20 +519,12 @@ final class JobBook {
     while (finished.size() > retainFinished) {
       drop(finished.pollFirst());
     }
-    keepOutput(job);
+    output.keep(job);
   }
 
   private void drop(Job old) {
-    if (old.outputKept) {
-      old.outputKept = false;
-      retainedOutput -= outputSize(old.result);
-    }
-    Run run = old.spec.run() == null ? null : runs.get(old.spec.run());
-    if (run != null && old.spec.step() < run.latest.length && run.latest[old.spec.step()] == old) {
-      run.latest[old.spec.step()] = null;
-      run.gone[old.spec.step()] = new Gone(old.id, old.state,
-          old.result == null ? null : old.result.exitCode(), old.workerId);
-    }
+    output.dropped(old);
+    runs.dropped(old);
     jobs.remove(old.id);
     if (old.key != null) {
       byKey.remove(old.key);

@@ -22,7 +22,6 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import swamp.master.dispatch.JobBook.Job;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
 import swamp.master.membership.MembershipEvent;
@@ -420,7 +419,7 @@ public final class JobDispatcher
     book = recoveredBook;
     recovered = true;
     inbox.tell(new Inbox.Attach(context.getSelf()));
-    int orphans = book.orphans().values().stream().mapToInt(List::size).sum();
+    int orphans = book.slots().orphans().values().stream().mapToInt(List::size).sum();
     context.getLog().info("job book recovered: {} queued, {} running on workers not yet"
         + " registered, {} finished", book.count(JobState.QUEUED), orphans,
         book.count(JobState.SUCCEEDED) + book.count(JobState.FAILED)
@@ -531,17 +530,17 @@ public final class JobDispatcher
           }
         }))
         .onCommand(CreateRun.class, c -> decide(() -> {
-          JobBook.Run run = book.createRun(c.name(), c.workDir(), c.commands(),
+          Runs.Run run = book.createRun(c.name(), c.workDir(), c.commands(),
               System.currentTimeMillis());
           context.getLog().info("run {} of {}: {} commands", run.id, run.name, run.commands.size());
           later(c.replyTo(), run.id);
         }))
         .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(
-            java.util.Optional.ofNullable(book.runProblem(c.specs())))))
+            java.util.Optional.ofNullable(book.runs().problem(c.specs())))))
         .onCommand(GetRun.class, g -> answer(() -> g.replyTo().tell(
-            java.util.Optional.ofNullable(book.run(g.runId())).map(Views.RunView::of))))
+            java.util.Optional.ofNullable(book.runs().get(g.runId())).map(Views.RunView::of))))
         .onCommand(ListRuns.class, l -> answer(() -> l.replyTo().tell(
-            book.runs().stream().map(Views.RunSummaryView::of).toList())))
+            book.runs().all().stream().map(Views.RunSummaryView::of).toList())))
         .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(view(g.jobId()))))
         .onCommand(AwaitJob.class, a -> answer(() -> onAwaitJob(a)))
         .onCommand(WaitOver.class, w -> answer(() -> forget(w.waiter())))
@@ -560,12 +559,12 @@ public final class JobDispatcher
   }
 
   private List<WorkerView> workerViews() {
-    return book.workers().stream().filter(w -> !w.offer.embedded()).map(WorkerView::of).toList();
+    return book.slots().workers().stream().filter(w -> !w.offer.embedded()).map(WorkerView::of).toList();
   }
 
   private Views.Health health() {
-    return new Views.Health("ok", masterEpoch, book.localExec().toString(),
-        book.externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
+    return new Views.Health("ok", masterEpoch, book.slots().localExec().toString(),
+        book.slots().externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
         book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
         book.count(JobState.CANCELLED), waiting());
   }
@@ -604,7 +603,7 @@ public final class JobDispatcher
 
   /** The workers that ran the orphans did not come back in time: the jobs run elsewhere. */
   private void onGraceOver() {
-    book.orphans().forEach((workerId, jobs) -> jobs.forEach(job -> lose(job, workerId,
+    book.slots().orphans().forEach((workerId, jobs) -> jobs.forEach(job -> lose(job, workerId,
         "did not register again within " + durability.recoveryGrace()
             + " of the master's restart")));
     dispatch();
@@ -616,13 +615,13 @@ public final class JobDispatcher
    * any other is killed, so a healed partition leaves no zombie and no job counted twice.
    */
   private void onAdmit(MembershipEvent.WorkerJoined admit) {
-    JobBook.Worker known = book.worker(admit.workerId());
+    SlotTable.Worker known = book.slots().worker(admit.workerId());
     Map<String, Integer> claims = new HashMap<>();
     admit.running().forEach(r -> claims.put(r.jobId(), r.attempt()));
-    JobBook.Worker worker = known;
+    SlotTable.Worker worker = known;
     if (known == null || !known.ref.equals(admit.worker())) {
       if (known != null) { // the same id from a new incarnation: what it does not claim is lost
-        for (Job job : book.workerLeft(admit.workerId())) {
+        for (Job job : book.slots().left(admit.workerId())) {
           if (claims.getOrDefault(job.id, -1) == job.attempt) {
             book.requeue(job, "worker " + admit.workerId() + " registered again, running it still",
                 System.currentTimeMillis()); // adopted again just below
@@ -631,9 +630,9 @@ public final class JobDispatcher
           }
         }
       }
-      worker = new JobBook.Worker(admit.workerId(), admit.worker(), admit.offer(),
+      worker = new SlotTable.Worker(admit.workerId(), admit.worker(), admit.offer(),
           System.currentTimeMillis());
-      book.workerJoined(worker);
+      book.slots().joined(worker);
     }
     for (Map.Entry<String, Integer> claim : claims.entrySet()) {
       Job job = book.job(claim.getKey());
@@ -645,7 +644,7 @@ public final class JobDispatcher
             job.attempt, admit.workerId());
         book.adopt(job, worker);
       } else if (expected) {
-        book.reclaim(job, worker); // an orphan since the master restarted, or already its own
+        book.slots().reclaim(job, worker); // an orphan since the master restarted, or already its own
       } else {
         context.getLog().info("worker {} runs job {} attempt {}, which the master does not"
             + " expect: killing it", admit.workerId(), claim.getKey(), claim.getValue());
@@ -661,7 +660,7 @@ public final class JobDispatcher
       }
     }
     // what the master gave it before a restart and it no longer runs will not finish there
-    for (Job orphan : book.orphansOf(admit.workerId())) {
+    for (Job orphan : book.slots().orphansOf(admit.workerId())) {
       lose(orphan, admit.workerId(), "registered again after the master's restart without it");
     }
     // after the cancels: a worker whose jobs its lease holds stopped lets them go on at RegOk
@@ -670,15 +669,15 @@ public final class JobDispatcher
   }
 
   private void onDrain(MembershipEvent.WorkerDraining drain) {
-    JobBook.Worker w = book.worker(drain.workerId());
+    SlotTable.Worker w = book.slots().worker(drain.workerId());
     if (w != null) {
-      book.workerDraining(w);
+      book.slots().draining(w);
     }
     dispatch(); // the embedded worker may be usable again
   }
 
   private void onReachability(MembershipEvent.WorkerReachability r) {
-    JobBook.Worker w = book.worker(r.workerId());
+    SlotTable.Worker w = book.slots().worker(r.workerId());
     if (w != null) {
       w.suspended = !r.reachable();
     }
@@ -686,7 +685,7 @@ public final class JobDispatcher
   }
 
   private void onRemove(MembershipEvent.WorkerLeft remove) {
-    for (Job job : book.workerLeft(remove.workerId())) {
+    for (Job job : book.slots().left(remove.workerId())) {
       lose(job, remove.workerId(), remove.reason());
     }
     dispatch();
@@ -714,8 +713,8 @@ public final class JobDispatcher
    * The registered worker that sent a report naming {@code workerId} and {@code sender}; null,
    * with a warning naming the sender, when no worker is registered under that id with that ref.
    */
-  private JobBook.Worker reporter(String what, String workerId, ActorRef<ToWorker> sender) {
-    JobBook.Worker w = workerId == null ? null : book.worker(workerId);
+  private SlotTable.Worker reporter(String what, String workerId, ActorRef<ToWorker> sender) {
+    SlotTable.Worker w = workerId == null ? null : book.slots().worker(workerId);
     if (w != null && w.ref.equals(sender)) {
       return w;
     }
@@ -726,7 +725,7 @@ public final class JobDispatcher
   }
 
   private void onJobFinished(JobFinished f) {
-    JobBook.Worker from = reporter("the finish of job " + f.jobId() + " attempt " + f.attempt(),
+    SlotTable.Worker from = reporter("the finish of job " + f.jobId() + " attempt " + f.attempt(),
         f.workerId(), f.worker());
     if (from == null) {
       return;
@@ -747,7 +746,7 @@ public final class JobDispatcher
           f.jobId(), f.attempt(), f.workerId());
       return;
     }
-    JobBook.Worker ranIt = book.worker(f.workerId());
+    SlotTable.Worker ranIt = book.slots().worker(f.workerId());
     if (ranIt != null) {
       ranIt.lastBusy = System.currentTimeMillis();
     }
@@ -775,9 +774,9 @@ public final class JobDispatcher
         && job.workerId.equals(r.workerId())) {
       context.getLog().debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
           r.reason());
-      JobBook.Worker w = book.worker(r.workerId());
+      SlotTable.Worker w = book.slots().worker(r.workerId());
       if (w != null && !w.draining && r.reason() != null && r.reason().contains("draining")) {
-        book.workerDraining(w);
+        book.slots().draining(w);
       }
       if (job.cancelRequested) { // the rejection crossed the cancel: it must not start again
         book.end(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
@@ -879,7 +878,7 @@ public final class JobDispatcher
       }
       case RUNNING -> {
         book.requestCancel(job);
-        JobBook.Worker w = book.worker(job.workerId);
+        SlotTable.Worker w = book.slots().worker(job.workerId);
         if (w != null) {
           later(w.ref, new ToWorker.CancelJob(job.id, job.attempt, "cancelled by request"));
         }
@@ -913,8 +912,8 @@ public final class JobDispatcher
     List<Queued> queued = new ArrayList<>();
     book.queuedCounts().forEach((k, n) -> queued.add(new Queued(k.requires(), k.slots(), n)));
     List<Load> loads = new ArrayList<>();
-    for (JobBook.Worker w : book.workers()) {
-      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.usable(w), w.draining,
+    for (SlotTable.Worker w : book.slots().workers()) {
+      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.slots().usable(w), w.draining,
           w.offer.embedded(), w.registeredAt, w.lastBusy));
     }
     return new Demand(System.currentTimeMillis(), queued, loads);
@@ -945,7 +944,7 @@ public final class JobDispatcher
       return null;
     }
     List<String> missing = job.spec.requires().stream()
-        .filter(l -> book.workers().stream().noneMatch(w -> w.offer.labels().contains(l)))
+        .filter(l -> book.slots().workers().stream().noneMatch(w -> w.offer.labels().contains(l)))
         .toList();
     if (missing.isEmpty() || spawnable.test(job.spec)) {
       return null;

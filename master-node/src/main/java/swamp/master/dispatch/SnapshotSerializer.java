@@ -138,9 +138,9 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     out.str(r.reason());
     out.bool(r.cancelRequested());
     out.i64(r.finishedAt());
-    List<JobBook.Attempt> history = r.history() == null ? List.of() : r.history();
+    List<Job.Attempt> history = r.history() == null ? List.of() : r.history();
     out.i32(history.size());
-    for (JobBook.Attempt a : history) {
+    for (Job.Attempt a : history) {
       out.i32(a.number());
       out.str(a.worker());
       out.i64(a.started());
@@ -160,9 +160,9 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     if (n == 0) {
       return r;
     }
-    List<JobBook.Attempt> history = new ArrayList<>(n);
+    List<Job.Attempt> history = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      history.add(new JobBook.Attempt(in.i32(), in.str(), in.i64(), in.i64(), in.str()));
+      history.add(new Job.Attempt(in.i32(), in.str(), in.i64(), in.i64(), in.str()));
     }
     return new JobRecord(r.id(), r.seq(), r.spec(), r.submittedAt(), r.key(), r.state(),
         r.attempt(), r.workerLosses(), r.failures(), r.workerId(), r.dispatchedAt(), r.result(),
@@ -247,7 +247,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     }
     for (int step = 0; step < r.commands().size(); step++) {
       out.str(r.latest().get(step));
-      JobBook.Gone gone = r.gone().get(step);
+      Runs.Gone gone = r.gone().get(step);
       out.bool(gone != null);
       if (gone != null) {
         out.str(gone.jobId());
@@ -281,10 +281,10 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       commands.add(new JobEvent.RunCommand(step, line, text, argv, dependsOn));
     }
     List<String> latest = new ArrayList<>(n);
-    List<JobBook.Gone> gone = new ArrayList<>(n);
+    List<Runs.Gone> gone = new ArrayList<>(n);
     for (int step = 0; step < n; step++) {
       latest.add(in.str());
-      gone.add(in.bool() ? new JobBook.Gone(in.str(), JobState.valueOf(in.str()),
+      gone.add(in.bool() ? new Runs.Gone(in.str(), JobState.valueOf(in.str()),
           in.bool() ? in.i32() : null, in.str()) : null);
     }
     return new JobBook.RunRecord(id, name, workDir, submittedAt, commands, latest, gone);

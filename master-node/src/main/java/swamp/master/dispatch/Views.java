@@ -40,14 +40,14 @@ public final class Views {
           com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
       List<AttemptView> history) {
 
-    static JobView of(JobBook.Job j) {
+    static JobView of(Job j) {
       return of(j, null);
     }
 
     /** The job with its attempts: the view of one job (lists and the live feed leave them out). */
-    JobView withHistory(JobBook.Job j) {
+    JobView withHistory(Job j) {
       List<AttemptView> tried = new ArrayList<>();
-      for (JobBook.Attempt a : JobBook.history(j)) {
+      for (Job.Attempt a : j.attempts()) {
         tried.add(new AttemptView(a.number(), a.worker(), a.started() > 0 ? time(a.started())
             : null, a.ended() > 0 ? time(a.ended()) : null, a.outcome()));
       }
@@ -64,7 +64,7 @@ public final class Views {
     }
 
     /** The job, with {@code waiting} as its reason when it is given: why it cannot be placed. */
-    static JobView of(JobBook.Job j, String waiting) {
+    static JobView of(Job j, String waiting) {
       JobResult r = j.result;
       return new JobView(
           j.id,
@@ -119,7 +119,7 @@ public final class Views {
       String gridJob,
       String spawnedAt) {
 
-    static WorkerView of(JobBook.Worker w) {
+    static WorkerView of(SlotTable.Worker w) {
       return new WorkerView(w.id, w.offer.host(), w.offer.slots(), w.usedSlots,
           w.offer.labels(), w.offer.executables(), w.offer.url(), w.offer.memoryMb(),
           w.offer.version(), time(w.registeredAt), w.draining, List.copyOf(w.running.keySet()),
@@ -141,7 +141,7 @@ public final class Views {
       int queued,
       int waiting) {
 
-    static RunSummaryView of(JobBook.Run run) {
+    static RunSummaryView of(Runs.Run run) {
       EnumMap<JobState, Integer> n = new EnumMap<>(JobState.class);
       int waiting = 0;
       for (int step = 0; step < run.commands.size(); step++) {
@@ -163,12 +163,12 @@ public final class Views {
   public record RunView(String id, String name, String workDir, String submittedAt,
       List<StepView> commands) {
 
-    static RunView of(JobBook.Run run) {
+    static RunView of(Runs.Run run) {
       List<StepView> steps = new ArrayList<>(run.commands.size());
       for (int step = 0; step < run.commands.size(); step++) {
         JobEvent.RunCommand c = run.commands.get(step);
-        JobBook.Job job = run.latest[step];
-        JobBook.Gone gone = run.gone[step];
+        Job job = run.latest[step];
+        Runs.Gone gone = run.gone[step];
         JobState state = state(run, step);
         steps.add(new StepView(c.step(), c.line(), c.text(), c.argv(), c.dependsOn(),
             state == null ? WAITING : state.name(),
@@ -191,12 +191,12 @@ public final class Views {
   public static final String WAITING = "WAITING";
 
   /** The state of the newest job of a run's step; null when none was submitted. */
-  private static JobState state(JobBook.Run run, int step) {
-    JobBook.Job job = run.latest[step];
+  private static JobState state(Runs.Run run, int step) {
+    Job job = run.latest[step];
     if (job != null) {
       return job.state;
     }
-    JobBook.Gone gone = run.gone[step];
+    Runs.Gone gone = run.gone[step];
     return gone == null ? null : gone.state();
   }
 

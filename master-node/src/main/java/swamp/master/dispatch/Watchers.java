@@ -53,7 +53,7 @@ public final class Watchers {
     events.forEach(e -> touched(e, touched, flags));
     List<JobView> jobs = new ArrayList<>(touched.size());
     for (String id : touched) {
-      JobBook.Job job = book.job(id);
+      Job job = book.job(id);
       if (job != null) {
         jobs.add(JobView.of(job).withoutOutput());
       }

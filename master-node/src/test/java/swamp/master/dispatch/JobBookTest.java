@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import swamp.master.dispatch.JobBook.Assignment;
-import swamp.master.dispatch.JobBook.Job;
-import swamp.master.dispatch.JobBook.Worker;
+import swamp.master.dispatch.SlotTable.Worker;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
@@ -137,12 +136,12 @@ class JobBookTest {
     Job b = submit(List.of(), 1);
     book.assign(now);
 
-    List<Job> lost = book.workerLeft("w");
+    List<Job> lost = book.slots().left("w");
 
     assertEquals(List.of(a, b), lost);
-    assertNull(book.worker("w"));
+    assertNull(book.slots().worker("w"));
     assertTrue(w.running.isEmpty());
-    assertEquals(List.of(), book.workerLeft("w"));
+    assertEquals(List.of(), book.slots().left("w"));
   }
 
   @Test
@@ -151,37 +150,37 @@ class JobBookTest {
     JobBook always = new JobBook(LocalExec.ALWAYS, 10);
     JobBook whenNoWorkers = new JobBook(LocalExec.WHEN_NO_WORKERS, 10);
     for (JobBook b : List.of(never, always, whenNoWorkers)) {
-      b.workerJoined(worker("local", 2, true));
+      b.slots().joined(worker("local", 2, true));
     }
 
-    assertFalse(never.usable(never.worker("local")));
-    assertTrue(always.usable(always.worker("local")));
-    assertTrue(whenNoWorkers.usable(whenNoWorkers.worker("local")));
+    assertFalse(never.slots().usable(never.slots().worker("local")));
+    assertTrue(always.slots().usable(always.slots().worker("local")));
+    assertTrue(whenNoWorkers.slots().usable(whenNoWorkers.slots().worker("local")));
 
     Worker external = worker("external", 1, false);
-    whenNoWorkers.workerJoined(external);
-    always.workerJoined(worker("external", 1, false));
-    assertFalse(whenNoWorkers.usable(whenNoWorkers.worker("local")));
-    assertTrue(always.usable(always.worker("local")));
+    whenNoWorkers.slots().joined(external);
+    always.slots().joined(worker("external", 1, false));
+    assertFalse(whenNoWorkers.slots().usable(whenNoWorkers.slots().worker("local")));
+    assertTrue(always.slots().usable(always.slots().worker("local")));
 
-    whenNoWorkers.workerDraining(external); // a leaving worker no longer counts
-    assertTrue(whenNoWorkers.usable(whenNoWorkers.worker("local")));
-    whenNoWorkers.workerLeft("external"); // nor does it count twice when it is gone
-    assertEquals(0, whenNoWorkers.externalWorkers());
+    whenNoWorkers.slots().draining(external); // a leaving worker no longer counts
+    assertTrue(whenNoWorkers.slots().usable(whenNoWorkers.slots().worker("local")));
+    whenNoWorkers.slots().left("external"); // nor does it count twice when it is gone
+    assertEquals(0, whenNoWorkers.slots().externalWorkers());
   }
 
   @Test
   void aDrainingWorkerGetsNothing() {
     Worker leaving = join("leaving", 4, false);
     Worker staying = join("staying", 1, false);
-    book.workerDraining(leaving);
+    book.slots().draining(leaving);
     submit(List.of(), 1);
     submit(List.of(), 1);
 
     List<Assignment> out = book.assign(now);
 
     assertEquals(List.of(staying), out.stream().map(Assignment::worker).toList());
-    assertEquals(1, book.externalWorkers()); // only the staying one counts
+    assertEquals(1, book.slots().externalWorkers()); // only the staying one counts
   }
 
   @Test
@@ -201,7 +200,7 @@ class JobBookTest {
   @Test
   void finishedJobsAreForgottenOldestFirstBeyondTheRetainedNumber() {
     JobBook small = new JobBook(LocalExec.NEVER, 2);
-    small.workerJoined(worker("w", 10, false));
+    small.slots().joined(worker("w", 10, false));
     JobEvent.NewJob t = new JobEvent.NewJob(null, JobSpec.of(List.of("true")));
     List<Job> jobs = small.submit(List.of(t, t, t, t), now);
     small.assign(now);
@@ -219,7 +218,7 @@ class JobBookTest {
 
   @Test
   void replayingTheEventsRebuildsTheSameJobsWithRunningOnesOrphaned() {
-    book.workerJoined(worker("w1", 3, false));
+    book.slots().joined(worker("w1", 3, false));
     Job a = submit(List.of(), 1);
     Job b = submit(List.of(), 1);
     Job c = submit(List.of(), 1);
@@ -239,59 +238,59 @@ class JobBookTest {
     assertEquals(JobState.RUNNING, replayed.job(c.id).state);
     assertTrue(replayed.job(c.id).cancelRequested);
     // w1 has not registered with the replayed book: its job is an orphan, not on any slot
-    assertEquals(List.of(replayed.job(c.id)), replayed.orphansOf("w1"));
-    assertEquals(0, replayed.workers().size());
+    assertEquals(List.of(replayed.job(c.id)), replayed.slots().orphansOf("w1"));
+    assertEquals(0, replayed.slots().workers().size());
   }
 
   @Test
   void aJobKeepsItsAttemptsWithTheirWorkersTimesAndEndsThroughAReplayAndASnapshot() {
-    book.workerJoined(worker("w1", 1, false));
+    book.slots().joined(worker("w1", 1, false));
     Job job = submit(List.of(), 1);
     Job waits = submit(List.of(), 1);
     book.assign(10);
     assertNull(waits.history, "a job that never started keeps no history");
-    for (Job lost : book.workerLeft("w1")) {
+    for (Job lost : book.slots().left("w1")) {
       book.lostWorker(lost);
       book.requeue(lost, "worker w1 lost (killed)", 20);
     }
-    book.workerJoined(worker("w2", 1, false));
+    book.slots().joined(worker("w2", 1, false));
     book.assign(30);
     book.finish(job, new JobResult(JobState.SUCCEEDED, 0, "", "", false, "w2", 77L, 31, 40,
         null), 41);
     book.assign(41);
-    List<JobBook.Attempt> expected = List.of(
-        new JobBook.Attempt(1, "w1", 10, 20, "requeued: worker w1 lost (killed)"),
-        new JobBook.Attempt(2, "w2", 30, 40, "SUCCEEDED (exit 0)"));
-    assertEquals(expected, JobBook.history(job));
-    assertEquals(List.of(new JobBook.Attempt(1, "w2", 41, 0, null)),
-        JobBook.history(waits), "it started on w2 once the job ended; it runs");
+    List<Job.Attempt> expected = List.of(
+        new Job.Attempt(1, "w1", 10, 20, "requeued: worker w1 lost (killed)"),
+        new Job.Attempt(2, "w2", 30, 40, "SUCCEEDED (exit 0)"));
+    assertEquals(expected, job.attempts());
+    assertEquals(List.of(new Job.Attempt(1, "w2", 41, 0, null)),
+        waits.attempts(), "it started on w2 once the job ended; it runs");
 
     JobBook replayed = new JobBook(LocalExec.NEVER, 100);
     book.takeEvents().forEach(replayed::apply);
-    assertEquals(expected, JobBook.history(replayed.job(job.id)));
+    assertEquals(expected, replayed.job(job.id).attempts());
     JobBook restored = JobBook.restore(replayed.snapshot(), LocalExec.NEVER, 100);
-    assertEquals(expected, JobBook.history(restored.job(job.id)));
-    assertEquals(JobBook.history(waits), JobBook.history(restored.job(waits.id)));
+    assertEquals(expected, restored.job(job.id).attempts());
+    assertEquals(waits.attempts(), restored.job(waits.id).attempts());
   }
 
   @Test
   void aJobKeepsOnlyItsLastAttemptsAndARejectionSaysWhoRejectedIt() {
-    book.workerJoined(worker("w1", 1, false));
+    book.slots().joined(worker("w1", 1, false));
     Job job = submit(List.of(), 1);
-    for (int i = 0; i < JobBook.MAX_HISTORY + 3; i++) {
+    for (int i = 0; i < Job.MAX_HISTORY + 3; i++) {
       book.assign(100 + i);
       book.requeue(job, "rejected by worker w1 (busy)", 200 + i);
     }
-    List<JobBook.Attempt> history = JobBook.history(job);
-    assertEquals(JobBook.MAX_HISTORY, history.size());
+    List<Job.Attempt> history = job.attempts();
+    assertEquals(Job.MAX_HISTORY, history.size());
     assertEquals(4, history.get(0).number(), "the oldest three went");
-    assertEquals(JobBook.MAX_HISTORY + 3, history.get(history.size() - 1).number());
+    assertEquals(Job.MAX_HISTORY + 3, history.get(history.size() - 1).number());
     assertEquals("requeued: rejected by worker w1 (busy)", history.get(0).outcome());
   }
 
   @Test
   void aSnapshotRestoresJobsQueueOrderAndKeys() {
-    book.workerJoined(worker("w1", 1, false));
+    book.slots().joined(worker("w1", 1, false));
     Job first = book.submit(List.of(new JobEvent.NewJob("k-1", JobSpec.of(List.of("true")))),
         now).get(0);
     Job second = submit(List.of(), 1);
@@ -306,7 +305,7 @@ class JobBookTest {
     assertEquals(JobState.SUCCEEDED, restored.job(first.id).state);
     assertEquals(List.of(first.id), restored.submit(List.of(new JobEvent.NewJob("k-1",
         JobSpec.of(List.of("true")))), now).stream().map(j -> j.id).toList());
-    restored.workerJoined(worker("w2", 1, false));
+    restored.slots().joined(worker("w2", 1, false));
     assertEquals(List.of(second.id), restored.assign(now).stream().map(a -> a.job().id).toList());
     assertEquals(JobState.QUEUED, restored.job(third.id).state);
     assertEquals("j" + (third.seq + 1), restored.submit(List.of(new JobEvent.NewJob(null,
@@ -328,7 +327,7 @@ class JobBookTest {
 
   @Test
   void finishedJobsOlderThanTheRetentionPeriodAreForgotten() {
-    book.workerJoined(worker("w", 2, false));
+    book.slots().joined(worker("w", 2, false));
     Job old = submit(List.of(), 1);
     Job recent = submit(List.of(), 1);
     book.assign(now);
@@ -376,8 +375,8 @@ class JobBookTest {
 
   @Test
   void aRunsStepsFollowTheirNewestJob() {
-    book.workerJoined(worker("w1", 4, false));
-    JobBook.Run run = book.createRun("climatology.sh", "/data", SCRIPT, now);
+    book.slots().joined(worker("w1", 4, false));
+    Runs.Run run = book.createRun("climatology.sh", "/data", SCRIPT, now);
     assertEquals("r1", run.id);
     assertEquals("r2", book.createRun("other.sh", "/data", SCRIPT, now).id);
     Job first = submitStep("r1", 0);
@@ -386,26 +385,26 @@ class JobBookTest {
     book.finish(first, result(JobState.FAILED), now);
     Job again = submitStep("r1", 0); // the script ran the step again
 
-    Views.RunView view = Views.RunView.of(book.run("r1"));
+    Views.RunView view = Views.RunView.of(book.runs().get("r1"));
     assertEquals(List.of("QUEUED", "RUNNING", "WAITING"),
         view.commands().stream().map(Views.StepView::state).toList());
     assertEquals(again.id, view.commands().get(0).job());
     assertEquals("w1", view.commands().get(1).worker());
     assertEquals(List.of(0), view.commands().get(1).dependsOn());
-    Views.RunSummaryView summary = Views.RunSummaryView.of(book.run("r1"));
+    Views.RunSummaryView summary = Views.RunSummaryView.of(book.runs().get("r1"));
     assertEquals(List.of(3, 1, 1, 1), List.of(summary.commands(), summary.queued(),
         summary.running(), summary.waiting()));
 
     assertEquals("no run r9: create it first with POST /api/runs",
-        book.runProblem(List.of(JobSpec.of(List.of("true")).inRun("r9", 0))));
+        book.runs().problem(List.of(JobSpec.of(List.of("true")).inRun("r9", 0))));
     assertEquals("run r1 has 3 commands (steps 0 to 2), not step 3",
-        book.runProblem(List.of(JobSpec.of(List.of("true")).inRun("r1", 3))));
-    assertNull(book.runProblem(List.of(JobSpec.of(List.of("true")), second.spec)));
+        book.runs().problem(List.of(JobSpec.of(List.of("true")).inRun("r1", 3))));
+    assertNull(book.runs().problem(List.of(JobSpec.of(List.of("true")), second.spec)));
   }
 
   @Test
   void aStepRemembersHowItsJobEndedAfterTheBookDropsIt() {
-    book.workerJoined(worker("w1", 4, false));
+    book.slots().joined(worker("w1", 4, false));
     book.createRun("s.sh", "/data", SCRIPT, now);
     Job step0 = submitStep("r1", 0);
     book.assign(now);
@@ -414,14 +413,14 @@ class JobBookTest {
     assertEquals(1, book.forget(2_000));
     assertNull(book.job(step0.id));
 
-    Views.StepView gone = Views.RunView.of(book.run("r1")).commands().get(0);
+    Views.StepView gone = Views.RunView.of(book.runs().get("r1")).commands().get(0);
     assertEquals(List.of("SUCCEEDED", step0.id, "w1"), List.of(gone.state(), gone.job(), gone.worker()));
     assertEquals(0, gone.exitCode());
   }
 
   @Test
   void runsSurviveASnapshotAndAReplayAndTheirIdsGoOn() {
-    book.workerJoined(worker("w1", 4, false));
+    book.slots().joined(worker("w1", 4, false));
     book.createRun("s.sh", "/data", SCRIPT, now);
     Job step0 = submitStep("r1", 0);
     Job step1 = submitStep("r1", 1);
@@ -435,8 +434,8 @@ class JobBookTest {
     events.forEach(replayed::apply);
 
     for (JobBook other : List.of(restored, replayed)) {
-      assertEquals(Views.RunView.of(book.run("r1")), Views.RunView.of(other.run("r1")));
-      assertEquals(step1.id, other.run("r1").latest[1].id);
+      assertEquals(Views.RunView.of(book.runs().get("r1")), Views.RunView.of(other.runs().get("r1")));
+      assertEquals(step1.id, other.runs().get("r1").latest[1].id);
       assertEquals("r2", other.createRun("next.sh", "/data", SCRIPT, now).id);
     }
   }
@@ -445,7 +444,7 @@ class JobBookTest {
 
   private Worker join(String id, int slots, boolean embedded, String... labels) {
     Worker w = worker(id, slots, embedded, labels);
-    book.workerJoined(w);
+    book.slots().joined(w);
     return w;
   }
 

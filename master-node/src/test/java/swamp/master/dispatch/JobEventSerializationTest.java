@@ -93,8 +93,8 @@ class JobEventSerializationTest {
         0, 0, 0, null, 0, null, null, false, 0);
     JobBook.JobRecord running = new JobBook.JobRecord("j2", 2, PIPELINE, 5,
         null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0, List.of(
-            new JobBook.Attempt(1, "w0", 6, 0, "requeued: worker w0 lost (ключ)"),
-            new JobBook.Attempt(2, "w1", 7, 0, null)));
+            new Job.Attempt(1, "w0", 6, 0, "requeued: worker w0 lost (ключ)"),
+            new Job.Attempt(2, "w1", 7, 0, null)));
     JobBook.JobRecord failed = new JobBook.JobRecord("j3", 3, SPEC, 5, "ключ-3", JobState.FAILED,
         1, 0, 1, "w1", 7, RESULT, "exited with code 2", false, 9);
     JobBook.JobRecord cancelled = new JobBook.JobRecord("j4", 4, SPEC, 5, null,
@@ -103,8 +103,8 @@ class JobEventSerializationTest {
         "cancelled before it ran", true, 9);
     JobBook.RunRecord run = new JobBook.RunRecord("r1", "climatology.sh", "/data", 3,
         JobBookTest.SCRIPT, java.util.Arrays.asList(null, "j2", null),
-        java.util.Arrays.asList(new JobBook.Gone("j0", JobState.FAILED, 1, "w1"),
-            null, new JobBook.Gone("j-1", JobState.CANCELLED, null, null)));
+        java.util.Arrays.asList(new Runs.Gone("j0", JobState.FAILED, 1, "w1"),
+            null, new Runs.Gone("j-1", JobState.CANCELLED, null, null)));
     return new JobBook.Snapshot(5, List.of(queued, running, failed, cancelled), List.of("j1"),
         List.of("j3", "j4"), 2, List.of(run));
   }
@@ -162,9 +162,9 @@ class JobEventSerializationTest {
     assertNull(old.jobs().get(1).history(), "no attempts kept before S4");
     // restored, a job that ran shows its last attempt as the snapshot knew it
     JobBook book = JobBook.restore(old, LocalExec.NEVER, 100);
-    assertEquals(List.of(new JobBook.Attempt(1, "w1", 7, 9, "FAILED")),
-        JobBook.history(book.job("j3")));
-    assertEquals(List.of(), JobBook.history(book.job("j1")));
+    assertEquals(List.of(new Job.Attempt(1, "w1", 7, 9, "FAILED")),
+        book.job("j3").attempts());
+    assertEquals(List.of(), book.job("j1").attempts());
   }
 
   @Test

@@ -1,0 +1,150 @@
+package swamp.master.dispatch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+
+/**
+ * The runs the book keeps: a script's commands and, for each, the newest job submitted for it.
+ * Part of the {@link JobBook}, changed only as it applies its events.
+ */
+final class Runs {
+
+  /** The most runs the book keeps; a new one beyond it drops the oldest. */
+  static final int MAX_RUNS = 10_000;
+
+  /**
+   * The commands of a script and, for each, the newest job submitted for it: while the book
+   * keeps that job, the job itself; once it dropped it, how it ended.
+   */
+  static final class Run {
+    final String id;
+    final String name;
+    final String workDir;
+    final long submittedAt;
+    final List<JobEvent.RunCommand> commands;
+    final Job[] latest;
+    final Gone[] gone;
+
+    Run(String id, String name, String workDir, long submittedAt,
+        List<JobEvent.RunCommand> commands) {
+      this.id = id;
+      this.name = name;
+      this.workDir = workDir;
+      this.submittedAt = submittedAt;
+      this.commands = commands;
+      this.latest = new Job[commands.size()];
+      this.gone = new Gone[commands.size()];
+    }
+  }
+
+  /** How the newest job of a run's step ended, once the book no longer keeps the job. */
+  record Gone(String jobId, JobState state, Integer exitCode, String worker)
+      implements swamp.protocol.CborSerializable {}
+
+  private final Map<String, Run> runs = new LinkedHashMap<>();
+  private long nextRun = 1;
+
+  /** The id the next run gets: ids never repeat in one journal. */
+  String nextId() {
+    return "r" + nextRun;
+  }
+
+  long next() {
+    return nextRun;
+  }
+
+  void created(JobEvent.RunCreated r) {
+    Run run = new Run(r.id(), r.name(), r.workDir(), r.at(), r.commands());
+    runs.put(run.id, run);
+    nextRun = Math.max(nextRun, Long.parseLong(run.id.substring(1)) + 1);
+    if (runs.size() > MAX_RUNS) {
+      runs.remove(runs.keySet().iterator().next());
+    }
+  }
+
+  /** A job was submitted: the newest of its run's step, if it names one the book keeps. */
+  void submitted(Job job) {
+    Run run = job.spec.run() == null ? null : runs.get(job.spec.run());
+    if (run != null && job.spec.step() < run.latest.length) {
+      run.latest[job.spec.step()] = job;
+      run.gone[job.spec.step()] = null;
+    }
+  }
+
+  /** The book drops {@code old}: if it was the newest of its step, the run keeps how it ended. */
+  void dropped(Job old) {
+    Run run = old.spec.run() == null ? null : runs.get(old.spec.run());
+    if (run != null && old.spec.step() < run.latest.length && run.latest[old.spec.step()] == old) {
+      run.latest[old.spec.step()] = null;
+      run.gone[old.spec.step()] = new Gone(old.id, old.state,
+          old.result == null ? null : old.result.exitCode(), old.workerId);
+    }
+  }
+
+  /**
+   * Why jobs naming these runs and steps cannot be accepted (an unknown run, a step it does not
+   * have), or null when they can.
+   */
+  String problem(List<JobSpec> specs) {
+    for (int i = 0; i < specs.size(); i++) {
+      JobSpec spec = specs.get(i);
+      if (spec.run() == null) {
+        continue;
+      }
+      String where = specs.size() == 1 ? "" : "job " + i + ": ";
+      Run run = runs.get(spec.run());
+      if (run == null) {
+        return where + "no run " + spec.run() + ": create it first with POST /api/runs";
+      }
+      if (spec.step() >= run.commands.size()) {
+        return where + "run " + run.id + " has " + run.commands.size() + " commands (steps 0 to "
+            + (run.commands.size() - 1) + "), not step " + spec.step();
+      }
+    }
+    return null;
+  }
+
+  Run get(String id) {
+    return runs.get(id);
+  }
+
+  Collection<Run> all() {
+    return runs.values();
+  }
+
+  // ---- snapshots ----
+
+  List<JobBook.RunRecord> records() {
+    List<JobBook.RunRecord> out = new ArrayList<>(runs.size());
+    for (Run r : runs.values()) {
+      List<String> latest = new ArrayList<>(r.latest.length);
+      for (Job j : r.latest) {
+        latest.add(j == null ? null : j.id);
+      }
+      out.add(new JobBook.RunRecord(r.id, r.name, r.workDir, r.submittedAt, r.commands,
+          latest, Arrays.asList(r.gone.clone())));
+    }
+    return out;
+  }
+
+  /** Takes back the runs of a snapshot, their newest jobs looked up in the restored book. */
+  void restore(long next, List<JobBook.RunRecord> records, Function<String, Job> jobs) {
+    nextRun = Math.max(1, next);
+    for (JobBook.RunRecord r : records == null ? List.<JobBook.RunRecord>of() : records) {
+      Run run = new Run(r.id(), r.name(), r.workDir(), r.submittedAt(), r.commands());
+      for (int step = 0; step < run.latest.length; step++) {
+        String latest = step < r.latest().size() ? r.latest().get(step) : null;
+        run.latest[step] = latest == null ? null : jobs.apply(latest);
+        run.gone[step] = step < r.gone().size() ? r.gone().get(step) : null;
+      }
+      runs.put(run.id, run);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package swamp.master.dispatch;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import swamp.protocol.ToWorker;
+import swamp.protocol.WorkerOffer;
+
+/**
+ * The workers' slots: who is registered, which attempts run where, and what is free. Workers
+ * are not journaled: they register again after a restart, and an attempt that was running on
+ * one that has not yet is an orphan until it does. The {@link JobBook} moves jobs on and off
+ * slots as it applies its events; the {@link JobDispatcher} adds and removes workers as the
+ * registry reports them.
+ */
+final class SlotTable {
+
+  /** A registered worker as the dispatcher sees it. */
+  static final class Worker {
+    final String id;
+    final ActorRef<ToWorker> ref;
+    final WorkerOffer offer;
+    final Set<String> labels;
+    final long registeredAt;
+    final Map<String, Job> running = new LinkedHashMap<>();
+    int usedSlots;
+    boolean draining;
+    /** Its node is unreachable: no new jobs until it is reachable again or removed. */
+    boolean suspended;
+    /** When a job last started or ended on it (its registration until then): idle since. */
+    long lastBusy;
+
+    Worker(String id, ActorRef<ToWorker> ref, WorkerOffer offer, long registeredAt) {
+      this.id = id;
+      this.ref = ref;
+      this.offer = offer;
+      this.labels = Set.copyOf(offer.labels());
+      this.registeredAt = registeredAt;
+      this.lastBusy = registeredAt;
+    }
+
+    int freeSlots() {
+      return offer.slots() - usedSlots;
+    }
+  }
+
+  private final LocalExec localExec;
+  private final Map<String, Worker> workers = new LinkedHashMap<>();
+  /** Running attempts whose worker has not registered (since a restart), by worker id. */
+  private final Map<String, Map<String, Job>> orphans = new HashMap<>();
+  private int externalWorkers;
+
+  SlotTable(LocalExec localExec) {
+    this.localExec = localExec;
+  }
+
+  // ---- workers ----
+
+  void joined(Worker worker) {
+    workers.put(worker.id, worker);
+    if (!worker.offer.embedded()) {
+      externalWorkers++;
+    }
+  }
+
+  /** Removes a worker; returns the jobs it was running, which the caller re-queues or fails. */
+  List<Job> left(String workerId) {
+    Worker w = workers.remove(workerId);
+    if (w == null) {
+      return List.of();
+    }
+    if (!w.offer.embedded() && !w.draining) {
+      externalWorkers--;
+    }
+    List<Job> lost = new ArrayList<>(w.running.values());
+    w.running.clear();
+    w.usedSlots = 0;
+    return lost;
+  }
+
+  void draining(Worker w) {
+    if (!w.draining && !w.offer.embedded()) {
+      externalWorkers--;
+    }
+    w.draining = true;
+  }
+
+  // ---- attempts on slots ----
+
+  /** The job's attempt runs on {@code workerId}: on its slots if it is registered. */
+  void take(Job job, String workerId) {
+    Worker worker = workers.get(workerId);
+    if (worker != null) {
+      worker.running.put(job.id, job);
+      worker.usedSlots += job.spec.slots();
+    } else {
+      orphans.computeIfAbsent(workerId, k -> new LinkedHashMap<>()).put(job.id, job);
+    }
+  }
+
+  /** The job's attempt no longer runs where it ran: its slots are free. */
+  void release(Job job) {
+    if (job.workerId == null) {
+      return;
+    }
+    Worker w = workers.get(job.workerId);
+    if (w != null && w.running.remove(job.id) != null) {
+      w.usedSlots -= job.spec.slots();
+    }
+    Map<String, Job> orphaned = orphans.get(job.workerId);
+    if (orphaned != null && orphaned.remove(job.id) != null && orphaned.isEmpty()) {
+      orphans.remove(job.workerId);
+    }
+  }
+
+  /** A job started on {@code workerId} {@code at}: the worker is busy since. */
+  void busy(String workerId, long at) {
+    Worker worker = workers.get(workerId);
+    if (worker != null) {
+      worker.lastBusy = at;
+    }
+  }
+
+  /**
+   * A registered worker that still runs an orphaned attempt (one it ran when the master
+   * restarted) takes it back onto its slots. Nothing about the job changes.
+   */
+  void reclaim(Job job, Worker worker) {
+    Map<String, Job> mine = orphans.get(worker.id);
+    if (mine != null && mine.remove(job.id) != null) {
+      if (mine.isEmpty()) {
+        orphans.remove(worker.id);
+      }
+      worker.running.put(job.id, job);
+      worker.usedSlots += job.spec.slots();
+    }
+  }
+
+  /** The orphaned attempts last given to {@code workerId}. */
+  List<Job> orphansOf(String workerId) {
+    Map<String, Job> mine = orphans.get(workerId);
+    return mine == null ? List.of() : List.copyOf(mine.values());
+  }
+
+  /** Every orphaned attempt, by the worker it was given to. */
+  Map<String, List<Job>> orphans() {
+    Map<String, List<Job>> out = new LinkedHashMap<>();
+    orphans.forEach((w, m) -> out.put(w, List.copyOf(m.values())));
+    return out;
+  }
+
+  // ---- free slots ----
+
+  /** The usable worker that can take {@code job} with the most free slots, or null. */
+  Worker bestFor(Job job) {
+    Worker best = null;
+    for (Worker w : workers.values()) {
+      if (usable(w) && w.freeSlots() >= job.spec.slots() && w.labels.containsAll(job.requires)
+          && (best == null || w.freeSlots() > best.freeSlots())) {
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  /** The free slots of the usable workers. */
+  int freeSlots() {
+    int free = 0;
+    for (Worker w : workers.values()) {
+      if (usable(w)) {
+        free += Math.max(0, w.freeSlots());
+      }
+    }
+    return free;
+  }
+
+  /** Whether new jobs may go to {@code w}; the embedded worker only when local-exec says so. */
+  boolean usable(Worker w) {
+    if (w.draining || w.suspended) {
+      return false;
+    }
+    if (!w.offer.embedded()) {
+      return true;
+    }
+    return localExec == LocalExec.ALWAYS
+        || (localExec == LocalExec.WHEN_NO_WORKERS && externalWorkers == 0);
+  }
+
+  // ---- queries ----
+
+  Worker worker(String id) {
+    return workers.get(id);
+  }
+
+  Collection<Worker> workers() {
+    return workers.values();
+  }
+
+  /** The registered workers that are not the master's own and not draining. */
+  int externalWorkers() {
+    return externalWorkers;
+  }
+
+  LocalExec localExec() {
+    return localExec;
+  }
+}
