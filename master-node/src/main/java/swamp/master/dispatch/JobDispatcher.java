@@ -1,10 +1,9 @@
 package swamp.master.dispatch;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -32,17 +31,14 @@ import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToWorker.RegOk;
-import swamp.protocol.ToWorker;
 
 /**
- * The queue and the assignment of jobs to slots. It subscribes to the {@link WorkerRegistry}'s
- * membership: a worker admitted is answered {@link RegOk} from here, so that the RegOk and the
- * jobs that follow come from one sender, in order. It sends each {@code Job} straight to its
- * worker with an attempt number, and takes {@code JobFinished} back through the {@link Inbox};
- * a finish for an older attempt is ignored. A report
- * counts only when it comes from the ref registered under the worker id it names, and a finish
- * only from the worker that holds the attempt; anything else is dropped with a warning that names
- * the sender. All state is in the {@link JobBook}.
+ * The master's jobs, journaled: the actor that takes clients' commands, workers' reports (through
+ * the {@link Inbox}) and the {@link WorkerRegistry}'s membership events, has the {@link
+ * JobLifecycle} decide what each changes, and journals the result. A worker admitted is answered
+ * {@link RegOk} from here, so that the RegOk and the jobs that follow come from one sender, in
+ * order. The jobs are in the {@link JobBook}, the workers' slots in its {@link SlotTable}, the
+ * long polls in {@link LongPolls}; this class adds the journal, the timers and the queries.
  *
  * <p>The book is event-sourced: every command's decisions are applied to the book as they are
  * made (so a later decision of the same command sees an earlier one) and become {@link JobEvent}s
@@ -70,6 +66,9 @@ public final class JobDispatcher
 
   /** Following the dispatcher's changes: {@link Watchers.Watch}, {@link Watchers.Unwatch}. */
   public sealed interface Watching extends Command permits Watchers.Watch, Watchers.Unwatch {}
+
+  /** A long poll's wait is over: {@link LongPolls.WaitOver}. */
+  sealed interface Polling extends Command permits LongPolls.WaitOver {}
 
   // ---- from the registry and the inbox ----
 
@@ -153,9 +152,6 @@ public final class JobDispatcher
    */
   public static final Duration LONGEST_WAIT = Duration.ofMinutes(10);
 
-  /** The wait of {@code waiter} is over: nobody listens for its answer any more. */
-  private record WaitOver(Waiter waiter) implements Command {}
-
   public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
 
   public record CancelJob(String jobId, ActorRef<CancelReply> replyTo) implements Command {}
@@ -204,13 +200,24 @@ public final class JobDispatcher
   private enum Expire implements Command { INSTANCE }
 
   /**
-   * How the dispatcher journals: snapshot interval, orphan grace, retention, and the guard that
-   * syncs an H2 file journal and checks what recovery reads.
+   * How the dispatcher journals and keeps time: snapshot interval, orphan grace, retention, the
+   * guard that syncs an H2 file journal and checks what recovery reads, the budget of finished
+   * jobs' output, and the clock its decisions read (a test's moves with its {@code ManualTime}).
    */
   public record Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
-      JournalGuard guard, long outputBudget) {
+      JournalGuard guard, long outputBudget, Clock clock) {
+    public Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
+        JournalGuard guard, long outputBudget) {
+      this(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, Clock.systemUTC());
+    }
+
     public Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
       this(snapshotEvery, recoveryGrace, retainFor, JournalGuard.none(), Long.MAX_VALUE);
+    }
+
+    /** The same, its decisions reading {@code clock}. */
+    public Durability withClock(Clock clock) {
+      return new Durability(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, clock);
     }
   }
 
@@ -223,25 +230,23 @@ public final class JobDispatcher
   private final LocalExec localExec;
   private final int retainFinished;
   private final Durability durability;
-  /** Whether a source of the worker directory could spawn a worker for a job. */
-  private final java.util.function.Predicate<JobSpec> spawnable;
-  private final boolean hasDirectory;
+  /** Whether a registered worker, or one the worker directory could spawn, can take a job. */
+  private final Placement placement;
   /** The group commit of workers' reports: the MasterActor's, it outlives this dispatcher. */
   private final ActorRef<Inbox.Command> inbox;
-  /** The ref workers report to; known once the inbox answered {@link Inbox.Attach}. */
-  private ActorRef<ToMaster> forWorkers;
+  /** Whether the inbox answered {@link Inbox.Attach}: workers can be admitted. */
+  private boolean attached;
   /** Publishes membership to this dispatcher once it is attached; null in tests without one. */
   private final ActorRef<WorkerRegistry.Command> registry;
-  private final Map<String, List<Waiter>> waiters = new HashMap<>();
-  /** What the current command tells others, once its events are journaled. */
-  private final List<Runnable> effects = new ArrayList<>();
+  private final LongPolls polls;
   /** The live feeds and metrics that follow each change. */
   private final Watchers watchers = new Watchers();
   private JobBook book;
+  /** The decisions about jobs; made once the book is recovered. */
+  private JobLifecycle lifecycle;
   /** Job entries journaled since the last snapshot: a batch of 5,000 jobs counts 5,000. */
   private long sinceSnapshot;
   private boolean recovered;
-  private boolean closed;
 
   /**
    * A dispatcher whose workers report to {@code inbox} and whose membership {@code registry}
@@ -279,10 +284,10 @@ public final class JobDispatcher
     this.localExec = localExec;
     this.retainFinished = retainFinished;
     this.durability = durability;
-    this.hasDirectory = spawnable != null;
-    this.spawnable = spawnable != null ? spawnable : spec -> false;
+    this.placement = Placement.of(spawnable);
     this.inbox = inbox;
     this.registry = registry;
+    this.polls = new LongPolls(timers);
   }
 
   // ---- the journal ----
@@ -417,6 +422,8 @@ public final class JobDispatcher
       return;
     }
     book = recoveredBook;
+    lifecycle = new JobLifecycle(book, polls, context.getLog(), durability.clock(), masterEpoch,
+        durability.recoveryGrace());
     recovered = true;
     inbox.tell(new Inbox.Attach(context.getSelf()));
     int orphans = book.slots().orphans().values().stream().mapToInt(List::size).sum();
@@ -445,8 +452,7 @@ public final class JobDispatcher
       watchers.tell(book, events, workerViews(), health());
     }
     demandWatch.changed(context.getSelf());
-    List<Runnable> then = effects.isEmpty() ? List.of() : List.copyOf(effects);
-    effects.clear();
+    List<Runnable> then = lifecycle.takeEffects();
     if (events.isEmpty()) { // nothing new: what it tells was journaled before
       return then.isEmpty() ? Effect().none()
           : Effect().none().thenRun(b -> then.forEach(Runnable::run));
@@ -474,11 +480,6 @@ public final class JobDispatcher
   /** A group commit could not be forced to disk: start again from what the journal holds. */
   private record SyncFailed(Exception failure) implements Command {}
 
-  /** Tells {@code to} once the current command's events are journaled. */
-  private <T> void later(ActorRef<T> to, T message) {
-    effects.add(() -> to.tell(message));
-  }
-
   /** Answers at once: a question changes nothing, and what it saw is journaled already. */
   private Effect<JobEvent, JobBook> answer(Runnable reply) {
     reply.run();
@@ -490,24 +491,25 @@ public final class JobDispatcher
   @Override
   public CommandHandler<Command, JobEvent, JobBook> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Submit.class, s -> decide(() -> onSubmit(s)))
+        .onCommand(Submit.class, s -> decide(() -> lifecycle.submit(s)))
         .onCommand(SyncFailed.class, f -> {
           throw new IllegalStateException("the job journal cannot be forced to disk", f.failure());
         })
         .onCommand(FromWorkers.class, m -> decide(() -> {
           for (Inbox.Item item : m.items()) {
             if (item instanceof Inbox.Report r && r.report() instanceof JobFinished f) {
-              onJobFinished(f);
+              lifecycle.finished(f);
             } else if (item instanceof Inbox.Report r && r.report() instanceof JobRejected j) {
-              onJobRejected(j);
+              lifecycle.rejected(j);
             } else if (item instanceof Inbox.InOrder o) {
-              onRemove(o.removal());
+              lifecycle.remove(o.removal());
             }
           }
-          later(inbox, Inbox.Written.INSTANCE);
+          lifecycle.later(inbox, Inbox.Written.INSTANCE);
         }))
         .onCommand(InboxAttached.class, a -> {
-          forWorkers = a.forWorkers();
+          lifecycle.attach(a.forWorkers());
+          attached = true;
           if (registry != null) {
             registry.tell(new WorkerRegistry.Subscribe("the dispatcher", context.messageAdapter(
                 MembershipEvent.class, FromMembership::new)));
@@ -515,15 +517,15 @@ public final class JobDispatcher
           return Effect().unstashAll();
         })
         // a worker admitted before the inbox answered would be sent no ref to report to
-        .onCommand(FromMembership.class, m -> forWorkers == null ? Effect().stash()
+        .onCommand(FromMembership.class, m -> !attached ? Effect().stash()
             : onMembership(m.event()))
         .onCommand(Close.class, c -> {
-          closed = true;
+          lifecycle.close();
           return Effect().none();
         })
-        .onCommand(GraceOver.class, g -> decide(this::onGraceOver))
+        .onCommand(GraceOver.class, g -> decide(lifecycle::graceOver))
         .onCommand(Expire.class, e -> decide(() -> {
-          int dropped = book.forget(System.currentTimeMillis() - durability.retainFor().toMillis());
+          int dropped = lifecycle.expire(durability.retainFor());
           if (dropped > 0) {
             context.getLog().info("dropped {} finished job(s) older than {}", dropped,
                 durability.retainFor());
@@ -531,9 +533,9 @@ public final class JobDispatcher
         }))
         .onCommand(CreateRun.class, c -> decide(() -> {
           Runs.Run run = book.createRun(c.name(), c.workDir(), c.commands(),
-              System.currentTimeMillis());
+              durability.clock().millis());
           context.getLog().info("run {} of {}: {} commands", run.id, run.name, run.commands.size());
-          later(c.replyTo(), run.id);
+          lifecycle.later(c.replyTo(), run.id);
         }))
         .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(
             java.util.Optional.ofNullable(book.runs().problem(c.specs())))))
@@ -543,11 +545,11 @@ public final class JobDispatcher
             book.runs().all().stream().map(Views.RunSummaryView::of).toList())))
         .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(view(g.jobId()))))
         .onCommand(AwaitJob.class, a -> answer(() -> onAwaitJob(a)))
-        .onCommand(WaitOver.class, w -> answer(() -> forget(w.waiter())))
+        .onCommand(LongPolls.WaitOver.class, w -> answer(() -> polls.forget(w.waiter())))
         .onCommand(AwaitAny.class, a -> answer(() -> onAwaitAny(a)))
         .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
             book.recent(l.state(), l.limit()).stream().map(JobView::of).toList())))
-        .onCommand(CancelJob.class, c -> decide(() -> onCancel(c)))
+        .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(workerViews())))
         .onCommand(GetDemand.class, g -> answer(() -> g.replyTo().tell(demand())))
         .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand, timers)))
@@ -559,235 +561,30 @@ public final class JobDispatcher
   }
 
   private List<WorkerView> workerViews() {
-    return book.slots().workers().stream().filter(w -> !w.offer.embedded()).map(WorkerView::of).toList();
+    return book.slots().workers().stream().filter(w -> !w.offer.embedded())
+        .map(WorkerView::of).toList();
   }
 
   private Views.Health health() {
     return new Views.Health("ok", masterEpoch, book.slots().localExec().toString(),
         book.slots().externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
         book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
-        book.count(JobState.CANCELLED), waiting());
+        book.count(JobState.CANCELLED), polls.waiting());
   }
 
   private Effect<JobEvent, JobBook> onMembership(MembershipEvent event) {
     if (event instanceof MembershipEvent.WorkerJoined j) {
-      return decide(() -> onAdmit(j));
+      return decide(() -> lifecycle.admit(j));
     } else if (event instanceof MembershipEvent.WorkerLeft left) {
       // round the inbox, so that it comes after the reports already there
       inbox.tell(new Inbox.InOrder(left));
       return Effect().none();
     } else if (event instanceof MembershipEvent.WorkerDraining d) {
-      return decide(() -> onDrain(d));
+      return decide(() -> lifecycle.drain(d));
     } else {
       MembershipEvent.WorkerReachability r = (MembershipEvent.WorkerReachability) event;
-      return decide(() -> onReachability(r));
+      return decide(() -> lifecycle.reachability(r));
     }
-  }
-
-  private void onSubmit(Submit submit) {
-    List<JobEvent.NewJob> requested = new ArrayList<>(submit.specs().size());
-    for (int i = 0; i < submit.specs().size(); i++) {
-      String key = submit.keys() == null ? null : submit.keys().get(i);
-      requested.add(new JobEvent.NewJob(key, submit.specs().get(i)));
-    }
-    String conflict = book.keyConflict(requested);
-    if (conflict != null) {
-      later(submit.replyTo(), new Submitted(List.of(), conflict));
-      return;
-    }
-    List<String> ids = book.submit(requested, System.currentTimeMillis()).stream()
-        .map(j -> j.id).toList();
-    later(submit.replyTo(), new Submitted(ids, null));
-    dispatch();
-  }
-
-  /** The workers that ran the orphans did not come back in time: the jobs run elsewhere. */
-  private void onGraceOver() {
-    book.slots().orphans().forEach((workerId, jobs) -> jobs.forEach(job -> lose(job, workerId,
-        "did not register again within " + durability.recoveryGrace()
-            + " of the master's restart")));
-    dispatch();
-  }
-
-  /**
-   * Admits a worker and reconciles what it says it runs with the book: an attempt the master
-   * still expects (running there, or back in the queue since the worker was lost) is adopted;
-   * any other is killed, so a healed partition leaves no zombie and no job counted twice.
-   */
-  private void onAdmit(MembershipEvent.WorkerJoined admit) {
-    SlotTable.Worker known = book.slots().worker(admit.workerId());
-    Map<String, Integer> claims = new HashMap<>();
-    admit.running().forEach(r -> claims.put(r.jobId(), r.attempt()));
-    SlotTable.Worker worker = known;
-    if (known == null || !known.ref.equals(admit.worker())) {
-      if (known != null) { // the same id from a new incarnation: what it does not claim is lost
-        for (Job job : book.slots().left(admit.workerId())) {
-          if (claims.getOrDefault(job.id, -1) == job.attempt) {
-            book.requeue(job, "worker " + admit.workerId() + " registered again, running it still",
-                System.currentTimeMillis()); // adopted again just below
-          } else {
-            lose(job, admit.workerId(), "registered again without it");
-          }
-        }
-      }
-      worker = new SlotTable.Worker(admit.workerId(), admit.worker(), admit.offer(),
-          System.currentTimeMillis());
-      book.slots().joined(worker);
-    }
-    for (Map.Entry<String, Integer> claim : claims.entrySet()) {
-      Job job = book.job(claim.getKey());
-      boolean expected = job != null && job.attempt == claim.getValue()
-          && (job.state == JobState.QUEUED
-              || (job.state == JobState.RUNNING && admit.workerId().equals(job.workerId)));
-      if (expected && job.state == JobState.QUEUED) {
-        context.getLog().info("job {} attempt {} adopted from worker {}", job.id,
-            job.attempt, admit.workerId());
-        book.adopt(job, worker);
-      } else if (expected) {
-        book.slots().reclaim(job, worker); // an orphan since the master restarted, or already its own
-      } else {
-        context.getLog().info("worker {} runs job {} attempt {}, which the master does not"
-            + " expect: killing it", admit.workerId(), claim.getKey(), claim.getValue());
-        later(admit.worker(), new ToWorker.CancelJob(claim.getKey(), claim.getValue(),
-            "the master does not expect this attempt (it ran elsewhere or was cancelled)"));
-      }
-    }
-    // a cancel the worker may not have heard of before the master lost it goes again
-    for (Job mine : worker.running.values()) {
-      if (mine.cancelRequested) {
-        later(admit.worker(), new ToWorker.CancelJob(mine.id, mine.attempt,
-            "cancelled by request"));
-      }
-    }
-    // what the master gave it before a restart and it no longer runs will not finish there
-    for (Job orphan : book.slots().orphansOf(admit.workerId())) {
-      lose(orphan, admit.workerId(), "registered again after the master's restart without it");
-    }
-    // after the cancels: a worker whose jobs its lease holds stopped lets them go on at RegOk
-    later(admit.worker(), new RegOk(masterEpoch, forWorkers));
-    dispatch();
-  }
-
-  private void onDrain(MembershipEvent.WorkerDraining drain) {
-    SlotTable.Worker w = book.slots().worker(drain.workerId());
-    if (w != null) {
-      book.slots().draining(w);
-    }
-    dispatch(); // the embedded worker may be usable again
-  }
-
-  private void onReachability(MembershipEvent.WorkerReachability r) {
-    SlotTable.Worker w = book.slots().worker(r.workerId());
-    if (w != null) {
-      w.suspended = !r.reachable();
-    }
-    dispatch();
-  }
-
-  private void onRemove(MembershipEvent.WorkerLeft remove) {
-    for (Job job : book.slots().left(remove.workerId())) {
-      lose(job, remove.workerId(), remove.reason());
-    }
-    dispatch();
-  }
-
-  /** The worker running {@code job} is gone: the job runs again, or fails once it has too often. */
-  private void lose(Job job, String workerId, String why) {
-    book.lostWorker(job);
-    long now = System.currentTimeMillis();
-    if (job.cancelRequested) {
-      book.end(job, JobState.CANCELLED, "cancelled; its worker " + workerId + " is gone", now);
-      notifyWaiters(job);
-    } else if (job.workerLosses >= job.spec.maxAttempts()) {
-      book.end(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
-          + workerId + ", " + why + ")", now);
-      notifyWaiters(job);
-    } else {
-      context.getLog().info("job {} goes back to the queue: worker {} {}", job.id, workerId,
-          why);
-      book.requeue(job, "worker " + workerId + " lost (" + why + ")", now);
-    }
-  }
-
-  /**
-   * The registered worker that sent a report naming {@code workerId} and {@code sender}; null,
-   * with a warning naming the sender, when no worker is registered under that id with that ref.
-   */
-  private SlotTable.Worker reporter(String what, String workerId, ActorRef<ToWorker> sender) {
-    SlotTable.Worker w = workerId == null ? null : book.slots().worker(workerId);
-    if (w != null && w.ref.equals(sender)) {
-      return w;
-    }
-    context.getLog().warn("ignoring {} that names worker {}: sent by {}, {}", what, workerId,
-        sender, w == null ? "and no worker is registered under that id"
-            : "not by the worker registered under that id (" + w.ref + ")");
-    return null;
-  }
-
-  private void onJobFinished(JobFinished f) {
-    SlotTable.Worker from = reporter("the finish of job " + f.jobId() + " attempt " + f.attempt(),
-        f.workerId(), f.worker());
-    if (from == null) {
-      return;
-    }
-    // once recorded (or known to be stale) the worker may forget it
-    later(from.ref, new ToWorker.FinishAck(f.jobId(), f.attempt()));
-    Job job = book.job(f.jobId());
-    if (job != null && job.state == JobState.RUNNING && job.attempt == f.attempt()
-        && !job.workerId.equals(f.workerId())) {
-      context.getLog().warn("ignoring the finish of job {} attempt {} sent by worker {} ({}):"
-          + " worker {} holds that attempt", f.jobId(), f.attempt(), f.workerId(), f.worker(),
-          job.workerId);
-      return;
-    }
-    if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
-        || !job.workerId.equals(f.workerId()) || f.result() == null) {
-      context.getLog().debug("ignoring a finish of job {} attempt {} from {}: stale",
-          f.jobId(), f.attempt(), f.workerId());
-      return;
-    }
-    SlotTable.Worker ranIt = book.slots().worker(f.workerId());
-    if (ranIt != null) {
-      ranIt.lastBusy = System.currentTimeMillis();
-    }
-    if (f.result().state() == JobState.FAILED && !job.cancelRequested
-        && job.failures < job.spec.retries()) {
-      book.retry(job, f.result());
-      context.getLog().info("job {} attempt {} failed on {} ({}); retry {} of {}", job.id,
-          job.attempt, f.workerId(), f.result().reason(), job.failures, job.spec.retries());
-      dispatch();
-      return;
-    }
-    book.finish(job, f.result(), System.currentTimeMillis());
-    context.getLog().debug("job {} {} on {}", job.id, job.state, f.workerId());
-    notifyWaiters(job);
-    dispatch();
-  }
-
-  private void onJobRejected(JobRejected r) {
-    if (reporter("the rejection of job " + r.jobId() + " attempt " + r.attempt(), r.workerId(),
-        r.worker()) == null) {
-      return;
-    }
-    Job job = book.job(r.jobId());
-    if (job != null && job.state == JobState.RUNNING && job.attempt == r.attempt()
-        && job.workerId.equals(r.workerId())) {
-      context.getLog().debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
-          r.reason());
-      SlotTable.Worker w = book.slots().worker(r.workerId());
-      if (w != null && !w.draining && r.reason() != null && r.reason().contains("draining")) {
-        book.slots().draining(w);
-      }
-      if (job.cancelRequested) { // the rejection crossed the cancel: it must not start again
-        book.end(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
-        notifyWaiters(job);
-        dispatch();
-        return;
-      }
-      book.requeue(job, "rejected by worker " + r.workerId()
-          + (r.reason() == null ? "" : " (" + r.reason() + ")"), System.currentTimeMillis());
-    }
-    dispatch();
   }
 
   private void onAwaitJob(AwaitJob await) {
@@ -795,7 +592,7 @@ public final class JobDispatcher
     if (job == null || job.state.isFinal()) {
       await.replyTo().tell(view(await.jobId()));
     } else {
-      waitFor(List.of(job), new Waiter(v -> await.replyTo().tell(java.util.Optional.of(v))),
+      polls.waitFor(List.of(job), v -> await.replyTo().tell(java.util.Optional.of(v)),
           await.within());
     }
   }
@@ -816,95 +613,7 @@ public final class JobDispatcher
     if (!done.isEmpty() || open.isEmpty()) {
       await.replyTo().tell(done);
     } else {
-      waitFor(open, new Waiter(v -> await.replyTo().tell(List.of(v))), await.within());
-    }
-  }
-
-  /** {@code waiter} hears of the first of {@code jobs} to end, if one ends within {@code wait}. */
-  private void waitFor(List<Job> jobs, Waiter waiter, Duration wait) {
-    for (Job job : jobs) {
-      waiters.computeIfAbsent(job.id, k -> new ArrayList<>()).add(waiter);
-      waiter.jobIds.add(job.id);
-    }
-    timers.startSingleTimer(waiter, new WaitOver(waiter), wait);
-  }
-
-  /** Drops {@code waiter} from every job it waits for. */
-  private void forget(Waiter waiter) {
-    timers.cancel(waiter);
-    for (String id : waiter.jobIds) {
-      List<Waiter> list = waiters.get(id);
-      if (list != null && list.remove(waiter) && list.isEmpty()) {
-        waiters.remove(id);
-      }
-    }
-  }
-
-  /** How many long polls wait for a job to end. */
-  private int waiting() {
-    java.util.Set<Waiter> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    waiters.values().forEach(all::addAll);
-    return all.size();
-  }
-
-  /** Someone waiting for a job to end; one waiting on several jobs hears of the first only. */
-  private static final class Waiter {
-    private final java.util.function.Consumer<JobView> answer;
-    private final List<String> jobIds = new ArrayList<>(1);
-    private boolean answered;
-
-    Waiter(java.util.function.Consumer<JobView> answer) {
-      this.answer = answer;
-    }
-
-    void answer(JobView v) {
-      if (!answered) {
-        answered = true;
-        answer.accept(v);
-      }
-    }
-  }
-
-  private void onCancel(CancelJob cancel) {
-    Job job = book.job(cancel.jobId());
-    if (job == null) {
-      cancel.replyTo().tell(new CancelReply(null, "no job " + cancel.jobId()));
-      return;
-    }
-    switch (job.state) {
-      case QUEUED -> {
-        book.end(job, JobState.CANCELLED, "cancelled before it ran", System.currentTimeMillis());
-        notifyWaiters(job);
-      }
-      case RUNNING -> {
-        book.requestCancel(job);
-        SlotTable.Worker w = book.slots().worker(job.workerId);
-        if (w != null) {
-          later(w.ref, new ToWorker.CancelJob(job.id, job.attempt, "cancelled by request"));
-        }
-      }
-      default -> {
-        cancel.replyTo().tell(new CancelReply(JobView.of(job),
-            "job " + job.id + " has already finished (" + job.state + ")"));
-        return;
-      }
-    }
-    context.getLog().info("job {} cancel requested", job.id);
-    later(cancel.replyTo(), new CancelReply(JobView.of(job), null));
-  }
-
-  /** Starts every job that can start now. */
-  private void dispatch() {
-    if (closed) {
-      return;
-    }
-    for (JobBook.Assignment a : book.assign(System.currentTimeMillis())) {
-      Job job = a.job();
-      later(a.worker().ref, new ToWorker.Job(job.id, job.attempt, job.spec));
-      if (context.getLog().isDebugEnabled()) {
-        context.getLog().debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
-            a.worker().id, job.spec.argv());
-      }
+      polls.waitFor(open, v -> await.replyTo().tell(List.of(v)), await.within());
     }
   }
 
@@ -913,45 +622,16 @@ public final class JobDispatcher
     book.queuedCounts().forEach((k, n) -> queued.add(new Queued(k.requires(), k.slots(), n)));
     List<Load> loads = new ArrayList<>();
     for (SlotTable.Worker w : book.slots().workers()) {
-      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.slots().usable(w), w.draining,
-          w.offer.embedded(), w.registeredAt, w.lastBusy));
+      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.slots().usable(w),
+          w.draining, w.offer.embedded(), w.registeredAt, w.lastBusy));
     }
-    return new Demand(System.currentTimeMillis(), queued, loads);
-  }
-
-  private void notifyWaiters(Job job) {
-    List<Waiter> list = waiters.remove(job.id);
-    if (list != null) {
-      list.forEach(this::forget); // from the other jobs an AwaitAny waits for, and its timer
-      JobView v = JobView.of(job);
-      effects.add(() -> list.forEach(w -> w.answer(v)));
-    }
+    return new Demand(durability.clock().millis(), queued, loads);
   }
 
   private java.util.Optional<JobView> view(String jobId) {
     Job job = book.job(jobId);
     return job == null ? java.util.Optional.empty()
-        : java.util.Optional.of(JobView.of(job, waitingReason(job)).withHistory(job));
-  }
-
-  /**
-   * Why a queued job cannot be placed on any worker there is or could be spawned, or null: the
-   * labels it requires that no registered worker offers, when no source of the worker directory
-   * serves them either.
-   */
-  private String waitingReason(Job job) {
-    if (job.state != JobState.QUEUED || job.spec.requires().isEmpty()) {
-      return null;
-    }
-    List<String> missing = job.spec.requires().stream()
-        .filter(l -> book.slots().workers().stream().noneMatch(w -> w.offer.labels().contains(l)))
-        .toList();
-    if (missing.isEmpty() || spawnable.test(job.spec)) {
-      return null;
-    }
-    return "no registered worker offers label" + (missing.size() > 1 ? "s " : " ")
-        + String.join(", ", missing) + (hasDirectory
-            ? ", and no source of the worker directory offers " + (missing.size() > 1 ? "them" : "it")
-            : " (and the master has no worker directory to spawn one from)");
+        : java.util.Optional.of(JobView.of(job, placement.whyWaiting(job, book.slots()))
+            .withHistory(job));
   }
 }

@@ -1,0 +1,346 @@
+package swamp.master.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import swamp.master.dispatch.JobDispatcher.CancelJob;
+import swamp.master.dispatch.JobDispatcher.CancelReply;
+import swamp.master.dispatch.JobDispatcher.Submit;
+import swamp.master.dispatch.JobDispatcher.Submitted;
+import swamp.master.dispatch.Views.JobView;
+import swamp.master.membership.MembershipEvent;
+import swamp.protocol.JobState;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker;
+
+/**
+ * A job's life as workers come and go: the decisions of the {@link JobDispatcher}, apart from
+ * its journal. Each decision changes the {@link JobBook} (which keeps the events for the
+ * journal) and queues what it tells others ({@link #takeEffects}), which the dispatcher sends
+ * once the events are written. Actor-free: its clock is injected, and its only actor is the
+ * {@link LongPolls}' timer.
+ *
+ * <p>A worker's reports count only from the ref registered under the worker id they name, and a
+ * finish only from the worker that holds the attempt; anything else is dropped with a warning
+ * that names the sender. An admitted worker's claims are reconciled with the book: an attempt
+ * the master still expects is adopted, any other is cancelled before the worker hears RegOk.
+ */
+final class JobLifecycle {
+  private final JobBook book;
+  private final LongPolls polls;
+  private final Logger log;
+  private final Clock clock;
+  private final long masterEpoch;
+  private final Duration recoveryGrace;
+  /** The ref workers report to, sent with RegOk; known once the inbox is attached. */
+  private ActorRef<ToMaster> forWorkers;
+  /** What the current command tells others, once its events are journaled. */
+  private final List<Runnable> effects = new ArrayList<>();
+  private boolean closed;
+
+  JobLifecycle(JobBook book, LongPolls polls, Logger log, Clock clock, long masterEpoch,
+      Duration recoveryGrace) {
+    this.book = book;
+    this.polls = polls;
+    this.log = log;
+    this.clock = clock;
+    this.masterEpoch = masterEpoch;
+    this.recoveryGrace = recoveryGrace;
+  }
+
+  /** Workers admitted from now on report to {@code forWorkers}. */
+  void attach(ActorRef<ToMaster> forWorkers) {
+    this.forWorkers = forWorkers;
+  }
+
+  /** Tells {@code to} once the current command's events are journaled. */
+  <T> void later(ActorRef<T> to, T message) {
+    effects.add(() -> to.tell(message));
+  }
+
+  /** What the decisions since the last call tell others, in order. */
+  List<Runnable> takeEffects() {
+    if (effects.isEmpty()) {
+      return List.of();
+    }
+    List<Runnable> out = List.copyOf(effects);
+    effects.clear();
+    return out;
+  }
+
+  /** The master is shutting down: start nothing more; what runs finishes or is drained. */
+  void close() {
+    closed = true;
+  }
+
+  /** Drops the finished jobs older than {@code retainFor}; returns how many. */
+  int expire(Duration retainFor) {
+    return book.forget(clock.millis() - retainFor.toMillis());
+  }
+
+  void submit(Submit submit) {
+    List<JobEvent.NewJob> requested = new ArrayList<>(submit.specs().size());
+    for (int i = 0; i < submit.specs().size(); i++) {
+      String key = submit.keys() == null ? null : submit.keys().get(i);
+      requested.add(new JobEvent.NewJob(key, submit.specs().get(i)));
+    }
+    String conflict = book.keyConflict(requested);
+    if (conflict != null) {
+      later(submit.replyTo(), new Submitted(List.of(), conflict));
+      return;
+    }
+    List<String> ids = book.submit(requested, clock.millis()).stream()
+        .map(j -> j.id).toList();
+    later(submit.replyTo(), new Submitted(ids, null));
+    dispatch();
+  }
+
+  /** The workers that ran the orphans did not come back in time: the jobs run elsewhere. */
+  void graceOver() {
+    book.slots().orphans().forEach((workerId, jobs) -> jobs.forEach(job -> lose(job, workerId,
+        "did not register again within " + recoveryGrace
+            + " of the master's restart")));
+    dispatch();
+  }
+
+  /**
+   * Admits a worker and reconciles what it says it runs with the book: an attempt the master
+   * still expects (running there, or back in the queue since the worker was lost) is adopted;
+   * any other is killed, so a healed partition leaves no zombie and no job counted twice.
+   */
+  void admit(MembershipEvent.WorkerJoined admit) {
+    SlotTable.Worker known = book.slots().worker(admit.workerId());
+    Map<String, Integer> claims = new HashMap<>();
+    admit.running().forEach(r -> claims.put(r.jobId(), r.attempt()));
+    SlotTable.Worker worker = known;
+    if (known == null || !known.ref.equals(admit.worker())) {
+      if (known != null) { // the same id from a new incarnation: what it does not claim is lost
+        for (Job job : book.slots().left(admit.workerId())) {
+          if (claims.getOrDefault(job.id, -1) == job.attempt) {
+            book.requeue(job, "worker " + admit.workerId() + " registered again, running it still",
+                clock.millis()); // adopted again just below
+          } else {
+            lose(job, admit.workerId(), "registered again without it");
+          }
+        }
+      }
+      worker = new SlotTable.Worker(admit.workerId(), admit.worker(), admit.offer(),
+          clock.millis());
+      book.slots().joined(worker);
+    }
+    for (Map.Entry<String, Integer> claim : claims.entrySet()) {
+      Job job = book.job(claim.getKey());
+      boolean expected = job != null && job.attempt == claim.getValue()
+          && (job.state == JobState.QUEUED
+              || (job.state == JobState.RUNNING && admit.workerId().equals(job.workerId)));
+      if (expected && job.state == JobState.QUEUED) {
+        log.info("job {} attempt {} adopted from worker {}", job.id,
+            job.attempt, admit.workerId());
+        book.adopt(job, worker);
+      } else if (expected) {
+        // an orphan since the master restarted, or already its own
+        book.slots().reclaim(job, worker);
+      } else {
+        log.info("worker {} runs job {} attempt {}, which the master does not"
+            + " expect: killing it", admit.workerId(), claim.getKey(), claim.getValue());
+        later(admit.worker(), new ToWorker.CancelJob(claim.getKey(), claim.getValue(),
+            "the master does not expect this attempt (it ran elsewhere or was cancelled)"));
+      }
+    }
+    // a cancel the worker may not have heard of before the master lost it goes again
+    for (Job mine : worker.running.values()) {
+      if (mine.cancelRequested) {
+        later(admit.worker(), new ToWorker.CancelJob(mine.id, mine.attempt,
+            "cancelled by request"));
+      }
+    }
+    // what the master gave it before a restart and it no longer runs will not finish there
+    for (Job orphan : book.slots().orphansOf(admit.workerId())) {
+      lose(orphan, admit.workerId(), "registered again after the master's restart without it");
+    }
+    // after the cancels: a worker whose jobs its lease holds stopped lets them go on at RegOk
+    later(admit.worker(), new RegOk(masterEpoch, forWorkers));
+    dispatch();
+  }
+
+  void drain(MembershipEvent.WorkerDraining drain) {
+    SlotTable.Worker w = book.slots().worker(drain.workerId());
+    if (w != null) {
+      book.slots().draining(w);
+    }
+    dispatch(); // the embedded worker may be usable again
+  }
+
+  void reachability(MembershipEvent.WorkerReachability r) {
+    SlotTable.Worker w = book.slots().worker(r.workerId());
+    if (w != null) {
+      w.suspended = !r.reachable();
+    }
+    dispatch();
+  }
+
+  void remove(MembershipEvent.WorkerLeft remove) {
+    for (Job job : book.slots().left(remove.workerId())) {
+      lose(job, remove.workerId(), remove.reason());
+    }
+    dispatch();
+  }
+
+  /** The worker running {@code job} is gone: the job runs again, or fails once it has too often. */
+  private void lose(Job job, String workerId, String why) {
+    book.lostWorker(job);
+    long now = clock.millis();
+    if (job.cancelRequested) {
+      book.end(job, JobState.CANCELLED, "cancelled; its worker " + workerId + " is gone", now);
+      notifyWaiters(job);
+    } else if (job.workerLosses >= job.spec.maxAttempts()) {
+      book.end(job, JobState.FAILED, "worker lost " + job.workerLosses + " times (last: "
+          + workerId + ", " + why + ")", now);
+      notifyWaiters(job);
+    } else {
+      log.info("job {} goes back to the queue: worker {} {}", job.id, workerId,
+          why);
+      book.requeue(job, "worker " + workerId + " lost (" + why + ")", now);
+    }
+  }
+
+  /**
+   * The registered worker that sent a report naming {@code workerId} and {@code sender}; null,
+   * with a warning naming the sender, when no worker is registered under that id with that ref.
+   */
+  private SlotTable.Worker reporter(String what, String workerId, ActorRef<ToWorker> sender) {
+    SlotTable.Worker w = workerId == null ? null : book.slots().worker(workerId);
+    if (w != null && w.ref.equals(sender)) {
+      return w;
+    }
+    log.warn("ignoring {} that names worker {}: sent by {}, {}", what, workerId,
+        sender, w == null ? "and no worker is registered under that id"
+            : "not by the worker registered under that id (" + w.ref + ")");
+    return null;
+  }
+
+  void finished(JobFinished f) {
+    SlotTable.Worker from = reporter("the finish of job " + f.jobId() + " attempt " + f.attempt(),
+        f.workerId(), f.worker());
+    if (from == null) {
+      return;
+    }
+    // once recorded (or known to be stale) the worker may forget it
+    later(from.ref, new ToWorker.FinishAck(f.jobId(), f.attempt()));
+    Job job = book.job(f.jobId());
+    if (job != null && job.state == JobState.RUNNING && job.attempt == f.attempt()
+        && !job.workerId.equals(f.workerId())) {
+      log.warn("ignoring the finish of job {} attempt {} sent by worker {} ({}):"
+          + " worker {} holds that attempt", f.jobId(), f.attempt(), f.workerId(), f.worker(),
+          job.workerId);
+      return;
+    }
+    if (job == null || job.state != JobState.RUNNING || job.attempt != f.attempt()
+        || !job.workerId.equals(f.workerId()) || f.result() == null) {
+      log.debug("ignoring a finish of job {} attempt {} from {}: stale",
+          f.jobId(), f.attempt(), f.workerId());
+      return;
+    }
+    SlotTable.Worker ranIt = book.slots().worker(f.workerId());
+    if (ranIt != null) {
+      ranIt.lastBusy = clock.millis();
+    }
+    if (f.result().state() == JobState.FAILED && !job.cancelRequested
+        && job.failures < job.spec.retries()) {
+      book.retry(job, f.result());
+      log.info("job {} attempt {} failed on {} ({}); retry {} of {}", job.id,
+          job.attempt, f.workerId(), f.result().reason(), job.failures, job.spec.retries());
+      dispatch();
+      return;
+    }
+    book.finish(job, f.result(), clock.millis());
+    log.debug("job {} {} on {}", job.id, job.state, f.workerId());
+    notifyWaiters(job);
+    dispatch();
+  }
+
+  void rejected(JobRejected r) {
+    if (reporter("the rejection of job " + r.jobId() + " attempt " + r.attempt(), r.workerId(),
+        r.worker()) == null) {
+      return;
+    }
+    Job job = book.job(r.jobId());
+    if (job != null && job.state == JobState.RUNNING && job.attempt == r.attempt()
+        && job.workerId.equals(r.workerId())) {
+      log.debug("worker {} did not take job {}: {}", r.workerId(), r.jobId(),
+          r.reason());
+      SlotTable.Worker w = book.slots().worker(r.workerId());
+      if (w != null && !w.draining && r.reason() != null && r.reason().contains("draining")) {
+        book.slots().draining(w);
+      }
+      if (job.cancelRequested) { // the rejection crossed the cancel: it must not start again
+        book.end(job, JobState.CANCELLED, "cancelled before it ran", clock.millis());
+        notifyWaiters(job);
+        dispatch();
+        return;
+      }
+      book.requeue(job, "rejected by worker " + r.workerId()
+          + (r.reason() == null ? "" : " (" + r.reason() + ")"), clock.millis());
+    }
+    dispatch();
+  }
+
+  void cancel(CancelJob cancel) {
+    Job job = book.job(cancel.jobId());
+    if (job == null) {
+      cancel.replyTo().tell(new CancelReply(null, "no job " + cancel.jobId()));
+      return;
+    }
+    switch (job.state) {
+      case QUEUED -> {
+        book.end(job, JobState.CANCELLED, "cancelled before it ran", clock.millis());
+        notifyWaiters(job);
+      }
+      case RUNNING -> {
+        book.requestCancel(job);
+        SlotTable.Worker w = book.slots().worker(job.workerId);
+        if (w != null) {
+          later(w.ref, new ToWorker.CancelJob(job.id, job.attempt, "cancelled by request"));
+        }
+      }
+      default -> {
+        cancel.replyTo().tell(new CancelReply(JobView.of(job),
+            "job " + job.id + " has already finished (" + job.state + ")"));
+        return;
+      }
+    }
+    log.info("job {} cancel requested", job.id);
+    later(cancel.replyTo(), new CancelReply(JobView.of(job), null));
+  }
+
+  /** Starts every job that can start now. */
+  void dispatch() {
+    if (closed) {
+      return;
+    }
+    for (JobBook.Assignment a : book.assign(clock.millis())) {
+      Job job = a.job();
+      later(a.worker().ref, new ToWorker.Job(job.id, job.attempt, job.spec));
+      if (log.isDebugEnabled()) {
+        log.debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
+            a.worker().id, job.spec.argv());
+      }
+    }
+  }
+
+  /** {@code job} ended: whoever waits for it hears so once this command is journaled. */
+  private void notifyWaiters(Job job) {
+    Runnable answer = polls.ended(job);
+    if (answer != null) {
+      effects.add(answer);
+    }
+  }
+}
