@@ -79,7 +79,7 @@ public final class MasterActor {
     return Behaviors.setup(ctx -> {
       long epoch = System.currentTimeMillis();
       ActorRef<WorkerRegistry.Command> registry = ctx.spawn(
-          WorkerRegistry.create(settings.secret(), settings.insecure()), "registry");
+          WorkerRegistry.create(settings.secret(), settings.insecure(), epoch), "registry");
       // workers report here; it outlives a dispatcher that fails, so workers keep their master
       ActorRef<Inbox.Command> inbox = ctx.spawn(Inbox.create(), "inbox");
       // a dispatcher that fails (a journal that refuses a record) starts again from the journal

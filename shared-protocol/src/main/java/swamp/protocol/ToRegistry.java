@@ -6,7 +6,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * Worker to the master's registry: a worker phones home ({@link Register}, answered by a
- * {@link ToWorker.RegistrationReply}) and says goodbye ({@link Unregister}).
+ * {@link ToWorker.RegistrationReply}), says goodbye ({@link Unregister}), and asks which master
+ * answers at its master's address ({@link WhichMaster}, answered by {@link MasterIs}).
  */
 public sealed interface ToRegistry extends CborSerializable {
 
@@ -51,6 +52,16 @@ public sealed interface ToRegistry extends CborSerializable {
    */
   record Unregister(String workerId, String reason, ActorRef<ToWorker> worker)
       implements ToRegistry {}
+
+  /**
+   * Which master answers here? Asked without credentials by a worker whose master became
+   * unreachable, of the registry it registered with: an answer with another epoch than its RegOk's
+   * means a new master now runs at that address, and the old one is gone for good.
+   */
+  record WhichMaster(ActorRef<MasterIs> replyTo) implements ToRegistry {}
+
+  /** The answer to {@link WhichMaster}: the epoch of the master that answers. */
+  record MasterIs(long masterEpoch) implements CborSerializable {}
 
   /** One job a worker runs, identified by id and attempt. */
   record RunningJob(String jobId, int attempt) implements CborSerializable {}

@@ -12,8 +12,9 @@ public sealed interface ToWorker extends CborSerializable {
   sealed interface RegistrationReply extends ToWorker {}
 
   /**
-   * Registered. {@code masterEpoch} changes with every master incarnation; {@code master} is the
-   * ref the worker watches and sends its {@link ToMaster} reports to.
+   * Registered. {@code masterEpoch} changes with every master incarnation (see {@link
+   * ToRegistry.WhichMaster}); {@code master} is the ref the worker sends its {@link ToMaster}
+   * reports to.
    */
   record RegOk(long masterEpoch, ActorRef<ToMaster> master) implements RegistrationReply {}
 

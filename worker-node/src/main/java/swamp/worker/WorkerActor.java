@@ -234,7 +234,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         getContext().stop(masterWatch);
       }
       masterWatch = getContext().spawnAnonymous(
-          MasterWatch.create(master.path().address(), ok.masterEpoch()));
+          MasterWatch.create(master.path().address(), ok.masterEpoch(), registry));
     }
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), offer.slots(), offer.labels());

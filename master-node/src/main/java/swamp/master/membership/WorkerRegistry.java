@@ -92,6 +92,8 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
 
   private final byte[] secret;
   private final boolean insecure;
+  /** This master's incarnation, as RegOk tells it and {@link ToRegistry.MasterIs} answers it. */
+  private final long masterEpoch;
   private final Map<String, ActorRef<MembershipEvent>> subscribers = new LinkedHashMap<>();
   private final Map<String, ActorRef<MembershipEvent>> followers = new LinkedHashMap<>();
   /** What happened while there was no subscriber yet (a master starting). */
@@ -100,25 +102,26 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private final List<ActorRef<Done>> awaitingNoWorkers = new ArrayList<>();
 
   /** The registry; it announces itself to workers through the Receptionist. */
-  public static Behavior<Command> create(String secret, boolean insecure) {
+  public static Behavior<Command> create(String secret, boolean insecure, long masterEpoch) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ToRegistry.KEY,
           ctx.messageAdapter(ToRegistry.class, FromWorker::new)));
-      return new WorkerRegistry(ctx, secret, insecure);
+      return new WorkerRegistry(ctx, secret, insecure, masterEpoch);
     });
   }
 
-  private WorkerRegistry(ActorContext<Command> context, String secret, boolean insecure) {
+  private WorkerRegistry(ActorContext<Command> context, String secret, boolean insecure,
+      long masterEpoch) {
     super(context);
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.insecure = insecure;
+    this.masterEpoch = masterEpoch;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(FromWorker.class, m -> m.message() instanceof Register, m -> onRegister((Register) m.message()))
-        .onMessage(FromWorker.class, m -> m.message() instanceof Unregister, m -> onUnregister((Unregister) m.message()))
+        .onMessage(FromWorker.class, m -> onWorker(m.message()))
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(DismissWorkers.class, this::onDismiss)
         .onMessage(Subscribe.class, this::onSubscribe)
@@ -150,6 +153,16 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private void publish(RegistrationSeen seen) {
     getContext().getSystem().eventStream().tell(
         new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(seen));
+  }
+
+  private Behavior<Command> onWorker(ToRegistry message) {
+    if (message instanceof Register r) {
+      return onRegister(r);
+    } else if (message instanceof Unregister u) {
+      return onUnregister(u);
+    }
+    ((ToRegistry.WhichMaster) message).replyTo().tell(new ToRegistry.MasterIs(masterEpoch));
+    return this;
   }
 
   private Behavior<Command> onRegister(Register r) {

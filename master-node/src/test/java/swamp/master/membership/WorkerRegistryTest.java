@@ -33,6 +33,7 @@ class WorkerRegistryTest {
 
   static final ActorTestKit testKit = ActorTestKit.create();
   static final String SECRET = "s3cret";
+  static final long EPOCH = 1_700_000_000_123L;
 
   @AfterAll
   static void shutdown() {
@@ -65,6 +66,21 @@ class WorkerRegistryTest {
   }
 
   // ---- who gets in ----
+
+  /**
+   * A worker whose master became unreachable asks which master answers at its address: anyone
+   * may ask, without the secret, and the answer is the master's epoch and nothing else.
+   */
+  @Test
+  void anyoneMayAskWhichMasterAnswersAndHearsItsEpoch() {
+    Registry registry = registry(false);
+    TestProbe<ToRegistry.MasterIs> asker = testKit.createTestProbe();
+
+    registry.inbox().tell(new ToRegistry.WhichMaster(asker.ref()));
+
+    assertEquals(EPOCH, asker.expectMessageClass(ToRegistry.MasterIs.class).masterEpoch());
+    registry.dispatcher().expectNoMessage(Duration.ofMillis(50)); // nobody joined or left
+  }
 
   @Test
   void aWorkerWithTheRightSecretIsAdmitted() {
@@ -367,7 +383,7 @@ class WorkerRegistryTest {
   static Registry registry(String secret, boolean insecure) {
     TestProbe<MembershipEvent> dispatcher = testKit.createTestProbe();
     ActorRef<WorkerRegistry.Command> ref =
-        testKit.spawn(WorkerRegistry.create(secret, insecure));
+        testKit.spawn(WorkerRegistry.create(secret, insecure, EPOCH));
     ref.tell(new WorkerRegistry.Subscribe("test", dispatcher.ref()));
     TestProbe<Receptionist.Listing> listings = testKit.createTestProbe();
     ActorRef<ToRegistry> inbox = listings.awaitAssert(() -> {
