@@ -52,6 +52,7 @@ public final class Pool implements AutoCloseable {
   }
 
   private final Path home;
+  private final boolean making;
   private final Path logDir;
   private final Path userHome;
   private final String secret = "it-secret-" + UUID.randomUUID();
@@ -63,6 +64,15 @@ public final class Pool implements AutoCloseable {
       .build();
 
   Pool(String testName) {
+    this(testName, false);
+  }
+
+  /**
+   * A pool whose masters and workers make the class-data archives of {@link ClassArchives} as
+   * they exit ({@code making}), instead of starting from them.
+   */
+  Pool(String testName, boolean making) {
+    this.making = making;
     home = home();
     Path logs = Path.of(System.getProperty("swamp.it.logs",
         home.resolve("src-it/target/it-logs").toString()));
@@ -318,6 +328,8 @@ public final class Pool implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTS);
+    String kind = module.equals("master-node") ? "master" : "worker";
+    cmd.addAll(making ? ClassArchives.makingFlags(kind) : ClassArchives.flags(kind));
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Djava.io.tmpdir="))) {
       cmd.add("-Djava.io.tmpdir=" + tmpDir()); // its work directory too: nothing left in /tmp
     }
