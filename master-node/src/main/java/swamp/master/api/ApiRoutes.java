@@ -22,6 +22,7 @@ import swamp.master.dispatch.JobDispatcher;
 import swamp.master.dispatch.Views;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.membership.WorkerRegistry;
+import swamp.master.pool.DirectoryView;
 import swamp.master.pool.PoolScaler;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
@@ -72,7 +73,7 @@ final class ApiRoutes {
         pathPrefix("runs", this::runs),
         pathPrefix("workers", this::workers),
         pathPrefix("sources", () -> pathEndOrSingleSlash(() -> get(() -> reply(
-            this.<List<PoolScaler.SourceView>>askScaler(r -> new PoolScaler.ListSources(r)),
+            this.<List<DirectoryView.SourceView>>askScaler(r -> new PoolScaler.ListSources(r)),
             Answer::ok))))));
   }
 
@@ -205,7 +206,7 @@ final class ApiRoutes {
   /** The registered workers and the spawns of the directory that have not registered. */
   CompletionStage<List<Views.WorkerView>> workerList() {
     return this.<List<Views.WorkerView>>askDispatcher(r -> new JobDispatcher.ListWorkers(r))
-        .thenCombine(this.<List<PoolScaler.SpawnView>>askScaler(r -> new PoolScaler.ListSpawns(r)),
+        .thenCombine(this.<List<DirectoryView.SpawnView>>askScaler(r -> new PoolScaler.ListSpawns(r)),
             PoolView::withSpawns);
   }
 

@@ -21,12 +21,12 @@ import swamp.master.dispatch.Views;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
 import swamp.master.dispatch.Watchers;
-import swamp.master.pool.PoolScaler;
+import swamp.master.pool.DirectoryView;
 
 /**
  * {@code GET /api/events}: the dashboard's live feed, one server-sent-event stream per open page,
  * fed by the dispatcher's changes ({@link Watchers}) and the worker directory's ({@link
- * PoolScaler.DirectoryChanged}) as they happen. A page that reads slowly
+ * DirectoryView.DirectoryChanged}) as they happen. A page that reads slowly
  * gets the changes merged: at most {@link #MAX_JOBS} jobs wait per stream (beyond, the page is
  * told to read the job list again), and only the newest workers and counts, so a page left open
  * for hours costs the master a bounded amount of memory.
@@ -64,10 +64,10 @@ final class LiveFeed {
           return NotUsed.getInstance();
         })
         .map(c -> (Object) c);
-    Source<Object, NotUsed> directory = ActorSource.<PoolScaler.DirectoryChanged>actorRef(
+    Source<Object, NotUsed> directory = ActorSource.<DirectoryView.DirectoryChanged>actorRef(
             c -> false, c -> Optional.empty(), 4, OverflowStrategy.dropHead())
         .watchTermination((ref, done) -> {
-          system.eventStream().tell(new EventStream.Subscribe<>(PoolScaler.DirectoryChanged.class,
+          system.eventStream().tell(new EventStream.Subscribe<>(DirectoryView.DirectoryChanged.class,
               ref));
           done.whenComplete((d, e) -> system.eventStream().tell(new EventStream.Unsubscribe<>(ref)));
           return NotUsed.getInstance();
@@ -85,7 +85,7 @@ final class LiveFeed {
    * the newest workers and counts.
    */
   record Update(Map<String, JobView> jobs, List<WorkerView> workers, Views.Health health,
-      boolean runsChanged, boolean resync, PoolScaler.DirectoryChanged directory) {
+      boolean runsChanged, boolean resync, DirectoryView.DirectoryChanged directory) {
 
     static Update of(Object change) {
       return new Update(new LinkedHashMap<>(), null, null, false, false, null).add(change);
@@ -93,7 +93,7 @@ final class LiveFeed {
 
     /** A change of the dispatcher's or of the worker directory's, over what waits. */
     Update add(Object change) {
-      if (change instanceof PoolScaler.DirectoryChanged d) {
+      if (change instanceof DirectoryView.DirectoryChanged d) {
         return new Update(jobs, workers, health, runsChanged, resync, d);
       }
       return add((Watchers.Changed) change);

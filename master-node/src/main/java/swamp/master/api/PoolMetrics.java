@@ -31,6 +31,7 @@ import swamp.master.dispatch.Views;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Watchers;
 import swamp.master.membership.WorkerRegistry;
+import swamp.master.pool.DirectoryView;
 import swamp.master.pool.PoolScaler;
 import swamp.protocol.JobState;
 
@@ -69,7 +70,7 @@ final class PoolMetrics {
       .help("Worker registrations accepted").register(registry);
   private final Counter refusals = Counter.builder().name("swamp_registration_refusals_total")
       .help("Worker registrations refused for good (a wrong secret, a bad offer)").register(registry);
-  private volatile List<PoolScaler.SourceView> sources = List.of();
+  private volatile List<DirectoryView.SourceView> sources = List.of();
   private final java.util.Set<String> seenStates =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -145,7 +146,7 @@ final class PoolMetrics {
 
   private CompletionStage<HttpResponse> scrape() {
     CompletionStage<Views.Health> health = api.askDispatcher(r -> new JobDispatcher.GetHealth(r));
-    CompletionStage<List<PoolScaler.SourceView>> sourceViews =
+    CompletionStage<List<DirectoryView.SourceView>> sourceViews =
         api.askScaler(r -> new PoolScaler.ListSources(r));
     return api.workerList().thenCombine(health, (ws, h) -> {
       update(ws, h);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import swamp.master.dispatch.Views.WorkerView;
-import swamp.master.pool.PoolScaler.SpawnView;
+import swamp.master.pool.DirectoryView.SpawnView;
 
 /**
  * The pool as {@code GET /api/workers} shows it: the dispatcher's registered workers joined with

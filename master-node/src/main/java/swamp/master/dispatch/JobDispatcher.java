@@ -168,9 +168,6 @@ public final class JobDispatcher
 
   // ---- from the pool scaler ----
 
-  /** What waits for a worker and what the workers have free, now. */
-  public record GetDemand(ActorRef<Demand> replyTo) implements Command {}
-
   /**
    * From now on {@code watcher} (in place of an earlier one) hears the {@link Demand} at once and
    * whenever it changed, at most once per {@code atMostEvery}: {@link DemandWatch}.
@@ -551,7 +548,6 @@ public final class JobDispatcher
             book.recent(l.state(), l.limit()).stream().map(JobView::of).toList())))
         .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(workerViews())))
-        .onCommand(GetDemand.class, g -> answer(() -> g.replyTo().tell(demand())))
         .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand, timers)))
         .onCommand(DemandDue.class, d -> answer(() -> demandWatch.due(this::demand, timers)))
         .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(health())))

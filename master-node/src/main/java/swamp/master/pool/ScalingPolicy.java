@@ -272,4 +272,43 @@ public final class ScalingPolicy {
     return new Decision(launches, cancels, dismissals, retire);
   }
 
+  /**
+   * When the decision could next differ with nothing new told: the first registration timeout,
+   * end of a cooldown or backoff, idle timeout or walltime after {@code s.now()};
+   * {@link Long#MAX_VALUE} when there is none.
+   */
+  public long wakeAt(Snapshot s) {
+    long now = s.now();
+    long[] next = {Long.MAX_VALUE};
+    java.util.function.LongConsumer at = t -> {
+      if (t > now && t < next[0]) {
+        next[0] = t;
+      }
+    };
+    Map<String, Load> loads = new HashMap<>();
+    s.demand().workers().forEach(l -> loads.put(l.id(), l));
+    for (Spawn sp : s.spawns()) {
+      SourceSettings src = byName.get(sp.source());
+      Load l = loads.get(sp.id());
+      if (src == null) {
+        continue;
+      }
+      if (sp.phase().pending()) {
+        at.accept(sp.requestedAt() + src.registrationTimeout().toMillis());
+      } else if (sp.phase() == Phase.REGISTERED && l != null) {
+        if (!src.walltime().isZero()) {
+          at.accept(sp.registeredAt() + src.walltime().minus(src.walltimeMargin()).toMillis());
+        }
+        if (l.busy() == 0) {
+          at.accept(l.lastBusy() + src.idleTimeout().toMillis());
+        }
+      }
+    }
+    for (SourceSettings src : sources) {
+      SourceState st = s.sources().getOrDefault(src.name(), SourceState.NEW);
+      at.accept(st.backoffUntil());
+      at.accept(st.lastSpawnAt() + src.spawnCooldown().toMillis());
+    }
+    return next[0];
+  }
 }

@@ -77,6 +77,19 @@ public record SourceSettings(
     status = List.copyOf(status);
   }
 
+  /** What the master says of this source when it starts; its workers join {@code address}. */
+  public String summary(String address) {
+    return name + ": " + launcher + " launcher, " + minWorkers + "-" + maxWorkers + " workers of "
+        + slots + " slot(s)" + (capabilities.isEmpty() ? "" : " offering " + capabilities)
+        + ", max " + maxPending + " pending, cooldown "
+        + swamp.node.HumanDuration.of(spawnCooldown) + ", idle timeout "
+        + swamp.node.HumanDuration.of(idleTimeout) + ", registration timeout "
+        + swamp.node.HumanDuration.of(registrationTimeout) + "; workers join " + address
+        + (launcher.queues && (address.startsWith("127.") || address.startsWith("localhost:"))
+            ? ", a loopback address: only workers on this machine can reach it (start the master"
+                + " with --host, or set the source's master-address)" : "");
+  }
+
   /** Whether a worker of this source could run a job that needs these labels and slots. */
   public boolean serves(Set<String> requires, int jobSlots) {
     return slots >= jobSlots && capabilities.containsAll(requires);

@@ -259,4 +259,35 @@ class ScalingPolicyTest {
     assertEquals(List.of("grid-1"), d.dismissals().stream().map(Dismiss::workerId).toList());
     assertTrue(d.retire().isEmpty());
   }
+
+  // ---- when to look again ----
+
+  @Test
+  void theNextDecisionIsDueAtTheFirstTimeoutCooldownBackoffIdleOrWalltimeToCome() {
+    ScalingPolicy p = policy("{ name = grid, launcher = slurm, registration-timeout = 10m,"
+        + " idle-timeout = 5m, spawn-cooldown = 10s, walltime = 2h, walltime-margin = 5m }");
+    assertEquals(Long.MAX_VALUE, wakeAt(p), "nothing spawned, nothing to wait for");
+
+    worker("grid-1", "grid", 1, 0, 60); // registered an hour ago, idle for a minute
+    assertEquals(NOW + 4 * 60 * SEC, wakeAt(p), "its idle timeout");
+    spawn("grid-2", "grid", Phase.QUEUED, 8 * 60);
+    assertEquals(NOW + 2 * 60 * SEC, wakeAt(p), "the spawn's registration timeout");
+    states.put("grid", new SourceState(NOW - 5 * SEC, NOW + 30 * SEC));
+    assertEquals(NOW + 5 * SEC, wakeAt(p), "the cooldown's end, before the backoff's");
+    states.put("grid", new SourceState(NOW - 60 * SEC, NOW + 30 * SEC));
+    assertEquals(NOW + 30 * SEC, wakeAt(p), "the backoff's end");
+
+    ScalingPolicy busy = policy("{ name = grid, launcher = slurm, walltime = 2h,"
+        + " walltime-margin = 5m }");
+    workers.clear();
+    spawns.clear();
+    states.clear();
+    worker("grid-3", "grid", 1, 1, 0); // busy, registered an hour ago
+    assertEquals(NOW + 55 * 60 * SEC, wakeAt(busy), "the walltime less its margin");
+  }
+
+  long wakeAt(ScalingPolicy policy) {
+    return policy.wakeAt(new ScalingPolicy.Snapshot(NOW, new Demand(NOW, queued, workers), spawns,
+        states));
+  }
 }

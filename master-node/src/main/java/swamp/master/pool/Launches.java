@@ -1,0 +1,126 @@
+package swamp.master.pool;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import swamp.master.pool.Launcher.GridState;
+
+/**
+ * The sources' launchers, called on the grid dispatcher (never on the scaler's thread): each call
+ * answers with a future the {@link PoolScaler} pipes to itself. Builds what a spawned worker runs:
+ * its argv and environment (the secret and the master's key store travel there, never in argv).
+ */
+final class Launches {
+
+  private final Map<String, Launcher> launchers = new LinkedHashMap<>();
+  private final Map<String, SourceSettings> sources = new LinkedHashMap<>();
+  private final Map<String, String> masterAddresses = new LinkedHashMap<>();
+  private final Executor blocking;
+  private final String secret;
+  private final Path spawnDir;
+  /** What a spawned worker needs to join this master: its key store, or --insecure. */
+  private final Map<String, String> remotingEnvironment;
+  private final boolean insecureRemoting;
+
+  /** {@code ownAddress}: where workers join unless their source says otherwise. */
+  Launches(PoolSettings settings, Function<SourceSettings, Launcher> launchers, Executor blocking,
+      String secret, Config config, String ownAddress) {
+    for (SourceSettings s : settings.sources()) {
+      this.launchers.put(s.name(), launchers.apply(s));
+      this.sources.put(s.name(), s);
+      masterAddresses.put(s.name(), s.masterAddress().isBlank() ? ownAddress : s.masterAddress());
+    }
+    this.blocking = blocking;
+    this.secret = secret;
+    this.spawnDir = settings.spawnDir();
+    this.remotingEnvironment = swamp.node.Credentials.workerEnvironment(config);
+    this.insecureRemoting = !config.getString("pekko.remote.artery.transport").equals("tls-tcp");
+  }
+
+  /** The address {@code source}'s workers join. */
+  String masterAddress(String source) {
+    return masterAddresses.get(source);
+  }
+
+  /** Whether {@code source}'s launcher can tell a job's state. */
+  boolean canTell(String source) {
+    return launchers.get(source).canTell();
+  }
+
+  /** Starts the spawn's worker; answers its job id. */
+  CompletableFuture<String> submit(SpawnBook.Spawn sp) {
+    SourceSettings src = sources.get(sp.sourceName());
+    List<String> argv = new ArrayList<>(WorkerCommand.argv(src, sp.id,
+        masterAddresses.get(src.name())));
+    if (insecureRemoting) {
+      argv.add("--insecure");
+    }
+    Map<String, String> env = WorkerCommand.environment(src, secret);
+    env.putAll(remotingEnvironment);
+    Launcher.Request request = new Launcher.Request(sp.id, argv, env, spawnDir,
+        spawnDir.resolve(sp.id + ".sh"), sp.log);
+    Launcher launcher = launchers.get(src.name());
+    return offThread(() -> launcher.submit(request));
+  }
+
+  /** Cancels {@code source}'s job; answers its id once it is done. */
+  CompletableFuture<String> cancel(String source, String jobId) {
+    Launcher launcher = launchers.get(source);
+    return offThread(() -> {
+      launcher.cancel(jobId);
+      return jobId;
+    });
+  }
+
+  /** What {@code source}'s scheduler holds of {@code jobIds} (null: it cannot tell). */
+  CompletableFuture<Map<String, GridState>> status(String source, Collection<String> jobIds) {
+    Launcher launcher = launchers.get(source);
+    return offThread(() -> launcher.status(jobIds));
+  }
+
+  /** Sets {@code source}'s jobs going away, not waited for (the scaler is stopping). */
+  void abandon(String source, List<String> jobIds) {
+    if (jobIds.isEmpty()) {
+      return;
+    }
+    Launcher launcher = launchers.get(source);
+    try {
+      blocking.execute(() -> launcher.abandon(jobIds));
+    } catch (RejectedExecutionException stopping) { // the system is going down: now, then
+      launcher.abandon(jobIds);
+    }
+  }
+
+  /** What a failed call says: the command's message, not its wrappers. */
+  static String reason(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof Launcher.LaunchException ? t.getMessage() : t.toString();
+  }
+
+  /** A launcher's blocking call. */
+  private interface LauncherCall<T> {
+    T run() throws Launcher.LaunchException;
+  }
+
+  private <T> CompletableFuture<T> offThread(LauncherCall<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return work.run();
+      } catch (Launcher.LaunchException e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
+  }
+}
