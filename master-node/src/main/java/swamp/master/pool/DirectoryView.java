@@ -50,7 +50,14 @@ public final class DirectoryView {
   static List<SourceView> sources(SpawnBook book, long now) {
     return book.sources().stream().map(src -> {
       SourceSettings s = src.settings;
-      int[] n = book.counts(s.name());
+      int[] n = new int[2]; // registered, pending
+      for (SpawnBook.Spawn sp : book.spawns()) {
+        if (sp.source == src && sp.phase == ScalingPolicy.Phase.REGISTERED) {
+          n[0]++;
+        } else if (sp.source == src && sp.phase.pending()) {
+          n[1]++;
+        }
+      }
       return new SourceView(s.name(), s.launcher().toString(), s.minWorkers(), s.maxWorkers(),
           s.maxPending(), s.slots(), s.capabilities(), n[0], n[1], src.spawned, src.failed,
           src.failuresInARow, src.backoffUntil > now ? Views.time(src.backoffUntil) : null,

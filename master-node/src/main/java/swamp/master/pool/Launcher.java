@@ -1,7 +1,6 @@
 package swamp.master.pool;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -56,14 +55,4 @@ interface Launcher {
 
   /** Sets these jobs going away without waiting (the master is stopping abnormally). */
   void abandon(Collection<String> jobIds);
-
-  /** The launcher for a source. */
-  static Launcher of(SourceSettings source, Duration commandTimeout) {
-    return switch (source.launcher()) {
-      case LOCAL -> new LocalLauncher();
-      case SLURM -> GridLauncher.slurm(source, commandTimeout);
-      case SGE -> GridLauncher.sge(source, commandTimeout);
-      case COMMAND -> GridLauncher.command(source, commandTimeout);
-    };
-  }
 }

@@ -46,6 +46,16 @@ final class Launches {
     this.insecureRemoting = !config.getString("pekko.remote.artery.transport").equals("tls-tcp");
   }
 
+  /** The launcher for a source. */
+  static Launcher of(SourceSettings source, java.time.Duration commandTimeout) {
+    return switch (source.launcher()) {
+      case LOCAL -> new LocalLauncher();
+      case SLURM -> GridLauncher.slurm(source, commandTimeout);
+      case SGE -> GridLauncher.sge(source, commandTimeout);
+      case COMMAND -> GridLauncher.command(source, commandTimeout);
+    };
+  }
+
   /** The address {@code source}'s workers join. */
   String masterAddress(String source) {
     return masterAddresses.get(source);

@@ -97,7 +97,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   public static Behavior<Command> create(PoolSettings settings, String secret,
       ActorRef<JobDispatcher.Command> dispatcher, ActorRef<WorkerRegistry.Command> registry) {
     return create(settings, secret, dispatcher, registry,
-        s -> Launcher.of(s, settings.commandTimeout()), Clock.systemUTC());
+        s -> Launches.of(s, settings.commandTimeout()), Clock.systemUTC());
   }
 
   /** With the launchers and the clock given: tests play the schedulers and the time. */

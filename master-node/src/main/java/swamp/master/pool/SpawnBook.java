@@ -20,15 +20,12 @@ import swamp.protocol.WorkerOffer;
 /**
  * The scaler's spawns and sources, without actors, processes or clocks (the time is a parameter
  * of every change): what was launched, what is pending, which registered worker a spawn became,
- * what failed and how long its source backs off, which workers retire or leave, and the pool's
- * members as the registry tells them. The {@link PoolScaler} carries out what its changes call
- * for (a cancel command to run) and logs what they report.
- *
- * <p>A spawn's id is the id its worker registers with: that is how a registration is matched to
- * its request. A registered worker named like a spawn of a source ({@value #SPAWN_ID_FORM}) that
- * this book did not launch was spawned by an earlier master, or by this scaler before it started
- * again: it is taken back into its source, so that it counts against the source's limits and is
- * given back when idle.
+ * what failed and how long its source backs off, which workers retire or leave, and the members
+ * as the registry tells them. The {@link PoolScaler} runs the cancels its changes call for and
+ * logs what they report. A spawn's id is the id its worker registers with; a registered worker
+ * named like a spawn of a source ({@value #SPAWN_ID_FORM}) that this book did not launch was
+ * spawned by an earlier master (or this scaler before it started again): it is taken back into
+ * its source, to count against its limits and be given back when idle.
  */
 final class SpawnBook {
 
@@ -94,6 +91,7 @@ final class SpawnBook {
   /** What a scheduler's answer meant: spawns that failed, cancels to run, leavers overdue. */
   record StatusSeen(List<Failure> failures, List<Spawn> cancels, List<Spawn> overdue) {}
 
+  /** A worker in the pool, as the registry told it. */
   private record Member(WorkerOffer offer, long joinedAt) {}
 
   private final Map<String, Source> sources = new LinkedHashMap<>();
@@ -131,7 +129,7 @@ final class SpawnBook {
     return sources.get(name);
   }
 
-  boolean closed() {
+  boolean closed() { // no launch after close()
     return closed;
   }
 
@@ -387,18 +385,5 @@ final class SpawnBook {
         .filter(sp -> sp.sourceName().equals(source) && sp.jobId != null
             && (sp.phase.pending() || sp.phase == Phase.CANCELLING))
         .map(sp -> sp.jobId).toList();
-  }
-
-  /** {@code source}'s spawns registered now, and those pending. */
-  int[] counts(String source) {
-    int[] n = new int[2];
-    for (Spawn sp : spawns.values()) {
-      if (sp.sourceName().equals(source) && sp.phase == Phase.REGISTERED) {
-        n[0]++;
-      } else if (sp.sourceName().equals(source) && sp.phase.pending()) {
-        n[1]++;
-      }
-    }
-    return n;
   }
 }

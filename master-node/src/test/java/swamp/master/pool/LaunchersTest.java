@@ -116,7 +116,7 @@ class LaunchersTest {
         + "\"echo $SWAMP_SECRET > " + seen + "; echo job-{id}\"],"
         + " cancel = [sh, -c, \"echo cancelled {job} >> " + seen + "\"],"
         + " status = [echo, \"job-c-1 R\"] }");
-    Launcher l = Launcher.of(s, Duration.ofSeconds(10));
+    Launcher l = Launches.of(s, Duration.ofSeconds(10));
     Launcher.Request r = new Launcher.Request("c-1", List.of("true"),
         WorkerCommand.environment(s, "s3cret"), dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
     assertEquals("job-c-1", l.submit(r));
@@ -130,7 +130,7 @@ class LaunchersTest {
   @Test
   void aFailingCommandSaysWhatItPrinted(@TempDir Path dir) {
     SourceSettings s = source("{ name = c, launcher = command, submit = [sh, -c, \"echo no queue >&2; exit 3\"] }");
-    Launcher l = Launcher.of(s, Duration.ofSeconds(10));
+    Launcher l = Launches.of(s, Duration.ofSeconds(10));
     Launcher.Request r = new Launcher.Request("c-1", List.of("true"), Map.of("PATH", "/usr/bin:/bin"),
         dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
     var e = org.junit.jupiter.api.Assertions.assertThrows(Launcher.LaunchException.class, () -> l.submit(r));

@@ -56,8 +56,9 @@ class SpawnBookTest {
     assertEquals(SpawnBook.Joined.NOTHING, book.joined(sp.id, offer(1, false), NOW + 60 * SEC),
         "registering again changes nothing");
     assertEquals(NOW + 30 * SEC, sp.registeredAt);
-    assertEquals(1, book.counts("grid")[0]);
-    assertEquals(1, book.counts("grid")[1]);
+    DirectoryView.SourceView view = DirectoryView.sources(book, NOW).get(0);
+    assertEquals(1, view.registered());
+    assertEquals(1, view.pending(), "the second, still submitting");
     assertEquals(2, book.source("grid").spawned);
   }
 
