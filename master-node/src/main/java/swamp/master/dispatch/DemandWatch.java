@@ -13,7 +13,8 @@ import swamp.master.dispatch.JobDispatcher.Demand;
  * is journaled (the dispatcher's note to itself waits behind the write; a command whose write
  * fails tells nothing); the changes within the interval that follows go out together at its end,
  * so that a burst of submits or finishes costs one demand, not one per command. A demand equal to
- * the last one sent is not sent again.
+ * the last one sent is not sent again; it is computed (over the queues and the workers) at most
+ * once per interval, sent or not.
  */
 final class DemandWatch {
 
@@ -60,15 +61,15 @@ final class DemandWatch {
     }
   }
 
+  /** Sends the demand if it differs from the last sent; either way the next waits an interval. */
   private void send(Supplier<Demand> demand, TimerScheduler<JobDispatcher.Command> timers) {
     Demand now = demand.get();
-    if (last != null && now.queued().equals(last.queued())
-        && now.workers().equals(last.workers())) {
-      return;
+    if (last == null || !now.queued().equals(last.queued())
+        || !now.workers().equals(last.workers())) {
+      last = now;
+      watcher.tell(now);
     }
-    last = now;
-    watcher.tell(now);
-    if (!every.isZero()) {
+    if (!every.isZero()) { // the demand is computed at most once an interval, sent or not
       holding = true;
       timers.startSingleTimer(KEY, JobDispatcher.DemandDue.INSTANCE, every);
     }
