@@ -85,8 +85,9 @@ public final class MasterActor {
       // a dispatcher that fails (a journal that refuses a record) starts again from the journal
       ActorRef<JobDispatcher.Command> dispatcher = ctx.spawn(JobDispatcher.create(
           JobDispatcher.PERSISTENCE_ID, epoch, settings.localExec(), settings.retainFinished(),
-          new JobDispatcher.Durability(settings.snapshotEvery(), settings.recoveryGrace(),
-              settings.retainFor(), guard, settings.retainedOutputBudget()),
+          new JobDispatcher.Settings(settings.snapshotEvery(), settings.recoveryGrace(),
+              settings.retainFor(), guard, settings.retainedOutputBudget())
+              .withPrefetch(settings.prefetch()),
           pool.sources().isEmpty() ? null : spec -> pool.sources().stream().anyMatch(
               s -> s.serves(java.util.Set.copyOf(spec.requires()), spec.slots())),
           inbox, registry), "dispatcher");

@@ -14,6 +14,7 @@ public record MasterSettings(
     Duration retainFor,
     long retainedOutputBudget,
     int snapshotEvery,
+    int prefetch,
     Duration recoveryGrace,
     Duration askTimeout,
     Duration dismissTimeout,
@@ -37,6 +38,7 @@ public record MasterSettings(
         m.getDuration("retain-for"),
         outputBudget(m),
         positive(m, "journal.snapshot-every"),
+        notNegative(m, "prefetch"),
         m.getDuration("journal.recovery-grace"),
         m.getDuration("ask-timeout"),
         m.getDuration("dismiss-timeout"),
@@ -57,6 +59,14 @@ public record MasterSettings(
           + " size, not negative");
     }
     return bytes;
+  }
+
+  private static int notNegative(Config m, String key) {
+    int n = m.getInt(key);
+    if (n < 0) {
+      throw new IllegalArgumentException("swamp.master." + key + " must be 0 or more, not " + n);
+    }
+    return n;
   }
 
   private static int positive(Config m, String key) {

@@ -52,6 +52,7 @@ import swamp.protocol.ToRegistry.RunningJob;
 import swamp.protocol.ToRegistry.Unregister;
 import swamp.protocol.ToRegistry;
 import swamp.protocol.ToWorker.Dismiss;
+import swamp.protocol.ToWorker.HandBack;
 import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker.NotRegistered;
 import swamp.protocol.ToWorker.RegOk;
@@ -62,8 +63,9 @@ import swamp.protocol.WorkerOffer;
 /**
  * A pool of two hundred simulated workers around the real master: they find the registry through
  * the Receptionist, register, run jobs for a random moment; some die holding jobs, some are
- * dismissed half-way and drain, some join late. Every job must end SUCCEEDED, reported exactly
- * once.
+ * dismissed half-way and drain, some join late. The master prefetches (its default): a worker
+ * holds jobs beyond its slots, in order, and hands back those it has not started when asked.
+ * Every job must end SUCCEEDED, reported exactly once.
  */
 class PoolSimulationTest {
 
@@ -93,6 +95,7 @@ class PoolSimulationTest {
     MasterSettings settings = MasterSettings.fromConfig(ConfigFactory.parseMap(Map.of(
         "swamp.master.local-exec", "never", "swamp.security.secret", SECRET))
         .withFallback(testKit.system().settings().config()));
+    assertTrue(settings.prefetch() > 0, "the master prefetches by default");
     ActorRef<MasterActor.Command> master = testKit.spawn(MasterActor.create(settings), "master");
 
     // the pool: who is who is decided up front, from the seed
@@ -113,7 +116,7 @@ class PoolSimulationTest {
 
     Map<String, ActorRef<SimWorker.Msg>> refs = new HashMap<>();
     for (String id : ids.subList(0, WORKERS - LATE_WORKERS)) {
-      refs.put(id, testKit.spawn(SimWorker.create(plans.get(id), ledger), id));
+      refs.put(id, testKit.spawn(SimWorker.create(plans.get(id), settings.prefetch(), ledger), id));
     }
     TestProbe<Void> watcher = testKit.createTestProbe();
     watcher.awaitAssert(Duration.ofSeconds(10), () -> {
@@ -154,7 +157,7 @@ class PoolSimulationTest {
         }
         // and grows: late workers join before the second half is submitted
         for (String id : late) {
-          refs.put(id, testKit.spawn(SimWorker.create(plans.get(id), ledger), id));
+          refs.put(id, testKit.spawn(SimWorker.create(plans.get(id), settings.prefetch(), ledger), id));
         }
         watcher.awaitAssert(Duration.ofSeconds(10), () -> {
           assertEquals(WORKERS, ledger.registered.size());
@@ -197,7 +200,11 @@ class PoolSimulationTest {
           + v.attempts() + " times");
       assertFalse(workers.contains(v.worker()), jobId);
     });
-    assertEquals(List.of(), ledger.overbooked, "the master gave a worker more than its slots");
+    assertEquals(List.of(), ledger.overbooked,
+        "the master gave a worker more than its slots and prefetch");
+    assertTrue(ledger.prefetched.get() > 0, "jobs waited on their workers: prefetch was used");
+    System.out.printf("pool simulation: %d jobs waited on a worker for a slot, %d handed back%n",
+        ledger.prefetched.get(), ledger.handedBack.get());
     assertEquals(List.of(), ledger.refusals, "no registration may be refused");
     assertTrue(late.stream().allMatch(ledger.ran::containsKey), "late workers got jobs too");
 
@@ -233,6 +240,9 @@ class PoolSimulationTest {
     final Set<String> crashed = ConcurrentHashMap.newKeySet();
     final Set<String> left = ConcurrentHashMap.newKeySet();
     final List<String> overbooked = new CopyOnWriteArrayList<>();
+    /** Jobs that waited on a worker for a slot, and those of them handed back. */
+    final AtomicInteger prefetched = new AtomicInteger();
+    final AtomicInteger handedBack = new AtomicInteger();
     final List<String> refusals = new CopyOnWriteArrayList<>();
 
     void reported(String jobId, String workerId, int attempt) {
@@ -249,6 +259,10 @@ class PoolSimulationTest {
   static final class SimWorker extends AbstractBehavior<SimWorker.Msg> {
 
     record Plan(String id, int slots, List<String> labels, int crashAfter, long seed) {}
+
+    private final int prefetch;
+    /** Jobs given beyond the free slots, in the order they came. */
+    private final java.util.ArrayDeque<Job> waiting = new java.util.ArrayDeque<>();
 
     interface Msg extends NoSerializationVerificationNeeded {}
 
@@ -269,15 +283,16 @@ class PoolSimulationTest {
     private String dismissedFor;
     private int started;
 
-    static Behavior<Msg> create(Plan plan, Ledger ledger) {
+    static Behavior<Msg> create(Plan plan, int prefetch, Ledger ledger) {
       return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-          new SimWorker(ctx, timers, plan, ledger)));
+          new SimWorker(ctx, timers, plan, prefetch, ledger)));
     }
 
     private SimWorker(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, Plan plan,
-        Ledger ledger) {
+        int prefetch, Ledger ledger) {
       super(ctx);
       this.plan = plan;
+      this.prefetch = prefetch;
       this.ledger = ledger;
       this.timers = timers;
       this.random = new Random(plan.seed());
@@ -308,6 +323,7 @@ class PoolSimulationTest {
     private void register() {
       List<RunningJob> claims = new ArrayList<>();
       running.forEach((jobId, attempt) -> claims.add(new RunningJob(jobId, attempt)));
+      waiting.forEach(j -> claims.add(new RunningJob(j.jobId(), j.attempt())));
       registry.tell(new Register(plan.id(), new WorkerOffer("sim", "sim://" + plan.id(),
           plan.slots(), plan.labels(), List.of("*"), 0, ToRegistry.SOFTWARE_VERSION,
           false), SECRET, ToRegistry.VERSION, claims, self));
@@ -325,7 +341,19 @@ class PoolSimulationTest {
         register();
       } else if (message instanceof Dismiss d) {
         dismissedFor = d.reason();
+        waiting.forEach(j -> master.tell(new JobRejected(j.jobId(), j.attempt(), plan.id(),
+            "worker is draining", self))); // what has not started goes back
+        waiting.clear();
         return running.isEmpty() ? leave() : this;
+      } else if (message instanceof HandBack back) {
+        Job job = waiting.stream().filter(j -> j.jobId().equals(back.jobId())
+            && j.attempt() == back.attempt()).findFirst().orElse(null);
+        if (job != null) {
+          waiting.remove(job);
+          ledger.handedBack.incrementAndGet();
+          master.tell(new JobRejected(job.jobId(), job.attempt(), plan.id(), "handed back",
+              self));
+        }
       }
       return this; // CancelJob: nothing is cancelled here
     }
@@ -336,14 +364,26 @@ class PoolSimulationTest {
             self));
         return this;
       }
-      if (running.size() + job.spec().slots() > plan.slots()) {
-        ledger.overbooked.add(plan.id() + " got " + job.jobId() + " with " + running.keySet());
+      int held = waiting.stream().mapToInt(j -> j.spec().slots()).sum();
+      if (running.size() + held + job.spec().slots() > plan.slots() + prefetch) {
+        ledger.overbooked.add(plan.id() + " got " + job.jobId() + " with " + running.keySet()
+            + " running and " + waiting.size() + " waiting");
         master.tell(new JobRejected(job.jobId(), job.attempt(), plan.id(), "no free slot", self));
         return this;
       }
+      if (!waiting.isEmpty() || running.size() + job.spec().slots() > plan.slots()) {
+        ledger.prefetched.incrementAndGet();
+        waiting.addLast(job);
+        return this;
+      }
+      return start(job);
+    }
+
+    private Behavior<Msg> start(Job job) {
       running.put(job.jobId(), job.attempt());
       ledger.ran.computeIfAbsent(plan.id(), k -> new AtomicInteger()).incrementAndGet();
       if (plan.crashAfter() > 0 && ++started >= plan.crashAfter()) {
+        waiting.forEach(j -> running.put(j.jobId(), j.attempt())); // held: lost with it too
         running.keySet().forEach(id ->
             ledger.lost.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(plan.id()));
         ledger.crashed.add(plan.id());
@@ -365,6 +405,15 @@ class PoolSimulationTest {
       }
       long now = System.currentTimeMillis();
       ledger.reported(done.jobId(), plan.id(), done.attempt());
+      // the next waiting job starts before the master hears of this finish
+      Behavior<Msg> next = this;
+      while (next == this && !waiting.isEmpty()
+          && running.size() + waiting.peekFirst().spec().slots() <= plan.slots()) {
+        next = start(waiting.pollFirst());
+      }
+      if (next != this) {
+        return next; // it crashed
+      }
       master.tell(new JobFinished(done.jobId(), done.attempt(), plan.id(), new JobResult(
           JobState.SUCCEEDED, 0, done.jobId(), "", false, plan.id(), 1L, now, now, null), self));
       return dismissedFor != null && running.isEmpty() ? leave() : this;

@@ -51,6 +51,13 @@ public sealed interface ToWorker extends CborSerializable {
   /** Run attempt {@code attempt} of job {@code jobId}. */
   record Job(String jobId, int attempt, JobSpec spec) implements ToWorker {}
 
+  /**
+   * Give attempt {@code attempt} of {@code jobId} back if it has not started: it waits here for a
+   * slot (it was given beyond the free ones) while a slot is free on another worker. The worker
+   * answers {@link ToMaster.JobRejected} ("handed back"); a job that has started runs on.
+   */
+  record HandBack(String jobId, int attempt) implements ToWorker {}
+
   /** Kill attempt {@code attempt} of {@code jobId} if it still runs; it finishes CANCELLED. */
   record CancelJob(String jobId, int attempt, String reason) implements ToWorker {}
 

@@ -30,6 +30,7 @@ import swamp.protocol.ToWorker.CancelJob;
 import swamp.protocol.ToWorker.Declined;
 import swamp.protocol.ToWorker.Dismiss;
 import swamp.protocol.ToWorker.FinishAck;
+import swamp.protocol.ToWorker.HandBack;
 import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker.Refused;
 import swamp.protocol.ToWorker.RegOk;
@@ -44,7 +45,9 @@ import swamp.protocol.WorkerOffer;
  * Register} at once and then every retry interval, jittered per worker so that a restarted master
  * is not hit by the whole pool at the same moment. A {@link Refused} ends the worker
  * (exit 3), and so does the give-up deadline (exit 4). Once registered it watches the master and
- * runs up to {@code slots} jobs, each in a watched {@link JobRunner} child. Losing the master ends
+ * runs up to {@code slots} jobs, each in a watched {@link JobRunner} child; the jobs the master
+ * gives it beyond its free slots (its prefetch) wait here, in the order they came, and the next
+ * starts the moment a slot frees. Losing the master ends
  * this incarnation with {@link #REJOIN}: the node must join the cluster again before it can
  * register anew, with a fresh deadline. {@link Dismiss} drains: no new jobs, running ones get the
  * drain grace, then the worker unregisters and exits 0.
@@ -99,6 +102,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** How long a leaving worker waits for the master to acknowledge its last finishes. */
   static final Duration ACK_WAIT = Duration.ofSeconds(10);
 
+  /** The most jobs that wait here for a slot; beyond it the master's next job is rejected. */
+  static final int MAX_WAITING = 1024;
+
   private record Running(int attempt, int slots, ActorRef<JobRunner.Command> runner) {}
 
   private final WorkerSettings settings;
@@ -120,6 +126,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private ActorRef<ToRegistry> registry;
   private ActorRef<ToMaster> master;
   private final Map<String, Running> running = new LinkedHashMap<>();
+  /** Jobs given beyond the free slots, in the order they came: each starts once a slot frees. */
+  private final Map<String, Job> waiting = new LinkedHashMap<>();
 
   /** A worker whose jobs end with it, whatever the reason (the master's embedded worker). */
   public static Behavior<Command> create(
@@ -212,6 +220,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     // a finish not yet sent is still running as far as the master knows: it must keep the attempt
     Set<RunningJob> jobs = new LinkedHashSet<>();
     running.forEach((jobId, r) -> jobs.add(new RunningJob(jobId, r.attempt())));
+    waiting.values().forEach(j -> jobs.add(new RunningJob(j.jobId(), j.attempt())));
     table.undelivered().forEach(f -> jobs.add(new RunningJob(f.jobId(), f.attempt())));
     registry.tell(new Register(settings.workerId(), offer, settings.secret(),
         ToRegistry.VERSION, List.copyOf(jobs), self));
@@ -239,7 +248,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), offer.slots(), offer.labels());
     deliver();
-    Reaper.resume(); // the master's cancels came first: what still runs here is this worker's
+    resume(); // the master's cancels came first: what still runs here is this worker's
     return registered();
   }
 
@@ -273,7 +282,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     sent.clear();
     deliver();
-    Reaper.resume();
+    resume();
     return Behaviors.same();
   }
 
@@ -298,8 +307,11 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
    * them again elsewhere. A job sent meanwhile is rejected as "draining": the master sends no more.
    */
   private Behavior<Command> drain(String leaving, Duration grace, boolean requeue) {
-    getContext().getLog().info("{}; draining {} running job(s) for up to {}", leaving,
-        running.size(), HumanDuration.of(grace));
+    getContext().getLog().info("{}; draining {} running job(s) for up to {}{}", leaving,
+        running.size(), HumanDuration.of(grace), waiting.isEmpty() ? ""
+            : "; handing " + waiting.size() + " waiting job(s) back");
+    List.copyOf(waiting.values()).forEach(j -> reject(j, "worker is draining"));
+    waiting.clear();
     if (running.isEmpty()) {
       return leave(leaving);
     }
@@ -311,6 +323,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof RegisterAgain, m -> onRegisterAgain((RegisterAgain) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof HandBack, m -> Behaviors.same()) // none waits
         .onMessage(JobEnded.class, e -> {
           onJobEnded(e);
           return running.isEmpty() ? leave(leaving) : Behaviors.same();
@@ -384,6 +397,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return builder
         .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> onJob((Job) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof CancelJob, m -> onCancel((CancelJob) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof HandBack, m -> onHandBack((HandBack) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof FinishAck, m -> onFinishAck((FinishAck) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof Dismiss, m -> drain(((Dismiss) m.message()).reason()))
         .onMessage(FromMaster.class, m -> m.message() instanceof RegisterAgain, m -> onRegisterAgain((RegisterAgain) m.message()))
@@ -411,8 +425,14 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   /** A draining or leaving worker asks nothing more of the master: its jobs go on at once. */
   private Behavior<Command> goOn(LeaseLapsed lapsed) {
-    Reaper.resume();
+    resume();
     return Behaviors.same();
+  }
+
+  /** The lease lets the jobs go on; those waiting for a slot may start. */
+  private void resume() {
+    Reaper.resume();
+    startWaiting();
   }
 
   private Behavior<Command> onListing(RegistryListing l) {
@@ -431,19 +451,58 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (current != null) {
       return reject(job, "attempt " + current.attempt() + " of the job is still running here");
     }
-    if (usedSlots() + job.spec().slots() > settings.slots()) {
-      return reject(job, "no free slot");
+    if (waiting.containsKey(job.jobId())) {
+      return reject(job, "attempt " + waiting.get(job.jobId()).attempt()
+          + " of the job waits here for a slot");
     }
+    if (job.spec().slots() > settings.slots()) {
+      return reject(job, "it needs " + job.spec().slots() + " slots; this worker has "
+          + settings.slots());
+    }
+    if (!waiting.isEmpty() || usedSlots() + job.spec().slots() > settings.slots()
+        || Reaper.held()) {
+      if (waiting.size() >= MAX_WAITING) {
+        return reject(job, "no free slot, and " + MAX_WAITING + " jobs wait here already");
+      }
+      waiting.put(job.jobId(), job); // in order: none overtakes one that came before
+      return Behaviors.same();
+    }
+    start(job);
+    return Behaviors.same();
+  }
+
+  /** Starts the jobs that wait here, in order, while their slots are free. */
+  private void startWaiting() {
+    while (!waiting.isEmpty() && !Reaper.held()) {
+      Job next = waiting.values().iterator().next();
+      if (usedSlots() + next.spec().slots() > settings.slots()) {
+        return;
+      }
+      waiting.remove(next.jobId());
+      start(next);
+    }
+  }
+
+  /** The master wants a job back that waits here: it goes where a slot is free now. */
+  private Behavior<Command> onHandBack(HandBack back) {
+    Job job = waiting.get(back.jobId());
+    if (job != null && job.attempt() == back.attempt()) {
+      waiting.remove(back.jobId());
+      reject(job, "handed back: it had not started, waiting here for a slot");
+    }
+    return Behaviors.same(); // it started: it runs on
+  }
+
+  private void start(Job job) {
     if (settings.dryRun()) {
       table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(), dryRun(job),
           null));
       deliver();
-      return Behaviors.same();
+      return;
     }
     track(job.jobId(), job.attempt(), job.spec().slots(), JobRunner.create(
         job.jobId(), job.attempt(), job.spec(), settings, executables, table, jobEnded));
     getContext().getLog().debug("job {} attempt {}: {}", job.jobId(), job.attempt(), job.spec().argv());
-    return Behaviors.same();
   }
 
   /** A job a previous incarnation left running: watched here as if it had started here. */
@@ -506,6 +565,15 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> onCancel(CancelJob cancel) {
+    Job waits = waiting.get(cancel.jobId());
+    if (waits != null && waits.attempt() == cancel.attempt()) { // never started: ends at once
+      waiting.remove(cancel.jobId());
+      table.finished(new JobFinished(cancel.jobId(), cancel.attempt(), settings.workerId(),
+          JobResult.notStarted(swamp.protocol.JobState.CANCELLED, settings.workerId(),
+              cancel.reason()), null));
+      deliver();
+      return Behaviors.same();
+    }
     Running r = running.get(cancel.jobId());
     if (r != null && r.attempt() == cancel.attempt()) {
       if (Reaper.held()) { // stopped by the lease: it must not run on for a moment when resumed
@@ -520,6 +588,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private void onJobEnded(JobEnded e) {
     if (untrack(e.ended().jobId(), e.ended().attempt())) {
+      startWaiting(); // before the finish goes: the next job need not wait for the master
       deliver(); // the runner put the finish in the table
     }
   }
@@ -529,6 +598,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (!untrack(s.jobId(), s.attempt())) {
       return;
     }
+    startWaiting();
     if (!table.hasFinish(s.jobId(), s.attempt())) {
       table.finished(new JobFinished(s.jobId(), s.attempt(), settings.workerId(),
           JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),

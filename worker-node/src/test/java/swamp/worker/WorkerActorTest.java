@@ -18,20 +18,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import swamp.node.ExitCodes;
+import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.Register;
+import swamp.protocol.ToRegistry.RunningJob;
 import swamp.protocol.ToRegistry.Unregister;
 import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker.CancelJob;
 import swamp.protocol.ToWorker.Declined;
 import swamp.protocol.ToWorker.Dismiss;
 import swamp.protocol.ToWorker.FinishAck;
+import swamp.protocol.ToWorker.HandBack;
 import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker.Refused;
 import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker.RegisterAgain;
 
 /**
  * The worker's registration state machine, its peers played by probes and its timers (retry,
@@ -153,14 +158,85 @@ class WorkerActorTest {
     exits.expectNoMessage(Duration.ofMillis(50));
   }
 
+  /**
+   * Jobs given beyond the free slots (the master's prefetch) wait, in the order they came, and
+   * each starts the moment a slot frees, before the master has heard of the finish: never more
+   * at once than the worker has slots.
+   */
   @Test
-  void aWorkerTakesNoMoreJobsThanItHasSlots() {
+  void jobsBeyondTheSlotsWaitAndEachStartsTheMomentASlotFrees() {
     Register register = registered(TestSettings.worker("w7", workDir).withSlots(1));
-    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "30"))));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "0.3"))));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("sleep", "0.2"))));
+    register.replyTo().tell(new Job("j3", 1, JobSpec.of(List.of("echo", "x"))));
+
+    List<JobFinished> finishes = List.of(
+        dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20)),
+        dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20)),
+        dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20)));
+    assertEquals(List.of("j1", "j2", "j3"), finishes.stream().map(JobFinished::jobId).toList());
+    for (int i = 1; i < finishes.size(); i++) {
+      JobResult before = finishes.get(i - 1).result();
+      JobResult after = finishes.get(i).result();
+      assertEquals(JobState.SUCCEEDED, after.state());
+      assertTrue(after.startedAt() >= before.finishedAt(), "one slot, one job at a time: "
+          + finishes.get(i).jobId() + " started at " + after.startedAt() + ", before "
+          + finishes.get(i - 1).jobId() + " finished at " + before.finishedAt());
+    }
+  }
+
+  @Test
+  void aWaitingJobIsHandedBackWhenAskedAndACancelledOneEndsWithoutRunning() {
+    Register register = registered(TestSettings.worker("w7b", workDir).withSlots(1));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "1"))));
     register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("echo", "x"))));
+    register.replyTo().tell(new Job("j3", 1, JobSpec.of(List.of("echo", "y"))));
+
+    register.replyTo().tell(new HandBack("j2", 1));
+    JobRejected back = dispatcher.expectMessageClass(JobRejected.class);
+    assertEquals("j2", back.jobId());
+    assertTrue(back.reason().startsWith("handed back"), back.reason());
+
+    register.replyTo().tell(new CancelJob("j3", 1, "cancelled by request"));
+    JobFinished cancelled = dispatcher.expectMessageClass(JobFinished.class);
+    assertEquals("j3", cancelled.jobId());
+    assertEquals(JobState.CANCELLED, cancelled.result().state());
+    assertEquals(null, cancelled.result().pid(), "it never started");
+
+    register.replyTo().tell(new FinishAck("j3", 1));
+    register.replyTo().tell(new HandBack("j1", 1)); // it runs: it runs on
+    dispatcher.expectNoMessage(Duration.ofMillis(200));
+    register.replyTo().tell(new RegisterAgain("the dispatcher started again"));
+    assertEquals(List.of(new RunningJob("j1", 1)),
+        registry.expectMessageClass(Register.class).running());
+    assertEquals("j1", dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20))
+        .jobId(), "the job that had started ran to its end");
+  }
+
+  @Test
+  void aWaitingJobIsClaimedWhenTheWorkerRegistersAgainAndHandedBackWhenItIsDismissed() {
+    Register register = registered(TestSettings.worker("w7c", workDir).withSlots(1));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "0.5"))));
+    register.replyTo().tell(new Job("j2", 2, JobSpec.of(List.of("echo", "x"))));
+    register.replyTo().tell(new RegisterAgain("the dispatcher started again"));
+    assertEquals(List.of(new RunningJob("j1", 1), new RunningJob("j2", 2)),
+        registry.expectMessageClass(Register.class).running());
+
+    register.replyTo().tell(new Dismiss("pool shrinks"));
+    JobRejected back = dispatcher.expectMessageClass(JobRejected.class);
+    assertEquals("j2", back.jobId());
+    assertEquals("worker is draining", back.reason());
+    assertEquals("j1", dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20))
+        .jobId());
+  }
+
+  @Test
+  void aJobThatNeedsMoreSlotsThanTheWorkerHasIsRejected() {
+    Register register = registered(TestSettings.worker("w7d", workDir).withSlots(1));
+    register.replyTo().tell(new Job("j1", 1, new JobSpec(List.of("true"), java.util.Map.of(), null, List.of(), 2,
+        0, JobSpec.DEFAULT_MAX_ATTEMPTS, 0)));
     JobRejected rejected = dispatcher.expectMessageClass(JobRejected.class);
-    assertEquals("j2", rejected.jobId());
-    assertEquals("no free slot", rejected.reason());
+    assertEquals("it needs 2 slots; this worker has 1", rejected.reason());
   }
 
   @Test

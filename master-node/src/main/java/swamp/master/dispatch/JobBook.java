@@ -43,7 +43,12 @@ final class JobBook {
   private final OutputBudget output = new OutputBudget();
 
   JobBook(LocalExec localExec, int retainFinished) {
-    this.slots = new SlotTable(localExec);
+    this(localExec, 0, retainFinished);
+  }
+
+  /** A book whose workers are each given up to {@code prefetch} jobs beyond their free slots. */
+  JobBook(LocalExec localExec, int prefetch, int retainFinished) {
+    this.slots = new SlotTable(localExec, prefetch);
     this.retainFinished = retainFinished;
     for (JobState s : JobState.values()) {
       counts.put(s, 0);
@@ -284,7 +289,12 @@ final class JobBook {
 
   /** A book as {@code snapshot} left it; running jobs are orphans until their workers return. */
   static JobBook restore(Snapshot snapshot, LocalExec localExec, int retainFinished) {
-    JobBook book = new JobBook(localExec, retainFinished);
+    return restore(snapshot, localExec, 0, retainFinished);
+  }
+
+  static JobBook restore(Snapshot snapshot, LocalExec localExec, int prefetch,
+      int retainFinished) {
+    JobBook book = new JobBook(localExec, prefetch, retainFinished);
     book.nextSeq = snapshot.nextSeq();
     for (JobRecord r : snapshot.jobs()) {
       Job j = new Job(r.id(), r.seq(), r.spec(), r.submittedAt(), r.key());
@@ -398,7 +408,7 @@ final class JobBook {
    */
   List<Assignment> assign(long now) {
     List<Assignment> out = new ArrayList<>();
-    if (slots.freeSlots() == 0) {
+    if (slots.room() == 0) {
       return out;
     }
     List<JobEvent.Start> starts = new ArrayList<>();

@@ -197,24 +197,33 @@ public final class JobDispatcher
   private enum Expire implements Command { INSTANCE }
 
   /**
-   * How the dispatcher journals and keeps time: snapshot interval, orphan grace, retention, the
-   * guard that syncs an H2 file journal and checks what recovery reads, the budget of finished
-   * jobs' output, and the clock its decisions read (a test's moves with its {@code ManualTime}).
+   * How the dispatcher journals, keeps time and supplies its workers: snapshot interval, orphan
+   * grace, retention, the guard that syncs an H2 file journal and checks what recovery reads, the
+   * budget of finished jobs' output, the clock its decisions read (a test's moves with its {@code
+   * ManualTime}), and how many jobs each worker is given beyond its free slots ({@code prefetch},
+   * so that it starts the next the moment a slot frees; 0: none).
    */
-  public record Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
-      JournalGuard guard, long outputBudget, Clock clock) {
-    public Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
+  public record Settings(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
+      JournalGuard guard, long outputBudget, Clock clock, int prefetch) {
+    public Settings(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
         JournalGuard guard, long outputBudget) {
-      this(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, Clock.systemUTC());
+      this(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, Clock.systemUTC(), 0);
     }
 
-    public Durability(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
+    public Settings(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
       this(snapshotEvery, recoveryGrace, retainFor, JournalGuard.none(), Long.MAX_VALUE);
     }
 
     /** The same, its decisions reading {@code clock}. */
-    public Durability withClock(Clock clock) {
-      return new Durability(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, clock);
+    public Settings withClock(Clock clock) {
+      return new Settings(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, clock,
+          prefetch);
+    }
+
+    /** The same, each worker given up to {@code jobs} jobs beyond its free slots. */
+    public Settings withPrefetch(int jobs) {
+      return new Settings(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, clock,
+          jobs);
     }
   }
 
@@ -226,7 +235,7 @@ public final class JobDispatcher
   private final long masterEpoch;
   private final LocalExec localExec;
   private final int retainFinished;
-  private final Durability durability;
+  private final Settings settings;
   /** Whether a registered worker, or one the worker directory could spawn, can take a job. */
   private final Placement placement;
   /** The group commit of workers' reports: the MasterActor's, it outlives this dispatcher. */
@@ -250,9 +259,9 @@ public final class JobDispatcher
    * publishes (null: it is told {@link FromMembership} directly, as in tests).
    */
   public static Behavior<Command> create(String persistenceId, long masterEpoch,
-      LocalExec localExec, int retainFinished, Durability durability,
+      LocalExec localExec, int retainFinished, Settings settings,
       ActorRef<Inbox.Command> inbox, ActorRef<WorkerRegistry.Command> registry) {
-    return create(persistenceId, masterEpoch, localExec, retainFinished, durability, null, inbox,
+    return create(persistenceId, masterEpoch, localExec, retainFinished, settings, null, inbox,
         registry);
   }
 
@@ -261,17 +270,17 @@ public final class JobDispatcher
    * sources could spawn a worker for a job (null: there is no directory).
    */
   public static Behavior<Command> create(String persistenceId, long masterEpoch,
-      LocalExec localExec, int retainFinished, Durability durability,
+      LocalExec localExec, int retainFinished, Settings settings,
       java.util.function.Predicate<JobSpec> spawnable, ActorRef<Inbox.Command> inbox,
       ActorRef<WorkerRegistry.Command> registry) {
     return Restarting.of("journaling", () -> Behaviors.setup(ctx -> Behaviors.withTimers(
         timers -> new JobDispatcher(PersistenceId.ofUniqueId(persistenceId), ctx, timers,
-            masterEpoch, localExec, retainFinished, durability, spawnable, inbox, registry))));
+            masterEpoch, localExec, retainFinished, settings, spawnable, inbox, registry))));
   }
 
   private JobDispatcher(PersistenceId persistenceId, ActorContext<Command> context,
       TimerScheduler<Command> timers, long masterEpoch, LocalExec localExec,
-      int retainFinished, Durability durability, java.util.function.Predicate<JobSpec> spawnable,
+      int retainFinished, Settings settings, java.util.function.Predicate<JobSpec> spawnable,
       ActorRef<Inbox.Command> inbox, ActorRef<WorkerRegistry.Command> registry) {
     // a journal that cannot be read or written stops it; Restarting makes a new one
     super(persistenceId);
@@ -280,7 +289,7 @@ public final class JobDispatcher
     this.masterEpoch = masterEpoch;
     this.localExec = localExec;
     this.retainFinished = retainFinished;
-    this.durability = durability;
+    this.settings = settings;
     this.placement = Placement.of(spawnable);
     this.inbox = inbox;
     this.registry = registry;
@@ -292,7 +301,8 @@ public final class JobDispatcher
   @Override
   public JobBook emptyState() {
     recovered = false; // (re)starting: what follows is the journal's replay
-    return new JobBook(localExec, retainFinished).limitOutput(durability.outputBudget());
+    return new JobBook(localExec, settings.prefetch(), retainFinished)
+        .limitOutput(settings.outputBudget());
   }
 
   @Override
@@ -308,7 +318,7 @@ public final class JobDispatcher
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(durability.snapshotEvery(), 2)
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2)
         .withDeleteEventsOnSnapshot();
   }
 
@@ -322,7 +332,7 @@ public final class JobDispatcher
   @Override
   public boolean shouldSnapshot(JobBook state, JobEvent event, long sequenceNr) {
     sinceSnapshot += entries(event);
-    if (sinceSnapshot < Math.max(durability.snapshotEvery(), book.size())) {
+    if (sinceSnapshot < Math.max(settings.snapshotEvery(), book.size())) {
       return false;
     }
     sinceSnapshot = 0;
@@ -360,8 +370,9 @@ public final class JobDispatcher
 
       @Override
       public JobBook fromJournal(Object snapshot) {
-        return JobBook.restore((JobBook.Snapshot) snapshot, localExec, retainFinished)
-            .limitOutput(durability.outputBudget());
+        return JobBook.restore((JobBook.Snapshot) snapshot, localExec, settings.prefetch(),
+            retainFinished)
+            .limitOutput(settings.outputBudget());
       }
     };
   }
@@ -372,12 +383,12 @@ public final class JobDispatcher
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
         .onSignal(RecoveryFailed.class, (book, failed) -> onRecoveryFailed(failed.getFailure()))
         .onSignal(org.apache.pekko.persistence.typed.SnapshotCompleted.class,
-            (book, saved) -> durability.guard().snapshotSaved(persistenceId().id(),
+            (book, saved) -> settings.guard().snapshotSaved(persistenceId().id(),
                 saved.getSnapshotMetadata().sequenceNr()))
         .onSignal(org.apache.pekko.persistence.typed.DeleteEventsCompleted.class,
-            (book, deleted) -> durability.guard().compactSoon())
+            (book, deleted) -> settings.guard().compactSoon())
         .onSignal(org.apache.pekko.persistence.typed.DeleteSnapshotsCompleted.class,
-            (book, deleted) -> durability.guard().compactSoon())
+            (book, deleted) -> settings.guard().compactSoon())
         .build();
   }
 
@@ -386,7 +397,7 @@ public final class JobDispatcher
    * master (exit 2) with what to do: answering 503 for ever helps no one.
    */
   private void onRecoveryFailed(Throwable failure) {
-    JournalGuard guard = durability.guard();
+    JournalGuard guard = settings.guard();
     String damage = Journal.damage(failure);
     if (damage != null) {
       stopMaster(Journal.damagedMessage(guard.file(), damage));
@@ -410,17 +421,17 @@ public final class JobDispatcher
   }
 
   private void onRecovered(JobBook recoveredBook) {
-    durability.guard().readOk();
+    settings.guard().readOk();
     long read = lastSequenceNumber(context);
-    if (read < durability.guard().recorded()) {
-      stopMaster(Journal.damagedMessage(durability.guard().file(), "it held "
-          + durability.guard().recorded() + " writes, but only " + read + " could be read (the"
+    if (read < settings.guard().recorded()) {
+      stopMaster(Journal.damagedMessage(settings.guard().file(), "it held "
+          + settings.guard().recorded() + " writes, but only " + read + " could be read (the"
           + " file was truncated or overwritten, and H2 fell back to an older state)"));
       return;
     }
     book = recoveredBook;
-    lifecycle = new JobLifecycle(book, polls, context.getLog(), durability.clock(), masterEpoch,
-        durability.recoveryGrace());
+    lifecycle = new JobLifecycle(book, polls, context.getLog(), settings.clock(), masterEpoch,
+        settings.recoveryGrace());
     recovered = true;
     inbox.tell(new Inbox.Attach(context.getSelf()));
     int orphans = book.slots().orphans().values().stream().mapToInt(List::size).sum();
@@ -429,10 +440,10 @@ public final class JobDispatcher
         book.count(JobState.SUCCEEDED) + book.count(JobState.FAILED)
             + book.count(JobState.CANCELLED));
     if (orphans > 0) {
-      timers.startSingleTimer(GraceOver.INSTANCE, durability.recoveryGrace());
+      timers.startSingleTimer(GraceOver.INSTANCE, settings.recoveryGrace());
     }
-    if (!durability.retainFor().isZero()) {
-      Duration every = durability.retainFor().dividedBy(10);
+    if (!settings.retainFor().isZero()) {
+      Duration every = settings.retainFor().dividedBy(10);
       timers.startTimerWithFixedDelay(Expire.INSTANCE, every.compareTo(Duration.ofMinutes(1)) > 0
           ? Duration.ofMinutes(1) : every);
     }
@@ -463,7 +474,7 @@ public final class JobDispatcher
     timedThen.addAll(then);
     // every write goes through the guard, so that each one is timed to the end of its fsync
     return Effect().persist(events.size() == 1 ? events.get(0) : new JobEvent.Batch(events))
-        .thenRun(b -> durability.guard().after(lastSequenceNumber(context), timedThen,
+        .thenRun(b -> settings.guard().after(lastSequenceNumber(context), timedThen,
             failure -> context.getSelf().tell(new SyncFailed(failure))));
   }
 
@@ -522,15 +533,15 @@ public final class JobDispatcher
         })
         .onCommand(GraceOver.class, g -> decide(lifecycle::graceOver))
         .onCommand(Expire.class, e -> decide(() -> {
-          int dropped = lifecycle.expire(durability.retainFor());
+          int dropped = lifecycle.expire(settings.retainFor());
           if (dropped > 0) {
             context.getLog().info("dropped {} finished job(s) older than {}", dropped,
-                durability.retainFor());
+                settings.retainFor());
           }
         }))
         .onCommand(CreateRun.class, c -> decide(() -> {
           Runs.Run run = book.createRun(c.name(), c.workDir(), c.commands(),
-              durability.clock().millis());
+              settings.clock().millis());
           context.getLog().info("run {} of {}: {} commands", run.id, run.name, run.commands.size());
           lifecycle.later(c.replyTo(), run.id);
         }))
@@ -621,7 +632,7 @@ public final class JobDispatcher
       loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.slots().usable(w),
           w.draining, w.offer.embedded(), w.registeredAt, w.lastBusy));
     }
-    return new Demand(durability.clock().millis(), queued, loads);
+    return new Demand(settings.clock().millis(), queued, loads);
   }
 
   private java.util.Optional<JobView> view(String jobId) {

@@ -44,6 +44,8 @@ final class JobLifecycle {
   private ActorRef<ToMaster> forWorkers;
   /** What the current command tells others, once its events are journaled. */
   private final List<Runnable> effects = new ArrayList<>();
+  /** The prefetched jobs asked back from their worker, with the attempt asked for. */
+  private final Map<Job, Integer> handingBack = new HashMap<>();
   private boolean closed;
 
   JobLifecycle(JobBook book, LongPolls polls, Logger log, Clock clock, long masterEpoch,
@@ -123,7 +125,7 @@ final class JobLifecycle {
     SlotTable.Worker worker = known;
     if (known == null || !known.ref.equals(admit.worker())) {
       if (known != null) { // the same id from a new incarnation: what it does not claim is lost
-        for (Job job : book.slots().left(admit.workerId())) {
+        for (Job job : newestFirst(book.slots().left(admit.workerId()))) {
           if (claims.getOrDefault(job.id, -1) == job.attempt) {
             book.requeue(job, "worker " + admit.workerId() + " registered again, running it still",
                 clock.millis()); // adopted again just below
@@ -175,6 +177,12 @@ final class JobLifecycle {
     SlotTable.Worker w = book.slots().worker(drain.workerId());
     if (w != null) {
       book.slots().draining(w);
+      // what waits there for a slot would wait for its end: it goes elsewhere
+      for (Job job : book.slots().prefetched(w)) {
+        if (handingBack.putIfAbsent(job, job.attempt) == null) {
+          later(w.ref, new ToWorker.HandBack(job.id, job.attempt));
+        }
+      }
     }
     dispatch(); // the embedded worker may be usable again
   }
@@ -188,7 +196,8 @@ final class JobLifecycle {
   }
 
   void remove(MembershipEvent.WorkerLeft remove) {
-    for (Job job : book.slots().left(remove.workerId())) {
+    // newest first: each put back at the front of its queue, they wait in the order they came
+    for (Job job : newestFirst(book.slots().left(remove.workerId()))) {
       lose(job, remove.workerId(), remove.reason());
     }
     dispatch();
@@ -334,6 +343,50 @@ final class JobLifecycle {
             a.worker().id, job.spec.argv());
       }
     }
+    if (book.slots().prefetch() > 0) {
+      handBack();
+    }
+  }
+
+  /**
+   * Slots are free on some workers while jobs wait prefetched on others, with nothing queued that
+   * the free ones could take: ask for the waiting jobs back (the newest first), as many as there
+   * are free slots. A worker hands back a job that has not started ({@link
+   * swamp.protocol.ToMaster.JobRejected}, and it goes where the slot is free) and lets one that
+   * has run on. So a long job never holds up a job given to the same worker while a slot is idle
+   * elsewhere.
+   */
+  private void handBack() {
+    SlotTable slots = book.slots();
+    // an ask is settled once its job left the worker's prefetched ones (handed back, or started)
+    handingBack.entrySet().removeIf(e -> {
+      Job job = e.getKey();
+      SlotTable.Worker holder = job.state == JobState.RUNNING && job.attempt == e.getValue()
+          ? slots.worker(job.workerId) : null;
+      return holder == null || !slots.prefetched(holder).contains(job);
+    });
+    int free = 0;
+    for (SlotTable.Worker w : slots.workers()) {
+      free += slots.usable(w) ? Math.max(0, w.freeSlots()) : 0;
+    }
+    for (SlotTable.Worker holder : slots.workers()) {
+      for (Job job : slots.prefetched(holder)) {
+        if (handingBack.size() >= free) {
+          return;
+        }
+        if (!handingBack.containsKey(job) && slots.workers().stream().anyMatch(w -> w != holder
+            && slots.usable(w) && w.freeSlots() >= job.spec.slots() && slots.fits(job, w))) {
+          handingBack.put(job, job.attempt);
+          later(holder.ref, new ToWorker.HandBack(job.id, job.attempt));
+        }
+      }
+    }
+  }
+
+  private static List<Job> newestFirst(List<Job> jobs) {
+    List<Job> out = new ArrayList<>(jobs);
+    java.util.Collections.reverse(out);
+    return out;
   }
 
   /** {@code job} ended: whoever waits for it hears so once this command is journaled. */

@@ -17,6 +17,10 @@ import swamp.protocol.WorkerOffer;
  * one that has not yet is an orphan until it does. The {@link JobBook} moves jobs on and off
  * slots as it applies its events; the {@link JobDispatcher} adds and removes workers as the
  * registry reports them.
+ *
+ * <p>With {@code prefetch}, a worker is given up to that many jobs beyond its slots: it starts
+ * the next the moment a slot frees, without waiting for the master to hear of the finish. Jobs go
+ * to free slots first, so that prefetching never leaves a worker idle while another holds work.
  */
 final class SlotTable {
 
@@ -44,19 +48,23 @@ final class SlotTable {
       this.lastBusy = registeredAt;
     }
 
+    /** Its slots that no job holds (negative while it holds prefetched jobs). */
     int freeSlots() {
       return offer.slots() - usedSlots;
     }
   }
 
   private final LocalExec localExec;
+  /** How many slots' worth of jobs a worker may hold beyond its slots. */
+  private final int prefetch;
   private final Map<String, Worker> workers = new LinkedHashMap<>();
   /** Running attempts whose worker has not registered (since a restart), by worker id. */
   private final Map<String, Map<String, Job>> orphans = new HashMap<>();
   private int externalWorkers;
 
-  SlotTable(LocalExec localExec) {
+  SlotTable(LocalExec localExec, int prefetch) {
     this.localExec = localExec;
+    this.prefetch = prefetch;
   }
 
   // ---- workers ----
@@ -68,7 +76,7 @@ final class SlotTable {
     }
   }
 
-  /** Removes a worker; returns the jobs it was running, which the caller re-queues or fails. */
+  /** Removes a worker; returns the jobs it held, in the order it got them. */
   List<Job> left(String workerId) {
     Worker w = workers.remove(workerId);
     if (w == null) {
@@ -156,27 +164,54 @@ final class SlotTable {
 
   // ---- free slots ----
 
-  /** The usable worker that can take {@code job} with the most free slots, or null. */
+  /**
+   * The usable worker that can take {@code job} with the most free slots, or null; when no
+   * worker has the slots free, the one with the most room left for prefetched jobs.
+   */
   Worker bestFor(Job job) {
     Worker best = null;
     for (Worker w : workers.values()) {
-      if (usable(w) && w.freeSlots() >= job.spec.slots() && w.labels.containsAll(job.requires)
-          && (best == null || w.freeSlots() > best.freeSlots())) {
+      if (usable(w) && fits(job, w) && (best == null || w.freeSlots() > best.freeSlots())) {
         best = w;
       }
     }
     return best;
   }
 
-  /** The free slots of the usable workers. */
-  int freeSlots() {
+  /** Whether {@code w} could run {@code job}, and has its slots free or room to hold it. */
+  boolean fits(Job job, Worker w) {
+    return job.spec.slots() <= w.offer.slots() && w.labels.containsAll(job.requires)
+        && w.freeSlots() + prefetch >= job.spec.slots();
+  }
+
+  /** The room of the usable workers: free slots, and what each may hold beyond them. */
+  int room() {
     int free = 0;
     for (Worker w : workers.values()) {
       if (usable(w)) {
-        free += Math.max(0, w.freeSlots());
+        free += Math.max(0, w.freeSlots() + prefetch);
       }
     }
     return free;
+  }
+
+  /**
+   * The jobs {@code w} was given last beyond its slots, newest first: those that most likely wait
+   * there for a slot (the worker starts them in the order it got them).
+   */
+  List<Job> prefetched(Worker w) {
+    List<Job> out = new ArrayList<>();
+    int beyond = -w.freeSlots();
+    List<Job> all = new ArrayList<>(w.running.values());
+    for (int i = all.size() - 1; i >= 0 && beyond > 0; i--) {
+      out.add(all.get(i));
+      beyond -= all.get(i).spec.slots();
+    }
+    return out;
+  }
+
+  int prefetch() {
+    return prefetch;
   }
 
   /** Whether new jobs may go to {@code w}; the embedded worker only when local-exec says so. */

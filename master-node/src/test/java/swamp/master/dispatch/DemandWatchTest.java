@@ -58,7 +58,7 @@ class DemandWatchTest {
   ActorRef<JobDispatcher.Command> dispatcher() {
     FailingJournal.clear();
     ActorRef<JobDispatcher.Command> d = testKit.spawn(JobDispatcher.create("demand-watch", 7,
-        LocalExec.NEVER, 1000, new JobDispatcher.Durability(1000, Duration.ofHours(1),
+        LocalExec.NEVER, 1000, new JobDispatcher.Settings(1000, Duration.ofHours(1),
             Duration.ZERO), testKit.spawn(Inbox.create()), null));
     d.tell(new JobDispatcher.WatchDemand(scaler.ref(), INTERVAL));
     return d;

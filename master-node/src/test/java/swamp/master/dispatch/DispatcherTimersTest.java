@@ -98,7 +98,7 @@ class DispatcherTimersTest {
 
   ActorRef<JobDispatcher.Command> dispatcher(String id, Duration grace, Duration retainFor) {
     return testKit.spawn(JobDispatcher.create(id, 7, LocalExec.NEVER, 1000,
-        new JobDispatcher.Durability(1000, grace, retainFor).withClock(clock),
+        new JobDispatcher.Settings(1000, grace, retainFor).withClock(clock),
         testKit.spawn(Inbox.create()), null));
   }
 

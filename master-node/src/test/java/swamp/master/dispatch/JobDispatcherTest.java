@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import swamp.master.dispatch.JobDispatcher.AwaitJob;
 import swamp.master.dispatch.JobDispatcher.CancelReply;
@@ -695,6 +696,126 @@ public class JobDispatcherTest {
 
   // ---- the story's helpers ----
 
+  /**
+   * The master keeps each worker supplied with jobs beyond its free slots, its workers played by
+   * probes: free slots come first, a job that waits on a busy worker while a slot is free
+   * elsewhere is asked back, and cancel, dismiss, drain and a worker's death still hold.
+   */
+  @Nested
+  class Prefetch {
+
+    ActorRef<JobDispatcher.Command> dispatcher(int prefetch) {
+      return testKit.spawn(JobDispatcher.create("prefetch-" + DISPATCHERS.incrementAndGet(),
+          JobDispatcherTest.EPOCH, LocalExec.NEVER, 100_000,
+          JobDispatcherTest.SETTINGS.withPrefetch(prefetch), testKit.spawn(Inbox.create()), null));
+    }
+
+    @Test
+    void aWorkerIsGivenItsPrefetchBeyondItsSlotsAndTheRestWaitsInTheQueue() {
+      ActorRef<JobDispatcher.Command> dispatcher = dispatcher(2);
+      Worker w = admit(dispatcher, "w1", offer(1));
+
+      List<String> ids = submit(dispatcher, echo(), echo(), echo(), echo());
+
+      assertEquals(ids.subList(0, 3), List.of(w.expectJob().jobId(), w.expectJob().jobId(),
+          w.expectJob().jobId()), "one for its slot and two ahead");
+      w.probe().expectNoMessage(Duration.ofMillis(100));
+      assertEquals(JobState.QUEUED, job(dispatcher, ids.get(3)).state());
+    }
+
+    @Test
+    void freeSlotsComeFirstSoThatEveryWorkerGetsWorkWhenJobsAreFew() {
+      ActorRef<JobDispatcher.Command> dispatcher = dispatcher(2);
+      Worker a = admit(dispatcher, "a", offer(1));
+      Worker b = admit(dispatcher, "b", offer(1));
+
+      List<String> ids = submit(dispatcher, echo(), echo());
+
+      assertEquals(ids.get(0), a.expectJob().jobId());
+      assertEquals(ids.get(1), b.expectJob().jobId(), "not prefetched on a while b idles");
+    }
+
+    @Test
+    void aJobWaitingOnABusyWorkerIsAskedBackForAWorkerWithAFreeSlot() {
+      ActorRef<JobDispatcher.Command> dispatcher = dispatcher(1);
+      Worker busy = admit(dispatcher, "busy", offer(1));
+      List<String> ids = submit(dispatcher, echo(), echo());
+      Job running = busy.expectJob();
+      Job waiting = busy.expectJob();
+      assertEquals(ids.get(1), waiting.jobId());
+
+      Worker idle = admit(dispatcher, "idle", offer(1));
+
+      ToWorker.HandBack back = busy.probe().expectMessageClass(ToWorker.HandBack.class);
+      assertEquals(new ToWorker.HandBack(waiting.jobId(), waiting.attempt()), back);
+      idle.probe().expectNoMessage(Duration.ofMillis(100)); // it stays there until handed back
+      busy.rejected(waiting, "handed back: it had not started, waiting here for a slot");
+      Job moved = idle.expectJob();
+      assertEquals(waiting.jobId(), moved.jobId());
+      assertEquals(2, moved.attempt());
+      idle.succeeded(moved);
+      busy.succeeded(running);
+      assertEquals(JobState.SUCCEEDED, job(dispatcher, ids.get(1)).state());
+      assertEquals("idle", job(dispatcher, ids.get(1)).worker());
+    }
+
+    @Test
+    void aPrefetchedJobIsCancelledOnItsWorker() {
+      ActorRef<JobDispatcher.Command> dispatcher = dispatcher(1);
+      Worker w = admit(dispatcher, "w1", offer(1));
+      List<String> ids = submit(dispatcher, echo(), echo());
+      w.expectJob();
+      Job waiting = w.expectJob();
+
+      assertEquals(null, cancel(dispatcher, ids.get(1)).error());
+
+      ToWorker.CancelJob sent = w.probe().expectMessageClass(ToWorker.CancelJob.class);
+      assertEquals(waiting.jobId(), sent.jobId());
+      w.finished(waiting, swamp.protocol.JobResult.notStarted(JobState.CANCELLED, "w1",
+          sent.reason()));
+      assertEquals(JobState.CANCELLED, job(dispatcher, ids.get(1)).state());
+    }
+
+    @Test
+    void theJobsOfAWorkerThatDiesWithJobsPrefetchedRunElsewhereEachOnce() {
+      ActorRef<JobDispatcher.Command> dispatcher = dispatcher(2);
+      Worker dies = admit(dispatcher, "dies", offer(1));
+      List<String> ids = submit(dispatcher, echo(), echo(), echo());
+      for (int i = 0; i < 3; i++) {
+        dies.expectJob();
+      }
+
+      dispatcher.tell(left("dies", "its node is gone"));
+      Worker other = admit(dispatcher, "other", offer(3));
+
+      List<String> again = List.of(other.expectJob().jobId(), other.expectJob().jobId(),
+          other.expectJob().jobId());
+      assertEquals(ids, again);
+      other.probe().expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aDrainingWorkerIsAskedForItsWaitingJobsAndWhatItHandsBackRunsElsewhere() {
+      ActorRef<JobDispatcher.Command> dispatcher = dispatcher(1);
+      Worker retiring = admit(dispatcher, "retiring", offer(1));
+      List<String> ids = submit(dispatcher, echo(), echo());
+      Job running = retiring.expectJob();
+      Job waiting = retiring.expectJob();
+
+      dispatcher.tell(draining("retiring")); // near its walltime, or dismissed
+
+      assertEquals(new ToWorker.HandBack(waiting.jobId(), waiting.attempt()),
+          retiring.probe().expectMessageClass(ToWorker.HandBack.class));
+      retiring.rejected(waiting, "handed back: it had not started, waiting here for a slot");
+      Worker fresh = admit(dispatcher, "fresh", offer(1));
+      assertEquals(ids.get(1), fresh.expectJob().jobId());
+      retiring.succeeded(running);
+      JobView first = job(dispatcher, ids.get(0));
+      assertEquals(JobState.SUCCEEDED, first.state());
+      assertTrue(first.worker().equals("retiring"));
+    }
+  }
+
   /** A worker played by a probe; it reports through the dispatcher ref its RegOk carried. */
   record Worker(String id, TestProbe<ToWorker> probe, ActorRef<ToMaster> master) {
     Job expectJob() {
@@ -718,12 +839,12 @@ public class JobDispatcherTest {
 
   static final java.util.concurrent.atomic.AtomicInteger DISPATCHERS =
       new java.util.concurrent.atomic.AtomicInteger();
-  static final JobDispatcher.Durability DURABILITY =
-      new JobDispatcher.Durability(1000, Duration.ofSeconds(60), Duration.ZERO);
+  static final JobDispatcher.Settings SETTINGS =
+      new JobDispatcher.Settings(1000, Duration.ofSeconds(60), Duration.ZERO);
 
   static ActorRef<JobDispatcher.Command> dispatcher(LocalExec localExec) {
     return testKit.spawn(JobDispatcher.create("dispatcher-" + DISPATCHERS.incrementAndGet(), EPOCH,
-        localExec, 100_000, DURABILITY, testKit.spawn(Inbox.create()), null));
+        localExec, 100_000, SETTINGS, testKit.spawn(Inbox.create()), null));
   }
 
   /** What the registry publishes when it admits a worker (or admits it again). */

@@ -66,7 +66,7 @@ class RecoveryTest {
 
   ActorRef<JobDispatcher.Command> start(Duration recoveryGrace) {
     return testKit.spawn(JobDispatcher.create("dispatcher", ++incarnation, LocalExec.NEVER,
-        200_000, new JobDispatcher.Durability(SNAPSHOT_EVERY, recoveryGrace, Duration.ZERO),
+        200_000, new JobDispatcher.Settings(SNAPSHOT_EVERY, recoveryGrace, Duration.ZERO),
         testKit.spawn(Inbox.create(), "inbox-" + incarnation), null), "dispatcher-" + incarnation);
   }
 
@@ -218,7 +218,7 @@ class RecoveryTest {
     int batch = 5_000;
     JournalGuard guard = JournalGuard.open(config, true);
     ActorRef<JobDispatcher.Command> dispatcher = testKit.spawn(JobDispatcher.create("dispatcher",
-        ++incarnation, LocalExec.NEVER, 1_000, new JobDispatcher.Durability(SNAPSHOT_EVERY,
+        ++incarnation, LocalExec.NEVER, 1_000, new JobDispatcher.Settings(SNAPSHOT_EVERY,
             LONG, Duration.ZERO, guard, Long.MAX_VALUE),
         testKit.spawn(Inbox.create(), "inbox-" + incarnation), null), "bounded");
     testKit.spawn(autoWorker(dispatcher, 64), "auto-worker");
