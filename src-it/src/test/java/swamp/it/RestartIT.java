@@ -37,6 +37,8 @@ class RestartIT {
   static final String SLEEP_THEN_APPEND = "sleep \"$3\"; echo \"$1\" >> \"$2\"";
   /** Masters run no job themselves; a restarted one takes its predecessor's journal (Pool). */
   static final String[] MASTER_ARGS = {"--local-exec", "never"};
+  /** swamp.master.prefetch, as the master-node's reference.conf sets it. */
+  static final int PREFETCH = 2;
 
   /**
    * Three jobs finish, four run on the two workers' four slots and 1,000 wait behind them when the
@@ -86,15 +88,21 @@ class RestartIT {
           ran.toString(), longSeconds.get(i)).pid());
     }
 
-    // queued at the kill: all four slots are taken
+    // queued at the kill: all four slots are taken, and each worker holds its prefetch of the
+    // quick jobs (swamp.master.prefetch, 2 by default), given to it and waiting for a slot
     List<Object> quick = new ArrayList<>();
     for (int n = 0; n < 1000; n++) {
       quick.add(keyed(append("job-" + n, ran), "job-" + n));
     }
     List<String> queuedIds = master.submitBatch(quick);
-    JsonNode before = master.health();
-    assertEquals(1000, before.path("queued").asInt(), before.toString());
-    assertEquals(4, before.path("running").asInt(), before.toString());
+    int prefetched = 2 * PREFETCH;
+    JsonNode before = Await.value("the workers' prefetch to be given", Duration.ofSeconds(10),
+        () -> {
+          JsonNode h = master.health();
+          return h.path("running").asInt() == 4 + prefetched ? h : null;
+        });
+    assertEquals(1000 - prefetched, before.path("queued").asInt(), before.toString());
+    assertEquals(4 + prefetched, before.path("running").asInt(), before.toString());
 
     master.killHard();
     assertNotEquals(0, master.awaitExit(Duration.ofSeconds(10)));

@@ -148,6 +148,11 @@ final class JobBook {
     emit(new JobEvent.Requeued(job.id, now, why));
   }
 
+  /** The worker gave the job back without starting it: it waits again, its attempt unused. */
+  void returned(Job job, String why, long now) {
+    emit(new JobEvent.Returned(job.id, now, why));
+  }
+
   void end(Job job, JobState state, String reason, long now) {
     emit(new JobEvent.Ended(job.id, state, reason, now));
   }
@@ -215,6 +220,11 @@ final class JobBook {
       job.attemptEnded(r.at() == null ? 0 : r.at(),
           "requeued" + (r.why() == null ? "" : ": " + r.why()));
       requeued(job);
+    } else if (event instanceof JobEvent.Returned r) {
+      Job job = jobs.get(r.jobId());
+      job.attemptEnded(r.at(), "returned: " + r.why());
+      requeued(job);
+      job.attempt--; // it never ran: the next dispatch is the same attempt
     } else if (event instanceof JobEvent.Ended e) {
       ended(jobs.get(e.jobId()), e.state(), e.reason(), e.at());
     } else if (event instanceof JobEvent.CancelRequested c) {

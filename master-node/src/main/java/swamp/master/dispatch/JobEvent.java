@@ -21,6 +21,7 @@ import swamp.protocol.JobState;
     @JsonSubTypes.Type(value = JobEvent.Finished.class, name = "finished"),
     @JsonSubTypes.Type(value = JobEvent.Retrying.class, name = "retrying"),
     @JsonSubTypes.Type(value = JobEvent.WorkerLost.class, name = "worker-lost"),
+    @JsonSubTypes.Type(value = JobEvent.Returned.class, name = "returned"),
     @JsonSubTypes.Type(value = JobEvent.Requeued.class, name = "requeued"),
     @JsonSubTypes.Type(value = JobEvent.Ended.class, name = "ended"),
     @JsonSubTypes.Type(value = JobEvent.CancelRequested.class, name = "cancel-requested"),
@@ -61,6 +62,13 @@ public sealed interface JobEvent extends CborSerializable {
       this(jobId, null, null);
     }
   }
+
+  /**
+   * The worker gave back the attempt the master asked back ({@code ToWorker.HandBack}): it waited
+   * there for a slot and never started. The job waits again, in front of its queue, at {@code
+   * at}, for {@code why}, and its next dispatch takes the same attempt number.
+   */
+  record Returned(String jobId, long at, String why) implements JobEvent {}
 
   /** The job ends without a result of its own: cancelled, or lost too often. */
   record Ended(String jobId, JobState state, String reason, long at) implements JobEvent {}

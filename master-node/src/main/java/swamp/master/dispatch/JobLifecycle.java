@@ -296,8 +296,14 @@ final class JobLifecycle {
         dispatch();
         return;
       }
-      book.requeue(job, "rejected by worker " + r.workerId()
-          + (r.reason() == null ? "" : " (" + r.reason() + ")"), clock.millis());
+      String why = "rejected by worker " + r.workerId()
+          + (r.reason() == null ? "" : " (" + r.reason() + ")");
+      Integer askedBack = handingBack.remove(job);
+      if (askedBack != null && askedBack == job.attempt) {
+        book.returned(job, why, clock.millis()); // asked back: its attempt never ran
+      } else {
+        book.requeue(job, why, clock.millis());
+      }
     }
     dispatch();
   }

@@ -86,6 +86,8 @@ public final class Watchers {
       ids.add(w.jobId());
     } else if (event instanceof JobEvent.Requeued r) {
       ids.add(r.jobId());
+    } else if (event instanceof JobEvent.Returned r) {
+      ids.add(r.jobId());
     } else if (event instanceof JobEvent.Ended e) {
       ids.add(e.jobId());
     } else if (event instanceof JobEvent.CancelRequested c) {

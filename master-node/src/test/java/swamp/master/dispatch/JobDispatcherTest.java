@@ -752,7 +752,7 @@ public class JobDispatcherTest {
       busy.rejected(waiting, "handed back: it had not started, waiting here for a slot");
       Job moved = idle.expectJob();
       assertEquals(waiting.jobId(), moved.jobId());
-      assertEquals(2, moved.attempt());
+      assertEquals(1, moved.attempt(), "the attempt handed back never ran: its number is reused");
       idle.succeeded(moved);
       busy.succeeded(running);
       assertEquals(JobState.SUCCEEDED, job(dispatcher, ids.get(1)).state());

@@ -64,6 +64,7 @@ class JobEventSerializationTest {
         new JobEvent.WorkerLost("j8"),
         new JobEvent.Requeued("j8"),
         new JobEvent.Requeued("j8", 1_002L, "rejected by worker w1 (draining)"),
+        new JobEvent.Returned("j8", 1_003L, "rejected by worker w1 (handed back)"),
         new JobEvent.Ended("j8", JobState.CANCELLED, "cancelled before it ran", 1_003),
         new JobEvent.CancelRequested("j9"),
         new JobEvent.Forgotten(900),
