@@ -11,21 +11,39 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A master and two workers, as processes: the pool shares the work, and dismissal ends it. */
+/**
+ * A master and two workers, as processes: the pool shares the work, and dismissal ends it. Both
+ * tests are on the same pool, started once: the jobs first, the dismissal last.
+ */
 @ExtendWith(PoolExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PoolIT {
 
-  @Test
-  void fiftyJobsRunOnBothWorkersAndAllSucceed(Pool pool) {
-    Master master = pool.startMaster("--local-exec", "never");
-    Node w1 = pool.worker(master, "w1", "--slots", "2");
-    Node w2 = pool.worker(master, "w2", "--slots", "2");
+  static Pool pool;
+  static Master master;
+  static Node w1;
+  static Node w2;
+
+  @BeforeAll
+  static void aMasterAndTwoWorkers(Pool classPool) {
+    pool = classPool;
+    master = pool.startMaster("--local-exec", "never");
+    w1 = pool.worker(master, "w1", "--slots", "2");
+    w2 = pool.worker(master, "w2", "--slots", "2");
     master.awaitHealthy(Pool.STARTUP);
     master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
+  }
 
+  @Test
+  @Order(1)
+  void fiftyJobsRunOnBothWorkersAndAllSucceed() {
     // one batch: even jobs sleep (so both workers' slots fill up), odd ones say who they are
     List<Map<String, Object>> jobs = IntStream.range(0, 50)
         .mapToObj(i -> Map.<String, Object>of("argv", i % 2 == 0
@@ -59,13 +77,9 @@ class PoolIT {
   }
 
   @Test
-  void dismissAllEndsBothWorkerProcessesWithExitZero(Pool pool) {
-    Master master = pool.startMaster("--local-exec", "never");
-    Node w1 = pool.worker(master, "w1", "--slots", "2");
-    Node w2 = pool.worker(master, "w2", "--slots", "2");
-    master.awaitHealthy(Pool.STARTUP);
+  @Order(2)
+  void dismissAllEndsBothWorkerProcessesWithExitZero() {
     master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
-
     Node dismiss = pool.swamp(master, pool.logDir(), "dismiss", "--all");
     assertEquals(0, dismiss.awaitExit(Pool.STARTUP), dismiss.tail(20));
     assertTrue(dismiss.output().contains("w1") && dismiss.output().contains("w2"),
