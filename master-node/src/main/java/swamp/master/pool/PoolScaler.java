@@ -77,8 +77,6 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
 
   private record DismissAnswered(WorkerRegistry.Dismissed answer) implements Command {}
 
-  private static final Object WAKE_KEY = Wake.class;
-
   private final ActorRef<WorkerRegistry.Command> registry;
   private final ScalingPolicy policy;
   private final SpawnBook book;
@@ -164,10 +162,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
         .onMessage(Submitted.class, this::onSubmitted)
         .onMessage(Cancelled.class, this::onCancelled)
         .onMessage(StatusRead.class, this::onStatus)
-        .onMessage(DismissAnswered.class, d -> {
-          if (d.answer().error() != null) {
-            getContext().getLog().debug("dismissal refused: {}", d.answer().error());
-          }
+        .onMessage(DismissAnswered.class, d -> { // refused when the worker left already
+          getContext().getLog().debug("dismissal answered: {}", d.answer());
           return this;
         })
         .onMessage(ListSpawns.class, l -> {
@@ -214,7 +210,9 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   }
 
   private void tookBack(SpawnBook.Spawn sp) {
-    getContext().getLog().info("worker {} is taken back into source {}", sp.id, sp.sourceName());
+    if (sp != null) {
+      getContext().getLog().info("worker {} is taken back into source {}", sp.id, sp.sourceName());
+    }
   }
 
   /** Decides from what is known now and carries it out; wakes when time alone may change it. */
@@ -225,9 +223,9 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
       act(policy.decide(snapshot), now);
       long wake = policy.wakeAt(book.snapshot(now, demand));
       if (wake == Long.MAX_VALUE) {
-        timers.cancel(WAKE_KEY);
+        timers.cancel(Wake.INSTANCE);
       } else {
-        timers.startSingleTimer(WAKE_KEY, Wake.INSTANCE, Duration.ofMillis(wake - now));
+        timers.startSingleTimer(Wake.INSTANCE, Duration.ofMillis(wake - now));
       }
     }
     return published();
@@ -310,7 +308,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     } else {
       getContext().getLog().debug("job {} of spawn {} cancelled", c.jobId(), c.spawnId());
     }
-    book.cancelled(c.spawnId(), c.failure() == null);
+    tookBack(book.cancelled(c.spawnId(), c.failure() == null));
     checkShutdown();
     return decided();
   }
@@ -356,7 +354,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
 
   private Behavior<Command> onShutdown(Shutdown s) {
     shutdownWaiters.add(s.replyTo());
-    timers.cancel(WAKE_KEY);
+    timers.cancel(Wake.INSTANCE);
     for (SpawnBook.Spawn sp : book.close()) {
       getContext().getLog().info("cancelling spawn {} of source {}: the master is stopping",
           sp.id, sp.sourceName());

@@ -167,6 +167,7 @@ final class SpawnBook {
   /** Its job could not be submitted: it is gone, and counts against its source. */
   Failure submitFailed(String id, String why, long now) {
     Spawn sp = spawns.remove(id);
+    takeBack(id); // its worker registered all the same (the command failed after submitting)
     return sp == null ? null : fail(sp, "could not be submitted: " + why, now);
   }
 
@@ -198,29 +199,29 @@ final class SpawnBook {
     return true;
   }
 
-  /** Its cancel command ended; a failed one is tried again while the scheduler still shows it. */
-  void cancelled(String id, boolean ok) {
+  /**
+   * Its cancel command ended; a failed one is tried again while the scheduler still shows it.
+   * A worker that registered all the same is taken back into its source: the spawn it was.
+   */
+  Spawn cancelled(String id, boolean ok) {
     Spawn sp = spawns.get(id);
     if (sp == null) {
-      return;
+      return null;
     }
     sp.cancelRunning = false;
     if (ok || !canTell.test(sp.sourceName()) || closed) {
       spawns.remove(id); // else nothing will tell whether it is still there
+      return takeBack(id);
     }
+    return null;
   }
 
   // ---- what the scheduler says ----
 
   /** The jobs of {@code source}'s spawns, to ask its scheduler about. */
   Set<String> jobIds(String source) {
-    Set<String> ids = new java.util.HashSet<>();
-    for (Spawn sp : spawns.values()) {
-      if (sp.sourceName().equals(source) && sp.jobId != null) {
-        ids.add(sp.jobId);
-      }
-    }
-    return ids;
+    return spawns.values().stream().filter(sp -> sp.sourceName().equals(source) && sp.jobId != null)
+        .map(sp -> sp.jobId).collect(java.util.stream.Collectors.toSet());
   }
 
   /** {@code states}: the jobs among {@code asked} that {@code source}'s scheduler still holds. */
@@ -241,7 +242,10 @@ final class SpawnBook {
                 + " ended before the worker registered (see " + sp.log + ")", now));
           }
           case REGISTERED -> sp.jobGone = true; // the registry sees its worker go
-          default -> spawns.remove(sp.id);
+          default -> {
+            spawns.remove(sp.id);
+            takeBack(sp.id); // cancelled, but its worker registered all the same
+          }
         }
       } else if (state == GridState.FAILED && sp.phase.pending()) {
         failures.add(fail(sp, "the scheduler holds its job " + sp.jobId + " in an error state",
@@ -289,16 +293,23 @@ final class SpawnBook {
       sp.source.backoffUntil = 0;
       return Joined.REGISTERED;
     }
+    return sp == null && takeBack(id) != null ? Joined.TAKEN_BACK : Joined.NOTHING;
+  }
+
+  /** A registered worker named like a spawn of a source, and not one now: its source's again. */
+  private Spawn takeBack(String id) {
+    Member member = members.get(id);
     Matcher m = SPAWN_ID.matcher(id);
-    Source src = sp == null && !offer.embedded() && m.matches() ? sources.get(m.group(1)) : null;
-    if (src == null) {
-      return Joined.NOTHING;
+    Source src = member != null && !member.offer().embedded() && m.matches()
+        ? sources.get(m.group(1)) : null;
+    if (src == null || spawns.containsKey(id)) {
+      return null;
     }
-    Spawn back = new Spawn(id, src, now, null);
+    Spawn back = new Spawn(id, src, member.joinedAt(), null);
     back.phase = Phase.REGISTERED;
-    back.registeredAt = now;
+    back.registeredAt = member.joinedAt();
     spawns.put(id, back);
-    return Joined.TAKEN_BACK;
+    return back;
   }
 
   /** A worker left the pool: the spawn it was, if it was registered till now, else null. */

@@ -178,6 +178,24 @@ class SpawnBookTest {
   }
 
   @Test
+  void aWorkerThatRegistersWhileItsSpawnIsCancelledIsTakenBackOnceTheCancelIsThrough() {
+    SpawnBook book = book("{ name = grid, launcher = slurm }");
+    SpawnBook.Spawn sp = book.launch("grid", NOW);
+    book.submitted(sp.id, "100");
+    assertTrue(book.cancel(sp)); // e.g. at its registration timeout
+    assertEquals(SpawnBook.Joined.NOTHING, book.joined(sp.id, offer(1, false), NOW + 21 * SEC));
+    assertEquals(Phase.CANCELLING, sp.phase);
+
+    SpawnBook.Spawn back = book.cancelled(sp.id, true);
+
+    assertEquals(sp.id, back.id);
+    assertEquals(Phase.REGISTERED, back.phase);
+    assertEquals(NOW + 21 * SEC, back.registeredAt);
+    assertSame(back, book.spawn(sp.id));
+    assertEquals(1, DirectoryView.sources(book, NOW).get(0).registered(), "its source counts it");
+  }
+
+  @Test
   void aWorkerNamedLikeASpawnOfASourceIsTakenBackButNotOneByHandOrTheEmbedded() {
     SpawnBook book = new SpawnBook(ScalingPolicyTest.settings("{ name = grid, launcher = slurm }")
         .sources(), Path.of("/spawn"), "abc", s -> true);
