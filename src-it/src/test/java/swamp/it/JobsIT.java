@@ -11,16 +11,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** How jobs fail: a program that is not allowed, and one that runs over its timeout. */
+/**
+ * How jobs fail: a program that is not allowed, and one that runs over its timeout. Both on one
+ * master (it runs them itself), started once.
+ */
 @ExtendWith(PoolExtension.class)
 class JobsIT {
 
+  static Master master;
+
+  @BeforeAll
+  static void aMasterThatRunsJobsItself(Pool pool) {
+    master = pool.master();
+  }
+
   @Test
-  void aDisallowedProgramFailsWithAReasonNamingIt(Pool pool) {
-    Master master = pool.master();
+  void aDisallowedProgramFailsWithAReasonNamingIt() {
     String id = master.submit(Map.of("argv", List.of("uname", "-a")));
 
     JsonNode job = master.awaitFinished(id, Duration.ofSeconds(30));
@@ -32,8 +42,7 @@ class JobsIT {
   }
 
   @Test
-  void aJobOverItsTimeoutIsKilled(Pool pool) {
-    Master master = pool.master();
+  void aJobOverItsTimeoutIsKilled() {
     String id = master.submit(Map.of("argv", List.of("sleep", "30"), "timeout", "1s"));
     // the master runs it itself: its sleep is a child of the master's process
     long seen = Await.value("the job's process to start (or the job to end)",
