@@ -35,6 +35,8 @@ class BenchIT {
       "process jobs",
       "process jobs / xargs -P2",
       "sleep 0.05 efficiency",
+      "process jobs, no prefetch",
+      "sleep 0.05, no prefetch",
       "registration, worker JVMs",
       "kill -9 recovery");
 

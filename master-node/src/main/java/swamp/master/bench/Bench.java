@@ -216,7 +216,8 @@ public final class Bench {
   /** The table's rows in the order of the table, whatever order they run in. */
   static final List<String> ORDER = List.of("in-JVM dispatch", CrossProcess.TLS,
       CrossProcess.TCP, CrossProcess.NO_FSYNC, CrossProcess.JOURNAL_SIZE,
-      "process jobs", "process jobs / xargs -P2", "sleep 0.05 efficiency", "script",
+      "process jobs", "process jobs / xargs -P2", "sleep 0.05 efficiency",
+      ProcessJobs.TRUE_NO_PREFETCH, ProcessJobs.SLEEP_NO_PREFETCH, "script",
       "registration, in-JVM",
       "registration, worker JVMs", "kill -9 recovery", "memory, queued jobs",
       "dispatch cost, 1k queued", "dispatch cost, long queue");

@@ -10,9 +10,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real jobs on one pool of two 1-slot worker JVMs: {@code /bin/true} beside {@code xargs -P2}
- * and Dask, {@code sleep 0.05} against the ideal, then {@link KillRecovery} on the same pool.
+ * and Dask, {@code sleep 0.05} against the ideal, then {@link KillRecovery} on the same pool;
+ * then the first two again on a pool whose master does not prefetch ({@code
+ * swamp.master.prefetch = 0}), to show what prefetch gains.
  */
 final class ProcessJobs {
+  static final String TRUE_NO_PREFETCH = "process jobs, no prefetch";
+  static final String SLEEP_NO_PREFETCH = "sleep 0.05, no prefetch";
+
   private final Session session;
   private final Sizes sizes;
 
@@ -30,8 +35,12 @@ final class ProcessJobs {
     double ideal = sizes.sleepJobs() * 0.05 / 2;
     Row sleep = new Row("sleep 0.05 efficiency", sizes.sleepJobs() + " x sleep 0.05 on 2 slots,"
         + " ideal " + Row.fmt(ideal, 1) + " s", "% of ideal", ">= 95", 1);
+    Row trueOff = new Row(TRUE_NO_PREFETCH, "the same, swamp.master.prefetch = 0", "jobs/s",
+        "-", 0);
+    Row sleepOff = new Row(SLEEP_NO_PREFETCH, "the same, swamp.master.prefetch = 0",
+        "% of ideal", "-", 1);
     KillRecovery kill = new KillRecovery(session);
-    List<Row> rows = List.of(trueRow, ratio, sleep, kill.row);
+    List<Row> rows = List.of(trueRow, ratio, sleep, kill.row, trueOff, sleepOff);
     List<Double> xargs = new ArrayList<>();
     session.measure("process pool", () -> {
       try (Pool pool = new Pool(session.lab, "proc")) {
@@ -46,6 +55,18 @@ final class ProcessJobs {
         session.measure("sleep efficiency", () -> sleepJobs(pool, sleep, ideal), sleep);
         session.measure("kill -9 recovery", () -> kill.run(pool, live), kill.row);
       }
+      try (Pool pool = new Pool(session.lab, "noprefetch", false,
+          List.of("-Dswamp.master.prefetch=0"))) {
+        List<String> live = List.of("off-1", "off-2");
+        for (String id : live) {
+          pool.startWorker(id, 1, false, false);
+        }
+        pool.awaitWorkers(live, Duration.ofMinutes(2));
+        session.measure("process jobs, no prefetch",
+            () -> trueJobs(pool, trueOff, null, null), trueOff);
+        session.measure("sleep efficiency, no prefetch", () -> sleepJobs(pool, sleepOff, ideal),
+            sleepOff);
+      }
     }, rows.toArray(Row[]::new));
     Session.progress("Dask, " + sizes.trueJobs() + " x /bin/true ...");
     String daskTrue = Session.withSize(session.peers.dask("true", sizes.trueJobs(), sizes.reps(),
@@ -54,6 +75,8 @@ final class ProcessJobs {
         + daskTrue);
     ratio.peer("-");
     sleep.peer("-");
+    trueOff.peer("with prefetch: " + Peers.summary(trueRow.samples, "jobs/s", 0));
+    sleepOff.peer("with prefetch: " + Peers.summary(sleep.samples, "% of ideal", 1));
     kill.row.peer("-");
     return rows;
   }
@@ -85,17 +108,20 @@ final class ProcessJobs {
     }
   }
 
+  /** {@code /bin/true} jobs; each repetition beside an xargs run when {@code ratio} is given. */
   private void trueJobs(Pool pool, Row trueRow, Row ratio, List<Double> xargs) throws Exception {
     int n = sizes.trueJobs();
     Map<String, Object> job = Map.of("argv", List.of("true"));
     pool.runJobs(Pool.bodies(job, 100, 100), 100, Duration.ofMinutes(2)); // warm-up
     List<byte[]> bodies = Pool.bodies(job, n, n);
     for (int rep = 0; rep < sizes.reps(); rep++) {
-      double x = session.peers.xargsTrue(n);
-      xargs.add(x);
+      double x = ratio == null ? 0 : session.peers.xargsTrue(n);
       double s = n / (pool.runJobs(bodies, n, Duration.ofMinutes(5)) / 1e9);
       trueRow.samples.add(s);
-      ratio.samples.add(s / x);
+      if (ratio != null) {
+        xargs.add(x);
+        ratio.samples.add(s / x);
+      }
     }
   }
 
