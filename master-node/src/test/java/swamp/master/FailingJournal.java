@@ -25,6 +25,24 @@ public final class FailingJournal extends AsyncWriteJournal {
   private static final AtomicInteger RECOVERIES = new AtomicInteger();
   private static final Map<String, Long> HIGHEST = new ConcurrentHashMap<>();
 
+  /**
+   * The configuration of an actor system whose journal is this one (as {@code
+   * swamp-test-journal}) and whose snapshots go to a new temporary directory.
+   */
+  public static com.typesafe.config.Config config() {
+    try {
+      return com.typesafe.config.ConfigFactory.parseString("""
+          pekko.persistence.journal.plugin = swamp-test-journal
+          swamp-test-journal.class = "%s"
+          pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
+          pekko.persistence.snapshot-store.local.dir = "%s"
+          """.formatted(FailingJournal.class.getName(),
+          java.nio.file.Files.createTempDirectory("swamp-snapshots")));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Forgets every event: the next master starts on an empty journal. */
   public static void clear() {
     EVENTS.clear();

@@ -3,7 +3,6 @@ package swamp.master.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -29,12 +28,7 @@ import swamp.protocol.WorkerOffer;
 class DemandWatchTest {
 
   static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config()
-      .withFallback(ConfigFactory.parseString("""
-          pekko.persistence.journal.plugin = swamp-test-journal
-          swamp-test-journal.class = "%s"
-          pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-          pekko.persistence.snapshot-store.local.dir = "%s"
-          """.formatted(FailingJournal.class.getName(), snapshots())))
+      .withFallback(FailingJournal.config())
       .withFallback(ConfigFactory.load("application-test")));
   static final ManualTime time = ManualTime.get(testKit.system());
   static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -43,14 +37,6 @@ class DemandWatchTest {
   @AfterAll
   static void shutdown() {
     testKit.shutdownTestKit();
-  }
-
-  static String snapshots() {
-    try {
-      return Files.createTempDirectory("demand-watch").toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   final TestProbe<Demand> scaler = testKit.createTestProbe();

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -25,15 +20,16 @@ import org.apache.pekko.japi.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import swamp.master.FailingJournal;
+import swamp.master.ManualClock;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.membership.MembershipEvent;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.ToMaster;
 import swamp.protocol.ToMaster.JobFinished;
-import swamp.protocol.ToWorker;
+import swamp.protocol.ToMaster;
 import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
 
 /**
@@ -44,12 +40,7 @@ import swamp.protocol.WorkerOffer;
 class DispatcherTimersTest {
 
   static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config()
-      .withFallback(ConfigFactory.parseString("""
-          pekko.persistence.journal.plugin = swamp-test-journal
-          swamp-test-journal.class = "%s"
-          pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-          pekko.persistence.snapshot-store.local.dir = "%s"
-          """.formatted(FailingJournal.class.getName(), snapshots())))
+      .withFallback(FailingJournal.config())
       .withFallback(ConfigFactory.load("application-test")));
   static final ManualTime time = ManualTime.get(testKit.system());
   static final Duration WAIT = Duration.ofSeconds(30); // the first journal of the JVM starts slowly
@@ -60,39 +51,11 @@ class DispatcherTimersTest {
     testKit.shutdownTestKit();
   }
 
-  static String snapshots() {
-    try {
-      return Files.createTempDirectory("dispatcher-timers").toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** A clock that stands still until the test moves it, with the scheduler's manual time. */
-  static final class TestClock extends Clock {
-    final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  }
-
-  final TestClock clock = new TestClock();
+  final ManualClock clock = new ManualClock(Instant.parse("2026-01-05T09:00:00Z"));
 
   /** Time passes: for the scheduler's timers and for the clock the decisions read. */
   void pass(Duration d) {
-    clock.millis.addAndGet(d.toMillis());
+    clock.advance(d);
     time.timePasses(d);
   }
 

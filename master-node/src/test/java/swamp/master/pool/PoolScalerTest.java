@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -27,6 +23,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import swamp.master.ManualClock;
 import swamp.master.dispatch.JobDispatcher.Demand;
 import swamp.master.dispatch.JobDispatcher.Load;
 import swamp.master.dispatch.JobDispatcher.Queued;
@@ -58,26 +55,6 @@ class PoolScalerTest {
   @AfterAll
   static void shutdown() {
     testKit.shutdownTestKit();
-  }
-
-  /** The scaler's time: moved by the test, with the scheduler's. */
-  static final class TestClock extends Clock {
-    final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-05T09:00:00Z").toEpochMilli());
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
   }
 
   /** A scheduler that holds every submitted job until it is cancelled or {@link #end}ed. */
@@ -131,7 +108,8 @@ class PoolScalerTest {
   final TestProbe<WorkerRegistry.Command> registry = testKit.createTestProbe();
   final TestProbe<ToWorker> workers = testKit.createTestProbe();
   final FakeGrid grid = new FakeGrid();
-  final TestClock clock = new TestClock();
+  /** The scaler's time: moved by the test, with the scheduler's. */
+  final ManualClock clock = new ManualClock(Instant.parse("2026-01-05T09:00:00Z"));
   ActorRef<Demand> demands;
   ActorRef<MembershipEvent> membership;
 
@@ -175,7 +153,7 @@ class PoolScalerTest {
 
   /** Time passes: for the scaler's clock and its timers alike. */
   void advance(Duration d) {
-    clock.millis.addAndGet(d.toMillis());
+    clock.advance(d);
     time.timePasses(d);
   }
 
