@@ -1,9 +1,26 @@
 /**
- * The queue and the assignment of jobs to slots: {@link swamp.master.dispatch.JobDispatcher}, the
- * event-sourced actor; {@link swamp.master.dispatch.JobBook}, its pure state; the events it
- * journals ({@link swamp.master.dispatch.JobEvent}), the snapshots
- * ({@link swamp.master.dispatch.SnapshotSerializer}), the journal's configuration and checks
- * ({@link swamp.master.dispatch.Journal}, {@link swamp.master.dispatch.JournalGuard}) and the
- * answers to queries ({@link swamp.master.dispatch.Views}).
+ * The queue and the assignment of jobs to slots:
+ *
+ * <ul>
+ *   <li>{@link swamp.master.dispatch.JobDispatcher}, the event-sourced actor: it takes clients'
+ *       commands, workers' reports (through the {@link swamp.master.dispatch.Inbox}) and the
+ *       registry's membership events, journals what each changes, and answers queries; {@link
+ *       swamp.master.dispatch.Restarting} makes a new one when a journal write fails;
+ *   <li>{@link swamp.master.dispatch.JobLifecycle}, its decisions (submit, admission and
+ *       reconciliation, finishes, rejections, losses, cancels, dispatch, prefetch and hand-backs),
+ *       actor-free on an injected clock;
+ *   <li>its state: {@link swamp.master.dispatch.JobBook} (jobs, queues, retention, and the events
+ *       it keeps for the journal), {@link swamp.master.dispatch.Job}, {@link
+ *       swamp.master.dispatch.SlotTable} (the workers' slots, not journaled), {@link
+ *       swamp.master.dispatch.Runs}, {@link swamp.master.dispatch.OutputBudget};
+ *   <li>who waits: {@link swamp.master.dispatch.LongPolls} (a client's long poll), {@link
+ *       swamp.master.dispatch.DemandWatch} (the pool scaler's demand), {@link
+ *       swamp.master.dispatch.Watchers} (the live feed and metrics);
+ *   <li>the journal: the events ({@link swamp.master.dispatch.JobEvent}), the snapshots ({@link
+ *       swamp.master.dispatch.SnapshotSerializer}), its configuration and checks ({@link
+ *       swamp.master.dispatch.Journal}, {@link swamp.master.dispatch.JournalGuard});
+ *   <li>the answers to queries ({@link swamp.master.dispatch.Views}, {@link
+ *       swamp.master.dispatch.Placement}).
+ * </ul>
  */
 package swamp.master.dispatch;
