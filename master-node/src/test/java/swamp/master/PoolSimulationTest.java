@@ -405,7 +405,10 @@ class PoolSimulationTest {
       }
       long now = System.currentTimeMillis();
       ledger.reported(done.jobId(), plan.id(), done.attempt());
-      // the next waiting job starts before the master hears of this finish
+      master.tell(new JobFinished(done.jobId(), done.attempt(), plan.id(), new JobResult(
+          JobState.SUCCEEDED, 0, done.jobId(), "", false, plan.id(), 1L, now, now, null), self));
+      // the next waiting job starts at once, without waiting for the master (as the real worker
+      // does, in the same message; a crash planned at that start comes after the finish went)
       Behavior<Msg> next = this;
       while (next == this && !waiting.isEmpty()
           && running.size() + waiting.peekFirst().spec().slots() <= plan.slots()) {
@@ -414,8 +417,6 @@ class PoolSimulationTest {
       if (next != this) {
         return next; // it crashed
       }
-      master.tell(new JobFinished(done.jobId(), done.attempt(), plan.id(), new JobResult(
-          JobState.SUCCEEDED, 0, done.jobId(), "", false, plan.id(), 1L, now, now, null), self));
       return dismissedFor != null && running.isEmpty() ? leave() : this;
     }
 
