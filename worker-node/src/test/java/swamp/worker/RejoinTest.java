@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import swamp.node.ExitCodes;
 import swamp.protocol.JobSpec;
@@ -40,15 +41,32 @@ class RejoinTest {
 
   static final Duration LONG = Duration.ofSeconds(20);
 
-  @TempDir Path workDir;
+  /** Removed by {@link #shutDown} once the jobs' processes are gone, not by JUnit: see there. */
+  @TempDir(cleanup = CleanupMode.NEVER) Path workDir;
 
   final JobTable table = new JobTable();
   final List<Incarnation> incarnations = new ArrayList<>();
 
+  /**
+   * A job handed over outlives its incarnation's actor system, and when its process ends its
+   * runner, still holding a thread, reads its output and deletes the files in {@code workDir}:
+   * JUnit's own removal of the directory could meet a file that this reader just deleted and fail
+   * the test. So the processes end first, and the directory goes without minding such a file.
+   */
   @AfterEach
-  void shutDown() {
+  void shutDown() throws Exception {
     incarnations.forEach(i -> i.kit.shutdownTestKit());
-    table.live().forEach(j -> j.process().destroyForcibly()); // a test that failed half-way
+    for (JobTable.Live j : table.live()) { // a job handed over, or a test that failed half-way
+      j.process().destroyForcibly();
+      j.process().onExit().get(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
+    try (var paths = Files.walk(workDir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.UncheckedIOException | java.nio.file.DirectoryNotEmptyException e) {
+      // a reader deleted or is deleting a file as we walk: what is left is in /tmp
+    }
   }
 
   /** One life of the worker: its own actor system, the master's registry and dispatcher probes. */
