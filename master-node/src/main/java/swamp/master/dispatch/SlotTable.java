@@ -21,6 +21,8 @@ import swamp.protocol.WorkerOffer;
  * <p>With {@code prefetch}, a worker is given up to that many jobs beyond its slots: it starts
  * the next the moment a slot frees, without waiting for the master to hear of the finish. Jobs go
  * to free slots first, so that prefetching never leaves a worker idle while another holds work.
+ * The master's own embedded worker gets none: it is in the master's JVM, and a job it cannot
+ * start stays QUEUED, as before.
  */
 final class SlotTable {
 
@@ -181,7 +183,7 @@ final class SlotTable {
   /** Whether {@code w} could run {@code job}, and has its slots free or room to hold it. */
   boolean fits(Job job, Worker w) {
     return job.spec.slots() <= w.offer.slots() && w.labels.containsAll(job.requires)
-        && w.freeSlots() + prefetch >= job.spec.slots();
+        && w.freeSlots() + prefetchOf(w) >= job.spec.slots();
   }
 
   /** The room of the usable workers: free slots, and what each may hold beyond them. */
@@ -189,7 +191,7 @@ final class SlotTable {
     int free = 0;
     for (Worker w : workers.values()) {
       if (usable(w)) {
-        free += Math.max(0, w.freeSlots() + prefetch);
+        free += Math.max(0, w.freeSlots() + prefetchOf(w));
       }
     }
     return free;
@@ -212,6 +214,11 @@ final class SlotTable {
 
   int prefetch() {
     return prefetch;
+  }
+
+  /** How many jobs {@code w} may hold beyond its slots: none for the master's own worker. */
+  private int prefetchOf(Worker w) {
+    return w.offer.embedded() ? 0 : prefetch;
   }
 
   /** Whether new jobs may go to {@code w}; the embedded worker only when local-exec says so. */

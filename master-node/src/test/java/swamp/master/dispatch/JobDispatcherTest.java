@@ -724,6 +724,21 @@ public class JobDispatcherTest {
     }
 
     @Test
+    void theMastersOwnWorkerIsGivenNoJobBeyondItsSlots() {
+      ActorRef<JobDispatcher.Command> dispatcher = testKit.spawn(JobDispatcher.create(
+          "prefetch-" + DISPATCHERS.incrementAndGet(), JobDispatcherTest.EPOCH, LocalExec.ALWAYS,
+          100_000, JobDispatcherTest.SETTINGS.withPrefetch(2), testKit.spawn(Inbox.create()),
+          null));
+      Worker local = admit(dispatcher, "local", embedded(1));
+
+      List<String> ids = submit(dispatcher, echo(), echo());
+
+      assertEquals(ids.get(0), local.expectJob().jobId());
+      local.probe().expectNoMessage(Duration.ofMillis(100));
+      assertEquals(JobState.QUEUED, job(dispatcher, ids.get(1)).state());
+    }
+
+    @Test
     void freeSlotsComeFirstSoThatEveryWorkerGetsWorkWhenJobsAreFew() {
       ActorRef<JobDispatcher.Command> dispatcher = dispatcher(2);
       Worker a = admit(dispatcher, "a", offer(1));
