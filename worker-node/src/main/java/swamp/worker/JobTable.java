@@ -68,6 +68,7 @@ public final class JobTable {
   /** One lock per job whose output is being read. */
   private final Map<Key, Object> collecting = new ConcurrentHashMap<>();
   private boolean handingOver;
+  private final List<swamp.protocol.ToWorker.Job> waiting = new java.util.ArrayList<>();
 
   /**
    * Records a process that has just started. False when its runner has stopped already and the
@@ -155,6 +156,23 @@ public final class JobTable {
    */
   public synchronized void handOver() {
     handingOver = true;
+  }
+
+  /**
+   * The incarnation ends to join the cluster again and leaves the jobs that wait for a slot (the
+   * master's prefetch) to the next, in their order: they are this worker's as much as its running
+   * ones, and it claims them when it registers again.
+   */
+  public synchronized void handOverWaiting(java.util.Collection<swamp.protocol.ToWorker.Job> jobs) {
+    waiting.clear();
+    waiting.addAll(jobs);
+  }
+
+  /** The jobs the previous incarnation left waiting for a slot, in order; taken once. */
+  public synchronized List<swamp.protocol.ToWorker.Job> adoptWaiting() {
+    List<swamp.protocol.ToWorker.Job> out = List.copyOf(waiting);
+    waiting.clear();
+    return out;
   }
 
   public synchronized boolean handingOver() {

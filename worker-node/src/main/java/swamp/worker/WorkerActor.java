@@ -173,6 +173,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     ActorRef<Command> me = context.getSelf();
     Reaper.onLapse(() -> me.tell(LeaseLapsed.INSTANCE));
     table.adopt().forEach(this::adopt);
+    table.adoptWaiting().forEach(j -> waiting.put(j.jobId(), j)); // they start once registered
     context.getSystem().receptionist().tell(Receptionist.subscribe(ToRegistry.KEY,
         context.messageAdapter(Receptionist.Listing.class, RegistryListing::new)));
   }
@@ -473,7 +474,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   /** Starts the jobs that wait here, in order, while their slots are free. */
   private void startWaiting() {
-    while (!waiting.isEmpty() && !Reaper.held()) {
+    // not before this incarnation is registered: the master may have given them away meanwhile
+    while (!waiting.isEmpty() && !Reaper.held() && master != null) {
       Job next = waiting.values().iterator().next();
       if (usedSlots() + next.spec().slots() > settings.slots()) {
         return;
@@ -636,6 +638,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       getContext().getLog().warn("worker {} stops: {}", settings.workerId(), reason);
     }
     if (code == REJOIN && handsOver) {
+      table.handOverWaiting(waiting.values());
       table.handOver(); // before the runners stop: they leave their processes running
     }
     exitTo.tell(new Exit(code, reason));

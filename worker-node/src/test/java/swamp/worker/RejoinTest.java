@@ -78,12 +78,16 @@ class RejoinTest {
     final ActorRef<WorkerActor.Command> worker;
 
     Incarnation(boolean listRegistry) {
+      this(listRegistry, TestSettings.worker("w1", workDir));
+    }
+
+    Incarnation(boolean listRegistry, WorkerSettings settings) {
       incarnations.add(this);
       if (listRegistry) {
         listRegistry();
       }
-      worker = kit.spawn(WorkerActor.create(TestSettings.worker("w1", workDir),
-          Executables.of(List.of("*")), false, exits.ref(), table));
+      worker = kit.spawn(WorkerActor.create(settings, Executables.of(List.of("*")), false,
+          exits.ref(), table));
     }
 
     void listRegistry() {
@@ -128,6 +132,29 @@ class RejoinTest {
     Process process = first.awaitLive("j1").process();
     first.loseTheMaster();
     return process;
+  }
+
+  /** A job given beyond the slots (the master's prefetch) is this worker's across a rejoin too. */
+  @Test
+  void aJobWaitingForASlotIsHandedOverClaimedAndRunByTheNextIncarnation() throws IOException {
+    Path gate = workDir.resolve("gate");
+    Incarnation first = new Incarnation(true, TestSettings.worker("w1", workDir).withSlots(1));
+    Register register = first.registered();
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sh", "-c",
+        "while [ ! -e '" + gate + "' ]; do sleep 0.02; done"))));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("echo", "second"))));
+    first.awaitLive("j1");
+    first.loseTheMaster();
+
+    Incarnation second = new Incarnation(true, TestSettings.worker("w1", workDir).withSlots(1));
+    Register again = second.register();
+    assertEquals(List.of(new RunningJob("j1", 1), new RunningJob("j2", 1)), again.running());
+    again.replyTo().tell(new RegOk(2, second.master.ref()));
+    Files.createFile(gate);
+    assertEquals("j1", second.master.expectMessageClass(JobFinished.class, LONG).jobId());
+    JobFinished j2 = second.master.expectMessageClass(JobFinished.class, LONG);
+    assertEquals("j2", j2.jobId());
+    assertEquals("second\n", j2.result().stdout());
   }
 
   @Test
