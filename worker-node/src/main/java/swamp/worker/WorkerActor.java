@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -410,7 +411,19 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(Stop.class, this::onTerm)
         .onMessage(Retry.class, r -> Behaviors.same())
         .onMessage(GiveUp.class, g -> Behaviors.same())
-        .onMessage(LeaseLapsed.class, this::onLeaseLapsed);
+        .onMessage(LeaseLapsed.class, this::onLeaseLapsed)
+        .onSignal(PostStop.class, s -> handOverWaiting());
+  }
+
+  /**
+   * Stopped while handing over, by its own {@link #REJOIN} or with its actor system when the node
+   * was removed from the cluster: the jobs waiting here for a slot are the next incarnation's.
+   */
+  private Behavior<Command> handOverWaiting() {
+    if (handsOver && table.handingOver()) {
+      table.handOverWaiting(waiting.values());
+    }
+    return Behaviors.same();
   }
 
   /**
@@ -638,7 +651,6 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       getContext().getLog().warn("worker {} stops: {}", settings.workerId(), reason);
     }
     if (code == REJOIN && handsOver) {
-      table.handOverWaiting(waiting.values());
       table.handOver(); // before the runners stop: they leave their processes running
     }
     exitTo.tell(new Exit(code, reason));

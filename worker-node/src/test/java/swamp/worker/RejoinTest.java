@@ -250,16 +250,21 @@ class RejoinTest {
     assertTrue(table.live().isEmpty());
   }
 
+  /** Downed, its actor system shut down under it: the running job and the one waiting go over. */
   @Test
   void aNodeRemovedFromTheClusterHandsItsJobsOver() {
-    Incarnation only = new Incarnation(true);
+    Incarnation only = new Incarnation(true, TestSettings.worker("w1", workDir).withSlots(1));
     WorkerMain.handOverWhenRemoved(only.kit.system(), table);
-    only.registered().replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
+    Register register = only.registered();
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("echo", "second"))));
     Process process = only.awaitLive("j1").process();
     CoordinatedShutdown.get(only.kit.system()).runAll(CoordinatedShutdown.clusterDowningReason());
     only.kit.system().getWhenTerminated().toCompletableFuture().join();
     assertTrue(table.handingOver());
     assertTrue(process.isAlive(), "a downed node's jobs wait for its next incarnation");
     assertEquals(List.of("j1"), table.adopt().stream().map(JobTable.Live::jobId).toList());
+    assertEquals(List.of("j2"), table.adoptWaiting().stream().map(Job::jobId).toList(),
+        "the job waiting for a slot goes to the next incarnation too");
   }
 }
