@@ -1,10 +1,14 @@
 package swamp.master.dispatch;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import swamp.master.dispatch.JobDispatcher.Demand;
+import swamp.master.dispatch.DispatcherProtocol.Demand;
+import swamp.master.dispatch.DispatcherProtocol.Load;
+import swamp.master.dispatch.DispatcherProtocol.Queued;
 
 /**
  * The pool scaler's standing {@link JobDispatcher.WatchDemand}: it hears the {@link Demand} at
@@ -73,5 +77,17 @@ final class DemandWatch {
       holding = true;
       timers.startSingleTimer(KEY, JobDispatcher.DemandDue.INSTANCE, every);
     }
+  }
+
+  /** What waits, by what it needs of a worker, and every worker's load, at {@code at}. */
+  static Demand of(JobBook book, long at) {
+    List<Queued> queued = new ArrayList<>();
+    book.queuedCounts().forEach((k, n) -> queued.add(new Queued(k.requires(), k.slots(), n)));
+    List<Load> loads = new ArrayList<>();
+    for (SlotTable.Worker w : book.slots().workers()) {
+      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.slots().usable(w),
+          w.draining, w.offer.embedded(), w.registeredAt, w.lastBusy));
+    }
+    return new Demand(at, queued, loads);
   }
 }

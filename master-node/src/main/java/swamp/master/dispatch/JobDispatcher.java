@@ -1,10 +1,8 @@
 package swamp.master.dispatch;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -21,15 +19,12 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import swamp.master.dispatch.Views.JobView;
-import swamp.master.dispatch.Views.WorkerView;
 import swamp.master.membership.MembershipEvent;
 import swamp.master.membership.WorkerRegistry;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
-import swamp.protocol.ToMaster;
 import swamp.protocol.ToWorker.RegOk;
 
 /**
@@ -38,7 +33,8 @@ import swamp.protocol.ToWorker.RegOk;
  * JobLifecycle} decide what each changes, and journals the result. A worker admitted is answered
  * {@link RegOk} from here, so that the RegOk and the jobs that follow come from one sender, in
  * order. The jobs are in the {@link JobBook}, the workers' slots in its {@link SlotTable}, the
- * long polls in {@link LongPolls}; this class adds the journal, the timers and the queries.
+ * long polls in {@link LongPolls}; this class adds the journal and the timers. What it is told
+ * and answers is {@link DispatcherProtocol}; its answers to queries are made by {@link Views}.
  *
  * <p>The book is event-sourced: every command's decisions are applied to the book as they are
  * made (so a later decision of the same command sees an earlier one) and become {@link JobEvent}s
@@ -57,175 +53,22 @@ import swamp.protocol.ToWorker.RegOk;
  * others run again once their worker registers without them or the recovery grace is over.
  */
 public final class JobDispatcher
-    extends EventSourcedBehavior<JobDispatcher.Command, JobEvent, JobBook> {
-
-  public sealed interface Command extends NoSerializationVerificationNeeded {}
-
-  /** What {@link Restarting}, the dispatcher's stable parent, tells itself. */
-  sealed interface Lifecycle extends Command permits Restarting.Stopped, Restarting.Start {}
-
-  /** Following the dispatcher's changes: {@link Watchers.Watch}, {@link Watchers.Unwatch}. */
-  public sealed interface Watching extends Command permits Watchers.Watch, Watchers.Unwatch {}
-
-  /** A long poll's wait is over: {@link LongPolls.WaitOver}. */
-  sealed interface Polling extends Command permits LongPolls.WaitOver {}
-
-  // ---- from the registry and the inbox ----
-
-  /**
-   * A change of the pool's membership, as the registry publishes it: a worker admitted (answer it
-   * RegOk, reconcile what it runs), draining, unreachable, or gone (its jobs run again elsewhere).
-   */
-  public record FromMembership(MembershipEvent event) implements Command {}
-
-  /** The ref workers report to, from the inbox this dispatcher attached to. */
-  record InboxAttached(ActorRef<ToMaster> forWorkers) implements Command {}
-
-  /**
-   * Workers' reports and removals, gathered by the inbox while the previous batch was being
-   * written, in the order they came.
-   */
-  record FromWorkers(List<Inbox.Item> items) implements Command {}
-
-  // ---- from clients, through the MasterActor ----
-
-  /**
-   * Accepts jobs; answers their ids once they are journaled. {@code keys} (null, or one per job,
-   * each may be null) are idempotency keys: a key already known answers that job's id.
-   */
-  public record Submit(List<JobSpec> specs, List<String> keys, ActorRef<Submitted> replyTo)
-      implements Command {
-    public Submit(List<JobSpec> specs, ActorRef<Submitted> replyTo) {
-      this(specs, null, replyTo);
-    }
-  }
-
-  /** Registers a run (the commands of a script); answers its id once it is journaled. */
-  public record CreateRun(String name, String workDir, List<JobEvent.RunCommand> commands,
-      ActorRef<String> replyTo) implements Command {}
-
-  /**
-   * Answers why jobs naming these runs and steps cannot be submitted (an unknown run, a step
-   * it does not have), or empty.
-   */
-  public record CheckRuns(List<JobSpec> specs, ActorRef<java.util.Optional<String>> replyTo)
-      implements Command {}
-
-  public record GetRun(String runId, ActorRef<java.util.Optional<Views.RunView>> replyTo)
-      implements Command {}
-
-  public record ListRuns(ActorRef<List<Views.RunSummaryView>> replyTo) implements Command {}
-
-  /**
-   * The ids of the jobs, in order; or, with nothing accepted, why not: a key that names a job
-   * with another command ({@code conflict}).
-   */
-  public record Submitted(List<String> ids, String conflict) {}
-
-  public record GetJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) implements Command {}
-
-  /** Answers when the job is final (at once if it is); the caller bounds the wait. */
-  public record AwaitJob(String jobId, Duration within, ActorRef<java.util.Optional<JobView>> replyTo)
-      implements Command {
-    /** Waits as long as the longest wait a client may ask for. */
-    public AwaitJob(String jobId, ActorRef<java.util.Optional<JobView>> replyTo) {
-      this(jobId, LONGEST_WAIT, replyTo);
-    }
-  }
-
-  /**
-   * Answers with those of {@code jobIds} that are final, as soon as at least one is (at once if
-   * one already is); unknown ids are left out. The caller bounds the wait.
-   */
-  public record AwaitAny(List<String> jobIds, Duration within, ActorRef<List<JobView>> replyTo)
-      implements Command {
-    /** Waits as long as the longest wait a client may ask for. */
-    public AwaitAny(List<String> jobIds, ActorRef<List<JobView>> replyTo) {
-      this(jobIds, LONGEST_WAIT, replyTo);
-    }
-  }
-
-  /**
-   * The longest a waiter stays: {@code within} is the caller's bound of the wait (its ask's
-   * timeout); after it the waiter is dropped, answered or not, so a long poll that timed out
-   * leaves nothing behind.
-   */
-  public static final Duration LONGEST_WAIT = Duration.ofMinutes(10);
-
-  public record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
-
-  public record CancelJob(String jobId, ActorRef<CancelReply> replyTo) implements Command {}
-
-  /** {@code view} is null when there is no such job; {@code error} says why it was not cancelled. */
-  public record CancelReply(JobView view, String error) {}
-
-  public record ListWorkers(ActorRef<List<WorkerView>> replyTo) implements Command {}
-
-  /** The master is shutting down: start nothing more; what runs finishes or is drained. */
-  public record Close() implements Command {}
-
-  public record GetHealth(ActorRef<Views.Health> replyTo) implements Command {}
-
-  // ---- from the pool scaler ----
-
-  /**
-   * From now on {@code watcher} (in place of an earlier one) hears the {@link Demand} at once and
-   * whenever it changed, at most once per {@code atMostEvery}: {@link DemandWatch}.
-   */
-  public record WatchDemand(ActorRef<Demand> watcher, Duration atMostEvery) implements Command {}
-
-  /** The {@link DemandWatch}'s note to itself, or the end of its interval. */
-  enum DemandDue implements Command { INSTANCE }
-
-  private final DemandWatch demandWatch = new DemandWatch();
-
-  /** The queued jobs by what they need of a worker, and every worker's load, at {@code at}. */
-  public record Demand(long at, List<Queued> queued, List<Load> workers)
-      implements NoSerializationVerificationNeeded {}
-
-  /** {@code count} jobs wait that need a worker with these labels and this many free slots. */
-  public record Queued(java.util.Set<String> requires, int slots, int count) {}
-
-  /** A registered worker: {@code usable} when it may be given a job now. */
-  public record Load(String id, int slots, int busy, java.util.Set<String> labels,
-      boolean usable, boolean draining, boolean embedded, long registeredAt, long lastBusy) {}
+    extends EventSourcedBehavior<DispatcherProtocol.Command, JobEvent, JobBook>
+    implements DispatcherProtocol {
 
   /** The recovery grace is over: orphans whose worker has not registered run again. */
-  private enum GraceOver implements Command { INSTANCE }
+  enum GraceOver implements Own { INSTANCE }
 
   /** Time to drop the finished jobs older than the retention period. */
-  private enum Expire implements Command { INSTANCE }
+  enum Expire implements Own { INSTANCE }
 
-  /**
-   * How the dispatcher journals, keeps time and supplies its workers: snapshot interval, orphan
-   * grace, retention, the guard that syncs an H2 file journal and checks what recovery reads, the
-   * budget of finished jobs' output, the clock its decisions read (a test's moves with its {@code
-   * ManualTime}), and how many jobs each worker is given beyond its free slots ({@code prefetch},
-   * so that it starts the next the moment a slot frees; 0: none).
-   */
-  public record Settings(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
-      JournalGuard guard, long outputBudget, Clock clock, int prefetch) {
-    public Settings(int snapshotEvery, Duration recoveryGrace, Duration retainFor,
-        JournalGuard guard, long outputBudget) {
-      this(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, Clock.systemUTC(), 0);
-    }
+  /** The {@link DemandWatch}'s note to itself, or the end of its interval. */
+  enum DemandDue implements Own { INSTANCE }
 
-    public Settings(int snapshotEvery, Duration recoveryGrace, Duration retainFor) {
-      this(snapshotEvery, recoveryGrace, retainFor, JournalGuard.none(), Long.MAX_VALUE);
-    }
+  /** A group commit could not be forced to disk: start again from what the journal holds. */
+  record SyncFailed(Exception failure) implements Own {}
 
-    /** The same, its decisions reading {@code clock}. */
-    public Settings withClock(Clock clock) {
-      return new Settings(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, clock,
-          prefetch);
-    }
-
-    /** The same, each worker given up to {@code jobs} jobs beyond its free slots. */
-    public Settings withPrefetch(int jobs) {
-      return new Settings(snapshotEvery, recoveryGrace, retainFor, guard, outputBudget, clock,
-          jobs);
-    }
-  }
+  private final DemandWatch demandWatch = new DemandWatch();
 
   /** The one journal the master's singleton writes. */
   public static final String PERSISTENCE_ID = "swamp-dispatcher";
@@ -331,33 +174,12 @@ public final class JobDispatcher
    */
   @Override
   public boolean shouldSnapshot(JobBook state, JobEvent event, long sequenceNr) {
-    sinceSnapshot += entries(event);
+    sinceSnapshot += JobEvent.entries(event);
     if (sinceSnapshot < Math.max(settings.snapshotEvery(), book.size())) {
       return false;
     }
     sinceSnapshot = 0;
     return true;
-  }
-
-  /** How many jobs (or a run's commands) an event is about. */
-  private static int entries(JobEvent event) {
-    if (event instanceof JobEvent.Batch b) {
-      int n = 0;
-      for (JobEvent e : b.events()) {
-        n += entries(e);
-      }
-      return n;
-    }
-    if (event instanceof JobEvent.Submitted s) {
-      return s.jobs().size();
-    }
-    if (event instanceof JobEvent.Started s) {
-      return s.starts().size();
-    }
-    if (event instanceof JobEvent.RunCreated r) {
-      return r.commands().size();
-    }
-    return 1;
   }
 
   @Override
@@ -397,18 +219,9 @@ public final class JobDispatcher
    * master (exit 2) with what to do: answering 503 for ever helps no one.
    */
   private void onRecoveryFailed(Throwable failure) {
-    JournalGuard guard = settings.guard();
-    String damage = Journal.damage(failure);
-    if (damage != null) {
-      stopMaster(Journal.damagedMessage(guard.file(), damage));
-    } else if (Journal.closed(failure)) {
-      stopMaster("the job journal " + (guard.file() == null ? "" : guard.file() + " ")
-          + "closed itself after a write failed (" + failure.getMessage() + "); nothing"
-          + " acknowledged is lost. Make sure it can be written (disk space, permissions) and"
-          + " start the master again");
-    } else if (guard.failedTooLong()) {
-      stopMaster("the job journal could not be read for " + guard.giveUpAfter() + ": "
-          + failure.getMessage());
+    String stop = Journal.whyStop(failure, settings.guard());
+    if (stop != null) {
+      stopMaster(stop);
     } else {
       context.getLog().error("cannot read the job journal; trying again: {}", failure.toString());
     }
@@ -457,7 +270,7 @@ public final class JobDispatcher
     decision.run();
     List<JobEvent> events = book.takeEvents();
     if (!watchers.isEmpty()) {
-      watchers.tell(book, events, workerViews(), health());
+      watchers.tell(book, events, Views.workers(book), health());
     }
     demandWatch.changed(context.getSelf());
     List<Runnable> then = lifecycle.takeEffects();
@@ -477,16 +290,6 @@ public final class JobDispatcher
         .thenRun(b -> settings.guard().after(lastSequenceNumber(context), timedThen,
             failure -> context.getSelf().tell(new SyncFailed(failure))));
   }
-
-  /**
-   * One write of the journal is done: {@code nanos} from the command's decision to the end of
-   * its group commit (the fsync included when the journal is synced), for {@code events} events.
-   * Published on the system's event stream for the metrics.
-   */
-  public record JournalWritten(long nanos, int events) {}
-
-  /** A group commit could not be forced to disk: start again from what the journal holds. */
-  private record SyncFailed(Exception failure) implements Command {}
 
   /** Answers at once: a question changes nothing, and what it saw is journaled already. */
   private Effect<JobEvent, JobBook> answer(Runnable reply) {
@@ -547,19 +350,20 @@ public final class JobDispatcher
         }))
         .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(
             java.util.Optional.ofNullable(book.runs().problem(c.specs())))))
-        .onCommand(GetRun.class, g -> answer(() -> g.replyTo().tell(
-            java.util.Optional.ofNullable(book.runs().get(g.runId())).map(Views.RunView::of))))
-        .onCommand(ListRuns.class, l -> answer(() -> l.replyTo().tell(
-            book.runs().all().stream().map(Views.RunSummaryView::of).toList())))
-        .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(view(g.jobId()))))
-        .onCommand(AwaitJob.class, a -> answer(() -> onAwaitJob(a)))
+        .onCommand(GetRun.class, g -> answer(() -> g.replyTo().tell(Views.run(book, g.runId()))))
+        .onCommand(ListRuns.class, l -> answer(() -> l.replyTo().tell(Views.runs(book))))
+        .onCommand(GetJob.class, g -> answer(() -> g.replyTo().tell(
+            Views.job(book, placement, g.jobId()))))
+        .onCommand(AwaitJob.class, a -> answer(() -> polls.awaitJob(a, book,
+            () -> Views.job(book, placement, a.jobId()))))
         .onCommand(LongPolls.WaitOver.class, w -> answer(() -> polls.forget(w.waiter())))
-        .onCommand(AwaitAny.class, a -> answer(() -> onAwaitAny(a)))
+        .onCommand(AwaitAny.class, a -> answer(() -> polls.awaitAny(a, book)))
         .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
-            book.recent(l.state(), l.limit()).stream().map(JobView::of).toList())))
+            Views.jobs(book, l.state(), l.limit()))))
         .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))
-        .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(workerViews())))
-        .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand, timers)))
+        .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(Views.workers(book))))
+        .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand,
+            timers)))
         .onCommand(DemandDue.class, d -> answer(() -> demandWatch.due(this::demand, timers)))
         .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(health())))
         .onCommand(Watchers.Watch.class, w -> answer(() -> watchers.add(context, w.watcher())))
@@ -567,16 +371,12 @@ public final class JobDispatcher
         .build();
   }
 
-  private List<WorkerView> workerViews() {
-    return book.slots().workers().stream().filter(w -> !w.offer.embedded())
-        .map(WorkerView::of).toList();
+  private Views.Health health() {
+    return Views.health(book, masterEpoch, polls.waiting());
   }
 
-  private Views.Health health() {
-    return new Views.Health("ok", masterEpoch, book.slots().localExec().toString(),
-        book.slots().externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
-        book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
-        book.count(JobState.CANCELLED), polls.waiting());
+  private Demand demand() {
+    return DemandWatch.of(book, settings.clock().millis());
   }
 
   private Effect<JobEvent, JobBook> onMembership(MembershipEvent event) {
@@ -594,51 +394,4 @@ public final class JobDispatcher
     }
   }
 
-  private void onAwaitJob(AwaitJob await) {
-    Job job = book.job(await.jobId());
-    if (job == null || job.state.isFinal()) {
-      await.replyTo().tell(view(await.jobId()));
-    } else {
-      polls.waitFor(List.of(job), v -> await.replyTo().tell(java.util.Optional.of(v)),
-          await.within());
-    }
-  }
-
-  private void onAwaitAny(AwaitAny await) {
-    List<JobView> done = new ArrayList<>();
-    List<Job> open = new ArrayList<>();
-    for (String id : await.jobIds()) {
-      Job job = book.job(id);
-      if (job != null) {
-        if (job.state.isFinal()) {
-          done.add(JobView.of(job));
-        } else {
-          open.add(job);
-        }
-      }
-    }
-    if (!done.isEmpty() || open.isEmpty()) {
-      await.replyTo().tell(done);
-    } else {
-      polls.waitFor(open, v -> await.replyTo().tell(List.of(v)), await.within());
-    }
-  }
-
-  private Demand demand() {
-    List<Queued> queued = new ArrayList<>();
-    book.queuedCounts().forEach((k, n) -> queued.add(new Queued(k.requires(), k.slots(), n)));
-    List<Load> loads = new ArrayList<>();
-    for (SlotTable.Worker w : book.slots().workers()) {
-      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.slots().usable(w),
-          w.draining, w.offer.embedded(), w.registeredAt, w.lastBusy));
-    }
-    return new Demand(settings.clock().millis(), queued, loads);
-  }
-
-  private java.util.Optional<JobView> view(String jobId) {
-    Job job = book.job(jobId);
-    return job == null ? java.util.Optional.empty()
-        : java.util.Optional.of(JobView.of(job, placement.whyWaiting(job, book.slots()))
-            .withHistory(job));
-  }
 }

@@ -99,4 +99,28 @@ public sealed interface JobEvent extends CborSerializable {
 
   /** The events of one command, journaled as one record. */
   record Batch(List<JobEvent> events) implements JobEvent {}
+
+  /**
+   * How many jobs (or a run's commands) {@code event} is about: what the dispatcher counts
+   * towards its next snapshot.
+   */
+  static int entries(JobEvent event) {
+    if (event instanceof Batch b) {
+      int n = 0;
+      for (JobEvent e : b.events()) {
+        n += entries(e);
+      }
+      return n;
+    }
+    if (event instanceof Submitted s) {
+      return s.jobs().size();
+    }
+    if (event instanceof Started s) {
+      return s.starts().size();
+    }
+    if (event instanceof RunCreated r) {
+      return r.commands().size();
+    }
+    return 1;
+  }
 }

@@ -235,6 +235,27 @@ public final class Journal {
     return null;
   }
 
+  /**
+   * Why a journal that {@code failure} kept from being read stops the master, with what to do:
+   * it is damaged, H2 closed it after a failed write, or it could not be read for longer than
+   * {@code guard}'s give-up time. Null when reading it should be tried again.
+   */
+  static String whyStop(Throwable failure, JournalGuard guard) {
+    String damage = damage(failure);
+    if (damage != null) {
+      return damagedMessage(guard.file(), damage);
+    } else if (closed(failure)) {
+      return "the job journal " + (guard.file() == null ? "" : guard.file() + " ")
+          + "closed itself after a write failed (" + failure.getMessage() + "); nothing"
+          + " acknowledged is lost. Make sure it can be written (disk space, permissions) and"
+          + " start the master again";
+    } else if (guard.failedTooLong()) {
+      return "the job journal could not be read for " + guard.giveUpAfter() + ": "
+          + failure.getMessage();
+    }
+    return null;
+  }
+
   /** True when {@code failure} is H2's database having closed itself (after a failed write). */
   static boolean closed(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

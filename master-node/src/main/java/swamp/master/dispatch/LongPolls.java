@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import swamp.master.dispatch.Views.JobView;
 
@@ -87,5 +89,42 @@ final class LongPolls {
     Set<Waiter> all = Collections.newSetFromMap(new IdentityHashMap<>());
     waiters.values().forEach(all::addAll);
     return all.size();
+  }
+
+  /**
+   * Answers {@code await} at once with {@code now} when its job is unknown or final, or else
+   * when the job ends within the wait.
+   */
+  void awaitJob(DispatcherProtocol.AwaitJob await, JobBook book, Supplier<Optional<JobView>> now) {
+    Job job = book.job(await.jobId());
+    if (job == null || job.state.isFinal()) {
+      await.replyTo().tell(now.get());
+    } else {
+      waitFor(List.of(job), v -> await.replyTo().tell(Optional.of(v)), await.within());
+    }
+  }
+
+  /**
+   * Answers {@code await} at once with those of its jobs that are final (or with none when none
+   * is known), or else with the first to end within the wait.
+   */
+  void awaitAny(DispatcherProtocol.AwaitAny await, JobBook book) {
+    List<JobView> done = new ArrayList<>();
+    List<Job> open = new ArrayList<>();
+    for (String id : await.jobIds()) {
+      Job job = book.job(id);
+      if (job != null) {
+        if (job.state.isFinal()) {
+          done.add(JobView.of(job));
+        } else {
+          open.add(job);
+        }
+      }
+    }
+    if (!done.isEmpty() || open.isEmpty()) {
+      await.replyTo().tell(done);
+    } else {
+      waitFor(open, v -> await.replyTo().tell(List.of(v)), await.within());
+    }
   }
 }

@@ -4,12 +4,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Optional;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
 
-/** What the API shows of jobs and workers: the JSON shapes of the command-line contract. */
+/**
+ * What the API shows of jobs and workers: the JSON shapes of the command-line contract, and the
+ * dispatcher's read-only queries that make them from its book.
+ */
 public final class Views {
   private Views() {}
 
@@ -212,6 +216,44 @@ public final class Views {
       int failed,
       int cancelled,
       int waiting) {}
+
+  // ---- the dispatcher's queries: read-only, over its book ----
+
+  /** The registered workers, the master's embedded one left out. */
+  static List<WorkerView> workers(JobBook book) {
+    return book.slots().workers().stream().filter(w -> !w.offer.embedded())
+        .map(WorkerView::of).toList();
+  }
+
+  /** The master's health; {@code waiting}: the long polls open now. */
+  static Health health(JobBook book, long masterEpoch, int waiting) {
+    return new Health("ok", masterEpoch, book.slots().localExec().toString(),
+        book.slots().externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
+        book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
+        book.count(JobState.CANCELLED), waiting);
+  }
+
+  /** The newest {@code limit} jobs in {@code state} (all states: null), without their attempts. */
+  static List<JobView> jobs(JobBook book, JobState state, int limit) {
+    return book.recent(state, limit).stream().map(JobView::of).toList();
+  }
+
+  /** One run with its commands, if there is one of that id. */
+  static Optional<RunView> run(JobBook book, String runId) {
+    return Optional.ofNullable(book.runs().get(runId)).map(RunView::of);
+  }
+
+  /** Every run, as the list of runs shows it. */
+  static List<RunSummaryView> runs(JobBook book) {
+    return book.runs().all().stream().map(RunSummaryView::of).toList();
+  }
+
+  /** One job with its attempts, and why it waits if {@code placement} cannot place it. */
+  static Optional<JobView> job(JobBook book, Placement placement, String jobId) {
+    Job job = book.job(jobId);
+    return job == null ? Optional.empty()
+        : Optional.of(JobView.of(job, placement.whyWaiting(job, book.slots())).withHistory(job));
+  }
 
   /** An instant as the API shows it (ISO 8601, UTC), or null for none (0). */
   public static String time(long epochMillis) {

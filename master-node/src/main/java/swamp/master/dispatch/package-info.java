@@ -4,7 +4,8 @@
  * <ul>
  *   <li>{@link swamp.master.dispatch.JobDispatcher}, the event-sourced actor: it takes clients'
  *       commands, workers' reports (through the {@link swamp.master.dispatch.Inbox}) and the
- *       registry's membership events, journals what each changes, and answers queries; {@link
+ *       registry's membership events, journals what each changes, and answers queries; what it
+ *       is told and answers is {@link swamp.master.dispatch.DispatcherProtocol}; {@link
  *       swamp.master.dispatch.Restarting} makes a new one when a journal write fails;
  *   <li>{@link swamp.master.dispatch.JobLifecycle}, its decisions (submit, admission and
  *       reconciliation, finishes, rejections, losses, cancels, dispatch, prefetch and hand-backs),

@@ -18,7 +18,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import swamp.master.dispatch.JobDispatcher.Demand;
+import swamp.master.dispatch.DispatcherProtocol.Demand;
 import swamp.master.dispatch.JobDispatcher;
 import swamp.master.membership.MembershipEvent;
 import swamp.master.pool.DirectoryView.DirectoryChanged;

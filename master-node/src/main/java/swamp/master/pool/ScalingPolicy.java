@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import swamp.master.dispatch.JobDispatcher.Demand;
-import swamp.master.dispatch.JobDispatcher.Load;
-import swamp.master.dispatch.JobDispatcher.Queued;
+import swamp.master.dispatch.DispatcherProtocol.Demand;
+import swamp.master.dispatch.DispatcherProtocol.Load;
+import swamp.master.dispatch.DispatcherProtocol.Queued;
 import swamp.node.HumanDuration;
 
 /**
