@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -208,16 +211,24 @@ public final class WorkerMain implements Callable<Integer> {
   /**
    * Waits for the actor system to stop; once the worker has decided to go (to exit or to join
    * again), at most {@link #STOP_GRACE} more: a shutdown hung in its last phase must not keep a
-   * worker that lost its master from joining again.
+   * worker that lost its master from joining again. A worker that exits waits no longer than its
+   * coordinated shutdown: once every phase has run (the cluster has let the node go, the remote
+   * transport has been flushed) nothing is left that needs the system, and Artery's TLS streams
+   * sometimes keep it from terminating for the whole phase timeout and beyond.
    */
-  private static void awaitStopped(ActorSystem<?> system, CompletableFuture<WorkerActor.Exit> exit) {
+  private static void awaitStopped(ActorSystem<?> system, CompletableFuture<WorkerActor.Exit> exit,
+      CompletableFuture<Done> exitShutdownRan) {
     CompletableFuture<?> terminated = system.getWhenTerminated().toCompletableFuture();
     long decidedAt = 0;
     while (true) {
       try {
-        terminated.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        CompletableFuture.anyOf(terminated, exitShutdownRan).get(1, TimeUnit.SECONDS);
+        if (!terminated.isDone()) {
+          log.info("the actor system's shutdown has run all its phases; exiting without waiting"
+              + " for its remote transport");
+        }
         return;
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         if (exit.isDone()) {
           decidedAt = decidedAt == 0 ? System.nanoTime() : decidedAt;
           if (System.nanoTime() - decidedAt > STOP_GRACE.toNanos()) {
@@ -226,7 +237,7 @@ public final class WorkerMain implements Callable<Integer> {
             return;
           }
         }
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -246,6 +257,7 @@ public final class WorkerMain implements Callable<Integer> {
   static WorkerActor.Exit runOnce(
       Config config, WorkerSettings settings, Executables executables, JobTable table) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
+    CompletableFuture<Done> exitShutdownRan = new CompletableFuture<>();
     Behavior<Guardian> guardian = Behaviors.setup(ctx -> {
       handOverWhenRemoved(ctx.getSystem(), table);
       ActorRef<WorkerActor.Command> worker = ctx.spawn(WorkerActor.create(settings, executables,
@@ -258,7 +270,11 @@ public final class WorkerMain implements Callable<Integer> {
               haltIfStuck(e, STOP_GRACE, config.getString("swamp.worker.work-dir").isBlank()
                   ? settings.workDir() : null);
             }
-            CoordinatedShutdown.get(ctx.getSystem()).runAll(new WorkerExitReason());
+            CompletableFuture<Done> ran = CoordinatedShutdown.get(ctx.getSystem())
+                .runAll(new WorkerExitReason()).toCompletableFuture();
+            if (e.code() != WorkerActor.REJOIN) {
+              ran.thenAccept(exitShutdownRan::complete);
+            }
             return Behaviors.same();
           })
           .onMessage(Signalled.class, s -> {
@@ -274,7 +290,7 @@ public final class WorkerMain implements Callable<Integer> {
       sun.misc.Signal.handle(new sun.misc.Signal(signal),
           sig -> system.tell(new Signalled(new WorkerActor.Stop("stopped by SIG" + sig.getName()))));
     }
-    awaitStopped(system, exit);
+    awaitStopped(system, exit, exitShutdownRan);
     // a system that ended without the worker saying why was downed: the master side lost us
     return exit.getNow(new WorkerActor.Exit(WorkerActor.REJOIN, "this node was removed from the cluster"));
   }
