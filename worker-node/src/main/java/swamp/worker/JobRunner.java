@@ -37,7 +37,8 @@ import swamp.protocol.ToMaster.JobFinished;
  * end. Starting them, waiting for them and reading their output happen on the process
  * dispatcher; the actor only hears about them as messages. A timeout, a {@link Cancel} or the
  * runner's own stop kills every stage's process and then their children: SIGTERM first, SIGKILL
- * after the kill grace.
+ * after the kill grace. What each stage runs is {@link ProgramCheck}'s to say, on the process
+ * dispatcher just before the start.
  *
  * <p>A stream a stage redirects goes to its file, opened by the worker as a shell would (created
  * with the umask's mode, truncated or appended); what is not redirected is captured: the last
@@ -169,36 +170,9 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         .build();
   }
 
-  /**
-   * Where a job would run on this worker and what: its directory and the executable of each of
-   * its stages, or why not.
-   */
-  record Program(Path dir, List<Path> executables, String refusal) {}
-
-  /**
-   * Resolves the programs of the job's stages in its directory (its own, or the worker's); may
-   * stat files. The first one refused refuses the job, naming its stage when it has several.
-   */
-  static Program program(JobSpec spec, WorkerSettings settings, Executables executables) {
-    Path dir = spec.workDir() != null ? Path.of(spec.workDir()) : settings.workDir();
-    List<Stage> stages = spec.stages();
-    List<Path> found = new ArrayList<>(stages.size());
-    for (int i = 0; i < stages.size(); i++) {
-      // every stage is held to the same list, launchers and variables included
-      Executables.Resolution r = executables.check(stages.get(i).argv(), spec.env(), dir);
-      if (r instanceof Executables.Refused refused) {
-        String stage = stages.size() == 1 ? "" : "pipeline stage " + i + " of " + stages.size()
-            + ": ";
-        return new Program(dir, null, stage + refused.reason() + " on worker " + settings.workerId());
-      }
-      found.add(((Executables.Allowed) r).executable());
-    }
-    return new Program(dir, found, null);
-  }
-
   /** Runs on the process dispatcher: checks the directory and the program, starts the process. */
   private Internal launch() {
-    Program program = program(spec, settings, executables);
+    ProgramCheck.Program program = ProgramCheck.program(spec, settings, executables);
     Path dir = program.dir();
     if (!Files.isDirectory(dir)) {
       return new NotStarted("working directory '" + dir + "' does not exist on worker "
@@ -248,7 +222,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     // a job inherits the node's environment but not the pool's secrets: any job could print them
     builder.environment().keySet().removeAll(Credentials.SECRET_VARIABLES);
     builder.environment().putAll(spec.env());
-    command.set(0, argv0(stage.program(), executable, builder.environment().get("PATH")));
+    command.set(0,
+        ProgramCheck.argv0(stage.program(), executable, builder.environment().get("PATH")));
     Redirects r = stage.redirected();
     if (first) {
       builder.redirectInput(r.stdin() != null
@@ -272,33 +247,6 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       builder.redirectError(ProcessBuilder.Redirect.appendTo(outputFile("err").toFile()));
     }
     return builder;
-  }
-
-  /**
-   * What the process is started as: the program's name as the job wrote it when a lookup of
-   * that name on the process's PATH finds {@code executable}, the file the allow-list checked
-   * (the JVM, or setpriv, looks the name up again: on the JVM's PATH, or setpriv on the job's,
-   * so both must be the worker's); otherwise the path of {@code executable}. A program given
-   * as a path is started as written: it is found from the job's directory, as it was checked.
-   */
-  static String argv0(String program, Path executable, String processPath) {
-    if (program.contains("/")) {
-      return program;
-    }
-    String jvmPath = System.getenv("PATH");
-    if (processPath == null || !processPath.equals(jvmPath)) {
-      return executable.toString();
-    }
-    for (String dir : processPath.split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, program);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate.toAbsolutePath().equals(executable) ? program : executable.toString();
-      }
-    }
-    return executable.toString();
   }
 
   /**

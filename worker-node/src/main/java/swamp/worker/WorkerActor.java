@@ -510,8 +510,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private void start(Job job) {
     if (settings.dryRun()) {
-      table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(), dryRun(job),
-          null));
+      table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(),
+          ProgramCheck.dryRun(job.spec(), settings, executables), null));
       deliver();
       return;
     }
@@ -546,28 +546,6 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
     running.remove(jobId);
     return true;
-  }
-
-  /** What would have run: the allow-list is checked, nothing is started. */
-  private JobResult dryRun(Job job) {
-    long now = System.currentTimeMillis();
-    JobRunner.Program program = JobRunner.program(job.spec(), settings, executables);
-    if (program.refusal() != null) {
-      return JobResult.notStarted(swamp.protocol.JobState.FAILED, settings.workerId(),
-          program.refusal());
-    }
-    StringBuilder stages = new StringBuilder();
-    List<swamp.protocol.Stage> all = job.spec().stages();
-    for (int i = 0; i < all.size(); i++) {
-      List<String> argv = all.get(i).argv();
-      stages.append(i == 0 ? "" : " | ").append(program.executables().get(i))
-          .append(argv.size() > 1 ? " " + String.join(" ", argv.subList(1, argv.size())) : "");
-      String r = all.get(i).redirected().shellText();
-      stages.append(r.isEmpty() ? "" : " " + r);
-    }
-    String would = "dry-run: would run " + stages + " in " + program.dir();
-    return new JobResult(swamp.protocol.JobState.SUCCEEDED, 0, would + "\n", "", false,
-        settings.workerId(), null, now, now, null);
   }
 
   private Behavior<Command> reject(Job job, String reason) {
