@@ -1,6 +1,9 @@
 /**
  * The worker side: {@link swamp.worker.WorkerActor} (the registration state machine that phones
- * home, runs jobs and drains on Dismiss), {@link swamp.worker.JobRunner} (one job, one process),
+ * home, takes jobs and drains on Dismiss), {@link swamp.worker.WorkerJobs} and {@link
+ * swamp.worker.WorkerSlots} (the jobs it runs and those waiting for a slot), {@link
+ * swamp.worker.JobRunner} (one job, one process), {@link swamp.worker.ProgramCheck} (what a job
+ * runs, and the dry run),
  * {@link swamp.worker.JobTable} (the jobs and unsent finishes that outlive a rejoin),
  * {@link swamp.worker.Executables} (the allow-list) and {@link swamp.worker.WorkerMain}.
  *

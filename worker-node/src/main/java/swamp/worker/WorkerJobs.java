@@ -1,0 +1,250 @@
+package swamp.worker;
+
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobState;
+import swamp.protocol.ToMaster;
+import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToRegistry.RunningJob;
+import swamp.protocol.ToWorker;
+import swamp.protocol.ToWorker.CancelJob;
+import swamp.protocol.ToWorker.FinishAck;
+import swamp.protocol.ToWorker.HandBack;
+import swamp.protocol.ToWorker.Job;
+
+/**
+ * What becomes of the jobs the master gives a worker: each runs in a watched {@link JobRunner}
+ * child, or waits for a slot ({@link WorkerSlots}), or is rejected; its finish is kept in the
+ * {@link JobTable} and sent to the master until the master acknowledges it. {@link WorkerActor}
+ * keeps the life cycle (when to take jobs, when to leave, who the master is) and hands each job
+ * message here; this runs on the actor's thread, with its context, and is no actor itself.
+ */
+final class WorkerJobs {
+
+  private final ActorContext<WorkerActor.Command> context;
+  private final WorkerSettings settings;
+  private final Executables executables;
+  private final JobTable table;
+  /** How the master and the runners address this worker. */
+  private final ActorRef<ToWorker> self;
+  private final ActorRef<JobRunner.Ended> jobEnded;
+  /** The message that tells the worker a runner stopped, by job id and attempt. */
+  private final BiFunction<String, Integer, WorkerActor.Command> runnerStopped;
+  /** The jobs running here and those waiting for a slot. */
+  private final WorkerSlots<ActorRef<JobRunner.Command>> slots;
+  /** The finishes sent to the current master and not yet acknowledged. */
+  private final Set<RunningJob> sent = new java.util.HashSet<>();
+  /** Where the reports go; null while this incarnation has no master. */
+  private ActorRef<ToMaster> master;
+
+  WorkerJobs(ActorContext<WorkerActor.Command> context, WorkerSettings settings,
+      Executables executables, JobTable table, ActorRef<ToWorker> self,
+      ActorRef<JobRunner.Ended> jobEnded,
+      BiFunction<String, Integer, WorkerActor.Command> runnerStopped) {
+    this.context = context;
+    this.settings = settings;
+    this.executables = executables;
+    this.table = table;
+    this.self = self;
+    this.jobEnded = jobEnded;
+    this.runnerStopped = runnerStopped;
+    this.slots = new WorkerSlots<>(settings.slots());
+  }
+
+  /**
+   * Takes over what a previous incarnation left in the table: its running jobs, watched here as
+   * if they had started here, and its waiting ones, which start once registered.
+   */
+  void adoptFromTable() {
+    table.adopt().forEach(this::adopt);
+    table.adoptWaiting().forEach(slots::queue);
+  }
+
+  /**
+   * The master this incarnation reports to (null: none now). Whatever it has not acknowledged
+   * goes to it again, whether it is a new master or the same after a partition.
+   */
+  void reportTo(ActorRef<ToMaster> master) {
+    this.master = master;
+    sent.clear();
+  }
+
+  ActorRef<ToMaster> master() {
+    return master;
+  }
+
+  void onJob(Job job) {
+    WorkerSlots.Admission admission = slots.admit(job, Reaper.held());
+    if (admission.refusal() != null) {
+      reject(job, admission.refusal());
+    } else if (admission.startsNow()) {
+      start(job);
+    }
+  }
+
+  /** The lease lets the jobs go on; those waiting for a slot may start. */
+  void resume() {
+    Reaper.resume();
+    startWaiting();
+  }
+
+  /** Starts the jobs that wait here, in order, while their slots are free. */
+  private void startWaiting() {
+    // not before this incarnation is registered: the master may have given them away meanwhile
+    Job next;
+    while (!Reaper.held() && master != null && (next = slots.nextToStart()) != null) {
+      start(next);
+    }
+  }
+
+  /** The master wants a job back that waits here: it goes where a slot is free now. */
+  void onHandBack(HandBack back) {
+    Job job = slots.unqueue(back.jobId(), back.attempt());
+    if (job != null) {
+      reject(job, "handed back: it had not started, waiting here for a slot");
+    } // else it started: it runs on
+  }
+
+  private void start(Job job) {
+    if (settings.dryRun()) {
+      table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(),
+          ProgramCheck.dryRun(job.spec(), settings, executables), null));
+      deliver();
+      return;
+    }
+    track(job.jobId(), job.attempt(), job.spec().slots(), JobRunner.create(
+        job.jobId(), job.attempt(), job.spec(), settings, executables, table, jobEnded));
+    context.getLog().debug("job {} attempt {}: {}", job.jobId(), job.attempt(), job.spec().argv());
+  }
+
+  /** A job a previous incarnation left running: watched here as if it had started here. */
+  private void adopt(JobTable.Live job) {
+    track(job.jobId(), job.attempt(), job.spec().slots(),
+        JobRunner.adopt(job, settings, table, jobEnded));
+    context.getLog().info("job {} attempt {} (pid {}) kept running across the rejoin",
+        job.jobId(), job.attempt(), job.process().pid());
+  }
+
+  private void track(String jobId, int attempt, int jobSlots, Behavior<JobRunner.Command> runner) {
+    ActorRef<JobRunner.Command> ref = context.spawnAnonymous(runner);
+    context.watchWith(ref, runnerStopped.apply(jobId, attempt));
+    slots.started(jobId, attempt, jobSlots, ref);
+  }
+
+  void reject(Job job, String reason) {
+    ToMaster rejected = new JobRejected(job.jobId(), job.attempt(), settings.workerId(), reason,
+        self);
+    if (master != null) {
+      master.tell(rejected);
+    }
+  }
+
+  /** Draining: the jobs waiting here go back to the master, in order. */
+  void rejectWaiting(String reason) {
+    slots.unqueueAll().forEach(j -> reject(j, reason));
+  }
+
+  void onCancel(CancelJob cancel) {
+    if (slots.unqueue(cancel.jobId(), cancel.attempt()) != null) { // never started: ends at once
+      table.finished(new JobFinished(cancel.jobId(), cancel.attempt(), settings.workerId(),
+          JobResult.notStarted(JobState.CANCELLED, settings.workerId(), cancel.reason()), null));
+      deliver();
+      return;
+    }
+    ActorRef<JobRunner.Command> runner = slots.runner(cancel.jobId(), cancel.attempt());
+    if (runner != null) {
+      if (Reaper.held()) { // stopped by the lease: it must not run on for a moment when resumed
+        table.live().stream()
+            .filter(j -> j.jobId().equals(cancel.jobId()) && j.attempt() == cancel.attempt())
+            .forEach(j -> Reaper.killNow(j.processes()));
+      }
+      runner.tell(new JobRunner.Cancel(cancel.reason()));
+    }
+  }
+
+  /** Cancels every job running here (the drain grace is over). */
+  void cancelRunning(String reason) {
+    slots.runners().forEach(r -> r.tell(new JobRunner.Cancel(reason)));
+  }
+
+  void onJobEnded(JobRunner.Ended ended) {
+    if (slots.ended(ended.jobId(), ended.attempt())) {
+      startWaiting(); // before the finish goes: the next job need not wait for the master
+      deliver(); // the runner put the finish in the table
+    }
+  }
+
+  /** A runner that stopped without recording how its job ended crashed: the job failed. */
+  void onRunnerStopped(String jobId, int attempt) {
+    if (!slots.ended(jobId, attempt)) {
+      return;
+    }
+    startWaiting();
+    if (!table.hasFinish(jobId, attempt)) {
+      table.finished(new JobFinished(jobId, attempt, settings.workerId(),
+          JobResult.notStarted(JobState.FAILED, settings.workerId(),
+              "the job's runner on worker " + settings.workerId() + " crashed"), null));
+    }
+    deliver();
+  }
+
+  /**
+   * Sends the master the finishes it has not had yet; they stay in the table until it
+   * acknowledges them ({@link FinishAck}), so a finish sent to a master that died on the way is
+   * sent again to the next one. With no master they wait.
+   */
+  void deliver() {
+    if (master == null) {
+      return;
+    }
+    for (JobFinished finished : table.undelivered()) {
+      if (sent.add(new RunningJob(finished.jobId(), finished.attempt()))) {
+        master.tell(finished.from(self));
+      }
+    }
+  }
+
+  void onFinishAck(FinishAck ack) {
+    table.delivered(ack.jobId(), ack.attempt());
+    sent.remove(new RunningJob(ack.jobId(), ack.attempt()));
+  }
+
+  /** Whether the master has acknowledged every finish. */
+  boolean allDelivered() {
+    return table.undelivered().isEmpty();
+  }
+
+  /**
+   * The attempts this worker claims when it registers: those running, those waiting and those
+   * whose finish is not yet sent, which are still running as far as the master knows: it must
+   * keep the attempt.
+   */
+  Set<RunningJob> claims() {
+    Set<RunningJob> jobs = slots.claims();
+    table.undelivered().forEach(f -> jobs.add(new RunningJob(f.jobId(), f.attempt())));
+    return jobs;
+  }
+
+  /**
+   * The jobs waiting here for a slot become the next incarnation's when the table is handing
+   * over (see {@link JobTable#handOverWaiting}).
+   */
+  void handOverWaiting() {
+    if (table.handingOver()) {
+      table.handOverWaiting(slots.waiting());
+    }
+  }
+
+  int runningCount() {
+    return slots.runningCount();
+  }
+
+  int waitingCount() {
+    return slots.waitingCount();
+  }
+}
