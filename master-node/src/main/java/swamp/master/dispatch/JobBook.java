@@ -2,12 +2,11 @@ package swamp.master.dispatch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import swamp.master.dispatch.Job.QueueKey;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
@@ -18,12 +17,8 @@ import swamp.protocol.JobState;
  * {@link JobDispatcher} decides; the book changes its jobs only by applying a {@link JobEvent},
  * which it keeps for the journal ({@link #takeEvents}), so that replaying the journal through
  * {@link #apply} rebuilds the same jobs. It moves jobs on and off the workers' slots, which its
- * {@link SlotTable} keeps (not journaled).
- *
- * <p>Queued jobs wait in one FIFO per set of required labels and slot count, so that a job
- * nobody can run yet (no worker with the label, or with that many free slots) never holds up
- * the jobs behind it, and finding work for a free slot costs a look at the head of each group
- * rather than a walk of the whole queue.
+ * {@link SlotTable} keeps (not journaled). Queued jobs wait in its {@link JobQueues}, finished
+ * ones stay in its {@link Retention}; its snapshots are made and read by {@link BookSnapshots}.
  */
 final class JobBook {
 
@@ -32,15 +27,13 @@ final class JobBook {
 
   private final SlotTable slots;
   private final Runs runs = new Runs();
-  private final int retainFinished;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
-  private final Map<QueueKey, ArrayDeque<Job>> queues = new LinkedHashMap<>();
-  private final ArrayDeque<Job> finished = new ArrayDeque<>();
-  private final Map<String, Job> byKey = new HashMap<>();
+  private final JobQueues queues = new JobQueues();
+  private final Retention retention;
+  private final JobKeys keys = new JobKeys();
   private final EnumMap<JobState, Integer> counts = new EnumMap<>(JobState.class);
   private final List<JobEvent> unjournaled = new ArrayList<>();
   private long nextSeq = 1;
-  private final OutputBudget output = new OutputBudget();
 
   JobBook(LocalExec localExec, int retainFinished) {
     this(localExec, 0, retainFinished);
@@ -49,26 +42,19 @@ final class JobBook {
   /** A book whose workers are each given up to {@code prefetch} jobs beyond their free slots. */
   JobBook(LocalExec localExec, int prefetch, int retainFinished) {
     this.slots = new SlotTable(localExec, prefetch);
-    this.retainFinished = retainFinished;
+    this.retention = new Retention(retainFinished);
     for (JobState s : JobState.values()) {
       counts.put(s, 0);
     }
   }
 
   /**
-   * Keeps finished jobs' output (stdout and stderr, 2 bytes a character: what a string may take
-   * on the heap) within {@code budget} bytes: beyond it the oldest outputs are dropped, and their
-   * job says so. Replaying the journal drops the same ones, so a restarted master never holds
-   * more than this. Returns this book.
+   * Keeps finished jobs' output within {@code budget} bytes ({@link OutputBudget}): replaying
+   * the journal drops the same outputs, so a restarted master never holds more. Returns this book.
    */
   JobBook limitOutput(long budget) {
-    output.limit(budget);
+    retention.limitOutput(budget);
     return this;
-  }
-
-  /** The bytes of finished jobs' output the book holds. */
-  long retainedOutput() {
-    return output.retained();
   }
 
   // ---- decisions that change jobs: each applies and keeps one event ----
@@ -78,22 +64,7 @@ final class JobBook {
    * job it names (a retry must repeat its request; a new job needs a new key).
    */
   String keyConflict(List<JobEvent.NewJob> requested) {
-    Map<String, JobSpec> inBatch = new HashMap<>();
-    for (JobEvent.NewJob n : requested) {
-      if (n.key() == null) {
-        continue;
-      }
-      Job known = byKey.get(n.key());
-      if (known != null && !known.spec.equals(n.spec())) {
-        return "key '" + n.key() + "' is job " + known.id + ", submitted with another command ("
-            + known.spec.argv() + "); a retry must send the same job, a new job needs a new key";
-      }
-      JobSpec earlier = inBatch.putIfAbsent(n.key(), n.spec());
-      if (earlier != null && !earlier.equals(n.spec())) {
-        return "key '" + n.key() + "' is given twice in the batch with different commands";
-      }
-    }
-    return null;
+    return keys.conflict(requested);
   }
 
   /**
@@ -101,20 +72,14 @@ final class JobBook {
    * given twice in the batch) yields that job again instead of a new one.
    */
   List<Job> submit(List<JobEvent.NewJob> requested, long now) {
-    List<JobEvent.NewJob> fresh = new ArrayList<>();
-    Set<String> keys = new java.util.HashSet<>();
-    for (JobEvent.NewJob n : requested) {
-      if (n.key() == null || (!byKey.containsKey(n.key()) && keys.add(n.key()))) {
-        fresh.add(n);
-      }
-    }
+    List<JobEvent.NewJob> fresh = keys.fresh(requested);
     if (!fresh.isEmpty()) {
       emit(new JobEvent.Submitted(nextSeq, now, fresh));
     }
     List<Job> out = new ArrayList<>(requested.size());
     long seq = nextSeq - fresh.size();
     for (JobEvent.NewJob n : requested) {
-      Job byItsKey = n.key() == null ? null : byKey.get(n.key());
+      Job byItsKey = keys.job(n.key());
       out.add(byItsKey != null ? byItsKey : jobs.get("j" + seq++));
     }
     return out;
@@ -163,11 +128,11 @@ final class JobBook {
 
   /** Drops the finished jobs that finished before {@code before}; returns how many. */
   int forget(long before) {
-    int n = finished.size();
-    if (!finished.isEmpty() && finished.peekFirst().finishedAt < before) {
+    int n = retention.size();
+    if (retention.anyBefore(before)) {
       emit(new JobEvent.Forgotten(before));
     }
-    return n - finished.size();
+    return n - retention.size();
   }
 
   /** The events applied since the last call, for the journal. */
@@ -201,7 +166,7 @@ final class JobBook {
       s.starts().forEach(st -> dispatched(jobs.get(st.jobId()), st.workerId(), s.at()));
     } else if (event instanceof JobEvent.Adopted a) {
       Job job = jobs.get(a.jobId());
-      queues.get(job.queue).remove(job);
+      queues.remove(job);
       job.attemptGoesOn(a.workerId());
       adopted(job, a.workerId());
     } else if (event instanceof JobEvent.Finished f) {
@@ -232,13 +197,138 @@ final class JobBook {
     } else if (event instanceof JobEvent.RunCreated r) {
       runs.created(r);
     } else if (event instanceof JobEvent.Forgotten f) {
-      while (!finished.isEmpty() && finished.peekFirst().finishedAt < f.before()) {
-        drop(finished.pollFirst());
-      }
+      retention.forget(f.before(), this::drop);
     }
   }
 
-  // ---- snapshots ----
+  private void submitted(JobEvent.NewJob n, long now) {
+    long seq = nextSeq++;
+    Job job = new Job("j" + seq, seq, n.spec(), now, n.key());
+    jobs.put(job.id, job);
+    keys.add(job);
+    queues.addLast(job);
+    count(null, JobState.QUEUED);
+    runs.submitted(job);
+  }
+
+  private void dispatched(Job job, String workerId, long now) {
+    queues.started(job);
+    job.attempt++;
+    job.result = null;
+    job.record(new Job.Attempt(job.attempt, workerId, now, 0, null));
+    slots.busy(workerId, now);
+    adopted(job, workerId);
+  }
+
+  /** The job's attempt runs on {@code workerId}: on its slots if it is registered. */
+  private void adopted(Job job, String workerId) {
+    job.workerId = workerId;
+    setState(job, JobState.RUNNING);
+    slots.take(job, workerId);
+  }
+
+  /** The attempt that ran ended; the job is final unless it goes back to the queue. */
+  private void finished(Job job, JobResult result, long now) {
+    job.attemptEnded(result.finishedAt() > 0 ? result.finishedAt() : now,
+        Job.outcome(result, job.cancelRequested ? JobState.CANCELLED : result.state()));
+    slots.release(job);
+    job.result = result;
+    job.reason = result.reason();
+    setState(job, job.cancelRequested ? JobState.CANCELLED : result.state());
+    retention.retire(job, now, this::drop);
+  }
+
+  /** The running attempt did not start or its worker is gone: the job waits again, in front. */
+  private void requeued(Job job) {
+    slots.release(job);
+    job.workerId = null;
+    setState(job, JobState.QUEUED);
+    queues.addFirst(job);
+  }
+
+  /** Ends a job that is not running (queued, or whose worker is gone) with a reason. */
+  private void ended(Job job, JobState state, String reason, long now) {
+    if (job.state == JobState.RUNNING) {
+      job.attemptEnded(now, state + (reason == null ? "" : ": " + reason));
+      slots.release(job);
+    }
+    job.reason = reason;
+    job.result = JobResult.notStarted(state, job.workerId, reason);
+    setState(job, state); // a queued job is skipped when it reaches the head of its queue
+    retention.retire(job, now, this::drop);
+  }
+
+  // ---- decisions ----
+
+  /**
+   * Which queued jobs start where now: the oldest queued job whose requirements some usable
+   * worker meets goes to the matching worker with the most free slots, until no slot or no job
+   * is left. Cancelled jobs still in a queue are dropped on the way.
+   */
+  List<Assignment> assign(long now) {
+    List<Assignment> out = new ArrayList<>();
+    if (slots.room() == 0) {
+      return out;
+    }
+    List<JobEvent.Start> starts = new ArrayList<>();
+    try {
+      queues.pick(slots, (job, w) -> {
+        dispatched(job, w.id, now);
+        starts.add(new JobEvent.Start(job.id, w.id));
+        out.add(new Assignment(job, w));
+      });
+    } finally {
+      if (!starts.isEmpty()) {
+        unjournaled.add(new JobEvent.Started(now, starts)); // applied one by one above
+      }
+    }
+    return out;
+  }
+
+  // ---- queries ----
+
+  Job job(String id) {
+    return jobs.get(id);
+  }
+
+  /** The workers' slots, on and off which the book moves jobs. */
+  SlotTable slots() {
+    return slots;
+  }
+
+  Runs runs() {
+    return runs;
+  }
+
+  int count(JobState state) {
+    return counts.get(state);
+  }
+
+  /** How many jobs the book holds, whatever their state. */
+  int size() {
+    return jobs.size();
+  }
+
+  /** How many jobs wait in each queue (the ones with a job waiting). */
+  Map<QueueKey, Integer> queuedCounts() {
+    return queues.counts();
+  }
+
+  /** The most recent jobs, oldest first, at most {@code limit}, optionally of one state. */
+  List<Job> recent(JobState state, int limit) {
+    ArrayDeque<Job> last = new ArrayDeque<>();
+    for (Job j : jobs.values()) {
+      if (state == null || j.state == state) {
+        last.addLast(j);
+        if (last.size() > limit) {
+          last.pollFirst();
+        }
+      }
+    }
+    return new ArrayList<>(last);
+  }
+
+  // ---- snapshots: their records keep these names, which older journals' snapshots carry ----
 
   /** Every job as the journal's snapshot keeps it (workers are not kept). */
   record JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
@@ -277,245 +367,38 @@ final class JobBook {
     }
   }
 
-  Snapshot snapshot() {
-    List<JobRecord> all = new ArrayList<>(jobs.size());
-    for (Job j : jobs.values()) {
-      all.add(new JobRecord(j.id, j.seq, j.spec, j.submittedAt, j.key, j.state, j.attempt,
-          j.workerLosses, j.failures, j.workerId, j.dispatchedAt(), j.result, j.reason,
-          j.cancelRequested, j.finishedAt, j.history == null ? null : List.of(j.history)));
-    }
-    List<String> queued = new ArrayList<>();
-    Set<String> seen = new java.util.HashSet<>();
-    for (ArrayDeque<Job> q : queues.values()) {
-      for (Job j : q) {
-        if (j.state == JobState.QUEUED && seen.add(j.id)) {
-          queued.add(j.id);
-        }
-      }
-    }
-    return new Snapshot(nextSeq, all, queued, finished.stream().map(j -> j.id).toList(),
-        runs.next(), runs.records());
+  // ---- for BookSnapshots, which maps the book to and from them ----
+
+  Collection<Job> jobs() {
+    return jobs.values();
   }
 
-  /** A book as {@code snapshot} left it; running jobs are orphans until their workers return. */
-  static JobBook restore(Snapshot snapshot, LocalExec localExec, int retainFinished) {
-    return restore(snapshot, localExec, 0, retainFinished);
+  long nextSeq() {
+    return nextSeq;
   }
 
-  static JobBook restore(Snapshot snapshot, LocalExec localExec, int prefetch,
-      int retainFinished) {
-    JobBook book = new JobBook(localExec, prefetch, retainFinished);
-    book.nextSeq = snapshot.nextSeq();
-    for (JobRecord r : snapshot.jobs()) {
-      Job j = new Job(r.id(), r.seq(), r.spec(), r.submittedAt(), r.key());
-      j.state = r.state();
-      j.attempt = r.attempt();
-      j.workerLosses = r.workerLosses();
-      j.failures = r.failures();
-      j.workerId = r.workerId();
-      j.result = r.result();
-      j.reason = r.reason();
-      j.cancelRequested = r.cancelRequested();
-      j.finishedAt = r.finishedAt();
-      if (r.history() != null && !r.history().isEmpty()) {
-        j.history = r.history().toArray(new Job.Attempt[0]);
-      } else if (j.attempt > 0) { // a snapshot from before attempts were kept: its last one
-        boolean open = j.state == JobState.RUNNING;
-        j.history = new Job.Attempt[] {new Job.Attempt(j.attempt, j.workerId, r.dispatchedAt(),
-            open ? 0 : j.finishedAt, open ? null
-                : j.state == JobState.QUEUED ? "requeued" : j.state.name())};
-      }
-      book.jobs.put(j.id, j);
-      if (j.key != null) {
-        book.byKey.put(j.key, j);
-      }
-      book.count(null, j.state);
+  List<String> queuedIds() {
+    return queues.ids();
+  }
+
+  /** The finished jobs the book retains, oldest first. */
+  Collection<Job> finished() {
+    return retention.jobs();
+  }
+
+  /** Fills an empty book as a snapshot left it; running jobs are orphans until workers return. */
+  void restore(long next, List<Job> restored, List<String> queued, List<String> finished) {
+    nextSeq = next;
+    for (Job j : restored) {
+      jobs.put(j.id, j);
+      keys.add(j);
+      count(null, j.state);
       if (j.state == JobState.RUNNING) {
-        book.slots.take(j, j.workerId); // an orphan until its worker registers
+        slots.take(j, j.workerId);
       }
     }
-    for (String id : snapshot.queued()) {
-      Job j = book.jobs.get(id);
-      book.queues.computeIfAbsent(j.queue, k -> new ArrayDeque<>()).addLast(j);
-    }
-    for (String id : snapshot.finished()) {
-      Job j = book.jobs.get(id);
-      book.finished.addLast(j);
-      book.output.keep(j);
-    }
-    book.runs.restore(snapshot.nextRun(), snapshot.runs(), book.jobs::get);
-    return book;
-  }
-
-  private void submitted(JobEvent.NewJob n, long now) {
-    long seq = nextSeq++;
-    Job job = new Job("j" + seq, seq, n.spec(), now, n.key());
-    jobs.put(job.id, job);
-    if (job.key != null) {
-      byKey.put(job.key, job);
-    }
-    queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addLast(job);
-    count(null, JobState.QUEUED);
-    runs.submitted(job);
-  }
-
-  private void dispatched(Job job, String workerId, long now) {
-    ArrayDeque<Job> q = queues.get(job.queue);
-    if (q != null && q.peekFirst() == job) {
-      q.pollFirst();
-    }
-    job.attempt++;
-    job.result = null;
-    job.record(new Job.Attempt(job.attempt, workerId, now, 0, null));
-    slots.busy(workerId, now);
-    adopted(job, workerId);
-  }
-
-  /** The job's attempt runs on {@code workerId}: on its slots if it is registered. */
-  private void adopted(Job job, String workerId) {
-    job.workerId = workerId;
-    setState(job, JobState.RUNNING);
-    slots.take(job, workerId);
-  }
-
-  /** The attempt that ran ended; the job is final unless it goes back to the queue. */
-  private void finished(Job job, JobResult result, long now) {
-    job.attemptEnded(result.finishedAt() > 0 ? result.finishedAt() : now,
-        Job.outcome(result, job.cancelRequested ? JobState.CANCELLED : result.state()));
-    slots.release(job);
-    job.result = result;
-    job.reason = result.reason();
-    setState(job, job.cancelRequested ? JobState.CANCELLED : result.state());
-    retire(job, now);
-  }
-
-  /** The running attempt did not start or its worker is gone: the job waits again, in front. */
-  private void requeued(Job job) {
-    slots.release(job);
-    job.workerId = null;
-    setState(job, JobState.QUEUED);
-    queues.computeIfAbsent(job.queue, k -> new ArrayDeque<>()).addFirst(job);
-  }
-
-  /** Ends a job that is not running (queued, or whose worker is gone) with a reason. */
-  private void ended(Job job, JobState state, String reason, long now) {
-    if (job.state == JobState.RUNNING) {
-      job.attemptEnded(now, state + (reason == null ? "" : ": " + reason));
-      slots.release(job);
-    }
-    job.reason = reason;
-    job.result = JobResult.notStarted(state, job.workerId, reason);
-    setState(job, state); // a queued job is skipped when it reaches the head of its queue
-    retire(job, now);
-  }
-
-  // ---- decisions ----
-
-  /**
-   * Which queued jobs start where now: the oldest queued job whose requirements some usable
-   * worker meets goes to the matching worker with the most free slots, until no slot or no job
-   * is left. Cancelled jobs still in a queue are dropped on the way.
-   */
-  List<Assignment> assign(long now) {
-    List<Assignment> out = new ArrayList<>();
-    if (slots.room() == 0) {
-      return out;
-    }
-    List<JobEvent.Start> starts = new ArrayList<>();
-    try {
-      pick(now, out, starts);
-    } finally {
-      if (!starts.isEmpty()) {
-        unjournaled.add(new JobEvent.Started(now, starts)); // applied one by one in pick
-      }
-    }
-    return out;
-  }
-
-  private void pick(long now, List<Assignment> out, List<JobEvent.Start> starts) {
-    Set<QueueKey> blocked = new java.util.HashSet<>();
-    while (true) {
-      ArrayDeque<Job> best = null;
-      for (Map.Entry<QueueKey, ArrayDeque<Job>> e : queues.entrySet()) {
-        ArrayDeque<Job> q = e.getValue();
-        while (!q.isEmpty() && q.peekFirst().state != JobState.QUEUED) {
-          q.pollFirst();
-        }
-        if (q.isEmpty() || blocked.contains(e.getKey())) {
-          continue;
-        }
-        if (best == null || q.peekFirst().seq < best.peekFirst().seq) {
-          best = q;
-        }
-      }
-      if (best == null) {
-        return;
-      }
-      Job job = best.peekFirst();
-      SlotTable.Worker w = slots.bestFor(job);
-      if (w == null) {
-        blocked.add(job.queue);
-        continue;
-      }
-      dispatched(job, w.id, now);
-      starts.add(new JobEvent.Start(job.id, w.id));
-      out.add(new Assignment(job, w));
-    }
-  }
-
-  // ---- queries ----
-
-  Job job(String id) {
-    return jobs.get(id);
-  }
-
-  /** The workers' slots, on and off which the book moves jobs. */
-  SlotTable slots() {
-    return slots;
-  }
-
-  Runs runs() {
-    return runs;
-  }
-
-  int count(JobState state) {
-    return counts.get(state);
-  }
-
-  /** How many jobs the book holds, whatever their state. */
-  int size() {
-    return jobs.size();
-  }
-
-  /** How many jobs wait in each queue (the ones with a job waiting). */
-  Map<QueueKey, Integer> queuedCounts() {
-    Map<QueueKey, Integer> out = new LinkedHashMap<>();
-    queues.forEach((key, q) -> {
-      int n = 0;
-      for (Job j : q) {
-        if (j.state == JobState.QUEUED) {
-          n++;
-        }
-      }
-      if (n > 0) {
-        out.put(key, n);
-      }
-    });
-    return out;
-  }
-
-  /** The most recent jobs, oldest first, at most {@code limit}, optionally of one state. */
-  List<Job> recent(JobState state, int limit) {
-    ArrayDeque<Job> last = new ArrayDeque<>();
-    for (Job j : jobs.values()) {
-      if (state == null || j.state == state) {
-        last.addLast(j);
-        if (last.size() > limit) {
-          last.pollFirst();
-        }
-      }
-    }
-    return new ArrayList<>(last);
+    queued.forEach(id -> queues.addLast(jobs.get(id)));
+    finished.forEach(id -> retention.restore(jobs.get(id)));
   }
 
   // ---- bookkeeping ----
@@ -532,23 +415,11 @@ final class JobBook {
     counts.merge(to, 1, Integer::sum);
   }
 
-  /** Finished jobs stay answerable until {@code retainFinished} newer ones push them out. */
-  private void retire(Job job, long now) {
-    job.finishedAt = now;
-    finished.addLast(job);
-    while (finished.size() > retainFinished) {
-      drop(finished.pollFirst());
-    }
-    output.keep(job);
-  }
-
+  /** A finished job the book no longer answers for. */
   private void drop(Job old) {
-    output.dropped(old);
     runs.dropped(old);
     jobs.remove(old.id);
-    if (old.key != null) {
-      byKey.remove(old.key);
-    }
+    keys.remove(old);
     counts.merge(old.state, -1, Integer::sum);
   }
 }

@@ -187,12 +187,12 @@ public final class JobDispatcher
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(JobBook book) {
-        return book.snapshot();
+        return BookSnapshots.of(book);
       }
 
       @Override
       public JobBook fromJournal(Object snapshot) {
-        return JobBook.restore((JobBook.Snapshot) snapshot, localExec, settings.prefetch(),
+        return BookSnapshots.restore((JobBook.Snapshot) snapshot, localExec, settings.prefetch(),
             retainFinished)
             .limitOutput(settings.outputBudget());
       }

@@ -10,8 +10,11 @@
  *   <li>{@link swamp.master.dispatch.JobLifecycle}, its decisions (submit, admission and
  *       reconciliation, finishes, rejections, losses, cancels, dispatch, prefetch and hand-backs),
  *       actor-free on an injected clock;
- *   <li>its state: {@link swamp.master.dispatch.JobBook} (jobs, queues, retention, and the events
- *       it keeps for the journal), {@link swamp.master.dispatch.Job}, {@link
+ *   <li>its state: {@link swamp.master.dispatch.JobBook} (jobs and the events it keeps for the
+ *       journal) with its {@link swamp.master.dispatch.JobQueues}, {@link
+ *       swamp.master.dispatch.Retention} and {@link swamp.master.dispatch.JobKeys}, mapped to and
+ *       from snapshots by {@link swamp.master.dispatch.BookSnapshots}; {@link
+ *       swamp.master.dispatch.Job}, {@link
  *       swamp.master.dispatch.SlotTable} (the workers' slots, not journaled), {@link
  *       swamp.master.dispatch.Runs}, {@link swamp.master.dispatch.OutputBudget};
  *   <li>who waits: {@link swamp.master.dispatch.LongPolls} (a client's long poll), {@link

@@ -268,7 +268,7 @@ class JobBookTest {
     JobBook replayed = new JobBook(LocalExec.NEVER, 100);
     book.takeEvents().forEach(replayed::apply);
     assertEquals(expected, replayed.job(job.id).attempts());
-    JobBook restored = JobBook.restore(replayed.snapshot(), LocalExec.NEVER, 100);
+    JobBook restored = BookSnapshots.restore(BookSnapshots.of(replayed), LocalExec.NEVER, 100);
     assertEquals(expected, restored.job(job.id).attempts());
     assertEquals(waits.attempts(), restored.job(waits.id).attempts());
   }
@@ -300,7 +300,7 @@ class JobBookTest {
     book.assign(now); // second runs
     book.requeue(second, "rejected", 0); // back in front of third
 
-    JobBook restored = JobBook.restore(book.snapshot(), LocalExec.NEVER, 100);
+    JobBook restored = BookSnapshots.restore(BookSnapshots.of(book), LocalExec.NEVER, 100);
 
     assertEquals(JobState.SUCCEEDED, restored.job(first.id).state);
     assertEquals(List.of(first.id), restored.submit(List.of(new JobEvent.NewJob("k-1",
@@ -429,7 +429,7 @@ class JobBookTest {
     book.forget(2_000); // step 0's job is gone, step 1's runs
     List<JobEvent> events = book.takeEvents();
 
-    JobBook restored = JobBook.restore(book.snapshot(), LocalExec.NEVER, 100);
+    JobBook restored = BookSnapshots.restore(BookSnapshots.of(book), LocalExec.NEVER, 100);
     JobBook replayed = new JobBook(LocalExec.NEVER, 100);
     events.forEach(replayed::apply);
 

@@ -123,7 +123,7 @@ class JobEventSerializationTest {
     JobBook book = new JobBook(LocalExec.NEVER, 100);
     book.submit(List.of(new JobEvent.NewJob("k-1", SPEC), new JobEvent.NewJob(null, SPEC)), 5);
     book.end(book.job("j2"), JobState.CANCELLED, "cancelled before it ran", 6);
-    JobBook.Snapshot fromBook = book.snapshot();
+    JobBook.Snapshot fromBook = BookSnapshots.of(book);
     assertEquals(fromBook, serialization.deserialize(serialization.serialize(fromBook).get(),
         SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST).get());
   }
@@ -162,7 +162,7 @@ class JobEventSerializationTest {
     assertEquals(List.of(), old.runs());
     assertNull(old.jobs().get(1).history(), "no attempts kept before S4");
     // restored, a job that ran shows its last attempt as the snapshot knew it
-    JobBook book = JobBook.restore(old, LocalExec.NEVER, 100);
+    JobBook book = BookSnapshots.restore(old, LocalExec.NEVER, 100);
     assertEquals(List.of(new Job.Attempt(1, "w1", 7, 9, "FAILED")),
         book.job("j3").attempts());
     assertEquals(List.of(), book.job("j1").attempts());

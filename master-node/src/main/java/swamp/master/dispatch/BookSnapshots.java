@@ -1,0 +1,66 @@
+package swamp.master.dispatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import swamp.master.dispatch.JobBook.JobRecord;
+import swamp.master.dispatch.JobBook.Snapshot;
+import swamp.protocol.JobState;
+
+/**
+ * The {@link JobBook} to and from the journal's snapshots. The snapshot's records stay nested in
+ * JobBook ({@link JobBook.Snapshot}, {@link JobBook.JobRecord}, {@link JobBook.RunRecord}):
+ * older journals' snapshots and the serialization bindings name them so.
+ */
+final class BookSnapshots {
+  private BookSnapshots() {}
+
+  /** Every job of {@code book} as the journal's snapshot keeps it (workers are not kept). */
+  static Snapshot of(JobBook book) {
+    List<JobRecord> all = new ArrayList<>(book.size());
+    for (Job j : book.jobs()) {
+      all.add(new JobRecord(j.id, j.seq, j.spec, j.submittedAt, j.key, j.state, j.attempt,
+          j.workerLosses, j.failures, j.workerId, j.dispatchedAt(), j.result, j.reason,
+          j.cancelRequested, j.finishedAt, j.history == null ? null : List.of(j.history)));
+    }
+    return new Snapshot(book.nextSeq(), all, book.queuedIds(),
+        book.finished().stream().map(j -> j.id).toList(), book.runs().next(),
+        book.runs().records());
+  }
+
+  /** A book as {@code snapshot} left it; running jobs are orphans until their workers return. */
+  static JobBook restore(Snapshot snapshot, LocalExec localExec, int retainFinished) {
+    return restore(snapshot, localExec, 0, retainFinished);
+  }
+
+  /** The same, its workers each given up to {@code prefetch} jobs beyond their free slots. */
+  static JobBook restore(Snapshot snapshot, LocalExec localExec, int prefetch,
+      int retainFinished) {
+    JobBook book = new JobBook(localExec, prefetch, retainFinished);
+    book.restore(snapshot.nextSeq(), snapshot.jobs().stream().map(BookSnapshots::job).toList(),
+        snapshot.queued(), snapshot.finished());
+    book.runs().restore(snapshot.nextRun(), snapshot.runs(), book::job);
+    return book;
+  }
+
+  private static Job job(JobRecord r) {
+    Job j = new Job(r.id(), r.seq(), r.spec(), r.submittedAt(), r.key());
+    j.state = r.state();
+    j.attempt = r.attempt();
+    j.workerLosses = r.workerLosses();
+    j.failures = r.failures();
+    j.workerId = r.workerId();
+    j.result = r.result();
+    j.reason = r.reason();
+    j.cancelRequested = r.cancelRequested();
+    j.finishedAt = r.finishedAt();
+    if (r.history() != null && !r.history().isEmpty()) {
+      j.history = r.history().toArray(new Job.Attempt[0]);
+    } else if (j.attempt > 0) { // a snapshot from before attempts were kept: its last one
+      boolean open = j.state == JobState.RUNNING;
+      j.history = new Job.Attempt[] {new Job.Attempt(j.attempt, j.workerId, r.dispatchedAt(),
+          open ? 0 : j.finishedAt, open ? null
+              : j.state == JobState.QUEUED ? "requeued" : j.state.name())};
+    }
+    return j;
+  }
+}
