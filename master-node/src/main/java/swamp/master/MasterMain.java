@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import swamp.master.api.ApiServer;
 import swamp.master.dispatch.Journal;
+import swamp.master.dispatch.JournalRepair;
 import swamp.master.dispatch.JournalGuard;
 import swamp.master.membership.NodeWatcher;
 import swamp.master.pool.PoolSettings;
@@ -83,7 +84,7 @@ public final class MasterMain implements Callable<Integer> {
       description = "Another master node of the pool (a standby, or the active master of a standby); repeatable.")
   List<String> peers = new java.util.ArrayList<>();
 
-  @Option(names = Journal.RECOVER_FLAG,
+  @Option(names = JournalRepair.RECOVER_FLAG,
       description = "Start from the journal's last good snapshot when it is damaged (what came after it is lost; the damaged file is kept).")
   boolean recoverFromSnapshot;
 
@@ -136,7 +137,7 @@ public final class MasterMain implements Callable<Integer> {
     JournalGuard guard;
     try {
       if (recoverFromSnapshot) {
-        String done = Journal.recoverFromSnapshot(config);
+        String done = JournalRepair.recoverFromSnapshot(config);
         log.warn("journal recovered from its last good snapshot: {}", done);
         System.err.println("swamp master: " + done);
       }
@@ -144,9 +145,9 @@ public final class MasterMain implements Callable<Integer> {
       Journal.prepare(config);
       guard = JournalGuard.open(config, fresh);
     } catch (java.sql.SQLException | IOException | RuntimeException e) {
-      String damage = Journal.damage(e);
+      String damage = JournalRepair.damage(e);
       System.err.println("swamp master: " + (damage != null && !recoverFromSnapshot
-          ? Journal.damagedMessage(Journal.file(config).orElse(null), damage)
+          ? JournalRepair.damagedMessage(Journal.file(config).orElse(null), damage)
           : "cannot open the job journal " + Journal.describe(
               config.getString("swamp.master.journal.url")) + ": " + e.getMessage()));
       return ExitCodes.BAD_CONFIG;
@@ -162,7 +163,7 @@ public final class MasterMain implements Callable<Integer> {
         return ExitCodes.BAD_CONFIG;
       }
       if (code == 0) {
-        Journal.compact(config); // a clean stop leaves a journal the size of what it holds
+        JournalRepair.compact(config); // a clean stop leaves a journal the size of what it holds
       }
       return code;
     } catch (RuntimeException | Error e) { // a master that cannot come up must not linger

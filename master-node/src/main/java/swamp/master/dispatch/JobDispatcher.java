@@ -219,7 +219,7 @@ public final class JobDispatcher
    * master (exit 2) with what to do: answering 503 for ever helps no one.
    */
   private void onRecoveryFailed(Throwable failure) {
-    String stop = Journal.whyStop(failure, settings.guard());
+    String stop = JournalRepair.whyStop(failure, settings.guard());
     if (stop != null) {
       stopMaster(stop);
     } else {
@@ -237,7 +237,7 @@ public final class JobDispatcher
     settings.guard().readOk();
     long read = lastSequenceNumber(context);
     if (read < settings.guard().recorded()) {
-      stopMaster(Journal.damagedMessage(settings.guard().file(), "it held "
+      stopMaster(JournalRepair.damagedMessage(settings.guard().file(), "it held "
           + settings.guard().recorded() + " writes, but only " + read + " could be read (the"
           + " file was truncated or overwritten, and H2 fell back to an older state)"));
       return;

@@ -21,8 +21,10 @@
  *       swamp.master.dispatch.DemandWatch} (the pool scaler's demand), {@link
  *       swamp.master.dispatch.Watchers} (the live feed and metrics);
  *   <li>the journal: the events ({@link swamp.master.dispatch.JobEvent}), the snapshots ({@link
- *       swamp.master.dispatch.SnapshotSerializer}), its configuration and checks ({@link
- *       swamp.master.dispatch.Journal}, {@link swamp.master.dispatch.JournalGuard});
+ *       swamp.master.dispatch.SnapshotSerializer}), its configuration ({@link
+ *       swamp.master.dispatch.Journal}), its checks ({@link swamp.master.dispatch.JournalGuard}),
+ *       its diagnosis, recovery from a snapshot and compaction ({@link
+ *       swamp.master.dispatch.JournalRepair});
  *   <li>the answers to queries ({@link swamp.master.dispatch.Views}, {@link
  *       swamp.master.dispatch.Placement}).
  * </ul>

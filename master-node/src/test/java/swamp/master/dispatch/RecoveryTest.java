@@ -241,7 +241,7 @@ class RecoveryTest {
       return k;
     });
     crash(dispatcher);
-    Journal.compact(config);
+    JournalRepair.compact(config);
     long size = java.nio.file.Files.size(Journal.file(config).orElseThrow());
     System.out.printf("bounded journal: %,d writes, %,d snapshots kept after %,d jobs; %,d bytes"
         + " after a clean stop%n", kept[0], kept[1], jobs, size);
