@@ -249,7 +249,7 @@ final class Expander {
           end += raw.charAt(end) == '\\' ? 2 : 1;
         }
         fs.current().hadQuotes = true; // $'...': backslash escapes, as echo -e does them
-        fs.append(Builtins.echo(List.of("-ne", raw.substring(k + 2, Math.min(end, n)))).text(), true, false);
+        fs.append(Coreutils.echo(List.of("-ne", raw.substring(k + 2, Math.min(end, n)))).text(), true, false);
         k = end + 1;
       } else if (c == '"' && !inDq) {
         int end = Scan.skipQuotedOrExpansion(raw, k);

@@ -13,16 +13,16 @@ final class Expr {
 
   private Expr() {}
 
-  static Builtins.Output evaluate(List<String> args) throws Builtins.UsageException {
+  static Coreutils.Output evaluate(List<String> args) throws Coreutils.UsageException {
     if (args.isEmpty()) {
-      throw new Builtins.UsageException("expr: missing operand");
+      throw new Coreutils.UsageException("expr: missing operand");
     }
     Parser e = new Parser(args);
     String v = e.or();
     if (e.k < args.size()) {
-      throw new Builtins.UsageException("expr: syntax error: unexpected argument '" + args.get(e.k) + "'");
+      throw new Coreutils.UsageException("expr: syntax error: unexpected argument '" + args.get(e.k) + "'");
     }
-    return new Builtins.Output(v + "\n", v.isEmpty() || v.equals("0") ? 1 : 0);
+    return new Coreutils.Output(v + "\n", v.isEmpty() || v.equals("0") ? 1 : 0);
   }
 
   private static final class Parser {
@@ -37,7 +37,7 @@ final class Expr {
       return k < a.size() && a.get(k).equals(op);
     }
 
-    String or() throws Builtins.UsageException {
+    String or() throws Coreutils.UsageException {
       String v = and();
       while (at("|")) {
         k++;
@@ -47,7 +47,7 @@ final class Expr {
       return v;
     }
 
-    String and() throws Builtins.UsageException {
+    String and() throws Coreutils.UsageException {
       String v = compare();
       while (at("&")) {
         k++;
@@ -57,7 +57,7 @@ final class Expr {
       return v;
     }
 
-    String compare() throws Builtins.UsageException {
+    String compare() throws Coreutils.UsageException {
       String v = additive();
       while (k < a.size() && List.of("<", "<=", "=", "==", "!=", ">=", ">").contains(a.get(k))) {
         String op = a.get(k++);
@@ -81,7 +81,7 @@ final class Expr {
       return v;
     }
 
-    String additive() throws Builtins.UsageException {
+    String additive() throws Coreutils.UsageException {
       String v = multiplicative();
       while (at("+") || at("-")) {
         String op = a.get(k++);
@@ -91,20 +91,20 @@ final class Expr {
       return v;
     }
 
-    String multiplicative() throws Builtins.UsageException {
+    String multiplicative() throws Coreutils.UsageException {
       String v = match();
       while (at("*") || at("/") || at("%")) {
         String op = a.get(k++);
         long r = num(match());
         if (!op.equals("*") && r == 0) {
-          throw new Builtins.UsageException("expr: division by zero");
+          throw new Coreutils.UsageException("expr: division by zero");
         }
         v = Long.toString(op.equals("*") ? num(v) * r : op.equals("/") ? num(v) / r : num(v) % r);
       }
       return v;
     }
 
-    String match() throws Builtins.UsageException {
+    String match() throws Coreutils.UsageException {
       String v = primary();
       while (at(":")) {
         k++;
@@ -113,16 +113,16 @@ final class Expr {
       return v;
     }
 
-    String primary() throws Builtins.UsageException {
+    String primary() throws Coreutils.UsageException {
       if (k >= a.size()) {
-        throw new Builtins.UsageException("expr: syntax error: missing argument");
+        throw new Coreutils.UsageException("expr: syntax error: missing argument");
       }
       String t = a.get(k++);
       switch (t) {
         case "(" -> {
           String v = or();
           if (!at(")")) {
-            throw new Builtins.UsageException("expr: syntax error: expecting ')'");
+            throw new Coreutils.UsageException("expr: syntax error: expecting ')'");
           }
           k++;
           return v;
@@ -181,9 +181,9 @@ final class Expr {
       return v.matches("[-+]?[0-9]+");
     }
 
-    private static long num(String v) throws Builtins.UsageException {
+    private static long num(String v) throws Coreutils.UsageException {
       if (!isInt(v)) {
-        throw new Builtins.UsageException("expr: non-integer argument");
+        throw new Coreutils.UsageException("expr: non-integer argument");
       }
       return Long.parseLong(v);
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The commands of a command substitution, run while planning: the few that scripts compute
- * names with ({@link Builtins}, {@code ls} of what exists or earlier lines write, {@code pwd})
+ * names with ({@link Coreutils}, {@code ls} of what exists or earlier lines write, {@code pwd})
  * here, and any other on this machine, only when no earlier line of the script writes a file it
  * names (else the plan stops, naming the line).
  */
@@ -72,20 +72,20 @@ final class HereCommands {
         }
       }
       List<String> args = argv.subList(1, argv.size());
-      Builtins.Output out;
+      Coreutils.Output out;
       try {
         out = switch (name) {
-          case "echo" -> Builtins.echo(args);
-          case "printf" -> Builtins.printf(args);
-          case "seq" -> Builtins.seq(args);
-          case "basename" -> Builtins.basename(args);
-          case "dirname" -> Builtins.dirname(args);
+          case "echo" -> Coreutils.echo(args);
+          case "printf" -> Coreutils.printf(args);
+          case "seq" -> Coreutils.seq(args);
+          case "basename" -> Coreutils.basename(args);
+          case "dirname" -> Coreutils.dirname(args);
           case "expr" -> Expr.evaluate(args);
           case "ls" -> ls(args);
-          case "pwd" -> Builtins.Output.ok(state.cwd + "\n");
+          case "pwd" -> Coreutils.Output.ok(state.cwd + "\n");
           default -> external(argv, input, line, prefix, errorsToOutput);
         };
-      } catch (Builtins.UsageException e) {
+      } catch (Coreutils.UsageException e) {
         throw Refusal.at(line, e.getMessage());
       }
       input = silent ? "" : out.text();
@@ -95,7 +95,7 @@ final class HereCommands {
     return status;
   }
 
-  private Builtins.Output ls(List<String> args) {
+  private Coreutils.Output ls(List<String> args) {
     List<String> operands = args.stream().filter(a -> !a.startsWith("-") || a.equals("-")).toList();
     boolean directoryItself = args.stream().anyMatch(a -> a.startsWith("-") && a.contains("d"));
     boolean hidden = args.stream().anyMatch(a -> a.startsWith("-") && (a.contains("a") || a.contains("A")));
@@ -124,10 +124,10 @@ final class HereCommands {
         out.append(name).append('\n');
       }
     }
-    return new Builtins.Output(out.toString(), status);
+    return new Coreutils.Output(out.toString(), status);
   }
 
-  private Builtins.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
+  private Coreutils.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
       boolean errorsToOutput) {
     String name = argv.get(0);
     if (!PURE.contains(name)) {
@@ -171,9 +171,9 @@ final class HereCommands {
         p.destroyForcibly();
         throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution ran more than 120 s while planning");
       }
-      return new Builtins.Output(out.toString(StandardCharsets.UTF_8), p.exitValue());
+      return new Coreutils.Output(out.toString(StandardCharsets.UTF_8), p.exitValue());
     } catch (IOException e) {
-      return new Builtins.Output("", 127); // "command not found", as bash goes on after it
+      return new Coreutils.Output("", 127); // "command not found", as bash goes on after it
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Refusal.at(line, "interrupted while planning");

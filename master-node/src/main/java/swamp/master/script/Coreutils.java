@@ -10,9 +10,11 @@ import java.util.regex.Pattern;
  * The commands that scripts use to compute names, evaluated while planning as GNU coreutils and
  * bash would print them: {@code echo}, {@code printf}, {@code seq}, {@code basename},
  * {@code dirname} (and {@link Expr}). Each takes its arguments (without the command name) and returns
- * what it prints and its exit status.
+ * what it prints and its exit status. {@link HereCommands} runs them in a command substitution;
+ * the shell's own builtins, which change its state ({@code cd}, {@code set}, {@code declare}
+ * ...), are {@link ShellBuiltins}.
  */
-final class Builtins {
+final class Coreutils {
 
   /** What a command printed and its exit status. */
   record Output(String text, int status) {
@@ -30,7 +32,7 @@ final class Builtins {
     }
   }
 
-  private Builtins() {}
+  private Coreutils() {}
 
   static Output echo(List<String> args) {
     boolean newline = true;

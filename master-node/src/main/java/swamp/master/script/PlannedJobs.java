@@ -1,0 +1,155 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import swamp.master.script.Plan.Command;
+import swamp.master.script.Plan.Guard;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
+
+/**
+ * The jobs the {@link Planner}'s walk plans, in the order it meets them: a command or pipeline
+ * that would start a program becomes a {@link Command} with its stages and their redirections,
+ * the exported variables that differ from the environment the script started with, and the
+ * guards it runs under. What it reads and writes goes into the script's {@link PlannedFiles}, so
+ * that later lines see it; {@link Dependencies} orders the jobs by it.
+ */
+final class PlannedJobs {
+  private final Map<String, String> initialEnv;
+  private final ShellState state;
+  private final Expander expander;
+  private final List<Dependencies.Planned> planned = new ArrayList<>();
+
+  PlannedJobs(Map<String, String> initialEnv, ShellState state, Expander expander) {
+    this.initialEnv = initialEnv;
+    this.state = state;
+    this.expander = expander;
+  }
+
+  /** The jobs planned, ordered by what they read and write. */
+  List<Command> ordered() {
+    return Dependencies.order(planned);
+  }
+
+  /** The text of the command planned at {@code step}. */
+  String text(int step) {
+    return planned.get(step).command().text();
+  }
+
+  /**
+   * Plans the command or pipeline {@code drafts} as a job under {@code guards}; {@code
+   * stopOnFailure}: the run stops if it fails (set -e, outside a condition). Its status is not
+   * known until it runs: it names the job's step.
+   */
+  Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line,
+      Collection<Guard> guards, boolean stopOnFailure) {
+    List<Stage> stages = new ArrayList<>();
+    for (HereCommands.Draft d : drafts) {
+      stages.add(new Stage(d.argv(), redirects(d.redirects(), d.line())));
+    }
+    Map<String, String> env = new TreeMap<>();
+    state.vars.forEach((name, v) -> {
+      String value = v.values.get(0L);
+      if (v.exported && value != null && !value.equals(initialEnv.get(name))
+          && !name.equals("PWD") && !name.equals("OLDPWD") && !name.equals("PATH")) { // workers use their own PATH
+        env.put(name, value);
+      }
+    });
+    env.putAll(prefix);
+    int step = planned.size();
+    Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
+        stopOnFailure, state.xtrace);
+    Dependencies.Access access = Dependencies.access(command);
+    for (String r : access.removes()) {
+      state.files.remove(r);
+    }
+    for (String w : access.writes()) {
+      if (!access.removes().contains(w)) {
+        state.files.write(w, access.directories().contains(w));
+      }
+    }
+    planned.add(new Dependencies.Planned(command, access));
+    return new Status(0, step);
+  }
+
+  /** An {@code exit N} that happens only if {@code guards} hold: a point where the run stops. */
+  void exitPoint(int status, int line, Collection<Guard> guards) {
+    int step = planned.size();
+    Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
+        status, false, state.xtrace);
+    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of())));
+  }
+
+  private Redirects redirects(List<Ast.Redirect> list, int line) {
+    String stdin = null;
+    String stdout = null;
+    boolean stdoutAppend = false;
+    String stderr = null;
+    boolean stderrAppend = false;
+    boolean stderrToStdout = false;
+    boolean stderrToOriginalStdout = false;
+    for (Ast.Redirect r : list) {
+      String target = r.op().equals(">&") || r.op().equals("<&") ? r.target().raw()
+          : expander.expandString(r.target().raw(), r.line());
+      if (target.isEmpty()) {
+        throw Refusal.at(r.line(), "ambiguous redirect: '" + r.target().raw() + "' expands to nothing");
+      }
+      switch (r.op()) {
+        case "<" -> {
+          if (r.fd() != 0) {
+            throw Refusal.at(r.line(), "input redirection of descriptor " + r.fd() + " is not supported");
+          }
+          stdin = target;
+        }
+        case ">", ">>" -> {
+          boolean append = r.op().equals(">>");
+          if (r.fd() == 1) {
+            stdout = target;
+            stdoutAppend = append;
+          } else if (r.fd() == 2) {
+            stderr = target;
+            stderrAppend = append;
+            stderrToStdout = false;
+            stderrToOriginalStdout = false;
+          } else {
+            throw Refusal.at(r.line(), "redirection of descriptor " + r.fd() + " is not supported");
+          }
+        }
+        case "&>", "&>>" -> {
+          stdout = target;
+          stdoutAppend = r.op().equals("&>>");
+          stderr = null;
+          stderrToStdout = true;
+        }
+        case ">&" -> {
+          if (r.fd() == 2 && target.equals("1")) {
+            stderr = null;
+            stderrToStdout = stdout != null;
+            stderrToOriginalStdout = stdout == null;
+          } else if (r.fd() == 1 && target.equals("2")) {
+            // '>&2': the command's output is shown as it ends, like its stderr; nothing to write
+          } else if (!(r.fd() == 1 && target.equals("1")) && !(r.fd() == 2 && target.equals("2"))) {
+            throw Refusal.at(r.line(), "'" + r.fd() + ">&" + target + "' is not supported; only 2>&1 and >&2");
+          }
+        }
+        case "<&" -> throw Refusal.at(r.line(), "'<&' is not supported");
+        default -> throw Refusal.at(r.line(), "redirection '" + r.op() + "' is not supported");
+      }
+    }
+    if (stderrToOriginalStdout && stdout != null) {
+      throw Refusal.at(line, "'2>&1 > file' (errors to the terminal, output to the file) is not supported;"
+          + " write '> file 2>&1' to send both to the file");
+    }
+    if (stderrToOriginalStdout) {
+      stderrToStdout = true;
+    }
+    if (stdin == null && stdout == null && stderr == null && !stderrToStdout) {
+      return null;
+    }
+    return new Redirects(stdin, stdout, stdoutAppend, stderr, stderrAppend, stderrToStdout);
+  }
+}
