@@ -167,7 +167,8 @@ final class Planner {
       throw Refusal.at(node.line(), "the condition of '" + what + "' runs a command as a job ("
           + jobs.text(s.step()) + "); swamp plans the whole script before"
           + " anything runs, so a condition must be a test ([ ], [[ ]], test, (( ))) on names and"
-          + " state.files. Test the file the command writes instead (if [ -f out.nc ]), or use 'cmd || exit 1'");
+          + " files. Test the file the command writes instead (if [ -f out.nc ]), or use"
+          + " 'cmd || exit 1'");
     }
     return s;
   }

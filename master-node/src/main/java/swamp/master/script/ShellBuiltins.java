@@ -343,9 +343,9 @@ final class ShellBuiltins {
         String option = k + 1 < args.size() ? args.get(++k) : "";
         boolean on = a.equals("-o");
         switch (option) {
-          case "state.errexit" -> state.errexit = on;
-          case "state.xtrace" -> state.xtrace = on;
-          case "state.pipefail" -> state.pipefail = on;
+          case "errexit" -> state.errexit = on;
+          case "xtrace" -> state.xtrace = on;
+          case "pipefail" -> state.pipefail = on;
           case "nounset", "noclobber" -> { }
           default -> throw Refusal.at(line, "set " + a + " " + option + " is not supported");
         }

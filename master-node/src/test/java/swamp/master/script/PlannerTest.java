@@ -173,6 +173,15 @@ class PlannerTest {
     assertTrue(!p.commands().get(2).xtrace());
   }
 
+  @Test
+  void setDashOTakesTheOptionsByTheirLongNames() throws Exception {
+    Plan p = plan("set -o errexit -o xtrace\necho a\nset +o xtrace +o errexit -o pipefail\necho b\n");
+    assertTrue(p.commands().get(0).errexit());
+    assertTrue(p.commands().get(0).xtrace());
+    assertTrue(!p.commands().get(1).errexit());
+    assertTrue(!p.commands().get(1).xtrace());
+  }
+
   // ------------------------------------------------------------ globs, cd, redirections, pipes
 
   @Test
