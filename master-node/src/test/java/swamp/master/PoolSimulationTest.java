@@ -46,6 +46,7 @@ import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry.RunningJob;
@@ -405,8 +406,9 @@ class PoolSimulationTest {
       }
       long now = System.currentTimeMillis();
       ledger.reported(done.jobId(), plan.id(), done.attempt());
-      master.tell(new JobFinished(done.jobId(), done.attempt(), plan.id(), new JobResult(
-          JobState.SUCCEEDED, 0, done.jobId(), "", false, plan.id(), 1L, now, now, null), self));
+      master.tell(new JobsFinished(List.of(new JobFinished(done.jobId(), done.attempt(), plan.id(),
+          new JobResult(JobState.SUCCEEDED, 0, done.jobId(), "", false, plan.id(), 1L, now, now,
+              null))), self));
       // the next waiting job starts at once, without waiting for the master (as the real worker
       // does, in the same message; a crash planned at that start comes after the finish went)
       Behavior<Msg> next = this;

@@ -1,5 +1,6 @@
 package swamp.protocol;
 
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -11,15 +12,19 @@ import org.apache.pekko.actor.typed.ActorRef;
 public sealed interface ToMaster extends CborSerializable {
 
   /**
-   * Attempt {@code attempt} of {@code jobId} ended; a finish for an older attempt is ignored. A
-   * worker keeps its finishes without {@code worker} and stamps its current ref on each when it
-   * sends it ({@link #from}): a worker that joined again has a new one.
+   * Attempt {@code attempt} of {@code jobId} ended on {@code workerId}; a finish for an older
+   * attempt is ignored. Not a message of its own: a worker keeps its finishes until the master
+   * acknowledges them and sends them in {@link JobsFinished}.
    */
-  record JobFinished(String jobId, int attempt, String workerId, JobResult result,
-      ActorRef<ToWorker> worker) implements ToMaster {
-    /** This finish, as sent by {@code worker}. */
-    public JobFinished from(ActorRef<ToWorker> worker) {
-      return new JobFinished(jobId, attempt, workerId, result, worker);
+  record JobFinished(String jobId, int attempt, String workerId, JobResult result) {}
+
+  /**
+   * The finishes a worker had ready at once, in the order they ended: one message and one
+   * {@link ToWorker.FinishAck} for all of them, however many jobs ended together.
+   */
+  record JobsFinished(List<JobFinished> finishes, ActorRef<ToWorker> worker) implements ToMaster {
+    public JobsFinished {
+      finishes = List.copyOf(finishes);
     }
   }
 

@@ -1,5 +1,6 @@
 package swamp.protocol;
 
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -62,11 +63,15 @@ public sealed interface ToWorker extends CborSerializable {
   record CancelJob(String jobId, int attempt, String reason) implements ToWorker {}
 
   /**
-   * The master has recorded the finish of attempt {@code attempt} of {@code jobId}: the worker
-   * may forget it. Until then it keeps the finish, claims the attempt when it registers again
-   * (with this master after a partition, or with a restarted one) and sends it again.
+   * The master has recorded these finishes (those of one {@link ToMaster.JobsFinished}): the
+   * worker may forget them. Until then it keeps each finish, claims the attempt when it registers
+   * again (with this master after a partition, or with a restarted one) and sends it again.
    */
-  record FinishAck(String jobId, int attempt) implements ToWorker {}
+  record FinishAck(List<ToRegistry.RunningJob> finishes) implements ToWorker {
+    public FinishAck {
+      finishes = List.copyOf(finishes);
+    }
+  }
 
   /**
    * Send {@link ToRegistry.Register} again, with the jobs it runs and the finishes not yet

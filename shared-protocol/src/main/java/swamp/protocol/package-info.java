@@ -11,9 +11,9 @@
  *       {@link swamp.protocol.ToWorker.Refused} (exit 3);
  *   <li>master to worker: {@link swamp.protocol.ToWorker.Job},
  *       {@link swamp.protocol.ToWorker.CancelJob};
- *   <li>worker to master: {@link swamp.protocol.ToMaster.JobFinished} (or
- *       {@link swamp.protocol.ToMaster.JobRejected}), answered by
- *       {@link swamp.protocol.ToWorker.FinishAck};
+ *   <li>worker to master: {@link swamp.protocol.ToMaster.JobsFinished}, the finishes it had
+ *       ready at once, answered by one {@link swamp.protocol.ToWorker.FinishAck}; or
+ *       {@link swamp.protocol.ToMaster.JobRejected};
  *   <li>master to worker, when its dispatcher started again: {@link
  *       swamp.protocol.ToWorker.RegisterAgain}, answered by a Register;
  *   <li>master to worker: {@link swamp.protocol.ToWorker.Dismiss}; worker to registry:

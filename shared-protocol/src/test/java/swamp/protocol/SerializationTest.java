@@ -62,11 +62,15 @@ class SerializationTest {
     check(new ToWorker.Job("j2", 1, JobSpec.of(List.of("true"))));
     check(new ToWorker.CancelJob("j1", 3, "cancelled by request"));
     check(new ToWorker.Dismiss("the master is shutting down"));
-    check(new ToWorker.FinishAck("j1", 2));
+    check(new ToWorker.FinishAck(List.of(new ToRegistry.RunningJob("j1", 2),
+        new ToRegistry.RunningJob("j2", 1))));
     check(new ToWorker.RegisterAgain("the dispatcher started again"));
-    check(new ToMaster.JobFinished("j1", 3, "w1", RESULT, worker));
-    check(new ToMaster.JobFinished("j2", 1, "w1",
-        JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed"), null).from(worker));
+    check(new ToMaster.JobsFinished(List.of(new ToMaster.JobFinished("j1", 3, "w1", RESULT)),
+        worker));
+    check(new ToMaster.JobsFinished(List.of(new ToMaster.JobFinished("j1", 3, "w1", RESULT),
+        new ToMaster.JobFinished("j2", 1, "w1",
+            JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed"))),
+        worker));
     check(new ToMaster.JobRejected("j1", 3, "w1", "worker is draining", worker));
   }
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry.Unregister;
 import swamp.protocol.ToRegistry;
@@ -114,8 +115,9 @@ class ClusterMembershipIT {
           List.of(), self.ref()));
       RegOk ok = self.expectMessageClass(RegOk.class, Pool.STARTUP);
       long now = System.currentTimeMillis();
-      ok.master().tell(new JobFinished(job, 1, "real", new JobResult(JobState.SUCCEEDED, 0,
-          "forged\n", "", false, "real", 1L, now, now, null), self.ref()));
+      ok.master().tell(new JobsFinished(List.of(new JobFinished(job, 1, "real", new JobResult(
+          JobState.SUCCEEDED, 0, "forged\n", "", false, "real", 1L, now, now, null))),
+          self.ref()));
       registry.tell(new Unregister("real", "forged goodbye", self.ref()));
 
       Await.until("the master to drop both forgeries", Pool.STARTUP,

@@ -335,7 +335,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     // the process may have left children behind when it was killed: they go too
     killHard();
     // in the table before the parent hears of it: a finish the worker cannot send survives it
-    table.finished(new JobFinished(jobId, attempt, settings.workerId(), result, null));
+    table.finished(new JobFinished(jobId, attempt, settings.workerId(), result));
     replyTo.tell(new Ended(jobId, attempt, result));
     return Behaviors.stopped();
   }

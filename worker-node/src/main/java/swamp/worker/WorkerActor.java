@@ -73,6 +73,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private record MasterLost(ActorRef<ToMaster> master) implements Internal {}
 
+  /** Send the master the finishes it has not had (see {@link WorkerJobs#deliver}). */
+  private enum Deliver implements Internal { INSTANCE }
+
   // the timers: registration retry, give-up deadline, drain grace, wait for the last acks
   private enum Retry implements Internal { INSTANCE }
   private enum GiveUp implements Internal { INSTANCE }
@@ -132,7 +135,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.table = table;
     this.handsOver = handsOver;
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
-        context.messageAdapter(JobRunner.Ended.class, JobEnded::new), RunnerStopped::new);
+        context.messageAdapter(JobRunner.Ended.class, JobEnded::new), RunnerStopped::new,
+        Deliver.INSTANCE);
     ActorRef<Command> me = context.getSelf();
     Reaper.onLapse(() -> me.tell(LeaseLapsed.INSTANCE));
     jobs.adoptFromTable();
@@ -265,6 +269,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack())))
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
         .onMessage(FromMaster.HandBack.class, m -> Behaviors.same()) // none waits
+        .onMessage(Deliver.class, d -> same(jobs::deliver))
         .onMessage(JobEnded.class, e -> {
           jobs.onJobEnded(e.ended());
           return jobs.runningCount() == 0 ? leave(leaving) : Behaviors.same();
@@ -309,6 +314,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           jobs.onFinishAck(m.ack());
           return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
         })
+        .onMessage(Deliver.class, d -> same(jobs::deliver))
         .onMessage(AcksOver.class, a -> unregister(reason))
         .onMessage(MasterLost.class, l -> unregister(reason))
         .onMessage(Stop.class, s -> unregister(s.reason()))
@@ -339,6 +345,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.Refused.class, m -> Behaviors.same())
         .onMessage(JobEnded.class, e -> same(() -> jobs.onJobEnded(e.ended())))
         .onMessage(RunnerStopped.class, s -> same(() -> jobs.onRunnerStopped(s.jobId(), s.attempt())))
+        .onMessage(Deliver.class, d -> same(jobs::deliver))
         .onMessage(RegistryListing.class, this::onListing)
         .onMessage(MasterLost.class, l -> Behaviors.same()) // a master we no longer follow
         .onMessage(Stop.class, this::onTerm)

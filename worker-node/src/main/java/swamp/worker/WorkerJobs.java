@@ -1,5 +1,7 @@
 package swamp.worker;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -7,15 +9,16 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
-import swamp.protocol.ToMaster;
 import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster.JobsFinished;
+import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.RunningJob;
-import swamp.protocol.ToWorker;
 import swamp.protocol.ToWorker.CancelJob;
 import swamp.protocol.ToWorker.FinishAck;
 import swamp.protocol.ToWorker.HandBack;
 import swamp.protocol.ToWorker.Job;
+import swamp.protocol.ToWorker;
 
 /**
  * What becomes of the jobs the master gives a worker: each runs in a watched {@link JobRunner}
@@ -41,11 +44,16 @@ final class WorkerJobs {
   private final Set<RunningJob> sent = new java.util.HashSet<>();
   /** Where the reports go; null while this incarnation has no master. */
   private ActorRef<ToMaster> master;
+  /** What the worker is told to {@link #deliver} the finishes, once its mailbox is handled. */
+  private final WorkerActor.Command deliver;
+  /** Whether that message is on its way. */
+  private boolean deliveryDue;
 
   WorkerJobs(ActorContext<WorkerActor.Command> context, WorkerSettings settings,
       Executables executables, JobTable table, ActorRef<ToWorker> self,
       ActorRef<JobRunner.Ended> jobEnded,
-      BiFunction<String, Integer, WorkerActor.Command> runnerStopped) {
+      BiFunction<String, Integer, WorkerActor.Command> runnerStopped,
+      WorkerActor.Command deliver) {
     this.context = context;
     this.settings = settings;
     this.executables = executables;
@@ -53,6 +61,7 @@ final class WorkerJobs {
     this.self = self;
     this.jobEnded = jobEnded;
     this.runnerStopped = runnerStopped;
+    this.deliver = deliver;
     this.slots = new WorkerSlots<>(settings.slots());
   }
 
@@ -113,8 +122,8 @@ final class WorkerJobs {
   private void start(Job job) {
     if (settings.dryRun()) {
       table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(),
-          ProgramCheck.dryRun(job.spec(), settings, executables), null));
-      deliver();
+          ProgramCheck.dryRun(job.spec(), settings, executables)));
+      deliverSoon();
       return;
     }
     track(job.jobId(), job.attempt(), job.spec().slots(), JobRunner.create(
@@ -152,8 +161,8 @@ final class WorkerJobs {
   void onCancel(CancelJob cancel) {
     if (slots.unqueue(cancel.jobId(), cancel.attempt()) != null) { // never started: ends at once
       table.finished(new JobFinished(cancel.jobId(), cancel.attempt(), settings.workerId(),
-          JobResult.notStarted(JobState.CANCELLED, settings.workerId(), cancel.reason()), null));
-      deliver();
+          JobResult.notStarted(JobState.CANCELLED, settings.workerId(), cancel.reason())));
+      deliverSoon();
       return;
     }
     ActorRef<JobRunner.Command> runner = slots.runner(cancel.jobId(), cancel.attempt());
@@ -175,7 +184,7 @@ final class WorkerJobs {
   void onJobEnded(JobRunner.Ended ended) {
     if (slots.ended(ended.jobId(), ended.attempt())) {
       startWaiting(); // before the finish goes: the next job need not wait for the master
-      deliver(); // the runner put the finish in the table
+      deliverSoon(); // the runner put the finish in the table
     }
   }
 
@@ -188,30 +197,48 @@ final class WorkerJobs {
     if (!table.hasFinish(jobId, attempt)) {
       table.finished(new JobFinished(jobId, attempt, settings.workerId(),
           JobResult.notStarted(JobState.FAILED, settings.workerId(),
-              "the job's runner on worker " + settings.workerId() + " crashed"), null));
+              "the job's runner on worker " + settings.workerId() + " crashed")));
     }
-    deliver();
+    deliverSoon();
   }
 
   /**
-   * Sends the master the finishes it has not had yet; they stay in the table until it
-   * acknowledges them ({@link FinishAck}), so a finish sent to a master that died on the way is
-   * sent again to the next one. With no master they wait.
+   * Sends the finishes once the messages already in the mailbox are handled: the jobs that end
+   * meanwhile (a burst of dry runs, jobs ending together) go in the same {@link JobsFinished}.
+   */
+  private void deliverSoon() {
+    if (!deliveryDue) {
+      deliveryDue = true;
+      context.getSelf().tell(deliver);
+    }
+  }
+
+  /**
+   * Sends the master the finishes it has not had yet, in one message; they stay in the table
+   * until it acknowledges them ({@link FinishAck}), so a finish sent to a master that died on the
+   * way is sent again to the next one. With no master they wait.
    */
   void deliver() {
+    deliveryDue = false;
     if (master == null) {
       return;
     }
+    List<JobFinished> fresh = new ArrayList<>();
     for (JobFinished finished : table.undelivered()) {
       if (sent.add(new RunningJob(finished.jobId(), finished.attempt()))) {
-        master.tell(finished.from(self));
+        fresh.add(finished);
       }
+    }
+    if (!fresh.isEmpty()) {
+      master.tell(new JobsFinished(fresh, self));
     }
   }
 
   void onFinishAck(FinishAck ack) {
-    table.delivered(ack.jobId(), ack.attempt());
-    sent.remove(new RunningJob(ack.jobId(), ack.attempt()));
+    for (RunningJob finish : ack.finishes()) {
+      table.delivered(finish.jobId(), finish.attempt());
+      sent.remove(finish);
+    }
   }
 
   /** Whether the master has acknowledged every finish. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -24,6 +26,7 @@ import swamp.node.ExitCodes;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry.RunningJob;
@@ -40,6 +43,8 @@ import swamp.protocol.ToWorker.RegOk;
 class RejoinTest {
 
   static final Duration LONG = Duration.ofSeconds(20);
+
+  final Finishes finishes = new Finishes();
 
   /** Removed by {@link #shutDown} once the jobs' processes are gone, not by JUnit: see there. */
   @TempDir(cleanup = CleanupMode.NEVER) Path workDir;
@@ -151,8 +156,8 @@ class RejoinTest {
     assertEquals(List.of(new RunningJob("j1", 1), new RunningJob("j2", 1)), again.running());
     again.replyTo().tell(new RegOk(2, second.master.ref()));
     Files.createFile(gate);
-    assertEquals("j1", second.master.expectMessageClass(JobFinished.class, LONG).jobId());
-    JobFinished j2 = second.master.expectMessageClass(JobFinished.class, LONG);
+    assertEquals("j1", finishes.next(second.master, LONG).jobId());
+    JobFinished j2 = finishes.next(second.master, LONG);
     assertEquals("j2", j2.jobId());
     assertEquals("second\n", j2.result().stdout());
   }
@@ -168,7 +173,7 @@ class RejoinTest {
     register.replyTo().tell(new RegOk(2, second.master.ref()));
     Files.createFile(workDir.resolve("gate"));
 
-    JobFinished finished = second.master.expectMessageClass(JobFinished.class, LONG);
+    JobFinished finished = finishes.next(second.master, LONG);
     assertEquals("j1", finished.jobId());
     assertEquals(3, finished.attempt());
     assertEquals(JobState.SUCCEEDED, finished.result().state());
@@ -179,7 +184,7 @@ class RejoinTest {
     second.master.expectNoMessage(Duration.ofMillis(200));
     assertTrue(table.live().isEmpty());
     assertEquals(1, table.undelivered().size(), "kept until the master acknowledges it");
-    register.replyTo().tell(new FinishAck("j1", 3));
+    register.replyTo().tell(Finishes.ack("j1", 3));
     second.master.awaitAssert(LONG, () -> {
       assertTrue(table.undelivered().isEmpty());
       return null;
@@ -204,17 +209,54 @@ class RejoinTest {
         "a finish the master has not heard of is still a running attempt to it");
     register.replyTo().tell(new RegOk(2, second.master.ref()));
 
-    JobFinished finished = second.master.expectMessageClass(JobFinished.class, LONG);
+    JobFinished finished = finishes.next(second.master, LONG);
     assertEquals(1, finished.attempt());
     assertEquals(0, finished.result().exitCode());
     assertEquals("done\n", finished.result().stdout());
     second.master.expectNoMessage(Duration.ofMillis(200));
-    register.replyTo().tell(new FinishAck("j1", 1));
+    register.replyTo().tell(Finishes.ack("j1", 1));
     second.master.awaitAssert(LONG, () -> {
       assertTrue(table.undelivered().isEmpty());
       return null;
     });
     assertEquals(List.of("once"), Files.readAllLines(workDir.resolve("ran")));
+  }
+
+  /**
+   * Finishes kept while there was no master go to the next in one report, in the order the jobs
+   * ended, and one acknowledgement clears them all.
+   */
+  @Test
+  void finishesKeptForTheNextMasterGoInOneReportAndOneAckClearsThem() throws IOException {
+    Path gate = workDir.resolve("gate");
+    Incarnation first = new Incarnation(true);
+    Register register = first.registered();
+    for (String id : List.of("j1", "j2")) {
+      register.replyTo().tell(new Job(id, 1, JobSpec.of(List.of("sh", "-c",
+          "while [ ! -e '" + gate + "' ]; do sleep 0.02; done; echo " + id))));
+    }
+    first.awaitLive("j1");
+    first.awaitLive("j2");
+    first.loseTheMaster();
+
+    Incarnation second = new Incarnation(false); // no master to be found yet
+    Files.createFile(gate);
+    second.master.awaitAssert(LONG, () -> {
+      assertEquals(2, table.undelivered().size());
+      return null;
+    });
+    second.listRegistry();
+    second.register().replyTo().tell(new RegOk(2, second.master.ref()));
+
+    JobsFinished report = second.master.expectMessageClass(JobsFinished.class, LONG);
+    assertEquals(Set.of("j1", "j2"),
+        report.finishes().stream().map(JobFinished::jobId).collect(Collectors.toSet()));
+    second.master.expectNoMessage(Duration.ofMillis(200));
+    report.worker().tell(new FinishAck(List.of(new RunningJob("j1", 1), new RunningJob("j2", 1))));
+    second.master.awaitAssert(LONG, () -> {
+      assertTrue(table.undelivered().isEmpty());
+      return null;
+    });
   }
 
   @Test
@@ -223,14 +265,14 @@ class RejoinTest {
     Incarnation first = new Incarnation(true);
     first.registered().replyTo().tell(new Job("j1", 1,
         JobSpec.of(List.of("sh", "-c", "echo once >> '" + ran + "'"))));
-    first.master.expectMessageClass(JobFinished.class, LONG); // sent, never acknowledged
+    finishes.next(first.master, LONG); // sent, never acknowledged
     first.loseTheMaster();
 
     Incarnation second = new Incarnation(true);
     Register register = second.register();
     assertEquals(List.of(new RunningJob("j1", 1)), register.running());
     register.replyTo().tell(new RegOk(2, second.master.ref()));
-    assertEquals("j1", second.master.expectMessageClass(JobFinished.class, LONG).jobId());
+    assertEquals("j1", finishes.next(second.master, LONG).jobId());
     assertEquals(List.of("once"), Files.readAllLines(ran));
   }
 

@@ -22,6 +22,7 @@ import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster.JobRejected;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.Register;
@@ -43,6 +44,8 @@ import swamp.protocol.ToWorker.RegisterAgain;
  * give-up) driven by manual time: no test here waits for a timer in real time.
  */
 class WorkerActorTest {
+
+  final Finishes finishes = new Finishes();
 
   static final ActorTestKit testKit = ActorTestKit.create(
       ManualTime.config().withFallback(ConfigFactory.load("application-test")));
@@ -146,11 +149,13 @@ class WorkerActorTest {
   void aRegisteredWorkerRunsJobsAndReportsThemToTheMaster() {
     Register register = registered(TestSettings.worker("w6", workDir));
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("echo", "hi"))));
-    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    JobsFinished report = dispatcher.expectMessageClass(JobsFinished.class, Duration.ofSeconds(20));
+    assertEquals(1, report.finishes().size(), report.toString());
+    JobFinished finished = report.finishes().get(0);
     assertEquals("j1", finished.jobId());
     assertEquals(1, finished.attempt());
     assertEquals("w6", finished.workerId());
-    assertEquals(register.replyTo(), finished.worker(), "a finish names the ref that registered");
+    assertEquals(register.replyTo(), report.worker(), "a finish names the ref that registered");
     assertEquals(JobState.SUCCEEDED, finished.result().state());
     assertEquals("hi\n", finished.result().stdout());
     // registered: the give-up deadline no longer applies
@@ -170,18 +175,18 @@ class WorkerActorTest {
     register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("sleep", "0.2"))));
     register.replyTo().tell(new Job("j3", 1, JobSpec.of(List.of("echo", "x"))));
 
-    List<JobFinished> finishes = List.of(
-        dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20)),
-        dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20)),
-        dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20)));
-    assertEquals(List.of("j1", "j2", "j3"), finishes.stream().map(JobFinished::jobId).toList());
-    for (int i = 1; i < finishes.size(); i++) {
-      JobResult before = finishes.get(i - 1).result();
-      JobResult after = finishes.get(i).result();
+    List<JobFinished> ended = List.of(
+        finishes.next(dispatcher, Duration.ofSeconds(20)),
+        finishes.next(dispatcher, Duration.ofSeconds(20)),
+        finishes.next(dispatcher, Duration.ofSeconds(20)));
+    assertEquals(List.of("j1", "j2", "j3"), ended.stream().map(JobFinished::jobId).toList());
+    for (int i = 1; i < ended.size(); i++) {
+      JobResult before = ended.get(i - 1).result();
+      JobResult after = ended.get(i).result();
       assertEquals(JobState.SUCCEEDED, after.state());
       assertTrue(after.startedAt() >= before.finishedAt(), "one slot, one job at a time: "
-          + finishes.get(i).jobId() + " started at " + after.startedAt() + ", before "
-          + finishes.get(i - 1).jobId() + " finished at " + before.finishedAt());
+          + ended.get(i).jobId() + " started at " + after.startedAt() + ", before "
+          + ended.get(i - 1).jobId() + " finished at " + before.finishedAt());
     }
   }
 
@@ -198,18 +203,18 @@ class WorkerActorTest {
     assertTrue(back.reason().startsWith("handed back"), back.reason());
 
     register.replyTo().tell(new CancelJob("j3", 1, "cancelled by request"));
-    JobFinished cancelled = dispatcher.expectMessageClass(JobFinished.class);
+    JobFinished cancelled = finishes.next(dispatcher);
     assertEquals("j3", cancelled.jobId());
     assertEquals(JobState.CANCELLED, cancelled.result().state());
     assertEquals(null, cancelled.result().pid(), "it never started");
 
-    register.replyTo().tell(new FinishAck("j3", 1));
+    register.replyTo().tell(Finishes.ack("j3", 1));
     register.replyTo().tell(new HandBack("j1", 1)); // it runs: it runs on
     dispatcher.expectNoMessage(Duration.ofMillis(200));
     register.replyTo().tell(new RegisterAgain("the dispatcher started again"));
     assertEquals(List.of(new RunningJob("j1", 1)),
         registry.expectMessageClass(Register.class).running());
-    assertEquals("j1", dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20))
+    assertEquals("j1", finishes.next(dispatcher, Duration.ofSeconds(20))
         .jobId(), "the job that had started ran to its end");
   }
 
@@ -226,7 +231,7 @@ class WorkerActorTest {
     JobRejected back = dispatcher.expectMessageClass(JobRejected.class);
     assertEquals("j2", back.jobId());
     assertEquals("worker is draining", back.reason());
-    assertEquals("j1", dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20))
+    assertEquals("j1", finishes.next(dispatcher, Duration.ofSeconds(20))
         .jobId());
   }
 
@@ -248,11 +253,11 @@ class WorkerActorTest {
     register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("echo", "late"))));
     assertEquals("j2", dispatcher.expectMessageClass(JobRejected.class).jobId());
     exits.expectNoMessage(Duration.ofMillis(50));
-    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    JobFinished finished = finishes.next(dispatcher, Duration.ofSeconds(20));
     assertEquals(JobState.SUCCEEDED, finished.result().state());
     // its goodbye waits for the master to record the finish: it must not overtake it
     registry.expectNoMessage(Duration.ofMillis(300));
-    register.replyTo().tell(new FinishAck(finished.jobId(), finished.attempt()));
+    register.replyTo().tell(Finishes.ack(finished.jobId(), finished.attempt()));
     Unregister bye = registry.expectMessageClass(Unregister.class);
     assertEquals("w8", bye.workerId());
     assertEquals(register.replyTo(), bye.worker(), "a goodbye names the ref that registered");
@@ -267,7 +272,7 @@ class WorkerActorTest {
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
     register.replyTo().tell(new Dismiss("master shutting down"));
     time.timePasses(Duration.ofSeconds(31));
-    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    JobFinished finished = finishes.next(dispatcher, Duration.ofSeconds(20));
     assertEquals(JobState.CANCELLED, finished.result().state());
     // a master that never acknowledges does not keep it: it leaves after the ack wait
     time.timePasses(WorkerActor.ACK_WAIT);
@@ -291,12 +296,12 @@ class WorkerActorTest {
         s.killGrace(), s.maxOutputBytes(), s.secret(), true);
     Register register = registered(dry);
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "600"))));
-    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class);
+    JobFinished finished = finishes.next(dispatcher);
     assertEquals(JobState.SUCCEEDED, finished.result().state());
     assertTrue(finished.result().stdout().startsWith("dry-run: would run /"), finished.result().stdout());
     assertEquals(null, finished.result().pid());
     register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("no-such-program-xyz"))));
-    assertTrue(dispatcher.expectMessageClass(JobFinished.class).result().reason().contains("not found"));
+    assertTrue(finishes.next(dispatcher).result().reason().contains("not found"));
   }
 
   @Test
@@ -309,10 +314,10 @@ class WorkerActorTest {
     JobRejected rejected = dispatcher.expectMessageClass(JobRejected.class);
     assertEquals("j2", rejected.jobId());
     assertTrue(rejected.reason().contains("draining"), rejected.reason());
-    JobFinished finished = dispatcher.expectMessageClass(JobFinished.class, Duration.ofSeconds(20));
+    JobFinished finished = finishes.next(dispatcher, Duration.ofSeconds(20));
     assertEquals("j1", finished.jobId());
     assertEquals(JobState.SUCCEEDED, finished.result().state(), finished.result().toString());
-    register.replyTo().tell(new FinishAck(finished.jobId(), finished.attempt()));
+    register.replyTo().tell(Finishes.ack(finished.jobId(), finished.attempt()));
     Unregister bye = registry.expectMessageClass(Unregister.class);
     assertEquals("w12", bye.workerId());
     assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());

@@ -13,18 +13,20 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry;
-import swamp.protocol.ToWorker;
 import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker.NotRegistered;
 import swamp.protocol.ToWorker.RegOk;
+import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
 
 /**
  * A simulated worker: registers through the real registry like a WorkerActor and answers every
- * {@link Job} with {@link JobFinished} at once, without a process. While held it keeps the jobs it
+ * {@link Job} with its {@link JobFinished} at once, without a process. While held it keeps the jobs
+ * it
  * gets and answers them when let go, so a bench can fill a queue first and time it draining.
  */
 final class SimWorker extends AbstractBehavior<SimWorker.Command> {
@@ -157,6 +159,7 @@ final class SimWorker extends AbstractBehavior<SimWorker.Command> {
   }
 
   private void finish(Job job) {
-    master.tell(new JobFinished(job.jobId(), job.attempt(), id, done, self));
+    master.tell(new JobsFinished(List.of(new JobFinished(job.jobId(), job.attempt(), id, done)),
+        self));
   }
 }

@@ -23,8 +23,8 @@ import swamp.master.membership.MembershipEvent;
 import swamp.master.membership.WorkerRegistry;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToWorker.RegOk;
 
 /**
@@ -308,7 +308,7 @@ public final class JobDispatcher
         })
         .onCommand(FromWorkers.class, m -> decide(() -> {
           for (Inbox.Item item : m.items()) {
-            if (item instanceof Inbox.Report r && r.report() instanceof JobFinished f) {
+            if (item instanceof Inbox.Report r && r.report() instanceof JobsFinished f) {
               lifecycle.finished(f);
             } else if (item instanceof Inbox.Report r && r.report() instanceof JobRejected j) {
               lifecycle.rejected(j);

@@ -17,7 +17,9 @@ import swamp.master.membership.MembershipEvent;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
+import swamp.protocol.ToRegistry.RunningJob;
 import swamp.protocol.ToWorker.RegOk;
 import swamp.protocol.ToWorker;
 
@@ -236,19 +238,33 @@ final class JobLifecycle {
     return null;
   }
 
-  void finished(JobFinished f) {
-    SlotTable.Worker from = reporter("the finish of job " + f.jobId() + " attempt " + f.attempt(),
-        f.workerId(), f.worker());
+  /** A worker's finishes: each is recorded (or known to be stale), and then acknowledged. */
+  void finished(JobsFinished report) {
+    List<JobFinished> finishes = report.finishes();
+    if (finishes.isEmpty()) {
+      return;
+    }
+    JobFinished first = finishes.get(0);
+    SlotTable.Worker from = reporter(finishes.size() == 1
+        ? "the finish of job " + first.jobId() + " attempt " + first.attempt()
+        : finishes.size() + " finishes", first.workerId(), report.worker());
     if (from == null) {
       return;
     }
-    // once recorded (or known to be stale) the worker may forget it
-    later(from.ref, new ToWorker.FinishAck(f.jobId(), f.attempt()));
+    // once recorded (or known to be stale) the worker may forget them
+    later(from.ref, new ToWorker.FinishAck(finishes.stream()
+        .map(f -> new RunningJob(f.jobId(), f.attempt())).toList()));
+    for (JobFinished f : finishes) {
+      finished(f, report.worker());
+    }
+  }
+
+  private void finished(JobFinished f, ActorRef<ToWorker> sender) {
     Job job = book.job(f.jobId());
     if (job != null && job.state == JobState.RUNNING && job.attempt == f.attempt()
         && !job.workerId.equals(f.workerId())) {
       log.warn("ignoring the finish of job {} attempt {} sent by worker {} ({}):"
-          + " worker {} holds that attempt", f.jobId(), f.attempt(), f.workerId(), f.worker(),
+          + " worker {} holds that attempt", f.jobId(), f.attempt(), f.workerId(), sender,
           job.workerId);
       return;
     }

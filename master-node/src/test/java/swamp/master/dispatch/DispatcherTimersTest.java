@@ -27,6 +27,7 @@ import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToWorker.RegOk;
 import swamp.protocol.ToWorker;
@@ -137,8 +138,9 @@ class DispatcherTimersTest {
     String id = submit(dispatcher);
     ToWorker.Job job = worker.expectMessageClass(ToWorker.Job.class, WAIT);
     long now = clock.millis();
-    master.tell(new JobFinished(id, job.attempt(), "w1", new JobResult(JobState.SUCCEEDED, 0,
-        "", "", false, "w1", 1L, now, now, null), worker.ref()));
+    master.tell(new JobsFinished(List.of(new JobFinished(id, job.attempt(), "w1",
+        new JobResult(JobState.SUCCEEDED, 0, "", "", false, "w1", 1L, now, now, null))),
+        worker.ref()));
     worker.expectMessageClass(ToWorker.FinishAck.class, WAIT);
 
     pass(retainFor.minusMinutes(2)); // the retention's sweep runs every minute

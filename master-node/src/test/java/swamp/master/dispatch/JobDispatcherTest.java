@@ -30,6 +30,7 @@ import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.RunningJob;
 import swamp.protocol.ToWorker.Job;
@@ -203,8 +204,8 @@ public class JobDispatcherTest {
     assertEquals(2, attempt2.attempt());
 
     // the removed worker's late report: ignored, and not acknowledged to a worker it does not know
-    first.master().tell(new JobFinished(id, 1, "first", result(JobState.SUCCEEDED, 0, "first", null),
-        first.probe().ref()));
+    first.master().tell(new JobsFinished(List.of(new JobFinished(id, 1, "first",
+        result(JobState.SUCCEEDED, 0, "first", null))), first.probe().ref()));
     second.finished(new Job(id, 1, attempt1.spec()), result(JobState.SUCCEEDED, 0, "second", null));
 
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
@@ -213,6 +214,26 @@ public class JobDispatcherTest {
     assertEquals(JobState.SUCCEEDED, view.state());
     assertEquals(2, view.attempts());
     assertEquals("second", view.worker());
+  }
+
+  /** Jobs that end together come in one report, and one acknowledgement answers them all. */
+  @Test
+  void finishesReportedTogetherAreRecordedAndAcknowledgedTogether() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(3));
+    List<String> ids = submit(dispatcher, echo(), echo(), echo());
+    List<Job> jobs = List.of(w.expectJob(), w.expectJob(), w.expectJob());
+
+    w.master.tell(new JobsFinished(jobs.stream().map(j -> new JobFinished(j.jobId(),
+        j.attempt(), "w1", result(JobState.SUCCEEDED, 0, "w1", null))).toList(), w.probe.ref()));
+
+    assertEquals(new ToWorker.FinishAck(jobs.stream()
+            .map(j -> new RunningJob(j.jobId(), j.attempt())).toList()),
+        w.probe.expectMessageClass(ToWorker.FinishAck.class));
+    for (String id : ids) {
+      assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+    }
+    w.probe.expectNoMessage(Duration.ofMillis(100)); // one acknowledgement, not one per job
   }
 
   @Test
@@ -225,8 +246,8 @@ public class JobDispatcherTest {
 
     other.succeeded(job);
     assertEquals(JobState.RUNNING, job(dispatcher, id).state());
-    other.master.tell(new JobFinished("no-such-job", 1, "w2", result(JobState.SUCCEEDED, 0, "w2", null),
-        other.probe.ref()));
+    other.master.tell(new JobsFinished(List.of(new JobFinished("no-such-job", 1, "w2",
+        result(JobState.SUCCEEDED, 0, "w2", null))), other.probe.ref()));
 
     w.succeeded(job);
     assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
@@ -241,8 +262,8 @@ public class JobDispatcherTest {
     TestProbe<ToWorker> rogue = testKit.createTestProbe();
 
     // a forged finish and rejection naming w1, from another ref: dropped, nothing acknowledged
-    w.master.tell(new JobFinished(id, job.attempt(), "w1",
-        result(JobState.SUCCEEDED, 0, "w1", null), rogue.ref()));
+    w.master.tell(new JobsFinished(List.of(new JobFinished(id, job.attempt(), "w1",
+        result(JobState.SUCCEEDED, 0, "w1", null))), rogue.ref()));
     w.master.tell(new JobRejected(id, job.attempt(), "w1", "forged", rogue.ref()));
     rogue.expectNoMessage(Duration.ofMillis(300));
     JobView view = job(dispatcher, id);
@@ -260,8 +281,8 @@ public class JobDispatcherTest {
     String id = submit(dispatcher, echo()).get(0);
     Job job = w.expectJob();
 
-    w.master.tell(new JobFinished(id, job.attempt(), null, result(JobState.SUCCEEDED, 0, null, null),
-        null));
+    w.master.tell(new JobsFinished(List.of(new JobFinished(id, job.attempt(), null,
+        result(JobState.SUCCEEDED, 0, null, null))), null));
     w.master.tell(new JobRejected(id, job.attempt(), null, null, w.probe.ref()));
     w.master.tell(new JobRejected(id, job.attempt(), "w1", null, w.probe.ref()));
 
@@ -843,8 +864,10 @@ public class JobDispatcherTest {
 
     /** Reports the finish; the master acknowledges it once it is recorded. */
     void finished(Job job, JobResult result) {
-      master.tell(new JobFinished(job.jobId(), job.attempt(), id, result, probe.ref()));
-      probe.expectMessage(new ToWorker.FinishAck(job.jobId(), job.attempt()));
+      master.tell(new JobsFinished(List.of(new JobFinished(job.jobId(), job.attempt(), id,
+          result)), probe.ref()));
+      probe.expectMessage(new ToWorker.FinishAck(List.of(
+          new RunningJob(job.jobId(), job.attempt()))));
     }
 
     void rejected(Job job, String reason) {

@@ -30,6 +30,7 @@ import swamp.master.dispatch.Views.JobView;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
+import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.RunningJob;
 import swamp.protocol.ToWorker.Job;
@@ -81,9 +82,9 @@ class RecoveryTest {
     ActorRef<ToMaster> inbox = admit(first, "w1", 1, List.of(), worker);
     List<String> ids = submit(first, List.of(echo(), echo()), List.of("k-1", "k-2"));
     Job running = worker.expectMessageClass(Job.class);
-    inbox.tell(new JobFinished(running.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null),
-        worker.ref()));
-    worker.expectMessage(new ToWorker.FinishAck(running.jobId(), 1));
+    inbox.tell(new JobsFinished(List.of(new JobFinished(running.jobId(), 1, "w1",
+        result(JobState.SUCCEEDED, 0, "w1", null))), worker.ref()));
+    worker.expectMessage(new ToWorker.FinishAck(List.of(new RunningJob(running.jobId(), 1))));
     worker.expectMessageClass(Job.class); // the second job now runs on w1
     crash(first);
 
@@ -116,8 +117,8 @@ class RecoveryTest {
     Job rerun = again.expectMessageClass(Job.class); // it no longer runs the other: it runs again
     assertEquals(lost.jobId(), rerun.jobId());
     assertEquals(2, rerun.attempt());
-    inbox.tell(new JobFinished(kept.jobId(), 1, "w1", result(JobState.SUCCEEDED, 0, "w1", null),
-        again.ref()));
+    inbox.tell(new JobsFinished(List.of(new JobFinished(kept.jobId(), 1, "w1",
+        result(JobState.SUCCEEDED, 0, "w1", null))), again.ref()));
     JobView view = await(second, kept.jobId());
     assertEquals(JobState.SUCCEEDED, view.state());
     assertEquals(1, view.attempts(), "the claimed attempt was adopted, not run again");
@@ -303,8 +304,8 @@ class RecoveryTest {
             return Behaviors.same();
           })
           .onMessage(Job.class, job -> {
-            master[0].tell(new JobFinished(job.jobId(), job.attempt(), "auto",
-                result(JobState.SUCCEEDED, 0, "auto", null), self));
+            master[0].tell(new JobsFinished(List.of(new JobFinished(job.jobId(), job.attempt(),
+                "auto", result(JobState.SUCCEEDED, 0, "auto", null))), self));
             return Behaviors.same();
           })
           .onMessage(Object.class, other -> Behaviors.same())
