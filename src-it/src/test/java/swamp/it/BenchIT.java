@@ -34,6 +34,8 @@ class BenchIT {
       "journal size",
       "process jobs",
       "process jobs / xargs -P2",
+      "script of /bin/true, bin/swamp run",
+      "script of /bin/true / xargs -P2",
       "sleep 0.05 efficiency",
       "process jobs, no prefetch",
       "sleep 0.05, no prefetch",

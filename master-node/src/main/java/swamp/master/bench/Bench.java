@@ -22,8 +22,8 @@ import java.util.Set;
  *
  * <p>This class reads the command line, chooses the measures and prints the table and its notes;
  * each measure is a class of its own ({@link InJvmRows}, {@link Registration}, {@link
- * CrossProcess}, {@link ProcessJobs}, {@link KillRecovery}, {@link ScriptRow}), given the run's
- * {@link Session}.
+ * CrossProcess}, {@link ProcessJobs}, {@link TrueScript}, {@link KillRecovery}, {@link
+ * ScriptRow}), given the run's {@link Session}.
  */
 public final class Bench {
   private Bench() {}
@@ -216,7 +216,8 @@ public final class Bench {
   /** The table's rows in the order of the table, whatever order they run in. */
   static final List<String> ORDER = List.of("in-JVM dispatch", CrossProcess.TLS,
       CrossProcess.TCP, CrossProcess.NO_FSYNC, CrossProcess.JOURNAL_SIZE,
-      "process jobs", "process jobs / xargs -P2", "sleep 0.05 efficiency",
+      "process jobs", "process jobs / xargs -P2", TrueScript.MEASURE, TrueScript.RATIO,
+      "sleep 0.05 efficiency",
       ProcessJobs.TRUE_NO_PREFETCH, ProcessJobs.SLEEP_NO_PREFETCH, "script",
       "registration, in-JVM",
       "registration, worker JVMs", "kill -9 recovery", "memory, queued jobs",

@@ -27,6 +27,9 @@ final class Peers {
     this.lab = lab;
   }
 
+  /** What {@link #xargsLines} runs, for the peers column. */
+  static final String XARGS_LINES = "xargs -P2 -L1 /usr/bin/env < the script";
+
   /** Runs {@code n} {@code /bin/true} with {@code xargs -P2}; returns jobs/s. */
   double xargsTrue(int n) throws IOException, InterruptedException {
     Path input = lab.dir.resolve("xargs-" + n + ".txt");
@@ -34,21 +37,38 @@ final class Peers {
       Files.writeString(input, IntStream.range(0, n).mapToObj(Integer::toString)
           .collect(Collectors.joining("\n", "", "\n")));
     }
-    ProcessBuilder b = new ProcessBuilder("xargs", "-P2", "-n1", "/bin/true")
+    return n / xargs(input, "-n1", "/bin/true");
+  }
+
+  /**
+   * Runs each of the {@code lines} lines of {@code script} as a command, two at a time, as
+   * {@link #XARGS_LINES}: env execs the line's words, so no shell starts per line; returns
+   * lines/s.
+   */
+  double xargsLines(Path script, int lines) throws IOException, InterruptedException {
+    return lines / xargs(script, "-L1", "/usr/bin/env");
+  }
+
+  /** Runs {@code xargs -P2 ARGS < input}; the seconds it took. Fails unless it exits 0. */
+  private static double xargs(Path input, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("xargs", "-P2"));
+    command.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(command)
         .redirectInput(input.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     long t0 = System.nanoTime();
     Process p = b.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
       Lab.end(p, 1_000);
-      throw new IllegalStateException("xargs did not finish in 5 minutes");
+      throw new IllegalStateException("xargs did not finish in 10 minutes");
     }
     long t1 = System.nanoTime();
     if (p.exitValue() != 0) {
       throw new IllegalStateException("xargs exited with " + p.exitValue());
     }
-    return n / ((t1 - t0) / 1e9);
+    return (t1 - t0) / 1e9;
   }
 
   /** The first of these that imports distributed runs the Dask peer (Debian's is the last). */

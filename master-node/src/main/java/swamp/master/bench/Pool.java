@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,6 +114,17 @@ final class Pool implements AutoCloseable {
         "swamp.worker.WorkerMain", args), Map.of());
     workers.put(id, p);
     return p;
+  }
+
+  /**
+   * Runs {@code bin/swamp run SCRIPT} in {@code dir} against this master, its client JVM started
+   * as bin/swamp starts it ({@link Lab#CLIENT_JVM}, the master's class path); fails unless it
+   * exits 0 within {@code timeout}. Its output goes to {@code <name>.out} and {@code .log}.
+   */
+  void swampRun(String name, String script, Path dir, Duration timeout)
+      throws IOException, InterruptedException {
+    lab.run(name, lab.jvm(Lab.CLIENT_JVM, null, lab.masterCp, "swamp.master.cli.SwampCli",
+        List.of("run", script)), dir, Map.of("SWAMP_URL", "http://127.0.0.1:" + httpPort), timeout);
   }
 
   /** Waits until {@code GET /api/workers} lists every one of {@code ids}; the time it took. */

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real jobs on one pool of two 1-slot worker JVMs: {@code /bin/true} beside {@code xargs -P2}
- * and Dask, {@code sleep 0.05} against the ideal, then {@link KillRecovery} on the same pool;
+ * and Dask, a script of {@code /bin/true} through {@code bin/swamp run} ({@link TrueScript}),
+ * {@code sleep 0.05} against the ideal, then {@link KillRecovery} on the same pool;
  * then the first two again on a pool whose master does not prefetch ({@code
  * swamp.master.prefetch = 0}), to show what prefetch gains.
  */
@@ -26,7 +27,10 @@ final class ProcessJobs {
     this.sizes = session.sizes;
   }
 
-  /** Process jobs, their ratio to xargs, sleep efficiency and kill -9 recovery. */
+  /**
+   * Process jobs, their ratio to xargs, the script of {@code /bin/true}, sleep efficiency and
+   * kill -9 recovery, then the first two again without prefetch.
+   */
   List<Row> rows() {
     Row trueRow = new Row("process jobs", Row.fmt(sizes.trueJobs(), 0)
         + " x /bin/true, 2 worker JVMs x 1 slot", "jobs/s", ">= 0.9 x xargs -P2", 0);
@@ -39,8 +43,10 @@ final class ProcessJobs {
         "-", 0);
     Row sleepOff = new Row(SLEEP_NO_PREFETCH, "the same, swamp.master.prefetch = 0",
         "% of ideal", "-", 1);
+    TrueScript script = new TrueScript(session);
     KillRecovery kill = new KillRecovery(session);
-    List<Row> rows = List.of(trueRow, ratio, sleep, kill.row, trueOff, sleepOff);
+    List<Row> rows = List.of(trueRow, ratio, script.row, script.ratio, sleep, kill.row, trueOff,
+        sleepOff);
     List<Double> xargs = new ArrayList<>();
     session.measure("process pool", () -> {
       try (Pool pool = new Pool(session.lab, "proc")) {
@@ -52,6 +58,8 @@ final class ProcessJobs {
         pool.awaitWorkers(live, Duration.ofMinutes(2));
         session.measure("process jobs beside xargs -P2",
             () -> trueJobs(pool, trueRow, ratio, xargs), trueRow, ratio);
+        session.measure("script of /bin/true beside xargs -P2", () -> script.run(pool),
+            script.row, script.ratio);
         session.measure("sleep efficiency", () -> sleepJobs(pool, sleep, ideal), sleep);
         session.measure("kill -9 recovery", () -> kill.run(pool, live), kill.row);
       }
@@ -74,6 +82,7 @@ final class ProcessJobs {
     trueRow.peer((xargs.isEmpty() ? "" : "xargs -P2: " + Peers.summary(xargs, "jobs/s", 0) + "; ")
         + daskTrue);
     ratio.peer("-");
+    script.peers();
     sleep.peer("-");
     trueOff.peer("with prefetch: " + Peers.summary(trueRow.samples, "jobs/s", 0));
     sleepOff.peer("with prefetch: " + Peers.summary(sleep.samples, "% of ideal", 1));

@@ -26,6 +26,8 @@ final class ScriptRow {
   static final String SCRIPT_DATA = "script-data.sh";
   /** The commands {@link #SCRIPT} runs. */
   static final int SCRIPT_COMMANDS = 44;
+  /** For each run of a script: bash's, swamp's, the one that makes the data. */
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
   private final Session session;
   private final Sizes sizes;
@@ -59,14 +61,15 @@ final class ScriptRow {
           pool.startWorker(id, 1, false, false);
         }
         pool.awaitWorkers(ids, Duration.ofMinutes(2));
-        Map<String, String> env = Map.of("SWAMP_URL", "http://127.0.0.1:" + pool.httpPort);
         for (int rep = 0; rep < sizes.scriptReps(); rep++) {
-          Path bashDir = scriptDir(data, "script-bash-" + rep);
-          double bashSecs = timed("script-bash-" + rep, List.of("bash", SCRIPT), bashDir,
-              Map.of());
-          Path swampDir = scriptDir(data, "script-swamp-" + rep);
-          double swampSecs = timed("script-swamp-" + rep, lab.jvm(Lab.CLIENT_JVM, null,
-              lab.masterCp, "swamp.master.cli.SwampCli", List.of("run", SCRIPT)), swampDir, env);
+          String bashRun = "script-bash-" + rep;
+          Path bashDir = scriptDir(data, bashRun);
+          double bashSecs = Session.seconds(() -> lab.run(bashRun, List.of("bash", SCRIPT),
+              bashDir, Map.of(), TIMEOUT));
+          String swampRun = "script-swamp-" + rep;
+          Path swampDir = scriptDir(data, swampRun);
+          double swampSecs = Session.seconds(() -> pool.swampRun(swampRun, SCRIPT, swampDir,
+              TIMEOUT));
           requireSameFiles(bashDir, swampDir);
           bash.add(bashSecs);
           swamp.add(swampSecs);
@@ -89,20 +92,13 @@ final class ScriptRow {
   private Path makeData() throws Exception {
     Path data = Files.createDirectories(lab.dir.resolve("script-data"));
     Files.write(data.resolve(SCRIPT_DATA), Lab.resource(SCRIPT_DATA));
-    double secs = timed("script-data", List.of("bash", SCRIPT_DATA, "" + sizes.scriptLevels(),
-        "" + sizes.scriptLats(), "" + sizes.scriptLons()), data, Map.of());
+    double secs = Session.seconds(() -> lab.run("script-data", List.of("bash", SCRIPT_DATA,
+        "" + sizes.scriptLevels(), "" + sizes.scriptLats(), "" + sizes.scriptLons()), data,
+        Map.of(), TIMEOUT));
     Files.delete(data.resolve(SCRIPT_DATA));
     session.notes.add("script: its 48 input files made by ncap2 in " + Row.fmt(secs, 1)
         + " s (not counted)");
     return data;
-  }
-
-  /** Runs {@code command} in {@code dir} to its end; the seconds it took. */
-  private double timed(String name, List<String> command, Path dir, Map<String, String> env)
-      throws Exception {
-    long t0 = System.nanoTime();
-    lab.run(name, command, dir, env, Duration.ofMinutes(10));
-    return (System.nanoTime() - t0) / 1e9;
   }
 
   /** A fresh directory with {@link #SCRIPT} and hard links to the inputs, which no line writes. */

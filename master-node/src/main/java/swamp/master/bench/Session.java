@@ -23,6 +23,13 @@ final class Session {
     void run() throws Exception;
   }
 
+  /** Runs {@code task}; the seconds it took. */
+  static double seconds(Task task) throws Exception {
+    long t0 = System.nanoTime();
+    task.run();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
   /** Runs one measure; a failure is noted in its rows (and the logs kept), never thrown. */
   void measure(String what, Task task, Row... rows) {
     progress(what + " ...");
