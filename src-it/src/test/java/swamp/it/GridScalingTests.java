@@ -181,7 +181,9 @@ abstract class GridScalingTests {
         "  spawn-dir = \"" + pool.logDir().resolve("spawn") + "\"",
         "  spawn-cooldown = " + COOLDOWN.toMillis() + "ms",
         "  idle-timeout = 3s",
-        "  registration-timeout = 20s",
+        // from the submission: a grid job may wait in the scheduler's queue first (Grid Engine
+        // took 24 s to start one while a benchmark loaded this 2-core machine)
+        "  registration-timeout = 45s",
         "  failure-backoff = " + BACKOFF.toMillis() + "ms",
         "  worker-java-options = [\"-Xmx192m\", \"-XX:+UseSerialGC\", \"-XX:TieredStopAtLevel=1\"]",
         "}",
