@@ -2,7 +2,6 @@ package swamp.client;
 
 import java.lang.reflect.RecordComponent;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -14,22 +13,23 @@ import java.util.Map;
  * (which never fails: a field that is not there is the missing value), and printed compact or
  * pretty, byte for byte as Jackson's {@code ObjectMapper} and its default pretty printer print it.
  * The API's JSON is made by Jackson in the master; the client parses it with this, because
- * Jackson's databind costs a command that answers at once most of its time at start.
+ * Jackson's databind costs a command that answers at once most of its time at start. {@link
+ * JsonParser} reads the text.
  */
 public final class Json implements Iterable<Json> {
 
-  private enum Kind { OBJECT, ARRAY, STRING, INT, LONG, BIG, DOUBLE, BOOLEAN, NULL, MISSING }
+  enum Kind { OBJECT, ARRAY, STRING, INT, LONG, BIG, DOUBLE, BOOLEAN, NULL, MISSING }
 
-  private static final Json NULL = new Json(Kind.NULL, null);
+  static final Json NULL = new Json(Kind.NULL, null);
   private static final Json MISSING = new Json(Kind.MISSING, null);
-  private static final Json TRUE = new Json(Kind.BOOLEAN, Boolean.TRUE);
-  private static final Json FALSE = new Json(Kind.BOOLEAN, Boolean.FALSE);
+  static final Json TRUE = new Json(Kind.BOOLEAN, Boolean.TRUE);
+  static final Json FALSE = new Json(Kind.BOOLEAN, Boolean.FALSE);
 
   private final Kind kind;
   /** Map for an object, List for an array, String, Integer, Long, BigInteger, Double, Boolean. */
   private final Object value;
 
-  private Json(Kind kind, Object value) {
+  Json(Kind kind, Object value) {
     this.kind = kind;
     this.value = value;
   }
@@ -312,188 +312,6 @@ public final class Json implements Iterable<Json> {
    * @throws IllegalArgumentException saying where the text is not JSON
    */
   public static Json parse(String text) {
-    Parser p = new Parser(text);
-    p.space();
-    Json v = p.value();
-    p.space();
-    if (p.i < text.length()) {
-      throw p.error("more after the value");
-    }
-    return v;
-  }
-
-  private static final class Parser {
-    private final String s;
-    private int i;
-
-    Parser(String s) {
-      this.s = s;
-    }
-
-    IllegalArgumentException error(String what) {
-      return new IllegalArgumentException("not JSON at character " + i + ": " + what);
-    }
-
-    void space() {
-      while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\n' || s.charAt(i) == '\r'
-          || s.charAt(i) == '\t')) {
-        i++;
-      }
-    }
-
-    void expect(char c) {
-      if (i >= s.length() || s.charAt(i) != c) {
-        throw error("expected '" + c + "'");
-      }
-      i++;
-    }
-
-    Json value() {
-      if (i >= s.length()) {
-        throw error("the text ends where a value should be");
-      }
-      char c = s.charAt(i);
-      switch (c) {
-        case '{' -> {
-          i++;
-          Map<String, Json> fields = new LinkedHashMap<>();
-          space();
-          if (i < s.length() && s.charAt(i) == '}') {
-            i++;
-            return new Json(Kind.OBJECT, fields);
-          }
-          while (true) {
-            space();
-            String name = string();
-            space();
-            expect(':');
-            space();
-            fields.put(name, value());
-            space();
-            if (i < s.length() && s.charAt(i) == ',') {
-              i++;
-              continue;
-            }
-            expect('}');
-            return new Json(Kind.OBJECT, fields);
-          }
-        }
-        case '[' -> {
-          i++;
-          List<Json> elements = new ArrayList<>();
-          space();
-          if (i < s.length() && s.charAt(i) == ']') {
-            i++;
-            return new Json(Kind.ARRAY, elements);
-          }
-          while (true) {
-            space();
-            elements.add(value());
-            space();
-            if (i < s.length() && s.charAt(i) == ',') {
-              i++;
-              continue;
-            }
-            expect(']');
-            return new Json(Kind.ARRAY, elements);
-          }
-        }
-        case '"' -> {
-          return new Json(Kind.STRING, string());
-        }
-        default -> {
-          if (s.startsWith("true", i)) {
-            i += 4;
-            return TRUE;
-          }
-          if (s.startsWith("false", i)) {
-            i += 5;
-            return FALSE;
-          }
-          if (s.startsWith("null", i)) {
-            i += 4;
-            return NULL;
-          }
-          return number();
-        }
-      }
-    }
-
-    String string() {
-      expect('"');
-      StringBuilder b = new StringBuilder();
-      while (true) {
-        if (i >= s.length()) {
-          throw error("the text ends inside a string");
-        }
-        char c = s.charAt(i++);
-        if (c == '"') {
-          return b.toString();
-        }
-        if (c != '\\') {
-          b.append(c);
-          continue;
-        }
-        if (i >= s.length()) {
-          throw error("the text ends inside a string");
-        }
-        char e = s.charAt(i++);
-        switch (e) {
-          case '"', '\\', '/' -> b.append(e);
-          case 'n' -> b.append('\n');
-          case 't' -> b.append('\t');
-          case 'r' -> b.append('\r');
-          case 'b' -> b.append('\b');
-          case 'f' -> b.append('\f');
-          case 'u' -> {
-            if (i + 4 > s.length()) {
-              throw error("a \\u escape needs four hex digits");
-            }
-            try {
-              b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-            } catch (NumberFormatException x) {
-              throw error("a \\u escape needs four hex digits");
-            }
-            i += 4;
-          }
-          default -> throw error("unknown escape \\" + e);
-        }
-      }
-    }
-
-    Json number() {
-      int start = i;
-      boolean integral = true;
-      if (i < s.length() && s.charAt(i) == '-') {
-        i++;
-      }
-      while (i < s.length()) {
-        char c = s.charAt(i);
-        if (c >= '0' && c <= '9') {
-          i++;
-        } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-          integral = false;
-          i++;
-        } else {
-          break;
-        }
-      }
-      String text = s.substring(start, i);
-      if (text.isEmpty() || text.equals("-")) {
-        throw error("not a value");
-      }
-      try {
-        if (!integral) {
-          return new Json(Kind.DOUBLE, Double.parseDouble(text));
-        }
-        BigInteger big = new BigInteger(text);
-        if (big.bitLength() < 32) {
-          return new Json(Kind.INT, big.intValue());
-        }
-        return big.bitLength() < 64 ? new Json(Kind.LONG, big.longValue()) : new Json(Kind.BIG, big);
-      } catch (NumberFormatException e) {
-        throw error("'" + text + "' is not a number");
-      }
-    }
+    return JsonParser.parse(text);
   }
 }

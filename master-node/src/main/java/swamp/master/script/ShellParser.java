@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import swamp.master.script.Ast.Node;
 import swamp.master.script.Ast.Word;
+import swamp.master.script.ShellLexer.Kind;
+import swamp.master.script.ShellLexer.Token;
 
 /**
  * Reads the bash that NCO scripts are written in into an {@link Ast}: simple commands with
@@ -13,22 +15,12 @@ import swamp.master.script.Ast.Word;
  * {@code while}/{@code until}, functions, {@code { }}, {@code ( )}, {@code (( ))} and
  * {@code [[ ]]}. What swamp cannot plan (here-documents, process substitution, {@code case},
  * {@code select}, {@code |&}, a compound command with redirections) is refused here with the line,
- * the construct and what to write instead.
+ * the construct and what to write instead. {@link ShellLexer} makes its tokens.
  */
 final class ShellParser {
 
-  private enum Kind { WORD, NEWLINE, SEMI, AMP, AND, OR, PIPE, LPAREN, RPAREN, REDIRECT, ARITH, EOF }
-
-  /** A token; for REDIRECT {@code text} is the operator and {@code fd} its descriptor. */
-  private record Token(Kind kind, String text, int fd, int line) {
-    boolean isWord(String w) {
-      return kind == Kind.WORD && text.equals(w);
-    }
-  }
-
   private static final Set<String> LIST_ENDS = Set.of("then", "elif", "else", "fi", "do", "done", "}", "esac");
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern ARRAY_ASSIGN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[[^\\]]*\\])?\\+?=");
 
   private final List<Token> tokens;
   private int pos;
@@ -39,7 +31,7 @@ final class ShellParser {
 
   /** Parses a whole script; {@code firstLine} numbers its first line (1 for a file). */
   static Node parse(String text, int firstLine) throws ScriptException {
-    ShellParser p = new ShellParser(new Lexer(text, firstLine).tokens());
+    ShellParser p = new ShellParser(new ShellLexer(text, firstLine).tokens());
     Node program = p.list();
     Token t = p.peek();
     if (t.kind() != Kind.EOF) {
@@ -355,206 +347,6 @@ final class ShellParser {
     if (!t.isWord(word)) {
       throw new ScriptException(t.line(), "expected '" + word + "' " + why + ", found "
           + (t.kind() == Kind.EOF ? "the end of the script" : "'" + t.text().replace("\n", "\\n") + "'"));
-    }
-  }
-
-  // ---------------------------------------------------------------- tokens
-
-  /** Splits the text into tokens; words keep their raw text, quotes and expansions included. */
-  private static final class Lexer {
-    private final String s;
-    private int i;
-    private int line;
-    private final List<Token> out = new ArrayList<>();
-
-    Lexer(String text, int firstLine) {
-      this.s = text.replace("\r\n", "\n");
-      this.line = firstLine;
-    }
-
-    List<Token> tokens() throws ScriptException {
-      int n = s.length();
-      while (i < n) {
-        char c = s.charAt(i);
-        if (c == ' ' || c == '\t') {
-          i++;
-        } else if (c == '\\' && i + 1 < n && s.charAt(i + 1) == '\n') {
-          i += 2;
-          line++;
-        } else if (c == '\n') {
-          add(Kind.NEWLINE, "\\n");
-          i++;
-          line++;
-        } else if (c == '#') {
-          while (i < n && s.charAt(i) != '\n') {
-            i++;
-          }
-        } else if (c == ';') {
-          if (i + 1 < n && s.charAt(i + 1) == ';') {
-            throw new ScriptException(line, "';;' belongs to 'case', which swamp's planner does not support");
-          }
-          add(Kind.SEMI, ";");
-          i++;
-        } else if (c == '&') {
-          if (at("&&")) {
-            add(Kind.AND, "&&");
-            i += 2;
-          } else if (at("&>>")) {
-            addRedirect("&>>", -1);
-            i += 3;
-          } else if (at("&>")) {
-            addRedirect("&>", -1);
-            i += 2;
-          } else {
-            add(Kind.AMP, "&");
-            i++;
-          }
-        } else if (c == '|') {
-          if (at("||")) {
-            add(Kind.OR, "||");
-            i += 2;
-          } else if (at("|&")) {
-            add(Kind.PIPE, "|&");
-            i += 2;
-          } else {
-            add(Kind.PIPE, "|");
-            i++;
-          }
-        } else if (c == '(') {
-          if (at("((") && commandPosition()) {
-            int end = Scan.close(s, i + 2, "((");
-            if (end < 0) {
-              throw new ScriptException(line, "'((' without its '))'");
-            }
-            add(Kind.ARITH, s.substring(i + 2, end));
-            countLines(i, end + 2);
-            i = end + 2;
-          } else {
-            add(Kind.LPAREN, "(");
-            i++;
-          }
-        } else if (c == ')') {
-          add(Kind.RPAREN, ")");
-          i++;
-        } else if (c == '<' || c == '>') {
-          operator(-1);
-        } else {
-          word();
-        }
-      }
-      add(Kind.NEWLINE, "\\n");
-      add(Kind.EOF, "end of script");
-      return out;
-    }
-
-    /** True where a '((' opens an arithmetic command: at the start of a command, or after 'for'. */
-    private boolean commandPosition() {
-      if (out.isEmpty()) {
-        return true;
-      }
-      Token last = out.get(out.size() - 1);
-      return switch (last.kind()) {
-        case NEWLINE, SEMI, AMP, AND, OR, PIPE, LPAREN -> true;
-        case WORD -> Set.of("for", "if", "do", "then", "else", "elif", "{", "!", "while", "until").contains(last.text());
-        default -> false;
-      };
-    }
-
-    private boolean at(String op) {
-      return s.startsWith(op, i);
-    }
-
-    private void add(Kind kind, String text) {
-      out.add(new Token(kind, text, -1, line));
-    }
-
-    private void addRedirect(String op, int fd) {
-      out.add(new Token(Kind.REDIRECT, op, fd, line));
-    }
-
-    private void countLines(int from, int to) {
-      for (int k = from; k < to && k < s.length(); k++) {
-        if (s.charAt(k) == '\n') {
-          line++;
-        }
-      }
-    }
-
-    /** A redirection operator at i, with the descriptor written before it (or -1). */
-    private void operator(int fd) throws ScriptException {
-      if (at("<<")) {
-        throw new ScriptException(line, "here-documents ('<<') are not supported; put the text in a"
-            + " file and redirect it with '< FILE'");
-      }
-      if (at("<(") || at(">(")) {
-        throw new ScriptException(line, "process substitution ('" + s.substring(i, i + 2) + "') is not"
-            + " supported; write the command's output to a file first");
-      }
-      for (String op : List.of(">>", ">&", "<&", ">|", "<>", ">", "<")) {
-        if (at(op)) {
-          if (op.equals("<>")) {
-            throw new ScriptException(line, "'<>' is not supported");
-          }
-          addRedirect(op, fd);
-          i += op.length();
-          return;
-        }
-      }
-    }
-
-    private void word() throws ScriptException {
-      int n = s.length();
-      int start = i;
-      int startLine = line;
-      boolean regex = !out.isEmpty() && out.get(out.size() - 1).isWord("=~"); // [[ x =~ (a|b) ]]
-      while (i < n) {
-        char c = s.charAt(i);
-        if (regex && (c == '(' || c == ')' || c == '|')) {
-          i++;
-          continue;
-        }
-        if (c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == ')') {
-          break;
-        }
-        if (c == '<' || c == '>') {
-          String sofar = s.substring(start, i);
-          if (!sofar.isEmpty() && sofar.chars().allMatch(Character::isDigit)) {
-            operator(Integer.parseInt(sofar)); // a descriptor: 2> 2>> 2>&1
-            return;
-          }
-          break;
-        }
-        if (c == '(') {
-          if (ARRAY_ASSIGN.matcher(s.substring(start, i)).matches()) {
-            int end = Scan.close(s, i + 1, "(");
-            if (end < 0) {
-              throw new ScriptException(line, "array assignment without its ')'");
-            }
-            countLines(i, end);
-            i = end + 1;
-            continue;
-          }
-          break;
-        }
-        int next = Scan.skipQuotedOrExpansion(s, i);
-        if (next < 0) {
-          throw new ScriptException(line, "unterminated " + Scan.describe(s.charAt(i), s, i));
-        }
-        if (next > i) {
-          countLines(i, next);
-          i = next;
-        } else if (c == '\\') {
-          if (i + 1 < n && s.charAt(i + 1) == '\n') {
-            i += 2; // continuation inside a word
-            line++;
-          } else {
-            i = Math.min(n, i + 2);
-          }
-        } else {
-          i++;
-        }
-      }
-      out.add(new Token(Kind.WORD, s.substring(start, i).replace("\\\n", ""), -1, startLine));
     }
   }
 }
