@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import swamp.master.script.Ast.Word;
 
@@ -13,9 +12,11 @@ import swamp.master.script.Ast.Word;
  * arithmetic and command substitution, then word splitting of what was not quoted, then globs,
  * matched sorted against the files that exist and those earlier lines of the script write
  * ({@link PlannedFiles}); a glob that matches nothing stays as it is. Command substitution is
- * the {@link Planner}'s: it runs a piece of the script.
+ * the {@link Planner}'s: it runs a piece of the script. The operators inside {@code ${...}}
+ * are {@link ParameterExpansion}'s; this class gives it the words, arithmetic and patterns it
+ * asks for and puts what it returns into the fields.
  */
-final class Expander {
+final class Expander implements ParameterExpansion.Words {
 
   /** Runs the text of {@code $(...)} or a backquote; what it prints, trailing newlines dropped. */
   interface Substitution {
@@ -24,10 +25,12 @@ final class Expander {
 
   private final ShellState state;
   private final Substitution substitution;
+  private final ParameterExpansion parameters;
 
   Expander(ShellState state, Substitution substitution) {
     this.state = state;
     this.substitution = substitution;
+    this.parameters = new ParameterExpansion(state, this);
   }
 
   private final Arith.Variables arithVars = new Arith.Variables() {
@@ -61,7 +64,8 @@ final class Expander {
     return arith(expr, state.currentLine);
   }
 
-  long arith(String expression, int line) {
+  @Override
+  public long arith(String expression, int line) {
     state.currentLine = line;
     String expanded = expression.contains("$") || expression.contains("`")
         ? expandString(expression, line) : expression;
@@ -136,7 +140,8 @@ final class Expander {
   }
 
   /** Expands without splitting or globbing (assignments, redirection targets, [[ ]] operands). */
-  String expandString(String raw, int line) {
+  @Override
+  public String expandString(String raw, int line) {
     state.currentLine = line;
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, true);
@@ -296,7 +301,7 @@ final class Expander {
     }
     if (d == '{') {
       int end = Scan.close(raw, k + 2, "{");
-      parameter(raw.substring(k + 2, end), fs, inDq, line);
+      emit(parameters.expand(raw.substring(k + 2, end), line), fs, inDq, line);
       return end + 1;
     }
     if (Character.isLetter(d) || d == '_') {
@@ -345,244 +350,25 @@ final class Expander {
     }
   }
 
-  private static final Pattern PARAM = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!0-])(?:\\[([^\\]]*)\\])?(.*)", Pattern.DOTALL);
-
-  private void parameter(String body, Fields fs, boolean inDq, int line) {
-    if (body.startsWith("#") && body.length() > 1) {
-      String inner = body.substring(1);
-      Matcher m = PARAM.matcher(inner);
-      if (m.matches() && m.group(3).isEmpty()) {
-        String name = m.group(1);
-        String sub = m.group(2);
-        int length;
-        if (name.equals("@") || name.equals("*")) {
-          length = state.positional.size();
-        } else if ("@".equals(sub) || "*".equals(sub)) {
-          ShellState.Var v = state.vars.get(name);
-          length = v == null ? 0 : v.values.size();
-        } else {
-          String v = sub == null ? state.special(name) : element(name, sub, line);
-          length = v == null ? 0 : v.length();
-        }
-        fs.append(Integer.toString(length), inDq, true);
-        return;
+  /** Puts what a {@code ${...}} expanded to into the fields. */
+  private void emit(ParameterExpansion.Result result, Fields fs, boolean inDq, int line) {
+    if (result instanceof ParameterExpansion.Word w) {
+      expandInto(w.raw(), fs, inDq, line, false);
+    } else if (result instanceof ParameterExpansion.Values v) {
+      if (v.list()) {
+        appendList(v.values(), fs, inDq, v.star());
+      } else {
+        fs.append(v.values().get(0), inDq, true);
       }
     }
-    if (body.startsWith("!")) {
-      throw Refusal.at(line, "indirect expansion '${" + body + "}' is not supported; use an array");
-    }
-    Matcher m = PARAM.matcher(body);
-    if (!m.matches()) {
-      throw Refusal.at(line, "bad substitution: '${" + body + "}'");
-    }
-    String name = m.group(1);
-    String sub = m.group(2);
-    String op = m.group(3);
-    List<String> values;
-    boolean isList = false;
-    if (sub != null && (sub.equals("@") || sub.equals("*"))) {
-      ShellState.Var v = state.vars.get(name);
-      values = v == null ? List.of() : new ArrayList<>(v.values.values());
-      isList = true;
-    } else if (sub == null && (name.equals("@") || name.equals("*"))) {
-      values = new ArrayList<>(state.positional);
-      isList = true;
-    } else {
-      String v = sub == null ? state.special(name) : element(name, sub, line);
-      values = v == null ? null : List.of(v);
-    }
-    boolean star = "*".equals(sub) || name.equals("*");
-    if (op.isEmpty()) {
-      emit(values, isList, star, fs, inDq);
-      return;
-    }
-    String single = values == null ? null : String.join(" ", values);
-    boolean unsetOrEmpty = values == null || (isList ? values.isEmpty() : single.isEmpty());
-    for (String test : List.of(":-", ":=", ":+", ":?", "-", "=", "+", "?")) {
-      if (op.startsWith(test) && !(test.length() == 1 && op.startsWith(":"))) {
-        boolean colon = test.startsWith(":");
-        boolean missing = colon ? unsetOrEmpty : values == null;
-        String word = op.substring(test.length());
-        switch (test.charAt(test.length() - 1)) {
-          case '-' -> {
-            if (missing) {
-              expandInto(word, fs, inDq, line, false);
-            } else {
-              emit(values, isList, star, fs, inDq);
-            }
-          }
-          case '=' -> {
-            if (missing) {
-              String v = expandString(word, line);
-              state.assign(name, v, line);
-              fs.append(v, inDq, true);
-            } else {
-              emit(values, isList, star, fs, inDq);
-            }
-          }
-          case '+' -> {
-            if (!missing) {
-              expandInto(word, fs, inDq, line, false);
-            }
-          }
-          default -> {
-            if (missing) {
-              String msg = word.isEmpty() ? "parameter null or not set" : expandString(word, line);
-              throw Refusal.at(line, name + ": " + msg);
-            }
-            emit(values, isList, star, fs, inDq);
-          }
-        }
-        return;
-      }
-    }
-    List<String> source = values == null ? List.of("") : values;
-    List<String> result = new ArrayList<>();
-    if (op.startsWith("%") || op.startsWith("#")) {
-      boolean longest = op.startsWith("%%") || op.startsWith("##");
-      boolean suffix = op.startsWith("%");
-      Pattern p = pattern(op.substring(longest ? 2 : 1), line);
-      for (String v : source) {
-        result.add(trim(v, p, suffix, longest));
-      }
-    } else if (op.startsWith("/")) {
-      boolean all = op.startsWith("//");
-      String rest = op.substring(all ? 2 : 1);
-      boolean anchorStart = rest.startsWith("#");
-      boolean anchorEnd = rest.startsWith("%");
-      if (anchorStart || anchorEnd) {
-        rest = rest.substring(1);
-      }
-      int slash = indexOfUnescaped(rest, '/');
-      String pat = slash < 0 ? rest : rest.substring(0, slash);
-      String rep = slash < 0 ? "" : expandString(rest.substring(slash + 1), line);
-      Pattern p = pattern(pat, line);
-      for (String v : source) {
-        result.add(replace(v, p, rep, all, anchorStart, anchorEnd));
-      }
-    } else if (op.startsWith(":") && isList) { // ${a[@]:1:2}: a slice of the elements
-      String[] parts = op.substring(1).split(":", 2);
-      long offset = arith(parts[0], line);
-      int from = (int) (offset < 0 ? Math.max(0, source.size() + offset) : Math.min(offset, source.size()));
-      int to = parts.length > 1 ? (int) Math.min(source.size(), from + Math.max(0, arith(parts[1], line)))
-          : source.size();
-      result.addAll(source.subList(from, Math.max(from, to)));
-    } else if (op.startsWith(":")) {
-      String[] parts = op.substring(1).split(":", 2);
-      long offset = arith(parts[0], line);
-      for (String v : source) {
-        int from = (int) (offset < 0 ? Math.max(0, v.length() + offset) : Math.min(offset, v.length()));
-        int to = v.length();
-        if (parts.length > 1) {
-          long len = arith(parts[1], line);
-          to = (int) (len < 0 ? Math.max(from, v.length() + len) : Math.min(v.length(), from + len));
-        }
-        result.add(v.substring(from, to));
-      }
-    } else if (op.startsWith("^^") || op.startsWith(",,") || op.startsWith("^") || op.startsWith(",")) {
-      boolean upper = op.startsWith("^");
-      boolean all = op.startsWith("^^") || op.startsWith(",,");
-      for (String v : source) {
-        if (v.isEmpty()) {
-          result.add(v);
-        } else if (all) {
-          result.add(upper ? v.toUpperCase() : v.toLowerCase());
-        } else {
-          String first = v.substring(0, 1);
-          result.add((upper ? first.toUpperCase() : first.toLowerCase()) + v.substring(1));
-        }
-      }
-    } else {
-      throw Refusal.at(line, "bad substitution: '${" + body + "}'");
-    }
-    emit(values == null ? (result.get(0).isEmpty() ? null : result) : result, isList, star, fs, inDq);
-  }
-
-  private static int indexOfUnescaped(String s, char c) {
-    for (int k = 0; k < s.length(); k++) {
-      if (s.charAt(k) == '\\') {
-        k++;
-      } else if (s.charAt(k) == c) {
-        return k;
-      }
-    }
-    return -1;
-  }
-
-  private void emit(List<String> values, boolean isList, boolean star, Fields fs, boolean inDq) {
-    if (values == null) {
-      return;
-    }
-    if (isList) {
-      appendList(values, fs, inDq, star);
-    } else {
-      fs.append(values.get(0), inDq, true);
-    }
-  }
-
-  String element(String name, String subscript, int line) {
-    ShellState.Var v = state.vars.get(name);
-    if (v == null) {
-      return null;
-    }
-    long index = arith(subscript, line);
-    if (index < 0 && !v.values.isEmpty()) {
-      index = v.values.lastKey() + 1 + index;
-    }
-    return v.values.get(index);
   }
 
   /** A pattern of ${x%pattern} and friends: expanded, quoted parts literal. */
-  private Pattern pattern(String raw, int line) {
+  @Override
+  public Pattern pattern(String raw, int line) {
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, false);
     Field f = fs.list.get(0);
     return Glob.compile(f.text.toString(), f.quoted, false);
   }
-
-  private static String trim(String v, Pattern p, boolean suffix, boolean longest) {
-    if (suffix) {
-      int from = longest ? 0 : v.length();
-      for (int k = from; longest ? k <= v.length() : k >= 0; k += longest ? 1 : -1) {
-        if (p.matcher(v.substring(k)).matches()) {
-          return v.substring(0, k);
-        }
-      }
-    } else {
-      int from = longest ? v.length() : 0;
-      for (int k = from; longest ? k >= 0 : k <= v.length(); k += longest ? -1 : 1) {
-        if (p.matcher(v.substring(0, k)).matches()) {
-          return v.substring(k);
-        }
-      }
-    }
-    return v;
-  }
-
-  private static String replace(String v, Pattern p, String rep, boolean all, boolean anchorStart, boolean anchorEnd) {
-    StringBuilder out = new StringBuilder();
-    int k = 0;
-    boolean done = false;
-    while (k <= v.length()) {
-      int matchEnd = -1;
-      if (!done && (!anchorStart || k == 0)) {
-        for (int e = v.length(); e >= k; e--) { // longest match at k
-          if ((!anchorEnd || e == v.length()) && e > k && p.matcher(v.substring(k, e)).matches()) {
-            matchEnd = e;
-            break;
-          }
-        }
-      }
-      if (matchEnd >= 0) {
-        out.append(rep);
-        k = matchEnd;
-        done = !all;
-      } else {
-        if (k < v.length()) {
-          out.append(v.charAt(k));
-        }
-        k++;
-      }
-    }
-    return out.toString();
-  }}
+}

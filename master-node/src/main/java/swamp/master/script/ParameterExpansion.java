@@ -1,0 +1,268 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Evaluates one {@code ${...}}: lengths {@code ${#x}}, defaults {@code :-} {@code :=}
+ * {@code :?} {@code :+} (with and without the colon), trims {@code # ## % %%}, replacements
+ * {@code / // /# /%}, substrings and array slices {@code :offset:length}, and case changes
+ * {@code ^ ^^ , ,,}, on scalars, array elements and {@code @}/{@code *} lists. It is apart from
+ * {@link Expander} because these operators are a language of their own, while the Expander
+ * runs bash's pipeline (quotes, substitutions, splitting, globs) around them: the seam is a
+ * {@link Result} the Expander turns into fields, and the three things the operators need back
+ * from the pipeline, {@link Words}.
+ */
+final class ParameterExpansion {
+
+  /** What the operators need from the pipeline: words, arithmetic and patterns expanded. */
+  interface Words {
+    /** A word expanded without splitting or globbing, as an assignment's value is. */
+    String expandString(String raw, int line);
+
+    /** The value of an arithmetic expression, {@code $} expansions in it done first. */
+    long arith(String expression, int line);
+
+    /** A pattern of {@code ${x%pattern}} and friends: expanded, quoted parts literal. */
+    Pattern pattern(String raw, int line);
+  }
+
+  /** What a {@code ${...}} expands to, for the pipeline to put into its fields. */
+  sealed interface Result {}
+
+  /** Nothing at all: the parameter is unset, or {@code ${x+word}} with x unset. */
+  record Nothing() implements Result {}
+
+  /**
+   * One string, or with {@code list} one field per element as {@code "$@"} gives them (joined by
+   * spaces when {@code star} and quoted, as {@code "$*"}).
+   */
+  record Values(List<String> values, boolean list, boolean star) implements Result {}
+
+  /** A word expanded in place, its quotes and splitting the pipeline's: {@code ${x:-word}}, {@code ${x:+word}}. */
+  record Word(String raw) implements Result {}
+
+  private static final Pattern PARAM = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!0-])(?:\\[([^\\]]*)\\])?(.*)", Pattern.DOTALL);
+
+  private final ShellState state;
+  private final Words words;
+
+  ParameterExpansion(ShellState state, Words words) {
+    this.state = state;
+    this.words = words;
+  }
+
+  /** The value of {@code ${body}}, or a word the pipeline expands in its place. */
+  Result expand(String body, int line) {
+    if (body.startsWith("#") && body.length() > 1) {
+      String inner = body.substring(1);
+      Matcher m = PARAM.matcher(inner);
+      if (m.matches() && m.group(3).isEmpty()) {
+        String name = m.group(1);
+        String sub = m.group(2);
+        int length;
+        if (name.equals("@") || name.equals("*")) {
+          length = state.positional.size();
+        } else if ("@".equals(sub) || "*".equals(sub)) {
+          ShellState.Var v = state.vars.get(name);
+          length = v == null ? 0 : v.values.size();
+        } else {
+          String v = sub == null ? state.special(name) : element(name, sub, line);
+          length = v == null ? 0 : v.length();
+        }
+        return new Values(List.of(Integer.toString(length)), false, false);
+      }
+    }
+    if (body.startsWith("!")) {
+      throw Refusal.at(line, "indirect expansion '${" + body + "}' is not supported; use an array");
+    }
+    Matcher m = PARAM.matcher(body);
+    if (!m.matches()) {
+      throw Refusal.at(line, "bad substitution: '${" + body + "}'");
+    }
+    String name = m.group(1);
+    String sub = m.group(2);
+    String op = m.group(3);
+    List<String> values;
+    boolean isList = false;
+    if (sub != null && (sub.equals("@") || sub.equals("*"))) {
+      ShellState.Var v = state.vars.get(name);
+      values = v == null ? List.of() : new ArrayList<>(v.values.values());
+      isList = true;
+    } else if (sub == null && (name.equals("@") || name.equals("*"))) {
+      values = new ArrayList<>(state.positional);
+      isList = true;
+    } else {
+      String v = sub == null ? state.special(name) : element(name, sub, line);
+      values = v == null ? null : List.of(v);
+    }
+    boolean star = "*".equals(sub) || name.equals("*");
+    if (op.isEmpty()) {
+      return values(values, isList, star);
+    }
+    String single = values == null ? null : String.join(" ", values);
+    boolean unsetOrEmpty = values == null || (isList ? values.isEmpty() : single.isEmpty());
+    for (String test : List.of(":-", ":=", ":+", ":?", "-", "=", "+", "?")) {
+      if (op.startsWith(test) && !(test.length() == 1 && op.startsWith(":"))) {
+        boolean colon = test.startsWith(":");
+        boolean missing = colon ? unsetOrEmpty : values == null;
+        String word = op.substring(test.length());
+        return switch (test.charAt(test.length() - 1)) {
+          case '-' -> missing ? new Word(word) : values(values, isList, star);
+          case '=' -> {
+            if (!missing) {
+              yield values(values, isList, star);
+            }
+            String v = words.expandString(word, line);
+            state.assign(name, v, line);
+            yield new Values(List.of(v), false, star);
+          }
+          case '+' -> missing ? new Nothing() : new Word(word);
+          default -> {
+            if (missing) {
+              String msg = word.isEmpty() ? "parameter null or not set" : words.expandString(word, line);
+              throw Refusal.at(line, name + ": " + msg);
+            }
+            yield values(values, isList, star);
+          }
+        };
+      }
+    }
+    List<String> source = values == null ? List.of("") : values;
+    List<String> result = new ArrayList<>();
+    if (op.startsWith("%") || op.startsWith("#")) {
+      boolean longest = op.startsWith("%%") || op.startsWith("##");
+      boolean suffix = op.startsWith("%");
+      Pattern p = words.pattern(op.substring(longest ? 2 : 1), line);
+      for (String v : source) {
+        result.add(trim(v, p, suffix, longest));
+      }
+    } else if (op.startsWith("/")) {
+      boolean all = op.startsWith("//");
+      String rest = op.substring(all ? 2 : 1);
+      boolean anchorStart = rest.startsWith("#");
+      boolean anchorEnd = rest.startsWith("%");
+      if (anchorStart || anchorEnd) {
+        rest = rest.substring(1);
+      }
+      int slash = indexOfUnescaped(rest, '/');
+      String pat = slash < 0 ? rest : rest.substring(0, slash);
+      String rep = slash < 0 ? "" : words.expandString(rest.substring(slash + 1), line);
+      Pattern p = words.pattern(pat, line);
+      for (String v : source) {
+        result.add(replace(v, p, rep, all, anchorStart, anchorEnd));
+      }
+    } else if (op.startsWith(":") && isList) { // ${a[@]:1:2}: a slice of the elements
+      String[] parts = op.substring(1).split(":", 2);
+      long offset = words.arith(parts[0], line);
+      int from = (int) (offset < 0 ? Math.max(0, source.size() + offset) : Math.min(offset, source.size()));
+      int to = parts.length > 1 ? (int) Math.min(source.size(), from + Math.max(0, words.arith(parts[1], line)))
+          : source.size();
+      result.addAll(source.subList(from, Math.max(from, to)));
+    } else if (op.startsWith(":")) {
+      String[] parts = op.substring(1).split(":", 2);
+      long offset = words.arith(parts[0], line);
+      for (String v : source) {
+        int from = (int) (offset < 0 ? Math.max(0, v.length() + offset) : Math.min(offset, v.length()));
+        int to = v.length();
+        if (parts.length > 1) {
+          long len = words.arith(parts[1], line);
+          to = (int) (len < 0 ? Math.max(from, v.length() + len) : Math.min(v.length(), from + len));
+        }
+        result.add(v.substring(from, to));
+      }
+    } else if (op.startsWith("^^") || op.startsWith(",,") || op.startsWith("^") || op.startsWith(",")) {
+      boolean upper = op.startsWith("^");
+      boolean all = op.startsWith("^^") || op.startsWith(",,");
+      for (String v : source) {
+        if (v.isEmpty()) {
+          result.add(v);
+        } else if (all) {
+          result.add(upper ? v.toUpperCase() : v.toLowerCase());
+        } else {
+          String first = v.substring(0, 1);
+          result.add((upper ? first.toUpperCase() : first.toLowerCase()) + v.substring(1));
+        }
+      }
+    } else {
+      throw Refusal.at(line, "bad substitution: '${" + body + "}'");
+    }
+    return values(values == null ? (result.get(0).isEmpty() ? null : result) : result, isList, star);
+  }
+
+  private static Result values(List<String> values, boolean list, boolean star) {
+    return values == null ? new Nothing() : new Values(values, list, star);
+  }
+
+  private String element(String name, String subscript, int line) {
+    ShellState.Var v = state.vars.get(name);
+    if (v == null) {
+      return null;
+    }
+    long index = words.arith(subscript, line);
+    if (index < 0 && !v.values.isEmpty()) {
+      index = v.values.lastKey() + 1 + index;
+    }
+    return v.values.get(index);
+  }
+
+  private static int indexOfUnescaped(String s, char c) {
+    for (int k = 0; k < s.length(); k++) {
+      if (s.charAt(k) == '\\') {
+        k++;
+      } else if (s.charAt(k) == c) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private static String trim(String v, Pattern p, boolean suffix, boolean longest) {
+    if (suffix) {
+      int from = longest ? 0 : v.length();
+      for (int k = from; longest ? k <= v.length() : k >= 0; k += longest ? 1 : -1) {
+        if (p.matcher(v.substring(k)).matches()) {
+          return v.substring(0, k);
+        }
+      }
+    } else {
+      int from = longest ? v.length() : 0;
+      for (int k = from; longest ? k >= 0 : k <= v.length(); k += longest ? -1 : 1) {
+        if (p.matcher(v.substring(0, k)).matches()) {
+          return v.substring(k);
+        }
+      }
+    }
+    return v;
+  }
+
+  private static String replace(String v, Pattern p, String rep, boolean all, boolean anchorStart, boolean anchorEnd) {
+    StringBuilder out = new StringBuilder();
+    int k = 0;
+    boolean done = false;
+    while (k <= v.length()) {
+      int matchEnd = -1;
+      if (!done && (!anchorStart || k == 0)) {
+        for (int e = v.length(); e >= k; e--) { // longest match at k
+          if ((!anchorEnd || e == v.length()) && e > k && p.matcher(v.substring(k, e)).matches()) {
+            matchEnd = e;
+            break;
+          }
+        }
+      }
+      if (matchEnd >= 0) {
+        out.append(rep);
+        k = matchEnd;
+        done = !all;
+      } else {
+        if (k < v.length()) {
+          out.append(v.charAt(k));
+        }
+        k++;
+      }
+    }
+    return out.toString();
+  }
+}
