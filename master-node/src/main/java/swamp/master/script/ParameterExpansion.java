@@ -155,12 +155,14 @@ final class ParameterExpansion {
         result.add(replace(v, p, rep, all, anchorStart, anchorEnd));
       }
     } else if (op.startsWith(":") && isList) { // ${a[@]:1:2}: a slice of the elements
+      // ${@:1} starts at $1: the positional parameters count from $0, as bash counts them
+      List<String> slice = sub == null ? withArg0(source) : source;
       String[] parts = op.substring(1).split(":", 2);
       long offset = words.arith(parts[0], line);
-      int from = (int) (offset < 0 ? Math.max(0, source.size() + offset) : Math.min(offset, source.size()));
-      int to = parts.length > 1 ? (int) Math.min(source.size(), from + Math.max(0, words.arith(parts[1], line)))
-          : source.size();
-      result.addAll(source.subList(from, Math.max(from, to)));
+      int from = (int) (offset < 0 ? Math.max(0, slice.size() + offset) : Math.min(offset, slice.size()));
+      int to = parts.length > 1 ? (int) Math.min(slice.size(), from + Math.max(0, words.arith(parts[1], line)))
+          : slice.size();
+      result.addAll(slice.subList(from, Math.max(from, to)));
     } else if (op.startsWith(":")) {
       String[] parts = op.substring(1).split(":", 2);
       long offset = words.arith(parts[0], line);
@@ -264,5 +266,13 @@ final class ParameterExpansion {
       }
     }
     return out.toString();
+  }
+
+  /** {@code $0} followed by the positional parameters {@code values}. */
+  private List<String> withArg0(List<String> values) {
+    List<String> all = new ArrayList<>(values.size() + 1);
+    all.add(state.special("0"));
+    all.addAll(values);
+    return all;
   }
 }

@@ -130,6 +130,14 @@ class PlannerTest {
   }
 
   @Test
+  void slicesOfThePositionalParametersCountFromDollarZero() throws Exception {
+    // bash: "${@:2}" is $2 on, "${@: -1}" the last, "${@:1:2}" $1 and $2
+    assertEquals(List.of("ncra a.nc 'b 2.nc' out.nc", "echo 'b 2.nc'", "echo out.nc a.nc"),
+        texts("f() { ncra \"${@:2}\" \"$1\"; echo \"${@: -1}\"; echo \"${@:1:2}\"; }\n"
+            + "f out.nc a.nc 'b 2.nc'\n"));
+  }
+
+  @Test
   void scriptArgumentsAndExit() throws Exception {
     Plan p = plan("echo $1 $#\nexit 3\necho never\n", "first");
     assertEquals(List.of("echo first 1"), p.commands().stream().map(Plan.Command::text).toList());
