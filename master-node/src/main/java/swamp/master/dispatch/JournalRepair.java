@@ -69,6 +69,9 @@ public final class JournalRepair {
       if (t instanceof IllegalArgumentException && m != null && m.contains("snapshot")) {
         return "a snapshot cannot be decoded (" + m + ")";
       }
+      if (t instanceof IllegalArgumentException && m != null && m.contains("journal event")) {
+        return "an event cannot be decoded (" + m + ")";
+      }
     }
     return null;
   }

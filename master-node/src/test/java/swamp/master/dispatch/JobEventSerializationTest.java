@@ -19,7 +19,8 @@ import swamp.protocol.Stage;
 
 /**
  * Every journal record goes through the serializer the journal uses and comes back equal: one
- * that did not would stop the dispatcher at its first write of it.
+ * that did not would stop the dispatcher at its first write of it. Records in Jackson's CBOR, as
+ * older masters wrote them, still read.
  */
 class JobEventSerializationTest {
 
@@ -45,15 +46,24 @@ class JobEventSerializationTest {
   void roundTrips(Object record) {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
     var serializer = serialization.findSerializerFor(record);
-    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName());
+    assertEquals(JobEventSerializer.class, serializer.getClass());
     byte[] bytes = serialization.serialize(record).get();
     assertEquals(record, serialization.deserialize(bytes, serializer.identifier(),
         Serializers.manifestFor(serializer, record)).get());
   }
 
-  @Test
-  void everyEventAndABatchOfThemRoundTrip() {
-    List<JobEvent> events = List.of(
+  /** {@code record} as Jackson wrote it, in the journals of masters before the compact form. */
+  static void jacksonWroteAndReads(Object record) {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var jackson = serialization.serializerByIdentity().get(JACKSON_CBOR).get();
+    byte[] bytes = jackson.toBinary(record);
+    assertEquals(record, serialization.deserialize(bytes, JACKSON_CBOR,
+        Serializers.manifestFor(jackson, record)).get());
+  }
+
+  /** One of each event, with every nullable field both set and not. */
+  static List<JobEvent> everyEvent() {
+    return List.of(
         new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", SPEC),
             new JobEvent.NewJob(null, JobSpec.of(List.of("true"))),
             new JobEvent.NewJob(null, PIPELINE))),
@@ -68,9 +78,72 @@ class JobEventSerializationTest {
         new JobEvent.Ended("j8", JobState.CANCELLED, "cancelled before it ran", 1_003),
         new JobEvent.CancelRequested("j9"),
         new JobEvent.Forgotten(900),
-        new JobEvent.RunCreated("r1", "climatology.sh", "/data", 1_004, JobBookTest.SCRIPT));
+        new JobEvent.RunCreated("r1", "climatology.sh", "/data", 1_004, JobBookTest.SCRIPT),
+        new JobEvent.Finished("j9", null, 1_005),
+        new JobEvent.Ended("j9", JobState.FAILED, null, 1_006));
+  }
+
+  @Test
+  void everyEventAndABatchOfThemRoundTrip() {
+    List<JobEvent> events = everyEvent();
     events.forEach(this::roundTrips);
     roundTrips(new JobEvent.Batch(events));
+    roundTrips(new JobEvent.Batch(List.of(new JobEvent.Batch(events), new JobEvent.Forgotten(1))));
+  }
+
+  /** Journals written before the compact form hold Jackson's events: they still read. */
+  @Test
+  void eventsJacksonWroteStillRead() {
+    List<JobEvent> events = everyEvent();
+    events.forEach(JobEventSerializationTest::jacksonWroteAndReads);
+    jacksonWroteAndReads(new JobEvent.Batch(events));
+  }
+
+  /** The events a busy master writes most, in a write of 500 jobs: the compact form is smaller. */
+  @Test
+  void theCompactFormIsSmallerThanJacksons() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var jackson = serialization.serializerByIdentity().get(JACKSON_CBOR).get();
+    List<JobEvent.NewJob> jobs = new java.util.ArrayList<>();
+    List<JobEvent.Start> starts = new java.util.ArrayList<>();
+    List<JobEvent> finishes = new java.util.ArrayList<>();
+    for (int i = 1; i <= 500; i++) {
+      jobs.add(new JobEvent.NewJob(null, JobSpec.of(List.of("ncks", "-v", "T", "in" + i + ".nc",
+          "out" + i + ".nc"))));
+      starts.add(new JobEvent.Start("j" + i, "w1"));
+      finishes.add(new JobEvent.Finished("j" + i, new JobResult(JobState.SUCCEEDED, 0, "", "",
+          false, "w1", 4242L + i, 1_700_000_000_000L, 1_700_000_000_100L, null), 1_700_000_000_101L));
+    }
+    for (JobEvent event : List.of(new JobEvent.Submitted(1, 1_700_000_000_000L, jobs),
+        new JobEvent.Started(1_700_000_000_001L, starts), new JobEvent.Batch(finishes))) {
+      int compact = serialization.serialize(event).get().length;
+      int cbor = jackson.toBinary(event).length;
+      System.out.printf("%s of 500 jobs: %,d bytes compact, %,d in Jackson's CBOR%n",
+          event.getClass().getSimpleName(), compact, cbor);
+      assertTrue(compact * 2 < cbor, event.getClass().getSimpleName() + ": the compact form is"
+          + " less than half of Jackson's: " + compact + " against " + cbor);
+    }
+  }
+
+  @Test
+  void aDamagedEventIsAClearError() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    byte[] bytes = serialization.serialize(new JobEvent.Batch(everyEvent())).get();
+    var cut = serialization.deserialize(java.util.Arrays.copyOf(bytes, bytes.length / 2),
+        JobEventSerializer.IDENTIFIER, JobEventSerializer.MANIFEST);
+    assertTrue(cut.isFailure());
+    assertTrue(cut.failed().get().getMessage().contains("journal event")
+        && cut.failed().get().getMessage().contains("cannot be read"), cut.failed().get().getMessage());
+    assertEquals("an event cannot be decoded (" + cut.failed().get().getMessage() + ")",
+        JournalRepair.damage(cut.failed().get()));
+    var unknown = serialization.deserialize(bytes, JobEventSerializer.IDENTIFIER, "E9");
+    assertTrue(unknown.failed().get().getMessage().contains("unknown format 'E9'"));
+    byte[] kind = bytes.clone();
+    kind[0] = 99;
+    var strange = serialization.deserialize(kind, JobEventSerializer.IDENTIFIER,
+        JobEventSerializer.MANIFEST);
+    assertTrue(strange.failed().get().getMessage().contains("unknown kind"),
+        strange.failed().get().getMessage());
   }
 
   /** A journal written before the classes moved (manifests name swamp.master.JobEvent) reads. */
@@ -79,8 +152,8 @@ class JobEventSerializationTest {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
     JobEvent event = new JobEvent.Batch(List.of(new JobEvent.Requeued("j8"),
         new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", SPEC)))));
-    var serializer = serialization.findSerializerFor(event);
-    byte[] bytes = serialization.serialize(event).get();
+    var serializer = serialization.serializerByIdentity().get(JACKSON_CBOR).get();
+    byte[] bytes = serializer.toBinary(event);
     String oldManifest = Serializers.manifestFor(serializer, event)
         .replace("swamp.master.dispatch.JobEvent", "swamp.master.JobEvent");
     assertTrue(oldManifest.startsWith("swamp.master.JobEvent$Batch"), oldManifest);
@@ -132,7 +205,7 @@ class JobEventSerializationTest {
   @Test
   void aRequeueOfAnOlderMastersJournalReads() throws Exception {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
-    var serializer = serialization.findSerializerFor(new JobEvent.Requeued("j8"));
+    var serializer = serialization.serializerByIdentity().get(JACKSON_CBOR).get();
     byte[] old = new com.fasterxml.jackson.databind.ObjectMapper(
         new com.fasterxml.jackson.dataformat.cbor.CBORFactory()).writeValueAsBytes(
         Map.of("event", "requeued", "jobId", "j8"));
@@ -195,6 +268,6 @@ class JobEventSerializationTest {
     assertTrue(unknown.failed().get().getMessage().contains("unknown format 'S9'"));
   }
 
-  /** Pekko's id of its Jackson CBOR serializer, which wrote the snapshots before. */
+  /** Pekko's id of its Jackson CBOR serializer, which wrote the snapshots and events before. */
   static final int JACKSON_CBOR = 33;
 }

@@ -7,13 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The primitives {@link SnapshotSerializer} writes a snapshot with: numbers as zig-zag varints,
- * strings as a length (-1: null) and UTF-8.
+ * The primitives the journal's compact forms are written with ({@link SnapshotSerializer} for the
+ * snapshots, {@link JobEventSerializer} for the events): numbers as zig-zag varints, strings as a
+ * length (-1: null) and UTF-8.
  */
-final class SnapshotBytes {
-  private SnapshotBytes() {}
+final class CompactBytes {
+  private CompactBytes() {}
 
-  /** Writes a snapshot's fields. */
+  /** Writes a record's fields. */
   static final class Out {
     private byte[] buf;
     private int pos;
@@ -32,7 +33,7 @@ final class SnapshotBytes {
       i64(v);
     }
 
-  /** Zig-zag, then seven bits a byte: small numbers of either sign take one or two bytes. */
+    /** Zig-zag, then seven bits a byte: small numbers of either sign take one or two bytes. */
     void i64(long v) {
       room(10);
       long z = (v << 1) ^ (v >> 63);
@@ -73,7 +74,7 @@ final class SnapshotBytes {
   /** Reads them back, in the order they were written. */
   static final class In {
     final ByteBuffer buffer;
-  /** The format's version: what an older one lacks is read as its default. */
+    /** The format's version: what an older one lacks is read as its default. */
     final int version;
 
     In(byte[] bytes, int version) {
@@ -105,7 +106,7 @@ final class SnapshotBytes {
       return buffer.get() != 0;
     }
 
-  /** A count, which cannot be more than the bytes left. */
+    /** A count, which cannot be more than the bytes left. */
     int count() {
       int n = i32();
       if (n < 0 || n > buffer.remaining()) {
