@@ -11,8 +11,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,12 +26,10 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import swamp.master.dispatch.JobDispatcher;
 import swamp.master.dispatch.Views;
-import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Watchers;
 import swamp.master.membership.WorkerRegistry;
 import swamp.master.pool.DirectoryView;
 import swamp.master.pool.PoolScaler;
-import swamp.protocol.JobState;
 
 /**
  * {@code GET /metrics}: the pool in Prometheus' text format, through the Prometheus Java client.
@@ -92,7 +88,7 @@ final class PoolMetrics {
   /** What the listener hears: the dispatcher's changes, its journal writes, registrations. */
   private sealed interface Heard {}
 
-  private record JobsChanged(Watchers.Changed changed) implements Heard {}
+  private record JobsEnded(Watchers.Ended ended) implements Heard {}
 
   private record Written(JobDispatcher.JournalWritten write) implements Heard {}
 
@@ -104,11 +100,11 @@ final class PoolMetrics {
           ctx.messageAdapter(WorkerRegistry.RegistrationSeen.class, Registration::new)));
       system.eventStream().tell(new EventStream.Subscribe<>(JobDispatcher.JournalWritten.class,
           ctx.messageAdapter(JobDispatcher.JournalWritten.class, Written::new)));
-      master.tellDispatcher(new Watchers.Watch(
-          ctx.messageAdapter(Watchers.Changed.class, JobsChanged::new)));
+      master.tellDispatcher(new Watchers.WatchEnds(
+          ctx.messageAdapter(Watchers.Ended.class, JobsEnded::new)));
       return Behaviors.receive(Heard.class)
-          .onMessage(JobsChanged.class, c -> {
-            c.changed().jobs().forEach(this::observe);
+          .onMessage(JobsEnded.class, e -> {
+            e.ended().jobs().forEach(this::observe);
             return Behaviors.same();
           })
           .onMessage(Written.class, w -> {
@@ -123,21 +119,17 @@ final class PoolMetrics {
     });
   }
 
-  private void observe(JobView job) {
-    if (job.state() != JobState.SUCCEEDED && job.state() != JobState.FAILED
-        && job.state() != JobState.CANCELLED) {
-      return;
-    }
-    if (job.startedAt() != null && job.submittedAt() != null) {
+  private void observe(Watchers.EndedJob job) {
+    if (job.startedAt() > 0 && job.submittedAt() > 0) {
       dispatch.observe(seconds(job.submittedAt(), job.startedAt()));
     }
-    if (job.startedAt() != null && job.finishedAt() != null) {
+    if (job.startedAt() > 0 && job.finishedAt() > 0) {
       duration.observe(seconds(job.startedAt(), job.finishedAt()));
     }
   }
 
-  private static double seconds(String from, String to) {
-    return Math.max(0, Duration.between(Instant.parse(from), Instant.parse(to)).toNanos() / 1e9);
+  private static double seconds(long fromMillis, long toMillis) {
+    return Math.max(0, toMillis - fromMillis) / 1e3;
   }
 
   Route route() {

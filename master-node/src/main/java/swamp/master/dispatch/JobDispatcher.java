@@ -270,7 +270,7 @@ public final class JobDispatcher
     decision.run();
     List<JobEvent> events = book.takeEvents();
     if (!watchers.isEmpty()) {
-      watchers.tell(book, events, Views.workers(book), health());
+      watchers.tell(book, events, () -> Views.workers(book), this::health);
     }
     demandWatch.changed(context.getSelf());
     List<Runnable> then = lifecycle.takeEffects();
@@ -367,6 +367,7 @@ public final class JobDispatcher
         .onCommand(DemandDue.class, d -> answer(() -> demandWatch.due(this::demand, timers)))
         .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(health())))
         .onCommand(Watchers.Watch.class, w -> answer(() -> watchers.add(context, w.watcher())))
+        .onCommand(Watchers.WatchEnds.class, w -> answer(() -> watchers.addEnds(context, w.watcher())))
         .onCommand(Watchers.Unwatch.class, u -> answer(() -> watchers.remove(u.watcher())))
         .build();
   }

@@ -5,24 +5,31 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobState;
 
 /**
- * Those who follow the dispatcher's changes as they happen (each open dashboard's live feed, the
- * metrics): after every command, each hears which jobs it changed and how the pool stands. Kept
- * only while there is a watcher: a pool nobody looks at pays nothing.
+ * Those who follow the dispatcher's changes as they happen: each open dashboard's live feed hears,
+ * after every command, which jobs it changed and how the pool stands; the metrics hear only the
+ * times of the jobs that ended. Each view is made only while someone watches for it: a pool
+ * nobody looks at pays nothing, and the metrics alone pay only for the jobs that end.
  */
 public final class Watchers {
 
   /** From now on {@code watcher} hears a {@link Changed} after each command that changed something. */
   public record Watch(ActorRef<Changed> watcher) implements JobDispatcher.Watching {}
 
+  /** From now on {@code watcher} hears an {@link Ended} after each command that ended jobs. */
+  public record WatchEnds(ActorRef<Ended> watcher) implements JobDispatcher.Watching {}
+
   /** {@code watcher} has stopped (its page was closed). */
-  public record Unwatch(ActorRef<Changed> watcher) implements JobDispatcher.Watching {}
+  public record Unwatch(ActorRef<?> watcher) implements JobDispatcher.Watching {}
 
   /**
    * What one command changed: the jobs it touched as they stand now (their output left out), the
@@ -31,7 +38,16 @@ public final class Watchers {
   public record Changed(List<JobView> jobs, List<WorkerView> workers, Views.Health health,
       boolean runsChanged, boolean jobsDropped) implements NoSerializationVerificationNeeded {}
 
+  /**
+   * Jobs that one command ended (succeeded, failed or cancelled), each with its times in epoch
+   * milliseconds: submitted, its last attempt started (0: it never started) and ended.
+   */
+  public record Ended(List<EndedJob> jobs) implements NoSerializationVerificationNeeded {}
+
+  public record EndedJob(JobState state, long submittedAt, long startedAt, long finishedAt) {}
+
   private final Set<ActorRef<Changed>> watchers = new HashSet<>();
+  private final Set<ActorRef<Ended>> endWatchers = new HashSet<>();
 
   void add(ActorContext<JobDispatcher.Command> context, ActorRef<Changed> watcher) {
     if (watchers.add(watcher)) {
@@ -39,12 +55,26 @@ public final class Watchers {
     }
   }
 
-  void remove(ActorRef<Changed> watcher) {
-    watchers.remove(watcher);
+  void addEnds(ActorContext<JobDispatcher.Command> context, ActorRef<Ended> watcher) {
+    if (endWatchers.add(watcher)) {
+      context.watchWith(watcher, new Unwatch(watcher));
+    }
   }
 
-  /** Tells every watcher what {@code events} changed in {@code book}. */
-  void tell(JobBook book, List<JobEvent> events, List<WorkerView> workers, Views.Health health) {
+  void remove(ActorRef<?> watcher) {
+    watchers.remove(watcher);
+    endWatchers.remove(watcher);
+  }
+
+  /**
+   * Tells every watcher what {@code events} changed in {@code book}; {@code workers} and {@code
+   * health} are asked for only when someone watches the changes.
+   */
+  void tell(JobBook book, List<JobEvent> events, Supplier<List<WorkerView>> workers,
+      Supplier<Views.Health> health) {
+    if (!endWatchers.isEmpty()) {
+      tellEnds(book, events);
+    }
     if (watchers.isEmpty()) {
       return;
     }
@@ -58,12 +88,42 @@ public final class Watchers {
         jobs.add(JobView.of(job).withoutOutput());
       }
     }
-    Changed changed = new Changed(List.copyOf(jobs), workers, health, flags[0], flags[1]);
+    Changed changed = new Changed(List.copyOf(jobs), workers.get(), health.get(), flags[0],
+        flags[1]);
     watchers.forEach(w -> w.tell(changed));
   }
 
   boolean isEmpty() {
-    return watchers.isEmpty();
+    return watchers.isEmpty() && endWatchers.isEmpty();
+  }
+
+  private void tellEnds(JobBook book, List<JobEvent> events) {
+    Set<String> ended = new LinkedHashSet<>();
+    events.forEach(e -> ended(e, ended));
+    List<EndedJob> jobs = new ArrayList<>(ended.size());
+    for (String id : ended) {
+      Job j = book.job(id);
+      if (j != null && j.state.isFinal()) {
+        JobResult r = j.result;
+        long started = r != null && r.startedAt() > 0 ? r.startedAt() : j.dispatchedAt();
+        jobs.add(new EndedJob(j.state, j.submittedAt, started, r == null ? 0 : r.finishedAt()));
+      }
+    }
+    if (!jobs.isEmpty()) {
+      Ended message = new Ended(List.copyOf(jobs));
+      endWatchers.forEach(w -> w.tell(message));
+    }
+  }
+
+  /** The ids of the jobs an event ended. */
+  private static void ended(JobEvent event, Set<String> ids) {
+    if (event instanceof JobEvent.Batch b) {
+      b.events().forEach(e -> ended(e, ids));
+    } else if (event instanceof JobEvent.Finished f) {
+      ids.add(f.jobId());
+    } else if (event instanceof JobEvent.Ended e) {
+      ids.add(e.jobId());
+    }
   }
 
   /** The ids of the jobs an event changed; flags[0]: a run was created, flags[1]: jobs dropped. */

@@ -236,6 +236,43 @@ public class JobDispatcherTest {
     w.probe.expectNoMessage(Duration.ofMillis(100)); // one acknowledgement, not one per job
   }
 
+  /**
+   * The metrics hear each job that ends once, with its times, and no other change: a job that
+   * succeeded, and one cancelled while it ran.
+   */
+  @Test
+  void aWatcherOfEndsHearsEachEndedJobOnceWithItsTimes() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    TestProbe<Watchers.Ended> ends = testKit.createTestProbe();
+    dispatcher.tell(new Watchers.WatchEnds(ends.ref()));
+    Worker w = admit(dispatcher, "w1", offer(1));
+    List<String> ids = submit(dispatcher, echo(), echo());
+    Job job = w.expectJob();
+    ends.expectNoMessage(Duration.ofMillis(100)); // submissions and starts end nothing
+
+    JobResult ran = result(JobState.SUCCEEDED, 0, "w1", null);
+    w.master.tell(new JobsFinished(List.of(new JobFinished(job.jobId(), job.attempt(), "w1",
+        ran)), w.probe.ref()));
+    Watchers.EndedJob first = ends.expectMessageClass(Watchers.Ended.class).jobs().get(0);
+    assertEquals(JobState.SUCCEEDED, first.state());
+    assertEquals(ran.startedAt(), first.startedAt());
+    assertEquals(ran.finishedAt(), first.finishedAt());
+    assertTrue(first.submittedAt() > 0 && first.submittedAt() <= first.startedAt() + 5, first.toString());
+
+    w.probe.expectMessageClass(ToWorker.FinishAck.class);
+    w.expectJob(); // the second job starts: nothing ends
+    ends.expectNoMessage(Duration.ofMillis(100));
+    String second = ids.get(1);
+    cancel(dispatcher, second);
+    w.probe.expectMessageClass(ToWorker.CancelJob.class);
+    w.master.tell(new JobsFinished(List.of(new JobFinished(second, 1, "w1",
+        result(JobState.CANCELLED, null, "w1", "cancelled"))), w.probe.ref()));
+    List<Watchers.EndedJob> cancelled = ends.expectMessageClass(Watchers.Ended.class).jobs();
+    assertEquals(1, cancelled.size(), cancelled.toString());
+    assertEquals(JobState.CANCELLED, cancelled.get(0).state());
+    ends.expectNoMessage(Duration.ofMillis(100));
+  }
+
   @Test
   void aFinishFromAWorkerThatDoesNotRunTheJobIsIgnored() {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
