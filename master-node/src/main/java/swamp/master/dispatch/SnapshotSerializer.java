@@ -1,24 +1,19 @@
 package swamp.master.dispatch;
 
-import java.nio.BufferUnderflowException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import org.apache.pekko.actor.ExtendedActorSystem;
-import org.apache.pekko.serialization.SerializerWithStringManifest;
-import swamp.master.dispatch.JobBook.JobRecord;
-import swamp.master.dispatch.JobBook.Snapshot;
-import swamp.master.dispatch.CompactBytes.In;
-import swamp.master.dispatch.CompactBytes.Out;
 import static swamp.master.dispatch.CompactRecords.commands;
 import static swamp.master.dispatch.CompactRecords.result;
 import static swamp.master.dispatch.CompactRecords.spec;
-import swamp.protocol.JobResult;
-import swamp.protocol.JobSpec;
+
+import java.nio.BufferUnderflowException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.serialization.SerializerWithStringManifest;
+import swamp.master.dispatch.CompactBytes.In;
+import swamp.master.dispatch.CompactBytes.Out;
+import swamp.master.dispatch.JobBook.JobRecord;
+import swamp.master.dispatch.JobBook.Snapshot;
 import swamp.protocol.JobState;
-import swamp.protocol.Redirects;
-import swamp.protocol.Stage;
 
 /**
  * The job book's snapshot, field by field in a fixed order. A snapshot holds every job the book
