@@ -4,10 +4,17 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Durations as swamp's API and command line write them. */
 public final class Durations {
   private Durations() {}
+
+  private static final Pattern SECONDS = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+
+  /** The forms clients send on every long poll, read without building a Config. */
+  private static final Pattern SIMPLE = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
 
   /**
    * Parses a duration: a Typesafe Config one ({@code 500ms}, {@code 5s}, {@code 30m}), or a bare
@@ -16,8 +23,19 @@ public final class Durations {
    * @throws IllegalArgumentException naming the text when it is not a duration
    */
   public static Duration parse(String text) {
-    if (text.strip().matches("[0-9]+(\\.[0-9]+)?")) { // a bare number is seconds, as in JSON
-      return Duration.ofNanos((long) Math.min(Long.MAX_VALUE, Double.parseDouble(text) * 1e9));
+    String t = text.strip();
+    if (SECONDS.matcher(t).matches()) { // a bare number is seconds, as in JSON
+      return Duration.ofNanos((long) Math.min(Long.MAX_VALUE, Double.parseDouble(t) * 1e9));
+    }
+    Matcher simple = SIMPLE.matcher(t);
+    if (simple.matches()) {
+      long n = Long.parseLong(simple.group(1));
+      return switch (simple.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
     }
     try {
       return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");

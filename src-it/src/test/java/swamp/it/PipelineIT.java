@@ -62,6 +62,17 @@ class PipelineIT {
     assertEquals("SUCCEEDED", master.awaitFinished(count, JOB).path("state").asText());
     assertEquals("before\n2\n", Files.readString(dir.resolve("count.txt")));
 
+    // a client follows the run's ended jobs from a cursor instead of naming each job
+    JsonNode ended = master.get("/api/runs/" + run + "/ended").json();
+    assertEquals(List.of(top, count), ids(ended.path("ended")), ended.toString());
+    String cursor = ended.path("next").asText();
+    JsonNode nothing = master.get("/api/runs/" + run + "/ended?after=" + cursor).json();
+    assertEquals(List.of(), ids(nothing.path("ended")));
+    assertEquals(cursor, nothing.path("next").asText(), "it keeps its place");
+    HttpApiIT.assertError(400, "after: 'zz' is not a cursor this master gave",
+        master.get("/api/runs/" + run + "/ended?after=zz"));
+    HttpApiIT.assertError(404, "no run r999", master.get("/api/runs/r999/ended"));
+
     JsonNode view = master.get("/api/runs/" + run).json();
     assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "WAITING"), states(master, run));
     JsonNode step0 = view.path("commands").path(0);
@@ -115,6 +126,10 @@ class PipelineIT {
     Master again = pool.restartMaster(master, "--local-exec", "never");
     again.awaitHealthy(Pool.STARTUP);
     assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "WAITING"), states(again, run));
+    // the restarted master's log of the run is a new one: a cursor of the old reads it from the start
+    JsonNode after = again.get("/api/runs/" + run + "/ended?after=" + cursor).json();
+    assertEquals(List.of(top, count), ids(after.path("ended")), after.toString());
+    assertNotEquals(cursor, after.path("next").asText());
     Master.Response next = again.post("/api/runs", Map.of("name", "next.sh",
         "workDir", dir.toString(), "commands", List.of(command(0, 1, "true", List.of()))));
     assertEquals(201, next.status(), next.toString());
@@ -124,6 +139,12 @@ class PipelineIT {
   static Map<String, Object> command(int step, int line, String text, List<Integer> dependsOn) {
     return Map.of("step", step, "line", line, "text", text,
         "argv", List.of(text.split(" ")[0]), "dependsOn", dependsOn);
+  }
+
+  static List<String> ids(JsonNode jobs) {
+    List<String> ids = new ArrayList<>();
+    jobs.forEach(j -> ids.add(j.path("id").asText()));
+    return ids;
   }
 
   static List<String> states(Master master, String run) {

@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import swamp.master.api.ApiReplies.Answer;
 import swamp.master.api.ApiReplies.BadRequest;
 import swamp.master.dispatch.JobDispatcher;
+import swamp.master.dispatch.RunCursor;
 import swamp.master.dispatch.Views;
 import swamp.master.dispatch.Views.JobView;
 import swamp.master.membership.WorkerRegistry;
@@ -181,9 +182,37 @@ final class ApiRoutes {
             post(() -> body(this::createRun)),
             get(() -> reply(this.<List<Views.RunSummaryView>>askDispatcher(
                 r -> new JobDispatcher.ListRuns(r)), Answer::ok)))),
-        pathPrefix(segment(), id -> pathEndOrSingleSlash(() -> get(() -> reply(
-            this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
-            v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id)))))));
+        pathPrefix(segment(), id -> concat(
+            pathEndOrSingleSlash(() -> get(() -> reply(
+                this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
+                v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id))))),
+            path("ended", () -> get(() -> parameterMap(q -> runEnded(id, q)))))));
+  }
+
+  /**
+   * {@code GET /api/runs/ID/ended?after=CURSOR&wait=60s}: the run's jobs that ended since the
+   * cursor (all of them without one), in the order they ended, once there is one or the wait is
+   * over; {@code next} is the cursor to send next. What a script's client follows instead of
+   * naming every job it waits for.
+   */
+  private Route runEnded(String id, Map<String, String> query) {
+    return checked(() -> {
+      RunCursor after;
+      try {
+        after = RunCursor.parse(query.get("after"));
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest(400, "after: " + e.getMessage());
+      }
+      Duration wait = query.containsKey("wait") ? durationParam(query.get("wait")) : Duration.ZERO;
+      CompletionStage<Optional<Views.RunEndedView>> awaited = master.<Optional<Views.RunEndedView>>dispatcher(
+          r -> new JobDispatcher.AwaitRun(id, after, wait, r), wait.plus(askTimeout));
+      return longPoll(wait, reply(awaited.exceptionally(e -> {
+        if (ApiReplies.isTimeout(e)) { // none ended within the wait
+          return Optional.of(new Views.RunEndedView(id, List.of(), after.toString()));
+        }
+        throw new java.util.concurrent.CompletionException(e);
+      }), v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id))));
+    });
   }
 
   private Route createRun(JsonNode body) throws BadRequest {

@@ -1,6 +1,8 @@
 package swamp.master.cli;
 
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +49,9 @@ final class ScriptRun {
   private int skipped;
   private int succeeded;
   private String runId;
+  /** Whether the master keeps the run's log of ended jobs, and where in it this run stands. */
+  private boolean followRun = true;
+  private String cursor;
 
   ScriptRun(MasterClient client, String name, Plan plan, Function<Command, Map<String, Object>> toJob,
       PrintStream out, PrintStream err) {
@@ -135,10 +140,11 @@ final class ScriptRun {
       if (jobs.isEmpty()) {
         break;
       }
-      Json ended = client.post("/api/jobs/await",
-          Map.of("ids", List.copyOf(jobs.keySet()), "wait", ClientCommand.LONG_POLL.toSeconds() + "s"));
-      for (Json job : ended) {
-        int step = jobs.remove(job.path("id").asText());
+      for (Json job : awaitEnded(jobs)) {
+        Integer step = jobs.remove(job.path("id").asText());
+        if (step == null) {
+          continue; // one this run already heard of, or an earlier job of the step
+        }
         running--;
         Command c = commands.get(step);
         boolean ok = job.path("state").asText().equals("SUCCEEDED");
@@ -168,6 +174,35 @@ final class ScriptRun {
       return stoppedWith;
     }
     return failed + skipped > 0 ? 1 : plan.exitStatus();
+  }
+
+  /**
+   * The next of {@code jobs} to end, once one has, and any others that ended with it. The run's
+   * log of ended jobs is followed from where the last answer left it, so that a call costs the
+   * master what ended since, not the thousands of jobs still running; a master without that
+   * log (older, or one that no longer keeps the run) is asked about the jobs by their ids.
+   */
+  private List<Json> awaitEnded(Map<String, Integer> jobs) throws MasterClient.ApiException {
+    if (runId != null && followRun) {
+      try {
+        Json answer = client.get("/api/runs/" + runId + "/ended?wait=" + ClientCommand.LONG_POLL.toSeconds()
+            + "s" + (cursor == null ? "" : "&after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)),
+            ClientCommand.LONG_POLL);
+        cursor = answer.path("next").asText(cursor);
+        List<Json> ended = new ArrayList<>();
+        answer.path("ended").forEach(ended::add);
+        return ended;
+      } catch (MasterClient.ApiException e) {
+        if (e.status() != 404 && e.status() != 405) {
+          throw e;
+        }
+        followRun = false;
+      }
+    }
+    List<Json> ended = new ArrayList<>();
+    client.post("/api/jobs/await", Map.of("ids", List.copyOf(jobs.keySet()),
+        "wait", ClientCommand.LONG_POLL.toSeconds() + "s")).forEach(ended::add);
+    return ended;
   }
 
   /** Registers the run with the master so status and the API show it; null when it cannot. */

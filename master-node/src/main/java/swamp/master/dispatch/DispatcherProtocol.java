@@ -153,6 +153,14 @@ public interface DispatcherProtocol {
   }
 
   /**
+   * Answers with the jobs of run {@code runId} that ended after {@code after}, as soon as there
+   * is one (at once if there is); empty when the master has no such run. The caller bounds the
+   * wait.
+   */
+  record AwaitRun(String runId, RunCursor after, Duration within,
+      ActorRef<Optional<Views.RunEndedView>> replyTo) implements Command {}
+
+  /**
    * The longest a waiter stays: {@code within} is the caller's bound of the wait (its ask's
    * timeout); after it the waiter is dropped, answered or not, so a long poll that timed out
    * leaves nothing behind.

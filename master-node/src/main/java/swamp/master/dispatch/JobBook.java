@@ -235,6 +235,7 @@ final class JobBook {
     job.result = result;
     job.reason = result.reason();
     setState(job, job.cancelRequested ? JobState.CANCELLED : result.state());
+    runs.ended(job);
     retention.retire(job, now, this::drop);
   }
 
@@ -255,6 +256,7 @@ final class JobBook {
     job.reason = reason;
     job.result = JobResult.notStarted(state, job.workerId, reason);
     setState(job, state); // a queued job is skipped when it reaches the head of its queue
+    runs.ended(job);
     retention.retire(job, now, this::drop);
   }
 

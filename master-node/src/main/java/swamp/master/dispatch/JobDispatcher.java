@@ -356,8 +356,9 @@ public final class JobDispatcher
             Views.job(book, placement, g.jobId()))))
         .onCommand(AwaitJob.class, a -> answer(() -> polls.awaitJob(a, book,
             () -> Views.job(book, placement, a.jobId()))))
-        .onCommand(LongPolls.WaitOver.class, w -> answer(() -> polls.forget(w.waiter())))
+        .onCommand(LongPolls.WaitOver.class, w -> answer(() -> polls.waitOver(w.waiter(), book)))
         .onCommand(AwaitAny.class, a -> answer(() -> polls.awaitAny(a, book)))
+        .onCommand(AwaitRun.class, a -> answer(() -> polls.awaitRun(a, book)))
         .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
             Views.jobs(book, l.state(), l.limit()))))
         .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))

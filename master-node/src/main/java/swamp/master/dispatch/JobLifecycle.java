@@ -72,6 +72,7 @@ final class JobLifecycle {
 
   /** What the decisions since the last call tell others, in order. */
   List<Runnable> takeEffects() {
+    effects.addAll(polls.settle(book));
     if (effects.isEmpty()) {
       return List.of();
     }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
@@ -31,6 +32,12 @@ final class Runs {
     final List<JobEvent.RunCommand> commands;
     final Job[] latest;
     final Gone[] gone;
+    /**
+     * The run's jobs in the order they ended, for those who follow the run ({@link
+     * #endedSince}); rebuilt, under a new {@link #log} name, whenever the book is.
+     */
+    final List<Ending> ended = new ArrayList<>();
+    final String log = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
 
     Run(String id, String name, String workDir, long submittedAt,
         List<JobEvent.RunCommand> commands) {
@@ -43,6 +50,9 @@ final class Runs {
       this.gone = new Gone[commands.size()];
     }
   }
+
+  /** A job of a run that ended: the {@code ended} log of its run holds these in order. */
+  record Ending(String jobId, int step) {}
 
   /** How the newest job of a run's step ended, once the book no longer keeps the job. */
   record Gone(String jobId, JobState state, Integer exitCode, String worker)
@@ -76,6 +86,29 @@ final class Runs {
       run.latest[job.spec.step()] = job;
       run.gone[job.spec.step()] = null;
     }
+  }
+
+  /** {@code job} ended (finished, failed, cancelled): it goes to its run's log, if it has one. */
+  void ended(Job job) {
+    Run run = job.spec.run() == null ? null : runs.get(job.spec.run());
+    if (run != null && job.spec.step() < run.latest.length) {
+      run.ended.add(new Ending(job.id, job.spec.step()));
+    }
+  }
+
+  /**
+   * The entries of {@code run}'s log after {@code cursor}, at most {@code max}: all of them
+   * when the cursor is of another log (the follower drops those it knows).
+   */
+  static List<Ending> endedSince(Run run, RunCursor cursor, int max) {
+    int from = run.log.equals(cursor.log()) ? Math.min(cursor.seen(), run.ended.size()) : 0;
+    return run.ended.subList(from, Math.min(run.ended.size(), from + max));
+  }
+
+  /** The cursor after {@code taken} entries read from {@code cursor}. */
+  static RunCursor next(Run run, RunCursor cursor, int taken) {
+    int from = run.log.equals(cursor.log()) ? Math.min(cursor.seen(), run.ended.size()) : 0;
+    return new RunCursor(run.log, from + taken);
   }
 
   /** The book drops {@code old}: if it was the newest of its step, the run keeps how it ended. */
@@ -143,6 +176,12 @@ final class Runs {
         String latest = step < r.latest().size() ? r.latest().get(step) : null;
         run.latest[step] = latest == null ? null : jobs.apply(latest);
         run.gone[step] = step < r.gone().size() ? r.gone().get(step) : null;
+        Job job = run.latest[step];
+        if (job != null && job.state.isFinal()) {
+          run.ended.add(new Ending(job.id, step)); // in step order: the log is a new one
+        } else if (job == null && run.gone[step] != null) {
+          run.ended.add(new Ending(run.gone[step].jobId(), step));
+        }
       }
       runs.put(run.id, run);
     }

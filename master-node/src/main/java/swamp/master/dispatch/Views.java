@@ -186,6 +186,36 @@ public final class Views {
   }
 
   /**
+   * The jobs of a run that ended after a cursor, in the order they ended ({@code GET
+   * /api/runs/ID/ended}), and the cursor to send next. A job the master no longer keeps shows
+   * what its run kept of it: its state, exit code and worker, no output.
+   */
+  public record RunEndedView(String run, List<JobView> ended, String next) {
+
+    /** At most this many jobs in one answer: a follower that is behind asks again at once. */
+    static final int MAX = 1_000;
+
+    static RunEndedView of(Runs.Run run, RunCursor after, JobBook book) {
+      List<Runs.Ending> since = Runs.endedSince(run, after, MAX);
+      List<JobView> views = new ArrayList<>(since.size());
+      for (Runs.Ending e : since) {
+        Job job = book.job(e.jobId());
+        Runs.Gone gone = run.gone[e.step()];
+        if (job != null) {
+          views.add(JobView.of(job));
+        } else if (gone != null && gone.jobId().equals(e.jobId())) {
+          JobEvent.RunCommand c = run.commands.get(e.step());
+          views.add(new JobView(gone.jobId(), gone.state(), gone.exitCode(), "", "", false,
+              gone.worker(), 0, "the master no longer keeps this job's output", c.argv(),
+              List.of(), null, null, null, null, null, null, null, run.id, e.step(), c.text(),
+              run.workDir, null));
+        }
+      }
+      return new RunEndedView(run.id, views, Runs.next(run, after, since.size()).toString());
+    }
+  }
+
+  /**
    * One command of a run: {@code state} is its newest job's, or {@code WAITING} while no job
    * was submitted for it.
    */

@@ -403,6 +403,62 @@ class JobBookTest {
   }
 
   @Test
+  void aRunKeepsItsJobsInTheOrderTheyEndedAndANewBookKeepsThemUnderANewName() {
+    book.slots().joined(worker("w1", 4, false));
+    Runs.Run run = book.createRun("s.sh", "/data", SCRIPT, now);
+    Job s0 = submitStep("r1", 0);
+    Job s1 = submitStep("r1", 1);
+    submitStep("r1", 2);
+    book.assign(now);
+    book.finish(s1, result(JobState.SUCCEEDED), now++);
+    book.finish(s0, result(JobState.FAILED), now++);
+
+    assertEquals(List.of(s1.id, s0.id), endedIds(run, RunCursor.START));
+    RunCursor afterOne = Runs.next(run, RunCursor.START, 1);
+    assertEquals(List.of(s0.id), endedIds(run, afterOne));
+    assertEquals(List.of(), endedIds(run, Runs.next(run, afterOne, 1)));
+    assertEquals(afterOne, RunCursor.parse(afterOne.toString()));
+
+    JobBook restored = BookSnapshots.restore(BookSnapshots.of(book), LocalExec.NEVER, 100);
+    Runs.Run again = restored.runs().get("r1");
+    assertFalse(again.log.equals(run.log), "a rebuilt log has a new name");
+    // a cursor of the old log reads the new one from the start (here in step order)
+    assertEquals(List.of(s0.id, s1.id), endedIds(again, afterOne));
+  }
+
+  @Test
+  void aRunsEndedJobThatTheBookDroppedIsShownAsItsRunKeptIt() {
+    book.slots().joined(worker("w1", 4, false));
+    Runs.Run run = book.createRun("s.sh", "/data", SCRIPT, now);
+    Job step0 = submitStep("r1", 0);
+    book.assign(now);
+    book.finish(step0, new JobResult(JobState.FAILED, 2, "", "", false, "w1", 1L, 1, 2, null),
+        1_000);
+    assertEquals(1, book.forget(2_000));
+
+    Views.RunEndedView ended = Views.RunEndedView.of(run, RunCursor.START, book);
+    Views.JobView gone = ended.ended().get(0);
+    assertEquals(List.of(step0.id, JobState.FAILED, 2, "w1", 0, "ncks in.nc > a.txt"),
+        List.of(gone.id(), gone.state(), gone.exitCode(), gone.worker(), gone.step(), gone.command()));
+    assertEquals(Runs.next(run, RunCursor.START, 1).toString(), ended.next());
+  }
+
+  @Test
+  void aCursorThatNoMasterGaveIsAnErrorThatSaysWhatACursorIs() {
+    assertEquals(RunCursor.START, RunCursor.parse(null));
+    for (String bad : List.of("12", ".3", "ab.", "ab.-1", "ab.x")) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> RunCursor.parse(bad));
+      assertTrue(e.getMessage().contains("'" + bad + "' is not a cursor this master gave"),
+          e.getMessage());
+    }
+  }
+
+  private static List<String> endedIds(Runs.Run run, RunCursor after) {
+    return Runs.endedSince(run, after, 100).stream().map(Runs.Ending::jobId).toList();
+  }
+
+  @Test
   void aStepRemembersHowItsJobEndedAfterTheBookDropsIt() {
     book.slots().joined(worker("w1", 4, false));
     book.createRun("s.sh", "/data", SCRIPT, now);

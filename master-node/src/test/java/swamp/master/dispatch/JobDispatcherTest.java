@@ -615,6 +615,79 @@ public class JobDispatcherTest {
     assertEquals(List.of(), JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(List.of("j999"), r)).join());
   }
 
+  @Test
+  void aFollowerOfARunHearsTheJobsThatEndedTogetherAndGoesOnFromItsCursor() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(3));
+    String run = JobDispatcherTest.<String>ask(dispatcher,
+        r -> new JobDispatcher.CreateRun("s.sh", "/data", JobBookTest.SCRIPT, r));
+    submit(dispatcher, echo().inRun(run, 0), echo().inRun(run, 1), echo().inRun(run, 2));
+    Job a = w.expectJob();
+    Job b = w.expectJob();
+    Job c = w.expectJob();
+
+    CompletableFuture<Optional<Views.RunEndedView>> follow = following(dispatcher, run,
+        RunCursor.START, Duration.ofMinutes(1));
+    assertFalse(follow.isDone(), "nothing ended yet: it waits");
+    w.master().tell(new JobsFinished(List.of( // two finish in one message
+        new JobFinished(a.jobId(), a.attempt(), "w1", result(JobState.SUCCEEDED, 0, "w1", null)),
+        new JobFinished(b.jobId(), b.attempt(), "w1", result(JobState.SUCCEEDED, 0, "w1", null))),
+        w.probe().ref()));
+    w.probe().expectMessage(new ToWorker.FinishAck(List.of(
+        new RunningJob(a.jobId(), a.attempt()), new RunningJob(b.jobId(), b.attempt()))));
+    Views.RunEndedView first = follow.join().orElseThrow();
+    assertEquals(List.of(a.jobId(), b.jobId()), ids(first), "both, in one answer");
+
+    RunCursor next = RunCursor.parse(first.next());
+    CompletableFuture<Optional<Views.RunEndedView>> then = following(dispatcher, run, next,
+        Duration.ofMinutes(1));
+    w.finished(c, result(JobState.FAILED, 3, "w1", "exited with code 3"));
+    Views.RunEndedView second = then.join().orElseThrow();
+    assertEquals(List.of(c.jobId()), ids(second), "only what ended after the cursor");
+    assertEquals(List.of(JobState.FAILED, 3), List.of(second.ended().get(0).state(),
+        second.ended().get(0).exitCode()));
+
+    // at the end of the log a follower that does not wait hears nothing, and keeps its place
+    Views.RunEndedView none = following(dispatcher, run, RunCursor.parse(second.next()),
+        Duration.ZERO).join().orElseThrow();
+    assertEquals(List.of(), ids(none));
+    assertEquals(second.next(), none.next());
+    // a cursor of another log (a master that has since rebuilt its book) reads from the start
+    assertEquals(3, ids(following(dispatcher, run, new RunCursor("0ther", 2), Duration.ZERO)
+        .join().orElseThrow()).size());
+    assertEquals(Optional.empty(), following(dispatcher, "r99", RunCursor.START, Duration.ZERO)
+        .join());
+    assertEquals(0, waiting(dispatcher));
+  }
+
+  @Test
+  void aFollowerWhoseWaitIsOverHearsThatNothingEndedAndLeavesNoWaiter() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String run = JobDispatcherTest.<String>ask(dispatcher,
+        r -> new JobDispatcher.CreateRun("s.sh", "/data", JobBookTest.SCRIPT, r));
+    submit(dispatcher, echo().inRun(run, 0));
+    Job job = w.expectJob();
+
+    Views.RunEndedView over = following(dispatcher, run, RunCursor.START, Duration.ofMillis(300))
+        .join().orElseThrow();
+    assertEquals(List.of(), ids(over));
+    assertEquals(0, waiting(dispatcher));
+    // and the job that ends later is the first of the log
+    w.succeeded(job);
+    assertEquals(List.of(job.jobId()), ids(following(dispatcher, run,
+        RunCursor.parse(over.next()), Duration.ofMinutes(1)).join().orElseThrow()));
+  }
+
+  static CompletableFuture<Optional<Views.RunEndedView>> following(
+      ActorRef<JobDispatcher.Command> dispatcher, String run, RunCursor after, Duration wait) {
+    return asking(dispatcher, r -> new JobDispatcher.AwaitRun(run, after, wait, r));
+  }
+
+  static List<String> ids(Views.RunEndedView v) {
+    return v.ended().stream().map(JobView::id).toList();
+  }
+
   /** A long poll whose wait is over leaves nothing in the dispatcher, as many clients make. */
   @Test
   void aWaitThatIsOverLeavesNoWaiterBehind() {
