@@ -62,7 +62,7 @@ final class LongPolls {
   private final List<RunFollower> due = new ArrayList<>();
 
   /** A follower of a run: what it has seen, and where its answer goes. */
-  private record RunFollower(Waiter waiter, Runs.Run run, RunCursor after,
+  private record RunFollower(Runs.Run run, RunCursor after,
       Consumer<Views.RunEndedView> answer) {}
 
   LongPolls(TimerScheduler<JobDispatcher.Command> timers) {
@@ -209,7 +209,7 @@ final class LongPolls {
     }
     Waiter waiter = new Waiter(run.id);
     followers.computeIfAbsent(run.id, k -> new IdentityHashMap<>()).put(waiter,
-        new RunFollower(waiter, run, await.after(), v -> await.replyTo().tell(Optional.of(v))));
+        new RunFollower(run, await.after(), v -> await.replyTo().tell(Optional.of(v))));
     timers.startSingleTimer(waiter, new WaitOver(waiter), await.within());
   }
 }
