@@ -6,6 +6,11 @@ import java.util.List;
 /**
  * A process and what it started, signalled together. The descendants are listed before the
  * process is signalled, so that none is re-parented out of sight as its parent dies.
+ *
+ * <p>Listing them reads every process's {@code /proc/PID/stat}, twice when the machine runs more
+ * than a hundred processes (the JDK's first guess at their number): a few milliseconds of a
+ * worker's CPU, on the thread that ends the job. A process that has ended has no descendants
+ * left to find (its children went to another parent as it died), so it is not listed for.
  */
 public final class ProcessTree {
   private ProcessTree() {}
@@ -19,8 +24,11 @@ public final class ProcessTree {
     return tree;
   }
 
-  /** SIGKILL to the process and its descendants. */
+  /** SIGKILL to the process and its descendants; nothing when the process has ended. */
   public static void kill(ProcessHandle root) {
+    if (!root.isAlive()) {
+      return;
+    }
     List<ProcessHandle> tree = root.descendants().toList();
     root.destroyForcibly();
     tree.forEach(ProcessHandle::destroyForcibly);

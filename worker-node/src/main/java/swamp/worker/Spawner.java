@@ -74,12 +74,10 @@ final class Spawner {
       builder.command(command);
       Reaper.mark().ifPresent(mark -> builder.environment().put(MARK, mark));
     }
-    Future<List<Process>> started = THREAD.submit(() -> {
-      List<Process> ps = builders.size() == 1
-          ? List.of(builders.get(0).start()) : ProcessBuilder.startPipeline(builders);
-      ps.forEach(Reaper::track);
-      return ps;
-    });
+    if (!prefix.contains("--pdeathsig")) {
+      return launch(builders); // no parent thread to keep: no hop to the spawner thread
+    }
+    Future<List<Process>> started = THREAD.submit(() -> launch(builders));
     // an interrupt does not stop the start: its process must reach the caller, who tracks it
     boolean interrupted = false;
     try {
@@ -100,6 +98,13 @@ final class Spawner {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private static List<Process> launch(List<ProcessBuilder> builders) throws IOException {
+    List<Process> ps = builders.size() == 1
+        ? List.of(builders.get(0).start()) : ProcessBuilder.startPipeline(builders);
+    ps.forEach(Reaper::track);
+    return ps;
   }
 
   /** Whether jobs die with this JVM: the reaper holds them, or the parent-death signal. */
