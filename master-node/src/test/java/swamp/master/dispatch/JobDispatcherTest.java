@@ -619,8 +619,7 @@ public class JobDispatcherTest {
   void aFollowerOfARunHearsTheJobsThatEndedTogetherAndGoesOnFromItsCursor() {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
     Worker w = admit(dispatcher, "w1", offer(3));
-    String run = JobDispatcherTest.<String>ask(dispatcher,
-        r -> new JobDispatcher.CreateRun("s.sh", "/data", JobBookTest.SCRIPT, r));
+    String run = createRun(dispatcher);
     submit(dispatcher, echo().inRun(run, 0), echo().inRun(run, 1), echo().inRun(run, 2));
     Job a = w.expectJob();
     Job b = w.expectJob();
@@ -664,8 +663,7 @@ public class JobDispatcherTest {
   void aFollowerWhoseWaitIsOverHearsThatNothingEndedAndLeavesNoWaiter() {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
     Worker w = admit(dispatcher, "w1", offer(1));
-    String run = JobDispatcherTest.<String>ask(dispatcher,
-        r -> new JobDispatcher.CreateRun("s.sh", "/data", JobBookTest.SCRIPT, r));
+    String run = createRun(dispatcher);
     submit(dispatcher, echo().inRun(run, 0));
     Job job = w.expectJob();
 
@@ -677,6 +675,12 @@ public class JobDispatcherTest {
     w.succeeded(job);
     assertEquals(List.of(job.jobId()), ids(following(dispatcher, run,
         RunCursor.parse(over.next()), Duration.ofMinutes(1)).join().orElseThrow()));
+  }
+
+  /** A run of {@link JobBookTest#SCRIPT}'s three commands; its id. */
+  static String createRun(ActorRef<JobDispatcher.Command> dispatcher) {
+    return JobDispatcherTest.<String>ask(dispatcher,
+        r -> new JobDispatcher.CreateRun("s.sh", "/data", JobBookTest.SCRIPT, r));
   }
 
   static CompletableFuture<Optional<Views.RunEndedView>> following(
