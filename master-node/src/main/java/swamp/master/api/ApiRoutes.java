@@ -208,7 +208,7 @@ final class ApiRoutes {
           r -> new JobDispatcher.AwaitRun(id, after, wait, r), wait.plus(askTimeout));
       return longPoll(wait, reply(awaited.exceptionally(e -> {
         if (ApiReplies.isTimeout(e)) { // none ended within the wait
-          return Optional.of(new Views.RunEndedView(id, List.of(), after.toString()));
+          return Optional.of(new Views.RunEndedView(id, List.of(), query.getOrDefault("after", "")));
         }
         throw new java.util.concurrent.CompletionException(e);
       }), v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id))));
