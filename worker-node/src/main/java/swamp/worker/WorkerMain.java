@@ -211,10 +211,13 @@ public final class WorkerMain implements Callable<Integer> {
   /**
    * Waits for the actor system to stop; once the worker has decided to go (to exit or to join
    * again), at most {@link #STOP_GRACE} more: a shutdown hung in its last phase must not keep a
-   * worker that lost its master from joining again. A worker that exits waits no longer than its
-   * coordinated shutdown: once every phase has run (the cluster has let the node go, the remote
-   * transport has been flushed) nothing is left that needs the system, and Artery's TLS streams
-   * sometimes keep it from terminating for the whole phase timeout and beyond.
+   * worker that lost its master from joining again. A worker that exits, or joins again from a
+   * port of its own choosing, waits no longer than its coordinated shutdown: once every phase has
+   * run (the cluster has let the node go, the remote transport has been flushed) nothing is left
+   * that needs the system, and Artery's TLS streams sometimes keep it from terminating for the
+   * whole phase timeout and beyond (after a master's kill -9 they did every time: 20 s before each
+   * worker joined the restarted master). Only a rejoin on a fixed {@code --port} waits for the old
+   * system to let its socket go.
    */
   private static void awaitStopped(ActorSystem<?> system, CompletableFuture<WorkerActor.Exit> exit,
       CompletableFuture<Done> exitShutdownRan) {
@@ -224,7 +227,7 @@ public final class WorkerMain implements Callable<Integer> {
       try {
         CompletableFuture.anyOf(terminated, exitShutdownRan).get(1, TimeUnit.SECONDS);
         if (!terminated.isDone()) {
-          log.info("the actor system's shutdown has run all its phases; exiting without waiting"
+          log.info("the actor system's shutdown has run all its phases; going on without waiting"
               + " for its remote transport");
         }
         return;
@@ -258,6 +261,7 @@ public final class WorkerMain implements Callable<Integer> {
       Config config, WorkerSettings settings, Executables executables, JobTable table) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
     CompletableFuture<Done> exitShutdownRan = new CompletableFuture<>();
+    boolean ephemeralPort = config.getInt("pekko.remote.artery.canonical.port") == 0;
     Behavior<Guardian> guardian = Behaviors.setup(ctx -> {
       handOverWhenRemoved(ctx.getSystem(), table);
       ActorRef<WorkerActor.Command> worker = ctx.spawn(WorkerActor.create(settings, executables,
@@ -272,7 +276,8 @@ public final class WorkerMain implements Callable<Integer> {
             }
             CompletableFuture<Done> ran = CoordinatedShutdown.get(ctx.getSystem())
                 .runAll(new WorkerExitReason()).toCompletableFuture();
-            if (e.code() != WorkerActor.REJOIN) {
+            // a rejoin on a fixed --port needs the old system's socket closed: it waits for the end
+            if (e.code() != WorkerActor.REJOIN || ephemeralPort) {
               ran.thenAccept(exitShutdownRan::complete);
             }
             return Behaviors.same();
