@@ -23,13 +23,15 @@ class SelfSignedTest {
     X509Certificate mine = (X509Certificate) pool.getCertificateChain("swamp")[0];
     assertEquals("CN=swamp-pool", mine.getSubjectX500Principal().getName());
     assertEquals(3, mine.getVersion());
+    assertEquals("EC", mine.getPublicKey().getAlgorithm());
+    assertEquals("SHA256withECDSA", mine.getSigAlgName());
     mine.checkValidity();
     X509TrustManager trust = trustManager(pool);
-    trust.checkClientTrusted(new X509Certificate[] {mine}, "RSA");
-    trust.checkServerTrusted(new X509Certificate[] {mine}, "RSA");
+    trust.checkClientTrusted(new X509Certificate[] {mine}, "ECDHE_ECDSA");
+    trust.checkServerTrusted(new X509Certificate[] {mine}, "ECDHE_ECDSA");
     X509Certificate theirs = (X509Certificate) other.getCertificateChain("swamp")[0];
     assertThrows(CertificateException.class,
-        () -> trust.checkClientTrusted(new X509Certificate[] {theirs}, "RSA"));
+        () -> trust.checkClientTrusted(new X509Certificate[] {theirs}, "ECDHE_ECDSA"));
   }
 
   /** Written and read back with its password, as Pekko reads the pool key's file. */
