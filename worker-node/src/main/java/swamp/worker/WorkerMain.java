@@ -215,9 +215,9 @@ public final class WorkerMain implements Callable<Integer> {
    * port of its own choosing, waits no longer than its coordinated shutdown: once every phase has
    * run (the cluster has let the node go, the remote transport has been flushed) nothing is left
    * that needs the system, and Artery's TLS streams sometimes keep it from terminating for the
-   * whole phase timeout and beyond (after a master's kill -9 they did every time: 20 s before each
-   * worker joined the restarted master). Only a rejoin on a fixed {@code --port} waits for the old
-   * system to let its socket go.
+   * whole phase timeout and beyond (in RestartIT's logs after a master's kill -9, both workers
+   * waited the whole 20 s before they joined the restarted master). Only a rejoin on a fixed
+   * {@code --port} waits for the old system to let its socket go.
    */
   private static void awaitStopped(ActorSystem<?> system, CompletableFuture<WorkerActor.Exit> exit,
       CompletableFuture<Done> exitShutdownRan) {
