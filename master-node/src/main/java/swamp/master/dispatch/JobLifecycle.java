@@ -46,8 +46,7 @@ final class JobLifecycle {
   private ActorRef<ToMaster> forWorkers;
   /** What the current command tells others, once its events are journaled. */
   private final List<Runnable> effects = new ArrayList<>();
-  /** The prefetched jobs asked back from their worker, with the attempt asked for. */
-  private final Map<Job, Integer> handingBack = new HashMap<>();
+  private final HandBacks handBacks = new HandBacks();
   private boolean closed;
 
   JobLifecycle(JobBook book, LongPolls polls, Logger log, Clock clock, long masterEpoch,
@@ -182,7 +181,7 @@ final class JobLifecycle {
       book.slots().draining(w);
       // what waits there for a slot would wait for its end: it goes elsewhere
       for (Job job : book.slots().prefetched(w)) {
-        if (handingBack.putIfAbsent(job, job.attempt) == null) {
+        if (handBacks.ask(job)) {
           later(w.ref, new ToWorker.HandBack(job.id, job.attempt));
         }
       }
@@ -315,8 +314,7 @@ final class JobLifecycle {
       }
       String why = "rejected by worker " + r.workerId()
           + (r.reason() == null ? "" : " (" + r.reason() + ")");
-      Integer askedBack = handingBack.remove(job);
-      if (askedBack != null && askedBack == job.attempt) {
+      if (handBacks.answered(job)) {
         book.returned(job, why, clock.millis()); // asked back: its attempt never ran
       } else {
         book.requeue(job, why, clock.millis());
@@ -367,41 +365,8 @@ final class JobLifecycle {
       }
     }
     if (book.slots().prefetch() > 0) {
-      handBack();
-    }
-  }
-
-  /**
-   * Slots are free on some workers while jobs wait prefetched on others, with nothing queued that
-   * the free ones could take: ask for the waiting jobs back (the newest first), as many as there
-   * are free slots. A worker hands back a job that has not started ({@link
-   * swamp.protocol.ToMaster.JobRejected}, and it goes where the slot is free) and lets one that
-   * has run on. So a long job never holds up a job given to the same worker while a slot is idle
-   * elsewhere.
-   */
-  private void handBack() {
-    SlotTable slots = book.slots();
-    // an ask is settled once its job left the worker's prefetched ones (handed back, or started)
-    handingBack.entrySet().removeIf(e -> {
-      Job job = e.getKey();
-      SlotTable.Worker holder = job.state == JobState.RUNNING && job.attempt == e.getValue()
-          ? slots.worker(job.workerId) : null;
-      return holder == null || !slots.prefetched(holder).contains(job);
-    });
-    int free = 0;
-    for (SlotTable.Worker w : slots.workers()) {
-      free += slots.usable(w) ? Math.max(0, w.freeSlots()) : 0;
-    }
-    for (SlotTable.Worker holder : slots.workers()) {
-      for (Job job : slots.prefetched(holder)) {
-        if (handingBack.size() >= free) {
-          return;
-        }
-        if (!handingBack.containsKey(job) && slots.workers().stream().anyMatch(w -> w != holder
-            && slots.usable(w) && w.freeSlots() >= job.spec.slots() && slots.fits(job, w))) {
-          handingBack.put(job, job.attempt);
-          later(holder.ref, new ToWorker.HandBack(job.id, job.attempt));
-        }
+      for (HandBacks.Ask ask : handBacks.rebalance(book.slots())) {
+        later(ask.holder().ref, new ToWorker.HandBack(ask.job().id, ask.job().attempt));
       }
     }
   }
