@@ -187,13 +187,27 @@ public final class Master extends Node {
     return r.json();
   }
 
-  /** Waits until the job is SUCCEEDED, FAILED or CANCELLED and returns it. */
+  /**
+   * Waits until the job is SUCCEEDED, FAILED or CANCELLED and returns it. Each probe is a long
+   * poll ({@code GET /api/jobs/ID?wait=}), as {@code bin/swamp wait} asks: the master answers when
+   * the job ends, so a wait costs a request or two, not ten a second.
+   */
   public JsonNode awaitFinished(String id, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     return Await.value("job " + id + " to finish", timeout, () -> {
-      JsonNode j = job(id);
+      long left = Math.max(1, Math.min(LONG_POLL.toMillis(),
+          (deadline - System.nanoTime()) / 1_000_000));
+      Response r = get("/api/jobs/" + id + "?wait=" + left + "ms");
+      if (r.status() != 200) {
+        throw new AssertionError("GET /api/jobs/" + id + "?wait=" + left + "ms answered " + r);
+      }
+      JsonNode j = r.json();
       return FINAL.contains(j.path("state").asText()) ? j : null;
     });
   }
+
+  /** The longest one long poll of {@link #awaitFinished} waits, well within a request's 20 s. */
+  static final Duration LONG_POLL = Duration.ofSeconds(5);
 
   /** Waits until the API answers /api/health with 200 (the process must stay alive). */
   public JsonNode awaitHealthy(Duration timeout) {
