@@ -8,6 +8,9 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * How every swamp JVM logs, set up in code: to standard error (standard output stays the
@@ -31,12 +34,18 @@ public final class Logging extends ContextAwareBase implements Configurator {
         || Logging.class.getClassLoader().getResource("logback-test.xml") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    setUp(context);
+    // nothing can be logged while logback configures itself: a bad level is said on stderr
+    for (String problem : setUp(context)) {
+      System.err.println("swamp: " + problem);
+    }
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
-  /** Configures {@code context} as the class comment says. */
-  static void setUp(LoggerContext context) {
+  /**
+   * Configures {@code context} as the class comment says; returns what was wrong with the level
+   * variables (each then left at its default).
+   */
+  static List<String> setUp(LoggerContext context) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern(PATTERN);
@@ -55,12 +64,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
         Level.WARN);
     // a node that leaves sees its peers close their connections: expected, not a warning
     context.getLogger("org.apache.pekko.stream.Materializer").setLevel(Level.ERROR);
-    Logger mine = context.getLogger(Logging.class);
-    for (String problem : new String[] {rootLevel, pekkoLevel}) {
-      if (problem != null) {
-        mine.warn(problem);
-      }
-    }
+    return Stream.of(rootLevel, pekkoLevel).filter(Objects::nonNull).toList();
   }
 
   /** Sets the level {@code variable} names; returns what was wrong with it, or null. */
