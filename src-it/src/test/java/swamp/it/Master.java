@@ -189,7 +189,7 @@ public final class Master extends Node {
 
   /**
    * Waits until the job is SUCCEEDED, FAILED or CANCELLED and returns it. Each probe is a long
-   * poll ({@code GET /api/jobs/ID?wait=}), as {@code bin/swamp wait} asks: the master answers when
+   * poll ({@code GET /api/jobs/ID?wait=}), as {@code bin/swamp submit --wait} asks: the master answers when
    * the job ends, so a wait costs a request or two, not ten a second.
    */
   public JsonNode awaitFinished(String id, Duration timeout) {
