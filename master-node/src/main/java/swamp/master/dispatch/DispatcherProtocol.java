@@ -20,7 +20,7 @@ import swamp.protocol.ToMaster;
  * the MasterActor), the pool scaler, and the dispatcher's own package. {@link JobDispatcher}
  * implements this interface, so callers name the messages {@code JobDispatcher.Submit} as before
  * (an import names them here). None of them is journaled or crosses to another node: the journal
- * holds {@link JobEvent}s, the snapshots {@link JobBook.Snapshot}.
+ * holds {@link JobEvent}s, the snapshots {@link BookSnapshots.Snapshot}.
  */
 public interface DispatcherProtocol {
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import swamp.master.dispatch.Job.QueueKey;
 import swamp.protocol.JobResult;
-import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 
 /**
@@ -328,45 +327,6 @@ final class JobBook {
       }
     }
     return new ArrayList<>(last);
-  }
-
-  // ---- snapshots: their records keep these names, which older journals' snapshots carry ----
-
-  /** Every job as the journal's snapshot keeps it (workers are not kept). */
-  record JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
-      JobState state, int attempt, int workerLosses, int failures, String workerId,
-      long dispatchedAt, JobResult result, String reason, boolean cancelRequested,
-      long finishedAt, List<Job.Attempt> history) implements swamp.protocol.CborSerializable {
-
-    /** A job of a snapshot written before jobs kept their attempts. */
-    JobRecord(String id, long seq, JobSpec spec, long submittedAt, String key,
-        JobState state, int attempt, int workerLosses, int failures, String workerId,
-        long dispatchedAt, JobResult result, String reason, boolean cancelRequested,
-        long finishedAt) {
-      this(id, seq, spec, submittedAt, key, state, attempt, workerLosses, failures, workerId,
-          dispatchedAt, result, reason, cancelRequested, finishedAt, null);
-    }
-  }
-
-  /**
-   * A run as the snapshot keeps it: per step, the id of its newest job while the book keeps
-   * that job (else null), and how it ended once the book dropped it (else null).
-   */
-  record RunRecord(String id, String name, String workDir, long submittedAt,
-      List<JobEvent.RunCommand> commands, List<String> latest, List<Runs.Gone> gone)
-      implements swamp.protocol.CborSerializable {}
-
-  /**
-   * The book at one point of the journal: jobs by number, the queue and the finished order, and
-   * the runs. Snapshots written before runs existed have none ({@code runs} null).
-   */
-  record Snapshot(long nextSeq, List<JobRecord> jobs, List<String> queued,
-      List<String> finished, long nextRun, List<RunRecord> runs)
-      implements swamp.protocol.CborSerializable {
-
-    Snapshot(long nextSeq, List<JobRecord> jobs, List<String> queued, List<String> finished) {
-      this(nextSeq, jobs, queued, finished, 1, List.of());
-    }
   }
 
   // ---- for BookSnapshots, which maps the book to and from them ----

@@ -192,7 +192,7 @@ public final class JobDispatcher
 
       @Override
       public JobBook fromJournal(Object snapshot) {
-        return BookSnapshots.restore((JobBook.Snapshot) snapshot, localExec, settings.prefetch(),
+        return BookSnapshots.restore((BookSnapshots.Snapshot) snapshot, localExec, settings.prefetch(),
             retainFinished)
             .limitOutput(settings.outputBudget());
       }

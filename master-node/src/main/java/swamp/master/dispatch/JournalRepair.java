@@ -227,7 +227,7 @@ public final class JournalRepair {
         return -1; // Jackson's, from an older master: the master reads it when it starts
       }
       Object book = new SnapshotSerializer(null).fromBinary(payload, manifest);
-      return ((JobBook.Snapshot) book).jobs().size();
+      return ((BookSnapshots.Snapshot) book).jobs().size();
     }
   }
 

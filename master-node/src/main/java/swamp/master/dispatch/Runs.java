@@ -154,23 +154,23 @@ final class Runs {
 
   // ---- snapshots ----
 
-  List<JobBook.RunRecord> records() {
-    List<JobBook.RunRecord> out = new ArrayList<>(runs.size());
+  List<BookSnapshots.RunRecord> records() {
+    List<BookSnapshots.RunRecord> out = new ArrayList<>(runs.size());
     for (Run r : runs.values()) {
       List<String> latest = new ArrayList<>(r.latest.length);
       for (Job j : r.latest) {
         latest.add(j == null ? null : j.id);
       }
-      out.add(new JobBook.RunRecord(r.id, r.name, r.workDir, r.submittedAt, r.commands,
+      out.add(new BookSnapshots.RunRecord(r.id, r.name, r.workDir, r.submittedAt, r.commands,
           latest, Arrays.asList(r.gone.clone())));
     }
     return out;
   }
 
   /** Takes back the runs of a snapshot, their newest jobs looked up in the restored book. */
-  void restore(long next, List<JobBook.RunRecord> records, Function<String, Job> jobs) {
+  void restore(long next, List<BookSnapshots.RunRecord> records, Function<String, Job> jobs) {
     nextRun = Math.max(1, next);
-    for (JobBook.RunRecord r : records == null ? List.<JobBook.RunRecord>of() : records) {
+    for (BookSnapshots.RunRecord r : records == null ? List.<BookSnapshots.RunRecord>of() : records) {
       Run run = new Run(r.id(), r.name(), r.workDir(), r.submittedAt(), r.commands());
       for (int step = 0; step < run.latest.length; step++) {
         String latest = step < r.latest().size() ? r.latest().get(step) : null;

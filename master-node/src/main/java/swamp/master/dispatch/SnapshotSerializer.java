@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
+import swamp.master.dispatch.BookSnapshots.JobRecord;
+import swamp.master.dispatch.BookSnapshots.Snapshot;
 import swamp.master.dispatch.CompactBytes.In;
 import swamp.master.dispatch.CompactBytes.Out;
-import swamp.master.dispatch.JobBook.JobRecord;
-import swamp.master.dispatch.JobBook.Snapshot;
 import swamp.protocol.JobState;
 
 /**
@@ -55,7 +55,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
   @Override
   public byte[] toBinary(Object o) {
     if (!(o instanceof Snapshot s)) {
-      throw new IllegalArgumentException("SnapshotSerializer writes JobBook.Snapshot, not "
+      throw new IllegalArgumentException("SnapshotSerializer writes BookSnapshots.Snapshot, not "
           + o.getClass().getName());
     }
     Out out = new Out(64 + 160 * s.jobs().size());
@@ -68,7 +68,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     out.strings(s.finished());
     out.i64(s.nextRun());
     out.i32(s.runs().size());
-    for (JobBook.RunRecord r : s.runs()) {
+    for (BookSnapshots.RunRecord r : s.runs()) {
       run(out, r);
     }
     return out.bytes();
@@ -98,7 +98,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       if (version >= 3) {
         long nextRun = in.i64();
         int runs = in.count();
-        List<JobBook.RunRecord> records = new ArrayList<>(runs);
+        List<BookSnapshots.RunRecord> records = new ArrayList<>(runs);
         for (int i = 0; i < runs; i++) {
           records.add(run(in));
         }
@@ -166,7 +166,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
         r.reason(), r.cancelRequested(), r.finishedAt(), history);
   }
 
-  private static void run(Out out, JobBook.RunRecord r) {
+  private static void run(Out out, BookSnapshots.RunRecord r) {
     out.str(r.id());
     out.str(r.name());
     out.str(r.workDir());
@@ -188,7 +188,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
     }
   }
 
-  private static JobBook.RunRecord run(In in) {
+  private static BookSnapshots.RunRecord run(In in) {
     String id = in.str();
     String name = in.str();
     String workDir = in.str();
@@ -202,6 +202,6 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       gone.add(in.bool() ? new Runs.Gone(in.str(), JobState.valueOf(in.str()),
           in.bool() ? in.i32() : null, in.str()) : null);
     }
-    return new JobBook.RunRecord(id, name, workDir, submittedAt, commands, latest, gone);
+    return new BookSnapshots.RunRecord(id, name, workDir, submittedAt, commands, latest, gone);
   }
 }

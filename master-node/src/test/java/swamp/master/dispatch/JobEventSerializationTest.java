@@ -162,31 +162,31 @@ class JobEventSerializationTest {
   }
 
   /** A snapshot with a job in each state, and every nullable field both set and not. */
-  static JobBook.Snapshot snapshot() {
-    JobBook.JobRecord queued = new JobBook.JobRecord("j1", 1, SPEC, 5, "k-1", JobState.QUEUED,
+  static BookSnapshots.Snapshot snapshot() {
+    BookSnapshots.JobRecord queued = new BookSnapshots.JobRecord("j1", 1, SPEC, 5, "k-1", JobState.QUEUED,
         0, 0, 0, null, 0, null, null, false, 0);
-    JobBook.JobRecord running = new JobBook.JobRecord("j2", 2, PIPELINE, 5,
+    BookSnapshots.JobRecord running = new BookSnapshots.JobRecord("j2", 2, PIPELINE, 5,
         null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0, List.of(
             new Job.Attempt(1, "w0", 6, 0, "requeued: worker w0 lost (ключ)"),
             new Job.Attempt(2, "w1", 7, 0, null)));
-    JobBook.JobRecord failed = new JobBook.JobRecord("j3", 3, SPEC, 5, "ключ-3", JobState.FAILED,
+    BookSnapshots.JobRecord failed = new BookSnapshots.JobRecord("j3", 3, SPEC, 5, "ключ-3", JobState.FAILED,
         1, 0, 1, "w1", 7, RESULT, "exited with code 2", false, 9);
-    JobBook.JobRecord cancelled = new JobBook.JobRecord("j4", 4, SPEC, 5, null,
+    BookSnapshots.JobRecord cancelled = new BookSnapshots.JobRecord("j4", 4, SPEC, 5, null,
         JobState.CANCELLED, 0, 0, 0, null, 0,
         JobResult.notStarted(JobState.CANCELLED, null, "cancelled before it ran"),
         "cancelled before it ran", true, 9);
-    JobBook.RunRecord run = new JobBook.RunRecord("r1", "climatology.sh", "/data", 3,
+    BookSnapshots.RunRecord run = new BookSnapshots.RunRecord("r1", "climatology.sh", "/data", 3,
         JobBookTest.SCRIPT, java.util.Arrays.asList(null, "j2", null),
         java.util.Arrays.asList(new Runs.Gone("j0", JobState.FAILED, 1, "w1"),
             null, new Runs.Gone("j-1", JobState.CANCELLED, null, null)));
-    return new JobBook.Snapshot(5, List.of(queued, running, failed, cancelled), List.of("j1"),
+    return new BookSnapshots.Snapshot(5, List.of(queued, running, failed, cancelled), List.of("j1"),
         List.of("j3", "j4"), 2, List.of(run));
   }
 
   @Test
   void aSnapshotRoundTripsInItsCompactForm() {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
-    JobBook.Snapshot snapshot = snapshot();
+    BookSnapshots.Snapshot snapshot = snapshot();
     var serializer = serialization.findSerializerFor(snapshot);
     assertEquals(SnapshotSerializer.class, serializer.getClass());
     byte[] bytes = serialization.serialize(snapshot).get();
@@ -196,9 +196,23 @@ class JobEventSerializationTest {
     JobBook book = new JobBook(LocalExec.NEVER, 100);
     book.submit(List.of(new JobEvent.NewJob("k-1", SPEC), new JobEvent.NewJob(null, SPEC)), 5);
     book.end(book.job("j2"), JobState.CANCELLED, "cancelled before it ran", 6);
-    JobBook.Snapshot fromBook = BookSnapshots.of(book);
+    BookSnapshots.Snapshot fromBook = BookSnapshots.of(book);
     assertEquals(fromBook, serialization.deserialize(serialization.serialize(fromBook).get(),
         SnapshotSerializer.IDENTIFIER, SnapshotSerializer.MANIFEST).get());
+  }
+
+  /**
+   * A snapshot Jackson wrote while its records were nested in JobBook names that class in its
+   * manifest; it reads as the same snapshot ({@link JournalNames}).
+   */
+  @Test
+  void aJacksonSnapshotNamedJobBookSnapshotStillReads() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    var jackson = serialization.serializerByIdentity().get(JACKSON_CBOR).get();
+    BookSnapshots.Snapshot snapshot = snapshot();
+    byte[] bytes = jackson.toBinary(snapshot);
+    assertEquals(snapshot, serialization.deserialize(bytes, JACKSON_CBOR,
+        "swamp.master.dispatch.JobBook$Snapshot").get());
   }
 
   /** A requeue an older master journaled, without when or why, reads with neither. */
@@ -220,11 +234,11 @@ class JobEventSerializationTest {
   @Test
   void aSnapshotOfTheFirstCompactFormatIsStillRead() {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
-    JobBook.Snapshot old = (JobBook.Snapshot) serialization.deserialize(
+    BookSnapshots.Snapshot old = (BookSnapshots.Snapshot) serialization.deserialize(
         java.util.Base64.getDecoder().decode(S1), SnapshotSerializer.IDENTIFIER,
         SnapshotSerializer.MANIFEST_V1).get();
     assertEquals(5, old.nextSeq());
-    assertEquals(List.of("j1", "j2", "j3", "j4"), old.jobs().stream().map(JobBook.JobRecord::id).toList());
+    assertEquals(List.of("j1", "j2", "j3", "j4"), old.jobs().stream().map(BookSnapshots.JobRecord::id).toList());
     assertEquals(SPEC, old.jobs().get(0).spec());
     assertEquals(JobSpec.of(List.of("true")), old.jobs().get(1).spec());
     assertEquals(-1, old.jobs().get(1).spec().step());
@@ -244,7 +258,7 @@ class JobEventSerializationTest {
   @Test
   void aSnapshotJacksonWroteIsStillRead() {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
-    JobBook.Snapshot snapshot = snapshot();
+    BookSnapshots.Snapshot snapshot = snapshot();
     var jackson = serialization.serializerByIdentity().get(JACKSON_CBOR).get();
     byte[] bytes = jackson.toBinary(snapshot);
     assertEquals(snapshot, serialization.deserialize(bytes, JACKSON_CBOR,
