@@ -232,11 +232,15 @@ public final class WorkerMain implements Callable<Integer> {
         }
         return;
       } catch (TimeoutException e) {
-        if (exit.isDone()) {
+        // decided: the worker said how it ends, or the system shuts down without it (a node the
+        // cluster removed; RestartIT saw such a system hang in its last phase for good)
+        Optional<CoordinatedShutdown.Reason> downed = CoordinatedShutdown.get(system).getShutdownReason();
+        if (exit.isDone() || downed.isPresent()) {
           decidedAt = decidedAt == 0 ? System.nanoTime() : decidedAt;
           if (System.nanoTime() - decidedAt > STOP_GRACE.toNanos()) {
             log.warn("the actor system did not stop within {} of '{}'; going on without it",
-                HumanDuration.of(STOP_GRACE), exit.getNow(null).reason());
+                HumanDuration.of(STOP_GRACE), exit.isDone() ? exit.getNow(null).reason()
+                    : "its shutdown (" + downed.get().getClass().getSimpleName() + ")");
             return;
           }
         }
