@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * signal instead ({@code setpriv --pdeathsig KILL}, util-linux 2.33 and later, also in place): the
  * job's own process dies with the JVM, not what it started; this is logged once. That "parent" is
  * the thread that started the process, so every job is started from one thread that lives as
- * long as the JVM. The reaper costs a job start one exec ({@code setsid}); setpriv and setsid
- * both were two.
+ * long as the JVM. A job of one process starts in its session through {@link PosixSpawn}, at the
+ * cost of no exec more; the stages of a pipeline, and jobs where that way does not apply, through
+ * {@code setsid}, one exec more each (setpriv and setsid both were two).
  */
 final class Spawner {
 
@@ -69,10 +70,19 @@ final class Spawner {
   static List<Process> start(List<ProcessBuilder> builders) throws IOException {
     List<String> prefix = prefix();
     for (ProcessBuilder builder : builders) {
+      Reaper.mark().ifPresent(mark -> builder.environment().put(MARK, mark));
+    }
+    if (builders.size() == 1 && prefix.contains(Reaper.SETSID)) {
+      Process p = PosixSpawn.start(builders.get(0)); // its session without setsid's exec
+      if (p != null) {
+        Reaper.track(p);
+        return List.of(p);
+      }
+    }
+    for (ProcessBuilder builder : builders) {
       List<String> command = new ArrayList<>(prefix);
       command.addAll(builder.command());
       builder.command(command);
-      Reaper.mark().ifPresent(mark -> builder.environment().put(MARK, mark));
     }
     if (!prefix.contains("--pdeathsig")) {
       return launch(builders); // no parent thread to keep: no hop to the spawner thread

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A job is its own process (setsid execs it in place: the runner holds the job's pid and argv),
- * and a JVM killed with -9 takes its jobs with it, and what they started, even what left the
+ * A job is its own process in a session of its own (no wrapper: the runner holds the job's pid
+ * and argv), and a JVM killed with -9 takes its jobs with it, started either way, and what they started, even what left the
  * job's group; and that the JVM's lease stops its jobs while it is frozen.
  */
 class SpawnerTest {
@@ -22,7 +22,7 @@ class SpawnerTest {
   void aJobStartedToDieWithTheJvmIsItsOwnProcess() throws Exception {
     assertTrue(Spawner.diesWithJvm(), "the reaper runs here (bash and setsid, util-linux is"
         + " essential on Debian); where it does not, jobs outlive a worker killed with -9");
-    Process p = Spawner.start(new ProcessBuilder(List.of("/bin/sleep", "37")));
+    Process p = Spawner.start(asAJob(new ProcessBuilder(List.of("/bin/sleep", "37"))));
     try {
       // setsid runs for a moment before it execs the job, and /proc shows the new executable a
       // moment before the new command line: wait for both
@@ -34,6 +34,9 @@ class SpawnerTest {
       assertTrue(info.command().orElse("").endsWith("/sleep"), info.toString());
       assertArrayEquals(new String[] {"37"}, info.arguments().orElse(null), info.toString());
       assertEquals(0, p.descendants().count(), "no wrapper process between the runner and the job");
+      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+      assertEquals(String.valueOf(p.pid()), stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3],
+          "the job leads a session of its own: " + stat);
     } finally {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
@@ -42,16 +45,24 @@ class SpawnerTest {
   /** Starts jobs through the Spawner, as a worker does, then waits to be killed. */
   public static final class JobsJvm {
     public static void main(String[] args) throws Exception {
-      // a job, and a job whose child leaves its group for a session of its own while the job
-      // goes on (a job that ended at once would take its group, and a child not out of it yet,
-      // with it: that is what a job's end does)
-      Spawner.start(new ProcessBuilder("/bin/sleep", args[0]));
+      // a job with its streams redirected, as a worker starts one (posix_spawn), and a job with
+      // pipes for streams (setsid, as a pipeline's stages) whose child leaves its group for a
+      // session of its own while the job goes on (a job that ended at once would take its
+      // group, and a child not out of it yet, with it: that is what a job's end does)
+      Spawner.start(asAJob(new ProcessBuilder("/bin/sleep", args[0])));
       Spawner.start(new ProcessBuilder("/bin/sh", "-c",
           "/usr/bin/setsid -f /bin/sleep " + args[1] + "; exec /bin/sleep " + args[2]));
       System.out.println("started");
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);
     }
+  }
+
+  /** The streams as a worker's job has them: none of them a pipe to the JVM. */
+  static ProcessBuilder asAJob(ProcessBuilder b) {
+    return b.redirectInput(new java.io.File("/dev/null"))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
   }
 
   /** A {@link JobsJvm} with its two jobs: sleeps of seconds no other test uses. */
