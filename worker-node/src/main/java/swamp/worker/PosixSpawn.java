@@ -203,6 +203,10 @@ final class PosixSpawn {
     } finally {
       c.posix_spawn_file_actions_destroy(actions);
       c.posix_spawnattr_destroy(attr);
+      // freed now rather than by JNA's cleaner thread, a job at a time
+      actions.close();
+      attr.close();
+      mask.close();
     }
   }
 
