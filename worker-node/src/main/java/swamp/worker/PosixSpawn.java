@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * signal mask. Its exit code is read by a thread that waits for it, and a signal's end reads
  * as 128 + the signal, as the JDK has it.
  *
- * <p>{@link #start} returns empty where this way does not apply: no glibc with these functions
+ * <p>{@link #start} returns null where this way does not apply: no glibc with these functions
  * (the first call finds out, once), a stream the caller wants as a pipe, or a program the kernel
  * will not exec without a shell (which the JDK then runs through {@code /bin/sh}). The caller
  * then starts the job as before.
@@ -47,8 +47,7 @@ final class PosixSpawn {
 
   private static final Logger log = LoggerFactory.getLogger(PosixSpawn.class);
 
-  /** The part of libc this needs. */
-  @SuppressWarnings("checkstyle:MethodName") // C's names
+  /** The part of libc this needs, by C's names. */
   interface LibC extends Library {
     int posix_spawnp(IntByReference pid, String file, Pointer fileActions, Pointer attr,
         StringArray argv, StringArray envp);
