@@ -151,6 +151,37 @@ class PosixSpawnTest {
     }
   }
 
+  /** Starts a job as a worker does and waits for it: run with JNA unable to load. */
+  public static final class WithoutJna {
+    public static void main(String[] args) throws Exception {
+      ProcessBuilder job = new ProcessBuilder("sh", "-c", "echo $$; cat /proc/self/stat")
+          .redirectInput(new File("/dev/null"))
+          .redirectOutput(new File(args[0]))
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      System.out.println("exit " + Spawner.start(job).waitFor());
+    }
+  }
+
+  @Test
+  void withoutJnasNativePartJobsStartThroughSetsidAndTheLogSaysSo() throws Exception {
+    Path jobOut = dir.resolve("job.out");
+    Path log = dir.resolve("jvm.log");
+    Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Djna.nounpack=true", "-Djna.nosys=true", "-Djna.boot.library.path=" + dir,
+        "-cp", System.getProperty("java.class.path"), WithoutJna.class.getName(),
+        jobOut.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the JVM ended");
+    String said = Files.readString(log);
+    assertTrue(said.contains("exit 0"), said);
+    assertTrue(said.contains("jobs start through setsid, one exec more each: posix_spawn with a"
+        + " session of its own is not available here"), said);
+    List<String> lines = Files.readAllLines(jobOut);
+    String stat = lines.get(1);
+    assertEquals(lines.get(0), stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3],
+        "the job (sh) still leads the session its child (cat) is in: " + lines);
+  }
+
   @Test
   void aStreamWantedAsAPipeIsLeftToTheJdk() throws Exception {
     assertNull(PosixSpawn.start(new ProcessBuilder("true")), "all three streams pipes");
