@@ -134,9 +134,10 @@ public final class Credentials {
         return;
       }
       String password = random();
-      if (!Files.isRegularFile(poolKeyPassword())) {
+      boolean made = !Files.isRegularFile(poolKeyPassword());
+      if (made) {
         writePrivate(poolKeyPassword(), password + "\n");
-      } else {
+      } else { // one an administrator chose, perhaps: stretched as the JDK stretches any
         password = Files.readString(poolKeyPassword(), StandardCharsets.UTF_8).strip();
       }
       Path tmp = dir().resolve("pool.p12.new");
@@ -144,8 +145,7 @@ public final class Credentials {
       Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rw-------")));
       try (var out = Files.newOutputStream(tmp)) {
-        SelfSigned.keyStore("swamp", "CN=swamp-pool", password.toCharArray()).store(out,
-            password.toCharArray());
+        SelfSigned.write(out, "swamp", "CN=swamp-pool", password.toCharArray(), made);
       } catch (java.security.GeneralSecurityException e) {
         throw new IOException("cannot make the pool key: " + e, e);
       }

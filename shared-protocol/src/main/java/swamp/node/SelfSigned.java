@@ -16,6 +16,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A PKCS12 key store with one EC key pair (P-256) and its self-signed X.509 v3 certificate, as
@@ -27,6 +30,12 @@ import java.time.format.DateTimeFormatter;
  * the search for primes varies), a P-256 pair 1-11 ms; and each TLS handshake signs with it.
  * Pools made with an RSA key keep it: nodes read whatever key the store holds, and TLS 1.3 (the
  * only protocol the pool speaks) takes either.
+ *
+ * <p>{@link #write} protects a store whose password is random with one PBKDF2 iteration where the
+ * JDK uses 10,000 for the key, the certificate and the file's MAC each: stretching a password
+ * makes each guess of a weak one dearer, and a password of 256 random bits is not guessed either
+ * way. Every node reads the pool key at start (Artery's TLS loads it as key store and as trust
+ * store), and on C1 alone the 10,000 iterations cost about 0.1 s of CPU per node start.
  */
 final class SelfSigned {
   private SelfSigned() {}
@@ -72,6 +81,41 @@ final class SelfSigned {
     store.setKeyEntry(alias, pair.getPrivate(), password, new Certificate[] {certificate});
     return store;
   }
+
+  /**
+   * Writes a new {@link #keyStore} to {@code out}, protected by {@code password}: with one PBKDF2
+   * iteration when the password is random ({@code randomPassword}), with the JDK's defaults
+   * otherwise.
+   */
+  static void write(java.io.OutputStream out, String alias, String dn, char[] password,
+      boolean randomPassword) throws GeneralSecurityException, java.io.IOException {
+    if (!randomPassword) {
+      keyStore(alias, dn, password).store(out, password);
+      return;
+    }
+    // the JDK reads these when it encrypts the key (setKeyEntry) and when it stores the file;
+    // they are the JVM's, so the few key stores it makes are made one at a time
+    synchronized (ITERATIONS) {
+      Map<String, String> before = new HashMap<>();
+      ITERATIONS.forEach(p -> before.put(p, System.getProperty(p)));
+      try {
+        ITERATIONS.forEach(p -> System.setProperty(p, "1"));
+        keyStore(alias, dn, password).store(out, password);
+      } finally {
+        before.forEach((p, v) -> {
+          if (v == null) {
+            System.clearProperty(p);
+          } else {
+            System.setProperty(p, v);
+          }
+        });
+      }
+    }
+  }
+
+  /** The PKCS12 key store's PBKDF2 iteration counts, as the JDK names them (JDK-8076190). */
+  private static final List<String> ITERATIONS = List.of("keystore.pkcs12.keyPbeIterationCount",
+      "keystore.pkcs12.certPbeIterationCount", "keystore.pkcs12.macIterationCount");
 
   /** UTCTime through 2049, GeneralizedTime after (RFC 5280 4.1.2.5). */
   private static byte[] time(ZonedDateTime t) {

@@ -33,7 +33,7 @@ public final class Pool implements AutoCloseable {
 
   /** Keeps several JVMs responsive on a small machine. */
   public static final List<String> JVM_OPTS =
-      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+      List.of("-Xmx256m", "-Xms48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   static final String VERSION = "0.1.0-SNAPSHOT";
   /** How long a JVM may take to start and answer or register, on a busy 2-core machine. */
   public static final Duration STARTUP = Duration.ofSeconds(60);
