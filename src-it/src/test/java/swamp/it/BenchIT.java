@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * It runs at the smoke sizes ({@code -Dswamp.bench.smoke=true}): every row through the code of a
  * quick run, on fewer jobs.
  */
+@org.junit.jupiter.api.Order(1) // the longest class: started first (junit-platform.properties)
 class BenchIT {
 
   /** Every measure of the table, as its first column names it. */

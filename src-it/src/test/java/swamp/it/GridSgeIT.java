@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * the limits are checked on {@code qstat}'s own answer. Fails in CI when Grid Engine does not
  * answer; skipped elsewhere.
  */
+@org.junit.jupiter.api.Order(5) // among the longest: started early (junit-platform.properties)
 class GridSgeIT extends GridScalingTests {
 
   private static final Pattern JOB = Pattern.compile(

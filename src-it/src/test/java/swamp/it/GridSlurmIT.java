@@ -9,6 +9,7 @@ import java.util.List;
  * the limits are checked on {@code squeue}'s own answer. Fails in CI when Slurm does not answer;
  * skipped elsewhere.
  */
+@org.junit.jupiter.api.Order(5) // among the longest: started early (junit-platform.properties)
 class GridSlurmIT extends GridScalingTests {
 
   @Override

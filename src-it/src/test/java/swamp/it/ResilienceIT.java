@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the failure detector and the split-brain resolver, jobs cancelled mid-run, jobs that fail.
  * (FailureIT has the plain kill -9 re-run and SIGTERM to the master.)
  */
+@org.junit.jupiter.api.Order(3) // among the longest: started early (junit-platform.properties)
 @ExtendWith(PoolExtension.class)
 class ResilienceIT {
 

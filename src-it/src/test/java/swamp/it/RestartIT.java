@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * workers that ran them (not run again), the finished ones are still answered, and a job's
  * submission key still names the job it named.
  */
+@org.junit.jupiter.api.Order(4) // among the longest: started early (junit-platform.properties)
 @ExtendWith(PoolExtension.class)
 class RestartIT {
 

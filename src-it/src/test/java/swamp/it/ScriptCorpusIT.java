@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code src-it/target/it-logs/ScriptCorpusIT.everyScriptLeavesWhatBashLeaves/SCRIPT/};
  * {@code -Dswamp.it.scripts=NAME,NAME} runs only those scripts (names without {@code .sh}).
  */
+@org.junit.jupiter.api.Order(2) // among the longest: started early (junit-platform.properties)
 @ExtendWith(PoolExtension.class)
 class ScriptCorpusIT {
 

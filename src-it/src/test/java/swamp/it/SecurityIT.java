@@ -26,6 +26,7 @@ import swamp.it.Master.Response;
  * certificate cannot join), the API's bearer token, a master that will not start without a
  * secret unless told --insecure, and secrets that never show in a log, a command line or a job.
  */
+@org.junit.jupiter.api.Order(5) // among the longest: started early (junit-platform.properties)
 @ExtendWith(PoolExtension.class)
 class SecurityIT {
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * So no tick of the first copy follows the second copy's first: one copy ran at any moment, and
  * one ran to the end.
  */
+@org.junit.jupiter.api.Order(5) // among the longest: started early (junit-platform.properties)
 @ExtendWith(PoolExtension.class)
 class SigstopIT {
 

@@ -25,11 +25,12 @@ import java.util.stream.Stream;
 final class Lab implements AutoCloseable {
 
   /**
-   * Worker JVMs start often and run little: fast start-up, a small heap, no C2. Replaced by
+   * Worker JVMs start often and run little: fast start-up, a small heap (and a smaller first
+   * one, as bin/swamp starts a worker), no C2. Replaced by
    * {@code -Dswamp.bench.worker-jvm=FLAG,FLAG...} (through JAVA_OPTS) to try other flags.
    */
   static final List<String> WORKER_JVM = flags("swamp.bench.worker-jvm",
-      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx256m");
+      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx256m -Xms48m");
   /**
    * The dry-run workers of the throughput measure run hot: C2 as well, as a plain {@code java}
    * would. Replaced by {@code -Dswamp.bench.dry-worker-jvm=FLAG,FLAG...}.
