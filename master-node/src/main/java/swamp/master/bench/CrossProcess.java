@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cross-process dispatch: a master and two dry-run worker JVMs on loopback, fed POSTs of jobs.
+ * Cross-process dispatch: a master and two dry-run worker JVMs (one in the smoke run) on loopback, fed POSTs of jobs.
  * Three rows, each on a master of its own: over TLS remoting (the default), over plain tcp (the
  * master's and workers' --insecure: the two show what TLS costs) and with the journal's fsync
  * off; and the journal's size after each round of the first.
@@ -36,12 +36,18 @@ final class CrossProcess {
         row(false, true, null));
   }
 
+  /** "2 dry-run worker JVMs", as the row's size says it. */
+  private String workers() {
+    int n = sizes.crossWorkers();
+    return n + " dry-run worker JVM" + (n == 1 ? "" : "s");
+  }
+
   /** One row; with {@code journal}, that row gets the journal file's size after each round. */
   private Row row(boolean insecure, boolean noFsync, Row journal) {
     String measure = insecure ? TCP : noFsync ? NO_FSYNC : TLS;
     Row row = new Row(measure,
         Row.fmt(sizes.crossJobs(), 0) + " jobs in POSTs of " + Row.fmt(sizes.crossBatch(), 0)
-        + ", 2 dry-run worker JVMs x " + sizes.crossSlots() + " slots"
+        + ", " + workers() + " x " + sizes.crossSlots() + " slots"
         + (insecure ? ", --insecure" : ", TLS") + (noFsync ? ", journal.fsync = off" : ""),
         "jobs/s", insecure || noFsync ? "-" : ">= 50,000", 0);
     // the notes have always named the default row "cross-process"
@@ -50,7 +56,10 @@ final class CrossProcess {
     session.measure(row.measure, () -> {
       try (Pool pool = new Pool(session.lab, insecure ? "dry-tcp" : noFsync ? "dry-nosync" : "dry",
           insecure, noFsync ? List.of("-Dswamp.master.journal.fsync=off") : List.of())) {
-        List<String> ids = List.of("dry-1", "dry-2");
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= sizes.crossWorkers(); i++) {
+          ids.add("dry-" + i);
+        }
         for (String id : ids) {
           pool.startWorker(id, sizes.crossSlots(), true, false);
         }
@@ -99,7 +108,8 @@ final class CrossProcess {
     session.notes.add(tag + ": " + sizes.crossWarmUp() + " uncounted warm-up rounds, with the"
         + " master's CPU per job: " + String.join(", ", warmUp));
     session.notes.add(tag + ": CPU per job, median: master " + Row.fmt(Row.median(masterCpu), 1)
-        + " µs, the 2 workers " + Row.fmt(Row.median(workerCpu), 1) + " µs (with 2 cores, "
+        + " µs, " + (sizes.crossWorkers() == 1 ? "the worker " : "the " + sizes.crossWorkers()
+        + " workers ") + Row.fmt(Row.median(workerCpu), 1) + " µs (with 2 cores, "
         + "50,000 jobs/s leaves 40 µs for everything, the client included)");
   }
 
