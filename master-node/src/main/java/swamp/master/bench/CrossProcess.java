@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cross-process dispatch: a master and two dry-run worker JVMs (one in the smoke run) on loopback, fed POSTs of jobs.
- * Three rows, each on a master of its own: over TLS remoting (the default), over plain tcp (the
- * master's and workers' --insecure: the two show what TLS costs) and with the journal's fsync
- * off; and the journal's size after each round of the first.
+ * Cross-process dispatch: a master and two dry-run worker JVMs (one in the smoke run) on
+ * loopback, fed POSTs of jobs. Three rows, each on a master of its own: over TLS remoting (the
+ * default), over plain tcp (the master's and workers' --insecure: the two show what TLS costs)
+ * and with the journal's fsync off; and the journal's size after each round of the first.
  */
 final class CrossProcess {
 

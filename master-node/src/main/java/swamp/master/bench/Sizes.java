@@ -2,10 +2,11 @@ package swamp.master.bench;
 
 /**
  * How big each measure is. {@code crossWorkers}: the dry-run worker JVMs of each cross-process
- * pool (one in the smoke run, which only shows the rows work: 3 JVMs fewer to start). {@code trueScriptLines}: the lines of the script of {@code /bin/true}
- * that {@link TrueScript} runs through {@code bin/swamp run}. {@code crossWarmUp}: uncounted cross-process rounds before those that
- * count, until the master's CPU per job settled (5 in a full run; 2 in a quick run, so that its
- * journal-size row still has the 3 rounds it reports on).
+ * pool (one in the smoke run, which only shows the rows work: 3 JVMs fewer to start).
+ * {@code trueScriptLines}: the lines of the script of {@code /bin/true} that {@link TrueScript}
+ * runs through {@code bin/swamp run}. {@code crossWarmUp}: uncounted cross-process rounds before
+ * those that count, until the master's CPU per job settled (5 in a full run; 2 in a quick run,
+ * so that its journal-size row still has the 3 rounds it reports on).
  */
 record Sizes(String label, int reps,
     int dispatchJobs, int simWorkers, int dispatchBatch,
