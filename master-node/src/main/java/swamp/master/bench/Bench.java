@@ -110,7 +110,9 @@ public final class Bench {
     System.out.println("- JVM flags: master and in-JVM benches " + String.join(" ", Lab.MASTER_JVM)
         + "; worker JVMs " + String.join(" ", Lab.WORKER_JVM) + ", dry-run ones "
         + String.join(" ", Lab.DRY_WORKER_JVM) + (lab.workerArchive != null
-            ? "; both -XX:SharedArchiveFile=worker.jsa" : ""));
+            ? "; both -XX:SharedArchiveFile=worker.jsa" : "")
+        + (lab.masterArchive != null ? "; masters after the first -XX:SharedArchiveFile="
+            + "master.jsa, which the first wrote as it exited" : ""));
     System.out.println("- load average (1 min) when the run started: " + loadBefore
         + " (on a shared machine other processes compete for the same cores)");
     System.out.printf("- the whole %s run took %.0f s%n", session.sizes.label(),

@@ -40,6 +40,8 @@ final class Pool implements AutoCloseable {
   final int clusterPort = Lab.freePort();
   final int httpPort = Lab.freePort();
   private final Process master;
+  /** The class-data archive this pool's master writes as it exits, or null. */
+  private Path archiving;
   /** Plain tcp remoting (--insecure) instead of TLS, the default. */
   private final boolean insecure;
   final Map<String, Process> workers = new LinkedHashMap<>();
@@ -68,6 +70,14 @@ final class Pool implements AutoCloseable {
       args.add("--insecure");
     }
     List<String> flags = new ArrayList<>(Lab.MASTER_JVM);
+    if (lab.masterArchive != null) {
+      flags.add("-XX:SharedArchiveFile=" + lab.masterArchive);
+    } else if (!lab.masterArchiveTried) {
+      lab.masterArchiveTried = true;
+      archiving = lab.dir.resolve("master.jsa");
+      flags.add("-XX:ArchiveClassesAtExit=" + archiving);
+      flags.add("-Xlog:cds*=off"); // a line for each class it cannot archive (picocli's)
+    }
     flags.addAll(masterFlags);
     this.master = lab.start(name + "-master", lab.jvm(flags, "master.conf", lab.masterCp,
         "swamp.master.MasterMain", args), Map.of());
@@ -305,5 +315,11 @@ final class Pool implements AutoCloseable {
     all.add(master);
     workers.clear();
     Lab.endAll(all, 10_000);
+    // on SIGTERM the master wrote it as it exited; one killed after the grace (137) may have
+    // left half of it
+    if (archiving != null && !master.isAlive() && master.exitValue() != 137
+        && archiving.toFile().length() > 0) {
+      lab.masterArchive = archiving;
+    }
   }
 }
