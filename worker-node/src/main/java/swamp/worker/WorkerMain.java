@@ -139,8 +139,9 @@ public final class WorkerMain implements Callable<Integer> {
     Executables executables = Executables.of(settings.allowedExecutables(), settings.allowedJobVariables());
     warnIfAnythingRuns(executables);
     JobTable table = new JobTable();
+    StopSignals signals = StopSignals.install();
     while (true) {
-      WorkerActor.Exit exit = runOnce(config, settings, executables, table);
+      WorkerActor.Exit exit = runOnce(config, settings, executables, table, signals);
       if (exit.code() != WorkerActor.REJOIN) {
         System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason());
         return exit.code();
@@ -261,8 +262,8 @@ public final class WorkerMain implements Callable<Integer> {
   private record Signalled(WorkerActor.Stop stop) implements Guardian {}
 
   /** One actor system's life: join, register, work; returns how it ended. */
-  static WorkerActor.Exit runOnce(
-      Config config, WorkerSettings settings, Executables executables, JobTable table) {
+  static WorkerActor.Exit runOnce(Config config, WorkerSettings settings,
+      Executables executables, JobTable table, StopSignals signals) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
     CompletableFuture<Done> exitShutdownRan = new CompletableFuture<>();
     boolean ephemeralPort = config.getInt("pekko.remote.artery.canonical.port") == 0;
@@ -293,12 +294,9 @@ public final class WorkerMain implements Callable<Integer> {
           .build();
     });
     ActorSystem<Guardian> system = ActorSystem.create(guardian, SYSTEM_NAME, config);
-    // SIGTERM (scancel, qdel, kill) stops the worker: it says goodbye so that the master runs
-    // its jobs elsewhere at once, and the process exits 0 instead of joining again
-    for (String signal : List.of("TERM", "INT")) {
-      sun.misc.Signal.handle(new sun.misc.Signal(signal),
-          sig -> system.tell(new Signalled(new WorkerActor.Stop("stopped by SIG" + sig.getName()))));
-    }
+    // SIGTERM stops the worker: it says goodbye so that the master runs its jobs elsewhere at
+    // once, and the process exits 0 instead of joining again
+    signals.attach(stop -> system.tell(new Signalled(stop)));
     awaitStopped(system, exit, exitShutdownRan);
     // a system that ended without the worker saying why was downed: the master side lost us
     return exit.getNow(new WorkerActor.Exit(WorkerActor.REJOIN, "this node was removed from the cluster"));
