@@ -1,5 +1,6 @@
 package swamp.worker;
 
+import java.time.Duration;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -17,8 +18,16 @@ import swamp.protocol.ToRegistry;
 /**
  * Watches the node of the master this worker registered with. When it becomes unreachable and
  * its process is known to be gone, this node downs itself at once to join the cluster again
- * (keeping its jobs running), instead of waiting for the split-brain resolver to down it, some
- * 14 s later: the restarted master, or the standby that took over, gets the worker back sooner.
+ * (keeping its jobs running), instead of waiting for the split-brain resolver to down it (its
+ * stable-after, 7 s, and more): the restarted master, or the standby that took over, gets the
+ * worker back sooner.
+ *
+ * <p>It does not wait for the failure detector to call the master unreachable (its acceptable
+ * pause is 30 s, for busy machines): every {@link #ASK_EVERY} it asks the registry at the
+ * master's address which master it is, a message each way, and when the last question went
+ * unanswered it probes the master's port instead. So a killed master's workers join again
+ * within seconds, ready for it when it restarts, and a master restarted at the same address
+ * within those seconds gets its workers back all the same.
  *
  * <p>Gone means: its port refuses connections, or the registry there answers {@link
  * ToRegistry.WhichMaster} with another master epoch than the worker's RegOk, a master started
@@ -40,38 +49,65 @@ final class MasterWatch {
   /** The registry at the master's address says which master it is. */
   private record Answer(long masterEpoch) implements Command {}
 
+  private enum Ask implements Command { INSTANCE }
+
+  /** How often the registry at the master's address is asked which master it is. */
+  static final Duration ASK_EVERY = Duration.ofSeconds(2);
+
   /**
    * Watches the master at {@code master}, of incarnation {@code epoch}, whose registry (the one
    * this worker registered with) answers at {@code registry}'s address.
    */
   static Behavior<Command> create(Address master, long epoch, ActorRef<ToRegistry> registry) {
-    return Behaviors.setup(ctx -> {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
+      timers.startTimerWithFixedDelay(Ask.INSTANCE, ASK_EVERY);
       cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(
           ClusterEvent.UnreachableMember.class, u -> new Unreachable(u.member())),
           ClusterEvent.UnreachableMember.class));
       var blocking = Blocking.PROBES.in(ctx.getSystem());
       ActorRef<ToRegistry.MasterIs> answers =
           ctx.messageAdapter(ToRegistry.MasterIs.class, m -> new Answer(m.masterEpoch()));
+      Asking asking = new Asking();
+      // by its path, not its ref: a ref names one incarnation of the actor, and a message to it
+      // reaches no other; the path reaches whatever master now runs at the address (no answer:
+      // the same master, frozen or cut off, and the split-brain resolver decides; or none)
+      Runnable whichMaster = () -> {
+        asking.unanswered = true;
+        Adapter.toClassic(ctx.getSystem()).actorSelection(registry.path().toString())
+            .tell(new ToRegistry.WhichMaster(answers), null);
+      };
+      Runnable probe = () -> {
+        if (!asking.probing) { // a silent host takes the probe's whole connect timeout
+          asking.probing = true;
+          ctx.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> NodeProbe.refuses(master), blocking),
+              (refuses, failure) -> failure == null && refuses
+                  ? new Gone("its port refuses connections") : PortOpen.INSTANCE);
+        }
+      };
       return Behaviors.receive(Command.class)
           .onMessage(Unreachable.class, u -> {
             if (u.member().address().equals(master)) {
-              ctx.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(
-                  () -> NodeProbe.refuses(master), blocking),
-                  (refuses, failure) -> failure == null && refuses
-                      ? new Gone("its port refuses connections") : PortOpen.INSTANCE);
+              probe.run();
             }
             return Behaviors.same();
           })
           .onMessage(PortOpen.class, p -> {
-            // by its path, not its ref: a ref names one incarnation of the actor, and a message
-            // to it reaches no other; the path reaches whatever master now runs at the address
-            // (no answer: the same master, frozen or cut off; the split-brain resolver decides)
-            Adapter.toClassic(ctx.getSystem()).actorSelection(registry.path().toString())
-                .tell(new ToRegistry.WhichMaster(answers), null);
+            asking.probing = false;
+            whichMaster.run();
+            return Behaviors.same();
+          })
+          .onMessage(Ask.class, a -> {
+            if (asking.unanswered) {
+              probe.run();
+            } else {
+              whichMaster.run();
+            }
             return Behaviors.same();
           })
           .onMessage(Answer.class, a -> {
+            asking.unanswered = false;
             if (a.masterEpoch() != epoch) {
               ctx.getSelf().tell(new Gone("a new master answers at its address (epoch "
                   + a.masterEpoch() + ", not " + epoch + ")"));
@@ -82,9 +118,15 @@ final class MasterWatch {
             ctx.getLog().warn("the master at {} is gone ({}): leaving the cluster to join again",
                 master, g.why());
             cluster.manager().tell(new Down(cluster.selfMember().address()));
-            return Behaviors.same();
+            return Behaviors.stopped(); // once is enough: the node leaves
           })
           .build();
-    });
+    }));
+  }
+
+  /** Whether the last question is still unanswered, and a probe of the port under way. */
+  private static final class Asking {
+    boolean unanswered;
+    boolean probing;
   }
 }
