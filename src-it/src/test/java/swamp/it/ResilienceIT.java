@@ -182,8 +182,8 @@ class ResilienceIT {
     frozen.signal("STOP");
     long resumed;
     try {
-      // past the failure detector (acceptable-heartbeat-pause 30s) and stable-after (7s)
-      JsonNode again = awaitRunning(master, id, 2, Duration.ofSeconds(90));
+      // past the failure detector (acceptable-heartbeat-pause 2s) and stable-after (7s)
+      JsonNode again = awaitRunning(master, id, 2, Duration.ofSeconds(60));
       System.out.println("SIGSTOP to running again elsewhere: " + (System.nanoTime() - t0) / 1_000_000
           + " ms");
       assertEquals(other, again.path("worker").asText(), "attempt 2 runs on the other worker: " + again);

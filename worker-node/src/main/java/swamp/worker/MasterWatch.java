@@ -23,7 +23,7 @@ import swamp.protocol.ToRegistry;
  * worker back sooner.
  *
  * <p>It does not wait for the failure detector to call the master unreachable (its acceptable
- * pause is 30 s, for busy machines): every {@link #ASK_EVERY} it asks the registry at the
+ * pause is 30 s on a worker, worker.conf): every {@link #ASK_EVERY} it asks the registry at the
  * master's address which master it is, a message each way, and when the last question went
  * unanswered it probes the master's port instead. So a killed master's workers join again
  * within seconds, ready for it when it restarts, and a master restarted at the same address
