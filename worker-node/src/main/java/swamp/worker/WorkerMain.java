@@ -213,7 +213,8 @@ public final class WorkerMain implements Callable<Integer> {
    * Waits for the actor system to stop; once the worker has decided to go (to exit or to join
    * again), at most {@link #STOP_GRACE} more: a shutdown hung in its last phase must not keep a
    * worker that lost its master from joining again. A worker that exits, or joins again from a
-   * port of its own choosing, waits no longer than its coordinated shutdown: once every phase has
+   * port of its own choosing (whether it ended its system or the cluster removed its node), waits
+   * no longer than its coordinated shutdown: once every phase before the system's termination has
    * run (the cluster has let the node go, the remote transport has been flushed) nothing is left
    * that needs the system, and Artery's TLS streams sometimes keep it from terminating for the
    * whole phase timeout and beyond (in RestartIT's logs after a master's kill -9, both workers
@@ -282,7 +283,7 @@ public final class WorkerMain implements Callable<Integer> {
             CompletableFuture<Done> ran = CoordinatedShutdown.get(ctx.getSystem())
                 .runAll(new WorkerExitReason()).toCompletableFuture();
             // a rejoin on a fixed --port needs the old system's socket closed: it waits for the end
-            if (e.code() != WorkerActor.REJOIN || ephemeralPort) {
+            if (e.code() != WorkerActor.REJOIN) {
               ran.thenAccept(exitShutdownRan::complete);
             }
             return Behaviors.same();
@@ -294,6 +295,15 @@ public final class WorkerMain implements Callable<Integer> {
           .build();
     });
     ActorSystem<Guardian> system = ActorSystem.create(guardian, SYSTEM_NAME, config);
+    if (ephemeralPort) {
+      // however the system shuts down (the worker ended it, or the cluster removed the node),
+      // once the phases before its termination have run a new one may start on another port
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+          "swamp-phases-ran", () -> {
+            exitShutdownRan.complete(Done.getInstance());
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
+    }
     // SIGTERM stops the worker: it says goodbye so that the master runs its jobs elsewhere at
     // once, and the process exits 0 instead of joining again
     signals.attach(stop -> system.tell(new Signalled(stop)));
