@@ -45,6 +45,8 @@ final class Registration {
   private void workerJvms(Row row) throws Exception {
     Lab lab = session.lab;
     Exception failed = null;
+    List<Double> workerCpu = new ArrayList<>();
+    List<Double> masterCpu = new ArrayList<>();
     for (int rep = 0; rep < sizes.reps(); rep++) {
       try (Pool pool = new Pool(lab, "reg" + rep)) {
         List<String> ids = new ArrayList<>();
@@ -57,6 +59,9 @@ final class Registration {
         }
         pool.awaitWorkers(ids, Duration.ofMinutes(5));
         row.samples.add((System.nanoTime() - t0) / 1e9);
+        long[] cpu = pool.cpuNanos();
+        workerCpu.add(cpu[1] / 1e9 / ids.size());
+        masterCpu.add(cpu[0] / 1e9);
         pool.requireMasterAlive();
       } catch (Exception e) {
         // a repetition that breaks its pool is worth knowing; the next one starts afresh
@@ -70,6 +75,13 @@ final class Registration {
     }
     if (row.samples.isEmpty() && failed != null) {
       throw failed;
+    }
+    if (!workerCpu.isEmpty()) {
+      session.notes.add(row.measure + ": CPU of each worker JVM from its start until all were"
+          + " registered, median " + Row.fmt(Row.median(workerCpu), 2) + " s ("
+          + Row.fmt(java.util.Collections.min(workerCpu), 2) + "-"
+          + Row.fmt(java.util.Collections.max(workerCpu), 2) + "); the master's, from its own"
+          + " start, " + Row.fmt(Row.median(masterCpu), 2) + " s");
     }
   }
 }
