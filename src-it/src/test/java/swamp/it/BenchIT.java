@@ -88,6 +88,9 @@ class BenchIT {
             "'" + measure + "' has a number in column " + i + ": " + cells);
       }
     }
+    List<String> sleep = row(table, "sleep 0.05 efficiency");
+    assertTrue(sleep.get(8).matches("xargs -P2: [0-9.]+ % of ideal.*"),
+        "the sleep row has xargs -P2's efficiency beside it, from the same run: " + sleep);
     assertTrue(table.contains("machine: ") && table.contains("java: "),
         "the machine and the JVM are named above the table:\n" + table);
     assertTrue(table.contains("smoke run"), "the smoke sizes were asked for:\n" + table);

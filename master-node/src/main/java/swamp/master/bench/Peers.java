@@ -41,6 +41,18 @@ final class Peers {
   }
 
   /**
+   * Runs {@code n} {@code sleep 0.05} with {@code xargs -P2}; returns its efficiency, % of the
+   * ideal {@code n * 0.05 / 2} s: what starting a process costs on this machine without swamp.
+   */
+  double xargsSleep(int n) throws IOException, InterruptedException {
+    Path input = lab.dir.resolve("xargs-sleep-" + n + ".txt");
+    if (!Files.exists(input)) {
+      Files.writeString(input, "0.05\n".repeat(n));
+    }
+    return 100 * (n * 0.05 / 2) / xargs(input, "-n1", "sleep");
+  }
+
+  /**
    * Runs each of the {@code lines} lines of {@code script} as a command, two at a time, as
    * {@link #XARGS_LINES}: env execs the line's words, so no shell starts per line; returns
    * lines/s.

@@ -34,7 +34,7 @@ final class Registration {
    */
   Row workerJvms() {
     Row row = new Row("registration, worker JVMs", sizes.regJvms() + " JVMs started at once",
-        "s", "<= Dask", 2);
+        "s", "<= 10", 2);
     session.measure("registration of worker JVMs", () -> workerJvms(row), row);
     Session.progress("Dask, " + sizes.regJvms() + " workers ...");
     return row.peer(Session.withSize(session.peers.dask("register", sizes.regJvms(), sizes.reps(),
