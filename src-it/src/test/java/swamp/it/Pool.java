@@ -299,8 +299,17 @@ public final class Pool implements AutoCloseable {
    * {@code JAVA_OPTS} of its own. {@code master} may be null: then no {@code SWAMP_URL} is set.
    */
   public Node swamp(Master master, Path workDir, Map<String, String> extraEnv, String... args) {
+    return swampAt(home, master, workDir, extraEnv, args);
+  }
+
+  /**
+   * Runs the {@code bin/swamp} of another {@code checkout}, like {@link #swamp(Master, Path, Map,
+   * String...)}.
+   */
+  public Node swampAt(Path checkout, Master master, Path workDir, Map<String, String> extraEnv,
+      String... args) {
     List<String> argv = new ArrayList<>();
-    argv.add(home.resolve("bin/swamp").toString());
+    argv.add(checkout.resolve("bin/swamp").toString());
     argv.addAll(List.of(args));
     String name = uniqueName("swamp-" + (args.length > 0 ? args[0] : "help"));
     Map<String, String> env = new LinkedHashMap<>();
