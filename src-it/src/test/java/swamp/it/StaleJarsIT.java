@@ -93,7 +93,7 @@ class StaleJarsIT {
     return checkout;
   }
 
-  /** The JVMs whose command line names a path of {@code checkout}, from /proc as bin/swamp reads. */
+  /** The JVMs whose command line names a path of {@code checkout}, read from /proc. */
   private static List<Path> jvmsOf(Path checkout) {
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       return procs.filter(p -> p.getFileName().toString().matches("[0-9]+"))
