@@ -120,21 +120,36 @@ final class ProcessJobs {
     }
   }
 
-  /** {@code /bin/true} jobs; each repetition beside an xargs run when {@code ratio} is given. */
+  /**
+   * {@code /bin/true} jobs, after an uncounted warm-up round of the same size (a new master's
+   * JIT compilers are busy for its first thousands of jobs); each repetition beside an xargs run
+   * when {@code ratio} is given. The notes say what the warm-up round did, and the master's and
+   * the workers' CPU per job in each round (their JVMs', not the jobs').
+   */
   private void trueJobs(Pool pool, Row trueRow, Row ratio, List<Double> xargs) throws Exception {
     int n = sizes.trueJobs();
-    Map<String, Object> job = Map.of("argv", List.of("true"));
-    pool.runJobs(Pool.bodies(job, 100, 100), 100, Duration.ofMinutes(2)); // warm-up
-    List<byte[]> bodies = Pool.bodies(job, n, n);
-    for (int rep = 0; rep < sizes.reps(); rep++) {
-      double x = ratio == null ? 0 : session.peers.xargsTrue(n);
+    List<byte[]> bodies = Pool.bodies(Map.of("argv", List.of("true")), n, n);
+    List<String> rounds = new ArrayList<>();
+    for (int rep = -1; rep < sizes.reps(); rep++) {
+      double x = ratio == null || rep < 0 ? 0 : session.peers.xargsTrue(n);
+      long[] cpu0 = pool.cpuNanos();
       double s = n / (pool.runJobs(bodies, n, Duration.ofMinutes(5)) / 1e9);
+      long[] cpu1 = pool.cpuNanos();
+      rounds.add((rep < 0 ? "warm-up " : "") + Row.fmt(s, 0) + " jobs/s at "
+          + Row.fmt((cpu1[0] - cpu0[0]) / 1e6 / n, 2) + " / "
+          + Row.fmt((cpu1[1] - cpu0[1]) / 1e6 / n, 2) + " ms");
+      if (rep < 0) {
+        continue;
+      }
       trueRow.samples.add(s);
       if (ratio != null) {
         xargs.add(x);
         ratio.samples.add(s / x);
       }
     }
+    session.notes.add(trueRow.measure + ": an uncounted warm-up round of " + Row.fmt(n, 0)
+        + " jobs first; each round with the CPU per job of the master / the workers' JVMs: "
+        + String.join(", ", rounds));
   }
 
   /** {@code sleep 0.05} jobs; each repetition beside an xargs run when {@code xargs} is given. */
