@@ -107,20 +107,28 @@ abstract class GridScalingTests {
     requireScheduler();
     Master master = startMaster(pool, String.join("\n",
         "{ name = " + grid + ", launcher = " + launcher() + ", max-workers = " + MAX_WORKERS
-            + ", max-pending = " + MAX_PENDING + ", slots = " + slots() + " }",
+            + ", max-pending = " + MAX_PENDING + ", slots = " + slots()
+            + ", worker-args = [\"--allow\", \"sh\"] }",
         lostSource(LOST_REGISTRATION_TIMEOUT)));
     try (Watch watch = new Watch(pool, master)) {
-      List<String> ids = master.submitBatch(Collections.nCopies(JOBS,
-          Map.of("argv", List.of("sleep", "1"))));
+      // each job waits for the gate: the scheduler may start the spawned workers far apart (one
+      // of its two slots held by a lost spawn, a loaded machine), and one worker would otherwise
+      // run every job before the next one registers
+      Path gate = pool.logDir().resolve("gate");
+      List<String> ids = master.submitBatch(Collections.nCopies(JOBS, Map.of("argv", List.of(
+          "sh", "-c", "until [ -e \"$1\" ]; do sleep 0.1; done", "sh", gate.toString()))));
       String lostJob = master.submit(Map.of("argv", List.of("true"), "requires", List.of("lost")));
 
+      int atOnce = Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1; // grid jobs need a CPU
+      Await.until(atOnce + " spawned workers running jobs at once", Duration.ofMinutes(2),
+          () -> runningOn(master).size() >= atOnce);
+      touch(gate);
       Set<String> ranOn = new TreeSet<>();
       for (String id : ids) {
-        JsonNode job = master.awaitFinished(id, Duration.ofMinutes(2));
+        JsonNode job = master.awaitFinished(id, Duration.ofMinutes(1));
         assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
         ranOn.add(job.path("worker").asText());
       }
-      int atOnce = Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1; // grid jobs need a CPU
       assertTrue(ranOn.size() >= atOnce && ranOn.stream().allMatch(w -> w.startsWith(grid + "-")),
           "the jobs ran on spawned workers of " + grid + ": " + ranOn);
 
@@ -164,6 +172,21 @@ abstract class GridScalingTests {
   }
 
   // ---- set-up ----
+
+  /** The workers running jobs now. */
+  static Set<String> runningOn(Master master) {
+    Set<String> workers = new TreeSet<>();
+    master.get("/api/jobs?state=RUNNING").json().forEach(j -> workers.add(j.path("worker").asText()));
+    return workers;
+  }
+
+  private static void touch(Path file) {
+    try {
+      Files.writeString(file, "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /** A source whose workers are told a master address where nothing listens. */
   private String lostSource(Duration registrationTimeout) {
