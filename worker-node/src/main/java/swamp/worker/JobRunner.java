@@ -58,9 +58,21 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   /** Kill the job; it ends CANCELLED with this reason. */
   public record Cancel(String reason) implements Command {}
 
+  /** What a runner tells its parent. */
+  public sealed interface Event extends NoSerializationVerificationNeeded {
+    String jobId();
+
+    int attempt();
+  }
+
+  /**
+   * Told to the parent the moment the job's processes have ended, before their output is read:
+   * the job's slots are free for the next job. {@link Ended} follows.
+   */
+  public record ProcessesEnded(String jobId, int attempt) implements Event {}
+
   /** Told to the parent when the attempt is over, whatever the reason. */
-  public record Ended(String jobId, int attempt, JobResult result)
-      implements NoSerializationVerificationNeeded {}
+  public record Ended(String jobId, int attempt, JobResult result) implements Event {}
 
   private sealed interface Internal extends Command {}
 
@@ -79,7 +91,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private final JobSpec spec;
   private final WorkerSettings settings;
   private final Executables executables;
-  private final ActorRef<Ended> replyTo;
+  private final ActorRef<Event> replyTo;
   private final TimerScheduler<Command> timers;
   private final JobTable table;
   private final Executor blocking;
@@ -101,7 +113,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       WorkerSettings settings,
       Executables executables,
       JobTable table,
-      ActorRef<Ended> replyTo) {
+      ActorRef<Event> replyTo) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       JobRunner runner =
           new JobRunner(ctx, timers, jobId, attempt, spec, settings, executables, table, replyTo);
@@ -118,7 +130,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
    * collected as usual and its timeout counts from when it started.
    */
   public static Behavior<Command> adopt(
-      JobTable.Live job, WorkerSettings settings, JobTable table, ActorRef<Ended> replyTo) {
+      JobTable.Live job, WorkerSettings settings, JobTable table, ActorRef<Event> replyTo) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       JobRunner runner = new JobRunner(ctx, timers, job.jobId(), job.attempt(), job.spec(),
           settings, null, table, replyTo);
@@ -141,7 +153,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       WorkerSettings settings,
       Executables executables,
       JobTable table,
-      ActorRef<Ended> replyTo) {
+      ActorRef<Event> replyTo) {
     super(context);
     this.timers = timers;
     this.jobId = jobId;
@@ -294,8 +306,10 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       }
     }
     List<Process> all = processes;
-    CompletableFuture<?> ended = all.size() == 1 ? all.get(0).onExit()
-        : CompletableFuture.allOf(all.stream().map(Process::onExit).toArray(CompletableFuture[]::new));
+    CompletableFuture<?> ended = (all.size() == 1 ? all.get(0).onExit()
+        : CompletableFuture.allOf(all.stream().map(Process::onExit).toArray(CompletableFuture[]::new)))
+        // told from the thread that saw the end: the next job need not wait for this one's output
+        .thenRun(() -> replyTo.tell(new ProcessesEnded(jobId, attempt)));
     getContext().pipeToSelf(
         ended.thenApplyAsync(
             v -> new Exited(table.collect(jobId, attempt, () -> collect(all, startedAt))), blocking),

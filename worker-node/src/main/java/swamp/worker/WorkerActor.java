@@ -67,7 +67,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private record RegistryListing(Receptionist.Listing listing) implements Internal {}
 
-  private record JobEnded(JobRunner.Ended ended) implements Internal {}
+  private record FromRunner(JobRunner.Event event) implements Internal {}
 
   private record RunnerStopped(String jobId, int attempt) implements Internal {}
 
@@ -135,7 +135,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.table = table;
     this.handsOver = handsOver;
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
-        context.messageAdapter(JobRunner.Ended.class, JobEnded::new), RunnerStopped::new,
+        context.messageAdapter(JobRunner.Event.class, FromRunner::new), RunnerStopped::new,
         Deliver.INSTANCE);
     ActorRef<Command> me = context.getSelf();
     Reaper.onLapse(() -> me.tell(LeaseLapsed.INSTANCE));
@@ -270,8 +270,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
         .onMessage(FromMaster.HandBack.class, m -> Behaviors.same()) // none waits
         .onMessage(Deliver.class, d -> same(jobs::deliver))
-        .onMessage(JobEnded.class, e -> {
-          jobs.onJobEnded(e.ended());
+        .onMessage(FromRunner.class, e -> {
+          jobs.onRunner(e.event());
           return jobs.runningCount() == 0 ? leave(leaving) : Behaviors.same();
         })
         .onMessage(RunnerStopped.class, s -> {
@@ -343,7 +343,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.RegOk.class, m -> Behaviors.same())
         .onMessage(FromMaster.Declined.class, m -> Behaviors.same())
         .onMessage(FromMaster.Refused.class, m -> Behaviors.same())
-        .onMessage(JobEnded.class, e -> same(() -> jobs.onJobEnded(e.ended())))
+        .onMessage(FromRunner.class, e -> same(() -> jobs.onRunner(e.event())))
         .onMessage(RunnerStopped.class, s -> same(() -> jobs.onRunnerStopped(s.jobId(), s.attempt())))
         .onMessage(Deliver.class, d -> same(jobs::deliver))
         .onMessage(RegistryListing.class, this::onListing)

@@ -35,7 +35,7 @@ final class WorkerJobs {
   private final JobTable table;
   /** How the master and the runners address this worker. */
   private final ActorRef<ToWorker> self;
-  private final ActorRef<JobRunner.Ended> jobEnded;
+  private final ActorRef<JobRunner.Event> jobEnded;
   /** The message that tells the worker a runner stopped, by job id and attempt. */
   private final BiFunction<String, Integer, WorkerActor.Command> runnerStopped;
   /** The jobs running here and those waiting for a slot. */
@@ -51,7 +51,7 @@ final class WorkerJobs {
 
   WorkerJobs(ActorContext<WorkerActor.Command> context, WorkerSettings settings,
       Executables executables, JobTable table, ActorRef<ToWorker> self,
-      ActorRef<JobRunner.Ended> jobEnded,
+      ActorRef<JobRunner.Event> jobEnded,
       BiFunction<String, Integer, WorkerActor.Command> runnerStopped,
       WorkerActor.Command deliver) {
     this.context = context;
@@ -181,9 +181,17 @@ final class WorkerJobs {
     slots.runners().forEach(r -> r.tell(new JobRunner.Cancel(reason)));
   }
 
-  void onJobEnded(JobRunner.Ended ended) {
-    if (slots.ended(ended.jobId(), ended.attempt())) {
-      startWaiting(); // before the finish goes: the next job need not wait for the master
+  /**
+   * A runner's news: its job's processes ended (the next job may have their slots while the
+   * runner reads the output), or the attempt is over (its finish is in the table).
+   */
+  void onRunner(JobRunner.Event event) {
+    if (event instanceof JobRunner.ProcessesEnded) {
+      if (slots.exited(event.jobId(), event.attempt())) {
+        startWaiting();
+      }
+    } else if (slots.ended(event.jobId(), event.attempt())) {
+      startWaiting(); // before the finish goes (if the processes' end did not already)
       deliverSoon(); // the runner put the finish in the table
     }
   }

@@ -36,7 +36,8 @@ final class WorkerSlots<R> {
     }
   }
 
-  private record Running<R>(int attempt, int slots, R runner) {}
+  /** A started attempt; {@code exited} once its processes ended and its slots are free. */
+  private record Running<R>(int attempt, int slots, R runner, boolean exited) {}
 
   private final int slots;
   private final Map<String, Running<R>> running = new LinkedHashMap<>();
@@ -124,13 +125,30 @@ final class WorkerSlots<R> {
 
   /** Attempt {@code attempt} of {@code jobId} runs from now on, holding {@code slots} slots. */
   void started(String jobId, int attempt, int slots, R runner) {
-    running.put(jobId, new Running<>(attempt, slots, runner));
+    running.put(jobId, new Running<>(attempt, slots, runner, false));
   }
 
-  /** The runner of attempt {@code attempt} of {@code jobId}; null when that is not what runs. */
+  /**
+   * The runner of attempt {@code attempt} of {@code jobId} while its processes run; null when
+   * that is not what runs, or its processes ended (its result stands; its runner reads it).
+   */
   R runner(String jobId, int attempt) {
     Running<R> r = running.get(jobId);
-    return r == null || r.attempt() != attempt ? null : r.runner();
+    return r == null || r.attempt() != attempt || r.exited() ? null : r.runner();
+  }
+
+  /**
+   * The processes of attempt {@code attempt} of {@code jobId} ended: its slots are free for the
+   * next job while its runner reads its output, and it still counts as running until {@link
+   * #ended}. False when that is not what runs, or it was told already.
+   */
+  boolean exited(String jobId, int attempt) {
+    Running<R> r = running.get(jobId);
+    if (r == null || r.attempt() != attempt || r.exited()) {
+      return false;
+    }
+    running.put(jobId, new Running<>(attempt, r.slots(), r.runner(), true));
+    return true;
   }
 
   /** Frees the slots of attempt {@code attempt} of {@code jobId}; false when that is not what runs. */
@@ -143,10 +161,10 @@ final class WorkerSlots<R> {
     return true;
   }
 
-  /** The runners of the jobs running here. */
+  /** The runners of the jobs whose processes run here. */
   List<R> runners() {
     List<R> all = new ArrayList<>(running.size());
-    running.values().forEach(r -> all.add(r.runner()));
+    running.values().stream().filter(r -> !r.exited()).forEach(r -> all.add(r.runner()));
     return all;
   }
 
@@ -170,6 +188,6 @@ final class WorkerSlots<R> {
   }
 
   private int usedSlots() {
-    return running.values().stream().mapToInt(Running::slots).sum();
+    return running.values().stream().filter(r -> !r.exited()).mapToInt(Running::slots).sum();
   }
 }

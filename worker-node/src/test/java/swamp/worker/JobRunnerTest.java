@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -43,9 +44,28 @@ class JobRunnerTest {
   }
 
   JobRunner.Ended run(JobSpec spec, int maxOutput, List<String> allowed) {
-    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
     testKit.spawn(JobRunner.create("j1", 1, spec, settings(maxOutput), Executables.of(allowed), new JobTable(), probe.ref()));
-    return probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    return ended(probe);
+  }
+
+  /**
+   * The runner's {@code Ended}; a job whose processes ran says so first, once ({@code
+   * ProcessesEnded}, which frees its slots while its output is read), and one that never
+   * started does not.
+   */
+  static JobRunner.Ended ended(TestProbe<JobRunner.Event> probe) {
+    List<JobRunner.Event> events = probe.fishForMessage(Duration.ofSeconds(20),
+        e -> e instanceof JobRunner.Ended ? FishingOutcomes.complete()
+            : FishingOutcomes.continueAndCollect());
+    JobRunner.Ended ended = (JobRunner.Ended) events.get(events.size() - 1);
+    List<JobRunner.Event> before = events.subList(0, events.size() - 1);
+    if (ended.result().pid() != null) {
+      assertEquals(List.of(new JobRunner.ProcessesEnded(ended.jobId(), ended.attempt())), before);
+    } else {
+      assertEquals(List.of(), before);
+    }
+    return ended;
   }
 
   @Test
@@ -138,9 +158,9 @@ class JobRunnerTest {
     JobTable table = new JobTable();
     JobTable.Live job = JobTable.Live.started("j3", 1, spec, List.of(process), startedAt);
     assertTrue(table.started(job, () -> false));
-    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
     testKit.spawn(JobRunner.adopt(job, settings(1024), table, probe.ref()));
-    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    JobRunner.Ended ended = ended(probe);
     assertEquals(JobState.FAILED, ended.result().state());
     assertEquals("timed out after 1s", ended.result().reason());
     assertFalse(process.isAlive());
@@ -149,11 +169,11 @@ class JobRunnerTest {
 
   @Test
   void cancelKillsTheProcess() {
-    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
     ActorRef<JobRunner.Command> runner = testKit.spawn(JobRunner.create("j2", 1,
         JobSpec.of(List.of("sleep", "30")), settings(1024), Executables.of(List.of("sleep")), new JobTable(), probe.ref()));
     runner.tell(new JobRunner.Cancel("cancelled by request"));
-    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    JobRunner.Ended ended = ended(probe);
     assertEquals(JobState.CANCELLED, ended.result().state());
     assertEquals("cancelled by request", ended.result().reason());
   }
@@ -269,7 +289,7 @@ class JobRunnerTest {
 
   /** Starts {@code spec} and waits until its processes are in the table; returns their pids. */
   List<Long> startAndAwaitPids(String jobId, JobSpec spec, JobTable table,
-      TestProbe<JobRunner.Ended> probe, List<ActorRef<JobRunner.Command>> runner) {
+      TestProbe<JobRunner.Event> probe, List<ActorRef<JobRunner.Command>> runner) {
     runner.add(testKit.spawn(JobRunner.create(jobId, 1, spec, settings(1024),
         Executables.of(List.of("sleep", "cat")), table, probe.ref())));
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -291,14 +311,14 @@ class JobRunnerTest {
   @Test
   void aCancelledPipelineLeavesNoStageRunning() {
     JobTable table = new JobTable();
-    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
     List<ActorRef<JobRunner.Command>> runner = new java.util.ArrayList<>();
     List<Long> pids = startAndAwaitPids("p1", inWorkDir(List.of("sleep", "60"), null,
         Stage.of("cat"), Stage.of("sleep", "60")), table, probe, runner);
     assertEquals(3, pids.size());
     assertTrue(pids.stream().allMatch(JobRunnerTest::alive), "every stage runs");
     runner.get(0).tell(new JobRunner.Cancel("cancelled by request"));
-    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    JobRunner.Ended ended = ended(probe);
     assertEquals(JobState.CANCELLED, ended.result().state());
     assertEquals(List.of(), pids.stream().filter(JobRunnerTest::alive).toList(), "stages alive");
   }
@@ -306,11 +326,11 @@ class JobRunnerTest {
   @Test
   void aPipelineOverItsTimeoutLeavesNoStageRunning() {
     JobTable table = new JobTable();
-    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
     JobSpec spec = new JobSpec(List.of("sleep", "60"), Map.of(), null, List.of(), 1, 1_500, 3)
         .withIo(null, List.of(Stage.of("cat"), Stage.of("sleep", "60")));
     List<Long> pids = startAndAwaitPids("p2", spec, table, probe, new java.util.ArrayList<>());
-    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    JobRunner.Ended ended = ended(probe);
     assertEquals(JobState.FAILED, ended.result().state());
     assertEquals("timed out after 1.5s", ended.result().reason());
     assertEquals(List.of(), pids.stream().filter(JobRunnerTest::alive).toList(), "stages alive");
@@ -355,10 +375,10 @@ class JobRunnerTest {
     fake.toFile().setExecutable(true);
     JobSpec spec = new JobSpec(List.of("cat", "/proc/self/cmdline"),
         Map.of("PATH", elsewhere + ":" + System.getenv("PATH")), null, List.of(), 1, 0, 3);
-    TestProbe<JobRunner.Ended> probe = testKit.createTestProbe();
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
     testKit.spawn(JobRunner.create("j1", 1, spec, settings(1024),
         Executables.of(List.of("cat"), List.of("PATH")), new JobTable(), probe.ref()));
-    JobRunner.Ended ended = probe.expectMessageClass(JobRunner.Ended.class, Duration.ofSeconds(20));
+    JobRunner.Ended ended = ended(probe);
     assertTrue(ended.result().stdout().matches("/.*/cat\0/proc/self/cmdline\0"),
         ended.result().stdout());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import swamp.protocol.JobSpec;
 import swamp.protocol.ToRegistry.RunningJob;
@@ -100,6 +101,29 @@ class WorkerSlotsTest {
     assertTrue(slots.ended("j3", 1));
     assertEquals("j4", slots.nextToStart().jobId());
     assertNull(slots.nextToStart(), "none waits");
+  }
+
+  @Test
+  void aJobWhoseProcessesEndedFreesItsSlotsButRunsUntilItsOutputIsRead() {
+    admit(job("j1", 1, 1));
+    admit(job("j2", 1, 1));
+    admit(job("j3", 1, 1));
+    assertNull(slots.nextToStart(), "both slots are taken");
+    assertFalse(slots.exited("j1", 2), "not the attempt that runs");
+    assertTrue(slots.exited("j1", 1));
+    assertFalse(slots.exited("j1", 1), "told once");
+    assertNull(slots.runner("j1", 1), "nothing left to cancel: its result stands");
+    assertEquals(List.of("runner-j2"), slots.runners());
+    Job next = slots.nextToStart();
+    assertEquals("j3", next.jobId(), "j1's slot is free");
+    slots.started(next.jobId(), next.attempt(), next.spec().slots(), "runner-j3");
+    assertEquals(3, slots.runningCount(), "j1 counts until its runner has read its output");
+    assertEquals(Set.of(new RunningJob("j1", 1), new RunningJob("j2", 1), new RunningJob("j3", 1)),
+        slots.claims(), "a worker registering again claims it");
+    assertEquals(WorkerSlots.Admission.WAITS, admit(job("j4", 1, 1)), "j2 and j3 hold the slots");
+    assertTrue(slots.ended("j1", 1));
+    assertEquals(2, slots.runningCount());
+    assertNull(slots.nextToStart(), "j1's end frees no second slot");
   }
 
   @Test
