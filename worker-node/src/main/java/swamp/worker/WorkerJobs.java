@@ -35,7 +35,8 @@ final class WorkerJobs {
   private final JobTable table;
   /** How the master and the runners address this worker. */
   private final ActorRef<ToWorker> self;
-  private final ActorRef<JobRunner.Event> jobEnded;
+  /** Where the runners tell their processes' end and their attempt's end. */
+  private final ActorRef<JobRunner.Event> runnerNews;
   /** The message that tells the worker a runner stopped, by job id and attempt. */
   private final BiFunction<String, Integer, WorkerActor.Command> runnerStopped;
   /** The jobs running here and those waiting for a slot. */
@@ -51,7 +52,7 @@ final class WorkerJobs {
 
   WorkerJobs(ActorContext<WorkerActor.Command> context, WorkerSettings settings,
       Executables executables, JobTable table, ActorRef<ToWorker> self,
-      ActorRef<JobRunner.Event> jobEnded,
+      ActorRef<JobRunner.Event> runnerNews,
       BiFunction<String, Integer, WorkerActor.Command> runnerStopped,
       WorkerActor.Command deliver) {
     this.context = context;
@@ -59,7 +60,7 @@ final class WorkerJobs {
     this.executables = executables;
     this.table = table;
     this.self = self;
-    this.jobEnded = jobEnded;
+    this.runnerNews = runnerNews;
     this.runnerStopped = runnerStopped;
     this.deliver = deliver;
     this.slots = new WorkerSlots<>(settings.slots());
@@ -127,14 +128,14 @@ final class WorkerJobs {
       return;
     }
     track(job.jobId(), job.attempt(), job.spec().slots(), JobRunner.create(
-        job.jobId(), job.attempt(), job.spec(), settings, executables, table, jobEnded));
+        job.jobId(), job.attempt(), job.spec(), settings, executables, table, runnerNews));
     context.getLog().debug("job {} attempt {}: {}", job.jobId(), job.attempt(), job.spec().argv());
   }
 
   /** A job a previous incarnation left running: watched here as if it had started here. */
   private void adopt(JobTable.Live job) {
     track(job.jobId(), job.attempt(), job.spec().slots(),
-        JobRunner.adopt(job, settings, table, jobEnded));
+        JobRunner.adopt(job, settings, table, runnerNews));
     context.getLog().info("job {} attempt {} (pid {}) kept running across the rejoin",
         job.jobId(), job.attempt(), job.process().pid());
   }
