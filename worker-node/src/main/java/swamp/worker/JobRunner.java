@@ -1,9 +1,6 @@
 package swamp.worker;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,14 +18,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import swamp.node.Blocking;
-import swamp.node.Credentials;
 import swamp.node.HumanDuration;
 import swamp.node.ProcessTree;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
-import swamp.protocol.Redirects;
-import swamp.protocol.Stage;
 import swamp.protocol.ToMaster.JobFinished;
 
 /**
@@ -40,11 +34,7 @@ import swamp.protocol.ToMaster.JobFinished;
  * after the kill grace. What each stage runs is {@link ProgramCheck}'s to say, on the process
  * dispatcher just before the start.
  *
- * <p>A stream a stage redirects goes to its file, opened by the worker as a shell would (created
- * with the umask's mode, truncated or appended); what is not redirected is captured: the last
- * stage's standard output and every stage's standard error, into the result. Each process sees
- * its argv[0] as the job wrote it ({@code ncks}, not {@code /usr/bin/ncks}): NCO writes its
- * command line into every file it makes.
+ * <p>Where each stage's streams go and what is captured into the result is {@link JobStreams}'.
  *
  * <p>The process and then the attempt's finish are written to the worker's {@link JobTable} as
  * they happen. When the table is handing over (the worker joins the cluster again) a stopping
@@ -95,6 +85,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private final TimerScheduler<Command> timers;
   private final JobTable table;
   private final Executor blocking;
+  /** Its stages' process builders and what they capture. */
+  private final JobStreams streams;
 
   /** The job's processes, one per stage; empty until they started. */
   private List<Process> processes = List.of();
@@ -164,6 +156,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     this.table = table;
     this.replyTo = replyTo;
     this.blocking = Blocking.JOBS.in(context.getSystem());
+    this.streams = new JobStreams(jobId, attempt, spec, settings);
   }
 
   @Override
@@ -193,20 +186,15 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     if (program.refusal() != null) {
       return new NotStarted(program.refusal());
     }
-    List<Stage> stages = spec.stages();
-    String missing = missingFile(stages, dir);
+    String missing = streams.missingFile(dir);
     if (missing != null) {
       return new NotStarted(missing);
     }
-    List<ProcessBuilder> builders = new ArrayList<>(stages.size());
+    List<ProcessBuilder> builders;
     try {
-      Files.deleteIfExists(outputFile("err")); // every stage appends to it
+      builders = streams.builders(program.executables(), dir);
     } catch (IOException e) {
       return new NotStarted("cannot clear the output file of the job: " + e.getMessage());
-    }
-    for (int i = 0; i < stages.size(); i++) {
-      builders.add(builder(stages.get(i), program.executables().get(i), dir, i == 0,
-          i == stages.size() - 1));
     }
     List<Process> started;
     try {
@@ -224,63 +212,6 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       return new NotStarted("the worker stopped while the job was starting");
     }
     return new Started(job);
-  }
-
-  /** The process of one stage, its streams set as its redirections and place say. */
-  private ProcessBuilder builder(Stage stage, Path executable, Path dir, boolean first,
-      boolean last) {
-    List<String> command = new ArrayList<>(stage.argv());
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    // a job inherits the node's environment but not the pool's secrets: any job could print them
-    builder.environment().keySet().removeAll(Credentials.SECRET_VARIABLES);
-    builder.environment().putAll(spec.env());
-    command.set(0,
-        ProgramCheck.argv0(stage.program(), executable, builder.environment().get("PATH")));
-    Redirects r = stage.redirected();
-    if (first) {
-      builder.redirectInput(r.stdin() != null
-          ? ProcessBuilder.Redirect.from(dir.resolve(r.stdin()).toFile())
-          : ProcessBuilder.Redirect.from(new File("/dev/null")));
-    }
-    if (r.stdout() != null) {
-      File file = dir.resolve(r.stdout()).toFile();
-      builder.redirectOutput(r.stdoutAppend()
-          ? ProcessBuilder.Redirect.appendTo(file) : ProcessBuilder.Redirect.to(file));
-    } else if (last) {
-      builder.redirectOutput(outputFile("out").toFile());
-    } // else the pipe to the next stage
-    if (r.stderrToStdout()) {
-      builder.redirectErrorStream(true);
-    } else if (r.stderr() != null) {
-      File file = dir.resolve(r.stderr()).toFile();
-      builder.redirectError(r.stderrAppend()
-          ? ProcessBuilder.Redirect.appendTo(file) : ProcessBuilder.Redirect.to(file));
-    } else {
-      builder.redirectError(ProcessBuilder.Redirect.appendTo(outputFile("err").toFile()));
-    }
-    return builder;
-  }
-
-  /**
-   * Why the job cannot start for a file its redirections name (a missing input, an output in a
-   * directory that does not exist), as the shell would refuse the command; null when none.
-   */
-  private static String missingFile(List<Stage> stages, Path dir) {
-    for (Stage stage : stages) {
-      Redirects r = stage.redirected();
-      if (r.stdin() != null && !Files.exists(dir.resolve(r.stdin()))) {
-        return "stdin file " + r.stdin() + " does not exist";
-      }
-      for (String out : java.util.Arrays.asList(r.stdout(), r.stderr())) {
-        if (out != null) {
-          Path parent = dir.resolve(out).toAbsolutePath().getParent();
-          if (parent != null && !Files.isDirectory(parent)) {
-            return "cannot write " + out + ": directory " + parent + " does not exist";
-          }
-        }
-      }
-    }
-    return null;
   }
 
   private Behavior<Command> onStarted(Started started) {
@@ -312,7 +243,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         .thenRun(() -> replyTo.tell(new ProcessesEnded(jobId, attempt)));
     getContext().pipeToSelf(
         ended.thenApplyAsync(
-            v -> new Exited(table.collect(jobId, attempt, () -> collect(all, startedAt))), blocking),
+            v -> new Exited(table.collect(jobId, attempt, () -> streams.collect(all, startedAt))),
+            blocking),
         (exited, failure) -> failure != null
             ? new NotStarted("lost track of the process: " + failure.getMessage())
             : exited);
@@ -365,41 +297,4 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     return this;
   }
 
-  /**
-   * Runs on the process dispatcher once the processes ended: reads and removes their output.
-   * The job's exit code is its last stage's, as a shell's without pipefail.
-   */
-  private JobResult collect(List<Process> all, long startedAt) {
-    Process p = all.get(all.size() - 1);
-    int exit = p.exitValue();
-    long finishedAt = System.currentTimeMillis();
-    Output out = read(outputFile("out"));
-    Output err = read(outputFile("err"));
-    JobState state = exit == 0 ? JobState.SUCCEEDED : JobState.FAILED;
-    return new JobResult(state, exit, out.text(), err.text(), out.truncated() || err.truncated(),
-        settings.workerId(), p.pid(), startedAt, finishedAt,
-        exit == 0 ? null : "exited with code " + exit);
-  }
-
-  private record Output(String text, boolean truncated) {}
-
-  private Output read(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(settings.maxOutputBytes());
-      boolean more = in.read() >= 0;
-      return new Output(new String(head, StandardCharsets.UTF_8), more);
-    } catch (IOException e) {
-      return new Output("", false);
-    } finally {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException ignored) {
-        // a leftover output file is harmless; the next attempt of the job truncates it
-      }
-    }
-  }
-
-  private Path outputFile(String stream) {
-    return settings.workDir().resolve(jobId + "." + attempt + "." + stream);
-  }
 }

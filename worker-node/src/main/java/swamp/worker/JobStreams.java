@@ -1,0 +1,155 @@
+package swamp.worker;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import swamp.node.Credentials;
+import swamp.protocol.JobResult;
+import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
+import swamp.protocol.Redirects;
+import swamp.protocol.Stage;
+
+/**
+ * Where the streams of one attempt's processes go, and what comes back of them. A stream a stage
+ * redirects goes to its file, opened by the worker as a shell would (created with the umask's
+ * mode, truncated or appended); what is not redirected is captured in the worker's directory
+ * (the last stage's standard output and every stage's standard error) and read into the result,
+ * then removed. Each process sees its argv[0] as the job wrote it ({@code ncks}, not {@code
+ * /usr/bin/ncks}): NCO writes its command line into every file it makes. {@link JobRunner}
+ * starts and watches the processes; this is plain code it calls on the process dispatcher.
+ */
+final class JobStreams {
+
+  private final String jobId;
+  private final int attempt;
+  private final JobSpec spec;
+  private final String workerId;
+  private final Path workDir;
+  private final int maxOutputBytes;
+
+  JobStreams(String jobId, int attempt, JobSpec spec, WorkerSettings settings) {
+    this.jobId = jobId;
+    this.attempt = attempt;
+    this.spec = spec;
+    this.workerId = settings.workerId();
+    this.workDir = settings.workDir();
+    this.maxOutputBytes = settings.maxOutputBytes();
+  }
+
+  /**
+   * The process of each stage, in pipeline order, running {@code executables} (as the program
+   * check found them) in {@code dir}; the capture of standard error, which every stage appends
+   * to, starts empty.
+   */
+  List<ProcessBuilder> builders(List<Path> executables, Path dir) throws IOException {
+    Files.deleteIfExists(outputFile("err"));
+    List<Stage> stages = spec.stages();
+    List<ProcessBuilder> builders = new ArrayList<>(stages.size());
+    for (int i = 0; i < stages.size(); i++) {
+      builders.add(builder(stages.get(i), executables.get(i), dir, i == 0,
+          i == stages.size() - 1));
+    }
+    return builders;
+  }
+
+  /** The process of one stage, its streams set as its redirections and place say. */
+  private ProcessBuilder builder(Stage stage, Path executable, Path dir, boolean first,
+      boolean last) {
+    List<String> command = new ArrayList<>(stage.argv());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    // a job inherits the node's environment but not the pool's secrets: any job could print them
+    builder.environment().keySet().removeAll(Credentials.SECRET_VARIABLES);
+    builder.environment().putAll(spec.env());
+    command.set(0,
+        ProgramCheck.argv0(stage.program(), executable, builder.environment().get("PATH")));
+    Redirects r = stage.redirected();
+    if (first) {
+      builder.redirectInput(r.stdin() != null
+          ? ProcessBuilder.Redirect.from(dir.resolve(r.stdin()).toFile())
+          : ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+    if (r.stdout() != null) {
+      File file = dir.resolve(r.stdout()).toFile();
+      builder.redirectOutput(r.stdoutAppend()
+          ? ProcessBuilder.Redirect.appendTo(file) : ProcessBuilder.Redirect.to(file));
+    } else if (last) {
+      builder.redirectOutput(outputFile("out").toFile());
+    } // else the pipe to the next stage
+    if (r.stderrToStdout()) {
+      builder.redirectErrorStream(true);
+    } else if (r.stderr() != null) {
+      File file = dir.resolve(r.stderr()).toFile();
+      builder.redirectError(r.stderrAppend()
+          ? ProcessBuilder.Redirect.appendTo(file) : ProcessBuilder.Redirect.to(file));
+    } else {
+      builder.redirectError(ProcessBuilder.Redirect.appendTo(outputFile("err").toFile()));
+    }
+    return builder;
+  }
+
+  /**
+   * Why the job cannot start for a file its redirections name (a missing input, an output in a
+   * directory that does not exist), as the shell would refuse the command; null when none.
+   */
+  String missingFile(Path dir) {
+    for (Stage stage : spec.stages()) {
+      Redirects r = stage.redirected();
+      if (r.stdin() != null && !Files.exists(dir.resolve(r.stdin()))) {
+        return "stdin file " + r.stdin() + " does not exist";
+      }
+      for (String out : java.util.Arrays.asList(r.stdout(), r.stderr())) {
+        if (out != null) {
+          Path parent = dir.resolve(out).toAbsolutePath().getParent();
+          if (parent != null && !Files.isDirectory(parent)) {
+            return "cannot write " + out + ": directory " + parent + " does not exist";
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Runs on the process dispatcher once the processes ended: reads and removes their output.
+   * The job's exit code is its last stage's, as a shell's without pipefail.
+   */
+  JobResult collect(List<Process> all, long startedAt) {
+    Process p = all.get(all.size() - 1);
+    int exit = p.exitValue();
+    long finishedAt = System.currentTimeMillis();
+    Output out = read(outputFile("out"));
+    Output err = read(outputFile("err"));
+    JobState state = exit == 0 ? JobState.SUCCEEDED : JobState.FAILED;
+    return new JobResult(state, exit, out.text(), err.text(), out.truncated() || err.truncated(),
+        workerId, p.pid(), startedAt, finishedAt,
+        exit == 0 ? null : "exited with code " + exit);
+  }
+
+  private record Output(String text, boolean truncated) {}
+
+  private Output read(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(maxOutputBytes);
+      boolean more = in.read() >= 0;
+      return new Output(new String(head, StandardCharsets.UTF_8), more);
+    } catch (IOException e) {
+      return new Output("", false);
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a leftover output file is harmless; the next attempt of the job truncates it
+      }
+    }
+  }
+
+  private Path outputFile(String stream) {
+    return workDir.resolve(jobId + "." + attempt + "." + stream);
+  }
+}
