@@ -12,7 +12,7 @@ final class Ast {
 
   /** A node that runs; {@code line} is the 1-based line where it starts. */
   sealed interface Node permits Simple, Pipeline, AndOr, Sequence, If, For, ArithFor, Loop,
-      FunctionDef, Group, Subshell, Arith, Conditional {
+      Case, FunctionDef, Group, Subshell, Arith, Conditional, ReadFrom {
     int line();
   }
 
@@ -50,6 +50,15 @@ final class Ast {
 
   /** {@code while} (or {@code until}) {@code condition; do body; done}. */
   record Loop(Node condition, Node body, boolean until, int line) implements Node {}
+
+  /** {@code case subject in branches esac}. */
+  record Case(Word subject, List<CaseBranch> branches, int line) implements Node {}
+
+  /** {@code pattern|pattern) body end}; {@code end} is {@code ;;}, {@code ;&} or {@code ;;&}. */
+  record CaseBranch(List<Word> patterns, Node body, String end) {}
+
+  /** A compound command whose input is a file: {@code while read x; do ...; done < list}. */
+  record ReadFrom(Node body, Word file, int line) implements Node {}
 
   record FunctionDef(String name, Node body, int line) implements Node {}
 

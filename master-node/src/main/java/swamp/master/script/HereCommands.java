@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,16 +55,7 @@ final class HereCommands {
         } else if (target.equals("/dev/null")) {
           silent = true;
         } else if (r.op().equals("<")) {
-          String file = PlannedFiles.resolve(state.cwd, target);
-          if (state.files.touched(file)) {
-            throw Refusal.at(r.line(), "a command substitution reads " + target + ", which an earlier line"
-                + " writes; swamp cannot know its contents while planning");
-          }
-          try {
-            input = Files.readString(Path.of(file));
-          } catch (IOException e) {
-            throw Refusal.at(r.line(), target + ": " + e.getMessage());
-          }
+          input = ReadInput.file(state, target, r.line());
         } else {
           throw Refusal.at(r.line(), "a command substitution that writes a file ('" + r.op() + " " + target
               + "') is not supported: swamp runs it while planning; write the file with a command of its own");

@@ -34,8 +34,9 @@ import swamp.master.script.Plan.Guard;
  * exit}, {@code return}, {@code break}, {@code continue}, {@code source}), functions, pipelines
  * and command substitutions. What it walks over is the {@link ShellState}; words are expanded by
  * the {@link Expander}, tests evaluated by {@link Conditions}, the shell's other builtins and
- * assignments carried out by {@link ShellBuiltins}, the jobs planned by {@link PlannedJobs}, and
- * the commands of a command substitution run by {@link HereCommands}.
+ * assignments carried out by {@link ShellBuiltins}, the jobs planned by {@link PlannedJobs}, the
+ * commands of a command substitution run by {@link HereCommands}, and the lines {@code read}
+ * takes ({@code done < list}, {@code ls | while read}) kept by {@link ReadInput}.
  */
 final class Planner {
 
@@ -69,6 +70,7 @@ final class Planner {
   private final Expander expander;
   private final Conditions conditions;
   private final HereCommands here;
+  private final ReadInput input;
   private final Map<String, Ast.FunctionDef> functions = new HashMap<>();
   private final ShellBuiltins builtins;
   private int conditionDepth;
@@ -86,6 +88,7 @@ final class Planner {
     this.expander = new Expander(state, this::commandSubstitution);
     this.conditions = new Conditions(state, expander);
     this.here = new HereCommands(state, expander);
+    this.input = new ReadInput(state);
     this.builtins = new ShellBuiltins(state, expander, conditions, functions);
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
   }
@@ -140,6 +143,12 @@ final class Planner {
       return arithFor(f);
     } else if (node instanceof Ast.Loop l) {
       return loop(l);
+    } else if (node instanceof Ast.Case c) {
+      return caseCommand(c);
+    } else if (node instanceof Ast.ReadFrom r) {
+      int line = r.file().line();
+      return readingFrom(ReadInput.file(state, expander.expandString(r.file().raw(), line), line),
+          r.body(), false);
     } else if (node instanceof Ast.FunctionDef f) {
       functions.put(f.name(), f);
       return Status.OK;
@@ -228,6 +237,50 @@ final class Planner {
     return i.otherwise() != null ? exec(i.otherwise()) : Status.OK;
   }
 
+  /**
+   * The branch whose pattern matches first; {@code ;&} runs on into the next branch's body and
+   * {@code ;;&} goes on testing the next branches. 0 when no pattern matches.
+   */
+  private Status caseCommand(Ast.Case c) {
+    String subject = expander.expandString(c.subject().raw(), c.line());
+    Status s = Status.OK;
+    boolean fallThrough = false;
+    for (Ast.CaseBranch b : c.branches()) {
+      if (!fallThrough && b.patterns().stream()
+          .noneMatch(p -> expander.pattern(p.raw(), p.line()).matcher(subject).matches())) {
+        continue;
+      }
+      s = exec(b.body());
+      fallThrough = b.end().equals(";&");
+      if (b.end().equals(";;")) {
+        break;
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Runs {@code body} with {@code text} as the input its {@code read}s take lines from; in a
+   * subshell when it is the last stage of a pipeline, as in bash.
+   */
+  private Status readingFrom(String text, Node body, boolean subshell) {
+    ShellState.Saved saved = subshell ? state.save() : null;
+    input.push(text);
+    try {
+      return exec(body);
+    } catch (Jump j) {
+      if (!subshell || !j.is(Jump.Kind.EXIT)) {
+        throw j;
+      }
+      return Status.of(j.value);
+    } finally {
+      input.pop();
+      if (saved != null) {
+        state.restore(saved);
+      }
+    }
+  }
+
   private Status forCommand(Ast.For f) {
     List<String> items = f.words() == null ? List.copyOf(state.positional) : expander.expandWords(f.words());
     state.last = Status.OK;
@@ -254,15 +307,18 @@ final class Planner {
     return state.last;
   }
 
+  /** The status of the body's last command, as bash's: 0 when it never ran or a break ended it. */
   private Status loop(Ast.Loop l) {
-    state.last = Status.OK;
+    Status result = Status.OK;
     while ((condition(l.condition(), l.until() ? "until" : "while").code() == 0) != l.until()) {
       count(l.line());
-      if (!iterate(l.body())) {
+      boolean more = iterate(l.body());
+      result = more ? state.last : Status.OK;
+      if (!more) {
         break;
       }
     }
-    return state.last;
+    return result;
   }
 
   /** Runs a loop's body once; false when a {@code break} ends this loop. */
@@ -332,7 +388,7 @@ final class Planner {
     if (functions.containsKey(name)) {
       return callFunction(functions.get(name), argv.subList(1, argv.size()), c);
     }
-    Status builtin = builtin(name, argv, c);
+    Status builtin = builtin(name, argv, c, prefix);
     if (builtin != null) {
       return builtin;
     }
@@ -370,7 +426,7 @@ final class Planner {
    * The builtins that steer the walk, then the shell's others ({@link ShellBuiltins}); null
    * when {@code name} is not one (it is then a program).
    */
-  private Status builtin(String name, List<String> argv, Ast.Simple c) {
+  private Status builtin(String name, List<String> argv, Ast.Simple c, Map<String, String> prefix) {
     List<String> args = argv.subList(1, argv.size());
     int line = c.line();
     switch (name) {
@@ -428,6 +484,13 @@ final class Planner {
           throw Refusal.at(line, "in " + args.get(0) + ", " + e.getMessage());
         }
       }
+      case "read" -> {
+        if (!c.redirects().isEmpty()) {
+          throw Refusal.at(line, "'read < FILE' reads one line; to read a file line by line write"
+              + " 'while read x; do ...; done < FILE'");
+        }
+        return input.read(args, prefix, line);
+      }
       default -> {
         return builtins.run(name, argv, c);
       }
@@ -457,10 +520,12 @@ final class Planner {
     }
     List<HereCommands.Draft> stages = new ArrayList<>();
     Map<String, String> prefix = new LinkedHashMap<>();
-    for (Node n : p.stages()) {
+    Node last = p.stages().get(p.stages().size() - 1);
+    boolean intoCompound = !(last instanceof Ast.Simple);
+    for (Node n : intoCompound ? p.stages().subList(0, p.stages().size() - 1) : p.stages()) {
       if (!(n instanceof Ast.Simple c)) {
         throw Refusal.at(n.line(), "a stage of a pipeline must be a simple command; a loop, group or"
-            + " subshell inside a pipeline is not supported");
+            + " subshell is supported only as its last stage ('ls *.nc | while read f; do ...')");
       }
       int k = 0;
       while (k < c.words().size() && ShellBuiltins.ASSIGNMENT.matcher(c.words().get(k).raw()).matches()) {
@@ -478,14 +543,20 @@ final class Planner {
         throw Refusal.at(c.line(), "function '" + name + "' in a pipeline is not supported;"
             + " write its commands in the pipeline");
       }
-      if (captured == null && ShellBuiltins.isPlanTime(name)) {
+      if (captured == null && !intoCompound && ShellBuiltins.isPlanTime(name)) {
         throw Refusal.at(c.line(), "'" + name + "' is a shell builtin and cannot be a stage of a pipeline"
             + " that runs as a job");
       }
       stages.add(new HereCommands.Draft(argv, c.redirects(), c.line()));
     }
     Status s;
-    if (captured != null) {
+    if (intoCompound) {
+      // 'ls *.nc | while read f; ...': what the commands before it print is the loop's input,
+      // so they run while planning, as in a command substitution
+      StringBuilder printed = new StringBuilder();
+      here.run(stages, p.line(), prefix, printed);
+      s = readingFrom(printed.toString(), last, true);
+    } else if (captured != null) {
       s = Status.of(here.run(stages, p.line(), prefix, captured));
     } else {
       s = job(stages, prefix, p.line());

@@ -129,7 +129,7 @@ final class ShellBuiltins {
         }
         return null;
       }
-      case "eval", "exec", "trap", "read", "readarray", "mapfile", "alias", "unalias", "shopt",
+      case "eval", "exec", "trap", "readarray", "mapfile", "alias", "unalias", "shopt",
           "ulimit", "umask", "getopts", "builtin", "command", "hash", "kill", "jobs", "fg", "bg",
           "disown", "enable", "caller", "complete", "coproc", "suspend", "logout", "times", "type",
           "module", "ml" -> {
@@ -233,8 +233,8 @@ final class ShellBuiltins {
   private static String advice(String name) {
     return switch (name) {
       case "eval" -> ": it runs text built at run time; write the commands out";
-      case "read", "readarray", "mapfile" -> ": a script planned before it runs cannot read input;"
-          + " put the values in a variable or an array (a=(x y z))";
+      case "readarray", "mapfile" -> ": read the file line by line instead (while read -r x; do"
+          + " a+=(\"$x\"); done < FILE)";
       case "exec" -> ": run the command itself";
       case "trap" -> ": swamp cleans up after a failed command itself (dependent lines are skipped)";
       case "module", "ml" -> ": load modules before 'bin/swamp run', in the shell that starts it"

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 final class ShellLexer {
 
-  enum Kind { WORD, NEWLINE, SEMI, AMP, AND, OR, PIPE, LPAREN, RPAREN, REDIRECT, ARITH, EOF }
+  /** DSEMI: what ends a branch of {@code case}, {@code ;;}, {@code ;&} or {@code ;;&}. */
+  enum Kind { WORD, NEWLINE, SEMI, DSEMI, AMP, AND, OR, PIPE, LPAREN, RPAREN, REDIRECT, ARITH, EOF }
 
   /** A token; for REDIRECT {@code text} is the operator and {@code fd} its descriptor. */
   record Token(Kind kind, String text, int fd, int line) {
@@ -50,11 +51,9 @@ final class ShellLexer {
           i++;
         }
       } else if (c == ';') {
-        if (i + 1 < n && s.charAt(i + 1) == ';') {
-          throw new ScriptException(line, "';;' belongs to 'case', which swamp's planner does not support");
-        }
-        add(Kind.SEMI, ";");
-        i++;
+        String op = at(";;&") ? ";;&" : at(";;") ? ";;" : at(";&") ? ";&" : ";";
+        add(op.equals(";") ? Kind.SEMI : Kind.DSEMI, op);
+        i += op.length();
       } else if (c == '&') {
         if (at("&&")) {
           add(Kind.AND, "&&");

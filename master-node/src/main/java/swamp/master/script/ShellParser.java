@@ -12,10 +12,11 @@ import swamp.master.script.ShellLexer.Token;
 /**
  * Reads the bash that NCO scripts are written in into an {@link Ast}: simple commands with
  * redirections, pipelines, {@code && ||}, lists, {@code if}, {@code for} (both forms),
- * {@code while}/{@code until}, functions, {@code { }}, {@code ( )}, {@code (( ))} and
- * {@code [[ ]]}. What swamp cannot plan (here-documents, process substitution, {@code case},
- * {@code select}, {@code |&}, a compound command with redirections) is refused here with the line,
- * the construct and what to write instead. {@link ShellLexer} makes its tokens.
+ * {@code while}/{@code until}, {@code case}, functions, {@code { }}, {@code ( )}, {@code (( ))}
+ * and {@code [[ ]]}; a compound command may read its input from a file ({@code done < list}).
+ * What swamp cannot plan (here-documents, process substitution, {@code select}, {@code |&}, a
+ * compound command's output sent to a file) is refused here with the line, the construct and
+ * what to write instead. {@link ShellLexer} makes its tokens.
  */
 final class ShellParser {
 
@@ -62,7 +63,7 @@ final class ShellParser {
 
   private boolean atListEnd() {
     Token t = peek();
-    return t.kind() == Kind.EOF || t.kind() == Kind.RPAREN
+    return t.kind() == Kind.EOF || t.kind() == Kind.RPAREN || t.kind() == Kind.DSEMI
         || (t.kind() == Kind.WORD && LIST_ENDS.contains(t.text()));
   }
 
@@ -136,11 +137,24 @@ final class ShellParser {
     if (compound == null) {
       return simple();
     }
-    if (peek().kind() == Kind.REDIRECT) {
-      throw new ScriptException(peek().line(), "a redirection of a whole compound command ('done > f',"
-          + " '} > f') is not supported; redirect each command inside it (use '>>' to append)");
+    Word input = null;
+    while (peek().kind() == Kind.REDIRECT) {
+      Token r = next();
+      if (!r.text().equals("<") || r.fd() > 0) {
+        throw new ScriptException(r.line(), "sending a whole compound command's output to a file"
+            + " ('done > f', '} > f') is not supported; redirect each command inside it (use '>>'"
+            + " to append)");
+      }
+      Token target = next();
+      if (target.kind() != Kind.WORD) {
+        throw new ScriptException(r.line(), "'<' needs a file name after it");
+      }
+      if (input != null) {
+        throw new ScriptException(r.line(), "a compound command reads from one file, not two");
+      }
+      input = new Word(target.text(), target.line());
     }
-    return compound;
+    return input == null ? compound : new Ast.ReadFrom(compound, input, compound.line());
   }
 
   /** A compound command or function definition starting at this word, or null for a simple one. */
@@ -174,9 +188,12 @@ final class ShellParser {
           pos += 2;
         }
         return functionBody(name);
-      case "case", "select", "coproc":
+      case "case":
+        return caseCommand();
+      case "select", "coproc":
         throw new ScriptException(t.line(), "'" + t.text() + "' is not supported by swamp's planner;"
-            + " write it with if/elif and [ ] tests");
+            + (t.text().equals("select") ? " it asks the user; loop with 'for' instead"
+                : " run the command as a line of its own"));
       case "then", "elif", "else", "fi", "do", "done", "}", "esac", "in":
         throw new ScriptException(t.line(), "unexpected '" + t.text() + "'");
       default:
@@ -258,6 +275,59 @@ final class ShellParser {
     Node body = list();
     expectWord("done", "to end the 'for' loop of line " + line);
     return new Ast.For(t.text(), words, body, line);
+  }
+
+  /**
+   * {@code case WORD in [(]PATTERN[|PATTERN]...) LIST ;; ... esac}, each branch ended by
+   * {@code ;;}, {@code ;&} (on into the next branch) or {@code ;;&} (on to the next match); the
+   * last branch may end at {@code esac}.
+   */
+  private Node caseCommand() throws ScriptException {
+    int line = next().line();
+    Token subject = next();
+    if (subject.kind() != Kind.WORD) {
+      throw new ScriptException(line, "'case' needs a word to match, found '" + subject.text() + "'");
+    }
+    skipNewlines();
+    expectWord("in", "after the word of the 'case' of line " + line);
+    List<Ast.CaseBranch> branches = new ArrayList<>();
+    skipNewlines();
+    while (!peek().isWord("esac")) {
+      Token t = peek();
+      if (t.kind() == Kind.EOF) {
+        throw new ScriptException(t.line(), "expected 'esac' to end the 'case' of line " + line
+            + ", found the end of the script");
+      }
+      if (t.kind() == Kind.LPAREN) {
+        pos++;
+      }
+      List<Word> patterns = new ArrayList<>();
+      while (true) {
+        Token p = next();
+        if (p.kind() != Kind.WORD) {
+          throw new ScriptException(p.line(), "expected a pattern of the 'case' of line " + line
+              + ", found '" + p.text().replace("\n", "a new line") + "'");
+        }
+        patterns.add(new Word(p.text(), p.line()));
+        if (peek().kind() != Kind.PIPE || !peek().text().equals("|")) {
+          break;
+        }
+        pos++;
+      }
+      expect(Kind.RPAREN, ")", "after the patterns of a branch of the 'case' of line " + line);
+      Node body = list();
+      String end = ";;";
+      if (peek().kind() == Kind.DSEMI) {
+        end = next().text();
+      } else if (!peek().isWord("esac")) {
+        throw new ScriptException(peek().line(), "expected ';;' or 'esac' in the 'case' of line " + line
+            + ", found '" + peek().text() + "'");
+      }
+      branches.add(new Ast.CaseBranch(patterns, body, end));
+      skipNewlines();
+    }
+    pos++; // esac
+    return new Ast.Case(new Word(subject.text(), subject.line()), branches, line);
   }
 
   private void skipSeparator() {

@@ -229,6 +229,95 @@ class PlannerTest {
     assertEquals("ncks -m in.nc 2> err.txt | grep T | wc -l > n.txt", c.get(3).text());
   }
 
+  // ------------------------------------------------------------ case and read
+
+  @Test
+  void caseRunsTheFirstBranchThatMatchesAsBashDoes() throws Exception {
+    // each expected line is what bash 5 prints for the same script
+    String script = """
+        for f in a.nc obs_01.nc obs_03.nc ccsm_01.nc 'x*' x.txt; do
+          case $f in
+            obs_*) echo obs $f ;&
+            obs_0[12].nc) echo early $f ;;
+            ccsm_*|echam_*) echo model $f ;;&
+            ccsm_01.nc) echo first $f ;;
+            "x*") echo star ;;
+            (x.txt)
+              echo paren
+              ;;
+            *) echo other $f
+          esac
+        done
+        case nothing in a) echo no ;; esac
+        echo status $?
+        """;
+    assertEquals(List.of("echo other a.nc", "echo obs obs_01.nc", "echo early obs_01.nc",
+        "echo obs obs_03.nc", "echo early obs_03.nc", "echo model ccsm_01.nc",
+        "echo first ccsm_01.nc", "echo star", "echo paren", "echo status 0"), texts(script));
+    assertEquals(List.of("ncks -O in.nc fv.nc"),
+        texts("m=$(basename /data/cesm.nc .nc)\ncase \"$m\" in\n  ccsm | cesm ) g=fv ;;\n  *) g=t63 ;;\n"
+            + "esac\nncks -O in.nc $g.nc\n"));
+  }
+
+  @Test
+  void readTakesTheLinesOfTheLoopsInputAsBashDoes() throws Exception {
+    Files.writeString(dir.resolve("t.csv"),
+        "# model,offset,kind\nccsm,0.5,warm\n  echam , -0.8,cold\ngfdl,1.1,hot,extra\nlast\\ one");
+    String script = """
+        while IFS=, read -r model offset kind || [ -n "$model" ]; do
+          case $model in \\#*) continue ;; esac
+          echo "[$model][$offset][$kind]"
+        done < t.csv
+        while read a b; do echo "<$a|$b>"; done < t.csv
+        n=0
+        while read -r; do n=$((n+1)); done < t.csv
+        echo lines $n "[$REPLY]"
+        printf '%s\\n' x y | while read v; do last=$v; echo got $v; done
+        echo "after pipe [$last]"
+        while read v; do last=$v; done < t.csv
+        echo "after redirect [$last]"
+        while read -a cols; do echo ${#cols[@]} ${cols[0]}; done < t.csv
+        """;
+    assertEquals(List.of("echo '[ccsm][0.5][warm]'", "echo '[  echam ][ -0.8][cold]'",
+        "echo '[gfdl][1.1][hot,extra]'", "echo '[last\\ one][][]'", "echo '<#|model,offset,kind>'",
+        "echo '<ccsm,0.5,warm|>'", "echo '<echam|, -0.8,cold>'", "echo '<gfdl,1.1,hot,extra|>'",
+        "echo lines 4 '[last\\ one]'", "echo got x", "echo got y", "echo 'after pipe []'",
+        "echo 'after redirect [gfdl,1.1,hot,extra]'", "echo 2 '#'", "echo 1 ccsm,0.5,warm",
+        "echo 3 echam", "echo 1 gfdl,1.1,hot,extra"), texts(script));
+  }
+
+  @Test
+  void underSetEAWhileLoopEndsWithTheStatusOfItsBody() throws Exception {
+    // the condition that ends the loop fails, the loop does not: bash goes on after it
+    Plan p = plan("set -e\ni=0\nwhile [ $i -lt 2 ]; do echo $i; i=$((i+1)); done\n"
+        + "until [ $i -eq 0 ]; do i=$((i-1)); done\necho end\n");
+    assertEquals(List.of("echo 0", "echo 1", "echo end"),
+        p.commands().stream().map(Plan.Command::text).toList());
+    assertEquals(0, p.exitStatus());
+  }
+
+  @Test
+  void aPipelineIntoALoopReadsWhatItsCommandsPrint() throws Exception {
+    Files.writeString(dir.resolve("b.nc"), "");
+    Files.writeString(dir.resolve("a.nc"), "");
+    Plan p = plan("ncks -O a.nc c.nc\nls *.nc | while read -r f; do ncwa -O $f avg_$f; done\n");
+    assertEquals(List.of("ncks -O a.nc c.nc", "ncwa -O a.nc avg_a.nc", "ncwa -O b.nc avg_b.nc",
+        "ncwa -O c.nc avg_c.nc"), p.commands().stream().map(Plan.Command::text).toList());
+    assertEquals(Set.of(0), p.commands().get(3).dependsOn()); // c.nc is written by the first line
+  }
+
+  @Test
+  void aLoopsInputMustExistBeforeTheScriptRuns() {
+    assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
+        "an earlier line writes list.txt");
+    assertRefused("while read f; do echo $f; done < missing.txt\n", 1, "no such file");
+    assertRefused("for x in a; do echo $x; done > out.txt\n", 1, "output to a file");
+    assertRefused("echo a\nread -n 1 x < /dev/null\n", 2, "'read < FILE' reads one line");
+    assertRefused("while read -n 1 x; do echo; done < /dev/null\n", 1, "read -n is not supported");
+    assertRefused("echo a ;; echo b\n", 1, "unexpected ';;'");
+    assertRefused("case x in\n  a) echo a ;;\n", 3, "expected 'esac'");
+  }
+
   // ------------------------------------------------------------ refusals name the line and the construct
 
   @Test
@@ -236,7 +325,7 @@ class PlannerTest {
     assertRefused("echo a\ncat <<EOF\nx\nEOF\n", 2, "here-document");
     assertRefused("echo a\neval \"ncks $x\"\n", 2, "'eval'");
     assertRefused("diff <(ncdump a.nc) b.txt\n", 1, "process substitution");
-    assertRefused("x=1\ncase $x in 1) echo;; esac\n", 2, "case");
+    assertRefused("select x in a b; do echo $x; done\n", 1, "'select'");
     assertRefused("trap 'rm -f tmp' EXIT\n", 1, "'trap'");
     assertRefused("read x\n", 1, "'read'");
     assertRefused("source /nonexistent/env.sh\n", 1, "cannot read");

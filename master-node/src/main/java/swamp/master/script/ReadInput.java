@@ -1,0 +1,235 @@
+package swamp.master.script;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The input that {@code read} takes its lines from while a script is planned: a file that a
+ * compound command reads ({@code while read f; do ...; done < list.txt}), or what the commands
+ * before it in a pipeline printed ({@code ls *.nc | while read f; ...}). The file is read when
+ * the planner reaches the command, so it must exist before the script runs: one that an earlier
+ * line writes is refused, as for a command substitution. Jobs inside the loop do not read it
+ * (the programs swamp runs take no input from the script).
+ *
+ * <p>{@code read} splits a line as bash does: by {@code IFS} (its own, {@code IFS=, read a b},
+ * or the script's), leading and trailing {@code IFS} white space dropped, the last name taking
+ * the rest of the line; without {@code -r} a backslash keeps the next character from splitting
+ * and joins a line to the next. It answers 1 at the end of the input, having set its names from
+ * a last line without a newline, as bash's does.
+ */
+final class ReadInput {
+
+  private static final String DEFAULT_IFS = " \t\n";
+
+  private final ShellState state;
+  /** The inputs being read, innermost first. */
+  private final Deque<Text> inputs = new ArrayDeque<>();
+
+  private static final class Text {
+    final String text;
+    int pos;
+
+    Text(String text) {
+      this.text = text;
+    }
+  }
+
+  ReadInput(ShellState state) {
+    this.state = state;
+  }
+
+  /**
+   * The text of {@code file} (relative to the script's directory), read while planning for a
+   * command of line {@code line} that reads it; refused when an earlier line writes it or it
+   * cannot be read.
+   */
+  static String file(ShellState state, String file, int line) {
+    String path = PlannedFiles.resolve(state.cwd, file);
+    if (state.files.touched(path)) {
+      throw Refusal.at(line, "'< " + file + "': an earlier line writes " + file + ", and swamp reads"
+          + " it while planning, before any command runs; read a file that exists before the"
+          + " script starts, or loop over a glob ('for f in *.nc')");
+    }
+    try {
+      return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw Refusal.at(line, "'< " + file + "': no such file");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw Refusal.at(line, "'< " + file + "': cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Makes {@code text} the input of what runs until the matching {@link #pop}. */
+  void push(String text) {
+    inputs.push(new Text(text));
+  }
+
+  void pop() {
+    inputs.pop();
+  }
+
+  /** {@code read [-r] [-a NAME] [NAME...]}; {@code prefix} holds assignments written before it. */
+  Status read(List<String> args, Map<String, String> prefix, int line) {
+    if (inputs.isEmpty()) {
+      throw Refusal.at(line, "'read' reads the script's input, which a script has none of while"
+          + " swamp plans it; read from a file (while read x; do ...; done < list.txt) or put the"
+          + " values in an array (a=(x y z))");
+    }
+    boolean raw = false;
+    String array = null;
+    int k = 0;
+    for (; k < args.size() && args.get(k).startsWith("-") && args.get(k).length() > 1; k++) {
+      String opt = args.get(k);
+      if (opt.equals("--")) {
+        k++;
+        break;
+      }
+      for (int c = 1; c < opt.length(); c++) {
+        switch (opt.charAt(c)) {
+          case 'r' -> raw = true;
+          case 's' -> { } // no echo: there is no terminal
+          case 'a' -> {
+            String rest = opt.substring(c + 1);
+            if (rest.isEmpty()) {
+              if (++k >= args.size()) {
+                throw Refusal.at(line, "read -a needs the name of an array");
+              }
+              rest = args.get(k);
+            }
+            array = rest;
+            c = opt.length();
+          }
+          default -> throw Refusal.at(line, "read " + opt + " is not supported; swamp's planner"
+              + " reads with -r, -s and -a NAME");
+        }
+      }
+    }
+    List<String> names = args.subList(k, args.size());
+    for (String name : names) {
+      if (!ShellState.NAME.matcher(name).matches()) {
+        throw Refusal.at(line, "read: '" + name + "': not a valid identifier");
+      }
+    }
+    Line l = nextLine(inputs.peek(), raw);
+    String ifs = prefix.containsKey("IFS") ? prefix.get("IFS")
+        : state.vars.containsKey("IFS") ? state.scalar("IFS") : DEFAULT_IFS;
+    if (ifs == null) {
+      ifs = DEFAULT_IFS;
+    }
+    if (array != null) {
+      ShellState.Var v = state.vars.computeIfAbsent(array, x -> new ShellState.Var());
+      v.values.clear();
+      v.array = true;
+      List<String> fields = split(l, ifs, Integer.MAX_VALUE);
+      for (int i = 0; i < fields.size(); i++) {
+        v.values.put((long) i, fields.get(i));
+      }
+    } else if (names.isEmpty()) {
+      state.assign("REPLY", l.text.toString(), line);
+    } else {
+      List<String> fields = split(l, ifs, names.size());
+      for (int i = 0; i < names.size(); i++) {
+        state.assign(names.get(i), i < fields.size() ? fields.get(i) : "", line);
+      }
+    }
+    return Status.of(l.ended ? 0 : 1);
+  }
+
+  /** A line read: its characters, which of them a backslash protected, and whether a newline ended it. */
+  private record Line(StringBuilder text, List<Boolean> escaped, boolean ended) {}
+
+  private static Line nextLine(Text in, boolean raw) {
+    StringBuilder text = new StringBuilder();
+    List<Boolean> escaped = new ArrayList<>();
+    String s = in.text;
+    while (in.pos < s.length()) {
+      char c = s.charAt(in.pos++);
+      if (c == '\n') {
+        return new Line(text, escaped, true);
+      }
+      if (c == '\\' && !raw) {
+        if (in.pos >= s.length()) {
+          break;
+        }
+        char next = s.charAt(in.pos++);
+        if (next != '\n') { // a backslash and a newline join two lines
+          text.append(next);
+          escaped.add(true);
+        }
+        continue;
+      }
+      text.append(c);
+      escaped.add(false);
+    }
+    return new Line(text, escaped, false);
+  }
+
+  /**
+   * The fields of {@code l} for {@code n} names: split at {@code IFS} characters, white space
+   * among them in runs, the last field the rest of the line less its trailing white space.
+   */
+  private static List<String> split(Line l, String ifs, int n) {
+    List<String> fields = new ArrayList<>();
+    CharSequence s = l.text;
+    int len = s.length();
+    int i = skipWhite(l, ifs, 0);
+    while (i < len && fields.size() < n - 1) {
+      int start = i;
+      i = wordEnd(l, ifs, i);
+      fields.add(s.subSequence(start, i).toString());
+      i = pastDelimiter(l, ifs, i);
+    }
+    if (i < len) {
+      // the last name: one more field, if that is all there is (a delimiter after it dropped),
+      // else the rest of the line as it stands, less trailing white space
+      int end = wordEnd(l, ifs, i);
+      if (pastDelimiter(l, ifs, end) < len) {
+        end = len;
+        while (end > i && isWhite(l, ifs, end - 1)) {
+          end--;
+        }
+      }
+      fields.add(s.subSequence(i, end).toString());
+    }
+    return fields;
+  }
+
+  private static int wordEnd(Line l, String ifs, int i) {
+    while (i < l.text.length() && !isIfs(l, ifs, i)) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Past the white space after a field, one delimiter that is not white space, and white space. */
+  private static int pastDelimiter(Line l, String ifs, int i) {
+    i = skipWhite(l, ifs, i);
+    if (i < l.text.length() && isIfs(l, ifs, i) && !isWhite(l, ifs, i)) {
+      i = skipWhite(l, ifs, i + 1);
+    }
+    return i;
+  }
+
+  private static int skipWhite(Line l, String ifs, int i) {
+    while (i < l.text.length() && isWhite(l, ifs, i)) {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean isIfs(Line l, String ifs, int i) {
+    return !l.escaped.get(i) && ifs.indexOf(l.text.charAt(i)) >= 0;
+  }
+
+  private static boolean isWhite(Line l, String ifs, int i) {
+    char c = l.text.charAt(i);
+    return isIfs(l, ifs, i) && (c == ' ' || c == '\t' || c == '\n');
+  }
+}
