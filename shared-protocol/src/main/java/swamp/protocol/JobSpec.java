@@ -200,9 +200,10 @@ public record JobSpec(
           }
           chars += a.length();
         }
-        if (r.stdin() != null) {
+        if (r.readsInput()) {
           problems.add(where + "redirects.stdin: stage " + i + " (" + stage.program()
-              + ") reads the previous stage's output; it cannot also read '" + r.stdin() + "'");
+              + ") reads the previous stage's output; it cannot also read "
+              + (r.stdin() != null ? "'" + r.stdin() + "'" : "a text (stdinText)"));
         }
       }
       if (i < stages.size() - 1 && r.stdout() != null) {

@@ -16,12 +16,20 @@ import java.util.List;
  * @param stderrAppend append to {@code stderr} ({@code 2>> f})
  * @param stderrToStdout standard error goes wherever standard output goes ({@code > f 2>&1},
  *     {@code &> f}, or into the pipe of {@code a 2>&1 | b})
+ * @param stdinText the text standard input reads instead of a file: a script's here-document
+ *     ({@code cat > f.nco <<EOF}) or here-string ({@code <<< "$x"})
  */
 public record Redirects(String stdin, String stdout, boolean stdoutAppend, String stderr,
-    boolean stderrAppend, boolean stderrToStdout) implements CborSerializable {
+    boolean stderrAppend, boolean stderrToStdout, String stdinText) implements CborSerializable {
 
   /** Nothing redirected. */
   public static final Redirects NONE = new Redirects(null, null, false, null, false, false);
+
+  /** Files only, no text for standard input. */
+  public Redirects(String stdin, String stdout, boolean stdoutAppend, String stderr,
+      boolean stderrAppend, boolean stderrToStdout) {
+    this(stdin, stdout, stdoutAppend, stderr, stderrAppend, stderrToStdout, null);
+  }
 
   public static Redirects stdoutTo(String file) {
     return new Redirects(null, file, false, null, false, false);
@@ -31,9 +39,14 @@ public record Redirects(String stdin, String stdout, boolean stdoutAppend, Strin
     return NONE.equals(this);
   }
 
-  /** How many characters its paths hold, toward {@link JobSpec#MAX_COMMAND_CHARS}. */
+  /** How many characters its paths and text hold, toward {@link JobSpec#MAX_COMMAND_CHARS}. */
   int chars() {
-    return length(stdin) + length(stdout) + length(stderr);
+    return length(stdin) + length(stdout) + length(stderr) + length(stdinText);
+  }
+
+  /** Whether standard input reads something: a file or a text. */
+  public boolean readsInput() {
+    return stdin != null || stdinText != null;
   }
 
   /** The problems of these redirections, each starting with {@code where}. */
@@ -48,17 +61,29 @@ public record Redirects(String stdin, String stdout, boolean stdoutAppend, Strin
     if (stderrAppend && stderr == null) {
       problems.add(where + "stderrAppend is set but stderr is not redirected");
     }
+    if (stdin != null && stdinText != null) {
+      problems.add(where + "stdin reads both the file '" + stdin + "' and a text (stdinText); give one");
+    }
+    if (stdinText != null && stdinText.indexOf('\0') >= 0) {
+      problems.add(where + "stdinText holds a NUL character");
+    }
     if (stderrToStdout && stderr != null) {
       problems.add(where + "stderr goes both to '" + stderr + "' and to stdout (stderrToStdout)");
     }
     return problems;
   }
 
-  /** The shell's words for these redirections, e.g. {@code < in.txt > out.txt 2>&1}. */
+  /**
+   * The shell's words for these redirections, e.g. {@code < in.txt > out.txt 2>&1}; a text
+   * for standard input shows as {@code <<EOF}, without the text.
+   */
   public String shellText() {
     StringBuilder s = new StringBuilder();
     if (stdin != null) {
       s.append(" < ").append(stdin);
+    }
+    if (stdinText != null) {
+      s.append(" <<EOF");
     }
     if (stdout != null) {
       s.append(stdoutAppend ? " >> " : " > ").append(stdout);

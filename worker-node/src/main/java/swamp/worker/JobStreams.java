@@ -20,7 +20,7 @@ import swamp.protocol.Stage;
  * redirects goes to its file, opened by the worker as a shell would (created with the umask's
  * mode, truncated or appended); what is not redirected is captured in the worker's directory
  * (the last stage's standard output and every stage's standard error) and read into the result,
- * then removed. Each process sees its argv[0] as the job wrote it ({@code ncks}, not {@code
+ * then removed; a text for standard input (a here-document) is written there too, then removed. Each process sees its argv[0] as the job wrote it ({@code ncks}, not {@code
  * /usr/bin/ncks}): NCO writes its command line into every file it makes. {@link JobRunner}
  * starts and watches the processes; this is plain code it calls on the process dispatcher.
  */
@@ -49,6 +49,10 @@ final class JobStreams {
    */
   List<ProcessBuilder> builders(List<Path> executables, Path dir) throws IOException {
     Files.deleteIfExists(outputFile("err"));
+    String text = spec.stages().get(0).redirected().stdinText();
+    if (text != null) { // a here-document: a file of the worker's, as bash makes one
+      Files.writeString(outputFile("in"), text, StandardCharsets.UTF_8);
+    }
     List<Stage> stages = spec.stages();
     List<ProcessBuilder> builders = new ArrayList<>(stages.size());
     for (int i = 0; i < stages.size(); i++) {
@@ -72,7 +76,8 @@ final class JobStreams {
     if (first) {
       builder.redirectInput(r.stdin() != null
           ? ProcessBuilder.Redirect.from(dir.resolve(r.stdin()).toFile())
-          : ProcessBuilder.Redirect.from(new File("/dev/null")));
+          : ProcessBuilder.Redirect.from(r.stdinText() != null ? outputFile("in").toFile()
+              : new File("/dev/null")));
     }
     if (r.stdout() != null) {
       File file = dir.resolve(r.stdout()).toFile();
@@ -125,6 +130,11 @@ final class JobStreams {
     long finishedAt = System.currentTimeMillis();
     Output out = read(outputFile("out"));
     Output err = read(outputFile("err"));
+    try {
+      Files.deleteIfExists(outputFile("in"));
+    } catch (IOException ignored) {
+      // harmless, as a leftover output file
+    }
     JobState state = exit == 0 ? JobState.SUCCEEDED : JobState.FAILED;
     return new JobResult(state, exit, out.text(), err.text(), out.truncated() || err.truncated(),
         workerId, p.pid(), startedAt, finishedAt,

@@ -247,6 +247,24 @@ class JobRunnerTest {
     assertFalse(Files.exists(workDir.resolve("out.txt")), "nothing ran, nothing was written");
   }
 
+  @Test
+  void standardInputReadsAHereDocumentsText() throws IOException {
+    String text = "T_anom = T - 273.15;\n// ключ $x\n";
+    JobRunner.Ended ended = run(inWorkDir(List.of("cat"),
+        new Redirects(null, "anom.nco", false, null, false, false, text)), 1024, List.of("cat"));
+    assertEquals(JobState.SUCCEEDED, ended.result().state(), ended.result().reason());
+    assertEquals(text, Files.readString(workDir.resolve("anom.nco")));
+    // the first stage of a pipeline reads it too
+    JobRunner.Ended counted = run(inWorkDir(List.of("cat"),
+        new Redirects(null, null, false, null, false, false, "a\nb\n"), Stage.of("wc", "-l")),
+        1024, List.of("cat", "wc"));
+    assertEquals("2\n", counted.result().stdout());
+    try (var left = Files.list(settings(1024).workDir())) {
+      assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("j1."))
+          .toList(), "the text's file is removed with the captures");
+    }
+  }
+
   // ---- pipelines ----
 
   @Test

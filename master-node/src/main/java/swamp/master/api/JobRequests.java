@@ -26,7 +26,7 @@ public final class JobRequests {
 
   static final List<String> STAGE_FIELDS = List.of("argv", "redirects");
   static final List<String> REDIRECT_FIELDS = List.of("stdin", "stdout", "stdoutAppend", "stderr",
-      "stderrAppend", "stderrToStdout");
+      "stderrAppend", "stderrToStdout", "stdinText");
 
   static final int MAX_KEY = 256;
 
@@ -175,7 +175,7 @@ public final class JobRequests {
     Redirects redirects = new Redirects(path(r, field, "stdin", problems),
         path(r, field, "stdout", problems), flag(r, field, "stdoutAppend", problems),
         path(r, field, "stderr", problems), flag(r, field, "stderrAppend", problems),
-        flag(r, field, "stderrToStdout", problems));
+        flag(r, field, "stderrToStdout", problems), text(r, field, "stdinText", problems));
     return problems.size() > before || redirects.redirectsNothing() ? null : redirects;
   }
 
@@ -186,6 +186,18 @@ public final class JobRequests {
     }
     if (!v.isTextual()) {
       problems.add(field + "." + name + " must be a file's path, a string");
+      return null;
+    }
+    return v.asText();
+  }
+
+  private static String text(JsonNode r, String field, String name, List<String> problems) {
+    JsonNode v = r.get(name);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      problems.add(field + "." + name + " must be the text standard input reads, a string");
       return null;
     }
     return v.asText();

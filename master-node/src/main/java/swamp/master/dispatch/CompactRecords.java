@@ -72,12 +72,15 @@ final class CompactRecords {
       out.str(r.stderr());
       out.bool(r.stderrAppend());
       out.bool(r.stderrToStdout());
+      out.str(r.stdinText());
     }
   }
 
+  /** Redirections; those of version 4 and before had no text for standard input. */
   static Redirects redirects(In in) {
     return in.bool()
-        ? new Redirects(in.str(), in.str(), in.bool(), in.str(), in.bool(), in.bool())
+        ? new Redirects(in.str(), in.str(), in.bool(), in.str(), in.bool(), in.bool(),
+            in.version >= 5 ? in.str() : null)
         : null;
   }
 

@@ -27,10 +27,13 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
 
   /** This serializer's id in a stored event; Pekko keeps 0-40 for its own. */
   static final int IDENTIFIER = 7_302;
+  /** Records of version 4. */
   static final String MANIFEST_V1 = "E1";
-  static final String MANIFEST = MANIFEST_V1;
+  /** Records of version 5: redirections end with the text standard input reads. */
+  static final String MANIFEST_V2 = "E2";
+  static final String MANIFEST = MANIFEST_V2;
   /** The version of {@link CompactRecords} the events are written in (the snapshots' latest). */
-  private static final int RECORDS = 4;
+  private static final int RECORDS = 5;
 
   private static final int SUBMITTED = 1;
   private static final int STARTED = 2;
@@ -71,12 +74,14 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) {
-    if (!MANIFEST_V1.equals(manifest)) {
-      throw new IllegalArgumentException("a journal event of unknown format '" + manifest
-          + "' (this master reads " + MANIFEST + ")");
-    }
+    int records = switch (manifest) {
+      case MANIFEST_V1 -> 4;
+      case MANIFEST_V2 -> RECORDS;
+      default -> throw new IllegalArgumentException("a journal event of unknown format '"
+          + manifest + "' (this master reads " + MANIFEST_V1 + " and " + MANIFEST + ")");
+    };
     try {
-      In in = new In(bytes, RECORDS);
+      In in = new In(bytes, records);
       JobEvent event = read(in);
       if (in.buffer.hasRemaining()) {
         throw new IllegalArgumentException(in.buffer.remaining() + " bytes after the event");

@@ -38,7 +38,9 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
   static final String MANIFEST_V3 = "S3";
   /** A job ends with its attempts (its history): none for a job that never started. */
   static final String MANIFEST_V4 = "S4";
-  static final String MANIFEST = MANIFEST_V4;
+  /** Redirections end with the text standard input reads (a here-document), if any. */
+  static final String MANIFEST_V5 = "S5";
+  static final String MANIFEST = MANIFEST_V5;
 
   public SnapshotSerializer(ExtendedActorSystem system) {}
 
@@ -81,6 +83,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       case MANIFEST_V2 -> 2;
       case MANIFEST_V3 -> 3;
       case MANIFEST_V4 -> 4;
+      case MANIFEST_V5 -> 5;
       default -> throw new IllegalArgumentException("a job-book snapshot of unknown format '"
           + manifest + "' (this master reads " + MANIFEST_V1 + " to " + MANIFEST + ")");
     };

@@ -26,7 +26,8 @@ final class Ast {
 
   /**
    * One redirection. {@code op} is one of {@code < > >> &> &>> >&}; for {@code >&} the target
-   * is a file descriptor ({@code 2>&1}).
+   * is a file descriptor ({@code 2>&1}). A here-document is {@code <<} (its text, the target,
+   * to be expanded) or {@code <<'} (its text as written); a here-string is {@code <<<}.
    */
   record Redirect(int fd, String op, Word target, int line) {}
 
@@ -57,8 +58,11 @@ final class Ast {
   /** {@code pattern|pattern) body end}; {@code end} is {@code ;;}, {@code ;&} or {@code ;;&}. */
   record CaseBranch(List<Word> patterns, Node body, String end) {}
 
-  /** A compound command whose input is a file: {@code while read x; do ...; done < list}. */
-  record ReadFrom(Node body, Word file, int line) implements Node {}
+  /**
+   * A compound command with its input redirected: {@code while read x; do ...; done < list},
+   * or from a here-document.
+   */
+  record ReadFrom(Node body, Redirect input, int line) implements Node {}
 
   record FunctionDef(String name, Node body, int line) implements Node {}
 

@@ -47,6 +47,10 @@ final class HereCommands {
       boolean errorsToOutput = false;
       boolean silent = false;
       for (Ast.Redirect r : stage.redirects()) {
+        if (ReadInput.isText(r)) { // a here-document or here-string: its text is the input
+          input = ReadInput.text(state, expander, r);
+          continue;
+        }
         String target = r.op().equals(">&") ? r.target().raw() : expander.expandString(r.target().raw(), r.line());
         if (r.op().equals(">&") && r.fd() == 2 && target.equals("1")) {
           errorsToOutput = true;

@@ -73,6 +73,9 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
           if (r.stdin() != null) {
             sb.append(" < ").append(quote(r.stdin()));
           }
+          if (r.stdinText() != null) {
+            sb.append(" <<EOF"); // the text itself is in the job's redirects
+          }
           if (r.stdout() != null) {
             sb.append(r.stdoutAppend() ? " >> " : " > ").append(quote(r.stdout()));
           }

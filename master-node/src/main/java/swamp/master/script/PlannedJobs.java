@@ -92,7 +92,16 @@ final class PlannedJobs {
     boolean stderrAppend = false;
     boolean stderrToStdout = false;
     boolean stderrToOriginalStdout = false;
+    String stdinText = null;
     for (Ast.Redirect r : list) {
+      if (ReadInput.isText(r)) { // a here-document or here-string: the job reads its text
+        if (r.fd() != 0) {
+          throw Refusal.at(r.line(), "a here-document for descriptor " + r.fd() + " is not supported");
+        }
+        stdinText = ReadInput.text(state, expander, r);
+        stdin = null;
+        continue;
+      }
       String target = r.op().equals(">&") || r.op().equals("<&") ? r.target().raw()
           : expander.expandString(r.target().raw(), r.line());
       if (target.isEmpty()) {
@@ -104,6 +113,7 @@ final class PlannedJobs {
             throw Refusal.at(r.line(), "input redirection of descriptor " + r.fd() + " is not supported");
           }
           stdin = target;
+          stdinText = null;
         }
         case ">", ">>" -> {
           boolean append = r.op().equals(">>");
@@ -147,9 +157,10 @@ final class PlannedJobs {
     if (stderrToOriginalStdout) {
       stderrToStdout = true;
     }
-    if (stdin == null && stdout == null && stderr == null && !stderrToStdout) {
+    if (stdin == null && stdinText == null && stdout == null && stderr == null && !stderrToStdout) {
       return null;
     }
-    return new Redirects(stdin, stdout, stdoutAppend, stderr, stderrAppend, stderrToStdout);
+    return new Redirects(stdin, stdout, stdoutAppend, stderr, stderrAppend, stderrToStdout,
+        stdinText);
   }
 }

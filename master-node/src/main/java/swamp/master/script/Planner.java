@@ -146,9 +146,7 @@ final class Planner {
     } else if (node instanceof Ast.Case c) {
       return caseCommand(c);
     } else if (node instanceof Ast.ReadFrom r) {
-      int line = r.file().line();
-      return readingFrom(ReadInput.file(state, expander.expandString(r.file().raw(), line), line),
-          r.body(), false);
+      return readingFrom(ReadInput.text(state, expander, r.input()), r.body(), false);
     } else if (node instanceof Ast.FunctionDef f) {
       functions.put(f.name(), f);
       return Status.OK;
@@ -485,11 +483,21 @@ final class Planner {
         }
       }
       case "read" -> {
-        if (!c.redirects().isEmpty()) {
-          throw Refusal.at(line, "'read < FILE' reads one line; to read a file line by line write"
-              + " 'while read x; do ...; done < FILE'");
+        if (c.redirects().isEmpty()) {
+          return input.read(args, prefix, line);
         }
-        return input.read(args, prefix, line);
+        // 'read a b <<< "$line"', 'read x < first-line.txt': one line of that text
+        if (c.redirects().size() > 1 || !c.redirects().get(0).op().startsWith("<")
+            || c.redirects().get(0).op().equals("<&")) {
+          throw Refusal.at(line, "'read' reads its input from one file or text ('< FILE',"
+              + " '<<< WORD', a here-document); other redirections of it are not supported");
+        }
+        input.push(ReadInput.text(state, expander, c.redirects().get(0)));
+        try {
+          return input.read(args, prefix, line);
+        } finally {
+          input.pop();
+        }
       }
       default -> {
         return builtins.run(name, argv, c);

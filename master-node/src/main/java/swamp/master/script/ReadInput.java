@@ -66,6 +66,54 @@ final class ReadInput {
     }
   }
 
+  /**
+   * The text an input redirection gives: a file's (read now, see {@link #file}), a
+   * here-document's lines (expanded as in double quotes, where quotes are plain characters,
+   * unless its delimiter was quoted), or a here-string's word and a newline.
+   */
+  static String text(ShellState state, Expander expander, Ast.Redirect r) {
+    String raw = r.target().raw();
+    return switch (r.op()) {
+      case "<" -> file(state, expander.expandString(raw, r.line()), r.line());
+      case "<<'" -> raw;
+      case "<<" -> expander.expandString(asDoubleQuoted(raw), r.line());
+      case "<<<" -> expander.expandString(raw, r.line()) + "\n";
+      default -> throw new IllegalArgumentException("not an input redirection: " + r.op());
+    };
+  }
+
+  /** Whether {@code r} is a here-document or here-string: text, not a file. */
+  static boolean isText(Ast.Redirect r) {
+    return r.op().startsWith("<<");
+  }
+
+  /**
+   * A here-document's text as the inside of double quotes: its expansions as they are, its
+   * quotes (plain characters in a here-document) and a backslash before one escaped.
+   */
+  private static String asDoubleQuoted(String text) {
+    StringBuilder q = new StringBuilder("\"");
+    int k = 0;
+    while (k < text.length()) {
+      char c = text.charAt(k);
+      int next = c == '$' || c == '`' ? Scan.skipQuotedOrExpansion(text, k) : k;
+      if (next > k) {
+        q.append(text, k, next);
+        k = next;
+        continue;
+      }
+      if (c == '\\' && k + 1 < text.length() && text.charAt(k + 1) == '"') {
+        q.append("\\\\");
+      } else if (c == '"') {
+        q.append("\\\"");
+      } else {
+        q.append(c);
+      }
+      k++;
+    }
+    return q.append('"').toString();
+  }
+
   /** Makes {@code text} the input of what runs until the matching {@link #pop}. */
   void push(String text) {
     inputs.push(new Text(text));

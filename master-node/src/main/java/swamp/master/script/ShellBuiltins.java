@@ -247,7 +247,8 @@ final class ShellBuiltins {
 
   private void noRedirects(Ast.Simple c, String name) {
     for (Ast.Redirect r : c.redirects()) {
-      if (!r.target().raw().equals("/dev/null") && !r.op().equals(">&")) {
+      // ': <<'END' ... END', a block of comments: a builtin reads no input
+      if (!r.target().raw().equals("/dev/null") && !r.op().equals(">&") && !ReadInput.isText(r)) {
         throw Refusal.at(c.line(), "a redirection of '" + name + "' is not supported");
       }
     }

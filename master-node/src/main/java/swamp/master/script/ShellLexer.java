@@ -14,7 +14,12 @@ final class ShellLexer {
   /** DSEMI: what ends a branch of {@code case}, {@code ;;}, {@code ;&} or {@code ;;&}. */
   enum Kind { WORD, NEWLINE, SEMI, DSEMI, AMP, AND, OR, PIPE, LPAREN, RPAREN, REDIRECT, ARITH, EOF }
 
-  /** A token; for REDIRECT {@code text} is the operator and {@code fd} its descriptor. */
+  /**
+   * A token; for REDIRECT {@code text} is the operator and {@code fd} its descriptor. A
+   * here-document is the operator {@code <<} (its text expanded) or {@code <<'} (a quoted
+   * delimiter: taken as written), followed by a WORD holding its lines; {@code <<<} is a
+   * here-string, followed by its word.
+   */
   record Token(Kind kind, String text, int fd, int line) {
     boolean isWord(String w) {
       return kind == Kind.WORD && text.equals(w);
@@ -27,6 +32,10 @@ final class ShellLexer {
   private int i;
   private int line;
   private final List<Token> out = new ArrayList<>();
+  /** Here-documents of the current line, whose lines start after it. */
+  private final List<HereDocument> pending = new ArrayList<>();
+
+  private record HereDocument(int token, String delimiter, boolean stripTabs, int line) {}
 
   ShellLexer(String text, int firstLine) {
     this.s = text.replace("\r\n", "\n");
@@ -46,6 +55,7 @@ final class ShellLexer {
         add(Kind.NEWLINE, "\\n");
         i++;
         line++;
+        hereDocuments();
       } else if (c == '#') {
         while (i < n && s.charAt(i) != '\n') {
           i++;
@@ -102,8 +112,70 @@ final class ShellLexer {
       }
     }
     add(Kind.NEWLINE, "\\n");
+    hereDocuments();
     add(Kind.EOF, "end of script");
     return out;
+  }
+
+  /** The lines of the here-documents the line just ended started, each up to its delimiter. */
+  private void hereDocuments() throws ScriptException {
+    int n = s.length();
+    for (HereDocument h : pending) {
+      StringBuilder text = new StringBuilder();
+      while (true) {
+        if (i >= n) {
+          throw new ScriptException(h.line(), "the here-document of line " + h.line()
+              + " has no line '" + h.delimiter() + "' to end it");
+        }
+        int eol = s.indexOf('\n', i);
+        if (eol < 0) {
+          eol = n;
+        }
+        String l = s.substring(i, eol);
+        i = Math.min(n, eol + 1);
+        line++;
+        if (h.stripTabs()) {
+          l = l.replaceFirst("^\t+", "");
+        }
+        if (l.equals(h.delimiter())) {
+          break;
+        }
+        text.append(l).append('\n');
+      }
+      Token op = out.get(h.token());
+      out.set(h.token() + 1, new Token(Kind.WORD, text.toString(), -1, op.line()));
+    }
+    pending.clear();
+  }
+
+  /**
+   * {@code <<WORD} or {@code <<-WORD} at i: the operator and a placeholder for its text, which
+   * starts on the next line. A delimiter with quotes in it ({@code 'EOF'}, {@code "EOF"},
+   * {@code \EOF}) keeps the text from being expanded.
+   */
+  private void hereDocument(int fd) throws ScriptException {
+    boolean stripTabs = at("<<-");
+    i += stripTabs ? 3 : 2;
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
+    }
+    int start = i;
+    while (i < s.length() && " \t\n;&|<>()".indexOf(s.charAt(i)) < 0) {
+      int next = s.charAt(i) == '\'' || s.charAt(i) == '"' ? Scan.skipQuotedOrExpansion(s, i) : i;
+      if (next < 0) {
+        throw new ScriptException(line, "unterminated quote in the delimiter of a here-document");
+      }
+      i = next > i ? next : s.charAt(i) == '\\' ? Math.min(s.length(), i + 2) : i + 1;
+    }
+    String raw = s.substring(start, i);
+    if (raw.isEmpty()) {
+      throw new ScriptException(line, "'<<' needs the word that ends the here-document (<<EOF)");
+    }
+    boolean quoted = raw.indexOf('\'') >= 0 || raw.indexOf('"') >= 0 || raw.indexOf('\\') >= 0;
+    String delimiter = raw.replaceAll("\\\\(.)", "$1").replace("'", "").replace("\"", "");
+    pending.add(new HereDocument(out.size(), delimiter, stripTabs, line));
+    addRedirect(quoted ? "<<'" : "<<", fd);
+    add(Kind.WORD, ""); // its text, once its lines are read
   }
 
   /** True where a '((' opens an arithmetic command: at the start of a command, or after 'for'. */
@@ -141,9 +213,14 @@ final class ShellLexer {
 
   /** A redirection operator at i, with the descriptor written before it (or -1). */
   private void operator(int fd) throws ScriptException {
+    if (at("<<<")) {
+      addRedirect("<<<", fd);
+      i += 3;
+      return;
+    }
     if (at("<<")) {
-      throw new ScriptException(line, "here-documents ('<<') are not supported; put the text in a"
-          + " file and redirect it with '< FILE'");
+      hereDocument(fd);
+      return;
     }
     if (at("<(") || at(">(")) {
       throw new ScriptException(line, "process substitution ('" + s.substring(i, i + 2) + "') is not"

@@ -14,7 +14,8 @@ import swamp.master.script.ShellLexer.Token;
  * redirections, pipelines, {@code && ||}, lists, {@code if}, {@code for} (both forms),
  * {@code while}/{@code until}, {@code case}, functions, {@code { }}, {@code ( )}, {@code (( ))}
  * and {@code [[ ]]}; a compound command may read its input from a file ({@code done < list}).
- * What swamp cannot plan (here-documents, process substitution, {@code select}, {@code |&}, a
+ * Here-documents and here-strings are input redirections. What swamp cannot plan (process
+ * substitution, {@code select}, {@code |&}, a
  * compound command's output sent to a file) is refused here with the line, the construct and
  * what to write instead. {@link ShellLexer} makes its tokens.
  */
@@ -137,10 +138,10 @@ final class ShellParser {
     if (compound == null) {
       return simple();
     }
-    Word input = null;
+    Ast.Redirect input = null;
     while (peek().kind() == Kind.REDIRECT) {
       Token r = next();
-      if (!r.text().equals("<") || r.fd() > 0) {
+      if (!r.text().startsWith("<") || r.text().equals("<&") || r.fd() > 0) {
         throw new ScriptException(r.line(), "sending a whole compound command's output to a file"
             + " ('done > f', '} > f') is not supported; redirect each command inside it (use '>>'"
             + " to append)");
@@ -152,7 +153,7 @@ final class ShellParser {
       if (input != null) {
         throw new ScriptException(r.line(), "a compound command reads from one file, not two");
       }
-      input = new Word(target.text(), target.line());
+      input = redirect(r, target);
     }
     return input == null ? compound : new Ast.ReadFrom(compound, input, compound.line());
   }

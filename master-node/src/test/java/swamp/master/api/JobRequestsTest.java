@@ -39,6 +39,21 @@ class JobRequestsTest {
   }
 
   @Test
+  void aTextForStandardInputIsRead() throws Exception {
+    JobSpec spec = parse("{'argv': ['cat'], 'redirects': {'stdinText': 'Tc = T - 273.15f;\\n',"
+        + " 'stdout': 'anomaly.nco'}}").get(0);
+    assertEquals(new Redirects(null, "anomaly.nco", false, null, false, false,
+        "Tc = T - 273.15f;\n"), spec.redirects());
+    assertEquals("cat <<EOF > anomaly.nco", spec.commandText());
+    assertTrue(refusal("{'argv': ['cat'], 'redirects': {'stdinText': 3}}")
+        .contains("redirects.stdinText must be the text standard input reads"));
+    assertTrue(refusal("{'argv': ['cat'], 'redirects': {'stdinText': 'x', 'stdin': 'in.txt'}}")
+        .contains("stdin reads both the file 'in.txt' and a text"));
+    assertTrue(refusal("{'argv': ['a'], 'pipeline': [{'argv': ['b'], 'redirects':"
+        + " {'stdinText': 'x'}}]}").contains("it cannot also read a text (stdinText)"));
+  }
+
+  @Test
   void aJobOfArgvAloneIsAsBefore() throws Exception {
     JobSpec spec = parse("{'argv': ['true'], 'redirects': {}}").get(0);
     assertEquals(JobSpec.of(List.of("true")), spec);

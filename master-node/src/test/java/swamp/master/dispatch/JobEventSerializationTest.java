@@ -35,6 +35,10 @@ class JobEventSerializationTest {
           new Stage(List.of("wc", "-l"), new Redirects(null, "n.txt", true, null, false, true)),
           Stage.of("tee")),
       "r1", 4);
+  /** A script's here-document: the text standard input reads, the output to a file. */
+  static final JobSpec HERE_DOCUMENT = new JobSpec(List.of("cat"), Map.of(), "/data", List.of(),
+      1, 0, 3, 0, new Redirects(null, "anom.nco", false, null, false, false,
+          "T_anom = T - T.avg();\n// ключ\n"), List.of(), "r1", 2);
   static final JobResult RESULT = new JobResult(JobState.FAILED, 2, "out\n", "err\n", false,
       "w1", 4242L, 1_700_000_000_000L, 1_700_000_001_000L, "exited with code 2");
 
@@ -66,7 +70,7 @@ class JobEventSerializationTest {
     return List.of(
         new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", SPEC),
             new JobEvent.NewJob(null, JobSpec.of(List.of("true"))),
-            new JobEvent.NewJob(null, PIPELINE))),
+            new JobEvent.NewJob(null, PIPELINE), new JobEvent.NewJob(null, HERE_DOCUMENT))),
         new JobEvent.Started(1_001, List.of(new JobEvent.Start("j7", "w1"))),
         new JobEvent.Adopted("j7", "w1"),
         new JobEvent.Finished("j7", RESULT, 1_002),
@@ -146,6 +150,17 @@ class JobEventSerializationTest {
         strange.failed().get().getMessage());
   }
 
+  /** A Submitted event as the first compact format (E1) wrote it, before here-documents. */
+  static final String E1 = "Ag7QDwIGay0xBAZjYXQKZi50eHQACi9kYXRhAAIABgABDGluLnR4dAEADmVyci50eHQBAAYECGdyZXACeAEBAQABAAEEBHdjBC1sAQEKbi50eHQBAQABAgZ0ZWUABHIxCA==";
+
+  @Test
+  void anEventOfTheFirstCompactFormatIsStillRead() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    assertEquals(new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", PIPELINE))),
+        serialization.deserialize(java.util.Base64.getDecoder().decode(E1),
+            JobEventSerializer.IDENTIFIER, JobEventSerializer.MANIFEST_V1).get());
+  }
+
   /** A journal written before the classes moved (manifests name swamp.master.JobEvent) reads. */
   @Test
   void eventsOfAnOlderMastersJournalRead() {
@@ -163,7 +178,7 @@ class JobEventSerializationTest {
 
   /** A snapshot with a job in each state, and every nullable field both set and not. */
   static BookSnapshots.Snapshot snapshot() {
-    BookSnapshots.JobRecord queued = new BookSnapshots.JobRecord("j1", 1, SPEC, 5, "k-1", JobState.QUEUED,
+    BookSnapshots.JobRecord queued = new BookSnapshots.JobRecord("j1", 1, HERE_DOCUMENT, 5, "k-1", JobState.QUEUED,
         0, 0, 0, null, 0, null, null, false, 0);
     BookSnapshots.JobRecord running = new BookSnapshots.JobRecord("j2", 2, PIPELINE, 5,
         null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0, List.of(

@@ -307,12 +307,60 @@ class PlannerTest {
   }
 
   @Test
+  void hereDocumentsAreTheTextTheirCommandsRead() throws Exception {
+    // the texts are what bash 5 gives the same commands
+    String script = """
+        usage() {
+          cat <<EOF
+        usage: $0 model
+        EOF
+        }
+        if [ $# -gt 5 ]; then usage; fi
+        : <<'COMMENT'
+        a comment with 'quotes' and $vars
+        COMMENT
+        var=T
+        cat > anom.nco <<EOF
+        ${var}_anom = $var - $var.avg();   // "quoted" \\$x \\"y\\" $(echo sub) $((1+2))
+        EOF
+        cat > lit.nco <<'EOF'
+        ${var}_anom = "$var";
+        EOF
+        \tcat >> lit.nco <<-END
+        \t\ttab stripped $var
+        \tEND
+        grep -v '^#' <<< "$var here" | wc -l > n.txt
+        read a b <<< "one two three"
+        echo "[$a][$b]"
+        while read m; do echo model $m; done <<LIST
+        ccsm
+        echam
+        LIST
+        x=$(cat <<EOF
+        inner $var
+        EOF
+        )
+        """;
+    Plan p = plan(script);
+    List<Plan.Command> c = p.commands();
+    assertEquals(List.of("cat <<EOF > anom.nco", "cat <<EOF > lit.nco", "cat <<EOF >> lit.nco",
+        "grep -v '^#' <<EOF | wc -l > n.txt", "echo '[one][two three]'", "echo model ccsm",
+        "echo model echam"), c.stream().map(Plan.Command::text).toList());
+    assertEquals("T_anom = T - T.avg();   // \"quoted\" $x \\\"y\\\" sub 3\n",
+        c.get(0).stages().get(0).redirects().stdinText());
+    assertEquals("${var}_anom = \"$var\";\n", c.get(1).stages().get(0).redirects().stdinText());
+    assertEquals("tab stripped T\n", c.get(2).stages().get(0).redirects().stdinText());
+    assertEquals("T here\n", c.get(3).stages().get(0).redirects().stdinText());
+    assertEquals(Set.of(1), c.get(2).dependsOn()); // appends to what the line before wrote
+  }
+
+  @Test
   void aLoopsInputMustExistBeforeTheScriptRuns() {
     assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
         "an earlier line writes list.txt");
     assertRefused("while read f; do echo $f; done < missing.txt\n", 1, "no such file");
     assertRefused("for x in a; do echo $x; done > out.txt\n", 1, "output to a file");
-    assertRefused("echo a\nread -n 1 x < /dev/null\n", 2, "'read < FILE' reads one line");
+    assertRefused("echo a\nread x > /dev/null\n", 2, "'read' reads its input from one file or text");
     assertRefused("while read -n 1 x; do echo; done < /dev/null\n", 1, "read -n is not supported");
     assertRefused("echo a ;; echo b\n", 1, "unexpected ';;'");
     assertRefused("case x in\n  a) echo a ;;\n", 3, "expected 'esac'");
@@ -322,7 +370,7 @@ class PlannerTest {
 
   @Test
   void unsupportedConstructsAreRefusedWithTheLine() {
-    assertRefused("echo a\ncat <<EOF\nx\nEOF\n", 2, "here-document");
+    assertRefused("echo a\ncat <<EOF\nx\n", 2, "here-document of line 2 has no line 'EOF'");
     assertRefused("echo a\neval \"ncks $x\"\n", 2, "'eval'");
     assertRefused("diff <(ncdump a.nc) b.txt\n", 1, "process substitution");
     assertRefused("select x in a b; do echo $x; done\n", 1, "'select'");
