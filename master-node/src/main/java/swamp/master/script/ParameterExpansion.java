@@ -54,6 +54,38 @@ final class ParameterExpansion {
     this.words = words;
   }
 
+  private static final Pattern KEYS = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\[([@*])\\]");
+
+  /**
+   * {@code ${!a[@]}} (an array's indices) and {@code ${!name}} (the variable that {@code name}
+   * names); nothing else starting with {@code !}.
+   */
+  private Result indirect(String body, int line) {
+    String rest = body.substring(1);
+    Matcher keys = KEYS.matcher(rest);
+    if (keys.matches()) {
+      ShellState.Var v = state.vars.get(keys.group(1));
+      List<String> indices = new ArrayList<>();
+      if (v != null) {
+        v.values.keySet().forEach(k -> indices.add(Long.toString(k)));
+      }
+      return values(indices, true, keys.group(2).equals("*"));
+    }
+    if (ShellState.NAME.matcher(rest).matches()) {
+      String target = state.special(rest);
+      if (target == null || target.isEmpty()) {
+        return values(null, false, false);
+      }
+      if (!ShellState.NAME.matcher(target).matches() && !target.matches("[0-9]+")) {
+        throw Refusal.at(line, "${!" + rest + "}: '" + target + "' is not a variable's name");
+      }
+      String v = state.special(target);
+      return values(v == null ? null : List.of(v), false, false);
+    }
+    throw Refusal.at(line, "'${" + body + "}' is not supported; of the indirect expansions swamp"
+        + " plans ${!name} and ${!array[@]}");
+  }
+
   /** The value of {@code ${body}}, or a word the pipeline expands in its place. */
   Result expand(String body, int line) {
     if (body.startsWith("#") && body.length() > 1) {
@@ -76,7 +108,7 @@ final class ParameterExpansion {
       }
     }
     if (body.startsWith("!")) {
-      throw Refusal.at(line, "indirect expansion '${" + body + "}' is not supported; use an array");
+      return indirect(body, line);
     }
     Matcher m = PARAM.matcher(body);
     if (!m.matches()) {

@@ -71,6 +71,7 @@ final class Planner {
   private final Conditions conditions;
   private final HereCommands here;
   private final ReadInput input;
+  private final CommandLookup lookup;
   private final Map<String, Ast.FunctionDef> functions = new HashMap<>();
   private final ShellBuiltins builtins;
   private int conditionDepth;
@@ -89,6 +90,7 @@ final class Planner {
     this.conditions = new Conditions(state, expander);
     this.here = new HereCommands(state, expander);
     this.input = new ReadInput(state);
+    this.lookup = new CommandLookup(state, functions);
     this.builtins = new ShellBuiltins(state, expander, conditions, functions);
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
   }
@@ -482,22 +484,25 @@ final class Planner {
           throw Refusal.at(line, "in " + args.get(0) + ", " + e.getMessage());
         }
       }
-      case "read" -> {
+      case "read", "mapfile", "readarray" -> {
         if (c.redirects().isEmpty()) {
-          return input.read(args, prefix, line);
+          return name.equals("read") ? input.read(args, prefix, line) : input.mapfile(args, line);
         }
-        // 'read a b <<< "$line"', 'read x < first-line.txt': one line of that text
+        // 'read a b <<< "$line"', 'mapfile -t files < list.txt': that text
         if (c.redirects().size() > 1 || !c.redirects().get(0).op().startsWith("<")
             || c.redirects().get(0).op().equals("<&")) {
-          throw Refusal.at(line, "'read' reads its input from one file or text ('< FILE',"
+          throw Refusal.at(line, "'" + name + "' reads its input from one file or text ('< FILE',"
               + " '<<< WORD', a here-document); other redirections of it are not supported");
         }
         input.push(ReadInput.text(state, expander, c.redirects().get(0)));
         try {
-          return input.read(args, prefix, line);
+          return name.equals("read") ? input.read(args, prefix, line) : input.mapfile(args, line);
         } finally {
           input.pop();
         }
+      }
+      case "command", "type", "which", "hash" -> {
+        return lookup.run(name, args, line, captured);
       }
       default -> {
         return builtins.run(name, argv, c);

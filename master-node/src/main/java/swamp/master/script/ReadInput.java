@@ -22,7 +22,8 @@ import java.util.Map;
  * or the script's), leading and trailing {@code IFS} white space dropped, the last name taking
  * the rest of the line; without {@code -r} a backslash keeps the next character from splitting
  * and joins a line to the next. It answers 1 at the end of the input, having set its names from
- * a last line without a newline, as bash's does.
+ * a last line without a newline, as bash's does. {@code mapfile} takes the lines left into
+ * an array.
  */
 final class ReadInput {
 
@@ -188,6 +189,43 @@ final class ReadInput {
       }
     }
     return Status.of(l.ended ? 0 : 1);
+  }
+
+  /**
+   * {@code mapfile [-t] [NAME]} (and {@code readarray}): every line left of the input into the
+   * array NAME ({@code MAPFILE}), each with its newline unless {@code -t}.
+   */
+  Status mapfile(List<String> args, int line) {
+    if (inputs.isEmpty()) {
+      throw Refusal.at(line, "'mapfile' reads the script's input, which a script has none of"
+          + " while swamp plans it; read from a file: mapfile -t NAME < list.txt");
+    }
+    boolean trim = false;
+    String name = "MAPFILE";
+    for (String a : args) {
+      if (a.equals("-t")) {
+        trim = true;
+      } else if (a.startsWith("-")) {
+        throw Refusal.at(line, "mapfile " + a + " is not supported; swamp's planner reads with -t");
+      } else {
+        name = a;
+      }
+    }
+    if (!ShellState.NAME.matcher(name).matches()) {
+      throw Refusal.at(line, "mapfile: '" + name + "': not a valid identifier");
+    }
+    Text in = inputs.peek();
+    ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
+    v.values.clear();
+    v.array = true;
+    long k = 0;
+    while (in.pos < in.text.length()) {
+      int eol = in.text.indexOf('\n', in.pos);
+      int end = eol < 0 ? in.text.length() : eol + 1;
+      v.values.put(k++, in.text.substring(in.pos, trim && eol >= 0 ? eol : end));
+      in.pos = end;
+    }
+    return Status.OK;
   }
 
   /** A line read: its characters, which of them a backslash protected, and whether a newline ended it. */

@@ -37,6 +37,7 @@ final class ShellBuiltins {
   /** Per function call, the variables its 'local's shadow, to restore at return. */
   private final Deque<Map<String, ShellState.Var>> localFrames = new ArrayDeque<>();
   private final Deque<String> dirStack = new ArrayDeque<>();
+  private final Getopts getopts;
 
   ShellBuiltins(ShellState state, Expander expander, Conditions conditions,
       Map<String, Ast.FunctionDef> functions) {
@@ -44,6 +45,7 @@ final class ShellBuiltins {
     this.expander = expander;
     this.conditions = conditions;
     this.functions = functions;
+    this.getopts = new Getopts(state, expander);
   }
 
   /** The builtins that run while planning: none of them can be a stage of a planned job. */
@@ -129,9 +131,12 @@ final class ShellBuiltins {
         }
         return null;
       }
-      case "eval", "exec", "trap", "readarray", "mapfile", "alias", "unalias", "shopt",
-          "ulimit", "umask", "getopts", "builtin", "command", "hash", "kill", "jobs", "fg", "bg",
-          "disown", "enable", "caller", "complete", "coproc", "suspend", "logout", "times", "type",
+      case "getopts" -> {
+        return getopts.next(args, line);
+      }
+      case "eval", "exec", "trap", "alias", "unalias", "shopt",
+          "ulimit", "umask", "builtin", "kill", "jobs", "fg", "bg",
+          "disown", "enable", "caller", "complete", "coproc", "suspend", "logout", "times",
           "module", "ml" -> {
         throw Refusal.at(line, "'" + name + "' is not supported by swamp's planner" + advice(name));
       }
@@ -233,8 +238,6 @@ final class ShellBuiltins {
   private static String advice(String name) {
     return switch (name) {
       case "eval" -> ": it runs text built at run time; write the commands out";
-      case "readarray", "mapfile" -> ": read the file line by line instead (while read -r x; do"
-          + " a+=(\"$x\"); done < FILE)";
       case "exec" -> ": run the command itself";
       case "trap" -> ": swamp cleans up after a failed command itself (dependent lines are skipped)";
       case "module", "ml" -> ": load modules before 'bin/swamp run', in the shell that starts it"
@@ -340,18 +343,6 @@ final class ShellBuiltins {
         state.positional = new ArrayList<>(args.subList(k + 1, args.size()));
         return Status.OK;
       }
-      if (a.equals("-o") || a.equals("+o")) {
-        String option = k + 1 < args.size() ? args.get(++k) : "";
-        boolean on = a.equals("-o");
-        switch (option) {
-          case "errexit" -> state.errexit = on;
-          case "xtrace" -> state.xtrace = on;
-          case "pipefail" -> state.pipefail = on;
-          case "nounset", "noclobber" -> { }
-          default -> throw Refusal.at(line, "set " + a + " " + option + " is not supported");
-        }
-        continue;
-      }
       if ((a.startsWith("-") || a.startsWith("+")) && a.length() > 1) {
         boolean on = a.startsWith("-");
         for (char f : a.substring(1).toCharArray()) {
@@ -359,6 +350,17 @@ final class ShellBuiltins {
             case 'e' -> state.errexit = on;
             case 'x' -> state.xtrace = on;
             case 'u', 'v', 'C', 'h', 'B' -> { }
+            case 'o' -> { // -o NAME, also within flags: set -euo pipefail
+              String option = k + 1 < args.size() ? args.get(++k) : "";
+              switch (option) {
+                case "errexit" -> state.errexit = on;
+                case "xtrace" -> state.xtrace = on;
+                case "pipefail" -> state.pipefail = on;
+                case "nounset", "noclobber", "verbose" -> { }
+                default -> throw Refusal.at(line, "set " + (on ? "-o " : "+o ") + option
+                    + " is not supported");
+              }
+            }
             default -> throw Refusal.at(line, "set " + (on ? "-" : "+") + f + " is not supported");
           }
         }

@@ -355,6 +355,50 @@ class PlannerTest {
   }
 
   @Test
+  void strictModeArrayIndicesMapfileLookupsAndGetoptsAsBashDoes() throws Exception {
+    Files.writeString(dir.resolve("t.csv"), "a,1\nb,2\n");
+    // each expected line is what bash 5 prints for the same script
+    String script = """
+        set -euo pipefail
+        a=(x y z)
+        a[7]=w
+        for i in "${!a[@]}"; do echo "idx $i ${a[$i]}"; done
+        ref=a
+        echo "ind ${!ref}"
+        mapfile -t lines < t.csv
+        echo "n ${#lines[@]} [${lines[1]}]"
+        readarray rows <<< "p"
+        echo "rows ${#rows[@]} [${rows[0]}]"
+        command -v sh > /dev/null || exit 3
+        echo "$(type -t sh) $(type -t cd) $(command -v cd)"
+        if ! command -v no-such-tool-x > /dev/null; then echo "missing ok"; fi
+        while getopts ":i:o:vq" opt -v -i in.nc -qo out.nc -x -i; do
+          case $opt in
+            i) echo "in $OPTARG" ;;
+            o) echo "out $OPTARG" ;;
+            v|q) echo "flag $opt" ;;
+            :) echo "missing arg for $OPTARG" ;;
+            \\?) echo "unknown $OPTARG" ;;
+          esac
+        done
+        echo "optind $OPTIND"
+        set -- -a 1 rest
+        OPTIND=1
+        while getopts "a:" o; do echo "got $o $OPTARG"; done
+        shift $((OPTIND-1))
+        echo "left $@"
+        """;
+    assertEquals(List.of("echo 'idx 0 x'", "echo 'idx 1 y'", "echo 'idx 2 z'", "echo 'idx 7 w'",
+        "echo 'ind x'", "echo 'n 2 [b,2]'", "echo 'rows 1 [p\n]'", "echo 'file builtin cd'",
+        "echo 'missing ok'", "echo 'flag v'", "echo 'in in.nc'", "echo 'flag q'",
+        "echo 'out out.nc'", "echo 'unknown x'", "echo 'missing arg for i'", "echo 'optind 8'",
+        "echo 'got a 1'", "echo 'left rest'"), texts(script));
+    assertTrue(texts("echo $(command -v sh)\n").get(0).endsWith("/sh"));
+    assertEquals(List.of(), texts("command -v no-such-tool-x > /dev/null || exit 3\n"));
+    assertEquals(3, plan("command -v no-such-tool-x > /dev/null || exit 3\n").exitStatus());
+  }
+
+  @Test
   void aLoopsInputMustExistBeforeTheScriptRuns() {
     assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
         "an earlier line writes list.txt");
