@@ -81,6 +81,9 @@ final class Planner {
   /** Non-null while a command substitution runs: what it prints goes here. */
   private StringBuilder captured;
   private int exitStatus;
+  /** What {@code trap ... EXIT} set: the text to run as the script ends, and its line. */
+  private String exitTrap;
+  private int exitTrapLine;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -104,6 +107,7 @@ final class Planner {
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
         exitStatus = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.value : 0;
       }
+      exitTrap();
     } catch (Refusal r) {
       throw r.cause;
     } catch (StackOverflowError e) {
@@ -501,11 +505,67 @@ final class Planner {
           input.pop();
         }
       }
+      case "trap" -> {
+        return trap(args, line);
+      }
       case "command", "type", "which", "hash" -> {
         return lookup.run(name, args, line, captured);
       }
       default -> {
         return builtins.run(name, argv, c);
+      }
+    }
+  }
+
+  /**
+   * {@code trap ACTION SIGNAL...}: an EXIT action is planned when the script ends (its commands
+   * after all others, as the files they touch order them); one for a signal that stops the script
+   * (INT, TERM, HUP...) is left alone, since a stopped run is cancelled by swamp and runs nothing
+   * more. ERR, DEBUG and RETURN depend on each command as it runs, and are refused.
+   */
+  private Status trap(List<String> args, int line) {
+    if (args.isEmpty() || args.get(0).equals("-p") || args.get(0).equals("-l")) {
+      return Status.OK;
+    }
+    String action = args.get(0);
+    List<String> signals = args.subList(1, args.size());
+    if (signals.isEmpty() || action.matches("[0-9]+")) { // 'trap EXIT', 'trap 0 2': reset them
+      signals = args;
+      action = "-";
+    }
+    for (String signal : signals) {
+      switch (signal.toUpperCase(java.util.Locale.ROOT).replaceFirst("^SIG", "")) {
+        case "EXIT", "0" -> {
+          exitTrap = action.equals("-") || action.isBlank() ? null : action;
+          exitTrapLine = line;
+        }
+        case "INT", "TERM", "HUP", "QUIT", "PIPE", "ALRM", "USR1", "USR2", "1", "2", "3", "13",
+            "14", "15" -> { }
+        default -> throw Refusal.at(line, "trap on " + signal + " is not supported: it depends on"
+            + " each command's status as it runs; 'trap ... EXIT' is");
+      }
+    }
+    return Status.OK;
+  }
+
+  /** Plans the EXIT trap's commands, once; an exit in it sets the script's status. */
+  private void exitTrap() {
+    if (exitTrap == null) {
+      return;
+    }
+    String text = exitTrap;
+    exitTrap = null;
+    Node action;
+    try {
+      action = ShellParser.parse(text, exitTrapLine);
+    } catch (ScriptException e) {
+      throw new Refusal(new ScriptException(e.line(), "in the EXIT trap: " + e.problem()));
+    }
+    try {
+      exec(action);
+    } catch (Jump j) {
+      if (j.is(Jump.Kind.EXIT)) {
+        exitStatus = j.value;
       }
     }
   }

@@ -134,7 +134,7 @@ final class ShellBuiltins {
       case "getopts" -> {
         return getopts.next(args, line);
       }
-      case "eval", "exec", "trap", "alias", "unalias", "shopt",
+      case "eval", "exec", "alias", "unalias", "shopt",
           "ulimit", "umask", "builtin", "kill", "jobs", "fg", "bg",
           "disown", "enable", "caller", "complete", "coproc", "suspend", "logout", "times",
           "module", "ml" -> {
@@ -239,7 +239,6 @@ final class ShellBuiltins {
     return switch (name) {
       case "eval" -> ": it runs text built at run time; write the commands out";
       case "exec" -> ": run the command itself";
-      case "trap" -> ": swamp cleans up after a failed command itself (dependent lines are skipped)";
       case "module", "ml" -> ": load modules before 'bin/swamp run', in the shell that starts it"
           + " (workers need the programs on their PATH)";
       case "shopt" -> ": globs work as bash's defaults (no nullglob, no extglob)";

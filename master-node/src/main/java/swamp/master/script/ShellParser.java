@@ -100,6 +100,12 @@ final class ShellParser {
 
   private Node pipeline() throws ScriptException {
     int line = peek().line();
+    if (peek().isWord("time")) { // bash's keyword: swamp times every job anyway
+      pos++;
+      if (peek().isWord("-p")) {
+        pos++;
+      }
+    }
     boolean negated = false;
     if (peek().isWord("!")) {
       pos++;
