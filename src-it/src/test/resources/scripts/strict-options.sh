@@ -2,7 +2,8 @@
 # strict-options.sh: a script in "strict mode" that checks for its tools, takes options with
 # getopts (here from a default argument list), reads its table into an array and loops over an
 # array's indices. Exercises: set -euo pipefail, command -v ... || exit, getopts with OPTARG and
-# a flag, shift $((OPTIND-1)), mapfile -t ... < FILE, ${!a[@]}, ${!name}, ncra/ncks/ncatted.
+# a flag, shift $((OPTIND-1)), mapfile -t ... < FILE, ${!a[@]}, ${!name}, declare -A with
+# [key]=value, ncra/ncks/ncatted/ncrcat.
 set -euo pipefail
 for tool in ncra ncks ncatted; do
   command -v "$tool" > /dev/null || { echo "missing $tool" >&2; exit 3; }
@@ -29,3 +30,13 @@ for r in "${!rows[@]}"; do
   name=quiet
   ncatted -O -a "row$r,global,o,c,${rows[$r]} (${!name}=$quiet)" "ensemble_${var}_${month}.nc"
 done
+# a table of grids by model: bash lists an associative array in its hash table's order, and
+# ncrcat stacks the months in the order the loop made them
+declare -A grid=([obs]=station [gfdl]=cm2 [echam]=t63)
+grid[ccsm]=fv
+files=()
+for m in "${!grid[@]}"; do
+  ncatted -O -a grid,global,o,c,"${grid[$m]}" "${m}_03.nc" "${m}_03_grid.nc"
+  files+=("${m}_03_grid.nc")
+done
+ncrcat -O "${files[@]}" grids_in_loop_order.nc

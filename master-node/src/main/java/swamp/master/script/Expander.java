@@ -44,7 +44,9 @@ final class Expander implements ParameterExpansion.Words {
       if (v == null) {
         return null;
       }
-      return v.values.get(arithUnchecked(name.substring(open + 1, name.length() - 1)));
+      String subscript = name.substring(open + 1, name.length() - 1);
+      return v.associative() ? v.byKey.get(subscript.trim())
+          : v.values.get(arithUnchecked(subscript));
     }
 
     @Override
@@ -55,7 +57,12 @@ final class Expander implements ParameterExpansion.Words {
       } else {
         ShellState.Var v = state.vars.computeIfAbsent(name.substring(0, open), x -> new ShellState.Var());
         v.array = true;
-        v.values.put(arithUnchecked(name.substring(open + 1, name.length() - 1)), value);
+        String subscript = name.substring(open + 1, name.length() - 1);
+        if (v.associative()) {
+          v.byKey.put(subscript.trim(), value);
+        } else {
+          v.values.put(arithUnchecked(subscript), value);
+        }
       }
     }
   };

@@ -65,11 +65,7 @@ final class ParameterExpansion {
     Matcher keys = KEYS.matcher(rest);
     if (keys.matches()) {
       ShellState.Var v = state.vars.get(keys.group(1));
-      List<String> indices = new ArrayList<>();
-      if (v != null) {
-        v.values.keySet().forEach(k -> indices.add(Long.toString(k)));
-      }
-      return values(indices, true, keys.group(2).equals("*"));
+      return values(v == null ? List.of() : v.keys(), true, keys.group(2).equals("*"));
     }
     if (ShellState.NAME.matcher(rest).matches()) {
       String target = state.special(rest);
@@ -99,7 +95,7 @@ final class ParameterExpansion {
           length = state.positional.size();
         } else if ("@".equals(sub) || "*".equals(sub)) {
           ShellState.Var v = state.vars.get(name);
-          length = v == null ? 0 : v.values.size();
+          length = v == null ? 0 : v.size();
         } else {
           String v = sub == null ? state.special(name) : element(name, sub, line);
           length = v == null ? 0 : v.length();
@@ -121,7 +117,7 @@ final class ParameterExpansion {
     boolean isList = false;
     if (sub != null && (sub.equals("@") || sub.equals("*"))) {
       ShellState.Var v = state.vars.get(name);
-      values = v == null ? List.of() : new ArrayList<>(v.values.values());
+      values = v == null ? List.of() : v.elements();
       isList = true;
     } else if (sub == null && (name.equals("@") || name.equals("*"))) {
       values = new ArrayList<>(state.positional);
@@ -234,6 +230,9 @@ final class ParameterExpansion {
     ShellState.Var v = state.vars.get(name);
     if (v == null) {
       return null;
+    }
+    if (v.associative()) {
+      return v.byKey.get(words.expandString(subscript, line));
     }
     long index = words.arith(subscript, line);
     if (index < 0 && !v.values.isEmpty()) {

@@ -27,6 +27,10 @@ import swamp.master.script.Ast.Word;
 final class ShellBuiltins {
 
   /** A word that assigns: {@code NAME=}, {@code NAME+=}, {@code NAME[i]=}. */
+  /** An item {@code [key]=value} of a compound assignment. */
+  private static final Pattern KEYED = Pattern.compile("\\[([^\\]]*)\\]=(.*)", Pattern.DOTALL);
+  /** {@code name[subscript]}, as unset names an element. */
+  private static final Pattern ELEMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\[(.*)\\]");
   static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[([^\\]]*)\\])?(\\+?)=(.*)", Pattern.DOTALL);
 
   private final ShellState state;
@@ -73,7 +77,15 @@ final class ShellBuiltins {
           if (a.equals("-f")) {
             continue;
           }
-          if (!a.startsWith("-")) {
+          Matcher element = ELEMENT.matcher(a);
+          if (element.matches()) { // unset 'a[k]': that element
+            ShellState.Var v = state.vars.get(element.group(1));
+            if (v != null && v.associative()) {
+              v.byKey.remove(element.group(2));
+            } else if (v != null) {
+              v.values.remove(expander.arith(element.group(2), line));
+            }
+          } else if (!a.startsWith("-")) {
             state.vars.remove(a);
             functions.remove(a);
           }
@@ -170,23 +182,46 @@ final class ShellBuiltins {
           }
         }
       }
-      List<String> values = expander.expandWords(items);
       ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
       if (!append) {
         v.values.clear();
-      }
-      long next = v.values.isEmpty() ? 0 : v.values.lastKey() + 1;
-      for (String s : values) {
-        v.values.put(next++, s);
+        if (v.associative()) {
+          v.byKey.clear();
+        }
       }
       v.array = true;
+      long next = v.values.isEmpty() ? 0 : v.values.lastKey() + 1;
+      for (Word item : items) {
+        Matcher keyed = KEYED.matcher(item.raw());
+        if (keyed.matches()) { // ([key]=value ...) or ([3]=value ...)
+          String text = expander.expandString(keyed.group(2), item.line());
+          if (v.associative()) {
+            v.byKey.put(expander.expandString(keyed.group(1), item.line()), text);
+          } else {
+            next = expander.arith(expander.expandString(keyed.group(1), item.line()), item.line());
+            v.values.put(next++, text);
+          }
+        } else if (v.associative()) {
+          throw Refusal.at(item.line(), name + ": '" + item.raw() + "': an associative array is set"
+              + " with [key]=value");
+        } else {
+          for (String s : expander.expandWords(List.of(item))) {
+            v.values.put(next++, s);
+          }
+        }
+      }
       return Status.OK;
     }
     String expanded = expander.expandString(value, w.line());
     if (subscript != null) {
-      long index = expander.arith(expander.expandString(subscript, w.line()), w.line());
       ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
       v.array = true;
+      if (v.associative()) {
+        String key = expander.expandString(subscript, w.line());
+        v.byKey.put(key, append ? v.byKey.getOrDefault(key, "") + expanded : expanded);
+        return Status.OK;
+      }
+      long index = expander.arith(expander.expandString(subscript, w.line()), w.line());
       v.values.put(index, append ? v.values.getOrDefault(index, "") + expanded : expanded);
     } else {
       state.assign(name, append ? Objects.requireNonNullElse(state.scalar(name), "") + expanded : expanded, w.line());
@@ -290,6 +325,7 @@ final class ShellBuiltins {
   private Status declare(String name, Ast.Simple c, int line) {
     boolean export = name.equals("export");
     boolean array = false;
+    boolean associative = false;
     List<Word> words = c.words();
     int start = 1;
     for (; start < words.size(); start++) {
@@ -297,9 +333,7 @@ final class ShellBuiltins {
       if (!raw.startsWith("-") && !raw.startsWith("+")) {
         break;
       }
-      if (raw.contains("A")) {
-        throw Refusal.at(line, "associative arrays (" + name + " -A) are not supported; use indexed arrays");
-      }
+      associative |= raw.startsWith("-") && raw.contains("A");
       if (raw.contains("f") && !raw.startsWith("+")) {
         throw Refusal.at(line, name + " " + raw + " is not supported");
       }
@@ -313,6 +347,10 @@ final class ShellBuiltins {
         var = m.group(1);
         if (name.equals("local")) {
           declareLocal(var);
+          state.vars.remove(var);
+        }
+        if (associative) {
+          makeAssociative(var, line);
         }
         assign(w);
       } else {
@@ -327,12 +365,28 @@ final class ShellBuiltins {
         if (array) {
           state.vars.computeIfAbsent(var, x -> new ShellState.Var()).array = true;
         }
+        if (associative) {
+          makeAssociative(var, line);
+        }
       }
       if (export) {
         state.vars.computeIfAbsent(var, x -> new ShellState.Var()).exported = true;
       }
     }
     return Status.OK;
+  }
+
+  /** {@code declare -A NAME}: an associative array, empty unless it is one already. */
+  private void makeAssociative(String var, int line) {
+    ShellState.Var v = state.vars.computeIfAbsent(var, x -> new ShellState.Var());
+    if (v.associative()) {
+      return;
+    }
+    if (!v.values.isEmpty()) {
+      throw Refusal.at(line, var + ": cannot convert an indexed array to an associative one");
+    }
+    v.byKey = new java.util.LinkedHashMap<>();
+    v.array = true;
   }
 
   private Status set(List<String> args, int line) {

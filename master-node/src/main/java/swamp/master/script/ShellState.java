@@ -1,7 +1,9 @@
 package swamp.master.script;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,18 +19,67 @@ final class ShellState {
 
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  /** A variable: a scalar is element 0 of its values. */
+  /**
+   * A variable: a scalar is element 0 of its values. An associative array ({@code declare -A})
+   * keeps its values by key in {@code byKey} instead, in the order they were first set.
+   */
   static final class Var {
     final TreeMap<Long, String> values = new TreeMap<>();
+    LinkedHashMap<String, String> byKey;
     boolean exported;
     boolean array;
 
     Var copy() {
       Var v = new Var();
       v.values.putAll(values);
+      v.byKey = byKey == null ? null : new LinkedHashMap<>(byKey);
       v.exported = exported;
       v.array = array;
       return v;
+    }
+
+    boolean associative() {
+      return byKey != null;
+    }
+
+    /** An array's subscripts in the order bash lists them ({@code ${!a[@]}}). */
+    List<String> keys() {
+      if (byKey == null) {
+        List<String> keys = new ArrayList<>(values.size());
+        values.keySet().forEach(k -> keys.add(Long.toString(k)));
+        return keys;
+      }
+      // bash keeps an associative array in a hash table of 1,024 buckets (FNV-1 of the key) and
+      // lists it bucket by bucket, the newest of a bucket first: scripts that loop over one see
+      // its keys in that order, and their outputs follow it
+      List<String> inOrder = new ArrayList<>(byKey.keySet());
+      List<String> keys = new ArrayList<>(inOrder);
+      keys.sort(Comparator.comparingInt(Var::bucket)
+          .thenComparing(Comparator.comparingInt(inOrder::indexOf).reversed()));
+      return keys;
+    }
+
+    /** An array's values in the order of {@link #keys}. */
+    List<String> elements() {
+      if (byKey == null) {
+        return new ArrayList<>(values.values());
+      }
+      List<String> out = new ArrayList<>();
+      keys().forEach(k -> out.add(byKey.get(k)));
+      return out;
+    }
+
+    int size() {
+      return byKey == null ? values.size() : byKey.size();
+    }
+
+    private static int bucket(String key) {
+      int h = 0x811c9dc5;
+      for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        h *= 16777619;
+        h ^= b;
+      }
+      return h & 1023;
     }
   }
 

@@ -423,6 +423,53 @@ class PlannerTest {
   }
 
   @Test
+  void associativeArraysListTheirKeysInBashsOrder() throws Exception {
+    // each expected line prints what bash 5.2 prints for the same script ("${a[@]}" makes one
+    // word of each element): bash lists an associative array by its hash table's buckets, and
+    // loops over one run in that order
+    String script = """
+        declare -A grid=([ccsm]=fv [echam]=t63 [gfdl]=cm2)
+        grid[obs]=x
+        grid[a]=1; grid[b]=2
+        echo "keys ${!grid[@]}"
+        echo "vals ${grid[@]}"
+        echo "n ${#grid[@]} ${grid[echam]} ${#grid[echam]}"
+        k=gfdl
+        echo "k ${grid[$k]} ${grid[$k]:-none} ${grid[zz]:-none}"
+        for m in "${!grid[@]}"; do echo "$m -> ${grid[$m]}"; done
+        unset 'grid[a]'
+        grid[a]=again
+        echo "after ${!grid[@]}"
+        declare -A units
+        units+=([T]=K [pr]="mm/day")
+        units[T]+=elvin
+        echo "${units[T]} ${units[pr]}"
+        declare -A count
+        for v in T pr T T; do (( count[$v]++ )) || true; done
+        echo "T=${count[T]} pr=${count[pr]}"
+        f() { local -A loc=([x]=1); echo "loc ${!loc[@]}"; }
+        f
+        a=([2]=two [5]=five six)
+        echo "${!a[@]} ${a[@]}"
+        """;
+    assertEquals(List.of("echo 'keys ccsm' b a echam gfdl obs",
+        "echo 'vals fv' 2 1 t63 cm2 x",
+        "echo 'n 6 t63 3'",
+        "echo 'k cm2 cm2 none'",
+        "echo 'ccsm -> fv'",
+        "echo 'b -> 2'",
+        "echo 'a -> 1'",
+        "echo 'echam -> t63'",
+        "echo 'gfdl -> cm2'",
+        "echo 'obs -> x'",
+        "echo 'after ccsm' b a echam gfdl obs",
+        "echo 'Kelvin mm/day'",
+        "echo 'T=3 pr=1'",
+        "echo 'loc x'",
+        "echo 2 5 '6 two' five six"), texts(script));
+  }
+
+  @Test
   void aLoopsInputMustExistBeforeTheScriptRuns() {
     assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
         "an earlier line writes list.txt");
