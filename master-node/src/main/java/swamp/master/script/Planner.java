@@ -74,6 +74,7 @@ final class Planner {
   private final CommandLookup lookup;
   private final Map<String, Ast.FunctionDef> functions = new HashMap<>();
   private final ShellBuiltins builtins;
+  private final Variables variables;
   private int conditionDepth;
   private int iterations;
   private final Deque<Guard> guards = new ArrayDeque<>();
@@ -81,9 +82,7 @@ final class Planner {
   /** Non-null while a command substitution runs: what it prints goes here. */
   private StringBuilder captured;
   private int exitStatus;
-  /** What {@code trap ... EXIT} set: the text to run as the script ends, and its line. */
-  private String exitTrap;
-  private int exitTrapLine;
+  private final ExitTrap exitTrap = new ExitTrap();
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -94,7 +93,8 @@ final class Planner {
     this.here = new HereCommands(state, expander);
     this.input = new ReadInput(state);
     this.lookup = new CommandLookup(state, functions);
-    this.builtins = new ShellBuiltins(state, expander, conditions, functions);
+    this.variables = new Variables(state, expander);
+    this.builtins = new ShellBuiltins(state, expander, conditions, functions, variables);
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
   }
 
@@ -367,14 +367,14 @@ final class Planner {
   private Status simple(Ast.Simple c) {
     List<Word> words = c.words();
     int k = 0;
-    while (k < words.size() && ShellBuiltins.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
+    while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
       k++;
     }
     List<String> argv = expander.expandWords(words.subList(k, words.size()));
     if (argv.isEmpty()) {
       Status s = Status.OK;
       for (Word w : words.subList(0, k)) {
-        s = builtins.assign(w);
+        s = variables.assign(w);
       }
       if (!c.redirects().isEmpty()) {
         throw Refusal.at(c.line(), "a redirection without a command ('> file') is not supported;"
@@ -384,7 +384,7 @@ final class Planner {
     }
     Map<String, String> prefix = new LinkedHashMap<>();
     for (Word w : words.subList(0, k)) {
-      Matcher m = ShellBuiltins.ASSIGNMENT.matcher(w.raw());
+      Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
       m.matches();
       prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
     }
@@ -407,12 +407,12 @@ final class Planner {
       throw Refusal.at(call.line(), "a redirection of a function call ('" + f.name() + " > f') is not"
           + " supported; redirect the commands inside the function");
     }
-    if (builtins.functionDepth() > 200) {
+    if (variables.functionDepth() > 200) {
       throw Refusal.at(call.line(), "function '" + f.name() + "' recurses more than 200 levels deep");
     }
     List<String> saved = state.positional;
     state.positional = new ArrayList<>(args);
-    builtins.enterFunction();
+    variables.enterFunction();
     try {
       return exec(f.body());
     } catch (Jump j) {
@@ -422,7 +422,7 @@ final class Planner {
       return Status.of(j.value);
     } finally {
       state.positional = saved;
-      builtins.leaveFunction();
+      variables.leaveFunction();
     }
   }
 
@@ -436,8 +436,8 @@ final class Planner {
     switch (name) {
       case "exit", "return" -> {
         int status = args.isEmpty() ? (state.last.known() ? state.last.code() : 0) : (int) (parseNumber(args.get(0), name, line) & 0xff);
-        if (name.equals("return") && (builtins.functionDepth() == 0 || !guards.isEmpty())) {
-          if (builtins.functionDepth() == 0) {
+        if (name.equals("return") && (variables.functionDepth() == 0 || !guards.isEmpty())) {
+          if (variables.functionDepth() == 0) {
             throw Jump.exit(status);
           }
           throw Refusal.at(line, "'return' after a command that runs as a job ('cmd || return') cannot be planned");
@@ -489,24 +489,22 @@ final class Planner {
         }
       }
       case "read", "mapfile", "readarray" -> {
-        if (c.redirects().isEmpty()) {
-          return name.equals("read") ? input.read(args, prefix, line) : input.mapfile(args, line);
-        }
-        // 'read a b <<< "$line"', 'mapfile -t files < list.txt': that text
-        if (c.redirects().size() > 1 || !c.redirects().get(0).op().startsWith("<")
-            || c.redirects().get(0).op().equals("<&")) {
-          throw Refusal.at(line, "'" + name + "' reads its input from one file or text ('< FILE',"
-              + " '<<< WORD', a here-document); other redirections of it are not supported");
-        }
-        input.push(ReadInput.text(state, expander, c.redirects().get(0)));
-        try {
-          return name.equals("read") ? input.read(args, prefix, line) : input.mapfile(args, line);
-        } finally {
-          input.pop();
-        }
+        return input.run(name, args, c.redirects(), prefix, line, expander);
       }
       case "trap" -> {
-        return trap(args, line);
+        return exitTrap.set(args, line);
+      }
+      case "eval" -> { // its text is known while planning: it runs as the script's own lines
+        if (args.isEmpty()) {
+          return Status.OK;
+        }
+        Node program;
+        try {
+          program = ShellParser.parse(String.join(" ", args), line);
+        } catch (ScriptException e) {
+          throw Refusal.at(line, "in the text of 'eval': " + e.problem());
+        }
+        return exec(program);
       }
       case "command", "type", "which", "hash" -> {
         return lookup.run(name, args, line, captured);
@@ -517,49 +515,11 @@ final class Planner {
     }
   }
 
-  /**
-   * {@code trap ACTION SIGNAL...}: an EXIT action is planned when the script ends (its commands
-   * after all others, as the files they touch order them); one for a signal that stops the script
-   * (INT, TERM, HUP...) is left alone, since a stopped run is cancelled by swamp and runs nothing
-   * more. ERR, DEBUG and RETURN depend on each command as it runs, and are refused.
-   */
-  private Status trap(List<String> args, int line) {
-    if (args.isEmpty() || args.get(0).equals("-p") || args.get(0).equals("-l")) {
-      return Status.OK;
-    }
-    String action = args.get(0);
-    List<String> signals = args.subList(1, args.size());
-    if (signals.isEmpty() || action.matches("[0-9]+")) { // 'trap EXIT', 'trap 0 2': reset them
-      signals = args;
-      action = "-";
-    }
-    for (String signal : signals) {
-      switch (signal.toUpperCase(java.util.Locale.ROOT).replaceFirst("^SIG", "")) {
-        case "EXIT", "0" -> {
-          exitTrap = action.equals("-") || action.isBlank() ? null : action;
-          exitTrapLine = line;
-        }
-        case "INT", "TERM", "HUP", "QUIT", "PIPE", "ALRM", "USR1", "USR2", "1", "2", "3", "13",
-            "14", "15" -> { }
-        default -> throw Refusal.at(line, "trap on " + signal + " is not supported: it depends on"
-            + " each command's status as it runs; 'trap ... EXIT' is");
-      }
-    }
-    return Status.OK;
-  }
-
   /** Plans the EXIT trap's commands, once; an exit in it sets the script's status. */
   private void exitTrap() {
-    if (exitTrap == null) {
+    Node action = exitTrap.take();
+    if (action == null) {
       return;
-    }
-    String text = exitTrap;
-    exitTrap = null;
-    Node action;
-    try {
-      action = ShellParser.parse(text, exitTrapLine);
-    } catch (ScriptException e) {
-      throw new Refusal(new ScriptException(e.line(), "in the EXIT trap: " + e.problem()));
     }
     try {
       exec(action);
@@ -601,8 +561,8 @@ final class Planner {
             + " subshell is supported only as its last stage ('ls *.nc | while read f; do ...')");
       }
       int k = 0;
-      while (k < c.words().size() && ShellBuiltins.ASSIGNMENT.matcher(c.words().get(k).raw()).matches()) {
-        Matcher m = ShellBuiltins.ASSIGNMENT.matcher(c.words().get(k).raw());
+      while (k < c.words().size() && Variables.ASSIGNMENT.matcher(c.words().get(k).raw()).matches()) {
+        Matcher m = Variables.ASSIGNMENT.matcher(c.words().get(k).raw());
         m.matches();
         prefix.put(m.group(1), expander.expandString(m.group(5), c.line()));
         k++;

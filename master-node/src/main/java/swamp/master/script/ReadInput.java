@@ -124,8 +124,30 @@ final class ReadInput {
     inputs.pop();
   }
 
+  /**
+   * {@code read}, {@code mapfile} or {@code readarray}: from the input in force, or from the one
+   * file or text it redirects ({@code read a b <<< "$line"}, {@code mapfile -t f < list.txt}).
+   */
+  Status run(String name, List<String> args, List<Ast.Redirect> redirects,
+      Map<String, String> prefix, int line, Expander expander) {
+    if (redirects.isEmpty()) {
+      return name.equals("read") ? read(args, prefix, line) : mapfile(args, line);
+    }
+    if (redirects.size() > 1 || !redirects.get(0).op().startsWith("<")
+        || redirects.get(0).op().equals("<&")) {
+      throw Refusal.at(line, "'" + name + "' reads its input from one file or text ('< FILE',"
+          + " '<<< WORD', a here-document); other redirections of it are not supported");
+    }
+    push(text(state, expander, redirects.get(0)));
+    try {
+      return name.equals("read") ? read(args, prefix, line) : mapfile(args, line);
+    } finally {
+      pop();
+    }
+  }
+
   /** {@code read [-r] [-a NAME] [NAME...]}; {@code prefix} holds assignments written before it. */
-  Status read(List<String> args, Map<String, String> prefix, int line) {
+  private Status read(List<String> args, Map<String, String> prefix, int line) {
     if (inputs.isEmpty()) {
       throw Refusal.at(line, "'read' reads the script's input, which a script has none of while"
           + " swamp plans it; read from a file (while read x; do ...; done < list.txt) or put the"
@@ -195,7 +217,7 @@ final class ReadInput {
    * {@code mapfile [-t] [NAME]} (and {@code readarray}): every line left of the input into the
    * array NAME ({@code MAPFILE}), each with its newline unless {@code -t}.
    */
-  Status mapfile(List<String> args, int line) {
+  private Status mapfile(List<String> args, int line) {
     if (inputs.isEmpty()) {
       throw Refusal.at(line, "'mapfile' reads the script's input, which a script has none of"
           + " while swamp plans it; read from a file: mapfile -t NAME < list.txt");

@@ -470,6 +470,14 @@ class PlannerTest {
   }
 
   @Test
+  void evalRunsItsTextAsLinesOfTheScript() throws Exception {
+    // as bash 5: the words joined, then read again (quotes and expansions anew)
+    assertEquals(List.of("ncks -v T,pr in.nc 'out file.nc'", "echo 3 b"),
+        texts("opts='-v T,pr'\nout='\"out file.nc\"'\neval ncks $opts in.nc $out\n"
+            + "eval 'a=(x y z); b=${a[1]/y/b}'\neval echo '${#a[@]}' \\$b\n"));
+  }
+
+  @Test
   void aLoopsInputMustExistBeforeTheScriptRuns() {
     assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
         "an earlier line writes list.txt");
@@ -486,7 +494,7 @@ class PlannerTest {
   @Test
   void unsupportedConstructsAreRefusedWithTheLine() {
     assertRefused("echo a\ncat <<EOF\nx\n", 2, "here-document of line 2 has no line 'EOF'");
-    assertRefused("echo a\neval \"ncks $x\"\n", 2, "'eval'");
+    assertRefused("echo a\neval \"ncks 'x\"\n", 2, "in the text of 'eval'");
     assertRefused("diff <(ncdump a.nc) b.txt\n", 1, "process substitution");
     assertRefused("select x in a b; do echo $x; done\n", 1, "'select'");
     assertRefused("read x\n", 1, "'read'");

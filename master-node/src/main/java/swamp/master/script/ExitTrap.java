@@ -1,0 +1,57 @@
+package swamp.master.script;
+
+import java.util.List;
+import java.util.Locale;
+import swamp.master.script.Ast.Node;
+
+/**
+ * {@code trap ACTION SIGNAL...}: an EXIT action is kept, to be planned when the script ends (its
+ * commands after all others, as the files they touch order them, with the variables' values
+ * then, as bash evaluates it). One for a signal that stops the script (INT, TERM, HUP...) is left
+ * alone, since a stopped run is cancelled by swamp and runs nothing more; ERR, DEBUG and RETURN
+ * depend on each command as it runs, and are refused.
+ */
+final class ExitTrap {
+
+  private String action;
+  private int line;
+
+  Status set(List<String> args, int line) {
+    if (args.isEmpty() || args.get(0).equals("-p") || args.get(0).equals("-l")) {
+      return Status.OK;
+    }
+    String given = args.get(0);
+    List<String> signals = args.subList(1, args.size());
+    if (signals.isEmpty() || given.matches("[0-9]+")) { // 'trap EXIT', 'trap 0 2': reset them
+      signals = args;
+      given = "-";
+    }
+    for (String signal : signals) {
+      switch (signal.toUpperCase(Locale.ROOT).replaceFirst("^SIG", "")) {
+        case "EXIT", "0" -> {
+          action = given.equals("-") || given.isBlank() ? null : given;
+          this.line = line;
+        }
+        case "INT", "TERM", "HUP", "QUIT", "PIPE", "ALRM", "USR1", "USR2", "1", "2", "3", "13",
+            "14", "15" -> { }
+        default -> throw Refusal.at(line, "trap on " + signal + " is not supported: it depends on"
+            + " each command's status as it runs; 'trap ... EXIT' is");
+      }
+    }
+    return Status.OK;
+  }
+
+  /** The EXIT action to plan now, once; null when there is none. */
+  Node take() {
+    if (action == null) {
+      return null;
+    }
+    String text = action;
+    action = null;
+    try {
+      return ShellParser.parse(text, line);
+    } catch (ScriptException e) {
+      throw new Refusal(new ScriptException(e.line(), "in the EXIT trap: " + e.problem()));
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package swamp.master.script;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import swamp.master.script.Ast.Node;
+import swamp.master.script.Ast.Word;
+
+/**
+ * Assignments and the builtins that declare variables ({@code export}, {@code local}, {@code
+ * declare}, {@code typeset}, {@code readonly}): scalars, indexed arrays ({@code a=(x y)}, {@code
+ * a[i]=v}, {@code a=([3]=x)}) and associative ones ({@code declare -A m=([k]=v)}), and the
+ * variables each function call's {@code local}s shadow until it returns.
+ */
+final class Variables {
+
+  /** A word that assigns: {@code NAME=}, {@code NAME+=}, {@code NAME[i]=}. */
+  static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[([^\\]]*)\\])?(\\+?)=(.*)", Pattern.DOTALL);
+  /** An item {@code [key]=value} of a compound assignment. */
+  private static final Pattern KEYED = Pattern.compile("\\[([^\\]]*)\\]=(.*)", Pattern.DOTALL);
+
+  private final ShellState state;
+  private final Expander expander;
+  /** Per function call, the variables its 'local's shadow, to restore at return. */
+  private final Deque<Map<String, ShellState.Var>> localFrames = new ArrayDeque<>();
+
+  Variables(ShellState state, Expander expander) {
+    this.state = state;
+    this.expander = expander;
+  }
+
+  /**
+   * Carries out an assignment word: {@code NAME=value}, {@code NAME+=value}, {@code
+   * NAME[i]=value} or an array, {@code NAME=(a b c)}.
+   */
+  Status assign(Word w) {
+    Matcher m = ASSIGNMENT.matcher(w.raw());
+    m.matches();
+    String name = m.group(1);
+    String subscript = m.group(3);
+    boolean append = !m.group(4).isEmpty();
+    String value = m.group(5);
+    if (value.startsWith("(") && value.endsWith(")") && subscript == null) {
+      List<Word> items = new ArrayList<>();
+      for (Ast.Node n : List.of(parseInner(value.substring(1, value.length() - 1), w.line()))) {
+        if (n instanceof Ast.Simple s && s.redirects().isEmpty()) {
+          items.addAll(s.words());
+        } else if (n instanceof Ast.Sequence q) {
+          for (Node item : q.items()) {
+            if (item instanceof Ast.Simple s2) {
+              items.addAll(s2.words());
+            }
+          }
+        }
+      }
+      ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
+      if (!append) {
+        v.values.clear();
+        if (v.associative()) {
+          v.byKey.clear();
+        }
+      }
+      v.array = true;
+      long next = v.values.isEmpty() ? 0 : v.values.lastKey() + 1;
+      for (Word item : items) {
+        Matcher keyed = KEYED.matcher(item.raw());
+        if (keyed.matches()) { // ([key]=value ...) or ([3]=value ...)
+          String text = expander.expandString(keyed.group(2), item.line());
+          if (v.associative()) {
+            v.byKey.put(expander.expandString(keyed.group(1), item.line()), text);
+          } else {
+            next = expander.arith(expander.expandString(keyed.group(1), item.line()), item.line());
+            v.values.put(next++, text);
+          }
+        } else if (v.associative()) {
+          throw Refusal.at(item.line(), name + ": '" + item.raw() + "': an associative array is set"
+              + " with [key]=value");
+        } else {
+          for (String s : expander.expandWords(List.of(item))) {
+            v.values.put(next++, s);
+          }
+        }
+      }
+      return Status.OK;
+    }
+    String expanded = expander.expandString(value, w.line());
+    if (subscript != null) {
+      ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
+      v.array = true;
+      if (v.associative()) {
+        String key = expander.expandString(subscript, w.line());
+        v.byKey.put(key, append ? v.byKey.getOrDefault(key, "") + expanded : expanded);
+        return Status.OK;
+      }
+      long index = expander.arith(expander.expandString(subscript, w.line()), w.line());
+      v.values.put(index, append ? v.values.getOrDefault(index, "") + expanded : expanded);
+    } else {
+      state.assign(name, append ? Objects.requireNonNullElse(state.scalar(name), "") + expanded : expanded, w.line());
+    }
+    return Status.OK;
+  }
+
+  private static Node parseInner(String text, int line) {
+    try {
+      return ShellParser.parse(text, line);
+    } catch (ScriptException e) {
+      throw new Refusal(e);
+    }
+  }
+
+  // ---- function calls: the variables their 'local's shadow ----
+
+  /** A function is called: its 'local's shadow variables until it returns. */
+  void enterFunction() {
+    localFrames.push(new HashMap<>());
+  }
+
+  /** The function called last returns: the variables its 'local's shadowed are back. */
+  void leaveFunction() {
+    Map<String, ShellState.Var> frame = localFrames.pop();
+    frame.forEach((name, old) -> {
+      if (old == null) {
+        state.vars.remove(name);
+      } else {
+        state.vars.put(name, old);
+      }
+    });
+  }
+
+  /** How many function calls are open. */
+  int functionDepth() {
+    return localFrames.size();
+  }
+
+  /** Remembers a variable's value before a 'local' changes it, to restore at return. */
+  private void declareLocal(String name) {
+    Map<String, ShellState.Var> frame = localFrames.peek();
+    if (frame != null && !frame.containsKey(name)) {
+      ShellState.Var old = state.vars.get(name);
+      frame.put(name, old == null ? null : old.copy());
+    }
+  }
+
+  /** {@code export}, {@code local}, {@code declare}, {@code typeset} or {@code readonly}. */
+  Status declare(String name, Ast.Simple c, int line) {
+    boolean export = name.equals("export");
+    boolean array = false;
+    boolean associative = false;
+    List<Word> words = c.words();
+    int start = 1;
+    for (; start < words.size(); start++) {
+      String raw = words.get(start).raw();
+      if (!raw.startsWith("-") && !raw.startsWith("+")) {
+        break;
+      }
+      associative |= raw.startsWith("-") && raw.contains("A");
+      if (raw.contains("f") && !raw.startsWith("+")) {
+        throw Refusal.at(line, name + " " + raw + " is not supported");
+      }
+      array |= raw.contains("a");
+      export |= raw.startsWith("-") && raw.contains("x");
+    }
+    for (Word w : words.subList(start, words.size())) {
+      Matcher m = ASSIGNMENT.matcher(w.raw());
+      String var;
+      if (m.matches()) {
+        var = m.group(1);
+        if (name.equals("local")) {
+          declareLocal(var);
+          state.vars.remove(var);
+        }
+        if (associative) {
+          makeAssociative(var, line);
+        }
+        assign(w);
+      } else {
+        var = expander.expandString(w.raw(), line);
+        if (!ShellState.NAME.matcher(var).matches()) {
+          throw Refusal.at(line, name + ": '" + var + "': not a valid identifier");
+        }
+        if (name.equals("local")) {
+          declareLocal(var);
+          state.vars.remove(var);
+        }
+        if (array) {
+          state.vars.computeIfAbsent(var, x -> new ShellState.Var()).array = true;
+        }
+        if (associative) {
+          makeAssociative(var, line);
+        }
+      }
+      if (export) {
+        state.vars.computeIfAbsent(var, x -> new ShellState.Var()).exported = true;
+      }
+    }
+    return Status.OK;
+  }
+
+  /** {@code declare -A NAME}: an associative array, empty unless it is one already. */
+  private void makeAssociative(String var, int line) {
+    ShellState.Var v = state.vars.computeIfAbsent(var, x -> new ShellState.Var());
+    if (v.associative()) {
+      return;
+    }
+    if (!v.values.isEmpty()) {
+      throw Refusal.at(line, var + ": cannot convert an indexed array to an associative one");
+    }
+    v.byKey = new LinkedHashMap<>();
+    v.array = true;
+  }
+}
