@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
+import swamp.protocol.JobSpec;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
 
@@ -60,6 +61,7 @@ final class PlannedJobs {
       }
     });
     env.putAll(prefix);
+    checkSize(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace);
@@ -74,6 +76,35 @@ final class PlannedJobs {
     }
     planned.add(new Dependencies.Planned(command, access));
     return new Status(0, step);
+  }
+
+  /**
+   * A job carries its command, environment and here-document to the worker: more than {@link
+   * JobSpec#MAX_COMMAND_CHARS} characters of them are refused now, with the line, rather than
+   * by the master once the run is submitted.
+   */
+  private static void checkSize(List<Stage> stages, Map<String, String> env, int line) {
+    long chars = 0;
+    long text = 0;
+    for (Stage stage : stages) {
+      for (String a : stage.argv()) {
+        chars += a.length();
+      }
+      Redirects r = stage.redirected();
+      if (r.stdinText() != null) {
+        text += r.stdinText().length();
+      }
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      chars += e.getKey().length() + e.getValue().length();
+    }
+    if (chars + text > JobSpec.MAX_COMMAND_CHARS) {
+      throw Refusal.at(line, "this command holds " + (chars + text) + " characters" + (text > 0
+          ? " (" + text + " of them a here-document's)" : "") + ", and a job carries at most "
+          + JobSpec.MAX_COMMAND_CHARS + (text > 0 ? "; keep a text this long in a file of its own"
+          + " and read that ('< FILE')" : "; split it, or give the program its list of files"
+          + " through a file or standard input"));
+    }
   }
 
   /** An {@code exit N} that happens only if {@code guards} hold: a point where the run stops. */

@@ -497,6 +497,10 @@ class PlannerTest {
     assertRefused("echo a\neval \"ncks 'x\"\n", 2, "in the text of 'eval'");
     assertRefused("diff <(ncdump a.nc) b.txt\n", 1, "process substitution");
     assertRefused("select x in a b; do echo $x; done\n", 1, "'select'");
+    assertRefused("echo a\ncat > big.txt <<EOF\n" + "x".repeat(300_000) + "\nEOF\n", 2,
+        "(300001 of them a here-document's), and a job carries at most 262144");
+    assertRefused("ncrcat" + " file.nc".repeat(40_000) + " out.nc\n", 1,
+        "give the program its list of files through a file or standard input");
     assertRefused("read x\n", 1, "'read'");
     assertRefused("source /nonexistent/env.sh\n", 1, "cannot read");
     assertRefused("ncks in.nc out.nc\nif ncks -H out.nc; then echo ok; fi\n", 2, "condition of 'if'");
