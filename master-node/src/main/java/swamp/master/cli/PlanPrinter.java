@@ -36,6 +36,12 @@ final class PlanPrinter {
       if (!c.env().isEmpty()) {
         out.printf("    env: %s%n", c.env());
       }
+      for (swamp.protocol.Stage s : c.stages()) {
+        if (s.redirects() != null && s.redirects().stdinText() != null) {
+          out.printf("    standard input (%d lines):%n", s.redirects().stdinText().lines().count());
+          s.redirects().stdinText().lines().forEach(l -> out.printf("    | %s%n", l));
+        }
+      }
     }
     out.printf("%d command(s)%s%n", plan.commands().size(),
         plan.exitStatus() != 0 ? "; the script then exits " + plan.exitStatus() : "");
