@@ -175,29 +175,24 @@ public final class JobRequests {
     Redirects redirects = new Redirects(path(r, field, "stdin", problems),
         path(r, field, "stdout", problems), flag(r, field, "stdoutAppend", problems),
         path(r, field, "stderr", problems), flag(r, field, "stderrAppend", problems),
-        flag(r, field, "stderrToStdout", problems), text(r, field, "stdinText", problems));
+        flag(r, field, "stderrToStdout", problems), string(r, field, "stdinText",
+            "the text standard input reads", problems));
     return problems.size() > before || redirects.redirectsNothing() ? null : redirects;
   }
 
   private static String path(JsonNode r, String field, String name, List<String> problems) {
-    JsonNode v = r.get(name);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      problems.add(field + "." + name + " must be a file's path, a string");
-      return null;
-    }
-    return v.asText();
+    return string(r, field, name, "a file's path", problems);
   }
 
-  private static String text(JsonNode r, String field, String name, List<String> problems) {
+  /** The string {@code name} of {@code r}, null when absent; else a problem saying it is {@code what}. */
+  private static String string(JsonNode r, String field, String name, String what,
+      List<String> problems) {
     JsonNode v = r.get(name);
     if (v == null || v.isNull()) {
       return null;
     }
     if (!v.isTextual()) {
-      problems.add(field + "." + name + " must be the text standard input reads, a string");
+      problems.add(field + "." + name + " must be " + what + ", a string");
       return null;
     }
     return v.asText();
