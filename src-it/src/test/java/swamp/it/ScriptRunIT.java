@@ -45,6 +45,32 @@ class ScriptRunIT {
     assertEquals("SUCCEEDED", recorded.path("commands").get(1).path("state").asText(), recorded.toString());
     assertEquals("FAILED", recorded.path("commands").get(0).path("state").asText(), recorded.toString());
 
+    // chains of && and || mixed, against what bash leaves
+    String chains = String.join("\n",
+        "cat nope.txt > a1.txt && echo yes > a2.txt || echo no > a3.txt",
+        "echo ok > b1.txt && cat nope.txt > b2.txt || echo no > b3.txt",
+        "echo ok > c1.txt && echo yes > c2.txt || echo no > c3.txt",
+        "cat nope.txt > d1.txt || echo fallback > d2.txt && echo then > d3.txt",
+        "echo ok > e1.txt || echo fallback > e2.txt && echo then > e3.txt",
+        "cat nope.txt > f1.txt || cat nope.txt > f2.txt && echo then > f3.txt",
+        "cat nope.txt > g1.txt && echo yes > g2.txt || echo no > g3.txt && echo end > g4.txt",
+        "");
+    Path bash = Files.createDirectories(dir.resolve("chains-bash"));
+    Path swamp = Files.createDirectories(dir.resolve("chains-swamp"));
+    Files.writeString(bash.resolve("chains.sh"), chains);
+    Files.writeString(swamp.resolve("chains.sh"), chains);
+    Process b = new ProcessBuilder("bash", "chains.sh").directory(bash.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("chains-bash.log").toFile()).start();
+    try {
+      assertTrue(b.waitFor(1, java.util.concurrent.TimeUnit.MINUTES), "bash chains.sh");
+    } catch (InterruptedException e) {
+      throw new IOException(e);
+    }
+    Node mixed = pool.swamp(master, swamp, "run", "chains.sh");
+    mixed.awaitExit(CliIT.CLI);
+    assertEquals(tree(bash), tree(swamp), "bin/swamp run leaves what bash leaves\n" + mixed.tail(60));
+    assertTrue(tree(bash).containsKey("a3.txt") && !tree(bash).containsKey("c3.txt"), tree(bash).toString());
+
     Files.writeString(dir.resolve("exit.sh"), String.join("\n",
         "cat nope.txt > status.txt || exit 4",
         "cat status.txt > after.txt",
@@ -62,6 +88,17 @@ class ScriptRunIT {
     assertEquals(2, errexit.awaitExit(CliIT.CLI), "set -e: the run exits with the failed command's status\n"
         + errexit.tail(40));
     assertFalse(Files.exists(dir.resolve("after.txt")), errexit.tail(40));
+  }
+
+  /** The files of {@code dir} but its script, by name, with their contents. */
+  private static java.util.Map<String, String> tree(Path dir) throws IOException {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    try (var list = Files.list(dir)) {
+      for (Path f : list.filter(f -> !f.getFileName().toString().endsWith(".sh")).toList()) {
+        files.put(f.getFileName().toString(), Files.readString(f));
+      }
+    }
+    return files;
   }
 
   @Test

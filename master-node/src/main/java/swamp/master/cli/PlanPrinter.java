@@ -31,7 +31,8 @@ final class PlanPrinter {
           .map(d -> "#" + d + " (line " + plan.commands().get(d).line() + ")").collect(Collectors.joining(", "));
       out.printf("#%d line %d in %s%n    %s%n    waits for: %s%n", c.step(), c.line(), c.dir(), c.text(), waits);
       for (Plan.Guard g : c.guards()) {
-        out.printf("    runs only if #%d %s%n", g.step(), g.onSuccess() ? "succeeds" : "fails");
+        out.printf("    runs only if #%d %s%s%n", g.step(), g.onSuccess() ? "succeeds" : "fails",
+            g.ifNotRun() ? " or does not run" : "");
       }
       if (!c.env().isEmpty()) {
         out.printf("    env: %s%n", c.env());

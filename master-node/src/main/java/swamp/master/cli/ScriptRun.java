@@ -234,6 +234,9 @@ final class ScriptRun {
 
   private boolean holds(Guard g) {
     Outcome o = outcome.get(g.step());
+    if (o == Outcome.NOT_RUN && g.ifNotRun()) {
+      return true;
+    }
     return g.onSuccess() ? o == Outcome.SUCCEEDED : o == Outcome.FAILED;
   }
 

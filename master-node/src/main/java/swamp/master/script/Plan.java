@@ -19,8 +19,19 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
     commands = List.copyOf(commands);
   }
 
-  /** The command runs only if command {@code step} succeeded ({@code onSuccess}) or failed. */
-  public record Guard(int step, boolean onSuccess) {}
+  /**
+   * The command runs only if command {@code step} succeeded ({@code onSuccess}) or failed; and,
+   * where {@code ifNotRun}, also if that command did not run. In {@code a && b || c}, {@code c}
+   * runs if {@code b} failed or did not run (because {@code a} failed): the status of {@code a
+   * && b} is then not 0.
+   */
+  public record Guard(int step, boolean onSuccess, boolean ifNotRun) {
+
+    /** Holds only on the command's own status. */
+    public Guard(int step, boolean onSuccess) {
+      this(step, onSuccess, false);
+    }
+  }
 
   /**
    * One command of the plan.

@@ -205,13 +205,10 @@ final class Planner {
         }
         continue;
       }
-      if (guarded && !a.ops().get(k - 1).equals(a.ops().get(k))) {
-        // 'a && b && c': c runs if b succeeded, which implies a did; a mix needs two statuses
-        throw Refusal.at(a.line(), "a chain such as 'a && b || c' whose commands run as jobs cannot be"
-            + " planned: the last part depends on the statuses of two jobs; write it as separate lines"
-            + " or as if/else on a file test");
-      }
-      guards.push(new Guard(s.step(), and));
+      // 'a && b && c': c runs if b succeeded, which implies a did. 'a && b || c': c runs if b
+      // failed or did not run (a failed), the status of 'a && b' being not 0 either way
+      boolean mixed = guarded && !a.ops().get(k - 1).equals(a.ops().get(k));
+      guards.push(new Guard(s.step(), and, mixed));
       try {
         Status t = lastOne ? exec(next) : inCondition(next);
         s = t.known() ? new Status(0, s.step()) : t;

@@ -161,7 +161,12 @@ class PlannerTest {
     assertEquals(List.of(new Plan.Guard(0, true)), c.get(1).guards());
     assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards()); // b ran only if a succeeded
     assertEquals(List.of(new Plan.Guard(4, false)), c.get(5).guards());
-    assertRefused("ncra a.nc b.nc && ncwa b.nc c.nc || echo failed\n", 1, "'a && b || c'");
+    // a mix: c runs if b failed or did not run; the status of 'a && b' is not 0 either way
+    c = plan("ncra a.nc b.nc && ncwa b.nc c.nc || echo failed\nls x || ls y && ls z\n").commands();
+    assertEquals(List.of(new Plan.Guard(0, true)), c.get(1).guards());
+    assertEquals(List.of(new Plan.Guard(1, false, true)), c.get(2).guards());
+    assertEquals(List.of(new Plan.Guard(3, false)), c.get(4).guards());
+    assertEquals(List.of(new Plan.Guard(4, true, true)), c.get(5).guards());
   }
 
   @Test
