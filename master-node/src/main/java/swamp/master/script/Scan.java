@@ -1,5 +1,8 @@
 package swamp.master.script;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Finding where a quoted string or an expansion ends in raw shell text, which the lexer (to keep a
  * word whole) and the planner (to expand it) both need.
@@ -88,10 +91,22 @@ final class Scan {
     int k = from;
     char open = opener.equals("{") ? '{' : '(';
     char closer = opener.equals("{") ? '}' : ')';
+    // the here-documents of a command substitution's current line: their lines, which may hold
+    // quotes and parentheses of any count, come after it
+    List<String> hereDelimiters = new ArrayList<>();
     while (k < s.length()) {
       char d = s.charAt(k);
       if (d == '\\') {
         k += 2;
+        continue;
+      }
+      if (d == '\n' && !hereDelimiters.isEmpty()) {
+        k = pastHereDocuments(s, k + 1, hereDelimiters);
+        hereDelimiters.clear();
+        continue;
+      }
+      if (opener.equals("(") && s.startsWith("<<", k) && !s.startsWith("<<<", k)) {
+        k = hereDelimiter(s, k + 2, hereDelimiters);
         continue;
       }
       if (d == '\'' || d == '"' || d == '`' || d == '$') {
@@ -118,6 +133,54 @@ final class Scan {
       k++;
     }
     return -1;
+  }
+
+  /**
+   * The delimiter of a here-document whose {@code <<} ends just before {@code k}, added to
+   * {@code into} (a leading tab marks {@code <<-}, whose lines drop their leading tabs); the
+   * index past it.
+   */
+  private static int hereDelimiter(String s, int k, List<String> into) {
+    boolean stripTabs = k < s.length() && s.charAt(k) == '-';
+    if (stripTabs) {
+      k++;
+    }
+    while (k < s.length() && (s.charAt(k) == ' ' || s.charAt(k) == '\t')) {
+      k++;
+    }
+    StringBuilder word = new StringBuilder();
+    while (k < s.length() && " \t\n;&|<>()".indexOf(s.charAt(k)) < 0) {
+      char c = s.charAt(k);
+      if (c == '\\' && k + 1 < s.length()) {
+        word.append(s.charAt(k + 1));
+        k += 2;
+      } else {
+        if (c != '\'' && c != '"') {
+          word.append(c);
+        }
+        k++;
+      }
+    }
+    into.add((stripTabs ? "\t" : "") + word);
+    return k;
+  }
+
+  /** Past the lines of the here-documents {@code delimiters}, which start at {@code k}. */
+  private static int pastHereDocuments(String s, int k, List<String> delimiters) {
+    for (String d : delimiters) {
+      boolean stripTabs = d.startsWith("\t");
+      String delimiter = stripTabs ? d.substring(1) : d;
+      while (k < s.length()) {
+        int eol = s.indexOf('\n', k);
+        int end = eol < 0 ? s.length() : eol;
+        String line = s.substring(k, end);
+        k = eol < 0 ? s.length() : eol + 1;
+        if ((stripTabs ? line.replaceFirst("^\t+", "") : line).equals(delimiter)) {
+          break;
+        }
+      }
+    }
+    return k;
   }
 
   /** What starts at {@code i}, for an error message. */

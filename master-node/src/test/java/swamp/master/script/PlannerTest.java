@@ -357,6 +357,9 @@ class PlannerTest {
     assertEquals("tab stripped T\n", c.get(2).stages().get(0).redirects().stdinText());
     assertEquals("T here\n", c.get(3).stages().get(0).redirects().stdinText());
     assertEquals(Set.of(1), c.get(2).dependsOn()); // appends to what the line before wrote
+    // a command substitution's here-document may hold quotes and parentheses of any count
+    assertEquals(List.of("echo 'it'\\''s a (test) T'"),
+        texts("v=T\nx=$(cat <<EOF\nit's a (test) $v\nEOF\n)\necho \"$x\"\n"));
   }
 
   @Test
