@@ -135,7 +135,7 @@ final class Expander implements ParameterExpansion.Words {
       for (Field piece : split(f)) {
         if (Glob.hasMagic(piece.text.toString(), piece.quoted)) {
           List<String> matches = glob(piece);
-          if (!matches.isEmpty()) {
+          if (!matches.isEmpty() || state.nullglob) {
             out.addAll(matches);
             continue;
           }
@@ -162,27 +162,51 @@ final class Expander implements ParameterExpansion.Words {
     return sb.toString();
   }
 
-  private static List<Field> split(Field f) {
+  /**
+   * Splits a field where its expanded, unquoted characters hold one of {@code IFS} (unset: space,
+   * tab, newline; empty: no splitting), as bash does: runs of IFS white space are one delimiter
+   * and none at the ends; each other IFS character ends a field, an empty one too ({@code a,,b}),
+   * but not at the end ({@code a,b,} is two).
+   */
+  private List<Field> split(Field f) {
+    String ifs = state.vars.containsKey("IFS") && state.scalar("IFS") != null
+        ? state.scalar("IFS") : " \t\n";
     List<Field> out = new ArrayList<>();
     String s = f.text.toString();
+    int n = s.length();
     Field cur = new Field();
     boolean any = false;
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      if (f.expanded.get(k) && !f.quoted.get(k) && (c == ' ' || c == '\t' || c == '\n')) {
-        if (any) {
-          out.add(cur);
-          cur = new Field();
-          any = false;
+    int k = 0;
+    while (k < n && isIfs(f, s, k, ifs, true)) {
+      k++;
+    }
+    while (k < n) {
+      if (isIfs(f, s, k, ifs, false)) {
+        boolean other = false;
+        while (k < n && isIfs(f, s, k, ifs, true)) {
+          k++;
         }
+        if (k < n && isIfs(f, s, k, ifs, false)) {
+          other = true;
+          k++;
+          while (k < n && isIfs(f, s, k, ifs, true)) {
+            k++;
+          }
+        }
+        if (any || other) {
+          out.add(cur);
+        }
+        cur = new Field();
+        any = false;
         continue;
       }
       int at = cur.text.length();
-      cur.text.append(c);
+      cur.text.append(s.charAt(k));
       if (f.quoted.get(k)) {
         cur.quoted.set(at);
       }
       any = true;
+      k++;
     }
     if (any) {
       out.add(cur);
@@ -190,6 +214,15 @@ final class Expander implements ParameterExpansion.Words {
       out.add(cur);
     }
     return out;
+  }
+
+  /** Whether character {@code k} of {@code f} splits it: IFS white space only, if {@code white}. */
+  private static boolean isIfs(Field f, String s, int k, String ifs, boolean white) {
+    char c = s.charAt(k);
+    if (!f.expanded.get(k) || f.quoted.get(k) || ifs.indexOf(c) < 0) {
+      return false;
+    }
+    return !white || c == ' ' || c == '\t' || c == '\n';
   }
 
   private List<String> glob(Field f) {

@@ -141,7 +141,10 @@ final class ShellBuiltins {
       case "getopts" -> {
         return getopts.next(args, line);
       }
-      case "exec", "alias", "unalias", "shopt",
+      case "shopt" -> {
+        return shopt(args, line);
+      }
+      case "exec", "alias", "unalias",
           "ulimit", "umask", "builtin", "kill", "jobs", "fg", "bg",
           "disown", "enable", "caller", "complete", "coproc", "suspend", "logout", "times",
           "module", "ml" -> {
@@ -158,7 +161,6 @@ final class ShellBuiltins {
       case "exec" -> ": run the command itself";
       case "module", "ml" -> ": load modules before 'bin/swamp run', in the shell that starts it"
           + " (workers need the programs on their PATH)";
-      case "shopt" -> ": globs work as bash's defaults (no nullglob, no extglob)";
       case "ulimit", "umask" -> ": set it in the shell that starts the workers";
       default -> ": write the commands it would run out";
     };
@@ -202,6 +204,23 @@ final class ShellBuiltins {
     state.cwd = target;
     state.setScalar("PWD", state.cwd);
     return Status.OK;
+  }
+
+  /** {@code shopt -s|-u nullglob}; the other options change what bash reads or globs, and are refused. */
+  private Status shopt(List<String> args, int line) {
+    if (args.size() >= 2 && (args.get(0).equals("-s") || args.get(0).equals("-u"))) {
+      for (String option : args.subList(1, args.size())) {
+        switch (option) {
+          case "nullglob" -> state.nullglob = args.get(0).equals("-s");
+          case "expand_aliases", "checkwinsize", "histappend", "progcomp", "promptvars" -> { }
+          default -> throw Refusal.at(line, "shopt " + args.get(0) + " " + option + " is not"
+              + " supported; swamp's planner globs as bash's defaults do, or with nullglob");
+        }
+      }
+      return Status.OK;
+    }
+    throw Refusal.at(line, "shopt " + String.join(" ", args) + " is not supported; swamp's planner"
+        + " takes shopt -s nullglob and shopt -u nullglob");
   }
 
   private Status set(List<String> args, int line) {

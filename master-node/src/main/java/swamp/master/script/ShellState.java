@@ -28,6 +28,8 @@ final class ShellState {
     LinkedHashMap<String, String> byKey;
     boolean exported;
     boolean array;
+    /** {@code declare -i}: what is assigned to it is evaluated as arithmetic. */
+    boolean integer;
 
     Var copy() {
       Var v = new Var();
@@ -35,6 +37,7 @@ final class ShellState {
       v.byKey = byKey == null ? null : new LinkedHashMap<>(byKey);
       v.exported = exported;
       v.array = array;
+      v.integer = integer;
       return v;
     }
 
@@ -85,7 +88,7 @@ final class ShellState {
 
   /** What a subshell or a command substitution puts back when it ends. */
   record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
-      boolean errexit, boolean xtrace, boolean pipefail) {}
+      boolean errexit, boolean xtrace, boolean pipefail, boolean nullglob) {}
 
   Map<String, Var> vars = new HashMap<>();
   List<String> positional;
@@ -94,6 +97,8 @@ final class ShellState {
   final PlannedFiles files = new PlannedFiles();
   Status last = Status.OK;
   boolean errexit;
+  /** {@code shopt -s nullglob}: a glob that matches nothing expands to nothing. */
+  boolean nullglob;
   boolean xtrace;
   boolean pipefail;
   /** The line being expanded, for messages from arithmetic and parameters. */
@@ -117,7 +122,8 @@ final class ShellState {
   Saved save() {
     Map<String, Var> copy = new HashMap<>();
     vars.forEach((k, v) -> copy.put(k, v.copy()));
-    return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail);
+    return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail,
+        nullglob);
   }
 
   void restore(Saved s) {
@@ -126,6 +132,7 @@ final class ShellState {
     cwd = s.cwd();
     last = s.last();
     errexit = s.errexit();
+    nullglob = s.nullglob();
     xtrace = s.xtrace();
     pipefail = s.pipefail();
   }

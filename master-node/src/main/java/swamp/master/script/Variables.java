@@ -91,6 +91,14 @@ final class Variables {
       return Status.OK;
     }
     String expanded = expander.expandString(value, w.line());
+    ShellState.Var declared = state.vars.get(name);
+    if (declared != null && declared.integer) { // declare -i: n=5+2 is 7, n+=2 adds
+      long v = expander.arith(expanded.isEmpty() ? "0" : expanded, w.line());
+      String old = subscript == null ? declared.values.get(0L) : null;
+      expanded = Long.toString(append && old != null && !old.isEmpty()
+          ? expander.arith(old, w.line()) + v : v);
+      append = false;
+    }
     if (subscript != null) {
       ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
       v.array = true;
@@ -153,6 +161,7 @@ final class Variables {
     boolean export = name.equals("export");
     boolean array = false;
     boolean associative = false;
+    boolean integer = false;
     List<Word> words = c.words();
     int start = 1;
     for (; start < words.size(); start++) {
@@ -165,6 +174,7 @@ final class Variables {
         throw Refusal.at(line, name + " " + raw + " is not supported");
       }
       array |= raw.contains("a");
+      integer |= raw.startsWith("-") && raw.contains("i");
       export |= raw.startsWith("-") && raw.contains("x");
     }
     for (Word w : words.subList(start, words.size())) {
@@ -178,6 +188,9 @@ final class Variables {
         }
         if (associative) {
           makeAssociative(var, line);
+        }
+        if (integer) {
+          state.vars.computeIfAbsent(var, x -> new ShellState.Var()).integer = true;
         }
         assign(w);
       } else {
@@ -194,6 +207,9 @@ final class Variables {
         }
         if (associative) {
           makeAssociative(var, line);
+        }
+        if (integer) {
+          state.vars.computeIfAbsent(var, x -> new ShellState.Var()).integer = true;
         }
       }
       if (export) {

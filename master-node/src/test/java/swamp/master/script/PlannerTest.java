@@ -486,6 +486,38 @@ class PlannerTest {
   }
 
   @Test
+  void wordsSplitOnIfsAsBashSplitsThem() throws Exception {
+    // each expected line prints what bash 5.2 prints for the same script
+    String script = """
+        list="a,,b, c ,d,"; IFS=,; for x in $list; do echo "[$x]"; done
+        IFS=: ; p="/usr/bin::/bin"; for d in $p; do echo "<$d>"; done
+        IFS=; v="a b"; for w in $v; do echo "($w)"; done
+        unset IFS; v=" x  y "; for w in $v; do echo "{$w}"; done
+        IFS=' ,'; v=" a , b,,c "; for w in $v; do echo "=$w="; done
+        IFS=$'\\n'; lines=$(printf 'one two\\nthree\\n'); for l in $lines; do echo "|$l|"; done
+        unset IFS; e=""; set -- $e x; echo "$#"
+        """;
+    assertEquals(List.of("echo '[a]'", "echo '[]'", "echo '[b]'", "echo '[ c ]'", "echo '[d]'",
+        "echo '</usr/bin>'", "echo '<>'", "echo '</bin>'", "echo '(a b)'", "echo '{x}'",
+        "echo '{y}'", "echo =a=", "echo =b=", "echo ==", "echo =c=", "echo '|one two|'",
+        "echo '|three|'", "echo 1"), texts(script));
+  }
+
+  @Test
+  void integerVariablesAndNullglobAsBashHasThem() throws Exception {
+    // each expected line prints what bash 5.2 prints for the same script
+    assertEquals(List.of("echo 7", "echo 12", "echo 13", "echo 'none: [' ']'",
+        "echo 'back: [' '*.zz' ']'"), texts("""
+        declare -i n=5; n+=2; echo $n
+        n=3*4; echo $n
+        declare -i m; m="n + 1"; echo $m
+        shopt -s nullglob; for f in *.zz; do echo $f; done; echo "none: [" *.zz "]"
+        shopt -u nullglob; echo "back: [" *.zz "]"
+        """));
+    assertRefused("shopt -s extglob\n", 1, "shopt -s extglob is not supported");
+  }
+
+  @Test
   void aLoopsInputMustExistBeforeTheScriptRuns() {
     assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
         "an earlier line writes list.txt");
