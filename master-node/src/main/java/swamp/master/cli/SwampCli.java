@@ -43,6 +43,12 @@ public final class SwampCli {
       return ClientCommand.EXIT_USAGE;
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof java.nio.file.FileSystemException file) { // the script: missing, a directory...
+        System.err.println("swamp: " + file.getFile() + ": " + (file instanceof
+            java.nio.file.NoSuchFileException ? "no such file" : file.getReason() != null
+            ? file.getReason() : e.getClass().getSimpleName()));
+        return ClientCommand.EXIT_USAGE;
+      }
       if (e instanceof MasterClient.ApiException || e instanceof ScriptException
           || e instanceof IOException) {
         System.err.println("swamp: " + e.getMessage());

@@ -244,7 +244,7 @@ final class ShellParser {
         break;
       } else {
         throw new ScriptException(t.line(), "expected 'fi' to end the 'if' of line " + line
-            + ", found '" + t.text() + "'");
+            + ", found " + (t.kind() == Kind.EOF ? "the end of the script" : "'" + t.text() + "'"));
       }
     }
     return new Ast.If(conditions, bodies, otherwise, line);

@@ -180,4 +180,19 @@ class ScriptTest {
   void readingTheWorkingDirectoryWaitsForRelativeWrites() throws Exception {
     assertEquals(List.of(Set.of(), Set.of(), Set.of(1)), deps("touch a\ntouch /tmp/b\nls .\n"));
   }
+
+  @Test
+  void aScriptFileIsTextInUtf8OrLatin1AndNothingElse(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("latin.sh"),
+        "# r\u00e9sum\u00e9\necho ok\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertEquals("echo ok", Script.plan(dir.resolve("latin.sh"), dir, java.util.Map.of(),
+        List.of()).commands().get(0).text());
+    Files.write(dir.resolve("binary.sh"), new byte[] {0x7f, 'E', 'L', 'F', 0, 1});
+    IOException binary = assertThrows(IOException.class,
+        () -> Script.plan(dir.resolve("binary.sh"), dir, java.util.Map.of(), List.of()));
+    assertEquals(dir.resolve("binary.sh") + ": a binary file, not a script", binary.getMessage());
+    IOException directory = assertThrows(IOException.class,
+        () -> Script.plan(dir, dir, java.util.Map.of(), List.of()));
+    assertEquals(dir + ": a directory, not a script", directory.getMessage());
+  }
 }
