@@ -41,6 +41,18 @@ final class ExitTrap {
     return Status.OK;
   }
 
+  /** What is set now, to put back with {@link #restore} (a script run by this one has its own). */
+  String[] save() {
+    String[] saved = {action, Integer.toString(line)};
+    action = null;
+    return saved;
+  }
+
+  void restore(String[] saved) {
+    action = saved[0];
+    line = Integer.parseInt(saved[1]);
+  }
+
   /** The EXIT action to plan now, once; null when there is none. */
   Node take() {
     if (action == null) {

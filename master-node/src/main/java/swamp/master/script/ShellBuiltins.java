@@ -78,7 +78,8 @@ final class ShellBuiltins {
             if (v != null && v.associative()) {
               v.byKey.remove(element.group(2));
             } else if (v != null) {
-              v.values.remove(expander.arith(element.group(2), line));
+              long index = expander.arith(element.group(2), line);
+              state.vars.get(element.group(1)).values.remove(index);
             }
           } else if (!a.startsWith("-")) {
             state.vars.remove(a);

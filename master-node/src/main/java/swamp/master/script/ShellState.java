@@ -92,7 +92,8 @@ final class ShellState {
 
   Map<String, Var> vars = new HashMap<>();
   List<String> positional;
-  final String arg0;
+  /** {@code $0}: the script's name, or a script that it runs ({@code bash sub.sh}). */
+  String arg0;
   String cwd;
   final PlannedFiles files = new PlannedFiles();
   Status last = Status.OK;

@@ -60,6 +60,25 @@ final class Variables {
           }
         }
       }
+      // every item expanded first: a command substitution among them runs in a subshell, which
+      // puts the variables back as copies when it ends
+      ShellState.Var declared = state.vars.get(name);
+      boolean associative = declared != null && declared.associative();
+      List<String[]> keyed = new ArrayList<>(); // [key or null, value]
+      for (Word item : items) {
+        Matcher k = KEYED.matcher(item.raw());
+        if (k.matches()) { // ([key]=value ...) or ([3]=value ...)
+          keyed.add(new String[] {expander.expandString(k.group(1), item.line()),
+              expander.expandString(k.group(2), item.line())});
+        } else if (associative) {
+          throw Refusal.at(item.line(), name + ": '" + item.raw() + "': an associative array is set"
+              + " with [key]=value");
+        } else {
+          for (String word : expander.expandWords(List.of(item))) {
+            keyed.add(new String[] {null, word});
+          }
+        }
+      }
       ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
       if (!append) {
         v.values.clear();
@@ -69,23 +88,14 @@ final class Variables {
       }
       v.array = true;
       long next = v.values.isEmpty() ? 0 : v.values.lastKey() + 1;
-      for (Word item : items) {
-        Matcher keyed = KEYED.matcher(item.raw());
-        if (keyed.matches()) { // ([key]=value ...) or ([3]=value ...)
-          String text = expander.expandString(keyed.group(2), item.line());
-          if (v.associative()) {
-            v.byKey.put(expander.expandString(keyed.group(1), item.line()), text);
-          } else {
-            next = expander.arith(expander.expandString(keyed.group(1), item.line()), item.line());
-            v.values.put(next++, text);
-          }
-        } else if (v.associative()) {
-          throw Refusal.at(item.line(), name + ": '" + item.raw() + "': an associative array is set"
-              + " with [key]=value");
+      for (String[] kv : keyed) {
+        if (v.associative()) {
+          v.byKey.put(kv[0], kv[1]);
         } else {
-          for (String s : expander.expandWords(List.of(item))) {
-            v.values.put(next++, s);
+          if (kv[0] != null) {
+            next = expander.arith(kv[0], w.line());
           }
+          v.values.put(next++, kv[1]);
         }
       }
       return Status.OK;
@@ -100,14 +110,16 @@ final class Variables {
       append = false;
     }
     if (subscript != null) {
+      // the subscript expanded before the variable is taken (see the compound assignment above)
+      String key = expander.expandString(subscript, w.line());
+      boolean associative = state.vars.containsKey(name) && state.vars.get(name).associative();
+      long index = associative ? 0 : expander.arith(key, w.line());
       ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
       v.array = true;
-      if (v.associative()) {
-        String key = expander.expandString(subscript, w.line());
+      if (associative) {
         v.byKey.put(key, append ? v.byKey.getOrDefault(key, "") + expanded : expanded);
         return Status.OK;
       }
-      long index = expander.arith(expander.expandString(subscript, w.line()), w.line());
       v.values.put(index, append ? v.values.getOrDefault(index, "") + expanded : expanded);
     } else {
       state.assign(name, append ? Objects.requireNonNullElse(state.scalar(name), "") + expanded : expanded, w.line());
@@ -225,10 +237,13 @@ final class Variables {
     if (v.associative()) {
       return;
     }
-    if (!v.values.isEmpty()) {
+    if (v.array && !v.values.isEmpty()) {
       throw Refusal.at(line, var + ": cannot convert an indexed array to an associative one");
     }
     v.byKey = new LinkedHashMap<>();
+    if (v.values.containsKey(0L)) { // a scalar becomes its element "0", as in bash
+      v.byKey.put("0", v.values.remove(0L));
+    }
     v.array = true;
   }
 }

@@ -518,6 +518,64 @@ class PlannerTest {
   }
 
   @Test
+  void aScriptRunByTheScriptIsPlannedInAShellOfItsOwn() throws Exception {
+    Path sub = dir.resolve("sub.sh");
+    Files.writeString(sub, """
+        #!/bin/bash
+        model=$1
+        n=$2
+        inner=set
+        echo "$0 $model $n ${secret:-nosecret} $OUT"
+        f() { echo child-f; }
+        f
+        for ((i=1; i<=n; i++)); do echo "$model $i" >> $OUT/$model.txt; done
+        trap 'echo "bye $model"' EXIT
+        exit 0
+        """);
+    sub.toFile().setExecutable(true);
+    // the echo lines print what bash 5.2 prints for the same two scripts
+    List<String> texts = texts("""
+        set -e
+        export OUT=outdir
+        mkdir -p $OUT
+        secret=hidden
+        f() { echo parent-f; }
+        trap 'echo main done' EXIT
+        for m in ccsm echam; do
+          bash sub.sh $m 2
+        done
+        ./sub.sh gfdl 1
+        x=$(bash sub.sh obs 0)
+        echo "after: ${inner:-unset} $secret [$x]"
+        f
+        """);
+    assertEquals(List.of("mkdir -p outdir", "echo 'sub.sh ccsm 2 nosecret outdir'", "echo child-f",
+        "echo 'ccsm 1' >> outdir/ccsm.txt", "echo 'ccsm 2' >> outdir/ccsm.txt", "echo 'bye ccsm'",
+        "echo 'sub.sh echam 2 nosecret outdir'", "echo child-f",
+        "echo 'echam 1' >> outdir/echam.txt", "echo 'echam 2' >> outdir/echam.txt",
+        "echo 'bye echam'", "echo './sub.sh gfdl 1 nosecret outdir'", "echo child-f",
+        "echo 'gfdl 1' >> outdir/gfdl.txt", "echo 'bye gfdl'",
+        "echo 'after: unset hidden [sub.sh obs 0 nosecret outdir\nchild-f\nbye obs]'",
+        "echo parent-f", "echo main done"), texts);
+    assertRefused("bash sub.sh a 1 > log.txt\n", 1, "a redirection of a whole script");
+  }
+
+  @Test
+  void arraysTakeTheOutputOfCommandSubstitutions() throws Exception {
+    // a command substitution runs in a subshell, which puts the variables back as copies: what is
+    // assigned after it must go to those. Each expected line prints what bash 5.2 prints.
+    assertEquals(List.of("echo 2 2", "echo a_01.nc a_02.nc", "echo p z r", "echo k j u w"),
+        texts("""
+        x=($(echo 1 2)); echo ${#x[@]} ${x[1]}
+        files=()
+        for ((m = 1; m <= 2; m++)); do files+=("a_$(printf %02d $m).nc"); done
+        echo "${files[@]}"
+        a=(p q r); a[$(echo 1)]=z; echo ${a[@]}
+        declare -A m; m[$(echo k)]=v; m=([$(echo j)]=w [k]=$(echo u)); echo ${!m[@]} ${m[@]}
+        """));
+  }
+
+  @Test
   void aLoopsInputMustExistBeforeTheScriptRuns() {
     assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
         "an earlier line writes list.txt");
