@@ -15,6 +15,10 @@ import java.util.Set;
  */
 final class CommandLookup {
 
+  /** Builtins beside {@link ShellBuiltins#isPlanTime}'s, as {@code type} names them. */
+  private static final Set<String> OTHER_BUILTINS = Set.of("echo", "printf", "read", "mapfile",
+      "readarray", "getopts", "command", "type", "hash", "pwd", "true", "false", "trap", "eval");
+
   private final ShellState state;
   private final Map<String, Ast.FunctionDef> functions;
 
@@ -45,14 +49,13 @@ final class CommandLookup {
       }
     }
     if (mode.isEmpty()) {
-      throw Refusal.at(line, "'command NAME' is not supported; write the command itself (command -v"
-          + " NAME to find a program is)");
+      throw Refusal.at(line, "'command NAME' is not supported; write the command itself (to find a"
+          + " program: command -v NAME)");
     }
     boolean all = true;
     for (String n : names) {
       String kind = functions.containsKey(n) ? "function"
-          : ShellBuiltins.isPlanTime(n) || Set.of("echo", "printf", "read", "mapfile", "readarray", "getopts",
-              "command", "type", "hash", "pwd", "true", "false").contains(n) ? "builtin" : null;
+          : ShellBuiltins.isPlanTime(n) || OTHER_BUILTINS.contains(n) ? "builtin" : null;
       String path = kind == null ? onPath(n) : null;
       if (kind == null && path != null) {
         kind = "file";

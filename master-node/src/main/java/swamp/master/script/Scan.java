@@ -93,7 +93,7 @@ final class Scan {
     char closer = opener.equals("{") ? '}' : ')';
     // the here-documents of a command substitution's current line: their lines, which may hold
     // quotes and parentheses of any count, come after it
-    List<String> hereDelimiters = new ArrayList<>();
+    List<HereDelimiter> hereDelimiters = new ArrayList<>();
     while (k < s.length()) {
       char d = s.charAt(k);
       if (d == '\\') {
@@ -106,7 +106,12 @@ final class Scan {
         continue;
       }
       if (opener.equals("(") && s.startsWith("<<", k) && !s.startsWith("<<<", k)) {
-        k = hereDelimiter(s, k + 2, hereDelimiters);
+        HereDelimiter h = hereDelimiter(s, k + 2);
+        if (h == null) {
+          return -1;
+        }
+        hereDelimiters.add(h);
+        k = h.end();
         continue;
       }
       if (d == '\'' || d == '"' || d == '`' || d == '$') {
@@ -136,11 +141,14 @@ final class Scan {
   }
 
   /**
-   * The delimiter of a here-document whose {@code <<} ends just before {@code k}, added to
-   * {@code into} (a leading tab marks {@code <<-}, whose lines drop their leading tabs); the
-   * index past it.
+   * The word that ends a here-document, after {@code <<} or {@code <<-}: {@code word} with its
+   * quotes removed, {@code stripTabs} for {@code <<-}, {@code quoted} when quotes or a backslash
+   * in it keep the text from being expanded, and {@code end} the index past it.
    */
-  private static int hereDelimiter(String s, int k, List<String> into) {
+  record HereDelimiter(String word, boolean stripTabs, boolean quoted, int end) {}
+
+  /** The here-document delimiter whose {@code <<} ends just before {@code k}; null if there is none. */
+  static HereDelimiter hereDelimiter(String s, int k) {
     boolean stripTabs = k < s.length() && s.charAt(k) == '-';
     if (stripTabs) {
       k++;
@@ -149,33 +157,38 @@ final class Scan {
       k++;
     }
     StringBuilder word = new StringBuilder();
+    boolean quoted = false;
     while (k < s.length() && " \t\n;&|<>()".indexOf(s.charAt(k)) < 0) {
       char c = s.charAt(k);
       if (c == '\\' && k + 1 < s.length()) {
         word.append(s.charAt(k + 1));
+        quoted = true;
         k += 2;
-      } else {
-        if (c != '\'' && c != '"') {
-          word.append(c);
+      } else if (c == '\'' || c == '"') {
+        int close = s.indexOf(c, k + 1);
+        if (close < 0) {
+          return null;
         }
+        word.append(s, k + 1, close);
+        quoted = true;
+        k = close + 1;
+      } else {
+        word.append(c);
         k++;
       }
     }
-    into.add((stripTabs ? "\t" : "") + word);
-    return k;
+    return word.length() == 0 && !quoted ? null
+        : new HereDelimiter(word.toString(), stripTabs, quoted, k);
   }
 
   /** Past the lines of the here-documents {@code delimiters}, which start at {@code k}. */
-  private static int pastHereDocuments(String s, int k, List<String> delimiters) {
-    for (String d : delimiters) {
-      boolean stripTabs = d.startsWith("\t");
-      String delimiter = stripTabs ? d.substring(1) : d;
+  private static int pastHereDocuments(String s, int k, List<HereDelimiter> delimiters) {
+    for (HereDelimiter d : delimiters) {
       while (k < s.length()) {
         int eol = s.indexOf('\n', k);
-        int end = eol < 0 ? s.length() : eol;
-        String line = s.substring(k, end);
+        String line = s.substring(k, eol < 0 ? s.length() : eol);
         k = eol < 0 ? s.length() : eol + 1;
-        if ((stripTabs ? line.replaceFirst("^\t+", "") : line).equals(delimiter)) {
+        if ((d.stripTabs() ? line.replaceFirst("^\t+", "") : line).equals(d.word())) {
           break;
         }
       }

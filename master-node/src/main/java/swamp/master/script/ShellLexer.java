@@ -154,27 +154,14 @@ final class ShellLexer {
    * {@code \EOF}) keeps the text from being expanded.
    */
   private void hereDocument(int fd) throws ScriptException {
-    boolean stripTabs = at("<<-");
-    i += stripTabs ? 3 : 2;
-    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-      i++;
+    Scan.HereDelimiter h = Scan.hereDelimiter(s, i + 2);
+    if (h == null) {
+      throw new ScriptException(line, "'<<' needs the word that ends the here-document (<<EOF),"
+          + " its quotes closed");
     }
-    int start = i;
-    while (i < s.length() && " \t\n;&|<>()".indexOf(s.charAt(i)) < 0) {
-      int next = s.charAt(i) == '\'' || s.charAt(i) == '"' ? Scan.skipQuotedOrExpansion(s, i) : i;
-      if (next < 0) {
-        throw new ScriptException(line, "unterminated quote in the delimiter of a here-document");
-      }
-      i = next > i ? next : s.charAt(i) == '\\' ? Math.min(s.length(), i + 2) : i + 1;
-    }
-    String raw = s.substring(start, i);
-    if (raw.isEmpty()) {
-      throw new ScriptException(line, "'<<' needs the word that ends the here-document (<<EOF)");
-    }
-    boolean quoted = raw.indexOf('\'') >= 0 || raw.indexOf('"') >= 0 || raw.indexOf('\\') >= 0;
-    String delimiter = raw.replaceAll("\\\\(.)", "$1").replace("'", "").replace("\"", "");
-    pending.add(new HereDocument(out.size(), delimiter, stripTabs, line));
-    addRedirect(quoted ? "<<'" : "<<", fd);
+    i = h.end();
+    pending.add(new HereDocument(out.size(), h.word(), h.stripTabs(), line));
+    addRedirect(h.quoted() ? "<<'" : "<<", fd);
     add(Kind.WORD, ""); // its text, once its lines are read
   }
 
