@@ -407,8 +407,9 @@ final class Planner {
 
   /**
    * The script that {@code argv} runs with bash, if it runs one: {@code bash sub.sh ARGS},
-   * {@code sh sub.sh}, or {@code ./sub.sh} whose first line names bash or sh. Its commands are
-   * planned as this script's (bash would run each of them too); null for any other command.
+   * {@code sh sub.sh}, or {@code ./sub.sh} whose first line names bash or sh, and which is not in
+   * a directory of the PATH (an installed program such as ncclimo runs as a job). Its commands
+   * are planned as this script's (bash would run each of them too); null for any other command.
    */
   private Path scriptRun(List<String> argv) {
     String program = argv.get(0);
@@ -424,8 +425,8 @@ final class Planner {
     }
     String path = PlannedFiles.resolve(state.cwd, file);
     if (state.files.touched(path) || !Files.isRegularFile(Path.of(path))
-        || !Files.isReadable(Path.of(path))) {
-      return null; // a job: it runs what is there when it starts
+        || !Files.isReadable(Path.of(path)) || onPath(path)) {
+      return null; // a job: it runs what is there when it starts, or it is an installed program
     }
     if (file.equals(program)) {
       try (java.io.BufferedReader r = Files.newBufferedReader(Path.of(path),
@@ -439,6 +440,18 @@ final class Planner {
       }
     }
     return Path.of(path);
+  }
+
+  /** Whether {@code path} lies in a directory of the script's PATH (ncclimo is a bash script too). */
+  private boolean onPath(String path) {
+    String dirs = state.scalar("PATH");
+    String parent = Path.of(path).getParent() == null ? "/" : Path.of(path).getParent().toString();
+    for (String dir : (dirs == null ? "" : dirs).split(":")) {
+      if (!dir.isEmpty() && PlannedFiles.resolve(state.cwd, dir).equals(parent)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -558,6 +558,13 @@ class PlannerTest {
         "echo 'after: unset hidden [sub.sh obs 0 nosecret outdir\nchild-f\nbye obs]'",
         "echo parent-f", "echo main done"), texts);
     assertRefused("bash sub.sh a 1 > log.txt\n", 1, "a redirection of a whole script");
+    // a script installed on the PATH is a program: it runs as a job
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.copy(sub, bin.resolve("installed.sh"));
+    bin.resolve("installed.sh").toFile().setExecutable(true);
+    assertEquals(List.of(bin.resolve("installed.sh") + " ccsm 1", "bash bin/installed.sh ccsm 1"),
+        texts("PATH=" + bin + ":/usr/bin\n" + bin.resolve("installed.sh") + " ccsm 1\n"
+            + "bash bin/installed.sh ccsm 1\n"));
   }
 
   @Test
