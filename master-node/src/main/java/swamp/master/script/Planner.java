@@ -395,9 +395,9 @@ final class Planner {
     if (builtin != null) {
       return builtin;
     }
-    Path script = scriptRun(argv);
-    if (script != null) {
-      return runScript(script, argv, c);
+    ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
+    if (call != null) {
+      return runScript(call, c);
     }
     if (captured != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));
@@ -406,93 +406,26 @@ final class Planner {
   }
 
   /**
-   * The script that {@code argv} runs with bash, if it runs one: {@code bash sub.sh ARGS},
-   * {@code sh sub.sh}, or {@code ./sub.sh} whose first line names bash or sh, and which is not in
-   * a directory of the PATH (an installed program such as ncclimo runs as a job). Its commands
-   * are planned as this script's (bash would run each of them too); null for any other command.
+   * Plans a script that this one runs ({@link ScriptCalls}) as bash would run it: a shell of its
+   * own, which sees the exported variables only, its own arguments, functions, options and EXIT
+   * trap, and leaves nothing set behind.
    */
-  private Path scriptRun(List<String> argv) {
-    String program = argv.get(0);
-    String base = program.substring(program.lastIndexOf('/') + 1);
-    String file;
-    if ((base.equals("bash") || base.equals("sh")) && argv.size() > 1
-        && !argv.get(1).startsWith("-")) {
-      file = argv.get(1);
-    } else if (program.contains("/")) {
-      file = program;
-    } else {
-      return null;
-    }
-    String path = PlannedFiles.resolve(state.cwd, file);
-    if (state.files.touched(path) || !Files.isRegularFile(Path.of(path))
-        || !Files.isReadable(Path.of(path)) || onPath(path)) {
-      return null; // a job: it runs what is there when it starts, or it is an installed program
-    }
-    if (file.equals(program)) {
-      try (java.io.BufferedReader r = Files.newBufferedReader(Path.of(path),
-          java.nio.charset.StandardCharsets.ISO_8859_1)) {
-        String first = r.readLine();
-        if (first == null || !first.matches("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s.*)?")) {
-          return null;
-        }
-      } catch (IOException e) {
-        return null;
-      }
-    }
-    return Path.of(path);
-  }
-
-  /** Whether {@code path} lies in a directory of the script's PATH (ncclimo is a bash script too). */
-  private boolean onPath(String path) {
-    String dirs = state.scalar("PATH");
-    String parent = Path.of(path).getParent() == null ? "/" : Path.of(path).getParent().toString();
-    for (String dir : (dirs == null ? "" : dirs).split(":")) {
-      if (!dir.isEmpty() && PlannedFiles.resolve(state.cwd, dir).equals(parent)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Plans the script {@code argv} runs as bash would run it: a shell of its own, which sees the
-   * exported variables only, its own arguments, functions, options and EXIT trap, and leaves
-   * nothing set behind.
-   */
-  private Status runScript(Path script, List<String> argv, Ast.Simple call) {
-    if (!call.redirects().isEmpty() && captured == null) {
-      throw Refusal.at(call.line(), "a redirection of a whole script ('" + String.join(" ", argv)
-          + " > f') is not supported; redirect the commands inside it");
+  private Status runScript(ScriptCalls.Call call, Ast.Simple command) {
+    if (!command.redirects().isEmpty() && captured == null) {
+      throw Refusal.at(command.line(), "a redirection of a whole script ('" + call.arg0()
+          + " ... > f') is not supported; redirect the commands inside it");
     }
     if (++scriptDepth > 50) {
-      throw Refusal.at(call.line(), "scripts run scripts more than 50 levels deep");
+      throw Refusal.at(command.line(), "scripts run scripts more than 50 levels deep");
     }
-    boolean viaShell = !argv.get(0).contains("/") || argv.get(0).endsWith("/bash")
-        || argv.get(0).endsWith("/sh");
-    Node program;
-    try {
-      program = ShellParser.parse(Files.readString(script), 1);
-    } catch (IOException e) {
-      throw Refusal.at(call.line(), script + ": " + e.getMessage());
-    } catch (ScriptException e) {
-      throw Refusal.at(call.line(), "in " + script + ", " + e.getMessage());
-    }
-    ShellState.Saved saved = state.save();
-    String savedArg0 = state.arg0;
+    ShellState.Saved saved = state.enterScript(call.arg0(), call.args());
     Map<String, Ast.FunctionDef> savedFunctions = new HashMap<>(functions);
     String[] savedTrap = exitTrap.save();
-    state.vars.values().removeIf(v -> !v.exported);
-    state.positional = new ArrayList<>(argv.subList(viaShell ? 2 : 1, argv.size()));
-    state.arg0 = viaShell ? argv.get(1) : argv.get(0);
-    state.errexit = false;
-    state.xtrace = false;
-    state.pipefail = false;
-    state.nullglob = false;
     functions.clear();
     Status status;
     try {
       try {
-        status = exec(program);
+        status = exec(call.program());
       } catch (Jump j) {
         status = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? Status.of(j.value) : Status.OK;
       }
@@ -504,7 +437,6 @@ final class Planner {
       }
     } finally {
       state.restore(saved);
-      state.arg0 = savedArg0;
       functions.clear();
       functions.putAll(savedFunctions);
       exitTrap.restore(savedTrap);

@@ -88,7 +88,7 @@ final class ShellState {
 
   /** What a subshell or a command substitution puts back when it ends. */
   record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
-      boolean errexit, boolean xtrace, boolean pipefail, boolean nullglob) {}
+      boolean errexit, boolean xtrace, boolean pipefail, boolean nullglob, String arg0) {}
 
   Map<String, Var> vars = new HashMap<>();
   List<String> positional;
@@ -124,7 +124,7 @@ final class ShellState {
     Map<String, Var> copy = new HashMap<>();
     vars.forEach((k, v) -> copy.put(k, v.copy()));
     return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail,
-        nullglob);
+        nullglob, arg0);
   }
 
   void restore(Saved s) {
@@ -134,8 +134,26 @@ final class ShellState {
     last = s.last();
     errexit = s.errexit();
     nullglob = s.nullglob();
+    arg0 = s.arg0();
     xtrace = s.xtrace();
     pipefail = s.pipefail();
+  }
+
+  /**
+   * The state of a script that this one runs with bash ({@code bash sub.sh ARGS}): its exported
+   * variables only, its own {@code $0} and arguments, the options bash starts with. Returns what
+   * to {@link #restore} when it ends.
+   */
+  Saved enterScript(String arg0, List<String> args) {
+    Saved saved = save();
+    vars.values().removeIf(v -> !v.exported);
+    positional = new ArrayList<>(args);
+    this.arg0 = arg0;
+    errexit = false;
+    xtrace = false;
+    pipefail = false;
+    nullglob = false;
+    return saved;
   }
 
   String scalar(String name) {

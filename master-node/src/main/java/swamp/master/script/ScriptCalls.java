@@ -1,0 +1,69 @@
+package swamp.master.script;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import swamp.master.script.Ast.Node;
+
+/**
+ * A command that runs another script with bash: {@code bash sub.sh ARGS}, {@code sh sub.sh}, or
+ * {@code ./sub.sh} whose first line names bash or sh. Its commands are planned with the caller's,
+ * as bash would run each of them too. Not such a call: a script that an earlier line writes (a
+ * job runs what is there when it starts) and one installed in a directory of the PATH (a program,
+ * such as NCO's ncclimo, which is a bash script).
+ */
+final class ScriptCalls {
+  private ScriptCalls() {}
+
+  /** The script, its parsed text, its {@code $0} and its arguments. */
+  record Call(Path script, Node program, String arg0, List<String> args) {}
+
+  /** The script {@code argv} runs, parsed; null when it runs none. */
+  static Call find(ShellState state, List<String> argv, int line) {
+    String program = argv.get(0);
+    String base = program.substring(program.lastIndexOf('/') + 1);
+    boolean viaShell = (base.equals("bash") || base.equals("sh")) && argv.size() > 1
+        && !argv.get(1).startsWith("-");
+    if (!viaShell && !program.contains("/")) {
+      return null;
+    }
+    String file = viaShell ? argv.get(1) : program;
+    Path path = Path.of(PlannedFiles.resolve(state.cwd, file));
+    if (state.files.touched(path.toString()) || !Files.isRegularFile(path)
+        || !Files.isReadable(path) || onPath(state, path) || !viaShell && !bashFirstLine(path)) {
+      return null;
+    }
+    try {
+      Node parsed = ShellParser.parse(Files.readString(path), 1);
+      return new Call(path, parsed, file, argv.subList(viaShell ? 2 : 1, argv.size()));
+    } catch (IOException e) {
+      throw Refusal.at(line, file + ": " + e.getMessage());
+    } catch (ScriptException e) {
+      throw Refusal.at(line, "in " + file + ", " + e.getMessage());
+    }
+  }
+
+  private static boolean bashFirstLine(Path path) {
+    try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
+      String first = r.readLine();
+      return first != null && first.matches("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s.*)?");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code path} lies in a directory of the script's PATH. */
+  private static boolean onPath(ShellState state, Path path) {
+    String dirs = state.scalar("PATH");
+    String parent = path.getParent() == null ? "/" : path.getParent().toString();
+    for (String dir : (dirs == null ? "" : dirs).split(":")) {
+      if (!dir.isEmpty() && PlannedFiles.resolve(state.cwd, dir).equals(parent)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
