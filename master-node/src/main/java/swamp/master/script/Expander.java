@@ -344,6 +344,11 @@ final class Expander implements ParameterExpansion.Words {
       emit(parameters.expand(raw.substring(k + 2, end), line), fs, inDq, line);
       return end + 1;
     }
+    if (d == '[' && Scan.closeBracket(raw, k + 2) >= 0) { // $[ expr ], bash's old $(( expr ))
+      int end = Scan.closeBracket(raw, k + 2);
+      fs.append(Long.toString(arith(raw.substring(k + 2, end), line)), inDq, true);
+      return end + 1;
+    }
     if (Character.isLetter(d) || d == '_') {
       int e = k + 1;
       while (e < raw.length() && (Character.isLetterOrDigit(raw.charAt(e)) || raw.charAt(e) == '_')) {

@@ -74,6 +74,10 @@ final class Scan {
           int end = close(s, i + 2, "{");
           return end < 0 ? -1 : end + 1;
         }
+        if (s.startsWith("$[", i)) { // bash's old form of $(( ))
+          int end = closeBracket(s, i + 2);
+          return end < 0 ? -1 : end + 1;
+        }
         return i;
       }
       default:
@@ -196,13 +200,28 @@ final class Scan {
     return k;
   }
 
+  /** The {@code ]} that closes a {@code [} just before {@code from}; -1 when there is none. */
+  static int closeBracket(String s, int from) {
+    int depth = 0;
+    for (int k = from; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c == '[') {
+        depth++;
+      } else if (c == ']' && depth-- == 0) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
   /** What starts at {@code i}, for an error message. */
   static String describe(char c, String s, int i) {
     return switch (c) {
       case '\'' -> "single quote";
       case '"' -> "double quote";
       case '`' -> "backquote";
-      default -> s.startsWith("${", i) ? "'${'" : s.startsWith("$((", i) ? "'$(('" : "'$('";
+      default -> s.startsWith("${", i) ? "'${'" : s.startsWith("$((", i) ? "'$(('"
+          : s.startsWith("$[", i) ? "'$['" : "'$('";
     };
   }
 }

@@ -74,6 +74,11 @@ class PlannerTest {
   }
 
   @Test
+  void theOldArithmeticFormAsBashHasIt() throws Exception {
+    assertEquals(List.of("echo 6 10 25"), texts("x=5\necho $[x+1] $[ (2 + 3) * 2 ] \"$[x*x]\"\n"));
+  }
+
+  @Test
   void braceExpansion() throws Exception {
     assertEquals(List.of("echo a.nc b.nc 01 02 03 x1 x3"), texts("echo {a,b}.nc {01..03} x{1..4..2}\n"));
     assertEquals(List.of("echo '{x}' '{a,b}'"), texts("echo {x} '{a,b}'\n"));
