@@ -275,6 +275,10 @@ final class Expander implements ParameterExpansion.Words {
 
   /** Expands {@code raw} into {@code fs}: quotes, escapes, $-expansions and backquotes. */
   private void expandInto(String raw, Fields fs, boolean inDq, int line, boolean wordStart) {
+    if (!inDq && wordStart && (raw.startsWith("<(") || raw.startsWith(">("))) {
+      throw Refusal.at(line, "process substitution ('" + raw.substring(0, 2) + "') is not"
+          + " supported; write the command's output to a file first");
+    }
     int n = raw.length();
     int k = 0;
     if (!inDq && wordStart && raw.startsWith("~") && (n == 1 || raw.charAt(1) == '/')) {

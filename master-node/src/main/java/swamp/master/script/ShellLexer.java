@@ -209,9 +209,15 @@ final class ShellLexer {
       hereDocument(fd);
       return;
     }
-    if (at("<(") || at(">(")) {
-      throw new ScriptException(line, "process substitution ('" + s.substring(i, i + 2) + "') is not"
-          + " supported; write the command's output to a file first");
+    if (at("<(") || at(">(")) { // a word, refused only if the planner reaches it
+      int end = Scan.close(s, i + 2, "(");
+      if (end < 0) {
+        throw new ScriptException(line, "'" + s.substring(i, i + 2) + "' without its ')'");
+      }
+      add(Kind.WORD, s.substring(i, end + 1));
+      countLines(i, end);
+      i = end + 1;
+      return;
     }
     for (String op : List.of(">>", ">&", "<&", ">|", "<>", ">", "<")) {
       if (at(op)) {

@@ -14,8 +14,9 @@ import swamp.master.script.ShellLexer.Token;
  * redirections, pipelines, {@code && ||}, lists, {@code if}, {@code for} (both forms),
  * {@code while}/{@code until}, {@code case}, functions, {@code { }}, {@code ( )}, {@code (( ))}
  * and {@code [[ ]]}; a compound command may read its input from a file ({@code done < list}).
- * Here-documents and here-strings are input redirections. What swamp cannot plan (process
- * substitution, {@code select}, {@code |&}, a
+ * Here-documents and here-strings are input redirections; a process substitution is a word,
+ * which the {@link Expander} refuses if the planner reaches it. What swamp cannot plan ({@code
+ * select}, {@code |&}, a
  * compound command's output sent to a file) is refused here with the line, the construct and
  * what to write instead. {@link ShellLexer} makes its tokens.
  */

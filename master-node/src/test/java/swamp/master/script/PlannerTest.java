@@ -606,6 +606,10 @@ class PlannerTest {
     assertRefused("echo a\ncat <<EOF\nx\n", 2, "here-document of line 2 has no line 'EOF'");
     assertRefused("echo a\neval \"ncks 'x\"\n", 2, "in the text of 'eval'");
     assertRefused("diff <(ncdump a.nc) b.txt\n", 1, "process substitution");
+    assertRefused("echo a\nwhile read f; do echo $f; done < <(ls *.nc)\n", 2, "process substitution");
+    // only when the planner reaches it: a branch that does not run is no reason to refuse
+    assertEquals(List.of("echo a"), texts("if [ -n \"\" ]; then diff <(ncdump a.nc) <(ncdump b.nc); fi\n"
+        + "echo a\n"));
     assertRefused("select x in a b; do echo $x; done\n", 1, "'select'");
     assertRefused("echo a\ncat > big.txt <<EOF\n" + "x".repeat(300_000) + "\nEOF\n", 2,
         "(300001 of them a here-document's), and a job carries at most 262144");
