@@ -602,7 +602,7 @@ class PlannerTest {
   // ------------------------------------------------------------ refusals name the line and the construct
 
   @Test
-  void unsupportedConstructsAreRefusedWithTheLine() {
+  void unsupportedConstructsAreRefusedWithTheLine() throws Exception {
     assertRefused("echo a\ncat <<EOF\nx\n", 2, "here-document of line 2 has no line 'EOF'");
     assertRefused("echo a\neval \"ncks 'x\"\n", 2, "in the text of 'eval'");
     assertRefused("diff <(ncdump a.nc) b.txt\n", 1, "process substitution");
