@@ -134,7 +134,8 @@ final class Expander implements ParameterExpansion.Words {
     for (Field f : fs.list) {
       for (Field piece : split(f)) {
         if (Glob.hasMagic(piece.text.toString(), piece.quoted)) {
-          List<String> matches = glob(piece);
+          List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
+              state.files);
           if (!matches.isEmpty() || state.nullglob) {
             out.addAll(matches);
             continue;
@@ -225,53 +226,7 @@ final class Expander implements ParameterExpansion.Words {
     return !white || c == ' ' || c == '\t' || c == '\n';
   }
 
-  private List<String> glob(Field f) {
-    String pattern = f.text.toString();
-    boolean absolute = pattern.startsWith("/");
-    List<String> segments = new ArrayList<>();
-    List<BitSet> quotedSegs = new ArrayList<>();
-    int start = absolute ? 1 : 0;
-    for (int k = start; k <= pattern.length(); k++) {
-      if (k == pattern.length() || pattern.charAt(k) == '/') {
-        if (k > start) {
-          segments.add(pattern.substring(start, k));
-          quotedSegs.add(f.quoted.get(start, k));
-        }
-        start = k + 1;
-      }
-    }
-    List<String> results = new ArrayList<>();
-    globFrom(absolute ? "/" : "", absolute ? "/" : state.cwd, segments, quotedSegs, 0, results);
-    results.sort(null);
-    return results;
-  }
 
-  private void globFrom(String prefix, String dir, List<String> segs, List<BitSet> quoted, int k, List<String> out) {
-    if (k == segs.size()) {
-      out.add(prefix.isEmpty() ? "." : prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1) : prefix);
-      return;
-    }
-    String seg = segs.get(k);
-    BitSet q = quoted.get(k);
-    String sep = k == segs.size() - 1 ? "" : "/";
-    if (!Glob.hasMagic(seg, q)) {
-      String path = PlannedFiles.resolve(dir, seg);
-      if (state.files.exists(path)) {
-        globFrom(prefix + seg + sep, path, segs, quoted, k + 1, out);
-      }
-      return;
-    }
-    Pattern p = Glob.compile(seg, q, true);
-    boolean hidden = seg.startsWith(".");
-    for (String name : state.files.list(dir, hidden)) {
-      if (p.matcher(name).matches()) {
-        String path = dir.equals("/") ? "/" + name : dir + "/" + name;
-        if (sep.isEmpty() || state.files.isDirectory(path)) {
-          globFrom(prefix + name + sep, path, segs, quoted, k + 1, out);
-        }
-      }
-    }
-  }
 
   /** Expands {@code raw} into {@code fs}: quotes, escapes, $-expansions and backquotes. */
   private void expandInto(String raw, Fields fs, boolean inDq, int line, boolean wordStart) {

@@ -1,9 +1,14 @@
 package swamp.master.script;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.regex.Pattern;
 
-/** Shell patterns ({@code * ? [...]}) as Java regular expressions. */
+/**
+ * Shell patterns ({@code * ? [...]}) as Java regular expressions, and the paths a pattern names
+ * among the files a script sees while it is planned.
+ */
 final class Glob {
 
   private Glob() {}
@@ -112,5 +117,60 @@ final class Glob {
       case "punct" -> "\\p{Punct}";
       default -> "";
     };
+  }
+
+  /**
+   * The paths {@code pattern} names (quoted characters match themselves), relative to {@code
+   * cwd} unless absolute, sorted: among the files that exist and those the script's earlier
+   * lines will write ({@code files}). Empty when none matches.
+   */
+  static List<String> paths(String pattern, BitSet quoted, String cwd, PlannedFiles files) {
+    boolean absolute = pattern.startsWith("/");
+    List<String> segments = new ArrayList<>();
+    List<BitSet> quotedSegs = new ArrayList<>();
+    int start = absolute ? 1 : 0;
+    for (int k = start; k <= pattern.length(); k++) {
+      if (k == pattern.length() || pattern.charAt(k) == '/') {
+        if (k > start) {
+          segments.add(pattern.substring(start, k));
+          quotedSegs.add(quoted.get(start, k));
+        }
+        start = k + 1;
+      }
+    }
+    List<String> results = new ArrayList<>();
+    pathsFrom(files, absolute ? "/" : "", absolute ? "/" : cwd, segments, quotedSegs, 0, results);
+    results.sort(null);
+    return results;
+  }
+
+  private static void pathsFrom(PlannedFiles files, String prefix, String dir, List<String> segs,
+      List<BitSet> quoted, int k, List<String> out) {
+    if (k == segs.size()) {
+      out.add(prefix.isEmpty() ? "."
+          : prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1)
+          : prefix);
+      return;
+    }
+    String seg = segs.get(k);
+    BitSet q = quoted.get(k);
+    String sep = k == segs.size() - 1 ? "" : "/";
+    if (!hasMagic(seg, q)) {
+      String path = PlannedFiles.resolve(dir, seg);
+      if (files.exists(path)) {
+        pathsFrom(files, prefix + seg + sep, path, segs, quoted, k + 1, out);
+      }
+      return;
+    }
+    Pattern p = compile(seg, q, true);
+    boolean hidden = seg.startsWith(".");
+    for (String name : files.list(dir, hidden)) {
+      if (p.matcher(name).matches()) {
+        String path = dir.equals("/") ? "/" + name : dir + "/" + name;
+        if (sep.isEmpty() || files.isDirectory(path)) {
+          pathsFrom(files, prefix + name + sep, path, segs, quoted, k + 1, out);
+        }
+      }
+    }
   }
 }

@@ -1,8 +1,5 @@
 package swamp.master.script;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,8 +28,9 @@ import swamp.master.script.Plan.Guard;
  * refused with the line.
  *
  * <p>The walk is here: control flow, simple commands, the builtins that steer the walk ({@code
- * exit}, {@code return}, {@code break}, {@code continue}, {@code source}), functions, pipelines
- * and command substitutions. What it walks over is the {@link ShellState}; words are expanded by
+ * exit}, {@code return}, {@code break}, {@code continue}, {@code eval}), pipelines and command
+ * substitutions; the scopes it walks into (functions, sourced files, scripts run with bash, the
+ * EXIT trap) are set up by {@link Calls}. What it walks over is the {@link ShellState}; words are expanded by
  * the {@link Expander}, tests evaluated by {@link Conditions}, the shell's other builtins and
  * assignments carried out by {@link ShellBuiltins}, the jobs planned by {@link PlannedJobs}, the
  * commands of a command substitution run by {@link HereCommands}, and the lines {@code read}
@@ -42,36 +40,13 @@ final class Planner {
 
   private static final int MAX_ITERATIONS = 1_000_000;
 
-  /** {@code break}, {@code continue}, {@code return} and {@code exit}, unwinding the tree walk. */
-  private static final class Jump extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    enum Kind { BREAK, CONTINUE, RETURN, EXIT }
-
-    final Kind kind;
-    /** Loops left for break/continue; the status for return/exit. */
-    final int value;
-
-    Jump(Kind kind, int value) {
-      super(null, null, false, false);
-      this.kind = kind;
-      this.value = value;
-    }
-
-    static Jump exit(int status) {
-      return new Jump(Kind.EXIT, status);
-    }
-
-    boolean is(Kind k) {
-      return kind == k;
-    }
-  }
   private final ShellState state;
   private final Expander expander;
   private final Conditions conditions;
   private final HereCommands here;
   private final ReadInput input;
   private final CommandLookup lookup;
+  private final Calls calls;
   private final Map<String, Ast.FunctionDef> functions = new HashMap<>();
   private final ShellBuiltins builtins;
   private final Variables variables;
@@ -83,8 +58,6 @@ final class Planner {
   private StringBuilder captured;
   private int exitStatus;
   private final ExitTrap exitTrap = new ExitTrap();
-  /** How many scripts run by this one ({@code bash sub.sh}) are being planned. */
-  private int scriptDepth;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -96,6 +69,7 @@ final class Planner {
     this.input = new ReadInput(state);
     this.lookup = new CommandLookup(state, functions);
     this.variables = new Variables(state, expander);
+    this.calls = new Calls(state, variables, functions, exitTrap, this::exec);
     this.builtins = new ShellBuiltins(state, expander, conditions, functions, variables);
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
   }
@@ -109,7 +83,10 @@ final class Planner {
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
         exitStatus = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.value : 0;
       }
-      exitTrap();
+      Status trapped = calls.exitTrap(null);
+      if (trapped != null) {
+        exitStatus = trapped.code();
+      }
     } catch (Refusal r) {
       throw r.cause;
     } catch (StackOverflowError e) {
@@ -389,7 +366,7 @@ final class Planner {
     }
     String name = argv.get(0);
     if (functions.containsKey(name)) {
-      return callFunction(functions.get(name), argv.subList(1, argv.size()), c);
+      return calls.function(functions.get(name), argv.subList(1, argv.size()), c, captured != null);
     }
     Status builtin = builtin(name, argv, c, prefix);
     if (builtin != null) {
@@ -397,76 +374,12 @@ final class Planner {
     }
     ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
     if (call != null) {
-      return runScript(call, c);
+      return calls.script(call, c, captured != null);
     }
     if (captured != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));
     }
     return job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
-  }
-
-  /**
-   * Plans a script that this one runs ({@link ScriptCalls}) as bash would run it: a shell of its
-   * own, which sees the exported variables only, its own arguments, functions, options and EXIT
-   * trap, and leaves nothing set behind.
-   */
-  private Status runScript(ScriptCalls.Call call, Ast.Simple command) {
-    if (!command.redirects().isEmpty() && captured == null) {
-      throw Refusal.at(command.line(), "a redirection of a whole script ('" + call.arg0()
-          + " ... > f') is not supported; redirect the commands inside it");
-    }
-    if (++scriptDepth > 50) {
-      throw Refusal.at(command.line(), "scripts run scripts more than 50 levels deep");
-    }
-    ShellState.Saved saved = state.enterScript(call.arg0(), call.args());
-    Map<String, Ast.FunctionDef> savedFunctions = new HashMap<>(functions);
-    String[] savedTrap = exitTrap.save();
-    functions.clear();
-    Status status;
-    try {
-      try {
-        status = exec(call.program());
-      } catch (Jump j) {
-        status = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? Status.of(j.value) : Status.OK;
-      }
-      int before = exitStatus;
-      exitTrap();
-      if (exitStatus != before) { // 'exit N' in the script's EXIT trap
-        status = Status.of(exitStatus);
-        exitStatus = before;
-      }
-    } finally {
-      state.restore(saved);
-      functions.clear();
-      functions.putAll(savedFunctions);
-      exitTrap.restore(savedTrap);
-      scriptDepth--;
-    }
-    return status;
-  }
-
-  private Status callFunction(Ast.FunctionDef f, List<String> args, Ast.Simple call) {
-    if (!call.redirects().isEmpty() && captured == null) {
-      throw Refusal.at(call.line(), "a redirection of a function call ('" + f.name() + " > f') is not"
-          + " supported; redirect the commands inside the function");
-    }
-    if (variables.functionDepth() > 200) {
-      throw Refusal.at(call.line(), "function '" + f.name() + "' recurses more than 200 levels deep");
-    }
-    List<String> saved = state.positional;
-    state.positional = new ArrayList<>(args);
-    variables.enterFunction();
-    try {
-      return exec(f.body());
-    } catch (Jump j) {
-      if (!j.is(Jump.Kind.RETURN)) {
-        throw j;
-      }
-      return Status.of(j.value);
-    } finally {
-      state.positional = saved;
-      variables.leaveFunction();
-    }
   }
 
   /**
@@ -500,36 +413,7 @@ final class Planner {
         throw new Jump(name.equals("continue") ? Jump.Kind.CONTINUE : Jump.Kind.BREAK, Math.max(1, n));
       }
       case "source", "." -> {
-        if (args.isEmpty()) {
-          throw Refusal.at(line, "'" + name + "' needs a file name");
-        }
-        String file = PlannedFiles.resolve(state.cwd, args.get(0));
-        if (state.files.touched(file) || !Files.isReadable(Path.of(file))) {
-          throw Refusal.at(line, "'" + name + " " + args.get(0) + "': swamp cannot read that file while"
-              + " planning" + (state.files.touched(file) ? " (an earlier line writes it)" : "")
-              + "; put its commands in the script");
-        }
-        try {
-          Node sourced = ShellParser.parse(Files.readString(Path.of(file)), 1);
-          List<String> saved = state.positional;
-          if (args.size() > 1) {
-            state.positional = new ArrayList<>(args.subList(1, args.size()));
-          }
-          try {
-            return exec(sourced);
-          } catch (Jump j) {
-            if (!j.is(Jump.Kind.RETURN)) {
-              throw j;
-            }
-            return Status.of(j.value);
-          } finally {
-            state.positional = saved;
-          }
-        } catch (IOException e) {
-          throw Refusal.at(line, "'" + name + " " + args.get(0) + "': " + e.getMessage());
-        } catch (ScriptException e) {
-          throw Refusal.at(line, "in " + args.get(0) + ", " + e.getMessage());
-        }
+        return calls.source(name, args, line);
       }
       case "read", "mapfile", "readarray" -> {
         return input.run(name, args, c.redirects(), prefix, line, expander);
@@ -554,21 +438,6 @@ final class Planner {
       }
       default -> {
         return builtins.run(name, argv, c);
-      }
-    }
-  }
-
-  /** Plans the EXIT trap's commands, once; an exit in it sets the script's status. */
-  private void exitTrap() {
-    Node action = exitTrap.take();
-    if (action == null) {
-      return;
-    }
-    try {
-      exec(action);
-    } catch (Jump j) {
-      if (j.is(Jump.Kind.EXIT)) {
-        exitStatus = j.value;
       }
     }
   }

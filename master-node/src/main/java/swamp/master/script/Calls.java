@@ -1,0 +1,153 @@
+package swamp.master.script;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import swamp.master.script.Ast.Node;
+
+/**
+ * The walk into shell text that runs in a scope of its own: a function call (its {@code $1 $@},
+ * its {@code local}s, {@code return}), a sourced file (this shell, its own arguments), a script
+ * this one runs with bash ({@link ScriptCalls}: a shell of its own) and the EXIT trap's commands
+ * as a script ends. The {@link Planner} walks the text itself ({@code walk}); this class sets
+ * the scope up and takes it down, and turns {@code return} and {@code exit} into statuses.
+ */
+final class Calls {
+
+  private final ShellState state;
+  private final Variables variables;
+  private final Map<String, Ast.FunctionDef> functions;
+  private final ExitTrap exitTrap;
+  private final Function<Node, Status> walk;
+  /** How many scripts run by this one ({@code bash sub.sh}) are being planned. */
+  private int scriptDepth;
+
+  Calls(ShellState state, Variables variables, Map<String, Ast.FunctionDef> functions,
+      ExitTrap exitTrap, Function<Node, Status> walk) {
+    this.state = state;
+    this.variables = variables;
+    this.functions = functions;
+    this.exitTrap = exitTrap;
+    this.walk = walk;
+  }
+
+  /** Calls function {@code f}; {@code capturing}: inside a command substitution. */
+  Status function(Ast.FunctionDef f, List<String> args, Ast.Simple call, boolean capturing) {
+    if (!call.redirects().isEmpty() && !capturing) {
+      throw Refusal.at(call.line(), "a redirection of a function call ('" + f.name() + " > f') is not"
+          + " supported; redirect the commands inside the function");
+    }
+    if (variables.functionDepth() > 200) {
+      throw Refusal.at(call.line(), "function '" + f.name() + "' recurses more than 200 levels deep");
+    }
+    List<String> saved = state.positional;
+    state.positional = new ArrayList<>(args);
+    variables.enterFunction();
+    try {
+      return walk.apply(f.body());
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.RETURN)) {
+        throw j;
+      }
+      return Status.of(j.value);
+    } finally {
+      state.positional = saved;
+      variables.leaveFunction();
+    }
+  }
+
+  /** {@code source FILE ARGS} (or {@code .}): the file's lines in this shell. */
+  Status source(String name, List<String> args, int line) {
+    if (args.isEmpty()) {
+      throw Refusal.at(line, "'" + name + "' needs a file name");
+    }
+    String file = PlannedFiles.resolve(state.cwd, args.get(0));
+    if (state.files.touched(file) || !Files.isReadable(Path.of(file))) {
+      throw Refusal.at(line, "'" + name + " " + args.get(0) + "': swamp cannot read that file while"
+          + " planning" + (state.files.touched(file) ? " (an earlier line writes it)" : "")
+          + "; put its commands in the script");
+    }
+    Node sourced;
+    try {
+      sourced = ShellParser.parse(Files.readString(Path.of(file)), 1);
+    } catch (IOException e) {
+      throw Refusal.at(line, "'" + name + " " + args.get(0) + "': " + e.getMessage());
+    } catch (ScriptException e) {
+      throw Refusal.at(line, "in " + args.get(0) + ", " + e.getMessage());
+    }
+    List<String> saved = state.positional;
+    if (args.size() > 1) {
+      state.positional = new ArrayList<>(args.subList(1, args.size()));
+    }
+    try {
+      return walk.apply(sourced);
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.RETURN)) {
+        throw j;
+      }
+      return Status.of(j.value);
+    } finally {
+      state.positional = saved;
+    }
+  }
+
+  /**
+   * A script that this one runs, as bash would run it: a shell of its own, which sees the
+   * exported variables only, its own arguments, functions, options and EXIT trap, and leaves
+   * nothing set behind.
+   */
+  Status script(ScriptCalls.Call call, Ast.Simple command, boolean capturing) {
+    if (!command.redirects().isEmpty() && !capturing) {
+      throw Refusal.at(command.line(), "a redirection of a whole script ('" + call.arg0()
+          + " ... > f') is not supported; redirect the commands inside it");
+    }
+    if (++scriptDepth > 50) {
+      scriptDepth--;
+      throw Refusal.at(command.line(), "scripts run scripts more than 50 levels deep");
+    }
+    ShellState.Saved saved = state.enterScript(call.arg0(), call.args());
+    Map<String, Ast.FunctionDef> savedFunctions = new HashMap<>(functions);
+    String[] savedTrap = exitTrap.save();
+    functions.clear();
+    try {
+      Status status;
+      try {
+        status = walk.apply(call.program());
+      } catch (Jump j) {
+        status = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? Status.of(j.value) : Status.OK;
+      }
+      Status trapped = exitTrap(status);
+      return trapped == null ? status : trapped;
+    } finally {
+      state.restore(saved);
+      functions.clear();
+      functions.putAll(savedFunctions);
+      exitTrap.restore(savedTrap);
+      scriptDepth--;
+    }
+  }
+
+  /**
+   * Plans the EXIT trap's commands as a script ends, once: the status {@code exit N} in them
+   * gives, else {@code status} (null when there was no trap and {@code status} is null).
+   */
+  Status exitTrap(Status status) {
+    Node action = exitTrap.take();
+    if (action == null) {
+      return status;
+    }
+    try {
+      walk.apply(action);
+    } catch (Jump j) {
+      if (j.is(Jump.Kind.EXIT)) {
+        return Status.of(j.value);
+      }
+    }
+    return status;
+  }
+}
