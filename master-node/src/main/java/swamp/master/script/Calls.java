@@ -45,18 +45,10 @@ final class Calls {
     if (variables.functionDepth() > 200) {
       throw Refusal.at(call.line(), "function '" + f.name() + "' recurses more than 200 levels deep");
     }
-    List<String> saved = state.positional;
-    state.positional = new ArrayList<>(args);
     variables.enterFunction();
     try {
-      return walk.apply(f.body());
-    } catch (Jump j) {
-      if (!j.is(Jump.Kind.RETURN)) {
-        throw j;
-      }
-      return Status.of(j.value);
+      return withArguments(args, f.body());
     } finally {
-      state.positional = saved;
       variables.leaveFunction();
     }
   }
@@ -80,12 +72,16 @@ final class Calls {
     } catch (ScriptException e) {
       throw Refusal.at(line, "in " + args.get(0) + ", " + e.getMessage());
     }
+    return withArguments(args.size() > 1 ? args.subList(1, args.size()) : state.positional,
+        sourced);
+  }
+
+  /** Walks {@code body} with {@code args} as {@code $1 $@}; a {@code return} in it ends it. */
+  private Status withArguments(List<String> args, Node body) {
     List<String> saved = state.positional;
-    if (args.size() > 1) {
-      state.positional = new ArrayList<>(args.subList(1, args.size()));
-    }
+    state.positional = new ArrayList<>(args);
     try {
-      return walk.apply(sourced);
+      return walk.apply(body);
     } catch (Jump j) {
       if (!j.is(Jump.Kind.RETURN)) {
         throw j;
