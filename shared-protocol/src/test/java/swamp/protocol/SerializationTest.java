@@ -12,7 +12,10 @@ import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Every record that crosses the wire goes through the real serializer and comes back equal. */
+/**
+ * Every record that crosses the wire goes through the real serializer and comes back equal: the
+ * three of every job through swamp's compact form, the rest through Jackson's CBOR.
+ */
 class SerializationTest {
 
   static final ActorTestKit testKit = ActorTestKit.create();
@@ -29,10 +32,19 @@ class SerializationTest {
   static final JobResult RESULT = new JobResult(JobState.FAILED, 2, "out\n", "ncra: ERROR\n", true,
       "w1", 4242L, 1_700_000_000_000L, 1_700_000_001_000L, "exited with code 2");
 
+  static final JobSpec PIPELINE = new JobSpec(List.of("ncks", "-H", "-v", "T", "in.nc"),
+      Map.of("LC_ALL", "C", "NCO_OPT", ""), null, List.of(), 1, 0, 1, 2,
+      new Redirects(null, null, false, "err.txt", true, false, "line one\nline two é\n"),
+      List.of(new Stage(List.of("grep", "T"), null), new Stage(List.of("sort", "-u"),
+          new Redirects(null, "out.txt", true, null, false, true, null))), "run-7", 12);
+
   Object roundTrip(Object message) {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
     var serializer = serialization.findSerializerFor(message);
-    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName(), message.getClass().getName());
+    boolean hot = message instanceof ToWorker.Job || message instanceof ToWorker.FinishAck
+        || message instanceof ToMaster.JobsFinished;
+    assertEquals(hot ? "WireSerializer" : "JacksonCborSerializer",
+        serializer.getClass().getSimpleName(), message.getClass().getName());
     byte[] bytes = serialization.serialize(message).get();
     String manifest = Serializers.manifestFor(serializer, message);
     return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
@@ -60,6 +72,8 @@ class SerializationTest {
     ActorRef<ToWorker> worker = testKit.<ToWorker>createTestProbe().ref();
     check(new ToWorker.Job("j1", 3, SPEC));
     check(new ToWorker.Job("j2", 1, JobSpec.of(List.of("true"))));
+    check(new ToWorker.Job("j3", 2, PIPELINE));
+    check(new ToWorker.FinishAck(List.of()));
     check(new ToWorker.CancelJob("j1", 3, "cancelled by request"));
     check(new ToWorker.Dismiss("the master is shutting down"));
     check(new ToWorker.FinishAck(List.of(new ToRegistry.RunningJob("j1", 2),
@@ -72,6 +86,28 @@ class SerializationTest {
             JobResult.notStarted(JobState.FAILED, "w1", "program 'uname' is not allowed"))),
         worker));
     check(new ToMaster.JobRejected("j1", 3, "w1", "worker is draining", worker));
+  }
+
+  @Test
+  void aJobsFinishedNamesTheWorkersOwnRef() {
+    ActorRef<ToWorker> worker = testKit.<ToWorker>createTestProbe().ref();
+    var back = (ToMaster.JobsFinished) roundTrip(new ToMaster.JobsFinished(List.of(), worker));
+    assertEquals(worker, back.worker());
+    worker.tell(new ToWorker.Dismiss("done"));
+  }
+
+  @Test
+  void aMessageCutShortIsAClearError() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    byte[] bytes = serialization.serialize(new ToWorker.Job("j3", 2, PIPELINE)).get();
+    byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+    Throwable e = serialization.deserialize(cut, WireSerializer.IDENTIFIER,
+        WireSerializer.JOB).failed().get();
+    assertTrue(e.getMessage().startsWith("a message (J, " + cut.length + " bytes) that cannot be"
+        + " read"), e.getMessage());
+    Throwable unknown = serialization.deserialize(bytes, WireSerializer.IDENTIFIER, "Q")
+        .failed().get();
+    assertTrue(unknown.getMessage().contains("unknown kind 'Q'"), unknown.getMessage());
   }
 
   @Test

@@ -1,16 +1,16 @@
 package swamp.master.dispatch;
 
-import static swamp.master.dispatch.CompactRecords.commands;
-import static swamp.master.dispatch.CompactRecords.result;
-import static swamp.master.dispatch.CompactRecords.spec;
+import static swamp.protocol.CompactRecords.result;
+import static swamp.protocol.CompactRecords.spec;
 
 import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
-import swamp.master.dispatch.CompactBytes.In;
-import swamp.master.dispatch.CompactBytes.Out;
+import swamp.protocol.CompactBytes.In;
+import swamp.protocol.CompactBytes.Out;
+import swamp.protocol.CompactRecords;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
 
@@ -33,7 +33,7 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
   static final String MANIFEST_V2 = "E2";
   static final String MANIFEST = MANIFEST_V2;
   /** The version of {@link CompactRecords} the events are written in (the snapshots' latest). */
-  private static final int RECORDS = 5;
+  private static final int RECORDS = CompactRecords.VERSION;
 
   private static final int SUBMITTED = 1;
   private static final int STARTED = 2;
@@ -229,5 +229,36 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
 
   private static JobResult optionalResult(In in) {
     return in.bool() ? result(in) : null;
+  }
+
+  /** A run's commands (its {@link JobEvent.RunCreated}, and the snapshot's runs). */
+  static void commands(Out out, List<JobEvent.RunCommand> commands) {
+    out.i32(commands.size());
+    for (JobEvent.RunCommand c : commands) {
+      out.i32(c.step());
+      out.i32(c.line());
+      out.str(c.text());
+      out.strings(c.argv());
+      out.i32(c.dependsOn().size());
+      c.dependsOn().forEach(out::i32);
+    }
+  }
+
+  static List<JobEvent.RunCommand> commands(In in) {
+    int n = in.count();
+    List<JobEvent.RunCommand> commands = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int step = in.i32();
+      int line = in.i32();
+      String text = in.str();
+      List<String> argv = in.strings();
+      int deps = in.count();
+      List<Integer> dependsOn = new ArrayList<>(deps);
+      for (int d = 0; d < deps; d++) {
+        dependsOn.add(in.i32());
+      }
+      commands.add(new JobEvent.RunCommand(step, line, text, argv, dependsOn));
+    }
+    return commands;
   }
 }

@@ -1,8 +1,8 @@
 package swamp.master.dispatch;
 
-import static swamp.master.dispatch.CompactRecords.commands;
-import static swamp.master.dispatch.CompactRecords.result;
-import static swamp.master.dispatch.CompactRecords.spec;
+import static swamp.master.dispatch.JobEventSerializer.commands;
+import static swamp.protocol.CompactRecords.result;
+import static swamp.protocol.CompactRecords.spec;
 
 import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 import swamp.master.dispatch.BookSnapshots.JobRecord;
 import swamp.master.dispatch.BookSnapshots.Snapshot;
-import swamp.master.dispatch.CompactBytes.In;
-import swamp.master.dispatch.CompactBytes.Out;
+import swamp.protocol.CompactBytes.In;
+import swamp.protocol.CompactBytes.Out;
 import swamp.protocol.JobState;
 
 /**

@@ -1,25 +1,26 @@
-package swamp.master.dispatch;
+package swamp.protocol;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import swamp.master.dispatch.CompactBytes.In;
-import swamp.master.dispatch.CompactBytes.Out;
-import swamp.protocol.JobResult;
-import swamp.protocol.JobSpec;
-import swamp.protocol.JobState;
-import swamp.protocol.Redirects;
-import swamp.protocol.Stage;
+import swamp.protocol.CompactBytes.In;
+import swamp.protocol.CompactBytes.Out;
 
 /**
- * The records both compact forms of the journal hold, field by field in a fixed order: a job's
- * spec, its result and a run's commands ({@link SnapshotSerializer}, {@link JobEventSerializer}).
+ * The records every compact form holds, field by field in a fixed order: a job's spec and its
+ * result, on the wire ({@link WireSerializer}) and in the master's journal. {@code In.version}
+ * is the version of these records the bytes were written in: the journal keeps records of every
+ * version it ever wrote, and what an older one lacks is read as its default. The wire is always
+ * {@link #VERSION}: nodes of one pool speak one protocol.
  */
-final class CompactRecords {
+public final class CompactRecords {
+  /** The records' latest version: 5, where redirections end with the text standard input reads. */
+  public static final int VERSION = 5;
+
   private CompactRecords() {}
 
-  static void spec(Out out, JobSpec s) {
+  public static void spec(Out out, JobSpec s) {
     out.strings(s.argv());
     out.i32(s.env().size());
     s.env().forEach((k, v) -> {
@@ -42,7 +43,7 @@ final class CompactRecords {
     out.i32(s.step());
   }
 
-  static JobSpec spec(In in) {
+  public static JobSpec spec(In in) {
     List<String> argv = in.strings();
     int n = in.count();
     Map<String, String> env = new HashMap<>();
@@ -63,7 +64,7 @@ final class CompactRecords {
     return spec.withIo(redirects, pipeline).inRun(in.str(), in.i32());
   }
 
-  static void redirects(Out out, Redirects r) {
+  public static void redirects(Out out, Redirects r) {
     out.bool(r != null);
     if (r != null) {
       out.str(r.stdin());
@@ -77,14 +78,14 @@ final class CompactRecords {
   }
 
   /** Redirections; those of version 4 and before had no text for standard input. */
-  static Redirects redirects(In in) {
+  public static Redirects redirects(In in) {
     return in.bool()
         ? new Redirects(in.str(), in.str(), in.bool(), in.str(), in.bool(), in.bool(),
             in.version >= 5 ? in.str() : null)
         : null;
   }
 
-  static void result(Out out, JobResult r) {
+  public static void result(Out out, JobResult r) {
     out.str(r.state().name());
     out.bool(r.exitCode() != null);
     if (r.exitCode() != null) {
@@ -103,38 +104,8 @@ final class CompactRecords {
     out.str(r.reason());
   }
 
-  static JobResult result(In in) {
+  public static JobResult result(In in) {
     return new JobResult(JobState.valueOf(in.str()), in.bool() ? in.i32() : null, in.str(),
         in.str(), in.bool(), in.str(), in.bool() ? in.i64() : null, in.i64(), in.i64(), in.str());
-  }
-
-  static void commands(Out out, List<JobEvent.RunCommand> commands) {
-    out.i32(commands.size());
-    for (JobEvent.RunCommand c : commands) {
-      out.i32(c.step());
-      out.i32(c.line());
-      out.str(c.text());
-      out.strings(c.argv());
-      out.i32(c.dependsOn().size());
-      c.dependsOn().forEach(out::i32);
-    }
-  }
-
-  static List<JobEvent.RunCommand> commands(In in) {
-    int n = in.count();
-    List<JobEvent.RunCommand> commands = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      int step = in.i32();
-      int line = in.i32();
-      String text = in.str();
-      List<String> argv = in.strings();
-      int deps = in.count();
-      List<Integer> dependsOn = new ArrayList<>(deps);
-      for (int d = 0; d < deps; d++) {
-        dependsOn.add(in.i32());
-      }
-      commands.add(new JobEvent.RunCommand(step, line, text, argv, dependsOn));
-    }
-    return commands;
   }
 }

@@ -1,4 +1,4 @@
-package swamp.master.dispatch;
+package swamp.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,19 +7,19 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The primitives the journal's compact forms are written with ({@link SnapshotSerializer} for the
- * snapshots, {@link JobEventSerializer} for the events): numbers as zig-zag varints, strings as a
- * length (-1: null) and UTF-8.
+ * The primitives swamp's compact forms are written with (the wire's hot messages, {@link
+ * WireSerializer}; the master's journal, its snapshots and events): numbers as zig-zag varints,
+ * strings as a length (-1: null) and UTF-8.
  */
-final class CompactBytes {
+public final class CompactBytes {
   private CompactBytes() {}
 
   /** Writes a record's fields. */
-  static final class Out {
+  public static final class Out {
     private byte[] buf;
     private int pos;
 
-    Out(int size) {
+    public Out(int size) {
       buf = new byte[Math.max(64, size)];
     }
 
@@ -29,12 +29,12 @@ final class CompactBytes {
       }
     }
 
-    void i32(int v) {
+    public void i32(int v) {
       i64(v);
     }
 
     /** Zig-zag, then seven bits a byte: small numbers of either sign take one or two bytes. */
-    void i64(long v) {
+    public void i64(long v) {
       room(10);
       long z = (v << 1) ^ (v >> 63);
       while ((z & ~0x7FL) != 0) {
@@ -44,12 +44,12 @@ final class CompactBytes {
       buf[pos++] = (byte) z;
     }
 
-    void bool(boolean v) {
+    public void bool(boolean v) {
       room(1);
       buf[pos++] = (byte) (v ? 1 : 0);
     }
 
-    void str(String s) {
+    public void str(String s) {
       if (s == null) {
         i32(-1);
         return;
@@ -61,28 +61,28 @@ final class CompactBytes {
       pos += b.length;
     }
 
-    void strings(List<String> list) {
+    public void strings(List<String> list) {
       i32(list.size());
       list.forEach(this::str);
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
       return Arrays.copyOf(buf, pos);
     }
   }
 
   /** Reads them back, in the order they were written. */
-  static final class In {
-    final ByteBuffer buffer;
+  public static final class In {
+    public final ByteBuffer buffer;
     /** The format's version: what an older one lacks is read as its default. */
-    final int version;
+    public final int version;
 
-    In(byte[] bytes, int version) {
+    public In(byte[] bytes, int version) {
       this.buffer = ByteBuffer.wrap(bytes);
       this.version = version;
     }
 
-    int i32() {
+    public int i32() {
       long v = i64();
       if (v != (int) v) {
         throw new IllegalArgumentException("a number too large for its field: " + v);
@@ -90,7 +90,7 @@ final class CompactBytes {
       return (int) v;
     }
 
-    long i64() {
+    public long i64() {
       long z = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         byte b = buffer.get();
@@ -102,12 +102,12 @@ final class CompactBytes {
       throw new IllegalArgumentException("a number of more than ten bytes");
     }
 
-    boolean bool() {
+    public boolean bool() {
       return buffer.get() != 0;
     }
 
     /** A count, which cannot be more than the bytes left. */
-    int count() {
+    public int count() {
       int n = i32();
       if (n < 0 || n > buffer.remaining()) {
         throw new IllegalArgumentException("a count of " + n + " with " + buffer.remaining()
@@ -116,7 +116,7 @@ final class CompactBytes {
       return n;
     }
 
-    String str() {
+    public String str() {
       int n = i32();
       if (n == -1) {
         return null;
@@ -130,7 +130,7 @@ final class CompactBytes {
       return s;
     }
 
-    List<String> strings() {
+    public List<String> strings() {
       int n = count();
       List<String> list = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
