@@ -338,6 +338,13 @@ class PoolSimulationTest {
         ledger.refusals.add(plan.id() + ": " + f.reason());
       } else if (message instanceof Job job) {
         return onJob(job);
+      } else if (message instanceof ToWorker.Jobs jobs) {
+        for (Job job : jobs.jobs()) {
+          Behavior<Msg> next = onJob(job);
+          if (next != this) {
+            return next; // it died with the rest of the message, as a worker would
+          }
+        }
       } else if (message instanceof RegisterAgain) {
         register();
       } else if (message instanceof Dismiss d) {

@@ -13,7 +13,8 @@ import swamp.protocol.CompactBytes.Out;
 
 /**
  * The messages that cross the wire once or twice for every job, field by field in a fixed order
- * ({@link CompactRecords}): a job to run ({@link ToWorker.Job}), the finishes a worker reports
+ * ({@link CompactRecords}): jobs to run ({@link ToWorker.Job}, {@link ToWorker.Jobs}), the
+ * finishes a worker reports
  * ({@link ToMaster.JobsFinished}) and the master's acknowledgement ({@link ToWorker.FinishAck}).
  * In Jackson's CBOR each carried its property names and went through reflection: a third of a
  * dry-run worker's CPU and a tenth of the master's went to reading and writing them. Every other
@@ -28,6 +29,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
   /** This serializer's id on the wire; Pekko keeps 0-40 for its own, the journal 7301-7302. */
   public static final int IDENTIFIER = 7_303;
   static final String JOB = "J";
+  static final String JOBS = "B";
   static final String JOBS_FINISHED = "F";
   static final String FINISH_ACK = "A";
 
@@ -48,12 +50,14 @@ public final class WireSerializer extends SerializerWithStringManifest {
   public String manifest(Object o) {
     if (o instanceof ToWorker.Job) {
       return JOB;
+    } else if (o instanceof ToWorker.Jobs) {
+      return JOBS;
     } else if (o instanceof ToMaster.JobsFinished) {
       return JOBS_FINISHED;
     } else if (o instanceof ToWorker.FinishAck) {
       return FINISH_ACK;
     }
-    throw new IllegalArgumentException("WireSerializer writes Job, JobsFinished and FinishAck,"
+    throw new IllegalArgumentException("WireSerializer writes Job, Jobs, JobsFinished and FinishAck,"
         + " not " + o.getClass().getName());
   }
 
@@ -62,6 +66,11 @@ public final class WireSerializer extends SerializerWithStringManifest {
     if (o instanceof ToWorker.Job j) {
       Out out = new Out(128);
       job(out, j);
+      return out.bytes();
+    } else if (o instanceof ToWorker.Jobs b) {
+      Out out = new Out(16 + 128 * b.jobs().size());
+      out.i32(b.jobs().size());
+      b.jobs().forEach(j -> job(out, j));
       return out.bytes();
     } else if (o instanceof ToMaster.JobsFinished f) {
       Out out = new Out(64 + 96 * f.finishes().size());
@@ -92,6 +101,14 @@ public final class WireSerializer extends SerializerWithStringManifest {
       In in = new In(bytes, CompactRecords.VERSION);
       Object message = switch (manifest) {
         case JOB -> job(in);
+        case JOBS -> {
+          int n = in.count();
+          List<ToWorker.Job> jobs = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            jobs.add(job(in));
+          }
+          yield new ToWorker.Jobs(jobs);
+        }
         case JOBS_FINISHED -> {
           ActorRef<ToWorker> worker = resolver().resolveActorRef(in.str());
           int n = in.count();
@@ -111,7 +128,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
           yield new ToWorker.FinishAck(acked);
         }
         default -> throw new IllegalArgumentException("a message of unknown kind '" + manifest
-            + "' (this node reads " + JOB + ", " + JOBS_FINISHED + " and " + FINISH_ACK + ")");
+            + "' (this node reads " + String.join(", ", JOB, JOBS, JOBS_FINISHED, FINISH_ACK)
+            + ")");
       };
       if (in.buffer.hasRemaining()) {
         throw new IllegalArgumentException(in.buffer.remaining() + " bytes after the message");

@@ -41,7 +41,8 @@ class SerializationTest {
   Object roundTrip(Object message) {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
     var serializer = serialization.findSerializerFor(message);
-    boolean hot = message instanceof ToWorker.Job || message instanceof ToWorker.FinishAck
+    boolean hot = message instanceof ToWorker.Job || message instanceof ToWorker.Jobs
+        || message instanceof ToWorker.FinishAck
         || message instanceof ToMaster.JobsFinished;
     assertEquals(hot ? "WireSerializer" : "JacksonCborSerializer",
         serializer.getClass().getSimpleName(), message.getClass().getName());
@@ -73,6 +74,8 @@ class SerializationTest {
     check(new ToWorker.Job("j1", 3, SPEC));
     check(new ToWorker.Job("j2", 1, JobSpec.of(List.of("true"))));
     check(new ToWorker.Job("j3", 2, PIPELINE));
+    check(new ToWorker.Jobs(List.of(new ToWorker.Job("j4", 1, SPEC),
+        new ToWorker.Job("j5", 1, PIPELINE), new ToWorker.Job("j6", 3, JobSpec.of(List.of("true"))))));
     check(new ToWorker.FinishAck(List.of()));
     check(new ToWorker.CancelJob("j1", 3, "cancelled by request"));
     check(new ToWorker.Dismiss("the master is shutting down"));

@@ -19,6 +19,8 @@ sealed interface FromMaster extends WorkerActor.Command, NoSerializationVerifica
 
   record Job(ToWorker.Job job) implements FromMaster {}
 
+  record Jobs(ToWorker.Jobs jobs) implements FromMaster {}
+
   record HandBack(ToWorker.HandBack back) implements FromMaster {}
 
   record CancelJob(ToWorker.CancelJob cancel) implements FromMaster {}
@@ -33,6 +35,8 @@ sealed interface FromMaster extends WorkerActor.Command, NoSerializationVerifica
   static FromMaster of(ToWorker message) {
     if (message instanceof ToWorker.Job m) {
       return new Job(m);
+    } else if (message instanceof ToWorker.Jobs m) {
+      return new Jobs(m);
     } else if (message instanceof ToWorker.CancelJob m) {
       return new CancelJob(m);
     } else if (message instanceof ToWorker.HandBack m) {

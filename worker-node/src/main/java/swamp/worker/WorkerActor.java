@@ -265,6 +265,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
         .onMessage(FromMaster.Job.class, m -> same(() -> jobs.reject(m.job(), "worker is draining")))
+        .onMessage(FromMaster.Jobs.class, m -> same(() -> m.jobs().jobs()
+            .forEach(j -> jobs.reject(j, "worker is draining"))))
         .onMessage(FromMaster.CancelJob.class, m -> same(() -> jobs.onCancel(m.cancel())))
         .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack())))
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
@@ -334,6 +336,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private ReceiveBuilder<Command> withJobs(ReceiveBuilder<Command> builder) {
     return builder
         .onMessage(FromMaster.Job.class, m -> same(() -> jobs.onJob(m.job())))
+        .onMessage(FromMaster.Jobs.class, m -> same(() -> m.jobs().jobs().forEach(jobs::onJob)))
         .onMessage(FromMaster.CancelJob.class, m -> same(() -> jobs.onCancel(m.cancel())))
         .onMessage(FromMaster.HandBack.class, m -> same(() -> jobs.onHandBack(m.back())))
         .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack())))

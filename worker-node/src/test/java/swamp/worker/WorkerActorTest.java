@@ -38,6 +38,7 @@ import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker.Refused;
 import swamp.protocol.ToWorker.RegOk;
 import swamp.protocol.ToWorker.RegisterAgain;
+import swamp.protocol.ToWorker;
 
 /**
  * The worker's registration state machine, its peers played by probes and its timers (retry,
@@ -172,8 +173,10 @@ class WorkerActorTest {
   void jobsBeyondTheSlotsWaitAndEachStartsTheMomentASlotFrees() {
     Register register = registered(TestSettings.worker("w7", workDir).withSlots(1));
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "0.3"))));
-    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("sleep", "0.2"))));
-    register.replyTo().tell(new Job("j3", 1, JobSpec.of(List.of("echo", "x"))));
+    // what one dispatch gives a worker comes in one message
+    register.replyTo().tell(new ToWorker.Jobs(List.of(
+        new Job("j2", 1, JobSpec.of(List.of("sleep", "0.2"))),
+        new Job("j3", 1, JobSpec.of(List.of("echo", "x"))))));
 
     List<JobFinished> ended = List.of(
         finishes.next(dispatcher, Duration.ofSeconds(20)),
@@ -221,7 +224,8 @@ class WorkerActorTest {
   @Test
   void aWaitingJobIsClaimedWhenTheWorkerRegistersAgainAndHandedBackWhenItIsDismissed() {
     Register register = registered(TestSettings.worker("w7c", workDir).withSlots(1));
-    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "0.5"))));
+    // it runs while the worker drains: what comes meanwhile is handed back
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "2"))));
     register.replyTo().tell(new Job("j2", 2, JobSpec.of(List.of("echo", "x"))));
     register.replyTo().tell(new RegisterAgain("the dispatcher started again"));
     assertEquals(List.of(new RunningJob("j1", 1), new RunningJob("j2", 2)),
@@ -231,6 +235,13 @@ class WorkerActorTest {
     JobRejected back = dispatcher.expectMessageClass(JobRejected.class);
     assertEquals("j2", back.jobId());
     assertEquals("worker is draining", back.reason());
+    register.replyTo().tell(new ToWorker.Jobs(List.of(
+        new Job("j3", 1, JobSpec.of(List.of("echo", "x"))),
+        new Job("j4", 1, JobSpec.of(List.of("echo", "y"))))));
+    assertEquals(List.of("j3", "j4"), List.of(
+        dispatcher.expectMessageClass(JobRejected.class).jobId(),
+        dispatcher.expectMessageClass(JobRejected.class).jobId()),
+        "a draining worker hands back what it is given");
     assertEquals("j1", finishes.next(dispatcher, Duration.ofSeconds(20))
         .jobId());
   }

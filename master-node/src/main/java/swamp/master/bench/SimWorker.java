@@ -121,6 +121,10 @@ final class SimWorker extends AbstractBehavior<SimWorker.Command> {
           return this;
         })
         .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> onJob((Job) m.message()))
+        .onMessage(FromMaster.class, m -> m.message() instanceof ToWorker.Jobs, m -> {
+          ((ToWorker.Jobs) m.message()).jobs().forEach(this::onJob);
+          return this;
+        })
         .onMessage(FromMaster.class, m -> m.message() instanceof RegOk, m -> onRegOk((RegOk) m.message()))
         .onMessage(FromMaster.class, m -> m.message() instanceof NotRegistered, m -> {
           throw new IllegalStateException("simulated worker " + id + " refused: "

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -356,14 +357,19 @@ final class JobLifecycle {
     if (closed) {
       return;
     }
+    // what one dispatch gives one worker goes in one message
+    Map<SlotTable.Worker, List<ToWorker.Job>> given = new LinkedHashMap<>();
     for (JobBook.Assignment a : book.assign(clock.millis())) {
       Job job = a.job();
-      later(a.worker().ref, new ToWorker.Job(job.id, job.attempt, job.spec));
+      given.computeIfAbsent(a.worker(), w -> new ArrayList<>())
+          .add(new ToWorker.Job(job.id, job.attempt, job.spec));
       if (log.isDebugEnabled()) {
         log.debug("job {} attempt {} -> {}: {}", job.id, job.attempt,
             a.worker().id, job.spec.argv());
       }
     }
+    given.forEach((w, jobs) -> later(w.ref,
+        jobs.size() == 1 ? jobs.get(0) : new ToWorker.Jobs(jobs)));
     if (book.slots().prefetch() > 0) {
       for (HandBacks.Ask ask : handBacks.rebalance(book.slots())) {
         later(ask.holder().ref, new ToWorker.HandBack(ask.job().id, ask.job().attempt));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -476,7 +477,7 @@ public class JobDispatcherTest {
         List.of(new RunningJob(ids.get(0), 1)), reborn.ref()));
 
     reborn.expectMessageClass(RegOk.class);
-    Job again = reborn.expectMessageClass(Job.class);
+    Job again = nextJob(reborn, new java.util.ArrayDeque<>(), null);
     assertEquals(ids.get(1), again.jobId());
     assertEquals(2, again.attempt());
     assertEquals(1, job(dispatcher, ids.get(0)).attempts());
@@ -966,10 +967,14 @@ public class JobDispatcherTest {
     }
   }
 
-  /** A worker played by a probe; it reports through the dispatcher ref its RegOk carried. */
-  record Worker(String id, TestProbe<ToWorker> probe, ActorRef<ToMaster> master) {
+  /**
+   * A worker played by a probe; it reports through the dispatcher ref its RegOk carried. {@code
+   * given} keeps the jobs of a {@link ToWorker.Jobs} not yet looked at.
+   */
+  record Worker(String id, TestProbe<ToWorker> probe, ActorRef<ToMaster> master,
+      java.util.Deque<Job> given) {
     Job expectJob() {
-      return probe.expectMessageClass(Job.class);
+      return nextJob(probe, given, null);
     }
 
     void succeeded(Job job) {
@@ -1019,7 +1024,37 @@ public class JobDispatcherTest {
     dispatcher.tell(joined(id, offer, List.of(), probe.ref()));
     // the first dispatcher of the JVM also starts the journal (H2, Slick): seconds on a busy machine
     RegOk ok = probe.expectMessageClass(RegOk.class, Duration.ofSeconds(30));
-    return new Worker(id, probe, ok.master());
+    return new Worker(id, probe, ok.master(), new java.util.ArrayDeque<>());
+  }
+
+  /**
+   * The next job sent to {@code probe}, whether it came alone or with others in a {@link
+   * ToWorker.Jobs} (what one dispatch gives one worker); {@code given} keeps the others. Waits
+   * up to {@code max}, or the test kit's default when null.
+   */
+  static Job nextJob(TestProbe<ToWorker> probe, java.util.Deque<Job> given, Duration max) {
+    if (!given.isEmpty()) {
+      return given.poll();
+    }
+    ToWorker m = max == null ? probe.expectMessageClass(ToWorker.class)
+        : probe.expectMessageClass(ToWorker.class, max);
+    if (m instanceof ToWorker.Jobs jobs) {
+      given.addAll(jobs.jobs());
+      return given.poll();
+    }
+    assertTrue(m instanceof Job, "expected a job, got " + m);
+    return (Job) m;
+  }
+
+  /** The next {@code n} jobs sent to {@code probe}, alone or together; no more. */
+  static List<Job> expectJobs(TestProbe<ToWorker> probe, int n, Duration max) {
+    java.util.Deque<Job> given = new java.util.ArrayDeque<>();
+    List<Job> jobs = new ArrayList<>();
+    while (jobs.size() < n) {
+      jobs.add(nextJob(probe, given, max));
+    }
+    assertTrue(given.isEmpty(), "more jobs than " + n + ": " + given);
+    return jobs;
   }
 
   /**
