@@ -120,7 +120,6 @@ public record JobSpec(
     if (argv.isEmpty() || argv.get(0) == null || argv.get(0).isBlank()) {
       problems.add("argv is empty: a job needs a program to run");
     }
-    long chars = 0;
     for (String a : argv) {
       if (a == null) {
         problems.add("argv holds a null");
@@ -130,9 +129,8 @@ public record JobSpec(
         problems.add("argv holds a NUL character");
         break;
       }
-      chars += a.length();
     }
-    chars += stagesProblems(problems);
+    stagesProblems(problems);
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0) {
         problems.add("env name '" + e.getKey() + "' is not a valid variable name");
@@ -140,8 +138,8 @@ public record JobSpec(
       if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
         problems.add("env value of '" + e.getKey() + "' is null or holds a NUL character");
       }
-      chars += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
     }
+    long chars = chars();
     if (chars > MAX_COMMAND_CHARS) {
       problems.add("argv, pipeline, redirects and env hold " + chars + " characters, more than "
           + MAX_COMMAND_CHARS);
@@ -172,13 +170,30 @@ public record JobSpec(
   }
 
   /**
-   * The problems of the redirections and of the pipeline's stages; returns the characters they
-   * hold. A stage before the last may not send its output to a file (the next stage would read
-   * nothing), and one after the first may not read a file (it reads the pipe): swamp refuses
-   * both rather than run what is almost always a mistake.
+   * The characters argv, the pipeline's stages, the redirections (a here-document's text too)
+   * and env hold together: what {@link #MAX_COMMAND_CHARS} bounds.
    */
-  private long stagesProblems(List<String> problems) {
+  public long chars() {
     long chars = 0;
+    for (Stage stage : stages()) {
+      for (String a : stage.argv()) {
+        chars += a == null ? 0 : a.length();
+      }
+      chars += stage.redirected().chars();
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      chars += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
+    }
+    return chars;
+  }
+
+  /**
+   * The problems of the redirections and of the pipeline's stages. A stage before the last may
+   * not send its output to a file (the next stage would read nothing), and one after the first
+   * may not read a file (it reads the pipe): swamp refuses both rather than run what is almost
+   * always a mistake.
+   */
+  private void stagesProblems(List<String> problems) {
     if (pipeline.size() > MAX_STAGES) {
       problems.add("pipeline has " + pipeline.size() + " stages, more than " + MAX_STAGES);
     }
@@ -188,7 +203,6 @@ public record JobSpec(
       String where = i == 0 ? "redirects." : "pipeline[" + (i - 1) + "].";
       Redirects r = stage.redirected();
       problems.addAll(r.problems(where));
-      chars += r.chars();
       if (i > 0) {
         if (stage.argv().isEmpty() || stage.argv().get(0) == null || stage.argv().get(0).isBlank()) {
           problems.add(where + "argv is empty: each stage of a pipeline needs a program to run");
@@ -198,7 +212,6 @@ public record JobSpec(
             problems.add(where + "argv holds a null or a NUL character");
             break;
           }
-          chars += a.length();
         }
         if (r.readsInput()) {
           problems.add(where + "redirects.stdin: stage " + i + " (" + stage.program()
@@ -212,6 +225,5 @@ public record JobSpec(
             + " output instead");
       }
     }
-    return chars;
   }
 }

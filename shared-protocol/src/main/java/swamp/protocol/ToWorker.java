@@ -58,6 +58,13 @@ public sealed interface ToWorker extends CborSerializable {
    * part of the work). Each is handled as if it came alone.
    */
   record Jobs(List<Job> jobs) implements ToWorker {
+    /**
+     * The most characters of commands ({@link JobSpec#chars}) one message holds, as much as one
+     * job may: at up to 3 bytes each in UTF-8 a message stays well under the remoting's frame
+     * (4 MiB), which drops a larger one. More goes in more messages.
+     */
+    public static final long MAX_CHARS = JobSpec.MAX_COMMAND_CHARS;
+
     public Jobs {
       jobs = List.copyOf(jobs);
     }

@@ -74,7 +74,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
       return out.bytes();
     } else if (o instanceof ToMaster.JobsFinished f) {
       Out out = new Out(64 + 96 * f.finishes().size());
-      out.str(resolver().toSerializationFormat(f.worker()));
+      out.str(f.worker() == null ? null : resolver().toSerializationFormat(f.worker()));
       out.i32(f.finishes().size());
       for (ToMaster.JobFinished finish : f.finishes()) {
         out.str(finish.jobId());
@@ -110,7 +110,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
           yield new ToWorker.Jobs(jobs);
         }
         case JOBS_FINISHED -> {
-          ActorRef<ToWorker> worker = resolver().resolveActorRef(in.str());
+          String ref = in.str();
+          ActorRef<ToWorker> worker = ref == null ? null : resolver().resolveActorRef(ref);
           int n = in.count();
           List<ToMaster.JobFinished> finishes = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {

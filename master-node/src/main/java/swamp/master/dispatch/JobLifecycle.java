@@ -368,12 +368,33 @@ final class JobLifecycle {
             a.worker().id, job.spec.argv());
       }
     }
-    given.forEach((w, jobs) -> later(w.ref,
-        jobs.size() == 1 ? jobs.get(0) : new ToWorker.Jobs(jobs)));
+    given.forEach((w, jobs) -> send(w.ref, jobs));
     if (book.slots().prefetch() > 0) {
       for (HandBacks.Ask ask : handBacks.rebalance(book.slots())) {
         later(ask.holder().ref, new ToWorker.HandBack(ask.job().id, ask.job().attempt));
       }
+    }
+  }
+
+  /**
+   * {@code jobs} in as few messages as keep each within {@link ToWorker.Jobs#MAX_CHARS}, in
+   * order; a job alone goes as itself.
+   */
+  private void send(ActorRef<ToWorker> to, List<ToWorker.Job> jobs) {
+    List<ToWorker.Job> batch = new ArrayList<>();
+    long chars = 0;
+    for (ToWorker.Job job : jobs) {
+      long c = job.spec().chars();
+      if (!batch.isEmpty() && chars + c > ToWorker.Jobs.MAX_CHARS) {
+        later(to, batch.size() == 1 ? batch.get(0) : new ToWorker.Jobs(batch));
+        batch = new ArrayList<>();
+        chars = 0;
+      }
+      batch.add(job);
+      chars += c;
+    }
+    if (!batch.isEmpty()) {
+      later(to, batch.size() == 1 ? batch.get(0) : new ToWorker.Jobs(batch));
     }
   }
 

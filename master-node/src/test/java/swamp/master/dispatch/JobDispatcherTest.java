@@ -110,6 +110,20 @@ public class JobDispatcherTest {
   }
 
   @Test
+  void whatOneDispatchGivesAWorkerGoesInOneMessageUnlessItsCommandsAreTooLarge() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(5));
+    String third = "x".repeat((int) ToWorker.Jobs.MAX_CHARS / 3);
+    List<String> ids = submit(dispatcher, echo(), echo(), JobSpec.of(List.of("echo", third)),
+        JobSpec.of(List.of("echo", third)), JobSpec.of(List.of("echo", third)));
+    // three jobs of a third of the most one message holds, each with the two small ones...
+    ToWorker.Jobs first = w.probe().expectMessageClass(ToWorker.Jobs.class);
+    assertEquals(ids.subList(0, 4), first.jobs().stream().map(Job::jobId).toList());
+    // ...and the last, which would make it too large, alone after them
+    assertEquals(ids.get(4), w.probe().expectMessageClass(Job.class).jobId());
+  }
+
+  @Test
   void jobsGoToTheWorkerWithTheMostFreeSlotsFirstAndWaitWhenAllAreBusy() {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
     Worker small = admit(dispatcher, "small", offer(1));
