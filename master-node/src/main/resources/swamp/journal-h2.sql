@@ -1,9 +1,4 @@
 -- The job journal's tables in H2 (pekko-persistence-jdbc's schema, journal and snapshots only).
--- Events are BINARY VARYING, kept in the row, where pekko-persistence-jdbc's script has BLOB:
--- H2 keeps a BLOB of more than 256 bytes apart, in maps of its own that every commit writes too
--- (a commit of one 2 kB event cost 2.4 times the CPU; Journal.prepare converts older journals).
--- Snapshots stay BLOBs: a row of tens of MB in a page of the table would be copied again each
--- time a commit touches that page (the journal's file grew by a third).
 CREATE TABLE IF NOT EXISTS PUBLIC."event_journal" (
   "ordering" BIGINT UNIQUE NOT NULL AUTO_INCREMENT,
   "deleted" BOOLEAN DEFAULT false NOT NULL,
@@ -12,10 +7,10 @@ CREATE TABLE IF NOT EXISTS PUBLIC."event_journal" (
   "writer" VARCHAR NOT NULL,
   "write_timestamp" BIGINT NOT NULL,
   "adapter_manifest" VARCHAR NOT NULL,
-  "event_payload" BINARY VARYING NOT NULL,
+  "event_payload" BLOB NOT NULL,
   "event_ser_id" INTEGER NOT NULL,
   "event_ser_manifest" VARCHAR NOT NULL,
-  "meta_payload" BINARY VARYING,
+  "meta_payload" BLOB,
   "meta_ser_id" INTEGER,
   "meta_ser_manifest" VARCHAR,
   PRIMARY KEY("persistence_id", "sequence_number")

@@ -100,67 +100,6 @@ class RecoveryTest {
   }
 
   @Test
-  void aJournalWhosePayloadsAreBlobsIsConvertedOnceAndKeepsItsJobs() throws Exception {
-    testKit.shutdownTestKit();
-    config = Journal.configure(config, "jdbc:h2:file:" + dir.resolve("old"));
-    String user = config.getString(Journal.DB + "db.user");
-    String password = config.getString(Journal.DB + "db.password");
-    String bare = "jdbc:h2:file:" + dir.resolve("old") + ";DB_CLOSE_DELAY=-1";
-    String schema;
-    try (var in = Journal.class.getClassLoader().getResourceAsStream("swamp/journal-h2.sql")) {
-      schema = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-    // the tables as journals made before 2026-12-04 have them, payloads as BLOBs
-    try (var c = java.sql.DriverManager.getConnection(bare, user, password);
-         var s = c.createStatement()) {
-      s.execute(schema.replace("\"event_payload\" BINARY VARYING", "\"event_payload\" BLOB"));
-      assertEquals("BINARY LARGE OBJECT", payloadType(s, "event_journal", "event_payload"));
-    }
-    testKit = ActorTestKit.create("old-journal", config);
-    ActorRef<JobDispatcher.Command> first = start(Duration.ofMinutes(1));
-    List<JobSpec> specs = Collections.nCopies(20, echo());
-    List<String> ids = submit(first, specs, null); // an event of more than 256 bytes: a LOB
-    TestProbe<ToWorker> worker = testKit.createTestProbe();
-    ActorRef<ToMaster> inbox = admit(first, "w1", 1, List.of(), worker);
-    Job running = worker.expectMessageClass(Job.class);
-    inbox.tell(new JobsFinished(List.of(new JobFinished(running.jobId(), 1, "w1",
-        result(JobState.SUCCEEDED, 0, "w1", null))), worker.ref()));
-    worker.expectMessageClass(ToWorker.FinishAck.class);
-    crash(first);
-    try (var c = java.sql.DriverManager.getConnection(bare, user, password);
-         var s = c.createStatement()) {
-      s.execute("CREATE TABLE PUBLIC.\"event_journal_COPY_7_0\" (x INT)");
-    }
-
-    Journal.prepare(config);
-
-    try (var c = java.sql.DriverManager.getConnection(bare, user, password);
-         var s = c.createStatement()) {
-      assertEquals("BINARY VARYING", payloadType(s, "event_journal", "event_payload"));
-      assertEquals("BINARY LARGE OBJECT", payloadType(s, "snapshot", "snapshot_payload"));
-      try (var r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
-          + " WHERE TABLE_NAME LIKE '%COPY%'")) {
-        r.next();
-        assertEquals(0, r.getInt(1), "the copy a conversion left behind is dropped");
-      }
-    }
-    ActorRef<JobDispatcher.Command> second = start(Duration.ofMinutes(1));
-    assertEquals(JobState.SUCCEEDED, view(second, running.jobId()).state());
-    ids.forEach(id -> view(second, id)); // every job is still there
-    assertEquals(JobState.QUEUED, view(second, ids.get(19)).state());
-    Journal.prepare(config); // a second start finds nothing to convert
-  }
-
-  static String payloadType(java.sql.Statement s, String table, String column)
-      throws java.sql.SQLException {
-    try (var r = s.executeQuery("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE"
-        + " TABLE_NAME = '" + table + "' AND COLUMN_NAME = '" + column + "'")) {
-      assertTrue(r.next(), table + "." + column);
-      return r.getString(1);
-    }
-  }
-
-  @Test
   void aWorkerThatComesBackWithItsAttemptKeepsItAndTheOthersRunAgain() {
     ActorRef<JobDispatcher.Command> first = start(Duration.ofMinutes(1));
     TestProbe<ToWorker> w1 = testKit.createTestProbe();
