@@ -1,5 +1,6 @@
 package swamp.protocol;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -67,6 +68,30 @@ public sealed interface ToWorker extends CborSerializable {
 
     public Jobs {
       jobs = List.copyOf(jobs);
+    }
+
+    /**
+     * {@code jobs}, in order, in as few messages as keep each within {@link #MAX_CHARS}: a
+     * message of several as {@code Jobs}, a job alone as itself.
+     */
+    public static List<ToWorker> pack(List<Job> jobs) {
+      List<ToWorker> messages = new ArrayList<>();
+      List<Job> batch = new ArrayList<>();
+      long chars = 0;
+      for (Job job : jobs) {
+        long c = job.spec().chars();
+        if (!batch.isEmpty() && chars + c > MAX_CHARS) {
+          messages.add(batch.size() == 1 ? batch.get(0) : new Jobs(batch));
+          batch = new ArrayList<>();
+          chars = 0;
+        }
+        batch.add(job);
+        chars += c;
+      }
+      if (!batch.isEmpty()) {
+        messages.add(batch.size() == 1 ? batch.get(0) : new Jobs(batch));
+      }
+      return messages;
     }
   }
 

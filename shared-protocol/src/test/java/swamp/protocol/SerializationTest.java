@@ -92,6 +92,32 @@ class SerializationTest {
   }
 
   @Test
+  void jobsArePackedIntoMessagesThatStayUnderTheRemotingsFrame() {
+    // 64 jobs of a third of a message's characters each, every character 3 bytes in UTF-8
+    String third = "€".repeat((int) ToWorker.Jobs.MAX_CHARS / 3 - 10);
+    List<ToWorker.Job> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      jobs.add(new ToWorker.Job("j" + i, 1, JobSpec.of(List.of("echo", third))));
+    }
+    List<ToWorker> messages = ToWorker.Jobs.pack(jobs);
+    assertEquals(22, messages.size(), "three to a message, the last one alone");
+    assertTrue(messages.get(21) instanceof ToWorker.Job);
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    List<ToWorker.Job> back = new java.util.ArrayList<>();
+    for (ToWorker m : messages) {
+      byte[] bytes = serialization.serialize(m).get();
+      assertTrue(bytes.length < 1024 * 1024, bytes.length + " bytes in one message");
+      if (roundTrip(m) instanceof ToWorker.Jobs b) {
+        back.addAll(b.jobs());
+      } else {
+        back.add((ToWorker.Job) roundTrip(m));
+      }
+    }
+    assertEquals(jobs, back, "every job, once, in order");
+    assertEquals(List.of(), ToWorker.Jobs.pack(List.of()));
+  }
+
+  @Test
   void aJobsFinishedNamesTheWorkersOwnRef() {
     ActorRef<ToWorker> worker = testKit.<ToWorker>createTestProbe().ref();
     var back = (ToMaster.JobsFinished) roundTrip(new ToMaster.JobsFinished(List.of(), worker));

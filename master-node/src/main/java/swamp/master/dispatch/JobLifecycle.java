@@ -368,33 +368,11 @@ final class JobLifecycle {
             a.worker().id, job.spec.argv());
       }
     }
-    given.forEach((w, jobs) -> send(w.ref, jobs));
+    given.forEach((w, jobs) -> ToWorker.Jobs.pack(jobs).forEach(m -> later(w.ref, m)));
     if (book.slots().prefetch() > 0) {
       for (HandBacks.Ask ask : handBacks.rebalance(book.slots())) {
         later(ask.holder().ref, new ToWorker.HandBack(ask.job().id, ask.job().attempt));
       }
-    }
-  }
-
-  /**
-   * {@code jobs} in as few messages as keep each within {@link ToWorker.Jobs#MAX_CHARS}, in
-   * order; a job alone goes as itself.
-   */
-  private void send(ActorRef<ToWorker> to, List<ToWorker.Job> jobs) {
-    List<ToWorker.Job> batch = new ArrayList<>();
-    long chars = 0;
-    for (ToWorker.Job job : jobs) {
-      long c = job.spec().chars();
-      if (!batch.isEmpty() && chars + c > ToWorker.Jobs.MAX_CHARS) {
-        later(to, batch.size() == 1 ? batch.get(0) : new ToWorker.Jobs(batch));
-        batch = new ArrayList<>();
-        chars = 0;
-      }
-      batch.add(job);
-      chars += c;
-    }
-    if (!batch.isEmpty()) {
-      later(to, batch.size() == 1 ? batch.get(0) : new ToWorker.Jobs(batch));
     }
   }
 

@@ -454,14 +454,8 @@ final class Planner {
 
   private Status pipeline(Ast.Pipeline p) {
     if (p.stages().size() == 1) {
-      Status s = p.negated() ? inCondition(p.stages().get(0)) : exec(p.stages().get(0));
-      if (!p.negated()) {
-        return s;
-      }
-      if (!s.known()) {
-        throw Refusal.at(p.line(), "'!' before a command that runs as a job cannot be planned");
-      }
-      return Status.of(s.code() == 0 ? 1 : 0);
+      return p.negated() ? negated(inCondition(p.stages().get(0)), p.line())
+          : exec(p.stages().get(0));
     }
     List<HereCommands.Draft> stages = new ArrayList<>();
     Map<String, String> prefix = new LinkedHashMap<>();
@@ -506,13 +500,15 @@ final class Planner {
     } else {
       s = job(stages, prefix, p.line());
     }
-    if (p.negated()) {
-      if (!s.known()) {
-        throw Refusal.at(p.line(), "'!' before a command that runs as a job cannot be planned");
-      }
-      return Status.of(s.code() == 0 ? 1 : 0);
+    return p.negated() ? negated(s, p.line()) : s;
+  }
+
+  /** {@code ! pipeline}: the status turned over, which must be known while planning. */
+  private static Status negated(Status s, int line) {
+    if (!s.known()) {
+      throw Refusal.at(line, "'!' before a command that runs as a job cannot be planned");
     }
-    return s;
+    return Status.of(s.code() == 0 ? 1 : 0);
   }
 
   /** Plans a job under the guards that hold here; set -e stops on its failure outside a test. */
