@@ -66,7 +66,9 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   private sealed interface Internal extends Command {}
 
-  private record Started(JobTable.Live job) implements Internal {}
+  /** Started; {@code collected} completes with the result once the processes ended. */
+  private record Started(JobTable.Live job, CompletableFuture<JobResult> collected)
+      implements Internal {}
 
   private record NotStarted(String reason) implements Internal {}
 
@@ -131,7 +133,10 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       runner.killReason = job.killReason();
       ctx.getLog().debug("job {} attempt {} adopted as pid {}", job.jobId(), job.attempt(),
           job.process().pid());
-      runner.watch(job.startedAt(), job.deadline());
+      // on the process dispatcher: the adopted process may have ended, and the read would
+      // otherwise run here, on the actor's thread
+      runner.watch(job.deadline(),
+          runner.collected(job.processes(), job.startedAt(), runner.blocking));
       return runner;
     }));
   }
@@ -211,7 +216,12 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       started.forEach(p -> ProcessTree.kill(p.toHandle()));
       return new NotStarted("the worker stopped while the job was starting");
     }
-    return new Started(job);
+    // watched from here, so that the output is read on the thread that sees the end (or on this
+    // one, if it has ended already), not after another hop to the dispatcher: where that thread
+    // is the JDK's process reaper, whose stack is small, the read still goes to the dispatcher
+    boolean ownThreads = started.stream().allMatch(PosixSpawn::endsOnOwnThread);
+    return new Started(job,
+        collected(started, job.startedAt(), ownThreads ? Runnable::run : blocking));
   }
 
   private Behavior<Command> onStarted(Started started) {
@@ -220,12 +230,29 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       getContext().getLog().debug("job {} attempt {} started as pid(s) {}", jobId, attempt,
           processes.stream().map(Process::pid).toList());
     }
-    watch(started.job().startedAt(), started.job().deadline());
+    watch(started.job().deadline(), started.collected());
     return this;
   }
 
-  /** Waits for the process to end, killing it at its deadline (epoch ms; 0 for none). */
-  private void watch(long startedAt, long deadline) {
+  /**
+   * The job's result once its processes have ended, its output read on {@code reader}: the
+   * runner's parent hears of the end first, from the thread that saw it, so that the next job
+   * need not wait for this one's output.
+   */
+  private CompletableFuture<JobResult> collected(List<Process> all, long startedAt,
+      Executor reader) {
+    CompletableFuture<?> ended = all.size() == 1 ? all.get(0).onExit()
+        : CompletableFuture.allOf(all.stream().map(Process::onExit).toArray(CompletableFuture[]::new));
+    return ended.thenRun(() -> replyTo.tell(new ProcessesEnded(jobId, attempt)))
+        .thenApplyAsync(v -> table.collect(jobId, attempt, () -> streams.collect(all, startedAt)),
+            reader);
+  }
+
+  /**
+   * Waits for {@code collected}, the result of the job's processes, killing them at the
+   * deadline (epoch ms; 0 for none).
+   */
+  private void watch(long deadline, CompletableFuture<JobResult> collected) {
     if (killedAs != null) { // cancelled while it was starting, or handed over while being killed
       kill(killedAs, killReason);
     } else if (deadline > 0) {
@@ -236,18 +263,9 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         getContext().getSelf().tell(TimedOut.INSTANCE);
       }
     }
-    List<Process> all = processes;
-    CompletableFuture<?> ended = (all.size() == 1 ? all.get(0).onExit()
-        : CompletableFuture.allOf(all.stream().map(Process::onExit).toArray(CompletableFuture[]::new)))
-        // told from the thread that saw the end: the next job need not wait for this one's output
-        .thenRun(() -> replyTo.tell(new ProcessesEnded(jobId, attempt)));
-    getContext().pipeToSelf(
-        ended.thenApplyAsync(
-            v -> new Exited(table.collect(jobId, attempt, () -> streams.collect(all, startedAt))),
-            blocking),
-        (exited, failure) -> failure != null
-            ? new NotStarted("lost track of the process: " + failure.getMessage())
-            : exited);
+    getContext().pipeToSelf(collected, (result, failure) -> failure != null
+        ? new NotStarted("lost track of the process: " + failure.getMessage())
+        : new Exited(result));
   }
 
   private Behavior<Command> kill(JobState state, String reason) {

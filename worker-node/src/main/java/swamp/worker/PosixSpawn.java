@@ -240,6 +240,15 @@ final class PosixSpawn {
     c.posix_spawn_file_actions_addopen(actions, fd, path, flags, 0666);
   }
 
+  /**
+   * Whether {@code p} is a child this class started, whose {@link Process#onExit} completes on a
+   * thread of its own with a full stack (the JDK's process reaper has a small one) and that may
+   * block.
+   */
+  static boolean endsOnOwnThread(Process p) {
+    return p instanceof Spawned;
+  }
+
   /** A child this class started: its end is read by a waiter thread. */
   private static final class Spawned extends Process {
     private final long pid;
