@@ -56,9 +56,11 @@ public sealed interface ToWorker extends CborSerializable {
   /**
    * Run these, in this order: the jobs one dispatch gives one worker, in one message instead of
    * one each (at thousands of jobs a second, each message's own cost on both sides was a large
-   * part of the work). Each is handled as if it came alone.
+   * part of the work). Each is handled as if it came alone. {@code recorded}: finishes the
+   * master has recorded, acknowledged here as a {@link FinishAck} would, where a worker's report
+   * of finishes freed the slots these jobs take: one message back for the report, not two.
    */
-  record Jobs(List<Job> jobs) implements ToWorker {
+  record Jobs(List<Job> jobs, List<ToRegistry.RunningJob> recorded) implements ToWorker {
     /**
      * The most characters of commands ({@link JobSpec#chars}) one message holds, as much as one
      * job may: at up to 3 bytes each in UTF-8 a message stays well under the remoting's frame
@@ -68,6 +70,12 @@ public sealed interface ToWorker extends CborSerializable {
 
     public Jobs {
       jobs = List.copyOf(jobs);
+      recorded = List.copyOf(recorded);
+    }
+
+    /** Jobs that acknowledge no finish. */
+    public Jobs(List<Job> jobs) {
+      this(jobs, List.of());
     }
 
     /**
@@ -75,13 +83,22 @@ public sealed interface ToWorker extends CborSerializable {
      * message of several as {@code Jobs}, a job alone as itself.
      */
     public static List<ToWorker> pack(List<Job> jobs) {
+      return pack(jobs, List.of());
+    }
+
+    /**
+     * {@code jobs} as {@link #pack(List)} has them, the first message also acknowledging {@code
+     * recorded} (a job alone then goes as a {@code Jobs} of one); with no jobs, a {@link
+     * FinishAck} of them, and with neither, no message.
+     */
+    public static List<ToWorker> pack(List<Job> jobs, List<ToRegistry.RunningJob> recorded) {
       List<ToWorker> messages = new ArrayList<>();
       List<Job> batch = new ArrayList<>();
       long chars = 0;
       for (Job job : jobs) {
         long c = job.spec().chars();
         if (!batch.isEmpty() && chars + c > MAX_CHARS) {
-          messages.add(batch.size() == 1 ? batch.get(0) : new Jobs(batch));
+          messages.add(message(batch, messages.isEmpty() ? recorded : List.of()));
           batch = new ArrayList<>();
           chars = 0;
         }
@@ -89,9 +106,15 @@ public sealed interface ToWorker extends CborSerializable {
         chars += c;
       }
       if (!batch.isEmpty()) {
-        messages.add(batch.size() == 1 ? batch.get(0) : new Jobs(batch));
+        messages.add(message(batch, messages.isEmpty() ? recorded : List.of()));
+      } else if (messages.isEmpty() && !recorded.isEmpty()) {
+        messages.add(new FinishAck(recorded));
       }
       return messages;
+    }
+
+    private static ToWorker message(List<Job> batch, List<ToRegistry.RunningJob> recorded) {
+      return batch.size() == 1 && recorded.isEmpty() ? batch.get(0) : new Jobs(batch, recorded);
     }
   }
 
@@ -107,7 +130,8 @@ public sealed interface ToWorker extends CborSerializable {
 
   /**
    * The master has recorded these finishes (those of one {@link ToMaster.JobsFinished}): the
-   * worker may forget them. Until then it keeps each finish, claims the attempt when it registers
+   * worker may forget them. Sent alone where no job takes their slots; else within the {@link
+   * Jobs} that does. Until then it keeps each finish, claims the attempt when it registers
    * again (with this master after a partition, or with a restarted one) and sends it again.
    */
   record FinishAck(List<ToRegistry.RunningJob> finishes) implements ToWorker {

@@ -68,9 +68,10 @@ public final class WireSerializer extends SerializerWithStringManifest {
       job(out, j);
       return out.bytes();
     } else if (o instanceof ToWorker.Jobs b) {
-      Out out = new Out(16 + 128 * b.jobs().size());
+      Out out = new Out(16 + 128 * b.jobs().size() + 24 * b.recorded().size());
       out.i32(b.jobs().size());
       b.jobs().forEach(j -> job(out, j));
+      runningJobs(out, b.recorded());
       return out.bytes();
     } else if (o instanceof ToMaster.JobsFinished f) {
       Out out = new Out(64 + 96 * f.finishes().size());
@@ -85,11 +86,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
       return out.bytes();
     } else if (o instanceof ToWorker.FinishAck a) {
       Out out = new Out(16 + 24 * a.finishes().size());
-      out.i32(a.finishes().size());
-      for (ToRegistry.RunningJob r : a.finishes()) {
-        out.str(r.jobId());
-        out.i32(r.attempt());
-      }
+      runningJobs(out, a.finishes());
       return out.bytes();
     }
     throw new IllegalArgumentException(manifest(o));
@@ -107,7 +104,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
           for (int i = 0; i < n; i++) {
             jobs.add(job(in));
           }
-          yield new ToWorker.Jobs(jobs);
+          yield new ToWorker.Jobs(jobs, runningJobs(in));
         }
         case JOBS_FINISHED -> {
           String ref = in.str();
@@ -120,14 +117,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
           }
           yield new ToMaster.JobsFinished(finishes, worker);
         }
-        case FINISH_ACK -> {
-          int n = in.count();
-          List<ToRegistry.RunningJob> acked = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            acked.add(new ToRegistry.RunningJob(in.str(), in.i32()));
-          }
-          yield new ToWorker.FinishAck(acked);
-        }
+        case FINISH_ACK -> new ToWorker.FinishAck(runningJobs(in));
         default -> throw new IllegalArgumentException("a message of unknown kind '" + manifest
             + "' (this node reads " + String.join(", ", JOB, JOBS, JOBS_FINISHED, FINISH_ACK)
             + ")");
@@ -151,6 +141,23 @@ public final class WireSerializer extends SerializerWithStringManifest {
 
   private static ToWorker.Job job(In in) {
     return new ToWorker.Job(in.str(), in.i32(), CompactRecords.spec(in));
+  }
+
+  private static void runningJobs(Out out, List<ToRegistry.RunningJob> jobs) {
+    out.i32(jobs.size());
+    for (ToRegistry.RunningJob r : jobs) {
+      out.str(r.jobId());
+      out.i32(r.attempt());
+    }
+  }
+
+  private static List<ToRegistry.RunningJob> runningJobs(In in) {
+    int n = in.count();
+    List<ToRegistry.RunningJob> jobs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      jobs.add(new ToRegistry.RunningJob(in.str(), in.i32()));
+    }
+    return jobs;
   }
 
   private ActorRefResolver resolver() {

@@ -76,6 +76,8 @@ class SerializationTest {
     check(new ToWorker.Job("j3", 2, PIPELINE));
     check(new ToWorker.Jobs(List.of(new ToWorker.Job("j4", 1, SPEC),
         new ToWorker.Job("j5", 1, PIPELINE), new ToWorker.Job("j6", 3, JobSpec.of(List.of("true"))))));
+    check(new ToWorker.Jobs(List.of(new ToWorker.Job("j7", 1, SPEC)),
+        List.of(new ToRegistry.RunningJob("j4", 1), new ToRegistry.RunningJob("j5", 2))));
     check(new ToWorker.FinishAck(List.of()));
     check(new ToWorker.CancelJob("j1", 3, "cancelled by request"));
     check(new ToWorker.Dismiss("the master is shutting down"));
@@ -115,6 +117,25 @@ class SerializationTest {
     }
     assertEquals(jobs, back, "every job, once, in order");
     assertEquals(List.of(), ToWorker.Jobs.pack(List.of()));
+  }
+
+  @Test
+  void finishesRecordedGoWithTheFirstMessageOfJobsOrAlone() {
+    List<ToRegistry.RunningJob> recorded = List.of(new ToRegistry.RunningJob("j1", 1));
+    ToWorker.Job job = new ToWorker.Job("j2", 1, SPEC);
+    assertEquals(List.of(new ToWorker.Jobs(List.of(job), recorded)),
+        ToWorker.Jobs.pack(List.of(job), recorded), "a job alone carries them as Jobs of one");
+    assertEquals(List.of(new ToWorker.FinishAck(recorded)),
+        ToWorker.Jobs.pack(List.of(), recorded), "no job: the acknowledgement alone");
+    assertEquals(List.of(job), ToWorker.Jobs.pack(List.of(job), List.of()));
+    String third = "x".repeat((int) ToWorker.Jobs.MAX_CHARS / 3 - 10);
+    List<ToWorker.Job> big = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      big.add(new ToWorker.Job("b" + i, 1, JobSpec.of(List.of("echo", third))));
+    }
+    List<ToWorker> messages = ToWorker.Jobs.pack(big, recorded);
+    assertEquals(List.of(new ToWorker.Jobs(big.subList(0, 3), recorded), big.get(3)), messages,
+        "in the first message only");
   }
 
   @Test

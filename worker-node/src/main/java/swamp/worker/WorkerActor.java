@@ -265,10 +265,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
         .onMessage(FromMaster.Job.class, m -> same(() -> jobs.reject(m.job(), "worker is draining")))
-        .onMessage(FromMaster.Jobs.class, m -> same(() -> m.jobs().jobs()
-            .forEach(j -> jobs.reject(j, "worker is draining"))))
+        .onMessage(FromMaster.Jobs.class, m -> same(() -> {
+          jobs.onFinishAck(m.jobs().recorded());
+          m.jobs().jobs().forEach(j -> jobs.reject(j, "worker is draining"));
+        }))
         .onMessage(FromMaster.CancelJob.class, m -> same(() -> jobs.onCancel(m.cancel())))
-        .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack())))
+        .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack().finishes())))
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
         .onMessage(FromMaster.HandBack.class, m -> Behaviors.same()) // none waits
         .onMessage(Deliver.class, d -> same(jobs::deliver))
@@ -313,7 +315,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.startSingleTimer(AcksOver.INSTANCE, ACK_WAIT);
     return newReceiveBuilder()
         .onMessage(FromMaster.FinishAck.class, m -> {
-          jobs.onFinishAck(m.ack());
+          jobs.onFinishAck(m.ack().finishes());
+          return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
+        })
+        .onMessage(FromMaster.Jobs.class, m -> { // drained: its jobs go back
+          jobs.onFinishAck(m.jobs().recorded());
+          m.jobs().jobs().forEach(j -> jobs.reject(j, "worker is leaving"));
           return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
         })
         .onMessage(Deliver.class, d -> same(jobs::deliver))
@@ -336,10 +343,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private ReceiveBuilder<Command> withJobs(ReceiveBuilder<Command> builder) {
     return builder
         .onMessage(FromMaster.Job.class, m -> same(() -> jobs.onJob(m.job())))
-        .onMessage(FromMaster.Jobs.class, m -> same(() -> m.jobs().jobs().forEach(jobs::onJob)))
+        .onMessage(FromMaster.Jobs.class, m -> same(() -> jobs.onJobs(m.jobs())))
         .onMessage(FromMaster.CancelJob.class, m -> same(() -> jobs.onCancel(m.cancel())))
         .onMessage(FromMaster.HandBack.class, m -> same(() -> jobs.onHandBack(m.back())))
-        .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack())))
+        .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack().finishes())))
         .onMessage(FromMaster.Dismiss.class, m -> drain(m.dismiss().reason()))
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
         // a late RegOk, Declined or Refused of a retry

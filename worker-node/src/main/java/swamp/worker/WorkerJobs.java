@@ -15,7 +15,6 @@ import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.RunningJob;
 import swamp.protocol.ToWorker.CancelJob;
-import swamp.protocol.ToWorker.FinishAck;
 import swamp.protocol.ToWorker.HandBack;
 import swamp.protocol.ToWorker.Job;
 import swamp.protocol.ToWorker;
@@ -224,8 +223,9 @@ final class WorkerJobs {
 
   /**
    * Sends the master the finishes it has not had yet, in one message; they stay in the table
-   * until it acknowledges them ({@link FinishAck}), so a finish sent to a master that died on the
-   * way is sent again to the next one. With no master they wait.
+   * until it acknowledges them ({@link ToWorker.FinishAck}, or within {@link ToWorker.Jobs}), so
+   * a finish sent to a master that died on the way is sent again to the next one. With no master
+   * they wait.
    */
   void deliver() {
     deliveryDue = false;
@@ -243,8 +243,15 @@ final class WorkerJobs {
     }
   }
 
-  void onFinishAck(FinishAck ack) {
-    for (RunningJob finish : ack.finishes()) {
+  /** Jobs to run, and the finishes the master recorded that they come after. */
+  void onJobs(ToWorker.Jobs jobs) {
+    onFinishAck(jobs.recorded());
+    jobs.jobs().forEach(this::onJob);
+  }
+
+  /** The master recorded these finishes: forgotten here. */
+  void onFinishAck(List<RunningJob> recorded) {
+    for (RunningJob finish : recorded) {
       table.delivered(finish.jobId(), finish.attempt());
       sent.remove(finish);
     }

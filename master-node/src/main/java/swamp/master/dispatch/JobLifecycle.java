@@ -47,6 +47,11 @@ final class JobLifecycle {
   private ActorRef<ToMaster> forWorkers;
   /** What the current command tells others, once its events are journaled. */
   private final List<Runnable> effects = new ArrayList<>();
+  /**
+   * The finishes the current command recorded, by the worker that reported them: acknowledged
+   * within the jobs a dispatch gives that worker (the slots they freed), or alone at its end.
+   */
+  private final Map<ActorRef<ToWorker>, List<RunningJob>> recorded = new LinkedHashMap<>();
   private final HandBacks handBacks = new HandBacks();
   private boolean closed;
 
@@ -72,6 +77,8 @@ final class JobLifecycle {
 
   /** What the decisions since the last call tell others, in order. */
   List<Runnable> takeEffects() {
+    recorded.forEach((worker, finishes) -> later(worker, new ToWorker.FinishAck(finishes)));
+    recorded.clear();
     effects.addAll(polls.settle(book));
     if (effects.isEmpty()) {
       return List.of();
@@ -253,11 +260,12 @@ final class JobLifecycle {
       return;
     }
     // once recorded (or known to be stale) the worker may forget them
-    later(from.ref, new ToWorker.FinishAck(finishes.stream()
-        .map(f -> new RunningJob(f.jobId(), f.attempt())).toList()));
+    List<RunningJob> acks = recorded.computeIfAbsent(from.ref, w -> new ArrayList<>());
+    finishes.forEach(f -> acks.add(new RunningJob(f.jobId(), f.attempt())));
     for (JobFinished f : finishes) {
       finished(f, report.worker());
     }
+    dispatch(); // once for the slots they all freed: their jobs go in one message
   }
 
   private void finished(JobFinished f, ActorRef<ToWorker> sender) {
@@ -284,13 +292,11 @@ final class JobLifecycle {
       book.retry(job, f.result());
       log.info("job {} attempt {} failed on {} ({}); retry {} of {}", job.id,
           job.attempt, f.workerId(), f.result().reason(), job.failures, job.spec.retries());
-      dispatch();
       return;
     }
     book.finish(job, f.result(), clock.millis());
     log.debug("job {} {} on {}", job.id, job.state, f.workerId());
     notifyWaiters(job);
-    dispatch();
   }
 
   void rejected(JobRejected r) {
@@ -368,12 +374,18 @@ final class JobLifecycle {
             a.worker().id, job.spec.argv());
       }
     }
-    given.forEach((w, jobs) -> ToWorker.Jobs.pack(jobs).forEach(m -> later(w.ref, m)));
+    given.forEach((w, jobs) -> ToWorker.Jobs.pack(jobs, acks(w.ref)).forEach(m -> later(w.ref, m)));
     if (book.slots().prefetch() > 0) {
       for (HandBacks.Ask ask : handBacks.rebalance(book.slots())) {
         later(ask.holder().ref, new ToWorker.HandBack(ask.job().id, ask.job().attempt));
       }
     }
+  }
+
+  /** The finishes of {@code worker} this command recorded and has not acknowledged yet. */
+  private List<RunningJob> acks(ActorRef<ToWorker> worker) {
+    List<RunningJob> acks = recorded.remove(worker);
+    return acks == null ? List.of() : acks;
   }
 
   private static List<Job> newestFirst(List<Job> jobs) {

@@ -252,6 +252,44 @@ public class JobDispatcherTest {
   }
 
   /**
+   * A finish whose slot the next job takes is acknowledged within that job's message: one
+   * message back for the report, not two; with no job to follow, the acknowledgement goes alone.
+   */
+  @Test
+  void aFinishIsAcknowledgedWithinTheJobsThatTakeItsSlot() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(2));
+    List<String> ids = submit(dispatcher, echo(), echo(), echo(), echo(), echo());
+    List<Job> first = List.of(w.expectJob(), w.expectJob());
+    w.probe.expectNoMessage(Duration.ofMillis(100)); // two slots, two jobs
+
+    w.master.tell(new JobsFinished(first.stream().map(j -> new JobFinished(j.jobId(),
+        j.attempt(), "w1", result(JobState.SUCCEEDED, 0, "w1", null))).toList(), w.probe.ref()));
+    ToWorker.Jobs next = w.probe.expectMessageClass(ToWorker.Jobs.class);
+    assertEquals(first.stream().map(j -> new RunningJob(j.jobId(), j.attempt())).toList(),
+        next.recorded());
+    assertEquals(ids.subList(2, 4), next.jobs().stream().map(Job::jobId).toList());
+    w.probe.expectNoMessage(Duration.ofMillis(100)); // no FinishAck besides
+
+    Job third = next.jobs().get(0);
+    w.master.tell(new JobsFinished(List.of(new JobFinished(third.jobId(), third.attempt(), "w1",
+        result(JobState.SUCCEEDED, 0, "w1", null))), w.probe.ref()));
+    next = w.probe.expectMessageClass(ToWorker.Jobs.class); // a job alone, with the finish
+    assertEquals(List.of(new RunningJob(third.jobId(), third.attempt())), next.recorded());
+    assertEquals(List.of(ids.get(4)), next.jobs().stream().map(Job::jobId).toList());
+
+    Job fourth = new Job(ids.get(3), 1, echo());
+    w.master.tell(new JobsFinished(List.of(new JobFinished(fourth.jobId(), 1, "w1",
+        result(JobState.SUCCEEDED, 0, "w1", null))), w.probe.ref()));
+    assertEquals(new ToWorker.FinishAck(List.of(new RunningJob(fourth.jobId(), 1))),
+        w.probe.expectMessageClass(ToWorker.FinishAck.class), "nothing left to run: alone");
+    for (String id : ids.subList(0, 4)) {
+      assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
+    }
+  }
+
+
+  /**
    * The metrics hear each job that ends once, with its times, and no other change: a job that
    * succeeded, and one cancelled while it ran.
    */
@@ -274,7 +312,7 @@ public class JobDispatcherTest {
     assertEquals(ran.finishedAt(), first.finishedAt());
     assertTrue(first.submittedAt() > 0 && first.submittedAt() <= first.startedAt() + 5, first.toString());
 
-    w.probe.expectMessageClass(ToWorker.FinishAck.class);
+    expectRecorded(w.probe, w.given, List.of(new RunningJob(job.jobId(), job.attempt())));
     w.expectJob(); // the second job starts: nothing ends
     ends.expectNoMessage(Duration.ofMillis(100));
     String second = ids.get(1);
@@ -999,8 +1037,7 @@ public class JobDispatcherTest {
     void finished(Job job, JobResult result) {
       master.tell(new JobsFinished(List.of(new JobFinished(job.jobId(), job.attempt(), id,
           result)), probe.ref()));
-      probe.expectMessage(new ToWorker.FinishAck(List.of(
-          new RunningJob(job.jobId(), job.attempt()))));
+      expectRecorded(probe, given, List.of(new RunningJob(job.jobId(), job.attempt())));
     }
 
     void rejected(Job job, String reason) {
@@ -1058,6 +1095,21 @@ public class JobDispatcherTest {
     }
     assertTrue(m instanceof Job, "expected a job, got " + m);
     return (Job) m;
+  }
+
+  /**
+   * The master's acknowledgement of {@code finishes}: alone ({@link ToWorker.FinishAck}), or
+   * within the {@link ToWorker.Jobs} that takes their slots, whose jobs {@code given} keeps.
+   */
+  static void expectRecorded(TestProbe<ToWorker> probe, java.util.Deque<Job> given,
+      List<RunningJob> finishes) {
+    ToWorker m = probe.expectMessageClass(ToWorker.class);
+    if (m instanceof ToWorker.Jobs jobs && !jobs.recorded().isEmpty()) {
+      assertEquals(finishes, jobs.recorded());
+      given.addAll(jobs.jobs());
+    } else {
+      assertEquals(new ToWorker.FinishAck(finishes), m);
+    }
   }
 
   /** The next {@code n} jobs sent to {@code probe}, alone or together; no more. */

@@ -84,8 +84,10 @@ class RecoveryTest {
     Job running = worker.expectMessageClass(Job.class);
     inbox.tell(new JobsFinished(List.of(new JobFinished(running.jobId(), 1, "w1",
         result(JobState.SUCCEEDED, 0, "w1", null))), worker.ref()));
-    worker.expectMessage(new ToWorker.FinishAck(List.of(new RunningJob(running.jobId(), 1))));
-    worker.expectMessageClass(Job.class); // the second job now runs on w1
+    // the second job now runs on w1: it takes the slot, and acknowledges the finish
+    ToWorker.Jobs next = worker.expectMessageClass(ToWorker.Jobs.class);
+    assertEquals(List.of(new RunningJob(running.jobId(), 1)), next.recorded());
+    assertEquals(List.of(ids.get(1)), next.jobs().stream().map(Job::jobId).toList());
     crash(first);
 
     ActorRef<JobDispatcher.Command> second = start(Duration.ofMinutes(1));
