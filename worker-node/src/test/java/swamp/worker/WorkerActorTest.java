@@ -255,6 +255,28 @@ class WorkerActorTest {
     assertEquals("it needs 2 slots; this worker has 1", rejected.reason());
   }
 
+  /**
+   * A finish acknowledged within the jobs that follow it is forgotten as a FinishAck's would be:
+   * the worker leaves once the last job's finish is acknowledged, and sends neither again.
+   */
+  @Test
+  void aFinishAcknowledgedWithinTheNextJobsIsForgotten() {
+    Register register = registered(TestSettings.worker("w12", workDir));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("echo", "one"))));
+    JobFinished first = finishes.next(dispatcher, Duration.ofSeconds(20));
+    assertEquals("j1", first.jobId());
+    register.replyTo().tell(new ToWorker.Jobs(
+        List.of(new Job("j2", 1, JobSpec.of(List.of("sleep", "0.3")))),
+        List.of(new RunningJob("j1", 1))));
+    register.replyTo().tell(new Dismiss("pool shrinks"));
+    JobFinished second = finishes.next(dispatcher, Duration.ofSeconds(20));
+    assertEquals("j2", second.jobId(), "j1 is not sent again");
+    register.replyTo().tell(Finishes.ack("j2", 1));
+    assertEquals("w12", registry.expectMessageClass(Unregister.class).workerId(),
+        "nothing left unacknowledged");
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+  }
+
   @Test
   void dismissDrainsRunningJobsThenUnregistersAndExitsZero() {
     Register register = registered(TestSettings.worker("w8", workDir));
