@@ -272,22 +272,21 @@ public class JobDispatcherTest {
     w.probe.expectNoMessage(Duration.ofMillis(100)); // no FinishAck besides
 
     Job third = next.jobs().get(0);
+    Job fourth = next.jobs().get(1);
     w.master.tell(new JobsFinished(List.of(new JobFinished(third.jobId(), third.attempt(), "w1",
         result(JobState.SUCCEEDED, 0, "w1", null))), w.probe.ref()));
     next = w.probe.expectMessageClass(ToWorker.Jobs.class); // a job alone, with the finish
     assertEquals(List.of(new RunningJob(third.jobId(), third.attempt())), next.recorded());
     assertEquals(List.of(ids.get(4)), next.jobs().stream().map(Job::jobId).toList());
 
-    Job fourth = new Job(ids.get(3), 1, echo());
-    w.master.tell(new JobsFinished(List.of(new JobFinished(fourth.jobId(), 1, "w1",
-        result(JobState.SUCCEEDED, 0, "w1", null))), w.probe.ref()));
-    assertEquals(new ToWorker.FinishAck(List.of(new RunningJob(fourth.jobId(), 1))),
+    w.master.tell(new JobsFinished(List.of(new JobFinished(fourth.jobId(), fourth.attempt(),
+        "w1", result(JobState.SUCCEEDED, 0, "w1", null))), w.probe.ref()));
+    assertEquals(new ToWorker.FinishAck(List.of(new RunningJob(fourth.jobId(), fourth.attempt()))),
         w.probe.expectMessageClass(ToWorker.FinishAck.class), "nothing left to run: alone");
     for (String id : ids.subList(0, 4)) {
       assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
     }
   }
-
 
   /**
    * The metrics hear each job that ends once, with its times, and no other change: a job that
