@@ -265,10 +265,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
         .onMessage(FromMaster.Job.class, m -> same(() -> jobs.reject(m.job(), "worker is draining")))
-        .onMessage(FromMaster.Jobs.class, m -> same(() -> {
-          jobs.onFinishAck(m.jobs().recorded());
-          m.jobs().jobs().forEach(j -> jobs.reject(j, "worker is draining"));
-        }))
+        .onMessage(FromMaster.Jobs.class, m -> same(() -> jobs.turnAway(m.jobs(), "worker is draining")))
         .onMessage(FromMaster.CancelJob.class, m -> same(() -> jobs.onCancel(m.cancel())))
         .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack().finishes())))
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
@@ -318,9 +315,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           jobs.onFinishAck(m.ack().finishes());
           return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
         })
-        .onMessage(FromMaster.Jobs.class, m -> { // drained: its jobs go back
-          jobs.onFinishAck(m.jobs().recorded());
-          m.jobs().jobs().forEach(j -> jobs.reject(j, "worker is leaving"));
+        .onMessage(FromMaster.Jobs.class, m -> {
+          jobs.turnAway(m.jobs(), "worker is leaving");
           return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
         })
         .onMessage(Deliver.class, d -> same(jobs::deliver))

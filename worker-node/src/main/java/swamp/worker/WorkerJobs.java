@@ -249,6 +249,12 @@ final class WorkerJobs {
     jobs.jobs().forEach(this::onJob);
   }
 
+  /** Jobs that come while the worker drains or leaves: rejected; the finishes, forgotten. */
+  void turnAway(ToWorker.Jobs jobs, String reason) {
+    onFinishAck(jobs.recorded());
+    jobs.jobs().forEach(j -> reject(j, reason));
+  }
+
   /** The master recorded these finishes: forgotten here. */
   void onFinishAck(List<RunningJob> recorded) {
     for (RunningJob finish : recorded) {

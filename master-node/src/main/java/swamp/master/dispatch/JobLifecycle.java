@@ -20,14 +20,13 @@ import swamp.protocol.ToMaster.JobFinished;
 import swamp.protocol.ToMaster.JobRejected;
 import swamp.protocol.ToMaster.JobsFinished;
 import swamp.protocol.ToMaster;
-import swamp.protocol.ToRegistry.RunningJob;
 import swamp.protocol.ToWorker.RegOk;
 import swamp.protocol.ToWorker;
 
 /**
  * A job's life as workers come and go: the decisions of the {@link JobDispatcher}, apart from
  * its journal. Each decision changes the {@link JobBook} (which keeps the events for the
- * journal) and queues what it tells others ({@link #takeEffects}), which the dispatcher sends
+ * journal) and queues what it tells others (its {@link Outbox}), which the dispatcher sends
  * once the events are written. Actor-free: its clock is injected, and its only actor is the
  * {@link LongPolls}' timer.
  *
@@ -46,12 +45,7 @@ final class JobLifecycle {
   /** The ref workers report to, sent with RegOk; known once the inbox is attached. */
   private ActorRef<ToMaster> forWorkers;
   /** What the current command tells others, once its events are journaled. */
-  private final List<Runnable> effects = new ArrayList<>();
-  /**
-   * The finishes the current command recorded, by the worker that reported them: acknowledged
-   * within the jobs a dispatch gives that worker (the slots they freed), or alone at its end.
-   */
-  private final Map<ActorRef<ToWorker>, List<RunningJob>> recorded = new LinkedHashMap<>();
+  private final Outbox outbox = new Outbox();
   private final HandBacks handBacks = new HandBacks();
   private boolean closed;
 
@@ -72,20 +66,12 @@ final class JobLifecycle {
 
   /** Tells {@code to} once the current command's events are journaled. */
   <T> void later(ActorRef<T> to, T message) {
-    effects.add(() -> to.tell(message));
+    outbox.tell(to, message);
   }
 
   /** What the decisions since the last call tell others, in order. */
   List<Runnable> takeEffects() {
-    recorded.forEach((worker, finishes) -> later(worker, new ToWorker.FinishAck(finishes)));
-    recorded.clear();
-    effects.addAll(polls.settle(book));
-    if (effects.isEmpty()) {
-      return List.of();
-    }
-    List<Runnable> out = List.copyOf(effects);
-    effects.clear();
-    return out;
+    return outbox.take(polls.settle(book));
   }
 
   /** The master is shutting down: start nothing more; what runs finishes or is drained. */
@@ -260,8 +246,7 @@ final class JobLifecycle {
       return;
     }
     // once recorded (or known to be stale) the worker may forget them
-    List<RunningJob> acks = recorded.computeIfAbsent(from.ref, w -> new ArrayList<>());
-    finishes.forEach(f -> acks.add(new RunningJob(f.jobId(), f.attempt())));
+    outbox.recorded(from.ref, finishes);
     for (JobFinished f : finishes) {
       finished(f, report.worker());
     }
@@ -374,18 +359,12 @@ final class JobLifecycle {
             a.worker().id, job.spec.argv());
       }
     }
-    given.forEach((w, jobs) -> ToWorker.Jobs.pack(jobs, acks(w.ref)).forEach(m -> later(w.ref, m)));
+    given.forEach((w, jobs) -> outbox.jobs(w.ref, jobs));
     if (book.slots().prefetch() > 0) {
       for (HandBacks.Ask ask : handBacks.rebalance(book.slots())) {
         later(ask.holder().ref, new ToWorker.HandBack(ask.job().id, ask.job().attempt));
       }
     }
-  }
-
-  /** The finishes of {@code worker} this command recorded and has not acknowledged yet. */
-  private List<RunningJob> acks(ActorRef<ToWorker> worker) {
-    List<RunningJob> acks = recorded.remove(worker);
-    return acks == null ? List.of() : acks;
   }
 
   private static List<Job> newestFirst(List<Job> jobs) {
@@ -398,7 +377,7 @@ final class JobLifecycle {
   private void notifyWaiters(Job job) {
     Runnable answer = polls.ended(job);
     if (answer != null) {
-      effects.add(answer);
+      outbox.run(answer);
     }
   }
 }
