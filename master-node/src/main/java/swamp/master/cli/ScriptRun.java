@@ -90,7 +90,7 @@ final class ScriptRun {
           pending.remove(c.step());
           changed = true;
           Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
-          Integer broken = c.dependsOn().stream().filter(this::brokenFor).findFirst().orElse(null);
+          Integer broken = c.needs().stream().filter(this::brokenFor).findFirst().orElse(null);
           if (unmet != null) {
             outcome.put(c.step(), Outcome.NOT_RUN); // bash would not run it either
           } else if (broken != null) {

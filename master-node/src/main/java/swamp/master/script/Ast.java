@@ -12,7 +12,7 @@ final class Ast {
 
   /** A node that runs; {@code line} is the 1-based line where it starts. */
   sealed interface Node permits Simple, Pipeline, AndOr, Sequence, If, For, ArithFor, Loop,
-      Case, FunctionDef, Group, Subshell, Arith, Conditional, ReadFrom {
+      Case, FunctionDef, Group, Subshell, Arith, Conditional, ReadFrom, WriteTo {
     int line();
   }
 
@@ -63,6 +63,12 @@ final class Ast {
    * or from a here-document.
    */
   record ReadFrom(Node body, Redirect input, int line) implements Node {}
+
+  /**
+   * A compound command with its output redirected: {@code done > list.txt}, {@code } 2> log};
+   * {@code outputs} in the order written ({@link Outputs}).
+   */
+  record WriteTo(Node body, List<Redirect> outputs, int line) implements Node {}
 
   record FunctionDef(String name, Node body, int line) implements Node {}
 

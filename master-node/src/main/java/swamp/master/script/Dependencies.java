@@ -22,7 +22,9 @@ import swamp.protocol.Stage;
  * conflicts with. Each command reads and writes a set of paths: those its argv names ({@link
  * ArgvFiles}) and its redirections ({@code > f} and {@code >> f} write {@code f}, {@code < f}
  * reads it). Command B depends on an earlier command A when B reads or writes what A writes, or
- * B writes what A reads. Paths are resolved against the command's directory ({@code cd}), and a
+ * B writes what A reads. B needs the last earlier command that wrote a file B reads: when that one
+ * did not succeed, B's input is broken and B is skipped; the others B only waits for, to keep
+ * bash's order. A command that appends ({@code >> log}) writes the file and does not read it. Paths are resolved against the command's directory ({@code cd}), and a
  * directory conflicts with every path beneath it ({@code mkdir out} comes before {@code ncks
  * in.nc out/t.nc}). {@link Plan.Command#dependsOn()} is transitively reduced.
  */
@@ -61,10 +63,7 @@ final class Dependencies {
       if (r != null) {
         addResolved(reads, c.dir(), r.stdin());
         addResolved(writes, c.dir(), r.stdout());
-        addResolved(writes, c.dir(), r.stderr());
-        if (r.stdoutAppend() && r.stdout() != null) {
-          addResolved(reads, c.dir(), r.stdout());
-        }
+        addResolved(writes, c.dir(), r.stderr()); // '>> log' too: it keeps, but does not read, what is there
       }
     }
     return new Access(reads, writes, removes, dirs);
@@ -92,8 +91,14 @@ final class Dependencies {
       Access a = planned.get(k).access();
       Command c = planned.get(k).command();
       TreeSet<Integer> conflicts = new TreeSet<>();
+      Set<Integer> needs = new TreeSet<>();
       for (String r : a.reads()) {
-        collect(writers, r, conflicts);
+        TreeSet<Integer> wrote = new TreeSet<>();
+        collect(writers, r, wrote);
+        if (!wrote.isEmpty()) {
+          needs.add(wrote.last()); // what it reads is what the last of them left
+        }
+        conflicts.addAll(wrote);
       }
       for (String w : a.writes()) {
         collect(writers, w, conflicts);
@@ -118,7 +123,7 @@ final class Dependencies {
       for (String w : a.writes()) {
         writers.computeIfAbsent(w, x -> new ArrayList<>()).add(k);
       }
-      out.add(c.withDependencies(direct));
+      out.add(c.withDependencies(direct, needs));
     }
     return List.copyOf(out);
   }

@@ -42,6 +42,9 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
    * @param stages     its programs, connected by pipes; empty for an exit point
    * @param env        variables the script exported or set for it
    * @param dependsOn  steps that must finish first (transitively reduced)
+   * @param needs      the steps that last wrote a file it reads: if one of them did not succeed it
+   *                   is skipped, its input being broken. Not those it waits for only to keep
+   *                   bash's order (it writes what they wrote or read, it appends to their log)
    * @param guards     steps whose status decides whether it runs ({@code a && b}, {@code a || b})
    * @param exitStatus for an exit point ({@code cmd || exit N}): the run stops with N when the
    *                   guards hold; -1 for a command
@@ -49,11 +52,13 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
    * @param xtrace     {@code set -x} was on: it is printed as it is dispatched
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
-      Set<Integer> dependsOn, List<Guard> guards, int exitStatus, boolean errexit, boolean xtrace) {
+      Set<Integer> dependsOn, Set<Integer> needs, List<Guard> guards, int exitStatus, boolean errexit,
+      boolean xtrace) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
       dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));
+      needs = Collections.unmodifiableSet(new TreeSet<>(needs));
       guards = List.copyOf(guards);
     }
 
@@ -101,8 +106,8 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
       return sb.toString();
     }
 
-    Command withDependencies(Set<Integer> deps) {
-      return new Command(step, line, dir, stages, env, deps, guards, exitStatus, errexit, xtrace);
+    Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
+      return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace);
     }
   }
 

@@ -49,8 +49,11 @@ final class PlannedJobs {
   Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line,
       Collection<Guard> guards, boolean stopOnFailure) {
     List<Stage> stages = new ArrayList<>();
-    for (HereCommands.Draft d : drafts) {
-      stages.add(new Stage(d.argv(), redirects(d.redirects(), d.line())));
+    for (int i = 0; i < drafts.size(); i++) {
+      HereCommands.Draft d = drafts.get(i);
+      List<Ast.Redirect> redirects = state.outputs.forStage(i == drafts.size() - 1, state.cwd, d.line());
+      redirects.addAll(d.redirects());
+      stages.add(new Stage(d.argv(), redirects(redirects, d.line())));
     }
     Map<String, String> env = new TreeMap<>();
     state.vars.forEach((name, v) -> {
@@ -63,7 +66,7 @@ final class PlannedJobs {
     env.putAll(prefix);
     checkSize(stages, env, line);
     int step = planned.size();
-    Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
+    Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace);
     Dependencies.Access access = Dependencies.access(command);
     for (String r : access.removes()) {
@@ -110,7 +113,7 @@ final class PlannedJobs {
   /** An {@code exit N} that happens only if {@code guards} hold: a point where the run stops. */
   void exitPoint(int status, int line, Collection<Guard> guards) {
     int step = planned.size();
-    Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
+    Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
         status, false, state.xtrace);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of())));
   }
@@ -171,8 +174,9 @@ final class PlannedJobs {
             stderr = null;
             stderrToStdout = stdout != null;
             stderrToOriginalStdout = stdout == null;
-          } else if (r.fd() == 1 && target.equals("2")) {
-            // '>&2': the command's output is shown as it ends, like its stderr; nothing to write
+          } else if (r.fd() == 1 && target.equals("2")) { // '>&2': where its errors go
+            stdout = stderrToStdout ? stdout : stderr;
+            stdoutAppend = stderrAppend;
           } else if (!(r.fd() == 1 && target.equals("1")) && !(r.fd() == 2 && target.equals("2"))) {
             throw Refusal.at(r.line(), "'" + r.fd() + ">&" + target + "' is not supported; only 2>&1 and >&2");
           }

@@ -130,6 +130,8 @@ final class Planner {
       return loop(l);
     } else if (node instanceof Ast.Case c) {
       return caseCommand(c);
+    } else if (node instanceof Ast.WriteTo w) {
+      return writingTo(w);
     } else if (node instanceof Ast.ReadFrom r) {
       return readingFrom(ReadInput.text(state, expander, r.input()), r.body(), false);
     } else if (node instanceof Ast.FunctionDef f) {
@@ -324,6 +326,27 @@ final class Planner {
     }
   }
 
+  /** A compound command whose output goes to files: the commands inside write there. */
+  private Status writingTo(Ast.WriteTo w) {
+    if (captured != null) {
+      throw Refusal.at(w.line(), "sending a compound command's output to a file inside a command"
+          + " substitution is not supported");
+    }
+    Outputs saved = state.outputs;
+    state.outputs = outputs(w.outputs(), w.line());
+    try {
+      return exec(w.body());
+    } finally {
+      state.outputs = saved;
+    }
+  }
+
+  /** The outputs with {@code redirects} applied; a job empties each file a {@code >} opens. */
+  private Outputs outputs(List<Ast.Redirect> redirects, int line) {
+    return state.outputs.with(redirects, state.cwd, expander, path -> job(List.of(new HereCommands.Draft(
+        List.of("true"), List.of(Outputs.emptying(path, state.cwd, line)), line)), Map.of(), line));
+  }
+
   private Status subshell(Ast.Subshell s) {
     ShellState.Saved saved = state.save();
     try {
@@ -352,9 +375,12 @@ final class Planner {
       for (Word w : words.subList(0, k)) {
         s = variables.assign(w);
       }
-      if (!c.redirects().isEmpty()) {
-        throw Refusal.at(c.line(), "a redirection without a command ('> file') is not supported;"
-            + " write 'touch file' or ': > file' as a command");
+      if (!c.redirects().isEmpty()) { // '> list.txt' creates or empties the file
+        if (captured != null) {
+          throw Refusal.at(c.line(), "a redirection without a command ('> file') in a command"
+              + " substitution is not supported");
+        }
+        return job(List.of(new HereCommands.Draft(List.of("true"), c.redirects(), c.line())), Map.of(), c.line());
       }
       return k > 0 && lastSubstitution != null ? lastSubstitution : s;
     }
@@ -432,6 +458,20 @@ final class Planner {
           throw Refusal.at(line, "in the text of 'eval': " + e.problem());
         }
         return exec(program);
+      }
+      case ":", "true", "false" -> {
+        if (captured == null && Outputs.writesFile(c.redirects())) { // ': > log' empties the file
+          List<String> program = List.of(name.equals(":") ? "true" : name);
+          return job(List.of(new HereCommands.Draft(program, c.redirects(), line)), prefix, line);
+        }
+        return builtins.run(name, argv, c);
+      }
+      case "exec" -> {
+        if (args.isEmpty() && captured == null) { // 'exec > log 2>&1': every command after writes there
+          state.outputs = outputs(c.redirects(), line);
+          return Status.OK;
+        }
+        return builtins.run(name, argv, c);
       }
       case "command", "type", "which", "hash" -> {
         return lookup.run(name, args, line, captured);

@@ -139,6 +139,7 @@ final class ShellParser {
         yield new Ast.Arith(t.text(), t.line());
       }
       case WORD -> compoundWord(t);
+      case REDIRECT -> null; // '> list.txt': a simple command of redirections alone
       default -> throw new ScriptException(t.line(), t.kind() == Kind.EOF
           ? "the script ends where a command was expected" : "unexpected '" + t.text() + "'");
     };
@@ -146,23 +147,34 @@ final class ShellParser {
       return simple();
     }
     Ast.Redirect input = null;
+    List<Ast.Redirect> outputs = new ArrayList<>();
     while (peek().kind() == Kind.REDIRECT) {
       Token r = next();
-      if (!r.text().startsWith("<") || r.text().equals("<&") || r.fd() > 0) {
-        throw new ScriptException(r.line(), "sending a whole compound command's output to a file"
-            + " ('done > f', '} > f') is not supported; redirect each command inside it (use '>>'"
-            + " to append)");
+      if (r.text().equals("<&")) {
+        throw new ScriptException(r.line(), "'<&' is not supported");
       }
       Token target = next();
       if (target.kind() != Kind.WORD) {
-        throw new ScriptException(r.line(), "'<' needs a file name after it");
+        throw new ScriptException(r.line(), "'" + r.text() + "' needs a file name after it");
+      }
+      if (!r.text().startsWith("<")) {
+        outputs.add(redirect(r, target));
+        continue;
+      }
+      if (r.fd() > 0) {
+        throw new ScriptException(r.line(), "input redirection of descriptor " + r.fd() + " is not supported");
       }
       if (input != null) {
         throw new ScriptException(r.line(), "a compound command reads from one file, not two");
       }
       input = redirect(r, target);
     }
-    return input == null ? compound : new Ast.ReadFrom(compound, input, compound.line());
+    return redirected(compound, input, outputs);
+  }
+
+  private static Node redirected(Node compound, Ast.Redirect input, List<Ast.Redirect> outputs) {
+    Node read = input == null ? compound : new Ast.ReadFrom(compound, input, compound.line());
+    return outputs.isEmpty() ? read : new Ast.WriteTo(read, List.copyOf(outputs), compound.line());
   }
 
   /** A compound command or function definition starting at this word, or null for a simple one. */
@@ -217,7 +229,11 @@ final class ShellParser {
   private Node functionBody(Token name) throws ScriptException {
     skipNewlines();
     Node body = command();
-    if (!(body instanceof Ast.Group || body instanceof Ast.Subshell)) {
+    Node inner = body;
+    while (inner instanceof Ast.WriteTo || inner instanceof Ast.ReadFrom) { // '} > log': at every call
+      inner = inner instanceof Ast.WriteTo w ? w.body() : ((Ast.ReadFrom) inner).body();
+    }
+    if (!(inner instanceof Ast.Group || inner instanceof Ast.Subshell)) {
       throw new ScriptException(name.line(), "the body of function '" + name.text() + "' must be { ...; }");
     }
     return new Ast.FunctionDef(name.text(), body, name.line());

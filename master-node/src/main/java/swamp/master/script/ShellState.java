@@ -88,7 +88,8 @@ final class ShellState {
 
   /** What a subshell or a command substitution puts back when it ends. */
   record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
-      boolean errexit, boolean xtrace, boolean pipefail, boolean nullglob, String arg0) {}
+      boolean errexit, boolean xtrace, boolean pipefail, boolean nullglob, String arg0,
+      Outputs outputs) {}
 
   Map<String, Var> vars = new HashMap<>();
   List<String> positional;
@@ -102,6 +103,8 @@ final class ShellState {
   boolean nullglob;
   boolean xtrace;
   boolean pipefail;
+  /** Where commands send their output when a compound's or the script's is redirected. */
+  Outputs outputs = Outputs.TERMINAL;
   /** The line being expanded, for messages from arithmetic and parameters. */
   int currentLine;
 
@@ -124,7 +127,7 @@ final class ShellState {
     Map<String, Var> copy = new HashMap<>();
     vars.forEach((k, v) -> copy.put(k, v.copy()));
     return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail,
-        nullglob, arg0);
+        nullglob, arg0, outputs);
   }
 
   void restore(Saved s) {
@@ -137,6 +140,7 @@ final class ShellState {
     arg0 = s.arg0();
     xtrace = s.xtrace();
     pipefail = s.pipefail();
+    outputs = s.outputs();
   }
 
   /**

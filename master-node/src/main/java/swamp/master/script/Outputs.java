@@ -1,0 +1,113 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where the commands of a compound command send their output when the compound's own is
+ * redirected ({@code done > list.txt}, {@code } 2> errors.log}), or the script's is ({@code exec >
+ * log 2>&1}): absolute paths, null for the terminal (the job's output comes back to whoever
+ * submitted it).
+ *
+ * <p>bash opens such a file once, emptying it, and every command inside writes to it in turn.
+ * swamp plans the emptying as a job of its own ({@code true > f}) and has every command inside
+ * append to the file ({@code >> f}) unless it redirects that stream itself. Two commands that
+ * write one file run one after the other ({@link Dependencies}), so the file holds their output
+ * in bash's order, and those commands do not run in parallel.
+ */
+record Outputs(String stdout, String stderr) {
+
+  static final Outputs TERMINAL = new Outputs(null, null);
+
+  /**
+   * These outputs with {@code redirects} applied left to right, as bash applies them; the
+   * targets are expanded and resolved against {@code cwd} now, when the compound starts, and
+   * {@code empty} plans the emptying of each file a {@code >} opens.
+   */
+  Outputs with(List<Ast.Redirect> redirects, String cwd, Expander expander, Consumer<String> empty) {
+    String out = stdout;
+    String err = stderr;
+    for (Ast.Redirect r : redirects) {
+      switch (r.op()) {
+        case ">", ">>", "&>", "&>>" -> {
+          String target = expander.expandString(r.target().raw(), r.line());
+          if (target.isEmpty()) {
+            throw Refusal.at(r.line(), "ambiguous redirect: '" + r.target().raw() + "' expands to nothing");
+          }
+          String path = PlannedFiles.resolve(cwd, target);
+          if (!r.op().endsWith(">>") && !path.startsWith("/dev/")) {
+            empty.accept(path);
+          }
+          boolean both = r.op().startsWith("&");
+          if (both || r.fd() == 1) {
+            out = path;
+          }
+          if (both || r.fd() == 2) {
+            err = path;
+          }
+          if (!both && r.fd() != 1 && r.fd() != 2) {
+            throw Refusal.at(r.line(), "redirection of descriptor " + r.fd() + " is not supported");
+          }
+        }
+        case ">&" -> {
+          String to = r.target().raw();
+          if (r.fd() == 2 && to.equals("1")) {
+            err = out;
+          } else if (r.fd() == 1 && to.equals("2")) {
+            out = err;
+          } else if (!to.equals(Integer.toString(r.fd()))) {
+            throw Refusal.at(r.line(), "'" + r.fd() + ">&" + to + "' is not supported; only 2>&1 and >&2");
+          }
+        }
+        default -> throw Refusal.at(r.line(), "redirection '" + r.op() + "' of a compound command or"
+            + " 'exec' is not supported; only output to files ('> f', '>> f', '2> f', '&> f', '2>&1')");
+      }
+    }
+    return new Outputs(out, err);
+  }
+
+  /**
+   * The redirections a stage of a job planned in {@code cwd} takes from here, to go before its
+   * own (which override them): only a pipeline's {@code last} stage writes its output here, the
+   * others write it into the pipe.
+   */
+  List<Ast.Redirect> forStage(boolean last, String cwd, int line) {
+    List<Ast.Redirect> inherited = new ArrayList<>(2);
+    if (last && stdout != null) {
+      inherited.add(new Ast.Redirect(1, ">>", quoted(relative(stdout, cwd), line), line));
+    }
+    if (stderr != null) {
+      inherited.add(new Ast.Redirect(2, ">>", quoted(relative(stderr, cwd), line), line));
+    }
+    return inherited;
+  }
+
+  /** {@code > path} for a job planned in {@code cwd}: it empties the file. */
+  static Ast.Redirect emptying(String path, String cwd, int line) {
+    return new Ast.Redirect(1, ">", quoted(relative(path, cwd), line), line);
+  }
+
+  /** Whether any of {@code redirects} writes a file other than {@code /dev/null}. */
+  static boolean writesFile(List<Ast.Redirect> redirects) {
+    for (Ast.Redirect r : redirects) {
+      if (r.op().startsWith(">") || r.op().startsWith("&>")) {
+        if (!r.op().equals(">&") && !r.target().raw().equals("/dev/null")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A file below the command's directory as the script would write it. */
+  private static String relative(String path, String cwd) {
+    String dir = cwd.endsWith("/") ? cwd : cwd + "/";
+    return path.startsWith(dir) ? path.substring(dir.length()) : path;
+  }
+
+  /** A word that expands to {@code text} as it is. */
+  private static Ast.Word quoted(String text, int line) {
+    return new Ast.Word("'" + text.replace("'", "'\\''") + "'", line);
+  }
+}
