@@ -98,7 +98,8 @@ final class Coreutils {
     return true;
   }
 
-  private static final Pattern SPEC = Pattern.compile("%([-+ #0]*)(\\*|[0-9]+)?(?:\\.(\\*|[0-9]*))?([diouxXfFeEgGscb%])");
+  private static final Pattern SPEC = Pattern.compile(
+      "%([-+ #0]*)(\\*|[0-9]+)?(?:\\.(\\*|[0-9]*))?([diouxXfFeEgGscb%]|\\([^)]*\\)T)");
 
   static Output printf(List<String> args) throws UsageException {
     if (args.isEmpty()) {
@@ -141,6 +142,8 @@ final class Coreutils {
             case 'o', 'x', 'X' -> out.append(String.format(spec + conv, integer(arg)));
             case 'f', 'F', 'e', 'E', 'g', 'G' -> out.append(floating(flags, width, precision, conv,
                 arg == null || arg.isEmpty() ? 0.0 : Double.parseDouble(arg)));
+            case '(' -> out.append(String.format(spec.replace("0", "") + "s", // %(%Y-%m-%d)T
+                Strftime.format(m.group(4).substring(1, m.group(4).length() - 2), arg)));
             case 'c' -> out.append(String.format(spec.replace("0", "") + "s",
                 arg == null || arg.isEmpty() ? "" : arg.substring(0, 1)));
             case 'b' -> {
@@ -286,7 +289,7 @@ final class Coreutils {
       }
       if (format != null) {
         Matcher m = SPEC.matcher(format);
-        if (!m.find() || "diouxXcsb".indexOf(m.group(4).charAt(0)) >= 0) {
+        if (!m.find() || "diouxXcsb(".indexOf(m.group(4).charAt(0)) >= 0) {
           throw new UsageException("seq: format '" + format + "' has no %f, %e or %g directive");
         }
         out.add(format.substring(0, m.start()).replace("%%", "%")

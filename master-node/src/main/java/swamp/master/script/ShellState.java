@@ -211,6 +211,10 @@ final class ShellState {
         return String.join(" ", positional);
       case "LINENO":
         return Integer.toString(currentLine);
+      case "RANDOM": // scripts name scratch files with it
+        return Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(32768));
+      case "EPOCHSECONDS":
+        return Long.toString(java.time.Instant.now().getEpochSecond());
       default:
         if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
           int n = Integer.parseInt(name);

@@ -183,6 +183,20 @@ class PlannerTest {
   }
 
   @Test
+  void timeStampsAndRandomNumbersAsBashMakesThem() throws Exception {
+    // printf's %(...)T is strftime's, in this machine's zone (UTC in CI and here)
+    String zone = java.util.TimeZone.getDefault().getID();
+    org.junit.jupiter.api.Assumptions.assumeTrue(zone.equals("UTC") || zone.equals("Etc/UTC") || zone.equals("GMT"), zone);
+    assertEquals(List.of("echo '1981-03-07 04:05:06 066 Sat Mar 07 | %x'"),
+        texts("printf -v s '%(%F %T %j %a %b %d)T' 352785906\necho \"$s | $(printf '%(%%)Tx')\"\n"));
+    String year = texts("printf -v y '%(%Y)T' -1\necho $y\n").get(0);
+    assertEquals("echo " + java.time.Year.now(java.time.ZoneOffset.UTC), year);
+    java.util.Set<String> draws = new java.util.HashSet<>(texts("for i in 1 2 3 4; do echo $RANDOM; done\n"));
+    assertTrue(draws.size() > 1, draws.toString());
+    assertTrue(draws.stream().allMatch(d -> d.matches("echo [0-9]+") && Integer.parseInt(d.substring(5)) < 32768), draws.toString());
+  }
+
+  @Test
   void semicolonsAmpersandsCommentsAndSetOptions() throws Exception {
     Plan p = plan("#!/bin/bash\nset -ex\necho a; echo b & # both\nwait\nset +x\necho c\n");
     assertEquals(List.of("echo a", "echo b", "echo c"), p.commands().stream().map(Plan.Command::text).toList());
