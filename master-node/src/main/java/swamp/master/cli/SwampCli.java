@@ -37,6 +37,8 @@ public final class SwampCli {
   /** {@code run}; a script that cannot be planned or a master that cannot be reached is a usage error. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SwampCli());
+    // 'run script.sh -o out -v': what follows the script is the script's, as with 'bash script.sh'
+    cli.getSubcommands().get("run").setStopAtPositional(true);
     cli.setParameterExceptionHandler((e, a) -> {
       System.err.println("swamp: " + e.getMessage());
       e.getCommandLine().usage(System.err);
