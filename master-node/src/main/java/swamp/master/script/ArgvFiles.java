@@ -237,7 +237,10 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
             }
           }
           for (String s : sources) {
-            add(program.equals("mv") ? writes : reads, s);
+            add(reads, s);
+            if (program.equals("mv")) { // it reads the source and removes it (Dependencies)
+              add(writes, s);
+            }
           }
           addValues(p, reads, writes);
         }

@@ -37,20 +37,35 @@ final class Calls {
   }
 
   /** Calls function {@code f}; {@code capturing}: inside a command substitution. */
-  Status function(Ast.FunctionDef f, List<String> args, Ast.Simple call, boolean capturing) {
-    if (!call.redirects().isEmpty() && !capturing) {
-      throw Refusal.at(call.line(), "a redirection of a function call ('" + f.name() + " > f') is not"
-          + " supported; redirect the commands inside the function");
-    }
+  Status function(Ast.FunctionDef f, List<String> args, Map<String, String> prefix, int line) {
     if (variables.functionDepth() > 200) {
-      throw Refusal.at(call.line(), "function '" + f.name() + "' recurses more than 200 levels deep");
+      throw Refusal.at(line, "function '" + f.name() + "' recurses more than 200 levels deep");
     }
+    // 'X=v f': X is set and exported while f runs, as it was before once f returns
+    Map<String, ShellState.Var> before = new HashMap<>();
+    prefix.forEach((name, value) -> {
+      ShellState.Var v = state.vars.get(name);
+      before.put(name, v == null ? null : v.copy());
+      exported(name, value);
+    });
     variables.enterFunction();
     try {
       return withArguments(args, f.body());
     } finally {
       variables.leaveFunction();
+      before.forEach((name, v) -> {
+        if (v == null) {
+          state.vars.remove(name);
+        } else {
+          state.vars.put(name, v);
+        }
+      });
     }
+  }
+
+  private void exported(String name, String value) {
+    state.setScalar(name, value);
+    state.vars.get(name).exported = true;
   }
 
   /** {@code source FILE ARGS} (or {@code .}): the file's lines in this shell. */
@@ -97,16 +112,13 @@ final class Calls {
    * exported variables only, its own arguments, functions, options and EXIT trap, and leaves
    * nothing set behind.
    */
-  Status script(ScriptCalls.Call call, Ast.Simple command, boolean capturing) {
-    if (!command.redirects().isEmpty() && !capturing) {
-      throw Refusal.at(command.line(), "a redirection of a whole script ('" + call.arg0()
-          + " ... > f') is not supported; redirect the commands inside it");
-    }
+  Status script(ScriptCalls.Call call, Map<String, String> prefix, int line) {
     if (++scriptDepth > 50) {
       scriptDepth--;
-      throw Refusal.at(command.line(), "scripts run scripts more than 50 levels deep");
+      throw Refusal.at(line, "scripts run scripts more than 50 levels deep");
     }
     ShellState.Saved saved = state.enterScript(call.arg0(), call.args());
+    prefix.forEach(this::exported); // 'X=v ./sub.sh': in its environment
     Map<String, Ast.FunctionDef> savedFunctions = new HashMap<>(functions);
     String[] savedTrap = exitTrap.save();
     functions.clear();

@@ -138,14 +138,18 @@ final class Glob {
         start = k + 1;
       }
     }
+    boolean directories = pattern.endsWith("/") && !segments.isEmpty(); // 'out/*/': directories, with their '/'
     List<String> results = new ArrayList<>();
-    pathsFrom(files, absolute ? "/" : "", absolute ? "/" : cwd, segments, quotedSegs, 0, results);
+    pathsFrom(files, absolute ? "/" : "", absolute ? "/" : cwd, segments, quotedSegs, 0, directories, results);
     results.sort(null);
+    if (directories) {
+      results.replaceAll(r -> r + "/");
+    }
     return results;
   }
 
   private static void pathsFrom(PlannedFiles files, String prefix, String dir, List<String> segs,
-      List<BitSet> quoted, int k, List<String> out) {
+      List<BitSet> quoted, int k, boolean directories, List<String> out) {
     if (k == segs.size()) {
       out.add(prefix.isEmpty() ? "."
           : prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1)
@@ -155,10 +159,11 @@ final class Glob {
     String seg = segs.get(k);
     BitSet q = quoted.get(k);
     String sep = k == segs.size() - 1 ? "" : "/";
+    boolean anything = sep.isEmpty() && !directories;
     if (!hasMagic(seg, q)) {
       String path = PlannedFiles.resolve(dir, seg);
-      if (files.exists(path)) {
-        pathsFrom(files, prefix + seg + sep, path, segs, quoted, k + 1, out);
+      if (sep.isEmpty() && directories ? files.isDirectory(path) : files.exists(path)) {
+        pathsFrom(files, prefix + seg + sep, path, segs, quoted, k + 1, directories, out);
       }
       return;
     }
@@ -167,8 +172,8 @@ final class Glob {
     for (String name : files.list(dir, hidden)) {
       if (p.matcher(name).matches()) {
         String path = dir.equals("/") ? "/" + name : dir + "/" + name;
-        if (sep.isEmpty() || files.isDirectory(path)) {
-          pathsFrom(files, prefix + name + sep, path, segs, quoted, k + 1, out);
+        if (anything || files.isDirectory(path)) {
+          pathsFrom(files, prefix + name + sep, path, segs, quoted, k + 1, directories, out);
         }
       }
     }

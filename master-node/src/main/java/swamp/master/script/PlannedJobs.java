@@ -152,6 +152,12 @@ final class PlannedJobs {
         case ">", ">>" -> {
           boolean append = r.op().equals(">>");
           if (r.fd() == 1) {
+            if (stderrToStdout) { // '> a 2>&1 > b': errors stay in a
+              stderr = stdout;
+              stderrAppend = stdoutAppend;
+              stderrToStdout = false;
+            }
+            stderrToOriginalStdout = false; // '2>&1 > f': errors stay where they were going
             stdout = target;
             stdoutAppend = append;
           } else if (r.fd() == 2) {
@@ -168,6 +174,7 @@ final class PlannedJobs {
           stdoutAppend = r.op().equals("&>>");
           stderr = null;
           stderrToStdout = true;
+          stderrToOriginalStdout = false;
         }
         case ">&" -> {
           if (r.fd() == 2 && target.equals("1")) {
@@ -184,10 +191,6 @@ final class PlannedJobs {
         case "<&" -> throw Refusal.at(r.line(), "'<&' is not supported");
         default -> throw Refusal.at(r.line(), "redirection '" + r.op() + "' is not supported");
       }
-    }
-    if (stderrToOriginalStdout && stdout != null) {
-      throw Refusal.at(line, "'2>&1 > file' (errors to the terminal, output to the file) is not supported;"
-          + " write '> file 2>&1' to send both to the file");
     }
     if (stderrToOriginalStdout) {
       stderrToStdout = true;

@@ -332,10 +332,24 @@ final class Planner {
       throw Refusal.at(w.line(), "sending a compound command's output to a file inside a command"
           + " substitution is not supported");
     }
+    return redirected(w.outputs(), w.line(), () -> exec(w.body()));
+  }
+
+  /**
+   * A call of a function or script with {@code c}'s redirections ({@code f > log}, {@code bash
+   * sub.sh 2> err}): the commands it plans write there. In a command substitution they are not
+   * followed (what it prints is what is captured).
+   */
+  private Status withOutputs(Ast.Simple c, java.util.function.Supplier<Status> call) {
+    return c.redirects().isEmpty() || captured != null ? call.get()
+        : redirected(c.redirects(), c.line(), call);
+  }
+
+  private Status redirected(List<Ast.Redirect> redirects, int line, java.util.function.Supplier<Status> walk) {
     Outputs saved = state.outputs;
-    state.outputs = outputs(w.outputs(), w.line());
+    state.outputs = outputs(redirects, line);
     try {
-      return exec(w.body());
+      return walk.get();
     } finally {
       state.outputs = saved;
     }
@@ -392,7 +406,7 @@ final class Planner {
     }
     String name = argv.get(0);
     if (functions.containsKey(name)) {
-      return calls.function(functions.get(name), argv.subList(1, argv.size()), c, captured != null);
+      return withOutputs(c, () -> calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line()));
     }
     Status builtin = builtin(name, argv, c, prefix);
     if (builtin != null) {
@@ -400,7 +414,7 @@ final class Planner {
     }
     ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
     if (call != null) {
-      return calls.script(call, c, captured != null);
+      return withOutputs(c, () -> calls.script(call, prefix, c.line()));
     }
     if (captured != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));

@@ -576,7 +576,6 @@ class PlannerTest {
         "echo 'gfdl 1' >> outdir/gfdl.txt", "echo 'bye gfdl'",
         "echo 'after: unset hidden [sub.sh obs 0 nosecret outdir\nchild-f\nbye obs]'",
         "echo parent-f", "echo main done"), texts);
-    assertRefused("bash sub.sh a 1 > log.txt\n", 1, "a redirection of a whole script");
     // a script installed on the PATH is a program: it runs as a job
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Files.copy(sub, bin.resolve("installed.sh"));
@@ -624,6 +623,36 @@ class PlannerTest {
         texts("for d in sub; do cd $d; echo x; done > list.txt\n"));
     // a function's redirection holds at every call
     assertEquals(List.of("echo a >> log", "echo b >> log"), texts("f() { echo $1; } >> log\nf a\nf b\n"));
+  }
+
+  @Test
+  void aFunctionOrScriptCallTakesItsAssignmentsAndRedirections() throws Exception {
+    Files.writeString(dir.resolve("sub.sh"), "#!/bin/bash\necho \"X=${X:-unset} Y=${Y:-unset}\" > \"$1\"\necho done\n");
+    Plan p = plan("f() { echo \"${X:-unset}\"; }\nX=one f\nf\nX=two bash sub.sh o.txt > log.txt\nf 2> err.txt\n");
+    assertEquals(List.of("echo one", "echo unset", "true > log.txt", "echo 'X=two Y=unset' > o.txt",
+        "echo done >> log.txt", "true > err.txt", "echo unset 2>> err.txt"),
+        p.commands().stream().map(Plan.Command::text).toList());
+    assertEquals(Map.of("X", "one"), p.commands().get(0).env()); // exported to its commands, as bash does
+    assertEquals(Map.of(), p.commands().get(1).env());
+    assertEquals(Map.of("X", "two"), p.commands().get(3).env());
+  }
+
+  @Test
+  void errorsGoWhereStdoutWentWhen2GreaterThanAnd1ComesFirst() throws Exception {
+    // '2>&1 >> log': errors where the output was going (the terminal), the output to the log
+    assertEquals(List.of("ncks -H a.nc >> log", "ncks -H b.nc > b.txt 2> a.txt", "ncks -H c.nc 2>&1 | grep x"),
+        texts("ncks -H a.nc 2>&1 >> log\nncks -H b.nc > a.txt 2>&1 > b.txt\nncks -H c.nc 2>&1 | grep x\n"));
+  }
+
+  @Test
+  void globsKeepATrailingSlashAndForgetWhatMvMoved() throws Exception {
+    Files.createDirectories(dir.resolve("x/p"));
+    Files.createDirectories(dir.resolve("x/q"));
+    Files.writeString(dir.resolve("x/file.nc"), "");
+    Files.writeString(dir.resolve("a.nc"), "");
+    assertEquals(List.of("echo x/p/ x/q/ x/r/", "echo x/file.nc x/p x/q x/r"),
+        texts("mkdir x/r\necho x/*/\necho x/*\n").subList(1, 3));
+    assertEquals(List.of("mv a.nc b.nc", "ls b.nc"), texts("mv a.nc b.nc\nls *.nc\n"));
   }
 
   @Test
