@@ -6,11 +6,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a command's argv reads and writes, as normalized paths relative to its directory,
  * inferred from the program: NCO operators write their {@code -o}/{@code --output}/{@code
- * --fl_out} file or else their last positional argument (when there are at least two);
+ * --fl_out} file or else their last positional argument (when there are at least two), and
+ * read the others (under {@code -p DIR} too; {@code -n} names a list of them, {@link #loopFiles});
  * {@code ncatted}/{@code ncrename} with a single file change it in place; {@code cp} and
  * {@code mv} write their destination ({@code mv} also its sources, which it removes); {@code
  * mkdir}, {@code touch}, {@code rm}, {@code rmdir}, {@code tee} write all their operands, {@code
@@ -40,6 +43,47 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
 
   private static final Set<String> NCO = Set.of("ncks", "ncra", "ncrcat", "ncea", "nces", "ncecat", "ncbo",
       "ncdiff", "ncflint", "ncpdq", "ncwa", "ncap2", "ncatted", "ncrename", "ncremap", "ncclimo", "ncap");
+
+  /** The operators whose {@code -n} names their input files from one ({@link #loopFiles}). */
+  private static final Set<String> MULTI_FILE = Set.of("ncra", "ncrcat", "ncea", "nces", "ncecat");
+  private static final Pattern LOOP = Pattern.compile("([0-9]+),([0-9]+)(?:,(-?[0-9]+)(?:,([0-9]+)(?:,([0-9]+))?)?)?");
+  private static final Pattern FILETYPE = Pattern.compile("\\.(nc|h5|cdf|hdf|hd5|he5)$");
+
+  /**
+   * The input files NCO's {@code -n file_number,digit_number[,numeric_increment[,numeric_max[,
+   * numeric_min]]]} names from the first one: its last {@code digit_number} digits before the
+   * file type counted up, wrapping from the maximum to the minimum (NCO's manual, "Specifying
+   * Input Files"). Just the first when the spec or the name does not fit.
+   */
+  static List<String> loopFiles(String spec, String first) {
+    Matcher m = LOOP.matcher(spec);
+    Matcher type = FILETYPE.matcher(first);
+    String suffix = type.find() ? type.group() : "";
+    String stem = first.substring(0, first.length() - suffix.length());
+    if (!m.matches()) {
+      return List.of(first);
+    }
+    int count = Integer.parseInt(m.group(1));
+    int digits = Integer.parseInt(m.group(2));
+    if (count > 100_000 || digits < 1 || digits > 9 || stem.length() < digits
+        || !stem.substring(stem.length() - digits).chars().allMatch(Character::isDigit)) {
+      return List.of(first);
+    }
+    long step = m.group(3) == null ? 1 : Long.parseLong(m.group(3));
+    Long max = m.group(4) == null ? null : Long.parseLong(m.group(4));
+    long min = m.group(5) == null ? 1 : Long.parseLong(m.group(5));
+    String prefix = stem.substring(0, stem.length() - digits);
+    long v = Long.parseLong(stem.substring(stem.length() - digits));
+    List<String> files = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      files.add(prefix + String.format("%0" + digits + "d", v) + suffix);
+      v += step;
+      if (max != null && max >= min && v > max) {
+        v = min + (v - max - 1) % (max - min + 1);
+      }
+    }
+    return files;
+  }
 
   /** Short options that take a value, per NCO operator (from each operator's getopt string). */
   private static final Map<String, String> NCO_SHORT_VALUES = Map.ofEntries(
@@ -197,6 +241,10 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
           outs.add(inputs.get(0));
           inPlace = true;
         }
+      }
+      if (p.last("n") != null && !inputs.isEmpty() && MULTI_FILE.contains(program)) {
+        String first = inputs.remove(0); // '-n 3,2,1 85_06.nc': 85_06.nc to 85_08.nc
+        inputs.addAll(0, loopFiles(p.last("n"), first));
       }
       String dir = p.last("p", "path", "pth");
       for (String in : inputs) {
