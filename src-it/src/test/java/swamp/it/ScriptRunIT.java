@@ -122,4 +122,51 @@ class ScriptRunIT {
         alone.tail(40));
     assertEquals("line c\nline b\nline a\n", Files.readString(dir.resolve("all.txt")), alone.tail(40));
   }
+
+  /**
+   * The master inside {@code bin/swamp run} listens on loopback, where every user of the machine
+   * reaches it: it must take only its own user's requests, or another user's POST would run as
+   * this one. It takes the user's API token, as a pool's master does.
+   */
+  @Test
+  void theMasterInTheProcessTakesOnlyItsUsersRequests(Pool pool) throws Exception {
+    Path dir = Files.createDirectories(pool.logDir().resolve("closed"));
+    Files.writeString(dir.resolve("slow.sh"), "sleep 60\n");
+    Map<String, String> env = new HashMap<>();
+    env.put("SWAMP_URL", null);
+    Node run = pool.swamp(null, dir, env, "run", "--slots", "1", "slow.sh");
+    try {
+      String url = Await.value("the run's line naming its master's dashboard", CliIT.CLI, () -> {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("its dashboard at (http://127\\.0\\.0\\.1:[0-9]+)")
+            .matcher(run.errors());
+        return m.find() ? m.group(1) : null;
+      });
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String job = "{\"argv\":[\"touch\",\"" + dir.resolve("intruder.txt") + "\"]}";
+      for (String header : new String[] {null, "Bearer not-the-token"}) {
+        java.net.http.HttpRequest.Builder post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/jobs"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(job)).header("Content-Type", "application/json");
+        if (header != null) {
+          post.header("Authorization", header);
+        }
+        java.net.http.HttpResponse<String> answer = http.send(post.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, answer.statusCode(), "a job from someone without the token: " + answer.body());
+      }
+      String token = Files.readString(pool.userHome().resolve(".swamp/api-token")).strip();
+      java.net.http.HttpRequest list = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/jobs"))
+          .header("Authorization", "Bearer " + token).GET().build();
+      Await.until("the owner, with the token, to see the run's job", CliIT.CLI, () -> {
+        try {
+          java.net.http.HttpResponse<String> owner = http.send(list, java.net.http.HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, owner.statusCode(), owner.body());
+          return owner.body().contains("sleep");
+        } catch (IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertFalse(Files.exists(dir.resolve("intruder.txt")));
+    } finally {
+      run.killHard();
+    }
+  }
 }

@@ -13,6 +13,12 @@ import swamp.master.MasterMain;
  * A master inside the client's own process, for {@code bin/swamp run} on a laptop: local-exec
  * with one slot per processor (or {@code --slots}), its journal in memory, its API on a free
  * loopback port. It lives as long as the process; its jobs die with it.
+ *
+ * <p>It is a master like any other to whoever else can reach loopback, so it is as closed as one:
+ * its API takes the user's token ({@code SWAMP_API_TOKEN}, else {@code ~/.swamp/api-token}, made
+ * on the first start, which this process's client sends too), its remoting is TLS with the pool
+ * key, and registration takes a secret made for this process alone, so no other node joins it.
+ * Another user of the machine can neither submit jobs that run as this user nor act as its worker.
  */
 final class LocalMaster implements AutoCloseable {
 
@@ -36,7 +42,11 @@ final class LocalMaster implements AutoCloseable {
     int httpPort = freePort();
     String[] args = {"--host", "127.0.0.1", "--port", String.valueOf(clusterPort),
         "--http-port", String.valueOf(httpPort), "--local-exec", "always", "--local-slots", String.valueOf(n),
-        "--insecure", "--journal", "jdbc:h2:mem:swamp-run-" + ProcessHandle.current().pid()};
+        "--journal", "jdbc:h2:mem:swamp-run-" + ProcessHandle.current().pid()};
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    System.setProperty("swamp.security.secret", java.util.HexFormat.of().formatHex(secret));
+    com.typesafe.config.ConfigFactory.invalidateCaches(); // the master's config reads it
     Thread master = new Thread(() -> new CommandLine(new MasterMain()).execute(args), "swamp-local-master");
     master.setDaemon(true);
     master.start();
