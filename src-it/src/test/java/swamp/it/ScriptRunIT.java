@@ -121,6 +121,17 @@ class ScriptRunIT {
     assertTrue(alone.errors().contains("running script.sh on a master in this process with 2 slot(s)"),
         alone.tail(40));
     assertEquals("line c\nline b\nline a\n", Files.readString(dir.resolve("all.txt")), alone.tail(40));
+
+    // a program off the allow-list is named before anything runs; --allow lets this run use it
+    Files.writeString(dir.resolve("awk.sh"), "echo started > started.txt\ncat all.txt | awk '{print $2}' > col.txt\n");
+    Node refused = pool.swamp(null, dir, env, "run", "--slots", "2", "awk.sh");
+    assertEquals(2, refused.awaitExit(CliIT.CLI), refused.tail(40));
+    assertTrue(refused.errors().contains("awk.sh, line 2: program 'awk'") && refused.errors().contains("is not allowed")
+        && refused.errors().contains("--allow PROGRAM"), refused.tail(40));
+    assertFalse(Files.exists(dir.resolve("started.txt")), "nothing has run");
+    Node allowed = pool.swamp(null, dir, env, "run", "--slots", "2", "--allow", "awk", "awk.sh");
+    assertEquals(0, allowed.awaitExit(CliIT.CLI), allowed.tail(40));
+    assertEquals("c\nb\na\n", Files.readString(dir.resolve("col.txt")), allowed.tail(40));
   }
 
   /**

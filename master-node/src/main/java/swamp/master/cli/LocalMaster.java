@@ -3,11 +3,18 @@ package swamp.master.cli;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine;
 import swamp.client.MasterClient;
 import swamp.master.MasterMain;
+import swamp.master.script.Plan;
+import swamp.protocol.Stage;
+import swamp.worker.Executables;
 
 /**
  * A master inside the client's own process, for {@code bin/swamp run} on a laptop: local-exec
@@ -30,7 +37,36 @@ final class LocalMaster implements AutoCloseable {
     this.slots = slots;
   }
 
-  static LocalMaster start(Integer slots) throws MasterClient.ApiException {
+  /**
+   * The programs this process's master lets jobs run: a worker's allow-list
+   * ({@code swamp.worker.allowed-executables}) and {@code extra} ({@code run --allow}).
+   */
+  static List<String> allowed(List<String> extra) {
+    List<String> all = new ArrayList<>(ConfigFactory.load().getStringList("swamp.worker.allowed-executables"));
+    all.addAll(extra);
+    return all;
+  }
+
+  /**
+   * Whether every program of {@code plan} may run on this process's master with {@code allowed}:
+   * the first refusal, with its line, or null. Programs named by a path are left to the worker
+   * (an earlier line may make them).
+   */
+  static String refusal(Plan plan, List<String> allowed) {
+    Executables programs = Executables.of(allowed,
+        ConfigFactory.load().getStringList("swamp.worker.allowed-job-variables"));
+    for (Plan.Command c : plan.commands()) {
+      for (Stage stage : c.stages()) {
+        if (!stage.argv().get(0).contains("/")
+            && programs.check(stage.argv(), c.env(), Path.of(c.dir())) instanceof Executables.Refused r) {
+          return "line " + c.line() + ": " + r.reason();
+        }
+      }
+    }
+    return null;
+  }
+
+  static LocalMaster start(Integer slots, List<String> allowed) throws MasterClient.ApiException {
     int n = slots != null ? slots : Runtime.getRuntime().availableProcessors();
     if (n < 1) {
       throw new MasterClient.ApiException(0, "--slots must be at least 1, not " + n);
@@ -46,7 +82,10 @@ final class LocalMaster implements AutoCloseable {
     byte[] secret = new byte[32];
     new java.security.SecureRandom().nextBytes(secret);
     System.setProperty("swamp.security.secret", java.util.HexFormat.of().formatHex(secret));
-    com.typesafe.config.ConfigFactory.invalidateCaches(); // the master's config reads it
+    for (int i = 0; i < allowed.size(); i++) { // a list, as numbered keys
+      System.setProperty("swamp.worker.allowed-executables." + i, allowed.get(i));
+    }
+    ConfigFactory.invalidateCaches(); // the master's config reads it
     Thread master = new Thread(() -> new CommandLine(new MasterMain()).execute(args), "swamp-local-master");
     master.setDaemon(true);
     master.start();

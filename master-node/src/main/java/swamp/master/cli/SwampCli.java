@@ -96,6 +96,10 @@ public final class SwampCli {
         + " process (default: one per processor).")
     Integer slots;
 
+    @Option(names = "--allow", paramLabel = "PROGRAM", description = "Without a master: a program the master run in"
+        + " this process may run besides a worker's allow-list (awk, sed, python3...); repeatable.")
+    List<String> allow = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
       Path dir = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
@@ -111,13 +115,25 @@ public final class SwampCli {
         return plan.exitStatus();
       }
       if (url == null && System.getenv("SWAMP_URL") == null && !MasterClient.answers(ClientCommand.DEFAULT_URL)) {
-        try (LocalMaster local = LocalMaster.start(slots)) {
+        List<String> allowed = LocalMaster.allowed(allow);
+        String refused = LocalMaster.refusal(plan, allowed);
+        if (refused != null) { // the master here is this user's: say so before anything runs
+          System.err.println("swamp: " + script + ", " + refused + ". Nothing has run; 'bin/swamp run --allow"
+              + " PROGRAM' lets the master in this process run it");
+          return ClientCommand.EXIT_USAGE;
+        }
+        try (LocalMaster local = LocalMaster.start(slots, allowed)) {
           System.err.println("swamp: no master at " + ClientCommand.DEFAULT_URL + "; running " + script + " on a master in this"
               + " process with " + local.slots() + " slot(s), its dashboard at " + local.url()
               + " while it runs (set SWAMP_URL to use a pool)");
           return new ScriptRun(new MasterClient(local.url()), script.toString(), plan, this::toJob,
               System.out, System.err).call();
         }
+      }
+      if (!allow.isEmpty()) {
+        System.err.println("swamp: --allow is for the master run in this process; a pool's workers allow programs"
+            + " themselves (bin/swamp worker --allow PROGRAM)");
+        return ClientCommand.EXIT_USAGE;
       }
       return new ScriptRun(ClientCli.client(url), script.toString(), plan, this::toJob, System.out, System.err).call();
     }
