@@ -1,10 +1,11 @@
 #!/bin/bash
 # loop-logs.sh: a whole loop's or group's output sent to one file, the way scientists keep logs
-# and tables: 'done > table.txt', '} > f 2> err', 'done 2>&1 | ...' is not here (a pipeline into
-# a file is one job), ': > f' and '> f' to start a file empty, 'exec > log 2>&1' for the rest of
-# the script, a function whose body writes a file at every call, and a command in a logged loop
-# that fails (without set -e, bash goes on with the loop, and so must swamp).
-# Exercises: redirections of for/while/if/case/{ }/( ) and functions, exec, bare redirections.
+# and tables: 'done > table.txt', '} > f 2> err', 'done | sort > f', ': > f' and '> f' to start
+# a file empty, 'exec > log 2>&1' for the rest of the script, a function whose body writes a
+# file at every call, and a command in a logged loop that fails (without set -e, bash goes on
+# with the loop, and so must swamp).
+# Exercises: redirections of for/while/if/case/{ }/( ) and functions, exec, bare redirections,
+# a loop piped into sort.
 
 : > empty.txt
 > also-empty.txt
@@ -43,6 +44,10 @@ if [ -f means/gfdl_jfm.nc ]; then
   ncwa -O -a time,lat,lon means/gfdl_jfm.nc means/gfdl_global.nc
   echo "gfdl global mean written"
 fi >> done.txt
+
+for m in gfdl ccsm echam; do
+  ncks -H --trd -C -v T -d lat,1 -d lon,1 means/${m}_jfm.nc | cut -d= -f5
+done | sort -n > sorted.txt
 
 exec > run.log 2>&1
 echo "everything after exec goes to run.log"

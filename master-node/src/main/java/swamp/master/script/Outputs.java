@@ -88,6 +88,11 @@ record Outputs(String stdout, String stderr) {
     return new Ast.Redirect(1, ">", quoted(relative(path, cwd), line), line);
   }
 
+  /** {@code < path} for a job planned in {@code cwd}. */
+  static Ast.Redirect reading(String path, String cwd, int line) {
+    return new Ast.Redirect(0, "<", quoted(relative(path, cwd), line), line);
+  }
+
   /** Whether any of {@code redirects} writes a file other than {@code /dev/null}. */
   static boolean writesFile(List<Ast.Redirect> redirects) {
     for (Ast.Redirect r : redirects) {
@@ -101,7 +106,7 @@ record Outputs(String stdout, String stderr) {
   }
 
   /** A file below the command's directory as the script would write it. */
-  private static String relative(String path, String cwd) {
+  static String relative(String path, String cwd) {
     String dir = cwd.endsWith("/") ? cwd : cwd + "/";
     return path.startsWith(dir) ? path.substring(dir.length()) : path;
   }

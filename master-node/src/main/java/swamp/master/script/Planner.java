@@ -52,6 +52,8 @@ final class Planner {
   private final Variables variables;
   private int conditionDepth;
   private int iterations;
+  /** Scratch files of pipelines that start with a loop, so far ({@link #fromCompound}). */
+  private int pipes;
   private final Deque<Guard> guards = new ArrayDeque<>();
   private final PlannedJobs jobs;
   /** Non-null while a command substitution runs: what it prints goes here. */
@@ -511,6 +513,9 @@ final class Planner {
       return p.negated() ? negated(inCondition(p.stages().get(0)), p.line())
           : exec(p.stages().get(0));
     }
+    if (!(p.stages().get(0) instanceof Ast.Simple) && captured == null && !p.negated()) {
+      return fromCompound(p);
+    }
     List<HereCommands.Draft> stages = new ArrayList<>();
     Map<String, String> prefix = new LinkedHashMap<>();
     Node last = p.stages().get(p.stages().size() - 1);
@@ -555,6 +560,43 @@ final class Planner {
       s = job(stages, prefix, p.line());
     }
     return p.negated() ? negated(s, p.line()) : s;
+  }
+
+  /**
+   * {@code for ...; done | sort > f}: the loop's commands write a scratch file of the run in the
+   * command's directory, as they would write {@code done > f}; the rest of the pipeline reads it
+   * as one job, and a last job removes it. The loop runs in a subshell, as bash runs it.
+   */
+  private Status fromCompound(Ast.Pipeline p) {
+    List<Node> rest = p.stages().subList(1, p.stages().size());
+    for (Node n : rest) {
+      if (!(n instanceof Ast.Simple)) {
+        throw Refusal.at(n.line(), "a loop, group or subshell is supported as the first stage of a"
+            + " pipeline ('done | sort') or as its last ('ls | while read'), not both, nor in between");
+      }
+    }
+    String scratch = PlannedFiles.resolve(state.cwd, ".swamp-pipe-" + ProcessHandle.current().pid() + "-" + (++pipes));
+    ShellState.Saved saved = state.save();
+    try {
+      redirected(List.of(Outputs.emptying(scratch, state.cwd, p.line())), p.line(), () -> exec(p.stages().get(0)));
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.EXIT)) {
+        throw j;
+      }
+    } finally {
+      state.restore(saved);
+    }
+    List<Ast.Redirect> fromScratch = new ArrayList<>();
+    fromScratch.add(Outputs.reading(scratch, state.cwd, p.line()));
+    Ast.Simple first = (Ast.Simple) rest.get(0);
+    fromScratch.addAll(first.redirects());
+    List<Node> stages = new ArrayList<>();
+    stages.add(new Ast.Simple(first.words(), fromScratch, first.line()));
+    stages.addAll(rest.subList(1, rest.size()));
+    Status s = exec(stages.size() == 1 ? stages.get(0) : new Ast.Pipeline(stages, false, p.line()));
+    job(List.of(new HereCommands.Draft(List.of("rm", "-f", Outputs.relative(scratch, state.cwd)), List.of(),
+        p.line())), Map.of(), p.line());
+    return s;
   }
 
   /** {@code ! pipeline}: the status turned over, which must be known while planning. */

@@ -656,6 +656,18 @@ class PlannerTest {
   }
 
   @Test
+  void aLoopPipedIntoCommandsWritesAScratchFileTheyRead() throws Exception {
+    Plan p = plan("for m in b a; do echo $m; x=1; done | sort -u > models.txt\necho ${x:-unset}\n");
+    List<String> texts = p.commands().stream().map(Plan.Command::text).toList();
+    String scratch = texts.get(0).substring("true > ".length());
+    assertTrue(scratch.startsWith(".swamp-pipe-"), texts.toString());
+    assertEquals(List.of("true > " + scratch, "echo b >> " + scratch, "echo a >> " + scratch,
+        "sort -u < " + scratch + " > models.txt", "rm -f " + scratch, "echo unset"), texts);
+    assertEquals(Set.of(2), p.commands().get(3).needs()); // sort reads what the loop wrote
+    assertRefused("for m in a; do echo $m; done | while read x; do echo $x; done\n", 1, "not both");
+  }
+
+  @Test
   void execSendsTheRestOfTheScriptsOutputToAFile() throws Exception {
     assertEquals(List.of("true > run.log", "echo a >> run.log 2>> run.log", "true > sub.txt 2>> run.log",
         "echo b >> sub.txt 2>> run.log", "echo c >> run.log 2>> run.log"),
