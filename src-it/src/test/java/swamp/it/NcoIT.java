@@ -44,7 +44,7 @@ class NcoIT {
         "bin/swamp run --work-dir DIR examples/nco/climatology.swamp\n" + run.tail(80));
     String out = run.output();
     assertTrue(out.contains("T = 290.9583"), "the mean temperature is printed:\n" + out);
-    assertTrue(out.contains("on nco-worker"), "the jobs ran on the worker:\n" + out);
+    assertTrue(run.errors().contains("on nco-worker"), "the jobs ran on the worker:\n" + run.errors());
     assertTrue(Files.isRegularFile(dir.resolve("t_mean.nc")), "the outputs are in the work dir");
   }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * generated data ({@code scripts/data/make-data.sh}). Both must exit alike and leave the same
  * tree: the same files and directories, netCDF files equal by {@code ncdump} once the times NCO
  * stamps into {@code history} are masked (the command lines there must be equal), every other
- * file byte for byte.
+ * file byte for byte; and both must print the same standard output, in the script's order.
  *
  * <p>Needs NCO and netCDF's ncgen/ncdump: skipped without them, failed without them in CI (see
  * {@link NcoIT#requireOnPath}). The trees and the outputs are kept under
@@ -130,6 +130,10 @@ class ScriptCorpusIT {
       fail(name + ".sh: bin/swamp run left another tree than bash (" + bashDir + " vs " + swampDir
           + "):\n" + String.join("\n", differences) + "\n" + swamp.tail(40));
     }
+    // what the commands print, in the script's order, as bash printed it (NCO's times masked)
+    String bashOut = TIME.matcher(Files.readString(dir.resolve("bash.out"))).replaceAll("<time>: ");
+    assertEquals(bashOut, TIME.matcher(swamp.output()).replaceAll("<time>: "), name
+        + ".sh: bin/swamp run printed another standard output than bash (" + dir.resolve("bash.out") + ")");
   }
 
   /** Runs make-data.sh in {@code dir}; returns the directory of the inputs it made, and models.csv. */

@@ -35,7 +35,7 @@ class ScriptRunIT {
     assertEquals("handled\n", Files.readString(dir.resolve("handled.txt")), run.tail(40));
     assertEquals("ran\n", Files.readString(dir.resolve("ran.txt")), run.tail(40));
     assertFalse(Files.exists(dir.resolve("never.txt")), "'&&' after a failed job does not run\n" + run.tail(40));
-    assertTrue(run.output().contains("6 command(s): 3 succeeded, 2 failed (1 handled by ||), 0 skipped, 1 not run"), run.tail(40));
+    assertTrue(run.errors().contains("6 command(s): 3 succeeded, 2 failed (1 handled by ||), 0 skipped, 1 not run"), run.tail(40));
 
     // the run is recorded with its commands and their states
     JsonNode runs = master.get("/api/runs").json();

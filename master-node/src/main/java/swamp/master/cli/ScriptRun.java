@@ -24,7 +24,9 @@ import swamp.master.script.Plan.Guard;
  * reports each as it ends, and decides what bash would have decided from the statuses: a command
  * whose dependency failed is skipped, {@code a && b} / {@code a || b} run or skip {@code b} by
  * {@code a}'s status, an exit point ({@code cmd || exit N}) and {@code set -e} stop new commands
- * from starting. On a terminal one live line shows the progress; otherwise one line per command.
+ * from starting. What the commands print comes out in the script's order on standard output and
+ * error, as under bash; swamp's own lines go to standard error: on a terminal one live line
+ * shows the progress, otherwise one line per command.
  */
 final class ScriptRun {
 
@@ -39,6 +41,10 @@ final class ScriptRun {
   private final boolean live;
 
   private final Map<Integer, Outcome> outcome = new HashMap<>();
+  /** Jobs that ended, by step, until what they printed is written in the script's order. */
+  private final java.util.TreeMap<Integer, Json> toPrint = new java.util.TreeMap<>();
+  /** The first step whose output is not written yet. */
+  private int printed;
   /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
   private final Set<Integer> handled = new HashSet<>();
   private final long startNanos = System.nanoTime();
@@ -162,12 +168,14 @@ final class ScriptRun {
         }
         report(c, job, ok);
       }
+      printInOrder();
       progress();
     }
+    printInOrder();
     clearLive();
     int total = plan.commands().size();
     long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
-    out.printf("%d command(s): %d succeeded, %d failed%s, %d skipped, %d not run; %.1f s%n", total,
+    err.printf("%d command(s): %d succeeded, %d failed%s, %d skipped, %d not run; %.1f s%n", total,
         succeeded, failed + failedHandled, failedHandled > 0 ? " (" + failedHandled + " handled by ||)" : "",
         skipped, notRun, (System.nanoTime() - startNanos) / 1e9);
     if (stoppedWith != null) {
@@ -250,9 +258,39 @@ final class ScriptRun {
     return "line " + c.line() + " (" + c.text() + ")";
   }
 
+  /**
+   * What the commands printed, on this process's standard output and error as bash would have
+   * printed it: each command's after every earlier one's, as soon as those have ended.
+   */
+  private void printInOrder() {
+    int total = plan.commands().size();
+    while (printed < total && outcome.containsKey(printed)) {
+      Json job = toPrint.remove(printed++);
+      if (job == null) {
+        continue;
+      }
+      String stdout = job.path("stdout").asText();
+      String stderr = job.path("state").asText().equals("SUCCEEDED") ? job.path("stderr").asText() : "";
+      if (!stdout.isEmpty() || !stderr.isEmpty()) {
+        clearLive();
+        PrintStream output = plan.commands().get(printed - 1).outputIsErrors() ? err : out;
+        output.print(stdout);
+        output.flush();
+        err.print(stderr);
+        err.flush();
+      }
+    }
+  }
+
+  /**
+   * A command that ended: kept to be printed in order, and one line about it on standard error
+   * (without a terminal; on one, the live line counts it unless it failed, and then its errors
+   * come at once under that line).
+   */
   private void report(Command c, Json job, boolean ok) {
+    toPrint.put(c.step(), job);
     if (live && ok) {
-      return; // the live line counts it
+      return;
     }
     StringBuilder head = new StringBuilder();
     head.append(String.format("[line %d] %s%n    %s", c.line(), c.text(), job.path("state").asText()));
@@ -264,13 +302,14 @@ final class ScriptRun {
       head.append(": ").append(job.path("reason").asText());
     }
     say(head.toString());
-    indent(job.path("stdout").asText());
-    indent(job.path("stderr").asText());
+    if (!ok) {
+      indent(job.path("stderr").asText());
+    }
   }
 
   private void say(String text) {
     clearLive();
-    out.println(text);
+    err.println(text);
     progress();
   }
 
@@ -279,7 +318,7 @@ final class ScriptRun {
       clearLive();
       for (String l : text.split("\n", -1)) {
         if (!l.isEmpty()) {
-          out.println("    | " + l);
+          err.println("    | " + l);
         }
       }
     }

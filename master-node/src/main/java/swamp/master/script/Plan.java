@@ -50,10 +50,12 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
    *                   guards hold; -1 for a command
    * @param errexit    {@code set -e} was on: its failure stops new commands from starting
    * @param xtrace     {@code set -x} was on: it is printed as it is dispatched
+   * @param outputIsErrors its output goes where errors go ({@code echo warning >&2}): the job
+   *                   captures it, and it is printed on standard error
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
       Set<Integer> dependsOn, Set<Integer> needs, List<Guard> guards, int exitStatus, boolean errexit,
-      boolean xtrace) {
+      boolean xtrace, boolean outputIsErrors) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
@@ -107,7 +109,8 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
     }
 
     Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
-      return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace);
+      return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace,
+          outputIsErrors);
     }
   }
 

@@ -55,6 +55,7 @@ final class PlannedJobs {
       redirects.addAll(d.redirects());
       stages.add(new Stage(d.argv(), redirects(redirects, d.line())));
     }
+    boolean outputIsErrors = toStderr; // the last stage's
     Map<String, String> env = new TreeMap<>();
     state.vars.forEach((name, v) -> {
       String value = v.values.get(0L);
@@ -67,7 +68,7 @@ final class PlannedJobs {
     checkSize(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace);
+        stopOnFailure, state.xtrace, outputIsErrors);
     Dependencies.Access access = Dependencies.access(command);
     for (String r : access.removes()) {
       state.files.remove(r);
@@ -114,11 +115,15 @@ final class PlannedJobs {
   void exitPoint(int status, int line, Collection<Guard> guards) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
-        status, false, state.xtrace);
+        status, false, state.xtrace, false);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of())));
   }
 
+  /** Set by {@link #redirects}: the stage's output goes where the script's errors go. */
+  private boolean toStderr;
+
   private Redirects redirects(List<Ast.Redirect> list, int line) {
+    toStderr = false;
     String stdin = null;
     String stdout = null;
     boolean stdoutAppend = false;
@@ -158,6 +163,7 @@ final class PlannedJobs {
               stderrToStdout = false;
             }
             stderrToOriginalStdout = false; // '2>&1 > f': errors stay where they were going
+            toStderr = false;
             stdout = target;
             stdoutAppend = append;
           } else if (r.fd() == 2) {
@@ -175,6 +181,7 @@ final class PlannedJobs {
           stderr = null;
           stderrToStdout = true;
           stderrToOriginalStdout = false;
+          toStderr = false;
         }
         case ">&" -> {
           if (r.fd() == 2 && target.equals("1")) {
@@ -182,8 +189,11 @@ final class PlannedJobs {
             stderrToStdout = stdout != null;
             stderrToOriginalStdout = stdout == null;
           } else if (r.fd() == 1 && target.equals("2")) { // '>&2': where its errors go
-            stdout = stderrToStdout ? stdout : stderr;
-            stdoutAppend = stderrAppend;
+            if (!stderrToStdout) {
+              stdout = stderr;
+              stdoutAppend = stderrAppend;
+              toStderr = stderr == null;
+            }
           } else if (!(r.fd() == 1 && target.equals("1")) && !(r.fd() == 2 && target.equals("2"))) {
             throw Refusal.at(r.line(), "'" + r.fd() + ">&" + target + "' is not supported; only 2>&1 and >&2");
           }
