@@ -50,15 +50,18 @@ final class LocalMaster implements AutoCloseable {
   /**
    * Whether every program of {@code plan} may run on this process's master with {@code allowed}:
    * the first refusal, with its line, or null. Programs named by a path are left to the worker
-   * (an earlier line may make them).
+   * (an earlier line may make them), and so are those not found.
    */
   static String refusal(Plan plan, List<String> allowed) {
     Executables programs = Executables.of(allowed,
         ConfigFactory.load().getStringList("swamp.worker.allowed-job-variables"));
     for (Plan.Command c : plan.commands()) {
       for (Stage stage : c.stages()) {
+        // a program that is not there fails its job, as bash's 'command not found' (127) does,
+        // and a '|| fallback' after it runs; one that is there and not allowed stops the run now
         if (!stage.argv().get(0).contains("/")
-            && programs.check(stage.argv(), c.env(), Path.of(c.dir())) instanceof Executables.Refused r) {
+            && programs.check(stage.argv(), c.env(), Path.of(c.dir())) instanceof Executables.Refused r
+            && !r.reason().contains("was not found")) {
           return "line " + c.line() + ": " + r.reason();
         }
       }

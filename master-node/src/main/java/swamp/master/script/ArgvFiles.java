@@ -338,6 +338,13 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
           p.positionals().forEach(f -> add(reads, f));
           addValues(p, reads, writes);
         }
+        case "ls", "du" -> { // with no operand, the directory it runs in
+          Parsed p = parseOptions(args, "IwT", Set.of("ignore", "hide", "width", "tabsize", "block-size"));
+          p.positionals().forEach(f -> add(reads, f));
+          if (p.positionals().isEmpty()) {
+            reads.add(".");
+          }
+        }
         default -> {
           // Unknown program: writes nothing we know of; every non-option word is read.
           for (String a : args) {

@@ -329,7 +329,9 @@ final class Arith {
       }
       return Long.parseLong(t);
     } catch (NumberFormatException e) {
-      throw new ArithException("value too great for base (error token is \"" + t + "\")");
+      throw new ArithException("value too great for base (error token is \"" + t + "\")"
+          + (t.matches("0[0-9]+") ? "; a number with a leading 0 is octal to bash: write 10#" + t
+          + " (or $((10#$var))) for decimal" : ""));
     }
   }
 
@@ -358,6 +360,9 @@ final class Arith {
       return 0;
     }
     v = v.trim();
+    if (v.matches("[-+]?0[0-9]+")) { // "08" is octal to bash, as a literal is: 010 is 8, 08 an error
+      return eval(v, vars, depth + 1);
+    }
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {

@@ -48,11 +48,20 @@ final class Calls {
       before.put(name, v == null ? null : v.copy());
       exported(name, value);
     });
+    ShellState.Var caller = state.vars.get("FUNCNAME"); // FUNCNAME: (f its-caller ... main)
+    List<String> stack = new ArrayList<>(List.of(f.name()));
+    stack.addAll(caller == null ? List.of("main") : caller.elements());
+    state.setArray("FUNCNAME", stack);
     variables.enterFunction();
     try {
       return withArguments(args, f.body());
     } finally {
       variables.leaveFunction();
+      if (caller == null) {
+        state.vars.remove("FUNCNAME");
+      } else {
+        state.vars.put("FUNCNAME", caller);
+      }
       before.forEach((name, v) -> {
         if (v == null) {
           state.vars.remove(name);

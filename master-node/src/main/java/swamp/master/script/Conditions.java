@@ -187,7 +187,7 @@ final class Conditions {
   }
 
   private static boolean isUnary(String op) {
-    return op.length() == 2 && op.charAt(0) == '-' && "bcdefghknprsStuwxzLOGN".indexOf(op.charAt(1)) >= 0;
+    return op.length() == 2 && op.charAt(0) == '-' && "bcdefghknprsStuvwxzLOGN".indexOf(op.charAt(1)) >= 0;
   }
 
   private static boolean isBinary(String op) {
@@ -201,8 +201,15 @@ final class Conditions {
     if (op.equals("-n")) {
       return !arg.isEmpty();
     }
-    if (op.equals("-v")) {
-      return state.vars.containsKey(arg);
+    if (op.equals("-v")) { // a variable that is set, or an element: -v m[key]
+      java.util.regex.Matcher element = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\[(.*)\\]").matcher(arg);
+      if (element.matches()) {
+        ShellState.Var v = state.vars.get(element.group(1));
+        return v != null && (v.associative() ? v.byKey.containsKey(element.group(2))
+            : v.values.containsKey(expander.arith(element.group(2), line)));
+      }
+      ShellState.Var v = state.vars.get(arg);
+      return v != null && (v.associative() ? !v.byKey.isEmpty() : v.values.containsKey(0L));
     }
     if (op.equals("-t")) {
       return false;

@@ -27,6 +27,15 @@ final class Expander implements ParameterExpansion.Words {
   private final Substitution substitution;
   private final ParameterExpansion parameters;
 
+  /** {@code $name}: its value, null when unset; under {@code set -u} an unset one stops the plan. */
+  String set(String name) {
+    String v = state.special(name);
+    if (v == null && state.nounset) {
+      throw state.unbound(name);
+    }
+    return v;
+  }
+
   Expander(ShellState state, Substitution substitution) {
     this.state = state;
     this.substitution = substitution;
@@ -313,7 +322,7 @@ final class Expander implements ParameterExpansion.Words {
       while (e < raw.length() && (Character.isLetterOrDigit(raw.charAt(e)) || raw.charAt(e) == '_')) {
         e++;
       }
-      fs.append(Objects.requireNonNullElse(state.special(raw.substring(k + 1, e)), ""), inDq, true);
+      fs.append(Objects.requireNonNullElse(set(raw.substring(k + 1, e)), ""), inDq, true);
       return e;
     }
     if (d == '@' || d == '*') {
@@ -321,7 +330,7 @@ final class Expander implements ParameterExpansion.Words {
       return k + 2;
     }
     if (Character.isDigit(d) || "#?$!-".indexOf(d) >= 0) {
-      fs.append(Objects.requireNonNullElse(state.special(String.valueOf(d)), ""), inDq, true);
+      fs.append(Objects.requireNonNullElse(Character.isDigit(d) ? set(String.valueOf(d)) : state.special(String.valueOf(d)), ""), inDq, true);
       return k + 2;
     }
     fs.append("$", inDq, false);
@@ -330,8 +339,9 @@ final class Expander implements ParameterExpansion.Words {
 
   /** {@code "$@"}: one field per element; {@code "$*"}: joined by spaces. */
   private void appendList(List<String> items, Fields fs, boolean inDq, boolean star) {
-    if (inDq && star) {
-      fs.append(String.join(" ", items), true, true);
+    if (inDq && star) { // "$*", "${a[*]}": joined by the first character of IFS
+      String ifs = state.scalar("IFS");
+      fs.append(String.join(ifs == null ? " " : ifs.isEmpty() ? "" : ifs.substring(0, 1), items), true, true);
       return;
     }
     if (items.isEmpty()) {

@@ -75,7 +75,7 @@ final class HereCommands {
           case "basename" -> Coreutils.basename(args);
           case "dirname" -> Coreutils.dirname(args);
           case "expr" -> Expr.evaluate(args);
-          case "ls" -> ls(args);
+          case "ls" -> LS_FLAGS.matcher(String.join(" ", args)).find() ? lsHere(argv, input, line, prefix, errorsToOutput) : ls(args);
           case "pwd" -> Coreutils.Output.ok(state.cwd + "\n");
           default -> external(argv, input, line, prefix, errorsToOutput);
         };
@@ -89,14 +89,27 @@ final class HereCommands {
     return status;
   }
 
+  /** ls options whose answer needs the files' sizes, times or contents: the real ls gives it. */
+  private static final java.util.regex.Pattern LS_FLAGS = java.util.regex.Pattern.compile("(^| )-[^- ]*[lsRtSrcu]");
+
+  /**
+   * {@code $(ls -t restart_*.nc | head -1)}: the real {@code ls}, on this machine, when no earlier
+   * line writes what it lists (the newest of files still to be written is not known yet).
+   */
+  private Coreutils.Output lsHere(List<String> argv, String input, int line, Map<String, String> prefix,
+      boolean errorsToOutput) {
+    boolean operands = argv.subList(1, argv.size()).stream().anyMatch(a -> !a.startsWith("-"));
+    if (!operands && state.files.touched(state.cwd)) {
+      throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution lists " + state.cwd
+          + ", where an earlier line writes: what it would print is not known while planning");
+    }
+    return external(argv, input, line, prefix, errorsToOutput);
+  }
+
   private Coreutils.Output ls(List<String> args) {
     List<String> operands = args.stream().filter(a -> !a.startsWith("-") || a.equals("-")).toList();
     boolean directoryItself = args.stream().anyMatch(a -> a.startsWith("-") && a.contains("d"));
     boolean hidden = args.stream().anyMatch(a -> a.startsWith("-") && (a.contains("a") || a.contains("A")));
-    if (args.stream().anyMatch(a -> a.startsWith("-") && a.matches("-.*[lsRtSr].*"))) {
-      throw Refusal.at(0, "ls with -l, -s, -R, -t, -S or -r in a command substitution is not supported;"
-          + " use plain 'ls' or a glob");
-    }
     StringBuilder out = new StringBuilder();
     int status = 0;
     List<String> fileOperands = new ArrayList<>();

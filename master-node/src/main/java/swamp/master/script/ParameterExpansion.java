@@ -128,6 +128,9 @@ final class ParameterExpansion {
     }
     boolean star = "*".equals(sub) || name.equals("*");
     if (op.isEmpty()) {
+      if (values == null && state.nounset) {
+        throw state.unbound(sub == null ? name : name + "[" + sub + "]");
+      }
       return values(values, isList, star);
     }
     String single = values == null ? null : String.join(" ", values);

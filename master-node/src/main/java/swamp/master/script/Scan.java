@@ -98,6 +98,7 @@ final class Scan {
     // the here-documents of a command substitution's current line: their lines, which may hold
     // quotes and parentheses of any count, come after it
     List<HereDelimiter> hereDelimiters = new ArrayList<>();
+    int cases = 0;
     while (k < s.length()) {
       char d = s.charAt(k);
       if (d == '\\') {
@@ -128,8 +129,21 @@ final class Scan {
           continue;
         }
       }
+      if (opener.equals("(") && keyword(s, k, "case")) { // its patterns end with ')': $(case $f in *.nc) ...
+        cases++;
+        k += 4;
+        continue;
+      }
+      if (opener.equals("(") && cases > 0 && keyword(s, k, "esac")) {
+        cases--;
+        k += 4;
+        continue;
+      }
       if (d == open) {
         depth++;
+      } else if (d == closer && depth == 0 && cases > 0) {
+        k++; // the end of a case pattern
+        continue;
       } else if (d == closer) {
         if (depth == 0) {
           if (opener.equals("((")) {
@@ -142,6 +156,16 @@ final class Scan {
       k++;
     }
     return -1;
+  }
+
+  /** Whether the reserved word {@code word} starts at {@code k}: a word of its own. */
+  private static boolean keyword(String s, int k, String word) {
+    if (!s.startsWith(word, k)) {
+      return false;
+    }
+    boolean before = k == 0 || " \t\n;(|&".indexOf(s.charAt(k - 1)) >= 0;
+    int end = k + word.length();
+    return before && (end == s.length() || " \t\n;)".indexOf(s.charAt(end)) >= 0);
   }
 
   /**

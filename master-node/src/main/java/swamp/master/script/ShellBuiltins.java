@@ -237,14 +237,18 @@ final class ShellBuiltins {
           switch (f) {
             case 'e' -> state.errexit = on;
             case 'x' -> state.xtrace = on;
-            case 'u', 'v', 'C', 'h', 'B' -> { }
+            case 'u' -> state.nounset = on;
+            case 'a' -> state.allexport = on;
+            case 'v', 'C', 'h', 'B' -> { }
             case 'o' -> { // -o NAME, also within flags: set -euo pipefail
               String option = k + 1 < args.size() ? args.get(++k) : "";
               switch (option) {
                 case "errexit" -> state.errexit = on;
                 case "xtrace" -> state.xtrace = on;
                 case "pipefail" -> state.pipefail = on;
-                case "nounset", "noclobber", "verbose" -> { }
+                case "nounset" -> state.nounset = on;
+                case "allexport" -> state.allexport = on;
+                case "noclobber", "verbose" -> { }
                 default -> throw Refusal.at(line, "set " + (on ? "-o " : "+o ") + option
                     + " is not supported");
               }

@@ -30,6 +30,8 @@ final class ShellState {
     boolean array;
     /** {@code declare -i}: what is assigned to it is evaluated as arithmetic. */
     boolean integer;
+    /** {@code declare -l} ('l') or {@code -u} ('u'): what is assigned to it changes case; else 0. */
+    char letterCase;
 
     Var copy() {
       Var v = new Var();
@@ -38,6 +40,7 @@ final class ShellState {
       v.exported = exported;
       v.array = array;
       v.integer = integer;
+      v.letterCase = letterCase;
       return v;
     }
 
@@ -89,7 +92,7 @@ final class ShellState {
   /** What a subshell or a command substitution puts back when it ends. */
   record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
       boolean errexit, boolean xtrace, boolean pipefail, boolean nullglob, String arg0,
-      Outputs outputs) {}
+      Outputs outputs, boolean nounset, boolean allexport) {}
 
   Map<String, Var> vars = new HashMap<>();
   List<String> positional;
@@ -103,6 +106,10 @@ final class ShellState {
   boolean nullglob;
   boolean xtrace;
   boolean pipefail;
+  /** {@code set -u}: expanding an unset variable stops the script. */
+  boolean nounset;
+  /** {@code set -a}: what the script assigns is exported ({@code set -a; source env.sh; set +a}). */
+  boolean allexport;
   /** Where commands send their output when a compound's or the script's is redirected. */
   Outputs outputs = Outputs.TERMINAL;
   /** The line being expanded, for messages from arithmetic and parameters. */
@@ -121,13 +128,60 @@ final class ShellState {
       }
     });
     setScalar("PWD", cwd);
+    shellVariables();
+    setArray("BASH_SOURCE", List.of(arg0));
+  }
+
+  /** The variables bash sets for every script, where the environment does not. */
+  private void shellVariables() {
+    String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+    Map<String, String> shell = new LinkedHashMap<>();
+    shell.put("OSTYPE", "linux-gnu");
+    shell.put("MACHTYPE", arch + "-pc-linux-gnu");
+    shell.put("HOSTTYPE", arch);
+    shell.put("BASH", "/bin/bash");
+    shell.put("BASH_VERSION", "5.2.0(1)-release");
+    shell.put("HOSTNAME", read("/proc/sys/kernel/hostname", ""));
+    String uid = "";
+    for (String l : read("/proc/self/status", "").split("\n")) {
+      if (l.startsWith("Uid:")) {
+        String[] ids = l.substring(4).trim().split("\\s+");
+        uid = ids[0];
+        shell.put("EUID", ids.length > 1 ? ids[1] : ids[0]);
+      }
+    }
+    shell.put("UID", uid);
+    shell.forEach((name, value) -> {
+      if (!vars.containsKey(name)) {
+        setScalar(name, value);
+      }
+    });
+    setArray("BASH_VERSINFO", List.of("5", "2", "0", "1", "release", arch + "-pc-linux-gnu"));
+  }
+
+  private static String read(String file, String otherwise) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+    } catch (java.io.IOException | RuntimeException e) {
+      return otherwise;
+    }
+  }
+
+  /** An indexed array of {@code values}, not exported. */
+  void setArray(String name, List<String> values) {
+    Var v = new Var();
+    v.array = true;
+    for (int i = 0; i < values.size(); i++) {
+      v.values.put((long) i, values.get(i));
+    }
+    vars.put(name, v);
   }
 
   Saved save() {
     Map<String, Var> copy = new HashMap<>();
     vars.forEach((k, v) -> copy.put(k, v.copy()));
     return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail,
-        nullglob, arg0, outputs);
+        nullglob, arg0, outputs, nounset, allexport);
   }
 
   void restore(Saved s) {
@@ -141,6 +195,8 @@ final class ShellState {
     xtrace = s.xtrace();
     pipefail = s.pipefail();
     outputs = s.outputs();
+    nounset = s.nounset();
+    allexport = s.allexport();
   }
 
   /**
@@ -151,12 +207,16 @@ final class ShellState {
   Saved enterScript(String arg0, List<String> args) {
     Saved saved = save();
     vars.values().removeIf(v -> !v.exported);
+    shellVariables();
+    setArray("BASH_SOURCE", List.of(arg0));
     positional = new ArrayList<>(args);
     this.arg0 = arg0;
     errexit = false;
     xtrace = false;
     pipefail = false;
     nullglob = false;
+    nounset = false;
+    allexport = false;
     return saved;
   }
 
@@ -175,6 +235,9 @@ final class ShellState {
       throw Refusal.at(line, "'" + name + "': not a valid identifier");
     }
     setScalar(name, value);
+    if (allexport) {
+      vars.get(name).exported = true;
+    }
   }
 
   /** The exported variables with a value: the environment of a command started while planning. */
@@ -186,6 +249,16 @@ final class ShellState {
       }
     });
     return env;
+  }
+
+  /**
+   * {@code $name} of a variable that is not set, under {@code set -u}: bash stops the script
+   * there with "unbound variable"; the plan stops before anything runs.
+   */
+  Refusal unbound(String name) {
+    return Refusal.at(currentLine, name + ": unbound variable: under set -u bash stops the script here;"
+        + " swamp plans it whole before anything runs, so nothing has run. Set " + name
+        + ", or write ${" + name + ":-} where it may be unset");
   }
 
   /** A scalar or special parameter's value; null when unset. */

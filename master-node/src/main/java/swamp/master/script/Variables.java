@@ -109,6 +109,10 @@ final class Variables {
           ? expander.arith(old, w.line()) + v : v);
       append = false;
     }
+    if (declared != null && declared.letterCase != 0) { // declare -l / -u
+      expanded = declared.letterCase == 'l' ? expanded.toLowerCase(java.util.Locale.ROOT)
+          : expanded.toUpperCase(java.util.Locale.ROOT);
+    }
     if (subscript != null) {
       // the subscript expanded before the variable is taken (see the compound assignment above)
       String key = expander.expandString(subscript, w.line());
@@ -174,6 +178,7 @@ final class Variables {
     boolean array = false;
     boolean associative = false;
     boolean integer = false;
+    char letterCase = 0;
     List<Word> words = c.words();
     int start = 1;
     for (; start < words.size(); start++) {
@@ -185,8 +190,15 @@ final class Variables {
       if (raw.contains("f") && !raw.startsWith("+")) {
         throw Refusal.at(line, name + " " + raw + " is not supported");
       }
+      if (raw.startsWith("-") && raw.contains("n") && !export) {
+        throw Refusal.at(line, name + " " + raw + " (a name reference) is not supported; pass the"
+            + " variable's name and read it with ${!name}");
+      }
       array |= raw.contains("a");
       integer |= raw.startsWith("-") && raw.contains("i");
+      if (raw.startsWith("-") && (raw.contains("l") || raw.contains("u"))) {
+        letterCase = raw.lastIndexOf('l') > raw.lastIndexOf('u') ? 'l' : 'u';
+      }
       export |= raw.startsWith("-") && raw.contains("x");
     }
     for (Word w : words.subList(start, words.size())) {
@@ -203,6 +215,9 @@ final class Variables {
         }
         if (integer) {
           state.vars.computeIfAbsent(var, x -> new ShellState.Var()).integer = true;
+        }
+        if (letterCase != 0) {
+          state.vars.computeIfAbsent(var, x -> new ShellState.Var()).letterCase = letterCase;
         }
         assign(w);
       } else {
@@ -222,6 +237,9 @@ final class Variables {
         }
         if (integer) {
           state.vars.computeIfAbsent(var, x -> new ShellState.Var()).integer = true;
+        }
+        if (letterCase != 0) {
+          state.vars.computeIfAbsent(var, x -> new ShellState.Var()).letterCase = letterCase;
         }
       }
       if (export) {

@@ -656,6 +656,42 @@ class PlannerTest {
   }
 
   @Test
+  void whatBashSaysOfUnsetVariablesOctalNumbersAndIfs() throws Exception {
+    // set -u: bash stops at an unset variable; nothing runs
+    assertEquals(List.of("echo ok"), texts("set -u\necho ${NOPE:-ok}\n"));
+    assertRefused("set -u\necho a\necho \"x=$NOPE\"\n", 3, "NOPE: unbound variable");
+    assertRefused("set -o nounset\nf() { echo $1; }\nf\n", 2, "1: unbound variable");
+    assertEquals(List.of("echo 0"), texts("set -u\necho \"$@\" $#\n")); // "$@" is never unbound
+    // a leading 0 is octal, in a variable too: 010 is 8, 08 is an error bash names
+    assertEquals(List.of("echo 9 8"), texts("m=010\necho $((m + 1)) $((10#08))\n"));
+    assertRefused("for mm in 07 08; do echo $((mm + 1)); done\n", 1, "value too great for base (error token is \"08\")");
+    // "${a[*]}" and "$*" join with IFS's first character
+    assertEquals(List.of("echo x,y,z p:q"), texts("a=(x y z)\nIFS=,\nA=\"${a[*]}\"\nIFS=:\nset -- p q\necho $A \"$*\"\n"));
+  }
+
+  @Test
+  void lsByTimeInASubstitutionAsksTheRealLs() throws Exception {
+    Files.writeString(dir.resolve("restart_1.nc"), "");
+    Files.writeString(dir.resolve("restart_2.nc"), "");
+    Files.setLastModifiedTime(dir.resolve("restart_1.nc"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+    assertEquals(List.of("ncks restart_2.nc out.nc"), texts("ncks $(ls -t restart_*.nc | head -1) out.nc\n"));
+    assertRefused("echo\nncks a.nc restart_3.nc\nlast=$(ls -t restart_*.nc | head -1)\n", 3, "which an earlier line of the script writes");
+  }
+
+  @Test
+  void theVariablesBashSetsAndDeclaresOptions() throws Exception {
+    assertEquals(List.of("echo 'f main' script.sh linux-gnu", "echo 'g f main'"),
+        texts("g() { echo \"${FUNCNAME[*]}\"; }\nf() { echo \"${FUNCNAME[*]}\" ${BASH_SOURCE[0]} $OSTYPE; g; }\nf\n"));
+    assertEquals(List.of("echo ccsm4 GFDL"), texts("declare -l m=CCSM4\ndeclare -u n\nn=gfdl\necho $m $n\n"));
+    assertRefused("f() { local -n r=$1; r=x; }\nf out\n", 1, "name reference");
+    assertEquals(List.of("echo set", "echo ma"),
+        texts("x=1; declare -A m=([a]=1)\n[[ -v x ]] && [[ ! -v y ]] && echo set\n[ -v 'm[a]' ] && [ ! -v 'm[b]' ] && echo ma\n"));
+    Plan p = plan("set -a\nX=1\nset +a\nY=2\necho $X $Y\n");
+    assertEquals(Map.of("X", "1"), p.commands().get(0).env());
+    assertEquals(List.of("echo nc"), texts("k=$(case x.nc in *.nc) echo nc ;; *) echo other ;; esac)\necho $k\n"));
+  }
+
+  @Test
   void aLoopPipedIntoCommandsWritesAScratchFileTheyRead() throws Exception {
     Plan p = plan("for m in b a; do echo $m; x=1; done | sort -u > models.txt\necho ${x:-unset}\n");
     List<String> texts = p.commands().stream().map(Plan.Command::text).toList();

@@ -64,6 +64,12 @@ class ScriptTest {
   }
 
   @Test
+  void lsWithoutOperandsReadsItsDirectory() throws Exception {
+    // '(cd d && ls) > l.txt' lists what the lines before it wrote into d
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(2)), deps("mkdir -p d\nncks in.nc d/a.nc\ncd d\nls > ../l.txt\n"));
+  }
+
+  @Test
   void ncoLoopOptionNamesTheInputFiles() throws Exception {
     // NCO's manual: '-n 3,2,1,12 85_12.nc' reads 85_12.nc, 85_01.nc and 85_02.nc
     assertEquals(List.of("85_06.nc", "85_07.nc", "85_08.nc"), ArgvFiles.loopFiles("3,2,1", "85_06.nc"));
