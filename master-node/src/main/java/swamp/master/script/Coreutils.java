@@ -99,7 +99,7 @@ final class Coreutils {
   }
 
   private static final Pattern SPEC = Pattern.compile(
-      "%([-+ #0]*)(\\*|[0-9]+)?(?:\\.(\\*|[0-9]*))?([diouxXfFeEgGscb%]|\\([^)]*\\)T)");
+      "%([-+ #0]*)(\\*|[0-9]+)?(?:\\.(\\*|[0-9]*))?([diouxXfFeEgGscbq%]|\\([^)]*\\)T)");
 
   static Output printf(List<String> args) throws UsageException {
     if (args.isEmpty()) {
@@ -144,6 +144,7 @@ final class Coreutils {
                 arg == null || arg.isEmpty() ? 0.0 : Double.parseDouble(arg)));
             case '(' -> out.append(String.format(spec.replace("0", "") + "s", // %(%Y-%m-%d)T
                 Strftime.format(m.group(4).substring(1, m.group(4).length() - 2), arg)));
+            case 'q' -> out.append(String.format(spec.replace("0", "") + "s", shellQuoted(arg == null ? "" : arg)));
             case 'c' -> out.append(String.format(spec.replace("0", "") + "s",
                 arg == null || arg.isEmpty() ? "" : arg.substring(0, 1)));
             case 'b' -> {
@@ -168,6 +169,34 @@ final class Coreutils {
       }
     } while (used < rest.size());
     return new Output(out.toString(), status);
+  }
+
+  /** bash's {@code printf %q}: the word quoted so that the shell reads it back as it is. */
+  static String shellQuoted(String s) {
+    if (s.isEmpty()) {
+      return "''";
+    }
+    if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      StringBuilder b = new StringBuilder("$'");
+      for (char c : s.toCharArray()) {
+        switch (c) {
+          case '\n' -> b.append("\\n");
+          case '\t' -> b.append("\\t");
+          case '\r' -> b.append("\\r");
+          case '\'', '\\' -> b.append('\\').append(c);
+          default -> b.append(c < 0x20 || c == 0x7f ? String.format("\\%03o", (int) c) : String.valueOf(c));
+        }
+      }
+      return b.append('\'').toString();
+    }
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (!(Character.isLetterOrDigit(c) || "_@%+=:,./-".indexOf(c) >= 0) || c > 0x7e) {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
   }
 
   /** A floating-point conversion as C's printf does it: %g drops trailing zeros, Java's does not. */
@@ -289,7 +318,7 @@ final class Coreutils {
       }
       if (format != null) {
         Matcher m = SPEC.matcher(format);
-        if (!m.find() || "diouxXcsb(".indexOf(m.group(4).charAt(0)) >= 0) {
+        if (!m.find() || "diouxXcsbq(".indexOf(m.group(4).charAt(0)) >= 0) {
           throw new UsageException("seq: format '" + format + "' has no %f, %e or %g directive");
         }
         out.add(format.substring(0, m.start()).replace("%%", "%")

@@ -421,7 +421,22 @@ final class Planner {
     if (captured != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));
     }
-    return job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
+    return job(List.of(new HereCommands.Draft(bashPrintf(argv, c.line()), c.redirects(), c.line())), prefix, c.line());
+  }
+
+  /**
+   * A job runs the system's printf, where bash's is a builtin: what only bash's knows ({@code %q},
+   * {@code %(%Y)T}) is printed here, and the job prints that text.
+   */
+  private static List<String> bashPrintf(List<String> argv, int line) {
+    if (!argv.get(0).equals("printf") || argv.size() < 2 || !argv.get(1).matches("(?s).*%[-+ #0-9.*]*(q|\\().*")) {
+      return argv;
+    }
+    try {
+      return List.of("printf", "%s", Coreutils.printf(argv.subList(1, argv.size())).text());
+    } catch (Coreutils.UsageException e) {
+      throw Refusal.at(line, e.getMessage());
+    }
   }
 
   /**

@@ -670,6 +670,16 @@ class PlannerTest {
   }
 
   @Test
+  void printfWhatOnlyBashsPrintfKnowsIsPrintedWhilePlanning() throws Exception {
+    // the job runs the system's printf; %q and %(...)T are bash's builtin's
+    Plan p = plan("printf '%q\\n' \"a b'c\" > q.txt\nprintf '%s\\n' plain > p.txt\n");
+    assertEquals(List.of("printf", "%s", "a\\ b\\'c\n"), p.commands().get(0).stages().get(0).argv());
+    assertEquals(List.of("printf", "%s\\n", "plain"), p.commands().get(1).stages().get(0).argv());
+    assertEquals(List.of("echo", "x\\ y", "''"),
+        plan("echo \"$(printf %q 'x y')\" \"$(printf %q '')\"\n").commands().get(0).argv());
+  }
+
+  @Test
   void lsByTimeInASubstitutionAsksTheRealLs() throws Exception {
     Files.writeString(dir.resolve("restart_1.nc"), "");
     Files.writeString(dir.resolve("restart_2.nc"), "");
