@@ -36,7 +36,7 @@ final class Calls {
     this.walk = walk;
   }
 
-  /** Calls function {@code f}; {@code capturing}: inside a command substitution. */
+  /** Calls function {@code f} with {@code args}; {@code prefix}: the assignments before its name. */
   Status function(Ast.FunctionDef f, List<String> args, Map<String, String> prefix, int line) {
     if (variables.functionDepth() > 200) {
       throw Refusal.at(line, "function '" + f.name() + "' recurses more than 200 levels deep");
