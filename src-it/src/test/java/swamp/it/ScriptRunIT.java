@@ -148,7 +148,7 @@ class ScriptRunIT {
     Node run = pool.swamp(null, dir, env, "run", "--slots", "1", "slow.sh");
     try {
       String url = Await.value("the run's line naming its master's dashboard", CliIT.CLI, () -> {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("its dashboard at (http://127\\.0\\.0\\.1:[0-9]+)")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bin/swamp dashboard --url (http://127\\.0\\.0\\.1:[0-9]+)")
             .matcher(run.errors());
         return m.find() ? m.group(1) : null;
       });

@@ -124,8 +124,8 @@ public final class SwampCli {
         }
         try (LocalMaster local = LocalMaster.start(slots, allowed)) {
           System.err.println("swamp: no master at " + ClientCommand.DEFAULT_URL + "; running " + script + " on a master in this"
-              + " process with " + local.slots() + " slot(s), its dashboard at " + local.url()
-              + " while it runs (set SWAMP_URL to use a pool)");
+              + " process with " + local.slots() + " slot(s) (its dashboard while it runs: bin/swamp dashboard --url "
+              + local.url() + "; set SWAMP_URL to use a pool)");
           return new ScriptRun(new MasterClient(local.url()), script.toString(), plan, this::toJob,
               System.out, System.err).call();
         }
