@@ -53,7 +53,7 @@ final class PlannedJobs {
       HereCommands.Draft d = drafts.get(i);
       List<Ast.Redirect> redirects = state.outputs.forStage(i == drafts.size() - 1, state.cwd, d.line());
       redirects.addAll(d.redirects());
-      stages.add(new Stage(d.argv(), redirects(redirects, d.line())));
+      stages.add(new Stage(bashPrintf(d.argv(), d.line()), redirects(redirects, d.line())));
     }
     boolean outputIsErrors = toStderr; // the last stage's
     Map<String, String> env = new TreeMap<>();
@@ -80,6 +80,21 @@ final class PlannedJobs {
     }
     planned.add(new Dependencies.Planned(command, access));
     return new Status(0, step);
+  }
+
+  /**
+   * A job runs the system's printf, where bash's is a builtin: what only bash's knows ({@code %q},
+   * {@code %(%Y)T}) is printed here, and the job prints that text.
+   */
+  private static List<String> bashPrintf(List<String> argv, int line) {
+    if (!argv.get(0).equals("printf") || argv.size() < 2 || !argv.get(1).matches("(?s).*%[-+ #0-9.*]*(q|\\().*")) {
+      return argv;
+    }
+    try {
+      return List.of("printf", "%s", Coreutils.printf(argv.subList(1, argv.size())).text());
+    } catch (Coreutils.UsageException e) {
+      throw Refusal.at(line, e.getMessage());
+    }
   }
 
   /**

@@ -30,7 +30,9 @@ import swamp.master.script.Plan.Guard;
  * <p>The walk is here: control flow, simple commands, the builtins that steer the walk ({@code
  * exit}, {@code return}, {@code break}, {@code continue}, {@code eval}), pipelines and command
  * substitutions; the scopes it walks into (functions, sourced files, scripts run with bash, the
- * EXIT trap) are set up by {@link Calls}. What it walks over is the {@link ShellState}; words are expanded by
+ * EXIT trap) are set up by {@link Calls}, and the walks whose commands write where a
+ * redirection outside them says ({@code done > f}, {@code exec > log}, {@code done | sort}) by
+ * {@link Redirecting}. What it walks over is the {@link ShellState}; words are expanded by
  * the {@link Expander}, tests evaluated by {@link Conditions}, the shell's other builtins and
  * assignments carried out by {@link ShellBuiltins}, the jobs planned by {@link PlannedJobs}, the
  * commands of a command substitution run by {@link HereCommands}, and the lines {@code read}
@@ -52,14 +54,13 @@ final class Planner {
   private final Variables variables;
   private int conditionDepth;
   private int iterations;
-  /** Scratch files of pipelines that start with a loop, so far ({@link #fromCompound}). */
-  private int pipes;
   private final Deque<Guard> guards = new ArrayDeque<>();
   private final PlannedJobs jobs;
   /** Non-null while a command substitution runs: what it prints goes here. */
   private StringBuilder captured;
   private int exitStatus;
   private final ExitTrap exitTrap = new ExitTrap();
+  private final Redirecting redirecting;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -74,6 +75,8 @@ final class Planner {
     this.calls = new Calls(state, variables, functions, exitTrap, this::exec);
     this.builtins = new ShellBuiltins(state, expander, conditions, functions, variables);
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
+    this.redirecting = new Redirecting(state, expander, this::exec,
+        (drafts, line) -> job(drafts, Map.of(), line));
   }
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
@@ -133,7 +136,7 @@ final class Planner {
     } else if (node instanceof Ast.Case c) {
       return caseCommand(c);
     } else if (node instanceof Ast.WriteTo w) {
-      return writingTo(w);
+      return redirecting.writingTo(w, captured != null);
     } else if (node instanceof Ast.ReadFrom r) {
       return readingFrom(ReadInput.text(state, expander, r.input()), r.body(), false);
     } else if (node instanceof Ast.FunctionDef f) {
@@ -328,41 +331,6 @@ final class Planner {
     }
   }
 
-  /** A compound command whose output goes to files: the commands inside write there. */
-  private Status writingTo(Ast.WriteTo w) {
-    if (captured != null) {
-      throw Refusal.at(w.line(), "sending a compound command's output to a file inside a command"
-          + " substitution is not supported");
-    }
-    return redirected(w.outputs(), w.line(), () -> exec(w.body()));
-  }
-
-  /**
-   * A call of a function or script with {@code c}'s redirections ({@code f > log}, {@code bash
-   * sub.sh 2> err}): the commands it plans write there. In a command substitution they are not
-   * followed (what it prints is what is captured).
-   */
-  private Status withOutputs(Ast.Simple c, java.util.function.Supplier<Status> call) {
-    return c.redirects().isEmpty() || captured != null ? call.get()
-        : redirected(c.redirects(), c.line(), call);
-  }
-
-  private Status redirected(List<Ast.Redirect> redirects, int line, java.util.function.Supplier<Status> walk) {
-    Outputs saved = state.outputs;
-    state.outputs = outputs(redirects, line);
-    try {
-      return walk.get();
-    } finally {
-      state.outputs = saved;
-    }
-  }
-
-  /** The outputs with {@code redirects} applied; a job empties each file a {@code >} opens. */
-  private Outputs outputs(List<Ast.Redirect> redirects, int line) {
-    return state.outputs.with(redirects, state.cwd, expander, path -> job(List.of(new HereCommands.Draft(
-        List.of("true"), List.of(Outputs.emptying(path, state.cwd, line)), line)), Map.of(), line));
-  }
-
   private Status subshell(Ast.Subshell s) {
     ShellState.Saved saved = state.save();
     try {
@@ -408,7 +376,7 @@ final class Planner {
     }
     String name = argv.get(0);
     if (functions.containsKey(name)) {
-      return withOutputs(c, () -> calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line()));
+      return redirecting.call(c, captured != null, () -> calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line()));
     }
     Status builtin = builtin(name, argv, c, prefix);
     if (builtin != null) {
@@ -416,27 +384,12 @@ final class Planner {
     }
     ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
     if (call != null) {
-      return withOutputs(c, () -> calls.script(call, prefix, c.line()));
+      return redirecting.call(c, captured != null, () -> calls.script(call, prefix, c.line()));
     }
     if (captured != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));
     }
-    return job(List.of(new HereCommands.Draft(bashPrintf(argv, c.line()), c.redirects(), c.line())), prefix, c.line());
-  }
-
-  /**
-   * A job runs the system's printf, where bash's is a builtin: what only bash's knows ({@code %q},
-   * {@code %(%Y)T}) is printed here, and the job prints that text.
-   */
-  private static List<String> bashPrintf(List<String> argv, int line) {
-    if (!argv.get(0).equals("printf") || argv.size() < 2 || !argv.get(1).matches("(?s).*%[-+ #0-9.*]*(q|\\().*")) {
-      return argv;
-    }
-    try {
-      return List.of("printf", "%s", Coreutils.printf(argv.subList(1, argv.size())).text());
-    } catch (Coreutils.UsageException e) {
-      throw Refusal.at(line, e.getMessage());
-    }
+    return job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
   }
 
   /**
@@ -499,7 +452,7 @@ final class Planner {
       }
       case "exec" -> {
         if (args.isEmpty() && captured == null) { // 'exec > log 2>&1': every command after writes there
-          state.outputs = outputs(c.redirects(), line);
+          state.outputs = redirecting.outputs(c.redirects(), line);
           return Status.OK;
         }
         return builtins.run(name, argv, c);
@@ -529,7 +482,7 @@ final class Planner {
           : exec(p.stages().get(0));
     }
     if (!(p.stages().get(0) instanceof Ast.Simple) && captured == null && !p.negated()) {
-      return fromCompound(p);
+      return redirecting.fromCompound(p);
     }
     List<HereCommands.Draft> stages = new ArrayList<>();
     Map<String, String> prefix = new LinkedHashMap<>();
@@ -575,43 +528,6 @@ final class Planner {
       s = job(stages, prefix, p.line());
     }
     return p.negated() ? negated(s, p.line()) : s;
-  }
-
-  /**
-   * {@code for ...; done | sort > f}: the loop's commands write a scratch file of the run in the
-   * command's directory, as they would write {@code done > f}; the rest of the pipeline reads it
-   * as one job, and a last job removes it. The loop runs in a subshell, as bash runs it.
-   */
-  private Status fromCompound(Ast.Pipeline p) {
-    List<Node> rest = p.stages().subList(1, p.stages().size());
-    for (Node n : rest) {
-      if (!(n instanceof Ast.Simple)) {
-        throw Refusal.at(n.line(), "a loop, group or subshell is supported as the first stage of a"
-            + " pipeline ('done | sort') or as its last ('ls | while read'), not both, nor in between");
-      }
-    }
-    String scratch = PlannedFiles.resolve(state.cwd, ".swamp-pipe-" + ProcessHandle.current().pid() + "-" + (++pipes));
-    ShellState.Saved saved = state.save();
-    try {
-      redirected(List.of(Outputs.emptying(scratch, state.cwd, p.line())), p.line(), () -> exec(p.stages().get(0)));
-    } catch (Jump j) {
-      if (!j.is(Jump.Kind.EXIT)) {
-        throw j;
-      }
-    } finally {
-      state.restore(saved);
-    }
-    List<Ast.Redirect> fromScratch = new ArrayList<>();
-    fromScratch.add(Outputs.reading(scratch, state.cwd, p.line()));
-    Ast.Simple first = (Ast.Simple) rest.get(0);
-    fromScratch.addAll(first.redirects());
-    List<Node> stages = new ArrayList<>();
-    stages.add(new Ast.Simple(first.words(), fromScratch, first.line()));
-    stages.addAll(rest.subList(1, rest.size()));
-    Status s = exec(stages.size() == 1 ? stages.get(0) : new Ast.Pipeline(stages, false, p.line()));
-    job(List.of(new HereCommands.Draft(List.of("rm", "-f", Outputs.relative(scratch, state.cwd)), List.of(),
-        p.line())), Map.of(), p.line());
-    return s;
   }
 
   /** {@code ! pipeline}: the status turned over, which must be known while planning. */
