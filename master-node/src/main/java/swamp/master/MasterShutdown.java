@@ -44,8 +44,10 @@ final class MasterShutdown {
           .thenCompose(d -> dismissAll(system, master, dismissTimeout));
     });
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-http", api::stop);
-    for (String signal : List.of("TERM", "INT")) {
-      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
+    if (system.settings().config().getBoolean("swamp.master.signals")) {
+      for (String signal : List.of("TERM", "INT")) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
+      }
     }
   }
 

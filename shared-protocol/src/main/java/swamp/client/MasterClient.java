@@ -111,7 +111,11 @@ public final class MasterClient {
   }
 
   public Json delete(String path) throws ApiException {
-    return send("DELETE", path, null, Duration.ofSeconds(30));
+    return delete(path, Duration.ofSeconds(30));
+  }
+
+  public Json delete(String path, Duration timeout) throws ApiException {
+    return send("DELETE", path, null, timeout);
   }
 
   private URI uri(String path) throws ApiException {

@@ -135,6 +135,41 @@ class ScriptRunIT {
   }
 
   /**
+   * Ctrl-C on {@code bin/swamp run} stops the run, on a pool as in the process: the jobs it
+   * submitted are cancelled, no more start, and it exits 130 as a shell's command stopped by
+   * SIGINT does.
+   */
+  @Test
+  void aStoppedRunCancelsItsJobs(Pool pool) throws IOException {
+    Master master = pool.master("--local-slots", "2");
+    Path dir = Files.createDirectories(pool.logDir().resolve("stopped"));
+    Files.writeString(dir.resolve("script.sh"),
+        "sleep 60 && touch one.txt\nsleep 60 && touch two.txt\nsleep 60 && touch three.txt\n");
+    Node run = pool.swamp(master, dir, "run", "script.sh");
+    Await.until("two of the run's sleeps to be running", CliIT.CLI, () -> {
+      int running = 0;
+      for (JsonNode job : master.get("/api/jobs").json()) {
+        running += job.path("state").asText().equals("RUNNING") ? 1 : 0;
+      }
+      return running == 2;
+    });
+    run.signal("INT");
+    assertEquals(130, run.awaitExit(CliIT.CLI), run.tail(40));
+    assertTrue(run.errors().contains("cancelling the 3 job(s) of the run"), run.tail(40));
+    Await.until("every job of the run cancelled", CliIT.CLI, () -> {
+      JsonNode jobs = master.get("/api/jobs").json();
+      boolean all = jobs.size() == 3;
+      for (JsonNode job : jobs) {
+        all &= job.path("state").asText().equals("CANCELLED");
+      }
+      return all;
+    });
+    for (String f : new String[] {"one.txt", "two.txt", "three.txt"}) {
+      assertFalse(Files.exists(dir.resolve(f)), f + ": nothing after a cancelled sleep runs");
+    }
+  }
+
+  /**
    * The master inside {@code bin/swamp run} listens on loopback, where every user of the machine
    * reaches it: it must take only its own user's requests, or another user's POST would run as
    * this one. It takes the user's API token, as a pool's master does.

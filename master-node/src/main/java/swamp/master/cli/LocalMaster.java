@@ -85,6 +85,7 @@ final class LocalMaster implements AutoCloseable {
     byte[] secret = new byte[32];
     new java.security.SecureRandom().nextBytes(secret);
     System.setProperty("swamp.security.secret", java.util.HexFormat.of().formatHex(secret));
+    System.setProperty("swamp.master.signals", "off"); // Ctrl-C stops the run (ScriptRun), then the master
     for (int i = 0; i < allowed.size(); i++) { // a list, as numbered keys
       System.setProperty("swamp.worker.allowed-executables." + i, allowed.get(i));
     }

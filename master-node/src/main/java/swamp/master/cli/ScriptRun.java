@@ -41,10 +41,18 @@ final class ScriptRun {
   private final boolean live;
 
   private final Map<Integer, Outcome> outcome = new HashMap<>();
+  /** The run's jobs submitted and not ended yet: job id -> step. */
+  private final Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Set once this process is stopping (a shutdown hook runs): nothing more is submitted. */
+  private volatile boolean stopping;
   /** Jobs that ended, by step, until what they printed is written in the script's order. */
   private final java.util.TreeMap<Integer, Json> toPrint = new java.util.TreeMap<>();
   /** The first step whose output is not written yet. */
   private int printed;
+  /** The step where the run stopped (set -e, an exit point), or -1: bash ran nothing after it. */
+  private int stopStep = -1;
+  /** Commands after {@link #stopStep} that had run in parallel and printed something. */
+  private int unprinted;
   /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
   private final Set<Integer> handled = new HashSet<>();
   private final long startNanos = System.nanoTime();
@@ -77,10 +85,64 @@ final class ScriptRun {
     }
   }
 
+  /**
+   * Runs the plan to its end. Stopped (Ctrl-C, SIGTERM), it cancels the run's jobs that have not
+   * ended, submits no more, and exits 130.
+   */
   int call() throws MasterClient.ApiException {
+    Thread cancel = new Thread(this::cancelWhatRuns, "swamp-run-cancel");
+    Runtime.getRuntime().addShutdownHook(cancel);
+    try {
+      return follow();
+    } catch (MasterClient.ApiException | RuntimeException e) {
+      if (!stopping && !shuttingDown(cancel)) {
+        throw e;
+      }
+      try {
+        cancel.join(); // the master went away with this process, or the answer was cut
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      return STOPPED;
+    } finally {
+      shuttingDown(cancel);
+    }
+  }
+
+  /** Whether this process is stopping; if it is not, {@code hook} is no longer needed. */
+  private static boolean shuttingDown(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      return false;
+    } catch (IllegalStateException e) { // "Shutdown in progress": its hooks run
+      return true;
+    }
+  }
+
+  /** The exit status of a run stopped by a signal, as a shell gives a command stopped by SIGINT. */
+  static final int STOPPED = 130;
+
+  private void cancelWhatRuns() {
+    List<String> ids;
+    synchronized (jobs) {
+      stopping = true;
+      ids = List.copyOf(jobs.keySet());
+    }
+    clearLive();
+    err.println("swamp: stopped: " + (ids.isEmpty() ? "no job of the run was running"
+        : "cancelling the " + ids.size() + " job(s) of the run that had not ended") + "; no more start");
+    for (String id : ids) {
+      try {
+        client.delete("/api/jobs/" + id, java.time.Duration.ofSeconds(5));
+      } catch (MasterClient.ApiException e) {
+        // it ended meanwhile, or the master is gone (the one in this process stops with it)
+      }
+    }
+  }
+
+  private int follow() throws MasterClient.ApiException {
     List<Command> commands = plan.commands();
     runId = registerRun();
-    Map<String, Integer> jobs = new LinkedHashMap<>(); // job id -> step, in submission order
     Map<Integer, Command> pending = new LinkedHashMap<>();
     commands.forEach(c -> pending.put(c.step(), c));
     Integer stoppedWith = null;
@@ -107,6 +169,7 @@ final class ScriptRun {
           } else if (c.isExit()) {
             outcome.put(c.step(), Outcome.SUCCEEDED);
             stoppedWith = c.exitStatus();
+            stopStep = c.step();
             say(String.format("[line %d] exit %d: no new command starts", c.line(), c.exitStatus()));
             break;
           } else {
@@ -135,9 +198,14 @@ final class ScriptRun {
             err.println("+ " + c.text());
           }
         }
-        Json ids = client.post("/api/jobs", requests);
-        for (int k = 0; k < ready.size(); k++) {
-          jobs.put(ids.get(k).path("id").asText(), ready.get(k).step());
+        synchronized (jobs) { // a stop waits for a submission under way, then cancels its jobs too
+          if (stopping) {
+            throw new IllegalStateException("stopped");
+          }
+          Json ids = client.post("/api/jobs", requests);
+          for (int k = 0; k < ready.size(); k++) {
+            jobs.put(ids.get(k).path("id").asText(), ready.get(k).step());
+          }
         }
         running += ready.size();
         progress();
@@ -163,6 +231,7 @@ final class ScriptRun {
           failed++;
           if (c.errexit() && stoppedWith == null) {
             stoppedWith = Math.max(1, JobCommands.exitCodeOf(job));
+            stopStep = step;
             say(String.format("[line %d] failed under set -e: no new command starts", c.line()));
           }
         }
@@ -172,6 +241,11 @@ final class ScriptRun {
       progress();
     }
     printInOrder();
+    if (unprinted > 0) {
+      say(String.format("%d command(s) after line %d had run in parallel before it stopped the run;"
+          + " what they printed is not shown, as bash would not have run them", unprinted,
+          plan.commands().get(stopStep).line()));
+    }
     clearLive();
     int total = plan.commands().size();
     long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
@@ -267,6 +341,10 @@ final class ScriptRun {
     while (printed < total && outcome.containsKey(printed)) {
       Json job = toPrint.remove(printed++);
       if (job == null) {
+        continue;
+      }
+      if (stopStep >= 0 && printed - 1 > stopStep) { // ran in parallel; bash would not have reached it
+        unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
         continue;
       }
       String stdout = job.path("stdout").asText();

@@ -22,7 +22,8 @@ import swamp.protocol.Stage;
  * conflicts with. Each command reads and writes a set of paths: those its argv names ({@link
  * ArgvFiles}) and its redirections ({@code > f} and {@code >> f} write {@code f}, {@code < f}
  * reads it). Command B depends on an earlier command A when B reads or writes what A writes, or
- * B writes what A reads. B needs the last earlier command that wrote a file B reads: when that one
+ * B writes what A reads. B needs the last earlier command that wrote a path B reads (that path,
+ * not one beneath it: listing a directory does not need its files to be whole): when that one
  * did not succeed, B's input is broken and B is skipped; the others B only waits for, to keep
  * bash's order. A command that appends ({@code >> log}) writes the file and does not read it. Paths are resolved against the command's directory ({@code cd}), and a
  * directory conflicts with every path beneath it ({@code mkdir out} comes before {@code ncks
@@ -93,12 +94,11 @@ final class Dependencies {
       TreeSet<Integer> conflicts = new TreeSet<>();
       Set<Integer> needs = new TreeSet<>();
       for (String r : a.reads()) {
-        TreeSet<Integer> wrote = new TreeSet<>();
-        collect(writers, r, wrote);
-        if (!wrote.isEmpty()) {
-          needs.add(wrote.last()); // what it reads is what the last of them left
+        collect(writers, r, conflicts);
+        List<Integer> wrote = writers.get(r); // that very path: not a file in a directory it lists
+        if (wrote != null) {
+          needs.add(wrote.get(wrote.size() - 1)); // what it reads is what the last of them left
         }
-        conflicts.addAll(wrote);
       }
       for (String w : a.writes()) {
         collect(writers, w, conflicts);
