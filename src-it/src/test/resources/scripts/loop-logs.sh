@@ -49,6 +49,10 @@ for m in gfdl ccsm echam; do
   ncks -H --trd -C -v T -d lat,1 -d lon,1 means/${m}_jfm.nc | cut -d= -f5
 done | sort -n > sorted.txt
 
+{ ls no_such_dir; echo "listed"; } 2>&1     # its errors too on the terminal's output, in order
+ls no_such_file.nc 2>&1 >> listing.log      # the error on the terminal, the listing (none) to the log
+if [ -f no_such_file.nc ]; then echo x; fi >> made-by-append.log   # nothing written: bash makes it empty
+
 exec > run.log 2>&1
 echo "everything after exec goes to run.log"
 ( exec 2> sub.err; ncks -H -v nonexistent ccsm_01.nc; echo "the subshell goes on" )

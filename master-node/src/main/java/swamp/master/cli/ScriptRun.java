@@ -149,9 +149,15 @@ final class ScriptRun {
     while (!pending.isEmpty() || !jobs.isEmpty()) {
       List<Command> ready = new ArrayList<>();
       boolean changed = true;
-      while (changed && stoppedWith == null) {
+      while (changed) {
         changed = false;
         for (Command c : List.copyOf(pending.values())) {
+          if (stopStep >= 0 && c.step() > stopStep) { // after where bash stopped: never runs
+            pending.remove(c.step());
+            outcome.put(c.step(), Outcome.NOT_RUN);
+            changed = true;
+            continue;
+          }
           if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
             continue;
           }
@@ -168,21 +174,21 @@ final class ScriptRun {
                 c.text(), describe(commands.get(broken))));
           } else if (c.isExit()) {
             outcome.put(c.step(), Outcome.SUCCEEDED);
-            stoppedWith = c.exitStatus();
-            stopStep = c.step();
-            say(String.format("[line %d] exit %d: no new command starts", c.line(), c.exitStatus()));
-            break;
+            if (stopStep < 0 || c.step() < stopStep) {
+              stoppedWith = c.exitStatus();
+              stopStep = c.step();
+              say(String.format("[line %d] exit %d: no command after it starts", c.line(), c.exitStatus()));
+            }
           } else {
             ready.add(c);
           }
         }
       }
-      if (stoppedWith != null) {
-        ready.clear();
-        for (Command c : pending.values()) {
+      for (Command c : List.copyOf(ready)) { // a stop found in this pass: what comes after it does not start
+        if (stopStep >= 0 && c.step() > stopStep) {
+          ready.remove(c);
           outcome.put(c.step(), Outcome.NOT_RUN);
         }
-        pending.clear();
       }
       if (!ready.isEmpty()) {
         List<Map<String, Object>> requests = new ArrayList<>();
@@ -229,10 +235,10 @@ final class ScriptRun {
           failedHandled++;
         } else {
           failed++;
-          if (c.errexit() && stoppedWith == null) {
+          if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
             stoppedWith = Math.max(1, JobCommands.exitCodeOf(job));
             stopStep = step;
-            say(String.format("[line %d] failed under set -e: no new command starts", c.line()));
+            say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));
           }
         }
         report(c, job, ok);
@@ -347,15 +353,18 @@ final class ScriptRun {
         unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
         continue;
       }
+      Command c = plan.commands().get(printed - 1);
       String stdout = job.path("stdout").asText();
-      String stderr = job.path("state").asText().equals("SUCCEEDED") ? job.path("stderr").asText() : "";
+      String stderr = job.path("state").asText().equals("SUCCEEDED") || c.errorsAreOutput()
+          ? job.path("stderr").asText() : ""; // a failed command's came under its line
       if (!stdout.isEmpty() || !stderr.isEmpty()) {
         clearLive();
-        PrintStream output = plan.commands().get(printed - 1).outputIsErrors() ? err : out;
+        PrintStream output = c.outputIsErrors() ? err : out;
         output.print(stdout);
         output.flush();
-        err.print(stderr);
-        err.flush();
+        PrintStream errors = c.errorsAreOutput() ? out : err;
+        errors.print(stderr);
+        errors.flush();
       }
     }
   }
@@ -380,7 +389,7 @@ final class ScriptRun {
       head.append(": ").append(job.path("reason").asText());
     }
     say(head.toString());
-    if (!ok) {
+    if (!ok && !c.errorsAreOutput()) {
       indent(job.path("stderr").asText());
     }
   }

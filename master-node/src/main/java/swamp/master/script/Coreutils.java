@@ -136,23 +136,26 @@ final class Coreutils {
         String arg = used < rest.size() ? rest.get(used++) : null;
         String spec = "%" + flags.replace("#", conv == 'o' || conv == 'x' || conv == 'X' ? "#" : "")
             + (width == null ? "" : width) + (precision == null ? "" : "." + precision);
+        // a string's conversion: only the - flag (Java refuses the others for %s); a width of 10 keeps its 0
+        String text = "%" + flags.replaceAll("[0#+ ]", "") + (width == null ? "" : width)
+            + (precision == null ? "" : "." + precision);
         try {
           switch (conv) {
             case 'd', 'i', 'u' -> out.append(String.format(spec + "d", integer(arg)));
             case 'o', 'x', 'X' -> out.append(String.format(spec + conv, integer(arg)));
             case 'f', 'F', 'e', 'E', 'g', 'G' -> out.append(floating(flags, width, precision, conv,
                 arg == null || arg.isEmpty() ? 0.0 : Double.parseDouble(arg)));
-            case '(' -> out.append(String.format(spec.replace("0", "") + "s", // %(%Y-%m-%d)T
+            case '(' -> out.append(String.format(text + "s", // %(%Y-%m-%d)T
                 Strftime.format(m.group(4).substring(1, m.group(4).length() - 2), arg)));
-            case 'q' -> out.append(String.format(spec.replace("0", "") + "s", shellQuoted(arg == null ? "" : arg)));
-            case 'c' -> out.append(String.format(spec.replace("0", "") + "s",
+            case 'q' -> out.append(String.format(text + "s", shellQuoted(arg == null ? "" : arg)));
+            case 'c' -> out.append(String.format(text + "s",
                 arg == null || arg.isEmpty() ? "" : arg.substring(0, 1)));
             case 'b' -> {
               StringBuilder b = new StringBuilder();
               unescape(arg == null ? "" : arg, b);
-              out.append(String.format(spec.replace("0", "") + "s", b));
+              out.append(String.format(text + "s", b));
             }
-            default -> out.append(String.format(spec.replace("0", "") + "s", arg == null ? "" : arg));
+            default -> out.append(String.format(text + "s", arg == null ? "" : arg));
           }
         } catch (NumberFormatException e) {
           out.append(conv == 'f' || conv == 'e' || conv == 'g' ? "0.000000" : "0");

@@ -23,9 +23,10 @@ import swamp.protocol.Stage;
  * ArgvFiles}) and its redirections ({@code > f} and {@code >> f} write {@code f}, {@code < f}
  * reads it). Command B depends on an earlier command A when B reads or writes what A writes, or
  * B writes what A reads. B needs the last earlier command that wrote a path B reads (that path,
- * not one beneath it: listing a directory does not need its files to be whole): when that one
- * did not succeed, B's input is broken and B is skipped; the others B only waits for, to keep
- * bash's order. A command that appends ({@code >> log}) writes the file and does not read it. Paths are resolved against the command's directory ({@code cd}), and a
+ * not one beneath it: listing a directory does not need its files to be whole), unless that one
+ * wrote it as its output or errors ({@code > f}: what a failed command printed is still there
+ * to read, as under bash): when it did not succeed, B's input is broken and B is skipped; the
+ * others B only waits for, to keep bash's order. A command that appends ({@code >> log}) writes the file and does not read it. Paths are resolved against the command's directory ({@code cd}), and a
  * directory conflicts with every path beneath it ({@code mkdir out} comes before {@code ncks
  * in.nc out/t.nc}). {@link Plan.Command#dependsOn()} is transitively reduced.
  */
@@ -35,7 +36,8 @@ final class Dependencies {
    * What a command reads and writes (absolute paths): {@code removes} are writes that delete
    * ({@code rm}, {@code mv}'s sources), {@code directories} writes that make directories.
    */
-  record Access(Set<String> reads, Set<String> writes, Set<String> removes, Set<String> directories) {}
+  record Access(Set<String> reads, Set<String> writes, Set<String> removes, Set<String> directories,
+      Set<String> streams) {}
 
   /** A planned command and what it reads and writes, before dependencies are worked out. */
   record Planned(Command command, Access access) {}
@@ -48,6 +50,7 @@ final class Dependencies {
     Set<String> writes = new LinkedHashSet<>();
     Set<String> removes = new LinkedHashSet<>();
     Set<String> dirs = new LinkedHashSet<>();
+    Set<String> streams = new LinkedHashSet<>();
     for (Stage s : c.stages()) {
       ArgvFiles a = ArgvFiles.of(s.argv());
       a.reads().forEach(p -> addResolved(reads, c.dir(), p));
@@ -65,9 +68,11 @@ final class Dependencies {
         addResolved(reads, c.dir(), r.stdin());
         addResolved(writes, c.dir(), r.stdout());
         addResolved(writes, c.dir(), r.stderr()); // '>> log' too: it keeps, but does not read, what is there
+        addResolved(streams, c.dir(), r.stdout());
+        addResolved(streams, c.dir(), r.stderr());
       }
     }
-    return new Access(reads, writes, removes, dirs);
+    return new Access(reads, writes, removes, dirs, streams);
   }
 
   private static void addResolved(Set<String> into, String dir, String path) {
@@ -96,8 +101,9 @@ final class Dependencies {
       for (String r : a.reads()) {
         collect(writers, r, conflicts);
         List<Integer> wrote = writers.get(r); // that very path: not a file in a directory it lists
-        if (wrote != null) {
-          needs.add(wrote.get(wrote.size() - 1)); // what it reads is what the last of them left
+        int last = wrote == null ? -1 : wrote.get(wrote.size() - 1);
+        if (last >= 0 && !planned.get(last).access().streams().contains(r)) {
+          needs.add(last); // what it reads is what the last of them left
         }
       }
       for (String w : a.writes()) {

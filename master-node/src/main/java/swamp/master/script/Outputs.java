@@ -2,7 +2,7 @@ package swamp.master.script;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Where the commands of a compound command send their output when the compound's own is
@@ -19,13 +19,19 @@ import java.util.function.Consumer;
 record Outputs(String stdout, String stderr) {
 
   static final Outputs TERMINAL = new Outputs(null, null);
+  /**
+   * {@code stderr} of {@code { ...; } 2>&1} where the output goes to the terminal: the errors go
+   * there too, into the jobs' output, wherever their output goes next.
+   */
+  static final String TERMINAL_OUTPUT = "&1";
 
   /**
    * These outputs with {@code redirects} applied left to right, as bash applies them; the
    * targets are expanded and resolved against {@code cwd} now, when the compound starts, and
-   * {@code empty} plans the emptying of each file a {@code >} opens.
+   * {@code open} plans the opening of each file, as bash opens it before anything runs inside:
+   * emptied by {@code >} ({@code false}), made if missing by {@code >>} ({@code true}).
    */
-  Outputs with(List<Ast.Redirect> redirects, String cwd, Expander expander, Consumer<String> empty) {
+  Outputs with(List<Ast.Redirect> redirects, String cwd, Expander expander, BiConsumer<String, Boolean> open) {
     String out = stdout;
     String err = stderr;
     for (Ast.Redirect r : redirects) {
@@ -36,8 +42,8 @@ record Outputs(String stdout, String stderr) {
             throw Refusal.at(r.line(), "ambiguous redirect: '" + r.target().raw() + "' expands to nothing");
           }
           String path = PlannedFiles.resolve(cwd, target);
-          if (!r.op().endsWith(">>") && !path.startsWith("/dev/")) {
-            empty.accept(path);
+          if (!path.startsWith("/dev/")) {
+            open.accept(path, r.op().endsWith(">>"));
           }
           boolean both = r.op().startsWith("&");
           if (both || r.fd() == 1) {
@@ -53,9 +59,9 @@ record Outputs(String stdout, String stderr) {
         case ">&" -> {
           String to = r.target().raw();
           if (r.fd() == 2 && to.equals("1")) {
-            err = out;
+            err = out == null ? TERMINAL_OUTPUT : out;
           } else if (r.fd() == 1 && to.equals("2")) {
-            out = err;
+            out = TERMINAL_OUTPUT.equals(err) ? null : err;
           } else if (!to.equals(Integer.toString(r.fd()))) {
             throw Refusal.at(r.line(), "'" + r.fd() + ">&" + to + "' is not supported; only 2>&1 and >&2");
           }
@@ -73,11 +79,14 @@ record Outputs(String stdout, String stderr) {
    * others write it into the pipe.
    */
   List<Ast.Redirect> forStage(boolean last, String cwd, int line) {
-    List<Ast.Redirect> inherited = new ArrayList<>(2);
+    List<Ast.Redirect> inherited = new ArrayList<>(3);
+    if (last && TERMINAL_OUTPUT.equals(stderr)) { // before the output's file: errors stay in the output
+      inherited.add(new Ast.Redirect(2, ">&", new Ast.Word("1", line), line));
+    }
     if (last && stdout != null) {
       inherited.add(new Ast.Redirect(1, ">>", quoted(relative(stdout, cwd), line), line));
     }
-    if (stderr != null) {
+    if (stderr != null && !TERMINAL_OUTPUT.equals(stderr)) {
       inherited.add(new Ast.Redirect(2, ">>", quoted(relative(stderr, cwd), line), line));
     }
     return inherited;
@@ -85,7 +94,12 @@ record Outputs(String stdout, String stderr) {
 
   /** {@code > path} for a job planned in {@code cwd}: it empties the file. */
   static Ast.Redirect emptying(String path, String cwd, int line) {
-    return new Ast.Redirect(1, ">", quoted(relative(path, cwd), line), line);
+    return opening(path, false, cwd, line);
+  }
+
+  /** {@code > path}, or {@code >> path} ({@code append}): the file is there after it. */
+  static Ast.Redirect opening(String path, boolean append, String cwd, int line) {
+    return new Ast.Redirect(1, append ? ">>" : ">", quoted(relative(path, cwd), line), line);
   }
 
   /** {@code < path} for a job planned in {@code cwd}. */

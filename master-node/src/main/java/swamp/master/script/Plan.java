@@ -52,10 +52,12 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
    * @param xtrace     {@code set -x} was on: it is printed as it is dispatched
    * @param outputIsErrors its output goes where errors go ({@code echo warning >&2}): the job
    *                   captures it, and it is printed on standard error
+   * @param errorsAreOutput its errors go where the script's output goes ({@code cmd 2>&1 >> log},
+   *                   {@code { ...; } 2>&1}): the job captures them, printed on standard output
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
       Set<Integer> dependsOn, Set<Integer> needs, List<Guard> guards, int exitStatus, boolean errexit,
-      boolean xtrace, boolean outputIsErrors) {
+      boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
@@ -110,7 +112,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
 
     Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
       return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace,
-          outputIsErrors);
+          outputIsErrors, errorsAreOutput);
     }
   }
 

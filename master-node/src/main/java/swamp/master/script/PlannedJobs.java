@@ -56,6 +56,7 @@ final class PlannedJobs {
       stages.add(new Stage(bashPrintf(d.argv(), d.line()), redirects(redirects, d.line())));
     }
     boolean outputIsErrors = toStderr; // the last stage's
+    boolean errorsAreOutput = errorsToOutput;
     Map<String, String> env = new TreeMap<>();
     state.vars.forEach((name, v) -> {
       String value = v.values.get(0L);
@@ -68,7 +69,7 @@ final class PlannedJobs {
     checkSize(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, outputIsErrors);
+        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput);
     Dependencies.Access access = Dependencies.access(command);
     for (String r : access.removes()) {
       state.files.remove(r);
@@ -130,15 +131,18 @@ final class PlannedJobs {
   void exitPoint(int status, int line, Collection<Guard> guards) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
-        status, false, state.xtrace, false);
-    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of())));
+        status, false, state.xtrace, false, false);
+    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of())));
   }
 
   /** Set by {@link #redirects}: the stage's output goes where the script's errors go. */
   private boolean toStderr;
+  /** Set by {@link #redirects}: the stage's errors go where the script's output goes. */
+  private boolean errorsToOutput;
 
   private Redirects redirects(List<Ast.Redirect> list, int line) {
     toStderr = false;
+    errorsToOutput = false;
     String stdin = null;
     String stdout = null;
     boolean stdoutAppend = false;
@@ -177,7 +181,9 @@ final class PlannedJobs {
               stderrAppend = stdoutAppend;
               stderrToStdout = false;
             }
-            stderrToOriginalStdout = false; // '2>&1 > f': errors stay where they were going
+            // '2>&1 > f': errors stay where the output was going, the job's own (printed on stdout)
+            errorsToOutput |= stderrToOriginalStdout;
+            stderrToOriginalStdout = false;
             toStderr = false;
             stdout = target;
             stdoutAppend = append;

@@ -48,10 +48,14 @@ final class Redirecting {
     return c.redirects().isEmpty() || capturing ? call.get() : redirected(c.redirects(), c.line(), call);
   }
 
-  /** The outputs with {@code redirects} applied; a job empties each file a {@code >} opens. */
+  /** The outputs with {@code redirects} applied; a job opens each file as bash opens it. */
   Outputs outputs(List<Ast.Redirect> redirects, int line) {
-    return state.outputs.with(redirects, state.cwd, expander, path -> job.apply(List.of(new HereCommands.Draft(
-        List.of("true"), List.of(Outputs.emptying(path, state.cwd, line)), line)), line));
+    return state.outputs.with(redirects, state.cwd, expander, (path, append) -> {
+      if (!append || !state.files.exists(path)) { // '>>' of a file that is there opens nothing new
+        job.apply(List.of(new HereCommands.Draft(List.of("true"), List.of(Outputs.opening(path, append, state.cwd, line)),
+            line)), line);
+      }
+    });
   }
 
   /**
@@ -94,10 +98,16 @@ final class Redirecting {
   private Status redirected(List<Ast.Redirect> redirects, int line, Supplier<Status> walk) {
     Outputs saved = state.outputs;
     state.outputs = outputs(redirects, line);
+    boolean exiting = false;
     try {
       return walk.get();
+    } catch (Jump j) { // 'exit' inside: the EXIT trap runs with the redirection still in force
+      exiting = j.is(Jump.Kind.EXIT);
+      throw j;
     } finally {
-      state.outputs = saved;
+      if (!exiting) {
+        state.outputs = saved;
+      }
     }
   }
 }

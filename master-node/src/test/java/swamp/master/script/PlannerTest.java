@@ -614,7 +614,8 @@ class PlannerTest {
     assertEquals(List.of("true > o.txt", "true > e.txt", "echo a >> o.txt 2>> e.txt",
         "echo b >> e.txt 2>> e.txt", "ls 2>> e.txt | sort >> o.txt 2>> e.txt", "echo c > c.txt 2>> e.txt"),
         texts("{ echo a; echo b >&2; ls | sort; echo c > c.txt; } > o.txt 2> e.txt\n"));
-    assertEquals(List.of("echo a >> log.txt 2>&1", "true > e.txt", "ncks -H in.nc >> log.txt 2>> e.txt"),
+    assertEquals(List.of("true >> log.txt", "echo a >> log.txt 2>&1", "true > e.txt",
+        "ncks -H in.nc >> log.txt 2>> e.txt"),
         texts("if [ -n x ]; then echo a 2>&1; fi >> log.txt\n"
             + "while read f; do ncks -H $f; done <<< in.nc 2> e.txt >> log.txt\n"));
     // the target is opened where the compound starts, whatever the commands inside cd to
@@ -622,7 +623,8 @@ class PlannerTest {
     assertEquals(List.of("true > list.txt", "echo x >> " + dir.resolve("list.txt")),
         texts("for d in sub; do cd $d; echo x; done > list.txt\n"));
     // a function's redirection holds at every call
-    assertEquals(List.of("echo a >> log", "echo b >> log"), texts("f() { echo $1; } >> log\nf a\nf b\n"));
+    assertEquals(List.of("true >> log", "echo a >> log", "echo b >> log"), // made if missing, once
+        texts("f() { echo $1; } >> log\nf a\nf b\n"));
   }
 
   @Test
@@ -675,6 +677,9 @@ class PlannerTest {
     Plan p = plan("printf '%q\\n' \"a b'c\" > q.txt\nprintf '%s\\n' plain > p.txt\n");
     assertEquals(List.of("printf", "%s", "a\\ b\\'c\n"), p.commands().get(0).stages().get(0).argv());
     assertEquals(List.of("printf", "%s\\n", "plain"), p.commands().get(1).stages().get(0).argv());
+    assertEquals(List.of("echo", "s=[hi        |]", "v=[      3.14|00042|x                   |]"), plan(
+        "s=$(printf '%-10s|' hi)\nprintf -v v '%10.2f|%05d|%-20s|' 3.14159 42 x\necho \"s=[$s]\" \"v=[$v]\"\n")
+        .commands().get(0).argv());
     assertEquals(List.of("echo", "x\\ y", "''"),
         plan("echo \"$(printf %q 'x y')\" \"$(printf %q '')\"\n").commands().get(0).argv());
   }
@@ -709,8 +714,19 @@ class PlannerTest {
     assertTrue(scratch.startsWith(".swamp-pipe-"), texts.toString());
     assertEquals(List.of("true > " + scratch, "echo b >> " + scratch, "echo a >> " + scratch,
         "sort -u < " + scratch + " > models.txt", "rm -f " + scratch, "echo unset"), texts);
-    assertEquals(Set.of(2), p.commands().get(3).needs()); // sort reads what the loop wrote
+    assertEquals(Set.of(2), p.commands().get(3).dependsOn()); // sort reads what the loop wrote...
+    assertEquals(Set.of(), p.commands().get(3).needs()); // ...and runs if its last command failed
     assertRefused("for m in a; do echo $m; done | while read x; do echo $x; done\n", 1, "not both");
+  }
+
+  @Test
+  void errorsSentToTheTerminalsOutputAndFilesAppendedToAsBashOpensThem() throws Exception {
+    Plan p = plan("ls a 2>&1 >> log\n{ ls b; } 2>&1\nif false; then echo x; fi >> made.log\n"
+        + "trap 'echo trap' EXIT\nfor i in 1; do exit 3; done > loop.txt\n");
+    assertEquals(List.of("ls a >> log", "ls b 2>&1", "true >> made.log", "true > loop.txt", "echo trap >> loop.txt"),
+        p.commands().stream().map(Plan.Command::text).toList());
+    assertTrue(p.commands().get(0).errorsAreOutput()); // its errors: on the terminal's output
+    assertEquals(3, p.exitStatus());
   }
 
   @Test
@@ -732,10 +748,11 @@ class PlannerTest {
   @Test
   void aCommandIsSkippedOnlyWhenWhatItReadsIsBroken() throws Exception {
     // the loop's commands wait for one another only to keep the log's order: one that fails
-    // does not stop the next, as in bash; 'cat' reads what the last of them left
+    // does not stop the next, as in bash; nor does 'cat': what a failed command printed is
+    // still there to read. ncks -A needs the file the ncks before it wrote.
     Plan p = plan("ncks -H in.nc > t.txt\nfor x in 1 2; do ncks -H in$x.nc; done >> t.txt\ncat t.txt\n"
         + "ncks -O in.nc out.nc\nncks -A -v T x.nc out.nc\nncks -O y.nc out.nc\n");
-    assertEquals(List.of(Set.of(), Set.of(), Set.of(), Set.of(2), Set.of(), Set.of(4), Set.of()),
+    assertEquals(List.of(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(4), Set.of()),
         p.commands().stream().map(Plan.Command::needs).toList());
     assertEquals(Set.of(1), p.commands().get(2).dependsOn());
     assertEquals(Set.of(5), p.commands().get(6).dependsOn());
