@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -164,6 +165,23 @@ class ScriptRunIT {
       }
       return all;
     });
+    for (String f : new String[] {"one.txt", "two.txt", "three.txt"}) {
+      assertFalse(Files.exists(dir.resolve(f)), f + ": nothing after a cancelled sleep runs");
+    }
+
+    // the same in the process: its master leaves the signal to the run, which cancels, then stops
+    Map<String, String> env = new HashMap<>();
+    env.put("SWAMP_URL", null);
+    Node alone = pool.swamp(null, dir, env, "run", "--slots", "2", "script.sh");
+    List<ProcessHandle> sleeps = Await.value("the run in the process to start its two sleeps", CliIT.CLI, () -> {
+      List<ProcessHandle> found = alone.descendants()
+          .filter(p -> p.info().command().orElse("").endsWith("sleep")).toList();
+      return found.size() == 2 ? found : null;
+    });
+    alone.signal("INT");
+    assertEquals(130, alone.awaitExit(CliIT.CLI), alone.tail(40));
+    assertTrue(alone.errors().contains("swamp: stopped: cancelling"), alone.tail(40));
+    Await.until("the run's sleeps to be gone", CliIT.CLI, () -> sleeps.stream().noneMatch(ProcessHandle::isAlive));
     for (String f : new String[] {"one.txt", "two.txt", "three.txt"}) {
       assertFalse(Files.exists(dir.resolve(f)), f + ": nothing after a cancelled sleep runs");
     }
