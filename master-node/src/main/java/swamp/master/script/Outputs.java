@@ -24,6 +24,8 @@ record Outputs(String stdout, String stderr) {
    * there too, into the jobs' output, wherever their output goes next.
    */
   static final String TERMINAL_OUTPUT = "&1";
+  /** {@code stdout} of {@code { ...; } >&2} where errors go to the terminal: the jobs' errors. */
+  static final String TERMINAL_ERRORS = "&2";
 
   /**
    * These outputs with {@code redirects} applied left to right, as bash applies them; the
@@ -59,9 +61,9 @@ record Outputs(String stdout, String stderr) {
         case ">&" -> {
           String to = r.target().raw();
           if (r.fd() == 2 && to.equals("1")) {
-            err = out == null ? TERMINAL_OUTPUT : out;
+            err = out == null ? TERMINAL_OUTPUT : TERMINAL_ERRORS.equals(out) ? null : out;
           } else if (r.fd() == 1 && to.equals("2")) {
-            out = TERMINAL_OUTPUT.equals(err) ? null : err;
+            out = err == null ? TERMINAL_ERRORS : TERMINAL_OUTPUT.equals(err) ? null : err;
           } else if (!to.equals(Integer.toString(r.fd()))) {
             throw Refusal.at(r.line(), "'" + r.fd() + ">&" + to + "' is not supported; only 2>&1 and >&2");
           }
@@ -83,7 +85,9 @@ record Outputs(String stdout, String stderr) {
     if (last && TERMINAL_OUTPUT.equals(stderr)) { // before the output's file: errors stay in the output
       inherited.add(new Ast.Redirect(2, ">&", new Ast.Word("1", line), line));
     }
-    if (last && stdout != null) {
+    if (last && TERMINAL_ERRORS.equals(stdout)) { // { echo usage; } >&2
+      inherited.add(new Ast.Redirect(1, ">&", new Ast.Word("2", line), line));
+    } else if (last && stdout != null) {
       inherited.add(new Ast.Redirect(1, ">>", quoted(relative(stdout, cwd), line), line));
     }
     if (stderr != null && !TERMINAL_OUTPUT.equals(stderr)) {

@@ -726,6 +726,8 @@ class PlannerTest {
     assertEquals(List.of("ls a >> log", "ls b 2>&1", "true >> made.log", "true > loop.txt", "echo trap >> loop.txt"),
         p.commands().stream().map(Plan.Command::text).toList());
     assertTrue(p.commands().get(0).errorsAreOutput()); // its errors: on the terminal's output
+    Plan usage = plan("{ echo usage; echo more; } >&2\n");
+    assertTrue(usage.commands().stream().allMatch(Plan.Command::outputIsErrors), "a usage text goes to stderr");
     assertEquals(3, p.exitStatus());
   }
 
