@@ -24,9 +24,7 @@ import swamp.master.script.Plan.Guard;
  * reports each as it ends, and decides what bash would have decided from the statuses: a command
  * whose dependency failed is skipped, {@code a && b} / {@code a || b} run or skip {@code b} by
  * {@code a}'s status, an exit point ({@code cmd || exit N}) and {@code set -e} stop new commands
- * from starting. What the commands print comes out in the script's order on standard output and
- * error, as under bash; swamp's own lines go to standard error: on a terminal one live line
- * shows the progress, otherwise one line per command.
+ * from starting, Ctrl-C cancels what it submitted. What the user sees of it is {@link RunConsole}'s.
  */
 final class ScriptRun {
 
@@ -36,26 +34,17 @@ final class ScriptRun {
   private final String name;
   private final Plan plan;
   private final Function<Command, Map<String, Object>> toJob;
-  private final PrintStream out;
-  private final PrintStream err;
-  private final boolean live;
+  private final RunConsole console;
 
   private final Map<Integer, Outcome> outcome = new HashMap<>();
   /** The run's jobs submitted and not ended yet: job id -> step. */
   private final Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
   /** Set once this process is stopping (a shutdown hook runs): nothing more is submitted. */
   private volatile boolean stopping;
-  /** Jobs that ended, by step, until what they printed is written in the script's order. */
-  private final java.util.TreeMap<Integer, Json> toPrint = new java.util.TreeMap<>();
-  /** The first step whose output is not written yet. */
-  private int printed;
   /** The step where the run stopped (set -e, an exit point), or -1: bash ran nothing after it. */
   private int stopStep = -1;
-  /** Commands after {@link #stopStep} that had run in parallel and printed something. */
-  private int unprinted;
   /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
   private final Set<Integer> handled = new HashSet<>();
-  private final long startNanos = System.nanoTime();
   private int running;
   private int failed;
   /** Failures some {@code ||} handles: they count as failed but do not fail the run. */
@@ -73,9 +62,8 @@ final class ScriptRun {
     this.name = name;
     this.plan = plan;
     this.toJob = toJob;
-    this.out = out;
-    this.err = err;
-    this.live = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+    this.console = new RunConsole(out, err, name, plan,
+        () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled, skipped));
     for (Command c : plan.commands()) {
       for (Guard g : c.guards()) {
         if (!g.onSuccess()) {
@@ -128,8 +116,7 @@ final class ScriptRun {
       stopping = true;
       ids = List.copyOf(jobs.keySet());
     }
-    clearLive();
-    err.println("swamp: stopped: " + (ids.isEmpty() ? "no job of the run was running"
+    console.note("swamp: stopped: " + (ids.isEmpty() ? "no job of the run was running"
         : "cancelling the " + ids.size() + " job(s) of the run that had not ended") + "; no more start");
     for (String id : ids) {
       try {
@@ -170,14 +157,14 @@ final class ScriptRun {
           } else if (broken != null) {
             outcome.put(c.step(), Outcome.SKIPPED);
             skipped++;
-            say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
+            console.say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
                 c.text(), describe(commands.get(broken))));
           } else if (c.isExit()) {
             outcome.put(c.step(), Outcome.SUCCEEDED);
             if (stopStep < 0 || c.step() < stopStep) {
               stoppedWith = c.exitStatus();
               stopStep = c.step();
-              say(String.format("[line %d] exit %d: no command after it starts", c.line(), c.exitStatus()));
+              console.say(String.format("[line %d] exit %d: no command after it starts", c.line(), c.exitStatus()));
             }
           } else {
             ready.add(c);
@@ -200,8 +187,7 @@ final class ScriptRun {
           }
           requests.add(job);
           if (c.xtrace()) {
-            clearLive();
-            err.println("+ " + c.text());
+            console.note("+ " + c.text());
           }
         }
         synchronized (jobs) { // a stop waits for a submission under way, then cancels its jobs too
@@ -214,7 +200,7 @@ final class ScriptRun {
           }
         }
         running += ready.size();
-        progress();
+        console.progress();
         continue;
       }
       if (jobs.isEmpty()) {
@@ -238,26 +224,20 @@ final class ScriptRun {
           if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
             stoppedWith = Math.max(1, JobCommands.exitCodeOf(job));
             stopStep = step;
-            say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));
+            console.say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));
           }
         }
-        report(c, job, ok);
+        console.report(c, job, ok);
       }
-      printInOrder();
-      progress();
+      console.printInOrder(outcome::containsKey, stopStep);
+      console.progress();
     }
-    printInOrder();
-    if (unprinted > 0) {
-      say(String.format("%d command(s) after line %d had run in parallel before it stopped the run;"
-          + " what they printed is not shown, as bash would not have run them", unprinted,
-          plan.commands().get(stopStep).line()));
-    }
-    clearLive();
+    console.printInOrder(outcome::containsKey, stopStep);
     int total = plan.commands().size();
     long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
-    err.printf("%d command(s): %d succeeded, %d failed%s, %d skipped, %d not run; %.1f s%n", total,
-        succeeded, failed + failedHandled, failedHandled > 0 ? " (" + failedHandled + " handled by ||)" : "",
-        skipped, notRun, (System.nanoTime() - startNanos) / 1e9);
+    console.end(stopStep, String.format("%d command(s): %d succeeded, %d failed%s, %d skipped, %d not run; %.1f s",
+        total, succeeded, failed + failedHandled, failedHandled > 0 ? " (" + failedHandled + " handled by ||)" : "",
+        skipped, notRun, console.elapsed()));
     if (stoppedWith != null) {
       return stoppedWith;
     }
@@ -315,7 +295,7 @@ final class ScriptRun {
       if (e.status() == 404 || e.status() == 405) {
         return null; // a master without runs still runs the jobs
       }
-      err.println("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
+      console.note("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
       return null;
     }
   }
@@ -336,99 +316,5 @@ final class ScriptRun {
 
   private static String describe(Command c) {
     return "line " + c.line() + " (" + c.text() + ")";
-  }
-
-  /**
-   * What the commands printed, on this process's standard output and error as bash would have
-   * printed it: each command's after every earlier one's, as soon as those have ended.
-   */
-  private void printInOrder() {
-    int total = plan.commands().size();
-    while (printed < total && outcome.containsKey(printed)) {
-      Json job = toPrint.remove(printed++);
-      if (job == null) {
-        continue;
-      }
-      if (stopStep >= 0 && printed - 1 > stopStep) { // ran in parallel; bash would not have reached it
-        unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
-        continue;
-      }
-      Command c = plan.commands().get(printed - 1);
-      String stdout = job.path("stdout").asText();
-      String stderr = job.path("state").asText().equals("SUCCEEDED") || c.errorsAreOutput()
-          ? job.path("stderr").asText() : ""; // a failed command's came under its line
-      if (!stdout.isEmpty() || !stderr.isEmpty()) {
-        clearLive();
-        PrintStream output = c.outputIsErrors() ? err : out;
-        output.print(stdout);
-        output.flush();
-        PrintStream errors = c.errorsAreOutput() ? out : err;
-        errors.print(stderr);
-        errors.flush();
-      }
-    }
-  }
-
-  /**
-   * A command that ended: kept to be printed in order, and one line about it on standard error
-   * (without a terminal; on one, the live line counts it unless it failed, and then its errors
-   * come at once under that line).
-   */
-  private void report(Command c, Json job, boolean ok) {
-    toPrint.put(c.step(), job);
-    if (live && ok) {
-      return;
-    }
-    StringBuilder head = new StringBuilder();
-    head.append(String.format("[line %d] %s%n    %s", c.line(), c.text(), job.path("state").asText()));
-    if (job.path("exitCode").isInt()) {
-      head.append(" (exit ").append(job.path("exitCode").asInt()).append(")");
-    }
-    head.append(" on ").append(job.path("worker").asText("?")).append(", job ").append(job.path("id").asText());
-    if (!job.path("reason").isNull() && !ok) {
-      head.append(": ").append(job.path("reason").asText());
-    }
-    say(head.toString());
-    if (!ok && !c.errorsAreOutput()) {
-      indent(job.path("stderr").asText());
-    }
-  }
-
-  private void say(String text) {
-    clearLive();
-    err.println(text);
-    progress();
-  }
-
-  private void indent(String text) {
-    if (!text.isEmpty()) {
-      clearLive();
-      for (String l : text.split("\n", -1)) {
-        if (!l.isEmpty()) {
-          err.println("    | " + l);
-        }
-      }
-    }
-  }
-
-  private void clearLive() {
-    if (live) {
-      err.print("\r\033[K");
-      err.flush();
-    }
-  }
-
-  /** The live line: done / running / queued / failed / skipped, elapsed and an estimate of what is left. */
-  private void progress() {
-    if (!live) {
-      return;
-    }
-    int total = plan.commands().size();
-    int done = outcome.size();
-    double elapsed = (System.nanoTime() - startNanos) / 1e9;
-    String left = done > 0 && done < total ? String.format(", ~%.0f s left", elapsed / done * (total - done)) : "";
-    err.printf("\r\033[K%s: %d/%d done, %d running, %d waiting, %d failed, %d skipped; %.0f s%s", name, done, total,
-        running, total - done - running, failed + failedHandled, skipped, elapsed, left);
-    err.flush();
   }
 }

@@ -1,0 +1,160 @@
+package swamp.master.cli;
+
+import java.io.PrintStream;
+import java.util.TreeMap;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+import swamp.client.Json;
+import swamp.master.script.Plan;
+import swamp.master.script.Plan.Command;
+
+/**
+ * What a user sees of a script that {@link ScriptRun} runs. What the commands printed comes out
+ * as bash would have printed it: on standard output (and error), each command's after every
+ * earlier one's, once those have ended. swamp's own lines go to standard error: on a terminal
+ * one live line shows the progress, otherwise one line per command; a failed command's errors
+ * come at once under its line.
+ */
+final class RunConsole {
+
+  /** The counts the live line shows. */
+  record Progress(int done, int running, int failed, int skipped) {}
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean live;
+  private final String name;
+  private final Plan plan;
+  private final Supplier<Progress> progress;
+  private final long startNanos = System.nanoTime();
+  /** Jobs that ended, by step, until what they printed is written in the script's order. */
+  private final TreeMap<Integer, Json> toPrint = new TreeMap<>();
+  /** The first step whose output is not written yet. */
+  private int printed;
+  /** Commands after the step where the run stopped that had run in parallel and printed something. */
+  private int unprinted;
+
+  RunConsole(PrintStream out, PrintStream err, String name, Plan plan, Supplier<Progress> progress) {
+    this.out = out;
+    this.err = err;
+    this.name = name;
+    this.plan = plan;
+    this.progress = progress;
+    this.live = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+  }
+
+  /** Seconds since the run started. */
+  double elapsed() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /**
+   * Writes what the commands printed, in the plan's order, as far as {@code ended} steps reach;
+   * a step after {@code stopStep} (set -e, an exit point; -1: none) ran in parallel where bash
+   * would not have reached it, and what it printed is held back.
+   */
+  void printInOrder(IntPredicate ended, int stopStep) {
+    int total = plan.commands().size();
+    while (printed < total && ended.test(printed)) {
+      Json job = toPrint.remove(printed++);
+      if (job == null) {
+        continue;
+      }
+      if (stopStep >= 0 && printed - 1 > stopStep) {
+        unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
+        continue;
+      }
+      Command c = plan.commands().get(printed - 1);
+      String stdout = job.path("stdout").asText();
+      String stderr = job.path("state").asText().equals("SUCCEEDED") || c.errorsAreOutput()
+          ? job.path("stderr").asText() : ""; // a failed command's came under its line
+      if (!stdout.isEmpty() || !stderr.isEmpty()) {
+        clearLive();
+        PrintStream output = c.outputIsErrors() ? err : out;
+        output.print(stdout);
+        output.flush();
+        PrintStream errors = c.errorsAreOutput() ? out : err;
+        errors.print(stderr);
+        errors.flush();
+      }
+    }
+  }
+
+  /** After the run: says what was held back, and the summary. */
+  void end(int stopStep, String summary) {
+    if (unprinted > 0) {
+      say(String.format("%d command(s) after line %d had run in parallel before it stopped the run;"
+          + " what they printed is not shown, as bash would not have run them", unprinted,
+          plan.commands().get(stopStep).line()));
+    }
+    clearLive();
+    err.println(summary);
+  }
+
+  /** A command that ended: kept to be printed in order, and its line (see the class). */
+  void report(Command c, Json job, boolean ok) {
+    toPrint.put(c.step(), job);
+    if (live && ok) {
+      return;
+    }
+    StringBuilder head = new StringBuilder();
+    head.append(String.format("[line %d] %s%n    %s", c.line(), c.text(), job.path("state").asText()));
+    if (job.path("exitCode").isInt()) {
+      head.append(" (exit ").append(job.path("exitCode").asInt()).append(")");
+    }
+    head.append(" on ").append(job.path("worker").asText("?")).append(", job ").append(job.path("id").asText());
+    if (!job.path("reason").isNull() && !ok) {
+      head.append(": ").append(job.path("reason").asText());
+    }
+    say(head.toString());
+    if (!ok && !c.errorsAreOutput()) {
+      indent(job.path("stderr").asText());
+    }
+  }
+
+  /** A line of swamp's own, then the live line again. */
+  void say(String text) {
+    clearLive();
+    err.println(text);
+    progress();
+  }
+
+  /** A line of swamp's own that the live line does not follow ({@code set -x}, a stop). */
+  void note(String text) {
+    clearLive();
+    err.println(text);
+  }
+
+  private void indent(String text) {
+    if (!text.isEmpty()) {
+      clearLive();
+      for (String l : text.split("\n", -1)) {
+        if (!l.isEmpty()) {
+          err.println("    | " + l);
+        }
+      }
+    }
+  }
+
+  private void clearLive() {
+    if (live) {
+      err.print("\r\033[K");
+      err.flush();
+    }
+  }
+
+  /** The live line: done / running / queued / failed / skipped, elapsed and an estimate of what is left. */
+  void progress() {
+    if (!live) {
+      return;
+    }
+    Progress p = progress.get();
+    int total = plan.commands().size();
+    double elapsed = elapsed();
+    String left = p.done() > 0 && p.done() < total
+        ? String.format(", ~%.0f s left", elapsed / p.done() * (total - p.done())) : "";
+    err.printf("\r\033[K%s: %d/%d done, %d running, %d waiting, %d failed, %d skipped; %.0f s%s", name, p.done(),
+        total, p.running(), total - p.done() - p.running(), p.failed(), p.skipped(), elapsed, left);
+    err.flush();
+  }
+}
