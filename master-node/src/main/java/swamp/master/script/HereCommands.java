@@ -70,7 +70,7 @@ final class HereCommands {
       try {
         out = switch (name) {
           case "echo" -> Coreutils.echo(args);
-          case "printf" -> Coreutils.printf(args);
+          case "printf" -> Printf.format(args);
           case "seq" -> Coreutils.seq(args);
           case "basename" -> Coreutils.basename(args);
           case "dirname" -> Coreutils.dirname(args);

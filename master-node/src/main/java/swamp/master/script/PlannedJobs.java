@@ -92,7 +92,7 @@ final class PlannedJobs {
       return argv;
     }
     try {
-      return List.of("printf", "%s", Coreutils.printf(argv.subList(1, argv.size())).text());
+      return List.of("printf", "%s", Printf.format(argv.subList(1, argv.size())).text());
     } catch (Coreutils.UsageException e) {
       throw Refusal.at(line, e.getMessage());
     }

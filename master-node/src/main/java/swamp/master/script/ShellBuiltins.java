@@ -131,7 +131,7 @@ final class ShellBuiltins {
             throw Refusal.at(line, "printf -v needs a name and a format");
           }
           try {
-            state.assign(args.get(1), Coreutils.printf(args.subList(2, args.size())).text(), line);
+            state.assign(args.get(1), Printf.format(args.subList(2, args.size())).text(), line);
           } catch (Coreutils.UsageException e) {
             throw Refusal.at(line, e.getMessage());
           }
