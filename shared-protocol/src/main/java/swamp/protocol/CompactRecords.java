@@ -15,8 +15,11 @@ import swamp.protocol.CompactBytes.Out;
  * {@link #VERSION}: nodes of one pool speak one protocol.
  */
 public final class CompactRecords {
-  /** The records' latest version: 5, where redirections end with the text standard input reads. */
-  public static final int VERSION = 5;
+  /**
+   * The records' latest version: 6, where a spec ends with whether its exit code is
+   * {@code pipefail}'s (5: redirections end with the text standard input reads).
+   */
+  public static final int VERSION = 6;
 
   private CompactRecords() {}
 
@@ -41,6 +44,7 @@ public final class CompactRecords {
     }
     out.str(s.run());
     out.i32(s.step());
+    out.bool(s.pipefail());
   }
 
   public static JobSpec spec(In in) {
@@ -61,7 +65,8 @@ public final class CompactRecords {
     for (int i = 0; i < stages; i++) {
       pipeline.add(new Stage(in.strings(), redirects(in)));
     }
-    return spec.withIo(redirects, pipeline).inRun(in.str(), in.i32());
+    spec = spec.withIo(redirects, pipeline).inRun(in.str(), in.i32());
+    return in.version >= 6 ? spec.withPipefail(in.bool()) : spec;
   }
 
   public static void redirects(Out out, Redirects r) {

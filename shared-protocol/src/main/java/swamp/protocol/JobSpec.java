@@ -21,6 +21,8 @@ import java.util.Map;
  * @param redirects where argv's standard streams go; null when none is redirected
  * @param pipeline the stages after argv ({@code argv | stage1 | stage2}); empty for one command.
  *     The job's exit code is the last stage's
+ * @param pipefail the job's exit code is instead that of the last stage that failed, 0 when none
+ *     did ({@code set -o pipefail})
  * @param run the run (see the master's {@code /api/runs}) this job is a step of, or null
  * @param step the index of the run's command this job runs; -1 when there is no run
  */
@@ -35,6 +37,7 @@ public record JobSpec(
     int retries,
     Redirects redirects,
     List<Stage> pipeline,
+    boolean pipefail,
     String run,
     int step)
     implements CborSerializable {
@@ -60,7 +63,7 @@ public record JobSpec(
   public JobSpec(List<String> argv, Map<String, String> env, String workDir, List<String> requires,
       int slots, long timeoutMs, int maxAttempts, int retries) {
     this(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries, null, List.of(),
-        null, -1);
+        false, null, -1);
   }
 
   /** A job that is not retried when it fails. */
@@ -81,13 +84,19 @@ public record JobSpec(
   /** This spec with its standard streams redirected and the further stages of its pipeline. */
   public JobSpec withIo(Redirects redirects, List<Stage> pipeline) {
     return new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries,
-        redirects, pipeline, run, step);
+        redirects, pipeline, pipefail, run, step);
+  }
+
+  /** This spec with its exit code taken as {@code set -o pipefail} takes it, or not. */
+  public JobSpec withPipefail(boolean pipefail) {
+    return new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries,
+        redirects, pipeline, pipefail, run, step);
   }
 
   /** This spec as step {@code step} of run {@code run}. */
   public JobSpec inRun(String run, int step) {
     return new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries,
-        redirects, pipeline, run, step);
+        redirects, pipeline, pipefail, run, step);
   }
 
   /** Every command of the job: argv with its redirections, then the pipeline's stages. */

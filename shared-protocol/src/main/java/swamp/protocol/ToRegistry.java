@@ -15,7 +15,7 @@ public sealed interface ToRegistry extends CborSerializable {
   ServiceKey<ToRegistry> KEY = ServiceKey.create(ToRegistry.class, "swamp-registry");
 
   /** The protocol a node speaks; a master refuses a worker that speaks another. */
-  int VERSION = 7;
+  int VERSION = 8;
 
   /** The swamp release a node runs, shown in a worker's offer. */
   String SOFTWARE_VERSION = "0.1.0";

@@ -63,7 +63,7 @@ class JobSpecTest {
   @Test
   void aStepBelongsToARun() {
     JobSpec spec = new JobSpec(List.of("true"), Map.of(), null, List.of(), 1, 0, 3, 0, null,
-        null, null, 7);
+        null, false, null, 7);
     assertEquals(-1, spec.step(), "no run, no step");
     assertEquals(List.of(), spec.pipeline());
     assertTrue(problems(spec.inRun("r1", -2)).contains("step must be 0 or more"));

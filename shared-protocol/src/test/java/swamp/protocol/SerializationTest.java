@@ -36,7 +36,7 @@ class SerializationTest {
       Map.of("LC_ALL", "C", "NCO_OPT", ""), null, List.of(), 1, 0, 1, 2,
       new Redirects(null, null, false, "err.txt", true, false, "line one\nline two é\n"),
       List.of(new Stage(List.of("grep", "T"), null), new Stage(List.of("sort", "-u"),
-          new Redirects(null, "out.txt", true, null, false, true, null))), "run-7", 12);
+          new Redirects(null, "out.txt", true, null, false, true, null))), true, "run-7", 12);
 
   Object roundTrip(Object message) {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());

@@ -122,11 +122,15 @@ final class JobStreams {
 
   /**
    * Runs on the process dispatcher once the processes ended: reads and removes their output.
-   * The job's exit code is its last stage's, as a shell's without pipefail.
+   * The job's exit code is its last stage's, as a shell's; with {@code pipefail} that of the
+   * last stage that failed, as bash's under {@code set -o pipefail}.
    */
   JobResult collect(List<Process> all, long startedAt) {
     Process p = all.get(all.size() - 1);
     int exit = p.exitValue();
+    for (int i = all.size() - 1; spec.pipefail() && exit == 0 && i >= 0; i--) {
+      exit = all.get(i).exitValue();
+    }
     long finishedAt = System.currentTimeMillis();
     Output out = read(outputFile("out"));
     Output err = read(outputFile("err"));

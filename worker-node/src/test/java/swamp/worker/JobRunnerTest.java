@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 import swamp.protocol.Redirects;
@@ -352,6 +353,22 @@ class JobRunnerTest {
     assertEquals(JobState.FAILED, ended.result().state());
     assertEquals("timed out after 1.5s", ended.result().reason());
     assertEquals(List.of(), pids.stream().filter(JobRunnerTest::alive).toList(), "stages alive");
+  }
+
+  @Test
+  void aPipelineExitsWithItsLastStageOrUnderPipefailWithItsLastStageThatFailed() {
+    List<String> allowed = List.of("ls", "false", "true");
+    JobSpec lsFails = JobSpec.of(List.of("ls", "/no/such/dir")).withIo(null, List.of(Stage.of("true")));
+    assertEquals(0, run(lsFails, 1024, allowed).result().exitCode(), "as bash: the last stage's");
+    JobResult failed = run(lsFails.withPipefail(true), 1024, allowed).result();
+    assertEquals(2, failed.exitCode(), "ls's own code, as bash's set -o pipefail gives it");
+    assertEquals(JobState.FAILED, failed.state());
+    JobSpec twoFail = JobSpec.of(List.of("ls", "/no/such/dir"))
+        .withIo(null, List.of(Stage.of("false"), Stage.of("true"))).withPipefail(true);
+    assertEquals(1, run(twoFail, 1024, allowed).result().exitCode(), "the last that failed: false's");
+    JobSpec noneFail = JobSpec.of(List.of("true")).withIo(null, List.of(Stage.of("true")))
+        .withPipefail(true);
+    assertEquals(JobState.SUCCEEDED, run(noneFail, 1024, allowed).result().state());
   }
 
   // ---- argv[0] ----

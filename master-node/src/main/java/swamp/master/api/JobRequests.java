@@ -22,7 +22,7 @@ public final class JobRequests {
 
   static final List<String> FIELDS =
       List.of("argv", "env", "workDir", "requires", "slots", "timeout", "maxAttempts", "retries",
-          "key", "redirects", "pipeline", "run", "step");
+          "key", "redirects", "pipeline", "pipefail", "run", "step");
 
   static final List<String> STAGE_FIELDS = List.of("argv", "redirects");
   static final List<String> REDIRECT_FIELDS = List.of("stdin", "stdout", "stdoutAppend", "stderr",
@@ -139,6 +139,7 @@ public final class JobRequests {
     long timeoutMs = timeout(n.get("timeout"), problems);
     Redirects redirects = redirects(n.get("redirects"), "redirects", problems);
     List<Stage> pipeline = pipeline(n.get("pipeline"), problems);
+    boolean pipefail = flag(n, "", "pipefail", problems);
     String run = null;
     JsonNode r = n.get("run");
     if (r != null && !r.isNull()) {
@@ -157,7 +158,7 @@ public final class JobRequests {
     }
     return problems.isEmpty()
         ? new JobSpec(argv, env, workDir, requires, slots, timeoutMs, maxAttempts, retries,
-            redirects, pipeline, run, step)
+            redirects, pipeline, pipefail, run, step)
         : null;
   }
 
@@ -204,7 +205,7 @@ public final class JobRequests {
       return false;
     }
     if (!v.isBoolean()) {
-      problems.add(field + "." + name + " must be true or false, not " + v);
+      problems.add((field.isEmpty() ? "" : field + ".") + name + " must be true or false, not " + v);
       return false;
     }
     return v.asBoolean();

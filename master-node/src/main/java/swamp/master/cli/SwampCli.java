@@ -154,6 +154,9 @@ public final class SwampCli {
           pipeline.add(stage);
         }
         job.put("pipeline", pipeline);
+        if (c.pipefail()) {
+          job.put("pipefail", true);
+        }
       }
       return job;
     }

@@ -31,7 +31,9 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
   static final String MANIFEST_V1 = "E1";
   /** Records of version 5: redirections end with the text standard input reads. */
   static final String MANIFEST_V2 = "E2";
-  static final String MANIFEST = MANIFEST_V2;
+  /** Records of version 6: a spec ends with whether its exit code is pipefail's. */
+  static final String MANIFEST_V3 = "E3";
+  static final String MANIFEST = MANIFEST_V3;
   /** The version of {@link CompactRecords} the events are written in (the snapshots' latest). */
   private static final int RECORDS = CompactRecords.VERSION;
 
@@ -76,9 +78,10 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
   public Object fromBinary(byte[] bytes, String manifest) {
     int records = switch (manifest) {
       case MANIFEST_V1 -> 4;
-      case MANIFEST_V2 -> RECORDS;
+      case MANIFEST_V2 -> 5;
+      case MANIFEST_V3 -> RECORDS;
       default -> throw new IllegalArgumentException("a journal event of unknown format '"
-          + manifest + "' (this master reads " + MANIFEST_V1 + " and " + MANIFEST + ")");
+          + manifest + "' (this master reads " + MANIFEST_V1 + " to " + MANIFEST + ")");
     };
     try {
       In in = new In(bytes, records);

@@ -40,7 +40,9 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
   static final String MANIFEST_V4 = "S4";
   /** Redirections end with the text standard input reads (a here-document), if any. */
   static final String MANIFEST_V5 = "S5";
-  static final String MANIFEST = MANIFEST_V5;
+  /** A job's spec ends with whether its exit code is pipefail's. */
+  static final String MANIFEST_V6 = "S6";
+  static final String MANIFEST = MANIFEST_V6;
 
   public SnapshotSerializer(ExtendedActorSystem system) {}
 
@@ -84,6 +86,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       case MANIFEST_V3 -> 3;
       case MANIFEST_V4 -> 4;
       case MANIFEST_V5 -> 5;
+      case MANIFEST_V6 -> 6;
       default -> throw new IllegalArgumentException("a job-book snapshot of unknown format '"
           + manifest + "' (this master reads " + MANIFEST_V1 + " to " + MANIFEST + ")");
     };

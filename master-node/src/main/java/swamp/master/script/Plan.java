@@ -54,10 +54,12 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
    *                   captures it, and it is printed on standard error
    * @param errorsAreOutput its errors go where the script's output goes ({@code cmd 2>&1 >> log},
    *                   {@code { ...; } 2>&1}): the job captures them, printed on standard output
+   * @param pipefail   a pipeline under {@code set -o pipefail}: its status is that of its last
+   *                   stage that failed, not its last stage's
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
       Set<Integer> dependsOn, Set<Integer> needs, List<Guard> guards, int exitStatus, boolean errexit,
-      boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput) {
+      boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput, boolean pipefail) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
@@ -112,7 +114,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus) {
 
     Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
       return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput);
+          outputIsErrors, errorsAreOutput, pipefail);
     }
   }
 

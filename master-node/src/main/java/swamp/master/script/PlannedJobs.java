@@ -69,7 +69,7 @@ final class PlannedJobs {
     checkSize(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput);
+        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1);
     Dependencies.Access access = Dependencies.access(command);
     for (String r : access.removes()) {
       state.files.remove(r);
@@ -131,7 +131,7 @@ final class PlannedJobs {
   void exitPoint(int status, int line, Collection<Guard> guards) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
-        status, false, state.xtrace, false, false);
+        status, false, state.xtrace, false, false, false);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of())));
   }
 

@@ -1,6 +1,7 @@
 package swamp.master.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,15 @@ class JobRequestsTest {
             false, false))), spec.pipeline());
     assertEquals("r1", spec.run());
     assertEquals(4, spec.step());
+    assertFalse(spec.pipefail());
+  }
+
+  @Test
+  void pipefailIsAFlagOfTheJob() throws Exception {
+    assertTrue(parse("{'argv': ['ncdump', '-h', 'a.nc'], 'pipeline': [{'argv': ['head']}],"
+        + " 'pipefail': true}").get(0).pipefail());
+    assertTrue(refusal("{'argv': ['a'], 'pipefail': 'yes'}")
+        .contains("pipefail must be true or false, not \"yes\""));
   }
 
   @Test

@@ -34,11 +34,11 @@ class JobEventSerializationTest {
       List.of(new Stage(List.of("grep", "x"), new Redirects(null, null, false, null, false, true)),
           new Stage(List.of("wc", "-l"), new Redirects(null, "n.txt", true, null, false, true)),
           Stage.of("tee")),
-      "r1", 4);
+      false, "r1", 4);
   /** A script's here-document: the text standard input reads, the output to a file. */
   static final JobSpec HERE_DOCUMENT = new JobSpec(List.of("cat"), Map.of(), "/data", List.of(),
       1, 0, 3, 0, new Redirects(null, "anom.nco", false, null, false, false,
-          "T_anom = T - T.avg();\n// ключ\n"), List.of(), "r1", 2);
+          "T_anom = T - T.avg();\n// ключ\n"), List.of(), false, "r1", 2);
   static final JobResult RESULT = new JobResult(JobState.FAILED, 2, "out\n", "err\n", false,
       "w1", 4242L, 1_700_000_000_000L, 1_700_000_001_000L, "exited with code 2");
 
@@ -70,7 +70,8 @@ class JobEventSerializationTest {
     return List.of(
         new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", SPEC),
             new JobEvent.NewJob(null, JobSpec.of(List.of("true"))),
-            new JobEvent.NewJob(null, PIPELINE), new JobEvent.NewJob(null, HERE_DOCUMENT))),
+            new JobEvent.NewJob(null, PIPELINE), new JobEvent.NewJob(null, HERE_DOCUMENT),
+            new JobEvent.NewJob(null, PIPELINE.withPipefail(true)))),
         new JobEvent.Started(1_001, List.of(new JobEvent.Start("j7", "w1"))),
         new JobEvent.Adopted("j7", "w1"),
         new JobEvent.Finished("j7", RESULT, 1_002),
@@ -161,6 +162,17 @@ class JobEventSerializationTest {
             JobEventSerializer.IDENTIFIER, JobEventSerializer.MANIFEST_V1).get());
   }
 
+  /** A Submitted event as the second compact format (E2) wrote it, before pipefail. */
+  static final String E2 = "Ag7QDwIGay0xAgZjYXQACi9kYXRhAAIABgABARBhbm9tLm5jbwABAABEVF9hbm9tID0gVCAtIFQuYXZnKCk7Ci8vINC60LvRjtGHCgAEcjEE";
+
+  @Test
+  void anEventOfTheSecondCompactFormatIsStillRead() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    assertEquals(new JobEvent.Submitted(7, 1_000, List.of(new JobEvent.NewJob("k-1", HERE_DOCUMENT))),
+        serialization.deserialize(java.util.Base64.getDecoder().decode(E2),
+            JobEventSerializer.IDENTIFIER, JobEventSerializer.MANIFEST_V2).get());
+  }
+
   /** A journal written before the classes moved (manifests name swamp.master.JobEvent) reads. */
   @Test
   void eventsOfAnOlderMastersJournalRead() {
@@ -180,7 +192,7 @@ class JobEventSerializationTest {
   static BookSnapshots.Snapshot snapshot() {
     BookSnapshots.JobRecord queued = new BookSnapshots.JobRecord("j1", 1, HERE_DOCUMENT, 5, "k-1", JobState.QUEUED,
         0, 0, 0, null, 0, null, null, false, 0);
-    BookSnapshots.JobRecord running = new BookSnapshots.JobRecord("j2", 2, PIPELINE, 5,
+    BookSnapshots.JobRecord running = new BookSnapshots.JobRecord("j2", 2, PIPELINE.withPipefail(true), 5,
         null, JobState.RUNNING, 2, 1, 0, "w1", 7, null, null, true, 0, List.of(
             new Job.Attempt(1, "w0", 6, 0, "requeued: worker w0 lost (ключ)"),
             new Job.Attempt(2, "w1", 7, 0, null)));

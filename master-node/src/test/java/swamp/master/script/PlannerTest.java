@@ -214,6 +214,14 @@ class PlannerTest {
     assertTrue(!p.commands().get(1).xtrace());
   }
 
+  @Test
+  void aPipelineUnderPipefailFailsWithAnyOfItsStages() throws Exception {
+    Plan p = plan("ncdump -h a.nc | head -3 > h1.txt\nset -o pipefail\nncdump -h a.nc | head -3 > h2.txt\n"
+        + "ncks -O a.nc b.nc\nset +o pipefail\nncdump -h b.nc | head -3 > h3.txt\n");
+    assertEquals(List.of(false, true, false, false),
+        p.commands().stream().map(Plan.Command::pipefail).toList(), "only the pipeline it was on for");
+  }
+
   // ------------------------------------------------------------ globs, cd, redirections, pipes
 
   @Test
