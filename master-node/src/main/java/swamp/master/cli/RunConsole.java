@@ -51,7 +51,8 @@ final class RunConsole {
   /**
    * Writes what the commands printed, in the plan's order, as far as {@code ended} steps reach;
    * a step after {@code stopStep} (set -e, an exit point; -1: none) ran in parallel where bash
-   * would not have reached it, and what it printed is held back.
+   * would not have reached it, and what it printed is held back; the EXIT trap's run as bash's
+   * does after a stop, and are printed.
    */
   void printInOrder(IntPredicate ended, int stopStep) {
     int total = plan.commands().size();
@@ -60,7 +61,7 @@ final class RunConsole {
       if (job == null) {
         continue;
       }
-      if (stopStep >= 0 && printed - 1 > stopStep) {
+      if (stopStep >= 0 && printed - 1 > stopStep && !plan.inExitTrap(printed - 1)) {
         unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
         continue;
       }

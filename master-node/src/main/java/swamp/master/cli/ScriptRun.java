@@ -24,7 +24,7 @@ import swamp.master.script.Plan.Guard;
  * reports each as it ends, and decides what bash would have decided from the statuses: a command
  * whose dependency failed is skipped, {@code a && b} / {@code a || b} run or skip {@code b} by
  * {@code a}'s status, an exit point ({@code cmd || exit N}) and {@code set -e} stop new commands
- * from starting, Ctrl-C cancels what it submitted. What the user sees of it is {@link RunConsole}'s.
+ * from starting but those of the EXIT trap, Ctrl-C cancels what it submitted. What the user sees of it is {@link RunConsole}'s.
  */
 final class ScriptRun {
 
@@ -139,7 +139,7 @@ final class ScriptRun {
       while (changed) {
         changed = false;
         for (Command c : List.copyOf(pending.values())) {
-          if (stopStep >= 0 && c.step() > stopStep) { // after where bash stopped: never runs
+          if (stopped(c)) { // after where bash stopped: never runs
             pending.remove(c.step());
             outcome.put(c.step(), Outcome.NOT_RUN);
             changed = true;
@@ -172,7 +172,7 @@ final class ScriptRun {
         }
       }
       for (Command c : List.copyOf(ready)) { // a stop found in this pass: what comes after it does not start
-        if (stopStep >= 0 && c.step() > stopStep) {
+        if (stopped(c)) {
           ready.remove(c);
           outcome.put(c.step(), Outcome.NOT_RUN);
         }
@@ -298,6 +298,15 @@ final class ScriptRun {
       console.note("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
       return null;
     }
+  }
+
+  /**
+   * Whether {@code c} comes after the step where the run stopped, so that bash never reached it;
+   * the EXIT trap's commands still run, as bash runs the trap when {@code set -e} or {@code exit}
+   * ends the script (what they wait for and bash never ran counts as ended: NOT_RUN).
+   */
+  private boolean stopped(Command c) {
+    return stopStep >= 0 && c.step() > stopStep && !plan.inExitTrap(c.step());
   }
 
   private boolean holds(Guard g) {

@@ -12,11 +12,24 @@ import swamp.protocol.Stage;
 /**
  * What {@link Script#plan} makes of a script: the commands {@code bash SCRIPT} would run, in script
  * order, each with the commands it waits for, and the status an unconditional {@code exit} gave.
+ * The commands from {@code trapFrom} on are the EXIT trap's: they run also when a failure under
+ * {@code set -e} or an exit point ({@code cmd || exit 1}) stops the run, as bash runs the trap then.
  */
-public record Plan(List<Plan.Command> commands, int exitStatus) {
+public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom) {
 
   public Plan {
     commands = List.copyOf(commands);
+    trapFrom = Math.max(0, Math.min(trapFrom, commands.size()));
+  }
+
+  /** A plan without an EXIT trap. */
+  public Plan(List<Plan.Command> commands, int exitStatus) {
+    this(commands, exitStatus, commands.size());
+  }
+
+  /** Whether {@code step} is one of the EXIT trap's commands. */
+  public boolean inExitTrap(int step) {
+    return step >= trapFrom;
   }
 
   /**

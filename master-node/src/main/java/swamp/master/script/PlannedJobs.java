@@ -36,6 +36,11 @@ final class PlannedJobs {
     return Dependencies.order(planned);
   }
 
+  /** How many commands are planned so far. */
+  int size() {
+    return planned.size();
+  }
+
   /** The text of the command planned at {@code step}. */
   String text(int step) {
     return planned.get(step).command().text();

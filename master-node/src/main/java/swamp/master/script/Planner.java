@@ -81,6 +81,7 @@ final class Planner {
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
   Plan plan(Node program) throws ScriptException {
+    int trapFrom;
     try {
       try {
         exec(program);
@@ -88,6 +89,7 @@ final class Planner {
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
         exitStatus = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.value : 0;
       }
+      trapFrom = jobs.size();
       Status trapped = calls.exitTrap(null);
       if (trapped != null) {
         exitStatus = trapped.code();
@@ -97,7 +99,7 @@ final class Planner {
     } catch (StackOverflowError e) {
       throw new ScriptException(0, "the script recurses too deeply to plan");
     }
-    return new Plan(jobs.ordered(), exitStatus);
+    return new Plan(jobs.ordered(), exitStatus, trapFrom);
   }
 
   // ---------------------------------------------------------------- the tree

@@ -1,6 +1,7 @@
 package swamp.master.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -212,6 +213,18 @@ class PlannerTest {
     assertTrue(p.commands().get(0).xtrace());
     assertTrue(!p.commands().get(1).errexit());
     assertTrue(!p.commands().get(1).xtrace());
+  }
+
+  @Test
+  void theExitTrapsCommandsAreMarkedToRunAfterAStopToo() throws Exception {
+    Plan p = plan("set -e\ntrap 'rm -f tmp.nc; echo bye' EXIT\nncra -O a.nc b.nc tmp.nc\n"
+        + "ncks -O tmp.nc c.nc || exit 3\n");
+    assertEquals(List.of("ncra -O a.nc b.nc tmp.nc", "ncks -O tmp.nc c.nc", "exit 3", "rm -f tmp.nc",
+        "echo bye"), p.commands().stream().map(Plan.Command::text).toList());
+    assertEquals(3, p.trapFrom());
+    assertFalse(p.inExitTrap(2));
+    assertTrue(p.inExitTrap(3));
+    assertEquals(2, plan("echo a\necho b\n").trapFrom(), "no trap: none of them");
   }
 
   @Test
