@@ -207,6 +207,15 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
    * empty words and "-" are ignored.
    */
   static ArgvFiles of(List<String> argv) {
+    return of(argv, false);
+  }
+
+  /**
+   * As {@link #of(List)}; {@code stdinIsInput}: the command's standard input is a pipe or a file,
+   * where NCO's multi-file operators read their input files' names when the command line names
+   * only the output ({@code ls gm_*.nc | ncrcat -O all.nc}).
+   */
+  static ArgvFiles of(List<String> argv, boolean stdinIsInput) {
     if (argv.isEmpty()) {
       return new ArgvFiles(Set.of(), Set.of());
     }
@@ -234,7 +243,9 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
       List<String> inputs = new ArrayList<>(p.positionals());
       boolean inPlace = false;
       if (outs.isEmpty()) {
-        if (p.positionals().size() >= 2) {
+        if (stdinIsInput && p.positionals().size() == 1 && MULTI_FILE.contains(program)) {
+          outs.add(inputs.remove(0)); // the inputs' names come on standard input
+        } else if (p.positionals().size() >= 2) {
           outs.add(inputs.remove(inputs.size() - 1));
         } else if (p.positionals().size() == 1
             && (program.equals("ncatted") || program.equals("ncrename"))) {
@@ -245,6 +256,10 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
       if (p.last("n") != null && !inputs.isEmpty() && MULTI_FILE.contains(program)) {
         String first = inputs.remove(0); // '-n 3,2,1 85_06.nc': 85_06.nc to 85_08.nc
         inputs.addAll(0, loopFiles(p.last("n"), first));
+      }
+      String binary = program.equals("ncks") ? p.last("b", "fl_bnr", "binary-file") : null;
+      if (binary != null) {
+        outs.add(binary); // ncks -b out.bin: the variables' values, unformatted
       }
       String dir = p.last("p", "path", "pth");
       for (String in : inputs) {
@@ -332,6 +347,14 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
         case "ncgen" -> {
           Parsed p = parseOptions(args, "DkLlMNoBW", Set.of());
           String o = p.last("o");
+          String language = p.last("l");
+          boolean binary = p.has("b", "3", "4", "5", "6", "7") || p.last("k") != null
+              || "b".equals(language) || "nc3".equals(language) || "nc4".equals(language);
+          if (o == null && binary && !p.positionals().isEmpty()) {
+            String cdl = normalize(p.positionals().get(p.positionals().size() - 1)); // 'ncgen -b grid.cdl':
+            String stem = cdl.substring(cdl.lastIndexOf('/') + 1).replaceFirst("\\.[^.]*$", "");
+            o = stem + ".nc"; // grid.nc, in the directory it runs in
+          }
           if (o != null) {
             add(writes, o);
           }

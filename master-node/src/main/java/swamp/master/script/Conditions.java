@@ -222,7 +222,15 @@ final class Conditions {
       case "-e", "-a" -> state.files.exists(path);
       case "-f" -> state.files.isFile(path);
       case "-d" -> state.files.isDirectory(path);
-      case "-s" -> state.files.nonEmpty(path);
+      case "-s" -> {
+        Boolean nonEmpty = state.files.nonEmpty(path);
+        if (nonEmpty == null) {
+          throw Refusal.at(line, "'[ -s " + arg + " ]' asks whether " + arg + " is empty, and an earlier line"
+              + " of the script writes it; swamp plans the whole script before anything runs, so it cannot"
+              + " know that yet. Split the script in two at that point, or test what wrote it ('if grep ... > f')");
+        }
+        yield nonEmpty;
+      }
       case "-r" -> state.files.exists(path) && (state.files.touched(path) || Files.isReadable(Path.of(path)));
       case "-w" -> state.files.exists(path) && (state.files.touched(path) || Files.isWritable(Path.of(path)));
       case "-x" -> state.files.exists(path) && !state.files.touched(path) && Files.isExecutable(Path.of(path));

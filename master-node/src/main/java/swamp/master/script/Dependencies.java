@@ -51,8 +51,10 @@ final class Dependencies {
     Set<String> removes = new LinkedHashSet<>();
     Set<String> dirs = new LinkedHashSet<>();
     Set<String> streams = new LinkedHashSet<>();
-    for (Stage s : c.stages()) {
-      ArgvFiles a = ArgvFiles.of(s.argv());
+    for (int i = 0; i < c.stages().size(); i++) {
+      Stage s = c.stages().get(i);
+      Redirects r = s.redirects();
+      ArgvFiles a = ArgvFiles.of(s.argv(), i > 0 || (r != null && r.readsInput()));
       a.reads().forEach(p -> addResolved(reads, c.dir(), p));
       a.writes().forEach(p -> addResolved(writes, c.dir(), p));
       String program = s.argv().get(0).substring(s.argv().get(0).lastIndexOf('/') + 1);
@@ -63,7 +65,6 @@ final class Dependencies {
       } else if (program.equals("mkdir")) {
         a.writes().forEach(p -> addResolved(dirs, c.dir(), p));
       }
-      Redirects r = s.redirects();
       if (r != null) {
         addResolved(reads, c.dir(), r.stdin());
         addResolved(writes, c.dir(), r.stdout());
@@ -112,6 +113,11 @@ final class Dependencies {
       }
       for (Guard g : c.guards()) {
         conflicts.add(g.step());
+      }
+      // the directory it runs in: made by an earlier 'mkdir -p logs' before 'cd logs'
+      addAll(writers.get(c.dir()), conflicts);
+      for (String anc : ArgvFiles.ancestors(c.dir())) {
+        addAll(writers.get(anc), conflicts);
       }
       BitSet waits = new BitSet();
       Set<Integer> direct = new TreeSet<>();

@@ -23,19 +23,29 @@ final class PlannedFiles {
   /** Planned state of a path: true it will exist, false it will be gone. */
   private final Map<String, Boolean> planned = new HashMap<>();
   private final Set<String> plannedDirs = new HashSet<>();
+  /** Planned files known to be empty when written ({@code : > log}). */
+  private final Set<String> emptied = new HashSet<>();
   /** Planned paths by their directory, for globs and ls. */
   private final Map<String, Set<String>> byParent = new HashMap<>();
 
   void write(String path, boolean directory) {
     planned.put(path, true);
+    emptied.remove(path);
     if (directory) {
       plannedDirs.add(path);
     }
     byParent.computeIfAbsent(parent(path), p -> new TreeSet<>()).add(name(path));
   }
 
+  /** An earlier line makes {@code path} an empty file ({@code : > log}, {@code true > log}). */
+  void empty(String path) {
+    write(path, false);
+    emptied.add(path);
+  }
+
   void remove(String path) {
     planned.put(path, false);
+    emptied.remove(path);
     plannedDirs.remove(path);
     String prefix = path + "/";
     for (Map.Entry<String, Boolean> e : planned.entrySet()) {
@@ -76,11 +86,15 @@ final class PlannedFiles {
     return exists(path) && !isDirectory(path);
   }
 
-  /** True for a planned file (its size is not known yet: it will be written) or a non-empty one. */
-  boolean nonEmpty(String path) {
+  /**
+   * Whether the file is there and not empty; null when an earlier line writes it, so that its size
+   * is known only once that line has run.
+   */
+  Boolean nonEmpty(String path) {
     Boolean p = state(path);
     if (p != null) {
-      return p;
+      return !p ? Boolean.FALSE : plannedDirs.contains(path) ? Boolean.TRUE
+          : emptied.contains(path) ? Boolean.FALSE : null;
     }
     try {
       Path f = Path.of(path);

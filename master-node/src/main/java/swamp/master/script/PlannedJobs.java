@@ -79,8 +79,16 @@ final class PlannedJobs {
     for (String r : access.removes()) {
       state.files.remove(r);
     }
+    // ': > log' and 'true > log' leave an empty file; '>>' one that was there as it was
+    Redirects only = stages.size() == 1 && stages.get(0).argv().equals(List.of("true")) ? stages.get(0).redirects() : null;
     for (String w : access.writes()) {
-      if (!access.removes().contains(w)) {
+      boolean truncates = only != null && only.stdout() != null && w.equals(PlannedFiles.resolve(state.cwd, only.stdout()));
+      if (access.removes().contains(w) || (truncates && only.stdoutAppend() && state.files.exists(w))) {
+        continue;
+      }
+      if (truncates) {
+        state.files.empty(w);
+      } else {
         state.files.write(w, access.directories().contains(w));
       }
     }

@@ -462,10 +462,36 @@ final class Planner {
       case "command", "type", "which", "hash" -> {
         return lookup.run(name, args, line, captured);
       }
+      case "pwd" -> { // bash's builtin: no program of the worker's
+        return printing(state.cwd + "\n", c, prefix);
+      }
+      case "cd", "pushd", "popd" -> { // 'cd -', pushd and popd print where they went
+        Status s = builtins.run(name, argv, c);
+        String shown = builtins.shownDirectories(name, args);
+        return shown == null ? s : printing(shown, c, prefix);
+      }
       default -> {
         return builtins.run(name, argv, c);
       }
     }
+  }
+
+  /**
+   * What a builtin prints: into a command substitution, or as a job printing it where the
+   * script's output goes (nothing for one sent to /dev/null).
+   */
+  private Status printing(String text, Ast.Simple c, Map<String, String> prefix) {
+    if (captured != null) {
+      captured.append(text);
+      return Status.OK;
+    }
+    boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 1 || r.op().startsWith("&"))
+        && r.op().contains(">") && r.target().raw().equals("/dev/null"));
+    if (discarded) {
+      return Status.OK;
+    }
+    return job(List.of(new HereCommands.Draft(List.of("printf", "%s", text), c.redirects(), c.line())),
+        prefix, c.line());
   }
 
   private long parseNumber(String s, String what, int line) {
@@ -507,6 +533,9 @@ final class Planner {
         throw Refusal.at(c.line(), "an empty stage in a pipeline");
       }
       String name = argv.get(0);
+      if (name.equals("pwd") && !functions.containsKey(name)) { // bash's builtin, in 'pwd | ...' too
+        argv = List.of("printf", "%s\n", state.cwd);
+      }
       if (functions.containsKey(name)) {
         throw Refusal.at(c.line(), "function '" + name + "' in a pipeline is not supported;"
             + " write its commands in the pipeline");

@@ -176,6 +176,31 @@ final class ShellBuiltins {
     }
   }
 
+  /**
+   * What {@code cd -}, {@code pushd} and {@code popd} print once they ran: the new directory, or
+   * the stack as {@code dirs} shows it ({@code ~} for the home directory); null for a plain cd.
+   */
+  String shownDirectories(String name, List<String> args) {
+    if (name.equals("cd")) {
+      return args.stream().filter(a -> !a.equals("-P") && !a.equals("-L")).findFirst()
+          .filter("-"::equals).map(a -> state.cwd + "\n").orElse(null);
+    }
+    String home = state.scalar("HOME");
+    StringBuilder line = new StringBuilder();
+    List<String> stack = new ArrayList<>();
+    stack.add(state.cwd);
+    stack.addAll(dirStack);
+    for (String d : stack) {
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      boolean underHome = home != null && !home.isEmpty() && !home.equals("/")
+          && (d.equals(home) || d.startsWith(home + "/"));
+      line.append(underHome ? "~" + d.substring(home.length()) : d);
+    }
+    return line.append('\n').toString();
+  }
+
   private Status changeDirectory(String name, List<String> args, int line) {
     String target;
     if (name.equals("popd")) {

@@ -252,9 +252,37 @@ class PlannerTest {
     Plan p = plan("mkdir -p sub/dir\ncd sub/dir\nncks ../../in.nc t.nc\ncd -\nncks -H sub/dir/t.nc\n");
     List<Plan.Command> c = p.commands();
     assertEquals(dir.resolve("sub/dir").toString(), c.get(1).dir());
-    assertEquals(dir.toString(), c.get(2).dir());
-    assertEquals(Set.of(1), c.get(2).dependsOn()); // the reader waits for the writer in the other directory
+    assertEquals(List.of("printf", "%s", dir + "\n"), c.get(2).argv(), "'cd -' prints where it went, as bash's");
+    assertEquals(dir.toString(), c.get(3).dir());
+    assertEquals(Set.of(1), c.get(3).dependsOn()); // the reader waits for the writer in the other directory
     assertEquals(Set.of(0), c.get(1).dependsOn());
+  }
+
+  @Test
+  void aCommandWaitsForTheMkdirOfTheDirectoryItRunsIn() throws Exception {
+    Plan p = plan("mkdir -p logs/a\ncd logs/a\necho\npwd\npushd .. > /dev/null\npwd | wc -c\n");
+    List<Plan.Command> c = p.commands();
+    assertEquals(Set.of(0), c.get(1).dependsOn(), "echo, in logs/a, which mkdir makes");
+    assertEquals(List.of("printf", "%s", dir.resolve("logs/a") + "\n"), c.get(2).argv(), "bash's pwd");
+    assertEquals(List.of("printf", "%s\n", dir.resolve("logs").toString()), c.get(3).stages().get(0).argv());
+    assertEquals(4, c.size(), "pushd sent to /dev/null prints nothing");
+  }
+
+  @Test
+  void aFileAnEarlierLineWritesHasNoSizeYet() throws Exception {
+    assertEquals(List.of("true > empty.txt", "echo empty"), texts(": > empty.txt\n[ -s empty.txt ] && echo non-empty || echo empty\n"));
+    ScriptException e = refused("ncks -M in.nc | grep missing_value > mv.txt\n[ -s mv.txt ] && echo has\n");
+    assertTrue(e.getMessage().contains("'[ -s mv.txt ]' asks whether mv.txt is empty"), e.getMessage());
+  }
+
+  @Test
+  void ncoInputNamesOnStandardInputAndOtherOutputs() throws Exception {
+    Plan p = plan("ls gm_0*.nc | ncrcat -O gm_all.nc\nncks -H gm_all.nc\nncgen -b grid.cdl\n"
+        + "ncks -A -v area grid.nc x.nc\nncks -b out.bin -v T in.nc\ncat out.bin\n");
+    List<Plan.Command> c = p.commands();
+    assertEquals(Set.of(0), c.get(1).dependsOn(), "gm_all.nc is ncrcat's output");
+    assertEquals(Set.of(2), c.get(3).dependsOn(), "ncgen -b grid.cdl writes grid.nc");
+    assertEquals(Set.of(4), c.get(5).dependsOn(), "ncks -b writes out.bin");
   }
 
   @Test
