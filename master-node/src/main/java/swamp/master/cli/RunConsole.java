@@ -50,18 +50,17 @@ final class RunConsole {
 
   /**
    * Writes what the commands printed, in the plan's order, as far as {@code ended} steps reach;
-   * a step after {@code stopStep} (set -e, an exit point; -1: none) ran in parallel where bash
-   * would not have reached it, and what it printed is held back; the EXIT trap's run as bash's
-   * does after a stop, and are printed.
+   * a step bash did not reach (after a stop by set -e or an exit point, in a subshell after its
+   * exit) may have run in parallel, and what it printed is held back.
    */
-  void printInOrder(IntPredicate ended, int stopStep) {
+  void printInOrder(IntPredicate ended, IntPredicate notReached) {
     int total = plan.commands().size();
     while (printed < total && ended.test(printed)) {
       Json job = toPrint.remove(printed++);
       if (job == null) {
         continue;
       }
-      if (stopStep >= 0 && printed - 1 > stopStep && !plan.inExitTrap(printed - 1)) {
+      if (notReached.test(printed - 1)) {
         unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
         continue;
       }
@@ -84,9 +83,11 @@ final class RunConsole {
   /** After the run: says what was held back, and the summary. */
   void end(int stopStep, String summary) {
     if (unprinted > 0) {
-      say(String.format("%d command(s) after line %d had run in parallel before it stopped the run;"
+      say(stopStep >= 0 ? String.format("%d command(s) after line %d had run in parallel before it stopped the run;"
           + " what they printed is not shown, as bash would not have run them", unprinted,
-          plan.commands().get(stopStep).line()));
+          plan.commands().get(stopStep).line())
+          : unprinted + " command(s) after an exit from a subshell had run in parallel before it; what they printed"
+          + " is not shown, as bash would not have run them");
     }
     clearLive();
     err.println(summary);

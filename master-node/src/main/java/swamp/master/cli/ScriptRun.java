@@ -43,6 +43,8 @@ final class ScriptRun {
   private volatile boolean stopping;
   /** The step where the run stopped (set -e, an exit point), or -1: bash ran nothing after it. */
   private int stopStep = -1;
+  /** Subshells an exit point left: from its step to the first step after the subshell. */
+  private final List<int[]> leftSubshells = new ArrayList<>();
   /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
   private final Set<Integer> handled = new HashSet<>();
   private int running;
@@ -159,6 +161,11 @@ final class ScriptRun {
             skipped++;
             console.say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
                 c.text(), describe(commands.get(broken))));
+          } else if (c.leavesSubshell() && !(c.exitStatus() != 0 && c.errexit())) {
+            outcome.put(c.step(), Outcome.SUCCEEDED); // '( cmd || exit 1 )': the script goes on after it
+            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd()});
+            console.say(String.format("[line %d] exit %d: leaves its subshell; the script goes on at its end",
+                c.line(), c.exitStatus()));
           } else if (c.isExit()) {
             outcome.put(c.step(), Outcome.SUCCEEDED);
             if (stopStep < 0 || c.step() < stopStep) {
@@ -229,10 +236,10 @@ final class ScriptRun {
         }
         console.report(c, job, ok);
       }
-      console.printInOrder(outcome::containsKey, stopStep);
+      console.printInOrder(outcome::containsKey, this::notReached);
       console.progress();
     }
-    console.printInOrder(outcome::containsKey, stopStep);
+    console.printInOrder(outcome::containsKey, this::notReached);
     int total = plan.commands().size();
     long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
     console.end(stopStep, String.format("%d command(s): %d succeeded, %d failed%s, %d skipped, %d not run; %.1f s",
@@ -306,7 +313,15 @@ final class ScriptRun {
    * ends the script (what they wait for and bash never ran counts as ended: NOT_RUN).
    */
   private boolean stopped(Command c) {
-    return stopStep >= 0 && c.step() > stopStep && !plan.inExitTrap(c.step());
+    return notReached(c.step());
+  }
+
+  /** Whether bash never reached {@code step}: after the stop, or in the rest of a subshell an exit left. */
+  private boolean notReached(int step) {
+    if (stopStep >= 0 && step > stopStep && !plan.inExitTrap(step)) {
+      return true;
+    }
+    return leftSubshells.stream().anyMatch(r -> step > r[0] && step < r[1]);
   }
 
   private boolean holds(Guard g) {

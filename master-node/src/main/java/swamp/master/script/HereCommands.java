@@ -137,6 +137,13 @@ final class HereCommands {
   private Coreutils.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
       boolean errorsToOutput) {
     String name = argv.get(0);
+    for (String written : ArgvFiles.of(argv, input != null).writes()) {
+      if (!PlannedFiles.resolve(state.cwd, written).startsWith("/dev/")) {
+        throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution writes " + written
+            + ": swamp runs a command substitution while planning, before the lines above it have run (and"
+            + " under --plan too); write that command as a line of its own");
+      }
+    }
     if (!PURE.contains(name)) {
       for (String a : argv.subList(1, argv.size())) {
         String candidate = a.contains("=") && a.startsWith("-") ? a.substring(a.indexOf('=') + 1) : a;

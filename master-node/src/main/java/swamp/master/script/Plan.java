@@ -69,10 +69,14 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom) {
    *                   {@code { ...; } 2>&1}): the job captures them, printed on standard output
    * @param pipefail   a pipeline under {@code set -o pipefail}: its status is that of its last
    *                   stage that failed, not its last stage's
+   * @param exitScopeEnd for an exit point inside a subshell ({@code ( cmd || exit 1 )}, a
+   *                   {@code | while} loop, {@code bash sub.sh}): the first step after that
+   *                   subshell, where the script goes on when it exits; -1 when it ends the script
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
       Set<Integer> dependsOn, Set<Integer> needs, List<Guard> guards, int exitStatus, boolean errexit,
-      boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput, boolean pipefail) {
+      boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput, boolean pipefail,
+      int exitScopeEnd) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
@@ -127,7 +131,18 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom) {
 
     Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
       return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail);
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd);
+    }
+
+    /** This exit point as one that leaves a subshell ending before step {@code end}. */
+    Command leavingSubshell(int end) {
+      return new Command(step, line, dir, stages, env, dependsOn, needs, guards, exitStatus, errexit, xtrace,
+          outputIsErrors, errorsAreOutput, pipefail, end);
+    }
+
+    /** Whether it is an exit point that ends only a subshell, and the script goes on after it. */
+    public boolean leavesSubshell() {
+      return isExit() && exitScopeEnd >= 0;
     }
   }
 

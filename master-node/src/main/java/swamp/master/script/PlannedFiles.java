@@ -25,16 +25,25 @@ final class PlannedFiles {
   private final Set<String> plannedDirs = new HashSet<>();
   /** Planned files known to be empty when written ({@code : > log}). */
   private final Set<String> emptied = new HashSet<>();
+  /** Planned files a command's output goes to ({@code grep x > hits.txt}): they may be empty. */
+  private final Set<String> streamed = new HashSet<>();
   /** Planned paths by their directory, for globs and ls. */
   private final Map<String, Set<String>> byParent = new HashMap<>();
 
   void write(String path, boolean directory) {
     planned.put(path, true);
     emptied.remove(path);
+    streamed.remove(path);
     if (directory) {
       plannedDirs.add(path);
     }
     byParent.computeIfAbsent(parent(path), p -> new TreeSet<>()).add(name(path));
+  }
+
+  /** An earlier line sends a command's output to {@code path}, which may stay empty. */
+  void stream(String path) {
+    write(path, false);
+    streamed.add(path);
   }
 
   /** An earlier line makes {@code path} an empty file ({@code : > log}, {@code true > log}). */
@@ -46,6 +55,7 @@ final class PlannedFiles {
   void remove(String path) {
     planned.put(path, false);
     emptied.remove(path);
+    streamed.remove(path);
     plannedDirs.remove(path);
     String prefix = path + "/";
     for (Map.Entry<String, Boolean> e : planned.entrySet()) {
@@ -87,14 +97,13 @@ final class PlannedFiles {
   }
 
   /**
-   * Whether the file is there and not empty; null when an earlier line writes it, so that its size
-   * is known only once that line has run.
+   * Whether the file is there and not empty: a file a program writes (an NCO output) is, once
+   * written; null when an earlier line sends a command's output there, which may be nothing.
    */
   Boolean nonEmpty(String path) {
     Boolean p = state(path);
     if (p != null) {
-      return !p ? Boolean.FALSE : plannedDirs.contains(path) ? Boolean.TRUE
-          : emptied.contains(path) ? Boolean.FALSE : null;
+      return !p || emptied.contains(path) ? Boolean.FALSE : streamed.contains(path) ? null : Boolean.TRUE;
     }
     try {
       Path f = Path.of(path);

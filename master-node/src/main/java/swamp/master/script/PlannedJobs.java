@@ -74,7 +74,7 @@ final class PlannedJobs {
     checkSize(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1);
+        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1);
     Dependencies.Access access = Dependencies.access(command);
     for (String r : access.removes()) {
       state.files.remove(r);
@@ -88,6 +88,8 @@ final class PlannedJobs {
       }
       if (truncates) {
         state.files.empty(w);
+      } else if (access.streams().contains(w)) {
+        state.files.stream(w);
       } else {
         state.files.write(w, access.directories().contains(w));
       }
@@ -140,12 +142,35 @@ final class PlannedJobs {
     }
   }
 
-  /** An {@code exit N} that happens only if {@code guards} hold: a point where the run stops. */
-  void exitPoint(int status, int line, Collection<Guard> guards) {
+  /**
+   * An {@code exit N} that happens only if {@code guards} hold: a point where the run stops, or
+   * inside a subshell where that subshell ends. {@code stopOnFailure}: set -e is on outside a
+   * condition, so that a subshell's {@code exit N} (N > 0) stops the script too.
+   */
+  void exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
-        status, false, state.xtrace, false, false, false);
+        status, stopOnFailure, state.xtrace, false, false, false, -1);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of())));
+    if (!subshells.isEmpty()) {
+      subshells.peek().add(step);
+    }
+  }
+
+  /** The exit points planned in each subshell the walk is in, innermost first. */
+  private final java.util.Deque<List<Integer>> subshells = new java.util.ArrayDeque<>();
+
+  /** The walk enters a subshell ({@code ( ... )}, a {@code | while} loop, a script it runs). */
+  void enterSubshell() {
+    subshells.push(new ArrayList<>());
+  }
+
+  /** The walk leaves the subshell: an exit point in it goes on at the step planned next. */
+  void leaveSubshell() {
+    for (int step : subshells.pop()) {
+      Dependencies.Planned p = planned.get(step);
+      planned.set(step, new Dependencies.Planned(p.command().leavingSubshell(planned.size()), p.access()));
+    }
   }
 
   /** Set by {@link #redirects}: the stage's output goes where the script's errors go. */

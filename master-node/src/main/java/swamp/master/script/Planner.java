@@ -255,6 +255,9 @@ final class Planner {
   private Status readingFrom(String text, Node body, boolean subshell) {
     ShellState.Saved saved = subshell ? state.save() : null;
     input.push(text);
+    if (subshell) {
+      jobs.enterSubshell();
+    }
     try {
       return exec(body);
     } catch (Jump j) {
@@ -266,6 +269,7 @@ final class Planner {
       input.pop();
       if (saved != null) {
         state.restore(saved);
+        jobs.leaveSubshell();
       }
     }
   }
@@ -335,6 +339,7 @@ final class Planner {
 
   private Status subshell(Ast.Subshell s) {
     ShellState.Saved saved = state.save();
+    jobs.enterSubshell();
     try {
       return exec(s.body());
     } catch (Jump j) {
@@ -344,6 +349,7 @@ final class Planner {
       return Status.of(j.value);
     } finally {
       state.restore(saved);
+      jobs.leaveSubshell();
     }
   }
 
@@ -386,7 +392,14 @@ final class Planner {
     }
     ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
     if (call != null) {
-      return redirecting.call(c, captured != null, () -> calls.script(call, prefix, c.line()));
+      return redirecting.call(c, captured != null, () -> {
+        jobs.enterSubshell(); // a shell of its own: its 'cmd || exit 1' ends only that script
+        try {
+          return calls.script(call, prefix, c.line());
+        } finally {
+          jobs.leaveSubshell();
+        }
+      });
     }
     if (captured != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));
@@ -411,7 +424,7 @@ final class Planner {
           throw Refusal.at(line, "'return' after a command that runs as a job ('cmd || return') cannot be planned");
         }
         if (name.equals("exit") && !guards.isEmpty() && captured == null) {
-          jobs.exitPoint(status, line, guards);
+          jobs.exitPoint(status, line, guards, state.errexit && conditionDepth == 0);
           return Status.OK;
         }
         throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status);

@@ -216,6 +216,22 @@ class PlannerTest {
   }
 
   @Test
+  void anExitInASubshellEndsOnlyThatSubshell() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "");
+    Plan p = plan("( ncks a.nc b.nc || exit 4; echo x )\necho after\nncks b.nc c.nc || exit 5\n"
+        + "ls *.nc | while read f; do ncks \"$f\" d.nc || exit 6; done\necho end\n");
+    List<Plan.Command> c = p.commands();
+    assertEquals("exit 4", c.get(1).text());
+    assertTrue(c.get(1).leavesSubshell());
+    assertEquals(3, c.get(1).exitScopeEnd(), "the script goes on at 'echo after'");
+    assertEquals("exit 5", c.get(5).text());
+    assertFalse(c.get(5).leavesSubshell(), "outside any subshell: it ends the script");
+    List<Plan.Command> loop = c.stream().filter(k -> k.text().equals("exit 6")).toList();
+    assertEquals(3, loop.size(), "a.nc, and b.nc and c.nc, which earlier lines write");
+    assertTrue(loop.stream().allMatch(k -> k.exitScopeEnd() == c.size() - 1), "the loop's: where 'echo end' is");
+  }
+
+  @Test
   void theExitTrapsCommandsAreMarkedToRunAfterAStopToo() throws Exception {
     Plan p = plan("set -e\ntrap 'rm -f tmp.nc; echo bye' EXIT\nncra -O a.nc b.nc tmp.nc\n"
         + "ncks -O tmp.nc c.nc || exit 3\n");
@@ -269,10 +285,22 @@ class PlannerTest {
   }
 
   @Test
+  void aCommandSubstitutionThatWritesAFileIsRefusedBeforeItRuns() throws Exception {
+    Path data = dir.resolve("T.nc");
+    Files.writeString(data, "untouched");
+    ScriptException e = refused("msg=$(ncatted -h -a title,global,o,c,new T.nc 2>&1) || echo \"failed: $msg\"\n");
+    assertTrue(e.getMessage().contains("in a command substitution writes T.nc"), e.getMessage());
+    assertEquals("untouched", Files.readString(data), "nothing ran while planning");
+    assertTrue(refused("n=$(cp T.nc U.nc)\n").getMessage().contains("writes U.nc"));
+  }
+
+  @Test
   void aFileAnEarlierLineWritesHasNoSizeYet() throws Exception {
     assertEquals(List.of("true > empty.txt", "echo empty"), texts(": > empty.txt\n[ -s empty.txt ] && echo non-empty || echo empty\n"));
     ScriptException e = refused("ncks -M in.nc | grep missing_value > mv.txt\n[ -s mv.txt ] && echo has\n");
     assertTrue(e.getMessage().contains("'[ -s mv.txt ]' asks whether mv.txt is empty"), e.getMessage());
+    assertEquals(List.of("ncks -O in.nc out.nc", "echo written"),
+        texts("ncks -O in.nc out.nc\n[ -s out.nc ] && echo written\n"), "an NCO output is never empty");
   }
 
   @Test
