@@ -152,8 +152,19 @@ public final class MasterMain implements Callable<Integer> {
               config.getString("swamp.master.journal.url")) + ": " + e.getMessage()));
       return ExitCodes.BAD_CONFIG;
     }
-    ActorSystem<Void> system = ActorSystem.create(guardian(settings, local),
-        WorkerMain.SYSTEM_NAME, config);
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(guardian(settings, local), WorkerMain.SYSTEM_NAME, config);
+    } catch (RuntimeException e) { // its cluster port is taken, or not one of this machine's
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      System.err.println("swamp master: cannot start its cluster node on "
+          + config.getString("pekko.remote.artery.canonical.hostname") + ":"
+          + config.getInt("pekko.remote.artery.canonical.port") + " (--host, --port): " + cause.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    }
     try {
       int code = serve(system, settings, pool, apiToken, guard);
       java.util.Optional<CoordinatedShutdown.Reason> why =

@@ -29,6 +29,8 @@ public record MasterSettings(
     if (localSlots < 0) {
       throw new IllegalArgumentException("swamp.master.local-slots must not be negative");
     }
+    port(m.getInt("http-port"), "swamp.master.http-port (--http-port)");
+    port(config.getInt("pekko.remote.artery.canonical.port"), "the cluster port (--port)");
     return new MasterSettings(
         m.getString("http-host"),
         m.getInt("http-port"),
@@ -46,6 +48,12 @@ public record MasterSettings(
         m.getBoolean("insecure"),
         config.getString("swamp.security.secret"),
         config.getString("swamp.security.api-token"));
+  }
+
+  private static void port(int port, String what) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(what + " must be a port from 0 to 65535, not " + port);
+    }
   }
 
   /** {@code retained-output-budget}: a size, or {@code auto} for an eighth of the heap. */

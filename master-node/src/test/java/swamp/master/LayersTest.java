@@ -39,7 +39,8 @@ class LayersTest {
       .mayOnlyBeAccessedByLayers("dispatch", "pool", "api", "master", "edge")
       .whereLayer("script").mayOnlyBeAccessedByLayers("edge")
       // worker-node on the master side: the embedded local-exec worker, and bin/swamp's help
-      .whereLayer("worker").mayOnlyBeAccessedByLayers("master", "edge")
+      // and the API's check of a job's argv against what a worker refuses (env NAME=VALUE)
+      .whereLayer("worker").mayOnlyBeAccessedByLayers("master", "api", "edge")
       .whereLayer("node").mayOnlyBeAccessedByLayers(
           "worker", "master", "api", "pool", "membership", "dispatch", "edge")
       // the client's own module: bin/swamp run shares its HTTP client, the API its durations

@@ -54,7 +54,14 @@ public final class JobCommands {
       System.out.println(json ? Json.write(Map.of("id", id)) : id);
       return 0;
     }
-    Json done = awaitJob(client, id, giveUpAfter, System.err);
+    Json done;
+    try {
+      done = awaitJob(client, id, giveUpAfter, System.err);
+    } catch (MasterClient.ApiException e) { // the master went away: say which job to look for
+      System.err.println("swamp: stopped waiting for job " + id + "; it stays submitted"
+          + " (bin/swamp status " + id + " once the master answers)");
+      throw e;
+    }
     if (done == null) {
       System.err.println("swamp: gave up waiting for job " + id + " after " + waitTimeout
           + "; it stays submitted (bin/swamp status " + id + ", bin/swamp cancel " + id + ")");
@@ -65,6 +72,10 @@ public final class JobCommands {
     } else {
       System.out.print(done.path("stdout").asText());
       System.err.print(done.path("stderr").asText());
+      if (done.path("truncated").asBoolean()) {
+        System.err.println("swamp: job " + id + "'s output was cut: a worker keeps the first part of each"
+            + " stream (swamp.worker.max-output, 256 KiB by default); redirect it to a file to keep it all");
+      }
       if (!done.path("state").asText().equals("SUCCEEDED") && !done.path("reason").isNull()) {
         System.err.println("swamp: job " + id + " " + done.path("state").asText() + ": "
             + done.path("reason").asText());

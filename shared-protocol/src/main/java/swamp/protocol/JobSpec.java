@@ -109,18 +109,7 @@ public record JobSpec(
 
   /** The job as a shell would read it (for people; swamp never runs it through a shell). */
   public String commandText() {
-    StringBuilder s = new StringBuilder();
-    for (Stage stage : stages()) {
-      if (s.length() > 0) {
-        s.append(" | ");
-      }
-      s.append(String.join(" ", stage.argv()));
-      String r = stage.redirected().shellText();
-      if (!r.isEmpty()) {
-        s.append(' ').append(r);
-      }
-    }
-    return s.toString();
+    return ShellText.of(stages());
   }
 
   /** Every problem of this spec, empty when it is valid. */

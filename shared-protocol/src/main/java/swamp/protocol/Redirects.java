@@ -80,16 +80,16 @@ public record Redirects(String stdin, String stdout, boolean stdoutAppend, Strin
   public String shellText() {
     StringBuilder s = new StringBuilder();
     if (stdin != null) {
-      s.append(" < ").append(stdin);
+      s.append(" < ").append(ShellText.quote(stdin));
     }
     if (stdinText != null) {
       s.append(" <<EOF");
     }
     if (stdout != null) {
-      s.append(stdoutAppend ? " >> " : " > ").append(stdout);
+      s.append(stdoutAppend ? " >> " : " > ").append(ShellText.quote(stdout));
     }
     if (stderr != null) {
-      s.append(stderrAppend ? " 2>> " : " 2> ").append(stderr);
+      s.append(stderrAppend ? " 2>> " : " 2> ").append(ShellText.quote(stderr));
     }
     if (stderrToStdout) {
       s.append(" 2>&1");

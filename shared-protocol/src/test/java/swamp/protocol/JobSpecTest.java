@@ -61,6 +61,14 @@ class JobSpecTest {
   }
 
   @Test
+  void theCommandTextQuotesWhatAShellWouldSplitOrExpand() {
+    JobSpec spec = JobSpec.of(List.of("echo", "a b", "it's", "$HOME", "", "x;y"))
+        .withIo(new Redirects(null, "my out.txt", false, null, false, false), List.of());
+    assertEquals("echo 'a b' 'it'\\''s' '$HOME' '' 'x;y' > 'my out.txt'", spec.commandText());
+    assertEquals("ncks -O in.nc out.nc", JobSpec.of(List.of("ncks", "-O", "in.nc", "out.nc")).commandText());
+  }
+
+  @Test
   void aStepBelongsToARun() {
     JobSpec spec = new JobSpec(List.of("true"), Map.of(), null, List.of(), 1, 0, 3, 0, null,
         null, false, null, 7);

@@ -136,6 +136,8 @@ class BadInputIT {
         "{\"argv\": \"echo hi\"}", "argv must be an array",
         "{\"argv\": [\"echo\"], \"retries\": \"many\"}", "retries",
         "null", "no body",
+        "{\"argv\": [\"echo\", \"1\"]}{\"argv\": [\"echo\", \"2\"]}", "more than one JSON value",
+        "{\"argv\": [\"echo\", \"1\"]} xyz", "Unrecognized token 'xyz'",
         "", "no body");
     mentions.forEach((body, mention) -> assertError(400, mention, master.post("/api/jobs", body)));
 

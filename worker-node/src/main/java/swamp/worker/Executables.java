@@ -137,6 +137,32 @@ public final class Executables {
     return r;
   }
 
+  /**
+   * The variables {@code argv} would set through launchers ({@code env NAME=VALUE cmd}, nested
+   * ones too), judged by the programs' names alone: what a master checks before it accepts a job,
+   * as a worker checks them again with the programs it finds.
+   */
+  public static List<String> launcherAssignments(List<String> argv) {
+    List<String> names = new java.util.ArrayList<>();
+    List<List<String>> pending = new java.util.ArrayList<>(List.of(argv));
+    for (int depth = 0; !pending.isEmpty() && depth < 8; depth++) {
+      List<List<String>> next = new java.util.ArrayList<>();
+      for (List<String> command : pending) {
+        if (command.isEmpty()) {
+          continue;
+        }
+        String name = command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
+        Launchers.Launch launch = Launchers.of(name, command);
+        if (launch != null && launch.refusal() == null) {
+          names.addAll(launch.assignments());
+          next.addAll(launch.commands());
+        }
+      }
+      pending = next;
+    }
+    return names;
+  }
+
   /** What the launcher at {@code executable} would run, or null when it is no launcher. */
   private static Launchers.Launch launch(List<String> argv, Path executable) {
     String invoked = Path.of(argv.get(0)).getFileName().toString();

@@ -43,6 +43,9 @@ final class ApiReplies {
 
   static final ObjectMapper JSON = new ObjectMapper()
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  /** Reads a request's body: one JSON value, nothing after it. */
+  private static final com.fasterxml.jackson.databind.ObjectReader BODY =
+      JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** A status and a body to render as JSON. */
   record Answer(int status, Object body) {
@@ -94,7 +97,15 @@ final class ApiReplies {
       throw new BadRequest(400, "the request has no body; send a job object or an array of them");
     }
     try {
-      return JSON.readTree(body);
+      // '{...}{...}' or '{...} xyz' is refused: a second job must not be dropped unseen
+      return BODY.readTree(body);
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Trailing token")) {
+        throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage());
+      }
+      throw new BadRequest(400, "the body holds more than one JSON value: something follows the first"
+          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr()) + "; send one job object, or an array of them");
     } catch (JsonProcessingException e) {
       // a broken constraint (nesting too deep, a number too long) has no location
       throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage()

@@ -64,6 +64,12 @@ public final class JobRequests {
       if (spec != null) {
         p.addAll(spec.problems());
         p.addAll(JobVariables.refusals(spec.env().keySet(), allowedVariables));
+        List<swamp.protocol.Stage> stages = spec.stages();
+        for (int s = 0; s < stages.size(); s++) { // 'env LD_PRELOAD=x.so cmd' sets one too
+          String field = s == 0 ? "argv" : "pipeline[" + (s - 1) + "].argv";
+          JobVariables.refusals(swamp.worker.Executables.launcherAssignments(stages.get(s).argv()), allowedVariables)
+              .forEach(r -> p.add(field + ": " + r));
+        }
       }
       p.forEach(s -> problems.add(where + s));
       specs.add(spec);

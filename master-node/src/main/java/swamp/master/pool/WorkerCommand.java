@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import swamp.protocol.ShellText;
 
 /**
  * What a spawned worker runs: {@code bin/swamp worker}'s flags after the source's worker command
@@ -94,13 +95,8 @@ final class WorkerCommand {
     b.append("# The registration secret comes from the environment (SWAMP_SECRET).\n");
     b.append("exec");
     for (String a : argv) {
-      b.append(' ').append(quote(a));
+      b.append(' ').append(ShellText.quote(a));
     }
     return b.append('\n').toString();
-  }
-
-  /** Quotes a word for sh: inside single quotes nothing but the quote itself is special. */
-  static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 }

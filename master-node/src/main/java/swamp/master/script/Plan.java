@@ -1,12 +1,11 @@
 package swamp.master.script;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import swamp.protocol.Redirects;
+import swamp.protocol.ShellText;
 import swamp.protocol.Stage;
 
 /**
@@ -99,34 +98,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom) {
       if (isExit()) {
         return "exit " + exitStatus;
       }
-      StringBuilder sb = new StringBuilder();
-      for (Stage s : stages) {
-        if (sb.length() > 0) {
-          sb.append(" | ");
-        }
-        List<String> words = new ArrayList<>();
-        s.argv().forEach(a -> words.add(quote(a)));
-        sb.append(String.join(" ", words));
-        Redirects r = s.redirects();
-        if (r != null) {
-          if (r.stdin() != null) {
-            sb.append(" < ").append(quote(r.stdin()));
-          }
-          if (r.stdinText() != null) {
-            sb.append(" <<EOF"); // the text itself is in the job's redirects
-          }
-          if (r.stdout() != null) {
-            sb.append(r.stdoutAppend() ? " >> " : " > ").append(quote(r.stdout()));
-          }
-          if (r.stderr() != null) {
-            sb.append(r.stderrAppend() ? " 2>> " : " 2> ").append(quote(r.stderr()));
-          }
-          if (r.stderrToStdout()) {
-            sb.append(" 2>&1");
-          }
-        }
-      }
-      return sb.toString();
+      return ShellText.of(stages);
     }
 
     Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
@@ -144,15 +116,5 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom) {
     public boolean leavesSubshell() {
       return isExit() && exitScopeEnd >= 0;
     }
-  }
-
-  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
-
-  /** A word as a shell would need it written to read it back as one word. */
-  public static String quote(String word) {
-    if (PLAIN.matcher(word).matches()) {
-      return word;
-    }
-    return "'" + word.replace("'", "'\\''") + "'";
   }
 }

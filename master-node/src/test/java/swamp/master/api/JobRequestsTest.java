@@ -41,6 +41,14 @@ class JobRequestsTest {
   }
 
   @Test
+  void aVariableSetThroughEnvInArgvIsCheckedAsEnvIs() {
+    String r = refusal("{'argv': ['env', 'LD_PRELOAD=/tmp/x.so', 'echo', 'hi']}");
+    assertTrue(r.contains("argv: env may not set LD_PRELOAD"), r);
+    assertTrue(refusal("{'argv': ['env', '-i', 'PATH=/tmp', 'echo']}").contains("env may not set PATH"));
+    assertTrue(refusal("{'argv': ['nice', 'env', 'LD_PRELOAD=x.so', 'echo']}").contains("env may not set LD_PRELOAD"));
+  }
+
+  @Test
   void pipefailIsAFlagOfTheJob() throws Exception {
     assertTrue(parse("{'argv': ['ncdump', '-h', 'a.nc'], 'pipeline': [{'argv': ['head']}],"
         + " 'pipefail': true}").get(0).pipefail());

@@ -35,7 +35,7 @@ class LaunchersTest {
     assertEquals("-Xmx1g", env.get("JAVA_OPTS"));
     String script = WorkerCommand.script(argv, s, "gpu-x-1");
     assertTrue(script.startsWith("#!/bin/sh\n"));
-    assertTrue(script.contains("exec '/opt/swamp/bin/swamp' 'worker' '--master' '10.0.0.1:17355'"));
+    assertTrue(script.contains("exec /opt/swamp/bin/swamp worker --master 10.0.0.1:17355"), script);
     assertFalse(script.contains("s3cret"));
   }
 
@@ -67,7 +67,8 @@ class LaunchersTest {
 
   @Test
   void aWordIsQuotedForTheShell() {
-    assertEquals("'it'\\''s a $HOME'", WorkerCommand.quote("it's a $HOME"));
+    assertEquals("'it'\\''s a $HOME'", swamp.protocol.ShellText.quote("it's a $HOME"));
+    assertEquals("a/b.nc", swamp.protocol.ShellText.quote("a/b.nc"));
   }
 
   @Test
@@ -121,7 +122,7 @@ class LaunchersTest {
         WorkerCommand.environment(s, "s3cret"), dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
     assertEquals("job-c-1", l.submit(r));
     assertEquals("s3cret", Files.readString(seen).strip());
-    assertTrue(Files.readString(dir.resolve("c-1.sh")).contains("exec 'true'"));
+    assertTrue(Files.readString(dir.resolve("c-1.sh")).contains("exec true"));
     assertEquals(Map.of("job-c-1", GridState.STARTED), l.status(List.of("job-c-1", "job-c-2")));
     l.cancel("job-c-1");
     assertTrue(Files.readString(seen).contains("cancelled job-c-1"));

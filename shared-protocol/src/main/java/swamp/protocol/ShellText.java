@@ -1,0 +1,41 @@
+package swamp.protocol;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A job's command as a shell line, for people (swamp never runs it through a shell): each word
+ * quoted as a shell would need it to read it back as that one word, pipes and redirections.
+ */
+public final class ShellText {
+
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+  private ShellText() {}
+
+  /** {@code word} as sh reads it back as one word: as it is when nothing in it is special. */
+  public static String quote(String word) {
+    if (PLAIN.matcher(word).matches()) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** {@code a x | b > out.txt}: the stages with their redirections. */
+  public static String of(List<Stage> stages) {
+    StringBuilder s = new StringBuilder();
+    for (Stage stage : stages) {
+      if (s.length() > 0) {
+        s.append(" | ");
+      }
+      for (int i = 0; i < stage.argv().size(); i++) {
+        s.append(i == 0 ? "" : " ").append(quote(stage.argv().get(i)));
+      }
+      String r = stage.redirected().shellText();
+      if (!r.isEmpty()) {
+        s.append(' ').append(r);
+      }
+    }
+    return s.toString();
+  }
+}
