@@ -32,7 +32,7 @@ class ScriptRunIT {
         "cat nope.txt > b.txt && echo never > never.txt",
         ""));
     Node run = pool.swamp(master, dir, "run", "script.sh");
-    assertEquals(1, run.awaitExit(CliIT.CLI), "a failure nothing handles fails the run\n" + run.tail(40));
+    assertEquals(1, run.awaitExit(CliIT.CLI), "bash's status: the last line's, whose cat failed\n" + run.tail(40));
     assertEquals("handled\n", Files.readString(dir.resolve("handled.txt")), run.tail(40));
     assertEquals("ran\n", Files.readString(dir.resolve("ran.txt")), run.tail(40));
     assertFalse(Files.exists(dir.resolve("never.txt")), "'&&' after a failed job does not run\n" + run.tail(40));

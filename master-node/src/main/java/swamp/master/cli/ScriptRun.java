@@ -37,6 +37,8 @@ final class ScriptRun {
   private final RunConsole console;
 
   private final Map<Integer, Outcome> outcome = new HashMap<>();
+  /** The exit codes of the steps that failed. */
+  private final Map<Integer, Integer> exitCodes = new HashMap<>();
   /** The run's jobs submitted and not ended yet: job id -> step. */
   private final Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
   /** Set once this process is stopping (a shutdown hook runs): nothing more is submitted. */
@@ -222,6 +224,9 @@ final class ScriptRun {
         Command c = commands.get(step);
         boolean ok = job.path("state").asText().equals("SUCCEEDED");
         outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
+        if (!ok) {
+          exitCodes.put(step, Math.max(1, JobCommands.exitCodeOf(job)));
+        }
         if (ok) {
           succeeded++;
         } else if (handled.contains(step)) {
@@ -248,7 +253,21 @@ final class ScriptRun {
     if (stoppedWith != null) {
       return stoppedWith;
     }
-    return failed + skipped > 0 ? 1 : plan.exitStatus();
+    return plan.lastStep() >= 0 ? statusOf(plan.lastStep(), 0) : plan.exitStatus();
+  }
+
+  /**
+   * A step's status as bash would have it: its exit code; 1 when it was skipped (its input is
+   * broken); when it did not run, that of the command whose status decided so ({@code a} in
+   * {@code a && b}).
+   */
+  private int statusOf(int step, int depth) {
+    Outcome o = outcome.get(step);
+    if (o == Outcome.NOT_RUN) {
+      List<Guard> guards = plan.commands().get(step).guards();
+      return guards.isEmpty() || depth > 1_000 ? 0 : statusOf(guards.get(guards.size() - 1).step(), depth + 1);
+    }
+    return o == Outcome.SUCCEEDED ? 0 : o == Outcome.FAILED ? exitCodes.getOrDefault(step, 1) : 1;
   }
 
   /**

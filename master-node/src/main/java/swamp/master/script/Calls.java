@@ -136,7 +136,7 @@ final class Calls {
       try {
         status = walk.apply(call.program());
       } catch (Jump j) {
-        status = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? Status.of(j.value) : Status.OK;
+        status = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.status() : Status.OK;
       }
       Status trapped = exitTrap(status);
       return trapped == null ? status : trapped;

@@ -9,15 +9,27 @@ final class Jump extends RuntimeException {
   final Kind kind;
   /** Loops left for break/continue; the status for return/exit. */
   final int value;
+  /** A bare {@code exit} after a job: that job's step, whose status it exits with; else -1. */
+  final int ofStep;
 
   Jump(Kind kind, int value) {
+    this(kind, value, -1);
+  }
+
+  Jump(Kind kind, int value, int ofStep) {
     super(null, null, false, false);
     this.kind = kind;
     this.value = value;
+    this.ofStep = ofStep;
   }
 
   static Jump exit(int status) {
     return new Jump(Kind.EXIT, status);
+  }
+
+  /** The status a return or exit leaves: its value, or the job's it follows. */
+  Status status() {
+    return ofStep >= 0 ? new Status(0, ofStep) : Status.of(value);
   }
 
   boolean is(Kind k) {

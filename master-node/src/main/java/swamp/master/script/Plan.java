@@ -13,17 +13,21 @@ import swamp.protocol.Stage;
  * order, each with the commands it waits for, and the status an unconditional {@code exit} gave.
  * The commands from {@code trapFrom} on are the EXIT trap's: they run also when a failure under
  * {@code set -e} or an exit point ({@code cmd || exit 1}) stops the run, as bash runs the trap then.
+ * The script's own status is {@code exitStatus}, or, where {@code lastStep} is a step, as bash's,
+ * that of the last command it ran: that step's (its exit code; when it did not run, the status of
+ * what decided so, {@code a} in {@code a && b}).
  */
-public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom) {
+public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, int lastStep) {
 
   public Plan {
     commands = List.copyOf(commands);
     trapFrom = Math.max(0, Math.min(trapFrom, commands.size()));
+    lastStep = lastStep >= commands.size() ? -1 : lastStep;
   }
 
-  /** A plan without an EXIT trap. */
+  /** A plan without an EXIT trap, whose status is {@code exitStatus}. */
   public Plan(List<Plan.Command> commands, int exitStatus) {
-    this(commands, exitStatus, commands.size());
+    this(commands, exitStatus, commands.size(), -1);
   }
 
   /** Whether {@code step} is one of the EXIT trap's commands. */

@@ -82,24 +82,28 @@ final class Planner {
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
   Plan plan(Node program) throws ScriptException {
     int trapFrom;
+    int lastStep = -1;
     try {
       try {
         exec(program);
-        exitStatus = 0;
+        exitStatus = state.last.known() ? state.last.code() : 0; // bash's: the last command's
+        lastStep = state.last.known() ? -1 : state.last.step();
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
         exitStatus = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.value : 0;
+        lastStep = j.is(Jump.Kind.EXIT) ? j.ofStep : -1;
       }
       trapFrom = jobs.size();
       Status trapped = calls.exitTrap(null);
       if (trapped != null) {
         exitStatus = trapped.code();
+        lastStep = -1;
       }
     } catch (Refusal r) {
       throw r.cause;
     } catch (StackOverflowError e) {
       throw new ScriptException(0, "the script recurses too deeply to plan");
     }
-    return new Plan(jobs.ordered(), exitStatus, trapFrom);
+    return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep);
   }
 
   // ---------------------------------------------------------------- the tree
@@ -264,7 +268,7 @@ final class Planner {
       if (!subshell || !j.is(Jump.Kind.EXIT)) {
         throw j;
       }
-      return Status.of(j.value);
+      return j.status();
     } finally {
       input.pop();
       if (saved != null) {
@@ -346,7 +350,7 @@ final class Planner {
       if (!j.is(Jump.Kind.EXIT)) {
         throw j;
       }
-      return Status.of(j.value);
+      return j.status();
     } finally {
       state.restore(saved);
       jobs.leaveSubshell();
@@ -417,6 +421,7 @@ final class Planner {
     switch (name) {
       case "exit", "return" -> {
         int status = args.isEmpty() ? (state.last.known() ? state.last.code() : 0) : (int) (parseNumber(args.get(0), name, line) & 0xff);
+        boolean ofLastJob = args.isEmpty() && !state.last.known(); // bare 'exit' after a job: its status
         if (name.equals("return") && (variables.functionDepth() == 0 || !guards.isEmpty())) {
           if (variables.functionDepth() == 0) {
             throw Jump.exit(status);
@@ -427,7 +432,8 @@ final class Planner {
           jobs.exitPoint(status, line, guards, state.errexit && conditionDepth == 0);
           return Status.OK;
         }
-        throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status);
+        throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status,
+            ofLastJob ? state.last.step() : -1);
       }
       case "break", "continue" -> {
         if (!guards.isEmpty()) {

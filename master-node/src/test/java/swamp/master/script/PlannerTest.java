@@ -216,6 +216,17 @@ class PlannerTest {
   }
 
   @Test
+  void theScriptsStatusIsItsLastCommands() throws Exception {
+    assertEquals(1, plan("echo hi\nfalse\n").exitStatus(), "a builtin's, known while planning");
+    assertEquals(-1, plan("echo hi\nfalse\n").lastStep());
+    Plan p = plan("ncks -O a.nc b.nc\necho done\n");
+    assertEquals(1, p.lastStep(), "echo's, once it ran");
+    assertEquals(0, plan("ncks -O a.nc b.nc\nexit 0\n").exitStatus());
+    assertEquals(-1, plan("ncks -O a.nc b.nc\nexit 0\n").lastStep());
+    assertEquals(0, plan("ncks -O a.nc b.nc\nexit\n").lastStep(), "a bare exit: the job's status");
+  }
+
+  @Test
   void anExitInASubshellEndsOnlyThatSubshell() throws Exception {
     Files.writeString(dir.resolve("a.nc"), "");
     Plan p = plan("( ncks a.nc b.nc || exit 4; echo x )\necho after\nncks b.nc c.nc || exit 5\n"
