@@ -40,6 +40,32 @@ final class PlannedFiles {
     byParent.computeIfAbsent(parent(path), p -> new TreeSet<>()).add(name(path));
   }
 
+  /**
+   * An earlier line copies or moves the directory {@code from} to {@code to} ({@code mv run1
+   * done}, {@code cp -r d copy}): what is beneath it, planned or on disk, is beneath {@code to}.
+   */
+  void copyTree(String from, String to) {
+    List<String[]> copies = new ArrayList<>();
+    for (Map.Entry<String, Boolean> e : planned.entrySet()) {
+      if (e.getValue() && e.getKey().startsWith(from + "/")) {
+        copies.add(new String[] {e.getKey(), plannedDirs.contains(e.getKey()) ? "d" : ""});
+      }
+    }
+    if (Files.isDirectory(Path.of(from))) {
+      try (Stream<Path> s = Files.walk(Path.of(from))) {
+        s.skip(1).forEach(p -> copies.add(new String[] {p.toString(), Files.isDirectory(p) ? "d" : ""}));
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // what cannot be read is not copied by cp or mv either
+      }
+    }
+    write(to, true);
+    for (String[] c : copies) {
+      if (!Boolean.FALSE.equals(state(c[0]))) {
+        write(to + c[0].substring(from.length()), !c[1].isEmpty());
+      }
+    }
+  }
+
   /** An earlier line sends a command's output to {@code path}, which may stay empty. */
   void stream(String path) {
     write(path, false);

@@ -36,6 +36,37 @@ final class PlannedJobs {
     return Dependencies.order(planned);
   }
 
+  /** {@code mv run1 done}, {@code cp -r d copy}: the files beneath a directory go with it. */
+  private void copiedTrees(List<String> argv) {
+    String program = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
+    List<String> operands = new ArrayList<>();
+    boolean recursive = program.equals("mv");
+    boolean options = true;
+    for (String a : argv.subList(1, argv.size())) {
+      if (options && a.equals("--")) {
+        options = false;
+      } else if (options && a.startsWith("-") && a.length() > 1) {
+        recursive |= a.matches("-[a-zA-Z]*[rRa][a-zA-Z]*") || a.equals("--recursive") || a.equals("--archive");
+        if (a.startsWith("-t") || a.startsWith("--target-directory")) {
+          return; // 'cp -t DIR ...': rare enough to leave to the files' own writes
+        }
+      } else {
+        operands.add(a);
+      }
+    }
+    if (!(program.equals("mv") || program.equals("cp")) || !recursive || operands.size() < 2) {
+      return;
+    }
+    String target = PlannedFiles.resolve(state.cwd, operands.get(operands.size() - 1));
+    boolean intoDirectory = operands.size() > 2 || state.files.isDirectory(target);
+    for (String source : operands.subList(0, operands.size() - 1)) {
+      String from = PlannedFiles.resolve(state.cwd, source);
+      if (state.files.isDirectory(from)) {
+        state.files.copyTree(from, intoDirectory ? target + "/" + PlannedFiles.name(from) : target);
+      }
+    }
+  }
+
   /** How many commands are planned so far. */
   int size() {
     return planned.size();
@@ -76,6 +107,7 @@ final class PlannedJobs {
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1);
     Dependencies.Access access = Dependencies.access(command);
+    stages.forEach(s -> copiedTrees(s.argv()));
     for (String r : access.removes()) {
       state.files.remove(r);
     }

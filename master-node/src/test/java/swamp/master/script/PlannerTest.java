@@ -216,6 +216,17 @@ class PlannerTest {
   }
 
   @Test
+  void aMovedOrCopiedDirectoryTakesItsFilesAlong() throws Exception {
+    Files.createDirectories(dir.resolve("old"));
+    Files.writeString(dir.resolve("old/x.nc"), "");
+    List<String> texts = texts("mkdir -p run1\ncp in.nc run1/a.nc\nmv run1 done_run\nncra -O done_run/*.nc mean.nc\n"
+        + "cp -r done_run copy\necho copy/*.nc\nmkdir keep\nmv old keep\necho keep/old/*\n");
+    assertEquals("ncra -O done_run/a.nc mean.nc", texts.get(3));
+    assertEquals("echo copy/a.nc", texts.get(5));
+    assertEquals("echo keep/old/x.nc", texts.get(8), "a directory on disk moved into another");
+  }
+
+  @Test
   void theScriptsStatusIsItsLastCommands() throws Exception {
     assertEquals(1, plan("echo hi\nfalse\n").exitStatus(), "a builtin's, known while planning");
     assertEquals(-1, plan("echo hi\nfalse\n").lastStep());
