@@ -45,7 +45,10 @@ final class ScriptRun {
   private volatile boolean stopping;
   /** The step where the run stopped (set -e, an exit point), or -1: bash ran nothing after it. */
   private int stopStep = -1;
-  /** Subshells an exit point left: from its step to the first step after the subshell. */
+  /**
+   * Subshells and functions an exit point left: its step, the first step after the subshell or
+   * function, and its status.
+   */
   private final List<int[]> leftSubshells = new ArrayList<>();
   /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
   private final Set<Integer> handled = new HashSet<>();
@@ -145,7 +148,7 @@ final class ScriptRun {
         for (Command c : List.copyOf(pending.values())) {
           if (stopped(c)) { // after where bash stopped: never runs
             pending.remove(c.step());
-            outcome.put(c.step(), Outcome.NOT_RUN);
+            notRun(c.step());
             changed = true;
             continue;
           }
@@ -165,9 +168,9 @@ final class ScriptRun {
                 c.text(), describe(commands.get(broken))));
           } else if (c.leavesSubshell() && !(c.exitStatus() != 0 && c.errexit())) {
             outcome.put(c.step(), Outcome.SUCCEEDED); // '( cmd || exit 1 )': the script goes on after it
-            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd()});
-            console.say(String.format("[line %d] exit %d: leaves its subshell; the script goes on at its end",
-                c.line(), c.exitStatus()));
+            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), c.exitStatus()});
+            console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
+                + " goes on after it", c.line(), c.exitStatus()));
           } else if (c.isExit()) {
             outcome.put(c.step(), Outcome.SUCCEEDED);
             if (stopStep < 0 || c.step() < stopStep) {
@@ -183,7 +186,7 @@ final class ScriptRun {
       for (Command c : List.copyOf(ready)) { // a stop found in this pass: what comes after it does not start
         if (stopped(c)) {
           ready.remove(c);
-          outcome.put(c.step(), Outcome.NOT_RUN);
+          notRun(c.step());
         }
       }
       if (!ready.isEmpty()) {
@@ -222,6 +225,10 @@ final class ScriptRun {
         }
         running--;
         Command c = commands.get(step);
+        if (leftScope(step) != null) { // it ran in parallel in a subshell or function an exit or return had left
+          notRun(step);
+          continue;
+        }
         boolean ok = job.path("state").asText().equals("SUCCEEDED");
         outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
         if (!ok) {
@@ -340,7 +347,28 @@ final class ScriptRun {
     if (stopStep >= 0 && step > stopStep && !plan.inExitTrap(step)) {
       return true;
     }
-    return leftSubshells.stream().anyMatch(r -> step > r[0] && step < r[1]);
+    return leftScope(step) != null;
+  }
+
+  /** The subshell or function that an exit or return left before {@code step}, if any. */
+  private int[] leftScope(int step) {
+    return leftSubshells.stream().filter(r -> step > r[0] && step < r[1]).findFirst().orElse(null);
+  }
+
+  /**
+   * A step bash never ran. In a subshell or function that {@code exit N} or {@code return N}
+   * left, it takes N as its status: what waits on the subshell's or function's status ({@code f
+   * || echo failed}) hears N, as in bash.
+   */
+  private void notRun(int step) {
+    int[] left = leftScope(step);
+    if (left == null) {
+      outcome.put(step, Outcome.NOT_RUN);
+    } else {
+      outcome.put(step, left[2] == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
+      exitCodes.put(step, left[2]);
+      handled.add(step); // its failure is the exit's, already reported
+    }
   }
 
   private boolean holds(Guard g) {

@@ -40,7 +40,16 @@ final class Dependencies {
       Set<String> streams) {}
 
   /** A planned command and what it reads and writes, before dependencies are worked out. */
-  record Planned(Command command, Access access) {}
+  /**
+   * A planned command, what it touches, and the exit points it waits for besides: those of the
+   * subshells and functions it is in ({@code f() { cmd || return 1; next; }}: {@code next} runs
+   * only once it is known that the function did not return).
+   */
+  record Planned(Command command, Access access, Set<Integer> after) {
+    Planned(Command command, Access access) {
+      this(command, access, Set.of());
+    }
+  }
 
   private Dependencies() {}
 
@@ -114,6 +123,7 @@ final class Dependencies {
       for (Guard g : c.guards()) {
         conflicts.add(g.step());
       }
+      conflicts.addAll(planned.get(k).after());
       // the directory it runs in: made by an earlier 'mkdir -p logs' before 'cd logs'
       addAll(writers.get(c.dir()), conflicts);
       for (String anc : ArgvFiles.ancestors(c.dir())) {

@@ -126,7 +126,7 @@ final class PlannedJobs {
         state.files.write(w, access.directories().contains(w));
       }
     }
-    planned.add(new Dependencies.Planned(command, access));
+    planned.add(new Dependencies.Planned(command, access, exitsAround()));
     return new Status(0, step);
   }
 
@@ -176,32 +176,51 @@ final class PlannedJobs {
 
   /**
    * An {@code exit N} that happens only if {@code guards} hold: a point where the run stops, or
-   * inside a subshell where that subshell ends. {@code stopOnFailure}: set -e is on outside a
-   * condition, so that a subshell's {@code exit N} (N > 0) stops the script too.
+   * inside a subshell where that subshell ends; a {@code return N} ({@code returns}) where its
+   * function ends. {@code stopOnFailure}: set -e is on outside a condition, so that a subshell's
+   * {@code exit N} or a function's {@code return N} (N > 0) stops the script too.
    */
-  void exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure) {
+  void exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
         status, stopOnFailure, state.xtrace, false, false, false, -1);
-    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of())));
-    if (!subshells.isEmpty()) {
-      subshells.peek().add(step);
+    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
+        exitsAround()));
+    for (Scope scope : scopes) { // innermost first: a return ends its function, an exit its subshell
+      if (returns || !scope.function()) {
+        scope.exits().add(step);
+        break;
+      }
     }
   }
 
-  /** The exit points planned in each subshell the walk is in, innermost first. */
-  private final java.util.Deque<List<Integer>> subshells = new java.util.ArrayDeque<>();
+  /** The exit points planned so far in the subshells and functions the walk is in. */
+  private Set<Integer> exitsAround() {
+    Set<Integer> exits = new java.util.TreeSet<>();
+    scopes.forEach(s -> exits.addAll(s.exits()));
+    return exits;
+  }
+
+  /** A subshell or a function call the walk is in, and the exit points planned in it. */
+  private record Scope(boolean function, List<Integer> exits) {}
+
+  private final java.util.Deque<Scope> scopes = new java.util.ArrayDeque<>();
 
   /** The walk enters a subshell ({@code ( ... )}, a {@code | while} loop, a script it runs). */
   void enterSubshell() {
-    subshells.push(new ArrayList<>());
+    scopes.push(new Scope(false, new ArrayList<>()));
   }
 
-  /** The walk leaves the subshell: an exit point in it goes on at the step planned next. */
-  void leaveSubshell() {
-    for (int step : subshells.pop()) {
+  /** The walk enters a function's body, which a {@code return} ends. */
+  void enterFunction() {
+    scopes.push(new Scope(true, new ArrayList<>()));
+  }
+
+  /** The walk leaves the subshell or function: an exit point in it goes on at the step planned next. */
+  void leaveScope() {
+    for (int step : scopes.pop().exits()) {
       Dependencies.Planned p = planned.get(step);
-      planned.set(step, new Dependencies.Planned(p.command().leavingSubshell(planned.size()), p.access()));
+      planned.set(step, new Dependencies.Planned(p.command().leavingSubshell(planned.size()), p.access(), p.after()));
     }
   }
 

@@ -273,7 +273,7 @@ final class Planner {
       input.pop();
       if (saved != null) {
         state.restore(saved);
-        jobs.leaveSubshell();
+        jobs.leaveScope();
       }
     }
   }
@@ -353,7 +353,7 @@ final class Planner {
       return j.status();
     } finally {
       state.restore(saved);
-      jobs.leaveSubshell();
+      jobs.leaveScope();
     }
   }
 
@@ -388,7 +388,14 @@ final class Planner {
     }
     String name = argv.get(0);
     if (functions.containsKey(name)) {
-      return redirecting.call(c, captured != null, () -> calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line()));
+      return redirecting.call(c, captured != null, () -> {
+        jobs.enterFunction(); // its 'cmd || return 1' ends only the function
+        try {
+          return calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line());
+        } finally {
+          jobs.leaveScope();
+        }
+      });
     }
     Status builtin = builtin(name, argv, c, prefix);
     if (builtin != null) {
@@ -401,7 +408,7 @@ final class Planner {
         try {
           return calls.script(call, prefix, c.line());
         } finally {
-          jobs.leaveSubshell();
+          jobs.leaveScope();
         }
       });
     }
@@ -422,14 +429,14 @@ final class Planner {
       case "exit", "return" -> {
         int status = args.isEmpty() ? (state.last.known() ? state.last.code() : 0) : (int) (parseNumber(args.get(0), name, line) & 0xff);
         boolean ofLastJob = args.isEmpty() && !state.last.known(); // bare 'exit' after a job: its status
-        if (name.equals("return") && (variables.functionDepth() == 0 || !guards.isEmpty())) {
-          if (variables.functionDepth() == 0) {
-            throw Jump.exit(status);
-          }
-          throw Refusal.at(line, "'return' after a command that runs as a job ('cmd || return') cannot be planned");
+        if (name.equals("return") && variables.functionDepth() == 0) {
+          throw Jump.exit(status);
         }
-        if (name.equals("exit") && !guards.isEmpty() && captured == null) {
-          jobs.exitPoint(status, line, guards, state.errexit && conditionDepth == 0);
+        if (name.equals("return") && !guards.isEmpty() && captured != null) {
+          throw Refusal.at(line, "'return' after a command that runs as a job, inside $(...), cannot be planned");
+        }
+        if (!guards.isEmpty() && captured == null) { // 'cmd || exit 1', 'cmd || { ...; return 1; }'
+          jobs.exitPoint(status, line, guards, state.errexit && conditionDepth == 0, name.equals("return"));
           return Status.OK;
         }
         throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status,

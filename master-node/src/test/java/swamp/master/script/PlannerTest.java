@@ -227,6 +227,17 @@ class PlannerTest {
   }
 
   @Test
+  void aReturnAfterAJobEndsItsFunctionAndWhatFollowsInItWaitsForIt() throws Exception {
+    Plan p = plan("f() {\n  ncks -O \"$1\" t.nc || { echo bad >&2; return 2; }\n  ncwa -O t.nc m.nc\n  echo done\n}\n"
+        + "f a.nc || echo failed\nexit 0\n");
+    List<Plan.Command> c = p.commands();
+    assertEquals("exit 2", c.get(2).text());
+    assertTrue(c.get(2).leavesSubshell(), "a return leaves only its function");
+    assertEquals(5, c.get(2).exitScopeEnd(), "the caller goes on at 'echo failed'");
+    assertTrue(c.get(4).dependsOn().contains(2), "'echo done' waits to know whether f returned");
+  }
+
+  @Test
   void theScriptsStatusIsItsLastCommands() throws Exception {
     assertEquals(1, plan("echo hi\nfalse\n").exitStatus(), "a builtin's, known while planning");
     assertEquals(-1, plan("echo hi\nfalse\n").lastStep());
