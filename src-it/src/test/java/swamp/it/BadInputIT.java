@@ -96,6 +96,23 @@ class BadInputIT {
   }
 
   @Test
+  void aMasterOnAPortThatIsNoneOrTakenExits2NamingIt(Pool pool) {
+    Node noPort = pool.swamp(null, pool.logDir(), Map.of("SWAMP_SECRET", pool.secret()),
+        "master", "--port", String.valueOf(Pool.freePort()), "--http-port", "-1");
+    assertEquals(2, noPort.awaitExit(Pool.STARTUP), noPort.tail(20));
+    assertTrue(noPort.errors().contains("--http-port) must be a port from 0 to 65535, not -1"), noPort.tail(20));
+
+    Master first = pool.master("--local-exec", "never");
+    Node taken = pool.swamp(null, pool.logDir(), Map.of("SWAMP_SECRET", pool.secret()),
+        "master", "--port", String.valueOf(first.clusterPort()), "--http-port", String.valueOf(Pool.freePort()),
+        "--journal", pool.logDir().resolve("other-journal").toString());
+    assertEquals(2, taken.awaitExit(Pool.STARTUP), taken.tail(20));
+    assertTrue(taken.errors().contains("cannot start its cluster node on 127.0.0.1:" + first.clusterPort()
+        + " (--host, --port)"), taken.tail(20));
+    assertTrue(first.isAlive());
+  }
+
+  @Test
   void aSecondMasterOnTheSameJournalIsRefusedAndTheFirstKeepsItsJobs(Pool pool) {
     String journal = pool.logDir().resolve("shared-journal").toString();
     Master first = pool.master("--local-exec", "never", "--journal", journal);

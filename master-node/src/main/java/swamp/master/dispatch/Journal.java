@@ -94,6 +94,7 @@ public final class Journal {
     Optional<Path> file = file(configured);
     if (file.isPresent()) {
       privateDirectory(file.get().getParent());
+      writable(file.get());
     }
     try (Connection c = connect(configured)) {
       if (url.startsWith("jdbc:postgresql:")) {
@@ -155,6 +156,27 @@ public final class Journal {
   }
 
   /** Creates the journal's directory, 0700, when it is missing. */
+  /** A journal file the master cannot write is said so, before H2 calls it corrupt. */
+  private static void writable(Path mvFile) throws SQLException {
+    Path dir = mvFile.getParent();
+    if (Files.isDirectory(mvFile)) {
+      throw new SQLException("the journal's file " + mvFile + " is a directory");
+    }
+    try {
+      if (Files.getFileStore(dir).isReadOnly()) {
+        throw new SQLException("the file system of the journal's directory " + dir + " is read-only");
+      }
+    } catch (IOException e) {
+      // the checks below, or H2's own, say what is wrong
+    }
+    if (Files.exists(mvFile) ? !Files.isWritable(mvFile) || !Files.isReadable(mvFile)
+        : !Files.isWritable(dir)) {
+      throw new SQLException("this user cannot write " + (Files.exists(mvFile) ? mvFile
+          : "the journal's directory " + dir) + " (check its owner and permissions, or choose"
+          + " another --journal)");
+    }
+  }
+
   private static void privateDirectory(Path dir) throws SQLException {
     if (Files.isDirectory(dir)) {
       return;
