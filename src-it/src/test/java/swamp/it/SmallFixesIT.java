@@ -64,6 +64,9 @@ class SmallFixesIT {
     Response other = master.post("/api/jobs", Map.of("argv", List.of("echo", "two"), "key", "k-1"));
     assertError(409, "k-1", other);
     assertTrue(other.error().contains(id), "it names the job the key is: " + other);
+    assertTrue(other.error().contains("submitted with another argv (its command: echo one)"), other.toString());
+    Response slower = master.post("/api/jobs", Map.of("argv", List.of("echo", "one"), "key", "k-1", "timeout", "5s"));
+    assertError(409, "submitted with another timeout (its command: echo one)", slower);
   }
 
   @Test

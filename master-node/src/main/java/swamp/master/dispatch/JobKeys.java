@@ -27,15 +27,30 @@ final class JobKeys {
       }
       Job known = byKey.get(n.key());
       if (known != null && !known.spec.equals(n.spec())) {
-        return "key '" + n.key() + "' is job " + known.id + ", submitted with another command ("
-            + known.spec.argv() + "); a retry must send the same job, a new job needs a new key";
+        return "key '" + n.key() + "' is job " + known.id + ", submitted with another " + differences(known.spec, n.spec())
+            + " (its command: " + known.spec.commandText() + "); a retry must send the same job, a new job needs a new key";
       }
       JobSpec earlier = inBatch.putIfAbsent(n.key(), n.spec());
       if (earlier != null && !earlier.equals(n.spec())) {
-        return "key '" + n.key() + "' is given twice in the batch with different commands";
+        return "key '" + n.key() + "' is given twice in the batch with another " + differences(earlier, n.spec());
       }
     }
     return null;
+  }
+
+  /** The fields in which two requests for one key differ: "timeout", "argv and env"... */
+  static String differences(JobSpec a, JobSpec b) {
+    List<String> fields = new ArrayList<>();
+    for (java.lang.reflect.RecordComponent c : JobSpec.class.getRecordComponents()) {
+      try {
+        if (!java.util.Objects.equals(c.getAccessor().invoke(a), c.getAccessor().invoke(b))) {
+          fields.add(c.getName().equals("timeoutMs") ? "timeout" : c.getName());
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return fields.isEmpty() ? "request" : String.join(", ", fields);
   }
 
   /** The jobs of {@code requested} that are new: no key, or one not known nor given before it. */
