@@ -127,6 +127,8 @@ final class Calls {
       throw Refusal.at(line, "scripts run scripts more than 50 levels deep");
     }
     ShellState.Saved saved = state.enterScript(call.arg0(), call.args());
+    boolean dashEcho = state.dashEcho;
+    state.dashEcho = call.dash();
     prefix.forEach(this::exported); // 'X=v ./sub.sh': in its environment
     Map<String, Ast.FunctionDef> savedFunctions = new HashMap<>(functions);
     String[] savedTrap = exitTrap.save();
@@ -142,6 +144,7 @@ final class Calls {
       return trapped == null ? status : trapped;
     } finally {
       state.restore(saved);
+      state.dashEcho = dashEcho;
       functions.clear();
       functions.putAll(savedFunctions);
       exitTrap.restore(savedTrap);

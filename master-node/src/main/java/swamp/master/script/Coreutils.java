@@ -60,6 +60,20 @@ final class Coreutils {
     return Output.ok(newline ? text + "\n" : text);
   }
 
+  /**
+   * dash's {@code echo}, what {@code sh} runs on Debian: {@code -n} is its only option, and
+   * backslash escapes are always read.
+   */
+  static Output dashEcho(List<String> args) {
+    boolean newline = args.isEmpty() || !args.get(0).equals("-n");
+    String text = String.join(" ", args.subList(newline ? 0 : 1, args.size()));
+    StringBuilder sb = new StringBuilder();
+    if (!unescape(text, sb)) {
+      return Output.ok(sb.toString());
+    }
+    return Output.ok(newline ? sb.append('\n').toString() : sb.toString());
+  }
+
   /** Appends {@code s} with backslash escapes done; false when {@code \c} stops the output. */
   static boolean unescape(String s, StringBuilder out) {
     for (int k = 0; k < s.length(); k++) {

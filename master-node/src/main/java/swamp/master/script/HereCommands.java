@@ -69,7 +69,7 @@ final class HereCommands {
       Coreutils.Output out;
       try {
         out = switch (name) {
-          case "echo" -> Coreutils.echo(args);
+          case "echo" -> state.dashEcho ? Coreutils.dashEcho(args) : Coreutils.echo(args);
           case "printf" -> Printf.format(args);
           case "seq" -> Coreutils.seq(args);
           case "basename" -> Coreutils.basename(args);

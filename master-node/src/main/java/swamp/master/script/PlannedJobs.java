@@ -89,7 +89,10 @@ final class PlannedJobs {
       HereCommands.Draft d = drafts.get(i);
       List<Ast.Redirect> redirects = state.outputs.forStage(i == drafts.size() - 1, state.cwd, d.line());
       redirects.addAll(d.redirects());
-      stages.add(new Stage(bashPrintf(d.argv(), d.line()), redirects(redirects, d.line())));
+      List<String> argv = state.dashEcho && d.argv().get(0).equals("echo") // dash's echo, not /bin/echo
+          ? List.of("printf", "%s", Coreutils.dashEcho(d.argv().subList(1, d.argv().size())).text())
+          : bashPrintf(d.argv(), d.line());
+      stages.add(new Stage(argv, redirects(redirects, d.line())));
     }
     boolean outputIsErrors = toStderr; // the last stage's
     boolean errorsAreOutput = errorsToOutput;

@@ -18,8 +18,23 @@ import swamp.master.script.Ast.Node;
 final class ScriptCalls {
   private ScriptCalls() {}
 
-  /** The script, its parsed text, its {@code $0} and its arguments. */
-  record Call(Path script, Node program, String arg0, List<String> args) {}
+  /**
+   * The script, its parsed text, its {@code $0} and its arguments; {@code dash}: it runs under
+   * {@code sh} ({@code sh sub.sh}, {@code #!/bin/sh}) where sh is dash, whose {@code echo} reads
+   * backslash escapes.
+   */
+  record Call(Path script, Node program, String arg0, List<String> args, boolean dash) {}
+
+  /** Whether /bin/sh is dash (Debian's, Ubuntu's), not bash. */
+  private static final boolean SH_IS_DASH = shIsDash();
+
+  private static boolean shIsDash() {
+    try {
+      return Path.of("/bin/sh").toRealPath().getFileName().toString().equals("dash");
+    } catch (IOException e) {
+      return false;
+    }
+  }
 
   /** The script {@code argv} runs, parsed; null when it runs none. */
   static Call find(ShellState state, List<String> argv, int line) {
@@ -38,7 +53,8 @@ final class ScriptCalls {
     }
     try {
       Node parsed = ShellParser.parse(Files.readString(path), 1);
-      return new Call(path, parsed, file, argv.subList(viaShell ? 2 : 1, argv.size()));
+      boolean sh = viaShell ? base.equals("sh") : !firstLine(path).contains("bash");
+      return new Call(path, parsed, file, argv.subList(viaShell ? 2 : 1, argv.size()), sh && SH_IS_DASH);
     } catch (IOException e) {
       throw Refusal.at(line, file + ": " + e.getMessage());
     } catch (ScriptException e) {
@@ -47,11 +63,15 @@ final class ScriptCalls {
   }
 
   private static boolean bashFirstLine(Path path) {
+    return firstLine(path).matches("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s.*)?");
+  }
+
+  private static String firstLine(Path path) {
     try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
       String first = r.readLine();
-      return first != null && first.matches("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s.*)?");
+      return first == null ? "" : first;
     } catch (IOException e) {
-      return false;
+      return "";
     }
   }
 

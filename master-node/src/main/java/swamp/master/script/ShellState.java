@@ -108,6 +108,8 @@ final class ShellState {
   boolean pipefail;
   /** {@code set -u}: expanding an unset variable stops the script. */
   boolean nounset;
+  /** The script runs under dash ({@code sh sub.sh}): its echo reads backslash escapes. */
+  boolean dashEcho;
   /** {@code set -a}: what the script assigns is exported ({@code set -a; source env.sh; set +a}). */
   boolean allexport;
   /** Where commands send their output when a compound's or the script's is redirected. */

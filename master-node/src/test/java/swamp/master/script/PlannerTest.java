@@ -238,6 +238,17 @@ class PlannerTest {
   }
 
   @Test
+  void aScriptRunByShEchoesAsDashDoes() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Path.of("/bin/sh").toRealPath().getFileName().toString().equals("dash"), "/bin/sh is dash");
+    Files.writeString(dir.resolve("sub.sh"), "echo \"file:\\t$1\"\necho -e x\n");
+    List<Plan.Command> c = plan("sh sub.sh a.nc\nbash sub.sh a.nc\n").commands();
+    assertEquals(List.of("printf", "%s", "file:\ta.nc\n"), c.get(0).argv(), "dash reads \\t");
+    assertEquals(List.of("printf", "%s", "-e x\n"), c.get(1).argv(), "and has no -e");
+    assertEquals(List.of("echo", "file:\\ta.nc"), c.get(2).argv(), "bash's echo does not");
+  }
+
+  @Test
   void theScriptsStatusIsItsLastCommands() throws Exception {
     assertEquals(1, plan("echo hi\nfalse\n").exitStatus(), "a builtin's, known while planning");
     assertEquals(-1, plan("echo hi\nfalse\n").lastStep());
