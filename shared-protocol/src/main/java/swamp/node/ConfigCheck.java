@@ -21,7 +21,8 @@ public final class ConfigCheck {
    * @throws IllegalArgumentException naming every unknown setting
    */
   public static Config load(Map<String, Object> overrides, Config base) {
-    Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    // a bad value from a flag says so ("the command line's flags: Invalid value at ..."), not "hardcoded value"
+    Config config = ConfigFactory.parseMap(overrides, "the command line's flags").withFallback(base).resolve();
     List<String> unknown = unknownSettings(config);
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", unknown));

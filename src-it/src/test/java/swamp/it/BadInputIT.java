@@ -133,7 +133,8 @@ class BadInputIT {
 
     assertEquals(2, worker.awaitExit(Pool.STARTUP), "exit code of a worker with a bad duration\n"
         + worker.tail(20));
-    assertTrue(worker.log().contains("retry-interval") && worker.log().contains("fast"),
+    assertTrue(worker.log().contains("the command line's flags") && worker.log().contains("retry-interval")
+        && worker.log().contains("fast"),
         "it names the setting and the value:\n" + worker.tail(20));
   }
 
