@@ -263,6 +263,10 @@ final class ShellLexer {
           i = end + 1;
           continue;
         }
+        if (i > start && "!@+*?".indexOf(s.charAt(i - 1)) >= 0) { // !(*_clim).nc
+          throw new ScriptException(line, "the extended glob pattern '" + s.charAt(i - 1) + "(...)' (shopt -s"
+              + " extglob) is not supported; list the files with a plain glob and a case or if instead");
+        }
         break;
       }
       int next = Scan.skipQuotedOrExpansion(s, i);

@@ -249,6 +249,12 @@ class PlannerTest {
   }
 
   @Test
+  void anExtendedGlobIsRefusedByName() {
+    assertTrue(refused("for f in !(*_clim).nc; do echo $f; done\n").getMessage()
+        .contains("the extended glob pattern '!(...)' (shopt -s extglob) is not supported"));
+  }
+
+  @Test
   void theScriptsStatusIsItsLastCommands() throws Exception {
     assertEquals(1, plan("echo hi\nfalse\n").exitStatus(), "a builtin's, known while planning");
     assertEquals(-1, plan("echo hi\nfalse\n").lastStep());
