@@ -110,7 +110,7 @@ final class Calls {
       if (!j.is(Jump.Kind.RETURN)) {
         throw j;
       }
-      return Status.of(j.value);
+      return j.status(); // a bare 'return' after a job: that job's status
     } finally {
       state.positional = saved;
     }

@@ -36,8 +36,12 @@ final class PlannedJobs {
     return Dependencies.order(planned);
   }
 
-  /** {@code mv run1 done}, {@code cp -r d copy}: the files beneath a directory go with it. */
-  private void copiedTrees(List<String> argv) {
+  /**
+   * {@code mv run1 done}, {@code cp -r d copy}: the files beneath a directory go with it. Returns
+   * what the command does not make, though it might have: {@code copy/d} when {@code copy} is
+   * no directory (which the files it writes, for the order, name).
+   */
+  private Set<String> copiedTrees(List<String> argv) {
     String program = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
     List<String> operands = new ArrayList<>();
     boolean recursive = program.equals("mv");
@@ -48,23 +52,28 @@ final class PlannedJobs {
       } else if (options && a.startsWith("-") && a.length() > 1) {
         recursive |= a.matches("-[a-zA-Z]*[rRa][a-zA-Z]*") || a.equals("--recursive") || a.equals("--archive");
         if (a.startsWith("-t") || a.startsWith("--target-directory")) {
-          return; // 'cp -t DIR ...': rare enough to leave to the files' own writes
+          return Set.of(); // 'cp -t DIR ...': rare enough to leave to the files' own writes
         }
       } else {
         operands.add(a);
       }
     }
-    if (!(program.equals("mv") || program.equals("cp")) || !recursive || operands.size() < 2) {
-      return;
+    if (!(program.equals("mv") || program.equals("cp")) || operands.size() < 2) {
+      return Set.of();
     }
     String target = PlannedFiles.resolve(state.cwd, operands.get(operands.size() - 1));
     boolean intoDirectory = operands.size() > 2 || state.files.isDirectory(target);
+    Set<String> notThere = new java.util.HashSet<>();
     for (String source : operands.subList(0, operands.size() - 1)) {
       String from = PlannedFiles.resolve(state.cwd, source);
-      if (state.files.isDirectory(from)) {
+      if (!intoDirectory) {
+        notThere.add(target + "/" + PlannedFiles.name(from));
+      }
+      if (recursive && state.files.isDirectory(from)) {
         state.files.copyTree(from, intoDirectory ? target + "/" + PlannedFiles.name(from) : target);
       }
     }
+    return notThere;
   }
 
   /** How many commands are planned so far. */
@@ -110,7 +119,8 @@ final class PlannedJobs {
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1);
     Dependencies.Access access = Dependencies.access(command);
-    stages.forEach(s -> copiedTrees(s.argv()));
+    Set<String> notThere = new java.util.HashSet<>();
+    stages.forEach(s -> notThere.addAll(copiedTrees(s.argv())));
     for (String r : access.removes()) {
       state.files.remove(r);
     }
@@ -118,7 +128,8 @@ final class PlannedJobs {
     Redirects only = stages.size() == 1 && stages.get(0).argv().equals(List.of("true")) ? stages.get(0).redirects() : null;
     for (String w : access.writes()) {
       boolean truncates = only != null && only.stdout() != null && w.equals(PlannedFiles.resolve(state.cwd, only.stdout()));
-      if (access.removes().contains(w) || (truncates && only.stdoutAppend() && state.files.exists(w))) {
+      if (access.removes().contains(w) || notThere.contains(w)
+          || (truncates && only.stdoutAppend() && state.files.exists(w))) {
         continue;
       }
       if (truncates) {

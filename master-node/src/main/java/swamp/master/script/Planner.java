@@ -56,6 +56,11 @@ final class Planner {
   private int iterations;
   private final Deque<Guard> guards = new ArrayDeque<>();
   private final PlannedJobs jobs;
+  /** Builtins that change the shell's state: after a job's '&&' or '||' they cannot be planned. */
+  private static final java.util.Set<String> CHANGES_STATE = java.util.Set.of("cd", "pushd", "popd",
+      "export", "local", "declare", "typeset", "readonly", "unset", "shift", "set", "let", "read",
+      "mapfile", "readarray", "source", ".", "getopts", "shopt", "eval", "trap");
+
   /** Non-null while a command substitution runs: what it prints goes here. */
   private StringBuilder captured;
   private int exitStatus;
@@ -366,6 +371,14 @@ final class Planner {
       k++;
     }
     List<String> argv = expander.expandWords(words.subList(k, words.size()));
+    if (!guards.isEmpty() && captured == null
+        && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
+      // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
+      throw Refusal.at(c.line(), "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
+          + " runs as a job ('cmd || rc=1', 'cmd && cd dir') cannot be planned: whether it happens depends on"
+          + " the job's status, known only once it has run. Test the file the command writes instead"
+          + " ('[ -f out.nc ] || rc=1')");
+    }
     if (argv.isEmpty()) {
       Status s = Status.OK;
       for (Word w : words.subList(0, k)) {
@@ -490,6 +503,9 @@ final class Planner {
       }
       case "pwd" -> { // bash's builtin: no program of the worker's
         return printing(state.cwd + "\n", c, prefix);
+      }
+      case "dirs" -> {
+        return printing(builtins.shownDirectories(name, args), c, prefix);
       }
       case "cd", "pushd", "popd" -> { // 'cd -', pushd and popd print where they went
         Status s = builtins.run(name, argv, c);

@@ -249,6 +249,25 @@ class PlannerTest {
   }
 
   @Test
+  void aChangeOfStateAfterAJobsAndOrIsRefused() throws Exception {
+    assertTrue(refused("rc=0\nncks -O a.nc t.nc || rc=4\necho $rc\n").getMessage()
+        .contains("'rc=4' after a command that runs as a job"));
+    assertTrue(refused("mkdir -p sub\nncks -O a.nc t.nc && cd sub\n").getMessage()
+        .contains("'cd' after a command that runs as a job"));
+    assertEquals(1, plan("[ -f a.nc ] || rc=1\nncks -O a.nc t.nc || true\n").commands().size(),
+        "a test known while planning may set it; '|| true' sets nothing");
+  }
+
+  @Test
+  void aCopyIntoANewNameMakesNoFileBeneathIt() throws Exception {
+    Files.createDirectories(dir.resolve("stage"));
+    Files.writeString(dir.resolve("stage/m1.nc"), "");
+    assertEquals("echo backup/m1.nc", texts("cp -r stage backup\necho backup/*\n").get(1));
+    assertEquals("echo two/a.nc 'one/*'", texts("mkdir one\ncp in.nc one/a.nc\nmv one two\necho two/* one/*\n").get(3),
+        "no two/one");
+  }
+
+  @Test
   void anExtendedGlobIsRefusedByName() {
     assertTrue(refused("for f in !(*_clim).nc; do echo $f; done\n").getMessage()
         .contains("the extended glob pattern '!(...)' (shopt -s extglob) is not supported"));
