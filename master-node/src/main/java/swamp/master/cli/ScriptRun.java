@@ -166,17 +166,17 @@ final class ScriptRun {
             skipped++;
             console.say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
                 c.text(), describe(commands.get(broken))));
-          } else if (c.leavesSubshell() && !(c.exitStatus() != 0 && c.errexit())) {
+          } else if (c.leavesSubshell() && !(exitStatusOf(c) != 0 && c.errexit())) {
             outcome.put(c.step(), Outcome.SUCCEEDED); // '( cmd || exit 1 )': the script goes on after it
-            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), c.exitStatus()});
+            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), exitStatusOf(c)});
             console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
-                + " goes on after it", c.line(), c.exitStatus()));
+                + " goes on after it", c.line(), exitStatusOf(c)));
           } else if (c.isExit()) {
             outcome.put(c.step(), Outcome.SUCCEEDED);
             if (stopStep < 0 || c.step() < stopStep) {
-              stoppedWith = c.exitStatus();
+              stoppedWith = exitStatusOf(c);
               stopStep = c.step();
-              console.say(String.format("[line %d] exit %d: no command after it starts", c.line(), c.exitStatus()));
+              console.say(String.format("[line %d] exit %d: no command after it starts", c.line(), exitStatusOf(c)));
             }
           } else {
             ready.add(c);
@@ -261,6 +261,12 @@ final class ScriptRun {
       return stoppedWith;
     }
     return plan.lastStep() >= 0 ? statusOf(plan.lastStep(), 0) : plan.exitStatus();
+  }
+
+  /** The status an exit point exits with: its own, or for {@code cmd || exit $?} cmd's. */
+  private int exitStatusOf(Command c) {
+    return c.exitStatus() == Command.STATUS_OF_GUARD && !c.guards().isEmpty()
+        ? statusOf(c.guards().get(c.guards().size() - 1).step(), 0) : c.exitStatus();
   }
 
   /**

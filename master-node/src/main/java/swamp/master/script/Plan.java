@@ -88,6 +88,9 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       guards = List.copyOf(guards);
     }
 
+    /** The exit status of {@code cmd || exit $?}: that of the command its last guard names. */
+    public static final int STATUS_OF_GUARD = 256;
+
     /** The first program's argv; empty for an exit point. */
     public List<String> argv() {
       return stages.isEmpty() ? List.of() : stages.get(0).argv();
@@ -100,7 +103,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     /** The command as a shell would show it: quoted words, pipes and redirections. */
     public String text() {
       if (isExit()) {
-        return "exit " + exitStatus;
+        return exitStatus == STATUS_OF_GUARD ? "exit $?" : "exit " + exitStatus;
       }
       return ShellText.of(stages);
     }

@@ -370,6 +370,15 @@ final class Planner {
     while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
       k++;
     }
+    if (k == 0 && words.size() == 2 && (words.get(0).raw().equals("exit") || words.get(0).raw().equals("return"))
+        && words.get(1).raw().matches("\"?\\$\\?\"?") && !guards.isEmpty() && captured == null
+        && !state.last.known() && !functions.containsKey(words.get(0).raw())
+        && (words.get(0).raw().equals("exit") || variables.functionDepth() > 0)) {
+      // 'cmd || exit $?': it exits with cmd's status, known once cmd has run
+      jobs.exitPoint(Plan.Command.STATUS_OF_GUARD, c.line(), guards, state.errexit && conditionDepth == 0,
+          words.get(0).raw().equals("return"));
+      return Status.OK;
+    }
     List<String> argv = expander.expandWords(words.subList(k, words.size()));
     if (!guards.isEmpty() && captured == null
         && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {

@@ -268,6 +268,15 @@ class PlannerTest {
   }
 
   @Test
+  void exitWithTheStatusOfTheJobBeforeIt() throws Exception {
+    Plan p = plan("ls no_such_dir || exit $?\nf() { ncks -O a.nc b.nc || return \"$?\"; }\nf\n");
+    assertEquals("exit $?", p.commands().get(1).text());
+    assertEquals(Plan.Command.STATUS_OF_GUARD, p.commands().get(1).exitStatus());
+    assertFalse(p.commands().get(1).leavesSubshell());
+    assertTrue(p.commands().get(3).leavesSubshell(), "return $? ends the function");
+  }
+
+  @Test
   void anExtendedGlobIsRefusedByName() {
     assertTrue(refused("for f in !(*_clim).nc; do echo $f; done\n").getMessage()
         .contains("the extended glob pattern '!(...)' (shopt -s extglob) is not supported"));
