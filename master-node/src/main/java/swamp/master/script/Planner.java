@@ -1,7 +1,6 @@
 package swamp.master.script;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,10 +26,11 @@ import swamp.master.script.Plan.Guard;
  * an exit point. A decision that needs the status now ({@code if}, {@code while}, {@code $?}) is
  * refused with the line.
  *
- * <p>The walk is here: control flow, simple commands, the builtins that steer the walk ({@code
- * exit}, {@code return}, {@code break}, {@code continue}, {@code eval}), pipelines and command
- * substitutions; the scopes it walks into (functions, sourced files, scripts run with bash, the
- * EXIT trap) are set up by {@link Calls}, and the walks whose commands write where a
+ * <p>The walk is here: control flow, simple commands and command substitutions. The builtins that
+ * steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code
+ * read}) are {@link SteeringBuiltins}, pipelines {@link Pipelines}, both asking the walk where it
+ * stands through {@link Walk}; the scopes it walks into (functions, sourced files, scripts run with
+ * bash, the EXIT trap) are set up by {@link Calls}, and the walks whose commands write where a
  * redirection outside them says ({@code done > f}, {@code exec > log}, {@code done | sort}) by
  * {@link Redirecting}. What it walks over is the {@link ShellState}; words are expanded by
  * the {@link Expander}, tests evaluated by {@link Conditions}, the shell's other builtins and
@@ -38,7 +38,7 @@ import swamp.master.script.Plan.Guard;
  * commands of a command substitution run by {@link HereCommands}, and the lines {@code read}
  * takes ({@code done < list}, {@code ls | while read}) kept by {@link ReadInput}.
  */
-final class Planner {
+final class Planner implements Walk {
 
   private static final int MAX_ITERATIONS = 1_000_000;
 
@@ -66,6 +66,8 @@ final class Planner {
   private int exitStatus;
   private final ExitTrap exitTrap = new ExitTrap();
   private final Redirecting redirecting;
+  private final Pipelines pipelines;
+  private final SteeringBuiltins steering;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -82,6 +84,9 @@ final class Planner {
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
     this.redirecting = new Redirecting(state, expander, this::exec,
         (drafts, line) -> job(drafts, Map.of(), line));
+    this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
+    this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
+        exitTrap, redirecting, jobs, this);
   }
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
@@ -113,7 +118,8 @@ final class Planner {
 
   // ---------------------------------------------------------------- the tree
 
-  private Status exec(Node node) {
+  @Override
+  public Status exec(Node node) {
     Status s = dispatch(node);
     state.last = s;
     if (state.errexit && conditionDepth == 0 && s.known() && s.code() != 0 && captured == null
@@ -127,7 +133,7 @@ final class Planner {
     if (node instanceof Ast.Simple c) {
       return simple(c);
     } else if (node instanceof Ast.Pipeline p) {
-      return pipeline(p);
+      return pipelines.run(p);
     } else if (node instanceof Ast.AndOr a) {
       return andOr(a);
     } else if (node instanceof Ast.Sequence q) {
@@ -217,7 +223,8 @@ final class Planner {
     return s;
   }
 
-  private Status inCondition(Node n) {
+  @Override
+  public Status inCondition(Node n) {
     conditionDepth++;
     try {
       return exec(n);
@@ -261,7 +268,8 @@ final class Planner {
    * Runs {@code body} with {@code text} as the input its {@code read}s take lines from; in a
    * subshell when it is the last stage of a pipeline, as in bash.
    */
-  private Status readingFrom(String text, Node body, boolean subshell) {
+  @Override
+  public Status readingFrom(String text, Node body, boolean subshell) {
     ShellState.Saved saved = subshell ? state.save() : null;
     input.push(text);
     if (subshell) {
@@ -370,13 +378,7 @@ final class Planner {
     while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
       k++;
     }
-    if (k == 0 && words.size() == 2 && (words.get(0).raw().equals("exit") || words.get(0).raw().equals("return"))
-        && words.get(1).raw().matches("\"?\\$\\?\"?") && !guards.isEmpty() && captured == null
-        && !state.last.known() && !functions.containsKey(words.get(0).raw())
-        && (words.get(0).raw().equals("exit") || variables.functionDepth() > 0)) {
-      // 'cmd || exit $?': it exits with cmd's status, known once cmd has run
-      jobs.exitPoint(Plan.Command.STATUS_OF_GUARD, c.line(), guards, state.errexit && conditionDepth == 0,
-          words.get(0).raw().equals("return"));
+    if (k == 0 && steering.exitWithGuardStatus(words, c.line())) {
       return Status.OK;
     }
     List<String> argv = expander.expandWords(words.subList(k, words.size()));
@@ -419,7 +421,7 @@ final class Planner {
         }
       });
     }
-    Status builtin = builtin(name, argv, c, prefix);
+    Status builtin = steering.run(name, argv, c, prefix);
     if (builtin != null) {
       return builtin;
     }
@@ -440,189 +442,27 @@ final class Planner {
     return job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
   }
 
-  /**
-   * The builtins that steer the walk, then the shell's others ({@link ShellBuiltins}); null
-   * when {@code name} is not one (it is then a program).
-   */
-  private Status builtin(String name, List<String> argv, Ast.Simple c, Map<String, String> prefix) {
-    List<String> args = argv.subList(1, argv.size());
-    int line = c.line();
-    switch (name) {
-      case "exit", "return" -> {
-        int status = args.isEmpty() ? (state.last.known() ? state.last.code() : 0) : (int) (parseNumber(args.get(0), name, line) & 0xff);
-        boolean ofLastJob = args.isEmpty() && !state.last.known(); // bare 'exit' after a job: its status
-        if (name.equals("return") && variables.functionDepth() == 0) {
-          throw Jump.exit(status);
-        }
-        if (name.equals("return") && !guards.isEmpty() && captured != null) {
-          throw Refusal.at(line, "'return' after a command that runs as a job, inside $(...), cannot be planned");
-        }
-        if (!guards.isEmpty() && captured == null) { // 'cmd || exit 1', 'cmd || { ...; return 1; }'
-          jobs.exitPoint(status, line, guards, state.errexit && conditionDepth == 0, name.equals("return"));
-          return Status.OK;
-        }
-        throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status,
-            ofLastJob ? state.last.step() : -1);
-      }
-      case "break", "continue" -> {
-        if (!guards.isEmpty()) {
-          throw Refusal.at(line, "'" + name + "' after a command that runs as a job cannot be planned:"
-              + " whether it happens depends on the job's status");
-        }
-        int n = args.isEmpty() ? 1 : (int) parseNumber(args.get(0), name, line);
-        throw new Jump(name.equals("continue") ? Jump.Kind.CONTINUE : Jump.Kind.BREAK, Math.max(1, n));
-      }
-      case "source", "." -> {
-        return calls.source(name, args, line);
-      }
-      case "read", "mapfile", "readarray" -> {
-        return input.run(name, args, c.redirects(), prefix, line, expander);
-      }
-      case "trap" -> {
-        return exitTrap.set(args, line);
-      }
-      case "eval" -> { // its text is known while planning: it runs as the script's own lines
-        if (args.isEmpty()) {
-          return Status.OK;
-        }
-        Node program;
-        try {
-          program = ShellParser.parse(String.join(" ", args), line);
-        } catch (ScriptException e) {
-          throw Refusal.at(line, "in the text of 'eval': " + e.problem());
-        }
-        return exec(program);
-      }
-      case ":", "true", "false" -> {
-        if (captured == null && Outputs.writesFile(c.redirects())) { // ': > log' empties the file
-          List<String> program = List.of(name.equals(":") ? "true" : name);
-          return job(List.of(new HereCommands.Draft(program, c.redirects(), line)), prefix, line);
-        }
-        return builtins.run(name, argv, c);
-      }
-      case "exec" -> {
-        if (args.isEmpty() && captured == null) { // 'exec > log 2>&1': every command after writes there
-          state.outputs = redirecting.outputs(c.redirects(), line);
-          return Status.OK;
-        }
-        return builtins.run(name, argv, c);
-      }
-      case "command", "type", "which", "hash" -> {
-        return lookup.run(name, args, line, captured);
-      }
-      case "pwd" -> { // bash's builtin: no program of the worker's
-        return printing(state.cwd + "\n", c, prefix);
-      }
-      case "dirs" -> {
-        return printing(builtins.shownDirectories(name, args), c, prefix);
-      }
-      case "cd", "pushd", "popd" -> { // 'cd -', pushd and popd print where they went
-        Status s = builtins.run(name, argv, c);
-        String shown = builtins.shownDirectories(name, args);
-        return shown == null ? s : printing(shown, c, prefix);
-      }
-      default -> {
-        return builtins.run(name, argv, c);
-      }
-    }
-  }
-
-  /**
-   * What a builtin prints: into a command substitution, or as a job printing it where the
-   * script's output goes (nothing for one sent to /dev/null).
-   */
-  private Status printing(String text, Ast.Simple c, Map<String, String> prefix) {
-    if (captured != null) {
-      captured.append(text);
-      return Status.OK;
-    }
-    boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 1 || r.op().startsWith("&"))
-        && r.op().contains(">") && r.target().raw().equals("/dev/null"));
-    if (discarded) {
-      return Status.OK;
-    }
-    return job(List.of(new HereCommands.Draft(List.of("printf", "%s", text), c.redirects(), c.line())),
-        prefix, c.line());
-  }
-
-  private long parseNumber(String s, String what, int line) {
-    try {
-      return Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      throw Refusal.at(line, what + ": " + s + ": numeric argument required");
-    }
-  }
-
-  // ---------------------------------------------------------------- pipelines and jobs
-
-  private Status pipeline(Ast.Pipeline p) {
-    if (p.stages().size() == 1) {
-      return p.negated() ? negated(inCondition(p.stages().get(0)), p.line())
-          : exec(p.stages().get(0));
-    }
-    if (!(p.stages().get(0) instanceof Ast.Simple) && captured == null && !p.negated()) {
-      return redirecting.fromCompound(p);
-    }
-    List<HereCommands.Draft> stages = new ArrayList<>();
-    Map<String, String> prefix = new LinkedHashMap<>();
-    Node last = p.stages().get(p.stages().size() - 1);
-    boolean intoCompound = !(last instanceof Ast.Simple);
-    for (Node n : intoCompound ? p.stages().subList(0, p.stages().size() - 1) : p.stages()) {
-      if (!(n instanceof Ast.Simple c)) {
-        throw Refusal.at(n.line(), "a stage of a pipeline must be a simple command; a loop, group or"
-            + " subshell is supported only as its last stage ('ls *.nc | while read f; do ...')");
-      }
-      int k = 0;
-      while (k < c.words().size() && Variables.ASSIGNMENT.matcher(c.words().get(k).raw()).matches()) {
-        Matcher m = Variables.ASSIGNMENT.matcher(c.words().get(k).raw());
-        m.matches();
-        prefix.put(m.group(1), expander.expandString(m.group(5), c.line()));
-        k++;
-      }
-      List<String> argv = expander.expandWords(c.words().subList(k, c.words().size()));
-      if (argv.isEmpty()) {
-        throw Refusal.at(c.line(), "an empty stage in a pipeline");
-      }
-      String name = argv.get(0);
-      if (name.equals("pwd") && !functions.containsKey(name)) { // bash's builtin, in 'pwd | ...' too
-        argv = List.of("printf", "%s\n", state.cwd);
-      }
-      if (functions.containsKey(name)) {
-        throw Refusal.at(c.line(), "function '" + name + "' in a pipeline is not supported;"
-            + " write its commands in the pipeline");
-      }
-      if (captured == null && !intoCompound && ShellBuiltins.isPlanTime(name)) {
-        throw Refusal.at(c.line(), "'" + name + "' is a shell builtin and cannot be a stage of a pipeline"
-            + " that runs as a job");
-      }
-      stages.add(new HereCommands.Draft(argv, c.redirects(), c.line()));
-    }
-    Status s;
-    if (intoCompound) {
-      // 'ls *.nc | while read f; ...': what the commands before it print is the loop's input,
-      // so they run while planning, as in a command substitution
-      StringBuilder printed = new StringBuilder();
-      here.run(stages, p.line(), prefix, printed);
-      s = readingFrom(printed.toString(), last, true);
-    } else if (captured != null) {
-      s = Status.of(here.run(stages, p.line(), prefix, captured));
-    } else {
-      s = job(stages, prefix, p.line());
-    }
-    return p.negated() ? negated(s, p.line()) : s;
-  }
-
-  /** {@code ! pipeline}: the status turned over, which must be known while planning. */
-  private static Status negated(Status s, int line) {
-    if (!s.known()) {
-      throw Refusal.at(line, "'!' before a command that runs as a job cannot be planned");
-    }
-    return Status.of(s.code() == 0 ? 1 : 0);
-  }
+  // ---------------------------------------------------------------- what the walk's parts ask of it
 
   /** Plans a job under the guards that hold here; set -e stops on its failure outside a test. */
-  private Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line) {
-    return jobs.job(drafts, prefix, line, guards, state.errexit && conditionDepth == 0);
+  @Override
+  public Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line) {
+    return jobs.job(drafts, prefix, line, guards, stopsOnFailure());
+  }
+
+  @Override
+  public StringBuilder captured() {
+    return captured;
+  }
+
+  @Override
+  public Deque<Guard> guards() {
+    return guards;
+  }
+
+  @Override
+  public boolean stopsOnFailure() {
+    return state.errexit && conditionDepth == 0;
   }
 
   // ---------------------------------------------------------------- command substitution

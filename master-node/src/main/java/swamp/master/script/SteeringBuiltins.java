@@ -1,0 +1,179 @@
+package swamp.master.script;
+
+import java.util.List;
+import java.util.Map;
+import swamp.master.script.Ast.Node;
+import swamp.master.script.Ast.Word;
+
+/**
+ * The builtins that steer the {@link Planner}'s walk rather than change the shell's state:
+ * {@code exit}, {@code return}, {@code break} and {@code continue} (a {@link Jump}, or an exit
+ * point after a job's {@code ||}), {@code eval}, {@code source}, {@code read}, {@code trap},
+ * {@code exec > log}, the lookups ({@code command -v}), and the ones that print where the shell
+ * stands ({@code pwd}, {@code dirs}, {@code cd -}). The others go to {@link ShellBuiltins}.
+ */
+final class SteeringBuiltins {
+
+  private final ShellState state;
+  private final Expander expander;
+  private final Variables variables;
+  private final Map<String, Ast.FunctionDef> functions;
+  private final ShellBuiltins builtins;
+  private final CommandLookup lookup;
+  private final ReadInput input;
+  private final Calls calls;
+  private final ExitTrap exitTrap;
+  private final Redirecting redirecting;
+  private final PlannedJobs jobs;
+  private final Walk walk;
+
+  SteeringBuiltins(ShellState state, Expander expander, Variables variables, Map<String, Ast.FunctionDef> functions,
+      ShellBuiltins builtins, CommandLookup lookup, ReadInput input, Calls calls, ExitTrap exitTrap,
+      Redirecting redirecting, PlannedJobs jobs, Walk walk) {
+    this.state = state;
+    this.expander = expander;
+    this.variables = variables;
+    this.functions = functions;
+    this.builtins = builtins;
+    this.lookup = lookup;
+    this.input = input;
+    this.calls = calls;
+    this.exitTrap = exitTrap;
+    this.redirecting = redirecting;
+    this.jobs = jobs;
+    this.walk = walk;
+  }
+
+  /**
+   * {@code cmd || exit $?} (or {@code return $?} in a function): plans an exit point with the
+   * status of the job before it, known once it has run. False when {@code words} is not that.
+   */
+  boolean exitWithGuardStatus(List<Word> words, int line) {
+    if (words.size() != 2 || walk.guards().isEmpty() || walk.captured() != null || state.last.known()) {
+      return false;
+    }
+    String name = words.get(0).raw();
+    boolean exit = name.equals("exit");
+    if (!(exit || name.equals("return") && variables.functionDepth() > 0) || functions.containsKey(name)
+        || !words.get(1).raw().matches("\"?\\$\\?\"?")) {
+      return false;
+    }
+    jobs.exitPoint(Plan.Command.STATUS_OF_GUARD, line, walk.guards(), walk.stopsOnFailure(), !exit);
+    return true;
+  }
+
+  /**
+   * Runs builtin {@code name}: the ones that steer the walk here, the shell's others in {@link
+   * ShellBuiltins}; null when {@code name} is not a builtin (it is then a program).
+   */
+  Status run(String name, List<String> argv, Ast.Simple c, Map<String, String> prefix) {
+    List<String> args = argv.subList(1, argv.size());
+    int line = c.line();
+    StringBuilder captured = walk.captured();
+    switch (name) {
+      case "exit", "return" -> {
+        int status = args.isEmpty() ? (state.last.known() ? state.last.code() : 0) : (int) (parseNumber(args.get(0), name, line) & 0xff);
+        boolean ofLastJob = args.isEmpty() && !state.last.known(); // bare 'exit' after a job: its status
+        if (name.equals("return") && variables.functionDepth() == 0) {
+          throw Jump.exit(status);
+        }
+        boolean guarded = !walk.guards().isEmpty();
+        if (name.equals("return") && guarded && captured != null) {
+          throw Refusal.at(line, "'return' after a command that runs as a job, inside $(...), cannot be planned");
+        }
+        if (guarded && captured == null) { // 'cmd || exit 1', 'cmd || { ...; return 1; }'
+          jobs.exitPoint(status, line, walk.guards(), walk.stopsOnFailure(), name.equals("return"));
+          return Status.OK;
+        }
+        throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status,
+            ofLastJob ? state.last.step() : -1);
+      }
+      case "break", "continue" -> {
+        if (!walk.guards().isEmpty()) {
+          throw Refusal.at(line, "'" + name + "' after a command that runs as a job cannot be planned:"
+              + " whether it happens depends on the job's status");
+        }
+        int n = args.isEmpty() ? 1 : (int) parseNumber(args.get(0), name, line);
+        throw new Jump(name.equals("continue") ? Jump.Kind.CONTINUE : Jump.Kind.BREAK, Math.max(1, n));
+      }
+      case "source", "." -> {
+        return calls.source(name, args, line);
+      }
+      case "read", "mapfile", "readarray" -> {
+        return input.run(name, args, c.redirects(), prefix, line, expander);
+      }
+      case "trap" -> {
+        return exitTrap.set(args, line);
+      }
+      case "eval" -> { // its text is known while planning: it runs as the script's own lines
+        if (args.isEmpty()) {
+          return Status.OK;
+        }
+        Node program;
+        try {
+          program = ShellParser.parse(String.join(" ", args), line);
+        } catch (ScriptException e) {
+          throw Refusal.at(line, "in the text of 'eval': " + e.problem());
+        }
+        return walk.exec(program);
+      }
+      case ":", "true", "false" -> {
+        if (captured == null && Outputs.writesFile(c.redirects())) { // ': > log' empties the file
+          List<String> program = List.of(name.equals(":") ? "true" : name);
+          return walk.job(List.of(new HereCommands.Draft(program, c.redirects(), line)), prefix, line);
+        }
+        return builtins.run(name, argv, c);
+      }
+      case "exec" -> {
+        if (args.isEmpty() && captured == null) { // 'exec > log 2>&1': every command after writes there
+          state.outputs = redirecting.outputs(c.redirects(), line);
+          return Status.OK;
+        }
+        return builtins.run(name, argv, c);
+      }
+      case "command", "type", "which", "hash" -> {
+        return lookup.run(name, args, line, captured);
+      }
+      case "pwd" -> { // bash's builtin: no program of the worker's
+        return printing(state.cwd + "\n", c, prefix);
+      }
+      case "dirs" -> {
+        return printing(builtins.shownDirectories(name, args), c, prefix);
+      }
+      case "cd", "pushd", "popd" -> { // 'cd -', pushd and popd print where they went
+        Status s = builtins.run(name, argv, c);
+        String shown = builtins.shownDirectories(name, args);
+        return shown == null ? s : printing(shown, c, prefix);
+      }
+      default -> {
+        return builtins.run(name, argv, c);
+      }
+    }
+  }
+
+  /**
+   * What a builtin prints: into a command substitution, or as a job printing it where the
+   * script's output goes (nothing for one sent to /dev/null).
+   */
+  private Status printing(String text, Ast.Simple c, Map<String, String> prefix) {
+    if (walk.captured() != null) {
+      walk.captured().append(text);
+      return Status.OK;
+    }
+    boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 1 || r.op().startsWith("&"))
+        && r.op().contains(">") && r.target().raw().equals("/dev/null"));
+    if (discarded) {
+      return Status.OK;
+    }
+    return walk.job(List.of(new HereCommands.Draft(List.of("printf", "%s", text), c.redirects(), c.line())),
+        prefix, c.line());
+  }
+
+  private static long parseNumber(String s, String what, int line) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      throw Refusal.at(line, what + ": " + s + ": numeric argument required");
+    }
+  }
+}

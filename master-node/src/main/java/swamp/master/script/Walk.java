@@ -1,0 +1,38 @@
+package swamp.master.script;
+
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import swamp.master.script.Ast.Node;
+import swamp.master.script.Plan.Guard;
+
+/**
+ * What the parts of the {@link Planner}'s walk that live apart from it ({@link Pipelines},
+ * {@link SteeringBuiltins}) ask of the walk where it stands.
+ */
+interface Walk {
+
+  /** Walks {@code node} as one of the script's lines: {@code set -e} stops on its failure. */
+  Status exec(Node node);
+
+  /** Walks {@code node} as a test's part ({@code ! cmd}, {@code a && b}): set -e lets it fail. */
+  Status inCondition(Node node);
+
+  /**
+   * Walks {@code body} with {@code text} as the input its {@code read}s take lines from; in a
+   * subshell when it is the last stage of a pipeline, as in bash.
+   */
+  Status readingFrom(String text, Node body, boolean subshell);
+
+  /** Plans a job of {@code drafts} under the guards that hold here. */
+  Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line);
+
+  /** Where what a command substitution running now prints goes; null outside one. */
+  StringBuilder captured();
+
+  /** The jobs whose status decides whether the command walked now runs ({@code a && b}). */
+  Deque<Guard> guards();
+
+  /** Whether {@code set -e} stops the script on a failure here: it is on and no test holds it. */
+  boolean stopsOnFailure();
+}
