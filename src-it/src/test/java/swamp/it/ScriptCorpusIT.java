@@ -156,9 +156,9 @@ class ScriptCorpusIT {
         Files.copy(f, inputs.resolve(f.getFileName()));
       }
     }
-    // a table that scripts read line by line (while read ... done < models.csv), and a script
-    // that one of them runs
-    for (String f : List.of("models.csv", "one-model.sh")) {
+    // a table that scripts read line by line (while read ... done < models.csv), and the scripts
+    // that some of them run
+    for (String f : List.of("models.csv", "one-model.sh", "member-anomaly.sh")) {
       Files.copy(CORPUS.resolve("data").resolve(f), inputs.resolve(f));
     }
     return inputs;

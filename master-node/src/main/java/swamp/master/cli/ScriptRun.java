@@ -166,9 +166,10 @@ final class ScriptRun {
             skipped++;
             console.say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
                 c.text(), describe(commands.get(broken))));
-          } else if (c.leavesSubshell() && !(exitStatusOf(c) != 0 && c.errexit())) {
+          } else if (c.leavesSubshell() && (exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
             outcome.put(c.step(), Outcome.SUCCEEDED); // '( cmd || exit 1 )': the script goes on after it
-            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), exitStatusOf(c)});
+            boolean stops = exitStatusOf(c) != 0 && c.errexit();
+            leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c)});
             console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
                 + " goes on after it", c.line(), exitStatusOf(c)));
           } else if (c.isExit()) {
@@ -240,7 +241,11 @@ final class ScriptRun {
           failedHandled++;
         } else {
           failed++;
-          if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
+          if (c.errexit() && c.failureScopeEnd() >= 0) { // '( set -e; ... )' in a script without it
+            leftSubshells.add(new int[] {step, c.failureScopeEnd(), Math.max(1, JobCommands.exitCodeOf(job))});
+            console.say(String.format("[line %d] failed under set -e: its subshell ends, the script goes on after it",
+                c.line()));
+          } else if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
             stoppedWith = Math.max(1, JobCommands.exitCodeOf(job));
             stopStep = step;
             console.say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));

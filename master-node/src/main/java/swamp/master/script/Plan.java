@@ -75,11 +75,16 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    * @param exitScopeEnd for an exit point inside a subshell ({@code ( cmd || exit 1 )}, a
    *                   {@code | while} loop, {@code bash sub.sh}): the first step after that
    *                   subshell, where the script goes on when it exits; -1 when it ends the script
+   * @param failureScopeEnd where the script goes on when its failure under {@code set -e} (or,
+   *                   for an exit point, its non-zero exit) stops only subshells: {@code ( set -e;
+   *                   ... )} or {@code bash sub.sh} whose script says {@code set -e}, in a script
+   *                   that does not. The first step after the outermost subshell it ends; -1 when
+   *                   it stops the script
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
       Set<Integer> dependsOn, Set<Integer> needs, List<Guard> guards, int exitStatus, boolean errexit,
       boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput, boolean pipefail,
-      int exitScopeEnd) {
+      int exitScopeEnd, int failureScopeEnd) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
@@ -110,13 +115,19 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
 
     Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
       return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd);
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd);
     }
 
     /** This exit point as one that leaves a subshell ending before step {@code end}. */
     Command leavingSubshell(int end) {
       return new Command(step, line, dir, stages, env, dependsOn, needs, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, end);
+          outputIsErrors, errorsAreOutput, pipefail, end, failureScopeEnd);
+    }
+
+    /** This command with its failure under set -e ending subshells before step {@code end}. */
+    Command failingOutOf(int end) {
+      return new Command(step, line, dir, stages, env, dependsOn, needs, guards, exitStatus, errexit, xtrace,
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, end);
     }
 
     /** Whether it is an exit point that ends only a subshell, and the script goes on after it. */

@@ -117,7 +117,7 @@ final class PlannedJobs {
     checkSize(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1);
+        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1);
     Dependencies.Access access = Dependencies.access(command);
     Set<String> notThere = new java.util.HashSet<>();
     stages.forEach(s -> notThere.addAll(copiedTrees(s.argv())));
@@ -141,6 +141,9 @@ final class PlannedJobs {
       }
     }
     planned.add(new Dependencies.Planned(command, access, exitsAround()));
+    if (stopOnFailure && !scopes.isEmpty()) {
+      scopes.peek().failures().add(step);
+    }
     return new Status(0, step);
   }
 
@@ -197,7 +200,7 @@ final class PlannedJobs {
   void exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
-        status, stopOnFailure, state.xtrace, false, false, false, -1);
+        status, stopOnFailure, state.xtrace, false, false, false, -1, -1);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         exitsAround()));
     for (Scope scope : scopes) { // innermost first: a return ends its function, an exit its subshell
@@ -205,6 +208,9 @@ final class PlannedJobs {
         scope.exits().add(step);
         break;
       }
+    }
+    if (stopOnFailure && !scopes.isEmpty()) {
+      scopes.peek().failures().add(step);
     }
   }
 
@@ -215,26 +221,48 @@ final class PlannedJobs {
     return exits;
   }
 
-  /** A subshell or a function call the walk is in, and the exit points planned in it. */
-  private record Scope(boolean function, List<Integer> exits) {}
+  /**
+   * A subshell or a function call the walk is in; the exit points planned in it, and the steps
+   * whose failure under set -e stops it. {@code parentStops}: set -e is on where the subshell
+   * is (and no test holds it), so that its failing stops the shell around it too.
+   */
+  private record Scope(boolean function, boolean parentStops, List<Integer> exits, List<Integer> failures) {}
 
   private final java.util.Deque<Scope> scopes = new java.util.ArrayDeque<>();
 
-  /** The walk enters a subshell ({@code ( ... )}, a {@code | while} loop, a script it runs). */
-  void enterSubshell() {
-    scopes.push(new Scope(false, new ArrayList<>()));
+  /**
+   * The walk enters a subshell ({@code ( ... )}, a {@code | while} loop, a script it runs);
+   * {@code parentStops}: a failure that ends it stops the shell around it too (set -e there).
+   */
+  void enterSubshell(boolean parentStops) {
+    scopes.push(new Scope(false, parentStops, new ArrayList<>(), new ArrayList<>()));
   }
 
   /** The walk enters a function's body, which a {@code return} ends. */
   void enterFunction() {
-    scopes.push(new Scope(true, new ArrayList<>()));
+    scopes.push(new Scope(true, true, new ArrayList<>(), new ArrayList<>()));
   }
 
-  /** The walk leaves the subshell or function: an exit point in it goes on at the step planned next. */
+  /**
+   * The walk leaves the subshell or function: an exit point in it goes on at the step planned
+   * next; so does a failure under set -e in a subshell, unless it stops the shell around it too
+   * (set -e there, or a function's), which a failure in it then stops as well.
+   */
   void leaveScope() {
-    for (int step : scopes.pop().exits()) {
+    Scope left = scopes.pop();
+    for (int step : left.exits()) {
       Dependencies.Planned p = planned.get(step);
       planned.set(step, new Dependencies.Planned(p.command().leavingSubshell(planned.size()), p.access(), p.after()));
+    }
+    if (left.parentStops()) {
+      if (!scopes.isEmpty()) {
+        scopes.peek().failures().addAll(left.failures());
+      }
+      return;
+    }
+    for (int step : left.failures()) {
+      Dependencies.Planned p = planned.get(step);
+      planned.set(step, new Dependencies.Planned(p.command().failingOutOf(planned.size()), p.access(), p.after()));
     }
   }
 

@@ -273,7 +273,7 @@ final class Planner implements Walk {
     ShellState.Saved saved = subshell ? state.save() : null;
     input.push(text);
     if (subshell) {
-      jobs.enterSubshell();
+      jobs.enterSubshell(stopsOnFailure());
     }
     try {
       return exec(body);
@@ -356,7 +356,7 @@ final class Planner implements Walk {
 
   private Status subshell(Ast.Subshell s) {
     ShellState.Saved saved = state.save();
-    jobs.enterSubshell();
+    jobs.enterSubshell(stopsOnFailure());
     try {
       return exec(s.body());
     } catch (Jump j) {
@@ -428,7 +428,7 @@ final class Planner implements Walk {
     ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
     if (call != null) {
       return redirecting.call(c, captured != null, () -> {
-        jobs.enterSubshell(); // a shell of its own: its 'cmd || exit 1' ends only that script
+        jobs.enterSubshell(stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
         try {
           return calls.script(call, prefix, c.line());
         } finally {

@@ -310,6 +310,18 @@ class PlannerTest {
   }
 
   @Test
+  void setEInASubshellStopsOnlyThatSubshellInAScriptWithoutIt() throws Exception {
+    List<Plan.Command> c = plan("( set -e; ncks a.nc b.nc; echo x )\necho after\n"
+        + "( set -e; ( ncks a.nc c.nc; echo y ); echo z )\necho after2\n"
+        + "set -e\n( ncks a.nc d.nc )\necho end\n").commands();
+    assertEquals("ncks a.nc b.nc", c.get(0).text());
+    assertEquals(2, c.get(0).failureScopeEnd(), "the script goes on at 'echo after'");
+    assertEquals(6, c.get(3).failureScopeEnd(), "the inner subshell's failure stops the outer one, which says set -e too");
+    assertEquals(-1, c.get(7).failureScopeEnd(), "under a set -e outside, it stops the script");
+    assertTrue(c.get(7).errexit());
+  }
+
+  @Test
   void theExitTrapsCommandsAreMarkedToRunAfterAStopToo() throws Exception {
     Plan p = plan("set -e\ntrap 'rm -f tmp.nc; echo bye' EXIT\nncra -O a.nc b.nc tmp.nc\n"
         + "ncks -O tmp.nc c.nc || exit 3\n");
