@@ -167,13 +167,13 @@ final class ScriptRun {
             console.say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
                 c.text(), describe(commands.get(broken))));
           } else if (c.leavesSubshell() && (exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
-            outcome.put(c.step(), Outcome.SUCCEEDED); // '( cmd || exit 1 )': the script goes on after it
+            exited(c); // '( cmd || exit 1 )': the script goes on after it
             boolean stops = exitStatusOf(c) != 0 && c.errexit();
             leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c)});
             console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
                 + " goes on after it", c.line(), exitStatusOf(c)));
           } else if (c.isExit()) {
-            outcome.put(c.step(), Outcome.SUCCEEDED);
+            exited(c);
             if (stopStep < 0 || c.step() < stopStep) {
               stoppedWith = exitStatusOf(c);
               stopStep = c.step();
@@ -382,10 +382,28 @@ final class ScriptRun {
     }
   }
 
+  /**
+   * An exit point that exits: its status is what the list or function it ends gives ({@code f ||
+   * echo failed}); a failure it reports itself, not the run's.
+   */
+  private void exited(Command c) {
+    int status = exitStatusOf(c);
+    outcome.put(c.step(), status == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
+    if (status != 0) {
+      exitCodes.put(c.step(), status);
+      handled.add(c.step());
+    }
+  }
+
   private boolean holds(Guard g) {
     Outcome o = outcome.get(g.step());
     if (o == Outcome.NOT_RUN && g.ifNotRun()) {
       return true;
+    }
+    if (o == Outcome.NOT_RUN && !plan.commands().get(g.step()).guards().isEmpty()) {
+      // 'f() { cmd && echo ok; }; f || echo failed': a command its own guards kept from running
+      // has the status of what decided so, cmd's
+      return g.onSuccess() == (statusOf(g.step(), 0) == 0);
     }
     return g.onSuccess() ? o == Outcome.SUCCEEDED : o == Outcome.FAILED;
   }

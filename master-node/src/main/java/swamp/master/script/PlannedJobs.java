@@ -197,7 +197,7 @@ final class PlannedJobs {
    * function ends. {@code stopOnFailure}: set -e is on outside a condition, so that a subshell's
    * {@code exit N} or a function's {@code return N} (N > 0) stops the script too.
    */
-  void exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
+  int exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
         status, stopOnFailure, state.xtrace, false, false, false, -1, -1);
@@ -212,6 +212,21 @@ final class PlannedJobs {
     if (stopOnFailure && !scopes.isEmpty()) {
       scopes.peek().failures().add(step);
     }
+    return step;
+  }
+
+  /**
+   * Whether the subshell ({@code returns}: the function) an {@code exit} ({@code return}) here
+   * would end holds an exit point planned before it: {@code cmd && return 0; return 1}. Whether
+   * the walk reaches it is then known only once that one's guards are.
+   */
+  boolean exitsPlannedBefore(boolean returns) {
+    for (Scope scope : scopes) {
+      if (returns || !scope.function()) {
+        return !scope.exits().isEmpty();
+      }
+    }
+    return false;
   }
 
   /** The exit points planned so far in the subshells and functions the walk is in. */

@@ -214,7 +214,13 @@ final class Planner implements Walk {
       guards.push(new Guard(s.step(), and, mixed));
       try {
         Status t = lastOne ? exec(next) : inCondition(next);
-        s = t.known() ? new Status(0, s.step()) : t;
+        if (!t.known()) {
+          s = t;
+        } else if (!and && t.code() == 0) {
+          s = Status.OK; // 'cmd || true': 0 whether cmd fails or not
+        } else {
+          s = new Status(0, s.step());
+        }
       } finally {
         guards.pop();
       }
@@ -378,8 +384,9 @@ final class Planner implements Walk {
     while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
       k++;
     }
-    if (k == 0 && steering.exitWithGuardStatus(words, c.line())) {
-      return Status.OK;
+    Status guardStatus = k == 0 ? steering.exitWithGuardStatus(words, c.line()) : null;
+    if (guardStatus != null) {
+      return guardStatus;
     }
     List<String> argv = expander.expandWords(words.subList(k, words.size()));
     if (!guards.isEmpty() && captured == null

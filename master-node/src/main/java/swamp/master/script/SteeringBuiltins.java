@@ -46,20 +46,20 @@ final class SteeringBuiltins {
 
   /**
    * {@code cmd || exit $?} (or {@code return $?} in a function): plans an exit point with the
-   * status of the job before it, known once it has run. False when {@code words} is not that.
+   * status of the job before it, known once it has run; the list's status. Null when {@code
+   * words} is not that.
    */
-  boolean exitWithGuardStatus(List<Word> words, int line) {
+  Status exitWithGuardStatus(List<Word> words, int line) {
     if (words.size() != 2 || walk.guards().isEmpty() || walk.captured() != null || state.last.known()) {
-      return false;
+      return null;
     }
     String name = words.get(0).raw();
     boolean exit = name.equals("exit");
     if (!(exit || name.equals("return") && variables.functionDepth() > 0) || functions.containsKey(name)
         || !words.get(1).raw().matches("\"?\\$\\?\"?")) {
-      return false;
+      return null;
     }
-    jobs.exitPoint(Plan.Command.STATUS_OF_GUARD, line, walk.guards(), walk.stopsOnFailure(), !exit);
-    return true;
+    return new Status(0, jobs.exitPoint(Plan.Command.STATUS_OF_GUARD, line, walk.guards(), walk.stopsOnFailure(), !exit));
   }
 
   /**
@@ -81,12 +81,17 @@ final class SteeringBuiltins {
         if (name.equals("return") && guarded && captured != null) {
           throw Refusal.at(line, "'return' after a command that runs as a job, inside $(...), cannot be planned");
         }
+        boolean returns = name.equals("return");
         if (guarded && captured == null) { // 'cmd || exit 1', 'cmd || { ...; return 1; }'
-          jobs.exitPoint(status, line, walk.guards(), walk.stopsOnFailure(), name.equals("return"));
-          return Status.OK;
+          int step = jobs.exitPoint(status, line, walk.guards(), walk.stopsOnFailure(), returns);
+          return new Status(0, step); // the list's status: N if it exits, else cmd's
         }
-        throw new Jump(name.equals("exit") ? Jump.Kind.EXIT : Jump.Kind.RETURN, status,
-            ofLastJob ? state.last.step() : -1);
+        Jump.Kind kind = returns ? Jump.Kind.RETURN : Jump.Kind.EXIT;
+        if (captured == null && !ofLastJob && jobs.exitsPlannedBefore(returns)) {
+          // 'cmd && return 0; return 1': reached only if that exit point did not end the function
+          throw new Jump(kind, status, jobs.exitPoint(status, line, List.of(), walk.stopsOnFailure(), returns));
+        }
+        throw new Jump(kind, status, ofLastJob ? state.last.step() : -1);
       }
       case "break", "continue" -> {
         if (!walk.guards().isEmpty()) {
