@@ -27,6 +27,8 @@ final class PlannedFiles {
   private final Set<String> emptied = new HashSet<>();
   /** Planned files a command's output goes to ({@code grep x > hits.txt}): they may be empty. */
   private final Set<String> streamed = new HashSet<>();
+  /** Planned files whose whole text is known while planning: {@code cat > sub.sh <<EOF}. */
+  private final Map<String, String> texts = new HashMap<>();
   /** Planned paths by their directory, for globs and ls. */
   private final Map<String, Set<String>> byParent = new HashMap<>();
 
@@ -34,6 +36,7 @@ final class PlannedFiles {
     planned.put(path, true);
     emptied.remove(path);
     streamed.remove(path);
+    texts.remove(path);
     if (directory) {
       plannedDirs.add(path);
     }
@@ -82,6 +85,7 @@ final class PlannedFiles {
     planned.put(path, false);
     emptied.remove(path);
     streamed.remove(path);
+    texts.remove(path);
     plannedDirs.remove(path);
     String prefix = path + "/";
     for (Map.Entry<String, Boolean> e : planned.entrySet()) {
@@ -89,6 +93,17 @@ final class PlannedFiles {
         e.setValue(false);
       }
     }
+  }
+
+  /** An earlier line writes {@code text}, known now, as the whole of {@code path}. */
+  void written(String path, String text) {
+    write(path, false);
+    texts.put(path, text);
+  }
+
+  /** The text an earlier line writes as the whole of {@code path}; null when not known. */
+  String text(String path) {
+    return texts.get(path);
   }
 
   /** True if an earlier line writes or removes this path or something beneath it. */

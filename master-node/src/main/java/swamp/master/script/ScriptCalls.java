@@ -47,12 +47,13 @@ final class ScriptCalls {
     }
     String file = viaShell ? argv.get(1) : program;
     Path path = Path.of(PlannedFiles.resolve(state.cwd, file));
-    if (state.files.touched(path.toString()) || !Files.isRegularFile(path)
-        || !Files.isReadable(path) || onPath(state, path) || !viaShell && !bashFirstLine(path)) {
+    String written = viaShell ? state.files.text(path.toString()) : null; // 'cat > sub.sh <<EOF' before
+    if (written == null && (state.files.touched(path.toString()) || !Files.isRegularFile(path)
+        || !Files.isReadable(path) || onPath(state, path) || !viaShell && !bashFirstLine(path))) {
       return null;
     }
     try {
-      Node parsed = ShellParser.parse(Files.readString(path), 1);
+      Node parsed = ShellParser.parse(written != null ? written : Files.readString(path), 1);
       boolean sh = viaShell ? base.equals("sh") : !firstLine(path).contains("bash");
       return new Call(path, parsed, file, argv.subList(viaShell ? 2 : 1, argv.size()), sh && SH_IS_DASH);
     } catch (IOException e) {

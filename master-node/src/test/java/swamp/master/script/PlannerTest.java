@@ -238,6 +238,15 @@ class PlannerTest {
   }
 
   @Test
+  void aScriptWrittenFromAHereDocumentRunsAsTheCallersOwnLines() throws Exception {
+    List<String> texts = texts("for m in 01 02; do\ncat > run_$m.sh <<EOF\nncks -O -v T in_$m.nc \\$1\nEOF\ndone\n"
+        + "bash run_01.sh a.nc\nbash run_02.sh b.nc\ncat >> run_01.sh <<EOF\necho more\nEOF\nbash run_01.sh c.nc\n");
+    assertEquals("ncks -O -v T in_01.nc a.nc", texts.get(2));
+    assertEquals("ncks -O -v T in_02.nc b.nc", texts.get(3));
+    assertEquals("bash run_01.sh c.nc", texts.get(5), "appended to: its text is no longer known, a job runs it");
+  }
+
+  @Test
   void aScriptRunByShEchoesAsDashDoes() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         Path.of("/bin/sh").toRealPath().getFileName().toString().equals("dash"), "/bin/sh is dash");
