@@ -32,7 +32,7 @@ class CliIT {
     assertTrue(out.contains("hello from swamp"), "the script's first line ran:\n" + out);
     assertTrue(out.contains("quoted words stay together: one   argument two three"),
         "quoted words stay together:\n" + out);
-    assertTrue(script.errors().contains("7 command(s): 7 succeeded, 0 failed, 0 skipped"),
+    assertTrue(script.errors().contains("7 command(s): 7 succeeded, 0 failed, 0 not run"),
         "the summary, on standard error:\n" + script.errors());
     assertTrue(!out.contains("SUCCEEDED") && out.indexOf("hello from swamp") < out.indexOf("quoted words"),
         "standard output holds what the commands print, in the script's order, as under bash:\n" + out);

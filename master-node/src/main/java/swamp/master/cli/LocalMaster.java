@@ -86,6 +86,9 @@ final class LocalMaster implements AutoCloseable {
     new java.security.SecureRandom().nextBytes(secret);
     System.setProperty("swamp.security.secret", java.util.HexFormat.of().formatHex(secret));
     System.setProperty("swamp.master.signals", "off"); // Ctrl-C stops the run (ScriptRun), then the master
+    if (System.getProperty("swamp.worker.max-output") == null) { // a script prints what bash would
+      System.setProperty("swamp.worker.max-output", "16 MiB");
+    }
     for (int i = 0; i < allowed.size(); i++) { // a list, as numbered keys
       System.setProperty("swamp.worker.allowed-executables." + i, allowed.get(i));
     }

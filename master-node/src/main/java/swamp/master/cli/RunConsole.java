@@ -18,7 +18,7 @@ import swamp.master.script.Plan.Command;
 final class RunConsole {
 
   /** The counts the live line shows. */
-  record Progress(int done, int running, int failed, int skipped) {}
+  record Progress(int done, int running, int failed) {}
 
   private final PrintStream out;
   private final PrintStream err;
@@ -76,6 +76,10 @@ final class RunConsole {
         PrintStream errors = c.errorsAreOutput() ? out : err;
         errors.print(stderr);
         errors.flush();
+      }
+      if (job.path("truncated").asBoolean()) {
+        say(String.format("[line %d] %s: what it printed was cut to its first part (the worker's"
+            + " swamp.worker.max-output); send it to a file ('> out.txt') to keep it all", c.line(), c.text()));
       }
     }
   }
@@ -145,7 +149,7 @@ final class RunConsole {
     }
   }
 
-  /** The live line: done / running / queued / failed / skipped, elapsed and an estimate of what is left. */
+  /** The live line: done / running / queued / failed, elapsed and an estimate of what is left. */
   void progress() {
     if (!live) {
       return;
@@ -155,8 +159,8 @@ final class RunConsole {
     double elapsed = elapsed();
     String left = p.done() > 0 && p.done() < total
         ? String.format(", ~%.0f s left", elapsed / p.done() * (total - p.done())) : "";
-    err.printf("\r\033[K%s: %d/%d done, %d running, %d waiting, %d failed, %d skipped; %.0f s%s", name, p.done(),
-        total, p.running(), total - p.done() - p.running(), p.failed(), p.skipped(), elapsed, left);
+    err.printf("\r\033[K%s: %d/%d done, %d running, %d waiting, %d failed; %.0f s%s", name, p.done(),
+        total, p.running(), total - p.done() - p.running(), p.failed(), elapsed, left);
     err.flush();
   }
 }

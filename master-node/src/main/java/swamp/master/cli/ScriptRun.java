@@ -22,13 +22,13 @@ import swamp.master.script.Plan.Guard;
 /**
  * Runs a planned script on a master: submits each command once what it waits for has finished,
  * reports each as it ends, and decides what bash would have decided from the statuses: a command
- * whose dependency failed is skipped, {@code a && b} / {@code a || b} run or skip {@code b} by
+ * whose input a failed one wrote still runs, as under bash, {@code a && b} / {@code a || b} run or skip {@code b} by
  * {@code a}'s status, an exit point ({@code cmd || exit N}) and {@code set -e} stop new commands
  * from starting but those of the EXIT trap, Ctrl-C cancels what it submitted. What the user sees of it is {@link RunConsole}'s.
  */
 final class ScriptRun {
 
-  private enum Outcome { SUCCEEDED, FAILED, SKIPPED, NOT_RUN }
+  private enum Outcome { SUCCEEDED, FAILED, NOT_RUN }
 
   private final MasterClient client;
   private final String name;
@@ -56,7 +56,6 @@ final class ScriptRun {
   private int failed;
   /** Failures some {@code ||} handles: they count as failed but do not fail the run. */
   private int failedHandled;
-  private int skipped;
   private int succeeded;
   private String runId;
   /** Whether the master keeps the run's log of ended jobs, and where in it this run stands. */
@@ -70,7 +69,7 @@ final class ScriptRun {
     this.plan = plan;
     this.toJob = toJob;
     this.console = new RunConsole(out, err, name, plan,
-        () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled, skipped));
+        () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled));
     for (Command c : plan.commands()) {
       for (Guard g : c.guards()) {
         if (!g.onSuccess()) {
@@ -158,14 +157,8 @@ final class ScriptRun {
           pending.remove(c.step());
           changed = true;
           Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
-          Integer broken = c.needs().stream().filter(this::brokenFor).findFirst().orElse(null);
           if (unmet != null) {
             outcome.put(c.step(), Outcome.NOT_RUN); // bash would not run it either
-          } else if (broken != null) {
-            outcome.put(c.step(), Outcome.SKIPPED);
-            skipped++;
-            console.say(String.format("[line %d] %s%n    SKIPPED: it needs %s, which did not succeed", c.line(),
-                c.text(), describe(commands.get(broken))));
           } else if (c.leavesSubshell() && (exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
             exited(c); // '( cmd || exit 1 )': the script goes on after it
             boolean stops = exitStatusOf(c) != 0 && c.errexit();
@@ -259,9 +252,9 @@ final class ScriptRun {
     console.printInOrder(outcome::containsKey, this::notReached);
     int total = plan.commands().size();
     long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
-    console.end(stopStep, String.format("%d command(s): %d succeeded, %d failed%s, %d skipped, %d not run; %.1f s",
+    console.end(stopStep, String.format("%d command(s): %d succeeded, %d failed%s, %d not run; %.1f s",
         total, succeeded, failed + failedHandled, failedHandled > 0 ? " (" + failedHandled + " handled by ||)" : "",
-        skipped, notRun, console.elapsed()));
+        notRun, console.elapsed()));
     if (stoppedWith != null) {
       return stoppedWith;
     }
@@ -275,8 +268,7 @@ final class ScriptRun {
   }
 
   /**
-   * A step's status as bash would have it: its exit code; 1 when it was skipped (its input is
-   * broken); when it did not run, that of the command whose status decided so ({@code a} in
+   * A step's status as bash would have it: its exit code; when it did not run, that of the command whose status decided so ({@code a} in
    * {@code a && b}).
    */
   private int statusOf(int step, int depth) {
@@ -406,15 +398,5 @@ final class ScriptRun {
       return g.onSuccess() == (statusOf(g.step(), 0) == 0);
     }
     return g.onSuccess() ? o == Outcome.SUCCEEDED : o == Outcome.FAILED;
-  }
-
-  /** A dependency that failed (and nothing handles it) or was skipped breaks what waits on it. */
-  private boolean brokenFor(int step) {
-    Outcome o = outcome.get(step);
-    return (o == Outcome.FAILED && !handled.contains(step)) || o == Outcome.SKIPPED;
-  }
-
-  private static String describe(Command c) {
-    return "line " + c.line() + " (" + c.text() + ")";
   }
 }

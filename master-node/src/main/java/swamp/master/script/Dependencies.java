@@ -22,11 +22,8 @@ import swamp.protocol.Stage;
  * conflicts with. Each command reads and writes a set of paths: those its argv names ({@link
  * ArgvFiles}) and its redirections ({@code > f} and {@code >> f} write {@code f}, {@code < f}
  * reads it). Command B depends on an earlier command A when B reads or writes what A writes, or
- * B writes what A reads. B needs the last earlier command that wrote a path B reads (that path,
- * not one beneath it: listing a directory does not need its files to be whole), unless that one
- * wrote it as its output or errors ({@code > f}: what a failed command printed is still there
- * to read, as under bash): when it did not succeed, B's input is broken and B is skipped; the
- * others B only waits for, to keep bash's order. A command that appends ({@code >> log}) writes the file and does not read it. Paths are resolved against the command's directory ({@code cd}), and a
+ * B writes what A reads. When A fails, B still runs, as under bash: it reads what is there (an
+ * older copy of the file, or none, and then fails itself). A command that appends ({@code >> log}) writes the file and does not read it. Paths are resolved against the command's directory ({@code cd}), and a
  * directory conflicts with every path beneath it ({@code mkdir out} comes before {@code ncks
  * in.nc out/t.nc}). {@link Plan.Command#dependsOn()} is transitively reduced.
  */
@@ -39,7 +36,6 @@ final class Dependencies {
   record Access(Set<String> reads, Set<String> writes, Set<String> removes, Set<String> directories,
       Set<String> streams) {}
 
-  /** A planned command and what it reads and writes, before dependencies are worked out. */
   /**
    * A planned command, what it touches, and the exit points it waits for besides: those of the
    * subshells and functions it is in ({@code f() { cmd || return 1; next; }}: {@code next} runs
@@ -107,14 +103,8 @@ final class Dependencies {
       Access a = planned.get(k).access();
       Command c = planned.get(k).command();
       TreeSet<Integer> conflicts = new TreeSet<>();
-      Set<Integer> needs = new TreeSet<>();
       for (String r : a.reads()) {
         collect(writers, r, conflicts);
-        List<Integer> wrote = writers.get(r); // that very path: not a file in a directory it lists
-        int last = wrote == null ? -1 : wrote.get(wrote.size() - 1);
-        if (last >= 0 && !planned.get(last).access().streams().contains(r)) {
-          needs.add(last); // what it reads is what the last of them left
-        }
       }
       for (String w : a.writes()) {
         collect(writers, w, conflicts);
@@ -145,7 +135,7 @@ final class Dependencies {
       for (String w : a.writes()) {
         writers.computeIfAbsent(w, x -> new ArrayList<>()).add(k);
       }
-      out.add(c.withDependencies(direct, needs));
+      out.add(c.withDependencies(direct));
     }
     return List.copyOf(out);
   }

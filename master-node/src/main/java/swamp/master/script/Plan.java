@@ -58,9 +58,6 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    * @param stages     its programs, connected by pipes; empty for an exit point
    * @param env        variables the script exported or set for it
    * @param dependsOn  steps that must finish first (transitively reduced)
-   * @param needs      the steps that last wrote a file it reads: if one of them did not succeed it
-   *                   is skipped, its input being broken. Not those it waits for only to keep
-   *                   bash's order (it writes what they wrote or read, it appends to their log)
    * @param guards     steps whose status decides whether it runs ({@code a && b}, {@code a || b})
    * @param exitStatus for an exit point ({@code cmd || exit N}): the run stops with N when the
    *                   guards hold; -1 for a command
@@ -82,14 +79,13 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    *                   it stops the script
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
-      Set<Integer> dependsOn, Set<Integer> needs, List<Guard> guards, int exitStatus, boolean errexit,
+      Set<Integer> dependsOn, List<Guard> guards, int exitStatus, boolean errexit,
       boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput, boolean pipefail,
       int exitScopeEnd, int failureScopeEnd) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
       dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));
-      needs = Collections.unmodifiableSet(new TreeSet<>(needs));
       guards = List.copyOf(guards);
     }
 
@@ -113,20 +109,20 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       return ShellText.of(stages);
     }
 
-    Command withDependencies(Set<Integer> deps, Set<Integer> needs) {
-      return new Command(step, line, dir, stages, env, deps, needs, guards, exitStatus, errexit, xtrace,
+    Command withDependencies(Set<Integer> deps) {
+      return new Command(step, line, dir, stages, env, deps, guards, exitStatus, errexit, xtrace,
           outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd);
     }
 
     /** This exit point as one that leaves a subshell ending before step {@code end}. */
     Command leavingSubshell(int end) {
-      return new Command(step, line, dir, stages, env, dependsOn, needs, guards, exitStatus, errexit, xtrace,
+      return new Command(step, line, dir, stages, env, dependsOn, guards, exitStatus, errexit, xtrace,
           outputIsErrors, errorsAreOutput, pipefail, end, failureScopeEnd);
     }
 
     /** This command with its failure under set -e ending subshells before step {@code end}. */
     Command failingOutOf(int end) {
-      return new Command(step, line, dir, stages, env, dependsOn, needs, guards, exitStatus, errexit, xtrace,
+      return new Command(step, line, dir, stages, env, dependsOn, guards, exitStatus, errexit, xtrace,
           outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, end);
     }
 

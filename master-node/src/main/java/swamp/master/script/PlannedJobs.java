@@ -116,7 +116,7 @@ final class PlannedJobs {
     env.putAll(prefix);
     checkSize(stages, env, line);
     int step = planned.size();
-    Command command = new Command(step, line, state.cwd, stages, env, Set.of(), Set.of(), List.copyOf(guards), -1,
+    Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1);
     Dependencies.Access access = Dependencies.access(command);
     Set<String> notThere = new java.util.HashSet<>();
@@ -204,7 +204,7 @@ final class PlannedJobs {
    */
   int exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
-    Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), Set.of(), List.copyOf(guards),
+    Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
         status, stopOnFailure, state.xtrace, false, false, false, -1, -1);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         exitsAround()));

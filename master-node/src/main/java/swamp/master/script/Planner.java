@@ -183,7 +183,7 @@ final class Planner implements Walk {
       throw Refusal.at(node.line(), "the condition of '" + what + "' runs a command as a job ("
           + jobs.text(s.step()) + "); swamp plans the whole script before"
           + " anything runs, so a condition must be a test ([ ], [[ ]], test, (( ))) on names and"
-          + " files. Test the file the command writes instead (if [ -f out.nc ]), or use"
+          + " files. Write it with && and || on the command ('cmd && echo ok || echo failed'), or use"
           + " 'cmd || exit 1'");
     }
     return s;
@@ -394,8 +394,8 @@ final class Planner implements Walk {
       // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
       throw Refusal.at(c.line(), "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
           + " runs as a job ('cmd || rc=1', 'cmd && cd dir') cannot be planned: whether it happens depends on"
-          + " the job's status, known only once it has run. Test the file the command writes instead"
-          + " ('[ -f out.nc ] || rc=1')");
+          + " the job's status, known only once it has run. Stop with 'cmd || exit 1', or record the"
+          + " failure in a file ('cmd || echo \"$f\" >> failed.txt')");
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;
