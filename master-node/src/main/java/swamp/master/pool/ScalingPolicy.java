@@ -30,7 +30,8 @@ import swamp.node.HumanDuration;
  *       cancelled first; a spawned worker idle for its {@code idle-timeout} is dismissed, down to
  *       {@code min-workers}.
  *   <li>Failure: a spawn not registered within {@code registration-timeout} is cancelled and
- *       counts as failed.
+ *       counts as failed; its source spawns nothing in that decision, and then nothing until its
+ *       backoff is over.
  *   <li>Walltime: a worker within {@code walltime-margin} of its walltime is retired (no new
  *       jobs), and dismissed once it is idle; its slots no longer count, so it is replaced if
  *       work remains.
@@ -116,6 +117,9 @@ public final class ScalingPolicy {
     s.demand().workers().forEach(l -> loads.put(l.id(), l));
     List<Cancel> cancels = new ArrayList<>();
     Set<String> cancelled = new HashSet<>();
+    // sources with a spawn failing now: their backoff starts as this decision is carried out, so
+    // it holds already (the snapshot's backoffUntil does not know of it yet)
+    Set<String> failingNow = new HashSet<>();
 
     // a spawn that had its time to register and did not has failed
     for (Spawn sp : s.spawns()) {
@@ -125,6 +129,7 @@ public final class ScalingPolicy {
         cancels.add(new Cancel(sp.id(), "its worker did not register within "
             + HumanDuration.of(src.registrationTimeout()), true));
         cancelled.add(sp.id());
+        failingNow.add(src.name());
       }
     }
 
@@ -196,7 +201,7 @@ public final class ScalingPolicy {
     Map<String, Integer> allowance = new HashMap<>();
     for (SourceSettings src : sources) {
       SourceState st = s.sources().getOrDefault(src.name(), SourceState.NEW);
-      boolean resting = now < st.backoffUntil()
+      boolean resting = now < st.backoffUntil() || failingNow.contains(src.name())
           || now - st.lastSpawnAt() < src.spawnCooldown().toMillis();
       int room = Math.min(src.maxWorkers() - total.getOrDefault(src.name(), 0),
           src.maxPending() - waiting.getOrDefault(src.name(), 0));

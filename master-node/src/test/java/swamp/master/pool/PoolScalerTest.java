@@ -288,8 +288,9 @@ class PoolScalerTest {
   @Test
   void aSpawnThatNeverRegistersIsCancelledAtItsRegistrationTimeoutAndCountsAsFailed()
       throws Exception {
-    ActorRef<PoolScaler.Command> scaler = scaler("{ name = grid, launcher = slurm, max-pending = 1,"
-        + " registration-timeout = 2m, spawn-cooldown = 0s, failure-backoff = 10m }");
+    // room for a second spawn at once: only the backoff holds it back
+    ActorRef<PoolScaler.Command> scaler = scaler("{ name = grid, launcher = slurm, max-pending = 2,"
+        + " max-workers = 4, registration-timeout = 2m, spawn-cooldown = 0s, failure-backoff = 10m }");
     demand(jobs(1));
     String id = grid.nextSubmit().spawnId();
     awaitStates(scaler, Map.of(id, "queued"));
@@ -302,8 +303,14 @@ class PoolScalerTest {
     SourceView source = source(scaler);
     assertEquals(1, source.failed());
     assertTrue(source.lastFailure().contains("did not register within 2m"), source.lastFailure());
-    assertNotNull(source.backingOffUntil());
+    assertEquals(Instant.ofEpochMilli(clock.millis()).plus(Duration.ofMinutes(10)).toString(),
+        source.backingOffUntil());
     assertNull(grid.submitted.poll(200, TimeUnit.MILLISECONDS), "backed off: no new spawn");
+
+    advance(Duration.ofMinutes(9));
+    assertNull(grid.submitted.poll(200, TimeUnit.MILLISECONDS), "still backed off");
+    advance(Duration.ofMinutes(1)); // the backoff is over: the job still waits
+    grid.nextSubmit();
   }
 
   @Test

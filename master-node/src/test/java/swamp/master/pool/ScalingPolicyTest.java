@@ -232,6 +232,29 @@ class ScalingPolicyTest {
   }
 
   @Test
+  void aSourceWhoseSpawnFailsNowSpawnsNothingInTheSameDecisionAndTheNextOneTakesOver() {
+    // the failure's backoff is recorded as the decision is carried out: it must hold already
+    jobs(1);
+    spawn("first-1", "first", Phase.STARTED, 30);
+    Decision d = decide(policy("{ name = first, launcher = local, registration-timeout = 30s,"
+            + " failure-backoff = 60s, spawn-cooldown = 0s }",
+        "{ name = second, launcher = slurm, min-workers = 0 }"));
+    assertEquals(List.of(new Cancel("first-1", "its worker did not register within 30s", true)),
+        d.cancels());
+    assertEquals(0, launched(d, "first"), "it backs off from this failure on");
+    assertEquals(1, launched(d, "second"));
+  }
+
+  @Test
+  void aSourceWhoseSpawnFailsNowDoesNotSpawnForItsMinWorkersEither() {
+    spawn("here-1", "here", Phase.STARTED, 30);
+    Decision d = decide(policy("{ name = here, launcher = local, min-workers = 1,"
+        + " registration-timeout = 30s, spawn-cooldown = 0s }"));
+    assertEquals(1, d.cancels().size());
+    assertEquals(0, launched(d, "here"));
+  }
+
+  @Test
   void backoffDoublesWithEachFailureInARowUpToItsCap() {
     SourceSettings s = settings("{ name = grid, launcher = slurm, failure-backoff = 10s,"
         + " max-failure-backoff = 1m }").sources().get(0);
