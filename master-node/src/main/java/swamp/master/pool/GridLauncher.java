@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import swamp.node.HumanDuration;
+import swamp.node.ProcessTree;
 
 /**
  * Workers as jobs of a batch scheduler: a job script that runs the worker is submitted with a
@@ -191,7 +192,8 @@ final class GridLauncher implements Launcher {
 
   /**
    * Runs a command to its end within the command timeout and returns its stdout; a non-zero exit
-   * fails with what it printed.
+   * fails with what it printed. A command that outlives the timeout is killed with the processes
+   * it started.
    */
   private String run(List<String> argv, Map<String, String> env) throws LaunchException {
     ProcessBuilder pb = command(argv, env);
@@ -205,7 +207,7 @@ final class GridLauncher implements Launcher {
     CompletableFuture<String> err = drain(p.getErrorStream());
     try {
       if (!p.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
+        ProcessTree.kill(p.toHandle()); // a script's children too, or they outlive it
         throw new LaunchException(argv.get(0) + " did not finish within "
             + HumanDuration.of(commandTimeout));
       }
@@ -219,7 +221,7 @@ final class GridLauncher implements Launcher {
       return stdout;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      p.destroyForcibly();
+      ProcessTree.kill(p.toHandle());
       throw new LaunchException("interrupted while running " + argv.get(0));
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new LaunchException("cannot read the output of " + argv.get(0) + ": " + e);

@@ -139,6 +139,33 @@ class LaunchersTest {
   }
 
   @Test
+  void aCommandThatOutlivesItsTimeoutIsKilledWithWhatItStarted(@TempDir Path dir) throws Exception {
+    Path script = dir.resolve("submit.sh");
+    Path childPid = dir.resolve("child.pid");
+    Files.writeString(script, "sleep 600 &\necho $! > " + childPid + ".tmp\nmv " + childPid
+        + ".tmp " + childPid + "\nwait\n");
+    SourceSettings s = source("{ name = c, launcher = command, submit = [sh, " + script + "] }");
+    Launcher l = Launches.of(s, Duration.ofSeconds(1));
+    Launcher.Request r = new Launcher.Request("c-1", List.of("true"), Map.of("PATH", "/usr/bin:/bin"),
+        dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(Launcher.LaunchException.class, () -> l.submit(r));
+    assertEquals("sh did not finish within 1s", e.getMessage());
+    ProcessHandle sleep = ProcessHandle.of(Long.parseLong(Files.readString(childPid).strip()))
+        .orElse(null);
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (sleep != null && sleep.isAlive()) {
+        assertTrue(System.nanoTime() < deadline, "the command's sleep still runs: " + sleep.info());
+        Thread.sleep(20);
+      }
+    } finally {
+      if (sleep != null) {
+        sleep.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void aLocalWorkerIsAProcessThatACancelKills(@TempDir Path dir) throws Exception {
     LocalLauncher l = new LocalLauncher();
     String pid = l.submit(new Launcher.Request("l-1", List.of("sleep", "60"),
