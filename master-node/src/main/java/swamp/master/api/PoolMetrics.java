@@ -77,7 +77,7 @@ final class PoolMetrics {
   PoolMetrics(ActorSystem<?> system, MasterAsk master, ApiRoutes api) {
     this.api = api;
     CounterWithCallback.builder().name("swamp_spawns_total")
-        .help("Workers the directory asked a launcher for, per source").labelNames("source")
+        .help("Workers a launcher submitted (a process started, a grid job queued), per source").labelNames("source")
         .callback(cb -> sources.forEach(s -> cb.call(s.spawned(), s.name()))).register(registry);
     CounterWithCallback.builder().name("swamp_spawn_failures_total")
         .help("Spawns that failed, per source").labelNames("source")

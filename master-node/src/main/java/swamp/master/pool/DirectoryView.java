@@ -15,7 +15,8 @@ public final class DirectoryView {
   public record SpawnView(String id, String source, String launcher, String state, String gridJob,
       int slots, List<String> capabilities, String requestedAt, String registeredAt, String log) {}
 
-  /** A source of the directory, for the API. */
+  /** A source of the directory, for the API. {@code spawned}: its workers submitted (a process
+   *  started, a grid job queued); {@code failed}: its spawns that failed, submitted or not. */
   public record SourceView(String name, String launcher, int minWorkers, int maxWorkers,
       int maxPending, int slots, List<String> capabilities, int registered, int pending,
       int spawned, int failed, int failuresInARow, String backingOffUntil, String lastFailure,

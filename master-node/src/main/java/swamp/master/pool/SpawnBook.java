@@ -67,7 +67,9 @@ final class SpawnBook {
     long lastSpawnAt = ScalingPolicy.SourceState.NEW.lastSpawnAt();
     long backoffUntil;
     int failuresInARow;
+    /** Spawns whose job was submitted (a process started, a grid job queued). */
     int spawned;
+    /** Spawns that failed: not submitted, not registered in time, or their job ended first. */
     int failed;
     String lastFailure;
 
@@ -141,15 +143,14 @@ final class SpawnBook {
     String id = source + "-" + runTag + "-" + (++counter);
     Spawn sp = new Spawn(id, src, now, spawnDir.resolve(id + ".log"));
     spawns.put(id, sp);
-    src.spawned++;
     src.lastSpawnAt = now;
     return sp;
   }
 
   /**
-   * Its job was submitted: true when it is now queued or starting (false when its worker
-   * registered first, or it is unknown). A spawn cancelled meanwhile has its cancel to run:
-   * {@link #cancelDue}.
+   * Its job was submitted, and counts as spawned: true when it is now queued or starting (false
+   * when its worker registered first, or it is unknown). A spawn cancelled meanwhile has its
+   * cancel to run: {@link #cancelDue}.
    */
   boolean submitted(String id, String jobId) {
     Spawn sp = spawns.get(id);
@@ -157,6 +158,7 @@ final class SpawnBook {
       return false;
     }
     sp.jobId = jobId;
+    sp.source.spawned++;
     if (sp.phase == Phase.SUBMITTING) {
       sp.phase = sp.source.settings.launcher().queues ? Phase.QUEUED : Phase.STARTED;
       return true;

@@ -59,7 +59,24 @@ class SpawnBookTest {
     DirectoryView.SourceView view = DirectoryView.sources(book, NOW).get(0);
     assertEquals(1, view.registered());
     assertEquals(1, view.pending(), "the second, still submitting");
-    assertEquals(2, book.source("grid").spawned);
+    assertEquals(1, view.spawned(), "only the one submitted");
+  }
+
+  @Test
+  void aSpawnThatCouldNotBeSubmittedCountsAsFailedNotAsSpawned() {
+    SpawnBook book = book("{ name = grid, launcher = slurm }");
+    SpawnBook.Spawn ok = book.launch("grid", NOW);
+    SpawnBook.Spawn refused = book.launch("grid", NOW);
+    book.submitted(ok.id, "100");
+    book.submitFailed(refused.id, "sbatch: invalid partition", NOW);
+    DirectoryView.SourceView view = DirectoryView.sources(book, NOW).get(0);
+    assertEquals(1, view.spawned());
+    assertEquals(1, view.failed());
+
+    SpawnBook.Spawn quick = book.launch("grid", NOW); // its worker registered before sbatch answered
+    book.joined(quick.id, offer(1, false), NOW);
+    book.submitted(quick.id, "101");
+    assertEquals(2, DirectoryView.sources(book, NOW).get(0).spawned());
   }
 
   @Test
