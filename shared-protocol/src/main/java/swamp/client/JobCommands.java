@@ -117,7 +117,7 @@ public final class JobCommands {
       throws MasterClient.ApiException {
     long deadline = giveUpAfter == null ? Long.MAX_VALUE : System.nanoTime() + giveUpAfter.toNanos();
     String told = null;
-    Json job = client.get("/api/jobs/" + id);
+    Json job = client.get("/api/jobs/" + MasterClient.segment(id));
     while (true) {
       String state = job.path("state").asText();
       if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
@@ -134,7 +134,7 @@ public final class JobCommands {
         return null;
       }
       Duration poll = Duration.ofNanos(Math.min(left, ClientCommand.LONG_POLL.toNanos())).plusMillis(1);
-      job = client.get("/api/jobs/" + id + "?wait=" + poll.toMillis() + "ms", poll);
+      job = client.get("/api/jobs/" + MasterClient.segment(id) + "?wait=" + poll.toMillis() + "ms", poll);
     }
   }
 
@@ -161,7 +161,7 @@ public final class JobCommands {
     if (a.value("--run") != null) {
       return PoolCommands.showRun(client, a.value("--run"), json);
     }
-    Json answer = id == null ? client.get("/api/jobs?limit=50") : client.get("/api/jobs/" + id);
+    Json answer = id == null ? client.get("/api/jobs?limit=50") : client.get("/api/jobs/" + MasterClient.segment(id));
     if (json) {
       ClientCommand.printJson(answer);
     } else if (id != null) {
@@ -201,7 +201,7 @@ public final class JobCommands {
 
   static int cancel(MasterClient client, Args.Parsed a) throws Exception {
     String id = a.param(0);
-    Json job = client.delete("/api/jobs/" + id);
+    Json job = client.delete("/api/jobs/" + MasterClient.segment(id));
     System.out.println(id + ": " + (job.path("state").asText().equals("CANCELLED")
         ? "cancelled" : "cancel requested; it is being killed"));
     return 0;

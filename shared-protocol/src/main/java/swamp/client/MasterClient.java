@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,18 @@ public final class MasterClient {
 
   public Json delete(String path, Duration timeout) throws ApiException {
     return send("DELETE", path, null, timeout);
+  }
+
+  /**
+   * {@code id} (a job's, a worker's, a run's, as a person typed it) as one segment of a path, so
+   * that it names nothing else: {@code dismiss .} or {@code dismiss 'x/..'} would otherwise
+   * be the route that dismisses every worker.
+   */
+  public static String segment(String id) {
+    if (id.isBlank() || id.equals(".") || id.equals("..")) {
+      throw new IllegalArgumentException("'" + id + "' names no job, worker or run");
+    }
+    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private URI uri(String path) throws ApiException {

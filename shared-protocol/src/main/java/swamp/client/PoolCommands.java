@@ -1,7 +1,5 @@
 package swamp.client;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +60,7 @@ final class PoolCommands {
       System.err.println("swamp dismiss: name one WORKER_ID or --all");
       return ClientCommand.EXIT_USAGE;
     }
-    Json answer = client.post(all ? "/api/workers/dismiss" : "/api/workers/" + id + "/dismiss", Map.of());
+    Json answer = client.post(all ? "/api/workers/dismiss" : "/api/workers/" + MasterClient.segment(id) + "/dismiss", Map.of());
     List<String> ids = new ArrayList<>();
     answer.path("dismissed").forEach(d -> ids.add(d.asText()));
     System.out.println(ids.isEmpty() ? "no worker to dismiss" : "dismissed: " + String.join(" ", ids));
@@ -103,7 +101,7 @@ final class PoolCommands {
 
   /** One run: a line per command, with where its newest job stands. */
   static int showRun(MasterClient client, String id, boolean json) throws Exception {
-    Json run = client.get("/api/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+    Json run = client.get("/api/runs/" + MasterClient.segment(id));
     if (json) {
       ClientCommand.printJson(run);
       return 0;

@@ -80,6 +80,14 @@ class PoolIT {
   @Order(2)
   void dismissAllEndsBothWorkerProcessesWithExitZero() {
     master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
+    // an id that a path would read as another route ('.', 'x/..' -> /api/workers/dismiss) names no worker
+    for (String id : List.of(".", "..", "x/..")) {
+      Node wrong = pool.swamp(master, pool.logDir(), "dismiss", id);
+      assertEquals(2, wrong.awaitExit(Pool.STARTUP), wrong.tail(20));
+      assertTrue(wrong.errors().contains("'" + id + "' names no job, worker or run")
+          || wrong.errors().contains("no worker " + id + " is registered"), wrong.tail(20));
+    }
+    assertEquals(Set.of("w1", "w2"), Set.copyOf(master.workerIds()), "no worker dismissed by a wrong id");
     Node dismiss = pool.swamp(master, pool.logDir(), "dismiss", "--all");
     assertEquals(0, dismiss.awaitExit(Pool.STARTUP), dismiss.tail(20));
     assertTrue(dismiss.output().contains("w1") && dismiss.output().contains("w2"),
