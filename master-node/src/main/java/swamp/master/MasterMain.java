@@ -149,7 +149,11 @@ public final class MasterMain implements Callable<Integer> {
       System.err.println("swamp master: " + (damage != null && !recoverFromSnapshot
           ? JournalRepair.damagedMessage(Journal.file(config).orElse(null), damage)
           : "cannot open the job journal " + Journal.describe(
-              config.getString("swamp.master.journal.url")) + ": " + e.getMessage()));
+              config.getString("swamp.master.journal.url")) + ": " + (inUse(e)
+              ? "another process has it open: is a master already running with --port "
+                + config.getInt("pekko.remote.artery.canonical.port") + "? Each master needs a journal of its own"
+                + " (--journal). (" + e.getMessage() + ")"
+              : e.getMessage())));
       return ExitCodes.BAD_CONFIG;
     }
     ActorSystem<Void> system;
@@ -330,5 +334,15 @@ public final class MasterMain implements Callable<Integer> {
   /** The host clients reach the API on: the cluster host when the API listens everywhere. */
   private static String advertised(String httpHost, String clusterHost) {
     return httpHost.equals("0.0.0.0") || httpHost.equals("::") ? clusterHost : httpHost;
+  }
+
+  /** Whether H2 refused the journal because another process holds it (its error 90020). */
+  private static boolean inUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -73,6 +73,13 @@ public final class Credentials {
       return o;
     }
     String transport = config.getString(TRANSPORT);
+    com.typesafe.config.ConfigOrigin origin = config.getValue(TRANSPORT).origin();
+    if (!transport.equals("tls-tcp") && origin.resource() != null && origin.resource().endsWith("reference.conf")) {
+      // a site file that does not start from swamp's settings gets Pekko's own default
+      throw new IllegalArgumentException("the configuration does not include swamp's node settings"
+          + " (remoting is Pekko's default, plain tcp, from " + origin.description() + "): begin the"
+          + " file with include classpath(\"master.conf\") (a worker's: include classpath(\"worker.conf\"))");
+    }
     if (!transport.equals("tls-tcp")) {
       throw new IllegalArgumentException("remoting transport '" + transport + "' lets any node"
           + " that reaches the port join the cluster: use tls-tcp (the default), or pass"

@@ -65,6 +65,8 @@ public final class Logging extends ContextAwareBase implements Configurator {
         Level.WARN);
     // a node that leaves sees its peers close their connections: expected, not a warning
     context.getLogger("org.apache.pekko.stream.Materializer").setLevel(Level.ERROR);
+    // a port the API cannot bind: the master says so in a line of its own, without the trace
+    context.getLogger("org.apache.pekko.io.TcpListener").setLevel(Level.OFF);
     return Stream.of(rootLevel, pekkoLevel).filter(Objects::nonNull).toList();
   }
 

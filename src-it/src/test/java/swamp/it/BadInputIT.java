@@ -93,6 +93,15 @@ class BadInputIT {
     String err = master.errors();
     assertTrue(err.contains("unknown setting 'swamp.master.local-exce'"), "it names the setting:\n" + err);
     assertTrue(err.contains("did you mean 'swamp.master.local-exec'"), "and the likely intent:\n" + err);
+
+    // a site file that does not start from swamp's settings: it says so, not to turn TLS off
+    Files.writeString(site, "swamp.master.local-exec = never\n");
+    Node bare = pool.swamp(null, pool.logDir(), Map.of(
+            "JAVA_OPTS", "-Xmx128m -Dconfig.file=" + site, "SWAMP_SECRET", pool.secret()),
+        "master", "--port", String.valueOf(Pool.freePort()), "--http-port", String.valueOf(Pool.freePort()));
+    assertEquals(2, bare.awaitExit(Pool.STARTUP), bare.tail(20));
+    assertTrue(bare.errors().contains("the configuration does not include swamp's node settings")
+        && bare.errors().contains("include classpath(\"master.conf\")"), bare.tail(20));
   }
 
   @Test
@@ -110,6 +119,26 @@ class BadInputIT {
     assertTrue(taken.errors().contains("cannot start its cluster node on 127.0.0.1:" + first.clusterPort()
         + " (--host, --port)"), taken.tail(20));
     assertTrue(first.isAlive());
+
+    // without --journal, a master's journal is the default one of its port: a second master on
+    // the port finds it open, and says what that means
+    int port = Pool.freePort();
+    int api = Pool.freePort();
+    Node one = pool.swamp(null, pool.logDir(), Map.of("SWAMP_SECRET", pool.secret()),
+        "master", "--port", String.valueOf(port), "--http-port", String.valueOf(api), "--local-exec", "never");
+    Await.until("the first master's API", Pool.STARTUP, () -> {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", api)) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    Node same = pool.swamp(null, pool.logDir(), Map.of("SWAMP_SECRET", pool.secret()),
+        "master", "--port", String.valueOf(port), "--http-port", String.valueOf(Pool.freePort()));
+    assertEquals(2, same.awaitExit(Pool.STARTUP), same.tail(20));
+    assertTrue(same.errors().contains("another process has it open: is a master already running with --port "
+        + port + "?"), same.tail(20));
+    assertTrue(one.isAlive(), one.tail(20));
   }
 
   @Test

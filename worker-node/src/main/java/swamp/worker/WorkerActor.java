@@ -217,6 +217,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return withJobs(newReceiveBuilder()
         .onMessage(MasterLost.class, l -> l.master().equals(jobs.master()), l -> {
           jobs.reportTo(null);
+          if (org.apache.pekko.actor.CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) {
+            return exit(ExitCodes.OK, "its node is stopping"); // the master's own, stopping with its node
+          }
           return exit(REJOIN, "lost the master; joining the cluster again to re-register");
         })
         .onMessage(FromMaster.RegOk.class, m -> onRegisteredAgain(m.ok())))
