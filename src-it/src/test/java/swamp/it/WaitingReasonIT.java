@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Item 12: a job that requires a label no worker offers (and no worker source could spawn) says
- * so in its "reason" while it waits, until a worker that offers it comes; submit --wait tells
+ * Item 12: a job that requires a label no worker offers, or more slots than any has (and no
+ * worker source could spawn one), says so in its "reason" while it waits, until a worker that offers it comes; submit --wait tells
  * the user once on stderr and keeps waiting, and --wait-timeout gives up (exit 124).
  */
 @ExtendWith(PoolExtension.class)
@@ -43,5 +43,16 @@ class WaitingReasonIT {
     JsonNode done = master.awaitFinished(id, Duration.ofSeconds(30));
     assertEquals("SUCCEEDED", done.path("state").asText(), done.toString());
     assertEquals("gpu", done.path("worker").asText(), done.toString());
+
+    // more slots than any worker has: it says so, rather than wait with no reason
+    String wide = master.submit(Map.of("argv", List.of("echo", "wide"), "slots", 4));
+    JsonNode queued = master.job(wide);
+    assertEquals("QUEUED", queued.path("state").asText(), queued.toString());
+    assertTrue(queued.path("reason").asText().startsWith("it needs 4 slots, and no registered worker has that many"
+        + " (the most: 1)"), queued.toString());
+    Node big = pool.worker(master, "big", "--slots", "4");
+    master.awaitWorkers(Pool.STARTUP, List.of(plain, gpu, big), "big", "gpu", "plain");
+    JsonNode ran = master.awaitFinished(wide, Duration.ofSeconds(30));
+    assertEquals("big", ran.path("worker").asText(), ran.toString());
   }
 }
