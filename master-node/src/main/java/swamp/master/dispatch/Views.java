@@ -124,7 +124,7 @@ public final class Views {
       String spawnedAt) {
 
     static WorkerView of(SlotTable.Worker w) {
-      return new WorkerView(w.id, w.offer.host(), w.offer.slots(), w.usedSlots,
+      return new WorkerView(w.id, w.offer.host(), w.offer.slots(), Math.min(w.usedSlots, w.offer.slots()), // prefetched: in jobs
           w.offer.labels(), w.offer.executables(), w.offer.url(), w.offer.memoryMb(),
           w.offer.version(), time(w.registeredAt), w.draining, List.copyOf(w.running.keySet()),
           w.draining ? "draining" : "registered", null, null, null);
