@@ -3,7 +3,7 @@
 # its test passes and 1 otherwise, one whose last command is guarded, and a last line that
 # forgives its failure with '|| true'. The script exits 0, as bash's does.
 # Exercises: f() { cmd && return 0; return 1; }, f() { ...; cmd && echo; }, ( cmd && exit 0;
-# exit 5 ), f || echo, f && echo, cmd || true as the last line.
+# exit 5 ), f || echo, f && echo, wait $pid || echo, cmd || true as the last line.
 has_var() {
   ncks -m -v "$2" "$1" > /dev/null 2>&1 && return 0
   echo "no $2 in $1" >&2
@@ -22,4 +22,9 @@ report echam_13.nc || echo "report failed: echam_13.nc"
 report gfdl_01.nc && echo "report ok: gfdl_01.nc"
 ( ncks -m ccsm_05.nc > /dev/null && exit 0; exit 5 ) && echo "ccsm_05 readable"
 ( ncks -m ccsm_15.nc > /dev/null 2>&1 && exit 0; exit 5 ) || echo "ccsm_15 unreadable"
+ncks -O -v T ccsm_01.nc bg_t.nc & t_pid=$!
+ncks -O -v T ccsm_14.nc bg_missing.nc 2> /dev/null &
+m_pid=$!
+wait "$t_pid" && echo "background T done"
+wait $m_pid || echo "background ccsm_14 failed"
 ncks -O -v tas ccsm_01.nc tas.nc 2> /dev/null || true

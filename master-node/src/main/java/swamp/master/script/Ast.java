@@ -12,7 +12,7 @@ final class Ast {
 
   /** A node that runs; {@code line} is the 1-based line where it starts. */
   sealed interface Node permits Simple, Pipeline, AndOr, Sequence, If, For, ArithFor, Loop,
-      Case, FunctionDef, Group, Subshell, Arith, Conditional, ReadFrom, WriteTo {
+      Case, FunctionDef, Group, Subshell, Background, Arith, Conditional, ReadFrom, WriteTo {
     int line();
   }
 
@@ -75,6 +75,9 @@ final class Ast {
   record Group(Node body, int line) implements Node {}
 
   record Subshell(Node body, int line) implements Node {}
+
+  /** {@code cmd &}: its status is 0 at once; {@code wait $!} gives it. */
+  record Background(Node body, int line) implements Node {}
 
   /** {@code (( expression ))}. */
   record Arith(String expression, int line) implements Node {}

@@ -163,6 +163,8 @@ final class Planner implements Walk {
       return exec(g.body());
     } else if (node instanceof Ast.Subshell sub) {
       return subshell(sub);
+    } else if (node instanceof Ast.Background b) {
+      return background(b);
     } else if (node instanceof Ast.Arith a) {
       return Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
     } else {
@@ -374,6 +376,19 @@ final class Planner implements Walk {
       state.restore(saved);
       jobs.leaveScope();
     }
+  }
+
+  /**
+   * {@code cmd &}: its status is 0 at once, set -e ignores it, and {@code $!} names it for {@code
+   * wait $!}, which gives its status.
+   */
+  private Status background(Ast.Background b) {
+    int next = jobs.size();
+    Status s = inCondition(b.body());
+    String id = Integer.toString(ShellState.FIRST_BACKGROUND + (s.known() ? next : s.step()));
+    state.background.put(id, s);
+    state.lastBackground = id;
+    return Status.OK;
   }
 
   // ---------------------------------------------------------------- simple commands

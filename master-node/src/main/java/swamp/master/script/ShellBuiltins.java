@@ -112,8 +112,16 @@ final class ShellBuiltins {
       case "false" -> {
         return Status.FAIL;
       }
-      case "wait" -> {
-        return Status.OK; // swamp runs what it can in parallel and waits for the end anyway
+      case "wait" -> { // swamp runs what it can in parallel and waits for the end anyway
+        Status s = Status.OK;
+        for (String id : args) { // 'wait $pid': that command's status
+          s = state.background.get(id);
+          if (s == null) {
+            throw Refusal.at(line, "wait: " + id + " is not a command this script ran with '&'"
+                + " (swamp waits for jobs by the $! of a command run with '&')");
+          }
+        }
+        return s;
       }
       case "test", "[" -> {
         List<String> t = args;

@@ -77,8 +77,12 @@ final class ShellParser {
     while (!atListEnd()) {
       items.add(andOr());
       Token t = peek();
+      if (t.kind() == Kind.AMP) { // swamp runs independent commands in parallel anyway; '$!' names it
+        Node n = items.remove(items.size() - 1);
+        items.add(new Ast.Background(n, n.line()));
+      }
       if (t.kind() == Kind.SEMI || t.kind() == Kind.AMP || t.kind() == Kind.NEWLINE) {
-        pos++; // '&' is accepted: swamp runs independent commands in parallel anyway
+        pos++;
         skipNewlines();
       } else if (!atListEnd()) {
         throw new ScriptException(t.line(), "unexpected '" + t.text() + "'");

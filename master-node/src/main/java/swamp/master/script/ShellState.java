@@ -101,6 +101,14 @@ final class ShellState {
   String cwd;
   final PlannedFiles files = new PlannedFiles();
   Status last = Status.OK;
+  /**
+   * The commands run with {@code &}, by the number {@code $!} gave each (a job's step plus
+   * {@link #FIRST_BACKGROUND}): their statuses, which {@code wait N} gives.
+   */
+  final Map<String, Status> background = new HashMap<>();
+  /** {@code $!} of the last command run with {@code &}; empty before one. */
+  String lastBackground = "";
+  static final int FIRST_BACKGROUND = 100_000;
   boolean errexit;
   /** {@code shopt -s nullglob}: a glob that matches nothing expands to nothing. */
   boolean nullglob;
@@ -277,7 +285,7 @@ final class ShellState {
       case "$":
         return Long.toString(ProcessHandle.current().pid());
       case "!":
-        return "";
+        return lastBackground;
       case "-":
         return (errexit ? "e" : "") + (xtrace ? "x" : "") + "hB";
       case "0":
