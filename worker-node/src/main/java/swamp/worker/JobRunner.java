@@ -57,12 +57,18 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   /**
    * Told to the parent the moment the job's processes have ended, before their output is read:
-   * the job's slots are free for the next job. {@link Ended} follows.
+   * the job's slots are free for the next job. {@code signalled} when one of them ended by
+   * SIGTERM or SIGINT (or exited as if it had: 128 + the signal), which may be its worker's stop
+   * signal reaching the job too. {@link Ended} follows.
    */
-  public record ProcessesEnded(String jobId, int attempt) implements Event {}
+  public record ProcessesEnded(String jobId, int attempt, boolean signalled) implements Event {}
 
-  /** Told to the parent when the attempt is over, whatever the reason. */
-  public record Ended(String jobId, int attempt, JobResult result) implements Event {}
+  /**
+   * Told to the parent when the attempt is over, whatever the reason; {@code killed} when swamp
+   * ended it (a cancel, its timeout, the end of a drain), not the job itself or another's signal.
+   */
+  public record Ended(String jobId, int attempt, JobResult result, boolean killed)
+      implements Event {}
 
   private sealed interface Internal extends Command {}
 
@@ -243,7 +249,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       Executor reader) {
     CompletableFuture<?> ended = all.size() == 1 ? all.get(0).onExit()
         : CompletableFuture.allOf(all.stream().map(Process::onExit).toArray(CompletableFuture[]::new));
-    return ended.thenRun(() -> replyTo.tell(new ProcessesEnded(jobId, attempt)))
+    return ended.thenRun(() -> replyTo.tell(new ProcessesEnded(jobId, attempt,
+            all.stream().anyMatch(p -> WorkerJobs.stopSignalOf(p.exitValue()) != 0))))
         .thenApplyAsync(v -> table.collect(jobId, attempt, () -> streams.collect(all, startedAt)),
             reader);
   }
@@ -300,7 +307,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     killHard();
     // in the table before the parent hears of it: a finish the worker cannot send survives it
     table.finished(new JobFinished(jobId, attempt, settings.workerId(), result));
-    replyTo.tell(new Ended(jobId, attempt, result));
+    replyTo.tell(new Ended(jobId, attempt, result, killedAs != null));
     return Behaviors.stopped();
   }
 

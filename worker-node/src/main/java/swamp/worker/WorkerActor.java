@@ -36,7 +36,9 @@ import swamp.protocol.ToWorker;
  * one kind each, so that a state matches those it takes by class. Losing the master ends
  * this incarnation with {@link #REJOIN}: the node must join the cluster again before it can
  * register anew, with a fresh deadline. {@link Dismiss} drains: no new jobs, running ones get the
- * drain grace, then the worker unregisters and exits 0.
+ * drain grace, then the worker unregisters and exits 0. {@link Stop} (SIGTERM) drains likewise
+ * within the term grace; a job the same signal ended is handed back unreported, for the master to
+ * run again once the worker has left ({@link WorkerJobs#stoppedBy}).
  *
  * <p>Its jobs and the finishes it could not send yet live in a {@link JobTable} that may outlive
  * it. A worker made with a table of its own hands its running jobs over when it ends with {@link
@@ -54,11 +56,18 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   public sealed interface Command permits Stop, FromMaster, Internal {}
 
   /**
-   * The process got SIGTERM: take no new job, let the running ones finish within the term grace
-   * (those still running then are killed and run again elsewhere), unregister and exit 0. A
+   * The process got SIGTERM (or SIGINT: {@code signal} is its number): take no new job, let the
+   * running ones finish within the term grace (those still running then are killed and run again
+   * elsewhere), unregister and exit 0. A job that the same signal ended (a batch system's cancel
+   * signals every process of the batch job, the jobs' too) is not reported: it did not fail, its
+   * worker was stopped, and the master runs it again elsewhere once this worker has left. A
    * second Stop while draining leaves at once.
    */
-  public record Stop(String reason) implements Command, NoSerializationVerificationNeeded {}
+  public record Stop(String reason, int signal)
+      implements Command, NoSerializationVerificationNeeded {
+    public static final int SIGINT = 2;
+    public static final int SIGTERM = 15;
+  }
 
   /** How the worker ended, told to its {@code exitTo}. */
   public record Exit(int code, String reason) implements NoSerializationVerificationNeeded {}
@@ -70,6 +79,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private record FromRunner(JobRunner.Event event) implements Internal {}
 
   private record RunnerStopped(String jobId, int attempt) implements Internal {}
+
+  /** The wait for a stop signal is over for the finish of a job ended by such a signal. */
+  private record HoldOver(String jobId, int attempt) implements Internal {}
 
   private record MasterLost(ActorRef<ToMaster> master) implements Internal {}
 
@@ -87,6 +99,14 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   /** How long a leaving worker waits for the master to acknowledge its last finishes. */
   static final Duration ACK_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * How long the finish of a job that SIGTERM or SIGINT ended waits for the same signal to reach
+   * its worker: a batch system's cancel signals the worker and its jobs at once, and the job may
+   * end before the worker's JVM has handled its own signal. A job that no signal to its worker
+   * explains is reported FAILED after this wait.
+   */
+  static final Duration INTERRUPT_WAIT = Duration.ofSeconds(2);
 
   private final WorkerSettings settings;
   private final ActorRef<Exit> exitTo;
@@ -136,7 +156,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.handsOver = handsOver;
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
         context.messageAdapter(JobRunner.Event.class, FromRunner::new), RunnerStopped::new,
-        Deliver.INSTANCE);
+        Deliver.INSTANCE, embedded ? Duration.ZERO : INTERRUPT_WAIT, HoldOver::new);
     ActorRef<Command> me = context.getSelf();
     Reaper.onLapse(() -> me.tell(LeaseLapsed.INSTANCE));
     jobs.adoptFromTable();
@@ -274,6 +294,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
         .onMessage(FromMaster.HandBack.class, m -> Behaviors.same()) // none waits
         .onMessage(Deliver.class, d -> same(jobs::deliver))
+        .onMessage(HoldOver.class, h -> same(() -> jobs.holdOver(h.jobId(), h.attempt())))
         .onMessage(FromRunner.class, e -> {
           jobs.onRunner(e.event());
           return jobs.runningCount() == 0 ? leave(leaving) : Behaviors.same();
@@ -298,8 +319,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .build();
   }
 
-  /** SIGTERM: drain within the term grace, then leave. */
+  /**
+   * SIGTERM: drain within the term grace, then leave. The jobs the same signal ended are handed
+   * back: not reported, they run again elsewhere when this worker leaves, as a lost worker's do.
+   */
   private Behavior<Command> onTerm(Stop stop) {
+    jobs.stoppedBy(stop.signal());
     return drain(stop.reason(), settings.termGrace(), true);
   }
 
@@ -323,6 +348,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
         })
         .onMessage(Deliver.class, d -> same(jobs::deliver))
+        .onMessage(HoldOver.class, h -> same(() -> jobs.holdOver(h.jobId(), h.attempt())))
         .onMessage(AcksOver.class, a -> unregister(reason))
         .onMessage(MasterLost.class, l -> unregister(reason))
         .onMessage(Stop.class, s -> unregister(s.reason()))
@@ -332,6 +358,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   /** Leave now: unregister so the master runs this worker's jobs elsewhere at once, and exit 0. */
   private Behavior<Command> unregister(String reason) {
+    String interrupted = jobs.interrupted();
+    if (!interrupted.isEmpty()) {
+      reason += "; " + interrupted + ", ended by the same signal, to run again elsewhere";
+    }
     registry.unregister(reason);
     // the runners are children: stopping kills their processes
     return exit(ExitCodes.OK, reason);
@@ -355,6 +385,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromRunner.class, e -> same(() -> jobs.onRunner(e.event())))
         .onMessage(RunnerStopped.class, s -> same(() -> jobs.onRunnerStopped(s.jobId(), s.attempt())))
         .onMessage(Deliver.class, d -> same(jobs::deliver))
+        .onMessage(HoldOver.class, h -> same(() -> jobs.holdOver(h.jobId(), h.attempt())))
         .onMessage(RegistryListing.class, this::onListing)
         .onMessage(MasterLost.class, l -> Behaviors.same()) // a master we no longer follow
         .onMessage(Stop.class, this::onTerm)

@@ -137,6 +137,12 @@ final class WorkerSlots<R> {
     return r == null || r.attempt() != attempt || r.exited() ? null : r.runner();
   }
 
+  /** Whether attempt {@code attempt} of {@code jobId} still counts as running here. */
+  boolean holds(String jobId, int attempt) {
+    Running<R> r = running.get(jobId);
+    return r != null && r.attempt() == attempt;
+  }
+
   /**
    * The processes of attempt {@code attempt} of {@code jobId} ended: its slots are free for the
    * next job while its runner reads its output, and it still counts as running until {@link

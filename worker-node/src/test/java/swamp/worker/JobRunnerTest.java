@@ -62,7 +62,8 @@ class JobRunnerTest {
     JobRunner.Ended ended = (JobRunner.Ended) events.get(events.size() - 1);
     List<JobRunner.Event> before = events.subList(0, events.size() - 1);
     if (ended.result().pid() != null) {
-      assertEquals(List.of(new JobRunner.ProcessesEnded(ended.jobId(), ended.attempt())), before);
+      assertEquals(List.of(new JobRunner.ProcessesEnded(ended.jobId(), ended.attempt(),
+          WorkerJobs.stopSignalOf(ended.result().exitCode()) != 0)), before);
     } else {
       assertEquals(List.of(), before);
     }

@@ -281,8 +281,8 @@ class RejoinTest {
     Incarnation only = new Incarnation(true);
     only.registered().replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
     Process process = only.awaitLive("j1").process();
-    only.worker.tell(new WorkerActor.Stop("stopped by SIGTERM")); // drains
-    only.worker.tell(new WorkerActor.Stop("stopped by SIGTERM")); // a second one: now
+    only.worker.tell(new WorkerActor.Stop("stopped by SIGTERM", WorkerActor.Stop.SIGTERM)); // drains
+    only.worker.tell(new WorkerActor.Stop("stopped by SIGTERM", WorkerActor.Stop.SIGTERM)); // a second one: now
     assertEquals(ExitCodes.OK, only.exits.expectMessageClass(WorkerActor.Exit.class).code());
     only.master.awaitAssert(LONG, () -> {
       assertFalse(process.isAlive());

@@ -342,7 +342,7 @@ class WorkerActorTest {
     Register register = registered(TestSettings.worker("w12", workDir));
     ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "1"))));
-    w.tell(new WorkerActor.Stop("stopped by SIGTERM"));
+    w.tell(new WorkerActor.Stop("stopped by SIGTERM", WorkerActor.Stop.SIGTERM));
     register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("true"))));
     JobRejected rejected = dispatcher.expectMessageClass(JobRejected.class);
     assertEquals("j2", rejected.jobId());
@@ -362,7 +362,7 @@ class WorkerActorTest {
     Register register = registered(TestSettings.worker("w13", workDir)); // term grace 30 s
     ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "600"))));
-    w.tell(new WorkerActor.Stop("stopped by SIGTERM"));
+    w.tell(new WorkerActor.Stop("stopped by SIGTERM", WorkerActor.Stop.SIGTERM));
     time.timePasses(Duration.ofSeconds(29));
     registry.expectNoMessage(Duration.ofMillis(200));
     time.timePasses(Duration.ofSeconds(2));
@@ -372,5 +372,140 @@ class WorkerActorTest {
     exits.expectTerminated(w);
     // no finish: the master requeues the job when the worker leaves
     dispatcher.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * A batch system's cancel (scancel) signals the worker and its jobs at once. A job that the
+   * same SIGTERM ended did not fail: its finish is never sent, and the worker leaves at once,
+   * saying so, for the master to run it again elsewhere as it does a lost worker's job.
+   */
+  @Test
+  void aJobEndedBySigtermAfterItsWorkerIsHandedBackNotFailed() {
+    Register register = registered(TestSettings.worker("w14", workDir));
+    ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "614"))));
+    ProcessHandle job = awaitProcess("sleep", "614");
+    w.tell(new WorkerActor.Stop("stopped by SIGTERM", WorkerActor.Stop.SIGTERM));
+    job.destroy(); // SIGTERM: sleep exits 143
+    Unregister bye = registry.expectMessageClass(Unregister.class, Duration.ofSeconds(20));
+    assertTrue(bye.reason().contains("job j1 attempt 1, ended by the same signal, to run again"
+        + " elsewhere"), bye.reason());
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    exits.expectTerminated(w);
+    dispatcher.expectNoMessage(Duration.ofMillis(200)); // no finish: FAILED or any other
+  }
+
+  /**
+   * The job may end before the worker's JVM has handled its own SIGTERM: its finish waits for
+   * that signal ({@link WorkerActor#INTERRUPT_WAIT}) rather than going out FAILED.
+   */
+  @Test
+  void aJobEndedBySigtermJustBeforeItsWorkerIsHandedBackToo() {
+    Register register = registered(TestSettings.worker("w15", workDir));
+    ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "615"))));
+    ProcessHandle job = awaitProcess("sleep", "615");
+    job.destroy();
+    registry.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertFalse(job.isAlive());
+      return null;
+    });
+    dispatcher.expectNoMessage(Duration.ofMillis(300)); // held, not reported FAILED
+    w.tell(new WorkerActor.Stop("stopped by SIGTERM", WorkerActor.Stop.SIGTERM));
+    Unregister bye = registry.expectMessageClass(Unregister.class, Duration.ofSeconds(20));
+    assertTrue(bye.reason().contains("job j1 attempt 1, ended by the same signal"), bye.reason());
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    time.timePasses(WorkerActor.INTERRUPT_WAIT); // the wait's end changes nothing now
+    dispatcher.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * The slot that such a job freed does not start the next job given beyond the free slots: the
+   * grid's signal would not reach it, and the grid's SIGKILL a few seconds later would end it
+   * unreported. It goes back to the master with the rest, and the worker leaves at once.
+   */
+  @Test
+  void theNextJobDoesNotStartWhereASignalMayBeStoppingTheWorker() {
+    Register register = registered(TestSettings.worker("w17", workDir).withSlots(1));
+    ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "617"))));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("sleep", "618"))));
+    ProcessHandle job = awaitProcess("sleep", "617");
+    job.destroy();
+    registry.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertFalse(job.isAlive());
+      return null;
+    });
+    dispatcher.expectNoMessage(Duration.ofMillis(300));
+    w.tell(new WorkerActor.Stop("stopped by SIGTERM", WorkerActor.Stop.SIGTERM));
+    JobRejected back = dispatcher.expectMessageClass(JobRejected.class);
+    assertEquals("j2", back.jobId());
+    Unregister bye = registry.expectMessageClass(Unregister.class, Duration.ofSeconds(20));
+    assertTrue(bye.reason().contains("job j1 attempt 1, ended by the same signal"), bye.reason());
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    dispatcher.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * Without a signal to the worker, the next job starts once the wait is over, and the first is
+   * reported FAILED.
+   */
+  @Test
+  void theNextJobStartsOnceNoSignalCameForTheWorker() {
+    Register register = registered(TestSettings.worker("w18", workDir).withSlots(1));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "619"))));
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("sh", "-c", "exit 0"))));
+    ProcessHandle job = awaitProcess("sleep", "619");
+    job.destroy();
+    registry.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertFalse(job.isAlive());
+      return null;
+    });
+    dispatcher.expectNoMessage(Duration.ofMillis(300));
+    time.timePasses(WorkerActor.INTERRUPT_WAIT);
+    JobFinished first = finishes.next(dispatcher, Duration.ofSeconds(10));
+    assertEquals("j1", first.jobId());
+    assertEquals(JobState.FAILED, first.result().state(), first.result().toString());
+    JobFinished second = finishes.next(dispatcher, Duration.ofSeconds(10));
+    assertEquals("j2", second.jobId());
+    assertEquals(JobState.SUCCEEDED, second.result().state(), second.result().toString());
+  }
+
+  /**
+   * A job that exits 143 of its own, no signal to its worker, failed: it is reported so once the
+   * wait for a signal is over; and so is one that exits 143 while its worker drains after SIGINT.
+   */
+  @Test
+  void aJobExiting143WithoutASignalToItsWorkerFailed() {
+    Register register = registered(TestSettings.worker("w16", workDir));
+    ActorRef<WorkerActor.Command> w = workers.get(workers.size() - 1);
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sh", "-c", "exit 143"))));
+    dispatcher.expectNoMessage(Duration.ofMillis(500)); // waits for a signal that may come
+    time.timePasses(WorkerActor.INTERRUPT_WAIT);
+    JobFinished finished = finishes.next(dispatcher, Duration.ofSeconds(10));
+    assertEquals("j1", finished.jobId());
+    assertEquals(JobState.FAILED, finished.result().state(), finished.result().toString());
+    assertEquals(143, finished.result().exitCode());
+    register.replyTo().tell(Finishes.ack("j1", 1));
+
+    register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("sleep", "616"))));
+    ProcessHandle job = awaitProcess("sleep", "616");
+    w.tell(new WorkerActor.Stop("stopped by SIGINT", WorkerActor.Stop.SIGINT));
+    job.destroy(); // SIGTERM, not the worker's signal
+    finished = finishes.next(dispatcher, Duration.ofSeconds(10));
+    assertEquals("j2", finished.jobId());
+    assertEquals(JobState.FAILED, finished.result().state(), finished.result().toString());
+    register.replyTo().tell(Finishes.ack("j2", 1));
+    Unregister bye = registry.expectMessageClass(Unregister.class);
+    assertFalse(bye.reason().contains("same signal"), bye.reason());
+  }
+
+  /** The process this JVM started (or one it started started) with this argv. */
+  ProcessHandle awaitProcess(String program, String... args) {
+    return registry.awaitAssert(Duration.ofSeconds(20), () ->
+        ProcessHandle.current().descendants()
+            .filter(p -> p.info().command().orElse("").endsWith("/" + program)
+                && java.util.Arrays.equals(p.info().arguments().orElse(new String[0]), args))
+            .findFirst().orElseThrow(() -> new AssertionError(program + " is not running")));
   }
 }
