@@ -77,6 +77,8 @@ final class HereCommands {
           case "expr" -> Expr.evaluate(args);
           case "ls" -> LS_FLAGS.matcher(String.join(" ", args)).find() ? lsHere(argv, input, line, prefix, errorsToOutput) : ls(args);
           case "pwd" -> Coreutils.Output.ok(state.cwd + "\n");
+          case "cat" -> knownTexts(args, input) != null ? Coreutils.Output.ok(knownTexts(args, input))
+              : external(argv, input, line, prefix, errorsToOutput);
           default -> external(argv, input, line, prefix, errorsToOutput);
         };
       } catch (Coreutils.UsageException e) {
@@ -87,6 +89,25 @@ final class HereCommands {
     }
     captured.append(input);
     return status;
+  }
+
+  /**
+   * What {@code cat FILES} prints when every file's text is known while planning (an earlier
+   * line wrote it with a command run here: {@code ls *.nc > list.txt}); null otherwise.
+   */
+  private String knownTexts(List<String> files, String input) {
+    if (files.isEmpty()) {
+      return input;
+    }
+    StringBuilder all = new StringBuilder();
+    for (String f : files) {
+      String text = f.startsWith("-") ? null : state.files.text(PlannedFiles.resolve(state.cwd, f));
+      if (text == null) {
+        return null;
+      }
+      all.append(text);
+    }
+    return all.toString();
   }
 
   /** ls options whose answer needs the files' sizes, times or contents: the real ls gives it. */

@@ -97,7 +97,11 @@ final class PlannedFiles {
 
   /** An earlier line writes {@code text}, known now, as the whole of {@code path}. */
   void written(String path, String text) {
-    write(path, false);
+    if (text.isEmpty()) {
+      empty(path);
+    } else {
+      write(path, false);
+    }
     texts.put(path, text);
   }
 

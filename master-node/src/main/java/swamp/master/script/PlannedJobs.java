@@ -140,11 +140,6 @@ final class PlannedJobs {
         state.files.write(w, access.directories().contains(w));
       }
     }
-    Redirects heredoc = stages.size() == 1 && stages.get(0).argv().equals(List.of("cat")) ? stages.get(0).redirected() : null;
-    if (heredoc != null && guards.isEmpty() && heredoc.stdinText() != null && heredoc.stdout() != null
-        && !heredoc.stdoutAppend()) { // 'cat > sub.sh <<EOF': what 'bash sub.sh' will read is known
-      state.files.written(PlannedFiles.resolve(state.cwd, heredoc.stdout()), heredoc.stdinText());
-    }
     planned.add(new Dependencies.Planned(command, access, exitsAround()));
     if (stopOnFailure && !scopes.isEmpty()) {
       scopes.peek().failures().add(step);

@@ -67,6 +67,7 @@ final class Planner implements Walk {
   private final ExitTrap exitTrap = new ExitTrap();
   private final Redirecting redirecting;
   private final Pipelines pipelines;
+  private final KnownTexts texts;
   private final SteeringBuiltins steering;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
@@ -84,6 +85,7 @@ final class Planner implements Walk {
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
     this.redirecting = new Redirecting(state, expander, this::exec,
         (drafts, line) -> job(drafts, Map.of(), line));
+    this.texts = new KnownTexts(state, expander, here);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
@@ -469,8 +471,16 @@ final class Planner implements Walk {
   /** Plans a job under the guards that hold here; set -e stops on its failure outside a test. */
   @Override
   public Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line) {
-    return jobs.job(drafts, prefix, line, guards, stopsOnFailure());
+    HereCommands.Draft only = drafts.size() == 1 && guards.isEmpty() && captured == null ? drafts.get(0) : null;
+    String before = only == null ? null : texts.before(only);
+    Status s = jobs.job(drafts, prefix, line, guards, stopsOnFailure());
+    if (before != null) { // 'ls *.nc > list.txt': a later '< list.txt' reads what it printed
+      texts.written(only, prefix, line, before);
+    }
+    return s;
   }
+
+
 
   @Override
   public StringBuilder captured() {

@@ -48,11 +48,16 @@ final class ReadInput {
 
   /**
    * The text of {@code file} (relative to the script's directory), read while planning for a
-   * command of line {@code line} that reads it; refused when an earlier line writes it or it
-   * cannot be read.
+   * command of line {@code line} that reads it, or the text an earlier line writes into it when
+   * that is known while planning; refused when an earlier line writes it otherwise or it cannot
+   * be read.
    */
   static String file(ShellState state, String file, int line) {
     String path = PlannedFiles.resolve(state.cwd, file);
+    String known = state.files.text(path); // 'ls *.nc > list.txt' before: known while planning
+    if (known != null) {
+      return known;
+    }
     if (state.files.touched(path)) {
       throw Refusal.at(line, "'< " + file + "': an earlier line writes " + file + ", and swamp reads"
           + " it while planning, before any command runs; read a file that exists before the"

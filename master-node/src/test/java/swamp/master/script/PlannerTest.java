@@ -240,10 +240,12 @@ class PlannerTest {
   @Test
   void aScriptWrittenFromAHereDocumentRunsAsTheCallersOwnLines() throws Exception {
     List<String> texts = texts("for m in 01 02; do\ncat > run_$m.sh <<EOF\nncks -O -v T in_$m.nc \\$1\nEOF\ndone\n"
-        + "bash run_01.sh a.nc\nbash run_02.sh b.nc\ncat >> run_01.sh <<EOF\necho more\nEOF\nbash run_01.sh c.nc\n");
+        + "bash run_01.sh a.nc\nbash run_02.sh b.nc\ncat >> run_01.sh <<EOF\necho more\nEOF\nbash run_01.sh c.nc\n"
+        + "ncks -H a.nc >> run_02.sh\nbash run_02.sh d.nc\n");
     assertEquals("ncks -O -v T in_01.nc a.nc", texts.get(2));
     assertEquals("ncks -O -v T in_02.nc b.nc", texts.get(3));
-    assertEquals("bash run_01.sh c.nc", texts.get(5), "appended to: its text is no longer known, a job runs it");
+    assertEquals(List.of("ncks -O -v T in_01.nc c.nc", "echo more"), texts.subList(5, 7), "what was appended, too");
+    assertEquals("bash run_02.sh d.nc", texts.get(8), "appended to by ncks: its text is not known, a job runs it");
   }
 
   @Test
@@ -253,6 +255,20 @@ class PlannerTest {
     assertEquals(List.of(new Plan.Guard(0, false)), c.get(2).guards(), "'|| echo' runs if the first ncks failed");
     assertEquals("echo " + (ShellState.FIRST_BACKGROUND + 0), c.get(3).text());
     assertTrue(refused("wait 12345\n").getMessage().contains("wait: 12345 is not a command this script ran with '&'"));
+  }
+
+  @Test
+  void aListAnEarlierLineWritesWithKnownTextIsReadWhilePlanning() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "");
+    Files.writeString(dir.resolve("b.nc"), "");
+    List<String> texts = texts("ls *.nc > list.txt\nfor m in x y; do echo $m >> models.txt; done\n"
+        + "while read -r f; do ncks -O \"$f\" \"t_$f\"; done < list.txt\nmapfile -t ms < models.txt\n"
+        + "echo ${#ms[@]} $(cat list.txt models.txt | wc -l)\n");
+    assertEquals("ncks -O a.nc t_a.nc", texts.get(3));
+    assertEquals("ncks -O b.nc t_b.nc", texts.get(4));
+    assertEquals("echo 2 4", texts.get(5));
+    assertRefused("ncks -H a.nc > list.txt\nwhile read f; do echo $f; done < list.txt\n", 2,
+        "an earlier line writes list.txt");
   }
 
   @Test
@@ -945,7 +961,7 @@ class PlannerTest {
 
   @Test
   void aLoopsInputMustExistBeforeTheScriptRuns() {
-    assertRefused("ls > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
+    assertRefused("ncks -H a.nc > list.txt\nwhile read f; do\n  echo $f\ndone < list.txt\n", 4,
         "an earlier line writes list.txt");
     assertRefused("while read f; do echo $f; done < missing.txt\n", 1, "no such file");
     assertRefused("echo a\nread x > /dev/null\n", 2, "'read' reads its input from one file or text");
