@@ -16,6 +16,12 @@ public final class Durations {
   /** The forms clients send on every long poll, read without building a Config. */
   private static final Pattern SIMPLE = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
 
+  /** A duration as the user wrote it, with its unit: a bare number is seconds ({@code 5} is 5s). */
+  public static String shown(String text) {
+    String t = text.strip();
+    return SECONDS.matcher(t).matches() ? t + "s" : t;
+  }
+
   /**
    * Parses a duration: a Typesafe Config one ({@code 500ms}, {@code 5s}, {@code 30m}), or a bare
    * number of seconds ({@code 30}), as everywhere in swamp's API and command line.

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import swamp.node.HumanDuration;
 
 /**
  * The client commands about jobs: {@code submit} (and {@code --wait}, a long poll until the job
@@ -64,7 +63,7 @@ public final class JobCommands {
       throw e;
     }
     if (done == null) {
-      System.err.println("swamp: gave up waiting for job " + id + " after " + HumanDuration.of(giveUpAfter)
+      System.err.println("swamp: gave up waiting for job " + id + " after " + Durations.shown(waitTimeout)
           + "; it stays submitted (bin/swamp status " + id + ", bin/swamp cancel " + id + ")");
       return ClientCommand.EXIT_WAIT_TIMEOUT;
     }

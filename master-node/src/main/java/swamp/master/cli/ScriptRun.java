@@ -22,9 +22,10 @@ import swamp.master.script.Plan.Guard;
 /**
  * Runs a planned script on a master: submits each command once what it waits for has finished,
  * reports each as it ends, and decides what bash would have decided from the statuses: a command
- * whose input a failed one wrote still runs, as under bash, {@code a && b} / {@code a || b} run or skip {@code b} by
- * {@code a}'s status, an exit point ({@code cmd || exit N}) and {@code set -e} stop new commands
- * from starting but those of the EXIT trap, Ctrl-C cancels what it submitted. What the user sees of it is {@link RunConsole}'s.
+ * whose input a failed one was to write still runs, as under bash; {@code a && b} / {@code a ||
+ * b} run or skip {@code b} by {@code a}'s status; an exit point ({@code cmd || exit N}) and
+ * {@code set -e} stop new commands from starting but those of the EXIT trap; Ctrl-C cancels what
+ * it submitted. What the user sees of it is {@link RunConsole}'s.
  */
 final class ScriptRun {
 
@@ -268,8 +269,8 @@ final class ScriptRun {
   }
 
   /**
-   * A step's status as bash would have it: its exit code; when it did not run, that of the command whose status decided so ({@code a} in
-   * {@code a && b}).
+   * A step's status as bash would have it: its exit code; when it did not run, that of the
+   * command whose status decided so ({@code a} in {@code a && b}).
    */
   private int statusOf(int step, int depth) {
     Outcome o = outcome.get(step);
@@ -370,20 +371,18 @@ final class ScriptRun {
     } else {
       outcome.put(step, left[2] == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
       exitCodes.put(step, left[2]);
-      handled.add(step); // its failure is the exit's, already reported
     }
   }
 
   /**
    * An exit point that exits: its status is what the list or function it ends gives ({@code f ||
-   * echo failed}); a failure it reports itself, not the run's.
+   * echo failed}), and it is not counted as a failed command.
    */
   private void exited(Command c) {
     int status = exitStatusOf(c);
     outcome.put(c.step(), status == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
     if (status != 0) {
       exitCodes.put(c.step(), status);
-      handled.add(c.step());
     }
   }
 
