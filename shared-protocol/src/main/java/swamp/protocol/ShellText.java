@@ -21,7 +21,29 @@ public final class ShellText {
     return "'" + word.replace("'", "'\\''") + "'";
   }
 
-  /** {@code a x | b > out.txt}: the stages with their redirections. */
+  /**
+   * {@code word} for a line people read: as {@link #quote}, but one with a newline or another
+   * control character as bash's {@code $'...'}, so that the line stays one line.
+   */
+  static String shown(String word) {
+    if (word.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
+      return quote(word);
+    }
+    StringBuilder s = new StringBuilder("$'");
+    for (char c : word.toCharArray()) {
+      switch (c) {
+        case '\\' -> s.append("\\\\");
+        case '\'' -> s.append("\\'");
+        case '\n' -> s.append("\\n");
+        case '\t' -> s.append("\\t");
+        case '\r' -> s.append("\\r");
+        default -> s.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+      }
+    }
+    return s.append('\'').toString();
+  }
+
+  /** {@code a x | b > out.txt}: the stages with their redirections, on one line. */
   public static String of(List<Stage> stages) {
     StringBuilder s = new StringBuilder();
     for (Stage stage : stages) {
@@ -29,7 +51,7 @@ public final class ShellText {
         s.append(" | ");
       }
       for (int i = 0; i < stage.argv().size(); i++) {
-        s.append(i == 0 ? "" : " ").append(quote(stage.argv().get(i)));
+        s.append(i == 0 ? "" : " ").append(shown(stage.argv().get(i)));
       }
       String r = stage.redirected().shellText();
       if (!r.isEmpty()) {

@@ -617,7 +617,7 @@ class PlannerTest {
         echo "left $@"
         """;
     assertEquals(List.of("echo 'idx 0 x'", "echo 'idx 1 y'", "echo 'idx 2 z'", "echo 'idx 7 w'",
-        "echo 'ind x'", "echo 'n 2 [b,2]'", "echo 'rows 1 [p\n]'", "echo 'file builtin cd'",
+        "echo 'ind x'", "echo 'n 2 [b,2]'", "echo $'rows 1 [p\\n]'", "echo 'file builtin cd'",
         "echo 'missing ok'", "echo 'flag v'", "echo 'in in.nc'", "echo 'flag q'",
         "echo 'out out.nc'", "echo 'unknown x'", "echo 'missing arg for i'", "echo 'optind 8'",
         "echo 'got a 1'", "echo 'left rest'"), texts(script));
@@ -775,7 +775,7 @@ class PlannerTest {
         "echo 'echam 1' >> outdir/echam.txt", "echo 'echam 2' >> outdir/echam.txt",
         "echo 'bye echam'", "echo './sub.sh gfdl 1 nosecret outdir'", "echo child-f",
         "echo 'gfdl 1' >> outdir/gfdl.txt", "echo 'bye gfdl'",
-        "echo 'after: unset hidden [sub.sh obs 0 nosecret outdir\nchild-f\nbye obs]'",
+        "echo $'after: unset hidden [sub.sh obs 0 nosecret outdir\\nchild-f\\nbye obs]'",
         "echo parent-f", "echo main done"), texts);
     // a script installed on the PATH is a program: it runs as a job
     Path bin = Files.createDirectories(dir.resolve("bin"));
