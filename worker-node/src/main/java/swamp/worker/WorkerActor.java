@@ -116,6 +116,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private ActorRef<MasterWatch.Command> masterWatch;
   /** Whether a REJOIN leaves the jobs running for the next worker with the same table. */
   private final boolean handsOver;
+  /** The master's own worker, which stops with the master's node. */
+  private final boolean embedded;
 
   private final RegistryLink registry;
   /** The jobs, and the master they are reported to (null until registered, and once lost). */
@@ -154,6 +156,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         context.getSystem().address().toString()), self, context.getLog());
     this.table = table;
     this.handsOver = handsOver;
+    this.embedded = embedded;
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
         context.messageAdapter(JobRunner.Event.class, FromRunner::new), RunnerStopped::new,
         Deliver.INSTANCE, embedded ? Duration.ZERO : INTERRUPT_WAIT, HoldOver::new);
@@ -237,8 +240,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return withJobs(newReceiveBuilder()
         .onMessage(MasterLost.class, l -> l.master().equals(jobs.master()), l -> {
           jobs.reportTo(null);
-          if (org.apache.pekko.actor.CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) {
-            return exit(ExitCodes.OK, "its node is stopping"); // the master's own, stopping with its node
+          if (embedded && org.apache.pekko.actor.CoordinatedShutdown.get(getContext().getSystem())
+              .getShutdownReason().isPresent()) {
+            return exit(ExitCodes.OK, "its node is stopping"); // the master's own, stopping with it
           }
           return exit(REJOIN, "lost the master; joining the cluster again to re-register");
         })

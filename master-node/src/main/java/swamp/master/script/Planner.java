@@ -122,13 +122,34 @@ final class Planner implements Walk {
 
   @Override
   public Status exec(Node node) {
-    Status s = dispatch(node);
+    Status s;
+    try {
+      s = dispatch(node);
+    } catch (Refusal.Unbound u) {
+      throw unbound(u);
+    }
     state.last = s;
     if (state.errexit && conditionDepth == 0 && s.known() && s.code() != 0 && captured == null
         && !(node instanceof Ast.AndOr) && !(node instanceof Ast.Pipeline p && p.negated())) {
       throw Jump.exit(s.code()); // set -e: bash stops at a command that fails while planning too
     }
     return s;
+  }
+
+  /**
+   * {@code set -u} and an unset {@code $name} where the script reaches it for sure: as bash, it
+   * prints the error and stops there (a subshell, only that), the lines before it having run.
+   * After a job's {@code &&}/{@code ||} or inside {@code $(...)} the plan is refused instead.
+   */
+  private RuntimeException unbound(Refusal.Unbound u) {
+    if (captured != null || !guards.isEmpty()) {
+      return new Refusal(u.cause); // a plain refusal: no enclosing walk plans the stop either
+    }
+    String name = u.name.matches("[0-9]+") ? "$" + u.name : u.name; // bash's: '$1: unbound variable'
+    String message = state.arg0 + ": line " + u.line + ": " + name + ": unbound variable\n";
+    Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Word("2", u.line), u.line);
+    job(List.of(new HereCommands.Draft(List.of("printf", "%s", message), List.of(toErrors), u.line)), Map.of(), u.line);
+    return Jump.exit(1);
   }
 
   private Status dispatch(Node node) {

@@ -4,9 +4,25 @@ package swamp.master.script;
  * A {@link ScriptException} on its way out of the tree walk, unchecked so that it passes through
  * expansion, tests and substitutions; {@link Planner#plan} unwraps it.
  */
-final class Refusal extends RuntimeException {
+class Refusal extends RuntimeException {
   private static final long serialVersionUID = 1L;
   final ScriptException cause;
+
+  /**
+   * {@code $name} unset under {@code set -u}: where the script reaches it unconditionally, bash
+   * prints "NAME: unbound variable" and stops there ({@link Planner#exec}); elsewhere a refusal.
+   */
+  static final class Unbound extends Refusal {
+    private static final long serialVersionUID = 1L;
+    final String name;
+    final int line;
+
+    Unbound(String name, int line, String problem) {
+      super(new ScriptException(line, problem));
+      this.name = name;
+      this.line = line;
+    }
+  }
 
   Refusal(ScriptException cause) {
     super(cause.getMessage(), null, false, false);

@@ -263,12 +263,12 @@ final class ShellState {
 
   /**
    * {@code $name} of a variable that is not set, under {@code set -u}: bash stops the script
-   * there with "unbound variable"; the plan stops before anything runs.
+   * there with "unbound variable" (see {@link Refusal.Unbound}).
    */
   Refusal unbound(String name) {
-    return Refusal.at(currentLine, name + ": unbound variable: under set -u bash stops the script here;"
-        + " swamp plans it whole before anything runs, so nothing has run. Set " + name
-        + ", or write ${" + name + ":-} where it may be unset");
+    return new Refusal.Unbound(name, currentLine, name + ": unbound variable: under set -u bash stops the script"
+        + " here, and swamp cannot plan that stop where it depends on a job's status (or inside $(...)),"
+        + " so nothing has run. Set " + name + ", or write ${" + name + ":-} where it may be unset");
   }
 
   /** A scalar or special parameter's value; null when unset. */

@@ -862,8 +862,15 @@ class PlannerTest {
   void whatBashSaysOfUnsetVariablesOctalNumbersAndIfs() throws Exception {
     // set -u: bash stops at an unset variable; nothing runs
     assertEquals(List.of("echo ok"), texts("set -u\necho ${NOPE:-ok}\n"));
-    assertRefused("set -u\necho a\necho \"x=$NOPE\"\n", 3, "NOPE: unbound variable");
-    assertRefused("set -o nounset\nf() { echo $1; }\nf\n", 2, "1: unbound variable");
+    // as bash: the lines before it run, then the error, and the script stops with 1
+    Plan p = plan("set -u\necho a\necho \"x=$NOPE\"\necho never\n");
+    assertEquals(List.of("echo a", "printf %s $'script.sh: line 3: NOPE: unbound variable\\n'"),
+        p.commands().stream().map(Plan.Command::text).toList());
+    assertTrue(p.commands().get(1).outputIsErrors());
+    assertEquals(1, p.exitStatus());
+    assertEquals(List.of("printf %s $'script.sh: line 2: $1: unbound variable\\n'", "echo after"),
+        texts("set -o nounset\n( f() { echo $1; }; f )\necho after\n"), "a subshell's ends only it");
+    assertRefused("set -u\nncks a.nc b.nc && echo $NOPE\n", 2, "NOPE: unbound variable");
     assertEquals(List.of("echo 0"), texts("set -u\necho \"$@\" $#\n")); // "$@" is never unbound
     // a leading 0 is octal, in a variable too: 010 is 8, 08 is an error bash names
     assertEquals(List.of("echo 9 8"), texts("m=010\necho $((m + 1)) $((10#08))\n"));
