@@ -23,24 +23,25 @@ public final class ShellText {
 
   /**
    * {@code word} for a line people read: as {@link #quote}, but one with a newline or another
-   * control character as bash's {@code $'...'}, so that the line stays one line.
+   * control character as {@link #dollarQuoted}, so that the line stays one line.
    */
   static String shown(String word) {
-    if (word.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
-      return quote(word);
-    }
-    StringBuilder s = new StringBuilder("$'");
+    return word.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? dollarQuoted(word) : quote(word);
+  }
+
+  /** {@code word} in bash's {@code $'...'}, as its {@code printf %q} writes one with a control character. */
+  public static String dollarQuoted(String word) {
+    StringBuilder b = new StringBuilder("$'");
     for (char c : word.toCharArray()) {
       switch (c) {
-        case '\\' -> s.append("\\\\");
-        case '\'' -> s.append("\\'");
-        case '\n' -> s.append("\\n");
-        case '\t' -> s.append("\\t");
-        case '\r' -> s.append("\\r");
-        default -> s.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        case '\r' -> b.append("\\r");
+        case '\'', '\\' -> b.append('\\').append(c);
+        default -> b.append(c < 0x20 || c == 0x7f ? String.format("\\%03o", (int) c) : String.valueOf(c));
       }
     }
-    return s.append('\'').toString();
+    return b.append('\'').toString();
   }
 
   /** {@code a x | b > out.txt}: the stages with their redirections, on one line. */

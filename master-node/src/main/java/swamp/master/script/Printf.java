@@ -3,6 +3,7 @@ package swamp.master.script;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import swamp.protocol.ShellText;
 
 /**
  * bash's {@code printf} builtin, evaluated while planning: its format's conversions as C's printf
@@ -97,17 +98,7 @@ final class Printf {
       return "''";
     }
     if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      StringBuilder b = new StringBuilder("$'");
-      for (char c : s.toCharArray()) {
-        switch (c) {
-          case '\n' -> b.append("\\n");
-          case '\t' -> b.append("\\t");
-          case '\r' -> b.append("\\r");
-          case '\'', '\\' -> b.append('\\').append(c);
-          default -> b.append(c < 0x20 || c == 0x7f ? String.format("\\%03o", (int) c) : String.valueOf(c));
-        }
-      }
-      return b.append('\'').toString();
+      return ShellText.dollarQuoted(s);
     }
     StringBuilder b = new StringBuilder();
     for (char c : s.toCharArray()) {
