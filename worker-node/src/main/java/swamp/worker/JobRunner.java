@@ -250,7 +250,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     CompletableFuture<?> ended = all.size() == 1 ? all.get(0).onExit()
         : CompletableFuture.allOf(all.stream().map(Process::onExit).toArray(CompletableFuture[]::new));
     return ended.thenRun(() -> replyTo.tell(new ProcessesEnded(jobId, attempt,
-            all.stream().anyMatch(p -> WorkerJobs.stopSignalOf(p.exitValue()) != 0))))
+            all.stream().anyMatch(p -> StopInterruptions.stopSignalOf(p.exitValue()) != 0))))
         .thenApplyAsync(v -> table.collect(jobId, attempt, () -> streams.collect(all, startedAt)),
             reader);
   }

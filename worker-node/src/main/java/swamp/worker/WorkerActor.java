@@ -38,7 +38,7 @@ import swamp.protocol.ToWorker;
  * register anew, with a fresh deadline. {@link Dismiss} drains: no new jobs, running ones get the
  * drain grace, then the worker unregisters and exits 0. {@link Stop} (SIGTERM) drains likewise
  * within the term grace; a job the same signal ended is handed back unreported, for the master to
- * run again once the worker has left ({@link WorkerJobs#stoppedBy}).
+ * run again once the worker has left ({@link StopInterruptions}).
  *
  * <p>Its jobs and the finishes it could not send yet live in a {@link JobTable} that may outlive
  * it. A worker made with a table of its own hands its running jobs over when it ends with {@link

@@ -2,9 +2,7 @@ package swamp.worker;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -51,24 +49,8 @@ final class WorkerJobs {
   private final WorkerActor.Command deliver;
   /** Whether that message is on its way. */
   private boolean deliveryDue;
-  /**
-   * How long the finish of a job that SIGTERM or SIGINT ended waits for that signal to reach this
-   * worker too (zero: a worker that no signal stops, the master's embedded one, does not wait).
-   */
-  private final Duration interruptWait;
-  /** The message that ends such a wait, by job id and attempt. */
-  private final BiFunction<String, Integer, WorkerActor.Command> holdOver;
-  /** The finishes waiting so, with the signal that ended them; not sent meanwhile. */
-  private final Map<RunningJob, Integer> held = new HashMap<>();
-  /** The attempts whose processes such a signal may have ended, until their runner's end. */
-  private final Set<RunningJob> signalled = new java.util.HashSet<>();
-  /** The signal that stops this worker (SIGTERM, SIGINT); 0 until one came. */
-  private int stopSignal;
-  /**
-   * The attempts that signal ended: their finishes are not sent; the master runs them again
-   * elsewhere when this worker leaves, as it does a lost worker's jobs.
-   */
-  private final List<RunningJob> interrupted = new ArrayList<>();
+  /** The jobs the signal that stops this worker ended too. */
+  private final StopInterruptions stops;
 
   WorkerJobs(ActorContext<WorkerActor.Command> context, WorkerSettings settings,
       Executables executables, JobTable table, ActorRef<ToWorker> self,
@@ -84,8 +66,7 @@ final class WorkerJobs {
     this.runnerNews = runnerNews;
     this.runnerStopped = runnerStopped;
     this.deliver = deliver;
-    this.interruptWait = interruptWait;
-    this.holdOver = holdOver;
+    this.stops = new StopInterruptions(context, table, interruptWait, holdOver);
     this.slots = new WorkerSlots<>(settings.slots());
   }
 
@@ -131,7 +112,7 @@ final class WorkerJobs {
     // not before this incarnation is registered: the master may have given them away meanwhile;
     // nor while a signal that ended a job may be stopping this worker (see onRunner)
     Job next;
-    while (!Reaper.held() && master != null && signalled.isEmpty() && held.isEmpty()
+    while (!Reaper.held() && master != null && stops.quiet()
         && (next = slots.nextToStart()) != null) {
       start(next);
     }
@@ -214,26 +195,12 @@ final class WorkerJobs {
   void onRunner(JobRunner.Event event) {
     if (event instanceof JobRunner.ProcessesEnded e) {
       if (slots.exited(event.jobId(), event.attempt())) {
-        if (e.signalled() && !interruptWait.isZero()) {
-          // a grid's cancel may be ending this worker: the next job would not be signalled and
-          // would die unreported at the grid's SIGKILL; it waits until the end is understood
-          signalled.add(new RunningJob(e.jobId(), e.attempt()));
-        }
+        // a grid's cancel may be ending this worker: the next job waits until that is understood
+        stops.processesEnded(new RunningJob(e.jobId(), e.attempt()), e.signalled());
         startWaiting();
       }
     } else if (slots.ended(event.jobId(), event.attempt())) {
-      JobRunner.Ended ended = (JobRunner.Ended) event;
-      RunningJob attempt = new RunningJob(ended.jobId(), ended.attempt());
-      signalled.remove(attempt);
-      Integer by = endedBy(ended);
-      if (by != null && stopSignal != 0) {
-        interrupt(attempt, by);
-      } else if (by != null && !interruptWait.isZero()) {
-        // the signal to this worker may be on its way: wait for it before calling this a failure
-        held.put(attempt, by);
-        context.scheduleOnce(interruptWait, context.getSelf(),
-            holdOver.apply(attempt.jobId(), attempt.attempt()));
-      } else {
+      if (stops.ended((JobRunner.Ended) event)) {
         deliverSoon(); // the runner put the finish in the table
       }
       startWaiting(); // (if the processes' end did not already, or it was held)
@@ -241,62 +208,17 @@ final class WorkerJobs {
   }
 
   /**
-   * The signal that ended the job on its own (not swamp's kill), if it is one that stops a
-   * worker; null for any other end.
-   */
-  private static Integer endedBy(JobRunner.Ended ended) {
-    Integer exit = ended.result().exitCode();
-    if (ended.killed() || ended.result().state() != JobState.FAILED || exit == null) {
-      return null;
-    }
-    int signal = stopSignalOf(exit);
-    return signal == 0 ? null : signal;
-  }
-
-  /**
-   * SIGTERM or SIGINT, the signals that stop a worker, when a process that exits with {@code
-   * exit} may have been ended by one: 128 + its number (bash and the JDK both say so, and a
-   * process that exits so itself reads the same); 0 otherwise.
-   */
-  static int stopSignalOf(Integer exit) {
-    int signal = exit == null ? 0 : exit - 128;
-    return signal == WorkerActor.Stop.SIGTERM || signal == WorkerActor.Stop.SIGINT ? signal : 0;
-  }
-
-  /**
    * This worker is stopping by {@code signal}: the jobs it ended, now or a moment ago, are not
-   * reported (see {@link #interrupt}).
+   * reported ({@link StopInterruptions}).
    */
   void stoppedBy(int signal) {
-    if (stopSignal != 0 || signal == 0) {
-      return;
-    }
-    stopSignal = signal;
-    held.forEach(this::interrupt);
-    held.clear();
+    stops.stoppedBy(signal);
     deliverSoon(); // any other finish held meanwhile
-  }
-
-  /**
-   * The attempt ended by the signal that stops this worker: not its own failure, so its finish
-   * is withdrawn and never sent, and the master, which still counts it running here, runs it
-   * again elsewhere once this worker leaves (a new attempt, as for a lost worker's job).
-   */
-  private void interrupt(RunningJob attempt, int signal) {
-    if (signal != stopSignal) { // another signal than the worker's: the job's own end
-      deliverSoon();
-      return;
-    }
-    table.delivered(attempt.jobId(), attempt.attempt()); // withdrawn: the master never hears of it
-    interrupted.add(attempt);
-    context.getLog().info("job {} attempt {} was ended by the signal that stops this worker:"
-        + " handed back, it runs again elsewhere once the worker has left", attempt.jobId(),
-        attempt.attempt());
   }
 
   /** No stop signal came within the wait: the job's end was its own, and its finish goes. */
   void holdOver(String jobId, int attempt) {
-    if (held.remove(new RunningJob(jobId, attempt)) != null) {
+    if (stops.holdOver(jobId, attempt)) {
       deliverSoon();
       startWaiting();
     }
@@ -304,11 +226,7 @@ final class WorkerJobs {
 
   /** The attempts the worker's stop signal ended, in words; empty when none. */
   String interrupted() {
-    if (interrupted.isEmpty()) {
-      return "";
-    }
-    return (interrupted.size() == 1 ? "job " : "jobs ") + String.join(", ",
-        interrupted.stream().map(r -> r.jobId() + " attempt " + r.attempt()).toList());
+    return stops.interrupted();
   }
 
   /** A runner that stopped without recording how its job ended crashed: the job failed. */
@@ -316,7 +234,7 @@ final class WorkerJobs {
     if (!slots.ended(jobId, attempt)) {
       return;
     }
-    signalled.remove(new RunningJob(jobId, attempt));
+    stops.runnerStopped(new RunningJob(jobId, attempt));
     startWaiting();
     if (!table.hasFinish(jobId, attempt)) {
       table.finished(new JobFinished(jobId, attempt, settings.workerId(),
@@ -353,7 +271,7 @@ final class WorkerJobs {
       RunningJob attempt = new RunningJob(finished.jobId(), finished.attempt());
       // a runner writes its finish before the worker hears of the end, which decides whether
       // it goes: one the worker has not handled yet, or holds, waits
-      if (!slots.holds(attempt.jobId(), attempt.attempt()) && !held.containsKey(attempt)
+      if (!slots.holds(attempt.jobId(), attempt.attempt()) && !stops.holds(attempt)
           && sent.add(attempt)) {
         fresh.add(finished);
       }

@@ -63,7 +63,7 @@ class JobRunnerTest {
     List<JobRunner.Event> before = events.subList(0, events.size() - 1);
     if (ended.result().pid() != null) {
       assertEquals(List.of(new JobRunner.ProcessesEnded(ended.jobId(), ended.attempt(),
-          WorkerJobs.stopSignalOf(ended.result().exitCode()) != 0)), before);
+          StopInterruptions.stopSignalOf(ended.result().exitCode()) != 0)), before);
     } else {
       assertEquals(List.of(), before);
     }
