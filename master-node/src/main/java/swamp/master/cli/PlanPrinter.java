@@ -46,6 +46,23 @@ final class PlanPrinter {
     }
     out.printf("%d command(s)%s%n", plan.commands().size(),
         plan.exitStatus() != 0 ? "; the script then exits " + plan.exitStatus() : "");
+    assumptions(plan, out, Integer.MAX_VALUE);
+  }
+
+  /**
+   * What the plan took for granted of files a job's status decides ({@link Plan#assumed}), the
+   * first {@code most} of them.
+   */
+  static void assumptions(Plan plan, PrintStream out, int most) {
+    if (plan.assumed().isEmpty()) {
+      return;
+    }
+    out.println("swamp: a glob, test or ls while planning counted on files that a job's status decides;"
+        + " where it goes the other way, this run differs from bash's:");
+    plan.assumed().stream().limit(most).forEach(a -> out.println("  " + a));
+    if (plan.assumed().size() > most) {
+      out.printf("  and %d more (bin/swamp run --plan lists them all)%n", plan.assumed().size() - most);
+    }
   }
 
   private static String escape(String s) {

@@ -166,6 +166,8 @@ final class ScriptRun {
             leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c)});
             console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
                 + " goes on after it", c.line(), exitStatusOf(c)));
+          } else if (c.isJoin()) {
+            joined(c);
           } else if (c.isExit()) {
             exited(c);
             if (stopStep < 0 || c.step() < stopStep) {
@@ -187,14 +189,15 @@ final class ScriptRun {
       if (!ready.isEmpty()) {
         List<Map<String, Object>> requests = new ArrayList<>();
         for (Command c : ready) {
-          Map<String, Object> job = toJob.apply(c);
+          Command filled = c.withStatuses(step -> statusOf(step, 0)); // 'cmd || echo "failed: $?"'
+          Map<String, Object> job = toJob.apply(filled);
           if (runId != null) {
             job.put("run", runId);
             job.put("step", c.step());
           }
           requests.add(job);
           if (c.xtrace()) {
-            console.note("+ " + c.text());
+            console.note("+ " + filled.text());
           }
         }
         synchronized (jobs) { // a stop waits for a submission under way, then cancels its jobs too
@@ -251,8 +254,9 @@ final class ScriptRun {
       console.progress();
     }
     console.printInOrder(outcome::containsKey, this::notReached);
-    int total = plan.commands().size();
-    long notRun = outcome.values().stream().filter(o -> o == Outcome.NOT_RUN).count();
+    int total = (int) plan.commands().stream().filter(c -> !c.isJoin()).count();
+    long notRun = outcome.entrySet().stream()
+        .filter(e -> e.getValue() == Outcome.NOT_RUN && !commands.get(e.getKey()).isJoin()).count();
     console.end(stopStep, String.format("%d command(s): %d succeeded, %d failed%s, %d not run; %.1f s",
         total, succeeded, failed + failedHandled, failedHandled > 0 ? " (" + failedHandled + " handled by ||)" : "",
         notRun, console.elapsed()));
@@ -265,7 +269,7 @@ final class ScriptRun {
   /** The status an exit point exits with: its own, or for {@code cmd || exit $?} cmd's. */
   private int exitStatusOf(Command c) {
     return c.exitStatus() == Command.STATUS_OF_GUARD && !c.guards().isEmpty()
-        ? statusOf(c.guards().get(c.guards().size() - 1).step(), 0) : c.exitStatus();
+        ? statusOf(c.guards().get(0).step(), 0) : c.exitStatus();
   }
 
   /**
@@ -276,7 +280,7 @@ final class ScriptRun {
     Outcome o = outcome.get(step);
     if (o == Outcome.NOT_RUN) {
       List<Guard> guards = plan.commands().get(step).guards();
-      return guards.isEmpty() || depth > 1_000 ? 0 : statusOf(guards.get(guards.size() - 1).step(), depth + 1);
+      return guards.isEmpty() || depth > 1_000 ? 0 : statusOf(guards.get(0).step(), depth + 1);
     }
     return o == Outcome.SUCCEEDED ? 0 : o == Outcome.FAILED ? exitCodes.getOrDefault(step, 1) : 1;
   }
@@ -379,11 +383,23 @@ final class ScriptRun {
    * echo failed}), and it is not counted as a failed command.
    */
   private void exited(Command c) {
-    int status = exitStatusOf(c);
-    outcome.put(c.step(), status == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
+    ended(c.step(), exitStatusOf(c));
+  }
+
+  /** A step that ran nothing ends with {@code status}. */
+  private void ended(int step, int status) {
+    outcome.put(step, status == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
     if (status != 0) {
-      exitCodes.put(c.step(), status);
+      exitCodes.put(step, status);
     }
+  }
+
+  /** An {@code if}'s status, once its condition and the branch it took have run ({@link Plan.Join}). */
+  private void joined(Command c) {
+    Plan.Join j = c.join();
+    ended(c.step(), holds(j.taken())
+        ? (j.thenStep() >= 0 ? statusOf(j.thenStep(), 0) : j.thenCode())
+        : (j.elseStep() >= 0 ? statusOf(j.elseStep(), 0) : j.elseCode()));
   }
 
   private boolean holds(Guard g) {

@@ -114,6 +114,7 @@ public final class SwampCli {
         System.err.println("swamp: " + script + " runs no command");
         return plan.exitStatus();
       }
+      PlanPrinter.assumptions(plan, System.err, 5);
       if (url == null && System.getenv("SWAMP_URL") == null && !MasterClient.answers(ClientCommand.DEFAULT_URL)) {
         List<String> allowed = LocalMaster.allowed(allow);
         String refused = LocalMaster.refusal(plan, allowed);

@@ -218,6 +218,7 @@ final class Conditions {
     if (arg.isEmpty()) {
       return false;
     }
+    state.files.consulted(path);
     return switch (op) {
       case "-e", "-a" -> state.files.exists(path);
       case "-f" -> state.files.isFile(path);

@@ -137,6 +137,7 @@ final class HereCommands {
     List<String> dirOperands = new ArrayList<>();
     for (String o : operands.isEmpty() ? List.of(".") : operands) {
       String abs = PlannedFiles.resolve(state.cwd, o);
+      state.files.consulted(abs);
       if (!state.files.exists(abs)) {
         status = 2; // "ls: cannot access": bash prints that to stderr
       } else if (state.files.isDirectory(abs) && !directoryItself) {
@@ -148,7 +149,9 @@ final class HereCommands {
     fileOperands.sort(null);
     fileOperands.forEach(f -> out.append(f).append('\n'));
     for (String d : dirOperands) {
-      for (String name : state.files.list(PlannedFiles.resolve(state.cwd, d), hidden)) {
+      String dir = PlannedFiles.resolve(state.cwd, d);
+      for (String name : state.files.list(dir, hidden)) {
+        state.files.consulted(PlannedFiles.resolve(dir, name));
         out.append(name).append('\n');
       }
     }

@@ -15,19 +15,35 @@ import swamp.protocol.Stage;
  * {@code set -e} or an exit point ({@code cmd || exit 1}) stops the run, as bash runs the trap then.
  * The script's own status is {@code exitStatus}, or, where {@code lastStep} is a step, as bash's,
  * that of the last command it ran: that step's (its exit code; when it did not run, the status of
- * what decided so, {@code a} in {@code a && b}).
+ * what decided so, {@code a} in {@code a && b}). {@code assumed} says what planning took for
+ * granted of files that a command writes or removes only if a job's status says so, where a glob,
+ * test or {@code ls} saw them: a run where that status goes the other way differs from bash's.
  */
-public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, int lastStep) {
+public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, int lastStep, List<String> assumed) {
 
   public Plan {
     commands = List.copyOf(commands);
+    assumed = List.copyOf(assumed);
     trapFrom = Math.max(0, Math.min(trapFrom, commands.size()));
     lastStep = lastStep >= commands.size() ? -1 : lastStep;
   }
 
-  /** A plan without an EXIT trap, whose status is {@code exitStatus}. */
-  public Plan(List<Plan.Command> commands, int exitStatus) {
-    this(commands, exitStatus, commands.size(), -1);
+  /** Stands in a command's words for {@code $?} of a job, step N: {@code \uE000?N\uE001}. */
+  private static final java.util.regex.Pattern STATUS_MARK = java.util.regex.Pattern.compile("\uE000\\?([0-9]+)\uE001");
+
+  /** What a command's words hold for the status of step {@code step}, known once it has run. */
+  static String statusMark(int step) {
+    return "\uE000?" + step + "\uE001";
+  }
+
+  /** The steps whose status {@code word} holds a mark for. */
+  static Set<Integer> statusMarks(String word) {
+    Set<Integer> steps = new TreeSet<>();
+    java.util.regex.Matcher m = STATUS_MARK.matcher(word);
+    while (m.find()) {
+      steps.add(Integer.parseInt(m.group(1)));
+    }
+    return steps;
   }
 
   /** Whether {@code step} is one of the EXIT trap's commands. */
@@ -50,6 +66,24 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
   }
 
   /**
+   * The status of {@code if COND; then ...; else ...; fi} where {@code COND} runs as a job: that of
+   * the branch {@code taken} names, known once the jobs it names have run. A branch's status is
+   * that of its last command, step {@code thenStep} ({@code elseStep}), or, where that is -1,
+   * {@code thenCode} ({@code elseCode}): a builtin's, or 0 for no {@code else}.
+   */
+  public record Join(Guard taken, int thenStep, int thenCode, int elseStep, int elseCode) {
+
+    String text() {
+      return "status of 'if': " + branch(thenStep, thenCode) + " if #" + taken.step()
+          + (taken.onSuccess() ? " succeeds" : " fails") + ", else " + branch(elseStep, elseCode);
+    }
+
+    private static String branch(int step, int code) {
+      return step >= 0 ? "#" + step + "'s" : Integer.toString(code);
+    }
+  }
+
+  /**
    * One command of the plan.
    *
    * @param step       its index in the plan, from 0
@@ -58,7 +92,8 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    * @param stages     its programs, connected by pipes; empty for an exit point
    * @param env        variables the script exported or set for it
    * @param dependsOn  steps that must finish first (transitively reduced)
-   * @param guards     steps whose status decides whether it runs ({@code a && b}, {@code a || b})
+   * @param guards     steps whose status decides whether it runs ({@code a && b}, {@code a || b},
+   *                   {@code if a}), the innermost first
    * @param exitStatus for an exit point ({@code cmd || exit N}): the run stops with N when the
    *                   guards hold; -1 for a command
    * @param errexit    {@code set -e} was on: its failure stops new commands from starting
@@ -77,11 +112,13 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    *                   ... )} or {@code bash sub.sh} whose script says {@code set -e}, in a script
    *                   that does not. The first step after the outermost subshell it ends; -1 when
    *                   it stops the script
+   * @param join       for the status of an {@code if} whose condition runs as a job: where it
+   *                   comes from; null for a command or an exit point
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
       Set<Integer> dependsOn, List<Guard> guards, int exitStatus, boolean errexit,
       boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput, boolean pipefail,
-      int exitScopeEnd, int failureScopeEnd) {
+      int exitScopeEnd, int failureScopeEnd, Join join) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
@@ -89,10 +126,10 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       guards = List.copyOf(guards);
     }
 
-    /** The exit status of {@code cmd || exit $?}: that of the command its last guard names. */
+    /** The exit status of {@code cmd || exit $?}: that of the command its innermost guard names. */
     public static final int STATUS_OF_GUARD = 256;
 
-    /** The first program's argv; empty for an exit point. */
+    /** The first program's argv; empty for an exit point or a join. */
     public List<String> argv() {
       return stages.isEmpty() ? List.of() : stages.get(0).argv();
     }
@@ -101,29 +138,52 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       return exitStatus >= 0;
     }
 
+    /** Whether it runs nothing and only gives an {@code if} its status ({@link Join}). */
+    public boolean isJoin() {
+      return join != null;
+    }
+
     /** The command as a shell would show it: quoted words, pipes and redirections. */
     public String text() {
       if (isExit()) {
         return exitStatus == STATUS_OF_GUARD ? "exit $?" : "exit " + exitStatus;
       }
-      return ShellText.of(stages);
+      if (isJoin()) {
+        return join.text();
+      }
+      return STATUS_MARK.matcher(ShellText.of(stages)).replaceAll(m -> "\\$?");
     }
 
     Command withDependencies(Set<Integer> deps) {
       return new Command(step, line, dir, stages, env, deps, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd);
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join);
+    }
+
+    /**
+     * This command with each {@code $?} of a job in its programs' words ({@link #statusMark})
+     * replaced by that job's status, as {@code statusOf} gives it once the job has run.
+     */
+    public Command withStatuses(java.util.function.IntUnaryOperator statusOf) {
+      if (stages.stream().flatMap(s -> s.argv().stream()).noneMatch(a -> a.indexOf('\uE000') >= 0)) {
+        return this;
+      }
+      List<Stage> filled = stages.stream().map(s -> new Stage(s.argv().stream()
+          .map(a -> STATUS_MARK.matcher(a).replaceAll(m -> Integer.toString(statusOf.applyAsInt(Integer.parseInt(m.group(1))))))
+          .toList(), s.redirects())).toList();
+      return new Command(step, line, dir, filled, env, dependsOn, guards, exitStatus, errexit, xtrace,
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join);
     }
 
     /** This exit point as one that leaves a subshell ending before step {@code end}. */
     Command leavingSubshell(int end) {
       return new Command(step, line, dir, stages, env, dependsOn, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, end, failureScopeEnd);
+          outputIsErrors, errorsAreOutput, pipefail, end, failureScopeEnd, join);
     }
 
     /** This command with its failure under set -e ending subshells before step {@code end}. */
     Command failingOutOf(int end) {
       return new Command(step, line, dir, stages, env, dependsOn, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, end);
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, end, join);
     }
 
     /** Whether it is an exit point that ends only a subshell, and the script goes on after it. */

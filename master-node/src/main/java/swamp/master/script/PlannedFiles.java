@@ -31,6 +31,41 @@ final class PlannedFiles {
   private final Map<String, String> texts = new HashMap<>();
   /** Planned paths by their directory, for globs and ls. */
   private final Map<String, Set<String>> byParent = new HashMap<>();
+  /**
+   * Paths a command writes or removes only if an earlier job's status says so ({@code cmd && mv
+   * tmp.nc out.nc}, {@code if ncks ...; then ...}): why, for the notes of what planning assumed.
+   */
+  private final Map<String, String> conditional = new HashMap<>();
+  /** What planning assumed about such paths where a glob, test or {@code ls} saw them. */
+  private final Set<String> assumed = new java.util.LinkedHashSet<>();
+
+  /**
+   * Whether {@code path} is there depends on a job's status ({@code why}), or, with {@code why}
+   * null, no longer does: a later unconditional write or removal decides it.
+   */
+  void conditional(String path, String why) {
+    if (why == null) {
+      conditional.remove(path);
+    } else {
+      conditional.put(path, why);
+    }
+  }
+
+  /** What globs, tests and {@code ls} while planning assumed of files whose being there a job decides. */
+  List<String> assumed() {
+    return List.copyOf(assumed);
+  }
+
+  /**
+   * The script looks at {@code path} while planning (a glob matched it, a test or {@code ls} named
+   * it): if a job's status decides whether it is there, note what planning assumed.
+   */
+  void consulted(String path) {
+    String why = conditional.get(path);
+    if (why != null) {
+      assumed.add(path + " is planned as " + (Boolean.TRUE.equals(planned.get(path)) ? "there" : "gone") + "; " + why);
+    }
+  }
 
   void write(String path, boolean directory) {
     planned.put(path, true);

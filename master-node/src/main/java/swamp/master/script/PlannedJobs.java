@@ -86,6 +86,11 @@ final class PlannedJobs {
     return planned.get(step).command().text();
   }
 
+  /** The command planned at {@code step}. */
+  Command command(int step) {
+    return planned.get(step).command();
+  }
+
   /**
    * Plans the command or pipeline {@code drafts} as a job under {@code guards}; {@code
    * stopOnFailure}: the run stops if it fails (set -e, outside a condition). Its status is not
@@ -117,10 +122,13 @@ final class PlannedJobs {
     checkSize(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1);
+        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1, null);
     Dependencies.Access access = Dependencies.access(command);
     Set<String> notThere = new java.util.HashSet<>();
     stages.forEach(s -> notThere.addAll(copiedTrees(s.argv())));
+    Map<String, Boolean> before = new java.util.HashMap<>();
+    access.removes().forEach(r -> before.put(r, state.files.exists(r)));
+    access.writes().forEach(w -> before.putIfAbsent(w, state.files.exists(w)));
     for (String r : access.removes()) {
       state.files.remove(r);
     }
@@ -140,11 +148,27 @@ final class PlannedJobs {
         state.files.write(w, access.directories().contains(w));
       }
     }
-    planned.add(new Dependencies.Planned(command, access, exitsAround()));
+    Set<Integer> after = exitsAround();
+    stages.forEach(s -> s.argv().forEach(a -> after.addAll(Plan.statusMarks(a)))); // 'cmd || echo $?' waits for cmd
+    planned.add(new Dependencies.Planned(command, access, after));
     if (stopOnFailure && !scopes.isEmpty()) {
       scopes.peek().failures().add(step);
     }
+    before.forEach((path, was) -> {
+      if (guards.isEmpty()) {
+        state.files.conditional(path, null);
+      } else if (was != state.files.exists(path)) {
+        state.files.conditional(path, "line " + line + " " + (was ? "removes" : "writes") + " it only if " + decidedBy(guards));
+      }
+    });
     return new Status(0, step);
+  }
+
+  /** What decides whether a command under {@code guards} runs: the innermost's command and status. */
+  private String decidedBy(Collection<Guard> guards) {
+    Guard g = guards.iterator().next();
+    Command c = planned.get(g.step()).command();
+    return "'" + c.text() + "' (line " + c.line() + ") " + (g.onSuccess() ? "succeeds" : "fails");
   }
 
   /**
@@ -200,7 +224,7 @@ final class PlannedJobs {
   int exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
-        status, stopOnFailure, state.xtrace, false, false, false, -1, -1);
+        status, stopOnFailure, state.xtrace, false, false, false, -1, -1, null);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         exitsAround()));
     for (Scope scope : scopes) { // innermost first: a return ends its function, an exit its subshell
@@ -213,6 +237,26 @@ final class PlannedJobs {
       scopes.peek().failures().add(step);
     }
     return step;
+  }
+
+  /**
+   * The status of an {@code if} whose condition ran as a job, under {@code guards}: once what
+   * {@code join} names has run, that of the branch it took. It waits for those commands.
+   */
+  Status join(Plan.Join join, int line, Collection<Guard> guards) {
+    int step = planned.size();
+    Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
+        -1, false, false, false, false, false, -1, -1, join);
+    Set<Integer> after = exitsAround();
+    after.add(join.taken().step());
+    for (int s : new int[] {join.thenStep(), join.elseStep()}) {
+      if (s >= 0) {
+        after.add(s);
+      }
+    }
+    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
+        after));
+    return new Status(0, step);
   }
 
   /**

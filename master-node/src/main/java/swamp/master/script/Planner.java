@@ -23,8 +23,9 @@ import swamp.master.script.Plan.Guard;
  *
  * <p>The status of a planned command is not known until it runs. {@code a && b} and
  * {@code a || b} on such a command plan {@code b} with a {@link Guard}; {@code a || exit N} plans
- * an exit point. A decision that needs the status now ({@code if}, {@code while}, {@code $?}) is
- * refused with the line.
+ * an exit point; {@code if cmd} plans each branch under such a guard. A decision that needs the
+ * status now ({@code while cmd}, {@code $?}, an assignment after {@code cmd ||}) is refused with
+ * the line.
  *
  * <p>The walk is here: control flow, simple commands and command substitutions. The builtins that
  * steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code
@@ -115,7 +116,7 @@ final class Planner implements Walk {
     } catch (StackOverflowError e) {
       throw new ScriptException(0, "the script recurses too deeply to plan");
     }
-    return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep);
+    return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep, state.files.assumed());
   }
 
   // ---------------------------------------------------------------- the tree
@@ -207,9 +208,8 @@ final class Planner implements Walk {
     if (!s.known()) {
       throw Refusal.at(node.line(), "the condition of '" + what + "' runs a command as a job ("
           + jobs.text(s.step()) + "); swamp plans the whole script before"
-          + " anything runs, so a condition must be a test ([ ], [[ ]], test, (( ))) on names and"
-          + " files. Write it with && and || on the command ('cmd && echo ok || echo failed'), or use"
-          + " 'cmd || exit 1'");
+          + " anything runs, so a loop's condition must be a test ([ ], [[ ]], test, (( ))) on names"
+          + " and files, or a 'read'. Loop over the files instead ('for f in *.nc; do ...; done')");
     }
     return s;
   }
@@ -265,12 +265,42 @@ final class Planner implements Walk {
   }
 
   private Status ifCommand(Ast.If i) {
-    for (int k = 0; k < i.conditions().size(); k++) {
-      if (condition(i.conditions().get(k), k == 0 ? "if" : "elif").code() == 0) {
-        return exec(i.bodies().get(k));
-      }
+    return ifFrom(i, 0);
+  }
+
+  /**
+   * The {@code if} from its {@code k}th condition on ({@code elif}s are the later ones). A
+   * condition that runs as a job decides by its status once it has run: each branch is planned
+   * under a {@link Guard} on it, the status of the whole known from the branch taken ({@link
+   * Plan.Join}). {@code ! cmd} swaps the branches' guards.
+   */
+  private Status ifFrom(Ast.If i, int k) {
+    if (k == i.conditions().size()) {
+      return i.otherwise() != null ? exec(i.otherwise()) : Status.OK;
     }
-    return i.otherwise() != null ? exec(i.otherwise()) : Status.OK;
+    Node cond = i.conditions().get(k);
+    boolean negated = cond instanceof Ast.Pipeline p && p.negated();
+    Status c = inCondition(negated ? new Ast.Pipeline(((Ast.Pipeline) cond).stages(), false, cond.line()) : cond);
+    if (c.known()) {
+      return (c.code() == 0) != negated ? exec(i.bodies().get(k)) : ifFrom(i, k + 1);
+    }
+    Guard taken = new Guard(c.step(), !negated);
+    Status then = underGuard(taken, () -> exec(i.bodies().get(k)));
+    Status otherwise = underGuard(new Guard(c.step(), negated), () -> ifFrom(i, k + 1));
+    if (then.equals(otherwise)) {
+      return then;
+    }
+    return jobs.join(new Plan.Join(taken, then.step(), then.code(), otherwise.step(), otherwise.code()),
+        i.line(), guards);
+  }
+
+  private Status underGuard(Guard g, java.util.function.Supplier<Status> branch) {
+    guards.push(g);
+    try {
+      return branch.get();
+    } finally {
+      guards.pop();
+    }
   }
 
   /**
@@ -426,14 +456,14 @@ final class Planner implements Walk {
     if (guardStatus != null) {
       return guardStatus;
     }
-    List<String> argv = expander.expandWords(words.subList(k, words.size()));
+    List<String> argv = wordsOf(words.subList(k, words.size()));
     if (!guards.isEmpty() && captured == null
         && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
       // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
       throw Refusal.at(c.line(), "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
-          + " runs as a job ('cmd || rc=1', 'cmd && cd dir') cannot be planned: whether it happens depends on"
-          + " the job's status, known only once it has run. Stop with 'cmd || exit 1', or record the"
-          + " failure in a file ('cmd || echo \"$f\" >> failed.txt')");
+          + " runs as a job ('cmd || rc=1', 'cmd && cd dir', 'if cmd; then ok=1; fi') cannot be planned: whether"
+          + " it happens depends on the job's status, known only once it has run. Stop with 'cmd || exit 1',"
+          + " or record the failure in a file ('cmd || echo \"$f\" >> failed.txt')");
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;
@@ -457,6 +487,7 @@ final class Planner implements Walk {
     }
     String name = argv.get(0);
     if (functions.containsKey(name)) {
+      noStatusMarks(argv, c.line());
       return redirecting.call(c, captured != null, () -> {
         jobs.enterFunction(); // its 'cmd || return 1' ends only the function
         try {
@@ -466,12 +497,17 @@ final class Planner implements Walk {
         }
       });
     }
+    if (ShellBuiltins.isPlanTime(name)) { // '[ $? -eq 0 ]' would test the mark
+      noStatusMarks(argv, c.line());
+    }
     Status builtin = steering.run(name, argv, c, prefix);
     if (builtin != null) {
+      noStatusMarks(argv, c.line());
       return builtin;
     }
     ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
     if (call != null) {
+      noStatusMarks(argv, c.line());
       return redirecting.call(c, captured != null, () -> {
         jobs.enterSubshell(stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
         try {
@@ -485,6 +521,29 @@ final class Planner implements Walk {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));
     }
     return job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
+  }
+
+  /**
+   * A simple command's words, expanded; {@code $?} of a job in them is left for the run to fill
+   * in ({@link Plan#statusMark}), which only a job can take: for anything else it is refused.
+   */
+  private List<String> wordsOf(List<Word> words) {
+    state.statusMarks = captured == null;
+    List<String> argv;
+    try {
+      argv = expander.expandWords(words);
+    } finally {
+      state.statusMarks = false;
+    }
+    return argv;
+  }
+
+  /** {@code $?} of a job in the words of what is not a job: refused (see {@link #wordsOf}). */
+  private static void noStatusMarks(List<String> argv, int line) {
+    if (argv.stream().anyMatch(a -> a.indexOf('\uE000') >= 0)) {
+      throw Refusal.at(line, "$? after a command that runs as a job is not known while planning; only the"
+          + " words of a program may name it ('cmd || echo \"failed: $?\"'), not " + argv.get(0) + "'s");
+    }
   }
 
   // ---------------------------------------------------------------- what the walk's parts ask of it

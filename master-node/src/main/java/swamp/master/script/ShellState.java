@@ -102,6 +102,11 @@ final class ShellState {
   final PlannedFiles files = new PlannedFiles();
   Status last = Status.OK;
   /**
+   * Set while the words of a command that may run as a job are expanded: {@code $?} of a job
+   * then expands to {@link Plan#statusMark}, for the run to fill in.
+   */
+  boolean statusMarks;
+  /**
    * The commands run with {@code &}, by the number {@code $!} gave each (a job's step plus
    * {@link #FIRST_BACKGROUND}): their statuses, which {@code wait N} gives.
    */
@@ -278,8 +283,12 @@ final class ShellState {
         return Integer.toString(positional.size());
       case "?":
         if (!last.known()) {
-          throw Refusal.at(currentLine, "$? after a command that runs as a job is not known while planning;"
-              + " write 'cmd || exit 1' (or set -e) to stop when it fails");
+          if (statusMarks) { // 'cmd || echo "failed: $?"': the job's argv gets it once cmd has run
+            return Plan.statusMark(last.step());
+          }
+          throw Refusal.at(currentLine, "$? after a command that runs as a job is not known while planning,"
+              + " and only a command's own words may name it ('cmd || echo \"failed: $?\"'); write 'cmd ||"
+              + " exit 1' (or set -e) to stop when it fails");
         }
         return Integer.toString(last.code());
       case "$":

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -173,6 +174,45 @@ class PlannerTest {
     assertEquals(List.of(new Plan.Guard(1, false, true)), c.get(2).guards());
     assertEquals(List.of(new Plan.Guard(3, false)), c.get(4).guards());
     assertEquals(List.of(new Plan.Guard(4, true, true)), c.get(5).guards());
+  }
+
+  @Test
+  void anIfOnAJobPlansEachBranchUnderAGuardOnIt() throws Exception {
+    List<Plan.Command> c = plan("if ncks -m -v T a.nc; then ncap2 -O a.nc b.nc; elif ncks -m c2.nc; then echo b;"
+        + " else echo none; fi\nif ! ncks -m c.nc; then echo 'no c' >&2; exit 2; fi\n").commands();
+    assertEquals(List.of(new Plan.Guard(0, true)), c.get(1).guards());
+    assertEquals(List.of(new Plan.Guard(0, false)), c.get(2).guards()); // the elif's condition
+    assertEquals(List.of(new Plan.Guard(2, true), new Plan.Guard(0, false)), c.get(3).guards(), "innermost first");
+    assertEquals(List.of(new Plan.Guard(2, false), new Plan.Guard(0, false)), c.get(4).guards());
+    assertTrue(c.get(5).isJoin(), c.get(5).text()); // the elif's status: #3's or #4's
+    assertEquals(new Plan.Join(new Plan.Guard(2, true), 3, 0, 4, 0), c.get(5).join());
+    assertEquals(new Plan.Join(new Plan.Guard(0, true), 1, 0, 5, 0), c.get(6).join());
+    assertEquals(Set.of(1, 5), c.get(6).dependsOn(), "an if's status waits for its branches (and #5 for #0)");
+    // 'if !' swaps the guards; its status without an else is 0 when the branch is not taken
+    assertEquals(List.of(new Plan.Guard(7, false)), c.get(8).guards());
+    assertTrue(c.get(9).isExit());
+    assertEquals(new Plan.Join(new Plan.Guard(7, false), 9, 0, -1, 0), c.get(10).join());
+    assertEquals("status of 'if': #9's if #7 fails, else 0", c.get(10).text());
+    // a condition known while planning still picks its branch now, and two equal statuses need no join
+    assertEquals(List.of("ncks -m a.nc", "ncks -m a.nc", "echo x"), texts("if [ -n x ]; then ncks -m a.nc; fi\n"
+        + "if ncks -m a.nc; then :; else true; fi\necho x\n"));
+  }
+
+  @Test
+  void anIfOnAJobRefusesWhatWouldChangeThePlan() {
+    assertRefused("if ncks -m a.nc; then\n  have=1\nfi\n", 2, "'have=1' after a command that runs as a job");
+    assertRefused("if ncks -m a.nc; then\n  cd sub\nfi\n", 2, "'if cmd; then ok=1; fi'");
+    assertRefused("while ncks -m a.nc; do echo; done\n", 1, "the condition of 'while' runs a command as a job");
+  }
+
+  @Test
+  void theStatusOfAJobInAProgramsWordsIsFilledInByTheRun() throws Exception {
+    List<Plan.Command> c = plan("ncks in.nc out.nc || echo \"failed: $?\"\nncks -m x.nc\necho \"x: $?\"\n").commands();
+    assertEquals("echo 'failed: $?'", c.get(1).text());
+    assertEquals(List.of("echo", "failed: 1"), c.get(1).withStatuses(step -> step == 0 ? 1 : 99).argv());
+    assertEquals(Set.of(2), c.get(3).dependsOn(), "'echo $?' waits for the job whose status it prints");
+    assertEquals(List.of("echo", "x: 0"), c.get(3).withStatuses(step -> step == 2 ? 0 : 99).argv());
+    assertSame(c.get(0), c.get(0).withStatuses(step -> 1));
   }
 
   @Test
@@ -995,8 +1035,9 @@ class PlannerTest {
         "give the program its list of files through a file or standard input");
     assertRefused("read x\n", 1, "'read'");
     assertRefused("source /nonexistent/env.sh\n", 1, "cannot read");
-    assertRefused("ncks in.nc out.nc\nif ncks -H out.nc; then echo ok; fi\n", 2, "condition of 'if'");
-    assertRefused("ncks in.nc out.nc\necho $?\n", 2, "$?");
+    assertRefused("ncks in.nc out.nc\nwhile ncks -H out.nc; do echo ok; done\n", 2, "condition of 'while'");
+    assertRefused("ncks in.nc out.nc\nrc=$?\n", 2, "$? after a command that runs as a job is not known");
+    assertRefused("ncks in.nc out.nc\n[ $? -eq 0 ] && echo ok\n", 2, "not ['s");
     assertRefused("cd nowhere\n", 1, "no such directory");
     assertRefused("echo 'open\n", 1, "unterminated single quote");
     assertRefused("for x in a b; do echo $x\n", 2, "'done' to end the 'for' loop of line 1");
