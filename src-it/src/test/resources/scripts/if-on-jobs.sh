@@ -4,7 +4,8 @@
 # chain tries fields in turn; 'if !' guards an input; a function's status is its last if's; the
 # status of an 'if' feeds '&&' and '||'; the script's own status is its last if's.
 # Exercises: if cmd; then; else; fi, elif cmd, if ! cmd, if a && b, if cmd | grep -q, nested if,
-# if in a function and a loop, if ...; fi && echo, exit inside a branch, the script's status.
+# if in a function and a loop, if ...; fi && echo, exit inside a branch, the script's status, a
+# glob over files only a branch wrote (it matches what the branches wrote, or nothing).
 set -e
 derive() { # $1 input, $2 output: T in Celsius where T is there, else a copy of pr
   if ncks -m -v T "$1" > /dev/null 2>&1; then
@@ -51,6 +52,13 @@ has ccsm_03.nc nothere || echo "has nothere: status 1"
 ( if ncks -m missing_07.nc > /dev/null 2>&1; then :; else echo "in a subshell: missing_07 gone"; exit 3; fi ) \
   || echo "the subshell exited $?"
 if ncks -m -v T noT_02.nc > /dev/null 2>&1; then echo "noT has T"; fi || echo "never"
+for f in ccsm_01.nc noT_02.nc; do
+  if ncks -m -v T "$f" > /dev/null 2>&1; then ncks -O -v T "$f" "onlyT_$f"; fi
+done
+ls onlyT_*.nc
+ncrcat -O onlyT_*.nc onlyT_all.nc
+if ncks -m -v T noT_02.nc > /dev/null 2>&1; then ncks -O noT_02.nc none_1.nc; fi
+ls none_*.nc 2> /dev/null || echo "no none_ files"
 echo "before the last if"
 if ncks -m -v T noT_02.nc > /dev/null 2>&1; then
   echo "noT_02 has T"

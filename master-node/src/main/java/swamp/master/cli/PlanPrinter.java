@@ -37,6 +37,8 @@ final class PlanPrinter {
       if (!c.env().isEmpty()) {
         out.printf("    env: %s%n", c.env());
       }
+      c.stages().stream().flatMap(s -> s.argv().stream()).map(Plan::whenThere).filter(w -> w != null)
+          .forEach(w -> out.printf("    word %s%n", w)); // a glob's match that a job's status decides
       for (swamp.protocol.Stage s : c.stages()) {
         if (s.redirects() != null && s.redirects().stdinText() != null) {
           out.printf("    standard input (%d lines):%n", s.redirects().stdinText().lines().count());

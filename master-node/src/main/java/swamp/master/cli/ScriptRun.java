@@ -40,6 +40,8 @@ final class ScriptRun {
   private final Map<Integer, Outcome> outcome = new HashMap<>();
   /** The exit codes of the steps that failed. */
   private final Map<Integer, Integer> exitCodes = new HashMap<>();
+  /** The commands submitted whose words the run filled in ({@link Command#withStatuses}), by step. */
+  private final Map<Integer, Command> filledIn = new HashMap<>();
   /** The run's jobs submitted and not ended yet: job id -> step. */
   private final Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
   /** Set once this process is stopping (a shutdown hook runs): nothing more is submitted. */
@@ -189,7 +191,11 @@ final class ScriptRun {
       if (!ready.isEmpty()) {
         List<Map<String, Object>> requests = new ArrayList<>();
         for (Command c : ready) {
-          Command filled = c.withStatuses(step -> statusOf(step, 0)); // 'cmd || echo "failed: $?"'
+          // 'cmd || echo "failed: $?"', 'ncrcat out_*.nc' where a job's status decided an out_ file
+          Command filled = c.withStatuses(step -> statusOf(step, 0), step -> outcome.get(step) == Outcome.SUCCEEDED);
+          if (filled != c) {
+            filledIn.put(c.step(), filled);
+          }
           Map<String, Object> job = toJob.apply(filled);
           if (runId != null) {
             job.put("run", runId);
@@ -248,7 +254,7 @@ final class ScriptRun {
             console.say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));
           }
         }
-        console.report(c, job, ok);
+        console.report(filledIn.getOrDefault(step, c), job, ok);
       }
       console.printInOrder(outcome::containsKey, this::notReached);
       console.progress();

@@ -22,6 +22,11 @@ final class CommandLookup {
   private final ShellState state;
   private final Map<String, Ast.FunctionDef> functions;
 
+  /** Whether {@code name} is one of bash's builtins the planner knows. */
+  static boolean isBuiltin(String name) {
+    return ShellBuiltins.isPlanTime(name) || OTHER_BUILTINS.contains(name);
+  }
+
   CommandLookup(ShellState state, Map<String, Ast.FunctionDef> functions) {
     this.state = state;
     this.functions = functions;

@@ -146,12 +146,40 @@ final class Expander implements ParameterExpansion.Words {
           List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
               state.files);
           if (!matches.isEmpty() || state.nullglob) {
-            out.addAll(matches);
+            out.addAll(whereTheyAre(matches, piece.text.toString()));
             continue;
           }
         }
         out.add(piece.text.toString());
       }
+    }
+    return out;
+  }
+
+  /**
+   * A glob's matches, as the words of a program where they may be ({@link ShellState#programWords}):
+   * a file that a job's status decides is kept only if its writer succeeds ({@link Plan#keptIf}),
+   * and where every match is such a file, the pattern itself only if none is there (as bash
+   * leaves a glob that matches nothing, but under nullglob): bash's glob at that point matches
+   * what is there. Elsewhere ({@code for f in *.nc}) the plan counts on them, and says so
+   * ({@link PlannedFiles#consulted}).
+   */
+  private List<String> whereTheyAre(List<String> matches, String pattern) {
+    List<String> out = new ArrayList<>(matches.size() + 1);
+    List<Integer> writers = new ArrayList<>();
+    for (String m : matches) {
+      String path = PlannedFiles.resolve(state.cwd, m);
+      int writer = state.files.writtenOnlyBy(path);
+      if (state.programWords && writer >= 0) {
+        out.add(Plan.keptIf(writer, m));
+        writers.add(writer);
+      } else {
+        state.files.consulted(path);
+        out.add(m);
+      }
+    }
+    if (!matches.isEmpty() && writers.size() == matches.size() && !state.nullglob) {
+      out.add(Plan.keptUnless(writers, pattern));
     }
     return out;
   }

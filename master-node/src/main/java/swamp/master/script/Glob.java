@@ -162,7 +162,6 @@ final class Glob {
     boolean anything = sep.isEmpty() && !directories;
     if (!hasMagic(seg, q)) {
       String path = PlannedFiles.resolve(dir, seg);
-      files.consulted(path);
       if (sep.isEmpty() && directories ? files.isDirectory(path) : files.exists(path)) {
         pathsFrom(files, prefix + seg + sep, path, segs, quoted, k + 1, directories, out);
       }
@@ -173,7 +172,6 @@ final class Glob {
     for (String name : files.list(dir, hidden)) {
       if (p.matcher(name).matches()) {
         String path = dir.equals("/") ? "/" + name : dir + "/" + name;
-        files.consulted(path);
         if (anything || files.isDirectory(path)) {
           pathsFrom(files, prefix + name + sep, path, segs, quoted, k + 1, directories, out);
         }

@@ -37,7 +37,7 @@ final class KnownTexts {
    * no earlier line writes). Null when it writes no such file, or that is not known.
    */
   String before(HereCommands.Draft d) {
-    if (!PRINTING.contains(d.argv().get(0))) {
+    if (!PRINTING.contains(d.argv().get(0)) || d.argv().stream().anyMatch(Plan::marked)) { // known only once it ran
       return null;
     }
     Ast.Redirect into = d.redirects().stream().filter(r -> r.fd() == 1 && r.op().startsWith(">")).findFirst().orElse(null);

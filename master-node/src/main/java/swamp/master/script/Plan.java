@@ -1,5 +1,6 @@
 package swamp.master.script;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +31,90 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
 
   /** Stands in a command's words for {@code $?} of a job, step N: {@code \uE000?N\uE001}. */
   private static final java.util.regex.Pattern STATUS_MARK = java.util.regex.Pattern.compile("\uE000\\?([0-9]+)\uE001");
+  /**
+   * A word that is there only if step N succeeds, {@code \uE002+N\uE003word}, or only if none of
+   * steps N,M,... does, {@code \uE002-N,M\uE003word}.
+   */
+  private static final java.util.regex.Pattern KEPT_IF = java.util.regex.Pattern.compile("\uE002([+-])([0-9,]+)\uE003(.*)",
+      java.util.regex.Pattern.DOTALL);
 
   /** What a command's words hold for the status of step {@code step}, known once it has run. */
   static String statusMark(int step) {
     return "\uE000?" + step + "\uE001";
   }
 
-  /** The steps whose status {@code word} holds a mark for. */
-  static Set<Integer> statusMarks(String word) {
+  /**
+   * {@code word}, a file a glob matched, as a word of the command only if step {@code step}, which
+   * writes that file only by a job's status, succeeds: {@code ncrcat out_*.nc all.nc} after
+   * {@code if ncks ...; then ncap2 ... out_$f; fi}.
+   */
+  static String keptIf(int step, String word) {
+    return "\uE002+" + step + "\uE003" + word;
+  }
+
+  /**
+   * {@code pattern} as the word of a glob all of whose matches are {@link #keptIf} {@code steps}:
+   * there, as bash leaves a glob that matches nothing, only if none of them succeeds.
+   */
+  static String keptUnless(Collection<Integer> steps, String pattern) {
+    return "\uE002-" + steps.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + "\uE003" + pattern;
+  }
+
+  /** For {@code --plan}: when a word the run fills in is there, or null for a word that is always. */
+  public static String whenThere(String word) {
+    java.util.regex.Matcher kept = KEPT_IF.matcher(word);
+    if (!kept.matches()) {
+      return null;
+    }
+    String steps = steps(kept).stream().map(s -> "#" + s).collect(java.util.stream.Collectors.joining(", "));
+    return ShellText.of(List.of(new Stage(List.of(kept.group(3)), null))) + (kept.group(1).equals("+")
+        ? " only if " + steps + " succeeds" : " only if none of " + steps + " succeeds");
+  }
+
+  private static List<Integer> steps(java.util.regex.Matcher kept) {
+    return java.util.Arrays.stream(kept.group(2).split(",")).map(Integer::valueOf).toList();
+  }
+
+  /** The steps whose outcome a word holds a mark for ({@link #statusMark}, {@link #keptIf}). */
+  static Set<Integer> marks(String word) {
     Set<Integer> steps = new TreeSet<>();
+    java.util.regex.Matcher kept = KEPT_IF.matcher(word);
+    if (kept.matches()) {
+      steps.addAll(steps(kept));
+      word = kept.group(3);
+    }
     java.util.regex.Matcher m = STATUS_MARK.matcher(word);
     while (m.find()) {
       steps.add(Integer.parseInt(m.group(1)));
     }
     return steps;
+  }
+
+  /**
+   * {@code words} as they are once the steps their marks name have run: a word kept only if a
+   * step succeeds is dropped where it did not, and {@code $?} of a job is its status.
+   */
+  static List<String> filled(List<String> words, java.util.function.IntUnaryOperator statusOf,
+      java.util.function.IntPredicate succeeded) {
+    List<String> out = new java.util.ArrayList<>(words.size());
+    for (String w : words) {
+      java.util.regex.Matcher kept = KEPT_IF.matcher(w);
+      if (kept.matches()) {
+        boolean any = steps(kept).stream().anyMatch(succeeded::test);
+        if (any != kept.group(1).equals("+")) {
+          continue;
+        }
+        w = kept.group(3);
+      }
+      out.add(w.indexOf('\uE000') < 0 ? w
+          : STATUS_MARK.matcher(w).replaceAll(m -> Integer.toString(statusOf.applyAsInt(Integer.parseInt(m.group(1))))));
+    }
+    return out;
+  }
+
+  /** Whether {@code word} holds a mark ({@link #statusMark}, {@link #keptIf}). */
+  static boolean marked(String word) {
+    return word.indexOf('\uE000') >= 0 || word.indexOf('\uE002') >= 0;
   }
 
   /** Whether {@code step} is one of the EXIT trap's commands. */
@@ -151,7 +222,11 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       if (isJoin()) {
         return join.text();
       }
-      return STATUS_MARK.matcher(ShellText.of(stages)).replaceAll(m -> "\\$?");
+      List<Stage> shown = stages.stream().map(s -> new Stage(s.argv().stream()
+          .filter(a -> !a.startsWith("\uE002-"))
+          .map(a -> STATUS_MARK.matcher(KEPT_IF.matcher(a).replaceAll("$3")).replaceAll(m -> "\\$?")).toList(),
+          s.redirects())).toList();
+      return ShellText.of(shown);
     }
 
     Command withDependencies(Set<Integer> deps) {
@@ -160,16 +235,14 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     }
 
     /**
-     * This command with each {@code $?} of a job in its programs' words ({@link #statusMark})
-     * replaced by that job's status, as {@code statusOf} gives it once the job has run.
+     * This command as it runs once the steps its words' marks name have run ({@link #filled}):
+     * {@code statusOf} gives a step's status, {@code succeeded} whether it ran and succeeded.
      */
-    public Command withStatuses(java.util.function.IntUnaryOperator statusOf) {
-      if (stages.stream().flatMap(s -> s.argv().stream()).noneMatch(a -> a.indexOf('\uE000') >= 0)) {
+    public Command withStatuses(java.util.function.IntUnaryOperator statusOf, java.util.function.IntPredicate succeeded) {
+      if (stages.stream().flatMap(s -> s.argv().stream()).noneMatch(Plan::marked)) {
         return this;
       }
-      List<Stage> filled = stages.stream().map(s -> new Stage(s.argv().stream()
-          .map(a -> STATUS_MARK.matcher(a).replaceAll(m -> Integer.toString(statusOf.applyAsInt(Integer.parseInt(m.group(1))))))
-          .toList(), s.redirects())).toList();
+      List<Stage> filled = stages.stream().map(s -> new Stage(filled(s.argv(), statusOf, succeeded), s.redirects())).toList();
       return new Command(step, line, dir, filled, env, dependsOn, guards, exitStatus, errexit, xtrace,
           outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join);
     }

@@ -35,20 +35,33 @@ final class PlannedFiles {
    * Paths a command writes or removes only if an earlier job's status says so ({@code cmd && mv
    * tmp.nc out.nc}, {@code if ncks ...; then ...}): why, for the notes of what planning assumed.
    */
-  private final Map<String, String> conditional = new HashMap<>();
+  private final Map<String, Conditional> conditional = new HashMap<>();
+
+  /** A path a job's status decides: {@code step} writes or removes it, for the reason {@code why}. */
+  private record Conditional(int step, String why) {}
   /** What planning assumed about such paths where a glob, test or {@code ls} saw them. */
   private final Set<String> assumed = new java.util.LinkedHashSet<>();
 
   /**
-   * Whether {@code path} is there depends on a job's status ({@code why}), or, with {@code why}
-   * null, no longer does: a later unconditional write or removal decides it.
+   * Whether {@code path} is there depends on whether step {@code step} runs, which a job's status
+   * decides ({@code why}), or, with {@code why} null, no longer does: that step writes or removes
+   * it whatever the statuses.
    */
-  void conditional(String path, String why) {
+  void conditional(String path, int step, String why) {
     if (why == null) {
       conditional.remove(path);
     } else {
-      conditional.put(path, why);
+      conditional.put(path, new Conditional(step, why));
     }
+  }
+
+  /**
+   * The step that writes {@code path} only by a job's status, where the plan has it there: the
+   * file is there once that step has run and succeeded; -1 when no such step decides it.
+   */
+  int writtenOnlyBy(String path) {
+    Conditional c = conditional.get(path);
+    return c != null && Boolean.TRUE.equals(planned.get(path)) ? c.step() : -1;
   }
 
   /** What globs, tests and {@code ls} while planning assumed of files whose being there a job decides. */
@@ -61,9 +74,9 @@ final class PlannedFiles {
    * it): if a job's status decides whether it is there, note what planning assumed.
    */
   void consulted(String path) {
-    String why = conditional.get(path);
-    if (why != null) {
-      assumed.add(path + " is planned as " + (Boolean.TRUE.equals(planned.get(path)) ? "there" : "gone") + "; " + why);
+    Conditional c = conditional.get(path);
+    if (c != null) {
+      assumed.add(path + " is planned as " + (Boolean.TRUE.equals(planned.get(path)) ? "there" : "gone") + "; " + c.why());
     }
   }
 

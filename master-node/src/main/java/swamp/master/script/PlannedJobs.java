@@ -123,9 +123,10 @@ final class PlannedJobs {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1, null);
-    Dependencies.Access access = Dependencies.access(command);
+    Command plain = command.withStatuses(s -> 0, s -> true); // the files it names, marked or not
+    Dependencies.Access access = Dependencies.access(plain);
     Set<String> notThere = new java.util.HashSet<>();
-    stages.forEach(s -> notThere.addAll(copiedTrees(s.argv())));
+    plain.stages().forEach(s -> notThere.addAll(copiedTrees(s.argv())));
     Map<String, Boolean> before = new java.util.HashMap<>();
     access.removes().forEach(r -> before.put(r, state.files.exists(r)));
     access.writes().forEach(w -> before.putIfAbsent(w, state.files.exists(w)));
@@ -149,16 +150,16 @@ final class PlannedJobs {
       }
     }
     Set<Integer> after = exitsAround();
-    stages.forEach(s -> s.argv().forEach(a -> after.addAll(Plan.statusMarks(a)))); // 'cmd || echo $?' waits for cmd
+    stages.forEach(s -> s.argv().forEach(a -> after.addAll(Plan.marks(a)))); // 'cmd || echo $?' waits for cmd
     planned.add(new Dependencies.Planned(command, access, after));
     if (stopOnFailure && !scopes.isEmpty()) {
       scopes.peek().failures().add(step);
     }
     before.forEach((path, was) -> {
       if (guards.isEmpty()) {
-        state.files.conditional(path, null);
+        state.files.conditional(path, step, null);
       } else if (was != state.files.exists(path)) {
-        state.files.conditional(path, "line " + line + " " + (was ? "removes" : "writes") + " it only if " + decidedBy(guards));
+        state.files.conditional(path, step, "line " + line + " " + (was ? "removes" : "writes") + " it only if " + decidedBy(guards));
       }
     });
     return new Status(0, step);

@@ -456,7 +456,7 @@ final class Planner implements Walk {
     if (guardStatus != null) {
       return guardStatus;
     }
-    List<String> argv = wordsOf(words.subList(k, words.size()));
+    List<String> argv = wordsOf(words.subList(k, words.size()), c.line());
     if (!guards.isEmpty() && captured == null
         && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
       // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
@@ -487,7 +487,6 @@ final class Planner implements Walk {
     }
     String name = argv.get(0);
     if (functions.containsKey(name)) {
-      noStatusMarks(argv, c.line());
       return redirecting.call(c, captured != null, () -> {
         jobs.enterFunction(); // its 'cmd || return 1' ends only the function
         try {
@@ -497,17 +496,14 @@ final class Planner implements Walk {
         }
       });
     }
-    if (ShellBuiltins.isPlanTime(name)) { // '[ $? -eq 0 ]' would test the mark
-      noStatusMarks(argv, c.line());
-    }
     Status builtin = steering.run(name, argv, c, prefix);
     if (builtin != null) {
-      noStatusMarks(argv, c.line());
       return builtin;
     }
-    ScriptCalls.Call call = ScriptCalls.find(state, argv, c.line());
+    ScriptCalls.Call found = ScriptCalls.find(state, argv, c.line());
+    ScriptCalls.Call call = found != null && argv.stream().anyMatch(Plan::marked)
+        ? ScriptCalls.find(state, plainWords(argv, c.line()), c.line()) : found; // its arguments are words of a shell
     if (call != null) {
-      noStatusMarks(argv, c.line());
       return redirecting.call(c, captured != null, () -> {
         jobs.enterSubshell(stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
         try {
@@ -524,26 +520,43 @@ final class Planner implements Walk {
   }
 
   /**
-   * A simple command's words, expanded; {@code $?} of a job in them is left for the run to fill
-   * in ({@link Plan#statusMark}), which only a job can take: for anything else it is refused.
+   * A simple command's words, expanded. Where it runs a program, {@code $?} of a job and a file
+   * a glob matched that a job's status decides are left for the run to fill in ({@link
+   * Plan#statusMark}, {@link Plan#keptIf}); for a function or builtin (but what prints: echo,
+   * printf), see {@link #plainWords}.
    */
-  private List<String> wordsOf(List<Word> words) {
-    state.statusMarks = captured == null;
+  private List<String> wordsOf(List<Word> words, int line) {
+    state.programWords = captured == null;
     List<String> argv;
     try {
       argv = expander.expandWords(words);
     } finally {
-      state.statusMarks = false;
+      state.programWords = false;
     }
-    return argv;
+    if (argv.isEmpty() || argv.stream().noneMatch(Plan::marked)) {
+      return argv;
+    }
+    String name = argv.get(0);
+    boolean prints = name.equals("echo") || name.equals("printf") && !(argv.size() > 1 && argv.get(1).equals("-v"));
+    return functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints ? plainWords(argv, line) : argv;
   }
 
-  /** {@code $?} of a job in the words of what is not a job: refused (see {@link #wordsOf}). */
-  private static void noStatusMarks(List<String> argv, int line) {
+  /**
+   * The words of what is not a job, a builtin or a function: {@code $?} of a job in them is
+   * refused; a file a glob matched that a job's status decides is there, as the plan counts on
+   * it (and says so).
+   */
+  private List<String> plainWords(List<String> argv, int line) {
     if (argv.stream().anyMatch(a -> a.indexOf('\uE000') >= 0)) {
       throw Refusal.at(line, "$? after a command that runs as a job is not known while planning; only the"
           + " words of a program may name it ('cmd || echo \"failed: $?\"'), not " + argv.get(0) + "'s");
     }
+    if (argv.stream().noneMatch(Plan::marked)) {
+      return argv;
+    }
+    List<String> plain = Plan.filled(argv, step -> 0, step -> true);
+    plain.forEach(a -> state.files.consulted(PlannedFiles.resolve(state.cwd, a)));
+    return plain;
   }
 
   // ---------------------------------------------------------------- what the walk's parts ask of it

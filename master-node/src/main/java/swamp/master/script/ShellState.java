@@ -103,9 +103,10 @@ final class ShellState {
   Status last = Status.OK;
   /**
    * Set while the words of a command that may run as a job are expanded: {@code $?} of a job
-   * then expands to {@link Plan#statusMark}, for the run to fill in.
+   * then expands to {@link Plan#statusMark}, and a file a glob matches that a job's status
+   * decides to {@link Plan#keptIf}, for the run to fill in.
    */
-  boolean statusMarks;
+  boolean programWords;
   /**
    * The commands run with {@code &}, by the number {@code $!} gave each (a job's step plus
    * {@link #FIRST_BACKGROUND}): their statuses, which {@code wait N} gives.
@@ -283,7 +284,7 @@ final class ShellState {
         return Integer.toString(positional.size());
       case "?":
         if (!last.known()) {
-          if (statusMarks) { // 'cmd || echo "failed: $?"': the job's argv gets it once cmd has run
+          if (programWords) { // 'cmd || echo "failed: $?"': the job's argv gets it once cmd has run
             return Plan.statusMark(last.step());
           }
           throw Refusal.at(currentLine, "$? after a command that runs as a job is not known while planning,"

@@ -209,10 +209,34 @@ class PlannerTest {
   void theStatusOfAJobInAProgramsWordsIsFilledInByTheRun() throws Exception {
     List<Plan.Command> c = plan("ncks in.nc out.nc || echo \"failed: $?\"\nncks -m x.nc\necho \"x: $?\"\n").commands();
     assertEquals("echo 'failed: $?'", c.get(1).text());
-    assertEquals(List.of("echo", "failed: 1"), c.get(1).withStatuses(step -> step == 0 ? 1 : 99).argv());
+    assertEquals(List.of("echo", "failed: 1"), c.get(1).withStatuses(step -> step == 0 ? 1 : 99, step -> true).argv());
     assertEquals(Set.of(2), c.get(3).dependsOn(), "'echo $?' waits for the job whose status it prints");
-    assertEquals(List.of("echo", "x: 0"), c.get(3).withStatuses(step -> step == 2 ? 0 : 99).argv());
-    assertSame(c.get(0), c.get(0).withStatuses(step -> 1));
+    assertEquals(List.of("echo", "x: 0"), c.get(3).withStatuses(step -> step == 2 ? 0 : 99, step -> true).argv());
+    assertSame(c.get(0), c.get(0).withStatuses(step -> 1, step -> false));
+  }
+
+  @Test
+  void aGlobsMatchThatOnlyAJobsStatusWritesIsThereOnlyIfItsWriterSucceeds() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "");
+    Files.writeString(dir.resolve("b.nc"), "");
+    Plan p = plan("for f in a.nc b.nc; do\n  if ncks -m -v T $f; then ncks -O $f t_$f; fi\ndone\n"
+        + "ncrcat t_*.nc all.nc\nncks -O a.nc t_c.nc\nls t_*.nc\nfor f in t_*; do echo $f; done\n");
+    List<Plan.Command> c = p.commands();
+    Plan.Command rcat = c.get(6); // a.nc's check, its write, the if's status, b.nc's
+    assertEquals("ncrcat t_a.nc t_b.nc all.nc", rcat.text());
+    assertEquals(Set.of(1, 4), rcat.dependsOn());
+    assertEquals(List.of("ncrcat", "t_b.nc", "all.nc"), rcat.withStatuses(s -> 0, s -> s == 4).argv());
+    // none there: the pattern itself, as bash passes a glob that matches nothing
+    assertEquals(List.of("ncrcat", "t_*.nc", "all.nc"), rcat.withStatuses(s -> 0, s -> false).argv());
+    assertEquals(List.of("t_a.nc only if #1 succeeds", "t_b.nc only if #4 succeeds", "'t_*.nc' only if none of #1, #4 succeeds"),
+        rcat.argv().stream().map(Plan::whenThere).filter(w -> w != null).toList());
+    // one match that is there whatever the statuses: no pattern to fall back on
+    assertEquals(List.of("ls", "t_c.nc"), c.get(8).withStatuses(s -> 0, s -> false).argv());
+    // a loop over them counts on them, and the plan says so
+    assertEquals(List.of("echo t_a.nc", "echo t_b.nc", "echo t_c.nc"), c.subList(9, 12).stream().map(Plan.Command::text).toList());
+    assertEquals(2, p.assumed().size(), p.assumed().toString());
+    assertTrue(p.assumed().get(0).endsWith("t_a.nc is planned as there; line 2 writes it only if 'ncks -m -v T a.nc' (line 2) succeeds"),
+        p.assumed().get(0));
   }
 
   @Test
