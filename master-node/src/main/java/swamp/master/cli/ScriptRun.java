@@ -274,8 +274,7 @@ final class ScriptRun {
 
   /** The status an exit point exits with: its own, or for {@code cmd || exit $?} cmd's. */
   private int exitStatusOf(Command c) {
-    return c.exitStatus() == Command.STATUS_OF_GUARD && !c.guards().isEmpty()
-        ? statusOf(c.guards().get(0).step(), 0) : c.exitStatus();
+    return c.exitStatus() >= Command.STATUS_OF ? statusOf(c.exitStatus() - Command.STATUS_OF, 0) : c.exitStatus();
   }
 
   /**

@@ -30,6 +30,9 @@ final class Conditions {
 
   /** {@code test ARGS} and {@code [ ARGS ]}. */
   boolean test(List<String> a, int line) {
+    if (a.stream().anyMatch(Plan::holdsStatus)) { // a test against 0 is the Planner's, once the job has run
+      throw Refusal.jobStatus(line, "this test (a test of it against 0 is not)");
+    }
     if (a.isEmpty()) {
       return false;
     }
@@ -87,9 +90,9 @@ final class Conditions {
         String first = t.get(k);
         if (isUnary(first) && k + 1 < t.size() && !(k + 2 < t.size() && isBinary(t.get(k + 1)))) {
           k += 2;
-          return unaryTest(first, expander.expandString(t.get(k - 1), line), line);
+          return unaryTest(first, known(expander.expandString(t.get(k - 1), line)), line);
         }
-        String left = expander.expandString(first, line);
+        String left = known(expander.expandString(first, line));
         if (k + 1 < t.size() && isBinary(t.get(k + 1))) {
           String op = t.get(k + 1);
           if (k + 2 >= t.size()) {
@@ -97,7 +100,7 @@ final class Conditions {
           }
           String rightWord = t.get(k + 2);
           k += 3;
-          String right = expander.expandString(rightWord, line);
+          String right = known(expander.expandString(rightWord, line));
           if (op.equals("=~")) {
             return binaryTest(left, op, right, false, line);
           }
@@ -110,6 +113,13 @@ final class Conditions {
         }
         k++;
         return !left.isEmpty();
+      }
+
+      private String known(String operand) {
+        if (Plan.holdsStatus(operand)) {
+          throw Refusal.jobStatus(line, "this test in [[ ]] (a test of it against 0, alone, is not)");
+        }
+        return operand;
       }
     }.whole();
   }

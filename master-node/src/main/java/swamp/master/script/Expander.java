@@ -47,7 +47,11 @@ final class Expander implements ParameterExpansion.Words {
     public String get(String name) {
       int open = name.indexOf('[');
       if (open < 0) {
-        return state.special(name);
+        String value = state.special(name);
+        if (value != null && Plan.holdsStatus(value)) {
+          throw Refusal.jobStatus(state.currentLine, "arithmetic");
+        }
+        return value;
       }
       ShellState.Var v = state.vars.get(name.substring(0, open));
       if (v == null) {
@@ -85,6 +89,9 @@ final class Expander implements ParameterExpansion.Words {
     state.currentLine = line;
     String expanded = expression.contains("$") || expression.contains("`")
         ? expandString(expression, line) : expression;
+    if (Plan.holdsStatus(expanded)) {
+      throw Refusal.jobStatus(line, "arithmetic");
+    }
     try {
       return Arith.eval(expanded, arithVars);
     } catch (Arith.ArithException e) {

@@ -43,6 +43,9 @@ final class HereCommands {
     int status = 0;
     for (Draft stage : stages) {
       List<String> argv = stage.argv();
+      if (argv.stream().anyMatch(Plan::holdsStatus)) {
+        throw Refusal.jobStatus(line, "a command substitution, $(...), which runs while planning,");
+      }
       String name = argv.get(0);
       boolean errorsToOutput = false;
       boolean silent = false;

@@ -60,6 +60,15 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     return "\uE002-" + steps.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + "\uE003" + pattern;
   }
 
+  /**
+   * {@code word} as the plan counts on it, a glob's match that a job's status decides being there
+   * ({@link #keptIf}): its file; null for the pattern that stands for none there ({@link #keptUnless}).
+   */
+  static String counted(String word) {
+    java.util.regex.Matcher kept = KEPT_IF.matcher(word);
+    return !kept.matches() ? word : kept.group(1).equals("+") ? kept.group(3) : null;
+  }
+
   /** For {@code --plan}: when a word the run fills in is there, or null for a word that is always. */
   public static String whenThere(String word) {
     java.util.regex.Matcher kept = KEPT_IF.matcher(word);
@@ -110,6 +119,17 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
           : STATUS_MARK.matcher(w).replaceAll(m -> Integer.toString(statusOf.applyAsInt(Integer.parseInt(m.group(1))))));
     }
     return out;
+  }
+
+  /** The step whose status {@code word} is, all of it ({@code $?}, {@code "$rc"}); else -1. */
+  static int statusStep(String word) {
+    java.util.regex.Matcher m = STATUS_MARK.matcher(word);
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** Whether {@code word} holds the status of a job ({@link #statusMark}). */
+  static boolean holdsStatus(String word) {
+    return word.indexOf('\uE000') >= 0;
   }
 
   /** Whether {@code word} holds a mark ({@link #statusMark}, {@link #keptIf}). */
@@ -197,8 +217,11 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       guards = List.copyOf(guards);
     }
 
-    /** The exit status of {@code cmd || exit $?}: that of the command its innermost guard names. */
-    public static final int STATUS_OF_GUARD = 256;
+    /**
+     * An exit status from {@code STATUS_OF} on is that of step {@code exitStatus - STATUS_OF},
+     * known once it has run: {@code cmd || exit $?}, {@code exit $rc} after {@code rc=$?}.
+     */
+    public static final int STATUS_OF = 1 << 16;
 
     /** The first program's argv; empty for an exit point or a join. */
     public List<String> argv() {
@@ -217,7 +240,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     /** The command as a shell would show it: quoted words, pipes and redirections. */
     public String text() {
       if (isExit()) {
-        return exitStatus == STATUS_OF_GUARD ? "exit $?" : "exit " + exitStatus;
+        return exitStatus >= STATUS_OF ? "exit $? of #" + (exitStatus - STATUS_OF) : "exit " + exitStatus;
       }
       if (isJoin()) {
         return join.text();

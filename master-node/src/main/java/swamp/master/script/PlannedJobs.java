@@ -120,6 +120,16 @@ final class PlannedJobs {
     });
     env.putAll(prefix);
     checkSize(stages, env, line);
+    if (env.values().stream().anyMatch(Plan::holdsStatus)) {
+      throw Refusal.jobStatus(line, "a command's environment");
+    }
+    for (Stage s : stages) {
+      Redirects r = s.redirected();
+      if (java.util.stream.Stream.of(r.stdin(), r.stdout(), r.stderr(), r.stdinText())
+          .anyMatch(t -> t != null && Plan.holdsStatus(t))) {
+        throw Refusal.jobStatus(line, "a redirection");
+      }
+    }
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1, null);

@@ -193,6 +193,13 @@ final class Planner implements Walk {
       return Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
     } else {
       Ast.Conditional c = (Ast.Conditional) node;
+      if (c.words().size() == 3) { // '[[ $rc -ne 0 ]]'
+        List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
+            expander.expandString(c.words().get(2).raw(), c.line()));
+        if (operands.stream().anyMatch(Plan::holdsStatus)) {
+          return statusTest(operands, c.line());
+        }
+      }
       return Status.of(conditions.conditional(c.words(), c.line()) ? 0 : 1);
     }
   }
@@ -309,6 +316,9 @@ final class Planner implements Walk {
    */
   private Status caseCommand(Ast.Case c) {
     String subject = expander.expandString(c.subject().raw(), c.line());
+    if (Plan.holdsStatus(subject)) {
+      throw Refusal.jobStatus(c.line(), "'case'");
+    }
     Status s = Status.OK;
     boolean fallThrough = false;
     for (Ast.CaseBranch b : c.branches()) {
@@ -452,10 +462,6 @@ final class Planner implements Walk {
     while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
       k++;
     }
-    Status guardStatus = k == 0 ? steering.exitWithGuardStatus(words, c.line()) : null;
-    if (guardStatus != null) {
-      return guardStatus;
-    }
     List<String> argv = wordsOf(words.subList(k, words.size()), c.line());
     if (!guards.isEmpty() && captured == null
         && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
@@ -486,6 +492,14 @@ final class Planner implements Walk {
       prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
     }
     String name = argv.get(0);
+    if (argv.stream().anyMatch(Plan::holdsStatus) && !functions.containsKey(name)) {
+      if (name.equals("[") || name.equals("test")) {
+        return statusTest(argv.subList(1, argv.size() - (name.equals("[") ? 1 : 0)), c.line());
+      }
+      if (CommandLookup.isBuiltin(name) && !TAKE_A_STATUS.contains(name)) {
+        throw Refusal.jobStatus(c.line(), "'" + name + "'");
+      }
+    }
     if (functions.containsKey(name)) {
       return redirecting.call(c, captured != null, () -> {
         jobs.enterFunction(); // its 'cmd || return 1' ends only the function
@@ -542,21 +556,56 @@ final class Planner implements Walk {
   }
 
   /**
-   * The words of what is not a job, a builtin or a function: {@code $?} of a job in them is
-   * refused; a file a glob matched that a job's status decides is there, as the plan counts on
-   * it (and says so).
+   * The words of what is not a job, a builtin or a function: a file a glob matched that a job's
+   * status decides is there, as the plan counts on it (and says so). A job's status ({@code $?},
+   * {@code $rc}) stays: a function's or script's parameter may hold it.
    */
   private List<String> plainWords(List<String> argv, int line) {
-    if (argv.stream().anyMatch(a -> a.indexOf('\uE000') >= 0)) {
-      throw Refusal.at(line, "$? after a command that runs as a job is not known while planning; only the"
-          + " words of a program may name it ('cmd || echo \"failed: $?\"'), not " + argv.get(0) + "'s");
-    }
-    if (argv.stream().noneMatch(Plan::marked)) {
+    if (argv.stream().noneMatch(a -> a.indexOf('\uE002') >= 0)) {
       return argv;
     }
-    List<String> plain = Plan.filled(argv, step -> 0, step -> true);
-    plain.forEach(a -> state.files.consulted(PlannedFiles.resolve(state.cwd, a)));
+    List<String> plain = new java.util.ArrayList<>();
+    for (String a : argv) {
+      String word = Plan.counted(a);
+      if (word != null && !word.equals(a)) {
+        state.files.consulted(PlannedFiles.resolve(state.cwd, word));
+      }
+      if (word != null) {
+        plain.add(word);
+      }
+    }
     return plain;
+  }
+
+  /** Builtins that may take a job's status: they keep it, print it, exit with it or test it. */
+  private static final java.util.Set<String> TAKE_A_STATUS = java.util.Set.of("exit", "return", "[", "test",
+      "local", "declare", "typeset", "export", "readonly", "echo", "printf", ":", "true", "eval", "unset");
+
+  /**
+   * {@code [ $? -ne 0 ]}, {@code [ "$rc" -eq 0 ]}, {@code [[ $rc != 0 ]]}: a test of a job's
+   * status against 0, known once the job has run. Its status is a {@link Plan.Join}'s: 0 where
+   * the test holds, 1 where not, as {@code test}'s. Any other test of a job's status is refused.
+   */
+  private Status statusTest(List<String> a, int line) {
+    boolean negated = a.size() == 4 && a.get(0).equals("!");
+    List<String> t = negated ? a.subList(1, 4) : a;
+    if (t.size() == 3) {
+      boolean left = Plan.statusStep(t.get(0)) >= 0;
+      int step = Plan.statusStep(t.get(left ? 0 : 2));
+      String other = t.get(left ? 2 : 0).trim();
+      Boolean onSuccess = step < 0 ? null : switch (t.get(1)) { // whether the test holds where the job succeeded
+        case "-eq", "=", "==" -> other.matches("0+") ? Boolean.TRUE : null;
+        case "-ne", "!=" -> other.matches("0+") ? Boolean.FALSE : null;
+        case "-gt", "-lt" -> other.matches("0+") && t.get(1).equals(left ? "-gt" : "-lt") ? Boolean.FALSE : null;
+        case "-le", "-ge" -> other.matches("0+") && t.get(1).equals(left ? "-le" : "-ge") ? Boolean.TRUE : null;
+        default -> null;
+      };
+      if (onSuccess != null) {
+        Guard holds = new Guard(step, onSuccess != negated);
+        return jobs.join(new Plan.Join(holds, -1, 0, -1, 1), line, guards);
+      }
+    }
+    throw Refusal.jobStatus(line, "this test (a test of it against 0 is not)");
   }
 
   // ---------------------------------------------------------------- what the walk's parts ask of it

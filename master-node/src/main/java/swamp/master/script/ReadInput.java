@@ -78,6 +78,14 @@ final class ReadInput {
    * unless its delimiter was quoted), or a here-string's word and a newline.
    */
   static String text(ShellState state, Expander expander, Ast.Redirect r) {
+    String text = unchecked(state, expander, r);
+    if (Plan.holdsStatus(text)) {
+      throw Refusal.jobStatus(r.line(), "the text of a here-document, a here-string or an input file");
+    }
+    return text;
+  }
+
+  private static String unchecked(ShellState state, Expander expander, Ast.Redirect r) {
     String raw = r.target().raw();
     return switch (r.op()) {
       case "<" -> file(state, expander.expandString(raw, r.line()), r.line());

@@ -32,4 +32,14 @@ class Refusal extends RuntimeException {
   static Refusal at(int line, String problem) {
     return new Refusal(new ScriptException(line, problem));
   }
+
+  /**
+   * {@code $?} of a job, or a variable set from it ({@code rc=$?}), used {@code where} only a
+   * value known while planning can be.
+   */
+  static Refusal jobStatus(int line, String where) {
+    return at(line, "the status of a job ($? after it, or a variable set from that) is known only once it has"
+        + " run, and " + where + " needs it while planning; swamp can give it to a program ('echo \"failed:"
+        + " $rc\"'), exit or return with it, and test it against 0 ('if [ $? -ne 0 ]; then', '[ \"$rc\" -eq 0 ]')");
+  }
 }

@@ -102,9 +102,8 @@ final class ShellState {
   final PlannedFiles files = new PlannedFiles();
   Status last = Status.OK;
   /**
-   * Set while the words of a command that may run as a job are expanded: {@code $?} of a job
-   * then expands to {@link Plan#statusMark}, and a file a glob matches that a job's status
-   * decides to {@link Plan#keptIf}, for the run to fill in.
+   * Set while the words of a command that may run as a job are expanded: a file a glob matches
+   * that a job's status decides then expands to {@link Plan#keptIf}, for the run to fill in.
    */
   boolean programWords;
   /**
@@ -283,13 +282,8 @@ final class ShellState {
       case "#":
         return Integer.toString(positional.size());
       case "?":
-        if (!last.known()) {
-          if (programWords) { // 'cmd || echo "failed: $?"': the job's argv gets it once cmd has run
-            return Plan.statusMark(last.step());
-          }
-          throw Refusal.at(currentLine, "$? after a command that runs as a job is not known while planning,"
-              + " and only a command's own words may name it ('cmd || echo \"failed: $?\"'); write 'cmd ||"
-              + " exit 1' (or set -e) to stop when it fails");
+        if (!last.known()) { // a job's: known once it has run (see Plan.statusMark, and where it may go)
+          return Plan.statusMark(last.step());
         }
         return Integer.toString(last.code());
       case "$":

@@ -45,24 +45,6 @@ final class SteeringBuiltins {
   }
 
   /**
-   * {@code cmd || exit $?} (or {@code return $?} in a function): plans an exit point with the
-   * status of the job before it, known once it has run; the list's status. Null when {@code
-   * words} is not that.
-   */
-  Status exitWithGuardStatus(List<Word> words, int line) {
-    if (words.size() != 2 || walk.guards().isEmpty() || walk.captured() != null || state.last.known()) {
-      return null;
-    }
-    String name = words.get(0).raw();
-    boolean exit = name.equals("exit");
-    if (!(exit || name.equals("return") && variables.functionDepth() > 0) || functions.containsKey(name)
-        || !words.get(1).raw().matches("\"?\\$\\?\"?")) {
-      return null;
-    }
-    return new Status(0, jobs.exitPoint(Plan.Command.STATUS_OF_GUARD, line, walk.guards(), walk.stopsOnFailure(), !exit));
-  }
-
-  /**
    * Runs builtin {@code name}: the ones that steer the walk here, the shell's others in {@link
    * ShellBuiltins}; null when {@code name} is not a builtin (it is then a program).
    */
@@ -72,10 +54,15 @@ final class SteeringBuiltins {
     StringBuilder captured = walk.captured();
     switch (name) {
       case "exit", "return" -> {
-        int status = args.isEmpty() ? (state.last.known() ? state.last.code() : 0) : (int) (parseNumber(args.get(0), name, line) & 0xff);
-        boolean ofLastJob = args.isEmpty() && !state.last.known(); // bare 'exit' after a job: its status
+        String given = args.isEmpty() ? state.special("?") : args.get(0); // a bare 'exit' is 'exit $?'
+        int ofStep = Plan.statusStep(given); // 'cmd || exit $?', 'exit $rc': a job's status
+        if (ofStep < 0 && Plan.holdsStatus(given)) {
+          throw Refusal.jobStatus(line, "'" + name + "' with more than the status itself");
+        }
+        int status = ofStep >= 0 ? 0 : (int) (parseNumber(given, name, line) & 0xff);
+        int exitsWith = ofStep >= 0 ? Plan.Command.STATUS_OF + ofStep : status; // an exit point's
         if (name.equals("return") && variables.functionDepth() == 0) {
-          throw Jump.exit(status);
+          throw new Jump(Jump.Kind.EXIT, status, ofStep);
         }
         boolean guarded = !walk.guards().isEmpty();
         if (name.equals("return") && guarded && captured != null) {
@@ -83,15 +70,15 @@ final class SteeringBuiltins {
         }
         boolean returns = name.equals("return");
         if (guarded && captured == null) { // 'cmd || exit 1', 'cmd || { ...; return 1; }'
-          int step = jobs.exitPoint(status, line, walk.guards(), walk.stopsOnFailure(), returns);
+          int step = jobs.exitPoint(exitsWith, line, walk.guards(), walk.stopsOnFailure(), returns);
           return new Status(0, step); // the list's status: N if it exits, else cmd's
         }
         Jump.Kind kind = returns ? Jump.Kind.RETURN : Jump.Kind.EXIT;
-        if (captured == null && !ofLastJob && jobs.exitsPlannedBefore(returns)) {
+        if (captured == null && ofStep < 0 && jobs.exitsPlannedBefore(returns)) {
           // 'cmd && return 0; return 1': reached only if that exit point did not end the function
           throw new Jump(kind, status, jobs.exitPoint(status, line, List.of(), walk.stopsOnFailure(), returns));
         }
-        throw new Jump(kind, status, ofLastJob ? state.last.step() : -1);
+        throw new Jump(kind, status, ofStep);
       }
       case "break", "continue" -> {
         if (!walk.guards().isEmpty()) {

@@ -216,6 +216,20 @@ class PlannerTest {
   }
 
   @Test
+  void aJobsStatusIsTestedAgainstZeroOnceItHasRun() throws Exception {
+    List<Plan.Command> c = plan("ncra a.nc b.nc\nif [ $? -ne 0 ]; then echo failed; exit 1; fi\n"
+        + "ncks -m x.nc\nrc=$?\n[[ \"$rc\" == 0 ]] && echo ok\n[ 0 -lt $rc ] || exit $rc\n").commands();
+    assertEquals(new Plan.Join(new Plan.Guard(0, false), -1, 0, -1, 1), c.get(1).join(), "[ $? -ne 0 ]: 0 where #0 failed");
+    assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards());
+    assertTrue(c.get(4).isJoin(), "the if's own status: #3's (its exit) or 0");
+    assertEquals(new Plan.Join(new Plan.Guard(5, true), -1, 0, -1, 1), c.get(6).join());
+    assertEquals(List.of(new Plan.Guard(6, true)), c.get(7).guards());
+    assertEquals(new Plan.Join(new Plan.Guard(5, false), -1, 0, -1, 1), c.get(8).join(), "[ 0 -lt $rc ]: #5 failed");
+    assertEquals(Plan.Command.STATUS_OF + 5, c.get(9).exitStatus());
+    assertEquals(List.of(new Plan.Guard(8, false)), c.get(9).guards());
+  }
+
+  @Test
   void aGlobsMatchThatOnlyAJobsStatusWritesIsThereOnlyIfItsWriterSucceeds() throws Exception {
     Files.writeString(dir.resolve("a.nc"), "");
     Files.writeString(dir.resolve("b.nc"), "");
@@ -368,8 +382,9 @@ class PlannerTest {
   @Test
   void exitWithTheStatusOfTheJobBeforeIt() throws Exception {
     Plan p = plan("ls no_such_dir || exit $?\nf() { ncks -O a.nc b.nc || return \"$?\"; }\nf\n");
-    assertEquals("exit $?", p.commands().get(1).text());
-    assertEquals(Plan.Command.STATUS_OF_GUARD, p.commands().get(1).exitStatus());
+    assertEquals("exit $? of #0", p.commands().get(1).text());
+    assertEquals(Plan.Command.STATUS_OF, p.commands().get(1).exitStatus());
+    assertEquals(Plan.Command.STATUS_OF + 2, p.commands().get(3).exitStatus());
     assertFalse(p.commands().get(1).leavesSubshell());
     assertTrue(p.commands().get(3).leavesSubshell(), "return $? ends the function");
   }
@@ -1060,8 +1075,13 @@ class PlannerTest {
     assertRefused("read x\n", 1, "'read'");
     assertRefused("source /nonexistent/env.sh\n", 1, "cannot read");
     assertRefused("ncks in.nc out.nc\nwhile ncks -H out.nc; do echo ok; done\n", 2, "condition of 'while'");
-    assertRefused("ncks in.nc out.nc\nrc=$?\n", 2, "$? after a command that runs as a job is not known");
-    assertRefused("ncks in.nc out.nc\n[ $? -eq 0 ] && echo ok\n", 2, "not ['s");
+    assertRefused("ncks in.nc out.nc\nrc=$?\necho $((rc + 1))\n", 3, "the status of a job ($? after it, or a"
+        + " variable set from that) is known only once it has run, and arithmetic needs it while planning");
+    assertRefused("ncks in.nc out.nc\n[ $? -eq 2 ] && echo ok\n", 2, "this test (a test of it against 0 is not)");
+    assertRefused("ncks in.nc out.nc\ncase $? in 0) echo ok ;; esac\n", 2, "'case' needs it");
+    assertRefused("ncks in.nc out.nc\necho x > log_$?.txt\n", 2, "a redirection needs it");
+    assertRefused("ncks in.nc out.nc\nx=$(echo $?)\n", 2, "a command substitution, $(...)");
+    assertRefused("ncks in.nc out.nc\nshift $?\n", 2, "'shift' needs it");
     assertRefused("cd nowhere\n", 1, "no such directory");
     assertRefused("echo 'open\n", 1, "unterminated single quote");
     assertRefused("for x in a b; do echo $x\n", 2, "'done' to end the 'for' loop of line 1");
