@@ -1,6 +1,8 @@
 package swamp.worker;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -12,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import swamp.node.Blocking;
 import swamp.node.ExitCodes;
 import swamp.node.HumanDuration;
 import swamp.protocol.ToMaster;
@@ -28,7 +31,10 @@ import swamp.protocol.ToWorker;
  *
  * <p>While registering it finds the master's registry through the Receptionist and sends {@link
  * Register} at once and then every retry interval, jittered per worker ({@link RegistryLink}). A
- * {@link Refused} ends the worker (exit 3), and so does the give-up deadline (exit 4). Once
+ * {@link Refused} ends the worker (exit 3), and so does the give-up deadline (exit 4). While no
+ * registry is found (the node has not joined the cluster), a worker process asks its {@link
+ * KeyCheck} at a retry, at most every 5 s or retry interval, whether the master's address rejects
+ * its pool key; if it does, no retry can help, and the worker ends with exit 3 too. Once
  * registered it watches the master and hands the master's job messages to {@link WorkerJobs}: up
  * to {@code slots} jobs run, each in a watched {@link JobRunner} child; those given beyond the
  * free slots (the master's prefetch) wait, in the order they came ({@link WorkerSlots}), and the
@@ -51,6 +57,19 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   /** Not a process exit code: the master was lost, join the cluster again and re-register. */
   public static final int REJOIN = -1;
+
+  /**
+   * Whether the masters' addresses answer TLS but reject this worker's pool key (see {@link
+   * MasterKeyCheck}): the reason to end the worker when they do, empty when they accept it or
+   * give no verdict (not up yet, silent). Blocks for seconds: run off the actor's thread.
+   */
+  @FunctionalInterface
+  public interface KeyCheck {
+    Optional<String> rejected();
+  }
+
+  /** The least time between two starts of the {@link KeyCheck}, whatever the retry interval. */
+  static final Duration KEY_CHECK_EVERY = Duration.ofSeconds(5);
 
   /** What the worker handles: {@link Stop}, the master's messages, and its own. */
   public sealed interface Command permits Stop, FromMaster, Internal {}
@@ -85,6 +104,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private record MasterLost(ActorRef<ToMaster> master) implements Internal {}
 
+  /** What the {@link KeyCheck} found: the reason to exit, if the key was rejected. */
+  private record KeyChecked(Optional<String> rejected) implements Internal {}
+
   /** Send the master the finishes it has not had (see {@link WorkerJobs#deliver}). */
   private enum Deliver implements Internal { INSTANCE }
 
@@ -93,6 +115,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private enum GiveUp implements Internal { INSTANCE }
   private enum DrainOver implements Internal { INSTANCE }
   private enum AcksOver implements Internal { INSTANCE }
+  /** Runs from the start of a {@link KeyCheck}: while it does, no other starts. */
+  private enum KeyCheckSpacing implements Internal { INSTANCE }
 
   /** This JVM was stopped or stalled: the lease holds the jobs stopped (see {@link Reaper}). */
   private enum LeaseLapsed implements Internal { INSTANCE }
@@ -118,6 +142,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final boolean handsOver;
   /** The master's own worker, which stops with the master's node. */
   private final boolean embedded;
+  /** Null when none is done: the master's embedded worker, plain tcp, unit tests. */
+  private final KeyCheck keyCheck;
+  /** Whether a {@link KeyCheck} is under way. */
+  private boolean checkingKey;
 
   private final RegistryLink registry;
   /** The jobs, and the master they are reported to (null until registered, and once lost). */
@@ -126,7 +154,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** A worker whose jobs end with it, whatever the reason (the master's embedded worker). */
   public static Behavior<Command> create(
       WorkerSettings settings, Executables executables, boolean embedded, ActorRef<Exit> exitTo) {
-    return create(settings, executables, embedded, exitTo, new JobTable(), false);
+    return create(settings, executables, embedded, exitTo, new JobTable(), false, null);
   }
 
   /**
@@ -135,18 +163,29 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
    */
   public static Behavior<Command> create(WorkerSettings settings, Executables executables,
       boolean embedded, ActorRef<Exit> exitTo, JobTable table) {
-    return create(settings, executables, embedded, exitTo, table, true);
+    return create(settings, executables, embedded, exitTo, table, true, null);
+  }
+
+  /**
+   * A worker process's worker: like {@link #create(WorkerSettings, Executables, boolean, ActorRef,
+   * JobTable)}, and while it finds no master it asks {@code keyCheck} (null: never) whether the
+   * master rejects its pool key.
+   */
+  public static Behavior<Command> create(WorkerSettings settings, Executables executables,
+      ActorRef<Exit> exitTo, JobTable table, KeyCheck keyCheck) {
+    return create(settings, executables, false, exitTo, table, true, keyCheck);
   }
 
   private static Behavior<Command> create(WorkerSettings settings, Executables executables,
-      boolean embedded, ActorRef<Exit> exitTo, JobTable table, boolean handsOver) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerActor(
-        ctx, timers, settings, executables, embedded, exitTo, table, handsOver).registering()));
+      boolean embedded, ActorRef<Exit> exitTo, JobTable table, boolean handsOver,
+      KeyCheck keyCheck) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerActor(ctx, timers,
+        settings, executables, embedded, exitTo, table, handsOver, keyCheck).registering()));
   }
 
   private WorkerActor(ActorContext<Command> context, TimerScheduler<Command> timers,
       WorkerSettings settings, Executables executables, boolean embedded, ActorRef<Exit> exitTo,
-      JobTable table, boolean handsOver) {
+      JobTable table, boolean handsOver, KeyCheck keyCheck) {
     super(context);
     this.settings = settings;
     this.exitTo = exitTo;
@@ -157,6 +196,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.table = table;
     this.handsOver = handsOver;
     this.embedded = embedded;
+    this.keyCheck = keyCheck;
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
         context.messageAdapter(JobRunner.Event.class, FromRunner::new), RunnerStopped::new,
         Deliver.INSTANCE, embedded ? Duration.ZERO : INTERRUPT_WAIT, HoldOver::new);
@@ -180,7 +220,13 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     attemptRegistration();
     // the state's own handlers come first: withJobs() ends with catch-alls
     return withJobs(newReceiveBuilder()
-        .onMessage(Retry.class, r -> { attemptRegistration(); scheduleRetry(); return Behaviors.same(); })
+        .onMessage(Retry.class, r -> {
+          attemptRegistration();
+          scheduleRetry();
+          checkKey();
+          return Behaviors.same();
+        })
+        .onMessage(KeyChecked.class, this::onKeyChecked)
         .onMessage(FromMaster.RegOk.class, m -> onRegOk(m.ok()))
         .onMessage(FromMaster.Declined.class, m -> same(() -> getContext().getLog().info(
             "registration declined for now ({}); trying again", m.declined().reason())))
@@ -200,8 +246,41 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.startSingleTimer(Retry.INSTANCE, registry.nextRetry());
   }
 
+  /**
+   * At a retry, while no registry is found (the first Register went nowhere: the node has not
+   * joined the cluster), asks the {@link KeyCheck} whether the master rejects this worker's pool
+   * key, one check at a time and at most every retry interval or {@link #KEY_CHECK_EVERY}, the
+   * longer. A worker that found the registry has joined the cluster, over TLS: its key is good.
+   */
+  private void checkKey() {
+    if (keyCheck == null || checkingKey || registry.registry() != null
+        || timers.isTimerActive(KeyCheckSpacing.INSTANCE)) {
+      return;
+    }
+    checkingKey = true;
+    timers.startSingleTimer(KeyCheckSpacing.INSTANCE, keyCheckEvery());
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(keyCheck::rejected, Blocking.PROBES.in(getContext().getSystem())),
+        (rejected, failure) -> new KeyChecked(failure == null ? rejected : Optional.empty()));
+  }
+
+  private Duration keyCheckEvery() {
+    return settings.retryInterval().compareTo(KEY_CHECK_EVERY) > 0
+        ? settings.retryInterval() : KEY_CHECK_EVERY;
+  }
+
+  /** The master rejects this worker's pool key: no retry can fix that (exit 3). */
+  private Behavior<Command> onKeyChecked(KeyChecked checked) {
+    checkingKey = false;
+    if (checked.rejected().isPresent() && registry.registry() == null) {
+      return exit(ExitCodes.REFUSED, checked.rejected().get());
+    }
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onRegOk(RegOk ok) {
     timers.cancel(Retry.INSTANCE);
+    timers.cancel(KeyCheckSpacing.INSTANCE);
     timers.cancel(GiveUp.INSTANCE);
     follow(ok);
     if (handsOver) { // a worker process of its own, not the master's embedded one
@@ -288,6 +367,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return leave(leaving);
     }
     timers.cancel(Retry.INSTANCE);
+    timers.cancel(KeyCheckSpacing.INSTANCE);
     timers.cancel(GiveUp.INSTANCE);
     timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
@@ -395,6 +475,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(Stop.class, this::onTerm)
         .onMessage(Retry.class, r -> Behaviors.same())
         .onMessage(GiveUp.class, g -> Behaviors.same())
+        .onMessage(KeyChecked.class, k -> Behaviors.same()) // registered meanwhile
+        .onMessage(KeyCheckSpacing.class, k -> Behaviors.same())
         .onMessage(LeaseLapsed.class, this::onLeaseLapsed)
         // stopped by its own REJOIN, or with its actor system when the node was removed from the
         // cluster: when handing over, the jobs waiting here are the next incarnation's
@@ -428,6 +510,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private Behavior<Command> exit(int code, String reason) {
     if (code == ExitCodes.OK) {
       getContext().getLog().info("worker {} stops: {}", settings.workerId(), reason);
+    } else if (code == ExitCodes.REFUSED) { // for good: someone must change something
+      getContext().getLog().error("worker {} stops: {}", settings.workerId(), reason);
     } else {
       getContext().getLog().warn("worker {} stops: {}", settings.workerId(), reason);
     }

@@ -35,7 +35,8 @@ import swamp.node.ProcessLaunch;
 
 /**
  * {@code bin/swamp worker}: joins the cluster through the master's address, phones home and runs
- * jobs until dismissed (exit 0), refused (3) or given up (4). A worker that loses its master joins
+ * jobs until dismissed (exit 0), refused (3: by the master, or its TLS does not accept this
+ * worker's pool key) or given up (4). A worker that loses its master joins
  * the cluster again with a fresh actor system and a fresh give-up deadline; its running jobs keep
  * running across that, in a {@link JobTable} the JVM keeps.
  */
@@ -140,8 +141,11 @@ public final class WorkerMain implements Callable<Integer> {
     warnIfAnythingRuns(executables);
     JobTable table = new JobTable();
     StopSignals signals = StopSignals.install();
+    // a worker with another pool's key (or an old one) hears nothing from Artery but WARNs: it
+    // probes the master's TLS while it finds no master, and exits 3 naming the key
+    WorkerActor.KeyCheck keyCheck = MasterKeyCheck.of(config).orElse(null);
     while (true) {
-      WorkerActor.Exit exit = runOnce(config, settings, executables, table, signals);
+      WorkerActor.Exit exit = runOnce(config, settings, executables, table, signals, keyCheck);
       if (exit.code() != WorkerActor.REJOIN) {
         System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason());
         return exit.code();
@@ -264,14 +268,14 @@ public final class WorkerMain implements Callable<Integer> {
 
   /** One actor system's life: join, register, work; returns how it ended. */
   static WorkerActor.Exit runOnce(Config config, WorkerSettings settings,
-      Executables executables, JobTable table, StopSignals signals) {
+      Executables executables, JobTable table, StopSignals signals, WorkerActor.KeyCheck keyCheck) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
     CompletableFuture<Done> exitShutdownRan = new CompletableFuture<>();
     boolean ephemeralPort = config.getInt("pekko.remote.artery.canonical.port") == 0;
     Behavior<Guardian> guardian = Behaviors.setup(ctx -> {
       handOverWhenRemoved(ctx.getSystem(), table);
       ActorRef<WorkerActor.Command> worker = ctx.spawn(WorkerActor.create(settings, executables,
-          false, ctx.messageAdapter(WorkerActor.Exit.class, Ended::new), table), "worker");
+          ctx.messageAdapter(WorkerActor.Exit.class, Ended::new), table, keyCheck), "worker");
       return Behaviors.receive(Guardian.class)
           .onMessage(Ended.class, ended -> {
             WorkerActor.Exit e = ended.exit();

@@ -146,6 +146,85 @@ class WorkerActorTest {
     exits.expectTerminated(w);
   }
 
+  /** A {@link WorkerActor.KeyCheck} that answers {@code answers} in turn, the last one after them. */
+  static final class FakeKeyCheck implements WorkerActor.KeyCheck {
+    final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    final List<java.util.Optional<String>> answers;
+
+    FakeKeyCheck(List<java.util.Optional<String>> answers) {
+      this.answers = answers;
+    }
+
+    @Override
+    public java.util.Optional<String> rejected() {
+      int n = calls.getAndIncrement();
+      return answers.get(Math.min(n, answers.size() - 1));
+    }
+  }
+
+  ActorRef<WorkerActor.Command> checkingWorker(WorkerSettings settings, boolean listRegistry,
+      WorkerActor.KeyCheck check) {
+    if (listRegistry) {
+      testKit.system().receptionist().tell(Receptionist.register(ToRegistry.KEY, registry.ref()));
+    }
+    ActorRef<WorkerActor.Command> w = testKit.spawn(WorkerActor.create(settings,
+        Executables.of(List.of("*")), exits.ref(), new JobTable(), check));
+    workers.add(w);
+    return w;
+  }
+
+  /** Lets retries come until the check has been asked {@code n} times in all. */
+  void retryUntilChecked(FakeKeyCheck check, int n) {
+    TestProbe<Object> pause = testKit.createTestProbe();
+    for (int i = 0; i < 20 && check.calls.get() < n; i++) {
+      time.timePasses(Duration.ofSeconds(6)); // a retry, jittered, and the check's spacing of 5 s
+      pause.expectNoMessage(Duration.ofMillis(100)); // the check runs on a thread of its own
+    }
+    assertEquals(n, check.calls.get(), "checks of the key");
+  }
+
+  @Test
+  void aWorkerWhoseMasterRejectsItsPoolKeyStopsWithExitCode3AndTheReason() {
+    // the master is not up at the first check (no verdict), and rejects the key at the second
+    FakeKeyCheck check = new FakeKeyCheck(List.of(java.util.Optional.empty(),
+        java.util.Optional.of("the pool key does not match the master's")));
+    ActorRef<WorkerActor.Command> w = checkingWorker(TestSettings.worker("wk1", workDir), false, check);
+    exits.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(0, check.calls.get(), "no check before a registration went unanswered");
+    retryUntilChecked(check, 1);
+    exits.expectNoMessage(Duration.ofMillis(50)); // no verdict: it goes on
+    retryUntilChecked(check, 2);
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(ExitCodes.REFUSED, exit.code());
+    assertEquals("the pool key does not match the master's", exit.reason());
+    assertEquals(2, check.calls.get());
+    exits.expectTerminated(w);
+  }
+
+  @Test
+  void aKeyCheckWithoutAVerdictKeepsTheWorkerTryingUntilItGivesUp() {
+    FakeKeyCheck check = new FakeKeyCheck(List.of(java.util.Optional.empty()));
+    ActorRef<WorkerActor.Command> w = checkingWorker(TestSettings.worker("wk2", workDir), false, check);
+    retryUntilChecked(check, 3);
+    time.timePasses(Duration.ofMinutes(30));
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(ExitCodes.GAVE_UP, exit.code(), exit.reason());
+    exits.expectTerminated(w);
+  }
+
+  @Test
+  void aWorkerThatFoundTheRegistryChecksNoKey() {
+    FakeKeyCheck check = new FakeKeyCheck(List.of(java.util.Optional.of("rejected")));
+    checkingWorker(TestSettings.worker("wk3", workDir), true, check);
+    registry.expectMessageClass(Register.class); // unanswered: a master slow to answer
+    for (int i = 0; i < 4; i++) {
+      time.timePasses(Duration.ofSeconds(6));
+      registry.expectMessageClass(Register.class);
+    }
+    exits.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(0, check.calls.get(), "the node is in the cluster: its key is good");
+  }
+
   @Test
   void aRegisteredWorkerRunsJobsAndReportsThemToTheMaster() {
     Register register = registered(TestSettings.worker("w6", workDir));
