@@ -152,12 +152,12 @@ public final class PoolKeyProbe {
       }
       Matcher alert = CERTIFICATE_ALERT.matcher(String.valueOf(t.getMessage()));
       if (untrusted == null && alert.find()) {
-        return new Result(Verdict.KEY_REJECTED, "the peer does not trust this node's certificate"
+        return new Result(Verdict.KEY_REJECTED, "it does not trust this key's certificate"
             + " (its TLS alert: " + alert.group(1) + ")");
       }
     }
     if (untrusted != null) {
-      return new Result(Verdict.KEY_REJECTED, "the peer's certificate is not trusted here: "
+      return new Result(Verdict.KEY_REJECTED, "its certificate is not one this key trusts: "
           + untrusted.getMessage());
     }
     return new Result(Verdict.NO_VERDICT, e.toString());

@@ -68,7 +68,7 @@ class PoolKeyProbeTest {
     int port = tlsServer(other, other);
     PoolKeyProbe.Result r = probe(pool, pool).probe("127.0.0.1", port);
     assertEquals(Verdict.KEY_REJECTED, r.verdict(), r.detail());
-    assertTrue(r.detail().contains("not trusted here"), r.detail());
+    assertTrue(r.detail().contains("not one this key trusts"), r.detail());
   }
 
   @Test
@@ -78,7 +78,7 @@ class PoolKeyProbeTest {
     int port = tlsServer(pool, pool);
     PoolKeyProbe.Result r = probe(other, pool).probe("127.0.0.1", port);
     assertEquals(Verdict.KEY_REJECTED, r.verdict(), r.detail());
-    assertTrue(r.detail().contains("does not trust this node's certificate"), r.detail());
+    assertTrue(r.detail().contains("does not trust this key's certificate"), r.detail());
   }
 
   @Test

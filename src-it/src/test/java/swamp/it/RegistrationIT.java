@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +42,57 @@ class RegistrationIT {
     String commands = Files.readString(pool.logDir().resolve("commands.txt"));
     assertFalse(commands.contains(wrong) || commands.contains(pool.secret()),
         "a secret was on a command line: " + commands);
+  }
+
+  /**
+   * A worker with another pool's key (here: its HOME's ~/.swamp is another pool's directory) never
+   * completes Artery's TLS handshake with the master. It must not wait out its give-up time with
+   * nothing to say: it probes the master's TLS, exits 3 and names the key it used. A worker with
+   * the master's key registers beside it.
+   */
+  @Test
+  void workerWithAnotherPoolsKeyExits3NamingTheKeyLongBeforeItWouldGiveUp(Pool pool)
+      throws Exception {
+    Master master = pool.startMaster("--local-exec", "never");
+    Path otherHome = pool.logDir().resolve("other-home");
+    Path otherPool = Files.createDirectories(otherHome.resolve(".swamp"));
+    String password = "other-pool-" + UUID.randomUUID();
+    Files.writeString(otherPool.resolve("pool.password"), password + "\n");
+    // another pool's key, as a master makes it: an EC key pair, self-signed, CN=swamp-pool
+    ProcessBuilder keytool = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+        "-alias", "swamp", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "3650",
+        "-dname", "CN=swamp-pool", "-storetype", "PKCS12",
+        "-keystore", otherPool.resolve("pool.p12").toString(), "-storepass:env", "OTHER_PASSWORD")
+        .redirectErrorStream(true);
+    keytool.environment().put("OTHER_PASSWORD", password);
+    Process k = keytool.start();
+    assertTrue(k.waitFor(60, TimeUnit.SECONDS), "keytool finishes");
+    assertEquals(0, k.exitValue(), new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    master.awaitHealthy(Pool.STARTUP);
+
+    Node member = pool.worker(master, "member", "--slots", "1");
+    // the real default retry interval, and a give-up far away
+    Node stranger = pool.worker(pool.secret(), master.address(), "stranger",
+        Map.of("HOME", otherHome.toString()), "--retry-interval", "5s", "--give-up-after", "30m");
+    master.awaitWorkers(Pool.STARTUP, List.of(member), "member");
+
+    assertEquals(3, stranger.awaitExit(Pool.STARTUP.plusSeconds(30)),
+        "exit code of a worker whose pool key the master does not accept\n" + stranger.tail(30));
+    Duration took = stranger.age();
+    String log = stranger.log();
+    assertTrue(log.contains("pool key does not match"), "it says the key is wrong:\n" + stranger.tail(30));
+    assertTrue(log.contains(otherPool.resolve("pool.p12").toString()),
+        "it names the key file it used:\n" + stranger.tail(30));
+    assertTrue(log.contains(master.address()), "and the master:\n" + stranger.tail(30));
+    assertEquals(1, log.lines().filter(l -> l.contains(" ERROR ")).count(),
+        "one ERROR line says it:\n" + stranger.tail(30));
+    assertFalse(log.contains("giving up"), stranger.tail(30));
+    assertFalse(master.workerIds().contains("stranger"), "it never got into the pool");
+    assertTrue(master.isAlive() && member.isAlive());
+    // the probes are no noise on the master's side
+    assertFalse(master.log().toLowerCase().contains("handshake"), master.tail(30));
+    System.out.println("a worker with another pool's key exited 3 after " + took.toMillis() + " ms");
   }
 
   @Test

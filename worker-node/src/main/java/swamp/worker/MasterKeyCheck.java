@@ -74,7 +74,7 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
     boolean poolDir = key.equals(Credentials.poolKey().toAbsolutePath());
     return "the master at " + masterAddresses + " answers TLS but does not accept this worker's"
         + " pool key " + key + trust + ": the pool key does not match the master's (the TLS"
-        + " handshake failed, " + why + "). Give this worker the master's pool key: "
+        + " handshake failed: " + why + "). Give this worker the master's pool key: "
         + (poolDir
             ? "copy the master's pool directory (pool.p12 and pool.password, in the ~/.swamp of"
                 + " the user that runs the master) to " + key.getParent() + ", or name a copy"
