@@ -59,6 +59,9 @@ public final class PoolKeyProbe {
       + "|unsupported_certificate|certificate_revoked|certificate_expired|certificate_unknown"
       + "|unknown_ca|access_denied|certificate_required)");
 
+  /** The class names the JDK puts before a cause's message, {@code sun.security...Exception: }. */
+  private static final String EXCEPTION_NAME = "(?:[a-z]\\w*\\.)+[A-Z]\\w*(?:Exception|Error): ";
+
   private final Path keyStore;
   private final char[] keyStorePassword;
   private final char[] keyPassword;
@@ -158,7 +161,7 @@ public final class PoolKeyProbe {
     }
     if (untrusted != null) {
       return new Result(Verdict.KEY_REJECTED, "its certificate is not one this key trusts: "
-          + untrusted.getMessage());
+          + String.valueOf(untrusted.getMessage()).replaceAll(EXCEPTION_NAME, ""));
     }
     return new Result(Verdict.NO_VERDICT, e.toString());
   }

@@ -69,6 +69,16 @@ class PoolKeyProbeTest {
     PoolKeyProbe.Result r = probe(pool, pool).probe("127.0.0.1", port);
     assertEquals(Verdict.KEY_REJECTED, r.verdict(), r.detail());
     assertTrue(r.detail().contains("not one this key trusts"), r.detail());
+    assertTrue(!r.detail().contains("Exception"), "no class names, only what failed: " + r.detail());
+  }
+
+  @Test
+  void aPeerWithAKeyOfAnotherNameIsNotTrustedHereEither() throws Exception {
+    int port = tlsServer(write("intruder.p12", "CN=intruder"), pool);
+    PoolKeyProbe.Result r = probe(pool, pool).probe("127.0.0.1", port);
+    assertEquals(Verdict.KEY_REJECTED, r.verdict(), r.detail());
+    assertTrue(r.detail().contains("unable to find valid certification path"), r.detail());
+    assertTrue(!r.detail().contains("Exception"), "no class names, only what failed: " + r.detail());
   }
 
   @Test
