@@ -23,9 +23,9 @@ import swamp.master.script.Plan.Guard;
  *
  * <p>The status of a planned command is not known until it runs. {@code a && b} and
  * {@code a || b} on such a command plan {@code b} with a {@link Guard}; {@code a || exit N} plans
- * an exit point; {@code if cmd} plans each branch under such a guard. A decision that needs the
- * status now ({@code while cmd}, {@code $?}, an assignment after {@code cmd ||}) is refused with
- * the line.
+ * an exit point; {@code if cmd} plans each branch under such a guard, and so does a test of
+ * {@code $?} against 0 ({@link JobDecisions}). A decision that needs the status now ({@code while
+ * cmd}, {@code $((rc + 1))}, an assignment after {@code cmd ||}) is refused with the line.
  *
  * <p>The walk is here: control flow, simple commands and command substitutions. The builtins that
  * steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code
@@ -70,6 +70,7 @@ final class Planner implements Walk {
   private final Pipelines pipelines;
   private final KnownTexts texts;
   private final SteeringBuiltins steering;
+  private final JobDecisions decisions;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -88,6 +89,7 @@ final class Planner implements Walk {
         (drafts, line) -> job(drafts, Map.of(), line));
     this.texts = new KnownTexts(state, expander, here);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
+    this.decisions = new JobDecisions(jobs, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
   }
@@ -167,7 +169,7 @@ final class Planner implements Walk {
       }
       return st;
     } else if (node instanceof Ast.If i) {
-      return ifCommand(i);
+      return decisions.ifCommand(i);
     } else if (node instanceof Ast.For f) {
       return forCommand(f);
     } else if (node instanceof Ast.ArithFor f) {
@@ -197,7 +199,7 @@ final class Planner implements Walk {
         List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
             expander.expandString(c.words().get(2).raw(), c.line()));
         if (operands.stream().anyMatch(Plan::holdsStatus)) {
-          return statusTest(operands, c.line());
+          return decisions.statusTest(operands, c.line());
         }
       }
       return Status.of(conditions.conditional(c.words(), c.line()) ? 0 : 1);
@@ -268,45 +270,6 @@ final class Planner implements Walk {
       return exec(n);
     } finally {
       conditionDepth--;
-    }
-  }
-
-  private Status ifCommand(Ast.If i) {
-    return ifFrom(i, 0);
-  }
-
-  /**
-   * The {@code if} from its {@code k}th condition on ({@code elif}s are the later ones). A
-   * condition that runs as a job decides by its status once it has run: each branch is planned
-   * under a {@link Guard} on it, the status of the whole known from the branch taken ({@link
-   * Plan.Join}). {@code ! cmd} swaps the branches' guards.
-   */
-  private Status ifFrom(Ast.If i, int k) {
-    if (k == i.conditions().size()) {
-      return i.otherwise() != null ? exec(i.otherwise()) : Status.OK;
-    }
-    Node cond = i.conditions().get(k);
-    boolean negated = cond instanceof Ast.Pipeline p && p.negated();
-    Status c = inCondition(negated ? new Ast.Pipeline(((Ast.Pipeline) cond).stages(), false, cond.line()) : cond);
-    if (c.known()) {
-      return (c.code() == 0) != negated ? exec(i.bodies().get(k)) : ifFrom(i, k + 1);
-    }
-    Guard taken = new Guard(c.step(), !negated);
-    Status then = underGuard(taken, () -> exec(i.bodies().get(k)));
-    Status otherwise = underGuard(new Guard(c.step(), negated), () -> ifFrom(i, k + 1));
-    if (then.equals(otherwise)) {
-      return then;
-    }
-    return jobs.join(new Plan.Join(taken, then.step(), then.code(), otherwise.step(), otherwise.code()),
-        i.line(), guards);
-  }
-
-  private Status underGuard(Guard g, java.util.function.Supplier<Status> branch) {
-    guards.push(g);
-    try {
-      return branch.get();
-    } finally {
-      guards.pop();
     }
   }
 
@@ -493,11 +456,9 @@ final class Planner implements Walk {
     }
     String name = argv.get(0);
     if (argv.stream().anyMatch(Plan::holdsStatus) && !functions.containsKey(name)) {
-      if (name.equals("[") || name.equals("test")) {
-        return statusTest(argv.subList(1, argv.size() - (name.equals("[") ? 1 : 0)), c.line());
-      }
-      if (CommandLookup.isBuiltin(name) && !TAKE_A_STATUS.contains(name)) {
-        throw Refusal.jobStatus(c.line(), "'" + name + "'");
+      Status tested = decisions.builtinOnStatus(argv, c.line());
+      if (tested != null) {
+        return tested;
       }
     }
     if (functions.containsKey(name)) {
@@ -577,36 +538,7 @@ final class Planner implements Walk {
     return plain;
   }
 
-  /** Builtins that may take a job's status: they keep it, print it, exit with it or test it. */
-  private static final java.util.Set<String> TAKE_A_STATUS = java.util.Set.of("exit", "return", "[", "test",
-      "local", "declare", "typeset", "export", "readonly", "echo", "printf", ":", "true", "eval", "unset");
 
-  /**
-   * {@code [ $? -ne 0 ]}, {@code [ "$rc" -eq 0 ]}, {@code [[ $rc != 0 ]]}: a test of a job's
-   * status against 0, known once the job has run. Its status is a {@link Plan.Join}'s: 0 where
-   * the test holds, 1 where not, as {@code test}'s. Any other test of a job's status is refused.
-   */
-  private Status statusTest(List<String> a, int line) {
-    boolean negated = a.size() == 4 && a.get(0).equals("!");
-    List<String> t = negated ? a.subList(1, 4) : a;
-    if (t.size() == 3) {
-      boolean left = Plan.statusStep(t.get(0)) >= 0;
-      int step = Plan.statusStep(t.get(left ? 0 : 2));
-      String other = t.get(left ? 2 : 0).trim();
-      Boolean onSuccess = step < 0 ? null : switch (t.get(1)) { // whether the test holds where the job succeeded
-        case "-eq", "=", "==" -> other.matches("0+") ? Boolean.TRUE : null;
-        case "-ne", "!=" -> other.matches("0+") ? Boolean.FALSE : null;
-        case "-gt", "-lt" -> other.matches("0+") && t.get(1).equals(left ? "-gt" : "-lt") ? Boolean.FALSE : null;
-        case "-le", "-ge" -> other.matches("0+") && t.get(1).equals(left ? "-le" : "-ge") ? Boolean.TRUE : null;
-        default -> null;
-      };
-      if (onSuccess != null) {
-        Guard holds = new Guard(step, onSuccess != negated);
-        return jobs.join(new Plan.Join(holds, -1, 0, -1, 1), line, guards);
-      }
-    }
-    throw Refusal.jobStatus(line, "this test (a test of it against 0 is not)");
-  }
 
   // ---------------------------------------------------------------- what the walk's parts ask of it
 
