@@ -75,10 +75,43 @@ final class JobDecisions {
     if (name.equals("[") || name.equals("test")) {
       return statusTest(argv.subList(1, argv.size() - (name.equals("[") ? 1 : 0)), line);
     }
-    if (CommandLookup.isBuiltin(name) && !TAKE_A_STATUS.contains(name)) {
-      throw Refusal.jobStatus(line, "'" + name + "'");
+    boolean formatsNow = name.equals("printf") && argv.size() > 1 && argv.get(1).equals("-v");
+    if (CommandLookup.isBuiltin(name) && !TAKE_A_STATUS.contains(name) || formatsNow) {
+      throw Refusal.jobStatus(line, "'" + name + (formatsNow ? " -v" : "") + "'");
     }
     return null;
+  }
+
+  /** {@code (( rc != 0 ))}, {@code (( $? ))}, {@code (( !rc ))}: one operand, a comparison with a number. */
+  private static final java.util.regex.Pattern ARITH_TEST = java.util.regex.Pattern.compile(
+      "\\s*(!?)\\s*(\\$\\?|\\$\\{\\?}|\\$?\\{?[A-Za-z_][A-Za-z0-9_]*}?)\\s*(?:(==|!=|>=|<=|>|<)\\s*([0-9]+)\\s*)?");
+
+  /**
+   * {@code (( EXPRESSION ))} where it tests a job's status against 0 ({@code (( $? != 0 ))},
+   * {@code (( rc ))}): as the test's {@link #statusTest}; null where the expression holds no
+   * job's status ({@code expand} gives an operand's value: {@code $?}, {@code $rc} or {@code rc}).
+   */
+  Status arithOnStatus(String expression, int line, java.util.function.UnaryOperator<String> expand) {
+    java.util.regex.Matcher m = ARITH_TEST.matcher(expression);
+    if (!m.matches()) {
+      return null;
+    }
+    String operand = m.group(2);
+    String value = expand.apply(operand.startsWith("$") ? operand : "$" + operand);
+    if (!Plan.holdsStatus(value)) {
+      return null;
+    }
+    String op = m.group(3) == null ? "-ne" : switch (m.group(3)) {
+      case "==" -> "-eq";
+      case "!=" -> "-ne";
+      case ">" -> "-gt";
+      case "<" -> "-lt";
+      case ">=" -> "-ge";
+      default -> "-le";
+    };
+    List<String> test = List.of(value, op, m.group(4) == null ? "0" : m.group(4));
+    return statusTest(m.group(1).isEmpty() ? test : java.util.stream.Stream.concat(
+        java.util.stream.Stream.of("!"), test.stream()).toList(), line);
   }
 
   /**

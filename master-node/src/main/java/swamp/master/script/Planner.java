@@ -192,7 +192,8 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Background b) {
       return background(b);
     } else if (node instanceof Ast.Arith a) {
-      return Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
+      Status tested = decisions.arithOnStatus(a.expression(), a.line(), v -> expander.expandString(v, a.line()));
+      return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
     } else {
       Ast.Conditional c = (Ast.Conditional) node;
       if (c.words().size() == 3) { // '[[ $rc -ne 0 ]]'

@@ -227,6 +227,12 @@ class PlannerTest {
     assertEquals(new Plan.Join(new Plan.Guard(5, false), -1, 0, -1, 1), c.get(8).join(), "[ 0 -lt $rc ]: #5 failed");
     assertEquals(Plan.Command.STATUS_OF + 5, c.get(9).exitStatus());
     assertEquals(List.of(new Plan.Guard(8, false)), c.get(9).guards());
+    // (( )) on it, as a test against 0; arithmetic on a number still runs now
+    c = plan("ncks -m x.nc\n(( $? != 0 )) && echo failed\nrc=$?\nif (( !rc )); then echo ok; fi\n(( 2 > 1 )) && echo yes\n")
+        .commands();
+    assertEquals(new Plan.Join(new Plan.Guard(0, false), -1, 0, -1, 1), c.get(1).join());
+    assertEquals(new Plan.Join(new Plan.Guard(2, true), -1, 0, -1, 1), c.get(3).join(), "!rc: rc is the list's, echo's or (( ))'s");
+    assertEquals("echo yes", c.get(c.size() - 1).text());
   }
 
   @Test
@@ -1082,6 +1088,8 @@ class PlannerTest {
     assertRefused("ncks in.nc out.nc\necho x > log_$?.txt\n", 2, "a redirection needs it");
     assertRefused("ncks in.nc out.nc\nx=$(echo $?)\n", 2, "a command substitution, $(...)");
     assertRefused("ncks in.nc out.nc\nshift $?\n", 2, "'shift' needs it");
+    assertRefused("ncks in.nc out.nc\nprintf -v s '%03d' $?\n", 2, "'printf -v' needs it");
+    assertRefused("ncks in.nc out.nc\n(( $? > 1 )) && echo x\n", 2, "this test (a test of it against 0 is not)");
     assertRefused("cd nowhere\n", 1, "no such directory");
     assertRefused("echo 'open\n", 1, "unterminated single quote");
     assertRefused("for x in a b; do echo $x\n", 2, "'done' to end the 'for' loop of line 1");
