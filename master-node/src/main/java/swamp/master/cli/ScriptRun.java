@@ -74,7 +74,11 @@ final class ScriptRun {
     this.console = new RunConsole(out, err, name, plan,
         () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled));
     for (Command c : plan.commands()) {
-      for (Guard g : c.guards()) {
+      List<Guard> on = new ArrayList<>(c.guards());
+      if (c.isJoin()) {
+        on.addAll(c.join().when()); // 'cmd || failed=1'
+      }
+      for (Guard g : on) {
         if (!g.onSuccess()) {
           handled.add(g.step());
         }
@@ -399,12 +403,13 @@ final class ScriptRun {
     }
   }
 
-  /** An {@code if}'s status, once its condition and the branch it took have run ({@link Plan.Join}). */
+  /** A join's status, once the steps it names have run ({@link Plan.Join}). */
   private void joined(Command c) {
     Plan.Join j = c.join();
-    ended(c.step(), holds(j.taken())
+    int value = j.when().stream().allMatch(this::holds)
         ? (j.thenStep() >= 0 ? statusOf(j.thenStep(), 0) : j.thenCode())
-        : (j.elseStep() >= 0 ? statusOf(j.elseStep(), 0) : j.elseCode()));
+        : (j.elseStep() >= 0 ? statusOf(j.elseStep(), 0) : j.elseCode());
+    ended(c.step(), j.test() == null ? value : Plan.Join.compare(value, j.test(), j.against()) ? 0 : 1);
   }
 
   private boolean holds(Guard g) {

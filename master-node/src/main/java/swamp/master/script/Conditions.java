@@ -31,7 +31,7 @@ final class Conditions {
   /** {@code test ARGS} and {@code [ ARGS ]}. */
   boolean test(List<String> a, int line) {
     if (a.stream().anyMatch(Plan::holdsStatus)) { // a test against 0 is the Planner's, once the job has run
-      throw Refusal.jobStatus(line, "this test (a test of it against 0 is not)");
+      throw Refusal.jobStatus(line, "this test (a comparison of it with a number is not)");
     }
     if (a.isEmpty()) {
       return false;
@@ -117,7 +117,7 @@ final class Conditions {
 
       private String known(String operand) {
         if (Plan.holdsStatus(operand)) {
-          throw Refusal.jobStatus(line, "this test in [[ ]] (a test of it against 0, alone, is not)");
+          throw Refusal.jobStatus(line, "this test in [[ ]] (a comparison of it with a number, alone, is not)");
         }
         return operand;
       }

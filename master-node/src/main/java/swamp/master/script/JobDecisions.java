@@ -18,12 +18,53 @@ final class JobDecisions {
   private static final Set<String> TAKE_A_STATUS = Set.of("exit", "return", "[", "test",
       "local", "declare", "typeset", "export", "readonly", "echo", "printf", ":", "true", "eval", "unset");
 
+  private final ShellState state;
+  private final Expander expander;
   private final PlannedJobs jobs;
   private final Walk walk;
 
-  JobDecisions(PlannedJobs jobs, Walk walk) {
+  JobDecisions(ShellState state, Expander expander, PlannedJobs jobs, Walk walk) {
+    this.state = state;
+    this.expander = expander;
     this.jobs = jobs;
     this.walk = walk;
+  }
+
+  /**
+   * {@code cmd || failed=1}, {@code cmd || rc=$?}: an assignment that happens by a job's status.
+   * The variable holds a number (or a job's status) either way, and from here it holds a {@link
+   * Plan.Join}'s: the new value where the guards hold, else the one before, known once the jobs
+   * have run; what it can be used for is what a job's status can ({@link Refusal#jobStatus}).
+   * Anything else (no number before or after, an array, {@code +=}) is refused.
+   */
+  void assignOnStatus(Ast.Word assignment, int line) {
+    java.util.regex.Matcher m = Variables.ASSIGNMENT.matcher(assignment.raw());
+    m.matches();
+    String name = m.group(1);
+    if (m.group(2) != null || !m.group(4).isEmpty()) {
+      throw Refusal.at(line, "'" + assignment.raw() + "' after a command that runs as a job: an array element or '+='"
+          + " that happens by a job's status cannot be planned; set a plain variable to a number ('failed=1')");
+    }
+    Status now = number(expander.expandString(m.group(5), line));
+    Status before = number(state.scalar(name));
+    if (now == null || before == null) {
+      throw Refusal.at(line, "'" + assignment.raw() + "' after a command that runs as a job ('cmd || failed=1', 'if cmd;"
+          + " then ok=1; fi') is planned only where " + name + " is a number (or $?) both before and after it, known"
+          + " once the job has run: set it first ('" + name + "=0'), to a number");
+    }
+    List<Plan.Guard> when = List.copyOf(walk.guards());
+    Status value = jobs.join(new Plan.Join(when, now.step(), now.code(), before.step(), before.code(), null, 0), line, List.of());
+    state.assign(name, Plan.statusMark(value.step()), line);
+  }
+
+  /** A number 0-255 as bash gives it, or a job's status; null for anything else. */
+  private static Status number(String value) {
+    if (value == null) {
+      return null;
+    }
+    int step = Plan.statusStep(value);
+    return step >= 0 ? new Status(0, step) : value.matches("0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]")
+        ? new Status(Integer.parseInt(value), -1) : null;
   }
 
   Status ifCommand(Ast.If i) {
@@ -52,8 +93,7 @@ final class JobDecisions {
     if (then.equals(otherwise)) {
       return then;
     }
-    return jobs.join(new Plan.Join(taken, then.step(), then.code(), otherwise.step(), otherwise.code()),
-        i.line(), walk.guards());
+    return jobs.join(Plan.Join.ofIf(taken, then, otherwise), i.line(), walk.guards());
   }
 
   private Status underGuard(Guard g, Supplier<Status> branch) {
@@ -115,9 +155,10 @@ final class JobDecisions {
   }
 
   /**
-   * {@code [ $? -ne 0 ]}, {@code [ "$rc" -eq 0 ]}, {@code [[ $rc != 0 ]]}: a test of a job's
-   * status against 0, known once the job has run. Its status is a {@link Plan.Join}'s: 0 where
-   * the test holds, 1 where not, as {@code test}'s. Any other test of a job's status is refused.
+   * {@code [ $? -ne 0 ]}, {@code [ "$rc" = 1 ]}, {@code [[ 0 -lt $rc ]]}: a comparison of a job's
+   * status, or of a variable a job's status sets, with a number, known once the jobs have run.
+   * Its status is a {@link Plan.Join}'s: 0 where the comparison holds, 1 where not, as {@code
+   * test}'s. Any other test of a job's status is refused.
    */
   Status statusTest(List<String> a, int line) {
     boolean negated = a.size() == 4 && a.get(0).equals("!");
@@ -125,19 +166,24 @@ final class JobDecisions {
     if (t.size() == 3) {
       boolean left = Plan.statusStep(t.get(0)) >= 0;
       int step = Plan.statusStep(t.get(left ? 0 : 2));
-      String other = t.get(left ? 2 : 0).trim();
-      Boolean onSuccess = step < 0 ? null : switch (t.get(1)) { // whether the test holds where the job succeeded
-        case "-eq", "=", "==" -> other.matches("0+") ? Boolean.TRUE : null;
-        case "-ne", "!=" -> other.matches("0+") ? Boolean.FALSE : null;
-        case "-gt", "-lt" -> other.matches("0+") && t.get(1).equals(left ? "-gt" : "-lt") ? Boolean.FALSE : null;
-        case "-le", "-ge" -> other.matches("0+") && t.get(1).equals(left ? "-le" : "-ge") ? Boolean.TRUE : null;
+      String number = t.get(left ? 2 : 0).trim();
+      String op = switch (t.get(1)) { // '=' compares text: "1" and "01" differ
+        case "=", "==" -> number.matches("0|[1-9][0-9]{0,8}") ? "-eq" : null;
+        case "!=" -> number.matches("0|[1-9][0-9]{0,8}") ? "-ne" : null;
+        case "-eq", "-ne", "-lt", "-le", "-gt", "-ge" -> number.matches("-?[0-9]{1,9}") ? t.get(1) : null;
         default -> null;
       };
-      if (onSuccess != null) {
-        Guard holds = new Guard(step, onSuccess != negated);
-        return jobs.join(new Plan.Join(holds, -1, 0, -1, 1), line, walk.guards());
+      if (step >= 0 && op != null) {
+        op = left ? op : MIRRORED.get(op); // '0 -lt $rc' is '$rc -gt 0'
+        return jobs.join(Plan.Join.ofTest(new Status(0, step), negated ? NEGATED.get(op) : op, Integer.parseInt(number)),
+            line, walk.guards());
       }
     }
-    throw Refusal.jobStatus(line, "this test (a test of it against 0 is not)");
+    throw Refusal.jobStatus(line, "this test (a comparison of it with a number is not)");
   }
+
+  private static final java.util.Map<String, String> MIRRORED = java.util.Map.of("-eq", "-eq", "-ne", "-ne",
+      "-lt", "-gt", "-gt", "-lt", "-le", "-ge", "-ge", "-le");
+  private static final java.util.Map<String, String> NEGATED = java.util.Map.of("-eq", "-ne", "-ne", "-eq",
+      "-lt", "-ge", "-ge", "-lt", "-gt", "-le", "-le", "-gt");
 }

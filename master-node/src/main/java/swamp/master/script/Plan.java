@@ -157,16 +157,51 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
   }
 
   /**
-   * The status of {@code if COND; then ...; else ...; fi} where {@code COND} runs as a job: that of
-   * the branch {@code taken} names, known once the jobs it names have run. A branch's status is
-   * that of its last command, step {@code thenStep} ({@code elseStep}), or, where that is -1,
-   * {@code thenCode} ({@code elseCode}): a builtin's, or 0 for no {@code else}.
+   * A status known once jobs have run, for a step that runs nothing: where every guard of {@code
+   * when} holds (none: always), the value of step {@code thenStep} (its status) or, where that is
+   * -1, {@code thenCode}; else {@code elseStep}'s or {@code elseCode}. With a {@code test} ({@code
+   * -eq}, {@code -ne}, {@code -lt}, {@code -le}, {@code -gt}, {@code -ge}), the status is 0
+   * where that value stands so to {@code against}, else 1, as {@code test}'s.
+   *
+   * <p>It is the status of {@code if COND; then ...; else ...; fi} where {@code COND} runs as a
+   * job (when: the guard of the branch taken; the branches' last commands); of a test of a
+   * job's status ({@code [ $? -ne 0 ]}: that step, and the test); and the value of a variable a
+   * job's status sets ({@code cmd || failed=1}: when the guards hold, 1, else what it was).
    */
-  public record Join(Guard taken, int thenStep, int thenCode, int elseStep, int elseCode) {
+  public record Join(List<Guard> when, int thenStep, int thenCode, int elseStep, int elseCode, String test, int against) {
+
+    public Join {
+      when = List.copyOf(when);
+    }
+
+    /** The status of an {@code if}: the branch {@code taken}'s, else the other's. */
+    static Join ofIf(Guard taken, Status then, Status otherwise) {
+      return new Join(List.of(taken), then.step(), then.code(), otherwise.step(), otherwise.code(), null, 0);
+    }
+
+    /** The status of {@code [ VALUE op against ]}, VALUE that of {@code value}. */
+    static Join ofTest(Status value, String test, int against) {
+      return new Join(List.of(), value.step(), value.code(), -1, 0, test, against);
+    }
+
+    /** Whether {@code value} stands so to {@code against} by {@code test}. */
+    public static boolean compare(long value, String test, long against) {
+      return switch (test) {
+        case "-eq" -> value == against;
+        case "-ne" -> value != against;
+        case "-lt" -> value < against;
+        case "-le" -> value <= against;
+        case "-gt" -> value > against;
+        case "-ge" -> value >= against;
+        default -> throw new IllegalArgumentException("not a comparison: " + test);
+      };
+    }
 
     String text() {
-      return "status of 'if': " + branch(thenStep, thenCode) + " if #" + taken.step()
-          + (taken.onSuccess() ? " succeeds" : " fails") + ", else " + branch(elseStep, elseCode);
+      String value = when.isEmpty() ? branch(thenStep, thenCode) : branch(thenStep, thenCode) + " if "
+          + when.stream().map(g -> "#" + g.step() + (g.onSuccess() ? " succeeds" : " fails")).collect(java.util.stream.Collectors.joining(" and "))
+          + ", else " + branch(elseStep, elseCode);
+      return test == null ? "status: " + value : "status: 0 if " + value + " " + test + " " + against + ", else 1";
     }
 
     private static String branch(int step, int code) {

@@ -259,7 +259,7 @@ final class PlannedJobs {
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
         -1, false, false, false, false, false, -1, -1, join);
     Set<Integer> after = exitsAround();
-    after.add(join.taken().step());
+    join.when().forEach(g -> after.add(g.step()));
     for (int s : new int[] {join.thenStep(), join.elseStep()}) {
       if (s >= 0) {
         after.add(s);

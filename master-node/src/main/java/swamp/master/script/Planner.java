@@ -89,7 +89,7 @@ final class Planner implements Walk {
         (drafts, line) -> job(drafts, Map.of(), line));
     this.texts = new KnownTexts(state, expander, here);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
-    this.decisions = new JobDecisions(jobs, this);
+    this.decisions = new JobDecisions(state, expander, jobs, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
   }
@@ -427,6 +427,10 @@ final class Planner implements Walk {
       k++;
     }
     List<String> argv = wordsOf(words.subList(k, words.size()), c.line());
+    if (!guards.isEmpty() && captured == null && argv.isEmpty() && k > 0 && c.redirects().isEmpty()) {
+      words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line())); // 'cmd || failed=1'
+      return Status.OK;
+    }
     if (!guards.isEmpty() && captured == null
         && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
       // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran

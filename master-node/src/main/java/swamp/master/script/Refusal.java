@@ -40,6 +40,6 @@ class Refusal extends RuntimeException {
   static Refusal jobStatus(int line, String where) {
     return at(line, "the status of a job ($? after it, or a variable set from that) is known only once it has"
         + " run, and " + where + " needs it while planning; swamp can give it to a program ('echo \"failed:"
-        + " $rc\"'), exit or return with it, and test it against 0 ('if [ $? -ne 0 ]; then', '[ \"$rc\" -eq 0 ]')");
+        + " $rc\"'), exit or return with it, and compare it with a number ('if [ $? -ne 0 ]; then', '[ \"$rc\" -eq 2 ]')");
   }
 }

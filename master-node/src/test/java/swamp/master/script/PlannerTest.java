@@ -185,14 +185,14 @@ class PlannerTest {
     assertEquals(List.of(new Plan.Guard(2, true), new Plan.Guard(0, false)), c.get(3).guards(), "innermost first");
     assertEquals(List.of(new Plan.Guard(2, false), new Plan.Guard(0, false)), c.get(4).guards());
     assertTrue(c.get(5).isJoin(), c.get(5).text()); // the elif's status: #3's or #4's
-    assertEquals(new Plan.Join(new Plan.Guard(2, true), 3, 0, 4, 0), c.get(5).join());
-    assertEquals(new Plan.Join(new Plan.Guard(0, true), 1, 0, 5, 0), c.get(6).join());
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(2, true)), 3, 0, 4, 0, null, 0), c.get(5).join());
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(0, true)), 1, 0, 5, 0, null, 0), c.get(6).join());
     assertEquals(Set.of(1, 5), c.get(6).dependsOn(), "an if's status waits for its branches (and #5 for #0)");
     // 'if !' swaps the guards; its status without an else is 0 when the branch is not taken
     assertEquals(List.of(new Plan.Guard(7, false)), c.get(8).guards());
     assertTrue(c.get(9).isExit());
-    assertEquals(new Plan.Join(new Plan.Guard(7, false), 9, 0, -1, 0), c.get(10).join());
-    assertEquals("status of 'if': #9's if #7 fails, else 0", c.get(10).text());
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(7, false)), 9, 0, -1, 0, null, 0), c.get(10).join());
+    assertEquals("status: #9's if #7 fails, else 0", c.get(10).text());
     // a condition known while planning still picks its branch now, and two equal statuses need no join
     assertEquals(List.of("ncks -m a.nc", "ncks -m a.nc", "echo x"), texts("if [ -n x ]; then ncks -m a.nc; fi\n"
         + "if ncks -m a.nc; then :; else true; fi\necho x\n"));
@@ -219,19 +219,20 @@ class PlannerTest {
   void aJobsStatusIsTestedAgainstZeroOnceItHasRun() throws Exception {
     List<Plan.Command> c = plan("ncra a.nc b.nc\nif [ $? -ne 0 ]; then echo failed; exit 1; fi\n"
         + "ncks -m x.nc\nrc=$?\n[[ \"$rc\" == 0 ]] && echo ok\n[ 0 -lt $rc ] || exit $rc\n").commands();
-    assertEquals(new Plan.Join(new Plan.Guard(0, false), -1, 0, -1, 1), c.get(1).join(), "[ $? -ne 0 ]: 0 where #0 failed");
+    assertEquals(new Plan.Join(List.of(), 0, 0, -1, 0, "-ne", 0), c.get(1).join(), "[ $? -ne 0 ]");
+    assertEquals("status: 0 if #0's -ne 0, else 1", c.get(1).text());
     assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards());
     assertTrue(c.get(4).isJoin(), "the if's own status: #3's (its exit) or 0");
-    assertEquals(new Plan.Join(new Plan.Guard(5, true), -1, 0, -1, 1), c.get(6).join());
+    assertEquals(new Plan.Join(List.of(), 5, 0, -1, 0, "-eq", 0), c.get(6).join());
     assertEquals(List.of(new Plan.Guard(6, true)), c.get(7).guards());
-    assertEquals(new Plan.Join(new Plan.Guard(5, false), -1, 0, -1, 1), c.get(8).join(), "[ 0 -lt $rc ]: #5 failed");
+    assertEquals(new Plan.Join(List.of(), 5, 0, -1, 0, "-gt", 0), c.get(8).join(), "[ 0 -lt $rc ] is [ $rc -gt 0 ]");
     assertEquals(Plan.Command.STATUS_OF + 5, c.get(9).exitStatus());
     assertEquals(List.of(new Plan.Guard(8, false)), c.get(9).guards());
     // (( )) on it, as a test against 0; arithmetic on a number still runs now
     c = plan("ncks -m x.nc\n(( $? != 0 )) && echo failed\nrc=$?\nif (( !rc )); then echo ok; fi\n(( 2 > 1 )) && echo yes\n")
         .commands();
-    assertEquals(new Plan.Join(new Plan.Guard(0, false), -1, 0, -1, 1), c.get(1).join());
-    assertEquals(new Plan.Join(new Plan.Guard(2, true), -1, 0, -1, 1), c.get(3).join(), "!rc: rc is the list's, echo's or (( ))'s");
+    assertEquals(new Plan.Join(List.of(), 0, 0, -1, 0, "-ne", 0), c.get(1).join());
+    assertEquals(new Plan.Join(List.of(), 2, 0, -1, 0, "-eq", 0), c.get(3).join(), "!rc: rc is the list's, echo's or (( ))'s");
     assertEquals("echo yes", c.get(c.size() - 1).text());
   }
 
@@ -367,9 +368,23 @@ class PlannerTest {
   }
 
   @Test
+  void aNumberAJobsStatusSetsIsKnownOnceItHasRun() throws Exception {
+    Plan p = plan("rc=0\nfor f in a b; do ncks -m $f.nc || rc=4; done\nncks -m c.nc && rc=$?\n"
+        + "[ \"$rc\" = 4 ] && echo four\nexit $rc\n");
+    List<Plan.Command> c = p.commands();
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(0, false)), -1, 4, -1, 0, null, 0), c.get(1).join(), "4, else 0");
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(2, false)), -1, 4, 1, 0, null, 0), c.get(3).join(), "4, else #1's");
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(4, true)), 4, 0, 3, 0, null, 0), c.get(5).join());
+    assertEquals(List.of(), c.get(5).guards(), "a variable's value is known whether its guards hold or not");
+    assertEquals(new Plan.Join(List.of(), 5, 0, -1, 0, "-eq", 4), c.get(6).join());
+    assertEquals(5, p.lastStep(), "exit $rc: the script's status is rc's");
+    assertTrue(refused("ncks -O a.nc t.nc || rc=4\n").getMessage().contains("set it first ('rc=0'), to a number"));
+    assertTrue(refused("msg=ok\nncks -O a.nc t.nc || msg=failed\n").getMessage().contains("'msg=failed' after a command"));
+    assertTrue(refused("ncks -O a.nc t.nc || a[1]=4\n").getMessage().contains("an array element or '+='"));
+  }
+
+  @Test
   void aChangeOfStateAfterAJobsAndOrIsRefused() throws Exception {
-    assertTrue(refused("rc=0\nncks -O a.nc t.nc || rc=4\necho $rc\n").getMessage()
-        .contains("'rc=4' after a command that runs as a job"));
     assertTrue(refused("mkdir -p sub\nncks -O a.nc t.nc && cd sub\n").getMessage()
         .contains("'cd' after a command that runs as a job"));
     assertEquals(1, plan("[ -f a.nc ] || rc=1\nncks -O a.nc t.nc || true\n").commands().size(),
@@ -1083,13 +1098,13 @@ class PlannerTest {
     assertRefused("ncks in.nc out.nc\nwhile ncks -H out.nc; do echo ok; done\n", 2, "condition of 'while'");
     assertRefused("ncks in.nc out.nc\nrc=$?\necho $((rc + 1))\n", 3, "the status of a job ($? after it, or a"
         + " variable set from that) is known only once it has run, and arithmetic needs it while planning");
-    assertRefused("ncks in.nc out.nc\n[ $? -eq 2 ] && echo ok\n", 2, "this test (a test of it against 0 is not)");
+    assertRefused("ncks in.nc out.nc\n[ $? -eq x ] && echo ok\n", 2, "this test (a comparison of it with a number is not)");
     assertRefused("ncks in.nc out.nc\ncase $? in 0) echo ok ;; esac\n", 2, "'case' needs it");
     assertRefused("ncks in.nc out.nc\necho x > log_$?.txt\n", 2, "a redirection needs it");
     assertRefused("ncks in.nc out.nc\nx=$(echo $?)\n", 2, "a command substitution, $(...)");
     assertRefused("ncks in.nc out.nc\nshift $?\n", 2, "'shift' needs it");
     assertRefused("ncks in.nc out.nc\nprintf -v s '%03d' $?\n", 2, "'printf -v' needs it");
-    assertRefused("ncks in.nc out.nc\n(( $? > 1 )) && echo x\n", 2, "this test (a test of it against 0 is not)");
+    assertRefused("ncks in.nc out.nc\n(( $? > n )) && echo x\n", 2, "arithmetic needs it");
     assertRefused("cd nowhere\n", 1, "no such directory");
     assertRefused("echo 'open\n", 1, "unterminated single quote");
     assertRefused("for x in a b; do echo $x\n", 2, "'done' to end the 'for' loop of line 1");
