@@ -407,8 +407,8 @@ final class ScriptRun {
   private void joined(Command c) {
     Plan.Join j = c.join();
     int value = j.when().stream().allMatch(this::holds)
-        ? (j.thenStep() >= 0 ? statusOf(j.thenStep(), 0) : j.thenCode())
-        : (j.elseStep() >= 0 ? statusOf(j.elseStep(), 0) : j.elseCode());
+        ? (j.thenStep() >= 0 ? statusOf(j.thenStep(), 0) : 0) + j.thenCode()
+        : (j.elseStep() >= 0 ? statusOf(j.elseStep(), 0) : 0) + j.elseCode();
     ended(c.step(), j.test() == null ? value : Plan.Join.compare(value, j.test(), j.against()) ? 0 : 1);
   }
 

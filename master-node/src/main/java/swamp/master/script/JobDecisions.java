@@ -45,10 +45,53 @@ final class JobDecisions {
       throw Refusal.at(line, "'" + assignment.raw() + "' after a command that runs as a job: an array element or '+='"
           + " that happens by a job's status cannot be planned; set a plain variable to a number ('failed=1')");
     }
-    Status now = number(expander.expandString(m.group(5), line));
+    java.util.regex.Matcher sum = SUM.matcher(m.group(5)); // 'n=$((n + 1))'
+    Status now = sum.matches() ? plus(number(state.scalar(sum.group(1))), Integer.parseInt(sum.group(2)))
+        : number(expander.expandString(m.group(5), line));
+    setOnStatus(name, now, assignment.raw(), line);
+  }
+
+  /** {@code $((NAME + K))}, {@code $(( NAME+K ))}. */
+  private static final java.util.regex.Pattern SUM = java.util.regex.Pattern.compile(
+      "\\$\\(\\(\\s*\\$?([A-Za-z_][A-Za-z0-9_]*)\\s*\\+\\s*([0-9]{1,3})\\s*\\)\\)");
+  /** {@code n++}, {@code ++n}, {@code n += K}, {@code n = K}, {@code n = n + K} in {@code (( ))}. */
+  private static final java.util.regex.Pattern COUNT = java.util.regex.Pattern.compile(
+      "\\s*(?:([A-Za-z_][A-Za-z0-9_]*)\\s*\\+\\+|\\+\\+\\s*([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\\s*(\\+?=)\\s*"
+      + "(?:([0-9]{1,3})|\\3\\s*\\+\\s*([0-9]{1,3})))\\s*");
+
+  /**
+   * {@code cmd || (( n++ ))}: arithmetic that sets a number by a job's status, as {@link
+   * #assignOnStatus} does (a count, {@code n += K}, {@code n = K}); its own status, as bash's, is
+   * 1 where the value it gives is 0 ({@code n++} of 0). Any other arithmetic that sets a variable
+   * after a job's {@code &&}/{@code ||} is refused; null where it sets none.
+   */
+  Status countOnStatus(String expression, int line) {
+    java.util.regex.Matcher m = COUNT.matcher(expression);
+    if (!m.matches()) {
+      if (expression.matches("(?s).*([-+*/%&|^]?=(?!=)|\\+\\+|--).*") && !expression.matches("(?s).*[!<>=]=.*")) {
+        throw Refusal.at(line, "'(( " + expression.trim() + " ))' after a command that runs as a job sets a variable"
+            + " by the job's status; only a count is planned ('(( n++ ))', '(( n += 2 ))', 'n=$((n + 1))')");
+      }
+      return null;
+    }
+    String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+    Status before = number(state.scalar(name));
+    Status now = m.group(5) != null ? (m.group(4).equals("=") ? number(m.group(5)) : plus(before, Integer.parseInt(m.group(5))))
+        : plus(before, m.group(6) != null ? Integer.parseInt(m.group(6)) : 1);
+    setOnStatus(name, now, "(( " + expression.trim() + " ))", line);
+    Status result = m.group(1) != null ? before : number(state.scalar(name)); // n++ gives the value before
+    return result.known() ? Status.of(result.code() != 0 ? 0 : 1) : statusTest(List.of(Plan.statusMark(result.step()), "-ne", "0"), line);
+  }
+
+  private static Status plus(Status value, int k) {
+    return value == null ? null : new Status(value.code() + k, value.step());
+  }
+
+  /** {@code name} holds {@code now} where the guards hold, else what it held: see {@link #assignOnStatus}. */
+  private void setOnStatus(String name, Status now, String written, int line) {
     Status before = number(state.scalar(name));
     if (now == null || before == null) {
-      throw Refusal.at(line, "'" + assignment.raw() + "' after a command that runs as a job ('cmd || failed=1', 'if cmd;"
+      throw Refusal.at(line, "'" + written + "' after a command that runs as a job ('cmd || failed=1', 'if cmd;"
           + " then ok=1; fi') is planned only where " + name + " is a number (or $?) both before and after it, known"
           + " once the job has run: set it first ('" + name + "=0'), to a number");
     }

@@ -158,15 +158,16 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
 
   /**
    * A status known once jobs have run, for a step that runs nothing: where every guard of {@code
-   * when} holds (none: always), the value of step {@code thenStep} (its status) or, where that is
-   * -1, {@code thenCode}; else {@code elseStep}'s or {@code elseCode}. With a {@code test} ({@code
+   * when} holds (none: always), the value of step {@code thenStep} (its status; 0 where it is
+   * -1) plus {@code thenCode}; else {@code elseStep}'s plus {@code elseCode}. With a {@code test} ({@code
    * -eq}, {@code -ne}, {@code -lt}, {@code -le}, {@code -gt}, {@code -ge}), the status is 0
    * where that value stands so to {@code against}, else 1, as {@code test}'s.
    *
    * <p>It is the status of {@code if COND; then ...; else ...; fi} where {@code COND} runs as a
    * job (when: the guard of the branch taken; the branches' last commands); of a test of a
    * job's status ({@code [ $? -ne 0 ]}: that step, and the test); and the value of a variable a
-   * job's status sets ({@code cmd || failed=1}: when the guards hold, 1, else what it was).
+   * job's status sets ({@code cmd || failed=1}: when the guards hold, 1, else what it was; {@code
+   * cmd || n=$((n + 1))}: what it was plus 1, else what it was).
    */
   public record Join(List<Guard> when, int thenStep, int thenCode, int elseStep, int elseCode, String test, int against) {
 
@@ -205,7 +206,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     }
 
     private static String branch(int step, int code) {
-      return step >= 0 ? "#" + step + "'s" : Integer.toString(code);
+      return step < 0 ? Integer.toString(code) : code == 0 ? "#" + step + "'s" : "#" + step + "'s + " + code;
     }
   }
 

@@ -192,6 +192,10 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Background b) {
       return background(b);
     } else if (node instanceof Ast.Arith a) {
+      Status counted = guards.isEmpty() || captured != null ? null : decisions.countOnStatus(a.expression(), a.line());
+      if (counted != null) { // 'cmd || (( n++ ))'
+        return counted;
+      }
       Status tested = decisions.arithOnStatus(a.expression(), a.line(), v -> expander.expandString(v, a.line()));
       return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
     } else {

@@ -381,6 +381,14 @@ class PlannerTest {
     assertTrue(refused("ncks -O a.nc t.nc || rc=4\n").getMessage().contains("set it first ('rc=0'), to a number"));
     assertTrue(refused("msg=ok\nncks -O a.nc t.nc || msg=failed\n").getMessage().contains("'msg=failed' after a command"));
     assertTrue(refused("ncks -O a.nc t.nc || a[1]=4\n").getMessage().contains("an array element or '+='"));
+    // a count: what it was plus K where the guards hold
+    c = plan("n=0\nncks -m a.nc || n=$((n + 1))\nncks -m b.nc || (( n++ ))\nncks -m c.nc && (( n += 2 ))\n").commands();
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(0, false)), -1, 1, -1, 0, null, 0), c.get(1).join());
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(2, false)), 1, 1, 1, 0, null, 0), c.get(3).join());
+    assertEquals("status: #1's + 1 if #2 fails, else #1's", c.get(3).text());
+    assertEquals(new Plan.Join(List.of(), 1, 0, -1, 0, "-ne", 0), c.get(4).join(), "n++ gives 1 where n was 0");
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(5, true)), 3, 2, 3, 0, null, 0), c.get(6).join());
+    assertTrue(refused("n=0\nncks -m a.nc || (( n *= 2 ))\n").getMessage().contains("only a count is planned"));
   }
 
   @Test
