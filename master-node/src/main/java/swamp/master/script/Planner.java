@@ -430,7 +430,7 @@ final class Planner implements Walk {
     while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
       k++;
     }
-    List<String> argv = wordsOf(words.subList(k, words.size()), c.line());
+    List<String> argv = wordsOf(words.subList(k, words.size()));
     if (!guards.isEmpty() && captured == null && argv.isEmpty() && k > 0 && c.redirects().isEmpty()) {
       words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line())); // 'cmd || failed=1'
       return Status.OK;
@@ -439,9 +439,10 @@ final class Planner implements Walk {
         && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
       // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
       throw Refusal.at(c.line(), "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
-          + " runs as a job ('cmd || rc=1', 'cmd && cd dir', 'if cmd; then ok=1; fi') cannot be planned: whether"
-          + " it happens depends on the job's status, known only once it has run. Stop with 'cmd || exit 1',"
-          + " or record the failure in a file ('cmd || echo \"$f\" >> failed.txt')");
+          + " runs as a job ('cmd && cd dir', 'cmd || export X=1', 'if cmd; then set -x; fi') cannot be planned:"
+          + " whether it happens depends on the job's status, known only once it has run. Stop with 'cmd ||"
+          + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
+          + " >> failed.txt')");
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;
@@ -486,7 +487,7 @@ final class Planner implements Walk {
     }
     ScriptCalls.Call found = ScriptCalls.find(state, argv, c.line());
     ScriptCalls.Call call = found != null && argv.stream().anyMatch(Plan::marked)
-        ? ScriptCalls.find(state, plainWords(argv, c.line()), c.line()) : found; // its arguments are words of a shell
+        ? ScriptCalls.find(state, plainWords(argv), c.line()) : found; // its arguments are words of a shell
     if (call != null) {
       return redirecting.call(c, captured != null, () -> {
         jobs.enterSubshell(stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
@@ -504,12 +505,11 @@ final class Planner implements Walk {
   }
 
   /**
-   * A simple command's words, expanded. Where it runs a program, {@code $?} of a job and a file
-   * a glob matched that a job's status decides are left for the run to fill in ({@link
-   * Plan#statusMark}, {@link Plan#keptIf}); for a function or builtin (but what prints: echo,
-   * printf), see {@link #plainWords}.
+   * A simple command's words, expanded. Where it runs a program, a file a glob matched that a
+   * job's status decides is left for the run to keep or drop ({@link Plan#keptIf}); for a
+   * function or builtin (but what prints: echo, printf), see {@link #plainWords}.
    */
-  private List<String> wordsOf(List<Word> words, int line) {
+  private List<String> wordsOf(List<Word> words) {
     state.programWords = captured == null;
     List<String> argv;
     try {
@@ -522,7 +522,7 @@ final class Planner implements Walk {
     }
     String name = argv.get(0);
     boolean prints = name.equals("echo") || name.equals("printf") && !(argv.size() > 1 && argv.get(1).equals("-v"));
-    return functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints ? plainWords(argv, line) : argv;
+    return functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints ? plainWords(argv) : argv;
   }
 
   /**
@@ -530,7 +530,7 @@ final class Planner implements Walk {
    * status decides is there, as the plan counts on it (and says so). A job's status ({@code $?},
    * {@code $rc}) stays: a function's or script's parameter may hold it.
    */
-  private List<String> plainWords(List<String> argv, int line) {
+  private List<String> plainWords(List<String> argv) {
     if (argv.stream().noneMatch(a -> a.indexOf('\uE002') >= 0)) {
       return argv;
     }
@@ -546,8 +546,6 @@ final class Planner implements Walk {
     }
     return plain;
   }
-
-
 
   // ---------------------------------------------------------------- what the walk's parts ask of it
 
