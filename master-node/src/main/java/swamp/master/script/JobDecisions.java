@@ -46,7 +46,7 @@ final class JobDecisions {
           + " that happens by a job's status cannot be planned; set a plain variable to a number ('failed=1')");
     }
     java.util.regex.Matcher sum = SUM.matcher(m.group(5)); // 'n=$((n + 1))'
-    Status now = sum.matches() ? plus(number(state.scalar(sum.group(1))), Integer.parseInt(sum.group(2)))
+    Status now = sum.matches() ? plus(counted(sum.group(1)), Integer.parseInt(sum.group(2)))
         : number(expander.expandString(m.group(5), line));
     setOnStatus(name, now, assignment.raw(), line);
   }
@@ -75,12 +75,18 @@ final class JobDecisions {
       return null;
     }
     String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-    Status before = number(state.scalar(name));
+    Status before = counted(name);
     Status now = m.group(5) != null ? (m.group(4).equals("=") ? number(m.group(5)) : plus(before, Integer.parseInt(m.group(5))))
         : plus(before, m.group(6) != null ? Integer.parseInt(m.group(6)) : 1);
     setOnStatus(name, now, "(( " + expression.trim() + " ))", line);
     Status result = m.group(1) != null ? before : number(state.scalar(name)); // n++ gives the value before
     return result.known() ? Status.of(result.code() != 0 ? 0 : 1) : statusTest(List.of(Plan.statusMark(result.step()), "-ne", "0"), line);
+  }
+
+  /** The value of {@code name} in arithmetic: unset or empty is 0, as in bash. */
+  private Status counted(String name) {
+    String value = state.scalar(name);
+    return value == null || value.isEmpty() ? Status.OK : number(value);
   }
 
   private static Status plus(Status value, int k) {
@@ -89,7 +95,9 @@ final class JobDecisions {
 
   /** {@code name} holds {@code now} where the guards hold, else what it held: see {@link #assignOnStatus}. */
   private void setOnStatus(String name, Status now, String written, int line) {
-    Status before = number(state.scalar(name));
+    String was = state.scalar(name);
+    // unset or empty before: 'cmd || { rc=$?; echo "failed: $rc"; exit $rc; }'
+    Status before = was == null || was.isEmpty() ? new Status(Plan.Join.EMPTY, -1) : number(was);
     if (now == null || before == null) {
       throw Refusal.at(line, "'" + written + "' after a command that runs as a job ('cmd || failed=1', 'if cmd;"
           + " then ok=1; fi') is planned only where " + name + " is a number (or $?) both before and after it, known"

@@ -115,8 +115,10 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
         }
         w = kept.group(3);
       }
-      out.add(w.indexOf('\uE000') < 0 ? w
-          : STATUS_MARK.matcher(w).replaceAll(m -> Integer.toString(statusOf.applyAsInt(Integer.parseInt(m.group(1))))));
+      out.add(w.indexOf('\uE000') < 0 ? w : STATUS_MARK.matcher(w).replaceAll(m -> {
+        int value = statusOf.applyAsInt(Integer.parseInt(m.group(1)));
+        return value == Join.EMPTY ? "" : Integer.toString(value);
+      }));
     }
     return out;
   }
@@ -171,6 +173,12 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    */
   public record Join(List<Guard> when, int thenStep, int thenCode, int elseStep, int elseCode, String test, int against) {
 
+    /**
+     * The value of a variable that was unset or empty before a job's status set it ({@code cmd ||
+     * rc=$?} without {@code rc=0}): it fills in as nothing, and no comparison holds for it.
+     */
+    public static final int EMPTY = -1;
+
     public Join {
       when = List.copyOf(when);
     }
@@ -187,7 +195,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
 
     /** Whether {@code value} stands so to {@code against} by {@code test}. */
     public static boolean compare(long value, String test, long against) {
-      return switch (test) {
+      return value != EMPTY && switch (test) {
         case "-eq" -> value == against;
         case "-ne" -> value != against;
         case "-lt" -> value < against;
