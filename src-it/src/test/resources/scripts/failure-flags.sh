@@ -3,7 +3,8 @@
 # set by '|| failed=1', one set inside 'if ! ...; then', the status of a failed step kept with
 # '|| rc=$?', a test of each, and the script's own status from them.
 # Exercises: cmd || x=1, if ! cmd; then x=1; fi, cmd || rc=$?, [ $x -ne 0 ], [ "$x" = 1 ],
-# (( rc > 0 )), echo "$x", exit by a flag.
+# (( rc > 0 )), echo "$x", exit by a flag, cmd || { code=$?; ...; (( errors++ )); } with code
+# and errors unset before.
 failed=0
 missing=0
 rc=0
@@ -18,7 +19,10 @@ for v in T pr sftlf; do
 done
 ncra -O out/T_01.nc out/T_02.nc out/T_03.nc out/T_avg.nc || rc=$?
 ncra -O out/T_13.nc out/T_01.nc out/T_bad.nc 2> /dev/null || rc=$?
-echo "failed=$failed missing=$missing rc=$rc"
+for m in 04 14; do
+  ncks -O -v pr gfdl_$m.nc out/pr_$m.nc 2> /dev/null || { code=$?; echo "pr of $m failed: $code"; (( errors++ )); }
+done
+echo "failed=$failed missing=$missing rc=$rc errors=$errors code=$code"
 if [ $failed -ne 0 ]; then echo "some months failed" >> out/report.txt; fi
 [ "$missing" = 1 ] && echo "a variable is missing" >> out/report.txt
 if (( rc > 0 )); then echo "an average failed with status $rc" >> out/report.txt; fi

@@ -48,7 +48,9 @@ final class JobDecisions {
     java.util.regex.Matcher sum = SUM.matcher(m.group(5)); // 'n=$((n + 1))'
     Status now = sum.matches() ? plus(counted(sum.group(1)), Integer.parseInt(sum.group(2)))
         : number(expander.expandString(m.group(5), line));
-    setOnStatus(name, now, assignment.raw(), line);
+    String was = state.scalar(name);
+    // unset or empty before: 'cmd || { rc=$?; echo "failed: $rc"; exit $rc; }'
+    setOnStatus(name, now, was == null || was.isEmpty() ? new Status(Plan.Join.EMPTY, -1) : number(was), assignment.raw(), line);
   }
 
   /** {@code $((NAME + K))}, {@code $(( NAME+K ))}. */
@@ -78,7 +80,7 @@ final class JobDecisions {
     Status before = counted(name);
     Status now = m.group(5) != null ? (m.group(4).equals("=") ? number(m.group(5)) : plus(before, Integer.parseInt(m.group(5))))
         : plus(before, m.group(6) != null ? Integer.parseInt(m.group(6)) : 1);
-    setOnStatus(name, now, "(( " + expression.trim() + " ))", line);
+    setOnStatus(name, now, before, "(( " + expression.trim() + " ))", line);
     Status result = m.group(1) != null ? before : number(state.scalar(name)); // n++ gives the value before
     return result.known() ? Status.of(result.code() != 0 ? 0 : 1) : statusTest(List.of(Plan.statusMark(result.step()), "-ne", "0"), line);
   }
@@ -93,11 +95,8 @@ final class JobDecisions {
     return value == null ? null : new Status(value.code() + k, value.step());
   }
 
-  /** {@code name} holds {@code now} where the guards hold, else what it held: see {@link #assignOnStatus}. */
-  private void setOnStatus(String name, Status now, String written, int line) {
-    String was = state.scalar(name);
-    // unset or empty before: 'cmd || { rc=$?; echo "failed: $rc"; exit $rc; }'
-    Status before = was == null || was.isEmpty() ? new Status(Plan.Join.EMPTY, -1) : number(was);
+  /** {@code name} holds {@code now} where the guards hold, else {@code before}: see {@link #assignOnStatus}. */
+  private void setOnStatus(String name, Status now, Status before, String written, int line) {
     if (now == null || before == null) {
       throw Refusal.at(line, "'" + written + "' after a command that runs as a job ('cmd || failed=1', 'if cmd;"
           + " then ok=1; fi') is planned only where " + name + " is a number (or $?) both before and after it, known"

@@ -394,6 +394,8 @@ class PlannerTest {
     assertEquals(new Plan.Join(List.of(), 1, 0, -1, 0, "-ne", 0), c.get(4).join(), "n++ gives 1 where n was 0");
     assertEquals(new Plan.Join(List.of(new Plan.Guard(5, true)), 3, 2, 3, 0, null, 0), c.get(6).join());
     assertTrue(refused("n=0\nncks -m a.nc || (( n *= 2 ))\n").getMessage().contains("only a count is planned"));
+    c = plan("ncks -m a.nc || (( e++ ))\n").commands(); // unset counts from 0, and stays 0 where it does not count
+    assertEquals(new Plan.Join(List.of(new Plan.Guard(0, false)), -1, 1, -1, 0, null, 0), c.get(1).join());
   }
 
   @Test
