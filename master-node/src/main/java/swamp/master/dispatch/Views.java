@@ -132,7 +132,10 @@ public final class Views {
 
   }
 
-  /** A run in the list of runs: how many of its commands stand where. */
+  /**
+   * A run in the list of runs: how many of its commands stand where. A step that runs nothing
+   * (an exit point, the status of an {@code if} on a job: {@link #DECISION}) is not counted.
+   */
   public record RunSummaryView(
       String id,
       String name,
@@ -148,7 +151,12 @@ public final class Views {
     static RunSummaryView of(Runs.Run run) {
       EnumMap<JobState, Integer> n = new EnumMap<>(JobState.class);
       int waiting = 0;
+      int commands = 0;
       for (int step = 0; step < run.commands.size(); step++) {
+        if (runsNothing(run.commands.get(step))) {
+          continue;
+        }
+        commands++;
         JobState state = state(run, step);
         if (state == null) {
           waiting++;
@@ -156,7 +164,7 @@ public final class Views {
           n.merge(state, 1, Integer::sum);
         }
       }
-      return new RunSummaryView(run.id, run.name, time(run.submittedAt), run.commands.size(),
+      return new RunSummaryView(run.id, run.name, time(run.submittedAt), commands,
           n.getOrDefault(JobState.SUCCEEDED, 0), n.getOrDefault(JobState.FAILED, 0),
           n.getOrDefault(JobState.CANCELLED, 0), n.getOrDefault(JobState.RUNNING, 0),
           n.getOrDefault(JobState.QUEUED, 0), waiting);
@@ -175,7 +183,7 @@ public final class Views {
         Runs.Gone gone = run.gone[step];
         JobState state = state(run, step);
         steps.add(new StepView(c.step(), c.line(), c.text(), c.argv(), c.dependsOn(),
-            state == null ? WAITING : state.name(),
+            runsNothing(c) ? DECISION : state == null ? WAITING : state.name(),
             job != null ? job.id : gone != null ? gone.jobId() : null,
             job != null ? (job.result == null ? null : job.result.exitCode())
                 : gone != null ? gone.exitCode() : null,
@@ -217,12 +225,21 @@ public final class Views {
 
   /**
    * One command of a run: {@code state} is its newest job's, or {@code WAITING} while no job
-   * was submitted for it.
+   * was submitted for it, or {@code DECISION} for a step that runs nothing.
    */
   public record StepView(int step, int line, String text, List<String> argv, List<Integer> dependsOn,
       String state, String job, Integer exitCode, String worker) {}
 
   public static final String WAITING = "WAITING";
+  /**
+   * A step of a script that runs no program: what its client decides by the statuses of the
+   * jobs before it (an exit point, {@code cmd || exit 1}; the status of an {@code if} on a job).
+   */
+  public static final String DECISION = "DECISION";
+
+  private static boolean runsNothing(JobEvent.RunCommand c) {
+    return c.argv().isEmpty();
+  }
 
   /** The state of the newest job of a run's step; null when none was submitted. */
   private static JobState state(Runs.Run run, int step) {

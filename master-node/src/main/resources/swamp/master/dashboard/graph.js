@@ -4,7 +4,7 @@
 const SwampGraph = (() => {
   const W = 200, H = 34, GAP_X = 60, GAP_Y = 14, NS = "http://www.w3.org/2000/svg";
   const COLOURS = { WAITING: "#fff", QUEUED: "#ddd", RUNNING: "#fc6", SUCCEEDED: "#9d9",
-    FAILED: "#f88", CANCELLED: "#bbb" };
+    FAILED: "#f88", CANCELLED: "#bbb", DECISION: "#eef" };
 
   function layers(commands) {
     const depth = new Map();

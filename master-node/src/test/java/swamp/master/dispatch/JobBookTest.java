@@ -368,6 +368,18 @@ class JobBookTest {
       new JobEvent.RunCommand(1, 4, "ncks a.nc", List.of("ncks", "a.nc"), List.of(0)),
       new JobEvent.RunCommand(2, 7, "wc -l a.txt", List.of("wc", "-l", "a.txt"), List.of(0)));
 
+  @Test
+  void aStepThatRunsNothingIsADecisionNotAWaitingCommand() {
+    List<JobEvent.RunCommand> script = List.of(SCRIPT.get(0),
+        new JobEvent.RunCommand(1, 4, "exit 1", List.of(), List.of(0)), // 'ncks ... || exit 1'
+        new JobEvent.RunCommand(2, 5, "status: #0's if #0 fails, else 0", List.of(), List.of(0)));
+    Runs.Run run = book.createRun("check.sh", "/data", script, now);
+    assertEquals(List.of("WAITING", "DECISION", "DECISION"),
+        Views.RunView.of(run).commands().stream().map(Views.StepView::state).toList());
+    Views.RunSummaryView summary = Views.RunSummaryView.of(run);
+    assertEquals(List.of(1, 1), List.of(summary.commands(), summary.waiting()));
+  }
+
   private Job submitStep(String run, int step) {
     return book.submit(List.of(new JobEvent.NewJob(null,
         JobSpec.of(List.of("ncks")).inRun(run, step))), now++).get(0);
