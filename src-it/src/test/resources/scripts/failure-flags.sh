@@ -4,7 +4,8 @@
 # '|| rc=$?', a test of each, and the script's own status from them.
 # Exercises: cmd || x=1, if ! cmd; then x=1; fi, cmd || rc=$?, [ $x -ne 0 ], [ "$x" = 1 ],
 # (( rc > 0 )), echo "$x", exit by a flag, cmd || { code=$?; ...; (( errors++ )); } with code
-# and errors unset before.
+# and errors unset before, a glob over outputs one of which failed (it matches what is there, or
+# stays a pattern).
 failed=0
 missing=0
 rc=0
@@ -12,6 +13,8 @@ mkdir -p out
 for m in 01 02 03 13; do
   ncks -O -v T ccsm_$m.nc out/T_$m.nc 2> /dev/null || failed=1
 done
+ncrcat -O out/T_*.nc out/T_months.nc
+ncrcat -O out/T_1?.nc out/T_late.nc 2> /dev/null || echo "no month after 09"
 for v in T pr sftlf; do
   if ! ncks -m -v $v gfdl_01.nc > /dev/null 2>&1; then
     missing=1

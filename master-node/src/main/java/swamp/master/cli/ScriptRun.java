@@ -18,6 +18,7 @@ import swamp.client.MasterClient;
 import swamp.master.script.Plan;
 import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
+import swamp.master.script.Plan.Outcome;
 
 /**
  * Runs a planned script on a master: submits each command once what it waits for has finished,
@@ -28,8 +29,6 @@ import swamp.master.script.Plan.Guard;
  * it submitted. What the user sees of it is {@link RunConsole}'s.
  */
 final class ScriptRun {
-
-  private enum Outcome { SUCCEEDED, FAILED, NOT_RUN }
 
   private final MasterClient client;
   private final String name;
@@ -196,7 +195,7 @@ final class ScriptRun {
         List<Map<String, Object>> requests = new ArrayList<>();
         for (Command c : ready) {
           // 'cmd || echo "failed: $?"', 'ncrcat out_*.nc' where a job's status decided an out_ file
-          Command filled = c.withStatuses(step -> statusOf(step, 0), step -> outcome.get(step) == Outcome.SUCCEEDED);
+          Command filled = c.withStatuses(step -> statusOf(step, 0), outcome::get);
           if (filled != c) {
             filledIn.put(c.step(), filled);
           }

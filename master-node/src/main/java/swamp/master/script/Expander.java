@@ -165,19 +165,20 @@ final class Expander implements ParameterExpansion.Words {
 
   /**
    * A glob's matches, as the words of a program where they may be ({@link ShellState#programWords}):
-   * a file that a job's status decides is kept only if its writer succeeds ({@link Plan#keptIf}),
-   * and where every match is such a file, the pattern itself only if none is there (as bash
+   * a file an earlier step makes is kept only where it is there once that step has run ({@link
+   * Plan#keptIf}: an NCO output where its command succeeded, a command's output file where it
+   * ran), and where every match is such a file, the pattern itself only where none is (as bash
    * leaves a glob that matches nothing, but under nullglob): bash's glob at that point matches
-   * what is there. Elsewhere ({@code for f in *.nc}) the plan counts on them, and says so
-   * ({@link PlannedFiles#consulted}).
+   * what is there. Elsewhere ({@code for f in *.nc}) the plan counts on them, and says so where
+   * a job's status decides them ({@link PlannedFiles#consulted}).
    */
   private List<String> whereTheyAre(List<String> matches, String pattern) {
     List<String> out = new ArrayList<>(matches.size() + 1);
-    List<Integer> writers = new ArrayList<>();
+    List<Plan.Made> writers = new ArrayList<>();
     for (String m : matches) {
       String path = PlannedFiles.resolve(state.cwd, m);
-      int writer = state.files.writtenOnlyBy(path);
-      if (state.programWords && writer >= 0) {
+      Plan.Made writer = state.files.madeBy(path);
+      if (state.programWords && writer != null) {
         out.add(Plan.keptIf(writer, m));
         writers.add(writer);
       } else {

@@ -32,11 +32,25 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
   /** Stands in a command's words for {@code $?} of a job, step N: {@code \uE000?N\uE001}. */
   private static final java.util.regex.Pattern STATUS_MARK = java.util.regex.Pattern.compile("\uE000\\?([0-9]+)\uE001");
   /**
-   * A word that is there only if step N succeeds, {@code \uE002+N\uE003word}, or only if none of
-   * steps N,M,... does, {@code \uE002-N,M\uE003word}.
+   * A word that is there only where the file a step makes is, {@code \uE002=+N\uE003word}, or only
+   * where none of the files of steps N, M ... is, {@code \uE002!+N,rM\uE003word}: {@code +N} is
+   * there where step N succeeded, {@code rN} where it ran ({@link Made}).
    */
-  private static final java.util.regex.Pattern KEPT_IF = java.util.regex.Pattern.compile("\uE002([+-])([0-9,]+)\uE003(.*)",
-      java.util.regex.Pattern.DOTALL);
+  private static final java.util.regex.Pattern KEPT_IF = java.util.regex.Pattern.compile(
+      "\uE002([=!])([+r][0-9]+(?:,[+r][0-9]+)*)\uE003(.*)", java.util.regex.Pattern.DOTALL);
+
+  /** How a step of the plan ended, as the run knows it once it has. */
+  public enum Outcome { SUCCEEDED, FAILED, NOT_RUN }
+
+  /**
+   * A file step {@code step} makes: there once it has run where {@code whetherItFails} (its
+   * output, {@code cmd > f}), else once it has succeeded (an NCO output, {@code cp}'s copy).
+   */
+  record Made(int step, boolean whetherItFails) {
+    String mark() {
+      return (whetherItFails ? "r" : "+") + step;
+    }
+  }
 
   /** What a command's words hold for the status of step {@code step}, known once it has run. */
   static String statusMark(int step) {
@@ -44,29 +58,29 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
   }
 
   /**
-   * {@code word}, a file a glob matched, as a word of the command only if step {@code step}, which
-   * writes that file only by a job's status, succeeds: {@code ncrcat out_*.nc all.nc} after
-   * {@code if ncks ...; then ncap2 ... out_$f; fi}.
+   * {@code word}, a file a glob matched, as a word of the command only where the file is, once
+   * the step that makes it has run ({@code ncrcat out_*.nc all.nc} after a loop whose {@code
+   * ncra ... out_$m.nc} may fail, or after {@code if ncks ...; then ncap2 ... out_$f; fi}).
    */
-  static String keptIf(int step, String word) {
-    return "\uE002+" + step + "\uE003" + word;
+  static String keptIf(Made made, String word) {
+    return "\uE002=" + made.mark() + "\uE003" + word;
   }
 
   /**
-   * {@code pattern} as the word of a glob all of whose matches are {@link #keptIf} {@code steps}:
-   * there, as bash leaves a glob that matches nothing, only if none of them succeeds.
+   * {@code pattern} as the word of a glob all of whose matches are {@link #keptIf} files {@code
+   * made}: there, as bash leaves a glob that matches nothing, only where none of them is.
    */
-  static String keptUnless(Collection<Integer> steps, String pattern) {
-    return "\uE002-" + steps.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + "\uE003" + pattern;
+  static String keptUnless(Collection<Made> made, String pattern) {
+    return "\uE002!" + made.stream().map(Made::mark).collect(java.util.stream.Collectors.joining(",")) + "\uE003" + pattern;
   }
 
   /**
-   * {@code word} as the plan counts on it, a glob's match that a job's status decides being there
+   * {@code word} as the plan counts on it, a glob's match whose file a step makes being there
    * ({@link #keptIf}): its file; null for the pattern that stands for none there ({@link #keptUnless}).
    */
   static String counted(String word) {
     java.util.regex.Matcher kept = KEPT_IF.matcher(word);
-    return !kept.matches() ? word : kept.group(1).equals("+") ? kept.group(3) : null;
+    return !kept.matches() ? word : kept.group(1).equals("=") ? kept.group(3) : null;
   }
 
   /** For {@code --plan}: when a word the run fills in is there, or null for a word that is always. */
@@ -75,13 +89,15 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     if (!kept.matches()) {
       return null;
     }
-    String steps = steps(kept).stream().map(s -> "#" + s).collect(java.util.stream.Collectors.joining(", "));
-    return ShellText.of(List.of(new Stage(List.of(kept.group(3)), null))) + (kept.group(1).equals("+")
-        ? " only if " + steps + " succeeds" : " only if none of " + steps + " succeeds");
+    String steps = made(kept).stream().map(m -> "#" + m.step() + (m.whetherItFails() ? " runs" : " succeeds"))
+        .collect(java.util.stream.Collectors.joining(" or "));
+    return ShellText.of(List.of(new Stage(List.of(kept.group(3)), null))) + (kept.group(1).equals("=")
+        ? " only if " + steps : " only if none of: " + steps);
   }
 
-  private static List<Integer> steps(java.util.regex.Matcher kept) {
-    return java.util.Arrays.stream(kept.group(2).split(",")).map(Integer::valueOf).toList();
+  private static List<Made> made(java.util.regex.Matcher kept) {
+    return java.util.Arrays.stream(kept.group(2).split(","))
+        .map(m -> new Made(Integer.parseInt(m.substring(1)), m.charAt(0) == 'r')).toList();
   }
 
   /** The steps whose outcome a word holds a mark for ({@link #statusMark}, {@link #keptIf}). */
@@ -89,7 +105,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     Set<Integer> steps = new TreeSet<>();
     java.util.regex.Matcher kept = KEPT_IF.matcher(word);
     if (kept.matches()) {
-      steps.addAll(steps(kept));
+      made(kept).forEach(m -> steps.add(m.step()));
       word = kept.group(3);
     }
     java.util.regex.Matcher m = STATUS_MARK.matcher(word);
@@ -100,17 +116,18 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
   }
 
   /**
-   * {@code words} as they are once the steps their marks name have run: a word kept only if a
-   * step succeeds is dropped where it did not, and {@code $?} of a job is its status.
+   * {@code words} as they are once the steps their marks name have run: a glob's match whose
+   * file is not there is dropped ({@link #keptIf}), and {@code $?} of a job is its status.
    */
   static List<String> filled(List<String> words, java.util.function.IntUnaryOperator statusOf,
-      java.util.function.IntPredicate succeeded) {
+      java.util.function.IntFunction<Outcome> outcomeOf) {
     List<String> out = new java.util.ArrayList<>(words.size());
     for (String w : words) {
       java.util.regex.Matcher kept = KEPT_IF.matcher(w);
       if (kept.matches()) {
-        boolean any = steps(kept).stream().anyMatch(succeeded::test);
-        if (any != kept.group(1).equals("+")) {
+        boolean there = made(kept).stream().anyMatch(m -> outcomeOf.apply(m.step()) == Outcome.SUCCEEDED
+            || m.whetherItFails() && outcomeOf.apply(m.step()) == Outcome.FAILED);
+        if (there != kept.group(1).equals("=")) {
           continue;
         }
         w = kept.group(3);
@@ -290,7 +307,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
         return join.text();
       }
       List<Stage> shown = stages.stream().map(s -> new Stage(s.argv().stream()
-          .filter(a -> !a.startsWith("\uE002-"))
+          .filter(a -> !a.startsWith("\uE002!"))
           .map(a -> STATUS_MARK.matcher(KEPT_IF.matcher(a).replaceAll("$3")).replaceAll(m -> "\\$?")).toList(),
           s.redirects())).toList();
       return ShellText.of(shown);
@@ -303,13 +320,13 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
 
     /**
      * This command as it runs once the steps its words' marks name have run ({@link #filled}):
-     * {@code statusOf} gives a step's status, {@code succeeded} whether it ran and succeeded.
+     * {@code statusOf} gives a step's status, {@code outcomeOf} how it ended.
      */
-    public Command withStatuses(java.util.function.IntUnaryOperator statusOf, java.util.function.IntPredicate succeeded) {
+    public Command withStatuses(java.util.function.IntUnaryOperator statusOf, java.util.function.IntFunction<Outcome> outcomeOf) {
       if (stages.stream().flatMap(s -> s.argv().stream()).noneMatch(Plan::marked)) {
         return this;
       }
-      List<Stage> filled = stages.stream().map(s -> new Stage(filled(s.argv(), statusOf, succeeded), s.redirects())).toList();
+      List<Stage> filled = stages.stream().map(s -> new Stage(filled(s.argv(), statusOf, outcomeOf), s.redirects())).toList();
       return new Command(step, line, dir, filled, env, dependsOn, guards, exitStatus, errexit, xtrace,
           outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join);
     }

@@ -35,33 +35,39 @@ final class PlannedFiles {
    * Paths a command writes or removes only if an earlier job's status says so ({@code cmd && mv
    * tmp.nc out.nc}, {@code if ncks ...; then ...}): why, for the notes of what planning assumed.
    */
-  private final Map<String, Conditional> conditional = new HashMap<>();
-
-  /** A path a job's status decides: {@code step} writes or removes it, for the reason {@code why}. */
-  private record Conditional(int step, String why) {}
+  private final Map<String, String> conditional = new HashMap<>();
   /** What planning assumed about such paths where a glob, test or {@code ls} saw them. */
   private final Set<String> assumed = new java.util.LinkedHashSet<>();
+  /** The step that makes each planned file that was not there before it, and only that one. */
+  private final Map<String, Plan.Made> made = new HashMap<>();
 
   /**
-   * Whether {@code path} is there depends on whether step {@code step} runs, which a job's status
-   * decides ({@code why}), or, with {@code why} null, no longer does: that step writes or removes
-   * it whatever the statuses.
+   * Whether {@code path} is there depends on a job's status ({@code why}), or, with {@code why}
+   * null, no longer does: a later step writes or removes it whatever the statuses.
    */
-  void conditional(String path, int step, String why) {
+  void conditional(String path, String why) {
     if (why == null) {
       conditional.remove(path);
     } else {
-      conditional.put(path, new Conditional(step, why));
+      conditional.put(path, why);
     }
   }
 
   /**
-   * The step that writes {@code path} only by a job's status, where the plan has it there: the
-   * file is there once that step has run and succeeded; -1 when no such step decides it.
+   * The step that makes {@code path}, which was not there before it ({@code made}), or, with
+   * null, none that alone decides it (it was there, a later step writes it again or removes it).
    */
-  int writtenOnlyBy(String path) {
-    Conditional c = conditional.get(path);
-    return c != null && Boolean.TRUE.equals(planned.get(path)) ? c.step() : -1;
+  void made(String path, Plan.Made made) {
+    if (made == null) {
+      this.made.remove(path);
+    } else {
+      this.made.put(path, made);
+    }
+  }
+
+  /** The step that makes {@code path}, where the plan has it there; null if none alone decides it. */
+  Plan.Made madeBy(String path) {
+    return Boolean.TRUE.equals(planned.get(path)) ? made.get(path) : null;
   }
 
   /** What globs, tests and {@code ls} while planning assumed of files whose being there a job decides. */
@@ -74,9 +80,9 @@ final class PlannedFiles {
    * it): if a job's status decides whether it is there, note what planning assumed.
    */
   void consulted(String path) {
-    Conditional c = conditional.get(path);
-    if (c != null) {
-      assumed.add(path + " is planned as " + (Boolean.TRUE.equals(planned.get(path)) ? "there" : "gone") + "; " + c.why());
+    String why = conditional.get(path);
+    if (why != null) {
+      assumed.add(path + " is planned as " + (Boolean.TRUE.equals(planned.get(path)) ? "there" : "gone") + "; " + why);
     }
   }
 

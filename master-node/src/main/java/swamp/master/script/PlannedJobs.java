@@ -133,7 +133,7 @@ final class PlannedJobs {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1, null);
-    Command plain = command.withStatuses(s -> 0, s -> true); // the files it names, marked or not
+    Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = Dependencies.access(plain);
     Set<String> notThere = new java.util.HashSet<>();
     plain.stages().forEach(s -> notThere.addAll(copiedTrees(s.argv())));
@@ -145,6 +145,7 @@ final class PlannedJobs {
     }
     // ': > log' and 'true > log' leave an empty file; '>>' one that was there as it was
     Redirects only = stages.size() == 1 && stages.get(0).argv().equals(List.of("true")) ? stages.get(0).redirects() : null;
+    Set<String> outputs = new java.util.HashSet<>(access.streams()); // there once it ran, whether it fails
     for (String w : access.writes()) {
       boolean truncates = only != null && only.stdout() != null && w.equals(PlannedFiles.resolve(state.cwd, only.stdout()));
       if (access.removes().contains(w) || notThere.contains(w)
@@ -152,6 +153,7 @@ final class PlannedJobs {
         continue;
       }
       if (truncates) {
+        outputs.add(w);
         state.files.empty(w);
       } else if (access.streams().contains(w)) {
         state.files.stream(w);
@@ -166,10 +168,12 @@ final class PlannedJobs {
       scopes.peek().failures().add(step);
     }
     before.forEach((path, was) -> {
+      boolean now = state.files.exists(path);
+      state.files.made(path, !was && now ? new Plan.Made(step, outputs.contains(path)) : null);
       if (guards.isEmpty()) {
-        state.files.conditional(path, step, null);
-      } else if (was != state.files.exists(path)) {
-        state.files.conditional(path, step, "line " + line + " " + (was ? "removes" : "writes") + " it only if " + decidedBy(guards));
+        state.files.conditional(path, null);
+      } else if (was != now) {
+        state.files.conditional(path, "line " + line + " " + (was ? "removes" : "writes") + " it only if " + decidedBy(guards));
       }
     });
     return new Status(0, step);

@@ -209,10 +209,10 @@ class PlannerTest {
   void theStatusOfAJobInAProgramsWordsIsFilledInByTheRun() throws Exception {
     List<Plan.Command> c = plan("ncks in.nc out.nc || echo \"failed: $?\"\nncks -m x.nc\necho \"x: $?\"\n").commands();
     assertEquals("echo 'failed: $?'", c.get(1).text());
-    assertEquals(List.of("echo", "failed: 1"), c.get(1).withStatuses(step -> step == 0 ? 1 : 99, step -> true).argv());
+    assertEquals(List.of("echo", "failed: 1"), c.get(1).withStatuses(step -> step == 0 ? 1 : 99, step -> Plan.Outcome.SUCCEEDED).argv());
     assertEquals(Set.of(2), c.get(3).dependsOn(), "'echo $?' waits for the job whose status it prints");
-    assertEquals(List.of("echo", "x: 0"), c.get(3).withStatuses(step -> step == 2 ? 0 : 99, step -> true).argv());
-    assertSame(c.get(0), c.get(0).withStatuses(step -> 1, step -> false));
+    assertEquals(List.of("echo", "x: 0"), c.get(3).withStatuses(step -> step == 2 ? 0 : 99, step -> Plan.Outcome.SUCCEEDED).argv());
+    assertSame(c.get(0), c.get(0).withStatuses(step -> 1, step -> Plan.Outcome.FAILED));
   }
 
   @Test
@@ -246,13 +246,16 @@ class PlannerTest {
     Plan.Command rcat = c.get(6); // a.nc's check, its write, the if's status, b.nc's
     assertEquals("ncrcat t_a.nc t_b.nc all.nc", rcat.text());
     assertEquals(Set.of(1, 4), rcat.dependsOn());
-    assertEquals(List.of("ncrcat", "t_b.nc", "all.nc"), rcat.withStatuses(s -> 0, s -> s == 4).argv());
+    assertEquals(List.of("ncrcat", "t_b.nc", "all.nc"), rcat.withStatuses(s -> 0, s -> s == 4 ? Plan.Outcome.SUCCEEDED
+        : s == 1 ? Plan.Outcome.NOT_RUN : Plan.Outcome.FAILED).argv());
     // none there: the pattern itself, as bash passes a glob that matches nothing
-    assertEquals(List.of("ncrcat", "t_*.nc", "all.nc"), rcat.withStatuses(s -> 0, s -> false).argv());
-    assertEquals(List.of("t_a.nc only if #1 succeeds", "t_b.nc only if #4 succeeds", "'t_*.nc' only if none of #1, #4 succeeds"),
+    assertEquals(List.of("ncrcat", "t_*.nc", "all.nc"), rcat.withStatuses(s -> 0, s -> Plan.Outcome.NOT_RUN).argv());
+    assertEquals(List.of("t_a.nc only if #1 succeeds", "t_b.nc only if #4 succeeds",
+        "'t_*.nc' only if none of: #1 succeeds or #4 succeeds"),
         rcat.argv().stream().map(Plan::whenThere).filter(w -> w != null).toList());
-    // one match that is there whatever the statuses: no pattern to fall back on
-    assertEquals(List.of("ls", "t_c.nc"), c.get(8).withStatuses(s -> 0, s -> false).argv());
+    // a file made whatever the statuses is there where its command succeeded
+    assertEquals(List.of("ls", "t_a.nc", "t_c.nc"), c.get(8).withStatuses(s -> 0, s -> s == 7 || s == 1
+        ? Plan.Outcome.SUCCEEDED : Plan.Outcome.FAILED).argv());
     // a loop over them counts on them, and the plan says so
     assertEquals(List.of("echo t_a.nc", "echo t_b.nc", "echo t_c.nc"), c.subList(9, 12).stream().map(Plan.Command::text).toList());
     assertEquals(2, p.assumed().size(), p.assumed().toString());
@@ -381,7 +384,7 @@ class PlannerTest {
     // unset before: what it was fills in as nothing, and no comparison holds for it
     c = plan("ncks -O a.nc t.nc || { rc=$?; echo \"failed: $rc\"; }\necho \"rc: $rc\"\n").commands();
     assertEquals(new Plan.Join(List.of(new Plan.Guard(0, false)), 0, 0, -1, Plan.Join.EMPTY, null, 0), c.get(1).join());
-    assertEquals(List.of("echo", "rc: "), c.get(3).withStatuses(step -> step == 1 ? Plan.Join.EMPTY : 1, step -> true).argv());
+    assertEquals(List.of("echo", "rc: "), c.get(3).withStatuses(step -> step == 1 ? Plan.Join.EMPTY : 1, step -> Plan.Outcome.SUCCEEDED).argv());
     assertFalse(Plan.Join.compare(Plan.Join.EMPTY, "-ne", 0));
     assertTrue(refused("rc=x\nncks -O a.nc t.nc || rc=4\n").getMessage().contains("set it first ('rc=0'), to a number"));
     assertTrue(refused("msg=ok\nncks -O a.nc t.nc || msg=failed\n").getMessage().contains("'msg=failed' after a command"));
