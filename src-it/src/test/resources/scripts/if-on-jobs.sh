@@ -5,7 +5,8 @@
 # status of an 'if' feeds '&&' and '||'; the script's own status is its last if's.
 # Exercises: if cmd; then; else; fi, elif cmd, if ! cmd, if a && b, if cmd | grep -q, nested if,
 # if in a function and a loop, if ...; fi && echo, exit inside a branch, the script's status, a
-# glob over files only a branch wrote (it matches what the branches wrote, or nothing).
+# glob over files only a branch wrote (it matches what the branches wrote, or nothing), a loop
+# that skips an input with '|| continue' and one that stops at one with 'then break', '! cmd'.
 set -e
 derive() { # $1 input, $2 output: T in Celsius where T is there, else a copy of pr
   if ncks -m -v T "$1" > /dev/null 2>&1; then
@@ -59,6 +60,16 @@ ls onlyT_*.nc
 ncrcat -O onlyT_*.nc onlyT_all.nc
 if ncks -m -v T noT_02.nc > /dev/null 2>&1; then ncks -O noT_02.nc none_1.nc; fi
 ls none_*.nc 2> /dev/null || echo "no none_ files"
+for f in ccsm_01.nc noT_02.nc ccsm_03.nc; do
+  ncks -m -v T "$f" > /dev/null 2>&1 || continue
+  ncks -O -v T "$f" "t_$f"
+done
+for f in ccsm_04.nc noT_02.nc ccsm_05.nc; do
+  if ! ncks -m -v T "$f" > /dev/null 2>&1; then echo "stop at $f: $?"; break; fi
+  ncks -O -v T "$f" "u_$f"
+done
+ls t_*.nc u_*.nc
+! ncks -m -v T noT_02.nc > /dev/null 2>&1 && echo "noT_02 has no T"
 echo "before the last if"
 if ncks -m -v T noT_02.nc > /dev/null 2>&1; then
   echo "noT_02 has T"

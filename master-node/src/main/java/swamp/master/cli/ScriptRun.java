@@ -49,7 +49,7 @@ final class ScriptRun {
   private int stopStep = -1;
   /**
    * Subshells and functions an exit point left: its step, the first step after the subshell or
-   * function, and its status.
+   * function, its status, and 1 where it is a loop's continue or break (0 else).
    */
   private final List<int[]> leftSubshells = new ArrayList<>();
   /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
@@ -151,13 +151,13 @@ final class ScriptRun {
       while (changed) {
         changed = false;
         for (Command c : List.copyOf(pending.values())) {
+          if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
+            continue; // even one that will not run: what waits on it waits for what it waits on
+          }
           if (stopped(c)) { // after where bash stopped: never runs
             pending.remove(c.step());
             notRun(c.step());
             changed = true;
-            continue;
-          }
-          if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
             continue;
           }
           pending.remove(c.step());
@@ -165,10 +165,15 @@ final class ScriptRun {
           Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
           if (unmet != null) {
             outcome.put(c.step(), Outcome.NOT_RUN); // bash would not run it either
+          } else if (c.loopExit()) { // 'cmd || continue': what follows in the iteration (loop) does not run
+            exited(c);
+            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), 0, 1});
+            console.say(String.format("[line %d] continue or break: the rest of that iteration or loop does not run",
+                c.line()));
           } else if (c.leavesSubshell() && (exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
             exited(c); // '( cmd || exit 1 )': the script goes on after it
             boolean stops = exitStatusOf(c) != 0 && c.errexit();
-            leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c)});
+            leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c), 0});
             console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
                 + " goes on after it", c.line(), exitStatusOf(c)));
           } else if (c.isJoin()) {
@@ -248,7 +253,7 @@ final class ScriptRun {
         } else {
           failed++;
           if (c.errexit() && c.failureScopeEnd() >= 0) { // '( set -e; ... )' in a script without it
-            leftSubshells.add(new int[] {step, c.failureScopeEnd(), Math.max(1, JobCommands.exitCodeOf(job))});
+            leftSubshells.add(new int[] {step, c.failureScopeEnd(), Math.max(1, JobCommands.exitCodeOf(job)), 0});
             console.say(String.format("[line %d] failed under set -e: its subshell ends, the script goes on after it",
                 c.line()));
           } else if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
@@ -378,7 +383,7 @@ final class ScriptRun {
    */
   private void notRun(int step) {
     int[] left = leftScope(step);
-    if (left == null) {
+    if (left == null || left[3] == 1) { // a loop's continue or break: what it left did not run
       outcome.put(step, Outcome.NOT_RUN);
     } else {
       outcome.put(step, left[2] == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);

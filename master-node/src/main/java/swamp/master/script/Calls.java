@@ -83,14 +83,15 @@ final class Calls {
       throw Refusal.at(line, "'" + name + "' needs a file name");
     }
     String file = PlannedFiles.resolve(state.cwd, args.get(0));
-    if (state.files.touched(file) || !Files.isReadable(Path.of(file))) {
+    String written = state.files.text(file); // 'cat > env.sh <<EOF' before: its text is known
+    if (written == null && (state.files.touched(file) || !Files.isReadable(Path.of(file)))) {
       throw Refusal.at(line, "'" + name + " " + args.get(0) + "': swamp cannot read that file while"
-          + " planning" + (state.files.touched(file) ? " (an earlier line writes it)" : "")
-          + "; put its commands in the script");
+          + " planning" + (state.files.touched(file) ? " (an earlier line writes it, and what it writes is known"
+          + " only once it has run)" : "") + "; put its commands in the script");
     }
     Node sourced;
     try {
-      sourced = ShellParser.parse(Files.readString(Path.of(file)), 1);
+      sourced = ShellParser.parse(written != null ? written : Files.readString(Path.of(file)), 1);
     } catch (IOException e) {
       throw Refusal.at(line, "'" + name + " " + args.get(0) + "': " + e.getMessage());
     } catch (ScriptException e) {

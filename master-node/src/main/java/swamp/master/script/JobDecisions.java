@@ -134,12 +134,22 @@ final class JobDecisions {
     Node cond = i.conditions().get(k);
     boolean negated = cond instanceof Ast.Pipeline p && p.negated();
     Status c = walk.inCondition(negated ? new Ast.Pipeline(((Ast.Pipeline) cond).stages(), false, cond.line()) : cond);
+    // $? in a branch: the condition's, 0 where it held; 'if ! cmd' fails where cmd succeeded
+    Status failed = negated ? Status.FAIL : c;
     if (c.known()) {
-      return (c.code() == 0) != negated ? walk.exec(i.bodies().get(k)) : ifFrom(i, k + 1);
+      boolean holds = (c.code() == 0) != negated;
+      state.last = holds ? Status.OK : failed;
+      return holds ? walk.exec(i.bodies().get(k)) : ifFrom(i, k + 1);
     }
     Guard taken = new Guard(c.step(), !negated);
-    Status then = underGuard(taken, () -> walk.exec(i.bodies().get(k)));
-    Status otherwise = underGuard(new Guard(c.step(), negated), () -> ifFrom(i, k + 1));
+    Status then = underGuard(taken, () -> {
+      state.last = Status.OK;
+      return walk.exec(i.bodies().get(k));
+    });
+    Status otherwise = underGuard(new Guard(c.step(), negated), () -> {
+      state.last = failed;
+      return ifFrom(i, k + 1);
+    });
     if (then.equals(otherwise)) {
       return then;
     }
@@ -202,6 +212,11 @@ final class JobDecisions {
     List<String> test = List.of(value, op, m.group(4) == null ? "0" : m.group(4));
     return statusTest(m.group(1).isEmpty() ? test : java.util.stream.Stream.concat(
         java.util.stream.Stream.of("!"), test.stream()).toList(), line);
+  }
+
+  /** {@code ! cmd} where {@code cmd}'s status {@code s} is a job's: 0 where it is not, else 1. */
+  Status not(Status s, int line) {
+    return jobs.join(Plan.Join.ofTest(s, "-ne", 0), line, walk.guards());
   }
 
   /**

@@ -154,7 +154,8 @@ final class ParameterExpansion {
           default -> {
             if (missing) {
               String msg = word.isEmpty() ? "parameter null or not set" : words.expandString(word, line);
-              throw Refusal.at(line, name + ": " + msg);
+              throw new Refusal.Unbound(name + ": " + msg, line, name + ": " + msg + ": bash stops the script here,"
+                  + " and swamp cannot plan that stop where it depends on a job's status (or inside $(...))");
             }
             yield values(values, isList, star);
           }

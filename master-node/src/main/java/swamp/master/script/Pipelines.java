@@ -35,7 +35,7 @@ final class Pipelines {
   Status run(Ast.Pipeline p) {
     StringBuilder captured = walk.captured();
     if (p.stages().size() == 1) {
-      return p.negated() ? negated(walk.inCondition(p.stages().get(0)), p.line())
+      return p.negated() ? walk.not(walk.inCondition(p.stages().get(0)), p.line())
           : walk.exec(p.stages().get(0));
     }
     if (!(p.stages().get(0) instanceof Ast.Simple) && captured == null && !p.negated()) {
@@ -64,7 +64,7 @@ final class Pipelines {
     } else {
       s = walk.job(stages, prefix, p.line());
     }
-    return p.negated() ? negated(s, p.line()) : s;
+    return p.negated() ? walk.not(s, p.line()) : s;
   }
 
   /** One stage's command; its assignments ({@code LC_ALL=C sort}) go to {@code prefix}. */
@@ -96,10 +96,4 @@ final class Pipelines {
   }
 
   /** {@code ! pipeline}: the status turned over, which must be known while planning. */
-  private static Status negated(Status s, int line) {
-    if (!s.known()) {
-      throw Refusal.at(line, "'!' before a command that runs as a job cannot be planned");
-    }
-    return Status.of(s.code() == 0 ? 1 : 0);
-  }
 }

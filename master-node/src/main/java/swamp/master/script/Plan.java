@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import swamp.protocol.Redirects;
 import swamp.protocol.ShellText;
 import swamp.protocol.Stage;
 
@@ -140,6 +141,16 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     return out;
   }
 
+  /** {@code redirects} with {@code $?} of a job in the text its command reads filled in. */
+  private static Redirects filled(Redirects redirects, java.util.function.IntUnaryOperator statusOf) {
+    if (redirects == null || redirects.stdinText() == null || !holdsStatus(redirects.stdinText())) {
+      return redirects;
+    }
+    String text = filled(List.of(redirects.stdinText()), statusOf, step -> Outcome.SUCCEEDED).get(0);
+    return new Redirects(redirects.stdin(), redirects.stdout(), redirects.stdoutAppend(), redirects.stderr(),
+        redirects.stderrAppend(), redirects.stderrToStdout(), text);
+  }
+
   /** The step whose status {@code word} is, all of it ({@code $?}, {@code "$rc"}); else -1. */
   static int statusStep(String word) {
     java.util.regex.Matcher m = STATUS_MARK.matcher(word);
@@ -266,11 +277,14 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    *                   it stops the script
    * @param join       for the status of an {@code if} whose condition runs as a job: where it
    *                   comes from; null for a command or an exit point
+   * @param loopExit   an exit point of a {@code continue} ({@code break}): it leaves the rest of
+   *                   an iteration (of a loop) ending before {@code exitScopeEnd}, whose commands
+   *                   then do not run
    */
   public record Command(int step, int line, String dir, List<Stage> stages, Map<String, String> env,
       Set<Integer> dependsOn, List<Guard> guards, int exitStatus, boolean errexit,
       boolean xtrace, boolean outputIsErrors, boolean errorsAreOutput, boolean pipefail,
-      int exitScopeEnd, int failureScopeEnd, Join join) {
+      int exitScopeEnd, int failureScopeEnd, Join join, boolean loopExit) {
     public Command {
       stages = List.copyOf(stages);
       env = Map.copyOf(env);
@@ -301,7 +315,8 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     /** The command as a shell would show it: quoted words, pipes and redirections. */
     public String text() {
       if (isExit()) {
-        return exitStatus >= STATUS_OF ? "exit $? of #" + (exitStatus - STATUS_OF) : "exit " + exitStatus;
+        return loopExit ? "continue or break"
+            : exitStatus >= STATUS_OF ? "exit $? of #" + (exitStatus - STATUS_OF) : "exit " + exitStatus;
       }
       if (isJoin()) {
         return join.text();
@@ -315,7 +330,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
 
     Command withDependencies(Set<Integer> deps) {
       return new Command(step, line, dir, stages, env, deps, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join);
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join, loopExit);
     }
 
     /**
@@ -323,24 +338,26 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
      * {@code statusOf} gives a step's status, {@code outcomeOf} how it ended.
      */
     public Command withStatuses(java.util.function.IntUnaryOperator statusOf, java.util.function.IntFunction<Outcome> outcomeOf) {
-      if (stages.stream().flatMap(s -> s.argv().stream()).noneMatch(Plan::marked)) {
+      if (stages.stream().flatMap(s -> s.argv().stream()).noneMatch(Plan::marked)
+          && stages.stream().noneMatch(s -> s.redirected().stdinText() != null && holdsStatus(s.redirected().stdinText()))) {
         return this;
       }
-      List<Stage> filled = stages.stream().map(s -> new Stage(filled(s.argv(), statusOf, outcomeOf), s.redirects())).toList();
+      List<Stage> filled = stages.stream().map(s -> new Stage(filled(s.argv(), statusOf, outcomeOf), filled(s.redirects(), statusOf)))
+          .toList();
       return new Command(step, line, dir, filled, env, dependsOn, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join);
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join, loopExit);
     }
 
     /** This exit point as one that leaves a subshell ending before step {@code end}. */
     Command leavingSubshell(int end) {
       return new Command(step, line, dir, stages, env, dependsOn, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, end, failureScopeEnd, join);
+          outputIsErrors, errorsAreOutput, pipefail, end, failureScopeEnd, join, loopExit);
     }
 
     /** This command with its failure under set -e ending subshells before step {@code end}. */
     Command failingOutOf(int end) {
       return new Command(step, line, dir, stages, env, dependsOn, guards, exitStatus, errexit, xtrace,
-          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, end, join);
+          outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, end, join, loopExit);
     }
 
     /** Whether it is an exit point that ends only a subshell, and the script goes on after it. */

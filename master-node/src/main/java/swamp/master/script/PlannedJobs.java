@@ -125,14 +125,14 @@ final class PlannedJobs {
     }
     for (Stage s : stages) {
       Redirects r = s.redirected();
-      if (java.util.stream.Stream.of(r.stdin(), r.stdout(), r.stderr(), r.stdinText())
+      if (java.util.stream.Stream.of(r.stdin(), r.stdout(), r.stderr())
           .anyMatch(t -> t != null && Plan.holdsStatus(t))) {
         throw Refusal.jobStatus(line, "a redirection");
       }
     }
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1, null);
+        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1, null, false);
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = Dependencies.access(plain);
     Set<String> notThere = new java.util.HashSet<>();
@@ -163,6 +163,7 @@ final class PlannedJobs {
     }
     Set<Integer> after = exitsAround();
     stages.forEach(s -> s.argv().forEach(a -> after.addAll(Plan.marks(a)))); // 'cmd || echo $?' waits for cmd
+    stages.forEach(s -> after.addAll(Plan.marks(s.redirected().stdinText() == null ? "" : s.redirected().stdinText())));
     planned.add(new Dependencies.Planned(command, access, after));
     if (stopOnFailure && !scopes.isEmpty()) {
       scopes.peek().failures().add(step);
@@ -239,11 +240,15 @@ final class PlannedJobs {
   int exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
-        status, stopOnFailure, state.xtrace, false, false, false, -1, -1, null);
+        status, stopOnFailure, state.xtrace, false, false, false, -1, -1, null, false);
+    Set<Integer> after = exitsAround();
+    if (status >= Command.STATUS_OF) { // '{ echo x; exit $?; }': it exits with echo's status, once echo has run
+      after.add(status - Command.STATUS_OF);
+    }
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
-        exitsAround()));
+        after));
     for (Scope scope : scopes) { // innermost first: a return ends its function, an exit its subshell
-      if (returns || !scope.function()) {
+      if (scope.kind() != Kind.LOOP && scope.kind() != Kind.ITERATION && (returns || scope.kind() != Kind.FUNCTION)) {
         scope.exits().add(step);
         break;
       }
@@ -261,7 +266,7 @@ final class PlannedJobs {
   Status join(Plan.Join join, int line, Collection<Guard> guards) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
-        -1, false, false, false, false, false, -1, -1, join);
+        -1, false, false, false, false, false, -1, -1, join, false);
     Set<Integer> after = exitsAround();
     join.when().forEach(g -> after.add(g.step()));
     for (int s : new int[] {join.thenStep(), join.elseStep()}) {
@@ -281,11 +286,36 @@ final class PlannedJobs {
    */
   boolean exitsPlannedBefore(boolean returns) {
     for (Scope scope : scopes) {
-      if (returns || !scope.function()) {
+      if (scope.kind() != Kind.LOOP && scope.kind() != Kind.ITERATION && (returns || scope.kind() != Kind.FUNCTION)) {
         return !scope.exits().isEmpty();
       }
     }
     return false;
+  }
+
+  /**
+   * {@code cmd || continue}, {@code if ! cmd; then break; fi}: where {@code guards} hold, the
+   * rest of this iteration ({@code breaks}: of the loop) does not run. The commands after it in
+   * the loop wait for it. Refused where a function or subshell stands between it and its loop.
+   */
+  Status loopExit(boolean breaks, int line, Collection<Guard> guards) {
+    Scope iteration = scopes.peek();
+    java.util.Iterator<Scope> outward = scopes.iterator();
+    Scope loop = null;
+    if (outward.hasNext() && outward.next().kind() == Kind.ITERATION && outward.hasNext()) {
+      loop = outward.next();
+    }
+    if (iteration == null || iteration.kind() != Kind.ITERATION || loop == null || loop.kind() != Kind.LOOP) {
+      throw Refusal.at(line, "'" + (breaks ? "break" : "continue") + "' after a command that runs as a job is"
+          + " planned only in the loop's own body, not in a function, subshell or pipeline inside it");
+    }
+    int step = planned.size();
+    Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
+        0, false, state.xtrace, false, false, false, -1, -1, null, true);
+    planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
+        exitsAround()));
+    (breaks ? loop : iteration).exits().add(step);
+    return new Status(0, step);
   }
 
   /** The exit points planned so far in the subshells and functions the walk is in. */
@@ -300,7 +330,10 @@ final class PlannedJobs {
    * whose failure under set -e stops it. {@code parentStops}: set -e is on where the subshell
    * is (and no test holds it), so that its failing stops the shell around it too.
    */
-  private record Scope(boolean function, boolean parentStops, List<Integer> exits, List<Integer> failures) {}
+  private record Scope(Kind kind, boolean parentStops, List<Integer> exits, List<Integer> failures) {}
+
+  /** What a scope is: what an exit point in it leaves. */
+  private enum Kind { SUBSHELL, FUNCTION, LOOP, ITERATION }
 
   private final java.util.Deque<Scope> scopes = new java.util.ArrayDeque<>();
 
@@ -309,12 +342,20 @@ final class PlannedJobs {
    * {@code parentStops}: a failure that ends it stops the shell around it too (set -e there).
    */
   void enterSubshell(boolean parentStops) {
-    scopes.push(new Scope(false, parentStops, new ArrayList<>(), new ArrayList<>()));
+    scopes.push(new Scope(Kind.SUBSHELL, parentStops, new ArrayList<>(), new ArrayList<>()));
+  }
+
+  /**
+   * The walk enters a loop ({@code breaks}) or one iteration of its body: a guarded {@code break}
+   * or {@code continue} ends it ({@link #loopExit}); a failure under set -e stops what is around.
+   */
+  void enterLoop(boolean iteration) {
+    scopes.push(new Scope(iteration ? Kind.ITERATION : Kind.LOOP, true, new ArrayList<>(), new ArrayList<>()));
   }
 
   /** The walk enters a function's body, which a {@code return} ends. */
   void enterFunction() {
-    scopes.push(new Scope(true, true, new ArrayList<>(), new ArrayList<>()));
+    scopes.push(new Scope(Kind.FUNCTION, true, new ArrayList<>(), new ArrayList<>()));
   }
 
   /**
@@ -361,7 +402,7 @@ final class PlannedJobs {
         if (r.fd() != 0) {
           throw Refusal.at(r.line(), "a here-document for descriptor " + r.fd() + " is not supported");
         }
-        stdinText = ReadInput.text(state, expander, r);
+        stdinText = ReadInput.jobText(state, expander, r); // 'ncks ... <<EOF' with $? in it: filled in by the run
         stdin = null;
         continue;
       }
@@ -405,13 +446,15 @@ final class PlannedJobs {
           stdout = target;
           stdoutAppend = r.op().equals("&>>");
           stderr = null;
+          stderrAppend = false;
           stderrToStdout = true;
           stderrToOriginalStdout = false;
           toStderr = false;
         }
         case ">&" -> {
-          if (r.fd() == 2 && target.equals("1")) {
+          if (r.fd() == 2 && target.equals("1")) { // 'exec 2>> err.log' then 'cmd > /dev/null 2>&1'
             stderr = null;
+            stderrAppend = false;
             stderrToStdout = stdout != null;
             stderrToOriginalStdout = stdout == null;
           } else if (r.fd() == 1 && target.equals("2")) { // '>&2': where its errors go

@@ -129,29 +129,42 @@ final class Planner implements Walk {
     try {
       s = dispatch(node);
     } catch (Refusal.Unbound u) {
-      throw unbound(u);
+      RuntimeException stop = unbound(u);
+      if (stop != null) {
+        throw stop;
+      }
+      state.last = Status.FAIL;
+      return Status.FAIL;
     }
     state.last = s;
     if (state.errexit && conditionDepth == 0 && s.known() && s.code() != 0 && captured == null
         && !(node instanceof Ast.AndOr) && !(node instanceof Ast.Pipeline p && p.negated())) {
+      if (!guards.isEmpty()) { // 'if job; then ...; else false; fi': it stops where the guards hold
+        jobs.exitPoint(s.code(), node.line(), guards, true, false);
+        return s;
+      }
       throw Jump.exit(s.code()); // set -e: bash stops at a command that fails while planning too
     }
     return s;
   }
 
   /**
-   * {@code set -u} and an unset {@code $name} where the script reaches it for sure: as bash, it
-   * prints the error and stops there (a subshell, only that), the lines before it having run.
-   * After a job's {@code &&}/{@code ||} or inside {@code $(...)} the plan is refused instead.
+   * {@code set -u} and an unset {@code $name}, or {@code ${name:?message}}, where the script reaches it for sure: as bash, it
+   * prints the error and stops there (a subshell, only that), the lines before it having run;
+   * after a job's {@code &&}/{@code ||}, where that job's status takes the script there (null).
+   * Inside {@code $(...)} the plan is refused instead.
    */
   private RuntimeException unbound(Refusal.Unbound u) {
-    if (captured != null || !guards.isEmpty()) {
+    if (captured != null) {
       return new Refusal(u.cause); // a plain refusal: no enclosing walk plans the stop either
     }
-    String name = u.name.matches("[0-9]+") ? "$" + u.name : u.name; // bash's: '$1: unbound variable'
-    String message = state.arg0 + ": line " + u.line + ": " + name + ": unbound variable\n";
+    String message = state.arg0 + ": line " + u.line + ": " + u.error + "\n";
     Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Word("2", u.line), u.line);
     job(List.of(new HereCommands.Draft(List.of("printf", "%s", message), List.of(toErrors), u.line)), Map.of(), u.line);
+    if (!guards.isEmpty()) { // in a branch a job's status decides: the script stops there where it is taken
+      jobs.exitPoint(1, u.line, guards, true, false);
+      return null;
+    }
     return Jump.exit(1);
   }
 
@@ -171,11 +184,11 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.If i) {
       return decisions.ifCommand(i);
     } else if (node instanceof Ast.For f) {
-      return forCommand(f);
+      return inLoop(() -> forCommand(f));
     } else if (node instanceof Ast.ArithFor f) {
-      return arithFor(f);
+      return inLoop(() -> arithFor(f));
     } else if (node instanceof Ast.Loop l) {
-      return loop(l);
+      return inLoop(() -> loop(l));
     } else if (node instanceof Ast.Case c) {
       return caseCommand(c);
     } else if (node instanceof Ast.WriteTo w) {
@@ -370,8 +383,19 @@ final class Planner implements Walk {
     return result;
   }
 
+  /** Walks a loop, whose guarded {@code break} leaves the rest of it ({@link PlannedJobs#loopExit}). */
+  private Status inLoop(java.util.function.Supplier<Status> loop) {
+    jobs.enterLoop(false);
+    try {
+      return loop.get();
+    } finally {
+      jobs.leaveScope();
+    }
+  }
+
   /** Runs a loop's body once; false when a {@code break} ends this loop. */
   private boolean iterate(Node body) {
+    jobs.enterLoop(true); // a guarded 'continue' leaves the rest of this iteration
     try {
       exec(body);
       return true;
@@ -383,6 +407,8 @@ final class Planner implements Walk {
         throw new Jump(j.kind, j.value - 1); // 'break 2' leaves the enclosing loop too
       }
       return j.is(Jump.Kind.CONTINUE);
+    } finally {
+      jobs.leaveScope();
     }
   }
 
@@ -564,6 +590,11 @@ final class Planner implements Walk {
 
 
   @Override
+  public Status not(Status s, int line) {
+    return s.known() ? Status.of(s.code() == 0 ? 1 : 0) : decisions.not(s, line);
+  }
+
+  @Override
   public StringBuilder captured() {
     return captured;
   }
@@ -592,8 +623,8 @@ final class Planner implements Walk {
     int savedDepth = conditionDepth;
     captured = new StringBuilder();
     conditionDepth = 0;
+    Status s = Status.OK;
     try {
-      Status s;
       try {
         s = exec(program);
       } catch (Jump j) {
@@ -612,6 +643,7 @@ final class Planner implements Walk {
     } finally {
       captured = saved;
       state.restore(savedState);
+      state.last = s; // '$(basename $0) ... $?' in one word: $? is the substitution's
       conditionDepth = savedDepth;
     }
   }

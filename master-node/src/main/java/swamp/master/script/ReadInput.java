@@ -78,14 +78,18 @@ final class ReadInput {
    * unless its delimiter was quoted), or a here-string's word and a newline.
    */
   static String text(ShellState state, Expander expander, Ast.Redirect r) {
-    String text = unchecked(state, expander, r);
+    String text = jobText(state, expander, r);
     if (Plan.holdsStatus(text)) {
-      throw Refusal.jobStatus(r.line(), "the text of a here-document, a here-string or an input file");
+      throw Refusal.jobStatus(r.line(), "the text 'read' takes from a here-document or here-string");
     }
     return text;
   }
 
-  private static String unchecked(ShellState state, Expander expander, Ast.Redirect r) {
+  /**
+   * The text a job reads from a here-document, a here-string or a file: as {@link #text}, where
+   * {@code $?} of a job may stand in it, for the run to fill in ({@link Plan#statusMark}).
+   */
+  static String jobText(ShellState state, Expander expander, Ast.Redirect r) {
     String raw = r.target().raw();
     return switch (r.op()) {
       case "<" -> file(state, expander.expandString(raw, r.line()), r.line());

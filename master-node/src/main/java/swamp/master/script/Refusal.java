@@ -9,17 +9,19 @@ class Refusal extends RuntimeException {
   final ScriptException cause;
 
   /**
-   * {@code $name} unset under {@code set -u}: where the script reaches it unconditionally, bash
-   * prints "NAME: unbound variable" and stops there ({@link Planner#exec}); elsewhere a refusal.
+   * An error that stops bash's script where it expands a word: {@code $name} unset under {@code
+   * set -u} ("$1: unbound variable"), {@code ${name:?message}} of one unset. Where the script
+   * reaches it unconditionally, bash prints {@code error} after "SCRIPT: line N: " and stops there
+   * ({@link Planner#exec}); elsewhere a refusal.
    */
   static final class Unbound extends Refusal {
     private static final long serialVersionUID = 1L;
-    final String name;
+    final String error;
     final int line;
 
-    Unbound(String name, int line, String problem) {
+    Unbound(String error, int line, String problem) {
       super(new ScriptException(line, problem));
-      this.name = name;
+      this.error = error;
       this.line = line;
     }
   }

@@ -271,7 +271,8 @@ final class ShellState {
    * there with "unbound variable" (see {@link Refusal.Unbound}).
    */
   Refusal unbound(String name) {
-    return new Refusal.Unbound(name, currentLine, name + ": unbound variable: under set -u bash stops the script"
+    String shown = name.matches("[0-9]+") ? "$" + name : name; // bash's: '$1: unbound variable'
+    return new Refusal.Unbound(shown + ": unbound variable", currentLine, name + ": unbound variable: under set -u bash stops the script"
         + " here, and swamp cannot plan that stop where it depends on a job's status (or inside $(...)),"
         + " so nothing has run. Set " + name + ", or write ${" + name + ":-} where it may be unset");
   }

@@ -81,11 +81,14 @@ final class SteeringBuiltins {
         throw new Jump(kind, status, ofStep);
       }
       case "break", "continue" -> {
-        if (!walk.guards().isEmpty()) {
-          throw Refusal.at(line, "'" + name + "' after a command that runs as a job cannot be planned:"
-              + " whether it happens depends on the job's status");
-        }
         int n = args.isEmpty() ? 1 : (int) parseNumber(args.get(0), name, line);
+        if (!walk.guards().isEmpty() && captured == null && n <= 1) { // 'ncks -m "$f" || continue'
+          return jobs.loopExit(name.equals("break"), line, walk.guards());
+        }
+        if (!walk.guards().isEmpty()) {
+          throw Refusal.at(line, "'" + name + " " + n + "' after a command that runs as a job cannot be planned:"
+              + " whether it happens depends on the job's status; a plain '" + name + "' can be");
+        }
         throw new Jump(name.equals("continue") ? Jump.Kind.CONTINUE : Jump.Kind.BREAK, Math.max(1, n));
       }
       case "source", "." -> {

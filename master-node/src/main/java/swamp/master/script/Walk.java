@@ -33,6 +33,9 @@ interface Walk {
   /** The jobs whose status decides whether the command walked now runs ({@code a && b}). */
   Deque<Guard> guards();
 
+  /** {@code ! cmd}: 0 where {@code s} is not, else 1; of a job, known once it has run. */
+  Status not(Status s, int line);
+
   /** Whether {@code set -e} stops the script on a failure here: it is on and no test holds it. */
   boolean stopsOnFailure();
 }

@@ -199,6 +199,47 @@ class PlannerTest {
   }
 
   @Test
+  void aGuardedContinueOrBreakLeavesTheRestOfItsIterationOrLoop() throws Exception {
+    List<Plan.Command> c = plan("for f in a b; do\n  ncks -m $f.nc || continue\n  ncap2 -O $f.nc o_$f.nc\ndone\n"
+        + "for g in c d; do ncks -m $g.nc || break; echo $g; done\necho end\n").commands();
+    assertTrue(c.get(1).loopExit(), c.get(1).text());
+    assertEquals(3, c.get(1).exitScopeEnd(), "a's continue leaves the rest of a's iteration");
+    assertEquals(Set.of(1), c.get(2).dependsOn(), "what follows it in the iteration waits for it");
+    assertEquals(Set.of(), c.get(3).dependsOn(), "the next iteration does not");
+    assertEquals(6, c.get(4).exitScopeEnd());
+    assertEquals(12, c.get(7).exitScopeEnd(), "break leaves the rest of the loop");
+    assertEquals(Set.of(7), c.get(9).dependsOn(), "d's iteration waits for c's break");
+    assertEquals(Set.of(), c.get(12).dependsOn(), "what follows the loop does not");
+    assertTrue(refused("for f in a b; do ncks -m $f.nc || continue 2; done\n").getMessage().contains("a plain 'continue' can be"));
+    assertTrue(refused("for f in a b; do ( ncks -m $f.nc || continue ); done\n").getMessage().contains("not in a function, subshell"));
+  }
+
+  @Test
+  void negationsBranchesAndSetEOnAJobsStatus() throws Exception {
+    // '! cmd' on a job: 0 where cmd is not
+    List<Plan.Command> c = plan("! ncks -m a.nc\necho $?\n").commands();
+    assertEquals(new Plan.Join(List.of(), 0, 0, -1, 0, "-ne", 0), c.get(1).join());
+    assertEquals(List.of("echo", "0"), c.get(2).withStatuses(s -> s == 1 ? 0 : 1, s -> Plan.Outcome.SUCCEEDED).argv());
+    // $? in a branch: 0 in the one taken by the condition, the condition's in the other
+    c = plan("if ncks -m a.nc; then :; else echo \"else $?\"; fi\nif ! ncks -m b.nc; then echo \"then $?\"; fi\n").commands();
+    assertEquals(List.of("echo", "else 2"), c.get(1).withStatuses(s -> s == 0 ? 2 : 9, s -> Plan.Outcome.FAILED).argv());
+    assertEquals("echo 'then 0'", c.get(4).text());
+    // set -e: a builtin failing in a branch stops the script where that branch is taken
+    c = plan("set -e\nif ncks -m a.nc; then echo yes; else false; fi\necho after\n").commands();
+    assertTrue(c.get(2).isExit(), c.get(2).text());
+    assertEquals(List.of(new Plan.Guard(0, false)), c.get(2).guards());
+    assertEquals("echo after", c.get(c.size() - 1).text());
+    // ${1:?message} of an unset parameter: bash prints it and stops, with 1
+    Plan p = plan("ncks -m a.nc\nv=${1:?usage: script.sh VAR}\necho after\n");
+    assertEquals(List.of("printf", "%s", "script.sh: line 2: 1: usage: script.sh VAR\n"), p.commands().get(1).argv());
+    assertEquals(2, p.commands().size());
+    assertEquals(1, p.exitStatus());
+    // 'exit $?' after a command waits for it
+    c = plan("ncks -m a.nc || { echo x; exit $?; }\n").commands();
+    assertEquals(Set.of(1), c.get(2).dependsOn());
+  }
+
+  @Test
   void anIfOnAJobRefusesWhatWouldChangeThePlan() {
     assertRefused("if ncks -m a.nc; then\n  have=yes\nfi\n", 2, "'have=yes' after a command that runs as a job");
     assertRefused("if ncks -m a.nc; then\n  cd sub\nfi\n", 2, "'cd' after a command that runs as a job");
@@ -988,7 +1029,13 @@ class PlannerTest {
     assertEquals(1, p.exitStatus());
     assertEquals(List.of("printf %s $'script.sh: line 2: $1: unbound variable\\n'", "echo after"),
         texts("set -o nounset\n( f() { echo $1; }; f )\necho after\n"), "a subshell's ends only it");
-    assertRefused("set -u\nncks a.nc b.nc && echo $NOPE\n", 2, "NOPE: unbound variable");
+    // after a job's &&: the error and the stop where the job's status takes the script there
+    List<Plan.Command> c = plan("set -u\nncks a.nc b.nc && echo $NOPE\necho next\n").commands();
+    assertEquals("printf %s $'script.sh: line 2: NOPE: unbound variable\\n'", c.get(1).text());
+    assertEquals(List.of(new Plan.Guard(0, true)), c.get(2).guards());
+    assertEquals(1, c.get(2).exitStatus());
+    assertEquals("echo next", c.get(3).text());
+    assertRefused("set -u\nx=$(echo $NOPE)\n", 2, "NOPE: unbound variable");
     assertEquals(List.of("echo 0"), texts("set -u\necho \"$@\" $#\n")); // "$@" is never unbound
     // a leading 0 is octal, in a variable too: 010 is 8, 08 is an error bash names
     assertEquals(List.of("echo 9 8"), texts("m=010\necho $((m + 1)) $((10#08))\n"));
