@@ -1,9 +1,13 @@
 package swamp.node;
 
 import com.typesafe.config.Config;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -19,7 +24,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Whether a TLS node's address accepts this node's pool key: a TLS handshake with a plain JSSE
@@ -31,11 +38,23 @@ import javax.net.ssl.TrustManagerFactory;
  * key) would retry until it gives up. The probe tells that case apart from a master that is not up
  * yet or slow: only a failure about a certificate is a {@link Verdict#KEY_REJECTED} (this node
  * does not trust the peer's certificate, or the peer answers with a certificate alert, which in
- * TLS 1.3 comes after the handshake); a refused or silent port, a timeout, a peer that closes the
- * connection (a plain tcp node, a master stopping) give {@link Verdict#NO_VERDICT}.
+ * TLS 1.3 comes after the handshake); a refused or silent port, a timeout, a peer that answers
+ * and then lets the connection go give {@link Verdict#NO_VERDICT}.
+ *
+ * <p>It also tells the other transport. An {@code --insecure} (plain tcp) master's Artery reads
+ * the first 4 bytes of the TLS hello, finds not its magic ({@code TcpFraming}: "Stream didn't
+ * start with expected magic bytes"), fails the connection's stream and aborts the connection: the
+ * probe sees it reset (or closed), with not one byte in answer: {@link Verdict#CLOSED_ON_HELLO}.
+ * A TLS master does that only for a moment, as it stops (seen in the few milliseconds between its
+ * last handshake and its port refusing connections): one such answer is no proof, two some
+ * seconds apart are ({@code MasterKeyCheck} asks for them). The probe of a plain tcp node ({@link
+ * #plainTcp()}) has no key: it sends the same hello and calls a peer that shows a TLS certificate
+ * {@link Verdict#SPEAKS_TLS}, which only a TLS node does, and ends the handshake there; a TLS
+ * master answers a plain node's own Artery connection with a bare close, nothing it could tell.
  *
  * <p>A master's Artery logs nothing, at its INFO level, for a connection whose handshake fails, nor
- * for one that completes its handshake and closes without a word.
+ * for one that completes its handshake and closes without a word, nor, plain, for one that does
+ * not start with its magic.
  */
 public final class PoolKeyProbe {
 
@@ -45,7 +64,15 @@ public final class PoolKeyProbe {
     ACCEPTED,
     /** The handshake failed on a certificate: the peer's pool key is not this node's. */
     KEY_REJECTED,
-    /** Nothing to say about the key: no connection, no answer in time, or not a TLS peer. */
+    /**
+     * The peer took the connection and reset or closed it on the TLS hello without a byte in
+     * answer: what a plain tcp (--insecure) node's Artery does, and for a moment a TLS node that
+     * stops.
+     */
+    CLOSED_ON_HELLO,
+    /** The peer answered the hello with a TLS certificate: a TLS node (only a plain probe says it). */
+    SPEAKS_TLS,
+    /** Nothing to say: no connection, no answer in time, or a failure of another kind. */
     NO_VERDICT
   }
 
@@ -62,6 +89,7 @@ public final class PoolKeyProbe {
   /** The class names the JDK puts before a cause's message, {@code sun.security...Exception: }. */
   private static final String EXCEPTION_NAME = "(?:[a-z]\\w*\\.)+[A-Z]\\w*(?:Exception|Error): ";
 
+  /** Null in a plain probe, which has no key (and so are the other key store fields). */
   private final Path keyStore;
   private final char[] keyStorePassword;
   private final char[] keyPassword;
@@ -88,6 +116,20 @@ public final class PoolKeyProbe {
     this.verdictWaitMs = verdictWaitMs;
   }
 
+  /** A plain probe: no key, the JDK's TLS versions and cipher suites, any certificate shown. */
+  PoolKeyProbe(int connectTimeoutMs, int handshakeTimeoutMs) {
+    this.keyStore = null;
+    this.keyStorePassword = null;
+    this.keyPassword = null;
+    this.trustStore = null;
+    this.trustStorePassword = null;
+    this.protocol = null;
+    this.algorithms = List.of();
+    this.connectTimeoutMs = connectTimeoutMs;
+    this.handshakeTimeoutMs = handshakeTimeoutMs;
+    this.verdictWaitMs = 0;
+  }
+
   /**
    * The probe of a node whose remoting {@code config} (the resolved one, as {@link
    * Credentials#remoting} completes it) is TLS; none for plain tcp, where there is no key.
@@ -99,12 +141,26 @@ public final class PoolKeyProbe {
     return Optional.of(new PoolKeyProbe(config, 2_000, 5_000, 1_000));
   }
 
-  /** The key store this node shows its peers: its pool key. */
+  /**
+   * The probe of a plain tcp (--insecure) node: whether a peer speaks TLS ({@link
+   * Verdict#SPEAKS_TLS}), or closes on a TLS hello as a plain node does ({@link
+   * Verdict#CLOSED_ON_HELLO}). It has no key, and trusts no certificate: it only looks at it.
+   */
+  public static PoolKeyProbe plainTcp() {
+    return new PoolKeyProbe(2_000, 5_000);
+  }
+
+  /** Whether this probe shows the peer a pool key (a TLS node's), or is a plain node's. */
+  public boolean tls() {
+    return keyStore != null;
+  }
+
+  /** The key store this node shows its peers: its pool key (null in a plain probe). */
   public Path keyStore() {
     return keyStore;
   }
 
-  /** The trust store it checks its peers' certificates against (usually the key store). */
+  /** The trust store it checks its peers' certificates against (usually the key store; null in a plain probe). */
   public Path trustStore() {
     return trustStore;
   }
@@ -115,35 +171,88 @@ public final class PoolKeyProbe {
    * node's certificate (1 s): call it off actors. Thread-safe.
    */
   public Result probe(String host, int port) {
+    ShownCertificate shown = new ShownCertificate();
     SSLContext ctx;
     try {
-      ctx = context();
+      ctx = tls() ? context() : plainContext(shown);
     } catch (GeneralSecurityException | IOException e) {
       return new Result(Verdict.NO_VERDICT, "cannot read the key store " + keyStore + ": " + e);
     }
-    try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-      socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-      socket.setSoTimeout(handshakeTimeoutMs);
-      socket.setEnabledProtocols(new String[] {protocol});
-      socket.setEnabledCipherSuites(algorithms.toArray(String[]::new));
-      socket.startHandshake();
-      // TLS 1.3: the server checks the client's certificate after the client's last handshake
-      // message, and says what it thinks of it with an alert: read for it a moment
-      socket.setSoTimeout(verdictWaitMs);
-      try {
-        int read = socket.getInputStream().read();
-        return read < 0
-            ? new Result(Verdict.NO_VERDICT, "it closed the connection after the handshake")
-            : new Result(Verdict.ACCEPTED, "the handshake completed and it sent data");
-      } catch (SocketTimeoutException quiet) {
-        return new Result(Verdict.ACCEPTED, "the handshake completed");
+    try (CountingSocket tcp = new CountingSocket()) {
+      tcp.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+      tcp.setSoTimeout(handshakeTimeoutMs);
+      try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket(tcp, host, port, true)) {
+        return handshake(socket, shown);
+      } catch (IOException | IllegalArgumentException e) {
+        return failed(e, tcp.received(), shown);
       }
-    } catch (SSLException e) {
-      return classify(e);
-    } catch (IOException | IllegalArgumentException e) {
-      // refused, unreachable, silent, closed; or settings this JVM's TLS does not have
+    } catch (IOException e) {
+      // refused, unreachable, silent
       return new Result(Verdict.NO_VERDICT, e.toString());
     }
+  }
+
+  private Result handshake(SSLSocket socket, ShownCertificate shown) throws IOException {
+    if (tls()) {
+      socket.setEnabledProtocols(new String[] {protocol});
+      socket.setEnabledCipherSuites(algorithms.toArray(String[]::new));
+    }
+    socket.startHandshake();
+    if (!tls()) { // a peer with a certificate that trusts none, as a plain probe does
+      return new Result(Verdict.SPEAKS_TLS, "it answered a TLS hello with a TLS certificate, "
+          + shown.subject);
+    }
+    // TLS 1.3: the server checks the client's certificate after the client's last handshake
+    // message, and says what it thinks of it with an alert: read for it a moment
+    socket.setSoTimeout(verdictWaitMs);
+    try {
+      int read = socket.getInputStream().read();
+      return read < 0
+          ? new Result(Verdict.NO_VERDICT, "it closed the connection after the handshake")
+          : new Result(Verdict.ACCEPTED, "the handshake completed and it sent data");
+    } catch (SocketTimeoutException quiet) {
+      return new Result(Verdict.ACCEPTED, "the handshake completed");
+    }
+  }
+
+  /** What a failed handshake says, after the peer sent {@code received} bytes. */
+  private static Result failed(Exception e, long received, ShownCertificate shown) {
+    if (shown.subject != null) { // a plain probe ends the handshake at the certificate
+      return new Result(Verdict.SPEAKS_TLS, "it answered a TLS hello with a TLS certificate, "
+          + shown.subject);
+    }
+    if (received == 0 && closedByPeer(e)) {
+      return new Result(Verdict.CLOSED_ON_HELLO, "it "
+          + (String.valueOf(rootMessage(e)).contains("reset") ? "reset" : "closed")
+          + " the connection on the TLS hello without a byte in answer, as a plain tcp node does");
+    }
+    if (e instanceof SSLException ssl) {
+      return classify(ssl);
+    }
+    // silent (the handshake's timeout), reset after an answer, or settings this JVM's TLS lacks
+    return new Result(Verdict.NO_VERDICT, e.toString());
+  }
+
+  /** A reset, a broken pipe or an end of stream: the peer let the connection go. */
+  static boolean closedByPeer(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return false;
+      }
+      if (t instanceof EOFException || t instanceof SocketException
+          || String.valueOf(t.getMessage()).contains("Remote host terminated the handshake")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
   }
 
   /** A failure about a certificate is a verdict on the key; any other failure is none. */
@@ -178,6 +287,74 @@ public final class PoolKeyProbe {
       context = c;
     }
     return context;
+  }
+
+  /** A context of no key, whose trust manager notes the certificate shown and trusts none. */
+  private static SSLContext plainContext(ShownCertificate shown) throws GeneralSecurityException {
+    SSLContext c = SSLContext.getInstance("TLS");
+    c.init(null, new TrustManager[] {shown}, null);
+    return c;
+  }
+
+  /** Sees a TLS server's certificate, and ends the handshake there. */
+  private static final class ShownCertificate implements X509TrustManager {
+    volatile String subject;
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      subject = chain.length == 0 ? "with no subject"
+          : chain[0].getSubjectX500Principal().getName();
+      throw new CertificateException("a plain tcp node's probe trusts no certificate");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a probe is no server");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+
+  /**
+   * A TCP socket that counts the bytes the peer sent: the TLS socket layered on it reads through
+   * it. No byte before the connection ended is what tells a plain tcp peer from a TLS one that
+   * answered and then failed.
+   */
+  private static final class CountingSocket extends Socket {
+    private final java.util.concurrent.atomic.AtomicLong received =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    long received() {
+      return received.get();
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+      return new FilterInputStream(super.getInputStream()) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            received.incrementAndGet();
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+          int n = super.read(buf, off, len);
+          if (n > 0) {
+            received.addAndGet(n);
+          }
+          return n;
+        }
+      };
+    }
   }
 
   private static KeyStore load(Path file, char[] password)

@@ -20,6 +20,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,9 @@ import swamp.node.PoolKeyProbe.Verdict;
 
 /**
  * The pool key probe against real TLS servers on loopback: a key of the pool, another pool's key,
- * and the peers that must give no verdict (nothing listening, plain tcp, a silent port).
+ * the peers that close on the hello (plain tcp), and those that must give no verdict (nothing
+ * listening, a silent port, a peer that answered); real Artery nodes, plain and TLS; and the probe
+ * of a plain tcp node, which tells a TLS peer by its certificate.
  */
 class PoolKeyProbeTest {
 
@@ -102,16 +106,110 @@ class PoolKeyProbeTest {
   }
 
   @Test
-  void noVerdictFromAPlainTcpPeerThatClosesOnTheHello() throws Exception {
-    // an --insecure master's Artery reads a TLS hello as a bad frame and drops the connection
+  void aPeerThatResetsTheConnectionOnTheHelloClosesOnIt() throws Exception {
+    // as an --insecure master's Artery does: it reads 4 bytes, finds not its magic, aborts
     server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
     serving = serve(() -> {
       try (Socket s = server.accept()) {
-        s.getInputStream().read(new byte[64]);
+        s.getInputStream().readNBytes(4);
+        s.setSoLinger(true, 0); // an abort: RST
+      }
+    });
+    PoolKeyProbe.Result r = probe(pool, pool).probe("127.0.0.1", server.getLocalPort());
+    assertEquals(Verdict.CLOSED_ON_HELLO, r.verdict(), r.detail());
+    assertTrue(r.detail().contains("reset the connection on the TLS hello"), r.detail());
+  }
+
+  @Test
+  void aPeerThatReadsTheHelloAndClosesClosesOnIt() throws Exception {
+    server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    serving = serve(() -> {
+      try (Socket s = server.accept()) {
+        readRecord(s.getInputStream());
+        s.shutdownOutput(); // a close after the whole hello: an end of stream, no RST
+        s.getInputStream().read();
+      }
+    });
+    PoolKeyProbe.Result r = probe(pool, pool).probe("127.0.0.1", server.getLocalPort());
+    assertEquals(Verdict.CLOSED_ON_HELLO, r.verdict(), r.detail());
+    assertTrue(r.detail().contains("closed the connection on the TLS hello"), r.detail());
+  }
+
+  @Test
+  void aPeerThatAnsweredBeforeTheConnectionWasResetIsNoPlainTcpNode() throws Exception {
+    // a TLS node that fails half-way (killed, stopping) has sent the start of its answer
+    server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    serving = serve(() -> {
+      try (Socket s = server.accept()) {
+        readRecord(s.getInputStream());
+        s.getOutputStream().write(new byte[] {0x16, 0x03, 0x03, 0x00, 0x40, 0x02}); // a ServerHello's start
+        s.getOutputStream().flush();
+        s.setSoLinger(true, 0);
       }
     });
     PoolKeyProbe.Result r = probe(pool, pool).probe("127.0.0.1", server.getLocalPort());
     assertEquals(Verdict.NO_VERDICT, r.verdict(), r.detail());
+  }
+
+  /** Real Artery nodes on loopback, what the probes of a worker meet. */
+  @Test
+  void aPlainTcpArteryNodeClosesOnTheHelloOfBothProbes() throws Exception {
+    ActorSystem<Void> node = artery(Map.of(Credentials.TRANSPORT, "tcp"));
+    try {
+      int port = (Integer) node.address().port().get();
+      PoolKeyProbe.Result r = probe(pool, pool).probe("127.0.0.1", port);
+      assertEquals(Verdict.CLOSED_ON_HELLO, r.verdict(), r.detail());
+      PoolKeyProbe.Result plain = PoolKeyProbe.plainTcp().probe("127.0.0.1", port);
+      assertEquals(Verdict.CLOSED_ON_HELLO, plain.verdict(), plain.detail());
+    } finally {
+      node.terminate();
+      node.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aTlsArteryNodeAcceptsItsKeyAndShowsAPlainProbeItsCertificate() throws Exception {
+    String ssl = PoolKeyProbe.SSL;
+    ActorSystem<Void> node = artery(Map.of(Credentials.TRANSPORT, "tls-tcp",
+        ssl + "key-store", pool.toString(), ssl + "trust-store", pool.toString(),
+        ssl + "key-store-password", PASSWORD, ssl + "key-password", PASSWORD,
+        ssl + "trust-store-password", PASSWORD));
+    try {
+      int port = (Integer) node.address().port().get();
+      PoolKeyProbe.Result same = probe(pool, pool).probe("127.0.0.1", port);
+      assertEquals(Verdict.ACCEPTED, same.verdict(), same.detail());
+      PoolKeyProbe.Result another = probe(other, other).probe("127.0.0.1", port);
+      assertEquals(Verdict.KEY_REJECTED, another.verdict(), another.detail());
+      PoolKeyProbe.Result plain = PoolKeyProbe.plainTcp().probe("127.0.0.1", port);
+      assertEquals(Verdict.SPEAKS_TLS, plain.verdict(), plain.detail());
+      assertTrue(plain.detail().contains("CN=swamp-pool"), plain.detail());
+    } finally {
+      node.terminate();
+      node.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPlainProbeSeesATlsPeerByItsCertificateWhateverItsKey() throws Exception {
+    int port = tlsServer(write("intruder.p12", "CN=intruder"), pool);
+    PoolKeyProbe.Result r = PoolKeyProbe.plainTcp().probe("127.0.0.1", port);
+    assertEquals(Verdict.SPEAKS_TLS, r.verdict(), r.detail());
+    assertTrue(r.detail().contains("CN=intruder"), r.detail());
+    assertTrue(!PoolKeyProbe.plainTcp().tls());
+  }
+
+  @Test
+  void aPlainProbeHasNoVerdictOnASilentOrClosedPort() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    PoolKeyProbe.Result refused = PoolKeyProbe.plainTcp().probe("127.0.0.1", closed);
+    assertEquals(Verdict.NO_VERDICT, refused.verdict(), refused.detail());
+    server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    PoolKeyProbe.Result silent =
+        new PoolKeyProbe(2_000, 1_000).probe("127.0.0.1", server.getLocalPort());
+    assertEquals(Verdict.NO_VERDICT, silent.verdict(), silent.detail());
   }
 
   @Test
@@ -132,6 +230,22 @@ class PoolKeyProbeTest {
   }
 
   // ---- helpers ----
+
+  /** Reads one TLS record (the client's hello) whole. */
+  private static void readRecord(InputStream in) throws java.io.IOException {
+    byte[] header = in.readNBytes(5);
+    in.readNBytes(((header[3] & 0xff) << 8) | (header[4] & 0xff));
+  }
+
+  /** An actor system with Artery on a free loopback port, {@code remoting} over the defaults. */
+  private static ActorSystem<Void> artery(Map<String, Object> remoting) {
+    Map<String, Object> o = new HashMap<>(remoting);
+    o.put("pekko.actor.provider", "remote");
+    o.put("pekko.remote.artery.canonical.hostname", "127.0.0.1");
+    o.put("pekko.remote.artery.canonical.port", 0);
+    return ActorSystem.create(Behaviors.empty(), "probe-test",
+        ConfigFactory.parseMap(o).withFallback(ConfigFactory.load()));
+  }
 
   private Path write(String name, String dn) throws Exception {
     Path file = dir.resolve(name);
