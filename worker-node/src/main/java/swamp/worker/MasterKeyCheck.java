@@ -2,55 +2,89 @@ package swamp.worker;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import swamp.node.Credentials;
+import swamp.node.HumanDuration;
 import swamp.node.PoolKeyProbe;
 
 /**
- * Whether the masters a TLS worker joins through (its seed nodes) reject its pool key: a worker
- * with another pool's key, or with an old one after the master made a new key, never completes
- * Artery's TLS handshake, and without this it would only give up after {@code --give-up-after}
- * (30 min by default) with nothing to say why. {@link WorkerActor} asks while it finds no master;
- * each master's address is probed with a TLS handshake of the worker's own key ({@link
- * PoolKeyProbe}). The key is rejected when a master's handshake fails on a certificate and none
- * accepts it; a master that is not up yet, slow, or stopping gives no verdict.
+ * Whether the masters a worker joins through (its seed nodes) can never take it: a worker with
+ * another pool's key, or with an old one after the master made a new key, never completes
+ * Artery's TLS handshake, nor does a TLS worker with an {@code --insecure} master or the reverse,
+ * and without this it would only give up after {@code --give-up-after} (30 min by default) with
+ * nothing to say why. {@link WorkerActor} asks while it finds no master, {@link MasterWatch} when
+ * the master it registered with stops answering and its port is open; each master's address is
+ * probed with a TLS hello ({@link PoolKeyProbe}).
+ *
+ * <ul>
+ *   <li>A TLS worker's key is rejected when a master's handshake fails on a certificate, with
+ *       none accepting it: one probe says so.
+ *   <li>A TLS worker's master speaks plain tcp when it resets or closes the connection on the
+ *       hello without a byte in answer on probes at least {@link #CONFIRMED_AFTER} apart, and on
+ *       every probe between: a TLS master that stops does so for a moment only.
+ *   <li>A plain tcp (--insecure) worker's master speaks TLS when it answers the hello with a TLS
+ *       certificate, and no master closes on it as a plain one does.
+ * </ul>
+ *
+ * A master that is not up yet, slow, or stopping gives no verdict. Thread-safe.
  */
 final class MasterKeyCheck implements WorkerActor.KeyCheck {
 
   private static final Logger log = LoggerFactory.getLogger(MasterKeyCheck.class);
 
+  /** The least time between the first and the last probe that saw a master close on the hello. */
+  static final Duration CONFIRMED_AFTER = Duration.ofSeconds(3);
+
   private final PoolKeyProbe probe;
   private final List<Address> masters;
+  private final LongSupplier nanoTime;
+  /** Per master: since when its probes close on the hello, with no other answer since. */
+  private final Map<String, Long> closingSince = new HashMap<>();
 
   MasterKeyCheck(PoolKeyProbe probe, List<Address> masters) {
-    this.probe = probe;
-    this.masters = List.copyOf(masters);
+    this(probe, masters, System::nanoTime);
   }
 
-  /** The check of a worker whose remoting is {@code config}; none for plain tcp. */
+  MasterKeyCheck(PoolKeyProbe probe, List<Address> masters, LongSupplier nanoTime) {
+    this.probe = probe;
+    this.masters = List.copyOf(masters);
+    this.nanoTime = nanoTime;
+  }
+
+  /** The check of a worker whose remoting is {@code config}, TLS or plain tcp; none without masters. */
   static Optional<WorkerActor.KeyCheck> of(Config config) {
     List<Address> seeds = config.getStringList("pekko.cluster.seed-nodes").stream()
         .map(AddressFromURIString::parse)
         .filter(a -> a.host().isDefined() && a.port().isDefined())
         .toList();
-    return PoolKeyProbe.of(config).filter(p -> !seeds.isEmpty())
-        .map(p -> new MasterKeyCheck(p, seeds));
+    if (seeds.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MasterKeyCheck(
+        PoolKeyProbe.of(config).orElseGet(PoolKeyProbe::plainTcp), seeds));
   }
 
   @Override
   public Optional<String> rejected() {
     List<String> rejecting = new ArrayList<>();
+    List<String> otherTransport = new ArrayList<>();
     String why = "";
+    String how = "";
     for (Address master : masters) {
       String where = master.host().get() + ":" + master.port().get();
       PoolKeyProbe.Result r = probe.probe(master.host().get(), (Integer) master.port().get());
       log.debug("TLS probe of the master at {}: {}", where, r);
+      Optional<Duration> closing = closing(where, r.verdict() == PoolKeyProbe.Verdict.CLOSED_ON_HELLO);
       switch (r.verdict()) {
         case ACCEPTED -> {
           return Optional.empty(); // one master takes the key: the cluster will have it
@@ -59,11 +93,43 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
           rejecting.add(where);
           why = r.detail();
         }
+        case CLOSED_ON_HELLO -> {
+          if (!probe.tls()) {
+            return Optional.empty(); // a plain tcp master, as this worker is
+          }
+          if (closing.get().compareTo(CONFIRMED_AFTER) >= 0) {
+            otherTransport.add(where);
+            how = r.detail().replace("on the TLS hello", "on TLS hellos "
+                + HumanDuration.rounded(closing.get()) + " apart");
+          }
+        }
+        case SPEAKS_TLS -> {
+          otherTransport.add(where);
+          how = r.detail();
+        }
         case NO_VERDICT -> { }
       }
     }
-    return rejecting.isEmpty() ? Optional.empty()
-        : Optional.of(message(String.join(" and ", rejecting), why));
+    if (!rejecting.isEmpty()) {
+      return Optional.of(message(String.join(" and ", rejecting), why));
+    }
+    return otherTransport.isEmpty() ? Optional.empty()
+        : Optional.of(transportMessage(String.join(" and ", otherTransport), how));
+  }
+
+  /**
+   * How long {@code where}'s probes have closed on the hello, this one included; empty, and
+   * forgotten, when this one did not.
+   */
+  private Optional<Duration> closing(String where, boolean closedNow) {
+    synchronized (closingSince) {
+      if (!closedNow) {
+        closingSince.remove(where);
+        return Optional.empty();
+      }
+      long now = nanoTime.getAsLong();
+      return Optional.of(Duration.ofNanos(now - closingSince.computeIfAbsent(where, w -> now)));
+    }
   }
 
   /** What the worker says as it exits: the key, the master, and what to do. */
@@ -82,5 +148,18 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
             : "copy the master's pool.p12 (by default in the ~/.swamp of the user that runs the"
                 + " master) to " + key + " and set SWAMP_TLS_PASSWORD to its pool.password")
         + "; retrying cannot fix this";
+  }
+
+  /** What the worker says as it exits when it and the master speak different transports. */
+  String transportMessage(String masterAddresses, String how) {
+    return probe.tls()
+        ? "the master at " + masterAddresses + " speaks plain tcp (it runs with --insecure) and"
+            + " this worker TLS: start the worker with --insecure too, or the master without it"
+            + " (" + how + "); retrying cannot fix this"
+        : "the master at " + masterAddresses + " speaks TLS (it runs without --insecure) and this"
+            + " worker plain tcp (--insecure): start the worker without --insecure, with the"
+            + " master's pool key (the ~/.swamp of the user that runs the master, or a copy named"
+            + " with SWAMP_TLS_KEY_STORE and SWAMP_TLS_PASSWORD), or the master with --insecure"
+            + " too (" + how + "); retrying cannot fix this";
   }
 }

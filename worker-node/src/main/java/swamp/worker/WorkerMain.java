@@ -36,7 +36,8 @@ import swamp.node.ProcessLaunch;
 /**
  * {@code bin/swamp worker}: joins the cluster through the master's address, phones home and runs
  * jobs until dismissed (exit 0), refused (3: by the master, or its TLS does not accept this
- * worker's pool key) or given up (4). A worker that loses its master joins
+ * worker's pool key, or it speaks the other transport, TLS or --insecure's plain tcp) or given up
+ * (4). A worker that loses its master joins
  * the cluster again with a fresh actor system and a fresh give-up deadline; its running jobs keep
  * running across that, in a {@link JobTable} the JVM keeps.
  */
@@ -141,8 +142,9 @@ public final class WorkerMain implements Callable<Integer> {
     warnIfAnythingRuns(executables);
     JobTable table = new JobTable();
     StopSignals signals = StopSignals.install();
-    // a worker with another pool's key (or an old one) hears nothing from Artery but WARNs: it
-    // probes the master's TLS while it finds no master, and exits 3 naming the key
+    // a worker with another pool's key (or an old one), or of the other transport, hears nothing
+    // from Artery but WARNs: it probes the master with a TLS hello while it finds no master (and
+    // when the master it registered with falls silent), and exits 3 saying what to change
     WorkerActor.KeyCheck keyCheck = MasterKeyCheck.of(config).orElse(null);
     while (true) {
       WorkerActor.Exit exit = runOnce(config, settings, executables, table, signals, keyCheck);

@@ -6,13 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.AddressFromURIString;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import swamp.node.PoolKeyProbe;
 
 class MasterKeyCheckTest {
@@ -31,13 +46,178 @@ class MasterKeyCheckTest {
   }
 
   @Test
-  void onlyATlsWorkerWithAMasterChecksItsKey() {
+  void aWorkerWithAMasterChecksItsKeyOrItsTransport() {
     List<String> seeds = List.of("pekko://swamp@127.0.0.1:17355");
     assertTrue(MasterKeyCheck.of(tls("/k/pool.p12", "/k/pool.p12", seeds)).isPresent());
     assertTrue(MasterKeyCheck.of(tls("/k/pool.p12", "/k/pool.p12", List.of())).isEmpty());
     Config tcp = tls("/k/pool.p12", "/k/pool.p12", seeds)
         .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tcp"));
-    assertTrue(MasterKeyCheck.of(tcp).isEmpty(), "no key to check over plain tcp (--insecure)");
+    assertTrue(MasterKeyCheck.of(tcp).isPresent(), "over plain tcp (--insecure): a TLS master?");
+  }
+
+  // ---- the other transport, against real sockets on loopback ----
+
+  /** The keys, made once for the class: a keytool run takes seconds. */
+  @TempDir static Path dir;
+  static final java.util.Map<String, Path> keys = new java.util.concurrent.ConcurrentHashMap<>();
+  final List<AutoCloseable> servers = new ArrayList<>();
+  long now; // the check's clock, in nanoseconds
+
+  @AfterEach
+  void closeServers() throws Exception {
+    for (AutoCloseable s : servers) {
+      s.close();
+    }
+  }
+
+  @Test
+  void aTlsWorkerCallsAMasterPlainOnlyWhenItClosesOnTheHelloSecondsApart() throws Exception {
+    AtomicBoolean answers = new AtomicBoolean(false);
+    int port = plainArteryLike(answers);
+    MasterKeyCheck check = tlsCheck(port);
+    assertEquals(Optional.empty(), check.rejected(), "one close is no proof: a TLS master stopping");
+    now += Duration.ofSeconds(2).toNanos();
+    assertEquals(Optional.empty(), check.rejected(), "nor two within " + MasterKeyCheck.CONFIRMED_AFTER);
+    now += Duration.ofSeconds(3).toNanos();
+    String reason = check.rejected().orElseThrow();
+    assertTrue(reason.contains("the master at 127.0.0.1:" + port + " speaks plain tcp (it runs with"
+        + " --insecure) and this worker TLS: start the worker with --insecure too, or the master"
+        + " without it"), reason);
+    assertTrue(reason.contains("reset the connection on TLS hellos 5s apart"), reason);
+    assertTrue(reason.contains("retrying cannot fix this"), reason);
+  }
+
+  @Test
+  void anotherAnswerBetweenTwoClosesStartsOver() throws Exception {
+    AtomicBoolean answers = new AtomicBoolean(false);
+    int port = plainArteryLike(answers);
+    MasterKeyCheck check = tlsCheck(port);
+    assertEquals(Optional.empty(), check.rejected());
+    now += Duration.ofSeconds(5).toNanos();
+    answers.set(true); // it answers before it lets go: no plain node
+    assertEquals(Optional.empty(), check.rejected());
+    answers.set(false);
+    now += Duration.ofSeconds(5).toNanos();
+    assertEquals(Optional.empty(), check.rejected(), "the closes start anew");
+    now += Duration.ofSeconds(5).toNanos();
+    assertTrue(check.rejected().isPresent());
+  }
+
+  @Test
+  void aPlainWorkerCallsAMasterThatShowsATlsCertificateTls() throws Exception {
+    int port = tlsServer();
+    MasterKeyCheck check = new MasterKeyCheck(PoolKeyProbe.plainTcp(),
+        List.of(AddressFromURIString.parse("pekko://swamp@127.0.0.1:" + port)), () -> now);
+    String reason = check.rejected().orElseThrow();
+    assertTrue(reason.contains("the master at 127.0.0.1:" + port + " speaks TLS (it runs without"
+        + " --insecure) and this worker plain tcp (--insecure): start the worker without"
+        + " --insecure"), reason);
+    assertTrue(reason.contains("or the master with --insecure too"), reason);
+    assertTrue(reason.contains("TLS certificate"), reason);
+  }
+
+  @Test
+  void aPlainWorkerTakesAMasterThatClosesOnTheHelloForAPlainOne() throws Exception {
+    int port = plainArteryLike(new AtomicBoolean(false));
+    MasterKeyCheck check = new MasterKeyCheck(PoolKeyProbe.plainTcp(),
+        List.of(AddressFromURIString.parse("pekko://swamp@127.0.0.1:" + port)), () -> now);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Optional.empty(), check.rejected());
+      now += Duration.ofSeconds(5).toNanos();
+    }
+  }
+
+  /** A TLS worker's check, with a key of its own, of a master at {@code port}. */
+  MasterKeyCheck tlsCheck(int port) throws Exception {
+    Path key = key("pool.p12");
+    String seed = "pekko://swamp@127.0.0.1:" + port;
+    return new MasterKeyCheck(PoolKeyProbe.of(tls(key.toString(), key.toString(), List.of(seed))
+        .withValue(SSL + "key-store-password", ConfigValueFactory.fromAnyRef(PASSWORD))
+        .withValue(SSL + "key-password", ConfigValueFactory.fromAnyRef(PASSWORD))
+        .withValue(SSL + "trust-store-password", ConfigValueFactory.fromAnyRef(PASSWORD)))
+        .orElseThrow(), List.of(AddressFromURIString.parse(seed)), () -> now);
+  }
+
+  static final String PASSWORD = "test-pool-password";
+
+  /** A key as a master makes it, by the JDK's keytool. */
+  static synchronized Path key(String name) throws Exception {
+    if (keys.containsKey(name)) {
+      return keys.get(name);
+    }
+    Path file = dir.resolve(name);
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool")
+        .toString(), "-genkeypair", "-alias", "swamp", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-validity", "30", "-dname", "CN=swamp-pool", "-storetype", "PKCS12", "-keystore",
+        file.toString(), "-storepass", PASSWORD).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+    keys.put(name, file);
+    return file;
+  }
+
+  /**
+   * As an --insecure master's Artery does with a TLS hello: reads 4 bytes and resets the
+   * connection; or, while {@code answers}, sends a byte first.
+   */
+  int plainArteryLike(AtomicBoolean answers) throws Exception {
+    ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    servers.add(server);
+    serve(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          s.getInputStream().readNBytes(4);
+          if (answers.get()) {
+            s.getOutputStream().write(0x16);
+            s.getOutputStream().flush();
+          }
+          s.setSoLinger(true, 0);
+        }
+      }
+    });
+    return server.getLocalPort();
+  }
+
+  /** A TLS server with a key of its own: any TLS master, whatever its key. */
+  int tlsServer() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(key("master.p12"))) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, PASSWORD.toCharArray());
+    SSLContext context = SSLContext.getInstance("TLSv1.3");
+    context.init(keys.getKeyManagers(), null, null);
+    SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+        .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    server.setNeedClientAuth(true);
+    servers.add(server);
+    serve(() -> {
+      while (!server.isClosed()) {
+        try (SSLSocket s = (SSLSocket) server.accept()) {
+          s.startHandshake();
+        } catch (java.io.IOException handshakeFailed) {
+          // the probe ends it at the certificate
+        }
+      }
+    });
+    return server.getLocalPort();
+  }
+
+  interface Serving {
+    void run() throws Exception;
+  }
+
+  static void serve(Serving serving) {
+    Thread t = new Thread(() -> {
+      try {
+        serving.run();
+      } catch (Exception closed) {
+        // the test is over
+      }
+    }, "key-check-test-server");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Test
