@@ -12,6 +12,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
 import swamp.node.Blocking;
+import swamp.node.HumanDuration;
 import swamp.node.NodeProbe;
 import swamp.protocol.ToRegistry;
 
@@ -33,6 +34,16 @@ import swamp.protocol.ToRegistry;
  * ToRegistry.WhichMaster} with another master epoch than the worker's RegOk, a master started
  * since. A node that is merely silent (a partition, a frozen JVM) is neither; the split-brain
  * resolver decides about it.
+ *
+ * <p>A master restarted with a new pool key (or with --insecure) opens its port and never
+ * answers: no Artery handshake of this worker's succeeds. So when the port is open and the master
+ * has not answered for {@link #KEY_CHECK_AFTER}, the watch asks the worker's {@link
+ * WorkerActor.KeyCheck} ({@link MasterKeyCheck}: a TLS hello with the worker's own key), at most
+ * every {@link WorkerActor#KEY_CHECK_EVERY}, whether the master can take this worker at all; if
+ * it cannot, it tells the worker ({@link Rejects}), which exits 3, instead of waiting for the
+ * split-brain resolver to down this node (30 s of the failure detector and 7 s more) and for the
+ * check of its next incarnation. A master that answers, accepts the key, or gives no verdict
+ * (slow, frozen, cut off) is left to the rest.
  */
 final class MasterWatch {
   private MasterWatch() {}
@@ -51,14 +62,26 @@ final class MasterWatch {
 
   private enum Ask implements Command { INSTANCE }
 
+  /** What the key check found: the reason this worker can never join the master, if it cannot. */
+  private record KeyChecked(java.util.Optional<String> rejected) implements Command {}
+
+  /** Told to the worker: the master at its address answers again, but can never take it. */
+  record Rejects(String reason) implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+  /** How long the master must have been silent, its port open, before the key check. */
+  static final Duration KEY_CHECK_AFTER = Duration.ofSeconds(4);
+
   /** How often the registry at the master's address is asked which master it is. */
   static final Duration ASK_EVERY = Duration.ofSeconds(2);
 
   /**
    * Watches the master at {@code master}, of incarnation {@code epoch}, whose registry (the one
-   * this worker registered with) answers at {@code registry}'s address.
+   * this worker registered with) answers at {@code registry}'s address; asks {@code keyCheck}
+   * (null: never) whether a silent master with an open port can take this worker at all, and
+   * tells {@code rejectedTo} when it cannot.
    */
-  static Behavior<Command> create(Address master, long epoch, ActorRef<ToRegistry> registry) {
+  static Behavior<Command> create(Address master, long epoch, ActorRef<ToRegistry> registry,
+      WorkerActor.KeyCheck keyCheck, ActorRef<Rejects> rejectedTo) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
       timers.startTimerWithFixedDelay(Ask.INSTANCE, ASK_EVERY);
@@ -86,6 +109,19 @@ final class MasterWatch {
                   ? new Gone("its port refuses connections") : PortOpen.INSTANCE);
         }
       };
+      // the port is open: a master silent for a while may be one that can never take this worker
+      Runnable checkKey = () -> {
+        long now = System.nanoTime();
+        if (keyCheck != null && !asking.checking
+            && now - asking.answeredAt >= KEY_CHECK_AFTER.toNanos()
+            && now - asking.checkedAt >= WorkerActor.KEY_CHECK_EVERY.toNanos()) {
+          asking.checking = true;
+          asking.checkedAt = now;
+          ctx.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(keyCheck::rejected,
+              blocking), (rejected, failure) -> new KeyChecked(
+                  failure == null ? rejected : java.util.Optional.empty()));
+        }
+      };
       return Behaviors.receive(Command.class)
           .onMessage(Unreachable.class, u -> {
             if (u.member().address().equals(master)) {
@@ -96,7 +132,19 @@ final class MasterWatch {
           .onMessage(PortOpen.class, p -> {
             asking.probing = false;
             whichMaster.run();
+            checkKey.run();
             return Behaviors.same();
+          })
+          .onMessage(KeyChecked.class, k -> {
+            asking.checking = false;
+            if (k.rejected().isEmpty() || !asking.unanswered) {
+              return Behaviors.same(); // it takes this worker, or it answered meanwhile
+            }
+            ctx.getLog().warn("the master at {} has not answered for {}, its port open: it cannot"
+                + " take this worker", master, HumanDuration.rounded(
+                    Duration.ofNanos(System.nanoTime() - asking.answeredAt)));
+            rejectedTo.tell(new Rejects(k.rejected().get()));
+            return Behaviors.stopped(); // the worker exits
           })
           .onMessage(Ask.class, a -> {
             if (asking.unanswered) {
@@ -108,6 +156,7 @@ final class MasterWatch {
           })
           .onMessage(Answer.class, a -> {
             asking.unanswered = false;
+            asking.answeredAt = System.nanoTime();
             if (a.masterEpoch() != epoch) {
               ctx.getSelf().tell(new Gone("a new master answers at its address (epoch "
                   + a.masterEpoch() + ", not " + epoch + ")"));
@@ -124,9 +173,15 @@ final class MasterWatch {
     }));
   }
 
-  /** Whether the last question is still unanswered, and a probe of the port under way. */
+  /**
+   * Whether the last question is still unanswered, a probe of the port or a key check under way;
+   * when the master last answered (or the watch began), and when the last key check began.
+   */
   private static final class Asking {
     boolean unanswered;
     boolean probing;
+    boolean checking;
+    long answeredAt = System.nanoTime();
+    long checkedAt = System.nanoTime() - WorkerActor.KEY_CHECK_EVERY.toNanos();
   }
 }

@@ -34,7 +34,8 @@ import swamp.protocol.ToWorker;
  * {@link Refused} ends the worker (exit 3), and so does the give-up deadline (exit 4). While no
  * registry is found (the node has not joined the cluster), a worker process asks its {@link
  * KeyCheck} at a retry, at most every 5 s or retry interval, whether the master's address rejects
- * its pool key; if it does, no retry can help, and the worker ends with exit 3 too. Once
+ * its pool key or speaks the other transport; if it does, no retry can help, and the worker ends
+ * with exit 3 too, as it does when its {@link MasterWatch} finds that of a master restarted. Once
  * registered it watches the master and hands the master's job messages to {@link WorkerJobs}: up
  * to {@code slots} jobs run, each in a watched {@link JobRunner} child; those given beyond the
  * free slots (the master's prefetch) wait, in the order they came ({@link WorkerSlots}), and the
@@ -59,7 +60,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   public static final int REJOIN = -1;
 
   /**
-   * Whether the masters' addresses answer TLS but reject this worker's pool key (see {@link
+   * Whether the masters' addresses answer but can never take this worker: they reject its pool
+   * key, or speak the other transport (TLS, or plain tcp with --insecure; see {@link
    * MasterKeyCheck}): the reason to end the worker when they do, empty when they accept it or
    * give no verdict (not up yet, silent). Blocks for seconds: run off the actor's thread.
    */
@@ -106,6 +108,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   /** What the {@link KeyCheck} found: the reason to exit, if the key was rejected. */
   private record KeyChecked(Optional<String> rejected) implements Internal {}
+
+  /** The master it registered with answers again, but can never take it ({@link MasterWatch}). */
+  private record MasterRejects(String reason) implements Internal {}
 
   /** Send the master the finishes it has not had (see {@link WorkerJobs#deliver}). */
   private enum Deliver implements Internal { INSTANCE }
@@ -287,8 +292,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       if (masterWatch != null) {
         getContext().stop(masterWatch);
       }
-      masterWatch = getContext().spawnAnonymous(
-          MasterWatch.create(ok.master().path().address(), ok.masterEpoch(), registry.registry()));
+      masterWatch = getContext().spawnAnonymous(MasterWatch.create(ok.master().path().address(),
+          ok.masterEpoch(), registry.registry(), keyCheck, getContext().messageAdapter(
+              MasterWatch.Rejects.class, r -> new MasterRejects(r.reason()))));
     }
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), registry.offer().slots(), registry.offer().labels());
@@ -325,7 +331,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           }
           return exit(REJOIN, "lost the master; joining the cluster again to re-register");
         })
-        .onMessage(FromMaster.RegOk.class, m -> onRegisteredAgain(m.ok())))
+        .onMessage(FromMaster.RegOk.class, m -> onRegisteredAgain(m.ok()))
+        .onMessage(MasterRejects.class, r -> exit(ExitCodes.REFUSED, r.reason())))
         .build();
   }
 
