@@ -34,6 +34,8 @@ import swamp.node.PoolKeyProbe;
  *       every probe between: a TLS master that stops does so for a moment only.
  *   <li>A plain tcp (--insecure) worker's master speaks TLS when it answers the hello with a TLS
  *       certificate, and no master closes on it as a plain one does.
+ *   <li>A TLS worker that waits for its pool key ({@link #withoutKey}) probes as a plain one does,
+ *       and calls a master plain tcp as a TLS worker with a key does.
  * </ul>
  *
  * A master that is not up yet, slow, or stopping gives no verdict. Thread-safe.
@@ -46,6 +48,8 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
   static final Duration CONFIRMED_AFTER = Duration.ofSeconds(3);
 
   private final PoolKeyProbe probe;
+  /** Whether this worker speaks TLS: its probe's key, or, with no key yet, the config's. */
+  private final boolean workerTls;
   private final List<Address> masters;
   private final LongSupplier nanoTime;
   /** Per master: since when its probes close on the hello, with no other answer since. */
@@ -56,22 +60,39 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
   }
 
   MasterKeyCheck(PoolKeyProbe probe, List<Address> masters, LongSupplier nanoTime) {
+    this(probe, probe.tls(), masters, nanoTime);
+  }
+
+  MasterKeyCheck(PoolKeyProbe probe, boolean workerTls, List<Address> masters,
+      LongSupplier nanoTime) {
     this.probe = probe;
+    this.workerTls = workerTls;
     this.masters = List.copyOf(masters);
     this.nanoTime = nanoTime;
   }
 
   /** The check of a worker whose remoting is {@code config}, TLS or plain tcp; none without masters. */
   static Optional<WorkerActor.KeyCheck> of(Config config) {
-    List<Address> seeds = config.getStringList("pekko.cluster.seed-nodes").stream()
+    List<Address> seeds = seeds(config);
+    return seeds.isEmpty() ? Optional.empty() : Optional.of(new MasterKeyCheck(
+        PoolKeyProbe.of(config).orElseGet(PoolKeyProbe::plainTcp), seeds));
+  }
+
+  /**
+   * The check of a TLS worker that waits for its pool key ({@code config} names it, not there
+   * yet): whether the master speaks plain tcp, for an --insecure master makes no key.
+   */
+  static Optional<WorkerActor.KeyCheck> withoutKey(Config config) {
+    List<Address> seeds = seeds(config);
+    return seeds.isEmpty() ? Optional.empty() : Optional.of(
+        new MasterKeyCheck(PoolKeyProbe.plainTcp(), true, seeds, System::nanoTime));
+  }
+
+  private static List<Address> seeds(Config config) {
+    return config.getStringList("pekko.cluster.seed-nodes").stream()
         .map(AddressFromURIString::parse)
         .filter(a -> a.host().isDefined() && a.port().isDefined())
         .toList();
-    if (seeds.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(new MasterKeyCheck(
-        PoolKeyProbe.of(config).orElseGet(PoolKeyProbe::plainTcp), seeds));
   }
 
   @Override
@@ -94,7 +115,7 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
           why = r.detail();
         }
         case CLOSED_ON_HELLO -> {
-          if (!probe.tls()) {
+          if (!workerTls) {
             return Optional.empty(); // a plain tcp master, as this worker is
           }
           if (closing.get().compareTo(CONFIRMED_AFTER) >= 0) {
@@ -104,6 +125,9 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
           }
         }
         case SPEAKS_TLS -> {
+          if (workerTls) {
+            return Optional.empty(); // a TLS master, as this worker, which waits for its key
+          }
           otherTransport.add(where);
           how = r.detail();
         }
@@ -152,7 +176,7 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
 
   /** What the worker says as it exits when it and the master speak different transports. */
   String transportMessage(String masterAddresses, String how) {
-    return probe.tls()
+    return workerTls
         ? "the master at " + masterAddresses + " speaks plain tcp (it runs with --insecure) and"
             + " this worker TLS: start the worker with --insecure too, or the master without it"
             + " (" + how + "); retrying cannot fix this"

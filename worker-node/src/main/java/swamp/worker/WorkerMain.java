@@ -100,11 +100,14 @@ public final class WorkerMain implements Callable<Integer> {
       settings = WorkerSettings.fromConfig(config);
       Optional<Path> missing = Credentials.missingKeyStore(config);
       if (missing.isPresent()) {
-        if (!awaitPoolKey(missing.get(), settings.giveUpAfter())) {
-          System.err.println("swamp worker " + settings.workerId() + ": no pool key at "
-              + missing.get() + " within " + HumanDuration.of(settings.giveUpAfter())
-              + "; giving up");
-          return ExitCodes.GAVE_UP;
+        Optional<WorkerActor.Exit> noKey = awaitPoolKey(missing.get(), settings.giveUpAfter(),
+            MasterKeyCheck.withoutKey(config));
+        if (noKey.isPresent()) {
+          if (noKey.get().code() == ExitCodes.REFUSED) {
+            log.error("worker {} stops: {}", settings.workerId(), noKey.get().reason());
+          }
+          System.err.println("swamp worker " + settings.workerId() + ": " + noKey.get().reason());
+          return noKey.get().code();
         }
         config = config(); // with the key's password, now beside it
       }
@@ -167,25 +170,39 @@ public final class WorkerMain implements Callable<Integer> {
 
   /**
    * Waits for the pool key a master makes on its first start (a worker on a shared home may start
-   * beside it); false when it has not come within {@code timeout}.
+   * beside it); how the worker ends when it has not come within {@code timeout} (exit 4), or when
+   * {@code check} finds, at most every {@link WorkerActor#KEY_CHECK_EVERY}, that the master runs
+   * with --insecure and makes no key (exit 3); empty once the key is there.
    */
-  private static boolean awaitPoolKey(Path key, java.time.Duration timeout) {
+  private static Optional<WorkerActor.Exit> awaitPoolKey(Path key, java.time.Duration timeout,
+      Optional<WorkerActor.KeyCheck> check) {
     log.info("waiting for the pool key at {}: bin/swamp master makes it on its first start; a"
         + " worker on another machine needs a copy, named with SWAMP_TLS_KEY_STORE and"
         + " SWAMP_TLS_PASSWORD (or --insecure against an --insecure master)", key);
     long deadline = System.nanoTime() + timeout.toNanos();
+    long nextCheck = System.nanoTime();
     while (!Files.isRegularFile(key)) {
       if (System.nanoTime() > deadline) {
-        return false;
+        return Optional.of(new WorkerActor.Exit(ExitCodes.GAVE_UP, "no pool key at " + key
+            + " within " + HumanDuration.of(timeout) + "; giving up"));
+      }
+      if (check.isPresent() && System.nanoTime() - nextCheck >= 0) {
+        Optional<String> rejected = check.get().rejected(); // seconds at most
+        if (rejected.isPresent()) {
+          return Optional.of(new WorkerActor.Exit(ExitCodes.REFUSED, rejected.get()));
+        }
+        nextCheck = System.nanoTime() + WorkerActor.KEY_CHECK_EVERY.toNanos();
+        continue;
       }
       try {
         Thread.sleep(200); // not an actor: the worker's actor system is not started yet
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
+        return Optional.of(new WorkerActor.Exit(ExitCodes.GAVE_UP, "interrupted waiting for the"
+            + " pool key at " + key));
       }
     }
-    return true;
+    return Optional.empty();
   }
 
   /** How long a worker that has decided to exit waits for its actor system to stop. */

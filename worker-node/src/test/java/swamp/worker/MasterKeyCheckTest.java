@@ -127,6 +127,26 @@ class MasterKeyCheckTest {
     }
   }
 
+  @Test
+  void aTlsWorkerThatWaitsForItsKeyCallsAMasterThatClosesOnTheHelloPlainAndATlsOneFine()
+      throws Exception {
+    int plain = plainArteryLike(new AtomicBoolean(false));
+    MasterKeyCheck check = new MasterKeyCheck(PoolKeyProbe.plainTcp(), true,
+        List.of(AddressFromURIString.parse("pekko://swamp@127.0.0.1:" + plain)), () -> now);
+    assertEquals(Optional.empty(), check.rejected());
+    now += Duration.ofSeconds(5).toNanos();
+    String reason = check.rejected().orElseThrow();
+    assertTrue(reason.contains("speaks plain tcp (it runs with --insecure) and this worker TLS"),
+        reason);
+    int tls = tlsServer();
+    MasterKeyCheck waiting = new MasterKeyCheck(PoolKeyProbe.plainTcp(), true,
+        List.of(AddressFromURIString.parse("pekko://swamp@127.0.0.1:" + tls)), () -> now);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(Optional.empty(), waiting.rejected(), "a TLS master: the key will come");
+      now += Duration.ofSeconds(5).toNanos();
+    }
+  }
+
   /** A TLS worker's check, with a key of its own, of a master at {@code port}. */
   MasterKeyCheck tlsCheck(int port) throws Exception {
     Path key = key("pool.p12");
