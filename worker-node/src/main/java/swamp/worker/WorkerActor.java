@@ -90,8 +90,16 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     public static final int SIGTERM = 15;
   }
 
-  /** How the worker ended, told to its {@code exitTo}. */
-  public record Exit(int code, String reason) implements NoSerializationVerificationNeeded {}
+  /**
+   * How the worker ended, told to its {@code exitTo}; {@code masterGone}: the master it registered
+   * with is gone, and none will take its leave from the cluster.
+   */
+  public record Exit(int code, String reason, boolean masterGone)
+      implements NoSerializationVerificationNeeded {
+    public Exit(int code, String reason) {
+      this(code, reason, false);
+    }
+  }
 
   private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
 
@@ -332,7 +340,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           return exit(REJOIN, "lost the master; joining the cluster again to re-register");
         })
         .onMessage(FromMaster.RegOk.class, m -> onRegisteredAgain(m.ok()))
-        .onMessage(MasterRejects.class, r -> exit(ExitCodes.REFUSED, r.reason())))
+        .onMessage(MasterRejects.class, r -> exit(new Exit(ExitCodes.REFUSED, r.reason(), true))))
         .build();
   }
 
@@ -515,6 +523,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> exit(int code, String reason) {
+    return exit(new Exit(code, reason));
+  }
+
+  private Behavior<Command> exit(Exit how) {
+    int code = how.code();
+    String reason = how.reason();
     if (code == ExitCodes.OK) {
       getContext().getLog().info("worker {} stops: {}", settings.workerId(), reason);
     } else if (code == ExitCodes.REFUSED) { // for good: someone must change something
@@ -525,7 +539,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (code == REJOIN && handsOver) {
       table.handOver(); // before the runners stop: they leave their processes running
     }
-    exitTo.tell(new Exit(code, reason));
+    exitTo.tell(how);
     return Behaviors.stopped();
   }
 

@@ -22,6 +22,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -305,6 +308,9 @@ public final class WorkerMain implements Callable<Integer> {
             }
             CompletableFuture<Done> ran = CoordinatedShutdown.get(ctx.getSystem())
                 .runAll(new WorkerExitReason()).toCompletableFuture();
+            if (e.masterGone()) {
+              downIfMember(ctx.getSystem());
+            }
             // a rejoin on a fixed --port needs the old system's socket closed: it waits for the end
             if (e.code() != WorkerActor.REJOIN) {
               ran.thenAccept(exitShutdownRan::complete);
@@ -336,6 +342,25 @@ public final class WorkerMain implements Callable<Integer> {
   }
 
   private static final class WorkerExitReason implements CoordinatedShutdown.Reason {}
+
+  /**
+   * A worker whose master is gone (it came back with another pool key, or with --insecure)
+   * cannot take its leave of the cluster: no master acknowledges it, and the shutdown would wait
+   * out the 10 s of its cluster-exiting phase. It downs itself, which ends its membership within
+   * a gossip tick; once the shutdown has begun with the worker's reason, so that its jobs are not
+   * handed over as a removed node's are.
+   */
+  private static void downIfMember(ActorSystem<?> system) {
+    Cluster cluster = Cluster.get(system);
+    MemberStatus status = cluster.selfMember().status();
+    // Joining too: a worker registers once it sees the registry, and may not have heard from the
+    // master that it is up before the master went (seen in RegistrationIT)
+    if (status == MemberStatus.up() || status == MemberStatus.weaklyUp()
+        || status == MemberStatus.joining() || status == MemberStatus.leaving()) {
+      log.info("downing this node: its master is gone, and no other takes its leave");
+      cluster.manager().tell(new Down(cluster.selfMember().address()));
+    }
+  }
 
   /**
    * A system that shuts down without the worker having said how it ended was removed from the
