@@ -218,12 +218,21 @@ public final class Pool implements AutoCloseable {
    * gave it). Pass the arguments {@code dead} was started with. Does not wait for it.
    */
   public Master restartMaster(Master dead, String... args) {
+    return restartMaster(dead, Map.of(), args);
+  }
+
+  /**
+   * Like {@link #restartMaster(Master, String...)}, with more environment variables over the
+   * pool's secret (a null value removes one): e.g. a {@code HOME} of its own, where it makes a new
+   * pool key.
+   */
+  public Master restartMaster(Master dead, Map<String, String> env, String... args) {
     if (dead.isAlive()) {
       throw new IllegalStateException(dead + " still runs: a master takes its place only once it"
           + " has exited");
     }
     return startMaster(uniqueName(dead.name() + "-restarted"), dead.clusterPort(),
-        dead.httpPort(), dead.name() + "-journal", Map.of(), List.of(), args);
+        dead.httpPort(), dead.name() + "-journal", env, List.of(), args);
   }
 
   /** Starts master {@code name}, with the journal in {@code journal} unless args name one. */

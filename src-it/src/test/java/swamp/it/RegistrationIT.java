@@ -54,21 +54,8 @@ class RegistrationIT {
   void workerWithAnotherPoolsKeyExits3NamingTheKeyLongBeforeItWouldGiveUp(Pool pool)
       throws Exception {
     Master master = pool.startMaster("--local-exec", "never");
-    Path otherHome = pool.logDir().resolve("other-home");
-    Path otherPool = Files.createDirectories(otherHome.resolve(".swamp"));
-    String password = "other-pool-" + UUID.randomUUID();
-    Files.writeString(otherPool.resolve("pool.password"), password + "\n");
-    // another pool's key, as a master makes it: an EC key pair, self-signed, CN=swamp-pool
-    ProcessBuilder keytool = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
-        "-alias", "swamp", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "3650",
-        "-dname", "CN=swamp-pool", "-storetype", "PKCS12",
-        "-keystore", otherPool.resolve("pool.p12").toString(), "-storepass:env", "OTHER_PASSWORD")
-        .redirectErrorStream(true);
-    keytool.environment().put("OTHER_PASSWORD", password);
-    Process k = keytool.start();
-    assertTrue(k.waitFor(60, TimeUnit.SECONDS), "keytool finishes");
-    assertEquals(0, k.exitValue(), new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    Path otherHome = anotherPoolsHome(pool, "other-home");
+    Path otherPool = otherHome.resolve(".swamp");
     master.awaitHealthy(Pool.STARTUP);
 
     Node member = pool.worker(master, "member", "--slots", "1");
@@ -93,6 +80,151 @@ class RegistrationIT {
     // the probes are no noise on the master's side
     assertFalse(master.log().toLowerCase().contains("handshake"), master.tail(30));
     System.out.println("a worker with another pool's key exited 3 after " + took.toMillis() + " ms");
+  }
+
+  /**
+   * A TLS worker (the default) against an --insecure master: the master's Artery resets the
+   * worker's TLS connections on their hello, and the worker waited out its give-up time saying
+   * nothing. Both kinds exit 3 saying which side to start with or without --insecure: one with a
+   * key (another pool's, in a home of its own), which probes with it, and one on the pool's home,
+   * where an --insecure master makes no key, which probes while it waits for one. An --insecure
+   * worker registers beside them: its own probe takes the master for what it is.
+   */
+  @Test
+  void tlsWorkersOfAnInsecureMasterExit3SayingSoLongBeforeTheyWouldGiveUp(Pool pool)
+      throws Exception {
+    Master master = pool.startMaster("--insecure", "--local-exec", "never");
+    Path keyedHome = anotherPoolsHome(pool, "keyed-home");
+    master.awaitHealthy(Pool.STARTUP);
+    assertFalse(Files.exists(pool.userHome().resolve(".swamp/pool.p12")),
+        "an --insecure master makes no pool key");
+
+    Node member = pool.worker(pool.secret(), master.address(), "member", "--insecure");
+    Node keyless = pool.worker(pool.secret(), master.address(), "keyless",
+        "--retry-interval", "5s", "--give-up-after", "30m");
+    Node keyed = pool.worker(pool.secret(), master.address(), "keyed",
+        Map.of("HOME", keyedHome.toString()), "--retry-interval", "5s", "--give-up-after", "30m");
+    master.awaitWorkers(Pool.STARTUP, List.of(member), "member");
+
+    for (Node tls : List.of(keyless, keyed)) {
+      assertEquals(3, tls.awaitExit(Pool.STARTUP.plusSeconds(30)),
+          "exit code of a TLS worker of an --insecure master\n" + tls.tail(30));
+      Duration took = tls.age();
+      String log = tls.log();
+      assertTrue(log.contains("the master at " + master.address() + " speaks plain tcp (it runs"
+          + " with --insecure) and this worker TLS: start the worker with --insecure too, or the"
+          + " master without it"), "it says so:\n" + tls.tail(30));
+      assertEquals(1, log.lines().filter(l -> l.contains(" ERROR ")).count(),
+          "one ERROR line says it:\n" + tls.tail(30));
+      assertFalse(log.contains("giving up"), tls.tail(30));
+      System.out.println("a TLS worker (" + tls.name() + ") of an --insecure master exited 3 after "
+          + took.toMillis() + " ms");
+    }
+    assertTrue(keyless.log().contains("waiting for the pool key"), keyless.tail(30));
+    assertTrue(master.isAlive() && member.isAlive());
+    assertEquals(java.util.Set.of("member"), master.workerIds());
+    // the probes are no noise on the master's side: Artery drops a connection without its magic
+    // and says nothing
+    assertFalse(master.log().contains("magic"), master.tail(30));
+  }
+
+  /**
+   * The reverse: an --insecure worker against a TLS master, whose Artery closes the worker's plain
+   * connections. The worker's TLS hello gets the master's certificate: it exits 3 saying so.
+   */
+  @Test
+  void anInsecureWorkerOfATlsMasterExits3SayingSo(Pool pool) {
+    Master master = pool.master("--local-exec", "never");
+    Node plain = pool.worker(pool.secret(), master.address(), "plain", "--insecure",
+        "--retry-interval", "5s", "--give-up-after", "30m");
+
+    assertEquals(3, plain.awaitExit(Pool.STARTUP.plusSeconds(30)),
+        "exit code of an --insecure worker of a TLS master\n" + plain.tail(30));
+    Duration took = plain.age();
+    String log = plain.log();
+    assertTrue(log.contains("the master at " + master.address() + " speaks TLS (it runs without"
+        + " --insecure) and this worker plain tcp (--insecure): start the worker without"
+        + " --insecure, with the master's pool key"), "it says so:\n" + plain.tail(30));
+    assertTrue(log.contains("or the master with --insecure too"), plain.tail(30));
+    assertEquals(1, log.lines().filter(l -> l.contains(" ERROR ")).count(),
+        "one ERROR line says it:\n" + plain.tail(30));
+    assertFalse(log.contains("giving up"), plain.tail(30));
+    assertTrue(master.isAlive());
+    assertFalse(master.log().toLowerCase().contains("handshake"), master.tail(30));
+    System.out.println("an --insecure worker of a TLS master exited 3 after " + took.toMillis()
+        + " ms");
+  }
+
+  /**
+   * A master killed and started again on its ports with a new pool key (a fresh ~/.swamp): its
+   * registered workers can never join it. Each exits 3 naming its key within seconds of the
+   * master being up, not after the split-brain resolver has downed it (40-55 s). One of them is
+   * frozen (SIGSTOP) until the new master is up, so that it finds the master's port open and
+   * silent rather than closed: its MasterWatch, not its next incarnation, ends it.
+   */
+  @Test
+  void registeredWorkersOfAMasterRestartedWithANewPoolKeyExit3NamingTheirKey(Pool pool)
+      throws Exception {
+    Master master = pool.startMaster("--local-exec", "never");
+    master.awaitHealthy(Pool.STARTUP);
+    Node w1 = pool.worker(master, "w1", "--slots", "1");
+    Node w2 = pool.worker(master, "w2", "--slots", "1");
+    master.awaitWorkers(Pool.STARTUP, List.of(w1, w2), "w1", "w2");
+    Path poolKey = pool.userHome().resolve(".swamp/pool.p12");
+
+    w2.signal("STOP");
+    master.killHard();
+    assertTrue(master.awaitExit(Duration.ofSeconds(10)) != 0);
+    Path newHome = Files.createDirectories(pool.logDir().resolve("new-home"));
+    Master again = pool.restartMaster(master, Map.of("HOME", newHome.toString(),
+        "SWAMP_API_TOKEN", pool.apiTokenFile().orElseThrow()), "--local-exec", "never");
+    again.awaitHealthy(Pool.STARTUP);
+    long upAt = System.nanoTime();
+    assertTrue(Files.exists(newHome.resolve(".swamp/pool.p12")), "the master made a new key");
+    w2.signal("CONT");
+
+    for (Node w : List.of(w1, w2)) {
+      assertEquals(3, w.awaitExit(Duration.ofSeconds(60)),
+          "exit code of a worker whose master came back with another key\n" + w.tail(30));
+      Duration took = Duration.ofNanos(System.nanoTime() - upAt);
+      String log = w.log();
+      assertTrue(log.contains("pool key does not match"), "it says the key is wrong:\n" + w.tail(30));
+      assertTrue(log.contains(poolKey.toString()), "it names its key file:\n" + w.tail(30));
+      assertTrue(log.contains(again.address()), "and the master:\n" + w.tail(30));
+      assertEquals(1, log.lines().filter(l -> l.contains(" ERROR ")).count(), w.tail(30));
+      System.out.println(w.name() + " exited 3 within " + took.toMillis() + " ms of the restarted"
+          + " master's API answering");
+      assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, w.name() + " took " + took
+          + " from the master being up\n" + w.tail(30));
+    }
+    // the frozen one found the master's port open and silent: its watch ended it, not a rejoin
+    String watched = w2.log();
+    assertTrue(watched.contains("has not answered for"), w2.tail(30));
+    assertFalse(watched.contains("joining the cluster again"), w2.tail(30));
+    assertTrue(again.isAlive());
+    assertTrue(again.workerIds().isEmpty(), "neither got into the new pool: " + again.workerIds());
+  }
+
+  /**
+   * A home whose ~/.swamp holds another pool's key, as a master makes it: an EC key pair,
+   * self-signed, CN=swamp-pool, with its password beside it.
+   */
+  static Path anotherPoolsHome(Pool pool, String name) throws Exception {
+    Path home = pool.logDir().resolve(name);
+    Path dir = Files.createDirectories(home.resolve(".swamp"));
+    String password = "other-pool-" + UUID.randomUUID();
+    Files.writeString(dir.resolve("pool.password"), password + "\n");
+    ProcessBuilder keytool = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+        "-alias", "swamp", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "3650",
+        "-dname", "CN=swamp-pool", "-storetype", "PKCS12",
+        "-keystore", dir.resolve("pool.p12").toString(), "-storepass:env", "OTHER_PASSWORD")
+        .redirectErrorStream(true);
+    keytool.environment().put("OTHER_PASSWORD", password);
+    Process k = keytool.start();
+    assertTrue(k.waitFor(60, TimeUnit.SECONDS), "keytool finishes");
+    assertEquals(0, k.exitValue(), new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    return home;
   }
 
   @Test
