@@ -161,12 +161,12 @@ final class PlannedJobs {
         state.files.write(w, access.directories().contains(w));
       }
     }
-    Set<Integer> after = exitsAround();
+    Set<Integer> after = scopes.exitsAround();
     stages.forEach(s -> s.argv().forEach(a -> after.addAll(Plan.marks(a)))); // 'cmd || echo $?' waits for cmd
     stages.forEach(s -> after.addAll(Plan.marks(s.redirected().stdinText() == null ? "" : s.redirected().stdinText())));
     planned.add(new Dependencies.Planned(command, access, after));
-    if (stopOnFailure && !scopes.isEmpty()) {
-      scopes.peek().failures().add(step);
+    if (stopOnFailure) {
+      scopes.failure(step);
     }
     before.forEach((path, was) -> {
       boolean now = state.files.exists(path);
@@ -241,20 +241,15 @@ final class PlannedJobs {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
         status, stopOnFailure, state.xtrace, false, false, false, -1, -1, null, false);
-    Set<Integer> after = exitsAround();
+    Set<Integer> after = scopes.exitsAround();
     if (status >= Command.STATUS_OF) { // '{ echo x; exit $?; }': it exits with echo's status, once echo has run
       after.add(status - Command.STATUS_OF);
     }
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         after));
-    for (Scope scope : scopes) { // innermost first: a return ends its function, an exit its subshell
-      if (scope.kind() != Kind.LOOP && scope.kind() != Kind.ITERATION && (returns || scope.kind() != Kind.FUNCTION)) {
-        scope.exits().add(step);
-        break;
-      }
-    }
-    if (stopOnFailure && !scopes.isEmpty()) {
-      scopes.peek().failures().add(step);
+    scopes.exit(step, returns);
+    if (stopOnFailure) {
+      scopes.failure(step);
     }
     return step;
   }
@@ -267,7 +262,7 @@ final class PlannedJobs {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
         -1, false, false, false, false, false, -1, -1, join, false);
-    Set<Integer> after = exitsAround();
+    Set<Integer> after = scopes.exitsAround();
     join.when().forEach(g -> after.add(g.step()));
     for (int s : new int[] {join.thenStep(), join.elseStep()}) {
       if (s >= 0) {
@@ -285,12 +280,7 @@ final class PlannedJobs {
    * the walk reaches it is then known only once that one's guards are.
    */
   boolean exitsPlannedBefore(boolean returns) {
-    for (Scope scope : scopes) {
-      if (scope.kind() != Kind.LOOP && scope.kind() != Kind.ITERATION && (returns || scope.kind() != Kind.FUNCTION)) {
-        return !scope.exits().isEmpty();
-      }
-    }
-    return false;
+    return scopes.exitsPlannedBefore(returns);
   }
 
   /**
@@ -299,81 +289,42 @@ final class PlannedJobs {
    * the loop wait for it. Refused where a function or subshell stands between it and its loop.
    */
   Status loopExit(boolean breaks, int line, Collection<Guard> guards) {
-    Scope iteration = scopes.peek();
-    java.util.Iterator<Scope> outward = scopes.iterator();
-    Scope loop = null;
-    if (outward.hasNext() && outward.next().kind() == Kind.ITERATION && outward.hasNext()) {
-      loop = outward.next();
-    }
-    if (iteration == null || iteration.kind() != Kind.ITERATION || loop == null || loop.kind() != Kind.LOOP) {
-      throw Refusal.at(line, "'" + (breaks ? "break" : "continue") + "' after a command that runs as a job is"
-          + " planned only in the loop's own body, not in a function, subshell or pipeline inside it");
-    }
+    List<Integer> exits = scopes.loopExits(breaks, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
         0, false, state.xtrace, false, false, false, -1, -1, null, true);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
-        exitsAround()));
-    (breaks ? loop : iteration).exits().add(step);
+        scopes.exitsAround()));
+    exits.add(step);
     return new Status(0, step);
   }
 
-  /** The exit points planned so far in the subshells and functions the walk is in. */
-  private Set<Integer> exitsAround() {
-    Set<Integer> exits = new java.util.TreeSet<>();
-    scopes.forEach(s -> exits.addAll(s.exits()));
-    return exits;
-  }
+  private final ExitScopes scopes = new ExitScopes();
 
-  /**
-   * A subshell or a function call the walk is in; the exit points planned in it, and the steps
-   * whose failure under set -e stops it. {@code parentStops}: set -e is on where the subshell
-   * is (and no test holds it), so that its failing stops the shell around it too.
-   */
-  private record Scope(Kind kind, boolean parentStops, List<Integer> exits, List<Integer> failures) {}
-
-  /** What a scope is: what an exit point in it leaves. */
-  private enum Kind { SUBSHELL, FUNCTION, LOOP, ITERATION }
-
-  private final java.util.Deque<Scope> scopes = new java.util.ArrayDeque<>();
-
-  /**
-   * The walk enters a subshell ({@code ( ... )}, a {@code | while} loop, a script it runs);
-   * {@code parentStops}: a failure that ends it stops the shell around it too (set -e there).
-   */
+  /** The walk enters a subshell; see {@link ExitScopes#enterSubshell}. */
   void enterSubshell(boolean parentStops) {
-    scopes.push(new Scope(Kind.SUBSHELL, parentStops, new ArrayList<>(), new ArrayList<>()));
+    scopes.enterSubshell(parentStops);
   }
 
-  /**
-   * The walk enters a loop ({@code breaks}) or one iteration of its body: a guarded {@code break}
-   * or {@code continue} ends it ({@link #loopExit}); a failure under set -e stops what is around.
-   */
+  /** The walk enters a loop ({@code iteration}: one iteration of its body); see {@link #loopExit}. */
   void enterLoop(boolean iteration) {
-    scopes.push(new Scope(iteration ? Kind.ITERATION : Kind.LOOP, true, new ArrayList<>(), new ArrayList<>()));
+    scopes.enterLoop(iteration);
   }
 
   /** The walk enters a function's body, which a {@code return} ends. */
   void enterFunction() {
-    scopes.push(new Scope(Kind.FUNCTION, true, new ArrayList<>(), new ArrayList<>()));
+    scopes.enterFunction();
   }
 
   /**
-   * The walk leaves the subshell or function: an exit point in it goes on at the step planned
-   * next; so does a failure under set -e in a subshell, unless it stops the shell around it too
-   * (set -e there, or a function's), which a failure in it then stops as well.
+   * The walk leaves the subshell, function, loop or iteration: an exit point in it goes on at
+   * the step planned next, and so does a failure under set -e that ends only it.
    */
   void leaveScope() {
-    Scope left = scopes.pop();
+    ExitScopes.Left left = scopes.leave();
     for (int step : left.exits()) {
       Dependencies.Planned p = planned.get(step);
       planned.set(step, new Dependencies.Planned(p.command().leavingSubshell(planned.size()), p.access(), p.after()));
-    }
-    if (left.parentStops()) {
-      if (!scopes.isEmpty()) {
-        scopes.peek().failures().addAll(left.failures());
-      }
-      return;
     }
     for (int step : left.failures()) {
       Dependencies.Planned p = planned.get(step);

@@ -29,8 +29,9 @@ import swamp.master.script.Plan.Guard;
  *
  * <p>The walk is here: control flow, simple commands and command substitutions. The builtins that
  * steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code
- * read}) are {@link SteeringBuiltins}, pipelines {@link Pipelines}, both asking the walk where it
- * stands through {@link Walk}; the scopes it walks into (functions, sourced files, scripts run with
+ * read}) are {@link SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link Loops}, what a
+ * job's status decides {@link JobDecisions}, each asking the walk where it stands through {@link
+ * Walk}; the scopes it walks into (functions, sourced files, scripts run with
  * bash, the EXIT trap) are set up by {@link Calls}, and the walks whose commands write where a
  * redirection outside them says ({@code done > f}, {@code exec > log}, {@code done | sort}) by
  * {@link Redirecting}. What it walks over is the {@link ShellState}; words are expanded by
@@ -40,8 +41,6 @@ import swamp.master.script.Plan.Guard;
  * takes ({@code done < list}, {@code ls | while read}) kept by {@link ReadInput}.
  */
 final class Planner implements Walk {
-
-  private static final int MAX_ITERATIONS = 1_000_000;
 
   private final ShellState state;
   private final Expander expander;
@@ -54,7 +53,6 @@ final class Planner implements Walk {
   private final ShellBuiltins builtins;
   private final Variables variables;
   private int conditionDepth;
-  private int iterations;
   private final Deque<Guard> guards = new ArrayDeque<>();
   private final PlannedJobs jobs;
   /** Builtins that change the shell's state: after a job's '&&' or '||' they cannot be planned. */
@@ -71,6 +69,7 @@ final class Planner implements Walk {
   private final KnownTexts texts;
   private final SteeringBuiltins steering;
   private final JobDecisions decisions;
+  private final Loops loops;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -90,6 +89,7 @@ final class Planner implements Walk {
     this.texts = new KnownTexts(state, expander, here);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
     this.decisions = new JobDecisions(state, expander, jobs, this);
+    this.loops = new Loops(state, expander, jobs, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
   }
@@ -184,11 +184,11 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.If i) {
       return decisions.ifCommand(i);
     } else if (node instanceof Ast.For f) {
-      return inLoop(() -> forCommand(f));
+      return loops.forCommand(f);
     } else if (node instanceof Ast.ArithFor f) {
-      return inLoop(() -> arithFor(f));
+      return loops.arithFor(f);
     } else if (node instanceof Ast.Loop l) {
-      return inLoop(() -> loop(l));
+      return loops.loop(l);
     } else if (node instanceof Ast.Case c) {
       return caseCommand(c);
     } else if (node instanceof Ast.WriteTo w) {
@@ -222,23 +222,6 @@ final class Planner implements Walk {
       }
       return Status.of(conditions.conditional(c.words(), c.line()) ? 0 : 1);
     }
-  }
-
-  private Status condition(Node node, String what) {
-    conditionDepth++;
-    Status s;
-    try {
-      s = exec(node);
-    } finally {
-      conditionDepth--;
-    }
-    if (!s.known()) {
-      throw Refusal.at(node.line(), "the condition of '" + what + "' runs a command as a job ("
-          + jobs.text(s.step()) + "); swamp plans the whole script before"
-          + " anything runs, so a loop's condition must be a test ([ ], [[ ]], test, (( ))) on names"
-          + " and files, or a 'read'. Loop over the files instead ('for f in *.nc; do ...; done')");
-    }
-    return s;
   }
 
   private Status andOr(Ast.AndOr a) {
@@ -340,82 +323,6 @@ final class Planner implements Walk {
         state.restore(saved);
         jobs.leaveScope();
       }
-    }
-  }
-
-  private Status forCommand(Ast.For f) {
-    List<String> items = f.words() == null ? List.copyOf(state.positional) : expander.expandWords(f.words());
-    state.last = Status.OK;
-    for (String item : items) {
-      count(f.line());
-      state.assign(f.name(), item, f.line());
-      if (!iterate(f.body())) {
-        break;
-      }
-    }
-    return state.last;
-  }
-
-  private Status arithFor(Ast.ArithFor f) {
-    state.last = Status.OK;
-    expander.arith(f.init(), f.line());
-    while (f.condition().isBlank() || expander.arith(f.condition(), f.line()) != 0) {
-      count(f.line());
-      if (!iterate(f.body())) {
-        break;
-      }
-      expander.arith(f.step(), f.line());
-    }
-    return state.last;
-  }
-
-  /** The status of the body's last command, as bash's: 0 when it never ran or a break ended it. */
-  private Status loop(Ast.Loop l) {
-    Status result = Status.OK;
-    while ((condition(l.condition(), l.until() ? "until" : "while").code() == 0) != l.until()) {
-      count(l.line());
-      boolean more = iterate(l.body());
-      result = more ? state.last : Status.OK;
-      if (!more) {
-        break;
-      }
-    }
-    return result;
-  }
-
-  /** Walks a loop, whose guarded {@code break} leaves the rest of it ({@link PlannedJobs#loopExit}). */
-  private Status inLoop(java.util.function.Supplier<Status> loop) {
-    jobs.enterLoop(false);
-    try {
-      return loop.get();
-    } finally {
-      jobs.leaveScope();
-    }
-  }
-
-  /** Runs a loop's body once; false when a {@code break} ends this loop. */
-  private boolean iterate(Node body) {
-    jobs.enterLoop(true); // a guarded 'continue' leaves the rest of this iteration
-    try {
-      exec(body);
-      return true;
-    } catch (Jump j) {
-      if (!j.is(Jump.Kind.BREAK) && !j.is(Jump.Kind.CONTINUE)) {
-        throw j;
-      }
-      if (j.value > 1) {
-        throw new Jump(j.kind, j.value - 1); // 'break 2' leaves the enclosing loop too
-      }
-      return j.is(Jump.Kind.CONTINUE);
-    } finally {
-      jobs.leaveScope();
-    }
-  }
-
-  private void count(int line) {
-    if (++iterations > MAX_ITERATIONS) {
-      throw Refusal.at(line, "loops ran more than " + MAX_ITERATIONS + " times while planning;"
-          + " is a loop's condition ever false?");
     }
   }
 

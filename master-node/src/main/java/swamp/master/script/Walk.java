@@ -8,7 +8,7 @@ import swamp.master.script.Plan.Guard;
 
 /**
  * What the parts of the {@link Planner}'s walk that live apart from it ({@link Pipelines},
- * {@link SteeringBuiltins}, {@link JobDecisions}) ask of the walk where it stands.
+ * {@link SteeringBuiltins}, {@link JobDecisions}, {@link Loops}) ask of the walk where it stands.
  */
 interface Walk {
 

@@ -1,0 +1,123 @@
+package swamp.master.script;
+
+import java.util.List;
+import java.util.function.Supplier;
+import swamp.master.script.Ast.Node;
+
+/**
+ * {@code for}, {@code for ((...))}, {@code while} and {@code until}, walked by the {@link
+ * Planner}: each iteration planned in turn (the loop's words and conditions are known while
+ * planning), a loop and each iteration of its body a scope of {@link PlannedJobs} that a guarded
+ * {@code break} or {@code continue} ends ({@link PlannedJobs#loopExit}). A loop's condition that
+ * runs as a job is refused: its iterations are not known before it has run.
+ */
+final class Loops {
+
+  private static final int MAX_ITERATIONS = 1_000_000;
+
+  private final ShellState state;
+  private final Expander expander;
+  private final PlannedJobs jobs;
+  private final Walk walk;
+  private int iterations;
+
+  Loops(ShellState state, Expander expander, PlannedJobs jobs, Walk walk) {
+    this.state = state;
+    this.expander = expander;
+    this.jobs = jobs;
+    this.walk = walk;
+  }
+
+  Status forCommand(Ast.For f) {
+    return inLoop(() -> {
+      List<String> items = f.words() == null ? List.copyOf(state.positional) : expander.expandWords(f.words());
+      state.last = Status.OK;
+      for (String item : items) {
+        count(f.line());
+        state.assign(f.name(), item, f.line());
+        if (!iterate(f.body())) {
+          break;
+        }
+      }
+      return state.last;
+    });
+  }
+
+  Status arithFor(Ast.ArithFor f) {
+    return inLoop(() -> {
+      state.last = Status.OK;
+      expander.arith(f.init(), f.line());
+      while (f.condition().isBlank() || expander.arith(f.condition(), f.line()) != 0) {
+        count(f.line());
+        if (!iterate(f.body())) {
+          break;
+        }
+        expander.arith(f.step(), f.line());
+      }
+      return state.last;
+    });
+  }
+
+  /** The status of the body's last command, as bash's: 0 when it never ran or a break ended it. */
+  Status loop(Ast.Loop l) {
+    return inLoop(() -> {
+      Status result = Status.OK;
+      while ((condition(l.condition(), l.until() ? "until" : "while").code() == 0) != l.until()) {
+        count(l.line());
+        boolean more = iterate(l.body());
+        result = more ? state.last : Status.OK;
+        if (!more) {
+          break;
+        }
+      }
+      return result;
+    });
+  }
+
+  private Status condition(Node node, String what) {
+    Status s = walk.inCondition(node);
+    if (!s.known()) {
+      throw Refusal.at(node.line(), "the condition of '" + what + "' runs a command as a job ("
+          + jobs.text(s.step()) + "); swamp plans the whole script before"
+          + " anything runs, so a loop's condition must be a test ([ ], [[ ]], test, (( ))) on names"
+          + " and files, or a 'read'. Loop over the files instead ('for f in *.nc; do ...; done')");
+    }
+    return s;
+  }
+
+  /** Walks a loop, whose guarded {@code break} leaves the rest of it ({@link PlannedJobs#loopExit}). */
+  private Status inLoop(Supplier<Status> loop) {
+    jobs.enterLoop(false);
+    try {
+      return loop.get();
+    } finally {
+      jobs.leaveScope();
+    }
+  }
+
+  /** Runs a loop's body once; false when a {@code break} ends this loop. */
+  private boolean iterate(Node body) {
+    jobs.enterLoop(true); // a guarded 'continue' leaves the rest of this iteration
+    try {
+      walk.exec(body);
+      return true;
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.BREAK) && !j.is(Jump.Kind.CONTINUE)) {
+        throw j;
+      }
+      if (j.value > 1) {
+        throw new Jump(j.kind, j.value - 1); // 'break 2' leaves the enclosing loop too
+      }
+      return j.is(Jump.Kind.CONTINUE);
+    } finally {
+      jobs.leaveScope();
+    }
+  }
+
+  private void count(int line) {
+    if (++iterations > MAX_ITERATIONS) {
+      throw Refusal.at(line, "loops ran more than " + MAX_ITERATIONS + " times while planning;"
+          + " is a loop's condition ever false?");
+    }
+  }
+}
