@@ -88,13 +88,14 @@ final class PoolCommands {
       System.out.println("no run yet");
       return 0;
     }
-    System.out.printf("%-8s %-24s %-24s %8s %9s %6s %9s %7s %6s %7s%n", "ID", "NAME", "SUBMITTED",
-        "COMMANDS", "SUCCEEDED", "FAILED", "CANCELLED", "RUNNING", "QUEUED", "WAITING");
+    System.out.printf("%-8s %-24s %-24s %8s %9s %6s %9s %7s %6s %7s %7s%n", "ID", "NAME", "SUBMITTED",
+        "COMMANDS", "SUCCEEDED", "FAILED", "CANCELLED", "RUNNING", "QUEUED", "WAITING", "NOT_RUN");
     for (Json r : runs) {
-      System.out.printf("%-8s %-24s %-24s %8d %9d %6d %9d %7d %6d %7d%n", r.path("id").asText(),
+      System.out.printf("%-8s %-24s %-24s %8d %9d %6d %9d %7d %6d %7d %7d%n", r.path("id").asText(),
           r.path("name").asText(), r.path("submittedAt").asText(), r.path("commands").asInt(),
           r.path("succeeded").asInt(), r.path("failed").asInt(), r.path("cancelled").asInt(),
-          r.path("running").asInt(), r.path("queued").asInt(), r.path("waiting").asInt());
+          r.path("running").asInt(), r.path("queued").asInt(), r.path("waiting").asInt(),
+          r.path("notRun").asInt());
     }
     return 0;
   }

@@ -106,9 +106,10 @@ class DashboardIT {
   void aScriptsRunShowsEachCommandAsANodeColouredByState() throws java.io.IOException {
     java.nio.file.Path dir = java.nio.file.Files.createDirectories(pool.logDir().resolve("run"));
     // c.txt needs a.txt and b.txt, the count needs c.txt: a graph of three layers
+    // and the echo after a failed ls does not run, as under bash
     java.nio.file.Files.writeString(dir.resolve("steps.swamp"), String.join("\n",
         "echo one > a.txt", "sleep 2", "echo two > b.txt", "cat a.txt b.txt > c.txt",
-        "wc -c c.txt", ""));
+        "wc -c c.txt", "ls nope.txt > /dev/null 2>&1 && echo never > never.txt", ""));
     browser.open(master.url() + "/");
     browser.script("window.notReloaded = 43");
     Node run = pool.swamp(master, dir, Map.of("SWAMP_API_TOKEN", token), "run", "steps.swamp");
@@ -118,10 +119,18 @@ class DashboardIT {
     });
     browser.script("location.hash = '#run/" + runId + "'");
     int commands = master.get("/api/runs/" + runId).json().path("commands").size();
-    browser.await("the graph's " + commands + " commands, every one SUCCEEDED", CLI,
+    browser.await("the graph's " + commands + " commands: the ls FAILED, the echo after it NOT_RUN,"
+        + " the others SUCCEEDED", CLI,
         d -> browser.all("#graph g.node").size() == commands
-            && browser.all("#graph g.node[data-state=SUCCEEDED]").size() == commands);
-    assertEquals(0, run.awaitExit(CLI), run.tail(20));
+            && browser.all("#graph g.node[data-state=SUCCEEDED]").size() == commands - 2
+            && browser.all("#graph g.node[data-state=FAILED]").size() == 1
+            && browser.all("#graph g.node[data-state=NOT_RUN]").size() == 1);
+    assertEquals(2, run.awaitExit(CLI), "the ls's status, as bash's\n" + run.tail(20));
+    browser.script("location.hash = ''");
+    browser.await("the list of runs to count the command not run", CLI,
+        d -> browser.all("#runs tbody tr[data-run='" + runId + "'] td").size() == 9
+            && browser.all("#runs tbody tr[data-run='" + runId + "'] td").get(8).getText().equals("1"));
+    browser.script("location.hash = '#run/" + runId + "'");
     assertEquals(43L, browser.script("return window.notReloaded"), "it updated without a reload");
     assertEquals("[3]", master.get("/api/runs/" + runId).json().path("commands").get(4)
         .path("dependsOn").toString(), "the count depends on the cat");

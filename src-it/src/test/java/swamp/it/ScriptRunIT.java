@@ -45,6 +45,10 @@ class ScriptRunIT {
     assertEquals(6, recorded.path("commands").size(), recorded.toString());
     assertEquals("SUCCEEDED", recorded.path("commands").get(1).path("state").asText(), recorded.toString());
     assertEquals("FAILED", recorded.path("commands").get(0).path("state").asText(), recorded.toString());
+    assertEquals("NOT_RUN", recorded.path("commands").get(5).path("state").asText(),
+        "the echo after the failed cat && does not run, nor wait: " + recorded);
+    assertEquals(List.of(1, 0), List.of(runs.get(0).path("notRun").asInt(), runs.get(0).path("waiting").asInt()),
+        runs.toString());
 
     // chains of && and || mixed, against what bash leaves
     String chains = String.join("\n",
@@ -168,6 +172,9 @@ class ScriptRunIT {
     for (String f : new String[] {"one.txt", "two.txt", "three.txt"}) {
       assertFalse(Files.exists(dir.resolve(f)), f + ": nothing after a cancelled sleep runs");
     }
+    JsonNode stopped = master.get("/api/runs").json().get(0);
+    assertEquals(List.of(3, 3, 0), List.of(stopped.path("cancelled").asInt(), stopped.path("notRun").asInt(),
+        stopped.path("waiting").asInt()), "the touches never started: not run, not waiting: " + stopped);
 
     // the same in the process: its master leaves the signal to the run, which cancels, then stops
     Map<String, String> env = new HashMap<>();

@@ -186,7 +186,23 @@ final class ApiRoutes {
             pathEndOrSingleSlash(() -> get(() -> reply(
                 this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
                 v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id))))),
-            path("ended", () -> get(() -> parameterMap(q -> runEnded(id, q)))))));
+            path("ended", () -> get(() -> parameterMap(q -> runEnded(id, q)))),
+            path("not-run", () -> post(() -> body(b -> notRun(id, b)))))));
+  }
+
+  /**
+   * {@code POST /api/runs/ID/not-run} with {@code {"steps": [...]}}: steps its client decided not
+   * to run, as bash would not have run them; they show as {@code NOT_RUN} instead of waiting.
+   */
+  private Route notRun(String id, JsonNode body) throws BadRequest {
+    List<Integer> steps = RunRequests.notRun(body, MAX_BATCH);
+    return reply(this.<Optional<JobDispatcher.NotRunRefused>>askDispatcher(
+            r -> new JobDispatcher.MarkNotRun(id, steps, r)),
+        refused -> refused.map(p -> Answer.error(switch (p.kind()) {
+          case NO_RUN -> 404;
+          case NO_STEP -> 400;
+          case HAS_JOB -> 409;
+        }, p.why())).orElseGet(() -> Answer.ok(Map.of("run", id, "notRun", steps))));
   }
 
   /**

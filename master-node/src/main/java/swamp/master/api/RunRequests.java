@@ -60,6 +60,35 @@ final class RunRequests {
     return new NewRun(name, workDir, commands);
   }
 
+  /**
+   * Reads the body of a {@code POST /api/runs/ID/not-run}: {@code {"steps": [3, 5]}}, the steps
+   * of the run its client decided not to run, at most {@code max}.
+   */
+  static List<Integer> notRun(JsonNode n, int max) throws BadRequest {
+    List<String> problems = new ArrayList<>();
+    if (n == null || !n.isObject()) {
+      throw new BadRequest(400, "send {\"steps\": [...]}: the steps of the run that do not run");
+    }
+    JsonFields.unknownFields(n, "", List.of("steps"), problems);
+    JsonNode s = n.get("steps");
+    List<Integer> steps = new ArrayList<>();
+    if (s == null || !s.isArray() || s.isEmpty() || s.size() > max) {
+      problems.add("steps must be an array of 1 to " + max + " steps");
+    } else {
+      for (JsonNode step : s) {
+        if (!step.isIntegralNumber() || !step.canConvertToInt() || step.asInt() < 0) {
+          problems.add("steps holds " + step + ", not a step (0, 1, 2...)");
+          break;
+        }
+        steps.add(step.asInt());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new BadRequest(400, String.join("; ", problems));
+    }
+    return steps;
+  }
+
   private static JobEvent.RunCommand command(JsonNode c, int index, List<String> problems) {
     String where = "commands[" + index + "]";
     if (!c.isObject()) {

@@ -36,7 +36,12 @@ final class ScriptRun {
   private final Function<Command, Map<String, Object>> toJob;
   private final RunConsole console;
 
-  private final Map<Integer, Outcome> outcome = new HashMap<>();
+  /** How each step decided so far ended; read by the stop hook too. */
+  private final Map<Integer, Outcome> outcome = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Steps decided not to run that the master has not been told of ({@link #reportNotRun}). */
+  private final List<Integer> notRunUnreported = new ArrayList<>();
+  /** Whether the master takes the steps not run (an older one does not). */
+  private boolean reportsNotRun = true;
   /** The exit codes of the steps that failed. */
   private final Map<Integer, Integer> exitCodes = new HashMap<>();
   /** The commands submitted whose words the run filled in ({@link Command#withStatuses}), by step. */
@@ -137,6 +142,20 @@ final class ScriptRun {
         // it ended meanwhile, or the master is gone (the one in this process stops with it)
       }
     }
+    List<Integer> neverStarted = new ArrayList<>(); // they show as not run, not as waiting
+    Set<Integer> submitted = Set.copyOf(jobs.values());
+    for (Command c : plan.commands()) {
+      if (!outcome.containsKey(c.step()) && !submitted.contains(c.step())) {
+        neverStarted.add(c.step());
+      }
+    }
+    if (runId != null && reportsNotRun && !neverStarted.isEmpty() && neverStarted.size() <= NOT_RUN_AT_ONCE) {
+      try {
+        client.post("/api/runs/" + runId + "/not-run", Map.of("steps", neverStarted));
+      } catch (MasterClient.ApiException | RuntimeException e) {
+        // the master is gone, or the main thread marked one meanwhile: they stay waiting there
+      }
+    }
   }
 
   private int follow() throws MasterClient.ApiException {
@@ -164,7 +183,7 @@ final class ScriptRun {
           changed = true;
           Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
           if (unmet != null) {
-            outcome.put(c.step(), Outcome.NOT_RUN); // bash would not run it either
+            skipped(c.step()); // bash would not run it either
           } else if (c.loopExit()) { // 'cmd || continue': what follows in the iteration (loop) does not run
             exited(c);
             leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), 0, 1});
@@ -196,6 +215,7 @@ final class ScriptRun {
           notRun(c.step());
         }
       }
+      reportNotRun();
       if (!ready.isEmpty()) {
         List<Map<String, Object>> requests = new ArrayList<>();
         for (Command c : ready) {
@@ -268,6 +288,7 @@ final class ScriptRun {
       console.progress();
     }
     console.printInOrder(outcome::containsKey, this::notReached);
+    reportNotRun();
     int total = (int) plan.commands().stream().filter(c -> !c.isJoin()).count();
     long notRun = outcome.entrySet().stream()
         .filter(e -> e.getValue() == Outcome.NOT_RUN && !commands.get(e.getKey()).isJoin()).count();
@@ -384,12 +405,45 @@ final class ScriptRun {
   private void notRun(int step) {
     int[] left = leftScope(step);
     if (left == null || left[3] == 1) { // a loop's continue or break: what it left did not run
-      outcome.put(step, Outcome.NOT_RUN);
+      skipped(step);
     } else {
       outcome.put(step, left[2] == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
       exitCodes.put(step, left[2]);
     }
   }
+
+  /** A step bash would not run: the master shows it as not run ({@link #reportNotRun}). */
+  private void skipped(int step) {
+    outcome.put(step, Outcome.NOT_RUN);
+    notRunUnreported.add(step);
+  }
+
+  /**
+   * Tells the master which steps were decided not to run since the last call, so that its
+   * dashboard and {@code swamp runs} show them as not run rather than waiting.
+   */
+  private void reportNotRun() {
+    if (notRunUnreported.isEmpty() || runId == null || !reportsNotRun) {
+      notRunUnreported.clear();
+      return;
+    }
+    try {
+      for (int from = 0; from < notRunUnreported.size(); from += NOT_RUN_AT_ONCE) {
+        List<Integer> steps = notRunUnreported.subList(from, Math.min(notRunUnreported.size(), from + NOT_RUN_AT_ONCE));
+        client.post("/api/runs/" + runId + "/not-run", Map.of("steps", List.copyOf(steps)));
+      }
+    } catch (MasterClient.ApiException e) {
+      reportsNotRun = false; // the run goes on; only what the master shows of these steps is wrong
+      if (e.status() != 404 && e.status() != 405) {
+        console.note("swamp: the master did not record the commands not run (" + e.getMessage()
+            + "); they show as waiting there");
+      }
+    }
+    notRunUnreported.clear();
+  }
+
+  /** The most steps told as not run in one request, well within the master's limit of a batch. */
+  private static final int NOT_RUN_AT_ONCE = 10_000;
 
   /**
    * An exit point that exits: its status is what the list or function it ends gives ({@code f ||

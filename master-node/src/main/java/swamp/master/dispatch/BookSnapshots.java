@@ -33,11 +33,12 @@ final class BookSnapshots {
 
   /**
    * A run as the snapshot keeps it: per step, the id of its newest job while the book keeps
-   * that job (else null), and how it ended once the book dropped it (else null).
+   * that job (else null), and how it ended once the book dropped it (else null); and the steps
+   * its client decided not to run (null in snapshots from before they were kept).
    */
   record RunRecord(String id, String name, String workDir, long submittedAt,
-      List<JobEvent.RunCommand> commands, List<String> latest, List<Runs.Gone> gone)
-      implements swamp.protocol.CborSerializable {}
+      List<JobEvent.RunCommand> commands, List<String> latest, List<Runs.Gone> gone,
+      List<Integer> notRun) implements swamp.protocol.CborSerializable {}
 
   /**
    * The book at one point of the journal: jobs by number, the queue and the finished order, and

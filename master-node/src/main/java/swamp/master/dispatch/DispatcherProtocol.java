@@ -119,6 +119,18 @@ public interface DispatcherProtocol {
       ActorRef<String> replyTo) implements Command {}
 
   /**
+   * Marks steps of a run as not run, as its client decided; answers once that is journaled, or
+   * why it cannot be (an unknown run or step, a step that has a job).
+   */
+  record MarkNotRun(String runId, List<Integer> steps, ActorRef<Optional<NotRunRefused>> replyTo)
+      implements Command {}
+
+  /** Why steps cannot be marked as not run: {@code kind} says what is wrong, {@code why} in words. */
+  record NotRunRefused(Kind kind, String why) {
+    public enum Kind { NO_RUN, NO_STEP, HAS_JOB }
+  }
+
+  /**
    * Answers why jobs naming these runs and steps cannot be submitted (an unknown run, a step
    * it does not have), or empty.
    */

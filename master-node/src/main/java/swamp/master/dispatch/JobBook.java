@@ -91,6 +91,11 @@ final class JobBook {
     return runs.get(id);
   }
 
+  /** Marks steps of a run as not run, as its client decided; {@link Runs#notRunProblem} first. */
+  void notRun(String run, List<Integer> steps) {
+    emit(new JobEvent.StepsNotRun(run, steps));
+  }
+
   void adopt(Job job, SlotTable.Worker worker) {
     emit(new JobEvent.Adopted(job.id, worker.id));
   }
@@ -195,6 +200,8 @@ final class JobBook {
       jobs.get(c.jobId()).cancelRequested = true;
     } else if (event instanceof JobEvent.RunCreated r) {
       runs.created(r);
+    } else if (event instanceof JobEvent.StepsNotRun n) {
+      runs.notRun(n);
     } else if (event instanceof JobEvent.Forgotten f) {
       retention.forget(f.before(), this::drop);
     }

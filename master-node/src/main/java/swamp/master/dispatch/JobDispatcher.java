@@ -348,6 +348,16 @@ public final class JobDispatcher
           context.getLog().info("run {} of {}: {} commands", run.id, run.name, run.commands.size());
           lifecycle.later(c.replyTo(), run.id);
         }))
+        .onCommand(MarkNotRun.class, m -> {
+          NotRunRefused problem = book.runs().notRunProblem(m.runId(), m.steps());
+          if (problem != null) {
+            return answer(() -> m.replyTo().tell(java.util.Optional.of(problem)));
+          }
+          return decide(() -> {
+            book.notRun(m.runId(), m.steps());
+            lifecycle.later(m.replyTo(), java.util.Optional.<NotRunRefused>empty());
+          });
+        })
         .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(
             java.util.Optional.ofNullable(book.runs().problem(c.specs())))))
         .onCommand(GetRun.class, g -> answer(() -> g.replyTo().tell(Views.run(book, g.runId()))))

@@ -27,7 +27,8 @@ import swamp.protocol.JobState;
     @JsonSubTypes.Type(value = JobEvent.CancelRequested.class, name = "cancel-requested"),
     @JsonSubTypes.Type(value = JobEvent.Forgotten.class, name = "forgotten"),
     @JsonSubTypes.Type(value = JobEvent.Batch.class, name = "batch"),
-    @JsonSubTypes.Type(value = JobEvent.RunCreated.class, name = "run-created")})
+    @JsonSubTypes.Type(value = JobEvent.RunCreated.class, name = "run-created"),
+    @JsonSubTypes.Type(value = JobEvent.StepsNotRun.class, name = "steps-not-run")})
 public sealed interface JobEvent extends CborSerializable {
 
   /** Jobs accepted, numbered from {@code firstSeq} in order. */
@@ -97,6 +98,16 @@ public sealed interface JobEvent extends CborSerializable {
     }
   }
 
+  /**
+   * The client of a run decided that these of its steps do not run, as bash would not have run
+   * them (a guard that does not hold, a command after an exit): none has a job.
+   */
+  record StepsNotRun(String run, List<Integer> steps) implements JobEvent {
+    public StepsNotRun {
+      steps = List.copyOf(steps);
+    }
+  }
+
   /** The events of one command, journaled as one record. */
   record Batch(List<JobEvent> events) implements JobEvent {}
 
@@ -120,6 +131,9 @@ public sealed interface JobEvent extends CborSerializable {
     }
     if (event instanceof RunCreated r) {
       return r.commands().size();
+    }
+    if (event instanceof StepsNotRun n) {
+      return n.steps().size();
     }
     return 1;
   }

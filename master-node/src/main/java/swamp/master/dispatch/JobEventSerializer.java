@@ -21,7 +21,8 @@ import swamp.protocol.JobState;
  * made the events most of the journal's bytes and a share of the master's CPU per job.
  *
  * <p>Events that Jackson wrote are still read by Jackson: a stored event names the serializer that
- * wrote it. A change of this format gets a new manifest, and this class keeps reading the old ones.
+ * wrote it. A change of this format gets a new manifest, and this class keeps reading the old ones;
+ * a new kind of event needs none, as the records of the others do not change.
  */
 public final class JobEventSerializer extends SerializerWithStringManifest {
 
@@ -50,6 +51,7 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
   private static final int FORGOTTEN = 11;
   private static final int BATCH = 12;
   private static final int RUN_CREATED = 13;
+  private static final int STEPS_NOT_RUN = 14;
 
   public JobEventSerializer(ExtendedActorSystem system) {}
 
@@ -168,6 +170,10 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
       out.str(r.workDir());
       out.i64(r.at());
       commands(out, r.commands());
+    } else if (event instanceof JobEvent.StepsNotRun n) {
+      out.i32(STEPS_NOT_RUN);
+      out.str(n.run());
+      steps(out, n.steps());
     } else {
       throw new IllegalArgumentException("no compact form for the event " + event);
     }
@@ -219,6 +225,7 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
       }
       case RUN_CREATED -> new JobEvent.RunCreated(in.str(), in.str(), in.str(), in.i64(),
           commands(in));
+      case STEPS_NOT_RUN -> new JobEvent.StepsNotRun(in.str(), steps(in));
       default -> throw new IllegalArgumentException("an event of unknown kind " + kind);
     };
   }
@@ -242,9 +249,23 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
       out.i32(c.line());
       out.str(c.text());
       out.strings(c.argv());
-      out.i32(c.dependsOn().size());
-      c.dependsOn().forEach(out::i32);
+      steps(out, c.dependsOn());
     }
+  }
+
+  /** Steps of a run, in the order given. */
+  static void steps(Out out, List<Integer> steps) {
+    out.i32(steps.size());
+    steps.forEach(out::i32);
+  }
+
+  static List<Integer> steps(In in) {
+    int n = in.count();
+    List<Integer> steps = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      steps.add(in.i32());
+    }
+    return steps;
   }
 
   static List<JobEvent.RunCommand> commands(In in) {
@@ -255,12 +276,7 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
       int line = in.i32();
       String text = in.str();
       List<String> argv = in.strings();
-      int deps = in.count();
-      List<Integer> dependsOn = new ArrayList<>(deps);
-      for (int d = 0; d < deps; d++) {
-        dependsOn.add(in.i32());
-      }
-      commands.add(new JobEvent.RunCommand(step, line, text, argv, dependsOn));
+      commands.add(new JobEvent.RunCommand(step, line, text, argv, steps(in)));
     }
     return commands;
   }

@@ -2,12 +2,14 @@ package swamp.master.dispatch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import swamp.master.dispatch.DispatcherProtocol.NotRunRefused.Kind;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 
@@ -32,6 +34,8 @@ final class Runs {
     final List<JobEvent.RunCommand> commands;
     final Job[] latest;
     final Gone[] gone;
+    /** The steps its client decided not to run, as bash would not have run them; none has a job. */
+    final BitSet notRun = new BitSet();
     /**
      * The run's jobs in the order they ended, for those who follow the run ({@link
      * #endedSince}); rebuilt, under a new {@link #log} name, whenever the book is.
@@ -85,7 +89,40 @@ final class Runs {
     if (run != null && job.spec.step() < run.latest.length) {
       run.latest[job.spec.step()] = job;
       run.gone[job.spec.step()] = null;
+      run.notRun.clear(job.spec.step());
     }
+  }
+
+  /** The client of a run decided that these steps do not run. */
+  void notRun(JobEvent.StepsNotRun n) {
+    Run run = runs.get(n.run());
+    if (run != null) {
+      n.steps().forEach(run.notRun::set);
+    }
+  }
+
+  /**
+   * Why these steps of run {@code id} cannot be marked as not run (no such run, a step it does
+   * not have, a step a job was submitted for), or null when they can.
+   */
+  DispatcherProtocol.NotRunRefused notRunProblem(String id, List<Integer> steps) {
+    Run run = runs.get(id);
+    if (run == null) {
+      return new DispatcherProtocol.NotRunRefused(Kind.NO_RUN, "no run " + id);
+    }
+    for (int step : steps) {
+      if (step >= run.commands.size()) {
+        return new DispatcherProtocol.NotRunRefused(Kind.NO_STEP, "run " + id + " has "
+            + run.commands.size() + " commands (steps 0 to " + (run.commands.size() - 1)
+            + "), not step " + step);
+      }
+      if (run.latest[step] != null || run.gone[step] != null) {
+        String job = run.latest[step] != null ? run.latest[step].id : run.gone[step].jobId();
+        return new DispatcherProtocol.NotRunRefused(Kind.HAS_JOB, "step " + step + " of run " + id
+            + " was submitted as job " + job + ": only a step without a job can be marked as not run");
+      }
+    }
+    return null;
   }
 
   /** {@code job} ended (finished, failed, cancelled): it goes to its run's log, if it has one. */
@@ -162,7 +199,7 @@ final class Runs {
         latest.add(j == null ? null : j.id);
       }
       out.add(new BookSnapshots.RunRecord(r.id, r.name, r.workDir, r.submittedAt, r.commands,
-          latest, Arrays.asList(r.gone.clone())));
+          latest, Arrays.asList(r.gone.clone()), r.notRun.stream().boxed().toList()));
     }
     return out;
   }
@@ -182,6 +219,9 @@ final class Runs {
         } else if (job == null && run.gone[step] != null) {
           run.ended.add(new Ending(run.gone[step].jobId(), step));
         }
+      }
+      if (r.notRun() != null) {
+        r.notRun().forEach(run.notRun::set);
       }
       runs.put(run.id, run);
     }

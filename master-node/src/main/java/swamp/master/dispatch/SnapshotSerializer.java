@@ -1,6 +1,7 @@
 package swamp.master.dispatch;
 
 import static swamp.master.dispatch.JobEventSerializer.commands;
+import static swamp.master.dispatch.JobEventSerializer.steps;
 import static swamp.protocol.CompactRecords.result;
 import static swamp.protocol.CompactRecords.spec;
 
@@ -42,7 +43,9 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
   static final String MANIFEST_V5 = "S5";
   /** A job's spec ends with whether its exit code is pipefail's. */
   static final String MANIFEST_V6 = "S6";
-  static final String MANIFEST = MANIFEST_V6;
+  /** A run ends with the steps its client decided not to run. */
+  static final String MANIFEST_V7 = "S7";
+  static final String MANIFEST = MANIFEST_V7;
 
   public SnapshotSerializer(ExtendedActorSystem system) {}
 
@@ -87,6 +90,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       case MANIFEST_V4 -> 4;
       case MANIFEST_V5 -> 5;
       case MANIFEST_V6 -> 6;
+      case MANIFEST_V7 -> 7;
       default -> throw new IllegalArgumentException("a job-book snapshot of unknown format '"
           + manifest + "' (this master reads " + MANIFEST_V1 + " to " + MANIFEST + ")");
     };
@@ -192,6 +196,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
         out.str(gone.worker());
       }
     }
+    steps(out, r.notRun());
   }
 
   private static BookSnapshots.RunRecord run(In in) {
@@ -208,6 +213,7 @@ public final class SnapshotSerializer extends SerializerWithStringManifest {
       gone.add(in.bool() ? new Runs.Gone(in.str(), JobState.valueOf(in.str()),
           in.bool() ? in.i32() : null, in.str()) : null);
     }
-    return new BookSnapshots.RunRecord(id, name, workDir, submittedAt, commands, latest, gone);
+    return new BookSnapshots.RunRecord(id, name, workDir, submittedAt, commands, latest, gone,
+        in.version >= 7 ? steps(in) : List.of());
   }
 }

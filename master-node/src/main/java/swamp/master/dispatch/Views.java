@@ -133,8 +133,9 @@ public final class Views {
   }
 
   /**
-   * A run in the list of runs: how many of its commands stand where. A step that runs nothing
-   * (an exit point, the status of an {@code if} on a job: {@link #DECISION}) is not counted.
+   * A run in the list of runs: how many of its commands stand where; {@code notRun}: those its
+   * client decided not to run, as bash would not have. A step that runs nothing (an exit point,
+   * the status of an {@code if} on a job: {@link #DECISION}) is not counted.
    */
   public record RunSummaryView(
       String id,
@@ -146,11 +147,13 @@ public final class Views {
       int cancelled,
       int running,
       int queued,
-      int waiting) {
+      int waiting,
+      int notRun) {
 
     static RunSummaryView of(Runs.Run run) {
       EnumMap<JobState, Integer> n = new EnumMap<>(JobState.class);
       int waiting = 0;
+      int notRun = 0;
       int commands = 0;
       for (int step = 0; step < run.commands.size(); step++) {
         if (runsNothing(run.commands.get(step))) {
@@ -158,7 +161,9 @@ public final class Views {
         }
         commands++;
         JobState state = state(run, step);
-        if (state == null) {
+        if (run.notRun.get(step)) {
+          notRun++;
+        } else if (state == null) {
           waiting++;
         } else {
           n.merge(state, 1, Integer::sum);
@@ -167,7 +172,7 @@ public final class Views {
       return new RunSummaryView(run.id, run.name, time(run.submittedAt), commands,
           n.getOrDefault(JobState.SUCCEEDED, 0), n.getOrDefault(JobState.FAILED, 0),
           n.getOrDefault(JobState.CANCELLED, 0), n.getOrDefault(JobState.RUNNING, 0),
-          n.getOrDefault(JobState.QUEUED, 0), waiting);
+          n.getOrDefault(JobState.QUEUED, 0), waiting, notRun);
     }
   }
 
@@ -183,7 +188,8 @@ public final class Views {
         Runs.Gone gone = run.gone[step];
         JobState state = state(run, step);
         steps.add(new StepView(c.step(), c.line(), c.text(), c.argv(), c.dependsOn(),
-            runsNothing(c) ? DECISION : state == null ? WAITING : state.name(),
+            run.notRun.get(step) ? NOT_RUN : runsNothing(c) ? DECISION
+                : state == null ? WAITING : state.name(),
             job != null ? job.id : gone != null ? gone.jobId() : null,
             job != null ? (job.result == null ? null : job.result.exitCode())
                 : gone != null ? gone.exitCode() : null,
@@ -225,7 +231,8 @@ public final class Views {
 
   /**
    * One command of a run: {@code state} is its newest job's, or {@code WAITING} while no job
-   * was submitted for it, or {@code DECISION} for a step that runs nothing.
+   * was submitted for it, {@code NOT_RUN} once its client decided it does not run, or {@code
+   * DECISION} for a step that runs nothing.
    */
   public record StepView(int step, int line, String text, List<String> argv, List<Integer> dependsOn,
       String state, String job, Integer exitCode, String worker) {}
@@ -236,6 +243,12 @@ public final class Views {
    * jobs before it (an exit point, {@code cmd || exit 1}; the status of an {@code if} on a job).
    */
   public static final String DECISION = "DECISION";
+  /**
+   * A step of a script its client decided not to run, as bash would not have run it: under an
+   * {@code if} or {@code &&} that did not hold, after an {@code exit} or a failure under {@code
+   * set -e}, or left when the run was stopped.
+   */
+  public static final String NOT_RUN = "NOT_RUN";
 
   private static boolean runsNothing(JobEvent.RunCommand c) {
     return c.argv().isEmpty();

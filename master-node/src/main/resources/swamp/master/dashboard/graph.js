@@ -4,7 +4,7 @@
 const SwampGraph = (() => {
   const W = 200, H = 34, GAP_X = 60, GAP_Y = 14, NS = "http://www.w3.org/2000/svg";
   const COLOURS = { WAITING: "#fff", QUEUED: "#ddd", RUNNING: "#fc6", SUCCEEDED: "#9d9",
-    FAILED: "#f88", CANCELLED: "#bbb", DECISION: "#eef" };
+    FAILED: "#f88", CANCELLED: "#bbb", DECISION: "#eef", NOT_RUN: "#f4f4f4" };
 
   function layers(commands) {
     const depth = new Map();
@@ -58,7 +58,8 @@ const SwampGraph = (() => {
       const p = pos.get(c.step);
       const g = el("g", { class: "node", "data-step": c.step, "data-state": c.state });
       g.appendChild(el("rect", { x: p.x, y: p.y, width: W, height: H, rx: 4,
-        fill: COLOURS[c.state] || "#fff", stroke: "#666" }));
+        fill: COLOURS[c.state] || "#fff", stroke: "#666",
+        "stroke-dasharray": c.state === "NOT_RUN" ? "4 3" : "none" }));
       const text = c.text.length > 26 ? c.text.slice(0, 25) + "\u2026" : c.text;
       g.appendChild(el("text", { x: p.x + 6, y: p.y + 14 }, `${c.step}: ${text}`));
       g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#555" },

@@ -380,6 +380,40 @@ class JobBookTest {
     assertEquals(List.of(1, 1), List.of(summary.commands(), summary.waiting()));
   }
 
+  /**
+   * Steps a run's client decided not to run show as {@code NOT_RUN}, not as waiting, through a
+   * snapshot too; one that ran cannot be marked, and a job submitted for one later shows again.
+   */
+  @Test
+  void stepsItsClientDidNotRunShowAsNotRun() {
+    Runs.Run run = book.createRun("check.sh", "/data", SCRIPT, now);
+    Job first = submitStep("r1", 0);
+    assertEquals(DispatcherProtocol.NotRunRefused.Kind.HAS_JOB,
+        book.runs().notRunProblem("r1", List.of(2, 0)).kind());
+    assertEquals("step 0 of run r1 was submitted as job " + first.id
+        + ": only a step without a job can be marked as not run",
+        book.runs().notRunProblem("r1", List.of(0)).why());
+    assertEquals(DispatcherProtocol.NotRunRefused.Kind.NO_STEP,
+        book.runs().notRunProblem("r1", List.of(3)).kind());
+    assertEquals("no run r9", book.runs().notRunProblem("r9", List.of(0)).why());
+    assertNull(book.runs().notRunProblem("r1", List.of(1, 2)));
+
+    book.notRun("r1", List.of(1, 2));
+    assertEquals(List.of("QUEUED", "NOT_RUN", "NOT_RUN"),
+        Views.RunView.of(run).commands().stream().map(Views.StepView::state).toList());
+    Views.RunSummaryView summary = Views.RunSummaryView.of(run);
+    assertEquals(List.of(3, 1, 0, 2), List.of(summary.commands(), summary.queued(),
+        summary.waiting(), summary.notRun()));
+
+    JobBook restored = BookSnapshots.restore(BookSnapshots.of(book), LocalExec.NEVER, 100);
+    assertEquals(List.of("QUEUED", "NOT_RUN", "NOT_RUN"), Views.RunView.of(restored.runs().get("r1"))
+        .commands().stream().map(Views.StepView::state).toList());
+
+    submitStep("r1", 2); // a client that ran it after all
+    assertEquals("QUEUED", Views.RunView.of(run).commands().get(2).state());
+    assertEquals(1, Views.RunSummaryView.of(run).notRun());
+  }
+
   private Job submitStep(String run, int step) {
     return book.submit(List.of(new JobEvent.NewJob(null,
         JobSpec.of(List.of("ncks")).inRun(run, step))), now++).get(0);

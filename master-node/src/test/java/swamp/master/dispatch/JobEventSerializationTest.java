@@ -84,6 +84,7 @@ class JobEventSerializationTest {
         new JobEvent.CancelRequested("j9"),
         new JobEvent.Forgotten(900),
         new JobEvent.RunCreated("r1", "climatology.sh", "/data", 1_004, JobBookTest.SCRIPT),
+        new JobEvent.StepsNotRun("r1", List.of(2, 1)),
         new JobEvent.Finished("j9", null, 1_005),
         new JobEvent.Ended("j9", JobState.FAILED, null, 1_006));
   }
@@ -198,10 +199,30 @@ class JobEventSerializationTest {
         "cancelled before it ran", true, 9);
     BookSnapshots.RunRecord run = new BookSnapshots.RunRecord("r1", "climatology.sh", "/data", 3,
         JobBookTest.SCRIPT, java.util.Arrays.asList(null, "j2", null),
-        java.util.Arrays.asList(new Runs.Gone("j0", JobState.FAILED, 1, "w1"),
-            null, new Runs.Gone("j-1", JobState.CANCELLED, null, null)));
+        java.util.Arrays.asList(new Runs.Gone("j0", JobState.FAILED, 1, "w1"), null, null), List.of(2));
+    BookSnapshots.RunRecord other = new BookSnapshots.RunRecord("r2", "anomalies.sh", "/data", 4,
+        JobBookTest.SCRIPT, java.util.Arrays.asList(null, null, null),
+        java.util.Arrays.asList(null, null, new Runs.Gone("j-1", JobState.CANCELLED, null, null)),
+        List.of());
     return new BookSnapshots.Snapshot(5, List.of(queued, running, failed, cancelled), List.of("j1"),
-        List.of("j3", "j4"), 2, List.of(run));
+        List.of("j3", "j4"), 3, List.of(run, other));
+  }
+
+  /**
+   * A snapshot of S6, before runs kept the steps their clients decided not to run, reads with
+   * none: S7 adds one list at the end of each run, here the last run's empty one.
+   */
+  @Test
+  void aSnapshotFromBeforeStepsNotRunReadsWithNone() {
+    var serialization = SerializationExtension.get(testKit.system().classicSystem());
+    BookSnapshots.Snapshot s = snapshot();
+    BookSnapshots.Snapshot oneRun = new BookSnapshots.Snapshot(s.nextSeq(), s.jobs(), s.queued(),
+        s.finished(), s.nextRun(), List.of(s.runs().get(1)));
+    byte[] bytes = serialization.serialize(oneRun).get();
+    byte[] s6 = java.util.Arrays.copyOf(bytes, bytes.length - 1); // the empty list: one byte, 0
+    assertEquals(0, bytes[bytes.length - 1]);
+    assertEquals(oneRun, serialization.deserialize(s6, SnapshotSerializer.IDENTIFIER,
+        SnapshotSerializer.MANIFEST_V6).get());
   }
 
   @Test
