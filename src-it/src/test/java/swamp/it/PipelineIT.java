@@ -83,6 +83,15 @@ class PipelineIT {
     assertEquals(List.of(3, 2, 1), List.of(listed.path("commands").asInt(),
         listed.path("succeeded").asInt(), listed.path("waiting").asInt()), listed.toString());
 
+    // the client decided the echo does not run: it shows so, and no step with a job can be
+    HttpApiIT.assertError(409, "step 0 of run " + run + " was submitted as job " + top,
+        master.post("/api/runs/" + run + "/not-run", Map.of("steps", List.of(2, 0))));
+    HttpApiIT.assertError(404, "no run r999", master.post("/api/runs/r999/not-run", Map.of("steps", List.of(0))));
+    HttpApiIT.assertError(400, "steps holds \"two\", not a step",
+        master.post("/api/runs/" + run + "/not-run", Map.of("steps", List.of("two"))));
+    assertEquals(200, master.post("/api/runs/" + run + "/not-run", Map.of("steps", List.of(2))).status());
+    assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "NOT_RUN"), states(master, run));
+
     // what the shell would refuse, and what swamp refuses before it runs anything
     Master.Response unknown = master.post("/api/jobs", Map.of("argv", List.of("true"),
         "run", "r999", "step", 0));
@@ -125,7 +134,7 @@ class PipelineIT {
     assertNotEquals(0, master.awaitExit(Duration.ofSeconds(10)));
     Master again = pool.restartMaster(master, "--local-exec", "never");
     again.awaitHealthy(Pool.STARTUP);
-    assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "WAITING"), states(again, run));
+    assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "NOT_RUN"), states(again, run), "journaled, as the jobs");
     // the restarted master's log of the run is a new one: a cursor of the old reads it from the start
     JsonNode after = again.get("/api/runs/" + run + "/ended?after=" + cursor).json();
     assertEquals(List.of(top, count), ids(after.path("ended")), after.toString());

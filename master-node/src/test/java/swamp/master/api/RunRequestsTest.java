@@ -42,4 +42,20 @@ class RunRequestsTest {
     assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text':"
         + " 'x', 'argv': 'x'}]}").contains("commands[0].argv must be an array of strings"));
   }
+
+  @Test
+  void stepsNotRunAreReadAndTheirMistakesNamed() throws Exception {
+    assertEquals(List.of(4, 7), RunRequests.notRun(JSON.readTree("{\"steps\": [4, 7]}"), 10));
+    for (String[] bad : new String[][] {
+        {"[4]", "send {\"steps\": [...]}"},
+        {"{\"steps\": []}", "steps must be an array of 1 to 10 steps"},
+        {"{\"steps\": 4}", "steps must be an array"},
+        {"{\"steps\": [4, -1]}", "steps holds -1, not a step"},
+        {"{\"steps\": [1.5]}", "steps holds 1.5, not a step"},
+        {"{\"steps\": [1], \"why\": \"x\"}", "why"}}) {
+      String message = assertThrows(ApiReplies.BadRequest.class,
+          () -> RunRequests.notRun(JSON.readTree(bad[0]), 10)).getMessage();
+      assertTrue(message.contains(bad[1]), bad[0] + ": " + message);
+    }
+  }
 }
