@@ -140,6 +140,42 @@ class ScriptRunIT {
   }
 
   /**
+   * A master killed with -9 and started again in the middle of a run: {@code bin/swamp run} waits
+   * for it, goes on where it was, and the script ends as under bash, each step one job.
+   */
+  @Test
+  void aRunGoesOnThroughARestartOfItsMaster(Pool pool) throws IOException {
+    Master master = pool.master("--local-slots", "2");
+    Path dir = Files.createDirectories(pool.logDir().resolve("master-restart"));
+    Files.writeString(dir.resolve("script.sh"), String.join("\n",
+        "for i in 1 2 3 4 5 6 7 8; do sleep 2; echo $i > out$i.txt; done",
+        "cat out*.txt > all.txt", ""));
+    Node run = pool.swamp(master, dir, "run", "script.sh");
+    Await.until("a sleep of the run to have finished, two running", CliIT.CLI, () -> {
+      int running = 0;
+      int succeeded = 0;
+      for (JsonNode job : master.get("/api/jobs").json()) {
+        running += job.path("state").asText().equals("RUNNING") ? 1 : 0;
+        succeeded += job.path("state").asText().equals("SUCCEEDED") ? 1 : 0;
+      }
+      return running == 2 && succeeded >= 1;
+    });
+    master.killHard();
+    master.awaitExit(java.time.Duration.ofSeconds(10));
+    Master again = pool.restartMaster(master, "--local-slots", "2");
+    assertEquals(0, run.awaitExit(CliIT.CLI), run.tail(40));
+    assertTrue(run.errors().contains("swamp: the master does not answer")
+        && run.errors().contains("swamp: the master answers again"), run.tail(40));
+    assertEquals("1\n2\n3\n4\n5\n6\n7\n8\n", Files.readString(dir.resolve("all.txt")), run.tail(40));
+    JsonNode steps = again.get("/api/runs/r1").json().path("commands");
+    assertEquals(17, steps.size());
+    assertEquals(17, again.get("/api/jobs").json().size(), "each step one job, none submitted twice");
+    for (JsonNode step : steps) {
+      assertEquals("SUCCEEDED", step.path("state").asText(), steps.toString());
+    }
+  }
+
+  /**
    * Ctrl-C on {@code bin/swamp run} stops the run, on a pool as in the process: the jobs it
    * submitted are cancelled, no more start, and it exits 130 as a shell's command stopped by
    * SIGINT does.

@@ -35,6 +35,8 @@ final class ScriptRun {
   private final Plan plan;
   private final Function<Command, Map<String, Object>> toJob;
   private final RunConsole console;
+  /** How long the run waits for a master that stopped answering (restarting, taken over). */
+  private final java.time.Duration waitForMaster;
 
   /** How each step decided so far ended; read by the stop hook too. */
   private final Map<Integer, Outcome> outcome = new java.util.concurrent.ConcurrentHashMap<>();
@@ -70,11 +72,12 @@ final class ScriptRun {
   private String cursor;
 
   ScriptRun(MasterClient client, String name, Plan plan, Function<Command, Map<String, Object>> toJob,
-      PrintStream out, PrintStream err) {
+      java.time.Duration waitForMaster, PrintStream out, PrintStream err) {
     this.client = client;
     this.name = name;
     this.plan = plan;
     this.toJob = toJob;
+    this.waitForMaster = waitForMaster;
     this.console = new RunConsole(out, err, name, plan,
         () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled));
     for (Command c : plan.commands()) {
@@ -228,6 +231,7 @@ final class ScriptRun {
           if (runId != null) {
             job.put("run", runId);
             job.put("step", c.step());
+            job.put("key", runId + ":" + c.step()); // sent again after a lost answer, it is the same job
           }
           requests.add(job);
           if (c.xtrace()) {
@@ -238,7 +242,7 @@ final class ScriptRun {
           if (stopping) {
             throw new IllegalStateException("stopped");
           }
-          Json ids = client.post("/api/jobs", requests);
+          Json ids = withMaster(() -> client.post("/api/jobs", requests));
           for (int k = 0; k < ready.size(); k++) {
             jobs.put(ids.get(k).path("id").asText(), ready.get(k).step());
           }
@@ -328,9 +332,9 @@ final class ScriptRun {
   private List<Json> awaitEnded(Map<String, Integer> jobs) throws MasterClient.ApiException {
     if (runId != null && followRun) {
       try {
-        Json answer = client.get("/api/runs/" + runId + "/ended?wait=" + ClientCommand.LONG_POLL.toSeconds()
-            + "s" + (cursor == null ? "" : "&after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)),
-            ClientCommand.LONG_POLL);
+        String after = cursor == null ? "" : "&after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+        Json answer = withMaster(() -> client.get("/api/runs/" + runId + "/ended?wait="
+            + ClientCommand.LONG_POLL.toSeconds() + "s" + after, ClientCommand.LONG_POLL));
         cursor = answer.path("next").asText(cursor);
         List<Json> ended = new ArrayList<>();
         answer.path("ended").forEach(ended::add);
@@ -343,8 +347,8 @@ final class ScriptRun {
       }
     }
     List<Json> ended = new ArrayList<>();
-    client.post("/api/jobs/await", Map.of("ids", List.copyOf(jobs.keySet()),
-        "wait", ClientCommand.LONG_POLL.toSeconds() + "s")).forEach(ended::add);
+    Map<String, Object> await = Map.of("ids", List.copyOf(jobs.keySet()), "wait", ClientCommand.LONG_POLL.toSeconds() + "s");
+    withMaster(() -> client.post("/api/jobs/await", await)).forEach(ended::add);
     return ended;
   }
 
@@ -430,7 +434,8 @@ final class ScriptRun {
     try {
       for (int from = 0; from < notRunUnreported.size(); from += NOT_RUN_AT_ONCE) {
         List<Integer> steps = notRunUnreported.subList(from, Math.min(notRunUnreported.size(), from + NOT_RUN_AT_ONCE));
-        client.post("/api/runs/" + runId + "/not-run", Map.of("steps", List.copyOf(steps)));
+        Map<String, Object> body = Map.of("steps", List.copyOf(steps));
+        withMaster(() -> client.post("/api/runs/" + runId + "/not-run", body));
       }
     } catch (MasterClient.ApiException e) {
       reportsNotRun = false; // the run goes on; only what the master shows of these steps is wrong
@@ -440,6 +445,55 @@ final class ScriptRun {
       }
     }
     notRunUnreported.clear();
+  }
+
+  /** A call to the master. */
+  private interface MasterCall {
+    Json call() throws MasterClient.ApiException;
+  }
+
+  /**
+   * {@code call}, again while the master does not answer (a restart, a standby taking over) for
+   * up to {@link #waitForMaster}: the jobs submitted go on meanwhile, the master keeps them and
+   * the run (both journaled), and a submission sent again is the same job (its key). What the
+   * master answers, an error included, is returned or thrown at once.
+   */
+  private Json withMaster(MasterCall call) throws MasterClient.ApiException {
+    long since = 0;
+    long pause = 250;
+    while (true) {
+      try {
+        Json answer = call.call();
+        if (since != 0) {
+          console.note(String.format("swamp: the master answers again after %.1f s; the run goes on",
+              (System.nanoTime() - since) / 1e9));
+        }
+        return answer;
+      } catch (MasterClient.ApiException e) {
+        boolean away = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
+        if (!away || stopping || waitForMaster.isZero()) {
+          throw e;
+        }
+        long now = System.nanoTime();
+        if (since == 0) {
+          since = now;
+          console.note("swamp: the master does not answer (" + e.getMessage() + "); it keeps the run's"
+              + " jobs in its journal; waiting up to " + swamp.node.HumanDuration.of(waitForMaster)
+              + " for it to answer again (--wait-for-master)");
+        } else if (now - since > waitForMaster.toNanos()) {
+          throw new MasterClient.ApiException(e.status(), e.getMessage() + "; waited "
+              + swamp.node.HumanDuration.of(waitForMaster) + " for the master to answer again. The run's"
+              + " jobs already submitted go on: bin/swamp runs " + runId);
+        }
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause = Math.min(pause * 2, 5_000);
+      }
+    }
   }
 
   /** The most steps told as not run in one request, well within the master's limit of a batch. */

@@ -96,12 +96,24 @@ public final class SwampCli {
         + " process (default: one per processor).")
     Integer slots;
 
+    @Option(names = "--wait-for-master", paramLabel = "DURATION", description = "How long the run waits for a"
+        + " master that stops answering (a restart, a standby taking over) before it gives up; its jobs go on"
+        + " meanwhile (default: 5m; 0: give up at once).")
+    String waitForMaster = "5m";
+
     @Option(names = "--allow", paramLabel = "PROGRAM", description = "Without a master: a program the master run in"
         + " this process may run besides a worker's allow-list (awk, sed, python3...); repeatable.")
     List<String> allow = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
+      java.time.Duration patience;
+      try {
+        patience = swamp.client.Durations.parse(waitForMaster);
+      } catch (IllegalArgumentException e) {
+        System.err.println("swamp run: --wait-for-master: " + e.getMessage());
+        return ClientCommand.EXIT_USAGE;
+      }
       Path dir = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
       Map<String, String> env = new HashMap<>(System.getenv());
       env.put("PWD", dir.toString());
@@ -128,7 +140,7 @@ public final class SwampCli {
               + " process with " + local.slots() + " slot(s) (its dashboard while it runs: bin/swamp dashboard --url "
               + local.url() + "; set SWAMP_URL to use a pool)");
           return new ScriptRun(new MasterClient(local.url()), script.toString(), plan, this::toJob,
-              System.out, System.err).call();
+              java.time.Duration.ZERO, System.out, System.err).call(); // it ends with this process
         }
       }
       if (!allow.isEmpty()) {
@@ -136,7 +148,8 @@ public final class SwampCli {
             + " themselves (bin/swamp worker --allow PROGRAM)");
         return ClientCommand.EXIT_USAGE;
       }
-      return new ScriptRun(ClientCli.client(url), script.toString(), plan, this::toJob, System.out, System.err).call();
+      return new ScriptRun(ClientCli.client(url), script.toString(), plan, this::toJob, patience, System.out,
+          System.err).call();
     }
 
     private Map<String, Object> toJob(Plan.Command c) {
