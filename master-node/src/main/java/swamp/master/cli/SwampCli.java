@@ -97,8 +97,8 @@ public final class SwampCli {
     Integer slots;
 
     @Option(names = "--wait-for-master", paramLabel = "DURATION", description = "How long the run waits for a"
-        + " master that stops answering (a restart, a standby taking over) before it gives up; its jobs go on"
-        + " meanwhile (default: 5m; 0: give up at once).")
+        + " master that stops answering (a restart, a standby taking over) before it gives up; the master keeps"
+        + " the run's jobs (default: 5m; 0: give up at once).")
     String waitForMaster = "5m";
 
     @Option(names = "--allow", paramLabel = "PROGRAM", description = "Without a master: a program the master run in"
