@@ -352,8 +352,11 @@ final class ScriptRun {
     return ended;
   }
 
-  /** Registers the run with the master so status and the API show it; null when it cannot. */
-  private String registerRun() {
+  /**
+   * Registers the run with the master so status and the API show it; null when it cannot. A
+   * master that does not answer at all is an error here, before anything was submitted.
+   */
+  private String registerRun() throws MasterClient.ApiException {
     List<Map<String, Object>> commands = new ArrayList<>();
     for (Command c : plan.commands()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -371,6 +374,9 @@ final class ScriptRun {
       body.put("commands", commands);
       return client.post("/api/runs", body).path("id").asText(null);
     } catch (MasterClient.ApiException e) {
+      if (e.status() == 0) {
+        throw e;
+      }
       if (e.status() == 404 || e.status() == 405) {
         return null; // a master without runs still runs the jobs
       }
