@@ -1,8 +1,6 @@
 package swamp.master.cli;
 
 import java.io.PrintStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import swamp.client.ClientCommand;
 import swamp.client.JobCommands;
 import swamp.client.Json;
 import swamp.client.MasterClient;
@@ -26,24 +23,21 @@ import swamp.master.script.Plan.Outcome;
  * whose input a failed one was to write still runs, as under bash; {@code a && b} / {@code a ||
  * b} run or skip {@code b} by {@code a}'s status; an exit point ({@code cmd || exit N}) and
  * {@code set -e} stop new commands from starting but those of the EXIT trap; Ctrl-C cancels what
- * it submitted. What the user sees of it is {@link RunConsole}'s.
+ * it submitted. What the user sees of it is {@link RunConsole}'s; what it says to the master,
+ * {@link RunLink}'s.
  */
 final class ScriptRun {
 
-  private final MasterClient client;
   private final String name;
   private final Plan plan;
   private final Function<Command, Map<String, Object>> toJob;
   private final RunConsole console;
-  /** How long the run waits for a master that stopped answering (restarting, taken over). */
-  private final java.time.Duration waitForMaster;
+  private final RunLink master;
 
   /** How each step decided so far ended; read by the stop hook too. */
   private final Map<Integer, Outcome> outcome = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Steps decided not to run that the master has not been told of ({@link #reportNotRun}). */
+  /** Steps decided not to run that the master has not been told of yet. */
   private final List<Integer> notRunUnreported = new ArrayList<>();
-  /** Whether the master takes the steps not run (an older one does not). */
-  private boolean reportsNotRun = true;
   /** The exit codes of the steps that failed. */
   private final Map<Integer, Integer> exitCodes = new HashMap<>();
   /** The commands submitted whose words the run filled in ({@link Command#withStatuses}), by step. */
@@ -66,20 +60,15 @@ final class ScriptRun {
   /** Failures some {@code ||} handles: they count as failed but do not fail the run. */
   private int failedHandled;
   private int succeeded;
-  private String runId;
-  /** Whether the master keeps the run's log of ended jobs, and where in it this run stands. */
-  private boolean followRun = true;
-  private String cursor;
 
   ScriptRun(MasterClient client, String name, Plan plan, Function<Command, Map<String, Object>> toJob,
       java.time.Duration waitForMaster, PrintStream out, PrintStream err) {
-    this.client = client;
     this.name = name;
     this.plan = plan;
     this.toJob = toJob;
-    this.waitForMaster = waitForMaster;
     this.console = new RunConsole(out, err, name, plan,
         () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled));
+    this.master = new RunLink(client, waitForMaster, () -> stopping, console::note);
     for (Command c : plan.commands()) {
       List<Guard> on = new ArrayList<>(c.guards());
       if (c.isJoin()) {
@@ -138,13 +127,6 @@ final class ScriptRun {
     }
     console.note("swamp: stopped: " + (ids.isEmpty() ? "no job of the run was running"
         : "cancelling the " + ids.size() + " job(s) of the run that had not ended") + "; no more start");
-    for (String id : ids) {
-      try {
-        client.delete("/api/jobs/" + id, java.time.Duration.ofSeconds(5));
-      } catch (MasterClient.ApiException e) {
-        // it ended meanwhile, or the master is gone (the one in this process stops with it)
-      }
-    }
     List<Integer> neverStarted = new ArrayList<>(); // they show as not run, not as waiting
     Set<Integer> submitted = Set.copyOf(jobs.values());
     for (Command c : plan.commands()) {
@@ -152,18 +134,12 @@ final class ScriptRun {
         neverStarted.add(c.step());
       }
     }
-    if (runId != null && reportsNotRun && !neverStarted.isEmpty() && neverStarted.size() <= NOT_RUN_AT_ONCE) {
-      try {
-        client.post("/api/runs/" + runId + "/not-run", Map.of("steps", neverStarted));
-      } catch (MasterClient.ApiException | RuntimeException e) {
-        // the master is gone, or the main thread marked one meanwhile: they stay waiting there
-      }
-    }
+    master.stop(ids, neverStarted);
   }
 
   private int follow() throws MasterClient.ApiException {
     List<Command> commands = plan.commands();
-    runId = registerRun();
+    master.register(name, plan);
     Map<Integer, Command> pending = new LinkedHashMap<>();
     commands.forEach(c -> pending.put(c.step(), c));
     Integer stoppedWith = null;
@@ -227,13 +203,7 @@ final class ScriptRun {
           if (filled != c) {
             filledIn.put(c.step(), filled);
           }
-          Map<String, Object> job = toJob.apply(filled);
-          if (runId != null) {
-            job.put("run", runId);
-            job.put("step", c.step());
-            job.put("key", runId + ":" + c.step()); // sent again after a lost answer, it is the same job
-          }
-          requests.add(job);
+          requests.add(toJob.apply(filled));
           if (c.xtrace()) {
             console.note("+ " + filled.text());
           }
@@ -242,9 +212,9 @@ final class ScriptRun {
           if (stopping) {
             throw new IllegalStateException("stopped");
           }
-          Json ids = withMaster(() -> client.post("/api/jobs", requests));
+          List<String> ids = master.submit(requests, ready.stream().map(Command::step).toList());
           for (int k = 0; k < ready.size(); k++) {
-            jobs.put(ids.get(k).path("id").asText(), ready.get(k).step());
+            jobs.put(ids.get(k), ready.get(k).step());
           }
         }
         running += ready.size();
@@ -254,7 +224,7 @@ final class ScriptRun {
       if (jobs.isEmpty()) {
         break;
       }
-      for (Json job : awaitEnded(jobs)) {
+      for (Json job : master.awaitEnded(jobs.keySet())) {
         Integer step = jobs.remove(job.path("id").asText());
         if (step == null) {
           continue; // one this run already heard of, or an earlier job of the step
@@ -324,68 +294,6 @@ final class ScriptRun {
   }
 
   /**
-   * The next of {@code jobs} to end, once one has, and any others that ended with it. The run's
-   * log of ended jobs is followed from where the last answer left it, so that a call costs the
-   * master what ended since, not the thousands of jobs still running; a master without that
-   * log (older, or one that no longer keeps the run) is asked about the jobs by their ids.
-   */
-  private List<Json> awaitEnded(Map<String, Integer> jobs) throws MasterClient.ApiException {
-    if (runId != null && followRun) {
-      try {
-        String after = cursor == null ? "" : "&after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
-        Json answer = withMaster(() -> client.get("/api/runs/" + runId + "/ended?wait="
-            + ClientCommand.LONG_POLL.toSeconds() + "s" + after, ClientCommand.LONG_POLL));
-        cursor = answer.path("next").asText(cursor);
-        List<Json> ended = new ArrayList<>();
-        answer.path("ended").forEach(ended::add);
-        return ended;
-      } catch (MasterClient.ApiException e) {
-        if (e.status() != 404 && e.status() != 405) {
-          throw e;
-        }
-        followRun = false;
-      }
-    }
-    List<Json> ended = new ArrayList<>();
-    Map<String, Object> await = Map.of("ids", List.copyOf(jobs.keySet()), "wait", ClientCommand.LONG_POLL.toSeconds() + "s");
-    withMaster(() -> client.post("/api/jobs/await", await)).forEach(ended::add);
-    return ended;
-  }
-
-  /**
-   * Registers the run with the master so status and the API show it; null when it cannot. A
-   * master that does not answer at all is an error here, before anything was submitted.
-   */
-  private String registerRun() throws MasterClient.ApiException {
-    List<Map<String, Object>> commands = new ArrayList<>();
-    for (Command c : plan.commands()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("step", c.step());
-      m.put("line", c.line());
-      m.put("text", c.text());
-      m.put("argv", c.argv());
-      m.put("dependsOn", c.dependsOn());
-      commands.add(m);
-    }
-    try {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("name", name);
-      body.put("workDir", plan.commands().get(0).dir());
-      body.put("commands", commands);
-      return client.post("/api/runs", body).path("id").asText(null);
-    } catch (MasterClient.ApiException e) {
-      if (e.status() == 0) {
-        throw e;
-      }
-      if (e.status() == 404 || e.status() == 405) {
-        return null; // a master without runs still runs the jobs
-      }
-      console.note("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
-      return null;
-    }
-  }
-
-  /**
    * Whether {@code c} comes after the step where the run stopped, so that bash never reached it;
    * the EXIT trap's commands still run, as bash runs the trap when {@code set -e} or {@code exit}
    * ends the script (what they wait for and bash never ran counts as ended: NOT_RUN).
@@ -428,82 +336,11 @@ final class ScriptRun {
     notRunUnreported.add(step);
   }
 
-  /**
-   * Tells the master which steps were decided not to run since the last call, so that its
-   * dashboard and {@code swamp runs} show them as not run rather than waiting.
-   */
+  /** Tells the master the steps decided not to run since the last call. */
   private void reportNotRun() {
-    if (notRunUnreported.isEmpty() || runId == null || !reportsNotRun) {
-      notRunUnreported.clear();
-      return;
-    }
-    try {
-      for (int from = 0; from < notRunUnreported.size(); from += NOT_RUN_AT_ONCE) {
-        List<Integer> steps = notRunUnreported.subList(from, Math.min(notRunUnreported.size(), from + NOT_RUN_AT_ONCE));
-        Map<String, Object> body = Map.of("steps", List.copyOf(steps));
-        withMaster(() -> client.post("/api/runs/" + runId + "/not-run", body));
-      }
-    } catch (MasterClient.ApiException e) {
-      reportsNotRun = false; // the run goes on; only what the master shows of these steps is wrong
-      if (e.status() != 404 && e.status() != 405) {
-        console.note("swamp: the master did not record the commands not run (" + e.getMessage()
-            + "); they show as waiting there");
-      }
-    }
+    master.notRun(notRunUnreported);
     notRunUnreported.clear();
   }
-
-  /** A call to the master. */
-  private interface MasterCall {
-    Json call() throws MasterClient.ApiException;
-  }
-
-  /**
-   * {@code call}, again while the master does not answer (a restart, a standby taking over) for
-   * up to {@link #waitForMaster}: the jobs submitted go on meanwhile, the master keeps them and
-   * the run (both journaled), and a submission sent again is the same job (its key). What the
-   * master answers, an error included, is returned or thrown at once.
-   */
-  private Json withMaster(MasterCall call) throws MasterClient.ApiException {
-    long since = 0;
-    long pause = 250;
-    while (true) {
-      try {
-        Json answer = call.call();
-        if (since != 0) {
-          console.note(String.format("swamp: the master answers again after %.1f s; the run goes on",
-              (System.nanoTime() - since) / 1e9));
-        }
-        return answer;
-      } catch (MasterClient.ApiException e) {
-        boolean away = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
-        if (!away || stopping || waitForMaster.isZero()) {
-          throw e;
-        }
-        long now = System.nanoTime();
-        if (since == 0) {
-          since = now;
-          console.note("swamp: the master does not answer (" + e.getMessage() + "); it keeps the run's"
-              + " jobs in its journal; waiting up to " + swamp.node.HumanDuration.of(waitForMaster)
-              + " for it to answer again (--wait-for-master)");
-        } else if (now - since > waitForMaster.toNanos()) {
-          throw new MasterClient.ApiException(e.status(), e.getMessage() + "; waited "
-              + swamp.node.HumanDuration.of(waitForMaster) + " for the master to answer again. The run's"
-              + " jobs already submitted go on: bin/swamp runs " + runId);
-        }
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        pause = Math.min(pause * 2, 5_000);
-      }
-    }
-  }
-
-  /** The most steps told as not run in one request, well within the master's limit of a batch. */
-  private static final int NOT_RUN_AT_ONCE = 10_000;
 
   /**
    * An exit point that exits: its status is what the list or function it ends gives ({@code f ||

@@ -1,0 +1,231 @@
+package swamp.master.cli;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import swamp.client.ClientCommand;
+import swamp.client.Json;
+import swamp.client.MasterClient;
+import swamp.master.script.Plan;
+import swamp.master.script.Plan.Command;
+import swamp.node.HumanDuration;
+
+/**
+ * A run's conversation with its master, for {@link ScriptRun}: it registers the run, submits its
+ * commands' jobs, follows the jobs that ended, and tells the steps decided not to run. A master
+ * that stops answering after the run was registered (a restart, a standby taking over) is waited
+ * for, up to a limit: it journals the run and its jobs, and a submission sent again is the same
+ * jobs, as each carries its step's key.
+ */
+final class RunLink {
+
+  /** The most steps told as not run in one request, well within the master's limit of a batch. */
+  static final int NOT_RUN_AT_ONCE = 10_000;
+
+  private final MasterClient client;
+  private final Duration waitForMaster;
+  private final BooleanSupplier stopping;
+  private final Consumer<String> note;
+
+  /** The run's id with the master; null where it keeps no runs. */
+  private String runId;
+  /** Whether the master keeps the run's log of ended jobs, and where in it this run stands. */
+  private boolean followRun = true;
+  private String cursor;
+  /** Whether the master takes the steps not run (an older one does not). */
+  private volatile boolean takesNotRun = true;
+
+  /**
+   * @param waitForMaster how long to wait for a master that stops answering; zero: not at all
+   * @param stopping whether the run is stopping, when no call is tried again
+   * @param note where the run's own lines go
+   */
+  RunLink(MasterClient client, Duration waitForMaster, BooleanSupplier stopping, Consumer<String> note) {
+    this.client = client;
+    this.waitForMaster = waitForMaster;
+    this.stopping = stopping;
+    this.note = note;
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  /**
+   * Registers the run so that the master's API and dashboard show it. A master that does not
+   * answer at all is an error here, before anything was submitted; one that keeps no runs runs
+   * the jobs all the same.
+   */
+  void register(String name, Plan plan) throws MasterClient.ApiException {
+    List<Map<String, Object>> commands = new ArrayList<>();
+    for (Command c : plan.commands()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", c.step());
+      m.put("line", c.line());
+      m.put("text", c.text());
+      m.put("argv", c.argv());
+      m.put("dependsOn", c.dependsOn());
+      commands.add(m);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", name);
+    body.put("workDir", plan.commands().get(0).dir());
+    body.put("commands", commands);
+    try {
+      runId = client.post("/api/runs", body).path("id").asText(null);
+    } catch (MasterClient.ApiException e) {
+      if (e.status() == 0) {
+        throw e;
+      }
+      if (e.status() != 404 && e.status() != 405) { // else a master without runs
+        note.accept("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
+      }
+    }
+  }
+
+  /** Submits the jobs of {@code steps}, in order; answers their ids. */
+  List<String> submit(List<Map<String, Object>> jobs, List<Integer> steps) throws MasterClient.ApiException {
+    if (runId != null) {
+      for (int k = 0; k < jobs.size(); k++) {
+        jobs.get(k).put("run", runId);
+        jobs.get(k).put("step", steps.get(k));
+        jobs.get(k).put("key", runId + ":" + steps.get(k)); // sent again after a lost answer, the same job
+      }
+    }
+    Json answer = withMaster(() -> client.post("/api/jobs", jobs));
+    List<String> ids = new ArrayList<>(jobs.size());
+    answer.forEach(j -> ids.add(j.path("id").asText()));
+    return ids;
+  }
+
+  /**
+   * The next of {@code jobs} to end, once one has, and any others that ended with it (and some
+   * the run heard of before, after a restart of the master). The run's log of ended jobs is
+   * followed from where the last answer left it, so that a call costs the master what ended
+   * since, not the thousands of jobs still running; a master without that log (older, or one
+   * that no longer keeps the run) is asked about the jobs by their ids.
+   */
+  List<Json> awaitEnded(Collection<String> jobs) throws MasterClient.ApiException {
+    String wait = ClientCommand.LONG_POLL.toSeconds() + "s";
+    if (runId != null && followRun) {
+      try {
+        String after = cursor == null ? "" : "&after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+        Json answer = withMaster(() -> client.get("/api/runs/" + runId + "/ended?wait=" + wait + after,
+            ClientCommand.LONG_POLL));
+        cursor = answer.path("next").asText(cursor);
+        List<Json> ended = new ArrayList<>();
+        answer.path("ended").forEach(ended::add);
+        return ended;
+      } catch (MasterClient.ApiException e) {
+        if (e.status() != 404 && e.status() != 405) {
+          throw e;
+        }
+        followRun = false;
+      }
+    }
+    List<Json> ended = new ArrayList<>();
+    Map<String, Object> await = Map.of("ids", List.copyOf(jobs), "wait", wait);
+    withMaster(() -> client.post("/api/jobs/await", await)).forEach(ended::add);
+    return ended;
+  }
+
+  /**
+   * Tells the master the steps decided not to run, so that its dashboard and {@code swamp runs}
+   * show them as not run rather than waiting. A master that will not take them is told no more:
+   * the run goes on, only what the master shows of those steps is wrong.
+   */
+  void notRun(List<Integer> steps) {
+    if (steps.isEmpty() || runId == null || !takesNotRun) {
+      return;
+    }
+    try {
+      for (int from = 0; from < steps.size(); from += NOT_RUN_AT_ONCE) {
+        Map<String, Object> body = Map.of("steps", List.copyOf(steps.subList(from,
+            Math.min(steps.size(), from + NOT_RUN_AT_ONCE))));
+        withMaster(() -> client.post("/api/runs/" + runId + "/not-run", body));
+      }
+    } catch (MasterClient.ApiException e) {
+      takesNotRun = false;
+      if (e.status() != 404 && e.status() != 405) {
+        note.accept("swamp: the master did not record the commands not run (" + e.getMessage()
+            + "); they show as waiting there");
+      }
+    }
+  }
+
+  /**
+   * As the run stops: cancels {@code jobs} and tells the master that {@code neverStarted} did
+   * not run, each tried once (the master may be gone).
+   */
+  void stop(Collection<String> jobs, List<Integer> neverStarted) {
+    for (String id : jobs) {
+      try {
+        client.delete("/api/jobs/" + id, Duration.ofSeconds(5));
+      } catch (MasterClient.ApiException e) {
+        // it ended meanwhile, or the master is gone (the one in this process stops with it)
+      }
+    }
+    if (runId != null && takesNotRun && !neverStarted.isEmpty() && neverStarted.size() <= NOT_RUN_AT_ONCE) {
+      try {
+        client.post("/api/runs/" + runId + "/not-run", Map.of("steps", neverStarted));
+      } catch (MasterClient.ApiException | RuntimeException e) {
+        // the master is gone, or the run submitted one meanwhile: they stay waiting there
+      }
+    }
+  }
+
+  /** A call to the master. */
+  private interface MasterCall {
+    Json call() throws MasterClient.ApiException;
+  }
+
+  /**
+   * {@code call}, again while the master does not answer (connection refused or cut, 502-504)
+   * for up to {@link #waitForMaster}, with pauses from a quarter of a second up to 5 s. What the
+   * master answers, an error included, is returned or thrown at once.
+   */
+  private Json withMaster(MasterCall call) throws MasterClient.ApiException {
+    long since = 0;
+    long pause = 250;
+    while (true) {
+      try {
+        Json answer = call.call();
+        if (since != 0) {
+          note.accept(String.format("swamp: the master answers again after %.1f s; the run goes on",
+              (System.nanoTime() - since) / 1e9));
+        }
+        return answer;
+      } catch (MasterClient.ApiException e) {
+        boolean away = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
+        if (!away || stopping.getAsBoolean() || waitForMaster.isZero()) {
+          throw e;
+        }
+        long now = System.nanoTime();
+        if (since == 0) {
+          since = now;
+          note.accept("swamp: the master does not answer (" + e.getMessage() + "); it keeps the run's"
+              + " jobs in its journal; waiting up to " + HumanDuration.of(waitForMaster)
+              + " for it to answer again (--wait-for-master)");
+        } else if (now - since > waitForMaster.toNanos()) {
+          throw new MasterClient.ApiException(e.status(), e.getMessage() + "; waited "
+              + HumanDuration.of(waitForMaster) + " for the master to answer again. The run's jobs"
+              + " already submitted go on" + (runId == null ? "" : ": bin/swamp runs " + runId));
+        }
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause = Math.min(pause * 2, 5_000);
+      }
+    }
+  }
+}
