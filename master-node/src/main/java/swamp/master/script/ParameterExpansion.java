@@ -44,7 +44,49 @@ final class ParameterExpansion {
   /** A word expanded in place, its quotes and splitting the pipeline's: {@code ${x:-word}}, {@code ${x:+word}}. */
   record Word(String raw) implements Result {}
 
-  private static final Pattern PARAM = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!0-])(?:\\[([^\\]]*)\\])?(.*)", Pattern.DOTALL);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!0-]");
+
+  /**
+   * A parameter as {@code ${...}} names it: its name, its subscript or null, and the operator
+   * after them ({@code :-word}, {@code /a/b}...), empty for none.
+   */
+  private record Param(String name, String sub, String op) {}
+
+  /**
+   * {@code body} read as a parameter, or null. A subscript ends at its own {@code ]}: it may hold
+   * brackets, expansions and quotes of its own ({@code ${a[${#a[@]}-1]}}).
+   */
+  private static Param param(String body) {
+    Matcher name = NAME.matcher(body);
+    if (!name.lookingAt()) {
+      return null;
+    }
+    int k = name.end();
+    if (k == body.length() || body.charAt(k) != '[') {
+      return new Param(name.group(), null, body.substring(k));
+    }
+    int depth = 0;
+    for (int i = k + 1; i < body.length(); ) {
+      char c = body.charAt(i);
+      if (c == '\\') {
+        i += 2;
+      } else if (c == '\'' || c == '"' || c == '`' || c == '$') {
+        int next = Scan.skipQuotedOrExpansion(body, i);
+        if (next < 0) {
+          return null;
+        }
+        i = Math.max(next, i + 1);
+      } else if (c == '[') {
+        depth++;
+        i++;
+      } else if (c == ']' && depth-- == 0) {
+        return new Param(name.group(), body.substring(k + 1, i), body.substring(i + 1));
+      } else {
+        i++;
+      }
+    }
+    return null;
+  }
 
   private final ShellState state;
   private final Words words;
@@ -86,10 +128,10 @@ final class ParameterExpansion {
   Result expand(String body, int line) {
     if (body.startsWith("#") && body.length() > 1) {
       String inner = body.substring(1);
-      Matcher m = PARAM.matcher(inner);
-      if (m.matches() && m.group(3).isEmpty()) {
-        String name = m.group(1);
-        String sub = m.group(2);
+      Param m = param(inner);
+      if (m != null && m.op().isEmpty()) {
+        String name = m.name();
+        String sub = m.sub();
         int length;
         if (name.equals("@") || name.equals("*")) {
           length = state.positional.size();
@@ -106,13 +148,13 @@ final class ParameterExpansion {
     if (body.startsWith("!")) {
       return indirect(body, line);
     }
-    Matcher m = PARAM.matcher(body);
-    if (!m.matches()) {
+    Param m = param(body);
+    if (m == null) {
       throw Refusal.at(line, "bad substitution: '${" + body + "}'");
     }
-    String name = m.group(1);
-    String sub = m.group(2);
-    String op = m.group(3);
+    String name = m.name();
+    String sub = m.sub();
+    String op = m.op();
     List<String> values;
     boolean isList = false;
     if (sub != null && (sub.equals("@") || sub.equals("*"))) {
@@ -283,11 +325,18 @@ final class ParameterExpansion {
       int matchEnd = -1;
       if (!done && (!anchorStart || k == 0)) {
         for (int e = v.length(); e >= k; e--) { // longest match at k
-          if ((!anchorEnd || e == v.length()) && e > k && p.matcher(v.substring(k, e)).matches()) {
+          // an empty match only where anchored: ${a[@]/#/dir/} prefixes, ${a[@]/%/.nc} suffixes
+          if ((!anchorEnd || e == v.length()) && (e > k || anchorStart || anchorEnd)
+              && p.matcher(v.substring(k, e)).matches()) {
             matchEnd = e;
             break;
           }
         }
+      }
+      if (matchEnd == k) {
+        out.append(rep);
+        done = true;
+        matchEnd = -1;
       }
       if (matchEnd >= 0) {
         out.append(rep);
