@@ -518,18 +518,30 @@ final class Planner implements Walk {
 
   // ---------------------------------------------------------------- command substitution
 
+  /** Whether {@code program} is one redirection of standard input and nothing else: {@code < file}. */
+  private static boolean onlyReads(Node program) {
+    Node only = program instanceof Ast.Sequence seq && seq.items().size() == 1 ? seq.items().get(0) : program;
+    return only instanceof Ast.Simple simple && simple.words().isEmpty() && simple.redirects().size() == 1
+        && simple.redirects().get(0).op().equals("<") && simple.redirects().get(0).fd() <= 0;
+  }
+
   private String commandSubstitution(String text, int line) {
     Node program;
     try {
       program = ShellParser.parse(text, line);
+      if (onlyReads(program)) { // '$(< years.txt)': bash's $(cat years.txt)
+        program = ShellParser.parse("cat " + text, line);
+      }
     } catch (ScriptException e) {
       throw new Refusal(new ScriptException(e.line(), "in a command substitution: " + e.problem()));
     }
     StringBuilder saved = captured;
     ShellState.Saved savedState = state.save(); // a subshell: nothing it sets stays
     int savedDepth = conditionDepth;
+    boolean savedProgramWords = state.programWords; // 'echo "$(ls out/*.nc | wc -l)"': ls runs now, on what is planned
     captured = new StringBuilder();
     conditionDepth = 0;
+    state.programWords = false;
     Status s = Status.OK;
     try {
       try {
@@ -552,6 +564,7 @@ final class Planner implements Walk {
       state.restore(savedState);
       state.last = s; // '$(basename $0) ... $?' in one word: $? is the substitution's
       conditionDepth = savedDepth;
+      state.programWords = savedProgramWords;
     }
   }
 }
