@@ -146,13 +146,22 @@ final class PlannedJobs {
     // ': > log' and 'true > log' leave an empty file; '>>' one that was there as it was
     Redirects only = stages.size() == 1 && stages.get(0).argv().equals(List.of("true")) ? stages.get(0).redirects() : null;
     Set<String> outputs = new java.util.HashSet<>(access.streams()); // there once it ran, whether it fails
+    // 'touch f' makes an empty file where none was, and leaves one that was as it was
+    List<String> touch = stages.size() == 1 ? stages.get(0).argv() : List.of();
+    boolean touches = !touch.isEmpty() && touch.get(0).equals("touch");
+    boolean creates = touches && !touch.contains("-c") && !touch.contains("--no-create");
     for (String w : access.writes()) {
       boolean truncates = only != null && only.stdout() != null && w.equals(PlannedFiles.resolve(state.cwd, only.stdout()));
       if (access.removes().contains(w) || notThere.contains(w)
           || (truncates && only.stdoutAppend() && state.files.exists(w))) {
         continue;
       }
-      if (truncates) {
+      if (touches) {
+        if (creates && !before.get(w)) {
+          outputs.add(w);
+          state.files.empty(w);
+        }
+      } else if (truncates) {
         outputs.add(w);
         state.files.empty(w);
       } else if (access.streams().contains(w)) {
