@@ -36,6 +36,9 @@ final class Calls {
     this.walk = walk;
   }
 
+  /** Sourced files open ({@link #source}). */
+  private int sourcing;
+
   /** Calls function {@code f} with {@code args}; {@code prefix}: the assignments before its name. */
   Status function(Ast.FunctionDef f, List<String> args, Map<String, String> prefix, int line) {
     if (variables.functionDepth() > 200) {
@@ -97,8 +100,18 @@ final class Calls {
     } catch (ScriptException e) {
       throw Refusal.at(line, "in " + args.get(0) + ", " + e.getMessage());
     }
-    return withArguments(args.size() > 1 ? args.subList(1, args.size()) : state.positional,
-        sourced);
+    sourcing++;
+    try {
+      return withArguments(args.size() > 1 ? args.subList(1, args.size()) : state.positional,
+          sourced);
+    } finally {
+      sourcing--;
+    }
+  }
+
+  /** Whether a sourced file is being walked, where {@code return} ends that file. */
+  boolean inSource() {
+    return sourcing > 0;
   }
 
   /** Walks {@code body} with {@code args} as {@code $1 $@}; a {@code return} in it ends it. */

@@ -61,7 +61,7 @@ final class SteeringBuiltins {
         }
         int status = ofStep >= 0 ? 0 : (int) (parseNumber(given, name, line) & 0xff);
         int exitsWith = ofStep >= 0 ? Plan.Command.STATUS_OF + ofStep : status; // an exit point's
-        if (name.equals("return") && variables.functionDepth() == 0) {
+        if (name.equals("return") && variables.functionDepth() == 0 && !calls.inSource()) {
           throw new Jump(Jump.Kind.EXIT, status, ofStep);
         }
         boolean guarded = !walk.guards().isEmpty();
@@ -91,8 +91,23 @@ final class SteeringBuiltins {
         }
         throw new Jump(name.equals("continue") ? Jump.Kind.CONTINUE : Jump.Kind.BREAK, Math.max(1, n));
       }
+      case "wait" -> {
+        Status s = builtins.run(name, argv, c);
+        if (s.step() >= 0 && walk.stopsOnFailure() && captured == null) {
+          // under set -e, 'wait $pid' of a command run with '&' that failed ends the script
+          List<Plan.Guard> failed = new java.util.ArrayList<>(walk.guards());
+          failed.add(0, new Plan.Guard(s.step(), false));
+          jobs.exitPoint(Plan.Command.STATUS_OF + s.step(), line, failed, true, false);
+        }
+        return s;
+      }
       case "source", "." -> {
-        return calls.source(name, args, line);
+        jobs.enterFunction(); // its 'cmd || return 1' ends only the sourced file
+        try {
+          return calls.source(name, args, line);
+        } finally {
+          jobs.leaveScope();
+        }
       }
       case "read", "mapfile", "readarray" -> {
         return input.run(name, args, c.redirects(), prefix, line, expander);
