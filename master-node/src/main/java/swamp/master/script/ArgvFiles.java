@@ -361,6 +361,14 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
           p.positionals().forEach(f -> add(reads, f));
           addValues(p, reads, writes);
         }
+        case "nccopy" -> { // 'nccopy [-k kind] [-d n] [-c spec] ... in.nc out.nc': it writes the last
+          Parsed p = parseOptions(args, "kdcvVgGmheFLM", Set.of());
+          List<String> files = p.positionals();
+          if (!files.isEmpty()) {
+            add(writes, files.get(files.size() - 1));
+            files.subList(0, files.size() - 1).forEach(f -> add(reads, f));
+          }
+        }
         case "ls", "du" -> { // with no operand, the directory it runs in
           Parsed p = parseOptions(args, "IwT", Set.of("ignore", "hide", "width", "tabsize", "block-size"));
           p.positionals().forEach(f -> add(reads, f));
