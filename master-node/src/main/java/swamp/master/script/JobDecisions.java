@@ -182,6 +182,45 @@ final class JobDecisions {
     return null;
   }
 
+  /**
+   * {@code [ -f out.nc ]}, {@code [ ! -e out.nc ]}, {@code test -s out.nc}: whether a file is
+   * there that an earlier job writes only if it succeeds (a program's output: NCO writes to a
+   * temporary file and renames it at the end), or only where its guards let it run ({@code
+   * else echo none > missing.txt}), known once that job has run. Its status is a {@link
+   * Plan.Join}'s on those, as bash's test after it would find. Null for any other test, or a file
+   * that is there whatever the jobs do (a redirection's that always runs, one there before).
+   */
+  Status fileTestOnJob(List<String> argv, int line) {
+    boolean bracket = argv.get(0).equals("[");
+    if (bracket && !argv.get(argv.size() - 1).equals("]")) {
+      return null;
+    }
+    List<String> t = argv.subList(1, argv.size() - (bracket ? 1 : 0));
+    boolean negated = t.size() == 3 && t.get(0).equals("!");
+    if (negated) {
+      t = t.subList(1, 3);
+    }
+    if (t.size() != 2 || !FILE_TESTS.contains(t.get(0)) || t.get(1).isEmpty()) {
+      return null;
+    }
+    String path = PlannedFiles.resolve(state.cwd, t.get(1));
+    Plan.Made made = state.files.madeBy(path);
+    if (made == null || state.files.isDirectory(path) || made.whetherItFails() && t.get(0).equals("-s")) {
+      return null; // whether a redirection wrote anything is known only once it ran: refused as before
+    }
+    List<Plan.Guard> when = new java.util.ArrayList<>(jobs.guardsOf(made.step())); // it ran
+    if (!made.whetherItFails()) {
+      when.add(new Plan.Guard(made.step(), true)); // and succeeded
+    }
+    if (when.isEmpty()) {
+      return null;
+    }
+    return jobs.join(new Plan.Join(when, -1, negated ? 1 : 0, -1, negated ? 0 : 1, null, 0), line, walk.guards());
+  }
+
+  /** The file tests whose answer an NCO output's being there decides. */
+  private static final java.util.Set<String> FILE_TESTS = java.util.Set.of("-e", "-a", "-f", "-s", "-r");
+
   /** {@code (( rc != 0 ))}, {@code (( $? ))}, {@code (( !rc ))}: one operand, a comparison with a number. */
   private static final java.util.regex.Pattern ARITH_TEST = java.util.regex.Pattern.compile(
       "\\s*(!?)\\s*(\\$\\?|\\$\\{\\?}|\\$?\\{?[A-Za-z_][A-Za-z0-9_]*}?)\\s*(?:(==|!=|>=|<=|>|<)\\s*([0-9]+)\\s*)?");

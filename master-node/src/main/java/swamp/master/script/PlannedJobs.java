@@ -246,6 +246,11 @@ final class PlannedJobs {
    * function ends. {@code stopOnFailure}: set -e is on outside a condition, so that a subshell's
    * {@code exit N} or a function's {@code return N} (N > 0) stops the script too.
    */
+  /** The guards of planned step {@code step}: where they all hold, it runs. */
+  List<Guard> guardsOf(int step) {
+    return planned.get(step).command().guards();
+  }
+
   int exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),

@@ -404,6 +404,12 @@ final class Planner implements Walk {
         return tested;
       }
     }
+    if ((name.equals("[") || name.equals("test")) && captured == null && !functions.containsKey(name)) {
+      Status onJob = decisions.fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
+      if (onJob != null) {
+        return onJob;
+      }
+    }
     if (functions.containsKey(name)) {
       return redirecting.call(c, captured != null, () -> {
         jobs.enterFunction(); // its 'cmd || return 1' ends only the function

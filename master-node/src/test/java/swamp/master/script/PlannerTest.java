@@ -123,8 +123,15 @@ class PlannerTest {
 
   @Test
   void aFileAnEarlierLineWritesExists() throws Exception {
-    List<String> t = texts("ncks -v T in.nc t.nc\nif [ -f t.nc ]; then ncra t.nc avg.nc; fi\n[ -e nope.nc ] || echo missing\n");
-    assertEquals(List.of("ncks -v T in.nc t.nc", "ncra t.nc avg.nc", "echo missing"), t);
+    // an NCO output is there only if its command succeeded: the test is decided by that job
+    List<Plan.Command> c = plan("ncks -v T in.nc t.nc\nif [ -f t.nc ]; then ncra t.nc avg.nc; fi\n[ -e nope.nc ] || echo missing\n")
+        .commands();
+    assertEquals(List.of("ncks -v T in.nc t.nc", "status: 0 if #0 succeeds, else 1", "ncra t.nc avg.nc",
+        "status: #2's if #1 succeeds, else 0", "echo missing"), c.stream().map(Plan.Command::text).toList());
+    assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards(), "ncra runs only where t.nc was made");
+    assertEquals(List.of(), c.get(4).guards(), "nope.nc is not there, and no line writes it");
+    // what is there whatever the job does is known now: a redirection's file, one there before
+    assertEquals(List.of("ls > l.txt", "echo listed"), texts("ls > l.txt\n[ -f l.txt ] && echo listed\n"));
     Files.writeString(dir.resolve("real.nc"), "x");
     assertEquals(List.of("echo real", "rm real.nc"), texts("[ -s real.nc ] && echo real\nrm real.nc\n[ -f real.nc ] && echo still\n"));
   }
@@ -582,8 +589,8 @@ class PlannerTest {
     assertEquals(List.of("true > empty.txt", "echo empty"), texts(": > empty.txt\n[ -s empty.txt ] && echo non-empty || echo empty\n"));
     ScriptException e = refused("ncks -M in.nc | grep missing_value > mv.txt\n[ -s mv.txt ] && echo has\n");
     assertTrue(e.getMessage().contains("'[ -s mv.txt ]' asks whether mv.txt is empty"), e.getMessage());
-    assertEquals(List.of("ncks -O in.nc out.nc", "echo written"),
-        texts("ncks -O in.nc out.nc\n[ -s out.nc ] && echo written\n"), "an NCO output is never empty");
+    assertEquals(List.of("ncks -O in.nc out.nc", "status: 0 if #0 succeeds, else 1", "echo written"),
+        texts("ncks -O in.nc out.nc\n[ -s out.nc ] && echo written\n"), "an NCO output is never empty, and there once it succeeded");
   }
 
   @Test
