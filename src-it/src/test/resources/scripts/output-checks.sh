@@ -3,7 +3,7 @@
 # (NCO writes its output only if it succeeds), notes what failed and skips the rest of that month.
 # Exercises: [ ! -f out ] after an NCO command that fails (an input that does not exist),
 # continue in the then-branch, [ -s out ] and test -e on outputs, a file written only in an else
-# branch and tested after, >> to a list of problems.
+# branch and tested after, >> to a list of problems, a list of outputs written by ls and read back.
 for m in 01 02 13; do
   ncra -O ccsm_$m.nc clim_$m.nc 2> /dev/null   # there is no ccsm_13.nc: ncra fails, writes nothing
   if [ ! -f clim_$m.nc ]; then
@@ -22,3 +22,7 @@ fi
 [ -f missing.txt ] || echo "all inputs found" > status.txt
 [ -f obs_mean.nc ] && ncwa -O -a lat,lon -w gw obs_mean.nc obs_global.nc
 cat problems.txt
+ls clim_0?.nc > made.txt    # the climatologies made above, for a loop that reads the list
+while read f; do
+  ncwa -O -a lat,lon -w gw $f ${f%.nc}_gm.nc
+done < made.txt

@@ -31,13 +31,18 @@ final class KnownTexts {
   private static final Set<String> PRINTING = Set.of("echo", "printf", "seq", "basename",
       "dirname", "expr", "ls", "cat", "pwd");
 
+  /** Whether {@code d} is a command whose output is known while planning, given its words. */
+  boolean prints(HereCommands.Draft d) {
+    return PRINTING.contains(d.argv().get(0));
+  }
+
   /**
    * The text of the file {@code d} writes its output to, before it runs: none for {@code >};
    * for {@code >>}, what is known of it (an earlier line's known text, or the file on disk that
    * no earlier line writes). Null when it writes no such file, or that is not known.
    */
   String before(HereCommands.Draft d) {
-    if (!PRINTING.contains(d.argv().get(0)) || d.argv().stream().anyMatch(Plan::marked)) { // known only once it ran
+    if (!prints(d) || d.argv().stream().anyMatch(Plan::marked)) { // known only once it ran
       return null;
     }
     Ast.Redirect into = d.redirects().stream().filter(r -> r.fd() == 1 && r.op().startsWith(">")).findFirst().orElse(null);

@@ -492,6 +492,10 @@ final class Planner implements Walk {
   @Override
   public Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line) {
     HereCommands.Draft only = drafts.size() == 1 && guards.isEmpty() && captured == null ? drafts.get(0) : null;
+    if (only != null && texts.prints(only) && only.argv().stream().noneMatch(Plan::holdsStatus)) {
+      // 'ls out/*.nc > list.txt' of files jobs make: the text counts on them, as 'for f in out/*.nc' does
+      only = new HereCommands.Draft(plainWords(only.argv()), only.redirects(), only.line());
+    }
     String before = only == null ? null : texts.before(only);
     Status s = jobs.job(drafts, prefix, line, guards, stopsOnFailure());
     if (before != null) { // 'ls *.nc > list.txt': a later '< list.txt' reads what it printed
