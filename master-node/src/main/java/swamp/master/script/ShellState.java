@@ -147,6 +147,9 @@ final class ShellState {
     setArray("BASH_SOURCE", List.of(arg0));
   }
 
+  /** When planning began: {@code $SECONDS} counts from it. */
+  private final long started = System.nanoTime();
+
   /** The variables bash sets for every script, where the environment does not. */
   private void shellVariables() {
     String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
@@ -166,6 +169,7 @@ final class ShellState {
       }
     }
     shell.put("UID", uid);
+    shell.put("PPID", ProcessHandle.current().parent().map(p -> Long.toString(p.pid())).orElse("1"));
     shell.forEach((name, value) -> {
       if (!vars.containsKey(name)) {
         setScalar(name, value);
@@ -287,8 +291,10 @@ final class ShellState {
           return Plan.statusMark(last.step());
         }
         return Integer.toString(last.code());
-      case "$":
+      case "$", "BASHPID":
         return Long.toString(ProcessHandle.current().pid());
+      case "SECONDS": // while planning: the script's commands have not run yet
+        return vars.containsKey(name) ? scalar(name) : Long.toString((System.nanoTime() - started) / 1_000_000_000L);
       case "!":
         return lastBackground;
       case "-":
