@@ -6,7 +6,7 @@
 # background copies waited for by their pids under set -e, and nccopy to compress.
 # Exercises: array pattern substitution with an empty anchored pattern, nested subscripts,
 # $(< file), a command substitution in a job's words over files earlier lines make, touch,
-# return in a sourced file, wait $pid under set -e, nccopy -d.
+# return in a sourced file, wait $pid under set -e, nccopy -d, ln -s into a work directory.
 set -e
 models=(ccsm echam gfdl)
 files=("${models[@]/#/in_}")
@@ -50,3 +50,6 @@ ncdump -h small/ens_01.nc | grep -c float
 ncks -m in_${last}_05.nc > /dev/null &
 wait $!
 echo "last member $last checked"
+mkdir -p work
+for m in "${models[@]}"; do ln -sf ../${m}_07.nc work/; done
+ncra -O work/*_07.nc work_07_mean.nc

@@ -281,7 +281,7 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
       }
     } else {
       switch (program) {
-        case "cp", "mv" -> {
+        case "cp", "mv", "ln" -> { // 'ln -s in/a.nc work/': as cp, a link where the copy would be
           Parsed p = parseOptions(args, "St", Set.of("suffix", "target-directory"));
           List<String> sources = new ArrayList<>(p.positionals());
           String target = p.last("t", "target-directory");
