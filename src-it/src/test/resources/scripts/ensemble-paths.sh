@@ -6,7 +6,8 @@
 # background copies waited for by their pids under set -e, and nccopy to compress.
 # Exercises: array pattern substitution with an empty anchored pattern, nested subscripts,
 # $(< file), a command substitution in a job's words over files earlier lines make, touch,
-# return in a sourced file, wait $pid under set -e, nccopy -d, ln -s into a work directory.
+# return in a sourced file, wait $pid under set -e, nccopy -d, ln -s into a work directory,
+# readarray and while read from a process substitution, < <(ls ...).
 set -e
 models=(ccsm echam gfdl)
 files=("${models[@]/#/in_}")
@@ -53,3 +54,8 @@ echo "last member $last checked"
 mkdir -p work
 for m in "${models[@]}"; do ln -sf ../${m}_07.nc work/; done
 ncra -O work/*_07.nc work_07_mean.nc
+readarray -t linked < <(ls work/)
+echo "${#linked[@]} linked: ${linked[*]}"
+while read -r f; do
+  ncks -O -v T work/$f work/${f%.nc}_T.nc
+done < <(ls work/ | grep echam)

@@ -92,7 +92,8 @@ final class ReadInput {
   static String jobText(ShellState state, Expander expander, Ast.Redirect r) {
     String raw = r.target().raw();
     return switch (r.op()) {
-      case "<" -> file(state, expander.expandString(raw, r.line()), r.line());
+      case "<" -> isProcessOutput(r) ? processOutput(expander, raw, r.line())
+          : file(state, expander.expandString(raw, r.line()), r.line());
       case "<<'" -> raw;
       case "<<" -> expander.expandString(asDoubleQuoted(raw), r.line());
       case "<<<" -> expander.expandString(raw, r.line()) + "\n";
@@ -100,9 +101,24 @@ final class ReadInput {
     };
   }
 
-  /** Whether {@code r} is a here-document or here-string: text, not a file. */
+  /** Whether {@code r} is a here-document, a here-string or a process's output: text, not a file. */
   static boolean isText(Ast.Redirect r) {
-    return r.op().startsWith("<<");
+    return r.op().startsWith("<<") || isProcessOutput(r);
+  }
+
+  /** {@code < <(ls *.nc)}: the input is what a command prints, a process substitution. */
+  static boolean isProcessOutput(Ast.Redirect r) {
+    String raw = r.target().raw();
+    return r.op().equals("<") && raw.startsWith("<(") && raw.endsWith(")");
+  }
+
+  /**
+   * What {@code <(cmd)} gives to read, run while planning as {@code $(cmd)} is (and refused
+   * where that would be): its lines, the last one ended.
+   */
+  private static String processOutput(Expander expander, String raw, int line) {
+    String printed = expander.expandString("\"$(" + raw.substring(2, raw.length() - 1) + ")\"", line);
+    return printed.isEmpty() ? "" : printed + "\n";
   }
 
   /**
