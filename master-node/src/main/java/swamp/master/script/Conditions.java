@@ -250,6 +250,36 @@ final class Conditions {
     };
   }
 
+  /**
+   * {@code [ in.nc -nt out.nc ]} (newer, or the only one there), {@code -ot}, {@code -ef} (the
+   * same file), on the files as they are: known while planning only where no earlier line of the
+   * script writes or removes either.
+   */
+  private boolean compareFiles(String left, String op, String right, int line) {
+    String a = PlannedFiles.resolve(state.cwd, left);
+    String b = PlannedFiles.resolve(state.cwd, right);
+    for (String[] f : new String[][] {{left, a}, {right, b}}) {
+      if (state.files.touched(f[1])) {
+        throw Refusal.at(line, "'[ " + left + " " + op + " " + right + " ]' compares files' times, and an earlier"
+            + " line of the script writes or removes " + f[0] + ": its time is known only once that has run."
+            + " Test -f instead, or split the script in two at that point");
+      }
+    }
+    Path pa = Path.of(a);
+    Path pb = Path.of(b);
+    try {
+      boolean ea = Files.exists(pa);
+      boolean eb = Files.exists(pb);
+      return switch (op) {
+        case "-nt" -> ea && (!eb || Files.getLastModifiedTime(pa).compareTo(Files.getLastModifiedTime(pb)) > 0);
+        case "-ot" -> eb && (!ea || Files.getLastModifiedTime(pa).compareTo(Files.getLastModifiedTime(pb)) < 0);
+        default -> ea && eb && Files.isSameFile(pa, pb);
+      };
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   private boolean binaryTest(String left, String op, String right, boolean patterns, int line) {
     switch (op) {
       case "=", "==" -> {
@@ -281,8 +311,9 @@ final class Conditions {
           throw Refusal.at(line, "invalid regular expression '" + right + "'");
         }
       }
-      case "-nt", "-ot", "-ef" -> throw Refusal.at(line, "test " + op + " compares files' times, which"
-          + " swamp does not know while planning; test -f instead");
+      case "-nt", "-ot", "-ef" -> {
+        return compareFiles(left, op, right, line);
+      }
       default -> {
         long l = integer(left, line);
         long r = integer(right, line);
