@@ -26,6 +26,21 @@ class Refusal extends RuntimeException {
     }
   }
 
+  /**
+   * A builtin that fails while planning as it would under bash ({@code cd nosuchdir}): where the
+   * walk can, it prints {@code error} after "SCRIPT: line N: " on standard error and the builtin's
+   * status is 1; elsewhere a refusal.
+   */
+  static final class Failed extends Refusal {
+    private static final long serialVersionUID = 1L;
+    final String error;
+
+    Failed(String error, int line, String problem) {
+      super(new ScriptException(line, problem));
+      this.error = error;
+    }
+  }
+
   Refusal(ScriptException cause) {
     super(cause.getMessage(), null, false, false);
     this.cause = cause;

@@ -227,7 +227,9 @@ final class ShellBuiltins {
       }
       target = PlannedFiles.resolve(state.cwd, target);
       if (!state.files.isDirectory(target)) {
-        throw Refusal.at(line, name + " " + (operands.isEmpty() ? "" : operands.get(0))
+        String given = operands.isEmpty() ? "" : operands.get(0);
+        throw new Refusal.Failed(name + ": " + given + ": " + (state.files.exists(target) ? "Not a directory"
+            : "No such file or directory"), line, name + " " + given
             + ": no such directory, and no earlier line of the script creates it (mkdir -p)");
       }
       if (name.equals("pushd")) {

@@ -1179,7 +1179,10 @@ class PlannerTest {
     assertRefused("ncks in.nc out.nc\nshift $?\n", 2, "'shift' needs it");
     assertRefused("ncks in.nc out.nc\nprintf -v s '%03d' $?\n", 2, "'printf -v' needs it");
     assertRefused("ncks in.nc out.nc\n(( $? > n )) && echo x\n", 2, "arithmetic needs it");
-    assertRefused("cd nowhere\n", 1, "no such directory");
+    // a cd that fails fails as bash's: its error on standard error, status 1, the script goes on
+    assertEquals(List.of("printf %s $'script.sh: line 1: cd: nowhere: No such file or directory\\n'", "echo handled"),
+        texts("cd nowhere || echo handled\n"));
+    assertEquals(List.of("echo handled"), texts("cd nowhere 2> /dev/null || echo handled\n"));
     assertRefused("echo 'open\n", 1, "unterminated single quote");
     assertRefused("for x in a b; do echo $x\n", 2, "'done' to end the 'for' loop of line 1");
     assertRefused("while true; do x=$((x + 1)); done\n", 1, "more than");
