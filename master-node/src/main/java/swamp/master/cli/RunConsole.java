@@ -65,7 +65,8 @@ final class RunConsole {
         continue;
       }
       Command c = plan.commands().get(printed - 1);
-      String stdout = job.path("stdout").asText();
+      // a command substitution's output is in the words of the command it was in, not printed
+      String stdout = plan.isSubstitution(c.step()) ? "" : job.path("stdout").asText();
       String stderr = job.path("state").asText().equals("SUCCEEDED") || c.errorsAreOutput()
           ? job.path("stderr").asText() : ""; // a failed command's came under its line
       if (!stdout.isEmpty() || !stderr.isEmpty()) {

@@ -38,6 +38,8 @@ final class ScriptRun {
   private final Map<Integer, Outcome> outcome = new java.util.concurrent.ConcurrentHashMap<>();
   /** Steps decided not to run that the master has not been told of yet. */
   private final List<Integer> notRunUnreported = new ArrayList<>();
+  /** What the command substitutions run as jobs printed ({@link Plan#isSubstitution}), by step. */
+  private final Map<Integer, String> printed = new HashMap<>();
   /** The exit codes of the steps that failed. */
   private final Map<Integer, Integer> exitCodes = new HashMap<>();
   /** The commands submitted whose words the run filled in ({@link Command#withStatuses}), by step. */
@@ -199,7 +201,7 @@ final class ScriptRun {
         List<Map<String, Object>> requests = new ArrayList<>();
         for (Command c : ready) {
           // 'cmd || echo "failed: $?"', 'ncrcat out_*.nc' where a job's status decided an out_ file
-          Command filled = c.withStatuses(step -> statusOf(step, 0), outcome::get);
+          Command filled = c.withStatuses(step -> statusOf(step, 0), outcome::get, printed::get);
           if (filled != c) {
             filledIn.put(c.step(), filled);
           }
@@ -236,6 +238,9 @@ final class ScriptRun {
           continue;
         }
         boolean ok = job.path("state").asText().equals("SUCCEEDED");
+        if (plan.isSubstitution(step)) { // 'echo "mean: $(ncks -H ... out.nc)"': it fills in the echo
+          printed.put(step, job.path("stdout").asText());
+        }
         outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
         if (!ok) {
           exitCodes.put(step, Math.max(1, JobCommands.exitCodeOf(job)));

@@ -18,9 +18,12 @@ import swamp.master.script.Ast.Word;
  */
 final class Expander implements ParameterExpansion.Words {
 
-  /** Runs the text of {@code $(...)} or a backquote; what it prints, trailing newlines dropped. */
+  /**
+   * Runs the text of {@code $(...)} or a backquote; what it prints, trailing newlines dropped.
+   * {@code quoted}: it stands inside double quotes.
+   */
   interface Substitution {
-    String run(String text, int line);
+    String run(String text, int line, boolean quoted);
   }
 
   private final ShellState state;
@@ -319,7 +322,7 @@ final class Expander implements ParameterExpansion.Words {
       } else if (c == '`') {
         int end = Scan.skipQuotedOrExpansion(raw, k);
         String body = raw.substring(k + 1, end - 1).replaceAll("\\\\([$`\\\\])", "$1");
-        fs.append(substitution.run(body, line), inDq, true);
+        fs.append(substitution.run(body, line, inDq), inDq, true);
         k = end;
       } else if (c == '$' && k + 1 < n) {
         k = dollar(raw, k, fs, inDq, line);
@@ -340,7 +343,7 @@ final class Expander implements ParameterExpansion.Words {
     }
     if (d == '(') {
       int end = Scan.close(raw, k + 2, "(");
-      fs.append(substitution.run(raw.substring(k + 2, end), line), inDq, true);
+      fs.append(substitution.run(raw.substring(k + 2, end), line, inDq), inDq, true);
       return end + 1;
     }
     if (d == '{') {

@@ -179,7 +179,7 @@ final class HereCommands {
         }
         String abs = PlannedFiles.resolve(state.cwd, candidate);
         if (state.files.touched(abs)) {
-          throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution reads " + a
+          throw new Refusal.ReadsPlanned(line, "'" + String.join(" ", argv) + "' in a command substitution reads " + a
               + ", which an earlier line of the script writes; swamp plans the whole script before"
               + " anything runs, so it cannot know that file's contents yet. Split the script in two"
               + " at that point, or compute the value without reading the file");

@@ -21,17 +21,26 @@ import swamp.protocol.Stage;
  * granted of files that a command writes or removes only if a job's status says so, where a glob,
  * test or {@code ls} saw them: a run where that status goes the other way differs from bash's.
  */
-public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, int lastStep, List<String> assumed) {
+public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, int lastStep, List<String> assumed,
+    Set<Integer> substitutions) {
 
   public Plan {
     commands = List.copyOf(commands);
     assumed = List.copyOf(assumed);
+    substitutions = Set.copyOf(substitutions);
     trapFrom = Math.max(0, Math.min(trapFrom, commands.size()));
     lastStep = lastStep >= commands.size() ? -1 : lastStep;
   }
 
   /** Stands in a command's words for {@code $?} of a job, step N: {@code \uE000?N\uE001}. */
   private static final java.util.regex.Pattern STATUS_MARK = java.util.regex.Pattern.compile("\uE000\\?([0-9]+)\uE001");
+  /**
+   * Stands in a command's words for what steps N, M... printed, a command substitution that reads
+   * what an earlier job writes: {@code \uE000>N,M\uE001} inside double quotes, {@code
+   * \uE000}N,M\uE001} outside them, where bash splits it into words ({@link #outputMark}).
+   */
+  private static final java.util.regex.Pattern OUTPUT_MARK = java.util.regex.Pattern.compile(
+      "\uE000([>}])([0-9]+(?:,[0-9]+)*)\uE001");
   /**
    * A word that is there only where the file a step makes is, {@code \uE002=+N\uE003word}, or only
    * where none of the files of steps N, M ... is, {@code \uE002!+N,rM\uE003word}: {@code +N} is
@@ -56,6 +65,22 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
   /** What a command's words hold for the status of step {@code step}, known once it has run. */
   static String statusMark(int step) {
     return "\uE000?" + step + "\uE001";
+  }
+
+  /**
+   * What a command's words hold for what {@code steps} printed, in order, known once they have
+   * run (one that did not run printed nothing): {@code echo "mean: $(ncks -H -v T out.nc || echo
+   * NA)"} after the job that writes out.nc. {@code quoted}: inside double quotes, else split into
+   * words as bash splits an unquoted {@code $(...)}.
+   */
+  static String outputMark(Collection<Integer> steps, boolean quoted) {
+    return "\uE000" + (quoted ? ">" : "}") + steps.stream().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(",")) + "\uE001";
+  }
+
+  /** Whether step {@code step} is a command substitution whose output fills later words ({@link #outputMark}). */
+  public boolean isSubstitution(int step) {
+    return substitutions.contains(step);
   }
 
   /**
@@ -113,15 +138,21 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     while (m.find()) {
       steps.add(Integer.parseInt(m.group(1)));
     }
+    java.util.regex.Matcher o = OUTPUT_MARK.matcher(word);
+    while (o.find()) {
+      java.util.Arrays.stream(o.group(2).split(",")).forEach(n -> steps.add(Integer.parseInt(n)));
+    }
     return steps;
   }
 
   /**
    * {@code words} as they are once the steps their marks name have run: a glob's match whose
-   * file is not there is dropped ({@link #keptIf}), and {@code $?} of a job is its status.
+   * file is not there is dropped ({@link #keptIf}), {@code $?} of a job is its status, and a
+   * command substitution's mark what it printed ({@code outputOf}), its last newlines dropped and,
+   * outside double quotes, split into words at white space.
    */
   static List<String> filled(List<String> words, java.util.function.IntUnaryOperator statusOf,
-      java.util.function.IntFunction<Outcome> outcomeOf) {
+      java.util.function.IntFunction<Outcome> outcomeOf, java.util.function.IntFunction<String> outputOf) {
     List<String> out = new java.util.ArrayList<>(words.size());
     for (String w : words) {
       java.util.regex.Matcher kept = KEPT_IF.matcher(w);
@@ -133,12 +164,38 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
         }
         w = kept.group(3);
       }
-      out.add(w.indexOf('\uE000') < 0 ? w : STATUS_MARK.matcher(w).replaceAll(m -> {
+      if (w.indexOf('\uE000') < 0) {
+        out.add(w);
+        continue;
+      }
+      w = STATUS_MARK.matcher(w).replaceAll(m -> {
         int value = statusOf.applyAsInt(Integer.parseInt(m.group(1)));
         return value == Join.EMPTY ? "" : Integer.toString(value);
-      }));
+      });
+      boolean splits = w.contains("\uE000}");
+      w = OUTPUT_MARK.matcher(w).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(printed(
+          java.util.Arrays.stream(m.group(2).split(",")).map(n -> outputOf.apply(Integer.parseInt(n)))
+              .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining()))));
+      if (!splits) {
+        out.add(w);
+      } else {
+        for (String field : w.split("[ \t\n]+")) {
+          if (!field.isEmpty()) {
+            out.add(field);
+          }
+        }
+      }
     }
     return out;
+  }
+
+  /** What {@code $(...)} gives of what a command printed: its last newlines dropped. */
+  private static String printed(String o) {
+    int end = o.length();
+    while (end > 0 && o.charAt(end - 1) == '\n') {
+      end--;
+    }
+    return o.substring(0, end);
   }
 
   /** {@code redirects} with {@code $?} of a job in the text its command reads filled in. */
@@ -146,7 +203,7 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     if (redirects == null || redirects.stdinText() == null || !holdsStatus(redirects.stdinText())) {
       return redirects;
     }
-    String text = filled(List.of(redirects.stdinText()), statusOf, step -> Outcome.SUCCEEDED).get(0);
+    String text = filled(List.of(redirects.stdinText()), statusOf, step -> Outcome.SUCCEEDED, step -> "").get(0);
     return new Redirects(redirects.stdin(), redirects.stdout(), redirects.stdoutAppend(), redirects.stderr(),
         redirects.stderrAppend(), redirects.stderrToStdout(), text);
   }
@@ -323,7 +380,8 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       }
       List<Stage> shown = stages.stream().map(s -> new Stage(s.argv().stream()
           .filter(a -> !a.startsWith("\uE002!"))
-          .map(a -> STATUS_MARK.matcher(KEPT_IF.matcher(a).replaceAll("$3")).replaceAll(m -> "\\$?")).toList(),
+          .map(a -> OUTPUT_MARK.matcher(STATUS_MARK.matcher(KEPT_IF.matcher(a).replaceAll("$3")).replaceAll(m -> "\\$?"))
+              .replaceAll(m -> "\\$(#" + m.group(2).replace(",", " #") + ")")).toList(),
           s.redirects())).toList();
       return ShellText.of(shown);
     }
@@ -338,11 +396,18 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
      * {@code statusOf} gives a step's status, {@code outcomeOf} how it ended.
      */
     public Command withStatuses(java.util.function.IntUnaryOperator statusOf, java.util.function.IntFunction<Outcome> outcomeOf) {
+      return withStatuses(statusOf, outcomeOf, step -> "");
+    }
+
+    /** As {@link #withStatuses(java.util.function.IntUnaryOperator, java.util.function.IntFunction)}; {@code outputOf}: what a step printed. */
+    public Command withStatuses(java.util.function.IntUnaryOperator statusOf, java.util.function.IntFunction<Outcome> outcomeOf,
+        java.util.function.IntFunction<String> outputOf) {
       if (stages.stream().flatMap(s -> s.argv().stream()).noneMatch(Plan::marked)
           && stages.stream().noneMatch(s -> s.redirected().stdinText() != null && holdsStatus(s.redirected().stdinText()))) {
         return this;
       }
-      List<Stage> filled = stages.stream().map(s -> new Stage(filled(s.argv(), statusOf, outcomeOf), filled(s.redirects(), statusOf)))
+      List<Stage> filled = stages.stream().map(s -> new Stage(filled(s.argv(), statusOf, outcomeOf, outputOf),
+          filled(s.redirects(), statusOf)))
           .toList();
       return new Command(step, line, dir, filled, env, dependsOn, guards, exitStatus, errexit, xtrace,
           outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join, loopExit);

@@ -41,6 +41,18 @@ class Refusal extends RuntimeException {
     }
   }
 
+  /**
+   * A command substitution that reads a file an earlier line writes: in a job's words it can run
+   * as a job of its own, what it printed filling them in ({@link Plan#outputMark}).
+   */
+  static final class ReadsPlanned extends Refusal {
+    private static final long serialVersionUID = 1L;
+
+    ReadsPlanned(int line, String problem) {
+      super(new ScriptException(line, problem));
+    }
+  }
+
   Refusal(ScriptException cause) {
     super(cause.getMessage(), null, false, false);
     this.cause = cause;

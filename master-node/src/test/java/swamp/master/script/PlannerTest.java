@@ -584,6 +584,28 @@ class PlannerTest {
     assertTrue(refused("n=$(cp T.nc U.nc)\n").getMessage().contains("writes U.nc"));
   }
 
+  /**
+   * A command substitution in a job's words that reads what an earlier job writes runs as jobs
+   * of its own once that one has; what they print fills in the words. Elsewhere it is refused.
+   */
+  @Test
+  void aSubstitutionOfWhatAJobWritesRunsAsJobsInTheWordsOfAJob() throws Exception {
+    Plan p = plan("ncra in.nc out.nc\necho \"v: $(ncks -H out.nc 2> /dev/null || echo NA)\"\n");
+    assertEquals(List.of("ncra in.nc out.nc", "ncks -H out.nc 2> /dev/null", "echo NA", "echo 'v: $(#1 #2)'"),
+        p.commands().stream().map(Plan.Command::text).toList());
+    assertEquals(java.util.Set.of(1, 2), p.substitutions());
+    assertTrue(p.commands().get(3).dependsOn().contains(2) && p.commands().get(2).dependsOn().contains(1),
+        "the echo waits for what fills it in");
+    Plan.Command echo = p.commands().get(3).withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED,
+        s -> s == 1 ? "291.3\n\n" : null);
+    assertEquals(List.of("echo", "v: 291.3"), echo.argv(), "its last newlines dropped, a step not run printed nothing");
+    Plan.Command split = plan("ncra in.nc out.nc\necho $(ncks -m out.nc | grep float)\n").commands().get(2)
+        .withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED, s -> "  float T ;\n  float pr ;\n");
+    assertEquals(List.of("echo", "float", "T", ";", "float", "pr", ";"), split.argv(), "unquoted: split into words");
+    assertTrue(refused("ncra in.nc out.nc\nv=$(ncks -H out.nc)\necho $v\n").getMessage()
+        .contains("in a command substitution reads out.nc"));
+  }
+
   @Test
   void aFileAnEarlierLineWritesHasNoSizeYet() throws Exception {
     assertEquals(List.of("true > empty.txt", "echo empty"), texts(": > empty.txt\n[ -s empty.txt ] && echo non-empty || echo empty\n"));
