@@ -70,6 +70,7 @@ final class Planner implements Walk {
   private final SteeringBuiltins steering;
   private final JobDecisions decisions;
   private final Loops loops;
+  private final Substitutions substitutions;
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
@@ -90,6 +91,7 @@ final class Planner implements Walk {
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
+    this.substitutions = new Substitutions(state, jobs, functions, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
   }
@@ -118,7 +120,7 @@ final class Planner implements Walk {
     } catch (StackOverflowError e) {
       throw new ScriptException(0, "the script recurses too deeply to plan");
     }
-    return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep, state.files.assumed(), substitutions);
+    return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep, state.files.assumed(), substitutions.steps());
   }
 
   // ---------------------------------------------------------------- the tree
@@ -528,102 +530,12 @@ final class Planner implements Walk {
 
   // ---------------------------------------------------------------- command substitution
 
-  /** Whether {@code program} is one redirection of standard input and nothing else: {@code < file}. */
-  private static boolean onlyReads(Node program) {
-    Node only = program instanceof Ast.Sequence seq && seq.items().size() == 1 ? seq.items().get(0) : program;
-    return only instanceof Ast.Simple simple && simple.words().isEmpty() && simple.redirects().size() == 1
-        && simple.redirects().get(0).op().equals("<") && simple.redirects().get(0).fd() <= 0;
-  }
-
-  /**
-   * A command substitution: run now, as a rule; in the words of a job, one that reads what an
-   * earlier job writes ({@code echo "mean: $(ncks -H -v T out.nc)"}) runs as a job of its own
-   * once that one has, and what it printed fills in the words ({@link Plan#outputMark}).
-   */
   private String substitution(String text, int line, boolean quoted) {
-    boolean wordsOfJob = state.programWords && captured == null;
-    try {
-      return commandSubstitution(text, line);
-    } catch (Refusal.ReadsPlanned r) {
-      Node program = wordsOfJob ? programsOnly(text, line) : null;
-      if (program == null) {
-        throw r;
-      }
-      int first = jobs.size();
-      ShellState.Saved saved = state.save(); // a subshell: what it sets does not stay
-      try {
-        inCondition(program); // its status is not the command's: set -e does not stop on it
-      } finally {
-        state.restore(saved);
-        state.programWords = true; // the words of the command it is in go on
-      }
-      List<Integer> steps = new java.util.ArrayList<>();
-      for (int step = first; step < jobs.size(); step++) {
-        steps.add(step);
-        substitutions.add(step);
-      }
-      if (steps.isEmpty()) {
-        throw r;
-      }
-      return Plan.outputMark(steps, quoted);
-    }
+    return substitutions.run(text, line, quoted);
   }
 
-  /** The steps that are command substitutions run as jobs ({@link #substitution}). */
-  private final java.util.Set<Integer> substitutions = new java.util.TreeSet<>();
-
-  /**
-   * {@code text} as commands and pipelines of programs (and {@code echo}, {@code printf}) that
-   * print to their standard output, in a list with {@code ;}, {@code &&}, {@code ||}: no
-   * function, other builtin, assignment or output redirection; else null.
-   */
-  private Node programsOnly(String text, int line) {
-    Node program;
-    try {
-      program = ShellParser.parse(text, line);
-    } catch (ScriptException e) {
-      return null;
-    }
-    return onlyPrograms(program) ? program : null;
-  }
-
-  private boolean onlyPrograms(Node node) {
-    if (node instanceof Ast.Sequence seq) {
-      return seq.items().stream().allMatch(this::onlyPrograms);
-    }
-    if (node instanceof Ast.AndOr list) {
-      return onlyPrograms(list.first()) && list.rest().stream().allMatch(this::onlyPrograms);
-    }
-    if (node instanceof Ast.Pipeline p) {
-      return !p.negated() && p.stages().stream().allMatch(this::onlyPrograms);
-    }
-    if (!(node instanceof Ast.Simple c) || c.words().isEmpty()) {
-      return false;
-    }
-    String name = c.words().get(0).raw();
-    boolean prints = name.equals("echo") || name.equals("printf") && !(c.words().size() > 1 && c.words().get(1).raw().equals("-v"));
-    if (!name.matches("[A-Za-z0-9_./+-]+") || functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints) {
-      return false;
-    }
-    for (Ast.Redirect r : c.redirects()) {
-      boolean toErrors = r.fd() == 2 && (r.op().equals(">") || r.op().equals(">>") || r.op().equals(">&"));
-      if (!toErrors && !r.op().equals("<")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private String commandSubstitution(String text, int line) {
-    Node program;
-    try {
-      program = ShellParser.parse(text, line);
-      if (onlyReads(program)) { // '$(< years.txt)': bash's $(cat years.txt)
-        program = ShellParser.parse("cat " + text, line);
-      }
-    } catch (ScriptException e) {
-      throw new Refusal(new ScriptException(e.line(), "in a command substitution: " + e.problem()));
-    }
+  @Override
+  public String output(Node program) {
     StringBuilder saved = captured;
     ShellState.Saved savedState = state.save(); // a subshell: nothing it sets stays
     int savedDepth = conditionDepth;

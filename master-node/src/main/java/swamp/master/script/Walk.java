@@ -8,7 +8,8 @@ import swamp.master.script.Plan.Guard;
 
 /**
  * What the parts of the {@link Planner}'s walk that live apart from it ({@link Pipelines},
- * {@link SteeringBuiltins}, {@link JobDecisions}, {@link Loops}) ask of the walk where it stands.
+ * {@link SteeringBuiltins}, {@link JobDecisions}, {@link Loops}, {@link Substitutions}) ask of the
+ * walk where it stands.
  */
 interface Walk {
 
@@ -29,6 +30,12 @@ interface Walk {
 
   /** Where what a command substitution running now prints goes; null outside one. */
   StringBuilder captured();
+
+  /**
+   * Runs {@code program} now, as a command substitution: a subshell whose output is returned,
+   * its last newlines dropped; its status becomes {@code $?}.
+   */
+  String output(Node program);
 
   /** The jobs whose status decides whether the command walked now runs ({@code a && b}). */
   Deque<Guard> guards();

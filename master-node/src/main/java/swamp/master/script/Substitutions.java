@@ -1,0 +1,124 @@
+package swamp.master.script;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import swamp.master.script.Ast.Node;
+
+/**
+ * Command substitutions, {@code $(...)} and backquotes. As a rule one runs while planning, what
+ * it prints taking its place ({@link Walk#output}); {@code $(< file)} is bash's {@code $(cat
+ * file)}. In the words of a command that runs as a job, one that reads what an earlier job
+ * writes ({@code echo "mean: $(ncks -H -v T out.nc)"}) cannot run then: it is planned as jobs of
+ * its own, and the run fills what they printed into the words ({@link Plan#outputMark}).
+ */
+final class Substitutions {
+
+  private final ShellState state;
+  private final PlannedJobs jobs;
+  private final Map<String, Ast.FunctionDef> functions;
+  private final Walk walk;
+  /** The steps planned for substitutions that run as jobs. */
+  private final Set<Integer> steps = new TreeSet<>();
+
+  Substitutions(ShellState state, PlannedJobs jobs, Map<String, Ast.FunctionDef> functions, Walk walk) {
+    this.state = state;
+    this.jobs = jobs;
+    this.functions = functions;
+    this.walk = walk;
+  }
+
+  /** What {@code $(text)} gives on line {@code line}; {@code quoted}: inside double quotes. */
+  String run(String text, int line, boolean quoted) {
+    boolean wordsOfJob = state.programWords && walk.captured() == null;
+    Node program;
+    try {
+      program = ShellParser.parse(text, line);
+      if (onlyReads(program)) { // '$(< years.txt)': bash's $(cat years.txt)
+        program = ShellParser.parse("cat " + text, line);
+      }
+    } catch (ScriptException e) {
+      throw new Refusal(new ScriptException(e.line(), "in a command substitution: " + e.problem()));
+    }
+    try {
+      return walk.output(program);
+    } catch (Refusal.ReadsPlanned r) {
+      if (!wordsOfJob || !onlyPrograms(program)) {
+        throw r;
+      }
+      return asJobs(program, quoted, r);
+    }
+  }
+
+  /** The steps that are command substitutions run as jobs, whose output the run does not print. */
+  Set<Integer> steps() {
+    return steps;
+  }
+
+  /**
+   * Plans {@code program} as jobs, under the guards of the command whose words it is in, in a
+   * subshell (what it sets does not stay), and without set -e stopping on it (its status is not
+   * the command's); the mark of what they print.
+   */
+  private String asJobs(Node program, boolean quoted, Refusal cannot) {
+    int first = jobs.size();
+    ShellState.Saved saved = state.save();
+    try {
+      walk.inCondition(program);
+    } finally {
+      state.restore(saved);
+      state.programWords = true; // the words of the command it is in go on
+    }
+    List<Integer> planned = new ArrayList<>();
+    for (int step = first; step < jobs.size(); step++) {
+      planned.add(step);
+    }
+    if (planned.isEmpty()) {
+      throw cannot;
+    }
+    steps.addAll(planned);
+    return Plan.outputMark(planned, quoted);
+  }
+
+  /** Whether {@code program} is one redirection of standard input and nothing else: {@code < file}. */
+  private static boolean onlyReads(Node program) {
+    Node only = program instanceof Ast.Sequence seq && seq.items().size() == 1 ? seq.items().get(0) : program;
+    return only instanceof Ast.Simple simple && simple.words().isEmpty() && simple.redirects().size() == 1
+        && simple.redirects().get(0).op().equals("<") && simple.redirects().get(0).fd() <= 0;
+  }
+
+  /**
+   * Whether {@code node} is commands and pipelines of programs (and {@code echo}, {@code printf})
+   * that print to their standard output, in a list with {@code ;}, {@code &&}, {@code ||}: no
+   * function, other builtin, assignment or output redirection.
+   */
+  private boolean onlyPrograms(Node node) {
+    if (node instanceof Ast.Sequence seq) {
+      return seq.items().stream().allMatch(this::onlyPrograms);
+    }
+    if (node instanceof Ast.AndOr list) {
+      return onlyPrograms(list.first()) && list.rest().stream().allMatch(this::onlyPrograms);
+    }
+    if (node instanceof Ast.Pipeline p) {
+      return !p.negated() && p.stages().stream().allMatch(this::onlyPrograms);
+    }
+    if (!(node instanceof Ast.Simple c) || c.words().isEmpty()) {
+      return false;
+    }
+    String name = c.words().get(0).raw();
+    boolean prints = name.equals("echo")
+        || name.equals("printf") && !(c.words().size() > 1 && c.words().get(1).raw().equals("-v"));
+    if (!name.matches("[A-Za-z0-9_./+-]+") || functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints) {
+      return false;
+    }
+    for (Ast.Redirect r : c.redirects()) {
+      boolean toErrors = r.fd() == 2 && (r.op().equals(">") || r.op().equals(">>") || r.op().equals(">&"));
+      if (!toErrors && !r.op().equals("<")) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
