@@ -160,14 +160,19 @@ final class Planner implements Walk {
     if (captured != null) {
       return new Refusal(u.cause); // a plain refusal: no enclosing walk plans the stop either
     }
-    String message = state.arg0 + ": line " + u.line + ": " + u.error + "\n";
-    Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Word("2", u.line), u.line);
-    job(List.of(new HereCommands.Draft(List.of("printf", "%s", message), List.of(toErrors), u.line)), Map.of(), u.line);
+    shellError(u.error, u.line);
     if (!guards.isEmpty()) { // in a branch a job's status decides: the script stops there where it is taken
       jobs.exitPoint(1, u.line, guards, true, false);
       return null;
     }
     return Jump.exit(1);
+  }
+
+  @Override
+  public void shellError(String error, int line) {
+    Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Word("2", line), line);
+    job(List.of(new HereCommands.Draft(List.of("printf", "%s", state.arg0 + ": line " + line + ": " + error + "\n"),
+        List.of(toErrors), line)), Map.of(), line);
   }
 
   private Status dispatch(Node node) {

@@ -155,7 +155,7 @@ final class SteeringBuiltins {
         try {
           s = builtins.run(name, argv, c);
         } catch (Refusal.Failed f) { // 'cd "$dir" || exit 1': bash's error, and status 1
-          return failed(f, c, prefix);
+          return failed(f, c);
         }
         String shown = builtins.shownDirectories(name, args);
         return shown == null ? s : printing(shown, c, prefix);
@@ -167,25 +167,22 @@ final class SteeringBuiltins {
   }
 
   /**
-   * What a builtin prints: into a command substitution, or as a job printing it where the
-   * script's output goes (nothing for one sent to /dev/null).
-   */
-  /**
    * A builtin that failed as under bash: its error on standard error (unless that goes to
    * /dev/null), status 1. Inside {@code $(...)} the error is not shown.
    */
-  private Status failed(Refusal.Failed f, Ast.Simple c, Map<String, String> prefix) {
+  private Status failed(Refusal.Failed f, Ast.Simple c) {
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 2 || r.op().startsWith("&"))
         && r.op().contains(">") && r.target().raw().equals("/dev/null"));
     if (walk.captured() == null && !discarded) {
-      String message = state.arg0 + ": line " + c.line() + ": " + f.error + "\n";
-      Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Ast.Word("2", c.line()), c.line());
-      walk.job(List.of(new HereCommands.Draft(List.of("printf", "%s", message), List.of(toErrors), c.line())),
-          prefix, c.line());
+      walk.shellError(f.error, c.line());
     }
     return Status.FAIL;
   }
 
+  /**
+   * What a builtin prints: into a command substitution, or as a job printing it where the
+   * script's output goes (nothing for one sent to /dev/null).
+   */
   private Status printing(String text, Ast.Simple c, Map<String, String> prefix) {
     if (walk.captured() != null) {
       walk.captured().append(text);

@@ -37,6 +37,9 @@ interface Walk {
    */
   String output(Node program);
 
+  /** Prints bash's error for line {@code line}, "SCRIPT: line N: {@code error}", on standard error: a job. */
+  void shellError(String error, int line);
+
   /** The jobs whose status decides whether the command walked now runs ({@code a && b}). */
   Deque<Guard> guards();
 
