@@ -75,7 +75,14 @@ final class Loops {
   }
 
   private Status condition(Node node, String what) {
-    Status s = walk.inCondition(node);
+    boolean outer = state.loopCondition;
+    state.loopCondition = true; // 'while [ ! -f done.nc ]': a file test counts on the file, decided now
+    Status s;
+    try {
+      s = walk.inCondition(node);
+    } finally {
+      state.loopCondition = outer;
+    }
     if (!s.known()) {
       throw Refusal.at(node.line(), "the condition of '" + what + "' runs a command as a job ("
           + jobs.text(s.step()) + "); swamp plans the whole script before"

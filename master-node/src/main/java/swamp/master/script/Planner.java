@@ -411,7 +411,8 @@ final class Planner implements Walk {
         return tested;
       }
     }
-    if ((name.equals("[") || name.equals("test")) && captured == null && !functions.containsKey(name)) {
+    if ((name.equals("[") || name.equals("test")) && captured == null && !state.loopCondition
+        && !functions.containsKey(name)) {
       Status onJob = decisions.fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
       if (onJob != null) {
         return onJob;

@@ -107,6 +107,11 @@ final class ShellState {
    */
   boolean programWords;
   /**
+   * Set while a loop's condition is walked: it must be known while planning, so a test of a file
+   * an earlier job writes counts on that file as planned, not on the job's status.
+   */
+  boolean loopCondition;
+  /**
    * The commands run with {@code &}, by the number {@code $!} gave each (a job's step plus
    * {@link #FIRST_BACKGROUND}): their statuses, which {@code wait N} gives.
    */

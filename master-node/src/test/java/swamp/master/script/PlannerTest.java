@@ -130,6 +130,9 @@ class PlannerTest {
         "status: #2's if #1 succeeds, else 0", "echo missing"), c.stream().map(Plan.Command::text).toList());
     assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards(), "ncra runs only where t.nc was made");
     assertEquals(List.of(), c.get(4).guards(), "nope.nc is not there, and no line writes it");
+    // a loop's condition is decided while planning: it counts on the file, as the plan does
+    assertEquals(List.of("ncks -O in.nc f.nc", "echo after"),
+        texts("ncks -O in.nc f.nc\nwhile [ ! -f f.nc ]; do sleep 1; done\necho after\n"));
     // what is there whatever the job does is known now: a redirection's file, one there before
     assertEquals(List.of("ls > l.txt", "echo listed"), texts("ls > l.txt\n[ -f l.txt ] && echo listed\n"));
     Files.writeString(dir.resolve("real.nc"), "x");
