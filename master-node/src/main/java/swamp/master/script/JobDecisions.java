@@ -53,6 +53,31 @@ final class JobDecisions {
     setOnStatus(name, now, was == null || was.isEmpty() ? new Status(Plan.Join.EMPTY, -1) : number(was), assignment.raw(), line);
   }
 
+  /**
+   * Whether {@code assignment} adds a number to a variable that holds a job's status or a
+   * number it set ({@code made=$((made + 1))} after {@code if ...; then made=$((made + 1)); fi}
+   * on a job): planned as {@link #assignOnStatus} is, where no guard holds it too.
+   */
+  boolean sumsAStatus(Ast.Word assignment) {
+    java.util.regex.Matcher m = Variables.ASSIGNMENT.matcher(assignment.raw());
+    if (!m.matches() || m.group(2) != null || !m.group(4).isEmpty()) {
+      return false;
+    }
+    java.util.regex.Matcher sum = SUM.matcher(m.group(5));
+    return sum.matches() && holdsAStatus(sum.group(1));
+  }
+
+  /** Whether {@code (( expression ))} is a count ({@link #countOnStatus}) of a variable that holds a job's status. */
+  boolean countsAStatus(String expression) {
+    java.util.regex.Matcher m = COUNT.matcher(expression);
+    return m.matches() && holdsAStatus(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
+  }
+
+  private boolean holdsAStatus(String name) {
+    String value = state.scalar(name);
+    return value != null && Plan.statusStep(value) >= 0;
+  }
+
   /** {@code $((NAME + K))}, {@code $(( NAME+K ))}. */
   private static final java.util.regex.Pattern SUM = java.util.regex.Pattern.compile(
       "\\$\\(\\(\\s*\\$?([A-Za-z_][A-Za-z0-9_]*)\\s*\\+\\s*([0-9]{1,3})\\s*\\)\\)");

@@ -212,7 +212,8 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Background b) {
       return background(b);
     } else if (node instanceof Ast.Arith a) {
-      Status counted = guards.isEmpty() || captured != null ? null : decisions.countOnStatus(a.expression(), a.line());
+      Status counted = captured != null || guards.isEmpty() && !decisions.countsAStatus(a.expression()) ? null
+          : decisions.countOnStatus(a.expression(), a.line());
       if (counted != null) { // 'cmd || (( n++ ))'
         return counted;
       }
@@ -371,8 +372,10 @@ final class Planner implements Walk {
       k++;
     }
     List<String> argv = wordsOf(words.subList(k, words.size()));
-    if (!guards.isEmpty() && captured == null && argv.isEmpty() && k > 0 && c.redirects().isEmpty()) {
-      words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line())); // 'cmd || failed=1'
+    if (captured == null && argv.isEmpty() && c.redirects().isEmpty()
+        && (!guards.isEmpty() && k > 0 || k == 1 && decisions.sumsAStatus(words.get(0)))) {
+      // 'cmd || failed=1'; 'made=$((made + 1))' where made holds what a job's status set
+      words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line()));
       return Status.OK;
     }
     if (!guards.isEmpty() && captured == null

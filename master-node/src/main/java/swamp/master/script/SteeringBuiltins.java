@@ -142,7 +142,15 @@ final class SteeringBuiltins {
         return builtins.run(name, argv, c);
       }
       case "command", "type", "which", "hash" -> {
-        return lookup.run(name, args, line, captured);
+        if (captured != null) {
+          return lookup.run(name, args, line, captured);
+        }
+        StringBuilder shown = new StringBuilder(); // 'type -t ncra', 'command -v ncks': what they print, printed
+        Status s = lookup.run(name, args, line, shown);
+        if (shown.length() > 0) {
+          printing(shown.toString(), c, prefix);
+        }
+        return s;
       }
       case "pwd" -> { // bash's builtin: no program of the worker's
         return printing(state.cwd + "\n", c, prefix);
