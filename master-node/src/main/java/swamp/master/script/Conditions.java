@@ -252,31 +252,32 @@ final class Conditions {
 
   /**
    * {@code [ in.nc -nt out.nc ]} (newer, or the only one there), {@code -ot}, {@code -ef} (the
-   * same file), on the files as they are: known while planning only where no earlier line of the
-   * script writes or removes either.
+   * same file). Files no earlier line of the script writes are compared as they are; one that an
+   * earlier line writes is newer than one no line writes (it is written after the script
+   * started, as the plan counts on); two such are refused, as is {@code -ef} of one.
    */
   private boolean compareFiles(String left, String op, String right, int line) {
     String a = PlannedFiles.resolve(state.cwd, left);
     String b = PlannedFiles.resolve(state.cwd, right);
-    for (String[] f : new String[][] {{left, a}, {right, b}}) {
-      if (state.files.touched(f[1])) {
-        throw Refusal.at(line, "'[ " + left + " " + op + " " + right + " ]' compares files' times, and an earlier"
-            + " line of the script writes or removes " + f[0] + ": its time is known only once that has run."
-            + " Test -f instead, or split the script in two at that point");
-      }
+    boolean ta = state.files.touched(a);
+    boolean tb = state.files.touched(b);
+    if (ta && tb || (ta || tb) && op.equals("-ef")) {
+      throw Refusal.at(line, "'[ " + left + " " + op + " " + right + " ]' compares files' times, and earlier"
+          + " lines of the script write " + (ta && tb ? "both" : ta ? left : right) + ": which is newer is known only"
+          + " once they have run. Test -f instead, or split the script in two at that point");
     }
-    Path pa = Path.of(a);
-    Path pb = Path.of(b);
+    state.files.consulted(ta ? a : b);
+    boolean ea = state.files.exists(a);
+    boolean eb = state.files.exists(b);
     try {
-      boolean ea = Files.exists(pa);
-      boolean eb = Files.exists(pb);
+      int newer = ta ? 1 : tb ? -1 : Files.getLastModifiedTime(Path.of(a)).compareTo(Files.getLastModifiedTime(Path.of(b)));
       return switch (op) {
-        case "-nt" -> ea && (!eb || Files.getLastModifiedTime(pa).compareTo(Files.getLastModifiedTime(pb)) > 0);
-        case "-ot" -> eb && (!ea || Files.getLastModifiedTime(pa).compareTo(Files.getLastModifiedTime(pb)) < 0);
-        default -> ea && eb && Files.isSameFile(pa, pb);
+        case "-nt" -> ea && (!eb || newer > 0);
+        case "-ot" -> eb && (!ea || newer < 0);
+        default -> ea && eb && Files.isSameFile(Path.of(a), Path.of(b));
       };
-    } catch (java.io.IOException e) {
-      return false;
+    } catch (java.io.IOException e) { // one is not there: as above, without its time
+      return op.equals("-nt") ? ea && !eb : op.equals("-ot") && eb && !ea;
     }
   }
 
