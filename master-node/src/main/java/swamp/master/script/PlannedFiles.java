@@ -25,6 +25,8 @@ final class PlannedFiles {
   private final Set<String> plannedDirs = new HashSet<>();
   /** Planned files known to be empty when written ({@code : > log}). */
   private final Set<String> emptied = new HashSet<>();
+  /** Planned files that are symbolic links ({@code ln -s}). */
+  private final Set<String> links = new HashSet<>();
   /** Planned files a command's output goes to ({@code grep x > hits.txt}): they may be empty. */
   private final Set<String> streamed = new HashSet<>();
   /** Planned files whose whole text is known while planning: {@code cat > sub.sh <<EOF}. */
@@ -89,6 +91,7 @@ final class PlannedFiles {
   void write(String path, boolean directory) {
     planned.put(path, true);
     emptied.remove(path);
+    links.remove(path);
     streamed.remove(path);
     texts.remove(path);
     if (directory) {
@@ -212,8 +215,15 @@ final class PlannedFiles {
     }
   }
 
+  /** An earlier line makes {@code path} a symbolic link ({@code ln -s}). */
+  void link(String path) {
+    write(path, false);
+    links.add(path);
+  }
+
   boolean isSymbolicLink(String path) {
-    return state(path) == null && Files.isSymbolicLink(Path.of(path));
+    Boolean p = state(path);
+    return p != null ? p && links.contains(path) : Files.isSymbolicLink(Path.of(path));
   }
 
   /** The names in a directory, existing and planned, sorted; hidden ones only when asked. */

@@ -146,17 +146,21 @@ final class PlannedJobs {
     // ': > log' and 'true > log' leave an empty file; '>>' one that was there as it was
     Redirects only = stages.size() == 1 && stages.get(0).argv().equals(List.of("true")) ? stages.get(0).redirects() : null;
     Set<String> outputs = new java.util.HashSet<>(access.streams()); // there once it ran, whether it fails
-    // 'touch f' makes an empty file where none was, and leaves one that was as it was
-    List<String> touch = stages.size() == 1 ? stages.get(0).argv() : List.of();
-    boolean touches = !touch.isEmpty() && touch.get(0).equals("touch");
-    boolean creates = touches && !touch.contains("-c") && !touch.contains("--no-create");
+    // 'touch f' makes an empty file where none was, and leaves one that was as it was; 'ln -s' links
+    List<String> one = stages.size() == 1 ? stages.get(0).argv() : List.of();
+    boolean touches = !one.isEmpty() && one.get(0).equals("touch");
+    boolean creates = touches && !one.contains("-c") && !one.contains("--no-create");
+    boolean links = !one.isEmpty() && one.get(0).equals("ln")
+        && one.stream().anyMatch(a -> a.equals("--symbolic") || a.matches("-[a-zA-Z]*s[a-zA-Z]*"));
     for (String w : access.writes()) {
       boolean truncates = only != null && only.stdout() != null && w.equals(PlannedFiles.resolve(state.cwd, only.stdout()));
       if (access.removes().contains(w) || notThere.contains(w)
           || (truncates && only.stdoutAppend() && state.files.exists(w))) {
         continue;
       }
-      if (touches) {
+      if (links && !state.files.isDirectory(w)) {
+        state.files.link(w); // 'ln -s ../in.nc work/': [ -L work/in.nc ] holds
+      } else if (touches) {
         if (creates && !before.get(w)) {
           outputs.add(w);
           state.files.empty(w);

@@ -74,7 +74,19 @@ final class Planner implements Walk {
   /** The status of the last command substitution: that of an assignment-only command. */
   private Status lastSubstitution;
 
+  /**
+   * Whether a test of a file an earlier job writes is decided by that job ({@link
+   * JobDecisions#fileTestOnJob}), and whether one was: see {@link Script#plan}.
+   */
+  private final boolean fileTestsOnJobs;
+  private boolean fileTestOnJob;
+
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
+    this(dir, environment, arg0, args, true);
+  }
+
+  Planner(String dir, Map<String, String> environment, String arg0, List<String> args, boolean fileTestsOnJobs) {
+    this.fileTestsOnJobs = fileTestsOnJobs;
     this.state = new ShellState(dir, environment, arg0, args);
     this.expander = new Expander(state, this::substitution);
     this.conditions = new Conditions(state, expander);
@@ -94,6 +106,11 @@ final class Planner implements Walk {
     this.substitutions = new Substitutions(state, jobs, functions, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
+  }
+
+  /** Whether a test of a file was decided by the job that writes it ({@link JobDecisions#fileTestOnJob}). */
+  boolean decidedFileTestsByJobs() {
+    return fileTestOnJob;
   }
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
@@ -414,10 +431,11 @@ final class Planner implements Walk {
         return tested;
       }
     }
-    if ((name.equals("[") || name.equals("test")) && captured == null && !state.loopCondition
+    if ((name.equals("[") || name.equals("test")) && fileTestsOnJobs && captured == null && !state.loopCondition
         && !functions.containsKey(name)) {
       Status onJob = decisions.fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
       if (onJob != null) {
+        fileTestOnJob = true;
         return onJob;
       }
     }

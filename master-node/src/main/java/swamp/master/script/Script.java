@@ -40,11 +40,26 @@ public final class Script {
     return plan(text, file.toString(), dir, environment, args);
   }
 
-  /** Plans the text of a script; {@code name} is its {@code $0}. */
+  /**
+   * Plans the text of a script; {@code name} is its {@code $0}. A test of a file an earlier job
+   * writes is decided by that job ({@code ncra ... out.nc; if [ ! -f out.nc ]}), unless that
+   * leaves a later line unplannable ({@code [ -f out.nc ] && n=1 || n=0}, then {@code $((n + 1))}
+   * while planning): then the script is planned again counting on the file, as the plan counts
+   * on what its jobs write, and that plan (or its refusal) is the one.
+   */
   public static Plan plan(String text, String name, Path dir, Map<String, String> environment,
       List<String> args) throws ScriptException {
-    Planner planner = new Planner(dir.toAbsolutePath().normalize().toString(), environment, name, args);
-    return planner.plan(ShellParser.parse(text, 1));
+    Ast.Node program = ShellParser.parse(text, 1);
+    String where = dir.toAbsolutePath().normalize().toString();
+    Planner planner = new Planner(where, environment, name, args);
+    try {
+      return planner.plan(program);
+    } catch (ScriptException e) {
+      if (!planner.decidedFileTestsByJobs()) {
+        throw e;
+      }
+      return new Planner(where, environment, name, args, false).plan(program);
+    }
   }
 
 }

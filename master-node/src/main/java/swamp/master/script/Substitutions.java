@@ -73,7 +73,9 @@ final class Substitutions {
     }
     List<Integer> planned = new ArrayList<>();
     for (int step = first; step < jobs.size(); step++) {
-      planned.add(step);
+      if (!steps.contains(step)) { // '$(echo $(ncks ...))': the inner one's output is in the echo's words
+        planned.add(step);
+      }
     }
     if (planned.isEmpty()) {
       throw cannot;

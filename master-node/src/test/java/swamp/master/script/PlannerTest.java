@@ -130,6 +130,11 @@ class PlannerTest {
         "status: #2's if #1 succeeds, else 0", "echo missing"), c.stream().map(Plan.Command::text).toList());
     assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards(), "ncra runs only where t.nc was made");
     assertEquals(List.of(), c.get(4).guards(), "nope.nc is not there, and no line writes it");
+    // where deciding by the job leaves a later line unplannable, the plan counts on the file
+    assertEquals(List.of("ncra in.nc out.nc", "echo 'next 2'"),
+        texts("ncra in.nc out.nc\n[ -f out.nc ] && n=1 || n=0\necho \"next $((n+1))\"\n"));
+    // a link 'ln -s' makes is one
+    assertEquals(List.of("ln -s in.nc l.nc", "echo link"), texts("ln -s in.nc l.nc\n[ -L l.nc ] && echo link\n"));
     // a loop's condition is decided while planning: it counts on the file, as the plan does
     assertEquals(List.of("ncks -O in.nc f.nc", "echo after"),
         texts("ncks -O in.nc f.nc\nwhile [ ! -f f.nc ]; do sleep 1; done\necho after\n"));
@@ -605,6 +610,10 @@ class PlannerTest {
     Plan.Command split = plan("ncra in.nc out.nc\necho $(ncks -m out.nc | grep float)\n").commands().get(2)
         .withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED, s -> "  float T ;\n  float pr ;\n");
     assertEquals(List.of("echo", "float", "T", ";", "float", "pr", ";"), split.argv(), "unquoted: split into words");
+    // nested: the inner one's output is in the outer echo's words, not in the outer's own
+    Plan nested = plan("ncra in.nc out.nc\necho \"n: $(echo $(ncks -m out.nc | grep -c float))\"\n");
+    assertEquals(List.of("ncra in.nc out.nc", "ncks -m out.nc | grep -c float", "echo '$(#1)'", "echo 'n: $(#2)'"),
+        nested.commands().stream().map(Plan.Command::text).toList());
     assertTrue(refused("ncra in.nc out.nc\nv=$(ncks -H out.nc)\necho $v\n").getMessage()
         .contains("in a command substitution reads out.nc"));
   }
