@@ -479,11 +479,14 @@ final class Planner implements Walk {
    */
   private List<String> wordsOf(List<Word> words) {
     state.programWords = captured == null;
+    String first = words.isEmpty() ? "" : words.get(0).raw();
+    state.printingWords = captured == null && (first.equals("echo") || first.equals("printf")) && !functions.containsKey(first);
     List<String> argv;
     try {
       argv = expander.expandWords(words);
     } finally {
       state.programWords = false;
+      state.printingWords = false;
     }
     if (argv.isEmpty() || argv.stream().noneMatch(Plan::marked)) {
       return argv;
@@ -567,9 +570,11 @@ final class Planner implements Walk {
     ShellState.Saved savedState = state.save(); // a subshell: nothing it sets stays
     int savedDepth = conditionDepth;
     boolean savedProgramWords = state.programWords; // 'echo "$(ls out/*.nc | wc -l)"': ls runs now, on what is planned
+    boolean savedPrintingWords = state.printingWords;
     captured = new StringBuilder();
     conditionDepth = 0;
     state.programWords = false;
+    state.printingWords = false;
     Status s = Status.OK;
     try {
       try {
@@ -593,6 +598,7 @@ final class Planner implements Walk {
       state.last = s; // '$(basename $0) ... $?' in one word: $? is the substitution's
       conditionDepth = savedDepth;
       state.programWords = savedProgramWords;
+      state.printingWords = savedPrintingWords;
     }
   }
 }

@@ -107,6 +107,11 @@ final class ShellState {
    */
   boolean programWords;
   /**
+   * Set while the words of {@code echo} or {@code printf} are expanded (a job that prints them):
+   * a command substitution there may run as jobs of its own ({@link Substitutions}).
+   */
+  boolean printingWords;
+  /**
    * Set while a loop's condition is walked: it must be known while planning, so a test of a file
    * an earlier job writes counts on that file as planned, not on the job's status.
    */

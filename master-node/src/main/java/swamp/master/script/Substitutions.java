@@ -10,9 +10,11 @@ import swamp.master.script.Ast.Node;
 /**
  * Command substitutions, {@code $(...)} and backquotes. As a rule one runs while planning, what
  * it prints taking its place ({@link Walk#output}); {@code $(< file)} is bash's {@code $(cat
- * file)}. In the words of a command that runs as a job, one that reads what an earlier job
+ * file)}. In the words of {@code echo} or {@code printf}, one that reads what an earlier job
  * writes ({@code echo "mean: $(ncks -H -v T out.nc)"}) cannot run then: it is planned as jobs of
- * its own, and the run fills what they printed into the words ({@link Plan#outputMark}).
+ * its own, and the run fills what they printed into the words ({@link Plan#outputMark}). Not in
+ * a program's words: what it prints might name files, which the plan must know to order the
+ * program after what writes them.
  */
 final class Substitutions {
 
@@ -32,7 +34,7 @@ final class Substitutions {
 
   /** What {@code $(text)} gives on line {@code line}; {@code quoted}: inside double quotes. */
   String run(String text, int line, boolean quoted) {
-    boolean wordsOfJob = state.programWords && walk.captured() == null;
+    boolean wordsOfJob = state.printingWords && walk.captured() == null;
     Node program;
     try {
       program = ShellParser.parse(text, line);
@@ -69,7 +71,8 @@ final class Substitutions {
       walk.inCondition(program);
     } finally {
       state.restore(saved);
-      state.programWords = true; // the words of the command it is in go on
+      state.programWords = true; // the words of the echo or printf it is in go on
+      state.printingWords = true;
     }
     List<Integer> planned = new ArrayList<>();
     for (int step = first; step < jobs.size(); step++) {
