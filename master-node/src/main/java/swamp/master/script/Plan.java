@@ -219,6 +219,11 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     return word.indexOf('\uE000') >= 0;
   }
 
+  /** Whether {@code word} holds what a command substitution run as jobs prints ({@link #outputMark}). */
+  static boolean holdsOutput(String word) {
+    return word.contains("\uE000>") || word.contains("\uE000}");
+  }
+
   /** Whether {@code word} holds a mark ({@link #statusMark}, {@link #keptIf}). */
   static boolean marked(String word) {
     return word.indexOf('\uE000') >= 0 || word.indexOf('\uE002') >= 0;

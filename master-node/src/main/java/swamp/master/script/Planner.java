@@ -480,13 +480,21 @@ final class Planner implements Walk {
   private List<String> wordsOf(List<Word> words) {
     state.programWords = captured == null;
     String first = words.isEmpty() ? "" : words.get(0).raw();
-    state.printingWords = captured == null && (first.equals("echo") || first.equals("printf")) && !functions.containsKey(first);
+    // 'echo "v: $(ncks -H out.nc)"', 'log "v: $(...)"' where log is a function that echoes it
+    state.printingWords = captured == null && (first.equals("echo") || first.equals("printf") || functions.containsKey(first));
     List<String> argv;
     try {
       argv = expander.expandWords(words);
     } finally {
       state.programWords = false;
       state.printingWords = false;
+    }
+    if (!argv.isEmpty() && !functions.containsKey(argv.get(0)) && !CommandLookup.isBuiltin(argv.get(0))
+        && argv.stream().anyMatch(Plan::holdsOutput)) {
+      throw Refusal.at(words.get(0).line(), "what a command substitution prints, known only once the jobs it"
+          + " runs have run, goes into the words of '" + argv.get(0) + "'; swamp orders a program after what"
+          + " writes the files its words name, and those words are not known while planning. Print it with echo"
+          + " or printf, or split the script in two at that point");
     }
     if (argv.isEmpty() || argv.stream().noneMatch(Plan::marked)) {
       return argv;

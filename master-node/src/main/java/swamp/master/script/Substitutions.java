@@ -10,10 +10,11 @@ import swamp.master.script.Ast.Node;
 /**
  * Command substitutions, {@code $(...)} and backquotes. As a rule one runs while planning, what
  * it prints taking its place ({@link Walk#output}); {@code $(< file)} is bash's {@code $(cat
- * file)}. In the words of {@code echo} or {@code printf}, one that reads what an earlier job
- * writes ({@code echo "mean: $(ncks -H -v T out.nc)"}) cannot run then: it is planned as jobs of
- * its own, and the run fills what they printed into the words ({@link Plan#outputMark}). Not in
- * a program's words: what it prints might name files, which the plan must know to order the
+ * file)}. In the words of {@code echo}, {@code printf} or a function, one that reads what an
+ * earlier job writes ({@code echo "mean: $(ncks -H -v T out.nc)"}) cannot run then: it is planned
+ * as jobs of its own, and the run fills what they printed into the words ({@link Plan#outputMark}).
+ * Not in a program's words (the {@link Planner} refuses the mark there too, come through a
+ * function's parameters): what it prints might name files, which the plan must know to order the
  * program after what writes them.
  */
 final class Substitutions {
@@ -71,7 +72,7 @@ final class Substitutions {
       walk.inCondition(program);
     } finally {
       state.restore(saved);
-      state.programWords = true; // the words of the echo or printf it is in go on
+      state.programWords = true; // the words of the echo, printf or function it is in go on
       state.printingWords = true;
     }
     List<Integer> planned = new ArrayList<>();
