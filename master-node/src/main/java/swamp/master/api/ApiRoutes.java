@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import swamp.master.api.ApiReplies.Answer;
 import swamp.master.api.ApiReplies.BadRequest;
 import swamp.master.dispatch.JobDispatcher;
+import swamp.master.dispatch.JobEvent;
 import swamp.master.dispatch.RunCursor;
 import swamp.master.dispatch.Views;
 import swamp.master.dispatch.Views.JobView;
@@ -187,7 +188,28 @@ final class ApiRoutes {
                 this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
                 v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id))))),
             path("ended", () -> get(() -> parameterMap(q -> runEnded(id, q)))),
-            path("not-run", () -> post(() -> body(b -> notRun(id, b)))))));
+            path("not-run", () -> post(() -> body(b -> notRun(id, b)))),
+            path("steps", () -> post(() -> body(b -> addSteps(id, b)))))));
+  }
+
+  /**
+   * {@code POST /api/runs/ID/steps} with {@code {"commands": [...]}}: commands its client planned
+   * as the script ran, after the run's last step (sent again, the same: taken again).
+   */
+  private Route addSteps(String id, JsonNode body) throws BadRequest {
+    List<JobEvent.RunCommand> commands = RunRequests.added(body, MAX_BATCH);
+    return reply(this.<Optional<JobDispatcher.RunRefused>>askDispatcher(
+            r -> new JobDispatcher.AddSteps(id, commands, r)),
+        refused -> refused.map(this::refusal).orElseGet(() -> Answer.ok(Map.of("run", id,
+            "added", commands.size()))));
+  }
+
+  private Answer refusal(JobDispatcher.RunRefused p) {
+    return Answer.error(switch (p.kind()) {
+      case NO_RUN -> 404;
+      case NO_STEP -> 400;
+      case HAS_JOB -> 409;
+    }, p.why());
   }
 
   /**
@@ -196,13 +218,9 @@ final class ApiRoutes {
    */
   private Route notRun(String id, JsonNode body) throws BadRequest {
     List<Integer> steps = RunRequests.notRun(body, MAX_BATCH);
-    return reply(this.<Optional<JobDispatcher.NotRunRefused>>askDispatcher(
+    return reply(this.<Optional<JobDispatcher.RunRefused>>askDispatcher(
             r -> new JobDispatcher.MarkNotRun(id, steps, r)),
-        refused -> refused.map(p -> Answer.error(switch (p.kind()) {
-          case NO_RUN -> 404;
-          case NO_STEP -> 400;
-          case HAS_JOB -> 409;
-        }, p.why())).orElseGet(() -> Answer.ok(Map.of("run", id, "notRun", steps))));
+        refused -> refused.map(this::refusal).orElseGet(() -> Answer.ok(Map.of("run", id, "notRun", steps))));
   }
 
   /**

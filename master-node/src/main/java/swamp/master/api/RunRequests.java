@@ -48,7 +48,7 @@ final class RunRequests {
       problems.add("a run holds at most " + maxCommands + " commands, not " + c.size());
     } else {
       for (int i = 0; i < c.size() && problems.size() <= 20; i++) {
-        JobEvent.RunCommand command = command(c.get(i), i, problems);
+        JobEvent.RunCommand command = command(c.get(i), i, i, problems);
         if (command != null) {
           commands.add(command);
         }
@@ -89,7 +89,39 @@ final class RunRequests {
     return steps;
   }
 
-  private static JobEvent.RunCommand command(JsonNode c, int index, List<String> problems) {
+  /**
+   * Reads the body of a {@code POST /api/runs/ID/steps}: {@code {"commands": [...]}}, commands
+   * as {@link #parse} reads them, planned after the run was registered; their steps follow on
+   * from the first one's, in order, and each depends only on earlier steps.
+   */
+  static List<JobEvent.RunCommand> added(JsonNode n, int maxCommands) throws BadRequest {
+    List<String> problems = new ArrayList<>();
+    if (n == null || !n.isObject()) {
+      throw new BadRequest(400, "send {\"commands\": [...]}: the commands added to the run");
+    }
+    JsonFields.unknownFields(n, "", List.of("commands"), problems);
+    JsonNode c = n.get("commands");
+    List<JobEvent.RunCommand> commands = new ArrayList<>();
+    if (c == null || !c.isArray() || c.isEmpty() || c.size() > maxCommands) {
+      problems.add("commands must be an array of 1 to " + maxCommands + " commands");
+    } else {
+      JsonNode firstStep = c.get(0).isObject() ? c.get(0).get("step") : null;
+      int first = firstStep != null && firstStep.canConvertToInt() && firstStep.asInt() >= 0 ? firstStep.asInt() : 0;
+      for (int i = 0; i < c.size() && problems.size() <= 20; i++) {
+        JobEvent.RunCommand command = command(c.get(i), i, first + i, problems);
+        if (command != null) {
+          commands.add(command);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new BadRequest(400, String.join("; ", problems));
+    }
+    return commands;
+  }
+
+  /** Command {@code index} of a request, which must be step {@code expected} of its run. */
+  private static JobEvent.RunCommand command(JsonNode c, int index, int expected, List<String> problems) {
     String where = "commands[" + index + "]";
     if (!c.isObject()) {
       problems.add(where + " must be an object with \"step\", \"line\", \"text\", \"argv\"");
@@ -98,8 +130,8 @@ final class RunRequests {
     int before = problems.size();
     JsonFields.unknownFields(c, where + ": ", COMMAND_FIELDS, problems);
     int step = JsonFields.integer(c, "step", -1, problems);
-    if (step != index) {
-      problems.add(where + ".step must be " + index + ": steps are numbered 0, 1, 2... in order");
+    if (step != expected) {
+      problems.add(where + ".step must be " + expected + ": steps are numbered 0, 1, 2... in order");
     }
     int line = JsonFields.integer(c, "line", 0, problems);
     if (line < 0) {
@@ -119,9 +151,9 @@ final class RunRequests {
         problems.add(where + ".dependsOn must be an array of earlier steps");
       } else {
         for (JsonNode s : d) {
-          if (!s.isIntegralNumber() || s.asInt() < 0 || s.asInt() >= index) {
+          if (!s.isIntegralNumber() || s.asInt() < 0 || s.asInt() >= expected) {
             problems.add(where + ".dependsOn holds " + s + ", not an earlier step (0 to "
-                + (index - 1) + ")");
+                + (expected - 1) + ")");
             break;
           }
           dependsOn.add(s.asInt());

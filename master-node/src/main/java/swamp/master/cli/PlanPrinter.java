@@ -3,8 +3,7 @@ package swamp.master.cli;
 import java.io.PrintStream;
 import java.util.stream.Collectors;
 import swamp.master.script.Plan;
-import swamp.master.script.Script;
-import swamp.master.script.ScriptException;
+import swamp.master.script.Planning;
 import swamp.master.script.Plan.Command;
 
 /** {@code bin/swamp run --plan} and {@code --dot}: a plan as text or as a Graphviz graph. */
@@ -12,7 +11,15 @@ final class PlanPrinter {
 
   private PlanPrinter() {}
 
-  static void print(Plan plan, boolean dot, PrintStream out) {
+  /**
+   * The plan; where it is made as the script runs ({@link Planning}), as far as the line whose
+   * value a job prints, and then what it waits for there.
+   */
+  static void print(Planning planning, boolean dot, PrintStream out) {
+    Plan plan = planning.plan();
+    java.util.List<Integer> awaits = planning.awaits();
+    int line = planning.line();
+    planning.abandon(); // nothing runs: the walk does not go on
     if (dot) {
       out.println("digraph plan {");
       out.println("  rankdir=TB; node [shape=box, fontname=monospace];");
@@ -45,6 +52,13 @@ final class PlanPrinter {
           s.redirects().stdinText().lines().forEach(l -> out.printf("    | %s%n", l));
         }
       }
+    }
+    if (!awaits.isEmpty()) {
+      out.printf("%d command(s) so far; line %d needs what %s print(s): the run plans the rest once %s run%n",
+          plan.commands().size(), line, awaits.stream().map(d -> "#" + d).collect(Collectors.joining(" ")),
+          awaits.size() == 1 ? "it has" : "they have");
+      assumptions(plan, out, Integer.MAX_VALUE);
+      return;
     }
     out.printf("%d command(s)%s%n", plan.commands().size(),
         plan.exitStatus() != 0 ? "; the script then exits " + plan.exitStatus() : "");

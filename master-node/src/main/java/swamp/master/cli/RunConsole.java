@@ -24,7 +24,8 @@ final class RunConsole {
   private final PrintStream err;
   private final boolean live;
   private final String name;
-  private final Plan plan;
+  /** The plan as far as it is made ({@link swamp.master.script.Planning}). */
+  private final Supplier<Plan> plan;
   private final Supplier<Progress> progress;
   private final long startNanos = System.nanoTime();
   /** Jobs that ended, by step, until what they printed is written in the script's order. */
@@ -34,7 +35,7 @@ final class RunConsole {
   /** Commands after the step where the run stopped that had run in parallel and printed something. */
   private int unprinted;
 
-  RunConsole(PrintStream out, PrintStream err, String name, Plan plan, Supplier<Progress> progress) {
+  RunConsole(PrintStream out, PrintStream err, String name, Supplier<Plan> plan, Supplier<Progress> progress) {
     this.out = out;
     this.err = err;
     this.name = name;
@@ -54,6 +55,7 @@ final class RunConsole {
    * exit) may have run in parallel, and what it printed is held back.
    */
   void printInOrder(IntPredicate ended, IntPredicate notReached) {
+    Plan plan = this.plan.get();
     int total = plan.commands().size();
     while (printed < total && ended.test(printed)) {
       Json job = toPrint.remove(printed++);
@@ -90,7 +92,7 @@ final class RunConsole {
     if (unprinted > 0) {
       say(stopStep >= 0 ? String.format("%d command(s) after line %d had run in parallel before it stopped the run;"
           + " what they printed is not shown, as bash would not have run them", unprinted,
-          plan.commands().get(stopStep).line())
+          plan.get().commands().get(stopStep).line())
           : unprinted + " command(s) after an exit from a subshell had run in parallel before it; what they printed"
           + " is not shown, as bash would not have run them");
     }
@@ -156,7 +158,7 @@ final class RunConsole {
       return;
     }
     Progress p = progress.get();
-    int total = plan.commands().size();
+    int total = plan.get().commands().size();
     double elapsed = elapsed();
     String left = p.done() > 0 && p.done() < total
         ? String.format(", ~%.0f s left", elapsed / p.done() * (total - p.done())) : "";

@@ -64,20 +64,10 @@ final class RunLink {
    * the jobs all the same.
    */
   void register(String name, Plan plan) throws MasterClient.ApiException {
-    List<Map<String, Object>> commands = new ArrayList<>();
-    for (Command c : plan.commands()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("step", c.step());
-      m.put("line", c.line());
-      m.put("text", c.text());
-      m.put("argv", c.argv());
-      m.put("dependsOn", c.dependsOn());
-      commands.add(m);
-    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
     body.put("workDir", plan.commands().get(0).dir());
-    body.put("commands", commands);
+    body.put("commands", commands(plan.commands()));
     try {
       runId = client.post("/api/runs", body).path("id").asText(null);
     } catch (MasterClient.ApiException e) {
@@ -87,6 +77,43 @@ final class RunLink {
       if (e.status() != 404 && e.status() != 405) { // else a master without runs
         note.accept("swamp: the master did not record the run (" + e.getMessage() + "); running it anyway");
       }
+    }
+  }
+
+  /** The commands of a run as the master takes them. */
+  private static List<Map<String, Object>> commands(List<Command> planned) {
+    List<Map<String, Object>> commands = new ArrayList<>();
+    for (Command c : planned) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", c.step());
+      m.put("line", c.line());
+      m.put("text", c.text());
+      m.put("argv", c.argv());
+      m.put("dependsOn", c.dependsOn());
+      commands.add(m);
+    }
+    return commands;
+  }
+
+  /**
+   * Adds to the run the commands planned since it was registered, where the script is planned as
+   * it runs ({@link swamp.master.script.Planning}). A master that does not take them (an older
+   * one) keeps the run as registered, and the rest of the script runs as jobs of no run.
+   */
+  void addSteps(List<Command> added) throws MasterClient.ApiException {
+    if (added.isEmpty() || runId == null) {
+      return;
+    }
+    try {
+      withMaster(() -> client.post("/api/runs/" + runId + "/steps", Map.of("commands", commands(added))));
+    } catch (MasterClient.ApiException e) {
+      if (e.status() != 404 && e.status() != 405) {
+        throw e;
+      }
+      note.accept("swamp: the master did not add the commands planned as the script ran to run " + runId + " ("
+          + e.getMessage() + "); they run as jobs of no run");
+      runId = null;
+      followRun = false;
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import swamp.client.ClientCommand;
 import swamp.client.JobCommands;
 import swamp.client.Json;
 import swamp.client.MasterClient;
@@ -16,6 +17,8 @@ import swamp.master.script.Plan;
 import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
 import swamp.master.script.Plan.Outcome;
+import swamp.master.script.Planning;
+import swamp.master.script.ScriptException;
 
 /**
  * Runs a planned script on a master: submits each command once what it waits for has finished,
@@ -29,7 +32,11 @@ import swamp.master.script.Plan.Outcome;
 final class ScriptRun {
 
   private final String name;
-  private final Plan plan;
+  private final Planning planning;
+  /** The plan as far as it is made: a later one holds the same commands first ({@link Planning}). */
+  private volatile Plan plan;
+  /** The refusal of the rest of a script planned as it runs: nothing after it starts. */
+  private ScriptException refused;
   private final Function<Command, Map<String, Object>> toJob;
   private final RunConsole console;
   private final RunLink master;
@@ -63,15 +70,21 @@ final class ScriptRun {
   private int failedHandled;
   private int succeeded;
 
-  ScriptRun(MasterClient client, String name, Plan plan, Function<Command, Map<String, Object>> toJob,
+  ScriptRun(MasterClient client, String name, Planning planning, Function<Command, Map<String, Object>> toJob,
       java.time.Duration waitForMaster, PrintStream out, PrintStream err) {
     this.name = name;
-    this.plan = plan;
+    this.planning = planning;
+    this.plan = planning.plan();
     this.toJob = toJob;
-    this.console = new RunConsole(out, err, name, plan,
+    this.console = new RunConsole(out, err, name, () -> this.plan,
         () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled));
     this.master = new RunLink(client, waitForMaster, () -> stopping, console::note);
-    for (Command c : plan.commands()) {
+    learnHandled(plan.commands());
+  }
+
+  /** The steps some {@code || ...} of {@code commands} waits on ({@link #handled}). */
+  private void learnHandled(List<Command> commands) {
+    for (Command c : commands) {
       List<Guard> on = new ArrayList<>(c.guards());
       if (c.isJoin()) {
         on.addAll(c.join().when()); // 'cmd || failed=1'
@@ -94,6 +107,7 @@ final class ScriptRun {
     try {
       return follow();
     } catch (MasterClient.ApiException | RuntimeException e) {
+      planning.abandon();
       if (!stopping && !shuttingDown(cancel)) {
         throw e;
       }
@@ -140,12 +154,14 @@ final class ScriptRun {
   }
 
   private int follow() throws MasterClient.ApiException {
-    List<Command> commands = plan.commands();
     master.register(name, plan);
     Map<Integer, Command> pending = new LinkedHashMap<>();
-    commands.forEach(c -> pending.put(c.step(), c));
+    plan.commands().forEach(c -> pending.put(c.step(), c));
     Integer stoppedWith = null;
-    while (!pending.isEmpty() || !jobs.isEmpty()) {
+    while (!pending.isEmpty() || !jobs.isEmpty() || !planning.done()) {
+      if (!walkOn(pending) && pending.isEmpty() && jobs.isEmpty()) {
+        break; // the walk waits for what will not run: it stopped before (abandoned in walkOn)
+      }
       List<Command> ready = new ArrayList<>();
       boolean changed = true;
       while (changed) {
@@ -232,7 +248,7 @@ final class ScriptRun {
           continue; // one this run already heard of, or an earlier job of the step
         }
         running--;
-        Command c = commands.get(step);
+        Command c = plan.commands().get(step);
         if (leftScope(step) != null) { // it ran in parallel in a subshell or function an exit or return had left
           notRun(step);
           continue;
@@ -266,9 +282,11 @@ final class ScriptRun {
       console.printInOrder(outcome::containsKey, this::notReached);
       console.progress();
     }
+    planning.abandon(); // where it still waits: for what the run stopped before
     console.printInOrder(outcome::containsKey, this::notReached);
     reportNotRun();
-    int total = (int) plan.commands().stream().filter(c -> !c.isJoin()).count();
+    List<Command> commands = plan.commands();
+    int total = (int) commands.stream().filter(c -> !c.isJoin()).count();
     long notRun = outcome.entrySet().stream()
         .filter(e -> e.getValue() == Outcome.NOT_RUN && !commands.get(e.getKey()).isJoin()).count();
     console.end(stopStep, String.format("%d command(s): %d succeeded, %d failed%s, %d not run; %.1f s",
@@ -277,7 +295,42 @@ final class ScriptRun {
     if (stoppedWith != null) {
       return stoppedWith;
     }
+    if (refused != null) {
+      return ClientCommand.EXIT_USAGE;
+    }
     return plan.lastStep() >= 0 ? statusOf(plan.lastStep(), 0) : plan.exitStatus();
+  }
+
+  /**
+   * Where the script is planned as it runs and its walk waits for steps that have all ended:
+   * answers it what they printed and their statuses, and takes the commands it plans next into
+   * {@code pending} and the master's run. Where the run stopped before those steps (set -e, an
+   * exit point), bash never got there: the walk ends. Whether it planned more.
+   */
+  private boolean walkOn(Map<Integer, Command> pending) throws MasterClient.ApiException {
+    List<Integer> awaited = planning.awaits();
+    if (awaited.isEmpty() || !awaited.stream().allMatch(outcome::containsKey)) {
+      return false;
+    }
+    if (stopping || awaited.stream().anyMatch(this::notReached)) {
+      planning.abandon();
+      return false;
+    }
+    int before = plan.commands().size();
+    try {
+      planning.resume(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
+    } catch (ScriptException e) {
+      refused = e;
+      console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
+          name, e.getMessage()));
+    }
+    Plan next = planning.plan();
+    List<Command> added = next.commands().subList(before, next.commands().size());
+    plan = next;
+    learnHandled(added);
+    added.forEach(c -> pending.put(c.step(), c));
+    master.addSteps(added);
+    return !added.isEmpty();
   }
 
   /** The status an exit point exits with: its own, or for {@code cmd || exit $?} cmd's. */

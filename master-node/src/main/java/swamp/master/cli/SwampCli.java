@@ -17,6 +17,7 @@ import swamp.client.ClientCommand;
 import swamp.client.JobCommands;
 import swamp.client.MasterClient;
 import swamp.master.script.Plan;
+import swamp.master.script.Planning;
 import swamp.master.script.Script;
 import swamp.master.script.ScriptException;
 
@@ -117,11 +118,12 @@ public final class SwampCli {
       Path dir = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
       Map<String, String> env = new HashMap<>(System.getenv());
       env.put("PWD", dir.toString());
-      Plan plan = Script.plan(script, dir, env, args);
+      Planning planning = Script.planning(script, dir, env, args);
       if (planOnly || dot) {
-        PlanPrinter.print(plan, dot, System.out);
+        PlanPrinter.print(planning, dot, System.out);
         return 0;
       }
+      Plan plan = planning.plan();
       if (plan.commands().isEmpty()) {
         System.err.println("swamp: " + script + " runs no command");
         return plan.exitStatus();
@@ -139,7 +141,7 @@ public final class SwampCli {
           System.err.println("swamp: no master at " + ClientCommand.DEFAULT_URL + "; running " + script + " on a master in this"
               + " process with " + local.slots() + " slot(s) (its dashboard while it runs: bin/swamp dashboard --url "
               + local.url() + "; set SWAMP_URL to use a pool)");
-          return new ScriptRun(new MasterClient(local.url()), script.toString(), plan, this::toJob,
+          return new ScriptRun(new MasterClient(local.url()), script.toString(), planning, this::toJob,
               java.time.Duration.ZERO, System.out, System.err).call(); // it ends with this process
         }
       }
@@ -148,7 +150,7 @@ public final class SwampCli {
             + " themselves (bin/swamp worker --allow PROGRAM)");
         return ClientCommand.EXIT_USAGE;
       }
-      return new ScriptRun(ClientCli.client(url), script.toString(), plan, this::toJob, patience, System.out,
+      return new ScriptRun(ClientCli.client(url), script.toString(), planning, this::toJob, patience, System.out,
           System.err).call();
     }
 

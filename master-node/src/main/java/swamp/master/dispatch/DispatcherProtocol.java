@@ -122,11 +122,23 @@ public interface DispatcherProtocol {
    * Marks steps of a run as not run, as its client decided; answers once that is journaled, or
    * why it cannot be (an unknown run or step, a step that has a job).
    */
-  record MarkNotRun(String runId, List<Integer> steps, ActorRef<Optional<NotRunRefused>> replyTo)
+  record MarkNotRun(String runId, List<Integer> steps, ActorRef<Optional<RunRefused>> replyTo)
       implements Command {}
 
-  /** Why steps cannot be marked as not run: {@code kind} says what is wrong, {@code why} in words. */
-  record NotRunRefused(Kind kind, String why) {
+  /**
+   * Adds to a run the commands its client planned as the script ran; answers once that is
+   * journaled, or why they cannot be added (an unknown run, a step not its next, a step it has
+   * with another command).
+   */
+  record AddSteps(String runId, List<JobEvent.RunCommand> commands, ActorRef<Optional<RunRefused>> replyTo)
+      implements Command {}
+
+  /**
+   * Why a run's steps cannot be marked as not run, or added: {@code kind} says what is wrong
+   * (HAS_JOB: a step that has a job, or, added, that the run has with another command), {@code
+   * why} in words.
+   */
+  record RunRefused(Kind kind, String why) {
     public enum Kind { NO_RUN, NO_STEP, HAS_JOB }
   }
 

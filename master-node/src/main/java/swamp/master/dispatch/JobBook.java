@@ -91,6 +91,11 @@ final class JobBook {
     return runs.get(id);
   }
 
+  /** Adds commands its client planned as the script ran to a run; {@link Runs#addProblem} first. */
+  void addSteps(String run, List<JobEvent.RunCommand> commands) {
+    emit(new JobEvent.StepsAdded(run, commands));
+  }
+
   /** Marks steps of a run as not run, as its client decided; {@link Runs#notRunProblem} first. */
   void notRun(String run, List<Integer> steps) {
     emit(new JobEvent.StepsNotRun(run, steps));
@@ -202,6 +207,8 @@ final class JobBook {
       runs.created(r);
     } else if (event instanceof JobEvent.StepsNotRun n) {
       runs.notRun(n);
+    } else if (event instanceof JobEvent.StepsAdded a) {
+      runs.added(a);
     } else if (event instanceof JobEvent.Forgotten f) {
       retention.forget(f.before(), this::drop);
     }

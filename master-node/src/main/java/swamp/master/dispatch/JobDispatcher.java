@@ -349,13 +349,23 @@ public final class JobDispatcher
           lifecycle.later(c.replyTo(), run.id);
         }))
         .onCommand(MarkNotRun.class, m -> {
-          NotRunRefused problem = book.runs().notRunProblem(m.runId(), m.steps());
+          RunRefused problem = book.runs().notRunProblem(m.runId(), m.steps());
           if (problem != null) {
             return answer(() -> m.replyTo().tell(java.util.Optional.of(problem)));
           }
           return decide(() -> {
             book.notRun(m.runId(), m.steps());
-            lifecycle.later(m.replyTo(), java.util.Optional.<NotRunRefused>empty());
+            lifecycle.later(m.replyTo(), java.util.Optional.<RunRefused>empty());
+          });
+        })
+        .onCommand(AddSteps.class, a -> {
+          RunRefused problem = book.runs().addProblem(a.runId(), a.commands());
+          if (problem != null) {
+            return answer(() -> a.replyTo().tell(java.util.Optional.of(problem)));
+          }
+          return decide(() -> {
+            book.addSteps(a.runId(), a.commands());
+            lifecycle.later(a.replyTo(), java.util.Optional.<RunRefused>empty());
           });
         })
         .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(

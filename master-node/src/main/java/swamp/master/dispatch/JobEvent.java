@@ -28,7 +28,8 @@ import swamp.protocol.JobState;
     @JsonSubTypes.Type(value = JobEvent.Forgotten.class, name = "forgotten"),
     @JsonSubTypes.Type(value = JobEvent.Batch.class, name = "batch"),
     @JsonSubTypes.Type(value = JobEvent.RunCreated.class, name = "run-created"),
-    @JsonSubTypes.Type(value = JobEvent.StepsNotRun.class, name = "steps-not-run")})
+    @JsonSubTypes.Type(value = JobEvent.StepsNotRun.class, name = "steps-not-run"),
+    @JsonSubTypes.Type(value = JobEvent.StepsAdded.class, name = "steps-added")})
 public sealed interface JobEvent extends CborSerializable {
 
   /** Jobs accepted, numbered from {@code firstSeq} in order. */
@@ -108,6 +109,17 @@ public sealed interface JobEvent extends CborSerializable {
     }
   }
 
+  /**
+   * The client of a run planned more of its commands as the script ran ({@code mean=$(ncks ...)}
+   * after the job that writes what it reads): they follow the run's last step. Those the run
+   * has already are the same, sent again.
+   */
+  record StepsAdded(String run, List<RunCommand> commands) implements JobEvent {
+    public StepsAdded {
+      commands = List.copyOf(commands);
+    }
+  }
+
   /** The events of one command, journaled as one record. */
   record Batch(List<JobEvent> events) implements JobEvent {}
 
@@ -134,6 +146,9 @@ public sealed interface JobEvent extends CborSerializable {
     }
     if (event instanceof StepsNotRun n) {
       return n.steps().size();
+    }
+    if (event instanceof StepsAdded a) {
+      return a.commands().size();
     }
     return 1;
   }

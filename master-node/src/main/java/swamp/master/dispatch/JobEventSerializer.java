@@ -52,6 +52,7 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
   private static final int BATCH = 12;
   private static final int RUN_CREATED = 13;
   private static final int STEPS_NOT_RUN = 14;
+  private static final int STEPS_ADDED = 15;
 
   public JobEventSerializer(ExtendedActorSystem system) {}
 
@@ -174,6 +175,10 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
       out.i32(STEPS_NOT_RUN);
       out.str(n.run());
       steps(out, n.steps());
+    } else if (event instanceof JobEvent.StepsAdded a) {
+      out.i32(STEPS_ADDED);
+      out.str(a.run());
+      commands(out, a.commands());
     } else {
       throw new IllegalArgumentException("no compact form for the event " + event);
     }
@@ -226,6 +231,7 @@ public final class JobEventSerializer extends SerializerWithStringManifest {
       case RUN_CREATED -> new JobEvent.RunCreated(in.str(), in.str(), in.str(), in.i64(),
           commands(in));
       case STEPS_NOT_RUN -> new JobEvent.StepsNotRun(in.str(), steps(in));
+      case STEPS_ADDED -> new JobEvent.StepsAdded(in.str(), commands(in));
       default -> throw new IllegalArgumentException("an event of unknown kind " + kind);
     };
   }

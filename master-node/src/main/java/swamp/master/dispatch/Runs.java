@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import swamp.master.dispatch.DispatcherProtocol.NotRunRefused.Kind;
+import swamp.master.dispatch.DispatcherProtocol.RunRefused.Kind;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 
@@ -31,9 +31,10 @@ final class Runs {
     final String name;
     final String workDir;
     final long submittedAt;
+    /** Its commands; a script planned as it runs adds more ({@link JobEvent.StepsAdded}). */
     final List<JobEvent.RunCommand> commands;
-    final Job[] latest;
-    final Gone[] gone;
+    Job[] latest;
+    Gone[] gone;
     /** The steps its client decided not to run, as bash would not have run them; none has a job. */
     final BitSet notRun = new BitSet();
     /**
@@ -49,9 +50,16 @@ final class Runs {
       this.name = name;
       this.workDir = workDir;
       this.submittedAt = submittedAt;
-      this.commands = commands;
+      this.commands = new ArrayList<>(commands);
       this.latest = new Job[commands.size()];
       this.gone = new Gone[commands.size()];
+    }
+
+    /** Commands planned after the run was registered, steps from {@code commands.size()} on. */
+    void add(List<JobEvent.RunCommand> added) {
+      commands.addAll(added);
+      latest = Arrays.copyOf(latest, commands.size());
+      gone = Arrays.copyOf(gone, commands.size());
     }
   }
 
@@ -93,6 +101,38 @@ final class Runs {
     }
   }
 
+  /** The client of a run planned more of its commands ({@link #addProblem} first). */
+  void added(JobEvent.StepsAdded a) {
+    Run run = runs.get(a.run());
+    if (run != null) {
+      run.add(a.commands().stream().filter(c -> c.step() >= run.commands.size()).toList());
+    }
+  }
+
+  /**
+   * Why these commands cannot be added to run {@code id} (no such run; the first not its next
+   * step, or one it has with another text or argv), or null when they can: those it has already,
+   * the same, are taken again (a client that sends them again after a lost answer).
+   */
+  DispatcherProtocol.RunRefused addProblem(String id, List<JobEvent.RunCommand> commands) {
+    Run run = runs.get(id);
+    if (run == null) {
+      return new DispatcherProtocol.RunRefused(Kind.NO_RUN, "no run " + id);
+    }
+    int first = commands.get(0).step();
+    if (first > run.commands.size()) {
+      return new DispatcherProtocol.RunRefused(Kind.NO_STEP, "run " + id + " has " + run.commands.size()
+          + " commands: the commands added start at step " + run.commands.size() + ", not " + first);
+    }
+    for (JobEvent.RunCommand c : commands) {
+      if (c.step() < run.commands.size() && !c.equals(run.commands.get(c.step()))) {
+        return new DispatcherProtocol.RunRefused(Kind.HAS_JOB, "run " + id + " has a step " + c.step()
+            + " already, '" + run.commands.get(c.step()).text() + "', not '" + c.text() + "'");
+      }
+    }
+    return null;
+  }
+
   /** The client of a run decided that these steps do not run. */
   void notRun(JobEvent.StepsNotRun n) {
     Run run = runs.get(n.run());
@@ -105,20 +145,20 @@ final class Runs {
    * Why these steps of run {@code id} cannot be marked as not run (no such run, a step it does
    * not have, a step a job was submitted for), or null when they can.
    */
-  DispatcherProtocol.NotRunRefused notRunProblem(String id, List<Integer> steps) {
+  DispatcherProtocol.RunRefused notRunProblem(String id, List<Integer> steps) {
     Run run = runs.get(id);
     if (run == null) {
-      return new DispatcherProtocol.NotRunRefused(Kind.NO_RUN, "no run " + id);
+      return new DispatcherProtocol.RunRefused(Kind.NO_RUN, "no run " + id);
     }
     for (int step : steps) {
       if (step >= run.commands.size()) {
-        return new DispatcherProtocol.NotRunRefused(Kind.NO_STEP, "run " + id + " has "
+        return new DispatcherProtocol.RunRefused(Kind.NO_STEP, "run " + id + " has "
             + run.commands.size() + " commands (steps 0 to " + (run.commands.size() - 1)
             + "), not step " + step);
       }
       if (run.latest[step] != null || run.gone[step] != null) {
         String job = run.latest[step] != null ? run.latest[step].id : run.gone[step].jobId();
-        return new DispatcherProtocol.NotRunRefused(Kind.HAS_JOB, "step " + step + " of run " + id
+        return new DispatcherProtocol.RunRefused(Kind.HAS_JOB, "step " + step + " of run " + id
             + " was submitted as job " + job + ": only a step without a job can be marked as not run");
       }
     }

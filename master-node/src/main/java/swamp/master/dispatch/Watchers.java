@@ -126,7 +126,7 @@ public final class Watchers {
     }
   }
 
-  /** The ids of the jobs an event changed; flags[0]: a run was created, flags[1]: jobs dropped. */
+  /** The ids of the jobs an event changed; flags[0]: a run was created or grew, flags[1]: jobs dropped. */
   private static void touched(JobEvent event, Set<String> ids, boolean[] flags) {
     if (event instanceof JobEvent.Batch b) {
       b.events().forEach(e -> touched(e, ids, flags));
@@ -152,7 +152,7 @@ public final class Watchers {
       ids.add(e.jobId());
     } else if (event instanceof JobEvent.CancelRequested c) {
       ids.add(c.jobId());
-    } else if (event instanceof JobEvent.RunCreated) {
+    } else if (event instanceof JobEvent.RunCreated || event instanceof JobEvent.StepsAdded) {
       flags[0] = true;
     } else if (event instanceof JobEvent.Forgotten) {
       flags[1] = true;

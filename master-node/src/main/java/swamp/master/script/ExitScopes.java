@@ -68,6 +68,14 @@ final class ExitScopes {
     return exits;
   }
 
+  /**
+   * Whether no scope the walk is in holds an exit point or a failure under set -e yet: the steps
+   * planned so far know where the script goes on after each of them ({@link Planning}).
+   */
+  boolean settled() {
+    return scopes.stream().allMatch(s -> s.exits().isEmpty() && s.failures().isEmpty());
+  }
+
   /** Step {@code step} fails under set -e: it stops the innermost scope. */
   void failure(int step) {
     if (!scopes.isEmpty()) {

@@ -244,17 +244,17 @@ final class PlannedJobs {
     }
   }
 
+  /** The guards of planned step {@code step}: where they all hold, it runs. */
+  List<Guard> guardsOf(int step) {
+    return planned.get(step).command().guards();
+  }
+
   /**
    * An {@code exit N} that happens only if {@code guards} hold: a point where the run stops, or
    * inside a subshell where that subshell ends; a {@code return N} ({@code returns}) where its
    * function ends. {@code stopOnFailure}: set -e is on outside a condition, so that a subshell's
    * {@code exit N} or a function's {@code return N} (N > 0) stops the script too.
    */
-  /** The guards of planned step {@code step}: where they all hold, it runs. */
-  List<Guard> guardsOf(int step) {
-    return planned.get(step).command().guards();
-  }
-
   int exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
@@ -318,6 +318,11 @@ final class PlannedJobs {
   }
 
   private final ExitScopes scopes = new ExitScopes();
+
+  /** Whether each step planned so far knows where the script goes on after it ({@link ExitScopes#settled}). */
+  boolean settled() {
+    return scopes.settled();
+  }
 
   /** The walk enters a subshell; see {@link ExitScopes#enterSubshell}. */
   void enterSubshell(boolean parentStops) {

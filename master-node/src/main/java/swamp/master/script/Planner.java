@@ -108,6 +108,15 @@ final class Planner implements Walk {
         exitTrap, redirecting, jobs, this);
   }
 
+  /** Where the walk waits for what jobs print, as a {@link Planning}; null where it is planned whole first. */
+  private Planning.Wait wait;
+
+  /** The walk waits for jobs with {@code wait} where it needs what they print ({@link Substitutions}). */
+  Planner waitingWith(Planning.Wait wait) {
+    this.wait = wait;
+    return this;
+  }
+
   /** Whether a test of a file was decided by the job that writes it ({@link JobDecisions#fileTestOnJob}). */
   boolean decidedFileTestsByJobs() {
     return fileTestOnJob;
@@ -138,6 +147,30 @@ final class Planner implements Walk {
       throw new ScriptException(0, "the script recurses too deeply to plan");
     }
     return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep, state.files.assumed(), substitutions.steps());
+  }
+
+  /** The commands planned so far, while the walk waits for some of them ({@link Planning}). */
+  Plan soFar() {
+    return new Plan(jobs.ordered(), 0, jobs.size(), -1, state.files.assumed(), substitutions.steps());
+  }
+
+  @Override
+  public boolean canWait() {
+    return captured == null && guards.isEmpty() && jobs.settled();
+  }
+
+  @Override
+  public Planning.Printed await(List<Integer> steps, int line, String problem) {
+    if (wait == null) {
+      throw new Refusal(ScriptException.waitingForJobs(line, problem));
+    }
+    return wait.until(steps, line);
+  }
+
+  @Override
+  public void substituted(Status s) {
+    lastSubstitution = s;
+    state.last = s;
   }
 
   // ---------------------------------------------------------------- the tree

@@ -21,6 +21,35 @@ public final class Script {
    */
   public static Plan plan(Path file, Path dir, Map<String, String> environment, List<String> args)
       throws IOException, ScriptException {
+    return plan(read(file), file.toString(), dir, environment, args);
+  }
+
+  /**
+   * Plans a script file as {@link #plan} does, or, where it needs what a job prints to go on
+   * ({@link ScriptException#waitsForJobs}), as far as that: its run plans the rest as it goes
+   * ({@link Planning}).
+   */
+  public static Planning planning(Path file, Path dir, Map<String, String> environment, List<String> args)
+      throws IOException, ScriptException {
+    return planning(read(file), file.toString(), dir, environment, args);
+  }
+
+  /** As {@link #planning(Path, Path, Map, List)}, of the text of a script; {@code name} is its {@code $0}. */
+  public static Planning planning(String text, String name, Path dir, Map<String, String> environment,
+      List<String> args) throws ScriptException {
+    try {
+      return Planning.whole(plan(text, name, dir, environment, args));
+    } catch (ScriptException e) {
+      if (!e.waitsForJobs()) {
+        throw e;
+      }
+      String where = dir.toAbsolutePath().normalize().toString();
+      return Planning.walk(new Planner(where, environment, name, args), ShellParser.parse(text, 1));
+    }
+  }
+
+  /** A script's text: UTF-8, or else Latin-1. */
+  private static String read(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": a directory, not a script");
     }
@@ -37,7 +66,7 @@ public final class Script {
       // an older script in Latin-1 (accents in its comments): read byte for byte, as bash does
       text = new String(bytes, StandardCharsets.ISO_8859_1);
     }
-    return plan(text, file.toString(), dir, environment, args);
+    return text;
   }
 
   /**

@@ -15,7 +15,9 @@ import swamp.master.script.Ast.Node;
  * as jobs of its own, and the run fills what they printed into the words ({@link Plan#outputMark}).
  * Not in a program's words (the {@link Planner} refuses the mark there too, come through a
  * function's parameters): what it prints might name files, which the plan must know to order the
- * program after what writes them.
+ * program after what writes them. There, and in an assignment, a test or a loop's list ({@code
+ * mean=$(ncks -H -v T avg.nc)}), the walk waits for those jobs to run ({@link Planning}) where it
+ * can ({@link Walk#canWait}), and goes on with what they printed.
  */
 final class Substitutions {
 
@@ -48,11 +50,44 @@ final class Substitutions {
     try {
       return walk.output(program);
     } catch (Refusal.ReadsPlanned r) {
-      if (!wordsOfJob || !onlyPrograms(program)) {
+      if (!onlyPrograms(program)) {
         throw r;
       }
-      return asJobs(program, quoted, r);
+      if (wordsOfJob) {
+        return asJobs(program, quoted, r);
+      }
+      if (!walk.canWait()) {
+        throw r;
+      }
+      return awaited(program, line, r);
     }
+  }
+
+  /**
+   * Plans {@code program} as jobs and waits for what they print ({@link Walk#await}): {@code
+   * mean=$(ncks -H -v T avg.nc)} after the line that writes avg.nc. What they printed, its last
+   * newlines dropped, takes the substitution's place, and their status becomes {@code $?}, as
+   * bash's.
+   */
+  private String awaited(Node program, int line, Refusal cannot) {
+    boolean programWords = state.programWords;
+    boolean printingWords = state.printingWords;
+    List<Integer> planned = planned(program, () -> {
+      state.programWords = programWords;
+      state.printingWords = printingWords;
+    });
+    if (planned.isEmpty()) {
+      throw cannot;
+    }
+    steps.addAll(planned);
+    Planning.Printed printed = walk.await(planned, line, cannot.cause.problem());
+    walk.substituted(Status.of(printed.status()));
+    String out = printed.text();
+    int end = out.length();
+    while (end > 0 && out.charAt(end - 1) == '\n') {
+      end--;
+    }
+    return out.substring(0, end);
   }
 
   /** The steps that are command substitutions run as jobs, whose output the run does not print. */
@@ -66,14 +101,30 @@ final class Substitutions {
    * the command's); the mark of what they print.
    */
   private String asJobs(Node program, boolean quoted, Refusal cannot) {
+    List<Integer> planned = planned(program, () -> {
+      state.programWords = true; // the words of the echo, printf or function it is in go on
+      state.printingWords = true;
+    });
+    if (planned.isEmpty()) {
+      throw cannot;
+    }
+    steps.addAll(planned);
+    return Plan.outputMark(planned, quoted);
+  }
+
+  /**
+   * Plans {@code program} as the jobs of a command substitution, in a subshell and without set
+   * -e stopping on it; {@code after} sets the words' state again. The steps whose output is
+   * the substitution's.
+   */
+  private List<Integer> planned(Node program, Runnable after) {
     int first = jobs.size();
     ShellState.Saved saved = state.save();
     try {
       walk.inCondition(program);
     } finally {
       state.restore(saved);
-      state.programWords = true; // the words of the echo, printf or function it is in go on
-      state.printingWords = true;
+      after.run();
     }
     List<Integer> planned = new ArrayList<>();
     for (int step = first; step < jobs.size(); step++) {
@@ -81,11 +132,7 @@ final class Substitutions {
         planned.add(step);
       }
     }
-    if (planned.isEmpty()) {
-      throw cannot;
-    }
-    steps.addAll(planned);
-    return Plan.outputMark(planned, quoted);
+    return planned;
   }
 
   /** Whether {@code program} is one redirection of standard input and nothing else: {@code < file}. */

@@ -37,6 +37,23 @@ interface Walk {
    */
   String output(Node program);
 
+  /**
+   * Whether the walk can stop here until jobs have run ({@link #await}): nothing planned so far
+   * waits on where it goes next, as no job's status decides whether it is here (no guard), and
+   * no subshell, function or loop it is in holds an exit point or a failure under set -e yet.
+   */
+  boolean canWait();
+
+  /**
+   * Stops the walk until {@code steps} have run; what they printed and the last one's status.
+   * Where the plan is made whole before its run, the script is refused instead, with {@code
+   * problem} as one a {@link Planning} plans ({@link ScriptException#waitsForJobs}).
+   */
+  Planning.Printed await(List<Integer> steps, int line, String problem);
+
+  /** The status of a command substitution that ran as jobs ({@link #await}): {@code $?}'s. */
+  void substituted(Status s);
+
   /** Prints bash's error for line {@code line}, "SCRIPT: line N: {@code error}", on standard error: a job. */
   void shellError(String error, int line);
 

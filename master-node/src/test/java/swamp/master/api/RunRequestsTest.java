@@ -58,4 +58,26 @@ class RunRequestsTest {
       assertTrue(message.contains(bad[1]), bad[0] + ": " + message);
     }
   }
+
+  @Test
+  void commandsAddedToARunAreReadAndTheirMistakesNamed() throws Exception {
+    List<JobEvent.RunCommand> added = RunRequests.added(JSON.readTree("{\"commands\": ["
+        + "{\"step\": 5, \"line\": 9, \"text\": \"ncap2 ...\", \"argv\": [\"ncap2\"], \"dependsOn\": [2]},"
+        + "{\"step\": 6, \"line\": 10, \"text\": \"echo x\", \"argv\": [\"echo\", \"x\"], \"dependsOn\": [5]}]}"), 10);
+    assertEquals(List.of(new JobEvent.RunCommand(5, 9, "ncap2 ...", List.of("ncap2"), List.of(2)),
+        new JobEvent.RunCommand(6, 10, "echo x", List.of("echo", "x"), List.of(5))), added);
+    for (String[] bad : new String[][] {
+        {"[1]", "send {\"commands\": [...]}"},
+        {"{\"commands\": []}", "commands must be an array of 1 to 10 commands"},
+        {"{\"commands\": [{\"step\": 5, \"text\": \"a\", \"argv\": [\"a\"]},"
+            + " {\"step\": 7, \"text\": \"b\", \"argv\": [\"b\"]}]}", "commands[1].step must be 6"},
+        {"{\"commands\": [{\"step\": 5, \"text\": \"a\", \"argv\": [\"a\"], \"dependsOn\": [5]}]}",
+            "dependsOn holds 5, not an earlier step (0 to 4)"},
+        {"{\"commands\": [{\"step\": 5, \"argv\": [\"a\"]}]}", "commands[0].text is missing"},
+        {"{\"commands\": [], \"name\": \"x\"}", "name"}}) {
+      String message = assertThrows(ApiReplies.BadRequest.class,
+          () -> RunRequests.added(JSON.readTree(bad[0]), 10)).getMessage();
+      assertTrue(message.contains(bad[1]), bad[0] + ": " + message);
+    }
+  }
 }

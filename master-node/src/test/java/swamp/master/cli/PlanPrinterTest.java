@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import swamp.master.script.Plan;
+import swamp.master.script.Planning;
 import swamp.master.script.Script;
 
 /** What {@code bin/swamp run --plan} shows of a plan. */
@@ -21,7 +21,7 @@ class PlanPrinterTest {
 
   @Test
   void aHereDocumentIsShownUnderItsCommand() throws Exception {
-    Plan plan = Script.plan("v=T\ncat > anomaly.nco <<EOF\n${v}c = $v - 273.15f;\n\nEOF\n"
+    Planning plan = Script.planning("v=T\ncat > anomaly.nco <<EOF\n${v}c = $v - 273.15f;\n\nEOF\n"
         + "ncap2 -O -S anomaly.nco in.nc out.nc\n", "s.sh", dir, Map.of(), List.of());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PlanPrinter.print(plan, false, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -36,5 +36,23 @@ class PlanPrinterTest {
         "    ncap2 -O -S anomaly.nco in.nc out.nc",
         "    waits for: #0 (line 2)",
         "2 command(s)", ""), bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A script planned as it runs shows the plan as far as the line that waits for a job's output. */
+  @Test
+  void aPlanMadeAsItRunsShowsWhereItWaits() throws Exception {
+    Planning plan = Script.planning("ncra in.nc avg.nc\nv=$(ncks -H avg.nc)\nncks -O $v.nc out.nc\n",
+        "s.sh", dir, Map.of(), List.of());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PlanPrinter.print(plan, false, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertEquals(String.join("\n",
+        "#0 line 1 in " + dir,
+        "    ncra in.nc avg.nc",
+        "    waits for: -",
+        "#1 line 2 in " + dir,
+        "    ncks -H avg.nc",
+        "    waits for: #0 (line 1)",
+        "2 command(s) so far; line 2 needs what #1 print(s): the run plans the rest once it has run", ""),
+        bytes.toString(StandardCharsets.UTF_8));
   }
 }

@@ -388,12 +388,12 @@ class JobBookTest {
   void stepsItsClientDidNotRunShowAsNotRun() {
     Runs.Run run = book.createRun("check.sh", "/data", SCRIPT, now);
     Job first = submitStep("r1", 0);
-    assertEquals(DispatcherProtocol.NotRunRefused.Kind.HAS_JOB,
+    assertEquals(DispatcherProtocol.RunRefused.Kind.HAS_JOB,
         book.runs().notRunProblem("r1", List.of(2, 0)).kind());
     assertEquals("step 0 of run r1 was submitted as job " + first.id
         + ": only a step without a job can be marked as not run",
         book.runs().notRunProblem("r1", List.of(0)).why());
-    assertEquals(DispatcherProtocol.NotRunRefused.Kind.NO_STEP,
+    assertEquals(DispatcherProtocol.RunRefused.Kind.NO_STEP,
         book.runs().notRunProblem("r1", List.of(3)).kind());
     assertEquals("no run r9", book.runs().notRunProblem("r9", List.of(0)).why());
     assertNull(book.runs().notRunProblem("r1", List.of(1, 2)));
@@ -412,6 +412,41 @@ class JobBookTest {
     submitStep("r1", 2); // a client that ran it after all
     assertEquals("QUEUED", Views.RunView.of(run).commands().get(2).state());
     assertEquals(1, Views.RunSummaryView.of(run).notRun());
+  }
+
+  /**
+   * A script planned as it runs adds the commands it plans later to its run: they take jobs and
+   * show like the others, through a snapshot too; sent again, they are taken again, and one that
+   * does not follow on, or says another command for a step the run has, is refused.
+   */
+  @Test
+  void aRunTakesTheCommandsItsClientPlansAsItRuns() {
+    Runs.Run run = book.createRun("check.sh", "/data", SCRIPT, now);
+    JobEvent.RunCommand anomaly = new JobEvent.RunCommand(3, 9, "ncap2 -s 'T=T-291.5' in.nc anom.nc",
+        List.of("ncap2", "-s", "T=T-291.5", "in.nc", "anom.nc"), List.of(1));
+    JobEvent.RunCommand echo = new JobEvent.RunCommand(4, 10, "echo done", List.of("echo", "done"), List.of());
+    assertEquals("run r1 has 3 commands: the commands added start at step 3, not 4",
+        book.runs().addProblem("r1", List.of(echo)).why());
+    assertEquals("no run r9", book.runs().addProblem("r9", List.of(anomaly)).why());
+    assertNull(book.runs().addProblem("r1", List.of(anomaly, echo)));
+
+    book.addSteps("r1", List.of(anomaly, echo));
+    assertEquals(5, run.commands.size());
+    submitStep("r1", 4);
+    assertEquals(List.of("WAITING", "WAITING", "WAITING", "WAITING", "QUEUED"),
+        Views.RunView.of(run).commands().stream().map(Views.StepView::state).toList());
+    assertNull(book.runs().problem(List.of(JobSpec.of(List.of("ncap2")).inRun("r1", 3))), "step 3 takes a job");
+
+    assertNull(book.runs().addProblem("r1", List.of(echo)), "sent again after a lost answer: the same");
+    book.addSteps("r1", List.of(echo));
+    assertEquals(5, run.commands.size(), "and not added twice");
+    JobEvent.RunCommand other = new JobEvent.RunCommand(4, 10, "echo other", List.of("echo", "other"), List.of());
+    assertEquals(DispatcherProtocol.RunRefused.Kind.HAS_JOB, book.runs().addProblem("r1", List.of(other)).kind());
+
+    JobBook restored = BookSnapshots.restore(BookSnapshots.of(book), LocalExec.NEVER, 100);
+    assertEquals(List.of("WAITING", "WAITING", "WAITING", "WAITING", "QUEUED"), Views.RunView.of(restored.runs().get("r1"))
+        .commands().stream().map(Views.StepView::state).toList());
+    assertEquals(anomaly, restored.runs().get("r1").commands.get(3));
   }
 
   private Job submitStep(String run, int step) {

@@ -85,6 +85,8 @@ class JobEventSerializationTest {
         new JobEvent.Forgotten(900),
         new JobEvent.RunCreated("r1", "climatology.sh", "/data", 1_004, JobBookTest.SCRIPT),
         new JobEvent.StepsNotRun("r1", List.of(2, 1)),
+        new JobEvent.StepsAdded("r1", List.of(new JobEvent.RunCommand(3, 9, "ncap2 -s 'T=T-291.5' in.nc anom.nc",
+            List.of("ncap2", "-s", "T=T-291.5", "in.nc", "anom.nc"), List.of(1)))),
         new JobEvent.Finished("j9", null, 1_005),
         new JobEvent.Ended("j9", JobState.FAILED, null, 1_006));
   }

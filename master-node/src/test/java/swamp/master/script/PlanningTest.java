@@ -1,0 +1,116 @@
+package swamp.master.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A script that needs what a job prints to go on is planned as far as that, and the rest once
+ * the run answers what the job printed ({@link Planning}), with the value bash would have.
+ */
+class PlanningTest {
+
+  @TempDir
+  Path dir;
+
+  private static final Map<String, String> ENV = Map.of("HOME", "/home/sci", "PATH", "/usr/bin:/bin");
+
+  private Planning planning(String script) throws ScriptException {
+    return Script.planning(script, "script.sh", dir, ENV, List.of());
+  }
+
+  private static List<String> texts(Planning p) {
+    return p.plan().commands().stream().map(Plan.Command::text).toList();
+  }
+
+  @Test
+  void aValueAJobPrintsIsWaitedForAndTheWalkGoesOnWithIt() throws Exception {
+    String script = """
+        ncra in_*.nc avg.nc
+        mean=$(ncks -H -C -v T avg.nc | tr -d ' ')
+        echo "mean: $mean, status $?"
+        ncap2 -O -s "T=T-${mean}f" in.nc anom.nc
+        """;
+    ScriptException whole = assertThrows(ScriptException.class,
+        () -> Script.plan(script, "script.sh", dir, ENV, List.of()));
+    assertTrue(whole.waitsForJobs(), whole.getMessage());
+    assertEquals(2, whole.line());
+
+    Planning p = planning(script);
+    assertFalse(p.done());
+    assertEquals(List.of(1), p.awaits());
+    assertEquals(2, p.line());
+    assertEquals(List.of("ncra 'in_*.nc' avg.nc", "ncks -H -C -v T avg.nc | tr -d ' '"), texts(p));
+    assertTrue(p.plan().isSubstitution(1), "what it prints is the value's, not the run's output");
+    assertEquals(java.util.Set.of(0), p.plan().commands().get(1).dependsOn());
+
+    p.resume(step -> step == 1 ? "291.5\n\n" : "", step -> 0);
+    assertTrue(p.done());
+    assertEquals(List.of("ncra 'in_*.nc' avg.nc", "ncks -H -C -v T avg.nc | tr -d ' '",
+        "echo 'mean: 291.5, status 0'", "ncap2 -O -s T=T-291.5f in.nc anom.nc"), texts(p));
+  }
+
+  @Test
+  void eachIterationOfALoopWaitsForItsOwnValue() throws Exception {
+    Planning p = planning("""
+        for m in ccsm echam; do
+          ncra ${m}_*.nc ${m}.nc
+          n=$(ncks -m ${m}.nc | grep -c float)
+          [ "$n" -gt 2 ] && ncks -O -v T ${m}.nc ${m}_T.nc
+        done
+        """);
+    assertEquals(List.of(1), p.awaits());
+    p.resume(step -> "5\n", step -> 0);
+    assertEquals(List.of(4), p.awaits(), "ncks -O for ccsm, then echam's ncra and its count");
+    p.resume(step -> "1\n", step -> 0);
+    assertTrue(p.done());
+    assertEquals(List.of("ncra 'ccsm_*.nc' ccsm.nc", "ncks -m ccsm.nc | grep -c float",
+        "ncks -O -v T ccsm.nc ccsm_T.nc", "ncra 'echam_*.nc' echam.nc", "ncks -m echam.nc | grep -c float"), texts(p));
+  }
+
+  @Test
+  void underSetEAFailedSubstitutionEndsTheScriptAsInBash() throws Exception {
+    Planning p = planning("set -e\nncra in.nc avg.nc\nv=$(ncks -H -v nosuch avg.nc)\necho never\n");
+    p.resume(step -> "", step -> 1);
+    assertTrue(p.done());
+    assertEquals(2, p.plan().commands().size());
+    assertEquals(1, p.plan().exitStatus());
+  }
+
+  @Test
+  void whatCannotWaitIsRefusedAsBefore() {
+    // whether it runs at all is a job's status: a guard
+    ScriptException guarded = assertThrows(ScriptException.class,
+        () -> planning("ncra in.nc avg.nc || v=$(ncks -H avg.nc)\necho $v\n"));
+    assertFalse(guarded.waitsForJobs());
+    assertTrue(guarded.getMessage().contains("in a command substitution reads avg.nc"), guarded.getMessage());
+    // a subshell with an exit point planned before it: where the run goes on is not known yet
+    ScriptException scoped = assertThrows(ScriptException.class,
+        () -> planning("( ncra in.nc avg.nc || exit 1\nv=$(ncks -H avg.nc)\necho $v )\n"));
+    assertFalse(scoped.waitsForJobs());
+  }
+
+  @Test
+  void aRefusalAfterTheWaitComesWhenTheWalkGetsThere() throws Exception {
+    Planning p = planning("ncra in.nc avg.nc\nv=$(ncks -H avg.nc)\nncks -O $v.nc out.nc\nwhile ncks -M out.nc; do :; done\n");
+    ScriptException later = assertThrows(ScriptException.class, () -> p.resume(step -> "x", step -> 0));
+    assertEquals(4, later.line());
+    assertEquals(List.of("ncra in.nc avg.nc", "ncks -H avg.nc"), texts(p), "what was planned before stays");
+  }
+
+  @Test
+  void aWalkTheRunAbandonsPlansNoMore() throws Exception {
+    Planning p = planning("ncra in.nc avg.nc\nv=$(ncks -H avg.nc)\nncks -O $v.nc out.nc\n");
+    p.abandon();
+    assertTrue(p.done());
+    assertEquals(2, p.plan().commands().size());
+    assertThrows(IllegalStateException.class, () -> p.resume(step -> "", step -> 0));
+  }
+}
