@@ -176,6 +176,39 @@ class ScriptRunIT {
   }
 
   /**
+   * A script that needs what its jobs wrote to go on ({@code first=$(head -1 sorted.txt)}, {@code
+   * done < sorted.txt}) runs to its end on a pool: {@code --plan} shows it as far as that, and the
+   * master's run holds every step, those planned as it ran too, each one job.
+   */
+  @Test
+  void aScriptThatReadsWhatItsJobsWroteIsPlannedAsItRuns(Pool pool) throws IOException {
+    Master master = pool.master("--local-slots", "2");
+    Path dir = Files.createDirectories(pool.logDir().resolve("as-it-runs"));
+    Files.writeString(dir.resolve("script.sh"), String.join("\n",
+        "for i in 3 1 2; do echo $i >> list.txt; done",
+        "sort -n list.txt > sorted.txt",
+        "first=$(head -1 sorted.txt)",
+        "echo \"first: $first\" > first.txt",
+        "while read n; do echo copy $n > copy_$n.txt; done < sorted.txt", ""));
+    Node plan = pool.swamp(master, dir, "run", "--plan", "script.sh");
+    assertEquals(0, plan.awaitExit(CliIT.CLI), plan.tail(40));
+    assertTrue(plan.output().contains("5 command(s) so far; line 3 needs what #4 print(s)"), plan.tail(40));
+
+    Node run = pool.swamp(master, dir, "run", "script.sh");
+    assertEquals(0, run.awaitExit(CliIT.CLI), run.tail(40));
+    assertEquals("first: 1\n", Files.readString(dir.resolve("first.txt")), run.tail(40));
+    for (int n = 1; n <= 3; n++) {
+      assertEquals("copy " + n + "\n", Files.readString(dir.resolve("copy_" + n + ".txt")), run.tail(40));
+    }
+    JsonNode steps = master.get("/api/runs/r1").json().path("commands");
+    assertEquals(9, steps.size(), steps.toString());
+    for (JsonNode step : steps) {
+      assertEquals("SUCCEEDED", step.path("state").asText(), steps.toString());
+    }
+    assertEquals(9, master.get("/api/jobs").json().size(), "each step one job");
+  }
+
+  /**
    * Ctrl-C on {@code bin/swamp run} stops the run, on a pool as in the process: the jobs it
    * submitted are cancelled, no more start, and it exits 130 as a shell's command stopped by
    * SIGINT does.

@@ -304,15 +304,17 @@ final class ScriptRun {
   /**
    * Where the script is planned as it runs and its walk waits for steps that have all ended:
    * answers it what they printed and their statuses, and takes the commands it plans next into
-   * {@code pending} and the master's run. Where the run stopped before those steps (set -e, an
-   * exit point), bash never got there: the walk ends. Whether it planned more.
+   * {@code pending} and the master's run. Where the run stopped (set -e, an exit point), bash
+   * never got there: the walk ends. Whether it planned more.
    */
   private boolean walkOn(Map<Integer, Command> pending) throws MasterClient.ApiException {
     List<Integer> awaited = planning.awaits();
     if (awaited.isEmpty() || !awaited.stream().allMatch(outcome::containsKey)) {
       return false;
     }
-    if (stopping || awaited.stream().anyMatch(this::notReached)) {
+    // the walk waits after every step planned so far: where the run stopped at one of them (set
+    // -e, an exit point), bash never got there, but to the EXIT trap
+    if (stopping || stopStep >= 0 && !plan.inExitTrap(plan.commands().size() - 1)) {
       planning.abandon();
       return false;
     }

@@ -62,7 +62,14 @@ final class Loops {
   Status loop(Ast.Loop l) {
     return inLoop(() -> {
       Status result = Status.OK;
-      while ((condition(l.condition(), l.until() ? "until" : "while").code() == 0) != l.until()) {
+      boolean[] waited = {false};
+      while (true) {
+        if (waited[0]) { // 'until ncks ...; do sleep 60; done': the body has run before the condition again, as in bash
+          walk.awaitAll(l.line(), "the condition of a loop runs a command as a job");
+        }
+        if ((condition(l.condition(), l.until() ? "until" : "while", waited).code() == 0) == l.until()) {
+          break;
+        }
         count(l.line());
         boolean more = iterate(l.body());
         result = more ? state.last : Status.OK;
@@ -74,7 +81,11 @@ final class Loops {
     });
   }
 
-  private Status condition(Node node, String what) {
+  /**
+   * The status of a loop's condition. Of a job ({@code until ncks -M out.nc; do ...}), where the
+   * walk can wait for it ({@link Walk#canWait}), once it has run; {@code waited} then says so.
+   */
+  private Status condition(Node node, String what, boolean[] waited) {
     boolean outer = state.loopCondition;
     state.loopCondition = true; // 'while [ ! -f done.nc ]': a file test counts on the file, decided now
     Status s;
@@ -84,10 +95,16 @@ final class Loops {
       state.loopCondition = outer;
     }
     if (!s.known()) {
-      throw Refusal.at(node.line(), "the condition of '" + what + "' runs a command as a job ("
-          + jobs.text(s.step()) + "); swamp plans the whole script before"
-          + " anything runs, so a loop's condition must be a test ([ ], [[ ]], test, (( ))) on names"
-          + " and files, or a 'read'. Loop over the files instead ('for f in *.nc; do ...; done')");
+      String problem = "the condition of '" + what + "' runs a command as a job (" + jobs.text(s.step())
+          + "), whose status swamp knows only once it has run; where it cannot wait for that (a job's"
+          + " status decides whether the loop runs at all, or a subshell or function around it exits"
+          + " on a job's status), a loop's condition must be a test ([ ], [[ ]], test, (( ))) on names"
+          + " and files, or a 'read'. Loop over the files instead ('for f in *.nc; do ...; done')";
+      if (!walk.canWait()) {
+        throw Refusal.at(node.line(), problem);
+      }
+      waited[0] = true;
+      return Status.of(walk.await(List.of(s.step()), node.line(), problem).status());
     }
     return s;
   }

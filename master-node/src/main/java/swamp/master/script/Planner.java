@@ -91,7 +91,7 @@ final class Planner implements Walk {
     this.expander = new Expander(state, this::substitution);
     this.conditions = new Conditions(state, expander);
     this.here = new HereCommands(state, expander);
-    this.input = new ReadInput(state);
+    this.input = new ReadInput(state, this::inputText);
     this.lookup = new CommandLookup(state, functions);
     this.variables = new Variables(state, expander);
     this.calls = new Calls(state, variables, functions, exitTrap, this::exec);
@@ -124,7 +124,6 @@ final class Planner implements Walk {
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
   Plan plan(Node program) throws ScriptException {
-    int trapFrom;
     int lastStep = -1;
     try {
       try {
@@ -149,9 +148,12 @@ final class Planner implements Walk {
     return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep, state.files.assumed(), substitutions.steps());
   }
 
+  /** The first step of the EXIT trap's, once the walk is in it; until then none. */
+  private int trapFrom = Integer.MAX_VALUE;
+
   /** The commands planned so far, while the walk waits for some of them ({@link Planning}). */
   Plan soFar() {
-    return new Plan(jobs.ordered(), 0, jobs.size(), -1, state.files.assumed(), substitutions.steps());
+    return new Plan(jobs.ordered(), 0, trapFrom, -1, state.files.assumed(), substitutions.steps());
   }
 
   @Override
@@ -165,6 +167,39 @@ final class Planner implements Walk {
       throw new Refusal(ScriptException.waitingForJobs(line, problem));
     }
     return wait.until(steps, line);
+  }
+
+  /**
+   * The text an input redirection gives {@code read} ({@code done < list.txt}, {@code mapfile -t
+   * f < list.txt}). Of a file that jobs planned so far write, with a text not known while
+   * planning ({@code find ... > found.txt}), where the walk can wait: once they have all run, as
+   * it is then.
+   */
+  private String inputText(Ast.Redirect r) {
+    try {
+      return ReadInput.text(state, expander, r);
+    } catch (Refusal.ReadsPlanned unknown) {
+      if (!canWait() || jobs.size() == 0) {
+        throw unknown;
+      }
+      String name = expander.expandString(r.target().raw(), r.line());
+      String path = PlannedFiles.resolve(state.cwd, name);
+      awaitAll(r.line(), unknown.cause.problem());
+      try {
+        state.files.written(path, java.nio.file.Files.readString(java.nio.file.Path.of(path)));
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        throw Refusal.at(r.line(), "'< " + name + "': the jobs before this line ran, and " + name
+            + " cannot be read (" + e.getMessage() + ")");
+      }
+      return ReadInput.text(state, expander, r);
+    }
+  }
+
+  @Override
+  public void awaitAll(int line, String problem) {
+    if (jobs.size() > 0) {
+      await(java.util.stream.IntStream.range(0, jobs.size()).boxed().toList(), line, problem);
+    }
   }
 
   @Override
@@ -251,7 +286,7 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.WriteTo w) {
       return redirecting.writingTo(w, captured != null);
     } else if (node instanceof Ast.ReadFrom r) {
-      return readingFrom(ReadInput.text(state, expander, r.input()), r.body(), false);
+      return readingFrom(inputText(r.input()), r.body(), false);
     } else if (node instanceof Ast.FunctionDef f) {
       functions.put(f.name(), f);
       return Status.OK;

@@ -76,22 +76,22 @@ public final class Planning {
 
   /** The walk's thread: it plans to the end, or until the run no longer answers. */
   private void run(Planner planner, Ast.Node program) {
-    Plan whole = null;
+    Plan whole;
     ScriptException refused = null;
     try {
       whole = planner.plan(program);
     } catch (ScriptException e) {
       refused = e;
+      whole = planner.soFar(); // what bash runs before the line refused: the run runs it, then stops
     } catch (Abandoned e) {
       return;
     } catch (RuntimeException | Error e) {
       refused = new ScriptException(0, "planning failed: " + e);
+      whole = planner.soFar();
     }
     synchronized (lock) {
-      if (whole != null) {
-        plan = whole;
-        awaits = List.of();
-      }
+      plan = whole;
+      awaits = List.of();
       failed = refused;
       walking = false;
       lock.notifyAll();
@@ -159,8 +159,8 @@ public final class Planning {
 
   /**
    * Answers what the awaited steps, all ended, printed and their statuses, and returns once the
-   * walk waits again or has ended. A refusal of what comes after is thrown here; what was
-   * planned before it stays as it was.
+   * walk waits again or has ended. A refusal of what comes after is thrown here; {@link #plan}
+   * then holds what was planned before the line refused, which bash runs before it gets there.
    */
   public void resume(IntFunction<String> printed, IntUnaryOperator status) throws ScriptException {
     synchronized (lock) {

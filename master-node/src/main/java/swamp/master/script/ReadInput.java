@@ -30,6 +30,8 @@ final class ReadInput {
   private static final String DEFAULT_IFS = " \t\n";
 
   private final ShellState state;
+  /** The text an input redirection of {@code read} or {@code mapfile} gives ({@link Planner#inputText}). */
+  private final java.util.function.Function<Ast.Redirect, String> texts;
   /** The inputs being read, innermost first. */
   private final Deque<Text> inputs = new ArrayDeque<>();
 
@@ -42,15 +44,16 @@ final class ReadInput {
     }
   }
 
-  ReadInput(ShellState state) {
+  ReadInput(ShellState state, java.util.function.Function<Ast.Redirect, String> texts) {
     this.state = state;
+    this.texts = texts;
   }
 
   /**
    * The text of {@code file} (relative to the script's directory), read while planning for a
    * command of line {@code line} that reads it, or the text an earlier line writes into it when
-   * that is known while planning; refused when an earlier line writes it otherwise or it cannot
-   * be read.
+   * that is known while planning; refused when an earlier line writes it otherwise ({@link
+   * Refusal.ReadsPlanned}: a {@link Planning} can wait for those jobs) or it cannot be read.
    */
   static String file(ShellState state, String file, int line) {
     String path = PlannedFiles.resolve(state.cwd, file);
@@ -59,7 +62,7 @@ final class ReadInput {
       return known;
     }
     if (state.files.touched(path)) {
-      throw Refusal.at(line, "'< " + file + "': an earlier line writes " + file + ", and swamp reads"
+      throw new Refusal.ReadsPlanned(line, "'< " + file + "': an earlier line writes " + file + ", and swamp reads"
           + " it while planning, before any command runs; read a file that exists before the"
           + " script starts, or loop over a glob ('for f in *.nc')");
     }
@@ -171,7 +174,7 @@ final class ReadInput {
       throw Refusal.at(line, "'" + name + "' reads its input from one file or text ('< FILE',"
           + " '<<< WORD', a here-document); other redirections of it are not supported");
     }
-    push(text(state, expander, redirects.get(0)));
+    push(texts.apply(redirects.get(0)));
     try {
       return name.equals("read") ? read(args, prefix, line) : mapfile(args, line);
     } finally {

@@ -51,6 +51,9 @@ interface Walk {
    */
   Planning.Printed await(List<Integer> steps, int line, String problem);
 
+  /** As {@link #await}, for every step planned so far: what they wrote is on disk then. */
+  void awaitAll(int line, String problem);
+
   /** The status of a command substitution that ran as jobs ({@link #await}): {@code $?}'s. */
   void substituted(Status s);
 

@@ -99,10 +99,11 @@ class PlanningTest {
 
   @Test
   void aRefusalAfterTheWaitComesWhenTheWalkGetsThere() throws Exception {
-    Planning p = planning("ncra in.nc avg.nc\nv=$(ncks -H avg.nc)\nncks -O $v.nc out.nc\nwhile ncks -M out.nc; do :; done\n");
+    Planning p = planning("ncra in.nc avg.nc\nv=$(ncks -H avg.nc)\nncks -O $v.nc out.nc\nalias ll='ls -l'\n");
     ScriptException later = assertThrows(ScriptException.class, () -> p.resume(step -> "x", step -> 0));
     assertEquals(4, later.line());
-    assertEquals(List.of("ncra in.nc avg.nc", "ncks -H avg.nc"), texts(p), "what was planned before stays");
+    assertEquals(List.of("ncra in.nc avg.nc", "ncks -H avg.nc", "ncks -O x.nc out.nc"), texts(p),
+        "what bash runs before it gets to the refused line is there to run");
   }
 
   @Test
@@ -112,5 +113,54 @@ class PlanningTest {
     assertTrue(p.done());
     assertEquals(2, p.plan().commands().size());
     assertThrows(IllegalStateException.class, () -> p.resume(step -> "", step -> 0));
+  }
+
+  /**
+   * A list a job writes, whose text is not known while planning, is read once every job planned
+   * before has run, as it is on disk then.
+   */
+  @Test
+  void aListAJobWritesIsReadOnceTheJobsBeforeHaveRun() throws Exception {
+    Planning p = planning("""
+        ncks -m in.nc | grep float | cut -d' ' -f6 > vars.txt
+        while read v; do
+          ncks -O -v $v in.nc $v.nc
+        done < vars.txt
+        mapfile -t all < vars.txt
+        echo "${#all[@]}: ${all[*]}"
+        """);
+    assertEquals(List.of(0), p.awaits(), "every step planned before: the one writing vars.txt");
+    assertEquals(4, p.line(), "the line of 'done < vars.txt'");
+    java.nio.file.Files.writeString(dir.resolve("vars.txt"), "T\ngw\n"); // as the job left it
+    p.resume(step -> "", step -> 0);
+    assertTrue(p.done());
+    assertEquals(List.of("ncks -m in.nc | grep float | cut '-d ' -f6 > vars.txt", "ncks -O -v T in.nc T.nc",
+        "ncks -O -v gw in.nc gw.nc", "echo '2: T gw'"), texts(p), "read once, its text known after");
+  }
+
+  /**
+   * {@code until cmd} on a job: each time, its status once it has run; and before the condition
+   * runs again, what the body planned has run, as in bash ({@code sleep 60} between tries).
+   */
+  @Test
+  void aLoopOnAJobsStatusWaitsForEachTry() throws Exception {
+    Planning p = planning("""
+        n=0
+        until ncks -O -v T in.nc out.nc; do
+          n=$((n + 1))
+          [ $n -ge 3 ] && break
+          sleep 60
+        done
+        echo "retries: $n"
+        """);
+    assertEquals(List.of(0), p.awaits());
+    p.resume(step -> "", step -> 1);
+    assertEquals(List.of(0, 1), p.awaits(), "the sleep has run before the next try");
+    p.resume(step -> "", step -> 0);
+    assertEquals(List.of(2), p.awaits(), "the second try");
+    p.resume(step -> "", step -> 0);
+    assertTrue(p.done());
+    assertEquals(List.of("ncks -O -v T in.nc out.nc", "sleep 60", "ncks -O -v T in.nc out.nc", "echo 'retries: 1'"),
+        texts(p));
   }
 }
