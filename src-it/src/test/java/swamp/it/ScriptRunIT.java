@@ -189,7 +189,10 @@ class ScriptRunIT {
         "sort -n list.txt > sorted.txt",
         "first=$(head -1 sorted.txt)",
         "echo \"first: $first\" > first.txt",
-        "while read n; do echo copy $n > copy_$n.txt; done < sorted.txt", ""));
+        "while read n; do echo copy $n > copy_$n.txt; done < sorted.txt",
+        "n=0", // a retry loop on a job, whose next try waits on nothing still running
+        "until cat missing.txt 2> /dev/null; do n=$((n + 1)); [ $n -ge 2 ] && break; done",
+        "echo \"tries: $n\" > tries.txt", ""));
     Node plan = pool.swamp(master, dir, "run", "--plan", "script.sh");
     assertEquals(0, plan.awaitExit(CliIT.CLI), plan.tail(40));
     assertTrue(plan.output().contains("5 command(s) so far; line 3 needs what #4 print(s)"), plan.tail(40));
@@ -200,12 +203,14 @@ class ScriptRunIT {
     for (int n = 1; n <= 3; n++) {
       assertEquals("copy " + n + "\n", Files.readString(dir.resolve("copy_" + n + ".txt")), run.tail(40));
     }
+    assertEquals("tries: 2\n", Files.readString(dir.resolve("tries.txt")), run.tail(40));
     JsonNode steps = master.get("/api/runs/r1").json().path("commands");
-    assertEquals(9, steps.size(), steps.toString());
+    assertEquals(12, steps.size(), steps.toString());
     for (JsonNode step : steps) {
-      assertEquals("SUCCEEDED", step.path("state").asText(), steps.toString());
+      assertEquals(step.path("text").asText().startsWith("cat missing.txt") ? "FAILED" : "SUCCEEDED",
+          step.path("state").asText(), steps.toString());
     }
-    assertEquals(9, master.get("/api/jobs").json().size(), "each step one job");
+    assertEquals(12, master.get("/api/jobs").json().size(), "each step one job");
   }
 
   /**

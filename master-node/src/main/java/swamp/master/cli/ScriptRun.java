@@ -308,31 +308,35 @@ final class ScriptRun {
    * never got there: the walk ends. Whether it planned more.
    */
   private boolean walkOn(Map<Integer, Command> pending) throws MasterClient.ApiException {
-    List<Integer> awaited = planning.awaits();
-    if (awaited.isEmpty() || !awaited.stream().allMatch(outcome::containsKey)) {
-      return false;
+    boolean more = false;
+    while (refused == null) { // a wait for what has all ended already (a loop's next try) goes on at once
+      List<Integer> awaited = planning.awaits();
+      if (awaited.isEmpty() || !awaited.stream().allMatch(outcome::containsKey)) {
+        return more;
+      }
+      // the walk waits after every step planned so far: where the run stopped at one of them (set
+      // -e, an exit point), bash never got there, but to the EXIT trap
+      if (stopping || stopStep >= 0 && !plan.inExitTrap(plan.commands().size() - 1)) {
+        planning.abandon();
+        return more;
+      }
+      int before = plan.commands().size();
+      try {
+        planning.resume(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
+      } catch (ScriptException e) {
+        refused = e;
+        console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
+            name, e.getMessage()));
+      }
+      Plan next = planning.plan();
+      List<Command> added = next.commands().subList(before, next.commands().size());
+      plan = next;
+      learnHandled(added);
+      added.forEach(c -> pending.put(c.step(), c));
+      master.addSteps(added);
+      more |= !added.isEmpty();
     }
-    // the walk waits after every step planned so far: where the run stopped at one of them (set
-    // -e, an exit point), bash never got there, but to the EXIT trap
-    if (stopping || stopStep >= 0 && !plan.inExitTrap(plan.commands().size() - 1)) {
-      planning.abandon();
-      return false;
-    }
-    int before = plan.commands().size();
-    try {
-      planning.resume(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
-    } catch (ScriptException e) {
-      refused = e;
-      console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
-          name, e.getMessage()));
-    }
-    Plan next = planning.plan();
-    List<Command> added = next.commands().subList(before, next.commands().size());
-    plan = next;
-    learnHandled(added);
-    added.forEach(c -> pending.put(c.step(), c));
-    master.addSteps(added);
-    return !added.isEmpty();
+    return more;
   }
 
   /** The status an exit point exits with: its own, or for {@code cmd || exit $?} cmd's. */

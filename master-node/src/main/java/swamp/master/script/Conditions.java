@@ -236,9 +236,11 @@ final class Conditions {
       case "-s" -> {
         Boolean nonEmpty = state.files.nonEmpty(path);
         if (nonEmpty == null) {
-          throw Refusal.at(line, "'[ -s " + arg + " ]' asks whether " + arg + " is empty, and an earlier line"
-              + " of the script writes it; swamp plans the whole script before anything runs, so it cannot"
-              + " know that yet. Split the script in two at that point, or test what wrote it ('if grep ... > f')");
+          throw new Refusal.ReadsPlanned(line, "'[ -s " + arg + " ]' asks whether " + arg + " is empty, and an"
+              + " earlier line of the script writes it, which swamp knows only once that has run; it waits for"
+              + " that where the script goes on alike whatever the status of a job, but not here (after a"
+              + " job's && or ||, in 'if cmd', or in a subshell or function that may exit on a job's status):"
+              + " test what wrote it instead ('if grep ... > f')");
         }
         yield nonEmpty;
       }

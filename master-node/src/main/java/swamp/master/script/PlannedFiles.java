@@ -67,6 +67,22 @@ final class PlannedFiles {
     }
   }
 
+  /**
+   * Every command planned so far has run ({@link Walk#awaitAll}): the files are as they are on
+   * disk now, and what earlier lines write is known from there.
+   */
+  void settle() {
+    planned.clear();
+    plannedDirs.clear();
+    emptied.clear();
+    links.clear();
+    streamed.clear();
+    texts.clear();
+    byParent.clear();
+    conditional.clear();
+    made.clear();
+  }
+
   /** The step that makes {@code path}, where the plan has it there; null if none alone decides it. */
   Plan.Made madeBy(String path) {
     return Boolean.TRUE.equals(planned.get(path)) ? made.get(path) : null;

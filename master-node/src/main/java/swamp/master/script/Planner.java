@@ -182,16 +182,8 @@ final class Planner implements Walk {
       if (!canWait() || jobs.size() == 0) {
         throw unknown;
       }
-      String name = expander.expandString(r.target().raw(), r.line());
-      String path = PlannedFiles.resolve(state.cwd, name);
       awaitAll(r.line(), unknown.cause.problem());
-      try {
-        state.files.written(path, java.nio.file.Files.readString(java.nio.file.Path.of(path)));
-      } catch (java.io.IOException | java.io.UncheckedIOException e) {
-        throw Refusal.at(r.line(), "'< " + name + "': the jobs before this line ran, and " + name
-            + " cannot be read (" + e.getMessage() + ")");
-      }
-      return ReadInput.text(state, expander, r);
+      return ReadInput.text(state, expander, r); // the file as the jobs left it
     }
   }
 
@@ -199,6 +191,7 @@ final class Planner implements Walk {
   public void awaitAll(int line, String problem) {
     if (jobs.size() > 0) {
       await(java.util.stream.IntStream.range(0, jobs.size()).boxed().toList(), line, problem);
+      state.files.settle();
     }
   }
 
@@ -213,7 +206,16 @@ final class Planner implements Walk {
   @Override
   public Status exec(Node node) {
     Status s;
+    int planned = jobs.size();
     try {
+      s = dispatch(node);
+    } catch (Refusal.ReadsPlanned unknown) {
+      // '[ -s hits.txt ]', 'source settings.sh' after the job that writes it: where the walk can
+      // wait, once every job planned before has run, on the files as they are then
+      if (!(node instanceof Ast.Simple) || planned == 0 || jobs.size() != planned || !canWait()) {
+        throw unknown;
+      }
+      awaitAll(node.line(), unknown.cause.problem());
       s = dispatch(node);
     } catch (Refusal.Unbound u) {
       RuntimeException stop = unbound(u);

@@ -163,4 +163,30 @@ class PlanningTest {
     assertEquals(List.of("ncks -O -v T in.nc out.nc", "sleep 60", "ncks -O -v T in.nc out.nc", "echo 'retries: 1'"),
         texts(p));
   }
+
+  /**
+   * What only the files on disk can tell ({@code [ -s hits.txt ]}, {@code source} of a file a job
+   * wrote, a function's output that reads one) is known once every job planned before has run.
+   */
+  @Test
+  void whatOnlyTheFilesCanTellIsKnownOnceTheJobsBeforeHaveRun() throws Exception {
+    Planning p = planning("""
+        ncks -M in.nc | grep missing_value > hits.txt
+        [ -s hits.txt ] && echo "has missing values"
+        ncks -H -v name in.nc > settings.sh
+        source settings.sh
+        first() { head -1 "$1"; }
+        line=$(first hits.txt)
+        echo "$NAME: $line"
+        """);
+    assertEquals(List.of(0), p.awaits());
+    java.nio.file.Files.writeString(dir.resolve("hits.txt"), "T:missing_value = 1e20\n");
+    p.resume(step -> "", step -> 0);
+    assertEquals(List.of(0, 1, 2), p.awaits(), "source settings.sh: once ncks wrote it");
+    java.nio.file.Files.writeString(dir.resolve("settings.sh"), "NAME=ccsm\n");
+    p.resume(step -> "", step -> 0);
+    assertTrue(p.done(), "the function's head reads hits.txt, on disk as the jobs left it");
+    assertEquals(List.of("ncks -M in.nc | grep missing_value > hits.txt", "echo 'has missing values'",
+        "ncks -H -v name in.nc > settings.sh", "echo 'ccsm: T:missing_value = 1e20'"), texts(p));
+  }
 }
