@@ -22,7 +22,27 @@ public final class Executables {
   /** Either the path to start or the reason the program may not run. */
   public sealed interface Resolution {}
 
-  public record Allowed(Path executable) implements Resolution {}
+  /**
+   * The program to start, and the options it starts with before the job's arguments: {@code
+   * --sandbox} for sed ({@link #SANDBOXED}).
+   */
+  public record Allowed(Path executable, List<String> options) implements Resolution {
+    public Allowed {
+      options = List.copyOf(options);
+    }
+
+    public Allowed(Path executable) {
+      this(executable, List.of());
+    }
+  }
+
+  /**
+   * Programs that would run anything but for an option that shuts that off, which a worker that
+   * does not allow any program always gives them: GNU sed's {@code --sandbox} refuses the {@code
+   * e}, {@code r} and {@code w} commands (and {@code s///e}, {@code s///w}), so a sed script can
+   * neither run a program nor read or write a file its words do not name.
+   */
+  static final java.util.Map<String, List<String>> SANDBOXED = java.util.Map.of("sed", List.of("--sandbox"));
 
   public record Refused(String reason) implements Resolution {}
 
@@ -115,6 +135,12 @@ public final class Executables {
     if (!(r instanceof Allowed allowedProgram) || allowAny || depth > 8) {
       return depth > 8 ? new Refused("launchers nested more than 8 deep") : r;
     }
+    List<String> sandbox = sandboxOf(argv.get(0), allowedProgram.executable());
+    if (sandbox != null) {
+      return depth > 0 ? new Refused("'" + argv.get(0) + "' runs only in its sandbox (" + String.join(" ", sandbox)
+          + "), as a job's own program or a pipeline's stage, not through another program")
+          : new Allowed(allowedProgram.executable(), sandbox);
+    }
     Launchers.Launch launch = launch(argv, allowedProgram.executable());
     if (launch == null) {
       return r;
@@ -161,6 +187,13 @@ public final class Executables {
       pending = next;
     }
     return names;
+  }
+
+  /** The options that keep the program at {@code executable} in its sandbox ({@link #SANDBOXED}), or null. */
+  private static List<String> sandboxOf(String invoked, Path executable) {
+    String name = Path.of(invoked).getFileName().toString();
+    String real = canonical(executable).map(p -> p.getFileName().toString()).orElse(name);
+    return SANDBOXED.getOrDefault(real, SANDBOXED.get(name));
   }
 
   /** What the launcher at {@code executable} would run, or null when it is no launcher. */

@@ -47,7 +47,7 @@ final class JobStreams {
    * check found them) in {@code dir}; the capture of standard error, which every stage appends
    * to, starts empty.
    */
-  List<ProcessBuilder> builders(List<Path> executables, Path dir) throws IOException {
+  List<ProcessBuilder> builders(List<Executables.Allowed> executables, Path dir) throws IOException {
     Files.deleteIfExists(outputFile("err"));
     String text = spec.stages().get(0).redirected().stdinText();
     if (text != null) { // a here-document: a file of the worker's, as bash makes one
@@ -63,9 +63,11 @@ final class JobStreams {
   }
 
   /** The process of one stage, its streams set as its redirections and place say. */
-  private ProcessBuilder builder(Stage stage, Path executable, Path dir, boolean first,
+  private ProcessBuilder builder(Stage stage, Executables.Allowed program, Path dir, boolean first,
       boolean last) {
+    Path executable = program.executable();
     List<String> command = new ArrayList<>(stage.argv());
+    command.addAll(1, program.options()); // 'sed --sandbox ...
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     // a job inherits the node's environment but not the pool's secrets: any job could print them
     builder.environment().keySet().removeAll(Credentials.SECRET_VARIABLES);

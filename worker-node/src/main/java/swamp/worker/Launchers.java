@@ -14,7 +14,8 @@ import java.util.Set;
  * any unambiguous prefix); an option this does not know is refused rather than guessed at.
  *
  * <p>Shells and interpreters ({@link #RUNS_ANYTHING}) run whatever their arguments say: a worker
- * that allows one allows every program, and says so when it starts.
+ * that allows one allows every program, and says so when it starts. sed is not one: a worker
+ * runs it in its sandbox ({@link Executables#SANDBOXED}).
  */
 final class Launchers {
   private Launchers() {}
@@ -36,7 +37,7 @@ final class Launchers {
   /** Programs whose arguments can make them run any program (by file name, before any dot). */
   static final Set<String> RUNS_ANYTHING = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh",
       "csh", "tcsh", "fish", "busybox", "python", "python2", "python3", "perl", "ruby", "node",
-      "php", "lua", "tclsh", "wish", "Rscript", "R", "awk", "gawk", "mawk", "nawk", "sed", "make",
+      "php", "lua", "tclsh", "wish", "Rscript", "R", "awk", "gawk", "mawk", "nawk", "make",
       "tar", "sudo", "su", "doas", "runuser", "ssh", "parallel", "watch", "strace", "ltrace",
       "gdb", "valgrind", "flock", "ionice", "chrt", "taskset", "chroot", "unshare", "nsenter",
       "time", "script", "expect", "java", "jshell");

@@ -24,7 +24,7 @@ final class ProgramCheck {
    * Where a job would run on this worker and what: its directory and the executable of each of
    * its stages, or why not.
    */
-  record Program(Path dir, List<Path> executables, String refusal) {}
+  record Program(Path dir, List<Executables.Allowed> executables, String refusal) {}
 
   /**
    * Resolves the programs of the job's stages in its directory (its own, or the worker's); may
@@ -33,7 +33,7 @@ final class ProgramCheck {
   static Program program(JobSpec spec, WorkerSettings settings, Executables executables) {
     Path dir = spec.workDir() != null ? Path.of(spec.workDir()) : settings.workDir();
     List<Stage> stages = spec.stages();
-    List<Path> found = new ArrayList<>(stages.size());
+    List<Executables.Allowed> found = new ArrayList<>(stages.size());
     for (int i = 0; i < stages.size(); i++) {
       // every stage is held to the same list, launchers and variables included
       Executables.Resolution r = executables.check(stages.get(i).argv(), spec.env(), dir);
@@ -42,7 +42,7 @@ final class ProgramCheck {
             + ": ";
         return new Program(dir, null, stage + refused.reason() + " on worker " + settings.workerId());
       }
-      found.add(((Executables.Allowed) r).executable());
+      found.add((Executables.Allowed) r);
     }
     return new Program(dir, found, null);
   }
@@ -58,8 +58,10 @@ final class ProgramCheck {
     List<Stage> all = spec.stages();
     for (int i = 0; i < all.size(); i++) {
       List<String> argv = all.get(i).argv();
-      stages.append(i == 0 ? "" : " | ").append(program.executables().get(i))
-          .append(argv.size() > 1 ? " " + String.join(" ", argv.subList(1, argv.size())) : "");
+      List<String> words = new ArrayList<>(program.executables().get(i).options());
+      words.addAll(argv.subList(1, argv.size()));
+      stages.append(i == 0 ? "" : " | ").append(program.executables().get(i).executable())
+          .append(words.isEmpty() ? "" : " " + String.join(" ", words));
       String r = all.get(i).redirected().shellText();
       stages.append(r.isEmpty() ? "" : " " + r);
     }

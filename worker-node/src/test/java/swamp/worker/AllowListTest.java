@@ -102,6 +102,28 @@ class AllowListTest {
         permissive.check(List.of("touch", "f"), Map.of("LD_PRELOAD", "/x.so"), dir));
   }
 
+  /**
+   * sed, on the default list, runs in its sandbox: its e, r and w commands would run a program or
+   * touch files its words do not name. Not through a launcher, where the sandbox cannot be given;
+   * a worker that allows any program runs it as it is.
+   */
+  @Test
+  void sedRunsInItsSandbox() {
+    List<String> defaults = com.typesafe.config.ConfigFactory.defaultReference()
+        .getStringList("swamp.worker.allowed-executables");
+    Executables e = Executables.of(defaults);
+    Executables.Allowed sed = assertInstanceOf(Executables.Allowed.class,
+        e.check(List.of("sed", "s/a/b/", "f.txt"), Map.of(), dir));
+    assertEquals(List.of("--sandbox"), sed.options());
+    assertEquals(List.of(), e.runningAnything(), "sed in its sandbox is no shell");
+    Executables withNice = Executables.of(List.of("nice", "sed"));
+    String why = refused(withNice, List.of("nice", "sed", "s/a/b/"), Map.of());
+    assertTrue(why.contains("runs only in its sandbox (--sandbox)"), why);
+    Executables.Allowed any = assertInstanceOf(Executables.Allowed.class,
+        Executables.of(List.of("*")).check(List.of("sed", "s/a/b/"), Map.of(), dir));
+    assertEquals(List.of(), any.options());
+  }
+
   @Test
   void aShellOnTheListIsNamedAsRunningAnything() {
     assertEquals(List.of("bash"), Executables.of(List.of("echo", "bash")).runningAnything());

@@ -296,6 +296,27 @@ class JobRunnerTest {
     assertEquals("1\n", notFirst.result().stdout(), "2>&1 sends the error into the pipe");
   }
 
+  /** sed runs, as a stage too, but its commands that would run a program or write a file are refused. */
+  @Test
+  void sedEditsButCannotRunOrWrite() throws IOException {
+    Files.writeString(workDir.resolve("vars.txt"), "float T(time) ;\nfloat gw(lat) ;\n");
+    JobRunner.Ended edited = run(inWorkDir(List.of("cat", "vars.txt"), null,
+        new Stage(List.of("sed", "-E", "s/^float ([A-Za-z]+).*/\\1/"), Redirects.stdoutTo("names.txt"))),
+        1024, List.of("cat", "sed"));
+    assertEquals(JobState.SUCCEEDED, edited.result().state(), edited.result().stderr());
+    assertEquals("T\ngw\n", Files.readString(workDir.resolve("names.txt")));
+    JobRunner.Ended inPlace = run(inWorkDir(List.of("sed", "-i", "s/float/double/", "vars.txt"), null),
+        1024, List.of("sed"));
+    assertEquals(JobState.SUCCEEDED, inPlace.result().state(), inPlace.result().stderr());
+    assertTrue(Files.readString(workDir.resolve("vars.txt")).startsWith("double T"));
+    for (String script : List.of("1e touch ran.txt", "s/T/x/w wrote.txt", "r /etc/hostname")) {
+      JobRunner.Ended refused = run(inWorkDir(List.of("sed", script, "vars.txt"), null), 1024, List.of("sed"));
+      assertEquals(JobState.FAILED, refused.result().state(), script);
+      assertTrue(refused.result().stderr().contains("disabled in sandbox mode"), refused.result().stderr());
+    }
+    assertFalse(Files.exists(workDir.resolve("ran.txt")) || Files.exists(workDir.resolve("wrote.txt")));
+  }
+
   @Test
   void aDisallowedStageFailsThePipelineNamingIt() {
     JobRunner.Ended ended = run(inWorkDir(List.of("echo", "x"), null, Stage.of("uname"),

@@ -322,6 +322,7 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
           }
           addValues(p, reads, writes);
         }
+        case "sed" -> sed(args, reads, writes);
         case "tee" -> {
           Parsed p = parseOptions(args, "", Set.of());
           p.positionals().forEach(f -> add(writes, f));
@@ -392,6 +393,76 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
       }
     }
     return new ArgvFiles(Collections.unmodifiableSet(reads), Collections.unmodifiableSet(writes));
+  }
+
+  /**
+   * {@code sed [-n] [-E] [-i[SUFFIX]] [-e SCRIPT]... [-f FILE]... [SCRIPT] FILE...}: it reads its
+   * files and a script's files ({@code -f}); with {@code -i} it writes each file in place, and
+   * its backup where a suffix names one ({@code -i.bak}: {@code f.txt.bak}; a {@code *} in it
+   * stands for the file's name). The first operand is the script unless {@code -e} or {@code -f}
+   * gave one. A worker runs sed in its sandbox, so no file comes from its commands ({@code w}).
+   */
+  private static void sed(List<String> args, Set<String> reads, Set<String> writes) {
+    boolean script = false;
+    String inPlace = null; // "" in place, else the backup's suffix
+    List<String> files = new ArrayList<>();
+    boolean optionsEnded = false;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (optionsEnded || a.length() < 2 || a.charAt(0) != '-') {
+        files.add(a);
+      } else if (a.equals("--")) {
+        optionsEnded = true;
+      } else if (a.startsWith("--")) {
+        int eq = a.indexOf('=');
+        String name = eq > 0 ? a.substring(2, eq) : a.substring(2);
+        String value = eq > 0 ? a.substring(eq + 1) : null;
+        switch (name) {
+          case "expression", "file", "line-length" -> {
+            if (value == null && i + 1 < args.size()) {
+              value = args.get(++i);
+            }
+            script |= !name.equals("line-length");
+            if (name.equals("file") && value != null) {
+              add(reads, value);
+            }
+          }
+          case "in-place" -> inPlace = value == null ? "" : value;
+          default -> { } // --quiet, --regexp-extended, --separate, --null-data, --sandbox...
+        }
+      } else {
+        for (int j = 1; j < a.length(); j++) {
+          char c = a.charAt(j);
+          if (c == 'e' || c == 'f' || c == 'l') {
+            String value = j + 1 < a.length() ? a.substring(j + 1) : i + 1 < args.size() ? args.get(++i) : null;
+            script |= c != 'l';
+            if (c == 'f' && value != null) {
+              add(reads, value);
+            }
+            break;
+          }
+          if (c == 'i') {
+            inPlace = a.substring(j + 1);
+            break;
+          }
+        }
+      }
+    }
+    if (!script && !files.isEmpty()) {
+      files.remove(0);
+    }
+    for (String f : files) {
+      add(reads, f);
+      if (inPlace != null) {
+        add(writes, f);
+        if (!inPlace.isEmpty()) {
+          String dir = f.contains("/") ? f.substring(0, f.lastIndexOf('/') + 1) : "";
+          add(writes, inPlace.contains("*")
+              ? (inPlace.contains("/") ? "" : dir) + inPlace.replace("*", f.substring(f.lastIndexOf('/') + 1))
+              : f + inPlace);
+        }
+      }
+    }
   }
 
   /** Option values count as reads unless already written. */

@@ -105,6 +105,21 @@ class ScriptTest {
   }
 
   @Test
+  void sedReadsItsFilesAndWritesThemInPlace() throws Exception {
+    ArgvFiles a = ArgvFiles.of(List.of("sed", "-E", "s/x/y/", "a.txt", "b.txt"));
+    assertEquals(Set.of(), a.writes());
+    assertEquals(Set.of("a.txt", "b.txt"), a.reads(), "the first operand is the script");
+    a = ArgvFiles.of(List.of("sed", "-n", "-e", "1p", "-f", "edit.sed", "a.txt"));
+    assertEquals(Set.of("edit.sed", "a.txt"), a.reads());
+    a = ArgvFiles.of(List.of("sed", "-i.bak", "s/x/y/", "d/a.txt"));
+    assertEquals(Set.of("d/a.txt", "d/a.txt.bak"), a.writes());
+    a = ArgvFiles.of(List.of("sed", "--in-place=old_*", "-e", "s/x/y/", "d/a.txt"));
+    assertEquals(Set.of("d/a.txt", "d/old_a.txt"), a.writes());
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("ncks -m in.nc > vars.txt\nsed -i 's/ //g' vars.txt\n"),
+        "sed -i waits for what writes its file");
+  }
+
+  @Test
   void ncattedAndNcrenameInPlace() throws Exception {
     ArgvFiles a = ArgvFiles.of(List.of("ncatted", "-a", "units,T,o,c,K", "t.nc"));
     assertEquals(Set.of("t.nc"), a.writes());
