@@ -4,7 +4,8 @@
 # next, and the number of time steps of a file that a loop then walks.
 # Exercises: $(ncks ...) of a job's output in an assignment, a test, a for loop's list and the
 # words of ncap2 and ncks; each iteration waiting for its own value; what waits on no value
-# planned and running meanwhile; 'while read ... done <' a list a job wrote; 'until' on a job.
+# planned and running meanwhile; 'while read ... done <' a list a job wrote; 'until' on a job;
+# sed in a pipeline and in place.
 mkdir -p out
 for m in ccsm echam gfdl; do
   ncra -O ${m}_*.nc out/${m}_clim.nc
@@ -20,7 +21,7 @@ for m in echam gfdl; do
   fi
 done
 ncrcat -O ccsm_0[1-6].nc out/ccsm_first_half.nc
-steps=$(ncks -m out/ccsm_first_half.nc | grep -E 'time = UNLIMITED' | tr -dc '0-9')
+steps=$(ncks -m out/ccsm_first_half.nc | grep -E 'time = UNLIMITED' | sed -E 's/.*\(([0-9]+) currently.*/\1/')
 echo "$steps time steps"
 for t in $(seq 0 $((steps - 1))); do
   ncks -O -d time,$t out/ccsm_first_half.nc out/ccsm_step_$t.nc
@@ -38,3 +39,4 @@ until ncks -O -v T out/gfdl_nosuch.nc out/gfdl_T.nc 2> /dev/null; do
   [ $tries -ge 2 ] && break
 done
 echo "gfdl: gave up after $tries tries"
+sed -i.bak 's/^/variable /' out/vars.txt

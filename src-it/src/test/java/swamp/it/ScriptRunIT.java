@@ -137,6 +137,21 @@ class ScriptRunIT {
     Node allowed = pool.swamp(null, dir, env, "run", "--slots", "2", "--allow", "awk", "awk.sh");
     assertEquals(0, allowed.awaitExit(CliIT.CLI), allowed.tail(40));
     assertEquals("c\nb\na\n", Files.readString(dir.resolve("col.txt")), allowed.tail(40));
+
+    // where the script is planned as it runs, such a program is named when the walk gets there:
+    // what bash runs before it has run, nothing after; sed, in its sandbox, is allowed
+    Files.writeString(dir.resolve("later.sh"), String.join("\n",
+        "date +%s > stamp.txt",
+        "stamp=$(cat stamp.txt | sed 's/^/t/')",
+        "echo \"$stamp\" > before.txt",
+        "cat all.txt | awk '{print $2}' > later.txt",
+        "echo after > after.txt", ""));
+    Node later = pool.swamp(null, dir, env, "run", "--slots", "2", "later.sh");
+    assertEquals(2, later.awaitExit(CliIT.CLI), later.tail(40));
+    assertTrue(later.errors().contains("later.sh, line 4: program 'awk'") && later.errors().contains("is not allowed"),
+        later.tail(40));
+    assertTrue(Files.readString(dir.resolve("before.txt")).matches("t[0-9]+\n"), later.tail(40));
+    assertFalse(Files.exists(dir.resolve("later.txt")) || Files.exists(dir.resolve("after.txt")), later.tail(40));
   }
 
   /**

@@ -53,9 +53,18 @@ final class LocalMaster implements AutoCloseable {
    * (an earlier line may make them), and so are those not found.
    */
   static String refusal(Plan plan, List<String> allowed) {
+    java.util.function.Function<Plan.Command, String> check = check(allowed);
+    return plan.commands().stream().map(check).filter(r -> r != null).findFirst().orElse(null);
+  }
+
+  /**
+   * Whether a command may run on this process's master with {@code allowed}: its refusal, with its
+   * line, or null ({@link #refusal}); for the commands of a script planned as it runs, as they come.
+   */
+  static java.util.function.Function<Plan.Command, String> check(List<String> allowed) {
     Executables programs = Executables.of(allowed,
         ConfigFactory.load().getStringList("swamp.worker.allowed-job-variables"));
-    for (Plan.Command c : plan.commands()) {
+    return c -> {
       for (Stage stage : c.stages()) {
         // a program that is not there fails its job, as bash's 'command not found' (127) does,
         // and a '|| fallback' after it runs; one that is there and not allowed stops the run now
@@ -65,8 +74,8 @@ final class LocalMaster implements AutoCloseable {
           return "line " + c.line() + ": " + r.reason();
         }
       }
-    }
-    return null;
+      return null;
+    };
   }
 
   static LocalMaster start(Integer slots, List<String> allowed) throws MasterClient.ApiException {

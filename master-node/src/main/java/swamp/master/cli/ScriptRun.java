@@ -38,6 +38,8 @@ final class ScriptRun {
   /** The refusal of the rest of a script planned as it runs: nothing after it starts. */
   private ScriptException refused;
   private final Function<Command, Map<String, Object>> toJob;
+  /** Why a command planned as the script runs may not run on this master, or null ({@link LocalMaster#check}). */
+  private final Function<Command, String> refuses;
   private final RunConsole console;
   private final RunLink master;
 
@@ -71,8 +73,9 @@ final class ScriptRun {
   private int succeeded;
 
   ScriptRun(MasterClient client, String name, Planning planning, Function<Command, Map<String, Object>> toJob,
-      java.time.Duration waitForMaster, PrintStream out, PrintStream err) {
+      Function<Command, String> refuses, java.time.Duration waitForMaster, PrintStream out, PrintStream err) {
     this.name = name;
+    this.refuses = refuses;
     this.planning = planning;
     this.plan = planning.plan();
     this.toJob = toJob;
@@ -330,6 +333,18 @@ final class ScriptRun {
       }
       Plan next = planning.plan();
       List<Command> added = next.commands().subList(before, next.commands().size());
+      for (int k = 0; k < added.size() && refused == null; k++) {
+        String no = refuses.apply(added.get(k));
+        if (no != null) { // as the plan's first part was checked: what comes before it runs
+          refused = new ScriptException(0, no + "; 'bin/swamp run --allow PROGRAM' lets the master in this process run it");
+          console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
+              name, refused.getMessage()));
+          planning.abandon();
+          added = added.subList(0, k);
+          next = new Plan(next.commands().subList(0, before + k), next.exitStatus(), next.trapFrom(),
+              -1, next.assumed(), next.substitutions());
+        }
+      }
       plan = next;
       learnHandled(added);
       added.forEach(c -> pending.put(c.step(), c));

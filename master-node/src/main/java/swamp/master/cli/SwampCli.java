@@ -142,7 +142,7 @@ public final class SwampCli {
               + " process with " + local.slots() + " slot(s) (its dashboard while it runs: bin/swamp dashboard --url "
               + local.url() + "; set SWAMP_URL to use a pool)");
           return new ScriptRun(new MasterClient(local.url()), script.toString(), planning, this::toJob,
-              java.time.Duration.ZERO, System.out, System.err).call(); // it ends with this process
+              LocalMaster.check(allowed), java.time.Duration.ZERO, System.out, System.err).call(); // it ends with this process
         }
       }
       if (!allow.isEmpty()) {
@@ -150,8 +150,8 @@ public final class SwampCli {
             + " themselves (bin/swamp worker --allow PROGRAM)");
         return ClientCommand.EXIT_USAGE;
       }
-      return new ScriptRun(ClientCli.client(url), script.toString(), planning, this::toJob, patience, System.out,
-          System.err).call();
+      return new ScriptRun(ClientCli.client(url), script.toString(), planning, this::toJob, c -> null, patience,
+          System.out, System.err).call(); // a pool's workers check their own allow-lists
     }
 
     private Map<String, Object> toJob(Plan.Command c) {
