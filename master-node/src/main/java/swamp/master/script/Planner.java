@@ -550,8 +550,10 @@ final class Planner implements Walk {
   private List<String> wordsOf(List<Word> words) {
     state.programWords = captured == null;
     String first = words.isEmpty() ? "" : words.get(0).raw();
-    // 'echo "v: $(ncks -H out.nc)"', 'log "v: $(...)"' where log is a function that echoes it
-    state.printingWords = captured == null && (first.equals("echo") || first.equals("printf") || functions.containsKey(first));
+    // 'echo "v: $(ncks -H out.nc)"': what it prints fills the words once it has run; 'log "v:
+    // $(...)"', a function that may pass it on to a program, only where the walk cannot wait for it
+    state.printingWords = captured == null && (first.equals("echo") || first.equals("printf")
+        || functions.containsKey(first) && !canWait());
     List<String> argv;
     try {
       argv = expander.expandWords(words);
@@ -564,7 +566,7 @@ final class Planner implements Walk {
       throw Refusal.at(words.get(0).line(), "what a command substitution prints, known only once the jobs it"
           + " runs have run, goes into the words of '" + argv.get(0) + "'; swamp orders a program after what"
           + " writes the files its words name, and those words are not known while planning. Print it with echo"
-          + " or printf, or split the script in two at that point");
+          + " or printf, or set a variable to it where no job's status decides whether the line runs, and use that");
     }
     if (argv.isEmpty() || argv.stream().noneMatch(Plan::marked)) {
       return argv;

@@ -189,4 +189,13 @@ class PlanningTest {
     assertEquals(List.of("ncks -M in.nc | grep missing_value > hits.txt", "echo 'has missing values'",
         "ncks -H -v name in.nc > settings.sh", "echo 'ccsm: T:missing_value = 1e20'"), texts(p));
   }
+
+  /** In a function's words, which it may pass on to a program, the walk waits for the value. */
+  @Test
+  void aFunctionGetsTheValueAJobPrinted() throws Exception {
+    Planning p = planning("ncra in.nc out.nc\nf() { ncks -O -v \"$1\" in.nc \"$1.nc\"; }\nf \"$(ncks -H -v name out.nc)\"\n");
+    assertEquals(List.of(1), p.awaits());
+    p.resume(step -> "T\n", step -> 0);
+    assertEquals(List.of("ncra in.nc out.nc", "ncks -H -v name out.nc", "ncks -O -v T in.nc T.nc"), texts(p));
+  }
 }
