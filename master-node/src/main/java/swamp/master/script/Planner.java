@@ -27,7 +27,9 @@ import swamp.master.script.Plan.Guard;
  * {@code $?} against 0 ({@link JobDecisions}). A decision that needs the status now ({@code while
  * cmd}, {@code $((rc + 1))}, an assignment after {@code cmd ||}) is refused with the line.
  *
- * <p>The walk is here: control flow, simple commands and command substitutions. The builtins that
+ * <p>The walk is here: control flow and command substitutions; simple commands are {@link
+ * SimpleCommands}'. Where the walk needs what jobs print or wrote to go on, it waits for them
+ * ({@link Walk#await}), when it runs as a {@link Planning}. The builtins that
  * steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code
  * read}) are {@link SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link Loops}, what a
  * job's status decides {@link JobDecisions}, each asking the walk where it stands through {@link
@@ -55,10 +57,6 @@ final class Planner implements Walk {
   private int conditionDepth;
   private final Deque<Guard> guards = new ArrayDeque<>();
   private final PlannedJobs jobs;
-  /** Builtins that change the shell's state: after a job's '&&' or '||' they cannot be planned. */
-  private static final java.util.Set<String> CHANGES_STATE = java.util.Set.of("cd", "pushd", "popd",
-      "export", "local", "declare", "typeset", "readonly", "unset", "shift", "set", "let", "read",
-      "mapfile", "readarray", "source", ".", "getopts", "shopt", "eval", "trap");
 
   /** Non-null while a command substitution runs: what it prints goes here. */
   private StringBuilder captured;
@@ -71,22 +69,13 @@ final class Planner implements Walk {
   private final JobDecisions decisions;
   private final Loops loops;
   private final Substitutions substitutions;
-  /** The status of the last command substitution: that of an assignment-only command. */
-  private Status lastSubstitution;
-
-  /**
-   * Whether a test of a file an earlier job writes is decided by that job ({@link
-   * JobDecisions#fileTestOnJob}), and whether one was: see {@link Script#plan}.
-   */
-  private final boolean fileTestsOnJobs;
-  private boolean fileTestOnJob;
+  private final SimpleCommands simple;
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
     this(dir, environment, arg0, args, true);
   }
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args, boolean fileTestsOnJobs) {
-    this.fileTestsOnJobs = fileTestsOnJobs;
     this.state = new ShellState(dir, environment, arg0, args);
     this.expander = new Expander(state, this::substitution);
     this.conditions = new Conditions(state, expander);
@@ -106,6 +95,8 @@ final class Planner implements Walk {
     this.substitutions = new Substitutions(state, jobs, functions, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
+    this.simple = new SimpleCommands(state, expander, functions, variables, decisions, redirecting, calls, jobs,
+        steering, here, this, fileTestsOnJobs);
   }
 
   /** Where the walk waits for what jobs print, as a {@link Planning}; null where it is planned whole first. */
@@ -119,7 +110,7 @@ final class Planner implements Walk {
 
   /** Whether a test of a file was decided by the job that writes it ({@link JobDecisions#fileTestOnJob}). */
   boolean decidedFileTestsByJobs() {
-    return fileTestOnJob;
+    return simple.decidedFileTestsByJobs();
   }
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
@@ -197,7 +188,7 @@ final class Planner implements Walk {
 
   @Override
   public void substituted(Status s) {
-    lastSubstitution = s;
+    state.lastSubstitution = s;
     state.last = s;
   }
 
@@ -264,7 +255,7 @@ final class Planner implements Walk {
 
   private Status dispatch(Node node) {
     if (node instanceof Ast.Simple c) {
-      return simple(c);
+      return simple.run(c);
     } else if (node instanceof Ast.Pipeline p) {
       return pipelines.run(p);
     } else if (node instanceof Ast.AndOr a) {
@@ -450,154 +441,6 @@ final class Planner implements Walk {
     return Status.OK;
   }
 
-  // ---------------------------------------------------------------- simple commands
-
-  private Status simple(Ast.Simple c) {
-    List<Word> words = c.words();
-    int k = 0;
-    while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
-      k++;
-    }
-    List<String> argv = wordsOf(words.subList(k, words.size()));
-    if (captured == null && argv.isEmpty() && c.redirects().isEmpty()
-        && (!guards.isEmpty() && k > 0 || k == 1 && decisions.sumsAStatus(words.get(0)))) {
-      // 'cmd || failed=1'; 'made=$((made + 1))' where made holds what a job's status set
-      words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line()));
-      return Status.OK;
-    }
-    if (!guards.isEmpty() && captured == null
-        && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
-      // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
-      throw Refusal.at(c.line(), "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
-          + " runs as a job ('cmd && cd dir', 'cmd || export X=1', 'if cmd; then set -x; fi') cannot be planned:"
-          + " whether it happens depends on the job's status, known only once it has run. Stop with 'cmd ||"
-          + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
-          + " >> failed.txt')");
-    }
-    if (argv.isEmpty()) {
-      Status s = Status.OK;
-      for (Word w : words.subList(0, k)) {
-        s = variables.assign(w);
-      }
-      if (!c.redirects().isEmpty()) { // '> list.txt' creates or empties the file
-        if (captured != null) {
-          throw Refusal.at(c.line(), "a redirection without a command ('> file') in a command"
-              + " substitution is not supported");
-        }
-        return job(List.of(new HereCommands.Draft(List.of("true"), c.redirects(), c.line())), Map.of(), c.line());
-      }
-      return k > 0 && lastSubstitution != null ? lastSubstitution : s;
-    }
-    Map<String, String> prefix = new LinkedHashMap<>();
-    for (Word w : words.subList(0, k)) {
-      Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
-      m.matches();
-      prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
-    }
-    String name = argv.get(0);
-    if (argv.stream().anyMatch(Plan::holdsStatus) && !functions.containsKey(name)) {
-      Status tested = decisions.builtinOnStatus(argv, c.line());
-      if (tested != null) {
-        return tested;
-      }
-    }
-    if ((name.equals("[") || name.equals("test")) && fileTestsOnJobs && captured == null && !state.loopCondition
-        && !functions.containsKey(name)) {
-      Status onJob = decisions.fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
-      if (onJob != null) {
-        fileTestOnJob = true;
-        return onJob;
-      }
-    }
-    if (functions.containsKey(name)) {
-      return redirecting.call(c, captured != null, () -> {
-        jobs.enterFunction(); // its 'cmd || return 1' ends only the function
-        try {
-          return calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line());
-        } finally {
-          jobs.leaveScope();
-        }
-      });
-    }
-    Status builtin = steering.run(name, argv, c, prefix);
-    if (builtin != null) {
-      return builtin;
-    }
-    ScriptCalls.Call found = ScriptCalls.find(state, argv, c.line());
-    ScriptCalls.Call call = found != null && argv.stream().anyMatch(Plan::marked)
-        ? ScriptCalls.find(state, plainWords(argv), c.line()) : found; // its arguments are words of a shell
-    if (call != null) {
-      return redirecting.call(c, captured != null, () -> {
-        jobs.enterSubshell(stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
-        try {
-          return calls.script(call, prefix, c.line());
-        } finally {
-          jobs.leaveScope();
-        }
-      });
-    }
-    if (captured != null) {
-      return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, captured));
-    }
-    return job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
-  }
-
-  /**
-   * A simple command's words, expanded. Where it runs a program, a file a glob matched that a
-   * job's status decides is left for the run to keep or drop ({@link Plan#keptIf}); for a
-   * function or builtin (but what prints: echo, printf), see {@link #plainWords}.
-   */
-  private List<String> wordsOf(List<Word> words) {
-    state.programWords = captured == null;
-    String first = words.isEmpty() ? "" : words.get(0).raw();
-    // 'echo "v: $(ncks -H out.nc)"': what it prints fills the words once it has run; 'log "v:
-    // $(...)"', a function that may pass it on to a program, only where the walk cannot wait for it
-    state.printingWords = captured == null && (first.equals("echo") || first.equals("printf")
-        || functions.containsKey(first) && !canWait());
-    List<String> argv;
-    try {
-      argv = expander.expandWords(words);
-    } finally {
-      state.programWords = false;
-      state.printingWords = false;
-    }
-    if (!argv.isEmpty() && !functions.containsKey(argv.get(0)) && !CommandLookup.isBuiltin(argv.get(0))
-        && argv.stream().anyMatch(Plan::holdsOutput)) {
-      throw Refusal.at(words.get(0).line(), "what a command substitution prints, known only once the jobs it"
-          + " runs have run, goes into the words of '" + argv.get(0) + "'; swamp orders a program after what"
-          + " writes the files its words name, and those words are not known while planning. Print it with echo"
-          + " or printf, or set a variable to it where no job's status decides whether the line runs, and use that");
-    }
-    if (argv.isEmpty() || argv.stream().noneMatch(Plan::marked)) {
-      return argv;
-    }
-    String name = argv.get(0);
-    boolean prints = name.equals("echo") || name.equals("printf") && !(argv.size() > 1 && argv.get(1).equals("-v"));
-    return functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints ? plainWords(argv) : argv;
-  }
-
-  /**
-   * The words of what is not a job, a builtin or a function: a file a glob matched that a job's
-   * status decides is there, as the plan counts on it (and says so). A job's status ({@code $?},
-   * {@code $rc}) stays: a function's or script's parameter may hold it.
-   */
-  private List<String> plainWords(List<String> argv) {
-    if (argv.stream().noneMatch(a -> a.indexOf('\uE002') >= 0)) {
-      return argv;
-    }
-    List<String> plain = new java.util.ArrayList<>();
-    for (String a : argv) {
-      String word = Plan.counted(a);
-      if (word != null && !word.equals(a)) {
-        state.files.consulted(PlannedFiles.resolve(state.cwd, word));
-      }
-      if (word != null) {
-        plain.add(word);
-      }
-    }
-    return plain;
-  }
-
   // ---------------------------------------------------------------- what the walk's parts ask of it
 
   /** Plans a job under the guards that hold here; set -e stops on its failure outside a test. */
@@ -606,7 +449,7 @@ final class Planner implements Walk {
     HereCommands.Draft only = drafts.size() == 1 && guards.isEmpty() && captured == null ? drafts.get(0) : null;
     if (only != null && texts.prints(only) && only.argv().stream().noneMatch(Plan::holdsStatus)) {
       // 'ls out/*.nc > list.txt' of files jobs make: the text counts on them, as 'for f in out/*.nc' does
-      only = new HereCommands.Draft(plainWords(only.argv()), only.redirects(), only.line());
+      only = new HereCommands.Draft(SimpleCommands.plainWords(state, only.argv()), only.redirects(), only.line());
     }
     String before = only == null ? null : texts.before(only);
     Status s = jobs.job(drafts, prefix, line, guards, stopsOnFailure());
@@ -665,7 +508,7 @@ final class Planner implements Walk {
         }
         s = Status.of(j.value);
       }
-      lastSubstitution = s;
+      state.lastSubstitution = s;
       String out = captured.toString();
       int end = out.length();
       while (end > 0 && out.charAt(end - 1) == '\n') {

@@ -101,6 +101,8 @@ final class ShellState {
   String cwd;
   final PlannedFiles files = new PlannedFiles();
   Status last = Status.OK;
+  /** The status of the last command substitution: that of an assignment-only command. */
+  Status lastSubstitution;
   /**
    * Set while the words of a command that may run as a job are expanded: a file a glob matches
    * that a job's status decides then expands to {@link Plan#keptIf}, for the run to fill in.

@@ -1,0 +1,210 @@
+package swamp.master.script;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import swamp.master.script.Ast.Word;
+
+/**
+ * The {@link Planner}'s walk of a simple command: its assignments, then what its first word
+ * names, in bash's order: a function ({@link Calls}), a builtin ({@link SteeringBuiltins}, which
+ * hands the others to {@link ShellBuiltins}), a script it runs ({@link ScriptCalls}), or a
+ * program, which runs now inside a command substitution ({@link HereCommands}) and is planned as
+ * a job elsewhere. What a job's status decides of it ({@code cmd || failed=1}, {@code [ $? -ne 0
+ * ]}, {@code [ ! -f out.nc ]} after the job that writes it) is {@link JobDecisions}'.
+ */
+final class SimpleCommands {
+
+  /** Builtins that change the shell's state: after a job's '&&' or '||' they cannot be planned. */
+  private static final java.util.Set<String> CHANGES_STATE = java.util.Set.of("cd", "pushd", "popd",
+      "export", "local", "declare", "typeset", "readonly", "unset", "shift", "set", "let", "read",
+      "mapfile", "readarray", "source", ".", "getopts", "shopt", "eval", "trap");
+
+  private final ShellState state;
+  private final Expander expander;
+  private final Map<String, Ast.FunctionDef> functions;
+  private final Variables variables;
+  private final JobDecisions decisions;
+  private final Redirecting redirecting;
+  private final Calls calls;
+  private final PlannedJobs jobs;
+  private final SteeringBuiltins steering;
+  private final HereCommands here;
+  private final Walk walk;
+  /**
+   * Whether a test of a file an earlier job writes is decided by that job ({@link
+   * JobDecisions#fileTestOnJob}), and whether one was: see {@link Script#plan}.
+   */
+  private final boolean fileTestsOnJobs;
+  private boolean fileTestOnJob;
+
+  SimpleCommands(ShellState state, Expander expander, Map<String, Ast.FunctionDef> functions, Variables variables,
+      JobDecisions decisions, Redirecting redirecting, Calls calls, PlannedJobs jobs, SteeringBuiltins steering,
+      HereCommands here, Walk walk, boolean fileTestsOnJobs) {
+    this.state = state;
+    this.expander = expander;
+    this.functions = functions;
+    this.variables = variables;
+    this.decisions = decisions;
+    this.redirecting = redirecting;
+    this.calls = calls;
+    this.jobs = jobs;
+    this.steering = steering;
+    this.here = here;
+    this.walk = walk;
+    this.fileTestsOnJobs = fileTestsOnJobs;
+  }
+
+  /** Whether a test of a file was decided by the job that writes it ({@link JobDecisions#fileTestOnJob}). */
+  boolean decidedFileTestsByJobs() {
+    return fileTestOnJob;
+  }
+
+  /** Walks a simple command: assignments, a function, a builtin, a script it runs, or a job. */
+  Status run(Ast.Simple c) {
+    List<Word> words = c.words();
+    int k = 0;
+    while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
+      k++;
+    }
+    List<String> argv = wordsOf(words.subList(k, words.size()));
+    if (walk.captured() == null && argv.isEmpty() && c.redirects().isEmpty()
+        && (!walk.guards().isEmpty() && k > 0 || k == 1 && decisions.sumsAStatus(words.get(0)))) {
+      // 'cmd || failed=1'; 'made=$((made + 1))' where made holds what a job's status set
+      words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line()));
+      return Status.OK;
+    }
+    if (!walk.guards().isEmpty() && walk.captured() == null
+        && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
+      // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
+      throw Refusal.at(c.line(), "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
+          + " runs as a job ('cmd && cd dir', 'cmd || export X=1', 'if cmd; then set -x; fi') cannot be planned:"
+          + " whether it happens depends on the job's status, known only once it has run. Stop with 'cmd ||"
+          + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
+          + " >> failed.txt')");
+    }
+    if (argv.isEmpty()) {
+      Status s = Status.OK;
+      for (Word w : words.subList(0, k)) {
+        s = variables.assign(w);
+      }
+      if (!c.redirects().isEmpty()) { // '> list.txt' creates or empties the file
+        if (walk.captured() != null) {
+          throw Refusal.at(c.line(), "a redirection without a command ('> file') in a command"
+              + " substitution is not supported");
+        }
+        return walk.job(List.of(new HereCommands.Draft(List.of("true"), c.redirects(), c.line())), Map.of(), c.line());
+      }
+      return k > 0 && state.lastSubstitution != null ? state.lastSubstitution : s;
+    }
+    Map<String, String> prefix = new LinkedHashMap<>();
+    for (Word w : words.subList(0, k)) {
+      Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
+      m.matches();
+      prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
+    }
+    String name = argv.get(0);
+    if (argv.stream().anyMatch(Plan::holdsStatus) && !functions.containsKey(name)) {
+      Status tested = decisions.builtinOnStatus(argv, c.line());
+      if (tested != null) {
+        return tested;
+      }
+    }
+    if ((name.equals("[") || name.equals("test")) && fileTestsOnJobs && walk.captured() == null && !state.loopCondition
+        && !functions.containsKey(name)) {
+      Status onJob = decisions.fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
+      if (onJob != null) {
+        fileTestOnJob = true;
+        return onJob;
+      }
+    }
+    if (functions.containsKey(name)) {
+      return redirecting.call(c, walk.captured() != null, () -> {
+        jobs.enterFunction(); // its 'cmd || return 1' ends only the function
+        try {
+          return calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line());
+        } finally {
+          jobs.leaveScope();
+        }
+      });
+    }
+    Status builtin = steering.run(name, argv, c, prefix);
+    if (builtin != null) {
+      return builtin;
+    }
+    ScriptCalls.Call found = ScriptCalls.find(state, argv, c.line());
+    ScriptCalls.Call call = found != null && argv.stream().anyMatch(Plan::marked)
+        ? ScriptCalls.find(state, plainWords(state, argv), c.line()) : found; // its arguments are words of a shell
+    if (call != null) {
+      return redirecting.call(c, walk.captured() != null, () -> {
+        jobs.enterSubshell(walk.stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
+        try {
+          return calls.script(call, prefix, c.line());
+        } finally {
+          jobs.leaveScope();
+        }
+      });
+    }
+    if (walk.captured() != null) {
+      return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, walk.captured()));
+    }
+    return walk.job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
+  }
+
+  /**
+   * A simple command's words, expanded. Where it runs a program, a file a glob matched that a
+   * job's status decides is left for the run to keep or drop ({@link Plan#keptIf}); for a
+   * function or builtin (but what prints: echo, printf), see {@link #plainWords}.
+   */
+  private List<String> wordsOf(List<Word> words) {
+    state.programWords = walk.captured() == null;
+    String first = words.isEmpty() ? "" : words.get(0).raw();
+    // 'echo "v: $(ncks -H out.nc)"': what it prints fills the words once it has run; 'log "v:
+    // $(...)"', a function that may pass it on to a program, only where the walk cannot wait for it
+    state.printingWords = walk.captured() == null && (first.equals("echo") || first.equals("printf")
+        || functions.containsKey(first) && !walk.canWait());
+    List<String> argv;
+    try {
+      argv = expander.expandWords(words);
+    } finally {
+      state.programWords = false;
+      state.printingWords = false;
+    }
+    if (!argv.isEmpty() && !functions.containsKey(argv.get(0)) && !CommandLookup.isBuiltin(argv.get(0))
+        && argv.stream().anyMatch(Plan::holdsOutput)) {
+      throw Refusal.at(words.get(0).line(), "what a command substitution prints, known only once the jobs it"
+          + " runs have run, goes into the words of '" + argv.get(0) + "'; swamp orders a program after what"
+          + " writes the files its words name, and those words are not known while planning. Print it with echo"
+          + " or printf, or set a variable to it where no job's status decides whether the line runs, and use that");
+    }
+    if (argv.isEmpty() || argv.stream().noneMatch(Plan::marked)) {
+      return argv;
+    }
+    String name = argv.get(0);
+    boolean prints = name.equals("echo") || name.equals("printf") && !(argv.size() > 1 && argv.get(1).equals("-v"));
+    return functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints ? plainWords(state, argv) : argv;
+  }
+
+  /**
+   * The words of what is not a job, a builtin or a function: a file a glob matched that a job's
+   * status decides is there, as the plan counts on it (and says so). A job's status ({@code $?},
+   * {@code $rc}) stays: a function's or script's parameter may hold it.
+   */
+  static List<String> plainWords(ShellState state, List<String> argv) {
+    if (argv.stream().noneMatch(a -> a.indexOf('\uE002') >= 0)) {
+      return argv;
+    }
+    List<String> plain = new java.util.ArrayList<>();
+    for (String a : argv) {
+      String word = Plan.counted(a);
+      if (word != null && !word.equals(a)) {
+        state.files.consulted(PlannedFiles.resolve(state.cwd, word));
+      }
+      if (word != null) {
+        plain.add(word);
+      }
+    }
+    return plain;
+  }
+}
