@@ -292,6 +292,21 @@ public final class JobDispatcher
   }
 
   /** Answers at once: a question changes nothing, and what it saw is journaled already. */
+  /**
+   * A change to a run its client asks for ({@link MarkNotRun}, {@link AddSteps}): refused with
+   * {@code problem}, or journaled and then answered.
+   */
+  private Effect<JobEvent, JobBook> changeRun(RunRefused problem,
+      ActorRef<java.util.Optional<RunRefused>> replyTo, Runnable change) {
+    if (problem != null) {
+      return answer(() -> replyTo.tell(java.util.Optional.of(problem)));
+    }
+    return decide(() -> {
+      change.run();
+      lifecycle.later(replyTo, java.util.Optional.<RunRefused>empty());
+    });
+  }
+
   private Effect<JobEvent, JobBook> answer(Runnable reply) {
     reply.run();
     return Effect().none();
@@ -348,26 +363,10 @@ public final class JobDispatcher
           context.getLog().info("run {} of {}: {} commands", run.id, run.name, run.commands.size());
           lifecycle.later(c.replyTo(), run.id);
         }))
-        .onCommand(MarkNotRun.class, m -> {
-          RunRefused problem = book.runs().notRunProblem(m.runId(), m.steps());
-          if (problem != null) {
-            return answer(() -> m.replyTo().tell(java.util.Optional.of(problem)));
-          }
-          return decide(() -> {
-            book.notRun(m.runId(), m.steps());
-            lifecycle.later(m.replyTo(), java.util.Optional.<RunRefused>empty());
-          });
-        })
-        .onCommand(AddSteps.class, a -> {
-          RunRefused problem = book.runs().addProblem(a.runId(), a.commands());
-          if (problem != null) {
-            return answer(() -> a.replyTo().tell(java.util.Optional.of(problem)));
-          }
-          return decide(() -> {
-            book.addSteps(a.runId(), a.commands());
-            lifecycle.later(a.replyTo(), java.util.Optional.<RunRefused>empty());
-          });
-        })
+        .onCommand(MarkNotRun.class, m -> changeRun(book.runs().notRunProblem(m.runId(), m.steps()),
+            m.replyTo(), () -> book.notRun(m.runId(), m.steps())))
+        .onCommand(AddSteps.class, a -> changeRun(book.runs().addProblem(a.runId(), a.commands()),
+            a.replyTo(), () -> book.addSteps(a.runId(), a.commands())))
         .onCommand(CheckRuns.class, c -> answer(() -> c.replyTo().tell(
             java.util.Optional.ofNullable(book.runs().problem(c.specs())))))
         .onCommand(GetRun.class, g -> answer(() -> g.replyTo().tell(Views.run(book, g.runId()))))
