@@ -92,12 +92,33 @@ class PipelineIT {
     assertEquals(200, master.post("/api/runs/" + run + "/not-run", Map.of("steps", List.of(2))).status());
     assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "NOT_RUN"), states(master, run));
 
+    // a script planned as it runs adds the commands it plans later; their mistakes are named
+    Map<String, Object> more = Map.of("step", 3, "line", 9, "text", "echo more", "argv", List.of("echo", "more"),
+        "dependsOn", List.of(1));
+    assertEquals(200, master.post("/api/runs/" + run + "/steps", Map.of("commands", List.of(more))).status());
+    assertEquals(200, master.post("/api/runs/" + run + "/steps", Map.of("commands", List.of(more))).status(),
+        "sent again after a lost answer: the same");
+    assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "NOT_RUN", "WAITING"), states(master, run));
+    HttpApiIT.assertError(409, "run " + run + " has a step 3 already, 'echo more', not 'echo other'",
+        master.post("/api/runs/" + run + "/steps", Map.of("commands", List.of(Map.of("step", 3, "line", 9,
+            "text", "echo other", "argv", List.of("echo", "other"))))));
+    HttpApiIT.assertError(400, "the commands added start at step 4, not 6",
+        master.post("/api/runs/" + run + "/steps", Map.of("commands", List.of(Map.of("step", 6, "line", 9,
+            "text", "echo x", "argv", List.of("echo", "x"))))));
+    HttpApiIT.assertError(400, "commands[0].dependsOn holds 4, not an earlier step (0 to 3)",
+        master.post("/api/runs/" + run + "/steps", Map.of("commands", List.of(Map.of("step", 4, "line", 9,
+            "text", "echo x", "argv", List.of("echo", "x"), "dependsOn", List.of(4))))));
+    HttpApiIT.assertError(404, "no run r999", master.post("/api/runs/r999/steps", Map.of("commands", List.of(more))));
+    String later = master.submit(Map.of("argv", List.of("echo", "more"), "run", run, "step", 3));
+    assertEquals("SUCCEEDED", master.awaitFinished(later, JOB).path("state").asText());
+    assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "NOT_RUN", "SUCCEEDED"), states(master, run));
+
     // what the shell would refuse, and what swamp refuses before it runs anything
     Master.Response unknown = master.post("/api/jobs", Map.of("argv", List.of("true"),
         "run", "r999", "step", 0));
     HttpApiIT.assertError(400, "no run r999", unknown);
-    HttpApiIT.assertError(400, "not step 3", master.post("/api/jobs",
-        Map.of("argv", List.of("true"), "run", run, "step", 3)));
+    HttpApiIT.assertError(400, "not step 9", master.post("/api/jobs",
+        Map.of("argv", List.of("true"), "run", run, "step", 9)));
     HttpApiIT.assertError(400, "the next stage would read nothing", master.post("/api/jobs",
         Map.of("argv", List.of("cat", "f.txt"), "redirects", Map.of("stdout", "x.txt"),
             "pipeline", List.of(Map.of("argv", List.of("wc"))))));
@@ -134,10 +155,11 @@ class PipelineIT {
     assertNotEquals(0, master.awaitExit(Duration.ofSeconds(10)));
     Master again = pool.restartMaster(master, "--local-exec", "never");
     again.awaitHealthy(Pool.STARTUP);
-    assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "NOT_RUN"), states(again, run), "journaled, as the jobs");
+    assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "NOT_RUN", "SUCCEEDED"), states(again, run),
+        "journaled, as the jobs, the step added later too");
     // the restarted master's log of the run is a new one: a cursor of the old reads it from the start
     JsonNode after = again.get("/api/runs/" + run + "/ended?after=" + cursor).json();
-    assertEquals(List.of(top, count), ids(after.path("ended")), after.toString());
+    assertEquals(List.of(top, count, later), ids(after.path("ended")), after.toString());
     assertNotEquals(cursor, after.path("next").asText());
     Master.Response next = again.post("/api/runs", Map.of("name", "next.sh",
         "workDir", dir.toString(), "commands", List.of(command(0, 1, "true", List.of()))));
