@@ -18,7 +18,6 @@ import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
 import swamp.master.script.Plan.Outcome;
 import swamp.master.script.Planning;
-import swamp.master.script.ScriptException;
 
 /**
  * Runs a planned script on a master: submits each command once what it waits for has finished,
@@ -32,14 +31,9 @@ import swamp.master.script.ScriptException;
 final class ScriptRun {
 
   private final String name;
-  private final Planning planning;
-  /** The plan as far as it is made: a later one holds the same commands first ({@link Planning}). */
-  private volatile Plan plan;
-  /** The refusal of the rest of a script planned as it runs: nothing after it starts. */
-  private ScriptException refused;
+  /** The plan as far as it is made ({@link Planning}). */
+  private final RunPlan run;
   private final Function<Command, Map<String, Object>> toJob;
-  /** Why a command planned as the script runs may not run on this master, or null ({@link LocalMaster#check}). */
-  private final Function<Command, String> refuses;
   private final RunConsole console;
   private final RunLink master;
 
@@ -75,14 +69,12 @@ final class ScriptRun {
   ScriptRun(MasterClient client, String name, Planning planning, Function<Command, Map<String, Object>> toJob,
       Function<Command, String> refuses, java.time.Duration waitForMaster, PrintStream out, PrintStream err) {
     this.name = name;
-    this.refuses = refuses;
-    this.planning = planning;
-    this.plan = planning.plan();
+    this.run = new RunPlan(planning, refuses);
     this.toJob = toJob;
-    this.console = new RunConsole(out, err, name, () -> this.plan,
+    this.console = new RunConsole(out, err, name, run::plan,
         () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled));
     this.master = new RunLink(client, waitForMaster, () -> stopping, console::note);
-    learnHandled(plan.commands());
+    learnHandled(run.plan().commands());
   }
 
   /** The steps some {@code || ...} of {@code commands} waits on ({@link #handled}). */
@@ -110,7 +102,7 @@ final class ScriptRun {
     try {
       return follow();
     } catch (MasterClient.ApiException | RuntimeException e) {
-      planning.abandon();
+      run.abandon();
       if (!stopping && !shuttingDown(cancel)) {
         throw e;
       }
@@ -148,7 +140,7 @@ final class ScriptRun {
         : "cancelling the " + ids.size() + " job(s) of the run that had not ended") + "; no more start");
     List<Integer> neverStarted = new ArrayList<>(); // they show as not run, not as waiting
     Set<Integer> submitted = Set.copyOf(jobs.values());
-    for (Command c : plan.commands()) {
+    for (Command c : plan().commands()) {
       if (!outcome.containsKey(c.step()) && !submitted.contains(c.step())) {
         neverStarted.add(c.step());
       }
@@ -157,11 +149,11 @@ final class ScriptRun {
   }
 
   private int follow() throws MasterClient.ApiException {
-    master.register(name, plan);
+    master.register(name, plan());
     Map<Integer, Command> pending = new LinkedHashMap<>();
-    plan.commands().forEach(c -> pending.put(c.step(), c));
+    plan().commands().forEach(c -> pending.put(c.step(), c));
     Integer stoppedWith = null;
-    while (!pending.isEmpty() || !jobs.isEmpty() || !planning.done()) {
+    while (!pending.isEmpty() || !jobs.isEmpty() || !run.done()) {
       if (!walkOn(pending) && pending.isEmpty() && jobs.isEmpty()) {
         break; // the walk waits for what will not run: it stopped before (abandoned in walkOn)
       }
@@ -251,13 +243,13 @@ final class ScriptRun {
           continue; // one this run already heard of, or an earlier job of the step
         }
         running--;
-        Command c = plan.commands().get(step);
+        Command c = plan().commands().get(step);
         if (leftScope(step) != null) { // it ran in parallel in a subshell or function an exit or return had left
           notRun(step);
           continue;
         }
         boolean ok = job.path("state").asText().equals("SUCCEEDED");
-        if (plan.isSubstitution(step)) { // 'echo "mean: $(ncks -H ... out.nc)"': it fills in the echo
+        if (plan().isSubstitution(step)) { // 'echo "mean: $(ncks -H ... out.nc)"': it fills in the echo
           printed.put(step, job.path("stdout").asText());
         }
         outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
@@ -285,10 +277,10 @@ final class ScriptRun {
       console.printInOrder(outcome::containsKey, this::notReached);
       console.progress();
     }
-    planning.abandon(); // where it still waits: for what the run stopped before
+    run.abandon(); // where it still waits: for what the run stopped before
     console.printInOrder(outcome::containsKey, this::notReached);
     reportNotRun();
-    List<Command> commands = plan.commands();
+    List<Command> commands = plan().commands();
     int total = (int) commands.stream().filter(c -> !c.isJoin()).count();
     long notRun = outcome.entrySet().stream()
         .filter(e -> e.getValue() == Outcome.NOT_RUN && !commands.get(e.getKey()).isJoin()).count();
@@ -298,10 +290,10 @@ final class ScriptRun {
     if (stoppedWith != null) {
       return stoppedWith;
     }
-    if (refused != null) {
+    if (run.refused() != null) {
       return ClientCommand.EXIT_USAGE;
     }
-    return plan.lastStep() >= 0 ? statusOf(plan.lastStep(), 0) : plan.exitStatus();
+    return plan().lastStep() >= 0 ? statusOf(plan().lastStep(), 0) : plan().exitStatus();
   }
 
   /**
@@ -312,46 +304,33 @@ final class ScriptRun {
    */
   private boolean walkOn(Map<Integer, Command> pending) throws MasterClient.ApiException {
     boolean more = false;
-    while (refused == null) { // a wait for what has all ended already (a loop's next try) goes on at once
-      List<Integer> awaited = planning.awaits();
+    while (run.refused() == null) { // a wait for what has all ended already (a loop's next try) goes on at once
+      List<Integer> awaited = run.awaits();
       if (awaited.isEmpty() || !awaited.stream().allMatch(outcome::containsKey)) {
         return more;
       }
       // the walk waits after every step planned so far: where the run stopped at one of them (set
       // -e, an exit point), bash never got there, but to the EXIT trap
-      if (stopping || stopStep >= 0 && !plan.inExitTrap(plan.commands().size() - 1)) {
-        planning.abandon();
+      if (stopping || stopStep >= 0 && !plan().inExitTrap(plan().commands().size() - 1)) {
+        run.abandon();
         return more;
       }
-      int before = plan.commands().size();
-      try {
-        planning.resume(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
-      } catch (ScriptException e) {
-        refused = e;
+      List<Command> added = run.next(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
+      if (run.refused() != null) {
         console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
-            name, e.getMessage()));
+            name, run.refused().getMessage()));
       }
-      Plan next = planning.plan();
-      List<Command> added = next.commands().subList(before, next.commands().size());
-      for (int k = 0; k < added.size() && refused == null; k++) {
-        String no = refuses.apply(added.get(k));
-        if (no != null) { // as the plan's first part was checked: what comes before it runs
-          refused = new ScriptException(0, no + "; 'bin/swamp run --allow PROGRAM' lets the master in this process run it");
-          console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
-              name, refused.getMessage()));
-          planning.abandon();
-          added = added.subList(0, k);
-          next = new Plan(next.commands().subList(0, before + k), next.exitStatus(), next.trapFrom(),
-              -1, next.assumed(), next.substitutions());
-        }
-      }
-      plan = next;
       learnHandled(added);
       added.forEach(c -> pending.put(c.step(), c));
       master.addSteps(added);
       more |= !added.isEmpty();
     }
     return more;
+  }
+
+  /** The plan as far as it is made. */
+  private Plan plan() {
+    return run.plan();
   }
 
   /** The status an exit point exits with: its own, or for {@code cmd || exit $?} cmd's. */
@@ -366,7 +345,7 @@ final class ScriptRun {
   private int statusOf(int step, int depth) {
     Outcome o = outcome.get(step);
     if (o == Outcome.NOT_RUN) {
-      List<Guard> guards = plan.commands().get(step).guards();
+      List<Guard> guards = plan().commands().get(step).guards();
       return guards.isEmpty() || depth > 1_000 ? 0 : statusOf(guards.get(0).step(), depth + 1);
     }
     return o == Outcome.SUCCEEDED ? 0 : o == Outcome.FAILED ? exitCodes.getOrDefault(step, 1) : 1;
@@ -383,7 +362,7 @@ final class ScriptRun {
 
   /** Whether bash never reached {@code step}: after the stop, or in the rest of a subshell an exit left. */
   private boolean notReached(int step) {
-    if (stopStep >= 0 && step > stopStep && !plan.inExitTrap(step)) {
+    if (stopStep >= 0 && step > stopStep && !plan().inExitTrap(step)) {
       return true;
     }
     return leftScope(step) != null;
@@ -451,7 +430,7 @@ final class ScriptRun {
     if (o == Outcome.NOT_RUN && g.ifNotRun()) {
       return true;
     }
-    if (o == Outcome.NOT_RUN && !plan.commands().get(g.step()).guards().isEmpty()) {
+    if (o == Outcome.NOT_RUN && !plan().commands().get(g.step()).guards().isEmpty()) {
       // 'f() { cmd && echo ok; }; f || echo failed': a command its own guards kept from running
       // has the status of what decided so, cmd's
       return g.onSuccess() == (statusOf(g.step(), 0) == 0);
