@@ -37,14 +37,22 @@ public final class Script {
   /** As {@link #planning(Path, Path, Map, List)}, of the text of a script; {@code name} is its {@code $0}. */
   public static Planning planning(String text, String name, Path dir, Map<String, String> environment,
       List<String> args) throws ScriptException {
-    try {
-      return Planning.whole(plan(text, name, dir, environment, args));
-    } catch (ScriptException e) {
-      if (!e.waitsForJobs()) {
-        throw e;
+    Ast.Node program = ShellParser.parse(text, 1);
+    String where = dir.toAbsolutePath().normalize().toString();
+    boolean fileTestsOnJobs = true;
+    while (true) { // as plan does: again counting on the files, where deciding tests by jobs was refused
+      Planner planner = new Planner(where, environment, name, args, fileTestsOnJobs);
+      try {
+        return Planning.whole(planner.plan(program));
+      } catch (ScriptException e) {
+        if (e.waitsForJobs()) { // walked as it runs, its file tests decided as on the way there
+          return Planning.walk(new Planner(where, environment, name, args, fileTestsOnJobs), program);
+        }
+        if (!fileTestsOnJobs || !planner.decidedFileTestsByJobs()) {
+          throw e;
+        }
+        fileTestsOnJobs = false;
       }
-      String where = dir.toAbsolutePath().normalize().toString();
-      return Planning.walk(new Planner(where, environment, name, args), ShellParser.parse(text, 1));
     }
   }
 

@@ -198,4 +198,17 @@ class PlanningTest {
     p.resume(step -> "T\n", step -> 0);
     assertEquals(List.of("ncra in.nc out.nc", "ncks -H -v name out.nc", "ncks -O -v T in.nc T.nc"), texts(p));
   }
+
+  /**
+   * A value in the branch of a test on a file a job writes: the job's status would decide the
+   * branch, and the walk cannot wait under it; planned again counting on the file, as the whole
+   * plan would be, it waits there.
+   */
+  @Test
+  void aValueInTheBranchOfAFileTestWaitsCountingOnTheFile() throws Exception {
+    Planning p = planning("ncra in.nc out.nc\nif [ -f out.nc ]; then\n  mean=$(ncks -H out.nc)\n  echo \"mean $mean\"\nfi\n");
+    assertEquals(List.of(1), p.awaits());
+    p.resume(step -> "291.5\n", step -> 0);
+    assertEquals(List.of("ncra in.nc out.nc", "ncks -H out.nc", "echo 'mean 291.5'"), texts(p));
+  }
 }
