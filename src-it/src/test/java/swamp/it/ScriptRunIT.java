@@ -207,7 +207,12 @@ class ScriptRunIT {
         "while read n; do echo copy $n > copy_$n.txt; done < sorted.txt",
         "n=0", // a retry loop on a job, whose next try waits on nothing still running
         "until cat missing.txt 2> /dev/null; do n=$((n + 1)); [ $n -ge 2 ] && break; done",
-        "echo \"tries: $n\" > tries.txt", ""));
+        "echo \"tries: $n\" > tries.txt",
+        // a value in a branch a job's status decides: that job first, then, if bash got there, the value
+        "cp list.txt listed.txt", // there only if cp succeeds: the test is cp's status
+        "if [ -f listed.txt ]; then top=$(sort -rn listed.txt | head -1); echo \"top: $top\" > top.txt; fi",
+        "mkdir -p sub && cd sub",
+        "echo \"in $(basename $PWD)\" > where.txt", ""));
     Node plan = pool.swamp(master, dir, "run", "--plan", "script.sh");
     assertEquals(0, plan.awaitExit(CliIT.CLI), plan.tail(40));
     assertTrue(plan.output().contains("5 command(s) so far; line 3 needs what #4 print(s)"), plan.tail(40));
@@ -219,13 +224,21 @@ class ScriptRunIT {
       assertEquals("copy " + n + "\n", Files.readString(dir.resolve("copy_" + n + ".txt")), run.tail(40));
     }
     assertEquals("tries: 2\n", Files.readString(dir.resolve("tries.txt")), run.tail(40));
+    assertEquals("top: 3\n", Files.readString(dir.resolve("top.txt")), run.tail(40));
+    assertEquals("in sub\n", Files.readString(dir.resolve("sub/where.txt")), run.tail(40));
     JsonNode steps = master.get("/api/runs/r1").json().path("commands");
-    assertEquals(12, steps.size(), steps.toString());
+    int jobs = 0;
     for (JsonNode step : steps) {
-      assertEquals(step.path("text").asText().startsWith("cat missing.txt") ? "FAILED" : "SUCCEEDED",
-          step.path("state").asText(), steps.toString());
+      String state = step.path("state").asText();
+      if (!state.equals("DECISION")) {
+        jobs++;
+        assertEquals(step.path("text").asText().startsWith("cat missing.txt") ? "FAILED" : "SUCCEEDED", state,
+            steps.toString());
+      }
     }
-    assertEquals(12, master.get("/api/jobs").json().size(), "each step one job");
+    assertEquals(17, jobs, steps.toString());
+    assertEquals(17, master.get("/api/jobs").json().size(), "each step one job");
+    assertTrue(steps.toString().contains("status: 0 if #12 succeeds, else 1"), "the test decided by cp: " + steps);
   }
 
   /**

@@ -235,6 +235,9 @@ final class ScriptRun {
         continue;
       }
       if (jobs.isEmpty()) {
+        if (walkOn(pending)) { // what the walk waited for was decided here, no job running (an if's status)
+          continue;
+        }
         break;
       }
       for (Json job : master.awaitEnded(jobs.keySet())) {

@@ -175,16 +175,22 @@ final class JobDecisions {
       state.last = failed;
       return ifFrom(i, k + 1);
     });
-    if (then.equals(otherwise)) {
-      return then;
+    if (then == null || otherwise == null || then.equals(otherwise)) { // waited for: the branch bash took
+      return then == null ? otherwise : then;
     }
     return jobs.join(Plan.Join.ofIf(taken, then, otherwise), i.line(), walk.guards());
   }
 
+  /** Walks {@code branch} under {@code g}; null where, waited for, {@code g} did not hold: bash never took it. */
   private Status underGuard(Guard g, Supplier<Status> branch) {
     walk.guards().push(g);
     try {
       return branch.get();
+    } catch (Refusal.NotTaken notTaken) {
+      if (notTaken.guard != g) {
+        throw notTaken;
+      }
+      return null;
     } finally {
       walk.guards().pop();
     }

@@ -179,6 +179,39 @@ final class Planner implements Walk {
   }
 
   @Override
+  public boolean canWaitUnderGuards() {
+    return captured == null && jobs.settled();
+  }
+
+  @Override
+  public void awaitGuards(int line, String problem) {
+    if (guards.isEmpty()) {
+      return;
+    }
+    if (guardsHeld()) {
+      return;
+    }
+    List<Guard> around = List.copyOf(guards);
+    Planning.Printed ran = await(around.stream().map(Guard::step).toList(), line, problem);
+    for (int k = around.size() - 1; k >= 0; k--) { // the outermost first: its branch holds the others
+      Guard g = around.get(k);
+      if ((ran.statuses().get(k) == 0) != g.onSuccess()) {
+        throw new Refusal.NotTaken(g);
+      }
+    }
+    held = around;
+  }
+
+  /** The guards found to hold when the walk last waited for them ({@link #awaitGuards}). */
+  private List<Guard> held = List.of();
+
+  @Override
+  public boolean guardsHeld() {
+    // those it is under now are among them (the same guards, not equal ones of another branch)
+    return !guards.isEmpty() && guards.stream().allMatch(g -> held.stream().anyMatch(h -> h == g));
+  }
+
+  @Override
   public void awaitAll(int line, String problem) {
     if (jobs.size() > 0) {
       await(java.util.stream.IntStream.range(0, jobs.size()).boxed().toList(), line, problem);
@@ -332,7 +365,8 @@ final class Planner implements Walk {
       // 'a && b && c': c runs if b succeeded, which implies a did. 'a && b || c': c runs if b
       // failed or did not run (a failed), the status of 'a && b' being not 0 either way
       boolean mixed = guarded && !a.ops().get(k - 1).equals(a.ops().get(k));
-      guards.push(new Guard(s.step(), and, mixed));
+      Guard guard = new Guard(s.step(), and, mixed);
+      guards.push(guard);
       try {
         Status t = lastOne ? exec(next) : inCondition(next);
         if (!t.known()) {
@@ -342,6 +376,11 @@ final class Planner implements Walk {
         } else {
           s = new Status(0, s.step());
         }
+      } catch (Refusal.NotTaken notTaken) {
+        if (notTaken.guard != guard) {
+          throw notTaken;
+        }
+        // waited for, cmd went the other way: bash never ran this, and the list's status is cmd's
       } finally {
         guards.pop();
       }

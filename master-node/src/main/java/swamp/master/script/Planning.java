@@ -18,8 +18,20 @@ import java.util.function.IntUnaryOperator;
  */
 public final class Planning {
 
-  /** What steps a command substitution ran as printed, in order, and the status of the last. */
-  public record Printed(String text, int status) {}
+  /**
+   * What the awaited steps printed, in order, and their statuses: those of a command
+   * substitution run as jobs, or of the jobs whose statuses decide whether the walk is where it is.
+   */
+  public record Printed(String text, List<Integer> statuses) {
+    public Printed {
+      statuses = List.copyOf(statuses);
+    }
+
+    /** The last step's status: the substitution's, {@code $?} after it. */
+    public int status() {
+      return statuses.get(statuses.size() - 1);
+    }
+  }
 
   /** How a walk waits for jobs where it needs what they print: until the run answers. */
   interface Wait {
@@ -122,7 +134,7 @@ public final class Planning {
       awaits = List.of();
       StringBuilder text = new StringBuilder();
       steps.forEach(step -> text.append(a.printed().apply(step)));
-      return new Printed(text.toString(), a.status().applyAsInt(steps.get(steps.size() - 1)));
+      return new Printed(text.toString(), steps.stream().map(a.status()::applyAsInt).toList());
     }
   }
 

@@ -53,6 +53,21 @@ class Refusal extends RuntimeException {
     }
   }
 
+  /**
+   * The walk is in a branch a job's status decides (after {@code cmd &&}, in {@code if cmd}), and
+   * that job, waited for, went the other way: bash never ran what follows here. The walk of the
+   * branch under {@code guard} ends; the {@code &&} or {@code if} that set it goes on after it.
+   */
+  static final class NotTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final Plan.Guard guard;
+
+    NotTaken(Plan.Guard guard) {
+      super(null, null, false, false);
+      this.guard = guard;
+    }
+  }
+
   Refusal(ScriptException cause) {
     super(cause.getMessage(), null, false, false);
     this.cause = cause;

@@ -21,6 +21,9 @@ final class SimpleCommands {
       "export", "local", "declare", "typeset", "readonly", "unset", "shift", "set", "let", "read",
       "mapfile", "readarray", "source", ".", "getopts", "shopt", "eval", "trap");
 
+  /** A command substitution in a word ({@code $(...)}, backquotes), not an arithmetic expansion. */
+  private static final java.util.regex.Pattern SUBSTITUTION = java.util.regex.Pattern.compile("\\$\\((?!\\()|`");
+
   private final ShellState state;
   private final Expander expander;
   private final Map<String, Ast.FunctionDef> functions;
@@ -69,20 +72,39 @@ final class SimpleCommands {
       k++;
     }
     List<String> argv = wordsOf(words.subList(k, words.size()));
-    if (walk.captured() == null && argv.isEmpty() && c.redirects().isEmpty()
-        && (!walk.guards().isEmpty() && k > 0 || k == 1 && decisions.sumsAStatus(words.get(0)))) {
-      // 'cmd || failed=1'; 'made=$((made + 1))' where made holds what a job's status set
-      words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line()));
-      return Status.OK;
+    boolean guarded = !walk.guards().isEmpty() && !walk.guardsHeld() && walk.captured() == null;
+    if (guarded && argv.isEmpty() && k > 0 && walk.canWaitUnderGuards()
+        && words.subList(0, k).stream().anyMatch(w -> SUBSTITUTION.matcher(w.raw()).find())) {
+      // 'cmd && v=$(ncks ... out.nc)': the value only once it ran, so whether bash got here first
+      walk.awaitGuards(c.line(), "'" + words.get(0).raw() + "' after a command that runs as a job");
+      guarded = false;
     }
-    if (!walk.guards().isEmpty() && walk.captured() == null
-        && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
+    if (walk.captured() == null && argv.isEmpty() && c.redirects().isEmpty()
+        && (guarded && k > 0 || k == 1 && decisions.sumsAStatus(words.get(0)))) {
+      // 'cmd || failed=1'; 'made=$((made + 1))' where made holds what a job's status set
+      try {
+        words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line()));
+        return Status.OK;
+      } catch (Refusal r) {
+        if (!guarded || !walk.canWaitUnderGuards()) {
+          throw r;
+        }
+        walk.awaitGuards(c.line(), r.cause.problem()); // 'cmd || msg=failed': once cmd has run, as bash
+        guarded = false;
+      }
+    }
+    if (guarded && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
       // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
-      throw Refusal.at(c.line(), "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
-          + " runs as a job ('cmd && cd dir', 'cmd || export X=1', 'if cmd; then set -x; fi') cannot be planned:"
+      String problem = "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
+          + " runs as a job ('cmd && cd dir', 'cmd || export X=1', 'if cmd; then set -x; fi') cannot be planned"
+          + " where the walk cannot wait for that job (in a subshell or function that may exit on a job's status):"
           + " whether it happens depends on the job's status, known only once it has run. Stop with 'cmd ||"
           + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
-          + " >> failed.txt')");
+          + " >> failed.txt')";
+      if (!walk.canWaitUnderGuards()) {
+        throw Refusal.at(c.line(), problem);
+      }
+      walk.awaitGuards(c.line(), problem);
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;

@@ -56,9 +56,10 @@ final class Substitutions {
       if (wordsOfJob) {
         return asJobs(program, quoted, r);
       }
-      if (!walk.canWait()) {
+      if (!walk.canWaitUnderGuards()) {
         throw r;
       }
+      walk.awaitGuards(line, r.cause.problem()); // 'cmd && v=$(...)': once cmd has run, if bash got here
       return awaited(program, line, r);
     }
   }

@@ -51,6 +51,23 @@ interface Walk {
    */
   Planning.Printed await(List<Integer> steps, int line, String problem);
 
+  /**
+   * Whether the walk could wait here but for the jobs whose statuses decide whether it is here
+   * ({@link #guards}): in a branch after {@code cmd &&} or in {@code if cmd}, where {@link
+   * #awaitGuards} can decide.
+   */
+  boolean canWaitUnderGuards();
+
+  /**
+   * Waits for the jobs whose statuses decide whether the walk is here: once they have run, either
+   * every guard holds, and the walk goes on here as bash's does, or the branch was not taken
+   * ({@link Refusal.NotTaken}, which the {@code &&} or {@code if} that set the guard catches).
+   */
+  void awaitGuards(int line, String problem);
+
+  /** Whether every guard the walk is under was waited for and holds ({@link #awaitGuards}). */
+  boolean guardsHeld();
+
   /** As {@link #await}, for every step planned so far: what they wrote is on disk then. */
   void awaitAll(int line, String problem);
 

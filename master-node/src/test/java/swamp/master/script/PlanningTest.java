@@ -84,13 +84,30 @@ class PlanningTest {
     assertEquals(1, p.plan().exitStatus());
   }
 
+  /**
+   * Under a job's guard ({@code cmd || v=$(...)}, {@code cmd && cd sub}), the walk waits for that
+   * job first: where bash did not get there, the branch is not walked further.
+   */
   @Test
-  void whatCannotWaitIsRefusedAsBefore() {
-    // whether it runs at all is a job's status: a guard
-    ScriptException guarded = assertThrows(ScriptException.class,
-        () -> planning("ncra in.nc avg.nc || v=$(ncks -H avg.nc)\necho $v\n"));
-    assertFalse(guarded.waitsForJobs());
-    assertTrue(guarded.getMessage().contains("in a command substitution reads avg.nc"), guarded.getMessage());
+  void underAJobsGuardTheWalkWaitsForThatJobFirst() throws Exception {
+    String script = "ncra in.nc avg.nc || v=$(ncks -H avg.nc)\necho \"v=$v\"\n";
+    Planning succeeded = planning(script);
+    assertEquals(List.of(0), succeeded.awaits(), "ncra, whose status decides whether bash got there");
+    succeeded.resume(step -> "", step -> 0);
+    assertTrue(succeeded.done());
+    assertEquals(List.of("ncra in.nc avg.nc", "echo v="), texts(succeeded));
+
+    Planning failed = planning(script);
+    failed.resume(step -> "", step -> 1);
+    assertEquals(List.of(1), failed.awaits());
+    failed.resume(step -> "291.5\n", step -> 0);
+    assertEquals(List.of("ncra in.nc avg.nc", "ncks -H avg.nc", "echo v=291.5"), texts(failed));
+
+    Planning cd = planning("mkdir -p sub && cd sub\nncks -O ../in.nc out.nc\n");
+    cd.resume(step -> "", step -> 0);
+    assertEquals("ncks -O ../in.nc out.nc", cd.plan().commands().get(1).text());
+    assertEquals(dir.resolve("sub").toString(), cd.plan().commands().get(1).dir(), "cd once mkdir succeeded");
+
     // a subshell with an exit point planned before it: where the run goes on is not known yet
     ScriptException scoped = assertThrows(ScriptException.class,
         () -> planning("( ncra in.nc avg.nc || exit 1\nv=$(ncks -H avg.nc)\necho $v )\n"));
@@ -199,16 +216,15 @@ class PlanningTest {
     assertEquals(List.of("ncra in.nc out.nc", "ncks -H -v name out.nc", "ncks -O -v T in.nc T.nc"), texts(p));
   }
 
-  /**
-   * A value in the branch of a test on a file a job writes: the job's status would decide the
-   * branch, and the walk cannot wait under it; planned again counting on the file, as the whole
-   * plan would be, it waits there.
-   */
+  /** A value in the branch of a test on a file a job writes: the test, decided by the job, first. */
   @Test
-  void aValueInTheBranchOfAFileTestWaitsCountingOnTheFile() throws Exception {
+  void aValueInTheBranchOfAFileTestWaitsForTheTestFirst() throws Exception {
     Planning p = planning("ncra in.nc out.nc\nif [ -f out.nc ]; then\n  mean=$(ncks -H out.nc)\n  echo \"mean $mean\"\nfi\n");
-    assertEquals(List.of(1), p.awaits());
+    assertEquals(List.of(1), p.awaits(), "the test, decided by ncra: whether bash takes the branch");
+    p.resume(step -> "", step -> 0);
+    assertEquals(List.of(2), p.awaits());
     p.resume(step -> "291.5\n", step -> 0);
-    assertEquals(List.of("ncra in.nc out.nc", "ncks -H out.nc", "echo 'mean 291.5'"), texts(p));
+    assertEquals(List.of("ncra in.nc out.nc", "status: 0 if #0 succeeds, else 1", "ncks -H out.nc",
+        "echo 'mean 291.5'", "status: #3's if #1 succeeds, else 0"), texts(p), "the if's own status last");
   }
 }
