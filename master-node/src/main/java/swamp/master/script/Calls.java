@@ -89,9 +89,8 @@ final class Calls {
     String written = state.files.text(file); // 'cat > env.sh <<EOF' before: its text is known
     if (written == null && state.files.touched(file)) { // where the walk can wait: once that has run
       throw new Refusal.ReadsPlanned(line, "'" + name + " " + args.get(0) + "': an earlier line writes that"
-          + " file, and what it writes is known only once it has run; swamp waits for that where the script"
-          + " goes on alike whatever the status of a job, but not here (after a job's && or ||, in 'if cmd',"
-          + " or in a subshell or function that may exit on a job's status): put its commands in the script");
+          + " file, and what it writes is known only once it has run; swamp waits for that, but not in a"
+          + " subshell or function that may exit on a job's status, as here: put its commands in the script");
     }
     if (written == null && !Files.isReadable(Path.of(file))) {
       throw Refusal.at(line, "'" + name + " " + args.get(0) + "': swamp cannot read that file while"

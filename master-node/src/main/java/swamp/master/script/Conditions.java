@@ -238,9 +238,8 @@ final class Conditions {
         if (nonEmpty == null) {
           throw new Refusal.ReadsPlanned(line, "'[ -s " + arg + " ]' asks whether " + arg + " is empty, and an"
               + " earlier line of the script writes it, which swamp knows only once that has run; it waits for"
-              + " that where the script goes on alike whatever the status of a job, but not here (after a"
-              + " job's && or ||, in 'if cmd', or in a subshell or function that may exit on a job's status):"
-              + " test what wrote it instead ('if grep ... > f')");
+              + " that, but not in a subshell or function that may exit on a job's status, nor in a loop's"
+              + " condition or a substitution, as here: test what wrote it instead ('if grep ... > f')");
         }
         yield nonEmpty;
       }

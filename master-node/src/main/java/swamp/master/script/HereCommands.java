@@ -181,10 +181,9 @@ final class HereCommands {
         if (state.files.touched(abs)) {
           throw new Refusal.ReadsPlanned(line, "'" + String.join(" ", argv) + "' in a command substitution reads " + a
               + ", which an earlier line of the script writes; swamp runs such a substitution as a job and waits"
-              + " for what it prints where the script goes on alike whatever the status of a job, but not here"
-              + " (after a job's && or ||, in 'if cmd', in a subshell or function that may exit on a job's"
-              + " status, or with more than programs and pipes in it): compute the value without reading"
-              + " the file, or move the line out of that branch");
+              + " for what it prints, but not in a subshell or function that may exit on a job's status, nor"
+              + " inside another substitution, as here: compute the value without reading the file, or set a"
+              + " variable to it before");
         }
       }
     }

@@ -103,6 +103,7 @@ final class Loops {
       if (!walk.canWait()) {
         throw Refusal.at(node.line(), problem);
       }
+      walk.awaitGuards(node.line(), problem); // 'cmd && until ...': whether bash got here first
       waited[0] = true;
       return Status.of(walk.await(List.of(s.step()), node.line(), problem).status());
     }

@@ -149,7 +149,7 @@ final class Planner implements Walk {
 
   @Override
   public boolean canWait() {
-    return captured == null && guards.isEmpty() && jobs.settled();
+    return captured == null && jobs.settled();
   }
 
   @Override
@@ -173,14 +173,10 @@ final class Planner implements Walk {
       if (!canWait() || jobs.size() == 0) {
         throw unknown;
       }
+      awaitGuards(r.line(), unknown.cause.problem()); // 'cmd && while read ...; done < found.txt'
       awaitAll(r.line(), unknown.cause.problem());
       return ReadInput.text(state, expander, r); // the file as the jobs left it
     }
-  }
-
-  @Override
-  public boolean canWaitUnderGuards() {
-    return captured == null && jobs.settled();
   }
 
   @Override
@@ -239,6 +235,7 @@ final class Planner implements Walk {
       if (!(node instanceof Ast.Simple) || planned == 0 || jobs.size() != planned || !canWait()) {
         throw unknown;
       }
+      awaitGuards(node.line(), unknown.cause.problem());
       awaitAll(node.line(), unknown.cause.problem());
       s = dispatch(node);
     } catch (Refusal.Unbound u) {

@@ -63,10 +63,9 @@ final class ReadInput {
     }
     if (state.files.touched(path)) {
       throw new Refusal.ReadsPlanned(line, "'< " + file + "': an earlier line writes " + file + ", and swamp reads"
-          + " it while planning; it waits for the jobs before to have run where the script goes on alike"
-          + " whatever the status of a job, but not here (after a job's && or ||, in 'if cmd', or in a"
-          + " subshell or function that may exit on a job's status): read a file that exists before the"
-          + " script starts, or loop over a glob ('for f in *.nc')");
+          + " it while planning, once the jobs before have run, but not in a subshell or function that may"
+          + " exit on a job's status, nor inside a substitution, as here: read a file that exists before"
+          + " the script starts, or loop over a glob ('for f in *.nc')");
     }
     try {
       return Files.readString(Path.of(path), StandardCharsets.UTF_8);

@@ -73,7 +73,7 @@ final class SimpleCommands {
     }
     List<String> argv = wordsOf(words.subList(k, words.size()));
     boolean guarded = !walk.guards().isEmpty() && !walk.guardsHeld() && walk.captured() == null;
-    if (guarded && argv.isEmpty() && k > 0 && walk.canWaitUnderGuards()
+    if (guarded && argv.isEmpty() && k > 0 && walk.canWait()
         && words.subList(0, k).stream().anyMatch(w -> SUBSTITUTION.matcher(w.raw()).find())) {
       // 'cmd && v=$(ncks ... out.nc)': the value only once it ran, so whether bash got here first
       walk.awaitGuards(c.line(), "'" + words.get(0).raw() + "' after a command that runs as a job");
@@ -86,7 +86,7 @@ final class SimpleCommands {
         words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line()));
         return Status.OK;
       } catch (Refusal r) {
-        if (!guarded || !walk.canWaitUnderGuards()) {
+        if (!guarded || !walk.canWait()) {
           throw r;
         }
         walk.awaitGuards(c.line(), r.cause.problem()); // 'cmd || msg=failed': once cmd has run, as bash
@@ -101,7 +101,7 @@ final class SimpleCommands {
           + " whether it happens depends on the job's status, known only once it has run. Stop with 'cmd ||"
           + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
           + " >> failed.txt')";
-      if (!walk.canWaitUnderGuards()) {
+      if (!walk.canWait()) {
         throw Refusal.at(c.line(), problem);
       }
       walk.awaitGuards(c.line(), problem);

@@ -56,7 +56,7 @@ final class Substitutions {
       if (wordsOfJob) {
         return asJobs(program, quoted, r);
       }
-      if (!walk.canWaitUnderGuards()) {
+      if (!walk.canWait()) {
         throw r;
       }
       walk.awaitGuards(line, r.cause.problem()); // 'cmd && v=$(...)': once cmd has run, if bash got here

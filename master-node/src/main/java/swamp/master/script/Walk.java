@@ -39,8 +39,9 @@ interface Walk {
 
   /**
    * Whether the walk can stop here until jobs have run ({@link #await}): nothing planned so far
-   * waits on where it goes next, as no job's status decides whether it is here (no guard), and
-   * no subshell, function or loop it is in holds an exit point or a failure under set -e yet.
+   * waits on where it goes next, as no subshell, function or loop it is in holds an exit point or
+   * a failure under set -e yet. Where a job's status decides whether it is here (a guard), it
+   * waits for that job first ({@link #awaitGuards}).
    */
   boolean canWait();
 
@@ -50,13 +51,6 @@ interface Walk {
    * problem} as one a {@link Planning} plans ({@link ScriptException#waitsForJobs}).
    */
   Planning.Printed await(List<Integer> steps, int line, String problem);
-
-  /**
-   * Whether the walk could wait here but for the jobs whose statuses decide whether it is here
-   * ({@link #guards}): in a branch after {@code cmd &&} or in {@code if cmd}, where {@link
-   * #awaitGuards} can decide.
-   */
-  boolean canWaitUnderGuards();
 
   /**
    * Waits for the jobs whose statuses decide whether the walk is here: once they have run, either

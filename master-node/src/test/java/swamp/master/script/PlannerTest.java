@@ -618,9 +618,12 @@ class PlannerTest {
     // walk waits for it (PlanningTest); where it cannot wait, the mark goes through into echo's
     // words, and is refused in a program's
     assertTrue(refused("ncra in.nc out.nc\nlog() { echo \"got: $*\"; }\nlog \"$(ncks -H out.nc)\"\n").waitsForJobs());
-    assertEquals(List.of("ncra in.nc out.nc", "ncks -M in.nc", "ncks -H out.nc", "echo 'got: $(#2)'"),
-        texts("ncra in.nc out.nc\nlog() { echo \"got: $*\"; }\nncks -M in.nc && log \"$(ncks -H out.nc)\"\n"));
-    assertRefused("ncra in.nc out.nc\nf() { ncks -m \"$1\"; }\nncks -M in.nc && f \"$(ncks -H out.nc)\"\n", 2,
+    assertTrue(refused("ncra in.nc out.nc\nlog() { echo \"got: $*\"; }\nncks -M in.nc && log \"$(ncks -H out.nc)\"\n")
+        .waitsForJobs(), "under a guard too: ncks -M first");
+    assertEquals(List.of("ncra in.nc out.nc", "ncks -M in.nc", "exit 1", "ncks -H out.nc", "echo 'got: $(#3)'"),
+        texts("ncra in.nc out.nc\nlog() { echo \"got: $*\"; }\n( ncks -M in.nc || exit 1\nlog \"$(ncks -H out.nc)\" )\n"),
+        "a subshell that may exit on a job's status: it cannot wait");
+    assertRefused("ncra in.nc out.nc\nf() { ncks -m \"$1\"; }\n( ncks -M in.nc || exit 1\nf \"$(ncks -H out.nc)\" )\n", 2,
         "goes into the words of 'ncks'");
     assertTrue(refused("ncra in.nc out.nc\nv=$(ncks -H out.nc)\necho $v\n").getMessage()
         .contains("in a command substitution reads out.nc"));
