@@ -96,14 +96,11 @@ final class Loops {
     }
     if (!s.known()) {
       String problem = "the condition of '" + what + "' runs a command as a job (" + jobs.text(s.step())
-          + "), whose status swamp knows only once it has run; where it cannot wait for that (a job's"
-          + " status decides whether the loop runs at all, or a subshell or function around it exits"
-          + " on a job's status), a loop's condition must be a test ([ ], [[ ]], test, (( ))) on names"
-          + " and files, or a 'read'. Loop over the files instead ('for f in *.nc; do ...; done')";
-      if (!walk.canWait()) {
-        throw Refusal.at(node.line(), problem);
-      }
-      walk.awaitGuards(node.line(), problem); // 'cmd && until ...': whether bash got here first
+          + "), whose status swamp knows only once it has run; where it cannot wait for that (in a"
+          + " subshell or function that may exit on a job's status), a loop's condition must be a test"
+          + " ([ ], [[ ]], test, (( ))) on names and files, or a 'read'. Loop over the files instead"
+          + " ('for f in *.nc; do ...; done')";
+      walk.awaitGuardsOrRefuse(node.line(), problem); // 'cmd && until ...': whether bash got here first
       waited[0] = true;
       return Status.of(walk.await(List.of(s.step()), node.line(), problem).status());
     }

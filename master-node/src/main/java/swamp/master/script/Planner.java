@@ -198,6 +198,14 @@ final class Planner implements Walk {
     held = around;
   }
 
+  @Override
+  public void awaitGuardsOrRefuse(int line, String problem) {
+    if (!canWait()) {
+      throw Refusal.at(line, problem);
+    }
+    awaitGuards(line, problem);
+  }
+
   /** The guards found to hold when the walk last waited for them ({@link #awaitGuards}). */
   private List<Guard> held = List.of();
 

@@ -101,10 +101,7 @@ final class SimpleCommands {
           + " whether it happens depends on the job's status, known only once it has run. Stop with 'cmd ||"
           + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
           + " >> failed.txt')";
-      if (!walk.canWait()) {
-        throw Refusal.at(c.line(), problem);
-      }
-      walk.awaitGuards(c.line(), problem);
+      walk.awaitGuardsOrRefuse(c.line(), problem);
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;

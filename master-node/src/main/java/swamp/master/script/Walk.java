@@ -59,6 +59,9 @@ interface Walk {
    */
   void awaitGuards(int line, String problem);
 
+  /** {@link #awaitGuards} where the walk can wait ({@link #canWait}); else a refusal of {@code problem}. */
+  void awaitGuardsOrRefuse(int line, String problem);
+
   /** Whether every guard the walk is under was waited for and holds ({@link #awaitGuards}). */
   boolean guardsHeld();
 
