@@ -239,6 +239,18 @@ class ScriptRunIT {
     assertEquals(17, jobs, steps.toString());
     assertEquals(17, master.get("/api/jobs").json().size(), "each step one job");
     assertTrue(steps.toString().contains("status: 0 if #12 succeeds, else 1"), "the test decided by cp: " + steps);
+
+    // stopped by set -e before where the walk waits: bash never gets there, but runs its EXIT trap
+    Files.writeString(dir.resolve("stops.sh"), String.join("\n",
+        "trap 'echo cleaned > cleaned.txt' EXIT",
+        "set -e",
+        "sort missing.txt > got.txt",
+        "v=$(cat got.txt)",
+        "echo \"never $v\" > never.txt", ""));
+    Node stops = pool.swamp(master, dir, "run", "stops.sh");
+    assertEquals(2, stops.awaitExit(CliIT.CLI), "sort's status, as bash's\n" + stops.tail(40));
+    assertEquals("cleaned\n", Files.readString(dir.resolve("cleaned.txt")), stops.tail(40));
+    assertFalse(Files.exists(dir.resolve("never.txt")), stops.tail(40));
   }
 
   /**

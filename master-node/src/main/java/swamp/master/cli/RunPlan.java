@@ -56,6 +56,16 @@ final class RunPlan {
   }
 
   /**
+   * The run stopped (set -e, an exit point) before where the walk waits: the commands of the EXIT
+   * trap, which bash runs then and the walk plans now.
+   */
+  List<Command> stopped() {
+    int before = plan.commands().size();
+    planning.stop();
+    return taken(before);
+  }
+
+  /**
    * Answers the walk what the awaited steps printed and their statuses ({@link
    * Planning#resume}); the commands it planned next, as far as a refusal lets them run.
    */
@@ -66,6 +76,11 @@ final class RunPlan {
     } catch (ScriptException e) {
       refused = e;
     }
+    return taken(before);
+  }
+
+  /** The commands the walk planned from step {@code before} on, as far as a refusal lets them run. */
+  private List<Command> taken(int before) {
     Plan next = planning.plan();
     List<Command> added = next.commands().subList(before, next.commands().size());
     for (int k = 0; k < added.size() && refused == null; k++) {

@@ -312,13 +312,15 @@ final class ScriptRun {
       if (awaited.isEmpty() || !awaited.stream().allMatch(outcome::containsKey)) {
         return more;
       }
-      // the walk waits after every step planned so far: where the run stopped at one of them (set
-      // -e, an exit point), bash never got there, but to the EXIT trap
-      if (stopping || stopStep >= 0 && !plan().inExitTrap(plan().commands().size() - 1)) {
+      if (stopping) {
         run.abandon();
         return more;
       }
-      List<Command> added = run.next(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
+      // the walk waits after every step planned so far: where the run stopped at one of them (set
+      // -e, an exit point), bash never got there, but it runs the EXIT trap
+      boolean stopped = stopStep >= 0 && !plan().inExitTrap(plan().commands().size() - 1);
+      List<Command> added = stopped ? run.stopped()
+          : run.next(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
       if (run.refused() != null) {
         console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
             name, run.refused().getMessage()));

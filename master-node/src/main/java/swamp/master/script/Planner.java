@@ -124,6 +124,8 @@ final class Planner implements Walk {
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
         exitStatus = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.value : 0;
         lastStep = j.is(Jump.Kind.EXIT) ? j.ofStep : -1;
+      } catch (Planning.Stopped s) { // the run stopped before where the walk waited: the trap still runs
+        lastStep = -1;
       }
       trapFrom = jobs.size();
       Status trapped = calls.exitTrap(null);

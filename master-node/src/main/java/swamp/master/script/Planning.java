@@ -41,6 +41,18 @@ public final class Planning {
   /** What the run knows of the steps a walk waits for, once they have all ended ({@link #resume}). */
   private record Answers(IntFunction<String> printed, IntUnaryOperator status) {}
 
+  /**
+   * Thrown in the walk's thread where it waits when the run stopped before (set -e, an exit
+   * point): bash never got there, but it runs the EXIT trap, which the walk then plans.
+   */
+  static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
   /** Thrown in the walk's thread when the run will not answer: the walk ends there. */
   private static final class Abandoned extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -56,6 +68,7 @@ public final class Planning {
   private int line;
   private boolean walking;
   private boolean abandoned;
+  private boolean stopped;
   private Answers answers;
   private ScriptException failed;
 
@@ -118,7 +131,7 @@ public final class Planning {
       this.line = line;
       walking = false;
       lock.notifyAll();
-      while (answers == null && !abandoned) {
+      while (answers == null && !abandoned && !stopped) {
         try {
           lock.wait();
         } catch (InterruptedException e) {
@@ -128,6 +141,10 @@ public final class Planning {
       }
       if (abandoned) {
         throw new Abandoned();
+      }
+      if (stopped) {
+        awaits = List.of();
+        throw new Stopped();
       }
       Answers a = answers;
       answers = null;
@@ -190,7 +207,23 @@ public final class Planning {
     }
   }
 
-  /** The run will not answer (it stopped before the awaited steps): the walk ends. */
+  /**
+   * The run stopped before the step where the walk waits (set -e, an exit point): the walk plans
+   * the EXIT trap, as bash runs it then, and ends; returns once it has.
+   */
+  public void stop() {
+    synchronized (lock) {
+      if (awaits.isEmpty()) {
+        return;
+      }
+      stopped = true;
+      walking = true;
+      lock.notifyAll();
+      awaitWalk();
+    }
+  }
+
+  /** The run will not answer (it is stopping): the walk ends. */
   public void abandon() {
     synchronized (lock) {
       abandoned = true;

@@ -227,4 +227,15 @@ class PlanningTest {
     assertEquals(List.of("ncra in.nc out.nc", "status: 0 if #0 succeeds, else 1", "ncks -H out.nc",
         "echo 'mean 291.5'", "status: #3's if #1 succeeds, else 0"), texts(p), "the if's own status last");
   }
+
+  /** A run that stopped before where the walk waits still gets the EXIT trap, as bash runs it. */
+  @Test
+  void aRunStoppedBeforeTheWaitGetsItsExitTrap() throws Exception {
+    Planning p = planning("trap 'rm -f part_*.nc' EXIT\nset -e\nncra in.nc part_1.nc\nv=$(ncks -H part_1.nc)\necho $v\n");
+    assertEquals(List.of(1), p.awaits());
+    p.stop();
+    assertTrue(p.done());
+    assertEquals(List.of("ncra in.nc part_1.nc", "ncks -H part_1.nc", "rm -f part_1.nc"), texts(p));
+    assertTrue(p.plan().inExitTrap(2) && !p.plan().inExitTrap(1));
+  }
 }
