@@ -155,7 +155,7 @@ final class ScriptRun {
     Integer stoppedWith = null;
     while (!pending.isEmpty() || !jobs.isEmpty() || !run.done()) {
       if (!walkOn(pending) && pending.isEmpty() && jobs.isEmpty()) {
-        break; // the walk waits for what will not run: it stopped before (abandoned in walkOn)
+        break; // nothing runs and the walk is done (or waits for what never ends: abandoned)
       }
       List<Command> ready = new ArrayList<>();
       boolean changed = true;
@@ -303,7 +303,7 @@ final class ScriptRun {
    * Where the script is planned as it runs and its walk waits for steps that have all ended:
    * answers it what they printed and their statuses, and takes the commands it plans next into
    * {@code pending} and the master's run. Where the run stopped (set -e, an exit point), bash
-   * never got there: the walk ends. Whether it planned more.
+   * never got there: the walk ends there, and plans the EXIT trap. Whether it planned more.
    */
   private boolean walkOn(Map<Integer, Command> pending) throws MasterClient.ApiException {
     boolean more = false;
