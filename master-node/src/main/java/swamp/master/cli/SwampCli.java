@@ -66,7 +66,8 @@ public final class SwampCli {
 
   @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a shell script of commands on the pool: swamp plans it as bash would"
       + " run it, then runs each command as a job; a command that reads what an earlier one writes waits for it,"
-      + " the others run in parallel. Exits 1 if any failed.")
+      + " the others run in parallel. A line that needs what a job printed or wrote is planned once that job"
+      + " has run. Exits with the status bash would.")
   static final class Run implements Callable<Integer> {
     @Option(names = "--url", description = ClientCommand.URL_HELP)
     String url;
@@ -87,7 +88,7 @@ public final class SwampCli {
     String timeout;
 
     @Option(names = "--plan", description = "Print the planned commands, each with its line, directory and the"
-        + " commands it waits for; run nothing.")
+        + " commands it waits for (as far as a line that needs what a job prints); run nothing.")
     boolean planOnly;
 
     @Option(names = "--dot", description = "Print the plan as a Graphviz graph; run nothing.")
