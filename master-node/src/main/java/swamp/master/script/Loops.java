@@ -65,7 +65,7 @@ final class Loops {
       boolean[] waited = {false};
       while (true) {
         if (waited[0]) { // 'until ncks ...; do sleep 60; done': the body has run before the condition again, as in bash
-          walk.awaitAll(l.line(), "the condition of a loop runs a command as a job");
+          walk.waits().awaitAll(l.line(), "the condition of a loop runs a command as a job");
         }
         if ((condition(l.condition(), l.until() ? "until" : "while", waited).code() == 0) == l.until()) {
           break;
@@ -83,7 +83,7 @@ final class Loops {
 
   /**
    * The status of a loop's condition. Of a job ({@code until ncks -M out.nc; do ...}), where the
-   * walk can wait for it ({@link Walk#canWait}), once it has run; {@code waited} then says so.
+   * walk can wait for it ({@link Waits#canWait}), once it has run; {@code waited} then says so.
    */
   private Status condition(Node node, String what, boolean[] waited) {
     boolean outer = state.loopCondition;
@@ -100,9 +100,9 @@ final class Loops {
           + " subshell or function that may exit on a job's status), a loop's condition must be a test"
           + " ([ ], [[ ]], test, (( ))) on names and files, or a 'read'. Loop over the files instead"
           + " ('for f in *.nc; do ...; done')";
-      walk.awaitGuardsOrRefuse(node.line(), problem); // 'cmd && until ...': whether bash got here first
+      walk.waits().awaitGuardsOrRefuse(node.line(), problem); // 'cmd && until ...': whether bash got here first
       waited[0] = true;
-      return Status.of(walk.await(List.of(s.step()), node.line(), problem).status());
+      return Status.of(walk.waits().await(List.of(s.step()), node.line(), problem).status());
     }
     return s;
   }

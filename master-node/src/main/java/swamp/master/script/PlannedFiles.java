@@ -68,7 +68,7 @@ final class PlannedFiles {
   }
 
   /**
-   * Every command planned so far has run ({@link Walk#awaitAll}): the files are as they are on
+   * Every command planned so far has run ({@link Waits#awaitAll}): the files are as they are on
    * disk now, and what earlier lines write is known from there.
    */
   void settle() {

@@ -29,7 +29,7 @@ import swamp.master.script.Plan.Guard;
  *
  * <p>The walk is here: control flow and command substitutions; simple commands are {@link
  * SimpleCommands}'. Where the walk needs what jobs print or wrote to go on, it waits for them
- * ({@link Walk#await}), when it runs as a {@link Planning}. The builtins that
+ * ({@link Waits#await}), when it runs as a {@link Planning}. The builtins that
  * steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code
  * read}) are {@link SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link Loops}, what a
  * job's status decides {@link JobDecisions}, each asking the walk where it stands through {@link
@@ -70,6 +70,7 @@ final class Planner implements Walk {
   private final Loops loops;
   private final Substitutions substitutions;
   private final SimpleCommands simple;
+  private final Waits waits;
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
     this(dir, environment, arg0, args, true);
@@ -90,6 +91,7 @@ final class Planner implements Walk {
         (drafts, line) -> job(drafts, Map.of(), line));
     this.texts = new KnownTexts(state, expander, here);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
+    this.waits = new Waits(state, jobs, guards, () -> captured != null);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     this.substitutions = new Substitutions(state, jobs, functions, this);
@@ -99,12 +101,9 @@ final class Planner implements Walk {
         steering, here, this, fileTestsOnJobs);
   }
 
-  /** Where the walk waits for what jobs print, as a {@link Planning}; null where it is planned whole first. */
-  private Planning.Wait wait;
-
-  /** The walk waits for jobs with {@code wait} where it needs what they print ({@link Substitutions}). */
+  /** The walk waits for jobs with {@code wait} where it needs what they print ({@link Waits}). */
   Planner waitingWith(Planning.Wait wait) {
-    this.wait = wait;
+    waits.with(wait);
     return this;
   }
 
@@ -150,16 +149,8 @@ final class Planner implements Walk {
   }
 
   @Override
-  public boolean canWait() {
-    return captured == null && jobs.settled();
-  }
-
-  @Override
-  public Planning.Printed await(List<Integer> steps, int line, String problem) {
-    if (wait == null) {
-      throw new Refusal(ScriptException.waitingForJobs(line, problem));
-    }
-    return wait.until(steps, line);
+  public Waits waits() {
+    return waits;
   }
 
   /**
@@ -172,63 +163,8 @@ final class Planner implements Walk {
     try {
       return ReadInput.text(state, expander, r);
     } catch (Refusal.ReadsPlanned unknown) {
-      if (!canWait() || jobs.size() == 0) {
-        throw unknown;
-      }
-      awaitGuards(r.line(), unknown.cause.problem()); // 'cmd && while read ...; done < found.txt'
-      awaitAll(r.line(), unknown.cause.problem());
-      return ReadInput.text(state, expander, r); // the file as the jobs left it
+      return waits.onFilesWritten(unknown, r.line(), () -> ReadInput.text(state, expander, r));
     }
-  }
-
-  @Override
-  public void awaitGuards(int line, String problem) {
-    if (guards.isEmpty()) {
-      return;
-    }
-    if (guardsHeld()) {
-      return;
-    }
-    List<Guard> around = List.copyOf(guards);
-    Planning.Printed ran = await(around.stream().map(Guard::step).toList(), line, problem);
-    for (int k = around.size() - 1; k >= 0; k--) { // the outermost first: its branch holds the others
-      Guard g = around.get(k);
-      if ((ran.statuses().get(k) == 0) != g.onSuccess()) {
-        throw new Refusal.NotTaken(g);
-      }
-    }
-    held = around;
-  }
-
-  @Override
-  public void awaitGuardsOrRefuse(int line, String problem) {
-    if (!canWait()) {
-      throw Refusal.at(line, problem);
-    }
-    awaitGuards(line, problem);
-  }
-
-  /** The guards found to hold when the walk last waited for them ({@link #awaitGuards}). */
-  private List<Guard> held = List.of();
-
-  @Override
-  public boolean guardsHeld() {
-    // those it is under now are among them (the same guards, not equal ones of another branch)
-    return !guards.isEmpty() && guards.stream().allMatch(g -> held.stream().anyMatch(h -> h == g));
-  }
-
-  @Override
-  public void awaitAll(int line, String problem) {
-    if (jobs.size() > 0) {
-      await(java.util.stream.IntStream.range(0, jobs.size()).boxed().toList(), line, problem);
-      state.files.settle();
-    }
-  }
-
-  @Override
-  public void substituted(Status s) {
-    state.lastSubstitution = s;
-    state.last = s;
   }
 
   // ---------------------------------------------------------------- the tree
@@ -242,12 +178,10 @@ final class Planner implements Walk {
     } catch (Refusal.ReadsPlanned unknown) {
       // '[ -s hits.txt ]', 'source settings.sh' after the job that writes it: where the walk can
       // wait, once every job planned before has run, on the files as they are then
-      if (!(node instanceof Ast.Simple) || planned == 0 || jobs.size() != planned || !canWait()) {
+      if (!(node instanceof Ast.Simple) || jobs.size() != planned) {
         throw unknown;
       }
-      awaitGuards(node.line(), unknown.cause.problem());
-      awaitAll(node.line(), unknown.cause.problem());
-      s = dispatch(node);
+      s = waits.onFilesWritten(unknown, node.line(), () -> dispatch(node));
     } catch (Refusal.Unbound u) {
       RuntimeException stop = unbound(u);
       if (stop != null) {

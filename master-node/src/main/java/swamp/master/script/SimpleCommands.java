@@ -72,11 +72,11 @@ final class SimpleCommands {
       k++;
     }
     List<String> argv = wordsOf(words.subList(k, words.size()));
-    boolean guarded = !walk.guards().isEmpty() && !walk.guardsHeld() && walk.captured() == null;
-    if (guarded && argv.isEmpty() && k > 0 && walk.canWait()
+    boolean guarded = !walk.guards().isEmpty() && !walk.waits().guardsHeld() && walk.captured() == null;
+    if (guarded && argv.isEmpty() && k > 0 && walk.waits().canWait()
         && words.subList(0, k).stream().anyMatch(w -> SUBSTITUTION.matcher(w.raw()).find())) {
       // 'cmd && v=$(ncks ... out.nc)': the value only once it ran, so whether bash got here first
-      walk.awaitGuards(c.line(), "'" + words.get(0).raw() + "' after a command that runs as a job");
+      walk.waits().awaitGuards(c.line(), "'" + words.get(0).raw() + "' after a command that runs as a job");
       guarded = false;
     }
     if (walk.captured() == null && argv.isEmpty() && c.redirects().isEmpty()
@@ -86,10 +86,10 @@ final class SimpleCommands {
         words.subList(0, k).forEach(w -> decisions.assignOnStatus(w, c.line()));
         return Status.OK;
       } catch (Refusal r) {
-        if (!guarded || !walk.canWait()) {
+        if (!guarded || !walk.waits().canWait()) {
           throw r;
         }
-        walk.awaitGuards(c.line(), r.cause.problem()); // 'cmd || msg=failed': once cmd has run, as bash
+        walk.waits().awaitGuards(c.line(), r.cause.problem()); // 'cmd || msg=failed': once cmd has run, as bash
         guarded = false;
       }
     }
@@ -101,7 +101,7 @@ final class SimpleCommands {
           + " whether it happens depends on the job's status, known only once it has run. Stop with 'cmd ||"
           + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
           + " >> failed.txt')";
-      walk.awaitGuardsOrRefuse(c.line(), problem);
+      walk.waits().awaitGuardsOrRefuse(c.line(), problem);
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;
@@ -182,7 +182,7 @@ final class SimpleCommands {
     // 'echo "v: $(ncks -H out.nc)"': what it prints fills the words once it has run; 'log "v:
     // $(...)"', a function that may pass it on to a program, only where the walk cannot wait for it
     state.printingWords = walk.captured() == null && (first.equals("echo") || first.equals("printf")
-        || functions.containsKey(first) && !walk.canWait());
+        || functions.containsKey(first) && !walk.waits().canWait());
     List<String> argv;
     try {
       argv = expander.expandWords(words);

@@ -17,7 +17,7 @@ import swamp.master.script.Ast.Node;
  * function's parameters): what it prints might name files, which the plan must know to order the
  * program after what writes them. There, and in an assignment, a test or a loop's list ({@code
  * mean=$(ncks -H -v T avg.nc)}), the walk waits for those jobs to run ({@link Planning}) where it
- * can ({@link Walk#canWait}), and goes on with what they printed.
+ * can ({@link Waits#canWait}), and goes on with what they printed.
  */
 final class Substitutions {
 
@@ -56,16 +56,16 @@ final class Substitutions {
       if (wordsOfJob) {
         return asJobs(program, quoted, r);
       }
-      if (!walk.canWait()) {
+      if (!walk.waits().canWait()) {
         throw r;
       }
-      walk.awaitGuards(line, r.cause.problem()); // 'cmd && v=$(...)': once cmd has run, if bash got here
+      walk.waits().awaitGuards(line, r.cause.problem()); // 'cmd && v=$(...)': once cmd has run, if bash got here
       return awaited(program, line, r);
     }
   }
 
   /**
-   * Plans {@code program} as jobs and waits for what they print ({@link Walk#await}): {@code
+   * Plans {@code program} as jobs and waits for what they print ({@link Waits#await}): {@code
    * mean=$(ncks -H -v T avg.nc)} after the line that writes avg.nc. What they printed, its last
    * newlines dropped, takes the substitution's place, and their status becomes {@code $?}, as
    * bash's.
@@ -81,8 +81,10 @@ final class Substitutions {
       throw cannot;
     }
     steps.addAll(planned);
-    Planning.Printed printed = walk.await(planned, line, cannot.cause.problem());
-    walk.substituted(Status.of(printed.status()));
+    Planning.Printed printed = walk.waits().await(planned, line, cannot.cause.problem());
+    Status ran = Status.of(printed.status()); // $? is the substitution's
+    state.lastSubstitution = ran;
+    state.last = ran;
     String out = printed.text();
     int end = out.length();
     while (end > 0 && out.charAt(end - 1) == '\n') {

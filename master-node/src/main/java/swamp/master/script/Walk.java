@@ -37,39 +37,8 @@ interface Walk {
    */
   String output(Node program);
 
-  /**
-   * Whether the walk can stop here until jobs have run ({@link #await}): nothing planned so far
-   * waits on where it goes next, as no subshell, function or loop it is in holds an exit point or
-   * a failure under set -e yet. Where a job's status decides whether it is here (a guard), it
-   * waits for that job first ({@link #awaitGuards}).
-   */
-  boolean canWait();
-
-  /**
-   * Stops the walk until {@code steps} have run; what they printed and the last one's status.
-   * Where the plan is made whole before its run, the script is refused instead, with {@code
-   * problem} as one a {@link Planning} plans ({@link ScriptException#waitsForJobs}).
-   */
-  Planning.Printed await(List<Integer> steps, int line, String problem);
-
-  /**
-   * Waits for the jobs whose statuses decide whether the walk is here: once they have run, either
-   * every guard holds, and the walk goes on here as bash's does, or the branch was not taken
-   * ({@link Refusal.NotTaken}, which the {@code &&} or {@code if} that set the guard catches).
-   */
-  void awaitGuards(int line, String problem);
-
-  /** {@link #awaitGuards} where the walk can wait ({@link #canWait}); else a refusal of {@code problem}. */
-  void awaitGuardsOrRefuse(int line, String problem);
-
-  /** Whether every guard the walk is under was waited for and holds ({@link #awaitGuards}). */
-  boolean guardsHeld();
-
-  /** As {@link #await}, for every step planned so far: what they wrote is on disk then. */
-  void awaitAll(int line, String problem);
-
-  /** The status of a command substitution that ran as jobs ({@link #await}): {@code $?}'s. */
-  void substituted(Status s);
+  /** Where the walk stops until jobs planned so far have run, for what they printed or wrote. */
+  Waits waits();
 
   /** Prints bash's error for line {@code line}, "SCRIPT: line N: {@code error}", on standard error: a job. */
   void shellError(String error, int line);
