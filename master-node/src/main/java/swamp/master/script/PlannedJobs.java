@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
-import swamp.protocol.JobSpec;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
 
@@ -22,13 +21,13 @@ import swamp.protocol.Stage;
 final class PlannedJobs {
   private final Map<String, String> initialEnv;
   private final ShellState state;
-  private final Expander expander;
   private final List<Dependencies.Planned> planned = new ArrayList<>();
+  private final JobDrafts drafting;
 
   PlannedJobs(Map<String, String> initialEnv, ShellState state, Expander expander) {
     this.initialEnv = initialEnv;
     this.state = state;
-    this.expander = expander;
+    this.drafting = new JobDrafts(state, expander);
   }
 
   /** The jobs planned, ordered by what they read and write. */
@@ -98,18 +97,8 @@ final class PlannedJobs {
    */
   Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line,
       Collection<Guard> guards, boolean stopOnFailure) {
-    List<Stage> stages = new ArrayList<>();
-    for (int i = 0; i < drafts.size(); i++) {
-      HereCommands.Draft d = drafts.get(i);
-      List<Ast.Redirect> redirects = state.outputs.forStage(i == drafts.size() - 1, state.cwd, d.line());
-      redirects.addAll(d.redirects());
-      List<String> argv = state.dashEcho && d.argv().get(0).equals("echo") // dash's echo, not /bin/echo
-          ? List.of("printf", "%s", Coreutils.dashEcho(d.argv().subList(1, d.argv().size())).text())
-          : bashPrintf(d.argv(), d.line());
-      stages.add(new Stage(argv, redirects(redirects, d.line())));
-    }
-    boolean outputIsErrors = toStderr; // the last stage's
-    boolean errorsAreOutput = errorsToOutput;
+    JobDrafts.Drafted drafted = drafting.stages(drafts);
+    List<Stage> stages = drafted.stages();
     Map<String, String> env = new TreeMap<>();
     state.vars.forEach((name, v) -> {
       String value = v.values.get(0L);
@@ -119,20 +108,10 @@ final class PlannedJobs {
       }
     });
     env.putAll(prefix);
-    checkSize(stages, env, line);
-    if (env.values().stream().anyMatch(Plan::holdsStatus)) {
-      throw Refusal.jobStatus(line, "a command's environment");
-    }
-    for (Stage s : stages) {
-      Redirects r = s.redirected();
-      if (java.util.stream.Stream.of(r.stdin(), r.stdout(), r.stderr())
-          .anyMatch(t -> t != null && Plan.holdsStatus(t))) {
-        throw Refusal.jobStatus(line, "a redirection");
-      }
-    }
+    JobDrafts.check(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, outputIsErrors, errorsAreOutput, state.pipefail && stages.size() > 1, -1, -1, null, false);
+        stopOnFailure, state.xtrace, drafted.outputIsErrors(), drafted.errorsAreOutput(), state.pipefail && stages.size() > 1, -1, -1, null, false);
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = Dependencies.access(plain);
     Set<String> notThere = new java.util.HashSet<>();
@@ -198,50 +177,6 @@ final class PlannedJobs {
     Guard g = guards.iterator().next();
     Command c = planned.get(g.step()).command();
     return "'" + c.text() + "' (line " + c.line() + ") " + (g.onSuccess() ? "succeeds" : "fails");
-  }
-
-  /**
-   * A job runs the system's printf, where bash's is a builtin: what only bash's knows ({@code %q},
-   * {@code %(%Y)T}) is printed here, and the job prints that text.
-   */
-  private static List<String> bashPrintf(List<String> argv, int line) {
-    if (!argv.get(0).equals("printf") || argv.size() < 2 || !argv.get(1).matches("(?s).*%[-+ #0-9.*]*(q|\\().*")) {
-      return argv;
-    }
-    try {
-      return List.of("printf", "%s", Printf.format(argv.subList(1, argv.size())).text());
-    } catch (Coreutils.UsageException e) {
-      throw Refusal.at(line, e.getMessage());
-    }
-  }
-
-  /**
-   * A job carries its command, environment and here-document to the worker: more than {@link
-   * JobSpec#MAX_COMMAND_CHARS} characters of them are refused now, with the line, rather than
-   * by the master once the run is submitted.
-   */
-  private static void checkSize(List<Stage> stages, Map<String, String> env, int line) {
-    long chars = 0;
-    long text = 0;
-    for (Stage stage : stages) {
-      for (String a : stage.argv()) {
-        chars += a.length();
-      }
-      Redirects r = stage.redirected();
-      if (r.stdinText() != null) {
-        text += r.stdinText().length();
-      }
-    }
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      chars += e.getKey().length() + e.getValue().length();
-    }
-    if (chars + text > JobSpec.MAX_COMMAND_CHARS) {
-      throw Refusal.at(line, "this command holds " + (chars + text) + " characters" + (text > 0
-          ? " (" + text + " of them a here-document's)" : "") + ", and a job carries at most "
-          + JobSpec.MAX_COMMAND_CHARS + (text > 0 ? "; keep a text this long in a file of its own"
-          + " and read that ('< FILE')" : "; split it, or give the program its list of files"
-          + " through a file or standard input"));
-    }
   }
 
   /** The guards of planned step {@code step}: where they all hold, it runs. */
@@ -353,105 +288,5 @@ final class PlannedJobs {
       Dependencies.Planned p = planned.get(step);
       planned.set(step, new Dependencies.Planned(p.command().failingOutOf(planned.size()), p.access(), p.after()));
     }
-  }
-
-  /** Set by {@link #redirects}: the stage's output goes where the script's errors go. */
-  private boolean toStderr;
-  /** Set by {@link #redirects}: the stage's errors go where the script's output goes. */
-  private boolean errorsToOutput;
-
-  private Redirects redirects(List<Ast.Redirect> list, int line) {
-    toStderr = false;
-    errorsToOutput = false;
-    String stdin = null;
-    String stdout = null;
-    boolean stdoutAppend = false;
-    String stderr = null;
-    boolean stderrAppend = false;
-    boolean stderrToStdout = false;
-    boolean stderrToOriginalStdout = false;
-    String stdinText = null;
-    for (Ast.Redirect r : list) {
-      if (ReadInput.isText(r)) { // a here-document or here-string: the job reads its text
-        if (r.fd() != 0) {
-          throw Refusal.at(r.line(), "a here-document for descriptor " + r.fd() + " is not supported");
-        }
-        stdinText = ReadInput.jobText(state, expander, r); // 'ncks ... <<EOF' with $? in it: filled in by the run
-        stdin = null;
-        continue;
-      }
-      String target = r.op().equals(">&") || r.op().equals("<&") ? r.target().raw()
-          : expander.expandString(r.target().raw(), r.line());
-      if (target.isEmpty()) {
-        throw Refusal.at(r.line(), "ambiguous redirect: '" + r.target().raw() + "' expands to nothing");
-      }
-      switch (r.op()) {
-        case "<" -> {
-          if (r.fd() != 0) {
-            throw Refusal.at(r.line(), "input redirection of descriptor " + r.fd() + " is not supported");
-          }
-          stdin = target;
-          stdinText = null;
-        }
-        case ">", ">>" -> {
-          boolean append = r.op().equals(">>");
-          if (r.fd() == 1) {
-            if (stderrToStdout) { // '> a 2>&1 > b': errors stay in a
-              stderr = stdout;
-              stderrAppend = stdoutAppend;
-              stderrToStdout = false;
-            }
-            // '2>&1 > f': errors stay where the output was going, the job's own (printed on stdout)
-            errorsToOutput |= stderrToOriginalStdout;
-            stderrToOriginalStdout = false;
-            toStderr = false;
-            stdout = target;
-            stdoutAppend = append;
-          } else if (r.fd() == 2) {
-            stderr = target;
-            stderrAppend = append;
-            stderrToStdout = false;
-            stderrToOriginalStdout = false;
-          } else {
-            throw Refusal.at(r.line(), "redirection of descriptor " + r.fd() + " is not supported");
-          }
-        }
-        case "&>", "&>>" -> {
-          stdout = target;
-          stdoutAppend = r.op().equals("&>>");
-          stderr = null;
-          stderrAppend = false;
-          stderrToStdout = true;
-          stderrToOriginalStdout = false;
-          toStderr = false;
-        }
-        case ">&" -> {
-          if (r.fd() == 2 && target.equals("1")) { // 'exec 2>> err.log' then 'cmd > /dev/null 2>&1'
-            stderr = null;
-            stderrAppend = false;
-            stderrToStdout = stdout != null;
-            stderrToOriginalStdout = stdout == null;
-          } else if (r.fd() == 1 && target.equals("2")) { // '>&2': where its errors go
-            if (!stderrToStdout) {
-              stdout = stderr;
-              stdoutAppend = stderrAppend;
-              toStderr = stderr == null;
-            }
-          } else if (!(r.fd() == 1 && target.equals("1")) && !(r.fd() == 2 && target.equals("2"))) {
-            throw Refusal.at(r.line(), "'" + r.fd() + ">&" + target + "' is not supported; only 2>&1 and >&2");
-          }
-        }
-        case "<&" -> throw Refusal.at(r.line(), "'<&' is not supported");
-        default -> throw Refusal.at(r.line(), "redirection '" + r.op() + "' is not supported");
-      }
-    }
-    if (stderrToOriginalStdout) {
-      stderrToStdout = true;
-    }
-    if (stdin == null && stdinText == null && stdout == null && stderr == null && !stderrToStdout) {
-      return null;
-    }
-    return new Redirects(stdin, stdout, stdoutAppend, stderr, stderrAppend, stderrToStdout,
-        stdinText);
   }
 }
