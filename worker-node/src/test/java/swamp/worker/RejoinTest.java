@@ -296,7 +296,7 @@ class RejoinTest {
   @Test
   void aNodeRemovedFromTheClusterHandsItsJobsOver() {
     Incarnation only = new Incarnation(true, TestSettings.worker("w1", workDir).withSlots(1));
-    WorkerMain.handOverWhenRemoved(only.kit.system(), table);
+    WorkerLife.handOverWhenRemoved(only.kit.system(), table);
     Register register = only.registered();
     register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "60"))));
     register.replyTo().tell(new Job("j2", 1, JobSpec.of(List.of("echo", "second"))));
