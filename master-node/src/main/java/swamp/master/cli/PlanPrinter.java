@@ -2,6 +2,7 @@ package swamp.master.cli;
 
 import java.io.PrintStream;
 import java.util.stream.Collectors;
+import swamp.master.script.Marks;
 import swamp.master.script.Plan;
 import swamp.master.script.Planning;
 import swamp.master.script.Plan.Command;
@@ -44,7 +45,7 @@ final class PlanPrinter {
       if (!c.env().isEmpty()) {
         out.printf("    env: %s%n", c.env());
       }
-      c.stages().stream().flatMap(s -> s.argv().stream()).map(Plan::whenThere).filter(w -> w != null)
+      c.stages().stream().flatMap(s -> s.argv().stream()).map(Marks::whenThere).filter(w -> w != null)
           .forEach(w -> out.printf("    word %s%n", w)); // a glob's match that a job's status decides
       for (swamp.protocol.Stage s : c.stages()) {
         if (s.redirects() != null && s.redirects().stdinText() != null) {

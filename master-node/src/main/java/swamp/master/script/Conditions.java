@@ -30,7 +30,7 @@ final class Conditions {
 
   /** {@code test ARGS} and {@code [ ARGS ]}. */
   boolean test(List<String> a, int line) {
-    if (a.stream().anyMatch(Plan::holdsStatus)) { // a test against 0 is the Planner's, once the job has run
+    if (a.stream().anyMatch(Marks::holdsStatus)) { // a test against 0 is the Planner's, once the job has run
       throw Refusal.jobStatus(line, "this test (a comparison of it with a number is not)");
     }
     if (a.isEmpty()) {
@@ -116,7 +116,7 @@ final class Conditions {
       }
 
       private String known(String operand) {
-        if (Plan.holdsStatus(operand)) {
+        if (Marks.holdsStatus(operand)) {
           throw Refusal.jobStatus(line, "this test in [[ ]] (a comparison of it with a number, alone, is not)");
         }
         return operand;

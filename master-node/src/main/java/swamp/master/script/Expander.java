@@ -51,7 +51,7 @@ final class Expander implements ParameterExpansion.Words {
       int open = name.indexOf('[');
       if (open < 0) {
         String value = state.special(name);
-        if (value != null && Plan.holdsStatus(value)) {
+        if (value != null && Marks.holdsStatus(value)) {
           throw Refusal.jobStatus(state.currentLine, "arithmetic");
         }
         return value;
@@ -92,7 +92,7 @@ final class Expander implements ParameterExpansion.Words {
     state.currentLine = line;
     String expanded = expression.contains("$") || expression.contains("`")
         ? expandString(expression, line) : expression;
-    if (Plan.holdsStatus(expanded)) {
+    if (Marks.holdsStatus(expanded)) {
       throw Refusal.jobStatus(line, "arithmetic");
     }
     try {
@@ -169,7 +169,7 @@ final class Expander implements ParameterExpansion.Words {
   /**
    * A glob's matches, as the words of a program where they may be ({@link ShellState#programWords}):
    * a file an earlier step makes is kept only where it is there once that step has run ({@link
-   * Plan#keptIf}: an NCO output where its command succeeded, a command's output file where it
+   * Marks#keptIf}: an NCO output where its command succeeded, a command's output file where it
    * ran), and where every match is such a file, the pattern itself only where none is (as bash
    * leaves a glob that matches nothing, but under nullglob): bash's glob at that point matches
    * what is there. Elsewhere ({@code for f in *.nc}) the plan counts on them, and says so where
@@ -177,12 +177,12 @@ final class Expander implements ParameterExpansion.Words {
    */
   private List<String> whereTheyAre(List<String> matches, String pattern) {
     List<String> out = new ArrayList<>(matches.size() + 1);
-    List<Plan.Made> writers = new ArrayList<>();
+    List<Marks.Made> writers = new ArrayList<>();
     for (String m : matches) {
       String path = PlannedFiles.resolve(state.cwd, m);
-      Plan.Made writer = state.files.madeBy(path);
+      Marks.Made writer = state.files.madeBy(path);
       if (state.programWords && writer != null) {
-        out.add(Plan.keptIf(writer, m));
+        out.add(Marks.keptIf(writer, m));
         writers.add(writer);
       } else {
         state.files.consulted(path);
@@ -190,7 +190,7 @@ final class Expander implements ParameterExpansion.Words {
       }
     }
     if (!matches.isEmpty() && writers.size() == matches.size() && !state.nullglob) {
-      out.add(Plan.keptUnless(writers, pattern));
+      out.add(Marks.keptUnless(writers, pattern));
     }
     return out;
   }

@@ -43,7 +43,7 @@ final class HereCommands {
     int status = 0;
     for (Draft stage : stages) {
       List<String> argv = stage.argv();
-      if (argv.stream().anyMatch(Plan::holdsStatus)) {
+      if (argv.stream().anyMatch(Marks::holdsStatus)) {
         throw Refusal.jobStatus(line, "a command substitution, $(...), which runs while planning,");
       }
       String name = argv.get(0);

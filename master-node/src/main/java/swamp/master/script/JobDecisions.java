@@ -75,7 +75,7 @@ final class JobDecisions {
 
   private boolean holdsAStatus(String name) {
     String value = state.scalar(name);
-    return value != null && Plan.statusStep(value) >= 0;
+    return value != null && Marks.statusStep(value) >= 0;
   }
 
   /** {@code $((NAME + K))}, {@code $(( NAME+K ))}. */
@@ -107,7 +107,7 @@ final class JobDecisions {
         : plus(before, m.group(6) != null ? Integer.parseInt(m.group(6)) : 1);
     setOnStatus(name, now, before, "(( " + expression.trim() + " ))", line);
     Status result = m.group(1) != null ? before : number(state.scalar(name)); // n++ gives the value before
-    return result.known() ? Status.of(result.code() != 0 ? 0 : 1) : statusTest(List.of(Plan.statusMark(result.step()), "-ne", "0"), line);
+    return result.known() ? Status.of(result.code() != 0 ? 0 : 1) : statusTest(List.of(Marks.statusMark(result.step()), "-ne", "0"), line);
   }
 
   /** The value of {@code name} in arithmetic: unset or empty is 0, as in bash. */
@@ -129,7 +129,7 @@ final class JobDecisions {
     }
     List<Plan.Guard> when = List.copyOf(walk.guards());
     Status value = jobs.join(new Plan.Join(when, now.step(), now.code(), before.step(), before.code(), null, 0), line, List.of());
-    state.assign(name, Plan.statusMark(value.step()), line);
+    state.assign(name, Marks.statusMark(value.step()), line);
   }
 
   /** A number 0-255 as bash gives it, or a job's status; null for anything else. */
@@ -137,7 +137,7 @@ final class JobDecisions {
     if (value == null) {
       return null;
     }
-    int step = Plan.statusStep(value);
+    int step = Marks.statusStep(value);
     return step >= 0 ? new Status(0, step) : value.matches("0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]")
         ? new Status(Integer.parseInt(value), -1) : null;
   }
@@ -235,7 +235,7 @@ final class JobDecisions {
       return null;
     }
     String path = PlannedFiles.resolve(state.cwd, t.get(1));
-    Plan.Made made = state.files.madeBy(path);
+    Marks.Made made = state.files.madeBy(path);
     if (made == null || state.files.isDirectory(path) || made.whetherItFails() && t.get(0).equals("-s")) {
       return null; // whether a redirection wrote anything is known only once it ran: refused as before
     }
@@ -268,7 +268,7 @@ final class JobDecisions {
     }
     String operand = m.group(2);
     String value = expand.apply(operand.startsWith("$") ? operand : "$" + operand);
-    if (!Plan.holdsStatus(value)) {
+    if (!Marks.holdsStatus(value)) {
       return null;
     }
     String op = m.group(3) == null ? "-ne" : switch (m.group(3)) {
@@ -299,8 +299,8 @@ final class JobDecisions {
     boolean negated = a.size() == 4 && a.get(0).equals("!");
     List<String> t = negated ? a.subList(1, 4) : a;
     if (t.size() == 3) {
-      boolean left = Plan.statusStep(t.get(0)) >= 0;
-      int step = Plan.statusStep(t.get(left ? 0 : 2));
+      boolean left = Marks.statusStep(t.get(0)) >= 0;
+      int step = Marks.statusStep(t.get(left ? 0 : 2));
       String number = t.get(left ? 2 : 0).trim();
       String op = switch (t.get(1)) { // '=' compares text: "1" and "01" differ
         case "=", "==" -> number.matches("0|[1-9][0-9]{0,8}") ? "-eq" : null;

@@ -56,12 +56,12 @@ final class JobDrafts {
    */
   static void check(List<Stage> stages, Map<String, String> env, int line) {
     checkSize(stages, env, line);
-    if (env.values().stream().anyMatch(Plan::holdsStatus)) {
+    if (env.values().stream().anyMatch(Marks::holdsStatus)) {
       throw Refusal.jobStatus(line, "a command's environment");
     }
     for (Stage s : stages) {
       Redirects r = s.redirected();
-      if (Stream.of(r.stdin(), r.stdout(), r.stderr()).anyMatch(t -> t != null && Plan.holdsStatus(t))) {
+      if (Stream.of(r.stdin(), r.stdout(), r.stderr()).anyMatch(t -> t != null && Marks.holdsStatus(t))) {
         throw Refusal.jobStatus(line, "a redirection");
       }
     }

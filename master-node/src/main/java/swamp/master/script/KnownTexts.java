@@ -42,7 +42,7 @@ final class KnownTexts {
    * no earlier line writes). Null when it writes no such file, or that is not known.
    */
   String before(HereCommands.Draft d) {
-    if (!prints(d) || d.argv().stream().anyMatch(Plan::marked)) { // known only once it ran
+    if (!prints(d) || d.argv().stream().anyMatch(Marks::marked)) { // known only once it ran
       return null;
     }
     Ast.Redirect into = d.redirects().stream().filter(r -> r.fd() == 1 && r.op().startsWith(">")).findFirst().orElse(null);

@@ -41,7 +41,7 @@ final class PlannedFiles {
   /** What planning assumed about such paths where a glob, test or {@code ls} saw them. */
   private final Set<String> assumed = new java.util.LinkedHashSet<>();
   /** The step that makes each planned file that was not there before it, and only that one. */
-  private final Map<String, Plan.Made> made = new HashMap<>();
+  private final Map<String, Marks.Made> made = new HashMap<>();
 
   /**
    * Whether {@code path} is there depends on a job's status ({@code why}), or, with {@code why}
@@ -59,7 +59,7 @@ final class PlannedFiles {
    * The step that makes {@code path}, which was not there before it ({@code made}), or, with
    * null, none that alone decides it (it was there, a later step writes it again or removes it).
    */
-  void made(String path, Plan.Made made) {
+  void made(String path, Marks.Made made) {
     if (made == null) {
       this.made.remove(path);
     } else {
@@ -84,7 +84,7 @@ final class PlannedFiles {
   }
 
   /** The step that makes {@code path}, where the plan has it there; null if none alone decides it. */
-  Plan.Made madeBy(String path) {
+  Marks.Made madeBy(String path) {
     return Boolean.TRUE.equals(planned.get(path)) ? made.get(path) : null;
   }
 

@@ -154,15 +154,15 @@ final class PlannedJobs {
       }
     }
     Set<Integer> after = scopes.exitsAround();
-    stages.forEach(s -> s.argv().forEach(a -> after.addAll(Plan.marks(a)))); // 'cmd || echo $?' waits for cmd
-    stages.forEach(s -> after.addAll(Plan.marks(s.redirected().stdinText() == null ? "" : s.redirected().stdinText())));
+    stages.forEach(s -> s.argv().forEach(a -> after.addAll(Marks.marks(a)))); // 'cmd || echo $?' waits for cmd
+    stages.forEach(s -> after.addAll(Marks.marks(s.redirected().stdinText() == null ? "" : s.redirected().stdinText())));
     planned.add(new Dependencies.Planned(command, access, after));
     if (stopOnFailure) {
       scopes.failure(step);
     }
     before.forEach((path, was) -> {
       boolean now = state.files.exists(path);
-      state.files.made(path, !was && now ? new Plan.Made(step, outputs.contains(path)) : null);
+      state.files.made(path, !was && now ? new Marks.Made(step, outputs.contains(path)) : null);
       if (guards.isEmpty()) {
         state.files.conditional(path, null);
       } else if (was != now) {

@@ -276,7 +276,7 @@ final class Planner implements Walk {
       if (c.words().size() == 3) { // '[[ $rc -ne 0 ]]'
         List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
             expander.expandString(c.words().get(2).raw(), c.line()));
-        if (operands.stream().anyMatch(Plan::holdsStatus)) {
+        if (operands.stream().anyMatch(Marks::holdsStatus)) {
           return decisions.statusTest(operands, c.line());
         }
       }
@@ -346,7 +346,7 @@ final class Planner implements Walk {
    */
   private Status caseCommand(Ast.Case c) {
     String subject = expander.expandString(c.subject().raw(), c.line());
-    if (Plan.holdsStatus(subject)) {
+    if (Marks.holdsStatus(subject)) {
       throw Refusal.jobStatus(c.line(), "'case'");
     }
     Status s = Status.OK;
@@ -427,7 +427,7 @@ final class Planner implements Walk {
   @Override
   public Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line) {
     HereCommands.Draft only = drafts.size() == 1 && guards.isEmpty() && captured == null ? drafts.get(0) : null;
-    if (only != null && texts.prints(only) && only.argv().stream().noneMatch(Plan::holdsStatus)) {
+    if (only != null && texts.prints(only) && only.argv().stream().noneMatch(Marks::holdsStatus)) {
       // 'ls out/*.nc > list.txt' of files jobs make: the text counts on them, as 'for f in out/*.nc' does
       only = new HereCommands.Draft(SimpleCommands.plainWords(state, only.argv()), only.redirects(), only.line());
     }

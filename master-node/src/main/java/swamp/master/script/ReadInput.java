@@ -83,7 +83,7 @@ final class ReadInput {
    */
   static String text(ShellState state, Expander expander, Ast.Redirect r) {
     String text = jobText(state, expander, r);
-    if (Plan.holdsStatus(text)) {
+    if (Marks.holdsStatus(text)) {
       throw Refusal.jobStatus(r.line(), "the text 'read' takes from a here-document or here-string");
     }
     return text;
@@ -91,7 +91,7 @@ final class ReadInput {
 
   /**
    * The text a job reads from a here-document, a here-string or a file: as {@link #text}, where
-   * {@code $?} of a job may stand in it, for the run to fill in ({@link Plan#statusMark}).
+   * {@code $?} of a job may stand in it, for the run to fill in ({@link Marks#statusMark}).
    */
   static String jobText(ShellState state, Expander expander, Ast.Redirect r) {
     String raw = r.target().raw();

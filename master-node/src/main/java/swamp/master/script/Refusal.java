@@ -43,7 +43,7 @@ class Refusal extends RuntimeException {
 
   /**
    * A command substitution that reads a file an earlier line writes: in a job's words it can run
-   * as a job of its own, what it printed filling them in ({@link Plan#outputMark}).
+   * as a job of its own, what it printed filling them in ({@link Marks#outputMark}).
    */
   static final class ReadsPlanned extends Refusal {
     private static final long serialVersionUID = 1L;

@@ -105,7 +105,7 @@ final class ShellState {
   Status lastSubstitution;
   /**
    * Set while the words of a command that may run as a job are expanded: a file a glob matches
-   * that a job's status decides then expands to {@link Plan#keptIf}, for the run to fill in.
+   * that a job's status decides then expands to {@link Marks#keptIf}, for the run to fill in.
    */
   boolean programWords;
   /**
@@ -299,8 +299,8 @@ final class ShellState {
       case "#":
         return Integer.toString(positional.size());
       case "?":
-        if (!last.known()) { // a job's: known once it has run (see Plan.statusMark, and where it may go)
-          return Plan.statusMark(last.step());
+        if (!last.known()) { // a job's: known once it has run (see Marks.statusMark, and where it may go)
+          return Marks.statusMark(last.step());
         }
         return Integer.toString(last.code());
       case "$", "BASHPID":

@@ -124,7 +124,7 @@ final class SimpleCommands {
       prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
     }
     String name = argv.get(0);
-    if (argv.stream().anyMatch(Plan::holdsStatus) && !functions.containsKey(name)) {
+    if (argv.stream().anyMatch(Marks::holdsStatus) && !functions.containsKey(name)) {
       Status tested = decisions.builtinOnStatus(argv, c.line());
       if (tested != null) {
         return tested;
@@ -153,7 +153,7 @@ final class SimpleCommands {
       return builtin;
     }
     ScriptCalls.Call found = ScriptCalls.find(state, argv, c.line());
-    ScriptCalls.Call call = found != null && argv.stream().anyMatch(Plan::marked)
+    ScriptCalls.Call call = found != null && argv.stream().anyMatch(Marks::marked)
         ? ScriptCalls.find(state, plainWords(state, argv), c.line()) : found; // its arguments are words of a shell
     if (call != null) {
       return redirecting.call(c, walk.captured() != null, () -> {
@@ -173,7 +173,7 @@ final class SimpleCommands {
 
   /**
    * A simple command's words, expanded. Where it runs a program, a file a glob matched that a
-   * job's status decides is left for the run to keep or drop ({@link Plan#keptIf}); for a
+   * job's status decides is left for the run to keep or drop ({@link Marks#keptIf}); for a
    * function or builtin (but what prints: echo, printf), see {@link #plainWords}.
    */
   private List<String> wordsOf(List<Word> words) {
@@ -191,13 +191,13 @@ final class SimpleCommands {
       state.printingWords = false;
     }
     if (!argv.isEmpty() && !functions.containsKey(argv.get(0)) && !CommandLookup.isBuiltin(argv.get(0))
-        && argv.stream().anyMatch(Plan::holdsOutput)) {
+        && argv.stream().anyMatch(Marks::holdsOutput)) {
       throw Refusal.at(words.get(0).line(), "what a command substitution prints, known only once the jobs it"
           + " runs have run, goes into the words of '" + argv.get(0) + "'; swamp orders a program after what"
           + " writes the files its words name, and those words are not known while planning. Print it with echo"
           + " or printf, or set a variable to it where no job's status decides whether the line runs, and use that");
     }
-    if (argv.isEmpty() || argv.stream().noneMatch(Plan::marked)) {
+    if (argv.isEmpty() || argv.stream().noneMatch(Marks::marked)) {
       return argv;
     }
     String name = argv.get(0);
@@ -216,7 +216,7 @@ final class SimpleCommands {
     }
     List<String> plain = new java.util.ArrayList<>();
     for (String a : argv) {
-      String word = Plan.counted(a);
+      String word = Marks.counted(a);
       if (word != null && !word.equals(a)) {
         state.files.consulted(PlannedFiles.resolve(state.cwd, word));
       }

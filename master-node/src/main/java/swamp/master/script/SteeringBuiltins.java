@@ -55,8 +55,8 @@ final class SteeringBuiltins {
     switch (name) {
       case "exit", "return" -> {
         String given = args.isEmpty() ? state.special("?") : args.get(0); // a bare 'exit' is 'exit $?'
-        int ofStep = Plan.statusStep(given); // 'cmd || exit $?', 'exit $rc': a job's status
-        if (ofStep < 0 && Plan.holdsStatus(given)) {
+        int ofStep = Marks.statusStep(given); // 'cmd || exit $?', 'exit $rc': a job's status
+        if (ofStep < 0 && Marks.holdsStatus(given)) {
           throw Refusal.jobStatus(line, "'" + name + "' with more than the status itself");
         }
         int status = ofStep >= 0 ? 0 : (int) (parseNumber(given, name, line) & 0xff);

@@ -12,7 +12,7 @@ import swamp.master.script.Ast.Node;
  * it prints taking its place ({@link Walk#output}); {@code $(< file)} is bash's {@code $(cat
  * file)}. In the words of {@code echo}, {@code printf} or a function, one that reads what an
  * earlier job writes ({@code echo "mean: $(ncks -H -v T out.nc)"}) cannot run then: it is planned
- * as jobs of its own, and the run fills what they printed into the words ({@link Plan#outputMark}).
+ * as jobs of its own, and the run fills what they printed into the words ({@link Marks#outputMark}).
  * Not in a program's words (the {@link Planner} refuses the mark there too, come through a
  * function's parameters): what it prints might name files, which the plan must know to order the
  * program after what writes them. There, and in an assignment, a test or a loop's list ({@code
@@ -112,7 +112,7 @@ final class Substitutions {
       throw cannot;
     }
     steps.addAll(planned);
-    return Plan.outputMark(planned, quoted);
+    return Marks.outputMark(planned, quoted);
   }
 
   /**

@@ -308,7 +308,7 @@ class PlannerTest {
     assertEquals(List.of("ncrcat", "t_*.nc", "all.nc"), rcat.withStatuses(s -> 0, s -> Plan.Outcome.NOT_RUN).argv());
     assertEquals(List.of("t_a.nc only if #1 succeeds", "t_b.nc only if #4 succeeds",
         "'t_*.nc' only if none of: #1 succeeds or #4 succeeds"),
-        rcat.argv().stream().map(Plan::whenThere).filter(w -> w != null).toList());
+        rcat.argv().stream().map(Marks::whenThere).filter(w -> w != null).toList());
     // a file made whatever the statuses is there where its command succeeded
     assertEquals(List.of("ls", "t_a.nc", "t_c.nc"), c.get(8).withStatuses(s -> 0, s -> s == 7 || s == 1
         ? Plan.Outcome.SUCCEEDED : Plan.Outcome.FAILED).argv());
