@@ -17,7 +17,7 @@ final class CommandLookup {
 
   /** Builtins beside {@link ShellBuiltins#isPlanTime}'s, as {@code type} names them. */
   private static final Set<String> OTHER_BUILTINS = Set.of("echo", "printf", "read", "mapfile",
-      "readarray", "getopts", "command", "type", "hash", "pwd", "true", "false", "trap", "eval");
+      "readarray", "getopts", "command", "type", "hash", "pwd", "true", "false", "trap", "eval", "jobs", "dirs");
 
   private final ShellState state;
   private final Map<String, Ast.FunctionDef> functions;

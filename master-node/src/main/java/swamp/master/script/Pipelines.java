@@ -20,15 +20,19 @@ final class Pipelines {
   private final HereCommands here;
   private final Redirecting redirecting;
   private final Map<String, Ast.FunctionDef> functions;
+  private final PlannedJobs jobs;
+  private final Substitutions substitutions;
   private final Walk walk;
 
   Pipelines(ShellState state, Expander expander, HereCommands here, Redirecting redirecting,
-      Map<String, Ast.FunctionDef> functions, Walk walk) {
+      Map<String, Ast.FunctionDef> functions, PlannedJobs jobs, Substitutions substitutions, Walk walk) {
     this.state = state;
     this.expander = expander;
     this.here = here;
     this.redirecting = redirecting;
     this.functions = functions;
+    this.jobs = jobs;
+    this.substitutions = substitutions;
     this.walk = walk;
   }
 
@@ -45,26 +49,114 @@ final class Pipelines {
     Map<String, String> prefix = new LinkedHashMap<>();
     Node last = p.stages().get(p.stages().size() - 1);
     boolean intoCompound = !(last instanceof Ast.Simple);
-    for (Node n : intoCompound ? p.stages().subList(0, p.stages().size() - 1) : p.stages()) {
+    boolean intoXargs = captured == null && !p.negated() && last instanceof Ast.Simple c && runsXargs(c);
+    List<Node> before = p.stages().subList(0, p.stages().size() - 1);
+    for (Node n : intoCompound || intoXargs ? before : p.stages()) {
       if (!(n instanceof Ast.Simple c)) {
         throw Refusal.at(n.line(), "a stage of a pipeline must be a simple command; a loop, group or"
             + " subshell is supported only as its last stage ('ls *.nc | while read f; do ...')");
       }
-      stages.add(stage(c, prefix, captured == null && !intoCompound));
+      stages.add(stage(c, prefix, captured == null && !intoCompound && !intoXargs));
     }
     Status s;
     if (intoCompound) {
       // 'ls *.nc | while read f; ...': what the commands before it print is the loop's input,
       // so they run while planning, as in a command substitution
-      StringBuilder printed = new StringBuilder();
-      here.run(stages, p.line(), prefix, printed);
-      s = walk.readingFrom(printed.toString(), last, true);
+      s = walk.readingFrom(printed(stages, before, prefix, p.line()).text(), last, true);
+    } else if (intoXargs) {
+      Planning.Printed input = printed(stages, before, prefix, p.line());
+      s = xargs((Ast.Simple) last, input.text(), state.pipefail ? input.status() : 0);
     } else if (captured != null) {
       s = Status.of(here.run(stages, p.line(), prefix, captured));
     } else {
       s = walk.job(stages, prefix, p.line());
     }
     return p.negated() ? walk.not(s, p.line()) : s;
+  }
+
+  /**
+   * What the commands {@code stages} print and their status, run while planning; where they
+   * read what jobs planned before write, run as jobs and waited for ({@link
+   * Substitutions#printedBy}).
+   */
+  private Planning.Printed printed(List<HereCommands.Draft> stages, List<Node> nodes, Map<String, String> prefix,
+      int line) {
+    StringBuilder printed = new StringBuilder();
+    try {
+      int status = here.run(stages, line, prefix, printed);
+      return new Planning.Printed(printed.toString(), List.of(status));
+    } catch (Refusal.ReadsPlanned unknown) {
+      return substitutions.printedBy(new Ast.Pipeline(nodes, false, line), line, unknown);
+    }
+  }
+
+  /** Whether {@code c} runs xargs: its first word after its assignments, no function of the script's. */
+  boolean runsXargs(Ast.Simple c) {
+    int k = 0;
+    while (k < c.words().size() && Variables.ASSIGNMENT.matcher(c.words().get(k).raw()).matches()) {
+      k++;
+    }
+    return k < c.words().size() && c.words().get(k).raw().equals("xargs") && !functions.containsKey("xargs");
+  }
+
+  /**
+   * {@code ... | xargs OPTIONS COMMAND ARGS} on {@code input}, what the stages before it printed
+   * (their status {@code inputStatus} under pipefail): each command xargs would start planned as
+   * a job of its own ({@link Xargs}), so that the plan knows the files each reads and writes and
+   * runs them side by side. Its output redirection is opened once, as xargs's: the commands after
+   * the first append. Its status is xargs's: 123 where one of them fails, else 0; set -e stops
+   * the script on that, once they have all run.
+   */
+  Status xargs(Ast.Simple c, String input, int inputStatus) {
+    Map<String, String> prefix = new LinkedHashMap<>();
+    HereCommands.Draft x = stage(c, prefix, false);
+    List<List<String>> runs = Xargs.invocations(x.argv().subList(1, x.argv().size()), input, c.line());
+    List<Ast.Redirect> redirects = new ArrayList<>();
+    for (Ast.Redirect r : x.redirects()) {
+      if (r.op().equals("<") || ReadInput.isText(r)) {
+        throw Refusal.at(c.line(), "xargs at the end of a pipeline reads what the pipeline prints, not '"
+            + r.op() + "'");
+      }
+      redirects.add(r);
+    }
+    List<Plan.Guard> when = new ArrayList<>();
+    boolean failed = false;
+    for (List<String> argv : runs) {
+      if (functions.containsKey(argv.get(0)) || ShellBuiltins.isPlanTime(argv.get(0))) {
+        throw Refusal.at(c.line(), "xargs runs programs, and '" + argv.get(0) + "' is the script's "
+            + (functions.containsKey(argv.get(0)) ? "function" : "builtin") + ": bash's xargs would not find it");
+      }
+      List<Ast.Redirect> these = List.copyOf(redirects);
+      Status ran = walk.inCondition(() -> walk.job(List.of(new HereCommands.Draft(argv, these, c.line())), prefix,
+          c.line()));
+      if (ran.known()) {
+        failed |= ran.code() != 0;
+      } else {
+        when.add(new Plan.Guard(ran.step(), true));
+      }
+      redirects = redirects.stream().map(Pipelines::appending).toList(); // xargs opened it once
+    }
+    int succeeded = inputStatus;
+    if (when.isEmpty() || failed) {
+      return Status.of(failed ? 123 : succeeded);
+    }
+    Status s = jobs.join(new Plan.Join(when, -1, succeeded, -1, 123, null, 0), c.line(), walk.guards());
+    if (walk.stopsOnFailure()) { // set -e: the script stops where xargs failed, once every command ran
+      List<Plan.Guard> stop = new ArrayList<>(walk.guards());
+      stop.add(0, new Plan.Guard(s.step(), false));
+      jobs.exitPoint(Plan.Command.STATUS_OF + s.step(), c.line(), stop, true, false);
+    }
+    return s;
+  }
+
+  /** {@code r} as a later command of the same xargs sees it: an output it truncated, appended to. */
+  private static Ast.Redirect appending(Ast.Redirect r) {
+    String op = switch (r.op()) {
+      case ">" -> ">>";
+      case "&>" -> "&>>";
+      default -> r.op();
+    };
+    return new Ast.Redirect(r.fd(), op, r.target(), r.line());
   }
 
   /** One stage's command; its assignments ({@code LC_ALL=C sort}) go to {@code prefix}. */
@@ -83,6 +175,8 @@ final class Pipelines {
     String name = argv.get(0);
     if (name.equals("pwd") && !functions.containsKey(name)) { // bash's builtin, in 'pwd | ...' too
       argv = List.of("printf", "%s\n", state.cwd);
+    } else if (name.equals("jobs") && !functions.containsKey(name)) { // '$(jobs -r | wc -l)'
+      argv = List.of("printf", "%s", state.background.jobs(argv.subList(1, argv.size()), c.line()));
     }
     if (functions.containsKey(name)) {
       throw Refusal.at(c.line(), "function '" + name + "' in a pipeline is not supported;"

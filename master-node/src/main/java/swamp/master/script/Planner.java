@@ -90,11 +90,11 @@ final class Planner implements Walk {
     this.redirecting = new Redirecting(state, expander, this::exec,
         (drafts, line) -> job(drafts, Map.of(), line));
     this.texts = new KnownTexts(state, expander, here);
-    this.pipelines = new Pipelines(state, expander, here, redirecting, functions, this);
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     this.substitutions = new Substitutions(state, jobs, functions, this);
+    this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
     this.simple = new SimpleCommands(state, expander, functions, variables, decisions, redirecting, calls, jobs,
@@ -331,10 +331,10 @@ final class Planner implements Walk {
   }
 
   @Override
-  public Status inCondition(Node n) {
+  public Status inCondition(java.util.function.Supplier<Status> part) {
     conditionDepth++;
     try {
-      return exec(n);
+      return part.get();
     } finally {
       conditionDepth--;
     }
@@ -415,9 +415,9 @@ final class Planner implements Walk {
   private Status background(Ast.Background b) {
     int next = jobs.size();
     Status s = inCondition(b.body());
-    String id = Integer.toString(ShellState.FIRST_BACKGROUND + (s.known() ? next : s.step()));
-    state.background.put(id, s);
-    state.lastBackground = id;
+    String text = jobs.size() == next + 1 ? jobs.text(next) // what 'jobs' shows of it
+        : b.body() instanceof Ast.Simple c ? String.join(" ", c.words().stream().map(Word::raw).toList()) : "...";
+    state.background.start(s, text);
     return Status.OK;
   }
 

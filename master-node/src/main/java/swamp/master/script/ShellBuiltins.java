@@ -113,15 +113,7 @@ final class ShellBuiltins {
         return Status.FAIL;
       }
       case "wait" -> { // swamp runs what it can in parallel and waits for the end anyway
-        Status s = Status.OK;
-        for (String id : args) { // 'wait $pid': that command's status
-          s = state.background.get(id);
-          if (s == null) {
-            throw Refusal.at(line, "wait: " + id + " is not a command this script ran with '&'"
-                + " (swamp waits for jobs by the $! of a command run with '&')");
-          }
-        }
-        return s;
+        return waitFor(args, line);
       }
       case "test", "[" -> {
         List<String> t = args;
@@ -154,7 +146,7 @@ final class ShellBuiltins {
         return shopt(args, line);
       }
       case "exec", "alias", "unalias",
-          "ulimit", "umask", "builtin", "kill", "jobs", "fg", "bg",
+          "ulimit", "umask", "builtin", "kill", "fg", "bg",
           "disown", "enable", "caller", "complete", "coproc", "suspend", "logout", "times",
           "module", "ml" -> {
         throw Refusal.at(line, "'" + name + "' is not supported by swamp's planner" + advice(name));
@@ -163,6 +155,54 @@ final class ShellBuiltins {
         return null;
       }
     }
+  }
+
+  /**
+   * {@code wait}: every command run with {@code &}, status 0; {@code wait ID...}: those, the last
+   * one's status; {@code wait -n [-p VAR]}: the one started first not waited for yet, its status
+   * (127 when there is none), its id in VAR ({@link Background}).
+   */
+  private Status waitFor(List<String> args, int line) {
+    boolean next = false;
+    String idVar = null;
+    int k = 0;
+    for (; k < args.size() && args.get(k).startsWith("-"); k++) {
+      String a = args.get(k);
+      if (a.equals("--")) {
+        k++;
+        break;
+      } else if (a.equals("-p") && k + 1 < args.size()) {
+        idVar = args.get(++k);
+      } else if (a.matches("-[nf]+")) {
+        next |= a.contains("n");
+      } else {
+        throw Refusal.at(line, "wait " + a + ": swamp's planner knows 'wait', 'wait ID...' and 'wait -n [-p VAR]'");
+      }
+    }
+    List<String> ids = args.subList(k, args.size());
+    if (next) {
+      if (!ids.isEmpty()) {
+        throw Refusal.at(line, "'wait -n ID...' is not supported: wait for them one by one ('wait ID')");
+      }
+      Background.Next done = state.background.waitNext();
+      if (idVar != null) {
+        state.assign(idVar, done == null ? "" : done.id(), line);
+      }
+      return done == null ? Status.of(127) : done.status();
+    }
+    if (ids.isEmpty()) {
+      state.background.waitAll();
+      return Status.OK;
+    }
+    Status s = Status.OK;
+    for (String id : ids) { // 'wait $pid': that command's status
+      s = state.background.waitFor(id);
+      if (s == null) {
+        throw Refusal.at(line, "wait: " + id + " is not a command this script ran with '&'"
+            + " (swamp waits for jobs by the $! of a command run with '&')");
+      }
+    }
+    return s;
   }
 
   private static String advice(String name) {

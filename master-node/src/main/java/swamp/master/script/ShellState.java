@@ -118,14 +118,8 @@ final class ShellState {
    * an earlier job writes counts on that file as planned, not on the job's status.
    */
   boolean loopCondition;
-  /**
-   * The commands run with {@code &}, by the number {@code $!} gave each (a job's step plus
-   * {@link #FIRST_BACKGROUND}): their statuses, which {@code wait N} gives.
-   */
-  final Map<String, Status> background = new HashMap<>();
-  /** {@code $!} of the last command run with {@code &}; empty before one. */
-  String lastBackground = "";
-  static final int FIRST_BACKGROUND = 100_000;
+  /** The commands run with {@code &}: {@code $!}, {@code wait}, {@code jobs}. */
+  final Background background = new Background();
   boolean errexit;
   /** {@code shopt -s nullglob}: a glob that matches nothing expands to nothing. */
   boolean nullglob;
@@ -308,7 +302,7 @@ final class ShellState {
       case "SECONDS": // while planning: the script's commands have not run yet
         return vars.containsKey(name) ? scalar(name) : Long.toString((System.nanoTime() - started) / 1_000_000_000L);
       case "!":
-        return lastBackground;
+        return background.last();
       case "-":
         return (errexit ? "e" : "") + (xtrace ? "x" : "") + "hB";
       case "0":

@@ -155,6 +155,9 @@ final class SteeringBuiltins {
       case "pwd" -> { // bash's builtin: no program of the worker's
         return printing(state.cwd + "\n", c, prefix);
       }
+      case "jobs" -> { // what the script ran with '&' and has not waited for
+        return printing(state.background.jobs(args, line), c, prefix);
+      }
       case "dirs" -> {
         return printing(builtins.shownDirectories(name, args), c, prefix);
       }

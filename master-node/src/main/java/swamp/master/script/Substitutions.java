@@ -71,6 +71,34 @@ final class Substitutions {
    * bash's.
    */
   private String awaited(Node program, int line, Refusal cannot) {
+    Planning.Printed printed = ran(program, line, cannot);
+    Status ran = Status.of(printed.status()); // $? is the substitution's
+    state.lastSubstitution = ran;
+    state.last = ran;
+    String out = printed.text();
+    int end = out.length();
+    while (end > 0 && out.charAt(end - 1) == '\n') {
+      end--;
+    }
+    return out.substring(0, end);
+  }
+
+  /**
+   * What the commands of {@code program} print, the input of a loop or of {@code xargs} they pipe
+   * into, where they read what jobs planned before write ({@code find out -name '*.nc' | xargs
+   * ...}, {@code ls -t out | while read f}): planned as jobs, whose output the run does not
+   * print, and waited for where the walk can wait; else {@code cannot} stands.
+   */
+  Planning.Printed printedBy(Node program, int line, Refusal.ReadsPlanned cannot) {
+    if (!onlyPrograms(program) || !walk.waits().canWait()) {
+      throw cannot;
+    }
+    walk.waits().awaitGuards(line, cannot.cause.problem());
+    return ran(program, line, cannot);
+  }
+
+  /** Plans {@code program} as jobs whose output the run does not print, and waits for them. */
+  private Planning.Printed ran(Node program, int line, Refusal cannot) {
     boolean programWords = state.programWords;
     boolean printingWords = state.printingWords;
     List<Integer> planned = planned(program, () -> {
@@ -81,16 +109,7 @@ final class Substitutions {
       throw cannot;
     }
     steps.addAll(planned);
-    Planning.Printed printed = walk.waits().await(planned, line, cannot.cause.problem());
-    Status ran = Status.of(printed.status()); // $? is the substitution's
-    state.lastSubstitution = ran;
-    state.last = ran;
-    String out = printed.text();
-    int end = out.length();
-    while (end > 0 && out.charAt(end - 1) == '\n') {
-      end--;
-    }
-    return out.substring(0, end);
+    return walk.waits().await(planned, line, cannot.cause.problem());
   }
 
   /** The steps that are command substitutions run as jobs, whose output the run does not print. */

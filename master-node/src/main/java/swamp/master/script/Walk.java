@@ -17,7 +17,12 @@ interface Walk {
   Status exec(Node node);
 
   /** Walks {@code node} as a test's part ({@code ! cmd}, {@code a && b}): set -e lets it fail. */
-  Status inCondition(Node node);
+  default Status inCondition(Node node) {
+    return inCondition(() -> exec(node));
+  }
+
+  /** Plans what {@code part} plans as a test's part: set -e lets it fail. */
+  Status inCondition(java.util.function.Supplier<Status> part);
 
   /**
    * Walks {@code body} with {@code text} as the input its {@code read}s take lines from; in a

@@ -397,7 +397,7 @@ class PlannerTest {
     List<Plan.Command> c = plan("ncks -O a.nc b.nc &\np=$!\nncks -O c.nc d.nc &\nwait $p || echo failed\n"
         + "wait\necho $p\n").commands();
     assertEquals(List.of(new Plan.Guard(0, false)), c.get(2).guards(), "'|| echo' runs if the first ncks failed");
-    assertEquals("echo " + (ShellState.FIRST_BACKGROUND + 0), c.get(3).text());
+    assertEquals("echo " + (Background.FIRST + 0), c.get(3).text());
     assertTrue(refused("wait 12345\n").getMessage().contains("wait: 12345 is not a command this script ran with '&'"));
   }
 
