@@ -32,12 +32,19 @@ class AllowListTest {
   void theDefaultListHasNoLauncherThatRunsAnything() {
     List<String> defaults = com.typesafe.config.ConfigFactory.defaultReference()
         .getStringList("swamp.worker.allowed-executables");
-    for (String p : List.of("env", "nice", "timeout", "xargs", "find", "nohup", "setsid",
+    for (String p : List.of("env", "nice", "timeout", "xargs", "nohup", "setsid",
         "stdbuf", "sh", "bash", "python3", "perl")) {
       assertTrue(!defaults.contains(p), p + " is on the default list");
     }
-    String why = refused(Executables.of(defaults), List.of("env", "bash", "-c", "id > f"), Map.of());
+    Executables list = Executables.of(defaults);
+    String why = refused(list, List.of("env", "bash", "-c", "id > f"), Map.of());
     assertTrue(why.contains("'env'") && why.contains("not allowed"), why);
+    // find is, as a launcher: what its -exec would run must be allowed too
+    assertInstanceOf(Executables.Allowed.class, list.check(List.of("find", "out", "-name", "*.nc"), Map.of(), dir));
+    assertInstanceOf(Executables.Allowed.class,
+        list.check(List.of("find", ".", "-name", "*.tmp", "-exec", "rm", "{}", "+"), Map.of(), dir));
+    why = refused(list, List.of("find", ".", "-maxdepth", "0", "-exec", "bash", "-c", "id > f", ";"), Map.of());
+    assertTrue(why.contains("'find' would run 'bash'"), why);
   }
 
   @Test

@@ -402,6 +402,53 @@ class PlannerTest {
   }
 
   @Test
+  void jobsAndWaitNKeepAScriptThatStartsAFewAtATimeAsBashRunsIt() throws Exception {
+    // the usual way to run at most 2 at once: the same commands as without it
+    List<String> throttled = texts("for m in 1 2 3 4 5; do\n  ncks -O in_$m.nc out_$m.nc &\n"
+        + "  if (( $(jobs -r | wc -l) >= 2 )); then wait -n; fi\ndone\nwait\necho \"$(jobs -p | wc -l) left\"\n");
+    assertEquals(List.of("ncks -O in_1.nc out_1.nc", "ncks -O in_2.nc out_2.nc", "ncks -O in_3.nc out_3.nc",
+        "ncks -O in_4.nc out_4.nc", "ncks -O in_5.nc out_5.nc", "echo '0 left'"), throttled);
+    // a loop that polls ends: asked again, the first one has ended
+    assertEquals("echo done", texts("for m in 1 2 3; do ncks -O in_$m.nc o_$m.nc & done\n"
+        + "while [ $(jobs -p | wc -l) -ge 2 ]; do :; done\necho done\n").get(3));
+    List<Plan.Command> c = plan("ncks -O a.nc b.nc &\nncks -O c.nc d.nc &\njobs\nwait -n -p first\n"
+        + "echo \"$first: $?\"\njobs -p\nwait -n; wait -n\necho $?\n").commands();
+    assertEquals("printf %s $'[1]-  Running                 ncks -O a.nc b.nc &\\n"
+        + "[2]+  Running                 ncks -O c.nc d.nc &\\n'", c.get(2).text());
+    assertEquals("echo '" + Background.FIRST + ": $?'", c.get(3).text(), "wait -n: the first one's id and status");
+    assertEquals(Set.of(0), Marks.marks(c.get(3).argv().get(1)));
+    assertEquals("printf %s $'" + (Background.FIRST + 1) + "\\n'", c.get(4).text());
+    assertEquals("echo 127", c.get(5).text(), "wait -n with none left");
+    assertTrue(refused("sleep 1 &\njobs %1\n").getMessage().contains("no job specifications"));
+  }
+
+  @Test
+  void xargsIsPlannedAsTheCommandsItWouldStart() throws Exception {
+    Files.createDirectories(dir.resolve("in"));
+    for (String f : List.of("a.nc", "b.nc", "c.nc")) {
+      Files.writeString(dir.resolve("in").resolve(f), "");
+    }
+    List<Plan.Command> c = plan("ls in/*.nc | xargs -n 1 -P 3 -I{} ncks -O -v T {} {}.T.nc\n"
+        + "ls in/*.T.nc | xargs ncrcat -O -o all.nc > log.txt\nncks -O -v T in/c.nc.T.nc x.nc\n").commands();
+    assertEquals(List.of("ncks -O -v T in/a.nc in/a.nc.T.nc", "ncks -O -v T in/b.nc in/b.nc.T.nc",
+        "ncks -O -v T in/c.nc in/c.nc.T.nc"), c.subList(0, 3).stream().map(Plan.Command::text).toList());
+    assertTrue(c.get(0).dependsOn().isEmpty() && c.get(1).dependsOn().isEmpty(), "side by side");
+    assertEquals("status: 0 if #0 succeeds and #1 succeeds and #2 succeeds, else 123", c.get(3).text());
+    assertEquals("ncrcat -O -o all.nc in/a.nc.T.nc in/b.nc.T.nc in/c.nc.T.nc > log.txt", c.get(4).text(),
+        "ls saw the files the xargs before writes");
+    assertEquals(Set.of(0, 1, 2), c.get(4).dependsOn());
+    assertEquals(Set.of(2), c.get(6).dependsOn(), "what reads one output waits for its own command only");
+    // the output is opened once: the commands after the first append to it
+    List<String> logged = texts("printf 'a\\nb\\n' | xargs -n1 echo > log.txt\n");
+    assertEquals(List.of("echo a > log.txt", "echo b >> log.txt"), logged.subList(0, 2));
+    // set -e stops where a command of xargs failed, once they have all run
+    List<Plan.Command> strict = plan("set -e\necho a b | xargs -n1 ncks -O -v T\necho after\n").commands();
+    assertEquals("exit $? of #2", strict.get(3).text());
+    assertEquals(List.of(new Plan.Guard(2, false)), strict.get(3).guards());
+    assertTrue(refused("f() { :; }\necho a | xargs f\n").getMessage().contains("xargs runs programs, and 'f' is the script's function"));
+  }
+
+  @Test
   void aListAnEarlierLineWritesWithKnownTextIsReadWhilePlanning() throws Exception {
     Files.writeString(dir.resolve("a.nc"), "");
     Files.writeString(dir.resolve("b.nc"), "");
