@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * {@code ncatted}/{@code ncrename} with a single file change it in place; {@code cp} and
  * {@code mv} write their destination ({@code mv} also its sources, which it removes); {@code
  * mkdir}, {@code touch}, {@code rm}, {@code rmdir}, {@code tee} write all their operands, {@code
- * sort -o} its output. Every other non-option word (and option value) counts as read.
+ * sort -o} its output, {@code find} with {@code -exec} or {@code -delete} its starting points. Every
+ * other non-option word (and option value) counts as read.
  */
 record ArgvFiles(Set<String> reads, Set<String> writes) {
 
@@ -323,6 +324,7 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
           addValues(p, reads, writes);
         }
         case "sed" -> sed(args, reads, writes);
+        case "find" -> find(args, reads, writes);
         case "tee" -> {
           Parsed p = parseOptions(args, "", Set.of());
           p.positionals().forEach(f -> add(writes, f));
@@ -402,6 +404,29 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
    * stands for the file's name). The first operand is the script unless {@code -e} or {@code -f}
    * gave one. A worker runs sed in its sandbox, so no file comes from its commands ({@code w}).
    */
+  /** find's actions that change files or run a command on them. */
+  private static final Pattern FIND_CHANGES = Pattern.compile("-(exec|execdir|ok|okdir|delete|fprint0?|fprintf|fls)");
+
+  /**
+   * find's starting points (by default {@code .}): read, or, where an action may change what is
+   * beneath them ({@code -exec ncatted ... {} ;}, {@code -delete}), written as directories are
+   * (so that what comes after waits for it, as bash's next line does).
+   */
+  private static void find(List<String> args, Set<String> reads, Set<String> writes) {
+    int i = 0;
+    while (i < args.size() && args.get(i).matches("-[HLP]|-D|-O[0-9]*")) {
+      i += args.get(i).equals("-D") ? 2 : 1;
+    }
+    List<String> starts = new ArrayList<>();
+    for (; i < args.size() && !args.get(i).startsWith("-") && !args.get(i).equals("(") && !args.get(i).equals("!"); i++) {
+      starts.add(args.get(i));
+    }
+    boolean changes = args.subList(i, args.size()).stream().anyMatch(a -> FIND_CHANGES.matcher(a).matches());
+    for (String start : starts.isEmpty() ? List.of(".") : starts) {
+      add(changes ? writes : reads, start);
+    }
+  }
+
   private static void sed(List<String> args, Set<String> reads, Set<String> writes) {
     boolean script = false;
     String inPlace = null; // "" in place, else the backup's suffix

@@ -67,7 +67,7 @@ final class Dependencies {
         a.writes().forEach(p -> addResolved(removes, c.dir(), p));
       } else if (program.equals("mv")) {
         a.writes().stream().filter(a.reads()::contains).forEach(p -> addResolved(removes, c.dir(), p));
-      } else if (program.equals("mkdir")) {
+      } else if (program.equals("mkdir") || program.equals("find")) { // find's: every path beneath them
         a.writes().forEach(p -> addResolved(dirs, c.dir(), p));
       }
       if (r != null) {

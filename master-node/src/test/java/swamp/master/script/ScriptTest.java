@@ -105,6 +105,20 @@ class ScriptTest {
   }
 
   @Test
+  void findReadsItsStartingPointsAndWritesThemWhereItsActionsChangeFiles() throws Exception {
+    ArgvFiles a = ArgvFiles.of(List.of("find", "out", "in", "-name", "*.nc", "-type", "f"));
+    assertEquals(Set.of("out", "in"), a.reads());
+    assertEquals(Set.of(), a.writes());
+    assertEquals(Set.of("."), ArgvFiles.of(List.of("find", "-name", "*.tmp", "-delete")).writes(), "by default .");
+    a = ArgvFiles.of(List.of("find", "-L", "out", "(", "-name", "*.nc", ")", "-exec", "ncatted", "-a", "x,global,o,c,y",
+        "{}", ";"));
+    assertEquals(Set.of("out"), a.writes());
+    // what comes after waits for it, and it for what writes beneath where it starts
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(2), Set.of()), deps("ncks -O in.nc out/a.nc\n"
+        + "find out -name '*.nc' -exec ncatted -O -a t,global,o,c,v {} \\;\nncks -M out/a.nc\nncks -M in.nc\n"));
+  }
+
+  @Test
   void sedReadsItsFilesAndWritesThemInPlace() throws Exception {
     ArgvFiles a = ArgvFiles.of(List.of("sed", "-E", "s/x/y/", "a.txt", "b.txt"));
     assertEquals(Set.of(), a.writes());
