@@ -64,6 +64,11 @@ final class Pipelines {
       // so they run while planning, as in a command substitution
       s = walk.readingFrom(printed(stages, before, prefix, p.line()).text(), last, true);
     } else if (intoXargs) {
+      List<String> words = expander.expandWords(((Ast.Simple) last).words());
+      if (Xargs.argFile(words.subList(words.indexOf("xargs") + 1, words.size()), p.line()) != null) {
+        throw Refusal.at(p.line(), "xargs -a at the end of a pipeline reads its file, not what the pipeline prints:"
+            + " write 'xargs -a FILE ...' on a line of its own");
+      }
       Planning.Printed input = printed(stages, before, prefix, p.line());
       s = xargs((Ast.Simple) last, input.text(), state.pipefail ? input.status() : 0);
     } else if (captured != null) {

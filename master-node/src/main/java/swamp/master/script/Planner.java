@@ -98,7 +98,7 @@ final class Planner implements Walk {
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
     this.simple = new SimpleCommands(state, expander, functions, variables, decisions, redirecting, calls, jobs,
-        steering, here, this, fileTestsOnJobs);
+        steering, here, pipelines, this, fileTestsOnJobs);
   }
 
   /** The walk waits for jobs with {@code wait} where it needs what they print ({@link Waits}). */
@@ -159,7 +159,8 @@ final class Planner implements Walk {
    * planning ({@code find ... > found.txt}), where the walk can wait: once they have all run, as
    * it is then.
    */
-  private String inputText(Ast.Redirect r) {
+  @Override
+  public String inputText(Ast.Redirect r) {
     try {
       return ReadInput.text(state, expander, r);
     } catch (Refusal.ReadsPlanned unknown) {

@@ -34,6 +34,7 @@ final class SimpleCommands {
   private final PlannedJobs jobs;
   private final SteeringBuiltins steering;
   private final HereCommands here;
+  private final Pipelines pipelines;
   private final Walk walk;
   /**
    * Whether a test of a file an earlier job writes is decided by that job ({@link
@@ -44,7 +45,7 @@ final class SimpleCommands {
 
   SimpleCommands(ShellState state, Expander expander, Map<String, Ast.FunctionDef> functions, Variables variables,
       JobDecisions decisions, Redirecting redirecting, Calls calls, PlannedJobs jobs, SteeringBuiltins steering,
-      HereCommands here, Walk walk, boolean fileTestsOnJobs) {
+      HereCommands here, Pipelines pipelines, Walk walk, boolean fileTestsOnJobs) {
     this.state = state;
     this.expander = expander;
     this.functions = functions;
@@ -55,6 +56,7 @@ final class SimpleCommands {
     this.jobs = jobs;
     this.steering = steering;
     this.here = here;
+    this.pipelines = pipelines;
     this.walk = walk;
     this.fileTestsOnJobs = fileTestsOnJobs;
   }
@@ -165,6 +167,9 @@ final class SimpleCommands {
         }
       });
     }
+    if (name.equals("xargs") && walk.captured() == null) {
+      return xargs(c, Xargs.argFile(argv.subList(1, argv.size()), c.line()));
+    }
     if (walk.captured() != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, walk.captured()));
     }
@@ -203,6 +208,26 @@ final class SimpleCommands {
     String name = argv.get(0);
     boolean prints = name.equals("echo") || name.equals("printf") && !(argv.size() > 1 && argv.get(1).equals("-v"));
     return functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints ? plainWords(state, argv) : argv;
+  }
+
+  /**
+   * {@code xargs -n 1 ncks ... < list.txt} ({@code -a list.txt}): the commands xargs would start for the file's lines,
+   * as at the end of a pipeline ({@link Pipelines#xargs}); the file read as {@code done < f} reads
+   * it, once the jobs that write it have run.
+   */
+  private Status xargs(Ast.Simple c, String argFile) {
+    Ast.Redirect input = argFile != null // 'xargs -a list.txt ...'
+        ? new Ast.Redirect(0, "<", new Ast.Word(swamp.protocol.ShellText.quote(argFile), c.line()), c.line())
+        : c.redirects().stream().filter(r -> r.fd() <= 0 && (r.op().equals("<") || ReadInput.isText(r)))
+            .reduce((first, then) -> then).orElse(null);
+    if (input == null) {
+      throw Refusal.at(c.line(), "xargs here reads the script's standard input, which a run does not have: give it"
+          + " a list with '< FILE' or a pipeline ('ls *.nc | xargs ...')");
+    }
+    String text = walk.inputText(input);
+    List<Ast.Redirect> rest = c.redirects().stream().filter(r -> r.fd() > 0 || !r.op().equals("<") && !ReadInput.isText(r))
+        .toList();
+    return pipelines.xargs(new Ast.Simple(c.words(), rest, c.line()), text, 0);
   }
 
   /**

@@ -45,6 +45,12 @@ interface Walk {
   /** Where the walk stops until jobs planned so far have run, for what they printed or wrote. */
   Waits waits();
 
+  /**
+   * The text an input redirection gives ({@code done < list.txt}); of a file jobs write with a
+   * text not known while planning, once they have run, where the walk can wait.
+   */
+  String inputText(Ast.Redirect r);
+
   /** Prints bash's error for line {@code line}, "SCRIPT: line N: {@code error}", on standard error: a job. */
   void shellError(String error, int line);
 

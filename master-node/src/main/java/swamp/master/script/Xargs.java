@@ -13,9 +13,9 @@ import java.util.List;
  * backslashes as xargs reads them; by a NUL ({@code -0}) or another character ({@code -d}); with
  * {@code -I R} each line is one item, put in place of R in the arguments. {@code -n N} and
  * {@code -L N} bound an invocation's items or lines; {@code -r} runs nothing on no input (else the
- * command runs once, without items). {@code -P} is what the pool does anyway. What needs a
- * terminal or sets what the command would read ({@code -p}, {@code -o}, {@code -a}, {@code -E},
- * {@code --process-slot-var}) is refused.
+ * command runs once, without items). {@code -P} is what the pool does anyway; {@code -a FILE}
+ * names the input ({@link #argFile}). What needs a terminal or ends the input early ({@code -p},
+ * {@code -o}, {@code -t}, {@code -E}, {@code --process-slot-var}) is refused.
  */
 final class Xargs {
 
@@ -63,8 +63,14 @@ final class Xargs {
     return out;
   }
 
+  /** The file {@code -a FILE} ({@code --arg-file}) names for xargs to read instead of its input; else null. */
+  static String argFile(List<String> args, int line) {
+    return options(args, line).argFile;
+  }
+
   private static final class Options {
     List<String> command = List.of("echo");
+    String argFile;
     String replace;
     int maxArgs;
     int maxLines;
@@ -89,7 +95,8 @@ final class Xargs {
         int eq = a.indexOf('=');
         String name = eq < 0 ? a.substring(2) : a.substring(2, eq);
         String value = eq < 0 ? null : a.substring(eq + 1);
-        boolean needsValue = List.of("max-args", "max-lines", "max-procs", "delimiter", "max-chars").contains(name);
+        boolean needsValue = List.of("max-args", "max-lines", "max-procs", "delimiter", "max-chars", "arg-file")
+            .contains(name);
         if (needsValue && value == null) {
           if (i + 1 == args.size()) {
             throw Refusal.at(line, "xargs --" + name + " needs a value");
@@ -103,6 +110,7 @@ final class Xargs {
           case "max-lines" -> o.maxLines = number(name, value, line);
           case "max-procs", "max-chars" -> number(name, value, line);
           case "delimiter" -> o.delimiter = delimiter(value, line);
+          case "arg-file" -> o.argFile = value;
           case "replace" -> {
             o.replace = value == null ? "{}" : value;
             o.maxLines = 1;
@@ -116,7 +124,7 @@ final class Xargs {
       for (int c = 1; c < a.length(); c++) {
         char ch = a.charAt(c);
         String rest = a.substring(c + 1);
-        if ("nLPsdI".indexOf(ch) >= 0) {
+        if ("nLPsdIa".indexOf(ch) >= 0) {
           String value = !rest.isEmpty() ? rest : next < args.size() ? args.get(next++) : null;
           if (value == null) {
             throw Refusal.at(line, "xargs -" + ch + " needs a value");
@@ -125,6 +133,7 @@ final class Xargs {
             case 'n' -> o.maxArgs = number("-n", value, line);
             case 'L' -> o.maxLines = number("-L", value, line);
             case 'd' -> o.delimiter = delimiter(value, line);
+            case 'a' -> o.argFile = value;
             case 'I' -> {
               o.replace = value;
               o.maxLines = 1;
@@ -161,7 +170,7 @@ final class Xargs {
 
   private static RuntimeException unsupported(String option, int line) {
     return Refusal.at(line, "xargs " + option + " is not supported by swamp's planner, which runs each command"
-        + " xargs would start as a job of its own; it knows -0, -d, -I, -i, -L, -l, -n, -P, -r, -s and -x");
+        + " xargs would start as a job of its own; it knows -0, -a, -d, -I, -i, -L, -l, -n, -P, -r, -s and -x");
   }
 
   private static int number(String option, String value, int line) {

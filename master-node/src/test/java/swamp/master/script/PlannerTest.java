@@ -446,6 +446,13 @@ class PlannerTest {
     assertEquals("exit $? of #2", strict.get(3).text());
     assertEquals(List.of(new Plan.Guard(2, false)), strict.get(3).guards());
     assertTrue(refused("f() { :; }\necho a | xargs f\n").getMessage().contains("xargs runs programs, and 'f' is the script's function"));
+    // a list in a file: '< list.txt' or -a, as 'done < list.txt' reads it
+    Files.writeString(dir.resolve("w.txt"), "x\ny\n");
+    List<String> fromFiles = texts("printf '%s\\n' a.nc 'b c.nc' > list.txt\nxargs -d '\\n' -n 1 ncks -m < list.txt\n"
+        + "xargs -a w.txt echo\n");
+    assertEquals(List.of("ncks -m a.nc", "ncks -m 'b c.nc'"), fromFiles.subList(1, 3));
+    assertEquals("echo x y", fromFiles.get(4));
+    assertTrue(refused("xargs echo\n").getMessage().contains("xargs here reads the script's standard input"));
   }
 
   @Test

@@ -67,11 +67,14 @@ class XargsTest {
 
   @Test
   void whatNeedsATerminalOrAnotherInputIsRefusedByName() {
-    for (String option : List.of("-p", "-t", "-a", "--arg-file=list.txt", "-E", "-o", "--process-slot-var=S")) {
+    for (String option : List.of("-p", "-t", "-E", "-o", "--process-slot-var=S")) {
       ScriptException e = assertThrows(Refusal.class, () -> runs("a\n", option, "x", "echo")).cause;
       assertTrue(e.problem().startsWith("xargs " + option.split("=")[0]) && e.problem().contains("not supported"),
           e.problem());
     }
+    assertEquals("list.txt", Xargs.argFile(List.of("-n1", "-a", "list.txt", "echo"), 1));
+    assertEquals("l.txt", Xargs.argFile(List.of("--arg-file=l.txt", "echo"), 1));
+    assertEquals(List.of(List.of("echo", "a")), runs("a\n", "-a", "list.txt", "echo"), "the file's text is the input");
     ScriptException e = assertThrows(Refusal.class, () -> runs("a\n", "-n", "two", "echo")).cause;
     assertEquals("xargs -n: invalid number 'two'", e.problem());
   }
