@@ -154,7 +154,7 @@ public final class Marks {
         return value == Plan.Join.EMPTY ? "" : Integer.toString(value);
       });
       boolean splits = w.contains("\uE000}");
-      w = OUTPUT_MARK.matcher(w).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(printed(
+      w = OUTPUT_MARK.matcher(w).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(Substitutions.value(
           java.util.Arrays.stream(m.group(2).split(",")).map(n -> outputOf.apply(Integer.parseInt(n)))
               .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining()))));
       if (!splits) {
@@ -168,15 +168,6 @@ public final class Marks {
       }
     }
     return out;
-  }
-
-  /** What {@code $(...)} gives of what a command printed: its last newlines dropped. */
-  private static String printed(String o) {
-    int end = o.length();
-    while (end > 0 && o.charAt(end - 1) == '\n') {
-      end--;
-    }
-    return o.substring(0, end);
   }
 
   /** {@code redirects} with {@code $?} of a job in the text its command reads filled in. */

@@ -96,7 +96,7 @@ final class Pipelines {
   }
 
   /** Whether {@code c} runs xargs: its first word after its assignments, no function of the script's. */
-  boolean runsXargs(Ast.Simple c) {
+  private boolean runsXargs(Ast.Simple c) {
     int k = 0;
     while (k < c.words().size() && Variables.ASSIGNMENT.matcher(c.words().get(k).raw()).matches()) {
       k++;
@@ -127,9 +127,9 @@ final class Pipelines {
     List<Plan.Guard> when = new ArrayList<>();
     boolean failed = false;
     for (List<String> argv : runs) {
-      if (functions.containsKey(argv.get(0)) || ShellBuiltins.isPlanTime(argv.get(0))) {
-        throw Refusal.at(c.line(), "xargs runs programs, and '" + argv.get(0) + "' is the script's "
-            + (functions.containsKey(argv.get(0)) ? "function" : "builtin") + ": bash's xargs would not find it");
+      if (functions.containsKey(argv.get(0))) {
+        throw Refusal.at(c.line(), "xargs runs programs, and '" + argv.get(0) + "' is the script's function:"
+            + " bash's xargs would not find it");
       }
       List<Ast.Redirect> these = List.copyOf(redirects);
       Status ran = walk.inCondition(() -> walk.job(List.of(new HereCommands.Draft(argv, these, c.line())), prefix,

@@ -490,12 +490,7 @@ final class Planner implements Walk {
         s = Status.of(j.value);
       }
       state.lastSubstitution = s;
-      String out = captured.toString();
-      int end = out.length();
-      while (end > 0 && out.charAt(end - 1) == '\n') {
-        end--;
-      }
-      return out.substring(0, end);
+      return Substitutions.value(captured.toString());
     } finally {
       captured = saved;
       state.restore(savedState);

@@ -75,12 +75,16 @@ final class Substitutions {
     Status ran = Status.of(printed.status()); // $? is the substitution's
     state.lastSubstitution = ran;
     state.last = ran;
-    String out = printed.text();
-    int end = out.length();
-    while (end > 0 && out.charAt(end - 1) == '\n') {
+    return value(printed.text());
+  }
+
+  /** What {@code $(...)} gives of what its commands printed: the last newlines dropped. */
+  static String value(String printed) {
+    int end = printed.length();
+    while (end > 0 && printed.charAt(end - 1) == '\n') {
       end--;
     }
-    return out.substring(0, end);
+    return printed.substring(0, end);
   }
 
   /**
