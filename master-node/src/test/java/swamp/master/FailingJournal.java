@@ -28,14 +28,26 @@ public final class FailingJournal extends AsyncWriteJournal {
   /**
    * The configuration of an actor system whose journal is this one (as {@code
    * swamp-test-journal}) and whose snapshots go to a new temporary directory.
+   *
+   * <p>The systems that use it run on manual time ({@code ManualTime}), where the timeouts of
+   * the plugins' circuit breakers and of a recovery fire when a test moves time past them, not
+   * when a write takes long: a test that passes a minute while the dispatcher's write of what
+   * that minute's timer decided is still on its way had the write fail as timed out, and the
+   * dispatcher, stopped, wait for a restart backoff that manual time never ended. They are
+   * set beyond any time a test passes.
    */
   public static com.typesafe.config.Config config() {
     try {
       return com.typesafe.config.ConfigFactory.parseString("""
           pekko.persistence.journal.plugin = swamp-test-journal
           swamp-test-journal.class = "%s"
+          swamp-test-journal.circuit-breaker.call-timeout = 100d
+          swamp-test-journal.circuit-breaker.reset-timeout = 100d
+          swamp-test-journal.recovery-event-timeout = 100d
           pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
           pekko.persistence.snapshot-store.local.dir = "%s"
+          pekko.persistence.snapshot-store.local.circuit-breaker.call-timeout = 100d
+          pekko.persistence.snapshot-store.local.circuit-breaker.reset-timeout = 100d
           """.formatted(FailingJournal.class.getName(),
           java.nio.file.Files.createTempDirectory("swamp-snapshots")));
     } catch (java.io.IOException e) {
