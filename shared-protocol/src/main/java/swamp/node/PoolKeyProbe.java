@@ -168,27 +168,40 @@ public final class PoolKeyProbe {
   /**
    * Does a TLS handshake with {@code host:port} and closes the connection. Blocks up to the
    * connect timeout (2 s), the handshake's (5 s) and the wait for the peer's verdict on this
-   * node's certificate (1 s): call it off actors. Thread-safe.
+   * node's certificate (1 s), twice where the peer let the connection go in the middle of the
+   * handshake: call it off actors. Thread-safe.
    */
   public Result probe(String host, int port) {
+    Attempt first = once(host, port);
+    // TLS 1.3: a peer that does not trust this node's certificate sends its alert and closes;
+    // where it closes while this side still writes its last handshake messages, the write fails
+    // (a broken pipe, a reset) and the alert goes unread. Once more, the alert is read.
+    return first.peerLeftMidHandshake() ? once(host, port).result() : first.result();
+  }
+
+  /** One handshake's result; whether the peer let the connection go after it had answered. */
+  private record Attempt(Result result, boolean peerLeftMidHandshake) {}
+
+  private Attempt once(String host, int port) {
     ShownCertificate shown = new ShownCertificate();
     SSLContext ctx;
     try {
       ctx = tls() ? context() : plainContext(shown);
     } catch (GeneralSecurityException | IOException e) {
-      return new Result(Verdict.NO_VERDICT, "cannot read the key store " + keyStore + ": " + e);
+      return new Attempt(new Result(Verdict.NO_VERDICT, "cannot read the key store " + keyStore + ": " + e), false);
     }
     try (CountingSocket tcp = new CountingSocket()) {
       tcp.connect(new InetSocketAddress(host, port), connectTimeoutMs);
       tcp.setSoTimeout(handshakeTimeoutMs);
       try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket(tcp, host, port, true)) {
-        return handshake(socket, shown);
+        return new Attempt(handshake(socket, shown), false);
       } catch (IOException | IllegalArgumentException e) {
-        return failed(e, tcp.received(), shown);
+        Result r = failed(e, tcp.received(), shown);
+        return new Attempt(r, tls() && r.verdict() == Verdict.NO_VERDICT && tcp.received() > 0 && closedByPeer(e));
       }
     } catch (IOException e) {
       // refused, unreachable, silent
-      return new Result(Verdict.NO_VERDICT, e.toString());
+      return new Attempt(new Result(Verdict.NO_VERDICT, e.toString()), false);
     }
   }
 
