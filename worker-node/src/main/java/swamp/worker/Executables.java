@@ -24,7 +24,7 @@ public final class Executables {
 
   /**
    * The program to start, and the options it starts with before the job's arguments: {@code
-   * --sandbox} for sed ({@link #SANDBOXED}).
+   * --sandbox} for sed and gawk ({@link #SANDBOXED}).
    */
   public record Allowed(Path executable, List<String> options) implements Resolution {
     public Allowed {
@@ -38,11 +38,15 @@ public final class Executables {
 
   /**
    * Programs that would run anything but for an option that shuts that off, which a worker that
-   * does not allow any program always gives them: GNU sed's {@code --sandbox} refuses the {@code
-   * e}, {@code r} and {@code w} commands (and {@code s///e}, {@code s///w}), so a sed script can
-   * neither run a program nor read or write a file its words do not name.
+   * does not allow any program always gives them, by the name of the program a path leads to
+   * ({@code awk} is gawk where it links to gawk, and mawk, which has no sandbox, elsewhere): GNU
+   * sed's {@code --sandbox} refuses the {@code e}, {@code r} and {@code w} commands (and {@code
+   * s///e}, {@code s///w}), and gawk's refuses {@code system()}, pipes to and from commands and
+   * redirections to and from files, so that neither script can run a program nor read or write
+   * a file its words do not name.
    */
-  static final java.util.Map<String, List<String>> SANDBOXED = java.util.Map.of("sed", List.of("--sandbox"));
+  static final java.util.Map<String, List<String>> SANDBOXED = java.util.Map.of("sed", List.of("--sandbox"),
+      "gawk", List.of("--sandbox"));
 
   public record Refused(String reason) implements Resolution {}
 
@@ -109,11 +113,17 @@ public final class Executables {
     List<String> found = new ArrayList<>();
     for (String name : offered) {
       Path p = Path.of(name).getFileName();
-      if (!name.equals("*") && Launchers.runsAnything(p.toString())) {
+      if (!name.equals("*") && Launchers.runsAnything(p.toString()) && !sandboxed(name)) {
         found.add(name);
       }
     }
     return found;
+  }
+
+  /** Whether the allowed program {@code name} runs in its sandbox here ({@link #SANDBOXED}). */
+  private boolean sandboxed(String name) {
+    Optional<Path> found = name.contains("/") ? executable(Path.of(name)) : lookUp(name, searchPath);
+    return found.map(p -> sandboxOf(name, p) != null).orElse(false);
   }
 
   /**
@@ -193,7 +203,7 @@ public final class Executables {
   private static List<String> sandboxOf(String invoked, Path executable) {
     String name = Path.of(invoked).getFileName().toString();
     String real = canonical(executable).map(p -> p.getFileName().toString()).orElse(name);
-    return SANDBOXED.getOrDefault(real, SANDBOXED.get(name));
+    return SANDBOXED.getOrDefault(real, SANDBOXED.get(name)); // a gsed named sed: sandboxed still
   }
 
   /** What the launcher at {@code executable} would run, or null when it is no launcher. */

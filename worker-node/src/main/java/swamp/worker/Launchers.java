@@ -14,8 +14,9 @@ import java.util.Set;
  * any unambiguous prefix); an option this does not know is refused rather than guessed at.
  *
  * <p>Shells and interpreters ({@link #RUNS_ANYTHING}) run whatever their arguments say: a worker
- * that allows one allows every program, and says so when it starts. sed is not one: a worker
- * runs it in its sandbox ({@link Executables#SANDBOXED}).
+ * that allows one allows every program, and says so when it starts. sed is not one, and gawk
+ * (and awk where it is gawk) is none either: a worker runs them in their sandbox ({@link
+ * Executables#SANDBOXED}).
  */
 final class Launchers {
   private Launchers() {}

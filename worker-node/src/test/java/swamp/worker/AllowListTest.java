@@ -131,6 +131,36 @@ class AllowListTest {
     assertEquals(List.of(), any.options());
   }
 
+  /** gawk, and awk where it is gawk, is on the default list in its sandbox; mawk, which has none, is not. */
+  @Test
+  void gawkRunsInItsSandbox() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CI") != null
+        || !Executables.of(List.of("gawk")).offered().isEmpty(), "gawk is not on the PATH");
+    Executables e = Executables.of(com.typesafe.config.ConfigFactory.defaultReference()
+        .getStringList("swamp.worker.allowed-executables"));
+    Executables.Allowed gawk = assertInstanceOf(Executables.Allowed.class,
+        e.check(List.of("gawk", "{ print $1 }", "f.txt"), Map.of(), dir));
+    assertEquals(List.of("--sandbox"), gawk.options());
+    assertEquals(List.of(), e.runningAnything(), "gawk in its sandbox is no interpreter");
+    java.nio.file.Path awk = Executables.of(List.of("awk")).offered().isEmpty() ? null
+        : java.nio.file.Path.of("/usr/bin/awk").toRealPath();
+    if (awk != null && awk.getFileName().toString().equals("gawk")) {
+      Executables.Allowed asAwk = assertInstanceOf(Executables.Allowed.class,
+          e.check(List.of("awk", "{ print $1 }"), Map.of(), dir));
+      assertEquals(List.of("--sandbox"), asAwk.options(), "awk is gawk here");
+    }
+    String why = refused(Executables.of(List.of("nice", "gawk")), List.of("nice", "gawk", "1"), Map.of());
+    assertTrue(why.contains("runs only in its sandbox (--sandbox)"), why);
+    // mawk has no sandbox: an awk that leads to it is not allowed by gawk's place on the list
+    java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+    java.nio.file.Path fake = java.nio.file.Files.writeString(bin.resolve("mawk"), "#!/bin/sh\n");
+    fake.toFile().setExecutable(true);
+    java.nio.file.Files.createSymbolicLink(bin.resolve("awk"), fake);
+    Executables withMawk = Executables.of(List.of("gawk"), bin + ":/usr/bin:/bin", List.of());
+    why = refused(withMawk, List.of("awk", "{ print }"), Map.of());
+    assertTrue(why.contains("not allowed"), why);
+  }
+
   @Test
   void aShellOnTheListIsNamedAsRunningAnything() {
     assertEquals(List.of("bash"), Executables.of(List.of("echo", "bash")).runningAnything());

@@ -317,6 +317,29 @@ class JobRunnerTest {
     assertFalse(Files.exists(workDir.resolve("ran.txt")) || Files.exists(workDir.resolve("wrote.txt")));
   }
 
+  /**
+   * gawk runs, as a pipeline's stage too, but system(), pipes and redirections to or from files
+   * are refused; awk is gawk where it links to it (bin/setup installs gawk, CI must have it).
+   */
+  @Test
+  void gawkComputesButCannotRunOrWrite() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CI") != null
+        || !Executables.of(List.of("gawk")).offered().isEmpty(), "gawk is not on the PATH");
+    Files.writeString(workDir.resolve("t.txt"), "T 290.5\nT 291.5\n");
+    JobRunner.Ended mean = run(inWorkDir(List.of("cat", "t.txt"), null,
+        new Stage(List.of("gawk", "{ s += $2 } END { printf \"%.1f\\n\", s / NR }"), Redirects.stdoutTo("mean.txt"))),
+        1024, List.of("cat", "gawk"));
+    assertEquals(JobState.SUCCEEDED, mean.result().state(), mean.result().stderr());
+    assertEquals("291.0\n", Files.readString(workDir.resolve("mean.txt")));
+    for (String program : List.of("BEGIN { system(\"touch ran.txt\") }", "{ print > \"wrote.txt\" }",
+        "BEGIN { while ((getline l < \"/etc/hostname\") > 0) print l }", "{ print | \"cat\" }")) {
+      JobRunner.Ended refused = run(inWorkDir(List.of("gawk", program, "t.txt"), null), 1024, List.of("gawk"));
+      assertEquals(JobState.FAILED, refused.result().state(), program);
+      assertTrue(refused.result().stderr().contains("not allowed in sandbox mode"), refused.result().stderr());
+    }
+    assertFalse(Files.exists(workDir.resolve("ran.txt")) || Files.exists(workDir.resolve("wrote.txt")));
+  }
+
   @Test
   void aDisallowedStageFailsThePipelineNamingIt() {
     JobRunner.Ended ended = run(inWorkDir(List.of("echo", "x"), null, Stage.of("uname"),
