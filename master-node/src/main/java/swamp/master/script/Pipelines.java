@@ -22,10 +22,12 @@ final class Pipelines {
   private final Map<String, Ast.FunctionDef> functions;
   private final PlannedJobs jobs;
   private final Substitutions substitutions;
+  private final Parallels parallels;
   private final Walk walk;
 
   Pipelines(ShellState state, Expander expander, HereCommands here, Redirecting redirecting,
-      Map<String, Ast.FunctionDef> functions, PlannedJobs jobs, Substitutions substitutions, Walk walk) {
+      Map<String, Ast.FunctionDef> functions, PlannedJobs jobs, Substitutions substitutions, Parallels parallels,
+      Walk walk) {
     this.state = state;
     this.expander = expander;
     this.here = here;
@@ -33,6 +35,7 @@ final class Pipelines {
     this.functions = functions;
     this.jobs = jobs;
     this.substitutions = substitutions;
+    this.parallels = parallels;
     this.walk = walk;
   }
 
@@ -49,14 +52,15 @@ final class Pipelines {
     Map<String, String> prefix = new LinkedHashMap<>();
     Node last = p.stages().get(p.stages().size() - 1);
     boolean intoCompound = !(last instanceof Ast.Simple);
-    boolean intoXargs = captured == null && !p.negated() && last instanceof Ast.Simple c && runsXargs(c);
+    boolean intoXargs = captured == null && !p.negated() && last instanceof Ast.Simple c && runs(c, "xargs");
+    boolean intoParallel = captured == null && !p.negated() && last instanceof Ast.Simple c && runs(c, "parallel");
     List<Node> before = p.stages().subList(0, p.stages().size() - 1);
-    for (Node n : intoCompound || intoXargs ? before : p.stages()) {
+    for (Node n : intoCompound || intoXargs || intoParallel ? before : p.stages()) {
       if (!(n instanceof Ast.Simple c)) {
         throw Refusal.at(n.line(), "a stage of a pipeline must be a simple command; a loop, group or"
             + " subshell is supported only as its last stage ('ls *.nc | while read f; do ...')");
       }
-      stages.add(stage(c, prefix, captured == null && !intoCompound && !intoXargs));
+      stages.add(stage(c, prefix, captured == null && !intoCompound && !intoXargs && !intoParallel));
     }
     Status s;
     if (intoCompound) {
@@ -71,6 +75,12 @@ final class Pipelines {
       }
       Planning.Printed input = printed(stages, before, prefix, p.line());
       s = xargs((Ast.Simple) last, input.text(), state.pipefail ? input.status() : 0);
+    } else if (intoParallel) { // 'ls *.nc | parallel ncks -O -v T {} T_{}'
+      Planning.Printed input = printed(stages, before, prefix, p.line());
+      Map<String, String> own = new LinkedHashMap<>();
+      HereCommands.Draft x = stage((Ast.Simple) last, own, false);
+      s = parallels.run(x.argv(), x.redirects().stream().filter(r -> !r.op().equals("<") && !ReadInput.isText(r))
+          .toList(), own, input.text(), p.line());
     } else if (captured != null) {
       s = Status.of(here.run(stages, p.line(), prefix, captured));
     } else {
@@ -95,13 +105,13 @@ final class Pipelines {
     }
   }
 
-  /** Whether {@code c} runs xargs: its first word after its assignments, no function of the script's. */
-  private boolean runsXargs(Ast.Simple c) {
+  /** Whether {@code c} runs {@code program}: its first word after its assignments, no function of the script's. */
+  private boolean runs(Ast.Simple c, String program) {
     int k = 0;
     while (k < c.words().size() && Variables.ASSIGNMENT.matcher(c.words().get(k).raw()).matches()) {
       k++;
     }
-    return k < c.words().size() && c.words().get(k).raw().equals("xargs") && !functions.containsKey("xargs");
+    return k < c.words().size() && c.words().get(k).raw().equals(program) && !functions.containsKey(program);
   }
 
   /**
@@ -124,34 +134,18 @@ final class Pipelines {
       }
       redirects.add(r);
     }
-    List<Plan.Guard> when = new ArrayList<>();
-    boolean failed = false;
+    List<Status> ran = new ArrayList<>();
     for (List<String> argv : runs) {
       if (functions.containsKey(argv.get(0))) {
         throw Refusal.at(c.line(), "xargs runs programs, and '" + argv.get(0) + "' is the script's function:"
             + " bash's xargs would not find it");
       }
       List<Ast.Redirect> these = List.copyOf(redirects);
-      Status ran = walk.inCondition(() -> walk.job(List.of(new HereCommands.Draft(argv, these, c.line())), prefix,
-          c.line()));
-      if (ran.known()) {
-        failed |= ran.code() != 0;
-      } else {
-        when.add(new Plan.Guard(ran.step(), true));
-      }
+      ran.add(walk.inCondition(() -> walk.job(List.of(new HereCommands.Draft(argv, these, c.line())), prefix,
+          c.line())));
       redirects = redirects.stream().map(Pipelines::appending).toList(); // xargs opened it once
     }
-    int succeeded = inputStatus;
-    if (when.isEmpty() || failed) {
-      return Status.of(failed ? 123 : succeeded);
-    }
-    Status s = jobs.join(new Plan.Join(when, -1, succeeded, -1, 123, null, 0), c.line(), walk.guards());
-    if (walk.stopsOnFailure()) { // set -e: the script stops where xargs failed, once every command ran
-      List<Plan.Guard> stop = new ArrayList<>(walk.guards());
-      stop.add(0, new Plan.Guard(s.step(), false));
-      jobs.exitPoint(Plan.Command.STATUS_OF + s.step(), c.line(), stop, true, false);
-    }
-    return s;
+    return jobs.allOf(ran, inputStatus, 123, c.line(), walk.guards(), walk.stopsOnFailure());
   }
 
   /** {@code r} as a later command of the same xargs sees it: an output it truncated, appended to. */

@@ -228,6 +228,32 @@ final class PlannedJobs {
   }
 
   /**
+   * The status of commands that run as one ({@code xargs}, {@code parallel}): {@code ok} where
+   * every one of {@code ran} succeeded, else {@code failed}. Of jobs, a join known once they have
+   * run, and under set -e ({@code stopOnFailure}) an exit point where it fails.
+   */
+  Status allOf(List<Status> ran, int ok, int failed, int line, Collection<Guard> guards, boolean stopOnFailure) {
+    List<Guard> when = new ArrayList<>();
+    for (Status s : ran) {
+      if (s.known() && s.code() != 0) {
+        return Status.of(failed);
+      } else if (!s.known()) {
+        when.add(new Guard(s.step(), true));
+      }
+    }
+    if (when.isEmpty()) {
+      return Status.of(ok);
+    }
+    Status s = join(new Plan.Join(when, -1, ok, -1, failed, null, 0), line, guards);
+    if (stopOnFailure) { // the script stops there, once every one has run
+      List<Guard> stop = new ArrayList<>(guards);
+      stop.add(0, new Guard(s.step(), false));
+      exitPoint(Command.STATUS_OF + s.step(), line, stop, true, false);
+    }
+    return s;
+  }
+
+  /**
    * Whether the subshell ({@code returns}: the function) an {@code exit} ({@code return}) here
    * would end holds an exit point planned before it: {@code cmd && return 0; return 1}. Whether
    * the walk reaches it is then known only once that one's guards are.

@@ -94,11 +94,12 @@ final class Planner implements Walk {
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     this.substitutions = new Substitutions(state, jobs, functions, this);
-    this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, this);
+    Parallels parallels = new Parallels(expander, calls, jobs, this);
+    this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, parallels, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
     this.simple = new SimpleCommands(state, expander, functions, variables, decisions, redirecting, calls, jobs,
-        steering, here, pipelines, this, fileTestsOnJobs);
+        steering, here, pipelines, parallels, this, fileTestsOnJobs);
   }
 
   /** The walk waits for jobs with {@code wait} where it needs what they print ({@link Waits}). */

@@ -35,6 +35,7 @@ final class SimpleCommands {
   private final SteeringBuiltins steering;
   private final HereCommands here;
   private final Pipelines pipelines;
+  private final Parallels parallels;
   private final Walk walk;
   /**
    * Whether a test of a file an earlier job writes is decided by that job ({@link
@@ -45,7 +46,7 @@ final class SimpleCommands {
 
   SimpleCommands(ShellState state, Expander expander, Map<String, Ast.FunctionDef> functions, Variables variables,
       JobDecisions decisions, Redirecting redirecting, Calls calls, PlannedJobs jobs, SteeringBuiltins steering,
-      HereCommands here, Pipelines pipelines, Walk walk, boolean fileTestsOnJobs) {
+      HereCommands here, Pipelines pipelines, Parallels parallels, Walk walk, boolean fileTestsOnJobs) {
     this.state = state;
     this.expander = expander;
     this.functions = functions;
@@ -57,6 +58,7 @@ final class SimpleCommands {
     this.steering = steering;
     this.here = here;
     this.pipelines = pipelines;
+    this.parallels = parallels;
     this.walk = walk;
     this.fileTestsOnJobs = fileTestsOnJobs;
   }
@@ -170,6 +172,11 @@ final class SimpleCommands {
     if (name.equals("xargs") && walk.captured() == null) {
       return xargs(c, Xargs.argFile(argv.subList(1, argv.size()), c.line()));
     }
+    if (name.equals("parallel") && walk.captured() == null) { // 'parallel ncks -O -v T {} T_{} ::: *.nc'
+      Ast.Redirect input = inputOf(c);
+      return parallels.run(argv, c.redirects().stream().filter(r -> r != input).toList(), prefix,
+          input == null ? null : walk.inputText(input), c.line());
+    }
     if (walk.captured() != null) {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, walk.captured()));
     }
@@ -218,8 +225,7 @@ final class SimpleCommands {
   private Status xargs(Ast.Simple c, String argFile) {
     Ast.Redirect input = argFile != null // 'xargs -a list.txt ...'
         ? new Ast.Redirect(0, "<", new Ast.Word(swamp.protocol.ShellText.quote(argFile), c.line()), c.line())
-        : c.redirects().stream().filter(r -> r.fd() <= 0 && (r.op().equals("<") || ReadInput.isText(r)))
-            .reduce((first, then) -> then).orElse(null);
+        : inputOf(c);
     if (input == null) {
       throw Refusal.at(c.line(), "xargs here reads the script's standard input, which a run does not have: give it"
           + " a list with '< FILE' or a pipeline ('ls *.nc | xargs ...')");
@@ -228,6 +234,12 @@ final class SimpleCommands {
     List<Ast.Redirect> rest = c.redirects().stream().filter(r -> r.fd() > 0 || !r.op().equals("<") && !ReadInput.isText(r))
         .toList();
     return pipelines.xargs(new Ast.Simple(c.words(), rest, c.line()), text, 0);
+  }
+
+  /** The redirection {@code c}'s standard input comes from ({@code < f}, a here-document), or null. */
+  private static Ast.Redirect inputOf(Ast.Simple c) {
+    return c.redirects().stream().filter(r -> r.fd() <= 0 && (r.op().equals("<") || ReadInput.isText(r)))
+        .reduce((first, then) -> then).orElse(null);
   }
 
   /**

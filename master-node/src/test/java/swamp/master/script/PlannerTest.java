@@ -456,6 +456,24 @@ class PlannerTest {
   }
 
   @Test
+  void gnuParallelIsPlannedAsTheCommandsItWouldGiveAShell() throws Exception {
+    List<Plan.Command> c = plan("out=tas\nmkdir -p $out\nparallel -j 8 ncks -O -v T {} $out/{.}_T.nc ::: a.nc b.nc\n"
+        + "ls $out/*.nc | parallel 'ncks -H -v T {} > {.}.txt; echo $out'\nparallel echo ::: x y > list.txt\n").commands();
+    List<String> texts = c.stream().map(Plan.Command::text).toList();
+    assertEquals(List.of("ncks -O -v T a.nc tas/a_T.nc", "ncks -O -v T b.nc tas/b_T.nc"), texts.subList(1, 3));
+    assertEquals(Set.of(0), c.get(1).dependsOn());
+    assertEquals(Set.of(0), c.get(2).dependsOn(), "side by side");
+    assertEquals("status: 0 if #1 succeeds and #2 succeeds, else 1", texts.get(3));
+    // a shell of its own: what the script did not export is not set there
+    assertEquals(List.of("ncks -H -v T tas/a_T.nc > tas/a_T.txt", "echo", "ncks -H -v T tas/b_T.nc > tas/b_T.txt", "echo"),
+        texts.subList(4, 8));
+    assertEquals(Set.of(1), c.get(4).dependsOn(), "ls saw what the parallel before writes");
+    assertEquals(List.of("true > list.txt", "echo x >> list.txt", "echo y >> list.txt"), texts.subList(9, 12),
+        "its output is opened once");
+    assertTrue(refused("parallel echo\n").getMessage().contains("parallel here reads the script's standard input"));
+  }
+
+  @Test
   void aListAnEarlierLineWritesWithKnownTextIsReadWhilePlanning() throws Exception {
     Files.writeString(dir.resolve("a.nc"), "");
     Files.writeString(dir.resolve("b.nc"), "");
