@@ -72,10 +72,10 @@ class ScriptTest {
   @Test
   void ncoLoopOptionNamesTheInputFiles() throws Exception {
     // NCO's manual: '-n 3,2,1,12 85_12.nc' reads 85_12.nc, 85_01.nc and 85_02.nc
-    assertEquals(List.of("85_06.nc", "85_07.nc", "85_08.nc"), ArgvFiles.loopFiles("3,2,1", "85_06.nc"));
-    assertEquals(List.of("85_12.nc", "85_01.nc", "85_02.nc"), ArgvFiles.loopFiles("3,2,1,12", "85_12.nc"));
-    assertEquals(List.of("h0010", "h0015", "h0020"), ArgvFiles.loopFiles("3,4,5", "h0010"));
-    assertEquals(List.of("x.nc"), ArgvFiles.loopFiles("3,2,1", "x.nc"));
+    assertEquals(List.of("85_06.nc", "85_07.nc", "85_08.nc"), NcoFiles.loopFiles("3,2,1", "85_06.nc"));
+    assertEquals(List.of("85_12.nc", "85_01.nc", "85_02.nc"), NcoFiles.loopFiles("3,2,1,12", "85_12.nc"));
+    assertEquals(List.of("h0010", "h0015", "h0020"), NcoFiles.loopFiles("3,4,5", "h0010"));
+    assertEquals(List.of("x.nc"), NcoFiles.loopFiles("3,2,1", "x.nc"));
     // the concatenation waits for every file it reads, not only for the first
     assertEquals(List.of(Set.of(), Set.of(), Set.of(), Set.of(1, 2, 3)), deps("""
         ncks -O a.nc work/T_200001.nc
