@@ -1,12 +1,10 @@
 package swamp.master.script;
 
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import swamp.protocol.Redirects;
 import swamp.protocol.ShellText;
 import swamp.protocol.Stage;
 

@@ -3,7 +3,6 @@ package swamp.master.script;
 import java.util.List;
 import java.util.Map;
 import swamp.master.script.Ast.Node;
-import swamp.master.script.Ast.Word;
 
 /**
  * The builtins that steer the {@link Planner}'s walk rather than change the shell's state:
