@@ -16,12 +16,14 @@ import swamp.protocol.ShellText;
  */
 final class Parallels {
 
+  private final ShellState state;
   private final Expander expander;
   private final Calls calls;
   private final PlannedJobs jobs;
   private final Walk walk;
 
-  Parallels(Expander expander, Calls calls, PlannedJobs jobs, Walk walk) {
+  Parallels(ShellState state, Expander expander, Calls calls, PlannedJobs jobs, Walk walk) {
+    this.state = state;
     this.expander = expander;
     this.calls = calls;
     this.jobs = jobs;
@@ -29,11 +31,14 @@ final class Parallels {
   }
 
   /**
-   * Plans {@code argv} ({@code parallel ...}) with its redirections {@code redirects} (but its
+   * Plans {@code words} ({@code parallel ...}) with its redirections {@code redirects} (but its
    * input) and the variables set for it, {@code prefix}; {@code input} is what it reads where it
    * has no {@code :::} source (a pipeline's, a file's), or null.
    */
-  Status run(List<String> argv, List<Ast.Redirect> redirects, Map<String, String> prefix, String input, int line) {
+  Status run(List<String> words, List<Ast.Redirect> redirects, Map<String, String> prefix, String input, int line) {
+    // its words go into the texts a shell reads: a glob's match of a file an earlier job makes is
+    // in them as the plan counts on it, not as a word only a job's run keeps or drops
+    List<String> argv = SimpleCommands.plainWords(state, words);
     GnuParallel.Call call = GnuParallel.call(argv.subList(1, argv.size()), line);
     List<List<String>> values = new ArrayList<>();
     if (call.sources().isEmpty()) {

@@ -92,7 +92,7 @@ final class Planner implements Walk {
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     this.substitutions = new Substitutions(state, jobs, functions, this);
-    Parallels parallels = new Parallels(expander, calls, jobs, this);
+    Parallels parallels = new Parallels(state, expander, calls, jobs, this);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, parallels, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);

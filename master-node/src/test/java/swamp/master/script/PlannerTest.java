@@ -471,6 +471,10 @@ class PlannerTest {
     assertEquals(List.of("true > list.txt", "echo x >> list.txt", "echo y >> list.txt"), texts.subList(9, 12),
         "its output is opened once");
     assertTrue(refused("parallel echo\n").getMessage().contains("parallel here reads the script's standard input"));
+    // a glob over what earlier lines make: its matches as the plan counts on them, one command each
+    List<String> globbed = texts("ncks -O a.nc x_1.nc\nncks -O b.nc x_2.nc\nparallel ncwa -O {} {.}.gm.nc ::: x_*.nc\n");
+    assertEquals(List.of("ncwa -O x_1.nc x_1.gm.nc", "ncwa -O x_2.nc x_2.gm.nc",
+        "status: 0 if #2 succeeds and #3 succeeds, else 1"), globbed.subList(2, globbed.size()));
   }
 
   @Test
