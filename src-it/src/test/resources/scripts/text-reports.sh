@@ -2,7 +2,8 @@
 # text-reports.sh: numbers out of netCDF files into text files, the way a scientist builds a
 # report: > to start a file, >> to add to it in a loop, 2> and 2>&1 and &> for stderr, printf
 # and echo of text, cat of files the script wrote, ncdump of an input.
-# Exercises: redirections > >> 2> 2>&1 &> on NCO commands, echo, printf and cat.
+# Exercises: redirections > >> 2> 2>&1 &> on NCO commands, echo, printf and cat; a loop piped
+# into sort whose lines take a value out of a file a job in it wrote.
 
 echo "global-mean temperature by model" > report.txt
 for m in ccsm echam gfdl; do
@@ -18,5 +19,10 @@ ncks -H --trd -C -v pr -d lat,7 -d lon,15 obs_12.nc &> obs_corner.txt
 printf "%s\n" ccsm echam gfdl > models.txt
 printf "%-8s %3d\n" total 3 >> models.txt
 ncdump -v lat ccsm_01.nc > lat.cdl
-cat report.txt models.txt > all.txt
+for m in ccsm echam gfdl obs; do
+  ncwa -O -a lat,lon,time -w gw -v T ${m}_01.nc gm_${m}.nc
+  v=$(ncks -H -C -s '%.3f' -v T gm_${m}.nc)
+  echo "$m $v"
+done | sort -k2 -n > ranking.txt
+cat report.txt models.txt ranking.txt > all.txt
 exit 0

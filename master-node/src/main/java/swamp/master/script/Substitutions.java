@@ -146,6 +146,10 @@ final class Substitutions {
   private List<Integer> planned(Node program, Runnable after) {
     int first = jobs.size();
     ShellState.Saved saved = state.save();
+    // what they print is the substitution's, wherever the commands around it write theirs
+    // ('done | sort', '} > log'); their errors go where those commands' go
+    String errors = state.outputs.stderr();
+    state.outputs = new Outputs(null, Outputs.TERMINAL_OUTPUT.equals(errors) ? null : errors);
     try {
       walk.inCondition(program);
     } finally {

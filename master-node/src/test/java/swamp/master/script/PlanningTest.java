@@ -75,6 +75,32 @@ class PlanningTest {
         "ncks -O -v T ccsm.nc ccsm_T.nc", "ncra 'echam_*.nc' echam.nc", "ncks -m echam.nc | grep -c float"), texts(p));
   }
 
+  /**
+   * In a loop piped into {@code sort}, the loop's commands write the pipe, but what a command
+   * substitution prints is still its value: {@code v=$(ncks ...)} gets the number, and the echo
+   * of it goes into the pipe.
+   */
+  @Test
+  void aSubstitutionInALoopPipedOnGetsWhatItPrintsNotThePipe() throws Exception {
+    Planning p = planning("""
+        for m in ccsm echam; do
+          ncwa -O -a lat,lon in_${m}.nc gm_${m}.nc
+          v=$(ncks -H -C -s '%.1f' -v T gm_${m}.nc)
+          echo "$m $v"
+        done | sort -k2 -n > ranking.txt
+        """);
+    assertEquals(List.of(2), p.awaits());
+    assertEquals("ncks -H -C -s %.1f -v T gm_ccsm.nc", p.plan().commands().get(2).text(),
+        "no '>> .swamp-pipe-...': what it prints is the value");
+    p.resume(step -> "291.5", step -> 0);
+    p.resume(step -> "288.0", step -> 0);
+    assertTrue(p.done());
+    List<String> texts = texts(p);
+    assertTrue(texts.get(3).startsWith("echo 'ccsm 291.5' >> .swamp-pipe-"), texts.toString());
+    assertTrue(texts.get(6).startsWith("echo 'echam 288.0' >> .swamp-pipe-"), texts.toString());
+    assertTrue(texts.get(7).startsWith("sort -k2 -n < .swamp-pipe-"), texts.toString());
+  }
+
   @Test
   void underSetEAFailedSubstitutionEndsTheScriptAsInBash() throws Exception {
     Planning p = planning("set -e\nncra in.nc avg.nc\nv=$(ncks -H -v nosuch avg.nc)\necho never\n");
