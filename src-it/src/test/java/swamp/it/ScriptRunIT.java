@@ -137,6 +137,12 @@ class ScriptRunIT {
     Node allowed = pool.swamp(null, dir, env, "run", "--slots", "2", "--allow", "perl", "perl.sh");
     assertEquals(0, allowed.awaitExit(CliIT.CLI), allowed.tail(40));
     assertEquals("c\nb\na\n", Files.readString(dir.resolve("col.txt")), allowed.tail(40));
+    // what such a program writes is not known, so the commands that name the same file wait for it
+    Files.writeString(dir.resolve("made.sh"), "perl -e 'sleep 1; open(F, \">\", $ARGV[0]); print F \"made\\n\"' made.txt\n"
+        + "nice -n 5 cat made.txt > copy.txt\n");
+    Node made = pool.swamp(null, dir, env, "run", "--slots", "2", "--allow", "perl", "--allow", "nice", "made.sh");
+    assertEquals(0, made.awaitExit(CliIT.CLI), made.tail(40));
+    assertEquals("made\n", Files.readString(dir.resolve("copy.txt")), made.tail(40));
     // awk, where it is GNU awk (bin/setup installs it), runs as it is, in its sandbox
     Files.writeString(dir.resolve("awk.sh"), "cat all.txt | awk '{print $2}' > col2.txt\n"
         + "awk 'BEGIN { system(\"touch ran.txt\") }' || echo refused > refused.txt\n");

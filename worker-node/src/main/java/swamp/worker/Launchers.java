@@ -18,8 +18,28 @@ import java.util.Set;
  * (and awk where it is gawk) is none either: a worker runs them in their sandbox ({@link
  * Executables#SANDBOXED}).
  */
-final class Launchers {
+public final class Launchers {
   private Launchers() {}
+
+  /** The launchers that run the one command their arguments end with, and nothing else. */
+  private static final Set<String> WRAPPERS = Set.of("env", "nice", "timeout", "nohup", "setsid", "stdbuf");
+
+  /**
+   * The command that {@code argv} runs when its program is {@code env}, {@code nice}, {@code
+   * timeout}, {@code nohup}, {@code setsid} or {@code stdbuf} ({@code nice -n 10 ncks ...}: {@code
+   * ncks ...}; empty for {@code env} alone); null for any other program, or options refused.
+   */
+  public static List<String> wrapped(List<String> argv) {
+    String name = argv.isEmpty() ? "" : argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
+    if (!WRAPPERS.contains(name)) {
+      return null;
+    }
+    Launch launch = of(name, argv);
+    if (launch.refusal() != null) {
+      return null;
+    }
+    return launch.commands().isEmpty() ? List.of() : launch.commands().get(0);
+  }
 
   /**
    * What a launcher would run: commands to check like a job's own (an empty one runs nothing),

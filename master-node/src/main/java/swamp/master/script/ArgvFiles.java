@@ -12,10 +12,32 @@ import java.util.regex.Pattern;
  * inferred from the program: NCO operators' as {@link NcoFiles} reads them; {@code cp} and
  * {@code mv} write their destination ({@code mv} also its sources, which it removes); {@code
  * mkdir}, {@code touch}, {@code rm}, {@code rmdir}, {@code tee} write all their operands, {@code
- * sort -o} its output, {@code find} with {@code -exec} or {@code -delete} its starting points. Every
- * other non-option word (and option value) counts as read.
+ * sort -o} its output, {@code find} with {@code -exec} or {@code -delete} its starting points;
+ * {@code env}, {@code nice}, {@code timeout}, {@code nohup}, {@code setsid} and {@code stdbuf} what
+ * the command they run does. The programs that write only where they are redirected ({@link
+ * #READS_ONLY}) read every non-option word (and option value). Of any other program nothing is
+ * known ({@code guessed}): each word that names a path ({@code out.nc}, {@code figs/}) may be
+ * read or written, so it counts as both, and an interpreter's script ({@code python3 plot.py}) as
+ * read.
  */
-record ArgvFiles(Set<String> reads, Set<String> writes) {
+record ArgvFiles(Set<String> reads, Set<String> writes, boolean guessed) {
+
+  /**
+   * Programs that write no file their words name: the default allow-list's, and others like them.
+   */
+  private static final Set<String> READS_ONLY = Set.of("echo", "printf", "cat", "sleep", "wc", "head",
+      "tail", "date", "grep", "egrep", "fgrep", "cut", "tr", "uniq", "paste", "seq", "basename", "dirname",
+      "expr", "cmp", "diff", "true", "false", "ncdump", "awk", "gawk", "mawk", "nawk", "stat", "file",
+      "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum", "pwd", "hostname", "whoami", "uname", "id",
+      "nproc", "test", "[", "printenv", "realpath", "readlink", "column", "nl", "od", "comm", "join", "fold",
+      "fmt", "rev", "tac", "bc", "numfmt", "which");
+
+  /** Programs whose first operand is the script they run, which they read. */
+  private static final Set<String> INTERPRETERS = Set.of("python", "python2", "python3", "Rscript", "R",
+      "perl", "ruby", "julia", "ncl", "node", "octave", "bash", "sh", "tclsh", "lua", "php");
+
+  /** A word that names a path: it has a '/' or ends in a file type ({@code .nc}, {@code .png}). */
+  private static final Pattern PATH_LIKE = Pattern.compile("/|\\.[A-Za-z][A-Za-z0-9_]{0,7}$");
 
 
   /** Light textual normalization: no "." segments, no repeated or trailing slashes. */
@@ -54,13 +76,18 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
    */
   static ArgvFiles of(List<String> argv, boolean stdinIsInput) {
     if (argv.isEmpty()) {
-      return new ArgvFiles(Set.of(), Set.of());
+      return new ArgvFiles(Set.of(), Set.of(), false);
+    }
+    List<String> wrapped = swamp.worker.Launchers.wrapped(argv);
+    if (wrapped != null) { // 'nice -n 10 ncks ...', 'env OMP_NUM_THREADS=1 ncwa ...': what it runs
+      return of(wrapped, stdinIsInput);
     }
     String program = argv.get(0);
     program = program.substring(program.lastIndexOf('/') + 1);
     List<String> args = argv.subList(1, argv.size());
     Set<String> reads = new LinkedHashSet<>();
     Set<String> writes = new LinkedHashSet<>();
+    boolean guessed = false;
 
     if (NcoFiles.isOperator(program)) {
       NcoFiles.Words nco = NcoFiles.of(program, args, stdinIsInput);
@@ -166,7 +193,11 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
           }
         }
         default -> {
-          // Unknown program: writes nothing we know of; every non-option word is read.
+          if (!READS_ONLY.contains(program)) {
+            guessed = true;
+            unknown(program, args, reads, writes);
+            break;
+          }
           for (String a : args) {
             if (!a.startsWith("-")) {
               add(reads, a);
@@ -180,16 +211,38 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
         }
       }
     }
-    return new ArgvFiles(Collections.unmodifiableSet(reads), Collections.unmodifiableSet(writes));
+    return new ArgvFiles(Collections.unmodifiableSet(reads), Collections.unmodifiableSet(writes), guessed);
   }
 
   /**
-   * {@code sed [-n] [-E] [-i[SUFFIX]] [-e SCRIPT]... [-f FILE]... [SCRIPT] FILE...}: it reads its
-   * files and a script's files ({@code -f}); with {@code -i} it writes each file in place, and
-   * its backup where a suffix names one ({@code -i.bak}: {@code f.txt.bak}; a {@code *} in it
-   * stands for the file's name). The first operand is the script unless {@code -e} or {@code -f}
-   * gave one. A worker runs sed in its sandbox, so no file comes from its commands ({@code w}).
+   * A program swamp does not know ({@code cdo timmean in.nc out.nc}, {@code python3 plot.py
+   * gm.nc figs/gm.png}): each word that names a path, or the value of an option that does
+   * ({@code --output=fig.png}), may be read or written by it, so it counts as both, and the
+   * commands before and after that touch it run before and after this one, as in bash. The
+   * script an interpreter runs, its first operand, is read.
    */
+  private static void unknown(String program, List<String> args, Set<String> reads, Set<String> writes) {
+    boolean script = INTERPRETERS.contains(program.replaceFirst("[0-9.]+$", ""));
+    for (String a : args) {
+      String word = a;
+      if (a.startsWith("-")) {
+        int eq = a.indexOf('=');
+        if (eq < 0) {
+          continue;
+        }
+        word = a.substring(eq + 1);
+      } else if (script) {
+        script = false;
+        add(reads, a);
+        continue;
+      }
+      add(reads, word);
+      if (PATH_LIKE.matcher(word).find()) {
+        add(writes, word);
+      }
+    }
+  }
+
   /** find's actions that change files or run a command on them. */
   private static final Pattern FIND_CHANGES = Pattern.compile("-(exec|execdir|ok|okdir|delete|fprint0?|fprintf|fls)");
 
@@ -213,6 +266,13 @@ record ArgvFiles(Set<String> reads, Set<String> writes) {
     }
   }
 
+  /**
+   * {@code sed [-n] [-E] [-i[SUFFIX]] [-e SCRIPT]... [-f FILE]... [SCRIPT] FILE...}: it reads its
+   * files and a script's files ({@code -f}); with {@code -i} it writes each file in place, and
+   * its backup where a suffix names one ({@code -i.bak}: {@code f.txt.bak}; a {@code *} in it
+   * stands for the file's name). The first operand is the script unless {@code -e} or {@code -f}
+   * gave one. A worker runs sed in its sandbox, so no file comes from its commands ({@code w}).
+   */
   private static void sed(List<String> args, Set<String> reads, Set<String> writes) {
     boolean script = false;
     String inPlace = null; // "" in place, else the backup's suffix

@@ -164,7 +164,8 @@ final class HereCommands {
   private Coreutils.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
       boolean errorsToOutput) {
     String name = argv.get(0);
-    for (String written : ArgvFiles.of(argv, input != null).writes()) {
+    ArgvFiles files = ArgvFiles.of(argv, input != null);
+    for (String written : files.guessed() ? List.<String>of() : files.writes()) { // 'n=$(python3 count.py in.nc)'
       if (!PlannedFiles.resolve(state.cwd, written).startsWith("/dev/")) {
         throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution writes " + written
             + ": swamp runs a command substitution while planning, before the lines above it have run (and"

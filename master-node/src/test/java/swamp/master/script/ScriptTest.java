@@ -1,6 +1,7 @@
 package swamp.master.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -210,9 +211,30 @@ class ScriptTest {
     assertEquals(Set.of("ref"), t.reads());
   }
 
+  /**
+   * A program swamp does not know may write any path it names: {@code cat out.nc} waits for
+   * {@code python3 make.py out.nc}, and {@code cdo} for the command that read its input before;
+   * the interpreter's script is only read, and a word that names no path (a variable's name) is
+   * neither. Launchers ({@code nice}, {@code env}, {@code timeout}) touch what they run touches.
+   */
   @Test
-  void unknownProgramsWriteNothing() throws Exception {
-    assertEquals(List.of(Set.of(), Set.of()), deps("python3 make.py out.nc\ncat out.nc\n"));
+  void unknownProgramsMayWriteEveryPathTheyName() throws Exception {
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("python3 make.py out.nc\ncat out.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(2)),
+        deps("ncks -O -v T in.nc t.nc\ncdo -O timmean t.nc tm.nc\nncks -H tm.nc\n"));
+    assertEquals(List.of(Set.of(), Set.of(), Set.of(1, 2)),
+        deps("python3 plot.py a.nc a.png\npython3 plot.py b.nc b.png\nmontage a.png b.png ab.png\n"));
+    ArgvFiles py = ArgvFiles.of(List.of("python3", "-u", "plot.py", "-v", "T", "--out=figs/t.png", "gm.nc"));
+    assertTrue(py.guessed());
+    assertEquals(Set.of("plot.py", "T", "figs/t.png", "gm.nc"), py.reads());
+    assertEquals(Set.of("figs/t.png", "gm.nc"), py.writes());
+    assertEquals(List.of(Set.of(), Set.of()), deps("wc -l a.txt\ngrep x a.txt\n"), "readers only");
+    assertFalse(ArgvFiles.of(List.of("grep", "-c", "float", "meta.txt")).guessed());
+    ArgvFiles nice = ArgvFiles.of(List.of("nice", "-n", "10", "ncks", "-O", "in.nc", "out.nc"));
+    assertEquals(Set.of("in.nc"), nice.reads());
+    assertEquals(Set.of("out.nc"), nice.writes());
+    assertEquals(Set.of("o.nc"), ArgvFiles.of(List.of("env", "OMP_NUM_THREADS=1", "ncwa", "-a", "lat", "i.nc", "o.nc")).writes());
+    assertEquals(Set.of("o.nc"), ArgvFiles.of(List.of("timeout", "-s", "KILL", "60", "ncra", "i.nc", "o.nc")).writes());
     assertEquals(List.of(Set.of(), Set.of(1)), deps("touch f\nwc -l ./f\n"));
   }
 
