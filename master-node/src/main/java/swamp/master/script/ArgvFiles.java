@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * What a command's argv reads and writes, as normalized paths relative to its directory,
  * inferred from the program: NCO operators' as {@link NcoFiles} reads them; {@code cp} and
  * {@code mv} write their destination ({@code mv} also its sources, which it removes); {@code
- * mkdir}, {@code touch}, {@code rm}, {@code rmdir}, {@code tee} write all their operands, {@code
+ * mkdir}, {@code touch}, {@code rm}, {@code rmdir}, {@code tee} write all their operands ({@code
+ * chmod}, {@code chown}, {@code chgrp} their files), {@code
  * sort -o} its output, {@code find} with {@code -exec} or {@code -delete} its starting points;
  * {@code env}, {@code nice}, {@code timeout}, {@code nohup}, {@code setsid} and {@code stdbuf} what
  * the command they run does. The programs that write only where they are redirected ({@link
@@ -88,6 +89,9 @@ record ArgvFiles(Set<String> reads, Set<String> writes, boolean guessed) {
     Set<String> reads = new LinkedHashSet<>();
     Set<String> writes = new LinkedHashSet<>();
     boolean guessed = false;
+    if (argv.get(0).contains("/")) {
+      add(reads, argv.get(0)); // './helper.sh': the program itself, which an earlier line may write
+    }
 
     if (NcoFiles.isOperator(program)) {
       NcoFiles.Words nco = NcoFiles.of(program, args, stdinIsInput);
@@ -154,6 +158,14 @@ record ArgvFiles(Set<String> reads, Set<String> writes, boolean guessed) {
         case "touch" -> {
           GetoptWords.Parsed p = GetoptWords.parse(args, "dtr", Set.of("date", "reference", "time"));
           p.positionals().forEach(f -> add(writes, f));
+          addValues(p, reads, writes);
+        }
+        case "chmod", "chown", "chgrp" -> { // written for their order, their text as it was
+          GetoptWords.Parsed p = GetoptWords.parse(args, "", Set.of("reference", "from"));
+          List<String> operands = p.positionals();
+          boolean modeGiven = p.last("reference") == null
+              && !(program.equals("chmod") && args.stream().anyMatch(a -> a.matches("-[rwxXst]+")));
+          operands.subList(modeGiven ? Math.min(1, operands.size()) : 0, operands.size()).forEach(f -> add(writes, f));
           addValues(p, reads, writes);
         }
         case "rm", "rmdir" -> {

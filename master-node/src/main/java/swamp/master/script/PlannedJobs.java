@@ -125,10 +125,10 @@ final class PlannedJobs {
     // ': > log' and 'true > log' leave an empty file; '>>' one that was there as it was
     Redirects only = stages.size() == 1 && stages.get(0).argv().equals(List.of("true")) ? stages.get(0).redirects() : null;
     Set<String> outputs = new java.util.HashSet<>(access.streams()); // there once it ran, whether it fails
-    // 'touch f' makes an empty file where none was, and leaves one that was as it was; 'ln -s' links
+    // 'touch f' makes an empty file where none was, and leaves one that was as it was (chmod too); 'ln -s' links
     List<String> one = stages.size() == 1 ? stages.get(0).argv() : List.of();
-    boolean touches = !one.isEmpty() && one.get(0).equals("touch");
-    boolean creates = touches && !one.contains("-c") && !one.contains("--no-create");
+    boolean touches = !one.isEmpty() && Set.of("touch", "chmod", "chown", "chgrp").contains(one.get(0)); // not the text
+    boolean creates = touches && one.get(0).equals("touch") && !one.contains("-c") && !one.contains("--no-create");
     boolean links = !one.isEmpty() && one.get(0).equals("ln")
         && one.stream().anyMatch(a -> a.equals("--symbolic") || a.matches("-[a-zA-Z]*s[a-zA-Z]*"));
     for (String w : access.writes()) {

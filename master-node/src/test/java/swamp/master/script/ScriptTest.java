@@ -236,6 +236,22 @@ class ScriptTest {
     assertEquals(Set.of("o.nc"), ArgvFiles.of(List.of("env", "OMP_NUM_THREADS=1", "ncwa", "-a", "lat", "i.nc", "o.nc")).writes());
     assertEquals(Set.of("o.nc"), ArgvFiles.of(List.of("timeout", "-s", "KILL", "60", "ncra", "i.nc", "o.nc")).writes());
     assertEquals(List.of(Set.of(), Set.of(1)), deps("touch f\nwc -l ./f\n"));
+    assertEquals(List.of(Set.of(), Set.of(1)), deps("cp /opt/tools/regrid bin/regrid\nbin/regrid in.nc\n"), "the program itself");
+  }
+
+  /**
+   * {@code chmod +x run.sh} comes after the line that writes run.sh and before {@code ./run.sh},
+   * and leaves its text known: {@code bash run.sh} is still planned from it.
+   */
+  @Test
+  void chmodOrdersItsFilesAndKeepsTheirText() throws Exception {
+    List<Plan.Command> cmds = plan("cat > run.sh <<'EOF'\nncks -O in.nc out.nc\nEOF\nchmod +x run.sh\nbash run.sh\n./run.sh\n");
+    assertEquals(List.of("cat <<EOF > run.sh", "chmod +x run.sh", "ncks -O in.nc out.nc", "./run.sh"),
+        cmds.stream().map(c -> c.text().replaceFirst("\\n.*", "").replaceFirst("<< *'?EOF'?", "<<EOF")).toList());
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(), Set.of(4)),
+        deps("cat > run.sh <<'EOF'\nncks -O in.nc out.nc\nEOF\nchmod +x run.sh\nbash run.sh\n./run.sh\n"));
+    assertEquals(Set.of("a.nc", "b.nc"), ArgvFiles.of(List.of("chmod", "-R", "u+w", "a.nc", "b.nc")).writes());
+    assertEquals(Set.of("a.nc"), ArgvFiles.of(List.of("chmod", "-w", "a.nc")).writes());
   }
 
   @Test
