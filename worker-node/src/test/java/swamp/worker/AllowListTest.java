@@ -32,13 +32,20 @@ class AllowListTest {
   void theDefaultListHasNoLauncherThatRunsAnything() {
     List<String> defaults = com.typesafe.config.ConfigFactory.defaultReference()
         .getStringList("swamp.worker.allowed-executables");
-    for (String p : List.of("env", "nice", "timeout", "xargs", "nohup", "setsid",
-        "stdbuf", "sh", "bash", "python3", "perl")) {
+    for (String p : List.of("timeout", "xargs", "setsid", "stdbuf", "sh", "bash", "python3", "perl")) {
       assertTrue(!defaults.contains(p), p + " is on the default list");
     }
     Executables list = Executables.of(defaults);
+    assertEquals(List.of(), list.runningAnything());
+    // env, nice and nohup are, as launchers: what they run must be allowed too
     String why = refused(list, List.of("env", "bash", "-c", "id > f"), Map.of());
-    assertTrue(why.contains("'env'") && why.contains("not allowed"), why);
+    assertTrue(why.contains("'env' would run 'bash'") && why.contains("not allowed"), why);
+    why = refused(list, List.of("nice", "-n", "10", "nohup", "python3", "-c", "1"), Map.of());
+    assertTrue(why.contains("'nice' would run 'nohup'") && why.contains("'python3'"), why);
+    why = refused(list, List.of("env", "LD_PRELOAD=/tmp/x.so", "ncks", "in.nc"), Map.of());
+    assertTrue(why.contains("LD_PRELOAD"), why);
+    assertInstanceOf(Executables.Allowed.class,
+        list.check(List.of("nice", "-n", "10", "env", "OMP_NUM_THREADS=1", "ncks", "-O", "a.nc", "b.nc"), Map.of(), dir));
     // find is, as a launcher: what its -exec would run must be allowed too
     assertInstanceOf(Executables.Allowed.class, list.check(List.of("find", "out", "-name", "*.nc"), Map.of(), dir));
     assertInstanceOf(Executables.Allowed.class,
