@@ -132,8 +132,10 @@ public final class JobRequests {
     String workDir = null;
     JsonNode w = n.get("workDir");
     if (w != null && !w.isNull()) {
-      if (w.isTextual()) {
+      if (w.isTextual() && w.asText().startsWith("/")) {
         workDir = w.asText();
+      } else if (w.isTextual()) { // a worker's own directory would be a guess
+        problems.add("workDir must be an absolute path, not '" + w.asText() + "'");
       } else {
         problems.add("workDir must be a string");
       }

@@ -101,5 +101,8 @@ class JobRequestsTest {
     assertTrue(refusal("{'argv': ['a'], 'step': 2}").contains("step is given without run"));
     assertTrue(refusal("{'argv': ['a'], 'run': 'r1'}").contains("run is given without step"));
     assertTrue(refusal("{'argv': ['a'], 'run': 1, 'step': 0}").contains("run must be a run's id"));
+    assertTrue(refusal("{'argv': ['a'], 'workDir': 'data/run1'}")
+        .contains("workDir must be an absolute path, not 'data/run1'"));
+    assertTrue(refusal("{'argv': ['a'], 'workDir': 7}").contains("workDir must be a string"));
   }
 }
