@@ -75,6 +75,28 @@ class DashboardIT {
     browser.await("job " + id + " to show SUCCEEDED", PAGE,
         d -> "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + id + "] .state-cell")));
     assertEquals(42L, browser.script("return window.notReloaded"), "the page was not reloaded");
+
+    // a long command line is cut short in its cell: the job's worker, run and exit stay in view
+    List<String> longArgv = new java.util.ArrayList<>(List.of("echo"));
+    for (int m = 1; m <= 60; m++) {
+      longArgv.add(String.format("ensemble/member_%02d/atmosphere_monthly_mean_T.nc", m));
+    }
+    String longId = master.submit(Map.of("argv", longArgv));
+    browser.await("job " + longId + " to show SUCCEEDED", PAGE,
+        d -> "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + longId + "] .state-cell")));
+    assertEquals(String.join(" ", longArgv), browser.script(
+        "return document.querySelector('#jobs tr[data-job=" + longId + "] td.long').title"), "the whole line, pointed at");
+    List<?> overflow = (List<?>) browser.script("const exit = document.querySelector('#jobs tr[data-job=" + longId
+        + "] td:last-child').getBoundingClientRect();"
+        + " return [document.documentElement.scrollWidth - document.documentElement.clientWidth,"
+        + " exit.right - window.innerWidth]");
+    assertEquals(0L, ((Number) overflow.get(0)).longValue(), "no sideways scrolling: " + overflow);
+    assertTrue(((Number) overflow.get(1)).doubleValue() <= 0, "the exit column in view: " + overflow);
+    // the plot's time axis spans what the page has seen, at least a minute (not years: uPlot's own
+    // range for a few samples)
+    double span = browser.await("the plot", PAGE, d -> (Number) browser.script(
+        "return state.plot ? state.plot.scales.x.max - state.plot.scales.x.min : null")).doubleValue();
+    assertTrue(span >= 59 && span <= 610, "seconds on the time axis: " + span);
     browser.screenshot("dashboard-pool");
 
     browser.one("#jobs tr[data-job=" + id + "]").click();

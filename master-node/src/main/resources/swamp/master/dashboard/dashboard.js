@@ -125,6 +125,7 @@ function cell(tr, text, cls) {
   const td = document.createElement("td");
   if (text instanceof Node) td.appendChild(text); else td.textContent = text ?? "";
   if (cls) td.className = cls;
+  if (cls === "long") td.title = td.textContent; // cut short on the line; whole when pointed at
   tr.appendChild(td);
   return td;
 }
@@ -177,7 +178,7 @@ function drawPool() {
     cell(tr, badge(w.state));
     cell(tr, (w.capabilities || []).join(", "));
     cell(tr, walltimeLeft(w));
-    cell(tr, (w.jobs || []).join(" "));
+    cell(tr, (w.jobs || []).join(" "), "long");
     cell(tr, w.registeredAt ? button("Dismiss", b => dismiss(w.id, b)) : "");
     wb.appendChild(tr);
   }
@@ -186,8 +187,9 @@ function drawPool() {
   for (const s of state.sources) {
     const tr = document.createElement("tr");
     tr.dataset.source = s.name;
-    [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, s.backingOffUntil || "",
-      s.lastFailure || ""].forEach(v => cell(tr, v));
+    [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, s.backingOffUntil || ""]
+      .forEach(v => cell(tr, v));
+    cell(tr, s.lastFailure || "", "long");
     sb.appendChild(tr);
   }
   $("#no-sources").hidden = state.sources.length > 0;
@@ -217,7 +219,7 @@ function drawJobs() {
     tr.dataset.job = j.id;
     cell(tr, j.id);
     cell(tr, badge(j.state), "state-cell");
-    cell(tr, j.command || j.argv.join(" "));
+    cell(tr, j.command || j.argv.join(" "), "long");
     cell(tr, j.worker);
     cell(tr, j.run ? `${j.run} #${j.step}` : "");
     cell(tr, (j.submittedAt || "").replace("T", " ").replace(/\..*/, ""));
@@ -264,12 +266,21 @@ function tick() {
   s[0].push(now); s[1].push(h.queued); s[2].push(h.running); s[3].push(rate);
   while (s[0].length && s[0][0] < now - 600) s.forEach(a => a.shift()); // ten minutes
   if (!state.plot && typeof uPlot !== "undefined") {
-    state.plot = new uPlot({ width: 520, height: 200, series: [{},
+    state.plot = new uPlot({ width: 520, height: 200,
+      // the samples' own span, at least the last minute: for one sample uPlot's spans years
+      scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
+      series: [{},
       { label: "queued", stroke: "#888" }, { label: "running", stroke: "#e80" },
       { label: "finished/s", stroke: "#2a6" }] }, s, $("#plot"));
   } else if (state.plot && !$("#pool").hidden) {
     state.plot.setData(s);
   }
+}
+
+/** The plot's time axis: from the first sample (a minute before the last, at least) to the last. */
+function xSpan(times) {
+  const last = times.length ? times[times.length - 1] : Date.now() / 1000;
+  return [Math.min(times.length ? times[0] : last, last - 60), last];
 }
 
 // ---- a job, a run ----
