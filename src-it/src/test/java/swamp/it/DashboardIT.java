@@ -156,6 +156,12 @@ class DashboardIT {
     assertEquals(43L, browser.script("return window.notReloaded"), "it updated without a reload");
     assertEquals("[3]", master.get("/api/runs/" + runId).json().path("commands").get(4)
         .path("dependsOn").toString(), "the count depends on the cat");
+    // each box's lines stay inside it, cut short; pointed at, it says the whole line and its job
+    assertEquals(0L, browser.script("return [...document.querySelectorAll('#graph g.node')].filter(g => {"
+        + " const box = g.querySelector('rect').getBBox();"
+        + " return [...g.querySelectorAll('text')].some(t => t.getBBox().x + t.getBBox().width > box.x + box.width); }).length"));
+    String title = (String) browser.script("return document.querySelector('#graph g.node[data-step=\"3\"] title').textContent");
+    assertTrue(title.startsWith("line 4: cat a.txt b.txt > c.txt\nSUCCEEDED \u00b7 j") && title.matches("(?s).* @ w[12]"), title);
     browser.screenshot("dashboard-run");
   }
 

@@ -3,6 +3,7 @@
 "use strict";
 const SwampGraph = (() => {
   const W = 200, H = 34, GAP_X = 60, GAP_Y = 14, NS = "http://www.w3.org/2000/svg";
+  const CHARS = 28; // of 11px monospace in a box W wide
   const COLOURS = { WAITING: "#fff", QUEUED: "#ddd", RUNNING: "#fc6", SUCCEEDED: "#9d9",
     FAILED: "#f88", CANCELLED: "#bbb", DECISION: "#eef", NOT_RUN: "#f4f4f4" };
 
@@ -22,6 +23,11 @@ const SwampGraph = (() => {
     };
     commands.forEach(c => visit(c, new Set()));
     return depth;
+  }
+
+  /** A line of a box, cut to what its width holds. */
+  function fit(line) {
+    return line.length > CHARS ? line.slice(0, CHARS - 1) + "\u2026" : line;
   }
 
   function el(name, attrs, text) {
@@ -60,11 +66,10 @@ const SwampGraph = (() => {
       g.appendChild(el("rect", { x: p.x, y: p.y, width: W, height: H, rx: 4,
         fill: COLOURS[c.state] || "#fff", stroke: "#666",
         "stroke-dasharray": c.state === "NOT_RUN" ? "4 3" : "none" }));
-      const text = c.text.length > 26 ? c.text.slice(0, 25) + "\u2026" : c.text;
-      g.appendChild(el("text", { x: p.x + 6, y: p.y + 14 }, `${c.step}: ${text}`));
-      g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#555" },
-        c.state + (c.job ? " \u00b7 " + c.job : "") + (c.worker ? " @ " + c.worker : "")));
-      g.appendChild(el("title", {}, `line ${c.line}: ${c.text}`));
+      const how = c.state + (c.job ? " \u00b7 " + c.job : "") + (c.worker ? " @ " + c.worker : "");
+      g.appendChild(el("text", { x: p.x + 6, y: p.y + 14 }, fit(`${c.step}: ${c.text}`)));
+      g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#555" }, fit(how)));
+      g.appendChild(el("title", {}, `line ${c.line}: ${c.text}\n${how}`));
       if (c.job) {
         g.style.cursor = "pointer";
         g.addEventListener("click", () => { location.hash = "#job/" + c.job; });
