@@ -161,6 +161,31 @@ final class HereCommands {
     return new Coreutils.Output(out.toString(), status);
   }
 
+  /**
+   * Where a command of a substitution runs while planning: its directory, or, where an earlier
+   * line makes that one ({@code mkdir work; cd work; n=$(ls *.nc | wc -l)}), the nearest one
+   * that is there, as long as none of its words names a file from either (they would differ).
+   */
+  private Path runsIn(List<String> argv, int line) {
+    Path dir = Path.of(state.cwd);
+    if (java.nio.file.Files.isDirectory(dir)) {
+      return dir;
+    }
+    Path there = dir;
+    while (there.getParent() != null && !java.nio.file.Files.isDirectory(there)) {
+      there = there.getParent();
+    }
+    for (String a : argv.subList(1, argv.size())) {
+      if (!a.isEmpty() && !a.startsWith("/") && !a.startsWith("-")
+          && (java.nio.file.Files.exists(dir.resolve(a).normalize()) || java.nio.file.Files.exists(there.resolve(a)))) {
+        throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution names " + a + " in "
+            + state.cwd + ", a directory an earlier line makes, which is not there while planning; set the value"
+            + " from the script's own words, or run the command as a line of its own");
+      }
+    }
+    return there;
+  }
+
   private Coreutils.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
       boolean errorsToOutput) {
     String name = argv.get(0);
@@ -188,7 +213,7 @@ final class HereCommands {
         }
       }
     }
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(Path.of(state.cwd).toFile())
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(runsIn(argv, line).toFile())
         .redirectError(ProcessBuilder.Redirect.INHERIT).redirectErrorStream(errorsToOutput);
     Map<String, String> env = pb.environment();
     env.clear();

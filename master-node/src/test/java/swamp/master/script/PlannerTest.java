@@ -741,6 +741,21 @@ class PlannerTest {
     assertEquals("ncks -m in.nc 2> err.txt | grep T | wc -l > n.txt", c.get(3).text());
   }
 
+  /**
+   * A substitution's pipeline in a directory an earlier line makes ({@code mkdir work; cd work})
+   * runs from the nearest one that is there: {@code wc -l} counts what the planned {@code ls}
+   * prints. Where its words name a file, which would differ from there, it is refused.
+   */
+  @Test
+  void aSubstitutionInADirectoryNotYetMadeCountsThePlannedFiles() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("list.txt"), "a\nb\n");
+    assertEquals(List.of("mkdir -p work", "ncks -O -v T ../in_1.nc b_1.nc", "ncks -O -v T ../in_2.nc b_2.nc", "echo n=2"),
+        texts("mkdir -p work\ncd work || exit 1\nfor i in 1 2; do ncks -O -v T ../in_$i.nc b_$i.nc; done\n"
+            + "n=`ls *.nc | wc -l`\necho \"n=$n\"\n"));
+    ScriptException e = refused("mkdir -p work\ncd work\nn=$(wc -l < /dev/null; wc -l ../list.txt)\n");
+    assertTrue(e.getMessage().contains("names ../list.txt in " + dir.resolve("work")), e.getMessage());
+  }
+
   // ------------------------------------------------------------ case and read
 
   @Test
