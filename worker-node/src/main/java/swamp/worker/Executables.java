@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import swamp.protocol.JobVariables;
+import swamp.protocol.Launchers;
 
 /**
  * The programs a worker allows. Names are looked up on the PATH once, at start, and kept as

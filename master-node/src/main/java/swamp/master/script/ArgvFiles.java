@@ -79,7 +79,7 @@ record ArgvFiles(Set<String> reads, Set<String> writes, boolean guessed) {
     if (argv.isEmpty()) {
       return new ArgvFiles(Set.of(), Set.of(), false);
     }
-    List<String> wrapped = swamp.worker.Launchers.wrapped(argv);
+    List<String> wrapped = swamp.protocol.Launchers.wrapped(argv);
     if (wrapped != null) { // 'nice -n 10 ncks ...', 'env OMP_NUM_THREADS=1 ncwa ...': what it runs
       return of(wrapped, stdinIsInput);
     }

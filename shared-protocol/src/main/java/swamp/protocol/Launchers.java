@@ -1,4 +1,4 @@
-package swamp.worker;
+package swamp.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +15,8 @@ import java.util.Set;
  *
  * <p>Shells and interpreters ({@link #RUNS_ANYTHING}) run whatever their arguments say: a worker
  * that allows one allows every program, and says so when it starts. sed is not one, and gawk
- * (and awk where it is gawk) is none either: a worker runs them in their sandbox ({@link
- * Executables#SANDBOXED}).
+ * (and awk where it is gawk) is none either: a worker runs them in their sandbox. A worker
+ * checks jobs with this; a master plans a script's lines through {@link #wrapped}.
  */
 public final class Launchers {
   private Launchers() {}
@@ -45,7 +45,7 @@ public final class Launchers {
    * What a launcher would run: commands to check like a job's own (an empty one runs nothing),
    * the variables it sets, or why it is refused.
    */
-  record Launch(List<List<String>> commands, List<String> assignments, String refusal) {
+  public record Launch(List<List<String>> commands, List<String> assignments, String refusal) {
     static Launch refused(String why) {
       return new Launch(List.of(), List.of(), why);
     }
@@ -64,7 +64,7 @@ public final class Launchers {
       "time", "script", "expect", "java", "jshell");
 
   /** Whether a program of this file name can be made to run any other. */
-  static boolean runsAnything(String fileName) {
+  public static boolean runsAnything(String fileName) {
     int dot = fileName.indexOf('.'); // python3.11, perl5.36
     return RUNS_ANYTHING.contains(fileName)
         || (dot > 0 && RUNS_ANYTHING.contains(fileName.substring(0, dot)));
@@ -96,7 +96,7 @@ public final class Launchers {
               "process-slot-var", "replace", "eof"), Map.of()));
 
   /** What {@code argv} would run when its program (named {@code name}) is a launcher. */
-  static Launch of(String name, List<String> argv) {
+  public static Launch of(String name, List<String> argv) {
     List<String> args = argv.subList(1, argv.size());
     return switch (name) {
       case "find" -> find(args);
