@@ -40,11 +40,14 @@ class AllowListIT {
     Path dir = Files.createDirectories(pool.logDir().resolve("jobs"));
     Path f = dir.resolve("f");
 
-    // the default list has no env
+    // the default list has env, nice and nohup, and what they run must be on it too
     JsonNode viaEnv = run(master, dir, "plain", Map.of(), "env", "bash", "-c", "id > f");
     assertEquals("FAILED", viaEnv.path("state").asText(), viaEnv.toString());
-    assertTrue(viaEnv.path("reason").asText().contains("program 'env'")
+    assertTrue(viaEnv.path("reason").asText().contains("'env' would run 'bash'")
         && viaEnv.path("reason").asText().contains("not allowed"), viaEnv.toString());
+    JsonNode niceTouch = run(master, dir, "plain", Map.of(), "nice", "-n", "5", "env", "A=1", "touch", "nice.txt");
+    assertEquals("SUCCEEDED", niceTouch.path("state").asText(), niceTouch.toString());
+    assertTrue(Files.exists(dir.resolve("nice.txt")), niceTouch.toString());
 
     // allowed launchers, each told to run bash, which is not allowed
     List<List<String>> sneaky = List.of(
