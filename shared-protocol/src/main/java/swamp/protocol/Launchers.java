@@ -61,7 +61,7 @@ public final class Launchers {
       "php", "lua", "tclsh", "wish", "Rscript", "R", "awk", "gawk", "mawk", "nawk", "make",
       "tar", "sudo", "su", "doas", "runuser", "ssh", "parallel", "watch", "strace", "ltrace",
       "gdb", "valgrind", "flock", "ionice", "chrt", "taskset", "chroot", "unshare", "nsenter",
-      "time", "script", "expect", "java", "jshell");
+      "time", "script", "expect", "java", "jshell", "julia", "octave", "matlab", "ncl", "gnuplot");
 
   /** Whether a program of this file name can be made to run any other. */
   public static boolean runsAnything(String fileName) {

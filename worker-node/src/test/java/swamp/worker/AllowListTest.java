@@ -172,5 +172,9 @@ class AllowListTest {
   void aShellOnTheListIsNamedAsRunningAnything() {
     assertEquals(List.of("bash"), Executables.of(List.of("echo", "bash")).runningAnything());
     assertEquals(List.of(), launchers.runningAnything());
+    // the languages scientists script in run programs too (system(), !cmd)
+    for (String language : List.of("python3.11", "Rscript", "julia", "octave", "matlab", "ncl", "gnuplot")) {
+      assertTrue(swamp.protocol.Launchers.runsAnything(language), language);
+    }
   }
 }
