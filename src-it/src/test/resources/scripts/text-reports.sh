@@ -3,7 +3,8 @@
 # report: > to start a file, >> to add to it in a loop, 2> and 2>&1 and &> for stderr, printf
 # and echo of text, cat of files the script wrote, ncdump of an input.
 # Exercises: redirections > >> 2> 2>&1 &> on NCO commands, echo, printf and cat; a loop piped
-# into sort whose lines take a value out of a file a job in it wrote.
+# into sort whose lines take a value out of a file a job in it wrote; diff of two process
+# substitutions.
 
 echo "global-mean temperature by model" > report.txt
 for m in ccsm echam gfdl; do
@@ -25,4 +26,5 @@ for m in ccsm echam gfdl obs; do
   echo "$m $v"
 done | sort -k2 -n > ranking.txt
 cat report.txt models.txt ranking.txt > all.txt
+diff <(ncdump -h ccsm_01.nc) <(ncdump -h echam_01.nc) > header.diff || echo "headers differ" >> all.txt
 exit 0

@@ -279,8 +279,9 @@ final class Expander implements ParameterExpansion.Words {
   /** Expands {@code raw} into {@code fs}: quotes, escapes, $-expansions and backquotes. */
   private void expandInto(String raw, Fields fs, boolean inDq, int line, boolean wordStart) {
     if (!inDq && wordStart && (raw.startsWith("<(") || raw.startsWith(">("))) {
-      throw Refusal.at(line, "process substitution ('" + raw.substring(0, 2) + "') is not"
-          + " supported; write the command's output to a file first");
+      throw Refusal.at(line, "process substitution ('" + raw.substring(0, 2) + "') is supported as a"
+          + " whole word of a command ('diff <(a) <(b)') and as its input ('< <(cmd)'), not here; write the"
+          + " command's output to a file first");
     }
     int n = raw.length();
     int k = 0;

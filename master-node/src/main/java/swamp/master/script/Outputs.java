@@ -130,7 +130,7 @@ record Outputs(String stdout, String stderr) {
   }
 
   /** A word that expands to {@code text} as it is. */
-  private static Ast.Word quoted(String text, int line) {
+  static Ast.Word quoted(String text, int line) {
     return new Ast.Word("'" + text.replace("'", "'\\''") + "'", line);
   }
 }

@@ -229,7 +229,7 @@ final class Planner implements Walk {
 
   private Status dispatch(Node node) {
     if (node instanceof Ast.Simple c) {
-      return simple.run(c);
+      return captured == null && Redirecting.readsProcesses(c) ? redirecting.withProcessFiles(c, simple::run) : simple.run(c);
     } else if (node instanceof Ast.Pipeline p) {
       return pipelines.run(p);
     } else if (node instanceof Ast.AndOr a) {

@@ -95,6 +95,49 @@ final class Redirecting {
     return s;
   }
 
+  /** Whether a word of {@code c} is a process substitution, {@code <(...)}, that {@link #withProcessFiles} takes. */
+  static boolean readsProcesses(Ast.Simple c) {
+    return c.words().stream().anyMatch(w -> isProcessWord(w.raw()));
+  }
+
+  private static boolean isProcessWord(String raw) {
+    return raw.startsWith("<(") && raw.endsWith(")") && raw.length() > 3;
+  }
+
+  /**
+   * {@code diff <(ncdump -h a.nc) <(ncdump -h b.nc)}: what each process substitution among
+   * {@code c}'s words prints (as {@code $(...)} gives it, run while planning or waited for as
+   * that is, its last line ended) is written to a scratch file of the run by a job of its own,
+   * and the command names that file where bash names a pipe ({@code /dev/fd/63}); {@code walk}
+   * plans the command, and a last job removes the files.
+   */
+  Status withProcessFiles(Ast.Simple c, Function<Ast.Simple, Status> walk) {
+    int line = c.line();
+    List<Ast.Word> words = new ArrayList<>();
+    List<String> scratches = new ArrayList<>();
+    for (Ast.Word w : c.words()) {
+      if (!isProcessWord(w.raw())) {
+        words.add(w);
+        continue;
+      }
+      String printed = expander.expandString("\"$(" + w.raw().substring(2, w.raw().length() - 1) + ")\"", line);
+      String scratch = PlannedFiles.resolve(state.cwd, ".swamp-psub-" + ProcessHandle.current().pid() + "-" + (++pipes));
+      List<Ast.Redirect> redirects = new ArrayList<>();
+      if (!printed.isEmpty()) {
+        redirects.add(new Ast.Redirect(0, "<<<", Outputs.quoted(printed, line), line));
+      }
+      redirects.add(Outputs.emptying(scratch, state.cwd, line));
+      job.apply(List.of(new HereCommands.Draft(List.of(printed.isEmpty() ? "true" : "cat"), redirects, line)), line);
+      words.add(Outputs.quoted(Outputs.relative(scratch, state.cwd), line));
+      scratches.add(Outputs.relative(scratch, state.cwd));
+    }
+    Status s = walk.apply(new Ast.Simple(words, c.redirects(), line));
+    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+    rm.addAll(scratches);
+    job.apply(List.of(new HereCommands.Draft(rm, List.of(), line)), line);
+    return s;
+  }
+
   private Status redirected(List<Ast.Redirect> redirects, int line, Supplier<Status> walk) {
     Outputs saved = state.outputs;
     state.outputs = outputs(redirects, line);
