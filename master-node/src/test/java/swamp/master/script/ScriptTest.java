@@ -213,9 +213,10 @@ class ScriptTest {
 
   /**
    * A program swamp does not know may write any path it names: {@code cat out.nc} waits for
-   * {@code python3 make.py out.nc}, and {@code cdo} for the command that read its input before;
-   * the interpreter's script is only read, and a word that names no path (a variable's name) is
-   * neither. Launchers ({@code nice}, {@code env}, {@code timeout}) touch what they run touches.
+   * {@code python3 make.py out.nc}, {@code cdo} for the line that writes its input, and the
+   * reader of its output for it; the interpreter's script, and a word that names no path (a
+   * variable's name), are only read. Launchers ({@code nice}, {@code env}, {@code timeout}) touch
+   * what they run touches.
    */
   @Test
   void unknownProgramsMayWriteEveryPathTheyName() throws Exception {
