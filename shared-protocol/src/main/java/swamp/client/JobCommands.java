@@ -181,12 +181,16 @@ public final class JobCommands {
       }
       printBlock("stdout", answer.path("stdout").asText());
       printBlock("stderr", answer.path("stderr").asText());
+      if (answer.path("truncated").asBoolean()) {
+        System.out.printf("%-12s %s%n", "truncated:", "yes: the worker kept the first part of each stream"
+            + " (swamp.worker.max-output, 256 KiB by default); redirect the job's output to a file to keep it all");
+      }
     } else {
       System.out.printf("%-10s %-10s %-5s %-16s %s%n", "ID", "STATE", "EXIT", "WORKER", "COMMAND");
       for (Json j : answer) {
         System.out.printf("%-10s %-10s %-5s %-16s %s%n", j.path("id").asText(),
             j.path("state").asText(), j.path("exitCode").isInt() ? j.path("exitCode").asText() : "-",
-            j.path("worker").asText("-"), j.path("command").asText());
+            j.path("worker").asText("-"), swamp.protocol.ShellText.shortened(j.path("command").asText(), 200));
       }
     }
     return 0;

@@ -112,6 +112,11 @@ public record JobSpec(
     return ShellText.of(stages());
   }
 
+  /** {@link #commandText} cut to {@code max} characters and "...": for messages and logs. */
+  public String commandText(int max) {
+    return ShellText.shortened(commandText(), max);
+  }
+
   /** Every problem of this spec, empty when it is valid. */
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
@@ -137,6 +142,7 @@ public record JobSpec(
         problems.add("env value of '" + e.getKey() + "' is null or holds a NUL character");
       }
     }
+    longStrings(problems);
     long chars = chars();
     if (chars > MAX_COMMAND_CHARS) {
       problems.add("argv, pipeline, redirects and env hold " + chars + " characters, more than "
@@ -191,6 +197,53 @@ public record JobSpec(
    * may not read a file (it reads the pipe): swamp refuses both rather than run what is almost
    * always a mistake.
    */
+  /**
+   * Linux refuses to start a program given one argument, or one {@code NAME=value} of its
+   * environment, of {@value #MAX_ARG_BYTES} bytes or more (MAX_ARG_STRLEN), whatever the total:
+   * such a job is refused here rather than failing on every worker.
+   */
+  private void longStrings(List<String> problems) {
+    List<Stage> stages = stages();
+    for (int i = 0; i < stages.size(); i++) {
+      List<String> args = stages.get(i).argv();
+      for (int k = 0; k < args.size(); k++) {
+        long bytes = args.get(k) == null ? 0 : utf8Bytes(args.get(k));
+        if (bytes >= MAX_ARG_BYTES) {
+          problems.add((i == 0 ? "" : "pipeline[" + (i - 1) + "].") + "argv[" + k + "] is " + bytes
+              + " bytes long; a program takes at most " + (MAX_ARG_BYTES - 1) + " bytes in one argument");
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      long bytes = utf8Bytes(e.getKey()) + 1 + (e.getValue() == null ? 0 : utf8Bytes(e.getValue()));
+      if (bytes >= MAX_ARG_BYTES) {
+        problems.add("env " + e.getKey() + "=... is " + bytes + " bytes long; a program takes at most "
+            + (MAX_ARG_BYTES - 1) + " bytes in one variable");
+      }
+    }
+  }
+
+  /** The longest argument or environment entry Linux takes is one byte less (its NUL). */
+  public static final int MAX_ARG_BYTES = 128 * 1024;
+
+  private static long utf8Bytes(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
   private void stagesProblems(List<String> problems) {
     if (pipeline.size() > MAX_STAGES) {
       problems.add("pipeline has " + pipeline.size() + " stages, more than " + MAX_STAGES);

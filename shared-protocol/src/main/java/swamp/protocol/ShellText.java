@@ -61,4 +61,9 @@ public final class ShellText {
     }
     return s.toString();
   }
+
+  /** {@code text} cut to {@code max} characters and "...": a command in a message or a table's row. */
+  public static String shortened(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "...";
+  }
 }

@@ -43,6 +43,9 @@ class ClosedApiIT {
     Response wrong = master.request("GET", "/api/health",
         Map.of("Authorization", "Bearer " + token + "x"), null);
     assertEquals(401, wrong.status(), wrong.toString());
+    Response basic = master.request("GET", "/api/health", Map.of("Authorization", "Basic " + token), null);
+    assertEquals(401, basic.status(), basic.toString());
+    assertTrue(basic.text().contains("'Bearer TOKEN', not 'Basic ...'"), "the scheme is named as the problem: " + basic);
     Response lower = master.request("GET", "/api/health",
         Map.of("Authorization", "bearer " + token), null);
     assertEquals(200, lower.status(), "the scheme is case-insensitive: " + lower);

@@ -191,8 +191,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     ProgramCheck.Program program = ProgramCheck.program(spec, settings, executables);
     Path dir = program.dir();
     if (!Files.isDirectory(dir)) {
-      return new NotStarted("working directory '" + dir + "' does not exist on worker "
-          + settings.workerId());
+      return new NotStarted("working directory '" + dir + "' " + (Files.exists(dir) ? "is not a directory"
+          : "does not exist") + " on worker " + settings.workerId());
     }
     if (program.refusal() != null) {
       return new NotStarted(program.refusal());
@@ -211,7 +211,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     try {
       started = Spawner.start(builders);
     } catch (IOException e) {
-      return new NotStarted("could not start '" + spec.commandText() + "': " + e.getMessage());
+      return new NotStarted("could not start '" + spec.commandText(300) + "': " + e.getMessage());
     }
     // in the table at once: a runner stopped by a hand-over before it hears of its processes
     // must not leave them to nobody

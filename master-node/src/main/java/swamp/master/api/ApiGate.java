@@ -92,7 +92,10 @@ final class ApiGate {
               ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp"
                   + " sends SWAMP_API_TOKEN, else the master's ~/.swamp/api-token), or open the"
                   + " dashboard with ?token=TOKEN"
-              : "the API token is wrong"));
+              : header.isPresent() && !header.get().regionMatches(true, 0, "Bearer ", 0, 7)
+                  ? "the Authorization header must be 'Bearer TOKEN', not " + (header.get().strip().contains(" ")
+                      ? "'" + header.get().strip().split(" ", 2)[0] + " ...'" : "a value without a scheme")
+                  : "the API token is wrong"));
     }));
   }
 

@@ -45,7 +45,9 @@ final class ApiReplies {
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   /** Reads a request's body: one JSON value, nothing after it. */
   private static final com.fasterxml.jackson.databind.ObjectReader BODY =
-      JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION); // '"argv":..., "argv":...'
+
 
   /** A status and a body to render as JSON. */
   record Answer(int status, Object body) {
@@ -101,19 +103,27 @@ final class ApiReplies {
       return BODY.readTree(body);
     } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
       if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Trailing token")) {
-        throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage());
+        throw new BadRequest(400, "the body is not valid JSON: " + plain(e.getOriginalMessage()));
       }
       throw new BadRequest(400, "the body holds more than one JSON value: something follows the first"
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
               + e.getLocation().getColumnNr()) + "; send one job object, or an array of them");
     } catch (JsonProcessingException e) {
       // a broken constraint (nesting too deep, a number too long) has no location
-      throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage()
+      throw new BadRequest(400, "the body is not valid JSON: " + plain(e.getOriginalMessage())
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
               + ", column " + e.getLocation().getColumnNr()));
     } catch (java.io.IOException e) {
       throw new BadRequest(400, "the body cannot be read: " + e.getMessage());
     }
+  }
+
+  /** Jackson's message without its advice to the programmer ("enable JsonReadFeature.X to allow"). */
+  static String plain(String message) {
+    return message == null ? "" : message
+        .replaceAll(": enable `[^`]+` to allow", "") // Non-standard token 'NaN'
+        .replaceAll(", from `[^`]+`", "") // the maximum allowed (1000)
+        .strip();
   }
 
   static boolean isTimeout(Throwable t) {
@@ -152,8 +162,9 @@ final class ApiReplies {
   static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
         .match(IllegalUriException.class, e -> error(400, e.info().formatPretty()))
-        .match(IllegalRequestException.class, e -> error(e.status().intValue(),
-            e.info().formatPretty()))
+        // a Content-Length over the limit: pekko-http says 400 "Request too large", the size is the problem
+        .match(IllegalRequestException.class, e -> error(e.info().summary().startsWith("Request too large")
+            ? 413 : e.status().intValue(), e.info().formatPretty()))
         .match(EntityStreamSizeException.class, e -> error(413, "the request body is larger"
             + " than " + e.limit() / (1024 * 1024) + " MiB"))
         .matchAny(e -> Directives.extractRequest(request -> {

@@ -85,10 +85,10 @@ final class ApiRoutes {
     return concat(
         pathEndOrSingleSlash(() -> concat(
             post(() -> body(this::submit)),
-            get(() -> parameterMap(this::listJobs)))),
+            get(() -> parameterMultiMap(this::listJobs)))),
         path("await", () -> post(() -> body(this::awaitAny))),
-        pathPrefix(segment(), id -> pathEndOrSingleSlash(() -> concat(
-            get(() -> parameterMap(q -> getJob(id, q))),
+        pathPrefix(segment(), id -> id.equals("await") ? reject() : pathEndOrSingleSlash(() -> concat(
+            get(() -> parameterMultiMap(q -> getJob(id, q))),
             delete(() -> reply(this.<JobDispatcher.CancelReply>askDispatcher(r -> new JobDispatcher.CancelJob(id, r)),
                 c -> c.view() == null ? Answer.error(404, c.error())
                     : c.error() != null ? Answer.error(409, c.error())
@@ -119,43 +119,91 @@ final class ApiRoutes {
             : submit.get()), a -> a);
   }
 
-  private Route listJobs(Map<String, String> query) {
+  /** {@code ?state=QUEUED,FAILED&limit=100} (a state may also be given again: {@code &state=FAILED}). */
+  private Route listJobs(Map<String, List<String>> params) {
     return checked(() -> {
-      JobState state = null;
-      if (query.containsKey("state")) {
-        try {
-          state = JobState.valueOf(query.get("state").toUpperCase());
-        } catch (IllegalArgumentException e) {
-          throw new BadRequest(400, "state must be one of " + Arrays.stream(JobState.values())
-              .map(Enum::name).collect(Collectors.joining(", ")) + ", not '" + query.get("state") + "'");
+      Map<String, String> query = single(params, List.of("state", "limit"), "state");
+      java.util.Set<JobState> states = java.util.EnumSet.noneOf(JobState.class);
+      for (String given : params.getOrDefault("state", List.of())) {
+        for (String name : given.split(",", -1)) {
+          try {
+            states.add(JobState.valueOf(name.strip().toUpperCase()));
+          } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, "state must be one of " + Arrays.stream(JobState.values())
+                .map(Enum::name).collect(Collectors.joining(", ")) + " (or several, comma-separated), not '"
+                + name + "'");
+          }
         }
       }
       int limit = intParam(query, "limit", 1000);
-      JobState s = state;
-      return reply(this.<List<JobView>>askDispatcher(r -> new JobDispatcher.ListJobs(s, limit, r)),
+      return reply(this.<List<JobView>>askDispatcher(r -> new JobDispatcher.ListJobs(states, limit, r)),
           Answer::ok);
     });
   }
 
-  /** {@code {"ids": [...], "wait": "60s"}}: the final ones among them, once there is one. */
+  static final List<String> AWAIT_FIELDS = List.of("ids", "wait");
+
+  /**
+   * {@code {"ids": [...], "wait": "60s"}}: the final ones among them, once there is one; 404
+   * naming the ids the master does not know (never known, or dropped as old), since no wait
+   * would ever see them end.
+   */
   private Route awaitAny(JsonNode body) throws BadRequest {
-    List<String> ids = new ArrayList<>();
-    body.path("ids").forEach(id -> ids.add(id.asText()));
-    if (!body.path("ids").isArray() || ids.isEmpty() || ids.size() > MAX_BATCH) {
-      throw new BadRequest(400, "send {\"ids\": [...]} with 1 to " + MAX_BATCH + " job ids");
+    List<String> problems = new ArrayList<>();
+    if (!body.isObject()) {
+      throw new BadRequest(400, "send {\"ids\": [...], \"wait\": \"60s\"} with 1 to " + MAX_BATCH + " job ids");
+    }
+    JsonFields.unknownFields(body, "", AWAIT_FIELDS, problems);
+    List<String> given = JsonFields.strings(body, "ids", problems);
+    List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(given)); // each once
+    if (problems.isEmpty() && (ids.isEmpty() || ids.size() > MAX_BATCH)) {
+      problems.add("ids must hold 1 to " + MAX_BATCH + " job ids, not " + ids.size());
+    }
+    JsonNode w = body.get("wait");
+    if (w != null && !w.isNull() && !w.isTextual()) {
+      problems.add("wait must be a duration such as \"60s\"");
+    }
+    if (!problems.isEmpty()) {
+      throw new BadRequest(400, String.join("; ", problems));
     }
     Duration wait = durationParam(body.path("wait").asText("60s"));
-    CompletionStage<List<JobView>> awaited = master.<List<JobView>>dispatcher(r -> new JobDispatcher.AwaitAny(ids, wait, r), wait);
+    CompletionStage<JobDispatcher.Awaited> awaited =
+        master.<JobDispatcher.Awaited>dispatcher(r -> new JobDispatcher.AwaitAny(ids, wait, r), wait);
     return longPoll(wait, reply(awaited.exceptionally(e -> {
       if (ApiReplies.isTimeout(e)) {
-        return List.of(); // none ended within the wait
+        return new JobDispatcher.Awaited(List.of(), List.of()); // none ended within the wait
       }
       throw new java.util.concurrent.CompletionException(e);
-    }), Answer::ok));
+    }), a -> a.unknown().isEmpty() ? Answer.ok(a.ended()) : Answer.error(404, "no job "
+        + String.join(", ", a.unknown().subList(0, Math.min(20, a.unknown().size())))
+        + (a.unknown().size() > 20 ? " (and " + (a.unknown().size() - 20) + " more)" : "")
+        + ": never submitted, or dropped as old; no wait would see it end")));
   }
 
-  private Route getJob(String id, Map<String, String> query) {
+  /**
+   * The query's parameters, each given once (the last where it is given more often and is not
+   * one of {@code repeatable}); 400 for a parameter not in {@code known}, which would else be
+   * ignored without a word.
+   */
+  private static Map<String, String> single(Map<String, List<String>> params, List<String> known,
+      String... repeatable) throws BadRequest {
+    Map<String, String> query = new java.util.HashMap<>();
+    for (Map.Entry<String, List<String>> p : params.entrySet()) {
+      if (!known.contains(p.getKey())) {
+        throw new BadRequest(400, "unknown query parameter '" + p.getKey() + "'; this path takes "
+            + (known.isEmpty() ? "none" : String.join(", ", known)));
+      }
+      if (p.getValue().size() > 1 && !List.of(repeatable).contains(p.getKey())) {
+        throw new BadRequest(400, p.getKey() + " is given " + p.getValue().size() + " times; give it once");
+      }
+      query.put(p.getKey(), p.getValue().get(p.getValue().size() - 1));
+    }
+    return query;
+  }
+
+  private Route getJob(String id, Map<String, List<String>> params) {
     return checked(() -> {
+      Map<String, String> query = single(params, List.of("wait"));
       Supplier<CompletionStage<Optional<JobView>>> current = () ->
           this.<Optional<JobView>>askDispatcher(r -> new JobDispatcher.GetJob(id, r));
       if (!query.containsKey("wait")) {
@@ -187,7 +235,7 @@ final class ApiRoutes {
             pathEndOrSingleSlash(() -> get(() -> reply(
                 this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
                 v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id))))),
-            path("ended", () -> get(() -> parameterMap(q -> runEnded(id, q)))),
+            path("ended", () -> get(() -> parameterMultiMap(q -> runEnded(id, q)))),
             path("not-run", () -> post(() -> body(b -> notRun(id, b)))),
             path("steps", () -> post(() -> body(b -> addSteps(id, b)))))));
   }
@@ -229,8 +277,9 @@ final class ApiRoutes {
    * over; {@code next} is the cursor to send next. What a script's client follows instead of
    * naming every job it waits for.
    */
-  private Route runEnded(String id, Map<String, String> query) {
+  private Route runEnded(String id, Map<String, List<String>> params) {
     return checked(() -> {
+      Map<String, String> query = single(params, List.of("after", "wait"));
       RunCursor after;
       try {
         after = RunCursor.parse(query.get("after"));
@@ -333,11 +382,11 @@ final class ApiRoutes {
       return dflt;
     }
     try {
-      int i = Integer.parseInt(v);
+      long i = Long.parseLong(v.strip());
       if (i < 1) {
         throw new NumberFormatException();
       }
-      return i;
+      return (int) Math.min(i, Integer.MAX_VALUE); // more than there are: all of them
     } catch (NumberFormatException e) {
       throw new BadRequest(400, name + " must be a positive whole number, not '" + v + "'");
     }

@@ -166,15 +166,18 @@ public interface DispatcherProtocol {
 
   /**
    * Answers with those of {@code jobIds} that are final, as soon as at least one is (at once if
-   * one already is); unknown ids are left out. The caller bounds the wait.
+   * one already is), or at once with the ids it does not know, if any. The caller bounds the wait.
    */
-  record AwaitAny(List<String> jobIds, Duration within, ActorRef<List<JobView>> replyTo)
+  record AwaitAny(List<String> jobIds, Duration within, ActorRef<Awaited> replyTo)
       implements Command {
     /** Waits as long as the longest wait a client may ask for. */
-    public AwaitAny(List<String> jobIds, ActorRef<List<JobView>> replyTo) {
+    public AwaitAny(List<String> jobIds, ActorRef<Awaited> replyTo) {
       this(jobIds, LONGEST_WAIT, replyTo);
     }
   }
+
+  /** The answer to {@link AwaitAny}: the jobs that ended, or the ids no job has (then no wait). */
+  record Awaited(List<JobView> ended, List<String> unknown) {}
 
   /**
    * Answers with the jobs of run {@code runId} that ended after {@code after}, as soon as there
@@ -191,7 +194,7 @@ public interface DispatcherProtocol {
    */
   Duration LONGEST_WAIT = Duration.ofMinutes(10);
 
-  record ListJobs(JobState state, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
+  record ListJobs(java.util.Set<JobState> states, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
 
   record CancelJob(String jobId, ActorRef<CancelReply> replyTo) implements Command {}
 

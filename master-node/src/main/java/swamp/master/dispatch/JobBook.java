@@ -330,10 +330,10 @@ final class JobBook {
   }
 
   /** The most recent jobs, oldest first, at most {@code limit}, optionally of one state. */
-  List<Job> recent(JobState state, int limit) {
+  List<Job> recent(java.util.Set<JobState> states, int limit) {
     ArrayDeque<Job> last = new ArrayDeque<>();
     for (Job j : jobs.values()) {
-      if (state == null || j.state == state) {
+      if (states == null || states.isEmpty() || states.contains(j.state)) {
         last.addLast(j);
         if (last.size() > limit) {
           last.pollFirst();

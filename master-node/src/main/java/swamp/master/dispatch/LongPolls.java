@@ -126,7 +126,7 @@ final class LongPolls {
       return null;
     }
     list.forEach(this::forget);
-    JobView v = JobView.of(job);
+    JobView v = JobView.of(job).withHistory(job); // the view GET /api/jobs/ID gives
     return () -> list.forEach(w -> w.answer(v));
   }
 
@@ -169,26 +169,29 @@ final class LongPolls {
   }
 
   /**
-   * Answers {@code await} at once with those of its jobs that are final (or with none when none
-   * is known), or else with the first to end within the wait.
+   * Answers {@code await} at once with the ids it names that no job has, or with those of its
+   * jobs that are final, or else with the first to end within the wait.
    */
   void awaitAny(DispatcherProtocol.AwaitAny await, JobBook book) {
     List<JobView> done = new ArrayList<>();
     List<Job> open = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
     for (String id : await.jobIds()) {
       Job job = book.job(id);
-      if (job != null) {
-        if (job.state.isFinal()) {
-          done.add(JobView.of(job));
-        } else {
-          open.add(job);
-        }
+      if (job == null) {
+        unknown.add(id);
+      } else if (job.state.isFinal()) {
+        done.add(JobView.of(job).withHistory(job));
+      } else {
+        open.add(job);
       }
     }
-    if (!done.isEmpty() || open.isEmpty()) {
-      await.replyTo().tell(done);
+    if (!unknown.isEmpty()) {
+      await.replyTo().tell(new DispatcherProtocol.Awaited(List.of(), unknown));
+    } else if (!done.isEmpty() || open.isEmpty()) {
+      await.replyTo().tell(new DispatcherProtocol.Awaited(done, List.of()));
     } else {
-      waitFor(open, v -> await.replyTo().tell(List.of(v)), await.within());
+      waitFor(open, v -> await.replyTo().tell(new DispatcherProtocol.Awaited(List.of(v), List.of())), await.within());
     }
   }
 

@@ -83,7 +83,8 @@ public final class Views {
           j.spec.argv(),
           j.spec.requires(),
           time(j.submittedAt),
-          r != null && r.startedAt() > 0 ? time(r.startedAt()) : time(j.dispatchedAt()),
+          // ended: when its process started (none: it never did); else when it was dispatched
+          r != null ? time(r.startedAt()) : time(j.dispatchedAt()),
           r == null ? null : time(r.finishedAt()),
           r == null ? null : r.pid(),
           j.key,
@@ -294,8 +295,10 @@ public final class Views {
   }
 
   /** The newest {@code limit} jobs in {@code state} (all states: null), without their attempts. */
-  static List<JobView> jobs(JobBook book, JobState state, int limit) {
-    return book.recent(state, limit).stream().map(JobView::of).toList();
+  static List<JobView> jobs(JobBook book, Placement placement, java.util.Set<JobState> states, int limit) {
+    return book.recent(states, limit).stream()
+        .map(j -> JobView.of(j, j.state == JobState.QUEUED ? placement.whyWaiting(j, book.slots()) : null))
+        .toList();
   }
 
   /** One run with its commands, if there is one of that id. */

@@ -349,7 +349,7 @@ class JobBookTest {
     book.end(b, JobState.CANCELLED, "cancelled before it ran", now);
 
     assertEquals(List.of(b, c), book.recent(null, 2));
-    assertEquals(List.of(a, c), book.recent(JobState.QUEUED, 10));
+    assertEquals(List.of(a, c), book.recent(java.util.Set.of(JobState.QUEUED), 10));
   }
 
   @Test

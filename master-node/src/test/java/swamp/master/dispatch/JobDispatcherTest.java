@@ -2,6 +2,7 @@ package swamp.master.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -652,19 +653,25 @@ public class JobDispatcherTest {
     Job first = w.expectJob();
     Job second = w.expectJob();
 
-    CompletableFuture<List<JobView>> any =
+    CompletableFuture<JobDispatcher.Awaited> any =
         asking(dispatcher, r -> new JobDispatcher.AwaitAny(ids, r));
     assertFalse(any.isDone());
     w.finished(second, result(JobState.FAILED, 3, "w1", "exited with code 3"));
-    List<JobView> ended = any.join();
+    List<JobView> ended = any.join().ended();
     assertEquals(List.of(second.jobId()), ended.stream().map(JobView::id).toList());
     assertEquals(JobState.FAILED, ended.get(0).state());
 
     // the one that ended is answered at once; the waiter above is not answered twice
     w.finished(first, result(JobState.SUCCEEDED, 0, "w1", null));
-    List<JobView> both = JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(ids, r)).join();
+    List<JobView> both = JobDispatcherTest.<JobDispatcher.Awaited>asking(dispatcher, r -> new JobDispatcher.AwaitAny(ids, r))
+        .join().ended();
     assertEquals(2, both.size());
-    assertEquals(List.of(), JobDispatcherTest.<List<JobView>>asking(dispatcher, r -> new JobDispatcher.AwaitAny(List.of("j999"), r)).join());
+    assertNotNull(both.get(0).history(), "a job's whole view, its attempts too");
+    // an id no job has is answered at once, not waited for: no wait would ever see it end
+    JobDispatcher.Awaited unknown = JobDispatcherTest.<JobDispatcher.Awaited>asking(dispatcher,
+        r -> new JobDispatcher.AwaitAny(List.of(ids.get(0), "j999"), r)).join();
+    assertEquals(List.of("j999"), unknown.unknown());
+    assertEquals(List.of(), unknown.ended());
   }
 
   @Test
@@ -755,7 +762,7 @@ public class JobDispatcherTest {
 
     CompletableFuture<java.util.Optional<JobView>> one = asking(dispatcher,
         r -> new JobDispatcher.AwaitJob(ids.get(0), Duration.ofMillis(300), r));
-    CompletableFuture<List<JobView>> any = asking(dispatcher,
+    CompletableFuture<JobDispatcher.Awaited> any = asking(dispatcher,
         r -> new JobDispatcher.AwaitAny(ids, Duration.ofMillis(300), r));
     assertEquals(2, waiting(dispatcher), "both long polls wait");
     w.probe.awaitAssert(Duration.ofSeconds(10), () -> {
@@ -875,7 +882,7 @@ public class JobDispatcherTest {
     assertEquals(0, health.queued());
     assertEquals(1, health.cancelled());
 
-    List<JobView> succeeded = ask(dispatcher, r -> new JobDispatcher.ListJobs(JobState.SUCCEEDED, 10, r));
+    List<JobView> succeeded = ask(dispatcher, r -> new JobDispatcher.ListJobs(java.util.Set.of(JobState.SUCCEEDED), 10, r));
     assertEquals(List.of(ids.get(0)), succeeded.stream().map(JobView::id).toList());
     List<JobView> lastTwo = ask(dispatcher, r -> new JobDispatcher.ListJobs(null, 2, r));
     assertEquals(ids.subList(1, 3), lastTwo.stream().map(JobView::id).toList());
