@@ -53,6 +53,8 @@ final class ScriptRun {
   private volatile boolean stopping;
   /** The step where the run stopped (set -e, an exit point), or -1: bash ran nothing after it. */
   private int stopStep = -1;
+  /** The status the run exits with where it stopped (set -e, an exit point), else null. */
+  private Integer stoppedWith;
   /**
    * Subshells and functions an exit point left: its step, the first step after the subshell or
    * function, its status, and 1 where it is a loop's continue or break (0 else).
@@ -152,86 +154,14 @@ final class ScriptRun {
     master.register(name, plan());
     Map<Integer, Command> pending = new LinkedHashMap<>();
     plan().commands().forEach(c -> pending.put(c.step(), c));
-    Integer stoppedWith = null;
     while (!pending.isEmpty() || !jobs.isEmpty() || !run.done()) {
       if (!walkOn(pending) && pending.isEmpty() && jobs.isEmpty()) {
         break; // nothing runs and the walk is done (or waits for what never ends: abandoned)
       }
-      List<Command> ready = new ArrayList<>();
-      boolean changed = true;
-      while (changed) {
-        changed = false;
-        for (Command c : List.copyOf(pending.values())) {
-          if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
-            continue; // even one that will not run: what waits on it waits for what it waits on
-          }
-          if (stopped(c)) { // after where bash stopped: never runs
-            pending.remove(c.step());
-            notRun(c.step());
-            changed = true;
-            continue;
-          }
-          pending.remove(c.step());
-          changed = true;
-          Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
-          if (unmet != null) {
-            skipped(c.step()); // bash would not run it either
-          } else if (c.loopExit()) { // 'cmd || continue': what follows in the iteration (loop) does not run
-            exited(c);
-            leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), 0, 1});
-            console.say(String.format("[line %d] continue or break: the rest of that iteration or loop does not run",
-                c.line()));
-          } else if (c.leavesSubshell() && (exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
-            exited(c); // '( cmd || exit 1 )': the script goes on after it
-            boolean stops = exitStatusOf(c) != 0 && c.errexit();
-            leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c), 0});
-            console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
-                + " goes on after it", c.line(), exitStatusOf(c)));
-          } else if (c.isJoin()) {
-            joined(c);
-          } else if (c.isExit()) {
-            exited(c);
-            if (stopStep < 0 || c.step() < stopStep) {
-              stoppedWith = exitStatusOf(c);
-              stopStep = c.step();
-              console.say(String.format("[line %d] exit %d: no command after it starts", c.line(), exitStatusOf(c)));
-            }
-          } else {
-            ready.add(c);
-          }
-        }
-      }
-      for (Command c : List.copyOf(ready)) { // a stop found in this pass: what comes after it does not start
-        if (stopped(c)) {
-          ready.remove(c);
-          notRun(c.step());
-        }
-      }
+      List<Command> ready = decide(pending);
       reportNotRun();
       if (!ready.isEmpty()) {
-        List<Map<String, Object>> requests = new ArrayList<>();
-        for (Command c : ready) {
-          // 'cmd || echo "failed: $?"', 'ncrcat out_*.nc' where a job's status decided an out_ file
-          Command filled = c.withStatuses(step -> statusOf(step, 0), outcome::get, printed::get);
-          if (filled != c) {
-            filledIn.put(c.step(), filled);
-          }
-          requests.add(toJob.apply(filled));
-          if (c.xtrace()) {
-            console.note("+ " + filled.text());
-          }
-        }
-        synchronized (jobs) { // a stop waits for a submission under way, then cancels its jobs too
-          if (stopping) {
-            throw new IllegalStateException("stopped");
-          }
-          List<String> ids = master.submit(requests, ready.stream().map(Command::step).toList());
-          for (int k = 0; k < ready.size(); k++) {
-            jobs.put(ids.get(k), ready.get(k).step());
-          }
-        }
-        running += ready.size();
-        console.progress();
+        submit(ready);
         continue;
       }
       if (jobs.isEmpty()) {
@@ -241,45 +171,140 @@ final class ScriptRun {
         break;
       }
       for (Json job : master.awaitEnded(jobs.keySet())) {
-        Integer step = jobs.remove(job.path("id").asText());
-        if (step == null) {
-          continue; // one this run already heard of, or an earlier job of the step
-        }
-        running--;
-        Command c = plan().commands().get(step);
-        if (leftScope(step) != null) { // it ran in parallel in a subshell or function an exit or return had left
-          notRun(step);
-          continue;
-        }
-        boolean ok = job.path("state").asText().equals("SUCCEEDED");
-        if (plan().isSubstitution(step)) { // 'echo "mean: $(ncks -H ... out.nc)"': it fills in the echo
-          printed.put(step, job.path("stdout").asText());
-        }
-        outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
-        if (!ok) {
-          exitCodes.put(step, Math.max(1, JobCommands.exitCodeOf(job)));
-        }
-        if (ok) {
-          succeeded++;
-        } else if (handled.contains(step)) {
-          failedHandled++;
-        } else {
-          failed++;
-          if (c.errexit() && c.failureScopeEnd() >= 0) { // '( set -e; ... )' in a script without it
-            leftSubshells.add(new int[] {step, c.failureScopeEnd(), Math.max(1, JobCommands.exitCodeOf(job)), 0});
-            console.say(String.format("[line %d] failed under set -e: its subshell ends, the script goes on after it",
-                c.line()));
-          } else if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
-            stoppedWith = Math.max(1, JobCommands.exitCodeOf(job));
-            stopStep = step;
-            console.say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));
-          }
-        }
-        console.report(filledIn.getOrDefault(step, c), job, ok);
+        jobEnded(job);
       }
       console.printInOrder(outcome::containsKey, this::notReached);
       console.progress();
     }
+    return finish();
+  }
+
+  /**
+   * Decides each pending command whose steps it waits on have all ended, as bash would: not run
+   * (after where the run stopped, or a guard that does not hold), an exit point or a join that
+   * ends at once, or ready to submit (returned, in the plan's order).
+   */
+  private List<Command> decide(Map<Integer, Command> pending) {
+    List<Command> ready = new ArrayList<>();
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Command c : List.copyOf(pending.values())) {
+        if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
+          continue; // even one that will not run: what waits on it waits for what it waits on
+        }
+        pending.remove(c.step());
+        changed = true;
+        if (stopped(c)) { // after where bash stopped: never runs
+          notRun(c.step());
+          continue;
+        }
+        Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
+        if (unmet != null) {
+          skipped(c.step()); // bash would not run it either
+        } else if (c.loopExit()) { // 'cmd || continue': what follows in the iteration (loop) does not run
+          exited(c);
+          leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), 0, 1});
+          console.say(String.format("[line %d] continue or break: the rest of that iteration or loop does not run",
+              c.line()));
+        } else if (c.leavesSubshell() && (exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
+          exited(c); // '( cmd || exit 1 )': the script goes on after it
+          boolean stops = exitStatusOf(c) != 0 && c.errexit();
+          leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c), 0});
+          console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
+              + " goes on after it", c.line(), exitStatusOf(c)));
+        } else if (c.isJoin()) {
+          joined(c);
+        } else if (c.isExit()) {
+          exited(c);
+          if (stopStep < 0 || c.step() < stopStep) {
+            stoppedWith = exitStatusOf(c);
+            stopStep = c.step();
+            console.say(String.format("[line %d] exit %d: no command after it starts", c.line(), exitStatusOf(c)));
+          }
+        } else {
+          ready.add(c);
+        }
+      }
+    }
+    for (Command c : List.copyOf(ready)) { // a stop found in this pass: what comes after it does not start
+      if (stopped(c)) {
+        ready.remove(c);
+        notRun(c.step());
+      }
+    }
+    return ready;
+  }
+
+  /** Submits {@code ready} in one request, each with the statuses and output its words name filled in. */
+  private void submit(List<Command> ready) throws MasterClient.ApiException {
+    List<Map<String, Object>> requests = new ArrayList<>();
+    for (Command c : ready) {
+      // 'cmd || echo "failed: $?"', 'ncrcat out_*.nc' where a job's status decided an out_ file
+      Command filled = c.withStatuses(step -> statusOf(step, 0), outcome::get, printed::get);
+      if (filled != c) {
+        filledIn.put(c.step(), filled);
+      }
+      requests.add(toJob.apply(filled));
+      if (c.xtrace()) {
+        console.note("+ " + filled.text());
+      }
+    }
+    synchronized (jobs) { // a stop waits for a submission under way, then cancels its jobs too
+      if (stopping) {
+        throw new IllegalStateException("stopped");
+      }
+      List<String> ids = master.submit(requests, ready.stream().map(Command::step).toList());
+      for (int k = 0; k < ready.size(); k++) {
+        jobs.put(ids.get(k), ready.get(k).step());
+      }
+    }
+    running += ready.size();
+    console.progress();
+  }
+
+  /** A job of the run ended: its step's outcome, and where it failed under set -e, the stop. */
+  private void jobEnded(Json job) {
+    Integer step = jobs.remove(job.path("id").asText());
+    if (step == null) {
+      return; // one this run already heard of, or an earlier job of the step
+    }
+    running--;
+    Command c = plan().commands().get(step);
+    if (leftScope(step) != null) { // it ran in parallel in a subshell or function an exit or return had left
+      notRun(step);
+      return;
+    }
+    boolean ok = job.path("state").asText().equals("SUCCEEDED");
+    if (plan().isSubstitution(step)) { // 'echo "mean: $(ncks -H ... out.nc)"': it fills in the echo
+      printed.put(step, job.path("stdout").asText());
+    }
+    outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
+    if (ok) {
+      succeeded++;
+    } else {
+      int code = Math.max(1, JobCommands.exitCodeOf(job));
+      exitCodes.put(step, code);
+      if (handled.contains(step)) {
+        failedHandled++;
+      } else {
+        failed++;
+        if (c.errexit() && c.failureScopeEnd() >= 0) { // '( set -e; ... )' in a script without it
+          leftSubshells.add(new int[] {step, c.failureScopeEnd(), code, 0});
+          console.say(String.format("[line %d] failed under set -e: its subshell ends, the script goes on after it",
+              c.line()));
+        } else if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
+          stoppedWith = code;
+          stopStep = step;
+          console.say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));
+        }
+      }
+    }
+    console.report(filledIn.getOrDefault(step, c), job, ok);
+  }
+
+  /** The run's end: what is left reported, the summary line, and the status bash would exit with. */
+  private int finish() {
     run.abandon(); // where it still waits: for what the run stopped before
     console.printInOrder(outcome::containsKey, this::notReached);
     reportNotRun();
