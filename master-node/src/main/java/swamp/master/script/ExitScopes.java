@@ -30,6 +30,8 @@ final class ExitScopes {
   record Left(List<Integer> exits, List<Integer> failures) {}
 
   private final Deque<Scope> scopes = new ArrayDeque<>();
+  /** What each exit point does where it is taken: the jump the walk makes. */
+  private final java.util.Map<Integer, Jump.Kind> jumps = new java.util.HashMap<>();
 
   /** {@code parentStops}: set -e is on where the subshell is (and no test holds it). */
   void enterSubshell(boolean parentStops) {
@@ -61,19 +63,49 @@ final class ExitScopes {
     return new Left(left.exits(), left.failures());
   }
 
-  /** The exit points planned so far in the scopes the walk is in: what is planned now waits for them. */
+  /**
+   * The exit points planned so far in the scopes the walk is in: what is planned now waits for
+   * them; and the failures under set -e of a scope they end alone ({@code if bash sub.sh}, {@code
+   * ( set -e; ... ) || echo failed}), whose status the shell around goes on with: bash would not
+   * run what follows one that fails. (Where set -e stops the whole script, what follows runs
+   * alongside, the run stopping at the first failure: a script under set -e keeps its parallelism.)
+   */
   Set<Integer> exitsAround() {
     Set<Integer> exits = new TreeSet<>();
-    scopes.forEach(s -> exits.addAll(s.exits()));
+    scopes.forEach(s -> {
+      exits.addAll(s.exits());
+      if (!s.parentStops()) {
+        exits.addAll(s.failures());
+      }
+    });
     return exits;
   }
 
-  /**
-   * Whether no scope the walk is in holds an exit point or a failure under set -e yet: the steps
-   * planned so far know where the script goes on after each of them ({@link Planning}).
-   */
-  boolean settled() {
-    return scopes.stream().allMatch(s -> s.exits().isEmpty() && s.failures().isEmpty());
+  /** Whether no scope the walk is in holds a failure under set -e yet (exit points it may). */
+  boolean noFailures() {
+    return scopes.stream().allMatch(s -> s.failures().isEmpty());
+  }
+
+  /** The exit points of the scopes the walk is in, in the order they were planned. */
+  List<Integer> exits() {
+    Set<Integer> exits = new TreeSet<>();
+    scopes.forEach(s -> exits.addAll(s.exits()));
+    return new ArrayList<>(exits);
+  }
+
+  /** The jump exit point {@code step} makes where it is taken. */
+  Jump.Kind jump(int step) {
+    return jumps.get(step);
+  }
+
+  /** Exit point {@code step} was found not taken: what is planned after it no longer waits on it. */
+  void notTaken(int step) {
+    scopes.forEach(s -> s.exits().remove(Integer.valueOf(step)));
+  }
+
+  /** Loop exit {@code step} is a {@code break} ({@code breaks}) or a {@code continue}. */
+  void loopExit(int step, boolean breaks) {
+    jumps.put(step, breaks ? Jump.Kind.BREAK : Jump.Kind.CONTINUE);
   }
 
   /** Step {@code step} fails under set -e: it stops the innermost scope. */
@@ -88,6 +120,7 @@ final class ExitScopes {
     Scope scope = ended(returns);
     if (scope != null) {
       scope.exits().add(step);
+      jumps.put(step, returns ? Jump.Kind.RETURN : Jump.Kind.EXIT);
     }
   }
 

@@ -192,9 +192,11 @@ final class HereCommands {
     ArgvFiles files = ArgvFiles.of(argv, input != null);
     for (String written : files.guessed() ? List.<String>of() : files.writes()) { // 'n=$(python3 count.py in.nc)'
       if (!PlannedFiles.resolve(state.cwd, written).startsWith("/dev/")) {
-        throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution writes " + written
-            + ": swamp runs a command substitution while planning, before the lines above it have run (and"
-            + " under --plan too); write that command as a line of its own");
+        // 'v=$(ncwa -O in.nc gm.nc && ncks -H -v T gm.nc)': not on this machine while planning, as a job
+        throw new Refusal.ReadsPlanned(line, "'" + String.join(" ", argv) + "' in a command substitution writes "
+            + written + "; swamp runs such a substitution as a job and waits for what it prints, but not in a"
+            + " subshell or function that may exit on a job's status, nor inside another substitution, as here:"
+            + " write that command as a line of its own");
       }
     }
     if (!PURE.contains(name)) {

@@ -275,14 +275,31 @@ final class PlannedJobs {
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         scopes.exitsAround()));
     exits.add(step);
+    scopes.loopExit(step, breaks);
     return new Status(0, step);
   }
 
   private final ExitScopes scopes = new ExitScopes();
 
-  /** Whether each step planned so far knows where the script goes on after it ({@link ExitScopes#settled}). */
-  boolean settled() {
-    return scopes.settled();
+
+  /** Whether no scope the walk is in holds a failure under set -e yet ({@link ExitScopes#noFailures}). */
+  boolean noFailuresAround() {
+    return scopes.noFailures();
+  }
+
+  /** The exit points of the scopes the walk is in, in the order they were planned. */
+  List<Integer> openExits() {
+    return scopes.exits();
+  }
+
+  /** The jump exit point {@code step} makes where it is taken. */
+  Jump.Kind jump(int step) {
+    return scopes.jump(step);
+  }
+
+  /** Exit point {@code step} was found not taken ({@link ExitScopes#notTaken}). */
+  void notTaken(int step) {
+    scopes.notTaken(step);
   }
 
   /** The walk enters a subshell; see {@link ExitScopes#enterSubshell}. */

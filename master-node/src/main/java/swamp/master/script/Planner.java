@@ -339,6 +339,17 @@ final class Planner implements Walk {
       conditionDepth--;
     }
   }
+  @Override
+  public Status inShellOfItsOwn(java.util.function.Supplier<Status> part) {
+    int savedDepth = conditionDepth;
+    conditionDepth = 0;
+    try {
+      return part.get();
+    } finally {
+      conditionDepth = savedDepth;
+    }
+  }
+
 
   /**
    * The branch whose pattern matches first; {@code ;&} runs on into the next branch's body and

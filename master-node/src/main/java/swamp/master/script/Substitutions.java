@@ -150,9 +150,15 @@ final class Substitutions {
     // ('done | sort', '} > log'); their errors go where those commands' go
     String errors = state.outputs.stderr();
     state.outputs = new Outputs(null, Outputs.TERMINAL_OUTPUT.equals(errors) ? null : errors);
+    jobs.enterSubshell(false); // its 'cmd || exit 1' ends only the substitution
     try {
       walk.inCondition(program);
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.EXIT)) {
+        throw j;
+      }
     } finally {
+      jobs.leaveScope();
       state.restore(saved);
       after.run();
     }
@@ -174,8 +180,9 @@ final class Substitutions {
 
   /**
    * Whether {@code node} is commands and pipelines of programs (and {@code echo}, {@code printf})
-   * that print to their standard output, in a list with {@code ;}, {@code &&}, {@code ||}: no
-   * function, other builtin, assignment or output redirection.
+   * that print to their standard output, or calls of the script's functions ({@code r=$(rmse
+   * bias.nc)}, whose commands the walk plans as it plans any call's), in a list with {@code ;},
+   * {@code &&}, {@code ||}: no other builtin, assignment or output redirection.
    */
   private boolean onlyPrograms(Node node) {
     if (node instanceof Ast.Sequence seq) {
@@ -191,9 +198,12 @@ final class Substitutions {
       return false;
     }
     String name = c.words().get(0).raw();
+    if (functions.containsKey(name)) {
+      return true;
+    }
     boolean prints = name.equals("echo")
         || name.equals("printf") && !(c.words().size() > 1 && c.words().get(1).raw().equals("-v"));
-    if (!name.matches("[A-Za-z0-9_./+-]+") || functions.containsKey(name) || CommandLookup.isBuiltin(name) && !prints) {
+    if (!name.matches("[A-Za-z0-9_./+-]+") || CommandLookup.isBuiltin(name) && !prints) {
       return false;
     }
     for (Ast.Redirect r : c.redirects()) {

@@ -42,12 +42,12 @@ final class Waits {
 
   /**
    * Whether the walk can stop here until jobs have run: it is not inside a command substitution,
-   * and no subshell, function or loop it is in holds an exit point or a failure under set -e yet
-   * ({@link ExitScopes#settled}). Where a job's status decides whether it is here (a guard), it
-   * waits for that job first ({@link #awaitGuards}).
+   * and no subshell, function or loop it is in holds a failure under set -e yet ({@link
+   * ExitScopes#noFailures}). Where a job's status decides whether it is here (a guard, an exit
+   * point before it), it waits for that job first ({@link #awaitGuards}).
    */
   boolean canWait() {
-    return !inSubstitution.getAsBoolean() && jobs.settled();
+    return !inSubstitution.getAsBoolean() && jobs.noFailuresAround();
   }
 
   /** Stops the walk until {@code steps} have run; what they printed and their statuses. */
@@ -64,6 +64,7 @@ final class Waits {
    * ({@link Refusal.NotTaken}, which the {@code &&} or {@code if} that set the guard catches).
    */
   void awaitGuards(int line, String problem) {
+    awaitExits(line, problem);
     if (guards.isEmpty() || guardsHeld()) {
       return;
     }
@@ -76,6 +77,33 @@ final class Waits {
       }
     }
     held = around;
+  }
+
+  /**
+   * Waits for what decides the exit points planned in the subshells, functions and loops the
+   * walk is in ({@code ncra ... || return 1}, {@code [ -f $f ] || continue}): where one is taken,
+   * bash never got here, and the walk jumps as that exit does; the others no longer hold back
+   * what is planned after them.
+   */
+  private void awaitExits(int line, String problem) {
+    List<Integer> exits = jobs.openExits();
+    if (exits.isEmpty()) {
+      return;
+    }
+    List<Integer> deciding = exits.stream().flatMap(e -> jobs.command(e).guards().stream().map(Guard::step))
+        .distinct().toList();
+    Planning.Printed ran = await(deciding, line, problem);
+    for (int exit : exits) { // in the order they were planned: the first taken is where bash left
+      boolean taken = jobs.command(exit).guards().stream()
+          .allMatch(g -> (ran.statuses().get(deciding.indexOf(g.step())) == 0) == g.onSuccess());
+      if (!taken) {
+        jobs.notTaken(exit);
+        continue;
+      }
+      Jump.Kind kind = jobs.jump(exit);
+      throw kind == Jump.Kind.BREAK || kind == Jump.Kind.CONTINUE ? new Jump(kind, 1)
+          : new Jump(kind, 0, exit); // its status is the exit point's, known to the run
+    }
   }
 
   /** {@link #awaitGuards} where the walk can wait; else a refusal of {@code problem}. */

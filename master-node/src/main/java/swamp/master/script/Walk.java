@@ -25,6 +25,12 @@ interface Walk {
   Status inCondition(java.util.function.Supplier<Status> part);
 
   /**
+   * Plans what {@code part} plans as a shell of its own ({@code bash sub.sh}): a test around
+   * its call does not hold its own {@code set -e}, as bash's does not reach into another process.
+   */
+  Status inShellOfItsOwn(java.util.function.Supplier<Status> part);
+
+  /**
    * Walks {@code body} with {@code text} as the input its {@code read}s take lines from; in a
    * subshell when it is the last stage of a pipeline, as in bash.
    */

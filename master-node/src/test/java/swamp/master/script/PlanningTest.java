@@ -80,6 +80,35 @@ class PlanningTest {
    * substitution prints is still its value: {@code v=$(ncks ...)} gets the number, and the echo
    * of it goes into the pipe.
    */
+  /**
+   * {@code v=$(ncwa -O ... in.nc gm.nc && ncks -H ... gm.nc)}: the substitution writes a file of
+   * its own; it runs as jobs, in the script's order with what else writes or reads gm.nc.
+   */
+  @Test
+  void aSubstitutionThatWritesATemporaryFileRunsAsJobsInTheScriptsOrder() throws Exception {
+    Planning p = planning("""
+        for m in ccsm echam; do
+          ncap2 -O -s "T=T+1" ${m}_01.nc ${m}_adj.nc
+          v=$(ncwa -O -a lat,lon -w gw ${m}_adj.nc gm.nc && ncks -H -C -s '%.3f' -v T gm.nc)
+          printf '%s %s\\n' $m "$v"
+        done
+        rm -f gm.nc
+        """);
+    assertEquals(List.of(1, 2), p.awaits(), "ncwa and ncks, what it prints is the value");
+    assertEquals(java.util.Set.of(0), p.plan().commands().get(1).dependsOn(), "ncwa reads what ncap2 writes");
+    assertEquals(java.util.Set.of(1), p.plan().commands().get(2).dependsOn(), "ncks reads what ncwa writes");
+    p.resume(step -> step == 2 ? "289.125" : "", step -> 0);
+    assertEquals(List.of(5, 6), p.awaits());
+    assertTrue(p.plan().commands().get(5).dependsOn().containsAll(java.util.Set.of(2, 4)),
+        "echam's ncwa writes gm.nc once ccsm's ncks has read it: " + p.plan().commands().get(5).dependsOn());
+    p.resume(step -> step == 6 ? "287.5" : "", step -> 0);
+    assertTrue(p.done());
+    List<String> texts = texts(p);
+    assertEquals("printf '%s %s\\n' ccsm 289.125", texts.get(3));
+    assertEquals("printf '%s %s\\n' echam 287.5", texts.get(7));
+    assertTrue(p.plan().commands().get(8).dependsOn().contains(6), "rm -f gm.nc after the last read");
+  }
+
   @Test
   void aSubstitutionInALoopPipedOnGetsWhatItPrintsNotThePipe() throws Exception {
     Planning p = planning("""
@@ -134,10 +163,54 @@ class PlanningTest {
     assertEquals("ncks -O ../in.nc out.nc", cd.plan().commands().get(1).text());
     assertEquals(dir.resolve("sub").toString(), cd.plan().commands().get(1).dir(), "cd once mkdir succeeded");
 
-    // a subshell with an exit point planned before it: where the run goes on is not known yet
-    ScriptException scoped = assertThrows(ScriptException.class,
-        () -> planning("( ncra in.nc avg.nc || exit 1\nv=$(ncks -H avg.nc)\necho $v )\n"));
-    assertFalse(scoped.waitsForJobs());
+    // a subshell with an exit point planned before the wait: the walk first waits for what decides it
+    String scoped = "( ncra in.nc avg.nc || exit 1\nv=$(ncks -H avg.nc)\necho $v )\necho after\n";
+    Planning exited = planning(scoped);
+    assertEquals(List.of(0), exited.awaits(), "ncra, whose status decides the exit");
+    exited.resume(step -> "", step -> 1);
+    assertTrue(exited.done(), "the subshell exited there, as bash's did");
+    assertEquals(List.of("ncra in.nc avg.nc", "exit 1", "echo after"), texts(exited));
+    Planning on = planning(scoped);
+    on.resume(step -> "", step -> 0);
+    assertEquals(List.of(2), on.awaits(), "the exit not taken: ncks, for the value");
+    on.resume(step -> "291.5\n", step -> 0);
+    assertTrue(on.done());
+    assertEquals(List.of("ncra in.nc avg.nc", "exit 1", "ncks -H avg.nc", "echo 291.5", "echo after"), texts(on));
+    assertTrue(on.plan().commands().get(2).dependsOn().contains(0), on.plan().commands().get(2).toString());
+  }
+
+  /**
+   * An analysis function that returns on a job's failure and then reads what its jobs wrote
+   * ({@code ncra ... || return 1; a=$(ncks ... ann.nc)}), called in a loop that skips a model
+   * with {@code || continue}: each wait first settles the exits before it.
+   */
+  @Test
+  void aFunctionThatMayReturnEarlyGetsTheValuesItsJobsPrint() throws Exception {
+    String script = """
+        annual() {
+          ncra -O ${1}_??.nc ann_$1.nc || return 1
+          v=$(ncks -H -C -s '%.1f' -v T ann_$1.nc)
+          echo "$1 $v"
+        }
+        for m in ccsm echam; do
+          ncks -m ${m}_01.nc > /dev/null || continue
+          annual $m || echo "no annual mean for $m"
+        done
+        """;
+    Planning p = planning(script);
+    assertEquals(List.of(0, 2), p.awaits(), "ccsm's ncks -m and ncra, whose statuses decide the continue and the return");
+    p.resume(step -> "", step -> step == 2 ? 2 : 0); // ncra failed: the function returned 2
+    List<String> texts = texts(p);
+    assertFalse(texts.stream().anyMatch(t -> t.startsWith("ncks -H -C") && t.endsWith("ann_ccsm.nc")), texts.toString());
+    assertTrue(texts.contains("echo 'no annual mean for ccsm'"), texts.toString());
+    int echam = texts.indexOf("ncks -m echam_01.nc > /dev/null");
+    assertEquals(echam, p.awaits().get(0), "echam's ncks -m: " + texts);
+    p.resume(step -> "", step -> step == echam ? 1 : 0); // echam has no January: continue
+    assertTrue(p.done(), texts(p).toString());
+    List<String> all = texts(p);
+    assertFalse(all.stream().anyMatch(t -> t.startsWith("ncks -H -C") || t.contains("for echam")), "echam skipped: " + all);
+    int ncra = all.indexOf("ncra -O 'echam_??.nc' ann_echam.nc"); // planned before the wait, run only past the continue
+    assertTrue(p.plan().commands().get(ncra).dependsOn().contains(echam + 1), p.plan().commands().get(ncra).toString());
   }
 
   @Test
