@@ -54,10 +54,28 @@ class JobSpecTest {
   @Test
   void stagesAndPathsCountTowardTheCommandLimit() {
     String big = "x".repeat(JobSpec.MAX_COMMAND_CHARS / 2);
-    assertEquals(List.of(), JobSpec.of(List.of("echo", big)).problems());
+    String half = "x".repeat(JobSpec.MAX_COMMAND_CHARS / 4);
+    assertEquals(List.of(), JobSpec.of(List.of("echo", half, half)).problems());
     String p = problems(pipeline(null,
         new Stage(List.of("tee", big), Redirects.stdoutTo(big))));
     assertTrue(p.contains("more than " + JobSpec.MAX_COMMAND_CHARS), p);
+  }
+
+  /** Linux's limit on one argument or NAME=value (MAX_ARG_STRLEN), in bytes, whatever the total. */
+  @Test
+  void anArgumentLinuxWouldRefuseIsNamed() {
+    String most = "x".repeat(JobSpec.MAX_ARG_BYTES - 1);
+    assertEquals(List.of(), JobSpec.of(List.of("echo", most)).problems());
+    String p = problems(JobSpec.of(List.of("echo", "ok", most + "x")));
+    assertTrue(p.contains("argv[2] is 131072 bytes long; a program takes at most 131071"), p);
+    // in bytes: 43,691 characters of three bytes each are more
+    p = problems(JobSpec.of(List.of("echo", "\u20ac".repeat(43_691))));
+    assertTrue(p.contains("argv[1] is 131073 bytes long"), p);
+    p = problems(new JobSpec(List.of("true"), Map.of("BIG", "y".repeat(131_068)), null, List.of(), 1, 0, 3, 0,
+        null, null, false, null, -1));
+    assertTrue(p.contains("env BIG=... is 131072 bytes long"), p);
+    p = problems(pipeline(null, new Stage(List.of("grep", most + "x"), null)));
+    assertTrue(p.contains("pipeline[0].argv[1] is 131072 bytes long"), p);
   }
 
   @Test
