@@ -190,10 +190,15 @@ public final class JobCommands {
       for (Json j : answer) {
         System.out.printf("%-10s %-10s %-5s %-16s %s%n", j.path("id").asText(),
             j.path("state").asText(), j.path("exitCode").isInt() ? j.path("exitCode").asText() : "-",
-            j.path("worker").asText("-"), swamp.protocol.ShellText.shortened(j.path("command").asText(), 200));
+            j.path("worker").asText("-"), shortened(j.path("command").asText(), 200));
       }
     }
     return 0;
+  }
+
+  /** A command as a table's row shows it: at most {@code max} characters (the client keeps off swamp.protocol). */
+  private static String shortened(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "...";
   }
 
   private static void printBlock(String name, String text) {
