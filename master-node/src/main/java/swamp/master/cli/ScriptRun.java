@@ -446,6 +446,16 @@ final class ScriptRun {
     }
   }
 
+  /**
+   * Whether {@code step} is an exit point that bash reached and did not take: {@code f a && f b
+   * || echo failed} where f ends in {@code cmd || return 3} and cmd succeeded. Not run, but not
+   * for want of reaching it (its guards but its own, the first, hold): its status is cmd's.
+   */
+  private boolean reachedNotTaken(int step) {
+    Command c = plan().commands().get(step);
+    return c.isExit() && !c.guards().isEmpty() && c.guards().subList(1, c.guards().size()).stream().allMatch(this::holds);
+  }
+
   /** A join's status, once the steps it names have run ({@link Plan.Join}). */
   private void joined(Command c) {
     Plan.Join j = c.join();
@@ -457,7 +467,7 @@ final class ScriptRun {
 
   private boolean holds(Guard g) {
     Outcome o = outcome.get(g.step());
-    if (o == Outcome.NOT_RUN && g.ifNotRun()) {
+    if (o == Outcome.NOT_RUN && g.ifNotRun() && !reachedNotTaken(g.step())) {
       return true;
     }
     if (o == Outcome.NOT_RUN && !plan().commands().get(g.step()).guards().isEmpty()) {

@@ -43,7 +43,7 @@ final class Conditions {
       return a.get(1).isEmpty();
     }
     if (a.size() == 3 && isBinary(a.get(1))) {
-      return binaryTest(a.get(0), a.get(1), a.get(2), false, line);
+      return binaryTest(a.get(0), a.get(1), a.get(2), line);
     }
     return new Descent(a, "-o", "-a", line) {
       @Override
@@ -59,7 +59,7 @@ final class Conditions {
         String first = t.get(k);
         if (k + 2 < t.size() && isBinary(t.get(k + 1))) {
           k += 3;
-          return binaryTest(first, t.get(k - 2), t.get(k - 1), false, line);
+          return binaryTest(first, t.get(k - 2), t.get(k - 1), line);
         }
         if (isUnary(first) && k + 1 < t.size()) {
           k += 2;
@@ -100,16 +100,20 @@ final class Conditions {
           }
           String rightWord = t.get(k + 2);
           k += 3;
+          if (Set.of("=", "==", "!=").contains(op)) { // '*" $f "*': the quoted parts literal, the rest a pattern
+            java.util.regex.Pattern pattern = expander.pattern(rightWord, line);
+            known(pattern.pattern());
+            return pattern.matcher(left).matches() == !op.equals("!=");
+          }
           String right = known(expander.expandString(rightWord, line));
           if (op.equals("=~")) {
-            return binaryTest(left, op, right, false, line);
+            return binaryTest(left, op, right, line);
           }
           if (Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge").contains(op)) {
             return binaryTest(Long.toString(expander.arith(left, line)), op,
-                Long.toString(expander.arith(right, line)), false, line);
+                Long.toString(expander.arith(right, line)), line);
           }
-          boolean quotedRight = rightWord.contains("'") || rightWord.contains("\"");
-          return binaryTest(left, op, right, !quotedRight, line);
+          return binaryTest(left, op, right, line);
         }
         k++;
         return !left.isEmpty();
@@ -282,13 +286,13 @@ final class Conditions {
     }
   }
 
-  private boolean binaryTest(String left, String op, String right, boolean patterns, int line) {
+  private boolean binaryTest(String left, String op, String right, int line) {
     switch (op) {
       case "=", "==" -> {
-        return patterns ? Glob.compile(right, false).matcher(left).matches() : left.equals(right);
+        return left.equals(right);
       }
       case "!=" -> {
-        return patterns ? !Glob.compile(right, false).matcher(left).matches() : !left.equals(right);
+        return !left.equals(right);
       }
       case "<" -> {
         return left.compareTo(right) < 0;

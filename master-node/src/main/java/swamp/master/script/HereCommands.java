@@ -39,7 +39,11 @@ final class HereCommands {
    * (pipefail's, when set) is returned.
    */
   int run(List<Draft> stages, int line, Map<String, String> prefix, StringBuilder captured) {
-    String input = null;
+    return run(stages, line, prefix, captured, null);
+  }
+
+  /** As {@link #run}, the first stage reading {@code input} (null: none) unless it redirects its own. */
+  int run(List<Draft> stages, int line, Map<String, String> prefix, StringBuilder captured, String input) {
     int status = 0;
     for (Draft stage : stages) {
       List<String> argv = stage.argv();

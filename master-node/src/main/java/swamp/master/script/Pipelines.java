@@ -45,8 +45,26 @@ final class Pipelines {
       return p.negated() ? walk.not(walk.inCondition(p.stages().get(0)), p.line())
           : walk.exec(p.stages().get(0));
     }
-    if (!(p.stages().get(0) instanceof Ast.Simple) && captured == null && !p.negated()) {
+    boolean compoundBeforeLast = p.stages().subList(0, p.stages().size() - 1).stream()
+        .anyMatch(n -> !(n instanceof Ast.Simple));
+    if (compoundBeforeLast && captured == null && !p.negated()) { // 'done | sort', '| while ...; done | sort'
       return redirecting.fromCompound(p);
+    }
+    if (!(p.stages().get(0) instanceof Ast.Simple) && captured != null) {
+      // '$(for s in ...; do echo ...; done | sort -gr | head -1)': the loop runs here too, and
+      // what it prints is the next stage's input
+      String input = walk.printed(p.stages().get(0));
+      List<HereCommands.Draft> rest = new ArrayList<>();
+      Map<String, String> prefix = new LinkedHashMap<>();
+      for (Node n : p.stages().subList(1, p.stages().size())) {
+        if (!(n instanceof Ast.Simple c)) {
+          throw Refusal.at(n.line(), "in a command substitution, a loop, group or subshell is supported as a"
+              + " pipeline's first stage, the others simple commands");
+        }
+        rest.add(stage(c, prefix, false));
+      }
+      Status s = Status.of(here.run(rest, p.line(), prefix, captured, input));
+      return p.negated() ? walk.not(s, p.line()) : s;
     }
     List<HereCommands.Draft> stages = new ArrayList<>();
     Map<String, String> prefix = new LinkedHashMap<>();

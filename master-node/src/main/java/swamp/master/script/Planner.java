@@ -231,7 +231,8 @@ final class Planner implements Walk {
     if (node instanceof Ast.Simple c) {
       return captured == null && Redirecting.readsProcesses(c) ? redirecting.withProcessFiles(c, simple::run) : simple.run(c);
     } else if (node instanceof Ast.Pipeline p) {
-      return pipelines.run(p);
+      return captured == null && Redirecting.readsProcesses(p) ? redirecting.withProcessFiles(p, pipelines::run)
+          : pipelines.run(p);
     } else if (node instanceof Ast.AndOr a) {
       return andOr(a);
     } else if (node instanceof Ast.Sequence q) {
@@ -480,6 +481,11 @@ final class Planner implements Walk {
 
   @Override
   public String output(Node program) {
+    return Substitutions.value(printed(program));
+  }
+
+  @Override
+  public String printed(Node program) {
     StringBuilder saved = captured;
     ShellState.Saved savedState = state.save(); // a subshell: nothing it sets stays
     int savedDepth = conditionDepth;
@@ -500,7 +506,7 @@ final class Planner implements Walk {
         s = Status.of(j.value);
       }
       state.lastSubstitution = s;
-      return Substitutions.value(captured.toString());
+      return captured.toString();
     } finally {
       captured = saved;
       state.restore(savedState);

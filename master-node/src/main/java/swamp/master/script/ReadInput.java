@@ -134,6 +134,11 @@ final class ReadInput {
     int k = 0;
     while (k < text.length()) {
       char c = text.charAt(k);
+      if (c == '\\' && k + 1 < text.length() && "$`\\".indexOf(text.charAt(k + 1)) >= 0) {
+        q.append(c).append(text.charAt(k + 1)); // '\$(dirname "\$0")': no expansion starts there
+        k += 2;
+        continue;
+      }
       int next = c == '$' || c == '`' ? Scan.skipQuotedOrExpansion(text, k) : k;
       if (next > k) {
         q.append(text, k, next);

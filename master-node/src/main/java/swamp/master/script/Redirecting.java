@@ -61,20 +61,25 @@ final class Redirecting {
   /**
    * {@code for ...; done | sort > f}: the loop's commands write a scratch file of the run in the
    * command's directory, as they would write {@code done > f}; the rest of the pipeline reads it
-   * as one job, and a last job removes it. The loop runs in a subshell, as bash runs it.
+   * as one job, and a last job removes it. The loop runs in a subshell, as bash runs it. A loop
+   * in between, {@code cut ... t.txt | while read a b; do ...; done | sort}, the same: what is
+   * before it its input ({@link Pipelines}), what is after it reading the scratch file.
    */
   Status fromCompound(Ast.Pipeline p) {
-    List<Node> rest = p.stages().subList(1, p.stages().size());
-    for (Node n : rest) {
-      if (!(n instanceof Ast.Simple)) {
-        throw Refusal.at(n.line(), "a loop, group or subshell is supported as the first stage of a"
-            + " pipeline ('done | sort') or as its last ('ls | while read'), not both, nor in between");
-      }
+    int n = p.stages().size();
+    int last = n - 1;
+    while (p.stages().get(last) instanceof Ast.Simple) {
+      last--;
     }
+    if (last == n - 1) {
+      return intoCompound(p);
+    }
+    List<Node> rest = p.stages().subList(last + 1, n);
+    Node head = last == 0 ? p.stages().get(0) : new Ast.Pipeline(p.stages().subList(0, last + 1), false, p.line());
     String scratch = PlannedFiles.resolve(state.cwd, ".swamp-pipe-" + ProcessHandle.current().pid() + "-" + (++pipes));
     ShellState.Saved saved = state.save();
     try {
-      redirected(List.of(Outputs.emptying(scratch, state.cwd, p.line())), p.line(), () -> walk.apply(p.stages().get(0)));
+      redirected(List.of(Outputs.emptying(scratch, state.cwd, p.line())), p.line(), () -> walk.apply(head));
     } catch (Jump j) {
       if (!j.is(Jump.Kind.EXIT)) {
         throw j;
@@ -90,6 +95,31 @@ final class Redirecting {
     stages.add(new Ast.Simple(first.words(), fromScratch, first.line()));
     stages.addAll(rest.subList(1, rest.size()));
     Status s = walk.apply(stages.size() == 1 ? stages.get(0) : new Ast.Pipeline(stages, false, p.line()));
+    job.apply(List.of(new HereCommands.Draft(List.of("rm", "-f", Outputs.relative(scratch, state.cwd)), List.of(),
+        p.line())), p.line());
+    return s;
+  }
+
+  /**
+   * {@code for ...; done | sort -u | while read x; do ...; done}: a loop at both ends. What the
+   * stages before the last write goes to a scratch file (as above), which the last loop reads,
+   * in a subshell, as {@code done < FILE}: once the jobs that write it have run, where the walk
+   * can wait ({@link Waits}).
+   */
+  private Status intoCompound(Ast.Pipeline p) {
+    int n = p.stages().size();
+    if (!(p.stages().get(n - 2) instanceof Ast.Simple feeding)) {
+      throw Refusal.at(p.line(), "two loops, groups or subshells side by side in a pipeline ('done | while')"
+          + " are not supported; put a command between them, or write the first one's output to a file");
+    }
+    String scratch = PlannedFiles.resolve(state.cwd, ".swamp-pipe-" + ProcessHandle.current().pid() + "-" + (++pipes));
+    List<Ast.Redirect> toScratch = new ArrayList<>(feeding.redirects());
+    toScratch.add(Outputs.emptying(scratch, state.cwd, p.line()));
+    List<Node> head = new ArrayList<>(p.stages().subList(0, n - 1));
+    head.set(n - 2, new Ast.Simple(feeding.words(), toScratch, feeding.line()));
+    walk.apply(new Ast.Pipeline(head, false, p.line()));
+    Status s = walk.apply(new Ast.Subshell(new Ast.ReadFrom(p.stages().get(n - 1),
+        Outputs.reading(scratch, state.cwd, p.line()), p.line()), p.line()));
     job.apply(List.of(new HereCommands.Draft(List.of("rm", "-f", Outputs.relative(scratch, state.cwd)), List.of(),
         p.line())), p.line());
     return s;
@@ -112,10 +142,44 @@ final class Redirecting {
    * plans the command, and a last job removes the files.
    */
   Status withProcessFiles(Ast.Simple c, Function<Ast.Simple, Status> walk) {
-    int line = c.line();
-    List<Ast.Word> words = new ArrayList<>();
     List<String> scratches = new ArrayList<>();
-    for (Ast.Word w : c.words()) {
+    Status s = walk.apply(new Ast.Simple(withFiles(c.words(), scratches, c.line()), c.redirects(), c.line()));
+    removed(scratches, c.line());
+    return s;
+  }
+
+  /**
+   * {@code paste <(ncks ... a.nc) <(ncks ... b.nc) | awk ...}: as {@link #withProcessFiles} for
+   * the stages of a pipeline that are simple commands.
+   */
+  Status withProcessFiles(Ast.Pipeline p, Function<Ast.Pipeline, Status> walk) {
+    List<String> scratches = new ArrayList<>();
+    List<Node> stages = new ArrayList<>();
+    for (Node n : p.stages()) {
+      stages.add(n instanceof Ast.Simple c && readsProcesses(c)
+          ? new Ast.Simple(withFiles(c.words(), scratches, c.line()), c.redirects(), c.line()) : n);
+    }
+    Status s = walk.apply(new Ast.Pipeline(stages, p.negated(), p.line()));
+    removed(scratches, p.line());
+    return s;
+  }
+
+  /** Whether a simple stage of {@code p} has a process substitution as a word. */
+  static boolean readsProcesses(Ast.Pipeline p) {
+    return p.stages().stream().anyMatch(n -> n instanceof Ast.Simple c && readsProcesses(c));
+  }
+
+  /** A job that removes the scratch files. */
+  private void removed(List<String> scratches, int line) {
+    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+    rm.addAll(scratches);
+    job.apply(List.of(new HereCommands.Draft(rm, List.of(), line)), line);
+  }
+
+  /** {@code words} with each process substitution written to a scratch file (added to {@code scratches}) by a job. */
+  private List<Ast.Word> withFiles(List<Ast.Word> given, List<String> scratches, int line) {
+    List<Ast.Word> words = new ArrayList<>();
+    for (Ast.Word w : given) {
       if (!isProcessWord(w.raw())) {
         words.add(w);
         continue;
@@ -131,11 +195,7 @@ final class Redirecting {
       words.add(Outputs.quoted(Outputs.relative(scratch, state.cwd), line));
       scratches.add(Outputs.relative(scratch, state.cwd));
     }
-    Status s = walk.apply(new Ast.Simple(words, c.redirects(), line));
-    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-    rm.addAll(scratches);
-    job.apply(List.of(new HereCommands.Draft(rm, List.of(), line)), line);
-    return s;
+    return words;
   }
 
   private Status redirected(List<Ast.Redirect> redirects, int line, Supplier<Status> walk) {

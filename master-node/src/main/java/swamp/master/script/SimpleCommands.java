@@ -156,29 +156,33 @@ final class SimpleCommands {
     if (builtin != null) {
       return builtin;
     }
-    // 'env OUT=dir bash sub.sh': the script, with env's variables as if assigned before its name
-    Map<String, String> scriptPrefix = prefix;
+    // 'env OUT=dir bash sub.sh', 'nice -n 5 bash job.sh': the script, env's variables as if
+    // assigned before its name (nice and nohup would only change how its commands run)
+    Map<String, String> scriptPrefix = new java.util.LinkedHashMap<>(prefix);
     List<String> scriptArgv = argv;
-    if (argv.get(0).equals("env") && !functions.containsKey("env")) {
-      swamp.protocol.Launchers.Launch launch = swamp.protocol.Launchers.of("env", argv);
-      if (launch.refusal() == null && launch.commands().size() == 1 // no option: 'env -i' would clear the rest
-          && argv.size() == 1 + launch.assignments().size() + launch.commands().get(0).size()) {
-        scriptPrefix = new java.util.LinkedHashMap<>(prefix);
-        for (String a : argv.subList(1, 1 + launch.assignments().size())) { // NAME=value, no option before
-          scriptPrefix.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
-        scriptArgv = launch.commands().get(0);
+    while (!functions.containsKey(scriptArgv.get(0)) && List.of("env", "nice", "nohup").contains(scriptArgv.get(0))) {
+      List<String> inner = swamp.protocol.Launchers.wrapped(scriptArgv);
+      if (inner == null || inner.isEmpty()) {
+        break;
       }
+      int assignments = scriptArgv.size() - 1 - inner.size(); // env's NAME=value words, when no option is given
+      if (scriptArgv.get(0).equals("env")) {
+        if (scriptArgv.subList(1, 1 + assignments).stream().anyMatch(a -> a.indexOf('=') <= 0)) {
+          break; // 'env -i ...' would clear the rest
+        }
+        scriptArgv.subList(1, 1 + assignments)
+            .forEach(a -> scriptPrefix.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1)));
+      }
+      scriptArgv = inner;
     }
     ScriptCalls.Call found = ScriptCalls.find(state, scriptArgv, c.line());
     ScriptCalls.Call call = found != null && scriptArgv.stream().anyMatch(Marks::marked)
         ? ScriptCalls.find(state, plainWords(state, scriptArgv), c.line()) : found; // its arguments are words of a shell
     if (call != null) {
-      Map<String, String> assigned = scriptPrefix;
       return redirecting.call(c, walk.captured() != null, () -> {
         jobs.enterSubshell(walk.stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
         try { // 'if bash sub.sh; then': sub.sh's set -e still stops it
-          return walk.inShellOfItsOwn(() -> calls.script(call, assigned, c.line()));
+          return walk.inShellOfItsOwn(() -> calls.script(call, scriptPrefix, c.line()));
         } finally {
           jobs.leaveScope();
         }

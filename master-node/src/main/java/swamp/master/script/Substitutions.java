@@ -54,7 +54,7 @@ final class Substitutions {
         throw r;
       }
       if (wordsOfJob) {
-        return asJobs(program, quoted, r);
+        return asJobs(program, quoted);
       }
       if (!walk.waits().canWait()) {
         throw r;
@@ -105,15 +105,22 @@ final class Substitutions {
   private Planning.Printed ran(Node program, int line, Refusal cannot) {
     boolean programWords = state.programWords;
     boolean printingWords = state.printingWords;
-    List<Integer> planned = planned(program, () -> {
+    Jobs made = planned(program, () -> {
       state.programWords = programWords;
       state.printingWords = printingWords;
     });
-    if (planned.isEmpty()) {
-      throw cannot;
+    List<Integer> planned = made.steps();
+    if (planned.isEmpty() && made.status().known()) { // 'msg=$(check f.nc)': the values it tested decided it all
+      return new Planning.Printed("", List.of(made.status().code()));
     }
     steps.addAll(planned);
-    return walk.waits().await(planned, line, cannot.cause.problem());
+    Planning.Printed printed = planned.isEmpty() ? new Planning.Printed("", List.of(0))
+        : walk.waits().await(planned, line, cannot.cause.problem());
+    // its status: what its commands gave, '$(check f.nc)' where check ends in 'return 1' too
+    Status s = made.status();
+    int code = s.known() ? s.code() : planned.contains(s.step()) ? printed.statuses().get(planned.indexOf(s.step()))
+        : walk.waits().await(List.of(s.step()), line, cannot.cause.problem()).status();
+    return new Planning.Printed(printed.text(), List.of(code));
   }
 
   /** The steps that are command substitutions run as jobs, whose output the run does not print. */
@@ -126,13 +133,13 @@ final class Substitutions {
    * subshell (what it sets does not stay), and without set -e stopping on it (its status is not
    * the command's); the mark of what they print.
    */
-  private String asJobs(Node program, boolean quoted, Refusal cannot) {
+  private String asJobs(Node program, boolean quoted) {
     List<Integer> planned = planned(program, () -> {
       state.programWords = true; // the words of the echo, printf or function it is in go on
       state.printingWords = true;
-    });
+    }).steps();
     if (planned.isEmpty()) {
-      throw cannot;
+      return ""; // a function whose tests, decided while planning, left it nothing to print
     }
     steps.addAll(planned);
     return Marks.outputMark(planned, quoted);
@@ -140,10 +147,10 @@ final class Substitutions {
 
   /**
    * Plans {@code program} as the jobs of a command substitution, in a subshell and without set
-   * -e stopping on it; {@code after} sets the words' state again. The steps whose output is
-   * the substitution's.
+   * -e stopping on it; {@code after} sets the words' state again.
    */
-  private List<Integer> planned(Node program, Runnable after) {
+  private Jobs planned(Node program, Runnable after) {
+    Status status;
     int first = jobs.size();
     ShellState.Saved saved = state.save();
     // what they print is the substitution's, wherever the commands around it write theirs
@@ -152,11 +159,12 @@ final class Substitutions {
     state.outputs = new Outputs(null, Outputs.TERMINAL_OUTPUT.equals(errors) ? null : errors);
     jobs.enterSubshell(false); // its 'cmd || exit 1' ends only the substitution
     try {
-      walk.inCondition(program);
+      status = walk.inCondition(program);
     } catch (Jump j) {
       if (!j.is(Jump.Kind.EXIT)) {
         throw j;
       }
+      status = j.status();
     } finally {
       jobs.leaveScope();
       state.restore(saved);
@@ -168,7 +176,25 @@ final class Substitutions {
         planned.add(step);
       }
     }
-    return planned;
+    return new Jobs(planned, status);
+  }
+
+  /** The steps whose output is a substitution's, and its status: a known one, or a step's. */
+  private record Jobs(List<Integer> steps, Status status) {}
+
+  private static final java.util.regex.Pattern NAME_PART = java.util.regex.Pattern.compile(
+      "\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))");
+
+  /** A command's name with its variables' values ({@code chk_$c}: {@code chk_range}); as written where it has more. */
+  private String plainName(String raw) {
+    java.util.regex.Matcher m = NAME_PART.matcher(raw);
+    StringBuilder name = new StringBuilder();
+    while (m.find()) {
+      String value = state.scalar(m.group(1) != null ? m.group(1) : m.group(2));
+      m.appendReplacement(name, java.util.regex.Matcher.quoteReplacement(value == null ? "" : value));
+    }
+    m.appendTail(name);
+    return name.toString();
   }
 
   /** Whether {@code program} is one redirection of standard input and nothing else: {@code < file}. */
@@ -197,7 +223,7 @@ final class Substitutions {
     if (!(node instanceof Ast.Simple c) || c.words().isEmpty()) {
       return false;
     }
-    String name = c.words().get(0).raw();
+    String name = plainName(c.words().get(0).raw());
     if (functions.containsKey(name)) {
       return true;
     }

@@ -48,6 +48,9 @@ interface Walk {
    */
   String output(Node program);
 
+  /** As {@link #output}, what {@code program} prints as it is, its last newlines kept. */
+  String printed(Node program);
+
   /** Where the walk stops until jobs planned so far have run, for what they printed or wrote. */
   Waits waits();
 

@@ -119,6 +119,11 @@ class PlannerTest {
         texts("x=2\nif [ $x = 1 ]; then echo one; elif test \"$x\" -eq 2 -a -n \"$x\"; then echo two; else echo other; fi\n"));
     assertEquals(List.of("echo yes"), texts("f=a.nc\nif [[ $f == *.nc && ! -z $f ]]; then echo yes; fi\n"));
     assertEquals(List.of("echo match nc"), texts("f=x.nc\n[[ $f =~ \\.(nc)$ ]] && echo match ${BASH_REMATCH[1]}\n"));
+    // a pattern's quoted parts are literal, the rest still a pattern: is $f among the words of bad?
+    assertEquals(List.of("echo in", "echo out"), texts("bad=(a/b.nc c.nc)\nfor f in a/b.nc d.nc; do\n"
+        + "  if [[ \" ${bad[*]} \" == *\" $f \"* ]]; then echo in; else echo out; fi\ndone\n"));
+    assertEquals(List.of("echo literal", "echo differs"), texts("[[ 'a*b' == \"a*b\" ]] && echo literal\n"
+        + "[[ axb != \"a*b\" ]] && echo differs\n"));
   }
 
   @Test
@@ -677,6 +682,17 @@ class PlannerTest {
     assertEquals(4, c.size(), "pushd sent to /dev/null prints nothing");
   }
 
+  /** {@code $(for ...; do echo ...; done | sort | head -1)}: the loop's output is the next stage's input. */
+  @Test
+  void aLoopPipedOnInsideASubstitution() throws Exception {
+    assertEquals(List.of("echo 'largest: ccsm'", "echo n=3"), texts("""
+        declare -A amp=([ccsm]=2.5 [echam]=0.7 [gfdl]=1.9)
+        echo "largest: $(for s in "${!amp[@]}"; do echo "${amp[$s]} $s"; done | sort -gr | head -1 | cut -d' ' -f2)"
+        n=$(while read -r l; do echo "$l"; done <<< "$(printf 'a\\nb\\nc\\n')" | wc -l)
+        echo "n=$n"
+        """));
+  }
+
   @Test
   void aCommandSubstitutionThatWritesAFileNeverRunsWhilePlanning() throws Exception {
     Path data = dir.resolve("T.nc");
@@ -887,6 +903,7 @@ class PlannerTest {
         var=T
         cat > anom.nco <<EOF
         ${var}_anom = $var - $var.avg();   // "quoted" \\$x \\"y\\" $(echo sub) $((1+2))
+        cd "\\$(dirname "\\$0")/.." && echo \\`date "+%Y"\\`
         EOF
         cat > lit.nco <<'EOF'
         ${var}_anom = "$var";
@@ -911,7 +928,8 @@ class PlannerTest {
     assertEquals(List.of("cat <<EOF > anom.nco", "cat <<EOF > lit.nco", "cat <<EOF >> lit.nco",
         "grep -v '^#' <<EOF | wc -l > n.txt", "echo '[one][two three]'", "echo model ccsm",
         "echo model echam"), c.stream().map(Plan.Command::text).toList());
-    assertEquals("T_anom = T - T.avg();   // \"quoted\" $x \\\"y\\\" sub 3\n",
+    assertEquals("T_anom = T - T.avg();   // \"quoted\" $x \\\"y\\\" sub 3\n"
+        + "cd \"$(dirname \"$0\")/..\" && echo `date \"+%Y\"`\n",
         c.get(0).stages().get(0).redirects().stdinText());
     assertEquals("${var}_anom = \"$var\";\n", c.get(1).stages().get(0).redirects().stdinText());
     assertEquals("tab stripped T\n", c.get(2).stages().get(0).redirects().stdinText());
@@ -1275,7 +1293,15 @@ class PlannerTest {
     assertEquals(List.of("true > " + scratch, "echo b >> " + scratch, "echo a >> " + scratch,
         "sort -u < " + scratch + " > models.txt", "rm -f " + scratch, "echo unset"), texts);
     assertEquals(Set.of(2), p.commands().get(3).dependsOn()); // sort reads what the loop wrote
-    assertRefused("for m in a; do echo $m; done | while read x; do echo $x; done\n", 1, "not both");
+    // a loop in between: what is before it its input, what is after it reading what it wrote
+    List<String> between = texts("printf '%s\\n' b a | while read m; do echo \"$m 1\"; done | sort -k1,1 > ranked.txt\n");
+    assertTrue(between.get(1).equals("echo 'b 1' >> " + between.get(0).substring("true > ".length()))
+        && between.get(3).startsWith("sort -k1,1 < .swamp-pipe-") && between.get(3).endsWith(" > ranked.txt"),
+        between.toString());
+    assertRefused("for m in a; do echo $m; done | while read x; do echo $x; done\n", 1, "side by side");
+    // a loop at both ends, a command between: the last reads what the others wrote, once it is written
+    assertTrue(refused("for m in b a; do ncks -M $m.nc; done | sort | while read x; do echo $x; done\n")
+        .waitsForJobs());
   }
 
   @Test
@@ -1335,7 +1361,9 @@ class PlannerTest {
   void unsupportedConstructsAreRefusedWithTheLine() throws Exception {
     assertRefused("echo a\ncat <<EOF\nx\n", 2, "here-document of line 2 has no line 'EOF'");
     assertRefused("echo a\neval \"ncks 'x\"\n", 2, "in the text of 'eval'");
-    assertRefused("ncks -M a.nc | diff <(ncdump a.nc) -\n", 1, "process substitution");
+    List<String> piped = texts("ncks -M a.nc | diff <(ncdump a.nc) -\n"); // a stage's word: as a command's
+    assertTrue(piped.get(1).startsWith("ncks -M a.nc | diff .swamp-psub-") && piped.get(2).startsWith("rm -f .swamp-psub-"),
+        piped.toString());
     assertEquals(List.of("echo got a.nc", "echo got b.nc"), texts(
         "while read f; do echo got $f; done < <(printf '%s\\n' a.nc b.nc)\n"), "a process's output as input");
     assertRefused("echo a > a.txt\necho b > b.txt\n[ a.txt -nt b.txt ] && echo newer\n", 3, "earlier lines of the script write both");

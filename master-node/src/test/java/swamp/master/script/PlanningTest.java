@@ -109,6 +109,35 @@ class PlanningTest {
     assertTrue(p.plan().commands().get(8).dependsOn().contains(6), "rm -f gm.nc after the last read");
   }
 
+  /**
+   * {@code if msg=$(chk_$c "$f"); then}: a check function run as a substitution, whose status is
+   * its {@code return}'s and whose message may be nothing at all.
+   */
+  @Test
+  void aCheckFunctionsStatusAndMessageAreTheSubstitutions() throws Exception {
+    Planning p = planning("""
+        ncks -O in.nc a.nc
+        chk_vars() {
+          local n
+          n=$(ncks -m "$1" | grep -c float)
+          [[ $n == 3 ]] || { echo "vars: $n"; return 1; }
+        }
+        for c in vars vars; do
+          if msg=$(chk_$c a.nc); then echo "$c ok"; else echo "$c FAIL: $msg"; fi
+        done
+        """);
+    assertEquals(List.of(1), p.awaits(), "ncks -m | grep -c, for n");
+    p.resume(step -> "2\n", step -> 0); // two variables: the check prints and returns 1
+    assertEquals(List.of(2), p.awaits(), "its echo, for the message");
+    p.resume(step -> "vars: 2\n", step -> 0);
+    assertEquals(4, p.awaits().get(0), "the second time round: " + texts(p));
+    p.resume(step -> "3\n", step -> 0); // three: nothing printed, status 0
+    assertTrue(p.done(), texts(p).toString());
+    List<String> texts = texts(p);
+    assertEquals("echo 'vars FAIL: vars: 2'", texts.get(3));
+    assertEquals("echo 'vars ok'", texts.get(5));
+  }
+
   @Test
   void aSubstitutionInALoopPipedOnGetsWhatItPrintsNotThePipe() throws Exception {
     Planning p = planning("""
