@@ -189,9 +189,13 @@ final class ScriptRun {
     boolean changed = true;
     while (changed) {
       changed = false;
-      for (Command c : List.copyOf(pending.values())) {
+      for (Command was : List.copyOf(pending.values())) {
+        Command c = plan().commands().get(was.step()); // as the plan has it now: where an exit's scope ends
         if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
           continue; // even one that will not run: what waits on it waits for what it waits on
+        }
+        if (c.scopeEndNotPlanned() && !stopped(c) && c.guards().stream().allMatch(this::holds)) {
+          continue; // taken, but where the script goes on is planned once the walk has left its scope
         }
         pending.remove(c.step());
         changed = true;

@@ -115,13 +115,17 @@ final class ExitScopes {
     }
   }
 
-  /** Exit point {@code step} of an {@code exit} ends the innermost subshell; of a {@code return} ({@code returns}), its function. */
-  void exit(int step, boolean returns) {
+  /**
+   * Exit point {@code step} of an {@code exit} ends the innermost subshell; of a {@code return}
+   * ({@code returns}), its function. Whether it ends one (else the script).
+   */
+  boolean exit(int step, boolean returns) {
     Scope scope = ended(returns);
     if (scope != null) {
       scope.exits().add(step);
       jumps.put(step, returns ? Jump.Kind.RETURN : Jump.Kind.EXIT);
     }
+    return scope != null;
   }
 
   /**

@@ -240,5 +240,17 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
     public boolean leavesSubshell() {
       return isExit() && exitScopeEnd >= 0;
     }
+
+    /**
+     * An exit point's {@link #exitScopeEnd} while the walk has not yet left the subshell,
+     * function or loop it ends: it was handed to the run by a wait inside that scope ({@code
+     * ncra ... || return 1; v=$(ncks ...)}), and is decided once the plan says where it ends.
+     */
+    public static final int SCOPE_END_NOT_PLANNED = -2;
+
+    /** Whether this exit point ends a scope whose end the walk has not planned yet. */
+    public boolean scopeEndNotPlanned() {
+      return isExit() && exitScopeEnd == SCOPE_END_NOT_PLANNED;
+    }
   }
 }

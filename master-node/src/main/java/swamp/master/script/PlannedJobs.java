@@ -198,9 +198,11 @@ final class PlannedJobs {
     if (status >= Command.STATUS_OF) { // '{ echo x; exit $?; }': it exits with echo's status, once echo has run
       after.add(status - Command.STATUS_OF);
     }
+    if (scopes.exit(step, returns)) { // where it ends is known once the walk leaves that scope
+      command = command.leavingSubshell(Command.SCOPE_END_NOT_PLANNED);
+    }
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         after));
-    scopes.exit(step, returns);
     if (stopOnFailure) {
       scopes.failure(step);
     }
@@ -271,7 +273,7 @@ final class PlannedJobs {
     List<Integer> exits = scopes.loopExits(breaks, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
-        0, false, state.xtrace, false, false, false, -1, -1, null, true);
+        0, false, state.xtrace, false, false, false, Command.SCOPE_END_NOT_PLANNED, -1, null, true);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         scopes.exitsAround()));
     exits.add(step);

@@ -228,7 +228,12 @@ class PlanningTest {
         """;
     Planning p = planning(script);
     assertEquals(List.of(0, 2), p.awaits(), "ccsm's ncks -m and ncra, whose statuses decide the continue and the return");
+    // handed to the run inside the function: the run does not decide them until the plan says where they end
+    assertTrue(p.plan().commands().get(1).scopeEndNotPlanned() && p.plan().commands().get(3).scopeEndNotPlanned(),
+        p.plan().commands().toString());
     p.resume(step -> "", step -> step == 2 ? 2 : 0); // ncra failed: the function returned 2
+    assertEquals(4, p.plan().commands().get(3).exitScopeEnd(), "the return, taken, ends the function: "
+        + p.plan().commands().get(3));
     List<String> texts = texts(p);
     assertFalse(texts.stream().anyMatch(t -> t.startsWith("ncks -H -C") && t.endsWith("ann_ccsm.nc")), texts.toString());
     assertTrue(texts.contains("echo 'no annual mean for ccsm'"), texts.toString());
