@@ -122,7 +122,7 @@ final class ApiRoutes {
   /** {@code ?state=QUEUED,FAILED&limit=100} (a state may also be given again: {@code &state=FAILED}). */
   private Route listJobs(Map<String, List<String>> params) {
     return checked(() -> {
-      Map<String, String> query = single(params, List.of("state", "limit"), "state");
+      Map<String, String> query = QueryParams.single(params, List.of("state", "limit"), "state");
       java.util.Set<JobState> states = java.util.EnumSet.noneOf(JobState.class);
       for (String given : params.getOrDefault("state", List.of())) {
         for (String name : given.split(",", -1)) {
@@ -135,7 +135,7 @@ final class ApiRoutes {
           }
         }
       }
-      int limit = intParam(query, "limit", 1000);
+      int limit = QueryParams.positive(query, "limit", 1000);
       return reply(this.<List<JobView>>askDispatcher(r -> new JobDispatcher.ListJobs(states, limit, r)),
           Answer::ok);
     });
@@ -166,7 +166,7 @@ final class ApiRoutes {
     if (!problems.isEmpty()) {
       throw new BadRequest(400, String.join("; ", problems));
     }
-    Duration wait = durationParam(body.path("wait").asText("60s"));
+    Duration wait = QueryParams.wait(body.path("wait").asText("60s"));
     CompletionStage<JobDispatcher.Awaited> awaited =
         master.<JobDispatcher.Awaited>dispatcher(r -> new JobDispatcher.AwaitAny(ids, wait, r), wait);
     return longPoll(wait, reply(awaited.exceptionally(e -> {
@@ -180,36 +180,15 @@ final class ApiRoutes {
         + ": never submitted, or dropped as old; no wait would see it end")));
   }
 
-  /**
-   * The query's parameters, each given once (the last where it is given more often and is not
-   * one of {@code repeatable}); 400 for a parameter not in {@code known}, which would else be
-   * ignored without a word.
-   */
-  private static Map<String, String> single(Map<String, List<String>> params, List<String> known,
-      String... repeatable) throws BadRequest {
-    Map<String, String> query = new java.util.HashMap<>();
-    for (Map.Entry<String, List<String>> p : params.entrySet()) {
-      if (!known.contains(p.getKey())) {
-        throw new BadRequest(400, "unknown query parameter '" + p.getKey() + "'; this path takes "
-            + (known.isEmpty() ? "none" : String.join(", ", known)));
-      }
-      if (p.getValue().size() > 1 && !List.of(repeatable).contains(p.getKey())) {
-        throw new BadRequest(400, p.getKey() + " is given " + p.getValue().size() + " times; give it once");
-      }
-      query.put(p.getKey(), p.getValue().get(p.getValue().size() - 1));
-    }
-    return query;
-  }
-
   private Route getJob(String id, Map<String, List<String>> params) {
     return checked(() -> {
-      Map<String, String> query = single(params, List.of("wait"));
+      Map<String, String> query = QueryParams.single(params, List.of("wait"));
       Supplier<CompletionStage<Optional<JobView>>> current = () ->
           this.<Optional<JobView>>askDispatcher(r -> new JobDispatcher.GetJob(id, r));
       if (!query.containsKey("wait")) {
         return reply(current.get(), v -> jobAnswer(id, v));
       }
-      Duration wait = durationParam(query.get("wait"));
+      Duration wait = QueryParams.wait(query.get("wait"));
       CompletionStage<Optional<JobView>> awaited = master.<Optional<JobView>>dispatcher(r -> new JobDispatcher.AwaitJob(id, wait, r), wait);
       // at the end of the wait the job is answered as it stands
       return longPoll(wait, reply(awaited.exceptionallyCompose(e -> ApiReplies.isTimeout(e)
@@ -279,14 +258,14 @@ final class ApiRoutes {
    */
   private Route runEnded(String id, Map<String, List<String>> params) {
     return checked(() -> {
-      Map<String, String> query = single(params, List.of("after", "wait"));
+      Map<String, String> query = QueryParams.single(params, List.of("after", "wait"));
       RunCursor after;
       try {
         after = RunCursor.parse(query.get("after"));
       } catch (IllegalArgumentException e) {
         throw new BadRequest(400, "after: " + e.getMessage());
       }
-      Duration wait = query.containsKey("wait") ? durationParam(query.get("wait")) : Duration.ZERO;
+      Duration wait = query.containsKey("wait") ? QueryParams.wait(query.get("wait")) : Duration.ZERO;
       CompletionStage<Optional<Views.RunEndedView>> awaited = master.<Optional<Views.RunEndedView>>dispatcher(
           r -> new JobDispatcher.AwaitRun(id, after, wait, r), wait.plus(askTimeout));
       return longPoll(wait, reply(awaited.exceptionally(e -> {
@@ -374,33 +353,5 @@ final class ApiRoutes {
         : Answer.error(503, ApiReplies.isTimeout(failure)
             ? "the master did not answer within " + askTimeout.toSeconds() + "s"
             : "the master failed to answer: " + failure.getMessage()).response()));
-  }
-
-  private static int intParam(Map<String, String> q, String name, int dflt) throws BadRequest {
-    String v = q.get(name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      long i = Long.parseLong(v.strip());
-      if (i < 1) {
-        throw new NumberFormatException();
-      }
-      return (int) Math.min(i, Integer.MAX_VALUE); // more than there are: all of them
-    } catch (NumberFormatException e) {
-      throw new BadRequest(400, name + " must be a positive whole number, not '" + v + "'");
-    }
-  }
-
-  private static Duration durationParam(String v) throws BadRequest {
-    try {
-      Duration d = JobRequests.parseDuration(v);
-      if (d.isNegative() || d.isZero() || d.compareTo(MAX_WAIT) > 0) {
-        throw new BadRequest(400, "wait must be between 1ms and 10m, not '" + v + "'");
-      }
-      return d;
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest(400, "wait: " + e.getMessage());
-    }
   }
 }
