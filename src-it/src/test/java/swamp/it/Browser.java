@@ -9,9 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -62,14 +64,41 @@ final class Browser implements AutoCloseable {
   <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, timeout, Duration.ofMillis(200))
         .withMessage(() -> what)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .ignoring(StaleElementReferenceException.class)
         .until(condition::apply);
   }
 
-  /** The text of the first element {@code css} selects, or null when there is none. */
+  /**
+   * The text of the first element {@code css} selects, or null when there is none. The page
+   * re-renders a table when the feed pushes, so an element found may be gone by the time its text
+   * is read: it is then found again.
+   */
   String text(String css) {
-    List<WebElement> found = driver.findElements(By.cssSelector(css));
-    return found.isEmpty() ? null : found.get(0).getText();
+    return fresh(() -> {
+      List<WebElement> found = driver.findElements(By.cssSelector(css));
+      return found.isEmpty() ? null : found.get(0).getText();
+    });
+  }
+
+  /** Clicks the first element {@code css} selects, found again if the page re-rendered it. */
+  void click(String css) {
+    fresh(() -> {
+      one(css).click();
+      return null;
+    });
+  }
+
+  /** What {@code read} answers, read again when an element it found was replaced meanwhile. */
+  private static <T> T fresh(Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (StaleElementReferenceException replaced) {
+        if (attempt == 5) {
+          throw replaced;
+        }
+      }
+    }
   }
 
   List<WebElement> all(String css) {

@@ -99,7 +99,7 @@ class DashboardIT {
     assertTrue(span >= 59 && span <= 610, "seconds on the time axis: " + span);
     browser.screenshot("dashboard-pool");
 
-    browser.one("#jobs tr[data-job=" + id + "]").click();
+    browser.click("#jobs tr[data-job=" + id + "]");
     browser.await("the job's page with its output", PAGE,
         d -> browser.text("#job-stdout") != null
             && browser.text("#job-stdout").contains("hello from the dashboard test"));
@@ -115,7 +115,7 @@ class DashboardIT {
     browser.await("job " + id + " to show RUNNING", PAGE,
         d -> "RUNNING".equals(browser.text("#job-state")));
 
-    browser.one("#cancel").click();
+    browser.click("#cancel");
     JsonNode job = master.awaitFinished(id, PAGE);
     assertEquals("CANCELLED", job.path("state").asText(), job.toString());
     browser.await("the page to show CANCELLED", PAGE,
@@ -173,7 +173,7 @@ class DashboardIT {
     browser.open(master.url() + "/");
     browser.await("w3's row", PAGE, d -> browser.all("#workers tr[data-worker=w3] button").size() == 1);
 
-    browser.one("#workers tr[data-worker=w3] button").click();
+    browser.click("#workers tr[data-worker=w3] button");
     assertEquals(0, w3.awaitExit(Pool.STARTUP), "a dismissed worker exits 0\n" + w3.tail(20));
     browser.await("w3's row to go", PAGE, d -> browser.all("#workers tr[data-worker=w3]").isEmpty());
     assertEquals(java.util.Set.of("w1", "w2"), master.workerIds());
