@@ -126,7 +126,14 @@ class ScriptRunIT {
     assertTrue(alone.errors().contains("running script.sh on a master in this process with 2 slot(s)"),
         alone.tail(40));
     assertEquals("line c\nline b\nline a\n", Files.readString(dir.resolve("all.txt")), alone.tail(40));
+  }
 
+  @Test
+  void aProgramOffTheAllowListIsNamedAndAllowedForTheRunByFlag(Pool pool) throws IOException {
+    Path dir = Files.createDirectories(pool.logDir().resolve("alone"));
+    Files.writeString(dir.resolve("all.txt"), "line c\nline b\nline a\n");
+    Map<String, String> env = new HashMap<>();
+    env.put("SWAMP_URL", null);
     // a program off the allow-list is named before anything runs; --allow lets this run use it
     Files.writeString(dir.resolve("perl.sh"), "echo started > started.txt\ncat all.txt | perl -lane 'print $F[1]' > col.txt\n");
     Node refused = pool.swamp(null, dir, env, "run", "--slots", "2", "perl.sh");

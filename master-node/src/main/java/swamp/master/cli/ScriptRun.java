@@ -16,7 +16,6 @@ import swamp.client.MasterClient;
 import swamp.master.script.Plan;
 import swamp.master.script.Plan.Command;
 import swamp.master.script.Plan.Guard;
-import swamp.master.script.Plan.Outcome;
 import swamp.master.script.Planning;
 
 /**
@@ -38,28 +37,15 @@ final class ScriptRun {
   private final RunLink master;
 
   /** How each step decided so far ended; read by the stop hook too. */
-  private final Map<Integer, Outcome> outcome = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Steps decided not to run that the master has not been told of yet. */
-  private final List<Integer> notRunUnreported = new ArrayList<>();
+  private final RunStatuses statuses;
   /** What the command substitutions run as jobs printed ({@link Plan#isSubstitution}), by step. */
   private final Map<Integer, String> printed = new HashMap<>();
-  /** The exit codes of the steps that failed. */
-  private final Map<Integer, Integer> exitCodes = new HashMap<>();
   /** The commands submitted whose words the run filled in ({@link Command#withStatuses}), by step. */
   private final Map<Integer, Command> filledIn = new HashMap<>();
   /** The run's jobs submitted and not ended yet: job id -> step. */
   private final Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
   /** Set once this process is stopping (a shutdown hook runs): nothing more is submitted. */
   private volatile boolean stopping;
-  /** The step where the run stopped (set -e, an exit point), or -1: bash ran nothing after it. */
-  private int stopStep = -1;
-  /** The status the run exits with where it stopped (set -e, an exit point), else null. */
-  private Integer stoppedWith;
-  /**
-   * Subshells and functions an exit point left: its step, the first step after the subshell or
-   * function, its status, and 1 where it is a loop's continue or break (0 else).
-   */
-  private final List<int[]> leftSubshells = new ArrayList<>();
   /** Steps some {@code || ...} waits on: their failure is handled, as in bash. */
   private final Set<Integer> handled = new HashSet<>();
   private int running;
@@ -72,9 +58,10 @@ final class ScriptRun {
       Function<Command, String> refuses, java.time.Duration waitForMaster, PrintStream out, PrintStream err) {
     this.name = name;
     this.run = new RunPlan(planning, refuses);
+    this.statuses = new RunStatuses(run::plan);
     this.toJob = toJob;
     this.console = new RunConsole(out, err, name, run::plan,
-        () -> new RunConsole.Progress(outcome.size(), running, failed + failedHandled));
+        () -> new RunConsole.Progress(statuses.decidedCount(), running, failed + failedHandled));
     this.master = new RunLink(client, waitForMaster, () -> stopping, console::note);
     learnHandled(run.plan().commands());
   }
@@ -143,7 +130,7 @@ final class ScriptRun {
     List<Integer> neverStarted = new ArrayList<>(); // they show as not run, not as waiting
     Set<Integer> submitted = Set.copyOf(jobs.values());
     for (Command c : plan().commands()) {
-      if (!outcome.containsKey(c.step()) && !submitted.contains(c.step())) {
+      if (!statuses.decided(c.step()) && !submitted.contains(c.step())) {
         neverStarted.add(c.step());
       }
     }
@@ -173,7 +160,7 @@ final class ScriptRun {
       for (Json job : master.awaitEnded(jobs.keySet())) {
         jobEnded(job);
       }
-      console.printInOrder(outcome::containsKey, this::notReached);
+      console.printInOrder(statuses::decided, statuses::notReached);
       console.progress();
     }
     return finish();
@@ -191,40 +178,40 @@ final class ScriptRun {
       changed = false;
       for (Command was : List.copyOf(pending.values())) {
         Command c = plan().commands().get(was.step()); // as the plan has it now: where an exit's scope ends
-        if (!c.dependsOn().stream().allMatch(outcome::containsKey)) {
+        if (!c.dependsOn().stream().allMatch(statuses::decided)) {
           continue; // even one that will not run: what waits on it waits for what it waits on
         }
-        if (c.scopeEndNotPlanned() && !stopped(c) && c.guards().stream().allMatch(this::holds)) {
+        if (c.scopeEndNotPlanned() && !statuses.stopped(c) && c.guards().stream().allMatch(statuses::holds)) {
           continue; // taken, but where the script goes on is planned once the walk has left its scope
         }
         pending.remove(c.step());
         changed = true;
-        if (stopped(c)) { // after where bash stopped: never runs
-          notRun(c.step());
+        if (statuses.stopped(c)) { // after where bash stopped: never runs
+          statuses.notRun(c.step());
           continue;
         }
-        Guard unmet = c.guards().stream().filter(g -> !holds(g)).findFirst().orElse(null);
-        if (unmet != null) {
-          skipped(c.step()); // bash would not run it either
+        if (!c.guards().stream().allMatch(statuses::holds)) {
+          statuses.skipped(c.step()); // bash would not run it either
         } else if (c.loopExit()) { // 'cmd || continue': what follows in the iteration (loop) does not run
-          exited(c);
-          leftSubshells.add(new int[] {c.step(), c.exitScopeEnd(), 0, 1});
+          statuses.exited(c);
+          statuses.leftLoop(c.step(), c.exitScopeEnd());
           console.say(String.format("[line %d] continue or break: the rest of that iteration or loop does not run",
               c.line()));
-        } else if (c.leavesSubshell() && (exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
-          exited(c); // '( cmd || exit 1 )': the script goes on after it
-          boolean stops = exitStatusOf(c) != 0 && c.errexit();
-          leftSubshells.add(new int[] {c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), exitStatusOf(c), 0});
+        } else if (c.leavesSubshell()
+            && (statuses.exitStatusOf(c) == 0 || !c.errexit() || c.failureScopeEnd() >= 0)) {
+          int status = statuses.exitStatusOf(c);
+          statuses.exited(c); // '( cmd || exit 1 )': the script goes on after it
+          boolean stops = status != 0 && c.errexit();
+          statuses.leftScope(c.step(), stops ? c.failureScopeEnd() : c.exitScopeEnd(), status);
           console.say(String.format("[line %d] leaves its subshell or function with status %d; the script"
-              + " goes on after it", c.line(), exitStatusOf(c)));
+              + " goes on after it", c.line(), status));
         } else if (c.isJoin()) {
-          joined(c);
+          statuses.joined(c);
         } else if (c.isExit()) {
-          exited(c);
-          if (stopStep < 0 || c.step() < stopStep) {
-            stoppedWith = exitStatusOf(c);
-            stopStep = c.step();
-            console.say(String.format("[line %d] exit %d: no command after it starts", c.line(), exitStatusOf(c)));
+          int status = statuses.exitStatusOf(c);
+          statuses.exited(c);
+          if (statuses.stopAt(c.step(), status)) {
+            console.say(String.format("[line %d] exit %d: no command after it starts", c.line(), status));
           }
         } else {
           ready.add(c);
@@ -232,9 +219,9 @@ final class ScriptRun {
       }
     }
     for (Command c : List.copyOf(ready)) { // a stop found in this pass: what comes after it does not start
-      if (stopped(c)) {
+      if (statuses.stopped(c)) {
         ready.remove(c);
-        notRun(c.step());
+        statuses.notRun(c.step());
       }
     }
     return ready;
@@ -245,7 +232,7 @@ final class ScriptRun {
     List<Map<String, Object>> requests = new ArrayList<>();
     for (Command c : ready) {
       // 'cmd || echo "failed: $?"', 'ncrcat out_*.nc' where a job's status decided an out_ file
-      Command filled = c.withStatuses(step -> statusOf(step, 0), outcome::get, printed::get);
+      Command filled = c.withStatuses(statuses::statusOf, statuses::outcome, printed::get);
       if (filled != c) {
         filledIn.put(c.step(), filled);
       }
@@ -275,31 +262,28 @@ final class ScriptRun {
     }
     running--;
     Command c = plan().commands().get(step);
-    if (leftScope(step) != null) { // it ran in parallel in a subshell or function an exit or return had left
-      notRun(step);
+    if (statuses.inLeftScope(step)) { // it ran in parallel in a subshell or function an exit or return had left
+      statuses.notRun(step);
       return;
     }
     boolean ok = job.path("state").asText().equals("SUCCEEDED");
     if (plan().isSubstitution(step)) { // 'echo "mean: $(ncks -H ... out.nc)"': it fills in the echo
       printed.put(step, job.path("stdout").asText());
     }
-    outcome.put(step, ok ? Outcome.SUCCEEDED : Outcome.FAILED);
+    int code = ok ? 0 : Math.max(1, JobCommands.exitCodeOf(job));
+    statuses.ran(step, ok, code);
     if (ok) {
       succeeded++;
     } else {
-      int code = Math.max(1, JobCommands.exitCodeOf(job));
-      exitCodes.put(step, code);
       if (handled.contains(step)) {
         failedHandled++;
       } else {
         failed++;
         if (c.errexit() && c.failureScopeEnd() >= 0) { // '( set -e; ... )' in a script without it
-          leftSubshells.add(new int[] {step, c.failureScopeEnd(), code, 0});
+          statuses.leftScope(step, c.failureScopeEnd(), code);
           console.say(String.format("[line %d] failed under set -e: its subshell ends, the script goes on after it",
               c.line()));
-        } else if (c.errexit() && (stopStep < 0 || step < stopStep)) { // bash stops at the first in its order
-          stoppedWith = code;
-          stopStep = step;
+        } else if (c.errexit() && statuses.stopAt(step, code)) { // bash stops at the first in its order
           console.say(String.format("[line %d] failed under set -e: no command after it starts", c.line()));
         }
       }
@@ -310,22 +294,19 @@ final class ScriptRun {
   /** The run's end: what is left reported, the summary line, and the status bash would exit with. */
   private int finish() {
     run.abandon(); // where it still waits: for what the run stopped before
-    console.printInOrder(outcome::containsKey, this::notReached);
+    console.printInOrder(statuses::decided, statuses::notReached);
     reportNotRun();
-    List<Command> commands = plan().commands();
-    int total = (int) commands.stream().filter(c -> !c.isJoin()).count();
-    long notRun = outcome.entrySet().stream()
-        .filter(e -> e.getValue() == Outcome.NOT_RUN && !commands.get(e.getKey()).isJoin()).count();
-    console.end(stopStep, String.format("%d command(s): %d succeeded, %d failed%s, %d not run; %.1f s",
+    int total = (int) plan().commands().stream().filter(c -> !c.isJoin()).count();
+    console.end(statuses.stopStep(), String.format("%d command(s): %d succeeded, %d failed%s, %d not run; %.1f s",
         total, succeeded, failed + failedHandled, failedHandled > 0 ? " (" + failedHandled + " handled by ||)" : "",
-        notRun, console.elapsed()));
-    if (stoppedWith != null) {
-      return stoppedWith;
+        statuses.notRunCount(), console.elapsed()));
+    if (statuses.stoppedWith() != null) {
+      return statuses.stoppedWith();
     }
     if (run.refused() != null) {
       return ClientCommand.EXIT_USAGE;
     }
-    return plan().lastStep() >= 0 ? statusOf(plan().lastStep(), 0) : plan().exitStatus();
+    return plan().lastStep() >= 0 ? statuses.statusOf(plan().lastStep()) : plan().exitStatus();
   }
 
   /**
@@ -338,7 +319,7 @@ final class ScriptRun {
     boolean more = false;
     while (run.refused() == null) { // a wait for what has all ended already (a loop's next try) goes on at once
       List<Integer> awaited = run.awaits();
-      if (awaited.isEmpty() || !awaited.stream().allMatch(outcome::containsKey)) {
+      if (awaited.isEmpty() || !awaited.stream().allMatch(statuses::decided)) {
         return more;
       }
       if (stopping) {
@@ -347,9 +328,9 @@ final class ScriptRun {
       }
       // the walk waits after every step planned so far: where the run stopped at one of them (set
       // -e, an exit point), bash never got there, but it runs the EXIT trap
-      boolean stopped = stopStep >= 0 && !plan().inExitTrap(plan().commands().size() - 1);
+      boolean stopped = statuses.isStopped() && !plan().inExitTrap(plan().commands().size() - 1);
       List<Command> added = stopped ? run.stopped()
-          : run.next(step -> printed.getOrDefault(step, ""), step -> statusOf(step, 0));
+          : run.next(step -> printed.getOrDefault(step, ""), statuses::statusOf);
       if (run.refused() != null) {
         console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",
             name, run.refused().getMessage()));
@@ -367,118 +348,8 @@ final class ScriptRun {
     return run.plan();
   }
 
-  /** The status an exit point exits with: its own, or for {@code cmd || exit $?} cmd's. */
-  private int exitStatusOf(Command c) {
-    return c.exitStatus() >= Command.STATUS_OF ? statusOf(c.exitStatus() - Command.STATUS_OF, 0) : c.exitStatus();
-  }
-
-  /**
-   * A step's status as bash would have it: its exit code; when it did not run, that of the
-   * command whose status decided so ({@code a} in {@code a && b}).
-   */
-  private int statusOf(int step, int depth) {
-    Outcome o = outcome.get(step);
-    if (o == Outcome.NOT_RUN) {
-      List<Guard> guards = plan().commands().get(step).guards();
-      return guards.isEmpty() || depth > 1_000 ? 0 : statusOf(guards.get(0).step(), depth + 1);
-    }
-    return o == Outcome.SUCCEEDED ? 0 : o == Outcome.FAILED ? exitCodes.getOrDefault(step, 1) : 1;
-  }
-
-  /**
-   * Whether {@code c} comes after the step where the run stopped, so that bash never reached it;
-   * the EXIT trap's commands still run, as bash runs the trap when {@code set -e} or {@code exit}
-   * ends the script (what they wait for and bash never ran counts as ended: NOT_RUN).
-   */
-  private boolean stopped(Command c) {
-    return notReached(c.step());
-  }
-
-  /** Whether bash never reached {@code step}: after the stop, or in the rest of a subshell an exit left. */
-  private boolean notReached(int step) {
-    if (stopStep >= 0 && step > stopStep && !plan().inExitTrap(step)) {
-      return true;
-    }
-    return leftScope(step) != null;
-  }
-
-  /** The subshell or function that an exit or return left before {@code step}, if any. */
-  private int[] leftScope(int step) {
-    return leftSubshells.stream().filter(r -> step > r[0] && step < r[1]).findFirst().orElse(null);
-  }
-
-  /**
-   * A step bash never ran. In a subshell or function that {@code exit N} or {@code return N}
-   * left, it takes N as its status: what waits on the subshell's or function's status ({@code f
-   * || echo failed}) hears N, as in bash.
-   */
-  private void notRun(int step) {
-    int[] left = leftScope(step);
-    if (left == null || left[3] == 1) { // a loop's continue or break: what it left did not run
-      skipped(step);
-    } else {
-      outcome.put(step, left[2] == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
-      exitCodes.put(step, left[2]);
-    }
-  }
-
-  /** A step bash would not run: the master shows it as not run ({@link #reportNotRun}). */
-  private void skipped(int step) {
-    outcome.put(step, Outcome.NOT_RUN);
-    notRunUnreported.add(step);
-  }
-
   /** Tells the master the steps decided not to run since the last call. */
   private void reportNotRun() {
-    master.notRun(notRunUnreported);
-    notRunUnreported.clear();
-  }
-
-  /**
-   * An exit point that exits: its status is what the list or function it ends gives ({@code f ||
-   * echo failed}), and it is not counted as a failed command.
-   */
-  private void exited(Command c) {
-    ended(c.step(), exitStatusOf(c));
-  }
-
-  /** A step that ran nothing ends with {@code status}. */
-  private void ended(int step, int status) {
-    outcome.put(step, status == 0 ? Outcome.SUCCEEDED : Outcome.FAILED);
-    if (status != 0) {
-      exitCodes.put(step, status);
-    }
-  }
-
-  /**
-   * Whether {@code step} is an exit point that bash reached and did not take: {@code f a && f b
-   * || echo failed} where f ends in {@code cmd || return 3} and cmd succeeded. Not run, but not
-   * for want of reaching it (its guards but its own, the first, hold): its status is cmd's.
-   */
-  private boolean reachedNotTaken(int step) {
-    Command c = plan().commands().get(step);
-    return c.isExit() && !c.guards().isEmpty() && c.guards().subList(1, c.guards().size()).stream().allMatch(this::holds);
-  }
-
-  /** A join's status, once the steps it names have run ({@link Plan.Join}). */
-  private void joined(Command c) {
-    Plan.Join j = c.join();
-    int value = j.when().stream().allMatch(this::holds)
-        ? (j.thenStep() >= 0 ? statusOf(j.thenStep(), 0) : 0) + j.thenCode()
-        : (j.elseStep() >= 0 ? statusOf(j.elseStep(), 0) : 0) + j.elseCode();
-    ended(c.step(), j.test() == null ? value : Plan.Join.compare(value, j.test(), j.against()) ? 0 : 1);
-  }
-
-  private boolean holds(Guard g) {
-    Outcome o = outcome.get(g.step());
-    if (o == Outcome.NOT_RUN && g.ifNotRun() && !reachedNotTaken(g.step())) {
-      return true;
-    }
-    if (o == Outcome.NOT_RUN && !plan().commands().get(g.step()).guards().isEmpty()) {
-      // 'f() { cmd && echo ok; }; f || echo failed': a command its own guards kept from running
-      // has the status of what decided so, cmd's
-      return g.onSuccess() == (statusOf(g.step(), 0) == 0);
-    }
-    return g.onSuccess() ? o == Outcome.SUCCEEDED : o == Outcome.FAILED;
+    master.notRun(statuses.takeNotRun());
   }
 }
