@@ -81,9 +81,23 @@ final class ExitScopes {
     return exits;
   }
 
-  /** Whether no scope the walk is in holds a failure under set -e yet (exit points it may). */
+  /**
+   * Whether no scope the walk is in holds a failure under set -e that would end it and not the
+   * whole script (exit points it may): a failure in a loop, or a function, of a script under set
+   * -e stops the script, which the run does at the first in bash's order, so the walk may wait
+   * there; one in a subshell that ends it alone ({@code ( set -e; ... )} in a script without it)
+   * leaves that subshell, which the walk would know only once the job has run.
+   */
   boolean noFailures() {
-    return scopes.stream().allMatch(s -> s.failures().isEmpty());
+    boolean stopsTheScript = true; // from the outermost scope in
+    for (Iterator<Scope> out = scopes.descendingIterator(); out.hasNext(); ) {
+      Scope s = out.next();
+      stopsTheScript &= s.parentStops();
+      if (!stopsTheScript && !s.failures().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The exit points of the scopes the walk is in, in the order they were planned. */

@@ -169,6 +169,34 @@ class PlanningTest {
   }
 
   /**
+   * Under set -e, a loop's value read from a file its iteration wrote is waited for as at the top
+   * of the script: a failure there stops the whole script, which the run does. In a subshell that
+   * a failure ends alone, the walk would not know where bash goes on: refused.
+   */
+  @Test
+  void underSetEALoopWaitsForAValueAsTheTopOfTheScriptDoes() throws Exception {
+    Planning p = planning("""
+        set -e
+        for m in ccsm echam; do
+          ncwa -O -a lat,lon ${m}.nc ${m}_gm.nc
+          v=$(ncks -H -C -v T ${m}_gm.nc)
+          echo "$m $v"
+        done
+        """);
+    assertEquals(List.of(1), p.awaits());
+    p.resume(step -> "290\n", step -> 0);
+    assertEquals(List.of(4), p.awaits());
+    p.resume(step -> "280\n", step -> 0);
+    assertTrue(p.done());
+    assertEquals(List.of("ncwa -O -a lat,lon ccsm.nc ccsm_gm.nc", "ncks -H -C -v T ccsm_gm.nc", "echo 'ccsm 290'",
+        "ncwa -O -a lat,lon echam.nc echam_gm.nc", "ncks -H -C -v T echam_gm.nc", "echo 'echam 280'"), texts(p));
+
+    ScriptException alone = assertThrows(ScriptException.class, () -> planning(
+        "( set -e\nncwa -O -a lat,lon a.nc b.nc\nv=$(ncks -H -v T b.nc)\necho $v )\necho after\n"));
+    assertEquals(3, alone.line(), alone.getMessage());
+  }
+
+  /**
    * Under a job's guard ({@code cmd || v=$(...)}, {@code cmd && cd sub}), the walk waits for that
    * job first: where bash did not get there, the branch is not walked further.
    */
