@@ -274,6 +274,20 @@ final class Planner implements Walk {
       return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
     } else {
       Ast.Conditional c = (Ast.Conditional) node;
+      List<String> raw = c.words().stream().map(Ast.Word::raw).toList();
+      String path = raw.get(raw.size() - 1);
+      if ((raw.size() == 2 && FILE_TEST.matcher(raw.get(0)).matches()
+          || raw.size() == 3 && raw.get(0).equals("!") && FILE_TEST.matcher(raw.get(1)).matches())
+          && !path.contains("$(") && !path.contains("`")) { // expanded once more below where it is not one
+        // '[[ -f out.nc ]]' where a job writes out.nc: as 'test -f out.nc' (no splitting in [[ ]])
+        List<String> test = new java.util.ArrayList<>(raw.subList(0, raw.size() - 1));
+        test.add(0, "test");
+        test.add(expander.expandString(path, c.line()));
+        Status onJob = simple.fileTestOnJob(test, c.line());
+        if (onJob != null) {
+          return onJob;
+        }
+      }
       if (c.words().size() == 3) { // '[[ $rc -ne 0 ]]'
         List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
             expander.expandString(c.words().get(2).raw(), c.line()));
@@ -284,6 +298,9 @@ final class Planner implements Walk {
       return Status.of(conditions.conditional(c.words(), c.line()) ? 0 : 1);
     }
   }
+
+  /** A unary test of a file in {@code [[ ]]}. */
+  private static final java.util.regex.Pattern FILE_TEST = java.util.regex.Pattern.compile("-[a-zA-Z]");
 
   private Status andOr(Ast.AndOr a) {
     conditionDepth++;

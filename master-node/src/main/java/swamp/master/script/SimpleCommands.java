@@ -68,6 +68,20 @@ final class SimpleCommands {
     return fileTestOnJob;
   }
 
+  /**
+   * A test of a file ({@code [ -f out.nc ]}, {@code test ! -s out.nc}, {@code [[ -f out.nc ]]}
+   * as {@code test -f out.nc}) that the job writing the file decides, once it has run ({@link
+   * JobDecisions#fileTestOnJob}); null where it is not one.
+   */
+  Status fileTestOnJob(List<String> argv, int line) {
+    if (!fileTestsOnJobs || walk.captured() != null || state.loopCondition) {
+      return null;
+    }
+    Status onJob = decisions.fileTestOnJob(argv, line);
+    fileTestOnJob |= onJob != null;
+    return onJob;
+  }
+
   /** Walks a simple command: assignments, a function, a builtin, a script it runs, or a job. */
   Status run(Ast.Simple c) {
     List<Word> words = c.words();
@@ -134,11 +148,9 @@ final class SimpleCommands {
         return tested;
       }
     }
-    if ((name.equals("[") || name.equals("test")) && fileTestsOnJobs && walk.captured() == null && !state.loopCondition
-        && !functions.containsKey(name)) {
-      Status onJob = decisions.fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
+    if ((name.equals("[") || name.equals("test")) && !functions.containsKey(name)) {
+      Status onJob = fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
       if (onJob != null) {
-        fileTestOnJob = true;
         return onJob;
       }
     }

@@ -135,6 +135,9 @@ class PlannerTest {
         "status: #2's if #1 succeeds, else 0", "echo missing"), c.stream().map(Plan.Command::text).toList());
     assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards(), "ncra runs only where t.nc was made");
     assertEquals(List.of(), c.get(4).guards(), "nope.nc is not there, and no line writes it");
+    // so is one in [[ ]], negated or not
+    assertEquals(List.of("ncks -v T in.nc t.nc", "status: 1 if #0 succeeds, else 0", "echo missing",
+        "status: #2's if #1 succeeds, else 0"), texts("f=t.nc\nncks -v T in.nc $f\nif [[ ! -f $f ]]; then echo missing; fi\n"));
     // where deciding by the job leaves a later line unplannable, the plan counts on the file
     assertEquals(List.of("ncra in.nc out.nc", "echo 'next 2'"),
         texts("ncra in.nc out.nc\n[ -f out.nc ] && n=1 || n=0\necho \"next $((n+1))\"\n"));
