@@ -9,8 +9,8 @@ import java.util.List;
 import swamp.master.script.Ast.Node;
 
 /**
- * A command that runs another script with bash: {@code bash sub.sh ARGS}, {@code sh sub.sh}, or
- * {@code ./sub.sh} whose first line names bash or sh. Its commands are planned with the caller's,
+ * A command that runs another script with bash: {@code bash sub.sh ARGS}, {@code sh sub.sh},
+ * {@code ./sub.sh} whose first line names bash or sh, or {@code bash -c TEXT}. Its commands are planned with the caller's,
  * as bash would run each of them too. Not such a call: a script that an earlier line writes (a
  * job runs what is there when it starts) and one installed in a directory of the PATH (a program,
  * such as NCO's ncclimo, which is a bash script).
@@ -40,6 +40,9 @@ final class ScriptCalls {
   static Call find(ShellState state, List<String> argv, int line) {
     String program = argv.get(0);
     String base = program.substring(program.lastIndexOf('/') + 1);
+    if ((base.equals("bash") || base.equals("sh")) && argv.size() > 2 && argv.get(1).equals("-c")) {
+      return inline(argv, base, line); // 'bash -c "ncks ... | grep -q T"'
+    }
     boolean viaShell = (base.equals("bash") || base.equals("sh")) && argv.size() > 1
         && !argv.get(1).startsWith("-");
     if (!viaShell && !program.contains("/")) {
@@ -60,6 +63,20 @@ final class ScriptCalls {
       throw Refusal.at(line, file + ": " + e.getMessage());
     } catch (ScriptException e) {
       throw Refusal.at(line, "in " + file + ", " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code bash -c TEXT [ARG0 [ARGS...]]}: TEXT is the script, run in a shell of its own as a
+   * script file would be; {@code $0} is ARG0, else the shell's name.
+   */
+  private static Call inline(List<String> argv, String shell, int line) {
+    try {
+      Node parsed = ShellParser.parse(argv.get(2), line);
+      return new Call(null, parsed, argv.size() > 3 ? argv.get(3) : shell,
+          argv.subList(Math.min(argv.size(), 4), argv.size()), shell.equals("sh") && SH_IS_DASH);
+    } catch (ScriptException e) {
+      throw Refusal.at(line, "in " + shell + " -c, " + e.getMessage());
     }
   }
 

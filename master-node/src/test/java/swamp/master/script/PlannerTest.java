@@ -1145,6 +1145,16 @@ class PlannerTest {
     assertEquals(List.of(bin.resolve("installed.sh") + " ccsm 1", "bash bin/installed.sh ccsm 1"),
         texts("PATH=" + bin + ":/usr/bin\n" + bin.resolve("installed.sh") + " ccsm 1\n"
             + "bash bin/installed.sh ccsm 1\n"));
+    // 'bash -c TEXT': TEXT is such a script, its $0 and arguments after it (bash 5.2 prints the
+    // same); under sh, dash's echo
+    assertEquals(List.of("echo 'A=1 B=unset 0=zero 1=one'", "ncks -O -v T in.nc t.nc", "printf %s $'made\\n'",
+        "echo 'status 3'"), texts("""
+        export A=1
+        B=2
+        bash -c 'echo "A=$A B=${B:-unset} 0=$0 1=$1"' zero one
+        sh -c "ncks -O -v T in.nc t.nc && echo made"
+        bash -c "exit 3" || echo "status $?"
+        """));
   }
 
   @Test
