@@ -280,8 +280,8 @@ final class Expander implements ParameterExpansion.Words {
   private void expandInto(String raw, Fields fs, boolean inDq, int line, boolean wordStart) {
     if (!inDq && wordStart && (raw.startsWith("<(") || raw.startsWith(">("))) {
       throw Refusal.at(line, "process substitution ('" + raw.substring(0, 2) + "') is supported as a"
-          + " whole word of a command ('diff <(a) <(b)') and as its input ('< <(cmd)'), not here; write the"
-          + " command's output to a file first");
+          + " whole word of a command ('diff <(a) <(b)', also in 'v=$(paste <(a) <(b))') and as its input"
+          + " ('< <(cmd)'), not here; write the command's output to a file first");
     }
     int n = raw.length();
     int k = 0;

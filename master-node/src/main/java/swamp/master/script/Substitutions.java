@@ -48,6 +48,11 @@ final class Substitutions {
       throw new Refusal(new ScriptException(e.line(), "in a command substitution: " + e.problem()));
     }
     try {
+      if (readsProcesses(program) && onlyPrograms(program)) {
+        // 'v=$(paste <(ncks ... a.nc) <(ncks ... b.nc) | sort)': the files bash names are written by jobs
+        throw new Refusal.ReadsPlanned(line, "'<(...)' in a command substitution reads what a job writes"
+            + " to a file of its own");
+      }
       return walk.output(program);
     } catch (Refusal.ReadsPlanned r) {
       if (!onlyPrograms(program)) {
@@ -202,6 +207,20 @@ final class Substitutions {
     Node only = program instanceof Ast.Sequence seq && seq.items().size() == 1 ? seq.items().get(0) : program;
     return only instanceof Ast.Simple simple && simple.words().isEmpty() && simple.redirects().size() == 1
         && simple.redirects().get(0).op().equals("<") && simple.redirects().get(0).fd() <= 0;
+  }
+
+  /** Whether a command of {@code node} has a process substitution as a word ({@link Redirecting#withProcessFiles}). */
+  private static boolean readsProcesses(Node node) {
+    if (node instanceof Ast.Sequence seq) {
+      return seq.items().stream().anyMatch(Substitutions::readsProcesses);
+    }
+    if (node instanceof Ast.AndOr list) {
+      return readsProcesses(list.first()) || list.rest().stream().anyMatch(Substitutions::readsProcesses);
+    }
+    if (node instanceof Ast.Pipeline p) {
+      return p.stages().stream().anyMatch(Substitutions::readsProcesses);
+    }
+    return node instanceof Ast.Simple c && Redirecting.readsProcesses(c);
   }
 
   /**

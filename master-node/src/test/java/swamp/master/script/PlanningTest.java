@@ -197,6 +197,26 @@ class PlanningTest {
   }
 
   /**
+   * {@code v=$(paste <(ncks ... a.nc) <(ncks ... b.nc) | sort)}: each process substitution's
+   * output is written to a file by a job, and the pipeline that reads them runs as jobs, which the
+   * walk waits for.
+   */
+  @Test
+  void processSubstitutionsInACommandSubstitutionRunAsJobs() throws Exception {
+    Planning p = planning("ncra in.nc a.nc\nv=$(paste <(ncks -H a.nc) <(echo x) | sort -r)\necho \"[$v]\"\n");
+    assertEquals(List.of(1), p.awaits(), "ncks, what the first <(...) prints");
+    p.resume(step -> "1\n2\n", step -> 0);
+    List<String> texts = texts(p);
+    assertTrue(texts.get(2).startsWith("cat <<EOF > .swamp-psub-"), texts.toString());
+    assertTrue(texts.get(4).matches("paste \\.swamp-psub-\\S+ \\.swamp-psub-\\S+ \\| sort -r"), texts.toString());
+    assertTrue(texts.get(5).startsWith("rm -f .swamp-psub-"), texts.toString());
+    assertEquals(List.of(2, 3, 4, 5), p.awaits(), "the files written, the pipeline that reads them, their removal");
+    p.resume(step -> step == 4 ? "2\n1\tx\n" : "", step -> 0);
+    assertTrue(p.done());
+    assertEquals("echo $'[2\\n1\\tx]'", texts(p).get(texts(p).size() - 1), texts(p).toString());
+  }
+
+  /**
    * Under a job's guard ({@code cmd || v=$(...)}, {@code cmd && cd sub}), the walk waits for that
    * job first: where bash did not get there, the branch is not walked further.
    */
