@@ -101,6 +101,13 @@ public final class Credentials {
     }
     String trustStore = config.getString(SSL + "trust-store");
     String trustPassword = config.getString(SSL + "trust-store-password");
+    boolean named = !config.getString(SSL + "key-store").isEmpty();
+    if (create || Files.exists(Path.of(keyStore))) { // a worker waits for a key store not there yet
+      readable(keyStore, password, named);
+      if (!trustStore.isEmpty()) {
+        readable(trustStore, trustPassword.isEmpty() ? password : trustPassword, true);
+      }
+    }
     o.put(TRANSPORT, "tls-tcp");
     o.put(SSL + "key-store", keyStore);
     o.put(SSL + "key-store-password", password);
@@ -108,6 +115,29 @@ public final class Credentials {
     o.put(SSL + "trust-store", trustStore.isEmpty() ? keyStore : trustStore);
     o.put(SSL + "trust-store-password", trustPassword.isEmpty() ? password : trustPassword);
     return o;
+  }
+
+  /**
+   * Checks that {@code store} opens with {@code password}, so that a node does not start and
+   * then fail every TLS handshake. {@code named}: named by {@code SWAMP_TLS_*}, not the pool key.
+   */
+  private static void readable(String store, String password, boolean named) {
+    String which = named ? "the key store " + store + " (SWAMP_TLS_KEY_STORE, SWAMP_TLS_TRUST_STORE)"
+        : "the pool key " + store;
+    if (!Files.isRegularFile(Path.of(store))) {
+      throw new IllegalArgumentException(which + " does not exist");
+    }
+    try {
+      java.security.KeyStore.getInstance(Path.of(store).toFile(), password.toCharArray());
+    } catch (IOException e) {
+      boolean wrongPassword = e.getCause() instanceof java.security.UnrecoverableKeyException
+          || String.valueOf(e.getMessage()).contains("password");
+      throw new IllegalArgumentException(which + (wrongPassword
+          ? " does not open with its password (" + (named ? "SWAMP_TLS_PASSWORD" : poolKeyPassword()) + "): it is wrong"
+          : " cannot be read: " + e.getMessage()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException(which + " is not a key store Java reads (PKCS12 or JKS): " + e.getMessage());
+    }
   }
 
   /** The key store a TLS node's configuration names, if it does not exist yet. */
