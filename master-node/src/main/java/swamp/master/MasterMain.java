@@ -138,7 +138,7 @@ public final class MasterMain implements Callable<Integer> {
     try {
       if (recoverFromSnapshot) {
         String done = JournalRepair.recoverFromSnapshot(config);
-        log.warn("journal recovered from its last good snapshot: {}", done);
+        log.warn("{}: {}", JournalRepair.RECOVER_FLAG, done);
         System.err.println("swamp master: " + done);
       }
       boolean fresh = Journal.file(config).map(f -> !Files.exists(f)).orElse(false);
@@ -147,7 +147,7 @@ public final class MasterMain implements Callable<Integer> {
     } catch (java.sql.SQLException | IOException | RuntimeException e) {
       String damage = JournalRepair.damage(e);
       System.err.println("swamp master: " + (damage != null && !recoverFromSnapshot
-          ? JournalRepair.damagedMessage(Journal.file(config).orElse(null), damage)
+          ? JournalRepair.damaged(Journal.file(config).orElse(null), damage)
           : "cannot open the job journal " + Journal.describe(
               config.getString("swamp.master.journal.url")) + ": " + (inUse(e)
               ? "another process has it open: is a master already running with --port "

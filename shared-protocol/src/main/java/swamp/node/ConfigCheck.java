@@ -1,7 +1,12 @@
 package swamp.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +28,8 @@ public final class ConfigCheck {
   public static Config load(Map<String, Object> overrides, Config base) {
     // a bad value from a flag says so ("the command line's flags: Invalid value at ..."), not "hardcoded value"
     Config config = ConfigFactory.parseMap(overrides, "the command line's flags").withFallback(base).resolve();
-    List<String> unknown = unknownSettings(config);
+    List<String> unknown = new ArrayList<>(unknownSettings(config));
+    unknown.addAll(unitlessDurations(config));
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", unknown));
     }
@@ -57,6 +63,60 @@ public final class ConfigCheck {
       }
     }
     return problems;
+  }
+
+  /**
+   * One line per duration set to a bare number ({@code idle-timeout = 300}, {@code
+   * SWAMP_GIVE_UP_AFTER=10}), which Typesafe Config reads as milliseconds where the person who
+   * wrote it most likely meant seconds: under {@code swamp}, and in the worker directory's
+   * sources, whose settings are {@code swamp.master.scaling}'s.
+   */
+  public static List<String> unitlessDurations(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (!config.hasPath("swamp")) {
+      return problems;
+    }
+    Config reference = ConfigFactory.defaultReference();
+    for (Map.Entry<String, ConfigValue> e : config.getConfig("swamp").entrySet()) {
+      if (isDuration(reference, "swamp." + e.getKey()) && isBare(e.getValue())) {
+        problems.add(unitless("swamp." + e.getKey(), e.getValue()));
+      }
+    }
+    if (config.hasPath("swamp.master.directory")
+        && config.getValue("swamp.master.directory") instanceof ConfigList sources) {
+      for (ConfigValue source : sources) {
+        if (source instanceof ConfigObject o) {
+          for (Map.Entry<String, ConfigValue> f : o.entrySet()) {
+            if (isDuration(reference, "swamp.master.scaling." + f.getKey()) && isBare(f.getValue())) {
+              problems.add(unitless("the source's " + f.getKey() + " in swamp.master.directory", f.getValue()));
+            }
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static boolean isDuration(Config reference, String path) {
+    if (!reference.hasPath(path) || reference.getValue(path).valueType() != ConfigValueType.STRING) {
+      return false;
+    }
+    try {
+      reference.getDuration(path);
+      return true;
+    } catch (ConfigException e) {
+      return false;
+    }
+  }
+
+  private static boolean isBare(ConfigValue v) {
+    return String.valueOf(v.unwrapped()).strip().matches("-?[0-9]+(\\.[0-9]+)?");
+  }
+
+  private static String unitless(String what, ConfigValue v) {
+    String n = String.valueOf(v.unwrapped()).strip();
+    return what + " = " + n + " (" + v.origin().description() + ") needs its unit, as " + n + "s or "
+        + n + "m: a bare number would be read as milliseconds";
   }
 
   private static String closest(Config reference, String path) {

@@ -237,7 +237,7 @@ public final class JobDispatcher
     settings.guard().readOk();
     long read = lastSequenceNumber(context);
     if (read < settings.guard().recorded()) {
-      stopMaster(JournalRepair.damagedMessage(settings.guard().file(), "it held "
+      stopMaster(JournalRepair.damaged(settings.guard().file(), "it held "
           + settings.guard().recorded() + " writes, but only " + read + " could be read (the"
           + " file was truncated or overwritten, and H2 fell back to an older state)"));
       return;

@@ -27,8 +27,18 @@ public final class JournalRepair {
   /** The flag that starts a master from its journal's last good snapshot. */
   public static final String RECOVER_FLAG = "--journal-recover-from-snapshot";
 
-  /** What to tell the operator about a damaged journal, and what to do. */
-  public static String damagedMessage(Path file, String damage) {
+  /**
+   * A damaged journal: what to tell the operator, and what to do. For an H2 file, {@code damage}
+   * is noted beside it ({@link #damageNote}), where {@value #RECOVER_FLAG} looks for it.
+   */
+  public static String damaged(Path file, String damage) {
+    if (file != null) {
+      try {
+        Files.writeString(damageNote(file), damage + "\n");
+      } catch (IOException e) {
+        log.warn("cannot note the journal's damage beside it: {}", e.toString());
+      }
+    }
     if (file == null) {
       return "the job journal is damaged: " + damage + ". Restore its database from a backup;"
           + " the master does not start without the jobs it accepted";
@@ -84,7 +94,7 @@ public final class JournalRepair {
   static String whyStop(Throwable failure, JournalGuard guard) {
     String damage = damage(failure);
     if (damage != null) {
-      return damagedMessage(guard.file(), damage);
+      return damaged(guard.file(), damage);
     } else if (closed(failure)) {
       return "the job journal " + (guard.file() == null ? "" : guard.file() + " ")
           + "closed itself after a write failed (" + failure.getMessage() + "); nothing"
@@ -107,11 +117,17 @@ public final class JournalRepair {
     return false;
   }
 
+  /** {@code PATH.damaged} beside {@code PATH.mv.db}: what the last start found damaged in it. */
+  static Path damageNote(Path mvFile) {
+    return mvFile.resolveSibling(mvFile.getFileName().toString().replaceAll("\\.mv\\.db$", "") + ".damaged");
+  }
+
   /**
    * Makes a damaged H2 file journal start from its last good snapshot: the newest snapshot that
    * can be read goes into a new journal file, the damaged file is kept beside it as
-   * {@code PATH.mv.db.damaged-TIME}, and the high-water mark is set to the snapshot's. Returns
-   * what was done, for the log.
+   * {@code PATH.mv.db.damaged-TIME}, and the high-water mark is set to the snapshot's. Only where
+   * the last start found it damaged ({@link #damaged}): a journal it read is left as it is.
+   * Returns what was done, for the log.
    */
   public static String recoverFromSnapshot(Config configured) throws SQLException, IOException {
     Optional<Path> found = Journal.file(configured);
@@ -122,6 +138,11 @@ public final class JournalRepair {
     Path file = found.get();
     if (!Files.exists(file)) {
       throw new SQLException("there is no journal at " + file + " to recover");
+    }
+    Path noted = damageNote(file);
+    if (!Files.exists(noted)) { // left in a service's command line after one recovery, say
+      return "the job journal " + file + " was not found damaged when the master last started: "
+          + RECOVER_FLAG + " leaves it as it is; start the master without it";
     }
     String base = file.toString().replaceAll("\\.mv\\.db$", "");
     long written = JournalGuard.read(JournalGuard.markFile(file));
@@ -188,6 +209,7 @@ public final class JournalRepair {
     }
     JournalGuard.write(JournalGuard.markFile(file), from);
     Journal.privateFiles(file);
+    Files.deleteIfExists(noted);
     String what = good == null
         ? "no snapshot could be read: the master starts with an empty journal"
         : "the master starts from the snapshot of write " + from

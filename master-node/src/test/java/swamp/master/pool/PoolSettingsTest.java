@@ -52,6 +52,24 @@ class PoolSettingsTest {
     assertTrue(ConfigCheck.load(Map.of(), config).hasPath("swamp.master.directory"));
   }
 
+  /** A duration without its unit is refused, not read as milliseconds: 'idle-timeout = 300' meant 5 minutes. */
+  @Test
+  void aDurationWithoutItsUnitIsNamed() {
+    var config = ConfigFactory.parseString("swamp.master.scaling.idle-timeout = 300\n"
+        + "swamp.master.directory = [{ name = a, launcher = local, registration-timeout = \"600\", walltime = 2h }]",
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf"))
+        .withFallback(ConfigFactory.defaultReference());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigCheck.load(Map.of(), config));
+    assertTrue(e.getMessage().contains("swamp.master.scaling.idle-timeout = 300 (site.conf: 1) needs its unit,"
+        + " as 300s or 300m: a bare number would be read as milliseconds"), e.getMessage());
+    assertTrue(e.getMessage().contains("the source's registration-timeout in swamp.master.directory = 600 (site.conf: 2)"),
+        e.getMessage());
+    assertTrue(!e.getMessage().contains("walltime"), e.getMessage());
+    IllegalArgumentException flag = assertThrows(IllegalArgumentException.class,
+        () -> ConfigCheck.load(Map.of("swamp.master.ask-timeout", "10"), ConfigFactory.defaultReference()));
+    assertTrue(flag.getMessage().contains("swamp.master.ask-timeout = 10 (the command line's flags)"), flag.getMessage());
+  }
+
   @Test
   void everyMistakeIsNamedWithItsSource() {
     String p = problem("swamp.master.directory = [{ name = a, launcher = pbs },"
