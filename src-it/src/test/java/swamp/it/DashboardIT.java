@@ -238,6 +238,27 @@ class DashboardIT {
     assertEquals(401, master.request("GET", "/?token=wrong", Map.of(), null).status());
   }
 
+  /**
+   * A master restarted with another token: the open page's feed is refused (401), and the page
+   * asks for the new token by itself, where it showed "reconnecting" with the old numbers until
+   * a reload.
+   */
+  @Test
+  @Order(7)
+  void aMasterBackWithAnotherTokenIsAskedForItWithoutAReload() {
+    browser.open(master.url() + "/?token=" + token);
+    browser.await("the live feed", PAGE, d -> "live".equals(browser.text("#live")));
+    browser.script("window.notReloaded = 7");
+    master.killHard();
+    master.awaitExit(Duration.ofSeconds(10));
+    String another = "dash-" + UUID.randomUUID();
+    master = pool.restartMaster(master, Map.of("SWAMP_API_TOKEN", another), "--local-exec", "never").apiToken(another);
+    master.awaitHealthy(Pool.STARTUP);
+    browser.await("the page to ask for the new token", Duration.ofSeconds(90),
+        d -> browser.one("#token-needed").isDisplayed());
+    assertEquals(7L, browser.script("return window.notReloaded"), "the page was not reloaded");
+  }
+
   /** Prints the tails of the processes when a test failed (the pool outlives each test). */
   static final class Tails implements org.junit.jupiter.api.extension.TestWatcher {
     @Override

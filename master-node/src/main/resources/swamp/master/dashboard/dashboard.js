@@ -5,7 +5,8 @@ const $ = sel => document.querySelector(sel);
 const FINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 const MAX_ROWS = 500;
 const state = { jobs: new Map(), workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
-  workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null };
+  workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null,
+  touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false };
 
 // ---- the API ----
 
@@ -50,9 +51,12 @@ const ids = workers => workers.map(w => w.id).sort().join(",");
 
 // ---- the live feed ----
 
+let retryMs = 1000;
+
 function follow() {
   const events = new EventSource("/api/events", { withCredentials: true });
   events.addEventListener("open", () => {
+    retryMs = 1000;
     $("#live").className = "on";
     $("#live").textContent = "live";
     route(); // read everything again: what changed while the feed was down is in it
@@ -60,6 +64,15 @@ function follow() {
   events.addEventListener("error", () => {
     $("#live").className = "off";
     $("#live").textContent = "reconnecting";
+    if (events.readyState !== EventSource.CLOSED) return; // the browser tries again by itself
+    // an answer that is not the feed (401 after a master restarted with another token, 503 from
+    // a standby): the browser gives up on it, so the page asks the master what is wrong (a 401
+    // shows the token form) and follows again, waiting longer each time up to half a minute
+    events.close();
+    setTimeout(() => api("GET", "/api/health").then(follow, () => {
+      if ($("#token-needed").hidden) setTimeout(follow, retryMs);
+    }), retryMs);
+    retryMs = Math.min(retryMs * 2, 30000);
   });
   events.addEventListener("pool", e => onUpdate(JSON.parse(e.data)));
 }
@@ -103,11 +116,45 @@ async function onUpdate(u) {
     const jobs = await api("GET", "/api/jobs?limit=" + MAX_ROWS);
     state.jobs = new Map(jobs.map(j => [j.id, j]));
   }
-  if (u.runsChanged || u.jobs.some(j => j.run)) state.runs = await api("GET", "/api/runs");
+  state.runsStale ||= u.runsChanged || u.jobs.some(j => j.run);
+  u.jobs.forEach(j => { state.touchedJobs.add(j.id); if (j.run) state.touchedRuns.add(j.run); });
+  state.dirty = true;
+  redrawSoon();
+}
+
+/**
+ * Redraws what the updates since the last redraw changed, at most once a second: a busy pool
+ * pushes several updates a second, and drawing the tables again for each kept the page busy.
+ */
+let redrawAt = null;
+const REDRAW_EVERY_MS = 1000;
+
+function redrawSoon() {
+  if (redrawAt !== null) return;
+  redrawAt = setTimeout(async () => {
+    try {
+      await redraw();
+    } catch (e) {
+      showError(e);
+    } finally {
+      setTimeout(() => { redrawAt = null; if (state.dirty) redrawSoon(); }, REDRAW_EVERY_MS);
+    }
+  }, 0);
+}
+
+async function redraw() {
+  state.dirty = false;
+  const jobs = state.touchedJobs, runs = state.touchedRuns;
+  state.touchedJobs = new Set();
+  state.touchedRuns = new Set();
+  if (state.runsStale) {
+    state.runsStale = false;
+    state.runs = await api("GET", "/api/runs");
+  }
   drawSummary();
   const page = location.hash.split("/");
-  if (page[0] === "#job" && u.jobs.some(j => j.id === page[1])) showJob(page[1]);
-  else if (page[0] === "#run" && u.jobs.some(j => j.run === page[1])) showRun(page[1]);
+  if (page[0] === "#job" && jobs.has(page[1])) await showJob(page[1]);
+  else if (page[0] === "#run" && runs.has(page[1])) await showRun(page[1]);
   else if (page[0] !== "#job" && page[0] !== "#run") drawPool();
 }
 
