@@ -123,6 +123,7 @@ final class SimpleCommands {
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;
+      state.lastSubstitution = null; // 'f=${1}.nc' is 0, whatever an earlier 'out=$(...)' gave
       for (Word w : words.subList(0, k)) {
         s = variables.assign(w);
       }

@@ -126,6 +126,12 @@ class PlannerTest {
         + "[[ axb != \"a*b\" ]] && echo differs\n"));
   }
 
+  /** An assignment without a substitution is 0, whatever the last substitution gave (bash 5.2 prints the same). */
+  @Test
+  void anAssignmentAfterAFailedSubstitutionSucceeds() throws Exception {
+    assertEquals(List.of("echo 'a.nc 1'"), texts("set -e\nx=$(false) || rc=$?\nf=a.nc\necho \"$f $rc\"\n"));
+  }
+
   @Test
   void aFileAnEarlierLineWritesExists() throws Exception {
     // an NCO output is there only if its command succeeded: the test is decided by that job
