@@ -29,7 +29,7 @@ record ArgvFiles(Set<String> reads, Set<String> writes, boolean guessed) {
   private static final Set<String> READS_ONLY = Set.of("echo", "printf", "cat", "sleep", "wc", "head",
       "tail", "date", "grep", "egrep", "fgrep", "cut", "tr", "uniq", "paste", "seq", "basename", "dirname",
       "expr", "cmp", "diff", "true", "false", "ncdump", "awk", "gawk", "mawk", "nawk", "stat", "file",
-      "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum", "pwd", "hostname", "whoami", "uname", "id",
+      "pwd", "hostname", "whoami", "uname", "id",
       "nproc", "test", "[", "printenv", "realpath", "readlink", "column", "nl", "od", "comm", "join", "fold",
       "fmt", "rev", "tac", "bc", "numfmt", "which");
 
@@ -195,6 +195,21 @@ record ArgvFiles(Set<String> reads, Set<String> writes, boolean guessed) {
           if (!files.isEmpty()) {
             add(writes, files.get(files.size() - 1));
             files.subList(0, files.size() - 1).forEach(f -> add(reads, f));
+          }
+        }
+        case "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum" -> {
+          // '-c MANIFEST' reads the files MANIFEST lists, which the plan does not know: as those
+          // are most often beside it, every file of the directory it runs in
+          boolean check = false;
+          for (String a : args) {
+            if (a.equals("--check") || a.matches("-[a-z]*c[a-z]*")) {
+              check = true;
+            } else if (!a.startsWith("-")) {
+              add(reads, a);
+            }
+          }
+          if (check) {
+            reads.add(".");
           }
         }
         case "ls", "du" -> { // with no operand, the directory it runs in

@@ -126,6 +126,13 @@ class PlannerTest {
         + "[[ axb != \"a*b\" ]] && echo differs\n"));
   }
 
+  /** {@code md5sum -c MANIFEST} reads the files MANIFEST lists: it waits for what writes beside it. */
+  @Test
+  void aChecksumCheckWaitsForTheFilesBesideItsManifest() throws Exception {
+    List<Plan.Command> c = plan("md5sum x.txt > M.md5\necho changed > x.txt\nmd5sum -c M.md5\n").commands();
+    assertEquals(java.util.Set.of(1), c.get(2).dependsOn(), c.toString());
+  }
+
   /** An assignment without a substitution is 0, whatever the last substitution gave (bash 5.2 prints the same). */
   @Test
   void anAssignmentAfterAFailedSubstitutionSucceeds() throws Exception {
