@@ -113,6 +113,11 @@ final class Expander implements ParameterExpansion.Words {
 
   private static final class Fields {
     final List<Field> list = new ArrayList<>(List.of(new Field()));
+    /**
+     * Set while the word of {@code ${x:-word}} or {@code ${x:+word}} is expanded: what it gives
+     * is the expansion's, so its unquoted text is split too ({@code for m in ${MODELS:-a b}}).
+     */
+    boolean inExpansionWord;
 
     Field current() {
       return list.get(list.size() - 1);
@@ -125,7 +130,7 @@ final class Expander implements ParameterExpansion.Words {
       if (quoted) {
         f.quoted.set(start, start + s.length());
       }
-      if (expanded) {
+      if (expanded || inExpansionWord) {
         f.expanded.set(start, start + s.length());
       }
     }
@@ -407,7 +412,13 @@ final class Expander implements ParameterExpansion.Words {
   /** Puts what a {@code ${...}} expanded to into the fields. */
   private void emit(ParameterExpansion.Result result, Fields fs, boolean inDq, int line) {
     if (result instanceof ParameterExpansion.Word w) {
-      expandInto(w.raw(), fs, inDq, line, false);
+      boolean outer = fs.inExpansionWord;
+      fs.inExpansionWord = true;
+      try {
+        expandInto(w.raw(), fs, inDq, line, false);
+      } finally {
+        fs.inExpansionWord = outer;
+      }
     } else if (result instanceof ParameterExpansion.Values v) {
       if (v.list()) {
         appendList(v.values(), fs, inDq, v.star());

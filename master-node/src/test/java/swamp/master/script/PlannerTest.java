@@ -126,6 +126,17 @@ class PlannerTest {
         + "[[ axb != \"a*b\" ]] && echo differs\n"));
   }
 
+  /** The word of an unquoted {@code ${x:-word}} is split as the expansion's (bash 5.2 prints the same). */
+  @Test
+  void aDefaultValueIsSplitIntoWords() throws Exception {
+    assertEquals(List.of("echo 3", "echo '[p q]'", "echo '[r]'", "echo 'a b c'", "echo 2 '1 2'"), texts("""
+        MODELS=(${MODELS:-ccsm echam gfdl}); echo ${#MODELS[@]}
+        for w in ${M:-"p q" r}; do echo "[$w]"; done
+        x=${M:-"a b" c}; echo "$x"
+        set -- ${N:+z} ${M:-y w}; echo $# "${N:-1 2}"
+        """));
+  }
+
   /** {@code md5sum -c MANIFEST} reads the files MANIFEST lists: it waits for what writes beside it. */
   @Test
   void aChecksumCheckWaitsForTheFilesBesideItsManifest() throws Exception {
