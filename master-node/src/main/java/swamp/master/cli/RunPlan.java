@@ -56,12 +56,12 @@ final class RunPlan {
   }
 
   /**
-   * The run stopped (set -e, an exit point) before where the walk waits: the commands of the EXIT
-   * trap, which bash runs then and the walk plans now.
+   * The run stopped at {@code step} with {@code status} (set -e, an exit point) before where the
+   * walk waits: the commands of the EXIT trap, which bash runs then and the walk plans now.
    */
-  List<Command> stopped() {
+  List<Command> stopped(int step, int status) {
     int before = plan.commands().size();
-    planning.stop();
+    planning.stop(step, status);
     return taken(before);
   }
 

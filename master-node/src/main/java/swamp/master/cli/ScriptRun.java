@@ -329,7 +329,7 @@ final class ScriptRun {
       // the walk waits after every step planned so far: where the run stopped at one of them (set
       // -e, an exit point), bash never got there, but it runs the EXIT trap
       boolean stopped = statuses.isStopped() && !plan().inExitTrap(plan().commands().size() - 1);
-      List<Command> added = stopped ? run.stopped()
+      List<Command> added = stopped ? run.stopped(statuses.stopStep(), statuses.stoppedWith())
           : run.next(step -> printed.getOrDefault(step, ""), statuses::statusOf);
       if (run.refused() != null) {
         console.say(String.format("swamp: %s, %s; the script stops there, as the commands before it have run",

@@ -100,6 +100,11 @@ final class ExitScopes {
     return true;
   }
 
+  /** Whether the walk is in a subshell (a command substitution's, a script it runs, too). */
+  boolean inSubshell() {
+    return scopes.stream().anyMatch(s -> s.kind() == Kind.SUBSHELL);
+  }
+
   /** The exit points of the scopes the walk is in, in the order they were planned. */
   List<Integer> exits() {
     Set<Integer> exits = new TreeSet<>();

@@ -41,7 +41,34 @@ final class ExitTrap {
     return Status.OK;
   }
 
+  /** Whether an EXIT action is set. */
+  boolean isSet() {
+    return action != null;
+  }
+
+  /**
+   * Whether the action reads {@code $?}, itself or in one of {@code functions} it calls: where
+   * set -e stopped the script, that is the failed command's status ({@code on_exit() { local
+   * rc=$?; ...}}), known once the jobs have run.
+   */
+  boolean readsTheStatus(java.util.Map<String, Ast.FunctionDef> functions) {
+    if (action == null) {
+      return false;
+    }
+    // a record's text holds its words as written: the function's body reads $? if it says so
+    return READS_STATUS.matcher(action).find() || functions.values().stream().anyMatch(f ->
+        action.matches("(?s).*(^|[^A-Za-z0-9_])" + java.util.regex.Pattern.quote(f.name()) + "($|[^A-Za-z0-9_]).*")
+            && READS_STATUS.matcher(f.body().toString()).find());
+  }
+
+  private static final java.util.regex.Pattern READS_STATUS = java.util.regex.Pattern.compile("\\$\\{?\\?");
+
+  int line() {
+    return line;
+  }
+
   /** What is set now, to put back with {@link #restore} (a script run by this one has its own). */
+
   String[] save() {
     String[] saved = {action, Integer.toString(line)};
     action = null;

@@ -304,6 +304,11 @@ final class PlannedJobs {
     scopes.notTaken(step);
   }
 
+  /** Whether the walk is in a subshell (a command substitution's too). */
+  boolean inSubshell() {
+    return scopes.inSubshell();
+  }
+
   /** The walk enters a subshell; see {@link ExitScopes#enterSubshell}. */
   void enterSubshell(boolean parentStops) {
     scopes.enterSubshell(parentStops);

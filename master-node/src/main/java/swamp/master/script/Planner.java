@@ -60,6 +60,8 @@ final class Planner implements Walk {
   private StringBuilder captured;
   private int exitStatus;
   private final ExitTrap exitTrap = new ExitTrap();
+  /** The shell at each job set -e may stop the script at, while an EXIT trap is set ({@link Planning.Stopped}). */
+  private final Map<Integer, ShellState.Saved> stateAt = new HashMap<>();
   private final Redirecting redirecting;
   private final Pipelines pipelines;
   private final KnownTexts texts;
@@ -114,6 +116,7 @@ final class Planner implements Walk {
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
   Plan plan(Node program) throws ScriptException {
     int lastStep = -1;
+    boolean stopped = false;
     try {
       try {
         exec(program);
@@ -124,6 +127,18 @@ final class Planner implements Walk {
         lastStep = j.is(Jump.Kind.EXIT) ? j.ofStep : -1;
       } catch (Planning.Stopped s) { // the run stopped before where the walk waited: the trap still runs
         lastStep = -1;
+        atStop(s);
+        stopped = true;
+      }
+      if (!stopped && exitTrap.readsTheStatus(functions) && !stateAt.isEmpty()) {
+        // where set -e may have stopped the script, the trap sees what bash's sees then ($?, the
+        // variables): it is planned once every job has run
+        try {
+          waits.awaitAll(exitTrap.line(), "the EXIT trap reads $?, the status of the command set -e"
+              + " may have stopped the script at");
+        } catch (Planning.Stopped s) {
+          atStop(s);
+        }
       }
       trapFrom = jobs.size();
       Status trapped = calls.exitTrap(null);
@@ -137,6 +152,15 @@ final class Planner implements Walk {
       throw new ScriptException(0, "the script recurses too deeply to plan");
     }
     return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep, state.files.assumed(), substitutions.steps());
+  }
+
+  /** The run stopped at {@code s.step}: the shell as it was there, and its status as {@code $?}. */
+  private void atStop(Planning.Stopped s) {
+    ShellState.Saved then = stateAt.get(s.step);
+    if (then != null) { // the walk went on past where bash stopped: the trap sees bash's variables
+      state.restore(then);
+    }
+    state.last = Status.of(s.status);
   }
 
   /** The first step of the EXIT trap's, once the walk is in it; until then none. */
@@ -462,6 +486,9 @@ final class Planner implements Walk {
     }
     String before = only == null ? null : texts.before(only);
     Status s = jobs.job(drafts, prefix, line, guards, stopsOnFailure());
+    if (stopsOnFailure() && exitTrap.isSet() && !s.known() && !jobs.inSubshell()) {
+      stateAt.put(s.step(), state.save()); // where the run may stop: what the EXIT trap then sees
+    }
     if (before != null) { // 'ls *.nc > list.txt': a later '< list.txt' reads what it printed
       texts.written(only, prefix, line, before);
     }

@@ -47,9 +47,14 @@ public final class Planning {
    */
   static final class Stopped extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The step where the run stopped, and the status it stops with: the EXIT trap's {@code $?}. */
+    final int step;
+    final int status;
 
-    Stopped() {
+    Stopped(int step, int status) {
       super(null, null, false, false);
+      this.step = step;
+      this.status = status;
     }
   }
 
@@ -69,6 +74,8 @@ public final class Planning {
   private boolean walking;
   private boolean abandoned;
   private boolean stopped;
+  private int stopStep;
+  private int stopStatus;
   private Answers answers;
   private ScriptException failed;
 
@@ -144,7 +151,7 @@ public final class Planning {
       }
       if (stopped) {
         awaits = List.of();
-        throw new Stopped();
+        throw new Stopped(stopStep, stopStatus);
       }
       Answers a = answers;
       answers = null;
@@ -208,15 +215,18 @@ public final class Planning {
   }
 
   /**
-   * The run stopped before the step where the walk waits (set -e, an exit point): the walk plans
-   * the EXIT trap, as bash runs it then, and ends; returns once it has.
+   * The run stopped at {@code step} with {@code status} before the step where the walk waits
+   * (set -e, an exit point): the walk plans the EXIT trap, as bash runs it then, with the shell
+   * as it was at that step, and ends; returns once it has.
    */
-  public void stop() {
+  public void stop(int step, int status) {
     synchronized (lock) {
       if (awaits.isEmpty()) {
         return;
       }
       stopped = true;
+      stopStep = step;
+      stopStatus = status;
       walking = true;
       lock.notifyAll();
       awaitWalk();

@@ -414,9 +414,42 @@ class PlanningTest {
   void aRunStoppedBeforeTheWaitGetsItsExitTrap() throws Exception {
     Planning p = planning("trap 'rm -f part_*.nc' EXIT\nset -e\nncra in.nc part_1.nc\nv=$(ncks -H part_1.nc)\necho $v\n");
     assertEquals(List.of(1), p.awaits());
-    p.stop();
+    p.stop(0, 1);
     assertTrue(p.done());
     assertEquals(List.of("ncra in.nc part_1.nc", "ncks -H part_1.nc", "rm -f part_1.nc"), texts(p));
     assertTrue(p.plan().inExitTrap(2) && !p.plan().inExitTrap(1));
+
+    // the trap sees the status the run stopped with, and the shell as it was where it stopped,
+    // not as the walk left it further on (bash 5.2 prints the same)
+    Planning on = planning("""
+        set -e
+        done_list=()
+        on_exit() {
+          local rc=$?
+          if (( rc != 0 )); then echo "aborted at $m ($rc); done: ${done_list[*]:-nothing}"; else echo fine; fi
+        }
+        trap on_exit EXIT
+        for m in ccsm miroc gfdl; do
+          ncra ${m}_??.nc ${m}.nc
+          done_list+=("$m")
+          v=$(ncks -H ${m}.nc)
+          echo "$m: $v"
+        done
+        """);
+    assertEquals(List.of(1), on.awaits());
+    on.resume(step -> "1\n", step -> 0);
+    assertEquals(List.of(4), on.awaits(), "miroc's ncks; its ncra, step 3, failed");
+    on.stop(3, 2);
+    assertEquals("echo 'aborted at miroc (2); done: ccsm'", texts(on).get(texts(on).size() - 1), texts(on).toString());
+
+    // a walk that needed no wait: the trap is planned once every job has run, or the run stopped
+    String whole = "set -e\ntrap 'echo \"exit $?\"' EXIT\nncra a.nc b.nc\necho \"$(ncks -H b.nc)\"\n";
+    Planning ran = planning(whole);
+    assertEquals(List.of(0, 1, 2), ran.awaits());
+    ran.resume(step -> "", step -> 0);
+    assertEquals(4, texts(ran).size(), texts(ran).toString()); // $?: the last job's, which the run fills in
+    Planning failed = planning(whole);
+    failed.stop(0, 1);
+    assertEquals("echo 'exit 1'", texts(failed).get(3));
   }
 }
