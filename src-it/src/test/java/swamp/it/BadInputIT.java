@@ -119,6 +119,11 @@ class BadInputIT {
     assertTrue(taken.errors().contains("cannot start its cluster node on 127.0.0.1:" + first.clusterPort()
         + " (--host, --port)"), taken.tail(20));
     assertTrue(first.isAlive());
+    // so does a worker on it: one line, exit 2, not a stack trace and exit 1
+    Node worker = pool.worker(first, "w-taken", "--port", String.valueOf(first.clusterPort()), "--host", "127.0.0.1");
+    assertEquals(2, worker.awaitExit(Pool.STARTUP), worker.tail(20));
+    assertTrue(worker.errors().contains("swamp worker: cannot start its cluster node on 127.0.0.1:" + first.clusterPort()
+        + " (--host, --port)") && !worker.errors().contains("\tat "), worker.tail(20));
 
     // without --journal, a master's journal is the default one of its port: a second master on
     // the port finds it open, and says what that means

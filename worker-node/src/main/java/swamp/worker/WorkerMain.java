@@ -140,7 +140,22 @@ public final class WorkerMain implements Callable<Integer> {
     // when the master it registered with falls silent), and exits 3 saying what to change
     WorkerActor.KeyCheck keyCheck = MasterKeyCheck.of(config).orElse(null);
     while (true) {
-      WorkerActor.Exit exit = WorkerLife.runOnce(config, settings, executables, table, signals, keyCheck);
+      WorkerActor.Exit exit;
+      try {
+        exit = WorkerLife.runOnce(config, settings, executables, table, signals, keyCheck);
+      } catch (RuntimeException e) { // its cluster port is taken, or not one of this machine's
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        if (!(cause instanceof java.net.BindException)) {
+          throw e;
+        }
+        System.err.println("swamp worker: cannot start its cluster node on "
+            + config.getString("pekko.remote.artery.canonical.hostname") + ":"
+            + config.getInt("pekko.remote.artery.canonical.port") + " (--host, --port): " + cause.getMessage());
+        return ExitCodes.BAD_CONFIG;
+      }
       if (exit.code() != WorkerActor.REJOIN) {
         System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason());
         return exit.code();
