@@ -76,7 +76,10 @@ public final class ConfigCheck {
     if (!config.hasPath("swamp")) {
       return problems;
     }
-    Config reference = ConfigFactory.defaultReference();
+    // the defaults as written: not over system properties or the environment, which may hold
+    // the very number this looks for (-Dswamp.worker.give-up-after=10, SWAMP_GIVE_UP_AFTER=10)
+    Config reference = ConfigFactory.parseResourcesAnySyntax("reference.conf")
+        .resolve(com.typesafe.config.ConfigResolveOptions.noSystem());
     for (Map.Entry<String, ConfigValue> e : config.getConfig("swamp").entrySet()) {
       if (isDuration(reference, "swamp." + e.getKey()) && isBare(e.getValue())) {
         problems.add(unitless("swamp." + e.getKey(), e.getValue()));

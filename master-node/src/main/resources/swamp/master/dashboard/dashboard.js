@@ -5,7 +5,7 @@ const $ = sel => document.querySelector(sel);
 const FINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 const MAX_ROWS = 500;
 const state = { jobs: new Map(), workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
-  workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null,
+  workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null, lastTick: 0,
   touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false };
 
 // ---- the API ----
@@ -306,9 +306,16 @@ function tick() {
   const h = state.health;
   if (!h) return;
   const now = Date.now() / 1000;
+  if ($("#live").className !== "on") { // the master's numbers are not live: no sample, a gap
+    state.lastFinished = null;
+    return;
+  }
   const finished = h.succeeded + h.failed + h.cancelled;
-  const rate = state.lastFinished === null ? 0 : Math.max(0, finished - state.lastFinished);
+  // per second of the time since the last sample: a timer that ran late is not a peak
+  const rate = state.lastFinished === null ? 0
+    : Math.max(0, finished - state.lastFinished) / Math.max(now - state.lastTick, 0.001);
   state.lastFinished = finished;
+  state.lastTick = now;
   const s = state.series;
   s[0].push(now); s[1].push(h.queued); s[2].push(h.running); s[3].push(rate);
   while (s[0].length && s[0][0] < now - 600) s.forEach(a => a.shift()); // ten minutes

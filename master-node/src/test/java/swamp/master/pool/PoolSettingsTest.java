@@ -68,6 +68,8 @@ class PoolSettingsTest {
     IllegalArgumentException flag = assertThrows(IllegalArgumentException.class,
         () -> ConfigCheck.load(Map.of("swamp.master.ask-timeout", "10"), ConfigFactory.defaultReference()));
     assertTrue(flag.getMessage().contains("swamp.master.ask-timeout = 10 (the command line's flags)"), flag.getMessage());
+    // a count is a number, as a test's -Dswamp.master.journal.snapshot-every=20 sets it
+    ConfigCheck.load(Map.of("swamp.master.journal.snapshot-every", "20"), ConfigFactory.defaultReference());
   }
 
   @Test
