@@ -95,6 +95,13 @@ class ScriptRunIT {
     assertFalse(Files.exists(dir.resolve("after.txt")), errexit.tail(40));
   }
 
+  /** The environment of a run with no SWAMP_URL: with no master at the default URL it runs on one of its own. */
+  private static Map<String, String> withoutAPool() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SWAMP_URL", null);
+    return env;
+  }
+
   /** The files of {@code dir} but its script, by name, with their contents. */
   private static java.util.Map<String, String> tree(Path dir) throws IOException {
     java.util.Map<String, String> files = new java.util.TreeMap<>();
@@ -113,8 +120,7 @@ class ScriptRunIT {
         "for x in a b c; do echo \"line $x\" > $x.txt; done",
         "cat *.txt | sort -r > all.txt",
         ""));
-    Map<String, String> env = new HashMap<>();
-    env.put("SWAMP_URL", null);
+    Map<String, String> env = withoutAPool();
     Node run = pool.swamp(null, dir, env, "run", "--url", "http://127.0.0.1:" + Pool.freePort(), "--plan",
         "script.sh");
     assertEquals(0, run.awaitExit(CliIT.CLI), run.tail(20));
@@ -132,8 +138,7 @@ class ScriptRunIT {
   void aProgramOffTheAllowListIsNamedAndAllowedForTheRunByFlag(Pool pool) throws IOException {
     Path dir = Files.createDirectories(pool.logDir().resolve("alone"));
     Files.writeString(dir.resolve("all.txt"), "line c\nline b\nline a\n");
-    Map<String, String> env = new HashMap<>();
-    env.put("SWAMP_URL", null);
+    Map<String, String> env = withoutAPool();
     // a program off the allow-list is named before anything runs; --allow lets this run use it
     Files.writeString(dir.resolve("perl.sh"), "echo started > started.txt\ncat all.txt | perl -lane 'print $F[1]' > col.txt\n");
     Node refused = pool.swamp(null, dir, env, "run", "--slots", "2", "perl.sh");
@@ -312,8 +317,7 @@ class ScriptRunIT {
         stopped.path("waiting").asInt()), "the touches never started: not run, not waiting: " + stopped);
 
     // the same in the process: its master leaves the signal to the run, which cancels, then stops
-    Map<String, String> env = new HashMap<>();
-    env.put("SWAMP_URL", null);
+    Map<String, String> env = withoutAPool();
     Node alone = pool.swamp(null, dir, env, "run", "--slots", "2", "script.sh");
     List<ProcessHandle> sleeps = Await.value("the run in the process to start its two sleeps", CliIT.CLI, () -> {
       List<ProcessHandle> found = alone.descendants()
@@ -338,8 +342,7 @@ class ScriptRunIT {
   void aScriptsLongOutputComesOutWholeOrSaysItWasCut(Pool pool) throws Exception {
     Path dir = Files.createDirectories(pool.logDir().resolve("long-output"));
     Files.writeString(dir.resolve("long.sh"), "seq 100000\necho end\n");
-    Map<String, String> env = new HashMap<>();
-    env.put("SWAMP_URL", null);
+    Map<String, String> env = withoutAPool();
     Node whole = pool.swamp(null, dir, env, "run", "--slots", "1", "long.sh");
     assertEquals(0, whole.awaitExit(CliIT.CLI), whole.tail(20));
     StringBuilder expected = new StringBuilder();
@@ -365,8 +368,7 @@ class ScriptRunIT {
   void theMasterInTheProcessTakesOnlyItsUsersRequests(Pool pool) throws Exception {
     Path dir = Files.createDirectories(pool.logDir().resolve("closed"));
     Files.writeString(dir.resolve("slow.sh"), "sleep 60\n");
-    Map<String, String> env = new HashMap<>();
-    env.put("SWAMP_URL", null);
+    Map<String, String> env = withoutAPool();
     Node run = pool.swamp(null, dir, env, "run", "--slots", "1", "slow.sh");
     try {
       String url = Await.value("the run's line naming its master's dashboard", CliIT.CLI, () -> {
