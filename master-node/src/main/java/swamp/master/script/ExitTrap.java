@@ -68,7 +68,6 @@ final class ExitTrap {
   }
 
   /** What is set now, to put back with {@link #restore} (a script run by this one has its own). */
-
   String[] save() {
     String[] saved = {action, Integer.toString(line)};
     action = null;

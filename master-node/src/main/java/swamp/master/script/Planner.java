@@ -299,7 +299,7 @@ final class Planner implements Walk {
     } else {
       Ast.Conditional c = (Ast.Conditional) node;
       List<String> raw = c.words().stream().map(Ast.Word::raw).toList();
-      String path = raw.get(raw.size() - 1);
+      String path = raw.isEmpty() ? "" : raw.get(raw.size() - 1);
       if ((raw.size() == 2 && FILE_TEST.matcher(raw.get(0)).matches()
           || raw.size() == 3 && raw.get(0).equals("!") && FILE_TEST.matcher(raw.get(1)).matches())
           && !path.contains("$(") && !path.contains("`")) { // expanded once more below where it is not one

@@ -159,6 +159,7 @@ class PlannerTest {
         "status: #2's if #1 succeeds, else 0", "echo missing"), c.stream().map(Plan.Command::text).toList());
     assertEquals(List.of(new Plan.Guard(1, true)), c.get(2).guards(), "ncra runs only where t.nc was made");
     assertEquals(List.of(), c.get(4).guards(), "nope.nc is not there, and no line writes it");
+    assertRefused("[[ ]] && echo yes\n", 1, "'[[ ]]' is empty");
     // so is one in [[ ]], negated or not
     assertEquals(List.of("ncks -v T in.nc t.nc", "status: 1 if #0 succeeds, else 0", "echo missing",
         "status: #2's if #1 succeeds, else 0"), texts("f=t.nc\nncks -v T in.nc $f\nif [[ ! -f $f ]]; then echo missing; fi\n"));
