@@ -3,8 +3,10 @@ package swamp.node;
 import com.typesafe.config.Config;
 import java.io.EOFException;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -168,40 +170,27 @@ public final class PoolKeyProbe {
   /**
    * Does a TLS handshake with {@code host:port} and closes the connection. Blocks up to the
    * connect timeout (2 s), the handshake's (5 s) and the wait for the peer's verdict on this
-   * node's certificate (1 s), twice where the peer let the connection go in the middle of the
-   * handshake: call it off actors. Thread-safe.
+   * node's certificate (1 s): call it off actors. Thread-safe.
    */
   public Result probe(String host, int port) {
-    Attempt first = once(host, port);
-    // TLS 1.3: a peer that does not trust this node's certificate sends its alert and closes;
-    // where it closes while this side still writes its last handshake messages, the write fails
-    // (a broken pipe, a reset) and the alert goes unread. Once more, the alert is read.
-    return first.peerLeftMidHandshake() ? once(host, port).result() : first.result();
-  }
-
-  /** One handshake's result; whether the peer let the connection go after it had answered. */
-  private record Attempt(Result result, boolean peerLeftMidHandshake) {}
-
-  private Attempt once(String host, int port) {
     ShownCertificate shown = new ShownCertificate();
     SSLContext ctx;
     try {
       ctx = tls() ? context() : plainContext(shown);
     } catch (GeneralSecurityException | IOException e) {
-      return new Attempt(new Result(Verdict.NO_VERDICT, "cannot read the key store " + keyStore + ": " + e), false);
+      return new Result(Verdict.NO_VERDICT, "cannot read the key store " + keyStore + ": " + e);
     }
     try (CountingSocket tcp = new CountingSocket()) {
       tcp.connect(new InetSocketAddress(host, port), connectTimeoutMs);
       tcp.setSoTimeout(handshakeTimeoutMs);
       try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket(tcp, host, port, true)) {
-        return new Attempt(handshake(socket, shown), false);
+        return handshake(socket, shown);
       } catch (IOException | IllegalArgumentException e) {
-        Result r = failed(e, tcp.received(), shown);
-        return new Attempt(r, tls() && r.verdict() == Verdict.NO_VERDICT && tcp.received() > 0 && closedByPeer(e));
+        return failed(e, tcp.received(), shown);
       }
     } catch (IOException e) {
       // refused, unreachable, silent
-      return new Attempt(new Result(Verdict.NO_VERDICT, e.toString()), false);
+      return new Result(Verdict.NO_VERDICT, e.toString());
     }
   }
 
@@ -334,16 +323,51 @@ public final class PoolKeyProbe {
   }
 
   /**
-   * A TCP socket that counts the bytes the peer sent: the TLS socket layered on it reads through
-   * it. No byte before the connection ended is what tells a plain tcp peer from a TLS one that
-   * answered and then failed.
+   * A TCP socket that counts the bytes the peer sent, and outlives a failed write: the TLS socket
+   * layered on it reads and writes through it. No byte before the connection ended is what tells
+   * a plain tcp peer from a TLS one that answered and then failed.
    */
   private static final class CountingSocket extends Socket {
     private final java.util.concurrent.atomic.AtomicLong received =
         new java.util.concurrent.atomic.AtomicLong();
+    private volatile IOException writeFailed;
 
     long received() {
       return received.get();
+    }
+
+    /**
+     * In TLS 1.3 a peer that does not trust this node's certificate sends its alert and closes,
+     * maybe while this side still writes its last handshake messages (a slow signature, a busy
+     * machine): the write fails (a broken pipe) and the alert waits unread. The TLS layer is told
+     * the bytes went out, so that it goes on to read; what it reads (the alert, an end, a reset)
+     * is the result.
+     */
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+      return new FilterOutputStream(super.getOutputStream()) {
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+          if (writeFailed == null) {
+            try {
+              out.write(buf, off, len);
+            } catch (SocketException gone) {
+              writeFailed = gone;
+            }
+          }
+        }
+
+        @Override
+        public void flush() throws IOException {
+          if (writeFailed == null) {
+            try {
+              out.flush();
+            } catch (SocketException gone) {
+              writeFailed = gone;
+            }
+          }
+        }
+      };
     }
 
     @Override
