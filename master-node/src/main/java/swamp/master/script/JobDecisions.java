@@ -181,6 +181,68 @@ final class JobDecisions {
     return jobs.join(Plan.Join.ofIf(taken, then, otherwise), i.line(), walk.guards());
   }
 
+  /**
+   * {@code a && b || c}: where {@code a}'s status is a job's, {@code b} is planned under a {@link
+   * Guard} on it; the list's status is known once the jobs have run.
+   */
+  Status andOr(Ast.AndOr a) {
+    Status s = walk.inCondition(a.first());
+    boolean guarded = false;
+    for (int k = 0; k < a.ops().size(); k++) {
+      boolean and = a.ops().get(k).equals("&&");
+      Node next = a.rest().get(k);
+      boolean lastOne = k == a.ops().size() - 1;
+      if (s.known()) {
+        if (and == (s.code() == 0)) {
+          s = lastOne ? walk.exec(next) : walk.inCondition(next);
+        }
+        continue;
+      }
+      // 'a && b && c': c runs if b succeeded, which implies a did. 'a && b || c': c runs if b
+      // failed or did not run (a failed), the status of 'a && b' being not 0 either way
+      boolean mixed = guarded && !a.ops().get(k - 1).equals(a.ops().get(k));
+      Status t = underGuard(new Guard(s.step(), and, mixed),
+          () -> lastOne ? walk.exec(next) : walk.inCondition(next));
+      if (t == null) {
+        // waited for, cmd went the other way: bash never ran this, and the list's status is cmd's
+      } else if (!t.known()) {
+        s = t;
+      } else if (!and && t.code() == 0) {
+        s = Status.OK; // 'cmd || true': 0 whether cmd fails or not
+      } else {
+        s = new Status(0, s.step());
+      }
+      guarded = true;
+    }
+    return s;
+  }
+
+  /**
+   * The branch whose pattern matches first; {@code ;&} runs on into the next branch's body and
+   * {@code ;;&} goes on testing the next branches. 0 when no pattern matches. A
+   * job's status is no subject: refused.
+   */
+  Status caseCommand(Ast.Case c) {
+    String subject = expander.expandString(c.subject().raw(), c.line());
+    if (Marks.holdsStatus(subject)) {
+      throw Refusal.jobStatus(c.line(), "'case'");
+    }
+    Status s = Status.OK;
+    boolean fallThrough = false;
+    for (Ast.CaseBranch b : c.branches()) {
+      if (!fallThrough && b.patterns().stream()
+          .noneMatch(p -> expander.pattern(p.raw(), p.line()).matcher(subject).matches())) {
+        continue;
+      }
+      s = walk.exec(b.body());
+      fallThrough = b.end().equals(";&");
+      if (b.end().equals(";;")) {
+        break;
+      }
+    }
+    return s;
+  }
+
   /** Walks {@code branch} under {@code g}; null where, waited for, {@code g} did not hold: bash never took it. */
   private Status underGuard(Guard g, Supplier<Status> branch) {
     walk.guards().push(g);

@@ -27,18 +27,19 @@ import swamp.master.script.Plan.Guard;
  *
  * <p>The walk is here: control flow and command substitutions; simple commands are {@link
  * SimpleCommands}'. Where the walk needs what jobs print or wrote to go on, it waits for them
- * ({@link Waits#await}), when it runs as a {@link Planning}. The builtins that
- * steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code
- * read}) are {@link SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link Loops}, what a
- * job's status decides {@link JobDecisions}, each asking the walk where it stands through {@link
- * Walk}; the scopes it walks into (functions, sourced files, scripts run with
- * bash, the EXIT trap) are set up by {@link Calls}, and the walks whose commands write where a
+ * ({@link Waits#await}), when it runs as a {@link Planning}. The builtins that steer it ({@code
+ * exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code read}) are {@link
+ * SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link Loops}, what a job's status decides
+ * ({@code a && b}, {@code if}, {@code case}) {@link JobDecisions}, each asking the walk where it
+ * stands through {@link Walk}; the scopes it walks into (functions, sourced files, scripts run
+ * with bash, the EXIT trap) are set up by {@link Calls}, what the EXIT trap sees where set -e
+ * stopped the run kept by {@link StopStates}, and the walks whose commands write where a
  * redirection outside them says ({@code done > f}, {@code exec > log}, {@code done | sort}) by
- * {@link Redirecting}. What it walks over is the {@link ShellState}; words are expanded by
- * the {@link Expander}, tests evaluated by {@link Conditions}, the shell's other builtins and
+ * {@link Redirecting}. What it walks over is the {@link ShellState}; words are expanded by the
+ * {@link Expander}, tests evaluated by {@link Conditions}, the shell's other builtins and
  * assignments carried out by {@link ShellBuiltins}, the jobs planned by {@link PlannedJobs}, the
- * commands of a command substitution run by {@link HereCommands}, and the lines {@code read}
- * takes ({@code done < list}, {@code ls | while read}) kept by {@link ReadInput}.
+ * commands of a command substitution run by {@link HereCommands}, and the lines {@code read} takes
+ * ({@code done < list}, {@code ls | while read}) kept by {@link ReadInput}.
  */
 final class Planner implements Walk {
 
@@ -60,8 +61,7 @@ final class Planner implements Walk {
   private StringBuilder captured;
   private int exitStatus;
   private final ExitTrap exitTrap = new ExitTrap();
-  /** The shell at each job set -e may stop the script at, while an EXIT trap is set ({@link Planning.Stopped}). */
-  private final Map<Integer, ShellState.Saved> stateAt = new HashMap<>();
+  private final StopStates stops;
   private final Redirecting redirecting;
   private final Pipelines pipelines;
   private final KnownTexts texts;
@@ -90,6 +90,7 @@ final class Planner implements Walk {
     this.redirecting = new Redirecting(state, expander, this::exec,
         (drafts, line) -> job(drafts, Map.of(), line));
     this.texts = new KnownTexts(state, expander, here);
+    this.stops = new StopStates(state, exitTrap);
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
@@ -98,7 +99,7 @@ final class Planner implements Walk {
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, parallels, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
         exitTrap, redirecting, jobs, this);
-    this.simple = new SimpleCommands(state, expander, functions, variables, decisions, redirecting, calls, jobs,
+    this.simple = new SimpleCommands(state, expander, conditions, functions, variables, decisions, redirecting, calls, jobs,
         steering, here, pipelines, parallels, this, fileTestsOnJobs);
   }
 
@@ -127,18 +128,11 @@ final class Planner implements Walk {
         lastStep = j.is(Jump.Kind.EXIT) ? j.ofStep : -1;
       } catch (Planning.Stopped s) { // the run stopped before where the walk waited: the trap still runs
         lastStep = -1;
-        atStop(s);
+        stops.stopped(s);
         stopped = true;
       }
-      if (!stopped && exitTrap.readsTheStatus(functions) && !stateAt.isEmpty()) {
-        // where set -e may have stopped the script, the trap sees what bash's sees then ($?, the
-        // variables): it is planned once every job has run
-        try {
-          waits.awaitAll(exitTrap.line(), "the EXIT trap reads $?, the status of the command set -e"
-              + " may have stopped the script at");
-        } catch (Planning.Stopped s) {
-          atStop(s);
-        }
+      if (!stopped) {
+        stops.beforeTheTrap(waits, functions);
       }
       trapFrom = jobs.size();
       Status trapped = calls.exitTrap(null);
@@ -152,15 +146,6 @@ final class Planner implements Walk {
       throw new ScriptException(0, "the script recurses too deeply to plan");
     }
     return new Plan(jobs.ordered(), exitStatus, trapFrom, lastStep, state.files.assumed(), substitutions.steps());
-  }
-
-  /** The run stopped at {@code s.step}: the shell as it was there, and its status as {@code $?}. */
-  private void atStop(Planning.Stopped s) {
-    ShellState.Saved then = stateAt.get(s.step);
-    if (then != null) { // the walk went on past where bash stopped: the trap sees bash's variables
-      state.restore(then);
-    }
-    state.last = Status.of(s.status);
   }
 
   /** The first step of the EXIT trap's, once the walk is in it; until then none. */
@@ -258,7 +243,7 @@ final class Planner implements Walk {
       return captured == null && Redirecting.readsProcesses(p) ? redirecting.withProcessFiles(p, pipelines::run)
           : pipelines.run(p);
     } else if (node instanceof Ast.AndOr a) {
-      return andOr(a);
+      return decisions.andOr(a);
     } else if (node instanceof Ast.Sequence q) {
       Status st = Status.OK;
       for (Node n : q.items()) {
@@ -274,7 +259,7 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Loop l) {
       return loops.loop(l);
     } else if (node instanceof Ast.Case c) {
-      return caseCommand(c);
+      return decisions.caseCommand(c);
     } else if (node instanceof Ast.WriteTo w) {
       return redirecting.writingTo(w, captured != null);
     } else if (node instanceof Ast.ReadFrom r) {
@@ -297,79 +282,8 @@ final class Planner implements Walk {
       Status tested = decisions.arithOnStatus(a.expression(), a.line(), v -> expander.expandString(v, a.line()));
       return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
     } else {
-      Ast.Conditional c = (Ast.Conditional) node;
-      List<String> raw = c.words().stream().map(Ast.Word::raw).toList();
-      String path = raw.isEmpty() ? "" : raw.get(raw.size() - 1);
-      if ((raw.size() == 2 && FILE_TEST.matcher(raw.get(0)).matches()
-          || raw.size() == 3 && raw.get(0).equals("!") && FILE_TEST.matcher(raw.get(1)).matches())
-          && !path.contains("$(") && !path.contains("`")) { // expanded once more below where it is not one
-        // '[[ -f out.nc ]]' where a job writes out.nc: as 'test -f out.nc' (no splitting in [[ ]])
-        List<String> test = new java.util.ArrayList<>(raw.subList(0, raw.size() - 1));
-        test.add(0, "test");
-        test.add(expander.expandString(path, c.line()));
-        Status onJob = simple.fileTestOnJob(test, c.line());
-        if (onJob != null) {
-          return onJob;
-        }
-      }
-      if (c.words().size() == 3) { // '[[ $rc -ne 0 ]]'
-        List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
-            expander.expandString(c.words().get(2).raw(), c.line()));
-        if (operands.stream().anyMatch(Marks::holdsStatus)) {
-          return decisions.statusTest(operands, c.line());
-        }
-      }
-      return Status.of(conditions.conditional(c.words(), c.line()) ? 0 : 1);
+      return simple.conditional((Ast.Conditional) node);
     }
-  }
-
-  /** A unary test of a file in {@code [[ ]]}. */
-  private static final java.util.regex.Pattern FILE_TEST = java.util.regex.Pattern.compile("-[a-zA-Z]");
-
-  private Status andOr(Ast.AndOr a) {
-    conditionDepth++;
-    Status s;
-    boolean guarded = false;
-    try {
-      s = exec(a.first());
-    } finally {
-      conditionDepth--;
-    }
-    for (int k = 0; k < a.ops().size(); k++) {
-      boolean and = a.ops().get(k).equals("&&");
-      Node next = a.rest().get(k);
-      boolean lastOne = k == a.ops().size() - 1;
-      if (s.known()) {
-        if (and == (s.code() == 0)) {
-          s = lastOne ? exec(next) : inCondition(next);
-        }
-        continue;
-      }
-      // 'a && b && c': c runs if b succeeded, which implies a did. 'a && b || c': c runs if b
-      // failed or did not run (a failed), the status of 'a && b' being not 0 either way
-      boolean mixed = guarded && !a.ops().get(k - 1).equals(a.ops().get(k));
-      Guard guard = new Guard(s.step(), and, mixed);
-      guards.push(guard);
-      try {
-        Status t = lastOne ? exec(next) : inCondition(next);
-        if (!t.known()) {
-          s = t;
-        } else if (!and && t.code() == 0) {
-          s = Status.OK; // 'cmd || true': 0 whether cmd fails or not
-        } else {
-          s = new Status(0, s.step());
-        }
-      } catch (Refusal.NotTaken notTaken) {
-        if (notTaken.guard != guard) {
-          throw notTaken;
-        }
-        // waited for, cmd went the other way: bash never ran this, and the list's status is cmd's
-      } finally {
-        guards.pop();
-      }
-      guarded = true;
-    }
-    return s;
   }
 
   @Override
@@ -392,31 +306,6 @@ final class Planner implements Walk {
     }
   }
 
-
-  /**
-   * The branch whose pattern matches first; {@code ;&} runs on into the next branch's body and
-   * {@code ;;&} goes on testing the next branches. 0 when no pattern matches.
-   */
-  private Status caseCommand(Ast.Case c) {
-    String subject = expander.expandString(c.subject().raw(), c.line());
-    if (Marks.holdsStatus(subject)) {
-      throw Refusal.jobStatus(c.line(), "'case'");
-    }
-    Status s = Status.OK;
-    boolean fallThrough = false;
-    for (Ast.CaseBranch b : c.branches()) {
-      if (!fallThrough && b.patterns().stream()
-          .noneMatch(p -> expander.pattern(p.raw(), p.line()).matcher(subject).matches())) {
-        continue;
-      }
-      s = exec(b.body());
-      fallThrough = b.end().equals(";&");
-      if (b.end().equals(";;")) {
-        break;
-      }
-    }
-    return s;
-  }
 
   /**
    * Runs {@code body} with {@code text} as the input its {@code read}s take lines from; in a
@@ -486,9 +375,7 @@ final class Planner implements Walk {
     }
     String before = only == null ? null : texts.before(only);
     Status s = jobs.job(drafts, prefix, line, guards, stopsOnFailure());
-    if (stopsOnFailure() && exitTrap.isSet() && !s.known() && !jobs.inSubshell()) {
-      stateAt.put(s.step(), state.save()); // where the run may stop: what the EXIT trap then sees
-    }
+    stops.planned(s, stopsOnFailure(), jobs.inSubshell());
     if (before != null) { // 'ls *.nc > list.txt': a later '< list.txt' reads what it printed
       texts.written(only, prefix, line, before);
     }

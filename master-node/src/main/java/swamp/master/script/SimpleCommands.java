@@ -7,12 +7,13 @@ import java.util.regex.Matcher;
 import swamp.master.script.Ast.Word;
 
 /**
- * The {@link Planner}'s walk of a simple command: its assignments, then what its first word
- * names, in bash's order: a function ({@link Calls}), a builtin ({@link SteeringBuiltins}, which
- * hands the others to {@link ShellBuiltins}), a script it runs ({@link ScriptCalls}), or a
- * program, which runs now inside a command substitution ({@link HereCommands}) and is planned as
- * a job elsewhere. What a job's status decides of it ({@code cmd || failed=1}, {@code [ $? -ne 0
- * ]}, {@code [ ! -f out.nc ]} after the job that writes it) is {@link JobDecisions}'.
+ * The {@link Planner}'s walk of a simple command (and of {@code [[ ]]}, a test as {@code [} is,
+ * without splitting): its assignments, then what its first word names, in bash's order: a function
+ * ({@link Calls}), a builtin ({@link SteeringBuiltins}, which hands the others to {@link
+ * ShellBuiltins}), a script it runs ({@link ScriptCalls}), or a program, which runs now inside a
+ * command substitution ({@link HereCommands}) and is planned as a job elsewhere. What a job's
+ * status decides of it ({@code cmd || failed=1}, {@code [ $? -ne 0 ]}, {@code [ ! -f out.nc ]}
+ * after the job that writes it) is {@link JobDecisions}'.
  */
 final class SimpleCommands {
 
@@ -26,6 +27,7 @@ final class SimpleCommands {
 
   private final ShellState state;
   private final Expander expander;
+  private final Conditions conditions;
   private final Map<String, Ast.FunctionDef> functions;
   private final Variables variables;
   private final JobDecisions decisions;
@@ -44,11 +46,12 @@ final class SimpleCommands {
   private final boolean fileTestsOnJobs;
   private boolean fileTestOnJob;
 
-  SimpleCommands(ShellState state, Expander expander, Map<String, Ast.FunctionDef> functions, Variables variables,
+  SimpleCommands(ShellState state, Expander expander, Conditions conditions, Map<String, Ast.FunctionDef> functions, Variables variables,
       JobDecisions decisions, Redirecting redirecting, Calls calls, PlannedJobs jobs, SteeringBuiltins steering,
       HereCommands here, Pipelines pipelines, Parallels parallels, Walk walk, boolean fileTestsOnJobs) {
     this.state = state;
     this.expander = expander;
+    this.conditions = conditions;
     this.functions = functions;
     this.variables = variables;
     this.decisions = decisions;
@@ -81,6 +84,39 @@ final class SimpleCommands {
     fileTestOnJob |= onJob != null;
     return onJob;
   }
+
+  /**
+   * {@code [[ ... ]]}: a test of a file a job writes ({@code [[ -f out.nc ]]}) as {@code test -f
+   * out.nc} is, decided by that job; a test of a job's status ({@code [[ $rc -ne 0 ]]}) by {@link
+   * JobDecisions#statusTest}; any other now, by {@link Conditions}.
+   */
+  Status conditional(Ast.Conditional c) {
+    List<String> raw = c.words().stream().map(Ast.Word::raw).toList();
+    String path = raw.isEmpty() ? "" : raw.get(raw.size() - 1);
+    if ((raw.size() == 2 && FILE_TEST.matcher(raw.get(0)).matches()
+        || raw.size() == 3 && raw.get(0).equals("!") && FILE_TEST.matcher(raw.get(1)).matches())
+        && !path.contains("$(") && !path.contains("`")) { // expanded once more below where it is not one
+      // no splitting in [[ ]]: the path is one word, as quoted
+      List<String> test = new java.util.ArrayList<>(raw.subList(0, raw.size() - 1));
+      test.add(0, "test");
+      test.add(expander.expandString(path, c.line()));
+      Status onJob = fileTestOnJob(test, c.line());
+      if (onJob != null) {
+        return onJob;
+      }
+    }
+    if (c.words().size() == 3) { // '[[ $rc -ne 0 ]]'
+      List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
+          expander.expandString(c.words().get(2).raw(), c.line()));
+      if (operands.stream().anyMatch(Marks::holdsStatus)) {
+        return decisions.statusTest(operands, c.line());
+      }
+    }
+    return Status.of(conditions.conditional(c.words(), c.line()) ? 0 : 1);
+  }
+
+  /** A unary test of a file in {@code [[ ]]}. */
+  private static final java.util.regex.Pattern FILE_TEST = java.util.regex.Pattern.compile("-[a-zA-Z]");
 
   /** Walks a simple command: assignments, a function, a builtin, a script it runs, or a job. */
   Status run(Ast.Simple c) {
