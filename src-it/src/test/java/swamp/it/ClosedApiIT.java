@@ -78,6 +78,8 @@ class ClosedApiIT {
     Response r = open.request("GET", "/api/health", Map.of(), null);
     assertEquals(200, r.status(), "an --insecure master on loopback takes no token: " + r);
     assertTrue(open.log().contains("without a token"), "and says so\n" + open.tail(20));
+    Response page = open.getHere("/?token=anything"); // the redirect itself, not followed
+    assertEquals(303, page.status(), "the dashboard's address with a token goes on to the page: " + page);
     assertFalse(Files.exists(pool.userHome().resolve(".swamp/api-token")),
         "an --insecure master makes no token");
   }

@@ -99,6 +99,16 @@ class DashboardIT {
     assertTrue(span >= 59 && span <= 610, "seconds on the time axis: " + span);
     browser.screenshot("dashboard-pool");
 
+    // a job no worker can take says so on its row, and why when pointed at
+    String gpu = master.submit(Map.of("argv", List.of("nvidia-smi"), "requires", List.of("gpu")));
+    String stuck = "#jobs tr[data-job=" + gpu + "] .stuck";
+    browser.await("job " + gpu + " to say no worker can take it", PAGE,
+        d -> "no worker can take it".equals(browser.text(stuck)));
+    assertTrue(String.valueOf(browser.script("return document.querySelector('" + stuck + "').title"))
+        .contains("no registered worker offers label gpu"), "why, pointed at");
+    master.delete("/api/jobs/" + gpu);
+    browser.await("the cancelled job's row to say nothing more", PAGE, d -> browser.all(stuck).isEmpty());
+
     browser.click("#jobs tr[data-job=" + id + "]");
     browser.await("the job's page with its output", PAGE,
         d -> browser.text("#job-stdout") != null
@@ -234,8 +244,18 @@ class DashboardIT {
     // and neither the live feed nor the metrics answer without it
     assertEquals(401, master.request("GET", "/api/events", Map.of(), null).status());
     assertEquals(401, master.request("GET", "/metrics", Map.of(), null).status());
-    // a wrong token in the URL sets no cookie
+    assertEquals("no token", browser.text("#live"), "nothing is connecting while the page waits");
+
+    // a wrong token in the URL: 401, no cookie, and the page asks again, saying so
     assertEquals(401, master.request("GET", "/?token=wrong", Map.of(), null).status());
+    browser.open(master.url() + "/?token=wrong");
+    browser.await("the page to say the token was wrong", PAGE,
+        d -> browser.one("#token-wrong").isDisplayed());
+    assertTrue(browser.text("#token-wrong").contains("not this master's API token"),
+        browser.text("#token-wrong"));
+    assertTrue(browser.one("#token-form").isDisplayed(), "the form, not the master's JSON");
+    assertEquals(master.url() + "/", browser.driver().getCurrentUrl(), "the wrong token left the URL");
+    assertEquals(null, browser.driver().manage().getCookieNamed("swamp_token"), "no cookie");
   }
 
   /**

@@ -1,6 +1,7 @@
 package swamp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,5 +99,7 @@ class PoolIT {
     Await.until("the master to list no worker", Duration.ofSeconds(30), () -> master.workerIds().isEmpty());
     assertTrue(master.isAlive(), "dismissing the workers leaves the master running");
     assertEquals(200, master.get("/api/health").status());
+    assertFalse(master.log().contains("'early' response"),
+        "a dismiss is answered once its request is read whole, no warning:\n" + master.tail(30));
   }
 }

@@ -63,13 +63,19 @@ final class ApiGate {
         authorized(() -> crossSiteChecked(() -> elsewhere(protectedRoutes))));
   }
 
-  /** {@code /?token=...} keeps a right token in a cookie and sends the browser on without it. */
+  /**
+   * {@code /?token=...} keeps a right token in a cookie and sends the browser on without it; a
+   * wrong one gets the page again, with 401, and no cookie.
+   */
   private Route tokenInQuery(Optional<String> token) {
     if (token.isEmpty()) {
       return reject();
     }
-    if (!matches(token.get())) {
-      return ApiReplies.error(401, "the API token is wrong");
+    if (apiToken.length == 0) { // a master without a token: nothing to keep
+      return redirect(Uri.create("/"), StatusCodes.SEE_OTHER);
+    }
+    if (!matches(token.get())) { // a person typed it: the page, which asks again
+      return DashboardRoutes.pageForAWrongToken();
     }
     HttpCookie cookie = HttpCookie.create(COOKIE, token.get()).withHttpOnly(true)
         .withSameSite(SameSite.Strict).withPath("/");

@@ -302,10 +302,12 @@ final class ApiRoutes {
   }
 
   private Route dismiss(String id) {
-    return reply(master.<WorkerRegistry.Dismissed>registry(
+    // the body says nothing, but is read: an answer before the whole request came makes Pekko
+    // HTTP close the connection, with a warning in the master's log
+    return extractStrictEntity(readTimeout, ignored -> reply(master.<WorkerRegistry.Dismissed>registry(
             r -> new WorkerRegistry.DismissWorkers(id, "dismissed by request", r), askTimeout),
         d -> d.error() != null ? Answer.error(404, d.error())
-            : Answer.ok(Map.of("dismissed", d.workerIds())));
+            : Answer.ok(Map.of("dismissed", d.workerIds()))));
   }
 
   // ---- plumbing ----

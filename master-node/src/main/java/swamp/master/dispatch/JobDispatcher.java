@@ -270,7 +270,8 @@ public final class JobDispatcher
     decision.run();
     List<JobEvent> events = book.takeEvents();
     if (!watchers.isEmpty()) {
-      watchers.tell(book, events, () -> Views.workers(book), this::health);
+      watchers.tell(book, events, () -> Views.workers(book), this::health,
+          job -> placement.whyWaiting(job, book.slots()));
     }
     demandWatch.changed(context.getSelf());
     List<Runnable> then = lifecycle.takeEffects();

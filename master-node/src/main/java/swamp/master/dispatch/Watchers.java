@@ -67,11 +67,12 @@ public final class Watchers {
   }
 
   /**
-   * Tells every watcher what {@code events} changed in {@code book}; {@code workers} and {@code
+   * Tells every watcher what {@code events} changed in {@code book}, each queued job with why no
+   * worker can take it ({@code whyWaiting}, null when one can); {@code workers} and {@code
    * health} are asked for only when someone watches the changes.
    */
   void tell(JobBook book, List<JobEvent> events, Supplier<List<WorkerView>> workers,
-      Supplier<Views.Health> health) {
+      Supplier<Views.Health> health, java.util.function.Function<Job, String> whyWaiting) {
     if (!endWatchers.isEmpty()) {
       tellEnds(book, events);
     }
@@ -85,7 +86,7 @@ public final class Watchers {
     for (String id : touched) {
       Job job = book.job(id);
       if (job != null) {
-        jobs.add(JobView.of(job).withoutOutput());
+        jobs.add(JobView.of(job, whyWaiting.apply(job)).withoutOutput());
       }
     }
     Changed changed = new Changed(List.copyOf(jobs), workers.get(), health.get(), flags[0],

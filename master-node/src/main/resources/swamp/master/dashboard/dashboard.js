@@ -22,8 +22,12 @@ async function api(method, path) {
   return body;
 }
 
-function showTokenForm() {
+function showTokenForm(problem) {
   $("#token-needed").hidden = false;
+  $("#token-wrong").hidden = !problem;
+  $("#token-wrong").textContent = problem || "";
+  $("#live").className = "off";
+  $("#live").textContent = "no token";
   ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = true; });
 }
 
@@ -265,7 +269,14 @@ function drawJobs() {
     const tr = document.createElement("tr");
     tr.dataset.job = j.id;
     cell(tr, j.id);
-    cell(tr, badge(j.state), "state-cell");
+    const st = cell(tr, badge(j.state), "state-cell");
+    if (j.state === "QUEUED" && j.reason) { // it waits for a worker no one has: say so on the row
+      const stuck = document.createElement("span");
+      stuck.className = "stuck";
+      stuck.textContent = "no worker can take it";
+      stuck.title = j.reason;
+      st.append(" ", stuck);
+    }
     cell(tr, j.command || j.argv.join(" "), "long");
     cell(tr, j.worker);
     cell(tr, j.run ? `${j.run} #${j.step}` : "");
@@ -415,4 +426,9 @@ $("#cancel").addEventListener("click", async e => {
 ["#f-state", "#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", drawJobs));
 window.addEventListener("hashchange", route);
 setInterval(tick, 1000);
-api("GET", "/api/health").then(follow).catch(() => {});
+// a token in the address that is still there was not taken (a right one leaves it, kept in a cookie)
+const tokenGiven = new URLSearchParams(location.search).has("token");
+if (tokenGiven) history.replaceState(null, "", "/" + location.hash);
+api("GET", "/api/health").then(follow).catch(() => {
+  if (tokenGiven && !$("#token-needed").hidden) showTokenForm("That is not this master's API token.");
+});
