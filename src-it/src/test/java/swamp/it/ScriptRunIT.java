@@ -84,6 +84,18 @@ class ScriptRunIT {
     assertEquals(4, exit.awaitExit(CliIT.CLI), "'cmd || exit 4' exits 4 when cmd fails\n" + exit.tail(40));
     assertFalse(Files.exists(dir.resolve("after.txt")), "nothing starts after the exit\n" + exit.tail(40));
 
+    // a later command that does not wait for the failing one may have run in parallel: the run
+    // names what it wrote, which bash would not have
+    Files.writeString(dir.resolve("overrun.sh"), String.join("\n",
+        "sleep 3 | false || exit 3",
+        "echo made > parallel.txt",
+        ""));
+    Node overrun = pool.swamp(master, dir, "run", "overrun.sh");
+    assertEquals(3, overrun.awaitExit(CliIT.CLI), overrun.tail(40));
+    assertTrue(Files.exists(dir.resolve("parallel.txt")), "it ran beside the 3 s pipeline\n" + overrun.tail(40));
+    assertTrue(overrun.errors().contains("1 command(s) after line 1 had run in parallel before it stopped the run,"
+        + " where bash would not have run them; they wrote what bash would not have: parallel.txt"), overrun.tail(40));
+
     Files.writeString(dir.resolve("errexit.sh"), String.join("\n",
         "set -e",
         "ls nope.txt > listing.txt",

@@ -1,7 +1,11 @@
 package swamp.master.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import swamp.client.Json;
@@ -34,6 +38,9 @@ final class RunConsole {
   private int printed;
   /** Commands after the step where the run stopped that had run in parallel and printed something. */
   private int unprinted;
+  /** Commands after the step where the run stopped that had run in parallel, and what they wrote. */
+  private int ranAhead;
+  private final Set<String> wroteAhead = new TreeSet<>();
 
   RunConsole(PrintStream out, PrintStream err, String name, Supplier<Plan> plan, Supplier<Progress> progress) {
     this.out = out;
@@ -62,11 +69,15 @@ final class RunConsole {
       if (job == null) {
         continue;
       }
+      Command c = plan.commands().get(printed - 1);
       if (notReached.test(printed - 1)) {
         unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
+        if (job.hasNonNull("startedAt")) { // it ran, not cancelled before it started
+          ranAhead++;
+          wroteAhead.addAll(c.writes());
+        }
         continue;
       }
-      Command c = plan.commands().get(printed - 1);
       // a command substitution's output is in the words of the command it was in, not printed
       String stdout = plan.isSubstitution(c.step()) ? "" : job.path("stdout").asText();
       String stderr = job.path("state").asText().equals("SUCCEEDED") || c.errorsAreOutput()
@@ -89,12 +100,16 @@ final class RunConsole {
 
   /** After the run: says what was held back, and the summary. */
   void end(int stopStep, String summary) {
-    if (unprinted > 0) {
-      say(stopStep >= 0 ? String.format("%d command(s) after line %d had run in parallel before it stopped the run;"
-          + " what they printed is not shown, as bash would not have run them", unprinted,
-          plan.get().commands().get(stopStep).line())
-          : unprinted + " command(s) after an exit from a subshell had run in parallel before it; what they printed"
-          + " is not shown, as bash would not have run them");
+    if (ranAhead > 0) {
+      Path here = Path.of("").toAbsolutePath();
+      List<String> files = wroteAhead.stream()
+          .map(f -> Path.of(f).startsWith(here) ? here.relativize(Path.of(f)).toString() : f).toList();
+      say((stopStep >= 0 ? String.format("%d command(s) after line %d had run in parallel before it stopped the run",
+          ranAhead, plan.get().commands().get(stopStep).line())
+          : ranAhead + " command(s) after an exit from a subshell had run in parallel before it")
+          + ", where bash would not have run them"
+          + (unprinted > 0 ? "; what they printed is not shown" : "")
+          + (files.isEmpty() ? "" : "; they wrote what bash would not have: " + String.join(" ", files)));
     }
     clearLive();
     err.println(summary);

@@ -35,7 +35,8 @@ final class ExitTrap {
         case "INT", "TERM", "HUP", "QUIT", "PIPE", "ALRM", "USR1", "USR2", "1", "2", "3", "13",
             "14", "15" -> { }
         default -> throw Refusal.at(line, "trap on " + signal + " is not supported: it depends on"
-            + " each command's status as it runs; 'trap ... EXIT' is");
+            + " each command's status as it runs ('trap ... EXIT' is supported; 'cmd || handler'"
+            + " runs a handler where cmd fails)");
       }
     }
     return Status.OK;

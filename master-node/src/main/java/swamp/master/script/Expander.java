@@ -56,7 +56,7 @@ final class Expander implements ParameterExpansion.Words {
         }
         return value;
       }
-      ShellState.Var v = state.vars.get(name.substring(0, open));
+      ShellState.Var v = state.lookup(name.substring(0, open));
       if (v == null) {
         return null;
       }

@@ -44,6 +44,11 @@ final class JobDrafts {
           ? List.of("printf", "%s", Coreutils.dashEcho(d.argv().subList(1, d.argv().size())).text())
           : bashPrintf(d.argv(), d.line());
       last = redirects(redirects, d.line());
+      if (last.errorsToOutput() && i < drafts.size() - 1) { // bash's: errors into the pipe
+        throw Refusal.at(d.line(), "'2>&1 > FILE |' before a pipe (the errors into the pipe, the"
+            + " output to FILE) is not supported; send the errors to a file ('2> errors.txt') and"
+            + " read that");
+      }
       stages.add(new Stage(argv, last.redirects()));
     }
     return new Drafted(stages, last.toStderr(), last.errorsToOutput());

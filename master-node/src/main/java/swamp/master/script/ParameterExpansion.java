@@ -106,7 +106,7 @@ final class ParameterExpansion {
     String rest = body.substring(1);
     Matcher keys = KEYS.matcher(rest);
     if (keys.matches()) {
-      ShellState.Var v = state.vars.get(keys.group(1));
+      ShellState.Var v = state.lookup(keys.group(1));
       return values(v == null ? List.of() : v.keys(), true, keys.group(2).equals("*"));
     }
     if (ShellState.NAME.matcher(rest).matches()) {
@@ -136,7 +136,7 @@ final class ParameterExpansion {
         if (name.equals("@") || name.equals("*")) {
           length = state.positional.size();
         } else if ("@".equals(sub) || "*".equals(sub)) {
-          ShellState.Var v = state.vars.get(name);
+          ShellState.Var v = state.lookup(name);
           length = v == null ? 0 : v.size();
         } else {
           String v = sub == null ? state.special(name) : element(name, sub, line);
@@ -158,7 +158,7 @@ final class ParameterExpansion {
     List<String> values;
     boolean isList = false;
     if (sub != null && (sub.equals("@") || sub.equals("*"))) {
-      ShellState.Var v = state.vars.get(name);
+      ShellState.Var v = state.lookup(name);
       values = v == null ? List.of() : v.elements();
       isList = true;
     } else if (sub == null && (name.equals("@") || name.equals("*"))) {
@@ -273,7 +273,7 @@ final class ParameterExpansion {
   }
 
   private String element(String name, String subscript, int line) {
-    ShellState.Var v = state.vars.get(name);
+    ShellState.Var v = state.lookup(name);
     if (v == null) {
       return null;
     }

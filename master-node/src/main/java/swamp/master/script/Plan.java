@@ -197,6 +197,18 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       return ShellText.of(shown);
     }
 
+    /**
+     * The files and directories it writes or makes (absolute paths), as its place in the graph
+     * is found from them; not those it removes.
+     */
+    public Set<String> writes() {
+      Dependencies.Access a = Dependencies.access(this);
+      Set<String> made = new java.util.LinkedHashSet<>(a.writes());
+      made.removeAll(a.removes());
+      made.addAll(a.directories());
+      return made;
+    }
+
     Command withDependencies(Set<Integer> deps) {
       return new Command(step, line, dir, stages, env, deps, guards, exitStatus, errexit, xtrace,
           outputIsErrors, errorsAreOutput, pipefail, exitScopeEnd, failureScopeEnd, join, loopExit);

@@ -25,8 +25,8 @@ final class PlannedFiles {
   private final Set<String> plannedDirs = new HashSet<>();
   /** Planned files known to be empty when written ({@code : > log}). */
   private final Set<String> emptied = new HashSet<>();
-  /** Planned files that are symbolic links ({@code ln -s}). */
-  private final Set<String> links = new HashSet<>();
+  /** Planned files that are symbolic links ({@code ln -s}), and where each points (null: not known). */
+  private final Map<String, String> links = new HashMap<>();
   /** Planned files a command's output goes to ({@code grep x > hits.txt}): they may be empty. */
   private final Set<String> streamed = new HashSet<>();
   /** Planned files whose whole text is known while planning: {@code cat > sub.sh <<EOF}. */
@@ -48,6 +48,7 @@ final class PlannedFiles {
    * null, no longer does: a later step writes or removes it whatever the statuses.
    */
   void conditional(String path, String why) {
+    path = real(path);
     if (why == null) {
       conditional.remove(path);
     } else {
@@ -60,6 +61,7 @@ final class PlannedFiles {
    * null, none that alone decides it (it was there, a later step writes it again or removes it).
    */
   void made(String path, Marks.Made made) {
+    path = real(path);
     if (made == null) {
       this.made.remove(path);
     } else {
@@ -85,6 +87,7 @@ final class PlannedFiles {
 
   /** The step that makes {@code path}, where the plan has it there; null if none alone decides it. */
   Marks.Made madeBy(String path) {
+    path = real(path);
     return Boolean.TRUE.equals(planned.get(path)) ? made.get(path) : null;
   }
 
@@ -98,6 +101,7 @@ final class PlannedFiles {
    * it): if a job's status decides whether it is there, note what planning assumed.
    */
   void consulted(String path) {
+    path = real(path);
     String why = conditional.get(path);
     if (why != null) {
       assumed.add(path + " is planned as " + (Boolean.TRUE.equals(planned.get(path)) ? "there" : "gone") + "; " + why);
@@ -105,6 +109,7 @@ final class PlannedFiles {
   }
 
   void write(String path, boolean directory) {
+    path = real(path);
     planned.put(path, true);
     emptied.remove(path);
     links.remove(path);
@@ -121,6 +126,8 @@ final class PlannedFiles {
    * done}, {@code cp -r d copy}): what is beneath it, planned or on disk, is beneath {@code to}.
    */
   void copyTree(String from, String to) {
+    from = realDirectory(from);
+    to = real(to);
     List<String[]> copies = new ArrayList<>();
     for (Map.Entry<String, Boolean> e : planned.entrySet()) {
       if (e.getValue() && e.getKey().startsWith(from + "/")) {
@@ -144,17 +151,20 @@ final class PlannedFiles {
 
   /** An earlier line sends a command's output to {@code path}, which may stay empty. */
   void stream(String path) {
+    path = real(path);
     write(path, false);
     streamed.add(path);
   }
 
   /** An earlier line makes {@code path} an empty file ({@code : > log}, {@code true > log}). */
   void empty(String path) {
+    path = real(path);
     write(path, false);
     emptied.add(path);
   }
 
   void remove(String path) {
+    path = real(path);
     planned.put(path, false);
     emptied.remove(path);
     streamed.remove(path);
@@ -170,6 +180,7 @@ final class PlannedFiles {
 
   /** An earlier line writes {@code text}, known now, as the whole of {@code path}. */
   void written(String path, String text) {
+    path = real(path);
     if (text.isEmpty()) {
       empty(path);
     } else {
@@ -180,11 +191,13 @@ final class PlannedFiles {
 
   /** The text an earlier line writes as the whole of {@code path}; null when not known. */
   String text(String path) {
+    path = real(path);
     return texts.get(path);
   }
 
   /** True if an earlier line writes or removes this path or something beneath it. */
   boolean touched(String path) {
+    path = real(path);
     if (planned.containsKey(path)) {
       return true;
     }
@@ -198,19 +211,30 @@ final class PlannedFiles {
   }
 
   boolean exists(String path) {
+    path = real(path);
     Boolean p = state(path);
     return p != null ? p : Files.exists(Path.of(path));
   }
 
   boolean isDirectory(String path) {
+    return isDirectory(real(path), 0);
+  }
+
+  /** As bash's test sees it: a link to a directory is one; {@code hops} links followed so far. */
+  private boolean isDirectory(String path, int hops) {
     Boolean p = state(path);
     if (p != null) {
+      String target = links.get(path);
+      if (p && target != null && hops < 40) { // 'ln -s run_v1 current': as run_v1 is
+        return isDirectory(target, hops + 1);
+      }
       return p && (plannedDirs.contains(path) || Files.isDirectory(Path.of(path)));
     }
     return Files.isDirectory(Path.of(path));
   }
 
   boolean isFile(String path) {
+    path = real(path);
     return exists(path) && !isDirectory(path);
   }
 
@@ -219,6 +243,7 @@ final class PlannedFiles {
    * written; null when an earlier line sends a command's output there, which may be nothing.
    */
   Boolean nonEmpty(String path) {
+    path = real(path);
     Boolean p = state(path);
     if (p != null) {
       return !p || emptied.contains(path) ? Boolean.FALSE : streamed.contains(path) ? null : Boolean.TRUE;
@@ -231,19 +256,25 @@ final class PlannedFiles {
     }
   }
 
-  /** An earlier line makes {@code path} a symbolic link ({@code ln -s}). */
-  void link(String path) {
+  /**
+   * An earlier line makes {@code path} a symbolic link ({@code ln -s}) to {@code target} (an
+   * absolute path; null when not known).
+   */
+  void link(String path, String target) {
+    path = real(path);
     write(path, false);
-    links.add(path);
+    links.put(path, target);
   }
 
   boolean isSymbolicLink(String path) {
+    path = real(path);
     Boolean p = state(path);
-    return p != null ? p && links.contains(path) : Files.isSymbolicLink(Path.of(path));
+    return p != null ? p && links.containsKey(path) : Files.isSymbolicLink(Path.of(path));
   }
 
   /** The names in a directory, existing and planned, sorted; hidden ones only when asked. */
   List<String> list(String dir, boolean hidden) {
+    dir = realDirectory(dir);
     TreeSet<String> names = new TreeSet<>();
     Path d = Path.of(dir);
     if (Files.isDirectory(d)) {
@@ -262,6 +293,39 @@ final class PlannedFiles {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code path} as the file it names: a planned link among its directories ({@code ln -s run_v1
+   * current}, then {@code current/T.nc}) replaced by where it points ({@code run_v1/T.nc}), so
+   * that both names are one file to tests, globs and the order of the commands. The last name
+   * stays: {@code current} itself is the link.
+   */
+  String real(String path) {
+    if (links.isEmpty() || path.equals("/")) {
+      return path;
+    }
+    String parent = realDirectory(parent(path));
+    return (parent.equals("/") ? "" : parent) + "/" + name(path);
+  }
+
+  /** A directory's path with every planned link in it, itself too, replaced by where it points. */
+  private String realDirectory(String dir) {
+    for (int hops = 0; hops < 40 && !links.isEmpty(); hops++) {
+      String resolved = null;
+      for (String anc = dir; !anc.equals("/") && !anc.isEmpty(); anc = parent(anc)) {
+        String target = links.get(anc);
+        if (target != null && Boolean.TRUE.equals(planned.get(anc))) {
+          resolved = target + dir.substring(anc.length());
+          break;
+        }
+      }
+      if (resolved == null) {
+        return dir;
+      }
+      dir = resolved;
+    }
+    return dir;
   }
 
   /** The planned state of the path or of its nearest planned ancestor that was removed. */

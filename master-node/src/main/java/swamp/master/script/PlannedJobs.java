@@ -113,7 +113,7 @@ final class PlannedJobs {
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
         stopOnFailure, state.xtrace, drafted.outputIsErrors(), drafted.errorsAreOutput(), state.pipefail && stages.size() > 1, -1, -1, null, false);
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
-    Dependencies.Access access = Dependencies.access(plain);
+    Dependencies.Access access = real(Dependencies.access(plain));
     Set<String> notThere = new java.util.HashSet<>();
     plain.stages().forEach(s -> notThere.addAll(copiedTrees(s.argv())));
     Map<String, Boolean> before = new java.util.HashMap<>();
@@ -138,7 +138,7 @@ final class PlannedJobs {
         continue;
       }
       if (links && !state.files.isDirectory(w)) {
-        state.files.link(w); // 'ln -s ../in.nc work/': [ -L work/in.nc ] holds
+        state.files.link(w, linkTarget(one, w)); // 'ln -s ../in.nc work/': [ -L work/in.nc ] holds
       } else if (touches) {
         if (creates && !before.get(w)) {
           outputs.add(w);
@@ -338,5 +338,28 @@ final class PlannedJobs {
       Dependencies.Planned p = planned.get(step);
       planned.set(step, new Dependencies.Planned(p.command().failingOutOf(planned.size()), p.access(), p.after()));
     }
+  }
+
+  /**
+   * Where {@code ln -s ... } makes {@code link} point, as an absolute path: its target operand,
+   * relative to the link's directory as a symbolic link's is; null when not known.
+   */
+  private static String linkTarget(List<String> ln, String link) {
+    if (ln.stream().anyMatch(a -> a.equals("-t") || a.startsWith("--target-directory"))) {
+      return null;
+    }
+    List<String> operands = ln.subList(1, ln.size()).stream().filter(a -> !a.startsWith("-")).toList();
+    String target = operands.size() == 2 ? operands.get(0) : operands.stream()
+        .filter(o -> PlannedFiles.name(PlannedFiles.resolve("/", o)).equals(PlannedFiles.name(link)))
+        .findFirst().orElse(null);
+    return target == null ? null : PlannedFiles.resolve(PlannedFiles.parent(link), target);
+  }
+
+  /** {@code a}'s paths as the files they name, through the links earlier lines make ({@link PlannedFiles#real}). */
+  private Dependencies.Access real(Dependencies.Access a) {
+    java.util.function.Function<Set<String>, Set<String>> real = paths -> paths.stream().map(state.files::real)
+        .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+    return new Dependencies.Access(real.apply(a.reads()), real.apply(a.writes()), real.apply(a.removes()),
+        real.apply(a.directories()), real.apply(a.streams()));
   }
 }

@@ -73,10 +73,12 @@ final class Planner implements Walk {
   private final Waits waits;
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
-    this(dir, environment, arg0, args, true);
+    this(dir, environment, arg0, args, true, new SubstitutionReplay());
   }
 
-  Planner(String dir, Map<String, String> environment, String arg0, List<String> args, boolean fileTestsOnJobs) {
+  /** {@code replay}: what the substitutions of earlier walks of the script gave, taken again. */
+  Planner(String dir, Map<String, String> environment, String arg0, List<String> args, boolean fileTestsOnJobs,
+      SubstitutionReplay replay) {
     this.state = new ShellState(dir, environment, arg0, args);
     this.expander = new Expander(state, this::substitution);
     this.conditions = new Conditions(state, expander);
@@ -94,7 +96,8 @@ final class Planner implements Walk {
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
-    this.substitutions = new Substitutions(state, jobs, functions, this);
+    replay.rewind();
+    this.substitutions = new Substitutions(state, jobs, functions, replay, this);
     Parallels parallels = new Parallels(state, expander, calls, jobs, this);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, parallels, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
@@ -200,6 +203,7 @@ final class Planner implements Walk {
       return Status.FAIL;
     }
     state.last = s;
+    state.pipeStatusAfter(node);
     if (state.errexit && conditionDepth == 0 && s.known() && s.code() != 0 && captured == null
         && !(node instanceof Ast.AndOr) && !(node instanceof Ast.Pipeline p && p.negated())) {
       if (!guards.isEmpty()) { // 'if job; then ...; else false; fi': it stops where the guards hold

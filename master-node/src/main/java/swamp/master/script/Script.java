@@ -41,12 +41,14 @@ public final class Script {
     String where = dir.toAbsolutePath().normalize().toString();
     boolean fileTestsOnJobs = true;
     while (true) { // as plan does: again counting on the files, where deciding tests by jobs was refused
-      Planner planner = new Planner(where, environment, name, args, fileTestsOnJobs);
+      // the walk that waits goes the first one's way: it takes what its substitutions gave
+      SubstitutionReplay replay = new SubstitutionReplay();
+      Planner planner = new Planner(where, environment, name, args, fileTestsOnJobs, replay);
       try {
         return Planning.whole(planner.plan(program));
       } catch (ScriptException e) {
         if (e.waitsForJobs()) { // walked as it runs, its file tests decided as on the way there
-          return Planning.walk(new Planner(where, environment, name, args, fileTestsOnJobs), program);
+          return Planning.walk(new Planner(where, environment, name, args, fileTestsOnJobs, replay), program);
         }
         if (!fileTestsOnJobs || !planner.decidedFileTestsByJobs()) {
           throw e;
@@ -95,7 +97,7 @@ public final class Script {
       if (!planner.decidedFileTestsByJobs()) {
         throw e;
       }
-      return new Planner(where, environment, name, args, false).plan(program);
+      return new Planner(where, environment, name, args, false, new SubstitutionReplay()).plan(program);
     }
   }
 

@@ -10,10 +10,12 @@ import swamp.master.script.Ast.Node;
 
 /**
  * A command that runs another script with bash: {@code bash sub.sh ARGS}, {@code sh sub.sh},
- * {@code ./sub.sh} whose first line names bash or sh, or {@code bash -c TEXT}. Its commands are planned with the caller's,
- * as bash would run each of them too. Not such a call: a script that an earlier line writes (a
- * job runs what is there when it starts) and one installed in a directory of the PATH (a program,
- * such as NCO's ncclimo, which is a bash script).
+ * {@code ./sub.sh} whose first line names bash or sh, or {@code bash -c TEXT}. Its commands are
+ * planned with the caller's, as bash would run each of them too. A script an earlier line writes
+ * with a text known while planning ({@code cat > sub.sh <<'EOF'}) is one as well, also as {@code
+ * ./sub.sh} (after {@code chmod +x}) where it has no {@code #!} line. Not such a call: a script
+ * an earlier line writes otherwise (a job runs what is there when it starts) and one installed in
+ * a directory of the PATH (a program, such as NCO's ncclimo, which is a bash script).
  */
 final class ScriptCalls {
   private ScriptCalls() {}
@@ -50,14 +52,18 @@ final class ScriptCalls {
     }
     String file = viaShell ? argv.get(1) : program;
     Path path = Path.of(PlannedFiles.resolve(state.cwd, file));
-    String written = viaShell ? state.files.text(path.toString()) : null; // 'cat > sub.sh <<EOF' before
+    String written = state.files.text(path.toString()); // 'cat > sub.sh <<EOF' before
+    if (written != null && !viaShell && !startsAShell(written.lines().findFirst().orElse(""))) {
+      return null; // './sub.py' written by an earlier line: a program of its own
+    }
     if (written == null && (state.files.touched(path.toString()) || !Files.isRegularFile(path)
-        || !Files.isReadable(path) || onPath(state, path) || !viaShell && !bashFirstLine(path))) {
+        || !Files.isReadable(path) || onPath(state, path) || !viaShell && !namesAShell(firstLine(path)))) {
       return null;
     }
     try {
       Node parsed = ShellParser.parse(written != null ? written : Files.readString(path), 1);
-      boolean sh = viaShell ? base.equals("sh") : !firstLine(path).contains("bash");
+      String first = written != null ? written.lines().findFirst().orElse("") : firstLine(path);
+      boolean sh = viaShell ? base.equals("sh") : !first.contains("bash");
       return new Call(path, parsed, file, argv.subList(viaShell ? 2 : 1, argv.size()), sh && SH_IS_DASH);
     } catch (IOException e) {
       throw Refusal.at(line, file + ": " + e.getMessage());
@@ -80,8 +86,17 @@ final class ScriptCalls {
     }
   }
 
-  private static boolean bashFirstLine(Path path) {
-    return firstLine(path).matches("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s.*)?");
+  /** Whether a file's first line is a {@code #!} that names bash or sh. */
+  private static boolean namesAShell(String firstLine) {
+    return firstLine.matches("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s.*)?");
+  }
+
+  /**
+   * Whether a text an earlier line wrote, run as {@code ./sub.sh}, is a shell's: its {@code #!}
+   * names one, or it has none (bash runs such a text itself).
+   */
+  private static boolean startsAShell(String firstLine) {
+    return !firstLine.startsWith("#!") || namesAShell(firstLine);
   }
 
   private static String firstLine(Path path) {

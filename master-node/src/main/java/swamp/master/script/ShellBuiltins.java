@@ -314,7 +314,7 @@ final class ShellBuiltins {
             case 'x' -> state.xtrace = on;
             case 'u' -> state.nounset = on;
             case 'a' -> state.allexport = on;
-            case 'v', 'C', 'h', 'B' -> { }
+            case 'v', 'C', 'h', 'B', 'E', 'T' -> { } // -E, -T: the ERR, DEBUG, RETURN traps are refused
             case 'o' -> { // -o NAME, also within flags: set -euo pipefail
               String option = k + 1 < args.size() ? args.get(++k) : "";
               switch (option) {
@@ -323,7 +323,7 @@ final class ShellBuiltins {
                 case "pipefail" -> state.pipefail = on;
                 case "nounset" -> state.nounset = on;
                 case "allexport" -> state.allexport = on;
-                case "noclobber", "verbose" -> { }
+                case "noclobber", "verbose", "errtrace", "functrace" -> { }
                 default -> throw Refusal.at(line, "set " + (on ? "-o " : "+o ") + option
                     + " is not supported");
               }

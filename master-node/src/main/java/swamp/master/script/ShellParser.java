@@ -120,8 +120,14 @@ final class ShellParser {
     stages.add(command());
     while (peek().kind() == Kind.PIPE) {
       Token bar = next();
-      if (bar.text().equals("|&")) {
-        throw new ScriptException(bar.line(), "'|&' is not supported; write '2>&1 |'");
+      if (bar.text().equals("|&")) { // bash's '2>&1 |', after the command's own redirections
+        if (!(stages.get(stages.size() - 1) instanceof Ast.Simple s)) {
+          throw new ScriptException(bar.line(), "'|&' after a compound command is not supported;"
+              + " write '2>&1 |' after it");
+        }
+        List<Ast.Redirect> redirects = new ArrayList<>(s.redirects());
+        redirects.add(new Ast.Redirect(2, ">&", new Ast.Word("1", bar.line()), bar.line()));
+        stages.set(stages.size() - 1, new Ast.Simple(s.words(), redirects, s.line()));
       }
       skipNewlines();
       stages.add(command());

@@ -101,6 +101,8 @@ final class ShellState {
   String cwd;
   final PlannedFiles files = new PlannedFiles();
   Status last = Status.OK;
+  /** Whether the last command was a pipeline of several stages: see {@link #lookup}. */
+  boolean pipeStatusOfStages;
   /** The status of the last command substitution: that of an assignment-only command. */
   Status lastSubstitution;
   /**
@@ -243,6 +245,47 @@ final class ShellState {
     nounset = false;
     allexport = false;
     return saved;
+  }
+
+  /**
+   * A variable as an expansion reads it. {@code PIPESTATUS} after a pipeline of several stages is
+   * refused: the pipeline runs as one job, and only its status is known ($?), not each stage's.
+   */
+  Var lookup(String name) {
+    if (pipeStatusOfStages && name.equals("PIPESTATUS")) {
+      throw Refusal.at(currentLine, "${PIPESTATUS[...]} after a pipeline is not supported: swamp runs a"
+          + " pipeline as one job, whose status alone is known, not each stage's; write 'set -o pipefail'"
+          + " and read $? (the status of its last stage that failed), or run the stage on a line of its own");
+    }
+    return vars.get(name);
+  }
+
+  /**
+   * After {@code node} ran ({@code $?} is its status), bash's {@code PIPESTATUS}: set by what
+   * makes one element of a pipeline (a simple command, a subshell, {@code (( ))}, {@code [[ ]]})
+   * or by a pipeline, not by a compound command, whose last pipeline set it.
+   */
+  void pipeStatusAfter(Ast.Node node) {
+    if (node instanceof Ast.Pipeline p) {
+      pipeStatus(p.stages().size());
+    } else if (node instanceof Ast.Simple || node instanceof Ast.Subshell || node instanceof Ast.Arith
+        || node instanceof Ast.Conditional) {
+      pipeStatus(1);
+    }
+  }
+
+  /**
+   * {@code PIPESTATUS} holds {@code $?} alone, or, after a pipeline of {@code stages} (more than
+   * one), is not known ({@link #lookup}).
+   */
+  private void pipeStatus(int stages) {
+    pipeStatusOfStages = stages > 1;
+    Var v = new Var();
+    v.array = true;
+    if (stages <= 1) {
+      v.values.put(0L, special("?"));
+    }
+    vars.put("PIPESTATUS", v);
   }
 
   String scalar(String name) {

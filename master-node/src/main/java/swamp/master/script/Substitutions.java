@@ -25,18 +25,39 @@ final class Substitutions {
   private final PlannedJobs jobs;
   private final Map<String, Ast.FunctionDef> functions;
   private final Walk walk;
+  private final SubstitutionReplay replay;
   /** The steps planned for substitutions that run as jobs. */
   private final Set<Integer> steps = new TreeSet<>();
 
-  Substitutions(ShellState state, PlannedJobs jobs, Map<String, Ast.FunctionDef> functions, Walk walk) {
+  Substitutions(ShellState state, PlannedJobs jobs, Map<String, Ast.FunctionDef> functions,
+      SubstitutionReplay replay, Walk walk) {
     this.state = state;
+    this.replay = replay;
     this.jobs = jobs;
     this.functions = functions;
     this.walk = walk;
   }
 
-  /** What {@code $(text)} gives on line {@code line}; {@code quoted}: inside double quotes. */
+  /**
+   * What {@code $(text)} gives on line {@code line}; {@code quoted}: inside double quotes. One
+   * that ran while planning in an earlier walk of the script gives what it gave then ({@link
+   * SubstitutionReplay}).
+   */
   String run(String text, int line, boolean quoted) {
+    SubstitutionReplay.Entry entry = replay.next(text, line);
+    if (entry.value() != null) { // bash runs it once: 'tmp=$(mktemp -d)' makes one directory
+      state.lastSubstitution = entry.status();
+      state.last = entry.status();
+      return entry.value();
+    }
+    int planned = jobs.size();
+    boolean[] here = {false};
+    String value = runNow(text, line, quoted, here);
+    entry.ran(here[0] && jobs.size() == planned ? value : null, state.last);
+    return value;
+  }
+
+  private String runNow(String text, int line, boolean quoted, boolean[] here) {
     boolean wordsOfJob = state.printingWords && walk.captured() == null;
     Node program;
     try {
@@ -53,7 +74,9 @@ final class Substitutions {
         throw new Refusal.ReadsPlanned(line, "'<(...)' in a command substitution reads what a job writes"
             + " to a file of its own");
       }
-      return walk.output(program);
+      String value = walk.output(program);
+      here[0] = true;
+      return value;
     } catch (Refusal.ReadsPlanned r) {
       if (!onlyPrograms(program)) {
         throw r;

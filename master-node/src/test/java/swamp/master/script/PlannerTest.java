@@ -1034,6 +1034,9 @@ class PlannerTest {
     assertEquals(7, plan("trap 'exit 7' EXIT\necho a\n").exitStatus());
     assertEquals(List.of("echo a"), texts("trap 'echo never' EXIT\ntrap - EXIT\necho a\n"));
     assertRefused("echo a\ntrap 'echo failed' ERR\n", 2, "trap on ERR is not supported");
+    assertRefused("echo a\ntrap 'echo failed' ERR\n", 2, "('trap ... EXIT' is supported;");
+    // -E (errtrace) and -T only hand ERR, DEBUG and RETURN traps on: without them, nothing
+    assertEquals(List.of("echo a"), texts("set -Eeuo pipefail\nset -o errtrace -T\necho a\n"));
   }
 
   @Test
@@ -1242,11 +1245,57 @@ class PlannerTest {
         plan("env -i X=1 bash sub.sh e.txt\n").commands().get(0).argv(), "an option: a job as written");
   }
 
+  /**
+   * A link an earlier line makes to a directory an earlier line makes is a directory, as bash's
+   * test and cd see it: the commands after 'cd current' run in it, and 'cd ..' comes back.
+   */
+  @Test
+  void aPlannedLinkToAPlannedDirectoryIsADirectory() throws Exception {
+    List<Plan.Command> c = plan("""
+        mkdir -p run_v1
+        ln -s run_v1 current
+        [ -d current ] && echo "current is a directory"
+        [ -L current ] && echo "and a link"
+        cd current
+        ncks -O -v T ../in.nc T.nc
+        cd ..
+        echo done > after.txt
+        """).commands();
+    assertEquals(List.of("mkdir -p run_v1", "ln -s run_v1 current", "echo 'current is a directory'",
+        "echo 'and a link'", "ncks -O -v T ../in.nc T.nc", "echo done > after.txt"),
+        c.stream().map(Plan.Command::text).toList());
+    assertEquals(dir.resolve("current").toString(), c.get(4).dir(), "ncks runs in the link");
+    assertEquals(dir.toString(), c.get(5).dir(), "and 'cd ..' comes back");
+    assertEquals(List.of("mkdir work", "ln -s ../in.nc work/in.nc"), texts("mkdir work\nln -s ../in.nc work/in.nc\n"
+        + "[ -d work/in.nc ] && echo dir\n"), "a link to a file is no directory");
+    // what is written through the link is the file under the directory: one file, in order
+    Plan.Command ls = plan("mkdir -p run_v1\nln -s run_v1 current\nncks -O in.nc current/T.nc\n"
+        + "ncks -O run_v1/T.nc copy.nc\n[ -f run_v1/T.nc ] && echo there\n").commands().get(3);
+    assertEquals("ncks -O run_v1/T.nc copy.nc", ls.text());
+    assertEquals(Set.of(2), ls.dependsOn(), "it reads what was written through the link");
+  }
+
+  /**
+   * PIPESTATUS after one command is its status; after a pipeline, which runs as one job whose
+   * stages' statuses are not known apart, it is refused with the line (it was empty, silently).
+   */
+  @Test
+  void pipestatusIsACommandsStatusAndRefusedAfterAPipeline() throws Exception {
+    assertEquals(List.of("echo '1 0'"), texts("false\nx=${PIPESTATUS[0]}\ntrue\necho \"$x ${PIPESTATUS[@]}\"\n"));
+    assertRefused("ncks -m a.nc 2>&1 | tee log.txt\nrc=${PIPESTATUS[0]}\n", 2, "${PIPESTATUS[...]} after a pipeline");
+    assertRefused("set -u\nls | wc -l\nif [[ ${PIPESTATUS[0]} != 0 ]]; then echo no; fi\n", 3, "set -o pipefail");
+  }
+
   @Test
   void errorsGoWhereStdoutWentWhen2GreaterThanAnd1ComesFirst() throws Exception {
     // '2>&1 >> log': errors where the output was going (the terminal), the output to the log
     assertEquals(List.of("ncks -H a.nc >> log", "ncks -H b.nc > b.txt 2> a.txt", "ncks -H c.nc 2>&1 | grep x"),
         texts("ncks -H a.nc 2>&1 >> log\nncks -H b.nc > a.txt 2>&1 > b.txt\nncks -H c.nc 2>&1 | grep x\n"));
+    // '|&' is '2>&1 |', after the command's own redirections
+    assertEquals(List.of("ncks -H c.nc 2>&1 | tee log", "ncks -H c.nc > /dev/null 2>&1 | wc -l"),
+        texts("ncks -H c.nc |& tee log\nncks -H c.nc > /dev/null |& wc -l\n"));
+    // the errors into the pipe, the output elsewhere: refused with its line, before anything runs
+    assertRefused("echo checking\nncks -m x.nc 2>&1 > /dev/null | head -1\n", 2, "'2>&1 > FILE |' before a pipe");
   }
 
   @Test

@@ -57,6 +57,29 @@ class PlanningTest {
         "echo 'mean: 291.5, status 0'", "ncap2 -O -s T=T-291.5f in.nc anom.nc"), texts(p));
   }
 
+  /**
+   * A script that waits is walked twice, the first walk finding that it must: a substitution that
+   * ran while planning before the wait ran once, as bash runs it, and the second walk has its value
+   * (it made a second scratch directory, left behind, and seen by a glob).
+   */
+  @Test
+  void aSubstitutionBeforeAWaitRunsOnce() throws Exception {
+    Planning p = planning("""
+        tmp=$(mktemp -d ./scratch.XXXXXX)
+        ncks -O -v T in.nc $tmp/t.nc
+        v=$(ncks -H -C -v T $tmp/t.nc)
+        echo "$v" > v.txt
+        """);
+    assertEquals(List.of(1), p.awaits());
+    java.util.List<Path> made;
+    try (var list = java.nio.file.Files.list(dir)) {
+      made = list.filter(f -> f.getFileName().toString().startsWith("scratch.")).toList();
+    }
+    assertEquals(1, made.size(), "one directory, as bash makes: " + made);
+    String scratch = "./" + made.get(0).getFileName();
+    assertEquals(List.of("ncks -O -v T in.nc " + scratch + "/t.nc", "ncks -H -C -v T " + scratch + "/t.nc"), texts(p));
+  }
+
   @Test
   void eachIterationOfALoopWaitsForItsOwnValue() throws Exception {
     Planning p = planning("""

@@ -241,16 +241,24 @@ class ScriptTest {
   }
 
   /**
-   * {@code chmod +x run.sh} comes after the line that writes run.sh and before {@code ./run.sh},
-   * and leaves its text known: {@code bash run.sh} is still planned from it.
+   * {@code chmod +x run.sh} comes after the line that writes run.sh, and leaves its text known:
+   * {@code bash run.sh} and {@code ./run.sh} are planned from it (a text with no {@code #!} line,
+   * or one that names bash or sh); one whose {@code #!} names another program runs as a job.
    */
   @Test
   void chmodOrdersItsFilesAndKeepsTheirText() throws Exception {
-    List<Plan.Command> cmds = plan("cat > run.sh <<'EOF'\nncks -O in.nc out.nc\nEOF\nchmod +x run.sh\nbash run.sh\n./run.sh\n");
-    assertEquals(List.of("cat <<EOF > run.sh", "chmod +x run.sh", "ncks -O in.nc out.nc", "./run.sh"),
+    String script = "cat > run.sh <<'EOF'\nncks -O in.nc out.nc\nEOF\nchmod +x run.sh\nbash run.sh\n./run.sh\n";
+    List<Plan.Command> cmds = plan(script);
+    assertEquals(List.of("cat <<EOF > run.sh", "chmod +x run.sh", "ncks -O in.nc out.nc", "ncks -O in.nc out.nc"),
         cmds.stream().map(c -> c.text().replaceFirst("\\n.*", "").replaceFirst("<< *'?EOF'?", "<<EOF")).toList());
-    assertEquals(List.of(Set.of(), Set.of(1), Set.of(), Set.of(4)),
-        deps("cat > run.sh <<'EOF'\nncks -O in.nc out.nc\nEOF\nchmod +x run.sh\nbash run.sh\n./run.sh\n"));
+    // by line: run.sh's ncks is its line 1, and the second writes out.nc after the first
+    assertEquals(List.of(Set.of(), Set.of(1), Set.of(), Set.of(1)), deps(script));
+    assertEquals(List.of("cat <<EOF > run.sh", "chmod +x run.sh", "ncks -O in.nc out.nc"),
+        plan("cat > run.sh <<'EOF'\n#!/bin/bash\nncks -O in.nc out.nc\nEOF\nchmod +x run.sh\n./run.sh\n").stream()
+            .map(c -> c.text().replaceFirst("\\n.*", "").replaceFirst("<< *'?EOF'?", "<<EOF")).toList());
+    assertEquals(List.of("cat <<EOF > run.py", "chmod +x run.py", "./run.py"),
+        plan("cat > run.py <<'EOF'\n#!/usr/bin/python3\nprint(1)\nEOF\nchmod +x run.py\n./run.py\n").stream()
+            .map(c -> c.text().replaceFirst("\\n.*", "").replaceFirst("<< *'?EOF'?", "<<EOF")).toList());
     assertEquals(Set.of("a.nc", "b.nc"), ArgvFiles.of(List.of("chmod", "-R", "u+w", "a.nc", "b.nc")).writes());
     assertEquals(Set.of("a.nc"), ArgvFiles.of(List.of("chmod", "-w", "a.nc")).writes());
   }
