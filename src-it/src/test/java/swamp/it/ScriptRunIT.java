@@ -146,6 +146,25 @@ class ScriptRunIT {
     assertEquals("line c\nline b\nline a\n", Files.readString(dir.resolve("all.txt")), alone.tail(40));
   }
 
+  /**
+   * On a pool, a program none of its registered workers allows stops the run before anything has
+   * run, naming its line, where it failed its job half-way through the run.
+   */
+  @Test
+  void onAPoolAProgramNoWorkerAllowsIsNamedBeforeAnythingRuns(Pool pool) throws IOException {
+    Master master = pool.master("--local-exec", "never");
+    Node worker = pool.worker(master, "w1");
+    master.awaitWorkers(Pool.STARTUP, List.of(worker), "w1");
+    Path dir = Files.createDirectories(pool.logDir().resolve("pool-allow-list"));
+    Files.writeString(dir.resolve("script.sh"), "echo started > started.txt\ntimeout 60 cat started.txt > copy.txt\n");
+    Node run = pool.swamp(master, dir, "run", "script.sh");
+    assertEquals(2, run.awaitExit(CliIT.CLI), run.tail(40));
+    assertTrue(run.errors().contains("script.sh, line 2: program 'timeout'")
+        && run.errors().contains("none of the pool's 1 registered worker(s) allows it")
+        && run.errors().contains("Nothing has run"), run.tail(40));
+    assertFalse(Files.exists(dir.resolve("started.txt")), "nothing has run\n" + run.tail(40));
+  }
+
   @Test
   void aProgramOffTheAllowListIsNamedAndAllowedForTheRunByFlag(Pool pool) throws IOException {
     Path dir = Files.createDirectories(pool.logDir().resolve("alone"));

@@ -3,7 +3,6 @@ package swamp.master.cli;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,9 +11,6 @@ import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine;
 import swamp.client.MasterClient;
 import swamp.master.MasterMain;
-import swamp.master.script.Plan;
-import swamp.protocol.Stage;
-import swamp.worker.Executables;
 
 /**
  * A master inside the client's own process, for {@code bin/swamp run} on a laptop: local-exec
@@ -45,37 +41,6 @@ final class LocalMaster implements AutoCloseable {
     List<String> all = new ArrayList<>(ConfigFactory.load().getStringList("swamp.worker.allowed-executables"));
     all.addAll(extra);
     return all;
-  }
-
-  /**
-   * Whether every program of {@code plan} may run on this process's master with {@code allowed}:
-   * the first refusal, with its line, or null. Programs named by a path are left to the worker
-   * (an earlier line may make them), and so are those not found.
-   */
-  static String refusal(Plan plan, List<String> allowed) {
-    java.util.function.Function<Plan.Command, String> check = check(allowed);
-    return plan.commands().stream().map(check).filter(r -> r != null).findFirst().orElse(null);
-  }
-
-  /**
-   * Whether a command may run on this process's master with {@code allowed}: its refusal, with its
-   * line, or null ({@link #refusal}); for the commands of a script planned as it runs, as they come.
-   */
-  static java.util.function.Function<Plan.Command, String> check(List<String> allowed) {
-    Executables programs = Executables.of(allowed,
-        ConfigFactory.load().getStringList("swamp.worker.allowed-job-variables"));
-    return c -> {
-      for (Stage stage : c.stages()) {
-        // a program that is not there fails its job, as bash's 'command not found' (127) does,
-        // and a '|| fallback' after it runs; one that is there and not allowed stops the run now
-        if (!stage.argv().get(0).contains("/")
-            && programs.check(stage.argv(), c.env(), Path.of(c.dir())) instanceof Executables.Refused r
-            && !r.reason().contains("was not found")) {
-          return "line " + c.line() + ": " + r.reason();
-        }
-      }
-      return null;
-    };
   }
 
   static LocalMaster start(Integer slots, List<String> allowed) throws MasterClient.ApiException {

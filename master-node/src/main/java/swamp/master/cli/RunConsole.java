@@ -1,6 +1,7 @@
 package swamp.master.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -74,7 +75,8 @@ final class RunConsole {
         unprinted += job.path("stdout").asText().isEmpty() && job.path("stderr").asText().isEmpty() ? 0 : 1;
         if (job.hasNonNull("startedAt")) { // it ran, not cancelled before it started
           ranAhead++;
-          wroteAhead.addAll(c.writes());
+          boolean succeeded = job.path("state").asText().equals("SUCCEEDED"); // NCO writes only then
+          c.writes().stream().filter(f -> succeeded || Files.exists(Path.of(f))).forEach(wroteAhead::add);
         }
         continue;
       }

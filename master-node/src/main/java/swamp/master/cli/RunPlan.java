@@ -13,7 +13,7 @@ import swamp.master.script.ScriptException;
  * A run's plan as far as it is made, for {@link ScriptRun}: whole from the start, or made as the
  * script runs ({@link Planning}), where the walk waits for steps and the run answers once they
  * have ended. What the walk plans next is checked command by command ({@code refuses}: the
- * allow-list of the master in this process), as the first part was before anything ran; a
+ * allow-lists of where it runs, {@link AllowedPrograms}), as the first part was before anything ran; a
  * command refused there, like a line the walk refuses, ends the plan before it.
  */
 final class RunPlan {
@@ -24,7 +24,7 @@ final class RunPlan {
   private volatile Plan plan;
   private ScriptException refused;
 
-  /** @param refuses why a command may not run on the run's master, or null */
+  /** @param refuses why a command may not run where the run sends it, or null ({@link AllowedPrograms}) */
   RunPlan(Planning planning, Function<Command, String> refuses) {
     this.planning = planning;
     this.refuses = refuses;
@@ -86,7 +86,7 @@ final class RunPlan {
     for (int k = 0; k < added.size() && refused == null; k++) {
       String no = refuses.apply(added.get(k));
       if (no != null) { // what comes before it runs, as bash would have run it
-        refused = new ScriptException(0, no + "; 'bin/swamp run --allow PROGRAM' lets the master in this process run it");
+        refused = new ScriptException(0, no);
         planning.abandon();
         added = added.subList(0, k);
         next = new Plan(next.commands().subList(0, before + k), next.exitStatus(), next.trapFrom(), -1,

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -132,10 +133,11 @@ public final class SwampCli {
       PlanPrinter.assumptions(plan, System.err, 5);
       if (url == null && System.getenv("SWAMP_URL") == null && !MasterClient.answers(ClientCommand.DEFAULT_URL)) {
         List<String> allowed = LocalMaster.allowed(allow);
-        String refused = LocalMaster.refusal(plan, allowed);
+        Function<Plan.Command, String> refuses = AllowedPrograms.of(allowed,
+            "'bin/swamp run --allow PROGRAM' lets the master in this process run it");
+        String refused = AllowedPrograms.refusal(plan, refuses);
         if (refused != null) { // the master here is this user's: say so before anything runs
-          System.err.println("swamp: " + script + ", " + refused + ". Nothing has run; 'bin/swamp run --allow"
-              + " PROGRAM' lets the master in this process run it");
+          System.err.println("swamp: " + script + ", " + refused + ". Nothing has run");
           return ClientCommand.EXIT_USAGE;
         }
         try (LocalMaster local = LocalMaster.start(slots, allowed)) {
@@ -143,7 +145,7 @@ public final class SwampCli {
               + " process with " + local.slots() + " slot(s) (its dashboard while it runs: bin/swamp dashboard --url "
               + local.url() + "; set SWAMP_URL to use a pool)");
           return new ScriptRun(new MasterClient(local.url()), script.toString(), planning, this::toJob,
-              LocalMaster.check(allowed), java.time.Duration.ZERO, System.out, System.err).call(); // it ends with this process
+              refuses, java.time.Duration.ZERO, System.out, System.err).call(); // it ends with this process
         }
       }
       if (!allow.isEmpty()) {
@@ -151,8 +153,25 @@ public final class SwampCli {
             + " themselves (bin/swamp worker --allow PROGRAM)");
         return ClientCommand.EXIT_USAGE;
       }
-      return new ScriptRun(ClientCli.client(url), script.toString(), planning, this::toJob, c -> null, patience,
-          System.out, System.err).call(); // a pool's workers check their own allow-lists
+      MasterClient client = ClientCli.client(url);
+      // a pool's workers check their own allow-lists; what none of them allows stops the run now
+      Function<Plan.Command, String> refuses = poolsPrograms(client);
+      String refused = AllowedPrograms.refusal(plan, refuses);
+      if (refused != null) {
+        System.err.println("swamp: " + script + ", " + refused + ". Nothing has run");
+        return ClientCommand.EXIT_USAGE;
+      }
+      return new ScriptRun(client, script.toString(), planning, this::toJob, refuses, patience,
+          System.out, System.err).call();
+    }
+
+    /** What the pool's workers allow; nothing known where its master does not answer yet (the run waits for it). */
+    private static Function<Plan.Command, String> poolsPrograms(MasterClient client) {
+      try {
+        return AllowedPrograms.ofPool(client);
+      } catch (MasterClient.ApiException e) {
+        return AllowedPrograms.UNKNOWN;
+      }
     }
 
     private Map<String, Object> toJob(Plan.Command c) {

@@ -61,18 +61,26 @@ final class Parallels {
       } catch (ScriptException e) {
         throw Refusal.at(line, "in the command parallel makes of '" + text + "': " + e.problem());
       }
-      ran.add(walk.inCondition(() -> {
-        jobs.enterSubshell(false); // a shell of its own: its 'cmd || exit 1' ends only that command
-        try {
-          return calls.script(new ScriptCalls.Call(null, program, "bash", List.of(), false),
-              new java.util.LinkedHashMap<>(prefix), line);
-        } finally {
-          jobs.leaveScope();
-        }
-      }));
+      ran.add(shell(new ScriptCalls.Call(null, program, "bash", List.of(), false), prefix, line));
       around = around.replace(" 1> ", " 1>> ").replace(" 2> ", " 2>> ").replace(" &> ", " &>> "); // opened once
     }
     return jobs.allOf(ran, 0, 1, line, walk.guards(), walk.stopsOnFailure());
+  }
+
+  /**
+   * Plans {@code call}, a shell a launcher starts (parallel's for each command, xargs's {@code sh -c
+   * TEXT} or {@code bash sub.sh}), as a shell of its own runs it, side by side with the others:
+   * its status is the shell's, and its {@code cmd || exit 1} ends only it.
+   */
+  Status shell(ScriptCalls.Call call, Map<String, String> prefix, int line) {
+    return walk.inCondition(() -> {
+      jobs.enterSubshell(false);
+      try {
+        return calls.script(call, new java.util.LinkedHashMap<>(prefix), line);
+      } finally {
+        jobs.leaveScope();
+      }
+    });
   }
 
   /** parallel's own output redirections as shell text, their targets expanded here. */

@@ -135,8 +135,9 @@ final class Pipelines {
   /**
    * {@code ... | xargs OPTIONS COMMAND ARGS} on {@code input}, what the stages before it printed
    * (their status {@code inputStatus} under pipefail): each command xargs would start planned as
-   * a job of its own ({@link Xargs}), so that the plan knows the files each reads and writes and
-   * runs them side by side. Its output redirection is opened once, as xargs's: the commands after
+   * a job of its own ({@link Xargs}), or, a shell's ({@code sh -c TEXT}, {@code bash sub.sh}), as
+   * that shell runs it, so that the plan knows the files each reads and writes and runs them side
+   * by side. Its output redirection is opened once, as xargs's: the commands after
    * the first append. Its status is xargs's: 123 where one of them fails, else 0; set -e stops
    * the script on that, once they have all run.
    */
@@ -157,6 +158,11 @@ final class Pipelines {
       if (functions.containsKey(argv.get(0))) {
         throw Refusal.at(c.line(), "xargs runs programs, and '" + argv.get(0) + "' is the script's function:"
             + " bash's xargs would not find it");
+      }
+      ScriptCalls.Call shell = redirects.isEmpty() ? ScriptCalls.find(state, argv, c.line()) : null;
+      if (shell != null) { // 'xargs -I{} sh -c "ncra -O {}_0[1-3].nc {}_jfm.nc"': its commands, as bash -c's
+        ran.add(parallels.shell(shell, prefix, c.line()));
+        continue;
       }
       List<Ast.Redirect> these = List.copyOf(redirects);
       ran.add(walk.inCondition(() -> walk.job(List.of(new HereCommands.Draft(argv, these, c.line())), prefix,

@@ -1286,6 +1286,18 @@ class PlannerTest {
     assertRefused("set -u\nls | wc -l\nif [[ ${PIPESTATUS[0]} != 0 ]]; then echo no; fi\n", 3, "set -o pipefail");
   }
 
+  /** xargs starting a shell ({@code sh -c TEXT}, {@code bash sub.sh}): its commands, planned as that shell runs them. */
+  @Test
+  void xargsStartingAShellPlansItsCommands() throws Exception {
+    assertEquals(List.of("ncra -O 'ccsm_0[1-3].nc' ccsm_jfm.nc", "ncra -O 'echam_0[1-3].nc' echam_jfm.nc",
+        "status: 0 if #0 succeeds and #1 succeeds, else 123", "ncks -O -v T ccsm_jfm.nc t.nc"),
+        texts("printf '%s\\n' ccsm echam | xargs -P 2 -I{} sh -c 'ncra -O {}_0[1-3].nc {}_jfm.nc'\n"
+            + "ncks -O -v T ccsm_jfm.nc t.nc\n"));
+    assertEquals(List.of("ncks -O in_a.nc out_a.nc", "ncks -O in_b.nc out_b.nc",
+        "status: 0 if #0 succeeds and #1 succeeds, else 123"),
+        texts("echo a b | xargs -n 1 bash -c 'ncks -O in_$0.nc out_$0.nc'\n"));
+  }
+
   @Test
   void errorsGoWhereStdoutWentWhen2GreaterThanAnd1ComesFirst() throws Exception {
     // '2>&1 >> log': errors where the output was going (the terminal), the output to the log
