@@ -18,9 +18,16 @@ final class Arith {
   /** An expression bash would refuse. */
   static final class ArithException extends Exception {
     private static final long serialVersionUID = 1L;
+    /** What bash prints of it, where bash abandons the command and goes on; null elsewhere. */
+    final String bashError;
 
     ArithException(String message) {
+      this(message, null);
+    }
+
+    ArithException(String message, String bashError) {
       super(message);
+      this.bashError = bashError;
     }
   }
 
@@ -331,7 +338,8 @@ final class Arith {
     } catch (NumberFormatException e) {
       throw new ArithException("value too great for base (error token is \"" + t + "\")"
           + (t.matches("0[0-9]+") ? "; a number with a leading 0 is octal to bash: write 10#" + t
-          + " (or $((10#$var))) for decimal" : ""));
+          + " (or $((10#$var))) for decimal" : ""),
+          t + ": value too great for base (error token is \"" + t + "\")");
     }
   }
 

@@ -98,6 +98,9 @@ final class Expander implements ParameterExpansion.Words {
     try {
       return Arith.eval(expanded, arithVars);
     } catch (Arith.ArithException e) {
+      if (e.bashError != null) { // '$((08 + 1))': bash abandons the command it is in (see Refusal.Aborted)
+        throw new Refusal.Aborted(e.bashError, line, e.getMessage());
+      }
       throw Refusal.at(line, e.getMessage());
     }
   }

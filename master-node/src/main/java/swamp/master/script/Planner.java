@@ -123,7 +123,11 @@ final class Planner implements Walk {
     boolean stopped = false;
     try {
       try {
-        exec(program);
+        if (program instanceof Ast.Sequence q) { // the script's own commands, one after another
+          q.items().forEach(n -> abandoning(() -> exec(n)));
+        } else {
+          abandoning(() -> exec(program));
+        }
         exitStatus = state.last.known() ? state.last.code() : 0; // bash's: the last command's
         lastStep = state.last.known() ? -1 : state.last.step();
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
@@ -194,6 +198,11 @@ final class Planner implements Walk {
         throw unknown;
       }
       s = waits.onFilesWritten(unknown, node.line(), () -> dispatch(node));
+    } catch (Refusal.Aborted a) {
+      if (captured != null || !guards.isEmpty()) { // not where bash surely gets: refused
+        throw new Refusal(a.cause);
+      }
+      throw a;
     } catch (Refusal.Unbound u) {
       RuntimeException stop = unbound(u);
       if (stop != null) {
@@ -231,6 +240,17 @@ final class Planner implements Walk {
       return null;
     }
     return Jump.exit(1);
+  }
+
+  /** Walks a command of the script (or a subshell) that bash abandons on an error ({@link Refusal.Aborted}). */
+  private Status abandoning(java.util.function.Supplier<Status> command) {
+    try {
+      return command.get();
+    } catch (Refusal.Aborted a) {
+      shellError(a.error, a.line);
+      state.last = Status.FAIL;
+      return Status.FAIL;
+    }
   }
 
   @Override
@@ -342,7 +362,7 @@ final class Planner implements Walk {
     ShellState.Saved saved = state.save();
     jobs.enterSubshell(stopsOnFailure());
     try {
-      return exec(s.body());
+      return abandoning(() -> exec(s.body()));
     } catch (Jump j) {
       if (!j.is(Jump.Kind.EXIT)) {
         throw j;

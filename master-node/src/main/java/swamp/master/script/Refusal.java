@@ -42,6 +42,25 @@ class Refusal extends RuntimeException {
   }
 
   /**
+   * An error on which bash abandons the script's command it is in, a loop or a function call
+   * whole (in a subshell, the subshell), prints {@code error} after "SCRIPT: line N: " and goes on
+   * with the next command, its status 1, {@code set -e} or not: an arithmetic error ({@code
+   * $((08 + 1))}, a month's number taken as octal). Where a job's status decides whether bash gets
+   * there, or inside {@code $(...)}, a refusal.
+   */
+  static final class Aborted extends Refusal {
+    private static final long serialVersionUID = 1L;
+    final String error;
+    final int line;
+
+    Aborted(String error, int line, String problem) {
+      super(new ScriptException(line, problem));
+      this.error = error;
+      this.line = line;
+    }
+  }
+
+  /**
    * A command substitution that reads a file an earlier line writes: in a job's words it can run
    * as a job of its own, what it printed filling them in ({@link Marks#outputMark}).
    */

@@ -1343,7 +1343,18 @@ class PlannerTest {
     assertEquals(List.of("echo 0"), texts("set -u\necho \"$@\" $#\n")); // "$@" is never unbound
     // a leading 0 is octal, in a variable too: 010 is 8, 08 is an error bash names
     assertEquals(List.of("echo 9 8"), texts("m=010\necho $((m + 1)) $((10#08))\n"));
-    assertRefused("for mm in 07 08; do echo $((mm + 1)); done\n", 1, "value too great for base (error token is \"08\")");
+    // as bash does: the command it is in (the loop, a function's call, a subshell) is abandoned
+    // with bash's error, its status 1, and the script goes on, set -e or not
+    Plan octal = plan("set -e\nfor mm in 07 08 09; do echo \"n=$((mm + 1))\"; done\necho \"after: $?\"\n"
+        + "f() { echo in; x=$((08)); echo never; }\nf\n(x=$((09)); echo never)\necho \"end: $?\"\n");
+    String error = "printf %%s $'script.sh: line %d: %s: value too great for base (error token is \"%s\")\\n'";
+    assertEquals(List.of("echo n=8", String.format(error, 2, "08", "08"), "echo 'after: 1'", "echo in",
+        String.format(error, 4, "08", "08"), String.format(error, 6, "09", "09")),
+        octal.commands().stream().map(Plan.Command::text).toList(), "the subshell's status, 1, ends it under set -e");
+    assertEquals(1, octal.exitStatus());
+    // where bash gets only by a job's status, or inside $(...), it is refused
+    assertRefused("ncks -m a.nc && echo $((08 + 1))\n", 1, "value too great for base (error token is \"08\")");
+    assertRefused("v=$(echo $((08 + 1)))\n", 1, "value too great for base");
     // "${a[*]}" and "$*" join with IFS's first character
     assertEquals(List.of("echo x,y,z p:q"), texts("a=(x y z)\nIFS=,\nA=\"${a[*]}\"\nIFS=:\nset -- p q\necho $A \"$*\"\n"));
   }
