@@ -29,9 +29,6 @@ import swamp.node.NodeProbe;
  * <p>A worker that is merely silent (a partition, a frozen JVM) becomes unreachable: it gets no
  * new job at once, and its jobs run again elsewhere only once the split-brain resolver downs it,
  * never while it may still be running them.
- *
- * <p>It also tells the registry which worker nodes are up in the cluster, and which were removed:
- * a worker is watched only once its node is up ({@link WorkerRegistry.NodeUp}).
  */
 public final class NodeWatcher {
   private NodeWatcher() {}
@@ -39,8 +36,6 @@ public final class NodeWatcher {
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   private record Reachability(ClusterEvent.ReachabilityEvent event) implements Command {}
-
-  private record Membership(ClusterEvent.MemberEvent event) implements Command {}
 
   private record Probed(Address address, boolean refused) implements Command {}
 
@@ -68,11 +63,6 @@ public final class NodeWatcher {
       cluster.subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
           ClusterEvent.ReachabilityEvent.class));
-      if (registry != null) { // which worker nodes are up, for the registry (see NodeUp)
-        cluster.subscriptions().tell(Subscribe.create(
-            ctx.messageAdapter(ClusterEvent.MemberEvent.class, Membership::new),
-            ClusterEvent.MemberEvent.class));
-      }
       timers.startTimerWithFixedDelay(Tick.INSTANCE, probeInterval);
       Set<Address> downed = new HashSet<>();
       // one probe of a node at a time: a silent one takes its whole connect timeout
@@ -112,18 +102,6 @@ public final class NodeWatcher {
             } else if (registry != null) {
               ctx.getLog().info("worker node {} is reachable again", address);
               registry.tell(new WorkerRegistry.NodeReachability(address, true));
-            }
-            return Behaviors.same();
-          })
-          .onMessage(Membership.class, m -> {
-            var event = m.event();
-            if (!watched.test(event.member())) {
-              return Behaviors.same();
-            }
-            if (event instanceof ClusterEvent.MemberUp || event instanceof ClusterEvent.MemberWeaklyUp) {
-              registry.tell(new WorkerRegistry.NodeUp(event.member().address(), true));
-            } else if (event instanceof ClusterEvent.MemberRemoved) {
-              registry.tell(new WorkerRegistry.NodeUp(event.member().address(), false));
             }
             return Behaviors.same();
           })

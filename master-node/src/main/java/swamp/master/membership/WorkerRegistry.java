@@ -4,12 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -36,9 +34,7 @@ import swamp.protocol.WorkerOffer;
  * {@link MembershipEvent} to its subscribers: the dispatcher, which answers an admitted worker
  * RegOk so that the RegOk and the jobs that follow come from one sender, in order. A repeated
  * Register from the same worker is an idempotent re-registration. A goodbye ({@link Unregister})
- * counts only when it comes from the ref registered under its worker id. A worker whose node is
- * not up in the cluster yet (a worker may find the registry while its node joins) is admitted
- * once it is.
+ * counts only when it comes from the ref registered under its worker id.
  */
 public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Command> {
 
@@ -76,12 +72,6 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   /** The node at {@code address} is unreachable or reachable again (from the NodeWatcher). */
   record NodeReachability(Address address, boolean reachable) implements Internal {}
 
-  /**
-   * The worker node at {@code address} is up (or weakly up) in this master's view of the
-   * cluster, or removed from it (from the NodeWatcher).
-   */
-  record NodeUp(Address address, boolean up) implements Internal {}
-
   /** The process of the node at {@code address} is known to be dead: its workers are gone. */
   record NodeGone(Address address, String reason) implements Internal {}
 
@@ -110,10 +100,6 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private final List<MembershipEvent> beforeSubscribers = new ArrayList<>();
   private final Map<String, Member> members = new HashMap<>();
   private final List<ActorRef<Done>> awaitingNoWorkers = new ArrayList<>();
-  /** The worker nodes up in this master's view of the cluster. */
-  private final Set<Address> upNodes = new HashSet<>();
-  /** The newest registration of each worker node not up yet: admitted once it is. */
-  private final Map<Address, Register> waitingForUp = new HashMap<>();
 
   /** The registry; it announces itself to workers through the Receptionist. */
   public static Behavior<Command> create(String secret, boolean insecure, long masterEpoch) {
@@ -153,7 +139,6 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
           return this;
         })
         .onMessage(NodeReachability.class, this::onReachability)
-        .onMessage(NodeUp.class, this::onNodeUp)
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(AwaitNoWorkers.class, a -> {
           awaitingNoWorkers.add(a.replyTo());
@@ -207,16 +192,6 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
       if (other.isPresent()) { // one worker, one id; watching its ref twice would crash us
         r.replyTo().tell(new Refused("this worker is already registered as " + other.get()
             + "; it cannot register as " + r.workerId() + " too"));
-        return this;
-      }
-      Address node = r.replyTo().path().address();
-      if (node.hasGlobalScope() && !upNodes.contains(node)) {
-        // a node not up here yet at the address of a removed one (a worker started again on
-        // its port): Pekko's death watch takes it for the removed one and reports it stopped at
-        // once, and it would be dropped while it runs. Once up, it is watched for what it is
-        waitingForUp.put(node, r);
-        getContext().getLog().debug("worker {} registers from {}, which is not up in the cluster"
-            + " yet: admitted once it is", r.workerId(), node);
         return this;
       }
       members.put(r.workerId(), new Member(r.replyTo(), r.offer()));
@@ -331,17 +306,6 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     membersAt(r.address()).forEach(id ->
         publish(new MembershipEvent.WorkerReachability(id, r.reachable())));
     return this;
-  }
-
-  private Behavior<Command> onNodeUp(NodeUp n) {
-    if (!n.up()) {
-      upNodes.remove(n.address());
-      waitingForUp.remove(n.address());
-      return this;
-    }
-    upNodes.add(n.address());
-    Register waiting = waitingForUp.remove(n.address());
-    return waiting == null ? this : onRegister(waiting);
   }
 
   /** No process, no duplicate: its workers' jobs need not wait for the node's removal. */
