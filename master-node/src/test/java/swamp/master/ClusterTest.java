@@ -13,8 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -27,6 +31,9 @@ import swamp.master.dispatch.Views.JobView;
 import swamp.master.dispatch.Views.WorkerView;
 import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
+import swamp.protocol.ToRegistry;
+import swamp.protocol.ToWorker;
+import swamp.protocol.WorkerOffer;
 import swamp.worker.Executables;
 import swamp.worker.WorkDirs;
 import swamp.worker.WorkerActor;
@@ -54,14 +61,14 @@ class ClusterTest {
         .exceptionally(t -> null).join());
   }
 
-  /** A node's settings: plain tcp on a free loopback port, the shared settings under it. */
+  /** A node's settings over plain tcp on a free loopback port, the shared settings under them. */
   static Config node(String... settings) {
-    return ConfigFactory.parseString(String.join("\n", settings) + """
-
-        pekko.remote.artery.transport = tcp
-        pekko.remote.artery.canonical.port = 0
-        swamp.security.secret = "%s"
-        """.formatted(SECRET))
+    return ConfigFactory.parseString(String.join("\n", settings))
+        .withFallback(ConfigFactory.parseString("""
+            pekko.remote.artery.transport = tcp
+            pekko.remote.artery.canonical.port = 0
+            swamp.security.secret = "%s"
+            """.formatted(SECRET)))
         .withFallback(ConfigFactory.parseResources("application.conf"))
         .withFallback(ConfigFactory.load("application-test")).resolve();
   }
@@ -85,7 +92,14 @@ class ClusterTest {
   /** A worker node that joins the master's; its exits (a rejoin is one) go to {@code exits}. */
   ActorSystem<WorkerActor.Exit> worker(String id, ActorSystem<?> master, List<WorkerActor.Exit> exits)
       throws java.io.IOException {
-    Config config = node("pekko.cluster.roles = [worker]");
+    return worker(id, 0, master, exits);
+  }
+
+  /** As {@link #worker(String, ActorSystem, List)}, on cluster port {@code port} (0: a free one). */
+  ActorSystem<WorkerActor.Exit> worker(String id, int port, ActorSystem<?> master,
+      List<WorkerActor.Exit> exits) throws java.io.IOException {
+    Config config = node("pekko.cluster.roles = [worker]",
+        "pekko.remote.artery.canonical.port = " + port);
     WorkerSettings settings = WorkerSettings.fromConfig(ConfigFactory.parseMap(Map.of(
         "swamp.worker.id", id, "swamp.worker.slots", 2,
         "swamp.worker.work-dir", dir.resolve(id).toString())).withFallback(config));
@@ -164,6 +178,76 @@ class ClusterTest {
     assertNotEquals(first, again.worker(), again.toString());
     master.<JobDispatcher.CancelReply>dispatcher(r -> new JobDispatcher.CancelJob(slow, r), WAIT)
         .toCompletableFuture().join();
+  }
+
+  /**
+   * A worker started again on the port of one that was removed: its node finds the registry
+   * while it still joins the cluster (the Receptionist's data reaches a joining node), and it
+   * registers then. It is kept and gets jobs, also once its node is up. It was admitted and
+   * dropped a millisecond later: Pekko's death watch took it for the removed one, whose tombstone
+   * its address still bears, and said it had stopped, while it went on believing itself
+   * registered; and again when its node came up and the removed incarnation was quarantined.
+   */
+  @Test
+  void aWorkerOnThePortOfARemovedOneThatRegistersWhileItsNodeJoinsIsKept() throws Exception {
+    MasterAsk master = master();
+    ActorSystem<?> masterNode = systems.get(0);
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ActorSystem<WorkerActor.Exit> before = worker("w2", port, masterNode, new ArrayList<>());
+    await("the first worker registered", () -> workers(master).equals(List.of("w2")) ? 1 : null);
+    var address = Cluster.get(before).selfMember().address();
+    before.terminate(); // it leaves the cluster: removed, its address bears a tombstone
+    await("the first worker's node removed", () -> workers(master).isEmpty()
+        && java.util.stream.StreamSupport.stream(
+            Cluster.get(masterNode).state().getMembers().spliterator(), false)
+            .noneMatch(m -> m.address().equals(address)) ? 1 : null);
+
+    // the new process on the same port: it registers as its node joins, as soon as it can
+    ActorSystem<Void> again = ActorSystem.create(Behaviors.empty(), WorkerMain.SYSTEM_NAME,
+        node("pekko.cluster.roles = [worker]", "pekko.remote.artery.canonical.port = " + port));
+    systems.add(again);
+    TestProbe<ToWorker> worker = TestProbe.create(again);
+    var listing = org.apache.pekko.actor.typed.javadsl.AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+        masterNode.receptionist(), r -> Receptionist.find(ToRegistry.KEY, r), WAIT, masterNode.scheduler())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ActorRef<ToRegistry> registry = ActorRefResolver.get(again).resolveActorRef(
+        ActorRefResolver.get(masterNode).toSerializationFormat(
+            listing.getServiceInstances(ToRegistry.KEY).iterator().next()));
+    Cluster.get(again).manager().tell(Join.create(Cluster.get(masterNode).selfMember().address()));
+    var incarnation = Cluster.get(again).selfMember().uniqueAddress();
+    // as a worker's does: its node is a member (joining) when the Receptionist's data reaches it
+    await("the new node a member in the master's view", () -> memberStatus(masterNode,
+        incarnation) != null ? 1 : null);
+    registry.tell(new ToRegistry.Register("w2", new WorkerOffer("127.0.0.1", "", 2, List.of(),
+        List.of("*"), 0, ToRegistry.SOFTWARE_VERSION, false), SECRET, ToRegistry.VERSION, List.of(),
+        incarnation.longUid(), worker.ref()));
+    worker.expectMessageClass(ToWorker.RegOk.class, WAIT);
+
+    String job = submit(master, "echo", "again");
+    ToWorker.Job sent = worker.expectMessageClass(ToWorker.Job.class, WAIT);
+    assertEquals(job, sent.jobId(), "the master gives the worker its job: it kept it");
+
+    await("the new node up in the master's view", () ->
+        memberStatus(masterNode, incarnation) == MemberStatus.up() ? 1 : null);
+    String next = submit(master, "echo", "up");
+    assertEquals(next, worker.expectMessageClass(ToWorker.Job.class, WAIT).jobId(),
+        "the worker gets jobs once its node is up too");
+    assertEquals(List.of("w2"), workers(master));
+  }
+
+  /** The status of {@code node} in {@code system}'s view of the cluster; null if not a member. */
+  static MemberStatus memberStatus(ActorSystem<?> system,
+      org.apache.pekko.cluster.UniqueAddress node) {
+    for (var m : Cluster.get(system).state().getMembers()) {
+      if (m.uniqueAddress().equals(node)) {
+        return m.status();
+      }
+    }
+    return null;
   }
 
   @Test

@@ -327,7 +327,7 @@ class PoolSimulationTest {
       waiting.forEach(j -> claims.add(new RunningJob(j.jobId(), j.attempt())));
       registry.tell(new Register(plan.id(), new WorkerOffer("sim", "sim://" + plan.id(),
           plan.slots(), plan.labels(), List.of("*"), 0, ToRegistry.SOFTWARE_VERSION,
-          false), SECRET, ToRegistry.VERSION, claims, self));
+          false), SECRET, ToRegistry.VERSION, claims, 0, self));
     }
 
     private Behavior<Msg> onMaster(ToWorker message) {

@@ -15,7 +15,7 @@ public sealed interface ToRegistry extends CborSerializable {
   ServiceKey<ToRegistry> KEY = ServiceKey.create(ToRegistry.class, "swamp-registry");
 
   /** The protocol a node speaks; a master refuses a worker that speaks another. */
-  int VERSION = 8;
+  int VERSION = 9;
 
   /** The swamp release a node runs, shown in a worker's offer. */
   String SOFTWARE_VERSION = "0.1.0";
@@ -27,6 +27,8 @@ public sealed interface ToRegistry extends CborSerializable {
    *
    * @param running the jobs the worker is still running or has finished unacknowledged (empty on
    *     a first registration), so a master can adopt them after it lost and found the worker again
+   * @param nodeUid the incarnation of the worker's node (its cluster {@code UniqueAddress}'s uid),
+   *     which tells it from an earlier process at the same host and port; 0 where unknown
    */
   record Register(
       String workerId,
@@ -34,6 +36,7 @@ public sealed interface ToRegistry extends CborSerializable {
       String secret,
       int protocolVersion,
       List<RunningJob> running,
+      long nodeUid,
       ActorRef<ToWorker> replyTo)
       implements ToRegistry {
     public Register {

@@ -60,7 +60,7 @@ class SerializationTest {
     ActorRef<ToWorker> worker = testKit.<ToWorker>createTestProbe().ref();
     ActorRef<ToMaster> master = testKit.<ToMaster>createTestProbe().ref();
     check(new ToRegistry.Register("w1", OFFER, "s3cret", ToRegistry.VERSION,
-        List.of(new ToRegistry.RunningJob("j7", 2)), worker));
+        List.of(new ToRegistry.RunningJob("j7", 2)), 7_042_000_000_001L, worker));
     check(new ToRegistry.Unregister("w1", "dismissed", worker));
     check(new ToRegistry.RunningJob("j7", 2));
     check(new ToWorker.RegOk(1_795_000_000_000L, master));

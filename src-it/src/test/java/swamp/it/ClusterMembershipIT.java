@@ -112,7 +112,7 @@ class ClusterMembershipIT {
       TestProbe<ToWorker> self = rogue.createTestProbe();
       registry.tell(new Register("rogue", new WorkerOffer("127.0.0.1", "rogue://", 1, List.of(),
           List.of("sleep"), 0, ToRegistry.SOFTWARE_VERSION, false), "", ToRegistry.VERSION,
-          List.of(), self.ref()));
+          List.of(), 0, self.ref()));
       RegOk ok = self.expectMessageClass(RegOk.class, Pool.STARTUP);
       long now = System.currentTimeMillis();
       ok.master().tell(new JobsFinished(List.of(new JobFinished(job, 1, "real", new JobResult(

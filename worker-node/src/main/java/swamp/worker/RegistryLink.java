@@ -27,15 +27,19 @@ final class RegistryLink {
   private final WorkerOffer offer;
   /** The worker as the master addresses it. */
   private final ActorRef<ToWorker> self;
+  /** This node's incarnation, which a master tells from an earlier one at its address by it. */
+  private final long nodeUid;
   private final Random jitter;
   private final Logger log;
   /** The registry the Receptionist lists; null while it lists none. */
   private ActorRef<ToRegistry> registry;
 
-  RegistryLink(WorkerSettings settings, WorkerOffer offer, ActorRef<ToWorker> self, Logger log) {
+  RegistryLink(WorkerSettings settings, WorkerOffer offer, ActorRef<ToWorker> self, long nodeUid,
+      Logger log) {
     this.settings = settings;
     this.offer = offer;
     this.self = self;
+    this.nodeUid = nodeUid;
     this.log = log;
     this.jitter = new Random(settings.workerId().hashCode() ^ System.nanoTime());
   }
@@ -79,7 +83,7 @@ final class RegistryLink {
       return;
     }
     registry.tell(new Register(settings.workerId(), offer, settings.secret(),
-        ToRegistry.VERSION, List.copyOf(claims), self));
+        ToRegistry.VERSION, List.copyOf(claims), nodeUid, self));
   }
 
   /** Tells the registry this worker leaves, if one is listed. */

@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.remote.AddressUidExtension;
 import swamp.node.Blocking;
 import swamp.node.ExitCodes;
 import swamp.node.HumanDuration;
@@ -205,7 +206,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.timers = timers;
     ActorRef<ToWorker> self = context.messageAdapter(ToWorker.class, FromMaster::of);
     this.registry = new RegistryLink(settings, RegistryLink.offer(settings, executables, embedded,
-        context.getSystem().address().toString()), self, context.getLog());
+        context.getSystem().address().toString()), self,
+        AddressUidExtension.get(context.getSystem()).longAddressUid(), context.getLog());
     this.table = table;
     this.handsOver = handsOver;
     this.embedded = embedded;

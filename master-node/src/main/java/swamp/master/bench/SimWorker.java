@@ -117,7 +117,7 @@ final class SimWorker extends AbstractBehavior<SimWorker.Command> {
     return newReceiveBuilder()
         .onMessage(RegisterWith.class, r -> {
           r.registry().tell(new Register(id, offer(r.slots()), r.secret(), ToRegistry.VERSION,
-              List.of(), self));
+              List.of(), 0, self));
           return this;
         })
         .onMessage(FromMaster.class, m -> m.message() instanceof Job, m -> onJob((Job) m.message()))

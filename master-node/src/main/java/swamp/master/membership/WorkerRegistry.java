@@ -2,6 +2,7 @@ package swamp.master.membership;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +17,10 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry.Unregister;
 import swamp.protocol.ToRegistry;
@@ -35,6 +39,12 @@ import swamp.protocol.WorkerOffer;
  * RegOk so that the RegOk and the jobs that follow come from one sender, in order. A repeated
  * Register from the same worker is an idempotent re-registration. A goodbye ({@link Unregister})
  * counts only when it comes from the ref registered under its worker id.
+ *
+ * <p>A worker is gone when its watch says so and its node, that incarnation of it, is no longer
+ * a member of the cluster. Pekko's death watch goes by host and port: a worker started again on
+ * the port of one that was removed is reported stopped while its node joins (the address bears
+ * the removed one's tombstone) and when the old incarnation is quarantined; each worker says which
+ * incarnation its node is ({@link Register#nodeUid()}), and such a worker is watched again.
  */
 public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Command> {
 
@@ -45,6 +55,18 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private record FromWorker(ToRegistry message) implements Internal {}
 
   private record WorkerStopped(String workerId, ActorRef<ToWorker> ref) implements Internal {}
+
+  /** Watch the worker again: it was reported stopped while its node was up (see the class). */
+  private record Rewatch(String workerId, ActorRef<ToWorker> ref) implements Internal {}
+
+  /** How long after a false report of its stop a worker is watched again. */
+  private static final Duration REWATCH_AFTER = Duration.ofSeconds(1);
+
+  /**
+   * How often a worker may be reported stopped while its node is up. Two are the ways above;
+   * more, and the worker's actor is taken to have stopped in a node that lives on.
+   */
+  private static final int FALSE_STOPS = 5;
 
   /**
    * Publishes membership to {@code subscriber} from now on. The first subscriber is told what
@@ -88,8 +110,17 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
 
   public enum Done { INSTANCE }
 
-  private record Member(ActorRef<ToWorker> ref, WorkerOffer offer) {}
+  /**
+   * A registered worker: its ref, its offer, its node's incarnation ({@code nodeUid}, 0 where
+   * unknown) and how often it was reported stopped while that node was up.
+   */
+  private record Member(ActorRef<ToWorker> ref, WorkerOffer offer, long nodeUid, int falseStops) {
+    Member stoppedFalsely() {
+      return new Member(ref, offer, nodeUid, falseStops + 1);
+    }
+  }
 
+  private final TimerScheduler<Command> timers;
   private final byte[] secret;
   private final boolean insecure;
   /** This master's incarnation, as RegOk tells it and {@link ToRegistry.MasterIs} answers it. */
@@ -103,16 +134,17 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
 
   /** The registry; it announces itself to workers through the Receptionist. */
   public static Behavior<Command> create(String secret, boolean insecure, long masterEpoch) {
-    return Behaviors.setup(ctx -> {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ToRegistry.KEY,
           ctx.messageAdapter(ToRegistry.class, FromWorker::new)));
-      return new WorkerRegistry(ctx, secret, insecure, masterEpoch);
-    });
+      return new WorkerRegistry(ctx, timers, secret, insecure, masterEpoch);
+    }));
   }
 
-  private WorkerRegistry(ActorContext<Command> context, String secret, boolean insecure,
-      long masterEpoch) {
+  private WorkerRegistry(ActorContext<Command> context, TimerScheduler<Command> timers,
+      String secret, boolean insecure, long masterEpoch) {
     super(context);
+    this.timers = timers;
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.insecure = insecure;
     this.masterEpoch = masterEpoch;
@@ -123,6 +155,13 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     return newReceiveBuilder()
         .onMessage(FromWorker.class, m -> onWorker(m.message()))
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(Rewatch.class, w -> {
+          Member m = members.get(w.workerId());
+          if (m != null && m.ref().equals(w.ref())) {
+            getContext().watchWith(w.ref(), new WorkerStopped(w.workerId(), w.ref()));
+          }
+          return this;
+        })
         .onMessage(DismissWorkers.class, this::onDismiss)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Follow.class, f -> {
@@ -194,7 +233,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
             + "; it cannot register as " + r.workerId() + " too"));
         return this;
       }
-      members.put(r.workerId(), new Member(r.replyTo(), r.offer()));
+      members.put(r.workerId(), new Member(r.replyTo(), r.offer(), r.nodeUid(), 0));
       if (!r.offer().embedded()) {
         publish(new RegistrationSeen(r.workerId(), true));
       }
@@ -257,6 +296,14 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
 
   private Behavior<Command> onWorkerStopped(WorkerStopped s) {
     Member m = members.get(s.workerId());
+    if (m != null && m.ref().equals(s.ref()) && m.falseStops() < FALSE_STOPS && nodeIsUp(m)) {
+      members.put(s.workerId(), m.stoppedFalsely());
+      timers.startSingleTimer(s.workerId(), new Rewatch(s.workerId(), s.ref()), REWATCH_AFTER);
+      getContext().getLog().info("worker {} was reported stopped, but its node {} is up in the"
+          + " cluster, the same incarnation (one started again on the port of a removed node):"
+          + " watching it again", s.workerId(), s.ref().path().address());
+      return this;
+    }
     if (m != null && m.ref().equals(s.ref())) {
       members.remove(s.workerId());
       getContext().getLog().warn("worker {} is gone (stopped or downed)", s.workerId());
@@ -315,6 +362,23 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
       publish(new MembershipEvent.WorkerLeft(id, g.reason()));
     }
     return checkNoWorkers();
+  }
+
+  /** Whether the worker's node, the incarnation it registered from, is joining or up. */
+  private boolean nodeIsUp(Member m) {
+    Address node = m.ref().path().address();
+    if (m.nodeUid() == 0 || !node.hasGlobalScope()) {
+      return false;
+    }
+    for (var member : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (member.uniqueAddress().address().equals(node)
+          && member.uniqueAddress().longUid() == m.nodeUid()) {
+        MemberStatus status = member.status();
+        return status == MemberStatus.joining() || status == MemberStatus.weaklyUp()
+            || status == MemberStatus.up();
+      }
+    }
+    return false;
   }
 
   private List<String> membersAt(Address address) {

@@ -45,7 +45,7 @@ class WorkerRegistryTest {
       ActorRef<ToRegistry> inbox) {
 
     void register(String workerId, WorkerOffer offer, TestProbe<ToWorker> worker) {
-      inbox.tell(new Register(workerId, offer, SECRET, ToRegistry.VERSION, List.of(),
+      inbox.tell(new Register(workerId, offer, SECRET, ToRegistry.VERSION, List.of(), 0,
           worker.ref()));
     }
 
@@ -112,7 +112,7 @@ class WorkerRegistryTest {
     TestProbe<ToWorker> worker = testKit.createTestProbe();
 
     registry.inbox().tell(new Register("w1", offer(1), "anything", ToRegistry.VERSION,
-        List.of(), worker.ref()));
+        List.of(), 0, worker.ref()));
 
     registry.expectAdmit("w1");
   }
@@ -137,7 +137,7 @@ class WorkerRegistryTest {
     TestProbe<ToWorker> worker = testKit.createTestProbe();
 
     registry.inbox().tell(new Register("w1", offer(1), "guess", ToRegistry.VERSION,
-        List.of(), worker.ref()));
+        List.of(), 0, worker.ref()));
 
     NotRegistered failure = worker.expectMessageClass(NotRegistered.class);
     assertTrue(failure.reason().contains("wrong registration secret"), failure.reason());
@@ -151,7 +151,7 @@ class WorkerRegistryTest {
     Registry registry = registry("", false);
     TestProbe<ToWorker> worker = testKit.createTestProbe();
 
-    registry.inbox().tell(new Register("w1", offer(1), "", ToRegistry.VERSION, List.of(),
+    registry.inbox().tell(new Register("w1", offer(1), "", ToRegistry.VERSION, List.of(), 0,
         worker.ref()));
 
     assertTrue(worker.expectMessageClass(NotRegistered.class).reason()
@@ -164,7 +164,8 @@ class WorkerRegistryTest {
     TestProbe<ToWorker> worker = testKit.createTestProbe();
     int other = ToRegistry.VERSION + 1;
 
-    registry.inbox().tell(new Register("w1", offer(1), SECRET, other, List.of(), worker.ref()));
+    registry.inbox().tell(new Register("w1", offer(1), SECRET, other, List.of(), 0,
+        worker.ref()));
 
     NotRegistered failure = worker.expectMessageClass(NotRegistered.class);
     assertTrue(failure.reason().contains("protocol version " + other), failure.reason());
@@ -244,9 +245,9 @@ class WorkerRegistryTest {
   void aRegisterWithNowhereToAnswerIsDroppedAndTheRegistryKeepsWorking() {
     Registry registry = registry(false);
 
-    registry.inbox().tell(new Register("w1", offer(1), SECRET, ToRegistry.VERSION, List.of(),
+    registry.inbox().tell(new Register("w1", offer(1), SECRET, ToRegistry.VERSION, List.of(), 0,
         null));
-    registry.inbox().tell(new Register("w2", offer(0), SECRET, ToRegistry.VERSION, List.of(),
+    registry.inbox().tell(new Register("w2", offer(0), SECRET, ToRegistry.VERSION, List.of(), 0,
         null));
 
     registry.admitted("w3", offer(1));
