@@ -32,7 +32,8 @@ import swamp.master.script.Plan.Guard;
  * SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link Loops}, what a job's status decides
  * ({@code a && b}, {@code if}, {@code case}) {@link JobDecisions}, each asking the walk where it
  * stands through {@link Walk}; the scopes it walks into (functions, sourced files, scripts run
- * with bash, the EXIT trap) are set up by {@link Calls}, what the EXIT trap sees where set -e
+ * with bash, the EXIT trap) are set up by {@link Calls}, subshells and where bash's errors end
+ * the command or shell they are in by {@link Subshells}, what the EXIT trap sees where set -e
  * stopped the run kept by {@link StopStates}, and the walks whose commands write where a
  * redirection outside them says ({@code done > f}, {@code exec > log}, {@code done | sort}) by
  * {@link Redirecting}. What it walks over is the {@link ShellState}; words are expanded by the
@@ -71,6 +72,7 @@ final class Planner implements Walk {
   private final Substitutions substitutions;
   private final SimpleCommands simple;
   private final Waits waits;
+  private final Subshells subshells;
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
     this(dir, environment, arg0, args, true, new SubstitutionReplay());
@@ -94,6 +96,7 @@ final class Planner implements Walk {
     this.texts = new KnownTexts(state, expander, here);
     this.stops = new StopStates(state, exitTrap);
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
+    this.subshells = new Subshells(state, jobs, input, this);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     replay.rewind();
@@ -124,9 +127,9 @@ final class Planner implements Walk {
     try {
       try {
         if (program instanceof Ast.Sequence q) { // the script's own commands, one after another
-          q.items().forEach(n -> abandoning(() -> exec(n)));
+          q.items().forEach(n -> subshells.abandoning(() -> exec(n)));
         } else {
-          abandoning(() -> exec(program));
+          subshells.abandoning(() -> exec(program));
         }
         exitStatus = state.last.known() ? state.last.code() : 0; // bash's: the last command's
         lastStep = state.last.known() ? -1 : state.last.step();
@@ -204,7 +207,7 @@ final class Planner implements Walk {
       }
       throw a;
     } catch (Refusal.Unbound u) {
-      RuntimeException stop = unbound(u);
+      RuntimeException stop = subshells.unbound(u);
       if (stop != null) {
         throw stop;
       }
@@ -224,40 +227,9 @@ final class Planner implements Walk {
     return s;
   }
 
-  /**
-   * {@code set -u} and an unset {@code $name}, or {@code ${name:?message}}, where the script reaches it for sure: as bash, it
-   * prints the error and stops there (a subshell, only that), the lines before it having run;
-   * after a job's {@code &&}/{@code ||}, where that job's status takes the script there (null).
-   * Inside {@code $(...)} the plan is refused instead.
-   */
-  private RuntimeException unbound(Refusal.Unbound u) {
-    if (captured != null) {
-      return new Refusal(u.cause); // a plain refusal: no enclosing walk plans the stop either
-    }
-    shellError(u.error, u.line);
-    if (!guards.isEmpty()) { // in a branch a job's status decides: the script stops there where it is taken
-      jobs.exitPoint(1, u.line, guards, true, false);
-      return null;
-    }
-    return Jump.exit(1);
-  }
-
-  /** Walks a command of the script (or a subshell) that bash abandons on an error ({@link Refusal.Aborted}). */
-  private Status abandoning(java.util.function.Supplier<Status> command) {
-    try {
-      return command.get();
-    } catch (Refusal.Aborted a) {
-      shellError(a.error, a.line);
-      state.last = Status.FAIL;
-      return Status.FAIL;
-    }
-  }
-
   @Override
   public void shellError(String error, int line) {
-    Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Word("2", line), line);
-    job(List.of(new HereCommands.Draft(List.of("printf", "%s", state.arg0 + ": line " + line + ": " + error + "\n"),
-        List.of(toErrors), line)), Map.of(), line);
+    subshells.shellError(error, line);
   }
 
   private Status dispatch(Node node) {
@@ -294,9 +266,9 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Group g) {
       return exec(g.body());
     } else if (node instanceof Ast.Subshell sub) {
-      return subshell(sub);
+      return subshells.subshell(sub);
     } else if (node instanceof Ast.Background b) {
-      return background(b);
+      return subshells.background(b);
     } else if (node instanceof Ast.Arith a) {
       Status counted = captured != null || guards.isEmpty() && !decisions.countsAStatus(a.expression()) ? null
           : decisions.countOnStatus(a.expression(), a.line());
@@ -319,6 +291,7 @@ final class Planner implements Walk {
       conditionDepth--;
     }
   }
+
   @Override
   public Status inShellOfItsOwn(java.util.function.Supplier<Status> part) {
     int savedDepth = conditionDepth;
@@ -331,60 +304,9 @@ final class Planner implements Walk {
   }
 
 
-  /**
-   * Runs {@code body} with {@code text} as the input its {@code read}s take lines from; in a
-   * subshell when it is the last stage of a pipeline, as in bash.
-   */
   @Override
   public Status readingFrom(String text, Node body, boolean subshell) {
-    ShellState.Saved saved = subshell ? state.save() : null;
-    input.push(text);
-    if (subshell) {
-      jobs.enterSubshell(stopsOnFailure());
-    }
-    try {
-      return exec(body);
-    } catch (Jump j) {
-      if (!subshell || !j.is(Jump.Kind.EXIT)) {
-        throw j;
-      }
-      return j.status();
-    } finally {
-      input.pop();
-      if (saved != null) {
-        state.restore(saved);
-        jobs.leaveScope();
-      }
-    }
-  }
-
-  private Status subshell(Ast.Subshell s) {
-    ShellState.Saved saved = state.save();
-    jobs.enterSubshell(stopsOnFailure());
-    try {
-      return abandoning(() -> exec(s.body()));
-    } catch (Jump j) {
-      if (!j.is(Jump.Kind.EXIT)) {
-        throw j;
-      }
-      return j.status();
-    } finally {
-      state.restore(saved);
-      jobs.leaveScope();
-    }
-  }
-
-  /**
-   * {@code cmd &}: its status is 0 at once, set -e ignores it, and {@code $!} names it for {@code
-   * wait $!}, which gives its status.
-   */
-  private Status background(Ast.Background b) {
-    int next = jobs.size();
-    Status s = inCondition(b.body());
-    String text = jobs.size() == next + 1 ? jobs.text(next) // what 'jobs' shows of it
-        : b.body() instanceof Ast.Simple c ? String.join(" ", c.words().stream().map(Word::raw).toList()) : "...";
-    state.background.start(s, text);
-    return Status.OK;
+    return subshells.readingFrom(text, body, subshell);
   }
 
   // ---------------------------------------------------------------- what the walk's parts ask of it
@@ -405,8 +327,6 @@ final class Planner implements Walk {
     }
     return s;
   }
-
-
 
   @Override
   public Status not(Status s, int line) {

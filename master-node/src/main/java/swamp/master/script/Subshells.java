@@ -1,0 +1,118 @@
+package swamp.master.script;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import swamp.master.script.Ast.Node;
+import swamp.master.script.Ast.Word;
+
+/**
+ * The shells the walk enters beside the script's own ({@code ( ... )}, {@code cmd &}, the last
+ * stage of a pipeline that {@code read}s) and where bash's errors end: an error that abandons a
+ * command ({@link Refusal.Aborted}: {@code $((08+1))}) ends the script's command or the subshell
+ * it is in, and the script goes on; {@code set -u} and an unset name ({@link Refusal.Unbound})
+ * stop the script, or the subshell. Both print bash's message, "SCRIPT: line N: error", as a job.
+ */
+final class Subshells {
+
+  private final ShellState state;
+  private final PlannedJobs jobs;
+  private final ReadInput input;
+  private final Walk walk;
+
+  Subshells(ShellState state, PlannedJobs jobs, ReadInput input, Walk walk) {
+    this.state = state;
+    this.jobs = jobs;
+    this.input = input;
+    this.walk = walk;
+  }
+
+  /** {@code ( body )}: nothing it sets stays; its {@code exit} ends only it. */
+  Status subshell(Ast.Subshell s) {
+    ShellState.Saved saved = state.save();
+    jobs.enterSubshell(walk.stopsOnFailure());
+    try {
+      return abandoning(() -> walk.exec(s.body()));
+    } catch (Jump j) {
+      if (!j.is(Jump.Kind.EXIT)) {
+        throw j;
+      }
+      return j.status();
+    } finally {
+      state.restore(saved);
+      jobs.leaveScope();
+    }
+  }
+
+  /** As {@link Walk#readingFrom}. */
+  Status readingFrom(String text, Node body, boolean subshell) {
+    ShellState.Saved saved = subshell ? state.save() : null;
+    input.push(text);
+    if (subshell) {
+      jobs.enterSubshell(walk.stopsOnFailure());
+    }
+    try {
+      return walk.exec(body);
+    } catch (Jump j) {
+      if (!subshell || !j.is(Jump.Kind.EXIT)) {
+        throw j;
+      }
+      return j.status();
+    } finally {
+      input.pop();
+      if (saved != null) {
+        state.restore(saved);
+        jobs.leaveScope();
+      }
+    }
+  }
+
+  /**
+   * {@code cmd &}: its status is 0 at once, set -e ignores it, and {@code $!} names it for {@code
+   * wait $!}, which gives its status.
+   */
+  Status background(Ast.Background b) {
+    int next = jobs.size();
+    Status s = walk.inCondition(b.body());
+    String text = jobs.size() == next + 1 ? jobs.text(next) // what 'jobs' shows of it
+        : b.body() instanceof Ast.Simple c ? String.join(" ", c.words().stream().map(Word::raw).toList()) : "...";
+    state.background.start(s, text);
+    return Status.OK;
+  }
+
+  /** Walks a command of the script (or a subshell) that bash abandons on an error ({@link Refusal.Aborted}). */
+  Status abandoning(Supplier<Status> command) {
+    try {
+      return command.get();
+    } catch (Refusal.Aborted a) {
+      shellError(a.error, a.line);
+      state.last = Status.FAIL;
+      return Status.FAIL;
+    }
+  }
+
+  /**
+   * {@code set -u} and an unset {@code $name}, or {@code ${name:?message}}, where the script reaches it for sure: as bash, it
+   * prints the error and stops there (a subshell, only that), the lines before it having run;
+   * after a job's {@code &&}/{@code ||}, where that job's status takes the script there (null).
+   * Inside {@code $(...)} the plan is refused instead.
+   */
+  RuntimeException unbound(Refusal.Unbound u) {
+    if (walk.captured() != null) {
+      return new Refusal(u.cause); // a plain refusal: no enclosing walk plans the stop either
+    }
+    shellError(u.error, u.line);
+    if (!walk.guards().isEmpty()) { // in a branch a job's status decides: the script stops there where it is taken
+      jobs.exitPoint(1, u.line, walk.guards(), true, false);
+      return null;
+    }
+    return Jump.exit(1);
+  }
+
+  /** As {@link Walk#shellError}. */
+  void shellError(String error, int line) {
+    Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Word("2", line), line);
+    walk.job(List.of(new HereCommands.Draft(List.of("printf", "%s", state.arg0 + ": line " + line + ": " + error + "\n"),
+        List.of(toErrors), line)), Map.of(), line);
+  }
+}

@@ -1,0 +1,142 @@
+// The pool page's tables: workers and spawns, worker sources, jobs (filtered) and runs, drawn
+// from the dashboard's state (dashboard.js), which calls drawPool when it changed.
+"use strict";
+
+function cell(tr, text, cls) {
+  const td = document.createElement("td");
+  if (text instanceof Node) td.appendChild(text); else td.textContent = text ?? "";
+  if (cls) td.className = cls;
+  if (cls === "long") td.title = td.textContent; // cut short on the line; whole when pointed at
+  tr.appendChild(td);
+  return td;
+}
+
+function badge(text) {
+  const s = document.createElement("span");
+  s.className = "state " + text;
+  s.textContent = text;
+  return s;
+}
+
+function slots(w) {
+  const span = document.createElement("span");
+  span.title = `${w.busy} busy of ${w.slots}`;
+  for (let i = 0; i < w.slots; i++) {
+    const b = document.createElement("span");
+    b.className = "slot " + (i < w.busy ? "busy" : "free");
+    span.appendChild(b);
+  }
+  return span;
+}
+
+function button(text, onClick) {
+  const b = document.createElement("button");
+  b.textContent = text;
+  b.className = "danger";
+  b.addEventListener("click", e => { e.stopPropagation(); onClick(b); });
+  return b;
+}
+
+function drawSummary() {
+  const h = state.health;
+  if (h) {
+    $("#summary").textContent = `${state.workers.length} workers \u00b7 ${h.queued} queued \u00b7 `
+      + `${h.running} running \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`;
+  }
+}
+
+function drawPool() {
+  drawSummary();
+  const wb = $("#workers tbody");
+  wb.replaceChildren();
+  for (const w of [...state.workers, ...state.spawns]) {
+    const tr = document.createElement("tr");
+    tr.dataset.worker = w.id;
+    cell(tr, w.id);
+    cell(tr, w.host);
+    cell(tr, w.source || "joined");
+    cell(tr, slots(w));
+    cell(tr, badge(w.state));
+    cell(tr, (w.capabilities || []).join(", "));
+    cell(tr, walltimeLeft(w));
+    cell(tr, (w.jobs || []).join(" "), "long");
+    cell(tr, w.registeredAt ? button("Dismiss", b => dismiss(w.id, b)) : "");
+    wb.appendChild(tr);
+  }
+  const sb = $("#sources tbody");
+  sb.replaceChildren();
+  for (const s of state.sources) {
+    const tr = document.createElement("tr");
+    tr.dataset.source = s.name;
+    [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, s.backingOffUntil || ""]
+      .forEach(v => cell(tr, v));
+    cell(tr, s.lastFailure || "", "long");
+    sb.appendChild(tr);
+  }
+  $("#no-sources").hidden = state.sources.length > 0;
+  drawJobs();
+  drawRuns();
+}
+
+function walltimeLeft(w) {
+  const source = state.sources.find(s => s.name === w.source);
+  if (!source || !source.walltimeSeconds || !w.spawnedAt) return "";
+  const left = Date.parse(w.spawnedAt) + source.walltimeSeconds * 1000 - Date.now();
+  return left > 0 ? Math.round(left / 60000) + " min" : "over";
+}
+
+function drawJobs() {
+  const f = { state: $("#f-state").value, worker: $("#f-worker").value.trim(),
+    program: $("#f-program").value.trim(), run: $("#f-run").value.trim() };
+  const rows = [...state.jobs.values()].filter(j => (!f.state || j.state === f.state)
+      && (!f.worker || (j.worker || "").includes(f.worker))
+      && (!f.program || (j.argv[0] || "").includes(f.program))
+      && (!f.run || (j.run || "") === f.run))
+    .sort((a, b) => seq(b.id) - seq(a.id));
+  const tb = $("#jobs tbody");
+  tb.replaceChildren();
+  for (const j of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.job = j.id;
+    cell(tr, j.id);
+    const st = cell(tr, badge(j.state), "state-cell");
+    if (j.state === "QUEUED" && j.reason) { // it waits for a worker no one has: say so on the row
+      const stuck = document.createElement("span");
+      stuck.className = "stuck";
+      stuck.textContent = "no worker can take it";
+      stuck.title = j.reason;
+      st.append(" ", stuck);
+    }
+    cell(tr, j.command || j.argv.join(" "), "long");
+    cell(tr, j.worker);
+    cell(tr, j.run ? `${j.run} #${j.step}` : "");
+    cell(tr, (j.submittedAt || "").replace("T", " ").replace(/\..*/, ""));
+    cell(tr, j.exitCode);
+    tr.addEventListener("click", () => { location.hash = "#job/" + j.id; });
+    tb.appendChild(tr);
+  }
+}
+
+function drawRuns() {
+  const tb = $("#runs tbody");
+  tb.replaceChildren();
+  for (const r of state.runs) {
+    const tr = document.createElement("tr");
+    tr.dataset.run = r.id;
+    [r.id, r.name, r.commands, r.succeeded, r.failed, r.running, r.queued, r.waiting, r.notRun]
+      .forEach(v => cell(tr, v));
+    tr.addEventListener("click", () => { location.hash = "#run/" + r.id; });
+    tb.appendChild(tr);
+  }
+  $("#no-runs").hidden = state.runs.length > 0;
+}
+
+async function dismiss(id, b) {
+  b.disabled = true;
+  try {
+    await api("POST", id ? `/api/workers/${encodeURIComponent(id)}/dismiss` : "/api/workers/dismiss");
+  } catch (e) {
+    showError(e);
+    b.disabled = false;
+  }
+}
