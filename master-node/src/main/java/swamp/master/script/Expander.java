@@ -162,8 +162,8 @@ final class Expander implements ParameterExpansion.Words {
       for (Field piece : split(f)) {
         if (Glob.hasMagic(piece.text.toString(), piece.quoted)) {
           List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
-              state.files);
-          if (!matches.isEmpty() || state.nullglob) {
+              state.files, state.glob);
+          if (!matches.isEmpty() || state.glob.nullglob()) {
             out.addAll(whereTheyAre(matches, piece.text.toString()));
             continue;
           }
@@ -197,7 +197,7 @@ final class Expander implements ParameterExpansion.Words {
         out.add(m);
       }
     }
-    if (!matches.isEmpty() && writers.size() == matches.size() && !state.nullglob) {
+    if (!matches.isEmpty() && writers.size() == matches.size() && !state.glob.nullglob()) {
       out.add(Marks.keptUnless(writers, pattern));
     }
     return out;

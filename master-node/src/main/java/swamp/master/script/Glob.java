@@ -13,6 +13,26 @@ final class Glob {
 
   private Glob() {}
 
+  /**
+   * The options of {@code shopt} that change what a glob matches: {@code nullglob} (a glob that
+   * matches nothing expands to nothing), {@code globstar} ({@code **} alone in a part of a path
+   * matches any depth of directories, none included, and with nothing after it every file
+   * below too) and {@code dotglob} (a wildcard matches a leading dot too).
+   */
+  record Options(boolean nullglob, boolean globstar, boolean dotglob) {
+    /** Bash's defaults: all off. */
+    static final Options BASH = new Options(false, false, false);
+
+    Options with(String option, boolean on) {
+      return switch (option) {
+        case "nullglob" -> new Options(on, globstar, dotglob);
+        case "globstar" -> new Options(nullglob, on, dotglob);
+        case "dotglob" -> new Options(nullglob, globstar, on);
+        default -> throw new IllegalArgumentException(option);
+      };
+    }
+  }
+
   /** True if an unquoted {@code * ? [} is in {@code s}. */
   static boolean hasMagic(String s, BitSet quoted) {
     for (int k = 0; k < s.length(); k++) {
@@ -122,9 +142,10 @@ final class Glob {
   /**
    * The paths {@code pattern} names (quoted characters match themselves), relative to {@code
    * cwd} unless absolute, sorted: among the files that exist and those the script's earlier
-   * lines will write ({@code files}). Empty when none matches.
+   * lines will write ({@code files}), as {@code options} say. Empty when none matches.
    */
-  static List<String> paths(String pattern, BitSet quoted, String cwd, PlannedFiles files) {
+  static List<String> paths(String pattern, BitSet quoted, String cwd, PlannedFiles files,
+      Options options) {
     boolean absolute = pattern.startsWith("/");
     List<String> segments = new ArrayList<>();
     List<BitSet> quotedSegs = new ArrayList<>();
@@ -140,7 +161,8 @@ final class Glob {
     }
     boolean directories = pattern.endsWith("/") && !segments.isEmpty(); // 'out/*/': directories, with their '/'
     List<String> results = new ArrayList<>();
-    pathsFrom(files, absolute ? "/" : "", absolute ? "/" : cwd, segments, quotedSegs, 0, directories, results);
+    new Walk(files, segments, quotedSegs, directories, options, results)
+        .from(absolute ? "/" : "", absolute ? "/" : cwd, 0);
     results.sort(null);
     if (directories) {
       results.replaceAll(r -> r + "/");
@@ -148,32 +170,71 @@ final class Glob {
     return results;
   }
 
-  private static void pathsFrom(PlannedFiles files, String prefix, String dir, List<String> segs,
-      List<BitSet> quoted, int k, boolean directories, List<String> out) {
-    if (k == segs.size()) {
-      out.add(prefix.isEmpty() ? "."
-          : prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1)
-          : prefix);
-      return;
-    }
-    String seg = segs.get(k);
-    BitSet q = quoted.get(k);
-    String sep = k == segs.size() - 1 ? "" : "/";
-    boolean anything = sep.isEmpty() && !directories;
-    if (!hasMagic(seg, q)) {
-      String path = PlannedFiles.resolve(dir, seg);
-      if (sep.isEmpty() && directories ? files.isDirectory(path) : files.exists(path)) {
-        pathsFrom(files, prefix + seg + sep, path, segs, quoted, k + 1, directories, out);
+  /** One glob's walk down the directories its parts name, collecting what it matches. */
+  private record Walk(PlannedFiles files, List<String> segs, List<BitSet> quoted,
+      boolean directories, Options options, List<String> out) {
+
+    void from(String prefix, String dir, int k) {
+      if (k == segs.size()) {
+        out.add(prefix.isEmpty() ? "."
+            : prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1)
+            : prefix);
+        return;
       }
-      return;
+      String seg = segs.get(k);
+      BitSet q = quoted.get(k);
+      String sep = k == segs.size() - 1 ? "" : "/";
+      boolean anything = sep.isEmpty() && !directories;
+      if (options.globstar() && seg.equals("**") && q.isEmpty()) {
+        anyDepth(prefix, dir, k, anything);
+        return;
+      }
+      if (!hasMagic(seg, q)) {
+        String path = PlannedFiles.resolve(dir, seg);
+        if (sep.isEmpty() && directories ? files.isDirectory(path) : files.exists(path)) {
+          from(prefix + seg + sep, path, k + 1);
+        }
+        return;
+      }
+      Pattern p = compile(seg, q, true);
+      for (String name : files.list(dir, seg.startsWith(".") || options.dotglob())) {
+        if (p.matcher(name).matches()) {
+          String path = dir.equals("/") ? "/" + name : dir + "/" + name;
+          if (anything || files.isDirectory(path)) {
+            from(prefix + name + sep, path, k + 1);
+          }
+        }
+      }
     }
-    Pattern p = compile(seg, q, true);
-    boolean hidden = seg.startsWith(".");
-    for (String name : files.list(dir, hidden)) {
-      if (p.matcher(name).matches()) {
+
+    /**
+     * {@code **} under globstar: the parts after it from {@code dir} and from every directory
+     * below it; when it is the last part, {@code dir} itself (as the path so far, "d/") and every
+     * file and directory below ({@code anything}), or every directory. A link to a directory is
+     * listed but not walked into, as by bash since 4.3.
+     */
+    private void anyDepth(String prefix, String dir, int k, boolean anything) {
+      if (k < segs.size() - 1) {
+        from(prefix, dir, k + 1);
+      } else if (!prefix.isEmpty()) { // 'd/**': "d/"; 'd/**/': "d", its '/' added at the end
+        out.add(anything || prefix.length() == 1 ? prefix : prefix.substring(0, prefix.length() - 1));
+      }
+      below(prefix, dir, k, anything);
+    }
+
+    private void below(String prefix, String dir, int k, boolean anything) {
+      boolean last = k == segs.size() - 1;
+      for (String name : files.list(dir, options.dotglob())) {
         String path = dir.equals("/") ? "/" + name : dir + "/" + name;
-        if (anything || files.isDirectory(path)) {
-          pathsFrom(files, prefix + name + sep, path, segs, quoted, k + 1, directories, out);
+        boolean directory = files.isDirectory(path);
+        if (last && (anything || directory)) {
+          out.add(prefix + name);
+        }
+        if (directory && !files.isSymbolicLink(path)) {
+          if (!last) {
+            from(prefix + name + "/", path, k + 1);
+          }
+          below(prefix + name + "/", path, k, anything);
         }
       }
     }

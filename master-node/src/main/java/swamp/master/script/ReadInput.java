@@ -118,11 +118,13 @@ final class ReadInput {
 
   /**
    * What {@code <(cmd)} gives to read, run while planning as {@code $(cmd)} is (and refused
-   * where that would be): its lines, the last one ended.
+   * where that would be): all it prints, its last newlines kept (a character printed after it
+   * keeps them from the substitution, which drops them, and is taken off again).
    */
   private static String processOutput(Expander expander, String raw, int line) {
-    String printed = expander.expandString("\"$(" + raw.substring(2, raw.length() - 1) + ")\"", line);
-    return printed.isEmpty() ? "" : printed + "\n";
+    String printed = expander.expandString("\"$(" + raw.substring(2, raw.length() - 1)
+        + "\nprintf .)\"", line);
+    return printed.substring(0, printed.length() - 1);
   }
 
   /**
@@ -188,7 +190,12 @@ final class ReadInput {
     }
   }
 
-  /** {@code read [-r] [-a NAME] [NAME...]}; {@code prefix} holds assignments written before it. */
+  /**
+   * {@code read [-r] [-s] [-a NAME] [-d DELIM] [-p PROMPT] [NAME...]}; {@code prefix} holds
+   * assignments written before it. {@code -d ''} reads up to a NUL ({@code find -print0 | while
+   * IFS= read -r -d '' f}); a prompt is not shown, as bash shows none when its input is no
+   * terminal.
+   */
   private Status read(List<String> args, Map<String, String> prefix, int line) {
     if (inputs.isEmpty()) {
       throw Refusal.at(line, "'read' reads the script's input, which a script has none of while"
@@ -197,6 +204,7 @@ final class ReadInput {
     }
     boolean raw = false;
     String array = null;
+    char delimiter = '\n';
     int k = 0;
     for (; k < args.size() && args.get(k).startsWith("-") && args.get(k).length() > 1; k++) {
       String opt = args.get(k);
@@ -208,19 +216,25 @@ final class ReadInput {
         switch (opt.charAt(c)) {
           case 'r' -> raw = true;
           case 's' -> { } // no echo: there is no terminal
-          case 'a' -> {
+          case 'a', 'd', 'p' -> {
+            char option = opt.charAt(c);
             String rest = opt.substring(c + 1);
             if (rest.isEmpty()) {
               if (++k >= args.size()) {
-                throw Refusal.at(line, "read -a needs the name of an array");
+                throw Refusal.at(line, "read -" + option + " needs "
+                    + (option == 'a' ? "the name of an array" : option == 'd' ? "a delimiter" : "a prompt"));
               }
               rest = args.get(k);
             }
-            array = rest;
+            if (option == 'a') {
+              array = rest;
+            } else if (option == 'd') {
+              delimiter = rest.isEmpty() ? '\0' : rest.charAt(0);
+            }
             c = opt.length();
           }
           default -> throw Refusal.at(line, "read " + opt + " is not supported; swamp's planner"
-              + " reads with -r, -s and -a NAME");
+              + " reads with -r, -s, -a NAME, -d DELIM and -p PROMPT");
         }
       }
     }
@@ -230,7 +244,7 @@ final class ReadInput {
         throw Refusal.at(line, "read: '" + name + "': not a valid identifier");
       }
     }
-    Line l = nextLine(inputs.peek(), raw);
+    Line l = nextLine(inputs.peek(), raw, delimiter);
     String ifs = prefix.containsKey("IFS") ? prefix.get("IFS")
         : state.vars.containsKey("IFS") ? state.scalar("IFS") : DEFAULT_IFS;
     if (ifs == null) {
@@ -256,8 +270,9 @@ final class ReadInput {
   }
 
   /**
-   * {@code mapfile [-t] [NAME]} (and {@code readarray}): every line left of the input into the
-   * array NAME ({@code MAPFILE}), each with its newline unless {@code -t}.
+   * {@code mapfile [-t] [-d DELIM] [NAME]} (and {@code readarray}): every line left of the input
+   * into the array NAME ({@code MAPFILE}), each with its newline (or DELIM; {@code -d ''}: a NUL)
+   * unless {@code -t}.
    */
   private Status mapfile(List<String> args, int line) {
     if (inputs.isEmpty()) {
@@ -265,12 +280,21 @@ final class ReadInput {
           + " while swamp plans it; read from a file: mapfile -t NAME < list.txt");
     }
     boolean trim = false;
+    char delimiter = '\n';
     String name = "MAPFILE";
-    for (String a : args) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
       if (a.equals("-t")) {
         trim = true;
+      } else if (a.startsWith("-d")) {
+        if (a.length() == 2 && i + 1 >= args.size()) {
+          throw Refusal.at(line, "mapfile -d needs a delimiter");
+        }
+        String d = a.length() > 2 ? a.substring(2) : args.get(++i);
+        delimiter = d.isEmpty() ? '\0' : d.charAt(0);
       } else if (a.startsWith("-")) {
-        throw Refusal.at(line, "mapfile " + a + " is not supported; swamp's planner reads with -t");
+        throw Refusal.at(line, "mapfile " + a + " is not supported; swamp's planner reads with -t"
+            + " and -d DELIM");
       } else {
         name = a;
       }
@@ -284,7 +308,7 @@ final class ReadInput {
     v.array = true;
     long k = 0;
     while (in.pos < in.text.length()) {
-      int eol = in.text.indexOf('\n', in.pos);
+      int eol = in.text.indexOf(delimiter, in.pos);
       int end = eol < 0 ? in.text.length() : eol + 1;
       v.values.put(k++, in.text.substring(in.pos, trim && eol >= 0 ? eol : end));
       in.pos = end;
@@ -295,13 +319,14 @@ final class ReadInput {
   /** A line read: its characters, which of them a backslash protected, and whether a newline ended it. */
   private record Line(StringBuilder text, List<Boolean> escaped, boolean ended) {}
 
-  private static Line nextLine(Text in, boolean raw) {
+  /** The next line of {@code in}: up to {@code delimiter} (a newline, unless {@code read -d}). */
+  private static Line nextLine(Text in, boolean raw, char delimiter) {
     StringBuilder text = new StringBuilder();
     List<Boolean> escaped = new ArrayList<>();
     String s = in.text;
     while (in.pos < s.length()) {
       char c = s.charAt(in.pos++);
-      if (c == '\n') {
+      if (c == delimiter) {
         return new Line(text, escaped, true);
       }
       if (c == '\\' && !raw) {

@@ -282,21 +282,27 @@ final class ShellBuiltins {
     return Status.OK;
   }
 
-  /** {@code shopt -s|-u nullglob}; the other options change what bash reads or globs, and are refused. */
+  /**
+   * {@code shopt -s|-u} of the options that change what a glob matches ({@link Glob.Options}) and
+   * of those that change nothing a script does here; the others change what bash reads or globs,
+   * and are refused.
+   */
   private Status shopt(List<String> args, int line) {
     if (args.size() >= 2 && (args.get(0).equals("-s") || args.get(0).equals("-u"))) {
+      boolean on = args.get(0).equals("-s");
       for (String option : args.subList(1, args.size())) {
         switch (option) {
-          case "nullglob" -> state.nullglob = args.get(0).equals("-s");
+          case "nullglob", "globstar", "dotglob" -> state.glob = state.glob.with(option, on);
           case "expand_aliases", "checkwinsize", "histappend", "progcomp", "promptvars" -> { }
           default -> throw Refusal.at(line, "shopt " + args.get(0) + " " + option + " is not"
-              + " supported; swamp's planner globs as bash's defaults do, or with nullglob");
+              + " supported; swamp's planner globs as bash's defaults do, or with nullglob,"
+              + " globstar or dotglob");
         }
       }
       return Status.OK;
     }
     throw Refusal.at(line, "shopt " + String.join(" ", args) + " is not supported; swamp's planner"
-        + " takes shopt -s nullglob and shopt -u nullglob");
+        + " takes shopt -s and shopt -u of nullglob, globstar and dotglob");
   }
 
   private Status set(List<String> args, int line) {

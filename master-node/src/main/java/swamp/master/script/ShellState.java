@@ -91,7 +91,7 @@ final class ShellState {
 
   /** What a subshell or a command substitution puts back when it ends. */
   record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
-      boolean errexit, boolean xtrace, boolean pipefail, boolean nullglob, String arg0,
+      boolean errexit, boolean xtrace, boolean pipefail, Glob.Options glob, String arg0,
       Outputs outputs, boolean nounset, boolean allexport) {}
 
   Map<String, Var> vars = new HashMap<>();
@@ -123,8 +123,8 @@ final class ShellState {
   /** The commands run with {@code &}: {@code $!}, {@code wait}, {@code jobs}. */
   final Background background = new Background();
   boolean errexit;
-  /** {@code shopt -s nullglob}: a glob that matches nothing expands to nothing. */
-  boolean nullglob;
+  /** The options of {@code shopt} that change what a glob matches (nullglob, globstar, dotglob). */
+  Glob.Options glob = Glob.Options.BASH;
   boolean xtrace;
   boolean pipefail;
   /** {@code set -u}: expanding an unset variable stops the script. */
@@ -208,7 +208,7 @@ final class ShellState {
     Map<String, Var> copy = new HashMap<>();
     vars.forEach((k, v) -> copy.put(k, v.copy()));
     return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail,
-        nullglob, arg0, outputs, nounset, allexport);
+        glob, arg0, outputs, nounset, allexport);
   }
 
   void restore(Saved s) {
@@ -217,7 +217,7 @@ final class ShellState {
     cwd = s.cwd();
     last = s.last();
     errexit = s.errexit();
-    nullglob = s.nullglob();
+    glob = s.glob();
     arg0 = s.arg0();
     xtrace = s.xtrace();
     pipefail = s.pipefail();
@@ -241,7 +241,7 @@ final class ShellState {
     errexit = false;
     xtrace = false;
     pipefail = false;
-    nullglob = false;
+    glob = Glob.Options.BASH;
     nounset = false;
     allexport = false;
     return saved;

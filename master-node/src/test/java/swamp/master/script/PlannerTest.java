@@ -969,6 +969,28 @@ class PlannerTest {
   }
 
   @Test
+  void readAndMapfileWithADelimiterTakeNulSeparatedNamesAsBashDoes() throws Exception {
+    Files.writeString(dir.resolve("a b.nc"), "");
+    Files.writeString(dir.resolve("c.nc"), "");
+    // each expected line is what bash 5 prints (or runs) for the same script
+    String script = """
+        find . -name '*.nc' -print0 | sort -z | while IFS= read -r -d '' f; do
+          ncks -O "$f" "out_${f#./}"
+        done
+        mapfile -d '' -t parts < <(printf 'p\\0q r\\0')
+        echo "${#parts[@]} [${parts[1]}]"
+        IFS=, read -r -d ';' a b <<< "x y,z;rest"
+        echo "[$a] [$b]"
+        read -r -p 'name? ' n <<< "given"
+        echo "$n"
+        """;
+    assertEquals(List.of("ncks -O './a b.nc' 'out_a b.nc'", "ncks -O ./c.nc out_c.nc",
+        "echo '2 [q r]'", "echo '[x y] [z]'", "echo given"), texts(script));
+    ScriptException noDelimiter = refused("read -d <<< x\n");
+    assertTrue(noDelimiter.getMessage().contains("read -d needs a delimiter"), noDelimiter.getMessage());
+  }
+
+  @Test
   void strictModeArrayIndicesMapfileLookupsAndGetoptsAsBashDoes() throws Exception {
     Files.writeString(dir.resolve("t.csv"), "a,1\nb,2\n");
     // each expected line is what bash 5 prints for the same script
@@ -1124,6 +1146,41 @@ class PlannerTest {
         shopt -u nullglob; echo "back: [" *.zz "]"
         """));
     assertRefused("shopt -s extglob\n", 1, "shopt -s extglob is not supported");
+  }
+
+  @Test
+  void globstarAndDotglobMatchAsBashsDo() throws Exception {
+    for (String d : List.of("d/sub/deep", "d/.hid", "e")) {
+      Files.createDirectories(dir.resolve(d));
+    }
+    for (String f : List.of("d/a.nc", "d/sub/b.nc", "d/sub/deep/c.nc", "d/.hid/h.nc", "d/.x.nc",
+        "top.nc", "e/f.txt")) {
+      Files.writeString(dir.resolve(f), "");
+    }
+    Files.createSymbolicLink(dir.resolve("d/link"), Path.of("../e"));
+    // each expected line is what bash 5.2 prints for the same script, in the same directory
+    assertEquals(List.of(
+        "echo 1: d d/a.nc d/link d/sub d/sub/b.nc d/sub/deep d/sub/deep/c.nc e e/f.txt out"
+            + " out/new.nc top.nc",
+        "echo 2: d/ d/a.nc d/link d/sub d/sub/b.nc d/sub/deep d/sub/deep/c.nc",
+        "echo 3: d/a.nc d/sub/b.nc d/sub/deep/c.nc out/new.nc top.nc",
+        "echo 4: d/ d/link/ d/sub/ d/sub/deep/ e/ out/",
+        "echo 5: d/ d/link/ d/sub/ d/sub/deep/",
+        "echo 6: d/.hid/h.nc d/.x.nc d/a.nc d/sub/b.nc d/sub/deep/c.nc",
+        "echo 7: d/.x.nc d/a.nc out/new.nc"), texts("""
+        mkdir -p out
+        ncks top.nc out/new.nc
+        shopt -s globstar
+        echo 1: **
+        echo 2: d/**
+        echo 3: **/*.nc
+        echo 4: **/
+        echo 5: d/**/
+        shopt -s dotglob
+        echo 6: d/**/*.nc
+        shopt -u globstar
+        echo 7: **/*.nc
+        """).subList(2, 9));
   }
 
   @Test
