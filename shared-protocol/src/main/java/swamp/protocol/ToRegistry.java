@@ -57,14 +57,19 @@ public sealed interface ToRegistry extends CborSerializable {
       implements ToRegistry {}
 
   /**
-   * Which master answers here? Asked without credentials by a worker whose master became
-   * unreachable, of the registry it registered with: an answer with another epoch than its RegOk's
-   * means a new master now runs at that address, and the old one is gone for good.
+   * Which master answers here? Asked without credentials, every few seconds, by a worker whose
+   * registry answers at that address (the registry's path: a ref names one incarnation): an
+   * answer with another epoch than its RegOk's means a new master now runs at that address, and
+   * the old one is gone for good; one that does not list {@code workerId} means this master has
+   * dropped the worker, and it registers again. {@code workerId} null: not asked for a worker.
    */
-  record WhichMaster(ActorRef<MasterIs> replyTo) implements ToRegistry {}
+  record WhichMaster(ActorRef<MasterIs> replyTo, String workerId) implements ToRegistry {}
 
-  /** The answer to {@link WhichMaster}: the epoch of the master that answers. */
-  record MasterIs(long masterEpoch) implements CborSerializable {}
+  /**
+   * The answer to {@link WhichMaster}: the epoch of the master that answers, and whether it lists
+   * the worker asked for among its registered workers (true when none was asked for).
+   */
+  record MasterIs(long masterEpoch, boolean listed) implements CborSerializable {}
 
   /** One job a worker runs, identified by id and attempt. */
   record RunningJob(String jobId, int attempt) implements CborSerializable {}

@@ -35,6 +35,10 @@ import swamp.protocol.ToRegistry;
  * since. A node that is merely silent (a partition, a frozen JVM) is neither; the split-brain
  * resolver decides about it.
  *
+ * <p>The same master answering that it does not list the worker means it dropped it while the
+ * worker lives (as a heartbeat from an unknown worker tells Spark's master): the watch tells the
+ * worker ({@link Unlisted}), which registers again with the jobs it holds.
+ *
  * <p>A master restarted with a new pool key (or with --insecure) opens its port and never
  * answers: no Artery handshake of this worker's succeeds. So when the port is open and the master
  * has not answered for {@link #KEY_CHECK_AFTER}, the watch asks the worker's {@link
@@ -57,16 +61,22 @@ final class MasterWatch {
   /** Its port takes connections: the same process (frozen, or cut off) or a new one there. */
   private enum PortOpen implements Command { INSTANCE }
 
-  /** The registry at the master's address says which master it is. */
-  private record Answer(long masterEpoch) implements Command {}
+  /** The registry at the master's address says which master it is, and whether it lists the worker. */
+  private record Answer(long masterEpoch, boolean listed) implements Command {}
 
   private enum Ask implements Command { INSTANCE }
 
   /** What the key check found: the reason this worker can never join the master, if it cannot. */
   private record KeyChecked(java.util.Optional<String> rejected) implements Command {}
 
+  /** What the watch tells its worker. */
+  sealed interface Told extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
   /** Told to the worker: the master at its address answers again, but can never take it. */
-  record Rejects(String reason) implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+  record Rejects(String reason) implements Told {}
+
+  /** Told to the worker: its master answers, and does not list it among its workers. */
+  record Unlisted() implements Told {}
 
   /** How long the master must have been silent, its port open, before the key check. */
   static final Duration KEY_CHECK_AFTER = Duration.ofSeconds(4);
@@ -76,12 +86,12 @@ final class MasterWatch {
 
   /**
    * Watches the master at {@code master}, of incarnation {@code epoch}, whose registry (the one
-   * this worker registered with) answers at {@code registry}'s address; asks {@code keyCheck}
-   * (null: never) whether a silent master with an open port can take this worker at all, and
-   * tells {@code rejectedTo} when it cannot.
+   * worker {@code workerId} registered with) answers at {@code registry}'s address; asks {@code
+   * keyCheck} (null: never) whether a silent master with an open port can take this worker at
+   * all, and tells {@code worker} when it cannot, or when the master does not list it.
    */
   static Behavior<Command> create(Address master, long epoch, ActorRef<ToRegistry> registry,
-      WorkerActor.KeyCheck keyCheck, ActorRef<Rejects> rejectedTo) {
+      String workerId, WorkerActor.KeyCheck keyCheck, ActorRef<Told> worker) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
       timers.startTimerWithFixedDelay(Ask.INSTANCE, ASK_EVERY);
@@ -90,7 +100,7 @@ final class MasterWatch {
           ClusterEvent.UnreachableMember.class));
       var blocking = Blocking.PROBES.in(ctx.getSystem());
       ActorRef<ToRegistry.MasterIs> answers =
-          ctx.messageAdapter(ToRegistry.MasterIs.class, m -> new Answer(m.masterEpoch()));
+          ctx.messageAdapter(ToRegistry.MasterIs.class, m -> new Answer(m.masterEpoch(), m.listed()));
       Asking asking = new Asking();
       // by its path, not its ref: a ref names one incarnation of the actor, and a message to it
       // reaches no other; the path reaches whatever master now runs at the address (no answer:
@@ -98,7 +108,7 @@ final class MasterWatch {
       Runnable whichMaster = () -> {
         asking.unanswered = true;
         Adapter.toClassic(ctx.getSystem()).actorSelection(registry.path().toString())
-            .tell(new ToRegistry.WhichMaster(answers), null);
+            .tell(new ToRegistry.WhichMaster(answers, workerId), null);
       };
       Runnable probe = () -> {
         if (!asking.probing) { // a silent host takes the probe's whole connect timeout
@@ -143,7 +153,7 @@ final class MasterWatch {
             ctx.getLog().warn("the master at {} has not answered for {}, its port open: it cannot"
                 + " take this worker", master, HumanDuration.rounded(
                     Duration.ofNanos(System.nanoTime() - asking.answeredAt)));
-            rejectedTo.tell(new Rejects(k.rejected().get()));
+            worker.tell(new Rejects(k.rejected().get()));
             return Behaviors.stopped(); // the worker exits
           })
           .onMessage(Ask.class, a -> {
@@ -160,6 +170,8 @@ final class MasterWatch {
             if (a.masterEpoch() != epoch) {
               ctx.getSelf().tell(new Gone("a new master answers at its address (epoch "
                   + a.masterEpoch() + ", not " + epoch + ")"));
+            } else if (!a.listed()) {
+              worker.tell(new Unlisted());
             }
             return Behaviors.same();
           })

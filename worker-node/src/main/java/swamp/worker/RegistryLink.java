@@ -44,6 +44,12 @@ final class RegistryLink {
     this.jitter = new Random(settings.workerId().hashCode() ^ System.nanoTime());
   }
 
+  /** The incarnation of {@code system}'s node, as its cluster member has it; 0 for a node that is no cluster's. */
+  static long nodeUid(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    return system.address().hasGlobalScope()
+        ? org.apache.pekko.remote.AddressUidExtension.get(system).longAddressUid() : 0;
+  }
+
   /**
    * What a worker offers: its slots, labels ({@code nco} when it has {@code ncks}), programs and
    * memory; {@code address} is its URL unless the settings name one.

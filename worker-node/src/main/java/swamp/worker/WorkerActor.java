@@ -14,7 +14,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.remote.AddressUidExtension;
 import swamp.node.Blocking;
 import swamp.node.ExitCodes;
 import swamp.node.HumanDuration;
@@ -118,8 +117,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** What the {@link KeyCheck} found: the reason to exit, if the key was rejected. */
   private record KeyChecked(Optional<String> rejected) implements Internal {}
 
-  /** The master it registered with answers again, but can never take it ({@link MasterWatch}). */
-  private record MasterRejects(String reason) implements Internal {}
+  /**
+   * What its {@link MasterWatch} found: the master it registered with answers again, but can
+   * never take it ({@link MasterWatch.Rejects}), or answers and does not list it ({@link
+   * MasterWatch.Unlisted}).
+   */
+  private record FromMasterWatch(MasterWatch.Told told) implements Internal {}
 
   /** Send the master the finishes it has not had (see {@link WorkerJobs#deliver}). */
   private enum Deliver implements Internal { INSTANCE }
@@ -207,7 +210,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     ActorRef<ToWorker> self = context.messageAdapter(ToWorker.class, FromMaster::of);
     this.registry = new RegistryLink(settings, RegistryLink.offer(settings, executables, embedded,
         context.getSystem().address().toString()), self,
-        AddressUidExtension.get(context.getSystem()).longAddressUid(), context.getLog());
+        RegistryLink.nodeUid(context.getSystem()), context.getLog());
     this.table = table;
     this.handsOver = handsOver;
     this.embedded = embedded;
@@ -303,8 +306,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         getContext().stop(masterWatch);
       }
       masterWatch = getContext().spawnAnonymous(MasterWatch.create(ok.master().path().address(),
-          ok.masterEpoch(), registry.registry(), keyCheck, getContext().messageAdapter(
-              MasterWatch.Rejects.class, r -> new MasterRejects(r.reason()))));
+          ok.masterEpoch(), registry.registry(), settings.workerId(), keyCheck,
+          getContext().messageAdapter(MasterWatch.Told.class, FromMasterWatch::new)));
     }
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), registry.offer().slots(), registry.offer().labels());
@@ -342,7 +345,16 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           return exit(REJOIN, "lost the master; joining the cluster again to re-register");
         })
         .onMessage(FromMaster.RegOk.class, m -> onRegisteredAgain(m.ok()))
-        .onMessage(MasterRejects.class, r -> exit(new Exit(ExitCodes.REFUSED, r.reason(), true))))
+        .onMessage(FromMasterWatch.class, m -> {
+          if (m.told() instanceof MasterWatch.Rejects r) {
+            return exit(new Exit(ExitCodes.REFUSED, r.reason(), true));
+          }
+          // dropped while it lives (a false report of its end, a bug): what it runs is not lost
+          getContext().getLog().warn("the master does not list this worker among its workers;"
+              + " registering again with the {} job(s) it holds", jobs.claims().size());
+          attemptRegistration();
+          return Behaviors.same();
+        }))
         .build();
   }
 

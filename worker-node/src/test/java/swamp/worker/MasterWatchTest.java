@@ -29,7 +29,7 @@ class MasterWatchTest {
   ActorTestKit kit;
   ServerSocket port; // open: the kernel takes connections, nobody answers
   TestProbe<ToRegistry> registry;
-  TestProbe<MasterWatch.Rejects> rejects;
+  TestProbe<MasterWatch.Told> rejects;
 
   @BeforeEach
   void start() throws Exception {
@@ -53,7 +53,7 @@ class MasterWatchTest {
 
   ActorRef<MasterWatch.Command> watch(WorkerActor.KeyCheck check) {
     Address master = new Address("pekko", "swamp", "127.0.0.1", port.getLocalPort());
-    return kit.spawn(MasterWatch.create(master, EPOCH, registry.ref(), check, rejects.ref()));
+    return kit.spawn(MasterWatch.create(master, EPOCH, registry.ref(), "w1", check, rejects.ref()));
   }
 
   @Test
@@ -84,9 +84,22 @@ class MasterWatchTest {
     while (System.nanoTime() < until) { // every question answered, as a live master does
       ToRegistry.WhichMaster q = registry.expectMessageClass(ToRegistry.WhichMaster.class,
           Duration.ofSeconds(5));
-      q.replyTo().tell(new ToRegistry.MasterIs(EPOCH));
+      assertEquals("w1", q.workerId(), "it asks for its worker");
+      q.replyTo().tell(new ToRegistry.MasterIs(EPOCH, true));
     }
     rejects.expectNoMessage(Duration.ofMillis(200));
     assertEquals(0, check.calls.get(), "a master that answers needs no key check");
+  }
+
+  /** The same master answering that it does not list the worker: the worker is told, to register again. */
+  @Test
+  void aMasterThatNoLongerListsTheWorkerIsToldToIt() {
+    watch(null);
+    registry.expectMessageClass(ToRegistry.WhichMaster.class, Duration.ofSeconds(5))
+        .replyTo().tell(new ToRegistry.MasterIs(EPOCH, true));
+    rejects.expectNoMessage(Duration.ofMillis(200));
+    registry.expectMessageClass(ToRegistry.WhichMaster.class, Duration.ofSeconds(5))
+        .replyTo().tell(new ToRegistry.MasterIs(EPOCH, false));
+    rejects.expectMessage(Duration.ofSeconds(5), new MasterWatch.Unlisted());
   }
 }

@@ -76,10 +76,10 @@ class RejoinTest {
 
   /** One life of the worker: its own actor system, the master's registry and dispatcher probes. */
   final class Incarnation {
-    final ActorTestKit kit = ActorTestKit.create(ConfigFactory.load("application-test"));
-    final TestProbe<ToRegistry> registry = kit.createTestProbe();
-    final TestProbe<ToMaster> master = kit.createTestProbe();
-    final TestProbe<WorkerActor.Exit> exits = kit.createTestProbe();
+    final ActorTestKit kit;
+    final TestProbe<ToRegistry> registry;
+    final TestProbe<ToMaster> master;
+    final TestProbe<WorkerActor.Exit> exits;
     final ActorRef<WorkerActor.Command> worker;
 
     Incarnation(boolean listRegistry) {
@@ -87,6 +87,15 @@ class RejoinTest {
     }
 
     Incarnation(boolean listRegistry, WorkerSettings settings) {
+      this(listRegistry, settings, ConfigFactory.load("application-test"));
+    }
+
+    /** On a node of {@code config}: a cluster's (not joined) for a worker that watches its master. */
+    Incarnation(boolean listRegistry, WorkerSettings settings, com.typesafe.config.Config config) {
+      kit = ActorTestKit.create(config);
+      registry = kit.createTestProbe();
+      master = kit.createTestProbe();
+      exits = kit.createTestProbe();
       incarnations.add(this);
       if (listRegistry) {
         listRegistry();
@@ -160,6 +169,41 @@ class RejoinTest {
     JobFinished j2 = finishes.next(second.master, LONG);
     assertEquals("j2", j2.jobId());
     assertEquals("second\n", j2.result().stdout());
+  }
+
+  /**
+   * The master answers the worker's watch that it does not list it (it dropped the worker while
+   * the worker lives): the worker registers again, in the same incarnation, claiming the job it
+   * runs, which goes on and is reported once.
+   */
+  @Test
+  void aWorkerItsMasterNoLongerListsRegistersAgainClaimingTheJobItRuns() throws IOException {
+    Path gate = workDir.resolve("gate");
+    Incarnation life = new Incarnation(true, TestSettings.worker("w1", workDir),
+        ConfigFactory.parseString("""
+            pekko.actor.provider = cluster
+            pekko.remote.artery.transport = tcp
+            pekko.remote.artery.canonical.hostname = "127.0.0.1"
+            pekko.remote.artery.canonical.port = 0
+            """).withFallback(ConfigFactory.load("application-test")));
+    Register first = life.registered();
+    assertTrue(first.nodeUid() != 0, "a cluster node's worker says which incarnation it is");
+    first.replyTo().tell(new Job("j1", 2, JobSpec.of(List.of("sh", "-c",
+        "while [ ! -e '" + gate + "' ]; do sleep 0.02; done; echo done"))));
+    Process process = life.awaitLive("j1").process();
+
+    ToRegistry.WhichMaster asked = life.registry.expectMessageClass(ToRegistry.WhichMaster.class, LONG);
+    assertEquals("w1", asked.workerId());
+    asked.replyTo().tell(new ToRegistry.MasterIs(1, false));
+
+    Register again = life.register();
+    assertEquals(List.of(new RunningJob("j1", 2)), again.running());
+    assertEquals(first.replyTo(), again.replyTo(), "the same worker, not a new incarnation");
+    again.replyTo().tell(new RegOk(1, life.master.ref()));
+    Files.createFile(gate);
+    JobFinished finished = finishes.next(life.master, LONG);
+    assertEquals("j1", finished.jobId());
+    assertEquals(process.pid(), finished.result().pid(), "the job it ran all along");
   }
 
   @Test

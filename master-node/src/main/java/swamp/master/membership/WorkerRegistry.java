@@ -200,7 +200,9 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     } else if (message instanceof Unregister u) {
       return onUnregister(u);
     }
-    ((ToRegistry.WhichMaster) message).replyTo().tell(new ToRegistry.MasterIs(masterEpoch));
+    ToRegistry.WhichMaster which = (ToRegistry.WhichMaster) message;
+    which.replyTo().tell(new ToRegistry.MasterIs(masterEpoch,
+        which.workerId() == null || members.containsKey(which.workerId())));
     return this;
   }
 

@@ -68,18 +68,31 @@ class WorkerRegistryTest {
   // ---- who gets in ----
 
   /**
-   * A worker whose master became unreachable asks which master answers at its address: anyone
-   * may ask, without the secret, and the answer is the master's epoch and nothing else.
+   * A worker asks which master answers at its master's address: anyone may ask, without the
+   * secret, and the answer is the master's epoch and whether it lists the worker asked for.
    */
   @Test
   void anyoneMayAskWhichMasterAnswersAndHearsItsEpoch() {
     Registry registry = registry(false);
     TestProbe<ToRegistry.MasterIs> asker = testKit.createTestProbe();
 
-    registry.inbox().tell(new ToRegistry.WhichMaster(asker.ref()));
+    registry.inbox().tell(new ToRegistry.WhichMaster(asker.ref(), null));
 
-    assertEquals(EPOCH, asker.expectMessageClass(ToRegistry.MasterIs.class).masterEpoch());
+    assertEquals(new ToRegistry.MasterIs(EPOCH, true), asker.expectMessageClass(ToRegistry.MasterIs.class));
     registry.dispatcher().expectNoMessage(Duration.ofMillis(50)); // nobody joined or left
+  }
+
+  /** A registered worker hears that it is listed; one this master dropped, that it is not. */
+  @Test
+  void aWorkerAskingWhichMasterHearsWhetherItIsListed() {
+    Registry registry = registry(false);
+    TestProbe<ToRegistry.MasterIs> asker = testKit.createTestProbe();
+    registry.admitted("w1", offer(1));
+
+    registry.inbox().tell(new ToRegistry.WhichMaster(asker.ref(), "w1"));
+    assertEquals(new ToRegistry.MasterIs(EPOCH, true), asker.expectMessageClass(ToRegistry.MasterIs.class));
+    registry.inbox().tell(new ToRegistry.WhichMaster(asker.ref(), "w9"));
+    assertEquals(new ToRegistry.MasterIs(EPOCH, false), asker.expectMessageClass(ToRegistry.MasterIs.class));
   }
 
   @Test
