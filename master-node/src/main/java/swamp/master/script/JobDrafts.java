@@ -18,9 +18,10 @@ final class JobDrafts {
   /**
    * The stages of a job; {@code outputIsErrors}: its last stage's output goes where the script's
    * errors go ({@code >&2}); {@code errorsAreOutput}: its errors where the script's output goes
-   * ({@code 2>&1 > f}).
+   * ({@code 2>&1 > f}); {@code teed}: its last stage is the {@code tee} of {@code exec >
+   * >(tee -a log)}, whose status is not the command's (the job's is its pipeline's, pipefail).
    */
-  record Drafted(List<Stage> stages, boolean outputIsErrors, boolean errorsAreOutput) {}
+  record Drafted(List<Stage> stages, boolean outputIsErrors, boolean errorsAreOutput, boolean teed) {}
 
   private record Redirected(Redirects redirects, boolean toStderr, boolean errorsToOutput) {}
 
@@ -51,7 +52,38 @@ final class JobDrafts {
       }
       stages.add(new Stage(argv, last.redirects()));
     }
-    return new Drafted(stages, last.toStderr(), last.errorsToOutput());
+    return state.outputs.copy() == null ? new Drafted(stages, last.toStderr(), last.errorsToOutput(), false)
+        : copied(stages, last, drafts.get(drafts.size() - 1).line());
+  }
+
+  /**
+   * Under {@code exec > >(tee -a log)} ({@link Outputs}): a job whose output reaches the terminal
+   * (or its errors, when they go there too: {@code echo oops >&2} after {@code exec > >(tee -a
+   * log) 2>&1}) ends in a stage {@code tee -a log}, its status still its command's (pipefail). A
+   * pipeline without pipefail, whose status is its last stage's, writes into the log alone; a
+   * command whose output goes to a file of its own sends the errors that would reach the
+   * terminal's output into the log.
+   */
+  private Drafted copied(List<Stage> stages, Redirected last, int line) {
+    String log = Outputs.relative(state.outputs.copy(), state.cwd);
+    Redirects r = last.redirects() == null ? Redirects.NONE : last.redirects();
+    int end = stages.size() - 1;
+    boolean errorsAreCopied = Outputs.TERMINAL_OUTPUT.equals(state.outputs.stderr());
+    if (r.stdout() == null && (!last.toStderr() || errorsAreCopied)) {
+      if (stages.size() == 1 || state.pipefail) {
+        stages.add(new Stage(List.of("tee", "-a", log), null));
+        return new Drafted(stages, false, last.errorsToOutput(), true);
+      }
+      stages.set(end, new Stage(stages.get(end).argv(), new Redirects(r.stdin(), log, true,
+          r.stderr(), r.stderrAppend(), r.stderrToStdout(), r.stdinText())));
+      return new Drafted(stages, false, false, false);
+    }
+    if (last.errorsToOutput()) {
+      stages.set(end, new Stage(stages.get(end).argv(), new Redirects(r.stdin(), r.stdout(),
+          r.stdoutAppend(), log, true, false, r.stdinText())));
+      return new Drafted(stages, last.toStderr(), false, false);
+    }
+    return new Drafted(stages, last.toStderr(), false, false);
   }
 
   /**

@@ -15,10 +15,16 @@ import java.util.function.BiConsumer;
  * append to the file ({@code >> f}) unless it redirects that stream itself. Two commands that
  * write one file run one after the other ({@link Dependencies}), so the file holds their output
  * in bash's order, and those commands do not run in parallel.
+ *
+ * <p>{@code exec > >(tee -a run.log) 2>&1}, the usual way to keep a log of what a script shows,
+ * sends the output to the terminal and a copy into a file ({@code copy}): a job whose output
+ * reaches the terminal then ends in a stage {@code | tee -a run.log} ({@link JobDrafts}), and
+ * {@code tee} without {@code -a} empties the file once, when the {@code exec} runs, as it does
+ * when it starts.
  */
-record Outputs(String stdout, String stderr) {
+record Outputs(String stdout, String stderr, String copy) {
 
-  static final Outputs TERMINAL = new Outputs(null, null);
+  static final Outputs TERMINAL = new Outputs(null, null, null);
   /**
    * {@code stderr} of {@code { ...; } 2>&1} where the output goes to the terminal: the errors go
    * there too, into the jobs' output, wherever their output goes next.
@@ -36,9 +42,26 @@ record Outputs(String stdout, String stderr) {
   Outputs with(List<Ast.Redirect> redirects, String cwd, Expander expander, BiConsumer<String, Boolean> open) {
     String out = stdout;
     String err = stderr;
+    String copied = copy;
     for (Ast.Redirect r : redirects) {
+      boolean both = r.op().startsWith("&");
       switch (r.op()) {
         case ">", ">>", "&>", "&>>" -> {
+          String raw = r.target().raw();
+          if (raw.startsWith(">(") && raw.endsWith(")")) { // '> >(tee -a run.log)'
+            if (!both && r.fd() != 1) {
+              throw Refusal.at(r.line(), "'" + r.fd() + r.op() + " " + raw + "' is not"
+                  + " supported; 'exec > >(tee -a FILE) 2>&1' keeps a copy of the output and errors");
+            }
+            Tee tee = Tee.of(raw, r.line(), expander);
+            copied = PlannedFiles.resolve(cwd, tee.file());
+            open.accept(copied, tee.append());
+            out = null;
+            if (both) {
+              err = TERMINAL_OUTPUT;
+            }
+            continue;
+          }
           String target = expander.expandString(r.target().raw(), r.line());
           if (target.isEmpty()) {
             throw Refusal.at(r.line(), "ambiguous redirect: '" + r.target().raw() + "' expands to nothing");
@@ -47,9 +70,9 @@ record Outputs(String stdout, String stderr) {
           if (!path.startsWith("/dev/")) {
             open.accept(path, r.op().endsWith(">>"));
           }
-          boolean both = r.op().startsWith("&");
           if (both || r.fd() == 1) {
             out = path;
+            copied = null;
           }
           if (both || r.fd() == 2) {
             err = path;
@@ -64,6 +87,7 @@ record Outputs(String stdout, String stderr) {
             err = out == null ? TERMINAL_OUTPUT : TERMINAL_ERRORS.equals(out) ? null : out;
           } else if (r.fd() == 1 && to.equals("2")) {
             out = err == null ? TERMINAL_ERRORS : TERMINAL_OUTPUT.equals(err) ? null : err;
+            copied = out == null ? copied : null;
           } else if (!to.equals(Integer.toString(r.fd()))) {
             throw Refusal.at(r.line(), "'" + r.fd() + ">&" + to + "' is not supported; only 2>&1 and >&2");
           }
@@ -72,7 +96,42 @@ record Outputs(String stdout, String stderr) {
             + " 'exec' is not supported; only output to files ('> f', '>> f', '2> f', '&> f', '2>&1')");
       }
     }
-    return new Outputs(out, err);
+    return new Outputs(out, err, copied);
+  }
+
+  /** {@code >(tee [-a] FILE)}: the file it writes, and whether it appends rather than empties it first. */
+  record Tee(String file, boolean append) {
+
+    static Tee of(String raw, int line, Expander expander) {
+      String inner = raw.substring(2, raw.length() - 1);
+      Ast.Node n;
+      try {
+        n = ShellParser.parse(inner, line);
+      } catch (ScriptException e) {
+        throw Refusal.at(line, "in '" + raw + "': " + e.problem());
+      }
+      if (n instanceof Ast.Sequence q && q.items().size() == 1) {
+        n = q.items().get(0);
+      }
+      List<String> words = n instanceof Ast.Simple c && c.redirects().isEmpty()
+          ? c.words().stream().map(w -> expander.expandString(w.raw(), line)).toList() : List.of();
+      boolean append = false;
+      List<String> files = new ArrayList<>();
+      for (String w : words.isEmpty() ? words : words.subList(1, words.size())) {
+        if (w.equals("-a") || w.equals("--append")) {
+          append = true;
+        } else if (!w.equals("-i") && !w.equals("-p")) {
+          files.add(w);
+        }
+      }
+      if (words.isEmpty() || !words.get(0).equals("tee") || files.size() != 1
+          || files.get(0).startsWith("-") || files.get(0).isEmpty()) {
+        throw Refusal.at(line, "'> " + raw + "' is supported as 'exec > >(tee [-a] FILE)', a copy"
+            + " of the output in one file; write the output to a file ('exec > run.log 2>&1') or"
+            + " pipe the whole run ('bin/swamp run script.sh | tee run.log')");
+      }
+      return new Tee(files.get(0), append);
+    }
   }
 
   /**

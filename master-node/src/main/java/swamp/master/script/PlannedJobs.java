@@ -111,7 +111,7 @@ final class PlannedJobs {
     JobDrafts.check(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, drafted.outputIsErrors(), drafted.errorsAreOutput(), state.pipefail && stages.size() > 1, -1, -1, null, false);
+        stopOnFailure, state.xtrace, drafted.outputIsErrors(), drafted.errorsAreOutput(), state.pipefail && stages.size() > 1 || drafted.teed(), -1, -1, null, false);
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = real(Dependencies.access(plain));
     Set<String> notThere = new java.util.HashSet<>();

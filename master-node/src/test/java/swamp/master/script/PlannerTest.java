@@ -991,6 +991,29 @@ class PlannerTest {
   }
 
   @Test
+  void execIntoATeeKeepsACopyOfWhatReachesTheTerminalInTheLog() throws Exception {
+    Files.writeString(dir.resolve("in.nc"), "");
+    assertEquals(List.of("true >> run.log", "echo start 2>&1 | tee -a run.log",
+        "ncks -O in.nc out.nc 2>&1 | tee -a run.log", "echo oops 2>&1 | tee -a run.log",
+        "ls > list.txt 2>> run.log", "sort list.txt | uniq >> run.log 2>&1"), texts("""
+        exec > >(tee -a run.log) 2>&1
+        echo start
+        ncks -O in.nc out.nc
+        echo oops >&2
+        ls > list.txt
+        sort list.txt | uniq
+        """));
+    // without -a, tee empties the file as it starts: once, where the exec is
+    assertEquals(List.of("true > run.log", "echo a | tee -a run.log", "echo b"), texts("""
+        exec > >(tee run.log)
+        echo a
+        echo b >&2
+        """));
+    assertRefused("exec > >(grep x > f)\n", 1, "is supported as 'exec > >(tee [-a] FILE)'");
+    assertRefused("exec 2> >(tee err.log)\n", 1, "'2> >(tee err.log)' is not supported");
+  }
+
+  @Test
   void strictModeArrayIndicesMapfileLookupsAndGetoptsAsBashDoes() throws Exception {
     Files.writeString(dir.resolve("t.csv"), "a,1\nb,2\n");
     // each expected line is what bash 5 prints for the same script
