@@ -147,6 +147,33 @@ class ScriptRunIT {
   }
 
   /**
+   * {@code exec > >(tee -a run.log) 2>&1}: the log holds what bash's holds (each line as bash
+   * wrote it, the errors too, in the script's order), and the run shows what the commands
+   * print; a failing command's status still decides its {@code ||}.
+   */
+  @Test
+  void aScriptThatKeepsALogThroughTeeLeavesBashsLog(Pool pool) throws IOException {
+    Path dir = Files.createDirectories(pool.logDir().resolve("tee-log"));
+    Files.writeString(dir.resolve("run.log"), "an earlier run\n");
+    Files.writeString(dir.resolve("script.sh"), String.join("\n",
+        "exec > >(tee -a run.log) 2>&1",
+        "echo start",
+        "for x in a b; do echo \"line $x\" > $x.txt; echo \"wrote $x\"; done",
+        "cat missing.txt || echo \"no missing.txt\" >&2",
+        "sort -r a.txt b.txt | head -1",
+        "echo end",
+        ""));
+    Node run = pool.swamp(null, dir, withoutAPool(), "run", "--slots", "2", "script.sh");
+    assertEquals(0, run.awaitExit(CliIT.CLI), run.tail(40));
+    // what 'bash script.sh' leaves in run.log on this machine
+    assertEquals("an earlier run\nstart\nwrote a\nwrote b\n"
+        + "cat: missing.txt: No such file or directory\nno missing.txt\nline b\nend\n",
+        Files.readString(dir.resolve("run.log")), run.tail(40));
+    assertTrue(run.output().startsWith("start\nwrote a\nwrote b\n"), run.output());
+    assertTrue(run.output().contains("no missing.txt\n") && run.output().endsWith("end\n"), run.output());
+  }
+
+  /**
    * On a pool, a program none of its registered workers allows stops the run before anything has
    * run, naming its line, where it failed its job half-way through the run.
    */
