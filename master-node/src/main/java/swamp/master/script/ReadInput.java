@@ -244,7 +244,7 @@ final class ReadInput {
         throw Refusal.at(line, "read: '" + name + "': not a valid identifier");
       }
     }
-    Line l = nextLine(inputs.peek(), raw, delimiter);
+    ReadLine l = nextLine(inputs.peek(), raw, delimiter);
     String ifs = prefix.containsKey("IFS") ? prefix.get("IFS")
         : state.vars.containsKey("IFS") ? state.scalar("IFS") : DEFAULT_IFS;
     if (ifs == null) {
@@ -254,19 +254,19 @@ final class ReadInput {
       ShellState.Var v = state.vars.computeIfAbsent(array, x -> new ShellState.Var());
       v.values.clear();
       v.array = true;
-      List<String> fields = split(l, ifs, Integer.MAX_VALUE);
+      List<String> fields = l.fields(ifs, Integer.MAX_VALUE);
       for (int i = 0; i < fields.size(); i++) {
         v.values.put((long) i, fields.get(i));
       }
     } else if (names.isEmpty()) {
-      state.assign("REPLY", l.text.toString(), line);
+      state.assign("REPLY", l.text().toString(), line);
     } else {
-      List<String> fields = split(l, ifs, names.size());
+      List<String> fields = l.fields(ifs, names.size());
       for (int i = 0; i < names.size(); i++) {
         state.assign(names.get(i), i < fields.size() ? fields.get(i) : "", line);
       }
     }
-    return Status.of(l.ended ? 0 : 1);
+    return Status.of(l.ended() ? 0 : 1);
   }
 
   /**
@@ -316,18 +316,15 @@ final class ReadInput {
     return Status.OK;
   }
 
-  /** A line read: its characters, which of them a backslash protected, and whether a newline ended it. */
-  private record Line(StringBuilder text, List<Boolean> escaped, boolean ended) {}
-
   /** The next line of {@code in}: up to {@code delimiter} (a newline, unless {@code read -d}). */
-  private static Line nextLine(Text in, boolean raw, char delimiter) {
+  private static ReadLine nextLine(Text in, boolean raw, char delimiter) {
     StringBuilder text = new StringBuilder();
     List<Boolean> escaped = new ArrayList<>();
     String s = in.text;
     while (in.pos < s.length()) {
       char c = s.charAt(in.pos++);
       if (c == delimiter) {
-        return new Line(text, escaped, true);
+        return new ReadLine(text, escaped, true);
       }
       if (c == '\\' && !raw) {
         if (in.pos >= s.length()) {
@@ -343,68 +340,6 @@ final class ReadInput {
       text.append(c);
       escaped.add(false);
     }
-    return new Line(text, escaped, false);
-  }
-
-  /**
-   * The fields of {@code l} for {@code n} names: split at {@code IFS} characters, white space
-   * among them in runs, the last field the rest of the line less its trailing white space.
-   */
-  private static List<String> split(Line l, String ifs, int n) {
-    List<String> fields = new ArrayList<>();
-    CharSequence s = l.text;
-    int len = s.length();
-    int i = skipWhite(l, ifs, 0);
-    while (i < len && fields.size() < n - 1) {
-      int start = i;
-      i = wordEnd(l, ifs, i);
-      fields.add(s.subSequence(start, i).toString());
-      i = pastDelimiter(l, ifs, i);
-    }
-    if (i < len) {
-      // the last name: one more field, if that is all there is (a delimiter after it dropped),
-      // else the rest of the line as it stands, less trailing white space
-      int end = wordEnd(l, ifs, i);
-      if (pastDelimiter(l, ifs, end) < len) {
-        end = len;
-        while (end > i && isWhite(l, ifs, end - 1)) {
-          end--;
-        }
-      }
-      fields.add(s.subSequence(i, end).toString());
-    }
-    return fields;
-  }
-
-  private static int wordEnd(Line l, String ifs, int i) {
-    while (i < l.text.length() && !isIfs(l, ifs, i)) {
-      i++;
-    }
-    return i;
-  }
-
-  /** Past the white space after a field, one delimiter that is not white space, and white space. */
-  private static int pastDelimiter(Line l, String ifs, int i) {
-    i = skipWhite(l, ifs, i);
-    if (i < l.text.length() && isIfs(l, ifs, i) && !isWhite(l, ifs, i)) {
-      i = skipWhite(l, ifs, i + 1);
-    }
-    return i;
-  }
-
-  private static int skipWhite(Line l, String ifs, int i) {
-    while (i < l.text.length() && isWhite(l, ifs, i)) {
-      i++;
-    }
-    return i;
-  }
-
-  private static boolean isIfs(Line l, String ifs, int i) {
-    return !l.escaped.get(i) && ifs.indexOf(l.text.charAt(i)) >= 0;
-  }
-
-  private static boolean isWhite(Line l, String ifs, int i) {
-    char c = l.text.charAt(i);
-    return isIfs(l, ifs, i) && (c == ' ' || c == '\t' || c == '\n');
+    return new ReadLine(text, escaped, false);
   }
 }
