@@ -161,7 +161,7 @@ final class Glob {
     }
     boolean directories = pattern.endsWith("/") && !segments.isEmpty(); // 'out/*/': directories, with their '/'
     List<String> results = new ArrayList<>();
-    new Walk(files, segments, quotedSegs, directories, options, results)
+    new Descent(files, segments, quotedSegs, directories, options, results)
         .from(absolute ? "/" : "", absolute ? "/" : cwd, 0);
     results.sort(null);
     if (directories) {
@@ -171,7 +171,7 @@ final class Glob {
   }
 
   /** One glob's walk down the directories its parts name, collecting what it matches. */
-  private record Walk(PlannedFiles files, List<String> segs, List<BitSet> quoted,
+  private record Descent(PlannedFiles files, List<String> segs, List<BitSet> quoted,
       boolean directories, Options options, List<String> out) {
 
     void from(String prefix, String dir, int k) {

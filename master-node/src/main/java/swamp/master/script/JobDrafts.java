@@ -53,7 +53,7 @@ final class JobDrafts {
       stages.add(new Stage(argv, last.redirects()));
     }
     return state.outputs.copy() == null ? new Drafted(stages, last.toStderr(), last.errorsToOutput(), false)
-        : copied(stages, last, drafts.get(drafts.size() - 1).line());
+        : copied(stages, last);
   }
 
   /**
@@ -64,7 +64,7 @@ final class JobDrafts {
    * command whose output goes to a file of its own sends the errors that would reach the
    * terminal's output into the log.
    */
-  private Drafted copied(List<Stage> stages, Redirected last, int line) {
+  private Drafted copied(List<Stage> stages, Redirected last) {
     String log = Outputs.relative(state.outputs.copy(), state.cwd);
     Redirects r = last.redirects() == null ? Redirects.NONE : last.redirects();
     int end = stages.size() - 1;
