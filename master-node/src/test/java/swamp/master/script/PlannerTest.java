@@ -1009,6 +1009,9 @@ class PlannerTest {
         echo a
         echo b >&2
         """));
+    // a loop's output into a tee: its commands', as bash's
+    assertEquals(List.of("true >> loop.log", "echo a | tee -a loop.log", "echo b | tee -a loop.log",
+        "echo after"), texts("for x in a b; do echo $x; done > >(tee -a loop.log)\necho after\n"));
     assertRefused("exec > >(grep x > f)\n", 1, "is supported as 'exec > >(tee [-a] FILE)'");
     assertRefused("exec 2> >(tee err.log)\n", 1, "'2> >(tee err.log)' is not supported");
   }
