@@ -160,7 +160,8 @@ final class Expander implements ParameterExpansion.Words {
     List<String> out = new ArrayList<>();
     for (Field f : fs.list) {
       for (Field piece : split(f)) {
-        if (Glob.hasMagic(piece.text.toString(), piece.quoted)) {
+        Glob.requireExtglob(piece.text.toString(), piece.quoted, state.glob, line);
+        if (Glob.hasMagic(piece.text.toString(), piece.quoted, state.glob.extglob())) {
           List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
               state.files, state.glob);
           if (!matches.isEmpty() || state.glob.nullglob()) {
@@ -437,6 +438,7 @@ final class Expander implements ParameterExpansion.Words {
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, false);
     Field f = fs.list.get(0);
-    return Glob.compile(f.text.toString(), f.quoted, false);
+    Glob.requireExtglob(f.text.toString(), f.quoted, state.glob, line);
+    return Glob.compile(f.text.toString(), f.quoted, false, state.glob.extglob());
   }
 }

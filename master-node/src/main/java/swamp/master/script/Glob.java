@@ -3,6 +3,7 @@ package swamp.master.script;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /**
@@ -17,27 +18,31 @@ final class Glob {
    * The options of {@code shopt} that change what a glob matches: {@code nullglob} (a glob that
    * matches nothing expands to nothing), {@code globstar} ({@code **} alone in a part of a path
    * matches any depth of directories, none included, and with nothing after it every file
-   * below too) and {@code dotglob} (a wildcard matches a leading dot too).
+   * below too), {@code dotglob} (a wildcard matches a leading dot too) and {@code extglob}
+   * ({@code @(a|b) ?(a|b) *(a|b) +(a|b) !(a|b)}: one, at most one, any number, at least one of
+   * the patterns, or anything but them).
    */
-  record Options(boolean nullglob, boolean globstar, boolean dotglob) {
+  record Options(boolean nullglob, boolean globstar, boolean dotglob, boolean extglob) {
     /** Bash's defaults: all off. */
-    static final Options BASH = new Options(false, false, false);
+    static final Options BASH = new Options(false, false, false, false);
 
     Options with(String option, boolean on) {
       return switch (option) {
-        case "nullglob" -> new Options(on, globstar, dotglob);
-        case "globstar" -> new Options(nullglob, on, dotglob);
-        case "dotglob" -> new Options(nullglob, globstar, on);
+        case "nullglob" -> new Options(on, globstar, dotglob, extglob);
+        case "globstar" -> new Options(nullglob, on, dotglob, extglob);
+        case "dotglob" -> new Options(nullglob, globstar, on, extglob);
+        case "extglob" -> new Options(nullglob, globstar, dotglob, on);
         default -> throw new IllegalArgumentException(option);
       };
     }
   }
 
-  /** True if an unquoted {@code * ? [} is in {@code s}. */
-  static boolean hasMagic(String s, BitSet quoted) {
+  /** True if an unquoted {@code * ? [} (or, with {@code extglob}, {@code @( !( +(}) is in {@code s}. */
+  static boolean hasMagic(String s, BitSet quoted, boolean extglob) {
     for (int k = 0; k < s.length(); k++) {
       char c = s.charAt(k);
-      if (!quoted.get(k) && (c == '*' || c == '?' || (c == '[' && s.indexOf(']', k + 2) > 0))) {
+      if (!quoted.get(k) && (c == '*' || c == '?' || (c == '[' && s.indexOf(']', k + 2) > 0)
+          || extglob && extended(s, quoted, k) > 0)) {
         return true;
       }
     }
@@ -45,16 +50,90 @@ final class Glob {
   }
 
   /**
+   * Where the extended pattern that starts at {@code k} ({@code @(}, {@code !(}...) ends, its
+   * {@code )}; -1 when none starts there.
+   */
+  private static int extended(String s, BitSet quoted, int k) {
+    if (k + 1 >= s.length() || "@!+*?".indexOf(s.charAt(k)) < 0 || s.charAt(k + 1) != '('
+        || quoted.get(k) || quoted.get(k + 1)) {
+      return -1;
+    }
+    int depth = 0;
+    for (int j = k + 1; j < s.length(); j++) {
+      if (quoted.get(j)) {
+        continue;
+      }
+      if (s.charAt(j) == '(') {
+        depth++;
+      } else if (s.charAt(j) == ')' && --depth == 0) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Refuses an extended pattern ({@code @(a|b)}) where {@code shopt -s extglob} is off: bash's
+   * parser takes it for a syntax error there.
+   */
+  static void requireExtglob(String s, BitSet quoted, Options options, int line) {
+    if (options.extglob()) {
+      return;
+    }
+    for (int k = 0; k < s.length(); k++) {
+      if (extended(s, quoted, k) > 0) {
+        throw Refusal.at(line, "the extended glob pattern '" + s.charAt(k) + "(...)' needs 'shopt -s"
+            + " extglob' on an earlier line; without it bash takes it for a syntax error");
+      }
+    }
+  }
+
+  /**
    * The pattern as a regular expression; quoted characters match themselves. With
    * {@code pathname} a wildcard does not match {@code /} (file names); without, it does
    * ({@code ${x%pattern}}, {@code [[ $x == pattern ]]}).
    */
-  static Pattern compile(String s, BitSet quoted, boolean pathname) {
+  static Pattern compile(String s, BitSet quoted, boolean pathname, boolean extglob) {
+    return Pattern.compile(regex(s, quoted, pathname, extglob, 0, s.length()));
+  }
+
+  /** The regular expression of {@code s} from {@code from} to {@code to}. */
+  private static String regex(String s, BitSet quoted, boolean pathname, boolean extglob, int from,
+      int to) {
     StringBuilder re = new StringBuilder();
     String any = pathname ? "[^/]" : "[\\s\\S]";
-    int n = s.length();
-    for (int k = 0; k < n; k++) {
+    int n = to;
+    for (int k = from; k < n; k++) {
       char c = s.charAt(k);
+      int groupEnd = extglob ? extended(s, quoted, k) : -1;
+      if (groupEnd > 0 && groupEnd < n) {
+        StringJoiner alternatives = new StringJoiner("|");
+        int start = k + 2;
+        int depth = 0;
+        for (int j = k + 2; j <= groupEnd; j++) {
+          char d = s.charAt(j);
+          if (!quoted.get(j) && d == '(') {
+            depth++;
+          } else if (!quoted.get(j) && d == ')' && depth > 0) {
+            depth--;
+          } else if (j == groupEnd || !quoted.get(j) && d == '|' && depth == 0) {
+            alternatives.add(regex(s, quoted, pathname, true, start, j));
+            start = j + 1;
+          }
+        }
+        String group = "(?:" + alternatives + ")";
+        switch (c) {
+          case '@' -> re.append(group);
+          case '?' -> re.append(group).append('?');
+          case '*' -> re.append(group).append('*');
+          case '+' -> re.append(group).append('+');
+          default -> // '!': anything here but the patterns, the rest of the pattern after it
+              re.append("(?:(?!").append(group).append(regex(s, quoted, pathname, true, groupEnd + 1, n))
+                  .append("$)").append(any).append("*?)");
+        }
+        k = groupEnd;
+        continue;
+      }
       if (quoted.get(k)) {
         re.append(Pattern.quote(String.valueOf(c)));
       } else if (c == '*') {
@@ -63,7 +142,7 @@ final class Glob {
         re.append(any);
       } else if (c == '[') {
         int end = classEnd(s, k);
-        if (end < 0) {
+        if (end < 0 || end >= n) {
           re.append("\\[");
           continue;
         }
@@ -94,11 +173,11 @@ final class Glob {
         re.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return Pattern.compile(re.toString());
+    return re.toString();
   }
 
   static Pattern compile(String s, boolean pathname) {
-    return compile(s, new BitSet(), pathname);
+    return compile(s, new BitSet(), pathname, false);
   }
 
   private static int classEnd(String s, int open) {
@@ -189,14 +268,14 @@ final class Glob {
         anyDepth(prefix, dir, k, anything);
         return;
       }
-      if (!hasMagic(seg, q)) {
+      if (!hasMagic(seg, q, options.extglob())) {
         String path = PlannedFiles.resolve(dir, seg);
         if (sep.isEmpty() && directories ? files.isDirectory(path) : files.exists(path)) {
           from(prefix + seg + sep, path, k + 1);
         }
         return;
       }
-      Pattern p = compile(seg, q, true);
+      Pattern p = compile(seg, q, true, options.extglob());
       for (String name : files.list(dir, seg.startsWith(".") || options.dotglob())) {
         if (p.matcher(name).matches()) {
           String path = dir.equals("/") ? "/" + name : dir + "/" + name;

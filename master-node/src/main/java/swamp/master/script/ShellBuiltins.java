@@ -292,17 +292,17 @@ final class ShellBuiltins {
       boolean on = args.get(0).equals("-s");
       for (String option : args.subList(1, args.size())) {
         switch (option) {
-          case "nullglob", "globstar", "dotglob" -> state.glob = state.glob.with(option, on);
+          case "nullglob", "globstar", "dotglob", "extglob" -> state.glob = state.glob.with(option, on);
           case "expand_aliases", "checkwinsize", "histappend", "progcomp", "promptvars" -> { }
           default -> throw Refusal.at(line, "shopt " + args.get(0) + " " + option + " is not"
               + " supported; swamp's planner globs as bash's defaults do, or with nullglob,"
-              + " globstar or dotglob");
+              + " globstar, dotglob or extglob");
         }
       }
       return Status.OK;
     }
     throw Refusal.at(line, "shopt " + String.join(" ", args) + " is not supported; swamp's planner"
-        + " takes shopt -s and shopt -u of nullglob, globstar and dotglob");
+        + " takes shopt -s and shopt -u of nullglob, globstar, dotglob and extglob");
   }
 
   private Status set(List<String> args, int line) {

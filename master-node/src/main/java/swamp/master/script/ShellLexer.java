@@ -263,9 +263,14 @@ final class ShellLexer {
           i = end + 1;
           continue;
         }
-        if (i > start && "!@+*?".indexOf(s.charAt(i - 1)) >= 0) { // !(*_clim).nc
-          throw new ScriptException(line, "the extended glob pattern '" + s.charAt(i - 1) + "(...)' (shopt -s"
-              + " extglob) is not supported; list the files with a plain glob and a case or if instead");
+        if (i > start && "!@+*?".indexOf(s.charAt(i - 1)) >= 0) { // !(*_clim).nc: one word (extglob)
+          int end = Scan.close(s, i + 1, "(");
+          if (end < 0) {
+            throw new ScriptException(line, "the extended glob pattern '" + s.charAt(i - 1) + "(' without its ')'");
+          }
+          countLines(i, end);
+          i = end + 1;
+          continue;
         }
         break;
       }

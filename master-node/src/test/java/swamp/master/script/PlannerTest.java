@@ -594,9 +594,9 @@ class PlannerTest {
   }
 
   @Test
-  void anExtendedGlobIsRefusedByName() {
+  void anExtendedGlobWithoutExtglobIsRefusedByName() {
     assertTrue(refused("for f in !(*_clim).nc; do echo $f; done\n").getMessage()
-        .contains("the extended glob pattern '!(...)' (shopt -s extglob) is not supported"));
+        .contains("the extended glob pattern '!(...)' needs 'shopt -s extglob' on an earlier line"));
   }
 
   @Test
@@ -1171,7 +1171,7 @@ class PlannerTest {
         shopt -s nullglob; for f in *.zz; do echo $f; done; echo "none: [" *.zz "]"
         shopt -u nullglob; echo "back: [" *.zz "]"
         """));
-    assertRefused("shopt -s extglob\n", 1, "shopt -s extglob is not supported");
+    assertRefused("shopt -s failglob\n", 1, "shopt -s failglob is not supported");
   }
 
   @Test
@@ -1207,6 +1207,47 @@ class PlannerTest {
         shopt -u globstar
         echo 7: **/*.nc
         """).subList(2, 9));
+  }
+
+  @Test
+  void extendedGlobsMatchAsBashsDo() throws Exception {
+    for (String f : List.of("ccsm_01.nc", "gfdl_01.nc", "echam_01.nc", "ccsm_01_zm.nc", "notes.txt",
+        "run.log", "ccsm_02.tmp")) {
+      Files.writeString(dir.resolve(f), "");
+    }
+    // each expected line is what bash 5.2 prints for the same script, in the same directory
+    assertEquals(List.of("echo 1: ccsm_01.nc ccsm_01_zm.nc gfdl_01.nc",
+        "echo 2: ccsm_02.tmp notes.txt run.log", "echo 3: ccsm_01.nc echam_01.nc gfdl_01.nc",
+        "echo 4: ccsm_01.nc ccsm_01_zm.nc echam_01.nc gfdl_01.nc",
+        "echo 5: ccsm_01.nc echam_01.nc gfdl_01.nc", "echo '6: model ccsm_01.nc'",
+        "echo '6: scratch x.tmp'", "echo '6: other a_b'", "echo '7: ccsm_01 ccsm_01'",
+        "echo '8: zonal'", "echo '9: not netcdf'"), texts("""
+        shopt -s extglob
+        echo 1: @(ccsm|gfdl)_*.nc
+        echo 2: !(*.nc)
+        echo 3: !(*_zm).nc
+        echo 4: *_01?(_zm).nc
+        echo 5: +([a-z])_01.nc
+        for f in ccsm_01.nc x.tmp a_b; do
+          case $f in
+            @(ccsm|gfdl)_*.nc) echo "6: model $f" ;;
+            *.@(tmp|bak)) echo "6: scratch $f" ;;
+            *) echo "6: other $f" ;;
+          esac
+        done
+        v=ccsm_01_zm.nc
+        echo "7: ${v%%?(_zm).nc} ${v%@(_zm|_ym).nc}"
+        [[ $v == *@(_zm|_ym).nc ]] && echo "8: zonal"
+        [[ notes.txt == !(*.nc) ]] && echo "9: not netcdf"
+        """));
+    // a '*(' or '+(' of arithmetic is no pattern
+    assertEquals(List.of("echo 8 8 8 2 3"), texts("""
+        (( a = 2*(3+1) )); b=$((2*(3+1))); let "c = 2*(3+1)"; n=0
+        for ((i = 0; i < 1+(1); i++)); do n=$((n+(1))); done
+        echo $a $b $c $n $((1+(2)))
+        """));
+    // without shopt -s extglob bash takes it for a syntax error: refused, with the line
+    assertRefused("echo start\nls @(a|b).nc\n", 2, "needs 'shopt -s extglob' on an earlier line");
   }
 
   @Test
