@@ -155,12 +155,12 @@ final class Expander implements ParameterExpansion.Words {
 
   private List<String> expandFields(String raw, int line) {
     state.currentLine = line;
+    Glob.requireExtglob(raw, state.glob, line);
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, true);
     List<String> out = new ArrayList<>();
     for (Field f : fs.list) {
       for (Field piece : split(f)) {
-        Glob.requireExtglob(piece.text.toString(), piece.quoted, state.glob, line);
         if (Glob.hasMagic(piece.text.toString(), piece.quoted, state.glob.extglob())) {
           List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
               state.files, state.glob);
@@ -435,10 +435,10 @@ final class Expander implements ParameterExpansion.Words {
   /** A pattern of ${x%pattern} and friends: expanded, quoted parts literal. */
   @Override
   public Pattern pattern(String raw, int line) {
+    Glob.requireExtglob(raw, state.glob, line);
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, false);
     Field f = fs.list.get(0);
-    Glob.requireExtglob(f.text.toString(), f.quoted, state.glob, line);
     return Glob.compile(f.text.toString(), f.quoted, false, state.glob.extglob());
   }
 }

@@ -73,18 +73,33 @@ final class Glob {
   }
 
   /**
-   * Refuses an extended pattern ({@code @(a|b)}) where {@code shopt -s extglob} is off: bash's
-   * parser takes it for a syntax error there.
+   * Refuses an extended pattern ({@code @(a|b)}) written in the script's word {@code raw} (not
+   * quoted, not in an expansion) where {@code shopt -s extglob} is off: bash's parser takes it
+   * for a syntax error there. One that a variable's value brings is a plain word then, as in bash.
    */
-  static void requireExtglob(String s, BitSet quoted, Options options, int line) {
+  static void requireExtglob(String raw, Options options, int line) {
     if (options.extglob()) {
       return;
     }
-    for (int k = 0; k < s.length(); k++) {
-      if (extended(s, quoted, k) > 0) {
-        throw Refusal.at(line, "the extended glob pattern '" + s.charAt(k) + "(...)' needs 'shopt -s"
+    for (int k = 0; k < raw.length(); ) {
+      int next = Scan.skipQuotedOrExpansion(raw, k);
+      if (next < 0) {
+        return;
+      }
+      if (next > k) {
+        k = next;
+        continue;
+      }
+      char c = raw.charAt(k);
+      if (c == '\\') {
+        k += 2;
+        continue;
+      }
+      if ("@!+*?".indexOf(c) >= 0 && raw.startsWith("(", k + 1)) {
+        throw Refusal.at(line, "the extended glob pattern '" + c + "(...)' needs 'shopt -s"
             + " extglob' on an earlier line; without it bash takes it for a syntax error");
       }
+      k++;
     }
   }
 

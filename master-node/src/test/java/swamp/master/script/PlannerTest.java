@@ -1248,6 +1248,8 @@ class PlannerTest {
         """));
     // without shopt -s extglob bash takes it for a syntax error: refused, with the line
     assertRefused("echo start\nls @(a|b).nc\n", 2, "needs 'shopt -s extglob' on an earlier line");
+    // one a value brings is a plain word then, as in bash; quoted, it is one anyway
+    assertEquals(List.of("echo '@(a|b).nc' '!(x)' '*(y)'"), texts("v='@(a|b).nc'\necho $v '!(x)' \"*(y)\"\n"));
   }
 
   @Test
