@@ -130,7 +130,7 @@ abstract class GridScalingTests {
         ranOn.add(job.path("worker").asText());
       }
       assertTrue(ranOn.size() >= atOnce && ranOn.stream().allMatch(w -> w.startsWith(grid + "-")),
-          "the jobs ran on spawned workers of " + grid + ": " + ranOn);
+          "the jobs ran on spawned workers of " + grid + ": " + ranOn + "\n" + poolStory(master));
 
       // the lost source's spawns never register: each is cancelled and the source backs off
       JsonNode lostSource = Await.value("two failed spawns of " + lost, Duration.ofSeconds(90),
@@ -169,6 +169,16 @@ abstract class GridScalingTests {
     Await.until("the pending spawn " + pending + " to be cancelled", Duration.ofSeconds(20),
         () -> !stillThere(master, pending));
     assertTrue(master.log().contains("the master is stopping"), master.tail(30));
+  }
+
+  /** What the master's log says of its workers and spawns, and of jobs sent back to the queue. */
+  static String poolStory(Master master) {
+    StringBuilder b = new StringBuilder("the master's pool, from its log:\n");
+    master.log().lines()
+        .filter(l -> !l.contains(" DEBUG ") && (l.contains("WorkerRegistry") || l.contains("PoolScaler")
+            || l.contains("goes back to the queue") || l.contains("adopted")))
+        .forEach(l -> b.append("  | ").append(l).append('\n'));
+    return b.toString();
   }
 
   // ---- set-up ----
