@@ -130,6 +130,9 @@ final class Loops {
       if (j.value > 1) {
         throw new Jump(j.kind, j.value - 1); // 'break 2' leaves the enclosing loop too
       }
+      // break and continue succeed: '[[ -v m[$k] ]] || continue' leaves $? at 0, and so the
+      // loop's status (which 'set -e' would otherwise stop the script at)
+      state.last = Status.OK;
       return j.is(Jump.Kind.CONTINUE);
     } finally {
       jobs.leaveScope();

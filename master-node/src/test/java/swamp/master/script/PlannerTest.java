@@ -114,6 +114,17 @@ class PlannerTest {
   }
 
   @Test
+  void breakAndContinueSucceedAsBashs() throws Exception {
+    // the test that failed before them is not the loop's status: set -e goes on after the loop
+    assertEquals(List.of("echo in a", "echo after 0"), texts("set -e\nfor x in a b; do\n"
+        + "  [[ $x == a ]] || continue\n  echo in $x\ndone\necho after $?\n"));
+    assertEquals(List.of("echo after 0"),
+        texts("for x in a b; do [ $x = b ] && break; false; done\necho after $?\n"));
+    assertEquals(List.of("echo 0", "echo after 0"), texts("i=0\nwhile (( i < 2 )); do\n"
+        + "  (( i++ )) && { echo $?; continue; }\n  false || continue\ndone\necho after $?\n"));
+  }
+
+  @Test
   void ifElifElseAndTests() throws Exception {
     assertEquals(List.of("echo two"),
         texts("x=2\nif [ $x = 1 ]; then echo one; elif test \"$x\" -eq 2 -a -n \"$x\"; then echo two; else echo other; fi\n"));
