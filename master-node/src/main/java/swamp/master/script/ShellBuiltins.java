@@ -305,6 +305,18 @@ final class ShellBuiltins {
         + " takes shopt -s and shopt -u of nullglob, globstar, dotglob and extglob");
   }
 
+  /**
+   * {@code set -C}: a {@code >} onto a file that exists fails in bash, where swamp would write it;
+   * refused rather than planned otherwise ({@code set +C}, the default, is fine).
+   */
+  private static void noclobber(boolean on, int line) {
+    if (on) {
+      throw Refusal.at(line, "set -o noclobber (set -C) is not supported: swamp's redirections"
+          + " write over a file that exists, as bash's do without it; leave it out, and use '>>'"
+          + " or a test ([ -e f ] || cmd > f) where a file must not be overwritten");
+    }
+  }
+
   private Status set(List<String> args, int line) {
     for (int k = 0; k < args.size(); k++) {
       String a = args.get(k);
@@ -320,7 +332,8 @@ final class ShellBuiltins {
             case 'x' -> state.xtrace = on;
             case 'u' -> state.nounset = on;
             case 'a' -> state.allexport = on;
-            case 'v', 'C', 'h', 'B', 'E', 'T' -> { } // -E, -T: the ERR, DEBUG, RETURN traps are refused
+            case 'v', 'h', 'B', 'E', 'T' -> { } // -E, -T: the ERR, DEBUG, RETURN traps are refused
+            case 'C' -> noclobber(on, line);
             case 'o' -> { // -o NAME, also within flags: set -euo pipefail
               String option = k + 1 < args.size() ? args.get(++k) : "";
               switch (option) {
@@ -329,7 +342,8 @@ final class ShellBuiltins {
                 case "pipefail" -> state.pipefail = on;
                 case "nounset" -> state.nounset = on;
                 case "allexport" -> state.allexport = on;
-                case "noclobber", "verbose", "errtrace", "functrace" -> { }
+                case "noclobber" -> noclobber(on, line);
+                case "verbose", "errtrace", "functrace" -> { }
                 default -> throw Refusal.at(line, "set " + (on ? "-o " : "+o ") + option
                     + " is not supported");
               }

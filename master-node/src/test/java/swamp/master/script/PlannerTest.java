@@ -114,6 +114,18 @@ class PlannerTest {
   }
 
   @Test
+  void noclobberIsRefusedByName() throws Exception {
+    // bash would refuse the second '>', swamp's job would overwrite: the script is refused first
+    for (String option : List.of("set -C", "set -o noclobber", "set -euCo pipefail")) {
+      ScriptException e = refused(option + "\necho a > f.txt\necho b > f.txt\n");
+      assertEquals(1, e.line(), option);
+      assertTrue(e.problem().contains("noclobber"), e.getMessage());
+    }
+    assertEquals(List.of("echo b"), texts("set +C\necho b >| f.txt\n").stream()
+        .map(t -> t.replace(" > f.txt", "")).toList());
+  }
+
+  @Test
   void breakAndContinueSucceedAsBashs() throws Exception {
     // the test that failed before them is not the loop's status: set -e goes on after the loop
     assertEquals(List.of("echo in a", "echo after 0"), texts("set -e\nfor x in a b; do\n"
