@@ -8,13 +8,17 @@ import swamp.master.script.Ast.Node;
  * {@code trap ACTION SIGNAL...}: an EXIT action is kept, to be planned when the script ends (its
  * commands after all others, as the files they touch order them, with the variables' values
  * then, as bash evaluates it). One for a signal that stops the script (INT, TERM, HUP...) is left
- * alone, since a stopped run is cancelled by swamp and runs nothing more; ERR, DEBUG and RETURN
- * depend on each command as it runs, and are refused.
+ * alone, since a stopped run is cancelled by swamp and runs nothing more. An ERR action is kept
+ * too: under {@code set -e} it runs where a command that fails stops the script, before the EXIT
+ * action, with that command's line as {@code $LINENO} and its status as {@code $?} ({@link
+ * StopStates}); a builtin's failure, known while planning, runs it there and then. DEBUG and
+ * RETURN depend on each command as it runs, and are refused.
  */
 final class ExitTrap {
 
   private String action;
   private int line;
+  private String errAction;
 
   Status set(List<String> args, int line) {
     if (args.isEmpty() || args.get(0).equals("-p") || args.get(0).equals("-l")) {
@@ -32,11 +36,12 @@ final class ExitTrap {
           action = given.equals("-") || given.isBlank() ? null : given;
           this.line = line;
         }
+        case "ERR" -> errAction = given.equals("-") || given.isBlank() ? null : given;
         case "INT", "TERM", "HUP", "QUIT", "PIPE", "ALRM", "USR1", "USR2", "1", "2", "3", "13",
             "14", "15" -> { }
         default -> throw Refusal.at(line, "trap on " + signal + " is not supported: it depends on"
-            + " each command's status as it runs ('trap ... EXIT' is supported; 'cmd || handler'"
-            + " runs a handler where cmd fails)");
+            + " each command as it runs ('trap ... EXIT' and, under set -e, 'trap ... ERR' are"
+            + " supported; 'cmd || handler' runs a handler where cmd fails)");
       }
     }
     return Status.OK;
@@ -45,6 +50,20 @@ final class ExitTrap {
   /** Whether an EXIT action is set. */
   boolean isSet() {
     return action != null;
+  }
+
+  /** Whether an ERR action is set. */
+  boolean errSet() {
+    return errAction != null;
+  }
+
+  /** The ERR action, to plan where a command of {@code failedLine} failed (its $LINENO). */
+  Node errAt(int failedLine) {
+    try {
+      return ShellParser.parse(errAction, failedLine);
+    } catch (ScriptException e) {
+      throw new Refusal(new ScriptException(e.line(), "in the ERR trap: " + e.problem()));
+    }
   }
 
   /**
@@ -70,14 +89,16 @@ final class ExitTrap {
 
   /** What is set now, to put back with {@link #restore} (a script run by this one has its own). */
   String[] save() {
-    String[] saved = {action, Integer.toString(line)};
+    String[] saved = {action, Integer.toString(line), errAction};
     action = null;
+    errAction = null;
     return saved;
   }
 
   void restore(String[] saved) {
     action = saved[0];
     line = Integer.parseInt(saved[1]);
+    errAction = saved[2];
   }
 
   /** The EXIT action to plan now, once; null when there is none. */

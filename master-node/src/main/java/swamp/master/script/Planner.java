@@ -63,6 +63,7 @@ final class Planner implements Walk {
   private int exitStatus;
   private final ExitTrap exitTrap = new ExitTrap();
   private final StopStates stops;
+  private final ErrTrap errTrap;
   private final Redirecting redirecting;
   private final Pipelines pipelines;
   private final KnownTexts texts;
@@ -95,6 +96,7 @@ final class Planner implements Walk {
         (drafts, line) -> job(drafts, Map.of(), line));
     this.texts = new KnownTexts(state, expander, here);
     this.stops = new StopStates(state, exitTrap);
+    this.errTrap = new ErrTrap(state, exitTrap, variables, jobs, calls);
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
     this.subshells = new Subshells(state, jobs, input, this);
     this.decisions = new JobDecisions(state, expander, jobs, this);
@@ -142,10 +144,10 @@ final class Planner implements Walk {
         stopped = true;
       }
       if (!stopped) {
-        stops.beforeTheTrap(waits, functions);
+        stops.beforeTheTrap(waits, functions, state.currentLine);
       }
       trapFrom = jobs.size();
-      Status trapped = calls.exitTrap(null);
+      Status trapped = calls.exitTrap(errTrap.atTheStop(stops.errLine())); // ERR's exit, else EXIT's
       if (trapped != null) {
         exitStatus = trapped.code();
         lastStep = -1;
@@ -216,8 +218,12 @@ final class Planner implements Walk {
     }
     state.last = s;
     state.pipeStatusAfter(node);
-    if (state.errexit && conditionDepth == 0 && s.known() && s.code() != 0 && captured == null
-        && !(node instanceof Ast.AndOr) && !(node instanceof Ast.Pipeline p && p.negated())) {
+    boolean failed = s.known() && s.code() != 0 && !(node instanceof Ast.AndOr) // what set -e and
+        && !(node instanceof Ast.Pipeline p && p.negated()); // the ERR trap act on
+    if (failed) {
+      errTrap.failedWhilePlanning(node.line(), s, conditionDepth > 0 || captured != null, !guards.isEmpty());
+    }
+    if (failed && state.errexit && conditionDepth == 0 && captured == null) {
       if (!guards.isEmpty()) { // 'if job; then ...; else false; fi': it stops where the guards hold
         jobs.exitPoint(s.code(), node.line(), guards, true, false);
         return s;
@@ -321,12 +327,14 @@ final class Planner implements Walk {
     }
     String before = only == null ? null : texts.before(only);
     Status s = jobs.job(drafts, prefix, line, guards, stopsOnFailure());
-    stops.planned(s, stopsOnFailure(), jobs.inSubshell());
+    stops.planned(s, stopsOnFailure(), jobs.inSubshell(),
+        errTrap.runsFor(line, conditionDepth > 0 || captured != null), line);
     if (before != null) { // 'ls *.nc > list.txt': a later '< list.txt' reads what it printed
       texts.written(only, prefix, line, before);
     }
     return s;
   }
+
 
   @Override
   public Status not(Status s, int line) {

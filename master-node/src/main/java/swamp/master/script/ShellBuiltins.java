@@ -332,7 +332,8 @@ final class ShellBuiltins {
             case 'x' -> state.xtrace = on;
             case 'u' -> state.nounset = on;
             case 'a' -> state.allexport = on;
-            case 'v', 'h', 'B', 'E', 'T' -> { } // -E, -T: the ERR, DEBUG, RETURN traps are refused
+            case 'E' -> state.errtrace = on;
+            case 'v', 'h', 'B', 'T' -> { } // -T: the DEBUG and RETURN traps are refused
             case 'C' -> noclobber(on, line);
             case 'o' -> { // -o NAME, also within flags: set -euo pipefail
               String option = k + 1 < args.size() ? args.get(++k) : "";
@@ -343,7 +344,8 @@ final class ShellBuiltins {
                 case "nounset" -> state.nounset = on;
                 case "allexport" -> state.allexport = on;
                 case "noclobber" -> noclobber(on, line);
-                case "verbose", "errtrace", "functrace" -> { }
+                case "errtrace" -> state.errtrace = on;
+                case "verbose", "functrace" -> { }
                 default -> throw Refusal.at(line, "set " + (on ? "-o " : "+o ") + option
                     + " is not supported");
               }

@@ -129,6 +129,8 @@ final class ShellState {
   boolean pipefail;
   /** {@code set -u}: expanding an unset variable stops the script. */
   boolean nounset;
+  /** {@code set -E}: functions inherit the ERR trap. */
+  boolean errtrace;
   /** The script runs under dash ({@code sh sub.sh}): its echo reads backslash escapes. */
   boolean dashEcho;
   /** {@code set -a}: what the script assigns is exported ({@code set -a; source env.sh; set +a}). */

@@ -1104,9 +1104,10 @@ class PlannerTest {
     assertEquals(4, p.exitStatus());
     assertEquals(7, plan("trap 'exit 7' EXIT\necho a\n").exitStatus());
     assertEquals(List.of("echo a"), texts("trap 'echo never' EXIT\ntrap - EXIT\necho a\n"));
-    assertRefused("echo a\ntrap 'echo failed' ERR\n", 2, "trap on ERR is not supported");
-    assertRefused("echo a\ntrap 'echo failed' ERR\n", 2, "('trap ... EXIT' is supported;");
-    // -E (errtrace) and -T only hand ERR, DEBUG and RETURN traps on: without them, nothing
+    assertRefused("echo a\ntrap 'echo $LINENO' DEBUG\n", 2, "trap on DEBUG is not supported");
+    assertRefused("echo a\ntrap 'echo back' RETURN\n", 2, "under set -e, 'trap ... ERR' are supported;");
+    // ERR: PlanningTest.anErrTrapRunsWhereSetEStopsTheScript; -E (errtrace) and -T only hand
+    // ERR, DEBUG and RETURN traps on: without them, nothing
     assertEquals(List.of("echo a"), texts("set -Eeuo pipefail\nset -o errtrace -T\necho a\n"));
   }
 

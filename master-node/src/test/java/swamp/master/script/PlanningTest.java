@@ -475,4 +475,61 @@ class PlanningTest {
     failed.stop(0, 1);
     assertEquals("echo 'exit 1'", texts(failed).get(3));
   }
+
+  /**
+   * Under set -e an ERR trap runs where a failure stops the script, before the EXIT trap, with
+   * that command's line as $LINENO and its status as $? (bash 5.2 prints the same): a job's once
+   * the run stopped at it, a builtin's while planning; not for a command in a test or an || list,
+   * nor, without set -E, for one in a function.
+   */
+  @Test
+  void anErrTrapRunsWhereSetEStopsTheScript() throws Exception {
+    String script = """
+        set -e
+        trap 'echo "err at $LINENO: $?"' ERR
+        trap 'echo bye' EXIT
+        ncks -m a.nc || echo "no a"
+        if ! ncks -m b.nc; then echo "no b"; fi
+        ncra in.nc out.nc
+        ncwa out.nc gm.nc
+        """;
+    Planning stopped = planning(script);
+    stopped.stop(5, 3); // ncra, line 6
+    List<String> t = texts(stopped);
+    assertEquals(List.of("echo 'err at 6: 3'", "echo bye"), t.subList(t.size() - 2, t.size()), t.toString());
+    Planning ran = planning(script);
+    ran.resume(step -> "", step -> 0);
+    assertEquals("echo bye", texts(ran).get(texts(ran).size() - 1), "no failure: no ERR trap");
+    assertTrue(texts(ran).stream().noneMatch(c -> c.contains("err at")), texts(ran).toString());
+
+    // a builtin that fails, while planning: there and then, and the trap's exit is the script's
+    Planning builtin = planning("set -e\ntrap 'echo \"err at $LINENO\"; exit 7' ERR\necho a\n[ -f nowhere ]\necho b\n");
+    builtin.resume(step -> "", step -> 0); // the traps wait for the jobs: echo a might fail first
+    assertTrue(builtin.done());
+    assertEquals(List.of("echo a", "echo 'err at 4'"), texts(builtin));
+    assertEquals(7, builtin.plan().exitStatus());
+
+    // in a function: only under set -E, at the line in the function
+    String inFunction = "trap 'echo \"err at $LINENO\"' ERR\nf() {\n  ncra $1 o.nc\n}\nf in.nc\n";
+    Planning plain = planning("set -e\n" + inFunction);
+    plain.stop(0, 1);
+    assertTrue(texts(plain).stream().noneMatch(c -> c.contains("err at")), texts(plain).toString());
+    Planning traced = planning("set -eE\n" + inFunction);
+    traced.stop(0, 1);
+    assertEquals("echo 'err at 4'", texts(traced).get(texts(traced).size() - 1), texts(traced).toString());
+  }
+
+  /** What bash would run the ERR trap for, that swamp cannot plan, is refused with its line. */
+  @Test
+  void anErrTrapThatCannotBePlannedIsRefused() {
+    ScriptException none = assertThrows(ScriptException.class,
+        () -> planning("trap 'echo failed' ERR\nncks -m a.nc\n"));
+    assertEquals(2, none.line());
+    assertTrue(none.problem().contains("without set -e"), none.getMessage());
+    ScriptException sub = assertThrows(ScriptException.class,
+        () -> planning("set -e\ntrap 'echo failed' ERR\n( cd . && ncks -m a.nc )\n"));
+    assertTrue(sub.problem().contains("subshell"), sub.getMessage());
+    ScriptException debug = assertThrows(ScriptException.class, () -> planning("trap 'echo x' DEBUG\n"));
+    assertTrue(debug.problem().contains("DEBUG"), debug.getMessage());
+  }
 }
