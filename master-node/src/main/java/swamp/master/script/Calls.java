@@ -171,10 +171,6 @@ final class Calls {
     }
   }
 
-  /**
-   * Plans the EXIT trap's commands as a script ends, once: the status {@code exit N} in them
-   * gives, else {@code status} (null when there was no trap and {@code status} is null).
-   */
   /** Plans the ERR trap's commands for a command of {@code line} that failed; its exit jumps. */
   void errTrap(int line) {
     Status failed = state.last;
@@ -182,6 +178,10 @@ final class Calls {
     state.last = failed;
   }
 
+  /**
+   * Plans the EXIT trap's commands as a script ends, once: the status {@code exit N} in them
+   * gives, else {@code status} (null when there was no trap and {@code status} is null).
+   */
   Status exitTrap(Status status) {
     Node action = exitTrap.take();
     if (action == null) {

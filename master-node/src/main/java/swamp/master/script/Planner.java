@@ -221,7 +221,8 @@ final class Planner implements Walk {
     boolean failed = s.known() && s.code() != 0 && !(node instanceof Ast.AndOr) // what set -e and
         && !(node instanceof Ast.Pipeline p && p.negated()); // the ERR trap act on
     if (failed) {
-      errTrap.failedWhilePlanning(node.line(), s, conditionDepth > 0 || captured != null, !guards.isEmpty());
+      errTrap.failedWhilePlanning(node.line(), s, conditionDepth > 0 || captured != null,
+          !guards.isEmpty());
     }
     if (failed && state.errexit && conditionDepth == 0 && captured == null) {
       if (!guards.isEmpty()) { // 'if job; then ...; else false; fi': it stops where the guards hold
@@ -334,7 +335,6 @@ final class Planner implements Walk {
     }
     return s;
   }
-
 
   @Override
   public Status not(Status s, int line) {

@@ -27,8 +27,9 @@ final class StopStates {
   }
 
   /**
-   * A job was planned ({@code s}); where set -e stops the script on its failure ({@code
-   * stopsOnFailure}, outside a subshell) while an EXIT trap is set, the shell here is kept.
+   * A job was planned ({@code s}) at {@code line}; where set -e stops the script on its failure
+   * ({@code stopsOnFailure}, outside a subshell) while an EXIT or ERR trap is set, the shell here
+   * is kept, and the line where that failure runs the ERR trap ({@code errScope}).
    */
   void planned(Status s, boolean stopsOnFailure, boolean inSubshell, boolean errScope, int line) {
     if (stopsOnFailure && (trap.isSet() || trap.errSet()) && !s.known() && !inSubshell) {
@@ -64,9 +65,13 @@ final class StopStates {
       return;
     }
     try {
-      waits.awaitAll(line, errLines.isEmpty() ? "the EXIT trap reads $?, the status of the command"
-          + " set -e may have stopped the script at" : "the ERR trap runs where a command that"
-          + " set -e stops the script at fails");
+      if (errLines.isEmpty()) {
+        waits.awaitAll(trap.line(), "the EXIT trap reads $?, the status of the command set -e"
+            + " may have stopped the script at");
+      } else {
+        waits.awaitAll(line, "the ERR trap runs where a command that set -e stops the script at"
+            + " fails");
+      }
     } catch (Planning.Stopped s) {
       stopped(s);
     }
