@@ -40,7 +40,7 @@ import swamp.node.PoolKeyProbe;
  *
  * A master that is not up yet, slow, or stopping gives no verdict. Thread-safe.
  */
-final class MasterKeyCheck implements WorkerActor.KeyCheck {
+final class MasterKeyCheck implements KeyCheck {
 
   private static final Logger log = LoggerFactory.getLogger(MasterKeyCheck.class);
 
@@ -72,7 +72,7 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
   }
 
   /** The check of a worker whose remoting is {@code config}, TLS or plain tcp; none without masters. */
-  static Optional<WorkerActor.KeyCheck> of(Config config) {
+  static Optional<KeyCheck> of(Config config) {
     List<Address> seeds = seeds(config);
     return seeds.isEmpty() ? Optional.empty() : Optional.of(new MasterKeyCheck(
         PoolKeyProbe.of(config).orElseGet(PoolKeyProbe::plainTcp), seeds));
@@ -82,7 +82,7 @@ final class MasterKeyCheck implements WorkerActor.KeyCheck {
    * The check of a TLS worker that waits for its pool key ({@code config} names it, not there
    * yet): whether the master speaks plain tcp, for an --insecure master makes no key.
    */
-  static Optional<WorkerActor.KeyCheck> withoutKey(Config config) {
+  static Optional<KeyCheck> withoutKey(Config config) {
     List<Address> seeds = seeds(config);
     return seeds.isEmpty() ? Optional.empty() : Optional.of(
         new MasterKeyCheck(PoolKeyProbe.plainTcp(), true, seeds, System::nanoTime));

@@ -41,10 +41,9 @@ import swamp.protocol.ToRegistry;
  *
  * <p>A master restarted with a new pool key (or with --insecure) opens its port and never
  * answers: no Artery handshake of this worker's succeeds. So when the port is open and the master
- * has not answered for {@link #KEY_CHECK_AFTER}, the watch asks the worker's {@link
- * WorkerActor.KeyCheck} ({@link MasterKeyCheck}: a TLS hello with the worker's own key), at most
- * every {@link WorkerActor#KEY_CHECK_EVERY}, whether the master can take this worker at all; if
- * it cannot, it tells the worker ({@link Rejects}), which exits 3, instead of waiting for the
+ * has not answered for {@link #KEY_CHECK_AFTER}, the watch asks the worker's {@link KeyCheck}
+ * ({@link MasterKeyCheck}: a TLS hello with the worker's own key), at most every {@link
+ * KeyCheck#EVERY}, whether the master can take this worker at all; if it cannot, it tells the worker ({@link Rejects}), which exits 3, instead of waiting for the
  * split-brain resolver to down this node (30 s of the failure detector and 7 s more) and for the
  * check of its next incarnation. A master that answers, accepts the key, or gives no verdict
  * (slow, frozen, cut off) is left to the rest.
@@ -69,6 +68,9 @@ final class MasterWatch {
   /** What the key check found: the reason this worker can never join the master, if it cannot. */
   private record KeyChecked(java.util.Optional<String> rejected) implements Command {}
 
+  /** Runs from the start of a key check: while it does, no other starts. */
+  private enum KeyCheckSpacing implements Command { INSTANCE }
+
   /** What the watch tells its worker. */
   sealed interface Told extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
@@ -91,7 +93,7 @@ final class MasterWatch {
    * all, and tells {@code worker} when it cannot, or when the master does not list it.
    */
   static Behavior<Command> create(Address master, long epoch, ActorRef<ToRegistry> registry,
-      String workerId, WorkerActor.KeyCheck keyCheck, ActorRef<Told> worker) {
+      String workerId, KeyCheck keyCheck, ActorRef<Told> worker) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
       timers.startTimerWithFixedDelay(Ask.INSTANCE, ASK_EVERY);
@@ -102,6 +104,8 @@ final class MasterWatch {
       ActorRef<ToRegistry.MasterIs> answers =
           ctx.messageAdapter(ToRegistry.MasterIs.class, m -> new Answer(m.masterEpoch(), m.listed()));
       Asking asking = new Asking();
+      PacedKeyCheck<Command> checking = new PacedKeyCheck<>(keyCheck, KeyCheck.EVERY, ctx, timers,
+          KeyCheckSpacing.INSTANCE, KeyChecked::new);
       // by its path, not its ref: a ref names one incarnation of the actor, and a message to it
       // reaches no other; the path reaches whatever master now runs at the address (no answer:
       // the same master, frozen or cut off, and the split-brain resolver decides; or none)
@@ -121,15 +125,8 @@ final class MasterWatch {
       };
       // the port is open: a master silent for a while may be one that can never take this worker
       Runnable checkKey = () -> {
-        long now = System.nanoTime();
-        if (keyCheck != null && !asking.checking
-            && now - asking.answeredAt >= KEY_CHECK_AFTER.toNanos()
-            && now - asking.checkedAt >= WorkerActor.KEY_CHECK_EVERY.toNanos()) {
-          asking.checking = true;
-          asking.checkedAt = now;
-          ctx.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(keyCheck::rejected,
-              blocking), (rejected, failure) -> new KeyChecked(
-                  failure == null ? rejected : java.util.Optional.empty()));
+        if (System.nanoTime() - asking.answeredAt >= KEY_CHECK_AFTER.toNanos()) {
+          checking.start();
         }
       };
       return Behaviors.receive(Command.class)
@@ -145,8 +142,9 @@ final class MasterWatch {
             checkKey.run();
             return Behaviors.same();
           })
+          .onMessage(KeyCheckSpacing.class, k -> Behaviors.same())
           .onMessage(KeyChecked.class, k -> {
-            asking.checking = false;
+            checking.answered();
             if (k.rejected().isEmpty() || !asking.unanswered) {
               return Behaviors.same(); // it takes this worker, or it answered meanwhile
             }
@@ -186,14 +184,12 @@ final class MasterWatch {
   }
 
   /**
-   * Whether the last question is still unanswered, a probe of the port or a key check under way;
-   * when the master last answered (or the watch began), and when the last key check began.
+   * Whether the last question is still unanswered, or a probe of the port under way; when the
+   * master last answered (or the watch began).
    */
   private static final class Asking {
     boolean unanswered;
     boolean probing;
-    boolean checking;
     long answeredAt = System.nanoTime();
-    long checkedAt = System.nanoTime() - WorkerActor.KEY_CHECK_EVERY.toNanos();
   }
 }

@@ -2,7 +2,6 @@ package swamp.worker;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,7 +13,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import swamp.node.Blocking;
 import swamp.node.ExitCodes;
 import swamp.node.HumanDuration;
 import swamp.protocol.ToMaster;
@@ -58,20 +56,6 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   /** Not a process exit code: the master was lost, join the cluster again and re-register. */
   public static final int REJOIN = -1;
-
-  /**
-   * Whether the masters' addresses answer but can never take this worker: they reject its pool
-   * key, or speak the other transport (TLS, or plain tcp with --insecure; see {@link
-   * MasterKeyCheck}): the reason to end the worker when they do, empty when they accept it or
-   * give no verdict (not up yet, silent). Blocks for seconds: run off the actor's thread.
-   */
-  @FunctionalInterface
-  public interface KeyCheck {
-    Optional<String> rejected();
-  }
-
-  /** The least time between two starts of the {@link KeyCheck}, whatever the retry interval. */
-  static final Duration KEY_CHECK_EVERY = Duration.ofSeconds(5);
 
   /** What the worker handles: {@link Stop}, the master's messages, and its own. */
   public sealed interface Command permits Stop, FromMaster, Internal {}
@@ -117,6 +101,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** What the {@link KeyCheck} found: the reason to exit, if the key was rejected. */
   private record KeyChecked(Optional<String> rejected) implements Internal {}
 
+  /** Runs from the start of a {@link KeyCheck}: while it does, no other starts. */
+  private enum KeyCheckSpacing implements Internal { INSTANCE }
+
   /**
    * What its {@link MasterWatch} found: the master it registered with answers again, but can
    * never take it ({@link MasterWatch.Rejects}), or answers and does not list it ({@link
@@ -132,9 +119,6 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private enum GiveUp implements Internal { INSTANCE }
   private enum DrainOver implements Internal { INSTANCE }
   private enum AcksOver implements Internal { INSTANCE }
-  /** Runs from the start of a {@link KeyCheck}: while it does, no other starts. */
-  private enum KeyCheckSpacing implements Internal { INSTANCE }
-
   /** This JVM was stopped or stalled: the lease holds the jobs stopped (see {@link Reaper}). */
   private enum LeaseLapsed implements Internal { INSTANCE }
 
@@ -161,8 +145,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final boolean embedded;
   /** Null when none is done: the master's embedded worker, plain tcp, unit tests. */
   private final KeyCheck keyCheck;
-  /** Whether a {@link KeyCheck} is under way. */
-  private boolean checkingKey;
+  /** The key check while registering, at most every retry interval or {@link KeyCheck#EVERY}. */
+  private final PacedKeyCheck<Command> checkingKey;
 
   private final RegistryLink registry;
   /** The jobs, and the master they are reported to (null until registered, and once lost). */
@@ -215,6 +199,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.handsOver = handsOver;
     this.embedded = embedded;
     this.keyCheck = keyCheck;
+    this.checkingKey = new PacedKeyCheck<>(keyCheck,
+        settings.retryInterval().compareTo(KeyCheck.EVERY) > 0 ? settings.retryInterval()
+            : KeyCheck.EVERY, context, timers, KeyCheckSpacing.INSTANCE, KeyChecked::new);
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
         context.messageAdapter(JobRunner.Event.class, FromRunner::new), RunnerStopped::new,
         Deliver.INSTANCE, embedded ? Duration.ZERO : INTERRUPT_WAIT, HoldOver::new);
@@ -267,29 +254,17 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /**
    * At a retry, while no registry is found (the first Register went nowhere: the node has not
    * joined the cluster), asks the {@link KeyCheck} whether the master rejects this worker's pool
-   * key, one check at a time and at most every retry interval or {@link #KEY_CHECK_EVERY}, the
-   * longer. A worker that found the registry has joined the cluster, over TLS: its key is good.
+   * key. A worker that found the registry has joined the cluster, over TLS: its key is good.
    */
   private void checkKey() {
-    if (keyCheck == null || checkingKey || registry.registry() != null
-        || timers.isTimerActive(KeyCheckSpacing.INSTANCE)) {
-      return;
+    if (registry.registry() == null) {
+      checkingKey.start();
     }
-    checkingKey = true;
-    timers.startSingleTimer(KeyCheckSpacing.INSTANCE, keyCheckEvery());
-    getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(keyCheck::rejected, Blocking.PROBES.in(getContext().getSystem())),
-        (rejected, failure) -> new KeyChecked(failure == null ? rejected : Optional.empty()));
-  }
-
-  private Duration keyCheckEvery() {
-    return settings.retryInterval().compareTo(KEY_CHECK_EVERY) > 0
-        ? settings.retryInterval() : KEY_CHECK_EVERY;
   }
 
   /** The master rejects this worker's pool key: no retry can fix that (exit 3). */
   private Behavior<Command> onKeyChecked(KeyChecked checked) {
-    checkingKey = false;
+    checkingKey.answered();
     if (checked.rejected().isPresent() && registry.registry() == null) {
       return exit(ExitCodes.REFUSED, checked.rejected().get());
     }
@@ -298,7 +273,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Behavior<Command> onRegOk(RegOk ok) {
     timers.cancel(Retry.INSTANCE);
-    timers.cancel(KeyCheckSpacing.INSTANCE);
+    checkingKey.stop();
     timers.cancel(GiveUp.INSTANCE);
     follow(ok);
     if (handsOver) { // a worker process of its own, not the master's embedded one
@@ -396,7 +371,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       return leave(leaving);
     }
     timers.cancel(Retry.INSTANCE);
-    timers.cancel(KeyCheckSpacing.INSTANCE);
+    checkingKey.stop();
     timers.cancel(GiveUp.INSTANCE);
     timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
@@ -504,7 +479,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(Stop.class, this::onTerm)
         .onMessage(Retry.class, r -> Behaviors.same())
         .onMessage(GiveUp.class, g -> Behaviors.same())
-        .onMessage(KeyChecked.class, k -> Behaviors.same()) // registered meanwhile
+        .onMessage(KeyChecked.class, k -> same(checkingKey::answered)) // registered meanwhile
         .onMessage(KeyCheckSpacing.class, k -> Behaviors.same())
         .onMessage(LeaseLapsed.class, this::onLeaseLapsed)
         // stopped by its own REJOIN, or with its actor system when the node was removed from the

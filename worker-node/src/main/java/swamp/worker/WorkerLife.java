@@ -115,7 +115,7 @@ final class WorkerLife {
 
   /** One actor system's life: join, register, work; returns how it ended. */
   static WorkerActor.Exit runOnce(Config config, WorkerSettings settings,
-      Executables executables, JobTable table, StopSignals signals, WorkerActor.KeyCheck keyCheck) {
+      Executables executables, JobTable table, StopSignals signals, KeyCheck keyCheck) {
     CompletableFuture<WorkerActor.Exit> exit = new CompletableFuture<>();
     CompletableFuture<Done> exitShutdownRan = new CompletableFuture<>();
     boolean ephemeralPort = config.getInt("pekko.remote.artery.canonical.port") == 0;

@@ -138,7 +138,7 @@ public final class WorkerMain implements Callable<Integer> {
     // a worker with another pool's key (or an old one), or of the other transport, hears nothing
     // from Artery but WARNs: it probes the master with a TLS hello while it finds no master (and
     // when the master it registered with falls silent), and exits 3 saying what to change
-    WorkerActor.KeyCheck keyCheck = MasterKeyCheck.of(config).orElse(null);
+    KeyCheck keyCheck = MasterKeyCheck.of(config).orElse(null);
     while (true) {
       WorkerActor.Exit exit;
       try {
@@ -176,11 +176,11 @@ public final class WorkerMain implements Callable<Integer> {
   /**
    * Waits for the pool key a master makes on its first start (a worker on a shared home may start
    * beside it); how the worker ends when it has not come within {@code timeout} (exit 4), or when
-   * {@code check} finds, at most every {@link WorkerActor#KEY_CHECK_EVERY}, that the master runs
+   * {@code check} finds, at most every {@link KeyCheck#EVERY}, that the master runs
    * with --insecure and makes no key (exit 3); empty once the key is there.
    */
   private static Optional<WorkerActor.Exit> awaitPoolKey(Path key, java.time.Duration timeout,
-      Optional<WorkerActor.KeyCheck> check) {
+      Optional<KeyCheck> check) {
     log.info("waiting for the pool key at {}: bin/swamp master makes it on its first start; a"
         + " worker on another machine needs a copy, named with SWAMP_TLS_KEY_STORE and"
         + " SWAMP_TLS_PASSWORD (or --insecure against an --insecure master)", key);
@@ -196,7 +196,7 @@ public final class WorkerMain implements Callable<Integer> {
         if (rejected.isPresent()) {
           return Optional.of(new WorkerActor.Exit(ExitCodes.REFUSED, rejected.get()));
         }
-        nextCheck = System.nanoTime() + WorkerActor.KEY_CHECK_EVERY.toNanos();
+        nextCheck = System.nanoTime() + KeyCheck.EVERY.toNanos();
         continue;
       }
       try {

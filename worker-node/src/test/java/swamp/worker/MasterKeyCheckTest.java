@@ -248,7 +248,7 @@ class MasterKeyCheckTest {
     }
     // nothing listens there, and the key store cannot be read: neither says the key is wrong
     // (PoolKeyProbeTest probes real servers)
-    Optional<WorkerActor.KeyCheck> check = MasterKeyCheck.of(
+    Optional<KeyCheck> check = MasterKeyCheck.of(
         tls("/no/such/pool.p12", "/no/such/pool.p12", List.of("pekko://swamp@127.0.0.1:" + port)));
     assertEquals(Optional.empty(), check.get().rejected());
   }

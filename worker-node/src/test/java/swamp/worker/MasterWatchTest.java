@@ -51,7 +51,7 @@ class MasterWatchTest {
     port.close();
   }
 
-  ActorRef<MasterWatch.Command> watch(WorkerActor.KeyCheck check) {
+  ActorRef<MasterWatch.Command> watch(KeyCheck check) {
     Address master = new Address("pekko", "swamp", "127.0.0.1", port.getLocalPort());
     return kit.spawn(MasterWatch.create(master, EPOCH, registry.ref(), "w1", check, rejects.ref()));
   }
@@ -68,8 +68,8 @@ class MasterWatchTest {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertEquals("the pool key does not match the master's", r.reason());
     assertEquals(2, check.calls.get());
-    // silent for KEY_CHECK_AFTER before the first check, and KEY_CHECK_EVERY between the two
-    assertTrue(took.compareTo(MasterWatch.KEY_CHECK_AFTER.plus(WorkerActor.KEY_CHECK_EVERY)) >= 0,
+    // silent for KEY_CHECK_AFTER before the first check, and KeyCheck.EVERY between the two
+    assertTrue(took.compareTo(MasterWatch.KEY_CHECK_AFTER.plus(KeyCheck.EVERY)) >= 0,
         "checks spaced: " + took);
     assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "within seconds: " + took);
   }

@@ -146,8 +146,8 @@ class WorkerActorTest {
     exits.expectTerminated(w);
   }
 
-  /** A {@link WorkerActor.KeyCheck} that answers {@code answers} in turn, the last one after them. */
-  static final class FakeKeyCheck implements WorkerActor.KeyCheck {
+  /** A {@link KeyCheck} that answers {@code answers} in turn, the last one after them. */
+  static final class FakeKeyCheck implements KeyCheck {
     final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
     final List<java.util.Optional<String>> answers;
 
@@ -163,7 +163,7 @@ class WorkerActorTest {
   }
 
   ActorRef<WorkerActor.Command> checkingWorker(WorkerSettings settings, boolean listRegistry,
-      WorkerActor.KeyCheck check) {
+      KeyCheck check) {
     if (listRegistry) {
       testKit.system().receptionist().tell(Receptionist.register(ToRegistry.KEY, registry.ref()));
     }
