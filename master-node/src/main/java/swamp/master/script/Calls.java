@@ -179,13 +179,17 @@ final class Calls {
   }
 
   /**
-   * Plans the EXIT trap's commands as a script ends, once: the status {@code exit N} in them
-   * gives, else {@code status} (null when there was no trap and {@code status} is null).
+   * Plans the EXIT trap's commands as a script ends, once, with {@code status} as their {@code $?}
+   * (null: the last command's): the status {@code exit N} in them gives, else {@code status}
+   * (null when there was no trap and {@code status} is null).
    */
   Status exitTrap(Status status) {
     Node action = exitTrap.take();
     if (action == null) {
       return status;
+    }
+    if (status != null) {
+      state.last = status;
     }
     try {
       walk.apply(action);

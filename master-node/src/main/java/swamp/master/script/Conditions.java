@@ -28,33 +28,78 @@ final class Conditions {
     this.expander = expander;
   }
 
-  /** {@code test ARGS} and {@code [ ARGS ]}. */
-  boolean test(List<String> a, int line) {
+  /**
+   * {@code test ARGS} and {@code [ ARGS ]} ({@code name}), by POSIX's rules for up to four
+   * arguments and a descent beyond. Words that are no test ({@code [ $empty = x ]}, {@code [ abc
+   * -gt 0 ]}) fail as bash's builtin does: its error, status 2 ({@link Refusal.Failed}).
+   */
+  boolean test(String name, List<String> a, int line) {
     if (a.stream().anyMatch(Marks::holdsStatus)) { // a test against 0 is the Planner's, once the job has run
       throw Refusal.jobStatus(line, "this test (a comparison of it with a number is not)");
     }
-    if (a.isEmpty()) {
-      return false;
+    try {
+      return posix(a, line);
+    } catch (NoTest e) {
+      throw new Refusal.Failed(name + ": " + e.getMessage(), 2, line, name + ": " + e.getMessage());
     }
-    if (a.size() == 1) {
-      return !a.get(0).isEmpty();
-    }
-    if (a.size() == 2 && a.get(0).equals("!")) {
-      return a.get(1).isEmpty();
-    }
-    if (a.size() == 3 && isBinary(a.get(1))) {
-      return binaryTest(a.get(0), a.get(1), a.get(2), line);
+  }
+
+  private boolean posix(List<String> a, int line) {
+    switch (a.size()) {
+      case 0 -> {
+        return false;
+      }
+      case 1 -> {
+        return !a.get(0).isEmpty();
+      }
+      case 2 -> {
+        if (a.get(0).equals("!")) {
+          return a.get(1).isEmpty();
+        }
+        if (!isUnary(a.get(0))) {
+          throw new NoTest(a.get(0) + ": unary operator expected");
+        }
+        return unaryTest(a.get(0), a.get(1), line);
+      }
+      case 3 -> {
+        if (isBinary(a.get(1)) && !a.get(1).equals("=~")) {
+          return binaryTest(a.get(0), a.get(1), a.get(2), line);
+        }
+        if (a.get(0).equals("!")) {
+          return !posix(a.subList(1, 3), line);
+        }
+        if (a.get(0).equals("(") && a.get(2).equals(")")) {
+          return !a.get(1).isEmpty();
+        }
+        if (!a.get(1).equals("-a") && !a.get(1).equals("-o")) {
+          throw new NoTest(a.get(1) + ": binary operator expected");
+        }
+      }
+      case 4 -> {
+        if (a.get(0).equals("!")) {
+          return !posix(a.subList(1, 4), line);
+        }
+        if (a.get(0).equals("(") && a.get(3).equals(")")) {
+          return posix(a.subList(1, 3), line);
+        }
+      }
+      default -> { }
     }
     return new Descent(a, "-o", "-a", line) {
       @Override
       String problem(String p) {
-        return "test: " + p;
+        return p;
+      }
+
+      @Override
+      RuntimeException error(String p) {
+        return new NoTest(p.startsWith("unexpected") ? "too many arguments" : p);
       }
 
       @Override
       boolean primary() {
         if (k >= t.size()) {
-          throw Refusal.at(line, "test: argument expected");
+          throw new NoTest("argument expected");
         }
         String first = t.get(k);
         if (k + 2 < t.size() && isBinary(t.get(k + 1))) {
@@ -69,6 +114,15 @@ final class Conditions {
         return !first.isEmpty();
       }
     }.whole();
+  }
+
+  /** Words of {@code test} that are no test: bash's message, without the builtin's name. */
+  private static final class NoTest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoTest(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** {@code [[ WORDS ]]}. */
@@ -149,10 +203,15 @@ final class Conditions {
     /** Reads one primary at {@code k}, moving {@code k} past it. */
     abstract boolean primary();
 
+    /** What to throw for {@code problem}: a refusal naming it. */
+    RuntimeException error(String problem) {
+      return Refusal.at(line, problem(problem));
+    }
+
     boolean whole() {
       boolean v = or();
       if (k < t.size()) {
-        throw Refusal.at(line, problem("unexpected '" + t.get(k) + "'"));
+        throw error("unexpected '" + t.get(k) + "'");
       }
       return v;
     }
@@ -191,7 +250,7 @@ final class Conditions {
         k++;
         boolean v = or();
         if (!at(")")) {
-          throw Refusal.at(line, problem("')' expected"));
+          throw error("')' expected");
         }
         k++;
         return v;
@@ -339,7 +398,7 @@ final class Conditions {
     try {
       return Long.parseLong(s.trim());
     } catch (NumberFormatException e) {
-      throw Refusal.at(line, "'" + s + "': integer expression expected");
+      throw new NoTest(s + ": integer expression expected"); // only test's: [[ ]] reads arithmetic
     }
   }
 }

@@ -101,6 +101,22 @@ final class ExitTrap {
     errAction = saved[2];
   }
 
+  /**
+   * Enters a subshell, which starts without the script's EXIT action, as bash's does, and may set
+   * one of its own for its end; the ERR action stays (the ERR trap refuses jobs in subshells).
+   */
+  String[] enterSubshell() {
+    String[] saved = {action, Integer.toString(line)};
+    action = null;
+    return saved;
+  }
+
+  /** Leaves a subshell: the script's EXIT action again. */
+  void leaveSubshell(String[] saved) {
+    action = saved[0];
+    line = Integer.parseInt(saved[1]);
+  }
+
   /** The EXIT action to plan now, once; null when there is none. */
   Node take() {
     if (action == null) {

@@ -103,7 +103,7 @@ final class PlannedJobs {
     state.vars.forEach((name, v) -> {
       String value = v.values.get(0L);
       if (v.exported && value != null && !value.equals(initialEnv.get(name))
-          && !name.equals("PWD") && !name.equals("OLDPWD") && !name.equals("PATH")) { // workers use their own PATH
+          && !Set.of("PWD", "OLDPWD", "PATH", "SHLVL").contains(name)) { // workers use their own PATH
         env.put(name, value);
       }
     });

@@ -98,7 +98,7 @@ final class Planner implements Walk {
     this.stops = new StopStates(state, exitTrap);
     this.errTrap = new ErrTrap(state, exitTrap, variables, jobs, calls);
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
-    this.subshells = new Subshells(state, jobs, input, this);
+    this.subshells = new Subshells(state, jobs, input, this, exitTrap, calls);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     replay.rewind();
@@ -138,6 +138,9 @@ final class Planner implements Walk {
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does
         exitStatus = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.value : 0;
         lastStep = j.is(Jump.Kind.EXIT) ? j.ofStep : -1;
+        if (j.is(Jump.Kind.EXIT)) {
+          state.last = j.status(); // what the EXIT trap's $? reads
+        }
       } catch (Planning.Stopped s) { // the run stopped before where the walk waited: the trap still runs
         lastStep = -1;
         stops.stopped(s);

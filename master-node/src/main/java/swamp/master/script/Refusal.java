@@ -27,17 +27,24 @@ class Refusal extends RuntimeException {
   }
 
   /**
-   * A builtin that fails while planning as it would under bash ({@code cd nosuchdir}): where the
-   * walk can, it prints {@code error} after "SCRIPT: line N: " on standard error and the builtin's
-   * status is 1; elsewhere a refusal.
+   * A builtin that fails while planning as it would under bash ({@code cd nosuchdir}, {@code [
+   * abc -gt 0 ]}): where the walk can, it prints {@code error} after "SCRIPT: line N: " on
+   * standard error and the builtin's status is {@code status}; elsewhere a refusal.
    */
   static final class Failed extends Refusal {
     private static final long serialVersionUID = 1L;
     final String error;
+    /** The builtin's status: 1, or 2 for a test whose words are not a test. */
+    final int status;
 
     Failed(String error, int line, String problem) {
+      this(error, 1, line, problem);
+    }
+
+    Failed(String error, int status, int line, String problem) {
       super(new ScriptException(line, problem));
       this.error = error;
+      this.status = status;
     }
   }
 

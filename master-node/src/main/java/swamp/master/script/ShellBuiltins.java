@@ -123,7 +123,7 @@ final class ShellBuiltins {
           }
           t = t.subList(0, t.size() - 1);
         }
-        return Status.of(conditions.test(t, line) ? 0 : 1);
+        return Status.of(conditions.test(name, t, line) ? 0 : 1);
       }
       case "printf" -> {
         if (!args.isEmpty() && args.get(0).equals("-v")) {

@@ -185,6 +185,16 @@ final class ShellState {
         setScalar(name, value);
       }
     });
+    // set whatever the environment holds, as bash sets them
+    setScalar("IFS", " \t\n");
+    setScalar("OPTIND", "1");
+    setScalar("OPTERR", "1");
+    if (!vars.containsKey("PS4")) {
+      setScalar("PS4", "+ ");
+    }
+    String shlvl = vars.containsKey("SHLVL") ? scalar("SHLVL") : "0";
+    setScalar("SHLVL", Long.toString(1 + (shlvl != null && shlvl.matches("[0-9]{1,9}")
+        ? Long.parseLong(shlvl) : 0)));
     setArray("BASH_VERSINFO", List.of("5", "2", "0", "1", "release", arch + "-pc-linux-gnu"));
   }
 

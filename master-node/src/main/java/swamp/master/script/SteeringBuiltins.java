@@ -170,6 +170,13 @@ final class SteeringBuiltins {
         String shown = builtins.shownDirectories(name, args);
         return shown == null ? s : printing(shown, c, prefix);
       }
+      case "test", "[" -> { // '[ $n -gt 0 ]' of an empty or non-numeric $n: bash's error, status 2
+        try {
+          return builtins.run(name, argv, c);
+        } catch (Refusal.Failed f) {
+          return failed(f, c);
+        }
+      }
       default -> {
         return builtins.run(name, argv, c);
       }
@@ -178,7 +185,7 @@ final class SteeringBuiltins {
 
   /**
    * A builtin that failed as under bash: its error on standard error (unless that goes to
-   * /dev/null), status 1. Inside {@code $(...)} the error is not shown.
+   * /dev/null), its status (1; 2 for a test). Inside {@code $(...)} the error is not shown.
    */
   private Status failed(Refusal.Failed f, Ast.Simple c) {
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 2 || r.op().startsWith("&"))
@@ -186,7 +193,7 @@ final class SteeringBuiltins {
     if (walk.captured() == null && !discarded) {
       walk.shellError(f.error, c.line());
     }
-    return Status.FAIL;
+    return Status.of(f.status);
   }
 
   /**

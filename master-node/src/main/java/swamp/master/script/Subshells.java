@@ -19,26 +19,47 @@ final class Subshells {
   private final PlannedJobs jobs;
   private final ReadInput input;
   private final Walk walk;
+  private final ExitTrap exitTrap;
+  private final Calls calls;
 
-  Subshells(ShellState state, PlannedJobs jobs, ReadInput input, Walk walk) {
+  Subshells(ShellState state, PlannedJobs jobs, ReadInput input, Walk walk, ExitTrap exitTrap,
+      Calls calls) {
     this.state = state;
     this.jobs = jobs;
     this.input = input;
     this.walk = walk;
+    this.exitTrap = exitTrap;
+    this.calls = calls;
   }
 
-  /** {@code ( body )}: nothing it sets stays; its {@code exit} ends only it. */
+  /**
+   * {@code ( body )}: nothing it sets stays; its {@code exit} ends only it, and an EXIT trap it
+   * sets runs at its end, the script's own staying for the script's.
+   */
   Status subshell(Ast.Subshell s) {
     ShellState.Saved saved = state.save();
+    String[] scriptsTrap = exitTrap.enterSubshell();
+    int from = jobs.size();
     jobs.enterSubshell(walk.stopsOnFailure());
     try {
-      return abandoning(() -> walk.exec(s.body()));
-    } catch (Jump j) {
-      if (!j.is(Jump.Kind.EXIT)) {
-        throw j;
+      Status status;
+      try {
+        status = abandoning(() -> walk.exec(s.body()));
+      } catch (Jump j) {
+        if (!j.is(Jump.Kind.EXIT)) {
+          throw j;
+        }
+        status = j.status();
       }
-      return j.status();
+      if (exitTrap.isSet() && state.errexit && jobs.size() > from) {
+        throw Refusal.at(s.line(), "an EXIT trap in a subshell under set -e is not supported: a"
+            + " job that fails ends the subshell, and its trap with it; set the trap in the script"
+            + " itself, or run the subshell's commands as a script of their own (bash part.sh)");
+      }
+      Status trapped = calls.exitTrap(status);
+      return trapped == null ? status : trapped;
     } finally {
+      exitTrap.leaveSubshell(scriptsTrap);
       state.restore(saved);
       jobs.leaveScope();
     }

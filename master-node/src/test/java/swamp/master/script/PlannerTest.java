@@ -136,6 +136,36 @@ class PlannerTest {
         + "  (( i++ )) && { echo $?; continue; }\n  false || continue\ndone\necho after $?\n"));
   }
 
+  /** Bash's shell variables are set from the start: {@code OLDIFS=$IFS ... IFS=$OLDIFS} splits again. */
+  @Test
+  void ifsAndTheShellsVariablesAreSetAsBashSetsThem() throws Exception {
+    assertEquals(List.of("echo w=a", "echo w=b", "echo 1 1 '+ '"), texts("OLDIFS=$IFS\nIFS=,\nIFS=$OLDIFS\n"
+        + "x='a b'\nfor w in $x; do echo w=$w; done\necho $OPTIND $OPTERR \"$PS4\"\n"));
+    assertEquals(List.of("echo 3 1"), texts("echo ${#IFS} $SHLVL\n")); // space, tab, newline; no SHLVL before
+  }
+
+  /** The EXIT trap's {@code $?} is the status the script exits with, {@code exit N}'s too. */
+  @Test
+  void theExitTrapSeesTheStatusOfExit() throws Exception {
+    Plan p = plan("trap 'echo \"status $?\"' EXIT\ntrue\nexit 3\n");
+    assertEquals(List.of("echo 'status 3'"), p.commands().stream().map(Plan.Command::text).toList());
+    assertEquals(3, p.exitStatus());
+    assertEquals(List.of("echo 'in 4'", "echo 'status 4'"), texts("trap 'echo \"status $?\"' EXIT\n"
+        + "bash -c 'exit 4' 2>/dev/null || true\n(trap 'echo \"in $?\"' EXIT; exit 4)\n"));
+  }
+
+  /** {@code [ ]} of words that are no test: bash's error and status 2, and the script goes on. */
+  @Test
+  void aTestOfWordsThatAreNoTestFailsWithStatusTwo() throws Exception {
+    List<String> t = texts("e=\n[ $e == ccsm ]; echo st=$?\n[ abc -gt 0 ]; echo st=$?\n[ -f a b ]; echo st=$?\n"
+        + "[ a = b c ]; echo st=$?\nif [ \"\" -eq 0 ]; then echo yes; else echo no $?; fi\n[ ! a ]; echo st=$?\n");
+    assertEquals(List.of("printf %s $'script.sh: line 2: [: ==: unary operator expected\\n'", "echo st=2",
+        "printf %s $'script.sh: line 3: [: abc: integer expression expected\\n'", "echo st=2",
+        "printf %s $'script.sh: line 4: [: a: binary operator expected\\n'", "echo st=2",
+        "printf %s $'script.sh: line 5: [: too many arguments\\n'", "echo st=2",
+        "printf %s $'script.sh: line 6: [: : integer expression expected\\n'", "echo no 2", "echo st=1"), t);
+  }
+
   @Test
   void ifElifElseAndTests() throws Exception {
     assertEquals(List.of("echo two"),
