@@ -35,6 +35,8 @@ final class Arith {
   private final Variables vars;
   private final int depth;
   private int i;
+  /** Where the operand read last began: the token of bash's "division by 0". */
+  private int operandAt;
 
   private Arith(String s, Variables vars, int depth) {
     this.s = s;
@@ -51,17 +53,52 @@ final class Arith {
       throw new ArithException("expression recursion level exceeded");
     }
     Arith a = new Arith(expression, vars, depth);
-    a.skip();
-    if (a.i >= a.s.length()) {
-      return 0;
+    try {
+      a.skip();
+      if (a.i >= a.s.length()) {
+        return 0;
+      }
+      long v = a.comma();
+      a.skip();
+      if (a.i < a.s.length()) {
+        throw new ArithException("syntax error in expression '" + expression.trim() + "' near '"
+            + expression.substring(a.i) + "'");
+      }
+      return v;
+    } catch (ArithException e) {
+      if (e.bashError != null) {
+        throw e;
+      }
+      throw new ArithException(e.getMessage(), a.asBash(e.getMessage()));
     }
-    long v = a.comma();
-    a.skip();
-    if (a.i < a.s.length()) {
-      throw new ArithException("syntax error in expression '" + expression.trim() + "' near '"
-          + expression.substring(a.i) + "'");
+  }
+
+  /**
+   * What bash prints for the error {@code message}: the expression, bash's words, and the text
+   * from where it failed ("10*1.5: syntax error: invalid arithmetic operator (error token is
+   * ".5")"); the token as near to bash's as this parser knows where it was.
+   */
+  private String asBash(String message) {
+    int at = Math.min(i, s.length());
+    String words = message;
+    if (message.equals("division by 0") || message.equals("exponent less than 0")) {
+      at = operandAt;
+    } else if (message.startsWith("syntax error")) {
+      char c = at < s.length() ? s.charAt(at) : ' ';
+      words = Character.isLetterOrDigit(c) || c == '_' || c == '$'
+          ? "syntax error in expression" : "syntax error: invalid arithmetic operator";
+    } else if (message.startsWith("operand expected")) {
+      words = "syntax error: operand expected";
+      if (s.substring(at).isBlank()) { // at the end: bash names the operator before
+        String[] parts = s.trim().split("\\s+");
+        return s.trim() + ": " + words + " (error token is \"" + parts[parts.length - 1] + "\")";
+      }
+    } else if (message.startsWith("'?'")) {
+      words = "`:' expected for conditional expression";
+    } else if (message.startsWith("missing ')'")) {
+      words = "missing `)'";
     }
-    return v;
+    return s.trim() + ": " + words + " (error token is \"" + s.substring(Math.min(at, s.length())).trim() + "\")";
   }
 
   private void skip() {
@@ -235,18 +272,29 @@ final class Arith {
       if (eatExact("*", "**", "*=")) {
         v = v * power();
       } else if (eatExact("/", "/=")) {
-        v = binary("/", v, power());
+        v = binary("/", v, divisor());
       } else if (eatExact("%", "%=")) {
-        v = binary("%", v, power());
+        v = binary("%", v, divisor());
       } else {
         return v;
       }
     }
   }
 
+  /** The right operand of / or %, where a "division by 0" names it. */
+  private long divisor() throws ArithException {
+    skip();
+    int at = i;
+    long v = power();
+    operandAt = at;
+    return v;
+  }
+
   private long power() throws ArithException {
     long base = unary();
     if (eat("**")) {
+      skip();
+      operandAt = i;
       long exp = power();
       if (exp < 0) {
         throw new ArithException("exponent less than 0");

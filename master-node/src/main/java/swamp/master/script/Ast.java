@@ -39,7 +39,28 @@ final class Ast {
   /** {@code first op1 rest1 op2 rest2 ...}, each op {@code &&} or {@code ||}. */
   record AndOr(Node first, List<String> ops, List<Node> rest, int line) implements Node {}
 
-  record Sequence(List<Node> items, int line) implements Node {}
+  /**
+   * Commands one after another; {@code joined}: those of {@code items} (by index) that follow the
+   * one before on its line, after {@code ;} or {@code &}, so that bash reads them as one command
+   * (and an error that abandons one abandons the rest of the line).
+   */
+  record Sequence(List<Node> items, int line, java.util.Set<Integer> joined) implements Node {
+    Sequence(List<Node> items, int line) {
+      this(items, line, java.util.Set.of());
+    }
+
+    /** The items in bash's complete commands: those a newline separates. */
+    List<List<Node>> commands() {
+      List<List<Node>> commands = new java.util.ArrayList<>();
+      for (int k = 0; k < items.size(); k++) {
+        if (k == 0 || !joined.contains(k)) {
+          commands.add(new java.util.ArrayList<>());
+        }
+        commands.get(commands.size() - 1).add(items.get(k));
+      }
+      return commands;
+    }
+  }
 
   /** {@code if c1; then b1; elif c2; then b2; else e; fi}; {@code otherwise} may be null. */
   record If(List<Node> conditions, List<Node> bodies, Node otherwise, int line) implements Node {}

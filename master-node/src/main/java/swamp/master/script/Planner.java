@@ -129,7 +129,15 @@ final class Planner implements Walk {
     try {
       try {
         if (program instanceof Ast.Sequence q) { // the script's own commands, one after another
-          q.items().forEach(n -> subshells.abandoning(() -> exec(n)));
+          for (List<Node> command : q.commands()) { // 'x=$((1/0)); echo no': bash abandons the line
+            subshells.abandoning(() -> {
+              Status last = Status.OK;
+              for (Node n : command) {
+                last = exec(n);
+              }
+              return last;
+            });
+          }
         } else {
           subshells.abandoning(() -> exec(program));
         }
@@ -285,8 +293,15 @@ final class Planner implements Walk {
       if (counted != null) { // 'cmd || (( n++ ))'
         return counted;
       }
-      Status tested = decisions.arithOnStatus(a.expression(), a.line(), v -> expander.expandString(v, a.line()));
-      return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
+      try {
+        Status tested = decisions.arithOnStatus(a.expression(), a.line(), v -> expander.expandString(v, a.line()));
+        return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
+      } catch (Refusal.Aborted e) { // '(( x = 1.5 ))': bash's error, status 1, and on it goes
+        if (captured == null) {
+          shellError("((: " + e.error, e.line);
+        }
+        return Status.FAIL;
+      }
     } else {
       return simple.conditional((Ast.Conditional) node);
     }

@@ -73,22 +73,29 @@ final class ShellParser {
   private Node list() throws ScriptException {
     int line = peek().line();
     List<Node> items = new ArrayList<>();
+    Set<Integer> joined = new java.util.HashSet<>();
     skipNewlines();
+    boolean onTheLine = false;
     while (!atListEnd()) {
+      if (onTheLine) {
+        joined.add(items.size());
+      }
       items.add(andOr());
       Token t = peek();
       if (t.kind() == Kind.AMP) { // swamp runs independent commands in parallel anyway; '$!' names it
         Node n = items.remove(items.size() - 1);
         items.add(new Ast.Background(n, n.line()));
       }
+      onTheLine = t.kind() != Kind.NEWLINE;
       if (t.kind() == Kind.SEMI || t.kind() == Kind.AMP || t.kind() == Kind.NEWLINE) {
         pos++;
+        onTheLine &= peek().kind() != Kind.NEWLINE;
         skipNewlines();
       } else if (!atListEnd()) {
         throw new ScriptException(t.line(), "unexpected '" + t.text() + "'");
       }
     }
-    return items.size() == 1 ? items.get(0) : new Ast.Sequence(items, line);
+    return items.size() == 1 ? items.get(0) : new Ast.Sequence(items, line, Set.copyOf(joined));
   }
 
   private Node andOr() throws ScriptException {

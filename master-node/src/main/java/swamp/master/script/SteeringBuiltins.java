@@ -177,6 +177,13 @@ final class SteeringBuiltins {
           return failed(f, c);
         }
       }
+      case "let" -> { // 'let y=1/0': bash's error, status 1
+        try {
+          return builtins.run(name, argv, c);
+        } catch (Refusal.Aborted a) {
+          return failed(new Refusal.Failed("let: " + a.error, line, a.cause.problem()), c);
+        }
+      }
       default -> {
         return builtins.run(name, argv, c);
       }

@@ -144,6 +144,23 @@ class PlannerTest {
     assertEquals(List.of("echo 3 1"), texts("echo ${#IFS} $SHLVL\n")); // space, tab, newline; no SHLVL before
   }
 
+  /**
+   * An arithmetic error abandons the script's command it is in, as bash's does, with bash's
+   * message; in {@code (( ))} and {@code let} it is their status 1.
+   */
+  @Test
+  void anArithmeticErrorIsBashsError() throws Exception {
+    assertEquals(List.of(
+        "printf %s $'script.sh: line 1: 10*1.5: syntax error: invalid arithmetic operator (error token is \".5\")\\n'",
+        "echo after 1",
+        "printf %s $'script.sh: line 3: 3 / 0 + 1: division by 0 (error token is \"0 + 1\")\\n'",
+        "printf %s $'script.sh: line 4: ((: y=1/0: division by 0 (error token is \"0\")\\n'", "echo 'st 1'",
+        "printf %s $'script.sh: line 5: let: z=5%0: division by 0 (error token is \"0\")\\n'", "echo 'let 1'",
+        "printf %s $'script.sh: line 7: a b: syntax error in expression (error token is \"b\")\\n'"),
+        texts("x=$((10*1.5)); echo same\necho after $?\nfor i in 1 2; do echo $(( 3 / 0 + 1 )); done\n"
+            + "((y=1/0)); echo \"st $?\"\nlet z=5%0; echo \"let $?\"\nset -e\n: $((a b))\n"));
+  }
+
   /** The EXIT trap's {@code $?} is the status the script exits with, {@code exit N}'s too. */
   @Test
   void theExitTrapSeesTheStatusOfExit() throws Exception {
