@@ -51,19 +51,26 @@ class Refusal extends RuntimeException {
   /**
    * An error on which bash abandons the script's command it is in, a loop or a function call
    * whole (in a subshell, the subshell), prints {@code error} after "SCRIPT: line N: " and goes on
-   * with the next command, its status 1, {@code set -e} or not: an arithmetic error ({@code
-   * $((08 + 1))}, a month's number taken as octal). Where a job's status decides whether bash gets
-   * there, or inside {@code $(...)}, a refusal.
+   * with the next command, its status 1: an arithmetic error ({@code $((08 + 1))}, a month's
+   * number taken as octal), {@code set -e} or not; an assignment to a readonly variable, after
+   * which {@code set -e} stops the script ({@code stopsUnderSetE}). Where a job's status decides
+   * whether bash gets there, or inside {@code $(...)}, a refusal.
    */
   static final class Aborted extends Refusal {
     private static final long serialVersionUID = 1L;
     final String error;
     final int line;
+    final boolean stopsUnderSetE;
 
     Aborted(String error, int line, String problem) {
+      this(error, line, problem, false);
+    }
+
+    Aborted(String error, int line, String problem, boolean stopsUnderSetE) {
       super(new ScriptException(line, problem));
       this.error = error;
       this.line = line;
+      this.stopsUnderSetE = stopsUnderSetE;
     }
   }
 

@@ -82,6 +82,10 @@ final class ShellBuiltins {
               state.vars.get(element.group(1)).values.remove(index);
             }
           } else if (!a.startsWith("-")) {
+            if (state.vars.containsKey(a) && state.vars.get(a).readonly) {
+              throw new Refusal.Failed("unset: " + a + ": cannot unset: readonly variable", line,
+                  "unset " + a + ": it is readonly");
+            }
             state.vars.remove(a);
             functions.remove(a);
           }

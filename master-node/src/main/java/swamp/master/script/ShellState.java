@@ -32,6 +32,8 @@ final class ShellState {
     boolean integer;
     /** {@code declare -l} ('l') or {@code -u} ('u'): what is assigned to it changes case; else 0. */
     char letterCase;
+    /** {@code readonly}, {@code declare -r}: an assignment to it is an error. */
+    boolean readonly;
 
     Var copy() {
       Var v = new Var();
@@ -41,6 +43,7 @@ final class ShellState {
       v.array = array;
       v.integer = integer;
       v.letterCase = letterCase;
+      v.readonly = readonly;
       return v;
     }
 
@@ -314,9 +317,19 @@ final class ShellState {
     if (!NAME.matcher(name).matches()) {
       throw Refusal.at(line, "'" + name + "': not a valid identifier");
     }
+    writable(name, line);
     setScalar(name, value);
     if (allexport) {
       vars.get(name).exported = true;
+    }
+  }
+
+  /** Bash's error for an assignment to a readonly variable: it abandons the line it is on. */
+  void writable(String name, int line) {
+    Var v = vars.get(name);
+    if (v != null && v.readonly) {
+      throw new Refusal.Aborted(name + ": readonly variable", line, name + " is readonly: an"
+          + " assignment to it is an error here, where bash's stop cannot be planned", true);
     }
   }
 

@@ -177,6 +177,13 @@ final class SteeringBuiltins {
           return failed(f, c);
         }
       }
+      case "unset" -> { // 'unset X' of a readonly X: bash's error, status 1
+        try {
+          return builtins.run(name, argv, c);
+        } catch (Refusal.Failed f) {
+          return failed(f, c);
+        }
+      }
       case "let" -> { // 'let y=1/0': bash's error, status 1
         try {
           return builtins.run(name, argv, c);

@@ -108,6 +108,9 @@ final class Subshells {
     } catch (Refusal.Aborted a) {
       shellError(a.error, a.line);
       state.last = Status.FAIL;
+      if (a.stopsUnderSetE && state.errexit) {
+        throw Jump.exit(1);
+      }
       return Status.FAIL;
     }
   }

@@ -47,6 +47,7 @@ final class Variables {
     String subscript = m.group(3);
     boolean append = !m.group(4).isEmpty();
     String value = m.group(5);
+    state.writable(name, w.line());
     if (value.startsWith("(") && value.endsWith(")") && subscript == null) {
       List<Word> items = new ArrayList<>();
       for (Ast.Node n : List.of(parseInner(value.substring(1, value.length() - 1), w.line()))) {
@@ -175,6 +176,8 @@ final class Variables {
   /** {@code export}, {@code local}, {@code declare}, {@code typeset} or {@code readonly}. */
   Status declare(String name, Ast.Simple c, int line) {
     boolean export = name.equals("export");
+    boolean unexport = false;
+    boolean readonly = name.equals("readonly");
     boolean array = false;
     boolean associative = false;
     boolean integer = false;
@@ -190,6 +193,10 @@ final class Variables {
       if (raw.contains("f") && !raw.startsWith("+")) {
         throw Refusal.at(line, name + " " + raw + " is not supported");
       }
+      if (raw.startsWith("-") && raw.contains("n") && name.equals("export")) { // export -n NAME
+        unexport = true;
+        continue;
+      }
       if (raw.startsWith("-") && raw.contains("n") && !export) {
         throw Refusal.at(line, name + " " + raw + " (a name reference) is not supported; pass the"
             + " variable's name and read it with ${!name}");
@@ -200,6 +207,8 @@ final class Variables {
         letterCase = raw.lastIndexOf('l') > raw.lastIndexOf('u') ? 'l' : 'u';
       }
       export |= raw.startsWith("-") && raw.contains("x");
+      unexport |= raw.startsWith("+") && raw.contains("x");
+      readonly |= raw.startsWith("-") && raw.contains("r");
     }
     for (Word w : words.subList(start, words.size())) {
       Matcher m = ASSIGNMENT.matcher(w.raw());
@@ -207,6 +216,7 @@ final class Variables {
       if (m.matches()) {
         var = m.group(1);
         if (name.equals("local")) {
+          state.writable(var, line);
           declareLocal(var);
           state.vars.remove(var);
         }
@@ -226,6 +236,7 @@ final class Variables {
           throw Refusal.at(line, name + ": '" + var + "': not a valid identifier");
         }
         if (name.equals("local")) {
+          state.writable(var, line);
           declareLocal(var);
           state.vars.remove(var);
         }
@@ -242,8 +253,14 @@ final class Variables {
           state.vars.computeIfAbsent(var, x -> new ShellState.Var()).letterCase = letterCase;
         }
       }
-      if (export) {
+      if (export && !unexport) {
         state.vars.computeIfAbsent(var, x -> new ShellState.Var()).exported = true;
+      }
+      if (unexport && state.vars.containsKey(var)) {
+        state.vars.get(var).exported = false;
+      }
+      if (readonly) {
+        state.vars.computeIfAbsent(var, x -> new ShellState.Var()).readonly = true;
       }
     }
     return Status.OK;

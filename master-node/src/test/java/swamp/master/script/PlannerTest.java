@@ -161,6 +161,18 @@ class PlannerTest {
             + "((y=1/0)); echo \"st $?\"\nlet z=5%0; echo \"let $?\"\nset -e\n: $((a b))\n"));
   }
 
+  /** {@code readonly} holds, {@code export -n} and {@code declare +x} take a variable out of the environment. */
+  @Test
+  void readonlyAndUnexportAreBashs() throws Exception {
+    assertEquals(List.of("printf %s $'script.sh: line 2: X: readonly variable\\n'", "echo X=1 1",
+        "printf %s $'script.sh: line 4: unset: X: cannot unset: readonly variable\\n'", "echo 1",
+        "printf %s $'script.sh: line 7: X: readonly variable\\n'"),
+        texts("readonly X=1\nX=2; echo no\necho X=$X $?\nunset X\necho $?\nset -e\nX=3\necho not\n"));
+    assertEquals(1, plan("readonly X=1\nset -e\nX=3\necho not\n").exitStatus(), "set -e stops there");
+    Plan p = plan("export A=1 B=2 C=3\nexport -n A\ndeclare +x B\nncks in.nc out.nc\n");
+    assertEquals(Map.of("C", "3"), p.commands().get(0).env());
+  }
+
   /** The EXIT trap's {@code $?} is the status the script exits with, {@code exit N}'s too. */
   @Test
   void theExitTrapSeesTheStatusOfExit() throws Exception {
