@@ -73,7 +73,13 @@ final class CommandLookup {
         case "-v" -> path != null ? path : n;
         case "-t" -> kind;
         case "-p", "-P" -> path;
-        default -> path != null ? n + " is " + path : n + " is a shell " + kind;
+        default -> {
+          if (kind.equals("function")) { // bash prints the body too, in its own layout
+            throw Refusal.at(line, "'" + name + " " + n + "' of a function is not supported: bash"
+                + " prints the function's body as it formats it; 'type -t " + n + "' prints 'function'");
+          }
+          yield path != null ? n + " is " + path : n + " is a shell " + kind;
+        }
       };
       if (out != null && text != null && !name.equals("hash")) {
         out.append(text).append('\n');

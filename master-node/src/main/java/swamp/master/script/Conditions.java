@@ -155,7 +155,7 @@ final class Conditions {
           String rightWord = t.get(k + 2);
           k += 3;
           if (Set.of("=", "==", "!=").contains(op)) { // '*" $f "*': the quoted parts literal, the rest a pattern
-            java.util.regex.Pattern pattern = expander.pattern(rightWord, line);
+            java.util.regex.Pattern pattern = expander.conditionalPattern(rightWord, line);
             known(pattern.pattern());
             return pattern.matcher(left).matches() == !op.equals("!=");
           }

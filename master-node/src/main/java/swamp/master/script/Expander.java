@@ -436,9 +436,21 @@ final class Expander implements ParameterExpansion.Words {
   @Override
   public Pattern pattern(String raw, int line) {
     Glob.requireExtglob(raw, state.glob, line);
+    return pattern(raw, line, state.glob.extglob());
+  }
+
+  /**
+   * The right side of {@code [[ s == pattern ]]}: extended patterns ({@code @(a|b)}) always, as
+   * bash 5.2 reads them there whether {@code shopt -s extglob} is on or not.
+   */
+  Pattern conditionalPattern(String raw, int line) {
+    return pattern(raw, line, true);
+  }
+
+  private Pattern pattern(String raw, int line, boolean extglob) {
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, false);
     Field f = fs.list.get(0);
-    return Glob.compile(f.text.toString(), f.quoted, false, state.glob.extglob());
+    return Glob.compile(f.text.toString(), f.quoted, false, extglob);
   }
 }

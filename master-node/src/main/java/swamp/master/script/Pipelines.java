@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import swamp.master.script.Ast.Node;
 
@@ -204,6 +205,11 @@ final class Pipelines {
     if (functions.containsKey(name)) {
       throw Refusal.at(c.line(), "function '" + name + "' in a pipeline is not supported;"
           + " write its commands in the pipeline");
+    }
+    if (Set.of("type", "command", "hash", "dirs", "trap", "eval", "getopts").contains(name)) {
+      throw Refusal.at(c.line(), "'" + name + "' is a shell builtin with no program of its own,"
+          + " and cannot be a stage of a pipeline; run it on a line of its own, its output into a"
+          + " variable ($(" + name + " ...)) or a file");
     }
     if (asJob && ShellBuiltins.isPlanTime(name)) {
       throw Refusal.at(c.line(), "'" + name + "' is a shell builtin and cannot be a stage of a pipeline"

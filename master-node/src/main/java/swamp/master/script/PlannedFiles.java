@@ -309,6 +309,19 @@ final class PlannedFiles {
     return (parent.equals("/") ? "" : parent) + "/" + name(path);
   }
 
+  /**
+   * {@code pwd -P}: the directory with every link in it resolved, those earlier lines make and
+   * those on disk.
+   */
+  String physical(String dir) {
+    String planned = realDirectory(dir);
+    try {
+      return Path.of(planned).toRealPath().toString();
+    } catch (IOException e) { // made by an earlier line: not on disk yet
+      return planned;
+    }
+  }
+
   /** A directory's path with every planned link in it, itself too, replaced by where it points. */
   private String realDirectory(String dir) {
     for (int hops = 0; hops < 40 && !links.isEmpty(); hops++) {

@@ -131,7 +131,11 @@ final class PlannedJobs {
     boolean creates = touches && one.get(0).equals("touch") && !one.contains("-c") && !one.contains("--no-create");
     boolean links = !one.isEmpty() && one.get(0).equals("ln")
         && one.stream().anyMatch(a -> a.equals("--symbolic") || a.matches("-[a-zA-Z]*s[a-zA-Z]*"));
-    for (String w : access.writes()) {
+    String relinked = links ? relinked(one) : null;
+    if (relinked != null) { // 'ln -sfn v2 current': the link itself now points elsewhere
+      state.files.link(relinked, linkTarget(one, relinked));
+    }
+    for (String w : relinked != null ? Set.<String>of() : access.writes()) {
       boolean truncates = only != null && only.stdout() != null && w.equals(PlannedFiles.resolve(state.cwd, only.stdout()));
       if (access.removes().contains(w) || notThere.contains(w)
           || (truncates && only.stdoutAppend() && state.files.exists(w))) {
@@ -344,6 +348,22 @@ final class PlannedJobs {
    * Where {@code ln -s ... } makes {@code link} point, as an absolute path: its target operand,
    * relative to the link's directory as a symbolic link's is; null when not known.
    */
+  /**
+   * The link that {@code ln -sfn TARGET LINK} (or {@code -T}) replaces: LINK, when it is a
+   * symbolic link already, which ln without -n would follow to make the new link inside the
+   * directory it points to; null otherwise.
+   */
+  private String relinked(List<String> ln) {
+    boolean noDereference = ln.stream().anyMatch(a -> a.equals("--no-dereference")
+        || a.equals("--no-target-directory") || a.matches("-[a-zA-Z]*[nT][a-zA-Z]*"));
+    List<String> operands = ln.subList(1, ln.size()).stream().filter(a -> !a.startsWith("-")).toList();
+    if (!noDereference || operands.size() != 2) {
+      return null;
+    }
+    String link = PlannedFiles.resolve(state.cwd, operands.get(1));
+    return state.files.isSymbolicLink(link) ? link : null;
+  }
+
   private static String linkTarget(List<String> ln, String link) {
     if (ln.stream().anyMatch(a -> a.equals("-t") || a.startsWith("--target-directory"))) {
       return null;

@@ -60,6 +60,9 @@ final class ScriptCalls {
         || !Files.isReadable(path) || onPath(state, path) || !viaShell && !namesAShell(firstLine(path)))) {
       return null;
     }
+    if (written == null && !viaShell && !Files.isExecutable(path)) { // bash's 126: chmod +x is missing
+      throw new Refusal.Failed(file + ": Permission denied", 126, line, file + " is not executable");
+    }
     try {
       Node parsed = ShellParser.parse(written != null ? written : Files.readString(path), 1);
       String first = written != null ? written.lines().findFirst().orElse("") : firstLine(path);

@@ -224,9 +224,14 @@ final class SimpleCommands {
       }
       scriptArgv = inner;
     }
-    ScriptCalls.Call found = ScriptCalls.find(state, scriptArgv, c.line());
-    ScriptCalls.Call call = found != null && scriptArgv.stream().anyMatch(Marks::marked)
-        ? ScriptCalls.find(state, plainWords(state, scriptArgv), c.line()) : found; // its arguments are words of a shell
+    ScriptCalls.Call call;
+    try {
+      ScriptCalls.Call found = ScriptCalls.find(state, scriptArgv, c.line());
+      call = found != null && scriptArgv.stream().anyMatch(Marks::marked)
+          ? ScriptCalls.find(state, plainWords(state, scriptArgv), c.line()) : found; // its arguments are words of a shell
+    } catch (Refusal.Failed f) { // './sub.sh' that is not executable
+      return steering.failed(f, c);
+    }
     if (call != null) {
       return redirecting.call(c, walk.captured() != null, () -> {
         jobs.enterSubshell(walk.stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script

@@ -61,7 +61,8 @@ final class SteeringBuiltins {
         int status = ofStep >= 0 ? 0 : (int) (parseNumber(given, name, line) & 0xff);
         int exitsWith = ofStep >= 0 ? Plan.Command.STATUS_OF + ofStep : status; // an exit point's
         if (name.equals("return") && variables.functionDepth() == 0 && !calls.inSource()) {
-          throw new Jump(Jump.Kind.EXIT, status, ofStep);
+          return failed(new Refusal.Failed("return: can only `return' from a function or sourced"
+              + " script", 2, line, "'return' outside a function"), c); // and on it goes, as bash
         }
         boolean guarded = !walk.guards().isEmpty();
         if (name.equals("return") && guarded && captured != null) {
@@ -152,7 +153,11 @@ final class SteeringBuiltins {
         return s;
       }
       case "pwd" -> { // bash's builtin: no program of the worker's
-        return printing(state.cwd + "\n", c, prefix);
+        boolean physical = false; // 'pwd -P': the links in it resolved; the last of -L and -P wins
+        for (String a : args) {
+          physical = a.matches("-[LP]+") ? a.endsWith("P") : physical;
+        }
+        return printing((physical ? state.files.physical(state.cwd) : state.cwd) + "\n", c, prefix);
       }
       case "jobs" -> { // what the script ran with '&' and has not waited for
         return printing(state.background.jobs(args, line), c, prefix);
@@ -201,7 +206,7 @@ final class SteeringBuiltins {
    * A builtin that failed as under bash: its error on standard error (unless that goes to
    * /dev/null), its status (1; 2 for a test). Inside {@code $(...)} the error is not shown.
    */
-  private Status failed(Refusal.Failed f, Ast.Simple c) {
+  Status failed(Refusal.Failed f, Ast.Simple c) {
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 2 || r.op().startsWith("&"))
         && r.op().contains(">") && r.target().raw().equals("/dev/null"));
     if (walk.captured() == null && !discarded) {

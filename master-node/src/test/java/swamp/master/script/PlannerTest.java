@@ -173,6 +173,32 @@ class PlannerTest {
     assertEquals(Map.of("C", "3"), p.commands().get(0).env());
   }
 
+  /** Corners of bash the audit of 2026-12-06 found swamp reading otherwise. */
+  @Test
+  void returnOutsideAFunctionAndAScriptThatIsNotExecutableFailAsBashs() throws Exception {
+    assertEquals(List.of("printf %s $'script.sh: line 1: return: can only `return\\' from a function or"
+        + " sourced script\\n'", "echo after 2"), texts("return 5\necho after $?\n"));
+    Files.writeString(dir.resolve("sub.sh"), "#!/bin/bash\necho inner\n"); // no chmod +x
+    assertEquals(List.of("printf %s $'script.sh: line 1: ./sub.sh: Permission denied\\n'", "echo status 126"),
+        texts("./sub.sh || echo status $?\n"));
+  }
+
+  @Test
+  void linksReplacedWithLnSfnAndPwdP() throws Exception {
+    assertEquals(List.of("mkdir -p v1 v2", "ln -sfn v1 cur", "ln -sfn v2 cur", "echo in v2"),
+        texts("mkdir -p v1 v2\nln -sfn v1 cur\nln -sfn v2 cur\ncd cur && echo in $(basename $(pwd -P))\n"));
+    assertEquals(List.of("echo " + dir.toRealPath() + "/real"), texts("mkdir -p real\nln -s real l\ncd l\necho $(pwd -P)\n")
+        .subList(2, 3));
+  }
+
+  @Test
+  void extendedPatternsInDoubleBracketsAndTypeOfAFunction() throws Exception {
+    assertEquals(List.of("echo yes"), texts("[[ ab == @(ab|cd) ]] && echo yes\n[[ ab == !(ab) ]] && echo no\n"));
+    assertTrue(refused("f() { echo hi; }\ntype f\n").getMessage().contains("type -t f"));
+    assertEquals(List.of("echo function"), texts("f() { echo hi; }\necho $(type -t f)\n"));
+    assertTrue(refused("type ls | head -1\n").getMessage().contains("no program of its own"));
+  }
+
   /** The EXIT trap's {@code $?} is the status the script exits with, {@code exit N}'s too. */
   @Test
   void theExitTrapSeesTheStatusOfExit() throws Exception {
