@@ -72,6 +72,30 @@ class WorkDirIT {
     assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS), dir + " is removed when the worker leaves");
   }
 
+  /**
+   * Two workers of the same id on one host (two pools, one default work directory name): the
+   * second works in a directory of its own, and the first one's leaving takes none of its files.
+   */
+  @Test
+  void twoWorkersOfOneIdOnAHostKeepTheirOwnWorkDirs(Pool pool) throws Exception {
+    Master first = pool.master("--local-exec", "never");
+    Master second = pool.master("--local-exec", "never");
+    Node a = pool.worker(first, "twin", "--slots", "1");
+    first.awaitWorkers(Pool.STARTUP, List.of(a), "twin");
+    Node b = pool.worker(second, "twin", "--slots", "1");
+    second.awaitWorkers(Pool.STARTUP, List.of(b), "twin");
+    assertTrue(b.log().contains("is the work directory of another live worker"), b.tail(20));
+
+    a.terminate();
+    assertEquals(0, a.awaitExit(Pool.STARTUP), a.tail(20));
+    assertFalse(Files.exists(pool.tmpDir().resolve("swamp-worker-twin"), LinkOption.NOFOLLOW_LINKS));
+    String id = second.submit(Map.of("argv", List.of("readlink", "-f", ".")));
+    JsonNode job = second.awaitFinished(id, Duration.ofSeconds(30));
+    assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
+    assertTrue(job.path("stdout").asText().startsWith(
+        pool.tmpDir().toRealPath().resolve("swamp-worker-twin-").toString()), job.toString());
+  }
+
   private static boolean setOwner(Path p, UserPrincipal owner) {
     try {
       Files.setOwner(p, owner);

@@ -55,6 +55,45 @@ public final class WorkDirs {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
+  /** The locks this process holds on the work directories it claimed, until it exits. */
+  private static final java.util.List<java.nio.channels.FileChannel> CLAIMS =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Claims {@code dir} for this process: {@link #makePrivate}, then a lock on a file in it, held
+   * until the process exits. When a live node holds it already (a worker of the same id on this
+   * host, in another pool), this one takes {@code DIR-PID} instead, so that neither removes the
+   * other's job files when it ends.
+   *
+   * @return the directory this process now owns
+   * @throws IOException as {@link #makePrivate}
+   */
+  public static Path claim(Path dir) throws IOException {
+    makePrivate(dir);
+    if (lock(dir)) {
+      return dir;
+    }
+    Path own = dir.resolveSibling(dir.getFileName() + "-" + ProcessHandle.current().pid());
+    makePrivate(own);
+    lock(own);
+    return own;
+  }
+
+  private static boolean lock(Path dir) throws IOException {
+    java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve(".lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE, NOFOLLOW);
+    try {
+      if (channel.tryLock() != null) {
+        CLAIMS.add(channel);
+        return true;
+      }
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      // this process holds it already
+    }
+    channel.close();
+    return false;
+  }
+
   /** Removes {@code dir} and everything in it, following no link; logs nothing, fails quietly. */
   public static void remove(Path dir) {
     if (!Files.isDirectory(dir, NOFOLLOW)) {

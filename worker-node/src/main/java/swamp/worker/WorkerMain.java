@@ -103,7 +103,12 @@ public final class WorkerMain implements Callable<Integer> {
       }
       ownWorkDir = config.getString("swamp.worker.work-dir").isBlank();
       if (ownWorkDir) {
-        WorkDirs.makePrivate(settings.workDir());
+        Path claimed = WorkDirs.claim(settings.workDir());
+        if (!claimed.equals(settings.workDir())) {
+          log.warn("{} is the work directory of another live worker {} on this host; this one"
+              + " uses {}", settings.workDir(), settings.workerId(), claimed);
+          settings = settings.withWorkDir(claimed);
+        }
       } else {
         Files.createDirectories(settings.workDir());
       }

@@ -34,6 +34,13 @@ public record WorkerSettings(
     allowedJobVariables = List.copyOf(allowedJobVariables);
   }
 
+  /** The same settings with jobs that name no directory running in {@code dir}. */
+  public WorkerSettings withWorkDir(Path dir) {
+    return new WorkerSettings(workerId, host, url, slots, labels, allowedExecutables,
+        allowedJobVariables, memoryMb, retryInterval, retryJitter, giveUpAfter, dir, drainGrace,
+        termGrace, killGrace, maxOutputBytes, secret, dryRun);
+  }
+
   /** Reads the settings; {@code host} is the address this node advertises to the cluster. */
   public static WorkerSettings fromConfig(Config config) {
     Config w = config.getConfig("swamp.worker");
