@@ -95,6 +95,31 @@ public final class Launchers {
           List.of("arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars",
               "process-slot-var", "replace", "eof"), Map.of()));
 
+  /**
+   * The programs {@code argv} runs, by name: its own and, through launchers ({@code env NAME=V
+   * cmd}, {@code nice}, {@code xargs}, {@code find -exec}...), theirs; one named by a path is
+   * left out (which file that is, the worker finds).
+   */
+  public static Set<String> programsOf(List<String> argv) {
+    Set<String> names = new java.util.TreeSet<>();
+    List<List<String>> pending = List.of(argv);
+    for (int depth = 0; !pending.isEmpty() && depth < 8; depth++) {
+      List<List<String>> next = new ArrayList<>();
+      for (List<String> command : pending) {
+        if (command.isEmpty() || command.get(0).contains("/")) {
+          continue;
+        }
+        names.add(command.get(0));
+        Launch launch = of(command.get(0), command);
+        if (launch != null && launch.refusal() == null) {
+          next.addAll(launch.commands());
+        }
+      }
+      pending = next;
+    }
+    return names;
+  }
+
   /** What {@code argv} would run when its program (named {@code name}) is a launcher. */
   public static Launch of(String name, List<String> argv) {
     List<String> args = argv.subList(1, argv.size());

@@ -55,7 +55,8 @@ final class HandBacks {
           return asks;
         }
         if (!asked.containsKey(job) && slots.workers().stream().anyMatch(w -> w != holder
-            && slots.usable(w) && w.freeSlots() >= job.spec.slots() && slots.fits(job, w))) {
+            && slots.usable(w) && w.freeSlots() >= job.spec.slots() && slots.fits(job, w)
+            && slots.allows(w, job))) {
           asked.put(job, job.attempt);
           asks.add(new Ask(holder, job));
         }

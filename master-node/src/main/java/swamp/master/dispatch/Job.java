@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
+import swamp.protocol.Launchers;
 import swamp.protocol.JobState;
 
 /**
@@ -25,8 +26,11 @@ final class Job {
   record Attempt(int number, String worker, long started, long ended, String outcome)
       implements swamp.protocol.CborSerializable {}
 
-  /** What a job needs of a worker: its labels and free slots. */
-  record QueueKey(Set<String> requires, int slots) {}
+  /**
+   * What a job needs of a worker: its labels, free slots, and the programs it runs by name, which
+   * the worker must allow.
+   */
+  record QueueKey(Set<String> requires, int slots, Set<String> programs) {}
 
   final String id;
   final long seq;
@@ -62,7 +66,9 @@ final class Job {
     this.submittedAt = submittedAt;
     this.key = key;
     this.requires = new TreeSet<>(spec.requires());
-    this.queue = new QueueKey(requires, spec.slots());
+    Set<String> programs = new TreeSet<>();
+    spec.stages().forEach(stage -> programs.addAll(Launchers.programsOf(stage.argv())));
+    this.queue = new QueueKey(requires, spec.slots(), Set.copyOf(programs));
   }
 
   /** When its last attempt was given to a worker; 0 before its first. */

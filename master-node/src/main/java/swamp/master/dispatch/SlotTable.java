@@ -32,6 +32,8 @@ final class SlotTable {
     final ActorRef<ToWorker> ref;
     final WorkerOffer offer;
     final Set<String> labels;
+    /** The programs it allows, by name; null: any. */
+    final Set<String> allows;
     final long registeredAt;
     final Map<String, Job> running = new LinkedHashMap<>();
     int usedSlots;
@@ -46,6 +48,8 @@ final class SlotTable {
       this.ref = ref;
       this.offer = offer;
       this.labels = Set.copyOf(offer.labels());
+      this.allows = offer.allowsAnyProgram() ? null : offer.executables().stream()
+          .map(e -> e.substring(e.lastIndexOf('/') + 1)).collect(java.util.stream.Collectors.toUnmodifiableSet());
       this.registeredAt = registeredAt;
       this.lastBusy = registeredAt;
     }
@@ -168,16 +172,33 @@ final class SlotTable {
 
   /**
    * The usable worker that can take {@code job} with the most free slots, or null; when no
-   * worker has the slots free, the one with the most room left for prefetched jobs.
+   * worker has the slots free, the one with the most room left for prefetched jobs. A worker
+   * whose allow-list lacks one of the job's programs takes it only when no worker allows them.
    */
   Worker bestFor(Job job) {
     Worker best = null;
+    Worker refusing = null;
     for (Worker w : workers.values()) {
-      if (usable(w) && fits(job, w) && (best == null || w.freeSlots() > best.freeSlots())) {
+      if (!usable(w) || !fits(job, w)) {
+        continue;
+      }
+      if (!allows(w, job)) {
+        refusing = refusing == null || w.freeSlots() > refusing.freeSlots() ? w : refusing;
+      } else if (best == null || w.freeSlots() > best.freeSlots()) {
         best = w;
       }
     }
-    return best;
+    if (best != null || refusing == null) {
+      return best;
+    }
+    // none that allows its programs has room: it waits for one, unless no worker allows them,
+    // where a worker that refuses it says why (the job fails, naming the program)
+    return workers.values().stream().anyMatch(w -> allows(w, job)) ? null : refusing;
+  }
+
+  /** Whether {@code w}'s allow-list names every program {@code job} runs by name. */
+  boolean allows(Worker w, Job job) {
+    return w.allows == null || w.allows.containsAll(job.queue.programs());
   }
 
   /** Whether {@code w} could run {@code job}, and has its slots free or room to hold it. */

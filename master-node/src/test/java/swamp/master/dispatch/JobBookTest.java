@@ -46,6 +46,28 @@ class JobBookTest {
     assertEquals(List.of(nco), jobs(book.assign(now)));
   }
 
+  /**
+   * A job goes to a worker whose allow-list names its programs (a launcher's too), never to one
+   * that would refuse it while another allows them; waiting for a busy one that allows them holds
+   * up no job of other programs; and when no worker allows them, a worker takes it and says why.
+   */
+  @Test
+  void aJobGoesOnlyToAWorkerThatAllowsItsPrograms() {
+    Worker plain = joinAllowing("plain", 2, "ncks", "ncra", "env");
+    Worker python = joinAllowing("python", 1, "python3", "ncks", "env");
+    Job py1 = submitRunning("python3", "-c", "print(1)");
+    Job py2 = submitRunning("env", "X=1", "python3", "-c", "print(2)");
+    Job nco = submitRunning("ncra", "a.nc", "b.nc");
+
+    List<Assignment> out = book.assign(now);
+    assertEquals(List.of(new Assignment(py1, python), new Assignment(nco, plain)), out, "py2 waits for python");
+    assertEquals(JobState.QUEUED, py2.state);
+
+    Job nobody = submitRunning("cdo", "mergetime");
+    assertEquals(List.of(new Assignment(nobody, plain)), book.assign(now),
+        "no worker allows cdo: one takes it, and its refusal names the program");
+  }
+
   @Test
   void aJobWiderThanAnyFreeWorkerHoldsUpNoNarrowerJob() {
     join("two-slots", 2, false);
@@ -588,6 +610,18 @@ class JobBookTest {
   private Worker worker(String id, int slots, boolean embedded, String... labels) {
     return new Worker(id, null, new WorkerOffer("host", "url", slots, List.of(labels),
         List.of("*"), 0, "0.1.0", embedded), now);
+  }
+
+  private Worker joinAllowing(String id, int slots, String... programs) {
+    Worker w = new Worker(id, null, new WorkerOffer("host", "url", slots, List.of(),
+        List.of(programs), 0, "0.1.0", false), now);
+    book.slots().joined(w);
+    return w;
+  }
+
+  private Job submitRunning(String... argv) {
+    return book.submit(List.of(new JobEvent.NewJob(null,
+        new JobSpec(List.of(argv), Map.of(), null, List.of(), 1, 0, 3))), now++).get(0);
   }
 
   private Job submit(List<String> requires, int slots) {
