@@ -238,7 +238,7 @@ final class ScriptRun {
       }
       requests.add(toJob.apply(filled));
       if (c.xtrace()) {
-        console.note("+ " + filled.text());
+        console.note("+ " + filled.traced());
       }
     }
     synchronized (jobs) { // a stop waits for a submission under way, then cancels its jobs too

@@ -192,8 +192,18 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
       if (isJoin()) {
         return join.text();
       }
+      return shown(true);
+    }
+
+    /** What {@code set -x} prints of it: its words, as bash traces them, without redirections. */
+    public String traced() {
+      return isExit() || isJoin() ? text() : shown(false);
+    }
+
+    private String shown(boolean redirections) {
       List<Stage> shown = stages.stream().map(s -> new Stage(s.argv().stream()
-          .map(Marks::shown).filter(java.util.Objects::nonNull).toList(), s.redirects())).toList();
+          .map(Marks::shown).filter(java.util.Objects::nonNull).toList(),
+          redirections ? s.redirects() : swamp.protocol.Redirects.NONE)).toList();
       return ShellText.of(shown);
     }
 

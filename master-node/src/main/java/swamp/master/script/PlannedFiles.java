@@ -196,6 +196,18 @@ final class PlannedFiles {
   }
 
   /** True if an earlier line writes or removes this path or something beneath it. */
+  /** An earlier line changes the file's mode ({@code chmod +x run.sh}), which it has once that ran. */
+  void modeChanged(String path) {
+    modesChanged.add(real(path));
+  }
+
+  /** Whether an earlier line changes the file's mode: its mode now is not the one it will have. */
+  boolean modeChanges(String path) {
+    return modesChanged.contains(real(path));
+  }
+
+  private final Set<String> modesChanged = new java.util.HashSet<>();
+
   boolean touched(String path) {
     path = real(path);
     if (planned.containsKey(path)) {
@@ -320,6 +332,25 @@ final class PlannedFiles {
     } catch (IOException e) { // made by an earlier line: not on disk yet
       return planned;
     }
+  }
+
+  /**
+   * The links earlier lines make that {@code path} goes through ({@code latest} for {@code
+   * latest/T.nc}), as the names of the links themselves: a command that reads through one comes
+   * after the command that made it point where it points.
+   */
+  List<String> linksOn(String path) {
+    if (links.isEmpty()) {
+      return List.of();
+    }
+    List<String> on = new ArrayList<>();
+    for (String anc = parent(path); !anc.equals("/") && !anc.isEmpty(); anc = parent(anc)) {
+      String link = real(anc); // its directories resolved, its own name kept
+      if (links.containsKey(link) && Boolean.TRUE.equals(planned.get(link))) {
+        on.add(link);
+      }
+    }
+    return on;
   }
 
   /** A directory's path with every planned link in it, itself too, replaced by where it points. */

@@ -129,6 +129,9 @@ final class PlannedJobs {
     List<String> one = stages.size() == 1 ? stages.get(0).argv() : List.of();
     boolean touches = !one.isEmpty() && Set.of("touch", "chmod", "chown", "chgrp").contains(one.get(0)); // not the text
     boolean creates = touches && one.get(0).equals("touch") && !one.contains("-c") && !one.contains("--no-create");
+    if (!one.isEmpty() && one.get(0).equals("chmod")) {
+      access.writes().forEach(state.files::modeChanged);
+    }
     boolean links = !one.isEmpty() && one.get(0).equals("ln")
         && one.stream().anyMatch(a -> a.equals("--symbolic") || a.matches("-[a-zA-Z]*s[a-zA-Z]*"));
     String relinked = links ? relinked(one) : null;
@@ -379,7 +382,10 @@ final class PlannedJobs {
   private Dependencies.Access real(Dependencies.Access a) {
     java.util.function.Function<Set<String>, Set<String>> real = paths -> paths.stream().map(state.files::real)
         .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
-    return new Dependencies.Access(real.apply(a.reads()), real.apply(a.writes()), real.apply(a.removes()),
+    Set<String> reads = real.apply(a.reads()); // and the links on their way: 'ln -sfn v2 latest', then latest/T.nc
+    java.util.stream.Stream.of(a.reads(), a.writes(), a.directories()).flatMap(Set::stream)
+        .forEach(p -> reads.addAll(state.files.linksOn(p)));
+    return new Dependencies.Access(reads, real.apply(a.writes()), real.apply(a.removes()),
         real.apply(a.directories()), real.apply(a.streams()));
   }
 }

@@ -60,7 +60,8 @@ final class ScriptCalls {
         || !Files.isReadable(path) || onPath(state, path) || !viaShell && !namesAShell(firstLine(path)))) {
       return null;
     }
-    if (written == null && !viaShell && !Files.isExecutable(path)) { // bash's 126: chmod +x is missing
+    if (!viaShell && !Files.isExecutable(path) // bash's 126: chmod +x is missing, also for a
+        && !state.files.modeChanges(path.toString())) { // text an earlier line wrote
       throw new Refusal.Failed(file + ": Permission denied", 126, line, file + " is not executable");
     }
     try {

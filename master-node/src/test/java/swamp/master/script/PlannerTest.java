@@ -181,6 +181,8 @@ class PlannerTest {
     Files.writeString(dir.resolve("sub.sh"), "#!/bin/bash\necho inner\n"); // no chmod +x
     assertEquals(List.of("printf %s $'script.sh: line 1: ./sub.sh: Permission denied\\n'", "echo status 126"),
         texts("./sub.sh || echo status $?\n"));
+    assertEquals(List.of("chmod +x sub.sh", "echo inner"), texts("chmod +x sub.sh\n./sub.sh\n"),
+        "made executable by an earlier line: it runs");
   }
 
   @Test
