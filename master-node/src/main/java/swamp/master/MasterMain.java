@@ -164,9 +164,11 @@ public final class MasterMain implements Callable<Integer> {
       while (cause.getCause() != null) {
         cause = cause.getCause();
       }
+      Throwable last = cause;
       System.err.println("swamp master: cannot start its cluster node on "
           + config.getString("pekko.remote.artery.canonical.hostname") + ":"
-          + config.getInt("pekko.remote.artery.canonical.port") + " (--host, --port): " + cause.getMessage());
+          + config.getInt("pekko.remote.artery.canonical.port") + " (--host, --port): "
+          + swamp.node.NodeAddress.cannotBind(e).orElseGet(() -> String.valueOf(last)));
       return ExitCodes.BAD_CONFIG;
     }
     try {
@@ -327,6 +329,12 @@ public final class MasterMain implements Callable<Integer> {
    * so a FILE that already ends so (the file a user sees) is taken without it.
    */
   static Path h2Base(String file) {
+    if (file.isBlank() || file.endsWith("/") || java.nio.file.Files.isDirectory(Path.of(file))) {
+      throw new IllegalArgumentException("--journal '" + file + "' names " + (file.isBlank()
+          ? "no file" : "a directory") + "; give the journal's file (e.g. --journal "
+          + (file.isBlank() ? "" : file.endsWith("/") ? file : file + "/") + "swamp-journal), or a"
+          + " jdbc:postgresql:// URL");
+    }
     String base = file.endsWith(".mv.db") ? file.substring(0, file.length() - ".mv.db".length()) : file;
     return Path.of(base).toAbsolutePath();
   }

@@ -1,6 +1,8 @@
 package swamp.master;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,5 +13,14 @@ class MasterMainTest {
   void aJournalFileNamedWithItsSuffixIsThatFile() {
     assertEquals(Path.of("/x/j").toAbsolutePath(), MasterMain.h2Base("/x/j.mv.db"));
     assertEquals(Path.of("/x/j").toAbsolutePath(), MasterMain.h2Base("/x/j"));
+  }
+
+  /** An empty --journal, or a directory, was taken as a file beside it ($PWD.mv.db, /tmp.mv.db). */
+  @Test
+  void aJournalThatNamesNoFileIsRefused() {
+    for (String bad : new String[] {"", " ", "/tmp", "some/dir/"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MasterMain.h2Base(bad));
+      assertTrue(e.getMessage().startsWith("--journal '" + bad + "' names "), e.getMessage());
+    }
   }
 }

@@ -30,6 +30,9 @@ public final class ConfigCheck {
     Config config = ConfigFactory.parseMap(overrides, "the command line's flags").withFallback(base).resolve();
     List<String> unknown = new ArrayList<>(unknownSettings(config));
     unknown.addAll(unitlessDurations(config));
+    if (unknown.isEmpty()) {
+      unknown.addAll(wrongValues(config));
+    }
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", unknown));
     }
@@ -63,6 +66,68 @@ public final class ConfigCheck {
       }
     }
     return problems;
+  }
+
+  /**
+   * One line per setting under {@code swamp} whose value is not of its default's kind (a
+   * boolean, a number, a duration, a size, a list), or a duration that is negative: read at
+   * start, so that a node with such a setting stops before it starts anything, naming it, where
+   * it would otherwise fail when it first reads it (after its cluster and journal have started).
+   */
+  public static List<String> wrongValues(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (!config.hasPath("swamp")) {
+      return problems;
+    }
+    // the defaults as written, not over the environment (https = ${?SWAMP_HTTPS}), whose value
+    // is the one to check
+    Config reference = ConfigFactory.parseResourcesAnySyntax("reference.conf")
+        .resolve(com.typesafe.config.ConfigResolveOptions.noSystem());
+    for (Map.Entry<String, ConfigValue> e : reference.getConfig("swamp").entrySet()) {
+      String path = "swamp." + e.getKey();
+      if (!config.hasPath(path)) {
+        continue;
+      }
+      try {
+        switch (e.getValue().valueType()) {
+          case BOOLEAN -> config.getBoolean(path);
+          case NUMBER -> config.getNumber(path);
+          case LIST -> config.getList(path);
+          case STRING -> {
+            if (isBoolean(reference, path)) { // on, off, yes, no
+              config.getBoolean(path);
+            } else if (isDuration(reference, path) && config.getDuration(path).isNegative()) {
+              problems.add(path + " = " + config.getValue(path).unwrapped() + " ("
+                  + config.getValue(path).origin().description() + ") must not be negative");
+            } else if (isSize(reference, path)) {
+              config.getBytes(path);
+            }
+          }
+          default -> { }
+        }
+      } catch (ConfigException x) {
+        problems.add(x.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  private static boolean isBoolean(Config reference, String path) {
+    try {
+      reference.getBoolean(path);
+      return true;
+    } catch (ConfigException e) {
+      return false;
+    }
+  }
+
+  private static boolean isSize(Config reference, String path) {
+    try {
+      reference.getBytes(path);
+      return !isDuration(reference, path) && !reference.getString(path).isBlank();
+    } catch (ConfigException e) {
+      return false;
+    }
   }
 
   /**

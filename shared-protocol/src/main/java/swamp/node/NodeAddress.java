@@ -68,4 +68,24 @@ public record NodeAddress(String host, int port) {
     return roles.stream().filter(r -> r.startsWith(HTTP_ROLE_PREFIX))
         .map(r -> "http://" + r.substring(HTTP_ROLE_PREFIX.length())).findFirst();
   }
+
+  /**
+   * Why a node's cluster system could not start on its address, when that is the address's
+   * fault (its port taken, not one of this machine's, a host name that does not resolve); empty
+   * for any other failure.
+   */
+  public static java.util.Optional<String> cannotBind(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof java.nio.channels.UnresolvedAddressException) {
+      return java.util.Optional.of("the host name does not resolve to an address");
+    }
+    if (cause instanceof java.net.BindException || cause instanceof java.net.UnknownHostException) {
+      return java.util.Optional.of(cause.getMessage() != null ? cause.getMessage()
+          : cause.getClass().getSimpleName());
+    }
+    return java.util.Optional.empty();
+  }
 }

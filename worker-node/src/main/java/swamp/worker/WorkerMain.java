@@ -149,16 +149,10 @@ public final class WorkerMain implements Callable<Integer> {
       try {
         exit = WorkerLife.runOnce(config, settings, executables, table, signals, keyCheck);
       } catch (RuntimeException e) { // its cluster port is taken, or not one of this machine's
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-          cause = cause.getCause();
-        }
-        if (!(cause instanceof java.net.BindException)) {
-          throw e;
-        }
+        String why = swamp.node.NodeAddress.cannotBind(e).orElseThrow(() -> e);
         System.err.println("swamp worker: cannot start its cluster node on "
             + config.getString("pekko.remote.artery.canonical.hostname") + ":"
-            + config.getInt("pekko.remote.artery.canonical.port") + " (--host, --port): " + cause.getMessage());
+            + config.getInt("pekko.remote.artery.canonical.port") + " (--host, --port): " + why);
         return ExitCodes.BAD_CONFIG;
       }
       if (exit.code() != WorkerActor.REJOIN) {

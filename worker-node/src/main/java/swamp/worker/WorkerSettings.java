@@ -34,6 +34,14 @@ public record WorkerSettings(
     allowedJobVariables = List.copyOf(allowedJobVariables);
   }
 
+  private static double jitter(double jitter) {
+    if (!(jitter >= 0 && jitter <= 1)) {
+      throw new IllegalArgumentException("swamp.worker.retry-jitter must be a fraction from 0 to 1"
+          + " (0.2: each retry 20 % early or late at most), not " + jitter);
+    }
+    return jitter;
+  }
+
   /** The same settings with jobs that name no directory running in {@code dir}. */
   public WorkerSettings withWorkDir(Path dir) {
     return new WorkerSettings(workerId, host, url, slots, labels, allowedExecutables,
@@ -72,7 +80,7 @@ public record WorkerSettings(
         w.getStringList("allowed-job-variables"),
         memoryMb,
         w.getDuration("retry-interval"),
-        w.getDouble("retry-jitter"),
+        jitter(w.getDouble("retry-jitter")),
         w.getDuration("give-up-after"),
         dir.toAbsolutePath(),
         w.getDuration("drain-grace"),

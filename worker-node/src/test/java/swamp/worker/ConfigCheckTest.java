@@ -22,6 +22,29 @@ class ConfigCheckTest {
     assertTrue(e.getMessage().contains("did you mean 'swamp.worker.retry-interval'?"), e.getMessage());
   }
 
+  /** A value of the wrong kind, or a negative duration, stops the node at start, named. */
+  @Test
+  void aValueOfTheWrongKindOrANegativeDurationIsNamed() {
+    var file = ConfigFactory.parseString("swamp.worker.slots = many\nswamp.worker.term-grace = -5s\n"
+        + "swamp.worker.max-output = lots\nswamp.worker.labels = gpu",
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfigCheck.load(Map.of("swamp.worker.give-up-after", "-1m"), file.withFallback(ConfigFactory.load())));
+    for (String named : java.util.List.of("swamp.worker.slots has type STRING rather than NUMBER",
+        "swamp.worker.term-grace = -5s (site.conf: 2) must not be negative",
+        "swamp.worker.give-up-after = -1m (the command line's flags) must not be negative",
+        "'swamp.worker.max-output'", "swamp.worker.labels has type STRING rather than LIST")) {
+      assertTrue(e.getMessage().contains(named), named + " in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void aRetryJitterOutsideZeroToOneIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorkerSettings
+        .fromConfig(ConfigCheck.load(Map.of("swamp.worker.retry-jitter", 5), ConfigFactory.load())));
+    assertTrue(e.getMessage().contains("swamp.worker.retry-jitter"), e.getMessage());
+  }
+
   @Test
   void knownSettingsPassAndOverridesWin() {
     var config = ConfigCheck.load(Map.of("swamp.worker.slots", 3), ConfigFactory.load());
