@@ -95,6 +95,13 @@ class HttpApiIT {
     assertError(400, "unknown query parameter 'timeout'", master.get("/api/jobs/" + queued + "?timeout=5s"));
     assertError(400, "wait is given 2 times", master.get("/api/jobs/" + queued + "?wait=1s&wait=2s"));
     assertEquals(List.of(queued), ids(master.get("/api/jobs?limit=100000000000")));
+    // the paths that take no parameter say so too, and an empty body names what the path takes
+    for (String path : List.of("/api/runs?limit=abc", "/api/workers?id=w1", "/api/health?x=1",
+        "/api/sources?all", "/api/runs/r1?wait=1s", "/metrics?format=json", "/api/events?since=0")) {
+      assertError(400, "unknown query parameter", master.get(path));
+    }
+    assertError(400, "the request has no body; send a run", master.post("/api/runs", ""));
+    assertError(400, "the request has no body; send {\"ids\"", master.post("/api/jobs/await", ""));
 
     assertEquals("QUEUED", master.job(queued).path("state").asText(), "nothing above touched it");
     assertEquals(1, master.get("/api/jobs").json().size(), "and nothing above made a job");

@@ -93,10 +93,10 @@ final class ApiReplies {
     return complete(json(status, Map.of("error", message)));
   }
 
-  /** The body of a request as JSON; an empty or broken body is the caller's mistake. */
-  static JsonNode readJson(byte[] body) throws BadRequest {
+  /** The body of a request as JSON ({@code expected}, as the error names it); an empty or broken body is the caller's mistake. */
+  static JsonNode readJson(byte[] body, String expected) throws BadRequest {
     if (body.length == 0) {
-      throw new BadRequest(400, "the request has no body; send a job object or an array of them");
+      throw new BadRequest(400, "the request has no body; send " + expected);
     }
     try {
       // '{...}{...}' or '{...} xyz' is refused: a second job must not be dropped unseen

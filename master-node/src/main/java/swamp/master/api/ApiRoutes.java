@@ -68,15 +68,15 @@ final class ApiRoutes {
 
   Route route() {
     return pathPrefix("api", () -> concat(
-        path("health", () -> pathEndOrSingleSlash(() -> get(() -> reply(
+        path("health", () -> pathEndOrSingleSlash(() -> get(() -> QueryParams.noQuery(() -> reply(
             this.<Views.Health>askDispatcher(r -> new JobDispatcher.GetHealth(r)),
-            Answer::ok)))),
+            Answer::ok))))),
         pathPrefix("jobs", this::jobs),
         pathPrefix("runs", this::runs),
         pathPrefix("workers", this::workers),
-        pathPrefix("sources", () -> pathEndOrSingleSlash(() -> get(() -> reply(
+        pathPrefix("sources", () -> pathEndOrSingleSlash(() -> get(() -> QueryParams.noQuery(() -> reply(
             this.<List<DirectoryView.SourceView>>askScaler(r -> new PoolScaler.ListSources(r)),
-            Answer::ok))))));
+            Answer::ok)))))));
   }
 
   // ---- jobs ----
@@ -84,9 +84,9 @@ final class ApiRoutes {
   private Route jobs() {
     return concat(
         pathEndOrSingleSlash(() -> concat(
-            post(() -> body(this::submit)),
+            post(() -> body("a job object or an array of them", this::submit)),
             get(() -> parameterMultiMap(this::listJobs)))),
-        path("await", () -> post(() -> body(this::awaitAny))),
+        path("await", () -> post(() -> body("{\"ids\": [...], \"wait\": \"60s\"}", this::awaitAny))),
         pathPrefix(segment(), id -> id.equals("await") ? reject() : pathEndOrSingleSlash(() -> concat(
             get(() -> parameterMultiMap(q -> getJob(id, q))),
             delete(() -> reply(this.<JobDispatcher.CancelReply>askDispatcher(r -> new JobDispatcher.CancelJob(id, r)),
@@ -207,16 +207,16 @@ final class ApiRoutes {
   private Route runs() {
     return concat(
         pathEndOrSingleSlash(() -> concat(
-            post(() -> body(this::createRun)),
-            get(() -> reply(this.<List<Views.RunSummaryView>>askDispatcher(
-                r -> new JobDispatcher.ListRuns(r)), Answer::ok)))),
+            post(() -> body("a run: {\"name\", \"workDir\", \"commands\": [...]}", this::createRun)),
+            get(() -> QueryParams.noQuery(() -> reply(this.<List<Views.RunSummaryView>>askDispatcher(
+                r -> new JobDispatcher.ListRuns(r)), Answer::ok))))),
         pathPrefix(segment(), id -> concat(
-            pathEndOrSingleSlash(() -> get(() -> reply(
+            pathEndOrSingleSlash(() -> get(() -> QueryParams.noQuery(() -> reply(
                 this.<Optional<Views.RunView>>askDispatcher(r -> new JobDispatcher.GetRun(id, r)),
-                v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id))))),
+                v -> v.map(Answer::ok).orElseGet(() -> Answer.error(404, "no run " + id)))))),
             path("ended", () -> get(() -> parameterMultiMap(q -> runEnded(id, q)))),
-            path("not-run", () -> post(() -> body(b -> notRun(id, b)))),
-            path("steps", () -> post(() -> body(b -> addSteps(id, b)))))));
+            path("not-run", () -> post(() -> body("{\"steps\": [...]}", b -> notRun(id, b)))),
+            path("steps", () -> post(() -> body("{\"commands\": [...]}", b -> addSteps(id, b)))))));
   }
 
   /**
@@ -289,7 +289,7 @@ final class ApiRoutes {
 
   private Route workers() {
     return concat(
-        pathEndOrSingleSlash(() -> get(() -> reply(workerList(), Answer::ok))),
+        pathEndOrSingleSlash(() -> get(() -> QueryParams.noQuery(() -> reply(workerList(), Answer::ok)))),
         path("dismiss", () -> post(() -> dismiss(null))),
         pathPrefix(segment(), id -> path("dismiss", () -> post(() -> dismiss(id)))));
   }
@@ -312,10 +312,10 @@ final class ApiRoutes {
 
   // ---- plumbing ----
 
-  /** A route that needs the request's body as JSON, read whole within the read timeout. */
-  private Route body(ThrowingRoute<JsonNode> inner) {
+  /** A route that needs the request's body as JSON ({@code expected}), read whole within the read timeout. */
+  private Route body(String expected, ThrowingRoute<JsonNode> inner) {
     return extractStrictEntity(readTimeout, entity -> checked(
-        () -> inner.apply(ApiReplies.readJson(entity.getData().toArray()))));
+        () -> inner.apply(ApiReplies.readJson(entity.getData().toArray(), expected))));
   }
 
   interface ThrowingRoute<T> {

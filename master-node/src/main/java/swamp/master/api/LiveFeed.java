@@ -48,8 +48,8 @@ final class LiveFeed {
   }
 
   Route route() {
-    return pathPrefix("api", () -> path("events", () -> get(() ->
-        completeOK(events(), EventStreamMarshalling.toEventStream()))));
+    return pathPrefix("api", () -> path("events", () -> get(() -> QueryParams.noQuery(() ->
+        completeOK(events(), EventStreamMarshalling.toEventStream())))));
   }
 
   /**

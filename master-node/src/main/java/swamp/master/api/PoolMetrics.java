@@ -133,7 +133,7 @@ final class PoolMetrics {
   }
 
   Route route() {
-    return path("metrics", () -> get(() -> completeWithFuture(scrape())));
+    return path("metrics", () -> get(() -> QueryParams.noQuery(() -> completeWithFuture(scrape()))));
   }
 
   private CompletionStage<HttpResponse> scrape() {

@@ -33,6 +33,22 @@ final class QueryParams {
     return query;
   }
 
+  /**
+   * A GET that takes no query parameter: one given anyway ({@code /api/runs?limit=5}) is the 400
+   * that names it, as on the paths that take some, never ignored without a word.
+   */
+  static org.apache.pekko.http.javadsl.server.Route noQuery(
+      java.util.function.Supplier<org.apache.pekko.http.javadsl.server.Route> inner) {
+    return org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap(q -> {
+      try {
+        single(q, List.of());
+        return inner.get();
+      } catch (BadRequest e) {
+        return org.apache.pekko.http.javadsl.server.Directives.complete(e.answer().response());
+      }
+    });
+  }
+
   /** Parameter {@code name} of {@code q} as a positive whole number, {@code dflt} when absent; beyond an int, all. */
   static int positive(Map<String, String> q, String name, int dflt) throws BadRequest {
     String v = q.get(name);
