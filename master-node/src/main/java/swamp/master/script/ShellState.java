@@ -171,7 +171,7 @@ final class ShellState {
     shell.put("MACHTYPE", arch + "-pc-linux-gnu");
     shell.put("HOSTTYPE", arch);
     shell.put("BASH", "/bin/bash");
-    shell.put("BASH_VERSION", "5.2.0(1)-release");
+    shell.put("BASH_VERSION", BashVersion.TEXT);
     shell.put("HOSTNAME", read("/proc/sys/kernel/hostname", ""));
     String uid = "";
     for (String l : read("/proc/self/status", "").split("\n")) {
@@ -195,10 +195,38 @@ final class ShellState {
     if (!vars.containsKey("PS4")) {
       setScalar("PS4", "+ ");
     }
-    String shlvl = vars.containsKey("SHLVL") ? scalar("SHLVL") : "0";
-    setScalar("SHLVL", Long.toString(1 + (shlvl != null && shlvl.matches("[0-9]{1,9}")
-        ? Long.parseLong(shlvl) : 0)));
-    setArray("BASH_VERSINFO", List.of("5", "2", "0", "1", "release", arch + "-pc-linux-gnu"));
+    // bin/swamp is bash itself: its environment holds the level a 'bash script' would have
+    String shlvl = scalar("SHLVL");
+    setScalar("SHLVL", shlvl != null && shlvl.matches("[0-9]{1,9}") ? shlvl : "1");
+    setArray("BASH_VERSINFO", BashVersion.info(arch + "-pc-linux-gnu"));
+  }
+
+  /**
+   * The version of the bash that would run the script here ({@code $BASH_VERSION}, {@code
+   * BASH_VERSINFO}), asked of it once; 5.2.0 where there is none to ask.
+   */
+  private static final class BashVersion {
+    static final String TEXT = ask();
+
+    private static String ask() {
+      try {
+        Process p = new ProcessBuilder("bash", "-c", "printf %s \"$BASH_VERSION\"")
+            .redirectErrorStream(true).start();
+        String v = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return p.waitFor() == 0 && v.matches("[0-9]+\\.[0-9]+\\.[0-9]+\\([0-9]+\\)-[a-z]+") ? v : "5.2.0(1)-release";
+      } catch (java.io.IOException e) {
+        return "5.2.0(1)-release";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "5.2.0(1)-release";
+      }
+    }
+
+    /** BASH_VERSINFO: major, minor, patch, build, release status, machine type. */
+    static List<String> info(String machine) {
+      String[] parts = TEXT.split("[.()-]+");
+      return List.of(parts[0], parts[1], parts[2], parts[3], parts[4], machine);
+    }
   }
 
   private static String read(String file, String otherwise) {
@@ -250,6 +278,7 @@ final class ShellState {
     Saved saved = save();
     vars.values().removeIf(v -> !v.exported);
     shellVariables();
+    setScalar("SHLVL", Long.toString(Long.parseLong(scalar("SHLVL")) + 1)); // one shell deeper
     setArray("BASH_SOURCE", List.of(arg0));
     positional = new ArrayList<>(args);
     this.arg0 = arg0;
