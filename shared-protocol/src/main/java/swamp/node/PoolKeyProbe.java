@@ -74,6 +74,8 @@ public final class PoolKeyProbe {
     CLOSED_ON_HELLO,
     /** The peer answered the hello with a TLS certificate: a TLS node (only a plain probe says it). */
     SPEAKS_TLS,
+    /** The peer answered the hello in HTTP: a web server (a master's API port), no node. */
+    SPEAKS_HTTP,
     /** Nothing to say: no connection, no answer in time, or a failure of another kind. */
     NO_VERDICT
   }
@@ -186,7 +188,7 @@ public final class PoolKeyProbe {
       try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket(tcp, host, port, true)) {
         return handshake(socket, shown);
       } catch (IOException | IllegalArgumentException e) {
-        return failed(e, tcp.received(), shown);
+        return failed(e, tcp.received(), tcp.first(), shown);
       }
     } catch (IOException e) {
       // refused, unreachable, silent
@@ -218,7 +220,10 @@ public final class PoolKeyProbe {
   }
 
   /** What a failed handshake says, after the peer sent {@code received} bytes. */
-  private static Result failed(Exception e, long received, ShownCertificate shown) {
+  private static Result failed(Exception e, long received, String first, ShownCertificate shown) {
+    if (first.startsWith("HTTP/")) { // '--master HOST:8070': the API's port, not the cluster's
+      return new Result(Verdict.SPEAKS_HTTP, "it answered the TLS hello in HTTP: a web server");
+    }
     if (shown.subject != null) { // a plain probe ends the handshake at the certificate
       return new Result(Verdict.SPEAKS_TLS, "it answered a TLS hello with a TLS certificate, "
           + shown.subject);
@@ -336,6 +341,24 @@ public final class PoolKeyProbe {
       return received.get();
     }
 
+    /** The first bytes the peer sent, as text (up to 32). */
+    String first() {
+      synchronized (first) {
+        return new String(first, 0, firstLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+      }
+    }
+
+    private final byte[] first = new byte[32];
+    private int firstLength;
+
+    private void keep(byte[] buf, int off, int n) {
+      synchronized (first) {
+        int take = Math.min(n, first.length - firstLength);
+        System.arraycopy(buf, off, first, firstLength, take);
+        firstLength += take;
+      }
+    }
+
     /**
      * In TLS 1.3 a peer that does not trust this node's certificate sends its alert and closes,
      * maybe while this side still writes its last handshake messages (a slow signature, a busy
@@ -378,6 +401,7 @@ public final class PoolKeyProbe {
           int b = super.read();
           if (b >= 0) {
             received.incrementAndGet();
+            keep(new byte[] {(byte) b}, 0, 1);
           }
           return b;
         }
@@ -387,6 +411,7 @@ public final class PoolKeyProbe {
           int n = super.read(buf, off, len);
           if (n > 0) {
             received.addAndGet(n);
+            keep(buf, off, n);
           }
           return n;
         }

@@ -120,6 +120,28 @@ class PoolKeyProbeTest {
     assertTrue(r.detail().contains("reset the connection on the TLS hello"), r.detail());
   }
 
+  /**
+   * A worker given the master's HTTP port: its server answers the hello as Pekko HTTP does (seen
+   * against a real master: a 400 in plain text, then a close).
+   */
+  @Test
+  void aWebServerAnswersInHttp() throws Exception {
+    server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    serving = serve(() -> {
+      for (int k = 0; k < 2; k++) {
+        try (Socket s = server.accept()) {
+          readRecord(s.getInputStream());
+          s.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+              + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+      }
+    });
+    for (PoolKeyProbe p : java.util.List.of(probe(pool, pool), PoolKeyProbe.plainTcp())) {
+      PoolKeyProbe.Result r = p.probe("127.0.0.1", server.getLocalPort());
+      assertEquals(Verdict.SPEAKS_HTTP, r.verdict(), r.detail());
+    }
+  }
+
   @Test
   void aPeerThatReadsTheHelloAndClosesClosesOnIt() throws Exception {
     server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());

@@ -156,6 +156,23 @@ class RegistrationIT {
   }
 
   /**
+   * A worker given the master's HTTP port instead of its cluster port (both are numbers a person
+   * copies from the master's log) exits 3 within seconds saying so, where it retried until its
+   * give-up time (30 minutes) with only Artery's warnings.
+   */
+  @Test
+  void aWorkerGivenTheMastersHttpPortExits3SayingSo(Pool pool) {
+    Master master = pool.master("--local-exec", "never");
+    Node lost = pool.worker(pool.secret(), "127.0.0.1:" + master.httpPort(), "lost",
+        "--retry-interval", "5s", "--give-up-after", "30m");
+    assertEquals(3, lost.awaitExit(Pool.STARTUP.plusSeconds(30)), lost.tail(30));
+    assertTrue(lost.log().contains("the master address 127.0.0.1:" + master.httpPort()
+        + " (--master) is no swamp node's: it answered the TLS hello in HTTP"), lost.tail(30));
+    assertTrue(lost.log().contains("Give its cluster port (--port"), lost.tail(30));
+    assertTrue(master.isAlive());
+  }
+
+  /**
    * A master killed and started again on its ports with a new pool key (a fresh ~/.swamp): its
    * registered workers can never join it. Each exits 3 naming its key within seconds of the
    * master being up, not after the split-brain resolver has downed it (40-55 s). One of them is

@@ -131,6 +131,11 @@ final class MasterKeyCheck implements KeyCheck {
           otherTransport.add(where);
           how = r.detail();
         }
+        case SPEAKS_HTTP -> {
+          return Optional.of("the master address " + where + " (--master) is no swamp node's: "
+              + r.detail() + ". Is it the master's HTTP port (--http-port)? Give its cluster"
+              + " port (--port; 2551 unless the master was started with another)");
+        }
         case NO_VERDICT -> { }
       }
     }
