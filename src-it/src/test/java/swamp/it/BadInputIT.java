@@ -192,6 +192,10 @@ class BadInputIT {
         "{\"argv\": [\"echo\", \"1\"]} xyz", "Unrecognized token 'xyz'",
         "", "no body");
     mentions.forEach((body, mention) -> assertError(400, mention, master.post("/api/jobs", body)));
+    // what a person reads names where, not the parser's settings
+    Response truncated = master.post("/api/jobs", "{\"argv\": [\"echo\"]");
+    assertError(400, "start marker at line 1, column 1", truncated);
+    assertTrue(!truncated.text().contains("Source:") && !truncated.text().contains("REDACTED"), truncated.text());
 
     JsonNode r = master.job(running);
     assertEquals("RUNNING", r.path("state").asText(), r.toString());

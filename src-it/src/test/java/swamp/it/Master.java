@@ -91,6 +91,11 @@ public final class Master extends Node {
     return this;
   }
 
+  /** The token its requests bear, if any: for tests that write their own requests. */
+  public java.util.Optional<String> token() {
+    return apiToken != null ? java.util.Optional.of(apiToken) : tokenFile.get();
+  }
+
   /**
    * One request with exactly these headers (the {@link #apiToken} is not added): for tests of
    * what the API makes of the headers themselves. {@code body} null sends none.

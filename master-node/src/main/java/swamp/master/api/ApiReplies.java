@@ -123,6 +123,8 @@ final class ApiReplies {
     return message == null ? "" : message
         .replaceAll(": enable `[^`]+` to allow", "") // Non-standard token 'NaN'
         .replaceAll(", from `[^`]+`", "") // the maximum allowed (1000)
+        // 'expected close marker for Object (start marker at [Source: REDACTED (...); line: 1, column: 1])'
+        .replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
         .strip();
   }
 
@@ -163,8 +165,12 @@ final class ApiReplies {
     return ExceptionHandler.newBuilder()
         .match(IllegalUriException.class, e -> error(400, e.info().formatPretty()))
         // a Content-Length over the limit: pekko-http says 400 "Request too large", the size is the problem
-        .match(IllegalRequestException.class, e -> error(e.info().summary().startsWith("Request too large")
-            ? 413 : e.status().intValue(), e.info().formatPretty()))
+        .match(IllegalRequestException.class, e -> e.status().intValue() == 408
+            // a body slower than the read timeout; pekko-http's text advises its programmer ("toStrict")
+            ? error(408, "the request's body did not arrive whole within"
+                + " swamp.master.http.read-timeout; send it at once, or raise that setting")
+            : error(e.info().summary().startsWith("Request too large")
+                ? 413 : e.status().intValue(), e.info().formatPretty()))
         .match(EntityStreamSizeException.class, e -> error(413, "the request body is larger"
             + " than " + e.limit() / (1024 * 1024) + " MiB"))
         .matchAny(e -> Directives.extractRequest(request -> {
