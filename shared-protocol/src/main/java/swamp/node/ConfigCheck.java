@@ -79,10 +79,7 @@ public final class ConfigCheck {
     if (!config.hasPath("swamp")) {
       return problems;
     }
-    // the defaults as written, not over the environment (https = ${?SWAMP_HTTPS}), whose value
-    // is the one to check
-    Config reference = ConfigFactory.parseResourcesAnySyntax("reference.conf")
-        .resolve(com.typesafe.config.ConfigResolveOptions.noSystem());
+    Config reference = defaultsAsWritten(); // https = ${?SWAMP_HTTPS}: the value to check
     for (Map.Entry<String, ConfigValue> e : reference.getConfig("swamp").entrySet()) {
       String path = "swamp." + e.getKey();
       if (!config.hasPath(path)) {
@@ -141,10 +138,9 @@ public final class ConfigCheck {
     if (!config.hasPath("swamp")) {
       return problems;
     }
-    // the defaults as written: not over system properties or the environment, which may hold
-    // the very number this looks for (-Dswamp.worker.give-up-after=10, SWAMP_GIVE_UP_AFTER=10)
-    Config reference = ConfigFactory.parseResourcesAnySyntax("reference.conf")
-        .resolve(com.typesafe.config.ConfigResolveOptions.noSystem());
+    // not over system properties or the environment, which may hold the very number this
+    // looks for (-Dswamp.worker.give-up-after=10, SWAMP_GIVE_UP_AFTER=10)
+    Config reference = defaultsAsWritten();
     for (Map.Entry<String, ConfigValue> e : config.getConfig("swamp").entrySet()) {
       if (isDuration(reference, "swamp." + e.getKey()) && isBare(e.getValue())) {
         problems.add(unitless("swamp." + e.getKey(), e.getValue()));
@@ -163,6 +159,12 @@ public final class ConfigCheck {
       }
     }
     return problems;
+  }
+
+  /** The modules' defaults as their reference.conf files write them, over no system property or variable. */
+  private static Config defaultsAsWritten() {
+    return ConfigFactory.parseResourcesAnySyntax("reference.conf")
+        .resolve(com.typesafe.config.ConfigResolveOptions.noSystem());
   }
 
   private static boolean isDuration(Config reference, String path) {
