@@ -94,6 +94,9 @@ class SmallFixesIT {
   void helpListsEveryFlagOfEveryCommand(Pool pool) {
     Node help = pool.swamp(null, pool.logDir(), "--help");
     assertEquals(0, help.awaitExit(CLI), help.tail(20));
+    Node none = pool.swamp(null, pool.logDir()); // no command: the usage, and a usage error's exit
+    assertEquals(2, none.awaitExit(CLI), none.tail(20));
+    assertTrue(none.log().contains("usage: bin/swamp COMMAND"), none.tail(20));
     String all = help.output();
     List<String> commands = List.of("master", "worker", "submit", "run", "status", "runs",
         "workers", "cancel", "dismiss");
