@@ -36,6 +36,10 @@ final class LocalWorker {
         .withWorkerId("master")
         .withSlots(settings.localSlots());
     WorkDirs.makePrivate(ws.workDir());
+    // also when the process exits without the master's stop (bin/swamp run's master in its own
+    // process ends with the run), which left an empty swamp-master-PID behind each time
+    Path dir = ws.workDir();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> WorkDirs.remove(dir), "swamp-local-work-dir"));
     return ws;
   }
 

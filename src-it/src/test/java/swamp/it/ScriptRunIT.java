@@ -139,11 +139,18 @@ class ScriptRunIT {
     assertTrue(run.output().contains("cat a.txt b.txt c.txt | sort -r > all.txt"), "the glob sees the planned files\n"
         + run.output());
 
-    Node alone = pool.swamp(null, dir, env, "run", "--slots", "2", "script.sh");
+    Map<String, String> inTmp = new java.util.HashMap<>(env); // its master's work directory goes there
+    Files.createDirectories(pool.tmpDir());
+    inTmp.put("JAVA_OPTS", "-Xmx128m -Djava.io.tmpdir=" + pool.tmpDir());
+    Node alone = pool.swamp(null, dir, inTmp, "run", "--slots", "2", "script.sh");
     assertEquals(0, alone.awaitExit(CliIT.CLI), alone.tail(40));
     assertTrue(alone.errors().contains("running script.sh on a master in this process with 2 slot(s)"),
         alone.tail(40));
     assertEquals("line c\nline b\nline a\n", Files.readString(dir.resolve("all.txt")), alone.tail(40));
+    try (var left = Files.list(pool.tmpDir())) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("swamp-master-")).toList(), "the master's work directory goes with it");
+    }
   }
 
   /**
