@@ -33,7 +33,7 @@ final class LocalWorker {
     WorkerSettings ws = WorkerSettings.fromConfig(config.withValue("swamp.worker.work-dir",
             ConfigValueFactory.fromAnyRef(Path.of(System.getProperty("java.io.tmpdir"),
                 "swamp-master-" + ProcessHandle.current().pid()).toString())))
-        .withWorkerId("master")
+        .withWorkerId(swamp.master.membership.WorkerRegistry.EMBEDDED_ID)
         .withSlots(settings.localSlots());
     WorkDirs.makePrivate(ws.workDir());
     // also when the process exits without the master's stop (bin/swamp run's master in its own

@@ -147,6 +147,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final KeyCheck keyCheck;
   /** The key check while registering, at most every retry interval or {@link KeyCheck#EVERY}. */
   private final PacedKeyCheck<Command> checkingKey;
+  /** Why the master last declined this worker for now (another live worker has its id), or null. */
+  private String declined;
 
   private final RegistryLink registry;
   /** The jobs, and the master they are reported to (null until registered, and once lost). */
@@ -233,13 +235,15 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         })
         .onMessage(KeyChecked.class, this::onKeyChecked)
         .onMessage(FromMaster.RegOk.class, m -> onRegOk(m.ok()))
-        .onMessage(FromMaster.Declined.class, m -> same(() -> getContext().getLog().info(
-            "registration declined for now ({}); trying again", m.declined().reason())))
+        .onMessage(FromMaster.Declined.class, m -> same(() -> {
+          declined = m.declined().reason();
+          getContext().getLog().info("registration declined for now ({}); trying again", declined);
+        }))
         .onMessage(FromMaster.Refused.class, m -> exit(ExitCodes.REFUSED,
             "registration refused: " + m.refused().reason()))
         .onMessage(GiveUp.class, g -> exit(ExitCodes.GAVE_UP,
             "no master registered this worker within " + HumanDuration.of(settings.giveUpAfter())
-                + "; giving up")))
+                + (declined == null ? "" : " (its last answer: " + declined + ")") + "; giving up")))
         .build();
   }
 

@@ -121,6 +121,12 @@ class WorkerActorTest {
     time.timePasses(Duration.ofSeconds(7));
     registry.expectMessageClass(Register.class);
     exits.expectNoMessage(Duration.ofMillis(50));
+    // and when it gives up, it says what the master answered last
+    time.timePasses(Duration.ofMinutes(30));
+    WorkerActor.Exit exit = exits.expectMessageClass(WorkerActor.Exit.class);
+    assertEquals(ExitCodes.GAVE_UP, exit.code());
+    assertTrue(exit.reason().contains("(its last answer: worker id w3 is registered by another"
+        + " live worker)"), exit.reason());
   }
 
   @Test

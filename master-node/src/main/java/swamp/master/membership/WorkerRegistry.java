@@ -59,6 +59,9 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   /** Watch the worker again: it was reported stopped while its node was up (see the class). */
   private record Rewatch(String workerId, ActorRef<ToWorker> ref) implements Internal {}
 
+  /** The id of the master's own (local-exec) worker, which no other worker may take. */
+  public static final String EMBEDDED_ID = "master";
+
   /** How long after a false report of its stop a worker is watched again. */
   private static final Duration REWATCH_AFTER = Duration.ofSeconds(1);
 
@@ -266,6 +269,10 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     }
     if (r.offer() == null) {
       return Optional.of("invalid offer: the registration carries no offer");
+    }
+    if (r.workerId().equals(EMBEDDED_ID) && !r.offer().embedded()) {
+      return Optional.of("invalid offer: worker id '" + EMBEDDED_ID + "' is the master's own"
+          + " worker's; give this worker another --id");
     }
     List<String> problems = r.offer().problems();
     if (!problems.isEmpty()) {

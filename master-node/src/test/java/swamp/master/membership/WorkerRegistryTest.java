@@ -192,6 +192,12 @@ class WorkerRegistryTest {
     assertRefusedForGood("w1", offer(0), "slots must be between 1 and");
   }
 
+  /** The master's own worker's id never frees: declining it would have the worker retry for 30 minutes. */
+  @Test
+  void theMastersOwnWorkersIdIsRefusedForGood() {
+    assertRefusedForGood("master", offer(1), "worker id 'master' is the master's own worker's");
+  }
+
   @Test
   void anEmptyWorkerIdIsRefusedForGood() {
     assertRefusedForGood("", offer(1), "worker id is empty");
