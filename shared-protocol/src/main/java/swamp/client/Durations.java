@@ -26,7 +26,7 @@ public final class Durations {
    * Parses a duration: a Typesafe Config one ({@code 500ms}, {@code 5s}, {@code 30m}), or a bare
    * number of seconds ({@code 30}), as everywhere in swamp's API and command line.
    *
-   * @throws IllegalArgumentException naming the text when it is not a duration
+   * @throws IllegalArgumentException naming the text when it is not a duration, or a negative one
    */
   public static Duration parse(String text) {
     String t = text.strip();
@@ -43,10 +43,16 @@ public final class Durations {
         default -> Duration.ofHours(n);
       };
     }
+    Duration d;
     try {
-      return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
+      d = ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
     } catch (ConfigException e) {
       throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 90s or 2h");
     }
+    if (d.isNegative()) { // '-1s': no wait or timeout is shorter than none
+      throw new IllegalArgumentException("'" + text + "' is negative; a duration is 0 or more, such"
+          + " as 500ms, 90s or 2h");
+    }
+    return d;
   }
 }

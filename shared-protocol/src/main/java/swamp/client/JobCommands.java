@@ -47,6 +47,9 @@ public final class JobCommands {
       job.put("key", a.value("--key"));
     }
     String waitTimeout = a.value("--wait-timeout");
+    if (waitTimeout != null && !a.flag("--wait")) { // else taken without a word, and no wait
+      throw new IllegalArgumentException("--wait-timeout bounds --wait; give both, or neither");
+    }
     Duration giveUpAfter = waitTimeout == null ? null : Durations.parse(waitTimeout);
     String id = client.post("/api/jobs", job).path("id").asText();
     boolean json = a.flag("--json");

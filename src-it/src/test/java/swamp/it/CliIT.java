@@ -27,6 +27,14 @@ class CliIT {
 
     assertEquals(1, fails.awaitExit(CLI), "bin/swamp submit --wait -- false\n" + fails.tail(20));
 
+    // a wait bound without a wait, or a negative one, is a usage error that submits nothing
+    Node unbound = pool.swamp(master, pool.logDir(), "submit", "--wait-timeout", "5s", "--", "echo", "x");
+    Node negative = pool.swamp(master, pool.logDir(), "submit", "--wait", "--wait-timeout", "-1s", "--", "echo", "x");
+    assertEquals(2, unbound.awaitExit(CLI), unbound.tail(20));
+    assertTrue(unbound.errors().contains("--wait-timeout bounds --wait"), unbound.tail(20));
+    assertEquals(2, negative.awaitExit(CLI), negative.tail(20));
+    assertTrue(negative.errors().contains("'-1s' is negative"), negative.tail(20));
+
     assertEquals(0, script.awaitExit(CLI), "bin/swamp run examples/hello.swamp\n" + script.tail(40));
     String out = script.output();
     assertTrue(out.contains("hello from swamp"), "the script's first line ran:\n" + out);
