@@ -105,6 +105,11 @@ class ScriptRunIT {
     assertEquals(2, errexit.awaitExit(CliIT.CLI), "set -e: the run exits with the failed command's status\n"
         + errexit.tail(40));
     assertFalse(Files.exists(dir.resolve("after.txt")), errexit.tail(40));
+
+    // --slots sizes the master a run starts in its own process; on a pool it is a usage error
+    Node slots = pool.swamp(master, dir, "run", "--slots", "0", "errexit.sh");
+    assertEquals(2, slots.awaitExit(CliIT.CLI), slots.tail(20));
+    assertTrue(slots.errors().contains("--slots is for the master run in this process"), slots.tail(20));
   }
 
   /** The environment of a run with no SWAMP_URL: with no master at the default URL it runs on one of its own. */

@@ -153,6 +153,11 @@ public final class SwampCli {
             + " themselves (bin/swamp worker --allow PROGRAM)");
         return ClientCommand.EXIT_USAGE;
       }
+      if (slots != null) { // taken without a word before, '--slots 0' too
+        System.err.println("swamp: --slots is for the master run in this process; a pool's workers have"
+            + " their own (bin/swamp worker --slots N)");
+        return ClientCommand.EXIT_USAGE;
+      }
       MasterClient client = ClientCli.client(url);
       // a pool's workers check their own allow-lists; what none of them allows stops the run now
       Function<Plan.Command, String> refuses = poolsPrograms(client);
