@@ -230,8 +230,37 @@ class DashboardIT {
     assertEquals("CANCELLED", master.awaitFinished(id, PAGE).path("state").asText());
   }
 
+  /**
+   * A job that ends while the page reads the job list (a slow answer, a master back from a
+   * restart): the page shows how it ended, where the list, older than the push, used to
+   * overwrite it and leave the job RUNNING for good under "live".
+   */
   @Test
   @Order(6)
+  void aJobThatEndsWhileThePageReadsTheListShowsHowItEnded() {
+    String id = master.submit(Map.of("argv", List.of("sleep", "300")));
+    browser.open(master.url() + "/#job/" + id);
+    browser.await("job " + id + " to show RUNNING", PAGE, d -> "RUNNING".equals(browser.text("#job-state")));
+    // the page's next answer to /api/jobs? is held in the browser until the test lets it go
+    browser.script("window.held = false; const real = window.fetch;"
+        + " window.fetch = async (path, options) => { const r = await real(path, options);"
+        + "   if (String(path).startsWith('/api/jobs?') && !window.held) {"
+        + "     window.held = true; window.fetch = real; await new Promise(go => { window.letGo = go; }); }"
+        + "   return r; };"
+        + " location.hash = '#pool';");
+    browser.await("the job list read, and held", PAGE, d -> Boolean.TRUE.equals(browser.script("return window.held")));
+    master.delete("/api/jobs/" + id);
+    browser.await("the page to hear that " + id + " was cancelled", PAGE, d -> "CANCELLED".equals(
+        browser.script("const j = state.jobs.get('" + id + "'); return j && j.state")));
+    browser.script("window.letGo()");
+    browser.await("the pool shown, its list read", PAGE, d -> browser.one("#pool").isDisplayed());
+    assertEquals("CANCELLED", browser.text("#jobs tr[data-job=" + id + "] .state-cell"),
+        "the row as the push said, not as the older list");
+    assertTrue(browser.text("#summary").contains(" 0 running"), browser.text("#summary"));
+  }
+
+  @Test
+  @Order(60)
   void withoutTheTokenThePageShowsNoData() {
     browser.driver().manage().deleteAllCookies();
     browser.open(master.url() + "/");
@@ -264,7 +293,7 @@ class DashboardIT {
    * a reload.
    */
   @Test
-  @Order(7)
+  @Order(70)
   void aMasterBackWithAnotherTokenIsAskedForItWithoutAReload() {
     browser.open(master.url() + "/?token=" + token);
     browser.await("the live feed", PAGE, d -> "live".equals(browser.text("#live")));

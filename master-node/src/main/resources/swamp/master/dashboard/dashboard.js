@@ -37,18 +37,46 @@ function showError(e) {
 }
 
 async function loadPool() {
-  const [jobs, workers, sources, runs, health] = await Promise.all([api("GET", "/api/jobs?limit=" + MAX_ROWS),
+  await snapshot(() => Promise.all([api("GET", "/api/jobs?limit=" + MAX_ROWS),
     api("GET", "/api/workers"), api("GET", "/api/sources"), api("GET", "/api/runs"),
-    api("GET", "/api/health")]);
-  state.jobs = new Map(jobs.map(j => [j.id, j]));
+    api("GET", "/api/health")]), ([jobs, workers, sources, runs, health]) => {
+    state.jobs = new Map(jobs.map(j => [j.id, j]));
+    takeWorkers(workers);
+    state.spawnedBy = Object.fromEntries(workers.filter(w => w.source).map(w => [w.id, w.source]));
+    state.workerIds = ids(state.workers);
+    state.sources = sources;
+    state.runs = runs;
+    state.health = health;
+  });
+  drawPool();
+}
+
+function takeWorkers(workers) {
   state.spawns = workers.filter(w => !w.registeredAt);
   state.workers = workers.filter(w => w.registeredAt);
-  state.spawnedBy = Object.fromEntries(workers.filter(w => w.source).map(w => [w.id, w.source]));
-  state.workerIds = ids(state.workers);
-  state.sources = sources;
-  state.runs = runs;
-  state.health = health;
-  drawPool();
+}
+
+/**
+ * What the feed pushed while a snapshot was being read: the snapshot may be older than any of
+ * it (a slow answer, a master that restarted), so it is applied again over the snapshot. Kept
+ * while any read is under way, from the first read's start.
+ */
+const pushedDuringReads = { log: [], start: 0, reads: 0 };
+
+/** Reads with {@code read}, takes the answer with {@code take}, then applies what was pushed meanwhile. */
+async function snapshot(read, take) {
+  const p = pushedDuringReads;
+  p.reads++;
+  const from = p.start + p.log.length;
+  try {
+    take(await read());
+    p.log.slice(from - p.start).forEach(apply);
+  } finally {
+    if (--p.reads === 0) {
+      p.start += p.log.length;
+      p.log = [];
+    }
+  }
 }
 
 const ids = workers => workers.map(w => w.id).sort().join(",");
@@ -95,6 +123,26 @@ function keepDirectoryFields(fresh) {
 }
 
 async function onUpdate(u) {
+  if (pushedDuringReads.reads > 0) pushedDuringReads.log.push(u);
+  const before = state.workerIds;
+  apply(u);
+  if (u.workers && state.workerIds !== before) {
+    // someone joined or left: the directory's spawns and sources moved too
+    await snapshot(() => Promise.all([api("GET", "/api/workers"), api("GET", "/api/sources")]),
+      ([workers, sources]) => { takeWorkers(workers); state.sources = sources; });
+  }
+  if (u.resync) {
+    await snapshot(() => api("GET", "/api/jobs?limit=" + MAX_ROWS),
+      jobs => { state.jobs = new Map(jobs.map(j => [j.id, j])); });
+  }
+  state.runsStale ||= u.runsChanged || u.jobs.some(j => j.run);
+  u.jobs.forEach(j => { state.touchedJobs.add(j.id); if (j.run) state.touchedRuns.add(j.run); });
+  state.dirty = true;
+  redrawSoon();
+}
+
+/** A pushed update over the page's state: what it says is newer than what the page holds. */
+function apply(u) {
   u.jobs.forEach(j => state.jobs.set(j.id, j));
   trimJobs();
   if (u.health) state.health = u.health;
@@ -105,25 +153,9 @@ async function onUpdate(u) {
     state.workers = state.workers.map(w => ({ ...w, source: state.spawnedBy[w.id] || w.source }));
   }
   if (u.workers) {
-    const registered = u.workers.map(keepDirectoryFields);
-    const changed = ids(registered) !== state.workerIds;
-    state.workers = registered;
-    state.workerIds = ids(registered);
-    if (changed) { // someone joined or left: the directory's spawns and sources moved too
-      const [workers, sources] = await Promise.all([api("GET", "/api/workers"), api("GET", "/api/sources")]);
-      state.spawns = workers.filter(w => !w.registeredAt);
-      state.workers = workers.filter(w => w.registeredAt);
-      state.sources = sources;
-    }
+    state.workers = u.workers.map(keepDirectoryFields);
+    state.workerIds = ids(state.workers);
   }
-  if (u.resync) {
-    const jobs = await api("GET", "/api/jobs?limit=" + MAX_ROWS);
-    state.jobs = new Map(jobs.map(j => [j.id, j]));
-  }
-  state.runsStale ||= u.runsChanged || u.jobs.some(j => j.run);
-  u.jobs.forEach(j => { state.touchedJobs.add(j.id); if (j.run) state.touchedRuns.add(j.run); });
-  state.dirty = true;
-  redrawSoon();
 }
 
 /**
