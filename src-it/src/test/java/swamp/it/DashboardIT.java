@@ -259,6 +259,59 @@ class DashboardIT {
     assertTrue(browser.text("#summary").contains(" 0 running"), browser.text("#summary"));
   }
 
+  /**
+   * The page holds the newest 500 finished jobs: a queued job older than those stays in the table,
+   * the table says what it leaves out, and a state filter shows that state's jobs as the master
+   * has them, not only those the page holds.
+   */
+  @Test
+  @Order(7)
+  void aQueuedJobOlderThan500OthersStaysAndTheStateFiltersAskTheMaster() {
+    List<String> failed = master.submitBatch(List.of(Map.of("argv", List.of("false")),
+        Map.of("argv", List.of("false")), Map.of("argv", List.of("false"))));
+    String stuck = master.submit(Map.of("argv", List.of("true"), "requires", List.of("nobody-has-it")));
+    List<Map<String, Object>> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 510; i++) {
+      many.add(Map.of("argv", List.of("true")));
+    }
+    browser.open(master.url() + "/");
+    List<String> ids = master.submitBatch(many);
+    failed.forEach(id -> master.awaitFinished(id, CLI));
+    master.awaitFinished(ids.get(ids.size() - 1), CLI);
+    JsonNode health = Await.value("the 510 jobs to end", CLI, () -> {
+      JsonNode h = master.health();
+      return h.path("running").asInt() == 0 && h.path("queued").asInt() == 1 ? h : null;
+    });
+    int total = health.path("queued").asInt() + health.path("succeeded").asInt()
+        + health.path("failed").asInt() + health.path("cancelled").asInt();
+
+    browser.await("the queued job's row and a note of what the table leaves out", PAGE,
+        d -> browser.all("#jobs tr[data-job=" + stuck + "]").size() == 1
+            && String.valueOf(browser.text("#jobs-note")).contains(" of " + total + " jobs"));
+    browser.screenshot("dashboard-many-jobs");
+
+    new org.openqa.selenium.support.ui.Select(browser.one("#f-state")).selectByVisibleText("QUEUED");
+    browser.await("only the queued job, under the QUEUED filter", PAGE,
+        d -> browser.all("#jobs tbody tr").size() == 1
+            && browser.all("#jobs tr[data-job=" + stuck + "]").size() == 1);
+
+    int failedCount = health.path("failed").asInt();
+    assertTrue(failedCount >= 3 && failedCount <= 500, health.toString());
+    new org.openqa.selenium.support.ui.Select(browser.one("#f-state")).selectByVisibleText("FAILED");
+    browser.await("every one of the " + failedCount + " failed jobs under the FAILED filter", PAGE,
+        d -> browser.all("#jobs tbody tr").size() == failedCount
+            && failed.stream().allMatch(id -> browser.all("#jobs tr[data-job=" + id + "]").size() == 1));
+
+    new org.openqa.selenium.support.ui.Select(browser.one("#f-state")).selectByVisibleText("any state");
+    browser.one("#f-program").sendKeys("no-such-program");
+    browser.await("a table that says no job matches", PAGE,
+        d -> browser.all("#jobs tbody tr").isEmpty()
+            && String.valueOf(browser.text("#jobs-note")).startsWith("No job matches the filters"));
+    browser.one("#f-program").clear();
+    master.delete("/api/jobs/" + stuck);
+    master.awaitFinished(stuck, PAGE);
+  }
+
   @Test
   @Order(60)
   void withoutTheTokenThePageShowsNoData() {

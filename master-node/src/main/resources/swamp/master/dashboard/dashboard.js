@@ -3,8 +3,11 @@
 "use strict";
 const $ = sel => document.querySelector(sel);
 const FINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+/** Finished jobs the page holds, the newest; it holds every queued and running job besides. */
 const MAX_ROWS = 500;
-const state = { jobs: new Map(), workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
+/** Queued and running jobs the page reads at most (the newest). */
+const MAX_ACTIVE = 5000;
+const state = { jobs: new Map(), ofState: null, workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
   workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null, lastTick: 0,
   touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false };
 
@@ -37,10 +40,10 @@ function showError(e) {
 }
 
 async function loadPool() {
-  await snapshot(() => Promise.all([api("GET", "/api/jobs?limit=" + MAX_ROWS),
+  await snapshot(() => Promise.all([readJobs(),
     api("GET", "/api/workers"), api("GET", "/api/sources"), api("GET", "/api/runs"),
     api("GET", "/api/health")]), ([jobs, workers, sources, runs, health]) => {
-    state.jobs = new Map(jobs.map(j => [j.id, j]));
+    state.jobs = jobs;
     takeWorkers(workers);
     state.spawnedBy = Object.fromEntries(workers.filter(w => w.source).map(w => [w.id, w.source]));
     state.workerIds = ids(state.workers);
@@ -48,7 +51,30 @@ async function loadPool() {
     state.runs = runs;
     state.health = health;
   });
+  await readStateFilter();
   drawPool();
+}
+
+/** The newest finished jobs and every queued and running one, by id. */
+async function readJobs() {
+  const [recent, active] = await Promise.all([api("GET", "/api/jobs?limit=" + MAX_ROWS),
+    api("GET", "/api/jobs?state=QUEUED,RUNNING&limit=" + MAX_ACTIVE)]);
+  return new Map([...recent, ...active].map(j => [j.id, j]));
+}
+
+/**
+ * The jobs of the state the table is filtered by, as the master has them: the page holds only
+ * the newest finished ones, and older ones of that state would be missing from the table.
+ */
+async function readStateFilter() {
+  const wanted = $("#f-state").value;
+  if (!wanted) {
+    state.ofState = null;
+    return;
+  }
+  await snapshot(() => api("GET", `/api/jobs?state=${wanted}&limit=${MAX_ROWS}`), jobs => {
+    if ($("#f-state").value === wanted) state.ofState = { state: wanted, jobs: new Map(jobs.map(j => [j.id, j])) };
+  });
 }
 
 function takeWorkers(workers) {
@@ -132,8 +158,7 @@ async function onUpdate(u) {
       ([workers, sources]) => { takeWorkers(workers); state.sources = sources; });
   }
   if (u.resync) {
-    await snapshot(() => api("GET", "/api/jobs?limit=" + MAX_ROWS),
-      jobs => { state.jobs = new Map(jobs.map(j => [j.id, j])); });
+    await snapshot(readJobs, jobs => { state.jobs = jobs; });
   }
   state.runsStale ||= u.runsChanged || u.jobs.some(j => j.run);
   u.jobs.forEach(j => { state.touchedJobs.add(j.id); if (j.run) state.touchedRuns.add(j.run); });
@@ -143,7 +168,10 @@ async function onUpdate(u) {
 
 /** A pushed update over the page's state: what it says is newer than what the page holds. */
 function apply(u) {
-  u.jobs.forEach(j => state.jobs.set(j.id, j));
+  u.jobs.forEach(j => {
+    state.jobs.set(j.id, j);
+    if (state.ofState && state.ofState.jobs.has(j.id)) state.ofState.jobs.set(j.id, j);
+  });
   trimJobs();
   if (u.health) state.health = u.health;
   if (u.directory) { // the worker directory changed: its spawns and sources, as pushed
@@ -194,10 +222,11 @@ async function redraw() {
   else if (page[0] !== "#job" && page[0] !== "#run") drawPool();
 }
 
+/** Drops the oldest finished jobs beyond {@link MAX_ROWS}; queued and running ones stay, whatever their age. */
 function trimJobs() {
-  if (state.jobs.size <= MAX_ROWS) return;
-  const newest = [...state.jobs.values()].sort((a, b) => seq(b.id) - seq(a.id)).slice(0, MAX_ROWS);
-  state.jobs = new Map(newest.map(j => [j.id, j]));
+  const finished = [...state.jobs.values()].filter(j => FINAL.has(j.state));
+  if (finished.length <= MAX_ROWS) return;
+  finished.sort((a, b) => seq(b.id) - seq(a.id)).slice(MAX_ROWS).forEach(j => state.jobs.delete(j.id));
 }
 
 const seq = id => Number(id.replace(/^j/, "")) || 0;
@@ -314,7 +343,8 @@ $("#cancel").addEventListener("click", async e => {
     e.target.disabled = false;
   }
 });
-["#f-state", "#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", drawJobs));
+["#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", drawJobs));
+$("#f-state").addEventListener("change", () => readStateFilter().then(drawJobs, showError));
 window.addEventListener("hashchange", route);
 setInterval(tick, 1000);
 // a token in the address that is still there was not taken (a right one leaves it, kept in a cookie)

@@ -88,7 +88,9 @@ function walltimeLeft(w) {
 function drawJobs() {
   const f = { state: $("#f-state").value, worker: $("#f-worker").value.trim(),
     program: $("#f-program").value.trim(), run: $("#f-run").value.trim() };
-  const rows = [...state.jobs.values()].filter(j => (!f.state || j.state === f.state)
+  const held = state.ofState && state.ofState.state === f.state
+    ? new Map([...state.ofState.jobs, ...state.jobs]) : state.jobs;
+  const rows = [...held.values()].filter(j => (!f.state || j.state === f.state)
       && (!f.worker || (j.worker || "").includes(f.worker))
       && (!f.program || (j.argv[0] || "").includes(f.program))
       && (!f.run || (j.run || "") === f.run))
@@ -115,6 +117,26 @@ function drawJobs() {
     tr.addEventListener("click", () => { location.hash = "#job/" + j.id; });
     tb.appendChild(tr);
   }
+  $("#jobs-note").textContent = jobsNote(f, rows.length, held);
+}
+
+/** What the job table leaves out, if anything: the page holds only the newest finished jobs. */
+function jobsNote(f, shown, held) {
+  const h = state.health;
+  if (!h) return "";
+  const all = h.queued + h.running + h.succeeded + h.failed + h.cancelled;
+  const ofState = f.state ? h[f.state.toLowerCase()] : all;
+  const what = f.state ? `${f.state} jobs` : "jobs";
+  const others = f.worker || f.program || f.run;
+  if (shown === 0) {
+    return ofState === 0 ? `No ${what}.` : others ? `No ${f.state ? f.state + " " : ""}job matches the filters`
+      + (held.size < all ? ` among the ${held.size} held here.` : ".") : "";
+  }
+  if (!others && shown < ofState) {
+    return `Showing ${shown} of ${ofState} ${what}`
+      + (f.state ? ", the newest." : `: every queued and running one and the newest ${MAX_ROWS} finished.`);
+  }
+  return "";
 }
 
 function drawRuns() {
