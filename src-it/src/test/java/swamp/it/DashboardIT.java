@@ -131,6 +131,15 @@ class DashboardIT {
     browser.await("the page to show CANCELLED", PAGE,
         d -> "CANCELLED".equals(browser.text("#job-state")));
     browser.screenshot("dashboard-cancelled");
+
+    // a job the master does not know: the error alone, not the last job's details under it
+    browser.script("location.hash = '#job/j999999'");
+    browser.await("the page to say there is no job j999999", PAGE,
+        d -> browser.one("#error").isDisplayed() && browser.text("#error").contains("no job j999999"));
+    assertTrue(!browser.one("#job").isDisplayed() && !browser.one("#cancel").isDisplayed(),
+        "no job page, no Cancel button");
+    assertEquals("", browser.script("return document.querySelector('#job-facts').textContent"
+        + " + document.querySelector('#job-stdout').textContent"), "the last job's details are gone");
   }
 
   @Test

@@ -271,7 +271,13 @@ function xSpan(times) {
 // ---- a job, a run ----
 
 async function showJob(id) {
-  const j = await api("GET", "/api/jobs/" + encodeURIComponent(id));
+  let j;
+  try {
+    j = await api("GET", "/api/jobs/" + encodeURIComponent(id));
+  } catch (e) {
+    clearJob(); // not another job's details, nor its Cancel button, under the error
+    throw e;
+  }
   $("#job-id").textContent = j.id;
   $("#job-state").replaceWith(Object.assign(badge(j.state), { id: "job-state" }));
   $("#cancel").hidden = FINAL.has(j.state);
@@ -300,6 +306,13 @@ async function showJob(id) {
   $("#job-stderr").textContent = j.stderr;
 }
 
+function clearJob() {
+  $("#job-id").textContent = "";
+  $("#job-state").replaceWith(Object.assign(document.createElement("span"), { id: "job-state" }));
+  $("#cancel").hidden = true;
+  ["#job-facts", "#job-attempts tbody", "#job-stdout", "#job-stderr"].forEach(s => $(s).replaceChildren());
+}
+
 const when = t => (t || "").replace("T", " ").replace(/\..*/, "");
 
 async function showRun(id) {
@@ -319,7 +332,9 @@ async function route() {
     else await loadPool();
     ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = s !== show; });
   } catch (e) {
-    if ($("#token-needed").hidden) showError(e);
+    if (!$("#token-needed").hidden) return;
+    showError(e);
+    if (show !== "#pool") ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = true; });
   }
 }
 
