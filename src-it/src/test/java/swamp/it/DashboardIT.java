@@ -169,8 +169,14 @@ class DashboardIT {
     assertEquals(2, run.awaitExit(CLI), "the ls's status, as bash's\n" + run.tail(20));
     browser.script("location.hash = ''");
     browser.await("the list of runs to count the command not run", CLI,
-        d -> browser.all("#runs tbody tr[data-run='" + runId + "'] td").size() == 9
-            && browser.all("#runs tbody tr[data-run='" + runId + "'] td").get(8).getText().equals("1"));
+        d -> browser.all("#runs tbody tr[data-run='" + runId + "'] td").size() == 10
+            && browser.all("#runs tbody tr[data-run='" + runId + "'] td").get(9).getText().equals("1"));
+    // its counts, cancelled among them, add up to its commands
+    assertEquals("cancelled", browser.text("#runs thead th:nth-child(6)"));
+    List<Integer> counts = browser.all("#runs tbody tr[data-run='" + runId + "'] td").stream()
+        .skip(2).map(td -> Integer.parseInt(td.getText())).toList();
+    assertEquals(counts.get(0), counts.subList(1, counts.size()).stream().mapToInt(Integer::intValue).sum(),
+        "commands = succeeded + failed + cancelled + running + queued + waiting + not run: " + counts);
     browser.script("location.hash = '#run/" + runId + "'");
     assertEquals(43L, browser.script("return window.notReloaded"), "it updated without a reload");
     assertEquals("[3]", master.get("/api/runs/" + runId).json().path("commands").get(4)

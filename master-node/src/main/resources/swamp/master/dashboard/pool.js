@@ -145,7 +145,7 @@ function drawRuns() {
   for (const r of state.runs) {
     const tr = document.createElement("tr");
     tr.dataset.run = r.id;
-    [r.id, r.name, r.commands, r.succeeded, r.failed, r.running, r.queued, r.waiting, r.notRun]
+    [r.id, r.name, r.commands, r.succeeded, r.failed, r.cancelled, r.running, r.queued, r.waiting, r.notRun]
       .forEach(v => cell(tr, v));
     tr.addEventListener("click", () => { location.hash = "#run/" + r.id; });
     tb.appendChild(tr);
