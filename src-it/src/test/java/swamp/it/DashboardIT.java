@@ -327,6 +327,31 @@ class DashboardIT {
     master.awaitFinished(stuck, PAGE);
   }
 
+  /**
+   * A second master on the same host, alone, runs jobs itself (local-exec): its own slots show as
+   * a row of the Workers table, where its jobs seemed to run nowhere.
+   */
+  @Test
+  @Order(8)
+  void aMasterAloneShowsItsOwnSlotsAsAWorkerRow() {
+    String aloneToken = "alone-" + UUID.randomUUID();
+    Master alone = pool.startMaster(Map.of("SWAMP_API_TOKEN", aloneToken), List.of()).apiToken(aloneToken);
+    alone.awaitHealthy(Pool.STARTUP);
+    String id = alone.submit(Map.of("argv", List.of("sleep", "300")));
+    browser.open(alone.url() + "/?token=" + aloneToken);
+    browser.await("the master's own row, running " + id, PAGE,
+        d -> browser.all("#workers tr[data-worker=master] .slot.busy").size() == 1
+            && String.valueOf(browser.text("#workers tr[data-worker=master]")).contains(id));
+    assertEquals("master (local-exec when-no-workers)",
+        browser.text("#workers tr[data-worker=master] td:first-child"));
+    assertTrue(browser.all("#workers tr[data-worker=master] button").isEmpty(), "no Dismiss button");
+    browser.screenshot("dashboard-local-exec");
+    alone.delete("/api/jobs/" + id);
+    alone.awaitFinished(id, PAGE);
+
+    alone.killHard();
+  }
+
   @Test
   @Order(60)
   void withoutTheTokenThePageShowsNoData() {

@@ -276,7 +276,9 @@ public final class Views {
       int succeeded,
       int failed,
       int cancelled,
-      int waiting) {}
+      int waiting,
+      /** The master's own worker, which runs jobs under local-exec; null when it has none. */
+      WorkerView local) {}
 
   // ---- the dispatcher's queries: read-only, over its book ----
 
@@ -291,7 +293,9 @@ public final class Views {
     return new Health("ok", masterEpoch, book.slots().localExec().toString(),
         book.slots().externalWorkers(), book.count(JobState.QUEUED), book.count(JobState.RUNNING),
         book.count(JobState.SUCCEEDED), book.count(JobState.FAILED),
-        book.count(JobState.CANCELLED), waiting);
+        book.count(JobState.CANCELLED), waiting,
+        book.slots().workers().stream().filter(w -> w.offer.embedded()).findFirst()
+            .map(WorkerView::of).orElse(null));
   }
 
   /** The newest {@code limit} jobs in {@code state} (all states: null), without their attempts. */

@@ -63,6 +63,8 @@ function drawPool() {
     cell(tr, w.registeredAt ? button("Dismiss", b => dismiss(w.id, b)) : "");
     wb.appendChild(tr);
   }
+  const own = ownWorker();
+  if (own) wb.appendChild(own);
   const sb = $("#sources tbody");
   sb.replaceChildren();
   for (const s of state.sources) {
@@ -76,6 +78,29 @@ function drawPool() {
   $("#no-sources").hidden = state.sources.length > 0;
   drawJobs();
   drawRuns();
+}
+
+/**
+ * The master's own worker, which runs jobs under local-exec (when there is no worker, or
+ * always): a row of its own, with no Dismiss button, else its jobs would seem to run nowhere.
+ */
+function ownWorker() {
+  const h = state.health;
+  if (!h || !h.local || h.localExec === "never") return null;
+  const w = h.local;
+  const used = h.localExec === "always" || h.workers === 0;
+  const tr = document.createElement("tr");
+  tr.dataset.worker = "master";
+  cell(tr, `master (local-exec ${h.localExec})`);
+  cell(tr, w.host);
+  cell(tr, "the master itself");
+  cell(tr, slots(w));
+  cell(tr, used ? badge("registered") : "not used while workers are registered");
+  cell(tr, (w.capabilities || []).join(", "));
+  cell(tr, "");
+  cell(tr, (w.jobs || []).join(" "), "long");
+  cell(tr, "");
+  return tr;
 }
 
 function walltimeLeft(w) {

@@ -22,7 +22,7 @@ class LiveFeedTest {
 
   static Watchers.Changed changed(List<JobView> jobs, int queued) {
     return new Watchers.Changed(jobs, List.of(), new Views.Health("ok", 1, "never", 0, queued, 0,
-        0, 0, 0, 0), false, false);
+        0, 0, 0, 0, null), false, false);
   }
 
   @Test

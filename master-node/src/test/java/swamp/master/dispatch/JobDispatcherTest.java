@@ -888,6 +888,23 @@ public class JobDispatcherTest {
     assertEquals(ids.subList(1, 3), lastTwo.stream().map(JobView::id).toList());
   }
 
+  @Test
+  void healthShowsTheMastersOwnWorkerWithTheJobsItRuns() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.WHEN_NO_WORKERS);
+    assertNull(ask(dispatcher, JobDispatcher.GetHealth::new).local(), "no embedded worker yet");
+    Worker local = admit(dispatcher, "local", embedded(2));
+    String id = submit(dispatcher, echo()).get(0);
+    assertEquals(id, local.expectJob().jobId());
+
+    Views.WorkerView own = ask(dispatcher, JobDispatcher.GetHealth::new).local();
+
+    assertEquals("local", own.id());
+    assertEquals(2, own.slots());
+    assertEquals(1, own.busy());
+    assertEquals(List.of(id), own.jobs());
+    assertEquals(List.of(), workers(dispatcher), "not among the workers");
+  }
+
   // ---- the story's helpers ----
 
   /**
