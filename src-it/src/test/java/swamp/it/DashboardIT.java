@@ -329,11 +329,12 @@ class DashboardIT {
 
   /**
    * A second master on the same host, alone, runs jobs itself (local-exec): its own slots show as
-   * a row of the Workers table, where its jobs seemed to run nowhere.
+   * a row of the Workers table, where its jobs seemed to run nowhere. And the two masters keep
+   * their tokens in cookies of their own: opening one no longer logs the page of the other out.
    */
   @Test
   @Order(8)
-  void aMasterAloneShowsItsOwnSlotsAsAWorkerRow() {
+  void aMasterAloneShowsItsOwnSlotsAndTwoMastersOnOneHostKeepTheirTokens() {
     String aloneToken = "alone-" + UUID.randomUUID();
     Master alone = pool.startMaster(Map.of("SWAMP_API_TOKEN", aloneToken), List.of()).apiToken(aloneToken);
     alone.awaitHealthy(Pool.STARTUP);
@@ -349,6 +350,17 @@ class DashboardIT {
     alone.delete("/api/jobs/" + id);
     alone.awaitFinished(id, PAGE);
 
+    // each master's page still opens with the cookie it set, the other's beside it
+    browser.open(master.url() + "/");
+    browser.await("the first master's page, live", PAGE, d -> "live".equals(browser.text("#live"))
+        && browser.all("#workers tr[data-worker=w1]").size() == 1);
+    assertTrue(!browser.one("#token-needed").isDisplayed(), "no token asked for");
+    browser.open(alone.url() + "/");
+    browser.await("the second master's page, live", PAGE, d -> "live".equals(browser.text("#live"))
+        && browser.all("#workers tr[data-worker=master]").size() == 1);
+    assertEquals(java.util.Set.of("swamp_token_" + master.httpPort(), "swamp_token_" + alone.httpPort()),
+        browser.driver().manage().getCookies().stream().map(org.openqa.selenium.Cookie::getName)
+            .collect(java.util.stream.Collectors.toSet()));
     alone.killHard();
   }
 
@@ -377,7 +389,7 @@ class DashboardIT {
         browser.text("#token-wrong"));
     assertTrue(browser.one("#token-form").isDisplayed(), "the form, not the master's JSON");
     assertEquals(master.url() + "/", browser.driver().getCurrentUrl(), "the wrong token left the URL");
-    assertEquals(null, browser.driver().manage().getCookieNamed("swamp_token"), "no cookie");
+    assertEquals(null, browser.driver().manage().getCookieNamed("swamp_token_" + master.httpPort()), "no cookie");
   }
 
   /**

@@ -29,8 +29,12 @@ import swamp.node.NodeAddress;
  */
 final class ApiGate {
 
-  /** The cookie a browser keeps the token in; scripts cannot read it. */
-  static final String COOKIE = "swamp_token";
+  /**
+   * The cookie a browser keeps the token in, followed by the master's HTTP port: a browser sends
+   * a host's cookies to each of its ports, and two masters on one host must not replace each
+   * other's. Scripts cannot read it.
+   */
+  static final String COOKIE = "swamp_token_";
   /**
    * The header the dashboard sends with every request that changes something: another site's
    * page cannot send it without the master's consent (CORS), which it never gives.
@@ -39,6 +43,7 @@ final class ApiGate {
 
   private final byte[] apiToken;
   private volatile Supplier<Standby> standby = () -> null;
+  private volatile String cookie = COOKIE + "0";
 
   ApiGate(String apiToken) {
     this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
@@ -49,6 +54,16 @@ final class ApiGate {
    * reachable active master (a takeover under way).
    */
   public record Standby(String activeUrl) {}
+
+  /** The port the master's HTTP server listens on, which names its cookie. */
+  void listensOn(int port) {
+    cookie = COOKIE + port;
+  }
+
+  /** The name of the cookie this master keeps the token in. */
+  String cookieName() {
+    return cookie;
+  }
 
   /** Asks {@code whenStandby} before each request: non-null sends the client on. */
   void redirectWhenStandby(Supplier<Standby> whenStandby) {
@@ -77,24 +92,25 @@ final class ApiGate {
     if (!matches(token.get())) { // a person typed it: the page, which asks again
       return DashboardRoutes.pageForAWrongToken();
     }
-    HttpCookie cookie = HttpCookie.create(COOKIE, token.get()).withHttpOnly(true)
+    HttpCookie kept = HttpCookie.create(cookie, token.get()).withHttpOnly(true)
         .withSameSite(SameSite.Strict).withPath("/");
-    return setCookie(cookie, () -> redirect(Uri.create("/"), StatusCodes.SEE_OTHER));
+    return setCookie(kept, () -> redirect(Uri.create("/"), StatusCodes.SEE_OTHER));
   }
 
   private Route authorized(Supplier<Route> inner) {
     if (apiToken.length == 0) {
       return inner.get();
     }
-    return optionalHeaderValueByName("Authorization", header -> optionalCookie(COOKIE, cookie -> {
+    // the cookie's name is read for each request (in this function): it is known once the server listens
+    return optionalHeaderValueByName("Authorization", header -> optionalCookie(cookie, kept -> {
       String given = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
           .map(h -> h.substring(7).trim())
-          .orElse(cookie.map(c -> c.value()).orElse(""));
+          .orElse(kept.map(c -> c.value()).orElse(""));
       if (matches(given)) {
         return inner.get();
       }
       return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer"), () ->
-          ApiReplies.error(401, header.isEmpty() && cookie.isEmpty()
+          ApiReplies.error(401, header.isEmpty() && kept.isEmpty()
               ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp"
                   + " sends SWAMP_API_TOKEN, else the master's ~/.swamp/api-token), or open the"
                   + " dashboard with ?token=TOKEN"

@@ -99,8 +99,10 @@ public final class ApiServer {
       builder = builder.enableHttps(ConnectionContext.httpsServer(sslContext(system.settings().config())));
     }
     this.https = https;
+    gate.listensOn(port);
     try {
       binding = builder.bind(route()).toCompletableFuture().join();
+      gate.listensOn(port()); // the port given, or the one the system chose for 0
     } catch (CompletionException e) {
       throw new IOException(e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), e);
     }
