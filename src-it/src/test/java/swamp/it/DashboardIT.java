@@ -364,6 +364,37 @@ class DashboardIT {
     alone.killHard();
   }
 
+  /**
+   * On a phone (390 px wide) neither the pool nor a job's page with a long argument without
+   * spaces scrolls sideways: the argument wraps, and wide tables and the plot scroll or shrink
+   * within the page.
+   */
+  @Test
+  @Order(9)
+  void onAPhoneNoPageScrollsSideways() {
+    String longArgument = "/data/" + "ensemble_member_atmosphere_monthly_mean_".repeat(8) + "T.nc";
+    String id = master.submit(Map.of("argv", List.of("echo", longArgument)));
+    master.awaitFinished(id, PAGE);
+    org.openqa.selenium.Dimension wide = browser.driver().manage().window().getSize();
+    browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    try {
+      browser.open(master.url() + "/#job/" + id);
+      browser.await("the job's page with its output", PAGE,
+          d -> String.valueOf(browser.text("#job-stdout")).contains("T.nc"));
+      assertEquals(0L, browser.script("return document.documentElement.scrollWidth"
+          + " - document.documentElement.clientWidth"), "the job's page scrolls sideways");
+      browser.screenshot("dashboard-job-phone");
+      browser.script("location.hash = ''");
+      browser.await("the pool, with the plot", PAGE, d -> browser.one("#pool").isDisplayed()
+          && !browser.all("#plot .uplot").isEmpty());
+      assertEquals(0L, browser.script("return document.documentElement.scrollWidth"
+          + " - document.documentElement.clientWidth"), "the pool scrolls sideways");
+      browser.screenshot("dashboard-pool-phone");
+    } finally {
+      browser.driver().manage().window().setSize(wide);
+    }
+  }
+
   @Test
   @Order(60)
   void withoutTheTokenThePageShowsNoData() {

@@ -251,7 +251,7 @@ function tick() {
   s[0].push(now); s[1].push(h.queued); s[2].push(h.running); s[3].push(rate);
   while (s[0].length && s[0][0] < now - 600) s.forEach(a => a.shift()); // ten minutes
   if (!state.plot && typeof uPlot !== "undefined") {
-    state.plot = new uPlot({ width: 520, height: 200,
+    state.plot = new uPlot({ width: plotWidth(), height: 200,
       // the samples' own span, at least the last minute: for one sample uPlot's spans years
       scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
       series: [{},
@@ -261,6 +261,15 @@ function tick() {
     state.plot.setData(s);
   }
 }
+
+/** The plot's width: 520 px, or the width of its column on a narrow screen. */
+function plotWidth() {
+  return Math.max(200, Math.min(520, $("#plot").parentElement.clientWidth || 520));
+}
+
+window.addEventListener("resize", () => {
+  if (state.plot) state.plot.setSize({ width: plotWidth(), height: 200 });
+});
 
 /** The plot's time axis: from the first sample (a minute before the last, at least) to the last. */
 function xSpan(times) {
