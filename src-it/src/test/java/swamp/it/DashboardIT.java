@@ -177,6 +177,9 @@ class DashboardIT {
         .skip(2).map(td -> Integer.parseInt(td.getText())).toList();
     assertEquals(counts.get(0), counts.subList(1, counts.size()).stream().mapToInt(Integer::intValue).sum(),
         "commands = succeeded + failed + cancelled + running + queued + waiting + not run: " + counts);
+    // the runs come before the jobs, which may be 500 rows
+    assertTrue((Boolean) browser.script("return document.querySelector('#runs').getBoundingClientRect().top"
+        + " < document.querySelector('#jobs').getBoundingClientRect().top"), "the runs above the jobs");
     browser.script("location.hash = '#run/" + runId + "'");
     assertEquals(43L, browser.script("return window.notReloaded"), "it updated without a reload");
     assertEquals("[3]", master.get("/api/runs/" + runId).json().path("commands").get(4)

@@ -229,7 +229,8 @@ function trimJobs() {
   finished.sort((a, b) => seq(b.id) - seq(a.id)).slice(MAX_ROWS).forEach(j => state.jobs.delete(j.id));
 }
 
-const seq = id => Number(id.replace(/^j/, "")) || 0;
+/** A job's or a run's number: j12 -> 12, r3 -> 3. */
+const seq = id => Number(id.replace(/^[a-z]+/, "")) || 0;
 
 // ---- the plot: queued, running and finished per second, from the pushed counts ----
 

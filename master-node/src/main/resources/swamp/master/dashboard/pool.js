@@ -167,7 +167,7 @@ function jobsNote(f, shown, held) {
 function drawRuns() {
   const tb = $("#runs tbody");
   tb.replaceChildren();
-  for (const r of state.runs) {
+  for (const r of [...state.runs].sort((a, b) => seq(b.id) - seq(a.id))) {
     const tr = document.createElement("tr");
     tr.dataset.run = r.id;
     [r.id, r.name, r.commands, r.succeeded, r.failed, r.cancelled, r.running, r.queued, r.waiting, r.notRun]
