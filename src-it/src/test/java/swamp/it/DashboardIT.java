@@ -75,6 +75,9 @@ class DashboardIT {
     browser.await("job " + id + " to show SUCCEEDED", PAGE,
         d -> "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + id + "] .state-cell")));
     assertEquals(42L, browser.script("return window.notReloaded"), "the page was not reloaded");
+    assertEquals("submitted (" + browser.script("return ZONE") + ")", browser.text("#jobs thead th.time"));
+    assertTrue(browser.text("#jobs tr[data-job=" + id + "] td.took").matches("[0-9.]+ m?s"),
+        "how long it took: " + browser.text("#jobs tr[data-job=" + id + "] td.took"));
 
     // a long command line is cut short in its cell: the job's worker, run and exit stay in view
     List<String> longArgv = new java.util.ArrayList<>(List.of("echo"));
@@ -114,6 +117,11 @@ class DashboardIT {
         d -> browser.text("#job-stdout") != null
             && browser.text("#job-stdout").contains("hello from the dashboard test"));
     assertTrue(browser.text("#job-facts").contains("echo"), browser.text("#job-facts"));
+    // times in the browser's zone, said where they are shown, and how long the job took
+    String zone = (String) browser.script("return ZONE");
+    String facts = browser.text("#job-facts");
+    assertTrue(facts.matches("(?s).*submitted\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d "
+        + java.util.regex.Pattern.quote(zone) + "\\s.*") && facts.matches("(?s).*took\\s+[0-9.]+ m?s\\s.*"), facts);
     browser.screenshot("dashboard-job");
   }
 

@@ -255,6 +255,7 @@ function tick() {
     state.plot = new uPlot({ width: plotWidth(), height: 200,
       // the samples' own span, at least the last minute: for one sample uPlot's spans years
       scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
+      axes: [{ label: `time (${ZONE})` }, {}],
       series: [{},
       { label: "queued", stroke: "#888" }, { label: "running", stroke: "#e80" },
       { label: "finished/s", stroke: "#2a6" }] }, s, $("#plot"));
@@ -292,8 +293,9 @@ async function showJob(id) {
   $("#job-state").replaceWith(Object.assign(badge(j.state), { id: "job-state" }));
   $("#cancel").hidden = FINAL.has(j.state);
   const facts = [["command", j.command || j.argv.join(" ")], ["argv", JSON.stringify(j.argv)],
-    ["directory", j.workDir], ["worker", j.worker], ["attempts", j.attempts], ["submitted", j.submittedAt],
-    ["started", j.startedAt], ["finished", j.finishedAt], ["exit code", j.exitCode],
+    ["directory", j.workDir], ["worker", j.worker], ["attempts", j.attempts], ["submitted", zoned(j.submittedAt)],
+    ["started", zoned(j.startedAt)], ["finished", zoned(j.finishedAt)], ["took", jobTook(j)],
+    ["exit code", j.exitCode],
     ["pid", j.pid], ["reason", j.reason], ["run", j.run ? `${j.run} step ${j.step}` : null],
     ["redirects", j.redirects ? JSON.stringify(j.redirects) : null], ["key", j.key]];
   const dl = $("#job-facts");
@@ -316,6 +318,8 @@ async function showJob(id) {
   $("#job-stderr").textContent = j.stderr;
 }
 
+const zoned = t => t ? `${when(t)} ${ZONE}` : null;
+
 function clearJob() {
   $("#job-id").textContent = "";
   $("#job-state").replaceWith(Object.assign(document.createElement("span"), { id: "job-state" }));
@@ -323,7 +327,6 @@ function clearJob() {
   ["#job-facts", "#job-attempts tbody", "#job-stdout", "#job-stderr"].forEach(s => $(s).replaceChildren());
 }
 
-const when = t => (t || "").replace("T", " ").replace(/\..*/, "");
 
 async function showRun(id) {
   const r = await api("GET", "/api/runs/" + encodeURIComponent(id));

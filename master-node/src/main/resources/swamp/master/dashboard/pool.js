@@ -2,6 +2,37 @@
 // from the dashboard's state (dashboard.js), which calls drawPool when it changed.
 "use strict";
 
+/** The zone the page shows times in, the browser's, named where times are shown ("CET", "UTC"). */
+const ZONE = (new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(new Date())
+  .find(p => p.type === "timeZoneName") || { value: "local time" }).value;
+
+/** A time of the API's (ISO, UTC) in the browser's zone, as "2026-12-06 08:21:21"; "" for none. */
+function when(t) {
+  const d = t ? new Date(t) : null;
+  if (!d || isNaN(d)) return t || "";
+  const p = n => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} `
+    + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** How long from one time of the API's to another: "850 ms", "4.2 s", "3 min 4 s", "2 h 5 min". */
+function took(from, to) {
+  const ms = from && to ? Date.parse(to) - Date.parse(from) : NaN;
+  if (!(ms >= 0)) return "";
+  if (ms < 1000) return ms + " ms";
+  const s = Math.round(ms / 1000);
+  if (ms < 10000) return (ms / 1000).toFixed(1) + " s";
+  if (s < 60) return s + " s";
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`;
+}
+
+/** How long a finished job ran: from its process's start to its end; "" for any other. */
+const jobTook = j => FINAL.has(j.state) ? took(j.startedAt, j.finishedAt) : "";
+
+// every column of times says in which zone they are
+document.querySelectorAll("th.time").forEach(th => { th.textContent += ` (${ZONE})`; });
+
 function cell(tr, text, cls) {
   const td = document.createElement("td");
   if (text instanceof Node) td.appendChild(text); else td.textContent = text ?? "";
@@ -70,7 +101,7 @@ function drawPool() {
   for (const s of state.sources) {
     const tr = document.createElement("tr");
     tr.dataset.source = s.name;
-    [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, s.backingOffUntil || ""]
+    [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, when(s.backingOffUntil)]
       .forEach(v => cell(tr, v));
     cell(tr, s.lastFailure || "", "long");
     sb.appendChild(tr);
@@ -137,7 +168,8 @@ function drawJobs() {
     cell(tr, j.command || j.argv.join(" "), "long");
     cell(tr, j.worker);
     cell(tr, j.run ? `${j.run} #${j.step}` : "");
-    cell(tr, (j.submittedAt || "").replace("T", " ").replace(/\..*/, ""));
+    cell(tr, when(j.submittedAt));
+    cell(tr, jobTook(j), "took");
     cell(tr, j.exitCode);
     tr.addEventListener("click", () => { location.hash = "#job/" + j.id; });
     tb.appendChild(tr);
