@@ -112,7 +112,16 @@ class DashboardIT {
     master.delete("/api/jobs/" + gpu);
     browser.await("the cancelled job's row to say nothing more", PAGE, d -> browser.all(stuck).isEmpty());
 
-    browser.click("#jobs tr[data-job=" + id + "]");
+    // the page names no favicon it does not have (a 404 in the console on every load)
+    assertEquals("data:,", browser.script("return document.querySelector('link[rel=icon]').getAttribute('href')"));
+    assertEquals(List.of("1 worker", "2 workers"), browser.script("return [plural(1, 'worker'), plural(2, 'worker')]"));
+    assertTrue(browser.text("#summary").startsWith("2 workers"), browser.text("#summary"));
+    assertEquals(List.of("state", "worker", "program", "run"), browser.script(
+        "return [...document.querySelectorAll('#filters label')].map(l => l.firstChild.textContent.trim())"),
+        "each filter has a label");
+
+    // a job's row opens with the keyboard too: its id is a link
+    browser.one("#jobs tr[data-job=" + id + "] a").sendKeys(org.openqa.selenium.Keys.ENTER);
     browser.await("the job's page with its output", PAGE,
         d -> browser.text("#job-stdout") != null
             && browser.text("#job-stdout").contains("hello from the dashboard test"));
@@ -252,8 +261,16 @@ class DashboardIT {
         history.toString());
     assertTrue(!history.get(0).path("endedAt").isNull() && history.get(1).path("endedAt").isNull()
         && !history.get(1).path("startedAt").isNull(), "w4's ended, w5's runs: " + history);
+
+    // dismissed while it runs the job, w5 drains: its row says so, and its Dismiss button is off
+    assertEquals(200, master.post("/api/workers/w5/dismiss", Map.of()).status());
+    browser.open(master.url() + "/");
+    browser.await("w5 draining, its Dismiss button disabled", PAGE,
+        d -> "draining".equals(browser.text("#workers tr[data-worker=w5] .state"))
+            && !browser.one("#workers tr[data-worker=w5] button").isEnabled());
     master.delete("/api/jobs/" + id);
     assertEquals("CANCELLED", master.awaitFinished(id, PAGE).path("state").asText());
+    assertEquals(0, second.awaitExit(Pool.STARTUP), "a dismissed worker exits 0 once its job ended\n" + second.tail(20));
   }
 
   /**

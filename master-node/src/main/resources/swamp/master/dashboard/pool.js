@@ -71,9 +71,16 @@ function button(text, onClick) {
 function drawSummary() {
   const h = state.health;
   if (h) {
-    $("#summary").textContent = `${state.workers.length} workers \u00b7 ${h.queued} queued \u00b7 `
+    $("#summary").textContent = `${plural(state.workers.length, "worker")} \u00b7 ${h.queued} queued \u00b7 `
       + `${h.running} running \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`;
   }
+}
+
+const plural = (n, what) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/** A link to a job's or a run's page: the row opens with a click, the link also with the keyboard. */
+function link(id, page) {
+  return Object.assign(document.createElement("a"), { href: `#${page}/${id}`, textContent: id });
 }
 
 function drawPool() {
@@ -91,11 +98,14 @@ function drawPool() {
     cell(tr, (w.capabilities || []).join(", "));
     cell(tr, walltimeLeft(w));
     cell(tr, (w.jobs || []).join(" "), "long");
-    cell(tr, w.registeredAt ? button("Dismiss", b => dismiss(w.id, b)) : "");
+    const leaving = w.draining || w.state === "draining" || w.state === "retiring";
+    cell(tr, w.registeredAt ? Object.assign(button("Dismiss", b => dismiss(w.id, b)),
+      leaving ? { disabled: true, title: "dismissed: it finishes its jobs, then exits" } : {}) : "");
     wb.appendChild(tr);
   }
   const own = ownWorker();
   if (own) wb.appendChild(own);
+  $("#no-workers").hidden = wb.children.length > 0;
   const sb = $("#sources tbody");
   sb.replaceChildren();
   for (const s of state.sources) {
@@ -156,7 +166,7 @@ function drawJobs() {
   for (const j of rows) {
     const tr = document.createElement("tr");
     tr.dataset.job = j.id;
-    cell(tr, j.id);
+    cell(tr, link(j.id, "job"));
     const st = cell(tr, badge(j.state), "state-cell");
     if (j.state === "QUEUED" && j.reason) { // it waits for a worker no one has: say so on the row
       const stuck = document.createElement("span");
@@ -202,7 +212,7 @@ function drawRuns() {
   for (const r of [...state.runs].sort((a, b) => seq(b.id) - seq(a.id))) {
     const tr = document.createElement("tr");
     tr.dataset.run = r.id;
-    [r.id, r.name, r.commands, r.succeeded, r.failed, r.cancelled, r.running, r.queued, r.waiting, r.notRun]
+    [link(r.id, "run"), r.name, r.commands, r.succeeded, r.failed, r.cancelled, r.running, r.queued, r.waiting, r.notRun]
       .forEach(v => cell(tr, v));
     tr.addEventListener("click", () => { location.hash = "#run/" + r.id; });
     tb.appendChild(tr);
