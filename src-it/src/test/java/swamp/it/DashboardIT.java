@@ -423,6 +423,28 @@ class DashboardIT {
     }
   }
 
+  /**
+   * The master restarts (same token): the open page follows it again by itself, and its plot
+   * leaves a gap for the time the master was down instead of a straight line across it.
+   */
+  @Test
+  @Order(50)
+  void aMasterRestartLeavesAGapInThePlot() {
+    browser.open(master.url() + "/");
+    browser.await("the live feed and two samples", PAGE, d -> "live".equals(browser.text("#live"))
+        && ((Number) browser.script("return state.series[0].length")).intValue() >= 2);
+    browser.script("window.notReloaded = 50");
+    master.killHard();
+    master.awaitExit(Duration.ofSeconds(10));
+    browser.await("the page to see the master gone", PAGE, d -> !"live".equals(browser.text("#live")));
+    master = pool.restartMaster(master, Map.of("SWAMP_API_TOKEN", token), "--local-exec", "never").apiToken(token);
+    master.awaitHealthy(Pool.STARTUP);
+    browser.await("the page live again, with samples on both sides of a gap", Duration.ofSeconds(90),
+        d -> "live".equals(browser.text("#live")) && Boolean.TRUE.equals(browser.script(
+            "const q = state.series[1], gap = q.indexOf(null); return gap > 0 && gap < q.length - 1")));
+    assertEquals(50L, browser.script("return window.notReloaded"), "the page was not reloaded");
+  }
+
   @Test
   @Order(60)
   void withoutTheTokenThePageShowsNoData() {

@@ -238,17 +238,19 @@ function tick() {
   const h = state.health;
   if (!h) return;
   const now = Date.now() / 1000;
+  const s = state.series;
   if ($("#live").className !== "on") { // the master's numbers are not live: no sample, a gap
     state.lastFinished = null;
+    gap(now);
     return;
   }
+  if (now - state.lastTick > 5) gap(state.lastTick + 1); // the page slept (a background tab)
   const finished = h.succeeded + h.failed + h.cancelled;
   // per second of the time since the last sample: a timer that ran late is not a peak
   const rate = state.lastFinished === null ? 0
     : Math.max(0, finished - state.lastFinished) / Math.max(now - state.lastTick, 0.001);
   state.lastFinished = finished;
   state.lastTick = now;
-  const s = state.series;
   s[0].push(now); s[1].push(h.queued); s[2].push(h.running); s[3].push(rate);
   while (s[0].length && s[0][0] < now - 600) s.forEach(a => a.shift()); // ten minutes
   if (!state.plot && typeof uPlot !== "undefined") {
@@ -262,6 +264,13 @@ function tick() {
   } else if (state.plot && !$("#pool").hidden) {
     state.plot.setData(s);
   }
+}
+
+/** Breaks the plot's lines at {@code time}: uPlot draws no line across a sample of nulls. */
+function gap(time) {
+  const s = state.series;
+  if (s[0].length === 0 || s[1][s[1].length - 1] === null) return;
+  s[0].push(time); s[1].push(null); s[2].push(null); s[3].push(null);
 }
 
 /** The plot's width: 520 px, or the width of its column on a narrow screen. */
