@@ -290,14 +290,19 @@ function xSpan(times) {
 
 // ---- a job, a run ----
 
+/** Reads of a job's page started: only the newest one's answer is shown, an older one may come last. */
+let jobReads = 0;
+
 async function showJob(id) {
+  const mine = ++jobReads;
   let j;
   try {
     j = await api("GET", "/api/jobs/" + encodeURIComponent(id));
   } catch (e) {
-    clearJob(); // not another job's details, nor its Cancel button, under the error
+    if (mine === jobReads) clearJob(); // not another job's details, nor its Cancel button, under the error
     throw e;
   }
+  if (mine !== jobReads) return;
   $("#job-id").textContent = j.id;
   $("#job-state").replaceWith(Object.assign(badge(j.state), { id: "job-state" }));
   $("#cancel").hidden = FINAL.has(j.state);
