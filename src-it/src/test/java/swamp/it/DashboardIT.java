@@ -314,14 +314,14 @@ class DashboardIT {
         Map.of("argv", List.of("false")), Map.of("argv", List.of("false"))));
     String stuck = master.submit(Map.of("argv", List.of("true"), "requires", List.of("nobody-has-it")));
     List<Map<String, Object>> many = new java.util.ArrayList<>();
-    for (int i = 0; i < 510; i++) {
+    for (int i = 0; i < 501; i++) {
       many.add(Map.of("argv", List.of("true")));
     }
     browser.open(master.url() + "/");
     List<String> ids = master.submitBatch(many);
     failed.forEach(id -> master.awaitFinished(id, CLI));
     master.awaitFinished(ids.get(ids.size() - 1), CLI);
-    JsonNode health = Await.value("the 510 jobs to end", CLI, () -> {
+    JsonNode health = Await.value("the 501 jobs to end", CLI, () -> {
       JsonNode h = master.health();
       return h.path("running").asInt() == 0 && h.path("queued").asInt() == 1 ? h : null;
     });
