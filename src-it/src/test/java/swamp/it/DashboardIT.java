@@ -374,6 +374,7 @@ class DashboardIT {
     assertEquals("master (local-exec when-no-workers)",
         browser.text("#workers tr[data-worker=master] td:first-child"));
     assertTrue(browser.all("#workers tr[data-worker=master] button").isEmpty(), "no Dismiss button");
+    assertTrue(!browser.one("#dismiss-all").isEnabled(), "no worker to dismiss: Dismiss all is off");
     browser.screenshot("dashboard-local-exec");
     alone.delete("/api/jobs/" + id);
     alone.awaitFinished(id, PAGE);

@@ -106,6 +106,7 @@ function drawPool() {
   const own = ownWorker();
   if (own) wb.appendChild(own);
   $("#no-workers").hidden = wb.children.length > 0;
+  $("#dismiss-all").disabled = !state.workers.some(w => !w.draining); // the master's own is never dismissed
   const sb = $("#sources tbody");
   sb.replaceChildren();
   for (const s of state.sources) {
