@@ -88,6 +88,14 @@ final class Browser implements AutoCloseable {
     });
   }
 
+  /** Types {@code keys} into the first element {@code css} selects, found again if the page re-rendered it. */
+  void type(String css, CharSequence... keys) {
+    fresh(() -> {
+      one(css).sendKeys(keys);
+      return null;
+    });
+  }
+
   /** What {@code read} answers, read again when an element it found was replaced meanwhile. */
   private static <T> T fresh(Supplier<T> read) {
     for (int attempt = 1; ; attempt++) {

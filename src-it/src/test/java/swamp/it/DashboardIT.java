@@ -121,7 +121,7 @@ class DashboardIT {
         "each filter has a label");
 
     // a job's row opens with the keyboard too: its id is a link
-    browser.one("#jobs tr[data-job=" + id + "] a").sendKeys(org.openqa.selenium.Keys.ENTER);
+    browser.type("#jobs tr[data-job=" + id + "] a", org.openqa.selenium.Keys.ENTER);
     browser.await("the job's page with its output", PAGE,
         d -> browser.text("#job-stdout") != null
             && browser.text("#job-stdout").contains("hello from the dashboard test"));
@@ -190,8 +190,9 @@ class DashboardIT {
             && browser.all("#runs tbody tr[data-run='" + runId + "'] td").get(9).getText().equals("1"));
     // its counts, cancelled among them, add up to its commands
     assertEquals("cancelled", browser.text("#runs thead th:nth-child(6)"));
-    List<Integer> counts = browser.all("#runs tbody tr[data-run='" + runId + "'] td").stream()
-        .skip(2).map(td -> Integer.parseInt(td.getText())).toList();
+    List<Integer> counts = ((List<?>) browser.script("return [...document.querySelectorAll("
+        + "\"#runs tbody tr[data-run='" + runId + "'] td\")].slice(2).map(td => Number(td.textContent))"))
+        .stream().map(n -> ((Number) n).intValue()).toList();
     assertEquals(counts.get(0), counts.subList(1, counts.size()).stream().mapToInt(Integer::intValue).sum(),
         "commands = succeeded + failed + cancelled + running + queued + waiting + not run: " + counts);
     // the runs come before the jobs, which may be 500 rows
@@ -319,9 +320,10 @@ class DashboardIT {
     }
     browser.open(master.url() + "/");
     List<String> ids = master.submitBatch(many);
-    failed.forEach(id -> master.awaitFinished(id, CLI));
-    master.awaitFinished(ids.get(ids.size() - 1), CLI);
-    JsonNode health = Await.value("the 501 jobs to end", CLI, () -> {
+    Duration toEnd = Duration.ofSeconds(120); // 501 processes on 3 slots, on a busy machine
+    failed.forEach(id -> master.awaitFinished(id, toEnd));
+    master.awaitFinished(ids.get(ids.size() - 1), toEnd);
+    JsonNode health = Await.value("the 501 jobs to end", toEnd, () -> {
       JsonNode h = master.health();
       return h.path("running").asInt() == 0 && h.path("queued").asInt() == 1 ? h : null;
     });
