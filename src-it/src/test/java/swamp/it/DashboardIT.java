@@ -348,6 +348,10 @@ class DashboardIT {
             && failed.stream().allMatch(id -> browser.all("#jobs tr[data-job=" + id + "]").size() == 1));
 
     new org.openqa.selenium.support.ui.Select(browser.one("#f-state")).selectByVisibleText("any state");
+    browser.one("#f-program").sendKeys("true");
+    browser.await("a note that the program filter searched only the jobs read here", PAGE,
+        d -> String.valueOf(browser.text("#jobs-note")).matches("Filtered among the \\d+ of " + total + " jobs read here\\."));
+    browser.one("#f-program").clear();
     browser.one("#f-program").sendKeys("no-such-program");
     browser.await("a table that says no job matches", PAGE,
         d -> browser.all("#jobs tbody tr").isEmpty()

@@ -185,24 +185,29 @@ function drawJobs() {
     tr.addEventListener("click", () => { location.hash = "#job/" + j.id; });
     tb.appendChild(tr);
   }
-  $("#jobs-note").textContent = jobsNote(f, rows.length, held);
+  const searched = f.state ? [...held.values()].filter(j => j.state === f.state).length : held.size;
+  $("#jobs-note").textContent = jobsNote(f, rows.length, searched);
 }
 
-/** What the job table leaves out, if anything: the page holds only the newest finished jobs. */
-function jobsNote(f, shown, held) {
+/**
+ * What the job table leaves out, if anything: the page reads only the newest finished jobs (of
+ * the state filtered by, when there is one), and filters by worker, program and run among those.
+ */
+function jobsNote(f, shown, searched) {
   const h = state.health;
   if (!h) return "";
-  const all = h.queued + h.running + h.succeeded + h.failed + h.cancelled;
-  const ofState = f.state ? h[f.state.toLowerCase()] : all;
+  const ofState = f.state ? h[f.state.toLowerCase()]
+    : h.queued + h.running + h.succeeded + h.failed + h.cancelled;
   const what = f.state ? `${f.state} jobs` : "jobs";
-  const others = f.worker || f.program || f.run;
-  if (shown === 0) {
-    return ofState === 0 ? `No ${what}.` : others ? `No ${f.state ? f.state + " " : ""}job matches the filters`
-      + (held.size < all ? ` among the ${held.size} held here.` : ".") : "";
+  const partial = searched < ofState ? `${searched} of ${ofState} ${what} read here` : null;
+  if (f.worker || f.program || f.run) {
+    if (shown === 0) return `No job matches the filters${partial ? " among the " + partial : ""}.`;
+    return partial ? `Filtered among the ${partial}.` : "";
   }
-  if (!others && shown < ofState) {
-    return `Showing ${shown} of ${ofState} ${what}`
-      + (f.state ? ", the newest." : `: every queued and running one and the newest ${MAX_ROWS} finished.`);
+  if (ofState === 0) return `No ${what}.`;
+  if (shown < ofState) {
+    return `Showing ${shown} of ${ofState} ${what}: `
+      + (f.state ? "the newest." : `every queued and running one and the newest ${MAX_ROWS} finished.`);
   }
   return "";
 }
