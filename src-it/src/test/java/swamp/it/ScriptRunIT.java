@@ -110,6 +110,14 @@ class ScriptRunIT {
     Node slots = pool.swamp(master, dir, "run", "--slots", "0", "errexit.sh");
     assertEquals(2, slots.awaitExit(CliIT.CLI), slots.tail(20));
     assertTrue(slots.errors().contains("--slots is for the master run in this process"), slots.tail(20));
+
+    // a pool whose only worker is the master's own: a program it does not allow stops the run
+    // before anything has run, as on a pool of workers or on a master in this process
+    Files.writeString(dir.resolve("perl.sh"), "echo first > first.txt\nperl -e 'print 1'\n");
+    Node perl = pool.swamp(master, dir, "run", "perl.sh");
+    assertEquals(2, perl.awaitExit(CliIT.CLI), perl.tail(20));
+    assertTrue(perl.errors().contains("Nothing has run"), perl.tail(20));
+    assertFalse(Files.exists(dir.resolve("first.txt")), perl.tail(20));
   }
 
   /** The environment of a run with no SWAMP_URL: with no master at the default URL it runs on one of its own. */

@@ -48,7 +48,8 @@ final class AllowedPrograms {
   }
 
   /**
-   * The check of a pool: what any of its registered workers allows ({@code GET /api/workers});
+   * The check of a pool: what any of its registered workers allows ({@code GET /api/workers}),
+   * the master's own too where it runs jobs ({@code local} in {@code GET /api/health});
    * {@link #UNKNOWN} while none is registered (the workers to come may allow more) or one allows
    * any program.
    */
@@ -60,6 +61,11 @@ final class AllowedPrograms {
         registered++;
         w.path("executables").forEach(e -> allowed.add(e.asText()));
       }
+    }
+    Json local = client.get("/api/health").path("local"); // the master's own worker (local-exec)
+    if (local.hasNonNull("id")) {
+      registered++;
+      local.path("executables").forEach(e -> allowed.add(e.asText()));
     }
     if (registered == 0 || allowed.contains("*")) {
       return UNKNOWN;
