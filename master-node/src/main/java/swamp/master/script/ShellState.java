@@ -201,34 +201,6 @@ final class ShellState {
     setArray("BASH_VERSINFO", BashVersion.info(arch + "-pc-linux-gnu"));
   }
 
-  /**
-   * The version of the bash that would run the script here ({@code $BASH_VERSION}, {@code
-   * BASH_VERSINFO}), asked of it once; 5.2.0 where there is none to ask.
-   */
-  private static final class BashVersion {
-    static final String TEXT = ask();
-
-    private static String ask() {
-      try {
-        Process p = new ProcessBuilder("bash", "-c", "printf %s \"$BASH_VERSION\"")
-            .redirectErrorStream(true).start();
-        String v = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return p.waitFor() == 0 && v.matches("[0-9]+\\.[0-9]+\\.[0-9]+\\([0-9]+\\)-[a-z]+") ? v : "5.2.0(1)-release";
-      } catch (java.io.IOException e) {
-        return "5.2.0(1)-release";
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "5.2.0(1)-release";
-      }
-    }
-
-    /** BASH_VERSINFO: major, minor, patch, build, release status, machine type. */
-    static List<String> info(String machine) {
-      String[] parts = TEXT.split("[.()-]+");
-      return List.of(parts[0], parts[1], parts[2], parts[3], parts[4], machine);
-    }
-  }
-
   private static String read(String file, String otherwise) {
     try {
       return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
