@@ -175,8 +175,17 @@ public final class MasterClient {
     } catch (ConnectException e) {
       throw new ApiException(0, "cannot reach the master at " + base
           + " (connection refused); is it running? Set --url or SWAMP_URL");
+    } catch (javax.net.ssl.SSLException e) { // https:// to a master that answers plain http
+      throw new ApiException(0, "cannot talk to the master at " + base + ": it does not answer"
+          + " HTTPS (" + e.getMessage() + "); a master started without --https takes http://");
+    } catch (EOFException e) { // http:// to a master started with --https drops it unanswered
+      throw new ApiException(0, "cannot talk to the master at " + base + ": " + e.getMessage()
+          + (base.startsWith("http:") ? "; a master started with --https takes https:// only" : ""));
     } catch (IOException e) {
       throw new ApiException(0, "cannot talk to the master at " + base + ": " + e);
+    } catch (IllegalArgumentException e) { // 'port out of range:99999', a URL without a host
+      throw new ApiException(0, "the master's URL " + base + " (--url or SWAMP_URL) cannot be"
+          + " used: " + e.getMessage());
     }
     Json json;
     try {

@@ -71,6 +71,32 @@ class MasterClientTest {
     }
   }
 
+  /** A URL that cannot be used, or https:// to a plain master: what to change, not a Java exception. */
+  @Test
+  void aWrongUrlOrSchemeIsNamed() throws Exception {
+    MasterClient.ApiException bad = assertThrows(
+        MasterClient.ApiException.class, () -> new MasterClient("http://127.0.0.1:99999").get("/api/health"));
+    assertTrue(bad.getMessage().contains("(--url or SWAMP_URL) cannot be used: port out of range"),
+        bad.getMessage());
+    // a plain HTTP server answers the TLS hello in plain text, as the master's does
+    try (ServerSocket plain = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try (Socket c = plain.accept()) {
+          c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+          // the client went
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      MasterClient.ApiException tls = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient("https://127.0.0.1:" + plain.getLocalPort()).get("/api/health"));
+      assertTrue(tls.getMessage().contains("it does not answer HTTPS"), tls.getMessage());
+      assertTrue(tls.getMessage().contains("a master started without --https takes http://"), tls.getMessage());
+    }
+  }
+
   @Test
   void readsAChunkedAnswer() throws Exception {
     try (FakeServer server = new FakeServer(1, r -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
