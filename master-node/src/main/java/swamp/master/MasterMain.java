@@ -239,6 +239,11 @@ public final class MasterMain implements Callable<Integer> {
    */
   private static String apiToken(MasterSettings settings) throws IOException {
     if (!settings.apiToken().isEmpty()) {
+      if (settings.apiToken().strip().length() < 16) { // the administrator's choice, said aloud
+        log.warn("the API token (SWAMP_API_TOKEN) has {} characters: whoever guesses it submits"
+            + " jobs as this master's user; give 16 or more (with none set, the master makes one"
+            + " of 43 in ~/.swamp/api-token)", settings.apiToken().strip().length());
+      }
       return settings.apiToken();
     }
     if (!settings.insecure()) {

@@ -94,6 +94,8 @@ class SecurityIT {
     assertEquals(401, noJob.status(), "no job without the token: " + noJob);
     Response right = master.request("GET", "/api/health", Map.of("Authorization", "Bearer t0ken"), null);
     assertEquals(200, right.status(), right.toString());
+    assertTrue(master.log().contains("the API token (SWAMP_API_TOKEN) has 5 characters"),
+        "a short token is taken, and said to be weak:\n" + master.tail(20));
     assertEquals("ok", right.json().path("status").asText(), right.toString());
     assertEquals(0, master.health().path("queued").asInt() + master.get("/api/jobs").json().size());
 
