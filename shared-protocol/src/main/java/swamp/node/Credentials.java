@@ -78,7 +78,9 @@ public final class Credentials {
       // a site file that does not start from swamp's settings gets Pekko's own default
       throw new IllegalArgumentException("the configuration does not include swamp's node settings"
           + " (remoting is Pekko's default, plain tcp, from " + origin.description() + "): begin the"
-          + " file with include classpath(\"master.conf\") (a worker's: include classpath(\"worker.conf\"))");
+          + " file with include classpath(\"" + (create ? "master.conf" : "worker.conf") + "\")"
+          + (create ? "" : " (a worker's site file includes worker.conf; master.conf is the"
+              + " master's, and not on a worker's class path)"));
     }
     if (!transport.equals("tls-tcp")) {
       throw new IllegalArgumentException("remoting transport '" + transport + "' lets any node"

@@ -102,6 +102,14 @@ class BadInputIT {
     assertEquals(2, bare.awaitExit(Pool.STARTUP), bare.tail(20));
     assertTrue(bare.errors().contains("the configuration does not include swamp's node settings")
         && bare.errors().contains("include classpath(\"master.conf\")"), bare.tail(20));
+    // a worker's site file that includes the master's settings: it says which to include
+    Files.writeString(site, "include classpath(\"master.conf\")\n");
+    Node wrong = pool.swamp(null, pool.logDir(), Map.of(
+            "JAVA_OPTS", "-Xmx128m -Dconfig.file=" + site, "SWAMP_SECRET", pool.secret()),
+        "worker", "--master", "127.0.0.1:" + Pool.freePort(), "--give-up-after", "20s");
+    assertEquals(2, wrong.awaitExit(Pool.STARTUP), wrong.tail(20));
+    assertTrue(wrong.errors().contains("include classpath(\"worker.conf\") (a worker's site file"
+        + " includes worker.conf"), wrong.tail(20));
   }
 
   @Test

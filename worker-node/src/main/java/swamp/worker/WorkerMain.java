@@ -109,6 +109,8 @@ public final class WorkerMain implements Callable<Integer> {
               + " uses {}", settings.workDir(), settings.workerId(), claimed);
           settings = settings.withWorkDir(claimed);
         }
+      } else if (Files.exists(settings.workDir()) && !Files.isDirectory(settings.workDir())) {
+        throw new java.io.IOException(settings.workDir() + " (--work-dir) exists and is not a directory");
       } else {
         Files.createDirectories(settings.workDir());
       }
