@@ -120,8 +120,10 @@ public record JobSpec(
   /** Every problem of this spec, empty when it is valid. */
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
-    if (argv.isEmpty() || argv.get(0) == null || argv.get(0).isBlank()) {
+    if (argv.isEmpty()) {
       problems.add("argv is empty: a job needs a program to run");
+    } else if (argv.get(0) != null && argv.get(0).isBlank()) { // '[""]': a program with no name
+      problems.add("argv[0], the program, is blank: a job needs a program to run");
     }
     for (String a : argv) {
       if (a == null) {

@@ -52,6 +52,13 @@ class JobSpecTest {
   }
 
   @Test
+  void anEmptyArgvAndABlankProgramAreToldApart() {
+    assertEquals(List.of("argv is empty: a job needs a program to run"), JobSpec.of(List.of()).problems());
+    assertEquals(List.of("argv[0], the program, is blank: a job needs a program to run"),
+        JobSpec.of(List.of("", "x")).problems());
+  }
+
+  @Test
   void stagesAndPathsCountTowardTheCommandLimit() {
     String big = "x".repeat(JobSpec.MAX_COMMAND_CHARS / 2);
     String half = "x".repeat(JobSpec.MAX_COMMAND_CHARS / 4);
