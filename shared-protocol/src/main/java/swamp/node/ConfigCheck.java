@@ -95,7 +95,7 @@ public final class ConfigCheck {
               config.getBoolean(path);
             } else if (isDuration(reference, path) && config.getDuration(path).isNegative()) {
               problems.add(path + " = " + config.getValue(path).unwrapped() + " ("
-                  + config.getValue(path).origin().description() + ") must not be negative");
+                  + where(config.getValue(path)) + ") must not be negative");
             } else if (isSize(reference, path)) {
               config.getBytes(path);
             }
@@ -103,7 +103,8 @@ public final class ConfigCheck {
           default -> { }
         }
       } catch (ConfigException x) {
-        problems.add(x.getMessage());
+        ConfigValue v = config.getValue(path);
+        problems.add(x.getMessage().replace(v.origin().description() + ":", where(v) + ":"));
       }
     }
     return problems;
@@ -161,6 +162,22 @@ public final class ConfigCheck {
     return problems;
   }
 
+  /**
+   * Where a value was set, as a person set it: a file and line, or for the environment the
+   * variable ({@code SWAMP_HTTPS=maybe}), which Typesafe Config calls "env variables".
+   */
+  private static String where(ConfigValue v) {
+    String description = v.origin().description();
+    if (!description.startsWith("env variables")) {
+      return description;
+    }
+    String value = String.valueOf(v.unwrapped());
+    List<String> named = System.getenv().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("SWAMP_") && e.getValue().equals(value))
+        .map(e -> e.getKey() + "=" + value).sorted().toList();
+    return named.isEmpty() ? description : description + " (" + String.join(", ", named) + ")";
+  }
+
   /** The modules' defaults as their reference.conf files write them, over no system property or variable. */
   private static Config defaultsAsWritten() {
     return ConfigFactory.parseResourcesAnySyntax("reference.conf")
@@ -185,7 +202,7 @@ public final class ConfigCheck {
 
   private static String unitless(String what, ConfigValue v) {
     String n = String.valueOf(v.unwrapped()).strip();
-    return what + " = " + n + " (" + v.origin().description() + ") needs its unit, as " + n + "s or "
+    return what + " = " + n + " (" + where(v) + ") needs its unit, as " + n + "s or "
         + n + "m: a bare number would be read as milliseconds";
   }
 

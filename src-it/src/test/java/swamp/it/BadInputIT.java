@@ -110,6 +110,15 @@ class BadInputIT {
     assertEquals(2, wrong.awaitExit(Pool.STARTUP), wrong.tail(20));
     assertTrue(wrong.errors().contains("include classpath(\"worker.conf\") (a worker's site file"
         + " includes worker.conf"), wrong.tail(20));
+
+    // a setting of the wrong kind stops the master before it starts anything, naming the
+    // variable it came from (it started cluster and journal, then exited 1 with a class name)
+    Node https = pool.swamp(null, pool.logDir(), Map.of("SWAMP_SECRET", pool.secret(), "SWAMP_HTTPS", "maybe"),
+        "master", "--port", String.valueOf(Pool.freePort()), "--http-port", String.valueOf(Pool.freePort()));
+    assertEquals(2, https.awaitExit(Pool.STARTUP), https.tail(20));
+    assertTrue(https.errors().contains("(SWAMP_HTTPS=maybe): swamp.master.https has type STRING rather"
+        + " than BOOLEAN"), https.tail(20));
+    assertTrue(!https.log().contains("cluster") && !https.log().contains("journal"), https.tail(20));
   }
 
   @Test
