@@ -134,6 +134,40 @@ class DashboardIT {
     browser.screenshot("dashboard-job");
   }
 
+  /**
+   * Jobs a worker holds for its next free slot are RUNNING to the API: the page counts them
+   * apart, so "running" is never more than the pool's slots.
+   */
+  @Test
+  @Order(10)
+  void jobsHeldForAWorkersNextSlotAreNotCountedAsRunning() {
+    int slots = 0;
+    for (JsonNode w : master.get("/api/workers").json()) {
+      slots += w.path("slots").asInt();
+    }
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < slots + 3; i++) { // each slot runs one; the rest wait, some on the workers
+      ids.add(master.submit(Map.of("argv", List.of("sleep", "300"))));
+    }
+    int all = slots;
+    int[] ahead = {0};
+    Await.until("every slot busy and jobs held ahead on the workers", PAGE, () -> {
+      int busy = 0;
+      ahead[0] = 0;
+      for (JsonNode w : master.get("/api/workers").json()) {
+        busy += w.path("busy").asInt();
+        ahead[0] += w.path("waiting").asInt();
+      }
+      return busy == all && ahead[0] > 0;
+    });
+    browser.open(master.url() + "/");
+    browser.await("the summary to count the jobs held ahead apart", PAGE,
+        d -> browser.text("#summary").contains(all + " running \u00b7 " + ahead[0] + " next on a worker"));
+    assertTrue(browser.text("#workers").contains("next: "), browser.text("#workers"));
+    ids.forEach(id -> master.delete("/api/jobs/" + id));
+    ids.forEach(id -> master.awaitFinished(id, PAGE));
+  }
+
   @Test
   @Order(2)
   void theCancelButtonCancelsARunningSleep() {

@@ -38,13 +38,13 @@ final class PoolView {
   /** A spawned worker that has not registered (yet): what its source says it will offer. */
   private static WorkerView unregistered(SpawnView s) {
     return new WorkerView(s.id(), "", s.slots(), 0, s.capabilities(), List.of(), "", 0, "",
-        null, false, List.of(), s.state(), s.source(), s.gridJob(), s.requestedAt());
+        null, false, List.of(), 0, s.state(), s.source(), s.gridJob(), s.requestedAt());
   }
 
   private static WorkerView spawnedAs(WorkerView w, SpawnView s) {
     return new WorkerView(w.id(), w.host(), w.slots(), w.busy(), w.capabilities(),
         w.executables(), w.url(), w.memoryMb(), w.version(), w.registeredAt(), w.draining(),
-        w.jobs(), s.state().equals("retiring") ? "retiring" : w.state(), s.source(), s.gridJob(),
+        w.jobs(), w.waiting(), s.state().equals("retiring") ? "retiring" : w.state(), s.source(), s.gridJob(),
         s.requestedAt());
   }
 }

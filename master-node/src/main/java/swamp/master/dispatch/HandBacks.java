@@ -42,7 +42,7 @@ final class HandBacks {
       Job job = e.getKey();
       SlotTable.Worker holder = job.state == JobState.RUNNING && job.attempt == e.getValue()
           ? slots.worker(job.workerId) : null;
-      return holder == null || !slots.prefetched(holder).contains(job);
+      return holder == null || !holder.prefetched().contains(job);
     });
     int free = 0;
     for (SlotTable.Worker w : slots.workers()) {
@@ -50,7 +50,7 @@ final class HandBacks {
     }
     List<Ask> asks = new ArrayList<>();
     for (SlotTable.Worker holder : slots.workers()) {
-      for (Job job : slots.prefetched(holder)) {
+      for (Job job : holder.prefetched()) {
         if (asked.size() >= free) {
           return asks;
         }

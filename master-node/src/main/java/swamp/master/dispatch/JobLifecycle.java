@@ -174,7 +174,7 @@ final class JobLifecycle {
     if (w != null) {
       book.slots().draining(w);
       // what waits there for a slot would wait for its end: it goes elsewhere
-      for (Job job : book.slots().prefetched(w)) {
+      for (Job job : w.prefetched()) {
         if (handBacks.ask(job)) {
           later(w.ref, new ToWorker.HandBack(job.id, job.attempt));
         }

@@ -58,6 +58,21 @@ final class SlotTable {
     int freeSlots() {
       return offer.slots() - usedSlots;
     }
+
+    /**
+     * The jobs it was given last beyond its slots, newest first: those that most likely wait
+     * there for a slot (the worker starts them in the order it got them).
+     */
+    List<Job> prefetched() {
+      List<Job> out = new ArrayList<>();
+      int beyond = -freeSlots();
+      List<Job> all = new ArrayList<>(running.values());
+      for (int i = all.size() - 1; i >= 0 && beyond > 0; i--) {
+        out.add(all.get(i));
+        beyond -= all.get(i).spec.slots();
+      }
+      return out;
+    }
   }
 
   private final LocalExec localExec;
@@ -216,21 +231,6 @@ final class SlotTable {
       }
     }
     return free;
-  }
-
-  /**
-   * The jobs {@code w} was given last beyond its slots, newest first: those that most likely wait
-   * there for a slot (the worker starts them in the order it got them).
-   */
-  List<Job> prefetched(Worker w) {
-    List<Job> out = new ArrayList<>();
-    int beyond = -w.freeSlots();
-    List<Job> all = new ArrayList<>(w.running.values());
-    for (int i = all.size() - 1; i >= 0 && beyond > 0; i--) {
-      out.add(all.get(i));
-      beyond -= all.get(i).spec.slots();
-    }
-    return out;
   }
 
   int prefetch() {

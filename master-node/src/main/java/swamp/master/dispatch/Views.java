@@ -119,6 +119,7 @@ public final class Views {
       String registeredAt,
       boolean draining,
       List<String> jobs,
+      int waiting,
       String state,
       String source,
       String gridJob,
@@ -128,7 +129,7 @@ public final class Views {
       return new WorkerView(w.id, w.offer.host(), w.offer.slots(), Math.min(w.usedSlots, w.offer.slots()), // prefetched: in jobs
           w.offer.labels(), w.offer.executables(), w.offer.url(), w.offer.memoryMb(),
           w.offer.version(), time(w.registeredAt), w.draining, List.copyOf(w.running.keySet()),
-          w.draining ? "draining" : "registered", null, null, null);
+          w.prefetched().size(), w.draining ? "draining" : "registered", null, null, null);
     }
 
   }

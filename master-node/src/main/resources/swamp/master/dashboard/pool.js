@@ -71,9 +71,20 @@ function button(text, onClick) {
 function drawSummary() {
   const h = state.health;
   if (h) {
+    // jobs a worker was given ahead of a free slot are RUNNING to the API, and wait there
+    const ahead = state.workers.reduce((n, w) => n + (w.waiting || 0), 0);
     $("#summary").textContent = `${plural(state.workers.length, "worker")} \u00b7 ${h.queued} queued \u00b7 `
-      + `${h.running} running \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`;
+      + `${h.running - ahead} running` + (ahead ? ` \u00b7 ${ahead} next on a worker` : "")
+      + ` \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`;
   }
+}
+
+/** A worker's jobs: those it runs, then those it holds for its next free slot. */
+function workerJobs(w) {
+  const jobs = w.jobs || [];
+  const ahead = Math.min(w.waiting || 0, jobs.length);
+  const running = jobs.slice(0, jobs.length - ahead).join(" ");
+  return ahead ? `${running} \u00b7 next: ${jobs.slice(jobs.length - ahead).join(" ")}` : running;
 }
 
 const plural = (n, what) => `${n} ${what}${n === 1 ? "" : "s"}`;
@@ -97,7 +108,7 @@ function drawPool() {
     cell(tr, badge(w.state));
     cell(tr, (w.capabilities || []).join(", "));
     cell(tr, walltimeLeft(w));
-    cell(tr, (w.jobs || []).join(" "), "long");
+    cell(tr, workerJobs(w), "long");
     const leaving = w.draining || w.state === "draining" || w.state === "retiring";
     cell(tr, w.registeredAt ? Object.assign(button("Dismiss", b => dismiss(w.id, b)),
       leaving ? { disabled: true, title: "dismissed: it finishes its jobs, then exits" } : {}) : "");
