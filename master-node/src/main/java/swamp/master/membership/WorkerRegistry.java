@@ -1,7 +1,5 @@
 package swamp.master.membership;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +30,9 @@ import swamp.protocol.ToWorker;
 import swamp.protocol.WorkerOffer;
 
 /**
- * The one owner of the pool's membership. Authenticates and validates {@link Register}, refuses
- * with a reason that says whether trying again can help, watches admitted workers and their nodes
+ * The one owner of the pool's membership. Admits a {@link Register} ({@link Admission}: the
+ * secret, the protocol, the offer) or refuses it with a reason that says whether trying again can
+ * help, watches admitted workers and their nodes
  * (through the {@link NodeWatcher}), sends {@link Dismiss}, and publishes every change as a
  * {@link MembershipEvent} to its subscribers: the dispatcher, which answers an admitted worker
  * RegOk so that the RegOk and the jobs that follow come from one sender, in order. A repeated
@@ -60,7 +59,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private record Rewatch(String workerId, ActorRef<ToWorker> ref) implements Internal {}
 
   /** The id of the master's own (local-exec) worker, which no other worker may take. */
-  public static final String EMBEDDED_ID = "master";
+  public static final String EMBEDDED_ID = Admission.EMBEDDED_ID;
 
   /** How long after a false report of its stop a worker is watched again. */
   private static final Duration REWATCH_AFTER = Duration.ofSeconds(1);
@@ -124,8 +123,8 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   }
 
   private final TimerScheduler<Command> timers;
-  private final byte[] secret;
-  private final boolean insecure;
+  /** Who may register at all: the secret, the protocol, a valid offer. */
+  private final Admission admission;
   /** This master's incarnation, as RegOk tells it and {@link ToRegistry.MasterIs} answers it. */
   private final long masterEpoch;
   private final Map<String, ActorRef<MembershipEvent>> subscribers = new LinkedHashMap<>();
@@ -148,8 +147,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
       String secret, boolean insecure, long masterEpoch) {
     super(context);
     this.timers = timers;
-    this.secret = secret.getBytes(StandardCharsets.UTF_8);
-    this.insecure = insecure;
+    this.admission = new Admission(secret, insecure);
     this.masterEpoch = masterEpoch;
   }
 
@@ -215,7 +213,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
           r.workerId());
       return this;
     }
-    Optional<String> refusal = refusal(r);
+    Optional<String> refusal = admission.refusal(r);
     if (refusal.isPresent()) {
       getContext().getLog().warn("refused worker {} at {}: {}", r.workerId(),
           r.offer() == null ? "?" : r.offer().host(), refusal.get());
@@ -252,39 +250,6 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     }
     publish(new MembershipEvent.WorkerJoined(r.workerId(), r.offer(), r.running(), r.replyTo()));
     return this;
-  }
-
-  /** Why this registration is refused for good, if it is. */
-  private Optional<String> refusal(Register r) {
-    if (r.protocolVersion() != ToRegistry.VERSION) {
-      return Optional.of("protocol version " + r.protocolVersion()
-          + " is not spoken by this master, which speaks " + ToRegistry.VERSION);
-    }
-    if (!insecure && !secretMatches(r.secret())) {
-      return Optional.of("wrong registration secret");
-    }
-    Optional<String> badId = WorkerOffer.checkWorkerId(r.workerId());
-    if (badId.isPresent()) {
-      return Optional.of("invalid offer: " + badId.get());
-    }
-    if (r.offer() == null) {
-      return Optional.of("invalid offer: the registration carries no offer");
-    }
-    if (r.workerId().equals(EMBEDDED_ID) && !r.offer().embedded()) {
-      return Optional.of("invalid offer: worker id '" + EMBEDDED_ID + "' is the master's own"
-          + " worker's; give this worker another --id");
-    }
-    List<String> problems = r.offer().problems();
-    if (!problems.isEmpty()) {
-      return Optional.of("invalid offer: " + String.join("; ", problems));
-    }
-    return Optional.empty();
-  }
-
-  /** Compares in time that does not depend on where the secrets differ. */
-  private boolean secretMatches(String offered) {
-    byte[] given = (offered == null ? "" : offered).getBytes(StandardCharsets.UTF_8);
-    return secret.length > 0 && MessageDigest.isEqual(secret, given);
   }
 
   private Behavior<Command> onUnregister(Unregister u) {
