@@ -2,7 +2,10 @@ package swamp.master.dispatch;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -79,15 +82,30 @@ final class DemandWatch {
     }
   }
 
-  /** What waits, by what it needs of a worker, and every worker's load, at {@code at}. */
+  /**
+   * What waits, by what it needs of a worker, and every worker's load, at {@code at}. A job
+   * prefetched to a busy worker waits as much as a queued one (it starts only when a slot frees
+   * there, or when a slot elsewhere asks it back), so it counts: with prefetch on, the pool
+   * grows for the same work as with it off, not for a third of it.
+   */
   static Demand of(JobBook book, long at) {
-    List<Queued> queued = new ArrayList<>();
-    book.queuedCounts().forEach((k, n) -> queued.add(new Queued(k.requires(), k.slots(), n)));
+    Map<Need, Integer> waiting = new LinkedHashMap<>();
+    book.queuedCounts().forEach((k, n) -> waiting.merge(new Need(k.requires(), k.slots()), n,
+        Integer::sum));
     List<Load> loads = new ArrayList<>();
     for (SlotTable.Worker w : book.slots().workers()) {
-      loads.add(new Load(w.id, w.offer.slots(), w.usedSlots, w.labels, book.slots().usable(w),
-          w.draining, w.offer.embedded(), w.registeredAt, w.lastBusy));
+      for (Job j : w.prefetched()) {
+        waiting.merge(new Need(j.queue.requires(), j.queue.slots()), 1, Integer::sum);
+      }
+      loads.add(new Load(w.id, w.offer.slots(), Math.min(w.usedSlots, w.offer.slots()),
+          w.labels, book.slots().usable(w), w.draining, w.offer.embedded(), w.registeredAt,
+          w.lastBusy));
     }
+    List<Queued> queued = new ArrayList<>();
+    waiting.forEach((need, n) -> queued.add(new Queued(need.requires(), need.slots(), n)));
     return new Demand(at, queued, loads);
   }
+
+  /** What a waiting job needs of a worker, whatever programs it runs. */
+  private record Need(Set<String> requires, int slots) {}
 }

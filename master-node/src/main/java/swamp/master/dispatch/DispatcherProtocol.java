@@ -223,7 +223,11 @@ public interface DispatcherProtocol {
   /** {@code count} jobs wait that need a worker with these labels and this many free slots. */
   record Queued(Set<String> requires, int slots, int count) {}
 
-  /** A registered worker: {@code usable} when it may be given a job now. */
+  /**
+   * A registered worker: {@code busy} the slots its jobs hold (at most {@code slots}; the jobs
+   * prefetched to it count in {@link Demand#queued}); {@code usable} when it may be given a job
+   * now.
+   */
   record Load(String id, int slots, int busy, Set<String> labels,
       boolean usable, boolean draining, boolean embedded, long registeredAt, long lastBusy) {}
 

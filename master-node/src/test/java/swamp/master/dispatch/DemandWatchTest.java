@@ -42,10 +42,14 @@ class DemandWatchTest {
   final TestProbe<Demand> scaler = testKit.createTestProbe();
 
   ActorRef<JobDispatcher.Command> dispatcher() {
+    return dispatcher(0);
+  }
+
+  ActorRef<JobDispatcher.Command> dispatcher(int prefetch) {
     FailingJournal.clear();
     ActorRef<JobDispatcher.Command> d = testKit.spawn(JobDispatcher.create("demand-watch", 7,
         LocalExec.NEVER, 1000, new JobDispatcher.Settings(1000, Duration.ofHours(1),
-            Duration.ZERO), testKit.spawn(Inbox.create()), null));
+            Duration.ZERO).withPrefetch(prefetch), testKit.spawn(Inbox.create()), null));
     d.tell(new JobDispatcher.WatchDemand(scaler.ref(), INTERVAL));
     return d;
   }
@@ -88,6 +92,32 @@ class DemandWatchTest {
     assertEquals(List.of("w1"), joined.workers().stream().map(JobDispatcher.Load::id).toList());
     assertEquals(1, joined.workers().get(0).busy());
     assertEquals(Set.of(), joined.workers().get(0).labels());
+  }
+
+  @Test
+  void jobsPrefetchedToABusyWorkerStillCountAsWaiting() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(2);
+    scaler.expectMessageClass(Demand.class, WAIT);
+    TestProbe<ToWorker> worker = testKit.createTestProbe();
+    dispatcher.tell(new JobDispatcher.FromMembership(new MembershipEvent.WorkerJoined("w1",
+        new WorkerOffer("h", "u", 1, List.of(), List.of("*"), 0, "v", false), List.of(),
+        worker.ref())));
+    time.timePasses(INTERVAL);
+    scaler.expectMessageClass(Demand.class);
+    time.timePasses(INTERVAL);
+
+    // the one-slot worker runs one job and is given two more to start next: the scaler, which
+    // grows the pool for jobs no free slot can take, hears of three jobs and two waiting
+    submit(dispatcher, 3);
+    int given = 0;
+    while (given < 3) {
+      ToWorker m = worker.receiveMessage(WAIT);
+      given += m instanceof ToWorker.Jobs js ? js.jobs().size() : m instanceof ToWorker.Job ? 1 : 0;
+    }
+    time.timePasses(INTERVAL);
+    Demand full = scaler.expectMessageClass(Demand.class);
+    assertEquals(2, queued(full));
+    assertEquals(1, full.workers().get(0).busy(), "its one slot, not the jobs beyond it");
   }
 
   @Test
