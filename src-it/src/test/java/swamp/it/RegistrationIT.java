@@ -257,5 +257,9 @@ class RegistrationIT {
     assertTrue(log.contains("giving up") || log.contains("gave up"),
         "the worker says it gave up:\n" + lonely.tail(30));
     assertTrue(log.contains("3s"), "and after how long:\n" + lonely.tail(30));
+    assertTrue(log.contains("joining the pool at 127.0.0.1:" + nobody),
+        "from its start it says which master it joins:\n" + lonely.tail(30));
+    assertTrue(log.contains("nothing listens at 127.0.0.1:" + nobody),
+        "and why it found none, its port refusing:\n" + lonely.tail(30));
   }
 }

@@ -88,7 +88,8 @@ final class MasterKeyCheck implements KeyCheck {
         new MasterKeyCheck(PoolKeyProbe.plainTcp(), true, seeds, System::nanoTime));
   }
 
-  private static List<Address> seeds(Config config) {
+  /** The masters this worker joins through: its seed nodes. */
+  static List<Address> seeds(Config config) {
     return config.getStringList("pekko.cluster.seed-nodes").stream()
         .map(AddressFromURIString::parse)
         .filter(a -> a.host().isDefined() && a.port().isDefined())

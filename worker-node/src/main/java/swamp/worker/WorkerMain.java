@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -21,6 +23,7 @@ import swamp.node.Credentials;
 import swamp.node.ExitCodes;
 import swamp.node.HumanDuration;
 import swamp.node.NodeAddress;
+import swamp.node.NodeProbe;
 import swamp.node.ProcessLaunch;
 
 /**
@@ -84,10 +87,17 @@ public final class WorkerMain implements Callable<Integer> {
   public Integer call() {
     Config config;
     WorkerSettings settings;
+    Executables executables;
     boolean ownWorkDir;
     try {
       config = config();
       settings = WorkerSettings.fromConfig(config);
+      executables = Executables.of(settings.allowedExecutables(), settings.allowedJobVariables());
+      List<String> labels = RegistryLink.offer(settings, executables, false, "").labels();
+      log.info("worker {}: {} slot(s){}, joining the pool at {}; gives up after {} without a"
+          + " master", settings.workerId(), settings.slots(),
+          labels.isEmpty() ? "" : ", capabilities " + String.join(" ", labels),
+          hostPorts(MasterKeyCheck.seeds(config)), HumanDuration.of(settings.giveUpAfter()));
       Optional<Path> missing = Credentials.missingKeyStore(config);
       if (missing.isPresent()) {
         Optional<WorkerActor.Exit> noKey = awaitPoolKey(missing.get(), settings.giveUpAfter(),
@@ -96,7 +106,9 @@ public final class WorkerMain implements Callable<Integer> {
           if (noKey.get().code() == ExitCodes.REFUSED) {
             log.error("worker {} stops: {}", settings.workerId(), noKey.get().reason());
           }
-          System.err.println("swamp worker " + settings.workerId() + ": " + noKey.get().reason());
+          System.err.println("swamp worker " + settings.workerId() + ": " + noKey.get().reason()
+              + (noKey.get().code() == ExitCodes.GAVE_UP
+                  ? nobodyListens(MasterKeyCheck.seeds(config)) : ""));
           return noKey.get().code();
         }
         config = config(); // with the key's password, now beside it
@@ -123,7 +135,7 @@ public final class WorkerMain implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     try {
-      return work(config, settings);
+      return work(config, settings, executables);
     } finally {
       if (ownWorkDir) { // its own scratch directory goes with it; a --work-dir stays
         WorkDirs.remove(settings.workDir());
@@ -131,14 +143,13 @@ public final class WorkerMain implements Callable<Integer> {
     }
   }
 
-  private Integer work(Config config, WorkerSettings settings) {
+  private Integer work(Config config, WorkerSettings settings, Executables executables) {
     if (insecure) {
       log.warn("running INSECURE: plain tcp remoting, for a master started with --insecure");
     }
     if (settings.secret().isEmpty()) {
       log.warn("no registration secret is set (SWAMP_SECRET); only an --insecure master will take this worker");
     }
-    Executables executables = Executables.of(settings.allowedExecutables(), settings.allowedJobVariables());
     warnIfAnythingRuns(executables);
     JobTable table = new JobTable();
     StopSignals signals = StopSignals.install();
@@ -146,6 +157,7 @@ public final class WorkerMain implements Callable<Integer> {
     // from Artery but WARNs: it probes the master with a TLS hello while it finds no master (and
     // when the master it registered with falls silent), and exits 3 saying what to change
     KeyCheck keyCheck = MasterKeyCheck.of(config).orElse(null);
+    List<Address> masters = MasterKeyCheck.seeds(config);
     while (true) {
       WorkerActor.Exit exit;
       try {
@@ -158,11 +170,30 @@ public final class WorkerMain implements Callable<Integer> {
         return ExitCodes.BAD_CONFIG;
       }
       if (exit.code() != WorkerActor.REJOIN) {
-        System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason());
+        String unreachable = exit.code() == ExitCodes.GAVE_UP ? nobodyListens(masters) : "";
+        System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason()
+            + unreachable);
         return exit.code();
       }
       log.info("joining the cluster again: {}", exit.reason());
     }
+  }
+
+  /**
+   * Why a worker that gave up found no master, when that is plain: no process listens at any
+   * master address it was given (a master not started, or one on another port); else nothing.
+   */
+  static String nobodyListens(List<Address> masters) {
+    if (masters.isEmpty() || !masters.stream().allMatch(NodeProbe::refuses)) {
+      return "";
+    }
+    return "; nothing listens at " + hostPorts(masters) + ": is the master running, and is that"
+        + " its cluster port (bin/swamp master --port, 17355 by default)?";
+  }
+
+  private static String hostPorts(List<Address> masters) {
+    return masters.stream().map(a -> a.host().get() + ":" + a.port().get())
+        .collect(Collectors.joining(", "));
   }
 
   /** Says so when the allow-list holds a program that runs any other (a shell, an interpreter). */
