@@ -19,6 +19,10 @@ final class ExitTrap {
   private String action;
   private int line;
   private String errAction;
+  /** The actions on the signals that are accepted and do nothing, by number, for {@code trap -p}. */
+  private final java.util.TreeMap<Integer, String> others = new java.util.TreeMap<>();
+  private static final java.util.Map<String, Integer> SIGNALS = java.util.Map.of("HUP", 1, "INT", 2,
+      "QUIT", 3, "USR1", 10, "USR2", 12, "PIPE", 13, "ALRM", 14, "TERM", 15);
 
   Status set(List<String> args, int line) {
     if (args.isEmpty() || args.get(0).equals("-p") || args.get(0).equals("-l")) {
@@ -38,13 +42,56 @@ final class ExitTrap {
         }
         case "ERR" -> errAction = given.equals("-") || given.isBlank() ? null : given;
         case "INT", "TERM", "HUP", "QUIT", "PIPE", "ALRM", "USR1", "USR2", "1", "2", "3", "13",
-            "14", "15" -> { }
+            "14", "15" -> {
+          int number = number(signal);
+          if (given.equals("-")) {
+            others.remove(number);
+          } else {
+            others.put(number, given);
+          }
+        }
         default -> throw Refusal.at(line, "trap on " + signal + " is not supported: it depends on"
             + " each command as it runs ('trap ... EXIT' and, under set -e, 'trap ... ERR' are"
             + " supported; 'cmd || handler' runs a handler where cmd fails)");
       }
     }
     return Status.OK;
+  }
+
+  /**
+   * What {@code trap -p [SIGNAL...]} (or a bare {@code trap}) prints: {@code trap -- 'ACTION'
+   * SIGNAL} for each that has one, in bash's order (EXIT, the signals by number, ERR) or the
+   * order asked.
+   */
+  String shown(List<String> signals) {
+    java.util.LinkedHashMap<String, String> set = new java.util.LinkedHashMap<>();
+    set.put("EXIT", action);
+    SIGNALS.entrySet().stream().sorted(java.util.Map.Entry.comparingByValue())
+        .forEach(e -> set.put("SIG" + e.getKey(), others.get(e.getValue())));
+    set.put("ERR", errAction);
+    StringBuilder out = new StringBuilder();
+    for (String name : signals.isEmpty() ? List.copyOf(set.keySet()) : signals.stream().map(ExitTrap::shownName).toList()) {
+      String a = set.get(name);
+      if (a != null) {
+        out.append("trap -- '").append(a.replace("'", "'\\''")).append("' ").append(name).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** A signal as {@code trap -p} names it: EXIT, ERR, SIGINT. */
+  private static String shownName(String signal) {
+    String key = signal.toUpperCase(Locale.ROOT).replaceFirst("^SIG", "");
+    if (key.equals("0") || key.equals("EXIT") || key.equals("ERR")) {
+      return key.equals("0") ? "EXIT" : key;
+    }
+    return SIGNALS.entrySet().stream().filter(e -> e.getKey().equals(key) || e.getValue().toString().equals(key))
+        .map(e -> "SIG" + e.getKey()).findFirst().orElse(key);
+  }
+
+  private static int number(String signal) {
+    String key = signal.toUpperCase(Locale.ROOT).replaceFirst("^SIG", "");
+    return key.matches("[0-9]+") ? Integer.parseInt(key) : SIGNALS.get(key);
   }
 
   /** Whether an EXIT action is set. */

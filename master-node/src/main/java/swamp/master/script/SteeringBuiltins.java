@@ -112,8 +112,13 @@ final class SteeringBuiltins {
       case "read", "mapfile", "readarray" -> {
         return input.run(name, args, c.redirects(), prefix, line, expander);
       }
-      case "trap" -> {
-        return exitTrap.set(args, line);
+      case "trap" -> { // 'trap -p', a bare 'trap': the actions set, as bash prints them
+        boolean shows = args.isEmpty() || args.get(0).equals("-p");
+        return shows ? printing(exitTrap.shown(args.isEmpty() ? args : args.subList(1, args.size())), c, prefix)
+            : exitTrap.set(args, line);
+      }
+      case "declare", "typeset", "export", "readonly" -> {
+        return Declared.prints(name, args) ? declared(name, args, c, prefix) : builtins.run(name, argv, c);
       }
       case "eval" -> { // its text is known while planning: it runs as the script's own lines
         if (args.isEmpty()) {
@@ -200,6 +205,26 @@ final class SteeringBuiltins {
         return builtins.run(name, argv, c);
       }
     }
+  }
+
+  /**
+   * {@code declare -p NAME...}, {@code declare -F}: what bash prints, where the command's output
+   * goes ({@code declare -p grid > state.sh}), and its error for a name that is not set.
+   */
+  private Status declared(String name, List<String> args, Ast.Simple c, Map<String, String> prefix) {
+    boolean functionNames = args.stream().takeWhile(a -> a.startsWith("-") && !a.equals("--"))
+        .anyMatch(a -> a.contains("F"));
+    if (Declared.names(args).isEmpty() && !functionNames) {
+      throw Refusal.at(c.line(), "'" + name + " " + String.join(" ", args) + "' without names lists every"
+          + " variable, and swamp's planner has others than bash's: name the ones to print");
+    }
+    Declared.Shown shown = Declared.show(name, args, state.vars, functions.keySet());
+    Status s = shown.text().isEmpty() && !Outputs.writesFile(c.redirects()) ? Status.OK
+        : printing(shown.text(), c, prefix);
+    for (String error : shown.errors()) {
+      failed(new Refusal.Failed(error, c.line(), error), c);
+    }
+    return shown.status() == 0 ? s : Status.of(shown.status());
   }
 
   /**

@@ -185,6 +185,29 @@ class PlannerTest {
         "made executable by an earlier line: it runs");
   }
 
+  /** {@code declare -p}, {@code declare -F} and {@code trap -p} print what bash prints (they printed nothing). */
+  @Test
+  void declarePAndTrapPPrintAsBashs() throws Exception {
+    String script = """
+        x='a "q" $d'
+        declare -ai n=(5)
+        n[3]=7
+        declare -A m=([k]=v ["a b"]=w)
+        readonly R=c; export R
+        declare -p x n > state.sh
+        declare -p m R nosuch
+        echo st=$?
+        f() { :; }
+        declare -F f
+        trap 'echo "it'\\''s done"' EXIT
+        trap -p
+        """;
+    assertEquals(List.of("printf %s $'declare -- x=\"a \\\\\"q\\\\\" \\\\$d\"\\ndeclare -ai n=([0]=\"5\" [3]=\"7\")\\n' > state.sh",
+        "printf %s $'declare -A m=([k]=\"v\" [\"a b\"]=\"w\" )\\ndeclare -rx R=\"c\"\\n'",
+        "printf %s $'script.sh: line 7: declare: nosuch: not found\\n'", "echo st=1", "printf %s $'f\\n'",
+        "printf %s $'trap -- \\'echo \"it\\'\\\\\\'\\'s done\"\\' EXIT\\n'", "echo 'it'\\''s done'"), texts(script));
+  }
+
   @Test
   void linksReplacedWithLnSfnAndPwdP() throws Exception {
     assertEquals(List.of("mkdir -p v1 v2", "ln -sfn v1 cur", "ln -sfn v2 cur", "echo in v2"),
