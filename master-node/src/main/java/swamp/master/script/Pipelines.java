@@ -70,7 +70,7 @@ final class Pipelines {
     List<HereCommands.Draft> stages = new ArrayList<>();
     Map<String, String> prefix = new LinkedHashMap<>();
     Node last = p.stages().get(p.stages().size() - 1);
-    boolean intoCompound = !(last instanceof Ast.Simple);
+    boolean intoCompound = !(last instanceof Ast.Simple) || readsLines((Ast.Simple) last);
     boolean intoXargs = captured == null && !p.negated() && last instanceof Ast.Simple c && runs(c, "xargs");
     boolean intoParallel = captured == null && !p.negated() && last instanceof Ast.Simple c && runs(c, "parallel");
     List<Node> before = p.stages().subList(0, p.stages().size() - 1);
@@ -171,6 +171,17 @@ final class Pipelines {
       redirects = redirects.stream().map(Pipelines::appending).toList(); // xargs opened it once
     }
     return jobs.allOf(ran, inputStatus, 123, c.line(), walk.guards(), walk.stopsOnFailure());
+  }
+
+  /**
+   * Whether {@code c} is {@code read}, {@code mapfile} or {@code readarray} ({@code echo "$l" |
+   * read a b}): bash runs it in a subshell of its own, as the last stage of a pipeline, on what
+   * the stages before print, and the names it sets are gone after it; not a program for a job.
+   */
+  private boolean readsLines(Ast.Simple c) {
+    return c.words().stream().map(Ast.Word::raw).filter(w -> !Variables.ASSIGNMENT.matcher(w).matches())
+        .findFirst().filter(w -> Set.of("read", "mapfile", "readarray").contains(w) && !functions.containsKey(w))
+        .isPresent();
   }
 
   /** {@code r} as a later command of the same xargs sees it: an output it truncated, appended to. */

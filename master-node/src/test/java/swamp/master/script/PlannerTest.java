@@ -208,6 +208,17 @@ class PlannerTest {
         "printf %s $'trap -- \\'echo \"it\\'\\\\\\'\\'s done\"\\' EXIT\\n'", "echo 'it'\\''s done'"), texts(script));
   }
 
+  /**
+   * {@code cmd | read x}: bash's read runs in the pipeline's subshell, on what {@code cmd}
+   * prints, and {@code x} is as before after it (swamp sent a job of a program 'read', which failed).
+   */
+  @Test
+  void readAtAPipelinesEndSetsNothingAfterItAsBashs() throws Exception {
+    assertEquals(List.of("echo 'x=b 0'", "echo 'p= 1'", "echo 0 0"),
+        texts("x=b\necho 'a b' | read x y\necho \"x=$x $?\"\nprintf partial | read p\necho \"p=$p $?\"\n"
+            + "printf '1\\n2\\n' | mapfile -t l\necho ${#l[@]} $?\n"));
+  }
+
   @Test
   void linksReplacedWithLnSfnAndPwdP() throws Exception {
     assertEquals(List.of("mkdir -p v1 v2", "ln -sfn v1 cur", "ln -sfn v2 cur", "echo in v2"),
