@@ -119,6 +119,11 @@ final class Declared {
     return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? ansiC(s) : doubleQuoted(s);
   }
 
+  /** A value as bash's {@code ${v@Q}} quotes it: {@code 'it'\''s'}, or {@code $'a\nb'}. */
+  static String shellQuoted(String s) {
+    return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? ansiC(s) : "'" + s.replace("'", "'\\''") + "'";
+  }
+
   private static String doubleQuoted(String s) {
     StringBuilder b = new StringBuilder("\"");
     for (char c : s.toCharArray()) {

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Evaluates one {@code ${...}}: lengths {@code ${#x}}, defaults {@code :-} {@code :=}
  * {@code :?} {@code :+} (with and without the colon), trims {@code # ## % %%}, replacements
  * {@code / // /# /%}, substrings and array slices {@code :offset:length}, and case changes
- * {@code ^ ^^ , ,,}, on scalars, array elements and {@code @}/{@code *} lists. It is apart from
+ * {@code ^ ^^ , ,,} and transformations {@code @Q @E @U @u @L}, on scalars, array elements and {@code @}/{@code *} lists. It is apart from
  * {@link Expander} because these operators are a language of their own, while the Expander
  * runs bash's pipeline (quotes, substitutions, splitting, globs) around them: the seam is a
  * {@link Result} the Expander turns into fields, and the three things the operators need back
@@ -99,8 +99,9 @@ final class ParameterExpansion {
   private static final Pattern KEYS = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\[([@*])\\]");
 
   /**
-   * {@code ${!a[@]}} (an array's indices) and {@code ${!name}} (the variable that {@code name}
-   * names); nothing else starting with {@code !}.
+   * {@code ${!a[@]}} (an array's indices), {@code ${!name}} (the variable that {@code name}
+   * names) and {@code ${!prefix*}} (the names of the variables set that start with it, sorted);
+   * nothing else starting with {@code !}.
    */
   private Result indirect(String body, int line) {
     String rest = body.substring(1);
@@ -108,6 +109,13 @@ final class ParameterExpansion {
     if (keys.matches()) {
       ShellState.Var v = state.lookup(keys.group(1));
       return values(v == null ? List.of() : v.keys(), true, keys.group(2).equals("*"));
+    }
+    if (rest.length() > 1 && ShellState.NAME.matcher(rest.substring(0, rest.length() - 1)).matches()
+        && (rest.endsWith("*") || rest.endsWith("@"))) { // ${!prefix_*}: the names of the variables set
+      String prefix = rest.substring(0, rest.length() - 1);
+      List<String> names = state.vars.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)
+          && (!e.getValue().values.isEmpty() || e.getValue().associative())).map(java.util.Map.Entry::getKey).sorted().toList();
+      return values(names.isEmpty() ? null : names, true, rest.endsWith("*"));
     }
     if (ShellState.NAME.matcher(rest).matches()) {
       String target = state.special(rest);
@@ -121,7 +129,7 @@ final class ParameterExpansion {
       return values(v == null ? null : List.of(v), false, false);
     }
     throw Refusal.at(line, "'${" + body + "}' is not supported; of the indirect expansions swamp"
-        + " plans ${!name} and ${!array[@]}");
+        + " plans ${!name}, ${!array[@]} and ${!prefix*}");
   }
 
   /** The value of {@code ${body}}, or a word the pipeline expands in its place. */
@@ -261,6 +269,19 @@ final class ParameterExpansion {
           String first = v.substring(0, 1);
           result.add((upper ? first.toUpperCase() : first.toLowerCase()) + v.substring(1));
         }
+      }
+    } else if (op.matches("@[QEULu]")) { // ${v@Q}: quoted for the shell to read again; @E: $'...' escapes
+      if (values == null) {
+        return new Nothing();
+      }
+      for (String v : source) {
+        result.add(switch (op.charAt(1)) {
+          case 'Q' -> Declared.shellQuoted(v);
+          case 'E' -> Coreutils.echo(List.of("-ne", v)).text();
+          case 'U' -> v.toUpperCase();
+          case 'L' -> v.toLowerCase();
+          default -> v.isEmpty() ? v : v.substring(0, 1).toUpperCase() + v.substring(1);
+        });
       }
     } else {
       throw Refusal.at(line, "bad substitution: '${" + body + "}'");

@@ -219,6 +219,23 @@ class PlannerTest {
             + "printf '1\\n2\\n' | mapfile -t l\necho ${#l[@]} $?\n"));
   }
 
+  /** {@code ${v@Q}}, {@code @E @U @u @L} and {@code ${!prefix*}} are bash's (they were refused). */
+  @Test
+  void transformationsAndNamesByPrefix() throws Exception {
+    String script = """
+        v="it's"
+        a=(x 'y z')
+        n=$'a\\nb'
+        e=
+        printf '%s|' ${v@Q} ${a[@]@Q} ${n@Q} ${e@Q} ${u@Q} ${v@U} ${v@u} ${v@L}
+        w='a\\tb'
+        run_b=2 run_a=1 runx=3
+        echo "${w@E}" "${!run_*}"
+        """;
+    assertEquals(List.of("printf '%s|' ''\\''it'\\''\\'\\'''\\''s'\\''' ''\\''x'\\''' ''\\''y' 'z'\\''' '$'\\''a\\nb'\\''' ''\\'''\\''' 'IT'\\''S' 'It'\\''s' 'it'\\''s'",
+        "echo $'a\\tb' 'run_a run_b'"), texts(script));
+  }
+
   @Test
   void linksReplacedWithLnSfnAndPwdP() throws Exception {
     assertEquals(List.of("mkdir -p v1 v2", "ln -sfn v1 cur", "ln -sfn v2 cur", "echo in v2"),
