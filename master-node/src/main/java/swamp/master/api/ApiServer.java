@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's HTTP server (pekko-http): the API ({@link ApiRoutes}), the dashboard and its live
- * feed ({@link DashboardRoutes}, {@link LiveFeed}) and the metrics ({@link PoolMetrics}), behind
+ * feed and the history of its plot ({@link DashboardRoutes}, {@link LiveFeed}, {@link
+ * PoolHistory}) and the metrics ({@link PoolMetrics}), behind
  * the token and the standby check ({@link ApiGate}); over HTTPS with the pool's key store when
  * the operator asks for it. Limits and timeouts are pekko-http's settings
  * ({@code pekko.http.server} in reference.conf).
@@ -42,6 +43,7 @@ public final class ApiServer {
   private final ApiGate gate;
   private final LiveFeed feed;
   private final PoolMetrics metrics;
+  private final PoolHistory history;
   private ServerBinding binding;
   private boolean https;
 
@@ -54,6 +56,7 @@ public final class ApiServer {
     this.gate = new ApiGate(apiToken);
     this.feed = new LiveFeed(system, master);
     this.metrics = new PoolMetrics(system, master, api);
+    this.history = new PoolHistory(system, master, askTimeout);
   }
 
   /** Asks {@code whenStandby} before each request: non-null sends the client on. */
@@ -82,7 +85,7 @@ public final class ApiServer {
   }
 
   Route route() {
-    Route protectedRoutes = concat(api.route(), feed.route(), metrics.route());
+    Route protectedRoutes = concat(api.route(), feed.route(), history.route(), metrics.route());
     return handleExceptions(ApiReplies.exceptions(), () -> handleRejections(
         ApiReplies.rejections(), () -> gate.guard(DashboardRoutes.route(), protectedRoutes)));
   }

@@ -8,7 +8,7 @@ const MAX_ROWS = 500;
 /** Queued and running jobs the page reads at most (the newest). */
 const MAX_ACTIVE = 5000;
 const state = { jobs: new Map(), ofState: null, workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
-  workerIds: "", plot: null, series: [[], [], [], []], lastFinished: null, lastTick: 0,
+  workerIds: "", plot: null, series: [[], [], [], []], historyOf: null, lastFinished: null, lastTick: 0,
   touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false };
 
 // ---- the API ----
@@ -53,6 +53,7 @@ async function loadPool() {
   });
   await readStateFilter();
   drawPool();
+  readHistory().catch(showError);
 }
 
 /** The newest finished jobs and every queued and running one, by id. */
@@ -231,62 +232,6 @@ function trimJobs() {
 
 /** A job's or a run's number: j12 -> 12, r3 -> 3. */
 const seq = id => Number(id.replace(/^[a-z]+/, "")) || 0;
-
-// ---- the plot: queued, running and finished per second, from the pushed counts ----
-
-function tick() {
-  const h = state.health;
-  if (!h) return;
-  const now = Date.now() / 1000;
-  const s = state.series;
-  if ($("#live").className !== "on") { // the master's numbers are not live: no sample, a gap
-    state.lastFinished = null;
-    gap(now);
-    return;
-  }
-  if (now - state.lastTick > 5) gap(state.lastTick + 1); // the page slept (a background tab)
-  const finished = h.succeeded + h.failed + h.cancelled;
-  // per second of the time since the last sample: a timer that ran late is not a peak
-  const rate = state.lastFinished === null ? 0
-    : Math.max(0, finished - state.lastFinished) / Math.max(now - state.lastTick, 0.001);
-  state.lastFinished = finished;
-  state.lastTick = now;
-  s[0].push(now); s[1].push(h.queued); s[2].push(h.running); s[3].push(rate);
-  while (s[0].length && s[0][0] < now - 600) s.forEach(a => a.shift()); // ten minutes
-  if (!state.plot && typeof uPlot !== "undefined") {
-    state.plot = new uPlot({ width: plotWidth(), height: 200,
-      // the samples' own span, at least the last minute: for one sample uPlot's spans years
-      scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
-      axes: [{ label: `time (${ZONE})` }, {}],
-      series: [{},
-      { label: "queued", stroke: "#888" }, { label: "running", stroke: "#e80" },
-      { label: "finished/s", stroke: "#2a6" }] }, s, $("#plot"));
-  } else if (state.plot && !$("#pool").hidden) {
-    state.plot.setData(s);
-  }
-}
-
-/** Breaks the plot's lines at {@code time}: uPlot draws no line across a sample of nulls. */
-function gap(time) {
-  const s = state.series;
-  if (s[0].length === 0 || s[1][s[1].length - 1] === null) return;
-  s[0].push(time); s[1].push(null); s[2].push(null); s[3].push(null);
-}
-
-/** The plot's width: 520 px, or the width of its column on a narrow screen. */
-function plotWidth() {
-  return Math.max(200, Math.min(520, $("#plot").parentElement.clientWidth || 520));
-}
-
-window.addEventListener("resize", () => {
-  if (state.plot) state.plot.setSize({ width: plotWidth(), height: 200 });
-});
-
-/** The plot's time axis: from the first sample (a minute before the last, at least) to the last. */
-function xSpan(times) {
-  const last = times.length ? times[times.length - 1] : Date.now() / 1000;
-  return [Math.min(times.length ? times[0] : last, last - 60), last];
-}
 
 // ---- a job, a run ----
 
