@@ -490,6 +490,44 @@ class DashboardIT {
   }
 
   /**
+   * A user copies a job's command from the table, or from a job's page while it runs: the page
+   * redraws what changed, so the selection in a row that did not change survives, where every
+   * redraw used to end it.
+   */
+  @Test
+  @Order(12)
+  void aSelectionInARowThatDidNotChangeSurvivesRedraws() {
+    String done = master.submit(Map.of("argv", List.of("echo", "copy", "me")));
+    master.awaitFinished(done, PAGE);
+    browser.open(master.url() + "/");
+    browser.await("job " + done + " in the table", PAGE,
+        d -> "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + done + "] .state-cell")));
+    select("#jobs tr[data-job=" + done + "] td.long");
+    for (int i = 0; i < 2; i++) { // two redraws at least: each job is pushed as it runs and ends
+      String next = master.submit(Map.of("argv", List.of("true")));
+      browser.await("job " + next + " to show SUCCEEDED", PAGE,
+          d -> "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + next + "] .state-cell")));
+    }
+    assertEquals("echo copy me", browser.script("return String(getSelection())"), "the selection is kept");
+    assertEquals(true, browser.script("return window.selected.isConnected"), "the row is the same element");
+
+    String running = master.submit(Map.of("argv", List.of("sleep", "300")));
+    browser.open(master.url() + "/#job/" + running);
+    browser.await("job " + running + " to show RUNNING", PAGE, d -> "RUNNING".equals(browser.text("#job-state")));
+    select("#job-facts div[data-key=command] dd");
+    master.delete("/api/jobs/" + running);
+    browser.await("the page to show CANCELLED", PAGE, d -> "CANCELLED".equals(browser.text("#job-state")));
+    assertEquals("sleep 300", browser.script("return String(getSelection())"), "the command's selection is kept");
+  }
+
+  /** Selects the text of the first element {@code css} selects, as a user's drag over it would. */
+  private void select(String css) {
+    browser.script("const e = document.querySelector('" + css + "'); const r = document.createRange();"
+        + " r.selectNodeContents(e); getSelection().removeAllRanges(); getSelection().addRange(r);"
+        + " window.selected = e;");
+  }
+
+  /**
    * The master restarts (same token): the open page follows it again by itself, and its plot
    * leaves a gap for the time the master was down instead of a straight line across it.
    */

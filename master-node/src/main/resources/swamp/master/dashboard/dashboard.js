@@ -9,7 +9,7 @@ const MAX_ROWS = 500;
 const MAX_ACTIVE = 5000;
 const state = { jobs: new Map(), ofState: null, workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
   workerIds: "", plot: null, series: [[], [], [], []], historyOf: null, lastFinished: null, lastTick: 0,
-  touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false };
+  touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false, job: null };
 
 // ---- the API ----
 
@@ -234,58 +234,6 @@ function trimJobs() {
 const seq = id => Number(id.replace(/^[a-z]+/, "")) || 0;
 
 // ---- a job, a run ----
-
-/** Reads of a job's page started: only the newest one's answer is shown, an older one may come last. */
-let jobReads = 0;
-
-async function showJob(id) {
-  const mine = ++jobReads;
-  let j;
-  try {
-    j = await api("GET", "/api/jobs/" + encodeURIComponent(id));
-  } catch (e) {
-    if (mine === jobReads) clearJob(); // not another job's details, nor its Cancel button, under the error
-    throw e;
-  }
-  if (mine !== jobReads) return;
-  $("#job-id").textContent = j.id;
-  $("#job-state").replaceWith(Object.assign(badge(j.state), { id: "job-state" }));
-  $("#cancel").hidden = FINAL.has(j.state);
-  const facts = [["command", j.command || j.argv.join(" ")], ["argv", JSON.stringify(j.argv)],
-    ["directory", j.workDir], ["worker", j.worker], ["attempts", j.attempts], ["submitted", zoned(j.submittedAt)],
-    ["started", zoned(j.startedAt)], ["finished", zoned(j.finishedAt)], ["took", jobTook(j)],
-    ["exit code", j.exitCode],
-    ["pid", j.pid], ["reason", j.reason], ["run", j.run ? `${j.run} step ${j.step}` : null],
-    ["redirects", j.redirects ? JSON.stringify(j.redirects) : null], ["key", j.key]];
-  const dl = $("#job-facts");
-  dl.replaceChildren();
-  for (const [k, v] of facts) {
-    if (v === null || v === undefined || v === "") continue;
-    dl.appendChild(Object.assign(document.createElement("dt"), { textContent: k }));
-    dl.appendChild(Object.assign(document.createElement("dd"), { textContent: v }));
-  }
-  const ab = $("#job-attempts tbody");
-  ab.replaceChildren();
-  for (const a of j.history || []) {
-    const tr = document.createElement("tr");
-    tr.dataset.attempt = a.attempt;
-    [a.attempt, a.worker, when(a.startedAt), when(a.endedAt), a.outcome ?? "running"]
-      .forEach(v => cell(tr, v));
-    ab.appendChild(tr);
-  }
-  $("#job-stdout").textContent = j.stdout + (j.truncated ? "\n[truncated]" : "");
-  $("#job-stderr").textContent = j.stderr;
-}
-
-const zoned = t => t ? `${when(t)} ${ZONE}` : null;
-
-function clearJob() {
-  $("#job-id").textContent = "";
-  $("#job-state").replaceWith(Object.assign(document.createElement("span"), { id: "job-state" }));
-  $("#cancel").hidden = true;
-  ["#job-facts", "#job-attempts tbody", "#job-stdout", "#job-stderr"].forEach(s => $(s).replaceChildren());
-}
-
 
 async function showRun(id) {
   const r = await api("GET", "/api/runs/" + encodeURIComponent(id));

@@ -2,80 +2,14 @@
 // from the dashboard's state (dashboard.js), which calls drawPool when it changed.
 "use strict";
 
-/** The zone the page shows times in, the browser's, named where times are shown ("CET", "UTC"). */
-const ZONE = (new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(new Date())
-  .find(p => p.type === "timeZoneName") || { value: "local time" }).value;
-
-/** A time of the API's (ISO, UTC) in the browser's zone, as "2026-12-06 08:21:21"; "" for none. */
-function when(t) {
-  const d = t ? new Date(t) : null;
-  if (!d || isNaN(d)) return t || "";
-  const p = n => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} `
-    + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-/** How long from one time of the API's to another: "850 ms", "4.2 s", "3 min 4 s", "2 h 5 min". */
-function took(from, to) {
-  const ms = from && to ? Date.parse(to) - Date.parse(from) : NaN;
-  if (!(ms >= 0)) return "";
-  if (ms < 1000) return ms + " ms";
-  const s = Math.round(ms / 1000);
-  if (ms < 10000) return (ms / 1000).toFixed(1) + " s";
-  if (s < 60) return s + " s";
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`;
-}
-
-/** How long a finished job ran: from its process's start to its end; "" for any other. */
-const jobTook = j => FINAL.has(j.state) ? took(j.startedAt, j.finishedAt) : "";
-
-// every column of times says in which zone they are
-document.querySelectorAll("th.time").forEach(th => { th.textContent += ` (${ZONE})`; });
-
-function cell(tr, text, cls) {
-  const td = document.createElement("td");
-  if (text instanceof Node) td.appendChild(text); else td.textContent = text ?? "";
-  if (cls) td.className = cls;
-  if (cls === "long") td.title = td.textContent; // cut short on the line; whole when pointed at
-  tr.appendChild(td);
-  return td;
-}
-
-function badge(text) {
-  const s = document.createElement("span");
-  s.className = "state " + text;
-  s.textContent = text;
-  return s;
-}
-
-function slots(w) {
-  const span = document.createElement("span");
-  span.title = `${w.busy} busy of ${w.slots}`;
-  for (let i = 0; i < w.slots; i++) {
-    const b = document.createElement("span");
-    b.className = "slot " + (i < w.busy ? "busy" : "free");
-    span.appendChild(b);
-  }
-  return span;
-}
-
-function button(text, onClick) {
-  const b = document.createElement("button");
-  b.textContent = text;
-  b.className = "danger";
-  b.addEventListener("click", e => { e.stopPropagation(); onClick(b); });
-  return b;
-}
-
 function drawSummary() {
   const h = state.health;
   if (h) {
     // jobs a worker was given ahead of a free slot are RUNNING to the API, and wait there
     const ahead = state.workers.reduce((n, w) => n + (w.waiting || 0), 0);
-    $("#summary").textContent = `${plural(state.workers.length, "worker")} \u00b7 ${h.queued} queued \u00b7 `
+    setText($("#summary"), `${plural(state.workers.length, "worker")} \u00b7 ${h.queued} queued \u00b7 `
       + `${h.running - ahead} running` + (ahead ? ` \u00b7 ${ahead} next on a worker` : "")
-      + ` \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`;
+      + ` \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`);
   }
 }
 
@@ -87,50 +21,46 @@ function workerJobs(w) {
   return ahead ? `${running} \u00b7 next: ${jobs.slice(jobs.length - ahead).join(" ")}` : running;
 }
 
-const plural = (n, what) => `${n} ${what}${n === 1 ? "" : "s"}`;
-
-/** A link to a job's or a run's page: the row opens with a click, the link also with the keyboard. */
-function link(id, page) {
-  return Object.assign(document.createElement("a"), { href: `#${page}/${id}`, textContent: id });
-}
-
 function drawPool() {
   drawSummary();
   const wb = $("#workers tbody");
-  wb.replaceChildren();
-  for (const w of [...state.workers, ...state.spawns]) {
-    const tr = document.createElement("tr");
-    tr.dataset.worker = w.id;
-    cell(tr, w.id);
-    cell(tr, w.host);
-    cell(tr, w.source || "joined");
-    cell(tr, slots(w));
-    cell(tr, badge(w.state));
-    cell(tr, (w.capabilities || []).join(", "));
-    cell(tr, walltimeLeft(w));
-    cell(tr, workerJobs(w), "long");
-    const leaving = w.draining || w.state === "draining" || w.state === "retiring";
-    cell(tr, w.registeredAt ? Object.assign(button("Dismiss", b => dismiss(w.id, b)),
-      leaving ? { disabled: true, title: "dismissed: it finishes its jobs, then exits" } : {}) : "");
-    wb.appendChild(tr);
+  const rows = [...state.workers, ...state.spawns].map(w => ({ key: w.id,
+    from: JSON.stringify([w, walltimeLeft(w)]), build: () => workerRow(w) }));
+  const h = state.health;
+  if (h && h.local && h.localExec !== "never") {
+    rows.push({ key: "master", from: JSON.stringify([h.local, h.localExec, h.workers]), build: ownWorker });
   }
-  const own = ownWorker();
-  if (own) wb.appendChild(own);
+  syncRows(wb, rows);
   $("#no-workers").hidden = wb.children.length > 0;
   $("#dismiss-all").disabled = !state.workers.some(w => !w.draining); // the master's own is never dismissed
-  const sb = $("#sources tbody");
-  sb.replaceChildren();
-  for (const s of state.sources) {
+  syncRows($("#sources tbody"), state.sources.map(s => ({ key: s.name, from: JSON.stringify(s), build: () => {
     const tr = document.createElement("tr");
     tr.dataset.source = s.name;
     [s.name, s.launcher, s.registered, s.pending, s.spawned, s.failed, when(s.backingOffUntil)]
       .forEach(v => cell(tr, v));
     cell(tr, s.lastFailure || "", "long");
-    sb.appendChild(tr);
-  }
+    return tr;
+  } })));
   $("#no-sources").hidden = state.sources.length > 0;
   drawJobs();
   drawRuns();
+}
+
+function workerRow(w) {
+  const tr = document.createElement("tr");
+  tr.dataset.worker = w.id;
+  cell(tr, w.id);
+  cell(tr, w.host);
+  cell(tr, w.source || "joined");
+  cell(tr, slots(w));
+  cell(tr, badge(w.state));
+  cell(tr, (w.capabilities || []).join(", "));
+  cell(tr, walltimeLeft(w));
+  cell(tr, workerJobs(w), "long");
+  const leaving = w.draining || w.state === "draining" || w.state === "retiring";
+  cell(tr, w.registeredAt ? Object.assign(button("Dismiss", b => dismiss(w.id, b)),
+    leaving ? { disabled: true, title: "dismissed: it finishes its jobs, then exits" } : {}) : "");
+  return tr;
 }
 
 /**
@@ -139,7 +69,6 @@ function drawPool() {
  */
 function ownWorker() {
   const h = state.health;
-  if (!h || !h.local || h.localExec === "never") return null;
   const w = h.local;
   const used = h.localExec === "always" || h.workers === 0;
   const tr = document.createElement("tr");
@@ -173,32 +102,35 @@ function drawJobs() {
       && (!f.program || (j.argv[0] || "").includes(f.program))
       && (!f.run || (j.run || "") === f.run))
     .sort((a, b) => seq(b.id) - seq(a.id));
-  const tb = $("#jobs tbody");
-  tb.replaceChildren();
-  for (const j of rows) {
-    const tr = document.createElement("tr");
-    tr.dataset.job = j.id;
-    cell(tr, link(j.id, "job"));
-    const st = cell(tr, badge(j.state), "state-cell");
-    if (j.state === "QUEUED" && j.reason) { // it waits for a worker no one has: say so on the row
-      const stuck = document.createElement("span");
-      stuck.className = "stuck";
-      stuck.textContent = "no worker can take it";
-      stuck.title = j.reason;
-      st.append(" ", stuck);
-    }
-    cell(tr, j.command || j.argv.join(" "), "long");
-    cell(tr, j.worker);
-    cell(tr, j.run ? `${j.run} #${j.step}` : "");
-    cell(tr, when(j.submittedAt));
-    cell(tr, jobTook(j), "took");
-    cell(tr, j.exitCode);
-    tr.addEventListener("click", () => { location.hash = "#job/" + j.id; });
-    tb.appendChild(tr);
-  }
+  syncRows($("#jobs tbody"), rows.map(j => ({ key: j.id, from: JSON.stringify(j), build: () => jobRow(j) })));
   const searched = f.state ? [...held.values()].filter(j => j.state === f.state).length : held.size;
-  $("#jobs-note").textContent = jobsNote(f, rows.length, searched);
+  setText($("#jobs-note"), jobsNote(f, rows.length, searched));
 }
+
+function jobRow(j) {
+  const tr = document.createElement("tr");
+  tr.dataset.job = j.id;
+  cell(tr, link(j.id, "job"));
+  const st = cell(tr, badge(j.state), "state-cell");
+  if (j.state === "QUEUED" && j.reason) { // it waits for a worker no one has: say so on the row
+    const stuck = document.createElement("span");
+    stuck.className = "stuck";
+    stuck.textContent = "no worker can take it";
+    stuck.title = j.reason;
+    st.append(" ", stuck);
+  }
+  cell(tr, j.command || j.argv.join(" "), "long");
+  cell(tr, j.worker);
+  cell(tr, j.run ? `${j.run} #${j.step}` : "");
+  cell(tr, when(j.submittedAt));
+  cell(tr, jobTook(j), "took");
+  cell(tr, j.exitCode);
+  tr.addEventListener("click", () => { if (!selecting()) location.hash = "#job/" + j.id; });
+  return tr;
+}
+
+/** Whether the user is selecting text (to copy it): a click that ends a selection opens nothing. */
+const selecting = () => String(window.getSelection()).length > 0;
 
 /**
  * What the job table leaves out, if anything: the page reads only the newest finished jobs (of
@@ -224,16 +156,15 @@ function jobsNote(f, shown, searched) {
 }
 
 function drawRuns() {
-  const tb = $("#runs tbody");
-  tb.replaceChildren();
-  for (const r of [...state.runs].sort((a, b) => seq(b.id) - seq(a.id))) {
+  const runs = [...state.runs].sort((a, b) => seq(b.id) - seq(a.id));
+  syncRows($("#runs tbody"), runs.map(r => ({ key: r.id, from: JSON.stringify(r), build: () => {
     const tr = document.createElement("tr");
     tr.dataset.run = r.id;
     [link(r.id, "run"), r.name, r.commands, r.succeeded, r.failed, r.cancelled, r.running, r.queued, r.waiting, r.notRun]
       .forEach(v => cell(tr, v));
-    tr.addEventListener("click", () => { location.hash = "#run/" + r.id; });
-    tb.appendChild(tr);
-  }
+    tr.addEventListener("click", () => { if (!selecting()) location.hash = "#run/" + r.id; });
+    return tr;
+  } })));
   $("#no-runs").hidden = state.runs.length > 0;
 }
 

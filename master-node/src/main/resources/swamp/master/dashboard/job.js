@@ -1,0 +1,67 @@
+// A job's page: its command, facts, attempts and output, read from /api/jobs/ID whenever the feed
+// says the job changed. What did not change is left as it is, so a selection in it survives.
+"use strict";
+
+/** Reads of a job's page started: only the newest one's answer is shown, an older one may come last. */
+let jobReads = 0;
+
+async function showJob(id) {
+  const mine = ++jobReads;
+  let j;
+  try {
+    j = await api("GET", "/api/jobs/" + encodeURIComponent(id));
+  } catch (e) {
+    if (mine === jobReads) clearJob(); // not another job's details, nor its Cancel button, under the error
+    throw e;
+  }
+  if (mine !== jobReads) return;
+  setText($("#job-id"), j.id);
+  setText($("#job-state"), j.state);
+  $("#job-state").className = "state " + j.state;
+  $("#cancel").hidden = FINAL.has(j.state);
+  state.job = j;
+  const facts = [["command", j.command || j.argv.join(" ")], ["argv", JSON.stringify(j.argv)],
+    ["directory", j.workDir], ["worker", j.worker], ["attempts", j.attempts], ["submitted", zoned(j.submittedAt)],
+    ["started", zoned(j.startedAt)], ["finished", zoned(j.finishedAt)], ["took", jobTook(j)],
+    ["exit code", j.exitCode],
+    ["pid", j.pid], ["reason", j.reason], ["run", j.run ? `${j.run} step ${j.step}` : null],
+    ["redirects", j.redirects ? JSON.stringify(j.redirects) : null], ["key", j.key]];
+  drawFacts($("#job-facts"), facts);
+  syncRows($("#job-attempts tbody"), (j.history || []).map(a => ({ key: a.attempt, from: JSON.stringify(a),
+    build: () => {
+      const tr = document.createElement("tr");
+      tr.dataset.attempt = a.attempt;
+      [a.attempt, a.worker, when(a.startedAt), when(a.endedAt), a.outcome ?? "running"]
+        .forEach(v => cell(tr, v));
+      return tr;
+    } })));
+  setText($("#job-stdout"), j.stdout + (j.truncated ? "\n[truncated]" : ""));
+  setText($("#job-stderr"), j.stderr);
+}
+
+/**
+ * A list of facts, [name, value] each (a value may be an element, with what it shows as a third),
+ * those without a value left out: each a dt and its dd in a group of their own, kept while its
+ * value stays the same.
+ */
+function drawFacts(dl, facts) {
+  syncRows(dl, facts.filter(([, v]) => v !== null && v !== undefined && v !== "").map(([k, v, shows]) => ({
+    key: k, from: String(shows ?? v), build: () => {
+      const group = document.createElement("div");
+      const dd = document.createElement("dd");
+      if (v instanceof Node) dd.append(v); else dd.textContent = v;
+      group.append(Object.assign(document.createElement("dt"), { textContent: k }), dd);
+      return group;
+    } })));
+}
+
+const zoned = t => t ? `${when(t)} ${ZONE}` : null;
+
+function clearJob() {
+  $("#job-id").textContent = "";
+  $("#job-state").textContent = "";
+  $("#job-state").className = "state";
+  $("#cancel").hidden = true;
+  state.job = null;
+  ["#job-facts", "#job-attempts tbody", "#job-stdout", "#job-stderr"].forEach(s => $(s).replaceChildren());
+}
