@@ -176,7 +176,22 @@ class DashboardIT {
     browser.await("job " + id + " to show RUNNING", PAGE,
         d -> "RUNNING".equals(browser.text("#job-state")));
 
+    // asked first: "Keep it" and Escape leave the job running; Tab to the other answer and Enter cancel it
     browser.click("#cancel");
+    awaitQuestion("Cancel job " + id + " (sleep 300)?");
+    assertTrue(browser.text("#ask-text").contains("killed"), browser.text("#ask-text"));
+    browser.click("#ask-no");
+    awaitNoQuestion();
+    browser.click("#cancel");
+    awaitQuestion("Cancel job " + id + " (sleep 300)?");
+    assertEquals("ask-no", browser.script("return document.activeElement.id"), "the harmless answer has the focus");
+    browser.type("#ask-no", org.openqa.selenium.Keys.ESCAPE);
+    awaitNoQuestion();
+    assertEquals("RUNNING", master.job(id).path("state").asText(), "kept running");
+    browser.click("#cancel");
+    awaitQuestion("Cancel job " + id + " (sleep 300)?");
+    browser.type("#ask-no", org.openqa.selenium.Keys.TAB);
+    browser.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
     JsonNode job = master.awaitFinished(id, PAGE);
     assertEquals("CANCELLED", job.path("state").asText(), job.toString());
     browser.await("the page to show CANCELLED", PAGE,
@@ -248,12 +263,37 @@ class DashboardIT {
   @Test
   @Order(4)
   void dismissEndsAWorkerWhoseRowGoesAway() {
-    Node w3 = pool.worker(master, "w3", "--slots", "1");
+    Node w3 = pool.worker(master, "w3", "--slots", "1", "--capability", "w3only");
     master.awaitWorkers(Pool.STARTUP, List.of(w3), "w1", "w2", "w3");
     browser.open(master.url() + "/");
     browser.await("w3's row", PAGE, d -> browser.all("#workers tr[data-worker=w3] button").size() == 1);
 
+    // with a job running on it and one waiting there for its slot, the question says what becomes of each
+    List<String> held = List.of(master.submit(Map.of("argv", List.of("sleep", "300"), "requires", List.of("w3only"))),
+        master.submit(Map.of("argv", List.of("sleep", "300"), "requires", List.of("w3only"))));
+    browser.await("w3 running one job, the other next on it", PAGE,
+        d -> String.valueOf(browser.text("#workers tr[data-worker=w3]")).contains("next: "));
     browser.click("#workers tr[data-worker=w3] button");
+    awaitQuestion("Dismiss worker w3?");
+    assertEquals("It takes no new job, finishes its 1 running job and exits; 1 job waiting on it for a slot"
+        + " goes back to the queue.", browser.text("#ask-text"));
+    browser.click("#ask-no");
+    awaitNoQuestion();
+    assertEquals(java.util.Set.of("w1", "w2", "w3"), master.workerIds(), "w3 kept");
+    held.forEach(id -> master.delete("/api/jobs/" + id));
+    held.forEach(id -> master.awaitFinished(id, PAGE));
+
+    browser.click("#dismiss-all");
+    awaitQuestion("Dismiss all 3 workers?");
+    browser.type("#ask-no", org.openqa.selenium.Keys.ESCAPE);
+    awaitNoQuestion();
+    assertEquals(java.util.Set.of("w1", "w2", "w3"), master.workerIds(), "every worker kept");
+
+    browser.await("w3 idle", PAGE, d -> "".equals(browser.text("#workers tr[data-worker=w3] td.long")));
+    browser.click("#workers tr[data-worker=w3] button");
+    awaitQuestion("Dismiss worker w3?");
+    assertEquals("It has no job running: it exits now.", browser.text("#ask-text"));
+    browser.click("#ask-yes");
     assertEquals(0, w3.awaitExit(Pool.STARTUP), "a dismissed worker exits 0\n" + w3.tail(20));
     browser.await("w3's row to go", PAGE, d -> browser.all("#workers tr[data-worker=w3]").isEmpty());
     assertEquals(java.util.Set.of("w1", "w2"), master.workerIds());
@@ -518,6 +558,50 @@ class DashboardIT {
     master.delete("/api/jobs/" + running);
     browser.await("the page to show CANCELLED", PAGE, d -> "CANCELLED".equals(browser.text("#job-state")));
     assertEquals("sleep 300", browser.script("return String(getSelection())"), "the command's selection is kept");
+  }
+
+  /**
+   * A run's page cancels the run's queued and running jobs, once asked; bin/swamp run takes each
+   * as a command that failed and goes on with the script (here, it ends).
+   */
+  @Test
+  @Order(13)
+  void aRunsJobsAreCancelledFromItsPageOnceTheUserSaysSo() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(pool.logDir().resolve("run-cancel"));
+    java.nio.file.Files.writeString(dir.resolve("long.swamp"), "sleep 300\necho after\n");
+    Node run = pool.swamp(master, dir, Map.of("SWAMP_API_TOKEN", token), "run", "long.swamp");
+    String runId = Await.value("the run to be registered", CLI, () -> {
+      for (JsonNode r : master.get("/api/runs").json()) {
+        if (r.path("name").asText().equals("long.swamp")) {
+          return r.path("id").asText();
+        }
+      }
+      return null;
+    });
+    browser.open(master.url() + "/#run/" + runId);
+    browser.await("the sleep running, the echo (which needs nothing of it) done", CLI,
+        d -> browser.all("#graph g.node[data-state=RUNNING]").size() == 1
+            && browser.all("#graph g.node[data-state=SUCCEEDED]").size() == 1
+            && browser.one("#cancel-run").isDisplayed());
+    browser.click("#cancel-run");
+    awaitQuestion("Cancel the 1 job of run " + runId + " (long.swamp)?");
+    assertTrue(browser.text("#ask-text").startsWith("1 running job is killed; each ends CANCELLED."),
+        browser.text("#ask-text"));
+    browser.click("#ask-yes");
+    browser.await("the sleep CANCELLED", CLI,
+        d -> browser.all("#graph g.node[data-state=CANCELLED]").size() == 1
+            && browser.all("#graph g.node[data-state=SUCCEEDED]").size() == 1);
+    assertEquals(0, run.awaitExit(CLI), "the script's last command, the echo, succeeded\n" + run.tail(20));
+  }
+
+  /** Waits for the page's question (the dialog that asks before Dismiss and Cancel) to ask {@code question}. */
+  private void awaitQuestion(String question) {
+    browser.await("the question \"" + question + "\"", PAGE, d -> browser.one("#ask").isDisplayed()
+        && question.equals(browser.text("#ask-question")));
+  }
+
+  private void awaitNoQuestion() {
+    browser.await("the question gone", PAGE, d -> !browser.one("#ask").isDisplayed());
   }
 
   /** Selects the text of the first element {@code css} selects, as a user's drag over it would. */

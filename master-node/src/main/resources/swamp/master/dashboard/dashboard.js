@@ -9,7 +9,7 @@ const MAX_ROWS = 500;
 const MAX_ACTIVE = 5000;
 const state = { jobs: new Map(), ofState: null, workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
   workerIds: "", plot: null, series: [[], [], [], []], historyOf: null, lastFinished: null, lastTick: 0,
-  touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false, job: null };
+  touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false, job: null, run: null };
 
 // ---- the API ----
 
@@ -21,7 +21,7 @@ async function api(method, path) {
     throw new Error("the API token is needed");
   }
   const body = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(body.error || `${method} ${path}: ${r.status}`);
+  if (!r.ok) throw Object.assign(new Error(body.error || `${method} ${path}: ${r.status}`), { status: r.status });
   return body;
 }
 
@@ -237,6 +237,8 @@ const seq = id => Number(id.replace(/^[a-z]+/, "")) || 0;
 
 async function showRun(id) {
   const r = await api("GET", "/api/runs/" + encodeURIComponent(id));
+  state.run = r;
+  $("#cancel-run").hidden = !r.commands.some(c => c.job && (c.state === "QUEUED" || c.state === "RUNNING"));
   $("#run-id").textContent = r.id;
   $("#run-name").textContent = r.name;
   SwampGraph.draw($("#graph"), r.commands);
@@ -264,20 +266,9 @@ $("#token-form").addEventListener("submit", e => {
   e.preventDefault();
   location.href = "/?token=" + encodeURIComponent($("#token").value);
 });
-$("#dismiss-all").addEventListener("click", e => {
-  if (confirm("Dismiss every worker?")) dismiss(null, e.target);
-});
-$("#cancel").addEventListener("click", async e => {
-  e.target.disabled = true;
-  try {
-    await api("DELETE", "/api/jobs/" + encodeURIComponent($("#job-id").textContent));
-    await showJob($("#job-id").textContent);
-  } catch (err) {
-    showError(err);
-  } finally {
-    e.target.disabled = false;
-  }
-});
+$("#dismiss-all").addEventListener("click", e => dismissAll(e.target));
+$("#cancel").addEventListener("click", e => cancelJob(e.target));
+$("#cancel-run").addEventListener("click", e => cancelRun(e.target));
 ["#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", drawJobs));
 $("#f-state").addEventListener("change", () => readStateFilter().then(drawJobs, showError));
 window.addEventListener("hashchange", route);

@@ -106,3 +106,8 @@ function syncRows(parent, items) {
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
+
+/** Says {text} to screen readers, through the page's polite live region. */
+function announce(text) {
+  setText($("#announce"), text);
+}

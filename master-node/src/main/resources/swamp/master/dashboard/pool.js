@@ -13,12 +13,17 @@ function drawSummary() {
   }
 }
 
-/** A worker's jobs: those it runs, then those it holds for its next free slot. */
-function workerJobs(w) {
+/** A worker's jobs: those it runs, and those it holds for its next free slot ("waiting"). */
+function heldBy(w) {
   const jobs = w.jobs || [];
-  const ahead = Math.min(w.waiting || 0, jobs.length);
-  const running = jobs.slice(0, jobs.length - ahead).join(" ");
-  return ahead ? `${running} \u00b7 next: ${jobs.slice(jobs.length - ahead).join(" ")}` : running;
+  const waiting = Math.min(w.waiting || 0, jobs.length);
+  return { running: jobs.slice(0, jobs.length - waiting), waiting: jobs.slice(jobs.length - waiting) };
+}
+
+/** A worker's jobs as its row shows them: those it runs, then those it holds for its next free slot. */
+function workerJobs(w) {
+  const { running, waiting } = heldBy(w);
+  return waiting.length ? `${running.join(" ")} \u00b7 next: ${waiting.join(" ")}` : running.join(" ");
 }
 
 function drawPool() {
@@ -166,14 +171,4 @@ function drawRuns() {
     return tr;
   } })));
   $("#no-runs").hidden = state.runs.length > 0;
-}
-
-async function dismiss(id, b) {
-  b.disabled = true;
-  try {
-    await api("POST", id ? `/api/workers/${encodeURIComponent(id)}/dismiss` : "/api/workers/dismiss");
-  } catch (e) {
-    showError(e);
-    b.disabled = false;
-  }
 }
