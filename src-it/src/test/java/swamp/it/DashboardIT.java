@@ -594,6 +594,52 @@ class DashboardIT {
     assertEquals(0, run.awaitExit(CLI), "the script's last command, the echo, succeeded\n" + run.tail(20));
   }
 
+  /**
+   * A worker's page (its row clicked): what it offers and since when, the jobs it runs and holds
+   * for its next slot, those it ran last with their exit codes, and its Dismiss button.
+   */
+  @Test
+  @Order(14)
+  void aWorkersPageShowsWhatItOffersItsJobsAndDismissesIt() {
+    Node w6 = pool.worker(master, "w6", "--slots", "1", "--capability", "w6only");
+    master.awaitWorkers(Pool.STARTUP, List.of(w6), "w1", "w2", "w6");
+    String failed = master.submit(Map.of("argv", List.of("false"), "requires", List.of("w6only")));
+    master.awaitFinished(failed, PAGE);
+    List<String> sleeps = List.of(master.submit(Map.of("argv", List.of("sleep", "300"), "requires", List.of("w6only"))),
+        master.submit(Map.of("argv", List.of("sleep", "301"), "requires", List.of("w6only"))));
+    browser.open(master.url() + "/");
+    browser.await("w6's row", PAGE, d -> !browser.all("#workers tr[data-worker=w6]").isEmpty());
+    browser.click("#workers tr[data-worker=w6] td:nth-child(2)");
+    browser.await("w6's page: one job running, one waiting for its slot, the failed one ended", PAGE,
+        d -> browser.one("#worker").isDisplayed()
+            && browser.all("#worker-running tr[data-job=" + sleeps.get(0) + "]").size() == 1
+            && browser.all("#worker-waiting tr[data-job=" + sleeps.get(1) + "]").size() == 1
+            && "1".equals(browser.text("#worker-recent tr[data-job=" + failed + "] td:last-child")));
+    assertEquals("#worker/w6", browser.script("return location.hash"));
+    String facts = browser.text("#worker-facts");
+    for (String fact : List.of("host", "URL", "slots", "1 busy of 1", "capabilities", "w6only", "allowed programs",
+        "sleep", "registered", "source", "joined by itself")) {
+      assertTrue(facts.contains(fact), fact + " in\n" + facts);
+    }
+    browser.screenshot("dashboard-worker");
+
+    browser.click("#dismiss-worker");
+    awaitQuestion("Dismiss worker w6?");
+    browser.click("#ask-no");
+    awaitNoQuestion();
+    assertTrue(master.workerIds().contains("w6"), "w6 kept");
+    sleeps.forEach(id -> master.delete("/api/jobs/" + id));
+    sleeps.forEach(id -> master.awaitFinished(id, PAGE));
+    browser.await("w6 idle on its page", PAGE, d -> browser.all("#worker-running tbody tr").isEmpty()
+        && browser.all("#worker-waiting tbody tr").isEmpty());
+    browser.click("#dismiss-worker");
+    awaitQuestion("Dismiss worker w6?");
+    browser.click("#ask-yes");
+    assertEquals(0, w6.awaitExit(Pool.STARTUP), "a dismissed worker exits 0\n" + w6.tail(20));
+    browser.await("its page to say it is gone", PAGE, d -> "gone".equals(browser.text("#worker-state"))
+        && browser.one("#worker-gone").isDisplayed());
+  }
+
   /** Waits for the page's question (the dialog that asks before Dismiss and Cancel) to ask {@code question}. */
   private void awaitQuestion(String question) {
     browser.await("the question \"" + question + "\"", PAGE, d -> browser.one("#ask").isDisplayed()

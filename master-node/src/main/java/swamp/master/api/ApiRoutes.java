@@ -119,10 +119,13 @@ final class ApiRoutes {
             : submit.get()), a -> a);
   }
 
-  /** {@code ?state=QUEUED,FAILED&limit=100} (a state may also be given again: {@code &state=FAILED}). */
+  /**
+   * {@code ?state=QUEUED,FAILED&worker=w3&limit=100} (a state may also be given again: {@code
+   * &state=FAILED}; {@code worker}: the jobs last given to that worker).
+   */
   private Route listJobs(Map<String, List<String>> params) {
     return checked(() -> {
-      Map<String, String> query = QueryParams.single(params, List.of("state", "limit"), "state");
+      Map<String, String> query = QueryParams.single(params, List.of("state", "worker", "limit"), "state");
       java.util.Set<JobState> states = java.util.EnumSet.noneOf(JobState.class);
       for (String given : params.getOrDefault("state", List.of())) {
         for (String name : given.split(",", -1)) {
@@ -136,7 +139,8 @@ final class ApiRoutes {
         }
       }
       int limit = QueryParams.positive(query, "limit", 1000);
-      return reply(this.<List<JobView>>askDispatcher(r -> new JobDispatcher.ListJobs(states, limit, r)),
+      String worker = query.get("worker");
+      return reply(this.<List<JobView>>askDispatcher(r -> new JobDispatcher.ListJobs(states, worker, limit, r)),
           Answer::ok);
     });
   }

@@ -194,7 +194,13 @@ public interface DispatcherProtocol {
    */
   Duration LONGEST_WAIT = Duration.ofMinutes(10);
 
-  record ListJobs(java.util.Set<JobState> states, int limit, ActorRef<List<JobView>> replyTo) implements Command {}
+  /** The newest {@code limit} jobs in {@code states} (any: null or empty) last run by {@code worker} (any: null). */
+  record ListJobs(java.util.Set<JobState> states, String worker, int limit, ActorRef<List<JobView>> replyTo)
+      implements Command {
+    public ListJobs(java.util.Set<JobState> states, int limit, ActorRef<List<JobView>> replyTo) {
+      this(states, null, limit, replyTo);
+    }
+  }
 
   record CancelJob(String jobId, ActorRef<CancelReply> replyTo) implements Command {}
 

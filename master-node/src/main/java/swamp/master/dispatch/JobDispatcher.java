@@ -380,7 +380,7 @@ public final class JobDispatcher
         .onCommand(AwaitAny.class, a -> answer(() -> polls.awaitAny(a, book)))
         .onCommand(AwaitRun.class, a -> answer(() -> polls.awaitRun(a, book)))
         .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
-            Views.jobs(book, placement, l.states(), l.limit()))))
+            Views.jobs(book, placement, l.states(), l.worker(), l.limit()))))
         .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(Views.workers(book))))
         .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand,

@@ -299,9 +299,13 @@ public final class Views {
             .map(WorkerView::of).orElse(null));
   }
 
-  /** The newest {@code limit} jobs in {@code state} (all states: null), without their attempts. */
-  static List<JobView> jobs(JobBook book, Placement placement, java.util.Set<JobState> states, int limit) {
-    return book.recent(states, limit).stream()
+  /**
+   * The newest {@code limit} jobs in {@code state} (all states: null) last given to {@code worker}
+   * (any: null), without their attempts.
+   */
+  static List<JobView> jobs(JobBook book, Placement placement, java.util.Set<JobState> states,
+      String worker, int limit) {
+    return book.recent(states, worker, limit).stream()
         .map(j -> JobView.of(j, j.state == JobState.QUEUED ? placement.whyWaiting(j, book.slots()) : null))
         .toList();
   }

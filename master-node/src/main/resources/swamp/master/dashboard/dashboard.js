@@ -31,7 +31,7 @@ function showTokenForm(problem) {
   $("#token-wrong").textContent = problem || "";
   $("#live").className = "off";
   $("#live").textContent = "no token";
-  ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = true; });
+  PAGES.forEach(s => { $(s).hidden = true; });
 }
 
 function showError(e) {
@@ -220,7 +220,10 @@ async function redraw() {
   const page = location.hash.split("/");
   if (page[0] === "#job" && jobs.has(page[1])) await showJob(page[1]);
   else if (page[0] === "#run" && runs.has(page[1])) await showRun(page[1]);
-  else if (page[0] !== "#job" && page[0] !== "#run") drawPool();
+  else if (page[0] === "#worker") {
+    const id = decodeURIComponent(page[1]);
+    await showWorker(id, [...jobs].some(j => (state.jobs.get(j) || {}).worker === id));
+  } else if (!PAGES.includes(page[0]) || page[0] === "#pool") drawPool();
 }
 
 /** Drops the oldest finished jobs beyond {@link MAX_ROWS}; queued and running ones stay, whatever their age. */
@@ -244,19 +247,23 @@ async function showRun(id) {
   SwampGraph.draw($("#graph"), r.commands);
 }
 
+/** The page's views: the pool, and one job's, run's or worker's page (#job/ID, #run/ID, #worker/ID). */
+const PAGES = ["#pool", "#job", "#run", "#worker"];
+
 async function route() {
   $("#error").hidden = true;
   const page = location.hash.split("/");
-  const show = page[0] === "#job" ? "#job" : page[0] === "#run" ? "#run" : "#pool";
+  const show = PAGES.includes(page[0]) && page[0] !== "#pool" ? page[0] : "#pool";
   try {
     if (show === "#job") await showJob(page[1]);
     else if (show === "#run") await showRun(page[1]);
+    else if (show === "#worker") await showWorker(decodeURIComponent(page[1]));
     else await loadPool();
-    ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = s !== show; });
+    PAGES.forEach(s => { $(s).hidden = s !== show; });
   } catch (e) {
     if (!$("#token-needed").hidden) return;
     showError(e);
-    if (show !== "#pool") ["#pool", "#job", "#run"].forEach(s => { $(s).hidden = true; });
+    if (show !== "#pool") PAGES.forEach(s => { $(s).hidden = true; });
   }
 }
 
@@ -269,6 +276,7 @@ $("#token-form").addEventListener("submit", e => {
 $("#dismiss-all").addEventListener("click", e => dismissAll(e.target));
 $("#cancel").addEventListener("click", e => cancelJob(e.target));
 $("#cancel-run").addEventListener("click", e => cancelRun(e.target));
+$("#dismiss-worker").addEventListener("click", e => dismiss($("#worker-id").textContent, e.target));
 ["#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", drawJobs));
 $("#f-state").addEventListener("change", () => readStateFilter().then(drawJobs, showError));
 window.addEventListener("hashchange", route);

@@ -54,7 +54,7 @@ function drawPool() {
 function workerRow(w) {
   const tr = document.createElement("tr");
   tr.dataset.worker = w.id;
-  cell(tr, w.id);
+  cell(tr, link(w.id, "worker"));
   cell(tr, w.host);
   cell(tr, w.source || "joined");
   cell(tr, slots(w));
@@ -65,6 +65,7 @@ function workerRow(w) {
   const leaving = w.draining || w.state === "draining" || w.state === "retiring";
   cell(tr, w.registeredAt ? Object.assign(button("Dismiss", b => dismiss(w.id, b)),
     leaving ? { disabled: true, title: "dismissed: it finishes its jobs, then exits" } : {}) : "");
+  tr.addEventListener("click", () => { if (!selecting()) location.hash = "#worker/" + w.id; });
   return tr;
 }
 

@@ -375,6 +375,21 @@ class JobBookTest {
   }
 
   @Test
+  void recentListsTheJobsOfOneWorker() {
+    join("w1", 1, false);
+    Job onW1 = submit(List.of(), 1);
+    book.assign(now);
+    join("w2", 1, false);
+    Job onW2 = submit(List.of(), 1);
+    book.assign(now);
+    Job queued = submit(List.of(), 1);
+
+    assertEquals(List.of(onW1), book.recent(null, "w1", 10));
+    assertEquals(List.of(onW2), book.recent(java.util.Set.of(JobState.RUNNING), "w2", 10));
+    assertEquals(List.of(onW1, onW2, queued), book.recent(null, null, 10));
+  }
+
+  @Test
   void localExecIsReadFromItsSettingName() {
     assertEquals(LocalExec.WHEN_NO_WORKERS, LocalExec.parse("when-no-workers"));
     assertEquals("always", LocalExec.parse("always").toString());
