@@ -216,7 +216,8 @@ class DashboardIT {
     // and the echo after a failed ls does not run, as under bash
     java.nio.file.Files.writeString(dir.resolve("steps.swamp"), String.join("\n",
         "echo one > a.txt", "sleep 2", "echo two > b.txt", "cat a.txt b.txt > c.txt",
-        "wc -c c.txt", "ls nope.txt > /dev/null 2>&1 && echo never > never.txt", ""));
+        "wc -c c.txt", "echo a command longer than its box, shown whole when its box is selected > long.txt",
+        "ls nope.txt > /dev/null 2>&1 && echo never > never.txt", ""));
     browser.open(master.url() + "/");
     browser.script("window.notReloaded = 43");
     Node run = pool.swamp(master, dir, Map.of("SWAMP_API_TOKEN", token), "run", "steps.swamp");
@@ -257,6 +258,18 @@ class DashboardIT {
         + " return [...g.querySelectorAll('text')].some(t => t.getBBox().x + t.getBBox().width > box.x + box.width); }).length"));
     String title = (String) browser.script("return document.querySelector('#graph g.node[data-step=\"3\"] title').textContent");
     assertTrue(title.startsWith("line 4: cat a.txt b.txt > c.txt\nSUCCEEDED \u00b7 j") && title.matches("(?s).* @ w[12]"), title);
+    // the box cuts the long command; pointed at, its title holds the whole; reached with the
+    // keyboard and Enter, the page shows the whole of it, and it stays selected through redraws
+    String longLine = "echo a command longer than its box, shown whole when its box is selected > long.txt";
+    String longBox = "#graph g.node[data-step=\"5\"]";
+    assertTrue(((String) browser.script("return document.querySelector('" + longBox + " title').textContent"))
+        .startsWith("line 6: " + longLine));
+    browser.script("document.querySelector('" + longBox + "').focus()");
+    browser.type(longBox, org.openqa.selenium.Keys.ENTER);
+    browser.await("the whole command shown", PAGE, d -> longLine.equals(browser.text("#graph-node .command")));
+    assertTrue(browser.text("#graph-node .facts").startsWith("step 5, line 6 \u00b7 SUCCEEDED, exit 0, on w"),
+        browser.text("#graph-node .facts"));
+    assertEquals("5", browser.script("return document.activeElement.dataset.step"), "the box keeps the focus");
     browser.screenshot("dashboard-run");
   }
 

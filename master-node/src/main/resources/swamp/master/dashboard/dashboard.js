@@ -244,7 +244,8 @@ async function showRun(id) {
   $("#cancel-run").hidden = !r.commands.some(c => c.job && (c.state === "QUEUED" || c.state === "RUNNING"));
   $("#run-id").textContent = r.id;
   $("#run-name").textContent = r.name;
-  SwampGraph.draw($("#graph"), r.commands);
+  $("#graph-node").dataset.run = r.id;
+  SwampGraph.draw($("#graph"), r.commands, $("#graph-node"));
 }
 
 /** The page's views: the pool, and one job's, run's or worker's page (#job/ID, #run/ID, #worker/ID). */

@@ -37,7 +37,19 @@ const SwampGraph = (() => {
     return e;
   }
 
-  function draw(container, commands) {
+  /** What the graph was drawn from, and the step selected: a redraw of the same commands keeps it all. */
+  let drawn = null, selected = null;
+
+  /**
+   * Draws {commands} in {container} and says in {details} the whole of the selected command (a
+   * click, or Enter or Space on a box the keyboard reached). A box that had the focus keeps it
+   * through a redraw; nothing is drawn again while the commands stay as they are.
+   */
+  function draw(container, commands, details) {
+    const from = details.dataset.run + JSON.stringify(commands);
+    if (drawn && drawn.from === from && drawn.container === container) return;
+    const focused = container.contains(document.activeElement) ? document.activeElement.dataset.step : null;
+    if (drawn && drawn.run !== details.dataset.run) selected = null; // another run
     const depth = layers(commands);
     const rows = new Map();
     const pos = new Map();
@@ -62,7 +74,8 @@ const SwampGraph = (() => {
     }
     for (const c of commands) {
       const p = pos.get(c.step);
-      const g = el("g", { class: "node", "data-step": c.step, "data-state": c.state });
+      const g = el("g", { class: "node", "data-step": c.step, "data-state": c.state, tabindex: 0,
+        role: "button", "aria-label": `line ${c.line}: ${c.text}, ${c.state}` });
       g.appendChild(el("rect", { x: p.x, y: p.y, width: W, height: H, rx: 4,
         fill: COLOURS[c.state] || "#fff", stroke: "#666",
         "stroke-dasharray": c.state === "NOT_RUN" ? "4 3" : "none" }));
@@ -70,13 +83,38 @@ const SwampGraph = (() => {
       g.appendChild(el("text", { x: p.x + 6, y: p.y + 14 }, fit(`${c.step}: ${c.text}`)));
       g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#555" }, fit(how)));
       g.appendChild(el("title", {}, `line ${c.line}: ${c.text}\n${how}`));
-      if (c.job) {
-        g.style.cursor = "pointer";
-        g.addEventListener("click", () => { location.hash = "#job/" + c.job; });
-      }
+      g.addEventListener("click", () => select(svg, c, details));
+      g.addEventListener("keydown", e => {
+        if (e.key !== "Enter" && e.key !== " ") return;
+        e.preventDefault();
+        select(svg, c, details);
+      });
       svg.appendChild(g);
     }
     container.replaceChildren(svg);
+    drawn = { from, container, run: details.dataset.run };
+    const again = commands.find(c => c.step === (selected && selected.step));
+    if (again) select(svg, again, details); else { selected = null; details.hidden = true; }
+    if (focused !== null && focused !== undefined) {
+      const box = svg.querySelector(`g.node[data-step="${focused}"]`);
+      if (box) box.focus();
+    }
+  }
+
+  /** Marks {c}'s box selected and shows the whole of its command, its state, job and worker. */
+  function select(svg, c, details) {
+    selected = c;
+    svg.querySelectorAll("g.node.selected").forEach(n => n.classList.remove("selected"));
+    const box = svg.querySelector(`g.node[data-step="${c.step}"]`);
+    if (box) box.classList.add("selected");
+    details.hidden = false;
+    const job = c.job ? Object.assign(document.createElement("a"), { href: "#job/" + c.job, textContent: c.job }) : null;
+    const how = [c.state, c.exitCode !== null && c.exitCode !== undefined ? `exit ${c.exitCode}` : null,
+      c.worker ? "on " + c.worker : null].filter(Boolean).join(", ");
+    const text = details.querySelector(".command");
+    if (text.textContent !== c.text) text.textContent = c.text; // a selection in it stays
+    const facts = details.querySelector(".facts");
+    facts.replaceChildren(`step ${c.step}, line ${c.line} \u00b7 ${how}`, ...(job ? [" \u00b7 job ", job] : []));
   }
 
   return { draw };
