@@ -653,6 +653,29 @@ class DashboardIT {
         && browser.one("#worker-gone").isDisplayed());
   }
 
+  /** A pipeline's page shows each of its stages, where it showed the first stage's argv alone. */
+  @Test
+  @Order(15)
+  void aPipelinesPageShowsEachOfItsStages() {
+    String id = master.submit(Map.of("argv", List.of("seq", "1", "20"), "pipeline", List.of(
+        Map.of("argv", List.of("grep", "1")), Map.of("argv", List.of("wc", "-l")))));
+    master.awaitFinished(id, PAGE);
+    browser.open(master.url() + "/#job/" + id);
+    browser.await("its three stages", PAGE, d -> browser.all("#job-facts ol.stages li").size() == 3);
+    assertEquals(List.of("seq 1 20", "grep 1", "wc -l"), browser.script(
+        "return [...document.querySelectorAll('#job-facts ol.stages li')].map(li => li.textContent)"));
+    assertEquals("seq 1 20 | grep 1 | wc -l", browser.text("#job-facts div[data-key=command] dd"));
+    assertEquals("11", browser.text("#job-stdout").strip(), "the last stage's output");
+    browser.screenshot("dashboard-pipeline");
+
+    browser.script("location.hash = ''");
+    browser.await("the pool", PAGE, d -> browser.one("#pool").isDisplayed());
+    browser.one("#f-program").sendKeys("wc");
+    browser.await("the program filter to find it by a later stage's program", PAGE,
+        d -> browser.all("#jobs tr[data-job=" + id + "]").size() == 1);
+    browser.one("#f-program").clear();
+  }
+
   /** Waits for the page's question (the dialog that asks before Dismiss and Cancel) to ask {@code question}. */
   private void awaitQuestion(String question) {
     browser.await("the question \"" + question + "\"", PAGE, d -> browser.one("#ask").isDisplayed()

@@ -48,6 +48,21 @@ public final class Views {
       return of(j, null);
     }
 
+    /**
+     * Each stage of the job as a shell line, for people: the first (argv with its redirections),
+     * then the pipeline's; one for a job without a pipeline. Shown, never read back.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "stages",
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    public List<String> stageLines() {
+      List<String> lines = new ArrayList<>();
+      lines.add(swamp.protocol.ShellText.of(List.of(new Stage(argv, redirects))));
+      if (pipeline != null) {
+        pipeline.forEach(stage -> lines.add(swamp.protocol.ShellText.of(List.of(stage))));
+      }
+      return lines;
+    }
+
     /** The job with its attempts: the view of one job (lists and the live feed leave them out). */
     JobView withHistory(Job j) {
       List<AttemptView> tried = new ArrayList<>();

@@ -20,12 +20,14 @@ async function showJob(id) {
   $("#job-state").className = "state " + j.state;
   $("#cancel").hidden = FINAL.has(j.state);
   state.job = j;
-  const facts = [["command", j.command || j.argv.join(" ")], ["argv", JSON.stringify(j.argv)],
+  const stages = j.stages || [];
+  const facts = [["command", j.command || j.argv.join(" ")],
+    stages.length > 1 ? ["stages", stageList(stages), stages.join("\n")] : ["argv", JSON.stringify(j.argv)],
     ["directory", j.workDir], ["worker", j.worker], ["attempts", j.attempts], ["submitted", zoned(j.submittedAt)],
     ["started", zoned(j.startedAt)], ["finished", zoned(j.finishedAt)], ["took", jobTook(j)],
     ["exit code", j.exitCode],
     ["pid", j.pid], ["reason", j.reason], ["run", j.run ? `${j.run} step ${j.step}` : null],
-    ["redirects", j.redirects ? JSON.stringify(j.redirects) : null], ["key", j.key]];
+    ["redirects", j.redirects && stages.length <= 1 ? JSON.stringify(j.redirects) : null], ["key", j.key]];
   drawFacts($("#job-facts"), facts);
   syncRows($("#job-attempts tbody"), (j.history || []).map(a => ({ key: a.attempt, from: JSON.stringify(a),
     build: () => {
@@ -53,6 +55,15 @@ function drawFacts(dl, facts) {
       group.append(Object.assign(document.createElement("dt"), { textContent: k }), dd);
       return group;
     } })));
+}
+
+/** A pipeline's stages, each on a line of its own, in order: what each reads is the one before's output. */
+function stageList(stages) {
+  const ol = document.createElement("ol");
+  ol.className = "stages";
+  stages.forEach(line => ol.appendChild(document.createElement("li"))
+    .appendChild(Object.assign(document.createElement("code"), { textContent: line })));
+  return ol;
 }
 
 const zoned = t => t ? `${when(t)} ${ZONE}` : null;

@@ -105,13 +105,16 @@ function drawJobs() {
     ? new Map([...state.ofState.jobs, ...state.jobs]) : state.jobs;
   const rows = [...held.values()].filter(j => (!f.state || j.state === f.state)
       && (!f.worker || (j.worker || "").includes(f.worker))
-      && (!f.program || (j.argv[0] || "").includes(f.program))
+      && (!f.program || programs(j).some(p => p.includes(f.program)))
       && (!f.run || (j.run || "") === f.run))
     .sort((a, b) => seq(b.id) - seq(a.id));
   syncRows($("#jobs tbody"), rows.map(j => ({ key: j.id, from: JSON.stringify(j), build: () => jobRow(j) })));
   const searched = f.state ? [...held.values()].filter(j => j.state === f.state).length : held.size;
   setText($("#jobs-note"), jobsNote(f, rows.length, searched));
 }
+
+/** The programs a job runs: its own, and its pipeline's stages'. */
+const programs = j => [j.argv[0] || "", ...(j.pipeline || []).map(s => s.argv[0] || "")];
 
 function jobRow(j) {
   const tr = document.createElement("tr");
