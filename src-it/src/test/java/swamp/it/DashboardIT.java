@@ -676,6 +676,82 @@ class DashboardIT {
     browser.one("#f-program").clear();
   }
 
+  /**
+   * Every text the pool, a job's, a run's and a worker's page show stands out from its background
+   * at 4.5:1 at least (WCAG AA), the graph's boxes too; the page has one theme.
+   */
+  @Test
+  @Order(16)
+  void everyTextHasTheContrastWcagAaAsksFor() {
+    String failed = master.submit(Map.of("argv", List.of("false")));
+    String stuck = master.submit(Map.of("argv", List.of("true"), "requires", List.of("nobody-has-it")));
+    master.awaitFinished(failed, PAGE);
+    browser.open(master.url() + "/");
+    browser.await("the failed job and the one no worker can take", PAGE,
+        d -> browser.all("#jobs tr[data-job=" + stuck + "] .stuck").size() == 1
+            && "FAILED".equals(browser.text("#jobs tr[data-job=" + failed + "] .state-cell")));
+    assertEquals(List.of(), lowContrast(), "texts below 4.5:1 on the pool's page");
+    browser.open(master.url() + "/#job/" + failed);
+    browser.await("the failed job's page", PAGE, d -> "FAILED".equals(browser.text("#job-state")));
+    assertEquals(List.of(), lowContrast(), "texts below 4.5:1 on a job's page");
+    browser.open(master.url() + "/#worker/w1");
+    browser.await("w1's page", PAGE, d -> String.valueOf(browser.text("#worker-facts")).contains("host"));
+    assertEquals(List.of(), lowContrast(), "texts below 4.5:1 on a worker's page");
+    JsonNode runs = master.get("/api/runs").json();
+    for (JsonNode run : runs) {
+      browser.open(master.url() + "/#run/" + run.path("id").asText());
+      browser.await("run " + run.path("id").asText() + "'s graph", PAGE, d -> !browser.all("#graph g.node").isEmpty());
+      assertEquals(List.of(), lowContrast(), "texts below 4.5:1 on run " + run.path("id").asText() + "'s page");
+    }
+    master.delete("/api/jobs/" + stuck);
+  }
+
+  /** The texts the page shows below 4.5:1 on their background, each with its ratio. */
+  private Object lowContrast() {
+    return browser.script("const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);"
+        + " const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })"
+        + "   .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);"
+        + " const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };"
+        + " const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);"
+        + "   if (c.length === 3 || c[3] > 0) return c; } return [255, 255, 255]; };"
+        + " const low = [];"
+        + " for (const e of document.querySelectorAll('body *')) {"
+        + "   if (e.closest('svg') || e.disabled || !e.checkVisibility()) continue;"
+        + "   if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;"
+        + "   const r = ratio(rgb(getComputedStyle(e).color), bg(e));"
+        + "   if (r < 4.5) low.push(e.tagName + '.' + e.className + ' ' + e.textContent.trim().slice(0, 30) + ': ' + r.toFixed(2)); }"
+        + " for (const t of document.querySelectorAll('#graph g.node text')) {"
+        + "   const r = ratio(rgb(getComputedStyle(t).fill), rgb(getComputedStyle(t.parentNode.querySelector('rect')).fill));"
+        + "   if (r < 4.5) low.push('graph ' + t.textContent + ': ' + r.toFixed(2)); }"
+        + " return low;");
+  }
+
+  /**
+   * The tab's title carries the pool's state, for a page in a background tab; what changes is
+   * said through a polite live region: a job's page its job's end, the pool page the jobs that ended.
+   */
+  @Test
+  @Order(17)
+  void theTitleCarriesThePoolsStateAndChangesAreAnnounced() {
+    assertEquals("polite", browser.script("return document.querySelector('#announce').getAttribute('aria-live')"));
+    browser.open(master.url() + "/");
+    browser.await("an idle pool's title", PAGE, d -> "swamp".equals(browser.driver().getTitle()));
+    String id = master.submit(Map.of("argv", List.of("sleep", "300")));
+    browser.await("the title to say one job runs", PAGE, d -> "(1 running) swamp".equals(browser.driver().getTitle()));
+    browser.script("location.hash = '#job/" + id + "'");
+    browser.await("job " + id + " to show RUNNING", PAGE, d -> "RUNNING".equals(browser.text("#job-state")));
+    master.delete("/api/jobs/" + id);
+    browser.await("its end said", PAGE, d -> String.valueOf(browser.script(
+        "return document.querySelector('#announce').textContent")).contains("Job " + id + ": CANCELLED"));
+    browser.await("the title back to the idle pool's", PAGE, d -> "swamp".equals(browser.driver().getTitle()));
+
+    browser.script("location.hash = ''");
+    String done = master.submit(Map.of("argv", List.of("true")));
+    master.awaitFinished(done, PAGE);
+    browser.await("the jobs that ended said", PAGE, d -> String.valueOf(browser.script(
+        "return document.querySelector('#announce').textContent")).matches(".*\\d+ jobs? ended: .*succeeded.*"));
+  }
+
   /** Waits for the page's question (the dialog that asks before Dismiss and Cancel) to ask {@code question}. */
   private void awaitQuestion(String question) {
     browser.await("the question \"" + question + "\"", PAGE, d -> browser.one("#ask").isDisplayed()

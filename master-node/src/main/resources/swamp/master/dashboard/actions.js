@@ -59,8 +59,8 @@ async function cancelJob(b) {
     `Cancel ${j.id}`, "Keep it")) return;
   await act(b, async () => {
     await api("DELETE", "/api/jobs/" + encodeURIComponent(j.id));
-    await showJob(j.id);
-  }, `Job ${j.id} cancelled.`);
+    await showJob(j.id); // which says that it ended CANCELLED
+  }, "");
 }
 
 /** Cancels every queued and running job of the run whose page is open. */
@@ -87,7 +87,7 @@ async function act(b, what, done) {
   b.disabled = true;
   try {
     await what();
-    announce(done);
+    if (done) announce(done);
   } catch (e) {
     showError(e);
   } finally {

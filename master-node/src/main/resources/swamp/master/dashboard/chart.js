@@ -75,8 +75,9 @@ function drawPlot() {
       scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
       axes: [{ label: `time (${ZONE})` }, {}],
       series: [{},
-      { label: "queued", stroke: "#888" }, { label: "running", stroke: "#e80" },
-      { label: "finished/s", stroke: "#2a6" }] }, s, $("#plot"));
+      // lines at 3:1 or more on white (WCAG AA for graphics)
+      { label: "queued", stroke: "#888" }, { label: "running", stroke: "#c60" },
+      { label: "finished/s", stroke: "#1a7f4b" }] }, s, $("#plot"));
   } else if (state.plot && !$("#pool").hidden) {
     state.plot.setData(s);
   }

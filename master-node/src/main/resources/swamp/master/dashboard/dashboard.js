@@ -116,13 +116,16 @@ function follow() {
   const events = new EventSource("/api/events", { withCredentials: true });
   events.addEventListener("open", () => {
     retryMs = 1000;
+    if ($("#live").textContent === "reconnecting") announce("The master answers again.");
     $("#live").className = "on";
     $("#live").textContent = "live";
     route(); // read everything again: what changed while the feed was down is in it
   });
   events.addEventListener("error", () => {
+    if ($("#live").textContent === "live") announce("The master does not answer: reconnecting.");
     $("#live").className = "off";
     $("#live").textContent = "reconnecting";
+    drawTitle();
     if (events.readyState !== EventSource.CLOSED) return; // the browser tries again by itself
     // an answer that is not the feed (401 after a master restarted with another token, 503 from
     // a standby): the browser gives up on it, so the page asks the master what is wrong (a 401
@@ -152,7 +155,9 @@ function keepDirectoryFields(fresh) {
 async function onUpdate(u) {
   if (pushedDuringReads.reads > 0) pushedDuringReads.log.push(u);
   const before = state.workerIds;
+  countEnds(u.jobs);
   apply(u);
+  if (u.workers && state.workerIds !== before) announceWorkers(before, state.workerIds);
   if (u.workers && state.workerIds !== before) {
     // someone joined or left: the directory's spawns and sources moved too
     await snapshot(() => Promise.all([api("GET", "/api/workers"), api("GET", "/api/sources")]),
@@ -165,6 +170,35 @@ async function onUpdate(u) {
   u.jobs.forEach(j => { state.touchedJobs.add(j.id); if (j.run) state.touchedRuns.add(j.run); });
   state.dirty = true;
   redrawSoon();
+}
+
+/** Jobs that ended since the last announcement, by state: said at most every {@link ENDS_EVERY_MS}. */
+let ended = {}, endsSaidAt = 0, endsLater = null;
+const ENDS_EVERY_MS = 10000;
+
+function countEnds(jobs) {
+  for (const j of jobs) {
+    const before = state.jobs.get(j.id);
+    if (FINAL.has(j.state) && !(before && FINAL.has(before.state))) ended[j.state] = (ended[j.state] || 0) + 1;
+  }
+}
+
+/** Says which jobs ended since it last said so, at most every ten seconds: a busy pool is not read out job by job. */
+function announceEnds() {
+  const n = Object.values(ended).reduce((a, b) => a + b, 0);
+  const wait = endsSaidAt + ENDS_EVERY_MS - Date.now();
+  if (n > 0 && wait > 0 && !endsLater) endsLater = setTimeout(() => { endsLater = null; announceEnds(); }, wait);
+  if (n === 0 || wait > 0) return;
+  announce(`${plural(n, "job")} ended: ` + Object.entries(ended).map(([s, k]) => `${k} ${s.toLowerCase()}`).join(", ") + ".");
+  ended = {};
+  endsSaidAt = Date.now();
+}
+
+function announceWorkers(before, after) {
+  const was = new Set(before.split(",").filter(Boolean)), is = new Set(after.split(",").filter(Boolean));
+  const joined = [...is].filter(w => !was.has(w)), left = [...was].filter(w => !is.has(w));
+  if (joined.length) announce(`Worker${joined.length > 1 ? "s" : ""} ${joined.join(", ")} joined.`);
+  if (left.length) announce(`Worker${left.length > 1 ? "s" : ""} ${left.join(", ")} left.`);
 }
 
 /** A pushed update over the page's state: what it says is newer than what the page holds. */
@@ -217,6 +251,7 @@ async function redraw() {
     state.runs = await api("GET", "/api/runs");
   }
   drawSummary();
+  announceEnds();
   const page = location.hash.split("/");
   if (page[0] === "#job" && jobs.has(page[1])) await showJob(page[1]);
   else if (page[0] === "#run" && runs.has(page[1])) await showRun(page[1]);

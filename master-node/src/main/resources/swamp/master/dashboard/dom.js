@@ -107,7 +107,16 @@ function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 
-/** Says {text} to screen readers, through the page's polite live region. */
+/** What is to be said next through the live region: what one turn of the page says, together. */
+let toAnnounce = [];
+
+/** Says {text} to screen readers, through the page's polite live region (aria-live="polite"). */
 function announce(text) {
-  setText($("#announce"), text);
+  if (toAnnounce.length === 0) {
+    setTimeout(() => {
+      $("#announce").textContent = toAnnounce.join(" ");
+      toAnnounce = [];
+    }, 0);
+  }
+  toAnnounce.push(text);
 }

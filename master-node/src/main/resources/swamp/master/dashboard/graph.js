@@ -81,7 +81,7 @@ const SwampGraph = (() => {
         "stroke-dasharray": c.state === "NOT_RUN" ? "4 3" : "none" }));
       const how = c.state + (c.job ? " \u00b7 " + c.job : "") + (c.worker ? " @ " + c.worker : "");
       g.appendChild(el("text", { x: p.x + 6, y: p.y + 14 }, fit(`${c.step}: ${c.text}`)));
-      g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#555" }, fit(how)));
+      g.appendChild(el("text", { x: p.x + 6, y: p.y + 28, fill: "#333" }, fit(how))); // 4.5:1 on every state's colour
       g.appendChild(el("title", {}, `line ${c.line}: ${c.text}\n${how}`));
       g.addEventListener("click", () => select(svg, c, details));
       g.addEventListener("keydown", e => {

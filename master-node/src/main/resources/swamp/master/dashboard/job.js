@@ -15,6 +15,9 @@ async function showJob(id) {
     throw e;
   }
   if (mine !== jobReads) return;
+  if (state.job && state.job.id === j.id && state.job.state !== j.state) {
+    announce(`Job ${j.id}: ${j.state}` + (j.exitCode !== null && j.exitCode !== undefined ? ` (exit ${j.exitCode}).` : "."));
+  }
   setText($("#job-id"), j.id);
   setText($("#job-state"), j.state);
   $("#job-state").className = "state " + j.state;

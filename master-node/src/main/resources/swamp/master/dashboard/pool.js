@@ -4,6 +4,7 @@
 
 function drawSummary() {
   const h = state.health;
+  drawTitle();
   if (h) {
     // jobs a worker was given ahead of a free slot are RUNNING to the API, and wait there
     const ahead = state.workers.reduce((n, w) => n + (w.waiting || 0), 0);
@@ -11,6 +12,20 @@ function drawSummary() {
       + `${h.running - ahead} running` + (ahead ? ` \u00b7 ${ahead} next on a worker` : "")
       + ` \u00b7 ${h.succeeded} succeeded \u00b7 ${h.failed} failed \u00b7 ${h.cancelled} cancelled`);
   }
+}
+
+/**
+ * The tab's title carries the pool's state, "(3 running, 2 queued) swamp", so that a page in a
+ * background tab shows progress; "(reconnecting) swamp" while the master does not answer.
+ */
+function drawTitle() {
+  const h = state.health;
+  const ahead = state.workers.reduce((n, w) => n + (w.waiting || 0), 0);
+  const busy = h ? [h.running - ahead ? `${h.running - ahead} running` : "", h.queued ? `${h.queued} queued` : ""]
+    .filter(Boolean).join(", ") : "";
+  const off = $("#live").textContent === "reconnecting" ? "reconnecting" : "";
+  const title = off || busy ? `(${off || busy}) swamp` : "swamp";
+  if (document.title !== title) document.title = title;
 }
 
 /** A worker's jobs: those it runs, and those it holds for its next free slot ("waiting"). */
