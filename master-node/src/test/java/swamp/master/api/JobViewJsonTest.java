@@ -27,6 +27,12 @@ class JobViewJsonTest {
   }
 
   @Test
+  void theStagesAreShownNotReadBack() throws Exception {
+    JobView job = pipeline(List.of("seq", "3"), List.of(Stage.of("wc", "-l")));
+    assertEquals(job, ApiReplies.JSON.readValue(ApiReplies.JSON.writeValueAsString(job), JobView.class));
+  }
+
+  @Test
   void aJobWithoutAPipelineIsOneStage() throws Exception {
     JsonNode json = ApiReplies.JSON.readTree(ApiReplies.JSON.writeValueAsString(
         pipeline(List.of("echo", "hi"), List.of())));
