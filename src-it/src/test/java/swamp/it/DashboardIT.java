@@ -805,6 +805,7 @@ class DashboardIT {
     // and neither the live feed nor the metrics answer without it
     assertEquals(401, master.request("GET", "/api/events", Map.of(), null).status());
     assertEquals(401, master.request("GET", "/metrics", Map.of(), null).status());
+    assertEquals(401, master.request("GET", "/api/history", Map.of(), null).status());
     assertEquals("no token", browser.text("#live"), "nothing is connecting while the page waits");
 
     // a wrong token in the URL: 401, no cookie, and the page asks again, saying so

@@ -157,8 +157,8 @@ async function onUpdate(u) {
   const before = state.workerIds;
   countEnds(u.jobs);
   apply(u);
-  if (u.workers && state.workerIds !== before) announceWorkers(before, state.workerIds);
   if (u.workers && state.workerIds !== before) {
+    announceWorkers(before, state.workerIds);
     // someone joined or left: the directory's spawns and sources moved too
     await snapshot(() => Promise.all([api("GET", "/api/workers"), api("GET", "/api/sources")]),
       ([workers, sources]) => { takeWorkers(workers); state.sources = sources; });
