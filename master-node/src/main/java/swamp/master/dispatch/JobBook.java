@@ -329,17 +329,12 @@ final class JobBook {
     return queues.counts();
   }
 
-  /** The most recent jobs, oldest first, at most {@code limit}, optionally of one state. */
-  List<Job> recent(java.util.Set<JobState> states, int limit) {
-    return recent(states, null, limit);
-  }
-
-  /** The newest {@code limit} jobs in {@code states} (any: null or empty) last given to {@code worker} (any: null). */
+  /** The most recent jobs, oldest first, at most {@code limit}, optionally of {@code states} and {@code worker}'s. */
   List<Job> recent(java.util.Set<JobState> states, String worker, int limit) {
     ArrayDeque<Job> last = new ArrayDeque<>();
     for (Job j : jobs.values()) {
-      if ((states == null || states.isEmpty() || states.contains(j.state))
-          && (worker == null || worker.equals(j.workerId))) {
+      boolean ofWorker = worker == null || worker.equals(j.workerId);
+      if (ofWorker && (states == null || states.isEmpty() || states.contains(j.state))) {
         last.addLast(j);
         if (last.size() > limit) {
           last.pollFirst();

@@ -370,8 +370,8 @@ class JobBookTest {
     Job c = submit(List.of(), 1);
     book.end(b, JobState.CANCELLED, "cancelled before it ran", now);
 
-    assertEquals(List.of(b, c), book.recent(null, 2));
-    assertEquals(List.of(a, c), book.recent(java.util.Set.of(JobState.QUEUED), 10));
+    assertEquals(List.of(b, c), book.recent(null, null, 2));
+    assertEquals(List.of(a, c), book.recent(java.util.Set.of(JobState.QUEUED), null, 10));
   }
 
   @Test
