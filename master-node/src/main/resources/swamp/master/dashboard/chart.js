@@ -11,6 +11,7 @@ const PLOT_SPAN = 3600;
  * master's new history starts where the page already has samples, and the gap stays.
  */
 async function readHistory() {
+  if (state.health && state.health.masterEpoch === state.historyOf) return; // read from this master already
   const h = await api("GET", "/api/history");
   if (h.masterEpoch === state.historyOf) return;
   state.historyOf = h.masterEpoch;
