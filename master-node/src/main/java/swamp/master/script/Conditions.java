@@ -361,7 +361,7 @@ final class Conditions {
       }
       case "=~" -> {
         try {
-          Matcher m = Pattern.compile(right).matcher(left);
+          Matcher m = expander.caseless(Pattern.compile(right)).matcher(left);
           boolean found = m.find();
           ShellState.Var rematch = new ShellState.Var();
           rematch.array = true;

@@ -439,12 +439,23 @@ final class Expander implements ParameterExpansion.Words {
     return pattern(raw, line, state.glob.extglob());
   }
 
+  /** A pattern of {@code case} or {@code ${x/pattern/}}: as {@link #pattern}, of either case under nocasematch. */
+  @Override
+  public Pattern matching(String raw, int line) {
+    return caseless(pattern(raw, line));
+  }
+
+  /** {@code p} matching letters of either case where {@code shopt -s nocasematch} says so. */
+  Pattern caseless(Pattern p) {
+    return state.glob.nocasematch() ? Pattern.compile(p.pattern(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE) : p;
+  }
+
   /**
    * The right side of {@code [[ s == pattern ]]}: extended patterns ({@code @(a|b)}) always, as
    * bash 5.2 reads them there whether {@code shopt -s extglob} is on or not.
    */
   Pattern conditionalPattern(String raw, int line) {
-    return pattern(raw, line, true);
+    return caseless(pattern(raw, line, true));
   }
 
   private Pattern pattern(String raw, int line, boolean extglob) {

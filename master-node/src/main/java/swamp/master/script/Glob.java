@@ -20,18 +20,20 @@ final class Glob {
    * matches any depth of directories, none included, and with nothing after it every file
    * below too), {@code dotglob} (a wildcard matches a leading dot too) and {@code extglob}
    * ({@code @(a|b) ?(a|b) *(a|b) +(a|b) !(a|b)}: one, at most one, any number, at least one of
-   * the patterns, or anything but them).
+   * the patterns, or anything but them); and {@code nocasematch}, which globs leave alone: {@code
+   * case}, {@code [[ == ]]}, {@code =~} and {@code ${x/pattern/}} then match letters of either case.
    */
-  record Options(boolean nullglob, boolean globstar, boolean dotglob, boolean extglob) {
+  record Options(boolean nullglob, boolean globstar, boolean dotglob, boolean extglob, boolean nocasematch) {
     /** Bash's defaults: all off. */
-    static final Options BASH = new Options(false, false, false, false);
+    static final Options BASH = new Options(false, false, false, false, false);
 
     Options with(String option, boolean on) {
       return switch (option) {
-        case "nullglob" -> new Options(on, globstar, dotglob, extglob);
-        case "globstar" -> new Options(nullglob, on, dotglob, extglob);
-        case "dotglob" -> new Options(nullglob, globstar, on, extglob);
-        case "extglob" -> new Options(nullglob, globstar, dotglob, on);
+        case "nullglob" -> new Options(on, globstar, dotglob, extglob, nocasematch);
+        case "globstar" -> new Options(nullglob, on, dotglob, extglob, nocasematch);
+        case "dotglob" -> new Options(nullglob, globstar, on, extglob, nocasematch);
+        case "extglob" -> new Options(nullglob, globstar, dotglob, on, nocasematch);
+        case "nocasematch" -> new Options(nullglob, globstar, dotglob, extglob, on);
         default -> throw new IllegalArgumentException(option);
       };
     }

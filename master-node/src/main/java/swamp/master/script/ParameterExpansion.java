@@ -27,6 +27,9 @@ final class ParameterExpansion {
 
     /** A pattern of {@code ${x%pattern}} and friends: expanded, quoted parts literal. */
     Pattern pattern(String raw, int line);
+
+    /** A pattern of {@code ${x/pattern/...}}: as {@link #pattern}, of either case under nocasematch. */
+    Pattern matching(String raw, int line);
   }
 
   /** What a {@code ${...}} expands to, for the pipeline to put into its fields. */
@@ -232,7 +235,7 @@ final class ParameterExpansion {
       int slash = indexOfUnescaped(rest, '/');
       String pat = slash < 0 ? rest : rest.substring(0, slash);
       String rep = slash < 0 ? "" : words.expandString(rest.substring(slash + 1), line);
-      Pattern p = words.pattern(pat, line);
+      Pattern p = words.matching(pat, line);
       for (String v : source) {
         result.add(replace(v, p, rep, all, anchorStart, anchorEnd));
       }
