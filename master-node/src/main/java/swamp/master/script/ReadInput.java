@@ -270,9 +270,11 @@ final class ReadInput {
   }
 
   /**
-   * {@code mapfile [-t] [-d DELIM] [NAME]} (and {@code readarray}): every line left of the input
-   * into the array NAME ({@code MAPFILE}), each with its newline (or DELIM; {@code -d ''}: a NUL)
-   * unless {@code -t}.
+   * {@code mapfile [-t] [-d DELIM] [-n COUNT] [-s SKIP] [-O ORIGIN] [NAME]} (and {@code
+   * readarray}): the lines left of the input (at most COUNT, the first SKIP dropped) into the array
+   * NAME ({@code MAPFILE}) from index ORIGIN (without -O the array is emptied first), each with its
+   * newline (or DELIM; {@code -d ''}: a NUL) unless {@code -t}. The lines after COUNT are left to
+   * be read.
    */
   private Status mapfile(List<String> args, int line) {
     if (inputs.isEmpty()) {
@@ -281,20 +283,32 @@ final class ReadInput {
     }
     boolean trim = false;
     char delimiter = '\n';
+    long count = 0;
+    long skip = 0;
+    Long origin = null;
     String name = "MAPFILE";
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
+      if (a.length() > 2 && a.charAt(0) == '-' && a.charAt(1) == 't') { // -tn1: -t, then the rest
+        trim = true;
+        a = "-" + a.substring(2);
+      }
       if (a.equals("-t")) {
         trim = true;
-      } else if (a.startsWith("-d")) {
+      } else if (a.matches("-[dnsO].*")) {
         if (a.length() == 2 && i + 1 >= args.size()) {
-          throw Refusal.at(line, "mapfile -d needs a delimiter");
+          throw Refusal.at(line, "mapfile " + a + " needs a value");
         }
-        String d = a.length() > 2 ? a.substring(2) : args.get(++i);
-        delimiter = d.isEmpty() ? '\0' : d.charAt(0);
+        String value = a.length() > 2 ? a.substring(2) : args.get(++i);
+        switch (a.charAt(1)) {
+          case 'd' -> delimiter = value.isEmpty() ? '\0' : value.charAt(0);
+          case 'n' -> count = mapfileNumber(value, "line count", line);
+          case 's' -> skip = mapfileNumber(value, "line count", line);
+          default -> origin = mapfileNumber(value, "array index", line);
+        }
       } else if (a.startsWith("-")) {
-        throw Refusal.at(line, "mapfile " + a + " is not supported; swamp's planner reads with -t"
-            + " and -d DELIM");
+        throw Refusal.at(line, "mapfile " + a + " is not supported; swamp's planner reads with -t,"
+            + " -d DELIM, -n COUNT, -s SKIP and -O ORIGIN");
       } else {
         name = a;
       }
@@ -304,16 +318,32 @@ final class ReadInput {
     }
     Text in = inputs.peek();
     ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
-    v.values.clear();
+    if (origin == null) {
+      v.values.clear();
+    }
     v.array = true;
-    long k = 0;
-    while (in.pos < in.text.length()) {
+    long k = origin == null ? 0 : origin;
+    for (long taken = 0; in.pos < in.text.length() && (count == 0 || taken < count); ) {
       int eol = in.text.indexOf(delimiter, in.pos);
       int end = eol < 0 ? in.text.length() : eol + 1;
-      v.values.put(k++, in.text.substring(in.pos, trim && eol >= 0 ? eol : end));
+      if (skip > 0) {
+        skip--;
+      } else {
+        v.values.put(k++, in.text.substring(in.pos, trim && eol >= 0 ? eol : end));
+        taken++;
+      }
       in.pos = end;
     }
     return Status.OK;
+  }
+
+  /** A count or index of mapfile's: bash's error for one that is not a number of 0 or more. */
+  private static long mapfileNumber(String value, String what, int line) {
+    if (!value.matches("[0-9]{1,18}")) {
+      throw new Refusal.Failed("mapfile: " + value + ": invalid " + what, line, "mapfile: " + value
+          + " is not a " + what);
+    }
+    return Long.parseLong(value);
   }
 
   /** The next line of {@code in}: up to {@code delimiter} (a newline, unless {@code read -d}). */

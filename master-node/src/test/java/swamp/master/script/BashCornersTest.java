@@ -2,6 +2,7 @@ package swamp.master.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,18 @@ class BashCornersTest {
         echo ${x/cesm/X} ${x#cesm}
         shopt -u nocasematch
         [[ $x == cesm* ]] && echo y || echo no
+        """));
+  }
+
+  @Test
+  void mapfileTakesCountSkipAndOrigin() throws Exception {
+    Files.writeString(dir.resolve("f"), "l1\nl2\nl3\nl4\n");
+    assertEquals(List.of("echo 1 l2", "echo x l1 l2 l3 l4", "echo 2 l1 l2 l3", "echo 1 l4", "echo q l1"), texts("""
+        mapfile -t -s 1 -n 1 a < f; echo ${#a[@]} ${a[@]}
+        b=(x y z); readarray -t -O 1 b < f; echo ${b[@]}
+        { mapfile -n 2 -t d; read r; } < f; echo ${#d[@]} ${d[@]} $r
+        mapfile -n 0 -s 3 -t e < f; echo ${#e[@]} ${e[@]}
+        h=(q); mapfile -tn1 -O 5 h < f; echo ${h[@]}
         """));
   }
 }
