@@ -94,9 +94,13 @@ final class CommandLookup {
       Path p = Path.of(PlannedFiles.resolve(state.cwd, name));
       return Files.isRegularFile(p) && Files.isExecutable(p) ? name : null;
     }
-    String path = state.scalar("PATH");
+    return onPath(name, state.scalar("PATH"), state.cwd);
+  }
+
+  /** The executable file {@code name} (no slash in it) runs, found on {@code path}; null when none. */
+  static String onPath(String name, String path, String cwd) {
     for (String dir : (path == null ? "" : path).split(":")) {
-      Path p = Path.of(dir.isEmpty() ? state.cwd : dir).resolve(name);
+      Path p = Path.of(dir.isEmpty() ? cwd : dir).resolve(name);
       if (Files.isRegularFile(p) && Files.isExecutable(p)) {
         return p.toString();
       }

@@ -199,6 +199,26 @@ final class ShellState {
     String shlvl = scalar("SHLVL");
     setScalar("SHLVL", shlvl != null && shlvl.matches("[0-9]{1,9}") ? shlvl : "1");
     setArray("BASH_VERSINFO", BashVersion.info(arch + "-pc-linux-gnu"));
+    setArray("GROUPS", groups());
+    vars.remove("_"); // bash's own: the shell it is, until a command's last word
+    setScalar("_", java.util.Objects.requireNonNullElse(CommandLookup.onPath("bash", scalar("PATH"), cwd), "/bin/bash"));
+  }
+
+  /** The user's groups as bash lists them in {@code GROUPS}: the primary one first. */
+  private static List<String> groups() {
+    String gid = "";
+    List<String> groups = new ArrayList<>();
+    for (String l : read("/proc/self/status", "").split("\n")) {
+      if (l.startsWith("Gid:")) {
+        gid = l.substring(4).trim().split("\\s+")[0];
+      } else if (l.startsWith("Groups:") && !l.substring(7).isBlank()) {
+        groups.addAll(List.of(l.substring(7).trim().split("\\s+")));
+      }
+    }
+    if (!gid.isEmpty() && !groups.contains(gid)) {
+      groups.add(0, gid);
+    }
+    return groups;
   }
 
   private static String read(String file, String otherwise) {

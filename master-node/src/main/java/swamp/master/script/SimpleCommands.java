@@ -118,7 +118,10 @@ final class SimpleCommands {
   /** A unary test of a file in {@code [[ ]]}. */
   private static final java.util.regex.Pattern FILE_TEST = java.util.regex.Pattern.compile("-[a-zA-Z]");
 
-  /** Walks a simple command: assignments, a function, a builtin, a script it runs, or a job. */
+  /**
+   * Walks a simple command: assignments, a function, a builtin, a script it runs, or a job. Then
+   * {@code $_} is its last word, as bash's (empty after assignments alone).
+   */
   Status run(Ast.Simple c) {
     List<Word> words = c.words();
     int k = 0;
@@ -126,6 +129,15 @@ final class SimpleCommands {
       k++;
     }
     List<String> argv = wordsOf(words.subList(k, words.size()));
+    try {
+      return run(c, k, argv);
+    } finally {
+      state.setScalar("_", argv.isEmpty() ? "" : argv.get(argv.size() - 1));
+    }
+  }
+
+  private Status run(Ast.Simple c, int k, List<String> argv) {
+    List<Word> words = c.words();
     boolean guarded = !walk.guards().isEmpty() && !walk.waits().guardsHeld() && walk.captured() == null;
     if (guarded && argv.isEmpty() && k > 0 && walk.waits().canWait()
         && words.subList(0, k).stream().anyMatch(w -> SUBSTITUTION.matcher(w.raw()).find())) {

@@ -52,4 +52,18 @@ class BashCornersTest {
         h=(q); mapfile -tn1 -O 5 h < f; echo ${h[@]}
         """));
   }
+
+  @Test
+  void underscoreIsThePreviousCommandsLastWordAndGroupsAreSet() throws Exception {
+    assertEquals(List.of("echo a b 'c d'", "echo 'c d'", "echo ''", "echo in ''", "echo arg2", "echo ']'",
+        "echo :", "echo 1"), texts("""
+        echo a b "c d"; echo "$_"
+        x=5; echo "$_"
+        f() { echo in "$_"; }; f arg1 arg2; echo "$_"
+        [ -f x ]; echo $_
+        for i in 1 2; do :; done; echo $_
+        [ ${#GROUPS[@]} -ge 1 ] && echo 1
+        """));
+    assertEquals(List.of("echo /usr/bin/bash"), texts("echo $_\n"));
+  }
 }
