@@ -21,19 +21,23 @@ final class Glob {
    * below too), {@code dotglob} (a wildcard matches a leading dot too) and {@code extglob}
    * ({@code @(a|b) ?(a|b) *(a|b) +(a|b) !(a|b)}: one, at most one, any number, at least one of
    * the patterns, or anything but them); and {@code nocasematch}, which globs leave alone: {@code
-   * case}, {@code [[ == ]]}, {@code =~} and {@code ${x/pattern/}} then match letters of either case.
+   * case}, {@code [[ == ]]}, {@code =~} and {@code ${x/pattern/}} then match letters of either case;
+   * and, kept with them as the shell's other {@code shopt}, {@code lastpipe}: the last stage of a
+   * pipeline runs in the script's shell ({@code ls | while read f; do n=$((n+1)); done; echo $n}).
    */
-  record Options(boolean nullglob, boolean globstar, boolean dotglob, boolean extglob, boolean nocasematch) {
+  record Options(boolean nullglob, boolean globstar, boolean dotglob, boolean extglob, boolean nocasematch,
+      boolean lastpipe) {
     /** Bash's defaults: all off. */
-    static final Options BASH = new Options(false, false, false, false, false);
+    static final Options BASH = new Options(false, false, false, false, false, false);
 
     Options with(String option, boolean on) {
       return switch (option) {
-        case "nullglob" -> new Options(on, globstar, dotglob, extglob, nocasematch);
-        case "globstar" -> new Options(nullglob, on, dotglob, extglob, nocasematch);
-        case "dotglob" -> new Options(nullglob, globstar, on, extglob, nocasematch);
-        case "extglob" -> new Options(nullglob, globstar, dotglob, on, nocasematch);
-        case "nocasematch" -> new Options(nullglob, globstar, dotglob, extglob, on);
+        case "nullglob" -> new Options(on, globstar, dotglob, extglob, nocasematch, lastpipe);
+        case "globstar" -> new Options(nullglob, on, dotglob, extglob, nocasematch, lastpipe);
+        case "dotglob" -> new Options(nullglob, globstar, on, extglob, nocasematch, lastpipe);
+        case "extglob" -> new Options(nullglob, globstar, dotglob, on, nocasematch, lastpipe);
+        case "nocasematch" -> new Options(nullglob, globstar, dotglob, extglob, on, lastpipe);
+        case "lastpipe" -> new Options(nullglob, globstar, dotglob, extglob, nocasematch, on);
         default -> throw new IllegalArgumentException(option);
       };
     }

@@ -84,8 +84,8 @@ final class Pipelines {
     Status s;
     if (intoCompound) {
       // 'ls *.nc | while read f; ...': what the commands before it print is the loop's input,
-      // so they run while planning, as in a command substitution
-      s = walk.readingFrom(printed(stages, before, prefix, p.line()).text(), last, true);
+      // so they run while planning, as in a command substitution; under lastpipe in the script's shell
+      s = walk.readingFrom(printed(stages, before, prefix, p.line()).text(), last, !state.glob.lastpipe());
     } else if (intoXargs) {
       List<String> words = expander.expandWords(((Ast.Simple) last).words());
       if (Xargs.argFile(words.subList(words.indexOf("xargs") + 1, words.size()), p.line()) != null) {

@@ -296,17 +296,17 @@ final class ShellBuiltins {
       boolean on = args.get(0).equals("-s");
       for (String option : args.subList(1, args.size())) {
         switch (option) {
-          case "nullglob", "globstar", "dotglob", "extglob", "nocasematch" -> state.glob = state.glob.with(option, on);
+          case "nullglob", "globstar", "dotglob", "extglob", "nocasematch", "lastpipe" -> state.glob = state.glob.with(option, on);
           case "expand_aliases", "checkwinsize", "histappend", "progcomp", "promptvars" -> { }
           default -> throw Refusal.at(line, "shopt " + args.get(0) + " " + option + " is not"
               + " supported; swamp's planner globs as bash's defaults do, or with nullglob,"
-              + " globstar, dotglob or extglob, and matches with nocasematch");
+              + " globstar, dotglob or extglob, matches with nocasematch and takes lastpipe");
         }
       }
       return Status.OK;
     }
     throw Refusal.at(line, "shopt " + String.join(" ", args) + " is not supported; swamp's planner"
-        + " takes shopt -s and shopt -u of nullglob, globstar, dotglob, extglob and nocasematch");
+        + " takes shopt -s and shopt -u of nullglob, globstar, dotglob, extglob, nocasematch and lastpipe");
   }
 
   /**

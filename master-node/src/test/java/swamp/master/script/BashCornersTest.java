@@ -66,4 +66,18 @@ class BashCornersTest {
         """));
     assertEquals(List.of("echo /usr/bin/bash"), texts("echo $_\n"));
   }
+
+  @Test
+  void lastpipeRunsAPipelinesLastStageInTheScriptsShell() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "");
+    Files.writeString(dir.resolve("b.nc"), "");
+    assertEquals(List.of("echo 2", "echo a-b", "echo '[]'", "echo -"), texts("""
+        shopt -s lastpipe
+        ls *.nc | while read f; do n=$((n+1)); done; echo $n
+        echo "a b" | read x y; echo $x-$y
+        echo z | (read w); echo "[$w]"
+        shopt -u lastpipe
+        echo "c d" | read p q; echo $p-$q
+        """));
+  }
 }
