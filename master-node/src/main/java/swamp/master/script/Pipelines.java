@@ -154,6 +154,14 @@ final class Pipelines {
       }
       redirects.add(r);
     }
+    String warnings = Xargs.warnings(x.argv().subList(1, x.argv().size()), c.line());
+    if (!warnings.isEmpty()) { // GNU xargs's, where its errors go, before it starts a command
+      List<Ast.Redirect> toErrors = new ArrayList<>(redirects);
+      toErrors.add(new Ast.Redirect(1, ">&", new Ast.Word("2", c.line()), c.line()));
+      walk.inCondition(() -> walk.job(List.of(new HereCommands.Draft(List.of("printf", "%s", warnings), toErrors,
+          c.line())), prefix, c.line()));
+      redirects = redirects.stream().map(Pipelines::appending).toList(); // it opened them once, before
+    }
     List<Status> ran = new ArrayList<>();
     for (List<String> argv : runs) {
       if (functions.containsKey(argv.get(0))) {

@@ -63,6 +63,14 @@ final class Xargs {
     return out;
   }
 
+  /**
+   * What GNU xargs prints on standard error before it starts anything, for options that exclude
+   * each other ({@code -n 1 -I {}} after {@code -n}: the -n is ignored).
+   */
+  static String warnings(List<String> args, int line) {
+    return String.join("", options(args, line).warnings);
+  }
+
   /** The file {@code -a FILE} ({@code --arg-file}) names for xargs to read instead of its input; else null. */
   static String argFile(List<String> args, int line) {
     return options(args, line).argFile;
@@ -77,6 +85,61 @@ final class Xargs {
     boolean noRunIfEmpty;
     /** The separator of items, or -1 for blanks and newlines with quotes. */
     int delimiter = -1;
+    /** Whether -L (-l, --max-lines) was given, beside the one line per command that -I implies. */
+    boolean linesGiven;
+    /** What GNU xargs says on standard error of options that exclude each other. */
+    final List<String> warnings = new ArrayList<>();
+
+    /** {@code -n N}: after -I, only N = 1 goes with it; else the one given before is dropped. */
+    void maxArgs(int n) {
+      if (linesGiven) {
+        exclusive("--max-lines", "--max-args/-n");
+        linesGiven = false;
+        maxLines = 0;
+      }
+      if (replace != null && n == 1) {
+        return;
+      }
+      if (replace != null) {
+        exclusive("--replace", "--max-args/-n");
+        replace = null;
+        maxLines = 0;
+      }
+      maxArgs = n;
+    }
+
+    /** {@code -L N}. */
+    void maxLines(int n) {
+      if (replace != null) {
+        exclusive("--replace", "-L");
+        replace = null;
+      }
+      if (maxArgs != 0) {
+        exclusive("--max-args", "-L");
+        maxArgs = 0;
+      }
+      maxLines = n;
+      linesGiven = true;
+    }
+
+    /** {@code -I R}: one line per command. */
+    void replace(String r) {
+      if (linesGiven) {
+        exclusive("--max-lines", "--replace/-I/-i");
+        linesGiven = false;
+      }
+      if (maxArgs != 0) {
+        exclusive("--max-args", "--replace/-I/-i");
+        maxArgs = 0;
+      }
+      replace = r;
+      maxLines = 1;
+    }
+
+    private void exclusive(String earlier, String later) {
+      warnings.add("xargs: warning: options " + earlier + " and " + later + " are mutually exclusive,"
+          + " ignoring previous " + earlier + " value\n");
+    }
   }
 
   private static Options options(List<String> args, int line) {
@@ -106,15 +169,12 @@ final class Xargs {
         switch (name) {
           case "null" -> o.delimiter = 0;
           case "no-run-if-empty" -> o.noRunIfEmpty = true;
-          case "max-args" -> o.maxArgs = number(name, value, line);
-          case "max-lines" -> o.maxLines = number(name, value, line);
+          case "max-args" -> o.maxArgs(number(name, value, line));
+          case "max-lines" -> o.maxLines(number(name, value, line));
           case "max-procs", "max-chars" -> number(name, value, line);
           case "delimiter" -> o.delimiter = delimiter(value, line);
           case "arg-file" -> o.argFile = value;
-          case "replace" -> {
-            o.replace = value == null ? "{}" : value;
-            o.maxLines = 1;
-          }
+          case "replace" -> o.replace(value == null ? "{}" : value);
           default -> throw unsupported("--" + name, line);
         }
         i++;
@@ -130,23 +190,19 @@ final class Xargs {
             throw Refusal.at(line, "xargs -" + ch + " needs a value");
           }
           switch (ch) {
-            case 'n' -> o.maxArgs = number("-n", value, line);
-            case 'L' -> o.maxLines = number("-L", value, line);
+            case 'n' -> o.maxArgs(number("-n", value, line));
+            case 'L' -> o.maxLines(number("-L", value, line));
             case 'd' -> o.delimiter = delimiter(value, line);
             case 'a' -> o.argFile = value;
-            case 'I' -> {
-              o.replace = value;
-              o.maxLines = 1;
-            }
+            case 'I' -> o.replace(value);
             default -> number("-" + ch, value, line); // -P, -s: the pool's and the job's business
           }
           break;
         } else if (ch == 'i' || ch == 'l') { // -i[R], -l[N]: the value only attached
           if (ch == 'i') {
-            o.replace = rest.isEmpty() ? "{}" : rest;
-            o.maxLines = 1;
+            o.replace(rest.isEmpty() ? "{}" : rest);
           } else {
-            o.maxLines = rest.isEmpty() ? 1 : number("-l", rest, line);
+            o.maxLines(rest.isEmpty() ? 1 : number("-l", rest, line));
           }
           break;
         } else if (ch == '0') {

@@ -80,4 +80,13 @@ class BashCornersTest {
         echo "c d" | read p q; echo $p-$q
         """));
   }
+
+  @Test
+  void xargsWarnsOfOptionsThatExcludeEachOtherWhereItsErrorsGo() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "");
+    assertEquals(List.of("printf %s $'xargs: warning: options --max-args and --replace/-I/-i are mutually exclusive,"
+        + " ignoring previous --max-args value\\n' > err.txt 2> err.txt",
+        "ncks -O a.nc T_a.nc 2>> err.txt", "status: 0 if #1 succeeds, else 123"),
+        texts("ls *.nc | xargs -n1 -P4 -I{} ncks -O {} T_{} 2> err.txt\n"));
+  }
 }

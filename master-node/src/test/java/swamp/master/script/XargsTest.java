@@ -78,4 +78,19 @@ class XargsTest {
     ScriptException e = assertThrows(Refusal.class, () -> runs("a\n", "-n", "two", "echo")).cause;
     assertEquals("xargs -n: invalid number 'two'", e.problem());
   }
+
+  @Test
+  void optionsThatExcludeEachOtherAreWarnedOfAsGnuXargsDoes() {
+    String warning = "xargs: warning: options %s and %s are mutually exclusive, ignoring previous %s value\n";
+    assertEquals(String.format(warning, "--max-args", "--replace/-I/-i", "--max-args"),
+        Xargs.warnings(List.of("-n1", "-P4", "-I{}", "echo", "{}"), 1));
+    assertEquals("", Xargs.warnings(List.of("-I{}", "-n1", "echo", "{}"), 1), "-n 1 goes with -I");
+    assertEquals(String.format(warning, "--max-args", "--replace/-I/-i", "--max-args")
+        + String.format(warning, "--replace", "--max-args/-n", "--replace"),
+        Xargs.warnings(List.of("-n1", "-I", "{}", "-n2", "echo", "{}"), 1));
+    assertEquals(List.of(List.of("echo", "{}", "a")), runs("a\n", "-n1", "-I", "{}", "-n2", "echo", "{}"));
+    assertEquals(String.format(warning, "--max-lines", "--max-args/-n", "--max-lines"),
+        Xargs.warnings(List.of("-L", "1", "-n", "1", "echo"), 1));
+    assertEquals(String.format(warning, "--replace", "-L", "--replace"), Xargs.warnings(List.of("-I{}", "-L1"), 1));
+  }
 }
