@@ -3,14 +3,14 @@ package swamp.master.script;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What {@code declare -p NAME...} (and {@code typeset -p}) and {@code declare -F [NAME...]}
  * print, as bash 5.2 prints it: {@code declare -- x="v"}, {@code declare -a a=([0]="p" [1]="q")},
  * {@code declare -A m=([k]="v" )}, each with its attributes in bash's order, its value
  * double-quoted or, with control characters in it, as {@code $'...'}. A name that is not set
- * is bash's error ({@code declare: x: not found}, status 1).
+ * is bash's error ({@code declare: x: not found}, status 1). {@code declare -f NAME...} prints
+ * the functions' text ({@link FunctionText}).
  */
 final class Declared {
 
@@ -27,7 +27,8 @@ final class Declared {
    */
   static boolean prints(String name, List<String> args) {
     boolean asked = args.subList(0, args.size() - names(args).size()).stream().filter(a -> !a.equals("--"))
-        .anyMatch(a -> a.contains("p") || (a.contains("F") && !name.equals("export")));
+        .anyMatch(a -> a.contains("p") || (a.contains("F") && !name.equals("export"))
+            || a.contains("f") && (name.equals("declare") || name.equals("typeset")));
     return asked && (name.equals("declare") || name.equals("typeset") || names(args).isEmpty());
   }
 
@@ -44,17 +45,28 @@ final class Declared {
    * What {@code name args} prints; without names, {@code declare -F} lists every function, as
    * {@code declare -f NAME} lines in bash's order (variables without names are refused before).
    */
-  static Shown show(String name, List<String> args, Map<String, ShellState.Var> vars, Set<String> functions) {
+  static Shown show(String name, List<String> args, Map<String, ShellState.Var> vars,
+      Map<String, Ast.FunctionDef> functions) {
     List<String> options = args.subList(0, args.size() - names(args).size());
     boolean functionNames = options.stream().anyMatch(a -> !a.equals("--") && a.contains("F"));
+    boolean functionTexts = !functionNames && options.stream().anyMatch(a -> !a.equals("--") && a.contains("f"));
     boolean asDeclare = names(args).isEmpty() || options.stream().anyMatch(a -> !a.equals("--") && a.contains("p"));
     StringBuilder out = new StringBuilder();
     List<String> errors = new ArrayList<>();
     int status = 0;
-    List<String> asked = names(args).isEmpty() ? new java.util.TreeSet<>(functions).stream().toList() : names(args);
+    List<String> asked = names(args).isEmpty() ? new java.util.TreeSet<>(functions.keySet()).stream().toList()
+        : names(args);
     for (String n : asked) {
+      if (functionTexts) { // 'declare -f helper > funcs.sh': its text, as bash prints it
+        if (functions.containsKey(n)) {
+          out.append(FunctionText.of(functions.get(n)));
+        } else {
+          status = 1;
+        }
+        continue;
+      }
       if (functionNames) { // 'declare -F f': its name, if it is one
-        if (functions.contains(n)) {
+        if (functions.containsKey(n)) {
           out.append(asDeclare ? "declare -f " : "").append(n).append('\n');
         } else {
           status = 1;

@@ -208,17 +208,18 @@ final class SteeringBuiltins {
   }
 
   /**
-   * {@code declare -p NAME...}, {@code declare -F}: what bash prints, where the command's output
-   * goes ({@code declare -p grid > state.sh}), and its error for a name that is not set.
+   * {@code declare -p NAME...}, {@code declare -F}, {@code declare -f}: what bash prints, where the
+   * command's output goes ({@code declare -p grid > state.sh}, {@code declare -f helper > funcs.sh}),
+   * and its error for a name that is not set.
    */
   private Status declared(String name, List<String> args, Ast.Simple c, Map<String, String> prefix) {
     boolean functionNames = args.stream().takeWhile(a -> a.startsWith("-") && !a.equals("--"))
-        .anyMatch(a -> a.contains("F"));
+        .anyMatch(a -> a.contains("F") || a.contains("f"));
     if (Declared.names(args).isEmpty() && !functionNames) {
       throw Refusal.at(c.line(), "'" + name + " " + String.join(" ", args) + "' without names lists every"
           + " variable, and swamp's planner has others than bash's: name the ones to print");
     }
-    Declared.Shown shown = Declared.show(name, args, state.vars, functions.keySet());
+    Declared.Shown shown = Declared.show(name, args, state.vars, functions);
     Status s = shown.text().isEmpty() && !Outputs.writesFile(c.redirects()) ? Status.OK
         : printing(shown.text(), c, prefix);
     for (String error : shown.errors()) {

@@ -89,4 +89,91 @@ class BashCornersTest {
         "ncks -O a.nc T_a.nc 2>> err.txt", "status: 0 if #1 succeeds, else 123"),
         texts("ls *.nc | xargs -n1 -P4 -I{} ncks -O {} T_{} 2> err.txt\n"));
   }
+
+  /** What 'declare -f' prints is the text a printf job writes: its third word. */
+  private String declared(String script) throws ScriptException {
+    List<Plan.Command> cs = plan(script).commands();
+    return cs.get(cs.size() - 1).stages().get(0).argv().get(2);
+  }
+
+  @Test
+  void declareFPrintsAFunctionAsBashPrintsIt() throws Exception {
+    assertEquals("helper () \n{ \n    echo \"hi $1\"\n}\n",
+        declared("helper() { echo \"hi $1\"; }\ndeclare -f helper > funcs.sh\n"));
+    // each line as bash 5.2 prints it: elif nested, loops' 'do' and ';' where bash puts them
+    assertEquals("""
+        clim () \n\
+        { \n\
+            local m=$1 out=${2:-out};
+            ncra -O ${m}_*.nc $out/${m}_clim.nc || return 1;
+            if [ -f "$out/x" ]; then
+                echo yes;
+            else
+                if true; then
+                    :;
+                else
+                    echo no;
+                fi;
+            fi;
+            for y in {1990..1992};
+            do
+                echo "$y" >> log.txt 2>&1;
+            done;
+            ls *.nc | while read f; do
+                echo $f;
+            done;
+            x=$((x + 1));
+            (( x++ ));
+            [[ -n $x && $x == 1* ]] && echo ok;
+            case $m in \n\
+                cesm | ccsm)
+                    echo c
+                ;;
+                *)
+                    echo other
+                ;;
+            esac;
+            v=$(date +%Y);
+            { \n\
+                echo a;
+                echo b
+            } > g.txt;
+            for ((i=0; i<2; i++))
+            do
+                echo $i 2> err.txt;
+            done;
+            echo 'single $(x)' "dq \\"x\\"" `pwd` "$(basename "$f" .nc)";
+            ! false 1>&2
+        }
+        """, declared("""
+        clim() {
+          local m=$1 out=${2:-out}   # comment
+          ncra -O ${m}_*.nc $out/${m}_clim.nc || return 1
+          if [ -f "$out/x" ]; then echo yes; elif true; then :; else echo no; fi
+          for y in {1990..1992}; do
+            echo "$y" >> log.txt 2>&1
+          done
+          ls *.nc | while read f; do echo $f; done
+          x=$((x + 1)); (( x++ ))
+          [[ -n $x && $x == 1* ]] && echo ok
+          case $m in
+            cesm|ccsm) echo c ;;
+            *) echo other ;;
+          esac
+          v=$( date   +%Y )
+          { echo a; echo b; } > g.txt
+          for ((i=0;i<2;i++)); do echo $i 2>err.txt; done
+          echo 'single $(x)' "dq \\"x\\"" `pwd` "$(basename "$f" .nc)"
+          ! false >&2
+        }
+        declare -f clim
+        """));
+    assertRefusedAt("k() { ( echo sub ); }\ndeclare -f k > f.sh\n", 1, "a subshell");
+  }
+
+  private void assertRefusedAt(String script, int line, String construct) {
+    ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class, () -> plan(script));
+    assertEquals(line, e.line(), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(e.problem().contains(construct), e.getMessage());
+  }
 }
