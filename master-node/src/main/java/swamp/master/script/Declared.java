@@ -122,7 +122,7 @@ final class Declared {
     return value == null ? head : head + "=" + quoted(value);
   }
 
-  private static boolean containsMeta(String s) {
+  static boolean containsMeta(String s) {
     return s.chars().anyMatch(c -> METAS.indexOf(c) >= 0) || s.startsWith("~") || s.startsWith("#");
   }
 

@@ -25,6 +25,7 @@ final class Pipelines {
   private final Substitutions substitutions;
   private final Parallels parallels;
   private final Walk walk;
+  private final Xtrace xtrace;
 
   Pipelines(ShellState state, Expander expander, HereCommands here, Redirecting redirecting,
       Map<String, Ast.FunctionDef> functions, PlannedJobs jobs, Substitutions substitutions, Parallels parallels,
@@ -38,6 +39,7 @@ final class Pipelines {
     this.substitutions = substitutions;
     this.parallels = parallels;
     this.walk = walk;
+    this.xtrace = new Xtrace(state, expander, walk);
   }
 
   Status run(Ast.Pipeline p) {
@@ -103,6 +105,9 @@ final class Pipelines {
     } else if (captured != null) {
       s = Status.of(here.run(stages, p.line(), prefix, captured));
     } else {
+      if (xtrace.on()) {
+        xtrace.stages(stages.stream().map(HereCommands.Draft::argv).toList(), p.line());
+      }
       s = walk.job(stages, prefix, p.line());
     }
     return p.negated() ? walk.not(s, p.line()) : s;

@@ -131,7 +131,8 @@ public record Plan(List<Plan.Command> commands, int exitStatus, int trapFrom, in
    * @param exitStatus for an exit point ({@code cmd || exit N}): the run stops with N when the
    *                   guards hold; -1 for a command
    * @param errexit    {@code set -e} was on: its failure stops new commands from starting
-   * @param xtrace     {@code set -x} was on: it is printed as it is dispatched
+   * @param xtrace     to be printed as it is dispatched (the planner plans set -x's trace as jobs of its
+   *                   own, {@link Xtrace}, in the script's order: false from it)
    * @param outputIsErrors its output goes where errors go ({@code echo warning >&2}): the job
    *                   captures it, and it is printed on standard error
    * @param errorsAreOutput its errors go where the script's output goes ({@code cmd 2>&1 >> log},

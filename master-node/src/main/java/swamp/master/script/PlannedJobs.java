@@ -111,7 +111,7 @@ final class PlannedJobs {
     JobDrafts.check(stages, env, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, stages, env, Set.of(), List.copyOf(guards), -1,
-        stopOnFailure, state.xtrace, drafted.outputIsErrors(), drafted.errorsAreOutput(), state.pipefail && stages.size() > 1 || drafted.teed(), -1, -1, null, false);
+        stopOnFailure, false, drafted.outputIsErrors(), drafted.errorsAreOutput(), state.pipefail && stages.size() > 1 || drafted.teed(), -1, -1, null, false);
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = real(Dependencies.access(plain));
     Set<String> notThere = new java.util.HashSet<>();
@@ -200,7 +200,7 @@ final class PlannedJobs {
   int exitPoint(int status, int line, Collection<Guard> guards, boolean stopOnFailure, boolean returns) {
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
-        status, stopOnFailure, state.xtrace, false, false, false, -1, -1, null, false);
+        status, stopOnFailure, false, false, false, false, -1, -1, null, false);
     Set<Integer> after = scopes.exitsAround();
     if (status >= Command.STATUS_OF) { // '{ echo x; exit $?; }': it exits with echo's status, once echo has run
       after.add(status - Command.STATUS_OF);
@@ -280,7 +280,7 @@ final class PlannedJobs {
     List<Integer> exits = scopes.loopExits(breaks, line);
     int step = planned.size();
     Command command = new Command(step, line, state.cwd, List.of(), Map.of(), Set.of(), List.copyOf(guards),
-        0, false, state.xtrace, false, false, false, Command.SCOPE_END_NOT_PLANNED, -1, null, true);
+        0, false, false, false, false, false, Command.SCOPE_END_NOT_PLANNED, -1, null, true);
     planned.add(new Dependencies.Planned(command, new Dependencies.Access(Set.of(), Set.of(), Set.of(), Set.of(), Set.of()),
         scopes.exitsAround()));
     exits.add(step);

@@ -39,6 +39,7 @@ final class SimpleCommands {
   private final Pipelines pipelines;
   private final Parallels parallels;
   private final Walk walk;
+  private final Xtrace xtrace;
   /**
    * Whether a test of a file an earlier job writes is decided by that job ({@link
    * JobDecisions#fileTestOnJob}), and whether one was: see {@link Script#plan}.
@@ -63,6 +64,7 @@ final class SimpleCommands {
     this.pipelines = pipelines;
     this.parallels = parallels;
     this.walk = walk;
+    this.xtrace = new Xtrace(state, expander, walk);
     this.fileTestsOnJobs = fileTestsOnJobs;
   }
 
@@ -175,6 +177,9 @@ final class SimpleCommands {
       for (Word w : words.subList(0, k)) {
         s = variables.assign(w);
       }
+      if (xtrace.on()) {
+        xtrace.command(words.subList(0, k).stream().map(this::assigned).toList(), List.of(), c.line());
+      }
       if (!c.redirects().isEmpty()) { // '> list.txt' creates or empties the file
         if (walk.captured() != null) {
           throw Refusal.at(c.line(), "a redirection without a command ('> file') in a command"
@@ -189,6 +194,10 @@ final class SimpleCommands {
       Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
       m.matches();
       prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
+    }
+    if (xtrace.on()) {
+      xtrace.command(prefix.entrySet().stream().map(e -> e.getKey() + "=" + Xtrace.quoted(e.getValue())).toList(),
+          argv, c.line());
     }
     String name = argv.get(0);
     if (argv.stream().anyMatch(Marks::holdsStatus) && !functions.containsKey(name)) {
@@ -266,6 +275,18 @@ final class SimpleCommands {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, walk.captured()));
     }
     return walk.job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
+  }
+
+  /** An assignment as set -x shows it once made: {@code x='a b'}, an array's as written. */
+  private String assigned(Word w) {
+    Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
+    m.matches();
+    String target = m.group(1) + (m.group(2) == null ? "" : m.group(2)) + m.group(4) + "=";
+    if (m.group(5).startsWith("(")) {
+      return target + m.group(5);
+    }
+    String value = m.group(2) == null && m.group(4).isEmpty() ? state.scalar(m.group(1)) : null;
+    return target + Xtrace.quoted(value != null ? value : expander.expandString(m.group(5), w.line()));
   }
 
   /**

@@ -135,8 +135,6 @@ final class Subshells {
 
   /** As {@link Walk#shellError}. */
   void shellError(String error, int line) {
-    Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Word("2", line), line);
-    walk.job(List.of(new HereCommands.Draft(List.of("printf", "%s", state.arg0 + ": line " + line + ": " + error + "\n"),
-        List.of(toErrors), line)), Map.of(), line);
+    walk.job(List.of(Xtrace.toErrors(state.arg0 + ": line " + line + ": " + error + "\n", line)), Map.of(), line);
   }
 }

@@ -176,4 +176,24 @@ class BashCornersTest {
     assertEquals(line, e.line(), e.getMessage());
     org.junit.jupiter.api.Assertions.assertTrue(e.problem().contains(construct), e.getMessage());
   }
+
+  @Test
+  void setXTracesEveryCommandInTheScriptsOrderWhereItsErrorsGo() throws Exception {
+    // the trace's jobs print on standard error (what 'text' leaves out), the first three where the run's goes
+    assertEquals(List.of("printf %s $'+ x=\\'a b\\'\\n'", "printf %s $'+ \\'[\\' -f a \\']\\'\\n'",
+        "printf %s $'+ echo no\\n'", "echo no", "printf %s $'+ FOO=bar\\n+ env true\\n'", "env true",
+        "printf %s $'+ ls\\n+ wc -l\\n'", "ls | wc -l 2> e.txt", "printf %s $'+ exec\\n'", "true > trace.log",
+        "printf %s $'+ cd .\\n' >> trace.log 2>> trace.log", "printf %s $'+ set +x\\n' >> trace.log 2>> trace.log",
+        "echo end 2>> trace.log"), texts("""
+        set -x
+        x="a b"
+        [ -f a ] || echo no
+        FOO=bar env true
+        ls | wc -l 2> e.txt
+        exec 2> trace.log
+        cd .
+        set +x
+        echo end
+        """));
+  }
 }

@@ -538,19 +538,20 @@ class PlannerTest {
   @Test
   void semicolonsAmpersandsCommentsAndSetOptions() throws Exception {
     Plan p = plan("#!/bin/bash\nset -ex\necho a; echo b & # both\nwait\nset +x\necho c\n");
-    assertEquals(List.of("echo a", "echo b", "echo c"), p.commands().stream().map(Plan.Command::text).toList());
-    assertTrue(p.commands().get(0).errexit());
-    assertTrue(p.commands().get(0).xtrace());
-    assertTrue(!p.commands().get(2).xtrace());
+    // set -x: each command's trace a job before it, up to 'set +x' itself
+    assertEquals(List.of("printf %s $'+ echo a\\n'", "echo a", "printf %s $'+ echo b\\n'", "echo b",
+        "printf %s $'+ wait\\n'", "printf %s $'+ set +x\\n'", "echo c"),
+        p.commands().stream().map(Plan.Command::text).toList());
+    assertTrue(p.commands().get(1).errexit());
   }
 
   @Test
   void setDashOTakesTheOptionsByTheirLongNames() throws Exception {
     Plan p = plan("set -o errexit -o xtrace\necho a\nset +o xtrace +o errexit -o pipefail\necho b\n");
-    assertTrue(p.commands().get(0).errexit());
-    assertTrue(p.commands().get(0).xtrace());
-    assertTrue(!p.commands().get(1).errexit());
-    assertTrue(!p.commands().get(1).xtrace());
+    assertEquals(List.of("printf %s $'+ echo a\\n'", "echo a", "printf %s $'+ set +o xtrace +o errexit -o pipefail\\n'",
+        "echo b"), p.commands().stream().map(Plan.Command::text).toList());
+    assertTrue(p.commands().get(1).errexit());
+    assertTrue(!p.commands().get(3).errexit());
   }
 
   @Test
@@ -622,7 +623,7 @@ class PlannerTest {
     for (String f : List.of("a.nc", "b.nc", "c.nc")) {
       Files.writeString(dir.resolve("in").resolve(f), "");
     }
-    List<Plan.Command> c = plan("ls in/*.nc | xargs -n 1 -P 3 -I{} ncks -O -v T {} {}.T.nc\n"
+    List<Plan.Command> c = plan("ls in/*.nc | xargs -P 3 -I{} ncks -O -v T {} {}.T.nc\n"
         + "ls in/*.T.nc | xargs ncrcat -O -o all.nc > log.txt\nncks -O -v T in/c.nc.T.nc x.nc\n").commands();
     assertEquals(List.of("ncks -O -v T in/a.nc in/a.nc.T.nc", "ncks -O -v T in/b.nc in/b.nc.T.nc",
         "ncks -O -v T in/c.nc in/c.nc.T.nc"), c.subList(0, 3).stream().map(Plan.Command::text).toList());
