@@ -20,12 +20,14 @@ final class Loops {
   private final PlannedJobs jobs;
   private final Walk walk;
   private int iterations;
+  private final Xtrace xtrace;
 
   Loops(ShellState state, Expander expander, PlannedJobs jobs, Walk walk) {
     this.state = state;
     this.expander = expander;
     this.jobs = jobs;
     this.walk = walk;
+    this.xtrace = new Xtrace(state, expander, walk);
   }
 
   Status forCommand(Ast.For f) {
@@ -34,6 +36,9 @@ final class Loops {
       state.last = Status.OK;
       for (String item : items) {
         count(f.line());
+        if (xtrace.on() && f.words() != null) { // set -x: bash's '+ for m in a b', each time round
+          xtrace.shown("for " + f.name() + " in " + Xtrace.words(items), f.line());
+        }
         state.assign(f.name(), item, f.line());
         if (!iterate(f.body())) {
           break;

@@ -52,6 +52,11 @@ final class Xtrace {
     print(text.toString(), line);
   }
 
+  /** Traces what a compound command shows of itself each time ({@code for m in a b}), as written here. */
+  void shown(String text, int line) {
+    print(prompt() + text + "\n", line);
+  }
+
   /** Traces the stages of a pipeline, each as a command of its own, in order. */
   void stages(List<List<String>> stages, int line) {
     print(stages.stream().map(s -> prompt() + words(s) + "\n").collect(Collectors.joining()), line);
@@ -80,7 +85,7 @@ final class Xtrace {
     }
   }
 
-  private static String words(List<String> argv) {
+  static String words(List<String> argv) {
     return argv.stream().map(Xtrace::quoted).collect(Collectors.joining(" "));
   }
 

@@ -196,4 +196,11 @@ class BashCornersTest {
         echo end
         """));
   }
+
+  @Test
+  void setXTracesAForLoopsWordsEachTimeRound() throws Exception {
+    assertEquals(List.of("printf %s $'+ for m in a \\'b c\\'\\n'", "printf %s $'+ echo a\\n'", "echo a",
+        "printf %s $'+ for m in a \\'b c\\'\\n'", "printf %s $'+ echo \\'b c\\'\\n'", "echo 'b c'"),
+        texts("set -x\nfor m in a 'b c'; do echo \"$m\"; done\n"));
+  }
 }
