@@ -38,7 +38,9 @@ final class PlannedJobs {
   /**
    * {@code mv run1 done}, {@code cp -r d copy}: the files beneath a directory go with it. Returns
    * what the command does not make, though it might have: {@code copy/d} when {@code copy} is
-   * no directory (which the files it writes, for the order, name).
+   * no directory (which the files it writes, for the order, name), and the copy of a source that
+   * is not there and that no earlier line writes ({@code cp ../run_199*.nc .} whose glob matched
+   * nothing): cp and mv fail on it, so a later glob or test does not see a copy.
    */
   private Set<String> copiedTrees(List<String> argv) {
     String program = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
@@ -67,6 +69,9 @@ final class PlannedJobs {
       String from = PlannedFiles.resolve(state.cwd, source);
       if (!intoDirectory) {
         notThere.add(target + "/" + PlannedFiles.name(from));
+      }
+      if (!state.files.exists(from)) {
+        notThere.add(intoDirectory ? target + "/" + PlannedFiles.name(from) : target);
       }
       if (recursive && state.files.isDirectory(from)) {
         state.files.copyTree(from, intoDirectory ? target + "/" + PlannedFiles.name(from) : target);
@@ -115,7 +120,7 @@ final class PlannedJobs {
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = real(Dependencies.access(plain));
     Set<String> notThere = new java.util.HashSet<>();
-    plain.stages().forEach(s -> notThere.addAll(copiedTrees(s.argv())));
+    plain.stages().forEach(s -> copiedTrees(s.argv()).forEach(p -> notThere.add(state.files.real(p))));
     Map<String, Boolean> before = new java.util.HashMap<>();
     access.removes().forEach(r -> before.put(r, state.files.exists(r)));
     access.writes().forEach(w -> before.putIfAbsent(w, state.files.exists(w)));

@@ -558,6 +558,7 @@ class PlannerTest {
   void aMovedOrCopiedDirectoryTakesItsFilesAlong() throws Exception {
     Files.createDirectories(dir.resolve("old"));
     Files.writeString(dir.resolve("old/x.nc"), "");
+    Files.writeString(dir.resolve("in.nc"), "");
     List<String> texts = texts("mkdir -p run1\ncp in.nc run1/a.nc\nmv run1 done_run\nncra -O done_run/*.nc mean.nc\n"
         + "cp -r done_run copy\necho copy/*.nc\nmkdir keep\nmv old keep\necho keep/old/*\n");
     assertEquals("ncra -O done_run/a.nc mean.nc", texts.get(3));
@@ -736,11 +737,28 @@ class PlannerTest {
         "a test known while planning may set it; '|| true' sets nothing");
   }
 
+  /**
+   * {@code cp ../run_199*.nc .} whose glob matched nothing, or {@code mv gone.nc keep/}: cp and
+   * mv fail on a source that is not there and that no earlier line writes, so a glob or {@code
+   * ls} later in the script does not count a copy of it, as bash's would not.
+   */
+  @Test
+  void aCopyOfASourceThatIsNotThereMakesNoFile() throws Exception {
+    Files.writeString(dir.resolve("x.nc"), "");
+    Files.createDirectories(dir.resolve("keep"));
+    assertEquals("echo found 1", texts("cp ../cesm_tas_199*.nc .\nn=`ls -1 *.nc | wc -l`\n"
+        + "echo found $n\n").get(1));
+    assertEquals("echo 'keep/*' x.nc", texts("mv gone.nc keep/\ncp nope.nc y.nc\necho keep/* ?.nc\n").get(2));
+    assertEquals("echo keep/x.nc keep/y.nc", texts("ncks -O x.nc y.nc\ncp x.nc y.nc keep\necho keep/*\n").get(2),
+        "a source an earlier line writes is copied");
+  }
+
   @Test
   void aCopyIntoANewNameMakesNoFileBeneathIt() throws Exception {
     Files.createDirectories(dir.resolve("stage"));
     Files.writeString(dir.resolve("stage/m1.nc"), "");
     assertEquals("echo backup/m1.nc", texts("cp -r stage backup\necho backup/*\n").get(1));
+    Files.writeString(dir.resolve("in.nc"), "");
     assertEquals("echo two/a.nc 'one/*'", texts("mkdir one\ncp in.nc one/a.nc\nmv one two\necho two/* one/*\n").get(3),
         "no two/one");
   }
