@@ -43,10 +43,15 @@ final class ApiReplies {
 
   static final ObjectMapper JSON = new ObjectMapper()
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-  /** Reads a request's body: one JSON value, nothing after it. */
+  /**
+   * Reads a request's body: one JSON value, nothing after it; a number with a fraction or an
+   * exponent as written ({@code "slots": 1e400} is named so, not as the double it overflows to).
+   */
   private static final com.fasterxml.jackson.databind.ObjectReader BODY =
       JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION); // '"argv":..., "argv":...'
+          .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION) // '"argv":..., "argv":...'
+          .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
 
   /** A status and a body to render as JSON. */
@@ -100,7 +105,9 @@ final class ApiReplies {
     }
     try {
       // '{...}{...}' or '{...} xyz' is refused: a second job must not be dropped unseen
-      return BODY.readTree(body);
+      JsonNode json = BODY.readTree(body);
+      wholeCharacters(json, "");
+      return json;
     } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
       if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Trailing token")) {
         throw new BadRequest(400, "the body is not valid JSON: " + plain(e.getOriginalMessage()));
@@ -115,6 +122,40 @@ final class ApiReplies {
               + ", column " + e.getLocation().getColumnNr()));
     } catch (java.io.IOException e) {
       throw new BadRequest(400, "the body cannot be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a string that holds half of a UTF-16 surrogate pair ({@code "\\ud800"} alone), which
+   * JSON's escapes allow but is no character: a program would be given '?' in its place, and the
+   * job shown with text no client can print.
+   */
+  private static void wholeCharacters(JsonNode n, String at) throws BadRequest {
+    if (n.isTextual()) {
+      loneSurrogate(n.textValue(), at.isEmpty() ? "the body" : at);
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        wholeCharacters(n.get(i), at + "[" + i + "]");
+      }
+    } else if (n.isObject()) {
+      for (var it = n.fields(); it.hasNext(); ) {
+        var f = it.next();
+        loneSurrogate(f.getKey(), "a field name" + (at.isEmpty() ? "" : " in " + at));
+        wholeCharacters(f.getValue(), at.isEmpty() ? f.getKey() : at + "." + f.getKey());
+      }
+    }
+  }
+
+  private static void loneSurrogate(String s, String where) throws BadRequest {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new BadRequest(400, where + " holds \\u" + Integer.toHexString(c)
+            + " without the other half of its UTF-16 surrogate pair: it is no character (a program"
+            + " would get '?' in its place); send the character itself, or both halves of its pair");
+      }
     }
   }
 

@@ -64,7 +64,11 @@ final class JsonFields {
     if (v == null || v.isNull()) {
       return dflt;
     }
-    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+    if (v.isNumber() && !v.canConvertToInt()) { // 3000000000, 1e400
+      problems.add(field + " must be a whole number up to " + Integer.MAX_VALUE + ", not " + v);
+      return dflt;
+    }
+    if (!v.isIntegralNumber()) {
       problems.add(field + " must be a whole number, not " + v);
       return dflt;
     }
