@@ -188,6 +188,9 @@ final class ApiReplies {
         .handleAll(MethodRejection.class, rejected -> Directives.extractRequest(request -> {
           List<HttpMethod> methods = new ArrayList<>();
           rejected.forEach(r -> methods.add(r.supported()));
+          if (methods.contains(org.apache.pekko.http.javadsl.model.HttpMethods.GET)) {
+            methods.add(org.apache.pekko.http.javadsl.model.HttpMethods.HEAD); // transparent-head-requests
+          }
           String names = methods.stream().map(HttpMethod::name).distinct()
               .collect(Collectors.joining(", "));
           return complete(json(405, Map.of("error", request.method().name()

@@ -86,8 +86,10 @@ public final class ApiServer {
 
   Route route() {
     Route protectedRoutes = concat(api.route(), feed.route(), history.route(), metrics.route());
+    // a body sent with Content-Encoding gzip or deflate is read decoded (a client compressing a
+    // large batch), within the same size limit as a plain one
     return handleExceptions(ApiReplies.exceptions(), () -> handleRejections(
-        ApiReplies.rejections(), () -> gate.guard(DashboardRoutes.route(), protectedRoutes)));
+        ApiReplies.rejections(), () -> decodeRequest(() -> gate.guard(DashboardRoutes.route(), protectedRoutes))));
   }
 
   /**

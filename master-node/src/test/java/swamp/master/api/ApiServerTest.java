@@ -1,0 +1,136 @@
+package swamp.master.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.zip.GZIPOutputStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import swamp.master.dispatch.JobDispatcher;
+import swamp.master.membership.WorkerRegistry;
+import swamp.master.pool.PoolScaler;
+
+/**
+ * The HTTP server as a client meets it, over a real socket, with the master's actors stubbed:
+ * what reaches the dispatcher is recorded, lists answer empty.
+ */
+class ApiServerTest {
+
+  static final String TOKEN = "test-token-of-the-api-server-test";
+  static ActorTestKit testKit;
+  static ApiServer server;
+  static final List<JobDispatcher.Command> asked = new CopyOnWriteArrayList<>();
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  /** Answers a submission with ids, a list with nothing; records every question. */
+  static final class Stub implements MasterAsk {
+    @Override
+    public void tellDispatcher(JobDispatcher.Command command) {}
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> CompletionStage<T> dispatcher(Function<ActorRef<T>, JobDispatcher.Command> question,
+        Duration timeout) {
+      JobDispatcher.Command c = question.apply(null);
+      asked.add(c);
+      if (c instanceof JobDispatcher.Submit s) {
+        return CompletableFuture.completedFuture((T) new JobDispatcher.Submitted(
+            s.specs().stream().map(x -> "j" + asked.size()).toList(), null));
+      }
+      return CompletableFuture.completedFuture((T) List.of());
+    }
+
+    @Override
+    public <T> CompletionStage<T> registry(Function<ActorRef<T>, WorkerRegistry.Command> q, Duration t) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not in this test"));
+    }
+
+    @Override
+    public <T> CompletionStage<T> scaler(Function<ActorRef<T>, PoolScaler.Command> q, Duration t) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not in this test"));
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    testKit = ActorTestKit.create();
+    server = new ApiServer(testKit.system(), new Stub(), Duration.ofSeconds(5), TOKEN);
+    server.start("127.0.0.1", 0, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop().toCompletableFuture().join();
+    testKit.shutdownTestKit();
+  }
+
+  static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .header("Authorization", "Bearer " + TOKEN);
+  }
+
+  static HttpResponse<String> send(HttpRequest.Builder r) throws Exception {
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static byte[] gzip(String text) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void aGzippedBodyIsReadDecoded() throws Exception {
+    HttpResponse<String> r = send(request("/api/jobs").header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip("{\"argv\": [\"echo\", \"zipped\"]}"))));
+    assertEquals(201, r.statusCode(), r.body());
+    JobDispatcher.Submit submit = (JobDispatcher.Submit) asked.stream()
+        .filter(c -> c instanceof JobDispatcher.Submit).findFirst().orElseThrow();
+    assertEquals(List.of("echo", "zipped"), submit.specs().get(0).argv());
+
+    // decoded, a body has the limit of a plain one: 64 MiB, not pekko-http's 8 MiB for decoding
+    String padded = "{\"argv\": [\"true\"]}" + " ".repeat(10 << 20);
+    assertEquals(201, send(request("/api/jobs").header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(padded)))).statusCode());
+    HttpResponse<String> bomb = send(request("/api/jobs").header("Content-Encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(" ".repeat(65 << 20)))));
+    assertEquals(413, bomb.statusCode(), bomb.body());
+    assertTrue(bomb.body().contains("larger than 64 MiB"), bomb.body());
+
+    HttpResponse<String> unknown = send(request("/api/jobs").header("Content-Encoding", "br")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"argv\": [\"echo\"]}")));
+    assertEquals(400, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().startsWith("{\"error\":") && unknown.body().contains("gzip"), unknown.body());
+  }
+
+  @Test
+  void headIsAnsweredAsGetWithoutItsBody() throws Exception {
+    HttpResponse<String> get = send(request("/api/jobs"));
+    HttpResponse<String> head = send(request("/api/jobs").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(200, get.statusCode(), get.body());
+    assertEquals(200, head.statusCode(), head.body());
+    assertEquals("", head.body());
+    assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"));
+
+    HttpResponse<String> post = send(request("/api/jobs/j1").POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(405, post.statusCode(), post.body());
+    assertEquals("GET,DELETE,HEAD", post.headers().firstValue("Allow").orElseThrow().replace(" ", ""));
+  }
+}
