@@ -68,6 +68,22 @@ public final class Executables {
     this.allowedVariables = List.copyOf(allowedVariables);
   }
 
+  /**
+   * Why {@code name} cannot be an entry of an allow-list ("'x y', which is ..."), or null: an empty name (a shell's
+   * {@code --allow "$TOOL"} with TOOL unset), which allowed nothing without a word, or several
+   * words in one ({@code --allow 'awk python3'}), which no program on the PATH is called.
+   */
+  public static String badEntry(String name) {
+    if (name.isBlank()) {
+      return "an empty name, which allows nothing: give a program's name, or '*' for any";
+    }
+    if (!name.contains("/") && name.chars().anyMatch(Character::isWhitespace)) {
+      return "'" + name + "', which is no program's name (it holds a space): name each program on"
+          + " its own";
+    }
+    return null;
+  }
+
   /** Resolves the allow-list against the process's PATH; jobs may set no protected variable. */
   public static Executables of(List<String> names) {
     return of(names, List.of());

@@ -151,6 +151,12 @@ public final class WorkerMain implements Callable<Integer> {
       log.warn("no registration secret is set (SWAMP_SECRET); only an --insecure master will take this worker");
     }
     warnIfAnythingRuns(executables);
+    for (String program : allow) { // resolved once, at the start: one installed later is not taken
+      if (!program.equals("*") && !executables.offered().contains(program)) {
+        log.warn("--allow {}: no such program {}; it allows nothing", program,
+            program.contains("/") ? "(or not executable)" : "on this worker's PATH");
+      }
+    }
     JobTable table = new JobTable();
     StopSignals signals = StopSignals.install();
     // a worker with another pool's key (or an old one), or of the other transport, hears nothing
@@ -280,6 +286,12 @@ public final class WorkerMain implements Callable<Integer> {
       List<String> labels = new ArrayList<>(base.getStringList("swamp.worker.labels"));
       labels.addAll(capabilities);
       o.put("swamp.worker.labels", ConfigValueFactory.fromIterable(labels));
+    }
+    for (String program : allow) {
+      String bad = Executables.badEntry(program);
+      if (bad != null) {
+        throw new IllegalArgumentException("--allow is " + bad);
+      }
     }
     if (!allow.isEmpty()) {
       List<String> allowed = new ArrayList<>(base.getStringList("swamp.worker.allowed-executables"));

@@ -70,6 +70,12 @@ public record WorkerSettings(
         workDir.isBlank()
             ? Path.of(System.getProperty("java.io.tmpdir"), "swamp-worker-" + id)
             : Path.of(workDir);
+    for (String program : w.getStringList("allowed-executables")) {
+      String bad = Executables.badEntry(program);
+      if (bad != null) {
+        throw new IllegalArgumentException("swamp.worker.allowed-executables holds " + bad);
+      }
+    }
     return new WorkerSettings(
         id,
         host,

@@ -45,6 +45,30 @@ class ConfigCheckTest {
     assertTrue(e.getMessage().contains("swamp.worker.retry-jitter"), e.getMessage());
   }
 
+  /** {@code --allow ''} (a variable that was not set) allowed nothing, and said nothing. */
+  @Test
+  void anEmptyOrManyWordedProgramToAllowIsRefusedNamed() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    int code;
+    System.setErr(new java.io.PrintStream(err, true));
+    try {
+      code = new picocli.CommandLine(new WorkerMain()).execute("--master", "127.0.0.1:9", "--allow", "");
+    } finally {
+      System.setErr(saved);
+    }
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("swamp worker: bad configuration: --allow is an empty name, which"
+        + " allows nothing"), err.toString());
+
+    var file = ConfigFactory.parseString("swamp.worker.allowed-executables += \"awk python3\"",
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorkerSettings
+        .fromConfig(ConfigCheck.load(Map.of(), file.withFallback(ConfigFactory.load()).resolve())));
+    assertTrue(e.getMessage().contains("swamp.worker.allowed-executables holds 'awk python3', which"
+        + " is no program's name (it holds a space)"), e.getMessage());
+  }
+
   @Test
   void knownSettingsPassAndOverridesWin() {
     var config = ConfigCheck.load(Map.of("swamp.worker.slots", 3), ConfigFactory.load());

@@ -131,6 +131,13 @@ public final class SwampCli {
         return plan.exitStatus();
       }
       PlanPrinter.assumptions(plan, System.err, 5);
+      for (String program : allow) {
+        String bad = swamp.worker.Executables.badEntry(program);
+        if (bad != null) {
+          System.err.println("swamp: --allow is " + bad);
+          return ClientCommand.EXIT_USAGE;
+        }
+      }
       if (url == null && System.getenv("SWAMP_URL") == null && !MasterClient.answers(ClientCommand.DEFAULT_URL)) {
         List<String> allowed = LocalMaster.allowed(allow);
         Function<Plan.Command, String> refuses = AllowedPrograms.of(allowed,
