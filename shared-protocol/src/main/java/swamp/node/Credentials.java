@@ -59,8 +59,9 @@ public final class Credentials {
 
   /**
    * The remoting settings a node runs with: plain tcp when {@code insecure}; otherwise TLS with
-   * the key store the configuration names ({@code SWAMP_TLS_*}) or else the pool key, which
-   * {@code create} makes when it is missing (the master). A worker waits for a missing one.
+   * the key store the configuration names ({@code SWAMP_TLS_*}), which must exist, or else the pool
+   * key, which {@code create} makes when it is missing (the master). A worker waits for a missing
+   * pool key.
    *
    * @throws IllegalArgumentException when the configuration asks for an unauthenticated
    *     transport without {@code insecure}, or the pool key cannot be read or made
@@ -104,10 +105,12 @@ public final class Credentials {
     String trustStore = config.getString(SSL + "trust-store");
     String trustPassword = config.getString(SSL + "trust-store-password");
     boolean named = !config.getString(SSL + "key-store").isEmpty();
-    if (create || Files.exists(Path.of(keyStore))) { // a worker waits for a key store not there yet
-      readable(keyStore, password, named);
+    // a worker waits for the pool key a master on its home is about to make; one named by
+    // SWAMP_TLS_KEY_STORE is a copy someone was to put there, and no wait brings it
+    if (create || named || Files.exists(Path.of(keyStore))) {
+      readable(keyStore, password, named, !create);
       if (!trustStore.isEmpty()) {
-        readable(trustStore, trustPassword.isEmpty() ? password : trustPassword, true);
+        readable(trustStore, trustPassword.isEmpty() ? password : trustPassword, true, !create);
       }
     }
     o.put(TRANSPORT, "tls-tcp");
@@ -121,13 +124,16 @@ public final class Credentials {
 
   /**
    * Checks that {@code store} opens with {@code password}, so that a node does not start and
-   * then fail every TLS handshake. {@code named}: named by {@code SWAMP_TLS_*}, not the pool key.
+   * then fail every TLS handshake. {@code named}: named by {@code SWAMP_TLS_*}, not the pool key;
+   * {@code worker}: a worker's, which is a copy of the master's.
    */
-  private static void readable(String store, String password, boolean named) {
+  private static void readable(String store, String password, boolean named, boolean worker) {
     String which = named ? "the key store " + store + " (SWAMP_TLS_KEY_STORE, SWAMP_TLS_TRUST_STORE)"
         : "the pool key " + store;
     if (!Files.isRegularFile(Path.of(store))) {
-      throw new IllegalArgumentException(which + " does not exist");
+      throw new IllegalArgumentException(which + " does not exist" + (named && worker
+          ? ": copy the master's pool key there (its pool.p12, and its pool.password into"
+              + " SWAMP_TLS_PASSWORD), or name the copy you made" : ""));
     }
     try {
       java.security.KeyStore.getInstance(Path.of(store).toFile(), password.toCharArray());

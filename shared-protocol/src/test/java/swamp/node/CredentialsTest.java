@@ -48,7 +48,11 @@ class CredentialsTest {
         () -> Credentials.remoting(tls(missing, "right"), false, true));
     assertTrue(master.getMessage().endsWith(missing + " (SWAMP_TLS_KEY_STORE, SWAMP_TLS_TRUST_STORE) does not exist"),
         master.getMessage());
-    Credentials.remoting(tls(missing, "right"), false, false); // a worker waits for it to be copied there
+    // a worker does not wait for a copy it was told is there: it stops at once, saying what to do
+    IllegalArgumentException worker = assertThrows(IllegalArgumentException.class,
+        () -> Credentials.remoting(tls(missing, "right"), false, false));
+    assertTrue(worker.getMessage().contains(missing + " (SWAMP_TLS_KEY_STORE, SWAMP_TLS_TRUST_STORE) does"
+        + " not exist: copy the master's pool key there"), worker.getMessage());
 
     Path junk = Files.writeString(dir.resolve("junk.p12"), "not a key store\n");
     IllegalArgumentException notAStore = assertThrows(IllegalArgumentException.class,
