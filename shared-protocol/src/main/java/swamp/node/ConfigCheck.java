@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
@@ -51,11 +52,11 @@ public final class ConfigCheck {
 
   /** One line per unknown setting, naming where it was set and the likely intended name. */
   public static List<String> unknownSettings(Config config) {
-    List<String> problems = new ArrayList<>();
+    Config reference = ConfigFactory.defaultReference();
+    List<String> problems = new ArrayList<>(misspeltPekkoSettings(config, reference));
     if (!config.hasPath("swamp")) {
       return problems;
     }
-    Config reference = ConfigFactory.defaultReference();
     for (Map.Entry<String, ?> e : config.getConfig("swamp").entrySet()) {
       String path = "swamp." + e.getKey();
       if (!reference.hasPathOrNull(path)) {
@@ -63,6 +64,60 @@ public final class ConfigCheck {
         String hint = closest(reference, path);
         problems.add("unknown setting '" + path + "' (" + where + ")"
             + (hint == null ? "" : "; did you mean '" + hint + "'?"));
+      }
+    }
+    return problems;
+  }
+
+  /** Sections of Pekko's settings whose keys are names of the site's own choosing. */
+  static final List<String> OPEN_PEKKO_SECTIONS = List.of("pekko.actor.serializers",
+      "pekko.actor.serialization-bindings", "pekko.actor.serialization-identifiers",
+      "pekko.actor.deployment", "pekko.actor.mailbox.requirements", "pekko.cluster.role",
+      "pekko.coordinated-shutdown.phases");
+
+  /**
+   * One line per setting under {@code pekko} that no module's reference.conf has and whose name
+   * is within two letters of one that its section has ({@code maximum-frame-sise}, {@code
+   * loglevel} written {@code log-level}): Pekko reads only the settings it knows, and would go on
+   * with the default without a word. A name far from every known one is left alone: Pekko has
+   * sections whose keys are the site's own (a dispatcher, a serializer's binding).
+   */
+  static List<String> misspeltPekkoSettings(Config config, Config reference) {
+    List<String> problems = new ArrayList<>();
+    if (!config.hasPath("pekko") || !reference.hasPath("pekko")) {
+      return problems; // a client's class path: no Pekko
+    }
+    java.util.Set<String> named = new java.util.HashSet<>(); // a misspelt section, named once
+    for (Map.Entry<String, ConfigValue> e : config.getConfig("pekko").entrySet()) {
+      String path = "pekko." + e.getKey();
+      if (reference.hasPathOrNull(path)) {
+        continue;
+      }
+      List<String> keys = ConfigUtil.splitPath(path);
+      String known = keys.get(0);
+      int i = 1;
+      while (i < keys.size() && reference.hasPathOrNull(known + "." + ConfigUtil.joinPath(keys.get(i)))) {
+        known += "." + ConfigUtil.joinPath(keys.get(i++));
+      }
+      String section = known;
+      if (OPEN_PEKKO_SECTIONS.stream().anyMatch(o -> section.equals(o) || section.startsWith(o + "."))
+          || reference.getIsNull(known) || reference.getValue(known).valueType() != ConfigValueType.OBJECT) {
+        continue;
+      }
+      String typo = keys.get(i);
+      String best = null;
+      int bestDistance = typo.length() < 5 ? 2 : 3;
+      for (String sibling : reference.getConfig(known).root().keySet()) {
+        int d = distance(sibling, typo);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = sibling;
+        }
+      }
+      String unknown = known + "." + ConfigUtil.joinPath(typo);
+      if (best != null && named.add(unknown)) {
+        problems.add("unknown setting '" + unknown + "' (" + where(config.getValue(path)) + "); did you mean '"
+            + known + "." + ConfigUtil.joinPath(best) + "'?");
       }
     }
     return problems;

@@ -22,6 +22,30 @@ class ConfigCheckTest {
     assertTrue(e.getMessage().contains("did you mean 'swamp.worker.retry-interval'?"), e.getMessage());
   }
 
+  /** Pekko reads only the settings it knows: one misspelt would leave its default without a word. */
+  @Test
+  void aTypoInAPekkoSettingsNameIsNamedButASitesOwnNamesAreNot() {
+    var file = ConfigFactory.parseString("pekko.remote.artery.advanced.maximum-frame-sise = 2MiB\n"
+        + "pekko.log-level = DEBUG\npekko.actor.serialize-mesages = on\n"
+        + "pekko.cluster.split-brain-resolvr.active-strategy = keep-oldest\n"
+        + "pekko.actor.serializers.mine = \"x.Mine\"\npekko.actor.my-dispatcher { type = Dispatcher }\n"
+        + "pekko.actor.serialization-bindings { \"x.Message\" = mine }",
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfigCheck.load(Map.of(), file.withFallback(ConfigFactory.load())));
+    for (String named : java.util.List.of(
+        "unknown setting 'pekko.remote.artery.advanced.maximum-frame-sise' (site.conf: 1); did you mean"
+            + " 'pekko.remote.artery.advanced.maximum-frame-size'?",
+        "unknown setting 'pekko.log-level' (site.conf: 2); did you mean 'pekko.loglevel'?",
+        "'pekko.actor.serialize-mesages' (site.conf: 3); did you mean 'pekko.actor.serialize-messages'?",
+        "'pekko.cluster.split-brain-resolvr' (site.conf: 4); did you mean 'pekko.cluster.split-brain-resolver'?")) {
+      assertTrue(e.getMessage().contains(named), named + " in: " + e.getMessage());
+    }
+    assertEquals(4, e.getMessage().split("; did you mean").length - 1, e.getMessage());
+    // the settings every node reads have none
+    assertEquals(java.util.List.of(), ConfigCheck.unknownSettings(ConfigFactory.load()));
+  }
+
   /** A value of the wrong kind, or a negative duration, stops the node at start, named. */
   @Test
   void aValueOfTheWrongKindOrANegativeDurationIsNamed() {
