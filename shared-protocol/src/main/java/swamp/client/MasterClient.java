@@ -178,9 +178,9 @@ public final class MasterClient {
     } catch (javax.net.ssl.SSLException e) { // https:// to a master that answers plain http
       throw new ApiException(0, "cannot talk to the master at " + base + ": it does not answer"
           + " HTTPS (" + e.getMessage() + "); a master started without --https takes http://");
-    } catch (EOFException e) { // http:// to a master started with --https drops it unanswered
+    } catch (EOFException e) {
       throw new ApiException(0, "cannot talk to the master at " + base + ": " + e.getMessage()
-          + (base.startsWith("http:") ? "; a master started with --https takes https:// only" : ""));
+          + closedUnanswered(target));
     } catch (IOException e) {
       throw new ApiException(0, "cannot talk to the master at " + base + ": " + e);
     } catch (IllegalArgumentException e) { // 'port out of range:99999', a URL without a host
@@ -199,6 +199,21 @@ public final class MasterClient {
       throw new ApiException(answer.status, json.path("error").asText("HTTP " + answer.status));
     }
     return json;
+  }
+
+  /**
+   * Why a master closed a connection without an answer: it stopped meanwhile (killed in the
+   * middle of a wait: nothing listens at its port now), or, to http://, it was started with
+   * --https and drops plain requests unanswered.
+   */
+  private String closedUnanswered(URI target) {
+    int port = target.getPort() >= 0 ? target.getPort() : target.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress(target.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
+    } catch (IOException gone) {
+      return "; the master stopped meanwhile: nothing answers at " + target.getHost() + ":" + port + " now";
+    }
+    return base.startsWith("http:") ? "; a master started with --https takes https:// only" : "";
   }
 
   private static boolean isRedirect(int status) {

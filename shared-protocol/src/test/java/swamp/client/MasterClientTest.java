@@ -1,6 +1,7 @@
 package swamp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,37 @@ class MasterClientTest {
           () -> new MasterClient("https://127.0.0.1:" + plain.getLocalPort()).get("/api/health"));
       assertTrue(tls.getMessage().contains("it does not answer HTTPS"), tls.getMessage());
       assertTrue(tls.getMessage().contains("a master started without --https takes http://"), tls.getMessage());
+    }
+  }
+
+  /**
+   * A master killed while the client waits closes the connection unanswered, as one started with
+   * --https does to http://: the client tells them apart by whether the port still answers.
+   */
+  @Test
+  void aMasterThatStopsInTheMiddleOfAnAnswerIsSaidToHaveStopped() throws Exception {
+    ServerSocket dying = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      try (Socket c = dying.accept()) {
+        c.getInputStream().read(); // the request has come; then the master dies
+        dying.close();
+      } catch (IOException e) {
+        // the client went
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    MasterClient.ApiException gone = assertThrows(MasterClient.ApiException.class,
+        () -> new MasterClient("http://127.0.0.1:" + dying.getLocalPort()).get("/api/jobs/j1?wait=60s"));
+    assertTrue(gone.getMessage().contains("the master stopped meanwhile: nothing answers at 127.0.0.1:"
+        + dying.getLocalPort() + " now"), gone.getMessage());
+    assertFalse(gone.getMessage().contains("--https"), gone.getMessage());
+
+    try (FakeServer tls = new FakeServer(2, request -> "")) { // drops plain requests unanswered
+      MasterClient.ApiException scheme = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(tls.url()).get("/api/health"));
+      assertTrue(scheme.getMessage().contains("a master started with --https takes https:// only"),
+          scheme.getMessage());
     }
   }
 
