@@ -164,8 +164,8 @@ final class ApiRoutes {
       problems.add("ids must hold 1 to " + MAX_BATCH + " job ids, not " + ids.size());
     }
     JsonNode w = body.get("wait");
-    if (w != null && !w.isNull() && !w.isTextual()) {
-      problems.add("wait must be a duration such as \"60s\"");
+    if (w != null && !w.isNull() && !w.isTextual() && !w.isNumber()) { // "60s", or 60: seconds
+      problems.add("wait must be a duration such as \"60s\", or a number of seconds");
     }
     if (!problems.isEmpty()) {
       throw new BadRequest(400, String.join("; ", problems));

@@ -52,6 +52,9 @@ class ApiServerTest {
         return CompletableFuture.completedFuture((T) new JobDispatcher.Submitted(
             s.specs().stream().map(x -> "j" + asked.size()).toList(), null));
       }
+      if (c instanceof JobDispatcher.AwaitAny) {
+        return CompletableFuture.completedFuture((T) new JobDispatcher.Awaited(List.of(), List.of()));
+      }
       return CompletableFuture.completedFuture((T) List.of());
     }
 
@@ -132,5 +135,19 @@ class ApiServerTest {
     HttpResponse<String> post = send(request("/api/jobs/j1").POST(HttpRequest.BodyPublishers.noBody()));
     assertEquals(405, post.statusCode(), post.body());
     assertEquals("GET,DELETE,HEAD", post.headers().firstValue("Allow").orElseThrow().replace(" ", ""));
+  }
+
+  /** A wait is a duration as everywhere in the API: "60s", or a bare number of seconds. */
+  @Test
+  void anAwaitsWaitMayBeANumberOfSeconds() throws Exception {
+    HttpResponse<String> r = send(request("/api/jobs/await")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"ids\": [\"j1\"], \"wait\": 2}")));
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(asked.stream().anyMatch(c -> c instanceof JobDispatcher.AwaitAny a
+        && a.within().equals(Duration.ofSeconds(2))), asked.toString());
+    HttpResponse<String> bad = send(request("/api/jobs/await")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"ids\": [\"j1\"], \"wait\": true}")));
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertTrue(bad.body().contains("wait must be a duration such as \\\"60s\\\", or a number of seconds"), bad.body());
   }
 }
