@@ -25,6 +25,12 @@ public record NodeAddress(String host, int port) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " of '" + hostPort + "' is out of range");
     }
+    try { // as a cluster address takes it: 'bad..host' and 'my_host' else fail deep in Pekko's start
+      new java.net.URI("pekko", "swamp", host, port, null, null, null);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("'" + host + "' in '" + hostPort + "' is not a host name"
+          + " or IP address (a name is letters, digits, '-' and '.', no part of it empty)");
+    }
     return new NodeAddress(host, port);
   }
 
