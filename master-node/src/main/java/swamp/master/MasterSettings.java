@@ -29,6 +29,11 @@ public record MasterSettings(
     if (localSlots < 0) {
       throw new IllegalArgumentException("swamp.master.local-slots must not be negative");
     }
+    String apiToken = config.getString("swamp.security.api-token");
+    if (!apiToken.isEmpty() && apiToken.isBlank()) { // a token of spaces: who sends that?
+      throw new IllegalArgumentException("the API token (SWAMP_API_TOKEN, swamp.security.api-token)"
+          + " is blank: give a token, or unset it to use ~/.swamp/api-token");
+    }
     port(m.getInt("http-port"), "swamp.master.http-port (--http-port)");
     port(config.getInt("pekko.remote.artery.canonical.port"), "the cluster port (--port)");
     return new MasterSettings(
@@ -47,7 +52,7 @@ public record MasterSettings(
         m.getDuration("probe-interval"),
         m.getBoolean("insecure"),
         config.getString("swamp.security.secret"),
-        config.getString("swamp.security.api-token"));
+        apiToken);
   }
 
   private static void port(int port, String what) {

@@ -23,4 +23,14 @@ class MasterMainTest {
       assertTrue(e.getMessage().startsWith("--journal '" + bad + "' names "), e.getMessage());
     }
   }
+
+  /** SWAMP_API_TOKEN=' ' is no token a client would send, and no reason to fall back to the file. */
+  @Test
+  void aBlankApiTokenIsRefused() {
+    var config = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("swamp.security.api-token", "  "))
+        .withFallback(com.typesafe.config.ConfigFactory.load());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MasterSettings.fromConfig(config));
+    assertTrue(e.getMessage().startsWith("the API token (SWAMP_API_TOKEN, swamp.security.api-token) is blank"),
+        e.getMessage());
+  }
 }

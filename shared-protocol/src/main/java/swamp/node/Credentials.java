@@ -207,7 +207,20 @@ public final class Credentials {
         writePrivate(apiTokenFile(), random() + "\n");
       }
     });
-    return Files.readString(apiTokenFile(), StandardCharsets.UTF_8).strip();
+    return readApiToken(apiTokenFile());
+  }
+
+  /**
+   * The token in {@code file}; one that holds none (emptied, or cut short by a full disk) is
+   * refused: the API of a master that is not --insecure would take requests without a token.
+   */
+  static String readApiToken(Path file) throws IOException {
+    String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+    if (token.isEmpty()) {
+      throw new IOException(file + " holds no API token, and the API would take requests without"
+          + " one: delete the file (the master makes a new token) or write a token in it");
+    }
+    return token;
   }
 
   // ---- plumbing ----

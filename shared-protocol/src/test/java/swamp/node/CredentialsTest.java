@@ -59,4 +59,14 @@ class CredentialsTest {
         () -> Credentials.remoting(tls(junk, "right"), false, false));
     assertTrue(notAStore.getMessage().contains("is not a key store Java reads"), notAStore.getMessage());
   }
+
+  /** An api-token file emptied (by hand, or a full disk) opened the API of a secure master to anyone. */
+  @Test
+  void anApiTokenFileThatHoldsNoTokenIsRefused() throws Exception {
+    Path file = Files.writeString(dir.resolve("api-token"), " \n");
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> Credentials.readApiToken(file));
+    assertEquals(file + " holds no API token, and the API would take requests without one: delete"
+        + " the file (the master makes a new token) or write a token in it", e.getMessage());
+    assertEquals("t0k3n", Credentials.readApiToken(Files.writeString(file, "t0k3n\n")));
+  }
 }
