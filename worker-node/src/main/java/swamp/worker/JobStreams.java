@@ -71,6 +71,7 @@ final class JobStreams {
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     // a job inherits the node's environment but not the pool's secrets: any job could print them
     builder.environment().keySet().removeAll(Credentials.SECRET_VARIABLES);
+    swamp.node.JvmLocale.restore(builder.environment()); // the node's locale, not its JVM's
     builder.environment().putAll(spec.env());
     command.set(0,
         ProgramCheck.argv0(stage.program(), executable, builder.environment().get("PATH")));

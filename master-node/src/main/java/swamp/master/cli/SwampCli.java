@@ -119,6 +119,7 @@ public final class SwampCli {
       }
       Path dir = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
       Map<String, String> env = new HashMap<>(System.getenv());
+      swamp.node.JvmLocale.restore(env); // the script sees the locale it was run in
       env.put("PWD", dir.toString());
       Planning planning = Script.planning(script, dir, env, args);
       if (planOnly || dot) {
