@@ -153,7 +153,7 @@ public final class MasterMain implements Callable<Integer> {
               ? "another process has it open: is a master already running with --port "
                 + config.getInt("pekko.remote.artery.canonical.port") + "? Each master needs a journal of its own"
                 + " (--journal). (" + e.getMessage() + ")"
-              : e.getMessage())));
+              : withCause(e))));
       return ExitCodes.BAD_CONFIG;
     }
     ActorSystem<Void> system;
@@ -268,6 +268,20 @@ public final class MasterMain implements Callable<Integer> {
     });
   }
 
+  /**
+   * A failure's message with its first cause's, where that says more: PostgreSQL's 'The
+   * connection attempt failed.' says why only in its cause ('java.net.UnknownHostException: db').
+   */
+  static String withCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(e.getMessage());
+    return root == e || message.contains(String.valueOf(root.getMessage())) ? message
+        : message + " (" + root + ")";
+  }
+
   private Config config() throws IOException {
     Map<String, Object> o = new HashMap<>();
     Config base = ConfigFactory.load();
@@ -306,6 +320,10 @@ public final class MasterMain implements Callable<Integer> {
       o.put("swamp.master.local-exec", localExec);
     }
     if (localSlots != null) {
+      if (localSlots < 1) { // 0 was taken as the setting's 'one per processor', without a word
+        throw new IllegalArgumentException("--local-slots must be at least 1, not " + localSlots
+            + " (without it: one slot per processor; --local-exec never: the master runs no job)");
+      }
       o.put("swamp.master.local-slots", localSlots);
     }
     if (insecure) {

@@ -33,4 +33,29 @@ class MasterMainTest {
     assertTrue(e.getMessage().startsWith("the API token (SWAMP_API_TOKEN, swamp.security.api-token) is blank"),
         e.getMessage());
   }
+
+  /** 'The connection attempt failed.' named no reason; the cause that has one is named with it. */
+  @Test
+  void aJournalThatCannotBeOpenedIsNamedWithItsCause() {
+    Exception e = new RuntimeException("The connection attempt failed.",
+        new java.io.IOException("wrapped", new java.net.UnknownHostException("db")));
+    assertEquals("The connection attempt failed. (java.net.UnknownHostException: db)", MasterMain.withCause(e));
+    assertEquals("in use", MasterMain.withCause(new RuntimeException("in use")));
+  }
+
+  /** --local-slots 0 ran the master on one slot per processor, as if the flag were not there. */
+  @Test
+  void noLocalSlotsIsRefused() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    int code;
+    System.setErr(new java.io.PrintStream(err, true));
+    try {
+      code = new picocli.CommandLine(new MasterMain()).execute("--local-slots", "0", "--port", "1");
+    } finally {
+      System.setErr(saved);
+    }
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("bad configuration: --local-slots must be at least 1, not 0"), err.toString());
+  }
 }
