@@ -120,8 +120,13 @@ public final class JobCommands {
       throws MasterClient.ApiException {
     long deadline = giveUpAfter == null ? Long.MAX_VALUE : System.nanoTime() + giveUpAfter.toNanos();
     String told = null;
-    MasterWait master = new MasterWait(id, deadline, why);
-    Json job = master.answer(() -> client.get("/api/jobs/" + MasterClient.segment(id)));
+    // a master killed and started again keeps the job: it is waited for, as bin/swamp run does
+    MasterOutage master = new MasterOutage(WAIT_FOR_MASTER, "5m", "job " + id, "", () -> false,
+        why::println);
+    if (giveUpAfter != null) {
+      master.until(deadline);
+    }
+    Json job = master.call(() -> client.get("/api/jobs/" + MasterClient.segment(id)), "");
     while (true) {
       String state = job.path("state").asText();
       if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
@@ -138,68 +143,13 @@ public final class JobCommands {
         return null;
       }
       Duration poll = Duration.ofNanos(Math.min(left, ClientCommand.LONG_POLL.toNanos())).plusMillis(1);
-      job = master.answer(() -> client.get("/api/jobs/" + MasterClient.segment(id) + "?wait="
-          + poll.toMillis() + "ms", poll));
+      job = master.call(() -> client.get("/api/jobs/" + MasterClient.segment(id) + "?wait="
+          + poll.toMillis() + "ms", poll), "");
     }
   }
 
   /** How long submit --wait waits for a master that stops answering, as bin/swamp run does. */
   static final Duration WAIT_FOR_MASTER = Duration.ofMinutes(5);
-
-  interface MasterCall {
-    Json get() throws MasterClient.ApiException;
-  }
-
-  /**
-   * A master that stops answering in the middle of a wait (killed and started again: it keeps
-   * the job in its journal) is waited for, up to {@link #WAIT_FOR_MASTER} or the wait's own
-   * deadline, with pauses from a quarter of a second up to 5 s; said once when it goes, and
-   * when it answers again.
-   */
-  static final class MasterWait {
-    private final String id;
-    private final long deadline;
-    private final PrintStream why;
-
-    MasterWait(String id, long deadline, PrintStream why) {
-      this.id = id;
-      this.deadline = deadline;
-      this.why = why;
-    }
-
-    Json answer(MasterCall call) throws MasterClient.ApiException {
-      long since = 0;
-      long pause = Duration.ofMillis(250).toNanos();
-      while (true) {
-        try {
-          Json answer = call.get();
-          if (since != 0) {
-            why.printf("swamp: the master answers again after %.1f s%n", (System.nanoTime() - since) / 1e9);
-          }
-          return answer;
-        } catch (MasterClient.ApiException e) {
-          long now = System.nanoTime();
-          if (e.status() != 0) { // it answered: a refusal, no outage
-            throw e;
-          }
-          if (since == 0) {
-            since = now;
-            why.println("swamp: the master does not answer (" + e.getMessage() + "); it keeps job " + id
-                + " in its journal: waiting up to " + WAIT_FOR_MASTER.toMinutes() + "m for it to answer again");
-          } else if (now - since > WAIT_FOR_MASTER.toNanos() || deadline - now <= 0) {
-            throw e;
-          }
-          try {
-            Thread.sleep(pause / 1_000_000); // a client's pause between tries, not a test's
-          } catch (InterruptedException stop) {
-            Thread.currentThread().interrupt();
-            throw e;
-          }
-          pause = Math.min(pause * 2, Duration.ofSeconds(5).toNanos());
-        }
-      }
-    }
-  }
 
   /** The job's own exit code; 1 when it failed or was cancelled without one. */
   public static int exitCodeOf(Json job) {

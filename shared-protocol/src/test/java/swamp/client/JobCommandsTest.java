@@ -39,7 +39,7 @@ class JobCommandsTest {
       assertEquals("done\n", job.path("stdout").asText());
       String said = told.toString(StandardCharsets.UTF_8);
       assertTrue(said.contains("swamp: the master does not answer (") && said.contains("it keeps job j7 in its"
-          + " journal: waiting up to 5m for it to answer again"), said);
+          + " journal; waiting up to 5m for it to answer again"), said);
       assertTrue(said.contains("swamp: the master answers again after "), said);
       assertEquals(4, request.get());
     }

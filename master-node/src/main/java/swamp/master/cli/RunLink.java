@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import swamp.client.ClientCommand;
 import swamp.client.Json;
 import swamp.client.MasterClient;
+import swamp.client.MasterOutage;
 import swamp.master.script.Plan;
 import swamp.master.script.Plan.Command;
 import swamp.node.HumanDuration;
@@ -30,9 +31,9 @@ final class RunLink {
   static final int NOT_RUN_AT_ONCE = 10_000;
 
   private final MasterClient client;
-  private final Duration waitForMaster;
-  private final BooleanSupplier stopping;
   private final Consumer<String> note;
+  /** A master that stops answering is waited for, up to --wait-for-master. */
+  private final MasterOutage outage;
 
   /** The run's id with the master; null where it keeps no runs. */
   private String runId;
@@ -49,9 +50,9 @@ final class RunLink {
    */
   RunLink(MasterClient client, Duration waitForMaster, BooleanSupplier stopping, Consumer<String> note) {
     this.client = client;
-    this.waitForMaster = waitForMaster;
-    this.stopping = stopping;
     this.note = note;
+    this.outage = new MasterOutage(waitForMaster, HumanDuration.of(waitForMaster), "the run's jobs",
+        "; the run goes on", stopping, note).setBy("--wait-for-master");
   }
 
   String runId() {
@@ -208,51 +209,12 @@ final class RunLink {
     }
   }
 
-  /** A call to the master. */
-  private interface MasterCall {
-    Json call() throws MasterClient.ApiException;
-  }
-
   /**
-   * {@code call}, again while the master does not answer (connection refused or cut, 502-504)
-   * for up to {@link #waitForMaster}, with pauses from a quarter of a second up to 5 s. What the
-   * master answers, an error included, is returned or thrown at once.
+   * {@code call}, again while the master does not answer, for up to --wait-for-master
+   * ({@link MasterOutage}).
    */
-  private Json withMaster(MasterCall call) throws MasterClient.ApiException {
-    long since = 0;
-    long pause = 250;
-    while (true) {
-      try {
-        Json answer = call.call();
-        if (since != 0) {
-          note.accept(String.format("swamp: the master answers again after %.1f s; the run goes on",
-              (System.nanoTime() - since) / 1e9));
-        }
-        return answer;
-      } catch (MasterClient.ApiException e) {
-        boolean away = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
-        if (!away || stopping.getAsBoolean() || waitForMaster.isZero()) {
-          throw e;
-        }
-        long now = System.nanoTime();
-        if (since == 0) {
-          since = now;
-          note.accept("swamp: the master does not answer (" + e.getMessage() + "); it keeps the run's"
-              + " jobs in its journal; waiting up to " + HumanDuration.of(waitForMaster)
-              + " for it to answer again (--wait-for-master)");
-        } else if (now - since > waitForMaster.toNanos()) {
-          throw new MasterClient.ApiException(e.status(), e.getMessage() + "; waited "
-              + HumanDuration.of(waitForMaster) + " for the master to answer again. The run's jobs"
-              + " already submitted go on" + (runId == null ? "" : ": bin/swamp runs " + runId));
-        }
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        pause = Math.min(pause * 2, 5_000);
-      }
-    }
+  private Json withMaster(MasterOutage.Call call) throws MasterClient.ApiException {
+    return outage.call(call, ". The run's jobs already submitted go on"
+        + (runId == null ? "" : ": bin/swamp runs " + runId));
   }
 }
