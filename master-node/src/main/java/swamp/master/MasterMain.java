@@ -109,7 +109,7 @@ public final class MasterMain implements Callable<Integer> {
       pool = PoolSettings.fromConfig(config);
       local = LocalWorker.settings(config, settings);
     } catch (ConfigException | IllegalArgumentException e) {
-      System.err.println("swamp master: bad configuration: " + e.getMessage());
+      System.err.println("swamp master: bad configuration: " + ConfigCheck.message(e));
       return ExitCodes.BAD_CONFIG;
     } catch (IOException e) {
       System.err.println("swamp master: cannot make its pool key or use its worker's directory: "

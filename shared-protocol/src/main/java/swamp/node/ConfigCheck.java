@@ -40,6 +40,17 @@ public final class ConfigCheck {
     return config;
   }
 
+  /**
+   * What a configuration's failure says to a person: Typesafe Config's own words, with what a
+   * file that ends inside a '{' or '[' most likely lacks (it says "expecting a close parentheses
+   * ')' here, not: end of file" of an object never closed).
+   */
+  public static String message(RuntimeException e) {
+    String m = String.valueOf(e.getMessage());
+    return e instanceof ConfigException.Parse && m.endsWith("end of file")
+        ? m + " (is a '{' or '[' not closed?)" : m;
+  }
+
   /** Runs a node's picocli command and exits with its code; bad flags exit 2 with the reason. */
   public static void main(String name, Object command, String[] args) {
     picocli.CommandLine cli = new picocli.CommandLine(command);

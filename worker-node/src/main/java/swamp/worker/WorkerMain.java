@@ -127,7 +127,7 @@ public final class WorkerMain implements Callable<Integer> {
         Files.createDirectories(settings.workDir());
       }
     } catch (ConfigException | IllegalArgumentException e) {
-      System.err.println("swamp worker: bad configuration: " + e.getMessage());
+      System.err.println("swamp worker: bad configuration: " + ConfigCheck.message(e));
       return ExitCodes.BAD_CONFIG;
     } catch (java.io.IOException e) {
       System.err.println("swamp worker: cannot read the pool key or use the work directory: "

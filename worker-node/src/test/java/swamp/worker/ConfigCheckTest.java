@@ -98,4 +98,14 @@ class ConfigCheckTest {
     var config = ConfigCheck.load(Map.of("swamp.worker.slots", 3), ConfigFactory.load());
     assertEquals(3, config.getInt("swamp.worker.slots"));
   }
+
+  /** A site file that ends inside a '{' was said to lack a ')'. */
+  @Test
+  void aFileThatEndsInsideABraceSaysSo() {
+    com.typesafe.config.ConfigException e = assertThrows(com.typesafe.config.ConfigException.class,
+        () -> ConfigFactory.parseString("swamp.worker { slots = 3\n",
+            com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf")));
+    assertTrue(ConfigCheck.message(e).endsWith("end of file (is a '{' or '[' not closed?)"), ConfigCheck.message(e));
+    assertEquals("x", ConfigCheck.message(new IllegalArgumentException("x")));
+  }
 }
