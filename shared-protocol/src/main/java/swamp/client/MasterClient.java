@@ -132,6 +132,10 @@ public final class MasterClient {
   }
 
   private URI uri(String path) throws ApiException {
+    if (!base.contains("://")) { // '127.0.0.1:8070', 'pool-host:8070': the scheme left out
+      throw new ApiException(0, "'" + base + "' is not a URL: give it with its scheme, http://" + base
+          + " (or https:// for a master started with --https)");
+    }
     try {
       URI u = URI.create(base + path);
       if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) {

@@ -79,6 +79,12 @@ class MasterClientTest {
         MasterClient.ApiException.class, () -> new MasterClient("http://127.0.0.1:99999").get("/api/health"));
     assertTrue(bad.getMessage().contains("(--url or SWAMP_URL) cannot be used: port out of range"),
         bad.getMessage());
+    for (String bare : new String[] {"127.0.0.1:8070", "localhost:8070"}) { // the scheme left out
+      MasterClient.ApiException noScheme = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(bare).get("/api/health"));
+      assertEquals("'" + bare + "' is not a URL: give it with its scheme, http://" + bare
+          + " (or https:// for a master started with --https)", noScheme.getMessage());
+    }
     // a plain HTTP server answers the TLS hello in plain text, as the master's does
     try (ServerSocket plain = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       Thread t = new Thread(() -> {
