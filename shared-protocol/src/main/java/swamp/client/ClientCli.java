@@ -24,8 +24,7 @@ public final class ClientCli {
       new ClientCommand(JobCommands.statusArgs(), JobCommands::status),
       new ClientCommand(PoolCommands.runsArgs(), PoolCommands::runs),
       new ClientCommand(PoolCommands.workersArgs(), PoolCommands::workers),
-      new ClientCommand(new Args("cancel", "Cancel a job: a queued one never runs, a running one is killed.")
-          .value("--url", "URL", URL_HELP).params("JOB_ID", 1, 1, ""), JobCommands::cancel),
+      new ClientCommand(JobCommands.cancelArgs(), JobCommands::cancel),
       new ClientCommand(new Args("dismiss", "Dismiss a worker, or all: it drains, leaves and its process exits 0.")
           .value("--url", "URL", URL_HELP).flag("--all", "Dismiss every worker.")
           .params("WORKER_ID", 0, 1, ""), PoolCommands::dismiss),

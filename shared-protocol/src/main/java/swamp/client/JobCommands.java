@@ -3,6 +3,7 @@ package swamp.client;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,11 +222,54 @@ public final class JobCommands {
     }
   }
 
+  static Args cancelArgs() {
+    return new Args("cancel", "Cancel jobs: a queued one never runs, a running one is killed.")
+        .value("--url", "URL", ClientCommand.URL_HELP)
+        .value("--run", "RUN_ID", "Every unfinished job of this run (a script's, bin/swamp runs).")
+        .value("--state", "STATE", "Only the jobs in this state: QUEUED or RUNNING.")
+        .flag("--all", "Every unfinished job of the master (with --state: every one in it).")
+        .params("JOB_ID...", 0, Integer.MAX_VALUE, "");
+  }
+
+  /**
+   * One job by its id, as before, or many in one request: ids, a run's, a state's, or all
+   * ({@code POST /api/jobs/cancel}).
+   */
   static int cancel(MasterClient client, Args.Parsed a) throws Exception {
-    String id = a.param(0);
-    Json job = client.delete("/api/jobs/" + MasterClient.segment(id));
-    System.out.println(id + ": " + (job.path("state").asText().equals("CANCELLED")
-        ? "cancelled" : "cancel requested; it is being killed"));
+    List<String> ids = a.params();
+    String run = a.value("--run");
+    String state = a.value("--state");
+    if (ids.isEmpty() && run == null && !a.flag("--all")) {
+      System.err.println("swamp: name the jobs to cancel: JOB_ID..., --run RUN_ID or --all"
+          + " (with --state QUEUED or RUNNING to narrow them)");
+      return ClientCommand.EXIT_USAGE;
+    }
+    if (ids.size() == 1 && run == null && state == null) {
+      String id = ids.get(0);
+      Json job = client.delete("/api/jobs/" + MasterClient.segment(id));
+      System.out.println(id + ": " + (job.path("state").asText().equals("CANCELLED")
+          ? "cancelled" : "cancel requested; it is being killed"));
+      return 0;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (!ids.isEmpty()) {
+      body.put("ids", ids);
+    }
+    if (run != null) {
+      body.put("run", run);
+    }
+    body.put("state", state == null ? List.of("QUEUED", "RUNNING") : List.of(state));
+    Json done = client.post("/api/jobs/cancel", body);
+    System.out.println(done.path("cancelled").asInt() + " queued job(s) cancelled, "
+        + done.path("killing").asInt() + " running being killed"
+        + (done.path("finished").asInt() > 0 ? ", " + done.path("finished").asInt()
+            + " had already finished" : ""));
+    List<String> unknown = new ArrayList<>();
+    done.path("unknown").forEach(u -> unknown.add(u.asText()));
+    if (!unknown.isEmpty()) {
+      System.err.println("swamp: no job " + String.join(", ", unknown));
+      return 1;
+    }
     return 0;
   }
 }

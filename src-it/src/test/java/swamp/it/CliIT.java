@@ -3,7 +3,11 @@ package swamp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,5 +48,43 @@ class CliIT {
         "the summary, on standard error:\n" + script.errors());
     assertTrue(!out.contains("SUCCEEDED") && out.indexOf("hello from swamp") < out.indexOf("quoted words"),
         "standard output holds what the commands print, in the script's order, as under bash:\n" + out);
+  }
+
+  /**
+   * A scientist who submitted a wrong batch cancels it in one command, not job by job: the
+   * queued ones never run, the running one is killed; a state that has nothing to cancel, or no
+   * job named at all, is a usage error that cancels nothing.
+   */
+  @Test
+  void cancelManyJobsInOneCommand(Pool pool) {
+    Master master = pool.master("--local-exec", "always", "--local-slots", "1");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(master.submit(Map.of("argv", List.of("sleep", "60"))));
+    }
+    Await.until("the first job to run", CLI, () -> master.job(ids.get(0)).path("state").asText().equals("RUNNING"));
+
+    Node nothing = pool.swamp(master, pool.logDir(), "cancel");
+    Node done = pool.swamp(master, pool.logDir(), "cancel", "--all", "--state", "SUCCEEDED");
+    assertEquals(2, nothing.awaitExit(CLI), nothing.tail(20));
+    assertTrue(nothing.errors().contains("name the jobs to cancel"), nothing.tail(20));
+    assertEquals(2, done.awaitExit(CLI), done.tail(20));
+    assertTrue(done.errors().contains("state must be QUEUED or RUNNING"), done.tail(20));
+    assertEquals("QUEUED", master.job(ids.get(5)).path("state").asText(), "nothing was cancelled");
+
+    Node queued = pool.swamp(master, pool.logDir(), "cancel", ids.get(4), ids.get(5), "nope");
+    assertEquals(1, queued.awaitExit(CLI), "an id the master does not hold: exit 1\n" + queued.tail(20));
+    assertTrue(queued.output().contains("2 queued job(s) cancelled"), queued.tail(20));
+    assertTrue(queued.errors().contains("no job nope"), queued.tail(20));
+
+    Node all = pool.swamp(master, pool.logDir(), "cancel", "--all");
+    assertEquals(0, all.awaitExit(CLI), all.tail(20));
+    assertTrue(all.output().contains("3 queued job(s) cancelled, 1 running being killed"), all.tail(20));
+    for (String id : ids) {
+      JsonNode job = master.awaitFinished(id, CLI);
+      assertEquals("CANCELLED", job.path("state").asText(), job.toString());
+    }
+    assertTrue(master.job(ids.get(0)).hasNonNull("startedAt"), "the first one ran, and was killed");
+    assertTrue(!master.job(ids.get(1)).hasNonNull("startedAt"), "the others never started");
   }
 }

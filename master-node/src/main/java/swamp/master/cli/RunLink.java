@@ -27,6 +27,9 @@ import swamp.node.HumanDuration;
  */
 final class RunLink {
 
+  /** The most job ids one cancel request names. */
+  private static final int CANCEL_AT_ONCE = 10_000;
+
   /** The most steps told as not run in one request, well within the master's limit of a batch. */
   static final int NOT_RUN_AT_ONCE = 10_000;
 
@@ -193,11 +196,13 @@ final class RunLink {
    * not run, each tried once (the master may be gone).
    */
   void stop(Collection<String> jobs, List<Integer> neverStarted) {
-    for (String id : jobs) {
+    List<String> ids = List.copyOf(jobs);
+    for (int from = 0; from < ids.size(); from += CANCEL_AT_ONCE) { // one request, not one a job
       try {
-        client.delete("/api/jobs/" + id, Duration.ofSeconds(5));
+        client.post("/api/jobs/cancel", Map.of("ids",
+            ids.subList(from, Math.min(ids.size(), from + CANCEL_AT_ONCE))));
       } catch (MasterClient.ApiException e) {
-        // it ended meanwhile, or the master is gone (the one in this process stops with it)
+        break; // the master is gone (the one in this process stops with it)
       }
     }
     if (runId != null && takesNotRun && !neverStarted.isEmpty() && neverStarted.size() <= NOT_RUN_AT_ONCE) {

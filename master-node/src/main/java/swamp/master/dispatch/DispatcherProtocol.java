@@ -207,6 +207,21 @@ public interface DispatcherProtocol {
   /** {@code view} is null when there is no such job; {@code error} says why it was not cancelled. */
   record CancelReply(JobView view, String error) {}
 
+  /**
+   * Cancels many jobs in one decision (one journal write): those named by {@code ids} (null: any
+   * job), of run {@code run} (null: any), in one of {@code states} (QUEUED, RUNNING).
+   */
+  record CancelJobs(List<String> ids, String run, Set<JobState> states,
+      ActorRef<CancelledJobs> replyTo) implements Command {}
+
+  /**
+   * What {@link CancelJobs} did: {@code cancelled} queued jobs ended, {@code killing} running
+   * ones told to stop; {@code finished}: named jobs that had ended already; {@code unknown}: named
+   * ids the master does not hold, or the run, when the master has no such run (then nothing was
+   * cancelled).
+   */
+  record CancelledJobs(int cancelled, int killing, int finished, List<String> unknown) {}
+
   record ListWorkers(ActorRef<List<WorkerView>> replyTo) implements Command {}
 
   /** The master is shutting down: start nothing more; what runs finishes or is drained. */

@@ -382,6 +382,7 @@ public final class JobDispatcher
         .onCommand(ListJobs.class, l -> answer(() -> l.replyTo().tell(
             Views.jobs(book, placement, l.states(), l.worker(), l.limit()))))
         .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))
+        .onCommand(CancelJobs.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(Views.workers(book))))
         .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand,
             timers)))

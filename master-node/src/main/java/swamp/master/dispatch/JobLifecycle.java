@@ -10,6 +10,8 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import swamp.master.dispatch.DispatcherProtocol.CancelJob;
+import swamp.master.dispatch.DispatcherProtocol.CancelJobs;
+import swamp.master.dispatch.DispatcherProtocol.CancelledJobs;
 import swamp.master.dispatch.DispatcherProtocol.CancelReply;
 import swamp.master.dispatch.DispatcherProtocol.Submit;
 import swamp.master.dispatch.DispatcherProtocol.Submitted;
@@ -321,26 +323,72 @@ final class JobLifecycle {
       cancel.replyTo().tell(new CancelReply(null, "no job " + cancel.jobId()));
       return;
     }
-    switch (job.state) {
-      case QUEUED -> {
-        book.end(job, JobState.CANCELLED, "cancelled before it ran", clock.millis());
-        notifyWaiters(job);
-      }
-      case RUNNING -> {
-        book.requestCancel(job);
-        SlotTable.Worker w = book.slots().worker(job.workerId);
-        if (w != null) {
-          later(w.ref, new ToWorker.CancelJob(job.id, job.attempt, "cancelled by request"));
-        }
-      }
-      default -> {
-        cancel.replyTo().tell(new CancelReply(JobView.of(job),
-            "job " + job.id + " has already finished (" + job.state + ")"));
-        return;
-      }
+    if (job.state.isFinal()) {
+      cancel.replyTo().tell(new CancelReply(JobView.of(job),
+          "job " + job.id + " has already finished (" + job.state + ")"));
+      return;
     }
+    cancelUnfinished(job);
     log.info("job {} cancel requested", job.id);
     later(cancel.replyTo(), new CancelReply(JobView.of(job), null));
+  }
+
+  /** Cancels the unfinished jobs {@link CancelJobs} names, all in this one decision. */
+  void cancel(CancelJobs cancel) {
+    List<String> unknown = new ArrayList<>();
+    List<Job> chosen = new ArrayList<>();
+    if (cancel.run() != null && book.runs().get(cancel.run()) == null) {
+      later(cancel.replyTo(), new CancelledJobs(0, 0, 0, List.of(cancel.run())));
+      return;
+    }
+    if (cancel.ids() == null) {
+      chosen.addAll(book.jobs()); // a copy: ending a job changes the book
+    } else {
+      for (String id : new java.util.LinkedHashSet<>(cancel.ids())) {
+        Job job = book.job(id);
+        if (job == null) {
+          unknown.add(id);
+        } else {
+          chosen.add(job);
+        }
+      }
+    }
+    int cancelled = 0;
+    int killing = 0;
+    int finished = 0;
+    for (Job job : chosen) {
+      if (cancel.run() != null && !cancel.run().equals(job.spec.run())) {
+        continue;
+      }
+      if (job.state.isFinal()) {
+        finished += cancel.ids() == null ? 0 : 1;
+      } else if (cancel.states().contains(job.state)) {
+        if (job.state == JobState.QUEUED) {
+          cancelled++;
+        } else {
+          killing++;
+        }
+        cancelUnfinished(job);
+      }
+    }
+    if (cancelled + killing > 0) {
+      log.info("{} queued job(s) cancelled, {} running told to stop", cancelled, killing);
+    }
+    later(cancel.replyTo(), new CancelledJobs(cancelled, killing, finished, unknown));
+  }
+
+  /** A queued job ends CANCELLED; a running one's worker is told to stop it. */
+  private void cancelUnfinished(Job job) {
+    if (job.state == JobState.QUEUED) {
+      book.end(job, JobState.CANCELLED, "cancelled before it ran", clock.millis());
+      notifyWaiters(job);
+    } else {
+      book.requestCancel(job);
+      SlotTable.Worker w = book.slots().worker(job.workerId);
+      if (w != null) {
+        later(w.ref, new ToWorker.CancelJob(job.id, job.attempt, "cancelled by request"));
+      }
+    }
   }
 
   /** Starts every job that can start now. */
