@@ -285,6 +285,14 @@ public final class MasterMain implements Callable<Integer> {
   private Config config() throws IOException {
     Map<String, Object> o = new HashMap<>();
     Config base = ConfigFactory.load();
+    if (base.getStringList("pekko.cluster.roles").contains("worker")) {
+      // a site file that includes worker.conf: the master would run with a worker's failure
+      // detector (a dead worker's jobs rerun 30 s late, not 5)
+      throw new IllegalArgumentException("the configuration is a worker's (pekko.cluster.roles ="
+          + " [worker], from " + base.getValue("pekko.cluster.roles").origin().description()
+          + "): a master's site file begins with include classpath(\"master.conf\"), not"
+          + " worker.conf");
+    }
     String h = host != null ? host : base.getString("pekko.remote.artery.canonical.hostname");
     int p = port != null ? port : base.getInt("pekko.remote.artery.canonical.port");
     o.put("pekko.remote.artery.canonical.hostname", h);

@@ -110,6 +110,15 @@ class BadInputIT {
     assertEquals(2, wrong.awaitExit(Pool.STARTUP), wrong.tail(20));
     assertTrue(wrong.errors().contains("include classpath(\"worker.conf\") (a worker's site file"
         + " includes worker.conf"), wrong.tail(20));
+    // and a master's that includes the worker's: it would run with a worker's failure detector
+    Files.writeString(site, "include classpath(\"worker.conf\")\n");
+    Node workers = pool.swamp(null, pool.logDir(), Map.of(
+            "JAVA_OPTS", "-Xmx128m -Dconfig.file=" + site, "SWAMP_SECRET", pool.secret()),
+        "master", "--port", String.valueOf(Pool.freePort()), "--http-port", String.valueOf(Pool.freePort()));
+    assertEquals(2, workers.awaitExit(Pool.STARTUP), workers.tail(20));
+    assertTrue(workers.errors().contains("the configuration is a worker's")
+        && workers.errors().contains("begins with include classpath(\"master.conf\"), not worker.conf"),
+        workers.tail(20));
 
     // a setting of the wrong kind stops the master before it starts anything, naming the
     // variable it came from (it started cluster and journal, then exited 1 with a class name)
