@@ -193,6 +193,14 @@ public final class JobCommands {
         System.out.printf("%-12s %s step %d%n", "run:", answer.path("run").asText(),
             answer.path("step").asInt());
       }
+      if (answer.path("history").size() > 1) { // it ran again, or went back to the queue: why
+        System.out.println("history:");
+        for (Json h : answer.path("history")) {
+          System.out.printf("  attempt %d on %s at %s: %s%n", h.path("attempt").asInt(),
+              h.path("worker").asText("-"), h.path("startedAt").asText("-"),
+              h.path("outcome").isNull() ? "running" : h.path("outcome").asText());
+        }
+      }
       printBlock("stdout", answer.path("stdout").asText());
       printBlock("stderr", answer.path("stderr").asText());
       if (answer.path("truncated").asBoolean()) {

@@ -18,6 +18,35 @@ class JobCommandsTest {
   }
 
   /**
+   * A job that ran again, its worker lost, shows why in bin/swamp status: each attempt, where it
+   * ran and how it ended.
+   */
+  @Test
+  void statusShowsTheAttemptsOfAJobThatRanAgain() throws Exception {
+    String job = "{\"id\": \"j13\", \"state\": \"SUCCEEDED\", \"exitCode\": 0, \"attempts\": 2,"
+        + " \"argv\": [\"sleep\", \"30\"], \"history\": ["
+        + "{\"attempt\": 1, \"worker\": \"w2\", \"startedAt\": \"2026-12-06T09:17:35Z\","
+        + " \"outcome\": \"requeued: worker w2 lost (left: stopped by SIGTERM)\"},"
+        + "{\"attempt\": 2, \"worker\": \"w3\", \"startedAt\": \"2026-12-06T09:18:03Z\","
+        + " \"outcome\": \"SUCCEEDED (exit 0)\"}]}";
+    try (MasterClientTest.FakeServer master = new MasterClientTest.FakeServer(2,
+        r -> r.startsWith("null") ? "" : answer(job))) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream was = System.out;
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        assertEquals(0, ClientCli.execute("status", "--url", master.url(), "j13"));
+      } finally {
+        System.setOut(was);
+      }
+      String shown = out.toString(StandardCharsets.UTF_8);
+      assertTrue(shown.contains("history:\n  attempt 1 on w2 at 2026-12-06T09:17:35Z: requeued: worker w2"
+          + " lost (left: stopped by SIGTERM)\n  attempt 2 on w3 at 2026-12-06T09:18:03Z: SUCCEEDED (exit 0)\n"),
+          shown);
+    }
+  }
+
+  /**
    * A master killed and started again while submit --wait waits (it keeps the job in its
    * journal) is waited for, as bin/swamp run waits for it, and the job's result is printed.
    */
