@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,12 +18,11 @@ class BashCornersTest {
   Path dir;
 
   private Plan plan(String script, String... args) throws ScriptException {
-    return Script.plan(script, "script.sh", dir, Map.of("HOME", "/home/sci", "USER", "sci", "PATH", "/usr/bin:/bin"),
-        List.of(args));
+    return Scripts.plan(dir, script, args);
   }
 
   private List<String> texts(String script, String... args) throws ScriptException {
-    return plan(script, args).commands().stream().map(Plan.Command::text).toList();
+    return Scripts.texts(dir, script, args);
   }
 
   @Test

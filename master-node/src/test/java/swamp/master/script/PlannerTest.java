@@ -22,13 +22,12 @@ class PlannerTest {
   Path dir;
 
   private Plan plan(String script, String... args) throws ScriptException {
-    return Script.plan(script, "script.sh", dir, Map.of("HOME", "/home/sci", "USER", "sci", "PATH", "/usr/bin:/bin"),
-        List.of(args));
+    return Scripts.plan(dir, script, args);
   }
 
   /** The planned commands as shell text, one per command. */
   private List<String> texts(String script, String... args) throws ScriptException {
-    return plan(script, args).commands().stream().map(Plan.Command::text).toList();
+    return Scripts.texts(dir, script, args);
   }
 
   private ScriptException refused(String script) {
