@@ -261,11 +261,16 @@ async function redraw() {
   } else if (!PAGES.includes(page[0]) || page[0] === "#pool") drawPool();
 }
 
-/** Drops the oldest finished jobs beyond {@link MAX_ROWS}; queued and running ones stay, whatever their age. */
+/**
+ * Drops the oldest finished jobs beyond {@link MAX_ROWS}, and the oldest queued and running ones
+ * beyond {@link MAX_ACTIVE}: the feed pushes each job submitted, 20,000 of them for a big batch.
+ */
 function trimJobs() {
-  const finished = [...state.jobs.values()].filter(j => FINAL.has(j.state));
-  if (finished.length <= MAX_ROWS) return;
-  finished.sort((a, b) => seq(b.id) - seq(a.id)).slice(MAX_ROWS).forEach(j => state.jobs.delete(j.id));
+  const finished = [], active = [];
+  state.jobs.forEach(j => (FINAL.has(j.state) ? finished : active).push(j));
+  [[finished, MAX_ROWS], [active, MAX_ACTIVE]].forEach(([jobs, keep]) => {
+    if (jobs.length > keep) jobs.sort((a, b) => seq(b.id) - seq(a.id)).slice(keep).forEach(j => state.jobs.delete(j.id));
+  });
 }
 
 /** A job's or a run's number: j12 -> 12, r3 -> 3. */
@@ -313,8 +318,10 @@ $("#dismiss-all").addEventListener("click", e => dismissAll(e.target));
 $("#cancel").addEventListener("click", e => cancelJob(e.target));
 $("#cancel-run").addEventListener("click", e => cancelRun(e.target));
 $("#dismiss-worker").addEventListener("click", e => dismiss($("#worker-id").textContent, e.target));
-["#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", drawJobs));
-$("#f-state").addEventListener("change", () => readStateFilter().then(drawJobs, showError));
+["#f-worker", "#f-program", "#f-run"].forEach(s => $(s).addEventListener("input", () => showJobsPage(0)));
+$("#f-state").addEventListener("change", () => readStateFilter().then(() => showJobsPage(0), showError));
+$("#jobs-newer").addEventListener("click", () => showJobsPage(jobsPage - 1));
+$("#jobs-older").addEventListener("click", () => showJobsPage(jobsPage + 1));
 window.addEventListener("hashchange", route);
 setInterval(tick, 1000);
 // a token in the address that is still there was not taken (a right one leaves it, kept in a cookie)

@@ -113,6 +113,14 @@ function walltimeLeft(w) {
   return left > 0 ? Math.round(left / 60000) + " min" : "over";
 }
 
+/**
+ * Rows of the job table on one of its pages: the page holds up to 5,500 jobs, and a table of them
+ * all took seconds to draw on a busy machine, during which the page did not answer.
+ */
+const JOBS_PER_PAGE = 100;
+/** The page of the job table shown, 0 for the newest jobs. */
+let jobsPage = 0;
+
 function drawJobs() {
   const f = { state: $("#f-state").value, worker: $("#f-worker").value.trim(),
     program: $("#f-program").value.trim(), run: $("#f-run").value.trim() };
@@ -122,10 +130,24 @@ function drawJobs() {
       && (!f.worker || (j.worker || "").includes(f.worker))
       && (!f.program || programs(j).some(p => p.includes(f.program)))
       && (!f.run || (j.run || "") === f.run))
-    .sort((a, b) => seq(b.id) - seq(a.id));
-  syncRows($("#jobs tbody"), rows.map(j => ({ key: j.id, from: JSON.stringify(j), build: () => jobRow(j) })));
+    .map(j => [seq(j.id), j]).sort((a, b) => b[0] - a[0]).map(([, j]) => j);
+  const pages = Math.max(1, Math.ceil(rows.length / JOBS_PER_PAGE));
+  jobsPage = Math.max(0, Math.min(jobsPage, pages - 1));
+  const first = jobsPage * JOBS_PER_PAGE;
+  const page = rows.slice(first, first + JOBS_PER_PAGE);
+  syncRows($("#jobs tbody"), page.map(j => ({ key: j.id, from: JSON.stringify(j), build: () => jobRow(j) })));
+  $("#jobs-pager").hidden = pages === 1;
+  setText($("#jobs-range"), `${first + 1}\u2013${first + page.length} of ${rows.length}`);
+  $("#jobs-newer").disabled = jobsPage === 0;
+  $("#jobs-older").disabled = jobsPage === pages - 1;
   const searched = f.state ? [...held.values()].filter(j => j.state === f.state).length : held.size;
   setText($("#jobs-note"), jobsNote(f, rows.length, searched));
+}
+
+/** Shows the job table's page {page} (0: the newest jobs), from a filter's first when it changed. */
+function showJobsPage(page) {
+  jobsPage = page;
+  drawJobs();
 }
 
 /** The programs a job runs: its own, and its pipeline's stages'. */
@@ -173,8 +195,10 @@ function jobsNote(f, shown, searched) {
   }
   if (ofState === 0) return `No ${what}.`;
   if (shown < ofState) {
+    const active = h.queued + h.running > MAX_ACTIVE ? `the newest ${MAX_ACTIVE} queued and running`
+      : "every queued and running one";
     return `Showing ${shown} of ${ofState} ${what}: `
-      + (f.state ? "the newest." : `every queued and running one and the newest ${MAX_ROWS} finished.`);
+      + (f.state ? "the newest." : `${active} and the newest ${MAX_ROWS} finished.`);
   }
   return "";
 }

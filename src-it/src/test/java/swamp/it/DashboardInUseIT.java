@@ -1,0 +1,103 @@
+package swamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+
+/**
+ * The dashboard as people meet it beyond DashboardIT's cases: a first visit by a bookmark, a
+ * queue of hundreds of jobs, output that is binary, coloured or cut, a command of 100 KB, a job
+ * the master no longer keeps, the way back to the pool, and a run's failed commands. One master
+ * with a token and two workers (w10 joins first, w9 after) serve every test, in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardInUseIT {
+
+  static final Duration PAGE = Duration.ofSeconds(30);
+  static final Duration CLI = Duration.ofSeconds(60);
+  final String token = "use-" + UUID.randomUUID();
+  Pool pool;
+  Master master;
+  Browser browser;
+
+  @BeforeAll
+  void startPoolAndBrowser() {
+    pool = new Pool("DashboardInUseIT");
+    master = pool.startMaster(Map.of("SWAMP_API_TOKEN", token), List.of(), "--local-exec", "never")
+        .apiToken(token);
+    Node w10 = pool.worker(master, "w10", "--slots", "1");
+    browser = new Browser(); // starts while the nodes come up
+    master.awaitHealthy(Pool.STARTUP);
+    master.awaitWorkers(Pool.STARTUP, List.of(w10), "w10");
+    Node w9 = pool.worker(master, "w9", "--slots", "1");
+    master.awaitWorkers(Pool.STARTUP, List.of(w10, w9), "w10", "w9");
+    browser.open(master.url() + "/?token=" + token);
+  }
+
+  @AfterAll
+  void stop() {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      pool.close();
+    }
+  }
+
+  /** Hundreds of queued jobs: the table shows a page of them, and pages on; the page holds a bounded number. */
+  @Test
+  @Order(3)
+  void aBigQueueIsShownAPageAtATime() {
+    List<Map<String, Object>> stuck = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      stuck.add(Map.of("argv", List.of("echo", "queued " + i), "requires", List.of("gpu")));
+    }
+    List<String> ids = master.submitBatch(stuck);
+    String newest = ids.get(ids.size() - 1);
+    browser.open(master.url() + "/");
+    browser.await("a first page of 100 rows, the newest job first", PAGE,
+        d -> browser.all("#jobs tbody tr").size() == 100
+            && newest.equals(browser.script("return document.querySelector('#jobs tbody tr').dataset.job"))
+            && String.valueOf(browser.text("#jobs-range")).matches("1\u2013100 of 25\\d"));
+    assertTrue(!browser.one("#jobs-newer").isEnabled() && browser.one("#jobs-older").isEnabled());
+    browser.click("#jobs-older");
+    browser.await("the second page", PAGE, d -> String.valueOf(browser.text("#jobs-range")).matches("101\u2013200 of 25\\d")
+        && browser.all("#jobs tr[data-job=" + ids.get(ids.size() - 101) + "]").size() == 1);
+    browser.click("#jobs-older");
+    browser.await("the last page", PAGE, d -> !browser.one("#jobs-older").isEnabled()
+        && browser.all("#jobs tr[data-job=" + ids.get(0) + "]").size() == 1);
+    browser.screenshot("use-jobs-paged");
+    browser.type("#f-program", "ech");
+    browser.await("a filter starts at the first page again", PAGE,
+        d -> String.valueOf(browser.text("#jobs-range")).startsWith("1\u2013100 of"));
+    browser.one("#f-program").clear();
+
+    // the feed pushes each job submitted: a batch of 20,000 is not held whole
+    long held = (Long) browser.script("const n = MAX_ACTIVE + 1000;"
+        + " apply({ jobs: Array.from({ length: n }, (_, i) => ({ id: 'j' + (9e6 + i), state: 'QUEUED', argv: ['true'] })) });"
+        + " return state.jobs.size");
+    assertTrue(held <= (Long) browser.script("return MAX_ACTIVE + MAX_ROWS"), "jobs held: " + held);
+    double redraw = ((Number) browser.script("const t = performance.now(); drawPool(); return performance.now() - t")).doubleValue();
+    assertEquals(100, browser.all("#jobs tbody tr").size(), "a redraw of " + redraw + " ms");
+    browser.driver().navigate().refresh(); // without the jobs made up here
+  }
+}
