@@ -63,6 +63,15 @@ class DashboardInUseIT {
     }
   }
 
+  @Test
+  @Order(2)
+  void workersAreListedByTheirIds() {
+    browser.open(master.url() + "/");
+    browser.await("w9 above w10, though it joined after", PAGE, d -> List.of("w9", "w10").equals(browser.script(
+        "return [...document.querySelectorAll('#workers tr[data-worker]')].map(r => r.dataset.worker)"
+        + ".filter(w => w !== 'master')")));
+  }
+
   /** Hundreds of queued jobs: the table shows a page of them, and pages on; the page holds a bounded number. */
   @Test
   @Order(3)

@@ -44,7 +44,7 @@ function workerJobs(w) {
 function drawPool() {
   drawSummary();
   const wb = $("#workers tbody");
-  const rows = [...state.workers, ...state.spawns].map(w => ({ key: w.id,
+  const rows = [...state.workers].sort(byId).concat(state.spawns).map(w => ({ key: w.id,
     from: JSON.stringify([w, walltimeLeft(w)]), build: () => workerRow(w) }));
   const h = state.health;
   if (h && h.local && h.localExec !== "never") {
@@ -65,6 +65,9 @@ function drawPool() {
   drawJobs();
   drawRuns();
 }
+
+/** Workers in the order of their ids, w2 before w10: a pool of 50 in the order they joined is hard to search. */
+const byId = (a, b) => a.id.localeCompare(b.id, "en", { numeric: true });
 
 function workerRow(w) {
   const tr = document.createElement("tr");
