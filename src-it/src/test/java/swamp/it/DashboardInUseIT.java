@@ -108,5 +108,28 @@ class DashboardInUseIT {
     double redraw = ((Number) browser.script("const t = performance.now(); drawPool(); return performance.now() - t")).doubleValue();
     assertEquals(100, browser.all("#jobs tbody tr").size(), "a redraw of " + redraw + " ms");
     browser.driver().navigate().refresh(); // without the jobs made up here
+    // the counts' axis is as wide as its labels: 20,000 queued is not "0,000"
+    assertTrue((Boolean) browser.script("const c = document.createElement('canvas').getContext('2d');"
+        + " c.font = '12px system-ui, sans-serif'; return countsWidth(null, ['20,000']) >= 14 + c.measureText('20,000').width"));
+  }
+
+  /** A phone opening a job's page first: the plot, made while the pool was hidden, fits its column. */
+  @Test
+  @Order(8)
+  void onAPhoneThePlotFitsItsColumn() {
+    Dimension wide = browser.driver().manage().window().getSize();
+    browser.driver().manage().window().setSize(new Dimension(375, 800));
+    try {
+      String id = master.submit(Map.of("argv", List.of("true")));
+      master.awaitFinished(id, CLI);
+      browser.open(master.url() + "/#job/" + id);
+      browser.await("the job's page and the plot made", PAGE, d -> browser.one("#job").isDisplayed()
+          && (Boolean) browser.script("return state.plot !== null"));
+      browser.script("location.hash = '#pool'");
+      browser.await("the plot as wide as its column at most", PAGE, d -> browser.one("#pool").isDisplayed()
+          && (Boolean) browser.script("return state.plot.width <= document.querySelector('#plot').parentElement.clientWidth"));
+    } finally {
+      browser.driver().manage().window().setSize(wide);
+    }
   }
 }

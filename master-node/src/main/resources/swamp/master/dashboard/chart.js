@@ -74,12 +74,14 @@ function drawPlot() {
     state.plot = new uPlot({ width: plotWidth(), height: 200,
       // the samples' own span, at least the last minute: for one sample uPlot's spans years
       scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
-      axes: [{ label: `time (${ZONE})` }, {}],
+      axes: [{ label: `time (${ZONE})` }, { size: countsWidth }],
       series: [{},
       // lines at 3:1 or more on white (WCAG AA for graphics)
       { label: "queued", stroke: "#888" }, { label: "running", stroke: "#c60" },
       { label: "finished/s", stroke: "#1a7f4b" }] }, s, $("#plot"));
   } else if (state.plot && !$("#pool").hidden) {
+    // made while the pool was hidden (a job's page opened first), it has a guessed width
+    if (state.plot.width !== plotWidth()) state.plot.setSize({ width: plotWidth(), height: 200 });
     state.plot.setData(s);
   }
   const note = plotNote();
@@ -91,6 +93,12 @@ function gap(time) {
   const s = state.series;
   if (s[0].length === 0 || s[1][s[1].length - 1] === null) return;
   gapAfter(s, time);
+}
+
+/** The counts axis' width: its longest label's, so that 20,000 queued does not show as "0,000". */
+function countsWidth(u, labels) {
+  const longest = Math.max(1, ...(labels || []).map(l => String(l).length));
+  return 18 + 8 * longest; // px: ticks and gap, and 12px digits
 }
 
 /** The plot's width: 520 px, or the width of its column on a narrow screen. */
