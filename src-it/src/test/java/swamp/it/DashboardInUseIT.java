@@ -49,7 +49,6 @@ class DashboardInUseIT {
     master.awaitWorkers(Pool.STARTUP, List.of(w10), "w10");
     Node w9 = pool.worker(master, "w9", "--slots", "1");
     master.awaitWorkers(Pool.STARTUP, List.of(w10, w9), "w10", "w9");
-    browser.open(master.url() + "/?token=" + token);
   }
 
   @AfterAll
@@ -61,6 +60,23 @@ class DashboardInUseIT {
     } finally {
       pool.close();
     }
+  }
+
+  /** A bookmark of a job's page, opened without the token: the form asks for it, then that page opens. */
+  @Test
+  @Order(1)
+  void aBookmarkedJobOpensOnceTheTokenIsGiven() {
+    String id = master.submit(Map.of("argv", List.of("echo", "bookmarked")));
+    master.awaitFinished(id, CLI);
+    browser.open(master.url() + "/#job/" + id);
+    browser.await("the form, its field focused", PAGE, d -> browser.one("#token-needed").isDisplayed()
+        && "token".equals(browser.script("return document.activeElement.id")));
+    assertEquals("API token", browser.script("return document.querySelector('#token').labels[0].textContent"));
+    browser.screenshot("use-token");
+    browser.type("#token", token, Keys.ENTER); // no click: the keyboard alone
+    browser.await("job " + id + "'s page", PAGE, d -> browser.one("#job").isDisplayed()
+        && id.equals(browser.text("#job-id")) && String.valueOf(browser.text("#job-stdout")).contains("bookmarked"));
+    assertEquals(master.url() + "/#job/" + id, browser.driver().getCurrentUrl(), "the token left the address, the page stayed");
   }
 
   @Test

@@ -32,6 +32,7 @@ function showTokenForm(problem) {
   $("#live").className = "off";
   $("#live").textContent = "no token";
   PAGES.forEach(s => { $(s).hidden = true; });
+  $("#token").focus();
 }
 
 function showError(e) {
@@ -312,7 +313,8 @@ async function route() {
 
 $("#token-form").addEventListener("submit", e => {
   e.preventDefault();
-  location.href = "/?token=" + encodeURIComponent($("#token").value);
+  // the page asked for (a bookmarked job's, #job/j12) opens once the master took the token
+  location.href = "/?token=" + encodeURIComponent($("#token").value) + location.hash;
 });
 $("#dismiss-all").addEventListener("click", e => dismissAll(e.target));
 $("#cancel").addEventListener("click", e => cancelJob(e.target));
