@@ -129,6 +129,44 @@ class DashboardInUseIT {
         + " c.font = '12px system-ui, sans-serif'; return countsWidth(null, ['20,000']) >= 14 + c.measureText('20,000').width"));
   }
 
+  @Test
+  @Order(4)
+  void binaryColouredCutAndLongOutputIsReadable() {
+    String binary = master.submit(Map.of("argv", List.of("head", "-c", "3000", "/dev/urandom")));
+    String coloured = master.submit(Map.of("argv", List.of("printf", "\u001b[31mred\u001b[0m and \u001b[1;32mgreen\u001b[0m\\n")));
+    String cut = master.submit(Map.of("argv", List.of("seq", "1", "100000"))); // 589 KB, kept 256 KiB
+    List<String> longArgv = new ArrayList<>(List.of("echo"));
+    for (int i = 0; i < 2000; i++) {
+      longArgv.add("/data/ensemble/member_" + i + "/atmosphere_monthly_mean.nc");
+    }
+    String longOne = master.submit(Map.of("argv", longArgv));
+    List.of(binary, coloured, cut, longOne).forEach(id -> master.awaitFinished(id, CLI));
+
+    browser.open(master.url() + "/#job/" + binary);
+    browser.await("binary output said, not shown", PAGE, d -> browser.one("#job-stdout-binary").isDisplayed()
+        && browser.text("#job-stdout-binary").startsWith("Binary output (") && "".equals(browser.text("#job-stdout")));
+    browser.click("#job-stdout-binary button");
+    browser.await("shown as text once asked", PAGE, d -> browser.text("#job-stdout").length() > 100
+        && !browser.one("#job-stdout-binary").isDisplayed());
+
+    browser.script("location.hash = '#job/" + coloured + "'");
+    browser.await("the colours' codes left out", PAGE, d -> coloured.equals(browser.text("#job-id"))
+        && "red and green".equals(browser.text("#job-stdout").strip()));
+    assertTrue(!browser.one("#job-truncated").isDisplayed(), "not cut");
+
+    browser.script("location.hash = '#job/" + cut + "'");
+    browser.await("where the output was cut, said above it", PAGE, d -> cut.equals(browser.text("#job-id"))
+        && browser.one("#job-truncated").isDisplayed());
+    assertTrue(browser.text("#job-truncated").contains("swamp.worker.max-output"), browser.text("#job-truncated"));
+
+    browser.script("location.hash = '#job/" + longOne + "'");
+    browser.await("the long command's page", PAGE, d -> longOne.equals(browser.text("#job-id")));
+    double attemptsTop = ((Number) browser.script(
+        "return document.querySelector('#job-attempts').getBoundingClientRect().top")).doubleValue();
+    assertTrue(attemptsTop < 1000, "the attempts and output within the first screen, not 30 below: " + attemptsTop);
+    browser.screenshot("use-long-command");
+  }
+
   /** A phone opening a job's page first: the plot, made while the pool was hidden, fits its column. */
   @Test
   @Order(8)

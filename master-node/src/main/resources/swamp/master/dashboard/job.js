@@ -40,8 +40,40 @@ async function showJob(id) {
         .forEach(v => cell(tr, v));
       return tr;
     } })));
-  setText($("#job-stdout"), j.stdout + (j.truncated ? "\n[truncated]" : ""));
-  setText($("#job-stderr"), j.stderr);
+  $("#job-truncated").hidden = !j.truncated;
+  drawOutput("stdout", j.stdout + (j.truncated ? "\n[truncated]" : ""));
+  drawOutput("stderr", j.stderr);
+}
+
+/** The streams of binary output the user asked to see all the same, as "ID/stdout". */
+const binaryShown = new Set();
+
+/**
+ * A stream of the job's page: without its terminal colour codes (ANSI escapes, shown as boxes
+ * and "[31m" otherwise); binary output is said, not drawn as a screenful of replacement
+ * characters, unless the user asks for it.
+ */
+function drawOutput(stream, text) {
+  const key = `${state.job.id}/${stream}`;
+  const binary = !binaryShown.has(key) && looksBinary(text);
+  const note = $(`#job-${stream}-binary`);
+  note.hidden = !binary;
+  if (binary) {
+    const show = Object.assign(document.createElement("button"), { textContent: "Show it as text" });
+    show.addEventListener("click", () => { binaryShown.add(key); drawOutput(stream, text); show.blur(); });
+    note.replaceChildren(`Binary output (${text.length.toLocaleString("en")} characters), not shown. `, show);
+  }
+  setText($(`#job-${stream}`), binary ? "" : text.replace(ANSI, ""));
+}
+
+/** Terminal escapes: colours and cursor moves (CSI), and titles (OSC). */
+const ANSI = /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
+
+/** Whether output is binary: one character in ten of its start a control character or undecodable. */
+function looksBinary(text) {
+  const start = text.slice(0, 4096);
+  const odd = (start.match(/[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]/g) || []).length;
+  return odd > start.length / 10;
 }
 
 /**
@@ -78,4 +110,5 @@ function clearJob() {
   $("#cancel").hidden = true;
   state.job = null;
   ["#job-facts", "#job-attempts tbody", "#job-stdout", "#job-stderr"].forEach(s => $(s).replaceChildren());
+  ["#job-truncated", "#job-stdout-binary", "#job-stderr-binary"].forEach(s => { $(s).hidden = true; });
 }
