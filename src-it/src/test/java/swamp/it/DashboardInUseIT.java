@@ -167,6 +167,32 @@ class DashboardInUseIT {
     browser.screenshot("use-long-command");
   }
 
+  @Test
+  @Order(5)
+  void aJobTheMasterNoLongerKeepsSaysWhyAndLeadsBack() {
+    browser.open(master.url() + "/#job/j999999");
+    browser.await("why it is not there", PAGE, d -> browser.one("#error").isDisplayed()
+        && browser.text("#error").contains("no longer keeps it"));
+    browser.screenshot("use-job-gone");
+    browser.click("#error a");
+    browser.await("the pool", PAGE, d -> browser.one("#pool").isDisplayed() && !browser.one("#error").isDisplayed());
+  }
+
+  @Test
+  @Order(6)
+  void backFromAJobThePoolIsWhereTheUserLeftIt() {
+    browser.open(master.url() + "/");
+    browser.await("a page of jobs", PAGE, d -> browser.all("#jobs tbody tr").size() == 100);
+    long at = (Long) browser.script("const row = document.querySelector('#jobs tbody tr:nth-child(80)');"
+        + " row.scrollIntoView(); row.querySelector('a').click(); return Math.round(window.scrollY)");
+    assertTrue(at > 1000, "scrolled down: " + at);
+    browser.await("the job's page, at its top", PAGE, d -> browser.one("#job").isDisplayed()
+        && ((Number) browser.script("return window.scrollY")).longValue() == 0);
+    browser.driver().navigate().back();
+    browser.await("the pool where it was left", PAGE, d -> browser.one("#pool").isDisplayed()
+        && Math.abs(((Number) browser.script("return window.scrollY")).longValue() - at) < 5);
+  }
+
   /** A phone opening a job's page first: the plot, made while the pool was hidden, fits its column. */
   @Test
   @Order(8)

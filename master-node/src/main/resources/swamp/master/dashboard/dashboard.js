@@ -35,10 +35,16 @@ function showTokenForm(problem) {
   $("#token").focus();
 }
 
-function showError(e) {
+/** Says what went wrong under the header, with {more} after it (text and elements). */
+function showError(e, more = []) {
   $("#error").hidden = false;
-  $("#error").textContent = String(e.message || e);
+  $("#error").replaceChildren(String(e.message || e), ...more);
 }
+
+/** Why a page's job or run is not found (a bookmark, a link from a terminal), and the way back. */
+const NOT_FOUND = { "#job": ": it was never submitted to this master, or it ended long ago and the master no"
+  + " longer keeps it (it keeps the newest finished jobs, swamp.master.retain-finished). ",
+  "#run": ": it was never sent to this master, or the master no longer keeps it. " };
 
 async function loadPool() {
   await snapshot(() => Promise.all([readJobs(),
@@ -292,8 +298,13 @@ async function showRun(id) {
 /** The page's views: the pool, and one job's, run's or worker's page (#job/ID, #run/ID, #worker/ID). */
 const PAGES = ["#pool", "#job", "#run", "#worker"];
 
+/** How far the pool's page was scrolled when another page opened: back on the pool, it is there again. */
+let poolScrollY = 0;
+
 async function route() {
   $("#error").hidden = true;
+  const from = PAGES.find(s => !$(s).hidden);
+  if (from === "#pool") poolScrollY = window.scrollY;
   const page = location.hash.split("/");
   const show = PAGES.includes(page[0]) && page[0] !== "#pool" ? page[0] : "#pool";
   try {
@@ -302,9 +313,11 @@ async function route() {
     else if (show === "#worker") await showWorker(decodeURIComponent(page[1]));
     else await loadPool();
     PAGES.forEach(s => { $(s).hidden = s !== show; });
+    if (from !== show) window.scrollTo(0, show === "#pool" ? poolScrollY : 0); // another page opens at its top
   } catch (e) {
     if (!$("#token-needed").hidden) return;
-    showError(e);
+    const back = Object.assign(document.createElement("a"), { href: "#pool", textContent: "Back to the pool" });
+    showError(e, e.status === 404 && NOT_FOUND[show] ? [NOT_FOUND[show], back] : []);
     if (show !== "#pool") PAGES.forEach(s => { $(s).hidden = true; });
   }
 }
