@@ -193,6 +193,33 @@ class DashboardInUseIT {
         && Math.abs(((Number) browser.script("return window.scrollY")).longValue() - at) < 5);
   }
 
+  /** A run of 60 commands, two of them failing: the page lists them, and each opens its box. */
+  @Test
+  @Order(7)
+  void aRunsFailedCommandsAreFoundFromItsPage() throws java.io.IOException {
+    Path dir = Files.createDirectories(pool.logDir().resolve("run"));
+    List<String> lines = new ArrayList<>();
+    for (int i = 1; i <= 60; i++) {
+      lines.add(i == 20 || i == 55 ? "ls no-such-file-" + i : "echo " + i + " > f" + i + ".txt");
+    }
+    Files.writeString(dir.resolve("many.swamp"), String.join("\n", lines) + "\n");
+    Node run = pool.swamp(master, dir, Map.of("SWAMP_API_TOKEN", token), "run", "many.swamp");
+    run.awaitExit(Duration.ofSeconds(120));
+    JsonNode runs = master.get("/api/runs").json();
+    String runId = runs.get(runs.size() - 1).path("id").asText();
+    browser.open(master.url() + "/#run/" + runId);
+    browser.await("the run's counts and its two failed commands", PAGE,
+        d -> String.valueOf(browser.text("#run-summary")).startsWith("60 commands: 58 succeeded, 2 failed.")
+            && browser.all("#run-summary button").size() == 2);
+    browser.click("#run-summary button:last-of-type");
+    browser.await("the second failed command's box selected, focused and in view", PAGE,
+        d -> "FAILED".equals(browser.script("return document.activeElement.dataset.state"))
+            && browser.text("#graph-node .command").equals("ls no-such-file-55")
+            && (Boolean) browser.script("const r = document.activeElement.getBoundingClientRect();"
+                + " return r.top >= 0 && r.bottom <= window.innerHeight"));
+    browser.screenshot("use-run-failed");
+  }
+
   /** A phone opening a job's page first: the plot, made while the pool was hidden, fits its column. */
   @Test
   @Order(8)

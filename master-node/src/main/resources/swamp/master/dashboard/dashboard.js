@@ -293,6 +293,7 @@ async function showRun(id) {
   $("#run-name").textContent = r.name;
   $("#graph-node").dataset.run = r.id;
   SwampGraph.draw($("#graph"), r.commands, $("#graph-node"));
+  SwampGraph.summarize($("#run-summary"), r.commands, $("#graph-node"));
 }
 
 /** The page's views: the pool, and one job's, run's or worker's page (#job/ID, #run/ID, #worker/ID). */

@@ -92,7 +92,7 @@ const SwampGraph = (() => {
       svg.appendChild(g);
     }
     container.replaceChildren(svg);
-    drawn = { from, container, run: details.dataset.run };
+    drawn = { from, container, run: details.dataset.run, commands };
     const again = commands.find(c => c.step === (selected && selected.step));
     if (again) select(svg, again, details); else { selected = null; details.hidden = true; }
     if (focused !== null && focused !== undefined) {
@@ -117,5 +117,41 @@ const SwampGraph = (() => {
     facts.replaceChildren(`step ${c.step}, line ${c.line} \u00b7 ${how}`, ...(job ? [" \u00b7 job ", job] : []));
   }
 
-  return { draw };
+  /** Selects step {step}'s box as a click would, scrolled into view and focused: a run may be 40,000 px tall. */
+  function reveal(step, details) {
+    const c = drawn && drawn.commands.find(x => x.step === step);
+    const box = drawn && drawn.container.querySelector(`g.node[data-step="${step}"]`);
+    if (!c || !box) return;
+    select(box.ownerSVGElement, c, details);
+    box.scrollIntoView({ block: "center", inline: "center" });
+    box.focus();
+  }
+
+  /** The most failed commands {summary} lists, each a button to its box. */
+  const LISTED = 20;
+
+  /**
+   * Says in {summary} how many of {commands} are in each state, and lists those that failed
+   * (the first {@link LISTED}), each a button that shows its box; drawn again only when that changed.
+   */
+  function summarize(summary, commands, details) {
+    const counts = {};
+    commands.forEach(c => { counts[c.state] = (counts[c.state] || 0) + 1; });
+    const failed = commands.filter(c => c.state === "FAILED");
+    const from = JSON.stringify([counts, failed.map(c => c.step)]);
+    if (summary.dataset.from === from) return; // a button in it keeps the focus
+    summary.dataset.from = from;
+    const parts = [plural(commands.length, "command") + ": "
+      + Object.entries(counts).map(([k, n]) => `${n} ${k.toLowerCase().replace("_", " ")}`).join(", ") + "."];
+    if (failed.length) parts.push(` Failed${failed.length > LISTED ? ` (the first ${LISTED} of ${failed.length})` : ""}: `);
+    failed.slice(0, LISTED).forEach(c => {
+      const b = Object.assign(document.createElement("button"), { textContent: `step ${c.step}`,
+        title: `line ${c.line}: ${c.text}` });
+      b.addEventListener("click", () => reveal(c.step, details));
+      parts.push(b, " ");
+    });
+    summary.replaceChildren(...parts);
+  }
+
+  return { draw, summarize };
 })();
