@@ -220,6 +220,23 @@ class DashboardInUseIT {
     browser.screenshot("use-run-failed");
   }
 
+  /** A keyboard user on a job's link while the job ends: its row is drawn again, the focus stays on its link. */
+  @Test
+  @Order(9)
+  void theKeyboardsFocusStaysOnARowThatIsDrawnAgain() {
+    browser.open(master.url() + "/");
+    String id = master.submit(Map.of("argv", List.of("sleep", "5")));
+    String link = "#jobs tr[data-job=" + id + "] a";
+    browser.await("job " + id + " running", PAGE,
+        d -> "RUNNING".equals(browser.text("#jobs tr[data-job=" + id + "] .state-cell")));
+    browser.script("document.querySelector('" + link + "').focus()");
+    browser.await("job " + id + " SUCCEEDED, its row drawn again", CLI,
+        d -> "SUCCEEDED".equals(browser.text("#jobs tr[data-job=" + id + "] .state-cell")));
+    assertEquals(id, browser.script("return document.activeElement.textContent"), "the focus on the job's link");
+    browser.type(link, Keys.ENTER);
+    browser.await("its page, opened by the keyboard", PAGE, d -> id.equals(browser.text("#job-id")));
+  }
+
   /** A phone opening a job's page first: the plot, made while the pool was hidden, fits its column. */
   @Test
   @Order(8)

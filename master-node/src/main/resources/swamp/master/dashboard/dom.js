@@ -85,6 +85,7 @@ const drawnFrom = new WeakMap();
  * built again (with {@code build}).
  */
 function syncRows(parent, items) {
+  const focus = focusIn(parent);
   const old = new Map([...parent.children].map(e => [e.dataset.key, e]));
   const wanted = new Set(items.map(it => String(it.key)));
   old.forEach((e, key) => { if (!wanted.has(key)) e.remove(); });
@@ -100,6 +101,28 @@ function syncRows(parent, items) {
     const at = parent.children[i];
     if (at !== row) parent.insertBefore(row, at || null);
   });
+  if (focus) refocus(parent, focus);
+}
+
+/** What the keyboard can reach in a row: a link, a button. */
+const FOCUSABLE = "a[href], button, input, select, [tabindex]";
+
+/** Which row of {parent} has the focus, and which of its links and buttons: {key, index}, or null. */
+function focusIn(parent) {
+  const el = document.activeElement;
+  const row = parent.contains(el) && [...parent.children].find(r => r.contains(el));
+  return row ? { key: row.dataset.key, index: [...row.querySelectorAll(FOCUSABLE)].indexOf(el) } : null;
+}
+
+/**
+ * Gives the focus back to the same link or button of the same row, drawn again: a keyboard user
+ * reading the job table on a busy pool lost their place to the page's top at every job's end.
+ */
+function refocus(parent, { key, index }) {
+  if (parent.contains(document.activeElement)) return;
+  const row = [...parent.children].find(r => r.dataset.key === key);
+  const el = row && row.querySelectorAll(FOCUSABLE)[index];
+  if (el) el.focus({ preventScroll: true });
 }
 
 /** Sets an element's text only when it changed: setting it again would end a selection in it. */
