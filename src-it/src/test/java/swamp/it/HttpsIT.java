@@ -3,6 +3,7 @@ package swamp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class HttpsIT {
   static final Duration CLI = Duration.ofSeconds(60);
 
   @Test
-  void theCliTalksToAnHttpsMasterTrustingThePoolsKey(Pool pool) {
+  void theCliTalksToAnHttpsMasterTrustingThePoolsKey(Pool pool) throws Exception {
     Master master = pool.startMaster("--https");
     Await.until("the master to serve HTTPS", Pool.STARTUP, () -> {
       assertTrue(master.isAlive(), master.tail(30));
@@ -34,8 +35,48 @@ class HttpsIT {
     assertTrue(dashboard.output().startsWith("https://127.0.0.1:" + master.httpPort() + "/?token="),
         dashboard.output());
 
+    // the page keeps the token in a cookie that the browser sends back over HTTPS only
+    java.net.http.HttpResponse<Void> kept = trustingAnyone().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(dashboard.output().strip())).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    String cookie = kept.headers().firstValue("Set-Cookie").orElse("");
+    assertTrue(cookie.startsWith("swamp_token_" + master.httpPort() + "=") && cookie.contains("Secure")
+        && cookie.contains("HttpOnly"), kept.statusCode() + " " + kept.headers());
+
     // plain HTTP on that port gets no answer
     org.junit.jupiter.api.Assertions.assertThrows(Master.ApiUnreachable.class,
         () -> master.get("/api/health"));
+  }
+
+  /** A client that takes any certificate: here only the cookie's attributes are looked at. */
+  static java.net.http.HttpClient trustingAnyone() throws Exception {
+    javax.net.ssl.TrustManager[] any = {new javax.net.ssl.X509ExtendedTrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String auth) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String auth) {}
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String auth, java.net.Socket s) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String auth, java.net.Socket s) {}
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String auth, javax.net.ssl.SSLEngine e) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String auth, javax.net.ssl.SSLEngine e) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    }};
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, any, null);
+    return java.net.http.HttpClient.newBuilder().sslContext(tls)
+        .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
   }
 }

@@ -44,6 +44,8 @@ final class ApiGate {
   private final byte[] apiToken;
   private volatile Supplier<Standby> standby = () -> null;
   private volatile String cookie = COOKIE + "0";
+  /** The server speaks HTTPS: the cookie goes back over HTTPS only. */
+  private volatile boolean secure;
 
   ApiGate(String apiToken) {
     this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
@@ -55,9 +57,13 @@ final class ApiGate {
    */
   public record Standby(String activeUrl) {}
 
-  /** The port the master's HTTP server listens on, which names its cookie. */
-  void listensOn(int port) {
+  /**
+   * The port the master's HTTP server listens on, which names its cookie, and whether over HTTPS,
+   * where the browser is told to send the cookie over HTTPS only ({@code Secure}).
+   */
+  void listensOn(int port, boolean https) {
     cookie = COOKIE + port;
+    secure = https;
   }
 
   /** The name of the cookie this master keeps the token in. */
@@ -93,7 +99,7 @@ final class ApiGate {
       return DashboardRoutes.pageForAWrongToken();
     }
     HttpCookie kept = HttpCookie.create(cookie, token.get()).withHttpOnly(true)
-        .withSameSite(SameSite.Strict).withPath("/");
+        .withSameSite(SameSite.Strict).withPath("/").withSecure(secure);
     return setCookie(kept, () -> redirect(Uri.create("/"), StatusCodes.SEE_OTHER));
   }
 

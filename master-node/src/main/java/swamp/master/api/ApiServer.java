@@ -104,10 +104,10 @@ public final class ApiServer {
       builder = builder.enableHttps(ConnectionContext.httpsServer(sslContext(system.settings().config())));
     }
     this.https = https;
-    gate.listensOn(port);
+    gate.listensOn(port, https);
     try {
       binding = builder.bind(route()).toCompletableFuture().join();
-      gate.listensOn(port()); // the port given, or the one the system chose for 0
+      gate.listensOn(port(), https); // the port given, or the one the system chose for 0
     } catch (CompletionException e) {
       throw new IOException(e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), e);
     }
