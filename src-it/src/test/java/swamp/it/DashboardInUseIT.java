@@ -256,4 +256,21 @@ class DashboardInUseIT {
       browser.driver().manage().window().setSize(wide);
     }
   }
+
+  /** A page opened by its address shows the pool's counts at once: nothing in the pool changes meanwhile. */
+  @Test
+  @Order(10)
+  void aPageOpenedByItsAddressSaysThePoolsCountsAtOnce() {
+    String id = master.submit(Map.of("argv", List.of("true")));
+    master.awaitFinished(id, CLI);
+    JsonNode runs = master.get("/api/runs").json();
+    String runId = runs.get(runs.size() - 1).path("id").asText();
+    for (String page : List.of("#job/" + id, "#run/" + runId, "#worker/w9")) {
+      browser.open("about:blank");
+      browser.open(master.url() + "/" + page);
+      // the 250 jobs no worker can take stay queued: no live update comes to fill these in
+      browser.await(page + "'s summary and title", PAGE, d -> String.valueOf(browser.text("#summary")).startsWith("2 workers \u00b7 250 queued")
+          && browser.driver().getTitle().equals("(250 queued) swamp"));
+    }
+  }
 }

@@ -53,7 +53,6 @@ async function loadPool() {
     state.jobs = jobs;
     takeWorkers(workers);
     state.spawnedBy = Object.fromEntries(workers.filter(w => w.source).map(w => [w.id, w.source]));
-    state.workerIds = ids(state.workers);
     state.sources = sources;
     state.runs = runs;
     state.health = health;
@@ -88,6 +87,20 @@ async function readStateFilter() {
 function takeWorkers(workers) {
   state.spawns = workers.filter(w => !w.registeredAt);
   state.workers = workers.filter(w => w.registeredAt);
+  state.workerIds = ids(state.workers);
+}
+
+/**
+ * The pool's counts for the header's summary and the tab's title, read for a job's, run's or
+ * worker's page: opened by its address, it showed neither until the feed pushed a change.
+ */
+async function readCounts() {
+  await snapshot(() => Promise.all([api("GET", "/api/health"), api("GET", "/api/workers")]),
+    ([health, workers]) => {
+      state.health = health;
+      takeWorkers(workers);
+    });
+  drawSummary();
 }
 
 /**
@@ -309,6 +322,7 @@ async function route() {
   const page = location.hash.split("/");
   const show = PAGES.includes(page[0]) && page[0] !== "#pool" ? page[0] : "#pool";
   try {
+    if (show !== "#pool") await readCounts();
     if (show === "#job") await showJob(page[1]);
     else if (show === "#run") await showRun(page[1]);
     else if (show === "#worker") await showWorker(decodeURIComponent(page[1]));
