@@ -273,4 +273,53 @@ class DashboardInUseIT {
           && browser.driver().getTitle().equals("(250 queued) swamp"));
     }
   }
+
+  /** A run's jobs, cancelled from its page in one request: the question counts them, the page says what the master did. */
+  @Test
+  @Order(13)
+  void aRunsJobsAreCancelledInOneRequest() throws java.io.IOException {
+    Path dir = Files.createDirectories(pool.logDir().resolve("cancel"));
+    Files.writeString(dir.resolve("five.swamp"), "sleep 301\nsleep 302\nsleep 303\nsleep 304\nsleep 305\n");
+    Node run = pool.swamp(master, dir, Map.of("SWAMP_API_TOKEN", token), "run", "five.swamp");
+    try {
+      String runId = Await.value("the run", CLI, () -> {
+        for (JsonNode r : master.get("/api/runs").json()) {
+          if (r.path("name").asText().equals("five.swamp")) {
+            return r.path("id").asText();
+          }
+        }
+        return null;
+      });
+      browser.open(master.url() + "/#run/" + runId);
+      // a worker holds the jobs it is given ahead of a free slot (prefetch): RUNNING to the API too
+      browser.await("two running, three queued or held", CLI, d -> browser.all("#graph g.node[data-state=RUNNING]").size() >= 2
+          && browser.all("#graph g.node[data-state=RUNNING], #graph g.node[data-state=QUEUED]").size() == 5
+          && browser.one("#cancel-run").isDisplayed());
+      browser.script("window.asked = []; const f = window.fetch;"
+          + " window.fetch = (u, o) => { asked.push(((o && o.method) || 'GET') + ' ' + u); return f(u, o); }");
+      browser.click("#cancel-run");
+      browser.await("the question", PAGE, d -> browser.one("#ask").isDisplayed());
+      assertEquals("Cancel the 5 jobs of run " + runId + " (five.swamp)?", browser.text("#ask-question"));
+      String question = browser.text("#ask-text");
+      assertTrue(question.startsWith("2 running jobs are killed and ") && jobsCounted(question) == 5, question);
+      browser.click("#ask-yes");
+      browser.await("what the master answered", PAGE, d -> browser.one("#run-cancelled").isDisplayed());
+      String answer = browser.text("#run-cancelled");
+      assertTrue(answer.startsWith("Run " + runId + ": ") && answer.matches(".*\\d+ running jobs? being killed.*")
+          && jobsCounted(answer) == 5, answer);
+      assertEquals(List.of("POST /api/jobs/cancel"), browser.script(
+          "return asked.filter(a => !a.startsWith('GET'))"), "one request");
+      browser.await("all five CANCELLED", CLI, d -> browser.all("#graph g.node[data-state=CANCELLED]").size() == 5);
+      browser.screenshot("use-run-cancelled");
+      run.awaitExit(CLI);
+    } finally {
+      run.killHard();
+    }
+  }
+
+  /** The jobs a sentence counts: "2 running jobs ... and 3 queued jobs" counts 5. */
+  static int jobsCounted(String sentence) {
+    return java.util.regex.Pattern.compile("(\\d+) (?:queued |running )?jobs?\\b").matcher(sentence).results()
+        .mapToInt(m -> Integer.parseInt(m.group(1))).sum();
+  }
 }

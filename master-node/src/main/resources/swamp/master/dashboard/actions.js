@@ -63,23 +63,43 @@ async function cancelJob(b) {
   }, "");
 }
 
-/** Cancels every queued and running job of the run whose page is open. */
+/**
+ * Cancels every queued and running job of the run whose page is open, in one request (POST
+ * /api/jobs/cancel), and says under the run's name what the master answered.
+ */
 async function cancelRun(b) {
   if (!state.run) return;
   const r = await api("GET", "/api/runs/" + encodeURIComponent(state.run.id)); // as it stands now
   const jobs = r.commands.filter(c => c.job && (c.state === "QUEUED" || c.state === "RUNNING"));
   if (!jobs.length) return;
-  const running = jobs.filter(c => c.state === "RUNNING").length;
-  const queued = jobs.length - running;
+  const ahead = new Set(state.workers.flatMap(w => heldBy(w).waiting)); // RUNNING to the API, not started
+  const running = jobs.filter(c => c.state === "RUNNING" && !ahead.has(c.job)).length;
+  const waiting = jobs.filter(c => ahead.has(c.job)).length;
+  const queued = jobs.length - running - waiting;
+  const unstarted = [waiting ? `${plural(waiting, "job")} waiting on a worker for a slot` : "",
+    queued ? plural(queued, "queued job") : ""].filter(Boolean).join(" and ");
   const text = [running ? `${plural(running, "running job")} ${running === 1 ? "is" : "are"} killed` : "",
-    queued ? `${plural(queued, "queued job")} never ${queued === 1 ? "runs" : "run"}` : ""]
+    unstarted ? `${unstarted} never ${waiting + queued === 1 ? "runs" : "run"}` : ""]
     .filter(Boolean).join(" and ") + "; each ends CANCELLED. bin/swamp run, which runs the script, takes"
     + " each as a command that failed and goes on as the script says (stop it with Ctrl-C to start no more).";
   if (!await ask(`Cancel the ${plural(jobs.length, "job")} of run ${r.id} (${r.name})?`, text,
     `Cancel ${plural(jobs.length, "job")}`, "Keep them")) return;
-  await act(b, () => Promise.all(jobs.map(c => api("DELETE", "/api/jobs/" + encodeURIComponent(c.job))
-    .catch(e => { if (e.status !== 409) throw e; }))), // one that ended meanwhile is no error
-  `${plural(jobs.length, "job")} of run ${r.id} cancelled.`);
+  await act(b, async () => {
+    const done = await api("POST", "/api/jobs/cancel", { run: r.id });
+    const said = $("#run-cancelled");
+    said.dataset.run = r.id;
+    said.textContent = `Run ${r.id}: ${whatCancelDid(done)}`;
+    said.hidden = false;
+    announce(said.textContent);
+  }, "");
+}
+
+/** What POST /api/jobs/cancel answered, in words: "cancelled 3 queued jobs; 2 running jobs being killed." */
+function whatCancelDid(a) {
+  if (!a.cancelled && !a.killing) return "nothing to cancel: its jobs had ended meanwhile.";
+  return [a.cancelled ? `cancelled ${plural(a.cancelled, "queued job")}` : "",
+    a.killing ? `${plural(a.killing, "running job")} being killed (each ends CANCELLED once its process is gone)` : ""]
+    .filter(Boolean).join("; ") + ".";
 }
 
 /** Does {what} with its button {b} off meanwhile; says {done} once it is done, else the error. */

@@ -13,16 +13,19 @@ const state = { jobs: new Map(), ofState: null, workers: [], spawns: [], sources
 
 // ---- the API ----
 
-async function api(method, path) {
+/** Asks the master; {body}, if any, is sent as JSON. */
+async function api(method, path, body) {
   const headers = method === "GET" ? {} : { "X-Swamp-Request": "1" };
-  const r = await fetch(path, { method, headers, credentials: "same-origin" });
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const r = await fetch(path, { method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body) });
   if (r.status === 401) {
     showTokenForm();
     throw new Error("the API token is needed");
   }
-  const body = await r.json().catch(() => ({}));
-  if (!r.ok) throw Object.assign(new Error(body.error || `${method} ${path}: ${r.status}`), { status: r.status });
-  return body;
+  const answer = await r.json().catch(() => ({}));
+  if (!r.ok) throw Object.assign(new Error(answer.error || `${method} ${path}: ${r.status}`), { status: r.status });
+  return answer;
 }
 
 function showTokenForm(problem) {
@@ -301,6 +304,7 @@ const seq = id => Number(id.replace(/^[a-z]+/, "")) || 0;
 async function showRun(id) {
   const r = await api("GET", "/api/runs/" + encodeURIComponent(id));
   state.run = r;
+  if ($("#run-cancelled").dataset.run !== r.id) $("#run-cancelled").hidden = true; // another run's
   $("#cancel-run").hidden = !r.commands.some(c => c.job && (c.state === "QUEUED" || c.state === "RUNNING"));
   $("#run-id").textContent = r.id;
   $("#run-name").textContent = r.name;
