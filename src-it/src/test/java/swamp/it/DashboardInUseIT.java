@@ -274,6 +274,45 @@ class DashboardInUseIT {
     }
   }
 
+  /** The job table at 700 px (a laptop at 200 %) and 375 px (a phone): every column that is shown is in view. */
+  @Test
+  @Order(11)
+  void theJobTableFitsANarrowWindow() {
+    List<String> argv = new ArrayList<>(List.of("echo"));
+    for (int i = 0; i < 40; i++) {
+      argv.add("/data/ensemble/member_" + i + "/atmosphere_monthly_mean.nc");
+    }
+    String id = master.submit(Map.of("argv", argv));
+    master.awaitFinished(id, CLI);
+    String row = "#jobs tr[data-job=" + id + "]";
+    Dimension wide = browser.driver().manage().window().getSize();
+    try {
+      for (int width : List.of(700, 375)) {
+        browser.driver().manage().window().setSize(new Dimension(width, 900));
+        browser.open(master.url() + "/");
+        browser.await("the long command's row", PAGE, d -> !browser.all(row).isEmpty());
+        assertTrue(((Number) browser.script("return window.innerWidth")).intValue() <= width);
+        assertTrue((Boolean) browser.script("const right = s => document.querySelector(s).getBoundingClientRect().right;"
+            + " return right('" + row + " td.exit') <= window.innerWidth && right('#jobs th.exit') <= window.innerWidth"),
+            "the exit column within the " + width + " px window");
+        assertEquals(0L, browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+        String whole = String.join(" ", argv);
+        assertEquals(whole, browser.one(row + " td.long").getAttribute("title"), "the whole command when pointed at");
+        assertTrue((Boolean) browser.script("const c = document.querySelector('" + row + " td.long');"
+            + " return c.scrollWidth > c.clientWidth"), "the command cut short");
+        browser.script("document.querySelector('" + row + "').scrollIntoView({ block: 'center' })");
+        browser.screenshot("use-jobs-" + width);
+        browser.script("document.querySelector('" + row + " a').focus()");
+        assertTrue((Boolean) browser.script("const c = document.querySelector('" + row + " td.long');"
+            + " return c.scrollWidth <= c.clientWidth"),
+            "the whole command while its row has the focus");
+        browser.screenshot("use-jobs-" + width + "-focused");
+      }
+    } finally {
+      browser.driver().manage().window().setSize(wide);
+    }
+  }
+
   /** A run's jobs, cancelled from its page in one request: the question counts them, the page says what the master did. */
   @Test
   @Order(13)

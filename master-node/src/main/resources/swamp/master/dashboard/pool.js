@@ -169,13 +169,22 @@ function jobRow(j) {
     st.append(" ", stuck);
   }
   cell(tr, j.command || j.argv.join(" "), "long");
-  cell(tr, j.worker);
-  cell(tr, j.run ? `${j.run} #${j.step}` : "");
-  cell(tr, when(j.submittedAt));
+  cell(tr, j.worker, "worker");
+  cell(tr, j.run ? `${j.run} #${j.step}` : "", "run");
+  cell(tr, dayAndTime(j.submittedAt), "submitted");
   cell(tr, jobTook(j), "took");
-  cell(tr, j.exitCode);
+  cell(tr, j.exitCode, "exit");
   tr.addEventListener("click", () => { if (!selecting()) location.hash = "#job/" + j.id; });
   return tr;
+}
+
+/** A time as its day and its time of day, the day left out where the table is narrow (dashboard.css). */
+function dayAndTime(t) {
+  const [day, time] = when(t).split(" ");
+  const span = document.createElement("span");
+  if (time) span.append(Object.assign(document.createElement("span"), { className: "day", textContent: day + " " }), time);
+  else span.textContent = day;
+  return span;
 }
 
 /** Whether the user is selecting text (to copy it): a click that ends a selection opens nothing. */
