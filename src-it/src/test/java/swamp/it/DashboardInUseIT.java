@@ -313,6 +313,30 @@ class DashboardInUseIT {
     }
   }
 
+  /** Queued in thousands, running and finished per second in ones: each on an axis of its own, in a legend. */
+  @Test
+  @Order(12)
+  void thePlotGivesTheRatesAnAxisOfTheirOwn() {
+    Dimension wide = browser.driver().manage().window().getSize();
+    try {
+      for (int width : List.of(1400, 375)) {
+        browser.driver().manage().window().setSize(new Dimension(width, 900));
+        browser.open(master.url() + "/");
+        browser.await("both plots", PAGE, d -> browser.all("#plot .uplot").size() == 2
+            && (Boolean) browser.script("return state.ratePlot.scales.rate.max > 0"));
+        assertEquals(List.of("queued", "running (left axis)", "finished/s (right axis)"), browser.script(
+            "return [...document.querySelectorAll('#plot .u-legend .u-series:not(:first-child) .u-label')].map(l => l.textContent)"));
+        assertTrue((Boolean) browser.script("return state.ratePlot.scales.y.max < state.plot.scales.y.max"),
+            "running is drawn on its own axis, not the queue's 250");
+        assertTrue((Boolean) browser.script("return [...document.querySelectorAll('#plot .u-legend, #plot canvas')]"
+            + ".every(e => e.getBoundingClientRect().right <= window.innerWidth)"), "the plots and legends in view");
+        browser.screenshot("use-plot-" + width);
+      }
+    } finally {
+      browser.driver().manage().window().setSize(wide);
+    }
+  }
+
   /** A run's jobs, cancelled from its page in one request: the question counts them, the page says what the master did. */
   @Test
   @Order(13)

@@ -1,4 +1,4 @@
-// The plot: queued, running and finished per second. The master's history (/api/history, a
+// The plots: queued, running and finished per second. The master's history (/api/history, a
 // sample every few seconds for the last hour) fills it as the page opens; the page then adds a
 // sample a second from the pushed counts.
 "use strict";
@@ -68,24 +68,52 @@ function tick() {
   drawPlot();
 }
 
+/**
+ * Two plots, one above the other, their cursors together: the queue (thousands of jobs) above,
+ * and below the jobs running (left axis) and finished per second (right axis). On one axis the
+ * queue's thousands flattened the others to a line at 0.
+ */
 function drawPlot() {
   const s = state.series;
+  const data = () => [[s[0], s[1]], [s[0], s[2], s[3]]];
   if (!state.plot && typeof uPlot !== "undefined") {
-    state.plot = new uPlot({ width: plotWidth(), height: 200,
-      // the samples' own span, at least the last minute: for one sample uPlot's spans years
-      scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
-      axes: [{ label: `time (${ZONE})` }, { size: countsWidth }],
-      series: [{},
-      // lines at 3:1 or more on white (WCAG AA for graphics)
-      { label: "queued", stroke: "#888" }, { label: "running", stroke: "#c60" },
-      { label: "finished/s", stroke: "#1a7f4b" }] }, s, $("#plot"));
+    const [queue, work] = data();
+    state.plot = new uPlot(plotOptions(PLOT_HEIGHT[0], null, [{ label: "queued", stroke: "#888" }],
+      [{ label: "queued jobs", size: countsWidth }]), queue, $("#plot"));
+    state.ratePlot = new uPlot(plotOptions(PLOT_HEIGHT[1], `time (${ZONE})`,
+      // lines at 3:1 or more on white (WCAG AA for graphics); the rate's dashed, told apart without colour
+      [{ label: "running (left axis)", stroke: "#c60" },
+        { label: "finished/s (right axis)", stroke: "#1a7f4b", dash: [6, 3], scale: "rate" }],
+      [{ label: "running jobs", size: countsWidth, stroke: "#a50" },
+        { label: "finished/s", scale: "rate", side: 1, size: countsWidth, stroke: "#1a7f4b", grid: { show: false } }]),
+    work, $("#plot"));
   } else if (state.plot && !$("#pool").hidden) {
-    // made while the pool was hidden (a job's page opened first), it has a guessed width
-    if (state.plot.width !== plotWidth()) state.plot.setSize({ width: plotWidth(), height: 200 });
-    state.plot.setData(s);
+    // made while the pool was hidden (a job's page opened first), they have a guessed width
+    if (state.plot.width !== plotWidth()) sizePlots();
+    const [queue, work] = data();
+    state.plot.setData(queue);
+    state.ratePlot.setData(work);
   }
   const note = plotNote();
   if ($("#plot-note").textContent !== note) $("#plot-note").textContent = note;
+}
+
+/** The heights of the queue's plot and of the running jobs' and rate's plot, in px. */
+const PLOT_HEIGHT = [140, 160];
+
+/** A plot of the pool's {series} against time (its axis labelled {timeLabel}), with the {axes} on its left and right. */
+function plotOptions(height, timeLabel, series, axes) {
+  return { width: plotWidth(), height,
+    cursor: { sync: { key: "pool" } },
+    // the samples' own span, at least the last minute: for one sample uPlot's spans years
+    scales: { x: { time: true, range: u => xSpan(u.data[0]) } },
+    axes: [timeLabel ? { label: timeLabel } : {}, ...axes],
+    series: [{}, ...series] };
+}
+
+function sizePlots() {
+  state.plot.setSize({ width: plotWidth(), height: PLOT_HEIGHT[0] });
+  state.ratePlot.setSize({ width: plotWidth(), height: PLOT_HEIGHT[1] });
 }
 
 /** Breaks the plot's lines at {@code time}: uPlot draws no line across a sample of nulls. */
@@ -107,7 +135,7 @@ function plotWidth() {
 }
 
 window.addEventListener("resize", () => {
-  if (state.plot) state.plot.setSize({ width: plotWidth(), height: 200 });
+  if (state.plot) sizePlots();
 });
 
 /** The plot's time axis: from the first sample (a minute before the last, at least) to the last. */

@@ -8,7 +8,7 @@ const MAX_ROWS = 500;
 /** Queued and running jobs the page reads at most (the newest). */
 const MAX_ACTIVE = 5000;
 const state = { jobs: new Map(), ofState: null, workers: [], spawns: [], sources: [], spawnedBy: {}, runs: [], health: null,
-  workerIds: "", plot: null, series: [[], [], [], []], historyOf: null, lastFinished: null, lastTick: 0,
+  workerIds: "", plot: null, ratePlot: null, series: [[], [], [], []], historyOf: null, lastFinished: null, lastTick: 0,
   touchedJobs: new Set(), touchedRuns: new Set(), runsStale: false, dirty: false, job: null, run: null };
 
 // ---- the API ----
