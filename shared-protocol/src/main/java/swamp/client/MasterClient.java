@@ -217,7 +217,9 @@ public final class MasterClient {
     } catch (IOException gone) {
       return "; the master stopped meanwhile: nothing answers at " + target.getHost() + ":" + port + " now";
     }
-    return base.startsWith("http:") ? "; a master started with --https takes https:// only" : "";
+    return base.startsWith("http:") ? "; a master started with --https takes https:// only (to http:// it"
+        + " closes the connection unanswered: curl says 'Empty reply from server', a browser"
+        + " ERR_EMPTY_RESPONSE): use --url " + base.replaceFirst("^http:", "https:") + " or set SWAMP_URL so" : "";
   }
 
   private static boolean isRedirect(int status) {

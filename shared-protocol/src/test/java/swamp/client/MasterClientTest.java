@@ -132,6 +132,8 @@ class MasterClientTest {
           () -> new MasterClient(tls.url()).get("/api/health"));
       assertTrue(scheme.getMessage().contains("a master started with --https takes https:// only"),
           scheme.getMessage());
+      assertTrue(scheme.getMessage().endsWith("use --url " + tls.url().replaceFirst("^http:", "https:")
+          + " or set SWAMP_URL so"), scheme.getMessage());
     }
   }
 

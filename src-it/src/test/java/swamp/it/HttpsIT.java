@@ -43,9 +43,16 @@ class HttpsIT {
     assertTrue(cookie.startsWith("swamp_token_" + master.httpPort() + "=") && cookie.contains("Secure")
         && cookie.contains("HttpOnly"), kept.statusCode() + " " + kept.headers());
 
-    // plain HTTP on that port gets no answer
+    // plain HTTP on that port gets no answer (pekko-http's TLS stage drops it): the log and
+    // bin/swamp say what to write instead
     org.junit.jupiter.api.Assertions.assertThrows(Master.ApiUnreachable.class,
         () -> master.get("/api/health"));
+    assertTrue(master.log().contains("(https:// only: http:// to this port gets an empty reply)"), master.tail(30));
+    Node plain = pool.swamp(null, pool.logDir(), Map.of("SWAMP_URL", "http://127.0.0.1:" + master.httpPort()), "workers");
+    assertTrue(plain.awaitExit(CLI) != 0, plain.tail(20));
+    String said = plain.output() + plain.errors();
+    assertTrue(said.contains("a master started with --https takes https:// only")
+        && said.contains("use --url https://127.0.0.1:" + master.httpPort()), said);
   }
 
   /** A client that takes any certificate: here only the cookie's attributes are looked at. */

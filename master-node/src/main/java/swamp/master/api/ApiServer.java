@@ -111,7 +111,9 @@ public final class ApiServer {
     } catch (CompletionException e) {
       throw new IOException(e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), e);
     }
-    log.info("HTTP API on {}://{}:{}/api, dashboard at /", https ? "https" : "http", host, port());
+    log.info("HTTP API on {}://{}:{}/api, dashboard at /{}", https ? "https" : "http", host, port(),
+        // pekko-http's TLS stage drops a plain request before any HTTP is read: no answer to send
+        https ? " (https:// only: http:// to this port gets an empty reply)" : "");
   }
 
   public int port() {
