@@ -111,8 +111,10 @@ public final class WorkerMain implements Callable<Integer> {
                   ? nobodyListens(MasterKeyCheck.seeds(config)) : ""));
           return noKey.get().code();
         }
-        config = config(); // with the key's password, now beside it
       }
+      // read again, whether it waited or not: the key's password is read with the settings, and
+      // a master on this home may have made the key (its password first) since they were read
+      config = config();
       ownWorkDir = config.getString("swamp.worker.work-dir").isBlank();
       if (ownWorkDir) {
         Path claimed = WorkDirs.claim(settings.workDir());
