@@ -125,6 +125,21 @@ class PlannerTest {
   }
 
   @Test
+  void noglobIsRefusedByNameAndItsDefaultTaken() throws Exception {
+    // 'set +o noglob', as a script writes to make sure that its globs expand, is bash's default
+    Files.writeString(dir.resolve("a.nc"), "");
+    Files.writeString(dir.resolve("b.nc"), "");
+    for (String option : List.of("set +o noglob", "set +f", "set -e +f")) {
+      assertEquals(List.of("echo a.nc b.nc"), texts(option + "\necho *.nc\n"), option);
+    }
+    for (String option : List.of("set -f", "set -o noglob", "set -euf")) {
+      ScriptException e = refused(option + "\necho *.nc\n");
+      assertEquals(1, e.line(), option);
+      assertTrue(e.problem().contains("noglob"), e.getMessage());
+    }
+  }
+
+  @Test
   void breakAndContinueSucceedAsBashs() throws Exception {
     // the test that failed before them is not the loop's status: set -e goes on after the loop
     assertEquals(List.of("echo in a", "echo after 0"), texts("set -e\nfor x in a b; do\n"
