@@ -33,6 +33,32 @@ final class Coreutils {
 
   private Coreutils() {}
 
+  /**
+   * A file's name as GNU coreutils quote it in their errors: {@code 'a b'}, {@code "it's"}, a
+   * control character as {@code '$'\t''}.
+   */
+  static String quotedForError(String name) {
+    if (name.indexOf('\'') >= 0 && name.chars().noneMatch(c -> c < 32 || "\"$`\\".indexOf(c) >= 0)) {
+      return "\"" + name + "\"";
+    }
+    StringBuilder q = new StringBuilder("'");
+    for (char c : name.toCharArray()) {
+      if (c == '\'') {
+        q.append("'\\''");
+      } else if (c < 32) {
+        String escape = switch (c) {
+          case '\t' -> "\\t";
+          case '\n' -> "\\n";
+          default -> String.format("\\%03o", (int) c);
+        };
+        q.append("'$'").append(escape).append("''");
+      } else {
+        q.append(c);
+      }
+    }
+    return q.append('\'').toString();
+  }
+
   static Output echo(List<String> args) {
     boolean newline = true;
     boolean escapes = false;

@@ -23,6 +23,9 @@ final class HereCommands {
   /** Commands run while planning with no check: they read no file a script writes. */
   private static final Set<String> PURE = Set.of("date", "hostname", "whoami", "id", "uname", "nproc");
 
+  /** Where a command's standard error goes: the run's, nowhere ({@code 2>/dev/null}), or the captured text ({@code 2>&1}). */
+  private enum Errors { TERMINAL, DISCARDED, TO_OUTPUT }
+
   /** A command of a pipeline with its words expanded, its redirections not yet resolved. */
   record Draft(List<String> argv, List<Ast.Redirect> redirects, int line) {}
 
@@ -51,7 +54,7 @@ final class HereCommands {
         throw Refusal.jobStatus(line, "a command substitution, $(...), which runs while planning,");
       }
       String name = argv.get(0);
-      boolean errorsToOutput = false;
+      Errors errors = Errors.TERMINAL;
       boolean silent = false;
       for (Ast.Redirect r : stage.redirects()) {
         if (ReadInput.isText(r)) { // a here-document or here-string: its text is the input
@@ -60,11 +63,14 @@ final class HereCommands {
         }
         String target = r.op().equals(">&") ? r.target().raw() : expander.expandString(r.target().raw(), r.line());
         if (r.op().equals(">&") && r.fd() == 2 && target.equals("1")) {
-          errorsToOutput = true;
-        } else if (r.op().equals(">&") || target.equals("/dev/null") && r.fd() == 2) {
-          continue; // '>&2', '2>/dev/null': nothing this substitution captures
+          errors = Errors.TO_OUTPUT;
+        } else if (r.op().equals(">&")) {
+          continue; // '>&2': nothing this substitution captures
+        } else if (target.equals("/dev/null") && r.fd() == 2) {
+          errors = Errors.DISCARDED;
         } else if (target.equals("/dev/null")) {
           silent = true;
+          errors = r.op().startsWith("&") ? Errors.DISCARDED : errors; // '&> /dev/null' 
         } else if (r.op().equals("<")) {
           input = ReadInput.file(state, target, r.line());
         } else {
@@ -82,11 +88,11 @@ final class HereCommands {
           case "basename" -> Coreutils.basename(args);
           case "dirname" -> Coreutils.dirname(args);
           case "expr" -> Expr.evaluate(args);
-          case "ls" -> LS_FLAGS.matcher(String.join(" ", args)).find() ? lsHere(argv, input, line, prefix, errorsToOutput) : ls(args);
+          case "ls" -> LS_FLAGS.matcher(String.join(" ", args)).find() ? lsHere(argv, input, line, prefix, errors) : ls(args, errors);
           case "pwd" -> Coreutils.Output.ok(state.cwd + "\n");
           case "cat" -> knownTexts(args, input) != null ? Coreutils.Output.ok(knownTexts(args, input))
-              : external(argv, input, line, prefix, errorsToOutput);
-          default -> external(argv, input, line, prefix, errorsToOutput);
+              : external(argv, input, line, prefix, errors);
+          default -> external(argv, input, line, prefix, errors);
         };
       } catch (Coreutils.UsageException e) {
         throw Refusal.at(line, e.getMessage());
@@ -125,20 +131,26 @@ final class HereCommands {
    * line writes what it lists (the newest of files still to be written is not known yet).
    */
   private Coreutils.Output lsHere(List<String> argv, String input, int line, Map<String, String> prefix,
-      boolean errorsToOutput) {
+      Errors errors) {
     boolean operands = argv.subList(1, argv.size()).stream().anyMatch(a -> !a.startsWith("-"));
     if (!operands && state.files.touched(state.cwd)) {
       throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution lists " + state.cwd
           + ", where an earlier line writes: what it would print is not known while planning");
     }
-    return external(argv, input, line, prefix, errorsToOutput);
+    return external(argv, input, line, prefix, errors);
   }
 
-  private Coreutils.Output ls(List<String> args) {
+  /**
+   * {@code ls} of files that exist or that earlier lines write, as GNU ls lists them; an operand
+   * that is neither is its error ("ls: cannot access 'x': No such file or directory", before
+   * what it lists) where {@code errors} go, and status 2.
+   */
+  private Coreutils.Output ls(List<String> args, Errors errors) {
     List<String> operands = args.stream().filter(a -> !a.startsWith("-") || a.equals("-")).toList();
     boolean directoryItself = args.stream().anyMatch(a -> a.startsWith("-") && a.contains("d"));
     boolean hidden = args.stream().anyMatch(a -> a.startsWith("-") && (a.contains("a") || a.contains("A")));
     StringBuilder out = new StringBuilder();
+    StringBuilder missing = new StringBuilder();
     int status = 0;
     List<String> fileOperands = new ArrayList<>();
     List<String> dirOperands = new ArrayList<>();
@@ -146,7 +158,8 @@ final class HereCommands {
       String abs = PlannedFiles.resolve(state.cwd, o);
       state.files.consulted(abs);
       if (!state.files.exists(abs)) {
-        status = 2; // "ls: cannot access": bash prints that to stderr
+        status = 2;
+        missing.append("ls: cannot access ").append(Coreutils.quotedForError(o)).append(": No such file or directory\n");
       } else if (state.files.isDirectory(abs) && !directoryItself) {
         dirOperands.add(o);
       } else {
@@ -161,6 +174,12 @@ final class HereCommands {
         state.files.consulted(PlannedFiles.resolve(dir, name));
         out.append(name).append('\n');
       }
+    }
+    if (errors == Errors.TO_OUTPUT) {
+      out.insert(0, missing);
+    } else if (errors == Errors.TERMINAL && !missing.isEmpty()) {
+      System.err.print(missing); // where a program's errors go that runs here ('external')
+      System.err.flush();
     }
     return new Coreutils.Output(out.toString(), status);
   }
@@ -191,7 +210,7 @@ final class HereCommands {
   }
 
   private Coreutils.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
-      boolean errorsToOutput) {
+      Errors errors) {
     String name = argv.get(0);
     ArgvFiles files = ArgvFiles.of(argv, input != null);
     for (String written : files.guessed() ? List.<String>of() : files.writes()) { // 'n=$(python3 count.py in.nc)'
@@ -220,7 +239,8 @@ final class HereCommands {
       }
     }
     ProcessBuilder pb = new ProcessBuilder(argv).directory(runsIn(argv, line).toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectErrorStream(errorsToOutput);
+        .redirectError(errors == Errors.DISCARDED ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
+        .redirectErrorStream(errors == Errors.TO_OUTPUT);
     Map<String, String> env = pb.environment();
     env.clear();
     env.putAll(state.exported());

@@ -201,4 +201,23 @@ class BashCornersTest {
         "printf %s $'+ for m in a \\'b c\\'\\n'", "printf %s $'+ echo \\'b c\\'\\n'", "echo 'b c'"),
         texts("set -x\nfor m in a 'b c'; do echo \"$m\"; done\n"));
   }
+
+  @Test
+  void lsInASubstitutionPrintsWhatItCannotAccessWhereItsErrorsGo() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "");
+    assertEquals(List.of("echo $'ls: cannot access \\'none.nc\\': No such file or directory\\na.nc' 2",
+        "echo '[]' 2"), texts("""
+        w=$(ls a.nc none.nc 2>&1); echo "$w" $?
+        y=$(ls none*.nc 2>/dev/null); echo "[$y]" $?
+        """));
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(List.of("echo '[a.nc]' 2"), texts("z=$(ls a.nc \"it's.nc\"); echo \"[$z]\" $?\n"));
+    } finally {
+      System.setErr(err);
+    }
+    assertEquals("ls: cannot access \"it's.nc\": No such file or directory\n", printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }
