@@ -177,6 +177,10 @@ public final class MasterClient {
         answer = exchange(target, method, body, token, timeout);
       }
     } catch (ConnectException e) {
+      if (!target.equals(uri(path))) { // a standby sent it on to an active master since gone
+        throw new ApiException(0, "cannot reach the active master at " + target.getScheme() + "://"
+            + target.getAuthority() + ", where " + base + " sent the request (connection refused)");
+      }
       throw new ApiException(0, "cannot reach the master at " + base
           + " (connection refused); is it running? Set --url or SWAMP_URL");
     } catch (javax.net.ssl.SSLException e) { // https:// to a master that answers plain http

@@ -63,6 +63,14 @@ public final class MasterOutage {
   }
 
   /**
+   * Whether {@code e} says the master does not answer now (no answer, or 502-504: a standby
+   * during a takeover, a proxy without its master), rather than refusing what was asked.
+   */
+  public static boolean away(MasterClient.ApiException e) {
+    return e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
+  }
+
+  /**
    * {@code call}, again while the master does not answer; past the limit the last failure is
    * thrown, saying how long it was waited for and then {@code gaveUp}.
    */
@@ -78,7 +86,7 @@ public final class MasterOutage {
         }
         return answer;
       } catch (MasterClient.ApiException e) {
-        boolean away = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
+        boolean away = away(e);
         long now = System.nanoTime();
         if (!away || stopping.getAsBoolean() || limit.isZero() || (hasDeadline && deadline - now <= 0)) {
           throw e;

@@ -161,6 +161,24 @@ class MasterClientTest {
     }
   }
 
+  /** A standby that sends a client on to an active master just killed: the message names that one, not the standby. */
+  @Test
+  void anActiveMasterGoneSinceTheStandbySentTheRequestOnIsNamed() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String gone = "http://127.0.0.1:" + port;
+    try (FakeServer standby = new FakeServer(1, r -> "HTTP/1.1 307 Temporary Redirect\r\nLocation: "
+        + gone + "/api/runs\r\nContent-Length: 2\r\n\r\n{}")) {
+      MasterClient.ApiException e = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(standby.url()).post("/api/runs", Map.of("name", "s.sh")));
+      assertEquals(0, e.status());
+      assertEquals("cannot reach the active master at " + gone + ", where " + standby.url()
+          + " sent the request (connection refused)", e.getMessage());
+    }
+  }
+
   @Test
   void anErrorAnswerIsTheMastersMessage() throws Exception {
     String body = "{\"error\":\"no job j7\"}";

@@ -63,9 +63,12 @@ final class RunLink {
   }
 
   /**
-   * Registers the run so that the master's API and dashboard show it. A master that does not
-   * answer at all is an error here, before anything was submitted; one that keeps no runs runs
-   * the jobs all the same.
+   * Registers the run so that the master's API and dashboard show it. Where nothing listens at
+   * the master's URL that is an error here, before anything was submitted; a master that is there
+   * but cannot answer now (a standby taking over answers 503, the active master it sent the run
+   * to died) is waited for as later calls are: a run not registered would submit its jobs
+   * without the keys that make a batch sent again after a lost answer the same jobs. One that
+   * keeps no runs runs the jobs all the same.
    */
   void register(String name, Plan plan) throws MasterClient.ApiException {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -73,7 +76,14 @@ final class RunLink {
     body.put("workDir", plan.commands().get(0).dir());
     body.put("commands", commands(plan.commands()));
     try {
-      runId = client.post("/api/runs", body).path("id").asText(null);
+      try {
+        runId = client.post("/api/runs", body).path("id").asText(null);
+      } catch (MasterClient.ApiException e) {
+        if (!MasterOutage.away(e) || (e.status() == 0 && !MasterClient.answers(client.base()))) {
+          throw e;
+        }
+        runId = withMaster(() -> client.post("/api/runs", body)).path("id").asText(null);
+      }
     } catch (MasterClient.ApiException e) {
       if (e.status() == 0) {
         throw e;

@@ -1,0 +1,79 @@
+package swamp.master.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import swamp.client.MasterClient;
+import swamp.master.script.Plan;
+import swamp.master.script.Script;
+import swamp.master.script.ScriptException;
+
+/** What a run says to its master when the master cannot answer as the run starts. */
+class RunLinkTest {
+
+  private static Plan plan() throws ScriptException {
+    return Script.plan("echo hi > out.txt\n", "s.sh", Path.of("/tmp"), Map.of(), List.of());
+  }
+
+  /**
+   * A standby answers 503 while it takes over: the run waits for it and is registered, where it
+   * ran as jobs of no run before (without the keys that make a batch sent again the same jobs).
+   */
+  @Test
+  void aRunStartedDuringATakeoverWaitsToBeRegistered() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/api/runs", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      boolean takingOver = asked.incrementAndGet() <= 2;
+      byte[] body = (takingOver ? "{\"error\": \"this master is a standby and the active master is"
+          + " unreachable\"}" : "{\"id\": \"r7\"}").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(takingOver ? 503 : 201, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    List<String> notes = new CopyOnWriteArrayList<>();
+    try {
+      RunLink link = new RunLink(new MasterClient("http://127.0.0.1:" + server.getAddress().getPort()),
+          Duration.ofMinutes(1), () -> false, notes::add);
+      link.register("s.sh", plan());
+      assertEquals("r7", link.runId(), "registered once the master answers; notes: " + notes);
+      assertEquals(3, asked.get());
+      assertTrue(notes.stream().anyMatch(n -> n.contains("waiting up to 1m")), notes.toString());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** Where nothing listens at the master's URL the run stops at once, before anything runs. */
+  @Test
+  void noMasterAtTheUrlIsAnErrorAtOnce() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    List<String> notes = new CopyOnWriteArrayList<>();
+    RunLink link = new RunLink(new MasterClient("http://127.0.0.1:" + port), Duration.ofMinutes(5),
+        () -> false, notes::add);
+    Plan plan = plan();
+    MasterClient.ApiException e = assertThrows(MasterClient.ApiException.class,
+        () -> link.register("s.sh", plan));
+    assertEquals(0, e.status());
+    assertTrue(notes.isEmpty(), notes.toString());
+  }
+}
