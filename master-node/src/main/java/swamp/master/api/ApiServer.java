@@ -62,6 +62,7 @@ public final class ApiServer {
   /** Asks {@code whenStandby} before each request: non-null sends the client on. */
   public void redirectWhenStandby(Supplier<ApiGate.Standby> whenStandby) {
     gate.redirectWhenStandby(whenStandby);
+    history.sampleUnless(() -> whenStandby.get() != null);
   }
 
   /** Whether this node is a standby, as the cluster says. */

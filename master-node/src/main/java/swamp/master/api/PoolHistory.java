@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.server.Route;
 import swamp.master.dispatch.JobDispatcher;
@@ -22,8 +23,9 @@ import swamp.master.dispatch.Watchers;
  * every {@link #INTERVAL} for the last {@link #KEEP} samples (an hour), so that the dashboard's
  * plot shows the recent past as soon as a page opens. Kept in memory: a master that starts again
  * starts a new history. The counts come from one ask of the dispatcher per sample; the finishes
- * are counted as the dispatcher reports them ({@link Watchers.WatchEnds}), so a master that drops
- * old jobs (retention) still shows them finishing.
+ * are counted as the dispatcher reports them ({@link Watchers.Ended}), so a master that drops
+ * old jobs (retention) still shows them finishing. A standby takes no samples: its dispatcher is
+ * the active master's, which its node's messages cannot reach, until it takes over.
  */
 final class PoolHistory {
 
@@ -65,11 +67,17 @@ final class PoolHistory {
   private final MasterAsk master;
   private final Duration askTimeout;
   private volatile long masterEpoch;
+  private volatile java.util.function.BooleanSupplier standby = () -> false;
 
   PoolHistory(ActorSystem<?> system, MasterAsk master, Duration askTimeout) {
     this.master = master;
     this.askTimeout = askTimeout;
     system.systemActorOf(sampler(), "history", Props.empty());
+  }
+
+  /** Asked before each sample: true on a standby, which then takes none. */
+  void sampleUnless(java.util.function.BooleanSupplier standby) {
+    this.standby = standby;
   }
 
   Route route() {
@@ -107,7 +115,8 @@ final class PoolHistory {
 
   private Behavior<Heard> sampler() {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      master.tellDispatcher(new Watchers.WatchEnds(
+      // from the dispatcher on this node, whenever it runs here (a standby's once it took over)
+      ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(Watchers.Ended.class,
           ctx.messageAdapter(Watchers.Ended.class, e -> new JobsEnded(e.jobs().size()))));
       timers.startTimerWithFixedDelay(TICK_KEY, Tick.INSTANCE, INTERVAL);
       return sampling(ctx, 0, System.currentTimeMillis());
@@ -120,6 +129,9 @@ final class PoolHistory {
     return Behaviors.receive(Heard.class)
         .onMessage(JobsEnded.class, e -> sampling(ctx, ended + e.jobs(), since))
         .onMessageEquals(Tick.INSTANCE, () -> {
+          if (standby.getAsBoolean()) {
+            return sampling(ctx, 0, System.currentTimeMillis());
+          }
           ctx.pipeToSelf(master.<Views.Health>dispatcher(JobDispatcher.GetHealth::new, askTimeout),
               (h, failure) -> new Counted(h));
           return Behaviors.same();

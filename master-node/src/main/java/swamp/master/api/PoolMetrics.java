@@ -100,7 +100,8 @@ final class PoolMetrics {
           ctx.messageAdapter(WorkerRegistry.RegistrationSeen.class, Registration::new)));
       system.eventStream().tell(new EventStream.Subscribe<>(JobDispatcher.JournalWritten.class,
           ctx.messageAdapter(JobDispatcher.JournalWritten.class, Written::new)));
-      master.tellDispatcher(new Watchers.WatchEnds(
+      // from the dispatcher on this node, whenever it runs here (a standby's once it took over)
+      system.eventStream().tell(new EventStream.Subscribe<>(Watchers.Ended.class,
           ctx.messageAdapter(Watchers.Ended.class, JobsEnded::new)));
       return Behaviors.receive(Heard.class)
           .onMessage(JobsEnded.class, e -> {

@@ -65,11 +65,9 @@ public interface DispatcherProtocol {
   sealed interface Lifecycle extends Command permits Restarting.Stopped, Restarting.Start {}
 
   /**
-   * Following the dispatcher's changes: {@link Watchers.Watch}, {@link Watchers.WatchEnds},
-   * {@link Watchers.Unwatch}.
+   * Following the dispatcher's changes: {@link Watchers.Watch}, {@link Watchers.Unwatch}.
    */
-  sealed interface Watching extends Command permits Watchers.Watch, Watchers.WatchEnds,
-      Watchers.Unwatch {}
+  sealed interface Watching extends Command permits Watchers.Watch, Watchers.Unwatch {}
 
   /** A long poll's wait is over: {@link LongPolls.WaitOver}. */
   sealed interface Polling extends Command permits LongPolls.WaitOver {}

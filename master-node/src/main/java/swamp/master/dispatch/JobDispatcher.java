@@ -269,6 +269,10 @@ public final class JobDispatcher
   private Effect<JobEvent, JobBook> decide(Runnable decision) {
     decision.run();
     List<JobEvent> events = book.takeEvents();
+    Watchers.Ended ended = Watchers.ends(book, events);
+    if (ended != null) {
+      context.getSystem().eventStream().tell(new EventStream.Publish<>(ended));
+    }
     if (!watchers.isEmpty()) {
       watchers.tell(book, events, () -> Views.workers(book), this::health,
           job -> placement.whyWaiting(job, book.slots()));
@@ -389,7 +393,6 @@ public final class JobDispatcher
         .onCommand(DemandDue.class, d -> answer(() -> demandWatch.due(this::demand, timers)))
         .onCommand(GetHealth.class, h -> answer(() -> h.replyTo().tell(health())))
         .onCommand(Watchers.Watch.class, w -> answer(() -> watchers.add(context, w.watcher())))
-        .onCommand(Watchers.WatchEnds.class, w -> answer(() -> watchers.addEnds(context, w.watcher())))
         .onCommand(Watchers.Unwatch.class, u -> answer(() -> watchers.remove(u.watcher())))
         .build();
   }

@@ -16,17 +16,16 @@ import swamp.protocol.JobState;
 
 /**
  * Those who follow the dispatcher's changes as they happen: each open dashboard's live feed hears,
- * after every command, which jobs it changed and how the pool stands; the metrics hear only the
- * times of the jobs that ended. Each view is made only while someone watches for it: a pool
- * nobody looks at pays nothing, and the metrics alone pay only for the jobs that end.
+ * after every command, which jobs it changed and how the pool stands, made only while someone
+ * watches; the jobs that ended, with their times, go on the node's event stream ({@link Ended}),
+ * where the metrics and the dashboard's plot hear them from whichever dispatcher runs on their
+ * node: one that started after them (a standby's, once it took over) or again (after a failed
+ * journal write), which a subscription sent to the dispatcher once never reached.
  */
 public final class Watchers {
 
   /** From now on {@code watcher} hears a {@link Changed} after each command that changed something. */
   public record Watch(ActorRef<Changed> watcher) implements JobDispatcher.Watching {}
-
-  /** From now on {@code watcher} hears an {@link Ended} after each command that ended jobs. */
-  public record WatchEnds(ActorRef<Ended> watcher) implements JobDispatcher.Watching {}
 
   /** {@code watcher} has stopped (its page was closed). */
   public record Unwatch(ActorRef<?> watcher) implements JobDispatcher.Watching {}
@@ -40,14 +39,14 @@ public final class Watchers {
 
   /**
    * Jobs that one command ended (succeeded, failed or cancelled), each with its times in epoch
-   * milliseconds: submitted, its last attempt started (0: it never started) and ended.
+   * milliseconds: submitted, its last attempt started (0: it never started) and ended; published
+   * on the event stream of the dispatcher's node.
    */
   public record Ended(List<EndedJob> jobs) implements NoSerializationVerificationNeeded {}
 
   public record EndedJob(JobState state, long submittedAt, long startedAt, long finishedAt) {}
 
   private final Set<ActorRef<Changed>> watchers = new HashSet<>();
-  private final Set<ActorRef<Ended>> endWatchers = new HashSet<>();
 
   void add(ActorContext<JobDispatcher.Command> context, ActorRef<Changed> watcher) {
     if (watchers.add(watcher)) {
@@ -55,15 +54,8 @@ public final class Watchers {
     }
   }
 
-  void addEnds(ActorContext<JobDispatcher.Command> context, ActorRef<Ended> watcher) {
-    if (endWatchers.add(watcher)) {
-      context.watchWith(watcher, new Unwatch(watcher));
-    }
-  }
-
   void remove(ActorRef<?> watcher) {
     watchers.remove(watcher);
-    endWatchers.remove(watcher);
   }
 
   /**
@@ -73,9 +65,6 @@ public final class Watchers {
    */
   void tell(JobBook book, List<JobEvent> events, Supplier<List<WorkerView>> workers,
       Supplier<Views.Health> health, java.util.function.Function<Job, String> whyWaiting) {
-    if (!endWatchers.isEmpty()) {
-      tellEnds(book, events);
-    }
     if (watchers.isEmpty()) {
       return;
     }
@@ -95,10 +84,11 @@ public final class Watchers {
   }
 
   boolean isEmpty() {
-    return watchers.isEmpty() && endWatchers.isEmpty();
+    return watchers.isEmpty();
   }
 
-  private void tellEnds(JobBook book, List<JobEvent> events) {
+  /** The jobs that {@code events} ended, as they stand in {@code book}; null when none did. */
+  static Ended ends(JobBook book, List<JobEvent> events) {
     Set<String> ended = new LinkedHashSet<>();
     events.forEach(e -> ended(e, ended));
     List<EndedJob> jobs = new ArrayList<>(ended.size());
@@ -110,10 +100,7 @@ public final class Watchers {
         jobs.add(new EndedJob(j.state, j.submittedAt, started, r == null ? 0 : r.finishedAt()));
       }
     }
-    if (!jobs.isEmpty()) {
-      Ended message = new Ended(List.copyOf(jobs));
-      endWatchers.forEach(w -> w.tell(message));
-    }
+    return jobs.isEmpty() ? null : new Ended(List.copyOf(jobs));
   }
 
   /** The ids of the jobs an event ended. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -297,7 +298,8 @@ public class JobDispatcherTest {
   void aWatcherOfEndsHearsEachEndedJobOnceWithItsTimes() {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
     TestProbe<Watchers.Ended> ends = testKit.createTestProbe();
-    dispatcher.tell(new Watchers.WatchEnds(ends.ref()));
+    // on the node's event stream: heard whichever dispatcher runs there, and since when
+    testKit.system().eventStream().tell(new EventStream.Subscribe<>(Watchers.Ended.class, ends.ref()));
     Worker w = admit(dispatcher, "w1", offer(1));
     List<String> ids = submit(dispatcher, echo(), echo());
     Job job = w.expectJob();
