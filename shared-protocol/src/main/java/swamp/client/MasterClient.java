@@ -189,8 +189,9 @@ public final class MasterClient {
     } catch (EOFException e) {
       throw new ApiException(0, "cannot talk to the master at " + base + ": " + e.getMessage()
           + closedUnanswered(target));
-    } catch (IOException e) {
-      throw new ApiException(0, "cannot talk to the master at " + base + ": " + e);
+    } catch (IOException e) { // a TLS alert, to http://, is no HTTP answer either
+      throw new ApiException(0, "cannot talk to the master at " + base + ": " + e
+          + (base.startsWith("http:") && speaksTls(target.getHost(), port(target)) ? httpsOnly() : ""));
     } catch (IllegalArgumentException e) { // 'port out of range:99999', a URL without a host
       throw new ApiException(0, "the master's URL " + base + " (--url or SWAMP_URL) cannot be"
           + " used: " + e.getMessage());
@@ -211,19 +212,51 @@ public final class MasterClient {
 
   /**
    * Why a master closed a connection without an answer: it stopped meanwhile (killed in the
-   * middle of a wait: nothing listens at its port now), or, to http://, it was started with
-   * --https and drops plain requests unanswered.
+   * middle of a wait: nothing listens at its port now, or its sockets are still closing), or, to
+   * http://, it was started with --https and drops plain requests unanswered: then its port
+   * answers a TLS handshake.
    */
   private String closedUnanswered(URI target) {
-    int port = target.getPort() >= 0 ? target.getPort() : target.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    int port = port(target);
     try (Socket probe = new Socket()) {
       probe.connect(new InetSocketAddress(target.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
     } catch (IOException gone) {
       return "; the master stopped meanwhile: nothing answers at " + target.getHost() + ":" + port + " now";
     }
-    return base.startsWith("http:") ? "; a master started with --https takes https:// only (to http:// it"
-        + " closes the connection unanswered: curl says 'Empty reply from server', a browser"
-        + " ERR_EMPTY_RESPONSE): use --url " + base.replaceFirst("^http:", "https:") + " or set SWAMP_URL so" : "";
+    if (base.startsWith("http:") && speaksTls(target.getHost(), port)) {
+      return httpsOnly();
+    }
+    return "; the master may be stopping: its port takes connections but answers nothing";
+  }
+
+  private String httpsOnly() {
+    return "; a master started with --https takes https:// only (to http:// it closes the"
+        + " connection unanswered: curl says 'Empty reply from server', a browser"
+        + " ERR_EMPTY_RESPONSE): use --url " + base.replaceFirst("^http:", "https:") + " or set SWAMP_URL so";
+  }
+
+  private static int port(URI target) {
+    return target.getPort() >= 0 ? target.getPort() : target.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  }
+
+  /**
+   * Whether {@code host:port} answers a TLS handshake: it completes, or fails on the certificate
+   * the server sent (one this client does not trust). Nothing is sent over it.
+   */
+  static boolean speaksTls(String host, int port) {
+    try (SSLSocket s = (SSLSocket) SSLSocketFactory.getDefault().createSocket()) {
+      s.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+      s.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
+      s.startHandshake();
+      return true;
+    } catch (IOException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof java.security.cert.CertificateException) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   private static boolean isRedirect(int status) {
@@ -234,7 +267,7 @@ public final class MasterClient {
   private static Answer exchange(URI target, String method, byte[] body, String token,
       Duration timeout) throws IOException {
     boolean tls = target.getScheme().equalsIgnoreCase("https");
-    int port = target.getPort() >= 0 ? target.getPort() : tls ? 443 : 80;
+    int port = port(target);
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(target.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
       socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));

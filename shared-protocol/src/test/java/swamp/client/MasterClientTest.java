@@ -127,12 +127,51 @@ class MasterClientTest {
         + dying.getLocalPort() + " now"), gone.getMessage());
     assertFalse(gone.getMessage().contains("--https"), gone.getMessage());
 
-    try (FakeServer tls = new FakeServer(2, request -> "")) { // drops plain requests unanswered
+    // a master being killed may still take connections for a moment, and answer nothing: that
+    // is no reason to send the user to https://
+    try (FakeServer stopping = new FakeServer(3, request -> "")) {
+      MasterClient.ApiException cut = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(stopping.url()).get("/api/health"));
+      assertTrue(cut.getMessage().contains("the master may be stopping"), cut.getMessage());
+      assertFalse(cut.getMessage().contains("--https"), cut.getMessage());
+    }
+  }
+
+  /** To http://, a master started with --https closes the connection unanswered; its port speaks TLS. */
+  @Test
+  void anHttpsMasterAskedOverHttpIsSaidToTakeHttpsOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path store = dir.resolve("k.p12");
+    Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool")
+        .toString(), "-genkeypair", "-alias", "t", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=t",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "secret1").inheritIO().start();
+    assertTrue(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && keytool.exitValue() == 0);
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(store)) {
+      ks.load(in, "secret1".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+    kmf.init(ks, "secret1".toCharArray());
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(kmf.getKeyManagers(), null, null);
+    try (ServerSocket server = tls.getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (Socket c = server.accept()) {
+            ((javax.net.ssl.SSLSocket) c).startHandshake(); // a plain request fails it: closed unanswered
+          } catch (IOException e) {
+            // the next
+          }
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      String url = "http://127.0.0.1:" + server.getLocalPort();
       MasterClient.ApiException scheme = assertThrows(MasterClient.ApiException.class,
-          () -> new MasterClient(tls.url()).get("/api/health"));
+          () -> new MasterClient(url).get("/api/health"));
       assertTrue(scheme.getMessage().contains("a master started with --https takes https:// only"),
           scheme.getMessage());
-      assertTrue(scheme.getMessage().endsWith("use --url " + tls.url().replaceFirst("^http:", "https:")
+      assertTrue(scheme.getMessage().endsWith("use --url " + url.replaceFirst("^http:", "https:")
           + " or set SWAMP_URL so"), scheme.getMessage());
     }
   }
