@@ -87,7 +87,7 @@ final class ApiRoutes {
             post(() -> body("a job object or an array of them", this::submit)),
             get(() -> parameterMultiMap(this::listJobs)))),
         path("await", () -> post(() -> body("{\"ids\": [...], \"wait\": \"60s\"}", this::awaitAny))),
-        path("cancel", () -> post(() -> body(CANCEL_FORM, this::cancelMany))),
+        path("cancel", () -> post(() -> body(JobRequests.CANCEL_FORM, this::cancelMany))),
         pathPrefix(segment(), id -> id.equals("await") || id.equals("cancel") ? reject()
             : pathEndOrSingleSlash(() -> concat(
             get(() -> parameterMultiMap(q -> getJob(id, q))),
@@ -147,53 +147,17 @@ final class ApiRoutes {
     });
   }
 
-  static final List<String> CANCEL_FIELDS = List.of("ids", "run", "state");
-  static final String CANCEL_FORM = "{\"ids\": [...], \"run\": \"r1\", \"state\": [\"QUEUED\", \"RUNNING\"]}"
-      + " (one field at least; the jobs that match all that are given)";
-
   /**
    * {@code {"ids": [...], "run": "r1", "state": ["QUEUED"]}}: cancels the unfinished jobs that
-   * match every field given (a state: QUEUED or RUNNING, both when not given), in one journal
-   * write; answers how many were cancelled or told to stop, and the ids it does not hold.
+   * match every field given, in one journal write; answers how many were cancelled or told to
+   * stop, and the ids it does not hold.
    */
   private Route cancelMany(JsonNode body) throws BadRequest {
-    List<String> problems = new ArrayList<>();
-    if (!body.isObject() || body.isEmpty()) {
-      throw new BadRequest(400, "send " + CANCEL_FORM);
-    }
-    JsonFields.unknownFields(body, "", CANCEL_FIELDS, problems);
-    List<String> ids = body.has("ids") ? JsonFields.strings(body, "ids", problems) : null;
-    if (ids != null && problems.isEmpty() && (ids.isEmpty() || ids.size() > MAX_BATCH)) {
-      problems.add("ids must hold 1 to " + MAX_BATCH + " job ids, not " + ids.size());
-    }
-    String run = JsonFields.text(body, "run", problems);
-    java.util.Set<JobState> states = java.util.EnumSet.of(JobState.QUEUED, JobState.RUNNING);
-    if (body.hasNonNull("state")) {
-      List<String> named = body.get("state").isTextual() ? List.of(body.get("state").asText())
-          : JsonFields.strings(body, "state", problems);
-      states.clear();
-      for (String name : named) {
-        try {
-          JobState s = JobState.valueOf(name.strip().toUpperCase());
-          if (s.isFinal()) {
-            throw new IllegalArgumentException();
-          }
-          states.add(s);
-        } catch (IllegalArgumentException e) {
-          problems.add("state must be QUEUED or RUNNING (a job that ended has nothing to cancel), not '" + name + "'");
-        }
-      }
-      if (named.isEmpty()) {
-        problems.add("state must name QUEUED, RUNNING or both");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new BadRequest(400, String.join("; ", problems));
-    }
+    JobRequests.Cancel cancel = JobRequests.cancel(body, MAX_BATCH);
     return reply(this.<JobDispatcher.CancelledJobs>askDispatcher(
-        r -> new JobDispatcher.CancelJobs(ids, run, states, r)),
-        c -> run != null && c.unknown().equals(List.of(run)) ? Answer.error(404, "no run " + run)
-            : Answer.ok(c));
+        r -> new JobDispatcher.CancelJobs(cancel.ids(), cancel.run(), cancel.states(), r)),
+        c -> cancel.run() != null && c.unknown().equals(List.of(cancel.run()))
+            ? Answer.error(404, "no run " + cancel.run()) : Answer.ok(c));
   }
 
   static final List<String> AWAIT_FIELDS = List.of("ids", "wait");

@@ -3,11 +3,14 @@ package swamp.master.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import swamp.master.api.ApiReplies.BadRequest;
 import swamp.protocol.JobSpec;
+import swamp.protocol.JobState;
 import swamp.protocol.JobVariables;
 import swamp.protocol.Redirects;
 import swamp.protocol.Stage;
@@ -87,6 +90,54 @@ public final class JobRequests {
    * The idempotency keys of a body that {@link #parse} accepted, one per job (null where a job
    * has none), or null when no job has one.
    */
+  static final List<String> CANCEL_FIELDS = List.of("ids", "run", "state");
+  static final String CANCEL_FORM = "{\"ids\": [...], \"run\": \"r1\", \"state\": [\"QUEUED\", \"RUNNING\"]}"
+      + " (one field at least; the jobs that match all that are given)";
+
+  /** The jobs a cancel names: by id (null: any), of a run (null: any), in one of the states. */
+  record Cancel(List<String> ids, String run, Set<JobState> states) {}
+
+  /**
+   * {@code POST /api/jobs/cancel}'s body, every mistake named at once: a state is QUEUED or
+   * RUNNING (both when none is given), at most {@code maxBatch} ids.
+   */
+  static Cancel cancel(JsonNode body, int maxBatch) throws BadRequest {
+    List<String> problems = new ArrayList<>();
+    if (!body.isObject() || body.isEmpty()) {
+      throw new BadRequest(400, "send " + CANCEL_FORM);
+    }
+    JsonFields.unknownFields(body, "", CANCEL_FIELDS, problems);
+    List<String> ids = body.has("ids") ? JsonFields.strings(body, "ids", problems) : null;
+    if (ids != null && problems.isEmpty() && (ids.isEmpty() || ids.size() > maxBatch)) {
+      problems.add("ids must hold 1 to " + maxBatch + " job ids, not " + ids.size());
+    }
+    String run = JsonFields.text(body, "run", problems);
+    Set<JobState> states = EnumSet.of(JobState.QUEUED, JobState.RUNNING);
+    if (body.hasNonNull("state")) {
+      List<String> named = body.get("state").isTextual() ? List.of(body.get("state").asText())
+          : JsonFields.strings(body, "state", problems);
+      states.clear();
+      for (String name : named) {
+        try {
+          JobState s = JobState.valueOf(name.strip().toUpperCase());
+          if (s.isFinal()) {
+            throw new IllegalArgumentException();
+          }
+          states.add(s);
+        } catch (IllegalArgumentException e) {
+          problems.add("state must be QUEUED or RUNNING (a job that ended has nothing to cancel), not '" + name + "'");
+        }
+      }
+      if (named.isEmpty()) {
+        problems.add("state must name QUEUED, RUNNING or both");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new BadRequest(400, String.join("; ", problems));
+    }
+    return new Cancel(ids, run, states);
+  }
+
   static List<String> keys(JsonNode body) {
     List<String> keys = new ArrayList<>();
     boolean any = false;

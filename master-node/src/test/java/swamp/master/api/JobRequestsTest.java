@@ -25,6 +25,27 @@ class JobRequestsTest {
     return assertThrows(ApiReplies.BadRequest.class, () -> parse(json)).getMessage();
   }
 
+  static JobRequests.Cancel cancel(String json) throws Exception {
+    return JobRequests.cancel(JSON.readTree(json.replace('\'', '"')), 10);
+  }
+
+  /** A cancel of many names its jobs by ids, run and states; each mistake is named, all at once. */
+  @Test
+  void aCancelOfManyNamesItsJobsAndItsMistakes() throws Exception {
+    assertEquals(new JobRequests.Cancel(null, "r3", java.util.EnumSet.of(swamp.protocol.JobState.QUEUED,
+        swamp.protocol.JobState.RUNNING)), cancel("{'run': 'r3'}"));
+    assertEquals(new JobRequests.Cancel(List.of("j1", "j2"), null, java.util.EnumSet.of(
+        swamp.protocol.JobState.QUEUED)), cancel("{'ids': ['j1', 'j2'], 'state': 'queued'}"));
+    String empty = assertThrows(ApiReplies.BadRequest.class, () -> cancel("{}")).getMessage();
+    assertTrue(empty.startsWith("send {\"ids\": [...], \"run\""), empty);
+    String wrong = assertThrows(ApiReplies.BadRequest.class,
+        () -> cancel("{'ids': [], 'state': ['DONE'], 'all': true}")).getMessage();
+    assertEquals("unknown field 'all' (known: ids, run, state); state must be QUEUED or RUNNING (a"
+        + " job that ended has nothing to cancel), not 'DONE'", wrong);
+    String none = assertThrows(ApiReplies.BadRequest.class, () -> cancel("{'ids': []}")).getMessage();
+    assertEquals("ids must hold 1 to 10 job ids, not 0", none);
+  }
+
   @Test
   void aPipelineWithRedirectionsInARunIsRead() throws Exception {
     JobSpec spec = parse("{'argv': ['cat', 'f.txt'], 'redirects': {'stdin': 'in.txt',"
