@@ -1,6 +1,7 @@
 package swamp.master;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,30 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MasterMainTest {
+
+  /**
+   * A node whose coordinated shutdown has run every phase but whose system does not terminate (a
+   * downed standby, its TLS streams holding the last phase) is not waited for for good: the
+   * master exits and lets its ports go. One that terminates is waited for.
+   */
+  @Test
+  void aShutdownThatRanButLeftTheSystemUpEndsTheWait() {
+    com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseString(
+        "pekko.actor.provider = local\npekko.coordinated-shutdown.terminate-actor-system = off\n"
+            + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
+            + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off")
+        .withFallback(com.typesafe.config.ConfigFactory.defaultReference());
+    org.apache.pekko.actor.typed.ActorSystem<Void> system = org.apache.pekko.actor.typed.ActorSystem.create(
+        org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "stays", config);
+    try {
+      org.apache.pekko.actor.CoordinatedShutdown.get(system)
+          .runAll(org.apache.pekko.actor.CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
+      assertFalse(MasterMain.awaitStopped(system), "every phase ran; the system is still up");
+    } finally {
+      system.terminate();
+    }
+    assertTrue(MasterMain.awaitStopped(system), "a system that terminates is waited for");
+  }
 
   @Test
   void aJournalFileNamedWithItsSuffixIsThatFile() {
