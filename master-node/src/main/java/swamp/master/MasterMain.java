@@ -237,13 +237,16 @@ public final class MasterMain implements Callable<Integer> {
     return 1;
   }
 
+  /** How long a system may take to terminate once its shutdown has run every phase. */
+  static final Duration TERMINATE_GRACE = Duration.ofSeconds(10);
+
   /**
    * Waits until {@code system} has terminated, true; or, once its coordinated shutdown has begun,
-   * until every phase of it has run, false if the system has still not terminated then. A node
-   * the cluster downed (a standby that the split-brain resolver put on the losing side while its
-   * active master was frozen) was seen to stay in its last phase for good, Artery's TLS streams
-   * keeping the system from terminating, and the process sat on its cluster port: a standby then
-   * could not be started again. A worker goes on the same way ({@code WorkerLife}).
+   * until every phase of it has run and {@link #TERMINATE_GRACE} more, false if the system has
+   * still not terminated then. A node the cluster downed (a standby that the split-brain resolver
+   * put on the losing side while its active master was frozen) was seen to stay in its last phase
+   * for good, Artery's TLS streams keeping the system from terminating, and the process sat on
+   * its cluster port: a standby then could not be started again. A worker goes on the same way ({@code WorkerLife}).
    */
   static boolean awaitStopped(ActorSystem<?> system) {
     java.util.concurrent.CompletableFuture<?> terminated = system.getWhenTerminated().toCompletableFuture();
@@ -256,7 +259,15 @@ public final class MasterMain implements Callable<Integer> {
         java.util.Optional<CoordinatedShutdown.Reason> why = shutdown.getShutdownReason();
         if (why.isPresent()) {
           shutdown.runAll(why.get()).toCompletableFuture().join(); // the run under way, not another
-          return terminated.isDone();
+          try { // its last phase has asked the system to terminate: it does so within moments
+            terminated.get(TERMINATE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+          } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException late) {
+            return terminated.isDone();
+          } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+            return terminated.isDone();
+          }
         }
       } catch (java.util.concurrent.ExecutionException e) {
         return true;
