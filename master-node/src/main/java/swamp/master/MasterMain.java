@@ -227,7 +227,7 @@ public final class MasterMain implements Callable<Integer> {
         system.settings().config().getString("pekko.remote.artery.transport"),
         api.https() ? "https" : "http", settings.httpHost(), api.port(), apiToken.isEmpty() ? "open (no token)" : "with its token",
         Journal.describe(system.settings().config().getString("swamp.master.journal.url")));
-    if (awaitStopped(system)) {
+    if (MasterShutdown.awaitStopped(system)) {
       return 0;
     }
     log.warn("the actor system's shutdown ({}) has run all its phases, but the system has not"
@@ -235,47 +235,6 @@ public final class MasterMain implements Callable<Integer> {
         CoordinatedShutdown.get(system).getShutdownReason().map(r -> r.getClass().getSimpleName())
             .orElse("?"));
     return 1;
-  }
-
-  /** How long a system may take to terminate once its shutdown has run every phase. */
-  static final Duration TERMINATE_GRACE = Duration.ofSeconds(10);
-
-  /**
-   * Waits until {@code system} has terminated, true; or, once its coordinated shutdown has begun,
-   * until every phase of it has run and {@link #TERMINATE_GRACE} more, false if the system has
-   * still not terminated then. A node the cluster downed (a standby that the split-brain resolver
-   * put on the losing side while its active master was frozen) was seen to stay in its last phase
-   * for good, Artery's TLS streams keeping the system from terminating, and the process sat on
-   * its cluster port: a standby then could not be started again. A worker goes on the same way ({@code WorkerLife}).
-   */
-  static boolean awaitStopped(ActorSystem<?> system) {
-    java.util.concurrent.CompletableFuture<?> terminated = system.getWhenTerminated().toCompletableFuture();
-    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    while (true) {
-      try {
-        terminated.get(1, java.util.concurrent.TimeUnit.SECONDS);
-        return true;
-      } catch (java.util.concurrent.TimeoutException e) {
-        java.util.Optional<CoordinatedShutdown.Reason> why = shutdown.getShutdownReason();
-        if (why.isPresent()) {
-          shutdown.runAll(why.get()).toCompletableFuture().join(); // the run under way, not another
-          try { // its last phase has asked the system to terminate: it does so within moments
-            terminated.get(TERMINATE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return true;
-          } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException late) {
-            return terminated.isDone();
-          } catch (InterruptedException stop) {
-            Thread.currentThread().interrupt();
-            return terminated.isDone();
-          }
-        }
-      } catch (java.util.concurrent.ExecutionException e) {
-        return true;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return terminated.isDone();
-      }
-    }
   }
 
   /**

@@ -27,11 +27,11 @@ class MasterMainTest {
     try {
       org.apache.pekko.actor.CoordinatedShutdown.get(system)
           .runAll(org.apache.pekko.actor.CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
-      assertFalse(MasterMain.awaitStopped(system), "every phase ran; the system is still up");
+      assertFalse(MasterShutdown.awaitStopped(system), "every phase ran; the system is still up");
     } finally {
       system.terminate();
     }
-    assertTrue(MasterMain.awaitStopped(system), "a system that terminates is waited for");
+    assertTrue(MasterShutdown.awaitStopped(system), "a system that terminates is waited for");
   }
 
   @Test
