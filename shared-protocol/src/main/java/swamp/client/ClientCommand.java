@@ -20,7 +20,8 @@ public record ClientCommand(Args args, Action action) {
   /** How long the master may hold one wait request open. */
   public static final Duration LONG_POLL = Duration.ofSeconds(60);
   public static final String DEFAULT_URL = "http://127.0.0.1:8070";
-  public static final String URL_HELP = "The master's HTTP API (default: $SWAMP_URL, else http://127.0.0.1:8070).";
+  public static final String URL_HELP = "The master's HTTP API (default: $SWAMP_URL, else http://127.0.0.1:8070); several,"
+      + " comma-separated (a master and its standby), are asked in turn.";
 
   static void printJson(Json node) {
     System.out.println(node.pretty());

@@ -248,4 +248,66 @@ class MasterClientTest {
         () -> new MasterClient("ftp://x").get("/"));
     assertTrue(notUrl.getMessage().startsWith("'ftp://x' is not a URL"), notUrl.getMessage());
   }
+
+  /** A port nothing listens at. */
+  private static String nobodyAt() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return "http://127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  /**
+   * SWAMP_URL of a master and its standby: a request goes to the first that takes the
+   * connection, and from then on to that one first.
+   */
+  @Test
+  void ofSeveralMastersTheFirstThatCanBeReachedIsAsked() throws Exception {
+    String gone = nobodyAt();
+    try (FakeServer standby = new FakeServer(3, r -> "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n{\"state\":\"ok\"}")) {
+      MasterClient client = new MasterClient(gone + "/, " + standby.url());
+      assertEquals(gone, client.base());
+      assertEquals("ok", client.get("/api/health").path("state").asText());
+      assertEquals(standby.url(), client.base(), "the one that answered is asked first from now on");
+      assertEquals("ok", client.get("/api/health").path("state").asText());
+      assertEquals(2, standby.requests.size());
+      assertTrue(client.answers());
+    }
+  }
+
+  /** None of them can be reached: each is named with why. */
+  @Test
+  void noneOfSeveralMastersReachedNamesEach() throws Exception {
+    String a = nobodyAt();
+    String b = nobodyAt();
+    MasterClient client = new MasterClient(a + "," + b);
+    MasterClient.ApiException e = assertThrows(MasterClient.ApiException.class,
+        () -> client.post("/api/jobs", Map.of("argv", List.of("true"))));
+    assertEquals(0, e.status());
+    assertEquals("cannot reach a master at any of " + a + " (connection refused), " + b
+        + " (connection refused); are they running? Set --url or SWAMP_URL", e.getMessage());
+    assertFalse(client.answers());
+  }
+
+  /**
+   * A master that took the request and then failed, or answered an error, is not passed over:
+   * the next would be sent the same jobs a second time.
+   */
+  @Test
+  void aMasterThatWasSentTheRequestIsNotPassedOver() throws Exception {
+    String body = "{\"error\":\"program 'bash' is not allowed\"}";
+    try (FakeServer refusing = new FakeServer(1, r -> "HTTP/1.1 400 Bad Request\r\nContent-Length: "
+            + body.length() + "\r\n\r\n" + body);
+        FakeServer cut = new FakeServer(1, r -> "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"id\"");
+        FakeServer next = new FakeServer(2, r -> "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"id\":\"j1\"}\n")) {
+      MasterClient.ApiException refused = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(refusing.url() + "," + next.url()).post("/api/jobs", Map.of()));
+      assertEquals(400, refused.status());
+      assertEquals("program 'bash' is not allowed", refused.getMessage());
+      MasterClient.ApiException lost = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(cut.url() + "," + next.url()).post("/api/jobs", Map.of()));
+      assertEquals(0, lost.status());
+      assertTrue(lost.getMessage().startsWith("cannot talk to the master at " + cut.url()), lost.getMessage());
+      assertEquals(List.of(), next.requests);
+    }
+  }
 }

@@ -157,6 +157,16 @@ class StandbyIT {
     assertEachOnce(tokens, expected);
     b.awaitWorkers(Pool.STARTUP, workers, "w1", "w2");
 
+    // a client given both masters (SWAMP_URL=A,B) carries on past A's death, unchanged
+    Map<String, String> both = Map.of("SWAMP_URL", a.url() + "," + b.url());
+    Node status = pool.swamp(null, pool.logDir(), both, "status", longest);
+    assertEquals(0, status.awaitExit(Duration.ofSeconds(60)), status.log());
+    assertTrue(status.output().contains("SUCCEEDED"), status.output());
+    Node submit = pool.swamp(null, pool.logDir(), both, "submit", "--wait", "--", "sh", "-c",
+        "echo \"$1\" >> \"$2\"", "sh", "after-cli", tokens.toString());
+    assertEquals(0, submit.awaitExit(Duration.ofSeconds(60)), submit.log());
+    expected.add("after-cli");
+
     // the new active master takes new work
     List<Object> after = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

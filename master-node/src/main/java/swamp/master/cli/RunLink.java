@@ -79,7 +79,7 @@ final class RunLink {
       try {
         runId = client.post("/api/runs", body).path("id").asText(null);
       } catch (MasterClient.ApiException e) {
-        if (!MasterOutage.away(e) || (e.status() == 0 && !MasterClient.answers(client.base()))) {
+        if (!MasterOutage.away(e) || (e.status() == 0 && !client.answers())) {
           throw e;
         }
         runId = withMaster(() -> client.post("/api/runs", body)).path("id").asText(null);
