@@ -55,13 +55,18 @@ public final class Launchers {
     }
   }
 
-  /** Programs whose arguments can make them run any program (by file name, before any dot). */
+  /**
+   * Programs whose arguments can make them run any program (by file name, before any dot). NCO's
+   * {@code ncremap} and {@code ncclimo} are bash scripts that run the command their {@code
+   * --mpi_pfx} names and {@code eval} command lines built from their arguments.
+   */
   static final Set<String> RUNS_ANYTHING = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh",
       "csh", "tcsh", "fish", "busybox", "python", "python2", "python3", "perl", "ruby", "node",
       "php", "lua", "tclsh", "wish", "Rscript", "R", "awk", "gawk", "mawk", "nawk", "make",
       "tar", "sudo", "su", "doas", "runuser", "ssh", "parallel", "watch", "strace", "ltrace",
       "gdb", "valgrind", "flock", "ionice", "chrt", "taskset", "chroot", "unshare", "nsenter",
-      "time", "script", "expect", "java", "jshell", "julia", "octave", "matlab", "ncl", "gnuplot");
+      "time", "script", "expect", "java", "jshell", "julia", "octave", "matlab", "ncl", "gnuplot",
+      "ncremap", "ncclimo");
 
   /** Whether a program of this file name can be made to run any other. */
   public static boolean runsAnything(String fileName) {

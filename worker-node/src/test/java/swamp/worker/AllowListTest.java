@@ -32,7 +32,8 @@ class AllowListTest {
   void theDefaultListHasNoLauncherThatRunsAnything() {
     List<String> defaults = com.typesafe.config.ConfigFactory.defaultReference()
         .getStringList("swamp.worker.allowed-executables");
-    for (String p : List.of("timeout", "xargs", "setsid", "stdbuf", "sh", "bash", "python3", "perl")) {
+    for (String p : List.of("timeout", "xargs", "setsid", "stdbuf", "sh", "bash", "python3", "perl",
+        "ncremap", "ncclimo")) {
       assertTrue(!defaults.contains(p), p + " is on the default list");
     }
     Executables list = Executables.of(defaults);
@@ -178,6 +179,11 @@ class AllowListTest {
     assertEquals(List.of(), launchers.runningAnything());
     // the languages scientists script in run programs too (system(), !cmd)
     for (String language : List.of("python3.11", "Rscript", "julia", "octave", "matlab", "ncl", "gnuplot")) {
+      assertTrue(swamp.protocol.Launchers.runsAnything(language), language);
+    }
+    // NCO's bash scripts: ncremap --mpi_pfx='bash -c CMD' runs CMD, and both eval command lines
+    // built from their arguments (ncremap: "mkdir -p ${drc_out}", its -O)
+    for (String language : List.of("ncremap", "ncclimo")) {
       assertTrue(swamp.protocol.Launchers.runsAnything(language), language);
     }
   }
