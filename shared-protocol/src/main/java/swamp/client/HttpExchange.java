@@ -177,25 +177,4 @@ final class HttpExchange {
   static int port(URI target) {
     return target.getPort() >= 0 ? target.getPort() : target.getScheme().equalsIgnoreCase("https") ? 443 : 80;
   }
-
-  /**
-   * Whether {@code host:port} answers a TLS handshake: it completes, or fails on the certificate
-   * the server sent (one this client does not trust). Nothing is sent over it.
-   */
-  static boolean speaksTls(String host, int port) {
-    try (SSLSocket s = (SSLSocket) SSLSocketFactory.getDefault().createSocket()) {
-      s.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
-      s.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
-      s.startHandshake();
-      return true;
-    } catch (IOException e) {
-      for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof java.security.cert.CertificateException) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
 }

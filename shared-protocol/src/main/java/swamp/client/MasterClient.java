@@ -227,6 +227,10 @@ public final class MasterClient {
       throw new Unreachable("cannot reach the master at " + base + " (" + why + "); is it"
           + " running? Set --url or SWAMP_URL", why);
     } catch (javax.net.ssl.SSLException e) { // https:// to a master that answers plain http
+      if (TlsPorts.probe(target.getHost(), HttpExchange.port(target), HttpExchange.CONNECT_TIMEOUT)
+          == TlsPorts.Answer.CLUSTER) {
+        throw new ApiException(0, "cannot talk to the master at " + base + clusterPort(target));
+      }
       throw new ApiException(0, "cannot talk to the master at " + base + ": it does not answer"
           + " HTTPS (" + e.getMessage() + "); a master started without --https takes http://");
     } catch (EOFException e) {
@@ -234,7 +238,7 @@ public final class MasterClient {
           + closedUnanswered(base, target));
     } catch (IOException e) { // a TLS alert, to http://, is no HTTP answer either
       throw new ApiException(0, "cannot talk to the master at " + base + ": " + e
-          + (base.startsWith("http:") && HttpExchange.speaksTls(target.getHost(), HttpExchange.port(target)) ? httpsOnly(base) : ""));
+          + (base.startsWith("http:") ? tlsHint(base, target) : ""));
     } catch (IllegalArgumentException e) { // 'port out of range:99999', a URL without a host
       throw new ApiException(0, "the master's URL " + base + " (--url or SWAMP_URL) cannot be"
           + " used: " + e.getMessage());
@@ -285,10 +289,30 @@ public final class MasterClient {
     } catch (IOException gone) {
       return "; the master stopped meanwhile: nothing answers at " + target.getHost() + ":" + port + " now";
     }
-    if (base.startsWith("http:") && HttpExchange.speaksTls(target.getHost(), port)) {
-      return httpsOnly(base);
-    }
-    return "; the master may be stopping: its port takes connections but answers nothing";
+    String tls = base.startsWith("http:") ? tlsHint(base, target) : "";
+    return !tls.isEmpty() ? tls
+        : "; the master may be stopping: its port takes connections but answers nothing";
+  }
+
+  /**
+   * Why a port that http:// got no answer from answers TLS: a master started with --https, or a
+   * node's cluster port; empty when it does not.
+   */
+  private static String tlsHint(String base, URI target) {
+    return switch (TlsPorts.probe(target.getHost(), HttpExchange.port(target),
+        HttpExchange.CONNECT_TIMEOUT)) {
+      case CLUSTER -> clusterPort(target);
+      case TLS -> httpsOnly(base);
+      case NO_TLS -> "";
+    };
+  }
+
+  /** A URL that names a swamp node's cluster port, which takes the pool's nodes only. */
+  private static String clusterPort(URI target) {
+    return ": " + target.getHost() + ":" + HttpExchange.port(target) + " is a swamp node's cluster"
+        + " port (bin/swamp master --port), where only the pool's nodes are answered; the API is on"
+        + " the master's HTTP port (--http-port, 8070 unless it was started with another: its log"
+        + " says 'HTTP API on ...')";
   }
 
   private static String httpsOnly(String base) {

@@ -1,6 +1,7 @@
 package swamp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.cert.X509Certificate;
@@ -53,6 +54,30 @@ class HttpsIT {
     String said = plain.output() + plain.errors();
     assertTrue(said.contains("a master started with --https takes https:// only")
         && said.contains("use --url https://127.0.0.1:" + master.httpPort()), said);
+  }
+
+  /**
+   * The master's cluster port also answers TLS (mutual: it asks for the pool's certificate), and a
+   * person copying ports from the master's log may give it as the URL. bin/swamp says it is the
+   * cluster port and where the API is, over http:// and https://, where it said a master started
+   * with --https takes https:// only, and then that one started without it takes http://.
+   */
+  @Test
+  void aClientGivenTheClusterPortIsToldItIsNotTheApi(Pool pool) {
+    Master master = pool.master();
+    for (String scheme : new String[] {"http", "https"}) {
+      String url = scheme + "://127.0.0.1:" + master.clusterPort();
+      Node lost = pool.swamp(null, pool.logDir(), Map.of("SWAMP_URL", url), "workers");
+      assertEquals(2, lost.awaitExit(CLI), lost.tail(20));
+      String said = lost.output() + lost.errors();
+      assertTrue(said.contains("cannot talk to the master at " + url + ": ")
+          && said.contains("127.0.0.1:" + master.clusterPort() + " is a swamp node's cluster port"
+              + " (bin/swamp master --port)")
+          && said.contains("the API is on the master's HTTP port (--http-port"), said);
+      assertFalse(said.contains("takes https:// only") || said.contains("takes http://"), said);
+    }
+    assertTrue(master.isAlive(), master.tail(30));
+    assertEquals("ok", master.health().path("status").asText());
   }
 
   /** A client that takes any certificate: here only the cookie's attributes are looked at. */
