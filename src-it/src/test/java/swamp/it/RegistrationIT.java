@@ -168,7 +168,8 @@ class RegistrationIT {
     assertEquals(3, lost.awaitExit(Pool.STARTUP.plusSeconds(30)), lost.tail(30));
     assertTrue(lost.log().contains("the master address 127.0.0.1:" + master.httpPort()
         + " (--master) is no swamp node's: it answered the TLS hello in HTTP"), lost.tail(30));
-    assertTrue(lost.log().contains("Give its cluster port (--port"), lost.tail(30));
+    assertTrue(lost.log().contains("Give its cluster port (--port; 17355 unless the master was"
+        + " started with another)"), lost.tail(30));
     assertTrue(master.isAlive());
   }
 
@@ -242,6 +243,52 @@ class RegistrationIT {
     assertTrue(k.waitFor(60, TimeUnit.SECONDS), "keytool finishes");
     assertEquals(0, k.exitValue(), new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     return home;
+  }
+
+  /**
+   * Several hosts, as loopback addresses: a master started with --host 127.0.0.2 takes a worker on
+   * 127.0.0.3, listed with its own host and URL. A worker given localhost for that master (where
+   * nothing listens) says so within seconds, and one given localhost for a master of 127.0.0.1
+   * (whose port answers it, but which takes only what is sent to 127.0.0.1) says that: both
+   * retried until their give-up time, 30 minutes, before saying anything.
+   */
+  @Test
+  void aWorkerGivenAnotherNameForItsMasterSaysWhatIsWrongLongBeforeItGivesUp(Pool pool) {
+    Master master = pool.master("--host", "127.0.0.2", "--local-exec", "never");
+    Node there = pool.worker(pool.secret(), "127.0.0.2:" + master.clusterPort(), "there",
+        "--host", "127.0.0.3");
+    Node nowhere = pool.worker(pool.secret(), "localhost:" + master.clusterPort(), "nowhere",
+        "--retry-interval", "2s", "--give-up-after", "30m");
+    master.awaitWorkers(Pool.STARTUP, List.of(there), "there");
+    com.fasterxml.jackson.databind.JsonNode listed = master.get("/api/workers").json().get(0);
+    assertEquals("127.0.0.3", listed.path("host").asText(), listed.toString());
+    assertTrue(listed.path("url").asText().startsWith("pekko://swamp@127.0.0.3:"), listed.toString());
+
+    Await.until("the worker given localhost to say nothing listens there", Duration.ofSeconds(90),
+        () -> {
+          assertTrue(nowhere.isAlive(), nowhere.tail(30));
+          return nowhere.log().contains("nothing listens at localhost:" + master.clusterPort());
+        });
+    String said = nowhere.log();
+    assertTrue(said.contains("no master has let this worker join for 30s")
+        && said.contains("on that host (bin/swamp master --host")
+        && said.contains("it keeps trying until --give-up-after (30m)"), nowhere.tail(30));
+
+    Master here = pool.master("--local-exec", "never"); // on 127.0.0.1, with the same pool key
+    Node misnamed = pool.worker(pool.secret(), "localhost:" + here.clusterPort(), "misnamed",
+        "--retry-interval", "2s", "--give-up-after", "30m");
+    Await.until("the worker given localhost for 127.0.0.1 to say why it cannot join",
+        Duration.ofSeconds(90), () -> {
+          assertTrue(misnamed.isAlive(), misnamed.tail(30));
+          return misnamed.log().contains("the master at localhost:" + here.clusterPort()
+              + " answers TLS with this worker's pool key, yet has not let it join");
+        });
+    assertTrue(misnamed.log().contains("if that HOST is not localhost, give the worker --master"
+        + " HOST:PORT as it says there"), misnamed.tail(30));
+    assertTrue(here.log().contains("master on pekko://swamp@127.0.0.1:" + here.clusterPort()),
+        "the master's log says the address the message points to:\n" + here.tail(30));
+    assertTrue(here.workerIds().isEmpty() && master.workerIds().equals(java.util.Set.of("there")),
+        here.workerIds() + " " + master.workerIds());
   }
 
   @Test

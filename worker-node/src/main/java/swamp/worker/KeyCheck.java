@@ -16,4 +16,13 @@ public interface KeyCheck {
   Duration EVERY = Duration.ofSeconds(5);
 
   Optional<String> rejected();
+
+  /**
+   * Why the masters' addresses, which may yet take this worker, have not let it join, where that
+   * is plain (nothing listens there; a master answers with this worker's key but takes it under
+   * another address); empty otherwise. Blocks for seconds, as {@link #rejected} does.
+   */
+  default Optional<String> unjoined() {
+    return Optional.empty();
+  }
 }

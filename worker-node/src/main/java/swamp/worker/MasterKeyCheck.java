@@ -54,6 +54,8 @@ final class MasterKeyCheck implements KeyCheck {
   private final LongSupplier nanoTime;
   /** Per master: since when its probes close on the hello, with no other answer since. */
   private final Map<String, Long> closingSince = new HashMap<>();
+  /** Per master: the verdict of its last probe. */
+  private final Map<String, PoolKeyProbe.Verdict> lastVerdict = new java.util.concurrent.ConcurrentHashMap<>();
 
   MasterKeyCheck(PoolKeyProbe probe, List<Address> masters) {
     this(probe, masters, System::nanoTime);
@@ -106,6 +108,7 @@ final class MasterKeyCheck implements KeyCheck {
       String where = master.host().get() + ":" + master.port().get();
       PoolKeyProbe.Result r = probe.probe(master.host().get(), (Integer) master.port().get());
       log.debug("TLS probe of the master at {}: {}", where, r);
+      lastVerdict.put(where, r.verdict());
       Optional<Duration> closing = closing(where, r.verdict() == PoolKeyProbe.Verdict.CLOSED_ON_HELLO);
       switch (r.verdict()) {
         case ACCEPTED -> {
@@ -135,7 +138,7 @@ final class MasterKeyCheck implements KeyCheck {
         case SPEAKS_HTTP -> {
           return Optional.of("the master address " + where + " (--master) is no swamp node's: "
               + r.detail() + ". Is it the master's HTTP port (--http-port)? Give its cluster"
-              + " port (--port; 2551 unless the master was started with another)");
+              + " port (--port; 17355 unless the master was started with another)");
         }
         case NO_VERDICT -> { }
       }
@@ -145,6 +148,39 @@ final class MasterKeyCheck implements KeyCheck {
     }
     return otherTransport.isEmpty() ? Optional.empty()
         : Optional.of(transportMessage(String.join(" and ", otherTransport), how));
+  }
+
+  /**
+   * Nothing listens at any master address; or one answered the last probe as a master of this
+   * worker's kind does (a TLS handshake with its key, or plain tcp's close for an --insecure one),
+   * yet the worker has not joined: Artery drops what is sent to a node under another name than
+   * the host it was started with ({@code localhost} for a master of {@code --host 127.0.0.1}).
+   */
+  @Override
+  public Optional<String> unjoined() {
+    String nobody = WorkerMain.nobodyListens(masters);
+    if (!nobody.isEmpty()) {
+      return Optional.of(nobody.substring(2));
+    }
+    List<String> answering = new ArrayList<>();
+    for (Address master : masters) {
+      String where = master.host().get() + ":" + master.port().get();
+      PoolKeyProbe.Verdict v = lastVerdict.get(where);
+      if (v == PoolKeyProbe.Verdict.ACCEPTED
+          || (!workerTls && v == PoolKeyProbe.Verdict.CLOSED_ON_HELLO)) {
+        answering.add(where);
+      }
+    }
+    if (answering.isEmpty()) {
+      return Optional.empty();
+    }
+    String at = String.join(" and ", answering);
+    return Optional.of("the master at " + at + " answers " + (workerTls
+        ? "TLS with this worker's pool key" : "plain tcp") + ", yet has not let it join: a master"
+        + " takes only what is sent to the host it was started with (bin/swamp master --host;"
+        + " its log says 'master on pekko://swamp@HOST:PORT'), not another name of that machine;"
+        + " if that HOST is not " + answering.get(0).substring(0, answering.get(0).lastIndexOf(':'))
+        + ", give the worker --master HOST:PORT as it says there");
   }
 
   /**

@@ -104,6 +104,19 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** Runs from the start of a {@link KeyCheck}: while it does, no other starts. */
   private enum KeyCheckSpacing implements Internal { INSTANCE }
 
+  /** No master has let this worker join within {@link #UNJOINED_WARN}: ask its key check why. */
+  private enum Unjoined implements Internal { INSTANCE }
+
+  /** Why no master has let this worker join, where {@link KeyCheck#unjoined} can tell. */
+  private record UnjoinedWhy(Optional<String> why) implements Internal {}
+
+  /**
+   * How long a worker that has not joined retries before it says why, where that is plain: a
+   * worker whose --master names a port where nothing listens, or a master under another name than
+   * its own, retried until its give-up time (30 minutes) and only then said anything.
+   */
+  static final Duration UNJOINED_WARN = Duration.ofSeconds(30);
+
   /**
    * What its {@link MasterWatch} found: the master it registered with answers again, but can
    * never take it ({@link MasterWatch.Rejects}), or answers and does not list it ({@link
@@ -223,6 +236,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Receive<Command> registering() {
     timers.startSingleTimer(GiveUp.INSTANCE, settings.giveUpAfter());
+    if (keyCheck != null && UNJOINED_WARN.compareTo(settings.giveUpAfter()) < 0) {
+      timers.startSingleTimer(Unjoined.INSTANCE, UNJOINED_WARN);
+    }
     scheduleRetry();
     attemptRegistration();
     // the state's own handlers come first: withJobs() ends with catch-alls
@@ -234,6 +250,11 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           return Behaviors.same();
         })
         .onMessage(KeyChecked.class, this::onKeyChecked)
+        .onMessage(Unjoined.class, u -> same(this::askWhyUnjoined))
+        .onMessage(UnjoinedWhy.class, w -> same(() -> w.why().ifPresent(why -> getContext().getLog()
+            .warn("no master has let this worker join for {}: {}; it keeps trying until"
+                + " --give-up-after ({})", HumanDuration.of(UNJOINED_WARN), why,
+                HumanDuration.of(settings.giveUpAfter())))))
         .onMessage(FromMaster.RegOk.class, m -> onRegOk(m.ok()))
         .onMessage(FromMaster.Declined.class, m -> same(() -> {
           declined = m.declined().reason();
@@ -266,6 +287,14 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     }
   }
 
+  private void askWhyUnjoined() {
+    if (registry.registry() == null) {
+      getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(keyCheck::unjoined,
+          swamp.node.Blocking.PROBES.in(getContext().getSystem())),
+          (why, failure) -> new UnjoinedWhy(failure == null ? why : Optional.empty()));
+    }
+  }
+
   /** The master rejects this worker's pool key: no retry can fix that (exit 3). */
   private Behavior<Command> onKeyChecked(KeyChecked checked) {
     checkingKey.answered();
@@ -279,6 +308,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.cancel(Retry.INSTANCE);
     checkingKey.stop();
     timers.cancel(GiveUp.INSTANCE);
+    timers.cancel(Unjoined.INSTANCE);
     follow(ok);
     if (handsOver) { // a worker process of its own, not the master's embedded one
       if (masterWatch != null) {
@@ -377,6 +407,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.cancel(Retry.INSTANCE);
     checkingKey.stop();
     timers.cancel(GiveUp.INSTANCE);
+    timers.cancel(Unjoined.INSTANCE);
     timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
         .onMessage(FromMaster.Job.class, m -> same(() -> jobs.reject(m.job(), "worker is draining")))
@@ -483,6 +514,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(Stop.class, this::onTerm)
         .onMessage(Retry.class, r -> Behaviors.same())
         .onMessage(GiveUp.class, g -> Behaviors.same())
+        .onMessage(Unjoined.class, u -> Behaviors.same())
+        .onMessage(UnjoinedWhy.class, w -> Behaviors.same()) // joined meanwhile
         .onMessage(KeyChecked.class, k -> same(checkingKey::answered)) // registered meanwhile
         .onMessage(KeyCheckSpacing.class, k -> Behaviors.same())
         .onMessage(LeaseLapsed.class, this::onLeaseLapsed)

@@ -178,7 +178,9 @@ public final class WorkerMain implements Callable<Integer> {
         return ExitCodes.BAD_CONFIG;
       }
       if (exit.code() != WorkerActor.REJOIN) {
-        String unreachable = exit.code() == ExitCodes.GAVE_UP ? nobodyListens(masters) : "";
+        String unreachable = exit.code() != ExitCodes.GAVE_UP ? ""
+            : keyCheck != null ? keyCheck.unjoined().map(why -> "; " + why).orElse("")
+            : nobodyListens(masters);
         System.err.println("swamp worker " + settings.workerId() + ": " + exit.reason()
             + unreachable);
         return exit.code();
@@ -195,8 +197,9 @@ public final class WorkerMain implements Callable<Integer> {
     if (masters.isEmpty() || !masters.stream().allMatch(NodeProbe::refuses)) {
       return "";
     }
-    return "; nothing listens at " + hostPorts(masters) + ": is the master running, and is that"
-        + " its cluster port (bin/swamp master --port, 17355 by default)?";
+    return "; nothing listens at " + hostPorts(masters) + ": is the master running, on that host"
+        + " (bin/swamp master --host; its log says 'master on pekko://swamp@HOST:PORT'), and is"
+        + " that its cluster port (bin/swamp master --port, 17355 by default)?";
   }
 
   private static String hostPorts(List<Address> masters) {

@@ -251,6 +251,10 @@ class MasterKeyCheckTest {
     Optional<KeyCheck> check = MasterKeyCheck.of(
         tls("/no/such/pool.p12", "/no/such/pool.p12", List.of("pekko://swamp@127.0.0.1:" + port)));
     assertEquals(Optional.empty(), check.get().rejected());
+    // but why the worker has not joined is plain, long before it gives up
+    String why = check.get().unjoined().orElseThrow();
+    assertTrue(why.startsWith("nothing listens at 127.0.0.1:" + port + ": is the master running,"
+        + " on that host (bin/swamp master --host"), why);
   }
 
   @Test
