@@ -116,6 +116,15 @@ public final class MasterMain implements Callable<Integer> {
           + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }
+    if (!pool.sources().isEmpty()) {
+      try {
+        PoolSettings.makeSpawnDir(pool.spawnDir());
+      } catch (IOException e) {
+        System.err.println("swamp master: the worker directory's spawn-dir cannot be used: "
+            + e.getMessage());
+        return ExitCodes.BAD_CONFIG;
+      }
+    }
     String apiToken;
     try {
       apiToken = apiToken(settings);

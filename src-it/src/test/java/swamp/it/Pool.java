@@ -184,6 +184,14 @@ public final class Pool implements AutoCloseable {
    * (lines of HOCON). Waits until its API answers.
    */
   public Master startSiteMaster(String... settings) {
+    Master master = startMaster(Map.of(), List.of("-Dconfig.file=" + siteFile(settings)),
+        "--local-exec", "never");
+    master.awaitHealthy(STARTUP);
+    return master;
+  }
+
+  /** {@code site.conf} in the test's directory: master.conf's settings and {@code settings}. */
+  public Path siteFile(String... settings) {
     Path site = logDir().resolve("site.conf");
     List<String> lines = new ArrayList<>(List.of("include classpath(\"master.conf\")"));
     lines.addAll(List.of(settings));
@@ -193,9 +201,7 @@ public final class Pool implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Master master = startMaster(Map.of(), List.of("-Dconfig.file=" + site), "--local-exec", "never");
-    master.awaitHealthy(STARTUP);
-    return master;
+    return site;
   }
 
   /**

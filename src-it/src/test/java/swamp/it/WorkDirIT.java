@@ -52,6 +52,45 @@ class WorkDirIT {
     assertTrue(master.workerIds().isEmpty(), "neither joined the pool: " + master.workerIds());
   }
 
+  /**
+   * The worker directory's spawn-dir, where the master writes the job scripts a scheduler runs:
+   * one that somebody else prepared stops the master, naming it, before any script is written
+   * where that user could replace it; the master's own is made private.
+   */
+  @Test
+  void aSpawnDirThatSomebodyElsePreparedStopsTheMaster(Pool pool) throws Exception {
+    Path foreign = Files.createDirectory(pool.logDir().resolve("spawn-foreign"));
+    UserPrincipal nobody = foreign.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName("nobody");
+    Path victims = Files.createDirectories(pool.logDir().resolve("victims-files"));
+    Path linked = Files.createSymbolicLink(pool.logDir().resolve("spawn-linked"), victims);
+    // only root may give a file away: elsewhere the master's own user's cases alone are run
+    boolean chowned = setOwner(foreign, nobody) && setOwner(linked, nobody);
+    for (Path dir : chowned ? List.of(linked, foreign) : List.<Path>of()) {
+      Master master = pool.startMaster(Map.of(), List.of("-Dconfig.file=" + spawnSite(pool, dir)),
+          "--local-exec", "never");
+      assertEquals(2, master.awaitExit(Pool.STARTUP), master.tail(20));
+      assertTrue(master.log().contains("spawn-dir cannot be used: " + dir + (dir.equals(linked)
+              ? " is a symbolic link of another user's" : " belongs to another user"))
+              && master.log().contains("swamp.master.scaling.spawn-dir"),
+          "it says what is wrong and what to do:\n" + master.tail(20));
+    }
+    // the master's own directory, open to all, and reached through a link of its user's own
+    Path own = Files.createDirectory(pool.logDir().resolve("spawn-own"));
+    Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path ownLink = Files.createSymbolicLink(pool.logDir().resolve("spawn-own-link"), own);
+    Master master = pool.startMaster(Map.of(), List.of("-Dconfig.file=" + spawnSite(pool, ownLink)),
+        "--local-exec", "never");
+    master.awaitHealthy(Pool.STARTUP);
+    assertEquals("rwx------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(own, LinkOption.NOFOLLOW_LINKS)));
+  }
+
+  private static Path spawnSite(Pool pool, Path spawnDir) {
+    return pool.siteFile("swamp.master.scaling.spawn-dir = \"" + spawnDir + "\"",
+        "swamp.master.directory = [{ name = local, launcher = local, max-workers = 1 }]");
+  }
+
   @Test
   void aWorkersOwnWorkDirIsPrivateAndGoesWithIt(Pool pool) throws Exception {
     Master master = pool.master("--local-exec", "never");
@@ -96,9 +135,11 @@ class WorkDirIT {
         pool.tmpDir().toRealPath().resolve("swamp-worker-twin-").toString()), job.toString());
   }
 
+  /** Gives {@code p} (a link itself, not what it leads to) to {@code owner}; false where not allowed. */
   private static boolean setOwner(Path p, UserPrincipal owner) {
     try {
-      Files.setOwner(p, owner);
+      Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class,
+          LinkOption.NOFOLLOW_LINKS).setOwner(owner);
       return true;
     } catch (java.io.IOException e) {
       return false;

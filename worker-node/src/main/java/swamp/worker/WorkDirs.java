@@ -7,14 +7,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
+import swamp.node.PrivateDirs;
 
 /**
  * A node's own work directory, the default one under {@code java.io.tmpdir}: private to the user
- * that runs the node (0700), and never one that somebody else prepared. A directory another user
- * created first, or a symbolic link placed at its name, would let that user read every job's
- * output, or make a job's output overwrite a file of the node's user: the node refuses to start.
- * It is removed when the node ends.
+ * that runs the node (0700), and never one that somebody else prepared ({@link PrivateDirs}):
+ * another user could read every job's output, or make a job's output overwrite a file of the
+ * node's user. The node refuses to start with such a directory. It is removed when the node ends.
  */
 public final class WorkDirs {
   private WorkDirs() {}
@@ -22,37 +21,12 @@ public final class WorkDirs {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   /**
-   * Creates {@code dir} 0700, or takes it as it is when it is a directory of this user's (left
-   * by an earlier node of the same name), made 0700.
+   * {@code dir} made private to this node's user ({@link PrivateDirs#make}).
    *
    * @throws IOException with a message that says what is wrong with it and what to do
    */
   public static void makePrivate(Path dir) throws IOException {
-    if (!Files.exists(dir, NOFOLLOW)) {
-      Files.createDirectories(dir.getParent());
-      try {
-        // atomic: fails when anything, a link included, appeared at the name meanwhile
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------")));
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        // checked below like any directory that was there before
-      }
-    }
-    String fix = "; remove it, or give the node a directory of its own (--work-dir)";
-    if (Files.isSymbolicLink(dir)) {
-      throw new IOException(dir + " is a symbolic link (to " + Files.readSymbolicLink(dir)
-          + "), not a directory this node made" + fix);
-    }
-    if (!Files.isDirectory(dir, NOFOLLOW)) {
-      throw new IOException(dir + " exists and is not a directory" + fix);
-    }
-    int owner = (Integer) Files.getAttribute(dir, "unix:uid", NOFOLLOW);
-    int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    if (owner != me) {
-      throw new IOException(dir + " belongs to another user (uid " + owner + ", this node runs"
-          + " as uid " + me + "), who could read or replace what jobs write there" + fix);
-    }
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    PrivateDirs.make(dir, "; remove it, or give the node a directory of its own (--work-dir)");
   }
 
   /** The locks this process holds on the work directories it claimed, until it exits. */

@@ -88,7 +88,7 @@ final class GridLauncher implements Launcher {
   @Override
   public String submit(Request r) throws LaunchException {
     try {
-      Files.createDirectories(r.dir());
+      PoolSettings.makeSpawnDir(r.dir());
       Files.writeString(r.script(), WorkerCommand.script(r.argv(), source, r.spawnId()),
           StandardCharsets.UTF_8);
       r.script().toFile().setExecutable(true);

@@ -2,7 +2,6 @@ package swamp.master.pool;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +23,7 @@ final class LocalLauncher implements Launcher {
   @Override
   public String submit(Request r) throws LaunchException {
     try {
-      Files.createDirectories(r.dir());
+      PoolSettings.makeSpawnDir(r.dir());
       ProcessBuilder pb = new ProcessBuilder(r.argv()).directory(r.dir().toFile());
       pb.environment().clear();
       pb.environment().putAll(r.env());

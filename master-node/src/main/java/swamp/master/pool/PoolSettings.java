@@ -2,6 +2,7 @@ package swamp.master.pool;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import swamp.node.PrivateDirs;
 import swamp.protocol.WorkerOffer;
 
 /**
@@ -40,6 +42,18 @@ public record PoolSettings(
   public static PoolSettings none() {
     return new PoolSettings(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5),
         Duration.ofSeconds(60), defaultSpawnDir());
+  }
+
+  /**
+   * Makes {@code spawnDir} private to the master's user ({@link PrivateDirs}; through a link of
+   * that user's own) before job scripts are written there: in a directory another user could write, that user could replace a
+   * script between its writing and the scheduler's start of it.
+   *
+   * @throws IOException saying what is wrong with it and what to do
+   */
+  public static void makeSpawnDir(Path spawnDir) throws IOException {
+    PrivateDirs.makeThroughOwnLink(spawnDir, "; remove it, or set swamp.master.scaling.spawn-dir to a directory"
+        + " of the master's user (the cluster's nodes must see it at the same path)");
   }
 
   /** Where job scripts and worker logs go unless spawn-dir says: ~/.swamp/spawn. */
