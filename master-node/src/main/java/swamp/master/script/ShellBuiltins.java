@@ -135,7 +135,7 @@ final class ShellBuiltins {
             throw Refusal.at(line, "printf -v needs a name and a format");
           }
           try {
-            state.assign(args.get(1), Printf.format(args.subList(2, args.size())).text(), line);
+            variables.assignNamed(args.get(1), Printf.format(args.subList(2, args.size())).text(), line);
           } catch (Coreutils.UsageException e) {
             throw Refusal.at(line, e.getMessage());
           }

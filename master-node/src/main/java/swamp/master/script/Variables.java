@@ -23,6 +23,8 @@ final class Variables {
 
   /** A word that assigns: {@code NAME=}, {@code NAME+=}, {@code NAME[i]=}. */
   static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[([^\\]]*)\\])?(\\+?)=(.*)", Pattern.DOTALL);
+  /** A variable a builtin names: {@code NAME} or {@code NAME[key]}. */
+  private static final Pattern NAMED = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[(.*)\\])?", Pattern.DOTALL);
   /** An item {@code [key]=value} of a compound assignment. */
   private static final Pattern KEYED = Pattern.compile("\\[([^\\]]*)\\]=(.*)", Pattern.DOTALL);
 
@@ -102,23 +104,42 @@ final class Variables {
       return Status.OK;
     }
     String expanded = expander.expandString(value, w.line());
+    // the subscript expanded before the variable is taken (see the compound assignment above)
+    String key = subscript == null ? null : expander.expandString(subscript, w.line());
+    return store(name, key, append, expanded, w.line());
+  }
+
+  /**
+   * Sets a variable that a builtin names, {@code printf -v NAME} or {@code printf -v 'NAME[i]'},
+   * to {@code value}, as an assignment of it would: the name and its subscript are as expanded.
+   */
+  Status assignNamed(String target, String value, int line) {
+    Matcher m = NAMED.matcher(target);
+    if (!m.matches()) {
+      state.assign(target, value, line); // bash's 'not a valid identifier'
+      return Status.OK;
+    }
+    state.writable(m.group(1), line);
+    return store(m.group(1), m.group(3), false, value, line);
+  }
+
+  /** {@code NAME=value} or {@code NAME[key]=value} (appended with {@code +=}), by the variable's attributes. */
+  private Status store(String name, String key, boolean append, String expanded, int line) {
     ShellState.Var declared = state.vars.get(name);
     if (declared != null && declared.integer) { // declare -i: n=5+2 is 7, n+=2 adds
-      long v = expander.arith(expanded.isEmpty() ? "0" : expanded, w.line());
-      String old = subscript == null ? declared.values.get(0L) : null;
+      long v = expander.arith(expanded.isEmpty() ? "0" : expanded, line);
+      String old = key == null ? declared.values.get(0L) : null;
       expanded = Long.toString(append && old != null && !old.isEmpty()
-          ? expander.arith(old, w.line()) + v : v);
+          ? expander.arith(old, line) + v : v);
       append = false;
     }
     if (declared != null && declared.letterCase != 0) { // declare -l / -u
       expanded = declared.letterCase == 'l' ? expanded.toLowerCase(java.util.Locale.ROOT)
           : expanded.toUpperCase(java.util.Locale.ROOT);
     }
-    if (subscript != null) {
-      // the subscript expanded before the variable is taken (see the compound assignment above)
-      String key = expander.expandString(subscript, w.line());
+    if (key != null) {
       boolean associative = state.vars.containsKey(name) && state.vars.get(name).associative();
-      long index = associative ? 0 : expander.arith(key, w.line());
+      long index = associative ? 0 : expander.arith(key, line);
       ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
       v.array = true;
       if (associative) {
@@ -127,7 +148,7 @@ final class Variables {
       }
       v.values.put(index, append ? v.values.getOrDefault(index, "") + expanded : expanded);
     } else {
-      state.assign(name, append ? Objects.requireNonNullElse(state.scalar(name), "") + expanded : expanded, w.line());
+      state.assign(name, append ? Objects.requireNonNullElse(state.scalar(name), "") + expanded : expanded, line);
     }
     return Status.OK;
   }

@@ -220,4 +220,14 @@ class BashCornersTest {
     }
     assertEquals("ls: cannot access \"it's.nc\": No such file or directory\n", printed.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
+
+  @Test
+  void printfVSetsAnArraysElement() throws Exception {
+    assertEquals(List.of("echo ccsm_01.nc ccsm_02.nc 2", "echo v 'a b'", "echo 12"), texts("""
+        for i in 0 1; do printf -v "files[$i]" 'ccsm_%02d.nc' $((i + 1)); done
+        echo "${files[@]}" ${#files[@]}
+        declare -A h; printf -v 'h[k]' %s v; printf -v "h[a b]" '%s' 'a b'; echo ${h[k]} "${h[a b]}"
+        declare -i n; printf -v 'n' '%d+%d' 5 7; echo $n
+        """));
+  }
 }
