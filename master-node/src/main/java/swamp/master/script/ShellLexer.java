@@ -27,6 +27,7 @@ final class ShellLexer {
   }
 
   private static final Pattern ARRAY_ASSIGN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[[^\\]]*\\])?\\+?=");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final String s;
   private int i;
@@ -167,10 +168,24 @@ final class ShellLexer {
 
   /** True where a '((' opens an arithmetic command: at the start of a command, or after 'for'. */
   private boolean commandPosition() {
-    if (out.isEmpty()) {
+    return commandPosition(out.size());
+  }
+
+  /** True where the next word may assign: at the start of a command, or after its assignments. */
+  private boolean assignmentPosition() {
+    int k = out.size();
+    while (k > 0 && out.get(k - 1).kind() == Kind.WORD && Variables.ASSIGNMENT.matcher(out.get(k - 1).text()).matches()) {
+      k--;
+    }
+    return commandPosition(k);
+  }
+
+  /** Whether a token after the first {@code size} ones would start a command. */
+  private boolean commandPosition(int size) {
+    if (size == 0) {
       return true;
     }
-    Token last = out.get(out.size() - 1);
+    Token last = out.get(size - 1);
     return switch (last.kind()) {
       case NEWLINE, SEMI, AMP, AND, OR, PIPE, LPAREN -> true;
       case WORD -> Set.of("for", "if", "do", "then", "else", "elif", "{", "!", "while", "until").contains(last.text());
@@ -236,8 +251,17 @@ final class ShellLexer {
     int start = i;
     int startLine = line;
     boolean regex = !out.isEmpty() && out.get(out.size() - 1).isWord("=~"); // [[ x =~ (a|b) ]]
+    boolean assignable = assignmentPosition();
     while (i < n) {
       char c = s.charAt(i);
+      if (c == '[' && assignable && NAME.matcher(s.substring(start, i)).matches()) {
+        int end = subscriptEnd(i + 1); // 'm[$model $exp]=1', 'a[i + 1]=x': one word, as bash reads it
+        if (end > 0 && (s.startsWith("=", end + 1) || s.startsWith("+=", end + 1))) {
+          countLines(i, end);
+          i = end + 1;
+          continue;
+        }
+      }
       if (regex && (c == '(' || c == ')' || c == '|')) {
         i++;
         continue;
@@ -293,5 +317,29 @@ final class ShellLexer {
       }
     }
     out.add(new Token(Kind.WORD, s.substring(start, i).replace("\\\n", ""), -1, startLine));
+  }
+
+  /**
+   * Where the subscript of an assignment word that starts at {@code from} (after its {@code [})
+   * ends, at its {@code ]}: its quotes and expansions skipped, blanks kept; -1 where the line ends first.
+   */
+  private int subscriptEnd(int from) {
+    int depth = 0;
+    for (int k = from; k < s.length(); ) {
+      char d = s.charAt(k);
+      if (d == '\n') {
+        return -1;
+      } else if (d == '[') {
+        depth++;
+      } else if (d == ']' && depth-- == 0) {
+        return k;
+      }
+      int next = Scan.skipQuotedOrExpansion(s, k);
+      if (next < 0) {
+        return -1;
+      }
+      k = next > k ? next : k + (d == '\\' ? 2 : 1);
+    }
+    return -1;
   }
 }

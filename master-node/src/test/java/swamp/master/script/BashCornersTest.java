@@ -230,4 +230,15 @@ class BashCornersTest {
         declare -i n; printf -v 'n' '%d+%d' 5 7; echo $n
         """));
   }
+
+  @Test
+  void anAssignmentsSubscriptMayHoldBlanks() throws Exception {
+    assertEquals(List.of("echo c 'a b|1|c'", "echo 2 3", "echo 'a[1' + '2]=z'", "echo 'a[1' '2]'"), texts("""
+        declare -A m
+        m[a b]=1 m[c]=; echo "${!m[@]}|${m[a b]}|$(echo c)"
+        a[1 + 1]=x x=1 a[1 + 2]+=y; echo ${!a[@]}
+        echo a[1 + 2]=z
+        echo a[1 2]
+        """));
+  }
 }
