@@ -263,15 +263,10 @@ final class ParameterExpansion {
     } else if (op.startsWith("^^") || op.startsWith(",,") || op.startsWith("^") || op.startsWith(",")) {
       boolean upper = op.startsWith("^");
       boolean all = op.startsWith("^^") || op.startsWith(",,");
+      String pat = op.substring(all ? 2 : 1); // ${x^^[cs]}: only the letters the pattern matches
+      Pattern only = pat.isEmpty() ? null : words.pattern(pat, line);
       for (String v : source) {
-        if (v.isEmpty()) {
-          result.add(v);
-        } else if (all) {
-          result.add(upper ? v.toUpperCase() : v.toLowerCase());
-        } else {
-          String first = v.substring(0, 1);
-          result.add((upper ? first.toUpperCase() : first.toLowerCase()) + v.substring(1));
-        }
+        result.add(changeCase(v, upper, all, only));
       }
     } else if (op.matches("@[QEULu]")) { // ${v@Q}: quoted for the shell to read again; @E: $'...' escapes
       if (values == null) {
@@ -382,5 +377,18 @@ final class ParameterExpansion {
     all.add(state.special("0"));
     all.addAll(values);
     return all;
+  }
+
+  /**
+   * {@code ${x^^}}, {@code ${x,}}: the first letter or every letter of {@code v} in upper or
+   * lower case, of those that {@code only} (a pattern of one character) matches, where it is given.
+   */
+  static String changeCase(String v, boolean upper, boolean all, Pattern only) {
+    StringBuilder out = new StringBuilder();
+    v.codePoints().forEach(c -> {
+      boolean change = (all || out.length() == 0) && (only == null || only.matcher(Character.toString(c)).matches());
+      out.appendCodePoint(!change ? c : upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+    });
+    return out.toString();
   }
 }

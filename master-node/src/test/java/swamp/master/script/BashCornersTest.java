@@ -241,4 +241,12 @@ class BashCornersTest {
         echo a[1 2]
         """));
   }
+
+  @Test
+  void caseChangesTakeAPatternOfTheLettersToChange() throws Exception {
+    assertEquals(List.of("echo CCSm_01.nC Ccsm_01.nc ccsm_01.nc CCSM_01.NC", "echo Ab Cd aB cD gFDL 'école'"), texts("""
+        f=ccsm_01.nc; echo ${f^^[cs]} ${f^[a-c]} ${f^[s]} ${f^^}
+        a=(ab cd); U=GFDL; g=ÉCOLE; echo ${a[@]^} ${a[@]^^[bd]} ${U,,[G]} ${g,,}
+        """));
+  }
 }
