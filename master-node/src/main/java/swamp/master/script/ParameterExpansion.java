@@ -103,7 +103,7 @@ final class ParameterExpansion {
 
   /**
    * {@code ${!a[@]}} (an array's indices), {@code ${!name}} (the variable that {@code name}
-   * names) and {@code ${!prefix*}} (the names of the variables set that start with it, sorted);
+   * names; {@code ${!#}}, the last argument) and {@code ${!prefix*}} (the names of the variables set that start with it, sorted);
    * nothing else starting with {@code !}.
    */
   private Result indirect(String body, int line) {
@@ -120,8 +120,8 @@ final class ParameterExpansion {
           && (!e.getValue().values.isEmpty() || e.getValue().associative())).map(java.util.Map.Entry::getKey).sorted().toList();
       return values(names.isEmpty() ? null : names, true, rest.endsWith("*"));
     }
-    if (ShellState.NAME.matcher(rest).matches()) {
-      String target = state.special(rest);
+    if (ShellState.NAME.matcher(rest).matches() || rest.equals("#") || rest.matches("[0-9]+")) {
+      String target = state.special(rest); // ${!#}: the last argument; ${!1}: the variable $1 names
       if (target == null || target.isEmpty()) {
         return values(null, false, false);
       }
@@ -132,7 +132,7 @@ final class ParameterExpansion {
       return values(v == null ? null : List.of(v), false, false);
     }
     throw Refusal.at(line, "'${" + body + "}' is not supported; of the indirect expansions swamp"
-        + " plans ${!name}, ${!array[@]} and ${!prefix*}");
+        + " plans ${!name}, ${!#}, ${!array[@]} and ${!prefix*}");
   }
 
   /** The value of {@code ${body}}, or a word the pipeline expands in its place. */

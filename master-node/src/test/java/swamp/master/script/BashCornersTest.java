@@ -249,4 +249,14 @@ class BashCornersTest {
         a=(ab cd); U=GFDL; g=ÉCOLE; echo ${a[@]^} ${a[@]^^[bd]} ${U,,[G]} ${g,,}
         """));
   }
+
+  @Test
+  void theLastArgumentIsBangHash() throws Exception {
+    assertEquals(List.of("echo c", "echo ccsm", "echo 'out=z.nc n=3'", "echo script.sh"), texts("""
+        set -- a b c; echo ${!#}
+        model=ccsm; set -- model; echo ${!1}
+        f() { local out=${!#}; echo "out=$out n=$#"; }; f x.nc y.nc z.nc
+        set --; echo ${!#}
+        """));
+  }
 }
