@@ -138,8 +138,17 @@ final class SimpleCommands {
     }
   }
 
-  private Status run(Ast.Simple c, int k, List<String> argv) {
+  private Status run(Ast.Simple c, int k, List<String> written) {
     List<Word> words = c.words();
+    // 'command ncks ...' (in a function ncks that wraps the program), 'builtin cd ...': what
+    // they run, a function of that name passed by
+    List<String> passed = written.isEmpty() || functions.containsKey(written.get(0)) ? null : passingFunctions(written);
+    if (passed != null && written.get(0).equals("builtin") && !CommandLookup.isBuiltin(passed.get(0))) {
+      return steering.failed(new Refusal.Failed("builtin: " + passed.get(0) + ": not a shell builtin", 1, c.line(),
+          "'builtin " + passed.get(0) + "': not a builtin"), c);
+    }
+    List<String> argv = passed == null ? written : passed;
+    boolean function = passed == null && !argv.isEmpty() && functions.containsKey(argv.get(0));
     boolean guarded = !walk.guards().isEmpty() && !walk.waits().guardsHeld() && walk.captured() == null;
     if (guarded && argv.isEmpty() && k > 0 && walk.waits().canWait()
         && words.subList(0, k).stream().anyMatch(w -> SUBSTITUTION.matcher(w.raw()).find())) {
@@ -161,7 +170,7 @@ final class SimpleCommands {
         guarded = false;
       }
     }
-    if (guarded && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !functions.containsKey(argv.get(0)))) {
+    if (guarded && (argv.isEmpty() ? k > 0 : CHANGES_STATE.contains(argv.get(0)) && !function)) {
       // 'ncks ... || rc=4', '... && cd sub': whether it happens is known only once the job ran
       String problem = "'" + (argv.isEmpty() ? words.get(0).raw() : argv.get(0)) + "' after a command that"
           + " runs as a job ('cmd && cd dir', 'cmd || export X=1', 'if cmd; then set -x; fi') cannot be planned"
@@ -197,22 +206,22 @@ final class SimpleCommands {
     }
     if (xtrace.on()) {
       xtrace.command(prefix.entrySet().stream().map(e -> e.getKey() + "=" + Xtrace.quoted(e.getValue())).toList(),
-          argv, c.line());
+          written, c.line());
     }
     String name = argv.get(0);
-    if (argv.stream().anyMatch(Marks::holdsStatus) && !functions.containsKey(name)) {
+    if (argv.stream().anyMatch(Marks::holdsStatus) && !function) {
       Status tested = decisions.builtinOnStatus(argv, c.line());
       if (tested != null) {
         return tested;
       }
     }
-    if ((name.equals("[") || name.equals("test")) && !functions.containsKey(name)) {
+    if ((name.equals("[") || name.equals("test")) && !function) {
       Status onJob = fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
       if (onJob != null) {
         return onJob;
       }
     }
-    if (functions.containsKey(name)) {
+    if (function) {
       return redirecting.call(c, walk.captured() != null, () -> {
         jobs.enterFunction(); // its 'cmd || return 1' ends only the function
         try {
@@ -275,6 +284,20 @@ final class SimpleCommands {
       return Status.of(here.run(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), c.line(), prefix, walk.captured()));
     }
     return walk.job(List.of(new HereCommands.Draft(argv, c.redirects(), c.line())), prefix, c.line());
+  }
+
+  /**
+   * {@code command NAME ARGS} and {@code builtin NAME ARGS} (either repeated): NAME and its
+   * arguments, which run passing by a function named NAME; null where {@code argv} is neither.
+   * {@code command -v NAME} and the like are {@link CommandLookup}'s.
+   */
+  private List<String> passingFunctions(List<String> argv) {
+    int k = 0;
+    while (k + 1 < argv.size() && !functions.containsKey(argv.get(k))
+        && (argv.get(k).equals("command") && !argv.get(k + 1).startsWith("-") || argv.get(k).equals("builtin"))) {
+      k++;
+    }
+    return k == 0 ? null : argv.subList(k, argv.size());
   }
 
   /** An assignment as set -x shows it once made: {@code x='a b'}, an array's as written. */

@@ -259,4 +259,20 @@ class BashCornersTest {
         set --; echo ${!#}
         """));
   }
+
+  @Test
+  void commandAndBuiltinPassAFunctionOfTheirNameBy() throws Exception {
+    assertEquals(List.of("echo 'wrapper: -O in.nc out.nc'", "ncks --no_tmp_fl -O in.nc out.nc", "mkdir -p sub",
+        "echo 'now in sub'", "ncks -M out.nc", "echo hi",
+        "printf %s $'script.sh: line 7: builtin: ncks: not a shell builtin\\n' 2>&1", "echo 'status 1'"), texts("""
+        ncks() { echo "wrapper: $*"; command ncks --no_tmp_fl "$@"; }
+        cd() { builtin cd "$@" && echo "now in ${PWD##*/}"; }
+        ncks -O in.nc out.nc
+        mkdir -p sub; cd sub
+        command ncks -M out.nc
+        builtin echo hi
+        builtin ncks x 2>&1
+        echo "status $?"
+        """));
+  }
 }
