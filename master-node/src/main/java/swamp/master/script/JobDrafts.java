@@ -223,8 +223,8 @@ final class JobDrafts {
             stderrAppend = false;
             stderrToStdout = stdout != null;
             stderrToOriginalStdout = stdout == null;
-          } else if (r.fd() == 1 && target.equals("2")) { // '>&2': where its errors go
-            if (!stderrToStdout) {
+          } else if (r.fd() == 1 && target.equals("2")) { // '>&2': where its errors go ('2>&1 >&2': the output)
+            if (!stderrToStdout && !stderrToOriginalStdout) {
               stdout = stderr;
               stdoutAppend = stderrAppend;
               toStderr = stderr == null;

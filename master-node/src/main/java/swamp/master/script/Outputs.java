@@ -170,6 +170,25 @@ record Outputs(String stdout, String stderr, String copy) {
     return new Ast.Redirect(0, "<", quoted(relative(path, cwd), line), line);
   }
 
+  /** Whether {@code redirects}, applied left to right, send standard error where the output went ({@code 2>&1}). */
+  static boolean errorsToOutput(List<Ast.Redirect> redirects) {
+    String out = "1";
+    String err = "2";
+    for (Ast.Redirect r : redirects) {
+      String to = r.op().equals(">&") ? (r.target().raw().equals("1") ? out : r.target().raw().equals("2") ? err : r.target().raw())
+          : r.target().raw();
+      if (r.op().startsWith("&")) {
+        out = to;
+        err = to;
+      } else if (r.op().contains(">") && r.fd() == 2) {
+        err = to;
+      } else if (r.op().contains(">") && r.fd() != 0) {
+        out = to;
+      }
+    }
+    return err.equals("1");
+  }
+
   /** Whether any of {@code redirects} writes a file other than {@code /dev/null}. */
   static boolean writesFile(List<Ast.Redirect> redirects) {
     for (Ast.Redirect r : redirects) {

@@ -246,8 +246,8 @@ final class Planner implements Walk {
   }
 
   @Override
-  public void shellError(String error, int line) {
-    subshells.shellError(error, line);
+  public void shellError(String error, int line, List<Ast.Redirect> redirects) {
+    subshells.shellError(error, line, redirects);
   }
 
   private Status dispatch(Node node) {
@@ -298,7 +298,7 @@ final class Planner implements Walk {
         return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
       } catch (Refusal.Aborted e) { // '(( x = 1.5 ))': bash's error, status 1, and on it goes
         if (captured == null) {
-          shellError("((: " + e.error, e.line);
+          subshells.shellError("((: " + e.error, e.line);
         }
         return Status.FAIL;
       }

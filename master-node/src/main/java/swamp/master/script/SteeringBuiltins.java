@@ -229,14 +229,17 @@ final class SteeringBuiltins {
   }
 
   /**
-   * A builtin that failed as under bash: its error on standard error (unless that goes to
-   * /dev/null), its status (1; 2 for a test). Inside {@code $(...)} the error is not shown.
+   * A builtin that failed as under bash: its error on standard error, as the command redirects it
+   * (none to /dev/null), its status (1; 2 for a test). Inside {@code $(...)} the error is not
+   * shown, but for {@code 2>&1}, into what it prints ({@code msg=$(cd "$d" 2>&1)}).
    */
   Status failed(Refusal.Failed f, Ast.Simple c) {
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 2 || r.op().startsWith("&"))
         && r.op().contains(">") && r.target().raw().equals("/dev/null"));
-    if (walk.captured() == null && !discarded) {
-      walk.shellError(f.error, c.line());
+    if (walk.captured() != null && Outputs.errorsToOutput(c.redirects())) {
+      walk.captured().append(Subshells.shellErrorText(state, f.error, c.line()));
+    } else if (walk.captured() == null && !discarded) {
+      walk.shellError(f.error, c.line(), c.redirects());
     }
     return Status.of(f.status);
   }

@@ -133,8 +133,18 @@ final class Subshells {
     return Jump.exit(1);
   }
 
-  /** As {@link Walk#shellError}. */
+  /** As {@link Walk#shellError}, without redirections. */
   void shellError(String error, int line) {
-    walk.job(List.of(Xtrace.toErrors(state.arg0 + ": line " + line + ": " + error + "\n", line)), Map.of(), line);
+    shellError(error, line, List.of());
+  }
+
+  /** As {@link Walk#shellError}. */
+  void shellError(String error, int line, List<Ast.Redirect> redirects) {
+    walk.job(List.of(Xtrace.toErrors(shellErrorText(state, error, line), redirects, line)), Map.of(), line);
+  }
+
+  /** bash's error for line {@code line}: "SCRIPT: line N: {@code error}". */
+  static String shellErrorText(ShellState state, String error, int line) {
+    return state.arg0 + ": line " + line + ": " + error + "\n";
   }
 }

@@ -60,8 +60,11 @@ interface Walk {
    */
   String inputText(Ast.Redirect r);
 
-  /** Prints bash's error for line {@code line}, "SCRIPT: line N: {@code error}", on standard error: a job. */
-  void shellError(String error, int line);
+  /**
+   * Prints bash's error for line {@code line}, "SCRIPT: line N: {@code error}", on standard error
+   * as the command's {@code redirects} leave it ({@code cd "$d" 2>> err.log}): a job.
+   */
+  void shellError(String error, int line, List<Ast.Redirect> redirects);
 
   /** The jobs whose status decides whether the command walked now runs ({@code a && b}). */
   Deque<Guard> guards();

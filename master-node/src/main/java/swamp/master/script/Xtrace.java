@@ -70,8 +70,14 @@ final class Xtrace {
 
   /** A job's draft that prints {@code text} on standard error. */
   static HereCommands.Draft toErrors(String text, int line) {
-    Ast.Redirect toErrors = new Ast.Redirect(1, ">&", new Ast.Word("2", line), line);
-    return new HereCommands.Draft(List.of("printf", "%s", text), List.of(toErrors), line);
+    return toErrors(text, List.of(), line);
+  }
+
+  /** A job's draft that prints {@code text} where standard error goes once {@code redirects} are applied. */
+  static HereCommands.Draft toErrors(String text, List<Ast.Redirect> redirects, int line) {
+    List<Ast.Redirect> all = new java.util.ArrayList<>(redirects);
+    all.add(new Ast.Redirect(1, ">&", new Ast.Word("2", line), line));
+    return new HereCommands.Draft(List.of("printf", "%s", text), all, line);
   }
 
   private String prompt() {

@@ -275,4 +275,22 @@ class BashCornersTest {
         echo "status $?"
         """));
   }
+
+  @Test
+  void aBuiltinsErrorGoesWhereItsRedirectionsSendErrors() throws Exception {
+    Plan plan = plan("""
+        cd /nonexist 2>&1
+        x=$(cd /nonexist 2>&1); echo "[$x]"
+        y=$(cd /nonexist 2>&1 > /dev/null); echo "[$y]"
+        cd /nonexist 2>/dev/null || echo quiet
+        cd /nonexist
+        """);
+    assertEquals(List.of("printf %s $'script.sh: line 1: cd: /nonexist: No such file or directory\\n' 2>&1",
+        "echo '[script.sh: line 2: cd: /nonexist: No such file or directory]'",
+        "echo '[script.sh: line 3: cd: /nonexist: No such file or directory]'", "echo quiet",
+        "printf %s $'script.sh: line 5: cd: /nonexist: No such file or directory\\n'"),
+        plan.commands().stream().map(Plan.Command::text).toList());
+    assertEquals(List.of(false, false, false, false, true),
+        plan.commands().stream().map(Plan.Command::outputIsErrors).toList(), "2>&1 prints it as output");
+  }
 }
