@@ -50,4 +50,55 @@ class LocaleIT {
     assertTrue(env.lines().anyMatch(l -> l.equals("LC_ALL=C")), "the job has its worker's locale:\n" + env);
     assertFalse(env.contains("LC_CTYPE=") || env.contains("SWAMP_LOCALE_WAS"), env);
   }
+
+  /**
+   * A script run under a locale such as en_US.UTF-8, a cluster's usual, lists a glob's matches
+   * and ls's names, and compares in [[ ]], in that locale's order, as bash does there: an ncrcat
+   * or ncea of a glob reads its inputs, and writes them into its history, in that order.
+   * swamp sorted by byte, as under C, which is not bash's order there for names that differ in
+   * case or punctuation (tas_CanESM2.nc and tas_CCSM4.nc, tas_2000.nc and tas_2000_01.nc).
+   */
+  @Test
+  void aScriptsGlobsAreInTheOrderOfItsLocaleAsBashsAre(Pool pool) throws Exception {
+    String locale = "en_US.UTF-8";
+    Process list = new ProcessBuilder("locale", "-a").redirectErrorStream(true).start();
+    String installed = new String(list.getInputStream().readAllBytes()).toLowerCase();
+    if (!installed.lines().anyMatch(l -> l.equals("en_us.utf8") || l.equals("en_us.utf-8"))) {
+      String why = locale + " is not installed here (bin/setup makes it)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        org.junit.jupiter.api.Assertions.fail("CI=true and " + why);
+      }
+      org.junit.jupiter.api.Assumptions.abort(why);
+    }
+    Master master = pool.startMaster();
+    master.awaitHealthy(Pool.STARTUP);
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(pool.logDir().resolve("models"));
+    for (String f : List.of("tas_CCSM4.nc", "tas_CanESM2.nc", "tas_2000.nc", "tas_2000_01.nc",
+        "tas_GFDL-CM3.nc", "tas_GFDL_ESM2M.nc", "tas_a1.nc", "tas_B2.nc")) {
+      java.nio.file.Files.writeString(dir.resolve(f), f);
+    }
+    java.nio.file.Files.writeString(dir.resolve("order.sh"), String.join("\n",
+        "echo tas_*",
+        "for f in $(ls tas_*); do printf '%s ' \"$f\"; done; echo",
+        "[[ tas_a1.nc < tas_B2.nc ]] && echo '[[ ]]: a1 first' || echo '[[ ]]: B2 first'",
+        "[ tas_a1.nc \\< tas_B2.nc ] && echo '[ ]: a1 first' || echo '[ ]: B2 first'",
+        ""));
+    for (String lc : List.of(locale, "C")) {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("LC_ALL", lc);
+      ProcessBuilder pb = new ProcessBuilder("bash", "order.sh").directory(dir.toFile());
+      pb.environment().put("LC_ALL", lc);
+      Process b = pb.start();
+      String expected = new String(b.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, b.waitFor());
+      Node run = pool.swamp(master, dir, env, "run", "order.sh");
+      assertEquals(0, run.awaitExit(CLI), run.tail(20));
+      assertEquals(expected, run.output(), "bin/swamp run under LC_ALL=" + lc + " prints what bash does");
+      if (lc.equals(locale)) {
+        assertTrue(expected.startsWith("tas_2000_01.nc tas_2000.nc tas_a1.nc tas_B2.nc tas_CanESM2.nc"),
+            "the locale orders these unlike C:\n" + expected);
+      }
+    }
+  }
 }

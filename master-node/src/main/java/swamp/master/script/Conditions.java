@@ -167,6 +167,10 @@ final class Conditions {
             return binaryTest(Long.toString(expander.arith(left, line)), op,
                 Long.toString(expander.arith(right, line)), line);
           }
+          if (op.equals("<") || op.equals(">")) { // in the locale's order; [ ] and test by byte
+            int order = Collation.order().compare(left, right);
+            return op.equals("<") ? order < 0 : order > 0;
+          }
           return binaryTest(left, op, right, line);
         }
         k++;

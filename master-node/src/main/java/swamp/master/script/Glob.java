@@ -241,7 +241,7 @@ final class Glob {
 
   /**
    * The paths {@code pattern} names (quoted characters match themselves), relative to {@code
-   * cwd} unless absolute, sorted: among the files that exist and those the script's earlier
+   * cwd} unless absolute, sorted as bash sorts them ({@link Collation}): among the files that exist and those the script's earlier
    * lines will write ({@code files}), as {@code options} say. Empty when none matches.
    */
   static List<String> paths(String pattern, BitSet quoted, String cwd, PlannedFiles files,
@@ -263,7 +263,7 @@ final class Glob {
     List<String> results = new ArrayList<>();
     new Descent(files, segments, quotedSegs, directories, options, results)
         .from(absolute ? "/" : "", absolute ? "/" : cwd, 0);
-    results.sort(null);
+    results.sort(Collation.order());
     if (directories) {
       results.replaceAll(r -> r + "/");
     }

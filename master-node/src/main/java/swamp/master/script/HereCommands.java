@@ -166,7 +166,7 @@ final class HereCommands {
         fileOperands.add(o);
       }
     }
-    fileOperands.sort(null);
+    fileOperands.sort(Collation.order());
     fileOperands.forEach(f -> out.append(f).append('\n'));
     for (String d : dirOperands) {
       String dir = PlannedFiles.resolve(state.cwd, d);
