@@ -293,4 +293,19 @@ class BashCornersTest {
     assertEquals(List.of(false, false, false, false, true),
         plan.commands().stream().map(Plan.Command::outputIsErrors).toList(), "2>&1 prints it as output");
   }
+
+  /**
+   * A function's call inside $(...) with a redirection of its output: bash captures nothing of
+   * {@code f > /dev/null} and f's errors too with {@code f 2>&1}; swamp captured f's output and
+   * lost its errors, without a word. Refused, naming it; {@code 2>/dev/null} is taken.
+   */
+  @Test
+  void aFunctionsOutputRedirectedInsideACommandSubstitutionIsRefused() throws Exception {
+    String f = "f() { echo out; cd /nonexist; }\n";
+    assertRefusedAt(f + "x=$(f > /dev/null)\n", 2, "'f >/dev/null' inside $(...)");
+    assertRefusedAt(f + "y=$(f 2>&1)\n", 2, "'f 2>&1' inside $(...)");
+    assertRefusedAt(f + "z=$(f &> log.txt)\n", 2, "'f &>log.txt' inside $(...)");
+    assertEquals(List.of("echo '[out]'"), texts(f + "v=$(f 2>/dev/null); echo \"[$v]\"\n").stream()
+        .filter(t -> t.startsWith("echo")).toList());
+  }
 }
