@@ -168,7 +168,7 @@ final class Conditions {
                 Long.toString(expander.arith(right, line)), line);
           }
           if (op.equals("<") || op.equals(">")) { // in the locale's order; [ ] and test by byte
-            int order = Collation.order().compare(left, right);
+            int order = Collation.of(state).compare(left, right);
             return op.equals("<") ? order < 0 : order > 0;
           }
           return binaryTest(left, op, right, line);

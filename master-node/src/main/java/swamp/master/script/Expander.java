@@ -163,7 +163,7 @@ final class Expander implements ParameterExpansion.Words {
       for (Field piece : split(f)) {
         if (Glob.hasMagic(piece.text.toString(), piece.quoted, state.glob.extglob())) {
           List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
-              state.files, state.glob);
+              state.files, state.glob, Collation.of(state));
           if (!matches.isEmpty() || state.glob.nullglob()) {
             out.addAll(whereTheyAre(matches, piece.text.toString()));
             continue;

@@ -241,11 +241,11 @@ final class Glob {
 
   /**
    * The paths {@code pattern} names (quoted characters match themselves), relative to {@code
-   * cwd} unless absolute, sorted as bash sorts them ({@link Collation}): among the files that exist and those the script's earlier
+   * cwd} unless absolute, sorted in {@code order} (the script's locale's, {@link Collation}): among the files that exist and those the script's earlier
    * lines will write ({@code files}), as {@code options} say. Empty when none matches.
    */
   static List<String> paths(String pattern, BitSet quoted, String cwd, PlannedFiles files,
-      Options options) {
+      Options options, java.util.Comparator<String> order) {
     boolean absolute = pattern.startsWith("/");
     List<String> segments = new ArrayList<>();
     List<BitSet> quotedSegs = new ArrayList<>();
@@ -263,7 +263,7 @@ final class Glob {
     List<String> results = new ArrayList<>();
     new Descent(files, segments, quotedSegs, directories, options, results)
         .from(absolute ? "/" : "", absolute ? "/" : cwd, 0);
-    results.sort(Collation.order());
+    results.sort(order);
     if (directories) {
       results.replaceAll(r -> r + "/");
     }

@@ -166,11 +166,13 @@ final class HereCommands {
         fileOperands.add(o);
       }
     }
-    fileOperands.sort(Collation.order());
+    fileOperands.sort(Collation.of(state));
     fileOperands.forEach(f -> out.append(f).append('\n'));
     for (String d : dirOperands) {
       String dir = PlannedFiles.resolve(state.cwd, d);
-      for (String name : state.files.list(dir, hidden)) {
+      List<String> names = new ArrayList<>(state.files.list(dir, hidden));
+      names.sort(Collation.of(state)); // as ls sorts them
+      for (String name : names) {
         state.files.consulted(PlannedFiles.resolve(dir, name));
         out.append(name).append('\n');
       }

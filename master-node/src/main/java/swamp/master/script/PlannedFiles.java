@@ -284,13 +284,10 @@ final class PlannedFiles {
     return p != null ? p && links.containsKey(path) : Files.isSymbolicLink(Path.of(path));
   }
 
-  /**
-   * The names in a directory, existing and planned, sorted as ls sorts them ({@link Collation});
-   * hidden ones only when asked.
-   */
+  /** The names in a directory, existing and planned, sorted; hidden ones only when asked. */
   List<String> list(String dir, boolean hidden) {
     dir = realDirectory(dir);
-    TreeSet<String> names = new TreeSet<>(Collation.order());
+    TreeSet<String> names = new TreeSet<>();
     Path d = Path.of(dir);
     if (Files.isDirectory(d)) {
       try (Stream<Path> s = Files.list(d)) {

@@ -308,4 +308,37 @@ class BashCornersTest {
     assertEquals(List.of("echo '[out]'"), texts(f + "v=$(f 2>/dev/null); echo \"[$v]\"\n").stream()
         .filter(t -> t.startsWith("echo")).toList());
   }
+
+  /**
+   * A glob's matches, ls's names and [[ < ]] are in the order of the script's locale as the
+   * script has it at that line, through the C library's collation, as bash's: en_US.UTF-8 puts
+   * case and punctuation last, C sorts by byte. Needs en_US.UTF-8 (bin/setup makes it).
+   */
+  @Test
+  void namesSortInTheOrderOfTheScriptsLocaleAtThatLine() throws Exception {
+    if (Collation.of("en_US.UTF-8").equals(Collation.of("C"))) {
+      String why = "the locale en_US.UTF-8 is not installed here (bin/setup makes it)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        org.junit.jupiter.api.Assertions.fail("CI=true and " + why);
+      }
+      org.junit.jupiter.api.Assumptions.abort(why);
+    }
+    for (String f : List.of("tas_CCSM4.nc", "tas_CanESM2.nc", "tas_2000.nc", "tas_2000_01.nc", "tas_a1.nc", "tas_B2.nc")) {
+      Files.writeString(dir.resolve(f), f);
+    }
+    assertEquals(List.of("echo tas_2000_01.nc tas_2000.nc tas_a1.nc tas_B2.nc tas_CanESM2.nc tas_CCSM4.nc",
+        "echo a1", "echo $'tas_2000_01.nc\\ntas_2000.nc\\ntas_a1.nc'",
+        "echo tas_2000.nc tas_2000_01.nc tas_B2.nc tas_CCSM4.nc tas_CanESM2.nc tas_a1.nc", "echo B2",
+        "echo tas_2000_01.nc tas_2000.nc"), texts("""
+        LC_ALL=en_US.UTF-8
+        echo tas_*
+        if [[ tas_a1.nc < tas_B2.nc ]]; then echo a1; else echo B2; fi
+        echo "$(ls tas_2* tas_a*)"
+        LC_ALL=C
+        echo tas_*
+        if [[ tas_a1.nc < tas_B2.nc ]]; then echo a1; else echo B2; fi
+        unset LC_ALL; LC_COLLATE=en_US.UTF-8
+        echo tas_2*
+        """));
+  }
 }
