@@ -218,7 +218,9 @@ public final class MasterMain implements Callable<Integer> {
         settings.askTimeout(), apiToken);
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     api.redirectWhenStandby(() -> ApiServer.standbyOf(cluster));
-    api.refuseNewJobsWhen(Journal.spaceCheck(system.settings().config()));
+    java.util.function.Supplier<String> room = Journal.spaceCheck(system.settings().config());
+    room.get(); // a master started on a disk short of its reserve says so in its log at once
+    api.refuseNewJobsWhen(room);
     api.allowJobVariables(system.settings().config().getStringList("swamp.worker.allowed-job-variables"));
     try {
       api.start(settings.httpHost(), settings.httpPort(),

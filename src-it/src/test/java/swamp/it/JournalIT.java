@@ -166,6 +166,9 @@ class JournalIT {
       assertTrue(refused.error().contains("free") && refused.error().contains("journal"),
           refused.toString());
       assertEquals(200, master.get("/api/jobs/" + first).status(), "accepted jobs still answer");
+      master.post("/api/jobs", Map.of("argv", List.of("echo", "full again")));
+      assertEquals(1, master.log().split("new jobs are refused until there is room", -1).length - 1,
+          "the master's log says it refuses, once: " + master.tail(30));
       Files.delete(filler);
       String after = Await.value("a new job to be accepted once there is room again",
           Duration.ofSeconds(20), () -> {
@@ -173,6 +176,8 @@ class JournalIT {
             return r.status() == 201 ? r.json().path("id").asText() : null;
           });
       assertTrue(master.isAlive(), "no restart");
+      Await.until("the master's log to say there is room again", Duration.ofSeconds(10),
+          () -> master.log().contains("has room again"));
       assertEquals(200, master.get("/api/jobs/" + after).status());
       for (String suffix : List.of(".mv.db", ".high-water")) {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
@@ -185,6 +190,57 @@ class JournalIT {
       Master readOnly = pool.restartMaster(master, args);
       assertEquals(2, readOnly.awaitExit(Pool.STARTUP), readOnly.tail(30));
       assertTrue(readOnly.log().contains("read-only"), readOnly.tail(30));
+    } finally {
+      run("umount", "-l", mount.toString());
+    }
+  }
+
+  /**
+   * A disk that something else fills to the last byte while jobs run: the master's next write
+   * fails, H2 closes the journal, and the master stops with exit 2 saying that the disk is full,
+   * once, not that the journal is damaged (it advised dropping every job written after the last
+   * snapshot). Started again once there is room, it has every job and runs each.
+   */
+  @Test
+  void aDiskFilledToTheLastByteStopsTheMasterSayingSoAndLosesNothing(Pool pool) throws Exception {
+    Path mount = pool.logDir().resolve("full-disk");
+    Files.createDirectories(mount);
+    mountTmpfs(mount, "24m");
+    try {
+      String[] args = {"--local-exec", "when-no-workers", "--local-slots", "1", "--journal",
+          mount.resolve("journal").toString()};
+      Master master = pool.startMaster(Map.of(),
+          List.of("-Dswamp.master.journal.min-free-space=1M"), args);
+      master.awaitHealthy(Pool.STARTUP);
+      String sleeping = master.submit(Map.of("argv", List.of("sleep", "3")));
+      // its finish holds 256 KiB of output: a write no hole inside the file can take
+      String printing = master.submit(Map.of("argv", List.of("seq", "1", "300000")));
+      Path filler = mount.resolve("filler");
+      try (java.io.FileOutputStream f = new java.io.FileOutputStream(filler.toFile())) {
+        byte[] block = new byte[1024 * 1024];
+        while (true) {
+          f.write(block);
+        }
+      } catch (IOException full) {
+        assertTrue(full.getMessage().contains("No space left"), full.toString());
+      }
+      assertEquals(2, master.awaitExit(Duration.ofSeconds(60)), master.tail(30));
+      String said = master.log();
+      assertTrue(said.contains("disk is full") && said.contains("No space left on device"),
+          master.tail(30));
+      assertTrue(!said.contains("is damaged") && !said.contains("corrupt"), master.tail(30));
+      assertEquals(1, said.split("stopping the master", -1).length - 1, "said once: " + said);
+      assertTrue(!Files.exists(mount.resolve("journal.damaged")), "no note of damage");
+
+      Files.delete(filler);
+      Master again = pool.restartMaster(master, args);
+      again.awaitHealthy(Pool.STARTUP);
+      for (String id : List.of(sleeping, printing)) {
+        assertEquals("SUCCEEDED", again.awaitFinished(id, Duration.ofSeconds(60)).path("state")
+            .asText(), id + ": " + again.tail(30));
+      }
+      again.terminate();
+      assertEquals(0, again.awaitExit(Duration.ofSeconds(60)), again.tail(30));
     } finally {
       run("umount", "-l", mount.toString());
     }

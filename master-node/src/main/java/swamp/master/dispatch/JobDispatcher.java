@@ -228,9 +228,12 @@ public final class JobDispatcher
   }
 
   private void stopMaster(String message) {
+    var shutdown = org.apache.pekko.actor.CoordinatedShutdown.get(context.getSystem());
+    if (shutdown.getShutdownReason().isPresent()) {
+      return; // an earlier dispatcher stopped it already, and said why
+    }
     context.getLog().error("stopping the master: {}", message);
-    org.apache.pekko.actor.CoordinatedShutdown.get(context.getSystem())
-        .runAll(new Journal.Stop(message));
+    shutdown.runAll(new Journal.Stop(message));
   }
 
   private void onRecovered(JobBook recoveredBook) {

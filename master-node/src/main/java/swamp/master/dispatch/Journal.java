@@ -196,7 +196,8 @@ public final class Journal {
    * While the disk of an H2 file journal has less than {@code minFree} bytes usable, a reason to
    * refuse new jobs (null otherwise), looked at once a second at most. H2 closes a database
    * whose write failed for lack of space, so the master stops taking jobs while writes still
-   * succeed; the results of running jobs and the snapshots still fit in what is left.
+   * succeed; the results of running jobs and the snapshots still fit in what is left. The
+   * master's log says when it starts refusing (a WARN) and when it takes jobs again.
    */
   public static java.util.function.Supplier<String> spaceCheck(Config configured) {
     Optional<Path> file = file(configured);
@@ -214,6 +215,7 @@ public final class Journal {
         long now = System.nanoTime();
         if (checkedAt == 0 || now - checkedAt > 1_000_000_000L) {
           checkedAt = now;
+          String was = refusal;
           try {
             long free = Files.getFileStore(dir).getUsableSpace();
             refusal = free >= minFree ? null : "the job journal's disk (" + dir + ") has "
@@ -223,6 +225,12 @@ public final class Journal {
                 + " room; jobs already accepted go on";
           } catch (IOException e) {
             refusal = null; // cannot tell: let the journal's own write decide
+          }
+          // the operator reads the master's log, not its clients' errors: once each way
+          if (was == null && refusal != null) {
+            log.warn("{}", refusal);
+          } else if (was != null && refusal == null) {
+            log.info("the job journal's disk ({}) has room again: new jobs are accepted", dir);
           }
         }
         return refusal;

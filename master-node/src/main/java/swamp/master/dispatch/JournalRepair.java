@@ -72,7 +72,11 @@ public final class JournalRepair {
       if (t instanceof SQLException e && (e.getErrorCode() == 90030 || e.getErrorCode() == 90033)) {
         return "H2 finds the file corrupt (" + m + ")";
       }
-      if (t.getClass().getName().equals("org.h2.mvstore.MVStoreException")
+      if (t instanceof org.h2.mvstore.MVStoreException e
+          && e.getErrorCode() == org.h2.mvstore.DataUtils.ERROR_WRITING_FAILED) {
+        continue; // a write that failed leaves the chunks written before it: see closed()
+      }
+      if (t instanceof org.h2.mvstore.MVStoreException
           || (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("corrupt"))) {
         return "H2 finds the file corrupt (" + m + ")";
       }
@@ -92,6 +96,14 @@ public final class JournalRepair {
    * {@code guard}'s give-up time. Null when reading it should be tried again.
    */
   static String whyStop(Throwable failure, JournalGuard guard) {
+    String full = diskFull(failure);
+    if (full != null) {
+      return "the job journal's disk is full" + (guard.file() == null ? ""
+          : " (" + guard.file().getParent() + ")") + ": a write failed with '" + full
+          + "' and H2 closed the journal; nothing acknowledged is lost and the file is not"
+          + " damaged. Free space on that disk and start the master again (without "
+          + RECOVER_FLAG + ")";
+    }
     String damage = damage(failure);
     if (damage != null) {
       return damaged(guard.file(), damage);
@@ -103,6 +115,23 @@ public final class JournalRepair {
     } else if (guard.failedTooLong()) {
       return "the job journal could not be read for " + guard.giveUpAfter() + ": "
           + failure.getMessage();
+    }
+    return null;
+  }
+
+  /**
+   * The operating system's words when {@code failure} is a write that found no room (ENOSPC, or
+   * a quota: EDQUOT), null otherwise. H2 wraps it in its "Writing to ... failed", which {@link
+   * #damage} would read as a corrupt file, and the master stopped telling the operator to drop
+   * the jobs written after the last snapshot of a journal that was whole.
+   */
+  static String diskFull(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (t instanceof IOException && m != null
+          && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+        return m;
+      }
     }
     return null;
   }
