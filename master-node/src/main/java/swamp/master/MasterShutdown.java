@@ -35,9 +35,13 @@ final class MasterShutdown {
   static void install(ActorSystem<?> system, ActorRef<MasterActor.Command> master, ApiServer api,
       Duration commandTimeout, Duration dismissTimeout) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dismiss-workers", () -> {
       api.refuseNewJobs("the master is shutting down; the job was not accepted");
-      if (shutdown.getShutdownReason().orElse(null) instanceof Journal.Stop) {
+      String keep = keepsThePool(shutdown.getShutdownReason().orElse(null),
+          ApiServer.standbyOf(cluster) != null);
+      if (keep != null) {
+        log.info("stopping without dismissing the workers: {}", keep);
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       master.tell(new MasterActor.Dispatch(new JobDispatcher.Close()));
@@ -50,6 +54,26 @@ final class MasterShutdown {
         sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdown.runAll(new SignalReason()));
       }
     }
+  }
+
+  /**
+   * Why a master that stops leaves the workers, their jobs and the dispatcher as they are (null:
+   * it dismisses them): its journal cannot be trusted (the workers keep their jobs for a master
+   * that can), the cluster downed it (the split-brain resolver keeps the other side, whose master
+   * the workers register with), or it is a standby, whose messages would go to the active
+   * master's singleton: a standby stopped with SIGTERM sat 77 s on asks that could not be
+   * sent, logging {@code NotSerializableException}s, and was meant to close the active master's
+   * dispatcher and dismiss its workers.
+   */
+  static String keepsThePool(CoordinatedShutdown.Reason reason, boolean standby) {
+    if (reason instanceof Journal.Stop) {
+      return "its journal stopped it";
+    } else if (reason == CoordinatedShutdown.clusterDowningReason()) {
+      return "the cluster downed this node; the workers go on with the master that remains";
+    } else if (standby) {
+      return "this node is a standby; the active master keeps the pool";
+    }
+    return null;
   }
 
   /** Stops the pool scaler and cancels the spawns whose workers have not registered. */

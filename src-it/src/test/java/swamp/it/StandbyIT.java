@@ -49,6 +49,54 @@ class StandbyIT {
     }
   }
 
+  /**
+   * A standby stopped with SIGTERM (its machine's maintenance) exits 0 within seconds and leaves
+   * the pool alone: the active master keeps its workers, and the job they run goes on. It sat 77 s
+   * (measured) on asks to the active master's singleton that could not be sent (the
+   * NotSerializableException ERRORs in its log), which were meant to close that master's
+   * dispatcher and dismiss every worker.
+   */
+  @Test
+  void aStandbyStoppedWithSigtermExitsAtOnceAndLeavesThePoolAlone(Pool pool) throws IOException {
+    try (TestJournal journal = TestJournal.fresh()) {
+      try {
+        Map<String, String> env = Map.of("SWAMP_JOURNAL_USER", USER, "SWAMP_JOURNAL_PASSWORD",
+            PASSWORD);
+        Master a = pool.startMaster(env, List.of(), "--journal", journal.url(), "--local-exec",
+            "never");
+        a.awaitHealthy(Pool.STARTUP);
+        Master b = pool.startMaster(env, List.of(), "--standby", "--peer", a.address(),
+            "--journal", journal.url(), "--local-exec", "never");
+        List<Node> workers = List.of(pool.worker(a, "w1", "--master", b.address()));
+        a.awaitWorkers(Pool.STARTUP, workers, "w1");
+        Await.until("the standby to join and send clients to " + a.url(), Pool.STARTUP, () -> {
+          assertTrue(b.isAlive(), "the standby exited\n" + b.tail(40));
+          try {
+            return b.getHere("/api/health").status() == 307;
+          } catch (Master.ApiUnreachable e) {
+            return false;
+          }
+        });
+        String running = a.submit(Map.of("argv", List.of("sleep", "20")));
+        Await.until("the job to run", Duration.ofSeconds(30),
+            () -> a.job(running).path("state").asText().equals("RUNNING"));
+
+        b.terminate();
+        assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.tail(40));
+        assertTrue(b.log().contains("this node is a standby"), b.tail(40));
+        assertTrue(!b.log().contains("NotSerializableException"), b.tail(40));
+        assertEquals(java.util.Set.of("w1"), a.workerIds(), "the active master keeps its worker");
+        assertTrue(workers.get(0).isAlive(), "the worker was not dismissed");
+        assertEquals("RUNNING", a.job(running).path("state").asText());
+        String after = a.submit(Map.of("argv", List.of("echo", "after")));
+        assertEquals("SUCCEEDED", a.awaitFinished(after, Duration.ofSeconds(60)).path("state")
+            .asText());
+      } finally {
+        pool.close();
+      }
+    }
+  }
+
   private static void takeOver(Pool pool, String journalUrl) throws IOException {
     Map<String, String> env = Map.of("SWAMP_JOURNAL_USER", USER, "SWAMP_JOURNAL_PASSWORD", PASSWORD);
     Master a = pool.startMaster(env, List.of(), "--journal", journalUrl, "--local-exec", "never");
