@@ -105,20 +105,28 @@ final class ApiRoutes {
     List<JobSpec> specs = JobRequests.parse(body, MAX_BATCH, allowedJobVariables);
     boolean batch = body.isArray();
     List<String> keys = JobRequests.keys(body);
+    // the dispatcher drops a submission that reaches it after this, so that a client answered
+    // 503 never has its jobs accepted behind its back (they waited on a journal that was down,
+    // and ran once it was back); the margin is the journal's write after the check
+    long answerBy = System.currentTimeMillis() + askTimeout.toMillis() - askTimeout.toMillis() / 10;
     Supplier<CompletionStage<Answer>> submit = () ->
-        this.<JobDispatcher.Submitted>askDispatcher(r -> new JobDispatcher.Submit(specs, keys, r))
+        this.<JobDispatcher.Submitted>askDispatcher(
+                r -> new JobDispatcher.Submit(specs, keys, answerBy, r))
             .thenApply(s -> s.conflict() != null ? Answer.error(409, s.conflict())
                 : new Answer(201, batch
                     ? s.ids().stream().map(id -> Map.of("id", id)).toList()
                     : Map.of("id", s.ids().get(0))));
+    String notAccepted = "the master did not answer within " + askTimeout.toSeconds() + "s; the"
+        + " job was not accepted (a submission it cannot answer in time is dropped, not taken"
+        + " later): is its job journal reachable? The master's log says";
     if (specs.stream().allMatch(s -> s.run() == null)) {
-      return reply(submit.get(), a -> a);
+      return reply(submit.get(), a -> a, notAccepted);
     }
     // steps of runs: the runs must exist and have them
     return reply(this.<Optional<String>>askDispatcher(r -> new JobDispatcher.CheckRuns(specs, r))
         .thenCompose(problem -> problem.isPresent()
             ? CompletableFuture.completedFuture(Answer.error(400, problem.get()))
-            : submit.get()), a -> a);
+            : submit.get()), a -> a, notAccepted);
   }
 
   /**
@@ -369,10 +377,16 @@ final class ApiRoutes {
   }
 
   private <T> Route reply(CompletionStage<T> answer, Function<T, Answer> render) {
+    return reply(answer, render, "the master did not answer within " + askTimeout.toSeconds()
+        + "s");
+  }
+
+  /** {@code timedOut}: what a client is told when the answer does not come in time. */
+  private <T> Route reply(CompletionStage<T> answer, Function<T, Answer> render,
+      String timedOut) {
     return completeWithFuture(answer.handle((value, failure) -> failure == null
         ? render.apply(value).response()
-        : Answer.error(503, ApiReplies.isTimeout(failure)
-            ? "the master did not answer within " + askTimeout.toSeconds() + "s"
+        : Answer.error(503, ApiReplies.isTimeout(failure) ? timedOut
             : "the master failed to answer: " + failure.getMessage()).response()));
   }
 }

@@ -98,11 +98,18 @@ public interface DispatcherProtocol {
   /**
    * Accepts jobs; answers their ids once they are journaled. {@code keys} (null, or one per job,
    * each may be null) are idempotency keys: a key already known answers that job's id.
+   * {@code answerBy} (epoch millis; 0: none) is when its client stops waiting: a submission that
+   * reaches the dispatcher later (it waited while the journal could not be read or written) is
+   * dropped, not accepted, since its client was answered 503 and may submit it again.
    */
-  record Submit(List<JobSpec> specs, List<String> keys, ActorRef<Submitted> replyTo)
-      implements Command {
+  record Submit(List<JobSpec> specs, List<String> keys, long answerBy,
+      ActorRef<Submitted> replyTo) implements Command {
+    public Submit(List<JobSpec> specs, List<String> keys, ActorRef<Submitted> replyTo) {
+      this(specs, keys, 0, replyTo);
+    }
+
     public Submit(List<JobSpec> specs, ActorRef<Submitted> replyTo) {
-      this(specs, null, replyTo);
+      this(specs, null, 0, replyTo);
     }
   }
 

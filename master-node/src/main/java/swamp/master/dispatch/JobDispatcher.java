@@ -223,7 +223,9 @@ public final class JobDispatcher
     if (stop != null) {
       stopMaster(stop);
     } else {
-      context.getLog().error("cannot read the job journal; trying again: {}", failure.toString());
+      context.getLog().error("cannot read the job journal {}; trying again (submissions wait,"
+          + " and those whose client stops waiting are dropped): {}", settings.guard().describe(),
+          failure.toString());
     }
   }
 

@@ -87,6 +87,12 @@ final class JobLifecycle {
   }
 
   void submit(Submit submit) {
+    long late = submit.answerBy() == 0 ? 0 : clock.millis() - submit.answerBy();
+    if (late > 0) {
+      log.warn("dropped a submission of {} job(s) that reached the dispatcher {} ms after its"
+          + " client stopped waiting (answered 503): not accepted", submit.specs().size(), late);
+      return;
+    }
     List<JobEvent.NewJob> requested = new ArrayList<>(submit.specs().size());
     for (int i = 0; i < submit.specs().size(); i++) {
       String key = submit.keys() == null ? null : submit.keys().get(i);

@@ -135,6 +135,12 @@ public final class JournalGuard {
     Files.setPosixFilePermissions(markFile, PosixFilePermissions.fromString("rw-------"));
   }
 
+  /** The journal's database for log lines (its URL, without a password), or "" in tests. */
+  String describe() {
+    return configured == null ? "" : Journal.describe(configured.getString(Journal.DB + "db.url")
+        .replaceAll(";.*$", ""));
+  }
+
   /** The journal's file, or null when it is not an H2 file. */
   Path file() {
     return file;

@@ -100,6 +100,26 @@ public class JobDispatcherTest {
     assertEquals(1, view.attempts());
   }
 
+  /**
+   * A submission that reaches the dispatcher after its client stopped waiting (it waited while
+   * the journal was down, and the client was answered 503) is dropped: the client's jobs are
+   * never accepted, and run, behind its back. One in time is accepted as ever.
+   */
+  @Test
+  void aSubmissionWhoseClientStoppedWaitingIsNotAccepted() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    TestProbe<JobDispatcher.Submitted> late = testKit.createTestProbe();
+    dispatcher.tell(new Submit(List.of(echo()), null, System.currentTimeMillis() - 1,
+        late.ref()));
+    String inTime = JobDispatcherTest.<JobDispatcher.Submitted>ask(dispatcher,
+        r -> new Submit(List.of(echo()), null, System.currentTimeMillis() + 60_000, r)).ids()
+        .get(0);
+
+    late.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(List.of(inTime), JobDispatcherTest.<List<JobView>>ask(dispatcher,
+        r -> new JobDispatcher.ListJobs(null, 100, r)).stream().map(JobView::id).toList());
+  }
+
   @Test
   void aJobSubmittedBeforeAnyWorkerWaitsForTheFirstOne() {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
