@@ -73,6 +73,65 @@ class SigstopIT {
     assertEquals(2, lines(pids).size(), "no third copy: " + lines(pids));
   }
 
+  /**
+   * A master frozen long enough for its workers to give it up: each worker's split-brain
+   * resolver downs it, and it joins again from a new node, keeping its jobs, which finish
+   * after. When the master is continued, the old nodes' ports refuse connections, as a dead
+   * worker's do; the master, knowing it was paused, has their jobs wait for their workers to
+   * register again rather than give them to the first worker that does. Here the worker that ran
+   * both jobs registers last (it is frozen for that moment): each job ran once. They ran twice.
+   */
+  @Test
+  void aFrozenMastersWorkersThatJoinedAgainKeepTheJobsTheyRan(Pool pool) throws Exception {
+    Master master = pool.master("--local-exec", "never");
+    // the workers give a silent master up after 5 s, not 30 (worker.conf): the test is shorter
+    Map<String, String> impatient = Map.of("JAVA_TOOL_OPTIONS",
+        "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=5s");
+    Node ran = pool.worker(pool.secret(), master.address(), "ran", impatient, "--slots", "2",
+        "--allow", "sh");
+    master.awaitWorkers(Pool.STARTUP, List.of(ran), "ran");
+    Path tokens = Files.createDirectories(pool.logDir().resolve("jobs")).resolve("tokens");
+    List<String> ids = new java.util.ArrayList<>();
+    for (String token : List.of("one", "two")) {
+      ids.add(master.submit(Map.of("argv", List.of("sh", "-c", "sleep 40; echo $1 >> $2", "sh",
+          token, tokens.toString()))));
+    }
+    Await.until("both jobs to run on worker 'ran'", Duration.ofSeconds(30), () -> ids.stream()
+        .allMatch(id -> master.job(id).path("state").asText().equals("RUNNING")));
+    Node idle = pool.worker(pool.secret(), master.address(), "idle", impatient, "--slots", "2",
+        "--allow", "sh");
+    master.awaitWorkers(Pool.STARTUP, List.of(ran, idle), "ran", "idle");
+    assertEquals(List.of(), lines(tokens), "the jobs end while the master is frozen, not before");
+
+    master.signal("STOP");
+    try {
+      Await.until("both workers to join again without their master", Duration.ofSeconds(90),
+          () -> ran.log().contains("joining the cluster again")
+              && idle.log().contains("joining the cluster again"));
+      // they end after their worker joined again: it keeps their finishes for a master
+      Await.until("both jobs to end", Duration.ofSeconds(60), () -> lines(tokens).size() == 2);
+      ran.signal("STOP");
+    } finally {
+      master.signal("CONT");
+    }
+    try {
+      Await.until("the master to find worker 'ran' gone and 'idle' registered again",
+          Duration.ofSeconds(60), () -> master.log().split("worker idle registered from").length > 2
+              && (master.log().contains("waits for worker ran to register again")
+                  || master.log().contains("goes back to the queue: worker ran")));
+    } finally {
+      ran.signal("CONT");
+    }
+    for (String id : ids) {
+      JsonNode done = master.awaitFinished(id, Duration.ofSeconds(90));
+      assertEquals("SUCCEEDED", done.path("state").asText(), done.toString());
+      assertEquals(1, done.path("attempts").asInt(), done.toString());
+    }
+    assertEquals(List.of("one", "two"), lines(tokens).stream().sorted().toList(),
+        "each job ran once");
+    assertTrue(master.log().contains("the master was paused for"), master.tail(30));
+  }
+
   private static List<String> lines(Path p) {
     try {
       return Files.exists(p) ? Files.readAllLines(p) : List.of();

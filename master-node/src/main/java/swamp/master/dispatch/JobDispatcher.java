@@ -339,6 +339,9 @@ public final class JobDispatcher
               lifecycle.rejected(j);
             } else if (item instanceof Inbox.InOrder o) {
               lifecycle.remove(o.removal());
+              if (o.removal().mayReturn() && !timers.isTimerActive(GraceOver.INSTANCE)) {
+                timers.startSingleTimer(GraceOver.INSTANCE, settings.recoveryGrace());
+              }
             }
           }
           lifecycle.later(inbox, Inbox.Written.INSTANCE);

@@ -170,7 +170,8 @@ final class JobLifecycle {
     }
     // what the master gave it before a restart and it no longer runs will not finish there
     for (Job orphan : book.slots().orphansOf(admit.workerId())) {
-      lose(orphan, admit.workerId(), "registered again after the master's restart without it");
+      lose(orphan, admit.workerId(), "registered again after the master's restart or pause"
+          + " without it");
     }
     // after the cancels: a worker whose jobs its lease holds stopped lets them go on at RegOk
     later(admit.worker(), new RegOk(masterEpoch, forWorkers));
@@ -200,8 +201,20 @@ final class JobLifecycle {
   }
 
   void remove(MembershipEvent.WorkerLeft remove) {
+    List<Job> running = book.slots().left(remove.workerId());
+    if (remove.mayReturn()) {
+      // the master was paused: the worker may run them still, from a node it joined with since;
+      // they are orphans, as after a restart, until it registers again or the grace is over
+      for (Job job : running) {
+        log.info("job {} waits for worker {} to register again: it {} just after the master"
+            + " was paused, and may still run it", job.id, remove.workerId(), remove.reason());
+        book.slots().take(job, remove.workerId());
+      }
+      dispatch();
+      return;
+    }
     // newest first: each put back at the front of its queue, they wait in the order they came
-    for (Job job : newestFirst(book.slots().left(remove.workerId()))) {
+    for (Job job : newestFirst(running)) {
       lose(job, remove.workerId(), remove.reason());
     }
     dispatch();

@@ -23,8 +23,17 @@ public sealed interface MembershipEvent extends NoSerializationVerificationNeede
   record WorkerJoined(String workerId, WorkerOffer offer, List<RunningJob> running,
       ActorRef<ToWorker> worker) implements MembershipEvent {}
 
-  /** Gone: it said goodbye, stopped, was downed, or its node's process is dead. */
-  record WorkerLeft(String workerId, String reason) implements MembershipEvent {}
+  /**
+   * Gone: it said goodbye, stopped, was downed, or its node's process is dead. {@code mayReturn}:
+   * it was found gone just after the master itself was paused (frozen, starved of CPU), while
+   * which a worker that lost its master joins the cluster again from a new node and keeps its
+   * jobs: they wait for it to register again, as after a master's restart, rather than run again.
+   */
+  record WorkerLeft(String workerId, String reason, boolean mayReturn) implements MembershipEvent {
+    public WorkerLeft(String workerId, String reason) {
+      this(workerId, reason, false);
+    }
+  }
 
   /** Dismissed or near its walltime: no new jobs for it; the ones it runs finish as usual. */
   record WorkerDraining(String workerId) implements MembershipEvent {}

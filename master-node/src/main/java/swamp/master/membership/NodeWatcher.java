@@ -41,6 +41,9 @@ public final class NodeWatcher {
 
   private enum Tick implements Command { INSTANCE }
 
+  /** A silence of the watcher's own ticks this long (or 3 probe intervals) is a pause. */
+  static final Duration PAUSED = Duration.ofSeconds(5);
+
   /**
    * Watches the other master nodes: one whose port refuses connections is downed at once, so
    * the cluster singleton moves to the oldest master left without waiting for the split-brain
@@ -68,6 +71,24 @@ public final class NodeWatcher {
       // one probe of a node at a time: a silent one takes its whole connect timeout
       Set<Address> probing = new HashSet<>();
       var blocking = Blocking.PROBES.in(ctx.getSystem());
+      // a tick comes every probe interval: a longer silence is the master itself paused (frozen,
+      // starved of CPU), while which its workers, seeing it silent, were downed and joined again
+      // from new nodes, keeping their jobs; their old nodes' ports refuse, their processes live
+      long pausedAfter = Math.max(PAUSED.toNanos(), probeInterval.toNanos() * 3);
+      long[] lastHeard = {System.nanoTime()};
+      Runnable noticePause = () -> {
+        long now = System.nanoTime();
+        long gap = now - lastHeard[0];
+        lastHeard[0] = now;
+        if (registry != null && gap > pausedAfter) {
+          ctx.getLog().warn("the master was paused for {} s (frozen, or starved of CPU): workers"
+              + " found gone in the next {} s may have joined again from new nodes with their"
+              + " jobs, which wait for them to register (swamp.master.journal.recovery-grace)"
+              + " rather than run again", gap / 1_000_000_000L,
+              WorkerRegistry.AFTER_A_PAUSE.toSeconds());
+          registry.tell(new WorkerRegistry.Paused(Duration.ofNanos(gap)));
+        }
+      };
       java.util.function.Consumer<Address> probe = address -> {
         if (probing.add(address)) {
           ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> NodeProbe.refuses(address), blocking),
@@ -76,6 +97,7 @@ public final class NodeWatcher {
       };
       return Behaviors.receive(Command.class)
           .onMessage(Tick.class, t -> {
+            noticePause.run();
             for (var member : cluster.state().getMembers()) {
               if (watched.test(member) && !downed.contains(member.address())
                   && (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp())) {
@@ -86,6 +108,7 @@ public final class NodeWatcher {
             return Behaviors.same();
           })
           .onMessage(Reachability.class, r -> {
+            noticePause.run();
             var member = r.event().member();
             if (!watched.test(member)) {
               return Behaviors.same();
@@ -106,6 +129,7 @@ public final class NodeWatcher {
             return Behaviors.same();
           })
           .onMessage(Probed.class, p -> {
+            noticePause.run();
             probing.remove(p.address());
             if (p.refused() && downed.add(p.address())) {
               ctx.getLog().warn("{} node {} refuses connections: its process is gone; downing it",

@@ -99,6 +99,19 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   /** The process of the node at {@code address} is known to be dead: its workers are gone. */
   record NodeGone(Address address, String reason) implements Internal {}
 
+  /**
+   * The master was paused for {@code gap} (its {@link NodeWatcher} heard no tick meanwhile): the
+   * workers found gone within {@link #AFTER_A_PAUSE} of it may be alive under new nodes.
+   */
+  record Paused(Duration gap) implements Internal {}
+
+  /**
+   * How long after a pause of the master a worker found gone may still come back with its jobs:
+   * a worker downed while its master was silent starts its node again and joins within seconds
+   * of the master answering, and the split-brain resolver downs its old node 7 s or so after.
+   */
+  static final Duration AFTER_A_PAUSE = Duration.ofSeconds(30);
+
   /** Dismiss one worker, or every worker but the embedded one when {@code workerId} is null. */
   public record DismissWorkers(String workerId, String reason, ActorRef<Dismissed> replyTo)
       implements Internal {}
@@ -123,6 +136,8 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   }
 
   private final TimerScheduler<Command> timers;
+  /** When the master was last found paused ({@link Paused}); 0: never. */
+  private long pausedAt;
   /** Who may register at all: the secret, the protocol, a valid offer. */
   private final Admission admission;
   /** This master's incarnation, as RegOk tells it and {@link ToRegistry.MasterIs} answers it. */
@@ -180,6 +195,10 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
         })
         .onMessage(NodeReachability.class, this::onReachability)
         .onMessage(NodeGone.class, this::onNodeGone)
+        .onMessage(Paused.class, p -> {
+          pausedAt = System.nanoTime();
+          return this;
+        })
         .onMessage(AwaitNoWorkers.class, a -> {
           awaitingNoWorkers.add(a.replyTo());
           return checkNoWorkers();
@@ -281,7 +300,7 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
     if (m != null && m.ref().equals(s.ref())) {
       members.remove(s.workerId());
       getContext().getLog().warn("worker {} is gone (stopped or downed)", s.workerId());
-      publish(new MembershipEvent.WorkerLeft(s.workerId(), "is gone"));
+      publish(new MembershipEvent.WorkerLeft(s.workerId(), "is gone", justPaused()));
     }
     return checkNoWorkers();
   }
@@ -333,9 +352,14 @@ public final class WorkerRegistry extends AbstractBehavior<WorkerRegistry.Comman
   private Behavior<Command> onNodeGone(NodeGone g) {
     for (String id : membersAt(g.address())) {
       getContext().unwatch(members.remove(id).ref());
-      publish(new MembershipEvent.WorkerLeft(id, g.reason()));
+      publish(new MembershipEvent.WorkerLeft(id, g.reason(), justPaused()));
     }
     return checkNoWorkers();
+  }
+
+  /** Whether the master was paused within {@link #AFTER_A_PAUSE}. */
+  private boolean justPaused() {
+    return pausedAt != 0 && System.nanoTime() - pausedAt < AFTER_A_PAUSE.toNanos();
   }
 
   /** Whether the worker's node, the incarnation it registered from, is joining or up. */

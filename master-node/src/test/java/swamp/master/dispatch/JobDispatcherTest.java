@@ -515,6 +515,33 @@ public class JobDispatcherTest {
     assertEquals(JobState.SUCCEEDED, awaitFinal(dispatcher, id).state());
   }
 
+  /**
+   * A worker found gone just after the master was paused (frozen: the worker, downed meanwhile,
+   * joined again from a new node and kept its job, which may have finished) keeps its job for
+   * the recovery grace: another worker with a free slot, registered first, does not run it again.
+   */
+  @Test
+  void aWorkerFoundGoneJustAfterAPauseOfTheMasterKeepsItsJobUntilItRegistersAgain() {
+    ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
+    Worker w = admit(dispatcher, "w1", offer(1));
+    String id = submit(dispatcher, echo()).get(0);
+    Job job = w.expectJob();
+    dispatcher.tell(new JobDispatcher.FromMembership(
+        new MembershipEvent.WorkerLeft("w1", "lost its process", true)));
+    Worker other = admit(dispatcher, "w2", offer(1));
+
+    other.probe.expectNoMessage();
+    assertEquals(JobState.RUNNING, job(dispatcher, id).state());
+    assertEquals("w1", job(dispatcher, id).worker());
+    dispatcher.tell(joined("w1", offer(1), List.of(new RunningJob(id, 1)), w.probe.ref()));
+    w.probe.expectMessageClass(RegOk.class);
+    w.succeeded(job);
+    JobView done = awaitFinal(dispatcher, id);
+    assertEquals(JobState.SUCCEEDED, done.state());
+    assertEquals(1, done.attempts());
+    other.probe.expectNoMessage();
+  }
+
   @Test
   void aWorkerThatComesBackRunningAnAttemptThatRanElsewhereIsToldToKillIt() {
     ActorRef<JobDispatcher.Command> dispatcher = dispatcher(LocalExec.NEVER);
