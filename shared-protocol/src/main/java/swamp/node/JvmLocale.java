@@ -38,4 +38,22 @@ public final class JvmLocale {
       }
     }
   }
+
+  /**
+   * The locale of a script's environment, for its jobs to run in wherever their worker runs, as
+   * bash would run them ({@code ls | sort} sorts, and {@code printf %.2f} prints, as in the
+   * script's locale): {@code LANG} and {@code LC_ALL}, empty where the script has none (so that
+   * a worker's own does not decide), and every other {@code LC_*} it sets.
+   */
+  public static Map<String, String> ofScript(Map<String, String> scriptEnv) {
+    Map<String, String> locale = new java.util.TreeMap<>();
+    locale.put("LANG", scriptEnv.getOrDefault("LANG", ""));
+    locale.put("LC_ALL", scriptEnv.getOrDefault("LC_ALL", ""));
+    scriptEnv.forEach((name, value) -> {
+      if (name.startsWith("LC_")) {
+        locale.put(name, value);
+      }
+    });
+    return locale;
+  }
 }

@@ -53,7 +53,8 @@ class LocaleIT {
 
   /**
    * A script run under a locale such as en_US.UTF-8, a cluster's usual, lists a glob's matches
-   * and ls's names, and compares in [[ ]], in that locale's order, as bash does there: an ncrcat
+   * and ls's names, and compares in [[ ]], in that locale's order, as bash does there, and its
+   * jobs sort in it, whatever the locale of the node that runs them: an ncrcat
    * or ncea of a glob reads its inputs, and writes them into its history, in that order.
    * swamp sorted by byte, as under C, which is not bash's order there for names that differ in
    * case or punctuation (tas_CanESM2.nc and tas_CCSM4.nc, tas_2000.nc and tas_2000_01.nc).
@@ -70,7 +71,8 @@ class LocaleIT {
       }
       org.junit.jupiter.api.Assumptions.abort(why);
     }
-    Master master = pool.startMaster();
+    // its jobs run on the master, started in the C locale, as a grid job's worker is
+    Master master = pool.startMaster(Map.of("LC_ALL", "C"), List.of());
     master.awaitHealthy(Pool.STARTUP);
     java.nio.file.Path dir = java.nio.file.Files.createDirectories(pool.logDir().resolve("models"));
     for (String f : List.of("tas_CCSM4.nc", "tas_CanESM2.nc", "tas_2000.nc", "tas_2000_01.nc",
@@ -82,6 +84,7 @@ class LocaleIT {
         "for f in $(ls tas_*); do printf '%s ' \"$f\"; done; echo",
         "[[ tas_a1.nc < tas_B2.nc ]] && echo '[[ ]]: a1 first' || echo '[[ ]]: B2 first'",
         "[ tas_a1.nc \\< tas_B2.nc ] && echo '[ ]: a1 first' || echo '[ ]: B2 first'",
+        "printf '%s\\n' tas_B2.nc tas_a1.nc tas_CCSM4.nc tas_CanESM2.nc | sort | tr '\\n' ' '; echo",
         ""));
     for (String lc : List.of(locale, "C")) {
       Map<String, String> env = new LinkedHashMap<>();

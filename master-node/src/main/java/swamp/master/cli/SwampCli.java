@@ -108,6 +108,9 @@ public final class SwampCli {
         + " this process may run besides a worker's allow-list (awk, python3...); repeatable.")
     List<String> allow = new ArrayList<>();
 
+    /** The script's locale, which its jobs run in ({@link swamp.node.JvmLocale#ofScript}). */
+    private Map<String, String> jobLocale = Map.of();
+
     @Override
     public Integer call() throws Exception {
       java.time.Duration patience;
@@ -120,6 +123,7 @@ public final class SwampCli {
       Path dir = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
       Map<String, String> env = new HashMap<>(System.getenv());
       swamp.node.JvmLocale.restore(env); // the script sees the locale it was run in
+      jobLocale = swamp.node.JvmLocale.ofScript(env); // and its jobs, on whatever worker
       env.put("PWD", dir.toString());
       Planning planning = Script.planning(script, dir, env, args);
       if (planOnly || dot) {
@@ -188,7 +192,9 @@ public final class SwampCli {
     }
 
     private Map<String, Object> toJob(Plan.Command c) {
-      Map<String, Object> job = JobCommands.jobRequest(c.argv(), Path.of(c.dir()), requires, timeout, null, null, c.env());
+      Map<String, String> env = new java.util.TreeMap<>(jobLocale);
+      env.putAll(c.env()); // what the script exported over what it started with
+      Map<String, Object> job = JobCommands.jobRequest(c.argv(), Path.of(c.dir()), requires, timeout, null, null, env);
       if (c.stages().get(0).redirects() != null) {
         job.put("redirects", c.stages().get(0).redirects());
       }
