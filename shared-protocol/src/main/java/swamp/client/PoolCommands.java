@@ -29,7 +29,12 @@ final class PoolCommands {
       System.out.printf("%-24s %-16s %5s %5s  %-10s %-10s %-10s %s%n", "ID", "HOST", "SLOTS",
           "BUSY", "STATE", "SOURCE", "JOB", "CAPABILITIES");
     }
-    for (Json w : workers) {
+    List<Json> rows = new ArrayList<>();
+    workers.forEach(rows::add);
+    // the registered first, then the spawns still pending; each by id, as the dashboard lists them
+    rows.sort(java.util.Comparator.comparing((Json w) -> w.path("host").asText("").isEmpty())
+        .thenComparing(w -> w.path("id").asText(), PoolCommands::byNumbers));
+    for (Json w : rows) {
       List<String> caps = new ArrayList<>();
       w.path("capabilities").forEach(c -> caps.add(c.asText()));
       String state = w.path("state").asText(w.path("draining").asBoolean() ? "draining" : "registered");
@@ -118,5 +123,41 @@ final class PoolCommands {
           ClientCommand.orDash(c.path("worker").asText("")), c.path("text").asText());
     }
     return 0;
+  }
+
+  /** {@code a} against {@code b} with their runs of digits compared as numbers: w2 before w10. */
+  static int byNumbers(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      char x = a.charAt(i);
+      char y = b.charAt(j);
+      if (Character.isDigit(x) && Character.isDigit(y)) {
+        int ei = i;
+        int ej = j;
+        while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
+          ei++;
+        }
+        while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
+          ej++;
+        }
+        String n = a.substring(i, ei).replaceFirst("^0+(?=.)", "");
+        String m = b.substring(j, ej).replaceFirst("^0+(?=.)", "");
+        int c = n.length() != m.length() ? Integer.compare(n.length(), m.length()) : n.compareTo(m);
+        if (c != 0) {
+          return c;
+        }
+        i = ei;
+        j = ej;
+      } else {
+        if (x != y) {
+          return Character.compare(x, y);
+        }
+        i++;
+        j++;
+      }
+    }
+    int rest = Integer.compare(a.length() - i, b.length() - j);
+    return rest != 0 ? rest : a.compareTo(b);
   }
 }
