@@ -104,18 +104,11 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   /** Runs from the start of a {@link KeyCheck}: while it does, no other starts. */
   private enum KeyCheckSpacing implements Internal { INSTANCE }
 
-  /** No master has let this worker join within {@link #UNJOINED_WARN}: ask its key check why. */
+  /** No master has let this worker join within {@link JoinChecks#UNJOINED_WARN}: ask why. */
   private enum Unjoined implements Internal { INSTANCE }
 
   /** Why no master has let this worker join, where {@link KeyCheck#unjoined} can tell. */
   private record UnjoinedWhy(Optional<String> why) implements Internal {}
-
-  /**
-   * How long a worker that has not joined retries before it says why, where that is plain: a
-   * worker whose --master names a port where nothing listens, or a master under another name than
-   * its own, retried until its give-up time (30 minutes) and only then said anything.
-   */
-  static final Duration UNJOINED_WARN = Duration.ofSeconds(30);
 
   /**
    * What its {@link MasterWatch} found: the master it registered with answers again, but can
@@ -158,8 +151,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final boolean embedded;
   /** Null when none is done: the master's embedded worker, plain tcp, unit tests. */
   private final KeyCheck keyCheck;
-  /** The key check while registering, at most every retry interval or {@link KeyCheck#EVERY}. */
-  private final PacedKeyCheck<Command> checkingKey;
+  /** While registering: the key check, at most every retry interval or {@link KeyCheck#EVERY}, and why it has not joined. */
+  private final JoinChecks<Command> joinChecks;
   /** Why the master last declined this worker for now (another live worker has its id), or null. */
   private String declined;
 
@@ -214,9 +207,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.handsOver = handsOver;
     this.embedded = embedded;
     this.keyCheck = keyCheck;
-    this.checkingKey = new PacedKeyCheck<>(keyCheck,
+    this.joinChecks = new JoinChecks<>(keyCheck,
         settings.retryInterval().compareTo(KeyCheck.EVERY) > 0 ? settings.retryInterval()
-            : KeyCheck.EVERY, context, timers, KeyCheckSpacing.INSTANCE, KeyChecked::new);
+            : KeyCheck.EVERY, context, timers, KeyCheckSpacing.INSTANCE, KeyChecked::new,
+        Unjoined.INSTANCE, UnjoinedWhy::new);
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
         context.messageAdapter(JobRunner.Event.class, FromRunner::new), RunnerStopped::new,
         Deliver.INSTANCE, embedded ? Duration.ZERO : INTERRUPT_WAIT, HoldOver::new);
@@ -236,9 +230,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
 
   private Receive<Command> registering() {
     timers.startSingleTimer(GiveUp.INSTANCE, settings.giveUpAfter());
-    if (keyCheck != null && UNJOINED_WARN.compareTo(settings.giveUpAfter()) < 0) {
-      timers.startSingleTimer(Unjoined.INSTANCE, UNJOINED_WARN);
-    }
+    joinChecks.begin(settings.giveUpAfter());
     scheduleRetry();
     attemptRegistration();
     // the state's own handlers come first: withJobs() ends with catch-alls
@@ -246,15 +238,12 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(Retry.class, r -> {
           attemptRegistration();
           scheduleRetry();
-          checkKey();
+          joinChecks.atRetry(registry.registry() != null);
           return Behaviors.same();
         })
         .onMessage(KeyChecked.class, this::onKeyChecked)
-        .onMessage(Unjoined.class, u -> same(this::askWhyUnjoined))
-        .onMessage(UnjoinedWhy.class, w -> same(() -> w.why().ifPresent(why -> getContext().getLog()
-            .warn("no master has let this worker join for {}: {}; it keeps trying until"
-                + " --give-up-after ({})", HumanDuration.of(UNJOINED_WARN), why,
-                HumanDuration.of(settings.giveUpAfter())))))
+        .onMessage(Unjoined.class, u -> same(() -> joinChecks.askWhy(registry.registry() != null)))
+        .onMessage(UnjoinedWhy.class, w -> same(() -> joinChecks.told(w.why(), settings.giveUpAfter())))
         .onMessage(FromMaster.RegOk.class, m -> onRegOk(m.ok()))
         .onMessage(FromMaster.Declined.class, m -> same(() -> {
           declined = m.declined().reason();
@@ -276,28 +265,16 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     timers.startSingleTimer(Retry.INSTANCE, registry.nextRetry());
   }
 
-  /**
-   * At a retry, while no registry is found (the first Register went nowhere: the node has not
-   * joined the cluster), asks the {@link KeyCheck} whether the master rejects this worker's pool
-   * key. A worker that found the registry has joined the cluster, over TLS: its key is good.
-   */
-  private void checkKey() {
-    if (registry.registry() == null) {
-      checkingKey.start();
-    }
-  }
-
-  private void askWhyUnjoined() {
-    if (registry.registry() == null) {
-      getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(keyCheck::unjoined,
-          swamp.node.Blocking.PROBES.in(getContext().getSystem())),
-          (why, failure) -> new UnjoinedWhy(failure == null ? why : Optional.empty()));
-    }
+  /** Registering is over (registered, or draining): no retry, no check, no giving up. */
+  private void stopRegistering() {
+    timers.cancel(Retry.INSTANCE);
+    joinChecks.stop();
+    timers.cancel(GiveUp.INSTANCE);
   }
 
   /** The master rejects this worker's pool key: no retry can fix that (exit 3). */
   private Behavior<Command> onKeyChecked(KeyChecked checked) {
-    checkingKey.answered();
+    joinChecks.keyChecked();
     if (checked.rejected().isPresent() && registry.registry() == null) {
       return exit(ExitCodes.REFUSED, checked.rejected().get());
     }
@@ -305,10 +282,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   }
 
   private Behavior<Command> onRegOk(RegOk ok) {
-    timers.cancel(Retry.INSTANCE);
-    checkingKey.stop();
-    timers.cancel(GiveUp.INSTANCE);
-    timers.cancel(Unjoined.INSTANCE);
+    stopRegistering();
     follow(ok);
     if (handsOver) { // a worker process of its own, not the master's embedded one
       if (masterWatch != null) {
@@ -404,10 +378,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     if (jobs.runningCount() == 0) {
       return leave(leaving);
     }
-    timers.cancel(Retry.INSTANCE);
-    checkingKey.stop();
-    timers.cancel(GiveUp.INSTANCE);
-    timers.cancel(Unjoined.INSTANCE);
+    stopRegistering();
     timers.startSingleTimer(DrainOver.INSTANCE, grace);
     return newReceiveBuilder()
         .onMessage(FromMaster.Job.class, m -> same(() -> jobs.reject(m.job(), "worker is draining")))
@@ -516,7 +487,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(GiveUp.class, g -> Behaviors.same())
         .onMessage(Unjoined.class, u -> Behaviors.same())
         .onMessage(UnjoinedWhy.class, w -> Behaviors.same()) // joined meanwhile
-        .onMessage(KeyChecked.class, k -> same(checkingKey::answered)) // registered meanwhile
+        .onMessage(KeyChecked.class, k -> same(joinChecks::keyChecked)) // registered meanwhile
         .onMessage(KeyCheckSpacing.class, k -> Behaviors.same())
         .onMessage(LeaseLapsed.class, this::onLeaseLapsed)
         // stopped by its own REJOIN, or with its actor system when the node was removed from the
