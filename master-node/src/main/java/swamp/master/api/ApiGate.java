@@ -52,10 +52,21 @@ final class ApiGate {
   }
 
   /**
-   * On a standby, where clients should go: the active master's API, or null while there is no
-   * reachable active master (a takeover under way).
+   * On a standby, where clients should go: the active master's API; or, while there is none to
+   * send them to, why not ({@code notNow}, answered with 503).
    */
-  public record Standby(String activeUrl) {}
+  public record Standby(String activeUrl, String notNow) {
+    static Standby at(String activeUrl) {
+      return activeUrl == null ? new Standby(null, TAKEOVER) : new Standby(activeUrl, null);
+    }
+
+    static Standby notNow(String why) {
+      return new Standby(null, why);
+    }
+  }
+
+  private static final String TAKEOVER = "this master is a standby and the active master is"
+      + " unreachable; it takes over once that one is down: try again shortly";
 
   /**
    * The port the master's HTTP server listens on, which names its cookie, and whether over HTTPS,
@@ -184,8 +195,7 @@ final class ApiGate {
         return inner;
       }
       if (there.activeUrl() == null) {
-        return ApiReplies.error(503, "this master is a standby and the active master is"
-            + " unreachable; it takes over once that one is down: try again shortly");
+        return ApiReplies.error(503, there.notNow());
       }
       // 307 keeps the method and the body: a POST of jobs is sent on as it is
       Uri uri = request.getUri();
@@ -198,9 +208,19 @@ final class ApiGate {
 
   /**
    * The active master's API as this node sees the cluster: null when this node is the active one
-   * (the oldest master node is where the singleton runs), otherwise a {@link Standby}.
+   * (the oldest master node is where the singleton runs), otherwise a {@link Standby}. A node
+   * not yet Up is never the active one: a standby serves its API before it has joined, and a
+   * request it took for itself then went to the active master's singleton as soon as that was
+   * found, a message only this JVM can read (a {@code NotSerializableException} in its log, and
+   * no answer).
    */
   static Standby standbyOf(Cluster cluster) {
+    MemberStatus self = cluster.selfMember().status(); // Removed before its join too
+    if (self == MemberStatus.removed() || self == MemberStatus.joining()
+        || self == MemberStatus.weaklyUp()) {
+      return Standby.notNow("this master is still joining its cluster (or has left it): try"
+          + " again shortly, or ask another master");
+    }
     // the oldest master node still a member, whatever its status: while it is being downed or
     // removed, the singleton has not moved yet, and a request here would reach nobody
     Member oldest = null;
@@ -215,8 +235,8 @@ final class ApiGate {
       return null;
     }
     if (oldest.status() != MemberStatus.up() || cluster.state().getUnreachable().contains(oldest)) {
-      return new Standby(null);
+      return Standby.at(null);
     }
-    return new Standby(NodeAddress.httpUrl(oldest.getRoles()).orElse(null));
+    return Standby.at(NodeAddress.httpUrl(oldest.getRoles()).orElse(null));
   }
 }
