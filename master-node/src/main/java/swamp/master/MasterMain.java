@@ -16,6 +16,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -166,8 +167,9 @@ public final class MasterMain implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     ActorSystem<Void> system;
+    java.util.concurrent.CompletableFuture<Void> guardianStopped = new java.util.concurrent.CompletableFuture<>();
     try {
-      system = ActorSystem.create(guardian(settings, local), WorkerMain.SYSTEM_NAME, config);
+      system = ActorSystem.create(guardian(settings, local, guardianStopped), WorkerMain.SYSTEM_NAME, config);
     } catch (RuntimeException e) { // its cluster port is taken, or not one of this machine's
       Throwable cause = e;
       while (cause.getCause() != null) {
@@ -181,14 +183,14 @@ public final class MasterMain implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     try {
-      int code = serve(system, settings, pool, apiToken, guard);
+      int code = serve(system, settings, pool, apiToken, guard, guardianStopped);
       java.util.Optional<CoordinatedShutdown.Reason> why =
           CoordinatedShutdown.get(system).getShutdownReason();
       if (why.isPresent() && why.get() instanceof Journal.Stop stop) {
         System.err.println("swamp master: " + stop.message());
         return ExitCodes.BAD_CONFIG;
       }
-      if (code == 0) {
+      if (code == 0 && system.getWhenTerminated().toCompletableFuture().isDone()) {
         JournalRepair.compact(config); // a clean stop leaves a journal the size of what it holds
       }
       return code;
@@ -206,7 +208,7 @@ public final class MasterMain implements Callable<Integer> {
 
   /** Runs the master on {@code system} until it terminates; returns the exit code. */
   private static int serve(ActorSystem<Void> system, MasterSettings settings, PoolSettings pool,
-      String apiToken, JournalGuard guard) {
+      String apiToken, JournalGuard guard, java.util.concurrent.CompletableFuture<Void> guardianStopped) {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
         SingletonActor.of(MasterActor.create(settings, pool, guard), "master")
             .withSettings(ClusterSingletonSettings.create(system).withRole("master")
@@ -238,14 +240,7 @@ public final class MasterMain implements Callable<Integer> {
         system.settings().config().getString("pekko.remote.artery.transport"),
         api.https() ? "https" : "http", settings.httpHost(), api.port(), apiToken.isEmpty() ? "open (no token)" : "with its token",
         Journal.describe(system.settings().config().getString("swamp.master.journal.url")));
-    if (MasterShutdown.awaitStopped(system)) {
-      return 0;
-    }
-    log.warn("the actor system's shutdown ({}) has run all its phases, but the system has not"
-        + " terminated; the master exits without it, letting its ports go",
-        CoordinatedShutdown.get(system).getShutdownReason().map(r -> r.getClass().getSimpleName())
-            .orElse("?"));
-    return 1;
+    return MasterShutdown.exitCode(system, guardianStopped);
   }
 
   /**
@@ -274,14 +269,23 @@ public final class MasterMain implements Callable<Integer> {
     return "";
   }
 
-  /** The node's guardian: it watches the other master nodes and keeps the embedded worker. */
-  private static Behavior<Void> guardian(MasterSettings settings, WorkerSettings ws) {
+  /**
+   * The node's guardian: it watches the other master nodes and keeps the embedded worker, and
+   * completes {@code stopped} once it and every actor under it have stopped.
+   */
+  private static Behavior<Void> guardian(MasterSettings settings, WorkerSettings ws,
+      java.util.concurrent.CompletableFuture<Void> stopped) {
     return Behaviors.setup(ctx -> {
       ctx.spawn(NodeWatcher.peers(settings.probeInterval()), "peers");
       if (ws != null) {
         ctx.spawn(LocalWorker.keeper(ws), "local-worker");
       }
-      return Behaviors.empty();
+      return Behaviors.receive(Void.class)
+          .onSignal(PostStop.class, s -> {
+            stopped.complete(null);
+            return Behaviors.same();
+          })
+          .build();
     });
   }
 

@@ -86,12 +86,9 @@ class StandbyIT {
             () -> a.job(running).path("state").asText().equals("RUNNING"));
 
         b.terminate();
-        int code = b.awaitExit(Duration.ofSeconds(30));
-        // 0; or, seen in about half of the runs here and not yet explained, 1 once its actor
-        // system did not terminate within its shutdown's last phase and the grace after it
-        // (MasterShutdown): still within seconds, and with the pool left alone
-        assertTrue(code == 0 || code == 1 && b.log().contains("the system has not terminated"),
-            "exit " + code + "\n" + b.tail(40));
+        // 0, also in the runs (about 1 in 10 here) where Artery's streams to the active master
+        // never end and its actor system never terminates (MasterShutdown.Stopped)
+        assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.tail(40));
         assertTrue(b.log().contains("this node is a standby"), b.tail(40));
         assertTrue(!b.log().contains("NotSerializableException"), b.tail(40));
         assertEquals(java.util.Set.of("w1"), a.workerIds(), "the active master keeps its worker");
