@@ -23,14 +23,20 @@ final class HereCommands {
   /** Commands run while planning with no check: they read no file a script writes. */
   private static final Set<String> PURE = Set.of("date", "hostname", "whoami", "id", "uname", "nproc");
 
-  /** Where a command's standard error goes: the run's, nowhere ({@code 2>/dev/null}), or the captured text ({@code 2>&1}). */
-  private enum Errors { TERMINAL, DISCARDED, TO_OUTPUT }
+  /**
+   * Where a command's standard error goes: the run's, nowhere ({@code 2>/dev/null}), with its
+   * output ({@code 2>&1}), or into the captured text with its output elsewhere ({@code $(f 2>&1
+   * > /dev/null)}, into {@link #apart}).
+   */
+  private enum Errors { TERMINAL, DISCARDED, TO_OUTPUT, APART }
 
   /** A command of a pipeline with its words expanded, its redirections not yet resolved. */
   record Draft(List<String> argv, List<Ast.Redirect> redirects, int line) {}
 
   private final ShellState state;
   private final Expander expander;
+  /** The errors of the stage that runs now, when they go into the captured text ({@link Errors#APART}). */
+  private final StringBuilder apart = new StringBuilder();
 
   HereCommands(ShellState state, Expander expander) {
     this.state = state;
@@ -45,39 +51,35 @@ final class HereCommands {
     return run(stages, line, prefix, captured, null);
   }
 
-  /** As {@link #run}, the first stage reading {@code input} (null: none) unless it redirects its own. */
+  /**
+   * As {@link #run}, the first stage reading {@code input} (null: none) unless it redirects its
+   * own; inside a command substitution, where the calls around it route what it prints ({@code
+   * $(f 2>&1)}: {@link CaptureRoute}).
+   */
   int run(List<Draft> stages, int line, Map<String, String> prefix, StringBuilder captured, String input) {
+    return run(stages, line, prefix, captured, input, CaptureRoute.of(state.outputs));
+  }
+
+  /** As {@link #run}, what the last stage prints and the errors of each routed as {@code routed} says. */
+  int run(List<Draft> stages, int line, Map<String, String> prefix, StringBuilder captured, String input,
+      CaptureRoute routed) {
     int status = 0;
-    for (Draft stage : stages) {
+    for (int i = 0; i < stages.size(); i++) {
+      Draft stage = stages.get(i);
       List<String> argv = stage.argv();
       if (argv.stream().anyMatch(Marks::holdsStatus)) {
         throw Refusal.jobStatus(line, "a command substitution, $(...), which runs while planning,");
       }
       String name = argv.get(0);
-      Errors errors = Errors.TERMINAL;
-      boolean silent = false;
       for (Ast.Redirect r : stage.redirects()) {
         if (ReadInput.isText(r)) { // a here-document or here-string: its text is the input
           input = ReadInput.text(state, expander, r);
-          continue;
-        }
-        String target = r.op().equals(">&") ? r.target().raw() : expander.expandString(r.target().raw(), r.line());
-        if (r.op().equals(">&") && r.fd() == 2 && target.equals("1")) {
-          errors = Errors.TO_OUTPUT;
-        } else if (r.op().equals(">&")) {
-          continue; // '>&2': nothing this substitution captures
-        } else if (target.equals("/dev/null") && r.fd() == 2) {
-          errors = Errors.DISCARDED;
-        } else if (target.equals("/dev/null")) {
-          silent = true;
-          errors = r.op().startsWith("&") ? Errors.DISCARDED : errors; // '&> /dev/null' 
         } else if (r.op().equals("<")) {
-          input = ReadInput.file(state, target, r.line());
-        } else {
-          throw Refusal.at(r.line(), "a command substitution that writes a file ('" + r.op() + " " + target
-              + "') is not supported: swamp runs it while planning; write the file with a command of its own");
+          input = ReadInput.file(state, expander.expandString(r.target().raw(), r.line()), r.line());
         }
       }
+      CaptureRoute route = routed.forStage(i == stages.size() - 1).with(stage.redirects(), expander);
+      Errors errors = errors(route);
       List<String> args = argv.subList(1, argv.size());
       Coreutils.Output out;
       try {
@@ -97,11 +99,33 @@ final class HereCommands {
       } catch (Coreutils.UsageException e) {
         throw Refusal.at(line, e.getMessage());
       }
-      input = silent ? "" : out.text();
+      captured.append(apart); // before what it prints, as 2>&1 puts them
+      apart.setLength(0);
+      input = switch (route.out()) {
+        case CAPTURED, PIPE -> out.text();
+        case ERRORS -> { // '$(echo "no input" >&2)': on the run's standard error, not captured
+          System.err.print(out.text());
+          System.err.flush();
+          yield "";
+        }
+        default -> "";
+      };
       status = state.pipefail && out.status() != 0 ? out.status() : (state.pipefail && status != 0 ? status : out.status());
     }
     captured.append(input);
     return status;
+  }
+
+  /** Where a stage's errors go, as {@link #external} and {@link #ls} take it. */
+  private static Errors errors(CaptureRoute route) {
+    return switch (route.err()) {
+      case DISCARDED -> Errors.DISCARDED;
+      // FILE ('exec 2> log'): a program run here prints its errors on the run's, as it did
+      case ERRORS, FILE -> route.out() == route.err() ? Errors.TO_OUTPUT : Errors.TERMINAL;
+      default -> {
+        yield route.out() == route.err() ? Errors.TO_OUTPUT : Errors.APART; // captured, its output elsewhere
+      }
+    };
   }
 
   /**
@@ -177,7 +201,9 @@ final class HereCommands {
         out.append(name).append('\n');
       }
     }
-    if (errors == Errors.TO_OUTPUT) {
+    if (errors == Errors.APART) {
+      apart.append(missing);
+    } else if (errors == Errors.TO_OUTPUT) {
       out.insert(0, missing);
     } else if (errors == Errors.TERMINAL && !missing.isEmpty()) {
       System.err.print(missing); // where a program's errors go that runs here ('external')
@@ -240,6 +266,7 @@ final class HereCommands {
         }
       }
     }
+    java.io.File errorsFile = null;
     ProcessBuilder pb = new ProcessBuilder(argv).directory(runsIn(argv, line).toFile())
         .redirectError(errors == Errors.DISCARDED ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
         .redirectErrorStream(errors == Errors.TO_OUTPUT);
@@ -251,6 +278,11 @@ final class HereCommands {
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }
     try {
+      if (errors == Errors.APART) { // a file, not a pipe: nothing waits on it while the output is read
+        errorsFile = java.io.File.createTempFile("swamp-errors", ".txt");
+        errorsFile.deleteOnExit();
+        pb.redirectError(errorsFile);
+      }
       Process p = pb.start();
       if (input != null) {
         try (OutputStream in = p.getOutputStream()) {
@@ -267,12 +299,19 @@ final class HereCommands {
         p.destroyForcibly();
         throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution ran more than 120 s while planning");
       }
+      if (errorsFile != null) {
+        apart.append(java.nio.file.Files.readString(errorsFile.toPath(), StandardCharsets.UTF_8));
+      }
       return new Coreutils.Output(out.toString(StandardCharsets.UTF_8), p.exitValue());
     } catch (IOException e) {
       return new Coreutils.Output("", 127); // "command not found", as bash goes on after it
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Refusal.at(line, "interrupted while planning");
+    } finally {
+      if (errorsFile != null) {
+        errorsFile.delete();
+      }
     }
   }
 }

@@ -89,7 +89,8 @@ final class KnownTexts {
     String path = PlannedFiles.resolve(state.cwd, expander.expandString(into.target().raw(), into.line()));
     StringBuilder printed = new StringBuilder();
     try {
-      here.run(List.of(new HereCommands.Draft(d.argv(), rest, d.line())), line, prefix, printed);
+      here.run(List.of(new HereCommands.Draft(d.argv(), rest, d.line())), line, prefix, printed, null,
+          CaptureRoute.ERRORS_DISCARDED); // its job prints them
     } catch (Refusal r) {
       return; // it reads what is not known yet
     }

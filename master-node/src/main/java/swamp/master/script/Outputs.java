@@ -99,6 +99,15 @@ record Outputs(String stdout, String stderr, String copy) {
     return new Outputs(out, err, copied);
   }
 
+  /**
+   * The outputs of the commands of a command substitution: what they print is the
+   * substitution's, wherever the commands around it write theirs ({@code done | sort}, {@code }
+   * > log}); their errors go where those commands' go.
+   */
+  Outputs inSubstitution() {
+    return new Outputs(null, TERMINAL_OUTPUT.equals(stderr) ? null : stderr, null);
+  }
+
   /** {@code >(tee [-a] FILE)}: the file it writes, and whether it appends rather than empties it first. */
   record Tee(String file, boolean append) {
 

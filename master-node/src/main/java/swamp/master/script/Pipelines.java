@@ -122,7 +122,7 @@ final class Pipelines {
       int line) {
     StringBuilder printed = new StringBuilder();
     try {
-      int status = here.run(stages, line, prefix, printed);
+      int status = here.run(stages, line, prefix, printed, null, CaptureRoute.intoLoop(state.outputs));
       return new Planning.Printed(printed.toString(), List.of(status));
     } catch (Refusal.ReadsPlanned unknown) {
       return substitutions.printedBy(new Ast.Pipeline(nodes, false, line), line, unknown);

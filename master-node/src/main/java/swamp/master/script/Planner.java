@@ -393,6 +393,7 @@ final class Planner implements Walk {
     boolean savedProgramWords = state.programWords; // 'echo "$(ls out/*.nc | wc -l)"': ls runs now, on what is planned
     boolean savedPrintingWords = state.printingWords;
     captured = new StringBuilder();
+    state.outputs = state.outputs.inSubstitution(); // what CaptureRoute reads there
     conditionDepth = 0;
     state.programWords = false;
     state.printingWords = false;

@@ -42,10 +42,9 @@ final class Redirecting {
 
   /**
    * A call of a function or script with {@code c}'s redirections: the commands it plans write
-   * there. In a command substitution what it prints is what is captured, so there only {@code
-   * 2>/dev/null} and input redirections are taken: one that sends its output elsewhere ({@code
-   * $(f > /dev/null)}) or its errors into the capture ({@code $(f 2>&1)}) is refused, where it
-   * captured what bash would not, or lost what bash captures.
+   * there. In a command substitution that runs while planning, what it prints is captured as its
+   * redirections route it ({@link CaptureRoute}): {@code $(f 2>&1)} takes its errors too, {@code
+   * $(f > /dev/null)} nothing; one that writes a file is refused.
    */
   Status call(Ast.Simple c, boolean capturing, Supplier<Status> call) {
     if (c.redirects().isEmpty()) {
@@ -54,18 +53,13 @@ final class Redirecting {
     if (!capturing) {
       return redirected(c.redirects(), c.line(), call);
     }
-    for (Ast.Redirect r : c.redirects()) {
-      boolean output = r.op().contains(">") || r.op().startsWith("&");
-      boolean errorsDiscarded = r.fd() == 2 && !r.op().startsWith("&") && r.op().contains(">")
-          && r.target().raw().equals("/dev/null");
-      if (output && !errorsDiscarded) {
-        String shown = (r.op().startsWith("&") || r.fd() == 1 ? "" : String.valueOf(r.fd()))
-            + r.op() + r.target().raw();
-        throw Refusal.at(c.line(), "'" + c.words().get(0).raw() + " " + shown + "' inside $(...): a redirection of a function's or script's output there is not"
-            + " supported (only 2>/dev/null); redirect the commands inside it, or the whole $(...)");
-      }
+    Outputs saved = state.outputs;
+    state.outputs = CaptureRoute.of(saved).with(c.redirects(), expander).toOutputs();
+    try {
+      return call.get();
+    } finally {
+      state.outputs = saved;
     }
-    return call.get();
   }
 
   /** The outputs with {@code redirects} applied; a job opens each file as bash opens it. */

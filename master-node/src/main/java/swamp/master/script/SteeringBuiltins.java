@@ -147,9 +147,6 @@ final class SteeringBuiltins {
         return builtins.run(name, argv, c);
       }
       case "command", "type", "which", "hash" -> {
-        if (captured != null) {
-          return lookup.run(name, args, line, captured);
-        }
         StringBuilder shown = new StringBuilder(); // 'type -t ncra', 'command -v ncks': what they print, printed
         Status s = lookup.run(name, args, line, shown);
         if (shown.length() > 0) {
@@ -230,27 +227,32 @@ final class SteeringBuiltins {
 
   /**
    * A builtin that failed as under bash: its error on standard error, as the command redirects it
-   * (none to /dev/null), its status (1; 2 for a test). Inside {@code $(...)} the error is not
-   * shown, but for {@code 2>&1}, into what it prints ({@code msg=$(cd "$d" 2>&1)}).
+   * (none to /dev/null), its status (1; 2 for a test). Inside {@code $(...)}, where its
+   * redirections and the calls around it send errors ({@link CaptureRoute}): into what it prints
+   * for {@code msg=$(cd "$d" 2>&1)}, else on the run's standard error, as bash's.
    */
   Status failed(Refusal.Failed f, Ast.Simple c) {
+    if (walk.captured() != null) {
+      CaptureRoute route = CaptureRoute.of(state.outputs).with(c.redirects(), expander);
+      route.print(route.err(), Subshells.shellErrorText(state, f.error, c.line()), walk.captured(), c.line());
+      return Status.of(f.status);
+    }
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 2 || r.op().startsWith("&"))
         && r.op().contains(">") && r.target().raw().equals("/dev/null"));
-    if (walk.captured() != null && Outputs.errorsToOutput(c.redirects())) {
-      walk.captured().append(Subshells.shellErrorText(state, f.error, c.line()));
-    } else if (walk.captured() == null && !discarded) {
+    if (!discarded) {
       walk.shellError(f.error, c.line(), c.redirects());
     }
     return Status.of(f.status);
   }
 
   /**
-   * What a builtin prints: into a command substitution, or as a job printing it where the
-   * script's output goes (nothing for one sent to /dev/null).
+   * What a builtin prints: into a command substitution as its redirections route it, or as a job
+   * printing it where the script's output goes (nothing for one sent to /dev/null).
    */
   private Status printing(String text, Ast.Simple c, Map<String, String> prefix) {
     if (walk.captured() != null) {
-      walk.captured().append(text);
+      CaptureRoute route = CaptureRoute.of(state.outputs).with(c.redirects(), expander);
+      route.print(route.out(), text, walk.captured(), c.line());
       return Status.OK;
     }
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 1 || r.op().startsWith("&"))

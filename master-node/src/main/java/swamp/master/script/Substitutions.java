@@ -181,10 +181,7 @@ final class Substitutions {
     Status status;
     int first = jobs.size();
     ShellState.Saved saved = state.save();
-    // what they print is the substitution's, wherever the commands around it write theirs
-    // ('done | sort', '} > log'); their errors go where those commands' go
-    String errors = state.outputs.stderr();
-    state.outputs = new Outputs(null, Outputs.TERMINAL_OUTPUT.equals(errors) ? null : errors, null);
+    state.outputs = state.outputs.inSubstitution();
     jobs.enterSubshell(false); // its 'cmd || exit 1' ends only the substitution
     try {
       status = walk.inCondition(program);
