@@ -120,20 +120,26 @@ final class ParameterExpansion {
           && (!e.getValue().values.isEmpty() || e.getValue().associative())).map(java.util.Map.Entry::getKey).sorted().toList();
       return values(names.isEmpty() ? null : names, true, rest.endsWith("*"));
     }
-    if (ShellState.NAME.matcher(rest).matches() || rest.equals("#") || rest.matches("[0-9]+")) {
-      String target = state.special(rest); // ${!#}: the last argument; ${!1}: the variable $1 names
-      if (target == null || target.isEmpty()) {
-        return values(null, false, false);
+    Matcher ref = REFERENCE.matcher(rest);
+    if (ref.matches()) { // ${!name}, ${!#}, ${!1}; with an operator, ${!name-default}, ${!name%.nc}
+      String target = state.special(ref.group(1)); // ${!#}: the last argument; ${!1}: the variable $1 names
+      if (target == null) {
+        throw new Refusal.Aborted(ref.group(1) + ": invalid indirect expansion", line, "${!" + ref.group(1)
+            + "} of an unset " + ref.group(1) + ": bash's error here abandons the line, which cannot be planned");
       }
-      if (!ShellState.NAME.matcher(target).matches() && !target.matches("[0-9]+")) {
-        throw Refusal.at(line, "${!" + rest + "}: '" + target + "' is not a variable's name");
+      Param named = param(target);
+      if (named == null || !named.op().isEmpty()) {
+        throw new Refusal.Aborted(target + ": invalid variable name", line, "${!" + ref.group(1) + "}: '" + target
+            + "' is not a variable's name: bash's error here abandons the line, which cannot be planned");
       }
-      String v = state.special(target);
-      return values(v == null ? null : List.of(v), false, false);
+      return expand(target + (ref.group(2) == null ? "" : ref.group(2)), line); // 'n=a[1]': ${!n} is ${a[1]}
     }
     throw Refusal.at(line, "'${" + body + "}' is not supported; of the indirect expansions swamp"
-        + " plans ${!name}, ${!#}, ${!array[@]} and ${!prefix*}");
+        + " plans ${!name} (with an operator: ${!name-default}), ${!#}, ${!array[@]} and ${!prefix*}");
   }
+
+  /** {@code name}, a positional parameter's number or {@code #}, then the operator applied to what it names. */
+  private static final Pattern REFERENCE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*|[0-9]+|#)([^\\[].*)?", Pattern.DOTALL);
 
   /** The value of {@code ${body}}, or a word the pipeline expands in its place. */
   Result expand(String body, int line) {

@@ -257,7 +257,7 @@ final class ShellBuiltins {
     String target;
     if (name.equals("popd")) {
       if (dirStack.isEmpty()) {
-        throw Refusal.at(line, "popd: directory stack empty");
+        throw new Refusal.Failed("popd: directory stack empty", line, "popd: the directory stack is empty");
       }
       target = dirStack.pop();
     } else {

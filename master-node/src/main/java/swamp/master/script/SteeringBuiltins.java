@@ -25,6 +25,7 @@ final class SteeringBuiltins {
   private final Redirecting redirecting;
   private final PlannedJobs jobs;
   private final Walk walk;
+  private final BuiltinFiles files;
 
   SteeringBuiltins(ShellState state, Expander expander, Variables variables, Map<String, Ast.FunctionDef> functions,
       ShellBuiltins builtins, CommandLookup lookup, ReadInput input, Calls calls, ExitTrap exitTrap,
@@ -41,6 +42,7 @@ final class SteeringBuiltins {
     this.redirecting = redirecting;
     this.jobs = jobs;
     this.walk = walk;
+    this.files = new BuiltinFiles(state, expander, walk);
   }
 
   /**
@@ -168,28 +170,25 @@ final class SteeringBuiltins {
         return printing(builtins.shownDirectories(name, args), c, prefix);
       }
       case "cd", "pushd", "popd" -> { // 'cd -', pushd and popd print where they went
-        Status s;
-        try {
-          s = builtins.run(name, argv, c);
-        } catch (Refusal.Failed f) { // 'cd "$dir" || exit 1': bash's error, and status 1
-          return failed(f, c);
-        }
-        String shown = builtins.shownDirectories(name, args);
-        return shown == null ? s : printing(shown, c, prefix);
+        return files.opened(c, prefix, opened -> {
+          Status s;
+          try {
+            s = builtins.run(name, argv, BuiltinFiles.inputsOnly(opened));
+          } catch (Refusal.Failed f) { // 'cd "$dir" || exit 1': bash's error, and status 1
+            return failed(f, opened);
+          }
+          String shown = builtins.shownDirectories(name, args);
+          return shown == null ? s : printing(shown, opened, prefix);
+        });
       }
-      case "test", "[" -> { // '[ $n -gt 0 ]' of an empty or non-numeric $n: bash's error, status 2
-        try {
-          return builtins.run(name, argv, c);
-        } catch (Refusal.Failed f) {
-          return failed(f, c);
-        }
-      }
-      case "unset" -> { // 'unset X' of a readonly X: bash's error, status 1
-        try {
-          return builtins.run(name, argv, c);
-        } catch (Refusal.Failed f) {
-          return failed(f, c);
-        }
+      case "test", "[", "unset" -> { // '[ $n -gt 0 ]' of an empty $n: bash's error, status 2; 'unset' of a readonly: 1
+        return files.opened(c, prefix, opened -> {
+          try {
+            return builtins.run(name, argv, opened);
+          } catch (Refusal.Failed f) {
+            return failed(f, opened);
+          }
+        });
       }
       case "let" -> { // 'let y=1/0': bash's error, status 1
         try {

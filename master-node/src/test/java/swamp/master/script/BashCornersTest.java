@@ -317,6 +317,42 @@ class BashCornersTest {
   }
 
   /**
+   * {@code cd sub 2>> err.log}: bash opens the file before cd runs, in the directory it leaves, and
+   * it is there even where nothing is written to it; {@code [ -f x ] 2> t.txt} too. swamp refused
+   * the first, and made no file of the second.
+   */
+  @Test
+  void aBuiltinsFileRedirectionOpensTheFileInTheDirectoryItRunsIn() throws Exception {
+    Files.createDirectories(dir.resolve("sub"));
+    String d = dir.toRealPath().toString();
+    assertEquals(List.of("true 2>> " + d + "/err.log", "echo 'in sub'", "true 2>> " + d + "/err.log",
+        "printf %s $'script.sh: line 2: cd: nowhere: No such file or directory\\n' >> " + d + "/err.log 2>> " + d
+        + "/err.log", "echo failed", "true 2> " + d + "/sub/t.txt", "true > " + d + "/sub/where.txt", "true > " + d + "/where.txt",
+        "printf %s $'" + d + "/sub\\n' > " + d + "/where.txt"), texts("""
+        cd sub 2>> err.log; echo "in ${PWD##*/}"
+        cd nowhere 2>> ../err.log || echo failed
+        [ -f x ] 2> t.txt
+        cd .. > where.txt; cd - > where.txt
+        """));
+  }
+
+  /** {@code ${!name-default}} and the other operators on the variable a name names, as bash's; they were refused. */
+  @Test
+  void anIndirectExpansionTakesTheOperatorsOfAnyExpansion() throws Exception {
+    assertEquals(List.of("echo hello def def2 alt ''", "echo llo hel heLlo el HELLO", "echo y Y",
+        "echo model=unset", "echo after"), texts("""
+        a=hello; n=a; m=zz
+        echo "${!n-def}" "${!m-def}" "${!m:-def2}" "${!n:+alt}" "${!m+alt}"
+        echo "${!n#he}" "${!n%lo}" "${!n/l/L}" "${!n:1:2}" "${!n^^}"
+        r="b[1]"; b=(x y); echo "${!r-q}" "${!r/y/Y}"
+        echo "model=${!v:-unset}" "exp=${!w-unset}"; model=cesm # v unset: bash's error, the line abandoned
+        v=model; echo "model=${!v:-unset}"
+        e=; echo "${!e-d}"; echo skipped
+        echo after
+        """).stream().filter(t -> t.startsWith("echo")).toList());
+  }
+
+  /**
    * A glob's matches, ls's names and [[ < ]] are in the order of the script's locale as the
    * script has it at that line, through the C library's collation, as bash's: en_US.UTF-8 puts
    * case and punctuation last, C sorts by byte. Needs en_US.UTF-8 (bin/setup makes it).
