@@ -127,6 +127,15 @@ final class Conditions {
 
   /** {@code [[ WORDS ]]}. */
   boolean conditional(List<Word> words, int line) {
+    return conditional(words, line, null);
+  }
+
+  /**
+   * {@code [[ WORDS ]]}, each primary that bash evaluates given to {@code traced} (null: none) as
+   * {@code set -x} shows it ({@link Xtrace#conditional}): expanded, {@code -n} before a lone
+   * word, the quoted parts of a pattern escaped.
+   */
+  boolean conditional(List<Word> words, int line, java.util.function.Consumer<String> traced) {
     if (words.isEmpty()) {
       throw Refusal.at(line, "'[[ ]]' is empty");
     }
@@ -144,7 +153,9 @@ final class Conditions {
         String first = t.get(k);
         if (isUnary(first) && k + 1 < t.size() && !(k + 2 < t.size() && isBinary(t.get(k + 1)))) {
           k += 2;
-          return unaryTest(first, known(expander.expandString(t.get(k - 1), line)), line);
+          String arg = known(expander.expandString(t.get(k - 1), line));
+          trace(first, arg);
+          return unaryTest(first, arg, line);
         }
         String left = known(expander.expandString(first, line));
         if (k + 1 < t.size() && isBinary(t.get(k + 1))) {
@@ -154,15 +165,20 @@ final class Conditions {
           }
           String rightWord = t.get(k + 2);
           k += 3;
-          if (Set.of("=", "==", "!=").contains(op)) { // '*" $f "*': the quoted parts literal, the rest a pattern
+          boolean matches = Set.of("=", "==", "!=").contains(op);
+          if (traced != null && live) {
+            trace(Xtrace.operand(left) + " " + op, matches ? expander.shownPattern(rightWord, line)
+                : op.equals("=~") ? expander.regex(rightWord, line) : expander.expandString(rightWord, line));
+          }
+          if (matches) { // '*" $f "*': the quoted parts literal, the rest a pattern
             java.util.regex.Pattern pattern = expander.conditionalPattern(rightWord, line);
             known(pattern.pattern());
             return pattern.matcher(left).matches() == !op.equals("!=");
           }
-          String right = known(expander.expandString(rightWord, line));
-          if (op.equals("=~")) {
-            return binaryTest(left, op, right, line);
+          if (op.equals("=~")) { // '=~ \.nc$', '=~ "a.b"': the quoted characters literal
+            return binaryTest(left, op, known(expander.regex(rightWord, line)), line);
           }
+          String right = known(expander.expandString(rightWord, line));
           if (Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge").contains(op)) {
             return binaryTest(Long.toString(expander.arith(left, line)), op,
                 Long.toString(expander.arith(right, line)), line);
@@ -174,7 +190,14 @@ final class Conditions {
           return binaryTest(left, op, right, line);
         }
         k++;
+        trace("-n", left);
         return !left.isEmpty();
+      }
+
+      private void trace(String shownBefore, String operand) {
+        if (traced != null && live) {
+          traced.accept((negated ? "! " : "") + shownBefore + " " + Xtrace.operand(operand));
+        }
       }
 
       private String known(String operand) {
@@ -184,83 +207,6 @@ final class Conditions {
         return operand;
       }
     }.whole();
-  }
-
-  /** {@code ! ( )} and an "or" of "ands" over tokens, down to the primaries a subclass reads. */
-  private abstract static class Descent {
-    final List<String> t;
-    private final String or;
-    private final String and;
-    final int line;
-    int k;
-
-    Descent(List<String> tokens, String or, String and, int line) {
-      this.t = tokens;
-      this.or = or;
-      this.and = and;
-      this.line = line;
-    }
-
-    /** A problem in the words of this kind of test, as bash words it. */
-    abstract String problem(String p);
-
-    /** Reads one primary at {@code k}, moving {@code k} past it. */
-    abstract boolean primary();
-
-    /** What to throw for {@code problem}: a refusal naming it. */
-    RuntimeException error(String problem) {
-      return Refusal.at(line, problem(problem));
-    }
-
-    boolean whole() {
-      boolean v = or();
-      if (k < t.size()) {
-        throw error("unexpected '" + t.get(k) + "'");
-      }
-      return v;
-    }
-
-    private boolean at(String op) {
-      return k < t.size() && t.get(k).equals(op);
-    }
-
-    // both sides are always evaluated, as bash does not: the descent must move past the right one
-    private boolean or() {
-      boolean v = and();
-      while (at(or)) {
-        k++;
-        boolean r = and();
-        v = v || r;
-      }
-      return v;
-    }
-
-    private boolean and() {
-      boolean v = not();
-      while (at(and)) {
-        k++;
-        boolean r = not();
-        v = v && r;
-      }
-      return v;
-    }
-
-    private boolean not() {
-      if (at("!")) {
-        k++;
-        return !not();
-      }
-      if (at("(")) {
-        k++;
-        boolean v = or();
-        if (!at(")")) {
-          throw error("')' expected");
-        }
-        k++;
-        return v;
-      }
-      return primary();
-    }
   }
 
   private static boolean isUnary(String op) {

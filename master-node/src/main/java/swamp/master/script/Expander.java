@@ -458,6 +458,31 @@ final class Expander implements ParameterExpansion.Words {
     return caseless(pattern(raw, line, true));
   }
 
+  /** A pattern of {@code [[ == ]]} as {@code set -x} shows it: expanded, each quoted character after a backslash. */
+  String shownPattern(String raw, int line) {
+    return escapingQuoted(raw, line, c -> true);
+  }
+
+  /**
+   * The regular expression of {@code [[ $f =~ \.nc$ ]]}: expanded, its quoted characters
+   * ({@code "a.b"}, {@code \.}) literal, as bash's, which shows it so under {@code set -x} too.
+   */
+  String regex(String raw, int line) {
+    return escapingQuoted(raw, line, c -> "\\^$.|?*+()[]{}".indexOf(c) >= 0);
+  }
+
+  private String escapingQuoted(String raw, int line, java.util.function.IntPredicate special) {
+    Fields fs = new Fields();
+    expandInto(raw, fs, false, line, false);
+    Field f = fs.list.get(0);
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i < f.text.length(); i++) {
+      char c = f.text.charAt(i);
+      shown.append(f.quoted.get(i) && special.test(c) ? "\\" : "").append(c);
+    }
+    return shown.toString();
+  }
+
   private Pattern pattern(String raw, int line, boolean extglob) {
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, false);

@@ -71,10 +71,11 @@ final class FunctionText {
           : f.words().stream().map(w -> word(w.raw())).collect(Collectors.joining(" "));
       return "for " + f.name() + " in " + words + ";\n" + loopBody(f.body(), indent);
     } else if (n instanceof Ast.ArithFor f) {
-      if (f.init().isEmpty() || f.condition().isEmpty() || f.step().isEmpty()) {
+      if (f.init().isBlank() || f.condition().isBlank() || f.step().isBlank()) {
         throw unsupported(f.line(), "'for ((...))' with a part left out");
       }
-      return "for ((" + f.init() + "; " + f.condition() + "; " + f.step() + "))\n" + loopBody(f.body(), indent);
+      return "for ((" + f.init().strip() + "; " + f.condition().strip() + "; " + f.step().strip() + "))\n"
+          + loopBody(f.body(), indent);
     } else if (n instanceof Ast.Loop l) {
       return (l.until() ? "until " : "while ") + condition(l.condition(), indent) + "; do\n"
           + block(l.body(), indent + 4, true) + "\n" + pad(indent) + "done";

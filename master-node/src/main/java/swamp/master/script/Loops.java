@@ -51,16 +51,26 @@ final class Loops {
   Status arithFor(Ast.ArithFor f) {
     return inLoop(() -> {
       state.last = Status.OK;
+      traced(f.init(), f.line());
       expander.arith(f.init(), f.line());
-      while (f.condition().isBlank() || expander.arith(f.condition(), f.line()) != 0) {
+      while (traced(f.condition(), f.line()) || expander.arith(f.condition(), f.line()) != 0) {
         count(f.line());
         if (!iterate(f.body())) {
           break;
         }
+        traced(f.step(), f.line());
         expander.arith(f.step(), f.line());
       }
       return state.last;
     });
+  }
+
+  /** Traces a part of {@code for ((...))} under set -x, as bash's: {@code (( k < n  ))}; whether it is blank (true). */
+  private boolean traced(String part, int line) {
+    if (xtrace.on()) {
+      xtrace.arith(part.isBlank() ? "" : expander.expandString(part, line), line);
+    }
+    return part.isBlank();
   }
 
   /** The status of the body's last command, as bash's: 0 when it never ran or a break ended it. */

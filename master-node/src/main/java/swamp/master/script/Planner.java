@@ -74,6 +74,8 @@ final class Planner implements Walk {
   private final SimpleCommands simple;
   private final Waits waits;
   private final Subshells subshells;
+  /** set -x of what the walk shows itself: {@code case WORD in}, {@code (( ))}. */
+  private final Xtrace xtrace;
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
     this(dir, environment, arg0, args, true, new SubstitutionReplay());
@@ -99,6 +101,7 @@ final class Planner implements Walk {
     this.errTrap = new ErrTrap(state, exitTrap, variables, jobs, calls);
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
     this.subshells = new Subshells(state, jobs, input, this, exitTrap, calls);
+    this.xtrace = new Xtrace(state, expander, this);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     replay.rewind();
@@ -273,6 +276,9 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Loop l) {
       return loops.loop(l);
     } else if (node instanceof Ast.Case c) {
+      if (xtrace.on()) { // bash 5.2 shows the word as written: '+ case $m in'
+        xtrace.shown("case " + c.subject().raw() + " in", c.line());
+      }
       return decisions.caseCommand(c);
     } else if (node instanceof Ast.WriteTo w) {
       return redirecting.writingTo(w, captured != null);
@@ -288,6 +294,9 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Background b) {
       return subshells.background(b);
     } else if (node instanceof Ast.Arith a) {
+      if (xtrace.on()) {
+        xtrace.arith(expander.expandString(a.expression(), a.line()), a.line());
+      }
       Status counted = captured != null || guards.isEmpty() && !decisions.countsAStatus(a.expression()) ? null
           : decisions.countOnStatus(a.expression(), a.line());
       if (counted != null) { // 'cmd || (( n++ ))'

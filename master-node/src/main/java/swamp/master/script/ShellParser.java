@@ -296,7 +296,8 @@ final class ShellParser {
       expectWord("do", "after 'for ((...))' on line " + line);
       Node body = list();
       expectWord("done", "to end the 'for' loop of line " + line);
-      return new Ast.ArithFor(parts[0].trim(), parts[1].trim(), parts[2].trim(), body, line);
+      // leading blanks dropped, trailing ones kept: set -x shows '(( k = 0  ))', as bash's
+      return new Ast.ArithFor(parts[0].stripLeading(), parts[1].stripLeading(), parts[2].stripLeading(), body, line);
     }
     if (t.kind() != Kind.WORD || !NAME.matcher(t.text()).matches()) {
       throw new ScriptException(line, "'for' needs a variable name, found '" + t.text() + "'");

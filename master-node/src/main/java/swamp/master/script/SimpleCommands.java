@@ -104,6 +104,7 @@ final class SimpleCommands {
       test.add(expander.expandString(path, c.line()));
       Status onJob = fileTestOnJob(test, c.line());
       if (onJob != null) {
+        traceConditional(String.join(" ", test.subList(1, test.size())), c.line());
         return onJob;
       }
     }
@@ -111,10 +112,22 @@ final class SimpleCommands {
       List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
           expander.expandString(c.words().get(2).raw(), c.line()));
       if (operands.stream().anyMatch(Marks::holdsStatus)) {
+        traceConditional(String.join(" ", operands), c.line()); // the status filled in by the run
         return decisions.statusTest(operands, c.line());
       }
     }
-    return Status.of(conditions.conditional(c.words(), c.line()) ? 0 : 1);
+    List<String> traced = new java.util.ArrayList<>();
+    boolean holds = conditions.conditional(c.words(), c.line(), xtrace.on() ? traced::add : null);
+    if (!traced.isEmpty()) {
+      xtrace.conditional(traced, c.line());
+    }
+    return Status.of(holds ? 0 : 1);
+  }
+
+  private void traceConditional(String primary, int line) {
+    if (xtrace.on()) {
+      xtrace.conditional(List.of(primary), line);
+    }
   }
 
   /** A unary test of a file in {@code [[ ]]}. */
@@ -205,7 +218,7 @@ final class SimpleCommands {
       prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
     }
     if (xtrace.on()) {
-      xtrace.command(prefix.entrySet().stream().map(e -> e.getKey() + "=" + Xtrace.quoted(e.getValue())).toList(),
+      xtrace.command(prefix.entrySet().stream().map(e -> e.getKey() + "=" + Xtrace.assignedValue(e.getValue())).toList(),
           written, c.line());
     }
     String name = argv.get(0);
@@ -309,7 +322,7 @@ final class SimpleCommands {
       return target + m.group(5);
     }
     String value = m.group(2) == null && m.group(4).isEmpty() ? state.scalar(m.group(1)) : null;
-    return target + Xtrace.quoted(value != null ? value : expander.expandString(m.group(5), w.line()));
+    return target + Xtrace.assignedValue(value != null ? value : expander.expandString(m.group(5), w.line()));
   }
 
   /**

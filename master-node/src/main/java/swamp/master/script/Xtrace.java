@@ -57,6 +57,21 @@ final class Xtrace {
     print(prompt() + text + "\n", line);
   }
 
+  /** Traces the primaries of a {@code [[ ]]} that bash evaluated, each on a line: {@code + [[ -f a.nc ]]}. */
+  void conditional(List<String> primaries, int line) {
+    print(primaries.stream().map(p -> prompt() + "[[ " + p + " ]]\n").collect(Collectors.joining()), line);
+  }
+
+  /** Traces {@code (( expression ))}, its {@code $} expansions done, as bash shows it: {@code ((  i++  ))}. */
+  void arith(String expression, int line) {
+    print(prompt() + "((" + (expression.isEmpty() ? " 1 " : " " + expression + " ") + "))\n", line);
+  }
+
+  /** An operand of {@code [[ ]]} as bash's trace shows it: as it is, {@code ''} where empty. */
+  static String operand(String s) {
+    return s.isEmpty() ? "''" : s;
+  }
+
   /** Traces the stages of a pipeline, each as a command of its own, in order. */
   void stages(List<List<String>> stages, int line) {
     print(stages.stream().map(s -> prompt() + words(s) + "\n").collect(Collectors.joining()), line);
@@ -93,6 +108,11 @@ final class Xtrace {
 
   static String words(List<String> argv) {
     return argv.stream().map(Xtrace::quoted).collect(Collectors.joining(" "));
+  }
+
+  /** An assignment's value as bash's trace shows it: as {@link #quoted}, nothing where empty ({@code + x=}). */
+  static String assignedValue(String v) {
+    return v.isEmpty() ? "" : quoted(v);
   }
 
   /** A word as bash's trace quotes it: in single quotes where it holds a character special to the shell. */

@@ -195,6 +195,64 @@ class BashCornersTest {
         """));
   }
 
+  /** The trace jobs' texts, what each prints on standard error, joined. */
+  private String traced(String script) throws ScriptException {
+    return plan(script).commands().stream().filter(c -> c.stages().get(0).argv().get(0).equals("printf")
+        && c.stages().get(0).argv().get(2).startsWith("+ ")).map(c -> c.stages().get(0).argv().get(2))
+        .collect(java.util.stream.Collectors.joining());
+  }
+
+  /**
+   * {@code [[ ]]}, {@code (( ))}, {@code for ((...))} and {@code case} under set -x, as bash 5.2
+   * traces them: each primary of [[ ]] that it evaluates, expanded, its pattern's quoted
+   * characters escaped; (( )) with its blanks; case as written. swamp traced none of them.
+   */
+  @Test
+  void setXTracesConditionalsArithmeticAndCaseAsBashDoes() throws Exception {
+    assertEquals("""
+        + m=cesm
+        + f='a b.nc'
+        + x=
+        + n=3
+        + [[ cesm == ces* ]]
+        + [[ -n cesm ]]
+        + [[ ! -f none.nc ]]
+        + [[ -z '' ]]
+        + [[ a b.nc == \\a\\ \\b\\.\\n\\c ]]
+        + [[ a b.nc =~ \\.nc$ ]]
+        + ((  i = 3 + 1  ))
+        + (( k = 0  ))
+        + (( k < 1  ))
+        + :
+        + (( k++  ))
+        + (( k < 1  ))
+        + case $m in
+        + echo c
+        """, traced("""
+        set -x
+        m=cesm; f="a b.nc"; x=; n=3
+        [[ $m == ces* && -n "$m" ]]
+        [[ ! -f none.nc ]]
+        [[ -z $x || $m -gt 2 ]]
+        [[ $f == "$f" ]]
+        [[ $f =~ \\.nc$ ]]
+        (( i = $n + 1 ))
+        for (( k = 0 ; k < 1 ; k++ )); do :; done
+        case $m in ces*) echo c ;; esac
+        """));
+  }
+
+  /** {@code [[ $f =~ \.nc$ ]]} and {@code =~ "a.b"}: the quoted characters are literal, as bash's; they matched any character. */
+  @Test
+  void aRegexsQuotedCharactersAreLiteral() throws Exception {
+    assertEquals(List.of("echo no1", "echo no2", "echo no3", "echo 01"), texts("""
+        [[ anc =~ \\.nc$ ]] && echo yes1 || echo no1
+        [[ axb =~ "a.b" ]] && echo yes2 || echo no2
+        [[ axb =~ a'.'b ]] && echo yes3 || echo no3
+        [[ ccsm_01.nc =~ _([0-9]+)\\.nc ]] && echo "${BASH_REMATCH[1]}"
+        """));
+  }
+
   @Test
   void setXTracesAForLoopsWordsEachTimeRound() throws Exception {
     assertEquals(List.of("printf %s $'+ for m in a \\'b c\\'\\n'", "printf %s $'+ echo a\\n'", "echo a",
