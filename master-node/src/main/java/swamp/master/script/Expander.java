@@ -161,7 +161,7 @@ final class Expander implements ParameterExpansion.Words {
     List<String> out = new ArrayList<>();
     for (Field f : fs.list) {
       for (Field piece : split(f)) {
-        if (Glob.hasMagic(piece.text.toString(), piece.quoted, state.glob.extglob())) {
+        if (!state.glob.noglob() && Glob.hasMagic(piece.text.toString(), piece.quoted, state.glob.extglob())) {
           List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
               state.files, state.glob, Collation.of(state));
           if (!matches.isEmpty() || state.glob.nullglob()) {

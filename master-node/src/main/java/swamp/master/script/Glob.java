@@ -26,18 +26,20 @@ final class Glob {
    * pipeline runs in the script's shell ({@code ls | while read f; do n=$((n+1)); done; echo $n}).
    */
   record Options(boolean nullglob, boolean globstar, boolean dotglob, boolean extglob, boolean nocasematch,
-      boolean lastpipe) {
+      boolean lastpipe, boolean noglob) {
     /** Bash's defaults: all off. */
-    static final Options BASH = new Options(false, false, false, false, false, false);
+    static final Options BASH = new Options(false, false, false, false, false, false, false);
 
+    /** These options with {@code option} (a shopt's name, or {@code noglob}: set -f) on or off. */
     Options with(String option, boolean on) {
       return switch (option) {
-        case "nullglob" -> new Options(on, globstar, dotglob, extglob, nocasematch, lastpipe);
-        case "globstar" -> new Options(nullglob, on, dotglob, extglob, nocasematch, lastpipe);
-        case "dotglob" -> new Options(nullglob, globstar, on, extglob, nocasematch, lastpipe);
-        case "extglob" -> new Options(nullglob, globstar, dotglob, on, nocasematch, lastpipe);
-        case "nocasematch" -> new Options(nullglob, globstar, dotglob, extglob, on, lastpipe);
-        case "lastpipe" -> new Options(nullglob, globstar, dotglob, extglob, nocasematch, on);
+        case "nullglob" -> new Options(on, globstar, dotglob, extglob, nocasematch, lastpipe, noglob);
+        case "globstar" -> new Options(nullglob, on, dotglob, extglob, nocasematch, lastpipe, noglob);
+        case "dotglob" -> new Options(nullglob, globstar, on, extglob, nocasematch, lastpipe, noglob);
+        case "extglob" -> new Options(nullglob, globstar, dotglob, on, nocasematch, lastpipe, noglob);
+        case "nocasematch" -> new Options(nullglob, globstar, dotglob, extglob, on, lastpipe, noglob);
+        case "lastpipe" -> new Options(nullglob, globstar, dotglob, extglob, nocasematch, on, noglob);
+        case "noglob" -> new Options(nullglob, globstar, dotglob, extglob, nocasematch, lastpipe, on);
         default -> throw new IllegalArgumentException(option);
       };
     }

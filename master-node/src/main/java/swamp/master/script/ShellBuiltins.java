@@ -321,17 +321,6 @@ final class ShellBuiltins {
     }
   }
 
-  /**
-   * {@code set -f}: words would no longer be globbed, where swamp's planner always globs; refused
-   * ({@code set +f}, the default, which scripts write to make sure globs expand, is fine).
-   */
-  private static void noglob(boolean on, int line) {
-    if (on) {
-      throw Refusal.at(line, "set -o noglob (set -f) is not supported: swamp's planner expands globs"
-          + " as bash does without it; leave it out, and quote a word that must stay as written ('*.nc')");
-    }
-  }
-
   private Status set(List<String> args, int line) {
     for (int k = 0; k < args.size(); k++) {
       String a = args.get(k);
@@ -350,7 +339,7 @@ final class ShellBuiltins {
             case 'E' -> state.errtrace = on;
             case 'v', 'h', 'B', 'T' -> { } // -T: the DEBUG and RETURN traps are refused
             case 'C' -> noclobber(on, line);
-            case 'f' -> noglob(on, line);
+            case 'f' -> state.glob = state.glob.with("noglob", on); // globs stay as written
             case 'o' -> { // -o NAME, also within flags: set -euo pipefail
               String option = k + 1 < args.size() ? args.get(++k) : "";
               switch (option) {
@@ -360,7 +349,7 @@ final class ShellBuiltins {
                 case "nounset" -> state.nounset = on;
                 case "allexport" -> state.allexport = on;
                 case "noclobber" -> noclobber(on, line);
-                case "noglob" -> noglob(on, line);
+                case "noglob" -> state.glob = state.glob.with("noglob", on);
                 case "errtrace" -> state.errtrace = on;
                 case "verbose", "functrace" -> { }
                 default -> throw Refusal.at(line, "set " + (on ? "-o " : "+o ") + option

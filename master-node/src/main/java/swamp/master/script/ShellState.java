@@ -393,7 +393,8 @@ final class ShellState {
       case "!":
         return background.last();
       case "-":
-        return (errexit ? "e" : "") + (xtrace ? "x" : "") + "hB";
+        return (allexport ? "a" : "") + (errexit ? "e" : "") + (glob.noglob() ? "f" : "") + "h" + (nounset ? "u" : "")
+            + (xtrace ? "x" : "") + "B" + (errtrace ? "E" : ""); // in bash's order
       case "0":
         return arg0;
       case "@", "*":

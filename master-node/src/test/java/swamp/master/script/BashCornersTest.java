@@ -195,6 +195,25 @@ class BashCornersTest {
         """));
   }
 
+  /** {@code set -f} ({@code set -o noglob}): globs stay as written until {@code set +f}, as bash's; swamp refused it. */
+  @Test
+  void setFLeavesGlobsAsWritten() throws Exception {
+    Files.writeString(dir.resolve("a_1.nc"), "");
+    Files.writeString(dir.resolve("a_2.nc"), "");
+    assertEquals(List.of("echo hB", "echo fhB", "echo 'a_*.nc'", "echo 'item a_*.nc'", "echo matched",
+        "echo a_1.nc a_2.nc", "echo 'a_[12].nc'", "echo 'a_?.nc'", "echo a_1.nc a_2.nc"), texts("""
+        echo $-
+        set -f; echo $-
+        echo a_*.nc
+        for f in a_*.nc; do echo "item $f"; done
+        case x.nc in *.nc) echo matched ;; esac
+        set +f; echo a_*.nc
+        set -o noglob; echo a_[12].nc
+        ( set +f ); echo a_?.nc
+        set +o noglob; echo a_?.nc
+        """));
+  }
+
   /** The trace jobs' texts, what each prints on standard error, joined. */
   private String traced(String script) throws ScriptException {
     return plan(script).commands().stream().filter(c -> c.stages().get(0).argv().get(0).equals("printf")
