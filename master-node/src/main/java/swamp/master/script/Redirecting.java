@@ -31,11 +31,13 @@ final class Redirecting {
     this.job = job;
   }
 
-  /** A compound command whose output goes to files: the commands inside write there. */
+  /**
+   * A compound command whose output goes to files: the commands inside write there. In a command
+   * substitution that runs while planning, {@code $( { ...; } 2>&1 )}, as {@link #call} routes it.
+   */
   Status writingTo(Ast.WriteTo w, boolean capturing) {
     if (capturing) {
-      throw Refusal.at(w.line(), "sending a compound command's output to a file inside a command"
-          + " substitution is not supported");
+      return routedInCapture(w.outputs(), () -> walk.apply(w.body()));
     }
     return redirected(w.outputs(), w.line(), () -> walk.apply(w.body()));
   }
@@ -53,10 +55,15 @@ final class Redirecting {
     if (!capturing) {
       return redirected(c.redirects(), c.line(), call);
     }
+    return routedInCapture(c.redirects(), call);
+  }
+
+  /** Walks {@code walk} inside a command substitution with what it prints routed by {@code redirects}. */
+  private Status routedInCapture(List<Ast.Redirect> redirects, Supplier<Status> walk) {
     Outputs saved = state.outputs;
-    state.outputs = CaptureRoute.of(saved).with(c.redirects(), expander).toOutputs();
+    state.outputs = CaptureRoute.of(saved).with(redirects, expander).toOutputs();
     try {
-      return call.get();
+      return walk.get();
     } finally {
       state.outputs = saved;
     }

@@ -391,6 +391,12 @@ class BashCornersTest {
         z=$(echo hi >&2; pwd > /dev/null); echo "[$z]"
         """));
     assertRefusedAt(f + "z=$(f &> log.txt)\n", 2, "writes a file ('&> log.txt')");
+    assertEquals(List.of("echo '[script.sh: line 1: cd: nowhere: No such file or directory]'", "echo '[shown]'"),
+        texts("""
+        m=$( { cd nowhere; } 2>&1 ); echo "[$m]"
+        q=$( if true; then echo shown; cd none; fi 2>/dev/null ); echo "[$q]"
+        """));
+    assertRefusedAt("q=$( { echo a; } > log.txt )\n", 1, "writes a file ('> log.txt')");
   }
 
   /**
