@@ -152,6 +152,8 @@ public record JobSpec(
     }
     if (workDir != null && workDir.isBlank()) {
       problems.add("workDir is blank");
+    } else if (workDir != null && workDir.indexOf('\0') >= 0) { // no path holds one
+      problems.add("workDir holds a NUL character");
     }
     requires.forEach(l -> WorkerOffer.checkLabel(l).ifPresent(problems::add));
     if (slots < 1 || slots > WorkerOffer.MAX_SLOTS) {

@@ -39,6 +39,8 @@ final class RunRequests {
     String workDir = JsonFields.text(n, "workDir", problems);
     if (workDir == null || !workDir.startsWith("/")) {
       problems.add("workDir must be an absolute path");
+    } else if (workDir.indexOf('\0') >= 0) { // its jobs would name it, and fail on their worker
+      problems.add("workDir holds a NUL character");
     }
     JsonNode c = n.get("commands");
     List<JobEvent.RunCommand> commands = new ArrayList<>();

@@ -125,5 +125,7 @@ class JobRequestsTest {
     assertTrue(refusal("{'argv': ['a'], 'workDir': 'data/run1'}")
         .contains("workDir must be an absolute path, not 'data/run1'"));
     assertTrue(refusal("{'argv': ['a'], 'workDir': 7}").contains("workDir must be a string"));
+    // a NUL cannot be in a path: the job would fail on its worker with InvalidPathException
+    assertEquals("workDir holds a NUL character", refusal("{'argv': ['a'], 'workDir': '/tmp\\u0000x'}"));
   }
 }

@@ -31,6 +31,8 @@ class RunRequestsTest {
 
     assertTrue(runRefusal("{'name': 'c.sh', 'workDir': 'data', 'commands': []}")
         .contains("workDir must be an absolute path"));
+    assertEquals("workDir holds a NUL character", runRefusal("{'name': 'c.sh', 'workDir':"
+        + " '/d\\u0000x', 'commands': [{'step': 0, 'text': 'x'}]}"));
     assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': []}")
         .contains("commands must be a non-empty array"));
     assertTrue(runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 1, 'text':"
