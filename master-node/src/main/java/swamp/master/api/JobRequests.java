@@ -311,7 +311,7 @@ public final class JobRequests {
     }
     Duration d;
     if (v.isNumber()) {
-      d = Duration.ofNanos((long) Math.min(Long.MAX_VALUE, v.asDouble() * 1e9));
+      d = swamp.client.Durations.ofSeconds(v.decimalValue().max(java.math.BigDecimal.ZERO));
     } else if (v.isTextual()) {
       try {
         d = parseDuration(v.asText());

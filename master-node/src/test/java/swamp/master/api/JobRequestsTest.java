@@ -92,6 +92,21 @@ class JobRequestsTest {
         + " {'stdinText': 'x'}}]}").contains("it cannot also read a text (stdinText)"));
   }
 
+  /**
+   * A timeout is 0 (none) or from 1ms to 30 days, however its seconds are written: "1e3" is 1000
+   * s (it was 1 s) and a positive one too short is refused, never rounded to none.
+   */
+  @Test
+  void aTimeoutIsSecondsHoweverItIsWrittenAndNeverRoundedToNone() throws Exception {
+    assertEquals(1_000_000, parse("{'argv': ['a'], 'timeout': '1e3'}").get(0).timeoutMs());
+    assertEquals(1_000_000, parse("{'argv': ['a'], 'timeout': 1e3}").get(0).timeoutMs());
+    assertEquals(500, parse("{'argv': ['a'], 'timeout': '.5'}").get(0).timeoutMs());
+    assertEquals(5_000, parse("{'argv': ['a'], 'timeout': '+5'}").get(0).timeoutMs());
+    assertEquals(0, parse("{'argv': ['a'], 'timeout': 0}").get(0).timeoutMs());
+    assertTrue(refusal("{'argv': ['a'], 'timeout': 1e-10}").contains("is shorter than 1ms"));
+    assertTrue(refusal("{'argv': ['a'], 'timeout': '0.0000000001'}").contains("is shorter than 1ms"));
+  }
+
   @Test
   void aJobOfArgvAloneIsAsBefore() throws Exception {
     JobSpec spec = parse("{'argv': ['true'], 'redirects': {}}").get(0);
