@@ -91,10 +91,11 @@ final class ApiRoutes {
         pathPrefix(segment(), id -> id.equals("await") || id.equals("cancel") ? reject()
             : pathEndOrSingleSlash(() -> concat(
             get(() -> parameterMultiMap(q -> getJob(id, q))),
-            delete(() -> reply(this.<JobDispatcher.CancelReply>askDispatcher(r -> new JobDispatcher.CancelJob(id, r)),
+            delete(() -> QueryParams.noQuery(() -> reply(this.<JobDispatcher.CancelReply>askDispatcher(
+                    r -> new JobDispatcher.CancelJob(id, r)),
                 c -> c.view() == null ? Answer.error(404, c.error())
                     : c.error() != null ? Answer.error(409, c.error())
-                    : Answer.ok(c.view())))))));
+                    : Answer.ok(c.view()))))))));
   }
 
   private Route submit(JsonNode body) throws BadRequest {
@@ -331,18 +332,23 @@ final class ApiRoutes {
   private Route dismiss(String id) {
     // the body says nothing, but is read: an answer before the whole request came makes Pekko
     // HTTP close the connection, with a warning in the master's log
-    return extractStrictEntity(readTimeout, ignored -> reply(master.<WorkerRegistry.Dismissed>registry(
+    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, ignored -> reply(
+        master.<WorkerRegistry.Dismissed>registry(
             r -> new WorkerRegistry.DismissWorkers(id, "dismissed by request", r), askTimeout),
         d -> d.error() != null ? Answer.error(404, d.error())
-            : Answer.ok(Map.of("dismissed", d.workerIds()))));
+            : Answer.ok(Map.of("dismissed", d.workerIds())))));
   }
 
   // ---- plumbing ----
 
-  /** A route that needs the request's body as JSON ({@code expected}), read whole within the read timeout. */
+  /**
+   * A route that needs the request's body as JSON ({@code expected}), read whole within the read
+   * timeout; it takes no query parameter ({@code POST /api/jobs?wait=60s} would else submit and
+   * ignore the wait).
+   */
   private Route body(String expected, ThrowingRoute<JsonNode> inner) {
-    return extractStrictEntity(readTimeout, entity -> checked(
-        () -> inner.apply(ApiReplies.readJson(entity.getData().toArray(), expected))));
+    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, entity -> checked(
+        () -> inner.apply(ApiReplies.readJson(entity.getData().toArray(), expected)))));
   }
 
   interface ThrowingRoute<T> {

@@ -137,6 +137,31 @@ class ApiServerTest {
     assertEquals("GET,DELETE,HEAD", post.headers().firstValue("Allow").orElseThrow().replace(" ", ""));
   }
 
+  /**
+   * A query parameter a path does not take is a 400 naming it on every method, as the README says:
+   * {@code POST /api/jobs?wait=60s} took the jobs and ignored the wait, a dismiss of all workers
+   * with {@code ?id=w3} dismissed them all.
+   */
+  @Test
+  void aQueryParameterIsRefusedOnPostAndDeleteToo() throws Exception {
+    HttpResponse<String> submit = send(request("/api/jobs?wait=60s")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"argv\": [\"echo\", \"with a query\"]}")));
+    assertEquals(400, submit.statusCode(), submit.body());
+    assertEquals("{\"error\":\"unknown query parameter 'wait'; this path takes none\"}", submit.body());
+    assertTrue(asked.stream().noneMatch(c -> c instanceof JobDispatcher.Submit s
+        && s.specs().get(0).argv().contains("with a query")), "nothing was submitted: " + asked);
+
+    HttpResponse<String> dismiss = send(request("/api/workers/dismiss?id=w3")
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(400, dismiss.statusCode(), dismiss.body());
+    assertTrue(dismiss.body().contains("unknown query parameter 'id'"), dismiss.body());
+
+    HttpResponse<String> cancel = send(request("/api/jobs/j1?force=1").DELETE());
+    assertEquals(400, cancel.statusCode(), cancel.body());
+    assertTrue(cancel.body().contains("unknown query parameter 'force'"), cancel.body());
+    assertTrue(asked.stream().noneMatch(c -> c instanceof JobDispatcher.CancelJob), asked.toString());
+  }
+
   /** A wait is a duration as everywhere in the API: "60s", or a bare number of seconds. */
   @Test
   void anAwaitsWaitMayBeANumberOfSeconds() throws Exception {
