@@ -24,7 +24,12 @@ final class JsonFields {
   }
 
   static String text(JsonNode n, String field, List<String> problems) {
-    JsonNode v = n.get(field);
+    return text(n, field, field, problems);
+  }
+
+  /** The string {@code name} of {@code n}, a problem naming it {@code field} when it is not one. */
+  static String text(JsonNode n, String name, String field, List<String> problems) {
+    JsonNode v = n.get(name);
     if (v == null || v.isNull()) {
       return null;
     }
@@ -60,7 +65,12 @@ final class JsonFields {
   }
 
   static int integer(JsonNode n, String field, int dflt, List<String> problems) {
-    JsonNode v = n.get(field);
+    return integer(n, field, field, dflt, problems);
+  }
+
+  /** The whole number {@code name} of {@code n}, a problem naming it {@code field} when it is not one. */
+  static int integer(JsonNode n, String name, String field, int dflt, List<String> problems) {
+    JsonNode v = n.get(name);
     if (v == null || v.isNull()) {
       return dflt;
     }

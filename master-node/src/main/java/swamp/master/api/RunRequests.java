@@ -131,18 +131,19 @@ final class RunRequests {
     }
     int before = problems.size();
     JsonFields.unknownFields(c, where + ": ", COMMAND_FIELDS, problems);
-    int step = JsonFields.integer(c, "step", -1, problems);
-    if (step != expected) {
+    int stepProblems = problems.size();
+    int step = JsonFields.integer(c, "step", where + ".step", -1, problems);
+    if (step != expected && problems.size() == stepProblems) {
       problems.add(where + ".step must be " + expected + ": steps are numbered 0, 1, 2... in order");
     }
-    int line = JsonFields.integer(c, "line", 0, problems);
+    int line = JsonFields.integer(c, "line", where + ".line", 0, problems);
     if (line < 0) {
       problems.add(where + ".line must not be negative");
     }
-    String text = JsonFields.text(c, "text", problems);
-    if (text == null) {
+    String text = JsonFields.text(c, "text", where + ".text", problems);
+    if (text == null && !c.hasNonNull("text")) { // one of another type is named so already
       problems.add(where + ".text is missing: the command as the script writes it");
-    } else if (text.length() > JobSpec.MAX_COMMAND_CHARS) {
+    } else if (text != null && text.length() > JobSpec.MAX_COMMAND_CHARS) {
       problems.add(where + ".text holds more than " + JobSpec.MAX_COMMAND_CHARS + " characters");
     }
     List<String> argv = JsonFields.strings(c, "argv", where + ".argv", problems);
@@ -154,8 +155,8 @@ final class RunRequests {
       } else {
         for (JsonNode s : d) {
           if (!s.isIntegralNumber() || s.asInt() < 0 || s.asInt() >= expected) {
-            problems.add(where + ".dependsOn holds " + s + ", not an earlier step (0 to "
-                + (expected - 1) + ")");
+            problems.add(where + ".dependsOn holds " + s + ", not an earlier step ("
+                + (expected == 0 ? "step 0 has none" : "0 to " + (expected - 1)) + ")");
             break;
           }
           dependsOn.add(s.asInt());

@@ -45,6 +45,17 @@ class RunRequestsTest {
         + " 'x', 'argv': 'x'}]}").contains("commands[0].argv must be an array of strings"));
   }
 
+  /** Each mistake in a command names the command, once: a text of the wrong type is not also "missing". */
+  @Test
+  void aCommandsMistakesNameTheCommand() {
+    assertEquals("commands[0].step must be a whole number, not \"x\"; commands[0].line must be a whole number, not"
+        + " \"a\"; commands[0].text must be a string", runRefusal("{'name': 'c.sh', 'workDir': '/d',"
+        + " 'commands': [{'step': 'x', 'line': 'a', 'text': 5}]}"));
+    assertEquals("commands[0].dependsOn holds 0, not an earlier step (step 0 has none)",
+        runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text': 'x',"
+            + " 'dependsOn': [0]}]}"));
+  }
+
   @Test
   void stepsNotRunAreReadAndTheirMistakesNamed() throws Exception {
     assertEquals(List.of(4, 7), RunRequests.notRun(JSON.readTree("{\"steps\": [4, 7]}"), 10));
