@@ -6,7 +6,6 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.server.Route;
 import swamp.master.api.ApiReplies.Answer;
 import swamp.master.api.ApiReplies.BadRequest;
@@ -137,20 +135,13 @@ final class ApiRoutes {
   private Route listJobs(Map<String, List<String>> params) {
     return checked(() -> {
       Map<String, String> query = QueryParams.single(params, List.of("state", "worker", "limit"), "state");
-      java.util.Set<JobState> states = java.util.EnumSet.noneOf(JobState.class);
-      for (String given : params.getOrDefault("state", List.of())) {
-        for (String name : given.split(",", -1)) {
-          try {
-            states.add(JobState.valueOf(name.strip().toUpperCase()));
-          } catch (IllegalArgumentException e) {
-            throw new BadRequest(400, "state must be one of " + Arrays.stream(JobState.values())
-                .map(Enum::name).collect(Collectors.joining(", ")) + " (or several, comma-separated), not '"
-                + name + "'");
-          }
-        }
-      }
+      java.util.Set<JobState> states = QueryParams.states(params.getOrDefault("state", List.of()));
       int limit = QueryParams.positive(query, "limit", 1000);
       String worker = query.get("worker");
+      if (worker != null && worker.isBlank()) { // '?worker=$W' with W unset: it would match no job
+        throw new BadRequest(400, "worker is empty: name a worker (GET /api/workers lists them),"
+            + " or leave it out for every worker's jobs");
+      }
       return reply(this.<List<JobView>>askDispatcher(r -> new JobDispatcher.ListJobs(states, worker, limit, r)),
           Answer::ok);
     });

@@ -1,9 +1,14 @@
 package swamp.master.api;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import swamp.master.api.ApiReplies.BadRequest;
+import swamp.protocol.JobState;
 
 /**
  * The API's query parameters (and a body's {@code wait}): each read or refused with a 400 that
@@ -49,21 +54,35 @@ final class QueryParams {
     });
   }
 
+  /** The states a {@code state} parameter names, each given as a name or several, comma-separated. */
+  static Set<JobState> states(List<String> given) throws BadRequest {
+    Set<JobState> states = EnumSet.noneOf(JobState.class);
+    for (String names : given) {
+      for (String name : names.split(",", -1)) {
+        try {
+          states.add(JobState.valueOf(name.strip().toUpperCase()));
+        } catch (IllegalArgumentException e) {
+          throw new BadRequest(400, "state must be one of " + Arrays.stream(JobState.values())
+              .map(Enum::name).collect(Collectors.joining(", ")) + " (or several, comma-separated), not '"
+              + name + "'");
+        }
+      }
+    }
+    return states;
+  }
+
   /** Parameter {@code name} of {@code q} as a positive whole number, {@code dflt} when absent; beyond an int, all. */
   static int positive(Map<String, String> q, String name, int dflt) throws BadRequest {
     String v = q.get(name);
     if (v == null) {
       return dflt;
     }
-    try {
-      long i = Long.parseLong(v.strip());
-      if (i < 1) {
-        throw new NumberFormatException();
-      }
-      return (int) Math.min(i, Integer.MAX_VALUE); // more than there are: all of them
-    } catch (NumberFormatException e) {
+    java.math.BigInteger i = v.strip().matches("\\+?[0-9]+") ? new java.math.BigInteger(v.strip()) : null;
+    if (i == null || i.signum() < 1) {
       throw new BadRequest(400, name + " must be a positive whole number, not '" + v + "'");
     }
+    // more than there are, whatever its digits: all of them
+    return i.min(java.math.BigInteger.valueOf(Integer.MAX_VALUE)).intValueExact();
   }
 
   /** A {@code wait} of 1 ms to {@link ApiRoutes#MAX_WAIT}, as "60s" or "500ms". */

@@ -162,6 +162,27 @@ class ApiServerTest {
     assertTrue(asked.stream().noneMatch(c -> c instanceof JobDispatcher.CancelJob), asked.toString());
   }
 
+  /**
+   * A limit beyond what there can be is all of them, however many digits it has (one beyond a
+   * long was refused as not a positive whole number); an empty worker is a mistake named as
+   * one, not a filter that matches no job.
+   */
+  @Test
+  void aJobListsLimitAndWorkerAreReadAsWritten() throws Exception {
+    HttpResponse<String> all = send(request("/api/jobs?limit=99999999999999999999"));
+    assertEquals(200, all.statusCode(), all.body());
+    assertTrue(asked.stream().anyMatch(c -> c instanceof JobDispatcher.ListJobs l
+        && l.limit() == Integer.MAX_VALUE), asked.toString());
+    assertEquals(200, send(request("/api/jobs?limit=+5")).statusCode());
+    HttpResponse<String> zero = send(request("/api/jobs?limit=00"));
+    assertEquals(400, zero.statusCode(), zero.body());
+    assertTrue(zero.body().contains("limit must be a positive whole number, not '00'"), zero.body());
+
+    HttpResponse<String> noWorker = send(request("/api/jobs?worker="));
+    assertEquals(400, noWorker.statusCode(), noWorker.body());
+    assertTrue(noWorker.body().contains("worker is empty"), noWorker.body());
+  }
+
   /** A wait is a duration as everywhere in the API: "60s", or a bare number of seconds. */
   @Test
   void anAwaitsWaitMayBeANumberOfSeconds() throws Exception {
