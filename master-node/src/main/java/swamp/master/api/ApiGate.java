@@ -131,11 +131,21 @@ final class ApiGate {
               ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp"
                   + " sends SWAMP_API_TOKEN, else the master's ~/.swamp/api-token), or open the"
                   + " dashboard with ?token=TOKEN"
-              : header.isPresent() && !header.get().regionMatches(true, 0, "Bearer ", 0, 7)
-                  ? "the Authorization header must be 'Bearer TOKEN', not " + (header.get().strip().contains(" ")
-                      ? "'" + header.get().strip().split(" ", 2)[0] + " ...'" : "a value without a scheme")
-                  : "the API token is wrong"));
+              : header.map(ApiGate::malformed).orElse("the API token is wrong")));
     }));
+  }
+
+  /** What is wrong with an Authorization header that did not match. */
+  private static String malformed(String header) {
+    String h = header.strip();
+    if (h.equalsIgnoreCase("Bearer")) { // 'Bearer $TOKEN' with TOKEN unset
+      return "the Authorization header names no token: send 'Bearer TOKEN'";
+    }
+    if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return "the Authorization header must be 'Bearer TOKEN', not " + (h.contains(" ")
+          ? "'" + h.split(" ", 2)[0] + " ...'" : "a value without a scheme");
+    }
+    return "the API token is wrong";
   }
 
   private boolean matches(String given) {
@@ -154,8 +164,7 @@ final class ApiGate {
       Optional<String> origin = request.getHeader("Origin").map(h -> h.value());
       Optional<String> host = request.getHeader("Host").map(h -> h.value());
       if (origin.isPresent() && !origin.get().equals("null")
-          && !host.map(h -> Uri.create(origin.get()).getHost().address().equals(hostName(h))
-              && Uri.create(origin.get()).getPort() == port(h, origin.get())).orElse(false)) {
+          && !host.map(h -> sameOrigin(origin.get(), h)).orElse(false)) {
         return ApiReplies.error(403, "a cross-site request was refused: its origin "
             + origin.get() + " is not this master's");
       }
@@ -167,6 +176,18 @@ final class ApiGate {
       }
       return inner.get();
     });
+  }
+
+  /** Whether {@code origin} names the host and port of {@code hostHeader}; one that is no URI does not. */
+  private static boolean sameOrigin(String origin, String hostHeader) {
+    Uri uri;
+    try {
+      uri = Uri.create(origin);
+    } catch (RuntimeException e) { // 'http://h:99999', 'http://[::1': pekko-http kept it raw
+      return false;
+    }
+    return uri.getHost().address().equals(hostName(hostHeader))
+        && uri.getPort() == port(hostHeader, origin);
   }
 
   private static boolean safe(HttpRequest request) {

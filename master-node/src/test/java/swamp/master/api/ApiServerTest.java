@@ -183,6 +183,27 @@ class ApiServerTest {
     assertTrue(noWorker.body().contains("worker is empty"), noWorker.body());
   }
 
+  /**
+   * The gate's refusals name what is wrong: a Bearer header without its token (it was said to
+   * have no scheme), an Origin that is no origin (it was a bare "Invalid port 99999", 400).
+   */
+  @Test
+  void theGatesRefusalsNameTheHeader() throws Exception {
+    HttpResponse<String> noToken = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + server.port() + "/api/health")).header("Authorization", "Bearer"));
+    assertEquals(401, noToken.statusCode(), noToken.body());
+    assertTrue(noToken.body().contains("the Authorization header names no token"), noToken.body());
+
+    for (String origin : List.of("http://127.0.0.1:99999", "http://[::1")) {
+      HttpResponse<String> r = send(request("/api/jobs").header("Origin", origin)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"argv\": [\"echo\", \"from a bad origin\"]}")));
+      assertEquals(403, r.statusCode(), origin + ": " + r.body());
+      assertTrue(r.body().contains("its origin " + origin + " is not this master's"), r.body());
+    }
+    assertTrue(asked.stream().noneMatch(c -> c instanceof JobDispatcher.Submit s
+        && s.specs().get(0).argv().contains("from a bad origin")), "nothing was submitted: " + asked);
+  }
+
   /** A wait is a duration as everywhere in the API: "60s", or a bare number of seconds. */
   @Test
   void anAwaitsWaitMayBeANumberOfSeconds() throws Exception {
