@@ -114,6 +114,7 @@ public final class JobRequests {
     String run = JsonFields.text(body, "run", problems);
     Set<JobState> states = EnumSet.of(JobState.QUEUED, JobState.RUNNING);
     if (body.hasNonNull("state")) {
+      int before = problems.size();
       List<String> named = body.get("state").isTextual() ? List.of(body.get("state").asText())
           : JsonFields.strings(body, "state", problems);
       states.clear();
@@ -128,7 +129,7 @@ public final class JobRequests {
           problems.add("state must be QUEUED or RUNNING (a job that ended has nothing to cancel), not '" + name + "'");
         }
       }
-      if (named.isEmpty()) {
+      if (named.isEmpty() && problems.size() == before) { // not also for a state of another type
         problems.add("state must name QUEUED, RUNNING or both");
       }
     }

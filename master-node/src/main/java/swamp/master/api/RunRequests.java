@@ -32,14 +32,15 @@ final class RunRequests {
       throw new BadRequest(400, "a run must be a JSON object with \"name\", \"workDir\" and \"commands\"");
     }
     JsonFields.unknownFields(n, "", RUN_FIELDS, problems);
+    // a field of another type is named so by JsonFields, once
     String name = JsonFields.text(n, "name", problems);
-    if (name == null || name.isBlank() || name.length() > MAX_RUN_NAME) {
+    if (name == null ? !n.hasNonNull("name") : name.isBlank() || name.length() > MAX_RUN_NAME) {
       problems.add("name must be a non-empty string of at most " + MAX_RUN_NAME + " characters");
     }
     String workDir = JsonFields.text(n, "workDir", problems);
-    if (workDir == null || !workDir.startsWith("/")) {
+    if (workDir == null ? !n.hasNonNull("workDir") : !workDir.startsWith("/")) {
       problems.add("workDir must be an absolute path");
-    } else if (workDir.indexOf('\0') >= 0) { // its jobs would name it, and fail on their worker
+    } else if (workDir != null && workDir.indexOf('\0') >= 0) { // its jobs would name it, and fail on their worker
       problems.add("workDir holds a NUL character");
     }
     JsonNode c = n.get("commands");

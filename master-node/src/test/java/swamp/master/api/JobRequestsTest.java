@@ -42,6 +42,9 @@ class JobRequestsTest {
         () -> cancel("{'ids': [], 'state': ['DONE'], 'all': true}")).getMessage();
     assertEquals("unknown field 'all' (known: ids, run, state); state must be QUEUED or RUNNING (a"
         + " job that ended has nothing to cancel), not 'DONE'", wrong);
+    // a state of the wrong type is said once, not also to name no state
+    assertEquals("state must be an array of strings, but holds 5", assertThrows(
+        ApiReplies.BadRequest.class, () -> cancel("{'state': [5]}")).getMessage());
     String none = assertThrows(ApiReplies.BadRequest.class, () -> cancel("{'ids': []}")).getMessage();
     assertEquals("ids must hold 1 to 10 job ids, not 0", none);
   }

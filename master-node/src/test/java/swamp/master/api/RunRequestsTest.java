@@ -51,6 +51,8 @@ class RunRequestsTest {
     assertEquals("commands[0].step must be a whole number, not \"x\"; commands[0].line must be a whole number, not"
         + " \"a\"; commands[0].text must be a string", runRefusal("{'name': 'c.sh', 'workDir': '/d',"
         + " 'commands': [{'step': 'x', 'line': 'a', 'text': 5}]}"));
+    assertEquals("name must be a string; workDir must be a string; commands must be a non-empty"
+        + " array of commands", runRefusal("{'name': 5, 'workDir': 6, 'commands': 7}"));
     assertEquals("commands[0].dependsOn holds 0, not an earlier step (step 0 has none)",
         runRefusal("{'name': 'c.sh', 'workDir': '/d', 'commands': [{'step': 0, 'text': 'x',"
             + " 'dependsOn': [0]}]}"));
