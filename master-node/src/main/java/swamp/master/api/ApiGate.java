@@ -116,7 +116,7 @@ final class ApiGate {
 
   private Route authorized(Supplier<Route> inner) {
     if (apiToken.length == 0) {
-      return inner.get();
+      return loopbackOnly(inner);
     }
     // the cookie's name is read for each request (in this function): it is known once the server listens
     return optionalHeaderValueByName("Authorization", header -> optionalCookie(cookie, kept -> {
@@ -146,6 +146,21 @@ final class ApiGate {
           ? "'" + h.split(" ", 2)[0] + " ...'" : "a value without a scheme");
     }
     return "the API token is wrong";
+  }
+
+  /**
+   * Without a token (--insecure, on loopback) only requests addressed to a loopback name are
+   * answered: a web page whose own name its DNS points at 127.0.0.1 (DNS rebinding) is of the same
+   * origin as the API, and could else submit jobs and read their output from the user's browser.
+   * What Jupyter does for the same reason.
+   */
+  private static Route loopbackOnly(Supplier<Route> inner) {
+    return optionalHeaderValueByName("Host", host -> host.isEmpty() || LoopbackNames.isLoopback(hostName(host.get()))
+        ? inner.get()
+        : ApiReplies.error(403, "this master's API takes no token (--insecure on loopback), so it"
+            + " answers only requests addressed to a loopback name (127.0.0.1, localhost, [::1]), not"
+            + " to '" + host.get() + "': a web page could else reach it through DNS rebinding. Ask"
+            + " http://127.0.0.1:PORT, or give the master a token (SWAMP_API_TOKEN)"));
   }
 
   private boolean matches(String given) {
@@ -186,8 +201,13 @@ final class ApiGate {
     } catch (RuntimeException e) { // 'http://h:99999', 'http://[::1': pekko-http kept it raw
       return false;
     }
-    return uri.getHost().address().equals(hostName(hostHeader))
+    return bare(uri.getHost().address()).equalsIgnoreCase(bare(hostName(hostHeader)))
         && uri.getPort() == port(hostHeader, origin);
+  }
+
+  /** An IPv6 address without the brackets a Host header writes it in and a Uri's host does not. */
+  private static String bare(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   private static boolean safe(HttpRequest request) {
