@@ -19,6 +19,10 @@ public final class ApiParsingErrors extends ParsingErrorHandler {
   public HttpResponse handle(StatusCode status, ErrorInfo error, LoggingAdapter log,
       ServerSettings settings) {
     log.debug("refused a request pekko-http cannot parse: {}", error.formatPretty());
-    return ApiReplies.json(status.intValue(), Map.of("error", "bad request: " + error.formatPretty()));
+    String what = error.formatPretty();
+    if (what.contains("missing required `Host` header")) { // also said of one it found illegal and dropped
+      what += " (a Host header that is not HOST or HOST:PORT counts as none)";
+    }
+    return ApiReplies.json(status.intValue(), Map.of("error", "bad request: " + what));
   }
 }

@@ -246,6 +246,18 @@ class ApiServerTest {
     assertTrue(answer.startsWith("HTTP/1.1 201"), answer);
   }
 
+  /**
+   * A Host header that is not HOST[:PORT] is named as such: pekko-http drops it as illegal and
+   * then said only that the request had none.
+   */
+  @Test
+  void aHostThatIsNoHostIsNamed() throws Exception {
+    String answer = rawPost(server.port(), "127.0.0.1:http", "{\"argv\": [\"true\"]}",
+        "Authorization: Bearer " + TOKEN + "\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+    assertTrue(answer.contains("a Host header that is not HOST or HOST:PORT counts as none"), answer);
+  }
+
   static String rawPost(int port, String host, String json) throws Exception {
     return rawPost(port, host, json, "");
   }
