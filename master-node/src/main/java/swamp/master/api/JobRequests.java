@@ -115,8 +115,12 @@ public final class JobRequests {
     Set<JobState> states = EnumSet.of(JobState.QUEUED, JobState.RUNNING);
     if (body.hasNonNull("state")) {
       int before = problems.size();
-      List<String> named = body.get("state").isTextual() ? List.of(body.get("state").asText())
-          : JsonFields.strings(body, "state", problems);
+      JsonNode given = body.get("state");
+      if (!given.isTextual() && !given.isArray()) {
+        problems.add("state must be QUEUED, RUNNING or an array of them, not " + given);
+      }
+      List<String> named = given.isTextual() ? List.of(given.asText())
+          : given.isArray() ? JsonFields.strings(body, "state", problems) : List.of();
       states.clear();
       for (String name : named) {
         try {

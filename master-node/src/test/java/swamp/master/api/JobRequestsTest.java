@@ -45,6 +45,9 @@ class JobRequestsTest {
     // a state of the wrong type is said once, not also to name no state
     assertEquals("state must be an array of strings, but holds 5", assertThrows(
         ApiReplies.BadRequest.class, () -> cancel("{'state': [5]}")).getMessage());
+    // a state may be one name: a number is told so, not only that it is no array
+    assertEquals("state must be QUEUED, RUNNING or an array of them, not 5", assertThrows(
+        ApiReplies.BadRequest.class, () -> cancel("{'state': 5}")).getMessage());
     String none = assertThrows(ApiReplies.BadRequest.class, () -> cancel("{'ids': []}")).getMessage();
     assertEquals("ids must hold 1 to 10 job ids, not 0", none);
   }
