@@ -20,7 +20,6 @@ import swamp.master.dispatch.JobDispatcher;
 import swamp.master.dispatch.Journal;
 import swamp.master.membership.WorkerRegistry;
 import swamp.master.pool.PoolScaler;
-import swamp.node.HumanDuration;
 
 /**
  * How a master stops on SIGTERM or SIGINT (Pekko's coordinated shutdown): the API refuses new
@@ -125,8 +124,8 @@ final class MasterShutdown {
       case TERMINATED:
         return 0;
       case ALL_BUT_REMOTING:
-        log.info("every actor has stopped, but the remote transport has not closed its streams"
-            + " within {}; the master exits without waiting for it", HumanDuration.of(REMOTING_GRACE));
+        log.info("every actor has stopped, but the remote transport has not closed its streams;"
+            + " the master exits without waiting for it");
         return 0;
       default:
         log.warn("the actor system's shutdown ({}) has run all its phases, but the system has not"
@@ -157,48 +156,31 @@ final class MasterShutdown {
   static final Duration TERMINATE_GRACE = Duration.ofSeconds(10);
 
   /**
-   * How long a system whose actors have all stopped may take to close its remote transport: it
-   * flushes what it has to send for up to {@code shutdown-flush-timeout} (1 s), then ends its
-   * streams within milliseconds, or never.
-   */
-  static final Duration REMOTING_GRACE = Duration.ofSeconds(3);
-
-  /**
-   * Waits until {@code system} has terminated; or, once the master node's guardian has stopped
-   * ({@code guardianStopped}: the system is terminating and every actor under it has stopped), for
-   * {@link #REMOTING_GRACE} more; or, once its coordinated shutdown has begun, until every phase
-   * of it has run and {@link #TERMINATE_GRACE} more. A node whose system does not terminate must
-   * not sit on its ports: a standby stopped with SIGTERM, or one the split-brain resolver downed
-   * while its active master was frozen, stayed in its last phase for good, and could not be started
-   * again. A worker goes on the same way ({@code WorkerLife}).
+   * Waits until {@code system} has terminated; or, once its coordinated shutdown has begun, until
+   * every phase of it has run: the last one ends the system, within its timeout
+   * ({@code actor-system-terminate}, master.conf). If the system has not terminated then, and
+   * the master node's guardian has stopped ({@code guardianStopped}: every actor under it has),
+   * only its remote transport is left; otherwise it waits {@link #TERMINATE_GRACE} more. A node
+   * whose system does not terminate must not sit on its ports: a standby stopped with SIGTERM, or
+   * one the split-brain resolver downed while its active master was frozen, stayed in its last
+   * phase for good, and could not be started again. A worker goes on the same way
+   * ({@code WorkerLife}).
    */
   static Stopped awaitStopped(ActorSystem<?> system, CompletableFuture<?> guardianStopped) {
     CompletableFuture<?> terminated = system.getWhenTerminated().toCompletableFuture();
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    long phasesRunAt = 0;
-    while (true) {
-      try {
-        CompletableFuture.anyOf(terminated, guardianStopped).get(1, TimeUnit.SECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        // not yet; a failed termination counts as one below
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return terminated.isDone() ? Stopped.TERMINATED : Stopped.NOT_STOPPED;
-      }
-      if (terminated.isDone()) {
-        return Stopped.TERMINATED;
-      }
-      if (guardianStopped.isDone()) {
-        return waitFor(terminated, REMOTING_GRACE) ? Stopped.TERMINATED : Stopped.ALL_BUT_REMOTING;
-      }
+    while (!waitFor(terminated, Duration.ofSeconds(1)) && !Thread.currentThread().isInterrupted()) {
       Optional<CoordinatedShutdown.Reason> why = shutdown.getShutdownReason();
-      if (why.isPresent() && shutdown.runAll(why.get()).toCompletableFuture().isDone()) {
-        phasesRunAt = phasesRunAt == 0 ? System.nanoTime() : phasesRunAt; // the run under way, not another
-        if (System.nanoTime() - phasesRunAt > TERMINATE_GRACE.toNanos()) {
+      if (why.isPresent()) {
+        shutdown.runAll(why.get()).toCompletableFuture().join(); // the run under way, not another
+        if (!waitFor(guardianStopped, TERMINATE_GRACE)) {
           return Stopped.NOT_STOPPED;
         }
+        break;
       }
     }
+    return terminated.isDone() ? Stopped.TERMINATED
+        : guardianStopped.isDone() ? Stopped.ALL_BUT_REMOTING : Stopped.NOT_STOPPED;
   }
 
   private static boolean waitFor(CompletableFuture<?> future, Duration within) {
