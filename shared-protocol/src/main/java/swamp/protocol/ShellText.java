@@ -23,24 +23,43 @@ public final class ShellText {
 
   /**
    * {@code word} for a line people read: as {@link #quote}, but one with a newline or another
-   * control character as {@link #dollarQuoted}, so that the line stays one line.
+   * control character, or an invisible one that changes how the line reads (Unicode's format
+   * characters: a right-to-left override, a zero-width space), in bash's {@code $'...'} with
+   * those written as escapes: the line stays one line, and reads as what runs (a right-to-left
+   * override made {@code rm -rf 'U+202E' + 'cod.nc'} show as {@code rm -rf 'cn.doc'}).
    */
   static String shown(String word) {
-    return word.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? dollarQuoted(word) : quote(word);
+    return word.codePoints().anyMatch(ShellText::unseen) ? dollarQuoted(word, true) : quote(word);
+  }
+
+  private static boolean unseen(int c) {
+    return c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT;
   }
 
   /** {@code word} in bash's {@code $'...'}, as its {@code printf %q} writes one with a control character. */
   public static String dollarQuoted(String word) {
+    return dollarQuoted(word, false);
+  }
+
+  private static String dollarQuoted(String word, boolean formatsEscaped) {
     StringBuilder b = new StringBuilder("$'");
-    for (char c : word.toCharArray()) {
+    word.codePoints().forEach(c -> {
       switch (c) {
         case '\n' -> b.append("\\n");
         case '\t' -> b.append("\\t");
         case '\r' -> b.append("\\r");
-        case '\'', '\\' -> b.append('\\').append(c);
-        default -> b.append(c < 0x20 || c == 0x7f ? String.format("\\%03o", (int) c) : String.valueOf(c));
+        case '\'', '\\' -> b.append('\\').appendCodePoint(c);
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            b.append(String.format("\\%03o", c));
+          } else if (formatsEscaped && Character.getType(c) == Character.FORMAT) {
+            b.append(c > 0xffff ? String.format("\\U%08X", c) : String.format("\\u%04X", c));
+          } else {
+            b.appendCodePoint(c);
+          }
+        }
       }
-    }
+    });
     return b.append('\'').toString();
   }
 

@@ -93,6 +93,19 @@ class JobSpecTest {
     assertEquals("ncks -O in.nc out.nc", JobSpec.of(List.of("ncks", "-O", "in.nc", "out.nc")).commandText());
   }
 
+  /**
+   * A right-to-left override made {@code rm -rf} of one name read as another in the command
+   * text (and so in bin/swamp status and the dashboard); such invisible characters are written
+   * as bash's escapes, as a control character is, and bash reads the word back as it was.
+   */
+  @Test
+  void theCommandTextShowsInvisibleCharactersAsEscapes() {
+    assertEquals("rm -rf $'\\u202Ecod.nc' $'a\\u200Bb' $'x\\ny'",
+        JobSpec.of(List.of("rm", "-rf", "\u202Ecod.nc", "a\u200Bb", "x\ny")).commandText());
+    assertEquals("echo 'caf\u00e9' '\u65e5\u672c'", JobSpec.of(List.of("echo", "caf\u00e9", "\u65e5\u672c")).commandText(),
+        "letters of any script are shown as they are");
+  }
+
   @Test
   void aStepBelongsToARun() {
     JobSpec spec = new JobSpec(List.of("true"), Map.of(), null, List.of(), 1, 0, 3, 0, null,

@@ -774,6 +774,24 @@ class DashboardIT {
   }
 
   /**
+   * A right-to-left override in an argument made a command read as another (rm -rf of one file
+   * shown as of another): the job's page shows such invisible characters as escapes, in its
+   * command and its argv.
+   */
+  @Test
+  @Order(18)
+  void aJobsPageShowsInvisibleCharactersAsEscapes() {
+    String id = master.submit(Map.of("argv", List.of("echo", "\u202Ecod.nc")));
+    master.awaitFinished(id, PAGE);
+    browser.open(master.url() + "/#job/" + id);
+    browser.await("job " + id + "'s output", PAGE,
+        d -> browser.text("#job-stdout") != null && browser.text("#job-stdout").contains("cod.nc"));
+    String facts = browser.text("#job-facts");
+    assertTrue(facts.contains("echo $'\\u202Ecod.nc'") && facts.contains("[\"echo\",\"\\u202Ecod.nc\"]")
+        && !facts.contains("\u202E"), facts);
+  }
+
+  /**
    * The master restarts (same token): the open page follows it again by itself, and its plot
    * leaves a gap for the time the master was down instead of a straight line across it.
    */

@@ -33,6 +33,15 @@ const jobTook = j => FINAL.has(j.state) ? took(j.startedAt, j.finishedAt) : "";
 // every column of times says in which zone they are
 document.querySelectorAll("th.time").forEach(th => { th.textContent += ` (${ZONE})`; });
 
+/**
+ * A value as JSON whose invisible characters that change how a line reads (Unicode's format
+ * characters: a right-to-left override, a zero-width space) are written as escapes: an argv
+ * that runs one file must not read as another. The command line the API gives does the same.
+ */
+const visibleJson = v => JSON.stringify(v)
+  .replace(/\p{Cf}/gu, c => Array.from({ length: c.length }, (_, i) => "\\u" + c.charCodeAt(i).toString(16).toUpperCase()
+    .padStart(4, "0")).join(""));
+
 function cell(tr, text, cls) {
   const td = document.createElement("td");
   if (text instanceof Node) td.appendChild(text); else td.textContent = text ?? "";

@@ -25,12 +25,12 @@ async function showJob(id) {
   state.job = j;
   const stages = j.stages || [];
   const facts = [["command", j.command || j.argv.join(" ")],
-    stages.length > 1 ? ["stages", stageList(stages), stages.join("\n")] : ["argv", JSON.stringify(j.argv)],
+    stages.length > 1 ? ["stages", stageList(stages), stages.join("\n")] : ["argv", visibleJson(j.argv)],
     ["directory", j.workDir], ["worker", j.worker], ["attempts", j.attempts], ["submitted", zoned(j.submittedAt)],
     ["started", zoned(j.startedAt)], ["finished", zoned(j.finishedAt)], ["took", jobTook(j)],
     ["exit code", j.exitCode],
     ["pid", j.pid], ["reason", j.reason], ["run", j.run ? `${j.run} step ${j.step}` : null],
-    ["redirects", j.redirects && stages.length <= 1 ? JSON.stringify(j.redirects) : null], ["key", j.key]];
+    ["redirects", j.redirects && stages.length <= 1 ? visibleJson(j.redirects) : null], ["key", j.key]];
   drawFacts($("#job-facts"), facts);
   syncRows($("#job-attempts tbody"), (j.history || []).map(a => ({ key: a.attempt, from: JSON.stringify(a),
     build: () => {
