@@ -10,10 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -28,13 +25,11 @@ import org.junit.jupiter.api.Test;
 class ApiGateTest {
   static final Duration WAIT = Duration.ofSeconds(30);
 
-  final List<ActorSystem<?>> systems = new ArrayList<>();
+  final List<ActorTestKit> nodes = new ArrayList<>();
 
   @AfterEach
   void stop() {
-    systems.forEach(ActorSystem::terminate);
-    systems.forEach(s -> s.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS)
-        .exceptionally(t -> null).join());
+    nodes.forEach(ActorTestKit::shutdownTestKit);
   }
 
   @Test
@@ -47,13 +42,13 @@ class ApiGateTest {
     assertTrue(joining.notNow().contains("still joining its cluster"), joining.notNow());
 
     a.manager().tell(Join.create(a.selfMember().address()));
-    awaitUp(a, systems.get(0));
+    awaitUp(a, nodes.get(0));
     assertNull(ApiGate.standbyOf(a), "the first master, Up, is the active one");
 
     Cluster b = masterNode("127.0.0.1:8072");
     assertNull(ApiGate.standbyOf(b).activeUrl(), "b has not joined");
     b.manager().tell(Join.create(a.selfMember().address()));
-    awaitUp(b, systems.get(1));
+    awaitUp(b, nodes.get(1));
     ApiGate.Standby standby = ApiGate.standbyOf(b);
     assertNotNull(standby);
     assertEquals("http://127.0.0.1:8071", standby.activeUrl(), "b sends clients to a");
@@ -68,14 +63,14 @@ class ApiGateTest {
             """.formatted(http))
         .withFallback(ConfigFactory.parseResources("application.conf"))
         .withFallback(ConfigFactory.load("application-test")).resolve();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "swamp", config);
-    systems.add(system);
-    return Cluster.get(system);
+    ActorTestKit node = ActorTestKit.create("swamp", config);
+    nodes.add(node);
+    return Cluster.get(node.system());
   }
 
   /** Waits until {@code cluster}'s node is Up, asking again until {@link #WAIT}. */
-  private static void awaitUp(Cluster cluster, ActorSystem<?> system) {
-    TestProbe.create(system).awaitAssert(WAIT,
+  private static void awaitUp(Cluster cluster, ActorTestKit node) {
+    node.createTestProbe().awaitAssert(WAIT,
         () -> { assertEquals(MemberStatus.up(), cluster.selfMember().status()); return null; });
   }
 }
