@@ -84,6 +84,15 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   private enum KillHard implements Internal { INSTANCE }
 
+  /** Time to cut the captured output's files back to what is kept of them. */
+  private enum Trim implements Internal { INSTANCE }
+
+  /**
+   * How often the captured output is cut back: what a job writes in this time beyond what is
+   * kept is what it may take of the worker's disk (a few hundred MB at the page cache's speed).
+   */
+  static final Duration TRIM_EVERY = Duration.ofMillis(100);
+
   private final String jobId;
   private final int attempt;
   private final JobSpec spec;
@@ -182,6 +191,10 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
             "timed out after " + HumanDuration.of(Duration.ofMillis(spec.timeoutMs()))))
         .onMessage(Cancel.class, c -> kill(JobState.CANCELLED, c.reason()))
         .onMessage(KillHard.class, k -> killHard())
+        .onMessage(Trim.class, t -> {
+          CompletableFuture.runAsync(streams::trim, blocking);
+          return this;
+        })
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
@@ -260,6 +273,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
    * deadline (epoch ms; 0 for none).
    */
   private void watch(long deadline, CompletableFuture<JobResult> collected) {
+    timers.startTimerWithFixedDelay(Trim.INSTANCE, TRIM_EVERY);
     if (killedAs != null) { // cancelled while it was starting, or handed over while being killed
       kill(killedAs, killReason);
     } else if (deadline > 0) {

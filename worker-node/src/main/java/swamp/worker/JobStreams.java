@@ -3,9 +3,11 @@ package swamp.worker;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import swamp.node.Credentials;
@@ -23,6 +25,10 @@ import swamp.protocol.Stage;
  * then removed; a text for standard input (a here-document) is written there too, then removed. Each process sees its argv[0] as the job wrote it ({@code ncks}, not {@code
  * /usr/bin/ncks}): NCO writes its command line into every file it makes. {@link JobRunner}
  * starts and watches the processes; this is plain code it calls on the process dispatcher.
+ *
+ * <p>A captured stream takes no more of the worker's disk than what is kept of it: the processes
+ * append to its file, and {@link #trim} cuts the file back to the kept part while they run (a job
+ * printing 10 GB would otherwise fill the disk under every job of the worker for 256 KiB kept).
  */
 final class JobStreams {
 
@@ -48,6 +54,7 @@ final class JobStreams {
    * to, starts empty.
    */
   List<ProcessBuilder> builders(List<Executables.Allowed> executables, Path dir) throws IOException {
+    Files.deleteIfExists(outputFile("out"));
     Files.deleteIfExists(outputFile("err"));
     String text = spec.stages().get(0).redirected().stdinText();
     if (text != null) { // a here-document: a file of the worker's, as bash makes one
@@ -86,8 +93,8 @@ final class JobStreams {
       File file = dir.resolve(r.stdout()).toFile();
       builder.redirectOutput(r.stdoutAppend()
           ? ProcessBuilder.Redirect.appendTo(file) : ProcessBuilder.Redirect.to(file));
-    } else if (last) {
-      builder.redirectOutput(outputFile("out").toFile());
+    } else if (last) { // appended to, so that a trim leaves no hole where it cut
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile("out").toFile()));
     } // else the pipe to the next stage
     if (r.stderrToStdout()) {
       builder.redirectErrorStream(true);
@@ -99,6 +106,25 @@ final class JobStreams {
       builder.redirectError(ProcessBuilder.Redirect.appendTo(outputFile("err").toFile()));
     }
     return builder;
+  }
+
+  /**
+   * Cuts each captured stream's file back to what {@link #collect} reads of it (the kept bytes
+   * and one more, which says there was more), while the processes go on appending to it.
+   */
+  void trim() {
+    for (String stream : List.of("out", "err")) {
+      Path file = outputFile(stream);
+      try {
+        if (Files.size(file) > maxOutputBytes + 1L) {
+          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(maxOutputBytes + 1L);
+          }
+        }
+      } catch (IOException e) {
+        // not there (yet, or any more): nothing to cut
+      }
+    }
   }
 
   /**
