@@ -201,6 +201,12 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   /** Runs on the process dispatcher: checks the directory and the program, starts the process. */
   private Internal launch() {
+    try {
+      streams.keepOwnDir();
+    } catch (IOException e) {
+      return new NotStarted("the worker's directory is gone and cannot be made again: "
+          + e.getMessage());
+    }
     ProgramCheck.Program program = ProgramCheck.program(spec, settings, executables);
     Path dir = program.dir();
     if (!Files.isDirectory(dir)) {

@@ -109,6 +109,17 @@ final class JobStreams {
   }
 
   /**
+   * Makes the worker's own directory again when it is gone: a job that runs in it (one that names
+   * no directory) may remove it ({@code rm -rf "$PWD"}), and every later job would fail to start
+   * for want of the files its output is captured in.
+   */
+  void keepOwnDir() throws IOException {
+    if (!Files.exists(workDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      WorkDirs.makePrivate(workDir);
+    }
+  }
+
+  /**
    * Cuts each captured stream's file back to what {@link #collect} reads of it (the kept bytes
    * and one more, which says there was more), while the processes go on appending to it.
    */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -18,7 +19,8 @@ import swamp.protocol.JobSpec;
 import swamp.protocol.JobState;
 
 /**
- * JobRunner with jobs that misbehave as scientists' jobs do: they print far more than is kept.
+ * JobRunner with jobs that misbehave as scientists' jobs do: they print far more than is kept,
+ * or remove the directory they run in, which is their worker's own when they name none.
  */
 class JobRunnerMisbehavingTest {
 
@@ -72,5 +74,21 @@ class JobRunnerMisbehavingTest {
     assertTrue(ended.result().stdout().startsWith("first\n"), ended.result().stdout());
     assertEquals(1024, ended.result().stdout().length());
     assertTrue(ended.result().truncated());
+  }
+
+  @Test
+  void aJobThatRemovesItsWorkersDirectoryLeavesTheNextJobsRunning() throws IOException {
+    Path own = tmp.resolve("swamp-worker-w1");
+    WorkDirs.makePrivate(own);
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
+    start("rm", JobSpec.of(List.of("bash", "-c", "rm -rf \"$PWD\"")), own, 1024, probe);
+    assertEquals(JobState.SUCCEEDED, JobRunnerTest.ended(probe).result().state());
+    assertTrue(Files.notExists(own));
+
+    start("next", JobSpec.of(List.of("echo", "next")), own, 1024, probe);
+    JobRunner.Ended next = JobRunnerTest.ended(probe);
+    assertEquals(JobState.SUCCEEDED, next.result().state(), next.result().reason());
+    assertEquals("next\n", next.result().stdout());
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
   }
 }
