@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * <p>Each job process starts a session and process group of its own ({@code setsid}, which execs
  * in place, so the job keeps its pid and argv), and a reaper, one small bash process per JVM in a
  * session of its own, holds the groups: it kills a job's group when the job's process ends (what
- * it left behind goes with it, as a batch system's job end does) and every group it still holds
- * when this JVM dies, which it sees as the end of the pipe the JVM writes to it. Then it also
- * kills every process whose environment carries its mark ({@value #MARK}, which each job
- * inherits): a job started in the moment before its group was announced, and processes that
- * left their job's group ({@code setsid} of their own). Signals a terminal or a batch system
+ * it left behind goes with it, as a batch system's job end does), and within a second after,
+ * the processes that carry that job's mark ({@value #MARK}, which each job inherits) but left
+ * its group (a daemon started with {@code setsid} of its own); and every group it still holds
+ * when this JVM dies, which it sees as the end of the pipe the JVM writes to it, and then every
+ * process that carries its mark: a job started in the moment before its group was announced,
+ * and what left the jobs' groups. Signals a terminal or a batch system
  * sends the worker's group do not reach the reaper.
  *
  * <p>Where the reaper cannot run (no bash or no setsid), jobs start through Linux's parent-death
@@ -70,12 +71,12 @@ final class Spawner {
   static List<Process> start(List<ProcessBuilder> builders) throws IOException {
     List<String> prefix = prefix();
     for (ProcessBuilder builder : builders) {
-      Reaper.mark().ifPresent(mark -> builder.environment().put(MARK, mark));
+      Reaper.mark().ifPresent(mark -> builder.environment().put(MARK, Reaper.tagged(mark)));
     }
     if (builders.size() == 1 && prefix.contains(Reaper.SETSID)) {
       Process p = PosixSpawn.start(builders.get(0)); // its session without setsid's exec
       if (p != null) {
-        Reaper.track(p);
+        Reaper.track(p, builders.get(0));
         return List.of(p);
       }
     }
@@ -113,7 +114,9 @@ final class Spawner {
   private static List<Process> launch(List<ProcessBuilder> builders) throws IOException {
     List<Process> ps = builders.size() == 1
         ? List.of(builders.get(0).start()) : ProcessBuilder.startPipeline(builders);
-    ps.forEach(Reaper::track);
+    for (int i = 0; i < ps.size(); i++) {
+      Reaper.track(ps.get(i), builders.get(i));
+    }
     return ps;
   }
 
@@ -178,8 +181,11 @@ final class Spawner {
 
 /**
  * Kills the process groups of jobs whose process ended, and all of them when this JVM dies, then
- * the processes that carry its mark. The JVM writes {@code +PGID} when it starts a job process
- * (the group leader: {@code setsid}) and {@code -PGID} when it ends; the reaper writes nothing
+ * the processes that carry its mark. The JVM writes {@code + PGID TAG} when it starts a job
+ * process (the group leader: {@code setsid}; {@code TAG} tells its mark from other jobs') and
+ * {@code - PGID} when it ends; at the next heartbeat (a second at most) the reaper kills what
+ * still carries the mark of a job that ended, having left its group: one sweep of {@code /proc}
+ * a second at most, however many jobs ended, rather than one per job; the reaper writes nothing
  * back; the JVM's end closes the pipe, and a job process's own descriptors never hold it (the JDK
  * closes them in every child). It runs in a session of its own, so that a signal to the worker's
  * group (a terminal's, a batch system's, {@code kill -9 -PGID}) does not end it with the JVM.
@@ -220,21 +226,29 @@ final class Reaper {
    * stopped ({@code kill}'s arguments). At the end, one grep lists the processes whose
    * environment has the mark ({@code $$}, the reaper's pid).
    */
-  private static final String SCRIPT = "trap '' INT TERM HUP QUIT; declare -A g; f=;"
-      + " marked() { for e in $(grep -lxzF " + Spawner.MARK + "=$$ /proc/[0-9]*/environ 2>/dev/null);"
-      + " do q=${e#/proc/}; echo ${q%/environ}; done; };"
+  private static final String SCRIPT = "trap '' INT TERM HUP QUIT; declare -A g; f=; e=;"
+      + " marked() { for m in $(grep -lxzE \"" + Spawner.MARK + "=$$$1\" /proc/[0-9]*/environ"
+      + " 2>/dev/null); do q=${m#/proc/}; echo ${q%/environ}; done; };"
+      + " sweep() { if [ -n \"$e\" ]; then for q in $(marked \":($e)\"); do"
+      + " kill -KILL -- -$q $q 2>/dev/null; done; e=; fi; };"
       + " while :; do"
-      + " if read -r -t $1 op p; then case $op in"
-      + " +) g[$p]=1;;"
-      + " -) kill -KILL -- -$p 2>/dev/null; unset \"g[$p]\";;"
-      + " c) if [ -n \"$f\" ]; then kill -CONT $f 2>/dev/null; f=; fi;;"
+      + " if read -r -t $1 op p t; then case $op in"
+      + " +) g[$p]=$t;;"
+      + " -) kill -KILL -- -$p 2>/dev/null; if [ -n \"${g[$p]}\" ]; then e+=\"${e:+|}${g[$p]}\"; fi;"
+      + " unset \"g[$p]\";;"
+      + " c) if [ -n \"$f\" ]; then kill -CONT $f 2>/dev/null; f=; fi; sweep;;"
+      + " .) sweep;;"
       + " esac;"
       + " elif (( $? > 128 )); then"
       + " if [ -z \"$f\" ]; then f=--; for p in \"${!g[@]}\"; do f+=\" -$p\"; done;"
-      + " f+=\" $(marked)\"; kill -STOP $f 2>/dev/null; fi;"
+      + " f+=\" $(marked '(:[0-9]+)?')\"; kill -STOP $f 2>/dev/null; fi;"
       + " else break; fi; done;"
       + " for p in \"${!g[@]}\"; do kill -KILL -- -$p 2>/dev/null; done;"
-      + " for q in $(marked); do kill -KILL -- -$q $q 2>/dev/null; done";
+      + " for q in $(marked '(:[0-9]+)?'); do kill -KILL -- -$q $q 2>/dev/null; done";
+
+  /** The last tag given to a job process's mark. */
+  private static final java.util.concurrent.atomic.AtomicLong TAGS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private static java.io.Writer pipe;
   private static Optional<String> mark = Optional.empty();
@@ -323,10 +337,20 @@ final class Reaper {
     return mark;
   }
 
-  /** A job process started (leading its own group); its group goes when it ends. */
-  static void track(Process p) {
+  /** {@code mark} with a tag of a job process's own: {@code MARK:TAG}. */
+  static String tagged(String mark) {
+    return mark + ":" + TAGS.incrementAndGet();
+  }
+
+  /**
+   * A job process started (leading its own group) from {@code builder}, whose environment holds
+   * its {@linkplain #tagged tagged} mark; its group goes when it ends, and then what carries its
+   * mark.
+   */
+  static void track(Process p, ProcessBuilder builder) {
     long pid = p.pid();
-    if (send("+ " + pid)) {
+    String mark = builder.environment().getOrDefault(Spawner.MARK, "");
+    if (send("+ " + pid + " " + mark.substring(mark.indexOf(':') + 1))) {
       p.onExit().thenRun(() -> send("- " + pid));
     }
   }

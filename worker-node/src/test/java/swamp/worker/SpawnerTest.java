@@ -42,6 +42,34 @@ class SpawnerTest {
     }
   }
 
+  /**
+   * A daemon a job started in a session of its own ({@code setsid sleep 1000 &}) goes within a
+   * second or two of the job's end, as the rest of the job's group does at once, not only when
+   * the JVM dies.
+   */
+  @Test
+  void aDaemonThatLeftItsJobsGroupGoesSoonAfterTheJobEnds() throws Exception {
+    String daemon = String.valueOf(8100 + ProcessHandle.current().pid() % 1000);
+    Process job = Spawner.start(asAJob(new ProcessBuilder("/bin/sh", "-c",
+        "/usr/bin/setsid -f /bin/sleep " + daemon + "; exec /bin/sleep 1")));
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (sleeping(daemon).isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "the daemon runs within 10 s");
+        Thread.onSpinWait();
+      }
+      ProcessHandle started = sleeping(daemon).get();
+      assertTrue(job.waitFor(10, TimeUnit.SECONDS), "the job ends after its second");
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (alive(started)) {
+        assertTrue(System.nanoTime() < deadline, "the daemon is gone within 10 s of its job");
+        Thread.sleep(20);
+      }
+    } finally {
+      sleeping(daemon).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
   /** Starts jobs through the Spawner, as a worker does, then waits to be killed. */
   public static final class JobsJvm {
     public static void main(String[] args) throws Exception {
