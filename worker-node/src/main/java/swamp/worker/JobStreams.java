@@ -182,7 +182,7 @@ final class JobStreams {
     JobState state = exit == 0 ? JobState.SUCCEEDED : JobState.FAILED;
     return new JobResult(state, exit, out.text(), err.text(), out.truncated() || err.truncated(),
         workerId, p.pid(), startedAt, finishedAt,
-        exit == 0 ? null : "exited with code " + exit);
+        exit == 0 ? null : ExitReason.of(exit));
   }
 
   private record Output(String text, boolean truncated) {}

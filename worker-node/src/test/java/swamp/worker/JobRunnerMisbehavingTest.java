@@ -20,7 +20,8 @@ import swamp.protocol.JobState;
 
 /**
  * JobRunner with jobs that misbehave as scientists' jobs do: they print far more than is kept,
- * or remove the directory they run in, which is their worker's own when they name none.
+ * or remove the directory they run in, which is their worker's own when they name none; they
+ * crash.
  */
 class JobRunnerMisbehavingTest {
 
@@ -90,5 +91,19 @@ class JobRunnerMisbehavingTest {
     assertEquals(JobState.SUCCEEDED, next.result().state(), next.result().reason());
     assertEquals("next\n", next.result().stdout());
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
+  }
+
+  @Test
+  void aJobThatASignalEndedSaysWhichSignal() {
+    TestProbe<JobRunner.Event> probe = testKit.createTestProbe();
+    start("segv", JobSpec.of(List.of("bash", "-c", "kill -SEGV $$")), tmp, 1024, probe);
+    JobRunner.Ended crashed = JobRunnerTest.ended(probe);
+    assertEquals(JobState.FAILED, crashed.result().state());
+    assertEquals(139, crashed.result().exitCode());
+    assertEquals("exited with code 139 (SIGSEGV: segmentation fault; signal 11)",
+        crashed.result().reason());
+
+    start("three", JobSpec.of(List.of("bash", "-c", "exit 3")), tmp, 1024, probe);
+    assertEquals("exited with code 3", JobRunnerTest.ended(probe).result().reason());
   }
 }
