@@ -34,8 +34,8 @@ public record MasterSettings(
       throw new IllegalArgumentException("the API token (SWAMP_API_TOKEN, swamp.security.api-token)"
           + " is blank: give a token, or unset it to use ~/.swamp/api-token");
     }
-    port(m.getInt("http-port"), "swamp.master.http-port (--http-port)");
-    port(config.getInt("pekko.remote.artery.canonical.port"), "the cluster port (--port)");
+    swamp.node.NodeAddress.checkPort(m.getInt("http-port"), "swamp.master.http-port (--http-port)");
+    swamp.node.NodeAddress.checkPort(config.getInt("pekko.remote.artery.canonical.port"), "the cluster port (--port)");
     return new MasterSettings(
         m.getString("http-host"),
         m.getInt("http-port"),
@@ -53,12 +53,6 @@ public record MasterSettings(
         m.getBoolean("insecure"),
         config.getString("swamp.security.secret"),
         apiToken);
-  }
-
-  private static void port(int port, String what) {
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException(what + " must be a port from 0 to 65535, not " + port);
-    }
   }
 
   /** {@code retained-output-budget}: a size, or {@code auto} for an eighth of the heap. */

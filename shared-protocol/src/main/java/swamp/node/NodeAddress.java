@@ -34,6 +34,18 @@ public record NodeAddress(String host, int port) {
     return new NodeAddress(host, port);
   }
 
+  /**
+   * A node's own port, as a flag or setting gives it: 0 (any free one) to 65535; Pekko's own
+   * check of it is a stack trace.
+   *
+   * @throws IllegalArgumentException naming {@code what} and the port
+   */
+  public static void checkPort(int port, String what) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(what + " must be a port from 0 to 65535, not " + port);
+    }
+  }
+
   /** The cluster address of the node at this host and port. */
   public String pekkoAddress(String systemName) {
     String h = host.contains(":") ? "[" + host + "]" : host;

@@ -264,6 +264,7 @@ public final class WorkerMain implements Callable<Integer> {
     }
     o.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
     o.put("pekko.remote.artery.canonical.hostname", host != null ? host : first.localAddressTowards());
+    NodeAddress.checkPort(port, "--port");
     o.put("pekko.remote.artery.canonical.port", port);
     if (slots != null) {
       if (slots < 1) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import swamp.protocol.WorkerOffer;
 
 /** A worker's settings, read once from {@code swamp.worker} and {@code swamp.security}. */
 public record WorkerSettings(
@@ -61,6 +62,7 @@ public record WorkerSettings(
     if (slots == 0) {
       slots = Runtime.getRuntime().availableProcessors();
     }
+    checkOffer(id, slots, w.getStringList("labels"));
     long memoryMb = w.getLong("memory-mb");
     if (memoryMb == 0) {
       memoryMb = physicalMemoryMb();
@@ -95,6 +97,25 @@ public record WorkerSettings(
         (int) Math.min(Integer.MAX_VALUE, w.getBytes("max-output")),
         config.getString("swamp.security.secret"),
         executor(w.getString("executor")));
+  }
+
+  /**
+   * What the master would refuse in the worker's offer (its id, slots and labels), refused here
+   * first: a worker with {@code --capability 'gpu;x'} otherwise heard of it only from a master,
+   * and without one retried until its give-up time (30 minutes) before it exited 4.
+   */
+  private static void checkOffer(String id, int slots, List<String> labels) {
+    List<String> problems = new ArrayList<>();
+    WorkerOffer.checkWorkerId(id).ifPresent(p -> problems.add(p + " (--id, swamp.worker.id)"));
+    if (slots < 1 || slots > WorkerOffer.MAX_SLOTS) {
+      problems.add("swamp.worker.slots (--slots) must be from 1 to " + WorkerOffer.MAX_SLOTS
+          + ", or 0 for one per processor, not " + slots);
+    }
+    labels.forEach(l -> WorkerOffer.checkLabel(l)
+        .ifPresent(p -> problems.add(p + " (--capability, swamp.worker.labels)")));
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
   }
 
   private static boolean executor(String name) {

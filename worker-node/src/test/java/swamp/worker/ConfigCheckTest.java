@@ -69,21 +69,57 @@ class ConfigCheckTest {
     assertTrue(e.getMessage().contains("swamp.worker.retry-jitter"), e.getMessage());
   }
 
-  /** {@code --allow ''} (a variable that was not set) allowed nothing, and said nothing. */
-  @Test
-  void anEmptyOrManyWordedProgramToAllowIsRefusedNamed() {
+  /** What {@code bin/swamp worker ARGS} exits with, and what it says on stderr. */
+  private record Ended(int code, String err) {}
+
+  private static Ended worker(String... args) {
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     java.io.PrintStream saved = System.err;
     int code;
     System.setErr(new java.io.PrintStream(err, true));
     try {
-      code = new picocli.CommandLine(new WorkerMain()).execute("--master", "127.0.0.1:9", "--allow", "");
+      code = new picocli.CommandLine(new WorkerMain()).execute(args);
     } finally {
       System.setErr(saved);
     }
-    assertEquals(2, code);
-    assertTrue(err.toString().contains("swamp worker: bad configuration: --allow is an empty name, which"
-        + " allows nothing"), err.toString());
+    return new Ended(code, err.toString());
+  }
+
+  /** {@code --port 70000} ended in Pekko's stack trace and exit 1. */
+  @Test
+  void aPortOutOfRangeIsRefusedNamed() {
+    Ended e = worker("--master", "127.0.0.1:9", "--port", "70000");
+    assertEquals(2, e.code(), e.err());
+    assertTrue(e.err().contains("swamp worker: bad configuration: --port must be a port from 0 to"
+        + " 65535, not 70000"), e.err());
+  }
+
+  /**
+   * An id or label the master refuses (exit 3) was found out only from a master: with none up,
+   * the worker retried until its give-up time and exited 4. Here no master listens (port 9).
+   */
+  @Test
+  void anOfferTheMasterWouldRefuseStopsTheWorkerAtItsStart() {
+    Ended e = worker("--master", "127.0.0.1:9", "--capability", "gpu;rm -rf", "--id", "a b",
+        "--give-up-after", "5s");
+    assertEquals(2, e.code(), e.err());
+    assertTrue(e.err().contains("worker id 'a b' is not 1-128 letters, digits or ._@:- (--id,"
+        + " swamp.worker.id)"), e.err());
+    assertTrue(e.err().contains("capability label 'gpu;rm -rf' is not 1-64 letters, digits or ._-"
+        + " (--capability, swamp.worker.labels)"), e.err());
+    IllegalArgumentException slots = assertThrows(IllegalArgumentException.class, () ->
+        WorkerSettings.fromConfig(ConfigCheck.load(Map.of("swamp.worker.slots", -3), ConfigFactory.load())));
+    assertTrue(slots.getMessage().contains("swamp.worker.slots (--slots) must be from 1 to 4096, or"
+        + " 0 for one per processor, not -3"), slots.getMessage());
+  }
+
+  /** {@code --allow ''} (a variable that was not set) allowed nothing, and said nothing. */
+  @Test
+  void anEmptyOrManyWordedProgramToAllowIsRefusedNamed() {
+    Ended ended = worker("--master", "127.0.0.1:9", "--allow", "");
+    assertEquals(2, ended.code());
+    assertTrue(ended.err().contains("swamp worker: bad configuration: --allow is an empty name, which"
+        + " allows nothing"), ended.err());
 
     var file = ConfigFactory.parseString("swamp.worker.allowed-executables += \"awk python3\"",
         com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf"));
