@@ -14,6 +14,22 @@ import org.apache.pekko.actor.Address;
 public final class NodeProbe {
   private NodeProbe() {}
 
+  /**
+   * True when {@code node}'s host name does not resolve to an address (a typo in a worker's
+   * --master): nothing can be asked there.
+   */
+  public static boolean unresolved(Address node) {
+    if (node.host().isEmpty()) {
+      return false;
+    }
+    try {
+      java.net.InetAddress.getByName(node.host().get());
+      return false;
+    } catch (java.net.UnknownHostException e) {
+      return true;
+    }
+  }
+
   /** True when {@code node}'s port refuses a connection. Blocks up to 2 s: call off actors. */
   public static boolean refuses(Address node) {
     if (node.host().isEmpty() || node.port().isEmpty()) {

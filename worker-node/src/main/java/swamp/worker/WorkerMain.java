@@ -190,10 +190,19 @@ public final class WorkerMain implements Callable<Integer> {
   }
 
   /**
-   * Why a worker that gave up found no master, when that is plain: no process listens at any
-   * master address it was given (a master not started, or one on another port); else nothing.
+   * Why a worker that gave up found no master, when that is plain: a master's host name does not
+   * resolve, or no process listens at any master address it was given (a master not started, or
+   * one on another port); else nothing.
    */
   static String nobodyListens(List<Address> masters) {
+    List<Address> unknown = masters.stream().filter(NodeProbe::unresolved).toList();
+    if (!unknown.isEmpty()
+        && masters.stream().allMatch(m -> unknown.contains(m) || NodeProbe.refuses(m))) {
+      String names = unknown.stream().map(a -> a.host().get()).collect(Collectors.joining(", "));
+      return "; the master's host name " + names + " (--master " + hostPorts(unknown) + ") does"
+          + " not resolve to an address: is it written as the master's log says ('master on"
+          + " pekko://swamp@HOST:PORT'), and does this machine's DNS or /etc/hosts know it?";
+    }
     if (masters.isEmpty() || !masters.stream().allMatch(NodeProbe::refuses)) {
       return "";
     }

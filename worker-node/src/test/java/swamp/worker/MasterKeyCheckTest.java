@@ -257,6 +257,16 @@ class MasterKeyCheckTest {
         + " on that host (bin/swamp master --host"), why);
   }
 
+  /** {@code --master nosuchhost:17355} gave up after 30 min, and said nothing of why. */
+  @Test
+  void aMasterHostNameThatDoesNotResolveIsSaid() {
+    Optional<KeyCheck> check = MasterKeyCheck.of(tls("/no/such/pool.p12", "/no/such/pool.p12",
+        List.of("pekko://swamp@no-such-master.invalid:17355")));
+    String why = check.get().unjoined().orElseThrow();
+    assertTrue(why.startsWith("the master's host name no-such-master.invalid (--master"
+        + " no-such-master.invalid:17355) does not resolve to an address"), why);
+  }
+
   @Test
   void theReasonNamesTheKeyTheMasterAndWhatToDo() {
     String seed = "pekko://swamp@10.1.2.3:17355";
