@@ -108,6 +108,7 @@ public final class MasterMain implements Callable<Integer> {
       config = config();
       settings = MasterSettings.fromConfig(config);
       pool = PoolSettings.fromConfig(config);
+      pool.checkPrograms(System.getenv().getOrDefault("PATH", "/bin:/usr/bin"));
       local = LocalWorker.settings(config, settings);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + ConfigCheck.message(e));

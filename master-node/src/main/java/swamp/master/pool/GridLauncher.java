@@ -85,6 +85,15 @@ final class GridLauncher implements Launcher {
         GridLauncher::firstLine, s.cancel(), s.status(), GridLauncher::readStatusLines);
   }
 
+  /** Its submit, cancel and status commands, by name (an empty one is not run). */
+  Map<String, List<String>> templates() {
+    Map<String, List<String>> t = new java.util.LinkedHashMap<>();
+    t.put("submit", submit);
+    t.put("cancel", cancel);
+    t.put("status", status);
+    return t;
+  }
+
   @Override
   public String submit(Request r) throws LaunchException {
     try {

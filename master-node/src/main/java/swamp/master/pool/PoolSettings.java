@@ -56,6 +56,24 @@ public record PoolSettings(
         + " of the master's user (the cluster's nodes must see it at the same path)");
   }
 
+  /**
+   * Checks that the programs the sources run on this machine are there ({@link SourcePrograms}),
+   * on {@code pathVariable}, the master's PATH: a master without them would fail every spawn.
+   *
+   * @throws IllegalArgumentException naming each source, command and program that is missing
+   */
+  public void checkPrograms(String pathVariable) {
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      SourceSettings s = sources.get(i);
+      problems.addAll(SourcePrograms.missing(s, "swamp.master.directory[" + i + "] (" + s.name()
+          + ")", pathVariable));
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
   /** Where job scripts and worker logs go unless spawn-dir says: ~/.swamp/spawn. */
   private static Path defaultSpawnDir() {
     return Path.of(System.getProperty("user.home"), ".swamp", "spawn");

@@ -112,6 +112,36 @@ class PoolSettingsTest {
         + "swamp.master.directory = [{ name = a, launcher = local }]").sources().size());
   }
 
+  /**
+   * A submit command or worker command that is not there started the master, and every spawn of
+   * its source failed with a WARN while the jobs waited; now the master does not start.
+   */
+  @Test
+  void aSourcesProgramThatIsNotThereIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path bin)
+      throws Exception {
+    for (String program : List.of("sbatch", "scancel", "squeue", "qdel")) {
+      java.nio.file.Path p = java.nio.file.Files.writeString(bin.resolve(program), "#!/bin/sh\n");
+      p.toFile().setExecutable(true);
+    }
+    PoolSettings p = read("swamp.master.directory = ["
+        + " { name = a, launcher = command, submit = [sbatchh, \"{script}\"], cancel = [scancel, \"{job}\"] },"
+        + " { name = b, launcher = local, worker-command = [/opt/nonexist/swamp, worker] },"
+        + " { name = c, launcher = slurm },"
+        + " { name = d, launcher = sge },"
+        + " { name = e, launcher = local } ]");
+    String path = bin.toString();
+    String problem = assertThrows(IllegalArgumentException.class, () -> p.checkPrograms(path))
+        .getMessage();
+    assertEquals("swamp.master.directory[0] (a): its submit command 'sbatchh' is not on the"
+        + " master's PATH (" + path + "); swamp.master.directory[1] (b): its worker-command's"
+        + " program '/opt/nonexist/swamp' does not exist or is not executable;"
+        + " swamp.master.directory[3] (d): the sge launcher's submit command 'qsub' is not on the"
+        + " master's PATH (" + path + "): is Grid Engine's client installed, its settings.sh"
+        + " sourced?; swamp.master.directory[3] (d): the sge launcher's status command 'qstat' is"
+        + " not on the master's PATH (" + path + "): is Grid Engine's client installed, its"
+        + " settings.sh sourced?", problem);
+  }
+
   @Test
   void templatesAreForTheCommandLauncher() {
     PoolSettings p = read("swamp.master.directory = [{ name = pbs, launcher = command,"
