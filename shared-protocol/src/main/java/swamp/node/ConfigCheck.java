@@ -68,9 +68,16 @@ public final class ConfigCheck {
     if (!config.hasPath("swamp")) {
       return problems;
     }
+    java.util.Set<String> notLists = new java.util.HashSet<>(); // named once, not per key inside
     for (Map.Entry<String, ?> e : config.getConfig("swamp").entrySet()) {
       String path = "swamp." + e.getKey();
-      if (!reference.hasPathOrNull(path)) {
+      String list = listAbove(reference, path);
+      if (list != null) {
+        if (notLists.add(list)) {
+          problems.add(list + " must be a list, [ ... ], not an object, { ... } ("
+              + config.getValue(list).origin().description() + ")");
+        }
+      } else if (!reference.hasPathOrNull(path)) {
         String where = config.getValue(path).origin().description();
         String hint = closest(reference, path);
         problems.add("unknown setting '" + path + "' (" + where + ")"
@@ -78,6 +85,21 @@ public final class ConfigCheck {
       }
     }
     return problems;
+  }
+
+  /**
+   * The setting above {@code path} that is a list by default ({@code swamp.master.directory}),
+   * where {@code path} was read as a key of an object written in its place; else null.
+   */
+  private static String listAbove(Config reference, String path) {
+    List<String> keys = ConfigUtil.splitPath(path);
+    for (int i = 1; i < keys.size(); i++) {
+      String above = ConfigUtil.joinPath(keys.subList(0, i));
+      if (reference.hasPath(above) && reference.getValue(above).valueType() == ConfigValueType.LIST) {
+        return above;
+      }
+    }
+    return null;
   }
 
   /** Sections of Pekko's settings whose keys are names of the site's own choosing. */

@@ -52,6 +52,21 @@ class PoolSettingsTest {
     assertTrue(ConfigCheck.load(Map.of(), config).hasPath("swamp.master.directory"));
   }
 
+  /**
+   * A directory written as one object, {@code directory = { name = here, launcher = local }},
+   * was said to hold unknown settings 'swamp.master.directory.name' and '...launcher'.
+   */
+  @Test
+  void aDirectoryWrittenAsAnObjectIsSaidToBeNoList() {
+    var config = ConfigFactory.parseString("swamp.master.directory = { name = here, launcher = local }",
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf"))
+        .withFallback(ConfigFactory.defaultReference());
+    String problem = assertThrows(IllegalArgumentException.class,
+        () -> ConfigCheck.load(Map.of(), config)).getMessage();
+    assertEquals("swamp.master.directory must be a list, [ ... ], not an object, { ... } (site.conf: 1)",
+        problem);
+  }
+
   /** A duration without its unit is refused, not read as milliseconds: 'idle-timeout = 300' meant 5 minutes. */
   @Test
   void aDurationWithoutItsUnitIsNamed() {
