@@ -127,7 +127,7 @@ public final class ScalingPolicy {
       if (src != null && sp.phase().pending()
           && now - sp.requestedAt() >= src.registrationTimeout().toMillis()) {
         cancels.add(new Cancel(sp.id(), "its worker did not register within "
-            + HumanDuration.of(src.registrationTimeout()), true));
+            + HumanDuration.of(src.registrationTimeout()) + stillQueued(sp, src), true));
         cancelled.add(sp.id());
         failingNow.add(src.name());
       }
@@ -315,5 +315,19 @@ public final class ScalingPolicy {
       at.accept(st.lastSpawnAt() + src.spawnCooldown().toMillis());
     }
     return next[0];
+  }
+
+  /**
+   * What a spawn that timed out in its scheduler's queue adds to why: its worker never ran, so
+   * its log says nothing (a held job, {@code sbatch --hold}, a full cluster, a partition's
+   * limits), and the scheduler's own reason is the one to read.
+   */
+  private static String stillQueued(Spawn sp, SourceSettings src) {
+    boolean known = src.launcher() != SourceSettings.Kind.COMMAND || !src.status().isEmpty();
+    return sp.phase() == Phase.QUEUED && known
+        ? ": its job never left the scheduler's queue (held, or no room for it? "
+            + (src.launcher() == SourceSettings.Kind.SGE ? "qstat -j" : src.launcher()
+                == SourceSettings.Kind.SLURM ? "squeue -j" : "the scheduler") + " says why)"
+        : "";
   }
 }

@@ -81,7 +81,8 @@ final class SpawnBook {
   /** A spawn that failed, as its source counts it: for the log. */
   record Failure(Spawn spawn, String why, Duration backoff) {
     String message() {
-      return "source " + spawn.sourceName() + ": spawn " + spawn.id + " failed: " + why + "; "
+      return "source " + spawn.sourceName() + ": spawn " + spawn.id + job(spawn) + " failed: "
+          + why + "; "
           + spawn.source.failuresInARow + " failure(s) in a row, no new spawn from it for "
           + swamp.node.HumanDuration.of(backoff);
     }
@@ -166,6 +167,11 @@ final class SpawnBook {
     return false;
   }
 
+  /** How a person finds a spawn in its scheduler's queue: its job, when it has one. */
+  static String job(Spawn sp) {
+    return sp.jobId == null ? "" : " (" + sp.source.settings.launcher().noun + " " + sp.jobId + ")";
+  }
+
   /** Its job could not be submitted: it is gone, and counts against its source. */
   Failure submitFailed(String id, String why, long now) {
     Spawn sp = spawns.remove(id);
@@ -180,7 +186,7 @@ final class SpawnBook {
     src.failed++;
     Duration backoff = src.settings.backoffAfter(src.failuresInARow);
     src.backoffUntil = now + backoff.toMillis();
-    src.lastFailure = "spawn " + sp.id + ": " + why;
+    src.lastFailure = "spawn " + sp.id + job(sp) + ": " + why;
     return new Failure(sp, why, backoff);
   }
 
@@ -240,8 +246,12 @@ final class SpawnBook {
         switch (sp.phase) {
           case QUEUED, STARTED -> {
             spawns.remove(sp.id);
-            failures.add(fail(sp, "its " + sp.source.settings.launcher().noun
-                + " ended before the worker registered (see " + sp.log + ")", now));
+            failures.add(fail(sp, sp.phase == Phase.QUEUED && sp.source.settings.launcher().queues
+                ? "its job left the scheduler's queue before it was seen running, and no worker"
+                    + " registered: cancelled (scancel, qdel), refused by the scheduler, or ended"
+                    + " at once (its log, if it ran: " + sp.log + ")"
+                : "its " + sp.source.settings.launcher().noun + " ended before the worker"
+                    + " registered (see " + sp.log + ")", now));
           }
           case REGISTERED -> sp.jobGone = true; // the registry sees its worker go
           default -> {

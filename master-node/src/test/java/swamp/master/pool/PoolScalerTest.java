@@ -273,7 +273,8 @@ class PoolScalerTest {
     assertEquals(1, source.failuresInARow());
     assertEquals(Instant.ofEpochMilli(clock.millis()).plus(Duration.ofMinutes(10)).toString(),
         source.backingOffUntil());
-    assertTrue(source.lastFailure().contains("ended before the worker registered"), source.lastFailure());
+    assertTrue(source.lastFailure().contains("(job 100): its job left the scheduler's queue before"
+        + " it was seen running, and no worker registered"), source.lastFailure());
     assertEquals(Map.of(), states(scaler));
 
     demand(jobs(1));

@@ -231,6 +231,17 @@ class ScalingPolicyTest {
     assertEquals(0, launched(d, "grid"), "the cancelled one still waits in the queue");
   }
 
+  /** A held job (sbatch --hold) timed out as "did not register", the log it pointed to empty. */
+  @Test
+  void aSpawnThatTimedOutInTheQueueSaysSo() {
+    jobs(1);
+    spawn("grid-1", "grid", Phase.QUEUED, 30);
+    Decision d = decide(policy("{ name = grid, launcher = slurm, registration-timeout = 30s }"));
+    assertEquals(List.of(new Cancel("grid-1", "its worker did not register within 30s: its job"
+        + " never left the scheduler's queue (held, or no room for it? squeue -j says why)",
+        true)), d.cancels());
+  }
+
   @Test
   void aSourceWhoseSpawnFailsNowSpawnsNothingInTheSameDecisionAndTheNextOneTakesOver() {
     // the failure's backoff is recorded as the decision is carried out: it must hold already

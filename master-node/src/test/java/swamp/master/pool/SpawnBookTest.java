@@ -133,8 +133,14 @@ class SpawnBookTest {
 
     assertEquals(List.of(gone.id, held.id),
         seen.failures().stream().map(f -> f.spawn().id).toList());
-    assertTrue(seen.failures().get(0).why().contains("ended before the worker registered (see"
-        + " /spawn/grid-q7x-1.log)"), seen.failures().get(0).why());
+    // seen queued, then gone: an admin's scancel, or a worker that ended between two looks;
+    // "see its log" pointed at a file that a job cancelled in the queue never wrote
+    assertTrue(seen.failures().get(0).why().contains("its job left the scheduler's queue before it"
+        + " was seen running, and no worker registered: cancelled (scancel, qdel), refused by the"
+        + " scheduler, or ended at once (its log, if it ran: /spawn/grid-q7x-1.log)"),
+        seen.failures().get(0).why());
+    assertTrue(seen.failures().get(0).message().startsWith("source grid: spawn grid-q7x-1 (job 100)"
+        + " failed: "), seen.failures().get(0).message());
     assertNull(book.spawn(gone.id));
     assertEquals(Phase.CANCELLING, held.phase);
     assertEquals(List.of(held), seen.cancels());
@@ -143,6 +149,9 @@ class SpawnBookTest {
     assertFalse(book.cancelDue(held), "its cancel runs already");
     book.cancelled(held.id, true);
     assertNull(book.spawn(held.id));
+    book.status("grid", Set.of("102"), Map.of(), NOW + 15 * SEC); // seen running, then gone
+    assertTrue(book.source("grid").lastFailure.endsWith("(job 102): its job ended before the worker"
+        + " registered (see /spawn/grid-q7x-3.log)"), book.source("grid").lastFailure);
   }
 
   @Test
