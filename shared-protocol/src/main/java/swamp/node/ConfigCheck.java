@@ -295,11 +295,16 @@ public final class ConfigCheck {
   }
 
   private static String closest(Config reference, String path) {
+    return closest(path, reference.getConfig("swamp").entrySet().stream()
+        .map(e -> "swamp." + e.getKey()).toList());
+  }
+
+  /** The name among {@code names} within three letters of {@code typo}, the nearest; else null. */
+  public static String closest(String typo, java.util.Collection<String> names) {
     String best = null;
     int bestDistance = 4;
-    for (Map.Entry<String, ?> e : reference.getConfig("swamp").entrySet()) {
-      String candidate = "swamp." + e.getKey();
-      int d = distance(candidate, path);
+    for (String candidate : names) {
+      int d = distance(candidate, typo);
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;

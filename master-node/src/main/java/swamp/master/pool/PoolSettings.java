@@ -132,8 +132,11 @@ public record PoolSettings(
     unknown.removeAll(PER_SOURCE);
     unknown.removeAll(OWN);
     for (String key : unknown) {
-      problems.add(where + ": unknown setting '" + key + "' (a source may set " + String.join(", ",
-          OWN) + ", " + String.join(", ", PER_SOURCE) + ")");
+      String meant = swamp.node.ConfigCheck.closest(key, java.util.stream.Stream.concat(
+          OWN.stream(), PER_SOURCE.stream()).toList());
+      problems.add(where + ": unknown setting '" + key + "' (" + entry.getValue(key).origin()
+          .description() + ")" + (meant != null ? "; did you mean '" + meant + "'?"
+          : "; a source may set " + String.join(", ", OWN) + ", " + String.join(", ", PER_SOURCE)));
     }
     if (!entry.hasPath("name") || !entry.hasPath("launcher")) {
       problems.add(where + ": a source needs a name and a launcher (local, slurm, sge or command)");
@@ -179,8 +182,8 @@ public record PoolSettings(
     Duration walltime = nonNegative(c, "walltime", problems, where);
     Duration margin = nonNegative(c, "walltime-margin", problems, where);
     if (!walltime.isZero() && margin.compareTo(walltime) >= 0) {
-      problems.add(where + ": walltime-margin (" + margin + ") must be shorter than walltime ("
-          + walltime + ")");
+      problems.add(where + ": walltime-margin (" + swamp.node.HumanDuration.of(margin)
+          + ") must be shorter than walltime (" + swamp.node.HumanDuration.of(walltime) + ")");
     }
     String masterAddress = c.getString("master-address");
     if (!masterAddress.isBlank()) {

@@ -94,7 +94,13 @@ class PoolSettingsTest {
         + " { name = c, launcher = command },"
         + " { name = d, launcher = local, min-workers = 3, max-workers = 2, slots = 0 }]");
     assertTrue(p.contains("directory[0] (a): launcher must be local, slurm, sge or command, not 'pbs'"), p);
-    assertTrue(p.contains("directory[1] (b): unknown setting 'max-worker'"), p);
+    assertTrue(p.contains("directory[1] (b): unknown setting 'max-worker' (String: 1); did you mean"
+        + " 'max-workers'?"), p);
+    assertTrue(problem("swamp.master.directory = [{ name = a, launcher = local, flavour = x }]")
+        .contains("unknown setting 'flavour' (String: 1); a source may set name, launcher,"), p);
+    assertTrue(problem("swamp.master.directory = [{ name = a, launcher = local, walltime = 1h,"
+        + " walltime-margin = 2h }]").contains("walltime-margin (2h) must be shorter than walltime"
+        + " (1h)"), p);
     assertTrue(p.contains("directory[2] (c): the command launcher needs a submit command"), p);
     assertTrue(p.contains("directory[3] (d): max-workers must be at least 1 and at least min-workers"), p);
     assertTrue(p.contains("directory[3] (d): slots must be between 1"), p);
