@@ -65,6 +65,23 @@ final class RegistryLink {
         executables.offered(), settings.memoryMb(), ToRegistry.SOFTWARE_VERSION, embedded);
   }
 
+  /**
+   * Why this worker's labels claim what it cannot do, if they do: {@code nco} stands for NCO's
+   * operators, which a worker with {@code ncks} offers by itself. Given to one without it
+   * ({@code --capability nco}, or a source's {@code capabilities = [nco]}, on a node where NCO is
+   * not installed), it took the jobs that require nco and failed each ("program 'ncks' was not
+   * found"), where they should wait for a worker that can run them.
+   */
+  static java.util.Optional<String> unbackedClaim(List<String> labels, Executables executables) {
+    if (!labels.contains("nco") || executables.has("ncks")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("the capability nco (--capability, swamp.worker.labels) says this"
+        + " worker runs NCO's operators, and ncks is not on its PATH (or not on its allow-list):"
+        + " install NCO here or put its directory on the PATH (a worker with ncks offers nco by"
+        + " itself), or leave nco out");
+  }
+
   WorkerOffer offer() {
     return offer;
   }

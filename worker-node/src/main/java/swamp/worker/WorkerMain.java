@@ -93,6 +93,9 @@ public final class WorkerMain implements Callable<Integer> {
       config = config();
       settings = WorkerSettings.fromConfig(config);
       executables = Executables.of(settings.allowedExecutables(), settings.allowedJobVariables());
+      RegistryLink.unbackedClaim(settings.labels(), executables).ifPresent(why -> {
+        throw new IllegalArgumentException(why);
+      });
       List<String> labels = RegistryLink.offer(settings, executables, false, "").labels();
       log.info("worker {}: {} slot(s){}, joining the pool at {}; gives up after {} without a"
           + " master", settings.workerId(), settings.slots(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import java.util.List;
 import java.util.Map;
 import swamp.node.ConfigCheck;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,24 @@ class ConfigCheckTest {
         WorkerSettings.fromConfig(ConfigCheck.load(Map.of("swamp.worker.slots", -3), ConfigFactory.load())));
     assertTrue(slots.getMessage().contains("swamp.worker.slots (--slots) must be from 1 to 4096, or"
         + " 0 for one per processor, not -3"), slots.getMessage());
+  }
+
+  /**
+   * {@code --capability nco} on a node without NCO took the jobs that require nco and failed each
+   * ("program 'ncks' was not found on the PATH"), where they should have waited.
+   */
+  @Test
+  void theNcoCapabilityWithoutNcksIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path bin)
+      throws Exception {
+    List<String> defaults = ConfigFactory.load().getStringList("swamp.worker.allowed-executables");
+    Executables without = Executables.of(defaults, bin.toString(), List.of());
+    String why = RegistryLink.unbackedClaim(List.of("big", "nco"), without).orElseThrow();
+    assertTrue(why.startsWith("the capability nco (--capability, swamp.worker.labels) says this"
+        + " worker runs NCO's operators, and ncks is not on its PATH"), why);
+    assertEquals(java.util.Optional.empty(), RegistryLink.unbackedClaim(List.of("big"), without));
+    java.nio.file.Files.writeString(bin.resolve("ncks"), "#!/bin/sh\n").toFile().setExecutable(true);
+    Executables with = Executables.of(defaults, bin.toString(), List.of());
+    assertEquals(java.util.Optional.empty(), RegistryLink.unbackedClaim(List.of("nco"), with));
   }
 
   /** {@code --allow ''} (a variable that was not set) allowed nothing, and said nothing. */
