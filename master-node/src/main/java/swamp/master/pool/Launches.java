@@ -30,6 +30,8 @@ final class Launches {
   /** What a spawned worker needs to join this master: its key store, or --insecure. */
   private final Map<String, String> remotingEnvironment;
   private final boolean insecureRemoting;
+  /** The grid jobs submitted on this master's address, for its next start after a crash. */
+  private final SpawnLedger ledger;
 
   /** {@code ownAddress}: where workers join unless their source says otherwise. */
   Launches(PoolSettings settings, Function<SourceSettings, Launcher> launchers, Executor blocking,
@@ -44,6 +46,7 @@ final class Launches {
     this.spawnDir = settings.spawnDir();
     this.remotingEnvironment = swamp.node.Credentials.workerEnvironment(config);
     this.insecureRemoting = !config.getString("pekko.remote.artery.transport").equals("tls-tcp");
+    this.ledger = new SpawnLedger(spawnDir, ownAddress);
   }
 
   /** The launcher for a source. */
@@ -79,7 +82,67 @@ final class Launches {
     Launcher.Request request = new Launcher.Request(sp.id, argv, env, spawnDir,
         spawnDir.resolve(sp.id + ".sh"), sp.log);
     Launcher launcher = launchers.get(src.name());
-    return offThread(() -> launcher.submit(request));
+    return offThread(() -> {
+      String jobId = launcher.submit(request);
+      if (src.launcher().queues) {
+        try {
+          ledger.add(src.name(), jobId);
+        } catch (java.io.IOException e) { // the job is submitted all the same
+          org.slf4j.LoggerFactory.getLogger(Launches.class).warn("job {} of source {} cannot be"
+              + " noted in {}: a crash of this master would leave it queued: {}", jobId,
+              src.name(), ledger.file(), e.getMessage());
+        }
+      }
+      return jobId;
+    });
+  }
+
+  /**
+   * Cancels the grid jobs that an earlier run of this master (killed, so that it cancelled
+   * nothing) left waiting in its scheduler's queue ({@link SpawnLedger}), off the caller's
+   * thread, and logs what it did. Jobs that run are left to their workers.
+   */
+  CompletableFuture<Void> sweepEarlierRun() {
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PoolScaler.class);
+    return offThread(() -> {
+      Map<String, List<String>> bySource = new LinkedHashMap<>();
+      try {
+        ledger.previous().forEach(e -> bySource.computeIfAbsent(e.source(), s -> new ArrayList<>())
+            .add(e.jobId()));
+      } catch (java.io.IOException e) {
+        log.warn("cannot read {} (the grid jobs an earlier run of this master may have left"
+            + " queued): {}", ledger.file(), e.getMessage());
+      }
+      bySource.forEach((source, jobIds) -> sweep(source, jobIds, log));
+      return null;
+    });
+  }
+
+  private void sweep(String source, List<String> jobIds, org.slf4j.Logger log) {
+    Launcher launcher = launchers.get(source);
+    if (launcher == null || !launcher.canTell()) {
+      log.warn("job(s) {} of source {}, from an earlier run of this master, are left as they are:"
+          + " {}", jobIds, source, launcher == null ? "no such source now"
+          : "its queue cannot be read (no status command)");
+      return;
+    }
+    try {
+      Map<String, GridState> states = launcher.status(jobIds);
+      for (String jobId : jobIds) {
+        GridState state = states.get(jobId);
+        if (state == GridState.QUEUED || state == GridState.FAILED) {
+          launcher.cancel(jobId);
+          log.warn("cancelled job {} of source {}, which an earlier run of this master (killed?)"
+              + " left waiting in the scheduler's queue", jobId, source);
+        } else if (state == GridState.STARTED) {
+          log.info("job {} of source {}, from an earlier run of this master, runs: its worker is"
+              + " taken back when it registers, or gives up", jobId, source);
+        }
+      }
+    } catch (Launcher.LaunchException e) {
+      log.warn("cannot clear the jobs {} of source {} that an earlier run of this master left: {}",
+          jobIds, source, e.getMessage());
+    }
   }
 
   /** Cancels {@code source}'s job; answers its id once it is done. */

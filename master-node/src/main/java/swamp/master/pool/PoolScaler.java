@@ -106,6 +106,11 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
         settings, secret, dispatcher, registry, launchers, clock)));
   }
 
+  /** This master's cluster address as its workers join it: HOST:PORT. */
+  static String address(org.apache.pekko.actor.Address self) {
+    return self.host().getOrElse(() -> "127.0.0.1") + ":" + self.port().getOrElse(() -> 0);
+  }
+
   /** Answers a query as a master without a directory would: nothing spawned, no source. */
   public static void answerWithoutDirectory(Command command) {
     if (command instanceof ListSpawns l) {
@@ -127,10 +132,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     this.timers = timers;
     this.policy = new ScalingPolicy(settings.sources());
     this.dismissedTo = context.messageAdapter(WorkerRegistry.Dismissed.class, DismissAnswered::new);
-    var self = context.getSystem().address();
     this.launches = new Launches(settings, launchers, Blocking.GRID.in(context.getSystem()), secret,
-        context.getSystem().settings().config(), self.host().getOrElse(() -> "127.0.0.1") + ":"
-        + self.port().getOrElse(() -> 0));
+        context.getSystem().settings().config(), address(context.getSystem().address()));
     for (SourceSettings s : settings.sources()) {
       getContext().getLog().info("worker source {}", s.summary(launches.masterAddress(s.name())));
       if (launches.canTell(s.name())) { // a local process is cheap to look at; a scheduler less so
@@ -141,6 +144,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     // spawn ids of this run differ from a previous run's, whose orphans may still be about
     String runTag = Long.toString(clock.millis() / 1000 % 46_656, 36);
     this.book = new SpawnBook(settings.sources(), settings.spawnDir(), runTag, launches::canTell);
+    launches.sweepEarlierRun(); // what a killed run left queued: off this thread, logged there
     registry.tell(new WorkerRegistry.Follow("the pool scaler",
         context.messageAdapter(MembershipEvent.class, MembershipSeen::new),
         context.messageAdapter(WorkerRegistry.Members.class, MembersSeen::new)));

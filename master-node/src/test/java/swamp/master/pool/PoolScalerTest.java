@@ -110,6 +110,9 @@ class PoolScalerTest {
   final FakeGrid grid = new FakeGrid();
   /** The scaler's time: moved by the test, with the scheduler's. */
   final ManualClock clock = new ManualClock(Instant.parse("2026-01-05T09:00:00Z"));
+  /** Where the scaler notes its grid jobs. */
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path spawnDir;
   ActorRef<Demand> demands;
   ActorRef<MembershipEvent> membership;
 
@@ -117,7 +120,7 @@ class PoolScalerTest {
   ActorRef<PoolScaler.Command> scaler(String source, String... registered) {
     PoolSettings settings = ScalingPolicyTest.settings(source);
     PoolSettings timed = new PoolSettings(settings.sources(), INTERVAL, STATUS_INTERVAL,
-        Duration.ofSeconds(5), settings.spawnDir());
+        Duration.ofSeconds(5), spawnDir);
     ActorRef<PoolScaler.Command> scaler = testKit.spawn(PoolScaler.create(timed, "s3cret",
         dispatcher.ref(), registry.ref(), s -> grid, clock));
     JobDispatcher.WatchDemand watch = dispatcher.expectMessageClass(JobDispatcher.WatchDemand.class);
@@ -254,6 +257,28 @@ class PoolScalerTest {
     demand(List.of());
     advance(Duration.ofMinutes(1));
     dispatcher.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * A master killed with a spawn held in its scheduler's queue (sbatch --hold) left it there for
+   * good, and started again spawned anew beside it. Its next start on that address cancels what
+   * waits in the queue and leaves what runs to its worker.
+   */
+  @Test
+  void whatAnEarlierRunLeftQueuedIsCancelledAndWhatRunsIsLeft() throws Exception {
+    java.nio.file.Path ledger = new SpawnLedger(spawnDir,
+        PoolScaler.address(testKit.system().address())).file();
+    java.nio.file.Files.writeString(ledger, "grid 7\ngrid 8\ngrid 9\n");
+    grid.jobs.put("7", Launcher.GridState.QUEUED);
+    grid.jobs.put("8", Launcher.GridState.STARTED); // 9: gone already
+    ActorRef<PoolScaler.Command> scaler = scaler("{ name = grid, launcher = slurm }");
+    assertEquals("7", grid.cancelled.poll(10, TimeUnit.SECONDS));
+    demand(jobs(1));
+    String id = grid.nextSubmit().spawnId();
+    awaitStates(scaler, Map.of(id, "queued"));
+    assertEquals(Set.of("8", "100"), grid.jobs.keySet());
+    assertEquals(null, grid.cancelled.poll(), "only the queued one was cancelled");
+    assertEquals("grid 100\n", java.nio.file.Files.readString(ledger), "this run's jobs, for the next");
   }
 
   @Test
