@@ -91,6 +91,11 @@ abstract class GridScalingTests {
   /** Slots of a spawned worker of source {@code grid}. */
   abstract int slots();
 
+  /** The option that submits a job held in the queue, never to start by itself; null: none. */
+  String holdOption() {
+    return null;
+  }
+
   /** Fails in CI, skips elsewhere, unless the launcher's scheduler answers. */
   abstract void requireScheduler();
 
@@ -169,6 +174,34 @@ abstract class GridScalingTests {
     Await.until("the pending spawn " + pending + " to be cancelled", Duration.ofSeconds(20),
         () -> !stillThere(master, pending));
     assertTrue(master.log().contains("the master is stopping"), master.tail(30));
+  }
+
+  /**
+   * A master killed (SIGKILL) with a spawn held in the scheduler's queue ({@code sbatch --hold},
+   * {@code qsub -h}) cancelled nothing, and the held job stayed in the queue for good. Started
+   * again on its address, it cancels what its earlier run left waiting there.
+   */
+  @Test
+  void aMasterStartedAgainAfterAKillCancelsWhatItsEarlierRunLeftQueued(Pool pool) {
+    requireScheduler();
+    Assumptions.assumeTrue(holdOption() != null, "a " + launcher() + " spawn waits in no queue");
+    Master master = startMaster(pool, "{ name = " + lost + ", launcher = " + launcher() + ","
+        + " max-workers = 1, max-pending = 1, capabilities = [lost], options = [\""
+        + holdOption() + "\"] }");
+    master.submit(Map.of("argv", List.of("true"), "requires", List.of("lost")));
+    Await.until("a held spawn of " + lost + " in the " + launcher() + " queue",
+        Duration.ofSeconds(30), () -> queue(master).size() == 1);
+    QueuedJob left = queue(master).get(0);
+    master.killHard();
+    master.awaitExit(Duration.ofSeconds(30));
+    Master again = pool.restartSiteMaster(master);
+    started = again;
+    Await.until("the held job " + left + " of the killed master to be cancelled",
+        Duration.ofSeconds(30), () -> !stillThere(again, left));
+    assertTrue(again.log().contains("cancelled job " + left.jobId() + " of source " + lost
+        + ", which an earlier run of this master (killed?) left waiting"), again.tail(30));
+    again.terminate();
+    assertEquals(0, again.awaitExit(Duration.ofSeconds(30)), again.tail(30));
   }
 
   /** What the master's log says of its workers and spawns, and of jobs sent back to the queue. */

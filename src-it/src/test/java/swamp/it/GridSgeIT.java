@@ -29,6 +29,11 @@ class GridSgeIT extends GridScalingTests {
   }
 
   @Override
+  String holdOption() {
+    return "-h";
+  }
+
+  @Override
   void requireScheduler() {
     require("Grid Engine", "start it with .ci/grid/sge-up.sh (as root)", "qstat", "-f");
   }

@@ -23,6 +23,11 @@ class GridSlurmIT extends GridScalingTests {
   }
 
   @Override
+  String holdOption() {
+    return "--hold";
+  }
+
+  @Override
   void requireScheduler() {
     require("Slurm", "start it with .ci/grid/slurm-up.sh (as root)", "sinfo", "--noheader");
     require("Slurm's queue", "start it with .ci/grid/slurm-up.sh (as root)", "squeue", "--noheader");

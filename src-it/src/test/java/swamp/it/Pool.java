@@ -241,6 +241,21 @@ public final class Pool implements AutoCloseable {
         dead.httpPort(), dead.name() + "-journal", env, List.of(), args);
   }
 
+  /**
+   * Starts a master in place of {@code dead}, a {@link #startSiteMaster} that has exited, as
+   * {@link #restartMaster} does, with the same site file; waits until its API answers.
+   */
+  public Master restartSiteMaster(Master dead) {
+    if (dead.isAlive()) {
+      throw new IllegalStateException(dead + " still runs");
+    }
+    Master master = startMaster(uniqueName(dead.name() + "-restarted"), dead.clusterPort(),
+        dead.httpPort(), dead.name() + "-journal", Map.of(),
+        List.of("-Dconfig.file=" + logDir().resolve("site.conf")), "--local-exec", "never");
+    master.awaitHealthy(STARTUP);
+    return master;
+  }
+
   /** Starts master {@code name}, with the journal in {@code journal} unless args name one. */
   private Master startMaster(String name, int clusterPort, int httpPort, String journal,
       Map<String, String> env, List<String> jvmOptions, String... args) {
