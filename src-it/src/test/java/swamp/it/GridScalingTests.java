@@ -44,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>meanwhile a job only source {@code lost} can run makes it spawn workers told a master
  *       address where nothing listens: each is cancelled after its registration timeout, counted
  *       as failed, and the source backs off longer after each failure;
- *   <li>a master that stops cancels the spawns whose workers have not registered.
+ *   <li>a master that stops cancels the spawns whose workers have not registered;
+ *   <li>a master killed with a spawn held in the queue cancels it when started again.
  * </ul>
  * The secret never appears in a job script, a worker's log or a worker's command line.
  */
