@@ -47,6 +47,16 @@ public final class ConfigCheck {
    */
   public static String message(RuntimeException e) {
     String m = String.valueOf(e.getMessage());
+    if (e instanceof ConfigException.UnresolvedSubstitution) {
+      // ${SLOTS} of a variable that is not set in this process's environment
+      return m + " (neither a setting nor an environment variable of that name is set here;"
+          + " ${?NAME} is left out when it is not)";
+    }
+    if (e instanceof ConfigException.IO && m.contains("not found")) {
+      // include required("site-pool.conf") of a file that is not there, or not where it is looked for
+      return m + " (an include is looked for beside the file that includes it; include"
+          + " required(file(\"/path/name.conf\")) names it by its path)";
+    }
     return e instanceof ConfigException.Parse && m.endsWith("end of file")
         ? m + " (is a '{' or '[' not closed?)" : m;
   }

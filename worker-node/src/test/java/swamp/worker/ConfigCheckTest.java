@@ -163,4 +163,21 @@ class ConfigCheckTest {
     assertTrue(ConfigCheck.message(e).endsWith("end of file (is a '{' or '[' not closed?)"), ConfigCheck.message(e));
     assertEquals("x", ConfigCheck.message(new IllegalArgumentException("x")));
   }
+
+  /** {@code slots = ${SLOTS}} with SLOTS unset, and an include of a file that is not there. */
+  @Test
+  void anUnsetVariableAndAMissingIncludeSayWhatToWrite() {
+    var options = com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf");
+    com.typesafe.config.ConfigException unset = assertThrows(com.typesafe.config.ConfigException.class,
+        () -> ConfigFactory.parseString("swamp.worker.slots = ${SWAMP_NO_SUCH_VARIABLE}", options)
+            .resolve());
+    assertTrue(ConfigCheck.message(unset).endsWith("${SWAMP_NO_SUCH_VARIABLE} (neither a setting"
+        + " nor an environment variable of that name is set here; ${?NAME} is left out when it is"
+        + " not)"), ConfigCheck.message(unset));
+    com.typesafe.config.ConfigException missing = assertThrows(com.typesafe.config.ConfigException.class,
+        () -> ConfigFactory.parseString("include required(\"no-such-site.conf\")", options));
+    assertTrue(ConfigCheck.message(missing).endsWith("(an include is looked for beside the file"
+        + " that includes it; include required(file(\"/path/name.conf\")) names it by its path)"),
+        ConfigCheck.message(missing));
+  }
 }
