@@ -83,6 +83,16 @@ public final class WorkerMain implements Callable<Integer> {
     ConfigCheck.main("swamp worker", new WorkerMain(), args);
   }
 
+  /** Why {@code args} are not flags this command takes, if they are not; nothing is run. */
+  public static Optional<String> flagsProblem(List<String> args) {
+    try {
+      new picocli.CommandLine(new WorkerMain()).parseArgs(args.toArray(String[]::new));
+      return Optional.empty();
+    } catch (picocli.CommandLine.ParameterException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() {
     Config config;

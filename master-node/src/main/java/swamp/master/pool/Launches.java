@@ -120,10 +120,10 @@ final class Launches {
 
   private void sweep(String source, List<String> jobIds, org.slf4j.Logger log) {
     Launcher launcher = launchers.get(source);
-    if (launcher == null || !launcher.canTell()) {
-      log.warn("job(s) {} of source {}, from an earlier run of this master, are left as they are:"
-          + " {}", jobIds, source, launcher == null ? "no such source now"
-          : "its queue cannot be read (no status command)");
+    if (launcher == null || !launcher.canTell()) { // most of them ended long ago
+      log.info("job(s) {} of source {}, from an earlier run of this master, are left as they are"
+          + " ({}): cancel any still queued by hand", jobIds, source, launcher == null
+          ? "no such source now" : "its queue cannot be read: no status command");
       return;
     }
     try {

@@ -74,6 +74,29 @@ public record PoolSettings(
     }
   }
 
+  /**
+   * Checks each source's {@code worker-args} with {@code workerFlags}, which says why flags are
+   * not {@code bin/swamp worker}'s ({@code --capabilty}, {@code --slots ten}): each spawn's
+   * worker would stop on them (exit 2), and its source back off after each, while the jobs wait.
+   *
+   * @throws IllegalArgumentException naming each source and what is wrong with its flags
+   */
+  public void checkWorkerArgs(java.util.function.Function<List<String>, java.util.Optional<String>>
+      workerFlags) {
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      SourceSettings s = sources.get(i);
+      List<String> flags = new ArrayList<>(List.of("--master", "127.0.0.1:1"));
+      flags.addAll(s.workerArgs());
+      String where = "swamp.master.directory[" + i + "] (" + s.name() + ")";
+      workerFlags.apply(flags).ifPresent(p -> problems.add(where + ": worker-args "
+          + s.workerArgs() + " are not flags of bin/swamp worker: " + p));
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
   /** Where job scripts and worker logs go unless spawn-dir says: ~/.swamp/spawn. */
   private static Path defaultSpawnDir() {
     return Path.of(System.getProperty("user.home"), ".swamp", "spawn");

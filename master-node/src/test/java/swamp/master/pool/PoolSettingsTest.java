@@ -106,6 +106,22 @@ class PoolSettingsTest {
     assertTrue(p.contains("directory[3] (d): slots must be between 1"), p);
   }
 
+  /** worker-args = [--capabilty, big] started the master, and every spawn's worker stopped on it. */
+  @Test
+  void workerArgsThatAreNoWorkerFlagsAreNamed() {
+    PoolSettings p = read("swamp.master.directory = [{ name = a, launcher = local,"
+        + " worker-args = [--capabilty, big] }, { name = b, launcher = slurm,"
+        + " worker-args = [--slots, ten] }, { name = c, launcher = local,"
+        + " worker-args = [--allow, python3] }]");
+    String problem = assertThrows(IllegalArgumentException.class,
+        () -> p.checkWorkerArgs(swamp.worker.WorkerMain::flagsProblem)).getMessage();
+    assertTrue(problem.startsWith("swamp.master.directory[0] (a): worker-args [--capabilty, big]"
+        + " are not flags of bin/swamp worker: Unknown options: '--capabilty', 'big';"
+        + " swamp.master.directory[1] (b): worker-args [--slots, ten] are not flags of bin/swamp"
+        + " worker: Invalid value for option '--slots': 'ten' is not an int"), problem);
+    assertTrue(!problem.contains("(c)"), problem);
+  }
+
   @Test
   void namesAreUniqueAndUsableInWorkerIds() {
     assertTrue(problem("swamp.master.directory = [{ name = a, launcher = local }, { name = a, launcher = sge }]")
