@@ -87,9 +87,9 @@ public record WorkerSettings(
         w.getStringList("allowed-executables"),
         w.getStringList("allowed-job-variables"),
         memoryMb,
-        w.getDuration("retry-interval"),
+        positive(w, "retry-interval", "--retry-interval"),
         jitter(w.getDouble("retry-jitter")),
-        w.getDuration("give-up-after"),
+        positive(w, "give-up-after", "--give-up-after"),
         dir.toAbsolutePath(),
         w.getDuration("drain-grace"),
         w.getDuration("term-grace"),
@@ -116,6 +116,19 @@ public record WorkerSettings(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+  }
+
+  /**
+   * A duration that must be longer than 0: a retry interval of 0s sent a registration every
+   * millisecond, to the master too, and a give-up time of 0s gave up before the first.
+   */
+  private static Duration positive(Config w, String key, String flag) {
+    Duration d = w.getDuration(key);
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException("swamp.worker." + key + " (" + flag + ") must be longer"
+          + " than 0, not " + w.getValue(key).unwrapped());
+    }
+    return d;
   }
 
   private static boolean executor(String name) {

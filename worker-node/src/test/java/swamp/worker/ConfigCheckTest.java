@@ -86,6 +86,22 @@ class ConfigCheckTest {
     return new Ended(code, err.toString());
   }
 
+  /**
+   * {@code --retry-interval 0s} sent a registration every millisecond, and {@code
+   * --give-up-after 0s} gave up at once ("no master registered this worker within 0ms").
+   */
+  @Test
+  void aRetryIntervalOrGiveUpTimeOfZeroIsRefused() {
+    Ended retry = worker("--master", "127.0.0.1:9", "--retry-interval", "0s", "--give-up-after", "5s");
+    assertEquals(2, retry.code(), retry.err());
+    assertTrue(retry.err().contains("swamp.worker.retry-interval (--retry-interval) must be longer"
+        + " than 0, not 0s"), retry.err());
+    Ended giveUp = worker("--master", "127.0.0.1:9", "--give-up-after", "0s");
+    assertEquals(2, giveUp.code(), giveUp.err());
+    assertTrue(giveUp.err().contains("swamp.worker.give-up-after (--give-up-after) must be longer"
+        + " than 0, not 0s"), giveUp.err());
+  }
+
   /** {@code --port 70000} ended in Pekko's stack trace and exit 1. */
   @Test
   void aPortOutOfRangeIsRefusedNamed() {
