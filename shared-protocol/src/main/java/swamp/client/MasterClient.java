@@ -227,9 +227,9 @@ public final class MasterClient {
       throw new Unreachable("cannot reach the master at " + base + " (" + why + "); is it"
           + " running? Set --url or SWAMP_URL", why);
     } catch (javax.net.ssl.SSLException e) { // https:// to a master that answers plain http
-      if (TlsPorts.probe(target.getHost(), HttpExchange.port(target), HttpExchange.CONNECT_TIMEOUT)
-          == TlsPorts.Answer.CLUSTER) {
-        throw new ApiException(0, "cannot talk to the master at " + base + clusterPort(target));
+      String cluster = clusterPortHint(target);
+      if (!cluster.isEmpty()) {
+        throw new ApiException(0, "cannot talk to the master at " + base + cluster);
       }
       throw new ApiException(0, "cannot talk to the master at " + base + ": it does not answer"
           + " HTTPS (" + e.getMessage() + "); a master started without --https takes http://");
@@ -237,8 +237,10 @@ public final class MasterClient {
       throw new ApiException(0, "cannot talk to the master at " + base + ": " + e.getMessage()
           + closedUnanswered(base, target));
     } catch (IOException e) { // a TLS alert, to http://, is no HTTP answer either
+      // https:// to a cluster port: Artery may drop the handshake before the client has written
+      // it ('Broken pipe', 'Connection reset'), which is no SSLException
       throw new ApiException(0, "cannot talk to the master at " + base + ": " + e
-          + (base.startsWith("http:") ? tlsHint(base, target) : ""));
+          + (base.startsWith("http:") ? tlsHint(base, target) : clusterPortHint(target)));
     } catch (IllegalArgumentException e) { // 'port out of range:99999', a URL without a host
       throw new ApiException(0, "the master's URL " + base + " (--url or SWAMP_URL) cannot be"
           + " used: " + e.getMessage());
@@ -305,6 +307,12 @@ public final class MasterClient {
       case TLS -> httpsOnly(base);
       case NO_TLS -> "";
     };
+  }
+
+  /** Why an https:// port answered nothing a client can use, when it is a node's cluster port. */
+  private static String clusterPortHint(URI target) {
+    return TlsPorts.probe(target.getHost(), HttpExchange.port(target), HttpExchange.CONNECT_TIMEOUT)
+        == TlsPorts.Answer.CLUSTER ? clusterPort(target) : "";
   }
 
   /** A URL that names a swamp node's cluster port, which takes the pool's nodes only. */
