@@ -82,7 +82,7 @@ final class GridLauncher implements Launcher {
 
   static GridLauncher command(SourceSettings s, Duration commandTimeout) {
     return new GridLauncher(s.submit().get(0), s, commandTimeout, s.submit(),
-        GridLauncher::firstLine, s.cancel(), s.status(), GridLauncher::readStatusLines);
+        GridLauncher::commandJobId, s.cancel(), s.status(), GridLauncher::readStatusLines);
   }
 
   /** Its submit, cancel and status commands, by name (an empty one is not run). */
@@ -111,7 +111,8 @@ final class GridLauncher implements Launcher {
     String out = run(fill(submit, values), r.env());
     String id = readJobId.apply(out);
     if (id == null || id.isBlank()) {
-      throw new LaunchException(name + " printed no job id (output: '" + out.strip() + "')");
+      throw new LaunchException(name + " printed no job id (output: '" + out.strip() + "'); its"
+          + " submit must print the job's id, as sbatch --parsable and qsub -terse do");
     }
     return id;
   }
@@ -262,6 +263,31 @@ final class GridLauncher implements Launcher {
     for (String line : out.split("\n")) {
       if (!line.isBlank()) {
         return line.strip();
+      }
+    }
+    return null;
+  }
+
+  private static final java.util.regex.Pattern NUMBERED =
+      java.util.regex.Pattern.compile("<?([0-9]+(?:\\.[A-Za-z0-9_-]+)*)>?[.,;:]?");
+
+  /**
+   * A command source's {@code submit} output: its first line, one word, is the job id; a line of
+   * several words (a submit without {@code --parsable} or {@code -terse}: {@code Submitted batch
+   * job 123}, {@code Your job 123 ("x") has been submitted}, {@code Job <123> is submitted to
+   * queue <normal>.}) gives its first word that is a number; null when no word is. The whole line
+   * was taken for the id, which no {@code status} or {@code cancel} then matched: the spawn was
+   * never seen to start, and another was made beside it, again and again.
+   */
+  static String commandJobId(String out) {
+    String line = firstLine(out);
+    if (line == null || !line.contains(" ") && !line.contains("\t")) {
+      return line;
+    }
+    for (String word : line.split("\\s+")) {
+      java.util.regex.Matcher m = NUMBERED.matcher(word);
+      if (m.matches()) {
+        return m.group(1);
       }
     }
     return null;

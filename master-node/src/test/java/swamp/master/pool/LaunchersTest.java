@@ -103,6 +103,21 @@ class LaunchersTest {
     assertEquals("7", GridLauncher.firstLine("\n7\n"));
   }
 
+  /**
+   * A command source whose submit says more than the id (sbatch without --parsable) had the whole
+   * line taken for it: the number in it is the id.
+   */
+  @Test
+  void aCommandSourcesSubmitGivesTheJobIdInItsFirstLine() {
+    assertEquals("a-7", GridLauncher.commandJobId("\na-7\n"));
+    assertEquals("123", GridLauncher.commandJobId("Submitted batch job 123\n"));
+    assertEquals("123", GridLauncher.commandJobId("Your job 123 (\"swamp-x\") has been submitted\n"));
+    assertEquals("123", GridLauncher.commandJobId("Job <123> is submitted to queue <normal>.\n"));
+    assertEquals("4567.pbs01", GridLauncher.commandJobId("queued as 4567.pbs01\n"));
+    assertNull(GridLauncher.commandJobId("sbatch: error: invalid partition specified\n"));
+    assertNull(GridLauncher.commandJobId(""));
+  }
+
   @Test
   void aCommandSourcesStatusIsAJobIdPerLine() {
     assertEquals(Map.of("a", GridState.QUEUED, "b", GridState.STARTED),
