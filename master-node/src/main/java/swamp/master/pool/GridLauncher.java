@@ -108,7 +108,19 @@ final class GridLauncher implements Launcher {
     values.put("{script}", r.script().toString());
     values.put("{log}", r.log().toString());
     values.put("{dir}", r.dir().toString());
-    String out = run(fill(submit, values), r.env());
+    String out;
+    try {
+      out = run(fill(submit, values), r.env());
+    } catch (LaunchException e) {
+      if (e.refused()) { // no job will read it: it would only pile up, one for each try
+        try {
+          Files.deleteIfExists(r.script());
+        } catch (IOException gone) {
+          // left behind, harmless
+        }
+      }
+      throw e;
+    }
     String id = readJobId.apply(out);
     if (id == null || id.isBlank()) {
       throw new LaunchException(name + " printed no job id (output: '" + out.strip() + "'); its"
@@ -211,7 +223,7 @@ final class GridLauncher implements Launcher {
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new LaunchException("cannot run " + argv.get(0) + ": " + e.getMessage());
+      throw new LaunchException("cannot run " + argv.get(0) + ": " + e.getMessage(), true);
     }
     CompletableFuture<String> out = drain(p.getInputStream());
     CompletableFuture<String> err = drain(p.getErrorStream());
@@ -226,7 +238,7 @@ final class GridLauncher implements Launcher {
       if (p.exitValue() != 0) {
         String said = (stderr + " " + stdout).strip().replaceAll("\\s+", " ");
         throw new LaunchException(argv.get(0) + " exited " + p.exitValue()
-            + (said.isEmpty() ? "" : ": " + abbreviate(said)));
+            + (said.isEmpty() ? "" : ": " + abbreviate(said)), true);
       }
       return stdout;
     } catch (InterruptedException e) {

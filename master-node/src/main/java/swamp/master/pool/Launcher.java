@@ -33,8 +33,24 @@ interface Launcher {
 
   /** A command failed; the message says which and why, with what it printed. */
   final class LaunchException extends Exception {
+    /** Whether the command was refused outright, so that nothing of it can have happened. */
+    private final boolean refused;
+
     LaunchException(String message) {
+      this(message, false);
+    }
+
+    LaunchException(String message, boolean refused) {
       super(message);
+      this.refused = refused;
+    }
+
+    /**
+     * The command could not start, or exited non-zero: a submit that did so queued no job. One
+     * that timed out or printed no job id may have.
+     */
+    boolean refused() {
+      return refused;
     }
   }
 

@@ -151,6 +151,7 @@ class LaunchersTest {
         dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
     var e = org.junit.jupiter.api.Assertions.assertThrows(Launcher.LaunchException.class, () -> l.submit(r));
     assertEquals("sh exited 3: no queue", e.getMessage());
+    assertFalse(Files.exists(r.script()), "a refused submit leaves no job script behind");
   }
 
   @Test
@@ -165,6 +166,7 @@ class LaunchersTest {
         dir, dir.resolve("c-1.sh"), dir.resolve("c-1.log"));
     var e = org.junit.jupiter.api.Assertions.assertThrows(Launcher.LaunchException.class, () -> l.submit(r));
     assertEquals("sh did not finish within 1s", e.getMessage());
+    assertTrue(Files.exists(r.script()), "a submit that may have queued its job keeps its script");
     ProcessHandle sleep = ProcessHandle.of(Long.parseLong(Files.readString(childPid).strip()))
         .orElse(null);
     try {
