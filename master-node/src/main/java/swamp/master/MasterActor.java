@@ -88,8 +88,7 @@ public final class MasterActor {
           new JobDispatcher.Settings(settings.snapshotEvery(), settings.recoveryGrace(),
               settings.retainFor(), guard, settings.retainedOutputBudget())
               .withPrefetch(settings.prefetch()),
-          pool.sources().isEmpty() ? null : spec -> pool.sources().stream().anyMatch(
-              s -> s.serves(java.util.Set.copyOf(spec.requires()), spec.slots())),
+          pool.sources().isEmpty() ? null : pool.serving(),
           inbox, registry), "dispatcher");
       if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
         ctx.spawn(NodeWatcher.create(registry, settings.probeInterval()), "node-watcher");

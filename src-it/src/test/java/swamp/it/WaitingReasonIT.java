@@ -55,4 +55,40 @@ class WaitingReasonIT {
     JsonNode ran = master.awaitFinished(wide, Duration.ofSeconds(30));
     assertEquals("big", ran.path("worker").asText(), ran.toString());
   }
+  /**
+   * A job that only a failing source could start a worker for (its submit command exits 1, as
+   * sbatch does for a partition that does not exist) says so in its reason, and submit --wait
+   * tells the user, rather than wait in silence while the master's log fills with warnings.
+   */
+  @Test
+  void aJobOnlyAFailingSourceCouldServeSaysThatSourceFails(Pool pool) {
+    Master master = pool.startSiteMaster(
+        "swamp.master.scaling {",
+        "  interval = 250ms",
+        "  spawn-dir = \"" + pool.logDir().resolve("spawn") + "\"",
+        "  failure-backoff = 1m",
+        "}",
+        "swamp.master.directory = [",
+        "{ name = cluster, launcher = command, max-workers = 1, capabilities = [gpu],"
+            + " submit = [sh, -c, \"echo 'sbatch: error: invalid partition specified: gpu' >&2;"
+            + " exit 1\"] }",
+        "]");
+    String id = master.submit(Map.of("argv", List.of("echo", "on a gpu"), "requires", List.of("gpu")));
+    String reason = Await.value("the job's reason", Duration.ofSeconds(30), () -> {
+      JsonNode job = master.job(id);
+      assertEquals("QUEUED", job.path("state").asText(), job.toString());
+      return job.path("reason").isTextual() ? job.path("reason").asText() : null;
+    });
+    assertTrue(reason.startsWith("no registered worker can take it, and the worker directory's"
+        + " source cluster fails to start one: 1 spawn(s) in a row failed, the last: spawn cluster-"),
+        reason);
+    assertTrue(reason.endsWith("could not be submitted: sh exited 1: sbatch: error: invalid partition"
+        + " specified: gpu"), reason);
+
+    Node cli = pool.swamp(master, pool.logDir(), "submit", "--wait", "--wait-timeout", "4",
+        "--requires", "gpu", "--", "echo", "from the cli");
+    assertEquals(124, cli.awaitExit(Duration.ofSeconds(90)), cli.tail(20));
+    assertTrue(cli.errors().contains("is waiting: no registered worker can take it, and the worker"
+        + " directory's source cluster fails to start one"), cli.errors());
+  }
 }

@@ -3,6 +3,7 @@ package swamp.master.dispatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -241,6 +242,13 @@ public interface DispatcherProtocol {
    * whenever it changed, at most once per {@code atMostEvery}: {@link DemandWatch}.
    */
   record WatchDemand(ActorRef<Demand> watcher, Duration atMostEvery) implements Command {}
+
+  /**
+   * The sources of the worker directory whose spawns fail now, each with how (their failures in
+   * a row and the last one), in place of those told before: a queued job that only they could
+   * serve says so in its reason.
+   */
+  record SourcesFailing(Map<String, String> failing) implements Command {}
 
   /** The queued jobs by what they need of a worker, and every worker's load, at {@code at}. */
   record Demand(long at, List<Queued> queued, List<Load> workers)

@@ -109,21 +109,22 @@ public final class JobDispatcher
   }
 
   /**
-   * A dispatcher of a master with a worker directory: {@code spawnable} says whether one of its
-   * sources could spawn a worker for a job (null: there is no directory).
+   * A dispatcher of a master with a worker directory: {@code sources} names each of its sources,
+   * in its order, with whether it could spawn a worker for a job (null: there is no directory).
    */
   public static Behavior<Command> create(String persistenceId, long masterEpoch,
       LocalExec localExec, int retainFinished, Settings settings,
-      java.util.function.Predicate<JobSpec> spawnable, ActorRef<Inbox.Command> inbox,
-      ActorRef<WorkerRegistry.Command> registry) {
+      java.util.Map<String, java.util.function.Predicate<JobSpec>> sources,
+      ActorRef<Inbox.Command> inbox, ActorRef<WorkerRegistry.Command> registry) {
     return Restarting.of("journaling", () -> Behaviors.setup(ctx -> Behaviors.withTimers(
         timers -> new JobDispatcher(PersistenceId.ofUniqueId(persistenceId), ctx, timers,
-            masterEpoch, localExec, retainFinished, settings, spawnable, inbox, registry))));
+            masterEpoch, localExec, retainFinished, settings, sources, inbox, registry))));
   }
 
   private JobDispatcher(PersistenceId persistenceId, ActorContext<Command> context,
       TimerScheduler<Command> timers, long masterEpoch, LocalExec localExec,
-      int retainFinished, Settings settings, java.util.function.Predicate<JobSpec> spawnable,
+      int retainFinished, Settings settings,
+      java.util.Map<String, java.util.function.Predicate<JobSpec>> sources,
       ActorRef<Inbox.Command> inbox, ActorRef<WorkerRegistry.Command> registry) {
     // a journal that cannot be read or written stops it; Restarting makes a new one
     super(persistenceId);
@@ -133,7 +134,7 @@ public final class JobDispatcher
     this.localExec = localExec;
     this.retainFinished = retainFinished;
     this.settings = settings;
-    this.placement = Placement.of(spawnable);
+    this.placement = Placement.of(sources);
     this.inbox = inbox;
     this.registry = registry;
     this.polls = new LongPolls(timers);
@@ -396,6 +397,7 @@ public final class JobDispatcher
         .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(CancelJobs.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(Views.workers(book))))
+        .onCommand(SourcesFailing.class, f -> answer(() -> placement.failing(f.failing())))
         .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand,
             timers)))
         .onCommand(DemandDue.class, d -> answer(() -> demandWatch.due(this::demand, timers)))

@@ -91,6 +91,10 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   private Demand demand;
   /** What the event stream heard last. */
   private DirectoryChanged published;
+  /** Told which sources fail, and how, for the reasons of the jobs waiting on them. */
+  private final ActorRef<JobDispatcher.Command> dispatcher;
+  /** What the dispatcher was told last of the failing sources; null until it first was. */
+  private Map<String, String> toldFailing;
 
   public static Behavior<Command> create(PoolSettings settings, String secret,
       ActorRef<JobDispatcher.Command> dispatcher, ActorRef<WorkerRegistry.Command> registry) {
@@ -128,6 +132,7 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
       Clock clock) {
     super(context);
     this.registry = registry;
+    this.dispatcher = dispatcher;
     this.clock = clock;
     this.timers = timers;
     this.policy = new ScalingPolicy(settings.sources());
@@ -390,6 +395,11 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
 
   /** Publishes the directory when it changed since it was last published. */
   private Behavior<Command> published() {
+    Map<String, String> failing = book.failing();
+    if (!failing.equals(toldFailing)) { // a job only such sources could serve says why it waits
+      toldFailing = failing;
+      dispatcher.tell(new JobDispatcher.SourcesFailing(failing));
+    }
     DirectoryChanged now = new DirectoryChanged(DirectoryView.spawns(book),
         DirectoryView.sources(book, clock.millis()));
     if (!now.equals(published)) {

@@ -7,10 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import swamp.node.PrivateDirs;
+import swamp.protocol.JobSpec;
 import swamp.protocol.WorkerOffer;
 
 /**
@@ -36,6 +40,18 @@ public record PoolSettings(
 
   public PoolSettings {
     sources = List.copyOf(sources);
+  }
+
+  /**
+   * Each source by name, in the directory's order, with whether it could spawn a worker for a
+   * job (its labels and slots); a lone map of them is what the dispatcher needs to say why a job
+   * waits.
+   */
+  public Map<String, Predicate<JobSpec>> serving() {
+    Map<String, Predicate<JobSpec>> serving = new LinkedHashMap<>();
+    sources.forEach(s -> serving.put(s.name(),
+        spec -> s.serves(Set.copyOf(spec.requires()), spec.slots())));
+    return serving;
   }
 
   /** No directory: the pool is whoever registers. */

@@ -190,6 +190,21 @@ final class SpawnBook {
     return new Failure(sp, why, backoff);
   }
 
+  /**
+   * The sources whose last spawns failed, in the directory's order, each with its failures in a
+   * row and the last one; a spawn that registers clears its source.
+   */
+  Map<String, String> failing() {
+    Map<String, String> failing = new LinkedHashMap<>();
+    sources.forEach((name, src) -> {
+      if (src.failuresInARow > 0) {
+        failing.put(name, src.failuresInARow + " spawn(s) in a row failed, the last: "
+            + src.lastFailure);
+      }
+    });
+    return failing;
+  }
+
   // ---- cancelling ----
 
   /** The spawn is to be cancelled: true when its cancel command is to run now. */

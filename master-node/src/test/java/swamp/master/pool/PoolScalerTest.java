@@ -256,7 +256,18 @@ class PoolScalerTest {
     scaler("{ name = grid, launcher = slurm }");
     demand(List.of());
     advance(Duration.ofMinutes(1));
+    // all it tells is which sources fail: none (a scaler started again clears what one told before)
+    dispatcher.expectMessage(new JobDispatcher.SourcesFailing(Map.of()));
     dispatcher.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /** The failing sources the scaler tells the dispatcher next, skipping what it told before. */
+  Map<String, String> toldFailing(java.util.function.Predicate<Map<String, String>> which) {
+    List<JobDispatcher.Command> told = dispatcher.fishForMessage(Duration.ofSeconds(10), m ->
+        m instanceof JobDispatcher.SourcesFailing f && which.test(f.failing())
+            ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    return ((JobDispatcher.SourcesFailing) told.get(told.size() - 1)).failing();
   }
 
   /**
@@ -301,14 +312,21 @@ class PoolScalerTest {
     assertTrue(source.lastFailure().contains("(job 100): its job left the scheduler's queue before"
         + " it was seen running, and no worker registered"), source.lastFailure());
     assertEquals(Map.of(), states(scaler));
+    // the jobs only this source could serve say why they wait
+    Map<String, String> failing = toldFailing(f -> !f.isEmpty());
+    assertEquals(List.of("grid"), List.copyOf(failing.keySet()));
+    assertTrue(failing.get("grid").startsWith("1 spawn(s) in a row failed, the last: spawn " + id
+        + " (job 100): its job left the scheduler's queue"), failing.toString());
 
     demand(jobs(1));
     advance(Duration.ofMinutes(9));
     assertNull(grid.submitted.poll(200, TimeUnit.MILLISECONDS), "backed off: no new spawn");
 
     advance(Duration.ofMinutes(1)); // the backoff is over: the job still waits
-    grid.nextSubmit();
+    String next = grid.nextSubmit().spawnId();
     assertNull(source(scaler).backingOffUntil());
+    joined(next); // a spawn that registers: its source works again
+    assertEquals(Map.of(), toldFailing(Map::isEmpty));
   }
 
   @Test
