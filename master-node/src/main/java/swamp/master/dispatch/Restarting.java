@@ -13,7 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The one restart policy of the dispatcher: a stable ref in front of an event-sourced child that
  * is made anew, from its journal, whenever it stops (a write the journal refused, a journal that
  * could not be read), after a backoff of 200 ms doubling to 10 s. Commands sent meanwhile wait.
- * The scaler's {@link JobDispatcher.WatchDemand} stands: each new child hears it again.
+ * What the scaler says stands ({@link JobDispatcher.WatchDemand}, the last {@link
+ * JobDispatcher.SourcesFailing}): each new child hears it again.
  *
  * <p>A new child, not a restart of the old: Pekko's own restart of an event-sourced behavior
  * starts the recovery from the state object {@code emptyState()} returned once, and the
@@ -46,7 +47,8 @@ final class Restarting {
     final String name;
     final Supplier<Behavior<JobDispatcher.Command>> child;
     int incarnation;
-    JobDispatcher.WatchDemand demandWatch;
+    /** The last command of each kind that stands for every child: what the scaler said. */
+    final java.util.Map<Class<?>, JobDispatcher.Command> standing = new java.util.LinkedHashMap<>();
 
     State(ActorContext<JobDispatcher.Command> ctx, TimerScheduler<JobDispatcher.Command> timers,
         StashBuffer<JobDispatcher.Command> stash, String name,
@@ -63,9 +65,7 @@ final class Restarting {
       ActorRef<JobDispatcher.Command> current =
           ctx.spawn(child.get(), name + "-" + ++incarnation);
       ctx.watchWith(current, new Stopped(System.currentTimeMillis()));
-      if (demandWatch != null) {
-        current.tell(demandWatch);
-      }
+      standing.values().forEach(current::tell);
       return stash.unstashAll(Behaviors.receive(JobDispatcher.Command.class)
           .onMessage(Stopped.class, s -> {
             Duration wait = System.currentTimeMillis() - s.startedAt() > STABLE.toMillis()
@@ -76,8 +76,8 @@ final class Restarting {
             return waiting(wait);
           })
           .onMessage(JobDispatcher.Command.class, c -> {
-            if (c instanceof JobDispatcher.WatchDemand w) {
-              demandWatch = w;
+            if (c instanceof JobDispatcher.WatchDemand || c instanceof JobDispatcher.SourcesFailing) {
+              standing.put(c.getClass(), c);
             }
             current.tell(c);
             return Behaviors.same();
