@@ -57,6 +57,14 @@ interface Launcher {
   /** Starts the worker; returns its job id (a grid job id, or a process id). */
   String submit(Request request) throws LaunchException;
 
+  /**
+   * How a job that {@link #status} no longer lists ended, where this launcher saw it end (a
+   * local process's exit code), else null; for the failure a spawn's log line names.
+   */
+  default String howEnded(String jobId) {
+    return null;
+  }
+
   /** Cancels the job (scancel, qdel, kill); returns once it is done. */
   void cancel(String jobId) throws LaunchException;
 

@@ -160,6 +160,11 @@ final class Launches {
     return offThread(() -> launcher.status(jobIds));
   }
 
+  /** How {@code source}'s job ended, where its launcher saw it end; else null. */
+  String howEnded(String source, String jobId) {
+    return launchers.get(source).howEnded(jobId);
+  }
+
   /** Sets {@code source}'s jobs going away, not waited for (the scaler is stopping). */
   void abandon(String source, List<String> jobIds) {
     if (jobIds.isEmpty()) {

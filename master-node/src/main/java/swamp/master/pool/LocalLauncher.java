@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import swamp.node.ExitCodes;
 import swamp.node.ProcessTree;
 
 /**
@@ -19,6 +20,18 @@ final class LocalLauncher implements Launcher {
   static final long KILL_GRACE_MS = 5_000;
 
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
+  /**
+   * The exit codes of the processes that ended other than 0, until a failure asks how: the
+   * last {@value #EXITS_KEPT} (a worker that registered and later crashed is never asked about).
+   */
+  private final Map<String, Integer> exits = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+          return size() > EXITS_KEPT;
+        }
+      });
+  static final int EXITS_KEPT = 100;
 
   @Override
   public String submit(Request r) throws LaunchException {
@@ -67,11 +80,25 @@ final class LocalLauncher implements Launcher {
       Process p = processes.get(id);
       if (p != null && p.isAlive()) {
         out.put(id, GridState.STARTED);
-      } else {
+      } else if (p != null) {
         processes.remove(id);
+        if (p.exitValue() != 0) {
+          exits.put(id, p.exitValue());
+        }
       }
     }
     return out;
+  }
+
+  @Override
+  public String howEnded(String jobId) {
+    Integer code = exits.remove(jobId);
+    return code == null ? null : "exit code " + code + switch (code) {
+      case ExitCodes.BAD_CONFIG -> ": a bad flag or setting";
+      case ExitCodes.REFUSED -> ": refused for good";
+      case ExitCodes.GAVE_UP -> ": gave up registering";
+      default -> code > 128 ? ": killed by signal " + (code - 128) : "";
+    };
   }
 
   @Override

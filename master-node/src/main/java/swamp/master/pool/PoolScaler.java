@@ -342,7 +342,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
       return this;
     }
     long now = clock.millis();
-    SpawnBook.StatusSeen seen = book.status(s.source(), s.asked(), s.states(), now);
+    SpawnBook.StatusSeen seen = book.status(s.source(), s.asked(), s.states(),
+        jobId -> launches.howEnded(s.source(), jobId), now);
     seen.failures().forEach(this::logFailure);
     for (SpawnBook.Spawn sp : seen.overdue()) {
       getContext().getLog().warn("worker {} left the pool {}s ago but its job {} still runs:"

@@ -247,8 +247,12 @@ final class SpawnBook {
         .map(sp -> sp.jobId).collect(java.util.stream.Collectors.toSet());
   }
 
-  /** {@code states}: the jobs among {@code asked} that {@code source}'s scheduler still holds. */
-  StatusSeen status(String source, Set<String> asked, Map<String, GridState> states, long now) {
+  /**
+   * {@code states}: the jobs among {@code asked} that {@code source}'s scheduler still holds;
+   * {@code howEnded}: how one that is gone ended, where its launcher knows (else null).
+   */
+  StatusSeen status(String source, Set<String> asked, Map<String, GridState> states,
+      java.util.function.Function<String, String> howEnded, long now) {
     List<Failure> failures = new ArrayList<>();
     List<Spawn> cancels = new ArrayList<>();
     List<Spawn> overdue = new ArrayList<>();
@@ -266,7 +270,8 @@ final class SpawnBook {
                     + " registered: cancelled (scancel, qdel), refused by the scheduler, or ended"
                     + " at once (its log, if it ran: " + sp.log + ")"
                 : "its " + sp.source.settings.launcher().noun + " ended before the worker"
-                    + " registered (see " + sp.log + ")", now));
+                    + " registered" + ended(howEnded.apply(sp.jobId)) + " (see " + sp.log + ")",
+                now));
           }
           case REGISTERED -> sp.jobGone = true; // the registry sees its worker go
           default -> {
@@ -293,6 +298,10 @@ final class SpawnBook {
       }
     }
     return new StatusSeen(failures, cancels, overdue);
+  }
+
+  private static String ended(String how) {
+    return how == null ? "" : ", with " + how;
   }
 
   // ---- membership, as the registry tells it ----

@@ -191,5 +191,23 @@ class LaunchersTest {
     l.cancel(pid);
     assertEquals(Map.of(), l.status(List.of(pid)));
     assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false));
+    assertNull(l.howEnded(pid), "cancelled: it did not end by itself");
+  }
+
+  @Test
+  void aLocalWorkerThatEndsByItselfSaysItsExitCode(@TempDir Path dir) throws Exception {
+    LocalLauncher l = new LocalLauncher();
+    String refused = l.submit(new Launcher.Request("l-1", List.of("sh", "-c", "exit 3"),
+        Map.of("PATH", "/usr/bin:/bin"), dir, dir.resolve("l-1.sh"), dir.resolve("l-1.log")));
+    String killed = l.submit(new Launcher.Request("l-2", List.of("sh", "-c", "kill -9 $$"),
+        Map.of("PATH", "/usr/bin:/bin"), dir, dir.resolve("l-2.sh"), dir.resolve("l-2.log")));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!l.status(List.of(refused, killed)).isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "both processes end");
+      Thread.sleep(20);
+    }
+    assertEquals("exit code 3: refused for good", l.howEnded(refused));
+    assertEquals("exit code 137: killed by signal 9", l.howEnded(killed));
+    assertNull(l.howEnded(refused), "told once");
   }
 }

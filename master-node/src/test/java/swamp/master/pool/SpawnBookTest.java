@@ -129,7 +129,7 @@ class SpawnBookTest {
     assertEquals(Set.of("100", "101", "102"), book.jobIds("grid"));
 
     SpawnBook.StatusSeen seen = book.status("grid", Set.of("100", "101", "102"),
-        Map.of("101", GridState.FAILED, "102", GridState.STARTED), NOW + 5 * SEC);
+        Map.of("101", GridState.FAILED, "102", GridState.STARTED), id -> null, NOW + 5 * SEC);
 
     assertEquals(List.of(gone.id, held.id),
         seen.failures().stream().map(f -> f.spawn().id).toList());
@@ -145,13 +145,16 @@ class SpawnBookTest {
     assertEquals(Phase.CANCELLING, held.phase);
     assertEquals(List.of(held), seen.cancels());
     assertEquals(Phase.STARTED, running.phase);
-    book.status("grid", Set.of("101"), Map.of("101", GridState.FAILED), NOW + 10 * SEC);
+    book.status("grid", Set.of("101"), Map.of("101", GridState.FAILED), id -> null,
+        NOW + 10 * SEC);
     assertFalse(book.cancelDue(held), "its cancel runs already");
     book.cancelled(held.id, true);
     assertNull(book.spawn(held.id));
-    book.status("grid", Set.of("102"), Map.of(), NOW + 15 * SEC); // seen running, then gone
+    book.status("grid", Set.of("102"), Map.of(), // seen running, then gone, as its launcher saw
+        id -> id.equals("102") ? "exit code 3: refused for good" : null, NOW + 15 * SEC);
     assertTrue(book.source("grid").lastFailure.endsWith("(job 102): its job ended before the worker"
-        + " registered (see /spawn/grid-q7x-3.log)"), book.source("grid").lastFailure);
+        + " registered, with exit code 3: refused for good (see /spawn/grid-q7x-3.log)"),
+        book.source("grid").lastFailure);
   }
 
   @Test
@@ -160,7 +163,7 @@ class SpawnBookTest {
     SpawnBook.Spawn a = book.launch("grid", NOW);
     book.submitted(a.id, "100");
     book.joined(a.id, offer(1, false), NOW);
-    book.status("grid", Set.of("100"), Map.of(), NOW + SEC); // its job ended: it is leaving
+    book.status("grid", Set.of("100"), Map.of(), id -> null, NOW + SEC); // its job ended: it is leaving
     assertSame(a, book.left(a.id, NOW + 2 * SEC));
     assertNull(book.spawn(a.id));
 
@@ -170,10 +173,10 @@ class SpawnBookTest {
     book.dismissing(b.id);
     assertNull(book.left(b.id, NOW + SEC), "it was leaving already");
     assertEquals(Phase.LEAVING, b.phase);
-    assertTrue(book.status("grid", Set.of("101"), Map.of("101", GridState.STARTED),
+    assertTrue(book.status("grid", Set.of("101"), Map.of("101", GridState.STARTED), id -> null,
         NOW + SEC + SpawnBook.LEAVE_GRACE_MS).cancels().isEmpty(), "within the grace");
     SpawnBook.StatusSeen late = book.status("grid", Set.of("101"),
-        Map.of("101", GridState.STARTED), NOW + 2 * SEC + SpawnBook.LEAVE_GRACE_MS);
+        Map.of("101", GridState.STARTED), id -> null, NOW + 2 * SEC + SpawnBook.LEAVE_GRACE_MS);
     assertEquals(List.of(b), late.overdue());
     assertEquals(List.of(b), late.cancels());
   }
