@@ -7,29 +7,20 @@ import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
-import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import swamp.master.api.ApiServer;
 import swamp.master.dispatch.Journal;
 import swamp.master.dispatch.JournalRepair;
 import swamp.master.dispatch.JournalGuard;
-import swamp.master.membership.NodeWatcher;
 import swamp.master.pool.PoolSettings;
 import swamp.node.ConfigCheck;
 import swamp.node.ExitCodes;
@@ -40,9 +31,12 @@ import swamp.worker.WorkerMain;
 import swamp.worker.WorkerSettings;
 
 /**
- * {@code bin/swamp master}: starts the master node, its HTTP API and, unless local-exec is
- * {@code never}, its embedded worker ({@link LocalWorker}). SIGTERM (or SIGINT) refuses new work,
- * dismisses every worker, waits for them to leave and exits 0 ({@link MasterShutdown}).
+ * {@code bin/swamp master}, the command line: it reads the configuration and checks it, the API
+ * token and the job journal, creates the node's actor system and has {@link MasterNode} run the
+ * master on it, with its HTTP API and, unless local-exec is {@code never}, its embedded worker
+ * ({@link LocalWorker}); what stops it becomes a line on stderr and the exit code. SIGTERM (or
+ * SIGINT) refuses new work, dismisses every worker, waits for them to leave and exits 0
+ * ({@link MasterShutdown}).
  */
 @Command(name = "swamp master", mixinStandardHelpOptions = true,
     description = "Start a swamp master: it accepts jobs at once and runs them on its pool.")
@@ -169,9 +163,9 @@ public final class MasterMain implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     ActorSystem<Void> system;
-    java.util.concurrent.CompletableFuture<Void> guardianStopped = new java.util.concurrent.CompletableFuture<>();
+    MasterNode node = new MasterNode();
     try {
-      system = ActorSystem.create(guardian(settings, local, guardianStopped), WorkerMain.SYSTEM_NAME, config);
+      system = ActorSystem.create(node.guardian(settings, local), WorkerMain.SYSTEM_NAME, config);
     } catch (RuntimeException e) { // its cluster port is taken, or not one of this machine's
       Throwable cause = e;
       while (cause.getCause() != null) {
@@ -181,12 +175,12 @@ public final class MasterMain implements Callable<Integer> {
       System.err.println("swamp master: cannot start its cluster node on "
           + config.getString("pekko.remote.artery.canonical.hostname") + ":"
           + config.getInt("pekko.remote.artery.canonical.port") + " (--host, --port): "
-          + swamp.node.NodeAddress.cannotBind(e).orElseGet(() -> String.valueOf(last)));
+          + NodeAddress.cannotBind(e).orElseGet(() -> String.valueOf(last)));
       return ExitCodes.BAD_CONFIG;
     }
     try {
-      int code = serve(system, settings, pool, apiToken, guard, guardianStopped);
-      java.util.Optional<CoordinatedShutdown.Reason> why =
+      int code = node.serve(system, settings, pool, apiToken, guard);
+      Optional<CoordinatedShutdown.Reason> why =
           CoordinatedShutdown.get(system).getShutdownReason();
       if (why.isPresent() && why.get() instanceof Journal.Stop stop) {
         System.err.println("swamp master: " + stop.message());
@@ -206,43 +200,6 @@ public final class MasterMain implements Callable<Integer> {
         WorkDirs.remove(local.workDir());
       }
     }
-  }
-
-  /** Runs the master on {@code system} until it terminates; returns the exit code. */
-  private static int serve(ActorSystem<Void> system, MasterSettings settings, PoolSettings pool,
-      String apiToken, JournalGuard guard, java.util.concurrent.CompletableFuture<Void> guardianStopped) {
-    ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
-        SingletonActor.of(MasterActor.create(settings, pool, guard), "master")
-            .withSettings(ClusterSingletonSettings.create(system).withRole("master")
-                // a master node is downed by a peer only once its port refuses connections (its
-                // process is gone) or by the split-brain resolver, which keeps the oldest (the
-                // active master) and downs the others: no old singleton can still be running
-                .withRemovalMargin(Duration.ofSeconds(1))));
-    ApiServer api = new ApiServer(system, MasterActor.asker(master, system.scheduler()),
-        settings.askTimeout(), apiToken);
-    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
-    api.redirectWhenStandby(() -> ApiServer.standbyOf(cluster));
-    java.util.function.Supplier<String> room = Journal.spaceCheck(system.settings().config());
-    room.get(); // a master started on a disk short of its reserve says so in its log at once
-    api.refuseNewJobsWhen(room);
-    api.allowJobVariables(system.settings().config().getStringList("swamp.worker.allowed-job-variables"));
-    try {
-      api.start(settings.httpHost(), settings.httpPort(),
-          system.settings().config().getBoolean("swamp.master.https"));
-    } catch (IOException e) {
-      System.err.println("swamp master: cannot serve HTTP on " + settings.httpHost() + ":"
-          + settings.httpPort() + ": " + e.getMessage());
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
-      return ExitCodes.BAD_CONFIG;
-    }
-    MasterShutdown.install(system, master, api, pool.commandTimeout(), settings.dismissTimeout());
-    log.info("master on {} ({}), remoting {}, API {}://{}:{}/api {}, journal {}",
-        system.address(), settings,
-        system.settings().config().getString("pekko.remote.artery.transport"),
-        api.https() ? "https" : "http", settings.httpHost(), api.port(), apiToken.isEmpty() ? "open (no token)" : "with its token",
-        Journal.describe(system.settings().config().getString("swamp.master.journal.url")));
-    return MasterShutdown.exitCode(system, guardianStopped);
   }
 
   /**
@@ -269,26 +226,6 @@ public final class MasterMain implements Callable<Integer> {
           + " only; set SWAMP_API_TOKEN, or drop --insecure to use ~/.swamp/api-token");
     }
     return "";
-  }
-
-  /**
-   * The node's guardian: it watches the other master nodes and keeps the embedded worker, and
-   * completes {@code stopped} once it and every actor under it have stopped.
-   */
-  private static Behavior<Void> guardian(MasterSettings settings, WorkerSettings ws,
-      java.util.concurrent.CompletableFuture<Void> stopped) {
-    return Behaviors.setup(ctx -> {
-      ctx.spawn(NodeWatcher.peers(settings.probeInterval()), "peers");
-      if (ws != null) {
-        ctx.spawn(LocalWorker.keeper(ws), "local-worker");
-      }
-      return Behaviors.receive(Void.class)
-          .onSignal(PostStop.class, s -> {
-            stopped.complete(null);
-            return Behaviors.same();
-          })
-          .build();
-    });
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
- * The master node. {@link swamp.master.MasterMain} starts it: the actor system, the journal, the
- * HTTP API, the embedded local-exec worker. {@link swamp.master.MasterActor} is the cluster
+ * The master node. {@link swamp.master.MasterMain} is its command line: the settings, the journal,
+ * the actor system; {@link swamp.master.MasterNode} runs it: the node's guardian, the embedded
+ * local-exec worker, the HTTP API, the shutdown. {@link swamp.master.MasterActor} is the cluster
  * singleton that owns the master's actors (the dispatcher, the registry, the node watcher, the
  * pool scaler) and routes the API's questions to them; {@link swamp.master.MasterSettings} is what
  * it reads from {@code swamp.master}.

@@ -10,6 +10,6 @@
  *
  * <p>Depends on {@code dispatch} (the demand it watches), {@code membership} (the events it
  * follows, dismissals) and {@code swamp.node} (the grid dispatcher, node addresses);
- * {@code swamp.master} (MasterActor, MasterMain) and {@code api} use it.
+ * {@code swamp.master} (MasterActor, MasterMain, MasterNode) and {@code api} use it.
  */
 package swamp.master.pool;
