@@ -167,16 +167,16 @@ final class Conditions {
           k += 3;
           boolean matches = Set.of("=", "==", "!=").contains(op);
           if (traced != null && live) {
-            trace(Xtrace.operand(left) + " " + op, matches ? expander.shownPattern(rightWord, line)
-                : op.equals("=~") ? expander.regex(rightWord, line) : expander.expandString(rightWord, line));
+            trace(Xtrace.operand(left) + " " + op, matches ? expander.patterns.shown(rightWord, line)
+                : op.equals("=~") ? expander.patterns.regex(rightWord, line) : expander.expandString(rightWord, line));
           }
           if (matches) { // '*" $f "*': the quoted parts literal, the rest a pattern
-            java.util.regex.Pattern pattern = expander.conditionalPattern(rightWord, line);
+            java.util.regex.Pattern pattern = expander.patterns.conditional(rightWord, line);
             known(pattern.pattern());
             return pattern.matcher(left).matches() == !op.equals("!=");
           }
           if (op.equals("=~")) { // '=~ \.nc$', '=~ "a.b"': the quoted characters literal
-            return binaryTest(left, op, known(expander.regex(rightWord, line)), line);
+            return binaryTest(left, op, known(expander.patterns.regex(rightWord, line)), line);
           }
           String right = known(expander.expandString(rightWord, line));
           if (Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge").contains(op)) {
@@ -311,7 +311,7 @@ final class Conditions {
       }
       case "=~" -> {
         try {
-          Matcher m = expander.caseless(Pattern.compile(right)).matcher(left);
+          Matcher m = expander.patterns.caseless(Pattern.compile(right)).matcher(left);
           boolean found = m.find();
           ShellState.Var rematch = new ShellState.Var();
           rematch.array = true;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import swamp.master.script.Ast.Word;
 
 /**
@@ -29,6 +28,8 @@ final class Expander implements ParameterExpansion.Words {
   private final ShellState state;
   private final Substitution substitution;
   private final ParameterExpansion parameters;
+  /** The words read as patterns: {@code case}, {@code [[ == ]]}, {@code =~}, {@code ${x%...}}. */
+  final PatternWords patterns;
 
   /** {@code $name}: its value, null when unset; under {@code set -u} an unset one stops the plan. */
   String set(String name) {
@@ -42,7 +43,8 @@ final class Expander implements ParameterExpansion.Words {
   Expander(ShellState state, Substitution substitution) {
     this.state = state;
     this.substitution = substitution;
-    this.parameters = new ParameterExpansion(state, this);
+    this.patterns = new PatternWords(state, this::oneField);
+    this.parameters = new ParameterExpansion(state, this, patterns);
   }
 
   private final Arith.Variables arithVars = new Arith.Variables() {
@@ -432,61 +434,11 @@ final class Expander implements ParameterExpansion.Words {
     }
   }
 
-  /** A pattern of ${x%pattern} and friends: expanded, quoted parts literal. */
-  @Override
-  public Pattern pattern(String raw, int line) {
-    Glob.requireExtglob(raw, state.glob, line);
-    return pattern(raw, line, state.glob.extglob());
-  }
-
-  /** A pattern of {@code case} or {@code ${x/pattern/}}: as {@link #pattern}, of either case under nocasematch. */
-  @Override
-  public Pattern matching(String raw, int line) {
-    return caseless(pattern(raw, line));
-  }
-
-  /** {@code p} matching letters of either case where {@code shopt -s nocasematch} says so. */
-  Pattern caseless(Pattern p) {
-    return state.glob.nocasematch() ? Pattern.compile(p.pattern(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE) : p;
-  }
-
-  /**
-   * The right side of {@code [[ s == pattern ]]}: extended patterns ({@code @(a|b)}) always, as
-   * bash 5.2 reads them there whether {@code shopt -s extglob} is on or not.
-   */
-  Pattern conditionalPattern(String raw, int line) {
-    return caseless(pattern(raw, line, true));
-  }
-
-  /** A pattern of {@code [[ == ]]} as {@code set -x} shows it: expanded, each quoted character after a backslash. */
-  String shownPattern(String raw, int line) {
-    return escapingQuoted(raw, line, c -> true);
-  }
-
-  /**
-   * The regular expression of {@code [[ $f =~ \.nc$ ]]}: expanded, its quoted characters
-   * ({@code "a.b"}, {@code \.}) literal, as bash's, which shows it so under {@code set -x} too.
-   */
-  String regex(String raw, int line) {
-    return escapingQuoted(raw, line, c -> "\\^$.|?*+()[]{}".indexOf(c) >= 0);
-  }
-
-  private String escapingQuoted(String raw, int line, java.util.function.IntPredicate special) {
+  /** {@code raw} expanded as one field, unsplit and unglobbed, with which characters were quoted. */
+  private PatternWords.Expanded oneField(String raw, int line) {
     Fields fs = new Fields();
     expandInto(raw, fs, false, line, false);
     Field f = fs.list.get(0);
-    StringBuilder shown = new StringBuilder();
-    for (int i = 0; i < f.text.length(); i++) {
-      char c = f.text.charAt(i);
-      shown.append(f.quoted.get(i) && special.test(c) ? "\\" : "").append(c);
-    }
-    return shown.toString();
-  }
-
-  private Pattern pattern(String raw, int line, boolean extglob) {
-    Fields fs = new Fields();
-    expandInto(raw, fs, false, line, false);
-    Field f = fs.list.get(0);
-    return Glob.compile(f.text.toString(), f.quoted, false, extglob);
+    return new PatternWords.Expanded(f.text, f.quoted);
   }
 }

@@ -231,7 +231,7 @@ final class JobDecisions {
     boolean fallThrough = false;
     for (Ast.CaseBranch b : c.branches()) {
       if (!fallThrough && b.patterns().stream()
-          .noneMatch(p -> expander.matching(p.raw(), p.line()).matcher(subject).matches())) {
+          .noneMatch(p -> expander.patterns.matching(p.raw(), p.line()).matcher(subject).matches())) {
         continue;
       }
       s = walk.exec(b.body());

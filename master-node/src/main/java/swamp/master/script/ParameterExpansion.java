@@ -17,19 +17,13 @@ import java.util.regex.Pattern;
  */
 final class ParameterExpansion {
 
-  /** What the operators need from the pipeline: words, arithmetic and patterns expanded. */
+  /** What the operators need from the pipeline: words and arithmetic expanded. */
   interface Words {
     /** A word expanded without splitting or globbing, as an assignment's value is. */
     String expandString(String raw, int line);
 
     /** The value of an arithmetic expression, {@code $} expansions in it done first. */
     long arith(String expression, int line);
-
-    /** A pattern of {@code ${x%pattern}} and friends: expanded, quoted parts literal. */
-    Pattern pattern(String raw, int line);
-
-    /** A pattern of {@code ${x/pattern/...}}: as {@link #pattern}, of either case under nocasematch. */
-    Pattern matching(String raw, int line);
   }
 
   /** What a {@code ${...}} expands to, for the pipeline to put into its fields. */
@@ -93,10 +87,13 @@ final class ParameterExpansion {
 
   private final ShellState state;
   private final Words words;
+  /** The patterns of {@code ${x%pattern}}, {@code ${x/pattern/...}} and their kin. */
+  private final PatternWords patterns;
 
-  ParameterExpansion(ShellState state, Words words) {
+  ParameterExpansion(ShellState state, Words words, PatternWords patterns) {
     this.state = state;
     this.words = words;
+    this.patterns = patterns;
   }
 
   private static final Pattern KEYS = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\[([@*])\\]");
@@ -226,7 +223,7 @@ final class ParameterExpansion {
     if (op.startsWith("%") || op.startsWith("#")) {
       boolean longest = op.startsWith("%%") || op.startsWith("##");
       boolean suffix = op.startsWith("%");
-      Pattern p = words.pattern(op.substring(longest ? 2 : 1), line);
+      Pattern p = patterns.pattern(op.substring(longest ? 2 : 1), line);
       for (String v : source) {
         result.add(trim(v, p, suffix, longest));
       }
@@ -241,7 +238,7 @@ final class ParameterExpansion {
       int slash = indexOfUnescaped(rest, '/');
       String pat = slash < 0 ? rest : rest.substring(0, slash);
       String rep = slash < 0 ? "" : words.expandString(rest.substring(slash + 1), line);
-      Pattern p = words.matching(pat, line);
+      Pattern p = patterns.matching(pat, line);
       for (String v : source) {
         result.add(replace(v, p, rep, all, anchorStart, anchorEnd));
       }
@@ -270,7 +267,7 @@ final class ParameterExpansion {
       boolean upper = op.startsWith("^");
       boolean all = op.startsWith("^^") || op.startsWith(",,");
       String pat = op.substring(all ? 2 : 1); // ${x^^[cs]}: only the letters the pattern matches
-      Pattern only = pat.isEmpty() ? null : words.pattern(pat, line);
+      Pattern only = pat.isEmpty() ? null : patterns.pattern(pat, line);
       for (String v : source) {
         result.add(changeCase(v, upper, all, only));
       }
