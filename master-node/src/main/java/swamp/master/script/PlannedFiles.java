@@ -353,6 +353,14 @@ final class PlannedFiles {
     return on;
   }
 
+  /**
+   * What reading {@code path} reads: the path with every planned link in it, itself too, replaced
+   * by where it points ({@code jan.nc} after {@code ln -s ccsm_01.nc jan.nc} is {@code ccsm_01.nc}).
+   */
+  String pointedTo(String path) {
+    return realDirectory(path);
+  }
+
   /** A directory's path with every planned link in it, itself too, replaced by where it points. */
   private String realDirectory(String dir) {
     for (int hops = 0; hops < 40 && !links.isEmpty(); hops++) {

@@ -59,7 +59,8 @@ final class PlannedJobs {
         operands.add(a);
       }
     }
-    if (!(program.equals("mv") || program.equals("cp")) || operands.size() < 2) {
+    boolean link = program.equals("ln"); // 'ln -s 2000/06 out/latest': no link inside a latest that is no directory
+    if (!(program.equals("mv") || program.equals("cp") || link) || operands.size() < 2) {
       return Set.of();
     }
     String target = PlannedFiles.resolve(state.cwd, operands.get(operands.size() - 1));
@@ -69,6 +70,9 @@ final class PlannedJobs {
       String from = PlannedFiles.resolve(state.cwd, source);
       if (!intoDirectory) {
         notThere.add(target + "/" + PlannedFiles.name(from));
+      }
+      if (link) {
+        continue; // a symbolic link may point where nothing is yet
       }
       if (!state.files.exists(from)) {
         notThere.add(intoDirectory ? target + "/" + PlannedFiles.name(from) : target);
@@ -390,6 +394,8 @@ final class PlannedJobs {
     Set<String> reads = real.apply(a.reads()); // and the links on their way: 'ln -sfn v2 latest', then latest/T.nc
     java.util.stream.Stream.of(a.reads(), a.writes(), a.directories()).flatMap(Set::stream)
         .forEach(p -> reads.addAll(state.files.linksOn(p)));
+    a.reads().forEach(p -> reads.add(state.files.pointedTo(p))); // 'ls latest/', 'ncwa jan.nc' of a link: what it points to
+
     return new Dependencies.Access(reads, real.apply(a.writes()), real.apply(a.removes()),
         real.apply(a.directories()), real.apply(a.streams()));
   }

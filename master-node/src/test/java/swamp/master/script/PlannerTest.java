@@ -1595,6 +1595,22 @@ class PlannerTest {
   }
 
   /**
+   * A link beside its directory, {@code ln -sfn 2000/06 out/latest}, lists what that directory holds,
+   * and what reads through a link waits for what writes where it points: a glob through it listed a
+   * link '06' that ln was taken to make inside a directory, as cp would, and {@code ls out/latest/}
+   * (or {@code ncwa jan.nc} of {@code ln -s in.nc jan.nc}) ran before the command that writes there.
+   */
+  @Test
+  void whatReadsThroughALinkSeesAndWaitsForWhereItPoints() throws Exception {
+    List<Plan.Command> c = plan("mkdir -p out/2000/06\nncks -O -v T in.nc out/2000/06/T.nc\n"
+        + "ln -sfn 2000/06 out/latest\nls out/latest/\necho out/latest/*\n").commands();
+    assertEquals("echo out/latest/T.nc", c.get(4).text());
+    assertTrue(c.get(3).dependsOn().contains(1), "ls waits for the ncks that writes there: " + c.get(3).dependsOn());
+    Plan.Command gm = plan("ln -s in.nc jan.nc\nncap2 -O -s 'T=T*2' in.nc in.nc\nncwa -O jan.nc gm.nc\n").commands().get(2);
+    assertTrue(gm.dependsOn().contains(1), "ncwa reads what ncap2 rewrote: " + gm.dependsOn());
+  }
+
+  /**
    * PIPESTATUS after one command is its status; after a pipeline, which runs as one job whose
    * stages' statuses are not known apart, it is refused with the line (it was empty, silently).
    */
