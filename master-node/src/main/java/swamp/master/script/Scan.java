@@ -119,6 +119,14 @@ final class Scan {
         k = h.end();
         continue;
       }
+      if (opener.equals("(") && d == '#' && (k == from || " \t\n;|&(".indexOf(s.charAt(k - 1)) >= 0)) {
+        int eol = s.indexOf('\n', k); // a comment: its quotes and parentheses, "(don't change it)", are text
+        if (eol < 0) {
+          return -1;
+        }
+        k = eol;
+        continue;
+      }
       if (d == '\'' || d == '"' || d == '`' || d == '$') {
         int next = skipQuotedOrExpansion(s, k);
         if (next < 0) {

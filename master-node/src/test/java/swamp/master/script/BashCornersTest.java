@@ -25,6 +25,25 @@ class BashCornersTest {
     return Scripts.texts(dir, script, args);
   }
 
+  /**
+   * A comment inside {@code $( )} is text to its end of line, as bash reads it: its apostrophe
+   * ("don't") or parenthesis stopped the planner ("unterminated '$('", "unexpected ')'").
+   */
+  @Test
+  void aCommentInsideACommandSubstitutionIsText() throws Exception {
+    assertEquals(List.of("echo 'offset 0.5 1 2'"), texts("""
+        v=$(
+          # the model's offset (don't change it)
+          echo 0.5
+        )
+        w=$(echo 1 # a ) in a comment
+        )
+        n=$( # how many (
+          echo $#)
+        echo "offset $v $w $n"
+        """, "a", "b"));
+  }
+
   @Test
   void nocasematchMatchesCaseAndConditionalsOfEitherCase() throws Exception {
     assertEquals(List.of("echo y", "echo c", "echo re", "echo X_tas CESM_tas", "echo no"), texts("""
