@@ -390,6 +390,7 @@ final class ShellParser {
       switch (t.kind()) {
         case WORD -> words.add(new Word(t.text(), t.line()));
         case AND, OR, LPAREN, RPAREN -> words.add(new Word(t.text(), t.line()));
+        case NEWLINE -> { } // '[[ -f a &&' on one line, '-f b ]]' on the next: bash reads on
         case REDIRECT -> { // '<' and '>' compare strings inside [[ ]]
           if (!t.text().equals("<") && !t.text().equals(">") || t.fd() >= 0) {
             throw new ScriptException(t.line(), "unexpected '" + t.text() + "' inside [[ ]]");

@@ -44,6 +44,27 @@ class BashCornersTest {
         """, "a", "b"));
   }
 
+  /**
+   * {@code [[ ]]} written over lines, broken after its {@code &&} or before its {@code ]]}, as bash
+   * reads it: the planner stopped at the new line with "'[[' without its ']]'".
+   */
+  @Test
+  void aConditionalOverLines() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "x");
+    assertEquals(List.of("echo one", "echo two", "echo three"), texts("""
+        if [[ -f a.nc &&
+              -n x ]] &&
+           [[ ( -f b.nc ||
+                -f a.nc ) ]]; then
+          echo one
+        fi
+        [[ -f a.nc
+           && x == x ]] && echo two
+        [[
+          -f a.nc ]] && echo three
+        """));
+  }
+
   @Test
   void nocasematchMatchesCaseAndConditionalsOfEitherCase() throws Exception {
     assertEquals(List.of("echo y", "echo c", "echo re", "echo X_tas CESM_tas", "echo no"), texts("""
