@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import swamp.master.script.Ast.Node;
 
@@ -150,8 +151,11 @@ final class Calls {
     state.dashEcho = call.dash();
     prefix.forEach(this::exported); // 'X=v ./sub.sh': in its environment
     Map<String, Ast.FunctionDef> savedFunctions = new HashMap<>(functions);
+    Set<String> savedExports = Set.copyOf(state.exportedFunctions);
     String[] savedTrap = exitTrap.save();
-    functions.clear();
+    // what 'export -f' names, a bash has from its environment; sh (dash) does not take them
+    functions.keySet().retainAll(call.dash() ? Set.of() : savedExports);
+    state.exportedFunctions.retainAll(functions.keySet());
     try {
       Status status;
       try {
@@ -166,6 +170,8 @@ final class Calls {
       state.dashEcho = dashEcho;
       functions.clear();
       functions.putAll(savedFunctions);
+      state.exportedFunctions.clear();
+      state.exportedFunctions.addAll(savedExports);
       exitTrap.restore(savedTrap);
       scriptDepth--;
     }

@@ -28,7 +28,7 @@ final class Declared {
   static boolean prints(String name, List<String> args) {
     boolean asked = args.subList(0, args.size() - names(args).size()).stream().filter(a -> !a.equals("--"))
         .anyMatch(a -> a.contains("p") || (a.contains("F") && !name.equals("export"))
-            || a.contains("f") && (name.equals("declare") || name.equals("typeset")));
+            || a.contains("f") && !a.contains("x") && (name.equals("declare") || name.equals("typeset")));
     return asked && (name.equals("declare") || name.equals("typeset") || names(args).isEmpty());
   }
 

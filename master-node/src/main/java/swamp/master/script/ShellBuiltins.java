@@ -47,6 +47,39 @@ final class ShellBuiltins {
     this.getopts = new Getopts(state, expander);
   }
 
+  /**
+   * Whether {@code name args} exports or unexports functions: {@code export -f NAME...},
+   * {@code export -fn NAME}, {@code declare -fx NAME}.
+   */
+  static boolean exportsFunctions(String name, List<String> args) {
+    List<String> options = args.subList(0, args.size() - Declared.names(args).size()).stream()
+        .filter(a -> !a.equals("--")).toList();
+    return !Declared.names(args).isEmpty() && options.stream().anyMatch(a -> a.startsWith("-") && a.contains("f"))
+        && (name.equals("export") || options.stream().anyMatch(a -> a.contains("x")))
+        && options.stream().noneMatch(a -> a.contains("p"));
+  }
+
+  /**
+   * {@code export -f NAME...}: the functions a bash that this script starts has ({@code bash -c
+   * 'f'}, {@code xargs bash -c}, {@code parallel f ::: ...}), as bash passes them on in the
+   * environment; {@code -n} takes them back. A name that is no function is bash's error, status 1.
+   */
+  private Status exportFunctions(List<String> args, int line) {
+    List<String> options = args.subList(0, args.size() - Declared.names(args).size());
+    boolean unexport = options.stream().anyMatch(a -> a.startsWith("-") && a.contains("n") || a.startsWith("+") && a.contains("x"));
+    for (String f : Declared.names(args)) {
+      if (!functions.containsKey(f)) {
+        throw new Refusal.Failed("export: " + f + ": not a function", line, f + " is not a function");
+      }
+      if (unexport) {
+        state.exportedFunctions.remove(f);
+      } else {
+        state.exportedFunctions.add(f);
+      }
+    }
+    return Status.OK;
+  }
+
   /** The builtins that run while planning: none of them can be a stage of a planned job. */
   static boolean isPlanTime(String name) {
     return Set.of("cd", "pushd", "popd", "export", "local", "declare", "typeset", "readonly", "unset",
@@ -65,7 +98,7 @@ final class ShellBuiltins {
       }
       case "export", "local", "declare", "typeset", "readonly" -> {
         noRedirects(c, name);
-        return variables.declare(name, c, line);
+        return exportsFunctions(name, args) ? exportFunctions(args, line) : variables.declare(name, c, line);
       }
       case "unset" -> {
         for (String a : args) {
@@ -88,6 +121,7 @@ final class ShellBuiltins {
             }
             state.vars.remove(a);
             functions.remove(a);
+            state.exportedFunctions.remove(a);
           }
         }
         return Status.OK;

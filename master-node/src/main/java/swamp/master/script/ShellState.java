@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -98,6 +99,8 @@ final class ShellState {
       Outputs outputs, boolean nounset, boolean allexport) {}
 
   Map<String, Var> vars = new HashMap<>();
+  /** The functions {@code export -f} names: a bash this script starts has them ({@link Calls#script}). */
+  final Set<String> exportedFunctions = new java.util.HashSet<>();
   List<String> positional;
   /** {@code $0}: the script's name, or a script that it runs ({@code bash sub.sh}). */
   String arg0;

@@ -120,7 +120,14 @@ final class SteeringBuiltins {
             : exitTrap.set(args, line);
       }
       case "declare", "typeset", "export", "readonly" -> {
-        return Declared.prints(name, args) ? declared(name, args, c, prefix) : builtins.run(name, argv, c);
+        if (Declared.prints(name, args)) {
+          return declared(name, args, c, prefix);
+        }
+        try {
+          return builtins.run(name, argv, c);
+        } catch (Refusal.Failed f) { // 'export -f nosuch': bash's error, and status 1
+          return failed(f, c);
+        }
       }
       case "eval" -> { // its text is known while planning: it runs as the script's own lines
         if (args.isEmpty()) {

@@ -65,6 +65,29 @@ class BashCornersTest {
         """));
   }
 
+  /**
+   * {@code export -f f} (and {@code declare -fx f}): a bash the script starts has the function, as
+   * the recipe {@code xargs bash -c 'f "$0"'} needs; {@code export -fn} takes it back. It was
+   * refused ("export -f is not supported"), and {@code declare -fx} printed the function.
+   */
+  @Test
+  void exportedFunctionsReachTheBashesTheScriptStarts() throws Exception {
+    assertEquals(List.of("ncra -O a_01.nc a.nc", "ncra -O b_01.nc b.nc",
+        "status: 0 if #0 succeeds and #1 succeeds, else 123", "printf %s $'function\\n'", "ncwa -O a.nc a_zm.nc",
+        "echo 'export -f: 1'", "echo 'zm: 1'"), texts("""
+        clim() { ncra -O ${1}_01.nc $1.nc; }
+        zm() { ncwa -O "$1" "${1%.nc}_zm.nc"; }
+        export -f clim
+        printf '%s\n' a b | xargs -n 1 bash -c 'clim "$0"'
+        bash -c 'type -t clim'
+        declare -fx zm
+        bash -c 'zm a.nc'
+        export -f nosuch 2> /dev/null || echo "export -f: $?"
+        export -fn zm
+        bash -c 'type -t zm > /dev/null || echo "zm: $?"'
+        """));
+  }
+
   @Test
   void nocasematchMatchesCaseAndConditionalsOfEitherCase() throws Exception {
     assertEquals(List.of("echo y", "echo c", "echo re", "echo X_tas CESM_tas", "echo no"), texts("""
