@@ -159,6 +159,11 @@ final class Calls {
     try {
       Status status;
       try {
+        if (!call.options().isEmpty()) { // 'bash -e sub.sh', '#!/bin/bash -e': set before its first line
+          List<Ast.Word> set = new ArrayList<>(List.of(new Ast.Word("set", line)));
+          call.options().forEach(o -> set.add(new Ast.Word(o, line)));
+          walk.apply(new Ast.Simple(set, List.of(), line));
+        }
         status = walk.apply(call.program());
       } catch (Jump j) {
         status = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.status() : Status.OK;

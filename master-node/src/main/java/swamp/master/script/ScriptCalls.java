@@ -25,7 +25,58 @@ final class ScriptCalls {
    * {@code sh} ({@code sh sub.sh}, {@code #!/bin/sh}) where sh is dash, whose {@code echo} reads
    * backslash escapes.
    */
-  record Call(Path script, Node program, String arg0, List<String> args, boolean dash) {}
+  record Call(Path script, Node program, String arg0, List<String> args, boolean dash, List<String> options) {
+    Call(Path script, Node program, String arg0, List<String> args, boolean dash) {
+      this(script, program, arg0, args, dash, List.of());
+    }
+  }
+
+  /**
+   * A shell's options before its script or {@code -c} ({@code bash -e sub.sh}, {@code bash -x},
+   * {@code sh -eu -o pipefail}, {@code #!/bin/bash -e}): {@code set} holds them as {@code set}
+   * takes them, {@code command} whether {@code -c} is among them, {@code next} the index of the
+   * word after them.
+   */
+  record ShellOptions(List<String> set, boolean command, int next) {}
+
+  /**
+   * The options of a shell's command line from {@code words[from]}; null where one is not an
+   * option of {@code set} ({@code -i}, {@code -O extglob}, {@code --posix}): such a call is left
+   * to run as a program.
+   */
+  static ShellOptions shellOptions(List<String> words, int from) {
+    List<String> set = new java.util.ArrayList<>();
+    boolean command = false;
+    int k = from;
+    for (; k < words.size(); k++) {
+      String w = words.get(k);
+      if (w.equals("--")) {
+        k++;
+        break;
+      }
+      if (w.equals("--norc") || w.equals("--noprofile")) {
+        continue; // what a script's shell reads anyway
+      }
+      if (w.length() < 2 || !(w.startsWith("-") || w.startsWith("+"))) {
+        break;
+      }
+      if (!w.substring(1).matches("[aefhuxvBCEco]+") || w.startsWith("+") && w.contains("c")) {
+        return null;
+      }
+      command |= w.contains("c");
+      String flags = w.replace("c", "");
+      if (flags.length() > 1) {
+        set.add(flags);
+      }
+      if (flags.contains("o")) { // -o pipefail, -eo pipefail
+        if (++k >= words.size()) {
+          return null;
+        }
+        set.add(words.get(k));
+      }
+    }
+    return new ShellOptions(set, command, k);
+  }
 
   /** Whether /bin/sh is dash (Debian's, Ubuntu's), not bash. */
   private static final boolean SH_IS_DASH = shIsDash();
@@ -42,15 +93,20 @@ final class ScriptCalls {
   static Call find(ShellState state, List<String> argv, int line) {
     String program = argv.get(0);
     String base = program.substring(program.lastIndexOf('/') + 1);
-    if ((base.equals("bash") || base.equals("sh")) && argv.size() > 2 && argv.get(1).equals("-c")) {
-      return inline(argv, base, line); // 'bash -c "ncks ... | grep -q T"'
+    boolean shell = base.equals("bash") || base.equals("sh");
+    ShellOptions options = shell ? shellOptions(argv, 1) : new ShellOptions(List.of(), false, 1);
+    if (options == null) {
+      return null;
     }
-    boolean viaShell = (base.equals("bash") || base.equals("sh")) && argv.size() > 1
-        && !argv.get(1).startsWith("-");
+    if (shell && options.command()) {
+      return options.next() < argv.size() // 'bash -c "ncks ... | grep -q T"'
+          ? inline(argv.subList(options.next(), argv.size()), base, options.set(), line) : null;
+    }
+    boolean viaShell = shell && argv.size() > options.next();
     if (!viaShell && !program.contains("/")) {
       return null;
     }
-    String file = viaShell ? argv.get(1) : program;
+    String file = viaShell ? argv.get(options.next()) : program;
     Path path = Path.of(PlannedFiles.resolve(state.cwd, file));
     String written = state.files.text(path.toString()); // 'cat > sub.sh <<EOF' before
     if (written != null && !viaShell && !startsAShell(written.lines().findFirst().orElse(""))) {
@@ -68,7 +124,12 @@ final class ScriptCalls {
       Node parsed = ShellParser.parse(written != null ? written : Files.readString(path), 1);
       String first = written != null ? written.lines().findFirst().orElse("") : firstLine(path);
       boolean sh = viaShell ? base.equals("sh") : !first.contains("bash");
-      return new Call(path, parsed, file, argv.subList(viaShell ? 2 : 1, argv.size()), sh && SH_IS_DASH);
+      ShellOptions own = viaShell ? options : shebangOptions(first); // '#!/bin/bash -e': as 'bash -e sub.sh'
+      if (own == null) {
+        return null;
+      }
+      return new Call(path, parsed, file, argv.subList(viaShell ? options.next() + 1 : 1, argv.size()),
+          sh && SH_IS_DASH, own.set());
     } catch (IOException e) {
       throw Refusal.at(line, file + ": " + e.getMessage());
     } catch (ScriptException e) {
@@ -80,19 +141,36 @@ final class ScriptCalls {
    * {@code bash -c TEXT [ARG0 [ARGS...]]}: TEXT is the script, run in a shell of its own as a
    * script file would be; {@code $0} is ARG0, else the shell's name.
    */
-  private static Call inline(List<String> argv, String shell, int line) {
+  private static Call inline(List<String> words, String shell, List<String> options, int line) {
     try {
-      Node parsed = ShellParser.parse(argv.get(2), line);
-      return new Call(null, parsed, argv.size() > 3 ? argv.get(3) : shell,
-          argv.subList(Math.min(argv.size(), 4), argv.size()), shell.equals("sh") && SH_IS_DASH);
+      Node parsed = ShellParser.parse(words.get(0), line);
+      return new Call(null, parsed, words.size() > 1 ? words.get(1) : shell,
+          words.subList(Math.min(words.size(), 2), words.size()), shell.equals("sh") && SH_IS_DASH, options);
     } catch (ScriptException e) {
       throw Refusal.at(line, "in " + shell + " -c, " + e.getMessage());
     }
   }
 
+  /** {@code #!} that names bash or sh, and the one word the kernel passes after it. */
+  private static final java.util.regex.Pattern SHEBANG =
+      java.util.regex.Pattern.compile("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s+(.*?))?\\s*");
+
   /** Whether a file's first line is a {@code #!} that names bash or sh. */
   private static boolean namesAShell(String firstLine) {
-    return firstLine.matches("#!\\s*(/usr)?/bin/(env\\s+)?(ba)?sh(\\s.*)?");
+    return SHEBANG.matcher(firstLine).matches();
+  }
+
+  /**
+   * The options a script's {@code #!} line gives its shell ({@code #!/bin/bash -e}), which the
+   * kernel passes as one word; none without that line; null where they are not {@code set}'s.
+   */
+  private static ShellOptions shebangOptions(String firstLine) {
+    java.util.regex.Matcher m = SHEBANG.matcher(firstLine);
+    if (!m.matches() || m.group(5) == null || m.group(5).isEmpty()) {
+      return new ShellOptions(List.of(), false, 0);
+    }
+    ShellOptions o = m.group(2) == null ? shellOptions(List.of(m.group(5)), 0) : null; // env takes no options here
+    return o == null || o.command() || o.next() != 1 ? null : o;
   }
 
   /**

@@ -88,6 +88,28 @@ class BashCornersTest {
         """));
   }
 
+  /**
+   * A shell's options on its command line ({@code bash -e sub.sh}, {@code bash -eu -o pipefail},
+   * {@code bash -ec TEXT}) or on the script's {@code #!} line ({@code #!/bin/bash -e}, run as
+   * {@code ./sub.sh}) hold in that script, as bash's: the first were refused as a program the pool
+   * does not allow ('bash'), the second ignored, so the script went on past its failure.
+   */
+  @Test
+  void aShellsOptionsOnItsCommandOrShebangLine() throws Exception {
+    Path sub = dir.resolve("sub.sh");
+    Files.writeString(sub, "#!/bin/bash -e\nfalse\necho went on\n");
+    Files.setPosixFilePermissions(sub, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertEquals(List.of("echo 'stopped: 1'", "echo went on", "echo 'again: 1'", "echo 'c: 1'",
+        "printf %s $'+ true\\n' 2>&1"),
+        texts("""
+        ./sub.sh || echo "stopped: $?"
+        bash sub.sh
+        bash -eu -o pipefail sub.sh || echo "again: $?"
+        bash -ec 'false; echo no' || echo "c: $?"
+        bash -x -c true 2>&1
+        """));
+  }
+
   @Test
   void nocasematchMatchesCaseAndConditionalsOfEitherCase() throws Exception {
     assertEquals(List.of("echo y", "echo c", "echo re", "echo X_tas CESM_tas", "echo no"), texts("""
