@@ -183,7 +183,16 @@ final class ShellBuiltins {
       case "shopt" -> {
         return shopt(args, line);
       }
-      case "exec", "alias", "unalias",
+      case "alias" -> {
+        // a script's bash defines them and expands none (expand_aliases is off, and swamp
+        // refuses it on): a definition copied from a .bashrc changes nothing; a listing would
+        if (!args.isEmpty() && args.stream().allMatch(a -> a.indexOf('=') > 0)) {
+          return Status.OK;
+        }
+        throw Refusal.at(line, "'alias " + String.join(" ", args) + "' is not supported by"
+            + " swamp's planner: in a script bash expands no alias, so write the command itself");
+      }
+      case "exec", "unalias",
           "ulimit", "umask", "builtin", "kill", "fg", "bg",
           "disown", "enable", "caller", "complete", "coproc", "suspend", "logout", "times",
           "module", "ml" -> {
@@ -331,7 +340,14 @@ final class ShellBuiltins {
       for (String option : args.subList(1, args.size())) {
         switch (option) {
           case "nullglob", "globstar", "dotglob", "extglob", "nocasematch", "lastpipe" -> state.glob = state.glob.with(option, on);
-          case "expand_aliases", "checkwinsize", "histappend", "progcomp", "promptvars" -> { }
+          case "checkwinsize", "histappend", "progcomp", "promptvars" -> { }
+          case "expand_aliases" -> {
+            if (on) {
+              throw Refusal.at(line, "shopt -s expand_aliases is not supported: swamp's planner"
+                  + " expands no alias, as bash does in a script without it; write the commands"
+                  + " themselves, or a function");
+            }
+          }
           default -> throw Refusal.at(line, "shopt " + args.get(0) + " " + option + " is not"
               + " supported; swamp's planner globs as bash's defaults do, or with nullglob,"
               + " globstar, dotglob or extglob, matches with nocasematch and takes lastpipe");

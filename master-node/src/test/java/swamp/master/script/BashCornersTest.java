@@ -254,6 +254,21 @@ class BashCornersTest {
     assertRefusedAt("k() { ( echo sub ); }\ndeclare -f k > f.sh\n", 1, "a subshell");
   }
 
+  /**
+   * An alias defined in a script (copied from a .bashrc) changes nothing, as in bash, which
+   * expands no alias in a script: the command runs as written. The planner refused the line.
+   * Turning expansion on, or listing the aliases, is still refused.
+   */
+  @Test
+  void anAliasInAScriptIsDefinedAndNeverExpanded() throws Exception {
+    assertEquals(List.of("ncks -O in.nc out.nc"), texts("""
+        alias ncks='ncks --history' ll='ls -l'
+        ncks -O in.nc out.nc
+        """));
+    assertRefusedAt("alias ll='ls -l'\nshopt -s expand_aliases\n", 2, "expand_aliases");
+    assertRefusedAt("alias\n", 1, "'alias '");
+  }
+
   private void assertRefusedAt(String script, int line, String construct) {
     ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class, () -> plan(script));
     assertEquals(line, e.line(), e.getMessage());
