@@ -4,12 +4,12 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import swamp.protocol.ToWorker;
 
 /**
- * A message of the master's as a {@link WorkerActor.Command} of its own kind, one record per
+ * A message of the master's as a {@link WorkerProtocol.Command} of its own kind, one record per
  * {@link ToWorker} kind, so that each of the worker's states matches the kinds it takes by class
  * and leaves the others unhandled. The worker's message adapter makes them ({@link #of}): the one
  * place a {@link ToWorker} is told apart.
  */
-sealed interface FromMaster extends WorkerActor.Command, NoSerializationVerificationNeeded {
+sealed interface FromMaster extends WorkerProtocol.Command, NoSerializationVerificationNeeded {
 
   record RegOk(ToWorker.RegOk ok) implements FromMaster {}
 

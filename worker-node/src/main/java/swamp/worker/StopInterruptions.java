@@ -11,6 +11,8 @@ import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import swamp.protocol.JobState;
 import swamp.protocol.ToRegistry.RunningJob;
+import swamp.worker.WorkerProtocol.Command;
+import swamp.worker.WorkerProtocol.Stop;
 
 /**
  * The jobs that the signal stopping their worker ended too: a batch system's cancel ({@code
@@ -23,12 +25,12 @@ import swamp.protocol.ToRegistry.RunningJob;
  */
 final class StopInterruptions {
 
-  private final ActorContext<WorkerActor.Command> context;
+  private final ActorContext<Command> context;
   private final JobTable table;
   /** How long a finish waits for the signal (zero: a worker no signal stops, the master's own). */
   private final Duration interruptWait;
   /** The message that ends such a wait, by job id and attempt. */
-  private final BiFunction<String, Integer, WorkerActor.Command> holdOver;
+  private final BiFunction<String, Integer, Command> holdOver;
   /** The finishes waiting so, with the signal that ended them; not sent meanwhile. */
   private final Map<RunningJob, Integer> held = new HashMap<>();
   /** The attempts whose processes such a signal may have ended, until their runner's end. */
@@ -38,8 +40,8 @@ final class StopInterruptions {
   /** The attempts that signal ended, handed back unreported. */
   private final List<RunningJob> interrupted = new ArrayList<>();
 
-  StopInterruptions(ActorContext<WorkerActor.Command> context, JobTable table, Duration interruptWait,
-      BiFunction<String, Integer, WorkerActor.Command> holdOver) {
+  StopInterruptions(ActorContext<Command> context, JobTable table, Duration interruptWait,
+      BiFunction<String, Integer, Command> holdOver) {
     this.context = context;
     this.table = table;
     this.interruptWait = interruptWait;
@@ -53,7 +55,7 @@ final class StopInterruptions {
    */
   static int stopSignalOf(Integer exit) {
     int signal = exit == null ? 0 : exit - 128;
-    return signal == WorkerActor.Stop.SIGTERM || signal == WorkerActor.Stop.SIGINT ? signal : 0;
+    return signal == Stop.SIGTERM || signal == Stop.SIGINT ? signal : 0;
   }
 
   /** Whether no job's end waits to be understood: the next job may start. */

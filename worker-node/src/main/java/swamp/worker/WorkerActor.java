@@ -1,8 +1,6 @@
 package swamp.worker;
 
 import java.time.Duration;
-import java.util.Optional;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -23,9 +21,26 @@ import swamp.protocol.ToWorker.Refused;
 import swamp.protocol.ToWorker.RegOk;
 import swamp.protocol.ToWorker.RegisterAgain;
 import swamp.protocol.ToWorker;
+import swamp.worker.Internal.Deliver;
+import swamp.worker.Internal.FromMasterWatch;
+import swamp.worker.Internal.FromRunner;
+import swamp.worker.Internal.GiveUp;
+import swamp.worker.Internal.HoldOver;
+import swamp.worker.Internal.KeyCheckSpacing;
+import swamp.worker.Internal.KeyChecked;
+import swamp.worker.Internal.LeaseLapsed;
+import swamp.worker.Internal.MasterLost;
+import swamp.worker.Internal.RegistryListing;
+import swamp.worker.Internal.Retry;
+import swamp.worker.Internal.RunnerStopped;
+import swamp.worker.Internal.Unjoined;
+import swamp.worker.Internal.UnjoinedWhy;
 
 /**
- * A worker's life: {@code registering -> registered -> draining -> stopped}.
+ * A worker's life: {@code registering -> registered -> draining -> (leaving) -> stopped}. This
+ * actor makes the worker ({@link #create}) and is its registering and registered states; draining
+ * and leaving, how a worker ends, are {@link WorkerLeaving}'s, as is its exit, whatever the
+ * reason. What it is told and tells is its {@link WorkerProtocol}.
  *
  * <p>While registering it finds the master's registry through the Receptionist and sends {@link
  * Register} at once and then every retry interval, jittered per worker ({@link RegistryLink}). A
@@ -40,10 +55,11 @@ import swamp.protocol.ToWorker;
  * next starts the moment a slot frees. The master's messages come as {@link FromMaster} commands,
  * one kind each, so that a state matches those it takes by class. Losing the master ends
  * this incarnation with {@link #REJOIN}: the node must join the cluster again before it can
- * register anew, with a fresh deadline. {@link Dismiss} drains: no new jobs, running ones get the
- * drain grace, then the worker unregisters and exits 0. {@link Stop} (SIGTERM) drains likewise
- * within the term grace; a job the same signal ended is handed back unreported, for the master to
- * run again once the worker has left ({@link StopInterruptions}).
+ * register anew, with a fresh deadline. {@link Dismiss} and {@link Stop} (SIGTERM) end
+ * registering and hand the worker over to {@link WorkerLeaving}: it drains (no new jobs, running
+ * ones get the drain grace, or the term grace), then unregisters and exits 0; a job the same
+ * signal ended is handed back unreported, for the master to run again once the worker has left
+ * ({@link StopInterruptions}).
  *
  * <p>Its jobs and the finishes it could not send yet live in a {@link JobTable} that may outlive
  * it. A worker made with a table of its own hands its running jobs over when it ends with {@link
@@ -52,84 +68,8 @@ import swamp.protocol.ToWorker;
  *
  * <p>The worker never exits the JVM itself: it tells {@code exitTo} how it ended and stops.
  */
-public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
-
-  /** Not a process exit code: the master was lost, join the cluster again and re-register. */
-  public static final int REJOIN = -1;
-
-  /** What the worker handles: {@link Stop}, the master's messages, and its own. */
-  public sealed interface Command permits Stop, FromMaster, Internal {}
-
-  /**
-   * The process got SIGTERM (or SIGINT: {@code signal} is its number): take no new job, let the
-   * running ones finish within the term grace (those still running then are killed and run again
-   * elsewhere), unregister and exit 0. A job that the same signal ended (a batch system's cancel
-   * signals every process of the batch job, the jobs' too) is not reported: it did not fail, its
-   * worker was stopped, and the master runs it again elsewhere once this worker has left. A
-   * second Stop while draining leaves at once.
-   */
-  public record Stop(String reason, int signal)
-      implements Command, NoSerializationVerificationNeeded {
-    public static final int SIGINT = 2;
-    public static final int SIGTERM = 15;
-  }
-
-  /**
-   * How the worker ended, told to its {@code exitTo}; {@code masterGone}: the master it registered
-   * with is gone, and none will take its leave from the cluster.
-   */
-  public record Exit(int code, String reason, boolean masterGone)
-      implements NoSerializationVerificationNeeded {
-    public Exit(int code, String reason) {
-      this(code, reason, false);
-    }
-  }
-
-  private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
-
-  private record RegistryListing(Receptionist.Listing listing) implements Internal {}
-
-  private record FromRunner(JobRunner.Event event) implements Internal {}
-
-  private record RunnerStopped(String jobId, int attempt) implements Internal {}
-
-  /** The wait for a stop signal is over for the finish of a job ended by such a signal. */
-  private record HoldOver(String jobId, int attempt) implements Internal {}
-
-  private record MasterLost(ActorRef<ToMaster> master) implements Internal {}
-
-  /** What the {@link KeyCheck} found: the reason to exit, if the key was rejected. */
-  private record KeyChecked(Optional<String> rejected) implements Internal {}
-
-  /** Runs from the start of a {@link KeyCheck}: while it does, no other starts. */
-  private enum KeyCheckSpacing implements Internal { INSTANCE }
-
-  /** No master has let this worker join within {@link JoinChecks#UNJOINED_WARN}: ask why. */
-  private enum Unjoined implements Internal { INSTANCE }
-
-  /** Why no master has let this worker join, where {@link KeyCheck#unjoined} can tell. */
-  private record UnjoinedWhy(Optional<String> why) implements Internal {}
-
-  /**
-   * What its {@link MasterWatch} found: the master it registered with answers again, but can
-   * never take it ({@link MasterWatch.Rejects}), or answers and does not list it ({@link
-   * MasterWatch.Unlisted}).
-   */
-  private record FromMasterWatch(MasterWatch.Told told) implements Internal {}
-
-  /** Send the master the finishes it has not had (see {@link WorkerJobs#deliver}). */
-  private enum Deliver implements Internal { INSTANCE }
-
-  // the timers: registration retry, give-up deadline, drain grace, wait for the last acks
-  private enum Retry implements Internal { INSTANCE }
-  private enum GiveUp implements Internal { INSTANCE }
-  private enum DrainOver implements Internal { INSTANCE }
-  private enum AcksOver implements Internal { INSTANCE }
-  /** This JVM was stopped or stalled: the lease holds the jobs stopped (see {@link Reaper}). */
-  private enum LeaseLapsed implements Internal { INSTANCE }
-
-  /** How long a leaving worker waits for the master to acknowledge its last finishes. */
-  static final Duration ACK_WAIT = Duration.ofSeconds(10);
+public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
+    implements WorkerProtocol {
 
   /**
    * How long the finish of a job that SIGTERM or SIGINT ended waits for the same signal to reach
@@ -140,7 +80,6 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   static final Duration INTERRUPT_WAIT = Duration.ofSeconds(2);
 
   private final WorkerSettings settings;
-  private final ActorRef<Exit> exitTo;
   private final TimerScheduler<Command> timers;
   private final JobTable table;
   /** Downs this node when the master it registered with is known to be gone. */
@@ -159,6 +98,8 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private final RegistryLink registry;
   /** The jobs, and the master they are reported to (null until registered, and once lost). */
   private final WorkerJobs jobs;
+  /** Draining, leaving and the exit: how this worker ends. */
+  private final WorkerLeaving leaving;
 
   /** A worker whose jobs end with it, whatever the reason (the master's embedded worker). */
   public static Behavior<Command> create(
@@ -197,7 +138,6 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
       JobTable table, boolean handsOver, KeyCheck keyCheck) {
     super(context);
     this.settings = settings;
-    this.exitTo = exitTo;
     this.timers = timers;
     ActorRef<ToWorker> self = context.messageAdapter(ToWorker.class, FromMaster::of);
     this.registry = new RegistryLink(settings, RegistryLink.offer(settings, executables, embedded,
@@ -214,6 +154,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     this.jobs = new WorkerJobs(context, settings, executables, table, self,
         context.messageAdapter(JobRunner.Event.class, FromRunner::new), RunnerStopped::new,
         Deliver.INSTANCE, embedded ? Duration.ZERO : INTERRUPT_WAIT, HoldOver::new);
+    this.leaving = new WorkerLeaving(context, settings, timers, jobs, registry, exitTo);
     ActorRef<Command> me = context.getSelf();
     Reaper.onLapse(() -> me.tell(LeaseLapsed.INSTANCE));
     jobs.adoptFromTable();
@@ -249,9 +190,9 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           declined = m.declined().reason();
           getContext().getLog().info("registration declined for now ({}); trying again", declined);
         }))
-        .onMessage(FromMaster.Refused.class, m -> exit(ExitCodes.REFUSED,
+        .onMessage(FromMaster.Refused.class, m -> leaving.exit(ExitCodes.REFUSED,
             "registration refused: " + m.refused().reason()))
-        .onMessage(GiveUp.class, g -> exit(ExitCodes.GAVE_UP,
+        .onMessage(GiveUp.class, g -> leaving.exit(ExitCodes.GAVE_UP,
             "no master registered this worker within " + HumanDuration.of(settings.giveUpAfter())
                 + (declined == null ? "" : " (its last answer: " + declined + ")") + "; giving up")))
         .build();
@@ -276,7 +217,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
   private Behavior<Command> onKeyChecked(KeyChecked checked) {
     joinChecks.keyChecked();
     if (checked.rejected().isPresent() && registry.registry() == null) {
-      return exit(ExitCodes.REFUSED, checked.rejected().get());
+      return leaving.exit(ExitCodes.REFUSED, checked.rejected().get());
     }
     return Behaviors.same();
   }
@@ -323,14 +264,18 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
           jobs.reportTo(null);
           if (embedded && org.apache.pekko.actor.CoordinatedShutdown.get(getContext().getSystem())
               .getShutdownReason().isPresent()) {
-            return exit(ExitCodes.OK, "its node is stopping"); // the master's own, stopping with it
+            // the master's own, stopping with it
+            return leaving.exit(ExitCodes.OK, "its node is stopping");
           }
-          return exit(REJOIN, "lost the master; joining the cluster again to re-register");
+          if (handsOver) {
+            table.handOver(); // before the runners stop: they leave their processes running
+          }
+          return leaving.exit(REJOIN, "lost the master; joining the cluster again to re-register");
         })
         .onMessage(FromMaster.RegOk.class, m -> onRegisteredAgain(m.ok()))
         .onMessage(FromMasterWatch.class, m -> {
           if (m.told() instanceof MasterWatch.Rejects r) {
-            return exit(new Exit(ExitCodes.REFUSED, r.reason(), true));
+            return leaving.exit(new Exit(ExitCodes.REFUSED, r.reason(), true));
           }
           // dropped while it lives (a false report of its end, a bug): what it runs is not lost
           getContext().getLog().warn("the master does not list this worker among its workers;"
@@ -357,111 +302,21 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return Behaviors.same();
   }
 
-  // ---- draining ----
+  // ---- draining and leaving: WorkerLeaving's ----
 
-  /** Dismissed by the master: running jobs get the drain grace, then are cancelled. */
-  private Behavior<Command> drain(String reason) {
-    return drain("dismissed: " + reason, settings.drainGrace(), false);
-  }
-
-  /**
-   * No new job; the running ones get {@code grace} to finish, and then the worker unregisters
-   * and exits 0 ({@code leaving} says why). At the end of the grace the jobs still running are
-   * cancelled, or, when {@code requeue}, killed as the worker leaves, so that the master runs
-   * them again elsewhere. A job sent meanwhile is rejected as "draining": the master sends no more.
-   */
-  private Behavior<Command> drain(String leaving, Duration grace, boolean requeue) {
-    getContext().getLog().info("{}; draining {} running job(s) for up to {}{}", leaving,
-        jobs.runningCount(), HumanDuration.of(grace), jobs.waitingCount() == 0 ? ""
-            : "; handing " + jobs.waitingCount() + " waiting job(s) back");
-    jobs.rejectWaiting("worker is draining");
-    if (jobs.runningCount() == 0) {
-      return leave(leaving);
-    }
+  /** Dismissed by the master: registering is over; the worker drains and leaves. */
+  private Behavior<Command> onDismiss(Dismiss dismiss) {
     stopRegistering();
-    timers.startSingleTimer(DrainOver.INSTANCE, grace);
-    return newReceiveBuilder()
-        .onMessage(FromMaster.Job.class, m -> same(() -> jobs.reject(m.job(), "worker is draining")))
-        .onMessage(FromMaster.Jobs.class, m -> same(() -> jobs.turnAway(m.jobs(), "worker is draining")))
-        .onMessage(FromMaster.CancelJob.class, m -> same(() -> jobs.onCancel(m.cancel())))
-        .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack().finishes())))
-        .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
-        .onMessage(FromMaster.HandBack.class, m -> Behaviors.same()) // none waits
-        .onMessage(Deliver.class, d -> same(jobs::deliver))
-        .onMessage(HoldOver.class, h -> same(() -> jobs.holdOver(h.jobId(), h.attempt())))
-        .onMessage(FromRunner.class, e -> {
-          jobs.onRunner(e.event());
-          return jobs.runningCount() == 0 ? leave(leaving) : Behaviors.same();
-        })
-        .onMessage(RunnerStopped.class, s -> {
-          jobs.onRunnerStopped(s.jobId(), s.attempt());
-          return jobs.runningCount() == 0 ? leave(leaving) : Behaviors.same();
-        })
-        .onMessage(DrainOver.class, d -> {
-          if (requeue) {
-            return unregister(leaving + "; " + jobs.runningCount()
-                + " job(s) still running after " + HumanDuration.of(grace)
-                + " were killed, to run again elsewhere");
-          }
-          jobs.cancelRunning("worker dismissed; killed after the drain grace");
-          return Behaviors.same();
-        })
-        .onMessage(MasterLost.class, l -> same(() -> jobs.reportTo(null)))
-        .onMessage(RegistryListing.class, this::onListing)
-        .onMessage(Stop.class, s -> unregister(s.reason())) // a second SIGTERM: now
-        .onMessage(LeaseLapsed.class, this::goOn)
-        .build();
+    return leaving.dismissed(dismiss.reason());
   }
 
-  /**
-   * SIGTERM: drain within the term grace, then leave. The jobs the same signal ended are handed
-   * back: not reported, they run again elsewhere when this worker leaves, as a lost worker's do.
-   */
+  /** SIGTERM or SIGINT: registering is over; the worker drains within the term grace and leaves. */
   private Behavior<Command> onTerm(Stop stop) {
-    jobs.stoppedBy(stop.signal());
-    return drain(stop.reason(), settings.termGrace(), true);
+    stopRegistering();
+    return leaving.terminated(stop);
   }
 
-  /**
-   * Unregister and exit 0, once the master has recorded this worker's finishes: its goodbye goes
-   * to the registry and its finishes to the inbox, two actors, and a goodbye that overtook a
-   * finish would have the job run again elsewhere. Waits {@link #ACK_WAIT} at the most.
-   */
-  private Behavior<Command> leave(String reason) {
-    if (jobs.master() == null || jobs.allDelivered()) {
-      return unregister(reason);
-    }
-    timers.startSingleTimer(AcksOver.INSTANCE, ACK_WAIT);
-    return newReceiveBuilder()
-        .onMessage(FromMaster.FinishAck.class, m -> {
-          jobs.onFinishAck(m.ack().finishes());
-          return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
-        })
-        .onMessage(FromMaster.Jobs.class, m -> {
-          jobs.turnAway(m.jobs(), "worker is leaving");
-          return jobs.allDelivered() ? unregister(reason) : Behaviors.same();
-        })
-        .onMessage(Deliver.class, d -> same(jobs::deliver))
-        .onMessage(HoldOver.class, h -> same(() -> jobs.holdOver(h.jobId(), h.attempt())))
-        .onMessage(AcksOver.class, a -> unregister(reason))
-        .onMessage(MasterLost.class, l -> unregister(reason))
-        .onMessage(Stop.class, s -> unregister(s.reason()))
-        .onMessage(LeaseLapsed.class, this::goOn)
-        .build();
-  }
-
-  /** Leave now: unregister so the master runs this worker's jobs elsewhere at once, and exit 0. */
-  private Behavior<Command> unregister(String reason) {
-    String interrupted = jobs.interrupted();
-    if (!interrupted.isEmpty()) {
-      reason += "; " + interrupted + ", ended by the same signal, to run again elsewhere";
-    }
-    registry.unregister(reason);
-    // the runners are children: stopping kills their processes
-    return exit(ExitCodes.OK, reason);
-  }
-
-  // ---- in every state but draining; after a state's own handlers ----
+  // ---- while registering and registered; after a state's own handlers ----
 
   private ReceiveBuilder<Command> withJobs(ReceiveBuilder<Command> builder) {
     return builder
@@ -470,7 +325,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
         .onMessage(FromMaster.CancelJob.class, m -> same(() -> jobs.onCancel(m.cancel())))
         .onMessage(FromMaster.HandBack.class, m -> same(() -> jobs.onHandBack(m.back())))
         .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack().finishes())))
-        .onMessage(FromMaster.Dismiss.class, m -> drain(m.dismiss().reason()))
+        .onMessage(FromMaster.Dismiss.class, m -> onDismiss(m.dismiss()))
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
         // a late RegOk, Declined or Refused of a retry
         .onMessage(FromMaster.RegOk.class, m -> Behaviors.same())
@@ -506,38 +361,11 @@ public final class WorkerActor extends AbstractBehavior<WorkerActor.Command> {
     return Behaviors.same();
   }
 
-  /** A draining or leaving worker asks nothing more of the master: its jobs go on at once. */
-  private Behavior<Command> goOn(LeaseLapsed lapsed) {
-    jobs.resume();
-    return Behaviors.same();
-  }
-
   private Behavior<Command> onListing(RegistryListing l) {
     if (registry.listed(l.listing()) && jobs.master() == null) {
       attemptRegistration();
     }
     return Behaviors.same();
-  }
-
-  private Behavior<Command> exit(int code, String reason) {
-    return exit(new Exit(code, reason));
-  }
-
-  private Behavior<Command> exit(Exit how) {
-    int code = how.code();
-    String reason = how.reason();
-    if (code == ExitCodes.OK) {
-      getContext().getLog().info("worker {} stops: {}", settings.workerId(), reason);
-    } else if (code == ExitCodes.REFUSED) { // for good: someone must change something
-      getContext().getLog().error("worker {} stops: {}", settings.workerId(), reason);
-    } else {
-      getContext().getLog().warn("worker {} stops: {}", settings.workerId(), reason);
-    }
-    if (code == REJOIN && handsOver) {
-      table.handOver(); // before the runners stop: they leave their processes running
-    }
-    exitTo.tell(how);
-    return Behaviors.stopped();
   }
 
   /** Handles a message that leaves the worker in the state it is in. */

@@ -24,12 +24,13 @@ import swamp.protocol.ToWorker;
  * What becomes of the jobs the master gives a worker: each runs in a watched {@link JobRunner}
  * child, or waits for a slot ({@link WorkerSlots}), or is rejected; its finish is kept in the
  * {@link JobTable} and sent to the master until the master acknowledges it. {@link WorkerActor}
- * keeps the life cycle (when to take jobs, when to leave, who the master is) and hands each job
- * message here; this runs on the actor's thread, with its context, and is no actor itself.
+ * and {@link WorkerLeaving} keep the life cycle (when to take jobs, when to leave, who the master
+ * is) and hand each job message here; this runs on the actor's thread, with its context, and is
+ * no actor itself.
  */
 final class WorkerJobs {
 
-  private final ActorContext<WorkerActor.Command> context;
+  private final ActorContext<WorkerProtocol.Command> context;
   private final WorkerSettings settings;
   private final Executables executables;
   private final JobTable table;
@@ -38,7 +39,7 @@ final class WorkerJobs {
   /** Where the runners tell their processes' end and their attempt's end. */
   private final ActorRef<JobRunner.Event> runnerNews;
   /** The message that tells the worker a runner stopped, by job id and attempt. */
-  private final BiFunction<String, Integer, WorkerActor.Command> runnerStopped;
+  private final BiFunction<String, Integer, WorkerProtocol.Command> runnerStopped;
   /** The jobs running here and those waiting for a slot. */
   private final WorkerSlots<ActorRef<JobRunner.Command>> slots;
   /** The finishes sent to the current master and not yet acknowledged. */
@@ -46,18 +47,18 @@ final class WorkerJobs {
   /** Where the reports go; null while this incarnation has no master. */
   private ActorRef<ToMaster> master;
   /** What the worker is told to {@link #deliver} the finishes, once its mailbox is handled. */
-  private final WorkerActor.Command deliver;
+  private final WorkerProtocol.Command deliver;
   /** Whether that message is on its way. */
   private boolean deliveryDue;
   /** The jobs the signal that stops this worker ended too. */
   private final StopInterruptions stops;
 
-  WorkerJobs(ActorContext<WorkerActor.Command> context, WorkerSettings settings,
+  WorkerJobs(ActorContext<WorkerProtocol.Command> context, WorkerSettings settings,
       Executables executables, JobTable table, ActorRef<ToWorker> self,
       ActorRef<JobRunner.Event> runnerNews,
-      BiFunction<String, Integer, WorkerActor.Command> runnerStopped,
-      WorkerActor.Command deliver, Duration interruptWait,
-      BiFunction<String, Integer, WorkerActor.Command> holdOver) {
+      BiFunction<String, Integer, WorkerProtocol.Command> runnerStopped,
+      WorkerProtocol.Command deliver, Duration interruptWait,
+      BiFunction<String, Integer, WorkerProtocol.Command> holdOver) {
     this.context = context;
     this.settings = settings;
     this.executables = executables;

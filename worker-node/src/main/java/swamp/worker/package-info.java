@@ -1,7 +1,9 @@
 /**
  * The worker side: {@link swamp.worker.WorkerActor} (the registration state machine that phones
- * home, takes jobs and drains on Dismiss), {@link swamp.worker.WorkerJobs} and {@link
- * swamp.worker.WorkerSlots} (the jobs it runs and those waiting for a slot), {@link
+ * home and takes jobs), {@link swamp.worker.WorkerLeaving} (how it ends: it drains on Dismiss or
+ * SIGTERM, leaves and exits), {@link swamp.worker.WorkerProtocol} (what both are told), {@link
+ * swamp.worker.WorkerJobs} and {@link swamp.worker.WorkerSlots} (the jobs it runs and those
+ * waiting for a slot), {@link
  * swamp.worker.JobRunner} (one job, one process), {@link swamp.worker.ProgramCheck} (what a job
  * runs, and the dry run),
  * {@link swamp.worker.JobTable} (the jobs and unsent finishes that outlive a rejoin),

@@ -393,7 +393,7 @@ class WorkerActorTest {
     JobFinished finished = finishes.next(dispatcher, Duration.ofSeconds(20));
     assertEquals(JobState.CANCELLED, finished.result().state());
     // a master that never acknowledges does not keep it: it leaves after the ack wait
-    time.timePasses(WorkerActor.ACK_WAIT);
+    time.timePasses(WorkerLeaving.ACK_WAIT);
     assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
   }
 
