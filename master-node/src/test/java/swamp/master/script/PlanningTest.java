@@ -320,7 +320,7 @@ class PlanningTest {
 
   @Test
   void aRefusalAfterTheWaitComesWhenTheWalkGetsThere() throws Exception {
-    Planning p = planning("ncra in.nc avg.nc\nv=$(ncks -H avg.nc)\nncks -O $v.nc out.nc\nalias ll='ls -l'\n");
+    Planning p = planning("ncra in.nc avg.nc\nv=$(ncks -H avg.nc)\nncks -O $v.nc out.nc\nulimit -v 1000000\n");
     ScriptException later = assertThrows(ScriptException.class, () -> p.resume(step -> "x", step -> 0));
     assertEquals(4, later.line());
     assertEquals(List.of("ncra in.nc avg.nc", "ncks -H avg.nc", "ncks -O x.nc out.nc"), texts(p),
