@@ -13,7 +13,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import swamp.node.ExitCodes;
 import swamp.node.HumanDuration;
-import swamp.protocol.ToMaster;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry;
 import swamp.protocol.ToWorker.Dismiss;
@@ -224,7 +223,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
 
   private Behavior<Command> onRegOk(RegOk ok) {
     stopRegistering();
-    follow(ok);
+    jobs.follow(ok.master());
     if (handsOver) { // a worker process of its own, not the master's embedded one
       if (masterWatch != null) {
         getContext().stop(masterWatch);
@@ -236,24 +235,6 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
     getContext().getLog().info("registered as {} with master epoch {} ({} slots, labels {})",
         settings.workerId(), ok.masterEpoch(), registry.offer().slots(), registry.offer().labels());
     return registered();
-  }
-
-  /**
-   * Reports go to {@code ok}'s master from now on, and losing it ends this incarnation: whatever
-   * it has not acknowledged goes to it (again), and the jobs held by the lease go on, the
-   * master's cancels having come first: what still runs here is this worker's.
-   */
-  private void follow(RegOk ok) {
-    ActorRef<ToMaster> before = jobs.master();
-    if (!ok.master().equals(before)) {
-      if (before != null) {
-        getContext().unwatch(before);
-      }
-      getContext().watchWith(ok.master(), new MasterLost(ok.master()));
-    }
-    jobs.reportTo(ok.master());
-    jobs.deliver();
-    jobs.resume();
   }
 
   // ---- registered ----
@@ -291,7 +272,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
    * what this worker runs now; the finishes it has not acknowledged go again.
    */
   private Behavior<Command> onRegisteredAgain(RegOk ok) {
-    follow(ok);
+    jobs.follow(ok.master());
     return Behaviors.same();
   }
 

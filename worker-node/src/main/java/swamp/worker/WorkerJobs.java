@@ -81,6 +81,24 @@ final class WorkerJobs {
   }
 
   /**
+   * Reports go to {@code master} from now on (the one a RegOk named), and losing it is told to
+   * the worker ({@link Internal.MasterLost}): whatever it has not acknowledged goes to it
+   * (again), and the jobs held by the lease go on, the master's cancels having come first: what
+   * still runs here is this worker's.
+   */
+  void follow(ActorRef<ToMaster> master) {
+    if (!master.equals(this.master)) {
+      if (this.master != null) {
+        context.unwatch(this.master);
+      }
+      context.watchWith(master, new Internal.MasterLost(master));
+    }
+    reportTo(master);
+    deliver();
+    resume();
+  }
+
+  /**
    * The master this incarnation reports to (null: none now). Whatever it has not acknowledged
    * goes to it again, whether it is a new master or the same after a partition.
    */

@@ -122,12 +122,19 @@ final class WorkerLeaving {
           jobs.cancelRunning("worker dismissed; killed after the drain grace");
           return Behaviors.same();
         })
-        .onMessage(MasterLost.class, l -> same(() -> jobs.reportTo(null)))
+        .onMessage(MasterLost.class, l -> l.master().equals(jobs.master()), l -> same(() -> {
+          jobs.reportTo(null);
+          registry.register(jobs.claims()); // with a registry listed already (a standby's)
+        }))
+        .onMessage(MasterLost.class, l -> Behaviors.same()) // a master it no longer follows
         .onMessage(RegistryListing.class, l -> same(() -> {
           if (registry.listed(l.listing()) && jobs.master() == null) {
             registry.register(jobs.claims());
           }
         }))
+        // the master it registered with again (its old one lost, a standby taken over): the
+        // finishes of the jobs it drains go there, and its goodbye waits for their record
+        .onMessage(FromMaster.RegOk.class, m -> same(() -> jobs.follow(m.ok().master())))
         .onMessage(Stop.class, s -> unregister(s.reason())) // a second SIGTERM: now
         .onMessage(LeaseLapsed.class, this::goOn)
         .build();

@@ -397,6 +397,39 @@ class WorkerActorTest {
     assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
   }
 
+  /**
+   * A draining worker whose master is lost registers with the next one (a standby that took
+   * over): the finish of the job it drains goes there, and its goodbye waits for its record.
+   * The draining worker dropped that master's RegOk: the finish was never sent, and the job ran
+   * again elsewhere.
+   */
+  @Test
+  void aDrainingWorkerReportsToTheMasterThatTookOver() {
+    Register register = registered(TestSettings.worker("w8b", workDir));
+    // long enough to be running still when the standby is listed, a moment later
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("sleep", "4"))));
+    register.replyTo().tell(new Dismiss("pool shrinks"));
+    dispatcher.stop(); // the master is lost while the job drains
+    testKit.system().receptionist().tell(Receptionist.deregister(ToRegistry.KEY, registry.ref()));
+    TestProbe<ToRegistry> standby = testKit.createTestProbe();
+    TestProbe<ToMaster> standbyDispatcher = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(ToRegistry.KEY, standby.ref()));
+    try {
+      Register again = standby.expectMessageClass(Register.class, Duration.ofSeconds(10));
+      assertEquals(List.of(new swamp.protocol.ToRegistry.RunningJob("j1", 1)), again.running());
+      again.replyTo().tell(new RegOk(8, standbyDispatcher.ref()));
+      JobFinished finished = finishes.next(standbyDispatcher, Duration.ofSeconds(20));
+      assertEquals("j1", finished.jobId());
+      assertEquals(JobState.SUCCEEDED, finished.result().state());
+      standby.expectNoMessage(Duration.ofMillis(300)); // its goodbye waits for the record
+      again.replyTo().tell(Finishes.ack(finished.jobId(), finished.attempt()));
+      assertEquals("w8b", standby.expectMessageClass(Unregister.class).workerId());
+      assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    } finally {
+      testKit.system().receptionist().tell(Receptionist.deregister(ToRegistry.KEY, standby.ref()));
+    }
+  }
+
   @Test
   void losingTheMasterAfterRegistrationAsksToRejoin() {
     registered(TestSettings.worker("w10", workDir));
