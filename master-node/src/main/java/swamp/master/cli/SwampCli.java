@@ -105,7 +105,7 @@ public final class SwampCli {
     String waitForMaster = "5m";
 
     @Option(names = "--allow", paramLabel = "PROGRAM", description = "Without a master: a program the master run in"
-        + " this process may run besides a worker's allow-list (awk, python3...); repeatable.")
+        + " this process may run besides a worker's allow-list (python3, perl...); repeatable.")
     List<String> allow = new ArrayList<>();
 
     /** The script's locale, which its jobs run in ({@link swamp.node.JvmLocale#ofScript}). */

@@ -1,7 +1,10 @@
 package swamp.master.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,5 +21,21 @@ class SwampCliTest {
     assertEquals(Path.of("process.sh"), run.script);
     assertEquals(List.of("-o", "out", "--plan", "--", "-h", "a.nc"), run.args);
     assertTrue(run.planOnly);
+  }
+
+  /**
+   * run --allow's help names, as examples, programs a script would need it for: none that the
+   * default allow-list takes (awk is GNU awk where bin/setup installs gawk, and gawk is on it).
+   */
+  @Test
+  void allowsHelpExamplesAreProgramsTheDefaultListRefuses() {
+    String allow = String.join(" ", SwampCli.commandLine().getSubcommands().get("run")
+        .getCommandSpec().findOption("--allow").description());
+    String examples = allow.substring(allow.indexOf('(') + 1, allow.indexOf(')'));
+    List<String> defaults = ConfigFactory.defaultReference()
+        .getStringList("swamp.worker.allowed-executables");
+    for (String example : examples.replace("...", "").split(", ")) {
+      assertFalse(defaults.contains(example) || example.equals("awk"), example + " in " + allow);
+    }
   }
 }
