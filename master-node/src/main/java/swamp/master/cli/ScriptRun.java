@@ -83,7 +83,8 @@ final class ScriptRun {
 
   /**
    * Runs the plan to its end. Stopped (Ctrl-C, SIGTERM), it cancels the run's jobs that have not
-   * ended, submits no more, and exits 130.
+   * ended, submits no more, and exits as the JVM does on that signal: 130 after SIGINT, 143 after
+   * SIGTERM (its shutdown hook cancels; the status is the signal's, as a shell's command's).
    */
   int call() throws MasterClient.ApiException {
     Thread cancel = new Thread(this::cancelWhatRuns, "swamp-run-cancel");
