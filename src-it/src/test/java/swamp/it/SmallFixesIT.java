@@ -119,5 +119,10 @@ class SmallFixesIT {
     }
     assertTrue(missing.isEmpty(), "bin/swamp --help omits " + missing + ":\n" + all);
     assertTrue(all.contains("bin/swamp bench") && all.contains("--quick"), all);
+    // every command takes --help: demo too, which printed nothing of the kind and ran the demo
+    Node demo = pool.swamp(null, pool.logDir(), "demo", "--help");
+    assertEquals(0, demo.awaitExit(CLI), demo.tail(20));
+    assertTrue(demo.output().contains("bin/swamp demo") && !demo.log().contains("== swamp demo"),
+        demo.tail(20));
   }
 }
