@@ -28,7 +28,8 @@ public final class JobCommands {
         .value("--work-dir", "DIR", "Where the job runs (default: this directory).")
         .value("--key", "KEY", "An idempotency key: submitting the same key again (a retry) gives the same job, not a new one.")
         .flag("--wait", "Wait for the job; print its output and exit with its exit code."
-            + " While it cannot be placed (no worker offers a label it requires), say why once on stderr and keep waiting.")
+            + " While it cannot be placed (no worker offers a label it requires, or has its slots), say why on stderr,"
+            + " again when that changes, and keep waiting.")
         .value("--wait-timeout", "DURATION",
             "With --wait: give up waiting after this long (e.g. 10m; a bare number is seconds) and exit 124; the job stays.")
         .flag("--json", "Print JSON.")

@@ -73,4 +73,28 @@ class JobCommandsTest {
       assertEquals(4, request.get());
     }
   }
+
+  /**
+   * submit --wait says why a job waits once for each reason, as its help and the README say: not
+   * at every poll, and again when the reason changes.
+   */
+  @Test
+  void aWaitSaysWhyOnceForEachReason() throws Exception {
+    AtomicInteger request = new AtomicInteger();
+    String gpu = "no registered worker offers label gpu";
+    String slots = "it needs 4 slots, and no registered worker has that many (the most: 2)";
+    try (MasterClientTest.FakeServer master = new MasterClientTest.FakeServer(10, r -> r.startsWith("null") ? ""
+        : switch (request.incrementAndGet()) {
+          case 1, 2 -> answer("{\"id\": \"j8\", \"state\": \"QUEUED\", \"reason\": \"" + gpu + "\"}");
+          case 3, 4 -> answer("{\"id\": \"j8\", \"state\": \"QUEUED\", \"reason\": \"" + slots + "\"}");
+          default -> answer("{\"id\": \"j8\", \"state\": \"SUCCEEDED\", \"exitCode\": 0}");
+        })) {
+      ByteArrayOutputStream told = new ByteArrayOutputStream();
+      Json job = JobCommands.awaitJob(new MasterClient(master.url()), "j8", null,
+          new PrintStream(told, true, StandardCharsets.UTF_8));
+      assertEquals("SUCCEEDED", job.path("state").asText());
+      assertEquals("swamp: job j8 is waiting: " + gpu + "\nswamp: job j8 is waiting: " + slots + "\n",
+          told.toString(StandardCharsets.UTF_8));
+    }
+  }
 }
