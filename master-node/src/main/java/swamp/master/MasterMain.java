@@ -156,8 +156,9 @@ public final class MasterMain implements Callable<Integer> {
           ? JournalRepair.damaged(Journal.file(config).orElse(null), damage)
           : "cannot open the job journal " + Journal.describe(
               config.getString("swamp.master.journal.url")) + ": " + (inUse(e)
-              ? "another process has it open: is a master already running with --port "
-                + config.getInt("pekko.remote.artery.canonical.port") + "? Each master needs a journal of its own"
+              ? "another process has it open: is a master already running on it (one with --port "
+                + config.getInt("pekko.remote.artery.canonical.port") + " and the default journal, or"
+                + " one given the same --journal)? Each master needs a journal of its own"
                 + " (--journal). (" + e.getMessage() + ")"
               : withCause(e))));
       return ExitCodes.BAD_CONFIG;

@@ -167,8 +167,9 @@ class BadInputIT {
     Node same = pool.swamp(null, pool.logDir(), Map.of("SWAMP_SECRET", pool.secret()),
         "master", "--port", String.valueOf(port), "--http-port", String.valueOf(Pool.freePort()));
     assertEquals(2, same.awaitExit(Pool.STARTUP), same.tail(20));
-    assertTrue(same.errors().contains("another process has it open: is a master already running with --port "
-        + port + "?"), same.tail(20));
+    assertTrue(same.errors().contains("another process has it open: is a master already running on"
+        + " it (one with --port " + port + " and the default journal, or one given the same"
+        + " --journal)?"), same.tail(20));
     assertTrue(one.isAlive(), one.tail(20));
   }
 
