@@ -90,6 +90,8 @@ final class ShellLexer {
           add(Kind.PIPE, "|");
           i++;
         }
+      } else if (c == '(' && afterRegexOperator()) {
+        word(); // [[ $line =~ ([a-z_]+)= ]]: the regular expression's group, not a subshell
       } else if (c == '(') {
         if (at("((") && commandPosition()) {
           int end = Scan.close(s, i + 2, "((");
@@ -246,11 +248,16 @@ final class ShellLexer {
     }
   }
 
+  /** Whether the token before is {@code =~}, whose right operand is one word: {@code [[ x =~ (a|b) ]]}. */
+  private boolean afterRegexOperator() {
+    return !out.isEmpty() && out.get(out.size() - 1).isWord("=~");
+  }
+
   private void word() throws ScriptException {
     int n = s.length();
     int start = i;
     int startLine = line;
-    boolean regex = !out.isEmpty() && out.get(out.size() - 1).isWord("=~"); // [[ x =~ (a|b) ]]
+    boolean regex = afterRegexOperator();
     boolean assignable = assignmentPosition();
     while (i < n) {
       char c = s.charAt(i);

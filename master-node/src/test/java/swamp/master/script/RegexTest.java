@@ -1,0 +1,35 @@
+package swamp.master.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The regular expression of {@code [[ WORD =~ REGEX ]]}, as bash reads it: a POSIX extended one
+ * (regcomp's), which scripts use to pick a namelist's {@code key = 'value'} lines apart.
+ */
+class RegexTest {
+
+  @TempDir
+  Path dir;
+
+  private List<String> texts(String script, String... args) throws ScriptException {
+    return Scripts.texts(dir, script, args);
+  }
+
+  /**
+   * A regular expression that starts with its group, {@code =~ ([a-z_]+)=}: the planner read the
+   * {@code (} as a subshell's and stopped the script with "invalid regular expression '('".
+   */
+  @Test
+  void aRegexMayStartWithAGroup() throws Exception {
+    assertEquals(List.of("echo key=case_name", "echo 'all (ccsm)'"), texts("""
+        line="case_name='piControl'"
+        [[ $line =~ ([a-z_]+)= ]] && echo "key=${BASH_REMATCH[1]}"
+        [[ ccsm_01.nc =~ (ccsm|gfdl)_ ]] && echo "all (${BASH_REMATCH[1]})"
+        """));
+  }
+}
