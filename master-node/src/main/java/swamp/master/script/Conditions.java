@@ -311,7 +311,7 @@ final class Conditions {
       }
       case "=~" -> {
         try {
-          Matcher m = expander.patterns.caseless(Pattern.compile(right)).matcher(left);
+          Matcher m = expander.patterns.caseless(Pattern.compile(PosixRegex.toJava(right))).matcher(left);
           boolean found = m.find();
           ShellState.Var rematch = new ShellState.Var();
           rematch.array = true;

@@ -227,7 +227,8 @@ final class Glob {
     return -1;
   }
 
-  private static String posixClass(String name) {
+  /** The characters of POSIX's class {@code [:name:]}, in a Java class; none of an unknown name. */
+  static String posixClass(String name) {
     return switch (name) {
       case "digit" -> "0-9";
       case "alpha" -> "A-Za-z";
@@ -237,6 +238,10 @@ final class Glob {
       case "space" -> "\\s";
       case "xdigit" -> "0-9A-Fa-f";
       case "punct" -> "\\p{Punct}";
+      case "blank" -> " \\t";
+      case "cntrl" -> "\\p{Cntrl}";
+      case "graph" -> "\\p{Graph}";
+      case "print" -> "\\p{Print}";
       default -> "";
     };
   }

@@ -32,4 +32,24 @@ class RegexTest {
         [[ ccsm_01.nc =~ (ccsm|gfdl)_ ]] && echo "all (${BASH_REMATCH[1]})"
         """));
   }
+
+  /**
+   * POSIX's character classes in brackets, {@code [[:space:]]}, {@code [[:alpha:]]}: Java's
+   * regular expressions took {@code [[:space:]]} for the characters {@code :space}, so a namelist's
+   * line matched nothing and the script went on without its settings, where bash's matched.
+   */
+  @Test
+  void posixClassesInBracketsAreThoseOfBash() throws Exception {
+    assertEquals(List.of("echo 'case_name piControl'", "echo blank", "echo 'alpha: s'",
+        "echo 'bracket first: ]'", "echo 'no backslash: a quoted dot'"), texts("""
+        line="  case_name   = 'piControl'"
+        if [[ $line =~ ^[[:space:]]*([a-z_]+)[[:space:]]*=[[:space:]]*\\'(.*)\\'[[:space:]]*$ ]]; then
+          echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+        fi
+        [[ "a b" =~ a[[:blank:]]b ]] && echo blank
+        [[ "::s" =~ :([[:alpha:]]) ]] && echo "alpha: ${BASH_REMATCH[1]}"
+        [[ "x]y" =~ x([]a])y ]] && echo "bracket first: ${BASH_REMATCH[1]}"
+        [[ 'a\\b' =~ a[\\.]b ]] || echo "no backslash: a quoted dot"
+        """));
+  }
 }
