@@ -21,12 +21,17 @@ import swamp.master.script.Ast.Word;
  */
 final class Variables {
 
+  /**
+   * A subscript's text, without its brackets: an expansion in it may hold brackets of its own
+   * ({@code cfg[${BASH_REMATCH[1]}]=v}, {@code a[$((i[0] + 1))]=v}, {@code a[n[i]]=v}).
+   */
+  private static final String SUBSCRIPT = "((?:\\$\\{[^}]*\\}|\\$\\([^)]*\\)|\\[[^\\]]*\\]|[^\\]])*+)";
   /** A word that assigns: {@code NAME=}, {@code NAME+=}, {@code NAME[i]=}. */
-  static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[([^\\]]*)\\])?(\\+?)=(.*)", Pattern.DOTALL);
+  static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[" + SUBSCRIPT + "\\])?(\\+?)=(.*)", Pattern.DOTALL);
   /** A variable a builtin names: {@code NAME} or {@code NAME[key]}. */
   private static final Pattern NAMED = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[(.*)\\])?", Pattern.DOTALL);
   /** An item {@code [key]=value} of a compound assignment. */
-  private static final Pattern KEYED = Pattern.compile("\\[([^\\]]*)\\]=(.*)", Pattern.DOTALL);
+  private static final Pattern KEYED = Pattern.compile("\\[" + SUBSCRIPT + "\\]=(.*)", Pattern.DOTALL);
 
   private final ShellState state;
   private final Expander expander;

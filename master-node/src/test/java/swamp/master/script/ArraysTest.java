@@ -1,0 +1,44 @@
+package swamp.master.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Arrays' elements as scripts assign them, each expected plan what bash 5.2 prints. */
+class ArraysTest {
+
+  @TempDir
+  Path dir;
+
+  private List<String> texts(String script, String... args) throws ScriptException {
+    return Scripts.texts(dir, script, args);
+  }
+
+  /**
+   * A subscript that holds an array's element, {@code cfg[${BASH_REMATCH[1]}]=v} (a namelist read
+   * into an associative array) or {@code out[${idx[0]}]=x}: its {@code ]} ended the subscript, the
+   * word was no assignment, and the run started the program {@code cfg[case_name]=piControl}
+   * ("not found on the PATH") where bash assigned.
+   */
+  @Test
+  void aSubscriptMayHoldAnArraysElement() throws Exception {
+    assertEquals(List.of("echo 'piControl T'", "echo b a", "echo 'x y'"), texts("""
+        declare -A cfg
+        if [[ "case_name=piControl" =~ ^([a-z_]+)=(.*)$ ]]; then
+          cfg[${BASH_REMATCH[1]}]="${BASH_REMATCH[2]}"
+        fi
+        line="variable=T"
+        cfg[${line%%=*}]=${line#*=}
+        echo "${cfg[case_name]} ${cfg[variable]}"
+        idx=(1 0)
+        out[${idx[0]}]=a
+        out[$(( idx[1] ))]=b
+        echo "${out[@]}"
+        declare -A m=([${idx[0]}]=x [$(echo 2)]=y)
+        echo "${m[1]} ${m[2]}"
+        """));
+  }
+}
