@@ -161,24 +161,31 @@ final class JobDecisions {
     Status c = walk.inCondition(negated ? new Ast.Pipeline(((Ast.Pipeline) cond).stages(), false, cond.line()) : cond);
     // $? in a branch: the condition's, 0 where it held; 'if ! cmd' fails where cmd succeeded
     Status failed = negated ? Status.FAIL : c;
-    if (c.known()) {
-      boolean holds = (c.code() == 0) != negated;
-      state.last = holds ? Status.OK : failed;
-      return holds ? walk.exec(i.bodies().get(k)) : ifFrom(i, k + 1);
-    }
-    Guard taken = new Guard(c.step(), !negated);
-    Status then = underGuard(taken, () -> {
+    return branches(c, negated, () -> {
       state.last = Status.OK;
       return walk.exec(i.bodies().get(k));
-    });
-    Status otherwise = underGuard(new Guard(c.step(), negated), () -> {
+    }, () -> {
       state.last = failed;
       return ifFrom(i, k + 1);
-    });
-    if (then == null || otherwise == null || then.equals(otherwise)) { // waited for: the branch bash took
-      return then == null ? otherwise : then;
+    }, i.line());
+  }
+
+  /**
+   * {@code then} where the condition's status {@code c} is 0, {@code otherwise} where not (the
+   * other way round where {@code negated}); on a job's, each planned under a {@link Guard} on it,
+   * the status of the whole known from the branch taken ({@link Plan.Join}).
+   */
+  private Status branches(Status c, boolean negated, Supplier<Status> then, Supplier<Status> otherwise, int line) {
+    if (c.known()) {
+      return (c.code() == 0) != negated ? then.get() : otherwise.get();
     }
-    return jobs.join(Plan.Join.ofIf(taken, then, otherwise), i.line(), walk.guards());
+    Guard taken = new Guard(c.step(), !negated);
+    Status t = underGuard(taken, then);
+    Status o = underGuard(new Guard(c.step(), negated), otherwise);
+    if (t == null || o == null || t.equals(o)) { // waited for: the branch bash took
+      return t == null ? o : t;
+    }
+    return jobs.join(Plan.Join.ofIf(taken, t, o), line, walk.guards());
   }
 
   /**
@@ -219,13 +226,13 @@ final class JobDecisions {
 
   /**
    * The branch whose pattern matches first; {@code ;&} runs on into the next branch's body and
-   * {@code ;;&} goes on testing the next branches. 0 when no pattern matches. A
-   * job's status is no subject: refused.
+   * {@code ;;&} goes on testing the next branches. 0 when no pattern matches. A job's status
+   * ({@code case $rc in 0) ...;; 3) ...;; *) ...;; esac}) is tested as {@code if}s of its numbers.
    */
   Status caseCommand(Ast.Case c) {
     String subject = expander.expandString(c.subject().raw(), c.line());
     if (Marks.holdsStatus(subject)) {
-      throw Refusal.jobStatus(c.line(), "'case'");
+      return caseOnStatus(c, subject, 0, 0);
     }
     Status s = Status.OK;
     boolean fallThrough = false;
@@ -241,6 +248,32 @@ final class JobDecisions {
       }
     }
     return s;
+  }
+
+  /**
+   * {@code case $rc in} from the {@code p}th pattern of its {@code k}th branch on, as {@code if [
+   * $rc -eq N ]; then ...; elif ...}: its patterns numbers or {@code *}, its branches ended by
+   * {@code ;;}; any other is refused.
+   */
+  private Status caseOnStatus(Ast.Case c, String subject, int k, int p) {
+    if (k == c.branches().size()) {
+      return Status.OK;
+    }
+    Ast.CaseBranch b = c.branches().get(k);
+    if (p == b.patterns().size()) {
+      return caseOnStatus(c, subject, k + 1, 0);
+    }
+    String pattern = expander.expandString(b.patterns().get(p).raw(), c.line());
+    boolean last = k == c.branches().size() - 1;
+    if (Marks.statusStep(subject) < 0 || !pattern.matches("\\*|0|[1-9][0-9]{0,2}") || !last && !b.end().equals(";;")) {
+      throw Refusal.jobStatus(c.line(), "this 'case' (one on it alone, its patterns numbers or *, each branch ended"
+          + " by ;;, is decided once it has run)");
+    }
+    if (pattern.equals("*")) {
+      return walk.exec(b.body());
+    }
+    Status matches = statusTest(List.of(subject, "-eq", pattern), c.line());
+    return branches(matches, false, () -> walk.exec(b.body()), () -> caseOnStatus(c, subject, k, p + 1), c.line());
   }
 
   /** Walks {@code branch} under {@code g}; null where, waited for, {@code g} did not hold: bash never took it. */

@@ -1826,7 +1826,8 @@ class PlannerTest {
     assertRefused("ncks in.nc out.nc\nrc=$?\necho $((rc + 1))\n", 3, "the status of a job ($? after it, or a"
         + " variable set from that) is known only once it has run, and arithmetic needs it while planning");
     assertRefused("ncks in.nc out.nc\n[ $? -eq x ] && echo ok\n", 2, "this test (a comparison of it with a number is not)");
-    assertRefused("ncks in.nc out.nc\ncase $? in 0) echo ok ;; esac\n", 2, "'case' needs it");
+    assertRefused("ncks in.nc out.nc\ncase $? in [01]) echo ok ;; esac\n", 2, "this 'case' (one on it alone");
+    assertRefused("ncks in.nc out.nc\ncase $? in 0) echo ok ;& *) echo x ;; esac\n", 2, "this 'case' (one on it alone");
     assertRefused("ncks in.nc out.nc\necho x > log_$?.txt\n", 2, "a redirection needs it");
     assertRefused("ncks in.nc out.nc\nx=$(echo $?)\n", 2, "a command substitution, $(...)");
     assertRefused("ncks in.nc out.nc\nshift $?\n", 2, "'shift' needs it");
