@@ -163,8 +163,9 @@ final class Expander implements ParameterExpansion.Words {
     List<String> out = new ArrayList<>();
     for (Field f : fs.list) {
       for (Field piece : split(f)) {
-        if (!state.glob.noglob() && Glob.hasMagic(piece.text.toString(), piece.quoted, state.glob.extglob())) {
-          List<String> matches = Glob.paths(piece.text.toString(), piece.quoted, state.cwd,
+        BitSet quoted = Marks.quotingMarks(piece.text.toString(), piece.quoted); // $failed: no glob
+        if (!state.glob.noglob() && Glob.hasMagic(piece.text.toString(), quoted, state.glob.extglob())) {
+          List<String> matches = Glob.paths(piece.text.toString(), quoted, state.cwd,
               state.files, state.glob, Collation.of(state));
           if (!matches.isEmpty() || state.glob.nullglob()) {
             out.addAll(whereTheyAre(matches, piece.text.toString()));

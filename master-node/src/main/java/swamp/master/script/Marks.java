@@ -191,6 +191,22 @@ public final class Marks {
     return word.indexOf('\uE000') >= 0;
   }
 
+  /**
+   * {@code quoted} with the characters of the marks {@code word} holds added: none of them is a
+   * glob's (a status's {@code ?}), as bash's number or text in their place is none.
+   */
+  static java.util.BitSet quotingMarks(String word, java.util.BitSet quoted) {
+    java.util.BitSet q = (java.util.BitSet) quoted.clone();
+    for (int k = word.indexOf('\uE000'); k >= 0; k = word.indexOf('\uE000', k + 1)) {
+      int end = word.indexOf('\uE001', k);
+      if (end < 0) {
+        break;
+      }
+      q.set(k, end + 1);
+    }
+    return q;
+  }
+
   /** Whether {@code word} holds what a command substitution run as jobs prints ({@link #outputMark}). */
   static boolean holdsOutput(String word) {
     return word.contains("\uE000>") || word.contains("\uE000}");
