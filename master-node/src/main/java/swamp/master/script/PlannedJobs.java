@@ -179,6 +179,12 @@ final class PlannedJobs {
     before.forEach((path, was) -> {
       boolean now = state.files.exists(path);
       state.files.made(path, !was && now ? new Marks.Made(step, outputs.contains(path)) : null);
+      List<Integer> open = scopes.exits();
+      if (guards.isEmpty() && was != now && !open.isEmpty()) {
+        exitBound.put(path, new ExitBound(line, was, open));
+      } else if (guards.isEmpty() || was != now) {
+        exitBound.remove(path);
+      }
       if (guards.isEmpty()) {
         state.files.conditional(path, null);
       } else if (was != now) {
@@ -298,6 +304,14 @@ final class PlannedJobs {
   }
 
   private final ExitScopes scopes = new ExitScopes();
+  /**
+   * Paths written or removed in a scope after an exit point of it (a function's {@code ncks ... ||
+   * return 1}, then its {@code ncwa ... gm.nc}): once the walk has left that scope, whether they
+   * are there depends on whether the exit was taken. By path: its line, and the exit points then open.
+   */
+  private final Map<String, ExitBound> exitBound = new java.util.HashMap<>();
+
+  private record ExitBound(int line, boolean removes, List<Integer> exits) {}
 
 
   /** Whether no scope the walk is in holds a failure under set -e yet ({@link ExitScopes#noFailures}). */
@@ -346,6 +360,16 @@ final class PlannedJobs {
    */
   void leaveScope() {
     ExitScopes.Left left = scopes.leave();
+    exitBound.entrySet().removeIf(e -> { // for the notes of what a glob or test after it assumed
+      java.util.Optional<Integer> exit = e.getValue().exits().stream().filter(left.exits()::contains).findFirst();
+      exit.ifPresent(x -> {
+        Command c = planned.get(x).command();
+        state.files.conditional(e.getKey(), "line " + e.getValue().line() + " " + (e.getValue().removes() ? "removes" : "writes")
+            + " it only where '" + c.text() + "' (line " + c.line() + ") is not taken"
+            + (c.guards().isEmpty() ? "" : ", which it is if " + decidedBy(c.guards())));
+      });
+      return exit.isPresent();
+    });
     for (int step : left.exits()) {
       Dependencies.Planned p = planned.get(step);
       planned.set(step, new Dependencies.Planned(p.command().leavingSubshell(planned.size()), p.access(), p.after()));
