@@ -250,7 +250,9 @@ final class ParameterExpansion {
       int from = (int) (offset < 0 ? Math.max(0, slice.size() + offset) : Math.min(offset, slice.size()));
       int to = parts.length > 1 ? (int) Math.min(slice.size(), from + Math.max(0, words.arith(parts[1], line)))
           : slice.size();
-      result.addAll(slice.subList(from, Math.max(from, to)));
+      if (slice.size() + offset >= 0) { // ${a[@]: -5:2} of 3: nothing, as bash's
+        result.addAll(slice.subList(from, Math.max(from, to)));
+      }
     } else if (op.startsWith(":")) {
       String[] parts = op.substring(1).split(":", 2);
       long offset = words.arith(parts[0], line);
@@ -261,7 +263,7 @@ final class ParameterExpansion {
           long len = words.arith(parts[1], line);
           to = (int) (len < 0 ? Math.max(from, v.length() + len) : Math.min(v.length(), from + len));
         }
-        result.add(v.substring(from, to));
+        result.add(v.length() + offset < 0 ? "" : v.substring(from, to)); // ${v: -6:4} of ccsm: nothing
       }
     } else if (op.startsWith("^^") || op.startsWith(",,") || op.startsWith("^") || op.startsWith(",")) {
       boolean upper = op.startsWith("^");

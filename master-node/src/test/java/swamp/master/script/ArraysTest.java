@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Arrays' elements as scripts assign them, each expected plan what bash 5.2 prints. */
+/** Arrays' elements as scripts assign them, and slices of them and of strings: each expected plan what bash 5.2 prints. */
 class ArraysTest {
 
   @TempDir
@@ -39,6 +39,24 @@ class ArraysTest {
         echo "${out[@]}"
         declare -A m=([${idx[0]}]=x [$(echo 2)]=y)
         echo "${m[1]} ${m[2]}"
+        """));
+  }
+
+  /**
+   * A negative offset before the start, {@code ${yrs: -6:4}} of {@code ccsm}, {@code ${a[@]: -5:2}}:
+   * bash expands it to nothing; the planner started at the first character or element, so a
+   * summary read "ccsm-ccsm" where bash's read "ccsm-".
+   */
+  @Test
+  void aNegativeOffsetBeforeTheStartIsNothing() throws Exception {
+    assertEquals(List.of("echo '[] [] [cc] [] [s]'", "echo '[] [q' 'r] []'",
+        "echo '[] [y' 'z] [script.sh' 'x]'"), texts("""
+        v=ccsm
+        echo "[${v: -6:4}] [${v: -6}] [${v: -4:2}] [${v:6}] [${v:2:-1}]"
+        a=(p q r)
+        echo "[${a[@]: -5:2}] [${a[@]: -2}] [${a[@]:5}]"
+        set -- x y z
+        echo "[${@: -5:2}] [${@: -2}] [${@:0:2}]"
         """));
   }
 }
