@@ -213,7 +213,7 @@ final class Planner implements Walk {
     } catch (Refusal.ReadsPlanned unknown) {
       // '[ -s hits.txt ]', 'source settings.sh' after the job that writes it: where the walk can
       // wait, once every job planned before has run, on the files as they are then
-      if (!(node instanceof Ast.Simple) || jobs.size() != planned) {
+      if (!(node instanceof Ast.Simple || node instanceof Ast.Conditional) || jobs.size() != planned) { // [[ -s f ]] too
         throw unknown;
       }
       s = waits.onFilesWritten(unknown, node.line(), () -> dispatch(node));
