@@ -2,6 +2,7 @@ package swamp.master.script;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import swamp.protocol.Redirects;
@@ -184,6 +185,17 @@ public final class Marks {
   static int statusStep(String word) {
     java.util.regex.Matcher m = STATUS_MARK.matcher(word);
     return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** {@code word} with the statuses of the steps {@code ran} knows in the place of their marks. */
+  static String withStatuses(String word, Map<Integer, Integer> ran) {
+    if (!holdsStatus(word) || ran.isEmpty()) {
+      return word;
+    }
+    return STATUS_MARK.matcher(word).replaceAll(m -> {
+      Integer status = ran.get(Integer.parseInt(m.group(1)));
+      return java.util.regex.Matcher.quoteReplacement(status == null ? m.group() : status.toString());
+    });
   }
 
   /** Whether {@code word} holds the status of a job ({@link #statusMark}). */

@@ -106,6 +106,8 @@ final class ShellState {
   String arg0;
   String cwd;
   final PlannedFiles files = new PlannedFiles();
+  /** The statuses of the steps the walk waited for ({@link Waits#await}): arithmetic on them is known then. */
+  final Map<Integer, Integer> ranStatuses = new HashMap<>();
   Status last = Status.OK;
   /** Whether the last command was a pipeline of several stages: see {@link #lookup}. */
   boolean pipeStatusOfStages;

@@ -55,7 +55,11 @@ final class Waits {
     if (wait == null) {
       throw new Refusal(ScriptException.waitingForJobs(line, problem));
     }
-    return wait.until(steps, line);
+    Planning.Printed ran = wait.until(steps, line);
+    for (int k = 0; k < steps.size() && k < ran.statuses().size(); k++) {
+      state.ranStatuses.put(steps.get(k), ran.statuses().get(k));
+    }
+    return ran;
   }
 
   /**
