@@ -13,10 +13,6 @@ class ArraysTest {
   @TempDir
   Path dir;
 
-  private List<String> texts(String script, String... args) throws ScriptException {
-    return Scripts.texts(dir, script, args);
-  }
-
   /**
    * A subscript that holds an array's element, {@code cfg[${BASH_REMATCH[1]}]=v} (a namelist read
    * into an associative array) or {@code out[${idx[0]}]=x}: its {@code ]} ended the subscript, the
@@ -25,7 +21,7 @@ class ArraysTest {
    */
   @Test
   void aSubscriptMayHoldAnArraysElement() throws Exception {
-    assertEquals(List.of("echo 'piControl T'", "echo b a", "echo 'x y'"), texts("""
+    assertEquals(List.of("echo 'piControl T'", "echo b a", "echo 'x y'"), Scripts.texts(dir, """
         declare -A cfg
         if [[ "case_name=piControl" =~ ^([a-z_]+)=(.*)$ ]]; then
           cfg[${BASH_REMATCH[1]}]="${BASH_REMATCH[2]}"
@@ -50,7 +46,7 @@ class ArraysTest {
   @Test
   void aNegativeOffsetBeforeTheStartIsNothing() throws Exception {
     assertEquals(List.of("echo '[] [] [cc] [] [s]'", "echo '[] [q' 'r] []'",
-        "echo '[] [y' 'z] [script.sh' 'x]'"), texts("""
+        "echo '[] [y' 'z] [script.sh' 'x]'"), Scripts.texts(dir, """
         v=ccsm
         echo "[${v: -6:4}] [${v: -6}] [${v: -4:2}] [${v:6}] [${v:2:-1}]"
         a=(p q r)

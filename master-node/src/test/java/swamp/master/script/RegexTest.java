@@ -16,17 +16,13 @@ class RegexTest {
   @TempDir
   Path dir;
 
-  private List<String> texts(String script, String... args) throws ScriptException {
-    return Scripts.texts(dir, script, args);
-  }
-
   /**
    * A regular expression that starts with its group, {@code =~ ([a-z_]+)=}: the planner read the
    * {@code (} as a subshell's and stopped the script with "invalid regular expression '('".
    */
   @Test
   void aRegexMayStartWithAGroup() throws Exception {
-    assertEquals(List.of("echo key=case_name", "echo 'all (ccsm)'"), texts("""
+    assertEquals(List.of("echo key=case_name", "echo 'all (ccsm)'"), Scripts.texts(dir, """
         line="case_name='piControl'"
         [[ $line =~ ([a-z_]+)= ]] && echo "key=${BASH_REMATCH[1]}"
         [[ ccsm_01.nc =~ (ccsm|gfdl)_ ]] && echo "all (${BASH_REMATCH[1]})"
@@ -41,7 +37,7 @@ class RegexTest {
   @Test
   void posixClassesInBracketsAreThoseOfBash() throws Exception {
     assertEquals(List.of("echo 'case_name piControl'", "echo blank", "echo 'alpha: s'",
-        "echo 'bracket first: ]'", "echo 'no backslash: a quoted dot'"), texts("""
+        "echo 'bracket first: ]'", "echo 'no backslash: a quoted dot'"), Scripts.texts(dir, """
         line="  case_name   = 'piControl'"
         if [[ $line =~ ^[[:space:]]*([a-z_]+)[[:space:]]*=[[:space:]]*\\'(.*)\\'[[:space:]]*$ ]]; then
           echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
