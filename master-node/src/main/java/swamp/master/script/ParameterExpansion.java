@@ -261,6 +261,10 @@ final class ParameterExpansion {
         int to = v.length();
         if (parts.length > 1) {
           long len = words.arith(parts[1], line);
+          if (len < 0 && v.length() + len < from && v.length() + offset >= 0 && offset <= v.length()) { // ${v:3:-2} of ccsm
+            throw new Refusal.Aborted(len + ": substring expression < 0", line, "${...:" + op.substring(1)
+                + "}: its length ends before its offset: bash's error here abandons the line, which cannot be planned");
+          }
           to = (int) (len < 0 ? Math.max(from, v.length() + len) : Math.min(v.length(), from + len));
         }
         result.add(v.length() + offset < 0 ? "" : v.substring(from, to)); // ${v: -6:4} of ccsm: nothing

@@ -55,4 +55,18 @@ class ArraysTest {
         echo "[${@: -5:2}] [${@: -2}] [${@:0:2}]"
         """));
   }
+
+  /**
+   * A negative length that ends before the offset, {@code ${v:3:-2}} of {@code ccsm}: bash's error
+   * "-2: substring expression < 0" abandons the line, status 1; the planner printed "[]".
+   */
+  @Test
+  void aLengthEndingBeforeTheOffsetIsBashsError() throws Exception {
+    assertEquals(List.of("printf %s $'script.sh: line 2: -2: substring expression < 0\\n'", "echo 'after 1' '[] []'"),
+        Scripts.texts(dir, """
+        v=ccsm
+        echo "[${v:3:-2}]"
+        echo "after $?" "[${v: -6:-2}] [${v:5:-2}]"
+        """));
+  }
 }
