@@ -54,7 +54,7 @@ final class Expander implements ParameterExpansion.Words {
       if (open < 0) {
         String value = state.special(name);
         if (value != null && Marks.holdsStatus(value)) {
-          value = knownStatus(value, state.currentLine);
+          value = Marks.forArithmetic(value, state.ranStatuses, state.currentLine);
         }
         return value;
       }
@@ -85,19 +85,6 @@ final class Expander implements ParameterExpansion.Words {
     }
   };
 
-  /**
-   * {@code value} with the statuses the walk waited for in place: {@code exit $(( nerr > 0 ? 2 : 0
-   * ))}, where a count that jobs' statuses keep is known once they have run, which the walk waits
-   * for where it can ({@link Refusal.ReadsPlanned}); refused where it cannot.
-   */
-  private String knownStatus(String value, int line) {
-    String known = Marks.withStatuses(value, state.ranStatuses);
-    if (Marks.holdsStatus(known)) {
-      throw new Refusal.ReadsPlanned(line, Refusal.jobStatus(line, "arithmetic").cause.problem());
-    }
-    return known;
-  }
-
   private long arithUnchecked(String expr) {
     return arith(expr, state.currentLine);
   }
@@ -108,7 +95,7 @@ final class Expander implements ParameterExpansion.Words {
     String expanded = expression.contains("$") || expression.contains("`")
         ? expandString(expression, line) : expression;
     if (Marks.holdsStatus(expanded)) {
-      expanded = knownStatus(expanded, line);
+      expanded = Marks.forArithmetic(expanded, state.ranStatuses, line);
     }
     try {
       return Arith.eval(expanded, arithVars);

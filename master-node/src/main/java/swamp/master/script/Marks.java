@@ -187,15 +187,21 @@ public final class Marks {
     return m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
 
-  /** {@code word} with the statuses of the steps {@code ran} knows in the place of their marks. */
-  static String withStatuses(String word, Map<Integer, Integer> ran) {
-    if (!holdsStatus(word) || ran.isEmpty()) {
-      return word;
-    }
-    return STATUS_MARK.matcher(word).replaceAll(m -> {
+  /**
+   * {@code word}, for arithmetic, with the statuses of the steps the walk waited for ({@code ran})
+   * in the place of their marks: {@code exit $(( nerr > 0 ? 2 : 0 ))}, where a count that jobs'
+   * statuses keep is known once they have run. One it does not know yet is a line that needs what
+   * jobs did ({@link Refusal.ReadsPlanned}): the walk waits for them where it can, else refuses.
+   */
+  static String forArithmetic(String word, Map<Integer, Integer> ran, int line) {
+    String known = STATUS_MARK.matcher(word).replaceAll(m -> {
       Integer status = ran.get(Integer.parseInt(m.group(1)));
       return java.util.regex.Matcher.quoteReplacement(status == null ? m.group() : status.toString());
     });
+    if (holdsStatus(known)) {
+      throw new Refusal.ReadsPlanned(line, Refusal.jobStatus(line, "arithmetic").cause.problem());
+    }
+    return known;
   }
 
   /** Whether {@code word} holds the status of a job ({@link #statusMark}). */
