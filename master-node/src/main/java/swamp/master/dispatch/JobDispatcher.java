@@ -280,8 +280,7 @@ public final class JobDispatcher
       context.getSystem().eventStream().tell(new EventStream.Publish<>(ended));
     }
     if (!watchers.isEmpty()) {
-      watchers.tell(book, events, () -> Views.workers(book), this::health,
-          job -> placement.whyWaiting(job, book.slots()));
+      watchers.tell(book, events, () -> Views.workers(book), this::health, this::whyWaiting);
     }
     demandWatch.changed(context.getSelf());
     List<Runnable> then = lifecycle.takeEffects();
@@ -316,6 +315,21 @@ public final class JobDispatcher
       change.run();
       lifecycle.later(replyTo, java.util.Optional.<RunRefused>empty());
     });
+  }
+
+  /**
+   * The sources that fail now, as the scaler tells: the queued jobs only they could serve say so
+   * in their reason, and the open dashboards hear of each job whose reason changed.
+   */
+  private void sourcesFailing(java.util.Map<String, String> failing) {
+    java.util.Map<String, String> before = watchers.reasons(book, this::whyWaiting);
+    placement.failing(failing);
+    watchers.tellReasons(book, before, () -> Views.workers(book), this::health, this::whyWaiting);
+  }
+
+  /** Why a queued job waits where no worker can take it; null when one can (or could be spawned). */
+  private String whyWaiting(Job job) {
+    return placement.whyWaiting(job, book.slots());
   }
 
   private Effect<JobEvent, JobBook> answer(Runnable reply) {
@@ -397,7 +411,7 @@ public final class JobDispatcher
         .onCommand(CancelJob.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(CancelJobs.class, c -> decide(() -> lifecycle.cancel(c)))
         .onCommand(ListWorkers.class, l -> answer(() -> l.replyTo().tell(Views.workers(book))))
-        .onCommand(SourcesFailing.class, f -> answer(() -> placement.failing(f.failing())))
+        .onCommand(SourcesFailing.class, f -> answer(() -> sourcesFailing(f.failing())))
         .onCommand(WatchDemand.class, w -> answer(() -> demandWatch.watch(w, this::demand,
             timers)))
         .onCommand(DemandDue.class, d -> answer(() -> demandWatch.due(this::demand, timers)))

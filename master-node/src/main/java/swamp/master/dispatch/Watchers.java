@@ -71,8 +71,43 @@ public final class Watchers {
     Set<String> touched = new LinkedHashSet<>();
     boolean[] flags = new boolean[2];
     events.forEach(e -> touched(e, touched, flags));
-    List<JobView> jobs = new ArrayList<>(touched.size());
-    for (String id : touched) {
+    send(book, touched, flags, workers, health, whyWaiting);
+  }
+
+  /** The reason each queued job waits, as {@code whyWaiting} says; none while no one watches. */
+  java.util.Map<String, String> reasons(JobBook book, java.util.function.Function<Job, String> whyWaiting) {
+    java.util.Map<String, String> reasons = new java.util.HashMap<>();
+    if (!watchers.isEmpty()) {
+      book.queuedIds().forEach(id -> reasons.put(id, whyWaiting.apply(book.job(id))));
+    }
+    return reasons;
+  }
+
+  /**
+   * Tells every watcher the queued jobs whose reason to wait changed with no event of theirs
+   * (the sources that could serve them began or stopped failing): {@code before} is the reason
+   * of each queued job beforehand ({@link #reasons}), {@code whyWaiting} says it now.
+   */
+  void tellReasons(JobBook book, java.util.Map<String, String> before,
+      Supplier<List<WorkerView>> workers, Supplier<Views.Health> health,
+      java.util.function.Function<Job, String> whyWaiting) {
+    Set<String> changed = new LinkedHashSet<>();
+    before.forEach((id, reason) -> {
+      Job job = book.job(id);
+      if (job != null && !java.util.Objects.equals(reason, whyWaiting.apply(job))) {
+        changed.add(id);
+      }
+    });
+    if (!changed.isEmpty()) {
+      send(book, changed, new boolean[2], workers, health, whyWaiting);
+    }
+  }
+
+  private void send(JobBook book, Set<String> ids, boolean[] flags,
+      Supplier<List<WorkerView>> workers, Supplier<Views.Health> health,
+      java.util.function.Function<Job, String> whyWaiting) {
+    List<JobView> jobs = new ArrayList<>(ids.size());
+    for (String id : ids) {
       Job job = book.job(id);
       if (job != null) {
         jobs.add(JobView.of(job, whyWaiting.apply(job)).withoutOutput());

@@ -1117,6 +1117,38 @@ public class JobDispatcherTest {
     }
   }
 
+  /**
+   * A job that only a failing source could serve says so, in its view and on the open
+   * dashboards' feed, as soon as the scaler tells; and no more once the source works again.
+   */
+  @Test
+  void aJobOnlyFailingSourcesCouldServeSaysSoAndTheFeedHears() {
+    ActorRef<JobDispatcher.Command> dispatcher = testKit.spawn(JobDispatcher.create(
+        "sources-" + DISPATCHERS.incrementAndGet(), EPOCH, LocalExec.NEVER, 100_000, SETTINGS,
+        java.util.Map.<String, java.util.function.Predicate<JobSpec>>of(
+            "cluster", spec -> spec.requires().contains("gpu")),
+        testKit.spawn(Inbox.create()), null));
+    TestProbe<Watchers.Changed> feed = testKit.createTestProbe();
+    dispatcher.tell(new Watchers.Watch(feed.ref()));
+    String id = submit(dispatcher, spec(List.of("gpu"), 1)).get(0);
+    assertEquals(null, job(dispatcher, id).reason(), "the source could start a worker for it");
+    feed.receiveMessage(Duration.ofSeconds(10)); // its submission
+
+    dispatcher.tell(new JobDispatcher.SourcesFailing(java.util.Map.of("cluster",
+        "1 spawn(s) in a row failed, the last: spawn cluster-a-1: could not be submitted")));
+    Views.JobView told = feed.receiveMessage(Duration.ofSeconds(10)).jobs().get(0);
+    assertEquals(id, told.id());
+    String why = "no registered worker can take it, and the worker directory's source cluster"
+        + " fails to start one: 1 spawn(s) in a row failed, the last: spawn cluster-a-1: could not"
+        + " be submitted";
+    assertEquals(why, told.reason());
+    assertEquals(why, job(dispatcher, id).reason());
+
+    dispatcher.tell(new JobDispatcher.SourcesFailing(java.util.Map.of()));
+    assertEquals(null, feed.receiveMessage(Duration.ofSeconds(10)).jobs().get(0).reason());
+    assertEquals(null, job(dispatcher, id).reason());
+  }
+
   static final java.util.concurrent.atomic.AtomicInteger DISPATCHERS =
       new java.util.concurrent.atomic.AtomicInteger();
   static final JobDispatcher.Settings SETTINGS =
