@@ -51,8 +51,9 @@ final class LocalMaster implements AutoCloseable {
     if (System.getenv("SWAMP_LOG_LEVEL") == null && System.getProperty("SWAMP_LOG_LEVEL") == null) {
       System.setProperty("SWAMP_LOG_LEVEL", "ERROR"); // the script's report is the output, not the master's log
     }
-    int clusterPort = freePort();
-    int httpPort = freePort();
+    int[] ports = freePorts(2);
+    int clusterPort = ports[0];
+    int httpPort = ports[1];
     String[] args = {"--host", "127.0.0.1", "--port", String.valueOf(clusterPort),
         "--http-port", String.valueOf(httpPort), "--local-exec", "always", "--local-slots", String.valueOf(n),
         "--journal", "jdbc:h2:mem:swamp-run-" + ProcessHandle.current().pid()};
@@ -107,11 +108,31 @@ final class LocalMaster implements AutoCloseable {
   @Override
   public void close() {}
 
-  private static int freePort() throws MasterClient.ApiException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * {@code n} ports free now, each a different one: all are held open until each is chosen, as
+   * the kernel may hand out a port again once it is closed (the cluster node then took the
+   * port the API was to bind, and the run stopped with 'Address already in use').
+   */
+  static int[] freePorts(int n) throws MasterClient.ApiException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new MasterClient.ApiException(0, "no free port for a local master: " + e.getMessage());
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // closed is closed
+        }
+      }
     }
   }
 }
