@@ -108,8 +108,9 @@ final class Calls {
     }
     sourcing++;
     try {
-      return withArguments(args.size() > 1 ? args.subList(1, args.size()) : state.positional,
-          sourced);
+      Node text = sourced;
+      return ScriptReading.elsewhere(state, "'" + name + " " + args.get(0) + "'", line,
+          () -> withArguments(args.size() > 1 ? args.subList(1, args.size()) : state.positional, text));
     } finally {
       sourcing--;
     }
@@ -164,7 +165,7 @@ final class Calls {
           call.options().forEach(o -> set.add(new Ast.Word(o, line)));
           walk.apply(new Ast.Simple(set, List.of(), line));
         }
-        status = walk.apply(call.program());
+        status = ScriptReading.elsewhere(state, "a script run with bash", line, () -> walk.apply(call.program()));
       } catch (Jump j) {
         status = j.is(Jump.Kind.EXIT) || j.is(Jump.Kind.RETURN) ? j.status() : Status.OK;
       }
@@ -185,7 +186,8 @@ final class Calls {
   /** Plans the ERR trap's commands for a command of {@code line} that failed; its exit jumps. */
   void errTrap(int line) {
     Status failed = state.last;
-    walk.apply(exitTrap.errAt(line));
+    Node action = exitTrap.errAt(line);
+    ScriptReading.elsewhere(state, "the ERR trap", line, () -> walk.apply(action));
     state.last = failed;
   }
 
@@ -203,7 +205,7 @@ final class Calls {
       state.last = status;
     }
     try {
-      walk.apply(action);
+      ScriptReading.elsewhere(state, "the EXIT trap", state.currentLine, () -> walk.apply(action));
     } catch (Jump j) {
       if (j.is(Jump.Kind.EXIT)) {
         return Status.of(j.value);

@@ -76,6 +76,7 @@ final class Planner implements Walk {
   private final Subshells subshells;
   /** set -x of what the walk shows itself: {@code case WORD in}, {@code (( ))}. */
   private final Xtrace xtrace;
+  private final ScriptReading.Cursor reading;
 
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args) {
     this(dir, environment, arg0, args, true, new SubstitutionReplay());
@@ -102,6 +103,7 @@ final class Planner implements Walk {
     this.waits = new Waits(state, jobs, guards, () -> captured != null);
     this.subshells = new Subshells(state, jobs, input, this, exitTrap, calls);
     this.xtrace = new Xtrace(state, expander, this);
+    this.reading = new ScriptReading.Cursor(state, this);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     replay.rewind();
@@ -112,6 +114,12 @@ final class Planner implements Walk {
         exitTrap, redirecting, jobs, this);
     this.simple = new SimpleCommands(state, expander, conditions, functions, variables, decisions, redirecting, calls, jobs,
         steering, here, pipelines, parallels, this, fileTestsOnJobs);
+  }
+
+  /** The walk reads the lines of {@code script}, as bash reads them ({@link ScriptReading}). */
+  Planner reading(ScriptReading script) {
+    reading.reading(script);
+    return this;
   }
 
   /** The walk waits for jobs with {@code wait} where it needs what they print ({@link Waits}). */
@@ -132,7 +140,11 @@ final class Planner implements Walk {
     try {
       try {
         if (program instanceof Ast.Sequence q) { // the script's own commands, one after another
-          for (List<Node> command : q.commands()) { // 'x=$((1/0)); echo no': bash abandons the line
+          List<List<Node>> commands = q.commands();
+          for (int k = 0; k < commands.size(); k++) { // 'x=$((1/0)); echo no': bash abandons the line
+            List<Node> command = commands.get(k);
+            reading.command(command.get(0).line(),
+                k + 1 < commands.size() ? commands.get(k + 1).get(0).line() : Integer.MAX_VALUE);
             subshells.abandoning(() -> {
               Status last = Status.OK;
               for (Node n : command) {
@@ -142,8 +154,10 @@ final class Planner implements Walk {
             });
           }
         } else {
+          reading.command(program.line(), Integer.MAX_VALUE);
           subshells.abandoning(() -> exec(program));
         }
+        reading.atEnd();
         exitStatus = state.last.known() ? state.last.code() : 0; // bash's: the last command's
         lastStep = state.last.known() ? -1 : state.last.step();
       } catch (Jump j) { // a break or continue outside a loop just ends the script, as bash's does

@@ -37,7 +37,8 @@ public final class Script {
   /** As {@link #planning(Path, Path, Map, List)}, of the text of a script; {@code name} is its {@code $0}. */
   public static Planning planning(String text, String name, Path dir, Map<String, String> environment,
       List<String> args) throws ScriptException {
-    Ast.Node program = ShellParser.parse(text, 1);
+    ScriptReading script = ScriptReading.of(text);
+    Ast.Node program = script.program();
     String where = dir.toAbsolutePath().normalize().toString();
     boolean fileTestsOnJobs = true;
     while (true) { // as plan does: again counting on the files, where deciding tests by jobs was refused
@@ -45,10 +46,11 @@ public final class Script {
       SubstitutionReplay replay = new SubstitutionReplay();
       Planner planner = new Planner(where, environment, name, args, fileTestsOnJobs, replay);
       try {
-        return Planning.whole(planner.plan(program));
+        return Planning.whole(planner.reading(script).plan(program));
       } catch (ScriptException e) {
         if (e.waitsForJobs()) { // walked as it runs, its file tests decided as on the way there
-          return Planning.walk(new Planner(where, environment, name, args, fileTestsOnJobs, replay), program);
+          Planner walk = new Planner(where, environment, name, args, fileTestsOnJobs, replay).reading(script);
+          return Planning.walk(walk, program);
         }
         if (!fileTestsOnJobs || !planner.decidedFileTestsByJobs()) {
           throw e;
@@ -88,16 +90,17 @@ public final class Script {
    */
   public static Plan plan(String text, String name, Path dir, Map<String, String> environment,
       List<String> args) throws ScriptException {
-    Ast.Node program = ShellParser.parse(text, 1);
+    ScriptReading script = ScriptReading.of(text);
+    Ast.Node program = script.program();
     String where = dir.toAbsolutePath().normalize().toString();
-    Planner planner = new Planner(where, environment, name, args);
+    Planner planner = new Planner(where, environment, name, args).reading(script);
     try {
       return planner.plan(program);
     } catch (ScriptException e) {
       if (!planner.decidedFileTestsByJobs()) {
         throw e;
       }
-      return new Planner(where, environment, name, args, false, new SubstitutionReplay()).plan(program);
+      return new Planner(where, environment, name, args, false, new SubstitutionReplay()).reading(script).plan(program);
     }
   }
 

@@ -387,7 +387,8 @@ final class ShellBuiltins {
             case 'u' -> state.nounset = on;
             case 'a' -> state.allexport = on;
             case 'E' -> state.errtrace = on;
-            case 'v', 'h', 'B', 'T' -> { } // -T: the DEBUG and RETURN traps are refused
+            case 'v' -> ScriptReading.set(state, on, line);
+            case 'h', 'B', 'T' -> { } // -T: the DEBUG and RETURN traps are refused
             case 'C' -> noclobber(on, line);
             case 'f' -> state.glob = state.glob.with("noglob", on); // globs stay as written
             case 'o' -> { // -o NAME, also within flags: set -euo pipefail
@@ -401,7 +402,8 @@ final class ShellBuiltins {
                 case "noclobber" -> noclobber(on, line);
                 case "noglob" -> state.glob = state.glob.with("noglob", on);
                 case "errtrace" -> state.errtrace = on;
-                case "verbose", "functrace" -> { }
+                case "verbose" -> ScriptReading.set(state, on, line);
+                case "functrace" -> { }
                 default -> throw Refusal.at(line, "set " + (on ? "-o " : "+o ") + option
                     + " is not supported");
               }

@@ -2,6 +2,7 @@ package swamp.master.script;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,14 +39,66 @@ final class ShellLexer {
 
   private record HereDocument(int token, String delimiter, boolean stripTabs, int line) {}
 
+  /** Whether a here-document may end at the end of the text, as bash lets a script file's do. */
+  private final boolean toEndOfText;
+  private final int firstLine;
+  /** The lines a token or a here-document's text is on: not blank, not a comment alone. */
+  private final java.util.BitSet content = new java.util.BitSet();
+  /** The lines where a word with a {@code $(}, {@code <(} or {@code >(} in it goes on to a later line. */
+  private final java.util.BitSet substitutionsOverLines = new java.util.BitSet();
+  private static final Pattern SUBSTITUTION = Pattern.compile("[$<>]\\((?!\\()");
+  /** bash's warnings of the here-documents the end of the text ended: the line and the warning. */
+  private final List<Map.Entry<Integer, String>> warnings = new ArrayList<>();
+
   ShellLexer(String text, int firstLine) {
+    this(text, firstLine, false);
+  }
+
+  /** {@code toEndOfText}: a here-document without its delimiter's line ends at the end, with bash's warning. */
+  ShellLexer(String text, int firstLine, boolean toEndOfText) {
     this.s = text.replace("\r\n", "\n");
     this.line = firstLine;
+    this.firstLine = firstLine;
+    this.toEndOfText = toEndOfText;
+  }
+
+  /** The lines a token or a here-document's text is on, once {@link #tokens} has read them. */
+  java.util.BitSet contentLines() {
+    return content;
+  }
+
+  /** The lines where a word with a command or process substitution in it goes on to a later line. */
+  java.util.BitSet substitutionsOverLines() {
+    return substitutionsOverLines;
+  }
+
+  /** bash's warnings of here-documents the end of the text ended, each with the line bash names. */
+  List<Map.Entry<Integer, String>> warnings() {
+    return warnings;
   }
 
   List<Token> tokens() throws ScriptException {
     int n = s.length();
     while (i < n) {
+      int tokensBefore = out.size();
+      int lineBefore = line;
+      lexOne(n);
+      Token last = out.size() > tokensBefore ? out.get(out.size() - 1) : null;
+      if (last != null && last.kind() != Kind.NEWLINE) {
+        content.set(lineBefore, line + 1);
+        if (last.kind() == Kind.WORD && line > lineBefore && SUBSTITUTION.matcher(last.text()).find()) {
+          substitutionsOverLines.set(lineBefore);
+        }
+      }
+    }
+    add(Kind.NEWLINE, "\\n");
+    hereDocuments();
+    add(Kind.EOF, "end of script");
+    return out;
+  }
+
+  private void lexOne(int n) throws ScriptException {
+    {
       char c = s.charAt(i);
       if (c == ' ' || c == '\t') {
         i++;
@@ -114,22 +167,27 @@ final class ShellLexer {
         word();
       }
     }
-    add(Kind.NEWLINE, "\\n");
-    hereDocuments();
-    add(Kind.EOF, "end of script");
-    return out;
   }
 
   /** The lines of the here-documents the line just ended started, each up to its delimiter. */
   private void hereDocuments() throws ScriptException {
     int n = s.length();
+    boolean ended = false;
     for (HereDocument h : pending) {
       StringBuilder text = new StringBuilder();
       while (true) {
         if (i >= n) {
-          throw new ScriptException(h.line(), "the here-document of line " + h.line()
-              + " has no line '" + h.delimiter() + "' to end it");
+          if (!toEndOfText) {
+            throw new ScriptException(h.line(), "the here-document of line " + h.line()
+                + " has no line '" + h.delimiter() + "' to end it");
+          }
+          int last = lastLine();
+          warnings.add(Map.entry(last, "warning: here-document at line " + (ended ? last : h.line())
+              + " delimited by end-of-file (wanted `" + h.delimiter() + "')"));
+          ended = true;
+          break;
         }
+        content.set(line);
         int eol = s.indexOf('\n', i);
         if (eol < 0) {
           eol = n;
@@ -149,6 +207,11 @@ final class ShellLexer {
       out.set(h.token() + 1, new Token(Kind.WORD, text.toString(), -1, op.line()));
     }
     pending.clear();
+  }
+
+  /** The number of the text's last line, as bash counts it where a here-document ends at the end. */
+  private int lastLine() {
+    return firstLine + (int) s.chars().filter(c -> c == '\n').count() - (s.endsWith("\n") ? 1 : 0);
   }
 
   /**

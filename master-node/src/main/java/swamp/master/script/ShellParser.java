@@ -34,7 +34,12 @@ final class ShellParser {
 
   /** Parses a whole script; {@code firstLine} numbers its first line (1 for a file). */
   static Node parse(String text, int firstLine) throws ScriptException {
-    ShellParser p = new ShellParser(new ShellLexer(text, firstLine).tokens());
+    return parse(new ShellLexer(text, firstLine));
+  }
+
+  /** Parses the tokens {@code lexer} reads. */
+  static Node parse(ShellLexer lexer) throws ScriptException {
+    ShellParser p = new ShellParser(lexer.tokens());
     Node program = p.list();
     Token t = p.peek();
     if (t.kind() != Kind.EOF) {

@@ -96,7 +96,7 @@ final class ShellState {
   /** What a subshell or a command substitution puts back when it ends. */
   record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
       boolean errexit, boolean xtrace, boolean pipefail, Glob.Options glob, String arg0,
-      Outputs outputs, boolean nounset, boolean allexport) {}
+      Outputs outputs, boolean nounset, boolean allexport, boolean verbose) {}
 
   Map<String, Var> vars = new HashMap<>();
   /** The functions {@code export -f} names: a bash this script starts has them ({@link Calls#script}). */
@@ -134,6 +134,10 @@ final class ShellState {
   /** The options of {@code shopt} that change what a glob matches (nullglob, globstar, dotglob). */
   Glob.Options glob = Glob.Options.BASH;
   boolean xtrace;
+  /** set -v: the script file's lines printed as bash reads them ({@link ScriptReading}). */
+  boolean verbose;
+  /** How deep the walk is in a text other than the script file's: eval's, a sourced file's, a trap's. */
+  int elsewhere;
   boolean pipefail;
   /** {@code set -u}: expanding an unset variable stops the script. */
   boolean nounset;
@@ -248,7 +252,7 @@ final class ShellState {
     Map<String, Var> copy = new HashMap<>();
     vars.forEach((k, v) -> copy.put(k, v.copy()));
     return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail,
-        glob, arg0, outputs, nounset, allexport);
+        glob, arg0, outputs, nounset, allexport, verbose);
   }
 
   void restore(Saved s) {
@@ -260,6 +264,7 @@ final class ShellState {
     glob = s.glob();
     arg0 = s.arg0();
     xtrace = s.xtrace();
+    verbose = s.verbose();
     pipefail = s.pipefail();
     outputs = s.outputs();
     nounset = s.nounset();
@@ -281,6 +286,7 @@ final class ShellState {
     this.arg0 = arg0;
     errexit = false;
     xtrace = false;
+    verbose = false;
     pipefail = false;
     glob = Glob.Options.BASH;
     nounset = false;
@@ -399,7 +405,7 @@ final class ShellState {
         return background.last();
       case "-":
         return (allexport ? "a" : "") + (errexit ? "e" : "") + (glob.noglob() ? "f" : "") + "h" + (nounset ? "u" : "")
-            + (xtrace ? "x" : "") + "B" + (errtrace ? "E" : ""); // in bash's order
+            + (verbose ? "v" : "") + (xtrace ? "x" : "") + "B" + (errtrace ? "E" : ""); // in bash's order
       case "0":
         return arg0;
       case "@", "*":

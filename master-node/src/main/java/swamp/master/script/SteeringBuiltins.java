@@ -139,7 +139,8 @@ final class SteeringBuiltins {
         } catch (ScriptException e) {
           throw Refusal.at(line, "in the text of 'eval': " + e.problem());
         }
-        return walk.exec(program);
+        Node parsed = program;
+        return ScriptReading.elsewhere(state, "'eval'", line, () -> walk.exec(parsed));
       }
       case ":", "true", "false" -> {
         if (captured == null && Outputs.writesFile(c.redirects())) { // ': > log' empties the file
