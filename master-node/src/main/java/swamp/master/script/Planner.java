@@ -91,9 +91,10 @@ final class Planner implements Walk {
     this.here = new HereCommands(state, expander);
     this.input = new ReadInput(state, this::inputText);
     this.lookup = new CommandLookup(state, functions);
-    this.variables = new Variables(state, expander);
+    this.variables = new Variables(state, expander, functions);
     this.calls = new Calls(state, variables, functions, exitTrap, this::exec);
-    this.builtins = new ShellBuiltins(state, expander, conditions, functions, variables);
+    Directories directories = new Directories(state);
+    this.builtins = new ShellBuiltins(state, expander, conditions, functions, variables, directories);
     this.jobs = new PlannedJobs(Map.copyOf(environment), state, expander);
     this.redirecting = new Redirecting(state, expander, this::exec,
         (drafts, line) -> job(drafts, Map.of(), line));
@@ -110,8 +111,8 @@ final class Planner implements Walk {
     this.substitutions = new Substitutions(state, jobs, functions, replay, this);
     Parallels parallels = new Parallels(state, expander, calls, jobs, this);
     this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, parallels, this);
-    this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, lookup, input, calls,
-        exitTrap, redirecting, jobs, this);
+    this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, directories, lookup,
+        input, calls, exitTrap, redirecting, jobs, this);
     this.simple = new SimpleCommands(state, expander, conditions, functions, variables, decisions, redirecting, calls, jobs,
         steering, here, pipelines, parallels, this, fileTestsOnJobs);
   }

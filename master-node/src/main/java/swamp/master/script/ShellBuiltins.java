@@ -1,27 +1,24 @@
 package swamp.master.script;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The shell's own builtins that change its state, carried out while planning: {@code cd}/{@code
- * pushd}/{@code popd}, {@code unset}, {@code shift}, {@code set}, {@code let}, {@code true},
- * {@code false}, {@code :}, {@code wait}, {@code test}/{@code [}, {@code printf -v} and {@code
- * getopts} ({@link Getopts}); {@code export}, {@code local} and {@code declare} are {@link
- * Variables}'. Those a planned script cannot use ({@code exec}, {@code alias}, {@code shopt} ...)
- * are refused with what to do instead. The builtins that steer the walk ({@code exit}, {@code
- * return}, {@code break}, {@code continue}, {@code source}, {@code eval}, {@code trap}) and those
- * that read input or look commands up ({@link ReadInput}, {@link CommandLookup}) are the {@link
- * Planner}'s; the commands that print what scripts compute names with ({@code echo}, {@code
- * printf}, {@code seq} ...) are {@link Coreutils}, run by {@link HereCommands} in a command
- * substitution.
+ * pushd}/{@code popd} ({@link Directories}), {@code unset}, {@code shift}, {@code set}, {@code
+ * let}, {@code true}, {@code false}, {@code :}, {@code wait}, {@code test}/{@code [}, {@code
+ * printf -v} and {@code getopts} ({@link Getopts}); {@code export} (of functions too, {@code
+ * export -f}), {@code local} and {@code declare} are {@link Variables}'. Those a planned script
+ * cannot use ({@code exec}, {@code alias}, {@code shopt} ...) are refused with what to do instead.
+ * The builtins that steer the walk ({@code exit}, {@code return}, {@code break}, {@code
+ * continue}, {@code source}, {@code eval}, {@code trap}) and those that read input or look
+ * commands up ({@link ReadInput}, {@link CommandLookup}) are the {@link Planner}'s; the commands
+ * that print what scripts compute names with ({@code echo}, {@code printf}, {@code seq} ...) are
+ * {@link Coreutils}, run by {@link HereCommands} in a command substitution.
  */
 final class ShellBuiltins {
 
@@ -34,50 +31,18 @@ final class ShellBuiltins {
   /** The script's functions, which {@code unset} removes too. */
   private final Map<String, Ast.FunctionDef> functions;
   private final Variables variables;
-  private final Deque<String> dirStack = new ArrayDeque<>();
+  private final Directories directories;
   private final Getopts getopts;
 
   ShellBuiltins(ShellState state, Expander expander, Conditions conditions,
-      Map<String, Ast.FunctionDef> functions, Variables variables) {
+      Map<String, Ast.FunctionDef> functions, Variables variables, Directories directories) {
     this.state = state;
     this.variables = variables;
+    this.directories = directories;
     this.expander = expander;
     this.conditions = conditions;
     this.functions = functions;
     this.getopts = new Getopts(state, expander);
-  }
-
-  /**
-   * Whether {@code name args} exports or unexports functions: {@code export -f NAME...},
-   * {@code export -fn NAME}, {@code declare -fx NAME}.
-   */
-  static boolean exportsFunctions(String name, List<String> args) {
-    List<String> options = args.subList(0, args.size() - Declared.names(args).size()).stream()
-        .filter(a -> !a.equals("--")).toList();
-    return !Declared.names(args).isEmpty() && options.stream().anyMatch(a -> a.startsWith("-") && a.contains("f"))
-        && (name.equals("export") || options.stream().anyMatch(a -> a.contains("x")))
-        && options.stream().noneMatch(a -> a.contains("p"));
-  }
-
-  /**
-   * {@code export -f NAME...}: the functions a bash that this script starts has ({@code bash -c
-   * 'f'}, {@code xargs bash -c}, {@code parallel f ::: ...}), as bash passes them on in the
-   * environment; {@code -n} takes them back. A name that is no function is bash's error, status 1.
-   */
-  private Status exportFunctions(List<String> args, int line) {
-    List<String> options = args.subList(0, args.size() - Declared.names(args).size());
-    boolean unexport = options.stream().anyMatch(a -> a.startsWith("-") && a.contains("n") || a.startsWith("+") && a.contains("x"));
-    for (String f : Declared.names(args)) {
-      if (!functions.containsKey(f)) {
-        throw new Refusal.Failed("export: " + f + ": not a function", line, f + " is not a function");
-      }
-      if (unexport) {
-        state.exportedFunctions.remove(f);
-      } else {
-        state.exportedFunctions.add(f);
-      }
-    }
-    return Status.OK;
   }
 
   /** The builtins that run while planning: none of them can be a stage of a planned job. */
@@ -94,11 +59,12 @@ final class ShellBuiltins {
     switch (name) {
       case "cd", "pushd", "popd" -> {
         noRedirects(c, name);
-        return changeDirectory(name, args, line);
+        return directories.change(name, args, line);
       }
       case "export", "local", "declare", "typeset", "readonly" -> {
         noRedirects(c, name);
-        return exportsFunctions(name, args) ? exportFunctions(args, line) : variables.declare(name, c, line);
+        return Variables.exportsFunctions(name, args) ? variables.exportFunctions(args, line)
+            : variables.declare(name, c, line);
       }
       case "unset" -> {
         for (String a : args) {
@@ -269,64 +235,6 @@ final class ShellBuiltins {
         throw Refusal.at(c.line(), "a redirection of '" + name + "' is not supported");
       }
     }
-  }
-
-  /**
-   * What {@code cd -}, {@code pushd} and {@code popd} print once they ran: the new directory, or
-   * the stack as {@code dirs} shows it ({@code ~} for the home directory); null for a plain cd.
-   */
-  String shownDirectories(String name, List<String> args) {
-    if (name.equals("cd")) {
-      return args.stream().filter(a -> !a.equals("-P") && !a.equals("-L")).findFirst()
-          .filter("-"::equals).map(a -> state.cwd + "\n").orElse(null);
-    }
-    String home = state.scalar("HOME");
-    StringBuilder line = new StringBuilder();
-    List<String> stack = new ArrayList<>();
-    stack.add(state.cwd);
-    stack.addAll(dirStack);
-    for (String d : stack) {
-      if (line.length() > 0) {
-        line.append(' ');
-      }
-      boolean underHome = home != null && !home.isEmpty() && !home.equals("/")
-          && (d.equals(home) || d.startsWith(home + "/"));
-      line.append(underHome ? "~" + d.substring(home.length()) : d);
-    }
-    return line.append('\n').toString();
-  }
-
-  private Status changeDirectory(String name, List<String> args, int line) {
-    String target;
-    if (name.equals("popd")) {
-      if (dirStack.isEmpty()) {
-        throw new Refusal.Failed("popd: directory stack empty", line, "popd: the directory stack is empty");
-      }
-      target = dirStack.pop();
-    } else {
-      List<String> operands = args.stream().filter(a -> !a.equals("-P") && !a.equals("-L")).toList();
-      if (operands.isEmpty()) {
-        target = Objects.requireNonNullElse(state.scalar("HOME"), "/");
-      } else if (operands.get(0).equals("-")) {
-        target = Objects.requireNonNullElse(state.scalar("OLDPWD"), state.cwd);
-      } else {
-        target = operands.get(0);
-      }
-      target = PlannedFiles.resolve(state.cwd, target);
-      if (!state.files.isDirectory(target)) {
-        String given = operands.isEmpty() ? "" : operands.get(0);
-        throw new Refusal.Failed(name + ": " + given + ": " + (state.files.exists(target) ? "Not a directory"
-            : "No such file or directory"), line, name + " " + given
-            + ": no such directory, and no earlier line of the script creates it (mkdir -p)");
-      }
-      if (name.equals("pushd")) {
-        dirStack.push(state.cwd);
-      }
-    }
-    state.setScalar("OLDPWD", state.cwd);
-    state.cwd = target;
-    state.setScalar("PWD", state.cwd);
-    return Status.OK;
   }
 
   /**

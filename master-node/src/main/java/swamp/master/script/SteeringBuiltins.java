@@ -9,7 +9,8 @@ import swamp.master.script.Ast.Node;
  * {@code exit}, {@code return}, {@code break} and {@code continue} (a {@link Jump}, or an exit
  * point after a job's {@code ||}), {@code eval}, {@code source}, {@code read}, {@code trap},
  * {@code exec > log}, the lookups ({@code command -v}), and the ones that print where the shell
- * stands ({@code pwd}, {@code dirs}, {@code cd -}). The others go to {@link ShellBuiltins}.
+ * stands ({@code pwd}, {@code dirs}, {@code cd -}: {@link Directories}). The others go to {@link
+ * ShellBuiltins}.
  */
 final class SteeringBuiltins {
 
@@ -18,6 +19,7 @@ final class SteeringBuiltins {
   private final Variables variables;
   private final Map<String, Ast.FunctionDef> functions;
   private final ShellBuiltins builtins;
+  private final Directories directories;
   private final CommandLookup lookup;
   private final ReadInput input;
   private final Calls calls;
@@ -28,13 +30,14 @@ final class SteeringBuiltins {
   private final BuiltinFiles files;
 
   SteeringBuiltins(ShellState state, Expander expander, Variables variables, Map<String, Ast.FunctionDef> functions,
-      ShellBuiltins builtins, CommandLookup lookup, ReadInput input, Calls calls, ExitTrap exitTrap,
-      Redirecting redirecting, PlannedJobs jobs, Walk walk) {
+      ShellBuiltins builtins, Directories directories, CommandLookup lookup, ReadInput input, Calls calls,
+      ExitTrap exitTrap, Redirecting redirecting, PlannedJobs jobs, Walk walk) {
     this.state = state;
     this.expander = expander;
     this.variables = variables;
     this.functions = functions;
     this.builtins = builtins;
+    this.directories = directories;
     this.lookup = lookup;
     this.input = input;
     this.calls = calls;
@@ -175,7 +178,7 @@ final class SteeringBuiltins {
         return printing(state.background.jobs(args, line), c, prefix);
       }
       case "dirs" -> {
-        return printing(builtins.shownDirectories(name, args), c, prefix);
+        return printing(directories.shown(name, args), c, prefix);
       }
       case "cd", "pushd", "popd" -> { // 'cd -', pushd and popd print where they went
         return files.opened(c, prefix, opened -> {
@@ -185,7 +188,7 @@ final class SteeringBuiltins {
           } catch (Refusal.Failed f) { // 'cd "$dir" || exit 1': bash's error, and status 1
             return failed(f, opened);
           }
-          String shown = builtins.shownDirectories(name, args);
+          String shown = directories.shown(name, args);
           return shown == null ? s : printing(shown, opened, prefix);
         });
       }

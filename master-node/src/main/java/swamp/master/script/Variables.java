@@ -16,8 +16,9 @@ import swamp.master.script.Ast.Word;
 /**
  * Assignments and the builtins that declare variables ({@code export}, {@code local}, {@code
  * declare}, {@code typeset}, {@code readonly}): scalars, indexed arrays ({@code a=(x y)}, {@code
- * a[i]=v}, {@code a=([3]=x)}) and associative ones ({@code declare -A m=([k]=v)}), and the
- * variables each function call's {@code local}s shadow until it returns.
+ * a[i]=v}, {@code a=([3]=x)}) and associative ones ({@code declare -A m=([k]=v)}), the
+ * variables each function call's {@code local}s shadow until it returns, and the functions
+ * {@code export -f} passes on ({@link ShellState#exportedFunctions}).
  */
 final class Variables {
 
@@ -35,12 +36,15 @@ final class Variables {
 
   private final ShellState state;
   private final Expander expander;
+  /** The script's functions: {@code export -f} names only those. */
+  private final Map<String, Ast.FunctionDef> functions;
   /** Per function call, the variables its 'local's shadow, to restore at return. */
   private final Deque<Map<String, ShellState.Var>> localFrames = new ArrayDeque<>();
 
-  Variables(ShellState state, Expander expander) {
+  Variables(ShellState state, Expander expander, Map<String, Ast.FunctionDef> functions) {
     this.state = state;
     this.expander = expander;
+    this.functions = functions;
   }
 
   /**
@@ -287,6 +291,39 @@ final class Variables {
       }
       if (readonly) {
         state.vars.computeIfAbsent(var, x -> new ShellState.Var()).readonly = true;
+      }
+    }
+    return Status.OK;
+  }
+
+  /**
+   * Whether {@code name args} exports or unexports functions: {@code export -f NAME...},
+   * {@code export -fn NAME}, {@code declare -fx NAME}.
+   */
+  static boolean exportsFunctions(String name, List<String> args) {
+    List<String> options = args.subList(0, args.size() - Declared.names(args).size()).stream()
+        .filter(a -> !a.equals("--")).toList();
+    return !Declared.names(args).isEmpty() && options.stream().anyMatch(a -> a.startsWith("-") && a.contains("f"))
+        && (name.equals("export") || options.stream().anyMatch(a -> a.contains("x")))
+        && options.stream().noneMatch(a -> a.contains("p"));
+  }
+
+  /**
+   * {@code export -f NAME...}: the functions a bash that this script starts has ({@code bash -c
+   * 'f'}, {@code xargs bash -c}, {@code parallel f ::: ...}), as bash passes them on in the
+   * environment; {@code -n} takes them back. A name that is no function is bash's error, status 1.
+   */
+  Status exportFunctions(List<String> args, int line) {
+    List<String> options = args.subList(0, args.size() - Declared.names(args).size());
+    boolean unexport = options.stream().anyMatch(a -> a.startsWith("-") && a.contains("n") || a.startsWith("+") && a.contains("x"));
+    for (String f : Declared.names(args)) {
+      if (!functions.containsKey(f)) {
+        throw new Refusal.Failed("export: " + f + ": not a function", line, f + " is not a function");
+      }
+      if (unexport) {
+        state.exportedFunctions.remove(f);
+      } else {
+        state.exportedFunctions.add(f);
       }
     }
     return Status.OK;
