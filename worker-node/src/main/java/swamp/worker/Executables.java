@@ -49,7 +49,16 @@ public final class Executables {
   static final java.util.Map<String, List<String>> SANDBOXED = java.util.Map.of("sed", List.of("--sandbox"),
       "gawk", List.of("--sandbox"));
 
-  public record Refused(String reason) implements Resolution {}
+  /**
+   * Why the program may not run; {@code shellStatus} is what a shell's {@code $?} would be for
+   * it, 127 for a program that is not there and 126 for one that cannot be run, and null where a
+   * shell would have run it (a program or an option the worker does not allow).
+   */
+  public record Refused(String reason, Integer shellStatus) implements Resolution {
+    public Refused(String reason) {
+      this(reason, null);
+    }
+  }
 
   private final boolean allowAny;
   private final Set<Path> allowed;
@@ -259,10 +268,13 @@ public final class Executables {
             ? executable(workDir.resolve(program).normalize())
             : lookUp(program, searchPath);
     if (found.isEmpty()) {
-      return new Refused(
-          program.contains("/")
-              ? "program '" + program + "' does not exist or is not executable"
-              : "program '" + program + "' was not found on the PATH");
+      if (!program.contains("/")) {
+        return new Refused("program '" + program + "' was not found on the PATH", 127);
+      }
+      Path path = workDir.resolve(program).normalize();
+      return Files.exists(path)
+          ? new Refused("program '" + program + "' is not an executable file", 126)
+          : new Refused("program '" + program + "' does not exist", 127);
     }
     Optional<Path> canonical = canonical(found.get());
     if (canonical.isEmpty()) {

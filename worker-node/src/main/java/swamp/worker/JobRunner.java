@@ -76,7 +76,12 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   private record Started(JobTable.Live job, CompletableFuture<JobResult> collected)
       implements Internal {}
 
-  private record NotStarted(String reason) implements Internal {}
+  /** Not started; {@code exitCode} is what a shell would give for it, where there is one. */
+  private record NotStarted(String reason, Integer exitCode) implements Internal {
+    NotStarted(String reason) {
+      this(reason, null);
+    }
+  }
 
   private record Exited(JobResult result) implements Internal {}
 
@@ -183,9 +188,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Started.class, this::onStarted)
-        .onMessage(NotStarted.class, n -> end(JobResult.notStarted(
-            killedAs != null ? killedAs : JobState.FAILED, settings.workerId(),
-            killReason != null ? killReason : n.reason())))
+        .onMessage(NotStarted.class, this::onNotStarted)
         .onMessage(Exited.class, e -> end(e.result()))
         .onMessage(TimedOut.class, t -> kill(JobState.FAILED,
             "timed out after " + HumanDuration.of(Duration.ofMillis(spec.timeoutMs()))))
@@ -214,7 +217,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
           : "does not exist") + " on worker " + settings.workerId());
     }
     if (program.refusal() != null) {
-      return new NotStarted(program.refusal());
+      return new NotStarted(program.refusal(), program.shellStatus());
     }
     String missing = streams.missingFile(dir);
     if (missing != null) {
@@ -247,6 +250,12 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     boolean ownThreads = started.stream().allMatch(PosixSpawn::endsOnOwnThread);
     return new Started(job,
         collected(started, job.startedAt(), ownThreads ? Runnable::run : blocking));
+  }
+
+  private Behavior<Command> onNotStarted(NotStarted n) {
+    return end(killedAs != null
+        ? JobResult.notStarted(killedAs, settings.workerId(), killReason)
+        : JobResult.notStarted(JobState.FAILED, settings.workerId(), n.reason(), n.exitCode()));
   }
 
   private Behavior<Command> onStarted(Started started) {

@@ -22,9 +22,17 @@ final class ProgramCheck {
 
   /**
    * Where a job would run on this worker and what: its directory and the executable of each of
-   * its stages, or why not.
+   * its stages, or why not, with the status a shell would give for it ({@link
+   * Executables.Refused#shellStatus}).
    */
-  record Program(Path dir, List<Executables.Allowed> executables, String refusal) {}
+  record Program(Path dir, List<Executables.Allowed> executables, String refusal,
+      Integer shellStatus) {
+
+    /** The job's result when it is refused: FAILED, with the shell's status where there is one. */
+    JobResult refused(String workerId) {
+      return JobResult.notStarted(JobState.FAILED, workerId, refusal, shellStatus);
+    }
+  }
 
   /**
    * Resolves the programs of the job's stages in its directory (its own, or the worker's); may
@@ -40,11 +48,12 @@ final class ProgramCheck {
       if (r instanceof Executables.Refused refused) {
         String stage = stages.size() == 1 ? "" : "pipeline stage " + i + " of " + stages.size()
             + ": ";
-        return new Program(dir, null, stage + refused.reason() + " on worker " + settings.workerId());
+        return new Program(dir, null, stage + refused.reason() + " on worker " + settings.workerId(),
+            refused.shellStatus());
       }
       found.add((Executables.Allowed) r);
     }
-    return new Program(dir, found, null);
+    return new Program(dir, found, null, null);
   }
 
   /** What would have run: the allow-list is checked, nothing is started. */
@@ -52,7 +61,7 @@ final class ProgramCheck {
     long now = System.currentTimeMillis();
     Program program = program(spec, settings, executables);
     if (program.refusal() != null) {
-      return JobResult.notStarted(JobState.FAILED, settings.workerId(), program.refusal());
+      return program.refused(settings.workerId());
     }
     StringBuilder stages = new StringBuilder();
     List<Stage> all = spec.stages();

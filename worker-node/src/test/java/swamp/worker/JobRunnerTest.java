@@ -107,10 +107,24 @@ class JobRunnerTest {
   }
 
   @Test
-  void aMissingProgramFailsWithAReasonThatNamesIt() {
+  void aMissingProgramFailsWithAReasonThatNamesItAndTheShellsStatus() {
     JobRunner.Ended ended = run(JobSpec.of(List.of("no-such-program-xyz")), 1024, List.of("*"));
     assertEquals(JobState.FAILED, ended.result().state());
     assertTrue(ended.result().reason().contains("'no-such-program-xyz' was not found"), ended.result().reason());
+    assertEquals(127, ended.result().exitCode(), "bash's status for 'command not found'");
+  }
+
+  @Test
+  void aProgramPathThatIsNotThereOrCannotRunHasTheShellsStatus() throws IOException {
+    JobRunner.Ended missing =
+        run(JobSpec.of(List.of(workDir.resolve("nope").toString())), 1024, List.of("*"));
+    assertEquals(127, missing.result().exitCode(), missing.result().reason());
+    assertTrue(missing.result().reason().contains("does not exist"), missing.result().reason());
+    Path text = Files.writeString(workDir.resolve("notes.txt"), "not a program\n");
+    JobRunner.Ended notRunnable = run(JobSpec.of(List.of(text.toString())), 1024, List.of("*"));
+    assertEquals(126, notRunnable.result().exitCode(), notRunnable.result().reason());
+    assertTrue(notRunnable.result().reason().contains("is not an executable file"),
+        notRunnable.result().reason());
   }
 
   @Test
