@@ -1,21 +1,18 @@
 package swamp.master.script;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The shell's directory and its stack: {@code cd}, {@code pushd} and {@code popd}, run by {@link
- * ShellBuiltins}, and what they and {@code dirs} print, shown by {@link SteeringBuiltins}. One
- * stack for the whole walk, which {@link ShellState.Saved} does not hold: what a subshell or a
- * script the script runs pushes stays on it.
+ * ShellBuiltins}, and what they and {@code dirs} print, shown by {@link SteeringBuiltins}. The
+ * stack is the shell's ({@link ShellState#dirStack}): a subshell's pushes end with it, and a
+ * script the script runs starts with none, as in bash.
  */
 final class Directories {
 
   private final ShellState state;
-  private final Deque<String> stack = new ArrayDeque<>();
 
   Directories(ShellState state) {
     this.state = state;
@@ -34,7 +31,7 @@ final class Directories {
     StringBuilder line = new StringBuilder();
     List<String> dirs = new ArrayList<>();
     dirs.add(state.cwd);
-    dirs.addAll(stack);
+    dirs.addAll(state.dirStack);
     for (String d : dirs) {
       if (line.length() > 0) {
         line.append(' ');
@@ -53,10 +50,10 @@ final class Directories {
   Status change(String name, List<String> args, int line) {
     String target;
     if (name.equals("popd")) {
-      if (stack.isEmpty()) {
+      if (state.dirStack.isEmpty()) {
         throw new Refusal.Failed("popd: directory stack empty", line, "popd: the directory stack is empty");
       }
-      target = stack.pop();
+      target = state.dirStack.remove(0);
     } else {
       List<String> operands = args.stream().filter(a -> !a.equals("-P") && !a.equals("-L")).toList();
       if (operands.isEmpty()) {
@@ -74,7 +71,7 @@ final class Directories {
             + ": no such directory, and no earlier line of the script creates it (mkdir -p)");
       }
       if (name.equals("pushd")) {
-        stack.push(state.cwd);
+        state.dirStack.add(0, state.cwd);
       }
     }
     state.setScalar("OLDPWD", state.cwd);

@@ -96,7 +96,8 @@ final class ShellState {
   /** What a subshell or a command substitution puts back when it ends. */
   record Saved(Map<String, Var> vars, List<String> positional, String cwd, Status last,
       boolean errexit, boolean xtrace, boolean pipefail, Glob.Options glob, String arg0,
-      Outputs outputs, boolean nounset, boolean allexport, boolean verbose) {}
+      Outputs outputs, boolean nounset, boolean allexport, boolean verbose,
+      List<String> dirStack) {}
 
   Map<String, Var> vars = new HashMap<>();
   /** The functions {@code export -f} names: a bash this script starts has them ({@link Calls#script}). */
@@ -105,6 +106,8 @@ final class ShellState {
   /** {@code $0}: the script's name, or a script that it runs ({@code bash sub.sh}). */
   String arg0;
   String cwd;
+  /** {@code pushd}'s stack below {@link #cwd}, the top first ({@link Directories}). */
+  List<String> dirStack = new ArrayList<>();
   final PlannedFiles files = new PlannedFiles();
   /** The statuses of the steps the walk waited for ({@link Waits#await}): arithmetic on them is known then. */
   final Map<Integer, Integer> ranStatuses = new HashMap<>();
@@ -252,7 +255,7 @@ final class ShellState {
     Map<String, Var> copy = new HashMap<>();
     vars.forEach((k, v) -> copy.put(k, v.copy()));
     return new Saved(copy, new ArrayList<>(positional), cwd, last, errexit, xtrace, pipefail,
-        glob, arg0, outputs, nounset, allexport, verbose);
+        glob, arg0, outputs, nounset, allexport, verbose, new ArrayList<>(dirStack));
   }
 
   void restore(Saved s) {
@@ -269,6 +272,7 @@ final class ShellState {
     outputs = s.outputs();
     nounset = s.nounset();
     allexport = s.allexport();
+    dirStack = new ArrayList<>(s.dirStack());
   }
 
   /**
@@ -291,6 +295,7 @@ final class ShellState {
     glob = Glob.Options.BASH;
     nounset = false;
     allexport = false;
+    dirStack = new ArrayList<>(); // a new bash's stack holds only its directory
     return saved;
   }
 

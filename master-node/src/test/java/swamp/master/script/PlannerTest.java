@@ -902,6 +902,24 @@ class PlannerTest {
     assertEquals(4, c.size(), "pushd sent to /dev/null prints nothing");
   }
 
+  /** A subshell's pushd ends with it, and a script the script runs starts with no stack, as in bash. */
+  @Test
+  void theDirectoryStackIsTheShells() throws Exception {
+    Files.createDirectories(dir.resolve("a"));
+    Files.createDirectories(dir.resolve("b"));
+    Files.writeString(dir.resolve("sub.sh"), "dirs\npushd /tmp > /dev/null\n");
+    Plan p = plan("pushd a > /dev/null\n( pushd ../b > /dev/null; dirs )\nx=$(pushd ../b > /dev/null;"
+        + " dirs)\nbash ../sub.sh\ndirs\npopd > /dev/null\npwd\n");
+    List<Plan.Command> c = p.commands();
+    String a = dir.resolve("a").toString();
+    String b = dir.resolve("b").toString();
+    assertEquals(List.of("printf", "%s", b + " " + a + " " + dir + "\n"), c.get(0).argv());
+    assertEquals(List.of("printf", "%s", a + "\n"), c.get(1).argv(), "the script's own stack");
+    assertEquals(List.of("printf", "%s", a + " " + dir + "\n"), c.get(2).argv(),
+        "neither the subshell's, the substitution's nor sub.sh's pushd stayed");
+    assertEquals(List.of("printf", "%s", dir + "\n"), c.get(3).argv(), "popd went back to the start");
+  }
+
   /** {@code $(for ...; do echo ...; done | sort | head -1)}: the loop's output is the next stage's input. */
   @Test
   void aLoopPipedOnInsideASubstitution() throws Exception {
