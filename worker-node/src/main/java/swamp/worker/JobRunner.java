@@ -28,8 +28,10 @@ import swamp.protocol.ToMaster.JobFinished;
 /**
  * One attempt of one job: one process, started from its argv (never through a shell), or one per
  * stage of its pipeline, each reading the previous one's output through a pipe; watched to their
- * end. Starting them, waiting for them and reading their output happen on the process
- * dispatcher; the actor only hears about them as messages. A timeout, a {@link Cancel} or the
+ * end. The runner is spawned on the process dispatcher ({@link swamp.node.Blocking#JOBS}) and
+ * starts its processes as it sets up, with no hop to another thread between its worker's
+ * decision and the start; their ends are seen, and their output read, on other threads, which
+ * tell the actor as messages. A timeout, a {@link Cancel} or the
  * runner's own stop kills every stage's process and then their children: SIGTERM first, SIGKILL
  * after the kill grace. What each stage runs is {@link ProgramCheck}'s to say, on the process
  * dispatcher just before the start.
@@ -72,12 +74,15 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   private sealed interface Internal extends Command {}
 
+  /** What {@link #launch} did. */
+  private sealed interface Launch {}
+
   /** Started; {@code collected} completes with the result once the processes ended. */
   private record Started(JobTable.Live job, CompletableFuture<JobResult> collected)
-      implements Internal {}
+      implements Launch {}
 
   /** Not started; {@code exitCode} is what a shell would give for it, where there is one. */
-  private record NotStarted(String reason, Integer exitCode) implements Internal {
+  private record NotStarted(String reason, Integer exitCode) implements Internal, Launch {
     NotStarted(String reason) {
       this(reason, null);
     }
@@ -112,9 +117,6 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
 
   /** The job's processes, one per stage; empty until they started. */
   private List<Process> processes = List.of();
-  /** The processes as launch() started them, for a PostStop that comes before Started. */
-  private volatile List<Process> launched = List.of();
-  private volatile boolean stopped;
   private List<ProcessHandle> doomed = List.of();
   /** Set once the job is to be killed: the state and reason it ends with. */
   private JobState killedAs;
@@ -131,11 +133,14 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       JobRunner runner =
           new JobRunner(ctx, timers, jobId, attempt, spec, settings, executables, table, replyTo);
-      ctx.pipeToSelf(
-          CompletableFuture.supplyAsync(runner::launch, runner.blocking),
-          (started, failure) ->
-              failure != null ? new NotStarted("could not start: " + failure.getMessage()) : started);
-      return runner;
+      Launch launched;
+      try {
+        launched = runner.launch();
+      } catch (RuntimeException e) {
+        launched = new NotStarted("could not start: " + e.getMessage());
+      }
+      return launched instanceof Started started ? runner.onStarted(started)
+          : runner.onNotStarted((NotStarted) launched);
     }));
   }
 
@@ -153,8 +158,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
       runner.killReason = job.killReason();
       ctx.getLog().debug("job {} attempt {} adopted as pid {}", job.jobId(), job.attempt(),
           job.process().pid());
-      // on the process dispatcher: the adopted process may have ended, and the read would
-      // otherwise run here, on the actor's thread
+      // read as a task of its own: the adopted process may have ended, and the read would
+      // otherwise run here, within the setup
       runner.watch(job.deadline(),
           runner.collected(job.processes(), job.startedAt(), runner.blocking));
       return runner;
@@ -187,7 +192,6 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Started.class, this::onStarted)
         .onMessage(NotStarted.class, this::onNotStarted)
         .onMessage(Exited.class, e -> end(e.result()))
         .onMessage(TimedOut.class, t -> kill(JobState.FAILED,
@@ -202,8 +206,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         .build();
   }
 
-  /** Runs on the process dispatcher: checks the directory and the program, starts the process. */
-  private Internal launch() {
+  /** Checks the directory and the program, starts the process: blocking, as the runner sets up. */
+  private Launch launch() {
     try {
       streams.keepOwnDir();
     } catch (IOException e) {
@@ -235,15 +239,9 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     } catch (IOException e) {
       return new NotStarted("could not start '" + spec.commandText(300) + "': " + e.getMessage());
     }
-    // in the table at once: a runner stopped by a hand-over before it hears of its processes
-    // must not leave them to nobody
     JobTable.Live job =
         JobTable.Live.started(jobId, attempt, spec, started, System.currentTimeMillis());
-    launched = started;
-    if (!table.started(job, () -> stopped)) {
-      started.forEach(p -> ProcessTree.kill(p.toHandle()));
-      return new NotStarted("the worker stopped while the job was starting");
-    }
+    table.started(job);
     // watched from here, so that the output is read on the thread that sees the end (or on this
     // one, if it has ended already), not after another hop to the dispatcher: where that thread
     // is the JDK's process reaper, whose stack is small, the read still goes to the dispatcher
@@ -341,11 +339,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
   }
 
   private Behavior<Command> onPostStop() {
-    stopped = true;
     if (table.release(jobId, attempt)) {
-      if (processes.isEmpty()) {
-        processes = launched; // started, but this runner stopped before it heard
-      }
       killHard();
     }
     return this;

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobSpec;
@@ -70,16 +69,9 @@ public final class JobTable {
   private boolean handingOver;
   private final List<swamp.protocol.ToWorker.Job> waiting = new java.util.ArrayList<>();
 
-  /**
-   * Records a process that has just started. False when its runner has stopped already and the
-   * table is not handing over: nobody will watch the process, so the caller must kill it.
-   */
-  public synchronized boolean started(Live job, BooleanSupplier runnerStopped) {
-    if (runnerStopped.getAsBoolean() && !handingOver) {
-      return false;
-    }
+  /** Records a process that has just started. */
+  public synchronized void started(Live job) {
     live.put(key(job.jobId(), job.attempt()), job);
-    return true;
   }
 
   /** The job is being killed: an incarnation that adopts it finishes the kill and reports it so. */

@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import swamp.node.Blocking;
 import swamp.protocol.JobResult;
 import swamp.protocol.JobState;
 import swamp.protocol.ToMaster.JobFinished;
@@ -166,7 +168,9 @@ final class WorkerJobs {
   }
 
   private void track(String jobId, int attempt, int jobSlots, Behavior<JobRunner.Command> runner) {
-    ActorRef<JobRunner.Command> ref = context.spawnAnonymous(runner);
+    // on the process dispatcher: a runner starts its processes as it sets up, with no hop more
+    ActorRef<JobRunner.Command> ref = context.spawnAnonymous(runner,
+        DispatcherSelector.fromConfig(Blocking.JOBS.dispatcher));
     context.watchWith(ref, runnerStopped.apply(jobId, attempt));
     slots.started(jobId, attempt, jobSlots, ref);
   }
