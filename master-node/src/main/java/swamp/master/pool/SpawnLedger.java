@@ -45,8 +45,8 @@ final class SpawnLedger {
             read.add(new Entry(f[0], f[1]));
           }
         }
-      }
-      Files.writeString(file, "", StandardCharsets.UTF_8);
+        Files.writeString(file, "", StandardCharsets.UTF_8);
+      } // else made by the first add: a master that spawns nothing leaves no file
       previous = List.copyOf(read);
     }
     return previous;
