@@ -50,11 +50,17 @@ public final class MasterClient {
   private final List<String> bases;
   /** Which of {@link #bases} answered last: it is asked first. */
   private volatile int current;
+  /**
+   * Whether {@link #current} answered and has not been unreachable since; until then, a client of
+   * several masters asks first the one that a {@link ConnectRace} picks.
+   */
+  private volatile boolean answered;
 
   /**
    * A client of the master at {@code urls}: one URL, or several separated by commas (a master and
    * its standbys, as Spark's clients take a list of masters), asked in turn: a request goes to
-   * the first that takes the connection, beginning with the one that answered last. Only a
+   * the first that takes the connection, beginning with the one that answered last, or, before
+   * one has answered, with the one that took a connection first ({@link ConnectRace}). Only a
    * master that could not be reached is passed over, never one that was sent the request, so
    * nothing is sent twice.
    */
@@ -166,28 +172,45 @@ public final class MasterClient {
   private Json send(String method, String path, byte[] body, Duration timeout)
       throws ApiException {
     String token = apiToken().orElse(null);
-    int first = current;
+    int first = bases.size() > 1 && !answered ? raced() : current;
     List<String> refused = new ArrayList<>();
     for (int i = 0; i < bases.size(); i++) {
       int at = (first + i) % bases.size();
       try {
         Json json = send(bases.get(at), method, path, body, token, timeout);
         current = at;
+        answered = true;
         return json;
       } catch (Unreachable u) {
         if (bases.size() == 1) {
           throw u;
         }
+        answered = false;
         refused.add(bases.get(at) + " (" + u.reason + ")");
       } catch (ApiException e) {
         if (e.status() != 0) {
           current = at; // it answered
+          answered = true;
         }
         throw e;
       }
     }
     throw new ApiException(0, "cannot reach a master at any of " + String.join(", ", refused)
         + "; are they running? Set --url or SWAMP_URL");
+  }
+
+  /** The master to ask first: the first to take a connection, else the one asked last. */
+  private int raced() {
+    List<URI> targets = new ArrayList<>();
+    for (String base : bases) {
+      try {
+        targets.add(URI.create(base));
+      } catch (IllegalArgumentException e) {
+        targets.add(null); // not raced: its own request says what is wrong with it
+      }
+    }
+    int first = ConnectRace.first(targets, HttpExchange.CONNECT_TIMEOUT);
+    return first >= 0 ? first : current;
   }
 
   /** {@code method} on {@code path} of the master at {@code base}, following its redirects. */

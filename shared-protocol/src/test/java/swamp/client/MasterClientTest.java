@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 /** The client's HTTP over a socket, against a server that answers as the JDK's HttpServer may. */
 class MasterClientTest {
 
-  /** A server of {@code n} connections; each request line and body is kept, answered by {@code answer}. */
+  /**
+   * A server of {@code n} requests; each request line and body is kept, answered by {@code
+   * answer}. A connection closed with nothing sent is not counted.
+   */
   static final class FakeServer implements AutoCloseable {
     final ServerSocket socket;
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -30,11 +33,15 @@ class MasterClientTest {
     FakeServer(int n, Function<String, String> answer) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       Thread t = new Thread(() -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n; ) {
           try (Socket s = socket.accept()) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
                 StandardCharsets.ISO_8859_1));
             String line = in.readLine();
+            if (line == null) {
+              continue; // a client of several masters tried the connection, and sent nothing
+            }
+            i++;
             int length = 0;
             StringBuilder headers = new StringBuilder();
             for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
@@ -316,6 +323,63 @@ class MasterClientTest {
       assertEquals(2, standby.requests.size());
       assertTrue(client.answers());
     }
+  }
+
+  /**
+   * A master whose host is down (it takes no connection and refuses none: here a listener whose
+   * queue is full) is passed over for one that takes the connection, without the connect
+   * timeout that asking in turn waited.
+   */
+  @Test
+  void aMasterWhoseHostIsDownCostsNoConnectTimeout() throws Exception {
+    try (ServerSocket frozen = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        FakeServer standby = new FakeServer(2, r -> "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n{\"state\":\"ok\"}")) {
+      List<Socket> queued = fill(frozen);
+      String down = "http://127.0.0.1:" + frozen.getLocalPort();
+      MasterClient client = new MasterClient(down + "," + standby.url());
+      long t0 = System.nanoTime();
+      assertEquals("ok", client.get("/api/health").path("state").asText());
+      java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - t0);
+      assertTrue(took.compareTo(HttpExchange.CONNECT_TIMEOUT) < 0,
+          "asked the master that is up without waiting out the connect timeout: " + took);
+      assertEquals(standby.url(), client.base());
+      assertEquals(1, standby.requests.size());
+      assertEquals(1, ConnectRace.first(List.of(java.net.URI.create(down),
+          java.net.URI.create(standby.url())), java.time.Duration.ofSeconds(2)));
+      for (Socket s : queued) {
+        s.close();
+      }
+    }
+  }
+
+  /**
+   * Of two masters that both take the connection, the first given is asked first, as before:
+   * a standby listed second is not asked first because it connected a moment sooner.
+   */
+  @Test
+  void ofMastersThatAreUpTheFirstGivenIsAskedFirst() throws Exception {
+    try (FakeServer active = new FakeServer(1, r -> "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n{\"state\":\"ok\"}");
+        FakeServer standby = new FakeServer(1, r -> "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n{\"state\":\"no\"}")) {
+      MasterClient client = new MasterClient(active.url() + "," + standby.url());
+      assertEquals("ok", client.get("/api/health").path("state").asText());
+      assertEquals(List.of(), standby.requests);
+    }
+  }
+
+  /** Connections to {@code server} that it never accepts, until its queue is full. */
+  private static List<Socket> fill(ServerSocket server) throws IOException {
+    List<Socket> queued = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      Socket s = new Socket();
+      try {
+        s.connect(server.getLocalSocketAddress(), 300);
+        queued.add(s);
+      } catch (java.net.SocketTimeoutException full) {
+        s.close();
+        return queued;
+      }
+    }
+    throw new IllegalStateException("the listener's queue never filled");
   }
 
   /** None of them can be reached: each is named with why. */
