@@ -13,7 +13,8 @@ import swamp.node.PrivateDirs;
  * A node's own work directory, the default one under {@code java.io.tmpdir}: private to the user
  * that runs the node (0700), and never one that somebody else prepared ({@link PrivateDirs}):
  * another user could read every job's output, or make a job's output overwrite a file of the
- * node's user. The node refuses to start with such a directory. It is removed when the node ends.
+ * node's user. The node refuses to start with such a directory. It is removed when the node ends,
+ * and emptied when a node claims it after one that was killed.
  */
 public final class WorkDirs {
   private WorkDirs() {}
@@ -45,6 +46,9 @@ public final class WorkDirs {
   public static Path claim(Path dir) throws IOException {
     makePrivate(dir);
     if (lock(dir)) {
+      // what a node killed before it could remove the directory left: its jobs' captured output
+      // and files, of jobs that ran again elsewhere
+      delete(dir, dir.resolve(".lock"));
       return dir;
     }
     Path own = dir.resolveSibling(dir.getFileName() + "-" + ProcessHandle.current().pid());
@@ -70,6 +74,11 @@ public final class WorkDirs {
 
   /** Removes {@code dir} and everything in it, following no link; logs nothing, fails quietly. */
   public static void remove(Path dir) {
+    delete(dir, null);
+  }
+
+  /** Removes what is in {@code dir} but {@code keep}, and {@code dir} too when there is none. */
+  private static void delete(Path dir, Path keep) {
     if (!Files.isDirectory(dir, NOFOLLOW)) {
       return;
     }
@@ -77,13 +86,17 @@ public final class WorkDirs {
       Files.walkFileTree(dir, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
+          if (!file.equals(keep)) {
+            Files.deleteIfExists(file);
+          }
           return FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.deleteIfExists(d);
+          if (keep == null || !d.equals(dir)) {
+            Files.deleteIfExists(d);
+          }
           return FileVisitResult.CONTINUE;
         }
       });
