@@ -121,7 +121,7 @@ final class ReadInput {
    * where that would be): all it prints, its last newlines kept (a character printed after it
    * keeps them from the substitution, which drops them, and is taken off again).
    */
-  private static String processOutput(Expander expander, String raw, int line) {
+  static String processOutput(Expander expander, String raw, int line) {
     String printed = expander.expandString("\"$(" + raw.substring(2, raw.length() - 1)
         + "\nprintf .)\"", line);
     return printed.substring(0, printed.length() - 1);

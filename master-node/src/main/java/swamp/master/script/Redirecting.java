@@ -157,8 +157,8 @@ final class Redirecting {
 
   /**
    * {@code diff <(ncdump -h a.nc) <(ncdump -h b.nc)}: what each process substitution among
-   * {@code c}'s words prints (as {@code $(...)} gives it, run while planning or waited for as
-   * that is, its last line ended) is written to a scratch file of the run by a job of its own,
+   * {@code c}'s words prints (run while planning or waited for as {@code $(...)} is, all of it,
+   * its last newlines too, as {@code done < <(cmd)} reads it) is written to a scratch file of the run by a job of its own,
    * and the command names that file where bash names a pipe ({@code /dev/fd/63}); {@code walk}
    * plans the command, and a last job removes the files.
    */
@@ -205,14 +205,19 @@ final class Redirecting {
         words.add(w);
         continue;
       }
-      String printed = expander.expandString("\"$(" + w.raw().substring(2, w.raw().length() - 1) + ")\"", line);
+      // all it prints, its last newlines too ('ncks -s "%g\n"' ends with blank lines, which paste counts)
+      String printed = ReadInput.processOutput(expander, w.raw(), line);
       String scratch = PlannedFiles.resolve(state.cwd, ".swamp-psub-" + ProcessHandle.current().pid() + "-" + (++pipes));
       List<Ast.Redirect> redirects = new ArrayList<>();
-      if (!printed.isEmpty()) {
-        redirects.add(new Ast.Redirect(0, "<<<", Outputs.quoted(printed, line), line));
+      List<String> argv = List.of("true");
+      if (printed.endsWith("\n")) { // a here-string ends with the newline it takes off
+        redirects.add(new Ast.Redirect(0, "<<<", Outputs.quoted(printed.substring(0, printed.length() - 1), line), line));
+        argv = List.of("cat");
+      } else if (!printed.isEmpty()) { // '<(printf %s "$x")': no last newline
+        argv = List.of("printf", "%s", printed);
       }
       redirects.add(Outputs.emptying(scratch, state.cwd, line));
-      job.apply(List.of(new HereCommands.Draft(List.of(printed.isEmpty() ? "true" : "cat"), redirects, line)), line);
+      job.apply(List.of(new HereCommands.Draft(argv, redirects, line)), line);
       words.add(Outputs.quoted(Outputs.relative(scratch, state.cwd), line));
       scratches.add(Outputs.relative(scratch, state.cwd));
     }

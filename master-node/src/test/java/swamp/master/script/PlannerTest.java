@@ -1027,6 +1027,20 @@ class PlannerTest {
   }
 
   /**
+   * {@code paste <(ncks -H -s '%g\n' ...) <(...)}: a process substitution's scratch file holds all
+   * it prints, its last blank lines too (NCO ends such a listing with two), and no newline it did
+   * not print; they were dropped and added as {@code $(...)} and a here-string do, so paste read
+   * fewer lines than bash's.
+   */
+  @Test
+  void processSubstitutionFilesKeepTheLastNewlines() throws Exception {
+    Plan p = plan("paste <(printf 'a\\n\\n\\n') <(printf b)\n");
+    assertEquals("a\n\n\n", p.commands().get(0).stages().get(0).redirects().stdinText());
+    List<String> t = texts("paste <(printf 'a\\n\\n\\n') <(printf b)\n");
+    assertTrue(t.get(1).matches("printf %s b > \\.swamp-psub-[0-9]+-2"), t.toString());
+  }
+
+  /**
    * {@code diff <(ncdump -h a.nc) <(ncdump -h b.nc)}: each process substitution's text goes to a
    * scratch file by a job, the command reads those, and a last job removes them; where it reads
    * what a job writes, its text is waited for as a {@code $(...)}'s is.
