@@ -101,15 +101,15 @@ record CaptureRoute(Sink out, Sink err, String errorsFile) {
     return new Outputs(stdout, stderr, null);
   }
 
-  /** Prints what a builtin prints on {@code sink}: into {@code captured}, nowhere, or the run's errors. */
-  void print(Sink sink, String text, StringBuilder captured, int line) {
+  /**
+   * Prints what a builtin prints on {@code sink}: into {@code captured}, nowhere, or the script's
+   * errors, {@code errors} ({@link ShellState#substitutionErrors}).
+   */
+  void print(Sink sink, String text, StringBuilder captured, StringBuilder errors, int line) {
     switch (sink) {
       case CAPTURED, PIPE -> captured.append(text);
       case DISCARDED -> { }
-      case ERRORS -> { // where a program's errors go that runs while planning (HereCommands)
-        System.err.print(text);
-        System.err.flush();
-      }
+      case ERRORS -> errors.append(text); // where a program's errors go that runs while planning (HereCommands)
       case FILE -> throw Refusal.at(line, "an error inside $(...) that goes to " + errorsFile + ", where the"
           + " script's errors go, is not supported: swamp runs $(...) while planning and cannot write there;"
           + " send it to /dev/null or into the substitution (2>&1)");

@@ -103,9 +103,8 @@ final class HereCommands {
       apart.setLength(0);
       input = switch (route.out()) {
         case CAPTURED, PIPE -> out.text();
-        case ERRORS -> { // '$(echo "no input" >&2)': on the run's standard error, not captured
-          System.err.print(out.text());
-          System.err.flush();
+        case ERRORS -> { // '$(echo "no input" >&2)': on the script's standard error, not captured
+          state.substitutionErrors.append(out.text());
           yield "";
         }
         default -> "";
@@ -205,9 +204,8 @@ final class HereCommands {
       apart.append(missing);
     } else if (errors == Errors.TO_OUTPUT) {
       out.insert(0, missing);
-    } else if (errors == Errors.TERMINAL && !missing.isEmpty()) {
-      System.err.print(missing); // where a program's errors go that runs here ('external')
-      System.err.flush();
+    } else if (errors == Errors.TERMINAL) {
+      state.substitutionErrors.append(missing); // where a program's errors go that runs here ('external')
     }
     return new Coreutils.Output(out.toString(), status);
   }
@@ -268,7 +266,7 @@ final class HereCommands {
     }
     java.io.File errorsFile = null;
     ProcessBuilder pb = new ProcessBuilder(argv).directory(runsIn(argv, line).toFile())
-        .redirectError(errors == Errors.DISCARDED ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
         .redirectErrorStream(errors == Errors.TO_OUTPUT);
     Map<String, String> env = pb.environment();
     env.clear();
@@ -278,7 +276,7 @@ final class HereCommands {
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }
     try {
-      if (errors == Errors.APART) { // a file, not a pipe: nothing waits on it while the output is read
+      if (errors == Errors.APART || errors == Errors.TERMINAL) { // a file, not a pipe: nothing waits on it while the output is read
         errorsFile = java.io.File.createTempFile("swamp-errors", ".txt");
         errorsFile.deleteOnExit();
         pb.redirectError(errorsFile);
@@ -299,8 +297,9 @@ final class HereCommands {
         p.destroyForcibly();
         throw Refusal.at(line, "'" + String.join(" ", argv) + "' in a command substitution ran more than 120 s while planning");
       }
-      if (errorsFile != null) {
-        apart.append(java.nio.file.Files.readString(errorsFile.toPath(), StandardCharsets.UTF_8));
+      if (errorsFile != null) { // the script's errors: printed in its order (ShellState#substitutionErrors)
+        (errors == Errors.TERMINAL ? state.substitutionErrors : apart)
+            .append(java.nio.file.Files.readString(errorsFile.toPath(), StandardCharsets.UTF_8));
       }
       return new Coreutils.Output(out.toString(StandardCharsets.UTF_8), p.exitValue());
     } catch (IOException e) {

@@ -225,6 +225,9 @@ final class Planner implements Walk {
     int planned = jobs.size();
     try {
       s = dispatch(node);
+    } catch (Jump j) { // 'exit $(grep -c x missing.txt)': grep's error first
+      substitutionErrors(node.line());
+      throw j;
     } catch (Refusal.ReadsPlanned unknown) {
       // '[ -s hits.txt ]', 'source settings.sh' after the job that writes it: where the walk can
       // wait, once every job planned before has run, on the files as they are then
@@ -245,6 +248,7 @@ final class Planner implements Walk {
       state.last = Status.FAIL;
       return Status.FAIL;
     }
+    substitutionErrors(node.line()); // 'n=$(ls obs_*.nc | wc -l)': an assignment's, as it is walked
     state.last = s;
     state.pipeStatusAfter(node);
     boolean failed = s.known() && s.code() != 0 && !(node instanceof Ast.AndOr) // what set -e and
@@ -363,6 +367,7 @@ final class Planner implements Walk {
   /** Plans a job under the guards that hold here; set -e stops on its failure outside a test. */
   @Override
   public Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line) {
+    substitutionErrors(line); // 'ncks -v T "$(ls obs_*.nc)" t.nc': ls's error before ncks runs, as bash's
     HereCommands.Draft only = drafts.size() == 1 && guards.isEmpty() && captured == null ? drafts.get(0) : null;
     if (only != null && texts.prints(only) && only.argv().stream().noneMatch(Marks::holdsStatus)) {
       // 'ls out/*.nc > list.txt' of files jobs make: the text counts on them, as 'for f in out/*.nc' does
@@ -376,6 +381,19 @@ final class Planner implements Walk {
       texts.written(only, prefix, line, before);
     }
     return s;
+  }
+
+  /**
+   * What substitutions that ran while planning printed on standard error ({@link
+   * ShellState#substitutionErrors}), outside one: a job that prints it where the script's errors
+   * go, in the script's order.
+   */
+  private void substitutionErrors(int line) {
+    if (captured == null && !state.substitutionErrors.isEmpty()) {
+      String text = state.substitutionErrors.toString();
+      state.substitutionErrors.setLength(0);
+      job(List.of(Xtrace.toErrors(text, line)), Map.of(), line);
+    }
   }
 
   @Override

@@ -117,6 +117,13 @@ final class ShellState {
   /** The status of the last command substitution: that of an assignment-only command. */
   Status lastSubstitution;
   /**
+   * What the commands of a command substitution that ran while planning printed on the script's
+   * standard error ({@code n=$(ls obs_*.nc | wc -l)}, none there): printed by a job, in the script's
+   * order and where its errors go then ({@code exec 2> err.log}), before the next job ({@link
+   * Planner#job}) or once the command that ran it is walked.
+   */
+  final StringBuilder substitutionErrors = new StringBuilder();
+  /**
    * Set while the words of a command that may run as a job are expanded: a file a glob matches
    * that a job's status decides then expands to {@link Marks#keptIf}, for the run to fill in.
    */

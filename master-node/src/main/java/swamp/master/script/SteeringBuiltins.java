@@ -244,7 +244,8 @@ final class SteeringBuiltins {
   Status failed(Refusal.Failed f, Ast.Simple c) {
     if (walk.captured() != null) {
       CaptureRoute route = CaptureRoute.of(state.outputs).with(c.redirects(), expander);
-      route.print(route.err(), Subshells.shellErrorText(state, f.error, c.line()), walk.captured(), c.line());
+      route.print(route.err(), Subshells.shellErrorText(state, f.error, c.line()), walk.captured(),
+          state.substitutionErrors, c.line());
       return Status.of(f.status);
     }
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 2 || r.op().startsWith("&"))
@@ -262,7 +263,7 @@ final class SteeringBuiltins {
   private Status printing(String text, Ast.Simple c, Map<String, String> prefix) {
     if (walk.captured() != null) {
       CaptureRoute route = CaptureRoute.of(state.outputs).with(c.redirects(), expander);
-      route.print(route.out(), text, walk.captured(), c.line());
+      route.print(route.out(), text, walk.captured(), state.substitutionErrors, c.line());
       return Status.OK;
     }
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 1 || r.op().startsWith("&"))

@@ -22,6 +22,8 @@ final class SubstitutionReplay {
     /** What it printed, its last newlines dropped; null where it did not run while planning. */
     private String value;
     private Status status;
+    /** What it printed on the script's standard error ({@link ShellState#substitutionErrors}). */
+    private String errors = "";
 
     private Entry(String text, int line) {
       this.text = text;
@@ -37,12 +39,20 @@ final class SubstitutionReplay {
       return status;
     }
 
-    /** It ran now: {@code value} where it ran while planning (null where its jobs run later). */
-    void ran(String value, Status status) {
+    String errors() {
+      return errors;
+    }
+
+    /**
+     * It ran now: {@code value} where it ran while planning (null where its jobs run later), and
+     * what it printed on standard error.
+     */
+    void ran(String value, Status status, String errors) {
       if (!ended) {
         ended = true;
         this.value = value;
         this.status = status;
+        this.errors = errors;
       }
     }
   }

@@ -48,12 +48,15 @@ final class Substitutions {
     if (entry.value() != null) { // bash runs it once: 'tmp=$(mktemp -d)' makes one directory
       state.lastSubstitution = entry.status();
       state.last = entry.status();
+      state.substitutionErrors.append(entry.errors()); // and its errors are printed in this walk's plan too
       return entry.value();
     }
     int planned = jobs.size();
+    int errors = state.substitutionErrors.length();
     boolean[] here = {false};
     String value = runNow(text, line, quoted, here);
-    entry.ran(here[0] && jobs.size() == planned ? value : null, state.last);
+    entry.ran(here[0] && jobs.size() == planned ? value : null, state.last,
+        state.substitutionErrors.substring(Math.min(errors, state.substitutionErrors.length())));
     return value;
   }
 

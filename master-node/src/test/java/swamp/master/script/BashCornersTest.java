@@ -387,15 +387,30 @@ class BashCornersTest {
         w=$(ls a.nc none.nc 2>&1); echo "$w" $?
         y=$(ls none*.nc 2>/dev/null); echo "[$y]" $?
         """));
-    java.io.PrintStream err = System.err;
-    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      assertEquals(List.of("echo '[a.nc]' 2"), texts("z=$(ls a.nc \"it's.nc\"); echo \"[$z]\" $?\n"));
-    } finally {
-      System.setErr(err);
-    }
-    assertEquals("ls: cannot access \"it's.nc\": No such file or directory\n", printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+    // on the script's standard error, by a job in the script's order (see the next test)
+    assertEquals(List.of("printf %s $'ls: cannot access \"it\\'s.nc\": No such file or directory\\n'", "echo '[a.nc]' 2"),
+        texts("z=$(ls a.nc \"it's.nc\"); echo \"[$z]\" $?\n"));
+  }
+
+  /**
+   * What a substitution run while planning prints on standard error comes in the script's order
+   * and goes where the script's errors go then: under {@code exec 2> err.log}, {@code n=$(ls
+   * obs_*.nc | wc -l)} with no obs file there puts ls's error into err.log after what the lines
+   * before wrote, as bash's does. It went to the run's own standard error at once, before any job
+   * had run, and err.log lacked it.
+   */
+  @Test
+  void aSubstitutionsErrorsComeInTheScriptsOrderWhereItsErrorsGo() throws Exception {
+    assertEquals(List.of("true > err.log", "echo start 2>> err.log",
+        "printf %s $'ls: cannot access \\'obs_*.nc\\': No such file or directory\\n' >> err.log 2>> err.log",
+        "echo n=0 2>> err.log", "printf %s $'grep: missing.txt: No such file or directory\\n' >> err.log 2>> err.log",
+        "echo 'm=[]' 2>> err.log"), texts("""
+        exec 2> err.log
+        echo start
+        n=$(ls obs_*.nc | wc -l)
+        echo "n=$n"
+        m=$(grep start_year missing.txt); echo "m=[$m]"
+        """));
   }
 
   @Test
@@ -483,7 +498,7 @@ class BashCornersTest {
     assertEquals(List.of("echo '[]'", "echo $'[out\\nscript.sh: line 1: cd: /nonexist: No such file or directory\\n"
         + "ls: cannot access \\'none.nc\\': No such file or directory\\nwarn]'", "echo '[out]'",
         "echo $'[script.sh: line 1: cd: /nonexist: No such file or directory\\n"
-        + "ls: cannot access \\'none.nc\\': No such file or directory\\nwarn]'", "echo '[]'"), texts(f + """
+        + "ls: cannot access \\'none.nc\\': No such file or directory\\nwarn]'", "printf %s $'hi\\n'", "echo '[]'"), texts(f + """
         x=$(f > /dev/null 2>&1); echo "[$x]"
         y=$(f 2>&1); echo "[$y]"
         v=$(f 2>/dev/null); echo "[$v]"
