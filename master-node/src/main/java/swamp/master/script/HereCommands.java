@@ -22,6 +22,8 @@ final class HereCommands {
 
   /** Commands run while planning with no check: they read no file a script writes. */
   private static final Set<String> PURE = Set.of("date", "hostname", "whoami", "id", "uname", "nproc");
+  /** The programs evaluated here whose errors of use the system's own prints, as bash's would run it. */
+  private static final Set<String> CHECKED_HERE = Set.of("expr", "seq", "basename", "dirname");
 
   /**
    * Where a command's standard error goes: the run's, nowhere ({@code 2>/dev/null}), with its
@@ -97,7 +99,12 @@ final class HereCommands {
           default -> external(argv, input, line, prefix, errors);
         };
       } catch (Coreutils.UsageException e) {
-        throw Refusal.at(line, e.getMessage());
+        if (!CHECKED_HERE.contains(name) || e.getMessage().startsWith("seq: more than")) {
+          throw Refusal.at(line, e.getMessage());
+        }
+        // 'y=`expr $x \* 2`' of x=1.5: the program's own error where its errors go, and its status
+        // (2), as bash goes on with an empty y; the program has nothing to read or write
+        out = external(argv, input, line, prefix, errors);
       }
       captured.append(apart); // before what it prints, as 2>&1 puts them
       apart.setLength(0);

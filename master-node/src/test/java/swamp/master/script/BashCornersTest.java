@@ -413,6 +413,23 @@ class BashCornersTest {
         """));
   }
 
+  /**
+   * {@code expr}, {@code seq}, {@code basename} and {@code dirname} in a substitution, given
+   * what they cannot take ({@code expr 1.5 \\* 2}, a student's float), print their error and fail,
+   * and bash goes on with what they printed (nothing) and their status. swamp refused the script
+   * with the bare error ("swamp: line 2: expr: non-integer argument") and ran nothing.
+   */
+  @Test
+  void exprAndSeqThatFailInASubstitutionPrintTheirErrorAndTheScriptGoesOn() throws Exception {
+    assertEquals(List.of("printf %s $'expr: non-integer argument\\n'", "echo 'y=[]' 2",
+        "echo 'z=[]' 1", "echo 'b=[]' 1"), texts("""
+        x=1.5
+        y=`expr $x \\* 2`; echo "y=[$y]" $?
+        z=$(seq 1 x 2>/dev/null); echo "z=[$z]" $?
+        b=$(basename 2>/dev/null); echo "b=[$b]" $?
+        """));
+  }
+
   @Test
   void printfVSetsAnArraysElement() throws Exception {
     assertEquals(List.of("echo ccsm_01.nc ccsm_02.nc 2", "echo v 'a b'", "echo 12"), texts("""
