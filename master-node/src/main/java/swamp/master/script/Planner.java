@@ -316,6 +316,11 @@ final class Planner implements Walk {
       if (xtrace.on()) {
         xtrace.arith(expander.expandString(a.expression(), a.line()), a.line());
       }
+      if (captured == null && guards.isEmpty() && !jobs.openExits().isEmpty()
+          && a.expression().matches("(?s).*([-+*/%&|^]?=(?!=)|\\+\\+|--).*") && !a.expression().matches("(?s).*[!<>=]=.*")) {
+        // 'ncks -m "$f" || continue' then '(( n++ ))': once that job has run, as bash's count
+        waits.awaitGuardsOrRefuse(a.line(), SimpleCommands.afterExit("(( " + a.expression().trim() + " ))"));
+      }
       Status counted = captured != null || guards.isEmpty() && !decisions.countsAStatus(a.expression()) ? null
           : decisions.countOnStatus(a.expression(), a.line());
       if (counted != null) { // 'cmd || (( n++ ))'

@@ -151,6 +151,31 @@ final class SimpleCommands {
     }
   }
 
+  /**
+   * Whether {@code w}, an assignment, adds to what its variable held ({@code n=$((n + 1))}, {@code
+   * list="$list $f"}, {@code good+=("$f")}): a count or a list that outlives the iteration.
+   */
+  private static boolean accumulates(Word w) {
+    Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
+    if (!m.matches()) {
+      return false;
+    }
+    String name = java.util.regex.Pattern.quote(m.group(1));
+    String value = m.group(m.groupCount());
+    return !m.group(m.groupCount() - 1).isEmpty()
+        || java.util.regex.Pattern.compile("\\$\\{?" + name + "(?![A-Za-z0-9_])").matcher(value).find()
+        || value.contains("$((") && java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])" + name + "(?![A-Za-z0-9_])")
+            .matcher(value).find();
+  }
+
+  /** The refusal of a count after an exit point on a job's status where the walk cannot wait for that job. */
+  static String afterExit(String what) {
+    return "'" + what + "' after a 'continue', 'break' or 'return' that a job's status decides ('ncks -m \"$f\" ||"
+        + " continue') cannot be planned where the walk cannot wait for that job (in a subshell or function that"
+        + " may exit on a job's status, or inside $(...)): what it counts depends on whether bash gets there."
+        + " Count with the command itself ('ncks ... && n=$((n + 1))')";
+  }
+
   private Status run(Ast.Simple c, int k, List<String> written) {
     List<Word> words = c.words();
     // 'command ncks ...' (in a function ncks that wraps the program), 'builtin cd ...': what
@@ -192,6 +217,13 @@ final class SimpleCommands {
           + " exit 1', keep a number ('cmd || failed=1'), or record the failure in a file ('cmd || echo \"$f\""
           + " >> failed.txt')";
       walk.waits().awaitGuardsOrRefuse(c.line(), problem);
+    }
+    if (!guarded && walk.captured() == null && !jobs.openExits().isEmpty()
+        && (argv.isEmpty() ? words.subList(0, k).stream().anyMatch(SimpleCommands::accumulates)
+            : argv.get(0).equals("let") && !function)) {
+      // 'ncks -m "$f" || continue' then 'n=$((n + 1))', 'good+=("$f")': what it leaves for the
+      // iterations after depends on whether bash got here, known once that job has run
+      walk.waits().awaitGuardsOrRefuse(c.line(), afterExit(argv.isEmpty() ? words.get(0).raw() : "let"));
     }
     if (argv.isEmpty()) {
       Status s = Status.OK;

@@ -533,4 +533,29 @@ class PlanningTest {
     ScriptException debug = assertThrows(ScriptException.class, () -> planning("trap 'echo x' DEBUG\n"));
     assertTrue(debug.problem().contains("DEBUG"), debug.getMessage());
   }
+  /**
+   * A count after {@code ncks -m "$f" || continue} in a loop ({@code (( n++ ))}, {@code k=$((k +
+   * 1))}, {@code good+=("$f")}) waits for the job that decides the continue and counts only where
+   * it is not taken, as bash's. It counted every iteration, the continue's too: "A 3" where bash
+   * prints "A 2", and the list held the file that failed.
+   */
+  @Test
+  void aCountAfterAContinueOnAJobCountsOnlyTheIterationsThatGetThere() throws Exception {
+    Planning p = planning("""
+        n=0; k=0; good=()
+        for m in a b c; do
+          ncks -m -v T $m.nc > /dev/null 2>&1 || continue
+          (( n++ ))
+          k=$((k + 1))
+          good+=("$m.nc")
+        done
+        echo "A $n $k ${good[*]}"
+        """);
+    for (int tries = 0; !p.done() && tries < 10; tries++) {
+      p.resume(step -> "", step -> texts(p).get(step).startsWith("ncks -m -v T b.nc") ? 1 : 0);
+    }
+    assertTrue(p.done());
+    List<String> texts = texts(p);
+    assertEquals("echo 'A 2 2 a.nc c.nc'", texts.get(texts.size() - 1), texts.toString());
+  }
 }
