@@ -91,13 +91,11 @@ final class Waits {
    */
   private void awaitExits(int line, String problem) {
     List<Integer> exits = jobs.openExits();
-    if (exits.isEmpty()) {
-      return;
-    }
-    List<Integer> deciding = exits.stream().flatMap(e -> jobs.command(e).guards().stream().map(Guard::step))
-        .distinct().toList();
-    Planning.Printed ran = await(deciding, line, problem);
     for (int exit : exits) { // in the order they were planned: the first taken is where bash left
+      // one at a time: the jobs that decide a later one do not run where an earlier one is taken
+      // ('if ! ncks -m ...; then continue; fi' before 'ncks -m -v T "$f" || continue')
+      List<Integer> deciding = jobs.command(exit).guards().stream().map(Guard::step).distinct().toList();
+      Planning.Printed ran = await(deciding, line, problem);
       boolean taken = jobs.command(exit).guards().stream()
           .allMatch(g -> (ran.statuses().get(deciding.indexOf(g.step())) == 0) == g.onSuccess());
       if (!taken) {

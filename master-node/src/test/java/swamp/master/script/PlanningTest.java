@@ -299,10 +299,13 @@ class PlanningTest {
         done
         """;
     Planning p = planning(script);
-    assertEquals(List.of(0, 2), p.awaits(), "ccsm's ncks -m and ncra, whose statuses decide the continue and the return");
+    // one exit at a time, in the order planned: what decides a later one may not run where an earlier one is taken
+    assertEquals(List.of(0), p.awaits(), "ccsm's ncks -m, whose status decides the continue");
     // handed to the run inside the function: the run does not decide them until the plan says where they end
     assertTrue(p.plan().commands().get(1).scopeEndNotPlanned() && p.plan().commands().get(3).scopeEndNotPlanned(),
         p.plan().commands().toString());
+    p.resume(step -> "", step -> 0);
+    assertEquals(List.of(2), p.awaits(), "then ccsm's ncra, whose status decides the return");
     p.resume(step -> "", step -> step == 2 ? 2 : 0); // ncra failed: the function returned 2
     assertEquals(4, p.plan().commands().get(3).exitScopeEnd(), "the return, taken, ends the function: "
         + p.plan().commands().get(3));
@@ -557,5 +560,31 @@ class PlanningTest {
     assertTrue(p.done());
     List<String> texts = texts(p);
     assertEquals("echo 'A 2 2 a.nc c.nc'", texts.get(texts.size() - 1), texts.toString());
+  }
+  /**
+   * Two exit points in an iteration ({@code if ! ncks -m ...; then continue; fi}, then {@code
+   * ncks -m -v T "$f" || continue}) and a value after them the walk waits for: it waits for what
+   * decides the first, and where that is taken, jumps, without waiting for the job that decides
+   * the second, which does not run then. It waited for both at once, the second never ran, and
+   * the run ended there with status 0: "after" was never printed.
+   */
+  @Test
+  void exitPointsAreDecidedOneAtATimeSoThatATakenOneDoesNotWaitForJobsItHoldsBack() throws Exception {
+    Planning p = planning("""
+        for f in nosuch.nc; do
+          if ! ncks -m -v pr "$f" > /dev/null 2>&1; then echo "skipping $f"; continue; fi
+          ncks -m -v T "$f" > /dev/null 2>&1 || continue
+          ncwa -O -a lat,lon "$f" gm.nc
+          v=$(ncks -H -v T gm.nc)
+          echo "$v"
+        done
+        echo after
+        """);
+    List<String> texts = texts(p);
+    assertEquals(List.of(0), p.awaits(), "the first check only: " + texts);
+    p.resume(step -> "", step -> 1);
+    assertTrue(p.done());
+    texts = texts(p);
+    assertEquals("echo after", texts.get(texts.size() - 1), texts.toString());
   }
 }
