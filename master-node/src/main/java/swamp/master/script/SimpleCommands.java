@@ -151,29 +151,12 @@ final class SimpleCommands {
     }
   }
 
-  /**
-   * Whether {@code w}, an assignment, adds to what its variable held ({@code n=$((n + 1))}, {@code
-   * list="$list $f"}, {@code good+=("$f")}): a count or a list that outlives the iteration.
-   */
-  private static boolean accumulates(Word w) {
-    Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
-    if (!m.matches()) {
-      return false;
-    }
-    String name = java.util.regex.Pattern.quote(m.group(1));
-    String value = m.group(m.groupCount());
-    return !m.group(m.groupCount() - 1).isEmpty()
-        || java.util.regex.Pattern.compile("\\$\\{?" + name + "(?![A-Za-z0-9_])").matcher(value).find()
-        || value.contains("$((") && java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])" + name + "(?![A-Za-z0-9_])")
-            .matcher(value).find();
-  }
-
-  /** The refusal of a count after an exit point on a job's status where the walk cannot wait for that job. */
+  /** The refusal of an assignment after an exit point on a job's status where the walk cannot wait for that job. */
   static String afterExit(String what) {
     return "'" + what + "' after a 'continue', 'break' or 'return' that a job's status decides ('ncks -m \"$f\" ||"
         + " continue') cannot be planned where the walk cannot wait for that job (in a subshell or function that"
-        + " may exit on a job's status, or inside $(...)): what it counts depends on whether bash gets there."
-        + " Count with the command itself ('ncks ... && n=$((n + 1))')";
+        + " may exit on a job's status under set -e): what it sets depends on whether bash gets there. Set it"
+        + " with the command itself ('ncks ... && n=$((n + 1))')";
   }
 
   private Status run(Ast.Simple c, int k, List<String> written) {
@@ -219,10 +202,10 @@ final class SimpleCommands {
       walk.waits().awaitGuardsOrRefuse(c.line(), problem);
     }
     if (!guarded && walk.captured() == null && !jobs.openExits().isEmpty()
-        && (argv.isEmpty() ? words.subList(0, k).stream().anyMatch(SimpleCommands::accumulates)
-            : argv.get(0).equals("let") && !function)) {
-      // 'ncks -m "$f" || continue' then 'n=$((n + 1))', 'good+=("$f")': what it leaves for the
-      // iterations after depends on whether bash got here, known once that job has run
+        && (argv.isEmpty() ? k > 0 : argv.get(0).equals("let") && !function)) {
+      // 'ncks -m "$f" || continue' then 'n=$((n + 1))', 'good+=("$f")', 'last=$f': what it leaves
+      // for the iterations after and after the loop depends on whether bash got here, known once
+      // that job has run
       walk.waits().awaitGuardsOrRefuse(c.line(), afterExit(argv.isEmpty() ? words.get(0).raw() : "let"));
     }
     if (argv.isEmpty()) {

@@ -587,4 +587,25 @@ class PlanningTest {
     texts = texts(p);
     assertEquals("echo after", texts.get(texts.size() - 1), texts.toString());
   }
+  /**
+   * A plain assignment after {@code ncks -m "$f" || continue} ({@code last=$f}) is made only in
+   * the iterations bash gets to: read after the loop it names the last file that passed. It was
+   * made in every iteration: "last good: nosuch.nc" where bash prints ccsm_02.nc.
+   */
+  @Test
+  void anAssignmentAfterAContinueOnAJobHoldsTheLastIterationThatGotThere() throws Exception {
+    Planning p = planning("""
+        for f in ccsm_01.nc ccsm_02.nc nosuch.nc; do
+          ncks -m "$f" > /dev/null 2>&1 || continue
+          last=$f
+        done
+        echo "last good: $last"
+        """);
+    for (int tries = 0; !p.done() && tries < 10; tries++) {
+      p.resume(step -> "", step -> texts(p).get(step).startsWith("ncks -m nosuch.nc") ? 1 : 0);
+    }
+    assertTrue(p.done());
+    List<String> texts = texts(p);
+    assertEquals("echo 'last good: ccsm_02.nc'", texts.get(texts.size() - 1), texts.toString());
+  }
 }
