@@ -87,7 +87,7 @@ final class HereCommands {
       try {
         out = switch (name) {
           case "echo" -> state.dashEcho ? Coreutils.dashEcho(args) : Coreutils.echo(args);
-          case "printf" -> Printf.format(args);
+          case "printf" -> printf(args, line, errors);
           case "seq" -> Coreutils.seq(args);
           case "basename" -> Coreutils.basename(args);
           case "dirname" -> Coreutils.dirname(args);
@@ -151,6 +151,25 @@ final class HereCommands {
       all.append(text);
     }
     return all.toString();
+  }
+
+  /**
+   * bash's printf: what it prints, and its errors of arguments that are no numbers ("SCRIPT: line
+   * N: printf: 08: invalid octal number") where {@code errors} go, before what it prints.
+   */
+  private Coreutils.Output printf(List<String> args, int line, Errors errors) throws Coreutils.UsageException {
+    StringBuilder invalid = new StringBuilder();
+    Coreutils.Output out = Printf.format(args, invalid);
+    StringBuilder text = new StringBuilder();
+    invalid.toString().lines().forEach(e -> text.append(Subshells.shellErrorText(state, e, line)));
+    if (errors == Errors.APART) {
+      apart.append(text);
+    } else if (errors == Errors.TO_OUTPUT) {
+      return new Coreutils.Output(text + out.text(), out.status());
+    } else if (errors == Errors.TERMINAL) {
+      state.substitutionErrors.append(text);
+    }
+    return out;
   }
 
   /** ls options whose answer needs the files' sizes, times or contents: the real ls gives it. */

@@ -20,6 +20,15 @@ final class Printf {
       "%([-+ #0]*)(\\*|[0-9]+)?(?:\\.(\\*|[0-9]*))?([diouxXfFeEgGscbq%]|\\([^)]*\\)T)");
 
   static Coreutils.Output format(List<String> args) throws Coreutils.UsageException {
+    return format(args, new StringBuilder());
+  }
+
+  /**
+   * As {@link #format}; bash's error for each argument that is not a number where one is
+   * converted ("printf: 08: invalid octal number", a line each) is added to {@code invalid}: the
+   * number is then what its start gives (0 of 08, 3 of 3.5), formatted as asked, and the status 1.
+   */
+  static Coreutils.Output format(List<String> args, StringBuilder invalid) throws Coreutils.UsageException {
     if (args.isEmpty()) {
       throw new Coreutils.UsageException("printf: usage: printf FORMAT [ARGUMENT]...");
     }
@@ -59,10 +68,10 @@ final class Printf {
             + (precision == null ? "" : "." + precision);
         try {
           switch (conv) {
-            case 'd', 'i', 'u' -> out.append(String.format(spec + "d", integer(arg)));
-            case 'o', 'x', 'X' -> out.append(String.format(spec + conv, integer(arg)));
+            case 'd', 'i', 'u' -> out.append(String.format(spec + "d", integer(arg, invalid)));
+            case 'o', 'x', 'X' -> out.append(String.format(spec + conv, integer(arg, invalid)));
             case 'f', 'F', 'e', 'E', 'g', 'G' -> out.append(floating(flags, width, precision, conv,
-                arg == null || arg.isEmpty() ? 0.0 : Double.parseDouble(arg)));
+                arg == null || arg.isEmpty() ? 0.0 : floating(arg, invalid)));
             case '(' -> out.append(String.format(text + "s", // %(%Y-%m-%d)T
                 Strftime.format(m.group(4).substring(1, m.group(4).length() - 2), arg)));
             case 'q' -> out.append(String.format(text + "s", shellQuoted(arg == null ? "" : arg)));
@@ -84,6 +93,9 @@ final class Printf {
       }
       if (!Coreutils.unescape(format.substring(last), out)) {
         break;
+      }
+      if (!invalid.isEmpty()) {
+        status = 1;
       }
       if (used == consumedBefore) {
         break; // a format without conversions is printed once
@@ -154,7 +166,13 @@ final class Printf {
     return " ".repeat(pad) + sign + body;
   }
 
-  private static long integer(String arg) {
+  /** C's strtoimax of base 0 ({@code 0x1f}, {@code 017}, {@code 17}): the number its start gives. */
+  private static final Pattern INTEGER = Pattern.compile("\\s*([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)");
+  /** C's strtold: the number a word's start gives. */
+  private static final Pattern FLOATING = Pattern.compile(
+      "\\s*[-+]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?");
+
+  private static long integer(String arg, StringBuilder invalid) {
     if (arg == null || arg.isEmpty()) {
       return 0;
     }
@@ -162,16 +180,31 @@ final class Printf {
     if (a.startsWith("'") || a.startsWith("\"")) {
       return a.length() > 1 ? a.charAt(1) : 0;
     }
-    boolean negative = a.startsWith("-");
-    String digits = negative || a.startsWith("+") ? a.substring(1) : a;
-    long v;
-    if (digits.startsWith("0x") || digits.startsWith("0X")) {
-      v = Long.parseLong(digits.substring(2), 16);
-    } else if (digits.length() > 1 && digits.startsWith("0")) {
-      v = Long.parseLong(digits.substring(1), 8);
-    } else {
-      v = Long.parseLong(digits);
+    Matcher m = INTEGER.matcher(arg);
+    long v = 0;
+    if (m.lookingAt()) {
+      String digits = m.group(2);
+      v = digits.length() > 2 && (digits.charAt(1) == 'x' || digits.charAt(1) == 'X')
+          ? Long.parseLong(digits.substring(2), 16)
+          : digits.length() > 1 && digits.startsWith("0") ? Long.parseLong(digits.substring(1), 8) : Long.parseLong(digits);
+      v = m.group(1).equals("-") ? -v : v;
     }
-    return negative ? -v : v;
+    if (!m.lookingAt() || m.end() < arg.length()) { // bash's sh_invalidnum
+      invalid.append("printf: ").append(arg).append(": ").append(arg.matches("0[0-9].*") ? "invalid octal number"
+          : arg.startsWith("0x") ? "invalid hex number" : "invalid number").append('\n');
+    }
+    return v;
+  }
+
+  private static double floating(String arg, StringBuilder invalid) {
+    Matcher m = FLOATING.matcher(arg);
+    if (m.lookingAt() && m.end() == arg.length()) {
+      return Double.parseDouble(arg.trim());
+    }
+    if (arg.trim().matches("(?i)[-+]?(inf|infinity|nan)")) {
+      return Double.parseDouble(arg.trim().replaceFirst("(?i)inf(inity)?", "Infinity").replaceFirst("(?i)nan", "NaN"));
+    }
+    invalid.append("printf: ").append(arg).append(": invalid number\n");
+    return m.lookingAt() ? Double.parseDouble(m.group().trim()) : 0.0;
   }
 }

@@ -134,10 +134,17 @@ final class ShellBuiltins {
           if (args.size() < 3) {
             throw Refusal.at(line, "printf -v needs a name and a format");
           }
+          StringBuilder invalid = new StringBuilder();
           try {
-            variables.assignNamed(args.get(1), Printf.format(args.subList(2, args.size())).text(), line);
+            variables.assignNamed(args.get(1), Printf.format(args.subList(2, args.size()), invalid).text(), line);
           } catch (Coreutils.UsageException e) {
             throw Refusal.at(line, e.getMessage());
+          }
+          if (!invalid.isEmpty()) { // 'printf -v mm %02d 08': 00, and bash's error, status 1
+            String first = invalid.substring(0, invalid.indexOf("\n"));
+            String more = invalid.substring(invalid.indexOf("\n") + 1).lines()
+                .map(e -> "\n" + Subshells.shellErrorText(state, e, line).stripTrailing()).collect(java.util.stream.Collectors.joining());
+            throw new Refusal.Failed(first + more, line, "printf: not a number");
           }
           return Status.OK;
         }

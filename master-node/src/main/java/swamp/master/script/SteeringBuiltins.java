@@ -192,6 +192,13 @@ final class SteeringBuiltins {
           return shown == null ? s : printing(shown, opened, prefix);
         });
       }
+      case "printf" -> { // 'printf -v mm %02d 08': 00, bash's error and status 1; one that prints is a job
+        try {
+          return builtins.run(name, argv, c);
+        } catch (Refusal.Failed f) {
+          return failed(f, c);
+        }
+      }
       case "test", "[", "unset" -> { // '[ $n -gt 0 ]' of an empty $n: bash's error, status 2; 'unset' of a readonly: 1
         return files.opened(c, prefix, opened -> {
           try {

@@ -430,6 +430,23 @@ class BashCornersTest {
         """));
   }
 
+  /**
+   * bash's printf of a word that is no number where one is converted ({@code %02d} of 08, a
+   * month from {@code seq -w}): its error, what the word's start gives (0 of 08, 3 of 3.5),
+   * formatted as asked, and status 1. swamp gave "0" for {@code $(printf %02d 08)} and {@code
+   * printf -v}, not "00", 0 of 3.5, and no error.
+   */
+  @Test
+  void printfOfAWordThatIsNoNumberPrintsWhatItsStartGivesAndBashsError() throws Exception {
+    assertEquals(List.of("printf %s $'script.sh: line 1: printf: 08: invalid octal number\\n'", "echo '[00]' 1",
+        "printf %s $'script.sh: line 2: printf: 09: invalid octal number\\n'", "echo '[000]' 1",
+        "echo '[3|1.50]' 1"), texts("""
+        mm=$(printf %02d 08); echo "[$mm]" $?
+        printf -v x %03d 09; echo "[$x]" $?
+        y=$(printf '%d|%.2f' 3.5 1.5x 2>/dev/null); echo "[$y]" $?
+        """));
+  }
+
   @Test
   void printfVSetsAnArraysElement() throws Exception {
     assertEquals(List.of("echo ccsm_01.nc ccsm_02.nc 2", "echo v 'a b'", "echo 12"), texts("""
