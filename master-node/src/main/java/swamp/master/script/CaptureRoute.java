@@ -13,7 +13,8 @@ import java.util.List;
  * <p>There {@link ShellState#outputs} holds the routing of the calls around the command ({@link
  * #toOutputs}): an output of null is the captured text, errors of {@link
  * Outputs#TERMINAL_OUTPUT} are too. Errors that the script sends to a file ({@code exec 2>
- * log}) cannot be written while planning: a builtin's error that would go there is refused.
+ * log}) cannot be written while planning: a builtin's error that would go there is printed by a
+ * job in the script's order ({@link ShellState#substitutionErrorsTo}), into another file refused.
  */
 record CaptureRoute(Sink out, Sink err, String errorsFile) {
 

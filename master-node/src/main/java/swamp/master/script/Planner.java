@@ -439,6 +439,10 @@ final class Planner implements Walk {
     int savedDepth = conditionDepth;
     boolean savedProgramWords = state.programWords; // 'echo "$(ls out/*.nc | wc -l)"': ls runs now, on what is planned
     boolean savedPrintingWords = state.printingWords;
+    String savedErrorsTo = state.substitutionErrorsTo;
+    if (saved == null) { // the outermost: where its builtins' errors to the script's are printed
+      state.substitutionErrorsTo = state.outputs.stderr();
+    }
     captured = new StringBuilder();
     state.outputs = state.outputs.inSubstitution(); // what CaptureRoute reads there
     conditionDepth = 0;
@@ -458,6 +462,7 @@ final class Planner implements Walk {
       return captured.toString();
     } finally {
       captured = saved;
+      state.substitutionErrorsTo = savedErrorsTo;
       state.restore(savedState);
       state.last = s; // '$(basename $0) ... $?' in one word: $? is the substitution's
       conditionDepth = savedDepth;

@@ -124,6 +124,12 @@ final class ShellState {
    */
   final StringBuilder substitutionErrors = new StringBuilder();
   /**
+   * Where the script's errors go around the outermost command substitution running now (null
+   * outside one): a builtin's error there that goes to that file ({@code exec 2> err.log}) is
+   * printed with {@link #substitutionErrors}.
+   */
+  String substitutionErrorsTo;
+  /**
    * Set while the words of a command that may run as a job are expanded: a file a glob matches
    * that a job's status decides then expands to {@link Marks#keptIf}, for the run to fill in.
    */

@@ -251,8 +251,13 @@ final class SteeringBuiltins {
   Status failed(Refusal.Failed f, Ast.Simple c) {
     if (walk.captured() != null) {
       CaptureRoute route = CaptureRoute.of(state.outputs).with(c.redirects(), expander);
-      route.print(route.err(), Subshells.shellErrorText(state, f.error, c.line()), walk.captured(),
-          state.substitutionErrors, c.line());
+      String text = Subshells.shellErrorText(state, f.error, c.line());
+      if (route.err() == CaptureRoute.Sink.FILE && route.errorsFile().equals(state.substitutionErrorsTo)) {
+        // 'exec 2> err.log', then 'd=$(cd "$dir" && pwd)': into err.log, in the script's order
+        state.substitutionErrors.append(text);
+      } else {
+        route.print(route.err(), text, walk.captured(), state.substitutionErrors, c.line());
+      }
       return Status.of(f.status);
     }
     boolean discarded = c.redirects().stream().anyMatch(r -> (r.fd() == 2 || r.op().startsWith("&"))

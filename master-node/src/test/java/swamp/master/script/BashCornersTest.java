@@ -447,6 +447,25 @@ class BashCornersTest {
         """));
   }
 
+  /**
+   * A builtin's error inside $(...) where the script's errors go to a file ({@code exec > run.log
+   * 2>&1}, then {@code d=$(cd "$dir" && pwd)} of a directory not there) goes into that file in the
+   * script's order, as bash's does. It was refused before anything ran; one that goes to another
+   * file (a function's own {@code 2> f.err}) still is.
+   */
+  @Test
+  void aBuiltinsErrorInASubstitutionGoesIntoTheScriptsErrorFile() throws Exception {
+    assertEquals(List.of("true > run.log", "true > run.log", "echo start >> run.log 2>> run.log",
+        "printf %s $'script.sh: line 3: cd: /no/such/dir: No such file or directory\\n' >> run.log 2>> run.log",
+        "echo 'd=[]' >> run.log 2>> run.log"), texts("""
+        exec > run.log 2> run.log
+        echo start
+        d=$(cd /no/such/dir && pwd)
+        echo "d=[$d]"
+        """));
+    assertRefusedAt("exec 2> err.log\nf() { cd /no/such/dir; } 2> f.err\nx=$(f)\n", 2, "writes a file");
+  }
+
   @Test
   void printfVSetsAnArraysElement() throws Exception {
     assertEquals(List.of("echo ccsm_01.nc ccsm_02.nc 2", "echo v 'a b'", "echo 12"), texts("""
