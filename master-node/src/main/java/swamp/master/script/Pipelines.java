@@ -48,12 +48,16 @@ final class Pipelines {
       return p.negated() ? walk.not(walk.inCondition(p.stages().get(0)), p.line())
           : walk.exec(p.stages().get(0));
     }
-    boolean compoundBeforeLast = p.stages().subList(0, p.stages().size() - 1).stream()
-        .anyMatch(n -> !(n instanceof Ast.Simple));
+    int size = p.stages().size();
+    boolean compoundBeforeLast = p.stages().subList(0, size - 1).stream().anyMatch(this::inShell);
     if (compoundBeforeLast && captured == null && !p.negated()) { // 'done | sort', '| while ...; done | sort'
-      return redirecting.fromCompound(p);
+      int last = size - 1;
+      while (!inShell(p.stages().get(last))) {
+        last--;
+      }
+      return redirecting.fromCompound(p, last);
     }
-    if (!(p.stages().get(0) instanceof Ast.Simple) && captured != null) {
+    if (inShell(p.stages().get(0)) && captured != null) {
       // '$(for s in ...; do echo ...; done | sort -gr | head -1)': the loop runs here too, and
       // what it prints is the next stage's input
       String input = walk.printed(p.stages().get(0));
@@ -227,8 +231,8 @@ final class Pipelines {
       argv = List.of("printf", "%s", state.background.jobs(argv.subList(1, argv.size()), c.line()));
     }
     if (functions.containsKey(name)) {
-      throw Refusal.at(c.line(), "function '" + name + "' in a pipeline is not supported;"
-          + " write its commands in the pipeline");
+      throw Refusal.at(c.line(), "function '" + name + "' after the first stage of a pipeline is not"
+          + " supported (as its first stage it is: 'f | sort'); write its commands in the pipeline");
     }
     if (Set.of("type", "command", "hash", "dirs", "trap", "eval", "getopts").contains(name)) {
       throw Refusal.at(c.line(), "'" + name + "' is a shell builtin with no program of its own,"
@@ -240,6 +244,15 @@ final class Pipelines {
           + " that runs as a job");
     }
     return new HereCommands.Draft(argv, c.redirects(), c.line());
+  }
+
+  /**
+   * Whether a stage runs in the shell rather than as a program: a loop, group or subshell, or a
+   * call of one of the script's functions ({@code summary $f | sed ...}; written as its name).
+   */
+  private boolean inShell(Node n) {
+    return !(n instanceof Ast.Simple c)
+        || !c.words().isEmpty() && functions.containsKey(c.words().get(0).raw());
   }
 
   /** {@code ! pipeline}: the status turned over, which must be known while planning. */

@@ -84,14 +84,12 @@ final class Redirecting {
    * command's directory, as they would write {@code done > f}; the rest of the pipeline reads it
    * as one job, and a last job removes it. The loop runs in a subshell, as bash runs it. A loop
    * in between, {@code cut ... t.txt | while read a b; do ...; done | sort}, the same: what is
-   * before it its input ({@link Pipelines}), what is after it reading the scratch file.
+   * before it its input ({@link Pipelines}), what is after it reading the scratch file. A call
+   * of the script's function, {@code summary $f | sed ...}, is such a stage too. {@code last} is
+   * the last stage that runs in the shell, not as a program.
    */
-  Status fromCompound(Ast.Pipeline p) {
+  Status fromCompound(Ast.Pipeline p, int last) {
     int n = p.stages().size();
-    int last = n - 1;
-    while (p.stages().get(last) instanceof Ast.Simple) {
-      last--;
-    }
     if (last == n - 1) {
       return intoCompound(p);
     }

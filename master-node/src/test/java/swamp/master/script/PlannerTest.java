@@ -1781,6 +1781,24 @@ class PlannerTest {
         .waitsForJobs());
   }
 
+  /**
+   * A call of the script's function as a pipeline's first stage runs in a subshell, as bash's:
+   * its jobs write a scratch file the rest of the pipeline reads; after the first stage it is
+   * refused.
+   */
+  @Test
+  void aFunctionAsAPipelinesFirstStageWritesAScratchFileTheRestReads() throws Exception {
+    Plan p = plan("floats() { ncks -m \"$1\" | grep -c float; x=1; }\nfloats in.nc | sed 's/^/n=/'"
+        + " > n.txt\necho ${x:-unset}\n");
+    List<String> texts = p.commands().stream().map(Plan.Command::text).toList();
+    String scratch = texts.get(0).substring("true > ".length());
+    assertTrue(scratch.startsWith(".swamp-pipe-"), texts.toString());
+    assertEquals(List.of("true > " + scratch, "ncks -m in.nc | grep -c float >> " + scratch,
+        "sed 's/^/n=/' < " + scratch + " > n.txt", "rm -f " + scratch, "echo unset"), texts);
+    assertEquals(Set.of(1), p.commands().get(2).dependsOn()); // sed reads what the function wrote
+    assertRefused("f() { echo $1; }\nls | f\n", 2, "function 'f' after the first stage of a pipeline");
+  }
+
   @Test
   void errorsSentToTheTerminalsOutputAndFilesAppendedToAsBashOpensThem() throws Exception {
     Plan p = plan("ls a 2>&1 >> log\n{ ls b; } 2>&1\nif false; then echo x; fi >> made.log\n"
