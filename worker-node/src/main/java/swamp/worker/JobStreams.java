@@ -38,14 +38,32 @@ final class JobStreams {
   private final String workerId;
   private final Path workDir;
   private final int maxOutputBytes;
+  private final FreeSpace freeSpace;
+
+  /** The bytes a directory's disk has free for the worker's user. */
+  interface FreeSpace {
+    long of(Path dir) throws IOException;
+  }
+
+  /**
+   * Below this many free bytes the worker's directory counts as full: the processes' writes to
+   * their capture files fail there (a disk block or two).
+   */
+  static final long FULL_BELOW = 64 * 1024;
 
   JobStreams(String jobId, int attempt, JobSpec spec, WorkerSettings settings) {
+    this(jobId, attempt, spec, settings, dir -> Files.getFileStore(dir).getUsableSpace());
+  }
+
+  JobStreams(String jobId, int attempt, JobSpec spec, WorkerSettings settings,
+      FreeSpace freeSpace) {
     this.jobId = jobId;
     this.attempt = attempt;
     this.spec = spec;
     this.workerId = settings.workerId();
     this.workDir = settings.workDir();
     this.maxOutputBytes = settings.maxOutputBytes();
+    this.freeSpace = freeSpace;
   }
 
   /**
@@ -180,9 +198,27 @@ final class JobStreams {
       // harmless, as a leftover output file
     }
     JobState state = exit == 0 ? JobState.SUCCEEDED : JobState.FAILED;
-    return new JobResult(state, exit, out.text(), err.text(), out.truncated() || err.truncated(),
-        workerId, p.pid(), startedAt, finishedAt,
-        exit == 0 ? null : ExitReason.of(exit));
+    // on a full disk the processes' writes to their capture files failed: without a word, a job
+    // whose output went nowhere read as one that printed nothing (echo failing with 1, no error)
+    String full = fullDisk();
+    return new JobResult(state, exit, out.text(),
+        full == null ? err.text() : err.text() + "swamp: " + full + "\n",
+        out.truncated() || err.truncated(), workerId, p.pid(), startedAt, finishedAt,
+        exit == 0 ? null : ExitReason.of(exit) + (full == null ? "" : "; " + full));
+  }
+
+  /** What a full disk under the worker's directory did to the job's output; null when not full. */
+  private String fullDisk() {
+    long free;
+    try {
+      free = freeSpace.of(workDir);
+    } catch (IOException e) {
+      return null; // gone: keepOwnDir makes it again before the next job
+    }
+    return free >= FULL_BELOW ? null
+        : "the disk of worker " + workerId + "'s directory " + workDir + " is full (" + free
+            + " bytes free): what the job printed may be lost, and it may have failed for want of"
+            + " space";
   }
 
   private record Output(String text, boolean truncated) {}
