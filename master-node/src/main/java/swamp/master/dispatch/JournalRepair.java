@@ -113,8 +113,8 @@ public final class JournalRepair {
           + " acknowledged is lost. Make sure it can be written (disk space, permissions) and"
           + " start the master again";
     } else if (guard.failedTooLong()) {
-      return "the job journal could not be read for " + guard.giveUpAfter() + ": "
-          + failure.getMessage();
+      return "the job journal could not be read for " + swamp.node.HumanDuration.of(guard.giveUpAfter())
+          + " (swamp.master.journal.give-up-after): " + failure.getMessage();
     }
     return null;
   }

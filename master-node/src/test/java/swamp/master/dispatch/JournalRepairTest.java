@@ -63,4 +63,24 @@ class JournalRepairTest {
     assertTrue(damage != null && damage.contains("corrupt"), damage);
     assertTrue(JournalRepair.whyStop(corrupt, JournalGuard.none()).contains("is damaged"));
   }
+
+  /**
+   * A journal that cannot be read for give-up-after stops the master with that time as a person
+   * writes it: the message said "could not be read for PT2M".
+   */
+  @Test
+  void aJournalUnreadableTooLongSaysForHowLongInWords() throws IOException {
+    JournalGuard guard = JournalGuard.open(com.typesafe.config.ConfigFactory.parseString(
+        "swamp.master.journal.give-up-after = 1ms\n"
+            + Journal.DB + "db.url = \"jdbc:postgresql://db/swamp\""), false);
+    Exception timedOut = new RuntimeException("Circuit Breaker Timed out.");
+    long deadline = System.currentTimeMillis() + 10_000;
+    String why = JournalRepair.whyStop(timedOut, guard); // the first failure starts the clock
+    while (why == null && System.currentTimeMillis() < deadline) {
+      why = JournalRepair.whyStop(timedOut, guard);
+    }
+    assertNotNull(why);
+    assertTrue(why.startsWith("the job journal could not be read for 1ms"
+        + " (swamp.master.journal.give-up-after): Circuit Breaker Timed out."), why);
+  }
 }
