@@ -117,7 +117,8 @@ final class ApiRoutes {
                     : Map.of("id", s.ids().get(0))));
     String notAccepted = "the master did not answer within " + askTimeout.toSeconds() + "s; the"
         + " job was not accepted (a submission it cannot answer in time is dropped, not taken"
-        + " later): is its job journal reachable? The master's log says";
+        + " later): is its job journal reachable? The master's log names the journal it cannot"
+        + " read";
     if (specs.stream().allMatch(s -> s.run() == null)) {
       return reply(submit.get(), a -> a, notAccepted);
     }

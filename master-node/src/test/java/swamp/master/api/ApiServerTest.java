@@ -48,6 +48,10 @@ class ApiServerTest {
         Duration timeout) {
       JobDispatcher.Command c = question.apply(null);
       asked.add(c);
+      if (c instanceof JobDispatcher.Submit s
+          && s.specs().get(0).argv().get(0).equals("unanswered")) { // a journal that is down
+        return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("ask"));
+      }
       if (c instanceof JobDispatcher.Submit s) {
         return CompletableFuture.completedFuture((T) new JobDispatcher.Submitted(
             s.specs().stream().map(x -> "j" + asked.size()).toList(), null));
@@ -120,6 +124,20 @@ class ApiServerTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"argv\": [\"echo\"]}")));
     assertEquals(400, unknown.statusCode(), unknown.body());
     assertTrue(unknown.body().startsWith("{\"error\":") && unknown.body().contains("gzip"), unknown.body());
+  }
+
+  /**
+   * A submission the dispatcher does not answer in time (its journal down) is refused with a
+   * message that ends: it ended "is its job journal reachable? The master's log says".
+   */
+  @Test
+  void anUnansweredSubmissionSaysItWasNotAcceptedAndWhereToLook() throws Exception {
+    HttpResponse<String> r = send(request("/api/jobs")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"argv\": [\"unanswered\"]}")));
+    assertEquals(503, r.statusCode(), r.body());
+    assertTrue(r.body().contains("the job was not accepted"), r.body());
+    assertTrue(r.body().endsWith("is its job journal reachable? The master's log names the"
+        + " journal it cannot read\"}"), r.body());
   }
 
   @Test
