@@ -35,6 +35,8 @@ final class RunLink {
 
   private final MasterClient client;
   private final Consumer<String> note;
+  /** Whether the master is a pool's, whose jobs outlive this process (not the one inside it). */
+  private final boolean poolsMaster;
   /** A master that stops answering is waited for, up to --wait-for-master. */
   private final MasterOutage outage;
 
@@ -54,6 +56,7 @@ final class RunLink {
   RunLink(MasterClient client, Duration waitForMaster, BooleanSupplier stopping, Consumer<String> note) {
     this.client = client;
     this.note = note;
+    this.poolsMaster = !waitForMaster.isZero();
     this.outage = new MasterOutage(waitForMaster, HumanDuration.of(waitForMaster), "the run's jobs",
         "; the run goes on", stopping, note).setBy("--wait-for-master");
   }
@@ -212,7 +215,14 @@ final class RunLink {
         client.post("/api/jobs/cancel", Map.of("ids",
             ids.subList(from, Math.min(ids.size(), from + CANCEL_AT_ONCE))));
       } catch (MasterClient.ApiException e) {
-        break; // the master is gone (the one in this process stops with it)
+        // the master is gone (the one in this process stops with it); a pool's keeps the jobs in
+        // its journal and runs them once it is back: the run said it was cancelling them
+        if (poolsMaster) {
+          note.accept("swamp: the cancel did not reach the master (" + e.getMessage() + "); the "
+              + (ids.size() - from) + " job(s) go on there once it answers: bin/swamp cancel "
+              + (runId != null ? "--run " + runId : String.join(" ", ids.subList(from, ids.size()))));
+        }
+        break;
       }
     }
     if (runId != null && takesNotRun && !neverStarted.isEmpty() && neverStarted.size() <= NOT_RUN_AT_ONCE) {

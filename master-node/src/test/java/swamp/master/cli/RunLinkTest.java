@@ -76,4 +76,29 @@ class RunLinkTest {
     assertEquals(0, e.status());
     assertTrue(notes.isEmpty(), notes.toString());
   }
+
+  /**
+   * A run stopped (SIGTERM) while its pool's master is down cannot cancel its jobs, which that
+   * master runs once it is back: it says so. It said only "cancelling the 19 job(s) of the run",
+   * exited 143, and the jobs ran.
+   */
+  @Test
+  void aRunStoppedWhileItsMasterIsDownSaysItsJobsWereNotCancelled() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort(); // closed: nothing answers there
+    }
+    List<String> notes = new CopyOnWriteArrayList<>();
+    RunLink link = new RunLink(new MasterClient("http://127.0.0.1:" + port), Duration.ofMinutes(1),
+        () -> true, notes::add);
+    link.stop(List.of("j1", "j2"), List.of());
+    assertTrue(notes.stream().anyMatch(n -> n.startsWith("swamp: the cancel did not reach the master")
+        && n.endsWith("the 2 job(s) go on there once it answers: bin/swamp cancel j1 j2")),
+        notes.toString());
+
+    List<String> inProcess = new CopyOnWriteArrayList<>(); // its jobs stop with this process
+    new RunLink(new MasterClient("http://127.0.0.1:" + port), Duration.ZERO, () -> true,
+        inProcess::add).stop(List.of("j1"), List.of());
+    assertEquals(List.of(), inProcess);
+  }
 }
