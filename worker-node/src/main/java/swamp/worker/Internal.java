@@ -43,6 +43,12 @@ sealed interface Internal extends WorkerProtocol.Command, NoSerializationVerific
    */
   record FromMasterWatch(MasterWatch.Told told) implements Internal {}
 
+  /**
+   * The worker's own directory cannot take a job's files ({@link WorkDirs#unusable}): the worker
+   * takes no more jobs, and leaves once the running ones are done.
+   */
+  record DirUnusable(String reason) implements Internal {}
+
   /** Send the master the finishes it has not had (see {@link WorkerJobs#deliver}). */
   enum Deliver implements Internal { INSTANCE }
 

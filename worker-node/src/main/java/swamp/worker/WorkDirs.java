@@ -72,6 +72,27 @@ public final class WorkDirs {
     return false;
   }
 
+  /**
+   * Why {@code dir}, a worker's own directory, cannot take a job's captured output: it cannot be
+   * made again (a job removed it), cannot be written (a read-only file system), or its disk has
+   * less than {@code freeBelow} bytes free; null when it can. A check of a few microseconds.
+   */
+  static String unusable(Path dir, long freeBelow) {
+    if (!Files.isDirectory(dir, NOFOLLOW)) {
+      try {
+        makePrivate(dir);
+      } catch (IOException e) {
+        return "its directory " + dir + " is gone and cannot be made again: " + e.getMessage();
+      }
+    }
+    if (!Files.isWritable(dir)) {
+      return "its directory " + dir + " cannot be written (a read-only file system?)";
+    }
+    long free = dir.toFile().getUsableSpace();
+    return free < freeBelow ? "the disk of its directory " + dir + " is full (" + free
+        + " bytes free)" : null;
+  }
+
   /** Removes {@code dir} and everything in it, following no link; logs nothing, fails quietly. */
   public static void remove(Path dir) {
     delete(dir, null);

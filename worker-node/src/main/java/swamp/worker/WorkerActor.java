@@ -307,6 +307,10 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
         .onMessage(FromMaster.HandBack.class, m -> same(() -> jobs.onHandBack(m.back())))
         .onMessage(FromMaster.FinishAck.class, m -> same(() -> jobs.onFinishAck(m.ack().finishes())))
         .onMessage(FromMaster.Dismiss.class, m -> onDismiss(m.dismiss()))
+        .onMessage(Internal.DirUnusable.class, u -> {
+          stopRegistering();
+          return leaving.unusable(u.reason());
+        })
         .onMessage(FromMaster.RegisterAgain.class, m -> onRegisterAgain(m.again()))
         // a late RegOk, Declined or Refused of a retry
         .onMessage(FromMaster.RegOk.class, m -> Behaviors.same())

@@ -34,6 +34,8 @@ final class WorkerJobs {
 
   private final ActorContext<WorkerProtocol.Command> context;
   private final WorkerSettings settings;
+  /** Whether the worker's own directory was found unusable: told to the actor once. */
+  private boolean dirUnusable;
   private final Executables executables;
   private final JobTable table;
   /** How the master and the runners address this worker. */
@@ -152,6 +154,17 @@ final class WorkerJobs {
       table.finished(new JobFinished(job.jobId(), job.attempt(), settings.workerId(),
           ProgramCheck.dryRun(job.spec(), settings, executables)));
       deliverSoon();
+      return;
+    }
+    String unusable = WorkDirs.unusable(settings.workDir(), JobStreams.FULL_BELOW);
+    if (unusable != null) {
+      // the job would fail here for want of the worker's own files, and the next one, and every
+      // one the master sends: it goes elsewhere, and this worker drains and leaves
+      reject(job, "worker is draining: " + unusable);
+      if (!dirUnusable) {
+        dirUnusable = true;
+        context.getSelf().tell(new Internal.DirUnusable(unusable));
+      }
       return;
     }
     track(job.jobId(), job.attempt(), job.spec().slots(), JobRunner.create(

@@ -70,6 +70,15 @@ final class WorkerLeaving {
   }
 
   /**
+   * The worker's own directory cannot take a job's files: no new job (each would fail here at
+   * once, and draw the master's queue to this worker); the running ones get the drain grace.
+   */
+  Behavior<Command> unusable(String reason) {
+    context.getLog().warn("this worker takes no more jobs: {}", reason);
+    return drain("its directory cannot take jobs: " + reason, settings.drainGrace(), false);
+  }
+
+  /**
    * SIGTERM: drain within the term grace, then leave. The jobs the same signal ended are handed
    * back: not reported, they run again elsewhere when this worker leaves, as a lost worker's do.
    */

@@ -362,6 +362,26 @@ class WorkerActorTest {
     assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
   }
 
+  /**
+   * A worker whose own directory cannot take a job's files (here it cannot be made again: a file
+   * stands where its parent should be; a full disk or a read-only file system the same) fails no
+   * job for it: the job goes back to the master as "draining", so that it runs elsewhere and the
+   * master sends no more, and the worker leaves.
+   */
+  @Test
+  void aWorkerWhoseDirectoryCannotTakeJobsHandsThemBackAndLeaves() throws Exception {
+    Path notADirectory = java.nio.file.Files.writeString(workDir.resolve("file"), "x");
+    Register register = registered(TestSettings.worker("w8u", notADirectory.resolve("own")));
+    register.replyTo().tell(new Job("j1", 1, JobSpec.of(List.of("echo", "hi"))));
+    JobRejected back = dispatcher.expectMessageClass(JobRejected.class, Duration.ofSeconds(10));
+    assertEquals("j1", back.jobId());
+    assertTrue(back.reason().startsWith("worker is draining: its directory ")
+        && back.reason().contains("cannot be made again"), back.reason());
+    assertEquals("w8u", registry.expectMessageClass(Unregister.class).workerId());
+    assertEquals(ExitCodes.OK, exits.expectMessageClass(WorkerActor.Exit.class).code());
+    dispatcher.expectNoMessage(Duration.ofMillis(100)); // no finish: the job did not fail here
+  }
+
   @Test
   void dismissDrainsRunningJobsThenUnregistersAndExitsZero() {
     Register register = registered(TestSettings.worker("w8", workDir));
