@@ -112,6 +112,31 @@ class WorkDirIT {
   }
 
   /**
+   * A --work-dir that is not there is made 0700, as a worker's own: its jobs' captured output is
+   * written there. One that is there keeps the mode its owner gave it, and stays when the worker
+   * leaves.
+   */
+  @Test
+  void aWorkDirTheWorkerMakesIsPrivateAndOneGivenKeepsItsMode(Pool pool) throws Exception {
+    Master master = pool.master("--local-exec", "never");
+    Path made = pool.tmpDir().resolve("given/scratch");
+    Path there = Files.createDirectories(pool.tmpDir().resolve("shared-scratch"));
+    Files.setPosixFilePermissions(there, PosixFilePermissions.fromString("rwxr-x---"));
+    Node a = pool.worker(master, "made", "--slots", "1", "--work-dir", made.toString());
+    Node b = pool.worker(master, "there", "--slots", "1", "--work-dir", there.toString());
+    master.awaitWorkers(Pool.STARTUP, List.of(a, b), "made", "there");
+    assertEquals("rwx------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(made, LinkOption.NOFOLLOW_LINKS)));
+    assertEquals("rwxr-x---", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(there, LinkOption.NOFOLLOW_LINKS)));
+    a.terminate();
+    b.terminate();
+    assertEquals(0, a.awaitExit(Pool.STARTUP), a.tail(20));
+    assertEquals(0, b.awaitExit(Pool.STARTUP), b.tail(20));
+    assertTrue(Files.isDirectory(made) && Files.isDirectory(there), "a --work-dir stays");
+  }
+
+  /**
    * Two workers of the same id on one host (two pools, one default work directory name): the
    * second works in a directory of its own, and the first one's leaving takes none of its files.
    */

@@ -138,8 +138,14 @@ public final class WorkerMain implements Callable<Integer> {
         }
       } else if (Files.exists(settings.workDir()) && !Files.isDirectory(settings.workDir())) {
         throw new java.io.IOException(settings.workDir() + " (--work-dir) exists and is not a directory");
-      } else {
-        Files.createDirectories(settings.workDir());
+      } else if (!Files.exists(settings.workDir())) {
+        // made 0700 as a worker's own is: the jobs' captured output is written there (one that is
+        // there already is left as its owner made it)
+        Path parent = settings.workDir().toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        WorkDirs.makePrivate(settings.workDir());
       }
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp worker: bad configuration: " + ConfigCheck.message(e));
