@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Where a command's output and errors go inside a command substitution that runs while planning
- * ({@link Planner#printed}), its redirections applied left to right as bash applies them: into
+ * ({@link Captures#printed}), its redirections applied left to right as bash applies them: into
  * the captured text, into the pipe to the next stage, nowhere ({@code /dev/null}), or the run's
  * standard error. {@code msg=$(cd "$d" 2>&1)} captures the builtin's error, {@code x=$(echo hi
  * >&2)} captures nothing, {@code x=$(f 2>&1)} captures what the function's commands print on

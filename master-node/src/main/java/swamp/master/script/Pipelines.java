@@ -23,13 +23,14 @@ final class Pipelines {
   private final Map<String, Ast.FunctionDef> functions;
   private final PlannedJobs jobs;
   private final Substitutions substitutions;
+  private final Captures captures;
   private final Parallels parallels;
   private final Walk walk;
   private final Xtrace xtrace;
 
   Pipelines(ShellState state, Expander expander, HereCommands here, Redirecting redirecting,
-      Map<String, Ast.FunctionDef> functions, PlannedJobs jobs, Substitutions substitutions, Parallels parallels,
-      Walk walk) {
+      Map<String, Ast.FunctionDef> functions, PlannedJobs jobs, Substitutions substitutions, Captures captures,
+      Parallels parallels, Walk walk) {
     this.state = state;
     this.expander = expander;
     this.here = here;
@@ -37,6 +38,7 @@ final class Pipelines {
     this.functions = functions;
     this.jobs = jobs;
     this.substitutions = substitutions;
+    this.captures = captures;
     this.parallels = parallels;
     this.walk = walk;
     this.xtrace = new Xtrace(state, expander, walk);
@@ -60,7 +62,7 @@ final class Pipelines {
     if (inShell(p.stages().get(0)) && captured != null) {
       // '$(for s in ...; do echo ...; done | sort -gr | head -1)': the loop runs here too, and
       // what it prints is the next stage's input
-      String input = walk.printed(p.stages().get(0));
+      String input = captures.printed(p.stages().get(0));
       List<HereCommands.Draft> rest = new ArrayList<>();
       Map<String, String> prefix = new LinkedHashMap<>();
       for (Node n : p.stages().subList(1, p.stages().size())) {

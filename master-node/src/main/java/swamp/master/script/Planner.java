@@ -25,22 +25,23 @@ import swamp.master.script.Plan.Guard;
  * {@code $?} against 0 ({@link JobDecisions}). A decision that needs the status now ({@code while
  * cmd}, {@code $((rc + 1))}, an assignment after {@code cmd ||}) is refused with the line.
  *
- * <p>The walk is here: control flow and command substitutions; simple commands are {@link
- * SimpleCommands}'. Where the walk needs what jobs print or wrote to go on, it waits for them
- * ({@link Waits#await}), when it runs as a {@link Planning}. The builtins that steer it ({@code
- * exit}, {@code return}, {@code break}, {@code eval}, {@code source}, {@code read}) are {@link
- * SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link Loops}, what a job's status decides
- * ({@code a && b}, {@code if}, {@code case}) {@link JobDecisions}, each asking the walk where it
- * stands through {@link Walk}; the scopes it walks into (functions, sourced files, scripts run
- * with bash, the EXIT trap) are set up by {@link Calls}, subshells and where bash's errors end
- * the command or shell they are in by {@link Subshells}, what the EXIT trap sees where set -e
- * stopped the run kept by {@link StopStates}, and the walks whose commands write where a
- * redirection outside them says ({@code done > f}, {@code exec > log}, {@code done | sort}) by
- * {@link Redirecting}. What it walks over is the {@link ShellState}; words are expanded by the
- * {@link Expander}, tests evaluated by {@link Conditions}, the shell's other builtins and
- * assignments carried out by {@link ShellBuiltins}, the jobs planned by {@link PlannedJobs}, the
- * commands of a command substitution run by {@link HereCommands}, and the lines {@code read} takes
- * ({@code done < list}, {@code ls | while read}) kept by {@link ReadInput}.
+ * <p>The walk is here: control flow; simple commands are {@link SimpleCommands}', and the command
+ * substitutions it runs while planning {@link Captures}'. Where the walk needs what jobs print or
+ * wrote to go on, it waits for them ({@link Waits#await}), when it runs as a {@link Planning}. The
+ * builtins that steer it ({@code exit}, {@code return}, {@code break}, {@code eval}, {@code
+ * source}, {@code read}) are {@link SteeringBuiltins}, pipelines {@link Pipelines}, loops {@link
+ * Loops}, what a job's status decides ({@code a && b}, {@code if}, {@code case}) {@link
+ * JobDecisions}, each asking the walk where it stands through {@link Walk}; the scopes it walks
+ * into (functions, sourced files, scripts run with bash, the EXIT trap) are set up by {@link
+ * Calls}, subshells and where bash's errors end the command or shell they are in by {@link
+ * Subshells}, what the EXIT trap sees where set -e stopped the run kept by {@link StopStates}, and
+ * the walks whose commands write where a redirection outside them says ({@code done > f}, {@code
+ * exec > log}, {@code done | sort}) by {@link Redirecting}. What it walks over is the {@link
+ * ShellState}; words are expanded by the {@link Expander}, tests evaluated by {@link Conditions},
+ * the shell's other builtins and assignments carried out by {@link ShellBuiltins}, the jobs planned
+ * by {@link PlannedJobs}, the commands of a command substitution run by {@link HereCommands}, and
+ * the lines {@code read} takes ({@code done < list}, {@code ls | while read}) kept by {@link
+ * ReadInput}.
  */
 final class Planner implements Walk {
 
@@ -57,9 +58,7 @@ final class Planner implements Walk {
   private int conditionDepth;
   private final Deque<Guard> guards = new ArrayDeque<>();
   private final PlannedJobs jobs;
-
-  /** Non-null while a command substitution runs: what it prints goes here. */
-  private StringBuilder captured;
+  private final Captures captures;
   private int exitStatus;
   private final ExitTrap exitTrap = new ExitTrap();
   private final StopStates stops;
@@ -86,6 +85,7 @@ final class Planner implements Walk {
   Planner(String dir, Map<String, String> environment, String arg0, List<String> args, boolean fileTestsOnJobs,
       SubstitutionReplay replay) {
     this.state = new ShellState(dir, environment, arg0, args);
+    this.captures = new Captures(state, this);
     this.expander = new Expander(state, this::substitution);
     this.conditions = new Conditions(state, expander);
     this.here = new HereCommands(state, expander);
@@ -101,16 +101,17 @@ final class Planner implements Walk {
     this.texts = new KnownTexts(state, expander, here);
     this.stops = new StopStates(state, exitTrap);
     this.errTrap = new ErrTrap(state, exitTrap, variables, jobs, calls);
-    this.waits = new Waits(state, jobs, guards, () -> captured != null);
+    this.waits = new Waits(state, jobs, guards, () -> captures.captured() != null);
     this.subshells = new Subshells(state, jobs, input, this, exitTrap, calls);
     this.xtrace = new Xtrace(state, expander, this);
     this.reading = new ScriptReading.Cursor(state, this);
     this.decisions = new JobDecisions(state, expander, jobs, this);
     this.loops = new Loops(state, expander, jobs, this);
     replay.rewind();
-    this.substitutions = new Substitutions(state, jobs, functions, replay, this);
+    this.substitutions = new Substitutions(state, jobs, functions, replay, captures, this);
     Parallels parallels = new Parallels(state, expander, calls, jobs, this);
-    this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, parallels, this);
+    this.pipelines = new Pipelines(state, expander, here, redirecting, functions, jobs, substitutions, captures,
+        parallels, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, directories, lookup,
         input, calls, exitTrap, redirecting, jobs, this);
     this.simple = new SimpleCommands(state, expander, conditions, functions, variables, decisions, redirecting, calls, jobs,
@@ -226,7 +227,7 @@ final class Planner implements Walk {
     try {
       s = dispatch(node);
     } catch (Jump j) { // 'exit $(grep -c x missing.txt)': grep's error first
-      substitutionErrors(node.line());
+      captures.printErrors(node.line());
       throw j;
     } catch (Refusal.ReadsPlanned unknown) {
       // '[ -s hits.txt ]', 'source settings.sh' after the job that writes it: where the walk can
@@ -236,7 +237,7 @@ final class Planner implements Walk {
       }
       s = waits.onFilesWritten(unknown, node.line(), () -> dispatch(node));
     } catch (Refusal.Aborted a) {
-      if (captured != null || !guards.isEmpty()) { // not where bash surely gets: refused
+      if (captured() != null || !guards.isEmpty()) { // not where bash surely gets: refused
         throw new Refusal(a.cause);
       }
       throw a;
@@ -248,16 +249,16 @@ final class Planner implements Walk {
       state.last = Status.FAIL;
       return Status.FAIL;
     }
-    substitutionErrors(node.line()); // 'n=$(ls obs_*.nc | wc -l)': an assignment's, as it is walked
+    captures.printErrors(node.line()); // 'n=$(ls obs_*.nc | wc -l)': an assignment's, as it is walked
     state.last = s;
     state.pipeStatusAfter(node);
     boolean failed = s.known() && s.code() != 0 && !(node instanceof Ast.AndOr) // what set -e and
         && !(node instanceof Ast.Pipeline p && p.negated()); // the ERR trap act on
     if (failed) {
-      errTrap.failedWhilePlanning(node.line(), s, conditionDepth > 0 || captured != null,
+      errTrap.failedWhilePlanning(node.line(), s, conditionDepth > 0 || captured() != null,
           !guards.isEmpty());
     }
-    if (failed && state.errexit && conditionDepth == 0 && captured == null) {
+    if (failed && state.errexit && conditionDepth == 0 && captured() == null) {
       if (!guards.isEmpty()) { // 'if job; then ...; else false; fi': it stops where the guards hold
         jobs.exitPoint(s.code(), node.line(), guards, true, false);
         return s;
@@ -274,9 +275,9 @@ final class Planner implements Walk {
 
   private Status dispatch(Node node) {
     if (node instanceof Ast.Simple c) {
-      return captured == null && Redirecting.readsProcesses(c) ? redirecting.withProcessFiles(c, simple::run) : simple.run(c);
+      return captured() == null && Redirecting.readsProcesses(c) ? redirecting.withProcessFiles(c, simple::run) : simple.run(c);
     } else if (node instanceof Ast.Pipeline p) {
-      return captured == null && Redirecting.readsProcesses(p) ? redirecting.withProcessFiles(p, pipelines::run)
+      return captured() == null && Redirecting.readsProcesses(p) ? redirecting.withProcessFiles(p, pipelines::run)
           : pipelines.run(p);
     } else if (node instanceof Ast.AndOr a) {
       return decisions.andOr(a);
@@ -300,7 +301,7 @@ final class Planner implements Walk {
       }
       return decisions.caseCommand(c);
     } else if (node instanceof Ast.WriteTo w) {
-      return redirecting.writingTo(w, captured != null);
+      return redirecting.writingTo(w, captured() != null);
     } else if (node instanceof Ast.ReadFrom r) {
       return readingFrom(inputText(r.input()), r.body(), false);
     } else if (node instanceof Ast.FunctionDef f) {
@@ -316,12 +317,12 @@ final class Planner implements Walk {
       if (xtrace.on()) {
         xtrace.arith(expander.expandString(a.expression(), a.line()), a.line());
       }
-      if (captured == null && guards.isEmpty() && !jobs.openExits().isEmpty()
+      if (captured() == null && guards.isEmpty() && !jobs.openExits().isEmpty()
           && a.expression().matches("(?s).*([-+*/%&|^]?=(?!=)|\\+\\+|--).*") && !a.expression().matches("(?s).*[!<>=]=.*")) {
         // 'ncks -m "$f" || continue' then '(( n++ ))': once that job has run, as bash's count
         waits.awaitGuardsOrRefuse(a.line(), SimpleCommands.afterExit("(( " + a.expression().trim() + " ))"));
       }
-      Status counted = captured != null || guards.isEmpty() && !decisions.countsAStatus(a.expression()) ? null
+      Status counted = captured() != null || guards.isEmpty() && !decisions.countsAStatus(a.expression()) ? null
           : decisions.countOnStatus(a.expression(), a.line());
       if (counted != null) { // 'cmd || (( n++ ))'
         return counted;
@@ -330,7 +331,7 @@ final class Planner implements Walk {
         Status tested = decisions.arithOnStatus(a.expression(), a.line(), v -> expander.expandString(v, a.line()));
         return tested != null ? tested : Status.of(expander.arith(a.expression(), a.line()) != 0 ? 0 : 1);
       } catch (Refusal.Aborted e) { // '(( x = 1.5 ))': bash's error, status 1, and on it goes
-        if (captured == null) {
+        if (captured() == null) {
           subshells.shellError("((: " + e.error, e.line);
         }
         return Status.FAIL;
@@ -361,7 +362,6 @@ final class Planner implements Walk {
     }
   }
 
-
   @Override
   public Status readingFrom(String text, Node body, boolean subshell) {
     return subshells.readingFrom(text, body, subshell);
@@ -372,8 +372,8 @@ final class Planner implements Walk {
   /** Plans a job under the guards that hold here; set -e stops on its failure outside a test. */
   @Override
   public Status job(List<HereCommands.Draft> drafts, Map<String, String> prefix, int line) {
-    substitutionErrors(line); // 'ncks -v T "$(ls obs_*.nc)" t.nc': ls's error before ncks runs, as bash's
-    HereCommands.Draft only = drafts.size() == 1 && guards.isEmpty() && captured == null ? drafts.get(0) : null;
+    captures.printErrors(line); // 'ncks -v T "$(ls obs_*.nc)" t.nc': ls's error before ncks runs, as bash's
+    HereCommands.Draft only = drafts.size() == 1 && guards.isEmpty() && captured() == null ? drafts.get(0) : null;
     if (only != null && texts.prints(only) && only.argv().stream().noneMatch(Marks::holdsStatus)) {
       // 'ls out/*.nc > list.txt' of files jobs make: the text counts on them, as 'for f in out/*.nc' does
       only = new HereCommands.Draft(SimpleCommands.plainWords(state, only.argv()), only.redirects(), only.line());
@@ -381,24 +381,11 @@ final class Planner implements Walk {
     String before = only == null ? null : texts.before(only);
     Status s = jobs.job(drafts, prefix, line, guards, stopsOnFailure());
     stops.planned(s, stopsOnFailure(), jobs.inSubshell(),
-        errTrap.runsFor(line, conditionDepth > 0 || captured != null), line);
+        errTrap.runsFor(line, conditionDepth > 0 || captured() != null), line);
     if (before != null) { // 'ls *.nc > list.txt': a later '< list.txt' reads what it printed
       texts.written(only, prefix, line, before);
     }
     return s;
-  }
-
-  /**
-   * What substitutions that ran while planning printed on standard error ({@link
-   * ShellState#substitutionErrors}), outside one: a job that prints it where the script's errors
-   * go, in the script's order.
-   */
-  private void substitutionErrors(int line) {
-    if (captured == null && !state.substitutionErrors.isEmpty()) {
-      String text = state.substitutionErrors.toString();
-      state.substitutionErrors.setLength(0);
-      job(List.of(Xtrace.toErrors(text, line)), Map.of(), line);
-    }
   }
 
   @Override
@@ -406,9 +393,10 @@ final class Planner implements Walk {
     return s.known() ? Status.of(s.code() == 0 ? 1 : 0) : decisions.not(s, line);
   }
 
+  /** What the command substitution running now prints ({@link Captures}); null outside one. */
   @Override
   public StringBuilder captured() {
-    return captured;
+    return captures.captured();
   }
 
   @Override
@@ -421,53 +409,7 @@ final class Planner implements Walk {
     return state.errexit && conditionDepth == 0;
   }
 
-  // ---------------------------------------------------------------- command substitution
-
   private String substitution(String text, int line, boolean quoted) {
     return substitutions.run(text, line, quoted);
-  }
-
-  @Override
-  public String output(Node program) {
-    return Substitutions.value(printed(program));
-  }
-
-  @Override
-  public String printed(Node program) {
-    StringBuilder saved = captured;
-    ShellState.Saved savedState = state.save(); // a subshell: nothing it sets stays
-    int savedDepth = conditionDepth;
-    boolean savedProgramWords = state.programWords; // 'echo "$(ls out/*.nc | wc -l)"': ls runs now, on what is planned
-    boolean savedPrintingWords = state.printingWords;
-    String savedErrorsTo = state.substitutionErrorsTo;
-    if (saved == null) { // the outermost: where its builtins' errors to the script's are printed
-      state.substitutionErrorsTo = state.outputs.stderr();
-    }
-    captured = new StringBuilder();
-    state.outputs = state.outputs.inSubstitution(); // what CaptureRoute reads there
-    conditionDepth = 0;
-    state.programWords = false;
-    state.printingWords = false;
-    Status s = Status.OK;
-    try {
-      try {
-        s = exec(program);
-      } catch (Jump j) {
-        if (!j.is(Jump.Kind.EXIT)) {
-          throw j;
-        }
-        s = Status.of(j.value);
-      }
-      state.lastSubstitution = s;
-      return captured.toString();
-    } finally {
-      captured = saved;
-      state.substitutionErrorsTo = savedErrorsTo;
-      state.restore(savedState);
-      state.last = s; // '$(basename $0) ... $?' in one word: $? is the substitution's
-      conditionDepth = savedDepth;
-      state.programWords = savedProgramWords;
-      state.printingWords = savedPrintingWords;
-    }
   }
 }

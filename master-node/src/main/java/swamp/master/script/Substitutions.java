@@ -9,7 +9,7 @@ import swamp.master.script.Ast.Node;
 
 /**
  * Command substitutions, {@code $(...)} and backquotes. As a rule one runs while planning, what
- * it prints taking its place ({@link Walk#output}); {@code $(< file)} is bash's {@code $(cat
+ * it prints taking its place ({@link Captures#printed}); {@code $(< file)} is bash's {@code $(cat
  * file)}. In the words of {@code echo}, {@code printf} or a function, one that reads what an
  * earlier job writes ({@code echo "mean: $(ncks -H -v T out.nc)"}) cannot run then: it is planned
  * as jobs of its own, and the run fills what they printed into the words ({@link Marks#outputMark}).
@@ -25,13 +25,15 @@ final class Substitutions {
   private final PlannedJobs jobs;
   private final Map<String, Ast.FunctionDef> functions;
   private final Walk walk;
+  private final Captures captures;
   private final SubstitutionReplay replay;
   /** The steps planned for substitutions that run as jobs. */
   private final Set<Integer> steps = new TreeSet<>();
 
   Substitutions(ShellState state, PlannedJobs jobs, Map<String, Ast.FunctionDef> functions,
-      SubstitutionReplay replay, Walk walk) {
+      SubstitutionReplay replay, Captures captures, Walk walk) {
     this.state = state;
+    this.captures = captures;
     this.replay = replay;
     this.jobs = jobs;
     this.functions = functions;
@@ -77,7 +79,7 @@ final class Substitutions {
         throw new Refusal.ReadsPlanned(line, "'<(...)' in a command substitution reads what a job writes"
             + " to a file of its own");
       }
-      String value = walk.output(program);
+      String value = value(captures.printed(program));
       here[0] = true;
       return value;
     } catch (Refusal.ReadsPlanned r) {

@@ -7,9 +7,9 @@ import swamp.master.script.Ast.Node;
 import swamp.master.script.Plan.Guard;
 
 /**
- * What the parts of the {@link Planner}'s walk that live apart from it ({@link Pipelines},
- * {@link SteeringBuiltins}, {@link JobDecisions}, {@link Loops}, {@link Substitutions}) ask of the
- * walk where it stands.
+ * What the parts of the {@link Planner}'s walk that live apart from it ({@link Pipelines}, {@link
+ * SteeringBuiltins}, {@link JobDecisions}, {@link Loops}, {@link Substitutions}, {@link Captures})
+ * ask of the walk where it stands.
  */
 interface Walk {
 
@@ -41,15 +41,6 @@ interface Walk {
 
   /** Where what a command substitution running now prints goes; null outside one. */
   StringBuilder captured();
-
-  /**
-   * Runs {@code program} now, as a command substitution: a subshell whose output is returned,
-   * its last newlines dropped; its status becomes {@code $?}.
-   */
-  String output(Node program);
-
-  /** As {@link #output}, what {@code program} prints as it is, its last newlines kept. */
-  String printed(Node program);
 
   /** Where the walk stops until jobs planned so far have run, for what they printed or wrote. */
   Waits waits();
