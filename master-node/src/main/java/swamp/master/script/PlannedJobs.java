@@ -381,10 +381,6 @@ final class PlannedJobs {
   }
 
   /**
-   * Where {@code ln -s ... } makes {@code link} point, as an absolute path: its target operand,
-   * relative to the link's directory as a symbolic link's is; null when not known.
-   */
-  /**
    * The link that {@code ln -sfn TARGET LINK} (or {@code -T}) replaces: LINK, when it is a
    * symbolic link already, which ln without -n would follow to make the new link inside the
    * directory it points to; null otherwise.
@@ -400,6 +396,10 @@ final class PlannedJobs {
     return state.files.isSymbolicLink(link) ? link : null;
   }
 
+  /**
+   * Where {@code ln -s ... } makes {@code link} point, as an absolute path: its target operand,
+   * relative to the link's directory as a symbolic link's is; null when not known.
+   */
   private static String linkTarget(List<String> ln, String link) {
     if (ln.stream().anyMatch(a -> a.equals("-t") || a.startsWith("--target-directory"))) {
       return null;
