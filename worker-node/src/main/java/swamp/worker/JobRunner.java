@@ -227,7 +227,7 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     if (missing != null) {
       return new NotStarted(missing);
     }
-    List<ProcessBuilder> builders;
+    List<Spawner.Program> builders;
     try {
       builders = streams.builders(program.executables(), dir);
     } catch (IOException e) {

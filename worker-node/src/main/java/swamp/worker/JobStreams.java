@@ -79,7 +79,8 @@ final class JobStreams {
    * check found them) in {@code dir}; the capture of standard error, which every stage appends
    * to, starts empty.
    */
-  List<ProcessBuilder> builders(List<Executables.Allowed> executables, Path dir) throws IOException {
+  List<Spawner.Program> builders(List<Executables.Allowed> executables, Path dir)
+      throws IOException {
     Files.deleteIfExists(outputFile("out"));
     Files.deleteIfExists(outputFile("err"));
     String text = spec.stages().get(0).redirected().stdinText();
@@ -87,10 +88,10 @@ final class JobStreams {
       Files.writeString(outputFile("in"), text, StandardCharsets.UTF_8);
     }
     List<Stage> stages = spec.stages();
-    List<ProcessBuilder> builders = new ArrayList<>(stages.size());
+    List<Spawner.Program> builders = new ArrayList<>(stages.size());
     for (int i = 0; i < stages.size(); i++) {
-      builders.add(builder(stages.get(i), executables.get(i), dir, i == 0,
-          i == stages.size() - 1));
+      builders.add(new Spawner.Program(builder(stages.get(i), executables.get(i), dir, i == 0,
+          i == stages.size() - 1), executables.get(i).executable()));
     }
     return builders;
   }
@@ -98,7 +99,6 @@ final class JobStreams {
   /** The process of one stage, its streams set as its redirections and place say. */
   private ProcessBuilder builder(Stage stage, Executables.Allowed program, Path dir, boolean first,
       boolean last) {
-    Path executable = program.executable();
     List<String> command = new ArrayList<>(stage.argv());
     command.addAll(1, program.options()); // 'sed --sandbox ...
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
@@ -106,8 +106,6 @@ final class JobStreams {
     builder.environment().keySet().removeAll(Credentials.SECRET_VARIABLES);
     swamp.node.JvmLocale.restore(builder.environment()); // the node's locale, not its JVM's
     builder.environment().putAll(spec.env());
-    command.set(0,
-        ProgramCheck.argv0(stage.program(), executable, builder.environment().get("PATH")));
     Redirects r = stage.redirected();
     if (first) {
       builder.redirectInput(r.stdin() != null

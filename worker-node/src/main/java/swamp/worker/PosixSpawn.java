@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * first exec cost one exec more per job: on this project's 2-core machine an exec is about 6 ms
  * of CPU, and {@code /bin/true} jobs started at 170 per second through setsid against 360 this
  * way. The child is what the JDK's {@code ProcessBuilder.start} makes of the same builder: its
- * argv, environment and working directory, the program found on this JVM's PATH, its three
- * streams from and to the builder's files (opened here first, so that a file that cannot be
- * opened fails the start with the JDK's message), every other descriptor closed, and an empty
- * signal mask. Its exit code is read by a thread that waits for it, and a signal's end reads
+ * argv, environment and working directory, the program found on this JVM's PATH (or the file
+ * the allow-list checked), its three streams from and to the builder's files (opened here first,
+ * so that a file that cannot be opened fails the start with the JDK's message), every other
+ * descriptor closed, and an empty signal mask. Its exit code is read by a thread that waits for it, and a signal's end reads
  * as 128 + the signal, as the JDK has it.
  *
  * <p>{@link #start} returns null where this way does not apply: no glibc with these functions
@@ -50,6 +50,9 @@ final class PosixSpawn {
   /** The part of libc this needs, by C's names. */
   interface LibC extends Library {
     int posix_spawnp(IntByReference pid, String file, Pointer fileActions, Pointer attr,
+        StringArray argv, StringArray envp);
+
+    int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr,
         StringArray argv, StringArray envp);
 
     int posix_spawn_file_actions_init(Pointer fileActions);
@@ -123,7 +126,7 @@ final class PosixSpawn {
       if (libc == null && !unavailable) {
         try {
           NativeLibrary lib = NativeLibrary.getInstance("c");
-          for (String f : List.of("posix_spawnp", "posix_spawn_file_actions_addchdir_np",
+          for (String f : List.of("posix_spawn", "posix_spawnp", "posix_spawn_file_actions_addchdir_np",
               "posix_spawn_file_actions_addclosefrom_np", "waitpid")) {
             lib.getFunction(f); // UnsatisfiedLinkError when this glibc has no such function
           }
@@ -143,6 +146,16 @@ final class PosixSpawn {
    * apply (see the class comment); the caller then starts it with {@link ProcessBuilder#start}.
    */
   static Process start(ProcessBuilder builder) throws IOException {
+    return start(builder, null);
+  }
+
+  /**
+   * As {@link #start(ProcessBuilder)}, running {@code file} (an absolute path) with the
+   * builder's command as its argv, its first word as the job wrote it: no search of the PATH,
+   * whose every directory before the program's is one failed exec in the child. Null {@code
+   * file}: the command's first word, looked up on this JVM's PATH.
+   */
+  static Process start(ProcessBuilder builder, java.nio.file.Path file) throws IOException {
     if (!supported(builder.redirectInput()) || !supported(builder.redirectOutput())
         || (!builder.redirectErrorStream() && !supported(builder.redirectError()))) {
       return null;
@@ -190,8 +203,11 @@ final class PosixSpawn {
         env.add(e.getKey() + "=" + e.getValue());
       }
       IntByReference pid = new IntByReference();
-      int err = c.posix_spawnp(pid, command.get(0), actions, attr,
-          new StringArray(command.toArray(String[]::new)), new StringArray(env.toArray(String[]::new)));
+      StringArray argv = new StringArray(command.toArray(String[]::new));
+      StringArray envp = new StringArray(env.toArray(String[]::new));
+      int err = file != null
+          ? c.posix_spawn(pid, file.toString(), actions, attr, argv, envp)
+          : c.posix_spawnp(pid, command.get(0), actions, attr, argv, envp);
       if (err == ENOEXEC) {
         return null; // a script without #!: the JDK runs it through /bin/sh
       }

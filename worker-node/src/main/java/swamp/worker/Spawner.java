@@ -58,32 +58,48 @@ final class Spawner {
 
   private Spawner() {}
 
+  /**
+   * What to start: {@code builder}, whose command's first word is the program as the job wrote
+   * it ({@code ncks}, which NCO writes into every file it makes), and {@code file}, the program
+   * the allow-list checked, which is what runs: found once on the worker's PATH, as bash hashes
+   * it, not looked up again per start (on a cluster, a PATH of a dozen module directories, many
+   * on NFS). Null {@code file}: the command's first word is looked up as the JDK would.
+   */
+  record Program(ProcessBuilder builder, Path file) {}
+
   /** Starts {@code builder}'s command so that it is killed when this JVM dies. */
   static Process start(ProcessBuilder builder) throws IOException {
-    return start(List.of(builder)).get(0);
+    return start(List.of(new Program(builder, null))).get(0);
   }
 
   /**
-   * Starts the builders' commands as a pipeline, each one's output the next one's input (see
-   * {@link ProcessBuilder#startPipeline}), so that each is killed when this JVM dies. When one
-   * cannot start, those started already are killed and the error is thrown.
+   * Starts the programs as a pipeline, each one's output the next one's input (see {@link
+   * ProcessBuilder#startPipeline}), so that each is killed when this JVM dies. When one cannot
+   * start, those started already are killed and the error is thrown.
    */
-  static List<Process> start(List<ProcessBuilder> builders) throws IOException {
+  static List<Process> start(List<Program> programs) throws IOException {
     List<String> prefix = prefix();
+    List<ProcessBuilder> builders = programs.stream().map(Program::builder).toList();
     for (ProcessBuilder builder : builders) {
       Reaper.mark().ifPresent(mark -> builder.environment().put(MARK, Reaper.tagged(mark)));
     }
-    if (builders.size() == 1 && prefix.contains(Reaper.SETSID)) {
-      Process p = PosixSpawn.start(builders.get(0)); // its session without setsid's exec
+    if (programs.size() == 1 && prefix.contains(Reaper.SETSID)) {
+      // its session without setsid's exec
+      Process p = PosixSpawn.start(builders.get(0), programs.get(0).file());
       if (p != null) {
         Reaper.track(p, builders.get(0));
         return List.of(p);
       }
     }
-    for (ProcessBuilder builder : builders) {
+    for (Program program : programs) {
       List<String> command = new ArrayList<>(prefix);
-      command.addAll(builder.command());
-      builder.command(command);
+      command.addAll(program.builder().command());
+      if (program.file() != null) { // setsid, setpriv or the JDK look the first word up
+        int first = prefix.size();
+        command.set(first, ProgramCheck.argv0(command.get(first), program.file(),
+            program.builder().environment().get("PATH")));
+      }
+      program.builder().command(command);
     }
     if (!prefix.contains("--pdeathsig")) {
       return launch(builders); // no parent thread to keep: no hop to the spawner thread

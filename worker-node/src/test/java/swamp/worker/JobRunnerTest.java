@@ -461,7 +461,7 @@ class JobRunnerTest {
   }
 
   @Test
-  void aJobThatChangesThePathStillRunsTheCheckedProgramByItsPath() throws IOException {
+  void aJobThatChangesThePathStillRunsTheCheckedProgram() throws IOException {
     // a worker that lets jobs set PATH (swamp.worker.allowed-job-variables)
     Path elsewhere = Files.createDirectory(workDir.resolve("bin"));
     Path fake = elsewhere.resolve("cat");
@@ -473,7 +473,7 @@ class JobRunnerTest {
     testKit.spawn(JobRunner.create("j1", 1, spec, settings(1024),
         Executables.of(List.of("cat"), List.of("PATH")), new JobTable(), probe.ref()));
     JobRunner.Ended ended = ended(probe);
-    assertTrue(ended.result().stdout().matches("/.*/cat\0/proc/self/cmdline\0"),
-        ended.result().stdout());
+    // the checked cat, not the job's own, and its argv[0] as the job wrote it
+    assertEquals("cat\0/proc/self/cmdline\0", ended.result().stdout());
   }
 }

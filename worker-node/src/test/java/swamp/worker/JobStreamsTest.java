@@ -24,8 +24,8 @@ class JobStreamsTest {
     ProgramCheck.Program program =
         ProgramCheck.program(spec, settings, Executables.of(List.of("*")));
     List<Process> processes = new ArrayList<>();
-    for (ProcessBuilder b : streams.builders(program.executables(), program.dir())) {
-      processes.add(b.start());
+    for (Spawner.Program b : streams.builders(program.executables(), program.dir())) {
+      processes.add(b.builder().start());
     }
     for (Process p : processes) {
       p.waitFor();

@@ -183,6 +183,22 @@ class PosixSpawnTest {
   }
 
   @Test
+  void theCheckedFileRunsWithTheArgv0TheJobWroteAndNoLookUpOfIt() throws Exception {
+    // a name no directory of the PATH has: found, it would be looked up; here the file runs
+    ProcessBuilder b = new ProcessBuilder("no-such-program-on-any-path", "-c",
+        "tr '\\0' ' ' < /proc/$$/cmdline")
+        .redirectInput(new File("/dev/null"))
+        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile());
+    Process p = PosixSpawn.start(b, Path.of("/bin/sh"));
+    assertNotNull(p, "posix_spawn applies here");
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
+    assertTrue(Files.readString(dir.resolve("out.txt")).startsWith("no-such-program-on-any-path -c "),
+        Files.readString(dir.resolve("out.txt")));
+  }
+
+  @Test
   void aStreamWantedAsAPipeIsLeftToTheJdk() throws Exception {
     assertNull(PosixSpawn.start(new ProcessBuilder("true")), "all three streams pipes");
     assertNull(PosixSpawn.start(new ProcessBuilder("true")
