@@ -25,10 +25,12 @@ record CaptureRoute(Sink out, Sink err, String errorsFile) {
     Sink err = outputs.stderr() == null ? Sink.ERRORS
         : Outputs.TERMINAL_OUTPUT.equals(outputs.stderr()) ? Sink.CAPTURED
         : outputs.stderr().equals("/dev/null") ? Sink.DISCARDED : Sink.FILE;
+    // '>&2' then '2> /dev/null': the output goes where the errors went, not where they go now
     Sink out = outputs.stdout() == null ? Sink.CAPTURED
-        : Outputs.TERMINAL_ERRORS.equals(outputs.stdout()) ? err
+        : Outputs.TERMINAL_ERRORS.equals(outputs.stdout()) ? Sink.ERRORS
         : outputs.stdout().equals("/dev/null") ? Sink.DISCARDED : Sink.FILE;
-    return new CaptureRoute(out, err, err == Sink.FILE ? outputs.stderr() : null);
+    return new CaptureRoute(out, err, err == Sink.FILE ? outputs.stderr()
+        : out == Sink.FILE ? outputs.stdout() : null);
   }
 
   /**
@@ -98,7 +100,12 @@ record CaptureRoute(Sink out, Sink err, String errorsFile) {
       case DISCARDED -> "/dev/null";
       default -> errorsFile;
     };
-    String stdout = out == Sink.CAPTURED ? null : out == Sink.DISCARDED ? "/dev/null" : Outputs.TERMINAL_ERRORS;
+    String stdout = switch (out) {
+      case CAPTURED -> null;
+      case DISCARDED -> "/dev/null";
+      case FILE -> errorsFile;
+      default -> Outputs.TERMINAL_ERRORS;
+    };
     return new Outputs(stdout, stderr, null);
   }
 

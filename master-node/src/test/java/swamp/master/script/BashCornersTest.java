@@ -568,6 +568,20 @@ class BashCornersTest {
   }
 
   /**
+   * {@code x=$(f >&2 2>/dev/null)}: the function's output goes where its errors went, the
+   * script's standard error, and only its errors to /dev/null. swamp sent both to /dev/null: the
+   * output followed the errors to where they went next.
+   */
+  @Test
+  void aFunctionsOutputSentToItsErrorsStaysThereWhenItsErrorsGoElsewhere() throws Exception {
+    String f = "f() { echo out; cd /nonexist; echo warn >&2; }\n";
+    assertEquals(List.of("printf %s $'out\\n'", "echo '[]'", "echo '[]'"), texts(f + """
+        x=$(f >&2 2>/dev/null); echo "[$x]"
+        y=$(f 2>/dev/null >&2); echo "[$y]"
+        """));
+  }
+
+  /**
    * {@code cd sub 2>> err.log}: bash opens the file before cd runs, in the directory it leaves, and
    * it is there even where nothing is written to it; {@code [ -f x ] 2> t.txt} too. swamp refused
    * the first, and made no file of the second.
