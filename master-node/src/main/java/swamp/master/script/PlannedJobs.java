@@ -35,55 +35,6 @@ final class PlannedJobs {
     return Dependencies.order(planned);
   }
 
-  /**
-   * {@code mv run1 done}, {@code cp -r d copy}: the files beneath a directory go with it. Returns
-   * what the command does not make, though it might have: {@code copy/d} when {@code copy} is
-   * no directory (which the files it writes, for the order, name), and the copy of a source that
-   * is not there and that no earlier line writes ({@code cp ../run_199*.nc .} whose glob matched
-   * nothing): cp and mv fail on it, so a later glob or test does not see a copy.
-   */
-  private Set<String> copiedTrees(List<String> argv) {
-    String program = argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
-    List<String> operands = new ArrayList<>();
-    boolean recursive = program.equals("mv");
-    boolean options = true;
-    for (String a : argv.subList(1, argv.size())) {
-      if (options && a.equals("--")) {
-        options = false;
-      } else if (options && a.startsWith("-") && a.length() > 1) {
-        recursive |= a.matches("-[a-zA-Z]*[rRa][a-zA-Z]*") || a.equals("--recursive") || a.equals("--archive");
-        if (a.startsWith("-t") || a.startsWith("--target-directory")) {
-          return Set.of(); // 'cp -t DIR ...': rare enough to leave to the files' own writes
-        }
-      } else {
-        operands.add(a);
-      }
-    }
-    boolean link = program.equals("ln"); // 'ln -s 2000/06 out/latest': no link inside a latest that is no directory
-    if (!(program.equals("mv") || program.equals("cp") || link) || operands.size() < 2) {
-      return Set.of();
-    }
-    String target = PlannedFiles.resolve(state.cwd, operands.get(operands.size() - 1));
-    boolean intoDirectory = operands.size() > 2 || state.files.isDirectory(target);
-    Set<String> notThere = new java.util.HashSet<>();
-    for (String source : operands.subList(0, operands.size() - 1)) {
-      String from = PlannedFiles.resolve(state.cwd, source);
-      if (!intoDirectory) {
-        notThere.add(target + "/" + PlannedFiles.name(from));
-      }
-      if (link) {
-        continue; // a symbolic link may point where nothing is yet
-      }
-      if (!state.files.exists(from)) {
-        notThere.add(intoDirectory ? target + "/" + PlannedFiles.name(from) : target);
-      }
-      if (recursive && state.files.isDirectory(from)) {
-        state.files.copyTree(from, intoDirectory ? target + "/" + PlannedFiles.name(from) : target);
-      }
-    }
-    return notThere;
-  }
-
   /** How many commands are planned so far. */
   int size() {
     return planned.size();
@@ -124,7 +75,8 @@ final class PlannedJobs {
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = real(Dependencies.access(plain));
     Set<String> notThere = new java.util.HashSet<>();
-    plain.stages().forEach(s -> copiedTrees(s.argv()).forEach(p -> notThere.add(state.files.real(p))));
+    plain.stages().forEach(s -> LinksAndCopies.copiedTrees(s.argv(), state.cwd, state.files)
+        .forEach(p -> notThere.add(state.files.real(p))));
     Map<String, Boolean> before = new java.util.HashMap<>();
     access.removes().forEach(r -> before.put(r, state.files.exists(r)));
     access.writes().forEach(w -> before.putIfAbsent(w, state.files.exists(w)));
@@ -141,11 +93,10 @@ final class PlannedJobs {
     if (!one.isEmpty() && one.get(0).equals("chmod")) {
       access.writes().forEach(state.files::modeChanged);
     }
-    boolean links = !one.isEmpty() && one.get(0).equals("ln")
-        && one.stream().anyMatch(a -> a.equals("--symbolic") || a.matches("-[a-zA-Z]*s[a-zA-Z]*"));
-    String relinked = links ? relinked(one) : null;
+    boolean links = LinksAndCopies.symbolic(one);
+    String relinked = links ? LinksAndCopies.relinked(one, state.cwd, state.files) : null;
     if (relinked != null) { // 'ln -sfn v2 current': the link itself now points elsewhere
-      state.files.link(relinked, linkTarget(one, relinked));
+      state.files.link(relinked, LinksAndCopies.linkTarget(one, relinked));
     }
     for (String w : relinked != null ? Set.<String>of() : access.writes()) {
       boolean truncates = only != null && only.stdout() != null && w.equals(PlannedFiles.resolve(state.cwd, only.stdout()));
@@ -154,7 +105,7 @@ final class PlannedJobs {
         continue;
       }
       if (links && !state.files.isDirectory(w)) {
-        state.files.link(w, linkTarget(one, w)); // 'ln -s ../in.nc work/': [ -L work/in.nc ] holds
+        state.files.link(w, LinksAndCopies.linkTarget(one, w)); // 'ln -s ../in.nc work/': [ -L work/in.nc ] holds
       } else if (touches) {
         if (creates && !before.get(w)) {
           outputs.add(w);
@@ -378,37 +329,6 @@ final class PlannedJobs {
       Dependencies.Planned p = planned.get(step);
       planned.set(step, new Dependencies.Planned(p.command().failingOutOf(planned.size()), p.access(), p.after()));
     }
-  }
-
-  /**
-   * The link that {@code ln -sfn TARGET LINK} (or {@code -T}) replaces: LINK, when it is a
-   * symbolic link already, which ln without -n would follow to make the new link inside the
-   * directory it points to; null otherwise.
-   */
-  private String relinked(List<String> ln) {
-    boolean noDereference = ln.stream().anyMatch(a -> a.equals("--no-dereference")
-        || a.equals("--no-target-directory") || a.matches("-[a-zA-Z]*[nT][a-zA-Z]*"));
-    List<String> operands = ln.subList(1, ln.size()).stream().filter(a -> !a.startsWith("-")).toList();
-    if (!noDereference || operands.size() != 2) {
-      return null;
-    }
-    String link = PlannedFiles.resolve(state.cwd, operands.get(1));
-    return state.files.isSymbolicLink(link) ? link : null;
-  }
-
-  /**
-   * Where {@code ln -s ... } makes {@code link} point, as an absolute path: its target operand,
-   * relative to the link's directory as a symbolic link's is; null when not known.
-   */
-  private static String linkTarget(List<String> ln, String link) {
-    if (ln.stream().anyMatch(a -> a.equals("-t") || a.startsWith("--target-directory"))) {
-      return null;
-    }
-    List<String> operands = ln.subList(1, ln.size()).stream().filter(a -> !a.startsWith("-")).toList();
-    String target = operands.size() == 2 ? operands.get(0) : operands.stream()
-        .filter(o -> PlannedFiles.name(PlannedFiles.resolve("/", o)).equals(PlannedFiles.name(link)))
-        .findFirst().orElse(null);
-    return target == null ? null : PlannedFiles.resolve(PlannedFiles.parent(link), target);
   }
 
   /** {@code a}'s paths as the files they name, through the links earlier lines make ({@link PlannedFiles#real}). */
