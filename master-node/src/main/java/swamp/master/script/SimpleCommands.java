@@ -159,8 +159,14 @@ final class SimpleCommands {
         + " with the command itself ('ncks ... && n=$((n + 1))')";
   }
 
+  /**
+   * Walks the simple command {@code c}, whose first {@code k} words are assignments and whose
+   * other words expand to {@code written}, looking its name up in bash's order: assignments alone,
+   * then a function, a builtin, a script it runs, and last a program, planned as a job. Before
+   * that, where an earlier job's status decides whether bash gets to it, the walk waits for that
+   * job, or the status decides its assignments ({@link #onJobStatus}).
+   */
   private Status run(Ast.Simple c, int k, List<String> written) {
-    List<Word> words = c.words();
     // 'command ncks ...' (in a function ncks that wraps the program), 'builtin cd ...': what
     // they run, a function of that name passed by
     List<String> passed = written.isEmpty() || functions.containsKey(written.get(0)) ? null : passingFunctions(written);
@@ -170,6 +176,36 @@ final class SimpleCommands {
     }
     List<String> argv = passed == null ? written : passed;
     boolean function = passed == null && !argv.isEmpty() && functions.containsKey(argv.get(0));
+    Status onStatus = onJobStatus(c, k, argv, function);
+    if (onStatus != null) {
+      return onStatus;
+    }
+    if (argv.isEmpty()) {
+      return assignmentsOnly(c, k);
+    }
+    Map<String, String> prefix = prefix(c, k, written);
+    if (function) {
+      return function(c, argv, prefix);
+    }
+    Status builtin = builtin(c, argv, prefix);
+    if (builtin != null) {
+      return builtin;
+    }
+    Status script = script(c, argv, prefix);
+    if (script != null) {
+      return script;
+    }
+    return program(c, argv, prefix);
+  }
+
+  /**
+   * Where an earlier job's status decides whether bash reaches {@code c} ({@code cmd && ...},
+   * {@code cmd || ...}, after {@code cmd || continue}): assignments made on that status ({@code
+   * cmd || failed=1}), whose status this returns; otherwise null, once the walk has waited for
+   * that job where what {@code c} does depends on it, or refused where it cannot wait.
+   */
+  private Status onJobStatus(Ast.Simple c, int k, List<String> argv, boolean function) {
+    List<Word> words = c.words();
     boolean guarded = !walk.guards().isEmpty() && !walk.waits().guardsHeld() && walk.captured() == null;
     if (guarded && argv.isEmpty() && k > 0 && walk.waits().canWait()
         && words.subList(0, k).stream().anyMatch(w -> SUBSTITUTION.matcher(w.raw()).find())) {
@@ -208,26 +244,40 @@ final class SimpleCommands {
       // that job has run
       walk.waits().awaitGuardsOrRefuse(c.line(), afterExit(argv.isEmpty() ? words.get(0).raw() : "let"));
     }
-    if (argv.isEmpty()) {
-      Status s = Status.OK;
-      state.lastSubstitution = null; // 'f=${1}.nc' is 0, whatever an earlier 'out=$(...)' gave
-      for (Word w : words.subList(0, k)) {
-        s = variables.assign(w);
-      }
-      if (xtrace.on()) {
-        xtrace.command(words.subList(0, k).stream().map(this::assigned).toList(), List.of(), c.line());
-      }
-      if (!c.redirects().isEmpty()) { // '> list.txt' creates or empties the file
-        if (walk.captured() != null) {
-          throw Refusal.at(c.line(), "a redirection without a command ('> file') in a command"
-              + " substitution is not supported");
-        }
-        return walk.job(List.of(new HereCommands.Draft(List.of("true"), c.redirects(), c.line())), Map.of(), c.line());
-      }
-      return k > 0 && state.lastSubstitution != null ? state.lastSubstitution : s;
-    }
-    Map<String, String> prefix = new LinkedHashMap<>();
+    return null;
+  }
+
+  /**
+   * A command of assignments alone, its first {@code k} words ({@code f=${1}.nc}), and perhaps
+   * redirections ({@code > list.txt}, planned as a job that makes the file).
+   */
+  private Status assignmentsOnly(Ast.Simple c, int k) {
+    List<Word> words = c.words();
+    Status s = Status.OK;
+    state.lastSubstitution = null; // 'f=${1}.nc' is 0, whatever an earlier 'out=$(...)' gave
     for (Word w : words.subList(0, k)) {
+      s = variables.assign(w);
+    }
+    if (xtrace.on()) {
+      xtrace.command(words.subList(0, k).stream().map(this::assigned).toList(), List.of(), c.line());
+    }
+    if (!c.redirects().isEmpty()) { // '> list.txt' creates or empties the file
+      if (walk.captured() != null) {
+        throw Refusal.at(c.line(), "a redirection without a command ('> file') in a command"
+            + " substitution is not supported");
+      }
+      return walk.job(List.of(new HereCommands.Draft(List.of("true"), c.redirects(), c.line())), Map.of(), c.line());
+    }
+    return k > 0 && state.lastSubstitution != null ? state.lastSubstitution : s;
+  }
+
+  /**
+   * The assignments before a command's name, its first {@code k} words ({@code OUT=dir ncks
+   * ...}), expanded, for the command's environment alone; set -x shows them with {@code written}.
+   */
+  private Map<String, String> prefix(Ast.Simple c, int k, List<String> written) {
+    Map<String, String> prefix = new LinkedHashMap<>();
+    for (Word w : c.words().subList(0, k)) {
       Matcher m = Variables.ASSIGNMENT.matcher(w.raw());
       m.matches();
       prefix.put(m.group(1), expander.expandString(m.group(5), w.line()));
@@ -236,33 +286,48 @@ final class SimpleCommands {
       xtrace.command(prefix.entrySet().stream().map(e -> e.getKey() + "=" + Xtrace.assignedValue(e.getValue())).toList(),
           written, c.line());
     }
+    return prefix;
+  }
+
+  /** A call of the function {@code argv} names, its {@code prefix} assigned for the call. */
+  private Status function(Ast.Simple c, List<String> argv, Map<String, String> prefix) {
+    return redirecting.call(c, walk.captured() != null, () -> {
+      jobs.enterFunction(); // its 'cmd || return 1' ends only the function
+      try {
+        return calls.function(functions.get(argv.get(0)), argv.subList(1, argv.size()), prefix, c.line());
+      } finally {
+        jobs.leaveScope();
+      }
+    });
+  }
+
+  /**
+   * A builtin: a test or builtin that a job's status decides ({@code [ $? -ne 0 ]}, {@code [ ! -f
+   * out.nc ]} after the job that writes it) once that job has run, or any other now ({@link
+   * SteeringBuiltins#run}); null where {@code argv} names no builtin.
+   */
+  private Status builtin(Ast.Simple c, List<String> argv, Map<String, String> prefix) {
     String name = argv.get(0);
-    if (argv.stream().anyMatch(Marks::holdsStatus) && !function) {
+    if (argv.stream().anyMatch(Marks::holdsStatus)) {
       Status tested = decisions.builtinOnStatus(argv, c.line());
       if (tested != null) {
         return tested;
       }
     }
-    if ((name.equals("[") || name.equals("test")) && !function) {
+    if (name.equals("[") || name.equals("test")) {
       Status onJob = fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
       if (onJob != null) {
         return onJob;
       }
     }
-    if (function) {
-      return redirecting.call(c, walk.captured() != null, () -> {
-        jobs.enterFunction(); // its 'cmd || return 1' ends only the function
-        try {
-          return calls.function(functions.get(name), argv.subList(1, argv.size()), prefix, c.line());
-        } finally {
-          jobs.leaveScope();
-        }
-      });
-    }
-    Status builtin = steering.run(name, argv, c, prefix);
-    if (builtin != null) {
-      return builtin;
-    }
+    return steering.run(name, argv, c, prefix);
+  }
+
+  /**
+   * A script the command runs ({@code bash sub.sh}, {@code ./sub.sh}), planned in a shell of its
+   * own; null where it runs none.
+   */
+  private Status script(Ast.Simple c, List<String> argv, Map<String, String> prefix) {
     // 'env OUT=dir bash sub.sh', 'nice -n 5 bash job.sh': the script, env's variables as if
     // assigned before its name (nice and nohup would only change how its commands run)
     Map<String, String> scriptPrefix = new java.util.LinkedHashMap<>(prefix);
@@ -290,16 +355,25 @@ final class SimpleCommands {
     } catch (Refusal.Failed f) { // './sub.sh' that is not executable
       return steering.failed(f, c);
     }
-    if (call != null) {
-      return redirecting.call(c, walk.captured() != null, () -> {
-        jobs.enterSubshell(walk.stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
-        try { // 'if bash sub.sh; then': sub.sh's set -e still stops it
-          return walk.inShellOfItsOwn(() -> calls.script(call, scriptPrefix, c.line()));
-        } finally {
-          jobs.leaveScope();
-        }
-      });
+    if (call == null) {
+      return null;
     }
+    return redirecting.call(c, walk.captured() != null, () -> {
+      jobs.enterSubshell(walk.stopsOnFailure()); // a shell of its own: its 'cmd || exit 1' ends only that script
+      try { // 'if bash sub.sh; then': sub.sh's set -e still stops it
+        return walk.inShellOfItsOwn(() -> calls.script(call, scriptPrefix, c.line()));
+      } finally {
+        jobs.leaveScope();
+      }
+    });
+  }
+
+  /**
+   * A program: inside a command substitution it runs now ({@link HereCommands}); elsewhere it is
+   * planned as a job, and {@code xargs} and {@code parallel} as the commands they would start.
+   */
+  private Status program(Ast.Simple c, List<String> argv, Map<String, String> prefix) {
+    String name = argv.get(0);
     if (name.equals("xargs") && walk.captured() == null) {
       return xargs(c, Xargs.argFile(argv.subList(1, argv.size()), c.line()));
     }
