@@ -181,78 +181,12 @@ final class ShellState {
       }
     });
     setScalar("PWD", cwd);
-    shellVariables();
+    ShellVariables.set(this);
     setArray("BASH_SOURCE", List.of(arg0));
   }
 
   /** When planning began: {@code $SECONDS} counts from it. */
   private final long started = System.nanoTime();
-
-  /** The variables bash sets for every script, where the environment does not. */
-  private void shellVariables() {
-    String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
-    Map<String, String> shell = new LinkedHashMap<>();
-    shell.put("OSTYPE", "linux-gnu");
-    shell.put("MACHTYPE", arch + "-pc-linux-gnu");
-    shell.put("HOSTTYPE", arch);
-    shell.put("BASH", "/bin/bash");
-    shell.put("BASH_VERSION", BashVersion.TEXT);
-    shell.put("HOSTNAME", read("/proc/sys/kernel/hostname", ""));
-    String uid = "";
-    for (String l : read("/proc/self/status", "").split("\n")) {
-      if (l.startsWith("Uid:")) {
-        String[] ids = l.substring(4).trim().split("\\s+");
-        uid = ids[0];
-        shell.put("EUID", ids.length > 1 ? ids[1] : ids[0]);
-      }
-    }
-    shell.put("UID", uid);
-    shell.put("PPID", ProcessHandle.current().parent().map(p -> Long.toString(p.pid())).orElse("1"));
-    shell.forEach((name, value) -> {
-      if (!vars.containsKey(name)) {
-        setScalar(name, value);
-      }
-    });
-    // set whatever the environment holds, as bash sets them
-    setScalar("IFS", " \t\n");
-    setScalar("OPTIND", "1");
-    setScalar("OPTERR", "1");
-    if (!vars.containsKey("PS4")) {
-      setScalar("PS4", "+ ");
-    }
-    // bin/swamp is bash itself: its environment holds the level a 'bash script' would have
-    String shlvl = scalar("SHLVL");
-    setScalar("SHLVL", shlvl != null && shlvl.matches("[0-9]{1,9}") ? shlvl : "1");
-    setArray("BASH_VERSINFO", BashVersion.info(arch + "-pc-linux-gnu"));
-    setArray("GROUPS", groups());
-    vars.remove("_"); // bash's own: the shell it is, until a command's last word
-    setScalar("_", java.util.Objects.requireNonNullElse(CommandLookup.onPath("bash", scalar("PATH"), cwd), "/bin/bash"));
-  }
-
-  /** The user's groups as bash lists them in {@code GROUPS}: the primary one first. */
-  private static List<String> groups() {
-    String gid = "";
-    List<String> groups = new ArrayList<>();
-    for (String l : read("/proc/self/status", "").split("\n")) {
-      if (l.startsWith("Gid:")) {
-        gid = l.substring(4).trim().split("\\s+")[0];
-      } else if (l.startsWith("Groups:") && !l.substring(7).isBlank()) {
-        groups.addAll(List.of(l.substring(7).trim().split("\\s+")));
-      }
-    }
-    if (!gid.isEmpty() && !groups.contains(gid)) {
-      groups.add(0, gid);
-    }
-    return groups;
-  }
-
-  private static String read(String file, String otherwise) {
-    try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
-    } catch (java.io.IOException | RuntimeException e) {
-      return otherwise;
-    }
-  }
 
   /** An indexed array of {@code values}, not exported. */
   void setArray(String name, List<String> values) {
@@ -296,7 +230,7 @@ final class ShellState {
   Saved enterScript(String arg0, List<String> args) {
     Saved saved = save();
     vars.values().removeIf(v -> !v.exported);
-    shellVariables();
+    ShellVariables.set(this);
     setScalar("SHLVL", Long.toString(Long.parseLong(scalar("SHLVL")) + 1)); // one shell deeper
     setArray("BASH_SOURCE", List.of(arg0));
     positional = new ArrayList<>(args);
