@@ -71,6 +71,7 @@ final class Planner implements Walk {
   private final Loops loops;
   private final Substitutions substitutions;
   private final SimpleCommands simple;
+  private final TestCommands tests;
   private final Waits waits;
   private final Subshells subshells;
   /** set -x of what the walk shows itself: {@code case WORD in}, {@code (( ))}. */
@@ -114,8 +115,9 @@ final class Planner implements Walk {
         parallels, this);
     this.steering = new SteeringBuiltins(state, expander, variables, functions, builtins, directories, lookup,
         input, calls, exitTrap, redirecting, jobs, this);
-    this.simple = new SimpleCommands(state, expander, conditions, functions, variables, decisions, redirecting, calls, jobs,
-        steering, here, pipelines, parallels, this, fileTestsOnJobs);
+    this.tests = new TestCommands(state, expander, conditions, decisions, this, xtrace, fileTestsOnJobs);
+    this.simple = new SimpleCommands(state, expander, tests, functions, variables, decisions, redirecting, calls, jobs,
+        steering, here, pipelines, parallels, this);
   }
 
   /** The walk reads the lines of {@code script}, as bash reads them ({@link ScriptReading}). */
@@ -132,7 +134,7 @@ final class Planner implements Walk {
 
   /** Whether a test of a file was decided by the job that writes it ({@link JobDecisions#fileTestOnJob}). */
   boolean decidedFileTestsByJobs() {
-    return simple.decidedFileTestsByJobs();
+    return tests.decidedFileTestsByJobs();
   }
 
   /** Plans the whole program; commands and the status an unconditional {@code exit} gave. */
@@ -337,7 +339,7 @@ final class Planner implements Walk {
         return Status.FAIL;
       }
     } else {
-      return simple.conditional((Ast.Conditional) node);
+      return tests.conditional((Ast.Conditional) node);
     }
   }
 

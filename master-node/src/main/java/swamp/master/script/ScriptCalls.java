@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import swamp.master.script.Ast.Node;
 
 /**
@@ -87,6 +89,32 @@ final class ScriptCalls {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * The command under {@code env}, {@code nice} and {@code nohup} ({@code env OUT=dir bash
+   * sub.sh}, {@code nice -n 5 bash job.sh}), env's variables put into {@code prefix} as if
+   * assigned before its name (nice and nohup would only change how its commands run); {@code
+   * argv} itself where it starts with none of them, or with one the script defines as a function.
+   */
+  static List<String> unwrapped(List<String> argv, Map<String, String> prefix, Predicate<String> isFunction) {
+    List<String> unwrapped = argv;
+    while (!isFunction.test(unwrapped.get(0)) && List.of("env", "nice", "nohup").contains(unwrapped.get(0))) {
+      List<String> inner = swamp.protocol.Launchers.wrapped(unwrapped);
+      if (inner == null || inner.isEmpty()) {
+        break;
+      }
+      int assignments = unwrapped.size() - 1 - inner.size(); // env's NAME=value words, when no option is given
+      if (unwrapped.get(0).equals("env")) {
+        if (unwrapped.subList(1, 1 + assignments).stream().anyMatch(a -> a.indexOf('=') <= 0)) {
+          break; // 'env -i ...' would clear the rest
+        }
+        unwrapped.subList(1, 1 + assignments)
+            .forEach(a -> prefix.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1)));
+      }
+      unwrapped = inner;
+    }
+    return unwrapped;
   }
 
   /** The script {@code argv} runs, parsed; null when it runs none. */

@@ -7,13 +7,13 @@ import java.util.regex.Matcher;
 import swamp.master.script.Ast.Word;
 
 /**
- * The {@link Planner}'s walk of a simple command (and of {@code [[ ]]}, a test as {@code [} is,
- * without splitting): its assignments, then what its first word names, in bash's order: a function
- * ({@link Calls}), a builtin ({@link SteeringBuiltins}, which hands the others to {@link
- * ShellBuiltins}), a script it runs ({@link ScriptCalls}), or a program, which runs now inside a
- * command substitution ({@link HereCommands}) and is planned as a job elsewhere. What a job's
- * status decides of it ({@code cmd || failed=1}, {@code [ $? -ne 0 ]}, {@code [ ! -f out.nc ]}
- * after the job that writes it) is {@link JobDecisions}'.
+ * The {@link Planner}'s walk of a simple command: its assignments, then what its first word
+ * names, in bash's order: a function ({@link Calls}), a builtin ({@link SteeringBuiltins}, which
+ * hands the others to {@link ShellBuiltins}), a script it runs ({@link ScriptCalls}), or a
+ * program, which runs now inside a command substitution ({@link HereCommands}) and is planned as
+ * a job elsewhere. What a job's status decides of it ({@code cmd || failed=1}, {@code [ $? -ne 0
+ * ]}) is {@link JobDecisions}'; a test of a file a job writes ({@code [ ! -f out.nc ]}) is
+ * {@link TestCommands}'.
  */
 final class SimpleCommands {
 
@@ -27,7 +27,7 @@ final class SimpleCommands {
 
   private final ShellState state;
   private final Expander expander;
-  private final Conditions conditions;
+  private final TestCommands tests;
   private final Map<String, Ast.FunctionDef> functions;
   private final Variables variables;
   private final JobDecisions decisions;
@@ -40,19 +40,13 @@ final class SimpleCommands {
   private final Parallels parallels;
   private final Walk walk;
   private final Xtrace xtrace;
-  /**
-   * Whether a test of a file an earlier job writes is decided by that job ({@link
-   * JobDecisions#fileTestOnJob}), and whether one was: see {@link Script#plan}.
-   */
-  private final boolean fileTestsOnJobs;
-  private boolean fileTestOnJob;
 
-  SimpleCommands(ShellState state, Expander expander, Conditions conditions, Map<String, Ast.FunctionDef> functions, Variables variables,
-      JobDecisions decisions, Redirecting redirecting, Calls calls, PlannedJobs jobs, SteeringBuiltins steering,
-      HereCommands here, Pipelines pipelines, Parallels parallels, Walk walk, boolean fileTestsOnJobs) {
+  SimpleCommands(ShellState state, Expander expander, TestCommands tests, Map<String, Ast.FunctionDef> functions,
+      Variables variables, JobDecisions decisions, Redirecting redirecting, Calls calls, PlannedJobs jobs,
+      SteeringBuiltins steering, HereCommands here, Pipelines pipelines, Parallels parallels, Walk walk) {
     this.state = state;
     this.expander = expander;
-    this.conditions = conditions;
+    this.tests = tests;
     this.functions = functions;
     this.variables = variables;
     this.decisions = decisions;
@@ -65,73 +59,7 @@ final class SimpleCommands {
     this.parallels = parallels;
     this.walk = walk;
     this.xtrace = new Xtrace(state, expander, walk);
-    this.fileTestsOnJobs = fileTestsOnJobs;
   }
-
-  /** Whether a test of a file was decided by the job that writes it ({@link JobDecisions#fileTestOnJob}). */
-  boolean decidedFileTestsByJobs() {
-    return fileTestOnJob;
-  }
-
-  /**
-   * A test of a file ({@code [ -f out.nc ]}, {@code test ! -s out.nc}, {@code [[ -f out.nc ]]}
-   * as {@code test -f out.nc}) that the job writing the file decides, once it has run ({@link
-   * JobDecisions#fileTestOnJob}); null where it is not one.
-   */
-  Status fileTestOnJob(List<String> argv, int line) {
-    if (!fileTestsOnJobs || walk.captured() != null || state.loopCondition) {
-      return null;
-    }
-    Status onJob = decisions.fileTestOnJob(argv, line);
-    fileTestOnJob |= onJob != null;
-    return onJob;
-  }
-
-  /**
-   * {@code [[ ... ]]}: a test of a file a job writes ({@code [[ -f out.nc ]]}) as {@code test -f
-   * out.nc} is, decided by that job; a test of a job's status ({@code [[ $rc -ne 0 ]]}) by {@link
-   * JobDecisions#statusTest}; any other now, by {@link Conditions}.
-   */
-  Status conditional(Ast.Conditional c) {
-    List<String> raw = c.words().stream().map(Ast.Word::raw).toList();
-    String path = raw.isEmpty() ? "" : raw.get(raw.size() - 1);
-    if ((raw.size() == 2 && FILE_TEST.matcher(raw.get(0)).matches()
-        || raw.size() == 3 && raw.get(0).equals("!") && FILE_TEST.matcher(raw.get(1)).matches())
-        && !path.contains("$(") && !path.contains("`")) { // expanded once more below where it is not one
-      // no splitting in [[ ]]: the path is one word, as quoted
-      List<String> test = new java.util.ArrayList<>(raw.subList(0, raw.size() - 1));
-      test.add(0, "test");
-      test.add(expander.expandString(path, c.line()));
-      Status onJob = fileTestOnJob(test, c.line());
-      if (onJob != null) {
-        traceConditional(String.join(" ", test.subList(1, test.size())), c.line());
-        return onJob;
-      }
-    }
-    if (c.words().size() == 3) { // '[[ $rc -ne 0 ]]'
-      List<String> operands = List.of(expander.expandString(c.words().get(0).raw(), c.line()), c.words().get(1).raw(),
-          expander.expandString(c.words().get(2).raw(), c.line()));
-      if (operands.stream().anyMatch(Marks::holdsStatus)) {
-        traceConditional(String.join(" ", operands), c.line()); // the status filled in by the run
-        return decisions.statusTest(operands, c.line());
-      }
-    }
-    List<String> traced = new java.util.ArrayList<>();
-    boolean holds = conditions.conditional(c.words(), c.line(), xtrace.on() ? traced::add : null);
-    if (!traced.isEmpty()) {
-      xtrace.conditional(traced, c.line());
-    }
-    return Status.of(holds ? 0 : 1);
-  }
-
-  private void traceConditional(String primary, int line) {
-    if (xtrace.on()) {
-      xtrace.conditional(List.of(primary), line);
-    }
-  }
-
-  /** A unary test of a file in {@code [[ ]]}. */
-  private static final java.util.regex.Pattern FILE_TEST = java.util.regex.Pattern.compile("-[a-zA-Z]");
 
   /**
    * Walks a simple command: assignments, a function, a builtin, a script it runs, or a job. Then
@@ -315,7 +243,7 @@ final class SimpleCommands {
       }
     }
     if (name.equals("[") || name.equals("test")) {
-      Status onJob = fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
+      Status onJob = tests.fileTestOnJob(argv, c.line()); // 'ncra ... out.nc; if [ ! -f out.nc ]'
       if (onJob != null) {
         return onJob;
       }
@@ -328,25 +256,8 @@ final class SimpleCommands {
    * own; null where it runs none.
    */
   private Status script(Ast.Simple c, List<String> argv, Map<String, String> prefix) {
-    // 'env OUT=dir bash sub.sh', 'nice -n 5 bash job.sh': the script, env's variables as if
-    // assigned before its name (nice and nohup would only change how its commands run)
-    Map<String, String> scriptPrefix = new java.util.LinkedHashMap<>(prefix);
-    List<String> scriptArgv = argv;
-    while (!functions.containsKey(scriptArgv.get(0)) && List.of("env", "nice", "nohup").contains(scriptArgv.get(0))) {
-      List<String> inner = swamp.protocol.Launchers.wrapped(scriptArgv);
-      if (inner == null || inner.isEmpty()) {
-        break;
-      }
-      int assignments = scriptArgv.size() - 1 - inner.size(); // env's NAME=value words, when no option is given
-      if (scriptArgv.get(0).equals("env")) {
-        if (scriptArgv.subList(1, 1 + assignments).stream().anyMatch(a -> a.indexOf('=') <= 0)) {
-          break; // 'env -i ...' would clear the rest
-        }
-        scriptArgv.subList(1, 1 + assignments)
-            .forEach(a -> scriptPrefix.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1)));
-      }
-      scriptArgv = inner;
-    }
+    Map<String, String> scriptPrefix = new LinkedHashMap<>(prefix);
+    List<String> scriptArgv = ScriptCalls.unwrapped(argv, scriptPrefix, functions::containsKey);
     ScriptCalls.Call call;
     try {
       ScriptCalls.Call found = ScriptCalls.find(state, scriptArgv, c.line());
