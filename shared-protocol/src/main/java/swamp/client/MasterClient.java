@@ -62,13 +62,14 @@ public final class MasterClient {
    * the first that takes the connection, beginning with the one that answered last, or, before
    * one has answered, with the one that took a connection first ({@link ConnectRace}). Only a
    * master that could not be reached is passed over, never one that was sent the request, so
-   * nothing is sent twice.
+   * nothing is sent twice. A URL may end in {@code /api}, as the master's log names its API.
    */
   public MasterClient(String urls) {
     List<String> given = new ArrayList<>();
     for (String url : urls.split(",")) {
       if (!url.isBlank()) {
-        given.add(url.strip().replaceAll("/+$", ""));
+        // the master's log gives its API as http://HOST:PORT/api: the paths asked add /api
+        given.add(url.strip().replaceAll("/+$", "").replaceAll("(?i)(://[^/]+)/api$", "$1"));
       }
     }
     this.bases = given.isEmpty() ? List.of(urls.strip()) : List.copyOf(given);

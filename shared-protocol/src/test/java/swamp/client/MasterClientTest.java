@@ -251,6 +251,20 @@ class MasterClientTest {
     }
   }
 
+  /** The URL the master's log gives its API at ('HTTP API on http://HOST:PORT/api') works as --url. */
+  @Test
+  void theApiUrlOfTheMastersLogIsTheMastersUrl() throws Exception {
+    try (FakeServer server = new FakeServer(2, r -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]")) {
+      for (String url : new String[] {server.url() + "/api", server.url() + "/api/"}) {
+        MasterClient client = new MasterClient(url);
+        assertEquals(server.url(), client.base());
+        client.get("/api/jobs");
+      }
+      assertTrue(server.requests.stream().allMatch(r -> r.startsWith("GET /api/jobs HTTP/1.1\n")),
+          server.requests.toString());
+    }
+  }
+
   /** A standby that sends a client on to an active master just killed: the message names that one, not the standby. */
   @Test
   void anActiveMasterGoneSinceTheStandbySentTheRequestOnIsNamed() throws Exception {
