@@ -237,6 +237,16 @@ final class ApiReplies {
         ? response.status().reason() : text)).withHeaders(headers);
   }
 
+  /**
+   * The answer to a request the server's request timeout ended ({@code
+   * pekko.http.server.request-timeout}): a read, since what changes something is answered by the
+   * master itself, in JSON as every error, not pekko-http's text.
+   */
+  static HttpResponse timedOut(HttpRequest request) {
+    return json(503, Map.of("error", "the master did not answer " + describe(request)
+        + " in time (pekko.http.server.request-timeout); it may be busy: ask again"));
+  }
+
   /** How a request is named in a log line. */
   static String describe(HttpRequest request) {
     return request.method().name() + " " + request.getUri().path();

@@ -324,11 +324,11 @@ final class ApiRoutes {
   private Route dismiss(String id) {
     // the body says nothing, but is read: an answer before the whole request came makes Pekko
     // HTTP close the connection, with a warning in the master's log
-    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, ignored -> reply(
+    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, ignored -> withoutRequestTimeout(() -> reply(
         master.<WorkerRegistry.Dismissed>registry(
             r -> new WorkerRegistry.DismissWorkers(id, "dismissed by request", r), askTimeout),
         d -> d.error() != null ? Answer.error(404, d.error())
-            : Answer.ok(Map.of("dismissed", d.workerIds())))));
+            : Answer.ok(Map.of("dismissed", d.workerIds()))))));
   }
 
   // ---- plumbing ----
@@ -339,8 +339,12 @@ final class ApiRoutes {
    * ignore the wait).
    */
   private Route body(String expected, ThrowingRoute<JsonNode> inner) {
-    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, entity -> checked(
-        () -> inner.apply(ApiReplies.readJson(entity.getData().toArray(), expected)))));
+    // the master's own answer, which the ask's timeout bounds, is the one the client gets: the
+    // server's request timeout counts the reading and parsing of a large body too, and answered
+    // 503 while the dispatcher went on to accept the jobs (a client that submitted again then
+    // had every job twice)
+    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, entity -> withoutRequestTimeout(
+        () -> checked(() -> inner.apply(ApiReplies.readJson(entity.getData().toArray(), expected))))));
   }
 
   interface ThrowingRoute<T> {

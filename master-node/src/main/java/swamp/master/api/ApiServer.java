@@ -89,8 +89,8 @@ public final class ApiServer {
     Route protectedRoutes = concat(api.route(), feed.route(), history.route(), metrics.route());
     // a body sent with Content-Encoding gzip or deflate is read decoded (a client compressing a
     // large batch), within the same size limit as a plain one
-    return handleExceptions(ApiReplies.exceptions(), () -> handleRejections(
-        ApiReplies.rejections(), () -> decodeRequest(() -> gate.guard(DashboardRoutes.route(), protectedRoutes))));
+    return withRequestTimeoutResponse(ApiReplies::timedOut, () -> handleExceptions(ApiReplies.exceptions(), () -> handleRejections(
+        ApiReplies.rejections(), () -> decodeRequest(() -> gate.guard(DashboardRoutes.route(), protectedRoutes)))));
   }
 
   /**
