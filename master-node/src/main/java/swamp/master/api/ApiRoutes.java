@@ -324,11 +324,36 @@ final class ApiRoutes {
   private Route dismiss(String id) {
     // the body says nothing, but is read: an answer before the whole request came makes Pekko
     // HTTP close the connection, with a warning in the master's log
-    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, ignored -> withoutRequestTimeout(() -> reply(
-        master.<WorkerRegistry.Dismissed>registry(
-            r -> new WorkerRegistry.DismissWorkers(id, "dismissed by request", r), askTimeout),
-        d -> d.error() != null ? Answer.error(404, d.error())
-            : Answer.ok(Map.of("dismissed", d.workerIds()))))));
+    return QueryParams.noQuery(() -> extractStrictEntity(readTimeout, entity -> withoutRequestTimeout(
+        () -> checked(() -> {
+          noBody(entity.getData().toArray(), id == null
+              ? "POST /api/workers/dismiss takes no body: it dismisses every worker; to dismiss one,"
+                  + " POST /api/workers/ID/dismiss"
+              : "POST /api/workers/" + id + "/dismiss takes no body");
+          return reply(master.<WorkerRegistry.Dismissed>registry(
+                  r -> new WorkerRegistry.DismissWorkers(id, "dismissed by request", r), askTimeout),
+              d -> d.error() != null ? Answer.error(404, d.error())
+                  : Answer.ok(Map.of("dismissed", d.workerIds())));
+        }))));
+  }
+
+  /**
+   * Refuses a body that says something ({@code {"id": "w1"}} to the endpoint that dismisses every
+   * worker dismissed them all); none, blanks or {@code {}} is what the CLI and the dashboard send.
+   */
+  private static void noBody(byte[] body, String refusal) throws BadRequest {
+    if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      return;
+    }
+    JsonNode json;
+    try {
+      json = ApiReplies.readJson(body, "no body");
+    } catch (BadRequest notJson) {
+      throw new BadRequest(400, refusal);
+    }
+    if (!json.isObject() || !json.isEmpty()) {
+      throw new BadRequest(400, refusal);
+    }
   }
 
   // ---- plumbing ----

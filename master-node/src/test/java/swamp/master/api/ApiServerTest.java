@@ -35,6 +35,7 @@ class ApiServerTest {
   static ActorTestKit testKit;
   static ApiServer server;
   static final List<JobDispatcher.Command> asked = new CopyOnWriteArrayList<>();
+  static final List<WorkerRegistry.Command> askedRegistry = new CopyOnWriteArrayList<>();
   static final HttpClient http = HttpClient.newHttpClient();
 
   /** Answers a submission with ids, a list with nothing; records every question. */
@@ -64,6 +65,11 @@ class ApiServerTest {
 
     @Override
     public <T> CompletionStage<T> registry(Function<ActorRef<T>, WorkerRegistry.Command> q, Duration t) {
+      WorkerRegistry.Command c = q.apply(null);
+      askedRegistry.add(c);
+      if (c instanceof WorkerRegistry.DismissWorkers) {
+        return CompletableFuture.completedFuture((T) new WorkerRegistry.Dismissed(List.of("w1"), null));
+      }
       return CompletableFuture.failedFuture(new IllegalStateException("not in this test"));
     }
 
@@ -124,6 +130,35 @@ class ApiServerTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"argv\": [\"echo\"]}")));
     assertEquals(400, unknown.statusCode(), unknown.body());
     assertTrue(unknown.body().startsWith("{\"error\":") && unknown.body().contains("gzip"), unknown.body());
+  }
+
+  /**
+   * A body given to a dismiss says something it does not do: {"id": "w1"} to the endpoint that
+   * dismisses every worker dismissed them all. None, or {} (what bin/swamp sends), dismisses.
+   */
+  @Test
+  void aDismissWithABodyIsRefusedNotTakenForAll() throws Exception {
+    askedRegistry.clear();
+    for (String body : new String[] {"{\"id\": \"w1\"}", "[\"w1\"]", "w1"}) {
+      HttpResponse<String> r = send(request("/api/workers/dismiss")
+          .POST(HttpRequest.BodyPublishers.ofString(body)));
+      assertEquals(400, r.statusCode(), r.body());
+      assertEquals("{\"error\":\"POST /api/workers/dismiss takes no body: it dismisses every worker;"
+          + " to dismiss one, POST /api/workers/ID/dismiss\"}", r.body());
+    }
+    HttpResponse<String> one = send(request("/api/workers/w1/dismiss")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"now\": true}")));
+    assertEquals(400, one.statusCode(), one.body());
+    assertTrue(one.body().contains("takes no body"), one.body());
+    assertTrue(askedRegistry.isEmpty(), askedRegistry.toString());
+
+    for (String body : new String[] {"", "{}", " { } \n"}) {
+      HttpResponse<String> r = send(request("/api/workers/dismiss")
+          .POST(HttpRequest.BodyPublishers.ofString(body)));
+      assertEquals(200, r.statusCode(), body + ": " + r.body());
+      assertEquals("{\"dismissed\":[\"w1\"]}", r.body());
+    }
+    assertEquals(3, askedRegistry.size(), askedRegistry.toString());
   }
 
   /**
