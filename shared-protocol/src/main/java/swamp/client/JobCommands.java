@@ -38,6 +38,13 @@ public final class JobCommands {
 
   static int submit(MasterClient client, Args.Parsed a) throws Exception {
     String workDir = a.value("--work-dir");
+    for (int i = 0; i < a.params().size(); i++) {
+      notUtf8(a.params().get(i), i == 0 ? "the program" : "argument " + i);
+    }
+    a.map("--env").forEach((name, value) -> notUtf8(name + "=" + value, "--env " + name));
+    if (workDir != null) {
+      notUtf8(workDir, "--work-dir");
+    }
     Map<String, Object> job = jobRequest(a.params(), workDir == null ? null : Path.of(workDir),
         a.list("--requires"), a.value("--timeout"), a.intValue("--slots"),
         a.intValue("--max-attempts"), a.map("--env"));
@@ -87,6 +94,20 @@ public final class JobCommands {
       }
     }
     return exitCodeOf(done);
+  }
+
+  /**
+   * Refuses a word that came with bytes that are not UTF-8 (a Latin-1 file name, {@code
+   * $'\xff'}): the JVM reads them as U+FFFD, and the job would run with that character in their
+   * place, on another file than the one named, without a word.
+   */
+  static void notUtf8(String word, String what) {
+    if (word.indexOf('\uFFFD') >= 0) {
+      throw new IllegalArgumentException(what + " ('" + word + "') holds bytes that are not UTF-8,"
+          + " shown as \uFFFD: a job's command is UTF-8 text, and the job would get that character"
+          + " in their place; give the word in UTF-8 (a file named in another encoding: rename it,"
+          + " convmv -f latin1 -t utf8)");
+    }
   }
 
   /** The API's request for one job: the command and the options every client command shares. */

@@ -18,6 +18,35 @@ class JobCommandsTest {
   }
 
   /**
+   * A word whose bytes are not UTF-8 ($'\xff', a Latin-1 file name under LANG=C) reaches the JVM
+   * as U+FFFD: the job ran 'echo \uFFFD' for 'echo $'\xff'' without a word. It is refused, and
+   * nothing is submitted.
+   */
+  @Test
+  void aWordThatIsNotUtf8IsRefusedNotChanged() throws Exception {
+    try (MasterClientTest.FakeServer master = new MasterClientTest.FakeServer(1,
+        r -> answer("{\"id\": \"j1\"}"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      PrintStream was = System.err;
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      try {
+        assertEquals(2, ClientCli.execute("submit", "--url", master.url(), "--", "cat", "caf\uFFFD.txt"));
+        assertEquals(2, ClientCli.execute("submit", "--url", master.url(), "--env", "N=\uFFFD", "--", "true"));
+        assertEquals(2, ClientCli.execute("submit", "--url", master.url(), "--work-dir", "/d\uFFFD", "--", "true"));
+      } finally {
+        System.setErr(was);
+      }
+      String said = err.toString(StandardCharsets.UTF_8);
+      assertTrue(said.contains("swamp: argument 1 ('caf\uFFFD.txt') holds bytes that are not UTF-8"), said);
+      assertTrue(said.contains("swamp: --env N ('N=\uFFFD') holds bytes that are not UTF-8"), said);
+      assertTrue(said.contains("swamp: --work-dir ('/d\uFFFD') holds bytes that are not UTF-8"), said);
+      assertTrue(master.requests.isEmpty(), master.requests.toString());
+      assertEquals(0, ClientCli.execute("submit", "--url", master.url(), "--", "echo", "caf\u00e9 \u2603"));
+      assertEquals(1, master.requests.size());
+    }
+  }
+
+  /**
    * A job that ran again, its worker lost, shows why in bin/swamp status: each attempt, where it
    * ran and how it ended.
    */
