@@ -126,12 +126,19 @@ final class ApiGate {
       if (matches(given)) {
         return inner.get();
       }
-      return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer"), () ->
+      // ?token= on another path than the page's (a scrape of /metrics, curl of /api/...): it
+      // is not taken there, and the message pointing at ?token=TOKEN read as if it were
+      return extractUri(uri -> parameterOptional("token", inQuery -> respondWithHeader(
+          RawHeader.create("WWW-Authenticate", "Bearer"), () ->
           ApiReplies.error(401, header.isEmpty() && kept.isEmpty()
-              ? "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp"
-                  + " sends SWAMP_API_TOKEN, else the master's ~/.swamp/api-token), or open the"
-                  + " dashboard with ?token=TOKEN"
-              : header.map(ApiGate::malformed).orElse("the API token is wrong")));
+              ? inQuery.isPresent()
+                  ? "?token= is taken only by the dashboard's page (/?token=TOKEN), which keeps it in"
+                      + " a cookie; a request to " + uri.path() + " sends 'Authorization: Bearer TOKEN'"
+                      + " (a Prometheus scrape: its authorization or bearer_token_file setting)"
+                  : "this master requires an API token: send 'Authorization: Bearer TOKEN' (bin/swamp"
+                      + " sends SWAMP_API_TOKEN, else the master's ~/.swamp/api-token), or open the"
+                      + " dashboard with ?token=TOKEN"
+              : header.map(ApiGate::malformed).orElse("the API token is wrong")))));
     }));
   }
 

@@ -133,6 +133,27 @@ class ApiServerTest {
   }
 
   /**
+   * The token in the query of another path than the page's (curl of /api/health?token=...,
+   * a scrape of /metrics) is not taken; the 401 said to open the dashboard "with ?token=TOKEN",
+   * which is what the client had done. It says where ?token= is taken and what to send here.
+   */
+  @Test
+  void aTokenInTheQueryOfAnApiPathIsSaidToBeTheDashboardsOnly() throws Exception {
+    for (String path : new String[] {"/api/health", "/metrics"}) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + server.port() + path + "?token=" + TOKEN)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, r.statusCode(), r.body());
+      assertEquals("{\"error\":\"?token= is taken only by the dashboard's page (/?token=TOKEN), which"
+          + " keeps it in a cookie; a request to " + path + " sends 'Authorization: Bearer TOKEN'"
+          + " (a Prometheus scrape: its authorization or bearer_token_file setting)\"}", r.body());
+    }
+    HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + server.port() + "/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, none.statusCode());
+    assertTrue(none.body().contains("this master requires an API token"), none.body());
+  }
+
+  /**
    * A body given to a dismiss says something it does not do: {"id": "w1"} to the endpoint that
    * dismisses every worker dismissed them all. None, or {} (what bin/swamp sends), dismisses.
    */
