@@ -43,6 +43,22 @@ public final class MasterClient {
     }
   }
 
+  /**
+   * No answer because the URL names something that is not a master's API, and never will be: a
+   * node's cluster port, or an --https master asked over http://. Not a master that is away,
+   * which a client waits for: {@code run} waited 5 minutes at a cluster port.
+   */
+  public static final class WrongAddress extends ApiException {
+    WrongAddress(String message) {
+      super(0, message);
+    }
+  }
+
+  /** The failure to talk to {@code base}: a {@link WrongAddress} when {@code hint} says why. */
+  private static ApiException cannotTalk(String message, String hint) {
+    return hint.isEmpty() ? new ApiException(0, message) : new WrongAddress(message + hint);
+  }
+
   /** Redirects followed at most: a standby sends a client on to the active master, once. */
   static final int MAX_REDIRECTS = 5;
 
@@ -253,18 +269,24 @@ public final class MasterClient {
     } catch (javax.net.ssl.SSLException e) { // https:// to a master that answers plain http
       String cluster = clusterPortHint(target);
       if (!cluster.isEmpty()) {
-        throw new ApiException(0, "cannot talk to the master at " + base + cluster);
+        throw new WrongAddress("cannot talk to the master at " + base + cluster);
       }
       throw new ApiException(0, "cannot talk to the master at " + base + ": it does not answer"
           + " HTTPS (" + e.getMessage() + "); a master started without --https takes http://");
     } catch (EOFException e) {
-      throw new ApiException(0, "cannot talk to the master at " + base + ": " + e.getMessage()
-          + closedUnanswered(base, target));
+      String said = "cannot talk to the master at " + base + ": " + e.getMessage();
+      String gone = closedUnanswered(target);
+      if (gone != null) {
+        throw new ApiException(0, said + gone);
+      }
+      String tls = base.startsWith("http:") ? tlsHint(base, target) : "";
+      throw tls.isEmpty() ? new ApiException(0, said + "; the master may be stopping: its port"
+          + " takes connections but answers nothing") : new WrongAddress(said + tls);
     } catch (IOException e) { // a TLS alert, to http://, is no HTTP answer either
       // https:// to a cluster port: Artery may drop the handshake before the client has written
       // it ('Broken pipe', 'Connection reset'), which is no SSLException
-      throw new ApiException(0, "cannot talk to the master at " + base + ": " + e
-          + (base.startsWith("http:") ? tlsHint(base, target) : clusterPortHint(target)));
+      throw cannotTalk("cannot talk to the master at " + base + ": " + e,
+          base.startsWith("http:") ? tlsHint(base, target) : clusterPortHint(target));
     } catch (IllegalArgumentException e) { // 'port out of range:99999', a URL without a host
       throw new ApiException(0, "the master's URL " + base + " (--url or SWAMP_URL) cannot be"
           + " used: " + e.getMessage());
@@ -303,21 +325,19 @@ public final class MasterClient {
   }
 
   /**
-   * Why a master closed a connection without an answer: it stopped meanwhile (killed in the
-   * middle of a wait: nothing listens at its port now, or its sockets are still closing), or, to
-   * http://, it was started with --https and drops plain requests unanswered: then its port
-   * answers a TLS handshake.
+   * Why a master closed a connection without an answer when it stopped meanwhile (killed in the
+   * middle of a wait: nothing listens at its port now); null when its port still takes
+   * connections (its sockets are still closing, or, to http://, it was started with --https and
+   * drops plain requests unanswered: then its port answers a TLS handshake).
    */
-  private static String closedUnanswered(String base, URI target) {
+  private static String closedUnanswered(URI target) {
     int port = HttpExchange.port(target);
     try (Socket probe = new Socket()) {
       probe.connect(new InetSocketAddress(target.getHost(), port), (int) HttpExchange.CONNECT_TIMEOUT.toMillis());
     } catch (IOException gone) {
       return "; the master stopped meanwhile: nothing answers at " + target.getHost() + ":" + port + " now";
     }
-    String tls = base.startsWith("http:") ? tlsHint(base, target) : "";
-    return !tls.isEmpty() ? tls
-        : "; the master may be stopping: its port takes connections but answers nothing";
+    return null;
   }
 
   /**

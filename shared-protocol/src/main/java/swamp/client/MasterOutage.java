@@ -64,9 +64,13 @@ public final class MasterOutage {
 
   /**
    * Whether {@code e} says the master does not answer now (no answer, or 502-504: a standby
-   * during a takeover, a proxy without its master), rather than refusing what was asked.
+   * during a takeover, a proxy without its master), rather than refusing what was asked, or
+   * being asked at an address that is no master's API ({@link MasterClient.WrongAddress}).
    */
   public static boolean away(MasterClient.ApiException e) {
+    if (e instanceof MasterClient.WrongAddress) { // a cluster port, https-only: no wait mends it
+      return false;
+    }
     return e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
   }
 

@@ -197,6 +197,17 @@ class MasterClientTest {
       assertTrue(e.getMessage().startsWith("cannot talk to the master at " + url + ": ")
           && e.getMessage().contains("127.0.0.1:" + server.getLocalPort() + " is a swamp node's cluster port"),
           e.getMessage());
+      // no master that is away, which a run and submit --wait wait for (5 minutes): an error at once
+      assertTrue(e instanceof MasterClient.WrongAddress, e.getClass().getName());
+      assertFalse(MasterOutage.away(e));
+      List<String> notes = new CopyOnWriteArrayList<>();
+      MasterOutage outage = new MasterOutage(java.time.Duration.ofMinutes(5), "5m", "the run's jobs", "",
+          () -> false, notes::add);
+      long start = System.nanoTime();
+      assertThrows(MasterClient.WrongAddress.class, () -> outage.call(
+          () -> new MasterClient(url).get("/api/health"), ""));
+      assertTrue(notes.isEmpty(), notes.toString());
+      assertTrue(System.nanoTime() - start < 30_000_000_000L, "not waited for");
     }
   }
 
