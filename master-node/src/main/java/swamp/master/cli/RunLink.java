@@ -88,7 +88,9 @@ final class RunLink {
         runId = withMaster(() -> client.post("/api/runs", body)).path("id").asText(null);
       }
     } catch (MasterClient.ApiException e) {
-      if (e.status() == 0) {
+      // no answer, or the token refused (each job would be refused as the run was): an error
+      // here, not 'running it anyway' followed by the same error
+      if (e.status() == 0 || e.status() == 401 || e.status() == 403) {
         throw e;
       }
       if (e.status() != 404 && e.status() != 405) { // else a master without runs

@@ -60,6 +60,37 @@ class RunLinkTest {
     }
   }
 
+  /**
+   * A master that refuses the run's token refuses each of its jobs too: the run said "the master
+   * did not record the run (the API token is wrong); running it anyway", and then stopped on
+   * that error. It stops at once, saying it once.
+   */
+  @Test
+  void aRefusedTokenStopsTheRunAtOnce() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/api/runs", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = "{\"error\": \"the API token is wrong\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(401, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    List<String> notes = new CopyOnWriteArrayList<>();
+    try {
+      RunLink link = new RunLink(new MasterClient("http://127.0.0.1:" + server.getAddress().getPort()),
+          Duration.ofMinutes(5), () -> false, notes::add);
+      Plan plan = plan();
+      MasterClient.ApiException e = assertThrows(MasterClient.ApiException.class,
+          () -> link.register("s.sh", plan));
+      assertEquals(401, e.status());
+      assertEquals("the API token is wrong", e.getMessage());
+      assertTrue(notes.isEmpty(), notes.toString());
+    } finally {
+      server.stop(0);
+    }
+  }
+
   /** Where nothing listens at the master's URL the run stops at once, before anything runs. */
   @Test
   void noMasterAtTheUrlIsAnErrorAtOnce() throws Exception {
