@@ -195,6 +195,10 @@ public final class JobCommands {
     String id = a.param(0);
     boolean json = a.flag("--json");
     if (a.value("--run") != null) {
+      if (id != null) { // the job was left out of the answer without a word
+        throw new IllegalArgumentException("status shows one job or one run: give " + id
+            + " or --run " + a.value("--run") + ", not both");
+      }
       return PoolCommands.showRun(client, a.value("--run"), json);
     }
     Json answer = id == null ? client.get("/api/jobs?limit=50") : client.get("/api/jobs/" + MasterClient.segment(id));

@@ -17,6 +17,24 @@ class JobCommandsTest {
         + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body;
   }
 
+  /** status j1 --run r1 showed the run and left j1 out without a word; it is refused, asking nothing. */
+  @Test
+  void statusOfAJobAndARunIsRefused() throws Exception {
+    try (MasterClientTest.FakeServer master = new MasterClientTest.FakeServer(1, r -> answer("{}"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      PrintStream was = System.err;
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      try {
+        assertEquals(2, ClientCli.execute("status", "--url", master.url(), "--run", "r1", "j1"));
+      } finally {
+        System.setErr(was);
+      }
+      assertEquals("swamp: status shows one job or one run: give j1 or --run r1, not both\n",
+          err.toString(StandardCharsets.UTF_8));
+      assertTrue(master.requests.isEmpty(), master.requests.toString());
+    }
+  }
+
   /**
    * A word whose bytes are not UTF-8 ($'\xff', a Latin-1 file name under LANG=C) reaches the JVM
    * as U+FFFD: the job ran 'echo \uFFFD' for 'echo $'\xff'' without a word. It is refused, and
