@@ -87,6 +87,26 @@ public final class MasterMain implements Callable<Integer> {
       description = "Join the active master (--peer) as its standby: take over when it dies. Needs a shared --journal.")
   boolean standby;
 
+  /**
+   * Why the API cannot listen at {@code host:port} (another program has the port, the host is not
+   * this machine's), found before the cluster node starts; empty when it can, or for port 0. The
+   * API bound only after the node was up: a master on a taken HTTP port took its workers'
+   * registrations and exited 2 seconds later, and workers that had registered with it did not
+   * register with the master started next on the same address for minutes.
+   */
+  static Optional<String> httpPortProblem(String host, int port) {
+    if (port == 0) {
+      return Optional.empty();
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true); // as the server binds: a closed connection's TIME_WAIT is no obstacle
+      probe.bind(new java.net.InetSocketAddress(host, port));
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.of(NodeAddress.cannotBind(e).orElse(String.valueOf(e)));
+    }
+  }
+
   public static void main(String[] args) {
     ProcessLaunch.configure(); // before anything starts a thread or a process
     ConfigCheck.main("swamp master", new MasterMain(), args);
@@ -139,6 +159,12 @@ public final class MasterMain implements Callable<Integer> {
           + " cluster and may act as a worker or down the master), registration takes no secret{}",
           config.getInt("pekko.remote.artery.canonical.port"),
           apiToken.isEmpty() ? ", the API takes requests without a token" : "");
+    }
+    Optional<String> httpTaken = httpPortProblem(settings.httpHost(), settings.httpPort());
+    if (httpTaken.isPresent()) { // before the cluster: workers registered with a master that then exited
+      System.err.println("swamp master: cannot serve HTTP on " + settings.httpHost() + ":"
+          + settings.httpPort() + " (--http-host, --http-port): " + httpTaken.get());
+      return ExitCodes.BAD_CONFIG;
     }
     JournalGuard guard;
     try {

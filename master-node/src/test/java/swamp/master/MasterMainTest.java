@@ -41,6 +41,23 @@ class MasterMainTest {
         "a system that terminates is waited for");
   }
 
+  /**
+   * An HTTP port another program has is found before the cluster node starts: the master bound it
+   * after, took its workers' registrations and exited 2, and those workers did not register
+   * with the next master on the address for minutes.
+   */
+  @Test
+  void anHttpPortThatIsTakenIsFoundBeforeTheClusterStarts() throws Exception {
+    int port;
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      port = taken.getLocalPort();
+      java.util.Optional<String> problem = MasterMain.httpPortProblem("127.0.0.1", port);
+      assertTrue(problem.isPresent() && problem.get().contains("Address already in use"), problem.toString());
+    }
+    assertEquals(java.util.Optional.empty(), MasterMain.httpPortProblem("127.0.0.1", port), "free again");
+    assertEquals(java.util.Optional.empty(), MasterMain.httpPortProblem("127.0.0.1", 0));
+  }
+
   @Test
   void aJournalFileNamedWithItsSuffixIsThatFile() {
     assertEquals(Path.of("/x/j").toAbsolutePath(), MasterMain.h2Base("/x/j.mv.db"));

@@ -145,6 +145,17 @@ class BadInputIT {
     assertTrue(taken.errors().contains("cannot start its cluster node on 127.0.0.1:" + first.clusterPort()
         + " (--host, --port)"), taken.tail(20));
     assertTrue(first.isAlive());
+    // an HTTP port that is taken stops the master before its cluster node starts: it bound the
+    // API after the node, took its workers' registrations and exited, leaving them astray
+    Node httpTaken = pool.swamp(null, pool.logDir(), Map.of("SWAMP_SECRET", pool.secret()),
+        "master", "--port", String.valueOf(Pool.freePort()), "--http-port", String.valueOf(first.httpPort()),
+        "--journal", pool.logDir().resolve("http-taken-journal").toString());
+    assertEquals(2, httpTaken.awaitExit(Pool.STARTUP), httpTaken.tail(20));
+    assertTrue(httpTaken.errors().contains("swamp master: cannot serve HTTP on 127.0.0.1:" + first.httpPort()
+        + " (--http-host, --http-port): Address already in use"), httpTaken.tail(20));
+    assertTrue(!httpTaken.log().contains("master epoch") && !httpTaken.log().contains("registered"),
+        httpTaken.tail(20));
+    assertTrue(first.isAlive());
     // so does a worker on it: one line, exit 2, not a stack trace and exit 1
     Node worker = pool.worker(first, "w-taken", "--port", String.valueOf(first.clusterPort()), "--host", "127.0.0.1");
     assertEquals(2, worker.awaitExit(Pool.STARTUP), worker.tail(20));
