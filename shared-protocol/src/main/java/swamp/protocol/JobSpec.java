@@ -148,7 +148,9 @@ public record JobSpec(
     long chars = chars();
     if (chars > MAX_COMMAND_CHARS) {
       problems.add("argv, pipeline, redirects and env hold " + chars + " characters, more than "
-          + MAX_COMMAND_CHARS);
+          + MAX_COMMAND_CHARS + ", the most one job takes (less than Linux's 2 MiB: a job is a"
+          + " command, not a payload); give a long list of files in a file instead (NCO's operators"
+          + " read their input files' names on standard input: redirects.stdin)");
     }
     if (workDir != null && workDir.isBlank()) {
       problems.add("workDir is blank");

@@ -66,6 +66,11 @@ class JobSpecTest {
     String p = problems(pipeline(null,
         new Stage(List.of("tee", big), Redirects.stdoutTo(big))));
     assertTrue(p.contains("more than " + JobSpec.MAX_COMMAND_CHARS), p);
+    // what to do instead: the limit is swamp's, not Linux's, whose 2 MiB such a list may fit in
+    String files = problems(JobSpec.of(java.util.stream.IntStream.range(0, 10000)
+        .mapToObj(i -> "/data/model/run01/ts_" + i + ".nc").toList()));
+    assertTrue(files.contains("the most one job takes (less than Linux's 2 MiB: a job is a command,"
+        + " not a payload); give a long list of files in a file instead"), files);
   }
 
   /** Linux's limit on one argument or NAME=value (MAX_ARG_STRLEN), in bytes, whatever the total. */
