@@ -48,9 +48,7 @@ public final class SwampCli {
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof java.nio.file.FileSystemException file) { // the script: missing, a directory...
-        System.err.println("swamp: " + file.getFile() + ": " + (file instanceof
-            java.nio.file.NoSuchFileException ? "no such file" : file.getReason() != null
-            ? file.getReason() : e.getClass().getSimpleName()));
+        System.err.println(scriptUnreadable(file));
         return ClientCommand.EXIT_USAGE;
       }
       if (e instanceof MasterClient.ApiException || e instanceof ScriptException
@@ -61,6 +59,17 @@ public final class SwampCli {
       throw e;
     });
     return cli;
+  }
+
+  /**
+   * Why the script cannot be read; {@code -} (bash's and many tools' standard input, {@code
+   * bin/swamp run - < s.sh}) was called a missing file and no more.
+   */
+  static String scriptUnreadable(java.nio.file.FileSystemException file) {
+    String why = file instanceof java.nio.file.NoSuchFileException ? "no such file"
+        : file.getReason() != null ? file.getReason() : file.getClass().getSimpleName();
+    return "swamp: " + file.getFile() + ": " + why + ("-".equals(file.getFile())
+        ? "; a script on standard input is /dev/stdin: bin/swamp run /dev/stdin < script.sh" : "");
   }
 
   // ---- run ----

@@ -23,6 +23,15 @@ class SwampCliTest {
     assertTrue(run.planOnly);
   }
 
+  /** 'run - < s.sh', as bash reads standard input, said only "-: no such file". */
+  @Test
+  void aScriptNamedDashSaysHowToGiveStandardInput() {
+    assertEquals("swamp: -: no such file; a script on standard input is /dev/stdin: bin/swamp run"
+        + " /dev/stdin < script.sh", SwampCli.scriptUnreadable(new java.nio.file.NoSuchFileException("-")));
+    assertEquals("swamp: s.sh: no such file",
+        SwampCli.scriptUnreadable(new java.nio.file.NoSuchFileException("s.sh")));
+  }
+
   /**
    * run --allow's help names, as examples, programs a script would need it for: none that the
    * default allow-list takes (awk is GNU awk where bin/setup installs gawk, and gawk is on it).
