@@ -31,7 +31,7 @@ public final class JobCommands {
             + " While it cannot be placed (no worker offers a label it requires, or has its slots), say why on stderr,"
             + " again when that changes, and keep waiting.")
         .value("--wait-timeout", "DURATION",
-            "With --wait: give up waiting after this long (e.g. 10m; a bare number is seconds) and exit 124; the job stays.")
+            "With --wait: give up waiting after this long (e.g. 10m; a bare number is seconds; 0: never) and exit 124; the job stays.")
         .flag("--json", "Print JSON.")
         .params("PROGRAM ARG", 1, -1, "The command, after --.");
   }
@@ -60,6 +60,9 @@ public final class JobCommands {
       throw new IllegalArgumentException("--wait-timeout bounds --wait; give both, or neither");
     }
     Duration giveUpAfter = waitTimeout == null ? null : Durations.parse(waitTimeout);
+    if (giveUpAfter != null && giveUpAfter.isZero()) { // none, as a job's --timeout 0 and timeout(1)'s
+      giveUpAfter = null;
+    }
     String id = client.post("/api/jobs", job).path("id").asText();
     boolean json = a.flag("--json");
     if (!a.flag("--wait")) {

@@ -94,6 +94,25 @@ class JobCommandsTest {
   }
 
   /**
+   * --wait-timeout 0 gave up at once (exit 124, 'gave up waiting ... after 0s') where a job's
+   * --timeout 0 and timeout(1)'s 0 mean no limit: it waits for the job.
+   */
+  @Test
+  void aWaitTimeoutOfZeroWaitsForTheJob() throws Exception {
+    AtomicInteger request = new AtomicInteger();
+    try (MasterClientTest.FakeServer master = new MasterClientTest.FakeServer(3, r -> r.startsWith("null") ? ""
+        : switch (request.incrementAndGet()) {
+          case 1 -> answer("{\"id\": \"j8\"}");
+          case 2 -> answer("{\"id\": \"j8\", \"state\": \"RUNNING\"}");
+          default -> answer("{\"id\": \"j8\", \"state\": \"SUCCEEDED\", \"exitCode\": 0, \"stdout\": \"\"}");
+        })) {
+      assertEquals(0, ClientCli.execute("submit", "--url", master.url(), "--wait", "--wait-timeout", "0",
+          "--", "sleep", "2"));
+      assertEquals(3, request.get());
+    }
+  }
+
+  /**
    * A master killed and started again while submit --wait waits (it keeps the job in its
    * journal) is waited for, as bin/swamp run waits for it, and the job's result is printed.
    */
