@@ -55,7 +55,10 @@ public record WorkerOffer(
   /** Why a capability label cannot be used, if it cannot. */
   public static Optional<String> checkLabel(String label) {
     if (label == null || !LABEL.matcher(label).matches()) {
-      return Optional.of("capability label '" + label + "' is not 1-64 letters, digits or ._-");
+      return Optional.of("capability label '" + label + "' is not 1-64 letters, digits or ._-"
+          + (label != null && label.contains(",") // 'nco,gpu': a list, as some tools take one
+              ? " (a label each: several are given one by one, --requires a --requires b,"
+                  + " --capability a --capability b, [\"a\", \"b\"] in JSON; not comma-separated)" : ""));
     }
     return Optional.empty();
   }

@@ -73,6 +73,17 @@ class JobSpecTest {
         + " not a payload); give a long list of files in a file instead"), files);
   }
 
+  /** --requires nco,gpu was refused as a label of other characters, with no word of the list. */
+  @Test
+  void labelsGivenAsAListSayHowToGiveSeveral() {
+    assertEquals("capability label 'nco,gpu' is not 1-64 letters, digits or ._- (a label each: several"
+        + " are given one by one, --requires a --requires b, --capability a --capability b, [\"a\", \"b\"]"
+        + " in JSON; not comma-separated)", WorkerOffer.checkLabel("nco,gpu").orElseThrow());
+    assertEquals("capability label 'a b' is not 1-64 letters, digits or ._-",
+        WorkerOffer.checkLabel("a b").orElseThrow());
+    assertEquals(java.util.Optional.empty(), WorkerOffer.checkLabel("nco"));
+  }
+
   /** Linux's limit on one argument or NAME=value (MAX_ARG_STRLEN), in bytes, whatever the total. */
   @Test
   void anArgumentLinuxWouldRefuseIsNamed() {
