@@ -72,6 +72,15 @@ public final class MasterClient {
    */
   private volatile boolean answered;
 
+  /** The API token this client sends, asked for each request ({@link #apiToken}; a test's own). */
+  private java.util.function.Supplier<Optional<String>> tokens = MasterClient::apiToken;
+
+  /** This client, sending the token {@code tokens} gives instead of {@link #apiToken}'s: for tests. */
+  MasterClient withTokens(java.util.function.Supplier<Optional<String>> tokens) {
+    this.tokens = tokens;
+    return this;
+  }
+
   /**
    * A client of the master at {@code urls}: one URL, or several separated by commas (a master and
    * its standbys, as Spark's clients take a list of masters), asked in turn: a request goes to
@@ -123,15 +132,20 @@ public final class MasterClient {
     if (env != null && !env.isEmpty()) {
       return Optional.of(env);
     }
-    String home = System.getenv("HOME");
-    Path file = Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"),
-        ".swamp", "api-token");
+    Path file = tokenFile();
     try {
       String t = Files.readString(file, StandardCharsets.UTF_8).strip();
       return t.isEmpty() ? Optional.empty() : Optional.of(t);
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** Where {@link #apiToken} looks when SWAMP_API_TOKEN is not set: ~/.swamp/api-token. */
+  static Path tokenFile() {
+    String home = System.getenv("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"),
+        ".swamp", "api-token");
   }
 
   public Json get(String path) throws ApiException {
@@ -188,7 +202,7 @@ public final class MasterClient {
 
   private Json send(String method, String path, byte[] body, Duration timeout)
       throws ApiException {
-    String token = apiToken().orElse(null);
+    String token = tokens.get().orElse(null);
     int first = bases.size() > 1 && !answered ? raced() : current;
     List<String> refused = new ArrayList<>();
     for (int i = 0; i < bases.size(); i++) {
@@ -208,6 +222,12 @@ public final class MasterClient {
         if (e.status() != 0) {
           current = at; // it answered
           answered = true;
+        }
+        if (e.status() == 401 && token == null) { // the master's words are for any HTTP client
+          throw new ApiException(401, "the master at " + bases.get(at) + " requires its API token,"
+              + " and this client has none: set SWAMP_API_TOKEN to the master's (the file"
+              + " ~/.swamp/api-token on the master's machine), or run where that file is ("
+              + tokenFile() + " is not there, or is empty)");
         }
         throw e;
       }

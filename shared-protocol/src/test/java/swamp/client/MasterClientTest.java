@@ -294,6 +294,30 @@ class MasterClientTest {
     }
   }
 
+  /**
+   * A client on a machine without the master's token (no SWAMP_API_TOKEN, no ~/.swamp/api-token)
+   * was told to "send 'Authorization: Bearer TOKEN'", the master's words for any HTTP client; it
+   * is told what to set. One that sent a token hears the master's answer as it is.
+   */
+  @Test
+  void aClientWithoutTheTokenIsToldWhatToSet() throws Exception {
+    String body = "{\"error\":\"this master requires an API token: send 'Authorization: Bearer TOKEN'\"}";
+    String refused = "HTTP/1.1 401 Unauthorized\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    try (FakeServer server = new FakeServer(2, r -> refused)) {
+      MasterClient.ApiException none = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(server.url()).withTokens(java.util.Optional::empty).get("/api/jobs"));
+      assertEquals(401, none.status());
+      assertEquals("the master at " + server.url() + " requires its API token, and this client has none:"
+          + " set SWAMP_API_TOKEN to the master's (the file ~/.swamp/api-token on the master's machine),"
+          + " or run where that file is (" + MasterClient.tokenFile() + " is not there, or is empty)",
+          none.getMessage());
+      MasterClient.ApiException wrong = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(server.url()).withTokens(() -> java.util.Optional.of("t")).get("/api/jobs"));
+      assertEquals("this master requires an API token: send 'Authorization: Bearer TOKEN'", wrong.getMessage());
+      assertTrue(server.requests.get(1).contains("Authorization: Bearer t"), server.requests.get(1));
+    }
+  }
+
   @Test
   void anErrorAnswerIsTheMastersMessage() throws Exception {
     String body = "{\"error\":\"no job j7\"}";
