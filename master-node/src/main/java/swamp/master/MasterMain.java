@@ -269,6 +269,10 @@ public final class MasterMain implements Callable<Integer> {
         : message + " (" + root + ")";
   }
 
+  private static boolean anyAddress(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
   private Config config() throws IOException {
     Map<String, Object> o = new HashMap<>();
     Config base = ConfigFactory.load();
@@ -302,6 +306,11 @@ public final class MasterMain implements Callable<Integer> {
     o.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
     int hp = httpPort != null ? httpPort : base.getInt("swamp.master.http-port");
     String hh = httpHost != null ? httpHost : base.getString("swamp.master.http-host");
+    if (hp != 0 && hp == p && (hh.equals(h) || anyAddress(hh) || anyAddress(h))) {
+      // else the cluster node took the port, and the API found it taken by its own master
+      throw new IllegalArgumentException("--http-port " + hp + " is the cluster port (--port " + p
+          + "): the API needs a port of its own (--http-port, 8070 by default)");
+    }
     // the API's address travels with the node's membership, so a standby can send clients on
     o.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(
         List.of("master", NodeAddress.HTTP_ROLE_PREFIX + advertised(hh, h) + ":" + hp)));

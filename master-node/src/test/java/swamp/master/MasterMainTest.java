@@ -58,6 +58,27 @@ class MasterMainTest {
     assertEquals(java.util.Optional.empty(), MasterMain.httpPortProblem("127.0.0.1", 0));
   }
 
+  /**
+   * --http-port the same as --port: the cluster node took the port, then the API said "cannot
+   * serve HTTP on 127.0.0.1:P: Address already in use", taken by its own master, after its
+   * workers had registered. It is refused first, naming both flags.
+   */
+  @Test
+  void anHttpPortThatIsTheClusterPortIsRefused() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream was = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = new picocli.CommandLine(new MasterMain()).execute("--port", "17999", "--http-port", "17999");
+    } finally {
+      System.setErr(was);
+    }
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("--http-port 17999 is the cluster port (--port 17999): the API"
+        + " needs a port of its own"), err.toString());
+  }
+
   @Test
   void aJournalFileNamedWithItsSuffixIsThatFile() {
     assertEquals(Path.of("/x/j").toAbsolutePath(), MasterMain.h2Base("/x/j.mv.db"));
