@@ -22,6 +22,11 @@ public final class ApiParsingErrors extends ParsingErrorHandler {
     String what = error.formatPretty();
     if (what.contains("missing required `Host` header")) { // also said of one it found illegal and dropped
       what += " (a Host header that is not HOST or HOST:PORT counts as none)";
+    } else if (what.startsWith("Cannot establish effective URI")) {
+      // an HTTP/1.0 request without Host (a health probe, a hand-written request): pekko-http's
+      // text advised its programmer to set pekko.http.server.default-host-header
+      what = "the request names no host: send a Host header (HOST:PORT of the master), which this"
+          + " server needs of HTTP/1.0 requests too";
     }
     return ApiReplies.json(status.intValue(), Map.of("error", "bad request: " + what));
   }

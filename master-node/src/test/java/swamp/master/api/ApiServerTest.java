@@ -153,6 +153,19 @@ class ApiServerTest {
     assertTrue(none.body().contains("this master requires an API token"), none.body());
   }
 
+  /** An HTTP/1.0 request without Host was told to "consider setting pekko.http.server.default-host-header". */
+  @Test
+  void anHttp10RequestWithoutHostIsToldToSendOne() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.getOutputStream().write(("GET /api/health HTTP/1.0\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+      assertTrue(answer.endsWith("{\"error\":\"bad request: the request names no host: send a Host header"
+          + " (HOST:PORT of the master), which this server needs of HTTP/1.0 requests too\"}"), answer);
+    }
+  }
+
   /**
    * A body given to a dismiss says something it does not do: {"id": "w1"} to the endpoint that
    * dismisses every worker dismissed them all. None, or {} (what bin/swamp sends), dismisses.
