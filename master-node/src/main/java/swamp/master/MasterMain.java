@@ -313,7 +313,7 @@ public final class MasterMain implements Callable<Integer> {
     }
     // the API's address travels with the node's membership, so a standby can send clients on
     o.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(
-        List.of("master", NodeAddress.HTTP_ROLE_PREFIX + advertised(hh, h) + ":" + hp)));
+        List.of(NodeAddress.MASTER_ROLE, NodeAddress.HTTP_ROLE_PREFIX + advertised(hh, h) + ":" + hp)));
     if (httpHost != null) {
       o.put("swamp.master.http-host", httpHost);
     }

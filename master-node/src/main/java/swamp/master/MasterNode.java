@@ -21,6 +21,7 @@ import swamp.master.dispatch.JournalGuard;
 import swamp.master.membership.NodeWatcher;
 import swamp.master.pool.PoolSettings;
 import swamp.node.ExitCodes;
+import swamp.node.NodeAddress;
 import swamp.worker.WorkerSettings;
 
 /**
@@ -67,7 +68,7 @@ final class MasterNode {
       String apiToken, JournalGuard guard) {
     ActorRef<MasterActor.Command> master = ClusterSingleton.get(system).init(
         SingletonActor.of(MasterActor.create(settings, pool, guard), "master")
-            .withSettings(ClusterSingletonSettings.create(system).withRole("master")
+            .withSettings(ClusterSingletonSettings.create(system).withRole(NodeAddress.MASTER_ROLE)
                 // a master node is downed by a peer only once its port refuses connections (its
                 // process is gone) or by the split-brain resolver, which keeps the oldest (the
                 // active master) and downs the others: no old singleton can still be running

@@ -75,6 +75,9 @@ public record NodeAddress(String host, int port) {
     }
   }
 
+  /** The cluster role of every master node, active or standby (a worker's is {@code worker}). */
+  public static final String MASTER_ROLE = "master";
+
   /**
    * A master node's cluster role that names its HTTP API: {@code http=HOST:PORT}. A standby
    * sends clients there; a worker asks it whether the master it lost is still the one there.

@@ -307,6 +307,34 @@ class RestartIT {
         });
   }
 
+  /**
+   * A worker still registering when its master stops (here: declined, another live worker has
+   * its id) is left in a cluster with no master: it joins the cluster again, and the master
+   * started at the same address registers it within seconds. It stayed in the masterless
+   * cluster, registering with no one, until its give-up time (30 minutes).
+   */
+  @Test
+  void aWorkerStillRegisteringWhenItsMasterStopsRegistersWithTheNextOneAtItsAddress(Pool pool) {
+    Master master = pool.startMaster(MASTER_ARGS);
+    master.awaitHealthy(Pool.STARTUP);
+    Node first = pool.worker(master, "twin", "--slots", "1");
+    master.awaitWorkers(Pool.STARTUP, List.of(first), "twin");
+    // no retry while the master stops: one would find the first twin gone and register
+    Node second = pool.worker(master, "twin", "--slots", "1", "--retry-interval", "5m",
+        "--give-up-after", "30m");
+    Await.until("the second twin to be declined", Pool.STARTUP,
+        () -> second.log().contains("registration declined for now"));
+
+    master.terminate(); // it leaves the cluster: the second twin is alone in it
+    assertEquals(0, master.awaitExit(Pool.STARTUP), master.tail(30));
+    first.killHard(); // so that the id is free at the next master
+    Master next = pool.restartMaster(master, MASTER_ARGS);
+    next.awaitHealthy(Pool.STARTUP);
+    next.awaitWorkers(Duration.ofSeconds(45), List.of(second), "twin");
+    assertTrue(second.log().contains("left the cluster before it registered this worker"),
+        second.tail(30));
+  }
+
   static List<String> lines(Path file) {
     try {
       return Files.exists(file) ? Files.readAllLines(file) : List.of();

@@ -24,6 +24,9 @@ sealed interface Internal extends WorkerProtocol.Command, NoSerializationVerific
 
   record MasterLost(ActorRef<ToMaster> master) implements Internal {}
 
+  /** A node left the cluster this node is in (the cluster's own event). */
+  record MemberRemoved(org.apache.pekko.cluster.Member member) implements Internal {}
+
   /** What the {@link KeyCheck} found: the reason to exit, if the key was rejected. */
   record KeyChecked(Optional<String> rejected) implements Internal {}
 

@@ -11,8 +11,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import swamp.node.ExitCodes;
 import swamp.node.HumanDuration;
+import swamp.node.NodeAddress;
 import swamp.protocol.ToRegistry.Register;
 import swamp.protocol.ToRegistry;
 import swamp.protocol.ToWorker.Dismiss;
@@ -29,6 +35,7 @@ import swamp.worker.Internal.KeyCheckSpacing;
 import swamp.worker.Internal.KeyChecked;
 import swamp.worker.Internal.LeaseLapsed;
 import swamp.worker.Internal.MasterLost;
+import swamp.worker.Internal.MemberRemoved;
 import swamp.worker.Internal.RegistryListing;
 import swamp.worker.Internal.Retry;
 import swamp.worker.Internal.RunnerStopped;
@@ -159,6 +166,13 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
     jobs.adoptFromTable();
     context.getSystem().receptionist().tell(Receptionist.subscribe(ToRegistry.KEY,
         context.messageAdapter(Receptionist.Listing.class, RegistryListing::new)));
+    // the master's own worker stops with the master's node; a node that is no cluster's (unit
+    // tests) has no members
+    if (handsOver && context.getSystem().address().hasGlobalScope()) {
+      Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(
+          context.messageAdapter(ClusterEvent.MemberRemoved.class,
+              removed -> new MemberRemoved(removed.member())), ClusterEvent.MemberRemoved.class));
+    }
   }
 
   @Override
@@ -185,6 +199,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
         .onMessage(Unjoined.class, u -> same(() -> joinChecks.askWhy(registry.registry() != null)))
         .onMessage(UnjoinedWhy.class, w -> same(() -> joinChecks.told(w.why(), settings.giveUpAfter())))
         .onMessage(FromMaster.RegOk.class, m -> onRegOk(m.ok()))
+        .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessage(FromMaster.Declined.class, m -> same(() -> {
           declined = m.declined().reason();
           getContext().getLog().info("registration declined for now ({}); trying again", declined);
@@ -210,6 +225,33 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
     timers.cancel(Retry.INSTANCE);
     joinChecks.stop();
     timers.cancel(GiveUp.INSTANCE);
+  }
+
+  /**
+   * A master node left the cluster while this worker registers (stopped, or declining it while it
+   * stopped): with no other master node in the cluster (a standby taking over), no registry will
+   * ever answer in it, and one started anew at the master's address makes a cluster of its own. So
+   * the node joins the cluster again, as a registered worker does when it loses its master, and
+   * keeps its jobs running. It stayed in the masterless cluster until its give-up time.
+   */
+  private Behavior<Command> onMemberRemoved(MemberRemoved removed) {
+    if (!removed.member().hasRole(NodeAddress.MASTER_ROLE) || aMasterNodeIsUp()) {
+      return Behaviors.same();
+    }
+    stopRegistering();
+    table.handOver(); // before the runners stop: they leave their processes running
+    return leaving.exit(REJOIN, "the master at " + removed.member().address() + " left the cluster"
+        + " before it registered this worker; joining the cluster again to register");
+  }
+
+  private boolean aMasterNodeIsUp() {
+    for (Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.hasRole(NodeAddress.MASTER_ROLE) && (m.status() == MemberStatus.up()
+          || m.status() == MemberStatus.weaklyUp() || m.status() == MemberStatus.joining())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The master rejects this worker's pool key: no retry can fix that (exit 3). */
@@ -322,6 +364,7 @@ public final class WorkerActor extends AbstractBehavior<WorkerProtocol.Command>
         .onMessage(HoldOver.class, h -> same(() -> jobs.holdOver(h.jobId(), h.attempt())))
         .onMessage(RegistryListing.class, this::onListing)
         .onMessage(MasterLost.class, l -> Behaviors.same()) // a master we no longer follow
+        .onMessage(MemberRemoved.class, r -> Behaviors.same()) // MasterLost's, once registered
         .onMessage(Stop.class, this::onTerm)
         .onMessage(Retry.class, r -> Behaviors.same())
         .onMessage(GiveUp.class, g -> Behaviors.same())

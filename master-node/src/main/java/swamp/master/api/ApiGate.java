@@ -273,7 +273,7 @@ final class ApiGate {
     // removed, the singleton has not moved yet, and a request here would reach nobody
     Member oldest = null;
     for (Member m : cluster.state().getMembers()) {
-      if (m.hasRole("master") && m.status() != MemberStatus.joining()
+      if (m.hasRole(NodeAddress.MASTER_ROLE) && m.status() != MemberStatus.joining()
           && m.status() != MemberStatus.weaklyUp()
           && (oldest == null || m.isOlderThan(oldest))) {
         oldest = m;

@@ -15,6 +15,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
 import swamp.node.Blocking;
+import swamp.node.NodeAddress;
 import swamp.node.NodeProbe;
 
 /**
@@ -61,8 +62,8 @@ public final class NodeWatcher {
       Address self = cluster.selfMember().address();
       // the registry's watcher looks after workers; a peer watcher after the other masters
       java.util.function.Predicate<org.apache.pekko.cluster.Member> watched = registry != null
-          ? m -> !m.hasRole("master")
-          : m -> m.hasRole("master") && !m.address().equals(self);
+          ? m -> !m.hasRole(NodeAddress.MASTER_ROLE)
+          : m -> m.hasRole(NodeAddress.MASTER_ROLE) && !m.address().equals(self);
       cluster.subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
           ClusterEvent.ReachabilityEvent.class));
