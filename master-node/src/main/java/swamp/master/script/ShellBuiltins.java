@@ -78,7 +78,14 @@ final class ShellBuiltins {
               v.byKey.remove(element.group(2));
             } else if (v != null) {
               long index = expander.arith(element.group(2), line);
-              state.vars.get(element.group(1)).values.remove(index);
+              if (index < 0) { // unset 'a[-1]': the last element, as bash counts back
+                index = v.values.isEmpty() ? index : v.values.lastKey() + 1 + index;
+                if (index < 0) {
+                  throw new Refusal.Failed("unset: [" + element.group(2) + "]: bad array subscript", line,
+                      "unset '" + a + "': a subscript before the array's first element");
+                }
+              }
+              v.values.remove(index);
             }
           } else if (!a.startsWith("-")) {
             if (state.vars.containsKey(a) && state.vars.get(a).readonly) {

@@ -102,12 +102,13 @@ final class Variables {
       long next = v.values.isEmpty() ? 0 : v.values.lastKey() + 1;
       for (String[] kv : keyed) {
         if (v.associative()) {
-          v.byKey.put(kv[0], kv[1]);
+          v.byKey.put(kv[0], v.integer ? Long.toString(expander.arith(kv[1].isEmpty() ? "0" : kv[1], w.line())) : kv[1]);
         } else {
           if (kv[0] != null) {
             next = expander.arith(kv[0], w.line());
           }
-          v.values.put(next++, kv[1]);
+          // declare -ai a=(1+1 2*3): each value evaluated
+          v.values.put(next++, v.integer ? Long.toString(expander.arith(kv[1].isEmpty() ? "0" : kv[1], w.line())) : kv[1]);
         }
       }
       return Status.OK;
@@ -135,9 +136,20 @@ final class Variables {
   /** {@code NAME=value} or {@code NAME[key]=value} (appended with {@code +=}), by the variable's attributes. */
   private Status store(String name, String key, boolean append, String expanded, int line) {
     ShellState.Var declared = state.vars.get(name);
-    if (declared != null && declared.integer) { // declare -i: n=5+2 is 7, n+=2 adds
+    boolean associative = declared != null && declared.associative();
+    long index = key == null || associative ? 0 : expander.arith(key, line);
+    if (index < 0) { // a[-1]=v: counted back from the last element, as bash's
+      index = declared == null || declared.values.isEmpty() ? index : declared.values.lastKey() + 1 + index;
+      if (index < 0) {
+        throw new Refusal.Aborted(name + "[" + key + "]: bad array subscript", line, name + "[" + key
+            + "]: a subscript before the array's first element is an error here, where bash's stop"
+            + " cannot be planned", true);
+      }
+    }
+    if (declared != null && declared.integer) { // declare -i: n=5+2 is 7, n+=2 adds (m[k]+=2 too)
       long v = expander.arith(expanded.isEmpty() ? "0" : expanded, line);
-      String old = key == null ? declared.values.get(0L) : null;
+      String old = key == null ? declared.values.get(0L)
+          : associative ? declared.byKey.get(key) : declared.values.get(index);
       expanded = Long.toString(append && old != null && !old.isEmpty()
           ? expander.arith(old, line) + v : v);
       append = false;
@@ -147,8 +159,6 @@ final class Variables {
           : expanded.toUpperCase(java.util.Locale.ROOT);
     }
     if (key != null) {
-      boolean associative = state.vars.containsKey(name) && state.vars.get(name).associative();
-      long index = associative ? 0 : expander.arith(key, line);
       ShellState.Var v = state.vars.computeIfAbsent(name, x -> new ShellState.Var());
       v.array = true;
       if (associative) {

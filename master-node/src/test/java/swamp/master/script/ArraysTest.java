@@ -69,4 +69,40 @@ class ArraysTest {
         echo "after $?" "[${v: -6:-2}] [${v:5:-2}]"
         """));
   }
+  /**
+   * Negative subscripts counted back from the last element, {@code unset 'files[-1]'} (a list of
+   * months without December) and {@code a[-1]=z}: the planner unset nothing and set an element
+   * -1 before the first, so a loop over the list still took December; one before the first
+   * element is bash's error.
+   */
+  @Test
+  void negativeSubscriptsCountBackFromTheLastElement() throws Exception {
+    assertEquals(List.of("echo a b 'z 3'", "echo a 'b 2'",
+        "printf %s $'script.sh: line 4: unset: [-5]: bad array subscript\\n'", "echo 'rc=1 2'",
+        "printf %s $'script.sh: line 5: a[-7]: bad array subscript\\n'", "echo 'after 1'"), Scripts.texts(dir, """
+        a=(a b c); a[-1]=z; echo "${a[@]} ${#a[@]}"
+        unset 'a[-1]'
+        echo "${a[@]} ${#a[@]}"
+        unset 'a[-5]'; echo "rc=$? ${#a[@]}"
+        a[-7]=q; echo never
+        echo "after $?"
+        """));
+  }
+
+  /**
+   * An integer array's elements, {@code declare -Ai n; n[$model]+=1} (files counted per model) and
+   * {@code declare -ai d=(1+1 2*3)}: the planner appended the text, "1" where bash counted 3.
+   */
+  @Test
+  void anIntegerArraysElementsAreArithmetic() throws Exception {
+    assertEquals(List.of("echo '3 4'", "echo 8 5", "echo 2 6", "echo '3+4abcd 7'"), Scripts.texts(dir, """
+        declare -Ai n
+        for f in ccsm_01 ccsm_02 ccsm_03 obs_01; do n[${f%%_*}]+=1; done
+        n[obs]+=3
+        echo "${n[ccsm]} ${n[obs]}"
+        declare -ai arr; arr[0]+=4; arr[0]+=4; arr+=(5); echo "${arr[@]}"
+        declare -ai d=(1+1 2*3); echo "${d[@]}"
+        declare -A s=([k]=3+4); s[k]+=ab; s[k]+=cd; declare -Ai t=([k]=3+4); echo "${s[k]} ${t[k]}"
+        """));
+  }
 }
