@@ -291,6 +291,11 @@ record ArgvFiles(Set<String> reads, Set<String> writes, boolean guessed) {
     for (String start : starts.isEmpty() ? List.of(".") : starts) {
       add(changes ? writes : reads, start);
     }
+    for (int j = i; j + 1 < args.size(); j++) { // '-newer ../stamp': its time is read
+      if (FindTimes.reference(args.get(j))) {
+        add(reads, args.get(j + 1));
+      }
+    }
   }
 
   /**

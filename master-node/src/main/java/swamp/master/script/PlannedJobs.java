@@ -74,6 +74,7 @@ final class PlannedJobs {
         stopOnFailure, false, drafted.outputIsErrors(), drafted.errorsAreOutput(), state.pipefail && stages.size() > 1 || drafted.teed(), -1, -1, null, false);
     Command plain = command.withStatuses(s -> 0, s -> Plan.Outcome.SUCCEEDED); // the files it names, marked or not
     Dependencies.Access access = real(Dependencies.access(plain));
+    FindTimes.check(plain.stages(), state.cwd, planned, line); // find -newer STAMP of a stamp the script writes
     Set<String> notThere = new java.util.HashSet<>();
     plain.stages().forEach(s -> LinksAndCopies.copiedTrees(s.argv(), state.cwd, state.files)
         .forEach(p -> notThere.add(state.files.real(p))));

@@ -1917,4 +1917,28 @@ class PlannerTest {
     assertEquals(10_000, p.commands().size());
     assertEquals("ncks -O -v T in_100_100.nc out_100_100.nc", p.commands().get(9_999).text());
   }
+  /**
+   * {@code touch stamp}, then {@code find . -newer stamp}: under bash what the lines before the
+   * touch wrote is older than the stamp and what the lines after it wrote newer; swamp's touch ran
+   * beside an ncrcat before it, and a script that counted the files newer than a fresh stamp
+   * counted 1 where bash counted 0. Refused, naming both lines, where the stamp is written at the
+   * time it runs and earlier lines write beneath find's starting point; a stamp of a time of its
+   * own ({@code touch -d}) is taken, and find waits for it even outside its starting point.
+   */
+  @Test
+  void findNewerThanAStampTheScriptTouchesIsRefused() throws Exception {
+    ScriptException e = refused("""
+        ncrcat -O a.nc b.nc ab.nc
+        touch .stamp
+        n=$(find . -name '*.nc' -newer .stamp | wc -l)
+        """);
+    assertTrue(e.getMessage().contains("'find ... -newer .stamp' compares files' times")
+        && e.getMessage().contains("(line 2)") && e.getMessage().contains("(line 1)"), e.getMessage());
+    List<Plan.Command> c = plan("""
+        touch -d '2000-01-01 00:00' ../stamp
+        ncks -O in.nc out/x.nc
+        find out -newer ../stamp -name '*.nc' > changed.txt
+        """).commands();
+    assertEquals(Set.of(0, 1), c.get(2).dependsOn(), c.toString());
+  }
 }
