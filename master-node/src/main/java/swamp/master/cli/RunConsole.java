@@ -81,8 +81,11 @@ final class RunConsole {
         continue;
       }
       // a command substitution's output is in the words of the command it was in, not printed
-      String stdout = plan.isSubstitution(c.step()) ? "" : job.path("stdout").asText();
-      String stderr = job.path("state").asText().equals("SUCCEEDED") || c.errorsAreOutput()
+      // (but what it sends to the script's errors, 'echo ... >&2', is; its '2>&1' errors are in the words)
+      boolean substitution = plan.isSubstitution(c.step());
+      String stdout = substitution && !c.outputIsErrors() ? "" : job.path("stdout").asText();
+      String stderr = substitution && c.errorsAreOutput() ? ""
+          : job.path("state").asText().equals("SUCCEEDED") || c.errorsAreOutput()
           ? job.path("stderr").asText() : ""; // a failed command's came under its line
       if (!stdout.isEmpty() || !stderr.isEmpty()) {
         clearLive();

@@ -269,7 +269,9 @@ final class ScriptRun {
     }
     boolean ok = job.path("state").asText().equals("SUCCEEDED");
     if (plan().isSubstitution(step)) { // 'echo "mean: $(ncks -H ... out.nc)"': it fills in the echo
-      printed.put(step, job.path("stdout").asText());
+      // 'echo "working on $1" >&2' in the function: the script's errors, not the value; '2>&1': the value
+      printed.put(step, (c.outputIsErrors() ? "" : job.path("stdout").asText())
+          + (c.errorsAreOutput() ? job.path("stderr").asText() : ""));
     }
     int code = ok ? 0 : Math.max(1, JobCommands.exitCodeOf(job));
     statuses.ran(step, ok, code);

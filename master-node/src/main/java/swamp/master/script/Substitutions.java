@@ -64,6 +64,7 @@ final class Substitutions {
 
   private String runNow(String text, int line, boolean quoted, boolean[] here) {
     boolean wordsOfJob = state.printingWords && walk.captured() == null;
+    int errors = state.substitutionErrors.length();
     Node program;
     try {
       program = ShellParser.parse(text, line);
@@ -83,6 +84,9 @@ final class Substitutions {
       here[0] = true;
       return value;
     } catch (Refusal.ReadsPlanned r) {
+      // what its builtins printed on standard error before it stopped ('echo "working on $1" >&2'
+      // in a function): its jobs print it again
+      state.substitutionErrors.setLength(Math.min(errors, state.substitutionErrors.length()));
       if (!onlyPrograms(program)) {
         throw r;
       }
@@ -187,6 +191,7 @@ final class Substitutions {
     int first = jobs.size();
     ShellState.Saved saved = state.save();
     state.outputs = state.outputs.inSubstitution();
+    state.xtrace = false; // not traced inside $(...), as where it runs while planning (Xtrace#on)
     jobs.enterSubshell(false); // its 'cmd || exit 1' ends only the substitution
     try {
       status = walk.inCondition(program);

@@ -1941,4 +1941,25 @@ class PlannerTest {
         """).commands();
     assertEquals(Set.of(0, 1), c.get(2).dependsOn(), c.toString());
   }
+  /**
+   * A function that says what it works on, {@code echo "working on $1" >&2}, then runs NCO and
+   * prints its output's name, called in {@code $(...)}: the walk ran its echo while planning,
+   * then, at ncra, planned it all as jobs, and printed the first echo's text too, so the message
+   * came twice (and the run took the job's, sent to the script's errors, as the value). Once,
+   * from the job, which goes to standard error.
+   */
+  @Test
+  void aFunctionsMessageToStderrInASubstitutionRunAsJobsComesOnce() throws Exception {
+    Plan p = plan("""
+        f() {
+          echo "working on $1" >&2
+          ncra -O ${1}_0[1-3].nc "clim_$1.nc"
+          echo "clim_$1.nc"
+        }
+        echo "made: $(f gfdl)"
+        """);
+    List<String> texts = p.commands().stream().map(Plan.Command::text).toList();
+    assertEquals(1, texts.stream().filter(t -> t.contains("working on gfdl")).count(), texts.toString());
+    assertTrue(p.commands().get(texts.indexOf("echo 'working on gfdl'")).outputIsErrors(), texts.toString());
+  }
 }
