@@ -59,6 +59,15 @@ final class Pipelines {
       }
       return redirecting.fromCompound(p, last);
     }
+    int xargsAt = -1; // '... | xargs -n 1 basename | sort': the commands xargs starts print into the rest
+    for (int k = 0; k < size - 1; k++) {
+      if (p.stages().get(k) instanceof Ast.Simple c && (runs(c, "xargs") || runs(c, "parallel"))) {
+        xargsAt = k;
+      }
+    }
+    if (xargsAt >= 0 && captured == null && !p.negated() && p.stages().get(xargsAt + 1) instanceof Ast.Simple) {
+      return redirecting.fromCompound(p, xargsAt);
+    }
     if (inShell(p.stages().get(0)) && captured != null) {
       // '$(for s in ...; do echo ...; done | sort -gr | head -1)': the loop runs here too, and
       // what it prints is the next stage's input

@@ -1962,4 +1962,20 @@ class PlannerTest {
     assertEquals(1, texts.stream().filter(t -> t.contains("working on gfdl")).count(), texts.toString());
     assertTrue(p.commands().get(texts.indexOf("echo 'working on gfdl'")).outputIsErrors(), texts.toString());
   }
+  /**
+   * xargs in the middle of a pipeline, {@code ls pr_*.nc | xargs -n 1 basename | sort -r}: the
+   * planner left xargs a program of its own, which no worker allows, and the run stopped there
+   * ("program 'xargs' is not allowed"). Its commands are planned, printing into a scratch file of
+   * the run that the rest of the pipeline reads, as a loop's output piped on is.
+   */
+  @Test
+  void xargsInTheMiddleOfAPipelinePrintsIntoTheRest() throws Exception {
+    List<String> t = texts("""
+        printf '%s\\n' b.nc a.nc | xargs -n 1 basename | sort -r > names.txt
+        """);
+    assertEquals(6, t.size(), t.toString());
+    assertTrue(t.get(1).startsWith("basename b.nc >> .swamp-pipe-") && t.get(2).startsWith("basename a.nc >> .swamp-pipe-"), t.toString());
+    assertTrue(t.get(4).startsWith("sort -r < .swamp-pipe-") && t.get(4).endsWith("> names.txt"), t.toString());
+    assertTrue(t.get(5).startsWith("rm -f .swamp-pipe-"), t.toString());
+  }
 }
