@@ -231,7 +231,15 @@ final class Pipelines {
       prefix.put(m.group(1), expander.expandString(m.group(5), c.line()));
       k++;
     }
-    List<String> argv = expander.expandWords(c.words().subList(k, c.words().size()));
+    // 'ls out_*.nc | wc -l' as a job: a match that a job's status decides, kept or dropped by the run
+    boolean programWords = state.programWords;
+    state.programWords = asJob;
+    List<String> argv;
+    try {
+      argv = expander.expandWords(c.words().subList(k, c.words().size()));
+    } finally {
+      state.programWords = programWords;
+    }
     if (argv.isEmpty()) {
       throw Refusal.at(c.line(), "an empty stage in a pipeline");
     }

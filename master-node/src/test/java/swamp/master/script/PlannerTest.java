@@ -1978,4 +1978,19 @@ class PlannerTest {
     assertTrue(t.get(4).startsWith("sort -r < .swamp-pipe-") && t.get(4).endsWith("> names.txt"), t.toString());
     assertTrue(t.get(5).startsWith("rm -f .swamp-pipe-"), t.toString());
   }
+  /**
+   * A glob in a pipeline's stage, {@code ls part_*.nc | wc -l} after an ncks that failed to write
+   * part_2.nc: the stage took every planned match, so ls printed "cannot access 'part_2.nc'" where
+   * bash's glob did not name it (and {@code wc -l part_*.txt | tail -n 1} would read a "total"
+   * bash's does not print). Its matches are kept or dropped by the run, as a simple command's.
+   */
+  @Test
+  void aGlobInAPipelinesStageTakesOnlyTheFilesThatAreThere() throws Exception {
+    Files.writeString(dir.resolve("ccsm_01.nc"), "");
+    Plan p = plan("ncks -O -v T ccsm_01.nc part_1.nc\nncks -O -v T nosuch.nc part_2.nc\nls part_*.nc | wc -l\n");
+    Plan.Command ls = p.commands().get(2);
+    assertEquals(List.of("ls", "part_1.nc"), ls.withStatuses(s -> 0, s -> s == 0 ? Plan.Outcome.SUCCEEDED
+        : Plan.Outcome.FAILED).stages().get(0).argv());
+    assertEquals(Set.of(0, 1), ls.dependsOn());
+  }
 }
