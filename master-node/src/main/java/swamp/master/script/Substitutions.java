@@ -269,6 +269,12 @@ final class Substitutions {
     if (node instanceof Ast.Pipeline p) {
       return !p.negated() && p.stages().stream().allMatch(this::onlyPrograms);
     }
+    if (node instanceof Ast.Group g) { // 'res=$( { ncra ... && echo ok; } 2>&1 )'
+      return onlyPrograms(g.body());
+    }
+    if (node instanceof Ast.WriteTo w && w.body() instanceof Ast.Group) {
+      return w.outputs().stream().allMatch(Substitutions::toErrors) && onlyPrograms(w.body());
+    }
     if (!(node instanceof Ast.Simple c) || c.words().isEmpty()) {
       return false;
     }
@@ -282,11 +288,15 @@ final class Substitutions {
       return false;
     }
     for (Ast.Redirect r : c.redirects()) {
-      boolean toErrors = r.fd() == 2 && (r.op().equals(">") || r.op().equals(">>") || r.op().equals(">&"));
-      if (!toErrors && !r.op().equals("<")) {
+      if (!toErrors(r) && !r.op().equals("<")) {
         return false;
       }
     }
     return true;
+  }
+
+  /** {@code 2> err.log}, {@code 2>> err.log}, {@code 2>&1}. */
+  private static boolean toErrors(Ast.Redirect r) {
+    return r.fd() == 2 && (r.op().equals(">") || r.op().equals(">>") || r.op().equals(">&"));
   }
 }

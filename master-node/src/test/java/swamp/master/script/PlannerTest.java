@@ -1993,4 +1993,18 @@ class PlannerTest {
         : Plan.Outcome.FAILED).stages().get(0).argv());
     assertEquals(Set.of(0, 1), ls.dependsOn());
   }
+  /**
+   * A group in a command substitution that runs as jobs, {@code res=$( { ncra ... && echo ok; }
+   * 2>&1 )} (a step's messages and its "ok" kept together): refused, "not in a subshell or
+   * function ... nor inside another substitution, as here", where it was neither. Its commands
+   * run as jobs, as without the braces.
+   */
+  @Test
+  void aGroupInASubstitutionRunsAsJobs() throws Exception {
+    Files.writeString(dir.resolve("a.nc"), "");
+    List<String> t = texts("echo \"res: $( { ncra -O a.nc b.nc && echo ok; } 2>&1 )\"\n");
+    assertEquals("ncra -O a.nc b.nc 2>&1", t.get(0), t.toString());
+    assertEquals("echo ok 2>&1", t.get(1), t.toString());
+    assertTrue(t.get(t.size() - 1).startsWith("echo 'res: $(#0 #1"), t.toString());
+  }
 }
