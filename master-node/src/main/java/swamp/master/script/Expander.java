@@ -165,8 +165,10 @@ final class Expander implements ParameterExpansion.Words {
       for (Field piece : split(f)) {
         BitSet quoted = Marks.quotingMarks(piece.text.toString(), piece.quoted); // $failed: no glob
         if (!state.glob.noglob() && Glob.hasMagic(piece.text.toString(), quoted, state.glob.extglob())) {
-          List<String> matches = Glob.paths(piece.text.toString(), quoted, state.cwd,
-              state.files, state.glob, Collation.of(state));
+          String ignore = state.scalar("GLOBIGNORE"); // set, it also lets a wildcard match a leading dot
+          List<String> matches = Glob.paths(piece.text.toString(), quoted, state.cwd, state.files,
+              ignore == null || ignore.isEmpty() ? state.glob : state.glob.with("dotglob", true), Collation.of(state));
+          matches = Glob.ignoring(matches, ignore, state.glob.extglob());
           if (!matches.isEmpty() || state.glob.nullglob()) {
             out.addAll(whereTheyAre(matches, piece.text.toString()));
             continue;

@@ -199,6 +199,27 @@ final class Glob {
     return re.toString();
   }
 
+  /**
+   * {@code matches} without those {@code GLOBIGNORE} (colon-separated patterns, each matched
+   * against the whole name) names, and without {@code .} and {@code ..} where it is set, as bash's.
+   */
+  static List<String> ignoring(List<String> matches, String globignore, boolean extglob) {
+    if (globignore == null || globignore.isEmpty()) {
+      return matches;
+    }
+    List<Pattern> ignored = new ArrayList<>();
+    for (String p : globignore.split(":")) {
+      if (!p.isEmpty()) {
+        ignored.add(compile(p, new BitSet(), true, extglob));
+      }
+    }
+    return matches.stream().filter(m -> {
+      String name = m.endsWith("/") ? m.substring(0, m.length() - 1) : m;
+      String last = name.substring(name.lastIndexOf('/') + 1);
+      return !last.equals(".") && !last.equals("..") && ignored.stream().noneMatch(p -> p.matcher(m).matches());
+    }).toList();
+  }
+
   static Pattern compile(String s, boolean pathname) {
     return compile(s, new BitSet(), pathname, false);
   }

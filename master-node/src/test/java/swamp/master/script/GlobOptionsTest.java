@@ -33,4 +33,24 @@ class GlobOptionsTest {
     assertEquals("echo one failed", texts.get(texts.size() - 3), String.join("\n", texts));
     assertEquals(List.of("echo '$?'", "echo x"), texts.subList(texts.size() - 2, texts.size()));
   }
+  /**
+   * {@code GLOBIGNORE='*_0[2-9].nc:*_1?.nc'}, the months a script leaves out of {@code ccsm_*.nc}:
+   * the planner ignored it and the glob took all twelve; as bash's, it drops the names it
+   * matches (all dropped: the pattern stays as written), and, set, lets a wildcard match a leading dot.
+   */
+  @Test
+  void globignoreDropsTheNamesItMatches() throws Exception {
+    for (String f : List.of("ccsm_01.nc", "ccsm_02.nc", "ccsm_11.nc", ".hidden.nc")) {
+      java.nio.file.Files.writeString(dir.resolve(f), "");
+    }
+    assertEquals(List.of("echo ccsm_01.nc", "echo '*.cdl'", "echo .hidden.nc ccsm_01.nc", "echo ccsm_01.nc ccsm_02.nc ccsm_11.nc"),
+        Scripts.texts(dir, """
+        GLOBIGNORE='*_0[2-9].nc:*_1?.nc'
+        echo ccsm_*.nc
+        echo *.cdl
+        echo *.nc
+        unset GLOBIGNORE
+        echo *.nc
+        """));
+  }
 }
