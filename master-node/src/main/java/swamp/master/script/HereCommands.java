@@ -261,9 +261,56 @@ final class HereCommands {
     return there;
   }
 
+  /**
+   * {@code t=$(mktemp)} after {@code mkdir -p mytmp; export TMPDIR=$PWD/mytmp} (or {@code mktemp -p
+   * out}, {@code mktemp out/tmp.XXXX}): mktemp runs while planning, before the job that makes
+   * the directory, and failed there ("No such file or directory") where bash's made its file.
+   * Refused, naming the directory.
+   */
+  private void mktempDirectory(List<String> argv, Map<String, String> prefix, int line) {
+    Map<String, String> env = new java.util.HashMap<>(state.exported());
+    env.putAll(prefix);
+    String tmpdir = env.getOrDefault("TMPDIR", "");
+    String dir = null;
+    String template = null;
+    boolean inTmp = false;
+    for (int k = 1; k < argv.size(); k++) {
+      String a = argv.get(k);
+      if (a.equals("-p") && k + 1 < argv.size()) {
+        dir = argv.get(++k);
+      } else if (a.startsWith("-p") && !a.startsWith("--")) {
+        dir = a.substring(2);
+      } else if (a.startsWith("--tmpdir=")) {
+        dir = a.substring("--tmpdir=".length());
+      } else if (a.equals("--tmpdir") || a.equals("-t") || a.matches("-[dqut]*t[dqu]*")) {
+        inTmp = true;
+      } else if (!a.startsWith("-")) {
+        template = a;
+      }
+    }
+    String where;
+    if (dir != null || inTmp || template == null) {
+      where = dir != null && !dir.isEmpty() && !(inTmp && !tmpdir.isEmpty()) ? dir : tmpdir.isEmpty() ? "/tmp" : tmpdir;
+      if (template != null && template.contains("/")) {
+        where = where + "/" + template.substring(0, template.lastIndexOf('/'));
+      }
+    } else {
+      where = template.contains("/") ? template.substring(0, template.lastIndexOf('/')) : ".";
+    }
+    String abs = PlannedFiles.resolve(state.cwd, where);
+    if (!java.nio.file.Files.isDirectory(Path.of(abs)) && state.files.touched(abs)) {
+      throw Refusal.at(line, "'" + String.join(" ", argv) + "' makes its file in " + where + ", a directory an"
+          + " earlier line makes, which is not there while planning, where swamp runs mktemp; make the"
+          + " directory before the run, or give mktemp one that is there");
+    }
+  }
+
   private Coreutils.Output external(List<String> argv, String input, int line, Map<String, String> prefix,
       Errors errors) {
     String name = argv.get(0);
+    if (name.equals("mktemp")) {
+      mktempDirectory(argv, prefix, line);
+    }
     ArgvFiles files = ArgvFiles.of(argv, input != null);
     for (String written : files.guessed() ? List.<String>of() : files.writes()) { // 'n=$(python3 count.py in.nc)'
       if (!PlannedFiles.resolve(state.cwd, written).startsWith("/dev/")) {

@@ -2007,4 +2007,18 @@ class PlannerTest {
     assertEquals("echo ok 2>&1", t.get(1), t.toString());
     assertTrue(t.get(t.size() - 1).startsWith("echo 'res: $(#0 #1"), t.toString());
   }
+  /**
+   * {@code mkdir -p mytmp; export TMPDIR=$PWD/mytmp; t=$(mktemp)}: mktemp ran while planning,
+   * before the job that makes mytmp, failed ("No such file or directory"), and set -e stopped a
+   * script that bash ran through. Refused before anything runs, naming the directory.
+   */
+  @Test
+  void mktempInADirectoryAnEarlierLineMakesIsRefused() throws Exception {
+    for (String script : List.of("mkdir -p mytmp\nexport TMPDIR=$PWD/mytmp\nt=$(mktemp)\n",
+        "mkdir -p out\nt=$(mktemp -p out)\n", "mkdir -p out\nd=$(mktemp -d out/run.XXXX)\n")) {
+      ScriptException e = refused(script);
+      assertTrue(e.getMessage().contains("makes its file in") && e.getMessage().contains("a directory an earlier line makes"),
+          e.getMessage());
+    }
+  }
 }
