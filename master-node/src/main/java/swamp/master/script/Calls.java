@@ -56,6 +56,10 @@ final class Calls {
     List<String> stack = new ArrayList<>(List.of(f.name()));
     stack.addAll(caller == null ? List.of("main") : caller.elements());
     state.setArray("FUNCNAME", stack);
+    ShellState.Var callerLines = state.vars.get("BASH_LINENO"); // BASH_LINENO: (line of f's call ... 0)
+    List<String> lines = new ArrayList<>(List.of(Integer.toString(line)));
+    lines.addAll(callerLines == null ? List.of("0") : callerLines.elements());
+    state.setArray("BASH_LINENO", lines);
     variables.enterFunction();
     try {
       return withArguments(args, f.body());
@@ -65,6 +69,11 @@ final class Calls {
         state.vars.remove("FUNCNAME");
       } else {
         state.vars.put("FUNCNAME", caller);
+      }
+      if (callerLines == null) {
+        state.vars.remove("BASH_LINENO");
+      } else {
+        state.vars.put("BASH_LINENO", callerLines);
       }
       before.forEach((name, v) -> {
         if (v == null) {

@@ -2021,4 +2021,18 @@ class PlannerTest {
           e.getMessage());
     }
   }
+  /**
+   * {@code ${BASH_LINENO[0]}}, the line a function was called from, which a script's error
+   * messages print ({@code die() { echo "failed, called at line ${BASH_LINENO[0]}" >&2; }}): it
+   * was empty; it is each call's line, down to 0 for the script, as bash's.
+   */
+  @Test
+  void bashLinenoHoldsTheLinesOfTheCalls() throws Exception {
+    assertEquals(List.of("echo 'f from 4 4 0'", "echo 'g from 1 4 0 g f main'"), texts("""
+        f() { echo "f from ${BASH_LINENO[0]} ${BASH_LINENO[*]}"; g; }
+        g() { echo "g from ${BASH_LINENO[*]} ${FUNCNAME[*]}"; }
+
+        f
+        """));
+  }
 }
