@@ -61,7 +61,11 @@ final class RunPlan {
    */
   List<Command> stopped(int step, int status) {
     int before = plan.commands().size();
-    planning.stop(step, status);
+    try {
+      planning.stop(step, status);
+    } catch (ScriptException e) {
+      refused = e;
+    }
     return taken(before);
   }
 

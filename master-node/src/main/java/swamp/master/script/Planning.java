@@ -219,7 +219,7 @@ public final class Planning {
    * (set -e, an exit point): the walk plans the EXIT trap, as bash runs it then, with the shell
    * as it was at that step, and ends; returns once it has.
    */
-  public void stop(int step, int status) {
+  public void stop(int step, int status) throws ScriptException {
     synchronized (lock) {
       if (awaits.isEmpty()) {
         return;
@@ -230,6 +230,10 @@ public final class Planning {
       walking = true;
       lock.notifyAll();
       awaitWalk();
+      if (failed != null) { // a line of the trap refused ('echo "$(caller)"'): said, not dropped
+        awaits = List.of();
+        throw failed;
+      }
     }
   }
 

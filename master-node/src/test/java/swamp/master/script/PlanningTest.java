@@ -611,4 +611,22 @@ class PlanningTest {
         """);
     assertEquals("echo 'last good: ccsm_02.nc'", lastWhenFailing(p, "ncks -m nosuch.nc"));
   }
+  /**
+   * An ERR trap whose function prints {@code $(caller)} ('caller' is refused), at a job's failure
+   * under set -e: the walk, planning the trap once the run stopped, was refused there and the run
+   * dropped the rest of the trap without a word; the refusal is now the stop's, for the run to say.
+   */
+  @Test
+  void aRefusalInTheTrapAtAStopIsSaid() throws Exception {
+    Planning p = planning("""
+        set -e
+        err() { echo "error at line $1" >&2; echo "caller: $(caller)"; }
+        trap 'err $LINENO' ERR
+        ncks -O -v T nosuch.nc bad.nc
+        v=$(ncks -H bad.nc)
+        """);
+    assertFalse(p.awaits().isEmpty());
+    ScriptException e = assertThrows(ScriptException.class, () -> p.stop(0, 1));
+    assertTrue(e.getMessage().contains("'caller' is not supported"), e.getMessage());
+  }
 }
