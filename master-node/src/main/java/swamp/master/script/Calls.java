@@ -196,7 +196,12 @@ final class Calls {
   void errTrap(int line) {
     Status failed = state.last;
     Node action = exitTrap.errAt(line);
-    ScriptReading.elsewhere(state, "the ERR trap", line, () -> walk.apply(action));
+    state.trapDepth++;
+    try {
+      ScriptReading.elsewhere(state, "the ERR trap", line, () -> walk.apply(action));
+    } finally {
+      state.trapDepth--;
+    }
     state.last = failed;
   }
 
@@ -213,12 +218,15 @@ final class Calls {
     if (status != null) {
       state.last = status;
     }
+    state.trapDepth++;
     try {
       ScriptReading.elsewhere(state, "the EXIT trap", state.currentLine, () -> walk.apply(action));
     } catch (Jump j) {
       if (j.is(Jump.Kind.EXIT)) {
         return Status.of(j.value);
       }
+    } finally {
+      state.trapDepth--;
     }
     return status;
   }

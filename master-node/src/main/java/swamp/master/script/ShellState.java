@@ -167,6 +167,11 @@ final class ShellState {
   Outputs outputs = Outputs.TERMINAL;
   /** The line being expanded, for messages from arithmetic and parameters. */
   int currentLine;
+  /**
+   * How many trap actions the walk is in: there {@code $BASH_COMMAND} stays the command that set
+   * the trap off ({@link SimpleCommands#run}).
+   */
+  int trapDepth;
 
   ShellState(String dir, Map<String, String> environment, String arg0, List<String> args) {
     this.cwd = PlannedFiles.resolve("/", dir);

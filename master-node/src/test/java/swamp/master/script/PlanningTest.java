@@ -494,6 +494,31 @@ class PlanningTest {
   }
 
   /**
+   * {@code trap 'echo "failed: $BASH_COMMAND"' ERR}, the usual way to say which command failed:
+   * $BASH_COMMAND is the command as written, its redirections after its words, in the ERR and EXIT
+   * traps the one that stopped the script (bash 5.2 prints the same). It was empty.
+   */
+  @Test
+  void bashCommandNamesTheCommandThatFailedAsWritten() throws Exception {
+    String script = """
+        set -e
+        trap 'echo "failed: $BASH_COMMAND"' ERR
+        trap 'echo "exit after: $BASH_COMMAND"' EXIT
+        f=in.nc
+        echo "now: $BASH_COMMAND"
+        ncra   "$f"  out_${f%.nc}.nc 2>/dev/null >> log.txt
+        ncwa out.nc gm.nc
+        """;
+    Planning stopped = planning(script);
+    stopped.stop(1, 3); // ncra, line 6
+    List<String> t = texts(stopped);
+    assertEquals(List.of("echo 'now: echo \"now: $BASH_COMMAND\"'",
+        "echo 'failed: ncra \"$f\" out_${f%.nc}.nc 2> /dev/null >> log.txt'",
+        "echo 'exit after: ncra \"$f\" out_${f%.nc}.nc 2> /dev/null >> log.txt'"),
+        List.of(t.get(0), t.get(t.size() - 2), t.get(t.size() - 1)), t.toString());
+  }
+
+  /**
    * Under set -e an ERR trap runs where a failure stops the script, before the EXIT trap, with
    * that command's line as $LINENO and its status as $? (bash 5.2 prints the same): a job's once
    * the run stopped at it, a builtin's while planning; not for a command in a test or an || list,
