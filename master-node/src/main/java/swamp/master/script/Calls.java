@@ -58,7 +58,7 @@ final class Calls {
     state.setArray("FUNCNAME", stack);
     ShellState.Var callerLines = state.vars.get("BASH_LINENO"); // BASH_LINENO: (line of f's call ... 0)
     List<String> lines = new ArrayList<>(List.of(Integer.toString(line)));
-    lines.addAll(callerLines == null ? List.of("0") : callerLines.elements());
+    lines.addAll(callerLines == null ? List.of() : callerLines.elements());
     state.setArray("BASH_LINENO", lines);
     variables.enterFunction();
     try {

@@ -50,6 +50,7 @@ final class ShellVariables {
     state.setScalar("SHLVL", shlvl != null && shlvl.matches("[0-9]{1,9}") ? shlvl : "1");
     state.setArray("BASH_VERSINFO", BashVersion.info(arch + "-pc-linux-gnu"));
     state.setArray("GROUPS", groups());
+    state.setArray("BASH_LINENO", java.util.List.of("0")); // a function's call puts its line before
     state.vars.remove("_"); // bash's own: the shell it is, until a command's last word
     state.setScalar("_", java.util.Objects.requireNonNullElse(CommandLookup.onPath("bash", state.scalar("PATH"), state.cwd), "/bin/bash"));
   }

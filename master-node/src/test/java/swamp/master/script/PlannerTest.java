@@ -2024,15 +2024,18 @@ class PlannerTest {
   /**
    * {@code ${BASH_LINENO[0]}}, the line a function was called from, which a script's error
    * messages print ({@code die() { echo "failed, called at line ${BASH_LINENO[0]}" >&2; }}): it
-   * was empty; it is each call's line, down to 0 for the script, as bash's.
+   * was empty; it is each call's line, down to 0 for the script, as bash's, and (0) outside any
+   * function.
    */
   @Test
   void bashLinenoHoldsTheLinesOfTheCalls() throws Exception {
-    assertEquals(List.of("echo 'f from 4 4 0'", "echo 'g from 1 4 0 g f main'"), texts("""
+    assertEquals(List.of("echo 'f from 4 4 0'", "echo 'g from 1 4 0 g f main'", "echo 'script: 0'"),
+        texts("""
         f() { echo "f from ${BASH_LINENO[0]} ${BASH_LINENO[*]}"; g; }
         g() { echo "g from ${BASH_LINENO[*]} ${FUNCNAME[*]}"; }
 
         f
+        echo "script: ${BASH_LINENO[*]}"
         """));
   }
 }
