@@ -123,7 +123,7 @@ public final class MasterMain implements Callable<Integer> {
       settings = MasterSettings.fromConfig(config);
       pool = PoolSettings.fromConfig(config);
       pool.checkPrograms(System.getenv().getOrDefault("PATH", "/bin:/usr/bin"));
-      pool.checkWorkerArgs(WorkerMain::flagsProblem);
+      pool.checkWorkerArgs(WorkerMain::flagsProblem, settings.insecure());
       local = LocalWorker.settings(config, settings);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("swamp master: bad configuration: " + ConfigCheck.message(e));

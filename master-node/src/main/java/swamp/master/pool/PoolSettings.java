@@ -93,20 +93,31 @@ public record PoolSettings(
   /**
    * Checks each source's {@code worker-args} with {@code workerFlags}, which says why flags are
    * not {@code bin/swamp worker}'s ({@code --capabilty}, {@code --slots ten}): each spawn's
-   * worker would stop on them (exit 2), and its source back off after each, while the jobs wait.
+   * worker would stop on them (exit 2), and its source back off after each, while the jobs wait;
+   * so would one that the master gives every spawned worker itself ({@code --slots}: the
+   * source's {@code slots}), which {@code insecure} (the master's remoting is plain tcp) adds
+   * {@code --insecure} to.
    *
    * @throws IllegalArgumentException naming each source and what is wrong with its flags
    */
   public void checkWorkerArgs(java.util.function.Function<List<String>, java.util.Optional<String>>
-      workerFlags) {
+      workerFlags, boolean insecure) {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < sources.size(); i++) {
       SourceSettings s = sources.get(i);
-      List<String> flags = new ArrayList<>(List.of("--master", "127.0.0.1:1"));
-      flags.addAll(s.workerArgs());
+      // the whole of what a spawn's worker is given (Launches.submit): a flag of worker-args
+      // that the master sets too (--slots, --id, --give-up-after) stopped every spawned worker
+      List<String> flags = new ArrayList<>(WorkerCommand.flags(s, s.name() + "-check-1",
+          "127.0.0.1:1"));
+      if (insecure) {
+        flags.add("--insecure");
+      }
       String where = "swamp.master.directory[" + i + "] (" + s.name() + ")";
       workerFlags.apply(flags).ifPresent(p -> problems.add(where + ": worker-args "
-          + s.workerArgs() + " are not flags of bin/swamp worker: " + p));
+          + s.workerArgs() + " are not flags of bin/swamp worker: " + p
+          + (p.contains("only once") ? " (the master gives each spawned worker --id, --slots"
+              + " (the source's slots), --give-up-after (its registration-timeout)"
+              + (insecure ? " and --insecure" : "") + " itself)" : "")));
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));

@@ -20,6 +20,17 @@ final class WorkerCommand {
   static List<String> argv(SourceSettings source, String spawnId, String masterAddress) {
     List<String> argv = new ArrayList<>(source.workerCommand().isEmpty()
         ? javaCommand(source.workerJavaOptions()) : source.workerCommand());
+    argv.addAll(flags(source, spawnId, masterAddress));
+    return argv;
+  }
+
+  /**
+   * The flags a spawned worker gets after its worker command: the master's own, then the
+   * source's {@code worker-args} (checked at the master's start against these, so that one of
+   * them given again, {@code worker-args = [--slots, 2]}, is found there and not at each spawn).
+   */
+  static List<String> flags(SourceSettings source, String spawnId, String masterAddress) {
+    List<String> argv = new ArrayList<>();
     argv.addAll(List.of("--master", masterAddress, "--id", spawnId,
         "--slots", String.valueOf(source.slots()),
         // an orphan (no master to register with) ends itself, and with it its grid job

@@ -114,12 +114,37 @@ class PoolSettingsTest {
         + " worker-args = [--slots, ten] }, { name = c, launcher = local,"
         + " worker-args = [--allow, python3] }]");
     String problem = assertThrows(IllegalArgumentException.class,
-        () -> p.checkWorkerArgs(swamp.worker.WorkerMain::flagsProblem)).getMessage();
+        () -> p.checkWorkerArgs(swamp.worker.WorkerMain::flagsProblem, false)).getMessage();
     assertTrue(problem.startsWith("swamp.master.directory[0] (a): worker-args [--capabilty, big]"
         + " are not flags of bin/swamp worker: Unknown options: '--capabilty', 'big';"
         + " swamp.master.directory[1] (b): worker-args [--slots, ten] are not flags of bin/swamp"
         + " worker: Invalid value for option '--slots': 'ten' is not an int"), problem);
     assertTrue(!problem.contains("(c)"), problem);
+  }
+
+  /**
+   * worker-args = [--slots, 2] started the master, and every spawn's worker stopped at once
+   * (exit 2, "option '--slots' should be specified only once"): the master gives it --slots too.
+   */
+  @Test
+  void workerArgsThatTheMasterSetsItselfAreNamed() {
+    PoolSettings p = read("swamp.master.directory = [{ name = a, launcher = local,"
+        + " worker-args = [--slots, \"2\"] }, { name = b, launcher = local,"
+        + " worker-args = [--give-up-after, 5m] }, { name = c, launcher = local,"
+        + " worker-args = [--insecure] }, { name = d, launcher = local,"
+        + " worker-args = [--capability, big, --allow, python3] }]");
+    String problem = assertThrows(IllegalArgumentException.class,
+        () -> p.checkWorkerArgs(swamp.worker.WorkerMain::flagsProblem, true)).getMessage();
+    assertTrue(problem.contains("directory[0] (a): worker-args [--slots, 2] are not flags of"
+        + " bin/swamp worker: option '--slots' (<slots>) should be specified only once"), problem);
+    assertTrue(problem.contains("the master gives each spawned worker --id, --slots"), problem);
+    assertTrue(problem.contains("directory[1] (b): worker-args [--give-up-after, 5m]"), problem);
+    assertTrue(problem.contains("directory[2] (c): worker-args [--insecure]"), problem);
+    assertTrue(!problem.contains("(d)"), problem);
+    // a TLS master gives no --insecure: a source's own is its worker's only one
+    PoolSettings q = read("swamp.master.directory = [{ name = c, launcher = local,"
+        + " worker-args = [--insecure] }]");
+    q.checkWorkerArgs(swamp.worker.WorkerMain::flagsProblem, false);
   }
 
   @Test
