@@ -247,7 +247,12 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
         continue;
       }
       if (c.failed()) {
-        logFailure(book.fail(sp, c.why(), now));
+        // a worker that runs and cannot join says why in its log (the master's host does not
+        // resolve, nothing listens there): the one message the administrator gets points to it
+        // (a job still in a scheduler's queue has no log yet, where one says it is)
+        boolean ran = sp.log != null && (sp.phase == ScalingPolicy.Phase.STARTED
+            || sp.phase == ScalingPolicy.Phase.QUEUED && !launches.canTell(sp.sourceName()));
+        logFailure(book.fail(sp, c.why() + (ran ? " (its log: " + sp.log + ")" : ""), now));
       } else {
         getContext().getLog().info("cancelling spawn {} of source {}{}: {}", sp.id,
             sp.sourceName(), sp.jobId == null ? "" : " (job " + sp.jobId + ")", c.why());

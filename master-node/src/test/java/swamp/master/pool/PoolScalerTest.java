@@ -292,6 +292,28 @@ class PoolScalerTest {
     assertEquals("grid 100\n", java.nio.file.Files.readString(ledger), "this run's jobs, for the next");
   }
 
+  /**
+   * A grid job that ran, whose worker could not reach the master (a wrong master-address), was
+   * cancelled with "its worker did not register within 2m" alone: why it did not (its log says
+   * "nothing listens at ...") was in a file the failure did not name.
+   */
+  @Test
+  void aStartedSpawnThatNeverRegistersNamesItsWorkersLog() throws Exception {
+    ActorRef<PoolScaler.Command> scaler = scaler("{ name = grid, launcher = slurm,"
+        + " registration-timeout = 2m, spawn-cooldown = 0s }");
+    demand(jobs(1));
+    Launcher.Request r = grid.nextSubmit();
+    awaitStates(scaler, Map.of(r.spawnId(), "queued"));
+    grid.jobs.put("100", Launcher.GridState.STARTED);
+    advance(STATUS_INTERVAL);
+    awaitStates(scaler, Map.of(r.spawnId(), "starting"));
+    advance(Duration.ofMinutes(2));
+    assertEquals("100", grid.cancelled.poll(10, TimeUnit.SECONDS));
+    String failure = source(scaler).lastFailure();
+    assertTrue(failure.contains("its worker did not register within 2m (its log: " + r.log()
+        + ")"), failure);
+  }
+
   @Test
   void aSpawnWhoseJobEndsBeforeItsWorkerRegistersFailsAndTheSourceBacksOff() throws Exception {
     ActorRef<PoolScaler.Command> scaler = scaler("{ name = grid, launcher = slurm, max-pending = 1,"
