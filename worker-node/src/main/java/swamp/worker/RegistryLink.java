@@ -90,10 +90,18 @@ final class RegistryLink {
     return registry;
   }
 
-  /** Follows the Receptionist's listing; true when it names a registry other than before. */
+  /**
+   * Follows the Receptionist's listing; true when it names a registry other than before. The
+   * master's embedded worker takes only its own node's registry: on a standby master node the
+   * listing names the active master's, which its embedded worker is not for (and which declined
+   * it every few seconds for good, the active master's own embedded worker holding its id); it
+   * registers once its node takes over.
+   */
   boolean listed(Receptionist.Listing listing) {
     Set<ActorRef<ToRegistry>> refs = listing.getServiceInstances(ToRegistry.KEY);
-    ActorRef<ToRegistry> found = refs.isEmpty() ? null : refs.iterator().next();
+    ActorRef<ToRegistry> found = refs.stream()
+        .filter(r -> !offer.embedded() || r.path().address().hasLocalScope())
+        .findFirst().orElse(null);
     boolean isNew = found != null && !found.equals(registry);
     registry = found;
     return isNew;
