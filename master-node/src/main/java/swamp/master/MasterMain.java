@@ -130,7 +130,7 @@ public final class MasterMain implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     } catch (IOException e) {
       System.err.println("swamp master: cannot make its pool key or use its worker's directory: "
-          + e.getMessage());
+          + swamp.node.IoProblem.describe(e));
       return ExitCodes.BAD_CONFIG;
     }
     if (!pool.sources().isEmpty()) {
@@ -138,15 +138,19 @@ public final class MasterMain implements Callable<Integer> {
         PoolSettings.makeSpawnDir(pool.spawnDir());
       } catch (IOException e) {
         System.err.println("swamp master: the worker directory's spawn-dir cannot be used: "
-            + e.getMessage());
+            + swamp.node.IoProblem.describe(e));
         return ExitCodes.BAD_CONFIG;
       }
     }
     String apiToken;
     try {
       apiToken = apiToken(settings);
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException e) {
       System.err.println("swamp master: " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    } catch (IOException e) {
+      System.err.println("swamp master: cannot make or read its API token: "
+          + swamp.node.IoProblem.describe(e));
       return ExitCodes.BAD_CONFIG;
     }
     if (settings.secret().isEmpty() && !settings.insecure()) {

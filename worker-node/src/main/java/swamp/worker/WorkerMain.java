@@ -152,7 +152,7 @@ public final class WorkerMain implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     } catch (java.io.IOException e) {
       System.err.println("swamp worker: cannot read the pool key or use the work directory: "
-          + e.getMessage());
+          + swamp.node.IoProblem.describe(e));
       return ExitCodes.BAD_CONFIG;
     }
     try {
