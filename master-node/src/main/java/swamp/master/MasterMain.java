@@ -186,9 +186,9 @@ public final class MasterMain implements Callable<Integer> {
           ? JournalRepair.damaged(Journal.file(config).orElse(null), damage)
           : "cannot open the job journal " + Journal.describe(
               config.getString("swamp.master.journal.url")) + ": " + (inUse(e)
-              ? "another process has it open: is a master already running on it (one with --port "
-                + config.getInt("pekko.remote.artery.canonical.port") + " and the default journal, or"
-                + " one given the same --journal)? Each master needs a journal of its own"
+              ? "another process has it open: is a master already running on it ("
+                + holders(Journal.file(config), Path.of(System.getProperty("user.home"), ".swamp",
+                    "journal")) + ")? Each master needs a journal of its own"
                 + " (--journal). (" + e.getMessage() + ")"
               : withCause(e))));
       return ExitCodes.BAD_CONFIG;
@@ -353,6 +353,25 @@ public final class MasterMain implements Callable<Integer> {
     }
     return Journal.configure(loaded.withValue("swamp.master.journal.url",
         ConfigValueFactory.fromAnyRef(url)), url);
+  }
+
+  /**
+   * Which masters may hold the H2 journal {@code file}: one of the port its default name has
+   * (master-PORT in {@code defaultDir}), or one given it with --journal. A master started with
+   * --port 57369 --journal of another's file was told "one with --port 57369 and the default
+   * journal": its own port, which no other master's default journal is named after.
+   */
+  static String holders(java.util.Optional<Path> file, Path defaultDir) {
+    if (file.isPresent() && file.get().toAbsolutePath().getParent() != null
+        && file.get().toAbsolutePath().getParent().equals(defaultDir.toAbsolutePath())) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("master-(\\d+)\\.mv\\.db")
+          .matcher(file.get().getFileName().toString());
+      if (m.matches()) {
+        return "one with --port " + m.group(1) + " and the default journal, or one given the same"
+            + " --journal";
+      }
+    }
+    return "one given the same --journal";
   }
 
   /**

@@ -128,4 +128,16 @@ class MasterMainTest {
     assertEquals(2, code);
     assertTrue(err.toString().contains("bad configuration: --local-slots must be at least 1, not 0"), err.toString());
   }
+
+  /** A master on another's journal was told of a master "with --port" of its own port. */
+  @Test
+  void aJournalInUseNamesTheMastersThatMayHoldIt() {
+    Path dir = Path.of("/home/u/.swamp/journal");
+    assertEquals("one with --port 17355 and the default journal, or one given the same --journal",
+        MasterMain.holders(java.util.Optional.of(dir.resolve("master-17355.mv.db")), dir));
+    assertEquals("one given the same --journal",
+        MasterMain.holders(java.util.Optional.of(Path.of("/srv/j/shared.mv.db")), dir));
+    assertEquals("one given the same --journal",
+        MasterMain.holders(java.util.Optional.of(Path.of("/srv/j/master-1.mv.db")), dir));
+  }
 }
