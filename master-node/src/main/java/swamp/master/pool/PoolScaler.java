@@ -85,6 +85,8 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
   private final TimerScheduler<Command> timers;
   /** The sources whose scheduler is being asked now. */
   private final Set<String> statusRunning = new HashSet<>();
+  /** The sources whose status command fails, with the reason last logged. */
+  private final java.util.Map<String, String> statusFailing = new java.util.HashMap<>();
   private final ActorRef<WorkerRegistry.Dismissed> dismissedTo;
   private final List<ActorRef<Done>> shutdownWaiters = new ArrayList<>();
   /** What the dispatcher told last; null until it first did. */
@@ -341,10 +343,19 @@ public final class PoolScaler extends AbstractBehavior<PoolScaler.Command> {
     statusRunning.remove(s.source());
     if (s.failure() != null || s.states() == null) {
       if (s.failure() != null) {
-        getContext().getLog().warn("cannot read the queue of source {}: {}", s.source(),
-            Launches.reason(s.failure()));
+        // once, and again when the reason changes: a status command that fails for good (a
+        // wrong template, a scheduler down) filled the log with a WARN every status-interval
+        String reason = Launches.reason(s.failure());
+        if (!reason.equals(statusFailing.put(s.source(), reason))) {
+          getContext().getLog().warn("cannot read the queue of source {}: {} (tried again at"
+              + " each status-interval; said again when the reason changes, and when it reads)",
+              s.source(), reason);
+        }
       }
       return this;
+    }
+    if (statusFailing.remove(s.source()) != null) {
+      getContext().getLog().info("the queue of source {} reads again", s.source());
     }
     long now = clock.millis();
     SpawnBook.StatusSeen seen = book.status(s.source(), s.asked(), s.states(),

@@ -78,8 +78,14 @@ class PoolScalerTest {
       cancelled.add(jobId);
     }
 
+    /** What status fails with, while not null. */
+    volatile String statusFails;
+
     @Override
-    public Map<String, GridState> status(Collection<String> ids) {
+    public Map<String, GridState> status(Collection<String> ids) throws LaunchException {
+      if (statusFails != null) {
+        throw new LaunchException(statusFails);
+      }
       Map<String, GridState> out = new ConcurrentHashMap<>(jobs);
       out.keySet().retainAll(ids);
       return out;
@@ -155,6 +161,14 @@ class PoolScalerTest {
   }
 
   /** Time passes: for the scaler's clock and its timers alike. */
+  static void until(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < end, "timed out");
+      Thread.sleep(20);
+    }
+  }
+
   void advance(Duration d) {
     clock.advance(d);
     time.timePasses(d);
@@ -312,6 +326,49 @@ class PoolScalerTest {
     String failure = source(scaler).lastFailure();
     assertTrue(failure.contains("its worker did not register within 2m (its log: " + r.log()
         + ")"), failure);
+  }
+
+  /**
+   * A source whose status command fails for good (a wrong template, a scheduler that is down)
+   * logged "cannot read the queue of source ..." at every status-interval, 17,280 WARNs a day at
+   * the default 5 s. It says so once, again when the reason changes, and when it reads again.
+   */
+  @Test
+  void aStatusCommandThatKeepsFailingIsLoggedOncePerReason() throws Exception {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(PoolScaler.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    logger.addAppender(seen);
+    try {
+      ActorRef<PoolScaler.Command> scaler = scaler("{ name = grid, launcher = slurm }");
+      grid.statusFails = "squeue exited 1: slurm_load_jobs error: Unable to contact slurm controller";
+      demand(jobs(1));
+      String id = grid.nextSubmit().spawnId();
+      awaitStates(scaler, Map.of(id, "queued"));
+      java.util.function.Supplier<List<String>> queueLines = () -> seen.list.stream()
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .filter(m -> m.contains("queue of source grid")).toList();
+      for (int i = 0; i < 5; i++) {
+        advance(STATUS_INTERVAL);
+        Thread.sleep(100);
+      }
+      until(() -> !queueLines.get().isEmpty());
+      Thread.sleep(300);
+      assertEquals(1, queueLines.get().size(), queueLines.get().toString());
+      assertTrue(queueLines.get().get(0).contains("Unable to contact slurm controller"));
+
+      grid.statusFails = "squeue exited 1: Invalid user";
+      advance(STATUS_INTERVAL);
+      until(() -> queueLines.get().size() == 2);
+      grid.statusFails = null;
+      advance(STATUS_INTERVAL);
+      until(() -> queueLines.get().size() == 3);
+      assertEquals("the queue of source grid reads again", queueLines.get().get(2));
+    } finally {
+      logger.detachAppender(seen);
+    }
   }
 
   @Test
