@@ -132,7 +132,30 @@ public final class MasterClient {
     if (env != null && !env.isEmpty()) {
       return Optional.of(env);
     }
-    Path file = tokenFile();
+    return fileToken(tokenFile());
+  }
+
+  /**
+   * What a refused token (401) was and where the master's is, after the master's own reason:
+   * "the API token is wrong" alone left an administrator to guess which token the client had
+   * sent (SWAMP_API_TOKEN, or the file of this home, which is not the master's on another machine
+   * or under another user).
+   */
+  static String tokenHint(String env, Path file) {
+    String master = "the master takes its own SWAMP_API_TOKEN, else the token in its"
+        + " ~/.swamp/api-token (the home of the user it runs as)";
+    if (env != null && !env.isEmpty()) {
+      return " (this client sent SWAMP_API_TOKEN from its environment; " + master + ")";
+    }
+    if (fileToken(file).isPresent()) {
+      return " (this client sent the token in " + file + "; " + master + ": set SWAMP_API_TOKEN"
+          + " to it)";
+    }
+    return " (this client has no token: SWAMP_API_TOKEN is not set and " + file + " holds none; "
+        + master + ": set SWAMP_API_TOKEN to it)";
+  }
+
+  private static Optional<String> fileToken(Path file) {
     try {
       String t = Files.readString(file, StandardCharsets.UTF_8).strip();
       return t.isEmpty() ? Optional.empty() : Optional.of(t);
@@ -320,7 +343,9 @@ public final class MasterClient {
           + answer.status() + "); is it a swamp master?");
     }
     if (answer.status() >= 400) {
-      throw new ApiException(answer.status(), json.path("error").asText("HTTP " + answer.status()));
+      throw new ApiException(answer.status(), json.path("error").asText("HTTP " + answer.status())
+          + (answer.status() == 401 ? tokenHint(System.getenv("SWAMP_API_TOKEN"), tokenFile())
+              : ""));
     }
     return json;
   }

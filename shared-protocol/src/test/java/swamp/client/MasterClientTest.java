@@ -297,7 +297,7 @@ class MasterClientTest {
   /**
    * A client on a machine without the master's token (no SWAMP_API_TOKEN, no ~/.swamp/api-token)
    * was told to "send 'Authorization: Bearer TOKEN'", the master's words for any HTTP client; it
-   * is told what to set. One that sent a token hears the master's answer as it is.
+   * is told what to set. One that sent a token hears the master's answer, and which token it sent.
    */
   @Test
   void aClientWithoutTheTokenIsToldWhatToSet() throws Exception {
@@ -313,9 +313,38 @@ class MasterClientTest {
           none.getMessage());
       MasterClient.ApiException wrong = assertThrows(MasterClient.ApiException.class,
           () -> new MasterClient(server.url()).withTokens(() -> java.util.Optional.of("t")).get("/api/jobs"));
-      assertEquals("this master requires an API token: send 'Authorization: Bearer TOKEN'", wrong.getMessage());
+      assertTrue(wrong.getMessage().startsWith(
+          "this master requires an API token: send 'Authorization: Bearer TOKEN' (this client "), wrong.getMessage());
       assertTrue(server.requests.get(1).contains("Authorization: Bearer t"), server.requests.get(1));
     }
+  }
+
+  /**
+   * A refused token was answered "swamp: the API token is wrong" and nothing more: the client
+   * did not say which token it had sent, nor where the master's is.
+   */
+  @Test
+  void aRefusedTokenSaysWhichTokenWasSentAndWhereTheMastersIs(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
+    String body = "{\"error\":\"the API token is wrong\"}";
+    try (FakeServer server = new FakeServer(1, r -> "HTTP/1.1 401 Unauthorized\r\nContent-Length: "
+        + body.length() + "\r\n\r\n" + body)) {
+      MasterClient.ApiException e = assertThrows(MasterClient.ApiException.class,
+          () -> new MasterClient(server.url()).get("/api/health"));
+      assertEquals(401, e.status());
+      assertTrue(e.getMessage().startsWith("the API token is wrong (this client "), e.getMessage());
+    }
+    java.nio.file.Path file = home.resolve(".swamp/api-token");
+    assertEquals(" (this client has no token: SWAMP_API_TOKEN is not set and " + file
+        + " holds none; the master takes its own SWAMP_API_TOKEN, else the token in its"
+        + " ~/.swamp/api-token (the home of the user it runs as): set SWAMP_API_TOKEN to it)",
+        MasterClient.tokenHint(null, file));
+    java.nio.file.Files.createDirectories(file.getParent());
+    java.nio.file.Files.writeString(file, "t0ken\n");
+    assertTrue(MasterClient.tokenHint("", file).startsWith(" (this client sent the token in "
+        + file + "; the master takes"), MasterClient.tokenHint("", file));
+    assertTrue(MasterClient.tokenHint("abc", file).startsWith(" (this client sent"
+        + " SWAMP_API_TOKEN from its environment; "), MasterClient.tokenHint("abc", file));
   }
 
   @Test
