@@ -57,7 +57,13 @@ final class WorkerCommand {
       }
     }
     cmd.addAll(javaOptions);
-    cmd.add("-Dconfig.resource=worker.conf");
+    // a worker site file of the source's (-Dconfig.file=site.conf, which includes worker.conf)
+    // stands instead, as under bin/swamp: both stopped every spawned worker at its start
+    // ("You set more than one of config.file=..., config.resource=...")
+    if (javaOptions.stream().noneMatch(o -> o.startsWith("-Dconfig.file=")
+        || o.startsWith("-Dconfig.url=") || o.startsWith("-Dconfig.resource="))) {
+      cmd.add("-Dconfig.resource=worker.conf");
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty(CLASS_PATH, System.getProperty("java.class.path")));
     cmd.add("swamp.worker.WorkerMain");

@@ -48,6 +48,20 @@ class LaunchersTest {
         System.getProperty("java.class.path"), "swamp.worker.WorkerMain"), argv.subList(1, 6));
   }
 
+  /**
+   * worker-java-options = ["-Dconfig.file=/shared/worker-site.conf"] (a site file for the
+   * workers, as the README's configuration section describes) stopped every spawned worker:
+   * "You set more than one of config.file=..., config.resource='worker.conf'".
+   */
+  @Test
+  void aSourcesWorkerSiteFileStandsInsteadOfWorkerConf() {
+    List<String> argv = WorkerCommand.argv(source("{ name = l, launcher = local,"
+        + " worker-java-options = [\"-Dconfig.file=/shared/worker-site.conf\"] }"), "l-1",
+        "127.0.0.1:1");
+    assertEquals(List.of("-Dconfig.file=/shared/worker-site.conf", "-cp",
+        System.getProperty("java.class.path"), "swamp.worker.WorkerMain"), argv.subList(1, 5));
+  }
+
   @Test
   void underBinSwampAWorkerRunsOnItsOwnClassPathAndStartFlags() {
     System.setProperty(WorkerCommand.CLASS_PATH, "/s/worker-node/target/worker-node.jar:/s/lib/a.jar");
