@@ -77,11 +77,20 @@ final class WorkerCommand {
    * The environment of the worker (or of the command that submits it, which hands it on): the
    * master's (the pool scaler adds the master's key store as SWAMP_TLS_*), with
    * the registration secret, and without the master's JAVA_OPTS (which may name the master's own
-   * configuration file) and API token.
+   * configuration file), API token and journal credentials.
    */
   static Map<String, String> environment(SourceSettings source, String secret) {
-    Map<String, String> env = new HashMap<>(System.getenv());
+    return environment(source, secret, System.getenv());
+  }
+
+  static Map<String, String> environment(SourceSettings source, String secret,
+      Map<String, String> master) {
+    Map<String, String> env = new HashMap<>(master);
     env.remove("SWAMP_API_TOKEN");
+    // a worker has no use for the journal database's login, which went with every spawn into
+    // its scheduler's job record (sbatch --export=ALL, qsub -V) on every compute node
+    env.remove("SWAMP_JOURNAL_USER");
+    env.remove("SWAMP_JOURNAL_PASSWORD");
     env.remove("JAVA_OPTS");
     if (!source.workerCommand().isEmpty() && !source.workerJavaOptions().isEmpty()) {
       env.put("JAVA_OPTS", String.join(" ", source.workerJavaOptions()));

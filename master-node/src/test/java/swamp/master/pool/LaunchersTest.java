@@ -39,6 +39,21 @@ class LaunchersTest {
     assertFalse(script.contains("s3cret"));
   }
 
+  /**
+   * A master journaling to PostgreSQL (SWAMP_JOURNAL_USER, SWAMP_JOURNAL_PASSWORD) handed the
+   * database's login to every worker it spawned, into the scheduler's job record with the rest
+   * of its environment; a worker has no use for it.
+   */
+  @Test
+  void aSpawnedWorkerGetsNeitherTheApiTokenNorTheJournalsLogin() {
+    Map<String, String> env = WorkerCommand.environment(source("{ name = l, launcher = slurm }"),
+        "s3cret", Map.of("SWAMP_JOURNAL_USER", "swamp", "SWAMP_JOURNAL_PASSWORD", "pw",
+            "SWAMP_API_TOKEN", "tok", "JAVA_OPTS", "-Dconfig.file=master-site.conf",
+            "PATH", "/usr/bin", "SWAMP_TLS_PASSWORD", "kp"));
+    assertEquals(Map.of("PATH", "/usr/bin", "SWAMP_SECRET", "s3cret", "SWAMP_TLS_PASSWORD", "kp"),
+        env);
+  }
+
   @Test
   void byDefaultAWorkerRunsOnTheMastersOwnJavaAndClassPath() {
     List<String> argv = WorkerCommand.argv(source("{ name = l, launcher = local,"
