@@ -87,6 +87,15 @@ public final class ConfigCheck {
           problems.add(list + " must be a list, [ ... ], not an object, { ... } ("
               + config.getValue(list).origin().description() + ")");
         }
+      } else if (path.startsWith("swamp.master.") && !reference.hasPathOrNull("swamp.master")) {
+        // a worker given the master's file (or one file for both) was told "unknown setting
+        // 'swamp.master.prefetch'", a setting the README documents
+        if (notLists.add("swamp.master")) {
+          problems.add("'" + path + "' (" + config.getValue(path).origin().description()
+              + ") is a master's setting, which this node does not take: give the master its own"
+              + " file (include classpath(\"master.conf\")) and the workers theirs (include"
+              + " classpath(\"worker.conf\"))");
+        }
       } else if (!reference.hasPathOrNull(path)) {
         String where = config.getValue(path).origin().description();
         String hint = closest(reference, path);

@@ -24,6 +24,18 @@ class ConfigCheckTest {
   }
 
   /** Pekko reads only the settings it knows: one misspelt would leave its default without a word. */
+  /** A worker given a master's setting was told it is an "unknown setting". */
+  @Test
+  void aMastersSettingInAWorkersFileIsNamedAsTheMasters() {
+    var file = ConfigFactory.parseString("swamp.master.prefetch = 1\nswamp.master.scaling.slots = 2",
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("site.conf"));
+    var problems = ConfigCheck.unknownSettings(file.withFallback(ConfigFactory.load()));
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).matches("'swamp\\.master\\.(prefetch|scaling\\.slots)' \\(site\\.conf: [12]\\) is a"
+        + " master's setting, which this node does not take: give the master its own file.*"),
+        problems.get(0));
+  }
+
   @Test
   void aTypoInAPekkoSettingsNameIsNamedButASitesOwnNamesAreNot() {
     var file = ConfigFactory.parseString("pekko.remote.artery.advanced.maximum-frame-sise = 2MiB\n"
