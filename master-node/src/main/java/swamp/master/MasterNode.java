@@ -21,6 +21,7 @@ import swamp.master.dispatch.JournalGuard;
 import swamp.master.membership.NodeWatcher;
 import swamp.master.pool.PoolSettings;
 import swamp.node.ExitCodes;
+import swamp.node.HumanDuration;
 import swamp.node.NodeAddress;
 import swamp.worker.WorkerSettings;
 
@@ -60,6 +61,32 @@ final class MasterNode {
     });
   }
 
+  /** How long a standby may take to join its active master before it says why it waits. */
+  static final Duration STANDBY_JOIN_WARNING = Duration.ofSeconds(30);
+
+  /**
+   * A standby (its own address last among its seed nodes: it only ever joins) that has not
+   * joined its active master {@code after} its start says so, once. Started while no active
+   * master ran (after a host's reboot, or in the wrong order), it waited for good with nothing
+   * but Pekko's "Couldn't join seed nodes" every 5 s, and the pool had no master.
+   */
+  static void warnIfStandbyAlone(ActorSystem<?> system, Duration after) {
+    java.util.List<String> seeds = system.settings().config().getStringList("pekko.cluster.seed-nodes");
+    if (seeds.size() < 2 || !seeds.get(seeds.size() - 1).equals(system.address().toString())) {
+      return;
+    }
+    Cluster cluster = Cluster.get(system);
+    system.scheduler().scheduleOnce(after, () -> {
+      if (cluster.selfMember().status() != org.apache.pekko.cluster.MemberStatus.up()) {
+        log.warn("this standby has not joined its active master at {} within {}: a standby never"
+            + " starts a pool by itself, and answers clients 503 until it joins. Start the active"
+            + " master (bin/swamp master with the same --journal and --peer, without --standby),"
+            + " or, if it is gone for good, start this node without --standby",
+            String.join(", ", seeds.subList(0, seeds.size() - 1)), HumanDuration.of(after));
+      }
+    }, system.executionContext());
+  }
+
   /**
    * Runs the master on {@code system}, made with this node's {@link #guardian}, until it
    * terminates; returns the exit code.
@@ -92,6 +119,7 @@ final class MasterNode {
       return ExitCodes.BAD_CONFIG;
     }
     MasterShutdown.install(system, master, api, pool.commandTimeout(), settings.dismissTimeout());
+    warnIfStandbyAlone(system, STANDBY_JOIN_WARNING);
     log.info("master on {} ({}), remoting {}, API {}://{}:{}/api {}, journal {}",
         system.address(), settings,
         system.settings().config().getString("pekko.remote.artery.transport"),
