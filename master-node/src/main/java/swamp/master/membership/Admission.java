@@ -34,7 +34,11 @@ final class Admission {
           + " is not spoken by this master, which speaks " + ToRegistry.VERSION);
     }
     if (!insecure && !secretMatches(r.secret())) {
-      return Optional.of("wrong registration secret");
+      // a worker started without SWAMP_SECRET was told its secret was wrong
+      return Optional.of((r.secret() == null || r.secret().isEmpty()) && secret.length > 0
+          ? "no registration secret: this master takes only workers given its secret in"
+              + " SWAMP_SECRET (or swamp.security.secret), and this one has none"
+          : "wrong registration secret: the worker's SWAMP_SECRET is not the master's");
     }
     Optional<String> badId = WorkerOffer.checkWorkerId(r.workerId());
     if (badId.isPresent()) {

@@ -159,6 +159,21 @@ class WorkerRegistryTest {
     registry.dispatcher().expectNoMessage();
   }
 
+  /** A worker started without SWAMP_SECRET was told "wrong registration secret". */
+  @Test
+  void aWorkerWithoutASecretIsToldItHasNone() {
+    Registry registry = registry(false);
+    TestProbe<ToWorker> worker = testKit.createTestProbe();
+
+    registry.inbox().tell(new Register("w1", offer(1), "", ToRegistry.VERSION, List.of(), 0,
+        worker.ref()));
+
+    NotRegistered failure = worker.expectMessageClass(NotRegistered.class);
+    assertTrue(failure.reason().startsWith("no registration secret: this master takes only"
+        + " workers given its secret in SWAMP_SECRET"), failure.reason());
+    assertFalse(failure.retryable());
+  }
+
   @Test
   void noSecretIsWrongWhenTheMasterHasNone() {
     Registry registry = registry("", false);
