@@ -655,6 +655,11 @@ class DashboardIT {
     assertEquals(0, w6.awaitExit(Pool.STARTUP), "a dismissed worker exits 0\n" + w6.tail(20));
     browser.await("its page to say it is gone", PAGE, d -> "gone".equals(browser.text("#worker-state"))
         && browser.one("#worker-gone").isDisplayed());
+    // a mistyped address: no worker of that id ever was, which "gone" said too
+    browser.open(master.url() + "/#worker/never-was");
+    browser.await("a worker never seen to be unknown, not gone", PAGE,
+        d -> "unknown".equals(browser.text("#worker-state"))
+            && browser.text("#worker-gone").startsWith("No worker of this id"));
   }
 
   /** A pipeline's page shows each of its stages, where it showed the first stage's argv alone. */

@@ -25,9 +25,14 @@ async function showWorker(id, again = true) {
   const byId = new Map(recent.map(j => [j.id, j]));
   setText($("#worker-id"), id);
   const gone = !w;
-  setText($("#worker-state"), gone ? "gone" : w.state);
+  // a worker never seen: no job of the master's names it either (a mistyped address)
+  const unknown = gone && recent.length === 0;
+  setText($("#worker-state"), unknown ? "unknown" : gone ? "gone" : w.state);
   $("#worker-state").className = "state " + (gone ? "lost" : w.state);
   $("#worker-gone").hidden = !gone;
+  setText($("#worker-gone"), unknown
+    ? "No worker of this id is in the pool, and no job the master keeps ran on one."
+    : "It is no longer in the pool: it was dismissed, or lost.");
   const leaving = gone || w.draining || w.state === "draining" || w.state === "retiring" || !w.registeredAt;
   $("#dismiss-worker").hidden = leaving;
   drawFacts($("#worker-facts"), gone ? [] : workerFacts(w));
