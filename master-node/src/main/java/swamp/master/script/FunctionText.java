@@ -28,6 +28,20 @@ final class FunctionText {
     return f.name() + " () \n{ \n" + new FunctionText(f.line()).block(g.body(), 4, false) + "\n}\n";
   }
 
+  /**
+   * A command as {@code $BASH_COMMAND} holds it, which bash prints from its tree as it prints a
+   * function's: {@code ls "$f" 2> /dev/null > out.txt}. An ERR trap's {@code echo "failed:
+   * $BASH_COMMAND"} names the command that failed. What this class cannot print (a here-document)
+   * leaves the words alone.
+   */
+  static String ofCommand(Ast.Simple c) {
+    try {
+      return new FunctionText(c.line()).command(c, 0);
+    } catch (Refusal r) {
+      return c.words().stream().map(w -> w.raw()).collect(Collectors.joining(" "));
+    }
+  }
+
   private static Refusal unsupported(int line, String what) {
     return Refusal.at(line, "declare -f of a function with " + what + " is not supported: bash prints its body"
         + " in a form of its own that swamp's planner does not print; write the function's text with cat <<'EOF'");

@@ -72,7 +72,7 @@ final class SimpleCommands {
       k++;
     }
     if (state.trapDepth == 0) {
-      state.setScalar("BASH_COMMAND", asWritten(c));
+      state.setScalar("BASH_COMMAND", FunctionText.ofCommand(c));
     }
     List<String> argv = wordsOf(words.subList(k, words.size()));
     try {
@@ -80,27 +80,6 @@ final class SimpleCommands {
     } finally {
       state.setScalar("_", argv.isEmpty() ? "" : argv.get(argv.size() - 1));
     }
-  }
-
-  /**
-   * {@code c} as bash shows it in {@code $BASH_COMMAND}: its words as written, then its
-   * redirections ({@code ls "$f" 2> /dev/null > out.txt}). An ERR trap's {@code echo "failed:
-   * $BASH_COMMAND"} names the command that failed; it was empty.
-   */
-  static String asWritten(Ast.Simple c) {
-    StringBuilder text = new StringBuilder();
-    for (Word w : c.words()) {
-      text.append(text.length() == 0 ? "" : " ").append(w.raw());
-    }
-    for (Ast.Redirect r : c.redirects()) {
-      if (r.op().startsWith("<<") && !r.op().equals("<<<")) {
-        continue; // a here-document: its text is no word of the line
-      }
-      boolean usualFd = r.op().startsWith("&") || r.fd() == (r.op().startsWith("<") ? 0 : 1);
-      text.append(text.length() == 0 ? "" : " ").append(usualFd ? "" : Integer.toString(r.fd()))
-          .append(r.op()).append(r.op().endsWith("&") ? "" : " ").append(r.target().raw());
-    }
-    return text.toString();
   }
 
   /** The refusal of an assignment after an exit point on a job's status where the walk cannot wait for that job. */
