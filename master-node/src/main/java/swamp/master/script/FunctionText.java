@@ -30,15 +30,15 @@ final class FunctionText {
 
   /**
    * A command as {@code $BASH_COMMAND} holds it, which bash prints from its tree as it prints a
-   * function's: {@code ls "$f" 2> /dev/null > out.txt}. An ERR trap's {@code echo "failed:
+   * function's: {@code ls "$f" 2> /dev/null > out.txt}, {@code [[ -f "$f" ]]}, {@code (( x ))}. An ERR trap's {@code echo "failed:
    * $BASH_COMMAND"} names the command that failed. What this class cannot print (a here-document)
    * leaves the words alone.
    */
-  static String ofCommand(Ast.Simple c) {
+  static String ofCommand(Node c) {
     try {
       return new FunctionText(c.line()).command(c, 0);
     } catch (Refusal r) {
-      return c.words().stream().map(w -> w.raw()).collect(Collectors.joining(" "));
+      return c instanceof Ast.Simple s ? s.words().stream().map(Ast.Word::raw).collect(Collectors.joining(" ")) : "";
     }
   }
 

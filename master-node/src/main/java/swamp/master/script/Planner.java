@@ -316,6 +316,7 @@ final class Planner implements Walk {
     } else if (node instanceof Ast.Background b) {
       return subshells.background(b);
     } else if (node instanceof Ast.Arith a) {
+      state.running(a);
       if (xtrace.on()) {
         xtrace.arith(expander.expandString(a.expression(), a.line()), a.line());
       }
@@ -339,6 +340,7 @@ final class Planner implements Walk {
         return Status.FAIL;
       }
     } else {
+      state.running(node);
       return tests.conditional((Ast.Conditional) node);
     }
   }

@@ -169,7 +169,7 @@ final class ShellState {
   int currentLine;
   /**
    * How many trap actions the walk is in: there {@code $BASH_COMMAND} stays the command that set
-   * the trap off ({@link SimpleCommands#run}).
+   * the trap off ({@link #running}).
    */
   int trapDepth;
 
@@ -201,6 +201,13 @@ final class ShellState {
       v.values.put((long) i, values.get(i));
     }
     vars.put(name, v);
+  }
+
+  /** The walk is at command {@code c} ({@code $BASH_COMMAND}), unless in a trap's action. */
+  void running(Ast.Node c) {
+    if (trapDepth == 0) {
+      setScalar("BASH_COMMAND", FunctionText.ofCommand(c));
+    }
   }
 
   Saved save() {

@@ -71,9 +71,7 @@ final class SimpleCommands {
     while (k < words.size() && Variables.ASSIGNMENT.matcher(words.get(k).raw()).matches()) {
       k++;
     }
-    if (state.trapDepth == 0) {
-      state.setScalar("BASH_COMMAND", FunctionText.ofCommand(c));
-    }
+    state.running(c);
     List<String> argv = wordsOf(words.subList(k, words.size()));
     try {
       return run(c, k, argv);

@@ -496,7 +496,7 @@ class PlanningTest {
   /**
    * {@code trap 'echo "failed: $BASH_COMMAND"' ERR}, the usual way to say which command failed:
    * $BASH_COMMAND is the command as written, its redirections after its words, in the ERR and EXIT
-   * traps the one that stopped the script (bash 5.2 prints the same). It was empty.
+   * traps the one that stopped the script, a test's too (bash 5.2 prints the same). It was empty.
    */
   @Test
   void bashCommandNamesTheCommandThatFailedAsWritten() throws Exception {
@@ -516,6 +516,11 @@ class PlanningTest {
         "echo 'failed: ncra \"$f\" out_${f%.nc}.nc 2> /dev/null >> log.txt'",
         "echo 'exit after: ncra \"$f\" out_${f%.nc}.nc 2> /dev/null >> log.txt'"),
         List.of(t.get(0), t.get(t.size() - 2), t.get(t.size() - 1)), t.toString());
+    // a test that fails while planning: [[ ]] and (( )) as bash prints them
+    Planning tested = planning("set -e\ntrap 'echo \"failed: $BASH_COMMAND\"' ERR\nf=in.nc\n[[ -f \"$f\" ]]\n");
+    assertEquals(List.of("echo 'failed: [[ -f \"$f\" ]]'"), texts(tested));
+    Planning counted = planning("set -e\ntrap 'echo \"failed: $BASH_COMMAND\"' ERR\nx=0\n(( x ))\n");
+    assertEquals(List.of("echo 'failed: (( x ))'"), texts(counted));
   }
 
   /**
